@@ -1,0 +1,95 @@
+"""The single redaction stage: walks traces and payloads and rewrites every string.
+
+Fail closed: a string the redactor cannot scan is withheld, never passed on raw. The stage
+marks each trace it processed (`Trace.metadata` is not used for that: a private attribute
+is), and `store` refuses unmarked traces, so no caller can bypass it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from cctrace.model.types import Observation, Trace
+
+WITHHELD = "[WITHHELD:unscannable]"
+_MARK = "_cctrace_redacted"
+
+
+class Redactor(Protocol):
+    """Anything that turns a string into its redacted form."""
+
+    def redact_text(self, text: str) -> str: ...
+
+
+class NullRedactor:
+    """Passes text through unchanged (capture level `full`)."""
+
+    def redact_text(self, text: str) -> str:
+        return text
+
+
+def _safe(redactor: Redactor) -> Callable[[str], str]:
+    def run(text: str) -> str:
+        try:
+            out = redactor.redact_text(text)
+        except Exception:  # noqa: BLE001 - fail closed on any detector failure
+            return WITHHELD
+        return out if isinstance(out, str) else WITHHELD
+
+    return run
+
+
+def redact_value(value: Any, redactor: Redactor) -> Any:
+    """Redact every string inside a JSON-like value (keys included); other scalars pass."""
+    return _walk(value, _safe(redactor))
+
+
+def _walk(value: Any, fn: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, dict):
+        return {(fn(k) if isinstance(k, str) else k): _walk(v, fn) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_walk(v, fn) for v in value]
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    # Unknown objects are rendered to JSON text first, so they are scanned like the rest.
+    try:
+        return fn(json.dumps(value, default=str))
+    except Exception:  # noqa: BLE001
+        return WITHHELD
+
+
+def _redact_observation(obs: Observation, fn: Callable[[str], str]) -> None:
+    obs.name = fn(obs.name)
+    obs.input = _walk(obs.input, fn)
+    obs.output = _walk(obs.output, fn)
+    if obs.status_message is not None:
+        obs.status_message = fn(obs.status_message)
+    obs.metadata = _walk(obs.metadata, fn)
+    if obs.model_parameters is not None:
+        obs.model_parameters = _walk(obs.model_parameters, fn)
+
+
+def redact_traces(traces: list[Trace], redactor: Redactor) -> list[Trace]:
+    """Redact traces in place and mark them as having passed the stage."""
+    fn = _safe(redactor)
+    for trace in traces:
+        trace.name = fn(trace.name)
+        trace.input = _walk(trace.input, fn)
+        trace.output = _walk(trace.output, fn)
+        trace.tags = [fn(t) for t in trace.tags]
+        trace.metadata = _walk(trace.metadata, fn)
+        if trace.user_id is not None:
+            trace.user_id = fn(trace.user_id)
+        for obs in trace.observations:
+            _redact_observation(obs, fn)
+        setattr(trace, _MARK, True)
+    return traces
+
+
+def is_redacted(trace: Trace) -> bool:
+    """True once `redact_traces` has processed this trace object."""
+    return bool(getattr(trace, _MARK, False))
