@@ -1,0 +1,1 @@
+"""The `cctrace` command: one module per subcommand, listed in `main.COMMANDS`."""

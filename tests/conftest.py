@@ -1,0 +1,15 @@
+"""Shared pytest set-up: every test gets its own CCTRACE_HOME so no state leaks."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_state(tmp_path, monkeypatch):
+    home = tmp_path / "cctrace-home"
+    monkeypatch.setenv("CCTRACE_HOME", str(home))
+    for name in ("LANGFUSE_BASE_URL", "LANGFUSE_HOST", "LANGFUSE_PUBLIC_KEY",
+                 "LANGFUSE_SECRET_KEY", "CCTRACE_OTLP_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+    yield home
