@@ -57,6 +57,9 @@ class Trace:
     release: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     observations: list[Observation] = field(default_factory=list)
+    # False while the turn is still running: its finished children are already emitted,
+    # the root observation (end time, final answer) only once the turn is complete.
+    complete: bool = True
 
     @property
     def root(self) -> Observation | None:
