@@ -1,0 +1,96 @@
+"""Where batches go: the Langfuse OTLP endpoint and/or a plain OTLP/HTTP collector.
+
+Derived from `cctrace.config.Config` only; no I/O. Both destinations can be active at once;
+none active is the embedded, local-only mode. Header values carry credentials, so a
+`Destination`'s repr and every message built from it show header names only.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+
+from cctrace.config import Config
+
+LANGFUSE = "langfuse"
+OTLP = "otlp"
+LANGFUSE_PATH = "/api/public/otel/v1/traces"
+DEFAULT_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class Destination:
+    """One OTLP/HTTP endpoint: `name` is the outbox key ("langfuse" or "otlp")."""
+
+    name: str
+    url: str
+    headers: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    timeout: float = DEFAULT_TIMEOUT
+
+    def __repr__(self) -> str:
+        names = ", ".join(sorted(self.headers))
+        return (
+            f"Destination(name={self.name!r}, url={self.url!r}, "
+            f"headers=[{names}], timeout={self.timeout!r})"
+        )
+
+    __str__ = __repr__
+
+    def secrets(self) -> list[str]:
+        """Strings that must never appear in a log line or an error (header values)."""
+        out = [v for v in self.headers.values() if v]
+        for value in list(out):
+            scheme, _, token = value.partition(" ")
+            if token and scheme.lower() in ("basic", "bearer"):
+                out.append(token)
+                if scheme.lower() == "basic":
+                    try:
+                        out.extend(p for p in base64.b64decode(token).decode().split(":", 1) if p)
+                    except (ValueError, UnicodeDecodeError):
+                        pass
+        return sorted(set(out), key=len, reverse=True)
+
+
+def langfuse_url(base_url: str) -> str:
+    return base_url.rstrip("/") + LANGFUSE_PATH
+
+
+def destinations(config: Config, timeout: float = DEFAULT_TIMEOUT) -> list[Destination]:
+    """The active destinations of `config`, Langfuse first."""
+    out: list[Destination] = []
+    if config.langfuse_enabled:
+        pk = config.langfuse_public_key or ""
+        sk = config.langfuse_secret_key or ""
+        token = base64.b64encode(f"{pk}:{sk}".encode()).decode()
+        out.append(
+            Destination(
+                name=LANGFUSE,
+                url=langfuse_url(config.langfuse_base_url or ""),
+                headers={
+                    "Authorization": f"Basic {token}",
+                    "x-langfuse-ingestion-version": "4",
+                    "x-langfuse-public-key": pk,
+                },
+                timeout=timeout,
+            )
+        )
+    if config.otlp_enabled:
+        out.append(
+            Destination(
+                name=OTLP,
+                url=config.otlp_endpoint or "",
+                headers=dict(config.otlp_headers),
+                timeout=timeout,
+            )
+        )
+    return out
+
+
+def scrub(text: str, destination: Destination | None) -> str:
+    """`text` with every credential of `destination` replaced by a marker."""
+    if destination is None:
+        return text
+    for secret in destination.secrets():
+        if len(secret) >= 4:
+            text = text.replace(secret, "[REDACTED]")
+    return text

@@ -1,0 +1,398 @@
+"""The durable outbox: enqueue encoded batches, deliver them over HTTP, retry or dead-letter.
+
+Every batch is serialized OTLP bytes written to the store's outbox *before* any send, and is
+marked delivered only on a 2xx, so a crash loses nothing and a confirmed batch is never sent
+again (Langfuse turns a re-sent span into a duplicate observation). Delivery is our own small
+HTTP client rather than the stock `OTLPSpanExporter`, because that exporter retries inside
+`export()`, silently drops a batch once its own timeout passes, and reports only
+success/failure: it cannot tell a retryable failure (429, 5xx, timeout, refused or reset
+connection) from a permanent one (other 4xx), which is exactly what the outbox needs to
+decide between "try again later" and "dead letter". Requests are gzip-compressed, never
+follow redirects (a redirect could carry credentials elsewhere) and have a timeout.
+
+Errors stored in the outbox or logged are short and pass through `destinations.scrub`, so a
+header value (a key, a token) never reaches the database or a log.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import gzip
+import logging
+import random
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import requests
+
+from cctrace.config import Config
+from cctrace.export.destinations import Destination, destinations, scrub
+from cctrace.export.encode import MAX_BYTES, MAX_SPANS, batches
+from cctrace.export.spans import make_resource
+from cctrace.model.types import Observation, Trace
+
+log = logging.getLogger("cctrace.export")
+
+PROTOBUF = "application/x-protobuf"
+BACKOFF_BASE_S = 1.0
+BACKOFF_CAP_S = 300.0
+RETRY_AFTER_CAP_S = 3600.0
+REASON_MAX = 300
+BODY_READ_MAX = 65536
+# "Due at any time": lets flush() retry batches whose backoff would outlast its deadline.
+EVERYTHING_DUE_NS = 2**62
+RETRYABLE_4XX = (408, 429)
+
+
+class OutboxStore(Protocol):
+    """The part of `cctrace.store` the outbox uses."""
+
+    def enqueue_batch(
+        self, destination: str, payload: bytes, span_ids: list[str], content_type: str = ...
+    ) -> int: ...
+
+    def due_batches(self, destination: str | None, now_ns: int, limit: int = ...) -> list[Any]: ...
+
+    def mark_delivered(self, batch_id: int, status_code: int) -> None: ...
+
+    def mark_retry(self, batch_id: int, error: str, next_attempt_ns: int) -> None: ...
+
+    def dead_letter(self, batch_id: int, status_code: int | None, reason: str) -> None: ...
+
+    def pending_count(self, destination: str | None = None) -> int: ...
+
+
+# ---------------------------------------------------------------- enqueue
+
+
+def enqueue(
+    store: OutboxStore,
+    pairs: list[tuple[Trace, list[Observation]]],
+    config: Config,
+    *,
+    max_spans: int = MAX_SPANS,
+    max_bytes: int = MAX_BYTES,
+) -> int:
+    """Encode the observations once and enqueue the batches for every active destination.
+
+    Returns the number of outbox rows written; 0 when no destination is configured (the
+    embedded, local-only mode) or there is nothing to send.
+    """
+    dests = destinations(config)
+    pairs = [(t, obs) for t, obs in pairs if obs]
+    if not dests or not pairs:
+        return 0
+    resource = make_resource(config.environment, config.release)
+    rows = 0
+    for payload, span_ids in batches(pairs, resource, max_spans, max_bytes):
+        for dest in dests:
+            store.enqueue_batch(dest.name, payload, span_ids, PROTOBUF)
+            rows += 1
+    return rows
+
+
+# ---------------------------------------------------------------- classification (pure)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one send attempt means for its batch."""
+
+    kind: str  # "delivered" | "retry" | "dead"
+    status: int | None
+    reason: str
+    retry_after_s: float | None = None
+
+
+def parse_retry_after(value: str | None, now_s: float) -> float | None:
+    """Seconds to wait from a `Retry-After` header (delta-seconds or HTTP-date), if usable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - now_s)
+
+
+def _short(text: str) -> str:
+    return " ".join(text.split())[:REASON_MAX]
+
+
+def classify(status: int, body: str = "", retry_after_s: float | None = None) -> Outcome:
+    """Map an HTTP status to delivered / retry / dead, with a short reason."""
+    if 200 <= status < 300:
+        return Outcome("delivered", status, "")
+    snippet = _short(body)
+    reason = f"HTTP {status}" + (f": {snippet}" if snippet else "")
+    if status >= 500 or status in RETRYABLE_4XX:
+        return Outcome("retry", status, reason, retry_after_s)
+    if 300 <= status < 400:
+        # Kept, not dead-lettered: the endpoint URL is probably wrong and may be fixed.
+        return Outcome("retry", status, f"HTTP {status}: redirect not followed; check the URL")
+    return Outcome("dead", status, reason)
+
+
+_ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
+
+
+def describe_exception(exc: BaseException) -> str:
+    """A short reason for a transport error without URLs (they may hold credentials)."""
+    match = _ERRNO.search(str(exc))
+    detail = match.group(1).strip() if match else ""
+    name = type(exc).__name__
+    return f"{name}: {detail}" if detail else name
+
+
+def backoff_ns(attempts: int, retry_after_s: float | None, rand: float) -> int:
+    """Delay before the next attempt: exponential with jitter, capped; Retry-After wins."""
+    base = min(BACKOFF_CAP_S, BACKOFF_BASE_S * (2 ** min(max(attempts, 0), 30)))
+    delay = base * (0.5 + 0.5 * min(max(rand, 0.0), 1.0))
+    if retry_after_s is not None:
+        delay = max(delay, min(retry_after_s, RETRY_AFTER_CAP_S))
+    return int(delay * 1_000_000_000)
+
+
+# ---------------------------------------------------------------- sending (I/O)
+
+
+class _KeepHeaders(requests.auth.AuthBase):
+    # An explicit (no-op) auth stops requests from replacing our Authorization header
+    # with credentials from ~/.netrc, while proxies from the environment still apply.
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        return r
+
+
+class Sender:
+    """HTTP client for the outbox: one `requests.Session` per destination, no redirects."""
+
+    def __init__(self) -> None:
+        self._sessions: dict[tuple[str, str], requests.Session] = {}
+
+    def _session(self, dest: Destination) -> requests.Session:
+        key = (dest.name, dest.url)
+        session = self._sessions.get(key)
+        if session is None:
+            session = requests.Session()
+            session.max_redirects = 0
+            self._sessions[key] = session
+        return session
+
+    def send(self, dest: Destination, payload: bytes, content_type: str, timeout: float) -> Outcome:
+        headers = dict(dest.headers)
+        headers["Content-Type"] = content_type or PROTOBUF
+        headers["Content-Encoding"] = "gzip"
+        body = gzip.compress(payload, mtime=0)
+        try:
+            with self._session(dest).post(
+                dest.url,
+                data=body,
+                headers=headers,
+                timeout=timeout,
+                allow_redirects=False,
+                stream=True,
+                auth=_KeepHeaders(),
+            ) as resp:
+                status = resp.status_code
+                text = ""
+                if not 200 <= status < 300:
+                    text = _read_text(resp)
+                else:
+                    resp.content  # noqa: B018 - drain so the connection is reused
+                retry_after = parse_retry_after(resp.headers.get("Retry-After"), time.time())
+        except requests.exceptions.Timeout as exc:
+            return Outcome("retry", None, describe_exception(exc))
+        except requests.exceptions.ConnectionError as exc:
+            return Outcome("retry", None, describe_exception(exc))
+        except requests.exceptions.RequestException as exc:
+            # Bad URL or header: keep the batch; a corrected config can still deliver it.
+            return Outcome("retry", None, f"cannot send: {describe_exception(exc)}")
+        return classify(status, scrub(text, dest), retry_after)
+
+    def close(self) -> None:
+        for session in self._sessions.values():
+            session.close()
+        self._sessions.clear()
+
+    def __enter__(self) -> Sender:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _read_text(resp: requests.Response) -> str:
+    try:
+        raw = resp.raw.read(BODY_READ_MAX, decode_content=True) or b""
+    except Exception:  # noqa: BLE001 - the body is only a hint for the reason
+        return ""
+    return raw[:2048].decode("utf-8", "replace")
+
+
+# ---------------------------------------------------------------- delivery
+
+
+@dataclass
+class DeliveryReport:
+    """What one `deliver_due` pass did."""
+
+    delivered: int = 0
+    retried: int = 0
+    dead: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def attempted(self) -> int:
+        return self.delivered + self.retried + self.dead
+
+
+def _remaining(deadline: float | None) -> float | None:
+    return None if deadline is None else deadline - time.monotonic()
+
+
+def _apply(
+    store: OutboxStore,
+    dest: Destination,
+    batch: Any,
+    outcome: Outcome,
+    report: DeliveryReport,
+    rand: Callable[[], float],
+) -> None:
+    reason = scrub(outcome.reason, dest)[:REASON_MAX]
+    if outcome.kind == "delivered":
+        store.mark_delivered(batch.id, int(outcome.status or 200))
+        report.delivered += 1
+        log.debug("outbox batch %s delivered to %s", batch.id, dest.name)
+    elif outcome.kind == "dead":
+        store.dead_letter(batch.id, outcome.status, reason)
+        report.dead += 1
+        report.errors.append(f"{dest.name}: {reason}")
+        log.warning("outbox batch %s dead-lettered for %s: %s", batch.id, dest.name, reason)
+    else:
+        delay = backoff_ns(int(batch.attempts), outcome.retry_after_s, rand())
+        store.mark_retry(batch.id, reason, time.time_ns() + delay)
+        report.retried += 1
+        report.errors.append(f"{dest.name}: {reason}")
+        log.info("outbox batch %s for %s will be retried: %s", batch.id, dest.name, reason)
+
+
+def deliver_due(
+    store: OutboxStore,
+    config: Config,
+    now_ns: int | None = None,
+    deadline: float | None = None,
+    *,
+    sender: Sender | None = None,
+    limit: int = 50,
+    rand: Callable[[], float] = random.random,
+) -> DeliveryReport:
+    """Send every batch due at `now_ns` once, for each configured destination.
+
+    `deadline` is a `time.monotonic()` value after which no new request starts. Batches of
+    a destination that is no longer configured are left pending, never dropped.
+    """
+    now = time.time_ns() if now_ns is None else now_ns
+    report = DeliveryReport()
+    own = sender is None
+    sender = sender or Sender()
+    try:
+        for dest in destinations(config):
+            seen: set[int] = set()
+            while True:
+                remaining = _remaining(deadline)
+                if remaining is not None and remaining <= 0:
+                    return report
+                # Already-tried batches may still be "due" (flush queries with a far-future
+                # now), so over-fetch by the number seen and skip them.
+                due = [
+                    b
+                    for b in store.due_batches(dest.name, now, limit=limit + len(seen))
+                    if b.id not in seen
+                ]
+                if not due:
+                    break
+                for batch in due:
+                    remaining = _remaining(deadline)
+                    if remaining is not None and remaining <= 0:
+                        return report
+                    seen.add(batch.id)
+                    timeout = dest.timeout if remaining is None else min(dest.timeout, remaining)
+                    outcome = sender.send(dest, batch.payload, batch.content_type, timeout)
+                    _apply(store, dest, batch, outcome, report, rand)
+    finally:
+        if own:
+            sender.close()
+    return report
+
+
+@dataclass
+class FlushResult:
+    """Outcome of `flush`: counts during the flush and what is still pending after it."""
+
+    delivered: int = 0
+    dead: int = 0
+    retried: int = 0
+    pending: int = 0  # still pending for configured destinations
+    orphaned: int = 0  # pending for destinations that are no longer configured
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.pending == 0 and self.dead == 0
+
+
+def flush(
+    store: OutboxStore,
+    config: Config,
+    timeout: float,
+    *,
+    pause: float = 0.25,
+    max_pause: float = 5.0,
+    sender: Sender | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> FlushResult:
+    """Deliver until nothing is pending for the configured destinations or `timeout` passes.
+
+    Backoff times are ignored: every pending batch is tried each round, with a short pause
+    (doubling up to `max_pause`) between rounds that made no progress, so the wait stays
+    within the deadline instead of waiting out a backoff that would exceed it.
+    """
+    deadline = time.monotonic() + max(0.0, timeout)
+    result = FlushResult()
+    names = [d.name for d in destinations(config)]
+    own = sender is None
+    sender = sender or Sender()
+    wait = pause
+    try:
+        while True:
+            pending = sum(store.pending_count(n) for n in names)
+            remaining = deadline - time.monotonic()
+            if pending == 0 or remaining <= 0:
+                break
+            report = deliver_due(store, config, EVERYTHING_DUE_NS, deadline, sender=sender)
+            result.delivered += report.delivered
+            result.dead += report.dead
+            result.retried += report.retried
+            result.errors = (result.errors + report.errors)[-20:]
+            if not report.delivered and not report.dead:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    continue
+                sleep(min(wait, remaining))
+                wait = min(wait * 2, max_pause)
+            else:
+                wait = pause
+    finally:
+        if own:
+            sender.close()
+    result.pending = sum(store.pending_count(n) for n in names)
+    result.orphaned = max(0, store.pending_count(None) - result.pending)
+    return result

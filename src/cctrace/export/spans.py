@@ -1,0 +1,193 @@
+"""Turning `Trace`/`Observation` into OpenTelemetry `ReadableSpan`s with Langfuse attributes.
+
+Pure: no clock, no I/O. Span and trace ids come from our deterministic ids and start/end
+times are the transcript's, so the same observation always becomes the same span (Langfuse
+duplicates a re-sent span rather than updating it, so ids must be stable). Attribute names
+follow Langfuse's OTel mapping (shared/reference/langfuse.md); value encodings copy what the
+official Python SDK 5.0.4 sends (strings raw, everything else JSON; metadata values always
+JSON; completion start as a JSON ISO string). Trace-level attributes go on every span so
+Langfuse filters work per observation. A few OTel GenAI semantic-convention attributes are
+added for plain collectors; Langfuse prefers its own `langfuse.observation.*` keys over them,
+so they never double-count usage there.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.util.instrumentation import InstrumentationScope
+from opentelemetry.trace import SpanContext, SpanKind, Status, StatusCode, TraceFlags
+
+from cctrace import __version__
+from cctrace.model.types import Observation, Trace
+
+SCOPE_NAME = "cctrace"
+SCOPE = InstrumentationScope(SCOPE_NAME, __version__)
+ENV_MAX = 40
+_HEX32 = re.compile(r"^[0-9a-f]{32}$")
+_HEX16 = re.compile(r"^[0-9a-f]{16}$")
+_ENV_BAD = re.compile(r"[^a-z0-9_-]+")
+
+
+def sanitize_environment(value: str | None) -> str:
+    """Langfuse's environment rule: lower-case `[a-z0-9-_]`, at most 40 chars, else `default`."""
+    cleaned = _ENV_BAD.sub("-", (value or "").strip().lower()).strip("-")[:ENV_MAX]
+    return cleaned or "default"
+
+
+def make_resource(environment: str | None = "default", release: str | None = None) -> Resource:
+    """The OTel resource every cctrace span carries (built directly, so no env detection)."""
+    attrs: dict[str, Any] = {
+        "service.name": "cctrace",
+        "service.version": __version__,
+        "telemetry.sdk.language": "python",
+        "telemetry.sdk.name": "opentelemetry",
+        "langfuse.environment": sanitize_environment(environment),
+    }
+    if release:
+        attrs["langfuse.release"] = release
+    return Resource(attrs)
+
+
+def _text(value: Any) -> str:
+    # The SDK sends strings unchanged and JSON for everything else; Langfuse JSON-parses
+    # the attribute when it can, so both round-trip.
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _iso(ns: int) -> str:
+    dt = datetime.fromtimestamp(ns // 1_000_000_000, tz=timezone.utc)
+    micros = (ns % 1_000_000_000) // 1_000
+    return dt.strftime("%Y-%m-%dT%H:%M:%S") + f".{micros:06d}Z"
+
+
+def _hex_id(value: str, pattern: re.Pattern[str], what: str) -> int:
+    # One unusable id makes Langfuse reject the whole batch (400), so fail here instead.
+    if not isinstance(value, str) or not pattern.match(value) or int(value, 16) == 0:
+        raise ValueError(f"invalid {what}: {value!r}")
+    return int(value, 16)
+
+
+def trace_attributes(trace: Trace) -> dict[str, Any]:
+    """The trace-level attributes repeated on every span of `trace`."""
+    attrs: dict[str, Any] = {
+        "langfuse.trace.name": trace.name,
+        "langfuse.session.id": trace.session_id,
+        "session.id": trace.session_id,
+        "langfuse.environment": sanitize_environment(trace.environment),
+    }
+    if trace.user_id:
+        attrs["langfuse.user.id"] = trace.user_id
+    if trace.tags:
+        attrs["langfuse.trace.tags"] = [str(t) for t in trace.tags]
+    if trace.release:
+        attrs["langfuse.release"] = trace.release
+    for key, value in (trace.metadata or {}).items():
+        attrs[f"langfuse.trace.metadata.{key}"] = _json(value)
+    return attrs
+
+
+def observation_attributes(obs: Observation) -> dict[str, Any]:
+    """The observation-level attributes of one span (Langfuse keys plus cheap GenAI ones)."""
+    attrs: dict[str, Any] = {
+        "langfuse.observation.type": obs.type,
+        "langfuse.observation.level": obs.level,
+    }
+    if obs.input is not None:
+        attrs["langfuse.observation.input"] = _text(obs.input)
+    if obs.output is not None:
+        attrs["langfuse.observation.output"] = _text(obs.output)
+    if obs.status_message:
+        attrs["langfuse.observation.status_message"] = obs.status_message
+    if obs.model:
+        attrs["langfuse.observation.model.name"] = obs.model
+        attrs["gen_ai.request.model"] = obs.model
+    if obs.model_parameters:
+        attrs["langfuse.observation.model.parameters"] = _json(obs.model_parameters)
+    if obs.usage:
+        usage = {k: int(v) for k, v in obs.usage.items() if v is not None}
+        attrs["langfuse.observation.usage_details"] = _json(usage)
+        if "input" in usage:
+            attrs["gen_ai.usage.input_tokens"] = usage["input"]
+        if "output" in usage:
+            attrs["gen_ai.usage.output_tokens"] = usage["output"]
+    if obs.cost:
+        attrs["langfuse.observation.cost_details"] = _json(
+            {k: float(v) for k, v in obs.cost.items() if v is not None}
+        )
+    if obs.completion_start_ns is not None:
+        attrs["langfuse.observation.completion_start_time"] = _json(_iso(obs.completion_start_ns))
+    for key, value in (obs.metadata or {}).items():
+        attrs[f"langfuse.observation.metadata.{key}"] = _json(value)
+    return attrs
+
+
+def _root_trace_io(trace: Trace, obs: Observation) -> dict[str, Any]:
+    # Only on the root span: repeating the prompt on every span would multiply payload size.
+    attrs: dict[str, Any] = {}
+    trace_input = trace.input if trace.input is not None else obs.input
+    trace_output = trace.output if trace.output is not None else obs.output
+    if trace_input is not None:
+        attrs["langfuse.trace.input"] = _text(trace_input)
+    if trace_output is not None:
+        attrs["langfuse.trace.output"] = _text(trace_output)
+    return attrs
+
+
+def to_span(trace: Trace, obs: Observation, resource: Resource) -> ReadableSpan:
+    """One observation as a finished `ReadableSpan` with its deterministic context."""
+    trace_int = _hex_id(obs.trace_id, _HEX32, "trace id")
+    context = SpanContext(
+        trace_id=trace_int,
+        span_id=_hex_id(obs.id, _HEX16, "span id"),
+        is_remote=False,
+        trace_flags=TraceFlags(TraceFlags.SAMPLED),
+    )
+    parent = None
+    if obs.parent_id is not None:
+        parent = SpanContext(
+            trace_id=trace_int,
+            span_id=_hex_id(obs.parent_id, _HEX16, "parent span id"),
+            is_remote=False,
+            trace_flags=TraceFlags(TraceFlags.SAMPLED),
+        )
+    attrs = trace_attributes(trace)
+    attrs.update(observation_attributes(obs))
+    if obs.parent_id is None:
+        attrs.update(_root_trace_io(trace, obs))
+    if obs.level == "ERROR":
+        status = Status(StatusCode.ERROR, obs.status_message or None)
+    else:
+        status = Status(StatusCode.UNSET)
+    start = int(obs.start_ns)
+    # A negative duration (clock skew between records) would show as nonsense latency.
+    return ReadableSpan(
+        name=obs.name,
+        context=context,
+        parent=parent,
+        resource=resource,
+        attributes=attrs,
+        kind=SpanKind.INTERNAL,
+        status=status,
+        start_time=start,
+        end_time=max(start, int(obs.end_ns)),
+        instrumentation_scope=SCOPE,
+    )
+
+
+def to_spans(
+    trace: Trace, observations: list[Observation], resource: Resource
+) -> list[ReadableSpan]:
+    """The spans for `observations` (a subset of `trace`'s, e.g. the newly stored ones)."""
+    return [to_span(trace, obs, resource) for obs in observations]
