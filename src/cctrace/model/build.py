@@ -1,0 +1,658 @@
+"""Building Langfuse-shaped traces from Claude Code transcript records (pure).
+
+`build_traces(records, ctx)` splits a session's records into user turns and returns one
+`Trace` per turn: a root `agent` observation (prompt in, final answer out), one
+`generation` per model API call (streamed records merged by message id, usage counted
+once), a `tool` observation per tool call nested under the generation that asked for it,
+a nested `agent` per subagent (read through `ctx.load_sidechain`), and `event`s for
+compaction, API errors, interruptions and notifications. Every id comes from a stable
+transcript key (record uuid, message id, tool_use id, agent id), every time from the
+transcript, so rebuilding, resuming or forking a session yields identical ids. A turn
+still running yields `complete=False` with only its finished children, and the offset to
+re-read it from next time. No I/O happens here except through `ctx.load_sidechain`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cctrace.model import ids
+from cctrace.model.types import Observation, Trace
+from cctrace.transcript.records import (
+    FINAL_STOP_REASONS,
+    Message,
+    Record,
+    message_key,
+)
+
+TURN_NAME = "claude-code turn"
+# Generation inputs repeat what tool observations already hold in full: keep them short.
+GEN_INPUT_CHARS = 2000
+STATUS_CHARS = 500
+MAX_AGENT_DEPTH = 8
+SUBAGENT_TOOLS = frozenset({"Task", "Agent"})
+INTERRUPT_PREFIX = "[Request interrupted by user"
+# User-record texts that Claude Code writes itself; they never open a turn.
+_NON_PROMPT_PREFIXES = ("<local-command-stdout>", "<local-command-stderr>",
+                        "<local-command-caveat>", INTERRUPT_PREFIX)
+# Fed back to the model by Claude Code (background task completions): each is a turn.
+NOTIFICATION_TAGS = ("<task-notification>",)
+_EVENT_SYSTEM = {
+    "compact_boundary": "compaction",
+    "api_error": "api_error",
+    "stop_hook_summary": "stop hooks",
+    "informational": "notification",
+    "local_command": "local command",
+    "microcompact_boundary": "compaction",
+}
+
+
+@dataclass
+class ToolHookInfo:
+    """What tool hooks (PreToolUse / PostToolUse / PostToolUseFailure) told about one call."""
+
+    duration_ms: float | None = None
+    error: str | None = None
+    is_interrupt: bool = False
+    failed: bool = False  # PostToolUseFailure fired
+    pre_ns: int | None = None  # when the PreToolUse payload was received
+    post_ns: int | None = None  # when the PostToolUse(Failure) payload was received
+
+
+def _no_sidechain(agent_id: str) -> list[Record]:
+    return []
+
+
+@dataclass
+class BuildContext:
+    """Everything the builder knows besides the records; `load_sidechain` is the only I/O."""
+
+    session_id: str | None = None
+    user_id: str | None = None
+    environment: str = "default"
+    release: str | None = None
+    hook_tools: Mapping[str, ToolHookInfo] = field(default_factory=dict)
+    load_sidechain: Callable[[str], list[Record]] = _no_sidechain
+    final: bool = False
+
+
+@dataclass
+class BuildResult:
+    traces: list[Trace]
+    open_turn_offset: int | None
+    stats: dict[str, Any]
+
+
+# ---------------------------------------------------------------------------- turns
+
+
+def prompt_text(record: Record) -> str:
+    return record.text.strip()
+
+
+def is_prompt(record: Record) -> bool:
+    """A record that opens a turn: a real user prompt or a fed-back notification."""
+    if record.type != "user" or record.is_meta or record.is_sidechain:
+        return False
+    if record.get("isCompactSummary") or record.get("isVisibleInTranscriptOnly"):
+        return False
+    blocks = record.content
+    if not blocks or any(b.get("type") == "tool_result" for b in blocks):
+        return False
+    text = prompt_text(record)
+    if text.startswith(_NON_PROMPT_PREFIXES):
+        return False
+    return bool(text) or any(b.get("type") in ("image", "document") for b in blocks)
+
+
+def split_turns(records: list[Record]) -> tuple[list[Record], list[list[Record]]]:
+    """(records before the first prompt, one record list per turn starting at its prompt)."""
+    pre: list[Record] = []
+    turns: list[list[Record]] = []
+    for rec in records:
+        if is_prompt(rec):
+            turns.append([rec])
+        elif turns:
+            turns[-1].append(rec)
+        else:
+            pre.append(rec)
+    return pre, turns
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _trim(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + f"... [{len(text) - limit} more chars]"
+
+
+def _strip_media(block: dict[str, Any]) -> dict[str, Any]:
+    """Replace inline base64 payloads (images, documents) by a short description."""
+    source = block.get("source")
+    if isinstance(source, dict) and isinstance(source.get("data"), str):
+        return {**block, "source": {k: v for k, v in source.items() if k != "data"}
+                | {"data": f"[{len(source['data'])} base64 chars omitted]"}}
+    return block
+
+
+def _clean_content(value: Any, limit: int | None = None) -> Any:
+    """Tool result / message content, with media payloads and signatures removed."""
+    if isinstance(value, str):
+        return _trim(value, limit) if limit else value
+    if isinstance(value, list):
+        out = []
+        for block in value:
+            if not isinstance(block, dict):
+                out.append(block)
+                continue
+            block = _strip_media(block)
+            if "signature" in block:
+                block = {k: v for k, v in block.items() if k != "signature"}
+            if block.get("type") == "tool_result":
+                block = {**block, "content": _clean_content(block.get("content"), limit)}
+            elif limit and isinstance(block.get("text"), str):
+                block = {**block, "text": _trim(block["text"], limit)}
+            out.append(block)
+        return out
+    return value
+
+
+def _content_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "\n".join(
+            b.get("text", "") for b in value if isinstance(b, dict) and b.get("type") == "text"
+        )
+    return ""
+
+
+def _scalar_fields(value: Any, limit: int = 500) -> dict[str, Any]:
+    """Short scalar fields of a `toolUseResult` object (status, exit codes, agent ids...)."""
+    if not isinstance(value, dict):
+        return {}
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if isinstance(item, bool) or isinstance(item, (int, float)) or item is None:
+            out[key] = item
+        elif isinstance(item, str) and len(item) <= limit:
+            out[key] = item
+    return out
+
+
+class _Clock:
+    """Monotone fallback for records without a usable timestamp."""
+
+    def __init__(self, start: int) -> None:
+        self.last = start
+
+    def at(self, record: Record) -> int:
+        ts = record.timestamp_ns
+        if ts is not None:
+            self.last = ts
+            return ts
+        return self.last
+
+
+# ---------------------------------------------------------------------------- scopes
+
+
+@dataclass
+class _Scope:
+    """Result of walking one conversation (a turn, or a subagent's sidechain)."""
+
+    observations: list[Observation]
+    final_text: str
+    end_ns: int
+    complete: bool
+    models: list[str]
+
+
+class _Builder:
+    def __init__(self, ctx: BuildContext, stats: dict[str, Any]) -> None:
+        self.ctx = ctx
+        self.stats = stats
+
+    def count(self, bucket: str, key: str | None = None) -> None:
+        if key is None:
+            self.stats[bucket] = self.stats.get(bucket, 0) + 1
+        else:
+            self.stats.setdefault(bucket, Counter())[key] += 1
+
+    # A scope is a list of records holding one conversation; `records[0]` is its prompt.
+    def scope(
+        self,
+        records: list[Record],
+        trace_id: str,
+        parent_id: str,
+        closed: bool,
+        depth: int,
+        seen_agents: frozenset[str],
+    ) -> _Scope:
+        start = records[0].timestamp_ns or 0
+        clock = _Clock(start)
+        obs: list[Observation] = []
+        messages: dict[str, Message] = {}
+        msg_start: dict[str, int] = {}
+        msg_input: dict[str, list[dict[str, Any]]] = {}
+        msg_last_index: dict[str, int] = {}
+        results: dict[str, tuple[Record, dict[str, Any], int]] = {}
+        pending_input: list[dict[str, Any]] = []
+        prev_ns = start
+        last_index = len(records) - 1
+        last_ns = start
+
+        for index, rec in enumerate(records):
+            ts = clock.at(rec)
+            last_ns = max(last_ns, ts)
+            kind = rec.type
+            if kind == "assistant":
+                key = message_key(rec)
+                msg = messages.get(key)
+                if msg is None:
+                    msg = messages[key] = Message(id=key, records=[])
+                    msg_start[key] = min(prev_ns, ts)
+                    msg_input[key] = pending_input
+                    pending_input = []
+                msg.add(rec)
+                msg_last_index[key] = index
+            elif kind == "user":
+                blocks = rec.content
+                for block in blocks:
+                    if block.get("type") == "tool_result" and isinstance(
+                        block.get("tool_use_id"), str
+                    ):
+                        results.setdefault(block["tool_use_id"], (rec, block, ts))
+                text = rec.text.strip()
+                if index and text.startswith(INTERRUPT_PREFIX):
+                    obs.append(self.event(trace_id, parent_id, rec, ts, "interrupted",
+                                          level="WARNING", status=text))
+                elif index and text.startswith(NOTIFICATION_TAGS):
+                    obs.append(self.event(trace_id, parent_id, rec, ts, "notification",
+                                          payload=text))
+                if not rec.is_meta:
+                    pending_input.append(
+                        {"role": "user", "content": _clean_content(blocks, GEN_INPUT_CHARS)}
+                    )
+                prev_ns = ts
+            elif kind == "system":
+                name = _EVENT_SYSTEM.get(rec.subtype or "")
+                if name is None:
+                    self.count("skipped_system", rec.subtype or "?")
+                else:
+                    obs.append(self.system_event(trace_id, parent_id, rec, ts, name))
+                prev_ns = ts
+            elif kind == "attachment":
+                self.count("attachments", str(rec.attachment.get("type") or "?"))
+                prev_ns = ts
+            else:
+                self.count("skipped_types", kind or "?")
+
+        final_text = ""
+        models: list[str] = []
+        for key, msg in messages.items():
+            done = closed or msg.stop_reason is not None or msg_last_index[key] < last_index
+            if msg.is_synthetic:
+                if done:
+                    obs.append(self.synthetic_event(trace_id, parent_id, msg, clock))
+                continue
+            if msg.model and msg.model not in models:
+                models.append(msg.model)
+            if msg.text.strip():
+                final_text = msg.text
+            if not done:
+                continue
+            gen = self.generation(trace_id, parent_id, msg, msg_start[key], msg_input[key])
+            obs.append(gen)
+            for block in msg.tool_uses:
+                obs.extend(self.tool(trace_id, gen, msg, block, results, closed, last_ns,
+                                     depth, seen_agents))
+        complete = closed or self.scope_finished(messages, results)
+        end_ns = max([last_ns, start] + [o.end_ns for o in obs])
+        return _Scope(obs, final_text, end_ns, complete, models)
+
+    @staticmethod
+    def scope_finished(messages: dict[str, Message], results: Mapping[str, Any]) -> bool:
+        real = [m for m in messages.values()]
+        if not real:
+            return False
+        last = real[-1]
+        if any(b["id"] not in results for m in real for b in m.tool_uses):
+            return False
+        return last.is_synthetic or last.stop_reason in FINAL_STOP_REASONS
+
+    # ------------------------------------------------------------------ observations
+
+    def generation(
+        self,
+        trace_id: str,
+        parent_id: str,
+        msg: Message,
+        start_ns: int,
+        inputs: list[dict[str, Any]],
+    ) -> Observation:
+        first_ns = msg.first.timestamp_ns or start_ns
+        end_ns = max(msg.last.timestamp_ns or first_ns, first_ns, start_ns)
+        metadata: dict[str, Any] = {"message_id": msg.id}
+        if msg.request_id:
+            metadata["request_id"] = msg.request_id
+        if msg.stop_reason:
+            metadata["stop_reason"] = msg.stop_reason
+        if msg.thinking:
+            metadata["thinking"] = msg.thinking
+        service_tier = (msg.raw_usage or {}).get("service_tier")
+        if isinstance(service_tier, str):
+            metadata["service_tier"] = service_tier
+        if msg.first.uuid:
+            metadata["record_uuid"] = msg.first.uuid
+        self.count("generations")
+        return Observation(
+            id=ids.span_id("generation", msg.id),
+            trace_id=trace_id,
+            parent_id=parent_id,
+            type="generation",
+            name=msg.model or "model call",
+            start_ns=min(start_ns, first_ns),
+            end_ns=end_ns,
+            input=inputs or None,
+            output={"role": "assistant", "content": _clean_content(msg.content)},
+            model=msg.model,
+            usage=msg.usage or None,
+            completion_start_ns=first_ns,
+            metadata=metadata,
+        )
+
+    def tool(
+        self,
+        trace_id: str,
+        gen: Observation,
+        msg: Message,
+        block: dict[str, Any],
+        results: Mapping[str, tuple[Record, dict[str, Any], int]],
+        closed: bool,
+        scope_end: int,
+        depth: int,
+        seen_agents: frozenset[str],
+    ) -> list[Observation]:
+        tool_id = block["id"]
+        name = str(block.get("name") or "tool")
+        hook = self.ctx.hook_tools.get(tool_id)
+        use_rec = next((r for r in msg.records if block in r.content), msg.last)
+        start = use_rec.timestamp_ns or gen.end_ns
+        if hook and hook.pre_ns:
+            start = max(start, hook.pre_ns) if hook.pre_ns - start < 60 * 10**9 else start
+        found = results.get(tool_id)
+        if found is None and not closed:
+            return []
+        metadata: dict[str, Any] = {"tool_use_id": tool_id}
+        level, status = "DEFAULT", None
+        output: Any = None
+        extra: list[Observation] = []
+        if found is None:
+            end = max(scope_end, start)
+            level, status = "WARNING", "no tool result recorded"
+        else:
+            rec, res, res_ns = found
+            end = max(res_ns, start)
+            output = _clean_content(res.get("content"))
+            tur = rec.tool_use_result
+            fields = _scalar_fields(tur)
+            if fields:
+                metadata["result"] = fields
+            if res.get("is_error"):
+                level = "ERROR"
+                status = _trim(_content_text(res.get("content")) or "tool error", STATUS_CHARS)
+            if name in SUBAGENT_TOOLS:
+                extra = self.subagent(trace_id, ids.span_id("tool", tool_id), block, tur,
+                                      depth, seen_agents)
+        if hook is not None:
+            if hook.duration_ms is not None and hook.duration_ms >= 0:
+                metadata["duration_ms"] = hook.duration_ms
+                end = start + int(hook.duration_ms * 1_000_000)
+            if hook.failed or hook.error:
+                level = "ERROR"
+                status = _trim(hook.error or status or "tool failed", STATUS_CHARS)
+            if hook.is_interrupt:
+                metadata["is_interrupt"] = True
+        self.count("tools")
+        tool_obs = Observation(
+            id=ids.span_id("tool", tool_id),
+            trace_id=trace_id,
+            parent_id=gen.id,
+            type="tool",
+            name=name,
+            start_ns=start,
+            end_ns=max(end, start),
+            input=block.get("input"),
+            output=output,
+            level=level,
+            status_message=status,
+            metadata=metadata,
+        )
+        if extra:
+            tool_obs.end_ns = max([tool_obs.end_ns] + [o.end_ns for o in extra if o.type == "agent"
+                                                       and o.parent_id == tool_obs.id])
+        return [tool_obs, *extra]
+
+    def subagent(
+        self,
+        trace_id: str,
+        tool_obs_id: str,
+        block: dict[str, Any],
+        tool_use_result: Any,
+        depth: int,
+        seen_agents: frozenset[str],
+    ) -> list[Observation]:
+        agent_id = tool_use_result.get("agentId") if isinstance(tool_use_result, dict) else None
+        if not isinstance(agent_id, str) or not agent_id:
+            self.count("subagent_without_id")
+            return []
+        if agent_id in seen_agents or depth >= MAX_AGENT_DEPTH:
+            return []
+        records = [r for r in self.ctx.load_sidechain(agent_id) if r.type]
+        if not records:
+            self.count("sidechain_missing")
+            return []
+        # The sidechain starts at its prompt; anything before (there should be none) is noise.
+        start_index = next((i for i, r in enumerate(records) if r.type == "user"), 0)
+        records = records[start_index:]
+        agent_span = ids.span_id("agent", agent_id)
+        tool_input = block.get("input") if isinstance(block.get("input"), dict) else {}
+        kind = tool_input.get("subagent_type") or "general-purpose"
+        is_async = isinstance(tool_use_result, dict) and (
+            tool_use_result.get("isAsync") or tool_use_result.get("status") == "async_launched"
+        )
+        inner = self.scope(records, trace_id, agent_span, closed=not is_async,
+                           depth=depth + 1, seen_agents=seen_agents | {agent_id})
+        start = records[0].timestamp_ns or 0
+        self.count("subagents")
+        root = Observation(
+            id=agent_span,
+            trace_id=trace_id,
+            parent_id=tool_obs_id,
+            type="agent",
+            name=f"subagent {kind}",
+            start_ns=start,
+            end_ns=max(inner.end_ns, start),
+            input=tool_input.get("prompt") or prompt_text(records[0]),
+            output=inner.final_text or None,
+            metadata={"agent_id": agent_id, "agent_type": kind, "models": inner.models,
+                      "complete": inner.complete},
+        )
+        return [root, *inner.observations]
+
+    def event(
+        self,
+        trace_id: str,
+        parent_id: str,
+        rec: Record,
+        ts: int,
+        name: str,
+        level: str = "DEFAULT",
+        status: str | None = None,
+        payload: Any = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> Observation:
+        self.count("events")
+        key = rec.uuid or f"{parent_id}:{rec.offset}"
+        return Observation(
+            id=ids.span_id("event", key),
+            trace_id=trace_id,
+            parent_id=parent_id,
+            type="event",
+            name=name,
+            start_ns=ts,
+            end_ns=ts,
+            input=payload,
+            level=level,
+            status_message=_trim(status, STATUS_CHARS) if status else None,
+            metadata=metadata or {},
+        )
+
+    def system_event(
+        self, trace_id: str, parent_id: str, rec: Record, ts: int, name: str
+    ) -> Observation:
+        data = rec.data
+        meta = {k: v for k, v in data.items() if k in (
+            "subtype", "compactMetadata", "microcompactMetadata", "level", "retryAttempt",
+            "retryInMs", "maxRetries", "hookCount", "hookInfos", "hookErrors",
+            "preventedContinuation", "stopReason", "hasOutput", "logicalParentUuid")}
+        content = data.get("content") if isinstance(data.get("content"), str) else None
+        level, status = "DEFAULT", None
+        if rec.subtype == "api_error":
+            error = data.get("error")
+            status = content or (str(error)[:STATUS_CHARS] if error else "API error")
+            # A retried error is a warning; the final failure shows as a synthetic message.
+            level = "WARNING"
+            if isinstance(error, dict):
+                meta["error"] = _scalar_fields(error) or str(error)[:STATUS_CHARS]
+        elif data.get("level") in ("error", "warning"):
+            level = "ERROR" if data["level"] == "error" else "WARNING"
+            status = content
+        return self.event(trace_id, parent_id, rec, ts, name, level=level, status=status,
+                          payload=content, metadata=meta)
+
+    def synthetic_event(
+        self, trace_id: str, parent_id: str, msg: Message, clock: _Clock
+    ) -> Observation:
+        rec = msg.first
+        text = msg.text
+        is_error = bool(rec.get("isApiErrorMessage")) or text.startswith("API Error")
+        return self.event(
+            trace_id, parent_id, rec, rec.timestamp_ns or clock.last,
+            "api_error" if is_error else "notice",
+            level="ERROR" if is_error else "DEFAULT",
+            status=text or None,
+            payload=text or None,
+            metadata={k: v for k, v in (("error", rec.get("error")),
+                                        ("request_id", msg.request_id)) if v},
+        )
+
+    # ------------------------------------------------------------------ turns
+
+    def turn(self, records: list[Record], closed: bool) -> Trace:
+        prompt = records[0]
+        key = prompt.uuid or f"offset:{prompt.offset}"
+        trace_id = ids.trace_id(key)
+        root_id = ids.span_id("turn", key)
+        inner = self.scope(records, trace_id, root_id, closed, 0, frozenset())
+        complete = closed or inner.complete
+        start = prompt.timestamp_ns or 0
+        blocks = prompt.content
+        text = prompt_text(prompt)
+        is_note = text.startswith(NOTIFICATION_TAGS)
+        prompt_input: Any = text if all(b.get("type") == "text" for b in blocks) else (
+            _clean_content(blocks))
+        info = next((r for r in records if r.get("cwd") or r.get("version")), prompt)
+        cwd = info.get("cwd") if isinstance(info.get("cwd"), str) else None
+        branch = info.get("gitBranch") if isinstance(info.get("gitBranch"), str) else None
+        version = info.get("version") if isinstance(info.get("version"), str) else None
+        tags: list[str] = []
+        if cwd:
+            tags.append(f"project:{os.path.basename(cwd.rstrip('/')) or cwd}")
+        if branch:
+            tags.append(f"branch:{branch}")
+        tags.extend(f"model:{m}" for m in inner.models)
+        if version:
+            tags.append(f"claude-code:{version}")
+        if is_note:
+            tags.append("notification")
+        metadata: dict[str, Any] = {
+            k: v for k, v in (
+                ("cwd", cwd), ("git_branch", branch), ("version", version),
+                ("entrypoint", info.get("entrypoint")), ("prompt_uuid", prompt.uuid),
+                ("prompt_id", prompt.get("promptId")), ("user_type", info.get("userType")),
+                ("permission_mode", prompt.get("permissionMode")),
+            ) if v is not None
+        }
+        metadata["complete"] = complete
+        session_id = prompt.session_id or self.ctx.session_id or ""
+        end = max(inner.end_ns, start)
+        observations = list(inner.observations)
+        if complete:
+            root = Observation(
+                id=root_id,
+                trace_id=trace_id,
+                parent_id=None,
+                type="agent",
+                name=TURN_NAME,
+                start_ns=start,
+                end_ns=end,
+                input=prompt_input,
+                output=inner.final_text or None,
+                metadata={"models": inner.models, "prompt_uuid": prompt.uuid},
+            )
+            observations.insert(0, root)
+        observations[1 if complete else 0:] = sorted(
+            observations[1 if complete else 0:], key=lambda o: (o.start_ns, o.end_ns))
+        self.count("turns")
+        return Trace(
+            id=trace_id,
+            session_id=session_id,
+            name=TURN_NAME,
+            start_ns=start,
+            end_ns=end,
+            input=prompt_input,
+            output=(inner.final_text or None) if complete else None,
+            user_id=self.ctx.user_id,
+            tags=tags,
+            environment=self.ctx.environment,
+            release=self.ctx.release,
+            metadata=metadata,
+            observations=observations,
+            complete=complete,
+        )
+
+
+def build_traces(records: list[Record], ctx: BuildContext) -> BuildResult:
+    """One `Trace` per user turn in `records` (file order), plus where to resume.
+
+    `open_turn_offset` is the byte offset of the last turn's prompt when that turn is not
+    complete yet (the caller re-reads from there), else None.
+    """
+    stats: dict[str, Any] = {"records": len(records)}
+    builder = _Builder(ctx, stats)
+    main = []
+    for rec in records:
+        if rec.is_sidechain:
+            builder.count("sidechain_records_in_main")
+        else:
+            main.append(rec)
+    pre, turns = split_turns(main)
+    stats["pre_turn_records"] = len(pre)
+    traces: list[Trace] = []
+    open_offset: int | None = None
+    for index, turn_records in enumerate(turns):
+        closed = ctx.final or index < len(turns) - 1
+        trace = builder.turn(turn_records, closed)
+        if not trace.complete:
+            open_offset = turn_records[0].offset
+        traces.append(trace)
+    for key in ("skipped_types", "skipped_system", "attachments"):
+        if key in stats:
+            stats[key] = dict(stats[key])
+    return BuildResult(traces, open_offset, stats)

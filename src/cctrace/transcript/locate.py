@@ -1,0 +1,52 @@
+"""Finding and loading subagent (sidechain) transcripts beside a session transcript.
+
+Claude Code 2.1.x writes a subagent's records to `<session-id>/subagents/agent-<id>.jsonl`
+next to `<session-id>.jsonl`; 2.0.x wrote `agent-<id>.jsonl` beside the session file.
+This is the only I/O the builder needs, handed to it as `BuildContext.load_sidechain`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+
+from cctrace.transcript.records import Record
+
+# Agent ids are short hex/alnum strings; anything else could walk out of the folder.
+_SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+
+
+def sidechain_paths(transcript_path: str, agent_id: str) -> list[str]:
+    """Candidate files for `agent_id`, newest layout first (they need not exist)."""
+    if not _SAFE_ID.match(agent_id or ""):
+        return []
+    folder = os.path.dirname(transcript_path)
+    session = os.path.splitext(os.path.basename(transcript_path))[0]
+    name = f"agent-{agent_id}.jsonl"
+    return [os.path.join(folder, session, "subagents", name), os.path.join(folder, name)]
+
+
+def find_sidechain(transcript_path: str, agent_id: str) -> str | None:
+    """The first existing sidechain file for `agent_id`, or None."""
+    for path in sidechain_paths(transcript_path, agent_id):
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def read_all(path: str) -> list[Record]:
+    """Every record of a (small, finished) transcript file; [] when missing."""
+    from cctrace.transcript.reader import read_new
+
+    return read_new(path).records
+
+
+def sidechain_loader(transcript_path: str) -> Callable[[str], list[Record]]:
+    """A `load_sidechain` callable for the session at `transcript_path`."""
+
+    def load(agent_id: str) -> list[Record]:
+        path = find_sidechain(transcript_path, agent_id)
+        return read_all(path) if path else []
+
+    return load

@@ -1,0 +1,165 @@
+"""Incremental, bounded-memory reading of one JSONL transcript file by byte offset.
+
+A `Cursor` remembers how far a file was consumed (end of the last complete line), which
+file that was (device, inode, a hash of its head) and where the oldest still-open turn
+starts (`turn_offset`), so the builder can rebuild an unfinished turn next time. The
+reader never trusts a partial last line, starts over when the file was truncated or
+replaced, skips lines that are not JSON objects (counted), and streams the file in chunks
+so memory is bounded by the longest line, not the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from cctrace.transcript.records import Record
+
+CHUNK = 1 << 20
+# The head hash covers at most this many bytes; a transcript's first line is always
+# longer than a few bytes and unique per session (uuid, timestamp).
+HEAD_BYTES = 1024
+
+
+@dataclass
+class Cursor:
+    """How far one transcript has been consumed; JSON-serialisable."""
+
+    path: str
+    offset: int = 0
+    dev: int | None = None
+    inode: int | None = None
+    head_len: int = 0
+    head_hash: str | None = None
+    turn_offset: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Cursor:
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**known)
+
+    @property
+    def resume_offset(self) -> int:
+        """Where the next read starts: the open turn, else the end of consumed data."""
+        if self.turn_offset is not None and 0 <= self.turn_offset <= self.offset:
+            return self.turn_offset
+        return self.offset
+
+
+@dataclass
+class ReadResult:
+    """Records read this time (from the cursor's resume offset), the new cursor, stats."""
+
+    records: list[Record]
+    cursor: Cursor
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def _head_hash(fh: Any, length: int) -> str:
+    fh.seek(0)
+    return hashlib.sha256(fh.read(length)).hexdigest()
+
+
+def _fresh(cursor: Cursor) -> Cursor:
+    return Cursor(path=cursor.path)
+
+
+def read_new(path: str, cursor: Cursor | None = None, max_bytes: int | None = None) -> ReadResult:
+    """Parse complete lines from `cursor.resume_offset` to the end of `path`.
+
+    Lines between `turn_offset` and `offset` are returned again (the caller re-builds the
+    open turn); `stats["new_bytes"]` says how much was genuinely new. `max_bytes` bounds
+    one call (the rest is read next time). A missing file gives an empty result.
+    """
+    cursor = Cursor(path=path) if cursor is None else cursor
+    stats: dict[str, Any] = {"new_bytes": 0, "lines": 0, "bad_lines": 0, "reset": None}
+    try:
+        fh = open(path, "rb")
+    except (FileNotFoundError, NotADirectoryError):
+        stats["missing"] = True
+        return ReadResult([], cursor, stats)
+    with fh:
+        st = os.fstat(fh.fileno())
+        cur = cursor
+        if cur.inode is not None and (cur.dev, cur.inode) != (st.st_dev, st.st_ino):
+            stats["reset"] = "replaced"
+            cur = _fresh(cur)
+        elif st.st_size < cur.offset:
+            stats["reset"] = "truncated"
+            cur = _fresh(cur)
+        elif cur.head_hash is not None and (
+            st.st_size < cur.head_len or _head_hash(fh, cur.head_len) != cur.head_hash
+        ):
+            stats["reset"] = "replaced"
+            cur = _fresh(cur)
+        start = cur.resume_offset
+        records, end, bad = _read_lines(fh, start, st.st_size, max_bytes)
+        stats["lines"] = len(records) + bad
+        stats["bad_lines"] = bad
+        stats["new_bytes"] = max(0, end - cur.offset)
+        head_len, head_hash = cur.head_len, cur.head_hash
+        if head_hash is None or head_len < HEAD_BYTES:
+            head_len = min(end, HEAD_BYTES)
+            head_hash = _head_hash(fh, head_len) if head_len else None
+        new = Cursor(
+            path=path,
+            offset=max(end, cur.offset),
+            dev=st.st_dev,
+            inode=st.st_ino,
+            head_len=head_len if head_hash else 0,
+            head_hash=head_hash,
+            turn_offset=cur.turn_offset,
+        )
+    return ReadResult(records, new, stats)
+
+
+def _read_lines(
+    fh: Any, start: int, size: int, max_bytes: int | None
+) -> tuple[list[Record], int, int]:
+    """Records of complete lines from `start`; returns (records, end offset, bad lines)."""
+    fh.seek(start)
+    limit = size if max_bytes is None else min(size, start + max_bytes)
+    records: list[Record] = []
+    bad = 0
+    pos = start  # file offset of buf[0]
+    buf = b""
+    while pos + len(buf) < size:
+        chunk = fh.read(CHUNK)
+        if not chunk:
+            break
+        buf += chunk
+        cut = buf.rfind(b"\n")
+        if cut < 0:
+            continue  # one long line still incomplete: keep reading
+        body, buf = buf[: cut + 1], buf[cut + 1 :]
+        bad += _parse_block(body, pos, records)
+        pos += cut + 1
+        if pos >= limit:
+            break
+    return records, pos, bad
+
+
+def _parse_block(body: bytes, base: int, out: list[Record]) -> int:
+    bad = 0
+    line_start = 0
+    for line in body.split(b"\n")[:-1]:
+        offset = base + line_start
+        line_start += len(line) + 1
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except (ValueError, UnicodeDecodeError):
+            bad += 1
+            continue
+        if not isinstance(data, dict):
+            bad += 1
+            continue
+        out.append(Record(data, offset))
+    return bad
