@@ -1,0 +1,197 @@
+"""`cctrace install` and `cctrace uninstall`: our hook in a Claude Code settings file.
+
+`install` asks the installed Claude Code for its release, registers the hook for exactly the
+events that release accepts (an unknown one would silence every hook in the file), records the
+python that runs the background worker, and prints what it changed. `uninstall` removes our
+entries and nothing else. The merge itself is `cctrace.install.settings` (pure).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import cctrace
+from cctrace import statedir
+from cctrace.cli.main import CliError
+from cctrace.install import events as ev
+from cctrace.install import settings as st
+from cctrace.install.claude import claude_version, find_claude
+
+
+def hook_entry_path() -> str:
+    """The hook entry point of the cctrace package this command runs from."""
+    return str(Path(cctrace.__file__).resolve().parent / "hook" / "entry.py")
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "install",
+        help="register the cctrace hook in a Claude Code settings file",
+        description="Register the cctrace hook in a Claude Code settings file, for the hook "
+        "events the installed Claude Code release supports.",
+    )
+    _scope_arg(p)
+    p.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    p.add_argument("--claude-bin", metavar="PATH",
+                   help="the claude binary to ask for its version (default: $CCTRACE_CLAUDE_BIN, "
+                   "else claude on PATH)")
+    p.add_argument("--claude-version", metavar="X.Y.Z",
+                   help="assume this Claude Code release instead of asking the binary")
+    p.add_argument("--worker-only", action="store_true",
+                   help="only record the python that runs the worker (plugin installs); "
+                   "settings untouched")
+    p.set_defaults(func=run_install)
+
+    u = subparsers.add_parser(
+        "uninstall",
+        help="remove the cctrace hook from Claude Code settings",
+        description="Remove cctrace's hook entries (and only those) from Claude Code settings.",
+    )
+    group = u.add_mutually_exclusive_group()
+    _scope_arg(group)
+    group.add_argument("--all", action="store_true", help="every scope: user, project and local")
+    u.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    u.set_defaults(func=run_uninstall)
+
+
+def _scope_arg(parser: Any) -> None:
+    parser.add_argument("--scope", choices=st.SCOPES, default=None,
+                        help="user (~/.claude/settings.json, honours CLAUDE_CONFIG_DIR; default), "
+                        "project (.claude/settings.json) or local (.claude/settings.local.json)")
+
+
+def _detect_events(args: argparse.Namespace) -> tuple[tuple[str, ...], str]:
+    """The events to register and a line saying how that was decided."""
+    if args.claude_version:
+        version = ev.parse_version(args.claude_version)
+        if version is None:
+            raise CliError(f"--claude-version {args.claude_version!r} is not X.Y.Z")
+        source = f"Claude Code {ev.format_version(version)} (--claude-version)"
+    else:
+        binary = find_claude(args.claude_bin, os.environ)
+        if binary is None and (args.claude_bin or os.environ.get("CCTRACE_CLAUDE_BIN", "").strip()):
+            raise CliError(f"claude binary not found: {args.claude_bin or '$CCTRACE_CLAUDE_BIN'}")
+        version = claude_version(binary) if binary else None
+        if version is not None:
+            source = f"Claude Code {ev.format_version(version)} ({binary})"
+        elif binary:
+            source = f"could not read the release of {binary}; registering the core events only"
+        else:
+            source = "claude not found; registering the core events only"
+    try:
+        return ev.supported_events(version), source
+    except ev.UnsupportedRelease as exc:
+        raise CliError(f"{exc}; upgrade Claude Code") from exc
+
+
+def _record_worker(dry_run: bool) -> str:
+    if dry_run:
+        return f"would record the worker's python ({sys.executable})"
+    try:
+        from cctrace.worker.lifecycle import write_worker_info
+    except ImportError:
+        return "worker python not recorded: cctrace.worker.lifecycle is not in this build"
+    write_worker_info(statedir.state_dir())
+    return f"worker python recorded: {sys.executable}"
+
+
+def _load(path: str) -> dict[str, Any] | None:
+    try:
+        return st.read(path)
+    except st.SettingsError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _write(path: str, before: dict[str, Any] | None, after: dict[str, Any], dry: bool) -> bool:
+    """Write `after` if it differs from what is on disk; returns whether it did (or would)."""
+    if before is not None and after == before:
+        return False
+    if not dry:
+        try:
+            st.write_atomic(path, st.render(after))
+        except OSError as exc:
+            raise CliError(f"{path}: cannot write: {exc}") from exc
+    return True
+
+
+def _print_changes(changes: dict[str, list[str]], note: str = "") -> None:
+    for kind in ("added", "updated", "removed"):
+        if changes[kind]:
+            print(f"  {kind}: {', '.join(changes[kind])}{note if kind == 'removed' else ''}")
+
+
+def run_install(args: argparse.Namespace) -> int:
+    if args.worker_only:
+        print(_record_worker(args.dry_run))
+        return 0
+    scope = args.scope or "user"
+    entry = hook_entry_path()
+    if not os.path.isfile(entry):
+        raise CliError(f"hook entry point missing: {entry} (reinstall cctrace)")
+    python = sys.executable
+    if not python or not os.path.isabs(python):
+        raise CliError("cannot tell which python runs cctrace (sys.executable is empty)")
+    events, source = _detect_events(args)
+    path = st.settings_path(scope, os.getcwd(), os.environ)
+    before = _load(path)
+    try:
+        after = st.merge(before or {}, st.hook_command(python, entry), events)
+    except st.SettingsError as exc:
+        raise CliError(f"{path}: {exc}") from exc
+    wrote = _write(path, before, after, args.dry_run)
+    verb = "would update" if args.dry_run else "updated"
+    print(f"{verb if wrote else 'up to date'}: {path} ({scope} scope)")
+    print(f"  {source}")
+    _print_changes(st.describe(before or {}, after), " (not supported by this release)")
+    print(f"  hook: {st.hook_command(python, entry)}")
+    print(f"  {_record_worker(args.dry_run)}")
+    user_path = st.settings_path("user", os.getcwd(), os.environ)
+    for doc in (after, _safe_read(user_path) if user_path != path else None):
+        for plugin in st.enabled_cctrace_plugins(doc or {}):
+            print(f"  warning: plugin {plugin} is enabled too; every event would be recorded "
+                  "twice. Use one: `claude plugin uninstall` it, or `cctrace uninstall`.",
+                  file=sys.stderr)
+    return 0
+
+
+def _safe_read(path: str) -> dict[str, Any] | None:
+    try:
+        return st.read(path)
+    except st.SettingsError:
+        return None
+
+
+def run_uninstall(args: argparse.Namespace) -> int:
+    scopes = st.SCOPES if args.all else (args.scope or "user",)
+    failed: list[str] = []
+    seen: set[str] = set()
+    for scope in scopes:
+        path = st.settings_path(scope, os.getcwd(), os.environ)
+        if path in seen:  # cwd == $HOME: project scope is the user file
+            continue
+        seen.add(path)
+        try:
+            before = st.read(path)
+            if before is None:
+                print(f"no file: {path} ({scope} scope)")
+                continue
+            try:
+                after = st.unmerge(before)
+            except st.SettingsError as exc:
+                raise st.SettingsError(f"{path}: {exc}") from exc
+        except st.SettingsError as exc:
+            # One unreadable file must not keep the other scopes from being cleaned.
+            print(f"cctrace: error: {exc}", file=sys.stderr)
+            failed.append(path)
+            continue
+        wrote = _write(path, before, after, args.dry_run)
+        verb = "would update" if args.dry_run else "updated"
+        print(f"{verb if wrote else 'nothing of cctrace'}: {path} ({scope} scope)")
+        _print_changes(st.describe(before, after))
+    if failed:
+        raise CliError(f"left untouched: {', '.join(failed)}")
+    return 0
