@@ -1,0 +1,692 @@
+"""The local SQLite store: sessions, traces, observations, hook events, cursors, outbox.
+
+One file, `<state dir>/cctrace.db` (0600), in WAL mode so the background worker and CLI
+commands can use it at the same time; every write is one short `BEGIN IMMEDIATE`
+transaction and readers never block writers. This module owns the only SQL in cctrace.
+Trace inserts are idempotent (observations are `INSERT OR IGNORE` by id) and report which
+observations were new, which is what gets exported; the outbox holds serialized export
+batches until a destination confirms them, so a confirmed batch is never sent twice.
+Only traces that passed the redaction stage are accepted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from cctrace import statedir
+from cctrace.model.types import Observation, Trace
+from cctrace.redact.stage import is_redacted
+from cctrace.store import schema
+
+DB_NAME = "cctrace.db"
+BUSY_TIMEOUT_MS = 10_000
+# SQLite's default limit on bound parameters is 999 on old builds; stay well below it.
+_CHUNK = 500
+
+# Keys of `Trace.metadata` the session row is filled from (first match wins).
+CWD_KEYS = ("cwd",)
+BRANCH_KEYS = ("git_branch", "gitBranch")
+VERSION_KEYS = ("claude_code_version", "cc_version", "version")
+
+PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
+
+
+class AmbiguousSession(LookupError):
+    """A session id prefix that matches more than one session."""
+
+    def __init__(self, prefix: str, matches: list[str]) -> None:
+        super().__init__(f"{prefix!r} matches {len(matches)} sessions: {', '.join(matches)}")
+        self.prefix = prefix
+        self.matches = matches
+
+
+@dataclass
+class HookEvent:
+    """One hook invocation as the worker took it from the spool (payload already redacted)."""
+
+    seq: int
+    received_ns: int
+    session_id: str | None
+    event: str
+    tool_use_id: str | None = None
+    transcript_path: str | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class OutboxBatch:
+    """One serialized export request waiting for (or done with) delivery."""
+
+    id: int
+    destination: str
+    payload: bytes
+    span_ids: list[str]
+    content_type: str
+    attempts: int
+    next_attempt_ns: int
+    created_ns: int
+    last_error: str | None
+    state: str = PENDING
+    status_code: int | None = None
+
+
+@dataclass
+class SessionSummary:
+    """A session with the totals `cctrace sessions` shows."""
+
+    id: str
+    project: str | None
+    cwd: str | None
+    git_branch: str | None
+    first_ns: int
+    last_ns: int
+    cc_version: str | None = None
+    user_id: str | None = None
+    models: list[str] = field(default_factory=list)
+    turns: int = 0
+    generations: int = 0
+    tool_calls: int = 0
+    errors: int = 0
+    tokens: dict[str, int] = field(default_factory=dict)
+    cost: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+@dataclass
+class ObservationNode:
+    """An observation with its children, both sorted by start time."""
+
+    observation: Observation
+    children: list[ObservationNode] = field(default_factory=list)
+
+
+@dataclass
+class TraceView:
+    """A stored trace (without its observations list) plus its observations as a tree.
+
+    `observations` is flat, sorted by start time; `roots` are the observations whose parent
+    is absent (the turn's root, or orphans while the root is not stored yet).
+    """
+
+    trace: Trace
+    complete: bool
+    observations: list[Observation]
+    roots: list[ObservationNode]
+
+
+def _dumps(value: Any) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":"))
+
+
+def _loads(text: str | None, default: Any = None) -> Any:
+    if text is None:
+        return default
+    try:
+        return json.loads(text)
+    except ValueError:
+        return default
+
+
+def _first(meta: dict[str, Any], keys: Sequence[str]) -> str | None:
+    for key in keys:
+        value = meta.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def _project(cwd: str | None) -> str | None:
+    if not cwd:
+        return None
+    return os.path.basename(cwd.rstrip("/\\")) or cwd
+
+
+def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
+
+
+def build_tree(observations: Iterable[Observation]) -> list[ObservationNode]:
+    """Nest observations under their parents; parents missing from the set make roots."""
+    ordered = sorted(observations, key=lambda o: (o.start_ns, o.end_ns, o.id))
+    nodes = {o.id: ObservationNode(o) for o in ordered}
+    roots: list[ObservationNode] = []
+    for obs in ordered:
+        parent = nodes.get(obs.parent_id) if obs.parent_id else None
+        if parent is None or parent.observation.id == obs.id:
+            roots.append(nodes[obs.id])
+        else:
+            parent.children.append(nodes[obs.id])
+    return roots
+
+
+class Store:
+    """A connection to the store; safe to share between threads of one process."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        _create_private(path)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
+        self._conn.row_factory = sqlite3.Row
+        self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self._conn.execute("PRAGMA journal_mode = WAL")
+        self._conn.execute("PRAGMA synchronous = NORMAL")
+        self._conn.execute("PRAGMA foreign_keys = ON")
+        self.schema_version = schema.migrate(self._conn)
+
+    @classmethod
+    def open(cls, state_dir: str | None = None) -> Store:
+        root = statedir.ensure_dir(state_dir or statedir.state_dir())
+        return cls(os.path.join(root, DB_NAME))
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        # IMMEDIATE takes the write lock up front: a deferred transaction that later tries
+        # to upgrade can fail with SQLITE_BUSY without waiting for busy_timeout.
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    # -- hook events -------------------------------------------------------------------
+
+    def add_hook_events(self, events: list[HookEvent]) -> int:
+        """Store hook events; ones whose seq is already stored are ignored. Returns #new."""
+        added = 0
+        with self._write() as conn:
+            for ev in events:
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO hook_events (seq, received_ns, session_id, event,"
+                    " tool_use_id, transcript_path, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (ev.seq, ev.received_ns, ev.session_id, ev.event, ev.tool_use_id,
+                     ev.transcript_path, _dumps(ev.payload) or "{}"),
+                )
+                added += cur.rowcount
+        return added
+
+    @staticmethod
+    def _event(row: sqlite3.Row) -> HookEvent:
+        return HookEvent(
+            seq=row["seq"], received_ns=row["received_ns"], session_id=row["session_id"],
+            event=row["event"], tool_use_id=row["tool_use_id"],
+            transcript_path=row["transcript_path"], payload=_loads(row["payload"], {}),
+        )
+
+    def session_events(self, session_id: str) -> list[HookEvent]:
+        rows = self._read(
+            "SELECT * FROM hook_events WHERE session_id = ? ORDER BY seq", (session_id,)
+        )
+        return [self._event(r) for r in rows]
+
+    def hook_tools(self, tool_use_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """What the tool hooks saw, per tool_use_id (only ids with at least one event).
+
+        Keys: tool_name, session_id, agent_id, pre_ns / post_ns (receive times of
+        PreToolUse and of PostToolUse or PostToolUseFailure), outcome (that event's name
+        or None), duration_ms, error, is_interrupt.
+        """
+        ids = sorted(set(tool_use_ids))
+        out: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            rows = self._read(
+                f"SELECT * FROM hook_events WHERE tool_use_id IN ({marks}) ORDER BY seq",
+                list(chunk),
+            )
+            for row in rows:
+                ev = self._event(row)
+                info = out.setdefault(ev.tool_use_id or "", {
+                    "tool_name": None, "session_id": ev.session_id, "agent_id": None,
+                    "pre_ns": None, "post_ns": None, "outcome": None, "duration_ms": None,
+                    "error": None, "is_interrupt": False,
+                })
+                p = ev.payload
+                info["tool_name"] = info["tool_name"] or p.get("tool_name")
+                info["agent_id"] = info["agent_id"] or p.get("agent_id")
+                if ev.event == "PreToolUse":
+                    if info["pre_ns"] is None:
+                        info["pre_ns"] = ev.received_ns
+                elif ev.event in ("PostToolUse", "PostToolUseFailure"):
+                    info["post_ns"] = ev.received_ns
+                    info["outcome"] = ev.event
+                    if isinstance(p.get("duration_ms"), (int, float)):
+                        info["duration_ms"] = p["duration_ms"]
+                    if ev.event == "PostToolUseFailure":
+                        info["error"] = p.get("error")
+                        info["is_interrupt"] = bool(p.get("is_interrupt"))
+        return out
+
+    # -- transcript cursors ------------------------------------------------------------
+
+    def get_cursor(self, path: str) -> dict[str, Any] | None:
+        rows = self._read("SELECT data FROM cursors WHERE path = ?", (path,))
+        return _loads(rows[0]["data"]) if rows else None
+
+    def set_cursor(self, path: str, data: dict[str, Any]) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO cursors (path, data, updated_ns) VALUES (?, ?, ?)"
+                " ON CONFLICT(path) DO UPDATE SET data = excluded.data,"
+                " updated_ns = excluded.updated_ns",
+                (path, _dumps(data), time.time_ns()),
+            )
+
+    # -- traces ------------------------------------------------------------------------
+
+    def insert_traces(self, traces: list[Trace]) -> list[tuple[Trace, list[Observation]]]:
+        """Store traces; returns, per trace, the observations that were not stored before.
+
+        Raises ValueError (and stores nothing) if any trace skipped the redaction stage.
+        """
+        for trace in traces:
+            if not is_redacted(trace):
+                raise ValueError(f"trace {trace.id} did not pass the redaction stage")
+        result: list[tuple[Trace, list[Observation]]] = []
+        with self._write() as conn:
+            for trace in traces:
+                self._upsert_session(conn, trace)
+                self._upsert_trace(conn, trace)
+                new = [obs for obs in trace.observations if self._insert_obs(conn, obs)]
+                result.append((trace, new))
+        return result
+
+    def _upsert_session(self, conn: sqlite3.Connection, trace: Trace) -> None:
+        meta = trace.metadata or {}
+        cwd = _first(meta, CWD_KEYS)
+        branch = _first(meta, BRANCH_KEYS)
+        version = _first(meta, VERSION_KEYS)
+        first = min([trace.start_ns] + [o.start_ns for o in trace.observations])
+        last = max([trace.end_ns] + [o.end_ns for o in trace.observations])
+        models = {o.model for o in trace.observations if o.type == "generation" and o.model}
+        row = conn.execute("SELECT * FROM sessions WHERE id = ?", (trace.session_id,)).fetchone()
+        if row is None:
+            conn.execute(
+                "INSERT INTO sessions (id, project, cwd, git_branch, first_ns, last_ns, models,"
+                " cc_version, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (trace.session_id, _project(cwd), cwd, branch, first, last,
+                 _dumps(sorted(models)), version, trace.user_id),
+            )
+            return
+        known = set(_loads(row["models"], []))
+        newer = last >= row["last_ns"]
+        # The cwd names the project, so the first one seen sticks; branch and version
+        # follow the latest turn.
+        conn.execute(
+            "UPDATE sessions SET project = ?, cwd = ?, git_branch = ?, first_ns = ?, last_ns = ?,"
+            " models = ?, cc_version = ?, user_id = ? WHERE id = ?",
+            (row["project"] or _project(cwd), row["cwd"] or cwd,
+             (branch if newer and branch else None) or row["git_branch"] or branch,
+             min(first, row["first_ns"]), max(last, row["last_ns"]),
+             _dumps(sorted(known | models)),
+             (version if newer and version else None) or row["cc_version"] or version,
+             row["user_id"] or trace.user_id, trace.session_id),
+        )
+
+    @staticmethod
+    def _upsert_trace(conn: sqlite3.Connection, trace: Trace) -> None:
+        # A running turn is stored first (complete=0) and replaced by its complete form;
+        # a complete row is never downgraded by a late incomplete copy.
+        replace = "excluded.complete OR NOT traces.complete"
+        fields = ("name", "input", "output", "user_id", "tags", "environment", "release",
+                  "metadata")
+        sets = ", ".join(
+            f"{f} = CASE WHEN {replace} THEN excluded.{f} ELSE traces.{f} END" for f in fields
+        )
+        conn.execute(
+            "INSERT INTO traces (id, session_id, name, start_ns, end_ns, input, output, user_id,"
+            " tags, environment, release, metadata, complete)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            f" ON CONFLICT(id) DO UPDATE SET {sets},"
+            " start_ns = MIN(traces.start_ns, excluded.start_ns),"
+            " end_ns = MAX(traces.end_ns, excluded.end_ns),"
+            " complete = MAX(traces.complete, excluded.complete)",
+            (trace.id, trace.session_id, trace.name, trace.start_ns, trace.end_ns,
+             _dumps(trace.input), _dumps(trace.output), trace.user_id, _dumps(trace.tags),
+             trace.environment, trace.release, _dumps(trace.metadata) or "{}",
+             int(bool(trace.complete))),
+        )
+
+    @staticmethod
+    def _insert_obs(conn: sqlite3.Connection, obs: Observation) -> bool:
+        cost_total = (obs.cost or {}).get("total") if obs.cost else None
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO observations (id, trace_id, parent_id, type, name, start_ns,"
+            " end_ns, input, output, level, status_message, model, model_parameters, usage,"
+            " cost, cost_total, completion_start_ns, metadata)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (obs.id, obs.trace_id, obs.parent_id, obs.type, obs.name, obs.start_ns, obs.end_ns,
+             _dumps(obs.input), _dumps(obs.output), obs.level, obs.status_message, obs.model,
+             _dumps(obs.model_parameters), _dumps(obs.usage), _dumps(obs.cost), cost_total,
+             obs.completion_start_ns, _dumps(obs.metadata) or "{}"),
+        )
+        return cur.rowcount == 1
+
+    # -- reading -----------------------------------------------------------------------
+
+    def find_session(self, prefix: str) -> str | None:
+        """The full id of the session `prefix` names (exact id or unique prefix), or None.
+
+        Raises AmbiguousSession when the prefix matches several sessions.
+        """
+        prefix = prefix.strip()
+        if not prefix:
+            return None
+        if self._read("SELECT 1 FROM sessions WHERE id = ?", (prefix,)):
+            return prefix
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self._read(
+            "SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 11",
+            (escaped + "%",),
+        )
+        if len(rows) > 1:
+            raise AmbiguousSession(prefix, [r["id"] for r in rows])
+        return rows[0]["id"] if rows else None
+
+    def sessions(
+        self, limit: int | None = None, project: str | None = None, since_ns: int | None = None
+    ) -> list[SessionSummary]:
+        """Sessions with their totals, most recently active first."""
+        where, params = [], []
+        if project:
+            where.append("(project = ? OR cwd = ?)")
+            params += [project, project]
+        if since_ns is not None:
+            where.append("last_ns >= ?")
+            params.append(since_ns)
+        sql = "SELECT * FROM sessions"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY last_ns DESC, id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        rows = self._read(sql, params)
+        summaries = [
+            SessionSummary(
+                id=r["id"], project=r["project"], cwd=r["cwd"], git_branch=r["git_branch"],
+                first_ns=r["first_ns"], last_ns=r["last_ns"], cc_version=r["cc_version"],
+                user_id=r["user_id"], models=_loads(r["models"], []),
+            )
+            for r in rows
+        ]
+        self._add_totals(summaries)
+        return summaries
+
+    def session(self, session_id: str) -> SessionSummary | None:
+        rows = self._read("SELECT * FROM sessions WHERE id = ?", (session_id,))
+        if not rows:
+            return None
+        r = rows[0]
+        summary = SessionSummary(
+            id=r["id"], project=r["project"], cwd=r["cwd"], git_branch=r["git_branch"],
+            first_ns=r["first_ns"], last_ns=r["last_ns"], cc_version=r["cc_version"],
+            user_id=r["user_id"], models=_loads(r["models"], []),
+        )
+        self._add_totals([summary])
+        return summary
+
+    def _add_totals(self, summaries: list[SessionSummary]) -> None:
+        by_id = {s.id: s for s in summaries}
+        for chunk in _chunks(list(by_id)):
+            marks = ",".join("?" * len(chunk))
+            for r in self._read(
+                f"SELECT session_id, COUNT(*) AS n FROM traces WHERE session_id IN ({marks})"
+                " GROUP BY session_id", chunk,
+            ):
+                by_id[r["session_id"]].turns = r["n"]
+            for r in self._read(
+                "SELECT t.session_id AS sid,"
+                " SUM(o.type = 'generation') AS gens, SUM(o.type = 'tool') AS tools,"
+                " SUM(o.level = 'ERROR') AS errors, SUM(o.cost_total) AS cost"
+                " FROM observations o JOIN traces t ON t.id = o.trace_id"
+                f" WHERE t.session_id IN ({marks}) GROUP BY t.session_id", chunk,
+            ):
+                s = by_id[r["sid"]]
+                s.generations, s.tool_calls, s.errors = r["gens"], r["tools"], r["errors"]
+                s.cost = r["cost"]
+            for r in self._read(
+                "SELECT t.session_id AS sid, u.key AS kind, SUM(u.value) AS n"
+                " FROM observations o JOIN traces t ON t.id = o.trace_id,"
+                " json_each(o.usage) u"
+                f" WHERE t.session_id IN ({marks}) AND o.type = 'generation'"
+                " AND o.usage IS NOT NULL AND u.type = 'integer'"
+                " GROUP BY t.session_id, u.key ORDER BY u.key", chunk,
+            ):
+                by_id[r["sid"]].tokens[r["kind"]] = r["n"]
+
+    @staticmethod
+    def _obs(row: sqlite3.Row) -> Observation:
+        return Observation(
+            id=row["id"], trace_id=row["trace_id"], parent_id=row["parent_id"],
+            type=row["type"], name=row["name"], start_ns=row["start_ns"],
+            end_ns=row["end_ns"], input=_loads(row["input"]), output=_loads(row["output"]),
+            level=row["level"], status_message=row["status_message"], model=row["model"],
+            model_parameters=_loads(row["model_parameters"]), usage=_loads(row["usage"]),
+            cost=_loads(row["cost"]), completion_start_ns=row["completion_start_ns"],
+            metadata=_loads(row["metadata"], {}),
+        )
+
+    def session_tree(self, session_id: str) -> list[TraceView]:
+        """The session's traces in time order, each with its observations as a tree."""
+        trows = self._read(
+            "SELECT * FROM traces WHERE session_id = ? ORDER BY start_ns, id", (session_id,)
+        )
+        orows = self._read(
+            "SELECT o.* FROM observations o JOIN traces t ON t.id = o.trace_id"
+            " WHERE t.session_id = ? ORDER BY o.start_ns, o.end_ns, o.id", (session_id,)
+        )
+        per_trace: dict[str, list[Observation]] = {}
+        for row in orows:
+            per_trace.setdefault(row["trace_id"], []).append(self._obs(row))
+        views = []
+        for t in trows:
+            trace = Trace(
+                id=t["id"], session_id=t["session_id"], name=t["name"], start_ns=t["start_ns"],
+                end_ns=t["end_ns"], input=_loads(t["input"]), output=_loads(t["output"]),
+                user_id=t["user_id"], tags=_loads(t["tags"], []), environment=t["environment"],
+                release=t["release"], metadata=_loads(t["metadata"], {}),
+                complete=bool(t["complete"]),
+            )
+            observations = per_trace.get(t["id"], [])
+            views.append(TraceView(trace, trace.complete, observations, build_tree(observations)))
+        return views
+
+    # -- outbox ------------------------------------------------------------------------
+
+    def enqueue_batch(
+        self,
+        destination: str,
+        payload: bytes,
+        span_ids: list[str],
+        content_type: str = "application/x-protobuf",
+    ) -> int:
+        """Queue a serialized batch; it is due at once. Returns the batch id."""
+        now = time.time_ns()
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT INTO outbox (destination, payload, span_ids, content_type, state,"
+                " next_attempt_ns, created_ns) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (destination, sqlite3.Binary(payload), _dumps(list(span_ids)), content_type,
+                 PENDING, now, now),
+            )
+            return int(cur.lastrowid or 0)
+
+    @staticmethod
+    def _batch(row: sqlite3.Row) -> OutboxBatch:
+        return OutboxBatch(
+            id=row["id"], destination=row["destination"], payload=bytes(row["payload"]),
+            span_ids=_loads(row["span_ids"], []), content_type=row["content_type"],
+            attempts=row["attempts"], next_attempt_ns=row["next_attempt_ns"],
+            created_ns=row["created_ns"], last_error=row["last_error"], state=row["state"],
+            status_code=row["status_code"],
+        )
+
+    def due_batches(
+        self, destination: str | None, now_ns: int, limit: int = 50
+    ) -> list[OutboxBatch]:
+        """Pending batches due at `now_ns` (oldest first), for one or every destination."""
+        sql = "SELECT * FROM outbox WHERE state = ? AND next_attempt_ns <= ?"
+        params: list[Any] = [PENDING, now_ns]
+        if destination is not None:
+            sql += " AND destination = ?"
+            params.append(destination)
+        sql += " ORDER BY next_attempt_ns, id LIMIT ?"
+        params.append(int(limit))
+        return [self._batch(r) for r in self._read(sql, params)]
+
+    def batch(self, batch_id: int) -> OutboxBatch | None:
+        rows = self._read("SELECT * FROM outbox WHERE id = ?", (batch_id,))
+        return self._batch(rows[0]) if rows else None
+
+    def mark_delivered(self, batch_id: int, status_code: int) -> None:
+        """Record a confirmed delivery. The payload is dropped: it is never needed again
+        and the store should not keep a second copy of content it no longer must."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE outbox SET state = ?, status_code = ?, attempts = attempts + 1,"
+                " done_ns = ?, last_error = NULL, payload = X'' WHERE id = ?",
+                (DELIVERED, status_code, time.time_ns(), batch_id),
+            )
+
+    def mark_retry(self, batch_id: int, error: str, next_attempt_ns: int) -> None:
+        """Record a failed attempt; the batch is due again at `next_attempt_ns`."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?,"
+                " next_attempt_ns = ? WHERE id = ? AND state = ?",
+                (error, next_attempt_ns, batch_id, PENDING),
+            )
+
+    def dead_letter(self, batch_id: int, status_code: int | None, reason: str) -> None:
+        """Give up on a batch: it stays (with its payload) for inspection, never re-sent."""
+        now = time.time_ns()
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT destination, state FROM outbox WHERE id = ?", (batch_id,)
+            ).fetchone()
+            if row is None or row["state"] == DELIVERED:
+                return
+            conn.execute(
+                "UPDATE outbox SET state = ?, status_code = ?, attempts = attempts + 1,"
+                " last_error = ?, done_ns = ? WHERE id = ?",
+                (DEAD, status_code, reason, now, batch_id),
+            )
+            conn.execute(
+                "INSERT OR REPLACE INTO dead_letters (batch_id, destination, status_code,"
+                " reason, dead_ns) VALUES (?, ?, ?, ?, ?)",
+                (batch_id, row["destination"], status_code, reason, now),
+            )
+
+    def dead_letters(self, destination: str | None = None) -> list[dict[str, Any]]:
+        """Dead batches (newest first) with why they were given up; no payloads."""
+        sql = (
+            "SELECT d.batch_id, d.destination, d.status_code, d.reason, d.dead_ns,"
+            " o.attempts, o.created_ns, o.span_ids FROM dead_letters d"
+            " JOIN outbox o ON o.id = d.batch_id"
+        )
+        params: list[Any] = []
+        if destination is not None:
+            sql += " WHERE d.destination = ?"
+            params.append(destination)
+        sql += " ORDER BY d.dead_ns DESC, d.batch_id DESC"
+        out = []
+        for r in self._read(sql, params):
+            item = dict(r)
+            item["span_ids"] = _loads(item["span_ids"], [])
+            out.append(item)
+        return out
+
+    def requeue_dead(self, batch_id: int, now_ns: int | None = None) -> bool:
+        """Put a dead batch back in the queue (an explicit user action). True if it was dead."""
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE outbox SET state = ?, next_attempt_ns = ?, done_ns = NULL"
+                " WHERE id = ? AND state = ?",
+                (PENDING, now_ns if now_ns is not None else time.time_ns(), batch_id, DEAD),
+            )
+            conn.execute("DELETE FROM dead_letters WHERE batch_id = ?", (batch_id,))
+            return cur.rowcount == 1
+
+    def outbox_counts(self) -> dict[str, Any]:
+        """{"pending": n, "delivered": n, "dead": n, "by_destination": {dest: {...}}}."""
+        out: dict[str, Any] = {PENDING: 0, DELIVERED: 0, DEAD: 0, "by_destination": {}}
+        for r in self._read(
+            "SELECT destination, state, COUNT(*) AS n FROM outbox GROUP BY destination, state"
+        ):
+            out[r["state"]] = out.get(r["state"], 0) + r["n"]
+            dest = out["by_destination"].setdefault(
+                r["destination"], {PENDING: 0, DELIVERED: 0, DEAD: 0}
+            )
+            dest[r["state"]] = r["n"]
+        return out
+
+    def pending_count(self, destination: str | None = None) -> int:
+        if destination is None:
+            rows = self._read("SELECT COUNT(*) FROM outbox WHERE state = ?", (PENDING,))
+        else:
+            rows = self._read(
+                "SELECT COUNT(*) FROM outbox WHERE state = ? AND destination = ?",
+                (PENDING, destination),
+            )
+        return int(rows[0][0])
+
+    # -- counters ----------------------------------------------------------------------
+
+    def bump(self, name: str, n: int = 1) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO counters (name, value) VALUES (?, ?)"
+                " ON CONFLICT(name) DO UPDATE SET value = value + excluded.value",
+                (name, n),
+            )
+
+    def counters(self) -> dict[str, int]:
+        return {r["name"]: r["value"] for r in self._read("SELECT * FROM counters ORDER BY name")}
+
+
+def _create_private(path: str) -> None:
+    """Create the database file 0600 before SQLite does (its WAL and shm files copy the
+    main file's mode), and tighten an existing file."""
+    parent = os.path.dirname(path)
+    if parent:
+        statedir.ensure_dir(parent)
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, statedir.FILE_MODE)
+    os.close(fd)
+    try:
+        if os.stat(path).st_mode & 0o077:
+            os.chmod(path, statedir.FILE_MODE)
+    except OSError:
+        pass

@@ -1,0 +1,161 @@
+"""The store's SQLite schema as an ordered list of migrations.
+
+Each migration is applied once, in order, inside one transaction that also records the new
+version in `schema_version`; a later release appends to `MIGRATIONS` and never edits an
+applied one. Content (prompts, tool input/output, metadata) is JSON text; times are integer
+nanoseconds since the epoch.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+V1 = """
+CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    project TEXT,
+    cwd TEXT,
+    git_branch TEXT,
+    first_ns INTEGER NOT NULL,
+    last_ns INTEGER NOT NULL,
+    models TEXT NOT NULL DEFAULT '[]',
+    cc_version TEXT,
+    user_id TEXT
+);
+CREATE INDEX sessions_last ON sessions(last_ns);
+
+CREATE TABLE traces (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    name TEXT NOT NULL,
+    start_ns INTEGER NOT NULL,
+    end_ns INTEGER NOT NULL,
+    input TEXT,
+    output TEXT,
+    user_id TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',
+    environment TEXT NOT NULL DEFAULT 'default',
+    release TEXT,
+    metadata TEXT NOT NULL DEFAULT '{}',
+    complete INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX traces_session ON traces(session_id, start_ns);
+
+CREATE TABLE observations (
+    id TEXT PRIMARY KEY,
+    trace_id TEXT NOT NULL REFERENCES traces(id),
+    parent_id TEXT,
+    type TEXT NOT NULL,
+    name TEXT NOT NULL,
+    start_ns INTEGER NOT NULL,
+    end_ns INTEGER NOT NULL,
+    input TEXT,
+    output TEXT,
+    level TEXT NOT NULL DEFAULT 'DEFAULT',
+    status_message TEXT,
+    model TEXT,
+    model_parameters TEXT,
+    usage TEXT,
+    cost TEXT,
+    cost_total REAL,
+    completion_start_ns INTEGER,
+    metadata TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX observations_trace ON observations(trace_id, start_ns);
+
+CREATE TABLE hook_events (
+    seq INTEGER PRIMARY KEY,
+    received_ns INTEGER NOT NULL,
+    session_id TEXT,
+    event TEXT NOT NULL,
+    tool_use_id TEXT,
+    transcript_path TEXT,
+    payload TEXT NOT NULL
+);
+CREATE INDEX hook_events_session ON hook_events(session_id, seq);
+CREATE INDEX hook_events_tool ON hook_events(tool_use_id) WHERE tool_use_id IS NOT NULL;
+
+CREATE TABLE cursors (
+    path TEXT PRIMARY KEY,
+    data TEXT NOT NULL,
+    updated_ns INTEGER NOT NULL
+);
+
+-- state: pending (due at next_attempt_ns), delivered, dead (never re-sent automatically).
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    destination TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    span_ids TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_ns INTEGER NOT NULL,
+    created_ns INTEGER NOT NULL,
+    last_error TEXT,
+    status_code INTEGER,
+    done_ns INTEGER
+);
+CREATE INDEX outbox_due ON outbox(state, destination, next_attempt_ns);
+
+CREATE TABLE dead_letters (
+    batch_id INTEGER PRIMARY KEY REFERENCES outbox(id),
+    destination TEXT NOT NULL,
+    status_code INTEGER,
+    reason TEXT NOT NULL,
+    dead_ns INTEGER NOT NULL
+);
+
+CREATE TABLE counters (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL DEFAULT 0
+);
+"""
+
+MIGRATIONS: list[str] = [V1]
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the database up to the latest version; returns that version.
+
+    Runs under BEGIN IMMEDIATE so two processes opening a fresh store at once do not both
+    apply the same migration: the second waits, then finds nothing left to do.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = current_version(conn)
+        if version > len(MIGRATIONS):
+            raise RuntimeError(
+                f"store schema version {version} is newer than this cctrace "
+                f"({len(MIGRATIONS)}); upgrade cctrace"
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_version (version) VALUES (?)", (number,))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return len(MIGRATIONS)
+
+
+def _statements(script: str) -> list[str]:
+    # executescript() would commit our transaction, so split on complete statements instead.
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out
