@@ -1,0 +1,74 @@
+"""Destinations from the config, and that credentials never show in reprs or messages."""
+
+from __future__ import annotations
+
+import base64
+
+from cctrace.config import Config
+from cctrace.export.destinations import destinations, scrub
+
+PK, SK = "pk-lf-test-123", "sk-lf-very-secret-456"
+
+
+def _langfuse(tmp_path, **kw) -> Config:
+    return Config(
+        state_dir=str(tmp_path),
+        langfuse_base_url="http://127.0.0.1:3000/",
+        langfuse_public_key=PK,
+        langfuse_secret_key=SK,
+        **kw,
+    )
+
+
+def test_none_configured_is_local_only(tmp_path):
+    assert destinations(Config(state_dir=str(tmp_path))) == []
+
+
+def test_langfuse_destination(tmp_path):
+    [dest] = destinations(_langfuse(tmp_path))
+    assert dest.name == "langfuse"
+    assert dest.url == "http://127.0.0.1:3000/api/public/otel/v1/traces"
+    scheme, token = dest.headers["Authorization"].split(" ")
+    assert scheme == "Basic"
+    assert base64.b64decode(token).decode() == f"{PK}:{SK}"
+    assert dest.headers["x-langfuse-ingestion-version"] == "4"
+    assert dest.headers["x-langfuse-public-key"] == PK
+
+
+def test_incomplete_langfuse_config_is_inactive(tmp_path):
+    cfg = _langfuse(tmp_path)
+    cfg.langfuse_secret_key = None
+    assert destinations(cfg) == []
+
+
+def test_both_destinations(tmp_path):
+    cfg = _langfuse(
+        tmp_path,
+        otlp_endpoint="http://127.0.0.1:4318/v1/traces",
+        otlp_headers={"x-api-key": "otlp-token-789"},
+    )
+    dests = destinations(cfg)
+    assert [d.name for d in dests] == ["langfuse", "otlp"]
+    assert dests[1].url == "http://127.0.0.1:4318/v1/traces"
+    assert dests[1].headers == {"x-api-key": "otlp-token-789"}
+
+
+def test_repr_and_scrub_hide_header_values(tmp_path):
+    cfg = _langfuse(
+        tmp_path,
+        otlp_endpoint="http://127.0.0.1:4318/v1/traces",
+        otlp_headers={"x-api-key": "otlp-token-789"},
+    )
+    for dest in destinations(cfg):
+        text = repr(dest) + str(dest) + repr([dest])
+        for value in dest.headers.values():
+            if len(value) > 1:
+                assert value not in text
+        assert SK not in text
+    lf = destinations(cfg)[0]
+    token = lf.headers["Authorization"].split(" ")[1]
+    leaked = f"bad auth {lf.headers['Authorization']} / {token} / {SK} / {PK}"
+    cleaned = scrub(leaked, lf)
+    for secret in (token, SK, PK):
+        assert secret not in cleaned
+    assert "[REDACTED]" in cleaned

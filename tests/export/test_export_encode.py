@@ -1,0 +1,60 @@
+"""Batch splitting: every span exactly once, limits respected, a huge span alone."""
+
+from __future__ import annotations
+
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+
+from cctrace.export.encode import batches
+from cctrace.export.spans import make_resource
+
+
+def _ids(payload: bytes) -> list[str]:
+    req = ExportTraceServiceRequest()
+    req.ParseFromString(payload)
+    return [s.span_id.hex() for rs in req.resource_spans for ss in rs.scope_spans for s in ss.spans]
+
+
+def test_one_batch_for_small_input(make_trace):
+    trace = make_trace(n_tools=3)
+    out = list(batches([(trace, trace.observations)], make_resource()))
+    assert len(out) == 1
+    payload, ids = out[0]
+    assert ids == [o.id for o in trace.observations]
+    assert _ids(payload) == ids
+
+
+def test_split_by_span_count_covers_every_span_once(make_trace):
+    t1 = make_trace(n_tools=7, tid="01" * 16)
+    t2 = make_trace(n_tools=4, tid="02" * 16)
+    pairs = [(t1, t1.observations), (t2, t2.observations)]
+    out = list(batches(pairs, make_resource(), max_spans=4))
+    assert all(len(ids) <= 4 for _, ids in out)
+    assert len(out) > 1
+    flat = [i for _, ids in out for i in ids]
+    assert flat == [o.id for o in t1.observations + t2.observations]
+    for payload, ids in out:
+        assert _ids(payload) == ids
+
+
+def test_split_by_bytes(make_trace):
+    trace = make_trace(n_tools=10)
+    for obs in trace.observations:
+        obs.input = "x" * 2_000
+    out = list(batches([(trace, trace.observations)], make_resource(), max_bytes=7_000))
+    assert len(out) > 1
+    assert all(len(payload) <= 7_000 for payload, _ in out)
+    assert [i for _, ids in out for i in ids] == [o.id for o in trace.observations]
+
+
+def test_huge_span_goes_alone(make_trace):
+    trace = make_trace(n_tools=2)
+    huge = trace.observations[2]
+    huge.output = "y" * 50_000
+    out = list(batches([(trace, trace.observations)], make_resource(), max_bytes=10_000))
+    alone = [ids for payload, ids in out if huge.id in ids]
+    assert alone == [[huge.id]]
+    assert [i for _, ids in out for i in ids] == [o.id for o in trace.observations]
+
+
+def test_empty_input_yields_nothing():
+    assert list(batches([], make_resource())) == []
