@@ -36,8 +36,12 @@ class SettingsError(Exception):
 
 
 def hook_command(python: str, entry: str) -> str:
-    """The shell command Claude Code runs: `-S` skips site, the hook needs only the stdlib."""
-    return f"{shlex.quote(python)} -S {shlex.quote(entry)}"
+    """The shell command Claude Code runs: `-S` skips site, the hook needs only the stdlib.
+
+    `|| true` because a hook exiting 2 blocks the tool call, and python exits 2 when the file
+    is gone (cctrace removed without `cctrace uninstall`): that must not stop the user's work.
+    """
+    return f"{shlex.quote(python)} -S {shlex.quote(entry)} || true"
 
 
 def is_ours(hook: Any) -> bool:
