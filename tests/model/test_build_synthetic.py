@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from cctrace.model import ids
+from cctrace.model.build import BuildContext, ToolHookInfo, build_traces
+from cctrace.transcript.records import Record
 from transcript.synth import (
     assistant,
     flatten,
@@ -13,10 +16,6 @@ from transcript.synth import (
     usage,
     user,
 )
-
-from cctrace.model import ids
-from cctrace.model.build import BuildContext, ToolHookInfo, build_traces
-from cctrace.transcript.records import Record
 
 
 def recs(raw):
