@@ -70,12 +70,15 @@ def _fresh(cursor: Cursor) -> Cursor:
     return Cursor(path=cursor.path)
 
 
-def read_new(path: str, cursor: Cursor | None = None, max_bytes: int | None = None) -> ReadResult:
+def read_new(
+    path: str, cursor: Cursor | None = None, max_bytes: int | None = None
+) -> ReadResult:
     """Parse complete lines from `cursor.resume_offset` to the end of `path`.
 
     Lines between `turn_offset` and `offset` are returned again (the caller re-builds the
     open turn); `stats["new_bytes"]` says how much was genuinely new. `max_bytes` bounds
-    one call (the rest is read next time). A missing file gives an empty result.
+    one call's new data (the rest is read next time; an open turn is re-read whole). A
+    missing file gives an empty result.
     """
     cursor = Cursor(path=path) if cursor is None else cursor
     stats: dict[str, Any] = {"new_bytes": 0, "lines": 0, "bad_lines": 0, "reset": None}
@@ -99,13 +102,14 @@ def read_new(path: str, cursor: Cursor | None = None, max_bytes: int | None = No
             stats["reset"] = "replaced"
             cur = _fresh(cur)
         start = cur.resume_offset
-        records, end, bad = _read_lines(fh, start, st.st_size, max_bytes)
+        limit = st.st_size if max_bytes is None else min(st.st_size, cur.offset + max_bytes)
+        records, end, bad = _read_lines(fh, start, st.st_size, limit)
         stats["lines"] = len(records) + bad
         stats["bad_lines"] = bad
         stats["new_bytes"] = max(0, end - cur.offset)
         head_len, head_hash = cur.head_len, cur.head_hash
         if head_hash is None or head_len < HEAD_BYTES:
-            head_len = min(end, HEAD_BYTES)
+            head_len = min(max(end, cur.offset), HEAD_BYTES)
             head_hash = _head_hash(fh, head_len) if head_len else None
         new = Cursor(
             path=path,
@@ -119,27 +123,33 @@ def read_new(path: str, cursor: Cursor | None = None, max_bytes: int | None = No
     return ReadResult(records, new, stats)
 
 
-def _read_lines(
-    fh: Any, start: int, size: int, max_bytes: int | None
-) -> tuple[list[Record], int, int]:
-    """Records of complete lines from `start`; returns (records, end offset, bad lines)."""
+def _read_lines(fh: Any, start: int, size: int, limit: int) -> tuple[list[Record], int, int]:
+    """Records of complete lines from `start`, stopping once past `limit`.
+
+    Returns (records, end offset of the last complete line, undecodable lines).
+    """
     fh.seek(start)
-    limit = size if max_bytes is None else min(size, start + max_bytes)
     records: list[Record] = []
     bad = 0
     pos = start  # file offset of buf[0]
     buf = b""
-    while pos + len(buf) < size:
+    parts: list[bytes] = []  # pieces of one long line, joined once it is complete
+    pending = 0
+    while pos + len(buf) + pending < size:
         chunk = fh.read(CHUNK)
         if not chunk:
             break
-        buf += chunk
-        cut = buf.rfind(b"\n")
+        cut = chunk.rfind(b"\n")
         if cut < 0:
-            continue  # one long line still incomplete: keep reading
-        body, buf = buf[: cut + 1], buf[cut + 1 :]
+            parts.append(chunk)  # one long line still incomplete: keep reading
+            pending += len(chunk)
+            continue
+        if parts:
+            buf = buf + b"".join(parts)
+            parts, pending = [], 0
+        body, buf = buf + chunk[: cut + 1], chunk[cut + 1 :]
         bad += _parse_block(body, pos, records)
-        pos += cut + 1
+        pos += len(body)
         if pos >= limit:
             break
     return records, pos, bad
