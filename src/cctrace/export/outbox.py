@@ -132,7 +132,7 @@ def classify(status: int, body: str = "", retry_after_s: float | None = None) ->
     if 200 <= status < 300:
         return Outcome("delivered", status, "")
     snippet = _short(body)
-    reason = f"HTTP {status}" + (f": {snippet}" if snippet else "")
+    reason = (f"HTTP {status}" + (f": {snippet}" if snippet else ""))[:REASON_MAX]
     if status >= 500 or status in RETRYABLE_4XX:
         return Outcome("retry", status, reason, retry_after_s)
     if 300 <= status < 400:
