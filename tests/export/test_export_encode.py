@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
 from cctrace.export.encode import batches
@@ -58,3 +60,25 @@ def test_huge_span_goes_alone(make_trace):
 
 def test_empty_input_yields_nothing():
     assert list(batches([], make_resource())) == []
+
+
+# make_trace is a pure factory, so sharing it across examples is safe.
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    n_tools=st.integers(min_value=0, max_value=30),
+    max_spans=st.integers(min_value=1, max_value=10),
+    sizes=st.lists(st.integers(min_value=0, max_value=3_000), min_size=1, max_size=5),
+)
+def test_batches_cover_every_span_once_within_limits(make_trace, n_tools, max_spans, sizes):
+    trace = make_trace(n_tools=n_tools)
+    for i, obs in enumerate(trace.observations):
+        obs.input = "z" * sizes[i % len(sizes)]
+    max_bytes = 4_000
+    out = list(batches([(trace, trace.observations)], make_resource(), max_spans, max_bytes))
+    assert [i for _, ids in out for i in ids] == [o.id for o in trace.observations]
+    for payload, ids in out:
+        assert 1 <= len(ids) <= max_spans
+        assert len(ids) == 1 or len(payload) <= max_bytes
+        assert _ids(payload) == ids

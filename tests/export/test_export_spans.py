@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.proto.trace.v1.trace_pb2 import Status
 
@@ -172,3 +175,9 @@ def test_invalid_span_id_is_refused(make_trace, bad):
 )
 def test_sanitize_environment(raw, expected):
     assert sanitize_environment(raw) == expected
+
+
+@given(st.text(max_size=80))
+def test_sanitized_environment_is_always_valid(raw):
+    out = sanitize_environment(raw)
+    assert re.fullmatch(r"[a-z0-9_-]{1,40}", out)
