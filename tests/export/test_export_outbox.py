@@ -274,3 +274,16 @@ def test_describe_exception_drops_urls():
     )
     text = describe_exception(exc)
     assert text == "ConnectionError: Connection refused"
+
+
+def test_failing_destination_is_probed_once_per_pass(tmp_path, store, receiver, make_trace):
+    cfg = _otlp(tmp_path, receiver.url + "/v1/traces")
+    receiver.respond(503)
+    trace = make_trace(n_tools=5)
+    assert enqueue(store, _pairs(trace), cfg, max_spans=2) == 4
+    report = deliver_due(store, cfg)
+    assert (report.delivered, report.retried) == (0, 1)
+    assert len(receiver.received) == 1
+    assert store.pending_count("otlp") == 4
+    assert deliver_due(store, cfg, now_ns=LATER).delivered == 4
+    assert sorted(receiver.accepted_span_ids()) == sorted(o.id for o in trace.observations)

@@ -296,6 +296,9 @@ def deliver_due(
 ) -> DeliveryReport:
     """Send every batch due at `now_ns` once, for each configured destination.
 
+    The first retryable failure ends the pass for that destination (the other batches stay
+    due), so a server that is down costs one request per pass, not one timeout per batch.
+
     `deadline` is a `time.monotonic()` value after which no new request starts. Batches of
     a destination that is no longer configured are left pending, never dropped.
     """
@@ -319,6 +322,7 @@ def deliver_due(
                 ]
                 if not due:
                     break
+                outcome = None
                 for batch in due:
                     remaining = _remaining(deadline)
                     if remaining is not None and remaining <= 0:
@@ -327,6 +331,12 @@ def deliver_due(
                     timeout = dest.timeout if remaining is None else min(dest.timeout, remaining)
                     outcome = sender.send(dest, batch.payload, batch.content_type, timeout)
                     _apply(store, dest, batch, outcome, report, rand)
+                    if outcome.kind == "retry":
+                        break
+                if outcome is not None and outcome.kind == "retry":
+                    # The destination is down or throttling: one probe per pass is enough;
+                    # sending the rest would only stack up timeouts. They stay due.
+                    break
     finally:
         if own:
             sender.close()
