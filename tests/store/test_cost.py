@@ -141,3 +141,19 @@ def test_apply_costs_prices_generations_only_and_keeps_existing():
     assert gen.cost == pytest.approx({"input": 0.0015, "output": 0.015, "total": 0.0165})
     assert kept.cost == {"total": 42.0}
     assert tool.cost is None
+
+
+
+def test_attribute_conditions_look_only_at_their_source():
+    # opus-4-8's fast tier names model_parameters: the same key in metadata does not count.
+    usage = {"output": 1000}
+    assert cost.price("claude-opus-4-8", usage, metadata={"speed": "fast"})["total"] == (
+        pytest.approx(0.025))
+    tiers = [
+        {"isDefault": True, "priority": 0, "conditions": [], "prices": {"x": 1.0}},
+        {"isDefault": False, "priority": 1, "prices": {"x": 2.0}, "conditions": [
+            {"source": "metadata", "key": "tier", "operator": "in", "values": ["flex"]}]},
+    ]
+    (entry,) = _table(tiers)
+    assert cost.choose_tier(entry, {}, metadata={"tier": "flex"})["prices"]["x"] == 2.0
+    assert cost.choose_tier(entry, {}, model_parameters={"tier": "flex"})["prices"]["x"] == 1.0

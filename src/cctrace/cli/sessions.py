@@ -150,7 +150,7 @@ def _usage_text(usage: dict[str, int] | None) -> str:
     if not usage:
         return ""
     short = {"input": "in", "output": "out", "input_cache_read": "cache_read",
-             "input_cache_creation": "cache_write"}
+             "input_cache_creation": "cache_write", "input_cache_creation_1h": "cache_write_1h"}
     return " ".join(f"{short.get(k, k)} {fmt_tokens(v)}" for k, v in usage.items()
                     if isinstance(v, int) and v)
 

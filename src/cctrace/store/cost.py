@@ -187,5 +187,7 @@ def apply_costs(traces: list[Trace]) -> list[Trace]:
                 continue
             if not obs.usage:
                 continue
-            obs.cost = price(obs.model, obs.usage, obs.start_ns, obs.model_parameters)
+            obs.cost = price(
+                obs.model, obs.usage, obs.start_ns, obs.model_parameters, obs.metadata
+            )
     return traces
