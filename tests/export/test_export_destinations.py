@@ -72,3 +72,13 @@ def test_repr_and_scrub_hide_header_values(tmp_path):
     for secret in (token, SK, PK):
         assert secret not in cleaned
     assert "[REDACTED]" in cleaned
+
+
+def test_repr_hides_url_credentials(tmp_path):
+    cfg = Config(
+        state_dir=str(tmp_path), otlp_endpoint="http://u:pw-xyz@127.0.0.1:4318/v1?token=t0k"
+    )
+    [dest] = destinations(cfg)
+    text = repr(dest)
+    assert "pw-xyz" not in text and "t0k" not in text
+    assert "127.0.0.1:4318/v1" in text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
 
 from cctrace.config import Config
 
@@ -30,7 +31,7 @@ class Destination:
     def __repr__(self) -> str:
         names = ", ".join(sorted(self.headers))
         return (
-            f"Destination(name={self.name!r}, url={self.url!r}, "
+            f"Destination(name={self.name!r}, url={safe_url(self.url)!r}, "
             f"headers=[{names}], timeout={self.timeout!r})"
         )
 
@@ -49,6 +50,18 @@ class Destination:
                     except (ValueError, UnicodeDecodeError):
                         pass
         return sorted(set(out), key=len, reverse=True)
+
+
+def safe_url(url: str) -> str:
+    """`url` without user info or query string, which may carry credentials."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        return urlunsplit((parts.scheme, host, parts.path, "", ""))
+    except ValueError:
+        return "<unparseable url>"
 
 
 def langfuse_url(base_url: str) -> str:
