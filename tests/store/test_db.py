@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from cctrace.model.build import ToolHookInfo
 from cctrace.store.db import DB_NAME, AmbiguousSession, HookEvent, Store, build_tree
 from store.helpers import SEC, T0, turn
 
@@ -193,11 +194,14 @@ def test_hook_events_dedupe_and_tool_info(store):
     assert tools["tu1"] | {} == {
         "tool_name": "Bash", "session_id": "s1", "agent_id": None, "pre_ns": T0 + 2 * SEC,
         "post_ns": T0 + 4 * SEC, "outcome": "PostToolUse", "duration_ms": 812,
-        "error": None, "is_interrupt": False,
+        "error": None, "is_interrupt": False, "failed": False,
     }
-    assert tools["tu2"]["outcome"] == "PostToolUseFailure"
+    assert tools["tu2"]["outcome"] == "PostToolUseFailure" and tools["tu2"]["failed"] is True
     assert tools["tu2"]["error"] == "no such file" and tools["tu2"]["agent_id"] == "ag1"
     assert tools["tu3"]["post_ns"] is None and tools["tu3"]["outcome"] is None
+    fields = ("duration_ms", "error", "is_interrupt", "failed", "pre_ns", "post_ns")
+    info = ToolHookInfo(**{k: tools["tu2"][k] for k in fields})
+    assert info.failed and info.duration_ms == 3
     got = store.session_events("s1")
     assert [e.seq for e in got] == [1, 2, 3, 4, 5, 6]
     assert got[0].payload == {"prompt": "hi"} and got[0].transcript_path == "/t.jsonl"

@@ -256,7 +256,8 @@ class Store:
 
         Keys: tool_name, session_id, agent_id, pre_ns / post_ns (receive times of
         PreToolUse and of PostToolUse or PostToolUseFailure), outcome (that event's name
-        or None), duration_ms, error, is_interrupt.
+        or None), failed (PostToolUseFailure fired), duration_ms, error, is_interrupt; the
+        last six are exactly the fields of `cctrace.model.build.ToolHookInfo`.
         """
         ids = sorted(set(tool_use_ids))
         out: dict[str, dict[str, Any]] = {}
@@ -271,7 +272,7 @@ class Store:
                 info = out.setdefault(ev.tool_use_id or "", {
                     "tool_name": None, "session_id": ev.session_id, "agent_id": None,
                     "pre_ns": None, "post_ns": None, "outcome": None, "duration_ms": None,
-                    "error": None, "is_interrupt": False,
+                    "error": None, "is_interrupt": False, "failed": False,
                 })
                 p = ev.payload
                 info["tool_name"] = info["tool_name"] or p.get("tool_name")
@@ -284,7 +285,8 @@ class Store:
                     info["outcome"] = ev.event
                     if isinstance(p.get("duration_ms"), (int, float)):
                         info["duration_ms"] = p["duration_ms"]
-                    if ev.event == "PostToolUseFailure":
+                    info["failed"] = ev.event == "PostToolUseFailure"
+                    if info["failed"]:
                         info["error"] = p.get("error")
                         info["is_interrupt"] = bool(p.get("is_interrupt"))
         return out
