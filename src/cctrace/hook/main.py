@@ -1,0 +1,168 @@
+"""What the hook does for one Claude Code event: spool the payload, maybe wake the worker, exit.
+
+Runs under `python -S` on every hook event, so it loads only cheap standard-library modules
+(`os`, `sys`, `time`, `fcntl`, `_json`), never parses the whole payload and never touches the
+network. The payload is stored exactly as received; only the top-level `hook_event_name` is
+read (it precedes tool input and output in Claude Code's payloads, so that is a few hundred
+bytes). Events that complete work (`WAKE_EVENTS`) then start the worker if none runs.
+
+It never raises, never prints (stdout of SessionStart / UserPromptSubmit hooks goes to the
+model; fds 1 and 2 are pointed at /dev/null first), and always returns 0. Anything that
+goes wrong is counted in `<state>/counters/hook.<kind>` and logged to `<state>/logs/hook.log`
+with the event name, sizes and errno only, never payload content. Kinds: `lost` (nothing
+spooled: unwritable state dir, full disk...), `oversize` (a stub was spooled instead of a
+payload above the cap), `unparsed` (spooled, but no event name could be read).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from cctrace import statedir
+from cctrace.spool import jsonlite, writer
+
+WAKE_EVENTS = frozenset({"Stop", "SubagentStop", "PreCompact", "SessionEnd", "StopFailure"})
+MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
+HEAD_BYTES = 64 * 1024
+_READ_CHUNK = 256 * 1024
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw.isdigit() else default
+
+
+def read_stdin(limit: int, fd: int = 0) -> tuple[bytes, int, bool]:
+    """(data, total size, oversize). Above `limit`, data is just the first HEAD_BYTES.
+
+    The rest of an oversize payload is still read and dropped, so the size is known and
+    Claude Code's write end never sees a broken pipe.
+    """
+    chunks: list[bytes] = []
+    total = 0
+    head = b""
+    over = False
+    while True:
+        try:
+            chunk = os.read(fd, _READ_CHUNK)
+        except OSError:
+            break  # closed or unreadable stdin: whatever arrived is the payload
+        if not chunk:
+            break
+        total += len(chunk)
+        if over:
+            continue
+        chunks.append(chunk)
+        if total > limit:
+            over = True
+            head = b"".join(chunks)[:HEAD_BYTES]
+            chunks = []
+    if over:
+        return head, total, True
+    return (chunks[0] if len(chunks) == 1 else b"".join(chunks)), total, False
+
+
+def event_name(data: bytes, complete: bool = True) -> str | None:
+    """The top-level `hook_event_name`, if it is a plain identifier; None otherwise."""
+    head = data[:HEAD_BYTES].decode("utf-8", "ignore")
+    name = jsonlite.top_level_string(head, "hook_event_name")
+    if name is None and complete and len(data) > HEAD_BYTES and head.lstrip().startswith("{"):
+        name = jsonlite.top_level_string(data.decode("utf-8", "ignore"), "hook_event_name")
+    if name and len(name) <= 64 and name.isascii() and name.replace("_", "").isalnum():
+        return name
+    return None
+
+
+def record(state_dir: str, kind: str, event: str | None, detail: str = "") -> None:
+    """Count and log an anomaly; never raises (the state dir may be the problem)."""
+    try:
+        from cctrace.spool import diag
+    except Exception:  # noqa: BLE001
+        return
+    try:
+        diag.bump_counter(state_dir, f"hook.{kind}")
+    except Exception:  # noqa: BLE001
+        pass
+    try:
+        diag.append_log(state_dir, "hook", f"{kind} event={event or '-'} {detail}".rstrip())
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def _error_detail(exc: BaseException) -> str:
+    text = f"error={type(exc).__name__}"
+    if isinstance(exc, OSError) and exc.errno is not None:
+        text += f" errno={exc.errno} ({exc.strerror})"
+    return text
+
+
+def read_counters(state_dir: str) -> dict[str, int]:
+    """The hook's anomaly counters, e.g. {"hook.lost": 2}; for `cctrace status`."""
+    from cctrace.spool import diag
+
+    return diag.read_counters(state_dir, "hook.")
+
+
+def _silence_stdio() -> None:
+    fd = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+    finally:
+        os.close(fd)
+
+
+def handle(state_dir: str, data: bytes, size: int, oversize: bool, received_ns: int) -> None:
+    """Spool one received payload and wake the worker if the event completes work."""
+    event = event_name(data, complete=not oversize)
+    try:
+        writer.append(
+            state_dir,
+            b"" if oversize else data,
+            received_ns=received_ns,
+            event=event,
+            size=size,
+            oversize=oversize,
+            fsync=os.environ.get("CCTRACE_SPOOL_FSYNC", "1").strip() != "0",
+        )
+    except Exception as exc:  # noqa: BLE001 - unwritable dir, full disk, ...
+        record(state_dir, "lost", event, f"size={size} {_error_detail(exc)}")
+        return
+    if oversize:
+        record(state_dir, "oversize", event, f"size={size}")
+    elif event is None:
+        record(state_dir, "unparsed", None, f"size={size}")
+    if event in WAKE_EVENTS:
+        from cctrace.worker import lifecycle
+
+        lifecycle.wake_worker(state_dir)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The whole hook. Always returns 0."""
+    received_ns = time.time_ns()
+    state_dir = ""
+    try:
+        os.umask(0o077)
+        _silence_stdio()
+        try:
+            import _signal
+
+            # A full file-size limit must fail the write (counted), not kill us silently.
+            _signal.signal(_signal.SIGXFSZ, _signal.SIG_IGN)
+        except Exception:  # noqa: BLE001
+            pass
+        state_dir = statedir.state_dir()
+        limit = _int_env("CCTRACE_HOOK_MAX_BYTES", MAX_PAYLOAD_BYTES)
+        data, size, oversize = read_stdin(limit)
+        handle(state_dir, data, size, oversize, received_ns)
+    except BaseException as exc:  # noqa: BLE001 - never fail Claude Code
+        if state_dir:
+            record(state_dir, "lost", None, _error_detail(exc))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - use entry.py or `python -m cctrace.hook`
+    sys.exit(main())

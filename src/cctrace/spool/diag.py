@@ -1,0 +1,88 @@
+"""Diagnostics the hook and the worker leave in the state dir: bounded logs and counters.
+
+Standard library only (the hook imports this on its failure path). Logs are
+`<state>/logs/<name>.log`, rotated to `<name>.log.1` once above `max_bytes`, so they never
+grow without bound. Counters are `<state>/counters/<name>`, one decimal number incremented
+under an flock, so concurrent hooks never lose a count. Callers pass only event names,
+exception types and errno values here, never payload content.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+
+LOG_MAX_BYTES = 256 * 1024
+_APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+
+
+def _ensure(path: str) -> str:
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    return path
+
+
+def log_path(state_dir: str, name: str) -> str:
+    return os.path.join(state_dir, "logs", f"{name}.log")
+
+
+def counter_path(state_dir: str, name: str) -> str:
+    return os.path.join(state_dir, "counters", name)
+
+
+def append_log(state_dir: str, name: str, message: str, max_bytes: int = LOG_MAX_BYTES) -> None:
+    """Append one timestamped line to a bounded, rotating log. Raises OSError if it cannot."""
+    path = log_path(state_dir, name)
+    _ensure(os.path.dirname(path))
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    line = f"{stamp} pid={os.getpid()} {message}".replace("\n", " ")[:2000] + "\n"
+    fd = os.open(path, _APPEND, 0o600)
+    try:
+        if os.fstat(fd).st_size >= max_bytes:
+            # Two writers may both rotate; the cost is a few lost log lines, never unbounded growth.
+            os.close(fd)
+            fd = -1
+            os.replace(path, path + ".1")
+            fd = os.open(path, _APPEND, 0o600)
+        os.write(fd, line.encode("utf-8", "replace"))
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def bump_counter(state_dir: str, name: str, by: int = 1) -> int:
+    """Add `by` to a counter file and return the new value. Raises OSError if it cannot."""
+    path = counter_path(state_dir, name)
+    _ensure(os.path.dirname(path))
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        raw = os.pread(fd, 64, 0).strip()
+        value = (int(raw) if raw.isdigit() else 0) + by
+        data = f"{value}\n".encode("ascii")
+        os.pwrite(fd, data, 0)
+        os.ftruncate(fd, len(data))
+        return value
+    finally:
+        os.close(fd)
+
+
+def read_counters(state_dir: str, prefix: str = "") -> dict[str, int]:
+    """All counters whose name starts with `prefix` (missing folder: empty)."""
+    folder = os.path.join(state_dir, "counters")
+    out: dict[str, int] = {}
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return out
+    for name in names:
+        if not name.startswith(prefix):
+            continue
+        try:
+            with open(os.path.join(folder, name), "rb") as fh:
+                raw = fh.read(64).strip()
+        except OSError:
+            continue
+        if raw.isdigit():
+            out[name] = int(raw)
+    return out
