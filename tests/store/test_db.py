@@ -278,3 +278,25 @@ def test_two_connections_see_each_others_writes(tmp_path):
         assert [s.id for s in cli.sessions()] == ["s1"]
         cli.enqueue_batch("langfuse", b"x", ["a"])
         assert worker.pending_count() == 1
+
+
+def test_transaction_groups_writes_and_rolls_back(tmp_path):
+    from cctrace.store.db import Store
+
+    store = Store.open(str(tmp_path))
+    try:
+        with store.transaction():
+            store.set_cursor("/a.jsonl", {"offset": 1})
+            store.bump("x")
+        assert store.get_cursor("/a.jsonl") == {"offset": 1}
+        try:
+            with store.transaction():
+                store.set_cursor("/b.jsonl", {"offset": 2})
+                store.bump("x")
+                raise RuntimeError("crash between writes")
+        except RuntimeError:
+            pass
+        assert store.get_cursor("/b.jsonl") is None
+        assert store.counters().get("x") == 1
+    finally:
+        store.close()

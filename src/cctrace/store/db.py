@@ -179,6 +179,7 @@ class Store:
         self.path = path
         _create_private(path)
         self._lock = threading.RLock()
+        self._depth = 0
         self._conn = sqlite3.connect(
             path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
         )
@@ -205,17 +206,35 @@ class Store:
         self.close()
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        # IMMEDIATE takes the write lock up front: a deferred transaction that later tries
-        # to upgrade can fail with SQLITE_BUSY without waiting for busy_timeout.
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; writes made inside it (by any method) join it.
+
+        The worker stores new observations, enqueues their export batches and advances
+        the transcript cursor in one transaction, so a crash can neither lose the export
+        of stored observations nor send them twice.
+        """
         with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self._conn
+                finally:
+                    self._depth -= 1
+                return
+            # IMMEDIATE takes the write lock up front: a deferred transaction that later
+            # tries to upgrade can fail with SQLITE_BUSY without waiting for busy_timeout.
             self._conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
             try:
                 yield self._conn
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._depth = 0
             self._conn.execute("COMMIT")
+
+    _write = transaction
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
