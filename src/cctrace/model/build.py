@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +61,34 @@ class ToolHookInfo:
     failed: bool = False  # PostToolUseFailure fired
     pre_ns: int | None = None  # when the PreToolUse payload was received
     post_ns: int | None = None  # when the PostToolUse(Failure) payload was received
+
+
+def tool_hook_infos(
+    payloads: Iterable[tuple[Mapping[str, Any], int | None]],
+) -> dict[str, ToolHookInfo]:
+    """Fold tool hook payloads (each with its receive time in ns, if known) by tool_use_id."""
+    out: dict[str, ToolHookInfo] = {}
+    for payload, received_ns in payloads:
+        tool_id = payload.get("tool_use_id")
+        event = payload.get("hook_event_name")
+        if not isinstance(tool_id, str) or event not in (
+            "PreToolUse", "PostToolUse", "PostToolUseFailure"
+        ):
+            continue
+        info = out.setdefault(tool_id, ToolHookInfo())
+        if event == "PreToolUse":
+            info.pre_ns = received_ns
+            continue
+        info.post_ns = received_ns
+        duration = payload.get("duration_ms")
+        if isinstance(duration, (int, float)) and not isinstance(duration, bool):
+            info.duration_ms = duration
+        if event == "PostToolUseFailure":
+            info.failed = True
+            error = payload.get("error")
+            info.error = error if isinstance(error, str) else (str(error) if error else None)
+            info.is_interrupt = bool(payload.get("is_interrupt"))
+    return out
 
 
 def _no_sidechain(agent_id: str) -> list[Record]:
@@ -286,6 +314,9 @@ class _Builder:
                 else:
                     obs.append(self.system_event(trace_id, parent_id, rec, ts, name))
                 prev_ns = ts
+            elif kind == "api-request":
+                # Written when the request is sent: the most exact start of the next call.
+                prev_ns = ts
             elif kind == "attachment":
                 self.count("attachments", str(rec.attachment.get("type") or "?"))
                 prev_ns = ts
@@ -412,7 +443,12 @@ class _Builder:
         if hook is not None:
             if hook.duration_ms is not None and hook.duration_ms >= 0:
                 metadata["duration_ms"] = hook.duration_ms
-                end = start + int(hook.duration_ms * 1_000_000)
+                span = int(hook.duration_ms * 1_000_000)
+                # The result is recorded as the tool returns; the tool_use record is written
+                # when the block streamed, which can be well before execution began.
+                if found is not None:
+                    start = max(start, end - span)
+                end = start + span
             if hook.failed or hook.error:
                 level = "ERROR"
                 status = _trim(hook.error or status or "tool failed", STATUS_CHARS)
