@@ -134,3 +134,14 @@ def test_real_hook_spools_events_from_a_real_session(tmp_path, monkeypatch, _iso
         home.run("[inst] run true").check()
     spool = _isolated_state / "spool"
     assert spool.is_dir() and any(p.suffix == ".evt" for p in spool.iterdir())
+
+
+@pytest.mark.skipif(not REAL_ENTRY.is_file(), reason="cctrace/hook/entry.py not there yet")
+def test_plugin_from_the_repository_spools_events(tmp_path, _isolated_state):
+    with ModelServer(SCRIPT) as server:
+        home = ClaudeHome(tmp_path / "c", server.base_url)
+        claude_cli(home, "plugin", "marketplace", "add", str(REPO))
+        claude_cli(home, "plugin", "install", "cctrace@cctrace")
+        home.run("[inst] run true").check()
+    spool = _isolated_state / "spool"
+    assert spool.is_dir() and any(p.suffix == ".evt" for p in spool.iterdir())
