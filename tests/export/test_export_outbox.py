@@ -287,3 +287,15 @@ def test_failing_destination_is_probed_once_per_pass(tmp_path, store, receiver, 
     assert store.pending_count("otlp") == 4
     assert deliver_due(store, cfg, now_ns=LATER).delivered == 4
     assert sorted(receiver.accepted_span_ids()) == sorted(o.id for o in trace.observations)
+
+
+def test_batch_leased_by_another_sender_is_not_sent(tmp_path, store, receiver, make_trace):
+    cfg = _otlp(tmp_path, receiver.url + "/v1/traces")
+    enqueue(store, _pairs(make_trace()), cfg)
+    (batch,) = store.due_batches(None, LATER)
+    assert store.claim(batch.id, "other-process", time.time_ns() + 60 * 10**9)
+    assert deliver_due(store, cfg, now_ns=LATER).delivered == 0
+    assert receiver.received == []
+    store.mark_retry(batch.id, "released", 0)
+    assert deliver_due(store, cfg, now_ns=LATER).delivered == 1
+    assert len(receiver.received) == 1

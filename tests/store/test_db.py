@@ -300,3 +300,26 @@ def test_transaction_groups_writes_and_rolls_back(tmp_path):
         assert store.counters().get("x") == 1
     finally:
         store.close()
+
+
+def test_claim_is_exclusive_until_the_lease_expires(tmp_path):
+    import time
+
+    from cctrace.store.db import Store
+
+    store = Store.open(str(tmp_path))
+    try:
+        batch = store.enqueue_batch("otlp", b"payload", ["a" * 16])
+        far = time.time_ns() + 60 * 10**9
+        assert store.claim(batch, "worker", far)
+        assert not store.claim(batch, "flush", far)
+        assert store.claim(batch, "worker", far)  # the owner may renew
+        store.mark_retry(batch, "503", time.time_ns())
+        assert store.claim(batch, "flush", far)  # released by the attempt's outcome
+        expired = store.enqueue_batch("otlp", b"p2", ["b" * 16])
+        assert store.claim(expired, "crashed", time.time_ns() - 1)
+        assert store.claim(expired, "flush", far)  # an expired lease is taken over
+        store.mark_delivered(batch, 200)
+        assert not store.claim(batch, "worker", far)  # delivered: never again
+    finally:
+        store.close()

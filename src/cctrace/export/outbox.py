@@ -19,6 +19,7 @@ from __future__ import annotations
 import email.utils
 import gzip
 import logging
+import os
 import random
 import re
 import time
@@ -254,6 +255,16 @@ class DeliveryReport:
         return self.delivered + self.retried + self.dead
 
 
+# A lease outlives the request's timeout by this much, then another sender may take over.
+LEASE_SLACK_S = 30.0
+_OWNER = f"{os.getpid()}-{os.urandom(4).hex()}"
+
+
+def _claim(store: OutboxStore, batch_id: int, until_ns: int) -> bool:
+    claim = getattr(store, "claim", None)
+    return True if claim is None else bool(claim(batch_id, _OWNER, until_ns))
+
+
 def _remaining(deadline: float | None) -> float | None:
     return None if deadline is None else deadline - time.monotonic()
 
@@ -329,6 +340,9 @@ def deliver_due(
                         return report
                     seen.add(batch.id)
                     timeout = dest.timeout if remaining is None else min(dest.timeout, remaining)
+                    lease_until = time.time_ns() + int((timeout + LEASE_SLACK_S) * 1e9)
+                    if not _claim(store, batch.id, lease_until):
+                        continue  # another sender (worker or flush) has it in flight
                     outcome = sender.send(dest, batch.payload, batch.content_type, timeout)
                     _apply(store, dest, batch, outcome, report, rand)
                     if outcome.kind == "retry":

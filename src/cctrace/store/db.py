@@ -592,13 +592,29 @@ class Store:
         rows = self._read("SELECT * FROM outbox WHERE id = ?", (batch_id,))
         return self._batch(rows[0]) if rows else None
 
+    def claim(self, batch_id: int, owner: str, until_ns: int) -> bool:
+        """Lease a pending batch to `owner` until `until_ns`; False if someone else holds it.
+
+        An expired lease (a sender that crashed mid-request) can be taken over.
+        """
+        now = time.time_ns()
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE outbox SET lease_owner = ?, lease_until_ns = ? WHERE id = ?"
+                " AND state = ? AND (lease_owner IS NULL OR lease_owner = ?"
+                " OR lease_until_ns < ?)",
+                (owner, until_ns, batch_id, PENDING, owner, now),
+            )
+            return cur.rowcount == 1
+
     def mark_delivered(self, batch_id: int, status_code: int) -> None:
         """Record a confirmed delivery. The payload is dropped: it is never needed again
         and the store should not keep a second copy of content it no longer must."""
         with self._write() as conn:
             conn.execute(
                 "UPDATE outbox SET state = ?, status_code = ?, attempts = attempts + 1,"
-                " done_ns = ?, last_error = NULL, payload = X'' WHERE id = ?",
+                " done_ns = ?, last_error = NULL, payload = X'', lease_owner = NULL"
+                " WHERE id = ?",
                 (DELIVERED, status_code, time.time_ns(), batch_id),
             )
 
@@ -607,7 +623,7 @@ class Store:
         with self._write() as conn:
             conn.execute(
                 "UPDATE outbox SET attempts = attempts + 1, last_error = ?,"
-                " next_attempt_ns = ? WHERE id = ? AND state = ?",
+                " next_attempt_ns = ?, lease_owner = NULL WHERE id = ? AND state = ?",
                 (error, next_attempt_ns, batch_id, PENDING),
             )
 

@@ -94,7 +94,11 @@ CREATE TABLE outbox (
     created_ns INTEGER NOT NULL,
     last_error TEXT,
     status_code INTEGER,
-    done_ns INTEGER
+    done_ns INTEGER,
+    -- A sender claims a batch before sending it, so the worker and `cctrace flush`
+    -- never send the same batch at once (Langfuse would store it twice).
+    lease_owner TEXT,
+    lease_until_ns INTEGER
 );
 CREATE INDEX outbox_due ON outbox(state, destination, next_attempt_ns);
 
