@@ -150,8 +150,14 @@ def test_subagents_nested_under_agent_tool(session):
     agents = [o for o in obs.values() if o.type == "agent" and o.parent_id]
     assert agents
     for agent in agents:
-        assert obs[agent.parent_id].type == "tool"
-        assert obs[agent.parent_id].name in ("Agent", "Task")
+        parent = obs[agent.parent_id]
+        if parent.type == "tool":  # a subagent that ran in the foreground
+            assert parent.name in ("Agent", "Task")
+        else:  # a background one: under the turn its completion was fed back in
+            assert parent.parent_id is None and parent.input.startswith("<task-notification>")
+            launcher = obs[ids.span_id("tool", agent.metadata["launched_by_tool_use_id"])]
+            assert launcher.name in ("Agent", "Task")
+            assert launcher.metadata["agent_id"] == agent.metadata["agent_id"]
         assert agent.id == ids.span_id("agent", agent.metadata["agent_id"])
         assert any(o.parent_id == agent.id and o.type == "generation" for o in obs.values())
 

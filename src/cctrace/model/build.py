@@ -212,6 +212,19 @@ def _scalar_fields(value: Any, limit: int = 500) -> dict[str, Any]:
     return out
 
 
+def _notification(text: str) -> dict[str, str]:
+    """Tag values of a fed-back `<task-notification>` prompt (task-id, tool-use-id...)."""
+    if not text.startswith(NOTIFICATION_TAGS):
+        return {}
+    out = {}
+    for tag in ("task-id", "tool-use-id", "status"):
+        start = text.find(f"<{tag}>")
+        end = text.find(f"</{tag}>", start + 1)
+        if start >= 0 and end > start:
+            out[tag] = text[start + len(tag) + 2:end].strip()
+    return out
+
+
 class _Clock:
     """Monotone fallback for records without a usable timestamp."""
 
@@ -437,9 +450,18 @@ class _Builder:
             if res.get("is_error"):
                 level = "ERROR"
                 status = _trim(_content_text(res.get("content")) or "tool error", STATUS_CHARS)
-            if name in SUBAGENT_TOOLS:
-                extra = self.subagent(trace_id, ids.span_id("tool", tool_id), block, tur,
-                                      depth, seen_agents)
+            if name in SUBAGENT_TOOLS and isinstance(tur, dict):
+                agent_id = tur.get("agentId")
+                if tur.get("isAsync") or tur.get("status") == "async_launched":
+                    # Still running when this turn ends: the whole subagent goes with the
+                    # turn that Claude Code feeds its completion back in (task-notification).
+                    metadata["agent_id"] = agent_id
+                    metadata["async"] = True
+                elif isinstance(agent_id, str):
+                    extra = self.subagent(trace_id, ids.span_id("tool", tool_id), agent_id,
+                                          block.get("input"), depth, seen_agents)
+                else:
+                    self.count("subagent_without_id")
         if hook is not None:
             if hook.duration_ms is not None and hook.duration_ms >= 0:
                 metadata["duration_ms"] = hook.duration_ms
@@ -477,16 +499,13 @@ class _Builder:
     def subagent(
         self,
         trace_id: str,
-        tool_obs_id: str,
-        block: dict[str, Any],
-        tool_use_result: Any,
+        parent_id: str,
+        agent_id: str,
+        tool_input: Any,
         depth: int,
         seen_agents: frozenset[str],
+        launched_by: str | None = None,
     ) -> list[Observation]:
-        agent_id = tool_use_result.get("agentId") if isinstance(tool_use_result, dict) else None
-        if not isinstance(agent_id, str) or not agent_id:
-            self.count("subagent_without_id")
-            return []
         if agent_id in seen_agents or depth >= MAX_AGENT_DEPTH:
             return []
         records = [r for r in self.ctx.load_sidechain(agent_id) if r.type]
@@ -497,27 +516,25 @@ class _Builder:
         start_index = next((i for i, r in enumerate(records) if r.type == "user"), 0)
         records = records[start_index:]
         agent_span = ids.span_id("agent", agent_id)
-        tool_input = block.get("input") if isinstance(block.get("input"), dict) else {}
+        tool_input = tool_input if isinstance(tool_input, dict) else {}
         kind = tool_input.get("subagent_type") or "general-purpose"
-        is_async = isinstance(tool_use_result, dict) and (
-            tool_use_result.get("isAsync") or tool_use_result.get("status") == "async_launched"
-        )
-        inner = self.scope(records, trace_id, agent_span, closed=not is_async,
+        inner = self.scope(records, trace_id, agent_span, closed=True,
                            depth=depth + 1, seen_agents=seen_agents | {agent_id})
         start = records[0].timestamp_ns or 0
         self.count("subagents")
         root = Observation(
             id=agent_span,
             trace_id=trace_id,
-            parent_id=tool_obs_id,
+            parent_id=parent_id,
             type="agent",
             name=f"subagent {kind}",
             start_ns=start,
             end_ns=max(inner.end_ns, start),
             input=tool_input.get("prompt") or prompt_text(records[0]),
             output=inner.final_text or None,
-            metadata={"agent_id": agent_id, "agent_type": kind, "models": inner.models,
-                      "complete": inner.complete},
+            metadata={k: v for k, v in (
+                ("agent_id", agent_id), ("agent_type", kind), ("models", inner.models),
+                ("complete", inner.complete), ("launched_by_tool_use_id", launched_by)) if v},
         )
         return [root, *inner.observations]
 
@@ -597,6 +614,11 @@ class _Builder:
         root_id = ids.span_id("turn", key)
         inner = self.scope(records, trace_id, root_id, closed, 0, frozenset())
         complete = closed or inner.complete
+        note = _notification(prompt_text(prompt))
+        if note.get("task-id"):
+            inner.observations.extend(self.subagent(
+                trace_id, root_id, note["task-id"], {"subagent_type": "background"}, 0,
+                frozenset(), launched_by=note.get("tool-use-id")))
         start = prompt.timestamp_ns or 0
         blocks = prompt.content
         text = prompt_text(prompt)
