@@ -189,3 +189,39 @@ def test_incremental_growth_emits_same_observations(session, tmp_path):
             emitted |= {o.id for o in t.observations}
     full = {o.id for t in build(session).traces for o in t.observations}
     assert emitted == full
+
+
+def scenario(name: str) -> Path:
+    found = [p for p in SESSIONS if p.parent.name == name]
+    if not found:
+        pytest.skip(f"scenario {name} not recorded")
+    return found[0]
+
+
+def observations(path: Path) -> list:
+    return [o for t in build(path).traces for o in t.observations]
+
+
+def test_scenario_compact_has_compaction_event():
+    assert any(o.type == "event" and o.name == "compaction"
+               for o in observations(scenario("compact")))
+
+
+def test_scenario_tool_errors_are_error_level():
+    errors = [o for o in observations(scenario("tool_errors")) if o.level == "ERROR"]
+    assert {o.name for o in errors} == {"Bash", "Read"}
+    assert all(o.type == "tool" and o.status_message for o in errors)
+
+
+def test_scenario_api_error_retries_are_warning_events():
+    events = [o for o in observations(scenario("api_error")) if o.name == "api_error"]
+    assert events and all(o.level == "WARNING" for o in events)
+
+
+def test_scenario_multi_turn_one_trace_per_prompt():
+    assert len(build(scenario("multi_turn")).traces) == 3
+
+
+def test_scenario_thinking_kept():
+    gens = [o for o in observations(scenario("thinking")) if o.type == "generation"]
+    assert any(o.metadata.get("thinking") for o in gens)
