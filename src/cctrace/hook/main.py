@@ -7,7 +7,7 @@ read (it precedes tool input and output in Claude Code's payloads, so that is a 
 bytes). Events that complete work (`WAKE_EVENTS`) then start the worker if none runs.
 
 It never raises, never prints (stdout of SessionStart / UserPromptSubmit hooks goes to the
-model; fds 1 and 2 are pointed at /dev/null first), and always returns 0. Anything that
+model; fd 1 is pointed at /dev/null first), and always returns 0. Anything that
 goes wrong is counted in `<state>/counters/hook.<kind>` and logged to `<state>/logs/hook.log`
 with the event name, sizes and errno only, never payload content. Kinds: `lost` (nothing
 spooled: unwritable state dir, full disk...), `oversize` (a stub was spooled instead of a
@@ -105,11 +105,12 @@ def read_counters(state_dir: str) -> dict[str, int]:
     return diag.read_counters(state_dir, "hook.")
 
 
-def _silence_stdio() -> None:
+def _silence_stdout() -> None:
+    # Belt and braces: even a stray print can never reach the model. stderr stays (Claude
+    # Code ignores it for exit code 0, and `-X importtime` measurements need it).
     fd = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(fd, 1)
-        os.dup2(fd, 2)
     finally:
         os.close(fd)
 
@@ -146,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     state_dir = ""
     try:
         os.umask(0o077)
-        _silence_stdio()
+        _silence_stdout()
         try:
             import _signal
 

@@ -20,9 +20,12 @@ import fcntl
 import os
 import sys
 import time
-from collections.abc import Callable
 
 from cctrace.spool import layout
+
+TYPE_CHECKING = False  # `typing` and `collections` cost the hook ~1-10 ms to import
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 LOCK_NAME = "worker.lock"
 INFO_NAME = "worker.json"
