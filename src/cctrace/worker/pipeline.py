@@ -1,12 +1,289 @@
-"""One step of the worker's work: spool -> transcript -> traces -> store -> export.
+"""One step of the worker's work: spool -> transcript -> traces -> redaction -> store -> export.
 
-Placeholder: the coordinator fills this in. `run_once(state_dir)` must return True when it
-did some work (so the worker calls it again at once) and False when there was nothing to do.
+`run_once(state_dir)` drains a slice of the spool, stores the (slimmed, redacted) hook
+events, re-reads every transcript those events name from its cursor, builds traces, prices,
+redacts and stores them, and enqueues the new observations for export. The store insert,
+the enqueue and the cursor advance share one transaction, so a crash at any point either
+redoes the work (ids make it idempotent) or has finished it; spool files are deleted only
+after that commit. Delivery then sends what is due. `process_transcript` is also the
+engine of `cctrace import` and `cctrace flush`.
 """
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cctrace import config as config_mod
+from cctrace import spool
+from cctrace.config import Config
+from cctrace.export import outbox
+from cctrace.model.build import BuildContext, ToolHookInfo, build_traces
+from cctrace.redact.stage import Redactor, redact_traces, redact_value
+from cctrace.store.cost import apply_costs
+from cctrace.store.db import HookEvent, Store
+from cctrace.transcript import locate
+from cctrace.transcript.reader import Cursor, read_new
+from cctrace.transcript.records import Record
+
+# Spool entries handled per step: bounds one step's memory and transaction size.
+SPOOL_SLICE = 500
+# New transcript bytes parsed per read: bounds memory on huge transcripts.
+READ_SLICE = 16 * 1024 * 1024
+# Time one step may spend sending, so new events are never stuck behind a slow server.
+DELIVERY_BUDGET_S = 15.0
+# How long a worker with nothing but undelivered batches keeps retrying before it exits
+# (the outbox is durable: the next completing event or `cctrace flush` resumes it).
+RETRY_WINDOW_S = 600.0
+
+# Events after which the session's transcript is read to its end with every turn closed.
+FINAL_EVENTS = frozenset({"SessionEnd"})
+# Bulky payload fields: the transcript holds the same content, so the stored hook event
+# keeps only their size (less to redact, less to leak, a much smaller store).
+BULKY_FIELDS = frozenset({
+    "tool_input", "tool_response", "prompt", "last_assistant_message", "compact_summary",
+    "custom_instructions", "tool_calls",
+})
+
+
+@dataclass
+class StepReport:
+    """What one step did; the CLI prints it and tests assert on it."""
+
+    events: int = 0
+    bad_events: int = 0
+    transcripts: int = 0
+    new_observations: int = 0
+    delivered: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def did_work(self) -> bool:
+        return bool(self.events or self.new_observations or self.delivered)
+
+
+# ----------------------------------------------------------------------------- events
+
+
+def slim_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The hook payload without its bulky content fields (their sizes are kept)."""
+    out: dict[str, Any] = {}
+    for key, value in payload.items():
+        if key in BULKY_FIELDS and value not in (None, "", [], {}):
+            out[key] = {"omitted": True, "chars": len(value if isinstance(value, str)
+                                                       else repr(value))}
+        else:
+            out[key] = value
+    return out
+
+
+def _str(payload: Mapping[str, Any], key: str) -> str | None:
+    value = payload.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+def to_hook_event(entry: Any, redactor: Redactor) -> HookEvent:
+    """A spool entry as a storable, redacted hook event (unusable entries are kept too)."""
+    payload = entry.payload if isinstance(entry.payload, dict) else None
+    if payload is None:
+        body: dict[str, Any] = {"unusable": True, "error": entry.error or "not a JSON object",
+                                "size": entry.size, "oversize": bool(entry.oversize)}
+        return HookEvent(seq=entry.seq, received_ns=entry.received_ns, session_id=None,
+                         event=entry.event or "unknown", tool_use_id=None,
+                         transcript_path=None, payload=body)
+    return HookEvent(
+        seq=entry.seq,
+        received_ns=entry.received_ns,
+        session_id=_str(payload, "session_id"),
+        event=entry.event or _str(payload, "hook_event_name") or "unknown",
+        tool_use_id=_str(payload, "tool_use_id"),
+        transcript_path=_str(payload, "transcript_path"),
+        payload=redact_value(slim_payload(payload), redactor),
+    )
+
+
+@dataclass
+class TranscriptWork:
+    path: str
+    session_id: str | None
+    cwd: str | None
+    final: bool = False
+
+
+def transcripts_named(entries: Iterable[Any]) -> list[TranscriptWork]:
+    """The main transcripts the entries point at, in first-seen order."""
+    work: dict[str, TranscriptWork] = {}
+    for entry in entries:
+        payload = entry.payload if isinstance(entry.payload, dict) else {}
+        path = _str(payload, "transcript_path")
+        if not path:
+            continue
+        item = work.setdefault(path, TranscriptWork(
+            path, _str(payload, "session_id"), _str(payload, "cwd")))
+        if (entry.event or payload.get("hook_event_name")) in FINAL_EVENTS:
+            item.final = True
+    return list(work.values())
+
+
+# ------------------------------------------------------------------------ transcripts
+
+
+def tool_use_ids(records: Iterable[Record]) -> set[str]:
+    ids: set[str] = set()
+    for rec in records:
+        if rec.type == "assistant":
+            for block in rec.content:
+                if block.get("type") == "tool_use" and isinstance(block.get("id"), str):
+                    ids.add(block["id"])
+    return ids
+
+
+def _hook_infos(store: Store, records: list[Record]) -> dict[str, ToolHookInfo]:
+    fields = ToolHookInfo.__dataclass_fields__
+    return {
+        tool_id: ToolHookInfo(**{k: v for k, v in info.items() if k in fields})
+        for tool_id, info in store.hook_tools(tool_use_ids(records)).items()
+    }
+
+
+def process_transcript(
+    store: Store,
+    cfg: Config,
+    redactor: Redactor,
+    path: str,
+    *,
+    session_id: str | None = None,
+    final: bool = False,
+) -> int:
+    """Bring one transcript's traces up to date; returns the number of new observations."""
+    new_total = 0
+    while True:
+        data = store.get_cursor(path)
+        cursor = Cursor.from_dict(data) if data else None
+        result = read_new(path, cursor, max_bytes=READ_SLICE)
+        more = result.stats.get("new_bytes", 0) >= READ_SLICE
+        if not result.records:
+            if data is None or result.cursor.to_dict() != data:
+                store.set_cursor(path, result.cursor.to_dict())
+            return new_total
+        ctx = BuildContext(
+            session_id=session_id,
+            user_id=cfg.user_id,
+            environment=cfg.environment,
+            release=cfg.release,
+            hook_tools=_hook_infos(store, result.records),
+            load_sidechain=locate.sidechain_loader(path),
+            final=final and not more,
+        )
+        built = build_traces(result.records, ctx)
+        apply_costs(built.traces)
+        redact_traces(built.traces, redactor)
+        cursor = result.cursor
+        cursor.turn_offset = built.open_turn_offset
+        with store.transaction():
+            pairs = store.insert_traces(built.traces)
+            outbox.enqueue(store, pairs, cfg)
+            store.set_cursor(path, cursor.to_dict())
+        new_total += sum(len(obs) for _, obs in pairs)
+        if not more:
+            return new_total
+
+
+# ------------------------------------------------------------------------------ steps
+
+_sender: outbox.Sender | None = None
+_waiting_since: float | None = None
+
+
+def make_redactor(cfg: Config, cwd: str | None = None) -> Redactor:
+    """The redactor in force for content from `cwd` (its project's known secrets)."""
+    from cctrace.redact.stage import NullRedactor
+
+    return NullRedactor()
+
+
+def ingest(store: Store, cfg: Config, entries: list[Any], report: StepReport) -> None:
+    """Store the entries' events and process the transcripts they name."""
+    redactor = make_redactor(cfg)
+    events = [to_hook_event(e, redactor) for e in entries]
+    report.bad_events = sum(1 for e in events if e.payload.get("unusable"))
+    store.add_hook_events(events)
+    if report.bad_events:
+        store.bump("spool_unusable_events", report.bad_events)
+    for item in transcripts_named(entries):
+        try:
+            report.new_observations += process_transcript(
+                store, cfg, make_redactor(cfg, item.cwd), item.path,
+                session_id=item.session_id, final=item.final,
+            )
+            report.transcripts += 1
+        except OSError as exc:
+            # An unreadable transcript must not block the others; its cursor is unchanged,
+            # so the next event for that session retries it.
+            store.bump("transcript_read_errors")
+            report.errors.append(f"{os.path.basename(item.path)}: {exc.strerror or exc}")
+
+
+def step(state_dir: str, cfg: Config | None = None) -> StepReport:
+    """One pass: a slice of the spool, its transcripts, then due deliveries."""
+    global _sender
+    cfg = cfg or config_mod.load(state_dir)
+    report = StepReport()
+    entries = spool.read_pending(state_dir, limit=SPOOL_SLICE)
+    with Store.open(state_dir) as store:
+        if entries:
+            ingest(store, cfg, entries, report)
+            spool.ack(entries)
+            report.events = len(entries)
+        _sender = _sender or outbox.Sender()
+        delivery = outbox.deliver_due(
+            store, cfg, deadline=time.monotonic() + DELIVERY_BUDGET_S, sender=_sender
+        )
+        report.delivered = delivery.delivered
+        report.errors.extend(delivery.errors)
+        pending = store.pending_count() if cfg.langfuse_enabled or cfg.otlp_enabled else 0
+    _wait_for_retries(report, pending)
+    return report
+
+
+def _wait_for_retries(report: StepReport, pending: int) -> None:
+    """Keep the worker alive (without spinning) while batches wait for a retry."""
+    global _waiting_since
+    if report.did_work or not pending:
+        _waiting_since = None
+        return
+    now = time.monotonic()
+    _waiting_since = _waiting_since or now
+    if now - _waiting_since < RETRY_WINDOW_S:
+        time.sleep(1.0)
+        report.errors.append(f"{pending} batch(es) waiting for retry")
+
 
 def run_once(state_dir: str) -> bool:
-    """Process what is pending in `state_dir`; True if anything was done."""
-    return False
+    """The worker's step: True while there was work (or batches still to retry)."""
+    report = step(state_dir)
+    return report.did_work or (
+        _waiting_since is not None and time.monotonic() - _waiting_since < RETRY_WINDOW_S
+    )
+
+
+def drain(state_dir: str, cfg: Config, deadline: float | None = None) -> StepReport:
+    """Ingest the whole spool (slice by slice) without delivering; for `cctrace flush`."""
+    total = StepReport()
+    with Store.open(state_dir) as store:
+        while deadline is None or time.monotonic() < deadline:
+            entries = spool.read_pending(state_dir, limit=SPOOL_SLICE)
+            if not entries:
+                break
+            report = StepReport()
+            ingest(store, cfg, entries, report)
+            spool.ack(entries)
+            total.events += len(entries)
+            total.bad_events += report.bad_events
+            total.transcripts += report.transcripts
+            total.new_observations += report.new_observations
+            total.errors.extend(report.errors)
+    return total

@@ -1,0 +1,83 @@
+"""`cctrace flush`: process everything pending and block until it is delivered.
+
+It drains the spool through the same pipeline as the background worker, then delivers the
+outbox until nothing is pending or `--timeout` passes. Exit code 0 means everything was
+stored and every configured destination confirmed every batch; 1 means something is still
+pending or was dead-lettered (the summary says which). Running beside the worker is safe:
+ids make processing idempotent and outbox leases keep a batch from being sent twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from typing import Any
+
+from cctrace import config as config_mod
+from cctrace import statedir
+from cctrace.cli.main import CliError
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "flush",
+        help="process everything pending and wait until it is delivered",
+        description="Process every spooled hook event and deliver every pending export "
+        "batch; exit 0 only when nothing is left pending.",
+    )
+    p.add_argument("--timeout", type=float, default=60.0, metavar="S",
+                   help="give up delivering after S seconds (default 60)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.timeout < 0:
+        raise CliError("--timeout must be >= 0", code=2)
+    from cctrace.export import outbox
+    from cctrace.store.db import Store
+    from cctrace.worker import pipeline
+
+    root = statedir.state_dir()
+    try:
+        cfg = config_mod.load(root)
+    except config_mod.ConfigError as exc:
+        raise CliError(str(exc)) from exc
+    deadline = time.monotonic() + args.timeout
+    processed = pipeline.drain(root, cfg)
+    with Store.open(root) as store:
+        result = outbox.flush(store, cfg, max(0.0, deadline - time.monotonic()))
+        counts = store.outbox_counts()
+    summary = {
+        "events": processed.events,
+        "unusable_events": processed.bad_events,
+        "new_observations": processed.new_observations,
+        "delivered": result.delivered,
+        "pending": result.pending,
+        "orphaned": result.orphaned,
+        "dead": result.dead,
+        "dead_total": counts.get("dead", 0),
+        "destinations": [n for n, on in (("langfuse", cfg.langfuse_enabled),
+                                          ("otlp", cfg.otlp_enabled)) if on],
+        "errors": sorted(set(processed.errors + result.errors))[:10],
+        "ok": result.ok,
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        _print(summary)
+    return 0 if result.ok else 1
+
+
+def _print(s: dict[str, Any]) -> None:
+    print(f"processed {s['events']} hook event(s), {s['new_observations']} new observation(s)")
+    if not s["destinations"]:
+        print("no export destination configured: local store only")
+        return
+    print(f"delivered {s['delivered']} batch(es) to {', '.join(s['destinations'])}; "
+          f"{s['pending']} pending, {s['dead']} dead-lettered")
+    if s["orphaned"]:
+        print(f"{s['orphaned']} batch(es) wait for a destination that is no longer configured")
+    for err in s["errors"]:
+        print(f"  {err}")
