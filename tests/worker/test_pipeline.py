@@ -1,0 +1,94 @@
+"""The worker pipeline on real recorded sessions: spool -> store -> outbox -> receiver."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from cctrace import spool
+from cctrace.config import Config
+from cctrace.export import outbox
+from cctrace.store.db import Store
+from cctrace.worker import pipeline
+from support import replay
+from support.otlp_receiver import OTLPReceiver
+
+
+@pytest.fixture
+def env(tmp_path, _isolated_state):
+    e = dict(os.environ)
+    e["CCTRACE_HOME"] = str(_isolated_state)
+    e["CCTRACE_WORKER_PYTHON"] = shutil.which("true") or "/bin/true"  # no background worker
+    return e
+
+
+def _observations(state: str) -> dict[str, tuple]:
+    with Store.open(state) as store:
+        rows = store._read("SELECT id, trace_id, parent_id, type FROM observations")
+    return {r["id"]: (r["trace_id"], r["parent_id"], r["type"]) for r in rows}
+
+
+def test_spooled_session_lands_in_store_once(tmp_path, env, _isolated_state):
+    state = str(_isolated_state)
+    replay.spool_fixture("multi_turn", tmp_path / "t", env)
+    assert spool.read_pending(state)
+    report = pipeline.drain(state, Config(state_dir=state))
+    assert report.events and report.new_observations
+    assert spool.read_pending(state) == []  # processed entries leave the spool
+    first = _observations(state)
+    kinds = {t for _, _, t in first.values()}
+    assert {"agent", "generation", "tool"} <= kinds
+    with Store.open(state) as store:
+        (summary,) = store.sessions()
+        assert summary.turns == 3
+        events = store.session_events(summary.id)
+    assert events and all("tool_response" not in e.payload or
+                          e.payload["tool_response"].get("omitted") for e in events)
+
+    # The same events again (a re-delivered spool) and a fresh cursor: nothing new.
+    replay.spool_fixture("multi_turn", tmp_path / "t", env)
+    with Store.open(state) as store:
+        store._conn.execute("DELETE FROM cursors")
+    again = pipeline.drain(state, Config(state_dir=state))
+    assert again.events and again.new_observations == 0
+    assert _observations(state) == first
+
+
+def test_resumed_copy_under_new_session_adds_no_spans(tmp_path, env, _isolated_state):
+    state = str(_isolated_state)
+    transcript = replay.spool_fixture("multi_turn", tmp_path / "a", env)
+    pipeline.drain(state, Config(state_dir=state))
+    before = _observations(state)
+    # A fork copies history into a new session file with a new session id.
+    fork = tmp_path / "b" / "0f0f0f0f-0000-4000-8000-000000000000.jsonl"
+    fork.parent.mkdir()
+    text = transcript.read_text().replace(transcript.stem, fork.stem)
+    fork.write_text(text)
+    payload = {"hook_event_name": "SessionEnd", "session_id": fork.stem,
+               "transcript_path": str(fork), "cwd": str(tmp_path), "reason": "exit"}
+    assert replay.run_hook(payload, env).returncode == 0
+    report = pipeline.drain(state, Config(state_dir=state))
+    assert report.events == 1 and report.new_observations == 0
+    assert _observations(state) == before
+
+
+def test_receiver_down_then_flush_delivers_each_span_once(tmp_path, env, _isolated_state):
+    state = str(_isolated_state)
+    with OTLPReceiver() as receiver:
+        cfg = Config(state_dir=state, otlp_endpoint=receiver.endpoint)
+        receiver.down()
+        replay.spool_fixture("parallel_tools", tmp_path / "t", env)
+        pipeline.drain(state, cfg)
+        with Store.open(state) as store:
+            report = outbox.deliver_due(store, cfg)
+            assert report.delivered == 0 and store.pending_count() > 0
+            assert outbox.flush(store, cfg, timeout=0.5).ok is False
+        receiver.up()
+        with Store.open(state) as store:
+            assert outbox.flush(store, cfg, timeout=20).ok
+            assert outbox.flush(store, cfg, timeout=1).delivered == 0
+        ids = receiver.span_ids()
+        assert sorted(ids) == sorted(_observations(state))  # every span, exactly once
+        assert len(ids) == len(set(ids))
