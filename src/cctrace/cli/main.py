@@ -14,7 +14,7 @@ import sys
 from cctrace import __version__
 
 # Module names under cctrace.cli, in the order `cctrace --help` lists them.
-COMMANDS: list[str] = ["install", "sessions", "flush"]
+COMMANDS: list[str] = ["demo", "install", "sessions", "importer", "flush"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,114 @@
+"""`cctrace import [PATH...]`: backfill historic transcripts into the store (and export).
+
+Paths may be transcript files or folders (searched recursively); the default is every
+project under Claude Code's `projects` folder. Subagent files are not imported on their
+own: they are read through their session. Import is resumable and idempotent: cursors
+remember how far each file was read and ids are derived from the transcripts, so a re-run
+adds nothing twice. A transcript modified in the last `--live-minutes` keeps its last turn
+open (the session may still be running); older ones are closed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from cctrace import config as config_mod
+from cctrace import statedir
+from cctrace.cli.main import CliError
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "import",
+        help="backfill historic Claude Code transcripts into the local store",
+        description="Import Claude Code transcripts (files or folders; default: all of "
+        "Claude Code's projects folder) into the store, and queue them for export.",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="transcript files or folders")
+    p.add_argument("--no-export", action="store_true",
+                   help="store locally only, even when a destination is configured")
+    p.add_argument("--live-minutes", type=float, default=10.0, metavar="M",
+                   help="files modified within M minutes keep their last turn open (default 10)")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=run)
+
+
+def claude_projects_dir() -> str:
+    base = os.environ.get("CLAUDE_CONFIG_DIR", "").strip() or os.path.expanduser("~/.claude")
+    return os.path.join(base, "projects")
+
+
+def _is_main_transcript(path: str) -> bool:
+    name = os.path.basename(path)
+    return (name.endswith(".jsonl") and not name.startswith("agent-")
+            and os.sep + "subagents" + os.sep not in path)
+
+
+def find_transcripts(paths: Iterable[str]) -> Iterator[str]:
+    """Main transcript files under `paths`, each once, in a stable order."""
+    seen: set[str] = set()
+    for root in paths:
+        if os.path.isfile(root):
+            candidates = [root]
+        elif os.path.isdir(root):
+            candidates = sorted(
+                os.path.join(d, f) for d, _, files in os.walk(root) for f in files
+            )
+        else:
+            raise CliError(f"{root}: no such file or folder")
+        for path in candidates:
+            real = os.path.realpath(path)
+            if real not in seen and _is_main_transcript(path):
+                seen.add(real)
+                yield path
+
+
+def import_paths(paths: list[str], *, export: bool = True, live_minutes: float = 10.0,
+                 progress: Any = None, state_dir: str | None = None) -> dict[str, int]:
+    """Import transcripts; returns counts (files, observations, errors)."""
+    from cctrace.store.db import Store
+    from cctrace.worker import pipeline
+
+    root = state_dir or statedir.state_dir()
+    try:
+        cfg = config_mod.load(root)
+    except config_mod.ConfigError as exc:
+        raise CliError(str(exc)) from exc
+    if not export:
+        cfg.langfuse_base_url = cfg.otlp_endpoint = None
+    files = list(find_transcripts(paths))
+    counts = {"files": 0, "observations": 0, "errors": 0}
+    now = time.time()
+    with Store.open(root) as store:
+        for index, path in enumerate(files, 1):
+            try:
+                final = now - os.path.getmtime(path) > live_minutes * 60
+                counts["observations"] += pipeline.process_transcript(
+                    store, cfg, pipeline.make_redactor(cfg, None), path,
+                    session_id=os.path.splitext(os.path.basename(path))[0], final=final,
+                )
+                counts["files"] += 1
+            except OSError as exc:
+                counts["errors"] += 1
+                if progress:
+                    progress(f"  skipped {path}: {exc.strerror or exc}")
+            if progress:
+                progress(f"[{index}/{len(files)}] {os.path.basename(path)}")
+    return counts
+
+
+def run(args: argparse.Namespace) -> int:
+    paths = args.paths or [claude_projects_dir()]
+    progress = None if args.quiet else (lambda line: print(line, file=sys.stderr))
+    counts = import_paths(paths, export=not args.no_export, live_minutes=args.live_minutes,
+                          progress=progress)
+    print(f"imported {counts['files']} transcript(s): {counts['observations']} new "
+          f"observation(s); {counts['errors']} error(s)")
+    if counts["observations"] and not args.no_export:
+        print("run `cctrace flush` to deliver them now (the worker also sends them)")
+    return 1 if counts["errors"] else 0

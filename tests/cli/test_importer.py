@@ -1,0 +1,58 @@
+"""`cctrace import` and `cctrace demo` on transcripts recorded with the real CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from cctrace.cli.main import main
+from cctrace.store.db import Store
+from support.replay import FIXTURES
+
+
+def test_import_is_idempotent_and_skips_subagent_files(tmp_path, capsys, _isolated_state):
+    src = tmp_path / "projects"
+    for name in ("multi_turn", "subagent_foreground"):
+        shutil.copytree(FIXTURES / name, src / name, ignore=shutil.ignore_patterns("hooks.jsonl",
+                                                                                  "runs"))
+    assert main(["import", str(src), "--quiet", "--live-minutes", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "imported 2 transcript(s)" in out
+    with Store.open(str(_isolated_state)) as store:
+        sessions = store.sessions()
+        assert len(sessions) == 2
+        tree = store.session_tree(
+            next(s.id for s in sessions if s.id.startswith("24344242")))
+    kinds = [o.type for view in tree for o in view.observations]
+    assert kinds.count("agent") >= 2  # the turn and the subagent
+    assert main(["import", str(src), "--quiet"]) == 0
+    assert "0 new observation(s)" in capsys.readouterr().out
+
+
+def test_import_missing_path_is_a_clear_error(tmp_path, capsys):
+    assert main(["import", str(tmp_path / "nope")]) == 1
+    assert "no such file or folder" in capsys.readouterr().err
+
+
+def test_demo_uses_its_own_store(capsys, _isolated_state):
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "Imported 4 sample session(s)" in out and "Turn 1" in out
+    assert not (_isolated_state / "cctrace.db").exists()
+    with Store.open(str(_isolated_state / "demo")) as store:
+        assert len(store.sessions()) == 4
+
+
+@pytest.mark.parametrize("name", ["multi_turn", "tool_errors"])
+def test_show_json_after_import(tmp_path, capsys, name):
+    shutil.copytree(FIXTURES / name, tmp_path / name)
+    (tmp_path / name / "hooks.jsonl").unlink()
+    main(["import", str(tmp_path / name), "--quiet", "--live-minutes", "0"])
+    capsys.readouterr()
+    sid = next((tmp_path / name).glob("*.jsonl")).stem
+    assert main(["show", sid, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    levels = [o["level"] for t in doc["traces"] for o in t["observations"]]
+    assert ("ERROR" in levels) == (name == "tool_errors")
