@@ -204,3 +204,13 @@ def test_failed_worker_start_is_logged_not_fatal(_isolated_state):
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")
     assert "cannot start the worker" in _read_log(home, "worker")
     assert [e.event for e in spool.read_pending(str(home))] == ["SessionEnd"]
+
+
+def test_symlinked_entry_point_finds_its_package(_isolated_state, tmp_path):
+    link = tmp_path / "bin" / "cctrace-entry.py"
+    link.parent.mkdir()
+    link.symlink_to(ENTRY)
+    proc = subprocess.run([sys.executable, "-S", str(link)], input=payload("PreToolUse"),
+                          capture_output=True, env=_env(_isolated_state), timeout=60)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")
+    assert [e.event for e in spool.read_pending(str(_isolated_state))] == ["PreToolUse"]

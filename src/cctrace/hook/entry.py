@@ -16,8 +16,9 @@ import sys  # noqa: E402
 
 
 def _package_root() -> str:
-    here = os.path.dirname(os.path.abspath(__file__))
-    if sys.path and os.path.abspath(sys.path[0] or ".") == here:
+    # realpath: a symlinked entry.py must still find the package it belongs to.
+    here = os.path.dirname(os.path.realpath(__file__))
+    if sys.path and os.path.realpath(sys.path[0] or ".") == here:
         del sys.path[0]
     return os.path.dirname(os.path.dirname(here))
 

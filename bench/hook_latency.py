@@ -1,0 +1,129 @@
+"""Wall-clock cost of one hook call, next to the bare interpreter's start-up, in the same run.
+
+Runs `python -S .../cctrace/hook/entry.py` the way Claude Code does (payload on stdin, wait for
+exit) for three realistic payloads: PreToolUse, PostToolUse with a 50 KB tool_response, and
+Stop (which also checks the worker lock and spawns a worker; the worker command is pointed
+at `true` so the benchmark measures the hook, not the worker). Hook runs are interleaved
+with `python -S -c pass` runs so both see the same machine load. Also reports the
+`-X importtime` total of the hook against that of `-c pass`.
+
+Usage: python bench/hook_latency.py [-n 200] [--python PATH]
+Prints a markdown table for BENCHMARKS.md. Targets: p50 <= 2x the floor, p99 <= 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ENTRY = os.path.join(ROOT, "src", "cctrace", "hook", "entry.py")
+
+
+def payloads() -> dict[str, bytes]:
+    base = {"session_id": "5f0c1d2e-0000-4000-8000-000000000001",
+            "transcript_path": "/home/u/.claude/projects/-home-u-proj/5f0c.jsonl",
+            "cwd": "/home/u/proj", "prompt_id": "p-1"}
+    tool = {"tool_name": "Bash", "tool_use_id": "toolu_01ABCDEF",
+            "tool_input": {"command": "ls -la && cat README.md", "description": "List"},
+            "permission_mode": "bypassPermissions", "effort": "medium"}
+    return {
+        "PreToolUse": json.dumps({**base, "hook_event_name": "PreToolUse", **tool}).encode(),
+        "PostToolUse 50 KB": json.dumps({
+            **base, "hook_event_name": "PostToolUse", **tool,
+            "tool_response": {"stdout": ("line of output text " * 2600)[:50_000],
+                              "stderr": "", "interrupted": False},
+            "duration_ms": 41}).encode(),
+        "Stop (wakes worker)": json.dumps({
+            **base, "hook_event_name": "Stop", "stop_hook_active": False,
+            "last_assistant_message": "Done: the tests pass.", "background_tasks": []}).encode(),
+    }
+
+
+def run_ms(argv: list[str], stdin: bytes, env: dict[str, str]) -> float:
+    start = time.perf_counter_ns()
+    subprocess.run(argv, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env=env, check=False)
+    return (time.perf_counter_ns() - start) / 1e6
+
+
+def importtime_us(argv: list[str], stdin: bytes, env: dict[str, str], runs: int = 7) -> float:
+    """Median over runs of the summed self-times `-X importtime` reports."""
+    totals = []
+    for _ in range(runs):
+        proc = subprocess.run(argv[:1] + ["-X", "importtime"] + argv[1:], input=stdin,
+                              capture_output=True, env=env, check=False)
+        total = 0
+        for line in proc.stderr.decode().splitlines()[1:]:
+            if line.startswith("import time:") and "|" in line:
+                total += int(line.split(":", 1)[1].split("|", 1)[0])
+        totals.append(total)
+    return statistics.median(totals)
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=200, help="runs per payload (default 200)")
+    parser.add_argument("--python", default=sys.executable, help="interpreter for the hook")
+    args = parser.parse_args()
+
+    home = tempfile.mkdtemp(prefix="cctrace-bench-")
+    env = dict(os.environ, CCTRACE_HOME=home,
+               CCTRACE_WORKER_PYTHON=shutil.which("true") or "/bin/true")
+    # As installed, the hook's modules have up-to-date .pyc files; let the warm-up write them
+    # (a stale or missing .pyc means compiling from source on every call, ~5 ms more).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    hook = [args.python, "-S", ENTRY]
+    floor_cmd = [args.python, "-S", "-c", "pass"]
+    cases = payloads()
+    try:
+        for body in cases.values():  # warm-up: .pyc files, page cache
+            run_ms(hook, body, env)
+        run_ms(floor_cmd, b"", env)
+        results: dict[str, list[float]] = {name: [] for name in cases}
+        floor: list[float] = []
+        for _ in range(args.n):
+            for name, body in cases.items():
+                results[name].append(run_ms(hook, body, env))
+                floor.append(run_ms(floor_cmd, b"", env))
+        stop = cases["Stop (wakes worker)"]
+        hook_imports = importtime_us(hook, stop, env)
+        floor_imports = importtime_us(floor_cmd, b"", env)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+    floor_p50 = statistics.median(floor)
+    everything = [v for values in results.values() for v in values]
+    print(f"Hook latency, {args.n} runs per payload, {os.cpu_count()} CPUs, "
+          f"Python {sys.version.split()[0]} (`{args.python} -S`), spool fsync on\n")
+    print("| command | p50 ms | p99 ms | mean ms | p50 / floor |")
+    print("|---|---:|---:|---:|---:|")
+    print(f"| `python -S -c pass` (floor) | {floor_p50:.1f} | {pct(floor, 0.99):.1f} | "
+          f"{statistics.fmean(floor):.1f} | 1.00 |")
+    for name, values in [*results.items(), ("all hook calls", everything)]:
+        p50 = statistics.median(values)
+        print(f"| hook: {name} | {p50:.1f} | {pct(values, 0.99):.1f} | "
+              f"{statistics.fmean(values):.1f} | {p50 / floor_p50:.2f} |")
+    print(f"\n`-X importtime` total (median of 7): hook (Stop) {hook_imports / 1000:.1f} ms, "
+          f"`-c pass` {floor_imports / 1000:.1f} ms.")
+    p50_all, p99_all = statistics.median(everything), pct(everything, 0.99)
+    print(f"Targets: p50 <= 2x floor: {'met' if p50_all <= 2 * floor_p50 else 'MISSED'} "
+          f"({p50_all / floor_p50:.2f}x); p99 <= 50 ms: "
+          f"{'met' if p99_all <= 50 else 'MISSED'} ({p99_all:.1f} ms).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
