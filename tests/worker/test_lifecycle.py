@@ -251,3 +251,12 @@ def test_python_m_worker_runs_and_a_second_one_exits_at_once(_isolated_state):
         first.terminate()
         first.wait(timeout=30)
     assert not lifecycle.is_worker_running(root)
+
+
+def test_describe_exception_names_a_missing_module_but_no_message():
+    try:
+        raise ModuleNotFoundError(f"No module named {SECRET!r}", name="opentelemetry")
+    except ModuleNotFoundError as exc:
+        text = lifecycle.describe_exception(exc)
+    assert "module=opentelemetry" in text and "test_lifecycle.py" in text
+    assert SECRET not in text

@@ -244,6 +244,8 @@ def describe_exception(exc: BaseException) -> str:
     import traceback
 
     kind = f"{type(exc).__module__}.{type(exc).__qualname__}"
+    if isinstance(exc, ImportError) and exc.name:
+        kind += f" module={exc.name}"  # a module name, not data: safe and what one needs
     errno = getattr(exc, "errno", None) if isinstance(exc, OSError) else None
     frames = traceback.extract_tb(exc.__traceback__)[-8:]
     where = " <- ".join(
