@@ -1,0 +1,60 @@
+"""Detector: HTTP `Authorization` headers and bare `Bearer`/`Basic` credentials.
+
+Catches `Authorization: Bearer x`, `-H "Authorization: token x"`, JSON header maps and
+`Basic` credentials (checked to decode to `user:password`).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from cctrace.redact.detectors.base import STRUCTURAL, Detector, Pattern, shannon_entropy
+from cctrace.redact.stoplist import is_placeholder
+
+
+def _token_ok(value: str) -> bool:
+    return not is_placeholder(value) and shannon_entropy(value) >= 3.0
+
+
+def _basic_ok(value: str) -> bool:
+    try:
+        raw = base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
+        text = raw.decode("utf-8")
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return False
+    return ":" in text and text.isprintable()
+
+
+DETECTOR = Detector(
+    name="auth_header",
+    description="Authorization headers, Bearer tokens and Basic credentials.",
+    patterns=(
+        Pattern(
+            "authorization_header",
+            r"(?:proxy-)?authorization\\{0,3}[\"']?\s*[:=]\s*\\{0,3}[\"']?\s*"
+            r"(?:(?:bearer|basic|token|bot|apikey|api-key|sso-key|key)\s+)?"
+            r"(?P<s>[A-Za-z0-9._~+/=:\-]{8,4096})",
+            anchors=("authorization",),
+            at_anchor=True,
+            validate=_token_ok,
+            priority=STRUCTURAL - 5,
+        ),
+        Pattern(
+            "bearer_token",
+            r"bearer\s+(?P<s>[A-Za-z0-9._~+/\-]{16,4096}=*)",
+            anchors=("bearer ",),
+            at_anchor=True,
+            validate=_token_ok,
+            priority=STRUCTURAL - 5,
+        ),
+        Pattern(
+            "basic_auth",
+            r"basic\s+(?P<s>[A-Za-z0-9+/]{8,1024}={0,2})(?![A-Za-z0-9+/=])",
+            anchors=("basic ",),
+            at_anchor=True,
+            validate=_basic_ok,
+            priority=STRUCTURAL,
+        ),
+    ),
+)

@@ -1,0 +1,67 @@
+"""Detector: secrets passed on command lines.
+
+`--password x`, `--token=x`, `--api-key x`; `mysql -pSECRET` / `-p SECRET` and the like
+(`mysqldump`, `mariadb`, `sshpass -p`, `docker login -p`, `redis-cli -a`); `curl -u
+user:password`. Placeholders (`$PASS`, `<password>`, `***`) are left alone.
+"""
+
+from __future__ import annotations
+
+from cctrace.redact.detectors.base import STRUCTURAL, Detector, Pattern
+from cctrace.redact.stoplist import is_placeholder
+
+_VALUE = r"(?P<q>\\{0,3}[\"']?)(?P<s>[^\s\"'\\]{3,256})"
+
+
+def _value_ok(value: str) -> bool:
+    return not value.startswith("-") and not is_placeholder(value)
+
+
+DETECTOR = Detector(
+    name="cli_flags",
+    description="Secrets in command-line flags (--password, mysql -p, curl -u user:pass...).",
+    patterns=(
+        Pattern(
+            "cli_password",
+            r"--(?:db-?|admin-?|root-?|client-?)?(?:password|passwd|pass|token|secret"
+            r"|api[_\-]?key|access[_\-]?token|auth[_\-]?token|client[_\-]?secret)"
+            r"(?:=|[ \t]+)" + _VALUE,
+            anchors=(
+                "--password", "--passwd", "--pass", "--token", "--secret", "--api-key",
+                "--api_key", "--apikey", "--access-token", "--auth-token", "--client-secret",
+                "--db-password", "--dbpassword", "--admin-password", "--root-password",
+            ),
+            at_anchor=True,
+            validate=_value_ok,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "cli_password",
+            r"(?:mysql\w*|mariadb[\w\-]*|sshpass|mysqlsh|(?:docker|podman|nerdctl)\s+login)"
+            r"\b[^\n|;&]{0,200}?[ \t](?-i:-p)[ \t]*" + _VALUE,
+            anchors=(
+                "mysql", "mariadb", "sshpass", "docker login", "podman login", "nerdctl login"
+            ),
+            at_anchor=True,
+            validate=_value_ok,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "cli_password",
+            r"redis-cli\b[^\n|;&]{0,200}?[ \t](?:-a|--pass)[ \t]+" + _VALUE,
+            anchors=("redis-cli",),
+            at_anchor=True,
+            validate=_value_ok,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "cli_password",
+            r"(?:curl|wget|http)\b[^\n|;&]{0,300}?[ \t](?:-u|--user|--http-password)"
+            r"(?:=|[ \t]+)\\{0,3}[\"']?[^\s:\"'\\]{1,128}:(?P<s>[^\s\"'\\@]{3,256})",
+            anchors=("curl", "wget"),
+            at_anchor=True,
+            validate=_value_ok,
+            priority=STRUCTURAL,
+        ),
+    ),
+)

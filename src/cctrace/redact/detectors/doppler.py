@@ -1,0 +1,24 @@
+"""Detector: Doppler tokens (personal, service, CLI, SCIM, audit).
+
+One `Pattern` per token format; anchors are the lowercase literals the prefilter looks for.
+"""
+
+from __future__ import annotations
+
+from cctrace.redact.detectors.base import (
+    END_ALNUM,
+    Detector,
+    Pattern,
+)
+
+DETECTOR = Detector(
+    name="doppler",
+    description=("Doppler tokens (personal, service, CLI, SCIM, audit)."),
+    patterns=(
+        Pattern(
+            "doppler_token",
+            r"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9_\-]{40,}" + END_ALNUM,
+            anchors=("dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."),
+        ),
+    ),
+)

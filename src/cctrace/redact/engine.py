@@ -1,0 +1,237 @@
+"""The redaction engine: every detector, one prefilter pass, overlap resolution, markers.
+
+`SecretRedactor.redact_text` lowercases the text once, runs one combined regex of all
+detectors' literal anchors (and of the known secrets) over it, and then runs only the
+patterns whose anchors occurred: keyword-led patterns only at the anchor offsets, the
+others over the text. Overlapping candidates are merged into one span that takes the type
+of the most specific (then longest) one, and each span becomes `[REDACTED:<type>:<tag>]`,
+the tag being 8 hex chars of HMAC-SHA256 over the secret with a local key, so one secret
+correlates across traces without being recoverable. Markers never re-match, so redaction
+is idempotent. `explain` reports findings (type, detector, offsets), never values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from cctrace import statedir
+from cctrace.redact import known, registry
+from cctrace.redact.detectors.base import Detector, Pattern
+
+KEY_FILE = "redaction.key"
+TAG_LEN = 8
+MARKER_RE = re.compile(r"\[REDACTED:[a-z0-9_]+:[0-9a-f]{8}\]")
+KNOWN_TYPE = "known_secret"
+KNOWN_PRIORITY = 100
+# Offsets survive lowercasing only for ASCII-case mapping; str.lower can change lengths.
+_ASCII_LOWER = {c: c + 32 for c in range(65, 91)}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One redacted span: what it was taken for and where, never the value."""
+
+    type: str
+    detector: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    detector: str
+    pattern: Pattern
+    regex: re.Pattern[str]
+    group: int | str
+
+
+def _trie_regex(words: Iterable[str]) -> str:
+    """One regex matching any of `words`, factored by common prefixes (fast in `re`)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" in node:
+            return "(?:" + body + ")?"
+        return body
+
+    return emit(trie)
+
+
+class SecretRedactor:
+    """A `Redactor` running all given detectors plus literal known secrets."""
+
+    def __init__(
+        self,
+        detectors: Sequence[Detector],
+        key: bytes,
+        known_secrets: Iterable[str] = (),
+    ) -> None:
+        self._key = key
+        self._scan: dict[str, list[_Compiled]] = {}
+        self._at: dict[str, list[_Compiled]] = {}
+        self._always: list[_Compiled] = []
+        for det in detectors:
+            for pat in det.patterns:
+                flags = pat.flags | (re.IGNORECASE if pat.at_anchor else 0)
+                rx = re.compile(pat.regex, flags)
+                comp = _Compiled(det.name, pat, rx, "s" if "s" in rx.groupindex else 0)
+                if not pat.anchors:
+                    self._always.append(comp)
+                for anchor in pat.anchors:
+                    (self._at if pat.at_anchor else self._scan).setdefault(anchor, []).append(comp)
+        # Known secrets join the prefilter as anchors; a hit is confirmed by exact compare.
+        self._known: dict[str, list[str]] = {}
+        for lit in known.literals(known_secrets):
+            self._known.setdefault(lit.lower(), []).append(lit)
+        anchors = set(self._scan) | set(self._at) | set(self._known)
+        # For each anchor, every shorter anchor that is its prefix: the prefilter reports
+        # only the longest anchor starting at a position.
+        self._prefixes = {a: [b for b in anchors if a.startswith(b)] for a in anchors}
+        self._prefilter = re.compile("(?=(" + _trie_regex(anchors) + "))") if anchors else None
+
+    # --- detection ------------------------------------------------------------------
+    def _candidates(self, text: str) -> list[tuple[int, int, int, str, str]]:
+        """(start, end, priority, type, detector) for every validated match."""
+        out: list[tuple[int, int, int, str, str]] = []
+        low = text.lower()
+        if len(low) != len(text):
+            low = text.translate(_ASCII_LOWER)
+        scan: set[_Compiled] = set(self._always)
+        tried: set[tuple[int, int]] = set()
+        if self._prefilter is not None:
+            for m in self._prefilter.finditer(low):
+                pos = m.start()
+                for anchor in self._prefixes[m.group(1)]:
+                    for comp in self._scan.get(anchor, ()):
+                        scan.add(comp)
+                    for comp in self._at.get(anchor, ()):
+                        if (id(comp), pos) not in tried:
+                            tried.add((id(comp), pos))
+                            hit = comp.regex.match(text, pos)
+                            if hit is not None:
+                                self._accept(text, comp, hit, out)
+                    for lit in self._known.get(anchor, ()):
+                        if text.startswith(lit, pos):
+                            out.append((pos, pos + len(lit), KNOWN_PRIORITY, KNOWN_TYPE, "known"))
+        for comp in scan:
+            for hit in comp.regex.finditer(text):
+                self._accept(text, comp, hit, out)
+        return out
+
+    @staticmethod
+    def _accept(
+        text: str, comp: _Compiled, m: re.Match[str], out: list[tuple[int, int, int, str, str]]
+    ) -> None:
+        pat = comp.pattern
+        start, end = m.span(comp.group)
+        if start < 0 or end <= start:
+            return
+        if pat.boundary:
+            s0 = m.start()
+            if s0 > 0 and (text[s0 - 1].isalnum() or text[s0 - 1] == "_"):
+                if not (s0 >= 2 and text[s0 - 2] == "\\" and text[s0 - 1] in "nrt"):
+                    return
+        if pat.validate is not None and not pat.validate(text[start:end]):
+            return
+        if pat.check is not None and not pat.check(m):
+            return
+        out.append((start, end, pat.priority, pat.type, comp.detector))
+
+    def _spans(self, text: str) -> list[Finding]:
+        cands = self._candidates(text)
+        if not cands:
+            return []
+        protected = [m.span() for m in MARKER_RE.finditer(text)] if "[REDACTED:" in text else []
+        if protected:
+            cands = [
+                c for c in cands if not any(c[0] < pe and ps < c[1] for ps, pe in protected)
+            ]
+        cands.sort()
+        merged: list[Finding] = []
+        cur_s, cur_e, best = -1, -1, None
+        for c in cands:
+            if best is not None and c[0] < cur_e:
+                cur_e = max(cur_e, c[1])
+                if (c[2], c[1] - c[0]) > (best[2], best[1] - best[0]):
+                    best = c
+                continue
+            if best is not None:
+                merged.append(Finding(best[3], best[4], cur_s, cur_e))
+            cur_s, cur_e, best = c[0], c[1], c
+        if best is not None:
+            merged.append(Finding(best[3], best[4], cur_s, cur_e))
+        return merged
+
+    # --- public API -------------------------------------------------------------------
+    def tag(self, value: str) -> str:
+        """The correlation tag of a secret value (keyed, not reversible)."""
+        digest = hmac.new(self._key, value.encode("utf-8", "surrogatepass"), hashlib.sha256)
+        return digest.hexdigest()[:TAG_LEN]
+
+    def explain(self, text: str) -> list[Finding]:
+        """What `redact_text` would replace, as findings without the values."""
+        return self._spans(text)
+
+    def redact_text(self, text: str) -> str:
+        spans = self._spans(text)
+        if not spans:
+            return text
+        parts: list[str] = []
+        last = 0
+        for f in spans:
+            parts.append(text[last : f.start])
+            parts.append(f"[REDACTED:{f.type}:{self.tag(text[f.start : f.end])}]")
+            last = f.end
+        parts.append(text[last:])
+        return "".join(parts)
+
+
+def load_or_create_key(state_dir: str) -> bytes:
+    """The local HMAC key in `<state_dir>/redaction.key` (0600), created on first use."""
+    statedir.ensure_dir(state_dir)
+    path = os.path.join(state_dir, KEY_FILE)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, statedir.FILE_MODE)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(os.urandom(32).hex() + "\n")
+    if os.stat(path).st_mode & 0o077:
+        os.chmod(path, statedir.FILE_MODE)
+    with open(path, encoding="ascii") as fh:
+        text = fh.read().strip()
+    if len(text) < 32:
+        raise ValueError(f"{path}: redaction key is too short")
+    return bytes.fromhex(text)
+
+
+def build_redactor(
+    config: object,
+    cwd: str | None = None,
+    env: Mapping[str, str] | None = None,
+    pii: bool = False,
+) -> SecretRedactor:
+    """The redactor for a `cctrace.config.Config`: all detectors, the local key, and the
+    known secrets of `env` (default: the process environment), `cwd`'s `.env*` files and
+    the config's own credentials."""
+    env = os.environ if env is None else env
+    values = known.from_env(env) + known.from_config(config)
+    if cwd:
+        values += known.from_dotenv_files(cwd)
+    key = load_or_create_key(config.state_dir)  # type: ignore[attr-defined]
+    return SecretRedactor(registry.detectors(pii=pii), key, values)

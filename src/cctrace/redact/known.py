@@ -1,0 +1,151 @@
+"""Known secrets: exact values harvested at run time, matched literally in several encodings.
+
+Sources: environment variables whose names look secret (`*_KEY`, `*_TOKEN`, `*_SECRET`,
+`*PASSWORD*`, `*_PAT`, `*CREDENTIAL*`...), the project's `.env*` files, and cctrace's own
+keys from `Config`. Short or low-entropy values are ignored (they would match everywhere).
+Each value is also matched URL-encoded, JSON-escaped and base64-encoded (at any byte
+alignment, so `base64("user:" + value)` is caught). Values live in memory only: they are
+never stored, logged or shown.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from urllib.parse import quote, quote_plus
+
+from cctrace.redact.detectors.base import char_classes, shannon_entropy
+from cctrace.redact.stoplist import is_placeholder
+
+MIN_LEN = 8
+
+SECRET_NAME = re.compile(
+    r"(?i)(?:^|_)(?:KEY|KEYS|TOKEN|TOKENS|SECRET|SECRETS|PAT|PASS|PASSWD|PASSWORD|PWD"
+    r"|PASSPHRASE|CREDENTIAL|CREDENTIALS|CREDS|AUTH|APIKEY|DSN|COOKIE|SESSION|SIG"
+    r"|SIGNATURE|PRIVATE)(?:_|$)|PASSWORD|SECRET|TOKEN|CREDENTIAL|APIKEY"
+)
+# Names that match the shape but hold no secret.
+NOT_SECRET_NAMES = frozenset(
+    {"PWD", "OLDPWD", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORITY", "KEYTIMEOUT",
+     "HISTCONTROL", "TOKENIZERS_PARALLELISM", "PASSWORD_STORE_DIR"}
+)
+_NOT_SECRET_SUFFIX = re.compile(r"(?i)_(?:FILE|PATH|DIR|URL_TEMPLATE|ID|NAME|TYPE|HOST|PORT)$")
+_DOTENV_SKIP = re.compile(r"(?i)\.(?:example|sample|template|dist|defaults?)$")
+_DOTENV_LINE = re.compile(
+    r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*[=:]\s*(.*?)\s*$"
+)
+
+
+def usable(value: str) -> bool:
+    """Long and random enough to match literally without hitting ordinary text."""
+    v = value.strip()
+    if len(v) < MIN_LEN or is_placeholder(v) or os.path.isabs(v):
+        return False
+    return shannon_entropy(v) >= 2.8 or (char_classes(v) >= 3 and len(v) >= 10)
+
+
+def secret_name(name: str) -> bool:
+    return (
+        name.upper() not in NOT_SECRET_NAMES
+        and not _NOT_SECRET_SUFFIX.search(name)
+        and SECRET_NAME.search(name) is not None
+    )
+
+
+def from_env(env: Mapping[str, str]) -> list[str]:
+    return [v.strip() for k, v in env.items() if secret_name(k) and usable(v)]
+
+
+def _unquote(raw: str) -> str:
+    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
+        return raw[1:-1]
+    return raw.split(" #", 1)[0].strip()
+
+
+def from_dotenv_text(text: str) -> list[str]:
+    """Values of a `.env` file: secret-named keys, plus any long high-entropy value."""
+    out = []
+    for line in text.splitlines():
+        m = _DOTENV_LINE.match(line)
+        if not m or line.lstrip().startswith("#"):
+            continue
+        value = _unquote(m.group(2))
+        if not usable(value):
+            continue
+        if secret_name(m.group(1)) or (len(value) >= 16 and shannon_entropy(value) >= 3.5):
+            out.append(value)
+    return out
+
+
+def from_dotenv_files(cwd: str) -> list[str]:
+    """Every `.env` / `.env.*` file directly in `cwd` (examples and templates skipped)."""
+    out: list[str] = []
+    try:
+        names = os.listdir(cwd)
+    except OSError:
+        return out
+    for name in sorted(names):
+        if not (name == ".env" or name.startswith(".env.")) or _DOTENV_SKIP.search(name):
+            continue
+        path = os.path.join(cwd, name)
+        try:
+            if not os.path.isfile(path) or os.path.getsize(path) > 1_000_000:
+                continue
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                out.extend(from_dotenv_text(fh.read()))
+        except OSError:
+            continue
+    return out
+
+
+def from_config(config: object) -> list[str]:
+    """cctrace's own credentials: Langfuse keys and OTLP header values."""
+    values: list[str] = []
+    for attr in ("langfuse_secret_key", "langfuse_public_key"):
+        v = getattr(config, attr, None)
+        if isinstance(v, str):
+            values.append(v)
+    headers = getattr(config, "otlp_headers", None) or {}
+    for v in headers.values():
+        if isinstance(v, str):
+            values.append(v)
+            values.extend(v.split()[1:2])  # "Basic xxx" / "Bearer xxx": the credential too
+    return [v.strip() for v in values if usable(v)]
+
+
+def _b64_aligned(raw: bytes) -> Iterable[str]:
+    """base64 of `raw` placed at each of the 3 byte offsets, minus edge characters that
+    depend on the unknown neighbouring bytes; each must occur in any base64 text holding
+    `raw`."""
+    for shift in range(3):
+        enc = base64.b64encode(b"\0" * shift + raw).decode("ascii")
+        first = -(-shift * 8 // 6)  # first char whose bits all come from raw
+        last = (shift + len(raw)) * 8 // 6  # chars fully inside raw end here
+        core = enc[first:last]
+        if len(core) >= MIN_LEN:
+            yield core
+            yield core.replace("+", "-").replace("/", "_")
+
+
+def encodings(value: str) -> set[str]:
+    """The literal forms under which `value` may appear in text."""
+    forms = {value, quote(value, safe=""), quote_plus(value), quote(value)}
+    esc = json.dumps(value)[1:-1]
+    forms.update({esc, json.dumps(esc)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]})
+    raw = value.encode("utf-8")
+    b64 = base64.b64encode(raw).decode("ascii")
+    forms.update({b64, b64.rstrip("="), base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")})
+    forms.update(_b64_aligned(raw))
+    return {f for f in forms if len(f) >= MIN_LEN}
+
+
+def literals(values: Iterable[str]) -> list[str]:
+    """All encoded forms of all values, longest first, without duplicates."""
+    out: set[str] = set()
+    for v in values:
+        if usable(v):
+            out |= encodings(v)
+    return sorted(out, key=lambda s: (-len(s), s))

@@ -1,0 +1,50 @@
+"""The detector registry: which modules under `redact/detectors/` exist, in what order.
+
+A detector is added by writing its module (exposing `DETECTOR`) and listing it here. Order
+only matters for ties; the engine resolves overlaps by priority and length.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+
+from cctrace.redact.detectors.base import Detector
+
+# Provider token formats (specific, mostly prefixed; many checksum-validated).
+PROVIDERS: tuple[str, ...] = (
+    "adobe", "age", "airtable", "alibaba", "anthropic", "atlassian", "aws", "azure",
+    "braintree", "brevo", "buildkite", "circleci", "clickup", "cloudflare", "contentful",
+    "databricks", "datadog", "digitalocean", "discord", "dockerhub", "doppler", "dropbox",
+    "dynatrace", "easypost", "figma", "flutterwave", "flyio", "gcp", "github", "gitlab",
+    "grafana", "groq", "hashicorp", "heroku", "huggingface", "jfrog", "langfuse", "linear",
+    "mailchimp", "mailgun", "mapbox", "netlify", "newrelic", "notion", "npm", "nuget", "okta",
+    "onepassword", "openai", "openrouter", "perplexity", "planetscale", "postman", "prefect",
+    "pulumi", "pypi", "readme", "render", "replicate", "rubygems", "sendgrid", "sentry",
+    "shippo", "shopify", "slack", "sonarqube", "square", "stripe", "supabase", "telegram",
+    "tencent", "twilio", "typeform", "vercel", "xai",
+)
+# Structural and keyword-gated detectors.
+GENERIC: tuple[str, ...] = (
+    "jwt", "private_key", "url_credentials", "connection_string", "auth_header",
+    "generic_assignment", "cli_flags",
+)
+# Personal data: only with PII redaction switched on.
+PII: tuple[str, ...] = (
+    "email", "phone", "credit_card", "iban", "ip_address", "us_ssn",
+)
+
+
+@cache
+def load(name: str) -> Detector:
+    """The `DETECTOR` of module `cctrace.redact.detectors.<name>`."""
+    detector = importlib.import_module(f"cctrace.redact.detectors.{name}").DETECTOR
+    if not isinstance(detector, Detector):
+        raise TypeError(f"cctrace.redact.detectors.{name}.DETECTOR is not a Detector")
+    return detector
+
+
+def detectors(pii: bool = False) -> list[Detector]:
+    """Every registered detector; PII ones only when `pii` is true."""
+    names = PROVIDERS + GENERIC + (PII if pii else ())
+    return [load(name) for name in names]

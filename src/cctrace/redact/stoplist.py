@@ -1,0 +1,89 @@
+"""Values that look like secrets by position but are not: placeholders and code references.
+
+Used by the generic detectors (assignments, CLI flags, URL passwords, headers) to keep false
+positives down: `changeme`, `${VAR}`, `<password>`, `xxx`, `os.environ[...]`, `getpass()`,
+template expressions, and our own `[REDACTED:...]` markers. Pure functions only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cctrace.redact.detectors.base import char_classes, shannon_entropy
+
+PLACEHOLDER_WORDS = frozenset(
+    """
+    changeme change_me changeit password passwd pass secret secrets token apikey api_key key
+    example sample placeholder redacted removed hidden masked none null nil true false yes no
+    undefined default dummy fake test testing foo bar baz qux foobar todo tbd fixme required
+    optional string str bytes int value values your_password yourpassword mypassword
+    my_password mysecret my_secret your_token your_api_key letmein admin root user username
+    guest anonymous notasecret not_a_secret insecure unset empty env environment config
+    settings secret_key private_key access_token refresh_token auth credentials
+    """.split()
+)
+
+_PLACEHOLDER_RES = [
+    re.compile(p)
+    for p in (
+        r"^\$\{?[A-Za-z_][A-Za-z0-9_]*(?::?-[^}]*)?\}?$",  # $VAR, ${VAR}, ${VAR:-x}
+        r"^\$\(.*\)$",  # $(command)
+        r"^%[A-Za-z_][A-Za-z0-9_]*%$",  # %VAR%
+        r"^<[^<>]*>$",  # <password>
+        r"^\{\{.*\}\}$|^\{%.*%\}$",  # templates
+        r"^\{[A-Za-z_][A-Za-z0-9_.]*\}$",  # {password}
+        r"^%\([A-Za-z_]+\)[sd]$|^%[sd]$",  # %(password)s
+        r"^(.)\1+$",  # xxxx, ****, ....
+        r"^[xX*._\-#?]+$",
+        r"(?i)^(?:x{3,}|\*{3,}|\.{3,})",
+        r"(?i)(?:^|[._\[(])(?:os\.)?(?:environ|getenv|getpass|env)\b",
+        r"(?i)^(?:process\.env|import\.meta\.env|ENV\[|System\.getenv|secrets\.|vault:|keyring)",
+        r"^\[REDACTED",
+        r"(?i)^(?:your|my|some|the|a|an)[_\-]?[a-z_\-]*$",
+        r"(?i)(?:example|placeholder|changeme|dummy|redacted|xxxxx)",
+    )
+]
+
+# Unquoted values that are code, not data: attribute access, calls, subscripts, type hints.
+_CODE_RE = re.compile(
+    r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*(?:\(|\[|\.\.\.|$)"
+)
+
+
+def is_placeholder(value: str) -> bool:
+    """True for a value that stands for a secret rather than being one."""
+    v = value.strip().strip("\"'`")
+    if not v:
+        return True
+    if v.lower() in PLACEHOLDER_WORDS:
+        return True
+    return any(p.search(v) for p in _PLACEHOLDER_RES)
+
+
+def looks_like_code(value: str) -> bool:
+    """An unquoted identifier, dotted name, call or subscript (`self.token`, `get_pw()`)."""
+    if not _CODE_RE.match(value):
+        return False
+    # `hunter2Xy9` is an identifier too; only call it code when it reads like one.
+    return (
+        "." in value
+        or "(" in value
+        or "[" in value
+        or value.islower()
+        or value.isupper()
+        or "_" in value
+        or shannon_entropy(value) < 3.0
+    )
+
+
+def plausible_secret(value: str, quoted: bool, min_len: int = 8) -> bool:
+    """The entropy / shape gate for values found only by their key name."""
+    if len(value) < min_len or len(value) > 512 or is_placeholder(value):
+        return False
+    if not quoted and looks_like_code(value):
+        return False
+    ent = shannon_entropy(value)
+    classes = char_classes(value)
+    if ent >= 3.5 and classes >= 2:
+        return True
+    return ent >= 2.5 and classes >= 3
