@@ -1,0 +1,141 @@
+"""Drive a Claude Code session *with cctrace installed* and read back what cctrace produced.
+
+`TracedSession` bundles a `ClaudeHome` (temp HOME, project), the scripted model server, the OTLP
+receiver and the cctrace environment (`CCTRACE_HOME`, export endpoint). It installs the hook via
+the product's own `cctrace install --scope user`, runs prompts, calls `cctrace flush` and
+`cctrace show --json`, and offers pure helpers to group received spans into trees.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from support.claude import ClaudeHome, RunResult, new_session_id
+from support.model_server import ModelServer
+from support.otlp_receiver import OTLPReceiver
+
+TYPE = "langfuse.observation.type"
+
+
+class TracedSession:
+    def __init__(self, root: Path, server: ModelServer, receiver: OTLPReceiver,
+                 cctrace_home: Path, *, langfuse: bool = False) -> None:
+        self.home = ClaudeHome(root, server.base_url)
+        self.server = server
+        self.receiver = receiver
+        self.session_id = new_session_id()
+        self.started = False
+        env = {"CCTRACE_HOME": str(cctrace_home)}
+        if langfuse:
+            env.update({"LANGFUSE_BASE_URL": receiver.base_url,
+                        "LANGFUSE_PUBLIC_KEY": "pk-lf-test", "LANGFUSE_SECRET_KEY": "sk-lf-test"})
+        else:
+            env["CCTRACE_OTLP_ENDPOINT"] = receiver.endpoint
+        self.cctrace_env = env
+
+    def p(self, rel: str) -> str:
+        return str(self.home.project / rel)
+
+    # product commands
+    def cctrace(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        env = {**self.home.env(), **self.cctrace_env}
+        return subprocess.run([sys.executable, "-m", "cctrace", *args], env=env,
+                              capture_output=True, text=True, timeout=timeout,
+                              cwd=self.home.project, stdin=subprocess.DEVNULL)
+
+    def install(self) -> None:
+        res = self.cctrace("install", "--scope", "user", "--claude-bin", str(self.home.binary))
+        assert res.returncode == 0, f"cctrace install failed: {res.stdout}\n{res.stderr}"
+        assert "hooks" in self.home.read_settings(), "install wrote no hooks"
+
+    def flush(self, timeout: float = 30) -> subprocess.CompletedProcess[str]:
+        return self.cctrace("flush", "--timeout", str(timeout), timeout=timeout + 30)
+
+    def show(self) -> dict[str, Any]:
+        res = self.cctrace("show", self.session_id, "--json")
+        assert res.returncode == 0, f"cctrace show failed: {res.stdout}\n{res.stderr}"
+        return json.loads(res.stdout)
+
+    # the CLI
+    def prompt(self, text: str, **kw: Any) -> RunResult:
+        first = not self.started
+        self.started = True
+        res = self.home.run(text, session_id=self.session_id if first else None,
+                            resume=None if first else self.session_id,
+                            env=self.cctrace_env, **kw)
+        return res.check()
+
+    @property
+    def transcript(self) -> Path:
+        return self.home.transcript_path(self.session_id)
+
+    def transcript_time_range(self) -> tuple[int, int]:
+        """(min, max) record timestamp in ns over the session and its subagent files."""
+        stamps = []
+        files = [self.transcript, *(p for p in self.home.subagent_files(self.session_id)
+                                    if p.suffix == ".jsonl")]
+        for f in files:
+            for line in f.read_text().splitlines():
+                ts = json.loads(line).get("timestamp")
+                if ts:
+                    stamps.append(iso_ns(ts))
+        return min(stamps), max(stamps)
+
+
+def iso_ns(ts: str) -> int:
+    dt = datetime.fromisoformat(ts.replace("Z", "+00:00"))
+    return int(dt.timestamp()) * 1_000_000_000 + dt.microsecond * 1000
+
+
+# --- pure helpers over received spans ------------------------------------------------------
+
+
+def by_trace(spans: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
+    """Spans grouped by trace id, each group sorted by start time; groups by first start."""
+    groups: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for s in spans:
+        groups[s["trace_id"]].append(s)
+    ordered = sorted(groups.items(), key=lambda kv: min(x["start_ns"] for x in kv[1]))
+    return {k: sorted(v, key=lambda x: (x["start_ns"], x["span_id"])) for k, v in ordered}
+
+
+def kind(span: Mapping[str, Any]) -> str | None:
+    return span["attributes"].get(TYPE)
+
+
+def children(spans: Sequence[Mapping[str, Any]], parent: Mapping[str, Any]
+             ) -> list[Mapping[str, Any]]:
+    return [s for s in spans if s["parent_span_id"] == parent["span_id"]]
+
+
+def descendants(spans: Sequence[Mapping[str, Any]], parent: Mapping[str, Any]
+                ) -> list[Mapping[str, Any]]:
+    out, todo = [], [parent]
+    while todo:
+        cur = todo.pop()
+        kids = children(spans, cur)
+        out.extend(kids)
+        todo.extend(kids)
+    return out
+
+
+def roots(spans: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return [s for s in spans if not s["parent_span_id"]]
+
+
+def usage_of(span: Mapping[str, Any]) -> dict[str, int]:
+    raw = span["attributes"].get("langfuse.observation.usage_details")
+    return json.loads(raw) if isinstance(raw, str) else dict(raw or {})
+
+
+def tool_name_matches(span: Mapping[str, Any], tool: str) -> bool:
+    """A tool span names its tool in the span name (e.g. "Read" or "Read: a.txt")."""
+    return span["name"] == tool or span["name"].startswith(tool)
+
