@@ -33,23 +33,31 @@ def span_id_hex(span: ReadableSpan) -> str:
 
 def split(
     spans: Iterable[ReadableSpan], max_spans: int = MAX_SPANS, max_bytes: int = MAX_BYTES
-) -> Iterator[list[ReadableSpan]]:
-    """Group spans into lists that each encode to at most `max_spans` / `max_bytes`.
+) -> Iterator[tuple[bytes, list[ReadableSpan]]]:
+    """Encoded groups of at most `max_spans` spans and `max_bytes` bytes each.
 
-    The size of a group is estimated as the sum of each span encoded alone, which counts the
-    resource and scope once per span and so never underestimates the combined request.
+    Each group is encoded once; only a group that comes out too large is halved and
+    re-encoded, so the usual cost is a single encode per span (encoding every span alone to
+    measure it doubled the worker's export cost).
     """
     group: list[ReadableSpan] = []
-    size = 0
     for span in spans:
-        one = len(encode([span]))
-        if group and (len(group) >= max_spans or size + one > max_bytes):
-            yield group
-            group, size = [], 0
         group.append(span)
-        size += one
+        if len(group) >= max_spans:
+            yield from _fit(group, max_bytes)
+            group = []
     if group:
-        yield group
+        yield from _fit(group, max_bytes)
+
+
+def _fit(group: list[ReadableSpan], max_bytes: int) -> Iterator[tuple[bytes, list[ReadableSpan]]]:
+    payload = encode(group)
+    if len(payload) <= max_bytes or len(group) == 1:
+        yield payload, group
+        return
+    mid = len(group) // 2
+    yield from _fit(group[:mid], max_bytes)
+    yield from _fit(group[mid:], max_bytes)
 
 
 def batches(
@@ -60,5 +68,5 @@ def batches(
 ) -> Iterator[tuple[bytes, list[str]]]:
     """(payload, span ids in hex) for every batch covering the given observations."""
     spans = (span for trace, obs in pairs for span in to_spans(trace, obs, resource))
-    for group in split(spans, max_spans, max_bytes):
-        yield encode(group), [span_id_hex(s) for s in group]
+    for payload, group in split(spans, max_spans, max_bytes):
+        yield payload, [span_id_hex(s) for s in group]
