@@ -32,7 +32,7 @@ from cctrace.transcript.records import Record
 # Spool entries handled per step: bounds one step's memory and transaction size.
 SPOOL_SLICE = 500
 # New transcript bytes parsed per read: bounds memory on huge transcripts.
-READ_SLICE = 16 * 1024 * 1024
+READ_SLICE = 4 * 1024 * 1024
 # Time one step may spend sending, so new events are never stuck behind a slow server.
 DELIVERY_BUDGET_S = 15.0
 # How long a worker with nothing but undelivered batches keeps retrying before it exits
