@@ -117,7 +117,7 @@ class ClaudeHome:
         keep = {k: v for k, v in os.environ.items()
                 if k in ("PATH", "LANG", "LC_ALL", "TERM", "TMPDIR", "CCTRACE_HOME",
                          "CCTRACE_OTLP_ENDPOINT", "LANGFUSE_BASE_URL", "LANGFUSE_PUBLIC_KEY",
-                         "LANGFUSE_SECRET_KEY")}
+                         "LANGFUSE_SECRET_KEY", "ANTHROPIC_MODEL")}
         env = {
             **keep,
             "HOME": str(self.home),
