@@ -203,10 +203,14 @@ def test_worker_only_touches_no_settings(env, _isolated_state):
     assert not env.user.exists()
 
 
-def test_missing_worker_module_is_reported_not_fatal(env, monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "cctrace.worker.lifecycle", None)
+def test_install_records_the_worker_python(env, capsys):
+    from cctrace import statedir
+    from cctrace.worker.lifecycle import read_worker_info
+
     assert run("install") == 0
-    assert "worker python not recorded" in capsys.readouterr().out
+    assert "worker python recorded" in capsys.readouterr().out
+    info = read_worker_info(statedir.state_dir())
+    assert info is not None and info["python"] == sys.executable
 
 
 def test_uninstall_all_cleans_every_scope_and_reports_bad_files(env, capsys):
