@@ -205,12 +205,10 @@ def test_worker_only_touches_no_settings(env, _isolated_state):
 
 def test_install_records_the_worker_python(env, capsys):
     from cctrace import statedir
-    from cctrace.worker.lifecycle import read_worker_info
 
     assert run("install") == 0
     assert "worker python recorded" in capsys.readouterr().out
-    info = read_worker_info(statedir.state_dir())
-    assert info is not None and info["python"] == sys.executable
+    assert env.worker_calls == [statedir.state_dir()]
 
 
 def test_uninstall_all_cleans_every_scope_and_reports_bad_files(env, capsys):
