@@ -1,0 +1,418 @@
+"""Applying the capture policy to built traces (pure, deterministic, in place).
+
+`apply_policy(traces, policy)` runs after the builder and the cost stage, before
+redaction. In order, per trace: drop it when its project is opted out (or not opted in);
+decide for every tool call (by `tool_use_id`, from the tool observation and from the
+`tool_use` blocks of generation outputs) whether its content is withheld by a path rule
+and which level it is captured at; withhold that content everywhere it occurs (the tool
+observation's input fields, output, status and result fields, the `tool_use` block in the
+generation that asked for it, and the `tool_result` block in the next generation's input);
+reduce everything at level `metadata` to size-and-hash summaries; and cap the size of every
+remaining string. Names, ids, types, times, usage, cost, levels and models always stay.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cctrace.model.types import Observation, Trace
+from cctrace.policy.bash import bash_files
+from cctrace.policy.settings import Policy, path_denied
+
+METADATA_ONLY = "metadata-only"
+# Tool input fields that carry file content (written or replaced), per tool.
+CONTENT_FIELDS: dict[str, tuple[str, ...]] = {
+    "Write": ("content",),
+    "Edit": ("old_string", "new_string"),
+    "MultiEdit": ("edits",),
+    "NotebookEdit": ("new_source",),
+}
+# Input fields that name files, for built-in tools and MCP tools alike.
+PATH_FIELDS = ("file_path", "notebook_path", "path", "paths", "filePath", "filename",
+               "file", "files", "source", "destination", "target", "uri")
+# Tools whose output is file names, never contents: a path rule does not apply to them.
+NAME_ONLY_TOOLS = frozenset({"Glob", "LS"})
+# Outputs in `path:line` form: lines from denied files are withheld one by one.
+LINE_FILTER_TOOLS = frozenset({"Grep", "Bash"})
+# Strings that are identifiers or enums, never content, wherever they occur in metadata.
+SAFE_META_KEYS = frozenset({
+    "cwd", "git_branch", "version", "entrypoint", "prompt_uuid", "prompt_id", "user_type",
+    "permission_mode", "message_id", "request_id", "stop_reason", "service_tier",
+    "record_uuid", "tool_use_id", "agent_id", "agent_type", "launched_by_tool_use_id",
+    "models", "subtype", "level", "logicalParentUuid", "type", "status", "mode",
+    "filePath", "agentId", "agentType", "resolvedModel", "trigger", "capture",
+})
+# Result fields that stay when a path rule withholds the rest.
+SAFE_RESULT_KEYS = frozenset({"type", "filePath", "status", "mode"})
+# Keys of content blocks that are structure (ids, names, types), not content.
+SAFE_BLOCK_KEYS = frozenset({"type", "id", "tool_use_id", "name", "is_error", "role",
+                             "cache_control"})
+
+
+@dataclass
+class PolicyResult:
+    """The traces to keep, and counters the caller adds to its stats (`store.bump`)."""
+
+    traces: list[Trace]
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class ToolDecision:
+    """What the policy does with one tool call's content."""
+
+    name: str
+    level: str
+    rule: str | None = None  # the deny pattern, when a path rule withholds the content
+    input_too: bool = False  # withhold the whole command (it writes to a denied path)
+
+    @property
+    def marker(self) -> str:
+        return f"[WITHHELD:path-policy {self.rule}]"
+
+
+# ------------------------------------------------------------------------ summaries
+
+
+def _text_of(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def summary(value: Any) -> dict[str, Any]:
+    """What level `metadata` keeps of a content value: its size and SHA-256."""
+    text = _text_of(value)
+    return {"withheld": METADATA_ONLY, "chars": len(text),
+            "sha256": hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()}
+
+
+def summary_text(value: str) -> str:
+    """The summary as a string, for fields that must stay strings (status messages)."""
+    s = summary(value)
+    return f"[WITHHELD:{METADATA_ONLY} chars={s['chars']} sha256={s['sha256']}]"
+
+
+def _summarize_meta(value: Any, key: str | None = None) -> Any:
+    """Metadata with every string that is not an identifier or enum summarized."""
+    if isinstance(value, dict):
+        return {k: _summarize_meta(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        if key in SAFE_META_KEYS and all(isinstance(v, str) for v in value):
+            return list(value)
+        return [_summarize_meta(v) for v in value]
+    if isinstance(value, str):
+        return value if key in SAFE_META_KEYS else summary(value)
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return summary(value)
+
+
+def _summarize_block(block: Any) -> Any:
+    if not isinstance(block, dict):
+        return summary(block) if block is not None else None
+    return {k: (v if k in SAFE_BLOCK_KEYS and not isinstance(v, (dict, list)) or v is None
+                else summary(v)) for k, v in block.items()}
+
+
+# ------------------------------------------------------------------------ decisions
+
+
+def _paths_in(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def decide(name: str, tool_input: Any, cwd: str | None, policy: Policy) -> ToolDecision:
+    """The policy for one tool call, from its name and input."""
+    decision = ToolDecision(name=name, level=policy.tool_level(name))
+    if not isinstance(tool_input, Mapping) or name in NAME_ONLY_TOOLS:
+        return decision
+    if name == "Bash":
+        command = tool_input.get("command")
+        if isinstance(command, str):
+            files = bash_files(command, cwd)
+            for path, at in files.writes:
+                rule = path_denied(path, at, policy)
+                if rule:
+                    decision.rule, decision.input_too = rule, True
+                    return decision
+            for path, at in files.reads:
+                rule = path_denied(path, at, policy)
+                if rule:
+                    decision.rule = rule
+                    return decision
+        return decision
+    for key in PATH_FIELDS:
+        for path in _paths_in(tool_input.get(key)):
+            rule = path_denied(path, cwd, policy)
+            if rule:
+                decision.rule = rule
+                return decision
+    return decision
+
+
+def _withhold_input(tool_input: Any, decision: ToolDecision) -> Any:
+    """The tool input with its content fields replaced by the marker (paths stay)."""
+    if not isinstance(tool_input, dict):
+        return decision.marker
+    if decision.name == "Bash":
+        if not decision.input_too:
+            return tool_input
+        return {k: (decision.marker if k == "command" else v) for k, v in tool_input.items()}
+    fields = CONTENT_FIELDS.get(decision.name)
+    out = {}
+    for key, value in tool_input.items():
+        if fields is not None:
+            withhold = key in fields
+        else:
+            # Unknown tools (MCP): everything but the paths and small scalars may be content.
+            withhold = key not in PATH_FIELDS and isinstance(value, (str, list, dict))
+        out[key] = decision.marker if withhold and value not in (None, "", [], {}) else value
+    return out
+
+
+class _LineFilter:
+    """Withholds `path:...` lines of grep-style output whose path is denied."""
+
+    def __init__(self, cwd: str | None, policy: Policy) -> None:
+        self.cwd = cwd
+        self.policy = policy
+        self.seen: dict[str, str | None] = {}
+        self.count = 0
+
+    def rule(self, path: str) -> str | None:
+        if path not in self.seen:
+            self.seen[path] = path_denied(path, self.cwd, self.policy)
+        return self.seen[path]
+
+    def text(self, text: str) -> str:
+        if ":" not in text:
+            return text
+        lines = text.split("\n")
+        changed = False
+        for i, line in enumerate(lines):
+            head, sep, _ = line.partition(":")
+            if not sep or not head or " " in head or len(head) > 4096:
+                continue
+            rule = self.rule(head)
+            if rule:
+                lines[i] = f"{head}:[WITHHELD:path-policy {rule}]"
+                changed = True
+                self.count += 1
+        return "\n".join(lines) if changed else text
+
+    def value(self, value: Any) -> Any:
+        return _map_strings(value, self.text)
+
+
+def _map_strings(value: Any, fn: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, dict):
+        return {k: _map_strings(v, fn) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_map_strings(v, fn) for v in value]
+    return value
+
+
+# ------------------------------------------------------------------------ size caps
+
+
+def _cap(limit: int, stats: Counter[str]) -> Callable[[str], str]:
+    def run(text: str) -> str:
+        if len(text) * 4 <= limit:
+            return text
+        data = text.encode("utf-8", "surrogatepass")
+        if len(data) <= limit:
+            return text
+        stats["truncated_fields"] += 1
+        head = data[:limit].decode("utf-8", "ignore")
+        digest = hashlib.sha256(data).hexdigest()
+        return (f"{head}[TRUNCATED:max_field_kb={limit // 1024} chars={len(text)} "
+                f"bytes={len(data)} sha256={digest}]")
+
+    return run
+
+
+# ------------------------------------------------------------------------ the stage
+
+
+class _TraceRun:
+    def __init__(self, trace: Trace, policy: Policy, stats: Counter[str]) -> None:
+        self.trace = trace
+        self.policy = policy
+        self.stats = stats
+        cwd = trace.metadata.get("cwd")
+        self.cwd = cwd if isinstance(cwd, str) else None
+        self.decisions: dict[str, ToolDecision] = {}
+        self.lines = _LineFilter(self.cwd, policy)
+
+    def decision(self, tool_id: Any, name: Any, tool_input: Any) -> ToolDecision | None:
+        if not isinstance(tool_id, str):
+            return None
+        if tool_id not in self.decisions:
+            self.decisions[tool_id] = decide(str(name or "tool"), tool_input, self.cwd,
+                                             self.policy)
+        return self.decisions[tool_id]
+
+    def collect(self) -> None:
+        # Tool observations first: their input is the one that ran; the generation's
+        # tool_use block holds the same input and covers calls with no observation yet.
+        for obs in self.trace.observations:
+            if obs.type == "tool":
+                self.decision(obs.metadata.get("tool_use_id"), obs.name, obs.input)
+        for obs in self.trace.observations:
+            if obs.type == "generation":
+                for block in _blocks(obs.output):
+                    if block.get("type") in ("tool_use", "server_tool_use"):
+                        self.decision(block.get("id"), block.get("name"), block.get("input"))
+
+    # -------------------------------------------------------------- per observation
+
+    def tool(self, obs: Observation) -> None:
+        d = self.decisions.get(obs.metadata.get("tool_use_id"))  # type: ignore[arg-type]
+        if d is None:
+            d = ToolDecision(name=obs.name, level=self.policy.tool_level(obs.name))
+        if d.rule:
+            self.stats["withheld_tool_calls"] += 1
+            obs.input = _withhold_input(obs.input, d)
+            if obs.output is not None:
+                obs.output = d.marker
+            if obs.status_message:
+                obs.status_message = d.marker
+            result = obs.metadata.get("result")
+            if isinstance(result, dict):
+                obs.metadata["result"] = {
+                    k: (d.marker if isinstance(v, str) and k not in SAFE_RESULT_KEYS else v)
+                    for k, v in result.items()}
+            obs.metadata["capture"] = "withheld:path-policy"
+        elif d.name in LINE_FILTER_TOOLS:
+            obs.output = self.lines.value(obs.output)
+            if obs.status_message:
+                obs.status_message = self.lines.text(obs.status_message)
+            if isinstance(obs.metadata.get("result"), dict):
+                obs.metadata["result"] = self.lines.value(obs.metadata["result"])
+        if d.level == "metadata":
+            self.metadata_only(obs)
+
+    def metadata_only(self, obs: Observation) -> None:
+        if obs.input is not None:
+            obs.input = summary(obs.input)
+        if obs.output is not None:
+            obs.output = summary(obs.output)
+        if obs.status_message:
+            obs.status_message = summary_text(obs.status_message)
+        obs.metadata = _summarize_meta(obs.metadata)
+
+    def generation(self, obs: Observation) -> None:
+        level = self.policy.level
+        if isinstance(obs.input, list):
+            obs.input = [self.message(m, level) for m in obs.input]
+        elif obs.input is not None and level == "metadata":
+            obs.input = summary(obs.input)
+        if isinstance(obs.output, dict):
+            obs.output = self.message(obs.output, level)
+        elif obs.output is not None and level == "metadata":
+            obs.output = summary(obs.output)
+        if obs.status_message and level == "metadata":
+            obs.status_message = summary_text(obs.status_message)
+        if level == "metadata":
+            obs.metadata = _summarize_meta(obs.metadata)
+
+    def message(self, message: Any, level: str) -> Any:
+        if not isinstance(message, dict):
+            return summary(message) if level == "metadata" else message
+        content = message.get("content")
+        out = dict(message)
+        if isinstance(content, list):
+            out["content"] = [self.block(b, level) for b in content]
+        elif content is not None and level == "metadata":
+            out["content"] = summary(content)
+        return out
+
+    def block(self, block: Any, level: str) -> Any:
+        if not isinstance(block, dict):
+            return summary(block) if level == "metadata" and block is not None else block
+        kind = block.get("type")
+        d: ToolDecision | None = None
+        if kind in ("tool_use", "server_tool_use"):
+            d = self.decisions.get(block.get("id"))  # type: ignore[arg-type]
+        elif kind == "tool_result":
+            d = self.decisions.get(block.get("tool_use_id"))  # type: ignore[arg-type]
+        if d is not None:
+            if d.rule:
+                block = dict(block)
+                if kind == "tool_result":
+                    block["content"] = d.marker
+                else:
+                    block["input"] = _withhold_input(block.get("input"), d)
+            elif kind == "tool_result" and d.name in LINE_FILTER_TOOLS:
+                block = {**block, "content": self.lines.value(block.get("content"))}
+            level = d.level
+        return _summarize_block(block) if level == "metadata" else block
+
+    def other(self, obs: Observation) -> None:
+        if self.policy.level == "metadata":
+            self.metadata_only(obs)
+
+    def run(self) -> None:
+        self.collect()
+        for obs in self.trace.observations:
+            if obs.type == "tool":
+                self.tool(obs)
+            elif obs.type == "generation":
+                self.generation(obs)
+            else:
+                self.other(obs)
+        if self.policy.level == "metadata":
+            self.stats["metadata_only_traces"] += 1
+            if self.trace.input is not None:
+                self.trace.input = summary(self.trace.input)
+            if self.trace.output is not None:
+                self.trace.output = summary(self.trace.output)
+            self.trace.metadata = _summarize_meta(self.trace.metadata)
+        if self.lines.count:
+            self.stats["withheld_lines"] += self.lines.count
+        if self.policy.max_field_kb:
+            self.cap(_cap(self.policy.max_field_kb * 1024, self.stats))
+
+    def cap(self, fn: Callable[[str], str]) -> None:
+        t = self.trace
+        t.input, t.output = _map_strings(t.input, fn), _map_strings(t.output, fn)
+        t.metadata = _map_strings(t.metadata, fn)
+        for obs in t.observations:
+            obs.input, obs.output = _map_strings(obs.input, fn), _map_strings(obs.output, fn)
+            obs.metadata = _map_strings(obs.metadata, fn)
+            if obs.status_message:
+                obs.status_message = fn(obs.status_message)
+
+
+def _blocks(value: Any) -> list[dict[str, Any]]:
+    content = value.get("content") if isinstance(value, dict) else value
+    if isinstance(content, list):
+        return [b for b in content if isinstance(b, dict)]
+    return []
+
+
+def apply_policy(traces: list[Trace], policy: Policy) -> PolicyResult:
+    """The traces `policy` lets through, rewritten in place; dropped ones are counted."""
+    stats: Counter[str] = Counter()
+    kept: list[Trace] = []
+    for trace in traces:
+        cwd = trace.metadata.get("cwd")
+        rule = policy.project_rule(cwd if isinstance(cwd, str) else None)
+        if rule is not None:
+            stats["dropped_opt_out" if rule.startswith("opt_out") else "dropped_not_opted_in"] += 1
+            continue
+        _TraceRun(trace, policy, stats).run()
+        kept.append(trace)
+    return PolicyResult(kept, dict(sorted(stats.items())))
