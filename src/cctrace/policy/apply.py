@@ -45,7 +45,7 @@ SAFE_META_KEYS = frozenset({
     "permission_mode", "message_id", "request_id", "stop_reason", "service_tier",
     "record_uuid", "tool_use_id", "agent_id", "agent_type", "launched_by_tool_use_id",
     "models", "subtype", "level", "logicalParentUuid", "type", "status", "mode",
-    "filePath", "agentId", "agentType", "resolvedModel", "trigger", "capture",
+    "agentId", "agentType", "resolvedModel", "trigger", "capture",
 })
 # Result fields that stay when a path rule withholds the rest.
 SAFE_RESULT_KEYS = frozenset({"type", "filePath", "status", "mode"})

@@ -166,7 +166,10 @@ def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> 
         script_flags = ("-c",) if name in _SHELLS else ("-c", "-e", "-E", "-r")
         j = 0
         while j < len(rest):
-            if rest[j] in script_flags and j + 1 < len(rest):
+            flag = rest[j]
+            is_script = flag in script_flags or (
+                name in _SHELLS and flag[:1] == "-" and flag[1:2] != "-" and "c" in flag)
+            if is_script and j + 1 < len(rest):
                 if name in _INTERPRETERS:
                     _scan_loose(rest[j + 1], cwd, found)
                 else:
