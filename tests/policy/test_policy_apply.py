@@ -200,6 +200,16 @@ def test_per_tool_levels():
     assert not leaks(trace, "source text")
 
 
+def test_agent_at_metadata_also_hides_the_subagent_prompt_and_answer():
+    policy = parse_capture({"tools": {"Agent": "metadata"}}, home=HOME)
+    trace = make_trace([("a", "Agent", {"prompt": "inspect things"}, "subagent answer")])
+    tool = trace.observations[2]
+    trace.observations.append(obs("sub", "agent", "subagent general-purpose", parent=tool.id,
+                                  input="inspect things", output="subagent answer"))
+    apply_policy([trace], policy)
+    assert not leaks(trace, "inspect things") and not leaks(trace, "subagent answer")
+
+
 def test_size_cap_truncates_with_hash_and_length():
     big = "x" * 5000
     policy = Policy(max_field_kb=1, home=HOME)

@@ -361,11 +361,16 @@ class _TraceRun:
         return _summarize_block(block) if level == "metadata" else block
 
     def other(self, obs: Observation) -> None:
-        if self.policy.level == "metadata":
+        # A subagent's prompt and answer repeat its Agent tool call's input and output.
+        parent = self.tool_levels.get(obs.parent_id or "")
+        if self.policy.level == "metadata" or (obs.type == "agent" and parent == "metadata"):
             self.metadata_only(obs)
 
     def run(self) -> None:
         self.collect()
+        self.tool_levels = {
+            o.id: d.level for o in self.trace.observations if o.type == "tool"
+            and (d := self.decisions.get(o.metadata.get("tool_use_id"))) is not None}  # type: ignore[arg-type]
         for obs in self.trace.observations:
             if obs.type == "tool":
                 self.tool(obs)

@@ -149,7 +149,7 @@ def check_patterns(value: Any, key: str, home: str | None = None) -> tuple[str, 
             raise ConfigError(f"{key} has an empty pattern")
         try:
             compile_glob(item, home or os.path.expanduser("~"))
-        except (ValueError, Exception) as exc:  # noqa: BLE001 - any regex failure is a bad pattern
+        except Exception as exc:  # noqa: BLE001 - any regex failure is a bad pattern
             raise ConfigError(f"{key}: bad pattern {item!r}: {exc}") from exc
         out.append(item)
     return tuple(out)
