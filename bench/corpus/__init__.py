@@ -1,0 +1,1 @@
+"""Generators for the redaction evaluation corpus (no stored data)."""
