@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from cctrace import statedir
-from cctrace.redact import known, registry
+from cctrace.redact import known, prefilter, registry
 from cctrace.redact.detectors.base import Detector, Pattern
 
 KEY_FILE = "redaction.key"
@@ -50,27 +50,6 @@ class _Compiled:
     group: int | str
 
 
-def _trie_regex(words: Iterable[str]) -> str:
-    """One regex matching any of `words`, factored by common prefixes (fast in `re`)."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if "" in node:
-            return "(?:" + body + ")?"
-        return body
-
-    return emit(trie)
-
-
 class SecretRedactor:
     """A `Redactor` running all given detectors plus literal known secrets."""
 
@@ -79,6 +58,7 @@ class SecretRedactor:
         detectors: Sequence[Detector],
         key: bytes,
         known_secrets: Iterable[str] = (),
+        backend: str | None = None,
     ) -> None:
         self._key = key
         self._scan: dict[str, list[_Compiled]] = {}
@@ -98,10 +78,10 @@ class SecretRedactor:
         for lit in known.literals(known_secrets):
             self._known.setdefault(lit.lower(), []).append(lit)
         anchors = set(self._scan) | set(self._at) | set(self._known)
-        # For each anchor, every shorter anchor that is its prefix: the prefilter reports
-        # only the longest anchor starting at a position.
-        self._prefixes = {a: [b for b in anchors if a.startswith(b)] for a in anchors}
-        self._prefilter = re.compile("(?=(" + _trie_regex(anchors) + "))") if anchors else None
+        # Non-ASCII anchors (a known secret with accents) cannot go through the byte-level
+        # backends; they are checked with str.find instead.
+        self._slow_known = [a for a in self._known if not a.isascii()]
+        self.backend, self._prefilter = prefilter.build(anchors, backend)
 
     # --- detection ------------------------------------------------------------------
     def _candidates(self, text: str) -> list[tuple[int, int, int, str, str]]:
@@ -112,21 +92,24 @@ class SecretRedactor:
             low = text.translate(_ASCII_LOWER)
         scan: set[_Compiled] = set(self._always)
         tried: set[tuple[int, int]] = set()
-        if self._prefilter is not None:
-            for m in self._prefilter.finditer(low):
-                pos = m.start()
-                for anchor in self._prefixes[m.group(1)]:
-                    for comp in self._scan.get(anchor, ()):
-                        scan.add(comp)
-                    for comp in self._at.get(anchor, ()):
-                        if (id(comp), pos) not in tried:
-                            tried.add((id(comp), pos))
-                            hit = comp.regex.match(text, pos)
-                            if hit is not None:
-                                self._accept(text, comp, hit, out)
-                    for lit in self._known.get(anchor, ()):
-                        if text.startswith(lit, pos):
-                            out.append((pos, pos + len(lit), KNOWN_PRIORITY, KNOWN_TYPE, "known"))
+        hits = self._prefilter(low) if self._prefilter is not None else []
+        for anchor in self._slow_known:
+            pos = low.find(anchor)
+            while pos >= 0:
+                hits.append((pos, anchor))
+                pos = low.find(anchor, pos + 1)
+        for pos, anchor in hits:
+            for comp in self._scan.get(anchor, ()):
+                scan.add(comp)
+            for comp in self._at.get(anchor, ()):
+                if (id(comp), pos) not in tried:
+                    tried.add((id(comp), pos))
+                    hit = comp.regex.match(text, pos)
+                    if hit is not None:
+                        self._accept(text, comp, hit, out)
+            for lit in self._known.get(anchor, ()):
+                if text.startswith(lit, pos):
+                    out.append((pos, pos + len(lit), KNOWN_PRIORITY, KNOWN_TYPE, "known"))
         for comp in scan:
             for hit in comp.regex.finditer(text):
                 self._accept(text, comp, hit, out)
@@ -157,9 +140,7 @@ class SecretRedactor:
             return []
         protected = [m.span() for m in MARKER_RE.finditer(text)] if "[REDACTED:" in text else []
         if protected:
-            cands = [
-                c for c in cands if not any(c[0] < pe and ps < c[1] for ps, pe in protected)
-            ]
+            cands = [c for c in cands if not any(c[0] < pe and ps < c[1] for ps, pe in protected)]
         cands.sort()
         merged: list[Finding] = []
         cur_s, cur_e, best = -1, -1, None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from cctrace.redact.detectors.base import (
     END_ALNUM,
+    SPECIFIC,
     Detector,
     Pattern,
 )
@@ -36,6 +37,7 @@ DETECTOR = Detector(
             "openai_api_key",
             r"sk-(?:None-)?[A-Za-z0-9_\-]{16,}T3BlbkFJ[A-Za-z0-9_\-]{16,}" + END_ALNUM,
             anchors=("t3blbkfj",),
+            priority=SPECIFIC - 5,
         ),
     ),
 )
