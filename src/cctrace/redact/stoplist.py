@@ -62,6 +62,8 @@ def is_placeholder(value: str) -> bool:
 
 def looks_like_code(value: str) -> bool:
     """An unquoted identifier, dotted name, call or subscript (`self.token`, `get_pw()`)."""
+    if value[:1] in "([{" or "(" in value:
+        return True
     if not _CODE_RE.match(value):
         return False
     # `hunter2Xy9` is an identifier too; only call it code when it reads like one.

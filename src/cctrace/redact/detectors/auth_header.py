@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 
 from cctrace.redact.detectors.base import STRUCTURAL, Detector, Pattern, shannon_entropy
-from cctrace.redact.stoplist import is_placeholder
+from cctrace.redact.stoplist import is_placeholder, looks_like_code
 
 
 def _token_ok(value: str) -> bool:
     return not is_placeholder(value) and shannon_entropy(value) >= 3.0
+
+
+def _header_ok(match: re.Match[str]) -> bool:
+    """Without an auth scheme word, `authorization = headers.get(...)` is code, not data."""
+    return match.group("scheme") is not None or not looks_like_code(match.group("s"))
 
 
 def _basic_ok(value: str) -> bool:
@@ -33,11 +39,12 @@ DETECTOR = Detector(
         Pattern(
             "authorization_header",
             r"(?:proxy-)?authorization\\{0,3}[\"']?\s*[:=]\s*\\{0,3}[\"']?\s*"
-            r"(?:(?:bearer|basic|token|bot|apikey|api-key|sso-key|key)\s+)?"
+            r"(?:(?P<scheme>bearer|basic|token|bot|apikey|api-key|sso-key|key)\s+)?"
             r"(?P<s>[A-Za-z0-9._~+/=:\-]{8,4096})",
             anchors=("authorization",),
             at_anchor=True,
             validate=_token_ok,
+            check=_header_ok,
             priority=STRUCTURAL - 5,
         ),
         Pattern(
