@@ -18,14 +18,32 @@ class Broken:
 
 def _trace() -> Trace:
     obs = Observation(
-        id="1" * 16, trace_id="2" * 32, parent_id=None, type="tool", name="Bash SECRET",
-        start_ns=1, end_ns=2, input={"cmd": ["echo SECRET"], "SECRET": 1},
-        output="SECRET out", status_message="failed SECRET", metadata={"k": ("SECRET",)},
+        id="1" * 16,
+        trace_id="2" * 32,
+        parent_id=None,
+        type="tool",
+        name="Bash SECRET",
+        start_ns=1,
+        end_ns=2,
+        input={"cmd": ["echo SECRET"], "SECRET": 1},
+        output="SECRET out",
+        status_message="failed SECRET",
+        metadata={"k": ("SECRET",)},
         model_parameters={"p": "SECRET"},
     )
-    return Trace(id="2" * 32, session_id="s", name="SECRET", start_ns=1, end_ns=2,
-                 input="SECRET", output=["SECRET"], user_id="SECRET", tags=["SECRET"],
-                 metadata={"x": {"y": "SECRET"}}, observations=[obs])
+    return Trace(
+        id="2" * 32,
+        session_id="s",
+        name="SECRET",
+        start_ns=1,
+        end_ns=2,
+        input="SECRET",
+        output=["SECRET"],
+        user_id="SECRET",
+        tags=["SECRET"],
+        metadata={"x": {"y": "SECRET"}},
+        observations=[obs],
+    )
 
 
 def test_every_string_is_redacted():
