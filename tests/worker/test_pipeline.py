@@ -92,3 +92,52 @@ def test_receiver_down_then_flush_delivers_each_span_once(tmp_path, env, _isolat
         ids = receiver.span_ids()
         assert sorted(ids) == sorted(_observations(state))  # every span, exactly once
         assert len(ids) == len(set(ids))
+
+
+def _store_text(state: str) -> str:
+    with Store.open(state) as store:
+        rows = store._read("SELECT * FROM observations") + store._read(
+            "SELECT * FROM traces") + store._read("SELECT * FROM hook_events")
+    return "\n".join(str(tuple(r)) for r in rows)
+
+
+def test_known_secret_from_environment_never_reaches_the_store(tmp_path, env, _isolated_state,
+                                                               monkeypatch):
+    state = str(_isolated_state)
+    # A value the multi_turn session really contains, declared secret by the environment:
+    # only the known-secrets detector can find it.
+    monkeypatch.setenv("DEPLOY_TOKEN", "Added a second item; notes.md has 4 lines")
+    replay.spool_fixture("multi_turn", tmp_path / "t", env)
+    pipeline.drain(state, Config(state_dir=state))
+    text = _store_text(state)
+    assert "Added a second item; notes.md has 4 lines" not in text
+    assert "[REDACTED:" in text
+
+
+def test_metadata_level_stores_no_content(tmp_path, env, _isolated_state):
+    state = str(_isolated_state)
+    _isolated_state.mkdir(parents=True, exist_ok=True)
+    (_isolated_state / "config.toml").write_text('[capture]\nlevel = "metadata"\n')
+    replay.spool_fixture("multi_turn", tmp_path / "t", env)
+    from cctrace import config
+
+    report = pipeline.drain(state, config.load(state))
+    assert report.new_observations
+    text = _store_text(state)
+    for content in ("Create notes.md with a first item", "Created notes.md with one item",
+                    "# Notes"):
+        assert content not in text
+    assert "metadata-only" in text
+
+
+def test_bad_capture_policy_keeps_the_spool(tmp_path, env, _isolated_state):
+    state = str(_isolated_state)
+    _isolated_state.mkdir(parents=True, exist_ok=True)
+    (_isolated_state / "config.toml").write_text('[capture]\nlevel = "everything"\n')
+    replay.spool_fixture("multi_turn", tmp_path / "t", env)
+    from cctrace import config
+
+    pending = len(spool.read_pending(state))
+    with pytest.raises(config.ConfigError, match="capture.level"):
+        pipeline.drain(state, config.load(state))
+    assert len(spool.read_pending(state)) == pending

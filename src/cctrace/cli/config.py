@@ -77,6 +77,8 @@ SCHEMA: dict[str, Key] = {
     "capture.opt_out": Key("list", "project folders (globs) never captured", default=[]),
     "capture.opt_in": Key("list", "if set, only these project folders are captured",
                           default=[]),
+    "capture.pii": Key("bool", "also redact personal data (e-mail, phone, card, IBAN, IP, "
+                       "SSN)", default=False),
     "capture.tools": Key("levels", "per-tool capture level, e.g. Bash = \"metadata\"",
                          default={}),
 }

@@ -45,7 +45,10 @@ def run(args: argparse.Namespace) -> int:
     except config_mod.ConfigError as exc:
         raise CliError(str(exc)) from exc
     deadline = time.monotonic() + args.timeout
-    processed = pipeline.drain(root, cfg)
+    try:
+        processed = pipeline.drain(root, cfg)
+    except config_mod.ConfigError as exc:
+        raise CliError(f"{exc} (nothing was processed; the spool is kept)") from exc
     with Store.open(root) as store:
         result = outbox.flush(store, cfg, max(0.0, deadline - time.monotonic()))
         counts = store.outbox_counts()

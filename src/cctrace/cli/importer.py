@@ -68,15 +68,34 @@ def find_transcripts(paths: Iterable[str]) -> Iterator[str]:
                 yield path
 
 
+def transcript_cwd(path: str, max_lines: int = 200) -> str | None:
+    """The session's working folder, from the first records that name it (for the
+    project's known secrets in its .env files)."""
+    import json
+
+    with open(path, "rb") as fh:
+        for _, line in zip(range(max_lines), fh, strict=False):
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            cwd = record.get("cwd") if isinstance(record, dict) else None
+            if isinstance(cwd, str) and cwd:
+                return cwd
+    return None
+
+
 def import_paths(paths: list[str], *, export: bool = True, live_minutes: float = 10.0,
                  progress: Any = None, state_dir: str | None = None) -> dict[str, int]:
     """Import transcripts; returns counts (files, observations, errors)."""
+    from cctrace.policy import Policy
     from cctrace.store.db import Store
     from cctrace.worker import pipeline
 
     root = state_dir or statedir.state_dir()
     try:
         cfg = config_mod.load(root)
+        policy = Policy.from_config(cfg)
     except config_mod.ConfigError as exc:
         raise CliError(str(exc)) from exc
     if not export:
@@ -88,9 +107,11 @@ def import_paths(paths: list[str], *, export: bool = True, live_minutes: float =
         for index, path in enumerate(files, 1):
             try:
                 final = now - os.path.getmtime(path) > live_minutes * 60
+                cwd = transcript_cwd(path)
                 counts["observations"] += pipeline.process_transcript(
-                    store, cfg, pipeline.make_redactor(cfg, None), path,
+                    store, cfg, pipeline.make_redactor(cfg, cwd, policy), path,
                     session_id=os.path.splitext(os.path.basename(path))[0], final=final,
+                    policy=policy,
                 )
                 counts["files"] += 1
             except OSError as exc:

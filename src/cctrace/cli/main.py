@@ -14,7 +14,9 @@ import sys
 from cctrace import __version__
 
 # Module names under cctrace.cli, in the order `cctrace --help` lists them.
-COMMANDS: list[str] = ["demo", "install", "sessions", "importer", "flush"]
+COMMANDS: list[str] = [
+    "demo", "install", "sessions", "importer", "flush", "config", "redact",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -63,7 +63,7 @@ DEFAULT_DENY_PATHS: tuple[str, ...] = (
 
 # Keys of the `[capture]` table, for error messages and `cctrace config`.
 CAPTURE_KEYS = ("level", "deny_paths", "allow_paths", "default_deny", "tools",
-                "max_field_kb", "opt_out", "opt_in")
+                "max_field_kb", "opt_out", "opt_in", "pii")
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,7 @@ class Policy:
     opt_out: tuple[str, ...] = ()
     opt_in: tuple[str, ...] = ()
     use_default_deny: bool = True
+    pii: bool = False  # also redact personal data (e-mail, phone, card, IBAN, IP, SSN)
     # `~` in patterns and paths; fixed at construction so matching stays pure.
     home: str = field(default_factory=lambda: os.path.expanduser("~"))
 
@@ -178,7 +179,11 @@ def parse_capture(table: Mapping[str, Any], home: str | None = None) -> Policy:
     use_default = table.get("default_deny", True)
     if not isinstance(use_default, bool):
         raise ConfigError("capture.default_deny must be true or false")
+    pii = table.get("pii", False)
+    if not isinstance(pii, bool):
+        raise ConfigError("capture.pii must be true or false")
     kwargs: dict[str, Any] = {
+        "pii": pii,
         "level": check_level(table.get("level", DEFAULT_LEVEL), _where("level")),
         "deny_paths": check_patterns(table.get("deny_paths", []), _where("deny_paths"), home),
         "allow_paths": check_patterns(table.get("allow_paths", []), _where("allow_paths"),

@@ -22,7 +22,8 @@ from cctrace import spool
 from cctrace.config import Config
 from cctrace.export import outbox
 from cctrace.model.build import BuildContext, ToolHookInfo, build_traces
-from cctrace.redact.stage import Redactor, redact_traces, redact_value
+from cctrace.policy import Policy, apply_policy
+from cctrace.redact.stage import NullRedactor, Redactor, redact_traces, redact_value
 from cctrace.store.cost import apply_costs
 from cctrace.store.db import HookEvent, Store
 from cctrace.transcript import locate
@@ -85,7 +86,16 @@ def _str(payload: Mapping[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def to_hook_event(entry: Any, redactor: Redactor) -> HookEvent:
+# What a hook event keeps at capture level `metadata`, or for an opted-out project: ids,
+# names and numbers, never content.
+METADATA_FIELDS = frozenset({
+    "session_id", "hook_event_name", "tool_name", "tool_use_id", "agent_id", "agent_type",
+    "duration_ms", "source", "reason", "trigger", "is_interrupt", "stop_hook_active",
+    "permission_mode", "transcript_path", "cwd", "prompt_id",
+})
+
+
+def to_hook_event(entry: Any, redactor: Redactor, policy: Policy | None = None) -> HookEvent:
     """A spool entry as a storable, redacted hook event (unusable entries are kept too)."""
     payload = entry.payload if isinstance(entry.payload, dict) else None
     if payload is None:
@@ -94,6 +104,12 @@ def to_hook_event(entry: Any, redactor: Redactor) -> HookEvent:
         return HookEvent(seq=entry.seq, received_ns=entry.received_ns, session_id=None,
                          event=entry.event or "unknown", tool_use_id=None,
                          transcript_path=None, payload=body)
+    body = slim_payload(payload)
+    excluded = policy.project_rule(_str(payload, "cwd")) if policy else None
+    if excluded or (policy and policy.level == "metadata"):
+        body = {k: v for k, v in body.items() if k in METADATA_FIELDS}
+        if excluded:
+            body = {"session_id": body.get("session_id"), "withheld": excluded}
     return HookEvent(
         seq=entry.seq,
         received_ns=entry.received_ns,
@@ -101,8 +117,12 @@ def to_hook_event(entry: Any, redactor: Redactor) -> HookEvent:
         event=entry.event or _str(payload, "hook_event_name") or "unknown",
         tool_use_id=_str(payload, "tool_use_id"),
         transcript_path=_str(payload, "transcript_path"),
-        payload=redact_value(slim_payload(payload), redactor),
+        payload=redact_value(body, redactor),
     )
+
+
+def _entry_cwd(entry: Any) -> str | None:
+    return _str(entry.payload, "cwd") if isinstance(entry.payload, dict) else None
 
 
 @dataclass
@@ -157,8 +177,14 @@ def process_transcript(
     *,
     session_id: str | None = None,
     final: bool = False,
+    policy: Policy | None = None,
 ) -> int:
-    """Bring one transcript's traces up to date; returns the number of new observations."""
+    """Bring one transcript's traces up to date; returns the number of new observations.
+
+    The capture policy runs before redaction (it decides what content exists at all); at
+    level `full` the caller passes a pass-through redactor.
+    """
+    policy = policy or Policy.from_config(cfg)
     new_total = 0
     while True:
         data = store.get_cursor(path)
@@ -180,11 +206,15 @@ def process_transcript(
         )
         built = build_traces(result.records, ctx)
         apply_costs(built.traces)
-        redact_traces(built.traces, redactor)
+        kept = apply_policy(built.traces, policy)
+        redact_traces(kept.traces, redactor)
         cursor = result.cursor
         cursor.turn_offset = built.open_turn_offset
         with store.transaction():
-            pairs = store.insert_traces(built.traces)
+            for name, count in kept.stats.items():
+                if count:
+                    store.bump(f"policy_{name}", count)
+            pairs = store.insert_traces(kept.traces)
             outbox.enqueue(store, pairs, cfg)
             store.set_cursor(path, cursor.to_dict())
         new_total += sum(len(obs) for _, obs in pairs)
@@ -198,17 +228,42 @@ _sender: outbox.Sender | None = None
 _waiting_since: float | None = None
 
 
-def make_redactor(cfg: Config, cwd: str | None = None) -> Redactor:
-    """The redactor in force for content from `cwd` (its project's known secrets)."""
-    from cctrace.redact.stage import NullRedactor
+# A redactor (detectors + known secrets of the environment, config and the project's .env
+# files) takes ~30 ms to build; reuse it for a minute, then pick up changed .env files.
+REDACTOR_TTL_S = 60.0
+_redactors: dict[tuple[Any, ...], tuple[float, Redactor]] = {}
 
-    return NullRedactor()
+
+def make_redactor(cfg: Config, cwd: str | None = None, policy: Policy | None = None) -> Redactor:
+    """The redactor in force for content from `cwd` (with that project's known secrets)."""
+    policy = policy or Policy.from_config(cfg)
+    if policy.level == "full":
+        return NullRedactor()
+    from cctrace.redact.engine import build_redactor
+
+    key = (cfg.state_dir, cwd, policy.pii, cfg.langfuse_public_key, cfg.langfuse_secret_key,
+           tuple(sorted(cfg.otlp_headers.items())))
+    now = time.monotonic()
+    cached = _redactors.get(key)
+    if cached and now - cached[0] < REDACTOR_TTL_S:
+        return cached[1]
+    redactor = build_redactor(cfg, cwd=cwd, pii=policy.pii)
+    if len(_redactors) > 64:
+        _redactors.clear()
+    _redactors[key] = (now, redactor)
+    return redactor
 
 
 def ingest(store: Store, cfg: Config, entries: list[Any], report: StepReport) -> None:
-    """Store the entries' events and process the transcripts they name."""
-    redactor = make_redactor(cfg)
-    events = [to_hook_event(e, redactor) for e in entries]
+    """Store the entries' events and process the transcripts they name.
+
+    A bad capture policy raises `ConfigError` before anything is stored: the entries stay
+    in the spool (fail closed) rather than being captured under defaults.
+    """
+    policy = Policy.from_config(cfg)
+    events = [
+        to_hook_event(e, make_redactor(cfg, _entry_cwd(e), policy), policy) for e in entries
+    ]
     report.bad_events = sum(1 for e in events if e.payload.get("unusable"))
     store.add_hook_events(events)
     if report.bad_events:
@@ -216,8 +271,8 @@ def ingest(store: Store, cfg: Config, entries: list[Any], report: StepReport) ->
     for item in transcripts_named(entries):
         try:
             report.new_observations += process_transcript(
-                store, cfg, make_redactor(cfg, item.cwd), item.path,
-                session_id=item.session_id, final=item.final,
+                store, cfg, make_redactor(cfg, item.cwd, policy), item.path,
+                session_id=item.session_id, final=item.final, policy=policy,
             )
             report.transcripts += 1
         except OSError as exc:
