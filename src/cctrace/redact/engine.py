@@ -28,6 +28,10 @@ TAG_LEN = 8
 MARKER_RE = re.compile(r"\[REDACTED:[a-z0-9_]+:[0-9a-f]{8}\]")
 KNOWN_TYPE = "known_secret"
 KNOWN_PRIORITY = 100
+# Learned secrets: a value a detector found once is redacted wherever it reappears, e.g.
+# when the model repeats a password in prose with no context left to recognise it by.
+LEARN_MIN = 8
+LEARN_MAX = 4096
 # Offsets survive lowercasing only for ASCII-case mapping; str.lower can change lengths.
 _ASCII_LOWER = {c: c + 32 for c in range(65, 91)}
 
@@ -59,8 +63,14 @@ class SecretRedactor:
         key: bytes,
         known_secrets: Iterable[str] = (),
         backend: str | None = None,
+        learned: dict[str, str] | None = None,
     ) -> None:
         self._key = key
+        # value -> marker; memory only. Callers may share one dict between redactors (the
+        # worker keeps it across redactor rebuilds) so what was learned is not forgotten.
+        self._learned = {} if learned is None else learned
+        self._sweep_size = -1
+        self._sweeper: prefilter.Prefilter | None = None
         self._scan: dict[str, list[_Compiled]] = {}
         self._at: dict[str, list[_Compiled]] = {}
         self._always: list[_Compiled] = []
@@ -174,11 +184,59 @@ class SecretRedactor:
         parts: list[str] = []
         last = 0
         for f in spans:
+            value = text[f.start : f.end]
+            marker = f"[REDACTED:{f.type}:{self.tag(value)}]"
             parts.append(text[last : f.start])
-            parts.append(f"[REDACTED:{f.type}:{self.tag(text[f.start : f.end])}]")
+            parts.append(marker)
             last = f.end
+            if len(value) >= LEARN_MIN and len(self._learned) < LEARN_MAX:
+                self._learned.setdefault(value, marker)
         parts.append(text[last:])
         return "".join(parts)
+
+    @property
+    def learned_count(self) -> int:
+        return len(self._learned)
+
+    def sweep(self, text: str) -> str:
+        """Replace every secret value detected so far (by any call) wherever it occurs.
+
+        The redaction stage runs this as a second pass over a batch, so a secret found in
+        one field is also removed from fields where nothing else gave it away.
+        """
+        if not self._learned or not text:
+            return text
+        if self._sweep_size != len(self._learned):
+            self._sweep_size = len(self._learned)
+            _, self._sweeper = prefilter.build(v.lower() for v in self._learned)
+        if self._sweeper is None:
+            return text
+        low = text.lower()
+        if len(low) != len(text):
+            low = text.translate(_ASCII_LOWER)
+        hits: list[tuple[int, int, str]] = []
+        for pos, _anchor in self._sweeper(low):
+            for value, marker in self._learned_at(text, pos, _anchor):
+                hits.append((pos, pos + len(value), marker))
+        if not hits:
+            return text
+        hits.sort(key=lambda h: (h[0], -h[1]))
+        parts: list[str] = []
+        last = 0
+        for start, end, marker in hits:
+            if start < last:
+                continue
+            parts.append(text[last:start])
+            parts.append(marker)
+            last = end
+        parts.append(text[last:])
+        return "".join(parts)
+
+    def _learned_at(self, text: str, pos: int, anchor: str) -> list[tuple[str, str]]:
+        # The prefilter matched case-insensitively; only the exact value counts.
+        value = text[pos : pos + len(anchor)]
+        marker = self._learned.get(value)
+        return [(value, marker)] if marker is not None else []
 
 
 def load_or_create_key(state_dir: str) -> bytes:
@@ -206,6 +264,7 @@ def build_redactor(
     cwd: str | None = None,
     env: Mapping[str, str] | None = None,
     pii: bool = False,
+    learned: dict[str, str] | None = None,
 ) -> SecretRedactor:
     """The redactor for a `cctrace.config.Config`: all detectors, the local key, and the
     known secrets of `env` (default: the process environment), `cwd`'s `.env*` files and
@@ -215,4 +274,4 @@ def build_redactor(
     if cwd:
         values += known.from_dotenv_files(cwd)
     key = load_or_create_key(config.state_dir)  # type: ignore[attr-defined]
-    return SecretRedactor(registry.detectors(pii=pii), key, values)
+    return SecretRedactor(registry.detectors(pii=pii), key, values, learned=learned)

@@ -43,7 +43,9 @@ def _safe(redactor: Redactor) -> Callable[[str], str]:
 
 def redact_value(value: Any, redactor: Redactor) -> Any:
     """Redact every string inside a JSON-like value (keys included); other scalars pass."""
-    return _walk(value, _safe(redactor))
+    for fn in _passes(redactor):
+        value = _walk(value, fn)
+    return value
 
 
 def _walk(value: Any, fn: Callable[[str], str]) -> Any:
@@ -73,9 +75,32 @@ def _redact_observation(obs: Observation, fn: Callable[[str], str]) -> None:
         obs.model_parameters = _walk(obs.model_parameters, fn)
 
 
+def _passes(redactor: Redactor) -> list[Callable[[str], str]]:
+    """The stage's passes: detection, then (for redactors that learn the values they
+    found) a sweep of those values over everything, so a secret detected in one field is
+    gone from every other field of the batch too."""
+    fns = [_safe(redactor)]
+    sweep = getattr(redactor, "sweep", None)
+    if callable(sweep):
+        fns.append(_safe(_Sweeper(sweep)))
+    return fns
+
+
+class _Sweeper:
+    def __init__(self, sweep: Callable[[str], str]) -> None:
+        self.redact_text = sweep
+
+
 def redact_traces(traces: list[Trace], redactor: Redactor) -> list[Trace]:
     """Redact traces in place and mark them as having passed the stage."""
-    fn = _safe(redactor)
+    for fn in _passes(redactor):
+        _redact_traces_once(traces, fn)
+    for trace in traces:
+        setattr(trace, _MARK, True)
+    return traces
+
+
+def _redact_traces_once(traces: list[Trace], fn: Callable[[str], str]) -> None:
     for trace in traces:
         trace.name = fn(trace.name)
         trace.input = _walk(trace.input, fn)
@@ -86,8 +111,6 @@ def redact_traces(traces: list[Trace], redactor: Redactor) -> list[Trace]:
             trace.user_id = fn(trace.user_id)
         for obs in trace.observations:
             _redact_observation(obs, fn)
-        setattr(trace, _MARK, True)
-    return traces
 
 
 def is_redacted(trace: Trace) -> bool:

@@ -232,6 +232,9 @@ _waiting_since: float | None = None
 # files) takes ~30 ms to build; reuse it for a minute, then pick up changed .env files.
 REDACTOR_TTL_S = 60.0
 _redactors: dict[tuple[Any, ...], tuple[float, Redactor]] = {}
+# Secret values detectors found, shared by every redactor of this process so a value seen
+# once is swept from later batches too (memory only, bounded by the engine).
+_learned: dict[str, str] = {}
 
 
 def make_redactor(cfg: Config, cwd: str | None = None, policy: Policy | None = None) -> Redactor:
@@ -247,7 +250,7 @@ def make_redactor(cfg: Config, cwd: str | None = None, policy: Policy | None = N
     cached = _redactors.get(key)
     if cached and now - cached[0] < REDACTOR_TTL_S:
         return cached[1]
-    redactor = build_redactor(cfg, cwd=cwd, pii=policy.pii)
+    redactor = build_redactor(cfg, cwd=cwd, pii=policy.pii, learned=_learned)
     if len(_redactors) > 64:
         _redactors.clear()
     _redactors[key] = (now, redactor)
