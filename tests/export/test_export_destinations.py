@@ -25,8 +25,11 @@ def test_none_configured_is_local_only(tmp_path):
 
 
 def test_langfuse_destination(tmp_path):
-    [dest] = destinations(_langfuse(tmp_path))
-    assert dest.name == "langfuse"
+    [dest, scores] = destinations(_langfuse(tmp_path))
+    assert (scores.name, scores.kind) == ("langfuse-scores", "scores")
+    assert scores.url == "http://127.0.0.1:3000/api/public/scores"
+    assert scores.headers["Authorization"] == dest.headers["Authorization"]
+    assert dest.name == "langfuse" and dest.kind == "spans"
     assert dest.url == "http://127.0.0.1:3000/api/public/otel/v1/traces"
     scheme, token = dest.headers["Authorization"].split(" ")
     assert scheme == "Basic"
@@ -48,9 +51,9 @@ def test_both_destinations(tmp_path):
         otlp_headers={"x-api-key": "otlp-token-789"},
     )
     dests = destinations(cfg)
-    assert [d.name for d in dests] == ["langfuse", "otlp"]
-    assert dests[1].url == "http://127.0.0.1:4318/v1/traces"
-    assert dests[1].headers == {"x-api-key": "otlp-token-789"}
+    assert [d.name for d in dests] == ["langfuse", "langfuse-scores", "otlp"]
+    assert dests[2].url == "http://127.0.0.1:4318/v1/traces"
+    assert dests[2].headers == {"x-api-key": "otlp-token-789"}
 
 
 def test_repr_and_scrub_hide_header_values(tmp_path):

@@ -14,8 +14,13 @@ from urllib.parse import urlsplit, urlunsplit
 from cctrace.config import Config
 
 LANGFUSE = "langfuse"
+LANGFUSE_SCORES = "langfuse-scores"
 OTLP = "otlp"
 LANGFUSE_PATH = "/api/public/otel/v1/traces"
+SCORES_PATH = "/api/public/scores"
+# What a destination accepts: OTLP span batches, or Langfuse score objects (JSON, one each).
+SPANS = "spans"
+SCORES = "scores"
 DEFAULT_TIMEOUT = 10.0
 
 
@@ -27,12 +32,13 @@ class Destination:
     url: str
     headers: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     timeout: float = DEFAULT_TIMEOUT
+    kind: str = SPANS
 
     def __repr__(self) -> str:
         names = ", ".join(sorted(self.headers))
         return (
             f"Destination(name={self.name!r}, url={safe_url(self.url)!r}, "
-            f"headers=[{names}], timeout={self.timeout!r})"
+            f"headers=[{names}], timeout={self.timeout!r}, kind={self.kind!r})"
         )
 
     __str__ = __repr__
@@ -85,6 +91,15 @@ def destinations(config: Config, timeout: float = DEFAULT_TIMEOUT) -> list[Desti
                     "x-langfuse-public-key": pk,
                 },
                 timeout=timeout,
+            )
+        )
+        out.append(
+            Destination(
+                name=LANGFUSE_SCORES,
+                url=(config.langfuse_base_url or "").rstrip("/") + SCORES_PATH,
+                headers={"Authorization": f"Basic {token}"},
+                timeout=timeout,
+                kind=SCORES,
             )
         )
     if config.otlp_enabled:

@@ -30,7 +30,7 @@ from typing import Any, Protocol
 import requests
 
 from cctrace.config import Config
-from cctrace.export.destinations import Destination, destinations, scrub
+from cctrace.export.destinations import SPANS, Destination, destinations, scrub
 from cctrace.export.encode import MAX_BYTES, MAX_SPANS, batches
 from cctrace.export.spans import make_resource
 from cctrace.model.types import Observation, Trace
@@ -82,7 +82,7 @@ def enqueue(
     Returns the number of outbox rows written; 0 when no destination is configured (the
     embedded, local-only mode) or there is nothing to send.
     """
-    dests = destinations(config)
+    dests = [d for d in destinations(config) if d.kind == SPANS]
     pairs = [(t, obs) for t, obs in pairs if obs]
     if not dests or not pairs:
         return 0
@@ -190,8 +190,11 @@ class Sender:
     def send(self, dest: Destination, payload: bytes, content_type: str, timeout: float) -> Outcome:
         headers = dict(dest.headers)
         headers["Content-Type"] = content_type or PROTOBUF
-        headers["Content-Encoding"] = "gzip"
-        body = gzip.compress(payload, mtime=0)
+        if dest.kind == SPANS:
+            headers["Content-Encoding"] = "gzip"
+            body = gzip.compress(payload, mtime=0)
+        else:
+            body = payload  # Langfuse's REST API takes plain JSON
         try:
             with self._session(dest).post(
                 dest.url,
