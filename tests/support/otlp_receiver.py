@@ -28,6 +28,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue
 
 TRACE_PATHS = ("/api/public/otel/v1/traces", "/v1/traces")
+SCORES_PATH = "/api/public/scores"
 
 
 # --- decoding (pure) -----------------------------------------------------------------------
@@ -174,6 +175,7 @@ class OTLPReceiver:
         self._port = port
         self._lock = threading.Lock()
         self._requests: list[ReceivedRequest] = []
+        self._scores: list[dict[str, Any]] = []
         self._faults: deque[Fault] = deque()
         self._delay = 0.0
         self._httpd: ThreadingHTTPServer | None = None
@@ -268,6 +270,11 @@ class OTLPReceiver:
             return [s for r in self._requests
                     if not accepted_only or 200 <= r.status < 300 for s in r.spans]
 
+    def scores(self) -> list[dict[str, Any]]:
+        """Score objects received on Langfuse's scores API (accepted ones)."""
+        with self._lock:
+            return list(self._scores)
+
     def span_ids(self, *, accepted_only: bool = True) -> list[str]:
         return [s["span_id"] for s in self.spans(accepted_only=accepted_only)]
 
@@ -286,6 +293,7 @@ class OTLPReceiver:
     def reset(self) -> None:
         with self._lock:
             self._requests.clear()
+            self._scores.clear()
             self._faults.clear()
             self._delay = 0.0
 
@@ -333,6 +341,19 @@ def _make_handler(recv: OTLPReceiver) -> type[BaseHTTPRequestHandler]:
                 delay = max(delay, fault.delay)
             if delay:
                 time.sleep(delay)
+            if path == SCORES_PATH and fault is None:
+                # Langfuse's scores API (JSON, one score per request): record it as is.
+                try:
+                    score = json.loads(raw.decode())
+                    status, error = 200, None
+                except ValueError as exc:
+                    score, status, error = None, 400, str(exc)
+                recv._record(ReceivedRequest(path, headers, raw, status, [], error, time.time()))
+                if score is not None:
+                    with recv._lock:
+                        recv._scores.append(score)
+                self._reply(status, json.dumps({"id": (score or {}).get("id")}).encode(), {})
+                return
             if path not in TRACE_PATHS:
                 recv._record(ReceivedRequest(path, headers, raw, 404, [], "unknown path",
                                              time.time()))

@@ -15,7 +15,7 @@ from cctrace import __version__
 
 # Module names under cctrace.cli, in the order `cctrace --help` lists them.
 COMMANDS: list[str] = [
-    "demo", "install", "sessions", "importer", "flush", "config", "redact",
+    "demo", "install", "sessions", "findings", "importer", "flush", "config", "redact",
 ]
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cctrace import statedir
+from cctrace.findings import SEVERITIES, Finding
 from cctrace.model.types import Observation, Trace
 from cctrace.redact.stage import is_redacted
 from cctrace.store import schema
@@ -545,6 +546,69 @@ class Store:
             views.append(TraceView(trace, trace.complete, observations, build_tree(observations)))
         return views
 
+    # -- reports and live views (read-only, no content) -------------------------------
+
+    def report_facts(
+        self, since_ns: int | None = None, until_ns: int | None = None
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Content-free facts for reports: {"observations": [...], "traces": [...]}.
+
+        Observations are the generations and tools starting in [since_ns, until_ns), with
+        type, name, model, times, level, usage, cost_total, session_id and project; traces
+        (turns) likewise with session_id, project, start_ns, end_ns, complete.
+        """
+        where, params = "", []
+        if since_ns is not None:
+            where += " AND o.start_ns >= ?"
+            params.append(since_ns)
+        if until_ns is not None:
+            where += " AND o.start_ns < ?"
+            params.append(until_ns)
+        rows = self._read(
+            "SELECT o.type, o.name, o.model, o.start_ns, o.end_ns, o.level, o.usage,"
+            " o.cost_total, t.session_id, s.project FROM observations o"
+            " JOIN traces t ON t.id = o.trace_id JOIN sessions s ON s.id = t.session_id"
+            f" WHERE o.type IN ('generation', 'tool'){where} ORDER BY o.start_ns, o.id",
+            params,
+        )
+        observations = []
+        for r in rows:
+            item = dict(r)
+            item["usage"] = _loads(item["usage"], None)
+            observations.append(item)
+        trows = self._read(
+            "SELECT t.session_id, s.project, t.start_ns, t.end_ns, t.complete FROM traces t"
+            " JOIN sessions s ON s.id = t.session_id WHERE 1 = 1"
+            + where.replace("o.start_ns", "t.start_ns") + " ORDER BY t.start_ns, t.id",
+            params,
+        )
+        return {"observations": observations, "traces": [dict(r) for r in trows]}
+
+    def observations_after(
+        self, after_rowid: int, limit: int = 500
+    ) -> list[tuple[int, str, str | None, Observation]]:
+        """Observations stored after `after_rowid` in insertion order, for `cctrace tail`:
+        (rowid, session_id, project, observation). `latest_observation_rowid` starts it."""
+        rows = self._read(
+            "SELECT o.rowid AS rid, t.session_id AS sid, s.project AS project, o.*"
+            " FROM observations o JOIN traces t ON t.id = o.trace_id"
+            " JOIN sessions s ON s.id = t.session_id"
+            " WHERE o.rowid > ? ORDER BY o.rowid LIMIT ?",
+            (after_rowid, int(limit)),
+        )
+        return [(r["rid"], r["sid"], r["project"], self._obs(r)) for r in rows]
+
+    def latest_observation_rowid(self) -> int:
+        return int(self._read("SELECT COALESCE(MAX(rowid), 0) FROM observations")[0][0])
+
+    def last_delivered_ns(self) -> dict[str, int]:
+        """Per destination, when a batch was last confirmed delivered (epoch ns)."""
+        rows = self._read(
+            "SELECT destination, MAX(done_ns) AS ns FROM outbox WHERE state = ?"
+            " GROUP BY destination", (DELIVERED,),
+        )
+        return {r["destination"]: r["ns"] for r in rows if r["ns"] is not None}
+
     # -- outbox ------------------------------------------------------------------------
 
     def enqueue_batch(
@@ -701,6 +765,61 @@ class Store:
         return int(rows[0][0])
 
     # -- counters ----------------------------------------------------------------------
+
+    # -- findings ----------------------------------------------------------------------
+
+    def add_findings(self, findings: Sequence[Finding]) -> list[Finding]:
+        """Store findings; ones whose id is already stored are ignored. Returns the new."""
+        new: list[Finding] = []
+        with self._write() as conn:
+            for f in findings:
+                if f.severity not in SEVERITIES:
+                    raise ValueError(f"finding {f.id}: unknown severity {f.severity!r}")
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO findings (id, kind, rule_id, severity, severity_rank,"
+                    " title, time_ns, session_id, trace_id, observation_id, tags, detail, scores)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (f.id, f.kind, f.rule_id, f.severity, SEVERITIES.index(f.severity), f.title,
+                     f.time_ns, f.session_id, f.trace_id, f.observation_id, _dumps(f.tags),
+                     _dumps(f.detail), _dumps(f.scores)),
+                )
+                if cur.rowcount:
+                    new.append(f)
+        return new
+
+    def findings(
+        self,
+        session_id: str | None = None,
+        severity: str | None = None,
+        kind: str | None = None,
+        limit: int | None = None,
+    ) -> list[Finding]:
+        """Findings, newest first; `severity` means that severity or worse."""
+        sql = "SELECT * FROM findings WHERE 1 = 1"
+        params: list[Any] = []
+        if session_id is not None:
+            sql += " AND session_id = ?"
+            params.append(session_id)
+        if severity is not None:
+            if severity not in SEVERITIES:
+                raise ValueError(f"unknown severity {severity!r} (one of {', '.join(SEVERITIES)})")
+            sql += " AND severity_rank >= ?"
+            params.append(SEVERITIES.index(severity))
+        if kind is not None:
+            sql += " AND kind = ?"
+            params.append(kind)
+        sql += " ORDER BY time_ns DESC, id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        return [
+            Finding(id=r["id"], kind=r["kind"], rule_id=r["rule_id"], severity=r["severity"],
+                    title=r["title"], time_ns=r["time_ns"], session_id=r["session_id"],
+                    trace_id=r["trace_id"], observation_id=r["observation_id"],
+                    tags=_loads(r["tags"], []), detail=_loads(r["detail"], {}),
+                    scores=_loads(r["scores"], {}))
+            for r in self._read(sql, params)
+        ]
 
     def bump(self, name: str, n: int = 1) -> None:
         with self._write() as conn:

@@ -110,6 +110,24 @@ CREATE TABLE dead_letters (
     dead_ns INTEGER NOT NULL
 );
 
+-- Conclusions about sessions (see cctrace.findings); detail is redacted JSON.
+CREATE TABLE findings (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    rule_id TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    severity_rank INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    time_ns INTEGER NOT NULL,
+    session_id TEXT,
+    trace_id TEXT,
+    observation_id TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',
+    detail TEXT NOT NULL DEFAULT '{}',
+    scores TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX findings_session ON findings(session_id, time_ns);
+
 CREATE TABLE counters (
     name TEXT PRIMARY KEY,
     value INTEGER NOT NULL DEFAULT 0

@@ -222,6 +222,22 @@ def process_transcript(
             return new_total
 
 
+def record_findings(store: Store, cfg: Config, redactor: Redactor, findings: list[Any]) -> int:
+    """Redact, store and queue for export the findings of one batch; returns the new ones.
+
+    Call inside the batch's transaction so findings are as durable as the spans.
+    """
+    from cctrace.findings.export import enqueue_findings
+
+    for f in findings:
+        f.title = redact_value(f.title, redactor)
+        f.detail = redact_value(f.detail, redactor)
+    new = store.add_findings(findings)
+    if new:
+        enqueue_findings(store, new, cfg)
+    return len(new)
+
+
 # ------------------------------------------------------------------------------ steps
 
 _sender: outbox.Sender | None = None

@@ -1,0 +1,95 @@
+"""Findings on the wire: Langfuse scores through the outbox, event spans for collectors.
+
+Towards Langfuse each finding becomes scores (`POST /api/public/scores`, one JSON object a
+request): `cctrace.severity` (categorical), `cctrace.risk` (numeric 0..1) and the
+finding's own `scores` (`cctrace.tamper` boolean, others numeric), attached to the
+observation, else the trace, else the session. Score ids are derived from the finding id,
+so a re-send is an upsert, never a duplicate. Towards a plain OTLP collector, which has no
+scores, a finding travels as an `event` span carrying `cctrace.finding.*` metadata.
+Everything goes through the durable outbox, like spans.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cctrace.config import Config
+from cctrace.export.destinations import SCORES, SPANS, destinations
+from cctrace.export.encode import batches
+from cctrace.export.spans import make_resource, sanitize_environment
+from cctrace.findings import RISK, Finding
+from cctrace.model import ids
+from cctrace.model.types import Observation, Trace
+
+BOOLEAN_SCORES = frozenset({"cctrace.tamper"})
+LEVEL = {"info": "DEFAULT", "low": "DEFAULT", "medium": "WARNING", "high": "ERROR",
+         "critical": "ERROR"}
+
+
+def score_bodies(finding: Finding, environment: str = "default") -> list[dict[str, Any]]:
+    """The Langfuse score objects for one finding (empty when it has no target)."""
+    target: dict[str, Any] = {}
+    if finding.trace_id:
+        target["traceId"] = finding.trace_id
+        if finding.observation_id:
+            target["observationId"] = finding.observation_id
+    elif finding.session_id:
+        target["sessionId"] = finding.session_id
+    else:
+        return []
+    meta = {"finding_id": finding.id, "rule_id": finding.rule_id, "kind": finding.kind,
+            "tags": list(finding.tags)}
+    common = {**target, "environment": sanitize_environment(environment), "metadata": meta}
+    out = [
+        {"id": f"{finding.id}-severity", "name": "cctrace.severity", "value": finding.severity,
+         "dataType": "CATEGORICAL", "comment": finding.title, **common},
+        {"id": f"{finding.id}-risk", "name": "cctrace.risk", "value": RISK[finding.severity],
+         "dataType": "NUMERIC", "comment": finding.title, **common},
+    ]
+    for name, value in sorted(finding.scores.items()):
+        boolean = name in BOOLEAN_SCORES
+        out.append({"id": f"{finding.id}-{name}", "name": name,
+                    "value": (1 if value else 0) if boolean else float(value),
+                    "dataType": "BOOLEAN" if boolean else "NUMERIC",
+                    "comment": finding.title, **common})
+    return out
+
+
+def event_observation(finding: Finding) -> tuple[Trace, Observation]:
+    """The finding as an `event` span (for OTLP collectors) in its trace."""
+    trace_id = finding.trace_id or ids.trace_id(f"findings:{finding.session_id or finding.id}")
+    obs = Observation(
+        id=ids.span_id("finding", finding.id), trace_id=trace_id,
+        parent_id=finding.observation_id, type="event", name=f"finding {finding.rule_id}",
+        start_ns=finding.time_ns, end_ns=finding.time_ns, level=LEVEL[finding.severity],
+        status_message=finding.title,
+        metadata={"cctrace.finding.id": finding.id, "cctrace.finding.kind": finding.kind,
+                  "cctrace.finding.severity": finding.severity,
+                  "cctrace.finding.tags": list(finding.tags), **finding.scores},
+    )
+    trace = Trace(id=trace_id, session_id=finding.session_id or "", name="cctrace finding",
+                  start_ns=finding.time_ns, end_ns=finding.time_ns, observations=[obs])
+    return trace, obs
+
+
+def enqueue_findings(store: Any, findings: list[Finding], config: Config) -> int:
+    """Queue every finding for every active destination; returns outbox rows written."""
+    rows = 0
+    dests = destinations(config)
+    for dest in (d for d in dests if d.kind == SCORES):
+        for finding in findings:
+            for body in score_bodies(finding, config.environment):
+                store.enqueue_batch(dest.name, json.dumps(body).encode(), [body["id"]],
+                                    "application/json")
+                rows += 1
+    # Langfuse gets scores; only a plain collector gets the event spans.
+    span_dests = [d for d in dests if d.kind == SPANS and d.name != "langfuse"]
+    if span_dests and findings:
+        pairs = [event_observation(f) for f in findings]
+        resource = make_resource(config.environment, config.release)
+        for payload, span_ids in batches([(t, [o]) for t, o in pairs], resource):
+            for dest in span_dests:
+                store.enqueue_batch(dest.name, payload, span_ids)
+                rows += 1
+    return rows

@@ -1,0 +1,80 @@
+"""Findings: stored once, exported as Langfuse scores and as collector event spans."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cctrace.cli.main import main
+from cctrace.config import Config
+from cctrace.export import outbox
+from cctrace.findings import Finding, finding_id
+from cctrace.findings.export import enqueue_findings, score_bodies
+from cctrace.store.db import Store
+from support.otlp_receiver import OTLPReceiver
+
+
+def _finding(sev: str = "high", **kw) -> Finding:
+    base = dict(id=finding_id("rule", "exfil", "toolu_1"), kind="rule", rule_id="exfil.curl",
+                severity=sev, title="secret file sent out", time_ns=1_700_000_000 * 10**9,
+                session_id="sess-1", trace_id="ab" * 16, observation_id="cd" * 8,
+                tags=["T1041"], detail={"command": "curl -d @.env"})
+    base.update(kw)
+    return Finding(**base)
+
+
+def test_store_ignores_duplicates_and_filters(tmp_path):
+    with Store.open(str(tmp_path)) as store:
+        first = _finding()
+        low = _finding("low", id=finding_id("rule", "other"), rule_id="other")
+        assert store.add_findings([first, low]) == [first, low]
+        assert store.add_findings([first]) == []
+        assert [f.id for f in store.findings(severity="medium")] == [first.id]
+        assert store.findings(session_id="nope") == []
+        (back,) = store.findings(kind="rule", severity="high")
+        assert back.detail == first.detail and back.tags == ["T1041"]
+        with pytest.raises(ValueError):
+            store.add_findings([_finding("severe", id="x")])
+
+
+def test_score_bodies_target_and_types():
+    bodies = score_bodies(_finding(scores={"cctrace.tamper": 1, "cctrace.coverage": 0.5}))
+    by_name = {b["name"]: b for b in bodies}
+    assert by_name["cctrace.severity"]["value"] == "high"
+    assert by_name["cctrace.severity"]["dataType"] == "CATEGORICAL"
+    assert by_name["cctrace.risk"]["value"] == 0.75
+    assert by_name["cctrace.tamper"] == {**by_name["cctrace.tamper"], "value": 1,
+                                         "dataType": "BOOLEAN"}
+    assert by_name["cctrace.coverage"]["dataType"] == "NUMERIC"
+    assert all(b["traceId"] == "ab" * 16 and b["observationId"] == "cd" * 8 for b in bodies)
+    assert len({b["id"] for b in bodies}) == len(bodies)
+    session_only = score_bodies(_finding(trace_id=None, observation_id=None))
+    assert all(b["sessionId"] == "sess-1" and "traceId" not in b for b in session_only)
+    assert score_bodies(_finding(trace_id=None, session_id=None)) == []
+
+
+def test_scores_reach_langfuse_and_events_reach_a_collector(tmp_path):
+    with OTLPReceiver() as recv, Store.open(str(tmp_path)) as store:
+        cfg = Config(state_dir=str(tmp_path), langfuse_base_url=recv.base_url,
+                     langfuse_public_key="pk-lf-t", langfuse_secret_key="sk-lf-t",
+                     otlp_endpoint=recv.endpoint)
+        assert enqueue_findings(store, [_finding()], cfg) == 3  # 2 scores + 1 span batch
+        assert outbox.flush(store, cfg, timeout=10).ok
+        names = sorted(s["name"] for s in recv.scores())
+        assert names == ["cctrace.risk", "cctrace.severity"]
+        (span,) = recv.spans()
+        assert span["attributes"]["langfuse.observation.type"] == "event"
+        assert span["parent_span_id"] == "cd" * 8
+        # Langfuse got no event span: only the collector path carries one.
+        assert all(r.path != "/api/public/otel/v1/traces" for r in recv.requests)
+
+
+def test_findings_cli(capsys, _isolated_state):
+    with Store.open(str(_isolated_state)) as store:
+        store.add_findings([_finding(session_id=None)])
+    assert main(["findings", "--severity", "high"]) == 0
+    assert "exfil.curl: secret file sent out" in capsys.readouterr().out
+    assert main(["findings", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["rule_id"] == "exfil.curl"
+    assert main(["findings", "--session", "zzz"]) == 1
