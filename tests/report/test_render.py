@@ -1,0 +1,98 @@
+"""Rendering a report: the terminal summary and the self-contained HTML page."""
+
+from __future__ import annotations
+
+import re
+from datetime import timezone
+from html.parser import HTMLParser
+
+from cctrace.report import build_report
+from cctrace.report.html import render_html
+from cctrace.report.text import WIDTH, bar, report_lines
+from store.helpers import SEC, T0
+
+HOSTILE = '<script>alert("x")</script><img src=https://evil.example/p.png>'
+
+
+def _facts(project: str = "proj", tool: str = "Bash") -> dict:
+    return {"observations": [
+        {"type": "generation", "name": "m", "model": "claude-sonnet-4-5", "start_ns": T0,
+         "end_ns": T0 + SEC, "level": "DEFAULT", "cost_total": 0.25, "session_id": "s1",
+         "usage": {"input": 100, "output": 50, "input_cache_read": 300}, "project": project},
+        {"type": "tool", "name": tool, "model": None, "start_ns": T0, "end_ns": T0 + 2 * SEC,
+         "level": "ERROR", "usage": None, "cost_total": None, "session_id": "s1",
+         "project": project},
+        {"type": "tool", "name": tool, "model": None, "start_ns": T0, "end_ns": T0 + SEC,
+         "level": "DEFAULT", "usage": None, "cost_total": None, "session_id": "s1",
+         "project": project},
+    ], "traces": [{"session_id": "s1", "project": project, "start_ns": T0, "end_ns": T0,
+                   "complete": 1}]}
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_bar_scales_and_never_hides_a_small_value():
+    assert bar(10, 10, 8) == "█" * 8
+    assert bar(0, 10, 8) == " " * 8
+    assert bar(0.001, 10, 8).strip() == "▏"
+    assert bar(5, 10, 8) == "████    "
+
+
+def test_terminal_summary():
+    lines = report_lines(build_report(_facts(), tz=timezone.utc))
+    text = "\n".join(lines)
+    assert "$0.25" in text and "450 tokens" in text and "cache hit 75.0%" in text
+    assert "2 tool calls (50.0% failed)" in text
+    assert re.search(r"Bash\s+█+\s+2\s+1\s+50\.0%", text)
+    assert all(len(line) <= WIDTH for line in lines)
+    empty = report_lines(build_report({"observations": [], "traces": []}))
+    assert empty[-1] == "  nothing recorded in this period"
+
+
+def test_html_is_self_contained_and_escapes_session_strings():
+    page = render_html(build_report(_facts(project=HOSTILE, tool=HOSTILE),
+                                    tz=timezone.utc))
+    parser = _Tags()
+    parser.feed(page)
+    tags = [t for t, _ in parser.tags]
+    assert "script" not in tags and "img" not in tags and "link" not in tags
+    assert "<script>" not in page and "evil.example/p.png>" not in page
+    # No reference to anything outside the file, and a policy that forbids it anyway.
+    assert not [a for _, a in parser.tags if {"src", "href", "srcset", "action"} & set(a)]
+    assert not re.search(r"url\(|@import", page, re.I)
+    csp = [a for t, a in parser.tags if t == "meta" and a.get("http-equiv")]
+    assert csp and "default-src 'none'" in csp[0]["content"]
+    assert tags.count("svg") >= 5  # day costs, day tokens, project, model, cache, tools...
+
+
+def test_html_carries_the_figures():
+    page = render_html(build_report(_facts(), tz=timezone.utc))
+    parser = _Tags()
+    parser.feed(page)
+    attrs = {k: v for _, a in parser.tags for k, v in a.items() if k.startswith("data-")}
+    assert float(attrs["data-cost"]) == 0.25
+    assert attrs["data-tokens"] == "450"
+    assert float(attrs["data-cache-hit"]) == 0.75
+    tool_rows = [a for t, a in parser.tags if t == "tr" and "data-tool" in a]
+    assert tool_rows == [{"data-tool": "Bash", "data-calls": "2", "data-failures": "1"}]
+    for section in ("cost-by-day", "tokens-by-day", "by-project", "by-model", "cache",
+                    "tools", "slowest"):
+        assert f'id="{section}"' in page
+    assert 'id="findings"' not in page  # the store had no findings table
+
+
+def test_html_findings_section():
+    class F:
+        id, kind, rule_id, severity = "1", "rule", "exfil.curl", "high"
+        title, time_ns, session_id = "curl upload <b>x</b>", T0, "s1"
+
+    page = render_html(build_report(_facts(), [F()], tz=timezone.utc))
+    assert 'id="findings"' in page and 'data-severity="high" data-count="1"' in page
+    assert "curl upload &lt;b&gt;x&lt;/b&gt;" in page
