@@ -150,6 +150,10 @@ class Fault:
     headers: Mapping[str, str] = field(default_factory=dict)
     body: bytes | None = None
     delay: float = 0.0
+    # Close the connection after reading half the request body, without any response (a
+    # proxy or server dying mid-request). Nothing is accepted; the request is recorded
+    # with status 0.
+    close: bool = False
 
 
 @dataclass
@@ -181,6 +185,7 @@ class OTLPReceiver:
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._arrived = threading.Condition(self._lock)
+        self._in_flight = 0
 
     # lifecycle
     def start(self) -> OTLPReceiver:
@@ -290,6 +295,21 @@ class OTLPReceiver:
                 self._arrived.wait(left)
         return self.spans()
 
+    @property
+    def in_flight(self) -> int:
+        """Requests being handled right now (read, delayed or not yet answered)."""
+        with self._lock:
+            return self._in_flight
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Block until no request is being handled; False if that did not happen in time."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.in_flight:
+                return True
+            time.sleep(0.01)
+        return not self.in_flight
+
     def reset(self) -> None:
         with self._lock:
             self._requests.clear()
@@ -331,12 +351,31 @@ def _make_handler(recv: OTLPReceiver) -> type[BaseHTTPRequestHandler]:
                 pass  # the client gave up (e.g. its timeout fired on a slow response)
 
         def do_POST(self) -> None:  # noqa: N802
+            with recv._lock:
+                recv._in_flight += 1
+            try:
+                self._post()
+            finally:
+                with recv._lock:
+                    recv._in_flight -= 1
+
+        def _post(self) -> None:
             n = int(self.headers.get("Content-Length") or 0)
+            fault, delay = recv._next_fault()
+            if fault is not None and fault.close:
+                self.rfile.read(n // 2)
+                recv._record(ReceivedRequest(self.path.split("?", 1)[0], {}, b"", 0, [],
+                                             "closed mid-request", time.time()))
+                self.close_connection = True
+                try:
+                    self.connection.shutdown(2)
+                except OSError:
+                    pass
+                return
             raw = self.rfile.read(n) if n else b""
             path = self.path.split("?", 1)[0]
             # Lower-cased: clients differ in header case (the OTel exporter sends lower case).
             headers = {k.lower(): v for k, v in self.headers.items()}
-            fault, delay = recv._next_fault()
             if fault is not None:
                 delay = max(delay, fault.delay)
             if delay:

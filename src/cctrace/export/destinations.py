@@ -8,6 +8,8 @@ none active is the embedded, local-only mode. Header values carry credentials, s
 from __future__ import annotations
 
 import base64
+import dataclasses
+import os
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
@@ -33,6 +35,12 @@ class Destination:
     headers: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     timeout: float = DEFAULT_TIMEOUT
     kind: str = SPANS
+    # TLS verification: True (system/certifi CAs) or the path of a CA bundle (the
+    # `ca_bundle` option of the destination's table); never False.
+    verify: bool | str = field(default=True, compare=False)
+    # Whether `requests` may take proxies / CA bundles from the environment (False when a
+    # project planted one: cctrace.security.trust).
+    trust_env: bool = field(default=True, compare=False)
 
     def __repr__(self) -> str:
         names = ", ".join(sorted(self.headers))
@@ -74,8 +82,21 @@ def langfuse_url(base_url: str) -> str:
     return base_url.rstrip("/") + LANGFUSE_PATH
 
 
-def destinations(config: Config, timeout: float = DEFAULT_TIMEOUT) -> list[Destination]:
-    """The active destinations of `config`, Langfuse first."""
+def export_timeout(config: Config) -> float:
+    """Seconds one request may take: `[export] timeout` of the config file, else 10.
+
+    Values outside (0, 300] or of the wrong type fall back to the default: a bad setting
+    must not stop delivery (the fault-injection suite sets it low to exercise timeouts).
+    """
+    value = config.section("export").get("timeout")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= 300:
+        return float(value)
+    return DEFAULT_TIMEOUT
+
+
+def destinations(config: Config, timeout: float | None = None) -> list[Destination]:
+    """The active destinations of `config`, Langfuse first (`timeout`: see export_timeout)."""
+    timeout = export_timeout(config) if timeout is None else timeout
     out: list[Destination] = []
     if config.langfuse_enabled:
         pk = config.langfuse_public_key or ""
@@ -111,6 +132,27 @@ def destinations(config: Config, timeout: float = DEFAULT_TIMEOUT) -> list[Desti
                 timeout=timeout,
             )
         )
+    return [_transport(config, d) for d in out]
+
+
+def _transport(config: Config, dest: Destination) -> Destination:
+    table = config.section(OTLP if dest.name == OTLP else LANGFUSE)
+    bundle = table.get("ca_bundle")
+    verify: bool | str = True
+    if isinstance(bundle, str) and bundle.strip():
+        verify = os.path.abspath(os.path.expanduser(bundle.strip()))
+    trust_env = bool(getattr(config, "trust_env_transport", True))
+    return dataclasses.replace(dest, verify=verify, trust_env=trust_env)
+
+
+def held_names(config: Config, kind: str | None = None) -> list[str]:
+    """Outbox names whose batches are queued but not sent: the destination's value was
+    refused (cctrace.security.trust) and nothing trusted replaced it yet. A later process
+    with the user's own destination delivers them."""
+    names = {LANGFUSE: [(LANGFUSE, SPANS), (LANGFUSE_SCORES, SCORES)], OTLP: [(OTLP, SPANS)]}
+    out = []
+    for held in getattr(config, "held_destinations", ()) or ():
+        out.extend(n for n, k in names.get(held, []) if kind is None or k == kind)
     return out
 
 
