@@ -5,6 +5,12 @@ The file is `<state dir>/config.toml` (or `CCTRACE_CONFIG`). Environment variabl
 `CCTRACE_OTLP_ENDPOINT`, `CCTRACE_USER_ID`, `CCTRACE_ENVIRONMENT`, `CCTRACE_RELEASE`)
 override the file. Loading never touches the network and reports bad files as
 `ConfigError` with the path and the reason.
+
+Environment values are only taken when they are the user's own: `load` passes the result
+through `cctrace.security.trust.resolve_destination`, which refuses export destinations and
+keys that a project's `.claude/settings*.json` `env` or `.env` files planted (unless the host
+was trusted with `cctrace trust HOST`). A Langfuse secret key absent from the file and the
+environment is read from the OS keychain or its 0600 file (`cctrace.security.keys`).
 """
 
 from __future__ import annotations
@@ -41,6 +47,13 @@ class Config:
     otlp_endpoint: str | None = None
     otlp_headers: dict[str, str] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
+    # Set by cctrace.security.trust.resolve_destination: destinations whose batches are
+    # queued but not sent (a planted or insecure value was refused), whether `requests`
+    # may use proxy / CA variables from the environment, and the refusals.
+    held_destinations: tuple[str, ...] = ()
+    trust_env_transport: bool = True
+    destination_checked: bool = False
+    destination_findings: list[Any] = field(default_factory=list, repr=False)
 
     @property
     def langfuse_enabled(self) -> bool:
@@ -87,7 +100,44 @@ def _str(value: Any, where: str) -> str | None:
     return value.strip() or None
 
 
-def load(state_dir: str | None = None, env: Mapping[str, str] | None = None) -> Config:
+def load(
+    state_dir: str | None = None,
+    env: Mapping[str, str] | None = None,
+    *,
+    cwd: str | None = None,
+    trust: bool = True,
+) -> Config:
+    """Read the config file, apply the environment's overrides and keep only trusted ones.
+
+    `trust=False` skips the destination check (the raw layering of file and environment);
+    `cwd` is where project files are looked for (default: the process's cwd, plus
+    `CLAUDE_PROJECT_DIR` and `PWD` from `env`).
+    """
+    cfg = _load(state_dir, env)
+    env = os.environ if env is None else env
+    if cfg.langfuse_secret_key is None and (cfg.langfuse_base_url or cfg.langfuse_public_key):
+        from cctrace.security import keys
+
+        cfg.langfuse_secret_key = keys.load_secret_key(cfg.state_dir)
+    if not trust:
+        return cfg
+    from cctrace.security import trust as trust_mod
+
+    if cwd is None:
+        try:
+            cwd = os.getcwd()
+        except OSError:
+            cwd = None
+    cfg, findings = trust_mod.resolve_destination(cfg, env, cwd)
+    if findings:
+        try:
+            trust_mod.note_findings(cfg.state_dir, findings)
+        except OSError:
+            pass  # the refusal itself stands; only its record failed
+    return cfg
+
+
+def _load(state_dir: str | None = None, env: Mapping[str, str] | None = None) -> Config:
     """Read the config file and apply environment overrides."""
     env = os.environ if env is None else env
     root = state_dir or statedir.state_dir()

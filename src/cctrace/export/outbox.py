@@ -30,10 +30,11 @@ from typing import Any, Protocol
 import requests
 
 from cctrace.config import Config
-from cctrace.export.destinations import SPANS, Destination, destinations, scrub
+from cctrace.export.destinations import SPANS, Destination, destinations, held_names, scrub
 from cctrace.export.encode import MAX_BYTES, MAX_SPANS, batches
 from cctrace.export.spans import make_resource
 from cctrace.model.types import Observation, Trace
+from cctrace.security.transport import transport_problem
 
 log = logging.getLogger("cctrace.export")
 
@@ -82,15 +83,18 @@ def enqueue(
     Returns the number of outbox rows written; 0 when no destination is configured (the
     embedded, local-only mode) or there is nothing to send.
     """
-    dests = [d for d in destinations(config) if d.kind == SPANS]
+    names = [d.name for d in destinations(config) if d.kind == SPANS]
+    # A held destination (its value was refused as untrusted) still gets its batches: they
+    # wait in the outbox until a process with the user's own destination sends them.
+    names += [n for n in held_names(config, SPANS) if n not in names]
     pairs = [(t, obs) for t, obs in pairs if obs]
-    if not dests or not pairs:
+    if not names or not pairs:
         return 0
     resource = make_resource(config.environment, config.release)
     rows = 0
     for payload, span_ids in batches(pairs, resource, max_spans, max_bytes):
-        for dest in dests:
-            store.enqueue_batch(dest.name, payload, span_ids, PROTOBUF)
+        for name in names:
+            store.enqueue_batch(name, payload, span_ids, PROTOBUF)
             rows += 1
     return rows
 
@@ -179,15 +183,20 @@ class Sender:
         self._sessions: dict[tuple[str, str], requests.Session] = {}
 
     def _session(self, dest: Destination) -> requests.Session:
-        key = (dest.name, dest.url)
+        key = (dest.name, dest.url, dest.trust_env)
         session = self._sessions.get(key)
         if session is None:
             session = requests.Session()
             session.max_redirects = 0
+            session.trust_env = dest.trust_env
             self._sessions[key] = session
         return session
 
     def send(self, dest: Destination, payload: bytes, content_type: str, timeout: float) -> Outcome:
+        problem = transport_problem(dest.url)
+        if problem:
+            # Kept for a corrected URL; nothing leaves the machine in clear text.
+            return Outcome("retry", None, f"not sent: {problem}")
         headers = dict(dest.headers)
         headers["Content-Type"] = content_type or PROTOBUF
         if dest.kind == SPANS:
@@ -204,6 +213,7 @@ class Sender:
                 allow_redirects=False,
                 stream=True,
                 auth=_KeepHeaders(),
+                verify=dest.verify,
             ) as resp:
                 status = resp.status_code
                 text = ""
