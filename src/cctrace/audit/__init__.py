@@ -1,0 +1,125 @@
+"""Tamper-evident audit trail of what entered the store, and capture-coverage findings.
+
+Public API (the worker calls `record` right after each stored batch):
+- `record(state_dir, entries, cfg=None) -> Checkpoint | None`: append entries to the hash-
+  chained, Merkle-tree log and seal them with an Ed25519-signed checkpoint (key epochs of at
+  most 15 minutes, old private keys erased); the checkpoint is appended to `[audit]
+  anchor_paths` too.
+- `entries_from_traces(pairs)`, `entries_from_hook_events(events)`, `erasure_entries(...)`:
+  the entries for what `Store.insert_traces` / `Store.add_hook_events` stored or what an
+  agreed deletion removed.
+- `checkpoint_attributes(cp)` (span/trace metadata) and `checkpoint_finding(cp, session)`
+  (a `Finding` the findings export turns into a score): the checkpoint leaves the machine.
+- `verify.verify_state(state_dir, anchors)`: see `cctrace verify`.
+- `coverage.reconcile(...)`: coverage and bypass findings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from cctrace.audit.log import AuditEntry, AuditSettings, Checkpoint, RecordResult, append
+from cctrace.findings import Finding, finding_id
+
+__all__ = [
+    "AuditEntry", "AuditSettings", "Checkpoint", "RecordResult", "record", "record_result",
+    "entries_from_traces", "entries_from_hook_events", "erasure_entries", "digest",
+    "checkpoint_attributes", "checkpoint_finding", "settings_from_config",
+]
+
+
+def digest(value: Any) -> str:
+    """SHA-256 hex of a value's canonical JSON (dataclasses become dicts)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
+    raw = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str,
+                     ensure_ascii=False)
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def entries_from_traces(pairs: Iterable[tuple[Any, Sequence[Any]]]) -> list[AuditEntry]:
+    """One entry per newly stored observation (what `Store.insert_traces` returns)."""
+    out: list[AuditEntry] = []
+    for trace, new in pairs:
+        for obs in new:
+            out.append(AuditEntry(
+                kind="observation", subject=obs.id, digest=digest(obs),
+                session_id=trace.session_id, trace_id=trace.id, time_ns=obs.start_ns,
+                detail={"type": obs.type, "name": str(obs.name)[:64]},
+            ))
+    return out
+
+
+def entries_from_hook_events(events: Iterable[Any]) -> list[AuditEntry]:
+    """One entry per stored hook event (subject `hook:<seq>`), keeping the spool seq."""
+    return [AuditEntry(
+        kind="hook", subject=f"hook:{ev.seq}", digest=digest(ev.payload),
+        session_id=ev.session_id, time_ns=ev.received_ns,
+        detail={"event": ev.event, "seq": ev.seq},
+    ) for ev in events]
+
+
+def erasure_entries(subjects: Iterable[str], reason: str, *, session_id: str | None = None,
+                    authorized_by: str | None = None) -> list[AuditEntry]:
+    """Signed record of an agreed deletion: what was removed, why and on whose say."""
+    detail: dict[str, Any] = {"reason": reason[:200]}
+    if authorized_by:
+        detail["by"] = authorized_by[:100]
+    return [AuditEntry(kind="erase", subject=s, digest=digest({"erase": s, **detail}),
+                       session_id=session_id, detail=detail) for s in subjects]
+
+
+def settings_from_config(cfg: Any) -> AuditSettings:
+    section = cfg.section("audit") if cfg is not None else {}
+    return AuditSettings.from_section(section)
+
+
+def record_result(state_dir: str, entries: list[AuditEntry], cfg: Any = None,
+                  now_ns: int | None = None) -> RecordResult:
+    """`record` with the full result (anchor errors included)."""
+    if cfg is None:
+        from cctrace import config as config_mod
+
+        cfg = config_mod.load(state_dir)
+    settings = settings_from_config(cfg)
+    if not settings.enabled:
+        return RecordResult(None, 0)
+    return append(state_dir, entries, settings, now_ns)
+
+
+def record(state_dir: str, entries: list[AuditEntry], cfg: Any = None,
+           now_ns: int | None = None) -> Checkpoint | None:
+    """Append `entries`; returns the checkpoint that sealed them (None if not sealed yet).
+
+    Call it with `entries=[]` when idle to rotate an expired key (a rotation checkpoint).
+    """
+    return record_result(state_dir, entries, cfg, now_ns).checkpoint
+
+
+def checkpoint_attributes(cp: Checkpoint) -> dict[str, str]:
+    """Short span/trace attributes carrying a checkpoint off the machine (~330 chars)."""
+    return {
+        "cctrace.audit.log": cp.log,
+        "cctrace.audit.checkpoint": str(cp.n),
+        "cctrace.audit.size": str(cp.size),
+        "cctrace.audit.root": cp.root,
+        "cctrace.audit.epoch": str(cp.epoch),
+        "cctrace.audit.sig": cp.sig,
+    }
+
+
+def checkpoint_finding(cp: Checkpoint, session_id: str | None = None,
+                       trace_id: str | None = None) -> Finding:
+    """The checkpoint as an info finding, exported as the `cctrace.audit.size` score."""
+    return Finding(
+        id=finding_id("audit", cp.log, str(cp.n), session_id or "", trace_id or ""),
+        kind="audit", rule_id="audit.checkpoint", severity="info",
+        title=f"audit checkpoint {cp.n}: {cp.size} entries sealed",
+        time_ns=cp.t, session_id=session_id, trace_id=trace_id,
+        detail={"checkpoint": dataclasses.asdict(cp)},
+        scores={"cctrace.audit.size": float(cp.size)},
+    )

@@ -1,0 +1,386 @@
+"""Verifying the audit log: chain, Merkle roots, signatures, key chain, checkpoints, anchors.
+
+`verify_data` is pure: it takes the bytes of the log, of the checkpoints file and of any
+anchor files (plus the current public key, if the key file is at hand) and returns a
+`Report` whose `damage` list starts with the first bad entry and names the kind of damage:
+edited, deleted, inserted, reordered or truncated, and whether it hit the log, the
+checkpoints or disagrees with an anchor. The classification relies on what a single change
+does to the stored indices, the hash links and the sealed tree size: see docs/audit.md.
+`inclusion` builds and checks the inclusion proof of one entry.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cctrace.audit import keys, merkle
+from cctrace.audit.log import (
+    CHECKPOINTS_NAME,
+    LOG_NAME,
+    ZERO,
+    Checkpoint,
+    chain_next,
+    checkpoint_hash,
+    entry_dict,
+    entry_index,
+    locked,
+    read_bytes,
+    split_line,
+)
+
+EDITED, DELETED, INSERTED, REORDERED, TRUNCATED = (
+    "edited", "deleted", "inserted", "reordered", "truncated")
+
+
+@dataclass
+class Damage:
+    target: str  # "log", "checkpoints" or "anchor"
+    kind: str  # EDITED, DELETED, INSERTED, REORDERED, TRUNCATED
+    position: int  # line number (0-based) in the damaged file
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"target": self.target, "kind": self.kind, "position": self.position,
+                "message": self.message}
+
+
+@dataclass
+class Report:
+    entries: int = 0
+    checkpoints: int = 0
+    epochs: int = 0
+    anchored: int = 0
+    latest: Checkpoint | None = None
+    genesis_pub: str | None = None
+    damage: list[Damage] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    leaves: list[bytes] = field(default_factory=list, repr=False)
+    leaf_data: list[bytes] = field(default_factory=list, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.damage
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok, "entries": self.entries, "checkpoints": self.checkpoints,
+            "epochs": self.epochs, "anchored_checkpoints": self.anchored,
+            "latest": None if self.latest is None else {
+                "n": self.latest.n, "size": self.latest.size, "root": self.latest.root,
+                "epoch": self.latest.epoch, "t": self.latest.t},
+            "genesis_key": self.genesis_pub,
+            "damage": [d.to_dict() for d in self.damage], "warnings": self.warnings,
+        }
+
+
+def _lines(data: bytes) -> tuple[list[bytes], bool]:
+    """Complete lines (with newline) and whether a partial last line was cut off."""
+    end = data.rfind(b"\n") + 1
+    return data[:end].splitlines(keepends=True), end != len(data)
+
+
+# ------------------------------------------------------------------------------ log
+
+
+def _scan_log(lines: list[bytes], report: Report) -> tuple[int | None, list[int | None]]:
+    """Leaf hashes of every line; the first position whose link or index is wrong."""
+    prev = ZERO
+    first_bad: int | None = None
+    indices: list[int | None] = []
+    leaves, datas = report.leaves, report.leaf_data
+    leaf_hash, link = merkle.leaf_hash, chain_next
+    for p, line in enumerate(lines):
+        parts = split_line(line)
+        if parts is None:
+            indices.append(None)
+            leaves.append(leaf_hash(line))
+            datas.append(line)
+            if first_bad is None:
+                first_bad = p
+            prev = b""
+            continue
+        data, stored = parts
+        h = leaf_hash(data)
+        leaves.append(h)
+        datas.append(data)
+        idx = entry_index(data)
+        indices.append(idx)
+        if first_bad is None and (idx != p or link(prev, h) != stored):
+            first_bad = p
+        prev = stored
+    return first_bad, indices
+
+
+def _classify_log(p: int, indices: list[int | None], sealed: int | None) -> str:
+    n = len(indices)
+    valid = [i for i in indices if i is not None]
+    if sealed is not None and n < sealed:
+        return DELETED
+    if sealed is not None and n > sealed and p < sealed:
+        return INSERTED
+    if len(valid) == n and sorted(valid) == list(range(n)):
+        return REORDERED if indices != list(range(n)) else EDITED
+    if sealed is None or n > sealed:
+        # Beyond the sealed part only the structure tells: a line whose index fits its
+        # place was changed, anything else was added.
+        if p + 1 < n and indices[p + 1] == p:
+            return INSERTED
+        counts = Counter(valid)
+        if indices[p] is not None and indices[p] != p and counts[indices[p]] > 1:
+            return INSERTED
+        if sealed is not None and p >= sealed and indices[p] != p:
+            return INSERTED
+    return EDITED
+
+
+# ---------------------------------------------------------------------- checkpoints
+
+
+def _parse_cps(lines: list[bytes]) -> list[Checkpoint | None]:
+    out: list[Checkpoint | None] = []
+    for line in lines:
+        try:
+            out.append(Checkpoint.parse(line.rstrip(b"\n")))
+        except (ValueError, TypeError):
+            out.append(None)
+    return out
+
+
+def _classify_cp(p: int, cps: list[Checkpoint | None]) -> str:
+    L = len(cps)
+    ns = [c.n if c is not None else None for c in cps]
+    bad_here = cps[p] is None or not cps[p].signature_ok()  # type: ignore[union-attr]
+    if bad_here:
+        others = [x for i, x in enumerate(ns) if i != p]
+        if cps[p] is None and others == list(range(L - 1)):
+            return INSERTED
+        return EDITED
+    valid = [x for x in ns if x is not None]
+    if len(valid) == L and sorted(valid) == list(range(L)) and ns != list(range(L)):
+        return REORDERED
+    if len(set(valid)) < len(valid):
+        return INSERTED
+    if valid == sorted(valid) and len(valid) == L and valid and valid[-1] >= L:
+        return DELETED
+    return EDITED
+
+
+def _key_ok(cp: Checkpoint, prev: Checkpoint | None) -> bool:
+    if prev is None:
+        return cp.cert is None or cp.epoch > 0
+    if cp.pub == prev.pub:
+        return cp.epoch == prev.epoch and cp.cert == prev.cert
+    if cp.epoch <= prev.epoch or not cp.cert:
+        return False
+    try:
+        return keys.verify_sig(bytes.fromhex(prev.pub), bytes.fromhex(cp.cert),
+                               keys.cert_message(cp.epoch, bytes.fromhex(cp.pub)))
+    except ValueError:
+        return False
+
+
+def verify_data(log_data: bytes, cp_data: bytes,
+                anchors: Sequence[tuple[str, bytes]] = (),
+                current_key: tuple[int, bytes] | None = None) -> Report:
+    """Check everything; `report.damage[0]` is the first bad entry (None when intact)."""
+    report = Report()
+    lines, torn = _lines(log_data)
+    cp_lines, cp_torn = _lines(cp_data)
+    first_bad, indices = _scan_log(lines, report)
+    cps = _parse_cps(cp_lines)
+    report.entries, report.checkpoints = len(lines), len(cps)
+    if torn:
+        report.warnings.append("the log ends in a partial line (ignored)")
+    if cp_torn:
+        report.warnings.append("the checkpoints file ends in a partial line (ignored)")
+    # The sealed size the checkpoints claim, when the file itself looks sound.
+    sealed = max((c.size for c in cps if c is not None and c.signature_ok()), default=None)
+    if first_bad is not None:
+        kind = _classify_log(first_bad, indices, sealed)
+        idx = indices[first_bad]
+        claim = "unreadable" if idx is None else f"claims index {idx}"
+        report.damage.append(Damage("log", kind, first_bad, (
+            f"entry at line {first_bad + 1} ({claim}) does not link to the entry before it")))
+        return report
+    _check_cps(cp_lines, cps, report, current_key)
+    if report.ok and anchors:
+        _check_anchors(anchors, cps, report)
+    return report
+
+
+def _check_cps(cp_lines: list[bytes], cps: list[Checkpoint | None], report: Report,
+               current_key: tuple[int, bytes] | None) -> None:
+    n_log = report.entries
+    frontier = merkle.Frontier()
+    prev: Checkpoint | None = None
+    prev_hash = "0" * 64
+    epochs = set()
+    for p, cp in enumerate(cps):
+        problem = None
+        if cp is None:
+            problem = "unreadable"
+        elif cp.n != p:
+            problem = f"claims number {cp.n}"
+        elif not cp.signature_ok():
+            problem = "bad signature"
+        elif cp.prev != prev_hash:
+            problem = "does not link to the checkpoint before it"
+        elif not _key_ok(cp, prev):
+            problem = "its key is not certified by the previous epoch's key"
+        elif prev is not None and cp.log != prev.log:
+            problem = "belongs to another log"
+        if problem:
+            report.damage.append(Damage("checkpoints", _classify_cp(p, cps), p,
+                                        f"checkpoint at line {p + 1}: {problem}"))
+            return
+        assert cp is not None
+        if prev is not None and cp.size < prev.size:
+            report.damage.append(Damage("log", TRUNCATED, cp.size, (
+                f"checkpoint {cp.n} seals {cp.size} entries, fewer than checkpoint {prev.n}"
+                f" ({prev.size}): the log was cut and has grown again")))
+            return
+        if cp.size > n_log:
+            report.damage.append(Damage("log", TRUNCATED, n_log, (
+                f"checkpoint {cp.n} seals {cp.size} entries; the log has {n_log}")))
+            return
+        while frontier.size < cp.size:
+            frontier.append(report.leaves[frontier.size])
+        if frontier.root().hex() != cp.root:
+            start = prev.size if prev else 0
+            report.damage.append(Damage("log", EDITED, start, (
+                f"entries {start}..{cp.size - 1} do not match the root signed by checkpoint"
+                f" {cp.n}: rewritten with a recomputed chain")))
+            return
+        epochs.add(cp.epoch)
+        if p == 0:
+            report.genesis_pub = cp.pub
+        prev, prev_hash = cp, checkpoint_hash(cp_lines[p])
+    report.latest, report.epochs = prev, len(epochs)
+    sealed = prev.size if prev else 0
+    if n_log > sealed:
+        report.damage.append(Damage("checkpoints", TRUNCATED, len(cps), (
+            f"entries {sealed}..{n_log - 1} are covered by no checkpoint: checkpoints were"
+            " removed (or the worker stopped between append and seal; the next batch seals)")))
+    elif current_key and prev and current_key[0] > prev.epoch:
+        report.damage.append(Damage("checkpoints", TRUNCATED, len(cps), (
+            f"the current key (epoch {current_key[0]}) is announced by no checkpoint:"
+            " checkpoints were removed")))
+
+
+def _check_anchors(anchors: Sequence[tuple[str, bytes]], cps: list[Checkpoint | None],
+                   report: Report) -> None:
+    local = {c.n: c for c in cps if c is not None}
+    genesis = local.get(0)
+    for name, data in anchors:
+        lines, _ = _lines(data)
+        for k, line in enumerate(lines):
+            try:
+                a = Checkpoint.parse(line.rstrip(b"\n"))
+            except (ValueError, TypeError):
+                report.warnings.append(f"{name}:{k + 1}: not a checkpoint")
+                continue
+            if genesis is not None and a.log != genesis.log:
+                continue  # another machine's log sharing the anchor directory
+            if not a.signature_ok():
+                report.warnings.append(f"{name}:{k + 1}: bad signature (ignored)")
+                continue
+            report.anchored += 1
+            mine = local.get(a.n)
+            if mine is None:
+                report.damage.append(Damage("checkpoints", TRUNCATED, len(cps), (
+                    f"anchored checkpoint {a.n} ({name}) is missing locally")))
+            elif mine.line() != a.line():
+                report.damage.append(Damage("checkpoints", EDITED, a.n, (
+                    f"checkpoint {a.n} differs from its anchored copy ({name})")))
+            if a.size > report.entries:
+                report.damage.append(Damage("log", TRUNCATED, report.entries, (
+                    f"anchored checkpoint {a.n} ({name}) seals {a.size} entries; the log"
+                    f" has {report.entries}")))
+            elif merkle.root(report.leaves[:a.size]).hex() != a.root:
+                report.damage.append(Damage("log", EDITED, 0, (
+                    f"the first {a.size} entries do not match anchored checkpoint {a.n}")))
+            if report.damage:
+                return
+
+
+# ---------------------------------------------------------------------------- files
+
+
+def read_anchor_files(path: str) -> list[tuple[str, bytes]]:
+    if os.path.isdir(path):
+        names = sorted(n for n in os.listdir(path) if n.endswith(".jsonl"))
+        return [(os.path.join(path, n), read_bytes(os.path.join(path, n))) for n in names]
+    return [(path, read_bytes(path))]
+
+
+def verify_state(state_dir: str, anchor_paths: Sequence[str] = ()) -> Report:
+    """Verify the audit files of a state dir (under the writers' lock)."""
+    anchors = [a for p in anchor_paths for a in read_anchor_files(p)]
+    with locked(state_dir) as root:
+        log_data = read_bytes(os.path.join(root, LOG_NAME))
+        cp_data = read_bytes(os.path.join(root, CHECKPOINTS_NAME))
+        current = keys.load_public(root)
+    return verify_data(log_data, cp_data, anchors, current)
+
+
+# ------------------------------------------------------------------------ inclusion
+
+
+@dataclass
+class InclusionProof:
+    index: int
+    size: int
+    entry: dict[str, Any]
+    leaf: bytes
+    path: list[bytes]
+    checkpoint: Checkpoint
+    verified: bool
+
+    @property
+    def proof_bytes(self) -> int:
+        return 32 * len(self.path)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index, "tree_size": self.size, "entry": self.entry,
+            "leaf_hash": self.leaf.hex(),
+            "path": base64.b64encode(b"".join(self.path)).decode(),
+            "proof_bytes": self.proof_bytes,
+            "checkpoint": {"n": self.checkpoint.n, "root": self.checkpoint.root,
+                           "epoch": self.checkpoint.epoch, "sig": self.checkpoint.sig,
+                           "pub": self.checkpoint.pub},
+            "verified": self.verified,
+        }
+
+
+def find_entry(report: Report, subject: str) -> int | None:
+    """Position of the (first) entry whose subject is `subject` (or a unique prefix)."""
+    needle = subject.encode()
+    hits = []
+    for p, data in enumerate(report.leaf_data):
+        if needle in data:
+            entry = entry_dict(data)
+            if entry and isinstance(entry.get("id"), str) and (
+                    entry["id"] == subject or entry["id"].startswith(subject)):
+                if entry["id"] == subject:
+                    return p
+                hits.append(p)
+    return hits[0] if len(hits) == 1 else None
+
+
+def inclusion(report: Report, position: int) -> InclusionProof:
+    """The proof that entry `position` is in the latest checkpoint's tree, checked."""
+    cp = report.latest
+    if cp is None or position >= cp.size:
+        raise LookupError("the entry is not sealed by any checkpoint yet")
+    leaves = report.leaves[:cp.size]
+    path = merkle.inclusion_proof(position, leaves)
+    ok = merkle.verify_inclusion(position, cp.size, leaves[position], path,
+                                 bytes.fromhex(cp.root)) and cp.signature_ok()
+    return InclusionProof(position, cp.size, entry_dict(report.leaf_data[position]) or {},
+                          leaves[position], path, cp, ok)
