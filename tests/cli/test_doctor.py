@@ -1,0 +1,191 @@
+"""`cctrace doctor` / `cctrace status`: each check's verdict and fix, exit codes, JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import pytest
+
+from cctrace.cli import doctor
+from cctrace.cli import main as cli_main
+from cctrace.install import settings as st
+from cctrace.spool import diag
+from cctrace.spool.writer import append
+from cctrace.store.db import Store
+from cli.langfuse_standin import PROJECT, PUBLIC_KEY, SECRET_KEY, LangfuseStandIn
+
+ALL_2_1 = ("2.1.328",)
+
+
+@pytest.fixture(autouse=True)
+def _env(tmp_path, monkeypatch):
+    monkeypatch.setattr(cli_main, "COMMANDS", ["install", "doctor", "config"])
+    home = tmp_path / "home"
+    project = tmp_path / "proj"
+    project.mkdir()
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("CLAUDE_CONFIG_DIR", raising=False)
+    monkeypatch.chdir(project)
+    fake_claude(tmp_path, monkeypatch, "2.1.328")
+    return tmp_path
+
+
+def fake_claude(tmp_path, monkeypatch, version: str) -> None:
+    binary = tmp_path / f"claude-{version}"
+    binary.write_text(f"#!/bin/sh\necho '{version} (Claude Code)'\n")
+    binary.chmod(0o755)
+    monkeypatch.setenv("CCTRACE_CLAUDE_BIN", str(binary))
+
+
+def run(capsys, *argv):
+    code = cli_main.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def by_name(checks):
+    return {c.name: c for c in checks}
+
+
+def test_nothing_installed_fails_with_the_fix(capsys):
+    code, out, _ = run(capsys, "doctor", "--offline")
+    assert code == 1
+    assert "FAIL  hooks" in out and "fix: cctrace install" in out
+    assert "OK    claude       Claude Code 2.1.328" in out
+
+
+def test_installed_user_scope_is_healthy(capsys):
+    assert run(capsys, "install")[0] == 0
+    code, out, _ = run(capsys, "doctor", "--offline")
+    assert code == 0, out
+    assert "OK    hooks" in out and "13 events via user" in out
+    assert out.rstrip().endswith("all good")
+
+
+def test_hooks_are_judged_as_claude_code_merges_the_scopes(capsys, _env, monkeypatch):
+    assert run(capsys, "install", "--scope", "project")[0] == 0
+    checks = by_name(doctor.run_checks(offline=True))
+    assert checks["hooks"].status == doctor.OK and checks["hooks"].data["scopes"] == ["project"]
+    # disableAllHooks in the local file switches every hook off, ours included.
+    local = st.settings_path("local", os.getcwd(), os.environ)
+    st.write_atomic(local, json.dumps({"disableAllHooks": True}))
+    check = by_name(doctor.run_checks(offline=True))["hooks"]
+    assert check.status == doctor.FAIL and "disableAllHooks" in check.detail
+    os.unlink(local)
+    # Installed twice (project and user): a warning, with the way out.
+    assert run(capsys, "install", "--scope", "user")[0] == 0
+    check = by_name(doctor.run_checks(offline=True))["hooks"]
+    assert check.status == doctor.WARN and "uninstall" in check.fix
+
+
+def test_a_release_that_does_not_know_an_event_loses_the_file(capsys, _env, monkeypatch):
+    assert run(capsys, "install")[0] == 0  # for 2.1.328: StopFailure, PostCompact...
+    fake_claude(_env, monkeypatch, "2.0.77")
+    check = by_name(doctor.run_checks(offline=True))["hooks"]
+    assert check.status == doctor.FAIL
+    assert "StopFailure" in check.detail and check.fix == "cctrace install --scope user"
+    # Re-installing for the older release fixes it.
+    assert run(capsys, "install")[0] == 0
+    assert by_name(doctor.run_checks(offline=True))["hooks"].status == doctor.OK
+
+
+def test_missing_events_and_missing_entry_point(capsys, _env):
+    path = st.settings_path("user", os.getcwd(), os.environ)
+    command = st.hook_command("/usr/bin/python3", str(_env / "gone" / "cctrace" / "hook"
+                                                      / "entry.py"))
+    st.write_atomic(path, st.render(st.merge({}, command, ["SessionStart"])))
+    check = by_name(doctor.run_checks(offline=True))["hooks"]
+    assert check.status == doctor.FAIL and "does not exist" in check.detail
+    assert run(capsys, "install")[0] == 0
+    doc = st.read(path)
+    del doc["hooks"]["Stop"]
+    st.write_atomic(path, st.render(doc))
+    check = by_name(doctor.run_checks(offline=True))["hooks"]
+    assert check.status == doctor.WARN and "Stop" in check.detail
+
+
+def test_spool_backlog_without_worker_and_hook_losses(_env):
+    home = os.environ["CCTRACE_HOME"]
+    old = time.time() - 3600
+    for _ in range(2):
+        append(home, b'{"secret": "raw payload"}', received_ns=int(old * 1e9), event="Stop")
+    for name in os.listdir(os.path.join(home, "spool")):
+        os.utime(os.path.join(home, "spool", name), (old, old))
+    diag.bump_counter(home, "hook.lost", 3)
+    checks = by_name(doctor.run_checks(offline=True, probe_claude=False))
+    assert checks["worker"].status == doctor.WARN and "2 event(s)" in checks["worker"].detail
+    assert checks["spool"].status == doctor.WARN and checks["spool"].data["pending"] == 2
+    assert checks["spool"].detail.endswith("60m old")
+    assert checks["hook"].status == doctor.WARN and "hook.lost 3" in checks["hook"].detail
+
+
+def test_dead_letters_and_last_delivery(_env, monkeypatch):
+    monkeypatch.setenv("CCTRACE_OTLP_ENDPOINT", "http://127.0.0.1:9/v1/traces")
+    with Store.open() as store:
+        ok = store.enqueue_batch("otlp", b"x", ["a"])
+        store.mark_delivered(ok, 200)
+        checks = by_name(doctor.run_checks(offline=True, probe_claude=False))
+        assert checks["outbox"].status == doctor.OK
+        assert checks["export"].status == doctor.OK and "otlp" in checks["export"].detail
+        dead = store.enqueue_batch("otlp", b"y", ["b"])
+        store.dead_letter(dead, 400, "HTTP 400: bad span")
+    check = by_name(doctor.run_checks(offline=True, probe_claude=False))["outbox"]
+    assert check.status == doctor.FAIL and "HTTP 400: bad span" in check.detail
+
+
+def test_permissions(_env):
+    home = os.environ["CCTRACE_HOME"]
+    Store.open().close()
+    assert by_name(doctor.run_checks(offline=True, probe_claude=False))[
+        "permissions"].status == doctor.OK
+    loose = os.path.join(home, "cctrace.db")
+    os.chmod(loose, 0o644)
+    check = by_name(doctor.run_checks(offline=True, probe_claude=False))["permissions"]
+    assert check.status == doctor.FAIL and "cctrace.db (0644)" in check.detail
+    assert check.fix == f"chmod -R go-rwx {home}"
+    os.chmod(loose, 0o600)
+    os.chmod(home, 0o755)
+    check = by_name(doctor.run_checks(offline=True, probe_claude=False))["permissions"]
+    assert check.status == doctor.FAIL and f"{home} (0755)" in check.detail
+
+
+def test_destination_credentials_checked_against_the_server(capsys, monkeypatch):
+    with LangfuseStandIn() as server:
+        monkeypatch.setenv("LANGFUSE_BASE_URL", server.base_url)
+        monkeypatch.setenv("LANGFUSE_PUBLIC_KEY", PUBLIC_KEY)
+        monkeypatch.setenv("LANGFUSE_SECRET_KEY", SECRET_KEY)
+        check = by_name(doctor.run_checks(offline=False, probe_claude=False))["langfuse"]
+        assert check.status == doctor.OK and PROJECT in check.detail
+        assert server.requests == [{"method": "GET", "path": "/api/public/projects",
+                                    "auth_ok": True}]
+        monkeypatch.setenv("LANGFUSE_SECRET_KEY", "sk-lf-wrong")
+        check = by_name(doctor.run_checks(offline=False, probe_claude=False))["langfuse"]
+        assert check.status == doctor.FAIL and "refused" in check.detail
+        assert "check the keys" in check.fix
+        server.requests.clear()
+        checks = by_name(doctor.run_checks(offline=True, probe_claude=False))
+        assert checks["destination"].status == doctor.SKIP and server.requests == []
+        code, out, err = run(capsys, "doctor")
+        assert code == 1 and SECRET_KEY not in out + err and "sk-lf-wrong" not in out + err
+    monkeypatch.setenv("LANGFUSE_SECRET_KEY", SECRET_KEY)
+    check = by_name(doctor.run_checks(offline=False, probe_claude=False))["langfuse"]
+    assert check.status == doctor.FAIL and "unreachable" in check.detail
+
+
+def test_status_json_for_scripts(capsys, monkeypatch):
+    monkeypatch.setenv("LANGFUSE_BASE_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("LANGFUSE_PUBLIC_KEY", PUBLIC_KEY)
+    monkeypatch.setenv("LANGFUSE_SECRET_KEY", SECRET_KEY)
+    assert run(capsys, "install")[0] == 0
+    code, out, _ = run(capsys, "status", "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["ok"] is True
+    names = [c["name"] for c in doc["checks"]]
+    assert {"hooks", "worker", "spool", "outbox", "permissions", "config"} <= set(names)
+    assert "langfuse" not in names  # status never goes to the network
+    assert SECRET_KEY not in out
+    code, out, _ = run(capsys, "status")
+    assert code == 0 and out.startswith("claude:")
