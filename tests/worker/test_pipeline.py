@@ -95,10 +95,15 @@ def test_receiver_down_then_flush_delivers_each_span_once(tmp_path, env, _isolat
 
 
 def _store_text(state: str) -> str:
+    # Content columns are encrypted at rest: decrypt them (the store's own cipher) so the
+    # assertions see what the store holds.
+    out = []
     with Store.open(state) as store:
-        rows = store._read("SELECT * FROM observations") + store._read(
-            "SELECT * FROM traces") + store._read("SELECT * FROM hook_events")
-    return "\n".join(str(tuple(r)) for r in rows)
+        for table in ("observations", "traces", "hook_events"):
+            for r in store._read(f"SELECT * FROM {table}"):
+                out.append(str(tuple(store._dec(v, f"{table}.{k}") if isinstance(v, str) else v
+                                     for k, v in zip(r.keys(), r))))
+    return "\n".join(out)
 
 
 def test_known_secret_from_environment_never_reaches_the_store(tmp_path, env, _isolated_state,

@@ -176,8 +176,11 @@ def build_tree(observations: Iterable[Observation]) -> list[ObservationNode]:
 class Store:
     """A connection to the store; safe to share between threads of one process."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, cipher: Any | None = None) -> None:
         self.path = path
+        # Optional at-rest encryption of content columns (cctrace.security.crypto.Cipher):
+        # applied in the write helpers, undone in the readers.
+        self.cipher = cipher
         _create_private(path)
         self._lock = threading.RLock()
         self._depth = 0
@@ -192,9 +195,21 @@ class Store:
         self.schema_version = schema.migrate(self._conn)
 
     @classmethod
-    def open(cls, state_dir: str | None = None) -> Store:
+    def open(cls, state_dir: str | None = None, cipher: Any = "auto") -> Store:
+        """The state dir's store; `cipher="auto"` encrypts content unless the config's
+        `[store] encrypt = false` (the key is created on first use)."""
         root = statedir.ensure_dir(state_dir or statedir.state_dir())
-        return cls(os.path.join(root, DB_NAME))
+        if cipher == "auto":
+            from cctrace.security.crypto import cipher_for_state_dir
+
+            cipher = cipher_for_state_dir(root)
+        return cls(os.path.join(root, DB_NAME), cipher)
+
+    def _enc(self, text: str | None, column: str) -> str | None:
+        return self.cipher.encrypt_text(text, column) if self.cipher and text else text
+
+    def _dec(self, text: str | None, column: str) -> str | None:
+        return self.cipher.decrypt_text(text, column) if self.cipher and text else text
 
     def close(self) -> None:
         with self._lock:
@@ -252,17 +267,18 @@ class Store:
                     "INSERT OR IGNORE INTO hook_events (seq, received_ns, session_id, event,"
                     " tool_use_id, transcript_path, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (ev.seq, ev.received_ns, ev.session_id, ev.event, ev.tool_use_id,
-                     ev.transcript_path, _dumps(ev.payload) or "{}"),
+                     ev.transcript_path,
+                     self._enc(_dumps(ev.payload) or "{}", "hook_events.payload")),
                 )
                 added += cur.rowcount
         return added
 
-    @staticmethod
-    def _event(row: sqlite3.Row) -> HookEvent:
+    def _event(self, row: sqlite3.Row) -> HookEvent:
         return HookEvent(
             seq=row["seq"], received_ns=row["received_ns"], session_id=row["session_id"],
             event=row["event"], tool_use_id=row["tool_use_id"],
-            transcript_path=row["transcript_path"], payload=_loads(row["payload"], {}),
+            transcript_path=row["transcript_path"],
+            payload=_loads(self._dec(row["payload"], "hook_events.payload"), {}),
         )
 
     def session_events(self, session_id: str) -> list[HookEvent]:
@@ -377,8 +393,7 @@ class Store:
              row["user_id"] or trace.user_id, trace.session_id),
         )
 
-    @staticmethod
-    def _upsert_trace(conn: sqlite3.Connection, trace: Trace) -> None:
+    def _upsert_trace(self, conn: sqlite3.Connection, trace: Trace) -> None:
         # A running turn is stored first (complete=0) and replaced by its complete form;
         # a complete row is never downgraded by a late incomplete copy.
         replace = "excluded.complete OR NOT traces.complete"
@@ -396,13 +411,14 @@ class Store:
             " end_ns = MAX(traces.end_ns, excluded.end_ns),"
             " complete = MAX(traces.complete, excluded.complete)",
             (trace.id, trace.session_id, trace.name, trace.start_ns, trace.end_ns,
-             _dumps(trace.input), _dumps(trace.output), trace.user_id, _dumps(trace.tags),
-             trace.environment, trace.release, _dumps(trace.metadata) or "{}",
+             self._enc(_dumps(trace.input), "traces.input"),
+             self._enc(_dumps(trace.output), "traces.output"), trace.user_id, _dumps(trace.tags),
+             trace.environment, trace.release,
+             self._enc(_dumps(trace.metadata) or "{}", "traces.metadata"),
              int(bool(trace.complete))),
         )
 
-    @staticmethod
-    def _insert_obs(conn: sqlite3.Connection, obs: Observation) -> bool:
+    def _insert_obs(self, conn: sqlite3.Connection, obs: Observation) -> bool:
         cost_total = (obs.cost or {}).get("total") if obs.cost else None
         cur = conn.execute(
             "INSERT OR IGNORE INTO observations (id, trace_id, parent_id, type, name, start_ns,"
@@ -410,9 +426,12 @@ class Store:
             " cost, cost_total, completion_start_ns, metadata)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (obs.id, obs.trace_id, obs.parent_id, obs.type, obs.name, obs.start_ns, obs.end_ns,
-             _dumps(obs.input), _dumps(obs.output), obs.level, obs.status_message, obs.model,
+             self._enc(_dumps(obs.input), "observations.input"),
+             self._enc(_dumps(obs.output), "observations.output"), obs.level,
+             self._enc(obs.status_message, "observations.status_message"), obs.model,
              _dumps(obs.model_parameters), _dumps(obs.usage), _dumps(obs.cost), cost_total,
-             obs.completion_start_ns, _dumps(obs.metadata) or "{}"),
+             obs.completion_start_ns,
+             self._enc(_dumps(obs.metadata) or "{}", "observations.metadata")),
         )
         return cur.rowcount == 1
 
@@ -509,16 +528,18 @@ class Store:
             ):
                 by_id[r["sid"]].tokens[r["kind"]] = r["n"]
 
-    @staticmethod
-    def _obs(row: sqlite3.Row) -> Observation:
+    def _obs(self, row: sqlite3.Row) -> Observation:
         return Observation(
             id=row["id"], trace_id=row["trace_id"], parent_id=row["parent_id"],
             type=row["type"], name=row["name"], start_ns=row["start_ns"],
-            end_ns=row["end_ns"], input=_loads(row["input"]), output=_loads(row["output"]),
-            level=row["level"], status_message=row["status_message"], model=row["model"],
+            end_ns=row["end_ns"], input=_loads(self._dec(row["input"], "observations.input")),
+            output=_loads(self._dec(row["output"], "observations.output")),
+            level=row["level"],
+            status_message=self._dec(row["status_message"], "observations.status_message"),
+            model=row["model"],
             model_parameters=_loads(row["model_parameters"]), usage=_loads(row["usage"]),
             cost=_loads(row["cost"]), completion_start_ns=row["completion_start_ns"],
-            metadata=_loads(row["metadata"], {}),
+            metadata=_loads(self._dec(row["metadata"], "observations.metadata"), {}),
         )
 
     def session_tree(self, session_id: str) -> list[TraceView]:
@@ -537,9 +558,11 @@ class Store:
         for t in trows:
             trace = Trace(
                 id=t["id"], session_id=t["session_id"], name=t["name"], start_ns=t["start_ns"],
-                end_ns=t["end_ns"], input=_loads(t["input"]), output=_loads(t["output"]),
+                end_ns=t["end_ns"], input=_loads(self._dec(t["input"], "traces.input")),
+                output=_loads(self._dec(t["output"], "traces.output")),
                 user_id=t["user_id"], tags=_loads(t["tags"], []), environment=t["environment"],
-                release=t["release"], metadata=_loads(t["metadata"], {}),
+                release=t["release"],
+                metadata=_loads(self._dec(t["metadata"], "traces.metadata"), {}),
                 complete=bool(t["complete"]),
             )
             observations = per_trace.get(t["id"], [])
@@ -624,15 +647,20 @@ class Store:
             cur = conn.execute(
                 "INSERT INTO outbox (destination, payload, span_ids, content_type, state,"
                 " next_attempt_ns, created_ns) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (destination, sqlite3.Binary(payload), _dumps(list(span_ids)), content_type,
+                (destination,
+                 sqlite3.Binary(self.cipher.encrypt_bytes(payload, "outbox.payload")
+                                if self.cipher is not None else payload),
+                 _dumps(list(span_ids)), content_type,
                  PENDING, now, now),
             )
             return int(cur.lastrowid or 0)
 
-    @staticmethod
-    def _batch(row: sqlite3.Row) -> OutboxBatch:
+    def _batch(self, row: sqlite3.Row) -> OutboxBatch:
+        payload = bytes(row["payload"])
+        if self.cipher is not None:
+            payload = self.cipher.decrypt_bytes(payload, "outbox.payload")
         return OutboxBatch(
-            id=row["id"], destination=row["destination"], payload=bytes(row["payload"]),
+            id=row["id"], destination=row["destination"], payload=payload,
             span_ids=_loads(row["span_ids"], []), content_type=row["content_type"],
             attempts=row["attempts"], next_attempt_ns=row["next_attempt_ns"],
             created_ns=row["created_ns"], last_error=row["last_error"], state=row["state"],
