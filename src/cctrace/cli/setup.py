@@ -1,0 +1,327 @@
+"""`cctrace setup`: the first five minutes, as a short wizard or one non-interactive command.
+
+Asks where traces go (Langfuse Cloud EU or US, a self-hosted Langfuse URL, or nowhere:
+local only), the Langfuse keys (the secret without echo), the capture level and where to
+install the hook; every question has a flag, and `--non-interactive` (or a stdin that is
+not a terminal) never prompts. Keys are checked with a real authenticated request
+(`GET /api/public/projects`) before anything is saved; the wizard asks again when they are
+refused. Settings are written through `cctrace config`'s code path (comments kept, atomic,
+0600); the secret key goes to `cctrace.security.keys` when that module exists, else into
+the config file. The hook is installed by `cctrace install`'s code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import importlib
+import ipaddress
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from cctrace import statedir
+from cctrace.cli.main import CliError
+
+REGIONS = {"eu": "https://cloud.langfuse.com", "us": "https://us.cloud.langfuse.com"}
+LEVELS = ("redacted", "metadata", "full")
+SCOPES = ("user", "project", "local", "none")
+ATTEMPTS = 3
+
+
+@dataclass
+class Answers:
+    """What the wizard settled on; `base_url` None means local only."""
+
+    base_url: str | None
+    public_key: str | None
+    secret_key: str | None
+    capture_level: str
+    scope: str
+    project: str | None = None
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "setup", help="set up cctrace: destination, keys (verified), capture level, hook",
+        description="Interactive set-up. Every question has a flag; with --non-interactive "
+        "nothing is asked (missing answers are an error).")
+    p.add_argument("--non-interactive", action="store_true", help="never prompt")
+    dest = p.add_mutually_exclusive_group()
+    dest.add_argument("--langfuse-url", metavar="URL",
+                      help="Langfuse base URL (self-hosted), or 'eu' / 'us' for Langfuse Cloud")
+    dest.add_argument("--local-only", action="store_true",
+                      help="no server: keep traces in the local store only")
+    p.add_argument("--public-key", metavar="PK", help="Langfuse public key (pk-lf-...)")
+    p.add_argument("--secret-key-stdin", action="store_true",
+                   help="read the Langfuse secret key from stdin (never from the command line)")
+    p.add_argument("--capture-level", choices=LEVELS, help="what content is captured")
+    p.add_argument("--scope", choices=SCOPES,
+                   help="where to install the hook (none: do not install)")
+    p.add_argument("--claude-version", metavar="X.Y.Z",
+                   help="assume this Claude Code release when installing the hook")
+    p.set_defaults(func=run)
+
+
+# --------------------------------------------------------------------------- pure
+
+
+def resolve_url(text: str) -> str:
+    """A region name or a URL as a Langfuse base URL; CliError when it is not one."""
+    value = text.strip()
+    if value.lower() in REGIONS:
+        return REGIONS[value.lower()]
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CliError(f"{value!r} is not an http(s) URL (or 'eu' / 'us')", code=2)
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise CliError("give the base URL only (no user, query or fragment)", code=2)
+    return value.rstrip("/")
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def config_changes(answers: Answers, keychain: bool) -> tuple[dict[str, Any], list[str]]:
+    """The settings to write and to remove for `answers`."""
+    values: dict[str, Any] = {"capture.level": answers.capture_level}
+    unset: list[str] = []
+    if answers.base_url is None:
+        unset += ["langfuse.base_url", "langfuse.public_key", "langfuse.secret_key"]
+    else:
+        values["langfuse.base_url"] = answers.base_url
+        values["langfuse.public_key"] = answers.public_key
+        if keychain:
+            unset.append("langfuse.secret_key")
+        else:
+            values["langfuse.secret_key"] = answers.secret_key
+    return values, unset
+
+
+# --------------------------------------------------------------------------- I/O
+
+
+def secret_store() -> Any | None:
+    """`cctrace.security.keys` if it is there (keychain with a 0600-file fallback)."""
+    try:
+        mod = importlib.import_module("cctrace.security.keys")
+    except ImportError:
+        return None
+    return mod if callable(getattr(mod, "store_secret_key", None)) else None
+
+
+def save_config(values: dict[str, Any], unset: Sequence[str]) -> str:
+    """Write settings through `cctrace config`'s editor (typed, validated, atomic, 0600)."""
+    from cctrace import config as config_mod
+    from cctrace.cli import config as cfg_cli
+
+    path = config_mod.config_path(statedir.state_dir())
+
+    def change(doc: Any) -> None:
+        for name, value in values.items():
+            key_name, key = cfg_cli.resolve_key(name)
+            parts = key_name.split(".")
+            table = cfg_cli._container(doc, parts[:-1], create=True)
+            table[parts[-1]] = cfg_cli._item(cfg_cli.check_value(key_name, key, value))
+        for name in unset:
+            parts = name.split(".")
+            table = cfg_cli._container(doc, parts[:-1], create=False)
+            if table is not None and parts[-1] in table:
+                del table[parts[-1]]
+        return None
+
+    cfg_cli._edit(path, change)
+    return path
+
+
+def install_hook(scope: str, claude_version: str | None) -> int:
+    from cctrace.cli import install
+
+    ns = argparse.Namespace(scope=None if scope == "none" else scope, dry_run=False,
+                            claude_bin=None, claude_version=claude_version,
+                            worker_only=scope == "none")
+    return install.run_install(ns)
+
+
+class Prompter:
+    """Questions on a terminal; `ask` / `secret` / `choose` loop until the answer fits."""
+
+    def __init__(self, ask: Callable[[str], str] = input,
+                 secret: Callable[[str], str] = getpass.getpass,
+                 say: Callable[[str], None] = print) -> None:
+        self._ask, self._secret, self.say = ask, secret, say
+
+    def ask(self, question: str, default: str | None = None) -> str:
+        suffix = f" [{default}]" if default else ""
+        while True:
+            answer = self._ask(f"{question}{suffix}: ").strip()
+            if answer or default is not None:
+                return answer or (default or "")
+            self.say("  please answer")
+
+    def secret(self, question: str) -> str:
+        while True:
+            answer = self._secret(f"{question}: ").strip()
+            if answer:
+                return answer
+            self.say("  please answer")
+
+    def choose(self, question: str, options: Sequence[tuple[str, str]], default: str) -> str:
+        self.say(question)
+        for n, (value, label) in enumerate(options, 1):
+            self.say(f"  {n}) {label}{'  (default)' if value == default else ''}")
+        names = [v for v, _ in options]
+        while True:
+            answer = self._ask(f"choice [1-{len(options)}]: ").strip().lower()
+            if not answer:
+                return default
+            if answer.isdigit() and 1 <= int(answer) <= len(options):
+                return names[int(answer) - 1]
+            if answer in names:
+                return answer
+            self.say(f"  type a number from 1 to {len(options)}")
+
+
+def _current() -> dict[str, Any]:
+    from cctrace import config as config_mod
+
+    try:
+        cfg = config_mod.load(statedir.state_dir())
+    except config_mod.ConfigError:
+        return {}
+    return {"base_url": cfg.langfuse_base_url, "public_key": cfg.langfuse_public_key,
+            "level": (cfg.section("capture").get("level") or "redacted")}
+
+
+def verify(base_url: str, public_key: str, secret_key: str) -> tuple[bool, str, str | None]:
+    from cctrace.cli.doctor import check_langfuse_credentials
+
+    probe = check_langfuse_credentials(base_url, public_key, secret_key)
+    return probe.ok, probe.message, probe.project
+
+
+def interactive(args: argparse.Namespace, prompt: Prompter) -> Answers:
+    current = _current()
+    say = prompt.say
+    say("cctrace setup: where Claude Code traces go, what they contain, and the hook.\n")
+    base_url: str | None
+    if args.local_only:
+        base_url = None
+    elif args.langfuse_url:
+        base_url = resolve_url(args.langfuse_url)
+    else:
+        known = {v: k for k, v in REGIONS.items()}.get(current.get("base_url") or "")
+        default = "local" if not current.get("base_url") else (known or "self")
+        where = prompt.choose("Where should traces go?", [
+            ("eu", f"Langfuse Cloud, EU region ({REGIONS['eu']})"),
+            ("us", f"Langfuse Cloud, US region ({REGIONS['us']})"),
+            ("self", "a self-hosted Langfuse (you give its URL)"),
+            ("local", "nowhere: keep them in the local store only (cctrace report)"),
+        ], default)
+        if where == "local":
+            base_url = None
+        elif where == "self":
+            while True:
+                try:
+                    base_url = resolve_url(prompt.ask(
+                        "Langfuse URL", current.get("base_url") if default == "self" else None))
+                    break
+                except CliError as exc:
+                    say(f"  {exc}")
+        else:
+            base_url = REGIONS[where]
+    public_key = secret_key = project = None
+    if base_url is not None:
+        if not is_loopback(base_url) and base_url.startswith("http://"):
+            say("  note: plain http sends your keys unencrypted; prefer https")
+        say(f"\nKeys: Langfuse > your project > Settings > API Keys ({base_url})")
+        for attempt in range(ATTEMPTS):
+            public_key = args.public_key if (args.public_key and attempt == 0) else \
+                prompt.ask("Public key (pk-lf-...)", public_key or current.get("public_key"))
+            secret_key = prompt.secret("Secret key (sk-lf-..., not shown)")
+            say("  checking the keys with Langfuse ...")
+            ok, message, project = verify(base_url, public_key, secret_key)
+            say(f"  {'OK: ' if ok else 'not accepted: '}{message}")
+            if ok:
+                break
+        else:
+            raise CliError("the keys were not accepted; nothing was saved")
+    level = args.capture_level or prompt.choose("\nWhat should traces contain?", [
+        ("redacted", "everything, with secrets redacted (recommended)"),
+        ("metadata", "no content at all: names, timings, tokens, cost"),
+        ("full", "everything, unredacted"),
+    ], current.get("level") if current.get("level") in LEVELS else "redacted")
+    scope = args.scope or prompt.choose("\nWhere should the Claude Code hook go?", [
+        ("user", "every project (~/.claude/settings.json)"),
+        ("project", "this project, shared (.claude/settings.json)"),
+        ("local", "this project, just me (.claude/settings.local.json)"),
+        ("none", "do not install it now"),
+    ], "user")
+    return Answers(base_url, public_key, secret_key, level, scope, project)
+
+
+def read_stdin_secret() -> str:
+    value = sys.stdin.readline().strip()
+    if not value:
+        raise CliError("--secret-key-stdin: nothing on stdin", code=2)
+    return value
+
+
+def non_interactive(args: argparse.Namespace) -> Answers:
+    if not args.local_only and not args.langfuse_url:
+        raise CliError("say where traces go: --langfuse-url URL|eu|us or --local-only", code=2)
+    level = args.capture_level or "redacted"
+    scope = args.scope or "user"
+    if args.local_only:
+        if args.public_key or args.secret_key_stdin:
+            raise CliError("--local-only takes no keys", code=2)
+        return Answers(None, None, None, level, scope)
+    base_url = resolve_url(args.langfuse_url)
+    if not args.public_key or not args.secret_key_stdin:
+        raise CliError("Langfuse needs --public-key and --secret-key-stdin", code=2)
+    secret = read_stdin_secret()
+    ok, message, project = verify(base_url, args.public_key, secret)
+    if not ok:
+        raise CliError(f"keys not accepted: {message}; nothing was saved")
+    print(f"OK: {message}")
+    return Answers(base_url, args.public_key, secret, level, scope, project)
+
+
+def apply(answers: Answers, claude_version: str | None) -> int:
+    keys = secret_store() if answers.base_url else None
+    if keys is not None and answers.secret_key:
+        keys.store_secret_key(answers.secret_key)
+    values, unset = config_changes(answers, keychain=keys is not None)
+    path = save_config(values, unset)
+    where = "local store only" if answers.base_url is None else f"Langfuse {answers.base_url}"
+    print(f"\nsaved {path}: {where}, capture level {answers.capture_level}"
+          + ("; secret key in the system keychain" if keys is not None and answers.secret_key
+             else ""))
+    overridden = [n for n in ("LANGFUSE_BASE_URL", "LANGFUSE_HOST", "LANGFUSE_PUBLIC_KEY",
+                              "LANGFUSE_SECRET_KEY") if os.environ.get(n, "").strip()]
+    if overridden:
+        print(f"note: {', '.join(overridden)} set in your environment override the file")
+    code = install_hook(answers.scope, claude_version)
+    print("\nnext: run `claude` as usual, then `cctrace sessions` or `cctrace report`;"
+          " `cctrace doctor` checks everything")
+    return code
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.langfuse_url is None and not args.local_only and args.public_key:
+        raise CliError("--public-key needs --langfuse-url", code=2)
+    prompting = not args.non_interactive and sys.stdin.isatty() and not args.secret_key_stdin
+    if args.secret_key_stdin and not args.non_interactive and sys.stdin.isatty():
+        raise CliError("--secret-key-stdin needs the key piped in", code=2)
+    answers = interactive(args, Prompter()) if prompting else non_interactive(args)
+    return apply(answers, args.claude_version)
