@@ -384,3 +384,50 @@ def inclusion(report: Report, position: int) -> InclusionProof:
                                  bytes.fromhex(cp.root)) and cp.signature_ok()
     return InclusionProof(position, cp.size, entry_dict(report.leaf_data[position]) or {},
                           leaves[position], path, cp, ok)
+
+
+# -------------------------------------------------------------- remote (Langfuse) copies
+
+
+def remote_from_attributes(attrs: dict[str, Any]) -> dict[str, Any] | None:
+    """A checkpoint summary from `checkpoint_attributes` as found in trace metadata."""
+    try:
+        return {"log": str(attrs["cctrace.audit.log"]),
+                "n": int(attrs["cctrace.audit.checkpoint"]),
+                "size": int(attrs["cctrace.audit.size"]),
+                "root": str(attrs["cctrace.audit.root"]), "sig": str(attrs["cctrace.audit.sig"])}
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def check_remote(report: Report, cps: Sequence[Checkpoint], remote: Sequence[dict[str, Any]],
+                 source: str = "langfuse") -> None:
+    """Compare checkpoint summaries that left the machine with the local log."""
+    local = {c.n: c for c in cps}
+    log_id = cps[0].log if cps else None
+    for r in remote:
+        if log_id and r["log"] != log_id:
+            continue
+        report.anchored += 1
+        mine = local.get(r["n"])
+        if mine is None:
+            report.damage.append(Damage("checkpoints", TRUNCATED, len(cps), (
+                f"checkpoint {r['n']} seen by {source} is missing locally")))
+        elif (mine.size, mine.root, mine.sig) != (r["size"], r["root"], r["sig"]):
+            report.damage.append(Damage("checkpoints", EDITED, r["n"], (
+                f"checkpoint {r['n']} differs from the copy {source} holds")))
+        elif r["size"] > report.entries:
+            report.damage.append(Damage("log", TRUNCATED, report.entries, (
+                f"{source} saw {r['size']} sealed entries; the log has {report.entries}")))
+        elif merkle.root(report.leaves[:r["size"]]).hex() != r["root"]:
+            report.damage.append(Damage("log", EDITED, 0, (
+                f"the first {r['size']} entries do not match the root {source} holds")))
+        if report.damage:
+            return
+
+
+def local_checkpoints(state_dir: str) -> list[Checkpoint]:
+    with locked(state_dir) as root:
+        data = read_bytes(os.path.join(root, CHECKPOINTS_NAME))
+    lines, _ = _lines(data)
+    return [c for c in _parse_cps(lines) if c is not None]
