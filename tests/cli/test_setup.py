@@ -219,3 +219,21 @@ def test_interactive_local_only_on_a_pty(_env):
     assert term.wait() == 0, term.seen
     assert "local store only" in term.seen
     assert config_mod.load().section("capture")["level"] == "metadata"
+
+
+def test_secret_key_goes_to_the_key_store_not_the_config(capsys, monkeypatch, server):
+    from cctrace.security import keys
+
+    monkeypatch.setattr(setup, "secret_store", lambda: keys)
+    monkeypatch.setenv("CCTRACE_KEYRING", "0")  # the 0600-file fallback, deterministically
+    code, out, err = run(capsys, monkeypatch, "setup", "--non-interactive", "--langfuse-url",
+                         server.base_url, "--public-key", PUBLIC_KEY, "--secret-key-stdin",
+                         "--scope", "none", stdin=SECRET_KEY + "\n")
+    assert code == 0, err
+    assert SECRET_KEY not in open(config_mod.config_path()).read()
+    assert SECRET_KEY not in out + err
+    assert config_mod.load().langfuse_secret_key == SECRET_KEY
+    assert stat.S_IMODE(os.stat(keys.key_path(keys.LANGFUSE_SECRET)).st_mode) == 0o600
+    code, _, _ = run(capsys, monkeypatch, "setup", "--non-interactive", "--local-only",
+                     "--scope", "none")
+    assert code == 0 and keys.load_secret_key() is None

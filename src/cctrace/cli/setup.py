@@ -6,8 +6,8 @@ install the hook; every question has a flag, and `--non-interactive` (or a stdin
 not a terminal) never prompts. Keys are checked with a real authenticated request
 (`GET /api/public/projects`) before anything is saved; the wizard asks again when they are
 refused. Settings are written through `cctrace config`'s code path (comments kept, atomic,
-0600); the secret key goes to `cctrace.security.keys` when that module exists, else into
-the config file. The hook is installed by `cctrace install`'s code.
+0600); the secret key goes to the OS keychain or its 0600 file (`cctrace.security.keys`),
+never into the config file, when that module is present. The hook is installed by `cctrace install`'s code.
 """
 
 from __future__ import annotations
@@ -298,15 +298,22 @@ def non_interactive(args: argparse.Namespace) -> Answers:
 
 
 def apply(answers: Answers, claude_version: str | None) -> int:
-    keys = secret_store() if answers.base_url else None
-    if keys is not None and answers.secret_key:
-        keys.store_secret_key(answers.secret_key)
-    values, unset = config_changes(answers, keychain=keys is not None)
+    keys = secret_store()
+    stored = None
+    if keys is not None and answers.base_url and answers.secret_key:
+        stored = keys.store_secret_key(answers.secret_key, statedir.state_dir())
+    values, unset = config_changes(answers, keychain=stored is not None)
     path = save_config(values, unset)
+    if keys is not None and answers.base_url is None:
+        keys.delete_secret_key(statedir.state_dir())
     where = "local store only" if answers.base_url is None else f"Langfuse {answers.base_url}"
-    print(f"\nsaved {path}: {where}, capture level {answers.capture_level}"
-          + ("; secret key in the system keychain" if keys is not None and answers.secret_key
-             else ""))
+    print(f"\nsaved {path}: {where}, capture level {answers.capture_level}")
+    if stored is not None:
+        backend = getattr(stored, "backend", "")
+        print("secret key: " + ("in the OS keychain" if backend == "keyring"
+                                else f"in {getattr(stored, 'path', '') or 'a 0600 file'}"))
+        if getattr(stored, "warning", None):
+            print(f"note: {stored.warning}", file=sys.stderr)
     overridden = [n for n in ("LANGFUSE_BASE_URL", "LANGFUSE_HOST", "LANGFUSE_PUBLIC_KEY",
                               "LANGFUSE_SECRET_KEY") if os.environ.get(n, "").strip()]
     if overridden:
