@@ -1,0 +1,492 @@
+"""Rule files: YAML parsing with line numbers, schema checks, and compilation to closures.
+
+A rule file holds `lists` (named string lists, used as `$name` inside any list), `macros`
+(named conditions, used as `{macro: name}`) and `rules`. Each condition is compiled once
+into a Python closure over an `Event`, so evaluation does no parsing. Every error names the
+file and line (`RuleError`), because a rule pack that half-loads would silently stop
+detecting. The condition language is documented in docs/rules.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from cctrace.findings import SEVERITIES
+from cctrace.rules.event import Event
+from cctrace.rules.shell import REDIRECT_OUT, SimpleCommand
+
+Cond = Callable[[Event, "Context"], bool]
+CmdCond = Callable[[Event, int, SimpleCommand, "Context"], bool]
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+RULE_KEYS = frozenset({"id", "title", "description", "severity", "tags", "when", "unless",
+                       "after", "ordered", "within", "emit", "blocking", "enabled"})
+EVENT_KEYS = frozenset({"tool", "path", "read_path", "write_path", "host", "egress", "url",
+                        "command", "content", "input", "output", "permission_mode", "trick",
+                        "cmd", "any", "all", "not", "macro", "error", "branch"})
+CMD_KEYS = frozenset({"name", "args", "all_args", "no_args", "argv", "pipe_to", "pipe_from",
+                      "redirect", "via", "egress", "path", "read_path", "write_path",
+                      "outside_cwd", "wrapper", "any", "not"})
+
+
+class RuleError(ValueError):
+    """A rule file cannot be used; the message starts with `file:line:`."""
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+class Node(dict):  # type: ignore[type-arg]
+    """A YAML mapping that remembers its line (1-based)."""
+
+    line: int = 0
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Node:
+    out = Node(loader.construct_mapping(node, deep=True))
+    out.line = node.start_mark.line + 1
+    return out
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def parse_yaml(text: str, source: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        raise RuleError(f"{source}:{line}: not valid YAML: {exc.problem or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{source}: not valid YAML: {exc}") from exc
+
+
+@dataclass
+class Context:
+    """What conditions need besides the event: the host allowlist."""
+
+    allow_hosts: Callable[[str], bool]
+
+    def outside(self, host: str) -> bool:
+        from cctrace.rules.event import is_local_host
+
+        return not is_local_host(host) and not self.allow_hosts(host)
+
+
+@dataclass
+class Step:
+    """One earlier signal a windowed rule needs: rule-id globs and/or tags."""
+
+    rules: Callable[[str], bool]
+    tags: frozenset[str]
+    label: str
+
+
+@dataclass
+class Rule:
+    id: str
+    title: str
+    severity: str
+    when: Cond
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+    unless: list[Cond] = field(default_factory=list)
+    after: list[Step] = field(default_factory=list)
+    ordered: bool = True
+    within_events: int | None = None
+    within_ns: int | None = None
+    emit: bool = True
+    blocking: bool = False
+    source: str = ""
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def matches(self, ev: Event, ctx: Context) -> bool:
+        if not self.when(ev, ctx):
+            return False
+        return not any(exc(ev, ctx) for exc in self.unless)
+
+
+# ------------------------------------------------------------------------ patterns
+
+
+def glob_regex(pattern: str) -> str:
+    """`**` any run, `*` no slash, `?` one char, `{a,b}` alternatives."""
+    out, i, n = [], 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif ch == "*":
+            out.append("[^/]*")
+            i += 1
+        elif ch == "?":
+            out.append("[^/]")
+            i += 1
+        elif ch == "{":
+            end = pattern.find("}", i)
+            if end < 0:
+                out.append(re.escape(ch))
+                i += 1
+                continue
+            alts = pattern[i + 1:end].split(",")
+            out.append("(?:" + "|".join(glob_regex(a) for a in alts) + ")")
+            i = end + 1
+        else:
+            out.append(re.escape(ch))
+            i += 1
+    return "".join(out)
+
+
+def path_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
+    """Globs over canonical paths; a pattern without `/` matches the basename anywhere."""
+    parts = []
+    for p in patterns:
+        if "/" not in p:
+            parts.append("(?:.*/)?" + glob_regex(p))
+        elif p.startswith(("/", "~")):
+            parts.append(glob_regex(p))
+        else:
+            parts.append("(?:.*/)?" + glob_regex(p.removeprefix("**/")))
+    rx = re.compile("(?:" + "|".join(parts) + r")\Z", re.S) if parts else None
+    return (lambda s: bool(rx.match(s))) if rx else (lambda s: False)
+
+
+def name_matcher(patterns: Iterable[str], ignore_case: bool = False) -> Callable[[str], bool]:
+    parts = [glob_regex(p).replace("[^/]", ".") for p in patterns]
+    rx = re.compile("(?:" + "|".join(parts) + r")\Z", re.I if ignore_case else 0) \
+        if parts else None
+    return (lambda s: bool(rx.match(s))) if rx else (lambda s: False)
+
+
+def host_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
+    """`example.com` also covers its subdomains; `*.x` only subdomains."""
+    parts = []
+    for p in patterns:
+        p = p.strip().lower().rstrip(".")
+        if p.startswith("*."):
+            parts.append(r"(?:[^.]+\.)+" + re.escape(p[2:]))
+        elif p:
+            parts.append(r"(?:[^.]+\.)*" + re.escape(p) if not re.match(r"^[\d.:]+$", p)
+                         else re.escape(p))
+    rx = re.compile("(?:" + "|".join(parts) + r")\Z") if parts else None
+    return (lambda s: bool(rx.match(s))) if rx else (lambda s: False)
+
+
+# ------------------------------------------------------------------------ compiling
+
+
+_SCRATCH = ("/tmp", "/var/tmp", "/private/tmp", "/private/var/folders", "/var/folders",
+            "/dev/null")
+
+
+def _outside_cwd(path: str, cwd: str | None) -> bool:
+    """A path outside the project (and outside scratch space) the command modifies."""
+    from cctrace.rules.event import canonical_path
+
+    if not path or path.startswith(_SCRATCH) or "$" in path or path == "__subst__":
+        return False
+    if not path.startswith(("/", "~")):
+        return cwd is None and path.startswith("..")
+    if cwd is None:
+        return True
+    base = canonical_path(cwd, None).rstrip("/")
+    return not (path == base or path.startswith(base + "/"))
+
+
+class Compiler:
+    """Compiles the conditions of one file (with the lists and macros visible to it)."""
+
+    def __init__(self, source: str, lists: dict[str, list[str]],
+                 macros: dict[str, Any]) -> None:
+        self.source = source
+        self.lists = lists
+        self.macros = macros
+        self.compiled_macros: dict[str, Cond] = {}
+        self.stack: list[str] = []
+
+    def err(self, node: Any, message: str) -> RuleError:
+        line = getattr(node, "line", 0)
+        return RuleError(f"{self.source}:{line}: {message}")
+
+    def strings(self, value: Any, node: Any, key: str) -> list[str]:
+        items = value if isinstance(value, list) else [value]
+        out: list[str] = []
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                raise self.err(node, f"{key}: expected a string or a list of strings")
+            item = str(item)
+            if item.startswith("$") and len(item) > 1 and item[1:] in self.lists:
+                out.extend(self.lists[item[1:]])
+            elif re.fullmatch(r"\$[a-z][a-z0-9_]*", item):
+                # Lowercase `$name` is a list reference; `$HOME` and the like are literal.
+                raise self.err(node, f"{key}: unknown list {item}")
+            else:
+                out.append(item)
+        return out
+
+    def regex(self, value: Any, node: Any, key: str) -> re.Pattern[str]:
+        pats = self.strings(value, node, key)
+
+        def scoped(p: str) -> str:
+            # Inline flags must lead a pattern; scope them so patterns can be joined.
+            m = re.match(r"^\(\?([aiLmsux]+)\)", p)
+            return f"(?{m.group(1)}:{p[m.end():]})" if m else f"(?:{p})"
+
+        try:
+            return re.compile(pats[0] if len(pats) == 1 else "|".join(map(scoped, pats)))
+        except re.error as exc:
+            raise self.err(node, f"{key}: bad regular expression: {exc}") from exc
+
+    def condition(self, node: Any) -> Cond:
+        if isinstance(node, list):
+            parts = [self.condition(n) for n in node]
+            return lambda ev, ctx: all(p(ev, ctx) for p in parts)
+        if not isinstance(node, dict):
+            raise self.err(node, "a condition must be a mapping")
+        unknown = set(node) - EVENT_KEYS
+        if unknown:
+            raise self.err(node, f"unknown condition key(s): {', '.join(sorted(unknown))}")
+        preds: list[Cond] = [self.predicate(k, v, node) for k, v in node.items()]
+        if len(preds) == 1:
+            return preds[0]
+        return lambda ev, ctx: all(p(ev, ctx) for p in preds)
+
+    def predicate(self, key: str, value: Any, node: Any) -> Cond:  # noqa: C901
+        if key == "any":
+            if not isinstance(value, list) or not value:
+                raise self.err(node, "any: expected a non-empty list of conditions")
+            parts = [self.condition(v) for v in value]
+            return lambda ev, ctx: any(p(ev, ctx) for p in parts)
+        if key == "all":
+            if not isinstance(value, list) or not value:
+                raise self.err(node, "all: expected a non-empty list of conditions")
+            parts = [self.condition(v) for v in value]
+            return lambda ev, ctx: all(p(ev, ctx) for p in parts)
+        if key == "not":
+            inner = self.condition(value)
+            return lambda ev, ctx: not inner(ev, ctx)
+        if key == "macro":
+            name = str(value)
+            if name not in self.macros:
+                raise self.err(node, f"unknown macro {name!r}")
+            if name in self.stack:
+                raise self.err(node, f"macro {name!r} refers to itself")
+            if name not in self.compiled_macros:
+                self.stack.append(name)
+                self.compiled_macros[name] = self.condition(self.macros[name])
+                self.stack.pop()
+            return self.compiled_macros[name]
+        if key == "tool":
+            m = name_matcher(self.strings(value, node, key))
+            return lambda ev, ctx: m(ev.tool)
+        if key in ("path", "read_path", "write_path"):
+            m = path_matcher(self.strings(value, node, key))
+            if key == "path":
+                return lambda ev, ctx: any(m(p) for p in ev.reads) or any(m(p) for p in ev.writes)
+            attr = "reads" if key == "read_path" else "writes"
+            return lambda ev, ctx: any(m(p) for p in getattr(ev, attr))
+        if key == "host":
+            m = host_matcher(self.strings(value, node, key))
+            return lambda ev, ctx: any(m(h) for h in ev.hosts)
+        if key == "egress":
+            want = self.boolean(value, node, key)
+            return lambda ev, ctx: any(ctx.outside(h) for h in ev.hosts) == want
+        if key == "error":
+            want = self.boolean(value, node, key)
+            return lambda ev, ctx: ev.is_error == want
+        if key in ("url", "command", "content", "input", "output"):
+            rx = self.regex(value, node, key)
+            if key == "url":
+                return lambda ev, ctx: any(rx.search(u) for u in ev.urls)
+            if key == "command":
+                return lambda ev, ctx: bool(ev.command) and any(
+                    rx.search(t) for t in ev.shell.texts)
+            attr = {"content": "content", "input": "input_text", "output": "output"}[key]
+            return lambda ev, ctx: bool(rx.search(getattr(ev, attr)))
+        if key == "branch":
+            m = name_matcher(self.strings(value, node, key))
+            return lambda ev, ctx: bool(ev.branch) and m(ev.branch or "")
+        if key == "permission_mode":
+            modes = set(self.strings(value, node, key))
+            return lambda ev, ctx: ev.permission_mode in modes
+        if key == "trick":
+            tricks = set(self.strings(value, node, key))
+            return lambda ev, ctx: any(t in tricks for t in ev.shell.tricks)
+        if key == "cmd":
+            c = self.cmd_condition(value)
+            return lambda ev, ctx: any(c(ev, i, cmd, ctx)
+                                       for i, cmd in enumerate(ev.shell.commands))
+        raise self.err(node, f"unknown condition key {key!r}")
+
+    def boolean(self, value: Any, node: Any, key: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.err(node, f"{key}: expected true or false")
+        return value
+
+    def cmd_condition(self, node: Any) -> CmdCond:
+        if not isinstance(node, dict):
+            raise self.err(node, "cmd: expected a mapping")
+        unknown = set(node) - CMD_KEYS
+        if unknown:
+            raise self.err(node, f"unknown cmd key(s): {', '.join(sorted(unknown))}")
+        preds: list[CmdCond] = []
+        for key, value in node.items():
+            preds.append(self.cmd_predicate(key, value, node))
+        return lambda ev, i, cmd, ctx: all(p(ev, i, cmd, ctx) for p in preds)
+
+    def cmd_predicate(self, key: str, value: Any, node: Any) -> CmdCond:
+        if key == "any":
+            if not isinstance(value, list) or not value:
+                raise self.err(node, "cmd.any: expected a non-empty list")
+            parts = [self.cmd_condition(v) for v in value]
+            return lambda ev, i, cmd, ctx: any(p(ev, i, cmd, ctx) for p in parts)
+        if key == "not":
+            inner = self.cmd_condition(value)
+            return lambda ev, i, cmd, ctx: not inner(ev, i, cmd, ctx)
+        if key in ("name", "pipe_to", "pipe_from", "wrapper", "via"):
+            m = name_matcher(self.strings(value, node, key))
+            if key == "name":
+                return lambda ev, i, cmd, ctx: m(cmd.name)
+            if key == "wrapper":
+                return lambda ev, i, cmd, ctx: any(m(w) for w in cmd.wrappers)
+            attr = key
+            return lambda ev, i, cmd, ctx: m(getattr(cmd, attr) or "")
+        if key in ("args", "all_args", "no_args"):
+            globs = self.strings(value, node, key)
+            ms = [name_matcher([g]) for g in globs]
+            if key == "args":
+                m = name_matcher(globs)
+                return lambda ev, i, cmd, ctx: any(m(a) for a in cmd.args)
+            if key == "no_args":
+                m = name_matcher(globs)
+                return lambda ev, i, cmd, ctx: not any(m(a) for a in cmd.args)
+            return lambda ev, i, cmd, ctx: all(any(mm(a) for a in cmd.args) for mm in ms)
+        if key == "argv":
+            rx = self.regex(value, node, key)
+            return lambda ev, i, cmd, ctx: bool(rx.search(" ".join(cmd.argv)))
+        if key == "redirect":
+            m = path_matcher(self.strings(value, node, key))
+            return lambda ev, i, cmd, ctx: any(
+                op in REDIRECT_OUT and m(t) for op, t in cmd.redirects)
+        if key in ("path", "read_path", "write_path"):
+            m = path_matcher(self.strings(value, node, key))
+            if key == "read_path":
+                return lambda ev, i, cmd, ctx: any(m(p) for p in ev.cmd_paths.get(i, ()))
+            if key == "write_path":
+                return lambda ev, i, cmd, ctx: any(m(p) for p in ev.cmd_writes.get(i, ()))
+            return lambda ev, i, cmd, ctx: any(m(p) for p in ev.cmd_paths.get(i, ())) or any(
+                m(p) for p in ev.cmd_writes.get(i, ()))
+        if key == "outside_cwd":
+            want = self.boolean(value, node, key)
+            return lambda ev, i, cmd, ctx: any(
+                _outside_cwd(p, ev.cwd) for p in ev.cmd_writes.get(i, ())) == want
+        if key == "egress":
+            want = self.boolean(value, node, key)
+            return lambda ev, i, cmd, ctx: any(
+                ctx.outside(h) for h in ev.cmd_hosts.get(i, ())) == want
+        raise self.err(node, f"unknown cmd key {key!r}")
+
+    # -------------------------------------------------------------------- rules
+
+    def rule(self, node: Any) -> Rule:
+        if not isinstance(node, dict):
+            raise self.err(node, "each rule must be a mapping")
+        unknown = set(node) - RULE_KEYS
+        if unknown:
+            raise self.err(node, f"unknown rule key(s): {', '.join(sorted(unknown))}")
+        rid = node.get("id")
+        if not isinstance(rid, str) or not _ID.match(rid):
+            raise self.err(node, "id: required, lowercase letters, digits, '.', '_', '-'")
+        where = f"rule {rid}: "
+        severity = node.get("severity")
+        if severity not in SEVERITIES:
+            raise self.err(node, f"{where}severity must be one of {', '.join(SEVERITIES)}")
+        if "when" not in node:
+            raise self.err(node, f"{where}'when' is required")
+        title = node.get("title") or rid
+        tags = node.get("tags") or []
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            raise self.err(node, f"{where}tags: expected a list of strings")
+        unless_node = node.get("unless") or []
+        if not isinstance(unless_node, list):
+            unless_node = [unless_node]
+        after_node = node.get("after") or []
+        if not isinstance(after_node, list):
+            raise self.err(node, f"{where}after: expected a list of steps")
+        steps = []
+        for step in after_node:
+            if not isinstance(step, dict) or not (set(step) <= {"rule", "tag"}) or not step:
+                raise self.err(step if isinstance(step, dict) else node,
+                               f"{where}each 'after' step needs rule: and/or tag:")
+            rules = self.strings(step.get("rule", []), step, "rule") if "rule" in step else []
+            tags_ = self.strings(step.get("tag", []), step, "tag") if "tag" in step else []
+            steps.append(Step(name_matcher(rules) if rules else (lambda s: False),
+                              frozenset(tags_), ",".join(rules + tags_)))
+        within = node.get("within") or {}
+        if not isinstance(within, dict) or not set(within) <= {"events", "minutes"}:
+            raise self.err(node, f"{where}within: expected {{events: N, minutes: T}}")
+        if steps and not within:
+            raise self.err(node, f"{where}'after' needs a 'within' window")
+        events = within.get("events")
+        minutes = within.get("minutes")
+        for name, val in (("events", events), ("minutes", minutes)):
+            if val is not None and (isinstance(val, bool) or not isinstance(val, (int, float))
+                                    or val <= 0):
+                raise self.err(node, f"{where}within.{name} must be a positive number")
+        for flag in ("emit", "blocking", "ordered", "enabled"):
+            if flag in node and not isinstance(node[flag], bool):
+                raise self.err(node, f"{where}{flag}: expected true or false")
+        try:
+            when = self.condition(node["when"])
+            unless = [self.condition(u) for u in unless_node]
+        except RuleError as exc:
+            raise RuleError(str(exc).replace(": ", f": {where}", 1)) from exc
+        return Rule(
+            id=rid, title=str(title), severity=severity, when=when,
+            description=str(node.get("description") or ""), tags=list(tags), unless=unless,
+            after=steps, ordered=node.get("ordered", True),
+            within_events=int(events) if events else None,
+            within_ns=int(minutes * 60 * 10**9) if minutes else None,
+            emit=node.get("emit", True), blocking=node.get("blocking", False),
+            source=f"{self.source}:{getattr(node, 'line', 0)}", raw=dict(node),
+        )
+
+
+def compile_file(text: str, source: str, lists: dict[str, list[str]] | None = None,
+                 macros: dict[str, Any] | None = None) -> tuple[list[Rule], list[str]]:
+    """(rules, disabled rule ids) of one YAML rule file; `lists`/`macros` are shared."""
+    lists = lists if lists is not None else {}
+    macros = macros if macros is not None else {}
+    doc = parse_yaml(text, source)
+    if doc is None:
+        return [], []
+    if isinstance(doc, list):
+        doc = Node(rules=doc)
+    if not isinstance(doc, dict):
+        raise RuleError(f"{source}:1: expected a mapping with 'rules' (or a list of rules)")
+    unknown = set(doc) - {"lists", "macros", "rules", "disable", "version"}
+    if unknown:
+        raise RuleError(f"{source}:{getattr(doc, 'line', 1)}: unknown top-level key(s): "
+                        f"{', '.join(sorted(unknown))}")
+    comp = Compiler(source, lists, macros)
+    for name, items in (doc.get("lists") or {}).items():
+        lists[str(name)] = comp.strings(items, doc.get("lists"), f"lists.{name}")
+    for name, cond in (doc.get("macros") or {}).items():
+        macros[str(name)] = cond
+    rules_node = doc.get("rules") or []
+    if not isinstance(rules_node, list):
+        raise RuleError(f"{source}:{getattr(doc, 'line', 1)}: rules: expected a list")
+    rules = [comp.rule(r) for r in rules_node if not (isinstance(r, dict)
+                                                       and r.get("enabled") is False)]
+    disabled = doc.get("disable") or []
+    return rules, [str(d) for d in disabled]
