@@ -28,6 +28,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue
 
 TRACE_PATHS = ("/api/public/otel/v1/traces", "/v1/traces")
+DELETE_TRACES_PATH = "/api/public/traces"
 SCORES_PATH = "/api/public/scores"
 
 
@@ -167,6 +168,7 @@ class ReceivedRequest:
     spans: list[dict[str, Any]]
     error: str | None = None
     time: float = 0.0
+    method: str = "POST"
 
 
 class OTLPReceiver:
@@ -310,6 +312,19 @@ class OTLPReceiver:
             time.sleep(0.01)
         return not self.in_flight
 
+    def deletes(self) -> list[ReceivedRequest]:
+        """The DELETE requests received (any status), in order."""
+        with self._lock:
+            return [r for r in self._requests if r.method == "DELETE"]
+
+    def deleted_trace_ids(self) -> list[str]:
+        """Trace ids of DELETE /api/public/traces requests answered 2xx."""
+        out: list[str] = []
+        for r in self.deletes():
+            if 200 <= r.status < 300 and r.path == DELETE_TRACES_PATH:
+                out.extend(json.loads(r.body or b"{}").get("traceIds", []))
+        return out
+
     def reset(self) -> None:
         with self._lock:
             self._requests.clear()
@@ -415,5 +430,27 @@ def _make_handler(recv: OTLPReceiver) -> type[BaseHTTPRequestHandler]:
                 status, body, extra = 200, ok_body, {}
             recv._record(ReceivedRequest(path, headers, raw, status, spans, error, time.time()))
             self._reply(status, body, extra)
+
+        def do_DELETE(self) -> None:  # noqa: N802
+            # Langfuse's trace deletion (`DELETE /api/public/traces`, JSON {"traceIds": [...]}):
+            # recorded like a POST (no spans); `deleted_trace_ids()` lists what was accepted.
+            n = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(n) if n else b""
+            path = self.path.split("?", 1)[0]
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            fault, delay = recv._next_fault()
+            if fault is not None:
+                delay = max(delay, fault.delay)
+            if delay:
+                time.sleep(delay)
+            if fault is not None:
+                status, body, extra = fault.status, fault.body or b"", dict(fault.headers)
+            elif path != DELETE_TRACES_PATH:
+                status, body, extra = 404, b"not found", {}
+            else:
+                status, body, extra = 200, b'{"message":"Traces deleted"}', {}
+            recv._record(ReceivedRequest(path, headers, raw, status, [], None, time.time(),
+                                         method="DELETE"))
+            self._reply(status, body, extra, "application/json")
 
     return Handler

@@ -226,6 +226,9 @@ class Sender:
             return Outcome("retry", None, describe_exception(exc))
         except requests.exceptions.ConnectionError as exc:
             return Outcome("retry", None, describe_exception(exc))
+        except requests.exceptions.TooManyRedirects:
+            # max_redirects = 0 makes requests raise on any 3xx even without following it.
+            return Outcome("retry", None, "HTTP 3xx: redirect not followed; check the URL")
         except requests.exceptions.RequestException as exc:
             # Bad URL or header: keep the batch; a corrected config can still deliver it.
             return Outcome("retry", None, f"cannot send: {describe_exception(exc)}")
@@ -270,12 +273,62 @@ class DeliveryReport:
 
 # A lease outlives the request's timeout by this much, then another sender may take over.
 LEASE_SLACK_S = 30.0
-_OWNER = f"{os.getpid()}-{os.urandom(4).hex()}"
+
+
+def _pid_namespace() -> str:
+    """This process's host and pid namespace: pids are comparable only within one."""
+    import socket
+
+    try:
+        ns = str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        ns = "-"
+    return f"{socket.gethostname()}:{ns}"
+
+
+_NAMESPACE = _pid_namespace()
+_OWNER = f"{os.getpid()}-{os.urandom(4).hex()}@{_NAMESPACE}"
+
+
+def owner_is_dead(owner: str, *, namespace: str = _NAMESPACE, me: str | None = None) -> bool:
+    """True only when the sender that took a lease is certainly gone.
+
+    A SIGKILLed worker's lease would otherwise block its batch for the request timeout plus
+    `LEASE_SLACK_S`. Leases from another host or pid namespace (a state dir shared between
+    containers), unknown formats and pids that exist (or were reused) count as alive.
+    """
+    me = _OWNER if me is None else me
+    pid_text, sep, rest = owner.partition("-")
+    _, at, owner_ns = rest.partition("@")
+    if not sep or not at or owner_ns != namespace or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return owner != me  # an earlier process with our pid: it cannot still run
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _claim(store: OutboxStore, batch_id: int, until_ns: int) -> bool:
     claim = getattr(store, "claim", None)
-    return True if claim is None else bool(claim(batch_id, _OWNER, until_ns))
+    if claim is None:
+        return True
+    if claim(batch_id, _OWNER, until_ns):
+        return True
+    lease_owner = getattr(store, "lease_owner", None)
+    break_lease = getattr(store, "break_lease", None)
+    if lease_owner is None or break_lease is None:
+        return False
+    holder = lease_owner(batch_id)
+    if holder and owner_is_dead(holder) and break_lease(batch_id, holder):
+        log.info("outbox batch %s: lease of a dead sender taken over", batch_id)
+        return bool(claim(batch_id, _OWNER, until_ns))
+    return False
 
 
 def _remaining(deadline: float | None) -> float | None:

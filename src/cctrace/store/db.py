@@ -699,6 +699,26 @@ class Store:
             )
             return cur.rowcount == 1
 
+    def lease_owner(self, batch_id: int) -> str | None:
+        """Who holds the lease of a pending batch (None: nobody, or not pending)."""
+        rows = self._read(
+            "SELECT lease_owner FROM outbox WHERE id = ? AND state = ?", (batch_id, PENDING)
+        )
+        return rows[0][0] if rows else None
+
+    def break_lease(self, batch_id: int, owner: str) -> bool:
+        """Drop `owner`'s lease on a pending batch whose holder is known to be dead.
+
+        Conditional on the owner, so a lease taken over meanwhile is left alone.
+        """
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE outbox SET lease_owner = NULL, lease_until_ns = NULL"
+                " WHERE id = ? AND state = ? AND lease_owner = ?",
+                (batch_id, PENDING, owner),
+            )
+            return cur.rowcount == 1
+
     def mark_delivered(self, batch_id: int, status_code: int) -> None:
         """Record a confirmed delivery. The payload is dropped: it is never needed again
         and the store should not keep a second copy of content it no longer must."""
@@ -791,6 +811,119 @@ class Store:
                 (PENDING, destination),
             )
         return int(rows[0][0])
+
+    # -- erasure and retention (cctrace.security.purge / retention) ---------------------
+
+    def select_traces(
+        self,
+        session_ids: Sequence[str] | None = None,
+        before_ns: int | None = None,
+        project: str | None = None,
+    ) -> list[tuple[str, str]]:
+        """(trace id, session id) of the traces matching every given filter: in one of
+        `session_ids`, ended before `before_ns`, of a session whose cwd is `project` (or
+        below it) or whose project name is `project`."""
+        sql = "SELECT t.id, t.session_id FROM traces t JOIN sessions s ON s.id = t.session_id"
+        where: list[str] = []
+        params: list[Any] = []
+        if session_ids is not None:
+            if not session_ids:
+                return []
+            where.append(f"t.session_id IN ({','.join('?' * len(session_ids))})")
+            params += list(session_ids)
+        if before_ns is not None:
+            where.append("t.end_ns < ?")
+            params.append(before_ns)
+        if project:
+            root = project.rstrip("/\\") or project
+            escaped = root.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append("(s.cwd = ? OR s.cwd LIKE ? ESCAPE '\\' OR s.project = ?)")
+            params += [root, escaped + "/%", root]
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY t.start_ns, t.id"
+        return [(r[0], r[1]) for r in self._read(sql, params)]
+
+    def purge_traces(self, trace_ids: Sequence[str]) -> dict[str, int]:
+        """Delete traces with their observations, the findings about them, undelivered
+        outbox batches holding their spans, and sessions (with their hook events) left
+        without a trace. Freed pages are zeroed (secure_delete) and the WAL truncated, so
+        the content does not linger in the file. Returns row counts per table."""
+        counts = {"traces": 0, "observations": 0, "outbox": 0, "findings": 0,
+                  "sessions": 0, "hook_events": 0}
+        ids = sorted(set(trace_ids))
+        if not ids:
+            return counts
+        with self._lock:
+            self._conn.execute("PRAGMA secure_delete = ON")
+        with self._write() as conn:
+            sessions: set[str] = set()
+            for chunk in _chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                sessions |= {r[0] for r in conn.execute(
+                    f"SELECT DISTINCT session_id FROM traces WHERE id IN ({marks})", chunk)}
+                obs_ids = [r[0] for r in conn.execute(
+                    f"SELECT id FROM observations WHERE trace_id IN ({marks})", chunk)]
+                for ochunk in _chunks(obs_ids):
+                    omarks = ",".join("?" * len(ochunk))
+                    batch_ids = [r[0] for r in conn.execute(
+                        "SELECT id FROM outbox WHERE state != ? AND EXISTS (SELECT 1 FROM"
+                        f" json_each(outbox.span_ids) j WHERE j.value IN ({omarks}))",
+                        [DELIVERED, *ochunk])]
+                    for bchunk in _chunks(batch_ids):
+                        bmarks = ",".join("?" * len(bchunk))
+                        conn.execute(f"DELETE FROM dead_letters WHERE batch_id IN ({bmarks})",
+                                     bchunk)
+                        counts["outbox"] += conn.execute(
+                            f"DELETE FROM outbox WHERE id IN ({bmarks})", bchunk).rowcount
+                counts["findings"] += self._delete_findings(conn, "trace_id", chunk)
+                counts["observations"] += conn.execute(
+                    f"DELETE FROM observations WHERE trace_id IN ({marks})", chunk).rowcount
+                counts["traces"] += conn.execute(
+                    f"DELETE FROM traces WHERE id IN ({marks})", chunk).rowcount
+            empty = [sid for sid in sorted(sessions) if conn.execute(
+                "SELECT 1 FROM traces WHERE session_id = ? LIMIT 1", (sid,)).fetchone() is None]
+            for chunk in _chunks(empty):
+                marks = ",".join("?" * len(chunk))
+                counts["hook_events"] += conn.execute(
+                    f"DELETE FROM hook_events WHERE session_id IN ({marks})", chunk).rowcount
+                counts["findings"] += self._delete_findings(conn, "session_id", chunk)
+                counts["sessions"] += conn.execute(
+                    f"DELETE FROM sessions WHERE id IN ({marks})", chunk).rowcount
+        self.checkpoint()
+        return counts
+
+    @staticmethod
+    def _delete_findings(conn: sqlite3.Connection, column: str, values: Sequence[str]) -> int:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'findings'").fetchone() is None:
+            return 0
+        marks = ",".join("?" * len(values))
+        return conn.execute(f"DELETE FROM findings WHERE {column} IN ({marks})",
+                            list(values)).rowcount
+
+    def purge_older_than(self, cutoff_ns: int) -> dict[str, int]:
+        """Retention: every trace that ended before `cutoff_ns` (see `purge_traces`), plus
+        hook events received and outbox batches created before it, whatever their state."""
+        counts = self.purge_traces([t for t, _ in self.select_traces(before_ns=cutoff_ns)])
+        with self._lock:
+            self._conn.execute("PRAGMA secure_delete = ON")
+        with self._write() as conn:
+            counts["hook_events"] += conn.execute(
+                "DELETE FROM hook_events WHERE received_ns < ?", (cutoff_ns,)).rowcount
+            conn.execute("DELETE FROM dead_letters WHERE batch_id IN"
+                         " (SELECT id FROM outbox WHERE created_ns < ?)", (cutoff_ns,))
+            counts["outbox"] += conn.execute(
+                "DELETE FROM outbox WHERE created_ns < ?", (cutoff_ns,)).rowcount
+        self.checkpoint()
+        return counts
+
+    def checkpoint(self) -> None:
+        """Fold the WAL into the database and truncate it (old page images go with it)."""
+        with self._lock:
+            try:
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.OperationalError:
+                pass  # a reader holds the WAL; the next checkpoint will do it
 
     # -- counters ----------------------------------------------------------------------
 

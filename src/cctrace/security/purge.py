@@ -1,0 +1,198 @@
+"""Erasure: delete chosen traces locally and in Langfuse, and say what went where.
+
+`select` picks traces by session (id or unique prefix), by end time or by project folder;
+`purge_local` deletes them from the store (`Store.purge_traces`: observations, findings,
+undelivered batches, emptied sessions; freed pages zeroed); `delete_remote` asks Langfuse
+to delete the same trace ids (`DELETE /api/public/traces` with `{"traceIds": [...]}`, at
+most 1,000 per request, 429 answered by waiting `Retry-After`, no redirects followed). Trace
+ids are the OTLP trace ids cctrace sent, which are Langfuse's trace ids. A plain OTLP
+collector has no delete API: the report says so instead of pretending.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cctrace.config import Config
+from cctrace.export.destinations import safe_url, scrub
+from cctrace.export.outbox import describe_exception, parse_retry_after
+from cctrace.security.transport import transport_problem
+
+DELETE_PATH = "/api/public/traces"
+BATCH = 1000
+MAX_ATTEMPTS = 6
+RETRY_CAP_S = 120.0
+
+
+@dataclass
+class Selection:
+    trace_ids: list[str]
+    session_ids: list[str]
+
+
+def select(
+    store: Any,
+    session: str | None = None,
+    before_ns: int | None = None,
+    project: str | None = None,
+) -> Selection:
+    """The traces matching every given filter (a session id prefix must be unique)."""
+    session_ids = None
+    if session is not None:
+        full = store.find_session(session)
+        if full is None:
+            return Selection([], [])
+        session_ids = [full]
+    pairs = store.select_traces(session_ids, before_ns, project)
+    return Selection([t for t, _ in pairs], sorted({s for _, s in pairs}))
+
+
+@dataclass
+class RemoteReport:
+    destination: str
+    supported: bool = True
+    deleted: int = 0  # trace ids Langfuse accepted for deletion
+    failed: int = 0
+    requests: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _auth(cfg: Config) -> dict[str, str]:
+    token = base64.b64encode(
+        f"{cfg.langfuse_public_key or ''}:{cfg.langfuse_secret_key or ''}".encode()).decode()
+    return {"Authorization": f"Basic {token}", "Content-Type": "application/json"}
+
+
+def delete_remote(
+    cfg: Config,
+    trace_ids: Sequence[str],
+    *,
+    session: Any | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    timeout: float = 30.0,
+    batch: int = BATCH,
+) -> list[RemoteReport]:
+    """Delete `trace_ids` at every configured destination that can delete."""
+    import requests
+
+    out: list[RemoteReport] = []
+    if cfg.otlp_enabled:
+        out.append(RemoteReport("otlp", supported=False, errors=[
+            "an OTLP collector has no delete API: erase there by its own means"]))
+    if not cfg.langfuse_enabled or not trace_ids:
+        if cfg.langfuse_enabled:
+            out.insert(0, RemoteReport("langfuse"))
+        return out
+    report = RemoteReport("langfuse")
+    out.insert(0, report)
+    url = (cfg.langfuse_base_url or "").rstrip("/") + DELETE_PATH
+    problem = transport_problem(url)
+    if problem:
+        report.failed = len(trace_ids)
+        report.errors.append(f"not sent: {problem}")
+        return out
+    headers = _auth(cfg)
+    secrets = [v for v in (cfg.langfuse_secret_key, cfg.langfuse_public_key,
+                           headers["Authorization"].split()[1]) if v]
+    own = session is None
+    http = session or requests.Session()
+    if own:
+        http.max_redirects = 0
+        http.trust_env = cfg.trust_env_transport
+    verify: bool | str = True
+    bundle = cfg.section("langfuse").get("ca_bundle")
+    if isinstance(bundle, str) and bundle.strip():
+        verify = bundle.strip()
+    ids = list(dict.fromkeys(trace_ids))
+    try:
+        for i in range(0, len(ids), batch):
+            chunk = ids[i:i + batch]
+            ok, error = _send(http, url, headers, chunk, verify, timeout, sleep, report)
+            if ok:
+                report.deleted += len(chunk)
+            else:
+                report.failed += len(chunk)
+                report.errors.append(_scrub(error, secrets))
+    finally:
+        if own:
+            http.close()
+    return out
+
+
+def _scrub(text: str, secrets: Sequence[str]) -> str:
+    for s in sorted(secrets, key=len, reverse=True):
+        if len(s) >= 4:
+            text = text.replace(s, "[REDACTED]")
+    return text
+
+
+def _send(http: Any, url: str, headers: dict[str, str], chunk: list[str],
+          verify: bool | str, timeout: float, sleep: Callable[[float], None],
+          report: RemoteReport) -> tuple[bool, str]:
+    import requests
+
+    body = json.dumps({"traceIds": chunk})
+    error = ""
+    for attempt in range(MAX_ATTEMPTS):
+        report.requests += 1
+        try:
+            resp = http.request("DELETE", url, data=body, headers=headers, timeout=timeout,
+                                allow_redirects=False, verify=verify)
+        except requests.exceptions.RequestException as exc:
+            error = describe_exception(exc)
+            sleep(min(RETRY_CAP_S, 2.0 ** attempt))
+            continue
+        if 200 <= resp.status_code < 300:
+            return True, ""
+        error = f"HTTP {resp.status_code} from {safe_url(url)}"
+        if 300 <= resp.status_code < 400:
+            return False, error + ": redirect not followed"
+        if resp.status_code == 429 or resp.status_code >= 500:
+            wait = parse_retry_after(resp.headers.get("Retry-After"), time.time())
+            sleep(min(RETRY_CAP_S, wait if wait is not None else 2.0 ** attempt))
+            continue
+        return False, error + ": " + " ".join((resp.text or "").split())[:200]
+    return False, error or "gave up"
+
+
+@dataclass
+class PurgeResult:
+    selection: Selection
+    local: dict[str, int] = field(default_factory=dict)
+    remote: list[RemoteReport] = field(default_factory=list)
+    dry_run: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run,
+            "traces": len(self.selection.trace_ids),
+            "sessions": self.selection.session_ids,
+            "local": self.local,
+            "remote": [r.__dict__ for r in self.remote],
+        }
+
+
+def purge(
+    store: Any, cfg: Config, selection: Selection, *, local_only: bool = False,
+    dry_run: bool = False, sleep: Callable[[float], None] = time.sleep,
+) -> PurgeResult:
+    """Remote first, then local: a failed remote delete keeps the ids on record locally,
+    so running the same purge again retries it."""
+    result = PurgeResult(selection, dry_run=dry_run)
+    if dry_run or not selection.trace_ids:
+        return result
+    if not local_only:
+        result.remote = delete_remote(cfg, selection.trace_ids, sleep=sleep)
+        if any(r.failed for r in result.remote):
+            return result
+    result.local = store.purge_traces(selection.trace_ids)
+    return result
+
+
+__all__ = ["PurgeResult", "RemoteReport", "Selection", "delete_remote", "purge", "scrub",
+           "select"]

@@ -1,0 +1,83 @@
+"""Retention: local content older than `retention.days` (default 30) is deleted.
+
+The decision is to delete whole rows, not to blank content and keep husks: a trace that
+ended before the cutoff goes with its observations, findings and undelivered batches, a
+session without traces left goes with its hook events, and hook events and outbox batches
+older than the cutoff go whatever their state. Transcript cursors stay, so an aged-out turn
+is never re-imported from a transcript that still exists. `retention.days = 0` turns it off.
+The worker calls `maybe_enforce` every step; it runs at most once an hour (a stamp file in
+the state dir), so the cost is one `stat` per step.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from cctrace import statedir
+
+DEFAULT_DAYS = 30
+INTERVAL_S = 3600.0
+STAMP = os.path.join("security", "retention.last")
+DAY_NS = 86_400 * 1_000_000_000
+
+
+@dataclass
+class RetentionReport:
+    ran: bool = False
+    cutoff_ns: int | None = None
+    deleted: dict[str, int] = field(default_factory=dict)
+
+
+def retention_days(cfg: Any) -> int:
+    """`[retention] days` of the config (a non-negative int), else 30."""
+    table = cfg.section("retention") if hasattr(cfg, "section") else {}
+    value = table.get("days", DEFAULT_DAYS)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return DEFAULT_DAYS
+    return value
+
+
+def cutoff(now_ns: int, days: int) -> int:
+    return now_ns - days * DAY_NS
+
+
+def enforce(store: Any, days: int, now_ns: int | None = None) -> RetentionReport:
+    """Delete everything older than `days` days now (0: nothing)."""
+    if days <= 0:
+        return RetentionReport()
+    now = time.time_ns() if now_ns is None else now_ns
+    limit = cutoff(now, days)
+    return RetentionReport(True, limit, store.purge_older_than(limit))
+
+
+def _stamp_path(state_dir: str) -> str:
+    return os.path.join(state_dir, STAMP)
+
+
+def due(state_dir: str, now_s: float | None = None, interval_s: float = INTERVAL_S) -> bool:
+    now = time.time() if now_s is None else now_s
+    try:
+        last = os.stat(_stamp_path(state_dir)).st_mtime
+    except OSError:
+        return True
+    return now - last >= interval_s or last > now + 60
+
+
+def maybe_enforce(
+    state_dir: str, store: Any, cfg: Any, now_ns: int | None = None,
+    interval_s: float = INTERVAL_S,
+) -> RetentionReport:
+    """Enforce retention if the last run is more than `interval_s` ago (the worker's hook)."""
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    if not due(state_dir, now_ns / 1e9, interval_s):
+        return RetentionReport()
+    report = enforce(store, retention_days(cfg), now_ns)
+    path = _stamp_path(state_dir)
+    statedir.ensure_dir(os.path.dirname(path))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, statedir.FILE_MODE)
+    os.close(fd)
+    os.utime(path, (now_ns / 1e9, now_ns / 1e9))
+    return report
