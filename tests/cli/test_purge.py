@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from support.otlp_receiver import OTLPReceiver
 
 from cctrace.cli import main as cli_main
 from cctrace.store.db import Store
 from store.helpers import SEC, T0, turn
+from support.otlp_receiver import OTLPReceiver
 
 
 @pytest.fixture(autouse=True)

@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 
 import pytest
+
+from cctrace.security import trust
 from support.model_server import ToolUse, text, tools
 from support.otlp_receiver import OTLPReceiver
 from support.traced import TracedSession
-
-from cctrace.security import trust
 
 pytestmark = pytest.mark.e2e
 

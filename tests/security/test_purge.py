@@ -6,11 +6,10 @@ import json
 import os
 import sys
 
-from support.otlp_receiver import Fault, OTLPReceiver
-
 from cctrace.config import Config
 from cctrace.security import purge, retention
 from cctrace.store.db import HookEvent, Store
+from support.otlp_receiver import Fault, OTLPReceiver
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))
 from store.helpers import SEC, T0, turn  # noqa: E402

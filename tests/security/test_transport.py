@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from support.otlp_receiver import Fault, OTLPReceiver
-
 from cctrace.config import Config
 from cctrace.export.destinations import Destination, destinations
 from cctrace.export.outbox import Sender
 from cctrace.security.transport import is_loopback, transport_problem
+from support.otlp_receiver import Fault, OTLPReceiver
 
 
 def test_transport_rules():

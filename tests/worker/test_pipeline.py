@@ -102,7 +102,7 @@ def _store_text(state: str) -> str:
         for table in ("observations", "traces", "hook_events"):
             for r in store._read(f"SELECT * FROM {table}"):
                 out.append(str(tuple(store._dec(v, f"{table}.{k}") if isinstance(v, str) else v
-                                     for k, v in zip(r.keys(), r))))
+                                     for k, v in zip(r.keys(), r, strict=True))))
     return "\n".join(out)
 
 
