@@ -67,6 +67,42 @@ def bump_counter(state_dir: str, name: str, by: int = 1) -> int:
         os.close(fd)
 
 
+# Counters the hook bumps when something goes wrong. Created ahead (value 0) by the
+# worker, so that on a full disk a bump rewrites bytes already allocated instead of
+# needing a new block: the hook can still count the events it could not spool.
+RESERVED_COUNTERS = ("hook.lost", "hook.oversize", "hook.unparsed")
+_reserved: set[str] = set()
+
+
+def reserve_counters(state_dir: str, names: tuple[str, ...] = RESERVED_COUNTERS) -> int:
+    """Create the missing counter files with value 0 (once per process and state dir).
+
+    Returns how many were created; never raises (a full or read-only disk is the reason
+    this exists, so it must not fail there either).
+    """
+    if state_dir in _reserved and os.path.exists(counter_path(state_dir, names[0])):
+        return 0  # one stat per call; a deleted and re-created state dir is noticed
+    created = 0
+    try:
+        _ensure(os.path.join(state_dir, "counters"))
+        for name in names:
+            path = counter_path(state_dir, name)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                             | getattr(os, "O_CLOEXEC", 0), 0o600)
+            except FileExistsError:
+                continue
+            try:
+                os.write(fd, b"0\n")
+                created += 1
+            finally:
+                os.close(fd)
+        _reserved.add(state_dir)
+    except OSError:
+        pass
+    return created
+
+
 def read_counters(state_dir: str, prefix: str = "") -> dict[str, int]:
     """All counters whose name starts with `prefix` (missing folder: empty)."""
     folder = os.path.join(state_dir, "counters")

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from cctrace.spool import layout
+from cctrace.spool import diag, layout
 
 TEMP_GRACE_SECONDS = 600.0
 _MAX_HEADER = 4096
@@ -122,8 +122,10 @@ def clean_temp_files(
 
 
 def read_pending(state_dir: str, limit: int | None = None) -> list[SpoolEntry]:
-    """Pending events, lowest seq first (at most `limit`); also sweeps stale temp files."""
+    """Pending events, lowest seq first (at most `limit`); also sweeps stale temp files
+    and reserves the hook's anomaly counters (see `diag.reserve_counters`)."""
     clean_temp_files(state_dir)
+    diag.reserve_counters(state_dir)
     seqs = layout.list_seqs(state_dir)
     if limit is not None:
         seqs = seqs[: max(limit, 0)]

@@ -1,0 +1,153 @@
+"""The state dir under faults: full filesystem, read-only, deleted while running, corrupt store.
+
+The hook must exit 0 with nothing on stdout whatever happens to its state dir, count what
+it could not spool where it can, and nothing may be lost for good: the transcript holds
+every turn, so the next event of the session (or `cctrace import`) re-derives the same ids
+and delivers what is missing, exactly once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from reliability.harness import tally
+
+FIXTURE = ("multi_turn",)
+
+
+@contextlib.contextmanager
+def tmpfs(path, size: str):
+    path.mkdir(parents=True, exist_ok=True)
+    res = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs",
+                          str(path)], capture_output=True)
+    if res.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {res.stderr.decode()[:200]}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], capture_output=True)
+
+
+def _fill(folder) -> str:
+    """Fill the filesystem of `folder`; returns the filler file (delete it to free space)."""
+    filler = os.path.join(folder, "filler")
+    with open(filler, "wb") as fh:
+        try:
+            while True:
+                fh.write(b"\0" * 65536)
+                fh.flush()
+        except OSError:
+            pass
+    return filler
+
+
+def _remount(path, mode: str) -> None:
+    subprocess.run(["mount", "-o", f"remount,{mode}", str(path)], check=True)
+
+
+def _settle(rig) -> dict:
+    out: dict = {}
+    for _ in range(3):
+        out = rig.flush(timeout=20)
+        if out.get("ok"):
+            break
+    return out
+
+
+def _rig_on(tmp_path, receiver, mnt):
+    from reliability.harness import Rig
+
+    return Rig(tmp_path, mnt / "state", endpoint=receiver.endpoint)
+
+
+def test_full_filesystem_hook_exits_0_counts_loss_and_nothing_is_lost(tmp_path, receiver):
+    with tmpfs(tmp_path / "mnt", "4m") as mnt:
+        rig = _rig_on(tmp_path, receiver, mnt)
+        payloads = rig.fixture_payloads("multi_turn")
+        half = len(payloads) // 2
+        for p in payloads[:half]:
+            rig.send(p)
+        assert rig.flush(timeout=10)["ok"]  # the worker ran once: the store exists
+        filler = _fill(mnt)
+        for p in payloads[half:]:
+            res = rig.send(p)  # asserts exit 0 and an empty stdout
+            assert res is not None and res.returncode == 0
+        lost = rig.counters().get("hook.lost", 0)
+        os.unlink(filler)
+        # The session goes on: its next event makes the worker re-read the transcript.
+        rig.send(payloads[-1])
+        out = _settle(rig)
+        assert out["ok"], out
+        t = tally(receiver.span_ids(), rig.expected(FIXTURE))
+        assert t.exact, t.summary()
+        assert lost == len(payloads) - half, "every event the hook could not spool is counted"
+
+
+def test_full_filesystem_during_processing_keeps_the_spool(tmp_path, receiver):
+    with tmpfs(tmp_path / "mnt", "4m") as mnt:
+        rig = _rig_on(tmp_path, receiver, mnt)
+        assert rig.flush(timeout=5)["ok"]
+        rig.spool(FIXTURE, via_hook=True)
+        filler = _fill(mnt)
+        out = rig.flush(timeout=3)
+        assert not out.get("ok")
+        os.unlink(filler)
+        out = _settle(rig)
+        assert out["ok"], out
+        t = tally(receiver.span_ids(), rig.expected(FIXTURE))
+        assert t.exact, t.summary()
+
+
+def test_read_only_state_dir(tmp_path, receiver):
+    with tmpfs(tmp_path / "mnt", "8m") as mnt:
+        rig = _rig_on(tmp_path, receiver, mnt)
+        payloads = rig.fixture_payloads("multi_turn")
+        assert rig.flush(timeout=5)["ok"]
+        _remount(mnt, "ro")
+        try:
+            for p in payloads:
+                res = rig.send(p)
+                assert res is not None and res.returncode == 0
+            assert not rig.flush(timeout=2).get("ok")
+        finally:
+            _remount(mnt, "rw")
+        rig.send(payloads[-1])
+        out = _settle(rig)
+        assert out["ok"], out
+        t = tally(receiver.span_ids(), rig.expected(FIXTURE))
+        assert t.exact, t.summary()
+
+
+def test_state_dir_deleted_while_the_worker_runs(tmp_path, receiver, _isolated_state):
+    from reliability.harness import Rig
+
+    rig = Rig(tmp_path, _isolated_state, endpoint=receiver.endpoint, background_worker=True)
+    rig.env["CCTRACE_WORKER_IDLE"] = "3"
+    payloads = rig.fixture_payloads("multi_turn")
+    half = len(payloads) // 2
+    for p in payloads[:half]:
+        rig.send(p)
+    rig.send({**payloads[half - 1], "hook_event_name": "Stop"})  # wake a worker
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not receiver.span_ids():
+        time.sleep(0.05)
+    before = set(receiver.span_ids())
+    assert before
+    shutil.rmtree(rig.state)
+    rig.write_config()
+    for p in payloads[half:]:
+        rig.send(p)
+    out = _settle(rig)
+    assert out["ok"], out
+    receiver.wait_idle()
+    # Deleting the state dir deletes the record of what was delivered: the transcript is
+    # read again from its start, so what had been delivered is sent once more, and only that.
+    t = tally(receiver.span_ids(), rig.expected(FIXTURE))
+    assert not t.lost and not t.unexpected, t.summary()
+    assert set(t.duplicated) <= before and all(n == 2 for n in t.duplicated.values())
