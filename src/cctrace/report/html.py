@@ -62,6 +62,8 @@ def esc(value: object) -> str:
 
 def _num(value: float) -> str:
     """An exact, locale-free number for a data attribute."""
+    if isinstance(value, int):
+        return str(value)
     return repr(round(float(value), 10))
 
 

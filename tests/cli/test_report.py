@@ -1,0 +1,64 @@
+"""`cctrace report`: terminal summary, --json figures equal to the store's, --html file."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+
+from cctrace.cli import main as cli_main
+from cctrace.store.db import Store
+from store.helpers import SEC, T0, turn
+
+SID = "eeee0000-0000-0000-0000-000000000005"
+
+
+@pytest.fixture(autouse=True)
+def _registered(monkeypatch):
+    monkeypatch.setattr(cli_main, "COMMANDS", ["report"])
+
+
+@pytest.fixture
+def recorded():
+    with Store.open() as store:
+        store.insert_traces([turn(SID, "a", T0, tool_error=True)])
+        store.insert_traces([turn(SID, "b", T0 + 86400 * SEC, subagent=True)])
+        return store.sessions()
+
+
+def run(capsys, *argv):
+    code = cli_main.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_terminal_and_json(capsys, recorded):
+    code, out, _ = run(capsys, "report")
+    assert code == 0 and out.startswith("cctrace report: all time")
+    assert "$0.03 · 43.0k tokens · 1 sessions · 2 turns · 3 model calls" in out
+    code, out, _ = run(capsys, "report", "--json")
+    doc = json.loads(out)
+    (s,) = recorded
+    assert doc["totals"]["cost"] == pytest.approx(s.cost)
+    assert doc["totals"]["tokens"] == s.tokens
+    assert doc["tool_calls"] == s.tool_calls and doc["tool_failures"] == s.errors
+    assert [d["key"] for d in doc["by_day"]] == sorted(d["key"] for d in doc["by_day"])
+
+
+def test_html_file(capsys, recorded, tmp_path):
+    target = tmp_path / "r.html"
+    code, out, _ = run(capsys, "report", "--html", str(target))
+    assert code == 0 and f"HTML report: {target}" in out
+    page = target.read_text()
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+
+
+def test_empty_store_and_bad_arguments(capsys, tmp_path):
+    code, out, _ = run(capsys, "report", "--since", "7d")
+    assert code == 0 and "nothing recorded in this period" in out
+    assert run(capsys, "report", "--since", "1d", "--until", "2d")[0] == 2
+    assert run(capsys, "report", "--open")[0] == 2
+    assert run(capsys, "report", "--html", str(tmp_path / "missing" / "r.html"))[0] == 1
