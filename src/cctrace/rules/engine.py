@@ -22,7 +22,14 @@ from typing import Any
 from cctrace.findings import RISK, SEVERITIES, Finding, finding_id
 from cctrace.model.types import Observation, Trace
 from cctrace.rules.event import Event, is_local_host, tool_event
-from cctrace.rules.schema import Context, Rule, RuleError, compile_file, host_matcher
+from cctrace.rules.schema import (
+    Context,
+    Rule,
+    RuleError,
+    compile_file,
+    host_matcher,
+    name_matcher,
+)
 
 # What a session window keeps (bounded so the persisted state stays small).
 MAX_SIGNALS = 256
@@ -44,6 +51,19 @@ class RuleSet:
     def __post_init__(self) -> None:
         self.context = Context(host_matcher(self.allow_hosts))
         self.by_id = {r.id: r for r in self.rules}
+        self._tool_filters = {
+            r.id: (name_matcher(r.tools) if r.tools is not None else None) for r in self.rules}
+        self._for_tool: dict[str, list[Rule]] = {}
+
+    def for_tool(self, tool: str) -> list[Rule]:
+        """The rules that can match a call of this tool (memoised per tool name)."""
+        rules = self._for_tool.get(tool)
+        if rules is None:
+            rules = [r for r in self.rules
+                     if (f := self._tool_filters[r.id]) is None or f(tool)]
+            if len(self._for_tool) < 1024:
+                self._for_tool[tool] = rules
+        return rules
 
     def get(self, rule_id: str) -> Rule | None:
         return self.by_id.get(rule_id)
@@ -84,8 +104,6 @@ def _user_files(paths: Iterable[str], base: str | None) -> list[tuple[str, str]]
 def build_ruleset(files: list[tuple[str, str]], *, disabled: Iterable[str] = (),
                   allow_hosts: Iterable[str] = (), builtin: bool = True) -> RuleSet:
     """Compile rule files (built-in pack first); a later rule with the same id replaces."""
-    from cctrace.rules.schema import name_matcher
-
     lists: dict[str, list[str]] = {}
     macros: dict[str, Any] = {}
     rules: dict[str, Rule] = {}
@@ -279,7 +297,7 @@ def _detail(ev: Event, rule: Rule, ctx: Context) -> dict[str, Any]:
 def evaluate_event(ev: Event, ruleset: RuleSet) -> list[Rule]:
     """The rules (windowless and windowed alike) whose condition matches one event."""
     ctx = ruleset.context
-    return [r for r in ruleset.rules if r.matches(ev, ctx)]
+    return [r for r in ruleset.for_tool(ev.tool) if r.matches(ev, ctx)]
 
 
 def evaluate(traces: list[Trace], ruleset: RuleSet,

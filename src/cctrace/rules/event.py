@@ -244,7 +244,8 @@ def command_paths(cmd: SimpleCommand, cwd: str | None) -> tuple[list[str], list[
                 if value.startswith(("/", "~", ".")):
                     reads.append(canonical_path(value, cwd))
             continue
-        if "://" in arg or any(ch.isspace() for ch in arg) or arg == "__subst__":
+        if "://" in arg or arg == "__subst__" or "\n" in arg or (
+                any(ch.isspace() for ch in arg) and not arg.startswith(("/", "~", "./"))):
             continue
         positional.append(arg)
     if name in _NOT_PATHS:
@@ -323,7 +324,11 @@ def tool_event(obs: Observation, trace: Trace | None = None) -> Event:
             target.append(canonical_path(value, cwd))
     if obs.name == "Glob" and isinstance(tool_input.get("pattern"), str):
         base = tool_input.get("path") if isinstance(tool_input.get("path"), str) else cwd
-        ev.reads.append(canonical_path(posixpath.join(base or "", tool_input["pattern"]), cwd))
+        pattern = tool_input["pattern"]
+        ev.reads.append(canonical_path(posixpath.join(base or "", pattern), cwd))
+        # `**/id_rsa` under ~/.ssh names ~/.ssh/id_rsa too: test the plain name as a path.
+        ev.reads.append(canonical_path(posixpath.join(base or "", posixpath.basename(pattern)),
+                                       cwd))
     content: list[str] = []
     for key in _CONTENT_KEYS:
         _strings(tool_input.get(key), content)

@@ -103,6 +103,8 @@ class Rule:
     within_ns: int | None = None
     emit: bool = True
     blocking: bool = False
+    # Tool-name globs the rule can apply to (None: any); lets the engine skip it cheaply.
+    tools: list[str] | None = None
     source: str = ""
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -257,9 +259,21 @@ class Compiler:
         if unknown:
             raise self.err(node, f"unknown condition key(s): {', '.join(sorted(unknown))}")
         preds: list[Cond] = [self.predicate(k, v, node) for k, v in node.items()]
+        # Cheap predicates first: tool names and paths before regexes over output.
+        preds.sort(key=lambda p: getattr(p, "cost", 1))
         if len(preds) == 1:
             return preds[0]
-        return lambda ev, ctx: all(p(ev, ctx) for p in preds)
+        if len(preds) == 2:
+            a, b = preds
+            return lambda ev, ctx: a(ev, ctx) and b(ev, ctx)
+
+        def every(ev: Event, ctx: Context) -> bool:
+            for p in preds:
+                if not p(ev, ctx):
+                    return False
+            return True
+
+        return every
 
     def predicate(self, key: str, value: Any, node: Any) -> Cond:  # noqa: C901
         if key == "any":
@@ -288,7 +302,12 @@ class Compiler:
             return self.compiled_macros[name]
         if key == "tool":
             m = name_matcher(self.strings(value, node, key))
-            return lambda ev, ctx: m(ev.tool)
+
+            def tool(ev: Event, ctx: Context) -> bool:
+                return m(ev.tool)
+
+            tool.cost = 0  # type: ignore[attr-defined]
+            return tool
         if key in ("path", "read_path", "write_path"):
             m = path_matcher(self.strings(value, node, key))
             if key == "path":
@@ -324,9 +343,44 @@ class Compiler:
             return lambda ev, ctx: any(t in tricks for t in ev.shell.tricks)
         if key == "cmd":
             c = self.cmd_condition(value)
-            return lambda ev, ctx: any(c(ev, i, cmd, ctx)
-                                       for i, cmd in enumerate(ev.shell.commands))
+
+            def some_command(ev: Event, ctx: Context) -> bool:
+                for i, cmd in enumerate(ev.shell.commands):
+                    if c(ev, i, cmd, ctx):
+                        return True
+                return False
+
+            return some_command
         raise self.err(node, f"unknown condition key {key!r}")
+
+    def tools_of(self, node: Any, depth: int = 0) -> list[str] | None:
+        """The tool globs a condition can only match (None when it may match any tool)."""
+        if depth > 20:
+            return None
+        if isinstance(node, list):
+            found = [self.tools_of(n, depth + 1) for n in node]
+            return next((f for f in found if f is not None), None)
+        if not isinstance(node, dict):
+            return None
+        if "tool" in node:
+            return self.strings(node["tool"], node, "tool")
+        if "macro" in node and str(node["macro"]) in self.macros:
+            inner = self.tools_of(self.macros[str(node["macro"])], depth + 1)
+            if inner is not None:
+                return inner
+        if "all" in node and isinstance(node["all"], list):
+            inner = self.tools_of(node["all"], depth + 1)
+            if inner is not None:
+                return inner
+        if "any" in node and isinstance(node["any"], list) and node["any"]:
+            out: list[str] = []
+            for branch in node["any"]:
+                tools = self.tools_of(branch, depth + 1)
+                if tools is None:
+                    return None
+                out.extend(tools)
+            return out
+        return None
 
     def boolean(self, value: Any, node: Any, key: str) -> bool:
         if not isinstance(value, bool):
@@ -339,10 +393,21 @@ class Compiler:
         unknown = set(node) - CMD_KEYS
         if unknown:
             raise self.err(node, f"unknown cmd key(s): {', '.join(sorted(unknown))}")
-        preds: list[CmdCond] = []
-        for key, value in node.items():
-            preds.append(self.cmd_predicate(key, value, node))
-        return lambda ev, i, cmd, ctx: all(p(ev, i, cmd, ctx) for p in preds)
+        preds: list[CmdCond] = [self.cmd_predicate(k, v, node) for k, v in node.items()]
+        # `name` first: most commands fail it and the rest is never looked at.
+        order = {"name": 0, "pipe_from": 1, "pipe_to": 1, "wrapper": 1, "via": 1}
+        keys = list(node)
+        preds = [p for _, p in sorted(zip(keys, preds), key=lambda kp: order.get(kp[0], 2))]
+        if len(preds) == 1:
+            return preds[0]
+
+        def every(ev: Event, i: int, cmd: SimpleCommand, ctx: Context) -> bool:
+            for p in preds:
+                if not p(ev, i, cmd, ctx):
+                    return False
+            return True
+
+        return every
 
     def cmd_predicate(self, key: str, value: Any, node: Any) -> CmdCond:
         if key == "any":
@@ -458,6 +523,7 @@ class Compiler:
             within_events=int(events) if events else None,
             within_ns=int(minutes * 60 * 10**9) if minutes else None,
             emit=node.get("emit", True), blocking=node.get("blocking", False),
+            tools=self.tools_of(node["when"]),
             source=f"{self.source}:{getattr(node, 'line', 0)}", raw=dict(node),
         )
 

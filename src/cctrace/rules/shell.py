@@ -36,8 +36,19 @@ WRAPPERS = frozenset({"sudo", "doas", "env", "time", "nice", "nohup", "command",
                       "setsid", "chroot", "unbuffer", "caffeinate", "flock", "torsocks",
                       "proxychains", "proxychains4", "script", "su"})
 # Wrapper options that take a value (`sudo -u root`, `timeout -s KILL 5`, `xargs -I{}`).
-_WRAPPER_VALUE_OPTS = frozenset({"-u", "-g", "-n", "-s", "-k", "-I", "-L", "-P", "-d",
-                                 "-C", "-h", "-p", "-E", "-a", "--signal", "--user"})
+_WRAPPER_VALUE_OPTS = {
+    "sudo": frozenset({"-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "--user"}),
+    "doas": frozenset({"-u", "-C"}),
+    "timeout": frozenset({"-s", "-k", "--signal", "--kill-after"}),
+    "nice": frozenset({"-n", "--adjustment"}),
+    "ionice": frozenset({"-c", "-n", "-p"}),
+    "xargs": frozenset({"-I", "-L", "-P", "-d", "-n", "-s", "-a", "-E"}),
+    "env": frozenset({"-u", "-C", "--unset", "--chdir"}),
+    "stdbuf": frozenset({"-i", "-o", "-e"}),
+    "flock": frozenset({"-w", "-E"}),
+    "watch": frozenset({"-n", "-d"}),
+    "chroot": frozenset({"--userspec", "--groups"}),
+}
 _CONTROL = frozenset({"|", "||", "&&", ";", "&", "\n", ";;", "|&", "(", ")", "((", "))",
                       "{", "}", "!", "then", "do", "else", "elif", "fi", "done", "esac"})
 _KEYWORDS = frozenset({"if", "while", "until", "for", "case", "in", "function", "select"})
@@ -122,9 +133,9 @@ def deobfuscate(text: str, out: ParsedShell) -> str:
     return text
 
 
-def _substitutions(text: str) -> tuple[str, list[str]]:
+def _substitutions(text: str) -> tuple[str, list[tuple[str, str]]]:
     """Cut `$(...)`, `<(...)`, `>(...)` and backtick bodies out; a placeholder stays."""
-    inner: list[str] = []
+    inner: list[tuple[str, str]] = []
     if "$(" not in text and "`" not in text and "<(" not in text and ">(" not in text:
         return text, inner
     parts: list[str] = []
@@ -155,14 +166,15 @@ def _substitutions(text: str) -> tuple[str, list[str]]:
                 elif text[j] == ")":
                     depth -= 1
                 j += 1
-            inner.append(text[i + 2:j - 1] if depth == 0 else text[i + 2:])
+            body = text[i + 2:j - 1] if depth == 0 else text[i + 2:]
+            inner.append(("<()" if ch != "$" else "$()", body))
             parts.append(" __subst__ " if ch != "$" else "__subst__")
             i = j
             continue
         if ch == "`":
             end = text.find("`", i + 1)
             end = n if end < 0 else end
-            inner.append(text[i + 1:end])
+            inner.append(("$()", text[i + 1:end]))
             parts.append("__subst__")
             i = end + 1
             continue
@@ -288,7 +300,7 @@ def _strip_wrappers(words: list[str]) -> tuple[list[str], list[str], dict[str, s
                     break
                 if w.startswith("-"):
                     i += 1
-                    if w in _WRAPPER_VALUE_OPTS and i < len(words):
+                    if w in _WRAPPER_VALUE_OPTS.get(name, ()) and i < len(words):
                         i += 1
                     continue
                 if name in ("timeout", "nice", "watch") and re.fullmatch(r"[\d.]+[smhd]?", w):
@@ -313,8 +325,10 @@ def _looks_like_shell(text: str) -> bool:
     text = text.strip()
     if not text or len(text) > 20000 or " " not in text:
         return False
-    first = posixpath.basename(text.split()[0])
-    return bool(re.fullmatch(r"[A-Za-z0-9_.+-]+", first))
+    if sum(1 for ch in text if ch.isprintable() or ch in "\n\t") < 0.98 * len(text):
+        return False
+    first = text.split()[0]
+    return bool(re.fullmatch(r"[A-Za-z0-9_.+:(){}$/~\[\]'\"-]+", first))
 
 
 def _decode_b64(blob: str) -> str | None:
@@ -355,8 +369,8 @@ class _Walker:
         text, bodies = _heredocs(text)
         text, inner = _substitutions(text)
         out.texts.append(text)
-        for sub in inner:
-            self.walk(sub, depth + 1, "$()")
+        for kind, sub in inner:
+            self.walk(sub, depth + 1, kind)
         tokens = _merge_redirects(_tokens(text))
         prev: SimpleCommand | None = None
         body_iter = iter(bodies)
@@ -490,7 +504,7 @@ class _Walker:
             text = _decode_hex(blob)
         elif name == "rev":
             text = blob[::-1]
-        if text:
+        if text and _looks_like_shell(text):
             _note(self.out, "base64" if name in ("base64", "openssl") else name)
             self.out.texts.append(text)
             self.walk(text, depth + 1, name)
@@ -516,6 +530,10 @@ def _parse_cached(command: str) -> ParsedShell:
     walker = _Walker(out)
     walker.walk(command, 0, "")
     _pipeline_decode(out, walker)
+    if out.commands:
+        # The argv of every command, quotes and variables resolved: patterns over command
+        # text then see `curl` where the line said `c''url` or `$a$b`.
+        out.texts.append("\n".join(" ".join(c.argv) for c in out.commands if c.argv))
     if "base64" in " ".join(out.texts) or "b64" in command:
         # A blob handed to a decoder indirectly (a variable, a file): decode loose blobs.
         for blob in _B64.findall(command):
