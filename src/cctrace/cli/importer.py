@@ -85,8 +85,45 @@ def transcript_cwd(path: str, max_lines: int = 200) -> str | None:
     return None
 
 
+class ProgressBar:
+    """One self-rewriting line on a terminal (`[####....] 12/40 name`); silent otherwise,
+    so logs and pipes get no control characters."""
+
+    def __init__(self, stream: Any = None, width: int = 30) -> None:
+        self.stream = stream or sys.stderr
+        self.width = width
+        isatty = getattr(self.stream, "isatty", None)
+        self.enabled = bool(isatty and isatty())
+        self._drawn = False
+
+    def update(self, index: int, total: int, path: str) -> None:
+        if not self.enabled or total <= 0:
+            return
+        done = round(self.width * index / total)
+        name = os.path.basename(path)
+        name = name if len(name) <= 40 else name[:39] + "…"
+        self.stream.write(f"\r\033[K[{'#' * done}{'.' * (self.width - done)}] "
+                          f"{index}/{total} {name}")
+        self.stream.flush()
+        self._drawn = True
+
+    def message(self, line: str) -> None:
+        """A line that must stay on screen (a skipped file), above the bar."""
+        if self._drawn:
+            self.stream.write("\r\033[K")
+        self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self._drawn:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self._drawn = False
+
+
 def import_paths(paths: list[str], *, export: bool = True, live_minutes: float = 10.0,
-                 progress: Any = None, state_dir: str | None = None) -> dict[str, int]:
+                 progress: Any = None, state_dir: str | None = None,
+                 on_file: Any = None) -> dict[str, int]:
     """Import transcripts; returns counts (files, observations, errors)."""
     from cctrace.policy import Policy
     from cctrace.store.db import Store
@@ -120,14 +157,26 @@ def import_paths(paths: list[str], *, export: bool = True, live_minutes: float =
                     progress(f"  skipped {path}: {exc.strerror or exc}")
             if progress:
                 progress(f"[{index}/{len(files)}] {os.path.basename(path)}")
+            if on_file:
+                on_file(index, len(files), path)
     return counts
 
 
 def run(args: argparse.Namespace) -> int:
     paths = args.paths or [claude_projects_dir()]
-    progress = None if args.quiet else (lambda line: print(line, file=sys.stderr))
-    counts = import_paths(paths, export=not args.no_export, live_minutes=args.live_minutes,
-                          progress=progress)
+    bar = ProgressBar()
+    bar.enabled = bar.enabled and not args.quiet
+
+    def report(line: str) -> None:
+        if line.startswith("  skipped"):  # per-file counters are the bar's job
+            bar.message(line)
+
+    try:
+        counts = import_paths(paths, export=not args.no_export,
+                              live_minutes=args.live_minutes, progress=report,
+                              on_file=bar.update)
+    finally:
+        bar.close()
     print(f"imported {counts['files']} transcript(s): {counts['observations']} new "
           f"observation(s); {counts['errors']} error(s)")
     if counts["observations"] and not args.no_export:

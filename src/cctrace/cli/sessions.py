@@ -36,6 +36,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--since", metavar="DATE",
                    help="only sessions active since DATE (2026-01-31, 2026-01-31T09:00, "
                    "or a span back from now: 30m, 12h, 7d, 2w)")
+    p.add_argument("--model", metavar="M",
+                   help="only sessions that used a model whose id contains M (e.g. opus)")
+    p.add_argument("--min-cost", metavar="USD", type=float,
+                   help="only sessions that cost at least USD")
     p.add_argument("--limit", metavar="N", type=int, help="at most N sessions")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=run_sessions)
@@ -128,6 +132,19 @@ def id_width(ids: list[str], minimum: int = ID_WIDTH) -> int:
         if len({i[:n] for i in ids}) == len(ids):
             return n
     return max(longest, minimum)
+
+
+def filter_sessions(rows: list[SessionSummary], model: str | None = None,
+                    min_cost: float | None = None) -> list[SessionSummary]:
+    """Sessions that used a model containing `model` (any case) and cost at least
+    `min_cost` (an unpriced session has no cost and never passes a cost filter)."""
+    out = rows
+    if model:
+        needle = model.strip().lower()
+        out = [s for s in out if any(needle in m.lower() for m in s.models)]
+    if min_cost is not None:
+        out = [s for s in out if s.cost is not None and s.cost >= min_cost]
+    return out
 
 
 def sessions_table(rows: list[SessionSummary]) -> list[str]:
@@ -258,13 +275,19 @@ def run_sessions(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if args.limit is not None and args.limit < 1:
         raise CliError("--limit must be at least 1", code=2)
     since = parse_since(args.since, time.time_ns()) if args.since else None
+    model, min_cost = getattr(args, "model", None), getattr(args, "min_cost", None)
+    filtered = bool(model) or min_cost is not None
     with Store.open() as store:
-        rows = store.sessions(limit=args.limit, project=args.project, since_ns=since)
+        # The filters are applied after reading, so the limit must be too.
+        rows = store.sessions(limit=None if filtered else args.limit, project=args.project,
+                              since_ns=since)
+    if filtered:
+        rows = filter_sessions(rows, model, min_cost)[: args.limit]
     if args.json:
         json.dump({"sessions": [s.to_dict() for s in rows]}, out, ensure_ascii=False, indent=2)
         out.write("\n")
     elif not rows:
-        out.write("no sessions recorded yet\n" if not (args.project or since)
+        out.write("no sessions recorded yet\n" if not (args.project or since or filtered)
                   else "no sessions match\n")
     else:
         _emit(sessions_table(rows), out)
