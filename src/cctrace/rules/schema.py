@@ -396,8 +396,8 @@ class Compiler:
         preds: list[CmdCond] = [self.cmd_predicate(k, v, node) for k, v in node.items()]
         # `name` first: most commands fail it and the rest is never looked at.
         order = {"name": 0, "pipe_from": 1, "pipe_to": 1, "wrapper": 1, "via": 1}
-        keys = list(node)
-        preds = [p for _, p in sorted(zip(keys, preds), key=lambda kp: order.get(kp[0], 2))]
+        ranked = sorted(zip(list(node), preds, strict=True), key=lambda kp: order.get(kp[0], 2))
+        preds = [p for _, p in ranked]
         if len(preds) == 1:
             return preds[0]
 

@@ -1,0 +1,145 @@
+"""`cctrace rules`: list the behaviour rules in force, check them, test a rule file.
+
+`cctrace rules list [--json]` shows every rule (built-in pack plus the files of the config's
+`[rules]` table, minus `disabled`) with severity, tags and where it is defined.
+`cctrace rules check` compiles that set and exits 2 with `file:line: reason` on the first
+error. `cctrace rules test FILE [EVENTS]` compiles FILE on top of the built-in pack (its
+lists and macros are usable) and, given EVENTS (a Claude Code transcript, or JSONL of
+`{"tool", "input", "output"?, "cwd"?}` tool calls), prints the findings FILE's rules raise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from cctrace import config as config_mod
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "rules", help="list, check and test behaviour rules",
+        description="Behaviour rules turn risky agent actions into findings.")
+    sub = p.add_subparsers(dest="rules_command", metavar="ACTION")
+    ls = sub.add_parser("list", help="the rules in force")
+    ls.add_argument("--json", action="store_true", help="JSON lines")
+    ls.add_argument("--all", action="store_true", help="include signal-only rules")
+    ls.set_defaults(func=run_list)
+    ck = sub.add_parser("check", help="compile the configured rules; exit 2 on an error")
+    ck.set_defaults(func=run_check)
+    ts = sub.add_parser("test", help="compile a rule file and run it over tool calls")
+    ts.add_argument("file", help="YAML rule file")
+    ts.add_argument("events", nargs="?", help="transcript .jsonl, or JSONL of tool calls")
+    ts.add_argument("--json", action="store_true", help="findings as JSON lines")
+    ts.set_defaults(func=run_test)
+    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+
+
+def _error(exc: Exception) -> Any:
+    from cctrace.cli.main import CliError
+
+    return CliError(str(exc), code=2)
+
+
+def _ruleset() -> Any:
+    from cctrace.rules import RuleError, load_ruleset
+
+    try:
+        return load_ruleset(config_mod.load())
+    except (RuleError, config_mod.ConfigError) as exc:
+        raise _error(exc) from exc
+
+
+def run_list(args: argparse.Namespace) -> int:
+    ruleset = _ruleset()
+    rules = [r for r in ruleset.rules if r.emit or args.all]
+    for r in rules:
+        if args.json:
+            print(json.dumps({"id": r.id, "severity": r.severity, "title": r.title,
+                              "tags": r.tags, "source": r.source, "emit": r.emit,
+                              "blocking": r.blocking, "window": bool(r.after)}))
+        else:
+            flags = "".join((" [window]" if r.after else "", " [blocking]" if r.blocking
+                             else "", "" if r.emit else " [signal]"))
+            print(f"{r.id:<44} {r.severity:<8} {r.title}{flags}")
+    if not args.json:
+        print(f"{len(rules)} rule(s); allow_hosts: {', '.join(ruleset.allow_hosts)}",
+              file=sys.stderr)
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    ruleset = _ruleset()
+    print(f"ok: {len(ruleset.rules)} rule(s) from {len(ruleset.sources)} file(s)")
+    return 0
+
+
+def _observation(i: int, call: dict[str, Any]) -> Any:
+    from cctrace.model.types import Observation, Trace
+
+    start = 1_700_000_000 * 10**9 + i * 10**9
+    obs = Observation(id=f"{i + 1:016x}", trace_id=f"{i + 1:032x}", parent_id=None,
+                      type="tool", name=str(call.get("tool") or call.get("tool_name") or "?"),
+                      start_ns=start, end_ns=start, input=call.get("input",
+                                                                  call.get("tool_input")),
+                      output=call.get("output", call.get("tool_response")),
+                      metadata={"tool_use_id": f"test-{i + 1}"})
+    return Trace(id=f"{i + 1:032x}", session_id="rules-test", name="test", start_ns=start,
+                 end_ns=start, metadata={"cwd": call.get("cwd") or os.getcwd()},
+                 observations=[obs])
+
+
+def _traces(path: str) -> list[Any]:
+    from cctrace.cli.main import CliError
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            lines = [json.loads(line) for line in fh if line.strip()]
+    except (OSError, ValueError) as exc:
+        raise CliError(f"{path}: {exc}", code=2) from exc
+    if any(isinstance(x, dict) and x.get("type") in ("user", "assistant") for x in lines):
+        from cctrace.model.build import BuildContext, build_traces
+        from cctrace.transcript import locate
+        from cctrace.transcript.reader import read_new
+
+        result = read_new(path, None)
+        ctx = BuildContext(load_sidechain=locate.sidechain_loader(path), final=True)
+        return build_traces(result.records, ctx).traces
+    return [_observation(i, x) for i, x in enumerate(lines) if isinstance(x, dict)]
+
+
+def run_test(args: argparse.Namespace) -> int:
+    from cctrace.rules import RuleError, build_ruleset, evaluate
+
+    try:
+        with open(args.file, encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError as exc:
+        raise _error(RuleError(f"{args.file}:0: cannot read: {exc.strerror}")) from exc
+    try:
+        full = build_ruleset([(args.file, text)])
+    except RuleError as exc:
+        raise _error(exc) from exc
+    builtin_ids = {r.id for r in build_ruleset([], builtin=True).rules}
+    mine = [r for r in full.rules if r.source.startswith(f"{args.file}:")]
+    print(f"{args.file}: {len(mine)} rule(s) ok"
+          + (f" ({sum(r.id in builtin_ids for r in mine)} replace built-in rules)"
+             if any(r.id in builtin_ids for r in mine) else ""), file=sys.stderr)
+    if not args.events:
+        for r in mine:
+            print(f"{r.id:<44} {r.severity:<8} {r.title}")
+        return 0
+    traces = _traces(args.events)
+    ids = {r.id for r in mine}
+    findings = [f for f in evaluate(traces, full) if f.rule_id in ids]
+    for f in sorted(findings, key=lambda f: f.time_ns):
+        if args.json:
+            print(json.dumps({"rule_id": f.rule_id, "severity": f.severity, "title": f.title,
+                              "observation_id": f.observation_id, "detail": f.detail}))
+        else:
+            print(f"{f.severity:<8} {f.rule_id:<40} {f.detail.get('evidence', '')}")
+    print(f"{len(findings)} finding(s)", file=sys.stderr)
+    return 1 if findings else 0
