@@ -7,7 +7,8 @@ not a terminal) never prompts. Keys are checked with a real authenticated reques
 (`GET /api/public/projects`) before anything is saved; the wizard asks again when they are
 refused. Settings are written through `cctrace config`'s code path (comments kept, atomic,
 0600); the secret key goes to the OS keychain or its 0600 file (`cctrace.security.keys`),
-never into the config file, when that module is present. The hook is installed by `cctrace install`'s code.
+never into the config file, when that module is present. The hook is installed by
+`cctrace install`'s code.
 """
 
 from __future__ import annotations
