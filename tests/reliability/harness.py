@@ -60,6 +60,16 @@ def tally(accepted_ids: list[str], expected: set[str]) -> Tally:
     )
 
 
+def obs_ids(receiver) -> list[str]:
+    """Accepted span ids of observations, without findings' event spans (`finding ...`):
+    findings depend on which hook events the store holds, so they are counted apart."""
+    return [s["span_id"] for s in receiver.spans() if not s["name"].startswith("finding ")]
+
+
+def finding_ids(receiver) -> list[str]:
+    return [s["span_id"] for s in receiver.spans() if s["name"].startswith("finding ")]
+
+
 @functools.cache
 def expected_ids(name: str) -> frozenset[str]:
     """Observation ids a clean import of fixture `name` yields (== the span ids exported)."""

@@ -21,7 +21,7 @@ import random
 import signal
 import time
 
-from reliability.harness import ALL_FIXTURES, tally
+from reliability.harness import ALL_FIXTURES, obs_ids, tally
 
 KILLS = 50
 SEED = 8
@@ -74,7 +74,7 @@ def test_sigkill_at_random_points_loses_nothing(rig, receiver):
     final_s = time.monotonic() - started
     assert out["ok"], out
     assert sum(phases.values()) == KILLS, phases
-    t = tally(receiver.span_ids(), rig.expected(ALL_FIXTURES))
+    t = tally(obs_ids(receiver), rig.expected(ALL_FIXTURES))
     assert not t.lost, t.summary()
     assert not t.unexpected, t.summary()
     assert set(t.duplicated) <= in_doubt, t.summary()

@@ -12,7 +12,7 @@ import pytest
 
 from cctrace.config import Config
 from cctrace.export.destinations import DEFAULT_TIMEOUT, destinations, export_timeout
-from reliability.harness import tally
+from reliability.harness import obs_ids, tally
 from support.otlp_receiver import Fault
 
 
@@ -31,7 +31,7 @@ def test_clean_run_delivers_every_expected_span_once(rig, receiver):
     rig.spool(via_hook=True)
     out = _settle(rig, receiver)
     assert out["ok"] and out["returncode"] == 0, out
-    t = tally(receiver.span_ids(), rig.expected())
+    t = tally(obs_ids(receiver), rig.expected())
     assert t.exact, t.summary()
     # The hook path and a clean import derive exactly the same ids.
     assert rig.stored_ids() == rig.expected()
@@ -47,7 +47,7 @@ def test_receiver_down_for_the_whole_run_then_up(rig, receiver):
     receiver.up()
     out = _settle(rig, receiver)
     assert out["ok"], out
-    t = tally(receiver.span_ids(), rig.expected())
+    t = tally(obs_ids(receiver), rig.expected())
     assert t.exact, t.summary()
 
 
@@ -60,7 +60,7 @@ def test_retryable_statuses_then_success(rig, receiver, status):
     assert out["ok"], out
     failed = [r for r in receiver.requests if r.status == status]
     assert len(failed) == 3
-    t = tally(receiver.span_ids(), rig.expected())
+    t = tally(obs_ids(receiver), rig.expected())
     assert t.exact, t.summary()
 
 
@@ -79,7 +79,7 @@ def test_garbage_error_bodies_and_headers(rig, receiver):
     rig.spool()
     out = _settle(rig, receiver, rounds=8)
     assert out["ok"], out
-    t = tally(receiver.span_ids(), rig.expected())
+    t = tally(obs_ids(receiver), rig.expected())
     assert t.exact, t.summary()
 
 
@@ -90,7 +90,7 @@ def test_garbage_body_on_success_still_counts_as_delivered(rig, receiver):
     rig.spool()
     out = _settle(rig, receiver)
     assert out["ok"], out
-    t = tally(receiver.span_ids(), rig.expected())
+    t = tally(obs_ids(receiver), rig.expected())
     assert t.exact, t.summary()
 
 
@@ -100,7 +100,7 @@ def test_connections_closed_mid_request(rig, receiver):
     out = _settle(rig, receiver, rounds=6)
     assert out["ok"], out
     assert sum(1 for r in receiver.requests if r.status == 0) == 4
-    t = tally(receiver.span_ids(), rig.expected())
+    t = tally(obs_ids(receiver), rig.expected())
     assert t.exact, t.summary()
 
 
@@ -112,7 +112,7 @@ def test_slow_server_failing_after_the_timeout(rig, receiver):
     out = _settle(rig, receiver, rounds=6)
     assert out["ok"], out
     receiver.wait_idle()
-    t = tally(receiver.span_ids(), rig.expected())
+    t = tally(obs_ids(receiver), rig.expected())
     assert t.exact, t.summary()
 
 
@@ -126,7 +126,7 @@ def test_slow_server_accepting_after_the_timeout_duplicates_only_what_it_accepte
     out = _settle(rig, receiver, rounds=6)
     assert out["ok"], out
     receiver.wait_idle()
-    t = tally(receiver.span_ids(), rig.expected())
+    t = tally(obs_ids(receiver), rig.expected())
     assert not t.lost and not t.unexpected, t.summary()
     # Requests are recorded when answered, so the late one is not first: it is the one
     # request whose spans are exactly the duplicated ones.

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from reliability.harness import tally
+from reliability.harness import obs_ids, tally
 
 FIXTURE = ("multi_turn",)
 
@@ -84,7 +84,7 @@ def test_full_filesystem_hook_exits_0_counts_loss_and_nothing_is_lost(tmp_path, 
         rig.send(payloads[-1])
         out = _settle(rig)
         assert out["ok"], out
-        t = tally(receiver.span_ids(), rig.expected(FIXTURE))
+        t = tally(obs_ids(receiver), rig.expected(FIXTURE))
         assert t.exact, t.summary()
         assert lost == len(payloads) - half, "every event the hook could not spool is counted"
 
@@ -100,7 +100,7 @@ def test_full_filesystem_during_processing_keeps_the_spool(tmp_path, receiver):
         os.unlink(filler)
         out = _settle(rig)
         assert out["ok"], out
-        t = tally(receiver.span_ids(), rig.expected(FIXTURE))
+        t = tally(obs_ids(receiver), rig.expected(FIXTURE))
         assert t.exact, t.summary()
 
 
@@ -120,7 +120,7 @@ def test_read_only_state_dir(tmp_path, receiver):
         rig.send(payloads[-1])
         out = _settle(rig)
         assert out["ok"], out
-        t = tally(receiver.span_ids(), rig.expected(FIXTURE))
+        t = tally(obs_ids(receiver), rig.expected(FIXTURE))
         assert t.exact, t.summary()
 
 
@@ -148,6 +148,65 @@ def test_state_dir_deleted_while_the_worker_runs(tmp_path, receiver, _isolated_s
     receiver.wait_idle()
     # Deleting the state dir deletes the record of what was delivered: the transcript is
     # read again from its start, so what had been delivered is sent once more, and only that.
-    t = tally(receiver.span_ids(), rig.expected(FIXTURE))
+    t = tally(obs_ids(receiver), rig.expected(FIXTURE))
     assert not t.lost and not t.unexpected, t.summary()
     assert set(t.duplicated) <= before and all(n == 2 for n in t.duplicated.values())
+
+
+def _corrupt(db: str, where: str) -> None:
+    size = os.path.getsize(db)
+    with open(db, "r+b") as fh:
+        if where == "header":
+            fh.write(b"this is not sqlite" * 10)
+        else:  # all but the schema page: every table is damaged
+            fh.seek(4096)
+            fh.write(bytes([0xA5]) * (size - 4096))
+
+
+
+def _wait_worker_done(rig, timeout: float = 60) -> None:
+    from cctrace import spool
+    from cctrace.worker import lifecycle
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not spool.read_pending(str(rig.state)) and not lifecycle.is_worker_running(
+                str(rig.state)):
+            return
+        time.sleep(0.05)
+    raise AssertionError("the worker did not finish")
+
+
+@pytest.mark.parametrize("where", ["header", "pages"])
+def test_corrupt_store_is_quarantined_and_rebuilt(tmp_path, receiver, _isolated_state, where):
+    from reliability.harness import Rig
+
+    rig = Rig(tmp_path, _isolated_state, endpoint=receiver.endpoint, background_worker=True)
+    rig.env["CCTRACE_WORKER_IDLE"] = "0.3"
+    payloads = rig.fixture_payloads("multi_turn")
+    half = len(payloads) // 2
+    for p in payloads[:half]:
+        rig.send(p)
+    rig.send({**payloads[half - 1], "hook_event_name": "Stop"})
+    _wait_worker_done(rig)
+    receiver.wait_idle()
+    before = set(receiver.span_ids())
+    assert before
+    db = str(rig.state / "cctrace.db")
+    subprocess.run([rig.env.get("PYTHON", "python3"), "-c",
+                    f"import sqlite3; sqlite3.connect({db!r}).execute("
+                    "'PRAGMA wal_checkpoint(TRUNCATE)')"], check=True)
+    _corrupt(db, where)
+    for p in payloads[half:]:
+        rig.send(p)  # exit 0, empty stdout: the hook never opens the store
+    _wait_worker_done(rig)
+    out = _settle(rig)
+    assert out["ok"], out
+    receiver.wait_idle()
+    assert rig.counters().get("store.rebuilt") == 1
+    assert [n for n in os.listdir(rig.state) if n.startswith("cctrace.db.corrupt-")]
+    t = tally(obs_ids(receiver), rig.expected(FIXTURE))
+    assert not t.lost and not t.unexpected, t.summary()
+    # Only spans whose delivery the damaged store could no longer prove are sent again.
+    assert set(t.duplicated) <= before and all(n == 2 for n in t.duplicated.values())
+    print(f"\n{where}: {t.summary()}")

@@ -87,6 +87,12 @@ def enqueue(
     # A held destination (its value was refused as untrusted) still gets its batches: they
     # wait in the outbox until a process with the user's own destination sends them.
     names += [n for n in held_names(config, SPANS) if n not in names]
+    # After a store rebuild, spans the quarantined store had confirmed are not resent.
+    from cctrace.store.recover import delivered_before_rebuild
+
+    sent = delivered_before_rebuild(config.state_dir) if config.state_dir else frozenset()
+    if sent:
+        pairs = [(t, [o for o in obs if o.id not in sent]) for t, obs in pairs]
     pairs = [(t, obs) for t, obs in pairs if obs]
     if not names or not pairs:
         return 0

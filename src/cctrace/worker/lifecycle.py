@@ -268,6 +268,37 @@ def log_exception(state_dir: str, what: str, exc: BaseException) -> None:
     log_line(state_dir, f"{what}: {describe_exception(exc)}")
 
 
+# Store quarantines one worker process may do (see `_recover_store`).
+MAX_RECOVERIES = 3
+_recoveries = 0
+
+
+def _recover_store(state_dir: str, exc: BaseException | None = None) -> bool:
+    """Quarantine a corrupt store (see `cctrace.store.recover`); True if one was moved aside.
+
+    Without this a damaged database makes every step fail, the spool grows and nothing is
+    recorded again. Called at start-up and when a step raises a corruption error.
+    """
+    try:
+        from cctrace.store import recover
+
+        global _recoveries
+        if _recoveries >= MAX_RECOVERIES:
+            return False  # the disk keeps corrupting fresh stores: back off like any failure
+        if exc is not None:
+            if not recover.is_corruption(exc):
+                return False
+            _recoveries += 1
+            recover.quarantine(state_dir, type(exc).__name__)
+            return True
+        moved = recover.check_store(state_dir) is not None
+        _recoveries += moved
+        return moved
+    except Exception as err:  # noqa: BLE001 - recovery must never take the worker down
+        log_exception(state_dir, "store check failed", err)
+        return False
+
+
 def run_worker(
     state_dir: str,
     step: Callable[[str], bool],
@@ -292,6 +323,7 @@ def run_worker(
         return 0
     started = last_active = time.monotonic()
     log_line(state_dir, "worker started")
+    _recover_store(state_dir)
     failures = 0
     reason = "idle"
     try:
@@ -304,6 +336,8 @@ def run_worker(
                 did = bool(step(state_dir))
                 now_signature = layout.pending_signature(state_dir)
             except Exception as exc:  # noqa: BLE001 - log, back off, keep going
+                if _recover_store(state_dir, exc):
+                    continue  # a fresh store: retry the step at once
                 failures += 1
                 log_exception(state_dir, f"step failed ({failures} in a row)", exc)
                 if failures >= max_failures:
