@@ -15,7 +15,8 @@ from cctrace import __version__
 
 # Module names under cctrace.cli, in the order `cctrace --help` lists them.
 COMMANDS: list[str] = [
-    "demo", "install", "sessions", "findings", "importer", "flush", "config", "redact",
+    "setup", "demo", "install", "doctor", "sessions", "tail", "report", "findings",
+    "importer", "flush", "config", "redact", "verify",
 ]
 
 
