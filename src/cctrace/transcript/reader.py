@@ -155,6 +155,9 @@ def _read_lines(fh: Any, start: int, size: int, limit: int) -> tuple[list[Record
     return records, pos, bad
 
 
+_MESSAGE_TYPES = ("user", "assistant")
+
+
 def _parse_block(body: bytes, base: int, out: list[Record]) -> int:
     bad = 0
     line_start = 0
@@ -168,7 +171,12 @@ def _parse_block(body: bytes, base: int, out: list[Record]) -> int:
         except (ValueError, UnicodeDecodeError):
             bad += 1
             continue
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or (
+            data.get("type") in _MESSAGE_TYPES and "message" in data
+            and not isinstance(data["message"], dict)
+        ):
+            # A user/assistant record whose message is not an object is damaged, not a
+            # turn or a model call: building from it would invent phantom generations.
             bad += 1
             continue
         out.append(Record(data, offset))
