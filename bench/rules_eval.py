@@ -87,7 +87,7 @@ def main() -> int:
     print("|---|---:|---:|---:|")
     print(f"| malicious | {len(malicious)} | {detected / len(malicious):.1%} | "
           f"{expected_hit / len(malicious):.1%} |")
-    print(f"\n| benign | calls | calls with a finding | FP per 1,000 |\n|---|---:|---:|---:|")
+    print("\n| benign | calls | calls with a finding | FP per 1,000 |\n|---|---:|---:|---:|")
     print(f"| benign | {len(benign)} | {len(fps)} | {1000 * len(fps) / len(benign):.1f} |")
     print("\n| malicious variant | calls | detected | expected rule |\n|---|---:|---:|---:|")
     for name, (n, hit, exp) in sorted(by_variant.items()):

@@ -230,7 +230,8 @@ def variants(cmd: str) -> list[tuple[str, str]]:
         ("eval", f"eval {shlex.quote(cmd)}"),
         ("base64|sh", f"echo {b64(cmd)} | base64 -d | sh"),
         ("base64<<<", f"bash <<< $(base64 -d <<< {b64(cmd)})"),
-        ("python os.system", f"python3 -c {shlex.quote('import os; os.system(' + repr(cmd) + ')')}"),
+        ("python os.system",
+         f"python3 -c {shlex.quote('import os; os.system(' + repr(cmd) + ')')}"),
         ("env prefix", f"LANG=C timeout 30 {cmd}"),
     ]
     first, _, rest = cmd.partition(" ")
