@@ -1,0 +1,1 @@
+"""Coverage-guided fuzzing harnesses (atheris) and their committed corpora; see README.md."""
