@@ -190,17 +190,28 @@ def load_or_create_binary_key(
 ) -> tuple[bytes, StoredKey | None]:
     """A random binary key kept like a secret (hex-encoded); created on first use.
 
-    Returns the key and, when it was just created, where it went (for a warning)."""
-    existing = load_secret_key(state_dir, name, backend=backend)
-    if existing:
-        try:
-            raw = bytes.fromhex(existing)
-            if len(raw) == size:
-                return raw, None
-        except ValueError:
-            pass
-        raise ValueError(f"the stored {name} is not a {size}-byte hex key")
-    raw = os.urandom(size)
-    where = store_secret_key(raw.hex(), state_dir, name, backend=backend,
-                             use_keyring=use_keyring)
-    return raw, where
+    Returns the key and, when it was just created, where it went (for a warning).
+    Creation is serialised with a lock file: the worker and a CLI command starting at once
+    must not each make a key and encrypt with one the other cannot read."""
+    import fcntl
+
+    path = key_path(name, state_dir)
+    statedir.ensure_dir(os.path.dirname(path))
+    fd = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, statedir.FILE_MODE)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        existing = load_secret_key(state_dir, name, backend=backend)
+        if existing:
+            try:
+                raw = bytes.fromhex(existing)
+                if len(raw) == size:
+                    return raw, None
+            except ValueError:
+                pass
+            raise ValueError(f"the stored {name} is not a {size}-byte hex key")
+        raw = os.urandom(size)
+        where = store_secret_key(raw.hex(), state_dir, name, backend=backend,
+                                 use_keyring=use_keyring)
+        return raw, where
+    finally:
+        os.close(fd)

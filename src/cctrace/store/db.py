@@ -189,7 +189,7 @@ class Store:
         )
         self._conn.row_factory = sqlite3.Row
         self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        self._conn.execute("PRAGMA journal_mode = WAL")
+        _enable_wal(self._conn)
         self._conn.execute("PRAGMA synchronous = NORMAL")
         self._conn.execute("PRAGMA foreign_keys = ON")
         self.schema_version = schema.migrate(self._conn)
@@ -260,7 +260,11 @@ class Store:
 
     def add_hook_events(self, events: list[HookEvent]) -> int:
         """Store hook events; ones whose seq is already stored are ignored. Returns #new."""
-        added = 0
+        return len(self.insert_hook_events(events))
+
+    def insert_hook_events(self, events: list[HookEvent]) -> list[HookEvent]:
+        """Store hook events; returns those that were new (by seq)."""
+        added: list[HookEvent] = []
         with self._write() as conn:
             for ev in events:
                 cur = conn.execute(
@@ -270,7 +274,8 @@ class Store:
                      ev.transcript_path,
                      self._enc(_dumps(ev.payload) or "{}", "hook_events.payload")),
                 )
-                added += cur.rowcount
+                if cur.rowcount:
+                    added.append(ev)
         return added
 
     def _event(self, row: sqlite3.Row) -> HookEvent:
@@ -328,6 +333,14 @@ class Store:
         return out
 
     # -- transcript cursors ------------------------------------------------------------
+
+    def cursor_paths(self, since_ns: int | None = None) -> list[str]:
+        """Transcripts with a cursor (updated since `since_ns`), most recent first."""
+        sql, params = "SELECT path FROM cursors", []
+        if since_ns is not None:
+            sql += " WHERE updated_ns >= ?"
+            params.append(since_ns)
+        return [r["path"] for r in self._read(sql + " ORDER BY updated_ns DESC", params)]
 
     def get_cursor(self, path: str) -> dict[str, Any] | None:
         rows = self._read("SELECT data FROM cursors WHERE path = ?", (path,))
@@ -541,6 +554,20 @@ class Store:
             cost=_loads(row["cost"]), completion_start_ns=row["completion_start_ns"],
             metadata=_loads(self._dec(row["metadata"], "observations.metadata"), {}),
         )
+
+    def trace_header(self, trace_id: str) -> tuple[Trace, str | None] | None:
+        """A stored trace's listing fields (no content) and its root observation's id."""
+        rows = self._read("SELECT * FROM traces WHERE id = ?", (trace_id,))
+        if not rows:
+            return None
+        t = rows[0]
+        trace = Trace(id=t["id"], session_id=t["session_id"], name=t["name"],
+                      start_ns=t["start_ns"], end_ns=t["end_ns"], user_id=t["user_id"],
+                      tags=_loads(t["tags"], []), environment=t["environment"],
+                      release=t["release"], complete=bool(t["complete"]))
+        root = self._read("SELECT id FROM observations WHERE trace_id = ? AND parent_id IS NULL"
+                          " ORDER BY start_ns LIMIT 1", (trace_id,))
+        return trace, (root[0]["id"] if root else None)
 
     def session_tree(self, session_id: str) -> list[TraceView]:
         """The session's traces in time order, each with its observations as a tree."""
@@ -992,6 +1019,26 @@ class Store:
 
     def counters(self) -> dict[str, int]:
         return {r["name"]: r["value"] for r in self._read("SELECT * FROM counters ORDER BY name")}
+
+
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL once; a database already in WAL needs no lock for that.
+
+    Changing the journal mode does not wait on the busy handler: two processes opening a
+    fresh store at once (the worker and `cctrace flush`) can get "database is locked"
+    straight away, so that case is retried for up to the busy timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _create_private(path: str) -> None:
