@@ -18,7 +18,6 @@ from support.traced import TracedSession
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.xfail(strict=False, reason="worker wiring pending")
 def test_secret_read_then_post_raises_findings_and_scores(tmp_path, model_server, receiver,
                                                           _isolated_state):
     t = TracedSession(tmp_path / "rules", model_server, receiver, _isolated_state,

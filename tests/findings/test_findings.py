@@ -78,3 +78,12 @@ def test_findings_cli(capsys, _isolated_state):
     assert main(["findings", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["rule_id"] == "exfil.curl"
     assert main(["findings", "--session", "zzz"]) == 1
+
+
+def test_info_findings_send_scores_but_no_collector_span(tmp_path):
+    with Store.open(str(tmp_path)) as store:
+        cfg = Config(state_dir=str(tmp_path), langfuse_base_url="http://127.0.0.1:9",
+                     langfuse_public_key="pk-lf-t", langfuse_secret_key="sk-lf-t",
+                     otlp_endpoint="http://127.0.0.1:9/v1/traces")
+        assert enqueue_findings(store, [_finding("info")], cfg) == 2
+        assert {b.destination for b in store.due_batches(None, 2**62)} == {"langfuse-scores"}

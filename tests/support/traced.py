@@ -97,6 +97,12 @@ def iso_ns(ts: str) -> int:
 # --- pure helpers over received spans ------------------------------------------------------
 
 
+def trace_spans(spans: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The spans of the traces themselves, without finding event spans (`finding <rule>`),
+    which cctrace adds for collectors when its rules or coverage checks conclude something."""
+    return [s for s in spans if not str(s.get("name", "")).startswith("finding ")]
+
+
 def by_trace(spans: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
     """Spans grouped by trace id, each group sorted by start time; groups by first start."""
     groups: dict[str, list[Mapping[str, Any]]] = defaultdict(list)

@@ -21,7 +21,9 @@ def register(subparsers: Any) -> None:
         description="List what cctrace concluded about recorded sessions, newest first.",
     )
     p.add_argument("--session", metavar="ID", help="only this session (id prefix accepted)")
-    p.add_argument("--severity", choices=SEVERITIES, help="this severity or worse")
+    p.add_argument("--severity", choices=SEVERITIES, default="low",
+                   help="this severity or worse (default low; info adds audit checkpoints "
+                   "and coverage ratios)")
     p.add_argument("--kind", help="only this kind (rule, coverage, tamper, destination...)")
     p.add_argument("--limit", type=int, default=200, help="at most N (default 200)")
     p.add_argument("--json", action="store_true", help="print JSON")

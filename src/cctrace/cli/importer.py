@@ -68,23 +68,6 @@ def find_transcripts(paths: Iterable[str]) -> Iterator[str]:
                 yield path
 
 
-def transcript_cwd(path: str, max_lines: int = 200) -> str | None:
-    """The session's working folder, from the first records that name it (for the
-    project's known secrets in its .env files)."""
-    import json
-
-    with open(path, "rb") as fh:
-        for _, line in zip(range(max_lines), fh, strict=False):
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            cwd = record.get("cwd") if isinstance(record, dict) else None
-            if isinstance(cwd, str) and cwd:
-                return cwd
-    return None
-
-
 class ProgressBar:
     """One self-rewriting line on a terminal (`[####....] 12/40 name`); silent otherwise,
     so logs and pipes get no control characters."""
@@ -127,6 +110,7 @@ def import_paths(paths: list[str], *, export: bool = True, live_minutes: float =
     """Import transcripts; returns counts (files, observations, errors)."""
     from cctrace.policy import Policy
     from cctrace.store.db import Store
+    from cctrace.transcript.locate import transcript_cwd
     from cctrace.worker import pipeline
 
     root = state_dir or statedir.state_dir()
@@ -148,7 +132,7 @@ def import_paths(paths: list[str], *, export: bool = True, live_minutes: float =
                 counts["observations"] += pipeline.process_transcript(
                     store, cfg, pipeline.make_redactor(cfg, cwd, policy), path,
                     session_id=os.path.splitext(os.path.basename(path))[0], final=final,
-                    policy=policy,
+                    policy=policy, judge=False,
                 )
                 counts["files"] += 1
             except OSError as exc:

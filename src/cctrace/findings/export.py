@@ -5,7 +5,8 @@ request): `cctrace.severity` (categorical), `cctrace.risk` (numeric 0..1) and th
 finding's own `scores` (`cctrace.tamper` boolean, others numeric), attached to the
 observation, else the trace, else the session. Score ids are derived from the finding id,
 so a re-send is an upsert, never a duplicate. Towards a plain OTLP collector, which has no
-scores, a finding travels as an `event` span carrying `cctrace.finding.*` metadata.
+scores, a finding of severity low or worse travels as an `event` span carrying
+`cctrace.finding.*` metadata.
 Everything goes through the durable outbox, like spans.
 """
 
@@ -56,18 +57,29 @@ def score_bodies(finding: Finding, environment: str = "default") -> list[dict[st
     return out
 
 
-def event_observation(finding: Finding) -> tuple[Trace, Observation]:
-    """The finding as an `event` span (for OTLP collectors) in its trace."""
+def event_observation(finding: Finding, header: tuple[Trace, str | None] | None = None,
+                      ) -> tuple[Trace, Observation]:
+    """The finding as an `event` span (for OTLP collectors) in its trace.
+
+    With the stored trace's `header` (listing fields and root id) the span joins that trace
+    as a well-formed child: under its observation, else under the root, with the trace's
+    own name, tags and session.
+    """
     trace_id = finding.trace_id or ids.trace_id(f"findings:{finding.session_id or finding.id}")
+    stored, root_id = header if header else (None, None)
     obs = Observation(
         id=ids.span_id("finding", finding.id), trace_id=trace_id,
-        parent_id=finding.observation_id, type="event", name=f"finding {finding.rule_id}",
+        parent_id=finding.observation_id or root_id, type="event",
+        name=f"finding {finding.rule_id}",
         start_ns=finding.time_ns, end_ns=finding.time_ns, level=LEVEL[finding.severity],
         status_message=finding.title,
         metadata={"cctrace.finding.id": finding.id, "cctrace.finding.kind": finding.kind,
                   "cctrace.finding.severity": finding.severity,
                   "cctrace.finding.tags": list(finding.tags), **finding.scores},
     )
+    if stored is not None:
+        stored.observations = [obs]
+        return stored, obs
     trace = Trace(id=trace_id, session_id=finding.session_id or "", name="cctrace finding",
                   start_ns=finding.time_ns, end_ns=finding.time_ns, observations=[obs])
     return trace, obs
@@ -83,10 +95,15 @@ def enqueue_findings(store: Any, findings: list[Finding], config: Config) -> int
                 store.enqueue_batch(dest.name, json.dumps(body).encode(), [body["id"]],
                                     "application/json")
                 rows += 1
-    # Langfuse gets scores; only a plain collector gets the event spans.
+    # Langfuse gets scores; only a plain collector gets event spans, and only for findings
+    # worth a look (info findings, such as audit checkpoints, already ride on span
+    # attributes and would only add noise there).
     span_dests = [d for d in dests if d.kind == SPANS and d.name != "langfuse"]
-    if span_dests and findings:
-        pairs = [event_observation(f) for f in findings]
+    notable = [f for f in findings if f.severity != "info"]
+    if span_dests and notable:
+        header = getattr(store, "trace_header", None)
+        pairs = [event_observation(f, header(f.trace_id) if header and f.trace_id else None)
+                 for f in notable]
         resource = make_resource(config.environment, config.release)
         for payload, span_ids in batches([(t, [o]) for t, o in pairs], resource):
             for dest in span_dests:

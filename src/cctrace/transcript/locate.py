@@ -7,6 +7,7 @@ This is the only I/O the builder needs, handed to it as `BuildContext.load_sidec
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable
@@ -50,3 +51,18 @@ def sidechain_loader(transcript_path: str) -> Callable[[str], list[Record]]:
         return read_all(path) if path else []
 
     return load
+
+
+def transcript_cwd(path: str, max_lines: int = 200) -> str | None:
+    """The session's working folder, from the first records that name it (for the
+    project's known secrets in its .env files)."""
+    with open(path, "rb") as fh:
+        for _, line in zip(range(max_lines), fh, strict=False):
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            cwd = record.get("cwd") if isinstance(record, dict) else None
+            if isinstance(cwd, str) and cwd:
+                return cwd
+    return None

@@ -178,8 +178,14 @@ def process_transcript(
     session_id: str | None = None,
     final: bool = False,
     policy: Policy | None = None,
+    judge: bool = True,
+    flushing: bool = False,
 ) -> int:
     """Bring one transcript's traces up to date; returns the number of new observations.
+
+    `judge` False skips hook-coverage findings: a backfilled transcript from before cctrace
+    was installed has no hook events by nature. `flushing` judges finished turns at once
+    (`cctrace flush` runs after the hooks are done) instead of after a settling delay.
 
     The capture policy runs before redaction (it decides what content exists at all); at
     level `full` the caller passes a pass-through redactor.
@@ -192,8 +198,11 @@ def process_transcript(
         result = read_new(path, cursor, max_bytes=READ_SLICE)
         more = result.stats.get("new_bytes", 0) >= READ_SLICE
         if not result.records:
-            if data is None or result.cursor.to_dict() != data:
-                store.set_cursor(path, result.cursor.to_dict())
+            with store.transaction():
+                if data is None or result.cursor.to_dict() != data:
+                    store.set_cursor(path, result.cursor.to_dict())
+                if final and session_id and judge:
+                    judge_session(store, cfg, redactor, session_id, final=True)
             return new_total
         ctx = BuildContext(
             session_id=session_id,
@@ -208,6 +217,7 @@ def process_transcript(
         apply_costs(built.traces)
         kept = apply_policy(built.traces, policy)
         redact_traces(kept.traces, redactor)
+        rule_findings, window = evaluate_rules(store, cfg, kept.traces)
         cursor = result.cursor
         cursor.turn_offset = built.open_turn_offset
         with store.transaction():
@@ -215,11 +225,121 @@ def process_transcript(
                 if count:
                     store.bump(f"policy_{name}", count)
             pairs = store.insert_traces(kept.traces)
+            findings = seal(cfg, pairs)
             outbox.enqueue(store, pairs, cfg)
+            record_findings(store, cfg, redactor, findings + rule_findings)
+            if window is not None:
+                from cctrace import rules as rules_mod
+
+                rules_mod.save_window(store, window)
+            for sid in sorted({t.session_id for t in kept.traces if t.session_id} if judge
+                              else ()):
+                judge_session(store, cfg, redactor, sid, final=ctx.final or flushing)
             store.set_cursor(path, cursor.to_dict())
         new_total += sum(len(obs) for _, obs in pairs)
         if not more:
             return new_total
+
+
+# Rule sets are reloaded at most this often, so an edited rule file is picked up.
+RULESET_TTL_S = 60.0
+_rulesets: dict[str, tuple[float, Any]] = {}
+
+
+def cached_ruleset(store: Store, cfg: Config) -> Any:
+    """The behaviour rules in force (built-in pack + the user's files), cached a minute.
+
+    A broken user rule file must not stop capture: it is counted, and the built-in pack
+    runs alone until the file is fixed (`cctrace rules check` says what is wrong).
+    """
+    from cctrace import rules as rules_mod
+
+    now = time.monotonic()
+    cached = _rulesets.get(cfg.state_dir)
+    if cached and now - cached[0] < RULESET_TTL_S:
+        return cached[1]
+    try:
+        ruleset = rules_mod.load_ruleset(cfg)
+    except rules_mod.RuleError:
+        store.bump("rules_config_errors")
+        ruleset = rules_mod.build_ruleset([])
+    _rulesets[cfg.state_dir] = (now, ruleset)
+    return ruleset
+
+
+def evaluate_rules(store: Store, cfg: Config, traces: list[Any]) -> tuple[list[Any], Any]:
+    """Behaviour findings for a batch (and the session windows to save with it).
+
+    Runs on the policy-applied, redacted traces: rules see what the store will hold. The
+    `risk:<level>` tag is put on the traces before they are stored and exported.
+    """
+    from cctrace import rules as rules_mod
+
+    if not traces:
+        return [], None
+    window = rules_mod.load_window(store, {t.session_id for t in traces if t.session_id})
+    found = rules_mod.evaluate(traces, cached_ruleset(store, cfg), window)
+    rules_mod.apply_risk_tags(traces, found)
+    return found, window
+
+
+# Complete turns younger than this are judged for hook coverage at a later pass (or at
+# session end): their last tool hook events may still be on their way to the spool.
+COVERAGE_SETTLE_NS = 5 * 10**9
+# Coverage is judged over the session's most recent turns only, to bound the cost.
+COVERAGE_WINDOW = 50
+
+
+def seal(cfg: Config, pairs: list[tuple[Any, list[Any]]]) -> list[Any]:
+    """Append what entered the store to the audit log; mark the traces with the checkpoint.
+
+    Returns the checkpoint findings (exported as scores, so the checkpoint leaves the
+    machine). Runs inside the batch's transaction: a crash before commit re-appends the same
+    entries on the retry (a duplicate in the log), never loses them.
+    """
+    from cctrace import audit
+
+    if not any(obs for _, obs in pairs):
+        return []
+    checkpoint = audit.record(cfg.state_dir, audit.entries_from_traces(pairs), cfg)
+    if checkpoint is None:
+        return []
+    marks = audit.checkpoint_attributes(checkpoint)
+    sessions: set[str] = set()
+    for trace, obs in pairs:
+        if obs:
+            trace.metadata.update(marks)
+            sessions.add(trace.session_id)
+    return [audit.checkpoint_finding(checkpoint, sid) for sid in sorted(sessions)]
+
+
+def _installed_since_ns(cfg: Config) -> int | None:
+    # `cctrace install` writes worker.json: sessions after that should have hook events.
+    try:
+        return os.stat(os.path.join(cfg.state_dir, "worker.json")).st_mtime_ns
+    except OSError:
+        return None
+
+
+def judge_session(store: Store, cfg: Config, redactor: Redactor, session_id: str,
+                  *, final: bool = False) -> int:
+    """Coverage and bypass findings for the session's recent turns; returns the new ones."""
+    from cctrace.audit import coverage
+
+    views = store.session_tree(session_id)[-COVERAGE_WINDOW:]
+    if not views:
+        return 0
+    events = store.session_events(session_id)
+    installed = _installed_since_ns(cfg)
+    if not events and (installed is None or max(v.trace.end_ns for v in views) < installed):
+        return 0  # history from before cctrace was installed: nothing to reconcile against
+    found = coverage.reconcile(
+        events, views, now_ns=time.time_ns(),
+        session_id=session_id, state_dir=cfg.state_dir,
+        installed_since_ns=installed,
+        settle_ns=0 if final else COVERAGE_SETTLE_NS,
+    )
+    return record_findings(store, cfg, redactor, found)
 
 
 def record_findings(store: Store, cfg: Config, redactor: Redactor, findings: list[Any]) -> int:
@@ -273,7 +393,8 @@ def make_redactor(cfg: Config, cwd: str | None = None, policy: Policy | None = N
     return redactor
 
 
-def ingest(store: Store, cfg: Config, entries: list[Any], report: StepReport) -> None:
+def ingest(store: Store, cfg: Config, entries: list[Any], report: StepReport,
+           *, flushing: bool = False) -> None:
     """Store the entries' events and process the transcripts they name.
 
     A bad capture policy raises `ConfigError` before anything is stored: the entries stay
@@ -284,7 +405,14 @@ def ingest(store: Store, cfg: Config, entries: list[Any], report: StepReport) ->
         to_hook_event(e, make_redactor(cfg, _entry_cwd(e), policy), policy) for e in entries
     ]
     report.bad_events = sum(1 for e in events if e.payload.get("unusable"))
-    store.add_hook_events(events)
+    from cctrace import audit
+    from cctrace.audit import coverage
+
+    coverage.annotate_events(events)
+    with store.transaction():
+        new_events = store.insert_hook_events(events)
+        if new_events:
+            audit.record(cfg.state_dir, audit.entries_from_hook_events(new_events), cfg)
     if report.bad_events:
         store.bump("spool_unusable_events", report.bad_events)
     for item in transcripts_named(entries):
@@ -292,6 +420,7 @@ def ingest(store: Store, cfg: Config, entries: list[Any], report: StepReport) ->
             report.new_observations += process_transcript(
                 store, cfg, make_redactor(cfg, item.cwd, policy), item.path,
                 session_id=item.session_id, final=item.final, policy=policy,
+                flushing=flushing,
             )
             report.transcripts += 1
         except OSError as exc:
@@ -353,11 +482,36 @@ def drain(state_dir: str, cfg: Config, deadline: float | None = None) -> StepRep
             if not entries:
                 break
             report = StepReport()
-            ingest(store, cfg, entries, report)
+            ingest(store, cfg, entries, report, flushing=True)
             spool.ack(entries)
             total.events += len(entries)
             total.bad_events += report.bad_events
             total.transcripts += report.transcripts
             total.new_observations += report.new_observations
             total.errors.extend(report.errors)
+        rescan_known(store, cfg, total)
     return total
+
+
+# Transcripts whose cursor moved within this window are re-checked by `cctrace flush`.
+RESCAN_WINDOW_NS = 7 * 24 * 3600 * 10**9
+
+
+def rescan_known(store: Store, cfg: Config, report: StepReport) -> None:
+    """Catch up on every recently seen transcript, hook events or not.
+
+    A session whose hooks were removed (or failed) grows its transcript without waking the
+    worker; `cctrace flush` still captures it, and coverage findings then show the gap.
+    """
+    policy = Policy.from_config(cfg)
+    since = time.time_ns() - RESCAN_WINDOW_NS
+    for path in store.cursor_paths(since_ns=since):
+        try:
+            cwd = locate.transcript_cwd(path)
+            report.new_observations += process_transcript(
+                store, cfg, make_redactor(cfg, cwd, policy), path,
+                session_id=os.path.splitext(os.path.basename(path))[0], policy=policy,
+                flushing=True,
+            )
+        except OSError:
+            continue  # gone or unreadable: nothing to catch up on
