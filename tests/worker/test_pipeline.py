@@ -14,6 +14,7 @@ from cctrace.store.db import Store
 from cctrace.worker import pipeline
 from support import replay
 from support.otlp_receiver import OTLPReceiver
+from support.traced import trace_spans
 
 
 @pytest.fixture
@@ -89,7 +90,7 @@ def test_receiver_down_then_flush_delivers_each_span_once(tmp_path, env, _isolat
         with Store.open(state) as store:
             assert outbox.flush(store, cfg, timeout=20).ok
             assert outbox.flush(store, cfg, timeout=1).delivered == 0
-        ids = receiver.span_ids()
+        ids = [s["span_id"] for s in trace_spans(receiver.spans())]
         assert sorted(ids) == sorted(_observations(state))  # every span, exactly once
         assert len(ids) == len(set(ids))
 

@@ -81,6 +81,24 @@ SCHEMA: dict[str, Key] = {
                        "SSN)", default=False),
     "capture.tools": Key("levels", "per-tool capture level, e.g. Bash = \"metadata\"",
                          default={}),
+    "langfuse.ca_bundle": Key("str", "CA bundle (PEM file) to verify a self-hosted Langfuse"),
+    "otlp.ca_bundle": Key("str", "CA bundle (PEM file) to verify the OTLP endpoint"),
+    "export.timeout": Key("int", "seconds one export request may take (1-300)", default=10),
+    "store.encrypt": Key("bool", "encrypt stored content (AES-GCM, key in keychain or 0600 "
+                         "file)", default=True),
+    "retention.days": Key("int", "delete local content older than this many days (0 = keep)",
+                          default=30),
+    "rules.paths": Key("list", "extra behaviour rule files or folders (YAML)", default=[]),
+    "rules.disabled": Key("list", "rule ids (globs) to switch off", default=[]),
+    "rules.allow_hosts": Key("list", "hosts that egress rules treat as expected", default=[]),
+    "rules.builtin": Key("bool", "load the built-in rule pack", default=True),
+    "audit.enabled": Key("bool", "keep the tamper-evident audit log", default=True),
+    "audit.anchor_paths": Key("list", "files or folders that get a copy of every checkpoint",
+                              default=[]),
+    "audit.key_epoch_s": Key("int", "seconds per signing key (at most 900)", default=900),
+    "audit.checkpoint_every_s": Key("int", "seconds between checkpoints (0 = every batch)",
+                                    default=0),
+    "audit.fsync": Key("bool", "fsync the audit log on every append", default=True),
 }
 _TOOL_PREFIX = "capture.tools."
 

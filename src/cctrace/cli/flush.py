@@ -45,6 +45,9 @@ def run(args: argparse.Namespace) -> int:
     except config_mod.ConfigError as exc:
         raise CliError(str(exc)) from exc
     deadline = time.monotonic() + args.timeout
+    from cctrace.store import recover
+
+    recover.check_store(root)  # a corrupt store is moved aside and rebuilt, not fatal
     try:
         processed = pipeline.drain(root, cfg)
     except config_mod.ConfigError as exc:
@@ -63,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         "dead_total": counts.get("dead", 0),
         "destinations": [n for n, on in (("langfuse", cfg.langfuse_enabled),
                                           ("otlp", cfg.otlp_enabled)) if on],
+        "held": list(getattr(cfg, "held_destinations", ()) or ()),
         "errors": sorted(set(processed.errors + result.errors))[:10],
         "ok": result.ok,
     }
@@ -75,6 +79,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _print(s: dict[str, Any]) -> None:
     print(f"processed {s['events']} hook event(s), {s['new_observations']} new observation(s)")
+    if s["held"]:
+        print(f"held (destination refused or insecure; see `cctrace findings --kind "
+              f"destination`): {', '.join(s['held'])}")
     if not s["destinations"]:
         print("no export destination configured: local store only")
         return

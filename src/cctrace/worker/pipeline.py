@@ -224,6 +224,7 @@ def process_transcript(
             for name, count in kept.stats.items():
                 if count:
                     store.bump(f"policy_{name}", count)
+            _count_read_problems(store, result.stats, built.stats)
             pairs = store.insert_traces(kept.traces)
             findings = seal(cfg, pairs)
             outbox.enqueue(store, pairs, cfg)
@@ -342,6 +343,27 @@ def judge_session(store: Store, cfg: Config, redactor: Redactor, session_id: str
     return record_findings(store, cfg, redactor, found)
 
 
+def note_destination_findings(store: Store, cfg: Config) -> int:
+    """Record the destinations the config refused (set by project files, untrusted)."""
+    found = list(getattr(cfg, "destination_findings", []) or [])
+    if not found:
+        return 0
+    with store.transaction():
+        return record_findings(store, cfg, make_redactor(cfg), found)
+
+
+def _count_read_problems(store: Store, read: dict[str, Any], built: dict[str, Any]) -> None:
+    """Never silent: bad lines, resets and record types the builder skipped are counted
+    (`cctrace doctor` shows them)."""
+    if read.get("bad_lines"):
+        store.bump("transcript_bad_lines", int(read["bad_lines"]))
+    if read.get("reset"):
+        store.bump(f"transcript_reset_{read['reset']}")
+    skipped = built.get("skipped_types")
+    if isinstance(skipped, dict) and skipped:
+        store.bump("transcript_skipped_records", sum(int(n) for n in skipped.values()))
+
+
 def record_findings(store: Store, cfg: Config, redactor: Redactor, findings: list[Any]) -> int:
     """Redact, store and queue for export the findings of one batch; returns the new ones.
 
@@ -437,17 +459,23 @@ def step(state_dir: str, cfg: Config | None = None) -> StepReport:
     report = StepReport()
     entries = spool.read_pending(state_dir, limit=SPOOL_SLICE)
     with Store.open(state_dir) as store:
+        note_destination_findings(store, cfg)
         if entries:
             ingest(store, cfg, entries, report)
             spool.ack(entries)
             report.events = len(entries)
+        from cctrace.security import retention
+
+        retention.maybe_enforce(state_dir, store, cfg)
         _sender = _sender or outbox.Sender()
         delivery = outbox.deliver_due(
             store, cfg, deadline=time.monotonic() + DELIVERY_BUDGET_S, sender=_sender
         )
         report.delivered = delivery.delivered
         report.errors.extend(delivery.errors)
-        pending = store.pending_count() if cfg.langfuse_enabled or cfg.otlp_enabled else 0
+        # Batches held for a refused destination wait for the user's own `cctrace flush`;
+        # only live destinations keep the worker retrying.
+        pending = sum(store.pending_count(d.name) for d in outbox.destinations(cfg))
     _wait_for_retries(report, pending)
     return report
 
