@@ -14,8 +14,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from cctrace.findings import SEVERITIES
 from cctrace.rules.event import Event
 from cctrace.rules.shell import REDIRECT_OUT, SimpleCommand
@@ -37,28 +35,46 @@ class RuleError(ValueError):
     """A rule file cannot be used; the message starts with `file:line:`."""
 
 
-class _Loader(yaml.SafeLoader):
-    pass
-
-
 class Node(dict):  # type: ignore[type-arg]
     """A YAML mapping that remembers its line (1-based)."""
 
     line: int = 0
 
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Node:
-    out = Node(loader.construct_mapping(node, deep=True))
-    out.line = node.start_mark.line + 1
-    return out
+_LOADER: Any = None
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+def _loader() -> Any:
+    """The line-recording SafeLoader, built on first use.
+
+    PyYAML is imported here, not at module level, so that compiling conditions and matching
+    events stay standard-library only: the hook's guard mode (cctrace.hook.guard) compiles
+    rule nodes shipped as JSON under `python -S`, where site-packages is not importable.
+    """
+    global _LOADER
+    if _LOADER is None:
+        import yaml
+
+        class _Loader(yaml.SafeLoader):
+            pass
+
+        def _construct_mapping(loader: Any, node: Any) -> Node:
+            out = Node(loader.construct_mapping(node, deep=True))
+            out.line = node.start_mark.line + 1
+            return out
+
+        _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+                                _construct_mapping)
+        _LOADER = _Loader
+    return _LOADER
 
 
 def parse_yaml(text: str, source: str) -> Any:
+    import yaml
+
+    loader = _loader()
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(text, Loader=loader)  # noqa: S506 - SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
