@@ -145,11 +145,76 @@ def test_permissions(_env):
     os.chmod(loose, 0o644)
     check = by_name(doctor.run_checks(offline=True, probe_claude=False))["permissions"]
     assert check.status == doctor.FAIL and "cctrace.db (0644)" in check.detail
-    assert check.fix == f"chmod -R go-rwx {home}"
+    assert check.fix == f"cctrace doctor --fix (or chmod -R go-rwx {home})"
     os.chmod(loose, 0o600)
     os.chmod(home, 0o755)
     check = by_name(doctor.run_checks(offline=True, probe_claude=False))["permissions"]
     assert check.status == doctor.FAIL and f"{home} (0755)" in check.detail
+
+
+def test_fix_reports_then_repairs_loose_modes(_env, capsys, monkeypatch):
+    monkeypatch.setenv("CCTRACE_KEYRING", "0")  # the store key lives in <state>/keys
+    home = os.environ["CCTRACE_HOME"]
+    Store.open().close()
+    append(home, b'{"hook": "payload"}', received_ns=time.time_ns(), event="Stop")
+    spool = os.path.join(home, "spool")
+    spool_file = os.path.join(spool, sorted(os.listdir(spool))[0])
+    keys_dir = os.path.join(home, "keys")
+    key_file = os.path.join(keys_dir, sorted(os.listdir(keys_dir))[0])
+    db = os.path.join(home, "cctrace.db")
+    loosened = {home: 0o755, db: 0o644, key_file: 0o644, spool_file: 0o644}
+    for path, mode in loosened.items():
+        os.chmod(path, mode)
+
+    code, out, _ = run(capsys, "doctor", "--offline", "--json")  # reports each one
+    check = {c["name"]: c for c in json.loads(out)["checks"]}["permissions"]
+    assert code == 1 and check["status"] == doctor.FAIL
+    assert "cctrace doctor --fix" in check["fix"]
+    assert sorted(check["data"]["loose"]) == sorted(
+        f"{p} ({m:04o})" for p, m in loosened.items())
+    assert os.stat(key_file).st_mode & 0o777 == 0o644  # only --fix changes modes
+    for path, mode in loosened.items():
+        os.chmod(path, mode)  # (opening the store for its checks tightens the db itself)
+
+    code, out, _ = run(capsys, "doctor", "--offline", "--fix", "--json")
+    report = json.loads(out)
+    fixed = {r["path"]: (r["old_mode"], r["new_mode"], r["error"]) for r in report["fixed"]}
+    assert fixed == {home: (0o755, 0o700, ""), db: (0o644, 0o600, ""),
+                     key_file: (0o644, 0o600, ""), spool_file: (0o644, 0o600, "")}
+    checks = {c["name"]: c for c in report["checks"]}
+    assert checks["permissions"]["status"] == doctor.OK
+    assert os.stat(home).st_mode & 0o777 == 0o700
+    for path in (db, key_file, spool_file):
+        assert os.stat(path).st_mode & 0o777 == 0o600, path
+
+    for path, mode in loosened.items():
+        os.chmod(path, mode)
+    code, out, _ = run(capsys, "doctor", "--offline", "--fix")
+    assert "fix: 4 permission(s) tightened" in out
+    assert f"chmod 0600 {key_file} (was 0644)" in out and f"chmod 0700 {home} (was 0755)" in out
+    assert "OK    permissions" in out
+    code, out, _ = run(capsys, "doctor", "--offline", "--fix")  # nothing left to do
+    assert "fix: nothing to repair" in out
+
+
+def test_fix_keeps_owner_bits_and_leaves_links_alone(tmp_path):
+    state = tmp_path / "state"
+    (state / "sub").mkdir(parents=True)
+    script = state / "sub" / "run.sh"
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o775)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not ours")
+    outside.chmod(0o644)
+    (state / "link").symlink_to(outside)
+    state.chmod(0o755)
+    (state / "sub").chmod(0o750)
+    repairs = doctor.repair_permissions(str(state))
+    assert {r.path: (r.old_mode, r.new_mode) for r in repairs} == {
+        str(state): (0o755, 0o700), str(state / "sub"): (0o750, 0o700),
+        str(script): (0o775, 0o700)}
+    assert script.stat().st_mode & 0o777 == 0o700
+    assert outside.stat().st_mode & 0o777 == 0o644
 
 
 def test_destination_credentials_checked_against_the_server(capsys, monkeypatch):

@@ -2,8 +2,10 @@
 
 Each check returns a `Check` (ok / warn / fail / skip, what was found, and the fix).
 `doctor` prints them all and exits 1 when one failed (`--strict`: or warned); `--offline`
-skips the checks that talk to the destination. `status` runs the local checks only and
-prints a compact summary, or with `--json` every check and figure for scripts.
+skips the checks that talk to the destination; `--fix` first repairs what it can (the
+state dir 0700 and its files 0600, see `repair_permissions`) and lists each change.
+`status` runs the local checks only and prints a compact summary, or with `--json` every
+check and figure for scripts.
 
 The hook check reads the user, project and local settings files the way Claude Code
 combines them for the current folder (hooks of every scope run; a file that names an
@@ -416,8 +418,67 @@ def check_permissions(state_dir: str, config_file: str | None = None) -> Check:
     if loose:
         return Check("permissions", FAIL, f"readable by others: {', '.join(loose[:5])}"
                      + (" ..." if len(loose) > 5 else ""),
-                     f"chmod -R go-rwx {state_dir}", {"loose": loose})
+                     f"cctrace doctor --fix (or chmod -R go-rwx {state_dir})",
+                     {"loose": loose})
     return Check("permissions", OK, f"{state_dir} is private (0700 / 0600)")
+
+
+@dataclass
+class Repair:
+    """One mode `doctor --fix` changed (or could not change: `error`)."""
+
+    path: str
+    old_mode: int
+    new_mode: int
+    error: str = ""
+
+    def line(self) -> str:
+        if self.error:
+            return (f"could not chmod {self.path} ({self.old_mode:04o} -> "
+                    f"{self.new_mode:04o}): {self.error}")
+        return f"chmod {self.new_mode:04o} {self.path} (was {self.old_mode:04o})"
+
+
+def _private_paths(state_dir: str) -> list[str]:
+    """The state dir, every folder and file in it (not following links), as checked by
+    `check_permissions` (the public demo samples aside)."""
+    out: list[str] = []
+    public = os.path.join(state_dir, "demo", "samples")
+    for folder, dirs, files in os.walk(state_dir):
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(folder, d))
+                   and os.path.join(folder, d) != public]
+        out.append(folder)
+        out.extend(os.path.join(folder, f) for f in files)
+    return out
+
+
+def repair_permissions(state_dir: str, config_file: str | None = None) -> list[Repair]:
+    """Take group and other bits off the state dir, everything in it and the config file.
+
+    Owner bits are kept (a 0755 folder becomes 0700, a 0644 file 0600), so nothing the
+    owner can do today stops working. Links are never followed or changed.
+    """
+    paths = _private_paths(state_dir) if os.path.isdir(state_dir) else []
+    if config_file and os.path.isfile(config_file) and not config_file.startswith(
+            state_dir + os.sep):
+        paths.append(config_file)
+    done: list[Repair] = []
+    for path in paths:
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            continue  # gone meanwhile (a spool file the worker consumed)
+        if stat.S_ISLNK(mode) or not mode & 0o077:
+            continue
+        old = stat.S_IMODE(mode)
+        new = old & ~0o077
+        try:
+            os.chmod(path, new)
+        except OSError as exc:
+            done.append(Repair(path, old, new, exc.strerror or exc.__class__.__name__))
+            continue
+        done.append(Repair(path, old, new))
+    return done
 
 
 def check_config(state_dir: str) -> tuple[Check, Any]:
@@ -532,6 +593,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--offline", action="store_true", help="do not contact the destination")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     p.add_argument("--json", action="store_true", help="print the checks as JSON")
+    p.add_argument("--fix", action="store_true",
+                   help="repair what can be repaired here (state dir 0700, its files "
+                        "0600), say what was changed, then check again")
     p.set_defaults(func=run_doctor)
     s = subparsers.add_parser(
         "status", help="tracing health in brief (local checks only; --json for scripts)",
@@ -545,11 +609,38 @@ def _as_json(checks: list[Check]) -> dict[str, Any]:
             "checks": [asdict(c) for c in checks]}
 
 
+def run_fix(state_dir: str | None = None,
+            env: Mapping[str, str] | None = None) -> list[Repair]:
+    """What `doctor --fix` repairs: the modes of the state dir and the config file."""
+    from cctrace import config as config_mod
+
+    root = state_dir or statedir.state_dir()
+    return repair_permissions(root, config_mod.config_path(root, env))
+
+
+def fix_lines(repairs: list[Repair]) -> list[str]:
+    if not repairs:
+        return ["fix: nothing to repair", ""]
+    changed = sum(not r.error for r in repairs)
+    return ([f"fix: {changed} permission(s) tightened"
+             + (f", {len(repairs) - changed} could not be" if changed < len(repairs) else "")]
+            + [f"  {r.line()}" for r in repairs] + [""])
+
+
 def run_doctor(args: argparse.Namespace) -> int:
+    repairs = None
+    if getattr(args, "fix", False):
+        # Found (and repaired) here; the checks below then show the state after the fix.
+        repairs = run_fix()
     checks = run_checks(offline=args.offline)
     if args.json:
-        print(json.dumps(_as_json(checks), indent=2, default=str))
+        out = _as_json(checks)
+        if repairs is not None:
+            out["fixed"] = [asdict(r) | {"text": r.line()} for r in repairs]
+        print(json.dumps(out, indent=2, default=str))
     else:
+        if repairs is not None:
+            print("\n".join(fix_lines(repairs)))
         print("\n".join(doctor_lines(checks)))
     return exit_code(checks, args.strict)
 
