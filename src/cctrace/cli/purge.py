@@ -4,11 +4,17 @@ Deletes the chosen traces in Langfuse (`DELETE /api/public/traces`, batches of 1
 rate limits honoured) and then in the local store, and reports what was deleted where.
 `--local-only` skips Langfuse; `--dry-run` only counts. If Langfuse refuses, nothing is
 deleted locally, so the same command can be run again. Filters combine (AND).
+
+What was deleted is then recorded in the audit log (`record_erasure`): one signed `erase`
+entry per trace (subject `trace:<id>`, its session, the command, where it was deleted and
+the local user), sealed by a checkpoint at once, so `cctrace verify` still passes and
+`cctrace verify --event trace:<id>` proves the erasure was recorded.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from datetime import datetime, timezone
 from typing import Any
@@ -67,14 +73,109 @@ def run(args: argparse.Namespace) -> int:
         if project and not selection.trace_ids and args.project:
             # A project given by name (as `cctrace sessions` shows it) rather than by path.
             selection = purge.select(store, args.session, before, args.project)
+        sessions_of = trace_sessions(store, selection)
         result = purge.purge(store, cfg, selection, local_only=args.local_only,
                              dry_run=args.dry_run)
+    failed = any(r.failed for r in result.remote)
+    audit_report: dict[str, Any] | None = None
+    if not (failed or result.dry_run) and result.local.get("traces"):
+        audit_report = record_erasure(root, cfg, sessions_of, erasure_reason(args, result))
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2))
+        out = result.to_dict()
+        if audit_report is not None:
+            out["audit"] = audit_report
+        print(json.dumps(out, indent=2))
     else:
         _print(result, args)
-    failed = any(r.failed for r in result.remote)
-    return 1 if failed else 0
+        if audit_report is not None:
+            _print_audit(audit_report)
+    audit_failed = bool(audit_report and audit_report.get("error"))
+    return 1 if failed or audit_failed else 0
+
+
+def trace_sessions(store: Any, selection: Any) -> dict[str, str]:
+    """trace id -> session id for the selected traces (read before they are deleted)."""
+    wanted = set(selection.trace_ids)
+    if not wanted:
+        return {}
+    pairs = store.select_traces(selection.session_ids or None)
+    return {t: s for t, s in pairs if t in wanted}
+
+
+def erasure_reason(args: argparse.Namespace, result: Any) -> str:
+    """The command that asked for the erasure and where it was carried out (no secrets:
+    filters are ids, dates and paths)."""
+    asked = " ".join(f"--{name} {value}" for name, value in (
+        ("session", args.session), ("before", args.before), ("project", args.project))
+        if value)
+    where = ["local"] + [r.destination for r in result.remote
+                         if r.supported and r.deleted and not r.failed]
+    return f"cctrace purge {asked}; deleted: {', '.join(where)}"
+
+
+def _user() -> str:
+    import getpass
+    import os
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, no LOGNAME: the uid still says who
+        return f"uid {os.getuid()}"
+
+
+def record_erasure(state_dir: str, cfg: Any, sessions_of: dict[str, str], reason: str,
+                   authorized_by: str | None = None) -> dict[str, Any]:
+    """Append one signed `erase` entry per trace and seal them with a checkpoint now.
+
+    The erasure is sealed even when `[audit] checkpoint_every_s` batches the worker's
+    entries: a deletion should be provable the moment the command returns. Returns what
+    to report (`skipped` when the audit log is turned off, `error` if it could not be
+    written: the deletion itself stands either way).
+    """
+    from cctrace import audit
+    from cctrace.audit import log as audit_log
+
+    by = authorized_by or _user()
+    try:
+        settings = audit.settings_from_config(cfg)
+    except ValueError as exc:
+        return {"entries": 0, "error": f"audit settings: {exc}"}
+    if not settings.enabled:
+        return {"entries": 0, "skipped": "audit log disabled ([audit] enabled = false)"}
+    by_session: dict[str, list[str]] = {}
+    for trace_id, session_id in sorted(sessions_of.items()):
+        by_session.setdefault(session_id, []).append(f"trace:{trace_id}")
+    entries = [e for sid, subjects in sorted(by_session.items())
+               for e in audit.erasure_entries(subjects, reason, session_id=sid,
+                                              authorized_by=by)]
+    try:
+        res = audit_log.append(state_dir, entries,
+                               dataclasses.replace(settings, checkpoint_every_s=0.0))
+    except OSError as exc:
+        return {"entries": 0, "error": f"audit log not written: {exc.__class__.__name__} "
+                f"({exc.strerror or exc.errno})"}
+    out: dict[str, Any] = {"entries": res.appended,
+                           "subjects": [e.subject for e in entries],
+                           "checkpoint": res.checkpoint.n if res.checkpoint else None,
+                           "authorized_by": by}
+    if res.anchor_errors:
+        out["anchor_errors"] = res.anchor_errors
+    return out
+
+
+def _print_audit(report: dict[str, Any]) -> None:
+    if report.get("error"):
+        print(f"audit log: erasure NOT recorded: {report['error']}")
+    elif report.get("skipped"):
+        print(f"audit log: erasure not recorded ({report['skipped']})")
+    else:
+        sealed = (f"sealed by checkpoint {report['checkpoint']}"
+                  if report["checkpoint"] is not None else "not sealed yet")
+        print(f"audit log: {report['entries']} erasure entr"
+              f"{'y' if report['entries'] == 1 else 'ies'} recorded ({sealed}; "
+              f"prove one with `cctrace verify --event {report['subjects'][0]}`)")
+        for err in report.get("anchor_errors", []):
+            print(f"audit log: anchor not written: {err}")
 
 
 def _print(result: Any, args: argparse.Namespace) -> None:
