@@ -1,10 +1,18 @@
 """Own logs and files: whole replayed sessions leave no key and no planted secret in any
-log, spool, store or config file of the state dir (the key file itself aside)."""
+log, spool, store or config file of the state dir (the key file itself aside).
+
+The run is at debug level: every Python logger (cctrace's own, requests/urllib3) writes
+DEBUG records to `<state>/logs/debug.log` while the worker pipeline and the export run
+in-process, so what the most verbose logging would write is scanned too.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
+
+import pytest
 
 from cctrace import config as config_mod
 from cctrace.export import outbox
@@ -29,8 +37,29 @@ def _files(root: str) -> dict[str, bytes]:
     return out
 
 
+@pytest.fixture
+def debug_log(_isolated_state):
+    """Every logger at DEBUG into `<state>/logs/debug.log`, as verbose as logging goes."""
+    path = _isolated_state / "logs" / "debug.log"
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _isolated_state.chmod(0o700)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setLevel(logging.DEBUG)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield path
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+        handler.close()
+
+
 def test_sessions_leave_no_key_or_secret_in_state_files(tmp_path, _isolated_state,
-                                                         monkeypatch):
+                                                         monkeypatch, debug_log):
     state = str(_isolated_state)
     keys.store_secret_key(SECRET_KEY, state, use_keyring=False)
     with OTLPReceiver() as recv:
@@ -68,3 +97,6 @@ def test_sessions_leave_no_key_or_secret_in_state_files(tmp_path, _isolated_stat
         "public key"])}
     assert leaks == {}
     assert any(rel.startswith("logs") for rel in _files(state))
+    debug = debug_log.read_text()
+    # Debug logging was really on: the export's DEBUG records and the HTTP client's are there.
+    assert "DEBUG" in debug and "delivered to" in debug and "urllib3" in debug
