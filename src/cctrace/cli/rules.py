@@ -6,6 +6,9 @@
 error. `cctrace rules test FILE [EVENTS]` compiles FILE on top of the built-in pack (its
 lists and macros are usable) and, given EVENTS (a Claude Code transcript, or JSONL of
 `{"tool", "input", "output"?, "cwd"?}` tool calls), prints the findings FILE's rules raise.
+`cctrace rules guard enable [--rule GLOB]... | disable | status [--json]` turns guard mode
+on and off: enable compiles the blocking rules into `<state dir>/guard.json`, which the hook
+consults on PreToolUse to deny matching calls (see `cctrace.hook.guard`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ts.add_argument("events", nargs="?", help="transcript .jsonl, or JSONL of tool calls")
     ts.add_argument("--json", action="store_true", help="findings as JSON lines")
     ts.set_defaults(func=run_test)
+    gd = sub.add_parser("guard", help="guard mode: deny tool calls matching blocking rules",
+                        description="Guard mode (off by default) makes the hook deny a tool "
+                        "call before it runs when it matches a rule marked blocking: true.")
+    gsub = gd.add_subparsers(dest="guard_command", metavar="ACTION")
+    ge = gsub.add_parser("enable", help="compile the blocking rules and turn guard mode on")
+    ge.add_argument("--rule", action="append", default=[], metavar="GLOB",
+                    help="also block the rules whose id matches GLOB (repeatable)")
+    ge.set_defaults(func=run_guard_enable)
+    gx = gsub.add_parser("disable", help="turn guard mode off")
+    gx.set_defaults(func=run_guard_disable)
+    gs = gsub.add_parser("status", help="is guard mode on, with which rules, is it current")
+    gs.add_argument("--json", action="store_true", help="one JSON object")
+    gs.set_defaults(func=run_guard_status)
+    gd.set_defaults(func=lambda args: (gd.print_help(), 2)[1])
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
 
@@ -143,3 +160,102 @@ def run_test(args: argparse.Namespace) -> int:
             print(f"{f.severity:<8} {f.rule_id:<40} {f.detail.get('evidence', '')}")
     print(f"{len(findings)} finding(s)", file=sys.stderr)
     return 1 if findings else 0
+
+
+# ----------------------------------------------------------------------- guard mode
+
+
+def _guard_data(extra: list[str]) -> tuple[dict[str, Any], list[str], Any]:
+    """(guard.json data, warnings, config) for the rules in force now."""
+    from cctrace.hook.guard import build_guard
+    from cctrace.rules import RuleError
+    from cctrace.rules.engine import builtin_pack_files
+
+    try:
+        cfg = config_mod.load()
+    except config_mod.ConfigError as exc:
+        raise _error(exc) from exc
+    ruleset = _ruleset()
+    builtin = dict(builtin_pack_files())
+    files: list[tuple[str, str]] = []
+    try:
+        for name in ruleset.sources:
+            if name in builtin:
+                files.append((name, builtin[name]))
+            else:
+                with open(name, encoding="utf-8") as fh:
+                    files.append((name, fh.read()))
+        data, warnings = build_guard(files, ruleset, extra)
+    except OSError as exc:
+        raise _error(RuleError(f"{exc.filename}:0: cannot read: {exc.strerror}")) from exc
+    except RuleError as exc:
+        raise _error(exc) from exc
+    return data, warnings, cfg
+
+
+def run_guard_enable(args: argparse.Namespace) -> int:
+    from cctrace.cli.main import CliError
+    from cctrace.hook.guard import write_guard
+
+    data, warnings, cfg = _guard_data(args.rule)
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if not data["rules"]:
+        raise CliError("no rule can block: mark rules `blocking: true` in a rule file of the "
+                       "[rules] table, or name them with --rule GLOB", code=2)
+    path = write_guard(cfg.state_dir, data)
+    print(f"guard mode on: {len(data['rules'])} blocking rule(s) in {path}")
+    for entry in data["rules"]:
+        rule = entry["rule"]
+        print(f"  {rule['id']:<44} {rule.get('severity', ''):<8} {rule.get('title', '')}")
+    print("Run `cctrace rules guard enable` again after changing rule files.", file=sys.stderr)
+    return 0
+
+
+def run_guard_disable(args: argparse.Namespace) -> int:
+    from cctrace.hook.guard import remove_guard
+
+    cfg = config_mod.load()
+    print("guard mode off" if remove_guard(cfg.state_dir) else "guard mode was already off")
+    return 0
+
+
+def run_guard_status(args: argparse.Namespace) -> int:
+    from cctrace.cli.main import CliError
+    from cctrace.hook.guard import DENIED_COUNTER, guard_path, read_guard
+    from cctrace.spool import diag
+
+    cfg = config_mod.load()
+    try:
+        current = read_guard(cfg.state_dir)
+    except (OSError, ValueError) as exc:
+        raise CliError(f"guard mode: unreadable {guard_path(cfg.state_dir)}: {exc}",
+                       code=2) from exc
+    denied = diag.read_counters(cfg.state_dir, DENIED_COUNTER).get(DENIED_COUNTER, 0)
+    errors = diag.read_counters(cfg.state_dir, "hook.guard_error").get("hook.guard_error", 0)
+    out: dict[str, Any] = {"enabled": current is not None, "path": guard_path(cfg.state_dir),
+                           "denied": denied, "errors": errors}
+    if current is not None:
+        out["rules"] = [e["rule"]["id"] for e in current.get("rules", [])]
+        out["extra"] = current.get("extra", [])
+        try:
+            fresh, _, _ = _guard_data(list(current.get("extra") or []))
+            out["current"] = fresh["digest"] == current.get("digest")
+        except CliError as exc:
+            out["current"] = False
+            out["problem"] = str(exc)
+    if args.json:
+        print(json.dumps(out))
+        return 0
+    if current is None:
+        print(f"guard mode off ({denied} call(s) denied so far)")
+        return 0
+    print(f"guard mode on: {len(out['rules'])} blocking rule(s); {denied} call(s) denied, "
+          f"{errors} evaluation error(s) (allowed)")
+    for rid in out["rules"]:
+        print(f"  {rid}")
+    if not out["current"]:
+        print("stale: the rules in force changed; run `cctrace rules guard enable` again"
+              + (f" ({out['problem']})" if "problem" in out else ""), file=sys.stderr)
+        return 1
+    return 0

@@ -7,11 +7,15 @@ read (it precedes tool input and output in Claude Code's payloads, so that is a 
 bytes). Events that complete work (`WAKE_EVENTS`) then start the worker if none runs.
 
 It never raises, never prints (stdout of SessionStart / UserPromptSubmit hooks goes to the
-model; fd 1 is pointed at /dev/null first), and always returns 0. Anything that
+model; fd 1 is pointed at /dev/null first), and always returns 0. The one exception is guard
+mode (off by default, see `guard.py`): after a PreToolUse event is spooled, if
+`<state>/guard.json` exists, the call is checked against the blocking rules and a deny
+decision is written to the original stdout. With guard mode off that costs one `stat`. Anything that
 goes wrong is counted in `<state>/counters/hook.<kind>` and logged to `<state>/logs/hook.log`
 with the event name, sizes and errno only, never payload content. Kinds: `lost` (nothing
 spooled: unwritable state dir, full disk...), `oversize` (a stub was spooled instead of a
-payload above the cap), `unparsed` (spooled, but no event name could be read).
+payload above the cap), `unparsed` (spooled, but no event name could be read),
+`guard_error` (guard mode could not judge a call, which was therefore allowed).
 """
 
 from __future__ import annotations
@@ -105,18 +109,60 @@ def read_counters(state_dir: str) -> dict[str, int]:
     return diag.read_counters(state_dir, "hook.")
 
 
-def _silence_stdout() -> None:
+def _silence_stdout() -> int:
+    """Point fd 1 at /dev/null; returns a (close-on-exec) copy of the original, or -1."""
     # Belt and braces: even a stray print can never reach the model. stderr stays (Claude
-    # Code ignores it for exit code 0, and `-X importtime` measurements need it).
+    # Code ignores it for exit code 0, and `-X importtime` measurements need it). The copy
+    # is kept for guard mode's deliberate answer.
+    try:
+        saved = os.dup(1)
+    except OSError:
+        saved = -1
     fd = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(fd, 1)
     finally:
         os.close(fd)
+    return saved
 
 
-def handle(state_dir: str, data: bytes, size: int, oversize: bool, received_ns: int) -> None:
-    """Spool one received payload and wake the worker if the event completes work."""
+def guard(state_dir: str, data: bytes, out_fd: int) -> None:
+    """Guard mode for a spooled PreToolUse payload: write a deny decision to `out_fd` if a
+    blocking rule matches. Fails open: any error allows the call and is counted."""
+    try:
+        os.stat(state_dir + "/guard.json")
+    except OSError:
+        return  # guard mode off (the common case): nothing else is imported or read
+    try:
+        from cctrace.hook import guard as guard_mod
+
+        hit = guard_mod.decide(state_dir, data)
+    except BaseException as exc:  # noqa: BLE001 - fail open
+        record(state_dir, "guard_error", "PreToolUse", _error_detail(exc))
+        return
+    if hit is None:
+        return
+    rule_id, answer = hit
+    try:
+        while answer:
+            answer = answer[os.write(out_fd, answer):]
+    except OSError as exc:
+        record(state_dir, "guard_error", "PreToolUse", _error_detail(exc))
+        return
+    try:
+        from cctrace.spool import diag
+
+        diag.bump_counter(state_dir, guard_mod.DENIED_COUNTER)
+        diag.append_log(state_dir, "hook", f"guard denied event=PreToolUse rule={rule_id}")
+    except Exception:  # noqa: BLE001 - the decision stands; bookkeeping is best effort
+        pass
+
+
+def handle(state_dir: str, data: bytes, size: int, oversize: bool,
+           received_ns: int) -> str | None:
+    """Spool one received payload and wake the worker if the event completes work.
+
+    Returns the event name (None when unreadable)."""
     event = event_name(data, complete=not oversize)
     try:
         writer.append(
@@ -130,7 +176,7 @@ def handle(state_dir: str, data: bytes, size: int, oversize: bool, received_ns: 
         )
     except Exception as exc:  # noqa: BLE001 - unwritable dir, full disk, ...
         record(state_dir, "lost", event, f"size={size} {_error_detail(exc)}")
-        return
+        return event
     if oversize:
         record(state_dir, "oversize", event, f"size={size}")
     elif event is None:
@@ -139,6 +185,7 @@ def handle(state_dir: str, data: bytes, size: int, oversize: bool, received_ns: 
         from cctrace.worker import lifecycle
 
         lifecycle.wake_worker(state_dir)
+    return event
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     state_dir = ""
     try:
         os.umask(0o077)
-        _silence_stdout()
+        out_fd = _silence_stdout()
         try:
             import _signal
 
@@ -158,7 +205,9 @@ def main(argv: list[str] | None = None) -> int:
         state_dir = statedir.state_dir()
         limit = _int_env("CCTRACE_HOOK_MAX_BYTES", MAX_PAYLOAD_BYTES)
         data, size, oversize = read_stdin(limit)
-        handle(state_dir, data, size, oversize, received_ns)
+        event = handle(state_dir, data, size, oversize, received_ns)
+        if event == "PreToolUse" and not oversize and out_fd >= 0:
+            guard(state_dir, data, out_fd)
     except BaseException as exc:  # noqa: BLE001 - never fail Claude Code
         if state_dir:
             record(state_dir, "lost", None, _error_detail(exc))
