@@ -37,6 +37,36 @@ HOOK_EVENTS_2_1: tuple[str, ...] = (
 # WorktreeCreate/WorktreeRemove are left out on purpose: a WorktreeCreate hook replaces the
 # CLI's own worktree creation, so a recorder there would change behaviour.
 
+# Every hook event the older releases know (from their cli.js). 1.0.128 lacks
+# PostToolUseFailure, SubagentStart and PermissionRequest; neither knows PostToolBatch,
+# StopFailure or PostCompact, whose presence would silence every hook of the settings file.
+HOOK_EVENTS_1_0: tuple[str, ...] = (
+    "PreToolUse", "PostToolUse", "Notification", "UserPromptSubmit", "SessionStart",
+    "SessionEnd", "Stop", "SubagentStop", "PreCompact",
+)
+HOOK_EVENTS_2_0: tuple[str, ...] = (
+    "PreToolUse", "PostToolUse", "PostToolUseFailure", "Notification", "UserPromptSubmit",
+    "SessionStart", "SessionEnd", "Stop", "SubagentStart", "SubagentStop", "PreCompact",
+    "PermissionRequest",
+)
+
+
+def hook_events_for(version: str | None) -> tuple[str, ...]:
+    """Every hook event the release `version` ("X.Y.Z") accepts; 2.1.x's set when unknown."""
+    parts = tuple(int(x) for x in (version or "").split(".")[:2] if x.isdigit())
+    if parts and parts < (2, 0):
+        return HOOK_EVENTS_1_0
+    if parts and parts < (2, 1):
+        return HOOK_EVENTS_2_0
+    return HOOK_EVENTS_2_1
+
+
+def subagent_tool_for(version: str | None) -> str:
+    """The subagent tool's name: `Task` before 2.1, `Agent` since."""
+    parts = tuple(int(x) for x in (version or "").split(".")[:2] if x.isdigit())
+    return "Task" if parts and parts < (2, 1) else "Agent"
+
+
 DEFAULT_ALLOWED_TOOLS = "Bash Read Write Edit Grep Glob Agent Task"
 
 
@@ -211,4 +241,22 @@ def copy_session(home: ClaudeHome, session_id: str, dest: Path) -> list[Path]:
     if sub.is_dir():
         shutil.copytree(sub, dest / session_id, dirs_exist_ok=True)
         copied.extend(p for p in (dest / session_id).rglob("*") if p.is_file())
+    # 2.0.x wrote each subagent (and each "Warmup" pre-call) as agent-*.jsonl beside the
+    # session file; keep those whose records belong to this session.
+    for agent in sorted(home.projects_dir.glob("agent-*.jsonl")):
+        if _belongs_to(agent, session_id):
+            shutil.copy2(agent, dest / agent.name)
+            copied.append(dest / agent.name)
     return copied
+
+
+def _belongs_to(path: Path, session_id: str) -> bool:
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict) and record.get("sessionId"):
+                return record["sessionId"] == session_id
+    return False

@@ -7,6 +7,11 @@ HOME) against the scripted model server and keeps, unmodified: the session trans
 hook payloads (`hooks.jsonl`, one {"event", "payload"} per line, from a recorder hook registered
 for every event the release knows), the CLI's stream-json output per run (`runs/NN.stdout.jsonl`)
 and `scenario.json` (CLI version, session id, prompts, temp paths used, model requests seen).
+
+Older releases (the compatibility matrix): `record_fixtures.py --bin PATH [--out DIR] [SCENARIO
+...]` drives that binary, registers only the hook events its release knows and names the folders
+`v<X_Y_Z>_<scenario>` (e.g. `v2_0_77_subagent`). 2.0.x subagents (and its "Warmup" pre-calls)
+are `agent-*.jsonl` files beside the session file; they are kept there.
 """
 
 from __future__ import annotations
@@ -21,7 +26,14 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from support.claude import ClaudeHome, claude_version, copy_session, new_session_id  # noqa: E402
+from support.claude import (  # noqa: E402
+    ClaudeHome,
+    claude_version,
+    copy_session,
+    hook_events_for,
+    new_session_id,
+    subagent_tool_for,
+)
 from support.model_server import (  # noqa: E402
     ModelServer,
     Reply,
@@ -38,12 +50,14 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts"
 class Recording:
     """One scenario's temp HOME, server, session and the runs made so far."""
 
-    def __init__(self, name: str, server: ModelServer, root: Path) -> None:
+    def __init__(self, name: str, server: ModelServer, root: Path, *,
+                 binary: Path | None = None, version: str | None = None) -> None:
         self.name = name
         self.server = server
-        self.home = ClaudeHome(root, server.base_url)
+        self.home = ClaudeHome(root, server.base_url, binary=binary)
         self.hooks_file = root / "hooks.jsonl"
-        self.home.install_recorder(self.hooks_file)
+        self.home.install_recorder(self.hooks_file, hook_events_for(version))
+        self.agent_tool = subagent_tool_for(version)
         self.session_id = new_session_id()
         self.runs: list[dict[str, object]] = []
         (self.home.project / "a.txt").write_text("alpha\nbeta\ngamma\n")
@@ -143,7 +157,7 @@ def parallel_tools(r: Recording) -> None:
 
 def subagent(r: Recording) -> None:
     r.server.add("[sub-main]", [
-        tools(ToolUse("Agent", {"description": "Inspect a.txt",
+        tools(ToolUse(r.agent_tool, {"description": "Inspect a.txt",
                                 "prompt": "Inspect a.txt and count its bytes [sub-agent-task]",
                                 "subagent_type": "general-purpose"}),
               preamble="Delegating to a subagent."),
@@ -161,7 +175,7 @@ def subagent(r: Recording) -> None:
 
 def subagent_foreground(r: Recording) -> None:
     r.server.add("[fg-main]", [
-        tools(ToolUse("Agent", {"description": "Search TODOs",
+        tools(ToolUse(r.agent_tool, {"description": "Search TODOs",
                                 "prompt": "Find TODO comments under src [fg-agent-task]",
                                 "subagent_type": "general-purpose",
                                 "run_in_background": False})),
@@ -221,35 +235,59 @@ SCENARIOS: dict[str, Callable[[Recording], None]] = {
 }
 
 
-def record(name: str, version: str | None, out: Path = FIXTURES) -> Path:
+def record(name: str, version: str | None, out: Path = FIXTURES, *,
+           binary: Path | None = None, folder: str | None = None) -> Path:
     # A fixed temp root keeps the absolute paths inside the transcripts stable across
     # re-recordings, so diffs of the fixtures show real format changes only.
-    root = Path(tempfile.gettempdir()) / "cctrace-fixture-rec" / name
+    folder = folder or name
+    root = Path(tempfile.gettempdir()) / "cctrace-fixture-rec" / folder
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     try:
-        with ModelServer(id_seed=name) as server:
-            rec = Recording(name, server, root)
+        with ModelServer(id_seed=folder) as server:
+            rec = Recording(name, server, root, binary=binary, version=version)
             SCENARIOS[name](rec)
-            dest = out / name
+            dest = out / folder
             rec.save(dest, version)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return dest
 
 
+def version_prefix(version: str) -> str:
+    """Folder prefix of a release's fixtures: "2.0.77" -> "v2_0_77_"."""
+    return "v" + version.replace(".", "_") + "_"
+
+
+def _take(argv: list[str], flag: str) -> str | None:
+    if flag not in argv:
+        return None
+    i = argv.index(flag)
+    if i + 1 >= len(argv):
+        raise SystemExit(f"{flag} needs a value")
+    value = argv[i + 1]
+    del argv[i:i + 2]
+    return value
+
+
 def main(argv: list[str]) -> int:
+    argv = list(argv)
+    bin_arg = _take(argv, "--bin")
+    out_arg = _take(argv, "--out")
+    binary = Path(bin_arg).resolve() if bin_arg else None
+    out = Path(out_arg) if out_arg else FIXTURES
     names = argv or list(SCENARIOS)
     unknown = [n for n in names if n not in SCENARIOS]
     if unknown:
         print(f"unknown scenario(s): {unknown}; known: {list(SCENARIOS)}", file=sys.stderr)
         return 2
-    version = claude_version()
+    version = claude_version(binary)
     if version is None:
-        print("Claude Code CLI not found (set CCTRACE_CLAUDE_BIN)", file=sys.stderr)
+        print("Claude Code CLI not found (set CCTRACE_CLAUDE_BIN or pass --bin)", file=sys.stderr)
         return 1
+    prefix = version_prefix(version) if binary else ""
     for name in names:
-        dest = record(name, version)
+        dest = record(name, version, out, binary=binary, folder=prefix + name)
         print(f"{name}: {dest}")
     return 0
 
