@@ -71,14 +71,16 @@ def build_guard(files: list[tuple[str, str]], ruleset: Any,
 
     `files` are the (name, text) rule files `ruleset` was compiled from, in order (the
     built-in pack first); they are compiled again here to see each rule's lists and macros
-    as its own file saw them. A rule blocks when it says `blocking: true` or its id matches
-    one of the `extra` globs.
+    as its own file saw them. A rule blocks when it says `blocking: true`, or when its id
+    matches one of the `extra` globs and it emits findings (signal-only rules are building
+    blocks of windows). The most severe rules come first: the first match is the reason.
     """
+    from cctrace.findings import SEVERITIES
     from cctrace.rules.schema import compile_file, name_matcher
 
     extra = list(extra)
     also = name_matcher(extra)
-    wanted = {r.id: r for r in ruleset.rules if r.blocking or also(r.id)}
+    wanted = {r.id: r for r in ruleset.rules if r.blocking or (r.emit and also(r.id))}
     lists: dict[str, list[str]] = {}
     macros: dict[str, Any] = {}
     snapshots: dict[str, tuple[dict[str, list[str]], dict[str, Any]]] = {}
@@ -93,7 +95,8 @@ def build_guard(files: list[tuple[str, str]], ruleset: Any,
                 snapshots[rule.id] = (found_l, found_m)
     rules: list[dict[str, Any]] = []
     warnings: list[str] = []
-    for rule in ruleset.rules:
+    ranked = sorted(ruleset.rules, key=lambda r: -SEVERITIES.index(r.severity))
+    for rule in ranked:
         if rule.id not in wanted:
             continue
         if rule.after:
