@@ -7,7 +7,10 @@ at `true` so the benchmark measures the hook, not the worker). Hook runs are int
 with `python -S -c pass` runs so both see the same machine load. Also reports the
 `-X importtime` total of the hook against that of `-c pass`.
 
-Usage: python bench/hook_latency.py [-n 200] [--python PATH]
+With `--guard`, guard mode is on with every finding-emitting rule of the built-in pack marked
+blocking (the worst case: the benign PreToolUse call is checked against all of them).
+
+Usage: python bench/hook_latency.py [-n 200] [--python PATH] [--guard]
 Prints a markdown table for BENCHMARKS.md. Targets: p50 <= 2x the floor, p99 <= 50 ms.
 """
 
@@ -47,6 +50,17 @@ def payloads() -> dict[str, bytes]:
     }
 
 
+def enable_guard(home: str) -> int:
+    """Write guard.json with every emitting built-in rule blocking; returns how many."""
+    from cctrace.hook.guard import build_guard, write_guard
+    from cctrace.rules import build_ruleset
+    from cctrace.rules.engine import builtin_pack_files
+
+    data, _ = build_guard(builtin_pack_files(), build_ruleset([]), ["*"])
+    write_guard(home, data)
+    return len(data["rules"])
+
+
 def run_ms(argv: list[str], stdin: bytes, env: dict[str, str]) -> float:
     start = time.perf_counter_ns()
     subprocess.run(argv, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -77,6 +91,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=200, help="runs per payload (default 200)")
     parser.add_argument("--python", default=sys.executable, help="interpreter for the hook")
+    parser.add_argument("--guard", action="store_true",
+                        help="guard mode on, every built-in rule blocking")
     args = parser.parse_args()
 
     home = tempfile.mkdtemp(prefix="cctrace-bench-")
@@ -85,6 +101,8 @@ def main() -> int:
     # As installed, the hook's modules have up-to-date .pyc files; let the warm-up write them
     # (a stale or missing .pyc means compiling from source on every call, ~5 ms more).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if args.guard:
+        enable_guard(home)
     hook = [args.python, "-S", ENTRY]
     floor_cmd = [args.python, "-S", "-c", "pass"]
     cases = payloads()
@@ -107,7 +125,8 @@ def main() -> int:
     floor_p50 = statistics.median(floor)
     everything = [v for values in results.values() for v in values]
     print(f"Hook latency, {args.n} runs per payload, {os.cpu_count()} CPUs, "
-          f"Python {sys.version.split()[0]} (`{args.python} -S`), spool fsync on\n")
+          f"Python {sys.version.split()[0]} (`{args.python} -S`), spool fsync on, guard mode "
+          f"{'on (built-in pack, all blocking)' if args.guard else 'off'}\n")
     print("| command | p50 ms | p99 ms | mean ms | p50 / floor |")
     print("|---|---:|---:|---:|---:|")
     print(f"| `python -S -c pass` (floor) | {floor_p50:.1f} | {pct(floor, 0.99):.1f} | "

@@ -203,8 +203,12 @@ def _event(payload: dict[str, Any]) -> Any:
 
 def decide_payload(guard: dict[str, Any], payload: dict[str, Any]) -> tuple[str, str] | None:
     """(rule id, deny reason) for the first blocking rule the PreToolUse call matches."""
+    from cctrace.rules import schema
     from cctrace.rules.schema import Compiler, Context, host_matcher, name_matcher
 
+    # One event per process: compile only the patterns this event reaches. The nodes were
+    # compiled eagerly (every pattern checked) when guard.json was written.
+    schema.LAZY_PATTERNS = True
     if payload.get("hook_event_name") != "PreToolUse":
         return None
     ev = None

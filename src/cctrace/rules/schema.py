@@ -132,6 +132,38 @@ class Rule:
 
 # ------------------------------------------------------------------------ patterns
 
+# Set by the hook's guard mode, which compiles rules in a short-lived process for one event:
+# most patterns are never reached there (conditions short-circuit on the tool or command
+# name), so compiling them on first use saves most of its cost. The worker compiles eagerly,
+# so a bad pattern is reported at load time and matching pays no indirection.
+LAZY_PATTERNS = False
+
+
+class _LazyPattern:
+    """A regular expression compiled on its first `match`/`search`."""
+
+    __slots__ = ("_args", "_rx")
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        self._args = (pattern, flags)
+        self._rx: re.Pattern[str] | None = None
+
+    def _get(self) -> re.Pattern[str]:
+        if self._rx is None:
+            self._rx = re.compile(*self._args)
+        return self._rx
+
+    def match(self, text: str) -> re.Match[str] | None:
+        return self._get().match(text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self._get().search(text)
+
+
+def _compile(pattern: str, flags: int = 0) -> Any:
+    return _LazyPattern(pattern, flags) if LAZY_PATTERNS else re.compile(pattern, flags)
+
+
 
 def glob_regex(pattern: str) -> str:
     """`**` any run, `*` no slash, `?` one char, `{a,b}` alternatives."""
@@ -175,13 +207,13 @@ def path_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
             parts.append(glob_regex(p))
         else:
             parts.append("(?:.*/)?" + glob_regex(p.removeprefix("**/")))
-    rx = re.compile("(?:" + "|".join(parts) + r")\Z", re.S) if parts else None
+    rx = _compile("(?:" + "|".join(parts) + r")\Z", re.S) if parts else None
     return (lambda s: bool(rx.match(s))) if rx else (lambda s: False)
 
 
 def name_matcher(patterns: Iterable[str], ignore_case: bool = False) -> Callable[[str], bool]:
     parts = [glob_regex(p).replace("[^/]", ".") for p in patterns]
-    rx = re.compile("(?:" + "|".join(parts) + r")\Z", re.I if ignore_case else 0) \
+    rx = _compile("(?:" + "|".join(parts) + r")\Z", re.I if ignore_case else 0) \
         if parts else None
     return (lambda s: bool(rx.match(s))) if rx else (lambda s: False)
 
@@ -196,7 +228,7 @@ def host_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
         elif p:
             parts.append(r"(?:[^.]+\.)*" + re.escape(p) if not re.match(r"^[\d.:]+$", p)
                          else re.escape(p))
-    rx = re.compile("(?:" + "|".join(parts) + r")\Z") if parts else None
+    rx = _compile("(?:" + "|".join(parts) + r")\Z") if parts else None
     return (lambda s: bool(rx.match(s))) if rx else (lambda s: False)
 
 
@@ -261,7 +293,7 @@ class Compiler:
             return f"(?{m.group(1)}:{p[m.end():]})" if m else f"(?:{p})"
 
         try:
-            return re.compile(pats[0] if len(pats) == 1 else "|".join(map(scoped, pats)))
+            return _compile(pats[0] if len(pats) == 1 else "|".join(map(scoped, pats)))
         except re.error as exc:
             raise self.err(node, f"{key}: bad regular expression: {exc}") from exc
 
