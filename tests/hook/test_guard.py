@@ -282,3 +282,10 @@ def test_cli_enable_status_disable(_isolated_state, capsys):
     assert not (state / guard.GUARD_FILE).exists()
     code, out, _ = cli(["rules", "guard", "status"], capsys)
     assert code == 0 and out.startswith("guard mode off")
+
+
+def test_lazy_patterns_do_not_leak_into_the_process():
+    from cctrace.rules import schema
+
+    guard.decide_payload(as_hook_sees_it(built()[0]), pre("Bash", {"command": "ls"}))
+    assert schema.LAZY_PATTERNS is False

@@ -206,9 +206,6 @@ def decide_payload(guard: dict[str, Any], payload: dict[str, Any]) -> tuple[str,
     from cctrace.rules import schema
     from cctrace.rules.schema import Compiler, Context, host_matcher, name_matcher
 
-    # One event per process: compile only the patterns this event reaches. The nodes were
-    # compiled eagerly (every pattern checked) when guard.json was written.
-    schema.LAZY_PATTERNS = True
     if payload.get("hook_event_name") != "PreToolUse":
         return None
     ev = None
@@ -225,7 +222,13 @@ def decide_payload(guard: dict[str, Any], payload: dict[str, Any]) -> tuple[str,
             ctx = Context(host_matcher(guard.get("allow_hosts") or ()))
         comp = Compiler(f"guard:{entry.get('source', '')}", dict(entry.get("lists") or {}),
                         dict(entry.get("macros") or {}))
-        rule = comp.rule(entry["rule"])
+        # One event per process: compile only the patterns this event reaches. The nodes
+        # were compiled eagerly (every pattern checked) when guard.json was written.
+        lazy, schema.LAZY_PATTERNS = schema.LAZY_PATTERNS, True
+        try:
+            rule = comp.rule(entry["rule"])
+        finally:
+            schema.LAZY_PATTERNS = lazy
         if rule.matches(ev, ctx):
             return rule.id, reason_for(rule.id, rule.title, rule.severity)
     return None
