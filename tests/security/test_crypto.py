@@ -74,3 +74,22 @@ def test_plaintext_rows_stay_readable_and_tampering_is_detected(tmp_path):
     with pytest.raises(crypto.DecryptError):
         cipher.decrypt_text(token, "observations.input")  # moved to another column
     assert "key" not in repr(cipher).lower() or repr(cipher) == "Cipher(AES-GCM)"
+
+
+def test_recreated_state_dir_gets_its_new_key_not_the_cached_one(tmp_path):
+    import shutil
+
+    from cctrace.security.crypto import cipher_for_state_dir
+
+    root = tmp_path / "state"
+    root.mkdir()
+    first = cipher_for_state_dir(str(root))
+    token = first.encrypt_text("hello", "c")
+    assert cipher_for_state_dir(str(root)) is first  # cached while the key file stands
+    shutil.rmtree(root)  # e.g. the user wiped the state dir under a running worker
+    root.mkdir()
+    second = cipher_for_state_dir(str(root))
+    assert second is not first
+    with pytest.raises(crypto.DecryptError):
+        second.decrypt_text(token, "c")
+    assert second.decrypt_text(second.encrypt_text("x", "c"), "c") == "x"

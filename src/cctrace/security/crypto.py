@@ -87,25 +87,42 @@ def enabled(state_dir: str) -> bool:
     return value is not False
 
 
-_cache: dict[str, Cipher | None] = {}
+_cache: dict[str, tuple[tuple[int, int, int] | None, Cipher | None]] = {}
 _lock = threading.Lock()
 
 
 def cipher_for_state_dir(state_dir: str, *, backend: Any | None = None) -> Cipher | None:
     """The store cipher of `state_dir` (key loaded or created once per process), or None
-    when encryption is turned off."""
+    when encryption is turned off.
+
+    The cache is keyed on the key file's identity too: a long-lived worker whose state dir
+    was deleted and recreated must load the new key, not write with the old one (a store
+    with rows under two keys cannot be read)."""
+    from cctrace.security import keys
+
     root = os.path.realpath(state_dir)
     with _lock:
-        if root in _cache:
-            return _cache[root]
+        stamp = _key_stamp(keys, root)
+        cached = _cache.get(root)
+        if cached is not None and cached[0] == stamp and stamp is not None:
+            return cached[1]
         cipher = None
         if enabled(root):
-            from cctrace.security import keys
-
             key, _ = keys.load_or_create_binary_key(keys.STORE_KEY, root, backend=backend)
             cipher = Cipher(key)
-        _cache[root] = cipher
+        _cache[root] = (_key_stamp(keys, root), cipher)
         return cipher
+
+
+def _key_stamp(keys: Any, root: str) -> tuple[int, int, int] | None:
+    path = keys.key_path(keys.STORE_KEY, root)
+    for candidate in (path, path + ".keyring"):
+        try:
+            st = os.stat(candidate)
+        except OSError:
+            continue
+        return st.st_dev, st.st_ino, st.st_mtime_ns
+    return None
 
 
 def forget_cached() -> None:
