@@ -10,6 +10,7 @@ def _isolated_state(tmp_path, monkeypatch):
     home = tmp_path / "cctrace-home"
     monkeypatch.setenv("CCTRACE_HOME", str(home))
     for name in ("LANGFUSE_BASE_URL", "LANGFUSE_HOST", "LANGFUSE_PUBLIC_KEY",
-                 "LANGFUSE_SECRET_KEY", "CCTRACE_OTLP_ENDPOINT"):
+                 "LANGFUSE_SECRET_KEY", "CCTRACE_OTLP_ENDPOINT", "CCTRACE_CONFIG",
+                 "CCTRACE_WORKER_PYTHON", "CCTRACE_WORKER_IDLE", "CCTRACE_WORKER_MAX_SECONDS"):
         monkeypatch.delenv(name, raising=False)
     yield home

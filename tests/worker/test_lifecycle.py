@@ -217,7 +217,8 @@ def test_wake_worker_spawns_a_detached_worker_that_goes_away(_isolated_state, mo
     cwd = os.getcwd()
     assert lifecycle.wake_worker(root) is True
     assert os.getcwd() == cwd
-    assert wait_for(lambda: lifecycle.worker_pid(root) is not None or "exiting" in _log(root))
+    started = wait_for(lambda: lifecycle.worker_pid(root) is not None or "exiting" in _log(root))
+    assert started, (lifecycle.worker_command(root)[0], sorted(os.listdir(root)))
     assert wait_for(lambda: "worker exiting (idle)" in _log(root))
     assert not lifecycle.is_worker_running(root) or wait_for(
         lambda: not lifecycle.is_worker_running(root))
