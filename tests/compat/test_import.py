@@ -95,19 +95,12 @@ def expected(fx: Fixture) -> tuple[dict[str, dict], dict[str, tuple[str, str]]]:
 
 
 def has_inline_sidechain(fx: Fixture) -> bool:
+    """1.0.x: subagent records inline in the session file (`isSidechain`)."""
     return any(r.get("isSidechain") for r in fx.records())
 
 
 def _params(fxs: list[Fixture]) -> list[Any]:
-    out = []
-    for fx in fxs:
-        marks = []
-        if has_inline_sidechain(fx):
-            marks.append(pytest.mark.xfail(strict=True, reason=(
-                "1.0.x keeps subagent records inline (isSidechain, no agentId in the Task "
-                "result): the builder drops them (no subagent span, generations missing)")))
-        out.append(pytest.param(fx, id=fx.name, marks=marks))
-    return out
+    return [pytest.param(fx, id=fx.name) for fx in fxs]
 
 
 @pytest.fixture(scope="module")

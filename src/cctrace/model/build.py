@@ -4,7 +4,8 @@
 `Trace` per turn: a root `agent` observation (prompt in, final answer out), one
 `generation` per model API call (streamed records merged by message id, usage counted
 once), a `tool` observation per tool call nested under the generation that asked for it,
-a nested `agent` per subagent (read through `ctx.load_sidechain`), and `event`s for
+a nested `agent` per subagent (read through `ctx.load_sidechain`, or for 1.0.x from the
+`isSidechain` records inline in the session file, see `inline_sidechains`), and `event`s for
 compaction, API errors, interruptions and notifications. Every id comes from a stable
 transcript key (record uuid, message id, tool_use id, agent id), every time from the
 transcript, so rebuilding, resuming or forking a session yields identical ids. A turn
@@ -254,9 +255,16 @@ class _Scope:
 
 
 class _Builder:
-    def __init__(self, ctx: BuildContext, stats: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        ctx: BuildContext,
+        stats: dict[str, Any],
+        inline: Mapping[str, list[Record]] | None = None,
+    ) -> None:
         self.ctx = ctx
         self.stats = stats
+        # tool_use id -> that Task call's inline sidechain records (1.0.x session files).
+        self.inline = inline or {}
 
     def count(self, bucket: str, key: str | None = None) -> None:
         if key is None:
@@ -432,6 +440,7 @@ class _Builder:
         found = results.get(tool_id)
         if found is None and not closed:
             return []
+        inline = self.inline.get(tool_id) if name in SUBAGENT_TOOLS else None
         metadata: dict[str, Any] = {"tool_use_id": tool_id}
         level, status = "DEFAULT", None
         output: Any = None
@@ -439,6 +448,10 @@ class _Builder:
         if found is None:
             end = max(scope_end, start)
             level, status = "WARNING", "no tool result recorded"
+            if inline:
+                # The session ended mid-task: the subagent's calls were still made (and paid).
+                extra = self.inline_subagent(trace_id, tool_id, inline, block.get("input"),
+                                             depth, seen_agents)
         else:
             rec, res, res_ns = found
             end = max(res_ns, start)
@@ -460,6 +473,9 @@ class _Builder:
                 elif isinstance(agent_id, str):
                     extra = self.subagent(trace_id, ids.span_id("tool", tool_id), agent_id,
                                           block.get("input"), depth, seen_agents)
+                elif inline:
+                    extra = self.inline_subagent(trace_id, tool_id, inline, block.get("input"),
+                                                 depth, seen_agents)
                 else:
                     self.count("subagent_without_id")
         if hook is not None:
@@ -512,6 +528,45 @@ class _Builder:
         if not records:
             self.count("sidechain_missing")
             return []
+        return self.agent_span(trace_id, parent_id, agent_id, records, tool_input, depth,
+                               seen_agents, {"agent_id": agent_id,
+                                             "launched_by_tool_use_id": launched_by})
+
+    def inline_subagent(
+        self,
+        trace_id: str,
+        tool_id: str,
+        records: list[Record],
+        tool_input: Any,
+        depth: int,
+        seen_agents: frozenset[str],
+    ) -> list[Observation]:
+        """A 1.0.x subagent whose records sit inline in the session file.
+
+        It has no agent id: its key is the uuid of its first record (stable across
+        re-reads), falling back to the Task call's tool_use id.
+        """
+        if depth >= MAX_AGENT_DEPTH:
+            return []
+        key = "inline:" + (records[0].uuid or tool_id)
+        if key in seen_agents:
+            return []
+        self.count("inline_subagents")
+        return self.agent_span(trace_id, ids.span_id("tool", tool_id), key, records,
+                               tool_input, depth, seen_agents,
+                               {"sidechain_uuid": records[0].uuid, "inline": True})
+
+    def agent_span(
+        self,
+        trace_id: str,
+        parent_id: str,
+        agent_id: str,
+        records: list[Record],
+        tool_input: Any,
+        depth: int,
+        seen_agents: frozenset[str],
+        extra_meta: Mapping[str, Any],
+    ) -> list[Observation]:
         # The sidechain starts at its prompt; anything before (there should be none) is noise.
         start_index = next((i for i, r in enumerate(records) if r.type == "user"), 0)
         records = records[start_index:]
@@ -533,8 +588,8 @@ class _Builder:
             input=tool_input.get("prompt") or prompt_text(records[0]),
             output=inner.final_text or None,
             metadata={k: v for k, v in (
-                ("agent_id", agent_id), ("agent_type", kind), ("models", inner.models),
-                ("complete", inner.complete), ("launched_by_tool_use_id", launched_by)) if v},
+                *extra_meta.items(), ("agent_type", kind), ("models", inner.models),
+                ("complete", inner.complete)) if v},
         )
         return [root, *inner.observations]
 
@@ -693,13 +748,13 @@ def build_traces(records: list[Record], ctx: BuildContext) -> BuildResult:
     complete yet (the caller re-reads from there), else None.
     """
     stats: dict[str, Any] = {"records": len(records)}
-    builder = _Builder(ctx, stats)
-    main = []
-    for rec in records:
-        if rec.is_sidechain:
-            builder.count("sidechain_records_in_main")
-        else:
-            main.append(rec)
+    main = [rec for rec in records if not rec.is_sidechain]
+    inline, unmatched = inline_sidechains(records)
+    builder = _Builder(ctx, stats, inline)
+    if len(main) < len(records):
+        stats["sidechain_records_in_main"] = len(records) - len(main)
+    if unmatched:
+        stats["sidechain_records_unmatched"] = unmatched
     pre, turns = split_turns(main)
     stats["pre_turn_records"] = len(pre)
     traces: list[Trace] = []
@@ -714,3 +769,85 @@ def build_traces(records: list[Record], ctx: BuildContext) -> BuildResult:
         if key in stats:
             stats[key] = dict(stats[key])
     return BuildResult(traces, open_offset, stats)
+
+
+# ---------------------------------------------------------------------------- 1.0.x sidechains
+
+
+def _sidechain_chains(records: list[Record]) -> list[list[tuple[int, Record]]]:
+    """Inline sidechain records grouped into conversations by their `parentUuid` links.
+
+    A subagent's first record has no parent (or one outside the sidechain); every later
+    record points at an earlier one of the same subagent, so parallel subagents whose
+    records interleave in the file stay apart. Each chain keeps file order and the index
+    of each record in `records`.
+    """
+    chain_of: dict[str, int] = {}
+    chains: list[list[tuple[int, Record]]] = []
+    for index, rec in enumerate(records):
+        if not rec.is_sidechain or not rec.type:
+            continue
+        parent = rec.parent_uuid
+        at = chain_of.get(parent) if parent else None
+        if at is None:
+            at = len(chains)
+            chains.append([])
+        chains[at].append((index, rec))
+        if rec.uuid:
+            chain_of[rec.uuid] = at
+    return chains
+
+
+def inline_sidechains(records: list[Record]) -> tuple[dict[str, list[Record]], int]:
+    """Map each subagent tool call (tool_use id) to its inline sidechain records (1.0.x).
+
+    Claude Code 1.0.x writes a subagent's records into the session file itself, marked
+    `isSidechain`, and the Task result names no agent. A chain belongs to the Task call it
+    starts after and before whose result it starts; when several calls run in parallel,
+    the chain whose prompt equals the call's `prompt` input wins, then the earliest left.
+    Returns the map and the number of sidechain records no call claimed.
+    """
+    chains = _sidechain_chains(records)
+    if not chains:
+        return {}, 0
+    calls: list[tuple[int, str, str]] = []  # (tool_use index, tool_use id, prompt)
+    result_at: dict[str, int] = {}
+    for index, rec in enumerate(records):
+        if rec.type == "assistant":
+            for block in rec.content:
+                if (block.get("type") == "tool_use" and block.get("name") in SUBAGENT_TOOLS
+                        and isinstance(block.get("id"), str)):
+                    given = block.get("input")
+                    prompt = given.get("prompt") if isinstance(given, dict) else None
+                    calls.append((index, block["id"],
+                                  prompt.strip() if isinstance(prompt, str) else ""))
+        elif rec.type == "user":
+            for block in rec.content:
+                if block.get("type") == "tool_result" and isinstance(block.get("tool_use_id"),
+                                                                     str):
+                    result_at.setdefault(block["tool_use_id"], index)
+
+    def first_prompt(chain: list[tuple[int, Record]]) -> str:
+        return next((prompt_text(r) for _, r in chain if r.type == "user"), "")
+
+    prompts = [first_prompt(chain) for chain in chains]
+    taken: dict[int, str] = {}  # chain index -> tool_use id
+    owner: dict[str, int] = {}
+
+    def window(call_index: int, tool_id: str) -> list[int]:
+        end = result_at.get(tool_id, len(records))
+        return [c for c, chain in enumerate(chains)
+                if c not in taken and call_index < chain[0][0] < end]
+
+    for by_prompt in (True, False):
+        for call_index, tool_id, prompt in calls:
+            if tool_id in owner:
+                continue
+            for c in window(call_index, tool_id):
+                if not by_prompt or (prompt and prompts[c] == prompt):
+                    taken[c] = tool_id
+                    owner[tool_id] = c
+                    break
+    mapping = {tool_id: [r for _, r in chains[c]] for tool_id, c in owner.items()}
+    unmatched = sum(len(chain) for c, chain in enumerate(chains) if c not in taken)
+    return mapping, unmatched
