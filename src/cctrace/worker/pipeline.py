@@ -23,12 +23,20 @@ from cctrace.config import Config
 from cctrace.export import outbox
 from cctrace.model.build import BuildContext, ToolHookInfo, build_traces
 from cctrace.policy import Policy, apply_policy
-from cctrace.redact.stage import NullRedactor, Redactor, redact_traces, redact_value
+from cctrace.redact.stage import Redactor, redact_traces, redact_value
 from cctrace.store.cost import apply_costs
 from cctrace.store.db import HookEvent, Store
 from cctrace.transcript import locate
 from cctrace.transcript.reader import Cursor, read_new
 from cctrace.transcript.records import Record
+from cctrace.worker.conclude import (
+    evaluate_rules,
+    judge_session,
+    note_destination_findings,
+    record_findings,
+    seal,
+)
+from cctrace.worker.redactors import make_redactor
 
 # Spool entries handled per step: bounds one step's memory and transaction size.
 SPOOL_SLICE = 500
@@ -242,116 +250,6 @@ def process_transcript(
             return new_total
 
 
-# Rule sets are reloaded at most this often, so an edited rule file is picked up.
-RULESET_TTL_S = 60.0
-_rulesets: dict[str, tuple[float, Any]] = {}
-
-
-def cached_ruleset(store: Store, cfg: Config) -> Any:
-    """The behaviour rules in force (built-in pack + the user's files), cached a minute.
-
-    A broken user rule file must not stop capture: it is counted, and the built-in pack
-    runs alone until the file is fixed (`cctrace rules check` says what is wrong).
-    """
-    from cctrace import rules as rules_mod
-
-    now = time.monotonic()
-    cached = _rulesets.get(cfg.state_dir)
-    if cached and now - cached[0] < RULESET_TTL_S:
-        return cached[1]
-    try:
-        ruleset = rules_mod.load_ruleset(cfg)
-    except rules_mod.RuleError:
-        store.bump("rules_config_errors")
-        ruleset = rules_mod.build_ruleset([])
-    _rulesets[cfg.state_dir] = (now, ruleset)
-    return ruleset
-
-
-def evaluate_rules(store: Store, cfg: Config, traces: list[Any]) -> tuple[list[Any], Any]:
-    """Behaviour findings for a batch (and the session windows to save with it).
-
-    Runs on the policy-applied, redacted traces: rules see what the store will hold. The
-    `risk:<level>` tag is put on the traces before they are stored and exported.
-    """
-    from cctrace import rules as rules_mod
-
-    if not traces:
-        return [], None
-    window = rules_mod.load_window(store, {t.session_id for t in traces if t.session_id})
-    found = rules_mod.evaluate(traces, cached_ruleset(store, cfg), window)
-    rules_mod.apply_risk_tags(traces, found)
-    return found, window
-
-
-# Complete turns younger than this are judged for hook coverage at a later pass (or at
-# session end): their last tool hook events may still be on their way to the spool.
-COVERAGE_SETTLE_NS = 5 * 10**9
-# Coverage is judged over the session's most recent turns only, to bound the cost.
-COVERAGE_WINDOW = 50
-
-
-def seal(cfg: Config, pairs: list[tuple[Any, list[Any]]]) -> list[Any]:
-    """Append what entered the store to the audit log; mark the traces with the checkpoint.
-
-    Returns the checkpoint findings (exported as scores, so the checkpoint leaves the
-    machine). Runs inside the batch's transaction: a crash before commit re-appends the same
-    entries on the retry (a duplicate in the log), never loses them.
-    """
-    from cctrace import audit
-
-    if not any(obs for _, obs in pairs):
-        return []
-    checkpoint = audit.record(cfg.state_dir, audit.entries_from_traces(pairs), cfg)
-    if checkpoint is None:
-        return []
-    marks = audit.checkpoint_attributes(checkpoint)
-    sessions: set[str] = set()
-    for trace, obs in pairs:
-        if obs:
-            trace.metadata.update(marks)
-            sessions.add(trace.session_id)
-    return [audit.checkpoint_finding(checkpoint, sid) for sid in sorted(sessions)]
-
-
-def _installed_since_ns(cfg: Config) -> int | None:
-    # `cctrace install` writes worker.json: sessions after that should have hook events.
-    try:
-        return os.stat(os.path.join(cfg.state_dir, "worker.json")).st_mtime_ns
-    except OSError:
-        return None
-
-
-def judge_session(store: Store, cfg: Config, redactor: Redactor, session_id: str,
-                  *, final: bool = False) -> int:
-    """Coverage and bypass findings for the session's recent turns; returns the new ones."""
-    from cctrace.audit import coverage
-
-    views = store.session_tree(session_id)[-COVERAGE_WINDOW:]
-    if not views:
-        return 0
-    events = store.session_events(session_id)
-    installed = _installed_since_ns(cfg)
-    if not events and (installed is None or max(v.trace.end_ns for v in views) < installed):
-        return 0  # history from before cctrace was installed: nothing to reconcile against
-    found = coverage.reconcile(
-        events, views, now_ns=time.time_ns(),
-        session_id=session_id, state_dir=cfg.state_dir,
-        installed_since_ns=installed,
-        settle_ns=0 if final else COVERAGE_SETTLE_NS,
-    )
-    return record_findings(store, cfg, redactor, found)
-
-
-def note_destination_findings(store: Store, cfg: Config) -> int:
-    """Record the destinations the config refused (set by project files, untrusted)."""
-    found = list(getattr(cfg, "destination_findings", []) or [])
-    if not found:
-        return 0
-    with store.transaction():
-        return record_findings(store, cfg, make_redactor(cfg), found)
-
-
 def _count_read_problems(store: Store, read: dict[str, Any], built: dict[str, Any]) -> None:
     """Never silent: bad lines, resets and record types the builder skipped are counted
     (`cctrace doctor` shows them)."""
@@ -364,55 +262,10 @@ def _count_read_problems(store: Store, read: dict[str, Any], built: dict[str, An
         store.bump("transcript_skipped_records", sum(int(n) for n in skipped.values()))
 
 
-def record_findings(store: Store, cfg: Config, redactor: Redactor, findings: list[Any]) -> int:
-    """Redact, store and queue for export the findings of one batch; returns the new ones.
-
-    Call inside the batch's transaction so findings are as durable as the spans.
-    """
-    from cctrace.findings.export import enqueue_findings
-
-    for f in findings:
-        f.title = redact_value(f.title, redactor)
-        f.detail = redact_value(f.detail, redactor)
-    new = store.add_findings(findings)
-    if new:
-        enqueue_findings(store, new, cfg)
-    return len(new)
-
-
 # ------------------------------------------------------------------------------ steps
 
 _sender: outbox.Sender | None = None
 _waiting_since: float | None = None
-
-
-# A redactor (detectors + known secrets of the environment, config and the project's .env
-# files) takes ~30 ms to build; reuse it for a minute, then pick up changed .env files.
-REDACTOR_TTL_S = 60.0
-_redactors: dict[tuple[Any, ...], tuple[float, Redactor]] = {}
-# Secret values detectors found, shared by every redactor of this process so a value seen
-# once is swept from later batches too (memory only, bounded by the engine).
-_learned: dict[str, str] = {}
-
-
-def make_redactor(cfg: Config, cwd: str | None = None, policy: Policy | None = None) -> Redactor:
-    """The redactor in force for content from `cwd` (with that project's known secrets)."""
-    policy = policy or Policy.from_config(cfg)
-    if policy.level == "full":
-        return NullRedactor()
-    from cctrace.redact.engine import build_redactor
-
-    key = (cfg.state_dir, cwd, policy.pii, cfg.langfuse_public_key, cfg.langfuse_secret_key,
-           tuple(sorted(cfg.otlp_headers.items())))
-    now = time.monotonic()
-    cached = _redactors.get(key)
-    if cached and now - cached[0] < REDACTOR_TTL_S:
-        return cached[1]
-    redactor = build_redactor(cfg, cwd=cwd, pii=policy.pii, learned=_learned)
-    if len(_redactors) > 64:
-        _redactors.clear()
-    _redactors[key] = (now, redactor)
-    return redactor
 
 
 def ingest(store: Store, cfg: Config, entries: list[Any], report: StepReport,

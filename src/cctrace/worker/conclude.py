@@ -1,0 +1,141 @@
+"""What the worker concludes about a batch besides its traces: behaviour-rule findings, the
+audit seal (and its checkpoint findings), hook-coverage and tamper findings, and refused
+destinations. Every producer's findings are redacted, stored and queued for export inside
+the batch's transaction, so they are as durable as the spans.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from cctrace.config import Config
+from cctrace.redact.stage import Redactor, redact_value
+from cctrace.store.db import Store
+from cctrace.worker.redactors import make_redactor
+
+# Rule sets are reloaded at most this often, so an edited rule file is picked up.
+RULESET_TTL_S = 60.0
+_rulesets: dict[str, tuple[float, Any]] = {}
+
+
+def cached_ruleset(store: Store, cfg: Config) -> Any:
+    """The behaviour rules in force (built-in pack + the user's files), cached a minute.
+
+    A broken user rule file must not stop capture: it is counted, and the built-in pack
+    runs alone until the file is fixed (`cctrace rules check` says what is wrong).
+    """
+    from cctrace import rules as rules_mod
+
+    now = time.monotonic()
+    cached = _rulesets.get(cfg.state_dir)
+    if cached and now - cached[0] < RULESET_TTL_S:
+        return cached[1]
+    try:
+        ruleset = rules_mod.load_ruleset(cfg)
+    except rules_mod.RuleError:
+        store.bump("rules_config_errors")
+        ruleset = rules_mod.build_ruleset([])
+    _rulesets[cfg.state_dir] = (now, ruleset)
+    return ruleset
+
+
+def evaluate_rules(store: Store, cfg: Config, traces: list[Any]) -> tuple[list[Any], Any]:
+    """Behaviour findings for a batch (and the session windows to save with it).
+
+    Runs on the policy-applied, redacted traces: rules see what the store will hold. The
+    `risk:<level>` tag is put on the traces before they are stored and exported.
+    """
+    from cctrace import rules as rules_mod
+
+    if not traces:
+        return [], None
+    window = rules_mod.load_window(store, {t.session_id for t in traces if t.session_id})
+    found = rules_mod.evaluate(traces, cached_ruleset(store, cfg), window)
+    rules_mod.apply_risk_tags(traces, found)
+    return found, window
+
+
+# Complete turns younger than this are judged for hook coverage at a later pass (or at
+# session end): their last tool hook events may still be on their way to the spool.
+COVERAGE_SETTLE_NS = 5 * 10**9
+# Coverage is judged over the session's most recent turns only, to bound the cost.
+COVERAGE_WINDOW = 50
+
+
+def seal(cfg: Config, pairs: list[tuple[Any, list[Any]]]) -> list[Any]:
+    """Append what entered the store to the audit log; mark the traces with the checkpoint.
+
+    Returns the checkpoint findings (exported as scores, so the checkpoint leaves the
+    machine). Runs inside the batch's transaction: a crash before commit re-appends the same
+    entries on the retry (a duplicate in the log), never loses them.
+    """
+    from cctrace import audit
+
+    if not any(obs for _, obs in pairs):
+        return []
+    checkpoint = audit.record(cfg.state_dir, audit.entries_from_traces(pairs), cfg)
+    if checkpoint is None:
+        return []
+    marks = audit.checkpoint_attributes(checkpoint)
+    sessions: set[str] = set()
+    for trace, obs in pairs:
+        if obs:
+            trace.metadata.update(marks)
+            sessions.add(trace.session_id)
+    return [audit.checkpoint_finding(checkpoint, sid) for sid in sorted(sessions)]
+
+
+def _installed_since_ns(cfg: Config) -> int | None:
+    # `cctrace install` writes worker.json: sessions after that should have hook events.
+    try:
+        return os.stat(os.path.join(cfg.state_dir, "worker.json")).st_mtime_ns
+    except OSError:
+        return None
+
+
+def judge_session(store: Store, cfg: Config, redactor: Redactor, session_id: str,
+                  *, final: bool = False) -> int:
+    """Coverage and bypass findings for the session's recent turns; returns the new ones."""
+    from cctrace.audit import coverage
+
+    views = store.session_tree(session_id)[-COVERAGE_WINDOW:]
+    if not views:
+        return 0
+    events = store.session_events(session_id)
+    installed = _installed_since_ns(cfg)
+    if not events and (installed is None or max(v.trace.end_ns for v in views) < installed):
+        return 0  # history from before cctrace was installed: nothing to reconcile against
+    found = coverage.reconcile(
+        events, views, now_ns=time.time_ns(),
+        session_id=session_id, state_dir=cfg.state_dir,
+        installed_since_ns=installed,
+        settle_ns=0 if final else COVERAGE_SETTLE_NS,
+    )
+    return record_findings(store, cfg, redactor, found)
+
+
+def note_destination_findings(store: Store, cfg: Config) -> int:
+    """Record the destinations the config refused (set by project files, untrusted)."""
+    found = list(getattr(cfg, "destination_findings", []) or [])
+    if not found:
+        return 0
+    with store.transaction():
+        return record_findings(store, cfg, make_redactor(cfg), found)
+
+
+def record_findings(store: Store, cfg: Config, redactor: Redactor, findings: list[Any]) -> int:
+    """Redact, store and queue for export the findings of one batch; returns the new ones.
+
+    Call inside the batch's transaction so findings are as durable as the spans.
+    """
+    from cctrace.findings.export import enqueue_findings
+
+    for f in findings:
+        f.title = redact_value(f.title, redactor)
+        f.detail = redact_value(f.detail, redactor)
+    new = store.add_findings(findings)
+    if new:
+        enqueue_findings(store, new, cfg)
+    return len(new)

@@ -1,0 +1,40 @@
+"""The redactors the worker uses, cached: building one (all detectors plus the known secrets
+of the environment, the config and a project's .env files) takes ~30 ms, and the values the
+detectors learn must outlive any one redactor."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from cctrace.config import Config
+from cctrace.policy import Policy
+from cctrace.redact.stage import NullRedactor, Redactor
+
+# A redactor (detectors + known secrets of the environment, config and the project's .env
+# files) takes ~30 ms to build; reuse it for a minute, then pick up changed .env files.
+REDACTOR_TTL_S = 60.0
+_redactors: dict[tuple[Any, ...], tuple[float, Redactor]] = {}
+# Secret values detectors found, shared by every redactor of this process so a value seen
+# once is swept from later batches too (memory only, bounded by the engine).
+_learned: dict[str, str] = {}
+
+
+def make_redactor(cfg: Config, cwd: str | None = None, policy: Policy | None = None) -> Redactor:
+    """The redactor in force for content from `cwd` (with that project's known secrets)."""
+    policy = policy or Policy.from_config(cfg)
+    if policy.level == "full":
+        return NullRedactor()
+    from cctrace.redact.engine import build_redactor
+
+    key = (cfg.state_dir, cwd, policy.pii, cfg.langfuse_public_key, cfg.langfuse_secret_key,
+           tuple(sorted(cfg.otlp_headers.items())))
+    now = time.monotonic()
+    cached = _redactors.get(key)
+    if cached and now - cached[0] < REDACTOR_TTL_S:
+        return cached[1]
+    redactor = build_redactor(cfg, cwd=cwd, pii=policy.pii, learned=_learned)
+    if len(_redactors) > 64:
+        _redactors.clear()
+    _redactors[key] = (now, redactor)
+    return redactor
