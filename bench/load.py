@@ -19,6 +19,11 @@ A sender that falls behind the schedule sends as fast as it can until the deadli
 achieved rate is reported next to the target (hook start-up is ~15-20 ms of CPU, so 1,000
 processes/s needs ~15-20 cores).
 
+(b2) The same flood without interpreter start-up: several sender *processes* append the
+payloads with the hook's own spool writer (`cctrace.spool.writer.append`, fsync on, as the
+hook does) at `--rate` for `--seconds`, then `cctrace flush`: whether the spool, its lock
+and the worker keep up with 1,000 events/s and lose nothing.
+
 Not part of the test suite. Usage:
     python bench/load.py [--sessions 16] [--rate 1000] [--seconds 10] [--senders 8]
                          [--skip-sessions] [--skip-replay]
@@ -290,7 +295,19 @@ def run_replay(rate: float, seconds: float, senders: int, root: Path) -> dict[st
                 failed[0] += bad
                 sent[0] += len(local)
 
+        floor: list[float] = []
+
+        def floor_probe() -> None:
+            # The bare interpreter's start-up under the same load: separates the hook's own
+            # cost from CPU contention (more runnable processes than cores).
+            while time.monotonic() < deadline:
+                t0 = time.perf_counter_ns()
+                subprocess.run([sys.executable, "-S", "-c", "pass"], env=env, check=False)
+                floor.append((time.perf_counter_ns() - t0) / 1e6)
+                time.sleep(0.05)
+
         threads = [threading.Thread(target=sender, args=(k,)) for k in range(senders)]
+        threads.append(threading.Thread(target=floor_probe))
         for t in threads:
             t.start()
         for t in threads:
@@ -315,10 +332,93 @@ def run_replay(rate: float, seconds: float, senders: int, root: Path) -> dict[st
         "sent": sent[0], "failed": failed[0], "send_s": send_s, "stored": stored,
         "warm": warm, "top_up": top_up,
         "drops": drops, "lost": sent[0] + warm + top_up - failed[0] - stored - drops,
-        "latencies": latencies, "flush_rc": rc, "flush_s": flush_s,
+        "latencies": latencies, "floor": floor, "flush_rc": rc, "flush_s": flush_s,
         "flush_out": flush_out if rc else "", "tally": tally(received, expected),
         "findings": findings, "distinct_payloads": len(payloads),
     }
+
+
+def _append_sender(args: tuple[str, list[bytes], int, int, float, float, float, Any]) -> None:
+    """One (b2) sender process: its share of the schedule, each append timed."""
+    from cctrace.spool import writer
+
+    state, payloads, k, senders, rate, start, deadline, queue = args
+    local: list[float] = []
+    seen: set[int] = set()
+    failed = 0
+    target = int(rate * (deadline - start))
+    for j in range(k, target, senders):
+        due = start + j / rate
+        now = time.time()
+        if now >= deadline:
+            break
+        if due > now:
+            time.sleep(due - now)
+        body = payloads[j % len(payloads)]
+        event = json.loads(body).get("hook_event_name")
+        t0 = time.perf_counter_ns()
+        try:
+            writer.append(state, body, received_ns=time.time_ns(), event=event)
+        except OSError:
+            failed += 1
+        local.append((time.perf_counter_ns() - t0) / 1e6)
+        seen.add(j % len(payloads))
+    queue.put((local, seen, failed))
+
+
+def run_spool_flood(rate: float, seconds: float, senders: int, root: Path) -> dict[str, Any]:
+    import multiprocessing
+
+    state = root / "spool-home"
+    state.mkdir(parents=True)
+    payloads: list[bytes] = []
+    transcripts: list[Path] = []
+    for name in REPLAY_FIXTURES:
+        if not (replay.FIXTURES / name).is_dir():
+            continue
+        transcript = replay.copy_fixture(name, root / "spool-t" / name)
+        transcripts.append(transcript)
+        payloads += [json.dumps(p).encode() for p in replay.payloads(name, transcript)]
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    start = time.time() + 0.5
+    deadline = start + seconds
+    procs = [ctx.Process(target=_append_sender, args=((str(state), payloads, k, senders, rate,
+                                                        start, deadline, queue),))
+             for k in range(senders)]
+    for proc in procs:
+        proc.start()
+    latencies: list[float] = []
+    seen: set[int] = set()
+    failed = 0
+    for _ in procs:
+        local, mine, bad = queue.get()
+        latencies += local
+        seen |= mine
+        failed += bad
+    for proc in procs:
+        proc.join()
+    send_s = time.time() - start
+    from cctrace.spool import writer
+
+    top_up = 0
+    for j in sorted(set(range(len(payloads))) - seen):
+        writer.append(str(state), payloads[j], received_ns=time.time_ns(),
+                      event=json.loads(payloads[j]).get("hook_event_name"))
+        top_up += 1
+    with OTLPReceiver() as receiver:
+        env = dict(os.environ, CCTRACE_HOME=str(state), CCTRACE_OTLP_ENDPOINT=receiver.endpoint)
+        rc, flush_s, flush_out = flush(env)
+        received, _ = obs_span_ids(receiver)
+    expected = import_ids(transcripts, root / "spool-import")
+    events, _, counters = store_events(state)
+    stored = sum(events.values())
+    sent = len(latencies)
+    return {"target": int(rate * seconds), "rate": rate, "seconds": seconds,
+            "senders": senders, "sent": sent, "send_s": send_s, "failed": failed,
+            "top_up": top_up, "stored": stored, "lost": sent + top_up - failed - stored,
+            "latencies": latencies, "flush_rc": rc, "flush_s": flush_s,
+            "flush_out": flush_out if rc else "", "tally": tally(received, expected)}
 
 
 # ------------------------------------------------------------------------------- output
@@ -383,8 +483,38 @@ def print_replay(r: dict[str, Any]) -> None:
         ("lost (all sent - stored - counted)", r["lost"]),
         ("hook wall time p50 / p99 / max ms", f"{pct(lat, .5):.1f} / {pct(lat, .99):.1f} / "
                                               f"{max(lat, default=0):.1f}"),
+        ("`python -S -c pass` under the same load p50 / p99 ms",
+         f"{pct(r['floor'], .5):.1f} / {pct(r['floor'], .99):.1f}"),
         ("spans expected (clean import)", t["expected"]),
         ("spans accepted", t["accepted"]),
+        ("lost / duplicated / unexpected spans",
+         f"{t['lost']} / {t['duplicated']} / {t['unexpected']}"),
+    ]
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+    if r["flush_out"]:
+        print(f"\nflush output: {r['flush_out']}")
+
+
+def print_spool_flood(r: dict[str, Any]) -> None:
+    t = r["tally"]
+    lat = r["latencies"]
+    print(f"\n### (b2) spool writer flood: {r['senders']} sender processes, target "
+          f"{r['rate']:.0f} events/s for {r['seconds']:.0f} s (fsync on), then `cctrace "
+          f"flush` {r['flush_s']:.1f} s (exit {r['flush_rc']})\n")
+    print("| measure | value |")
+    print("|---|---:|")
+    rows = [
+        ("events offered (target)", r["target"]),
+        ("events appended before the deadline", r["sent"]),
+        ("achieved rate, events/s", f"{r['sent'] / r['send_s']:.0f}"),
+        ("top-up events (untimed; every payload once)", r["top_up"]),
+        ("append errors", r["failed"]),
+        ("events stored after flush", r["stored"]),
+        ("lost (appended - stored)", r["lost"]),
+        ("append p50 / p99 / max ms", f"{pct(lat, .5):.2f} / {pct(lat, .99):.2f} / "
+                                      f"{max(lat, default=0):.2f}"),
+        ("spans expected / accepted", f"{t['expected']} / {t['accepted']}"),
         ("lost / duplicated / unexpected spans",
          f"{t['lost']} / {t['duplicated']} / {t['unexpected']}"),
     ]
@@ -415,6 +545,8 @@ def main() -> int:
                 print_sessions(run_sessions(args.sessions, args.turns, root / "a"))
         if not args.skip_replay:
             print_replay(run_replay(args.rate, args.seconds, args.senders, root / "b"))
+            print_spool_flood(run_spool_flood(args.rate, args.seconds, args.senders,
+                                              root / "b2"))
     finally:
         if args.keep:
             print(f"\n(kept {root})")
