@@ -69,12 +69,12 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def tally(accepted: list[str], expected: set[str]) -> dict[str, int]:
+def tally(accepted: list[str], expected: dict[str, str] | set[str]) -> dict[str, int]:
     counts = Counter(accepted)
     return {"expected": len(expected), "accepted": len(accepted),
-            "distinct": len(counts), "lost": len(expected - set(counts)),
+            "distinct": len(counts), "lost": len(set(expected) - set(counts)),
             "duplicated": sum(n - 1 for n in counts.values() if n > 1),
-            "unexpected": len(set(counts) - expected)}
+            "unexpected": len(set(counts) - set(expected))}
 
 
 def obs_span_ids(receiver: OTLPReceiver) -> tuple[list[str], int]:
@@ -85,7 +85,7 @@ def obs_span_ids(receiver: OTLPReceiver) -> tuple[list[str], int]:
     return obs, len(spans) - len(obs)
 
 
-def import_ids(transcripts: list[Path], tmp: Path) -> set[str]:
+def import_ids(transcripts: list[Path], tmp: Path) -> dict[str, str]:
     """Observation ids of a clean import of `transcripts` into a fresh state dir."""
     from cctrace.cli.importer import import_paths
     from cctrace.store.db import Store
@@ -102,7 +102,22 @@ def import_ids(transcripts: list[Path], tmp: Path) -> set[str]:
         else:
             os.environ["CCTRACE_CONFIG"] = old
     with Store.open(str(state)) as store:
+        return {r[0]: f"{r[1]} {r[2]!r}"
+                for r in store._read("SELECT id, type, name FROM observations")}
+
+
+def stored_ids(state: Path) -> set[str]:
+    from cctrace.store.db import Store
+
+    with Store.open(str(state)) as store:
         return {r[0] for r in store._read("SELECT id FROM observations")}
+
+
+def lost_detail(received: list[str], expected: dict[str, str], state: Path) -> list[str]:
+    """What each lost span is, and whether the hook path stored it (then it was not sent)."""
+    have = stored_ids(state)
+    return [f"{sid} {what} ({'stored, not sent' if sid in have else 'never built'})"
+            for sid, what in sorted(expected.items()) if sid not in set(received)]
 
 
 def store_events(state: Path) -> tuple[Counter[str], set[tuple[str, str]], dict[str, int]]:
@@ -163,6 +178,16 @@ def tool_use_ids(records: list[dict[str, Any]]) -> set[str]:
     return out
 
 
+def floor_probe(env: dict[str, str], stop: threading.Event, out: list[float]) -> None:
+    """The bare interpreter's start-up under the same load, every 50 ms until `stop`:
+    separates the hook's own cost from CPU contention (more runnable processes than cores)."""
+    while not stop.is_set():
+        t0 = time.perf_counter_ns()
+        subprocess.run([sys.executable, "-S", "-c", "pass"], env=env, check=False)
+        out.append((time.perf_counter_ns() - t0) / 1e6)
+        stop.wait(0.05)
+
+
 # ------------------------------------------------------------------------------- (a)
 
 
@@ -203,9 +228,15 @@ def run_sessions(n: int, turns: int, root: Path) -> dict[str, Any]:
             except Exception as exc:  # noqa: BLE001 - reported, not fatal to the others
                 errors.append(f"session {i}: {str(exc)[:300]}")
 
+        floor: list[float] = []
+        stop = threading.Event()
+        probe = threading.Thread(target=floor_probe, args=(dict(os.environ), stop, floor))
+        probe.start()
         with ThreadPoolExecutor(n) as pool:
             list(pool.map(drive, range(n)))
         run_s = time.monotonic() - start
+        stop.set()
+        probe.join()
         env = {**sessions[0].home.env(), **sessions[0].cctrace_env}
         rc, flush_s, flush_out = flush(env)
         received, findings = obs_span_ids(receiver)
@@ -220,6 +251,7 @@ def run_sessions(n: int, turns: int, root: Path) -> dict[str, Any]:
             all_records += transcript_records(files)
         expected = import_ids(copies, root / "import")
         events, tool_events, counters = store_events(home)
+        lost = lost_detail(received, expected, home)
 
     uses = tool_use_ids(all_records)
     missing_tool_events = sum(
@@ -234,7 +266,7 @@ def run_sessions(n: int, turns: int, root: Path) -> dict[str, Any]:
         "missing_prompt": max(0, prompts - events.get("UserPromptSubmit", 0)),
         "counters": {k: v for k, v in counters.items() if k.startswith("hook.") and v},
         "tally": tally(received, expected), "findings": findings,
-        "stop_hook_ms": stop_hook_ms(all_records),
+        "stop_hook_ms": stop_hook_ms(all_records), "floor": floor, "lost": lost,
     }
 
 
@@ -296,22 +328,16 @@ def run_replay(rate: float, seconds: float, senders: int, root: Path) -> dict[st
                 sent[0] += len(local)
 
         floor: list[float] = []
-
-        def floor_probe() -> None:
-            # The bare interpreter's start-up under the same load: separates the hook's own
-            # cost from CPU contention (more runnable processes than cores).
-            while time.monotonic() < deadline:
-                t0 = time.perf_counter_ns()
-                subprocess.run([sys.executable, "-S", "-c", "pass"], env=env, check=False)
-                floor.append((time.perf_counter_ns() - t0) / 1e6)
-                time.sleep(0.05)
-
+        stop = threading.Event()
         threads = [threading.Thread(target=sender, args=(k,)) for k in range(senders)]
-        threads.append(threading.Thread(target=floor_probe))
+        probe = threading.Thread(target=floor_probe, args=(env, stop, floor))
+        probe.start()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
+        stop.set()
+        probe.join()
         send_s = time.monotonic() - start
         # Every fixture's whole payload set must have gone through the hook at least once
         # for the import to be the right expectation; send what the flood did not reach.
@@ -450,10 +476,14 @@ def print_sessions(r: dict[str, Any]) -> None:
         ("Stop hook wall time p50 / p99 / max ms (n)",
          f"{pct(hooks, .5):.0f} / {pct(hooks, .99):.0f} / {max(hooks, default=0):.0f} "
          f"({len(hooks)})"),
+        ("`python -S -c pass` during the run p50 / p99 ms",
+         f"{pct(r['floor'], .5):.0f} / {pct(r['floor'], .99):.0f}"),
     ]
     for name, value in rows:
         print(f"| {name} | {value} |")
     print("\nEvents by name: " + ", ".join(f"{k} {v}" for k, v in sorted(r["events"].items())))
+    for line in r["lost"]:
+        print(f"\n- lost: {line}")
     for err in r["errors"]:
         print(f"\n- {err}")
     if r["flush_out"]:
