@@ -635,6 +635,7 @@ def tool_calls(records: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
             if block.get("type") == "tool_use" and block.get("id") not in calls:
                 calls[block["id"]] = {"tool": block.get("name"), "input": block.get("input"),
                                       "output": None, "cwd": rec.get("cwd"), "turn": turn,
+                                      "branch": rec.get("gitBranch") or "",
                                       "prompt": prompt}
                 order.append(block["id"])
             elif block.get("type") == "tool_result" and block.get("tool_use_id") in calls:
@@ -664,6 +665,7 @@ def record() -> list[dict[str, Any]]:
                                  "tool": call["tool"], "input": call["input"],
                                  "output": call["output"],
                                  "cwd": call["cwd"] or str(home.project),
+                                 "branch": call["branch"],
                                  "note": f"recorded:{name}", "session": name,
                                  "turn": call["turn"], "prompt": call["prompt"]})
                 print(f"{name}: {sum(r['note'] == f'recorded:{name}' for r in rows)} calls",

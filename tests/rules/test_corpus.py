@@ -45,3 +45,43 @@ def test_at_most_one_false_positive_per_thousand_benign_calls(rs):
            if (ids := findings_for(r, rs, 10_000 + i))]
     assert len(data) >= 1000
     assert len(fps) * 1000 / len(data) <= 1.0, fps
+
+
+def test_recorded_benign_calls_raise_nothing_one_by_one(rs):
+    data = rows("benign_recorded.jsonl")
+    fps = [(r["id"], ids) for i, r in enumerate(data)
+           if (ids := findings_for(r, rs, 20_000 + i))]
+    assert len(data) >= 300
+    assert fps == []
+
+
+def test_recorded_benign_sessions_raise_nothing_when_replayed_whole(rs):
+    # Windowed and sequence rules only see a session's history when its calls come in order.
+    data = rows("benign_recorded.jsonl")
+    by_session: dict[str, list] = {}
+    for i, r in enumerate(data):
+        by_session.setdefault(r["session"], []).append(
+            call(r["tool"], r.get("input"), r.get("output"), n=30_000 + i,
+                 session=f"rec-{r['session']}", cwd=r["cwd"], branch=r["branch"] or "main",
+                 minutes=i / 60))
+    found = {sid: [f.rule_id for f in evaluate(traces, rs)]
+             for sid, traces in by_session.items()}
+    assert len(found) >= 5
+    assert all(ids == [] for ids in found.values()), found
+
+
+@pytest.mark.parametrize("branch,command,fires", [
+    # Claude Code records the branch the session started on: after `git checkout -b x` the
+    # metadata still says main, so an explicit non-protected refspec decides.
+    ("main", "git push -q --force-with-lease origin feature/ci", False),
+    ("main", "git push --force-with-lease -u origin HEAD:feature/ci", False),
+    ("main", "git push --force-with-lease", True),
+    ("main", "git push --force-with-lease origin HEAD", True),
+    ("feature/x", "git push --force-with-lease origin main", True),
+    ("feature/x", "git push --force-with-lease origin feature/x:main", True),
+    ("feature/x", "git push --force origin feature/x", True),
+])
+def test_lease_push_judged_by_its_refspec_before_the_session_branch(rs, branch, command, fires):
+    trace = call("Bash", {"command": command}, branch=branch)
+    ids = [f.rule_id for f in evaluate([trace], rs)]
+    assert ("destructive.git_force_push" in ids) is fires, ids
