@@ -147,3 +147,36 @@ def test_bad_capture_policy_keeps_the_spool(tmp_path, env, _isolated_state):
     with pytest.raises(config.ConfigError, match="capture.level"):
         pipeline.drain(state, config.load(state))
     assert len(spool.read_pending(state)) == pending
+
+
+def test_records_written_after_a_complete_turn_are_still_captured(tmp_path, _isolated_state):
+    """Claude Code writes the stop-hook summary after the Stop event that wakes the worker:
+    a turn that already looked complete must still pick it up on the next pass."""
+    import json
+
+    from cctrace.policy import Policy
+
+    src = replay.FIXTURES / "multi_turn"
+    full = next(p for p in src.glob("*.jsonl") if p.name != "hooks.jsonl")
+    lines = full.read_text().splitlines(keepends=True)
+    last = max(i for i, line in enumerate(lines)
+               if json.loads(line).get("subtype") == "stop_hook_summary")
+    live = tmp_path / "live" / full.name
+    live.parent.mkdir()
+    live.write_text("".join(lines[:last]))
+
+    def ids(state: str, path, final: bool) -> set[str]:
+        cfg = Config(state_dir=state)
+        with Store.open(state) as store:
+            pipeline.process_transcript(store, cfg, pipeline.make_redactor(cfg), str(path),
+                                        session_id=full.stem, final=final,
+                                        policy=Policy.from_config(cfg), judge=False)
+        return set(_observations(state))
+
+    state = str(_isolated_state)
+    before = ids(state, live, final=False)
+    with live.open("a") as fh:
+        fh.write("".join(lines[last:]))
+    after = ids(state, live, final=False)
+    clean = ids(str(tmp_path / "clean"), full, final=True)
+    assert before < after == clean

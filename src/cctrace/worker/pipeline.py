@@ -21,7 +21,7 @@ from cctrace import config as config_mod
 from cctrace import spool
 from cctrace.config import Config
 from cctrace.export import outbox
-from cctrace.model.build import BuildContext, ToolHookInfo, build_traces
+from cctrace.model.build import BuildContext, ToolHookInfo, build_traces, split_turns
 from cctrace.policy import Policy, apply_policy
 from cctrace.redact.stage import Redactor, redact_traces, redact_value
 from cctrace.store.cost import apply_costs
@@ -177,6 +177,19 @@ def _hook_infos(store: Store, records: list[Record]) -> dict[str, ToolHookInfo]:
     }
 
 
+def resume_offset(records: list[Record], open_turn: int | None, final: bool) -> int | None:
+    """Where the next read starts over: the open turn, else the last turn's prompt.
+
+    A complete last turn is still re-read until the next prompt or the session's end,
+    because Claude Code writes some of its records (the stop-hook summary) after the Stop
+    event that woke us; ids are stable, so re-reading it only adds what was missing.
+    """
+    if open_turn is not None or final:
+        return open_turn
+    _, turns = split_turns([r for r in records if not r.is_sidechain])
+    return turns[-1][0].offset if turns and turns[-1] else None
+
+
 def process_transcript(
     store: Store,
     cfg: Config,
@@ -227,7 +240,7 @@ def process_transcript(
         redact_traces(kept.traces, redactor)
         rule_findings, window = evaluate_rules(store, cfg, kept.traces)
         cursor = result.cursor
-        cursor.turn_offset = built.open_turn_offset
+        cursor.turn_offset = resume_offset(result.records, built.open_turn_offset, ctx.final)
         with store.transaction():
             for name, count in kept.stats.items():
                 if count:
