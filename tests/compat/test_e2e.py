@@ -38,6 +38,5 @@ def test_fresh_recording_traces_correctly(binary, scenario, tmp_path, _isolated_
     test_hook_path.test_hook_path_ids_equal_import_ids(fx, tmp_path / "h", _isolated_state,
                                                        monkeypatch)
     imported = {fx.name: test_import.import_fixture(fx, tmp_path / "i")}
-    if not test_import.has_inline_sidechain(fx):  # 1.0.x: known builder gap (xfail there)
-        test_import.test_tools_nested_under_their_generation(fx, imported)
-        test_import.test_generations_once_each_with_their_usage(fx, imported)
+    test_import.test_tools_nested_under_their_generation(fx, imported)
+    test_import.test_generations_once_each_with_their_usage(fx, imported)
