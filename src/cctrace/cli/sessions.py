@@ -99,16 +99,9 @@ def fmt_time(ns: int, with_date: bool = True) -> str:
 
 
 def fmt_duration(ns: int) -> str:
-    sec = max(ns, 0) / 1e9
-    if sec < 1:
-        return f"{sec * 1000:.0f}ms"
-    if sec < 60:
-        return f"{sec:.1f}s"
-    minutes, sec = divmod(int(sec), 60)
-    if minutes < 60:
-        return f"{minutes}m{sec:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m"
+    from cctrace.report.fmt import ms
+
+    return ms(max(ns, 0) / 1e6)
 
 
 def fmt_tokens(n: int) -> str:
