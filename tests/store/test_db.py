@@ -323,3 +323,27 @@ def test_claim_is_exclusive_until_the_lease_expires(tmp_path):
         assert not store.claim(batch, "worker", far)  # delivered: never again
     finally:
         store.close()
+
+
+def test_session_tree_last_n_and_events_since(tmp_path):
+    from cctrace.store.db import HookEvent, Store
+
+    from .helpers import turn
+
+    with Store.open(str(tmp_path)) as store:
+        traces = [turn("sess", f"u{i}", start=(i + 1) * 10**12) for i in range(5)]
+        store.insert_traces(traces)
+        sid = traces[0].session_id
+        full = store.session_tree(sid)
+        last2 = store.session_tree(sid, last=2)
+        assert [v.trace.id for v in last2] == [v.trace.id for v in full[-2:]]
+        assert [o.id for o in last2[-1].observations] == [o.id for o in full[-1].observations]
+        store.add_hook_events([
+            HookEvent(1, 5, sid, "SessionStart", None, None, {}),
+            HookEvent(2, 50, sid, "PreToolUse", "t1", None, {}),
+            HookEvent(3, 500, sid, "PostToolUse", "t1", None, {}),
+        ])
+        assert [e.seq for e in store.session_events(sid, since_ns=100,
+                                                    kinds=("SessionStart",))] == [1, 3]
+        assert [e.seq for e in store.session_events(sid)] == [1, 2, 3]
+        assert store.has_session_events(sid) and not store.has_session_events("other")

@@ -286,11 +286,21 @@ class Store:
             payload=_loads(self._dec(row["payload"], "hook_events.payload"), {}),
         )
 
-    def session_events(self, session_id: str) -> list[HookEvent]:
-        rows = self._read(
-            "SELECT * FROM hook_events WHERE session_id = ? ORDER BY seq", (session_id,)
-        )
+    def session_events(self, session_id: str, since_ns: int | None = None,
+                       kinds: Sequence[str] = ()) -> list[HookEvent]:
+        """The session's hook events in seq order: those received since `since_ns`, plus
+        every event of the given `kinds` (e.g. SessionStart) whenever it came."""
+        sql, params = "SELECT * FROM hook_events WHERE session_id = ?", [session_id]
+        if since_ns is not None:
+            marks = ",".join("?" * len(kinds))
+            sql += " AND (received_ns >= ?" + (f" OR event IN ({marks}))" if kinds else ")")
+            params += [since_ns, *kinds]
+        rows = self._read(sql + " ORDER BY seq", params)
         return [self._event(r) for r in rows]
+
+    def has_session_events(self, session_id: str) -> bool:
+        return bool(self._read(
+            "SELECT 1 FROM hook_events WHERE session_id = ? LIMIT 1", (session_id,)))
 
     def hook_tools(self, tool_use_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """What the tool hooks saw, per tool_use_id (only ids with at least one event).
@@ -569,15 +579,26 @@ class Store:
                           " ORDER BY start_ns LIMIT 1", (trace_id,))
         return trace, (root[0]["id"] if root else None)
 
-    def session_tree(self, session_id: str) -> list[TraceView]:
-        """The session's traces in time order, each with its observations as a tree."""
+    def session_tree(self, session_id: str, last: int | None = None) -> list[TraceView]:
+        """The session's traces in time order (only the `last` N if given), each with its
+        observations as a tree."""
         trows = self._read(
             "SELECT * FROM traces WHERE session_id = ? ORDER BY start_ns, id", (session_id,)
-        )
-        orows = self._read(
-            "SELECT o.* FROM observations o JOIN traces t ON t.id = o.trace_id"
-            " WHERE t.session_id = ? ORDER BY o.start_ns, o.end_ns, o.id", (session_id,)
-        )
+        ) if last is None else list(reversed(self._read(
+            "SELECT * FROM traces WHERE session_id = ? ORDER BY start_ns DESC, id DESC"
+            " LIMIT ?", (session_id, int(last)))))
+        if last is None:
+            orows = self._read(
+                "SELECT o.* FROM observations o JOIN traces t ON t.id = o.trace_id"
+                " WHERE t.session_id = ? ORDER BY o.start_ns, o.end_ns, o.id", (session_id,)
+            )
+        else:
+            orows = []
+            for chunk in _chunks([t["id"] for t in trows]):
+                marks = ",".join("?" * len(chunk))
+                orows += self._read(
+                    f"SELECT * FROM observations WHERE trace_id IN ({marks})", list(chunk))
+            orows.sort(key=lambda r: (r["start_ns"], r["end_ns"], r["id"]))
         per_trace: dict[str, list[Observation]] = {}
         for row in orows:
             per_trace.setdefault(row["trace_id"], []).append(self._obs(row))

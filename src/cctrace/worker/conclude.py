@@ -62,6 +62,9 @@ def evaluate_rules(store: Store, cfg: Config, traces: list[Any]) -> tuple[list[A
 COVERAGE_SETTLE_NS = 5 * 10**9
 # Coverage is judged over the session's most recent turns only, to bound the cost.
 COVERAGE_WINDOW = 50
+# Hook events this long before the window's first turn still count for it (clock skew
+# between the transcript's timestamps and the hook's receive times).
+EVENT_MARGIN_NS = 60 * 10**9
 
 
 def seal(cfg: Config, pairs: list[tuple[Any, list[Any]]]) -> list[Any]:
@@ -100,13 +103,17 @@ def judge_session(store: Store, cfg: Config, redactor: Redactor, session_id: str
     """Coverage and bypass findings for the session's recent turns; returns the new ones."""
     from cctrace.audit import coverage
 
-    views = store.session_tree(session_id)[-COVERAGE_WINDOW:]
+    # Only the recent turns and the events around them: a long session must not make
+    # every batch read (and decrypt) its whole history.
+    views = store.session_tree(session_id, last=COVERAGE_WINDOW)
     if not views:
         return 0
-    events = store.session_events(session_id)
     installed = _installed_since_ns(cfg)
-    if not events and (installed is None or max(v.trace.end_ns for v in views) < installed):
+    if not store.has_session_events(session_id) and (
+            installed is None or max(v.trace.end_ns for v in views) < installed):
         return 0  # history from before cctrace was installed: nothing to reconcile against
+    since = min(v.trace.start_ns for v in views) - EVENT_MARGIN_NS
+    events = store.session_events(session_id, since_ns=since, kinds=("SessionStart",))
     found = coverage.reconcile(
         events, views, now_ns=time.time_ns(),
         session_id=session_id, state_dir=cfg.state_dir,
