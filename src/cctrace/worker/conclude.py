@@ -60,8 +60,9 @@ def evaluate_rules(store: Store, cfg: Config, traces: list[Any]) -> tuple[list[A
 # Complete turns younger than this are judged for hook coverage at a later pass (or at
 # session end): their last tool hook events may still be on their way to the spool.
 COVERAGE_SETTLE_NS = 5 * 10**9
-# Coverage is judged over the session's most recent turns only, to bound the cost.
-COVERAGE_WINDOW = 50
+# Coverage is judged over the session's most recent turns only (each batch judges the turns
+# it just completed, so a few are enough), to bound the cost per batch.
+COVERAGE_WINDOW = 8
 # Hook events this long before the window's first turn still count for it (clock skew
 # between the transcript's timestamps and the hook's receive times).
 EVENT_MARGIN_NS = 60 * 10**9
