@@ -139,7 +139,15 @@ def test_state_dir_deleted_while_the_worker_runs(tmp_path, receiver, _isolated_s
         time.sleep(0.05)
     before = set(receiver.span_ids())
     assert before
-    shutil.rmtree(rig.state)
+    # The running worker may create files while the tree is being removed ("Directory not
+    # empty"): keep deleting until it is gone, as a user's `rm -rf` retried would.
+    for _ in range(100):
+        try:
+            shutil.rmtree(rig.state)
+            break
+        except OSError:
+            time.sleep(0.02)
+    assert not rig.state.exists()
     rig.write_config()
     for p in payloads[half:]:
         rig.send(p)
