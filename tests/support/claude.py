@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -81,9 +82,17 @@ def claude_version(binary: Path | None = None) -> str | None:
     binary = binary or claude_bin()
     if binary is None:
         return None
-    out = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=60,
-                         env={**os.environ, "DISABLE_AUTOUPDATER": "1"})
-    return out.stdout.split()[0] if out.returncode == 0 and out.stdout else None
+    # A throw-away HOME: on a machine whose ~/.claude.json is missing or being written, some
+    # releases print a notice before the version ("Claude configuration file ..."), and a
+    # wrong version picks the wrong hook-event set, which silences every hook.
+    with tempfile.TemporaryDirectory(prefix="cctrace-claude-version-") as home:
+        out = subprocess.run([str(binary), "--version"], capture_output=True, text=True,
+                             timeout=60, env={**os.environ, "DISABLE_AUTOUPDATER": "1",
+                                              "HOME": home})
+    from cctrace.install.events import format_version, parse_version
+
+    found = parse_version(out.stdout) if out.returncode == 0 else None
+    return format_version(found) if found else None
 
 
 def project_slug(cwd: Path | str) -> str:
