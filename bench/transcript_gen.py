@@ -6,12 +6,14 @@ message id, parallel Bash/Read calls with large outputs, attachments, a stop-hoo
 a queue operation), then repeated with fresh uuids, message ids and tool_use ids and
 shifted timestamps, so every turn is distinct for the builder and the store.
 
-    python bench/transcript_gen.py OUT.jsonl --mb 100 [--from fixture.jsonl] [--seed 1]
+    python bench/transcript_gen.py OUT.jsonl (--mb 100 | --turns 10000) [--from fixture.jsonl]
+        [--seed 1]
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import random
@@ -117,20 +119,27 @@ def morph(value: Any, suffix: str, shift: timedelta) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=4)
 def turns_from(path: str) -> list[list[dict[str, Any]]]:
+    """The source's turns as raw records (cached: appenders call this once per turn; the
+    records are only read, `morph` copies them)."""
     _, turns = split_turns(read_new(path).records)
     return [[r.data for r in turn] for turn in turns if turn]
 
 
-def generate(out_path: str, size_bytes: int, source: str | None = None, seed: int = 1,
-             append: bool = False, start_index: int = 0) -> int:
-    """Write turns to `out_path` until it holds `size_bytes`; returns the next turn index."""
+def generate(out_path: str, size_bytes: int | None, source: str | None = None, seed: int = 1,
+             append: bool = False, start_index: int = 0, turns: int | None = None) -> int:
+    """Write turns to `out_path` until it holds `size_bytes`, or until `turns` more turns
+    are written when `size_bytes` is None; returns the next turn index."""
+    if (size_bytes is None) == (turns is None):
+        raise ValueError("give exactly one of size_bytes and turns")
     rng = random.Random(seed)
     templates = turns_from(source) if source else []
     written = os.path.getsize(out_path) if append and os.path.exists(out_path) else 0
     index = start_index
     with open(out_path, "ab" if append else "wb") as fh:
-        while written < size_bytes:
+        while (written < size_bytes if size_bytes is not None
+               else index - start_index < turns):
             turn = rng.choice(templates) if templates else template_turn(rng)
             shift = timedelta(minutes=5 * index)
             for record in turn:
@@ -144,11 +153,14 @@ def generate(out_path: str, size_bytes: int, source: str | None = None, seed: in
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out")
-    ap.add_argument("--mb", type=float, default=10.0)
+    size = ap.add_mutually_exclusive_group()
+    size.add_argument("--mb", type=float, default=None, help="size to reach (default 10)")
+    size.add_argument("--turns", type=int, help="number of turns to write instead of a size")
     ap.add_argument("--from", dest="source")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args(argv)
-    turns = generate(args.out, int(args.mb * 1024 * 1024), args.source, args.seed)
+    size = None if args.turns else int((args.mb or 10.0) * 1024 * 1024)
+    turns = generate(args.out, size, args.source, args.seed, turns=args.turns)
     print(f"{args.out}: {os.path.getsize(args.out) / 1048576:.1f} MB, {turns} turns")
     return 0
 

@@ -7,6 +7,12 @@ destination is configured so encoding is paid; nothing is sent). Each measuremen
 fresh child process so peak RSS is its own.
 
     python bench/worker_pipeline.py [--mb 100] [--from FIXTURE_TRANSCRIPT.jsonl]
+    python bench/worker_pipeline.py --turns 10000 [--from FIXTURE_TRANSCRIPT.jsonl]
+
+`--turns N` sizes the session by turns instead of bytes and measures a long session: one
+full pass over N turns, then the worker's steady state, where the transcript grows one turn
+at a time and `process_transcript` runs after each turn (N times, one process, one store),
+with peak RSS at 1/10, 1/2 and all of N turns and the per-turn time at the start and the end.
 """
 
 from __future__ import annotations
@@ -25,12 +31,31 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from transcript_gen import generate  # noqa: E402
 
 from cctrace.config import Config  # noqa: E402
+from cctrace.policy import Policy  # noqa: E402
 from cctrace.store.db import Store  # noqa: E402
 from cctrace.worker import pipeline  # noqa: E402
 
 
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _vm_rss_mb() -> float:
+    """Resident memory now (not the peak), to tell growth from one early spike."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _session_id(path: str) -> str | None:
+    with open(path, "rb") as fh:
+        for line in fh:
+            sid = json.loads(line).get("sessionId")
+            if isinstance(sid, str):
+                return sid
+    return None
 
 
 def _config(state: str) -> Config:
@@ -64,26 +89,86 @@ def measure_append(path: str, state: str, source: str | None, rounds: int) -> di
     return {"median_s": statistics.median(times), "rounds": rounds}
 
 
+def checkpoints(turns: int) -> list[int]:
+    """Turn counts at which the growing session reports memory: 1/10, 1/2 and all."""
+    return sorted({max(1, turns // 10), max(1, turns // 2), turns})
+
+
+def measure_grow(path: str, state: str, source: str | None, turns: int) -> dict:
+    """The worker's steady state on a long session: append one turn, process, repeat.
+
+    The call is the worker's (`ingest`): not final, the session id from the hook payload
+    (here the records'), the default policy, one store kept open. Only the processing is
+    timed; writing the turn is the generator's cost, not the worker's.
+    """
+    cfg = _config(state)
+    times: list[float] = []
+    marks = checkpoints(turns)
+    points: list[dict] = []
+    observations = 0
+    open(path, "wb").close()
+    sid = None
+    with Store.open(state) as store:
+        redactor = pipeline.make_redactor(cfg, None)
+        policy = Policy.from_config(cfg)
+        for i in range(turns):
+            generate(path, None, source, seed=1000 + i, append=True, start_index=i, turns=1)
+            sid = sid or _session_id(path)
+            t0 = time.perf_counter()
+            observations += pipeline.process_transcript(store, cfg, redactor, path,
+                                                        session_id=sid, policy=policy)
+            times.append(time.perf_counter() - t0)
+            if i + 1 in marks:
+                points.append({"turns": i + 1, "peak_rss_mb": _rss_mb(),
+                               "rss_mb": _vm_rss_mb(), "mb": os.path.getsize(path) / 1048576,
+                               "db_mb": _dir_mb(state)})
+            if (i + 1) % max(1, turns // 20) == 0:
+                print(f"  grow: {i + 1}/{turns} turns, last {times[-1] * 1000:.1f} ms, "
+                      f"rss {_vm_rss_mb():.0f} MB", file=sys.stderr, flush=True)
+    head = min(100, max(1, turns // 10))
+    return {"turns": turns, "observations": observations, "points": points,
+            "first_ms": statistics.median(times[:head]) * 1000,
+            "last_ms": statistics.median(times[-head:]) * 1000, "window": head,
+            "total_s": sum(times)}
+
+
+def _dir_mb(path: str) -> float:
+    return sum(os.path.getsize(os.path.join(path, n)) for n in os.listdir(path)
+               if os.path.isfile(os.path.join(path, n))) / 1048576
+
+
 def child(argv: list[str]) -> dict:
-    out = subprocess.run([sys.executable, __file__, *argv], capture_output=True, text=True,
+    # stderr is not captured: a long run's progress shows where the caller logs it.
+    out = subprocess.run([sys.executable, __file__, *argv], stdout=subprocess.PIPE, text=True,
                          check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--mb", type=float, default=100.0)
+    size = ap.add_mutually_exclusive_group()
+    size.add_argument("--mb", type=float, default=None, help="transcript size (default 100)")
+    size.add_argument("--turns", type=int, help="a session of this many turns instead")
     ap.add_argument("--from", dest="source")
     ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--skip-full", action="store_true",
+                    help="with --turns: only the growing session, not the full pass")
     ap.add_argument("--measure", nargs=3, metavar=("KIND", "PATH", "STATE"),
                     help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.measure:
         kind, path, state = args.measure
-        result = (measure_full(path, state) if kind == "full"
-                  else measure_append(path, state, args.source, args.rounds))
+        if kind == "full":
+            result = measure_full(path, state)
+        elif kind == "grow":
+            result = measure_grow(path, state, args.source, args.turns)
+        else:
+            result = measure_append(path, state, args.source, args.rounds)
         print(json.dumps(result))
         return 0
+    if args.turns is not None:
+        return main_turns(args)
+    args.mb = 100.0 if args.mb is None else args.mb
     work = tempfile.mkdtemp(prefix="cctrace-bench-")
     big, small = os.path.join(work, "big.jsonl"), os.path.join(work, "small.jsonl")
     generate(big, int(args.mb * 1048576), args.source, seed=1)
@@ -108,6 +193,45 @@ def main(argv: list[str] | None = None) -> int:
           f"{one_big['median_s'] * 1000:.1f} ms | |")
     print(f"| ratio big/small | {ratio:.2f}x | <= 1.2x |")
     subprocess.run(["rm", "-rf", work], check=False)
+    return 0
+
+
+def main_turns(args: argparse.Namespace) -> int:
+    """A session of `args.turns` turns: one full pass, then the growing session."""
+    work = tempfile.mkdtemp(prefix="cctrace-bench-")
+    extra = ["--from", args.source] if args.source else []
+    full = None
+    try:
+        if not args.skip_full:
+            big = os.path.join(work, "big.jsonl")
+            generate(big, None, args.source, seed=1, turns=args.turns)
+            full = child(["--measure", "full", big, os.path.join(work, "s1"), *extra])
+            os.remove(big)
+        grow = child(["--measure", "grow", os.path.join(work, "grow.jsonl"),
+                      os.path.join(work, "s2"), "--turns", str(args.turns), *extra])
+    finally:
+        subprocess.run(["rm", "-rf", work], check=False)
+    n = f"{args.turns:,}"
+    print(f"worker pipeline, a {n}-turn session of "
+          f"{'turns of ' + args.source if args.source else 'template turns'}"
+          f" (redactor: {type(pipeline.make_redactor(_config(work), None)).__name__})\n")
+    print("| measure | value | target |")
+    print("|---|---|---|")
+    if full:
+        print(f"| full pass, {n} turns = {full['mb']:.0f} MB -> {full['observations']} "
+              f"observations, {full['batches']} OTLP batches | {full['seconds']:.1f} s = "
+              f"{full['mb'] / full['seconds']:.1f} MB/s | >= 20 MB/s |")
+        print(f"| full pass: peak RSS | {full['rss_mb']:.0f} MB | <= 150 MB |")
+    for p in grow["points"]:
+        print(f"| growing session, after {p['turns']:,} turns ({p['mb']:.0f} MB transcript, "
+              f"{p['db_mb']:.0f} MB store): peak RSS / RSS now | {p['peak_rss_mb']:.0f} MB / "
+              f"{p['rss_mb']:.0f} MB | <= 150 MB |")
+    w = grow["window"]
+    print(f"| one turn processed, median of the first {w} | {grow['first_ms']:.1f} ms | |")
+    print(f"| one turn processed, median of the last {w} | {grow['last_ms']:.1f} ms | |")
+    print(f"| ratio last/first | {grow['last_ms'] / grow['first_ms']:.2f}x | <= 1.2x |")
+    print(f"\ngrowing session: {grow['observations']} observations, "
+          f"{grow['total_s']:.0f} s processing in all")
     return 0
 
 
