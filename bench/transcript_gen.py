@@ -128,9 +128,13 @@ def turns_from(path: str) -> list[list[dict[str, Any]]]:
 
 
 def generate(out_path: str, size_bytes: int | None, source: str | None = None, seed: int = 1,
-             append: bool = False, start_index: int = 0, turns: int | None = None) -> int:
+             append: bool = False, start_index: int = 0, turns: int | None = None,
+             time_offset: timedelta = timedelta(0)) -> int:
     """Write turns to `out_path` until it holds `size_bytes`, or until `turns` more turns
-    are written when `size_bytes` is None; returns the next turn index."""
+    are written when `size_bytes` is None; returns the next turn index.
+
+    Turn `i` is moved `time_offset + 5 min * i` from its source (a negative offset keeps a
+    long session in the past, where the worker judges its turns)."""
     if (size_bytes is None) == (turns is None):
         raise ValueError("give exactly one of size_bytes and turns")
     rng = random.Random(seed)
@@ -141,7 +145,7 @@ def generate(out_path: str, size_bytes: int | None, source: str | None = None, s
         while (written < size_bytes if size_bytes is not None
                else index - start_index < turns):
             turn = rng.choice(templates) if templates else template_turn(rng)
-            shift = timedelta(minutes=5 * index)
+            shift = time_offset + timedelta(minutes=5 * index)
             for record in turn:
                 line = json.dumps(morph(record, f"g{seed}x{index}", shift)).encode() + b"\n"
                 fh.write(line)

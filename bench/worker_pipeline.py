@@ -21,18 +21,21 @@ import argparse
 import json
 import os
 import resource
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from transcript_gen import generate  # noqa: E402
 
 from cctrace.config import Config  # noqa: E402
 from cctrace.policy import Policy  # noqa: E402
-from cctrace.store.db import Store  # noqa: E402
+from cctrace.spool.reader import SpoolEntry  # noqa: E402
+from cctrace.store.db import DB_NAME, Store  # noqa: E402
 from cctrace.worker import pipeline  # noqa: E402
 
 
@@ -94,30 +97,107 @@ def checkpoints(turns: int) -> list[int]:
     return sorted({max(1, turns // 10), max(1, turns // 2), turns})
 
 
-def measure_grow(path: str, state: str, source: str | None, turns: int) -> dict:
+def _ns(record: dict) -> int | None:
+    stamp = record.get("timestamp")
+    if not isinstance(stamp, str):
+        return None
+    try:
+        dt = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return int(dt.timestamp()) * 10**9 + dt.microsecond * 1000
+
+
+def hook_entries(records: list[dict], path: str, seq: int) -> list[SpoolEntry]:
+    """The spool entries Claude Code's hooks would have written for one main-chain turn:
+    UserPromptSubmit, PreToolUse and PostToolUse(Failure) per tool call, Stop; received at
+    the records' times, numbered from `seq`."""
+    out: list[SpoolEntry] = []
+    names: dict[str, str] = {}
+
+    def add(event: str, record: dict, **fields: object) -> None:
+        received = _ns(record) or (out[-1].received_ns if out else 0)
+        payload = {"session_id": record.get("sessionId"), "transcript_path": path,
+                   "cwd": record.get("cwd"), "hook_event_name": event, **fields}
+        out.append(SpoolEntry(seq=seq + len(out), received_ns=received, event=event,
+                              payload=payload, path="", size=len(json.dumps(payload))))
+
+    main = [r for r in records if not r.get("isSidechain") and r.get("sessionId")]
+    for rec in main:
+        content = (rec.get("message") or {}).get("content")
+        if rec.get("type") == "user" and isinstance(content, str) and not out:
+            add("UserPromptSubmit", rec, prompt=content)
+        for block in content if isinstance(content, list) else ():
+            if not isinstance(block, dict):
+                continue
+            if rec.get("type") == "assistant" and block.get("type") == "tool_use":
+                names[block.get("id", "")] = block.get("name", "")
+                add("PreToolUse", rec, tool_name=block.get("name"),
+                    tool_use_id=block.get("id"), tool_input=block.get("input"))
+            elif block.get("type") == "tool_result" and block.get("tool_use_id") in names:
+                failed = bool(block.get("is_error"))
+                add("PostToolUseFailure" if failed else "PostToolUse", rec,
+                    tool_name=names[block["tool_use_id"]], tool_use_id=block["tool_use_id"],
+                    tool_response=block.get("content"), duration_ms=5)
+    if main:
+        add("Stop", main[-1], stop_hook_active=False)
+    return out
+
+
+def _appended(path: str, offset: int) -> list[dict]:
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def measure_grow(path: str, state: str, source: str | None, turns: int, hooks: bool) -> dict:
     """The worker's steady state on a long session: append one turn, process, repeat.
 
-    The call is the worker's (`ingest`): not final, the session id from the hook payload
-    (here the records'), the default policy, one store kept open. Only the processing is
-    timed; writing the turn is the generator's cost, not the worker's.
+    With `hooks`, each turn's hook events go through the worker's `ingest` (store the events,
+    seal them in the audit log, then `process_transcript` on the transcript they name, with
+    hook coverage judged); without, `process_transcript` alone, as the worker calls it. One
+    store kept open, as in a long-lived worker. Writing the turn (the generator's cost) is
+    not timed. Turns are placed in the past so coverage judges them as they complete.
     """
     cfg = _config(state)
     times: list[float] = []
+    inner: list[float] = []
     marks = checkpoints(turns)
     points: list[dict] = []
     observations = 0
+    seq = 1
     open(path, "wb").close()
-    sid = None
+    process = pipeline.process_transcript
+
+    def timed_process(*a: object, **kw: object) -> int:
+        t = time.perf_counter()
+        try:
+            return process(*a, **kw)
+        finally:
+            inner.append(time.perf_counter() - t)
+
+    pipeline.process_transcript = timed_process  # ingest looks it up in the module
+    past = -timedelta(minutes=5 * turns + 60)
     with Store.open(state) as store:
         redactor = pipeline.make_redactor(cfg, None)
         policy = Policy.from_config(cfg)
+        sid = None
         for i in range(turns):
-            generate(path, None, source, seed=1000 + i, append=True, start_index=i, turns=1)
+            size = os.path.getsize(path)
+            generate(path, None, source, seed=1000 + i, append=True, start_index=i, turns=1,
+                     time_offset=past)
+            entries = hook_entries(_appended(path, size), path, seq) if hooks else []
+            seq += len(entries)
             sid = sid or _session_id(path)
+            report = pipeline.StepReport()
             t0 = time.perf_counter()
-            observations += pipeline.process_transcript(store, cfg, redactor, path,
-                                                        session_id=sid, policy=policy)
+            if hooks:
+                pipeline.ingest(store, cfg, entries, report)
+            else:
+                report.new_observations = pipeline.process_transcript(
+                    store, cfg, redactor, path, session_id=sid, policy=policy)
             times.append(time.perf_counter() - t0)
+            observations += report.new_observations
             if i + 1 in marks:
                 points.append({"turns": i + 1, "peak_rss_mb": _rss_mb(),
                                "rss_mb": _vm_rss_mb(), "mb": os.path.getsize(path) / 1048576,
@@ -125,11 +205,23 @@ def measure_grow(path: str, state: str, source: str | None, turns: int) -> dict:
             if (i + 1) % max(1, turns // 20) == 0:
                 print(f"  grow: {i + 1}/{turns} turns, last {times[-1] * 1000:.1f} ms, "
                       f"rss {_vm_rss_mb():.0f} MB", file=sys.stderr, flush=True)
+    pipeline.process_transcript = process
     head = min(100, max(1, turns // 10))
     return {"turns": turns, "observations": observations, "points": points,
+            "events": seq - 1, "findings": _count(store_dir=state, table="findings"),
             "first_ms": statistics.median(times[:head]) * 1000,
             "last_ms": statistics.median(times[-head:]) * 1000, "window": head,
+            "first_pt_ms": statistics.median(inner[:head]) * 1000,
+            "last_pt_ms": statistics.median(inner[-head:]) * 1000,
             "total_s": sum(times)}
+
+
+def _count(store_dir: str, table: str) -> int:
+    conn = sqlite3.connect(f"file:{os.path.join(store_dir, DB_NAME)}?mode=ro", uri=True)
+    try:
+        return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+    finally:
+        conn.close()
 
 
 def _dir_mb(path: str) -> float:
@@ -153,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--skip-full", action="store_true",
                     help="with --turns: only the growing session, not the full pass")
+    ap.add_argument("--no-hooks", action="store_true",
+                    help="with --turns: the growing session without hook events "
+                         "(process_transcript alone, no coverage judged)")
     ap.add_argument("--measure", nargs=3, metavar=("KIND", "PATH", "STATE"),
                     help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -161,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         if kind == "full":
             result = measure_full(path, state)
         elif kind == "grow":
-            result = measure_grow(path, state, args.source, args.turns)
+            result = measure_grow(path, state, args.source, args.turns, not args.no_hooks)
         else:
             result = measure_append(path, state, args.source, args.rounds)
         print(json.dumps(result))
@@ -207,14 +302,16 @@ def main_turns(args: argparse.Namespace) -> int:
             generate(big, None, args.source, seed=1, turns=args.turns)
             full = child(["--measure", "full", big, os.path.join(work, "s1"), *extra])
             os.remove(big)
+        hooks = ["--no-hooks"] if args.no_hooks else []
         grow = child(["--measure", "grow", os.path.join(work, "grow.jsonl"),
-                      os.path.join(work, "s2"), "--turns", str(args.turns), *extra])
+                      os.path.join(work, "s2"), "--turns", str(args.turns), *extra, *hooks])
+        redactor = type(pipeline.make_redactor(_config(work), None)).__name__
     finally:
         subprocess.run(["rm", "-rf", work], check=False)
     n = f"{args.turns:,}"
     print(f"worker pipeline, a {n}-turn session of "
           f"{'turns of ' + args.source if args.source else 'template turns'}"
-          f" (redactor: {type(pipeline.make_redactor(_config(work), None)).__name__})\n")
+          f" (redactor: {redactor})\n")
     print("| measure | value | target |")
     print("|---|---|---|")
     if full:
@@ -227,11 +324,16 @@ def main_turns(args: argparse.Namespace) -> int:
               f"{p['db_mb']:.0f} MB store): peak RSS / RSS now | {p['peak_rss_mb']:.0f} MB / "
               f"{p['rss_mb']:.0f} MB | <= 150 MB |")
     w = grow["window"]
-    print(f"| one turn processed, median of the first {w} | {grow['first_ms']:.1f} ms | |")
-    print(f"| one turn processed, median of the last {w} | {grow['last_ms']:.1f} ms | |")
-    print(f"| ratio last/first | {grow['last_ms'] / grow['first_ms']:.2f}x | <= 1.2x |")
-    print(f"\ngrowing session: {grow['observations']} observations, "
-          f"{grow['total_s']:.0f} s processing in all")
+    step = "ingest (events + process_transcript)" if grow["events"] else "process_transcript"
+    print(f"| one turn, {step}: median of the first {w} / last {w} | "
+          f"{grow['first_ms']:.1f} ms / {grow['last_ms']:.1f} ms = "
+          f"{grow['last_ms'] / grow['first_ms']:.2f}x | <= 1.2x |")
+    if grow["events"]:
+        print(f"| of which process_transcript: first {w} / last {w} | "
+              f"{grow['first_pt_ms']:.1f} ms / {grow['last_pt_ms']:.1f} ms = "
+              f"{grow['last_pt_ms'] / grow['first_pt_ms']:.2f}x | <= 1.2x |")
+    print(f"\ngrowing session: {grow['observations']} observations, {grow['events']} hook "
+          f"events, {grow['findings']} findings, {grow['total_s']:.0f} s processing in all")
     return 0
 
 
