@@ -122,6 +122,29 @@ def test_spool_backlog_without_worker_and_hook_losses(_env):
     assert checks["hook"].status == doctor.WARN and "hook.lost 3" in checks["hook"].detail
 
 
+def test_limits_warn_before_the_cap_and_when_it_cost_something(_env, capsys):
+    home = os.environ["CCTRACE_HOME"]
+    os.makedirs(home, mode=0o700, exist_ok=True)
+    checks = by_name(doctor.run_checks(offline=True, probe_claude=False))
+    assert checks["limits"].status == doctor.OK, checks["limits"].detail
+    assert "of 512.0 MB" in checks["limits"].detail
+    # 85% of a 1 MB spool cap: warned before anything is dropped.
+    append(home, b"x" * int(0.85 * 1024 * 1024), received_ns=time.time_ns(), event="Stop")
+    assert run(capsys, "config", "set", "limits.spool_mb", "1")[0] == 0
+    limits = by_name(doctor.run_checks(offline=True, probe_claude=False))["limits"]
+    assert limits.status == doctor.WARN and limits.detail.startswith("spool 0.9 MB of 1.0 MB")
+    assert limits.data["dropped_cap"] == 0 and "limits.spool_mb" in limits.fix
+    assert run(capsys, "config", "set", "limits.spool_mb", "0")[0] == 0  # no cap
+    diag.bump_counter(home, "hook.dropped_cap", 4)
+    with Store.open(home) as store:
+        store.bump("store.evicted_cap", 2)
+    limits = by_name(doctor.run_checks(offline=True, probe_claude=False))["limits"]
+    assert limits.status == doctor.WARN
+    assert "4 events dropped at the spool cap" in limits.detail
+    assert "2 traces evicted at the store cap" in limits.detail
+    assert "spool 0.9 MB" not in limits.detail
+
+
 def test_dead_letters_and_last_delivery(_env, monkeypatch):
     monkeypatch.setenv("CCTRACE_OTLP_ENDPOINT", "http://127.0.0.1:9/v1/traces")
     with Store.open() as store:

@@ -28,7 +28,8 @@ HEAVY = {
 }
 OWN = {
     "cctrace", "cctrace.hook", "cctrace.hook.main", "cctrace.statedir", "cctrace.spool",
-    "cctrace.spool.jsonlite", "cctrace.spool.layout", "cctrace.spool.writer",
+    "cctrace.spool.jsonlite", "cctrace.spool.layout", "cctrace.spool.limits",
+    "cctrace.spool.writer",
     "cctrace.worker", "cctrace.worker.lifecycle",
 }
 

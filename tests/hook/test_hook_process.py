@@ -214,3 +214,30 @@ def test_symlinked_entry_point_finds_its_package(_isolated_state, tmp_path):
                           capture_output=True, env=_env(_isolated_state), timeout=60)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")
     assert [e.event for e in spool.read_pending(str(_isolated_state))] == ["PreToolUse"]
+
+
+def test_spool_cap_drops_counts_and_still_wakes_the_worker(_isolated_state):
+    from cctrace.spool import limits
+
+    home = _isolated_state
+    for _ in range(3):
+        assert run_hook(home, payload("PreToolUse")).returncode == 0
+    limits.write_limits(str(home), 1, 0)  # a 1-byte cap: the spool is over it
+    assert limits.measure(str(home))
+    for event in ("PostToolUse", "UserPromptSubmit"):
+        proc = run_hook(home, payload(event, tool_input={"secret": SECRET}))
+        assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")
+    assert len(spool.read_pending(str(home))) == 3  # nothing added above the cap
+    assert diag.read_counters(str(home))["hook.dropped_cap"] == 2
+    log = _read_log(home, "hook")
+    assert "dropped_cap event=PostToolUse" in log and SECRET not in log
+    # A completing event is dropped too, but still wakes the worker, which drains the spool
+    # and clears the flag; events are accepted again.
+    limits.write_limits(str(home), 10**9, 0)
+    proc = run_hook(home, payload("Stop"), CCTRACE_WORKER_IDLE="0.3")
+    assert proc.returncode == 0
+    assert wait_for(lambda: not spool.read_pending(str(home)))
+    assert wait_for(lambda: not limits.refuses(str(home)))
+    assert run_hook(home, payload("PreToolUse")).returncode == 0
+    assert diag.read_counters(str(home))["hook.dropped_cap"] == 3
+    assert wait_for(lambda: not lifecycle.is_worker_running(str(home)))

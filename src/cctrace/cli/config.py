@@ -26,6 +26,7 @@ from cctrace import statedir
 from cctrace.cli.main import CliError
 from cctrace.config import ConfigError
 from cctrace.policy import settings as policy_settings
+from cctrace.worker import limits
 
 SET = "<set>"
 # Names that Claude Code's own tools use: `[capture.tools]` keys are matched exactly.
@@ -88,6 +89,13 @@ SCHEMA: dict[str, Key] = {
                          "file)", default=True),
     "retention.days": Key("int", "delete local content older than this many days (0 = keep)",
                           default=30),
+    "limits.spool_mb": Key("int", "cap on events waiting for the worker; above it the hook "
+                           "drops new events and counts them (0 = no cap)",
+                           default=limits.Caps().spool_bytes // limits.MB),
+    "limits.store_mb": Key("int", "cap on the local store; above it the oldest delivered traces "
+                           "are evicted (0 = no cap)", default=limits.DEFAULT_STORE_MB),
+    "limits.log_kb": Key("int", "cap on each log file, one rotated copy kept (0 = no cap)",
+                         default=limits.Caps().log_bytes // 1024),
     "rules.paths": Key("list", "extra behaviour rule files or folders (YAML)", default=[]),
     "rules.disabled": Key("list", "rule ids (globs) to switch off", default=[]),
     "rules.allow_hosts": Key("list", "hosts that egress rules treat as expected", default=[]),

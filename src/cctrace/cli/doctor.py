@@ -338,6 +338,57 @@ def check_hook_counters(state_dir: str) -> Check:
     return Check("hook", OK, "no hook event lost", "", counters)
 
 
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+def check_limits(state_dir: str, cfg: Any) -> Check:
+    """Spool, store and logs against their caps: warn from `WARN_SHARE` of a cap on, and
+    when a cap has already cost something (events dropped, traces evicted, ingestion paused)."""
+    from cctrace.spool import limits as spool_limits
+    from cctrace.spool.diag import log_path
+    from cctrace.store.db import Store
+    from cctrace.worker import limits
+
+    caps = limits.caps(cfg) if cfg is not None else limits.Caps()
+    used = {"spool": spool_limits.spool_usage(state_dir)[1], "store": 0, "log": 0}
+    with Store.open(state_dir) as store:
+        used["store"] = store.live_bytes()
+        counters = store.counters()
+    for name in ("hook", "worker"):
+        try:
+            used["log"] = max(used["log"], os.path.getsize(log_path(state_dir, name)))
+        except OSError:
+            pass
+    cap_of = {"spool": caps.spool_bytes, "store": caps.store_bytes, "log": caps.log_bytes}
+    data: dict[str, Any] = {f"{k}_bytes": v for k, v in used.items()}
+    data.update({f"{k}_cap_bytes": v for k, v in cap_of.items()})
+    dropped = hook_counter(state_dir, "hook.dropped_cap")
+    paid = {"events dropped at the spool cap": dropped,
+            "traces evicted at the store cap": counters.get("store.evicted_cap", 0),
+            "ingestion pauses at the store cap": counters.get("store.full_cap", 0)}
+    data.update({"dropped_cap": paid["events dropped at the spool cap"],
+                 "evicted_cap": paid["traces evicted at the store cap"],
+                 "full_cap": paid["ingestion pauses at the store cap"]})
+    near = [f"{k} {_mb(used[k])} of {_mb(cap)}" for k, cap in cap_of.items()
+            if cap and used[k] >= spool_limits.WARN_SHARE * cap]
+    costs = [f"{n} {what}" for what, n in paid.items() if n]
+    if near or costs:
+        return Check("limits", WARN, "; ".join(near + costs),
+                     "cctrace flush (a destination that is down keeps the spool and store "
+                     "full), or raise limits.spool_mb / limits.store_mb with cctrace config "
+                     "set", data)
+    shown = ", ".join(f"{k} {_mb(used[k])}" + (f" of {_mb(cap)}" if cap else "")
+                      for k, cap in cap_of.items())
+    return Check("limits", OK, shown, "", data)
+
+
+def hook_counter(state_dir: str, name: str) -> int:
+    from cctrace.spool import diag
+
+    return diag.read_counters(state_dir, name).get(name, 0)
+
+
 def check_store(state_dir: str, cfg: Any, now_s: float) -> list[Check]:
     from cctrace.store.db import Store
 
@@ -556,6 +607,7 @@ def run_checks(*, offline: bool, cwd: str | None = None, env: Mapping[str, str] 
     checks.append(check_hook_counters(root))
     if os.path.isdir(root):
         checks += check_store(root, cfg, now_s)
+        checks.append(check_limits(root, cfg))
     if offline:
         if cfg is not None and (cfg.langfuse_enabled or cfg.otlp_enabled):
             checks.append(Check("destination", SKIP, "not contacted (--offline)"))

@@ -15,6 +15,7 @@ goes wrong is counted in `<state>/counters/hook.<kind>` and logged to `<state>/l
 with the event name, sizes and errno only, never payload content. Kinds: `lost` (nothing
 spooled: unwritable state dir, full disk...), `oversize` (a stub was spooled instead of a
 payload above the cap), `unparsed` (spooled, but no event name could be read),
+`dropped_cap` (not spooled: the spool is at its size cap, see `cctrace.spool.limits`),
 `guard_error` (guard mode could not judge a call, which was therefore allowed).
 """
 
@@ -25,7 +26,7 @@ import sys
 import time
 
 from cctrace import statedir
-from cctrace.spool import jsonlite, writer
+from cctrace.spool import jsonlite, limits, writer
 
 WAKE_EVENTS = frozenset({"Stop", "SubagentStop", "PreCompact", "SessionEnd", "StopFailure"})
 MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
@@ -165,7 +166,16 @@ def handle(state_dir: str, data: bytes, size: int, oversize: bool,
     Returns the event name (None when unreadable)."""
     event = event_name(data, complete=not oversize)
     try:
-        writer.append(
+        refused = limits.refuses(state_dir)
+    except Exception:  # noqa: BLE001 - a broken cap check must not cost the event
+        refused = False
+    if refused:
+        record(state_dir, "dropped_cap", event, f"size={size}")
+        if event in WAKE_EVENTS:
+            _wake(state_dir)  # the worker is what drains the spool below its cap
+        return event
+    try:
+        seq = writer.append(
             state_dir,
             b"" if oversize else data,
             received_ns=received_ns,
@@ -177,15 +187,23 @@ def handle(state_dir: str, data: bytes, size: int, oversize: bool,
     except Exception as exc:  # noqa: BLE001 - unwritable dir, full disk, ...
         record(state_dir, "lost", event, f"size={size} {_error_detail(exc)}")
         return event
+    try:
+        limits.after_append(state_dir, seq, size)
+    except Exception:  # noqa: BLE001 - the event is spooled; the next check will measure
+        pass
     if oversize:
         record(state_dir, "oversize", event, f"size={size}")
     elif event is None:
         record(state_dir, "unparsed", None, f"size={size}")
     if event in WAKE_EVENTS:
-        from cctrace.worker import lifecycle
-
-        lifecycle.wake_worker(state_dir)
+        _wake(state_dir)
     return event
+
+
+def _wake(state_dir: str) -> None:
+    from cctrace.worker import lifecycle
+
+    lifecycle.wake_worker(state_dir)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,10 +1,11 @@
 """Diagnostics the hook and the worker leave in the state dir: bounded logs and counters.
 
 Standard library only (the hook imports this on its failure path). Logs are
-`<state>/logs/<name>.log`, rotated to `<name>.log.1` once above `max_bytes`, so they never
-grow without bound. Counters are `<state>/counters/<name>`, one decimal number incremented
-under an flock, so concurrent hooks never lose a count. Callers pass only event names,
-exception types and errno values here, never payload content.
+`<state>/logs/<name>.log`, rotated to `<name>.log.1` once above the log cap
+(`limits.log_kb`), so each log takes at most twice the cap. Counters are
+`<state>/counters/<name>`, one decimal number incremented under an flock, so concurrent
+hooks never lose a count. Callers pass only event names, exception types and errno values
+here, never payload content.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import fcntl
 import os
 import time
 
-LOG_MAX_BYTES = 256 * 1024
 _APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -30,15 +30,22 @@ def counter_path(state_dir: str, name: str) -> str:
     return os.path.join(state_dir, "counters", name)
 
 
-def append_log(state_dir: str, name: str, message: str, max_bytes: int = LOG_MAX_BYTES) -> None:
-    """Append one timestamped line to a bounded, rotating log. Raises OSError if it cannot."""
+def append_log(state_dir: str, name: str, message: str, max_bytes: int | None = None) -> None:
+    """Append one timestamped line to a bounded, rotating log. Raises OSError if it cannot.
+
+    `max_bytes` defaults to the `limits.log_kb` cap (see `cctrace.spool.limits`); 0 is no cap.
+    """
+    if max_bytes is None:
+        from cctrace.spool import limits
+
+        max_bytes = limits.read_limits(state_dir)["log_bytes"]
     path = log_path(state_dir, name)
     _ensure(os.path.dirname(path))
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     line = f"{stamp} pid={os.getpid()} {message}".replace("\n", " ")[:2000] + "\n"
     fd = os.open(path, _APPEND, 0o600)
     try:
-        if os.fstat(fd).st_size >= max_bytes:
+        if max_bytes and os.fstat(fd).st_size >= max_bytes:
             # Two writers may both rotate; the cost is a few lost log lines, never unbounded growth.
             os.close(fd)
             fd = -1
@@ -70,7 +77,7 @@ def bump_counter(state_dir: str, name: str, by: int = 1) -> int:
 # Counters the hook bumps when something goes wrong. Created ahead (value 0) by the
 # worker, so that on a full disk a bump rewrites bytes already allocated instead of
 # needing a new block: the hook can still count the events it could not spool.
-RESERVED_COUNTERS = ("hook.lost", "hook.oversize", "hook.unparsed")
+RESERVED_COUNTERS = ("hook.lost", "hook.oversize", "hook.unparsed", "hook.dropped_cap")
 _reserved: set[str] = set()
 
 

@@ -965,6 +965,25 @@ class Store:
         self.checkpoint()
         return counts
 
+    def live_bytes(self) -> int:
+        """Bytes the database's live pages take (free pages excluded: deleting rows frees
+        pages for reuse without shrinking the file, so the file size would never drop)."""
+        with self._lock:
+            pages = self._conn.execute("PRAGMA page_count").fetchone()[0]
+            free = self._conn.execute("PRAGMA freelist_count").fetchone()[0]
+            size = self._conn.execute("PRAGMA page_size").fetchone()[0]
+        return max(0, int(pages) - int(free)) * int(size)
+
+    def oldest_settled_traces(self, limit: int) -> list[str]:
+        """Up to `limit` trace ids, oldest end first, none of whose spans waits in an
+        undelivered outbox batch: what a size cap may evict without losing an export."""
+        rows = self._read(
+            "SELECT t.id FROM traces t WHERE NOT EXISTS (SELECT 1 FROM outbox o,"
+            " json_each(o.span_ids) j JOIN observations ob ON ob.id = j.value"
+            " WHERE o.state != ? AND ob.trace_id = t.id) ORDER BY t.end_ns, t.id LIMIT ?",
+            (DELIVERED, int(limit)))
+        return [r[0] for r in rows]
+
     def checkpoint(self) -> None:
         """Fold the WAL into the database and truncate it (old page images go with it)."""
         with self._lock:

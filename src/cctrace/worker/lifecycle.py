@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 LOCK_NAME = "worker.lock"
 INFO_NAME = "worker.json"
 LOG_NAME = "worker"
-LOG_MAX_BYTES = 1024 * 1024
 DEFAULT_IDLE_SECONDS = 2.0
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
@@ -259,7 +258,7 @@ def log_line(state_dir: str, message: str) -> None:
     try:
         from cctrace.spool import diag
 
-        diag.append_log(state_dir, LOG_NAME, message, max_bytes=LOG_MAX_BYTES)
+        diag.append_log(state_dir, LOG_NAME, message)
     except Exception:  # noqa: BLE001 - logging must never take the worker down
         pass
 

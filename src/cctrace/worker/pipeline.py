@@ -24,11 +24,13 @@ from cctrace.export import outbox
 from cctrace.model.build import BuildContext, ToolHookInfo, build_traces, split_turns
 from cctrace.policy import Policy, apply_policy
 from cctrace.redact.stage import Redactor, redact_traces, redact_value
+from cctrace.spool import limits as spool_limits
 from cctrace.store.cost import apply_costs
 from cctrace.store.db import HookEvent, Store
 from cctrace.transcript import locate
 from cctrace.transcript.reader import Cursor, read_new
 from cctrace.transcript.records import Record
+from cctrace.worker import limits
 from cctrace.worker.conclude import (
     evaluate_rules,
     judge_session,
@@ -323,13 +325,16 @@ def step(state_dir: str, cfg: Config | None = None) -> StepReport:
     global _sender
     cfg = cfg or config_mod.load(state_dir)
     report = StepReport()
+    caps = limits.caps(cfg)
+    limits.publish(state_dir, caps)
     entries = spool.read_pending(state_dir, limit=SPOOL_SLICE)
     with Store.open(state_dir) as store:
         note_destination_findings(store, cfg)
-        if entries:
+        if entries and _store_has_room(state_dir, store, caps, report):
             ingest(store, cfg, entries, report)
             spool.ack(entries)
             report.events = len(entries)
+        spool_limits.measure(state_dir, caps.spool_bytes)
         from cctrace.security import retention
 
         retention.maybe_enforce(state_dir, store, cfg)
@@ -344,6 +349,32 @@ def step(state_dir: str, cfg: Config | None = None) -> StepReport:
         pending = sum(store.pending_count(d.name) for d in outbox.destinations(cfg))
     _wait_for_retries(report, pending)
     return report
+
+
+_store_full = False
+
+
+def _store_has_room(state_dir: str, store: Store, caps: limits.Caps,
+                    report: StepReport) -> bool:
+    """Keep the store under its cap; False (ingestion pauses) when it cannot be."""
+    global _store_full
+    cap = limits.enforce_store_cap(store, caps.store_bytes)
+    if cap.evicted_traces:
+        from cctrace.worker import lifecycle
+
+        lifecycle.log_line(state_dir, f"store cap: evicted {cap.evicted_traces} delivered "
+                           f"trace(s), {cap.live_bytes} bytes live")
+    if cap.full and not _store_full:
+        from cctrace.worker import lifecycle
+
+        store.bump("store.full_cap")
+        lifecycle.log_line(state_dir, f"store cap reached ({cap.live_bytes} bytes live, "
+                           "nothing delivered to evict): events wait in the spool")
+    _store_full = cap.full
+    if cap.full:
+        report.errors.append("store at its size cap (limits.store_mb): events wait in the "
+                             "spool until batches are delivered")
+    return not cap.full
 
 
 def _wait_for_retries(report: StepReport, pending: int) -> None:
@@ -370,10 +401,12 @@ def run_once(state_dir: str) -> bool:
 def drain(state_dir: str, cfg: Config, deadline: float | None = None) -> StepReport:
     """Ingest the whole spool (slice by slice) without delivering; for `cctrace flush`."""
     total = StepReport()
+    caps = limits.caps(cfg)
+    limits.publish(state_dir, caps)
     with Store.open(state_dir) as store:
         while deadline is None or time.monotonic() < deadline:
             entries = spool.read_pending(state_dir, limit=SPOOL_SLICE)
-            if not entries:
+            if not entries or not _store_has_room(state_dir, store, caps, total):
                 break
             report = StepReport()
             ingest(store, cfg, entries, report, flushing=True)
@@ -383,6 +416,7 @@ def drain(state_dir: str, cfg: Config, deadline: float | None = None) -> StepRep
             total.transcripts += report.transcripts
             total.new_observations += report.new_observations
             total.errors.extend(report.errors)
+        spool_limits.measure(state_dir, caps.spool_bytes)
         rescan_known(store, cfg, total)
     return total
 
