@@ -7,22 +7,28 @@ outbox or a request in flight (the receiver answers slowly enough for requests t
 caught mid-way). After the last kill, one flush must bring the receiver to exactly the
 expected span ids.
 
-Exactly-once has one unavoidable exception, and the test accounts for it precisely: a kill
-after the receiver accepted a batch but before the 2xx was committed locally leaves that
-batch pending ("in doubt"), so it is sent again. After every kill the test lists pending
-batches whose spans the receiver already accepted; the final duplicates must be exactly
-those spans, never anything else, and nothing may be lost.
+Exactly-once has one unavoidable exception, and the test pins it down exactly: a kill after
+the receiver accepted a batch but before the 2xx was committed locally leaves that batch
+pending ("in doubt"), so the very same batch is sent again (Langfuse upserts it by id). So:
+nothing lost, nothing unexpected; every span sits in exactly one outbox batch (nothing was
+enqueued twice); a span accepted twice was accepted in byte-identical requests (a re-send
+of its batch, never a second batch holding it); and no more batches were re-sent than
+there were kills (one request is in flight per sender). The in-doubt batches seen right
+after each kill are printed for information only: under load a killed sender's last
+request can reach the receiver after that look.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import random
 import signal
 import time
+from collections import Counter, defaultdict
 
-import pytest
-
+from cctrace.store.db import Store
 from reliability.harness import ALL_FIXTURES, obs_ids, tally
 
 KILLS = 50
@@ -30,18 +36,29 @@ SEED = 8
 
 
 def _pending_batches(state: str) -> list[list[str]]:
-    from cctrace.store.db import Store
-
     with Store.open(state) as store:
         return [b.span_ids for b in store.due_batches(None, 2**62, limit=100_000)]
 
 
-@pytest.mark.skipif(
-    not os.environ.get("CCTRACE_RELIABILITY_KILL"),
-    reason="on demand (CCTRACE_RELIABILITY_KILL=1): some runs report duplicates beyond the "
-    "batches it counts as in doubt; whether its accounting or the outbox is at fault is "
-    "not settled (see docs/reliability.md)",
-)
+def _diagnose(rig, receiver, ids: set[str]) -> str:
+    """Where each unexplained duplicate came from: its outbox batches and receiver requests."""
+    lines = []
+    with Store.open(str(rig.state)) as store:
+        rows = store._read("SELECT id, state, attempts, created_ns, done_ns, status_code, "
+                           "span_ids FROM outbox")
+    reqs = [(r.time, r.status, {s.get("span_id") for s in r.spans}) for r in receiver.requests]
+    for span_id in sorted(ids)[:5]:
+        lines.append(f"span {span_id}:")
+        for row in rows:
+            if span_id in row[6]:
+                lines.append(f"  batch {row[0]} {row[1]} attempts={row[2]} created={row[3]} "
+                             f"done={row[4]} status={row[5]}")
+        for when, status, spans in reqs:
+            if span_id in spans:
+                lines.append(f"  request at {when:.3f} status {status} ({len(spans)} spans)")
+    return "\n" + "\n".join(lines)
+
+
 def test_sigkill_at_random_points_loses_nothing(rig, receiver):
     rng = random.Random(SEED)
     receiver.set_delay(0.03)
@@ -89,7 +106,25 @@ def test_sigkill_at_random_points_loses_nothing(rig, receiver):
     t = tally(obs_ids(receiver), rig.expected(ALL_FIXTURES))
     assert not t.lost, t.summary()
     assert not t.unexpected, t.summary()
-    assert set(t.duplicated) <= in_doubt, t.summary()
-    assert all(n == 2 for n in t.duplicated.values()), t.summary()
-    print(f"\nkills {phases}; {t.summary()}; in doubt {len(in_doubt)} "
+    with Store.open(str(rig.state)) as store:
+        batches = [json.loads(r[0]) for r in store._read("SELECT span_ids FROM outbox")]
+    expected = rig.expected(ALL_FIXTURES)
+    per_span = Counter(span for ids in batches for span in set(ids) if span in expected)
+    twice = {span: n for span, n in per_span.items() if n > 1}
+    assert not twice, f"spans enqueued in more than one batch: {sorted(twice)[:5]}"
+    bodies: dict[str, set[str]] = defaultdict(set)  # span id -> digests of accepting requests
+    accepted_by_body: Counter[str] = Counter()
+    for req in receiver.requests:
+        if 200 <= req.status < 300 and req.spans:
+            digest = hashlib.sha256(req.body).hexdigest()
+            accepted_by_body[digest] += 1
+            for span in req.spans:
+                bodies[span["span_id"]].add(digest)
+    mixed = {span: len(bodies[span]) for span in t.duplicated if len(bodies[span]) != 1}
+    assert not mixed, t.summary() + f"; spans duplicated by different requests: {mixed}" + \
+        _diagnose(rig, receiver, set(mixed))
+    resent = sum(n - 1 for n in accepted_by_body.values() if n > 1)
+    assert resent <= KILLS, f"{resent} re-sent batches for {KILLS} kills"
+    print(f"\nkills {phases}; {t.summary()}; re-sent batches {resent}; "
+          f"in doubt right after a kill {len(in_doubt)} "
           f"after kills {doubt_kills}; final flush {final_s:.1f} s")
