@@ -50,6 +50,13 @@ def test_garbage_unknown_types_and_half_written_lines(rig, receiver):
     _final(rig, payloads)
     t = tally(obs_ids(receiver), rig.expected(FIXTURE))
     assert t.exact, t.summary()
+    # Never silent: what was skipped is counted and `doctor` names it.
+    from cctrace.cli import doctor
+
+    check = doctor.check_transcripts(str(rig.state))
+    assert check.status == doctor.WARN, check.detail
+    assert check.data["unknown_record_types"].get("hologram-v9", 0) >= 1, check.data
+    assert check.data["transcript_bad_lines"] >= 1, check.data
 
 
 def test_truncated_then_regrown_transcript(rig, receiver):

@@ -383,6 +383,32 @@ def check_limits(state_dir: str, cfg: Any) -> Check:
     return Check("limits", OK, shown, "", data)
 
 
+def check_transcripts(state_dir: str) -> Check:
+    """What reading transcripts and spool entries had to skip or repair (never silent)."""
+    from cctrace.store.db import Store
+
+    with Store.open(state_dir) as store:
+        counters = store.counters()
+    unknown = {k.split(".", 1)[1]: v for k, v in counters.items()
+               if k.startswith("transcript_skipped.") and v}
+    problems = {k: v for k, v in counters.items() if v and (
+        k in ("transcript_bad_lines", "transcript_read_errors", "spool_unusable_events",
+              "store.rebuilt") or k.startswith("transcript_reset_"))}
+    data = {"unknown_record_types": unknown, **problems}
+    parts = [f"{k} {v}" for k, v in sorted(problems.items())]
+    if unknown:
+        parts.append("record types skipped: " + ", ".join(
+            f"{k} {v}" for k, v in sorted(unknown.items())))
+    if problems:
+        return Check("transcripts", WARN, "; ".join(parts),
+                     f"see {os.path.join(state_dir, 'logs')} (worker.log); `cctrace import` "
+                     "re-reads a transcript from its start", data)
+    if unknown:
+        return Check("transcripts", OK, "; ".join(parts) + " (written by a newer Claude Code? "
+                     "an upgrade of cctrace may capture them)", "", data)
+    return Check("transcripts", OK, "nothing skipped", "", data)
+
+
 def hook_counter(state_dir: str, name: str) -> int:
     from cctrace.spool import diag
 
@@ -608,6 +634,7 @@ def run_checks(*, offline: bool, cwd: str | None = None, env: Mapping[str, str] 
     if os.path.isdir(root):
         checks += check_store(root, cfg, now_s)
         checks.append(check_limits(root, cfg))
+        checks.append(check_transcripts(root))
     if offline:
         if cfg is not None and (cfg.langfuse_enabled or cfg.otlp_enabled):
             checks.append(Check("destination", SKIP, "not contacted (--offline)"))

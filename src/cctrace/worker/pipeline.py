@@ -275,6 +275,15 @@ def _count_read_problems(store: Store, read: dict[str, Any], built: dict[str, An
     skipped = built.get("skipped_types")
     if isinstance(skipped, dict) and skipped:
         store.bump("transcript_skipped_records", sum(int(n) for n in skipped.values()))
+        for kind, n in skipped.items():
+            store.bump(f"transcript_skipped.{_safe_type(kind)}", int(n))
+
+
+def _safe_type(kind: object) -> str:
+    """A record type fit for a counter name (it comes from the transcript: untrusted)."""
+    text = str(kind)
+    ok = 0 < len(text) <= 40 and all(c.isascii() and (c.isalnum() or c in "_-") for c in text)
+    return text if ok else "other"
 
 
 # ------------------------------------------------------------------------------ steps
