@@ -54,7 +54,10 @@ def caps(cfg: Any) -> Caps:
 
 def publish(state_dir: str, c: Caps) -> None:
     """Hand the hook its caps (`<state>/limits`); a no-op when unchanged."""
-    spool_limits.write_limits(state_dir, c.spool_bytes, c.log_bytes)
+    try:
+        spool_limits.write_limits(state_dir, c.spool_bytes, c.log_bytes)
+    except OSError:
+        pass  # a read-only or full state dir: the hook keeps the caps it has (or defaults)
 
 
 @dataclass
