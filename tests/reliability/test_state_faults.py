@@ -115,6 +115,10 @@ def test_read_only_state_dir(tmp_path, receiver):
                 res = rig.send(p)
                 assert res is not None and res.returncode == 0
             assert not rig.flush(timeout=2).get("ok")
+            from cctrace.cli import doctor
+
+            check = doctor.check_writable(str(rig.state))
+            assert check.status == doctor.FAIL and "not writable" in check.detail, check
         finally:
             _remount(mnt, "rw")
         rig.send(payloads[-1])

@@ -326,6 +326,30 @@ def check_worker_and_spool(state_dir: str, now_s: float) -> list[Check]:
     return checks
 
 
+def check_writable(state_dir: str) -> Check:
+    """Can the hook spool here? A read-only or full state dir loses every event, and the
+    hook cannot even count that loss there, so only a probe like this one can tell."""
+    from cctrace.spool import layout
+
+    folders = [d for d in (state_dir, layout.spool_dir(state_dir)) if os.path.isdir(d)]
+    for folder in folders:
+        probe = os.path.join(folder, f".doctor-probe-{os.getpid()}")
+        try:
+            fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                os.write(fd, b"probe")
+            finally:
+                os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            return Check("state dir", FAIL, f"{folder} is not writable ({exc.strerror}): hook "
+                         "events are lost and cannot be counted there",
+                         "make it writable (remount, free space, or chown it to you); "
+                         "`cctrace flush` then recovers the turns from the transcripts",
+                         {"writable": False, "errno": exc.errno})
+    return Check("state dir", OK, "writable", "", {"writable": True})
+
+
 def check_hook_counters(state_dir: str) -> Check:
     from cctrace.hook.main import read_counters
 
@@ -630,6 +654,7 @@ def run_checks(*, offline: bool, cwd: str | None = None, env: Mapping[str, str] 
     # Before anything opens the store: opening it tightens the database file's mode.
     checks.append(check_permissions(root, config_mod.config_path(root, env)))
     checks += check_worker_and_spool(root, now_s)
+    checks.append(check_writable(root))
     checks.append(check_hook_counters(root))
     if os.path.isdir(root):
         checks += check_store(root, cfg, now_s)
