@@ -43,11 +43,12 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _vm_rss_mb() -> float:
-    """Resident memory now (not the peak), to tell growth from one early spike."""
+def _vm_mb(field: str = "VmRSS") -> float:
+    """/proc/self/status memory: VmRSS (resident now, to tell growth from one early spike)
+    or VmHWM (its peak so far); both are read in one place so they compare."""
     with open("/proc/self/status") as fh:
         for line in fh:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -199,12 +200,12 @@ def measure_grow(path: str, state: str, source: str | None, turns: int, hooks: b
             times.append(time.perf_counter() - t0)
             observations += report.new_observations
             if i + 1 in marks:
-                points.append({"turns": i + 1, "peak_rss_mb": _rss_mb(),
-                               "rss_mb": _vm_rss_mb(), "mb": os.path.getsize(path) / 1048576,
+                points.append({"turns": i + 1, "peak_rss_mb": _vm_mb("VmHWM"),
+                               "rss_mb": _vm_mb(), "mb": os.path.getsize(path) / 1048576,
                                "db_mb": _dir_mb(state)})
             if (i + 1) % max(1, turns // 20) == 0:
                 print(f"  grow: {i + 1}/{turns} turns, last {times[-1] * 1000:.1f} ms, "
-                      f"rss {_vm_rss_mb():.0f} MB", file=sys.stderr, flush=True)
+                      f"rss {_vm_mb():.0f} MB", file=sys.stderr, flush=True)
     pipeline.process_transcript = process
     head = min(100, max(1, turns // 10))
     return {"turns": turns, "observations": observations, "points": points,
