@@ -82,6 +82,8 @@ class Event:
     cmd_paths: dict[int, list[str]] = field(default_factory=dict)
     cmd_writes: dict[int, list[str]] = field(default_factory=dict)
     cmd_hosts: dict[int, list[str]] = field(default_factory=dict)
+    # Per-text prefilter answers (rules.prefilter.Scanner), shared by the rules.
+    memo: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def paths(self) -> list[str]:

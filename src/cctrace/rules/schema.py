@@ -85,9 +85,12 @@ def parse_yaml(text: str, source: str) -> Any:
 
 @dataclass
 class Context:
-    """What conditions need besides the event: the host allowlist."""
+    """What conditions need besides the event: the host allowlist, and the literal
+    prefilter (`rules.prefilter.Scanner`) that lets regexes skip texts they cannot match
+    (None: every regex is searched)."""
 
     allow_hosts: Callable[[str], bool]
+    scanner: Any = None
 
     def outside(self, host: str) -> bool:
         from cctrace.rules.event import is_local_host
@@ -121,6 +124,8 @@ class Rule:
     blocking: bool = False
     # Tool-name globs the rule can apply to (None: any); lets the engine skip it cheaply.
     tools: list[str] | None = None
+    # The literals its gated regexes test for (the engine's prefilter scans for them).
+    anchors: frozenset[str] = frozenset()
     source: str = ""
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -262,7 +267,10 @@ class Compiler:
         self.lists = lists
         self.macros = macros
         self.compiled_macros: dict[str, Cond] = {}
+        self.macro_anchors: dict[str, set[str]] = {}
         self.stack: list[str] = []
+        # The prefilter literals of the rule (and macros) being compiled, innermost last.
+        self.anchors: list[set[str]] = []
 
     def err(self, node: Any, message: str) -> RuleError:
         line = getattr(node, "line", 0)
@@ -296,6 +304,19 @@ class Compiler:
             return _compile(pats[0] if len(pats) == 1 else "|".join(map(scoped, pats)))
         except re.error as exc:
             raise self.err(node, f"{key}: bad regular expression: {exc}") from exc
+
+    def searcher(self, rx: Any) -> Callable[[str, Event, Context], bool]:
+        """`rx.search` over one text, gated by the literal prefilter (see prefilter.py)."""
+        g = None
+        if not LAZY_PATTERNS:  # the guard compiles per event: no analysis there
+            from cctrace.rules.prefilter import gate
+
+            g = gate(rx.pattern, rx.flags)
+            if g is not None and self.anchors:
+                self.anchors[-1].update(g.vocab)
+        from cctrace.rules.prefilter import gated_search
+
+        return gated_search(rx, g)
 
     def condition(self, node: Any) -> Cond:
         if isinstance(node, list):
@@ -345,8 +366,12 @@ class Compiler:
                 raise self.err(node, f"macro {name!r} refers to itself")
             if name not in self.compiled_macros:
                 self.stack.append(name)
+                self.anchors.append(set())
                 self.compiled_macros[name] = self.condition(self.macros[name])
+                self.macro_anchors[name] = self.anchors.pop()
                 self.stack.pop()
+            if self.anchors:
+                self.anchors[-1].update(self.macro_anchors[name])
             return self.compiled_macros[name]
         if key == "tool":
             m = name_matcher(self.strings(value, node, key))
@@ -375,11 +400,12 @@ class Compiler:
             rx = self.regex(value, node, key)
             if key == "url":
                 return lambda ev, ctx: any(rx.search(u) for u in ev.urls)
+            search = self.searcher(rx)
             if key == "command":
                 return lambda ev, ctx: bool(ev.command) and any(
-                    rx.search(t) for t in ev.shell.texts)
+                    search(t, ev, ctx) for t in ev.shell.texts)
             attr = {"content": "content", "input": "input_text", "output": "output"}[key]
-            return lambda ev, ctx: bool(rx.search(getattr(ev, attr)))
+            return lambda ev, ctx: search(getattr(ev, attr), ev, ctx)
         if key == "branch":
             m = name_matcher(self.strings(value, node, key))
             return lambda ev, ctx: bool(ev.branch) and m(ev.branch or "")
@@ -559,11 +585,14 @@ class Compiler:
         for flag in ("emit", "blocking", "ordered", "enabled"):
             if flag in node and not isinstance(node[flag], bool):
                 raise self.err(node, f"{where}{flag}: expected true or false")
+        self.anchors.append(set())
         try:
             when = self.condition(node["when"])
             unless = [self.condition(u) for u in unless_node]
         except RuleError as exc:
             raise RuleError(str(exc).replace(": ", f": {where}", 1)) from exc
+        finally:
+            anchors = frozenset(self.anchors.pop())
         return Rule(
             id=rid, title=str(title), severity=severity, when=when,
             description=str(node.get("description") or ""), tags=list(tags), unless=unless,
@@ -571,7 +600,7 @@ class Compiler:
             within_events=int(events) if events else None,
             within_ns=int(minutes * 60 * 10**9) if minutes else None,
             emit=node.get("emit", True), blocking=node.get("blocking", False),
-            tools=self.tools_of(node["when"]),
+            tools=self.tools_of(node["when"]), anchors=anchors,
             source=f"{self.source}:{getattr(node, 'line', 0)}", raw=dict(node),
         )
 
