@@ -312,10 +312,11 @@ def run_worker(
     """Run the worker loop in this process; returns the exit code.
 
     Returns 0 at once if another worker holds the lock, 0 after `idle_seconds` without work
-    or after `max_seconds` in all, and 1 after `max_failures` consecutive failing steps
-    (each followed by an exponential back-off, so a broken step never spins; the next
-    completing event starts a fresh worker). New events count as activity even while `step`
-    reports no work, so a step that cannot make progress ends in an idle exit, not a spin.
+    or after `max_seconds` in all (but never before one step), and 1 after `max_failures`
+    consecutive failing steps (each followed by an exponential back-off, so a broken step
+    never spins; the next completing event starts a fresh worker). New events count as
+    activity even while `step` reports no work, so a step that cannot make progress ends in
+    an idle exit, not a spin.
     """
     fd = _acquire(state_dir)
     if fd is None:
@@ -324,14 +325,17 @@ def run_worker(
     log_line(state_dir, "worker started")
     _recover_store(state_dir)
     failures = 0
+    steps = 0
     reason = "idle"
     try:
         signature = layout.pending_signature(state_dir)
         while True:
-            if max_seconds is not None and time.monotonic() - started >= max_seconds:
+            # At least one step, however slow the start-up was: a capped worker still works.
+            if max_seconds is not None and steps and time.monotonic() - started >= max_seconds:
                 reason = "max_seconds"
                 return 0
             try:
+                steps += 1
                 did = bool(step(state_dir))
                 now_signature = layout.pending_signature(state_dir)
             except Exception as exc:  # noqa: BLE001 - log, back off, keep going
