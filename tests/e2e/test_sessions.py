@@ -70,6 +70,23 @@ def check_tree(t: TracedSession, spans: list[dict], n_traces: int) -> dict[str, 
     return traces
 
 
+def describe(traces: list[list[dict]], t: TracedSession) -> str:
+    """What each received trace holds, and the transcript's record types, for a failure."""
+    import json
+
+    lines = []
+    for i, group in enumerate(traces):
+        lines.append(f"trace {i}: " + ", ".join(f"{kind(s)}:{s['name']}" for s in group))
+    for line in t.transcript.read_text().splitlines():
+        rec = json.loads(line)
+        msg = rec.get("message") if isinstance(rec.get("message"), dict) else {}
+        content = msg.get("content")
+        head = content[:60] if isinstance(content, str) else [
+            b.get("type") for b in content or [] if isinstance(b, dict)]
+        lines.append(f"  {rec.get('type')}/{rec.get('subtype', '')} {head}")
+    return "\n" + "\n".join(lines)
+
+
 def generations(group: list[dict]) -> list[dict]:
     return [s for s in group if kind(s) == "generation"]
 
@@ -112,7 +129,7 @@ def test_multi_turn_session(traced: TracedSession):
     for group, marker, want in zip(traces, ("[mt-1]", "[mt-2]", "[mt-3]"), expected_tools,
                                    strict=True):
         gens = generations(group)
-        assert len(gens) == answered_steps(t, marker)
+        assert len(gens) == answered_steps(t, marker), describe(traces, t)
         tls = tool_spans(group)
         assert len(tls) == len(want)
         for name in want:
