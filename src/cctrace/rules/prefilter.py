@@ -116,8 +116,12 @@ def _score(options: frozenset[str]) -> int:
 
 
 def _best(req: list[frozenset[str]]) -> list[frozenset[str]]:
-    useful = sorted({s for s in req if s and "" not in s},
-                    key=lambda s: (-_score(s), len(s), sorted(s)))
+    sets = {s for s in req if s and "" not in s}
+    # A set implied by another (each string of the other contains one of its strings)
+    # rules nothing more out: `xykeyz` already requires `key`.
+    sets = {a for a in sets
+            if not any(b != a and all(any(x in y for x in a) for y in b) for b in sets)}
+    useful = sorted(sets, key=lambda s: (-_score(s), len(s), sorted(s)))
     if useful and _score(useful[0]) >= 3:
         useful = [s for s in useful if _score(s) >= 3]
     return useful[:_MAX_SETS]
