@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from cctrace.model.build import ToolHookInfo
+from cctrace.store import schema
 from cctrace.store.db import DB_NAME, AmbiguousSession, HookEvent, Store, build_tree
 from store.helpers import SEC, T0, turn
 
@@ -23,14 +24,48 @@ def test_open_creates_private_wal_db_with_schema(tmp_path):
     root = tmp_path / "state"
     with Store.open(str(root)) as s:
         assert s.path == str(root / DB_NAME)
-        assert s.schema_version == 1
+        assert s.schema_version == len(schema.MIGRATIONS)
         assert s._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert s._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert s._conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
     assert os.stat(root / DB_NAME).st_mode & 0o777 == 0o600
     with Store.open(str(root)) as again:  # reopening applies nothing twice
         rows = again._conn.execute("SELECT version FROM schema_version").fetchall()
-        assert [r[0] for r in rows] == [1]
+        assert [r[0] for r in rows] == list(range(1, len(schema.MIGRATIONS) + 1))
+
+
+def test_a_v1_store_is_upgraded_in_place(tmp_path):
+    import sqlite3
+
+    root = tmp_path / "state"
+    root.mkdir()
+    conn = sqlite3.connect(root / DB_NAME, isolation_level=None)
+    conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    conn.execute("BEGIN")
+    for statement in schema._statements(schema.V1):
+        conn.execute(statement)
+    conn.execute("INSERT INTO schema_version VALUES (1)")
+    conn.execute("INSERT INTO sessions (id, first_ns, last_ns) VALUES ('s1', 1, 2)")
+    conn.execute("COMMIT")
+    conn.close()
+    with Store.open(str(root)) as s:
+        assert s.schema_version == len(schema.MIGRATIONS)
+        assert s._read("SELECT id FROM sessions")[0][0] == "s1"  # data kept
+        names = {r[0] for r in s._read("SELECT name FROM sqlite_master WHERE type='index'")}
+        assert {"hook_events_recent", "hook_events_kind"} <= names
+        assert "hook_events_session" not in names
+
+
+def test_recent_session_events_are_read_through_indexes(store):
+    """The coverage judge's query must not scan a session's whole history (a 10,000-turn
+    session grew 2.7x slower per turn when it did)."""
+    captured: list[str] = []
+    store._conn.set_trace_callback(captured.append)
+    store.session_events("s1", since_ns=5, kinds=("SessionStart",))
+    store._conn.set_trace_callback(None)
+    (query,) = [q for q in captured if "FROM hook_events" in q]  # parameters filled in
+    plan = " ".join(str(tuple(r)) for r in store._read("EXPLAIN QUERY PLAN " + query))
+    assert "hook_events_recent" in plan and "hook_events_kind" in plan, plan
 
 
 def test_open_defaults_to_cctrace_home(_isolated_state):

@@ -292,9 +292,15 @@ class Store:
         every event of the given `kinds` (e.g. SessionStart) whenever it came."""
         sql, params = "SELECT * FROM hook_events WHERE session_id = ?", [session_id]
         if since_ns is not None:
-            marks = ",".join("?" * len(kinds))
-            sql += " AND (received_ns >= ?" + (f" OR event IN ({marks}))" if kinds else ")")
-            params += [since_ns, *kinds]
+            # Two indexed searches, not one OR: SQLite factors `session_id = ?` out of an
+            # OR and then reads the session's whole history on every batch (a 10,000-turn
+            # session grew 2.7x slower per turn). UNION also drops an event both sides find.
+            sql = "SELECT * FROM hook_events WHERE session_id = ? AND received_ns >= ?"
+            params = [session_id, since_ns]
+            if kinds:
+                sql += (" UNION SELECT * FROM hook_events WHERE session_id = ? AND event IN"
+                        f" ({','.join('?' * len(kinds))})")
+                params += [session_id, *kinds]
         rows = self._read(sql + " ORDER BY seq", params)
         return [self._event(r) for r in rows]
 
