@@ -33,7 +33,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse as _parser  # type: ignore[no-redef]
 
 # Texts shorter than this are searched directly: the regex is cheaper than a scan.
-GATE_MIN_CHARS = 1024
+GATE_MIN_CHARS = 256
 # Bounds of the analysis (sets of literal strings it keeps and multiplies).
 _MAX_SET = 64
 _MAX_CLASS = 256

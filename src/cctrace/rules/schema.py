@@ -307,15 +307,13 @@ class Compiler:
 
     def searcher(self, rx: Any) -> Callable[[str, Event, Context], bool]:
         """`rx.search` over one text, gated by the literal prefilter (see prefilter.py)."""
-        g = None
-        if not LAZY_PATTERNS:  # the guard compiles per event: no analysis there
-            from cctrace.rules.prefilter import gate
+        if LAZY_PATTERNS:  # the hook's guard judges one short call: no analysis there
+            return lambda text, ev, ctx: bool(rx.search(text))
+        from cctrace.rules.prefilter import gate, gated_search
 
-            g = gate(rx.pattern, rx.flags)
-            if g is not None and self.anchors:
-                self.anchors[-1].update(g.vocab)
-        from cctrace.rules.prefilter import gated_search
-
+        g = gate(rx.pattern, rx.flags)
+        if g is not None and self.anchors:
+            self.anchors[-1].update(g.vocab)
         return gated_search(rx, g)
 
     def condition(self, node: Any) -> Cond:
