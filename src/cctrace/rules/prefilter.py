@@ -5,17 +5,18 @@ A rule's `output`/`input`/`content`/`command` regex is searched over texts of up
 reads the regex's parse tree (the standard library's own parser) and derives the literals
 every match must contain: an AND of OR-sets, e.g. `(?i)\\b(ignore|forget)\\s+...(rules|
 context)` needs one of {ignore, forget} and one of {rules, context}. A `Scanner` built over
-the literals of every loaded rule finds, in one pass per text (the redactor's anchor
-prefilter, `cctrace.redact.prefilter`: hyperscan, or one stdlib regex), which of them occur;
-a regex whose gate is not satisfied cannot match and is not run. The answer per text is
-memoised on the event, so the rules sharing a text pay for one pass.
+the literals of every loaded rule finds which of them occur in a text: in one hyperscan pass
+(the redactor's anchor prefilter, `cctrace.redact.prefilter`), or without hyperscan by
+memoised `in` checks; a regex whose gate is not satisfied cannot match and is not run. The
+answers are memoised per text on the event, so the rules sharing a text pay once.
 
 Soundness: literals and texts are compared in one folded space, `fold()`, that maps every
 character to the same string as any character the regex engine treats as its case
 variant (`(?i)`: `K` U+212A is `k`, `ſ` is `s`, ...), so a gate can only say "cannot match"
-when `re.search` would return None. Whatever the analysis does not understand (classes,
-categories, backreferences, non-ASCII letters under `(?i)`) imposes no requirement, and a
-pattern it cannot read is not gated. Verdicts never change; only the time spent.
+when `re.search` would return None. Whatever the analysis does not understand (`.`, large
+or negated classes, categories, backreferences, non-ASCII letters under `(?i)`) imposes no
+requirement, and a pattern it cannot read is not gated. Verdicts never change; only the time
+spent (tests/rules/test_prefilter.py checks this on and off).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 try:  # Python >= 3.11
@@ -65,7 +67,7 @@ class Gate:
 
     sets: tuple[frozenset[str], ...]
 
-    @property
+    @cached_property
     def vocab(self) -> frozenset[str]:
         return frozenset().union(*self.sets)
 
