@@ -82,3 +82,27 @@ def test_batches_cover_every_span_once_within_limits(make_trace, n_tools, max_sp
         assert 1 <= len(ids) <= max_spans
         assert len(ids) == 1 or len(payload) <= max_bytes
         assert _ids(payload) == ids
+
+
+def test_groups_are_planned_so_each_is_encoded_once(make_trace, monkeypatch):
+    from cctrace.export import encode as enc
+
+    calls = []
+    real = enc.encode
+    monkeypatch.setattr(enc, "encode", lambda spans: calls.append(len(spans)) or real(spans))
+    trace = make_trace(n_tools=40)
+    for obs in trace.observations:
+        obs.output = "o" * 3_000
+    out = list(batches([(trace, trace.observations)], make_resource(), max_bytes=20_000))
+    assert len(out) > 3
+    assert len(calls) == len(out)  # no group had to be halved and encoded again
+    assert all(len(payload) <= 20_000 for payload, _ in out)
+
+
+def test_multibyte_text_still_respects_the_byte_limit(make_trace):
+    trace = make_trace(n_tools=12)
+    for obs in trace.observations:
+        obs.output = "\u00e9\u4e2d\U0001f600" * 500  # 3,000 chars, 4,500 bytes of UTF-8
+    out = list(batches([(trace, trace.observations)], make_resource(), max_bytes=12_000))
+    assert [i for _, ids in out for i in ids] == [o.id for o in trace.observations]
+    assert all(len(ids) == 1 or len(payload) <= 12_000 for payload, ids in out)
