@@ -24,6 +24,7 @@ from typing import Any
 
 from cctrace.audit.log import AuditEntry, AuditSettings, Checkpoint, RecordResult, append
 from cctrace.findings import Finding, finding_id
+from cctrace.model.jsontext import json_string
 
 __all__ = [
     "AuditEntry", "AuditSettings", "Checkpoint", "RecordResult", "record", "record_result",
@@ -34,11 +35,61 @@ __all__ = [
 
 def digest(value: Any) -> str:
     """SHA-256 hex of a value's canonical JSON (dataclasses become dicts)."""
+    raw = None
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        value = dataclasses.asdict(value)
-    raw = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str,
-                     ensure_ascii=False)
+        raw = _canonical_fields(value)
+        if raw is None:
+            value = dataclasses.asdict(value)
+    if raw is None:
+        raw = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str,
+                         ensure_ascii=False)
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# Per dataclass: its fields in sorted order, each with its `"name":` prefix.
+_FIELD_KEYS: dict[type, list[tuple[str, str]]] = {}
+
+
+def _canonical_fields(obj: Any) -> str | None:
+    """The text `digest` hashes for a dataclass whose fields hold plain JSON values, built
+    without `dataclasses.asdict` (which deep-copies every value) and with the fast string
+    escaper; None for anything else, which then takes the general path.
+
+    Identical by construction: for exact str/int/float/bool/None/list/tuple/dict-with-str-
+    keys values `asdict` only copies, and a sort_keys dump of a dict is its sorted items'
+    dumps joined by "," inside braces.
+    """
+    cls = type(obj)
+    keys = _FIELD_KEYS.get(cls)
+    if keys is None:
+        names = sorted(f.name for f in dataclasses.fields(cls))
+        keys = _FIELD_KEYS[cls] = [(name, json_string(name) + ":") for name in names]
+    parts: list[str] = []
+    try:
+        for name, key in keys:
+            value = getattr(obj, name)
+            if type(value) is str:
+                parts.append(key + json_string(value))
+            elif _plain(value):
+                parts.append(key + json.dumps(value, sort_keys=True, separators=(",", ":"),
+                                              ensure_ascii=False))
+            else:
+                return None
+    except RecursionError:
+        return None
+    return "{" + ",".join(parts) + "}"
+
+
+def _plain(value: Any) -> bool:
+    """Whether `value` is built only from exact JSON types (str keys)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return True
+    if kind is list or kind is tuple:
+        return all(map(_plain, value))
+    if kind is dict:
+        return all(type(k) is str and _plain(v) for k, v in value.items())
+    return False
 
 
 def entries_from_traces(pairs: Iterable[tuple[Any, Sequence[Any]]]) -> list[AuditEntry]:

@@ -54,16 +54,21 @@ def make_resource(environment: str | None = "default", release: str | None = Non
     return Resource(attrs)
 
 
+# What `json.dumps(value, ensure_ascii=False, default=str)` builds on every call, built
+# once: thousands of small attribute values per batch made that setup a visible cost.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
 def _text(value: Any) -> str:
     # The SDK sends strings unchanged and JSON for everything else; Langfuse JSON-parses
     # the attribute when it can, so both round-trip.
     if isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return _ENCODER.encode(value)
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return _ENCODER.encode(value)
 
 
 def _iso(ns: int) -> str:
@@ -147,6 +152,12 @@ def _root_trace_io(trace: Trace, obs: Observation) -> dict[str, Any]:
 
 def to_span(trace: Trace, obs: Observation, resource: Resource) -> ReadableSpan:
     """One observation as a finished `ReadableSpan` with its deterministic context."""
+    return _to_span(trace, obs, resource, trace_attributes(trace))
+
+
+def _to_span(
+    trace: Trace, obs: Observation, resource: Resource, trace_attrs: dict[str, Any]
+) -> ReadableSpan:
     trace_int = _hex_id(obs.trace_id, _HEX32, "trace id")
     context = SpanContext(
         trace_id=trace_int,
@@ -162,7 +173,7 @@ def to_span(trace: Trace, obs: Observation, resource: Resource) -> ReadableSpan:
             is_remote=False,
             trace_flags=TraceFlags(TraceFlags.SAMPLED),
         )
-    attrs = trace_attributes(trace)
+    attrs = trace_attrs  # a fresh dict per span: it becomes the span's attributes
     attrs.update(observation_attributes(obs))
     if obs.parent_id is None:
         attrs.update(_root_trace_io(trace, obs))
@@ -190,4 +201,13 @@ def to_spans(
     trace: Trace, observations: list[Observation], resource: Resource
 ) -> list[ReadableSpan]:
     """The spans for `observations` (a subset of `trace`'s, e.g. the newly stored ones)."""
-    return [to_span(trace, obs, resource) for obs in observations]
+    if not observations:
+        return []
+    # The trace-level attributes are the same for every span: computed once per trace,
+    # copied per span (a list value is copied too, so no two spans share a mutable).
+    trace_attrs = trace_attributes(trace)
+    return [_to_span(trace, obs, resource, _fresh(trace_attrs)) for obs in observations]
+
+
+def _fresh(attrs: dict[str, Any]) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, list) else v for k, v in attrs.items()}

@@ -16,8 +16,9 @@ import hashlib
 import hmac
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from cctrace import statedir
 from cctrace.redact import known, prefilter, registry
@@ -52,6 +53,20 @@ class _Compiled:
     pattern: Pattern
     regex: re.Pattern[str]
     group: int | str
+
+
+class _AnchorPlan(NamedTuple):
+    """Per anchor: patterns to scan the text with, at-anchor patterns to try at the hit
+    (`once`: with their bound `match`; `shared`: de-duplicated per offset) and known
+    secrets to compare there."""
+
+    scan: tuple[_Compiled, ...]
+    once: tuple[tuple[Callable[[str, int], re.Match[str] | None], _Compiled], ...]
+    shared: tuple[_Compiled, ...]
+    known: tuple[str, ...]
+
+
+_EMPTY_PLAN = _AnchorPlan((), (), (), ())
 
 
 class SecretRedactor:
@@ -92,6 +107,26 @@ class SecretRedactor:
         # backends; they are checked with str.find instead.
         self._slow_known = [a for a in self._known if not a.isascii()]
         self.backend, self._prefilter = prefilter.build(anchors, backend)
+        self._plan = {a: self._anchor_plan(a) for a in anchors}
+
+    def _anchor_plan(self, anchor: str) -> _AnchorPlan:
+        """What one anchor hit triggers, resolved once so the per-hit loop is lean.
+
+        An at-anchor pattern needs de-duplication per offset only when two of its anchors
+        can start at the same offset (one is a prefix of the other); every other pattern
+        is tried at most once per offset anyway, because the prefilter reports each
+        (offset, anchor) once.
+        """
+        once: list[tuple[Callable[[str, int], re.Match[str] | None], _Compiled]] = []
+        shared: list[_Compiled] = []
+        for comp in dict.fromkeys(self._at.get(anchor, ())):
+            others = comp.pattern.anchors
+            if any(b != a and (b.startswith(a) or a.startswith(b)) for a in others for b in others):
+                shared.append(comp)
+            else:
+                once.append((comp.regex.match, comp))
+        return _AnchorPlan(tuple(dict.fromkeys(self._scan.get(anchor, ()))), tuple(once),
+                           tuple(shared), tuple(self._known.get(anchor, ())))
 
     # --- detection ------------------------------------------------------------------
     def _candidates(self, text: str) -> list[tuple[int, int, int, str, str]]:
@@ -100,29 +135,51 @@ class SecretRedactor:
         low = text.lower()
         if len(low) != len(text):
             low = text.translate(_ASCII_LOWER)
-        scan: set[_Compiled] = set(self._always)
-        tried: set[tuple[int, int]] = set()
         hits = self._prefilter(low) if self._prefilter is not None else []
         for anchor in self._slow_known:
             pos = low.find(anchor)
             while pos >= 0:
                 hits.append((pos, anchor))
                 pos = low.find(anchor, pos + 1)
+        if not hits:
+            # Nothing anchored: only the anchorless patterns can match.
+            for comp in self._always:
+                for hit in comp.regex.finditer(text):
+                    self._accept(text, comp, hit, out)
+            return out
+        accept = self._accept
+        plan = self._plan
+        scan: set[_Compiled] = set(self._always)
+        tried: set[tuple[int, int]] | None = None
+        # Several hits of one anchor in a row are common (a keyword repeated in prose):
+        # the anchor's plan is looked up once per run.
+        last: str | None = None
+        step = _EMPTY_PLAN
         for pos, anchor in hits:
-            for comp in self._scan.get(anchor, ()):
-                scan.add(comp)
-            for comp in self._at.get(anchor, ()):
-                if (id(comp), pos) not in tried:
-                    tried.add((id(comp), pos))
-                    hit = comp.regex.match(text, pos)
-                    if hit is not None:
-                        self._accept(text, comp, hit, out)
-            for lit in self._known.get(anchor, ()):
+            if anchor is not last:
+                last = anchor
+                step = plan.get(anchor, _EMPTY_PLAN)
+                if step.scan:
+                    scan.update(step.scan)
+            for match, comp in step.once:
+                hit = match(text, pos)
+                if hit is not None:
+                    accept(text, comp, hit, out)
+            if step.shared:
+                if tried is None:
+                    tried = set()
+                for comp in step.shared:
+                    if (id(comp), pos) not in tried:
+                        tried.add((id(comp), pos))
+                        hit = comp.regex.match(text, pos)
+                        if hit is not None:
+                            accept(text, comp, hit, out)
+            for lit in step.known:
                 if text.startswith(lit, pos):
                     out.append((pos, pos + len(lit), KNOWN_PRIORITY, KNOWN_TYPE, "known"))
         for comp in scan:
             for hit in comp.regex.finditer(text):
-                self._accept(text, comp, hit, out)
+                accept(text, comp, hit, out)
         return out
 
     @staticmethod

@@ -23,6 +23,7 @@ from typing import Any
 
 from cctrace import statedir
 from cctrace.findings import SEVERITIES, Finding
+from cctrace.model.jsontext import json_string
 from cctrace.model.types import Observation, Trace
 from cctrace.redact.stage import is_redacted
 from cctrace.store import schema
@@ -128,6 +129,9 @@ class TraceView:
 def _dumps(value: Any) -> str | None:
     if value is None:
         return None
+    if type(value) is str:
+        # Tool outputs are large strings: the fast escaper writes the identical literal.
+        return json_string(value)
     return json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":"))
 
 
