@@ -1,0 +1,223 @@
+"""OTLP protobuf bytes written directly: the same bytes as the stock encoder, ~4x cheaper.
+
+`encode_request(spans)` returns exactly `encode_spans(spans).SerializeToString()` (the
+OTLP exporter's encoder, which `export/encode.py` used alone). That encoder builds a
+protobuf object per value, key, attribute and span, and every constructor copies its
+children, so a large tool output was copied six times; here each message is written as
+tag/length-prefixed chunks that are joined once. Proto3 rules are followed field by field
+(scalars at their default are omitted, oneof members and sub-messages are always written,
+fields in field-number order), and the grouping by resource and scope is the stock one.
+
+Anything outside what cctrace produces (events, links, mapping or bytes attribute values,
+integers beyond int64, text that is not valid UTF-8) takes the stock encoder instead, so
+the result is the stock result in every case. `tests/export/test_export_wire.py` compares
+the bytes on recorded sessions and generated spans.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.trace import SpanKind
+
+# OTLP Span.SpanKind numbers (the API's SpanKind values start at 0 for INTERNAL).
+_KIND = {SpanKind.INTERNAL: 1, SpanKind.SERVER: 2, SpanKind.CLIENT: 3,
+         SpanKind.PRODUCER: 4, SpanKind.CONSUMER: 5}
+_FLAGS_HAS_IS_REMOTE = 0x100
+_FLAGS_IS_REMOTE = 0x200
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+_pack_double = struct.Struct("<d").pack
+_pack_fixed64 = struct.Struct("<Q").pack
+_pack_fixed32 = struct.Struct("<I").pack
+
+
+class _Unsupported(Exception):
+    """A span uses something this encoder does not write: the stock encoder takes over."""
+
+
+def encode_request(spans: Sequence[ReadableSpan]) -> bytes:
+    """Serialized `ExportTraceServiceRequest` for `spans`, identical to the stock encoder."""
+    try:
+        chunks: list[bytes] = []
+        _request(spans, chunks)
+        return b"".join(chunks)
+    except (_Unsupported, UnicodeEncodeError, OverflowError, TypeError, AttributeError):
+        return encode_spans(spans).SerializeToString()
+
+
+def _varint_slow(n: int) -> bytes:
+    out = bytearray()
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+# Lengths below 16 KiB (nearly every key, value and small message) from a table.
+_VARINTS = [_varint_slow(n) for n in range(1 << 14)]
+
+
+def _varint(n: int) -> bytes:
+    return _VARINTS[n] if 0 <= n < 16384 else _varint_slow(n)
+
+
+def _int64(n: int) -> bytes:
+    if not _INT64_MIN <= n <= _INT64_MAX:
+        raise _Unsupported("int beyond int64")  # the stock encoder logs and drops it
+    return _varint(n & 0xFFFFFFFFFFFFFFFF)
+
+
+# Tags: (field number << 3) | wire type, as written bytes.
+def _tag(field: int, wire: int) -> bytes:
+    return _varint((field << 3) | wire)
+
+
+def _message(field: int, body: list[bytes], out: list[bytes]) -> None:
+    """Append a length-delimited sub-message built in `body` (always written)."""
+    size = sum(map(len, body))
+    out.append(_tag(field, 2) + _varint(size))
+    out.extend(body)
+
+
+def _text(field: int, value: str, out: list[bytes], always: bool = False) -> None:
+    if value or always:
+        raw = value.encode("utf-8")
+        out.append(_tag(field, 2) + _varint(len(raw)))
+        out.append(raw)
+
+
+def _any_value(value: Any, out: list[bytes]) -> None:
+    """AnyValue fields (oneof: written even at their default)."""
+    if value is None:
+        return
+    if isinstance(value, bool):
+        out.append(b"\x10\x01" if value else b"\x10\x00")
+    elif isinstance(value, str):
+        _text(1, value, out, always=True)
+    elif isinstance(value, int):
+        out.append(b"\x18" + _int64(value))
+    elif isinstance(value, float):
+        out.append(b"\x21" + _pack_double(value))
+    elif isinstance(value, (list, tuple)):
+        array: list[bytes] = []
+        for item in value:
+            inner: list[bytes] = []
+            _any_value(item, inner)
+            _message(1, inner, array)
+        _message(5, array, out)
+    else:
+        raise _Unsupported(type(value).__name__)
+
+
+# Encoded `key` fields of KeyValue, per attribute name (a few dozen distinct names).
+_KEY_FIELDS: dict[str, bytes] = {}
+
+
+def _key_field(key: str) -> bytes:
+    field = _KEY_FIELDS.get(key)
+    if field is None:
+        raw = key.encode("utf-8")
+        field = (b"\x0a" + _varint(len(raw)) + raw) if raw else b""
+        if len(_KEY_FIELDS) < 4096:
+            _KEY_FIELDS[key] = field
+    return field
+
+
+def _attributes(field: int, attributes: Any, out: list[bytes]) -> None:
+    if not attributes:
+        return
+    tag = _tag(field, 2)
+    for key, value in attributes.items():
+        key_field = _key_field(key if isinstance(key, str) else str(key))
+        if type(value) is str:
+            # The common case inlined: KeyValue{key, value: AnyValue{string_value}}.
+            raw = value.encode("utf-8")
+            string_field = b"\x0a" + _varint(len(raw))
+            any_size = len(string_field) + len(raw)
+            value_field = b"\x12" + _varint(any_size)
+            kv_size = len(key_field) + len(value_field) + any_size
+            head = tag + _varint(kv_size) + key_field + value_field + string_field
+            if len(raw) < 512:
+                out.append(head + raw)
+            else:
+                out.append(head)
+                out.append(raw)
+            continue
+        kv: list[bytes] = [key_field] if key_field else []
+        inner: list[bytes] = []
+        _any_value(value, inner)
+        _message(2, inner, kv)
+        _message(field, kv, out)
+
+
+def _span(span: ReadableSpan, out: list[bytes]) -> None:
+    if span.events or span.links:
+        raise _Unsupported("events or links")
+    ctx = span.get_span_context()
+    body: list[bytes] = [
+        b"\x0a\x10" + ctx.trace_id.to_bytes(16, "big"),
+        b"\x12\x08" + ctx.span_id.to_bytes(8, "big"),
+    ]
+    if ctx.trace_state is not None:
+        _text(3, ",".join(f"{k}={v}" for k, v in ctx.trace_state.items()), body)
+    parent = span.parent
+    if parent:
+        body.append(b"\x22\x08" + parent.span_id.to_bytes(8, "big"))
+    _text(5, span.name, body)
+    body.append(b"\x30" + _varint(_KIND[span.kind]))
+    if span.start_time:
+        body.append(b"\x39" + _pack_fixed64(span.start_time))
+    if span.end_time:
+        body.append(b"\x41" + _pack_fixed64(span.end_time))
+    _attributes(9, span.attributes, body)
+    if span.dropped_attributes:
+        body.append(b"\x50" + _varint(span.dropped_attributes))
+    if span.dropped_events:
+        body.append(b"\x60" + _varint(span.dropped_events))
+    if span.dropped_links:
+        body.append(b"\x70" + _varint(span.dropped_links))
+    status: list[bytes] = []
+    if span.status is not None:
+        _text(2, span.status.description or "", status)
+        code = span.status.status_code.value
+        if code:
+            status.append(b"\x18" + _varint(code))
+        _message(15, status, body)
+    flags = _FLAGS_HAS_IS_REMOTE
+    if parent and parent.is_remote:
+        flags |= _FLAGS_IS_REMOTE
+    body.append(b"\x85\x01" + _pack_fixed32(flags))
+    _message(2, body, out)
+
+
+def _request(spans: Sequence[ReadableSpan], out: list[bytes]) -> None:
+    # Grouped as the stock encoder groups: by resource, then by scope, first seen first.
+    groups: dict[Any, dict[Any, list[bytes]]] = defaultdict(lambda: defaultdict(list))
+    for span in spans:
+        scope = span.instrumentation_scope or None
+        if scope is None:
+            raise _Unsupported("span without scope")
+        _span(span, groups[span.resource][scope])
+    for resource, scopes in groups.items():
+        rs: list[bytes] = []
+        res: list[bytes] = []
+        _attributes(1, resource.attributes, res)
+        _message(1, res, rs)
+        for scope, span_chunks in scopes.items():
+            ss: list[bytes] = []
+            sc: list[bytes] = []
+            _text(1, scope.name, sc)
+            _text(2, scope.version or "", sc)
+            _attributes(3, scope.attributes, sc)
+            _message(1, sc, ss)
+            ss.extend(span_chunks)
+            _text(3, scope.schema_url or "", ss)
+            _message(2, ss, rs)
+        _text(3, resource.schema_url or "", rs)
+        _message(1, rs, out)
