@@ -62,3 +62,25 @@ def test_str_subclass_and_short_strings_use_the_stdlib_escaper() -> None:
 @pytest.mark.parametrize("s", ["\\" * 5000, '"' * 5000, "\n\r\t" * 2000, "\\n" * 3000])
 def test_escape_only_strings(s: str) -> None:
     assert json_string(s) == _reference(s)
+
+
+def test_recent_literals_are_reused_by_identity_only(monkeypatch) -> None:
+    s = 'a "b"\n' * 1000
+    first = json_string(s)
+    assert json_string(s) is first  # same object: handed out again
+    # An entry left by another object that had this id must not be returned.
+    other = "x" * FAST_MIN
+    jsontext._recent[id(other)] = ("not other", '"stale"')
+    jsontext._recent_chars += 16
+    assert json_string(other) == _reference(other)
+
+
+def test_recent_literals_stay_within_their_budget(monkeypatch) -> None:
+    monkeypatch.setattr(jsontext, "RECENT_MAX_CHARS", 200_000)
+    monkeypatch.setattr(jsontext, "_recent", {})
+    monkeypatch.setattr(jsontext, "_recent_chars", 0)
+    keep = [f"{i}\n" * 5000 for i in range(40)]
+    for s in keep:
+        assert json_string(s) == _reference(s)
+        assert jsontext._recent_chars <= 200_000
+        assert jsontext._recent_chars == sum(len(a) + len(b) for a, b in jsontext._recent.values())

@@ -148,3 +148,36 @@ def test_reference_is_not_trivially_equal() -> None:
     # The comparison is meaningful only if the reference runs its own loop.
     assert Reference._candidates is not SecretRedactor._candidates
     assert re.search(r"REDACTED", _REF.redact_text("password = 'Sx8!Ew3@Rt6#yU'"))
+
+
+def test_keyword_patterns_share_a_gate() -> None:
+    plan = _NEW._plan["token"]  # noqa: SLF001
+    assert plan.gate is not None and len(plan.once) == 2
+
+
+@pytest.mark.parametrize(("regexes", "gate"), [
+    (["abc(?P<x>d)e", "abc(?P<x>d)f"], "abc(?P<x>d)"),
+    (["ab{2}c", "ab{2}d"], "ab{2}"),
+    (["abc", "abcd"], "ab"),                  # the gate is never a whole regex
+    (["ab|c", "ab|d"], None),                 # top-level alternation: no common head
+    (["a(b|c)d", "a(b|e)d"], "a"),
+    (["x[ab]y", "x[ac]y"], "x"),
+    (["only"], None),
+])
+def test_common_gate_takes_whole_leading_items(regexes: list[str], gate: str | None) -> None:
+    from cctrace.redact.engine import common_gate
+
+    found = common_gate(regexes, re.IGNORECASE)
+    assert (found.__self__.pattern if found else None) == gate
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["token", "Password", "_x", "=", ":=", "=>", " ", "\t", '"', "'", "]", "\\", "abc123XYZ",
+     "b'", "`"]), max_size=30))
+def test_where_the_gate_fails_no_gated_pattern_matches(parts: list[str]) -> None:
+    text = "".join(parts)
+    plan = _NEW._plan["token"]  # noqa: SLF001
+    for pos in range(len(text)):
+        if plan.gate(text, pos) is None:
+            assert all(match(text, pos) is None for match, _comp in plan.once)

@@ -18,10 +18,37 @@ FAST_MIN = 2048
 _RARE_CONTROLS = bytes(c for c in range(32) if c not in (9, 10, 13))
 
 
+# The same string object is encoded by the store and then by the audit digest: the last
+# few MB of literals are kept by identity (with the string itself, so its id stays its
+# own) and handed out again.
+RECENT_MAX_CHARS = 12 * 1024 * 1024
+_recent: dict[int, tuple[str, str]] = {}
+_recent_chars = 0
+
+
 def json_string(s: str) -> str:
     """`json.dumps(s, ensure_ascii=False)` for a `str` (quotes included)."""
+    global _recent_chars
     if len(s) < FAST_MIN or type(s) is not str:
         return encode_basestring(s)
+    hit = _recent.get(id(s))
+    if hit is not None:
+        if hit[0] is s:
+            return hit[1]
+        del _recent[id(s)]  # an older string that had this id
+        _recent_chars -= len(hit[0]) + len(hit[1])
+    out = _escape(s)
+    size = len(s) + len(out)
+    if size <= RECENT_MAX_CHARS // 4:
+        while _recent and _recent_chars + size > RECENT_MAX_CHARS:
+            old, old_out = _recent.pop(next(iter(_recent)))
+            _recent_chars -= len(old) + len(old_out)
+        _recent[id(s)] = (s, out)
+        _recent_chars += size
+    return out
+
+
+def _escape(s: str) -> str:
     # Control characters are single bytes in UTF-8 and never occur inside multi-byte
     # sequences, so deleting them from the encoded text counts them exactly.
     raw = s.encode("ascii") if s.isascii() else s.encode("utf-8", "surrogatepass")

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -64,9 +65,47 @@ class _AnchorPlan(NamedTuple):
     once: tuple[tuple[Callable[[str, int], re.Match[str] | None], _Compiled], ...]
     shared: tuple[_Compiled, ...]
     known: tuple[str, ...]
+    # A regex every `once` pattern starts with: where it fails, none of them can match.
+    gate: Callable[[str, int], re.Match[str] | None] | None = None
 
 
 _EMPTY_PLAN = _AnchorPlan((), (), (), ())
+_Matcher = Callable[[str, int], "re.Match[str] | None"]
+_GATES: dict[tuple[tuple[str, ...], int], _Matcher | None] = {}
+
+
+def _items(regex: str, flags: int) -> list[str] | None:
+    """The top-level items of `regex` as the `re` parser sees them (None: not a regex)."""
+    parser = sys.modules["re._parser" if sys.version_info >= (3, 11) else "sre_parse"]
+    try:
+        return [repr(item) for item in parser.parse(regex, flags).data]  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - a cut inside a construct simply does not parse
+        return None
+
+
+def common_gate(regexes: Sequence[str], flags: int) -> _Matcher | None:
+    """A `match` for the longest common leading part of `regexes`, or None.
+
+    The part must be a sequence of whole top-level items of every regex (checked on the
+    `re` parser's own parse), so each regex is that part followed by more: a regex can
+    only match at an offset where the part matches, and where the part fails all of them
+    are skipped with one `match` call instead of one per regex. Cached per regex set.
+    """
+    key = (tuple(regexes), flags)
+    if key in _GATES:
+        return _GATES[key]
+    gate = None
+    fulls = [_items(r, flags) for r in regexes]
+    lcp = os.path.commonprefix(list(regexes))
+    if len(regexes) > 1 and all(fulls):
+        for cut in range(len(lcp), 0, -1):
+            head = _items(lcp[:cut], flags)
+            if head and all(f is not None and f[: len(head)] == head and len(f) > len(head)
+                            for f in fulls):
+                gate = re.compile(lcp[:cut], flags).match
+                break
+    _GATES[key] = gate
+    return gate
 
 
 class SecretRedactor:
@@ -125,8 +164,12 @@ class SecretRedactor:
                 shared.append(comp)
             else:
                 once.append((comp.regex.match, comp))
+        gate = None
+        if len(once) > 1 and len({comp.regex.flags for _, comp in once}) == 1:
+            gate = common_gate([comp.pattern.regex for _, comp in once],
+                               once[0][1].regex.flags)
         return _AnchorPlan(tuple(dict.fromkeys(self._scan.get(anchor, ()))), tuple(once),
-                           tuple(shared), tuple(self._known.get(anchor, ())))
+                           tuple(shared), tuple(self._known.get(anchor, ())), gate)
 
     # --- detection ------------------------------------------------------------------
     def _candidates(self, text: str) -> list[tuple[int, int, int, str, str]]:
@@ -161,10 +204,11 @@ class SecretRedactor:
                 step = plan.get(anchor, _EMPTY_PLAN)
                 if step.scan:
                     scan.update(step.scan)
-            for match, comp in step.once:
-                hit = match(text, pos)
-                if hit is not None:
-                    accept(text, comp, hit, out)
+            if step.gate is None or step.gate(text, pos) is not None:
+                for match, comp in step.once:
+                    hit = match(text, pos)
+                    if hit is not None:
+                        accept(text, comp, hit, out)
             if step.shared:
                 if tried is None:
                     tried = set()
