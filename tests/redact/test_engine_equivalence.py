@@ -181,3 +181,24 @@ def test_where_the_gate_fails_no_gated_pattern_matches(parts: list[str]) -> None
     for pos in range(len(text)):
         if plan.gate(text, pos) is None:
             assert all(match(text, pos) is None for match, _comp in plan.once)
+
+
+def test_short_text_verdicts_are_remembered_unchanged(monkeypatch) -> None:
+    from cctrace.redact import engine
+
+    monkeypatch.setattr(engine, "SHORT_CACHE", 50)
+    red = SecretRedactor(registry.detectors(), KEY, KNOWN)
+    rng = random.Random(3)
+    shorts = [t for t in TEXTS if len(t) <= engine.SHORT_TEXT]
+    shorts += ["role", "content", KNOWN[0], f"token={KNOWN[2]}", "password: 'Sx8!Ew3@Rt6#'"]
+    shorts += [wrap(secret)[:64] for _typ, secret in fakes.fakes(rng) for wrap in CONTEXTS[:2]]
+    for _ in range(3):
+        for text in shorts:
+            first = red.explain(text)
+            assert first == red.explain(text) == red._find(text)  # noqa: SLF001
+            assert red.redact_text(text) == _REF.redact_text(text)
+            assert len(red._short) <= 50  # noqa: SLF001
+    assert any(red.explain(t) for t in shorts)
+    found = red.explain(f"token={KNOWN[2]}")
+    found.clear()  # a caller changing its list does not change the remembered verdict
+    assert red.explain(f"token={KNOWN[2]}")

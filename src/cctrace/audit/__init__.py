@@ -46,6 +46,9 @@ def digest(value: Any) -> str:
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+# The canonical encoder for plain values (what `json.dumps` with these options builds per
+# call; `default` is never needed for them).
+_SORTED = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 # Per dataclass: its fields in sorted order, each with its `"name":` prefix.
 _FIELD_KEYS: dict[type, list[tuple[str, str]]] = {}
 
@@ -71,8 +74,7 @@ def _canonical_fields(obj: Any) -> str | None:
             if type(value) is str:
                 parts.append(key + json_string(value))
             elif _plain(value):
-                parts.append(key + json.dumps(value, sort_keys=True, separators=(",", ":"),
-                                              ensure_ascii=False))
+                parts.append(key + _SORTED.encode(value))
             else:
                 return None
     except RecursionError:

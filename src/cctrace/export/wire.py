@@ -129,11 +129,37 @@ def _key_field(key: str) -> bytes:
     return field
 
 
+_SMALL_VALUE = 256
+_SMALL_KV_MAX = 4096
+_SMALL_KV: dict[tuple[int, str, str], bytes] = {}
+
+
+def _small_kv(tag: bytes, key: str, value: str) -> bytes:
+    key_field = _key_field(key)
+    raw = value.encode("utf-8")
+    string_field = b"\x0a" + _varint(len(raw))
+    any_size = len(string_field) + len(raw)
+    value_field = b"\x12" + _varint(any_size)
+    kv_size = len(key_field) + len(value_field) + any_size
+    return tag + _varint(kv_size) + key_field + value_field + string_field + raw
+
+
 def _attributes(field: int, attributes: Any, out: list[bytes]) -> None:
     if not attributes:
         return
     tag = _tag(field, 2)
     for key, value in attributes.items():
+        if type(value) is str and len(value) < _SMALL_VALUE and type(key) is str:
+            # Trace-level attributes repeat on every span of a trace: encoded once.
+            cache_key = (field, key, value)
+            encoded = _SMALL_KV.get(cache_key)
+            if encoded is None:
+                encoded = _small_kv(tag, key, value)
+                if len(_SMALL_KV) >= _SMALL_KV_MAX:
+                    _SMALL_KV.clear()
+                _SMALL_KV[cache_key] = encoded
+            out.append(encoded)
+            continue
         key_field = _key_field(key if isinstance(key, str) else str(key))
         if type(value) is str:
             # The common case inlined: KeyValue{key, value: AnyValue{string_value}}.

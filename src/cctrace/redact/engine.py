@@ -34,6 +34,9 @@ KNOWN_PRIORITY = 100
 # when the model repeats a password in prose with no context left to recognise it by.
 LEARN_MIN = 8
 LEARN_MAX = 4096
+# Verdicts on texts up to SHORT_TEXT chars are remembered (at most SHORT_CACHE of them).
+SHORT_TEXT = 64
+SHORT_CACHE = 8192
 # Offsets survive lowercasing only for ASCII-case mapping; str.lower can change lengths.
 _ASCII_LOWER = {c: c + 32 for c in range(65, 91)}
 
@@ -125,6 +128,7 @@ class SecretRedactor:
         self._learned = {} if learned is None else learned
         self._sweep_size = -1
         self._sweeper: prefilter.Prefilter | None = None
+        self._short: dict[str, tuple[Finding, ...]] = {}
         self._scan: dict[str, list[_Compiled]] = {}
         self._at: dict[str, list[_Compiled]] = {}
         self._always: list[_Compiled] = []
@@ -246,6 +250,19 @@ class SecretRedactor:
         out.append((start, end, pat.priority, pat.type, comp.detector))
 
     def _spans(self, text: str) -> list[Finding]:
+        # Short strings (JSON keys, roles, tool names, ids) recur thousands of times per
+        # transcript; their verdict is a pure function of the text, so it is kept.
+        if len(text) > SHORT_TEXT:
+            return self._find(text)
+        known = self._short.get(text)
+        if known is None:
+            known = tuple(self._find(text))
+            if len(self._short) >= SHORT_CACHE:
+                self._short.clear()
+            self._short[text] = known
+        return list(known)
+
+    def _find(self, text: str) -> list[Finding]:
         cands = self._candidates(text)
         if not cands:
             return []

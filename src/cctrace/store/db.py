@@ -132,7 +132,12 @@ def _dumps(value: Any) -> str | None:
     if type(value) is str:
         # Tool outputs are large strings: the fast escaper writes the identical literal.
         return json_string(value)
-    return json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":"))
+    return _ENCODER.encode(value)
+
+
+# `json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":"))` builds this
+# encoder on every call; one instance writes the same text.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":"))
 
 
 def _loads(text: str | None, default: Any = None) -> Any:
