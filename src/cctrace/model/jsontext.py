@@ -21,7 +21,7 @@ _RARE_CONTROLS = bytes(c for c in range(32) if c not in (9, 10, 13))
 # The same string object is encoded by the store and then by the audit digest: the last
 # few MB of literals are kept by identity (with the string itself, so its id stays its
 # own) and handed out again.
-RECENT_MAX_CHARS = 12 * 1024 * 1024
+RECENT_MAX_CHARS = 8 * 1024 * 1024
 _recent: dict[int, tuple[str, str]] = {}
 _recent_chars = 0
 
