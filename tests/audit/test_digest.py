@@ -92,6 +92,8 @@ CASES = [
     _obs(metadata={1: "int key", 2: "x"}),                         # non-str keys
     _obs(output=Text("a str subclass " * 300)),
     _obs(name=Text("n"), level="ERROR", status_message="boom"),
+    _obs(start_ns=-5, end_ns=10**30, completion_start_ns=0, model=None),
+    _obs(start_ns=True, end_ns=__import__("enum").IntEnum("E", "a b").b),  # int subclasses
 ]
 
 

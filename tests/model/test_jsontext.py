@@ -67,7 +67,8 @@ def test_escape_only_strings(s: str) -> None:
 def test_recent_literals_are_reused_by_identity_only(monkeypatch) -> None:
     s = 'a "b"\n' * 1000
     first = json_string(s)
-    assert json_string(s) is first  # same object: handed out again
+    assert json_string(s) is first  # same object: handed out once more
+    assert id(s) not in jsontext._recent and json_string(s) == first
     # An entry left by another object that had this id must not be returned.
     other = "x" * FAST_MIN
     jsontext._recent[id(other)] = ("not other", '"stale"')

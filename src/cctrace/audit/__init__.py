@@ -71,8 +71,13 @@ def _canonical_fields(obj: Any) -> str | None:
     try:
         for name, key in keys:
             value = getattr(obj, name)
-            if type(value) is str:
+            kind = type(value)
+            if kind is str:
                 parts.append(key + json_string(value))
+            elif value is None:
+                parts.append(key + "null")
+            elif kind is int:  # json writes an exact int as int.__repr__ does
+                parts.append(key + int.__repr__(value))
             elif _plain(value):
                 parts.append(key + _SORTED.encode(value))
             else:

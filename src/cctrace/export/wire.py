@@ -161,6 +161,11 @@ def _attributes(field: int, attributes: Any, out: list[bytes]) -> None:
             out.append(encoded)
             continue
         key_field = _key_field(key if isinstance(key, str) else str(key))
+        if type(value) is int:
+            int_field = b"\x18" + _int64(value)
+            kv_body = key_field + b"\x12" + _varint(len(int_field)) + int_field
+            out.append(tag + _varint(len(kv_body)) + kv_body)
+            continue
         if type(value) is str:
             # The common case inlined: KeyValue{key, value: AnyValue{string_value}}.
             raw = value.encode("utf-8")
@@ -225,11 +230,19 @@ def _span(span: ReadableSpan, out: list[bytes]) -> None:
 def _request(spans: Sequence[ReadableSpan], out: list[bytes]) -> None:
     # Grouped as the stock encoder groups: by resource, then by scope, first seen first.
     groups: dict[Any, dict[Any, list[bytes]]] = defaultdict(lambda: defaultdict(list))
+    last_resource: Any = None
+    last_scope: Any = None
+    chunks: list[bytes] = []
     for span in spans:
         scope = span.instrumentation_scope or None
         if scope is None:
             raise _Unsupported("span without scope")
-        _span(span, groups[span.resource][scope])
+        # Hashing a Resource serializes its attributes: skip it while both stay the same
+        # objects (the same objects are the same keys).
+        if span.resource is not last_resource or scope is not last_scope:
+            last_resource, last_scope = span.resource, scope
+            chunks = groups[last_resource][scope]
+        _span(span, chunks)
     for resource, scopes in groups.items():
         rs: list[bytes] = []
         res: list[bytes] = []

@@ -18,10 +18,11 @@ FAST_MIN = 2048
 _RARE_CONTROLS = bytes(c for c in range(32) if c not in (9, 10, 13))
 
 
-# The same string object is encoded by the store and then by the audit digest: the last
-# few MB of literals are kept by identity (with the string itself, so its id stays its
-# own) and handed out again.
-RECENT_MAX_CHARS = 8 * 1024 * 1024
+# The same string object is encoded by the store and then by the audit digest: literals
+# are kept by identity (with the string itself, so its id stays its own) and handed out
+# once more, then dropped, so what is kept is what is still to be reused (about one read
+# slice at most); the budget bounds what is never asked for again.
+RECENT_MAX_CHARS = 16 * 1024 * 1024
 _recent: dict[int, tuple[str, str]] = {}
 _recent_chars = 0
 
@@ -31,12 +32,12 @@ def json_string(s: str) -> str:
     global _recent_chars
     if len(s) < FAST_MIN or type(s) is not str:
         return encode_basestring(s)
-    hit = _recent.get(id(s))
+    hit = _recent.pop(id(s), None)
     if hit is not None:
+        _recent_chars -= len(hit[0]) + len(hit[1])
         if hit[0] is s:
             return hit[1]
-        del _recent[id(s)]  # an older string that had this id
-        _recent_chars -= len(hit[0]) + len(hit[1])
+        # else: an older string that had this id
     out = _escape(s)
     size = len(s) + len(out)
     if size <= RECENT_MAX_CHARS // 4:
