@@ -9,6 +9,7 @@ about 2-3x faster. Any string it is not sure about goes to the stdlib escaper it
 
 from __future__ import annotations
 
+import threading
 from json.encoder import encode_basestring
 
 # Below this length the stdlib escaper's fixed cost is lower than the passes here.
@@ -25,6 +26,7 @@ _RARE_CONTROLS = bytes(c for c in range(32) if c not in (9, 10, 13))
 RECENT_MAX_CHARS = 16 * 1024 * 1024
 _recent: dict[int, tuple[str, str]] = {}
 _recent_chars = 0
+_lock = threading.Lock()
 
 
 def json_string(s: str) -> str:
@@ -32,20 +34,22 @@ def json_string(s: str) -> str:
     global _recent_chars
     if len(s) < FAST_MIN or type(s) is not str:
         return encode_basestring(s)
-    hit = _recent.pop(id(s), None)
-    if hit is not None:
-        _recent_chars -= len(hit[0]) + len(hit[1])
-        if hit[0] is s:
-            return hit[1]
-        # else: an older string that had this id
+    with _lock:
+        hit = _recent.pop(id(s), None)
+        if hit is not None:
+            _recent_chars -= len(hit[0]) + len(hit[1])
+            if hit[0] is s:
+                return hit[1]
+            # else: an older string that had this id
     out = _escape(s)
     size = len(s) + len(out)
     if size <= RECENT_MAX_CHARS // 4:
-        while _recent and _recent_chars + size > RECENT_MAX_CHARS:
-            old, old_out = _recent.pop(next(iter(_recent)))
-            _recent_chars -= len(old) + len(old_out)
-        _recent[id(s)] = (s, out)
-        _recent_chars += size
+        with _lock:
+            while _recent and _recent_chars + size > RECENT_MAX_CHARS:
+                old, old_out = _recent.pop(next(iter(_recent)))
+                _recent_chars -= len(old) + len(old_out)
+            _recent[id(s)] = (s, out)
+            _recent_chars += size
     return out
 
 
