@@ -5,6 +5,8 @@ outputs of hundreds of KB). CPython's C escaper walks them one code point at a t
 (~260 MB/s); `json_string` finds out with a few whole-buffer C passes (`translate`,
 `replace`) whether only the common escapes occur and then builds the identical literal
 about 2-3x faster. Any string it is not sure about goes to the stdlib escaper itself.
+A literal is also kept (by the string's identity) until it is asked for once more, so the
+digest reuses what the store just wrote.
 """
 
 from __future__ import annotations

@@ -2,12 +2,15 @@
 
 `SecretRedactor.redact_text` lowercases the text once, runs one combined regex of all
 detectors' literal anchors (and of the known secrets) over it, and then runs only the
-patterns whose anchors occurred: keyword-led patterns only at the anchor offsets, the
-others over the text. Overlapping candidates are merged into one span that takes the type
-of the most specific (then longest) one, and each span becomes `[REDACTED:<type>:<tag>]`,
-the tag being 8 hex chars of HMAC-SHA256 over the secret with a local key, so one secret
-correlates across traces without being recoverable. Markers never re-match, so redaction
-is idempotent. `explain` reports findings (type, detector, offsets), never values.
+patterns whose anchors occurred: keyword-led patterns only at the anchor offsets (what an
+anchor triggers is planned once per redactor; patterns sharing a leading part are skipped
+together where one match of that part fails), the others over the text. Overlapping
+candidates are merged into one span that takes the type of the most specific (then
+longest) one, and each span becomes `[REDACTED:<type>:<tag>]`, the tag being 8 hex chars
+of HMAC-SHA256 over the secret with a local key, so one secret correlates across traces
+without being recoverable. Markers never re-match, so redaction is idempotent. `explain`
+reports findings (type, detector, offsets), never values. Verdicts on short texts (keys,
+names) are remembered per redactor: they are a pure function of the text.
 """
 
 from __future__ import annotations
