@@ -1,8 +1,9 @@
 """OTLP encoding: spans to `ExportTraceServiceRequest` protobuf bytes, split into batches.
 
-We reuse the OTLP exporter package's encoder (`encode_spans`) so the wire format is exactly
-what the stock exporter sends, but keep the bytes ourselves: they go into the store's outbox
-before any network I/O. Batches are bounded by span count and by encoded size (Langfuse and
+The bytes are exactly what the OTLP exporter package's encoder (`encode_spans`) produces,
+written by `cctrace.export.wire` at a fraction of its cost (it falls back to the stock
+encoder for anything it does not write itself, and a test compares the two); we keep the
+bytes ourselves: they go into the store's outbox before any network I/O. Batches are bounded by span count and by encoded size (Langfuse and
 collectors reject oversized bodies); a single span larger than the byte limit still goes out
 alone rather than being dropped, and the receiver decides.
 """
@@ -11,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan
 
 from cctrace.export.spans import to_spans
+from cctrace.export.wire import encode_request
 from cctrace.model.types import Observation, Trace
 
 MAX_SPANS = 500
@@ -23,8 +24,8 @@ MAX_BYTES = 4_000_000
 
 
 def encode(spans: Sequence[ReadableSpan]) -> bytes:
-    """Serialized `ExportTraceServiceRequest` for `spans`."""
-    return encode_spans(spans).SerializeToString()
+    """Serialized `ExportTraceServiceRequest` for `spans` (the stock encoder's bytes)."""
+    return encode_request(spans)
 
 
 def span_id_hex(span: ReadableSpan) -> str:
