@@ -3,9 +3,10 @@
 The bytes are exactly what the OTLP exporter package's encoder (`encode_spans`) produces,
 written by `cctrace.export.wire` at a fraction of its cost (it falls back to the stock
 encoder for anything it does not write itself, and a test compares the two); we keep the
-bytes ourselves: they go into the store's outbox before any network I/O. Batches are bounded by span count and by encoded size (Langfuse and
-collectors reject oversized bodies); a single span larger than the byte limit still goes out
-alone rather than being dropped, and the receiver decides.
+bytes ourselves: they go into the store's outbox before any network I/O. Batches are
+bounded by span count and by encoded size (Langfuse and collectors reject oversized
+bodies); a single span larger than the byte limit still goes out alone rather than being
+dropped, and the receiver decides.
 """
 
 from __future__ import annotations
