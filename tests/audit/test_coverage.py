@@ -167,3 +167,20 @@ def test_tool_call_editing_hooks_or_config_is_tamper(name, tool_input):
 ])
 def test_ordinary_tool_calls_are_not_tamper(name, tool_input):
     assert _tool_trace(name, tool_input, state_dir="/state") == []
+
+
+def test_tool_hooks_without_ids_are_matched_by_tool_name(tmp_path, _isolated_state):
+    """Claude Code 1.0.x sends no tool_use_id: events are paired with calls by tool name
+    and order, so a full session is covered and a dropped hook is still found."""
+    events, views = _replayed("parallel_tools", tmp_path, str(_isolated_state))
+    legacy = [replace(e, tool_use_id=None) for e in events]
+    assert any(e.event == "PreToolUse" for e in legacy)
+    findings = coverage.reconcile(legacy, views, now_ns=LATER)
+    assert set(coverage.coverage_of(findings).values()) == {1.0}, findings
+    assert not [f for f in findings if f.severity != "info"], findings
+    dropped = next(e for e in legacy if e.event == "PreToolUse")
+    fewer = [e for e in legacy if e.seq != dropped.seq]
+    findings = coverage.reconcile(fewer, views, now_ns=LATER)
+    (miss,) = [f for f in findings if f.rule_id == "coverage.missing_tool_hooks"]
+    assert miss.detail["tool"] == dropped.payload["tool_name"] and not miss.detail["pre"]
+    assert list(coverage.coverage_of(findings).values())[0] < 1.0

@@ -166,6 +166,54 @@ def _touches_settings(tool: str, tool_input: Any, state_dir: str | None) -> str 
     return None
 
 
+def _release(trace: Any) -> tuple[int, ...]:
+    """The Claude Code release that wrote a turn, (major, minor); (99,) when unknown."""
+    version = str((getattr(trace, "metadata", None) or {}).get("version") or "")
+    parts = tuple(int(p) for p in version.split(".")[:2] if p.isdigit())
+    return parts if len(parts) == 2 else (99,)
+
+
+TOOL_EVENTS = ("PreToolUse", "PostToolUse", "PostToolUseFailure")
+# How long before a turn's first transcript record one of its tool hooks may arrive.
+LEGACY_MARGIN_NS = 5 * 10**9
+
+
+def legacy_tool_events(hook_events: Sequence[Any], traces: Sequence[tuple[Any, bool]]
+                       ) -> dict[str, set[str]]:
+    """Tool hook events without a `tool_use_id`, matched to the tool calls they were for.
+
+    Claude Code 1.0.x sends no `tool_use_id` with PreToolUse/PostToolUse, and the stored
+    event keeps only the tool's name (its input is dropped as bulk). Turn by turn, each
+    call takes the earliest unused id-less event of its tool name (per phase) that was not
+    received before its turn began; each event is used once. Without this every 1.0.x tool
+    call would count as "ran without any tool hook". A missing hook is still found, but may
+    be reported on a later call of the same tool than the one that lacked it.
+    """
+    legacy = sorted((ev for ev in hook_events if not ev.tool_use_id and ev.event in
+                     TOOL_EVENTS), key=lambda ev: (ev.received_ns, ev.seq))
+    if not legacy:
+        return {}
+    used: set[int] = set()
+    out: dict[str, set[str]] = {}
+    for trace, _ in sorted(traces, key=lambda tc: tc[0].start_ns):
+        calls: dict[str, list[str]] = {}
+        for obs in sorted(_observations(trace), key=lambda o: o.start_ns):
+            tool_id = (obs.metadata or {}).get("tool_use_id")
+            if obs.type == "tool" and tool_id:
+                calls.setdefault(str(obs.name), []).append(tool_id)
+        lo = trace.start_ns - LEGACY_MARGIN_NS
+        for phase in (("PreToolUse",), ("PostToolUse", "PostToolUseFailure")):
+            queues = {name: list(ids) for name, ids in calls.items()}
+            for ev in legacy:
+                if ev.seq in used or ev.event not in phase or ev.received_ns < lo:
+                    continue
+                queue = queues.get(str((ev.payload or {}).get("tool_name")))
+                if queue:
+                    used.add(ev.seq)
+                    out.setdefault(queue.pop(0), set()).add(ev.event)
+    return out
+
+
 def reconcile(
     hook_events: Sequence[Any],
     traces: Iterable[Any],
@@ -191,6 +239,8 @@ def reconcile(
     for ev in hook_events:
         if ev.tool_use_id:
             by_tool.setdefault(ev.tool_use_id, set()).add(ev.event)
+    for tool_id, events in legacy_tool_events(hook_events, traces).items():
+        by_tool.setdefault(tool_id, set()).update(events)
 
     if not hook_events and traces:
         last = max(t.end_ns for t, _ in traces)
@@ -206,19 +256,23 @@ def reconcile(
             continue
         expected = seen = 0
         missing: list[dict[str, Any]] = []
+        no_post_on_failure = _release(trace) < (2, 0)
         for obs in _observations(trace):
             if obs.type != "tool":
                 continue
-            tool_id = (obs.metadata or {}).get("tool_use_id")
-            if not tool_id:
-                continue
+            meta = obs.metadata or {}
+            tool_id = meta.get("tool_use_id")
+            if not tool_id or meta.get("rejected"):
+                continue  # refused before it ran: no release runs hooks for it
             events = by_tool.get(tool_id, set())
             pre = "PreToolUse" in events
             post = bool(events & {"PostToolUse", "PostToolUseFailure"})
-            interrupted = (obs.metadata or {}).get("is_interrupt")
-            expected += 1 if interrupted else 2
-            seen += int(pre) + (int(post) if not interrupted else 0)
-            if not pre or (not post and not interrupted):
+            # 1.0.x runs no hook after a tool that failed (2.0 added PostToolUseFailure).
+            pre_only = meta.get("is_interrupt") or (
+                no_post_on_failure and getattr(obs, "level", None) == "ERROR")
+            expected += 1 if pre_only else 2
+            seen += int(pre) + (int(post) if not pre_only else 0)
+            if not pre or (not post and not pre_only):
                 missing.append({"tool_use_id": tool_id, "tool": obs.name,
                                 "pre": pre, "post": post, "observation_id": obs.id})
         # Prompts are not counted: slash commands and compaction summaries open turns

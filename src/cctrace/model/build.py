@@ -37,6 +37,7 @@ STATUS_CHARS = 500
 MAX_AGENT_DEPTH = 8
 SUBAGENT_TOOLS = frozenset({"Task", "Agent"})
 INTERRUPT_PREFIX = "[Request interrupted by user"
+REJECTED_TAG = "<tool_use_error>"
 # User-record texts that Claude Code writes itself; they never open a turn.
 _NON_PROMPT_PREFIXES = ("<local-command-stdout>", "<local-command-stderr>",
                         "<local-command-caveat>", INTERRUPT_PREFIX)
@@ -462,7 +463,12 @@ class _Builder:
                 metadata["result"] = fields
             if res.get("is_error"):
                 level = "ERROR"
-                status = _trim(_content_text(res.get("content")) or "tool error", STATUS_CHARS)
+                text = _content_text(res.get("content"))
+                status = _trim(text or "tool error", STATUS_CHARS)
+                if text.lstrip().startswith(REJECTED_TAG):
+                    # Refused while its input was validated, before any hook could run
+                    # (1.0.x/2.0.x): coverage must not expect tool hooks for it.
+                    metadata["rejected"] = True
             if name in SUBAGENT_TOOLS and isinstance(tur, dict):
                 agent_id = tur.get("agentId")
                 if tur.get("isAsync") or tur.get("status") == "async_launched":
