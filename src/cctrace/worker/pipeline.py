@@ -153,7 +153,8 @@ def transcripts_named(entries: Iterable[Any]) -> list[TranscriptWork]:
             continue
         item = work.setdefault(path, TranscriptWork(
             path, _str(payload, "session_id"), _str(payload, "cwd")))
-        if (entry.event or payload.get("hook_event_name")) in FINAL_EVENTS:
+        # A hostile payload may hold any JSON under the name (a list is unhashable).
+        if (entry.event or _str(payload, "hook_event_name")) in FINAL_EVENTS:
             item.final = True
     return list(work.values())
 
