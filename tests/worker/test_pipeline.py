@@ -180,3 +180,52 @@ def test_records_written_after_a_complete_turn_are_still_captured(tmp_path, _iso
     after = ids(state, live, final=False)
     clean = ids(str(tmp_path / "clean"), full, final=True)
     assert before < after == clean
+
+
+def test_a_poisoned_event_is_quarantined_not_stalling_the_rest(tmp_path, env, _isolated_state,
+                                                               monkeypatch):
+    """An entry that makes ingestion raise for a reason of its own is moved aside (kept,
+    counted, logged without content); every other entry of the slice is processed."""
+    from cctrace.spool import diag
+
+    state = str(_isolated_state)
+    replay.spool_fixture("multi_turn", tmp_path / "t", env)
+    pending = spool.read_pending(state)
+    poisoned = pending[len(pending) // 2].seq
+    real = pipeline.to_hook_event
+
+    def fragile(entry, *a, **kw):
+        if entry.seq == poisoned:
+            raise TypeError("unexpected payload shape")
+        return real(entry, *a, **kw)
+
+    monkeypatch.setattr(pipeline, "to_hook_event", fragile)
+    cfg = Config(state_dir=state)
+    while pipeline.step(state, cfg).events:
+        pass
+    assert spool.read_pending(state) == []
+    moved = os.listdir(os.path.join(state, "spool", "quarantine"))
+    assert [int(name.split(".")[0]) for name in moved] == [poisoned]
+    with Store.open(state) as store:
+        assert store.counters()["spool.quarantined"] == 1
+        seqs = {e.seq for e in store.session_events(store.sessions()[0].id)}
+    assert seqs == {e.seq for e in pending} - {poisoned}
+    log = open(diag.log_path(state, "worker")).read()
+    assert f"spool event {poisoned} quarantined: builtins.TypeError" in log
+    assert "unexpected payload shape" not in log  # messages can quote data: never logged
+
+
+def test_an_environment_failure_keeps_the_slice_in_the_spool(tmp_path, env, _isolated_state,
+                                                             monkeypatch):
+    state = str(_isolated_state)
+    replay.spool_fixture("multi_turn", tmp_path / "t", env)
+    waiting = len(spool.read_pending(state))
+
+    def disk_full(*a, **kw):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pipeline, "to_hook_event", disk_full)
+    with pytest.raises(OSError):
+        pipeline.step(state, Config(state_dir=state))
+    assert len(spool.read_pending(state)) == waiting
+    assert not os.path.exists(os.path.join(state, "spool", "quarantine"))

@@ -417,7 +417,7 @@ def check_transcripts(state_dir: str) -> Check:
                if k.startswith("transcript_skipped.") and v}
     problems = {k: v for k, v in counters.items() if v and (
         k in ("transcript_bad_lines", "transcript_read_errors", "spool_unusable_events",
-              "store.rebuilt") or k.startswith("transcript_reset_"))}
+              "spool.quarantined", "store.rebuilt") or k.startswith("transcript_reset_"))}
     data = {"unknown_record_types": unknown, **problems}
     parts = [f"{k} {v}" for k, v in sorted(problems.items())]
     if unknown:
@@ -425,8 +425,9 @@ def check_transcripts(state_dir: str) -> Check:
             f"{k} {v}" for k, v in sorted(unknown.items())))
     if problems:
         return Check("transcripts", WARN, "; ".join(parts),
-                     f"see {os.path.join(state_dir, 'logs')} (worker.log); `cctrace import` "
-                     "re-reads a transcript from its start", data)
+                     f"see {os.path.join(state_dir, 'logs')} (worker.log; quarantined events "
+                     "are kept in <state dir>/spool/quarantine); `cctrace import` re-reads a "
+                     "transcript from its start", data)
     if unknown:
         return Check("transcripts", OK, "; ".join(parts) + " (written by a newer Claude Code? "
                      "an upgrade of cctrace may capture them)", "", data)

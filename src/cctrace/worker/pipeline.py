@@ -12,6 +12,7 @@ engine of `cctrace import` and `cctrace flush`.
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -341,8 +342,7 @@ def step(state_dir: str, cfg: Config | None = None) -> StepReport:
     with Store.open(state_dir) as store:
         note_destination_findings(store, cfg)
         if entries and _store_has_room(state_dir, store, caps, report):
-            ingest(store, cfg, entries, report)
-            spool.ack(entries)
+            _ingest_isolated(state_dir, store, cfg, entries, report)
             report.events = len(entries)
         spool_limits.measure(state_dir, caps.spool_bytes)
         from cctrace.security import retention
@@ -359,6 +359,51 @@ def step(state_dir: str, cfg: Config | None = None) -> StepReport:
         pending = sum(store.pending_count(d.name) for d in outbox.destinations(cfg))
     _wait_for_retries(report, pending)
     return report
+
+
+# Failures that say nothing about the entries themselves: the slice stays in the spool and
+# the step fails (disk, database, a bad capture policy that must fail closed).
+_ENVIRONMENT_ERRORS: tuple[type[BaseException], ...] = (
+    OSError, MemoryError, sqlite3.Error, config_mod.ConfigError)
+
+
+def _ingest_isolated(state_dir: str, store: Store, cfg: Config, entries: list[Any],
+                     report: StepReport) -> None:
+    """Ingest a slice and ack it; if the slice raises for a reason of its own (a payload
+    no code path expected), ingest its entries one by one and move each one that still
+    fails to `<spool>/quarantine/`, counted (`spool.quarantined`) and logged by exception
+    type only. One poisoned event must never stall every later one."""
+    try:
+        ingest(store, cfg, entries, report)
+    except _ENVIRONMENT_ERRORS:
+        raise
+    except Exception:  # noqa: BLE001 - isolate the entry at fault below
+        if len(entries) == 1:
+            _quarantine(state_dir, store, entries[0])
+            return
+        for entry in entries:
+            try:
+                ingest(store, cfg, [entry], report)
+            except _ENVIRONMENT_ERRORS:
+                raise
+            except Exception:  # noqa: BLE001
+                _quarantine(state_dir, store, entry)
+                continue
+            spool.ack([entry])
+        return
+    spool.ack(entries)
+
+
+def _quarantine(state_dir: str, store: Store, entry: Any) -> None:
+    import sys
+
+    from cctrace.worker import lifecycle
+
+    exc = sys.exc_info()[1]
+    spool.quarantine(entry)
+    store.bump("spool.quarantined")
+    lifecycle.log_line(state_dir, f"spool event {entry.seq} quarantined: "
+                       f"{lifecycle.describe_exception(exc) if exc else 'unknown error'}")
 
 
 _store_full = False
