@@ -182,6 +182,46 @@ def test_records_written_after_a_complete_turn_are_still_captured(tmp_path, _iso
     assert before < after == clean
 
 
+def test_a_session_end_does_not_close_the_turn_a_resumed_run_has_begun(tmp_path,
+                                                                      _isolated_state):
+    """`claude --resume` appends its turn to the same file. Under load the worker can take
+    run 1's SessionEnd when run 2 has already written its prompt and a few records: the
+    end of run 1 must not close run 2's turn, or its later records (generations, tools)
+    would land before any prompt and be dropped."""
+    import json
+
+    from cctrace.policy import Policy
+    from cctrace.transcript.records import parse_time_ns
+
+    src = replay.FIXTURES / "multi_turn"
+    full = next(p for p in src.glob("*.jsonl") if p.name != "hooks.jsonl")
+    lines = full.read_text().splitlines(keepends=True)
+    records = [json.loads(line) for line in lines]
+    prompts = [i for i, r in enumerate(records) if r.get("type") == "user"
+               and isinstance((r.get("message") or {}).get("content"), str)]
+    second = prompts[1]
+    end_of_run_1 = parse_time_ns(records[second]["timestamp"]) - 1_000_000
+    live = tmp_path / "live" / full.name
+    live.parent.mkdir()
+    live.write_text("".join(lines[:second + 2]))  # run 2's prompt and one more record
+
+    def ids(state: str, path, final: bool, final_ns: int | None = None) -> set[str]:
+        cfg = Config(state_dir=state)
+        with Store.open(state) as store:
+            pipeline.process_transcript(store, cfg, pipeline.make_redactor(cfg), str(path),
+                                        session_id=full.stem, final=final, final_ns=final_ns,
+                                        policy=Policy.from_config(cfg), judge=False)
+        return set(_observations(state))
+
+    state = str(_isolated_state)
+    ids(state, live, final=True, final_ns=end_of_run_1)  # run 1's SessionEnd, taken late
+    with live.open("a") as fh:
+        fh.write("".join(lines[second + 2:]))
+    after = ids(state, live, final=True)  # the last run's SessionEnd
+    clean = ids(str(tmp_path / "clean"), full, final=True)
+    assert after == clean
+
+
 def test_a_poisoned_event_is_quarantined_not_stalling_the_rest(tmp_path, env, _isolated_state,
                                                                monkeypatch):
     """An entry that makes ingestion raise for a reason of its own is moved aside (kept,

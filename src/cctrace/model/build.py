@@ -108,6 +108,10 @@ class BuildContext:
     hook_tools: Mapping[str, ToolHookInfo] = field(default_factory=dict)
     load_sidechain: Callable[[str], list[Record]] = _no_sidechain
     final: bool = False
+    # With `final`: the session ended at this time (the SessionEnd hook's receive time). A
+    # last turn whose prompt came later belongs to a resumed run that has already begun
+    # appending to the same file, so it stays open.
+    final_before_ns: int | None = None
 
 
 @dataclass
@@ -766,7 +770,9 @@ def build_traces(records: list[Record], ctx: BuildContext) -> BuildResult:
     traces: list[Trace] = []
     open_offset: int | None = None
     for index, turn_records in enumerate(turns):
-        closed = ctx.final or index < len(turns) - 1
+        closed = index < len(turns) - 1 or (ctx.final and (
+            ctx.final_before_ns is None
+            or (turn_records[0].timestamp_ns or 0) <= ctx.final_before_ns))
         trace = builder.turn(turn_records, closed)
         if not trace.complete:
             open_offset = turn_records[0].offset

@@ -142,6 +142,7 @@ class TranscriptWork:
     session_id: str | None
     cwd: str | None
     final: bool = False
+    final_ns: int | None = None  # when the (last) SessionEnd naming it was received
 
 
 def transcripts_named(entries: Iterable[Any]) -> list[TranscriptWork]:
@@ -157,6 +158,9 @@ def transcripts_named(entries: Iterable[Any]) -> list[TranscriptWork]:
         # A hostile payload may hold any JSON under the name (a list is unhashable).
         if (entry.event or _str(payload, "hook_event_name")) in FINAL_EVENTS:
             item.final = True
+            received = getattr(entry, "received_ns", None)
+            if isinstance(received, int):
+                item.final_ns = max(item.final_ns or 0, received)
     return list(work.values())
 
 
@@ -202,12 +206,15 @@ def process_transcript(
     *,
     session_id: str | None = None,
     final: bool = False,
+    final_ns: int | None = None,
     policy: Policy | None = None,
     judge: bool = True,
     flushing: bool = False,
 ) -> int:
     """Bring one transcript's traces up to date; returns the number of new observations.
 
+    `final` closes the last turn (the session ended); with `final_ns` (when the SessionEnd
+    was received) only if that turn began by then: a resumed run appends to the same file.
     `judge` False skips hook-coverage findings: a backfilled transcript from before cctrace
     was installed has no hook events by nature. `flushing` judges finished turns at once
     (`cctrace flush` runs after the hooks are done) instead of after a settling delay.
@@ -237,6 +244,7 @@ def process_transcript(
             hook_tools=_hook_infos(store, result.records),
             load_sidechain=locate.sidechain_loader(path),
             final=final and not more,
+            final_before_ns=final_ns,
         )
         built = build_traces(result.records, ctx)
         apply_costs(built.traces)
@@ -320,7 +328,8 @@ def ingest(store: Store, cfg: Config, entries: list[Any], report: StepReport,
         try:
             report.new_observations += process_transcript(
                 store, cfg, make_redactor(cfg, item.cwd, policy), item.path,
-                session_id=item.session_id, final=item.final, policy=policy,
+                session_id=item.session_id, final=item.final, final_ns=item.final_ns,
+                policy=policy,
                 flushing=flushing,
             )
             report.transcripts += 1
