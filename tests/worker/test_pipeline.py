@@ -269,3 +269,17 @@ def test_an_environment_failure_keeps_the_slice_in_the_spool(tmp_path, env, _iso
         pipeline.step(state, Config(state_dir=state))
     assert len(spool.read_pending(state)) == waiting
     assert not os.path.exists(os.path.join(state, "spool", "quarantine"))
+
+
+def test_flush_quarantines_a_poisoned_event_too(tmp_path, env, _isolated_state, monkeypatch):
+    state = str(_isolated_state)
+    replay.spool_fixture("multi_turn", tmp_path / "t", env)
+    poisoned = spool.read_pending(state)[0].seq
+    real = pipeline.to_hook_event
+    monkeypatch.setattr(pipeline, "to_hook_event", lambda entry, *a, **kw: (
+        (_ for _ in ()).throw(KeyError("shape")) if entry.seq == poisoned
+        else real(entry, *a, **kw)))
+    report = pipeline.drain(state, Config(state_dir=state))
+    assert report.new_observations and spool.read_pending(state) == []
+    assert os.listdir(os.path.join(state, "spool", "quarantine")) == [
+        f"{poisoned:020d}.evt"]

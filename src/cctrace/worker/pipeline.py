@@ -377,13 +377,13 @@ _ENVIRONMENT_ERRORS: tuple[type[BaseException], ...] = (
 
 
 def _ingest_isolated(state_dir: str, store: Store, cfg: Config, entries: list[Any],
-                     report: StepReport) -> None:
+                     report: StepReport, *, flushing: bool = False) -> None:
     """Ingest a slice and ack it; if the slice raises for a reason of its own (a payload
     no code path expected), ingest its entries one by one and move each one that still
     fails to `<spool>/quarantine/`, counted (`spool.quarantined`) and logged by exception
     type only. One poisoned event must never stall every later one."""
     try:
-        ingest(store, cfg, entries, report)
+        ingest(store, cfg, entries, report, flushing=flushing)
     except _ENVIRONMENT_ERRORS:
         raise
     except Exception:  # noqa: BLE001 - isolate the entry at fault below
@@ -392,7 +392,7 @@ def _ingest_isolated(state_dir: str, store: Store, cfg: Config, entries: list[An
             return
         for entry in entries:
             try:
-                ingest(store, cfg, [entry], report)
+                ingest(store, cfg, [entry], report, flushing=flushing)
             except _ENVIRONMENT_ERRORS:
                 raise
             except Exception:  # noqa: BLE001
@@ -473,8 +473,7 @@ def drain(state_dir: str, cfg: Config, deadline: float | None = None) -> StepRep
             if not entries or not _store_has_room(state_dir, store, caps, total):
                 break
             report = StepReport()
-            ingest(store, cfg, entries, report, flushing=True)
-            spool.ack(entries)
+            _ingest_isolated(state_dir, store, cfg, entries, report, flushing=True)
             total.events += len(entries)
             total.bad_events += report.bad_events
             total.transcripts += report.transcripts
