@@ -87,3 +87,29 @@ def enforce_store_cap(store: Any, cap_bytes: int) -> StoreCapReport:
         store.bump("store.evicted_cap", report.evicted_traces)
     report.full = report.live_bytes >= cap_bytes
     return report
+
+
+@dataclass
+class StoreRoom:
+    full: bool
+    message: str | None = None  # what to log, when something changed
+
+
+_paused = False  # this process's last verdict: a pause is counted once, not every step
+
+
+def store_room(store: Any, cap_bytes: int) -> StoreRoom:
+    """Enforce the store cap before a slice is ingested; `full` pauses ingestion."""
+    global _paused
+    cap = enforce_store_cap(store, cap_bytes)
+    message = None
+    if cap.evicted_traces:
+        message = (f"store cap: evicted {cap.evicted_traces} delivered trace(s), "
+                   f"{cap.live_bytes} bytes live")
+    if cap.full and not _paused:
+        store.bump("store.full_cap")
+        message = (f"store cap reached ({cap.live_bytes} bytes live, nothing delivered to "
+                   "evict): events wait in the spool")
+    _paused = cap.full
+    return StoreRoom(cap.full, message)
+

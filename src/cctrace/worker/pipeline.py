@@ -31,7 +31,7 @@ from cctrace.store.db import HookEvent, Store
 from cctrace.transcript import locate
 from cctrace.transcript.reader import Cursor, read_new
 from cctrace.transcript.records import Record
-from cctrace.worker import limits
+from cctrace.worker import lifecycle, limits
 from cctrace.worker.conclude import (
     evaluate_rules,
     judge_session,
@@ -387,58 +387,32 @@ def _ingest_isolated(state_dir: str, store: Store, cfg: Config, entries: list[An
     except _ENVIRONMENT_ERRORS:
         raise
     except Exception:  # noqa: BLE001 - isolate the entry at fault below
-        if len(entries) == 1:
-            _quarantine(state_dir, store, entries[0])
-            return
         for entry in entries:
             try:
                 ingest(store, cfg, [entry], report, flushing=flushing)
             except _ENVIRONMENT_ERRORS:
                 raise
-            except Exception:  # noqa: BLE001
-                _quarantine(state_dir, store, entry)
-                continue
-            spool.ack([entry])
+            except Exception as exc:  # noqa: BLE001
+                spool.quarantine(entry)
+                store.bump("spool.quarantined")
+                lifecycle.log_line(state_dir, f"spool event {entry.seq} quarantined: "
+                                   f"{lifecycle.describe_exception(exc)}")
+            else:
+                spool.ack([entry])
         return
     spool.ack(entries)
-
-
-def _quarantine(state_dir: str, store: Store, entry: Any) -> None:
-    import sys
-
-    from cctrace.worker import lifecycle
-
-    exc = sys.exc_info()[1]
-    spool.quarantine(entry)
-    store.bump("spool.quarantined")
-    lifecycle.log_line(state_dir, f"spool event {entry.seq} quarantined: "
-                       f"{lifecycle.describe_exception(exc) if exc else 'unknown error'}")
-
-
-_store_full = False
 
 
 def _store_has_room(state_dir: str, store: Store, caps: limits.Caps,
                     report: StepReport) -> bool:
     """Keep the store under its cap; False (ingestion pauses) when it cannot be."""
-    global _store_full
-    cap = limits.enforce_store_cap(store, caps.store_bytes)
-    if cap.evicted_traces:
-        from cctrace.worker import lifecycle
-
-        lifecycle.log_line(state_dir, f"store cap: evicted {cap.evicted_traces} delivered "
-                           f"trace(s), {cap.live_bytes} bytes live")
-    if cap.full and not _store_full:
-        from cctrace.worker import lifecycle
-
-        store.bump("store.full_cap")
-        lifecycle.log_line(state_dir, f"store cap reached ({cap.live_bytes} bytes live, "
-                           "nothing delivered to evict): events wait in the spool")
-    _store_full = cap.full
-    if cap.full:
+    room = limits.store_room(store, caps.store_bytes)
+    if room.message:
+        lifecycle.log_line(state_dir, room.message)
+    if room.full:
         report.errors.append("store at its size cap (limits.store_mb): events wait in the "
                              "spool until batches are delivered")
-    return not cap.full
+    return not room.full
 
 
 def _wait_for_retries(report: StepReport, pending: int) -> None:
