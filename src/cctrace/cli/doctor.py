@@ -387,16 +387,17 @@ def check_limits(state_dir: str, cfg: Any) -> Check:
     cap_of = {"spool": caps.spool_bytes, "store": caps.store_bytes, "log": caps.log_bytes}
     data: dict[str, Any] = {f"{k}_bytes": v for k, v in used.items()}
     data.update({f"{k}_cap_bytes": v for k, v in cap_of.items()})
-    dropped = hook_counter(state_dir, "hook.dropped_cap")
-    paid = {"events dropped at the spool cap": dropped,
-            "traces evicted at the store cap": counters.get("store.evicted_cap", 0),
-            "ingestion pauses at the store cap": counters.get("store.full_cap", 0)}
-    data.update({"dropped_cap": paid["events dropped at the spool cap"],
-                 "evicted_cap": paid["traces evicted at the store cap"],
-                 "full_cap": paid["ingestion pauses at the store cap"]})
+    from cctrace.hook.main import read_counters
+
+    paid = (("dropped_cap", "events dropped at the spool cap",
+             read_counters(state_dir).get("hook.dropped_cap", 0)),
+            ("evicted_cap", "traces evicted at the store cap",
+             counters.get("store.evicted_cap", 0)),
+            ("full_cap", "ingestion pauses at the store cap", counters.get("store.full_cap", 0)))
+    data.update({key: n for key, _, n in paid})
     near = [f"{k} {_mb(used[k])} of {_mb(cap)}" for k, cap in cap_of.items()
             if cap and used[k] >= spool_limits.WARN_SHARE * cap]
-    costs = [f"{n} {what}" for what, n in paid.items() if n]
+    costs = [f"{n} {what}" for _, what, n in paid if n]
     if near or costs:
         return Check("limits", WARN, "; ".join(near + costs),
                      "cctrace flush (a destination that is down keeps the spool and store "
@@ -432,12 +433,6 @@ def check_transcripts(state_dir: str) -> Check:
         return Check("transcripts", OK, "; ".join(parts) + " (written by a newer Claude Code? "
                      "an upgrade of cctrace may capture them)", "", data)
     return Check("transcripts", OK, "nothing skipped", "", data)
-
-
-def hook_counter(state_dir: str, name: str) -> int:
-    from cctrace.spool import diag
-
-    return diag.read_counters(state_dir, name).get(name, 0)
 
 
 def check_store(state_dir: str, cfg: Any, now_s: float) -> list[Check]:
