@@ -1,23 +1,20 @@
-"""cctrace's configuration: one TOML file in the state dir, plus the user's environment.
+"""cctrace's configuration: one TOML file in the state dir, and the keychain. Nothing else.
 
-The file is `<state dir>/config.toml` (or `CCTRACE_CONFIG`). Environment variables
-(`LANGFUSE_BASE_URL`/`LANGFUSE_HOST`, `LANGFUSE_PUBLIC_KEY`, `LANGFUSE_SECRET_KEY`,
-`CCTRACE_OTLP_ENDPOINT`, `CCTRACE_USER_ID`, `CCTRACE_ENVIRONMENT`, `CCTRACE_RELEASE`)
-override the file. Loading never touches the network and reports bad files as
-`ConfigError` with the path and the reason.
-
-Environment values are only taken when they are the user's own: `load` passes the result
-through `cctrace.security.trust.resolve_destination`, which refuses export destinations and
-keys that a project's `.claude/settings*.json` `env` or `.env` files planted (unless the host
-was trusted with `cctrace trust HOST`). A Langfuse secret key absent from the file and the
-environment is read from the OS keychain or its 0600 file (`cctrace.security.keys`).
+The file is `<state dir>/config.toml`; the Langfuse secret key, when the file does not hold
+it, comes from the OS keychain or its 0600 file (`cctrace.security.keys`). The environment
+is never read here: a repository can set the environment of a Claude Code session (its
+`.claude/settings.json` `env`, `.env` loaders, direnv), so no environment value may decide
+where traces go, with which keys, through which proxy or at which capture level. Users who
+configure with `LANGFUSE_*` / `CCTRACE_*` variables copy them into the config once with
+`cctrace setup --from-env` from their own shell; `cctrace.security.envcheck` reports
+variables that are set but not used. Loading never touches the network and reports bad
+files as `ConfigError` with the path and the reason.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,13 +44,8 @@ class Config:
     otlp_endpoint: str | None = None
     otlp_headers: dict[str, str] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
-    # Set by cctrace.security.trust.resolve_destination: destinations whose batches are
-    # queued but not sent (a planted or insecure value was refused), whether `requests`
-    # may use proxy / CA variables from the environment, and the refusals.
-    held_destinations: tuple[str, ...] = ()
-    trust_env_transport: bool = True
-    destination_checked: bool = False
-    destination_findings: list[Any] = field(default_factory=list, repr=False)
+    # Where the file was read from (for messages; the state dir's config.toml by default).
+    path: str = ""
 
     @property
     def langfuse_enabled(self) -> bool:
@@ -71,11 +63,8 @@ class Config:
         return value if isinstance(value, dict) else {}
 
 
-def config_path(state_dir: str | None = None, env: Mapping[str, str] | None = None) -> str:
-    env = os.environ if env is None else env
-    override = env.get("CCTRACE_CONFIG", "").strip()
-    if override:
-        return os.path.abspath(os.path.expanduser(override))
+def config_path(state_dir: str | None = None) -> str:
+    """`<state dir>/config.toml`, the only config file cctrace reads."""
     return os.path.join(state_dir or statedir.state_dir(), "config.toml")
 
 
@@ -100,48 +89,15 @@ def _str(value: Any, where: str) -> str | None:
     return value.strip() or None
 
 
-def load(
-    state_dir: str | None = None,
-    env: Mapping[str, str] | None = None,
-    *,
-    cwd: str | None = None,
-    trust: bool = True,
-) -> Config:
-    """Read the config file, apply the environment's overrides and keep only trusted ones.
+def load(state_dir: str | None = None, *, path: str | None = None,
+         keychain: bool = True) -> Config:
+    """The settings of `state_dir` (default: the CLI's state dir), from its config file.
 
-    `trust=False` skips the destination check (the raw layering of file and environment);
-    `cwd` is where project files are looked for (default: the process's cwd, plus
-    `CLAUDE_PROJECT_DIR` and `PWD` from `env`).
+    `path` reads another file for the same state dir (`cctrace config` checks an edit in
+    a temporary file before renaming it); `keychain=False` skips the secret-key lookup.
     """
-    cfg = _load(state_dir, env)
-    env = os.environ if env is None else env
-    if cfg.langfuse_secret_key is None and (cfg.langfuse_base_url or cfg.langfuse_public_key):
-        from cctrace.security import keys
-
-        cfg.langfuse_secret_key = keys.load_secret_key(cfg.state_dir)
-    if not trust:
-        return cfg
-    from cctrace.security import trust as trust_mod
-
-    if cwd is None:
-        try:
-            cwd = os.getcwd()
-        except OSError:
-            cwd = None
-    cfg, findings = trust_mod.resolve_destination(cfg, env, cwd)
-    if findings:
-        try:
-            trust_mod.note_findings(cfg.state_dir, findings)
-        except OSError:
-            pass  # the refusal itself stands; only its record failed
-    return cfg
-
-
-def _load(state_dir: str | None = None, env: Mapping[str, str] | None = None) -> Config:
-    """Read the config file and apply environment overrides."""
-    env = os.environ if env is None else env
     root = state_dir or statedir.state_dir()
-    path = config_path(root, env)
+    path = path or config_path(root)
     raw = read_file(path)
     langfuse = raw.get("langfuse") or {}
     otlp = raw.get("otlp") or {}
@@ -155,28 +111,25 @@ def _load(state_dir: str | None = None, env: Mapping[str, str] | None = None) ->
     ):
         raise ConfigError(f"{path}: otlp.headers must be a table of strings")
 
-    def pick(env_names: tuple[str, ...], value: Any, where: str) -> str | None:
-        for name in env_names:
-            if env.get(name, "").strip():
-                return env[name].strip()
-        return _str(value, f"{path}: {where}")
+    def pick(table: dict[str, Any], key: str, where: str) -> str | None:
+        return _str(table.get(key), f"{path}: {where}")
 
-    return Config(
+    cfg = Config(
         state_dir=root,
-        user_id=pick(("CCTRACE_USER_ID",), trace.get("user_id"), "trace.user_id"),
-        environment=pick(("CCTRACE_ENVIRONMENT",), trace.get("environment"), "trace.environment")
-        or "default",
-        release=pick(("CCTRACE_RELEASE",), trace.get("release"), "trace.release"),
-        langfuse_base_url=pick(
-            ("LANGFUSE_BASE_URL", "LANGFUSE_HOST"), langfuse.get("base_url"), "langfuse.base_url"
-        ),
-        langfuse_public_key=pick(
-            ("LANGFUSE_PUBLIC_KEY",), langfuse.get("public_key"), "langfuse.public_key"
-        ),
-        langfuse_secret_key=pick(
-            ("LANGFUSE_SECRET_KEY",), langfuse.get("secret_key"), "langfuse.secret_key"
-        ),
-        otlp_endpoint=pick(("CCTRACE_OTLP_ENDPOINT",), otlp.get("endpoint"), "otlp.endpoint"),
+        user_id=pick(trace, "user_id", "trace.user_id"),
+        environment=pick(trace, "environment", "trace.environment") or "default",
+        release=pick(trace, "release", "trace.release"),
+        langfuse_base_url=pick(langfuse, "base_url", "langfuse.base_url"),
+        langfuse_public_key=pick(langfuse, "public_key", "langfuse.public_key"),
+        langfuse_secret_key=pick(langfuse, "secret_key", "langfuse.secret_key"),
+        otlp_endpoint=pick(otlp, "endpoint", "otlp.endpoint"),
         otlp_headers=dict(headers),
         raw=raw,
+        path=path,
     )
+    if keychain and cfg.langfuse_secret_key is None and (
+            cfg.langfuse_base_url or cfg.langfuse_public_key):
+        from cctrace.security import keys
+
+        cfg.langfuse_secret_key = keys.load_secret_key(root)
+    return cfg

@@ -1,9 +1,16 @@
 """Where cctrace keeps its state, and how that folder is created.
 
-Standard library only: the hook entry point imports this. `CCTRACE_HOME` overrides the
-default, which is the platform's user-state directory exactly as `platformdirs.user_state_dir
-("cctrace")` computes it (a test holds the two together). Directories are created 0700 and
-files 0600, because the spool and the store hold prompts and source code.
+Standard library only: the hook entry point imports this. Two answers, on purpose:
+- The CLI, run from the user's own shell, uses `CCTRACE_HOME` if set, else the platform's
+  user-state directory exactly as `platformdirs.user_state_dir("cctrace")` computes it (a
+  test holds the two together).
+- Capture (the hook and the worker it starts) never reads the environment for this: a
+  repository can set the environment of a Claude Code session. The hook uses the state dir
+  pinned into its command by `cctrace install` / `setup` (`--state-dir DIR`); an unpinned
+  hook (the plugin, an older install) uses `capture_default()`, the platform directory under
+  the home folder the OS account database names (`HOME` and `XDG_STATE_HOME` are ignored).
+Directories are created 0700 and files 0600, because the spool and the store hold prompts
+and source code.
 """
 
 from __future__ import annotations
@@ -27,6 +34,41 @@ def default_state_dir() -> str:
     if not base:
         base = os.path.expanduser("~/.local/state")
     return os.path.join(base, APP)
+
+
+def account_home() -> str:
+    """The user's home folder as the OS account database has it (not `$HOME`)."""
+    try:
+        import pwd
+
+        home = pwd.getpwuid(os.getuid()).pw_dir
+        if home and os.path.isabs(home):
+            return home
+    except (ImportError, KeyError, OSError):
+        pass
+    return os.path.expanduser("~")
+
+
+def capture_default() -> str:
+    """The state dir of an unpinned hook: the platform default under `account_home()`."""
+    home = account_home()
+    if sys.platform == "darwin":
+        return os.path.join(home, "Library", "Application Support", APP)
+    return os.path.join(home, ".local", "state", APP)
+
+
+def pinned_arg(argv: list[str]) -> str | None:
+    """The `--state-dir DIR` / `--state-dir=DIR` of a hook or worker command line, if it
+    names an absolute path (a relative one would depend on the session's cwd: ignored)."""
+    for i, arg in enumerate(argv):
+        value = None
+        if arg == "--state-dir" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--state-dir="):
+            value = arg[len("--state-dir="):]
+        if value is not None:
+            return os.path.normpath(value) if os.path.isabs(value) else None
+    return None
 
 
 def state_dir() -> str:

@@ -48,7 +48,7 @@ def run(capsys, *argv):
 
 
 def loaded(path) -> config.Config:
-    return config.load(str(path.parent), env={})
+    return config.load(str(path.parent))
 
 
 def test_path(capsys, _isolated_state, monkeypatch, tmp_path):

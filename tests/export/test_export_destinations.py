@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 
 from cctrace.config import Config
-from cctrace.export.destinations import destinations, scrub
+from cctrace.export.destinations import Destination, destinations, problems, scrub
 
 PK, SK = "pk-lf-test-123", "sk-lf-very-secret-456"
 
@@ -77,11 +77,16 @@ def test_repr_and_scrub_hide_header_values(tmp_path):
     assert "[REDACTED]" in cleaned
 
 
-def test_repr_hides_url_credentials(tmp_path):
-    cfg = Config(
-        state_dir=str(tmp_path), otlp_endpoint="http://u:pw-xyz@127.0.0.1:4318/v1?token=t0k"
-    )
-    [dest] = destinations(cfg)
+def test_repr_hides_url_credentials():
+    dest = Destination("otlp", "http://u:pw-xyz@127.0.0.1:4318/v1?token=t0k")
     text = repr(dest)
     assert "pw-xyz" not in text and "t0k" not in text
     assert "127.0.0.1:4318/v1" in text
+
+
+def test_url_with_credentials_is_not_a_destination(tmp_path):
+    cfg = Config(
+        state_dir=str(tmp_path), otlp_endpoint="http://u:pw-xyz@127.0.0.1:4318/v1?token=t0k"
+    )
+    assert destinations(cfg) == []
+    assert "user info" in problems(cfg)["otlp"] and "pw-xyz" not in problems(cfg)["otlp"]

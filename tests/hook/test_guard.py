@@ -18,6 +18,7 @@ from cctrace.hook import guard
 from cctrace.rules import build_ruleset
 from cctrace.rules.engine import builtin_pack_files
 from cctrace.spool import diag, reader
+from support.hookrun import hook_argv, pin_worker
 
 ENTRY = os.path.join(os.path.dirname(cctrace.__file__), "hook", "entry.py")
 SECRET = "sk-live-guard-test-9d8c7b6a5f4e"
@@ -173,9 +174,9 @@ def enable(state, extra=()) -> None:
 
 
 def run_hook(state, body: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
-    env = dict(os.environ, CCTRACE_HOME=str(state), CCTRACE_WORKER_PYTHON="/bin/true")
-    return subprocess.run([sys.executable, "-S", *args, ENTRY], input=body,
-                          capture_output=True, env=env, timeout=60)
+    pin_worker(state, "/bin/true")
+    return subprocess.run(hook_argv(state, *args), input=body,
+                          capture_output=True, env=dict(os.environ), timeout=60)
 
 
 def test_hook_denies_on_stdout_and_still_spools(_isolated_state):

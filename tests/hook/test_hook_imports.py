@@ -15,6 +15,7 @@ import sys
 import pytest
 
 import cctrace
+from support.hookrun import hook_argv, pin_worker
 
 ENTRY = os.path.join(os.path.dirname(cctrace.__file__), "hook", "entry.py")
 
@@ -27,7 +28,8 @@ HEAVY = {
     "argparse", "collections", "functools",
 }
 OWN = {
-    "cctrace", "cctrace.hook", "cctrace.hook.main", "cctrace.statedir", "cctrace.spool",
+    "cctrace", "cctrace.hook", "cctrace.hook.envnote", "cctrace.hook.main", "cctrace.statedir",
+    "cctrace.spool",
     "cctrace.spool.jsonlite", "cctrace.spool.layout", "cctrace.spool.limits",
     "cctrace.spool.writer",
     "cctrace.worker", "cctrace.worker.lifecycle",
@@ -35,9 +37,9 @@ OWN = {
 
 
 def imported_modules(home, body: bytes) -> list[str]:
-    env = dict(os.environ, CCTRACE_HOME=str(home), CCTRACE_WORKER_PYTHON="/bin/true")
-    proc = subprocess.run([sys.executable, "-S", "-X", "importtime", ENTRY], input=body,
-                          capture_output=True, env=env, timeout=60)
+    pin_worker(home, "/bin/true")
+    proc = subprocess.run(hook_argv(home, "-X", "importtime"), input=body,
+                          capture_output=True, env=dict(os.environ), timeout=60)
     assert proc.returncode == 0 and proc.stdout == b""
     lines = proc.stderr.decode().splitlines()
     names = [line.rsplit("|", 1)[1].strip() for line in lines[1:] if "|" in line]

@@ -16,6 +16,7 @@ import cctrace
 from cctrace import spool
 from cctrace.spool import diag
 from cctrace.worker import lifecycle
+from support.hookrun import hook_argv, pin_worker
 
 ENTRY = os.path.join(os.path.dirname(cctrace.__file__), "hook", "entry.py")
 SECRET = "sk-ant-secret-payload-value-42"
@@ -24,13 +25,17 @@ SECRET = "sk-ant-secret-payload-value-42"
 def _env(home, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["CCTRACE_HOME"] = str(home)
-    env.pop("CCTRACE_WORKER_PYTHON", None)
     env.update(extra)
     return env
 
 
-def run_hook(home, payload: bytes, *, module: bool = False, preexec=None, **extra: str):
-    argv = [sys.executable, "-m", "cctrace.hook"] if module else [sys.executable, "-S", ENTRY]
+def run_hook(home, payload: bytes, *, module: bool = False, preexec=None, worker=None,
+             max_bytes=None, **extra: str):
+    if worker:
+        pin_worker(home, worker)
+    more = (f"--max-bytes={max_bytes}",) if max_bytes else ()
+    argv = ([sys.executable, "-m", "cctrace.hook", f"--state-dir={home}", *more] if module
+            else hook_argv(home, extra=more))
     return subprocess.run(argv, input=payload, capture_output=True, env=_env(home, **extra),
                           preexec_fn=preexec, timeout=60)
 
@@ -81,7 +86,7 @@ def test_fifty_parallel_hooks_get_distinct_increasing_seqs(_isolated_state):
     env = _env(home)
     procs = []
     for _ in range(50):
-        p = subprocess.Popen([sys.executable, "-S", ENTRY], stdin=subprocess.PIPE,
+        p = subprocess.Popen(hook_argv(home), stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         procs.append(p)
     outs = [p.communicate(payload("PostToolUse", tool_use_id=f"t{n}", tool_response="r" * 500),
@@ -108,7 +113,7 @@ def test_garbage_and_empty_input_exit_zero_and_are_spooled(_isolated_state, body
 def test_oversize_payload_leaves_a_stub_with_event_and_size(_isolated_state):
     home = _isolated_state
     body = payload("PostToolUse", tool_response=SECRET + "x" * 5000)
-    proc = run_hook(home, body, CCTRACE_HOOK_MAX_BYTES="1000")
+    proc = run_hook(home, body, max_bytes=1000)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")
     (entry,) = spool.read_pending(str(home))
     assert entry.oversize and entry.payload is None
@@ -136,7 +141,7 @@ def test_unwritable_spool_is_counted_and_logged(_isolated_state):
     home.mkdir(parents=True)
     (home / "spool").write_text("a file where the spool folder should be")
     proc = run_hook(home, payload("Stop", last_assistant_message=SECRET),
-                    CCTRACE_WORKER_PYTHON="/nonexistent/python")
+                    worker="/nonexistent/python")
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")
     assert diag.read_counters(str(home))["hook.lost"] == 1
     log = _read_log(home, "hook")
@@ -200,7 +205,7 @@ def test_non_completing_events_only_spool(_isolated_state):
 
 def test_failed_worker_start_is_logged_not_fatal(_isolated_state):
     home = _isolated_state
-    proc = run_hook(home, payload("SessionEnd"), CCTRACE_WORKER_PYTHON="/nonexistent/python")
+    proc = run_hook(home, payload("SessionEnd"), worker="/nonexistent/python")
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")
     assert "cannot start the worker" in _read_log(home, "worker")
     assert [e.event for e in spool.read_pending(str(home))] == ["SessionEnd"]
@@ -210,7 +215,7 @@ def test_symlinked_entry_point_finds_its_package(_isolated_state, tmp_path):
     link = tmp_path / "bin" / "cctrace-entry.py"
     link.parent.mkdir()
     link.symlink_to(ENTRY)
-    proc = subprocess.run([sys.executable, "-S", str(link)], input=payload("PreToolUse"),
+    proc = subprocess.run(hook_argv(_isolated_state, entry=link), input=payload("PreToolUse"),
                           capture_output=True, env=_env(_isolated_state), timeout=60)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")
     assert [e.event for e in spool.read_pending(str(_isolated_state))] == ["PreToolUse"]

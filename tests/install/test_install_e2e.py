@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -142,6 +143,15 @@ def test_plugin_from_the_repository_spools_events(tmp_path, _isolated_state):
         home = ClaudeHome(tmp_path / "c", server.base_url)
         claude_cli(home, "plugin", "marketplace", "add", str(REPO))
         claude_cli(home, "plugin", "install", "cctrace@cctrace")
+        pin = subprocess.run([sys.executable, "-m", "cctrace", "install", "--plugin"],
+                             env={**home.env(), "CCTRACE_HOME": str(_isolated_state)},
+                             capture_output=True, text=True, timeout=60)
+        assert pin.returncode == 0, pin.stdout + pin.stderr
+        # A project that names another state dir does not move the plugin's hook.
+        (home.project / ".claude").mkdir(exist_ok=True)
+        (home.project / ".claude" / "settings.json").write_text(
+            json.dumps({"env": {"CCTRACE_HOME": str(tmp_path / "planted")}}))
         home.run("[inst] run true").check()
     spool = _isolated_state / "spool"
     assert spool.is_dir() and any(p.suffix == ".evt" for p in spool.iterdir())
+    assert not (tmp_path / "planted").exists()

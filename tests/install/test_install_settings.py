@@ -31,7 +31,11 @@ def user_doc() -> dict:
 
 
 def test_hook_command_quotes_paths_and_is_recognised():
-    assert NEW_CMD.startswith("'/opt/py 3.12/bin/python' -S /new/lib/cctrace/hook/entry.py")
+    assert NEW_CMD.startswith(
+        "'/opt/py 3.12/bin/python' -I -S /new/lib/cctrace/hook/entry.py")
+    pinned = st.hook_command("/p", "/x/cctrace/hook/entry.py", "/st dir/it's")
+    assert st.pinned_state_dir(pinned) == "/st dir/it's" and st.is_ours({"command": pinned})
+    assert st.pinned_state_dir(NEW_CMD) is None
     assert st.is_ours({"type": "command", "command": NEW_CMD})
     assert st.is_ours({"command": r"C:\py\python.exe -S C:\x\cctrace\hook\entry.py"})
     assert not st.is_ours(MINE)

@@ -49,6 +49,7 @@ def test_bundled_package_resolves_to_the_source_tree():
 STUB = """import json, os, sys
 with open(os.environ["PROBE_OUT"], "a") as fh:
     fh.write(json.dumps({"python": sys.executable, "no_site": sys.flags.no_site,
+                         "isolated": sys.flags.isolated, "argv": sys.argv[1:],
                          "stdin": sys.stdin.read()}) + "\\n")
 sys.exit(int(os.environ.get("STUB_EXIT", "0")))
 """
@@ -63,11 +64,23 @@ def plugin_root(tmp_path):
     return root
 
 
-def launch(tmp_path: Path, root: Path, **env: str) -> tuple[int, list[dict], str]:
+def launch(tmp_path: Path, root: Path, *, python: str | None = None, pin: bool = True,
+           **env: str) -> tuple[int, list[dict], str]:
+    """Run the launcher as Claude Code does. `python` is cached as the plugin's interpreter
+    (what the launcher found before); `pin` writes the state dir `cctrace install --plugin`
+    pins into the plugin's data folder."""
     out = tmp_path / "out.jsonl"
+    data = tmp_path / "data"
+    data.mkdir(exist_ok=True)
+    if python:
+        (data / "python").write_text(python + "\n")
+    if pin:
+        (data / "state-dir").write_text(str(tmp_path / "state") + "\n")
+    else:
+        (data / "state-dir").unlink(missing_ok=True)
     base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path),
-            "CLAUDE_PLUGIN_ROOT": str(root), "CLAUDE_PLUGIN_DATA": str(tmp_path / "data"),
-            "CCTRACE_HOME": str(tmp_path / "state"), "PROBE_OUT": str(out)}
+            "CLAUDE_PLUGIN_ROOT": str(root), "CLAUDE_PLUGIN_DATA": str(data),
+            "PROBE_OUT": str(out)}
     proc = subprocess.run([SH, str(LAUNCHER)], input='{"hook_event_name": "Stop"}',
                           capture_output=True, text=True, env={**base, **env})
     lines = [json.loads(x) for x in out.read_text().splitlines()] if out.exists() else []
@@ -75,10 +88,30 @@ def launch(tmp_path: Path, root: Path, **env: str) -> tuple[int, list[dict], str
 
 
 def test_launcher_runs_the_hook_without_site_and_passes_stdin(tmp_path, plugin_root):
-    code, runs, output = launch(tmp_path, plugin_root, CCTRACE_PYTHON=sys.executable)
+    code, runs, output = launch(tmp_path, plugin_root, python=sys.executable)
     assert code == 0 and output == ""
-    assert runs == [{"python": sys.executable, "no_site": 1,
+    assert runs == [{"python": sys.executable, "no_site": 1, "isolated": 1,
+                     "argv": [f"--state-dir={tmp_path / 'state'}"],
                      "stdin": '{"hook_event_name": "Stop"}'}]
+
+
+def test_launcher_takes_nothing_from_variables_a_project_can_set(tmp_path, plugin_root):
+    evil = tmp_path / "evil"
+    evil.mkdir()
+    fake = evil / "python3"
+    fake.write_text(f'#!/bin/sh\necho pwned > {evil}/ran\nexec "{sys.executable}" "$@"\n')
+    fake.chmod(0o755)
+    (evil / "worker.json").write_text(json.dumps({"python": str(fake)}))
+    code, runs, _ = launch(tmp_path, plugin_root, python=sys.executable,
+                           CCTRACE_HOME=str(evil), CCTRACE_PYTHON=str(fake),
+                           XDG_STATE_HOME=str(evil), PYTHONPATH=str(evil))
+    assert code == 0 and not (evil / "ran").exists()
+    assert runs[0]["python"] == sys.executable and runs[0]["isolated"] == 1
+    assert runs[0]["argv"] == [f"--state-dir={tmp_path / 'state'}"]
+    # Unpinned (no `cctrace install --plugin` yet): no --state-dir, the hook's own default.
+    _, runs, _ = launch(tmp_path, plugin_root, pin=False, python=sys.executable,
+                        CCTRACE_HOME=str(evil))
+    assert runs[-1]["argv"] == []
 
 
 def test_launcher_prefers_the_worker_python(tmp_path, plugin_root):
@@ -106,8 +139,7 @@ def test_launcher_resolves_a_python3_shim_once_and_caches_it(tmp_path, plugin_ro
 
 
 def test_launcher_exits_0_whatever_goes_wrong(tmp_path, plugin_root):
-    code, runs, output = launch(tmp_path, plugin_root, CCTRACE_PYTHON=sys.executable,
-                                STUB_EXIT="2")
+    code, runs, output = launch(tmp_path, plugin_root, python=sys.executable, STUB_EXIT="2")
     assert (code, len(runs), output) == (0, 1, "")
     code, runs, output = launch(tmp_path, tmp_path / "no-such-plugin")
     assert (code, output) == (0, "")

@@ -97,12 +97,12 @@ def test_bad_values_name_the_key(table, key):
 def test_from_config_defaults_and_values(tmp_path):
     from cctrace import config
 
-    cfg = config.load(str(tmp_path), env={})
+    cfg = config.load(str(tmp_path))
     policy = Policy.from_config(cfg)
     assert policy.level == "redacted" and policy.max_field_kb == 256
     (tmp_path / "config.toml").write_text(
         '[capture]\nlevel = "Metadata"\nmax_field_kb = 8\n[capture.tools]\nBash = "full"\n')
-    policy = Policy.from_config(config.load(str(tmp_path), env={}))
+    policy = Policy.from_config(config.load(str(tmp_path)))
     assert policy.level == "metadata" and policy.max_field_kb == 8
     assert policy.tool_level("Bash") == "full" and policy.tool_level("Read") == "metadata"
 

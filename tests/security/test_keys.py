@@ -64,7 +64,7 @@ def test_config_reads_the_stored_key_when_file_and_env_have_none(tmp_path):
     (state / "config.toml").write_text(
         '[langfuse]\nbase_url = "https://lf.example.org"\npublic_key = "pk-lf-1"\n')
     keys.store_secret_key(SECRET, str(state), use_keyring=False)
-    cfg = config_mod.load(str(state), {}, cwd=str(tmp_path))
+    cfg = config_mod.load(str(state))
     assert cfg.langfuse_secret_key == SECRET and cfg.langfuse_enabled
     assert SECRET not in repr(cfg.raw)
 

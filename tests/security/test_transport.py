@@ -40,6 +40,6 @@ def test_ca_bundle_option_reaches_the_destination(tmp_path):
     cfg = Config(state_dir=str(tmp_path), otlp_endpoint="https://c.example.com/v1/traces",
                  raw={"otlp": {"ca_bundle": "/etc/corp-ca.pem"}})
     (dest,) = destinations(cfg)
-    assert dest.verify == "/etc/corp-ca.pem" and dest.trust_env is True
+    assert dest.verify == "/etc/corp-ca.pem" and dest.proxy is None
     cfg = Config(state_dir=str(tmp_path), otlp_endpoint="https://c.example.com/v1/traces")
     assert destinations(cfg)[0].verify is True

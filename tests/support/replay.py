@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,8 +45,18 @@ def _recorded(name: str) -> str:
 
 
 def run_hook(payload: dict, env: dict | None = None) -> subprocess.CompletedProcess:
+    """One hook run as installed: the state dir pinned from `env["CCTRACE_HOME"]` (the hook
+    itself reads no environment for it); a `CCTRACE_WORKER_PYTHON` in `env` is pinned into
+    the state dir's worker.json the same way (the hook does not read that variable)."""
+    from support.hookrun import hook_argv, pin_worker
+
+    env = dict(os.environ if env is None else env)
+    state = env["CCTRACE_HOME"]
+    worker = env.pop("CCTRACE_WORKER_PYTHON", None)
+    if worker:
+        pin_worker(state, worker)
     return subprocess.run(
-        [sys.executable, "-S", str(HOOK)], input=json.dumps(payload).encode(),
+        hook_argv(state, entry=HOOK), input=json.dumps(payload).encode(),
         capture_output=True, env=env, timeout=30,
     )
 

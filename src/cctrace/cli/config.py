@@ -38,7 +38,8 @@ _SECRET_WORDS = ("secret", "token", "password", "passwd", "private", "credential
 
 @dataclass(frozen=True)
 class Key:
-    """One setting: its type, default, environment overrides and checks."""
+    """One setting: its type, default, checks, and the environment variable that
+    `cctrace setup --from-env` copies into it (capture itself never reads one)."""
 
     kind: str  # str | int | bool | level | list | table | levels
     help: str
@@ -85,6 +86,8 @@ SCHEMA: dict[str, Key] = {
     "langfuse.ca_bundle": Key("str", "CA bundle (PEM file) to verify a self-hosted Langfuse"),
     "otlp.ca_bundle": Key("str", "CA bundle (PEM file) to verify the OTLP endpoint"),
     "export.timeout": Key("int", "seconds one export request may take (1-300)", default=10),
+    "export.proxy": Key("str", "HTTP(S) proxy for exports, e.g. https://proxy.corp:3128 "
+                        "(environment proxies are never used)"),
     "store.encrypt": Key("bool", "encrypt stored content (AES-GCM, key in keychain or 0600 "
                          "file)", default=True),
     "retention.days": Key("int", "delete local content older than this many days (0 = keep)",
@@ -191,8 +194,29 @@ def parse_value(name: str, key: Key, text: str) -> Any:
     return value
 
 
+URL_KEYS = ("langfuse.base_url", "otlp.endpoint", "export.proxy")
+
+
+def _check_url(name: str, value: Any) -> str:
+    """A destination or proxy URL as it will be used; CliError says why it cannot be."""
+    from cctrace.config import Config
+    from cctrace.export.destinations import proxy_url
+    from cctrace.security.transport import URLError, validate_url
+
+    try:
+        if name == "export.proxy":
+            return proxy_url(Config(state_dir="", raw={"export": {"proxy": value}})) or ""
+        checked = str(validate_url(value))
+    except URLError as exc:
+        raise CliError(f"{name}: {exc}; not written (cctrace would not send there)",
+                       code=2) from exc
+    return checked.rstrip("/") if name == "langfuse.base_url" else checked
+
+
 def check_value(name: str, key: Key, value: Any) -> Any:
     """Validate one value with the same rules the loaders use."""
+    if name in URL_KEYS:
+        return _check_url(name, value)
     try:
         if key.kind == "level":
             return policy_settings.check_level(value, name)
@@ -301,7 +325,7 @@ def write_atomic(path: str, text: str) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         # The new file must load exactly as every stage will load it.
-        cfg = config_mod.load(folder, env={"CCTRACE_CONFIG": tmp})
+        cfg = config_mod.load(folder, path=tmp)
         policy_settings.parse_capture(cfg.section("capture"))
         os.replace(tmp, path)
     except ConfigError as exc:
@@ -322,8 +346,11 @@ def _unlink(path: str) -> None:
 # --------------------------------------------------------------------------- effective
 
 
-def effective(raw: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, dict[str, Any]]:
-    """Every setting's value in force and where it comes from (env, file, default)."""
+def effective(raw: Mapping[str, Any], env: Mapping[str, str] | None = None
+              ) -> dict[str, dict[str, Any]]:
+    """Every setting's value in force and where it comes from (file, default, or the
+    keychain for the Langfuse secret key). `env` is not used: capture reads no environment;
+    the parameter stays for callers of the old signature."""
     out: dict[str, dict[str, Any]] = {}
     names = list(SCHEMA)
     tools = _lookup(raw, "capture.tools")[1]
@@ -331,11 +358,8 @@ def effective(raw: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, dict[
         names += [_TOOL_PREFIX + t for t in tools]
     for name in names:
         key = SCHEMA.get(name) or Key("level", "")
-        env_name = next((e for e in key.env if env.get(e, "").strip()), None)
         found, value = _lookup(raw, name)
-        if env_name:
-            value, source = env[env_name].strip(), f"env {env_name}"
-        elif found and not key.read_only:
+        if found and not key.read_only:
             source = "file"
         else:
             value, source = key.default, "default" if key.default is not None else "unset"
@@ -427,6 +451,8 @@ def cmd_set(args: argparse.Namespace) -> int:
         raise CliError("give either VALUE or --add/--remove", code=2)
     if args.value == "-":
         args.value = sys.stdin.read().rstrip("\n")
+    if name == "langfuse.secret_key":
+        return _set_secret_key(args.value or "")
     parts = name.split(".")
     path = _path()
     notes: list[str] = []
@@ -470,12 +496,39 @@ def cmd_set(args: argparse.Namespace) -> int:
     _edit(path, change)
     for note in notes:
         print(f"cctrace: note: {note}", file=sys.stderr)
-    overridden = next((e for e in key.env if os.environ.get(e, "").strip()), None)
-    if overridden:
-        print(f"cctrace: note: {overridden} is set in the environment and overrides {name}",
-              file=sys.stderr)
+    ignored = next((e for e in key.env if os.environ.get(e, "").strip()), None)
+    if ignored:
+        print(f"cctrace: note: {ignored} is set in your environment; cctrace does not use "
+              f"it, {name} in the config is what counts", file=sys.stderr)
     shown = mask(name, key, _plain(_lookup(_raw(path), name)[1]))
     print(f"{name} = {_show(shown)}")
+    return 0
+
+
+def _set_secret_key(value: str) -> int:
+    """The Langfuse secret key goes to the OS keychain (or its 0600 file), never into
+    config.toml; a copy already in the file is removed."""
+    from cctrace.security import keys
+
+    value = value.strip()
+    if not value:
+        raise CliError("langfuse.secret_key must not be empty", code=2)
+    root = statedir.state_dir()
+    stored = keys.store_secret_key(value, root)
+    path = _path()
+
+    def change(doc: Any) -> str | None:
+        table = _container(doc, ["langfuse"], create=False)
+        if table is not None and "secret_key" in table:
+            del table["secret_key"]
+        return None
+
+    _edit(path, change)
+    where = ("the OS keychain" if stored.backend == "keyring"
+             else f"{stored.path} (mode 0600; no OS keychain is available here)")
+    print(f"langfuse.secret_key stored in {where}")
+    if stored.warning:
+        print(f"cctrace: note: {stored.warning}", file=sys.stderr)
     return 0
 
 
@@ -495,6 +548,11 @@ def cmd_unset(args: argparse.Namespace) -> int:
         return None
 
     _edit(path, change)
+    if name == "langfuse.secret_key":
+        from cctrace.security import keys
+
+        if keys.delete_secret_key(statedir.state_dir()):
+            removed.append(True)
     if not removed:
         print(f"cctrace: note: {name} was not set in {path}", file=sys.stderr)
     return 0

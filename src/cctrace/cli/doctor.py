@@ -64,20 +64,27 @@ class Probe:
 
 
 def check_langfuse_credentials(base_url: str, public_key: str, secret_key: str,
-                               timeout: float = NET_TIMEOUT) -> Probe:
+                               timeout: float = NET_TIMEOUT, proxy: str | None = None) -> Probe:
     """One authenticated GET of `/api/public/projects` (cheap, read-only, project-scoped).
 
     200 means the keys are valid for a project (its name is returned); 401/403 means the
-    server refused them. The secret key never appears in the message.
+    server refused them. The secret key never appears in the message, and is sent only to
+    a URL that passed `validate_url`, with the client that reads no environment.
     """
     import requests
 
     from cctrace.export.destinations import safe_url
+    from cctrace.export.outbox import http_session
+    from cctrace.security.transport import URLError, validate_url
 
-    url = base_url.rstrip("/") + PROJECTS_PATH
+    try:
+        url = str(validate_url(base_url)).rstrip("/") + PROJECTS_PATH
+    except URLError as exc:
+        return Probe(False, f"not a usable Langfuse URL: {exc}")
     token = base64.b64encode(f"{public_key}:{secret_key}".encode()).decode()
     try:
-        resp = requests.get(url, headers={"Authorization": f"Basic {token}",
+        with http_session(proxy) as http:
+            resp = http.get(url, headers={"Authorization": f"Basic {token}",
                                           "Accept": "application/json"},
                             timeout=timeout, allow_redirects=False)
     except requests.RequestException as exc:
@@ -102,15 +109,22 @@ def check_langfuse_credentials(base_url: str, public_key: str, secret_key: str,
 
 
 def check_otlp_endpoint(endpoint: str, headers: Mapping[str, str],
-                        timeout: float = NET_TIMEOUT) -> Probe:
+                        timeout: float = NET_TIMEOUT, proxy: str | None = None) -> Probe:
     """POST an empty OTLP export request (valid protobuf, no spans): 2xx means reachable
     and accepted with these headers."""
     import requests
 
     from cctrace.export.destinations import safe_url
+    from cctrace.export.outbox import http_session
+    from cctrace.security.transport import URLError, validate_url
 
     try:
-        resp = requests.post(endpoint, data=b"", timeout=timeout, allow_redirects=False,
+        endpoint = str(validate_url(endpoint))
+    except URLError as exc:
+        return Probe(False, f"not a usable OTLP endpoint: {exc}")
+    try:
+        with http_session(proxy) as http:
+            resp = http.post(endpoint, data=b"", timeout=timeout, allow_redirects=False,
                              headers={**headers, "Content-Type": "application/x-protobuf"})
     except requests.RequestException as exc:
         return Probe(False, f"{safe_url(endpoint)} unreachable ({type(exc).__name__})")
@@ -236,6 +250,52 @@ def check_hooks(cwd: str, env: Mapping[str, str], version: Any,
     return Check("hooks", OK, f"{len(info['events'])} events via {where}", "", data)
 
 
+def check_pin(cwd: str, env: Mapping[str, str], root: str) -> Check:
+    """Whether the hook records where this cctrace looks: the state dir pinned into each of
+    our hook commands (an unpinned one records to `statedir.capture_default()`)."""
+    from cctrace.install import settings as st
+
+    pins: dict[str, str] = {}
+    for scope in st.SCOPES:
+        path = st.settings_path(scope, cwd, env)
+        doc, _ = _read_settings(path)
+        for hooks in (st.our_events(doc) if doc else {}).values():
+            for hook in hooks:
+                pin = st.pinned_state_dir(str(hook.get("command", "")))
+                pins[path] = pin or ""
+    here = os.path.realpath(root)
+    data = {"pins": pins, "state_dir": here, "default": statedir.capture_default()}
+    if not pins:
+        return Check("state dir pin", SKIP, "no cctrace hook in settings files", "", data)
+    elsewhere = {p: (d or statedir.capture_default()) for p, d in pins.items()
+                 if os.path.realpath(d or statedir.capture_default()) != here}
+    if elsewhere:
+        path, other = sorted(elsewhere.items())[0]
+        return Check("state dir pin", FAIL, f"the hook in {path} records to {other}, but this "
+                     f"cctrace looks at {here}", "run `cctrace install` from the shell whose "
+                     "CCTRACE_HOME you want, or unset CCTRACE_HOME here", data)
+    unpinned = [p for p, d in pins.items() if not d]
+    if unpinned:
+        return Check("state dir pin", WARN, f"the hook in {unpinned[0]} names no state dir "
+                     f"(an older install): it records to {statedir.capture_default()}",
+                     "cctrace install (pins the state dir into the hook command)", data)
+    return Check("state dir pin", OK, f"the hook records to {here}", "", data)
+
+
+def check_environment(cfg: Any, env: Mapping[str, str]) -> Check:
+    """Variables of this shell that capture does not read, and how to move them."""
+    from cctrace.security import envcheck
+
+    if cfg is None:
+        return Check("environment", SKIP, "config not loaded", "")
+    lines = envcheck.shell_report(cfg, env)
+    if not lines:
+        return Check("environment", OK, "no ignored cctrace or Langfuse variable set", "")
+    return Check("environment", WARN, "; ".join(lines),
+                 "cctrace setup --from-env copies them into the config and the keychain; "
+                 "then unset them", {"ignored": lines})
+
+
 def _missing_entry(installed: list[dict[str, Any]]) -> str | None:
     """The hook script a registered command runs, if that file is gone."""
     import shlex
@@ -355,6 +415,12 @@ def check_hook_counters(state_dir: str) -> Check:
 
     counters = read_counters(state_dir)
     bad = {k: v for k, v in counters.items() if v}
+    if bad.get("hook.env_ignored"):
+        return Check("hook", FAIL, f"{bad['hook.env_ignored']} event(s) arrived with "
+                     "CCTRACE_HOME or CCTRACE_CONFIG naming another place: recorded here all "
+                     "the same; a project's settings or .env may be trying to move cctrace",
+                     "cctrace findings --kind destination; remove the variable from the "
+                     "project's .claude/settings*.json env or your shell", counters)
     if bad:
         listed = ", ".join(f"{k} {v}" for k, v in sorted(bad.items()))
         return Check("hook", WARN, f"hook anomalies: {listed}",
@@ -436,6 +502,8 @@ def check_transcripts(state_dir: str) -> Check:
 
 
 def check_store(state_dir: str, cfg: Any, now_s: float) -> list[Check]:
+    from cctrace.export import outbox
+    from cctrace.export.destinations import configured_names, destinations, safe_url
     from cctrace.store.db import Store
 
     with Store.open(state_dir) as store:
@@ -443,7 +511,16 @@ def check_store(state_dir: str, cfg: Any, now_s: float) -> list[Check]:
         dead = store.dead_letters()
         last = store.last_delivered_ns()
         sessions = len(store.sessions(limit=1))
+        dest_findings = len(store.findings(kind="destination"))
+        failing = store.failing()
+    pending_by = {n: c["pending"] for n, c in counts.get("by_destination", {}).items()
+                  if c.get("pending")}
     checks = []
+    if dest_findings:
+        checks.append(Check("destination", FAIL, f"{dest_findings} destination finding(s): "
+                            "a session's environment named a destination, key or state dir "
+                            "that cctrace ignored", "cctrace findings --kind destination",
+                            {"findings": dest_findings}))
     data = {"pending": counts.get("pending", 0), "delivered": counts.get("delivered", 0),
             "dead": counts.get("dead", 0)}
     if dead:
@@ -451,6 +528,13 @@ def check_store(state_dir: str, cfg: Any, now_s: float) -> list[Check]:
         checks.append(Check("outbox", FAIL, f"{len(dead)} batch(es) given up (latest: "
                             f"{reason})", "fix the destination, then re-send with "
                             "`cctrace flush`; details in <state dir>/logs", data))
+    elif failing:
+        first = failing[0]
+        checks.append(Check("outbox", FAIL, "exports failing: " + ", ".join(
+            f"{r['destination']} {r['n']} batch(es) retried up to {r['attempts']}x"
+            for r in failing) + f" (latest: {(first.get('error') or '')[:120]})",
+            "check the destination (cctrace doctor contacts it), then `cctrace flush`",
+            {**data, "failing": failing}))
     elif data["pending"]:
         checks.append(Check("outbox", OK if data["pending"] < 100 else WARN,
                             f"{data['pending']} batch(es) waiting to be sent",
@@ -459,13 +543,33 @@ def check_store(state_dir: str, cfg: Any, now_s: float) -> list[Check]:
         checks.append(Check("outbox", OK, "nothing waiting", "", data))
     enabled = bool(cfg and (cfg.langfuse_enabled or cfg.otlp_enabled))
     last_data = dict(last)
+    reached = outbox.last_deliveries(state_dir)
+    current = {d.name: safe_url(d.url) for d in destinations(cfg)} if cfg else {}
+    elsewhere = {n: r["url"] for n, r in reached.items() if current.get(n) != r["url"]}
+    last_data["reached"] = {n: r["url"] for n, r in reached.items()}
+    orphans = {n: c for n, c in pending_by.items()
+               if n not in (configured_names(cfg) if cfg else [])}
+    if orphans:
+        checks.append(Check("queued", WARN, "batches wait for a destination the config no "
+                            "longer names: " + ", ".join(f"{n} {c}" for n, c in
+                                                         sorted(orphans.items())),
+                            "configure it again (cctrace setup / cctrace config set) to send "
+                            "them, or drop them: cctrace flush --drop DEST",
+                            {"orphaned": orphans}))
     if not enabled:
         checks.append(Check("export", SKIP, "local only (no destination configured)", "",
                             last_data))
+    elif elsewhere:
+        checks.append(Check("export", FAIL, "last delivery went to a destination the config "
+                            "does not name: " + ", ".join(f"{n} {u}" for n, u in
+                                                         sorted(elsewhere.items())),
+                            "check `cctrace config list` and `cctrace findings --kind "
+                            "destination`", last_data))
     elif last:
         checks.append(Check("export", OK, "last delivery " + ", ".join(
-            f"{dest} {_age(now_s - ns / 1e9)} ago" for dest, ns in sorted(last.items())),
-            "", last_data))
+            f"{dest} {_age(now_s - ns / 1e9)} ago"
+            + (f" to {reached[dest]['url']}" if dest in reached else "")
+            for dest, ns in sorted(last.items())), "", last_data))
     elif sessions or data["pending"]:
         checks.append(Check("export", WARN, "nothing delivered yet",
                             "cctrace flush, then cctrace doctor", last_data))
@@ -585,14 +689,16 @@ def check_config(state_dir: str) -> tuple[Check, Any]:
         cfg = config_mod.load(state_dir)
     except config_mod.ConfigError as exc:
         return Check("config", FAIL, str(exc), "fix it with `cctrace config` or by hand"), None
-    from cctrace.export.destinations import safe_url
+    from cctrace.export.destinations import problems, safe_url
 
+    bad = problems(cfg)
+    if bad:
+        return Check("config", FAIL, "; ".join(f"{name} not used: {why}"
+                                               for name, why in sorted(bad.items())),
+                     "cctrace setup, or cctrace config set KEY VALUE", {"unusable": bad}), cfg
     dests = []
     if cfg.langfuse_enabled:
         dests.append(f"Langfuse {safe_url(cfg.langfuse_base_url or '')}")
-    elif cfg.langfuse_base_url or cfg.langfuse_public_key or cfg.langfuse_secret_key:
-        return Check("config", FAIL, "Langfuse is only partly configured (needs base_url, "
-                     "public_key and secret_key)", "cctrace setup"), cfg
     if cfg.otlp_enabled:
         dests.append(f"OTLP {safe_url(cfg.otlp_endpoint or '')}")
     try:
@@ -645,10 +751,12 @@ def run_checks(*, offline: bool, cwd: str | None = None, env: Mapping[str, str] 
         claude, version = check_claude(env)
         checks.append(claude)
     checks.append(check_hooks(cwd, env, version))
+    checks.append(check_pin(cwd, env, root))
     cfg_check, cfg = check_config(root)
     checks.append(cfg_check)
+    checks.append(check_environment(cfg, env))
     # Before anything opens the store: opening it tightens the database file's mode.
-    checks.append(check_permissions(root, config_mod.config_path(root, env)))
+    checks.append(check_permissions(root, config_mod.config_path(root)))
     checks += check_worker_and_spool(root, now_s)
     checks.append(check_writable(root))
     checks.append(check_hook_counters(root))
@@ -715,7 +823,7 @@ def run_fix(state_dir: str | None = None,
     from cctrace import config as config_mod
 
     root = state_dir or statedir.state_dir()
-    return repair_permissions(root, config_mod.config_path(root, env))
+    return repair_permissions(root, config_mod.config_path(root))
 
 
 def fix_lines(repairs: list[Repair]) -> list[str]:

@@ -5,6 +5,8 @@ outbox until nothing is pending or `--timeout` passes. Exit code 0 means everyth
 stored and every configured destination confirmed every batch; 1 means something is still
 pending or was dead-lettered (the summary says which). Running beside the worker is safe:
 ids make processing idempotent and outbox leases keep a batch from being sent twice.
+`--drop DEST` deletes the batches waiting for a destination the config no longer names
+(they are never sent anywhere else).
 """
 
 from __future__ import annotations
@@ -29,13 +31,30 @@ def register(subparsers: Any) -> None:
     p.add_argument("--timeout", type=float, default=60.0, metavar="S",
                    help="give up delivering after S seconds (default 60)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--drop", metavar="DEST",
+                   help="delete the batches waiting for DEST (e.g. langfuse, otlp) instead; "
+                   "refused while the config still names DEST")
     p.set_defaults(func=run)
+
+
+def run_drop(name: str, cfg: Any) -> int:
+    from cctrace.export.destinations import configured_names
+    from cctrace.store.db import Store
+
+    if name in configured_names(cfg):
+        raise CliError(f"{name} is still configured; its batches are sent, not dropped "
+                       "(remove it from the config first)", code=2)
+    with Store.open(cfg.state_dir) as store:
+        dropped = store.drop_pending(name)
+    print(f"dropped {dropped} batch(es) waiting for {name}")
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:
     if args.timeout < 0:
         raise CliError("--timeout must be >= 0", code=2)
     from cctrace.export import outbox
+    from cctrace.export.destinations import problems
     from cctrace.store.db import Store
     from cctrace.worker import pipeline
 
@@ -44,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
         cfg = config_mod.load(root)
     except config_mod.ConfigError as exc:
         raise CliError(str(exc)) from exc
+    if args.drop:
+        return run_drop(args.drop, cfg)
     deadline = time.monotonic() + args.timeout
     from cctrace.store import recover
 
@@ -66,23 +87,23 @@ def run(args: argparse.Namespace) -> int:
         "dead_total": counts.get("dead", 0),
         "destinations": [n for n, on in (("langfuse", cfg.langfuse_enabled),
                                           ("otlp", cfg.otlp_enabled)) if on],
-        "held": list(getattr(cfg, "held_destinations", ()) or ()),
+        "unusable": problems(cfg),
         "errors": sorted(set(processed.errors + result.errors))[:10],
-        "ok": result.ok,
     }
+    summary["ok"] = result.ok and not summary["unusable"]
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
         _print(summary)
-    return 0 if result.ok else 1
+    return 0 if summary["ok"] else 1
 
 
 def _print(s: dict[str, Any]) -> None:
     print(f"processed {s['events']} hook event(s), {s['new_observations']} new observation(s)")
-    if s["held"]:
-        print(f"held (destination refused or insecure; see `cctrace findings --kind "
-              f"destination`): {', '.join(s['held'])}")
-    if not s["destinations"]:
+    for name, why in sorted(s["unusable"].items()):
+        print(f"not sent to {name}: {why}; its batches wait (fix it with `cctrace config` or "
+              "`cctrace setup`)")
+    if not s["destinations"] and not s["unusable"]:
         print("no export destination configured: local store only")
         return
     print(f"delivered {s['delivered']} batch(es) to {', '.join(s['destinations'])}; "

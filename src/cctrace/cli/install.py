@@ -41,9 +41,9 @@ def register(subparsers: Any) -> None:
                    "else claude on PATH)")
     p.add_argument("--claude-version", metavar="X.Y.Z",
                    help="assume this Claude Code release instead of asking the binary")
-    p.add_argument("--worker-only", action="store_true",
-                   help="only record the python that runs the worker (plugin installs); "
-                   "settings untouched")
+    p.add_argument("--worker-only", "--plugin", action="store_true", dest="worker_only",
+                   help="for plugin installs: record the python that runs the worker and pin "
+                   "this state dir for the plugin's hook; settings untouched")
     p.set_defaults(func=run_install)
 
     u = subparsers.add_parser(
@@ -98,6 +98,18 @@ def _record_worker(dry_run: bool) -> str:
     return f"worker python recorded: {sys.executable}"
 
 
+def _pin_plugin(dry_run: bool) -> str:
+    """Pin this state dir for the plugin's launcher (it reads no environment for it)."""
+    from cctrace.security.keys import write_private
+
+    path = st.plugin_pin_path(os.environ)
+    state = os.path.realpath(statedir.state_dir())
+    if dry_run:
+        return f"would pin the plugin's state dir: {state} (in {path})"
+    write_private(path, (state + "\n").encode("utf-8"))
+    return f"plugin state dir pinned: {state} (in {path})"
+
+
 def _compile_hook() -> None:
     """Byte-compile the package so no hook call pays ~5 ms compiling from source."""
     import compileall
@@ -139,6 +151,7 @@ def _print_changes(changes: dict[str, list[str]], note: str = "") -> None:
 def run_install(args: argparse.Namespace) -> int:
     if args.worker_only:
         print(_record_worker(args.dry_run))
+        print(_pin_plugin(args.dry_run))
         return 0
     scope = args.scope or "user"
     entry = hook_entry_path()
@@ -148,10 +161,13 @@ def run_install(args: argparse.Namespace) -> int:
     if not python or not os.path.isabs(python):
         raise CliError("cannot tell which python runs cctrace (sys.executable is empty)")
     events, source = _detect_events(args)
+    # The state dir this command works on (CCTRACE_HOME of the user's own shell, else the
+    # default) is written into the hook command: the session's environment never moves it.
+    pinned = os.path.realpath(statedir.state_dir())
     path = st.settings_path(scope, os.getcwd(), os.environ)
     before = _load(path)
     try:
-        after = st.merge(before or {}, st.hook_command(python, entry), events)
+        after = st.merge(before or {}, st.hook_command(python, entry, pinned), events)
     except st.SettingsError as exc:
         raise CliError(f"{path}: {exc}") from exc
     wrote = _write(path, before, after, args.dry_run)
@@ -159,7 +175,8 @@ def run_install(args: argparse.Namespace) -> int:
     print(f"{verb if wrote else 'up to date'}: {path} ({scope} scope)")
     print(f"  {source}")
     _print_changes(st.describe(before or {}, after), " (not supported by this release)")
-    print(f"  hook: {st.hook_command(python, entry)}")
+    print(f"  hook: {st.hook_command(python, entry, pinned)}")
+    print(f"  state dir (pinned into the hook): {pinned}")
     print(f"  {_record_worker(args.dry_run)}")
     user_path = st.settings_path("user", os.getcwd(), os.environ)
     for doc in (after, _safe_read(user_path) if user_path != path else None):

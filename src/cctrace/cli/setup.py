@@ -3,8 +3,11 @@
 Asks where traces go (Langfuse Cloud EU or US, a self-hosted Langfuse URL, or nowhere:
 local only), the Langfuse keys (the secret without echo), the capture level and where to
 install the hook; every question has a flag, and `--non-interactive` (or a stdin that is
-not a terminal) never prompts. Keys are checked with a real authenticated request
-(`GET /api/public/projects`) before anything is saved; the wizard asks again when they are
+not a terminal) never prompts. `--from-env` takes the answers from the `LANGFUSE_*` /
+`CCTRACE_*` variables of the shell it runs in (the user's own: capture itself never reads
+the environment, see `cctrace.config`) and shows what it took, secrets masked. Keys are
+checked with a real authenticated request (`GET /api/public/projects`) before anything is
+saved; the wizard asks again when they are
 refused. Settings are written through `cctrace config`'s code path (comments kept, atomic,
 0600); the secret key goes to the OS keychain or its 0600 file (`cctrace.security.keys`),
 never into the config file, when that module is present. The hook is installed by
@@ -16,13 +19,11 @@ from __future__ import annotations
 import argparse
 import getpass
 import importlib
-import ipaddress
 import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from cctrace import statedir
 from cctrace.cli.main import CliError
@@ -43,6 +44,9 @@ class Answers:
     capture_level: str
     scope: str
     project: str | None = None
+    # Taken over with --from-env; None leaves the config's own value as it is.
+    otlp_endpoint: str | None = None
+    trace: dict[str, str] | None = None
 
 
 def register(subparsers: Any) -> None:
@@ -64,6 +68,10 @@ def register(subparsers: Any) -> None:
                    help="where to install the hook (none: do not install)")
     p.add_argument("--claude-version", metavar="X.Y.Z",
                    help="assume this Claude Code release when installing the hook")
+    p.add_argument("--from-env", action="store_true",
+                   help="copy LANGFUSE_BASE_URL/LANGFUSE_HOST, LANGFUSE_PUBLIC_KEY, "
+                   "LANGFUSE_SECRET_KEY, CCTRACE_OTLP_ENDPOINT and CCTRACE_USER_ID/"
+                   "ENVIRONMENT/RELEASE from this shell into the config and the keychain")
     p.set_defaults(func=run)
 
 
@@ -71,33 +79,88 @@ def register(subparsers: Any) -> None:
 
 
 def resolve_url(text: str) -> str:
-    """A region name or a URL as a Langfuse base URL; CliError when it is not one."""
+    """A region name or a URL as a Langfuse base URL, in the form it will be used
+    (`validate_url`); CliError when cctrace would not send there."""
+    from cctrace.security.transport import URLError, validate_url
+
     value = text.strip()
     if value.lower() in REGIONS:
         return REGIONS[value.lower()]
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise CliError(f"{value!r} is not an http(s) URL (or 'eu' / 'us')", code=2)
-    if parts.username or parts.password or parts.query or parts.fragment:
-        raise CliError("give the base URL only (no user, query or fragment)", code=2)
-    return value.rstrip("/")
-
-
-def is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
     try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+        return str(validate_url(value)).rstrip("/")
+    except URLError as exc:
+        raise CliError(f"{value!r}: {exc} (give an https URL, or 'eu' / 'us')",
+                       code=2) from exc
+
+
+ENV_TRACE = {"CCTRACE_USER_ID": "user_id", "CCTRACE_ENVIRONMENT": "environment",
+             "CCTRACE_RELEASE": "release"}
+
+
+def _env(environ: Any, *names: str) -> str | None:
+    for name in names:
+        value = environ.get(name, "").strip()
+        if value:
+            return value
+    return None
+
+
+def from_env(args: argparse.Namespace, environ: Any) -> Answers:
+    """The answers `--from-env` takes from `environ` (the shell setup runs in)."""
+    from cctrace.security.transport import URLError, validate_url
+
+    base = _env(environ, "LANGFUSE_BASE_URL", "LANGFUSE_HOST")
+    pk = _env(environ, "LANGFUSE_PUBLIC_KEY")
+    sk = _env(environ, "LANGFUSE_SECRET_KEY")
+    endpoint = _env(environ, "CCTRACE_OTLP_ENDPOINT")
+    given = [n for n, v in (("LANGFUSE_BASE_URL", base), ("LANGFUSE_PUBLIC_KEY", pk),
+                            ("LANGFUSE_SECRET_KEY", sk)) if v]
+    if given and len(given) < 3:
+        missing = sorted({"LANGFUSE_BASE_URL", "LANGFUSE_PUBLIC_KEY",
+                          "LANGFUSE_SECRET_KEY"} - set(given))
+        raise CliError(f"--from-env: Langfuse is only partly set in this shell: "
+                       f"{', '.join(missing)} missing", code=2)
+    if endpoint:
+        try:
+            endpoint = str(validate_url(endpoint))
+        except URLError as exc:
+            raise CliError(f"--from-env: CCTRACE_OTLP_ENDPOINT: {exc}", code=2) from exc
+    trace = {key: value for name, key in ENV_TRACE.items()
+             if (value := _env(environ, name))}
+    if not base and not endpoint and not trace:
+        raise CliError("--from-env: none of LANGFUSE_BASE_URL, LANGFUSE_HOST, "
+                       "CCTRACE_OTLP_ENDPOINT, CCTRACE_USER_ID, CCTRACE_ENVIRONMENT or "
+                       "CCTRACE_RELEASE is set in this shell", code=2)
+    base_url = resolve_url(base) if base else None
+    return Answers(base_url, pk, sk, args.capture_level or _current().get("level")
+                   or "redacted", args.scope or "user", None, endpoint, trace)
+
+
+def taken_lines(answers: Answers) -> list[str]:
+    """What --from-env took, secrets masked."""
+    lines = []
+    if answers.base_url:
+        lines += [f"  langfuse.base_url   = {answers.base_url}",
+                  f"  langfuse.public_key = {answers.public_key}",
+                  "  langfuse.secret_key = <set> (to the keychain)"]
+    if answers.otlp_endpoint:
+        lines.append(f"  otlp.endpoint       = {answers.otlp_endpoint}")
+    for key, value in (answers.trace or {}).items():
+        lines.append(f"  trace.{key:<13}= {value}")
+    return lines
 
 
 def config_changes(answers: Answers, keychain: bool) -> tuple[dict[str, Any], list[str]]:
     """The settings to write and to remove for `answers`."""
     values: dict[str, Any] = {"capture.level": answers.capture_level}
     unset: list[str] = []
-    if answers.base_url is None:
+    if answers.otlp_endpoint:
+        values["otlp.endpoint"] = answers.otlp_endpoint
+    for key, value in (answers.trace or {}).items():
+        values[f"trace.{key}"] = value
+    if answers.base_url is None and (answers.otlp_endpoint or answers.trace):
+        pass  # --from-env without Langfuse keeps a configured Langfuse as it is
+    elif answers.base_url is None:
         unset += ["langfuse.base_url", "langfuse.public_key", "langfuse.secret_key"]
     else:
         values["langfuse.base_url"] = answers.base_url
@@ -243,8 +306,6 @@ def interactive(args: argparse.Namespace, prompt: Prompter) -> Answers:
             base_url = REGIONS[where]
     public_key = secret_key = project = None
     if base_url is not None:
-        if not is_loopback(base_url) and base_url.startswith("http://"):
-            say("  note: plain http sends your keys unencrypted; prefer https")
         say(f"\nKeys: Langfuse > your project > Settings > API Keys ({base_url})")
         for attempt in range(ATTEMPTS):
             public_key = args.public_key if (args.public_key and attempt == 0) else \
@@ -305,9 +366,13 @@ def apply(answers: Answers, claude_version: str | None) -> int:
         stored = keys.store_secret_key(answers.secret_key, statedir.state_dir())
     values, unset = config_changes(answers, keychain=stored is not None)
     path = save_config(values, unset)
-    if keys is not None and answers.base_url is None:
+    if keys is not None and answers.base_url is None and not (answers.otlp_endpoint
+                                                              or answers.trace):
         keys.delete_secret_key(statedir.state_dir())
     where = "local store only" if answers.base_url is None else f"Langfuse {answers.base_url}"
+    if answers.otlp_endpoint:
+        where = ("" if answers.base_url is None else where + ", ") + \
+            f"OTLP {answers.otlp_endpoint}"
     print(f"\nsaved {path}: {where}, capture level {answers.capture_level}")
     if stored is not None:
         backend = getattr(stored, "backend", "")
@@ -315,17 +380,35 @@ def apply(answers: Answers, claude_version: str | None) -> int:
                                 else f"in {getattr(stored, 'path', '') or 'a 0600 file'}"))
         if getattr(stored, "warning", None):
             print(f"note: {stored.warning}", file=sys.stderr)
-    overridden = [n for n in ("LANGFUSE_BASE_URL", "LANGFUSE_HOST", "LANGFUSE_PUBLIC_KEY",
-                              "LANGFUSE_SECRET_KEY") if os.environ.get(n, "").strip()]
-    if overridden:
-        print(f"note: {', '.join(overridden)} set in your environment override the file")
     code = install_hook(answers.scope, claude_version)
     print("\nnext: run `claude` as usual, then `cctrace sessions` or `cctrace report`;"
           " `cctrace doctor` checks everything")
     return code
 
 
+def run_from_env(args: argparse.Namespace) -> int:
+    if args.langfuse_url or args.local_only or args.public_key or args.secret_key_stdin:
+        raise CliError("--from-env takes the destination and keys from the environment; "
+                       "drop --langfuse-url/--local-only/--public-key/--secret-key-stdin",
+                       code=2)
+    answers = from_env(args, os.environ)
+    print("taken from this shell's environment:")
+    print("\n".join(taken_lines(answers)))
+    if answers.base_url:
+        ok, message, _ = verify(answers.base_url, answers.public_key or "",
+                                answers.secret_key or "")
+        if not ok:
+            raise CliError(f"keys not accepted: {message}; nothing was saved")
+        print(f"OK: {message}")
+    code = apply(answers, args.claude_version)
+    print("from now on these variables are not needed (cctrace does not read them while "
+          "capturing); the config and the keychain hold them")
+    return code
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.from_env:
+        return run_from_env(args)
     if args.langfuse_url is None and not args.local_only and args.public_key:
         raise CliError("--public-key needs --langfuse-url", code=2)
     prompting = not args.non_interactive and sys.stdin.isatty() and not args.secret_key_stdin

@@ -1,8 +1,13 @@
 """Where batches go: the Langfuse OTLP endpoint and/or a plain OTLP/HTTP collector.
 
 Derived from `cctrace.config.Config` only; no I/O. Both destinations can be active at once;
-none active is the embedded, local-only mode. Header values carry credentials, so a
-`Destination`'s repr and every message built from it show header names only.
+none active is the embedded, local-only mode. Every URL is the one `validate_url` returned
+(`cctrace.security.transport`): the host that was checked is the host the client connects
+to; a destination whose URL fails the check is not built, and `problems` says why (its
+batches wait in the outbox). The client's proxy and CA bundle come from the config too
+(`export.proxy`, `<destination>.ca_bundle`), never from the environment. Header values carry
+credentials, so a `Destination`'s repr and every message built from it show header names
+only.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 from cctrace.config import Config
+from cctrace.security.transport import URLError, validate_url
 
 LANGFUSE = "langfuse"
 LANGFUSE_SCORES = "langfuse-scores"
@@ -38,9 +44,8 @@ class Destination:
     # TLS verification: True (system/certifi CAs) or the path of a CA bundle (the
     # `ca_bundle` option of the destination's table); never False.
     verify: bool | str = field(default=True, compare=False)
-    # Whether `requests` may take proxies / CA bundles from the environment (False when a
-    # project planted one: cctrace.security.trust).
-    trust_env: bool = field(default=True, compare=False)
+    # The proxy URL from `export.proxy`, or None (a direct connection).
+    proxy: str | None = field(default=None, compare=False)
 
     def __repr__(self) -> str:
         names = ", ".join(sorted(self.headers))
@@ -94,18 +99,71 @@ def export_timeout(config: Config) -> float:
     return DEFAULT_TIMEOUT
 
 
+def problems(config: Config) -> dict[str, str]:
+    """{destination name: why it is not used} for destinations configured but unusable."""
+    out: dict[str, str] = {}
+    lf = config.section(LANGFUSE)
+    lf_given = [n for n, v in (("base_url", config.langfuse_base_url),
+                               ("public_key", config.langfuse_public_key),
+                               ("secret_key", config.langfuse_secret_key)) if v]
+    if lf_given and len(lf_given) < 3:
+        missing = [n for n in ("base_url", "public_key", "secret_key") if n not in lf_given]
+        where = " (cctrace setup stores it in the keychain)" if "secret_key" in missing else ""
+        out[LANGFUSE] = f"incomplete: langfuse.{', langfuse.'.join(missing)} not set{where}"
+    for name, url in ((LANGFUSE, config.langfuse_base_url), (OTLP, config.otlp_endpoint)):
+        if url and name not in out:
+            try:
+                validate_url(url)
+            except URLError as exc:
+                out[name] = f"{url_label(url)}: {exc}"
+    for name in (LANGFUSE, OTLP):
+        bundle = config.section(name).get("ca_bundle")
+        if bundle is not None and not (isinstance(bundle, str) and bundle.strip()):
+            out.setdefault(name, f"{name}.ca_bundle must be a file path")
+    try:
+        proxy_url(config)
+    except URLError as exc:
+        for name in (LANGFUSE, OTLP):
+            out.setdefault(name, f"export.proxy: {exc}")
+    del lf
+    return out
+
+
+def url_label(url: str) -> str:
+    """A URL for messages: what `safe_url` keeps, or a placeholder."""
+    return safe_url(url) if url else "(empty)"
+
+
+def proxy_url(config: Config) -> str | None:
+    """`export.proxy` checked like a destination (https, or http: the tunnel carries TLS)."""
+    raw = config.section("export").get("proxy")
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str):
+        raise URLError("export.proxy must be a URL string")
+    text = raw.strip()
+    scheme = text.partition("://")[0].lower()
+    if scheme == "http":
+        # A CONNECT proxy sees only the TLS stream: http to it is as safe as https.
+        checked = validate_url("https" + text[len(scheme):])
+        return "http" + str(checked)[len("https"):]
+    return str(validate_url(text))
+
+
 def destinations(config: Config, timeout: float | None = None) -> list[Destination]:
-    """The active destinations of `config`, Langfuse first (`timeout`: see export_timeout)."""
+    """The usable destinations of `config`, Langfuse first (`timeout`: see export_timeout)."""
     timeout = export_timeout(config) if timeout is None else timeout
+    bad = problems(config)
     out: list[Destination] = []
-    if config.langfuse_enabled:
+    if config.langfuse_enabled and LANGFUSE not in bad:
+        base = str(validate_url(config.langfuse_base_url or "")).rstrip("/")
         pk = config.langfuse_public_key or ""
         sk = config.langfuse_secret_key or ""
         token = base64.b64encode(f"{pk}:{sk}".encode()).decode()
         out.append(
             Destination(
                 name=LANGFUSE,
-                url=langfuse_url(config.langfuse_base_url or ""),
+                url=langfuse_url(base),
                 headers={
                     "Authorization": f"Basic {token}",
                     "x-langfuse-ingestion-version": "4",
@@ -117,17 +175,17 @@ def destinations(config: Config, timeout: float | None = None) -> list[Destinati
         out.append(
             Destination(
                 name=LANGFUSE_SCORES,
-                url=(config.langfuse_base_url or "").rstrip("/") + SCORES_PATH,
+                url=base + SCORES_PATH,
                 headers={"Authorization": f"Basic {token}"},
                 timeout=timeout,
                 kind=SCORES,
             )
         )
-    if config.otlp_enabled:
+    if config.otlp_enabled and OTLP not in bad:
         out.append(
             Destination(
                 name=OTLP,
-                url=config.otlp_endpoint or "",
+                url=str(validate_url(config.otlp_endpoint or "")),
                 headers=dict(config.otlp_headers),
                 timeout=timeout,
             )
@@ -141,18 +199,16 @@ def _transport(config: Config, dest: Destination) -> Destination:
     verify: bool | str = True
     if isinstance(bundle, str) and bundle.strip():
         verify = os.path.abspath(os.path.expanduser(bundle.strip()))
-    trust_env = bool(getattr(config, "trust_env_transport", True))
-    return dataclasses.replace(dest, verify=verify, trust_env=trust_env)
+    return dataclasses.replace(dest, verify=verify, proxy=proxy_url(config))
 
 
-def held_names(config: Config, kind: str | None = None) -> list[str]:
-    """Outbox names whose batches are queued but not sent: the destination's value was
-    refused (cctrace.security.trust) and nothing trusted replaced it yet. A later process
-    with the user's own destination delivers them."""
-    names = {LANGFUSE: [(LANGFUSE, SPANS), (LANGFUSE_SCORES, SCORES)], OTLP: [(OTLP, SPANS)]}
+def configured_names(config: Config) -> list[str]:
+    """Outbox names the config names a destination for, usable or not."""
     out = []
-    for held in getattr(config, "held_destinations", ()) or ():
-        out.extend(n for n, k in names.get(held, []) if kind is None or k == kind)
+    if config.langfuse_base_url or config.langfuse_public_key:
+        out += [LANGFUSE, LANGFUSE_SCORES]
+    if config.otlp_endpoint:
+        out.append(OTLP)
     return out
 
 

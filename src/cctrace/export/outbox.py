@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import email.utils
 import gzip
+import json
 import logging
 import os
 import random
@@ -30,11 +31,19 @@ from typing import Any, Protocol
 import requests
 
 from cctrace.config import Config
-from cctrace.export.destinations import SPANS, Destination, destinations, held_names, scrub
+from cctrace.export.destinations import (
+    LANGFUSE_SCORES,
+    SPANS,
+    Destination,
+    configured_names,
+    destinations,
+    safe_url,
+    scrub,
+)
 from cctrace.export.encode import MAX_BYTES, MAX_SPANS, batches
 from cctrace.export.spans import make_resource
 from cctrace.model.types import Observation, Trace
-from cctrace.security.transport import transport_problem
+from cctrace.security.transport import URLError, validate_url
 
 log = logging.getLogger("cctrace.export")
 
@@ -83,10 +92,9 @@ def enqueue(
     Returns the number of outbox rows written; 0 when no destination is configured (the
     embedded, local-only mode) or there is nothing to send.
     """
-    names = [d.name for d in destinations(config) if d.kind == SPANS]
-    # A held destination (its value was refused as untrusted) still gets its batches: they
-    # wait in the outbox until a process with the user's own destination sends them.
-    names += [n for n in held_names(config, SPANS) if n not in names]
+    # A configured destination that cannot be used yet (a bad URL, a missing key) still gets
+    # its batches: they wait in the outbox until the config is fixed.
+    names = [n for n in configured_names(config) if n != LANGFUSE_SCORES]
     # After a store rebuild, spans the quarantined store had confirmed are not resent.
     from cctrace.store.recover import delivered_before_rebuild
 
@@ -176,33 +184,44 @@ def backoff_ns(attempts: int, retry_after_s: float | None, rand: float) -> int:
 
 
 class _KeepHeaders(requests.auth.AuthBase):
-    # An explicit (no-op) auth stops requests from replacing our Authorization header
-    # with credentials from ~/.netrc, while proxies from the environment still apply.
+    # An explicit (no-op) auth: requests never replaces our Authorization header.
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         return r
+
+
+def http_session(proxy: str | None = None) -> requests.Session:
+    """A `requests.Session` that reads nothing from the environment: no proxy, CA bundle or
+    netrc variables (`trust_env` off; a repository can set them), no redirects; `proxy` is
+    the config's `export.proxy`."""
+    session = requests.Session()
+    session.trust_env = False
+    session.max_redirects = 0
+    if proxy:
+        session.proxies = {"https": proxy, "http": proxy}
+    return session
 
 
 class Sender:
     """HTTP client for the outbox: one `requests.Session` per destination, no redirects."""
 
     def __init__(self) -> None:
-        self._sessions: dict[tuple[str, str], requests.Session] = {}
+        self._sessions: dict[tuple[str, str, str | None], requests.Session] = {}
 
     def _session(self, dest: Destination) -> requests.Session:
-        key = (dest.name, dest.url, dest.trust_env)
+        key = (dest.name, dest.url, dest.proxy)
         session = self._sessions.get(key)
         if session is None:
-            session = requests.Session()
-            session.max_redirects = 0
-            session.trust_env = dest.trust_env
-            self._sessions[key] = session
+            session = self._sessions[key] = http_session(dest.proxy)
         return session
 
     def send(self, dest: Destination, payload: bytes, content_type: str, timeout: float) -> Outcome:
-        problem = transport_problem(dest.url)
-        if problem:
-            # Kept for a corrected URL; nothing leaves the machine in clear text.
-            return Outcome("retry", None, f"not sent: {problem}")
+        try:
+            checked = validate_url(dest.url)
+        except URLError as exc:
+            # Kept for a corrected URL; nothing leaves the machine towards an unchecked host.
+            return Outcome("retry", None, f"not sent: {exc}")
+        if checked != dest.url:
+            return Outcome("retry", None, "not sent: the URL is not in its checked form")
         headers = dict(dest.headers)
         headers["Content-Type"] = content_type or PROTOBUF
         if dest.kind == SPANS:
@@ -389,8 +408,10 @@ def deliver_due(
     report = DeliveryReport()
     own = sender is None
     sender = sender or Sender()
+    reached: dict[str, str] = {}
     try:
         for dest in destinations(config):
+            before = report.delivered
             seen: set[int] = set()
             while True:
                 remaining = _remaining(deadline)
@@ -417,6 +438,8 @@ def deliver_due(
                         continue  # another sender (worker or flush) has it in flight
                     outcome = sender.send(dest, batch.payload, batch.content_type, timeout)
                     _apply(store, dest, batch, outcome, report, rand)
+                    if report.delivered > before:
+                        reached[dest.name] = safe_url(dest.url)
                     if outcome.kind == "retry":
                         break
                 if outcome is not None and outcome.kind == "retry":
@@ -426,7 +449,43 @@ def deliver_due(
     finally:
         if own:
             sender.close()
+        if reached and getattr(config, "state_dir", None):
+            note_delivered(config.state_dir, reached)
     return report
+
+
+LAST_DELIVERY = "last-delivery.json"
+
+
+def note_delivered(state_dir: str, reached: dict[str, str]) -> None:
+    """Record where each destination last delivered (`safe_url`, no credentials), so
+    `cctrace doctor` can tell a delivery to the configured URL from one elsewhere."""
+    path = os.path.join(state_dir, LAST_DELIVERY)
+    doc = last_deliveries(state_dir)
+    now = time.time_ns()
+    for name, url in reached.items():
+        doc[name] = {"url": url, "ns": now}
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump(doc, fh)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # bookkeeping for doctor only; the delivery itself is recorded in the store
+
+
+def last_deliveries(state_dir: str) -> dict[str, dict[str, Any]]:
+    """{destination name: {"url": ..., "ns": ...}} as `note_delivered` left it."""
+    try:
+        with open(os.path.join(state_dir, LAST_DELIVERY), encoding="utf-8") as fh:
+            doc = json.load(fh)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(doc, dict):
+        return {}
+    return {k: v for k, v in doc.items() if isinstance(v, dict)
+            and isinstance(v.get("url"), str) and isinstance(v.get("ns"), int)}
 
 
 @dataclass

@@ -16,7 +16,14 @@ with the event name, sizes and errno only, never payload content. Kinds: `lost` 
 spooled: unwritable state dir, full disk...), `oversize` (a stub was spooled instead of a
 payload above the cap), `unparsed` (spooled, but no event name could be read),
 `dropped_cap` (not spooled: the spool is at its size cap, see `cctrace.spool.limits`),
-`guard_error` (guard mode could not judge a call, which was therefore allowed).
+`guard_error` (guard mode could not judge a call, which was therefore allowed),
+`env_ignored` (recorded, but the session's environment named another state dir or config
+file: see `envnote`).
+
+Where it records is fixed by its command line, never by the environment, which a
+repository can set: `--state-dir DIR` as `cctrace install` / `setup` pinned it, else the
+account's default (`cctrace.statedir.capture_default`). `--max-bytes N` lowers the payload
+cap (tests); nothing else is read from the command line.
 """
 
 from __future__ import annotations
@@ -26,17 +33,13 @@ import sys
 import time
 
 from cctrace import statedir
+from cctrace.hook import envnote
 from cctrace.spool import jsonlite, limits, writer
 
 WAKE_EVENTS = frozenset({"Stop", "SubagentStop", "PreCompact", "SessionEnd", "StopFailure"})
 MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 HEAD_BYTES = 64 * 1024
 _READ_CHUNK = 256 * 1024
-
-
-def _int_env(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    return int(raw) if raw.isdigit() else default
 
 
 def read_stdin(limit: int, fd: int = 0) -> tuple[bytes, int, bool]:
@@ -160,11 +163,16 @@ def guard(state_dir: str, data: bytes, out_fd: int) -> None:
 
 
 def handle(state_dir: str, data: bytes, size: int, oversize: bool,
-           received_ns: int) -> str | None:
+           received_ns: int, env: dict[str, int] | None = None) -> str | None:
     """Spool one received payload and wake the worker if the event completes work.
 
+    `env` is the event's environment note (`envnote.note`), kept in the spool header.
     Returns the event name (None when unreadable)."""
     event = event_name(data, complete=not oversize)
+    if env and any(name in env for name in envnote.STATE_VARS):
+        # Recorded here all the same; the count makes the attempt visible to doctor.
+        names = ",".join(n for n in envnote.STATE_VARS if n in env)
+        record(state_dir, "env_ignored", event, f"variables={names}")
     try:
         refused = limits.refuses(state_dir)
     except Exception:  # noqa: BLE001 - a broken cap check must not cost the event
@@ -183,6 +191,7 @@ def handle(state_dir: str, data: bytes, size: int, oversize: bool,
             size=size,
             oversize=oversize,
             fsync=os.environ.get("CCTRACE_SPOOL_FSYNC", "1").strip() != "0",
+            env=env or None,
         )
     except Exception as exc:  # noqa: BLE001 - unwritable dir, full disk, ...
         record(state_dir, "lost", event, f"size={size} {_error_detail(exc)}")
@@ -206,6 +215,15 @@ def _wake(state_dir: str) -> None:
     lifecycle.wake_worker(state_dir)
 
 
+def _max_bytes(argv: list[str]) -> int:
+    for arg in argv:
+        if arg.startswith("--max-bytes="):
+            raw = arg[len("--max-bytes="):]
+            if raw.isdigit():
+                return min(int(raw), MAX_PAYLOAD_BYTES)
+    return MAX_PAYLOAD_BYTES
+
+
 def main(argv: list[str] | None = None) -> int:
     """The whole hook. Always returns 0."""
     received_ns = time.time_ns()
@@ -220,10 +238,14 @@ def main(argv: list[str] | None = None) -> int:
             _signal.signal(_signal.SIGXFSZ, _signal.SIG_IGN)
         except Exception:  # noqa: BLE001
             pass
-        state_dir = statedir.state_dir()
-        limit = _int_env("CCTRACE_HOOK_MAX_BYTES", MAX_PAYLOAD_BYTES)
-        data, size, oversize = read_stdin(limit)
-        event = handle(state_dir, data, size, oversize, received_ns)
+        argv = sys.argv[1:] if argv is None else argv
+        state_dir = statedir.pinned_arg(argv) or statedir.capture_default()
+        data, size, oversize = read_stdin(_max_bytes(argv))
+        try:
+            env = envnote.note(os.environ, state_dir)
+        except Exception:  # noqa: BLE001 - a note is never worth an event
+            env = None
+        event = handle(state_dir, data, size, oversize, received_ns, env)
         if event == "PreToolUse" and not oversize and out_fd >= 0:
             guard(state_dir, data, out_fd)
     except BaseException as exc:  # noqa: BLE001 - never fail Claude Code

@@ -35,13 +35,29 @@ class SettingsError(Exception):
 # --- pure ---------------------------------------------------------------------------------
 
 
-def hook_command(python: str, entry: str) -> str:
-    """The shell command Claude Code runs: `-S` skips site, the hook needs only the stdlib.
+def hook_command(python: str, entry: str, state_dir: str | None = None) -> str:
+    """The shell command Claude Code runs.
 
-    `|| true` because a hook exiting 2 blocks the tool call, and python exits 2 when the file
-    is gone (cctrace removed without `cctrace uninstall`): that must not stop the user's work.
+    `-I -S`: isolated mode (no PYTHON* variable, user site or cwd on the path: a repository
+    can set the session's environment) without site, the hook needs only the stdlib.
+    `--state-dir` pins where it records, so no environment value can move it. `|| true`
+    because a hook exiting 2 blocks the tool call, and python exits 2 when the file is gone
+    (cctrace removed without `cctrace uninstall`): that must not stop the user's work.
     """
-    return f"{shlex.quote(python)} -S {shlex.quote(entry)} || true"
+    pin = " " + shlex.quote("--state-dir=" + state_dir) if state_dir else ""
+    return f"{shlex.quote(python)} -I -S {shlex.quote(entry)}{pin} || true"
+
+
+def pinned_state_dir(command: str) -> str | None:
+    """The state dir pinned into one of our hook commands, if any."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    for word in words:
+        if word.startswith("--state-dir="):
+            return word[len("--state-dir="):] or None
+    return None
 
 
 def is_ours(hook: Any) -> bool:
@@ -229,6 +245,17 @@ def settings_path(scope: str, cwd: str, env: Mapping[str, str]) -> str:
     if scope == "local":
         return os.path.join(os.path.abspath(cwd), ".claude", "settings.local.json")
     raise ValueError(f"unknown scope {scope!r}; expected one of {', '.join(SCOPES)}")
+
+
+PLUGIN_DATA = os.path.join("plugins", "data", "cctrace-cctrace")
+PLUGIN_PIN = "state-dir"
+
+
+def plugin_pin_path(env: Mapping[str, str]) -> str:
+    """Where the plugin's launcher reads its pinned state dir: the folder Claude Code gives
+    the cctrace plugin as `CLAUDE_PLUGIN_DATA` (`<claude config dir>/plugins/data/...`)."""
+    user = settings_path("user", "/", env)
+    return os.path.join(os.path.dirname(user), PLUGIN_DATA, PLUGIN_PIN)
 
 
 def parse(text: str, where: str = "settings") -> dict[str, Any]:

@@ -21,7 +21,7 @@ from typing import Any
 from cctrace.config import Config
 from cctrace.export.destinations import safe_url, scrub
 from cctrace.export.outbox import describe_exception, parse_retry_after
-from cctrace.security.transport import transport_problem
+from cctrace.security.transport import URLError, validate_url
 
 DELETE_PATH = "/api/public/traces"
 BATCH = 1000
@@ -78,7 +78,6 @@ def delete_remote(
     batch: int = BATCH,
 ) -> list[RemoteReport]:
     """Delete `trace_ids` at every configured destination that can delete."""
-    import requests
 
     out: list[RemoteReport] = []
     if cfg.otlp_enabled:
@@ -90,20 +89,24 @@ def delete_remote(
         return out
     report = RemoteReport("langfuse")
     out.insert(0, report)
-    url = (cfg.langfuse_base_url or "").rstrip("/") + DELETE_PATH
-    problem = transport_problem(url)
-    if problem:
+    from cctrace.export.destinations import proxy_url
+
+    try:
+        url = str(validate_url(cfg.langfuse_base_url or "")).rstrip("/") + DELETE_PATH
+        proxy = proxy_url(cfg)
+    except URLError as exc:
         report.failed = len(trace_ids)
-        report.errors.append(f"not sent: {problem}")
+        report.errors.append(f"not sent: {exc}")
         return out
     headers = _auth(cfg)
     secrets = [v for v in (cfg.langfuse_secret_key, cfg.langfuse_public_key,
                            headers["Authorization"].split()[1]) if v]
     own = session is None
-    http = session or requests.Session()
     if own:
-        http.max_redirects = 0
-        http.trust_env = cfg.trust_env_transport
+        from cctrace.export.outbox import http_session
+
+        session = http_session(proxy)
+    http = session
     verify: bool | str = True
     bundle = cfg.section("langfuse").get("ca_bundle")
     if isinstance(bundle, str) and bundle.strip():

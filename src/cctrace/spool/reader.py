@@ -35,6 +35,9 @@ class SpoolEntry:
     error: str | None = None
     oversize: bool = False
     pid: int | None = None
+    # Watched environment variables the event arrived with: name -> CRC-32 of the value
+    # (`cctrace.hook.envnote`); never used for capture, only compared and reported.
+    env: dict[str, int] | None = None
 
 
 def _parse_header(raw: bytes) -> dict[str, Any] | None:
@@ -79,9 +82,13 @@ def read_entry(path: str, seq: int) -> SpoolEntry:
     body = data[newline + 1 :]
     event = head.get("event") if isinstance(head.get("event"), str) else None
     pid = head.get("pid") if isinstance(head.get("pid"), int) else None
+    note = head.get("env")
+    if isinstance(note, dict):
+        note = {k: v for k, v in note.items() if isinstance(k, str) and isinstance(v, int)}
     entry = SpoolEntry(
         seq, head["received_ns"], event, None, path, head["size"],
         oversize=head.get("oversize") is True, pid=pid,
+        env=note or None,
     )
     if len(body) != head["stored"]:
         entry.error = f"torn spool file: {len(body)} of {head['stored']} bytes"

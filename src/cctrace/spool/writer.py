@@ -26,17 +26,22 @@ _OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
 def header(
-    received_ns: int, event: str | None, size: int, stored: int, oversize: bool = False
+    received_ns: int, event: str | None, size: int, stored: int, oversize: bool = False,
+    env: dict[str, int] | None = None,
 ) -> bytes:
     """The header line; hand-built JSON (no `json` import on the hook's path).
 
-    `event` must already be a safe token (letters, digits, underscore): callers sanitize it.
+    `event` must already be a safe token (letters, digits, underscore): callers sanitize it;
+    so must the names in `env` (`cctrace.hook.envnote`: fixed variable names -> CRC-32).
     """
     ev = f'"{event}"' if event else "null"
+    note = ""
+    if env:
+        note = ',"env":{' + ",".join(f'"{k}":{int(v)}' for k, v in env.items()) + "}"
     return (
         f'{{"v":1,"received_ns":{int(received_ns)},"event":{ev},"size":{int(size)},'
         f'"stored":{int(stored)},"oversize":{"true" if oversize else "false"},'
-        f'"pid":{os.getpid()}}}\n'
+        f'"pid":{os.getpid()}{note}}}\n'
     ).encode("ascii")
 
 
@@ -118,6 +123,7 @@ def append(
     size: int | None = None,
     oversize: bool = False,
     fsync: bool = True,
+    env: dict[str, int] | None = None,
 ) -> int:
     """Durably add one event to the spool and return its seq; raises OSError on failure.
 
@@ -126,7 +132,7 @@ def append(
     statedir.ensure_dir(state_dir)
     folder = statedir.ensure_dir(layout.spool_dir(state_dir))
     head = header(received_ns, event, len(payload) if size is None else size, len(payload),
-                  oversize)
+                  oversize, env)
     tmp = _write_temp(folder, head, payload, fsync)
     try:
         return _publish(folder, tmp)

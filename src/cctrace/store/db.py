@@ -875,6 +875,25 @@ class Store:
             )
         return int(rows[0][0])
 
+    def failing(self) -> list[dict[str, Any]]:
+        """Per destination, pending batches that were tried and failed, with the latest
+        error (for `doctor` / `status`)."""
+        rows = self._read(
+            "SELECT destination, COUNT(*) AS n, MAX(attempts) AS attempts,"
+            " (SELECT last_error FROM outbox o2 WHERE o2.destination = o.destination"
+            "  AND o2.state = ? AND o2.attempts > 0 ORDER BY o2.id DESC LIMIT 1) AS error"
+            " FROM outbox o WHERE state = ? AND attempts > 0 GROUP BY destination",
+            (PENDING, PENDING),
+        )
+        return [dict(r) for r in rows]
+
+    def drop_pending(self, destination: str) -> int:
+        """Delete the batches still waiting for `destination`; returns how many."""
+        with self.transaction() as conn:
+            cur = conn.execute("DELETE FROM outbox WHERE state = ? AND destination = ?",
+                               (PENDING, destination))
+            return cur.rowcount
+
     # -- erasure and retention (cctrace.security.purge / retention) ---------------------
 
     def select_traces(

@@ -1,8 +1,9 @@
 """`python -m cctrace.worker`: run the background worker until it has been idle a while.
 
-Settings come from the environment the hook spawned us with: `CCTRACE_HOME` (state dir),
-`CCTRACE_WORKER_IDLE` (seconds without work before exiting, default 2) and
-`CCTRACE_WORKER_MAX_SECONDS` (optional cap on one worker's lifetime).
+The state dir is `--state-dir DIR` as the hook pinned it (`CCTRACE_HOME` when run by hand).
+Timing knobs from the environment: `CCTRACE_WORKER_IDLE` (seconds without work before
+exiting, default 2) and `CCTRACE_WORKER_MAX_SECONDS` (optional cap on one worker's
+lifetime); they change when work happens, never what is captured or where it goes.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ def _float_env(name: str, default: float | None) -> float | None:
         return default
 
 
-def main() -> int:
-    root = statedir.state_dir()
+def main(argv: list[str] | None = None) -> int:
+    root = statedir.pinned_arg(sys.argv[1:] if argv is None else argv) or statedir.state_dir()
     try:
         from cctrace.worker import pipeline
     except Exception as exc:  # noqa: BLE001 - e.g. a dependency missing in this interpreter

@@ -124,9 +124,12 @@ def judge_session(store: Store, cfg: Config, redactor: Redactor, session_id: str
     return record_findings(store, cfg, redactor, found)
 
 
-def note_destination_findings(store: Store, cfg: Config) -> int:
-    """Record the destinations the config refused (set by project files, untrusted)."""
-    found = list(getattr(cfg, "destination_findings", []) or [])
+def note_env_findings(store: Store, cfg: Config, entries: list[Any]) -> int:
+    """Record, per session, the watched environment variables its events arrived with that
+    capture ignored (`cctrace.security.envcheck`)."""
+    from cctrace.security import envcheck
+
+    found = envcheck.session_findings(cfg, entries)
     if not found:
         return 0
     with store.transaction():

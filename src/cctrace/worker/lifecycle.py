@@ -96,27 +96,59 @@ def read_worker_info(state_dir: str) -> dict[str, str] | None:
     return out
 
 
+# What the worker keeps of the environment it is started from (Claude Code's, which a
+# repository can shape): locale, the session bus the OS keychain needs and the worker's
+# timing knobs. Everything else, other CCTRACE_*, PYTHON*, proxies, CA bundles and HOME
+# included, is dropped.
+_KEEP_ENV = frozenset({"PATH", "LANG", "LANGUAGE", "TZ", "TMPDIR", "DBUS_SESSION_BUS_ADDRESS",
+                       "XDG_RUNTIME_DIR", "CCTRACE_WORKER_IDLE", "CCTRACE_WORKER_MAX_SECONDS"})
+# Values of secret-looking variables stay: the redactor learns them (never used otherwise).
+_SECRET_NAME_PARTS = ("KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASS", "PWD",
+                      "CREDENTIAL", "AUTH")
+
+
+def worker_env(environ: dict[str, str], state_dir: str) -> dict[str, str]:
+    """The worker's environment: only what it needs, and the pinned state dir."""
+    from cctrace import statedir
+
+    env = {}
+    for name, value in environ.items():
+        upper = name.upper()
+        if name in _KEEP_ENV:
+            env[name] = value
+            continue
+        if upper.startswith(("PYTHON", "CCTRACE_")):
+            continue
+        if name.startswith("LC_") or (
+                any(p in upper for p in _SECRET_NAME_PARTS) and upper not in ("PWD", "OLDPWD")):
+            env[name] = value
+    env["HOME"] = statedir.account_home()
+    env["CCTRACE_HOME"] = state_dir
+    return env
+
+
 def worker_command(
     state_dir: str, environ: dict[str, str] | None = None
 ) -> tuple[list[str], dict[str, str]]:
-    """argv and environment that start the worker for `state_dir`."""
-    env = dict(os.environ if environ is None else environ)
-    python = env.get("CCTRACE_WORKER_PYTHON", "").strip()
+    """argv and environment that start the worker for `state_dir`.
+
+    The interpreter and the package folder come from `worker.json` (written by
+    `cctrace install`, in the state dir the user owns), else this process's. Isolated mode
+    (`-I`): no PYTHON* variable, user site or cwd can put a module on its path; the
+    package folder is added by the command itself.
+    """
+    env = worker_env(dict(os.environ if environ is None else environ), state_dir)
+    python: str | None = None
     pythonpath: str | None = package_root()
-    if not python:
-        info = read_worker_info(state_dir)
-        if info:
-            python = info["python"]
-            pythonpath = info.get("pythonpath", pythonpath)
+    info = read_worker_info(state_dir)
+    if info:
+        python = info["python"]
+        pythonpath = info.get("pythonpath", pythonpath)
     if not python:
         python = sys.executable or "python3"
-    env["CCTRACE_HOME"] = state_dir
-    # The worker starts in the state dir, but on 3.11+ keep even that off sys.path.
-    env["PYTHONSAFEPATH"] = "1"
-    if pythonpath:
-        rest = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != pythonpath]
-        env["PYTHONPATH"] = os.pathsep.join([pythonpath, *rest])
-    return [python, "-m", "cctrace.worker"], env
+    boot = ("import sys; sys.path.insert(0, sys.argv[1]) if sys.argv[1] else None; "
+            "from cctrace.worker.__main__ import main; sys.exit(main(sys.argv[2:]))")
+    return [python, "-I", "-c", boot, pythonpath or "", "--state-dir", state_dir], env
 
 
 # --- is one running, start one -----------------------------------------------------------

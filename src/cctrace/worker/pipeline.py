@@ -35,7 +35,7 @@ from cctrace.worker import lifecycle, limits
 from cctrace.worker.conclude import (
     evaluate_rules,
     judge_session,
-    note_destination_findings,
+    note_env_findings,
     record_findings,
     seal,
 )
@@ -324,6 +324,7 @@ def ingest(store: Store, cfg: Config, entries: list[Any], report: StepReport,
             audit.record(cfg.state_dir, audit.entries_from_hook_events(new_events), cfg)
     if report.bad_events:
         store.bump("spool_unusable_events", report.bad_events)
+    note_env_findings(store, cfg, entries)
     for item in transcripts_named(entries):
         try:
             report.new_observations += process_transcript(
@@ -349,7 +350,6 @@ def step(state_dir: str, cfg: Config | None = None) -> StepReport:
     limits.publish(state_dir, caps)
     entries = spool.read_pending(state_dir, limit=SPOOL_SLICE)
     with Store.open(state_dir) as store:
-        note_destination_findings(store, cfg)
         if entries and _store_has_room(state_dir, store, caps, report):
             _ingest_isolated(state_dir, store, cfg, entries, report)
             report.events = len(entries)
@@ -363,8 +363,8 @@ def step(state_dir: str, cfg: Config | None = None) -> StepReport:
         )
         report.delivered = delivery.delivered
         report.errors.extend(delivery.errors)
-        # Batches held for a refused destination wait for the user's own `cctrace flush`;
-        # only live destinations keep the worker retrying.
+        # Batches for a configured but unusable destination wait for the config to be
+        # fixed; only usable destinations keep the worker retrying.
         pending = sum(store.pending_count(d.name) for d in outbox.destinations(cfg))
     _wait_for_retries(report, pending)
     return report
