@@ -1,8 +1,10 @@
 """Drive a Claude Code session *with cctrace installed* and read back what cctrace produced.
 
 `TracedSession` bundles a `ClaudeHome` (temp HOME, project), the scripted model server, the OTLP
-receiver and the cctrace environment (`CCTRACE_HOME`, export endpoint). It installs the hook via
-the product's own `cctrace install --scope user`, runs prompts, calls `cctrace flush` and
+receiver and cctrace's state dir, whose `config.toml` names the receiver (the documented way to
+configure; capture reads no environment). `CCTRACE_HOME` is set only for the `cctrace` commands
+run from the "user's shell": `install` pins it into the hook. It installs the hook via the
+product's own `cctrace install --scope user`, runs prompts, calls `cctrace flush` and
 `cctrace show --json`, and offers pure helpers to group received spans into trees.
 """
 
@@ -32,20 +34,28 @@ class TracedSession:
         self.receiver = receiver
         self.session_id = new_session_id()
         self.started = False
-        env = {"CCTRACE_HOME": str(cctrace_home)}
+        self.state = Path(cctrace_home)
+        self.state.mkdir(parents=True, exist_ok=True, mode=0o700)
         if langfuse:
-            env.update({"LANGFUSE_BASE_URL": receiver.base_url,
-                        "LANGFUSE_PUBLIC_KEY": "pk-lf-test", "LANGFUSE_SECRET_KEY": "sk-lf-test"})
+            self.config = (f'[langfuse]\nbase_url = "{receiver.base_url}"\n'
+                           'public_key = "pk-lf-test"\nsecret_key = "sk-lf-test"\n')
         else:
-            env["CCTRACE_OTLP_ENDPOINT"] = receiver.endpoint
-        self.cctrace_env = env
+            self.config = f'[otlp]\nendpoint = "{receiver.endpoint}"\n'
+        self.write_config()
+        # Extra environment for the `claude` runs (a test may plant variables here).
+        self.cctrace_env: dict[str, str] = {}
+
+    def write_config(self, extra: str = "") -> None:
+        path = self.state / "config.toml"
+        path.write_text(self.config + extra)
+        path.chmod(0o600)
 
     def p(self, rel: str) -> str:
         return str(self.home.project / rel)
 
     # product commands
     def cctrace(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-        env = {**self.home.env(), **self.cctrace_env}
+        env = {**self.home.env(), "CCTRACE_HOME": str(self.state)}
         return subprocess.run([sys.executable, "-m", "cctrace", *args], env=env,
                               capture_output=True, text=True, timeout=timeout,
                               cwd=self.home.project, stdin=subprocess.DEVNULL)

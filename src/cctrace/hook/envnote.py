@@ -16,6 +16,12 @@ import os
 
 WATCHED = ("CCTRACE_HOME", "CCTRACE_CONFIG", "LANGFUSE_BASE_URL", "LANGFUSE_HOST",
            "LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY", "CCTRACE_OTLP_ENDPOINT")
+# Variables that would steer Python's HTTP stack, interpreter or state folders in any
+# letter case (`Http_Proxy` counts: urllib reads proxies case-insensitively). cctrace uses
+# none of them while capturing; they are noted so the user learns they are set.
+UNUSED = frozenset({"http_proxy", "https_proxy", "all_proxy", "requests_ca_bundle",
+                    "curl_ca_bundle", "ssl_cert_file", "ssl_cert_dir", "netrc", "pythonpath",
+                    "pythonhome", "pythonstartup", "xdg_state_home"})
 # Noted variables that point capture itself elsewhere: the hook also counts these.
 STATE_VARS = ("CCTRACE_HOME", "CCTRACE_CONFIG")
 
@@ -41,4 +47,9 @@ def note(environ: dict[str, str], state_dir: str) -> dict[str, int]:
             except (ValueError, OSError):
                 pass
         out[name] = fingerprint(value)
+    for name in environ:
+        if name.lower() in UNUSED and name.replace("_", "").isalnum() and name.isascii():
+            value = environ.get(name)
+            if value and value.strip():
+                out[name] = fingerprint(value)
     return out

@@ -19,7 +19,7 @@ from typing import Any
 
 from cctrace.config import Config
 from cctrace.findings import Finding, finding_id
-from cctrace.hook.envnote import WATCHED, fingerprint
+from cctrace.hook.envnote import UNUSED, WATCHED, fingerprint
 
 PRODUCER = "destination"
 TAGS = ["owasp-llm.LLM02", "owasp-asi.T9", "attack.T1567"]
@@ -98,6 +98,20 @@ def session_findings(cfg: Config, entries: Iterable[Any],
             continue
         session = payload.get("session_id") if isinstance(payload, dict) else None
         session = session if isinstance(session, str) and session else None
+        for name, crc in note.items():
+            if name.lower() not in UNUSED:
+                continue
+            # Once per value, not per session: a corporate proxy in the user's own shell
+            # is worth one note, not one per session.
+            fid = finding_id(PRODUCER, "env_unused", name, str(crc))
+            out.setdefault(fid, Finding(
+                id=fid, kind="destination", rule_id="destination.env_unused", severity="low",
+                title=f"{name} in the session's environment is not used by cctrace",
+                time_ns=now, session_id=session, tags=list(TAGS),
+                detail={"variable": name, "action": "ignored",
+                        "reason": "cctrace's HTTP client, interpreter and state dir take "
+                        "nothing from the environment (export.proxy / *.ca_bundle in the "
+                        "config)"}))
         for item in ignored(cfg, note):
             fid = finding_id(PRODUCER, "env_ignored", session or "-", item.name,
                              str(note[item.name]))
