@@ -53,8 +53,9 @@ def loaded(path) -> config.Config:
 
 def test_path(capsys, _isolated_state, monkeypatch, tmp_path):
     assert run(capsys, "path")[1].strip() == str(_isolated_state / "config.toml")
+    # Capture reads one file only: CCTRACE_CONFIG (a project could set it) is not honoured.
     monkeypatch.setenv("CCTRACE_CONFIG", str(tmp_path / "other.toml"))
-    assert run(capsys, "path")[1].strip() == str(tmp_path / "other.toml")
+    assert run(capsys, "path")[1].strip() == str(_isolated_state / "config.toml")
 
 
 def test_list_shows_defaults_and_never_secrets(capsys, cfg_file, monkeypatch):
@@ -72,10 +73,9 @@ def test_list_shows_defaults_and_never_secrets(capsys, cfg_file, monkeypatch):
     monkeypatch.setenv("LANGFUSE_BASE_URL", "http://127.0.0.1:9")
     code, out, _ = run(capsys, "list", "--json")
     data = json.loads(out)
-    assert "sk-lf-from-env" not in out
-    assert data["langfuse.secret_key"]["source"] == "env LANGFUSE_SECRET_KEY"
-    assert data["langfuse.base_url"] == {"value": "http://127.0.0.1:9",
-                                         "source": "env LANGFUSE_BASE_URL"}
+    assert "sk-lf-from-env" not in out and "127.0.0.1:9" not in out  # the environment: unused
+    assert data["langfuse.secret_key"]["source"] == "file"
+    assert data["langfuse.base_url"]["source"] == "file"
 
 
 def test_get(capsys, cfg_file):
@@ -177,8 +177,29 @@ def test_secret_from_stdin_is_stored_and_not_printed(capsys, cfg_file, monkeypat
     monkeypatch.setattr("sys.stdin", io.StringIO("sk-lf-from-stdin-not-real\n"))
     code, out, err = run(capsys, "set", "langfuse.secret_key", "-")
     assert code == 0 and "sk-lf-from-stdin" not in out + err
-    assert out == "langfuse.secret_key = <set>\n"
+    assert out.startswith("langfuse.secret_key stored in ")
+    assert "secret_key" not in cfg_file.read_text()  # the keychain (here its 0600 file) only
     assert loaded(cfg_file).langfuse_secret_key == "sk-lf-from-stdin-not-real"
+    assert run(capsys, "unset", "langfuse.secret_key")[0] == 0
+    assert loaded(cfg_file).langfuse_secret_key is None
+
+
+@pytest.mark.parametrize("key, value, reason", [
+    ("otlp.endpoint", "http://collector.example.com/v1/traces", "use https"),
+    ("langfuse.base_url", "https://u:p@lf.example.org", "user info"),
+    ("langfuse.base_url", "https://evil.example\\@lf.example.org", "backslash"),
+    ("export.proxy", "socks5://proxy.example:1080", "not https"),
+])
+def test_a_destination_cctrace_would_not_use_is_refused(capsys, cfg_file, key, value, reason):
+    before = cfg_file.read_text()
+    code, _, err = run(capsys, "set", key, value)
+    assert code == 2 and reason in err and "not written" in err
+    assert cfg_file.read_text() == before
+
+
+def test_destination_is_written_as_it_will_be_used(capsys, cfg_file):
+    assert run(capsys, "set", "langfuse.base_url", "HTTPS://LF.Example.ORG./")[0] == 0
+    assert loaded(cfg_file).langfuse_base_url == "https://lf.example.org"
 
 
 def test_table_values_are_masked(capsys, cfg_file):

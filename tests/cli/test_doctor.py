@@ -15,6 +15,7 @@ from cctrace.spool import diag
 from cctrace.spool.writer import append
 from cctrace.store.db import Store
 from cli.langfuse_standin import PROJECT, PUBLIC_KEY, SECRET_KEY, LangfuseStandIn
+from support.configure import langfuse_toml, otlp_toml, write_config
 
 ALL_2_1 = ("2.1.328",)
 
@@ -54,7 +55,7 @@ def test_nothing_installed_fails_with_the_fix(capsys):
     code, out, _ = run(capsys, "doctor", "--offline")
     assert code == 1
     assert "FAIL  hooks" in out and "fix: cctrace install" in out
-    assert "OK    claude       Claude Code 2.1.328" in out
+    assert "OK    claude         Claude Code 2.1.328" in out
 
 
 def test_installed_user_scope_is_healthy(capsys):
@@ -146,7 +147,7 @@ def test_limits_warn_before_the_cap_and_when_it_cost_something(_env, capsys):
 
 
 def test_dead_letters_and_last_delivery(_env, monkeypatch):
-    monkeypatch.setenv("CCTRACE_OTLP_ENDPOINT", "http://127.0.0.1:9/v1/traces")
+    write_config(otlp_toml("http://127.0.0.1:9/v1/traces"))
     with Store.open() as store:
         ok = store.enqueue_batch("otlp", b"x", ["a"])
         store.mark_delivered(ok, 200)
@@ -242,14 +243,12 @@ def test_fix_keeps_owner_bits_and_leaves_links_alone(tmp_path):
 
 def test_destination_credentials_checked_against_the_server(capsys, monkeypatch):
     with LangfuseStandIn() as server:
-        monkeypatch.setenv("LANGFUSE_BASE_URL", server.base_url)
-        monkeypatch.setenv("LANGFUSE_PUBLIC_KEY", PUBLIC_KEY)
-        monkeypatch.setenv("LANGFUSE_SECRET_KEY", SECRET_KEY)
+        write_config(langfuse_toml(server.base_url, PUBLIC_KEY, SECRET_KEY))
         check = by_name(doctor.run_checks(offline=False, probe_claude=False))["langfuse"]
         assert check.status == doctor.OK and PROJECT in check.detail
         assert server.requests == [{"method": "GET", "path": "/api/public/projects",
                                     "auth_ok": True}]
-        monkeypatch.setenv("LANGFUSE_SECRET_KEY", "sk-lf-wrong")
+        write_config(langfuse_toml(server.base_url, PUBLIC_KEY, "sk-lf-wrong"))
         check = by_name(doctor.run_checks(offline=False, probe_claude=False))["langfuse"]
         assert check.status == doctor.FAIL and "refused" in check.detail
         assert "check the keys" in check.fix
@@ -258,15 +257,13 @@ def test_destination_credentials_checked_against_the_server(capsys, monkeypatch)
         assert checks["destination"].status == doctor.SKIP and server.requests == []
         code, out, err = run(capsys, "doctor")
         assert code == 1 and SECRET_KEY not in out + err and "sk-lf-wrong" not in out + err
-    monkeypatch.setenv("LANGFUSE_SECRET_KEY", SECRET_KEY)
+    write_config(langfuse_toml(server.base_url, PUBLIC_KEY, SECRET_KEY))
     check = by_name(doctor.run_checks(offline=False, probe_claude=False))["langfuse"]
     assert check.status == doctor.FAIL and "unreachable" in check.detail
 
 
 def test_status_json_for_scripts(capsys, monkeypatch):
-    monkeypatch.setenv("LANGFUSE_BASE_URL", "http://127.0.0.1:9")
-    monkeypatch.setenv("LANGFUSE_PUBLIC_KEY", PUBLIC_KEY)
-    monkeypatch.setenv("LANGFUSE_SECRET_KEY", SECRET_KEY)
+    write_config(langfuse_toml("http://127.0.0.1:9", PUBLIC_KEY, SECRET_KEY))
     assert run(capsys, "install")[0] == 0
     code, out, _ = run(capsys, "status", "--json")
     doc = json.loads(out)

@@ -13,6 +13,7 @@ from cctrace.audit import log as audit_log
 from cctrace.cli import main as cli_main
 from cctrace.store.db import Store
 from store.helpers import SEC, T0, turn
+from support.configure import langfuse_toml, write_config
 from support.otlp_receiver import OTLPReceiver
 
 
@@ -38,9 +39,7 @@ def test_dry_run_deletes_nothing(recorded, capsys):
 
 def test_purge_before_date_local_and_langfuse(recorded, capsys, monkeypatch):
     with OTLPReceiver() as recv:
-        monkeypatch.setenv("LANGFUSE_BASE_URL", recv.base_url)
-        monkeypatch.setenv("LANGFUSE_PUBLIC_KEY", "pk-lf-1")
-        monkeypatch.setenv("LANGFUSE_SECRET_KEY", "sk-lf-1")
+        write_config(langfuse_toml(recv.base_url, "pk-lf-1", "sk-lf-1"))
         assert cli_main.main(["purge", "--before", "2026-01-15", "--json"]) == 0
         report = json.loads(capsys.readouterr().out)
         assert sorted(recv.deleted_trace_ids()) == sorted(recorded)
@@ -119,9 +118,7 @@ def test_refused_remote_delete_records_no_erasure(capsys, monkeypatch):
     before = len(_log_entries(home))
     with OTLPReceiver() as recv:
         recv.push_faults([403])
-        monkeypatch.setenv("LANGFUSE_BASE_URL", recv.base_url)
-        monkeypatch.setenv("LANGFUSE_PUBLIC_KEY", "pk-lf-1")
-        monkeypatch.setenv("LANGFUSE_SECRET_KEY", "sk-lf-1")
+        write_config(langfuse_toml(recv.base_url, "pk-lf-1", "sk-lf-1"))
         assert cli_main.main(["purge", "--session", "sess-1", "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert "audit" not in report and report["local"] == {}
@@ -131,9 +128,7 @@ def test_refused_remote_delete_records_no_erasure(capsys, monkeypatch):
 def test_purge_with_langfuse_names_both_places(capsys, monkeypatch):
     home, sess1 = _audited()
     with OTLPReceiver() as recv:
-        monkeypatch.setenv("LANGFUSE_BASE_URL", recv.base_url)
-        monkeypatch.setenv("LANGFUSE_PUBLIC_KEY", "pk-lf-1")
-        monkeypatch.setenv("LANGFUSE_SECRET_KEY", "sk-lf-1")
+        write_config(langfuse_toml(recv.base_url, "pk-lf-1", "sk-lf-1"))
         assert cli_main.main(["purge", "--session", "sess-1"]) == 0
     capsys.readouterr()
     erased = [e for e in _log_entries(home) if e["k"] == "erase"]

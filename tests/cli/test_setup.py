@@ -97,7 +97,8 @@ def test_local_only_removes_a_destination_and_keeps_other_settings(capsys, monke
 @pytest.mark.parametrize("argv, message", [
     (["--non-interactive"], "--langfuse-url URL|eu|us or --local-only"),
     (["--non-interactive", "--langfuse-url", "eu"], "--public-key and --secret-key-stdin"),
-    (["--non-interactive", "--langfuse-url", "ftp://x"], "not an http(s) URL"),
+    (["--non-interactive", "--langfuse-url", "ftp://x"], "give an https URL"),
+    (["--non-interactive", "--langfuse-url", "http://lf.example.org"], "use https"),
     (["--non-interactive", "--local-only", "--public-key", "pk"], "takes no keys"),
 ])
 def test_bad_flags_exit_2(capsys, monkeypatch, argv, message):
@@ -115,7 +116,9 @@ def test_resolve_url_and_config_changes():
     assert setup.config_changes(answers, keychain=True) == (
         {"capture.level": "full", "langfuse.base_url": "https://x",
          "langfuse.public_key": "pk"}, ["langfuse.secret_key"])
-    assert setup.is_loopback("http://127.0.0.1:3000") and not setup.is_loopback("http://a.b")
+    assert setup.resolve_url("http://127.0.0.1:3000") == "http://127.0.0.1:3000"
+    with pytest.raises(CliError):
+        setup.resolve_url("http://a.example")
 
 
 # ------------------------------------------------------------------ the wizard on a terminal

@@ -111,6 +111,9 @@ class Rig:
         self.endpoint = endpoint
         self.timeout = timeout
         self.write_config()
+        from support.hookrun import pin_worker
+
+        pin_worker(state, self.env["CCTRACE_WORKER_PYTHON"])
 
     def write_config(self) -> None:
         self.state.mkdir(parents=True, exist_ok=True)

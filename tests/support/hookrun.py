@@ -25,4 +25,6 @@ def pin_worker(state: str | Path, python: str) -> None:
     """Make the hook start `python` as the worker of `state` (e.g. /bin/true: none)."""
     from cctrace.worker import lifecycle
 
-    lifecycle.write_worker_info(str(state), python=python)
+    info = lifecycle.read_worker_info(str(state))
+    if info is None or info["python"] != python:  # a full or read-only disk: already pinned
+        lifecycle.write_worker_info(str(state), python=python)

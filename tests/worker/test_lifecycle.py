@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from cctrace import spool
+from cctrace import spool, statedir
 from cctrace.spool import diag, writer
 from cctrace.worker import lifecycle
 
@@ -183,20 +183,22 @@ def test_max_seconds_caps_a_busy_worker(_isolated_state):
 
 def test_worker_command_resolution_order(_isolated_state, monkeypatch):
     root = str(_isolated_state)
-    monkeypatch.delenv("CCTRACE_WORKER_PYTHON", raising=False)
-    argv, env = lifecycle.worker_command(root, environ={"PYTHONPATH": "/elsewhere"})
-    assert argv == [sys.executable, "-m", "cctrace.worker"]
-    assert env["CCTRACE_HOME"] == root
-    assert env["PYTHONPATH"].split(os.pathsep) == [lifecycle.package_root(), "/elsewhere"]
+    planted = {"PYTHONPATH": "/elsewhere", "CCTRACE_WORKER_PYTHON": "/usr/bin/py",
+               "PYTHONSTARTUP": "/x.py", "HTTPS_PROXY": "http://p:1", "Http_Proxy": "http://p:1",
+               "REQUESTS_CA_BUNDLE": "/ca", "HOME": "/tmp/elsewhere", "CCTRACE_HOME": "/tmp/x",
+               "PATH": "/usr/bin", "ACME_API_TOKEN": "tok-123", "PWD": "/repo"}
+    argv, env = lifecycle.worker_command(root, environ=planted)
+    assert argv[:3] == [sys.executable, "-I", "-c"]
+    assert argv[4:] == [lifecycle.package_root(), "--state-dir", root]
     assert os.path.isdir(os.path.join(lifecycle.package_root(), "cctrace"))
+    # Only what the worker needs survives; secret-looking values stay for the redactor.
+    assert env == {"PATH": "/usr/bin", "ACME_API_TOKEN": "tok-123", "CCTRACE_HOME": root,
+                   "HOME": statedir.account_home()}
 
     path = lifecycle.write_worker_info(root, python="/opt/py/bin/python3", pythonpath="/opt/src")
     assert oct(os.stat(path).st_mode & 0o777) == oct(0o600)
-    argv, env = lifecycle.worker_command(root, environ={})
-    assert argv[0] == "/opt/py/bin/python3" and env["PYTHONPATH"] == "/opt/src"
-
-    argv, env = lifecycle.worker_command(root, environ={"CCTRACE_WORKER_PYTHON": "/usr/bin/py"})
-    assert argv[0] == "/usr/bin/py"
+    argv, env = lifecycle.worker_command(root, environ=planted)
+    assert argv[0] == "/opt/py/bin/python3" and argv[4] == "/opt/src"
 
 
 def test_worker_info_defaults_and_bad_files(_isolated_state):
@@ -232,7 +234,7 @@ def test_wake_worker_spawns_a_detached_worker_that_goes_away(_isolated_state, mo
 def test_wake_worker_reports_a_broken_interpreter(_isolated_state, monkeypatch):
     root = str(_isolated_state)
     os.makedirs(root)
-    monkeypatch.setenv("CCTRACE_WORKER_PYTHON", "/nonexistent/python")
+    lifecycle.write_worker_info(root, python="/nonexistent/python")
     assert lifecycle.wake_worker(root) is False
     assert "cannot start the worker: builtins.FileNotFoundError errno=2" in _log(root)
 

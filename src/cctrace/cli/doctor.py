@@ -289,11 +289,13 @@ def check_environment(cfg: Any, env: Mapping[str, str]) -> Check:
     if cfg is None:
         return Check("environment", SKIP, "config not loaded", "")
     lines = envcheck.shell_report(cfg, env)
+    note = envcheck.transport_report(env)
     if not lines:
-        return Check("environment", OK, "no ignored cctrace or Langfuse variable set", "")
+        return Check("environment", OK, note or "no ignored cctrace or Langfuse variable set",
+                     "", {"transport": note})
     return Check("environment", WARN, "; ".join(lines),
                  "cctrace setup --from-env copies them into the config and the keychain; "
-                 "then unset them", {"ignored": lines})
+                 "then unset them", {"ignored": lines, "transport": note})
 
 
 def _missing_entry(installed: list[dict[str, Any]]) -> str | None:

@@ -128,8 +128,20 @@ def session_findings(cfg: Config, entries: Iterable[Any],
     return list(out.values())
 
 
+def transport_report(environ: Mapping[str, str]) -> str | None:
+    """A note for doctor when this shell sets proxy / CA variables cctrace does not read
+    (common and harmless on corporate machines: informational only)."""
+    seen = sorted({k for k in environ if k.lower() in TRANSPORT and environ[k].strip()})
+    if not seen:
+        return None
+    return (f"{', '.join(seen)} set but not used: cctrace takes no proxy or CA bundle from the "
+            "environment (set export.proxy / langfuse.ca_bundle / otlp.ca_bundle if exports "
+            "need them)")
+
+
 def shell_report(cfg: Config, environ: Mapping[str, str]) -> list[str]:
-    """Lines for doctor: variables of this shell that capture does not use, and why."""
+    """Lines for doctor: cctrace and Langfuse variables of this shell that capture does not
+    use (their values differ from the config, or the config lacks them), and why."""
     lines = []
     for name in (*WATCHED, "CCTRACE_USER_ID", "CCTRACE_ENVIRONMENT", "CCTRACE_RELEASE"):
         value = environ.get(name, "").strip()
@@ -140,9 +152,4 @@ def shell_report(cfg: Config, environ: Mapping[str, str]) -> list[str]:
         setting = SETTING.get(name)
         item = Ignored(name, setting, bool(setting and configured(cfg, name)))
         lines.append(f"{name} is set but not used: {item.reason}")
-    seen = sorted({k for k in environ if k.lower() in TRANSPORT and environ[k].strip()})
-    if seen:
-        lines.append(f"{', '.join(seen)} set but not used: cctrace takes no proxy or CA bundle "
-                     "from the environment (set export.proxy / langfuse.ca_bundle / "
-                     "otlp.ca_bundle in the config)")
     return lines
