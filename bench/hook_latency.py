@@ -1,10 +1,12 @@
 """Wall-clock cost of one hook call, next to the bare interpreter's start-up, in the same run.
 
-Runs `python -S .../cctrace/hook/entry.py` the way Claude Code does (payload on stdin, wait for
-exit) for three realistic payloads: PreToolUse, PostToolUse with a 50 KB tool_response, and
-Stop (which also checks the worker lock and spawns a worker; the worker command is pointed
-at `true` so the benchmark measures the hook, not the worker). Hook runs are interleaved
-with `python -S -c pass` runs so both see the same machine load. Also reports the
+Runs `python -I -S .../cctrace/hook/entry.py --state-dir=DIR` the way `cctrace install`
+writes it and Claude Code runs it (payload on stdin, wait for exit) for three realistic
+payloads: PreToolUse, PostToolUse with a 50 KB tool_response, and Stop (which also checks
+the worker lock and spawns a worker; worker.json names `true` as the worker so the
+benchmark measures the hook, not the worker), plus PreToolUse in a session whose
+environment sets watched variables (the hook notes them in the spool header). Hook runs are
+interleaved with `python -S -c pass` runs so both see the same machine load. Also reports the
 `-X importtime` total of the hook against that of `-c pass`.
 
 With `--guard`, guard mode is on with every finding-emitting rule of the built-in pack marked
@@ -96,26 +98,37 @@ def main() -> int:
     args = parser.parse_args()
 
     home = tempfile.mkdtemp(prefix="cctrace-bench-")
-    env = dict(os.environ, CCTRACE_HOME=home,
-               CCTRACE_WORKER_PYTHON=shutil.which("true") or "/bin/true")
+    env = dict(os.environ)
+    for name in list(env):
+        if name.upper().startswith(("CCTRACE_", "LANGFUSE_")):
+            del env[name]
+    sys.path.insert(0, os.path.join(ROOT, "src"))
+    from cctrace.worker import lifecycle
+
+    lifecycle.write_worker_info(home, python=shutil.which("true") or "/bin/true")
+    noted_env = dict(env, CCTRACE_HOME="/elsewhere", LANGFUSE_BASE_URL="https://lf.example",
+                     CCTRACE_OTLP_ENDPOINT="https://otel.example/v1/traces",
+                     HTTPS_PROXY="http://proxy.example:3128")
     # As installed, the hook's modules have up-to-date .pyc files; let the warm-up write them
     # (a stale or missing .pyc means compiling from source on every call, ~5 ms more).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     if args.guard:
         enable_guard(home)
-    hook = [args.python, "-S", ENTRY]
+    hook = [args.python, "-I", "-S", ENTRY, f"--state-dir={home}"]
     floor_cmd = [args.python, "-S", "-c", "pass"]
     cases = payloads()
     try:
         for body in cases.values():  # warm-up: .pyc files, page cache
             run_ms(hook, body, env)
         run_ms(floor_cmd, b"", env)
-        results: dict[str, list[float]] = {name: [] for name in cases}
+        noted = "PreToolUse, 4 watched variables set"
+        results: dict[str, list[float]] = {name: [] for name in [*cases, noted]}
         floor: list[float] = []
         for _ in range(args.n):
             for name, body in cases.items():
                 results[name].append(run_ms(hook, body, env))
                 floor.append(run_ms(floor_cmd, b"", env))
+            results[noted].append(run_ms(hook, cases["PreToolUse"], noted_env))
         stop = cases["Stop (wakes worker)"]
         hook_imports = importtime_us(hook, stop, env)
         floor_imports = importtime_us(floor_cmd, b"", env)
@@ -125,7 +138,7 @@ def main() -> int:
     floor_p50 = statistics.median(floor)
     everything = [v for values in results.values() for v in values]
     print(f"Hook latency, {args.n} runs per payload, {os.cpu_count()} CPUs, "
-          f"Python {sys.version.split()[0]} (`{args.python} -S`), spool fsync on, guard mode "
+          f"Python {sys.version.split()[0]} (`{args.python} -I -S`), spool fsync on, guard mode "
           f"{'on (built-in pack, all blocking)' if args.guard else 'off'}\n")
     print("| command | p50 ms | p99 ms | mean ms | p50 / floor |")
     print("|---|---:|---:|---:|---:|")

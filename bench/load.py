@@ -51,6 +51,8 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from support import replay  # noqa: E402
 from support.claude import claude_bin, copy_session  # noqa: E402
+from support.configure import otlp_toml, write_config  # noqa: E402
+from support.hookrun import hook_argv  # noqa: E402
 from support.model_server import ModelServer, ToolUse, text, tools  # noqa: E402
 from support.otlp_receiver import OTLPReceiver  # noqa: E402
 from support.traced import TracedSession  # noqa: E402
@@ -237,7 +239,7 @@ def run_sessions(n: int, turns: int, root: Path) -> dict[str, Any]:
         run_s = time.monotonic() - start
         stop.set()
         probe.join()
-        env = {**sessions[0].home.env(), **sessions[0].cctrace_env}
+        env = {**sessions[0].home.env(), "CCTRACE_HOME": str(sessions[0].state)}
         rc, flush_s, flush_out = flush(env)
         received, findings = obs_span_ids(receiver)
 
@@ -285,11 +287,13 @@ def run_replay(rate: float, seconds: float, senders: int, root: Path) -> dict[st
         transcripts.append(transcript)
         payloads += [json.dumps(p).encode() for p in replay.payloads(name, transcript)]
     with OTLPReceiver() as receiver:
-        env = dict(os.environ, CCTRACE_HOME=str(state),
-                   CCTRACE_OTLP_ENDPOINT=receiver.endpoint)
-        env.pop("CCTRACE_WORKER_PYTHON", None)  # the real background worker runs
+        env = dict(os.environ, CCTRACE_HOME=str(state))
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        hook = [sys.executable, "-S", str(replay.HOOK)]
+        write_config(otlp_toml(receiver.endpoint), state)
+        from cctrace.worker import lifecycle
+
+        lifecycle.write_worker_info(str(state))  # the real background worker runs
+        hook = hook_argv(state, entry=replay.HOOK)
         warm = 3
         for body in payloads[:warm]:  # warm-up: .pyc files, page cache (counted as sent)
             subprocess.run(hook, input=body, capture_output=True, env=env)
@@ -433,7 +437,8 @@ def run_spool_flood(rate: float, seconds: float, senders: int, root: Path) -> di
                       event=json.loads(payloads[j]).get("hook_event_name"))
         top_up += 1
     with OTLPReceiver() as receiver:
-        env = dict(os.environ, CCTRACE_HOME=str(state), CCTRACE_OTLP_ENDPOINT=receiver.endpoint)
+        env = dict(os.environ, CCTRACE_HOME=str(state))
+        write_config(otlp_toml(receiver.endpoint), state)
         rc, flush_s, flush_out = flush(env)
         received, _ = obs_span_ids(receiver)
     expected = import_ids(transcripts, root / "spool-import")

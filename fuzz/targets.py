@@ -15,9 +15,17 @@ import shutil
 import tempfile
 import threading
 
-os.environ.setdefault("CCTRACE_WORKER_PYTHON", shutil.which("true") or "/bin/true")
-
 _STATE = tempfile.mkdtemp(prefix="cctrace-fuzz-")
+
+
+def _pin_no_worker() -> None:
+    """Completing events would start a worker; worker.json names `true` instead."""
+    from cctrace.worker import lifecycle
+
+    lifecycle.write_worker_info(_STATE, python=shutil.which("true") or "/bin/true")
+
+
+_pin_no_worker()
 
 
 def _pipe_read(data: bytes, limit: int) -> tuple[bytes, int, bool]:

@@ -12,12 +12,13 @@ import importlib.util
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from support.hookrun import hook_argv, pin_worker
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -122,8 +123,7 @@ HOSTILE = [
 
 @pytest.mark.parametrize("payload", HOSTILE, ids=range(len(HOSTILE)))
 def test_real_hook_process_exits_0_silently(payload, _isolated_state):
-    env = dict(os.environ, CCTRACE_HOME=str(_isolated_state),
-               CCTRACE_WORKER_PYTHON="/bin/true")
-    res = subprocess.run([sys.executable, "-S", str(ENTRY)], input=payload,
-                         capture_output=True, env=env, timeout=30)
+    pin_worker(_isolated_state, "/bin/true")
+    res = subprocess.run(hook_argv(_isolated_state, entry=ENTRY), input=payload,
+                         capture_output=True, env=dict(os.environ), timeout=30)
     assert res.returncode == 0 and res.stdout == b""

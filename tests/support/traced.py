@@ -55,7 +55,9 @@ class TracedSession:
 
     # product commands
     def cctrace(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-        env = {**self.home.env(), "CCTRACE_HOME": str(self.state)}
+        # The user's shell: the same extra variables as the `claude` runs (a secret the
+        # redactor should learn, or what a direnv-style loader put there), the state dir.
+        env = {**self.home.env(), **self.cctrace_env, "CCTRACE_HOME": str(self.state)}
         return subprocess.run([sys.executable, "-m", "cctrace", *args], env=env,
                               capture_output=True, text=True, timeout=timeout,
                               cwd=self.home.project, stdin=subprocess.DEVNULL)

@@ -263,6 +263,13 @@ def check_pin(cwd: str, env: Mapping[str, str], root: str) -> Check:
             for hook in hooks:
                 pin = st.pinned_state_dir(str(hook.get("command", "")))
                 pins[path] = pin or ""
+        if doc and st.enabled_cctrace_plugins(doc):
+            pin_file = st.plugin_pin_path(env)
+            try:
+                with open(pin_file, encoding="utf-8") as fh:
+                    pins[pin_file] = fh.readline().strip()
+            except OSError:
+                pins[pin_file] = ""
     here = os.path.realpath(root)
     data = {"pins": pins, "state_dir": here, "default": statedir.capture_default()}
     if not pins:
@@ -277,8 +284,10 @@ def check_pin(cwd: str, env: Mapping[str, str], root: str) -> Check:
     unpinned = [p for p, d in pins.items() if not d]
     if unpinned:
         return Check("state dir pin", WARN, f"the hook in {unpinned[0]} names no state dir "
-                     f"(an older install): it records to {statedir.capture_default()}",
-                     "cctrace install (pins the state dir into the hook command)", data)
+                     f"(an older install, or the plugin before `cctrace install --plugin`): it "
+                     f"records to {statedir.capture_default()}",
+                     "cctrace install (or cctrace install --plugin for the plugin) pins it",
+                     data)
     return Check("state dir pin", OK, f"the hook records to {here}", "", data)
 
 
