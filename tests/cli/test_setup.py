@@ -240,3 +240,50 @@ def test_secret_key_goes_to_the_key_store_not_the_config(capsys, monkeypatch, se
     code, _, _ = run(capsys, monkeypatch, "setup", "--non-interactive", "--local-only",
                      "--scope", "none")
     assert code == 0 and keys.load_secret_key() is None
+
+
+def test_from_env_copies_the_shell_into_config_and_pins_the_hook(capsys, monkeypatch, server,
+                                                                 _isolated_state):
+    from cctrace.security import keys
+
+    monkeypatch.setattr(setup, "secret_store", lambda: keys)
+    monkeypatch.setenv("CCTRACE_KEYRING", "0")
+    monkeypatch.setenv("LANGFUSE_HOST", server.base_url + "/")
+    monkeypatch.setenv("LANGFUSE_PUBLIC_KEY", PUBLIC_KEY)
+    monkeypatch.setenv("LANGFUSE_SECRET_KEY", SECRET_KEY)
+    monkeypatch.setenv("CCTRACE_OTLP_ENDPOINT", "http://127.0.0.1:4318/v1/traces")
+    monkeypatch.setenv("CCTRACE_USER_ID", "alice")
+    code, out, err = run(capsys, monkeypatch, "setup", "--from-env", "--scope", "user",
+                         "--claude-version", "2.1.328")
+    assert code == 0, out + err
+    assert SECRET_KEY not in out + err and "<set>" in out and "taken from" in out
+    text = (_isolated_state / "config.toml").read_text()
+    assert SECRET_KEY not in text
+    for name in ("LANGFUSE_HOST", "LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY",
+                 "CCTRACE_OTLP_ENDPOINT", "CCTRACE_USER_ID"):
+        monkeypatch.delenv(name)
+    cfg = config_mod.load(str(_isolated_state))
+    assert (cfg.langfuse_base_url, cfg.langfuse_public_key, cfg.langfuse_secret_key) == (
+        server.base_url, PUBLIC_KEY, SECRET_KEY)
+    assert cfg.otlp_endpoint == "http://127.0.0.1:4318/v1/traces" and cfg.user_id == "alice"
+    commands = [h["command"] for hooks in st.our_events(user_settings()).values()
+                for h in hooks]
+    assert commands and all(st.pinned_state_dir(c) == os.path.realpath(_isolated_state)
+                            for c in commands)
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"LANGFUSE_BASE_URL": "https://lf.example.org"}, "LANGFUSE_PUBLIC_KEY"),
+    ({"CCTRACE_OTLP_ENDPOINT": "http://collector.example.org/v1/traces"}, "use https"),
+    ({}, "none of"),
+])
+def test_from_env_refuses_what_it_cannot_use(capsys, monkeypatch, env, message,
+                                             _isolated_state):
+    for name in ("LANGFUSE_BASE_URL", "LANGFUSE_HOST", "CCTRACE_OTLP_ENDPOINT",
+                 "CCTRACE_USER_ID", "CCTRACE_ENVIRONMENT", "CCTRACE_RELEASE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    code, _, err = run(capsys, monkeypatch, "setup", "--from-env", "--scope", "none")
+    assert code == 2 and message in err
+    assert not (_isolated_state / "config.toml").exists()

@@ -113,8 +113,13 @@ def session_findings(cfg: Config, entries: Iterable[Any],
                         "nothing from the environment (export.proxy / *.ca_bundle in the "
                         "config)"}))
         for item in ignored(cfg, note):
-            fid = finding_id(PRODUCER, "env_ignored", session or "-", item.name,
-                             str(note[item.name]))
+            # A value that contradicts the config, or moves state, is reported for every
+            # session it appears in; one the config simply lacks (a user who configured
+            # through the environment before, or a plant where nothing is configured) once
+            # per value, so an upgrade is told once, not every session.
+            per_session = item.configured or item.setting is None
+            fid = finding_id(PRODUCER, "env_ignored", session if per_session and session
+                             else "-", item.name, str(note[item.name]))
             if fid in out:
                 continue
             severity = "high" if item.configured or item.setting is None else "medium"
