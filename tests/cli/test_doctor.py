@@ -274,3 +274,40 @@ def test_status_json_for_scripts(capsys, monkeypatch):
     assert SECRET_KEY not in out
     code, out, _ = run(capsys, "status")
     assert code == 0 and out.startswith("claude:")
+
+
+def test_failing_exports_and_a_delivery_elsewhere_turn_doctor_and_status_red(_env, capsys):
+    from cctrace.export import outbox
+
+    write_config(otlp_toml("http://127.0.0.1:9/v1/traces"))
+    with Store.open() as store:
+        batch = store.enqueue_batch("otlp", b"x", ["a"])
+        store.mark_retry(batch, "connection refused", 0)
+    check = by_name(doctor.run_checks(offline=True, probe_claude=False))["outbox"]
+    assert check.status == doctor.FAIL and "connection refused" in check.detail
+    assert run(capsys, "status")[0] != 0
+    with Store.open() as store:
+        store.mark_delivered(batch, 200)
+    state = os.environ["CCTRACE_HOME"]
+    outbox.note_delivered(state, {"otlp": "http://127.0.0.1:9/v1/traces"})
+    export = by_name(doctor.run_checks(offline=True, probe_claude=False))["export"]
+    assert export.status == doctor.OK and "to http://127.0.0.1:9/v1/traces" in export.detail
+    outbox.note_delivered(state, {"otlp": "https://elsewhere.example/v1/traces"})
+    export = by_name(doctor.run_checks(offline=True, probe_claude=False))["export"]
+    assert export.status == doctor.FAIL and "elsewhere.example" in export.detail
+
+
+def test_batches_for_a_removed_destination_are_listed_and_can_be_dropped(_env, capsys,
+                                                                        monkeypatch):
+    monkeypatch.setattr(cli_main, "COMMANDS", ["doctor", "flush"])
+    with Store.open() as store:
+        store.enqueue_batch("langfuse", b"x", ["a"])
+    queued = by_name(doctor.run_checks(offline=True, probe_claude=False))["queued"]
+    assert queued.status == doctor.WARN and "langfuse 1" in queued.detail
+    assert "flush --drop" in queued.fix
+    write_config(langfuse_toml("https://lf.example.org", "pk-lf-1", "sk-lf-1"))
+    assert run(capsys, "flush", "--drop", "langfuse")[0] == 2  # still configured: refused
+    write_config("")
+    code, out, _ = run(capsys, "flush", "--drop", "langfuse")
+    assert code == 0 and "dropped 1 batch" in out
+    assert "queued" not in by_name(doctor.run_checks(offline=True, probe_claude=False))
