@@ -40,6 +40,10 @@ LEARN_MAX = 4096
 # Verdicts on texts up to SHORT_TEXT chars are remembered (at most SHORT_CACHE of them).
 SHORT_TEXT = 64
 SHORT_CACHE = 8192
+# Literal anchors (known and learned secrets) are their first ANCHOR_MAX chars: hyperscan
+# refuses very long literals and the `re` trie recurses per character; a hit is confirmed
+# by comparing the whole value.
+ANCHOR_MAX = 64
 # Offsets survive lowercasing only for ASCII-case mapping; str.lower can change lengths.
 _ASCII_LOWER = {c: c + 32 for c in range(65, 91)}
 
@@ -131,6 +135,7 @@ class SecretRedactor:
         self._learned = {} if learned is None else learned
         self._sweep_size = -1
         self._sweeper: prefilter.Prefilter | None = None
+        self._sweep_index: dict[str, list[str]] = {}
         self._short: dict[str, tuple[Finding, ...]] = {}
         self._scan: dict[str, list[_Compiled]] = {}
         self._at: dict[str, list[_Compiled]] = {}
@@ -147,7 +152,7 @@ class SecretRedactor:
         # Known secrets join the prefilter as anchors; a hit is confirmed by exact compare.
         self._known: dict[str, list[str]] = {}
         for lit in known.literals(known_secrets):
-            self._known.setdefault(lit.lower(), []).append(lit)
+            self._known.setdefault(lit.lower()[:ANCHOR_MAX], []).append(lit)
         anchors = set(self._scan) | set(self._at) | set(self._known)
         # Non-ASCII anchors (a known secret with accents) cannot go through the byte-level
         # backends; they are checked with str.find instead.
@@ -329,7 +334,10 @@ class SecretRedactor:
             return text
         if self._sweep_size != len(self._learned):
             self._sweep_size = len(self._learned)
-            _, self._sweeper = prefilter.build(v.lower() for v in self._learned)
+            self._sweep_index = {}
+            for v in sorted(self._learned, key=len, reverse=True):
+                self._sweep_index.setdefault(v.lower()[:ANCHOR_MAX], []).append(v)
+            _, self._sweeper = prefilter.build(self._sweep_index)
         if self._sweeper is None:
             return text
         low = text.lower()
@@ -355,9 +363,10 @@ class SecretRedactor:
 
     def _learned_at(self, text: str, pos: int, anchor: str) -> list[tuple[str, str]]:
         # The prefilter matched case-insensitively; only the exact value counts.
-        value = text[pos : pos + len(anchor)]
-        marker = self._learned.get(value)
-        return [(value, marker)] if marker is not None else []
+        for value in self._sweep_index.get(anchor, ()):
+            if text.startswith(value, pos):
+                return [(value, self._learned[value])]
+        return []
 
 
 def load_or_create_key(state_dir: str) -> bytes:
