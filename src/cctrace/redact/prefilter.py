@@ -50,18 +50,24 @@ def hyperscan_prefilter(anchors: list[str]) -> Prefilter:
 
     def db(encoding: str):
         d = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        kw = {"ids": list(range(len(anchors))), "elements": len(anchors),
+              "flags": [0] * len(anchors)}
+        if encoding == "ascii":
+            # The pure-literal compiler: ~50x faster to build for many anchors (the
+            # sweep rebuilds its prefilter whenever a value is learned).
+            try:
+                d.compile(expressions=[a.encode("ascii") for a in anchors], literal=True, **kw)
+                return d
+            except (TypeError, hyperscan.error):  # older wheel: regex literals below
+                d = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         exprs = [
             "".join(f"\\x{b:02x}" for b in a.encode(encoding)).encode("ascii") for a in anchors
         ]
-        d.compile(
-            expressions=exprs,
-            ids=list(range(len(anchors))),
-            elements=len(anchors),
-            flags=[0] * len(anchors),
-        )
+        d.compile(expressions=exprs, **kw)
         return d
 
-    ascii_db, wide_db = db("ascii"), db("utf-32-le")
+    ascii_db = db("ascii")
+    wide: list = []  # built on the first non-ASCII text
     lens = [len(a) for a in anchors]
 
     def run(low: str) -> list[tuple[int, str]]:
@@ -78,7 +84,9 @@ def hyperscan_prefilter(anchors: list[str]) -> Prefilter:
                 if end % 4 == 0:  # only matches aligned on code points
                     hits.append((end // 4 - lens[i], anchors[i]))
 
-            wide_db.scan(low.encode("utf-32-le", "surrogatepass"), match_event_handler=on)
+            if not wide:
+                wide.append(db("utf-32-le"))
+            wide[0].scan(low.encode("utf-32-le", "surrogatepass"), match_event_handler=on)
         return hits
 
     return run
