@@ -70,6 +70,7 @@ class Cctrace:
 
     def redact(self, text: str) -> str:
         self.learned.clear()
+        self.red._sweep_size = -1  # noqa: SLF001 - a fresh sweep index per case
         return self.red.sweep(self.red.redact_text(text))
 
 

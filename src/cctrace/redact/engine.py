@@ -44,6 +44,9 @@ SHORT_CACHE = 8192
 # refuses very long literals and the `re` trie recurses per character; a hit is confirmed
 # by comparing the whole value.
 ANCHOR_MAX = 64
+# A masked value (`AKCpXXXXXXXX...`, `fo1_xxxxxx...`, `****`) is a placeholder in every
+# format: a random token holds such a run with negligible probability.
+_MASKED = re.compile(r"[xX]{6,}|\*{4,}|•{3,}")
 # Offsets survive lowercasing only for ASCII-case mapping; str.lower can change lengths.
 _ASCII_LOWER = {c: c + 32 for c in range(65, 91)}
 
@@ -251,6 +254,8 @@ class SecretRedactor:
             if s0 > 0 and (text[s0 - 1].isalnum() or text[s0 - 1] == "_"):
                 if not (s0 >= 2 and text[s0 - 2] == "\\" and text[s0 - 1] in "nrt"):
                     return
+        if _MASKED.search(text, start, end):
+            return
         if pat.validate is not None and not pat.validate(text[start:end]):
             return
         if pat.check is not None and not pat.check(m):
@@ -364,8 +369,9 @@ class SecretRedactor:
     def _learned_at(self, text: str, pos: int, anchor: str) -> list[tuple[str, str]]:
         # The prefilter matched case-insensitively; only the exact value counts.
         for value in self._sweep_index.get(anchor, ()):
-            if text.startswith(value, pos):
-                return [(value, self._learned[value])]
+            marker = self._learned.get(value)
+            if marker is not None and text.startswith(value, pos):
+                return [(value, marker)]
         return []
 
 

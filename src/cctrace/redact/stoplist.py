@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import char_classes, shannon_entropy
+from cctrace.redact.randomness import looks_like_identifier, looks_random
 
 PLACEHOLDER_WORDS = frozenset(
     """
@@ -30,6 +31,7 @@ _PLACEHOLDER_RES = [
         r"^\$\(.*\)$",  # $(command)
         r"^%[A-Za-z_][A-Za-z0-9_]*%$",  # %VAR%
         r"^<[^<>]*>$",  # <password>
+        r"^[^<]*>$|^\[[A-Za-z0-9_ \-]+\]$",  # the end of <user:password>, [PASSWORD]
         r"^\{\{.*\}\}$|^\{%.*%\}$",  # templates
         r"^\{[A-Za-z_][A-Za-z0-9_.]*\}$",  # {password}
         r"^%\([A-Za-z_]+\)[sd]$|^%[sd]$",  # %(password)s
@@ -41,6 +43,13 @@ _PLACEHOLDER_RES = [
         r"^\[REDACTED",
         r"(?i)^(?:your|my|some|the|a|an)[_\-]?[a-z_\-]*$",
         r"(?i)(?:example|placeholder|changeme|dummy|redacted|xxxxx)",
+        # References to a secret kept elsewhere: not the secret itself.
+        r"(?i)^(?:op|vault|sm|ssm|secretsmanager|gcpsm|azkv|akv|keyvault|awssm|doppler"
+        r"|infisical|bws)://",
+        r"(?i)^arn:aws[\w-]*:",
+        r"^\$\{[^}]*\}",  # ${ssm:/path}, ${{ secrets.X }}, ${VAR}suffix
+        r"^\$[A-Za-z_][A-Za-z0-9_]*$",
+        r"(?i)^(?:secret|kv|vault)/(?:data/)?[\w./-]+$",  # vault paths
     )
 ]
 
@@ -61,21 +70,17 @@ def is_placeholder(value: str) -> bool:
 
 
 def looks_like_code(value: str) -> bool:
-    """An unquoted identifier, dotted name, call or subscript (`self.token`, `get_pw()`)."""
+    """An unquoted reference to something else: a call, subscript, attribute access or
+    identifier (`self.token`, `get_pw()`, `config.api_key`, `DEFAULT_TOKEN`), told from
+    random strings by `redact.randomness`, not by case or underscores."""
     if value[:1] in "([{" or "(" in value:
         return True
     if not _CODE_RE.match(value):
         return False
-    # `hunter2Xy9` is an identifier too; only call it code when it reads like one.
-    return (
-        "." in value
-        or "(" in value
-        or "[" in value
-        or value.islower()
-        or value.isupper()
-        or "_" in value
-        or shannon_entropy(value) < 3.0
-    )
+    if "." in value or "[" in value:
+        # A dotted path of names is code; `s.ZC9Ecf4M5g9o34Q6RkzGsj0z` (Vault) is not.
+        return not any(looks_random(part, 12) for part in re.split(r"[.\[\]]", value))
+    return looks_like_identifier(value)
 
 
 def plausible_secret(value: str, quoted: bool, min_len: int = 8) -> bool:
@@ -84,8 +89,24 @@ def plausible_secret(value: str, quoted: bool, min_len: int = 8) -> bool:
         return False
     if not quoted and looks_like_code(value):
         return False
+    if looks_random(value, 12):
+        return True
     ent = shannon_entropy(value)
     classes = char_classes(value)
     if ent >= 3.5 and classes >= 2:
         return True
     return ent >= 2.5 and classes >= 3
+
+
+def unquoted_secret(value: str, env: bool) -> bool:
+    """An unquoted value after a secret-named key. In env-style lines (upper-case keys:
+    dotenv, shell, CI variables, logs) the value is data; elsewhere it may be code."""
+    if len(value) < 6 or len(value) > 512 or is_placeholder(value):
+        return False
+    if looks_random(value, 12):
+        return True
+    if not env and (len(value) < 8 or looks_like_code(value)):
+        return False
+    ent = shannon_entropy(value)
+    classes = char_classes(value)
+    return (ent >= 3.0 and classes >= 2) or (ent >= 2.5 and classes >= 3)

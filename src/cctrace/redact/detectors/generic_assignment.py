@@ -1,10 +1,22 @@
-"""Detector: values assigned to secret-named keys in code, YAML, JSON, TOML, INI and env files.
+"""Detector: values given to secret-named keys, in every common syntax.
 
-`password = "..."`, `DB_PASSWORD=...`, `"api_key": "..."`, `secret: ...`. The key must
-contain a secret word (password, token, secret, api key...) that is not part of another
-word (`tokenizer`) nor qualified by a non-secret suffix (`password_file`, `token_type`);
-the value must pass the stop-list and an entropy/shape gate, stricter when it is unquoted
-(where it is usually code: `token = self.next()`).
+The key must contain a secret word (password, secret, token, api key, key...) that is not
+part of another word (`tokenizer`, `monkey`) nor qualified by a non-secret suffix
+(`password_file`, `token_type`). Contexts, each with value extraction that knows its
+quoting (a value is neither cut short nor refused for its characters):
+
+- assignment: `k = v`, `k: v`, `k := v`, `k => v`, Makefile `?=` `::=` `:::=` `+=`, PHP
+  `.=`, with or without quotes (`"`, `'`, backticks, JSON-escaped `\\"`, `\\uXXXX` inside),
+  a type between key and operator (`var xToken string = "..."`, `apiKey: string = "..."`),
+  dotenv/shell/INI/TOML/YAML/properties lines, log lines (`[DEBUG] Using API_KEY=...`);
+- argument pairs: `System.setProperty("X_TOKEN", "...")`, `env("API_KEY", "...")`;
+- name/value pairs: `<add key="Password" value="..."/>`, `{"name": "token", "value": "..."}`;
+- XML elements, also spanning lines: `<xToken>\\n  ...\\n</xToken>`.
+
+The value gate depends on how strongly the key says "secret": password/secret/token keys
+take any value that is not a placeholder, a reference or (unquoted, outside env-style
+upper-case keys) a code identifier; bare `key`/`auth` keys take only random-looking values
+(`redact.randomness`).
 """
 
 from __future__ import annotations
@@ -12,20 +24,36 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import GENERIC, Detector, Pattern
-from cctrace.redact.stoplist import plausible_secret
+from cctrace.redact.randomness import looks_random
+from cctrace.redact.stoplist import plausible_secret, unquoted_secret
 
+# Prefix-free (`pass` covers password/passwd/passphrase, `auth` covers auth_key), so each
+# offset triggers each pattern once and the patterns share one gate (engine plan).
 KEYWORDS = (
-    "password", "passwd", "passphrase", "pwd", "secret", "token", "api_key", "apikey",
-    "api-key", "access_key", "accesskey", "private_key", "privatekey", "auth_key",
-    "credential", "signing_key", "encryption_key", "master_key",
+    "pass", "pwd", "secret", "token", "api_key", "apikey", "api-key", "access_key",
+    "accesskey", "private_key", "privatekey", "credential", "signing_key", "encryption_key",
+    "master_key", "key", "auth",
 )
 _KW = (
     r"(?P<kw>password|passwd|passphrase|pwd|secret|token|api[_\-]?key|access[_\-]?key"
     r"|private[_\-]?key|auth[_\-]?key|credential|signing[_\-]?key|encryption[_\-]?key"
-    r"|master[_\-]?key)"
+    r"|master[_\-]?key|key|pass|auth)"
 )
+# Keywords that alone say little: the value must look random.
+_WEAK = frozenset({"key", "auth"})
 _KEY = r"(?P<k>" + _KW + r"[A-Za-z0-9_.\-]{0,40})"
-_CLOSE = r"(?:\\{0,3}[\"'])?\]?[ \t]*"
+_CLOSE = r"(?:\\{0,3}[\"'])?\]?"
+# Assignment operators, optionally after a type (`string`, `: str`, `String`).
+_TYPE = r"(?:[ \t]*:[ \t]*[A-Za-z_][\w.<>\[\]?|]{0,30}(?=[ \t]*=)|[ \t]+[A-Za-z_][\w.<>\[\]]{0,30}(?=[ \t]*:?=))?"
+_OP = r"[ \t]*(?:=>|:::=|::=|:=|\?=|\+=|\.=|=|:)[ \t]*"
+# A quoted value: any character but the closing quote and line breaks; escapes that are
+# part of the value (`\u0026`, `\/`) are kept inside it.
+_QVAL = (
+    r"(?P<q>\\{0,3}[\"'`])(?P<s>(?:(?!(?P=q))[^\r\n\\]|\\u[0-9a-fA-F]{4}|\\/){1,512}?)(?P=q)"
+)
+# An unquoted value runs to whitespace or a quote; it may not end in punctuation that
+# closes the surrounding code (`f(token=abc)`, `{"k": v},`).
+_UVAL = r"(?![=>\s\"'`\\])(?P<s>[^\s\"'`\\]{0,511}[^\s\"'`\\,;)\]}>])"
 
 _NON_SECRET_SUFFIX = re.compile(
     r"(?i)(?:file|path|dir|name|names|field|fields|type|types|len|length|prompt|label|hint"
@@ -35,57 +63,102 @@ _NON_SECRET_SUFFIX = re.compile(
     r"|method|cache|strength|validator|input|form|version|source|header|headers|param"
     r"|params|prefix|suffix|location|limit|option|options|flag|attr|key_id|keyid|arn"
     r"|ref|scope|scopes|usage|endpoint|host|port|user|username|login|email|hash_algorithm"
-    r"|placeholder|example|description|doc|help|text|message|error|exception|test|tests)$"
+    r"|placeholder|example|description|doc|help|text|message|error|exception|test|tests"
+    r"|map|mapping|code|event|events|list|frame|space|spaces|alias|algorithm|algo|bits"
+    r"|config|configuration)$"
 )
+_ENV_KEY = re.compile(r"[A-Z0-9_.\-]+")
 
 
 def _key_ok(match: re.Match[str]) -> bool:
-    key, kw = match.group("k"), match.group("kw")
+    key, kw = match.group("k"), match.group("kw").lower()
     rest = key[len(kw) :]
-    # `tokenizer`, `secretary`: the secret word runs on into another lowercase word.
+    # `tokenizer`, `secretary`, `keyboard`: the secret word runs on into another word.
     if rest[:1].islower() and not re.match(r"s(?:$|[^a-z])", rest):
         return False
+    text, start = match.string, match.start("k")
+    if start > 0 and text[start - 1].isalpha():
+        prev, first = text[start - 1], text[start]
+        camel = first.isupper() and (prev.islower() or prev.isupper())
+        # `monkey`, `bypass`, `oauth`: a short keyword inside a word, not at a camelCase
+        # boundary (`apiKey`, `APIKEY`); long ones may be glued (`dbpassword`).
+        if not camel and kw in ("key", "pass", "auth", "pwd"):
+            return False
+    if kw in ("key", "pass", "auth") and rest[:1] == "-" and rest[1:2].islower():
+        return False  # `key-value`, `pass-through`
     return not _NON_SECRET_SUFFIX.search(key.rstrip("_.-"))
 
 
+def _full_key(match: re.Match[str]) -> str:
+    """The key name including what precedes the keyword (`adafruit_` of `adafruit_TOKEN`)."""
+    text, start = match.string, match.start("k")
+    i = start
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):
+        i -= 1
+    return text[i:start] + match.group("k")
+
+
+def _weak(match: re.Match[str]) -> bool:
+    return match.group("kw").lower() in _WEAK
+
+
 def _quoted_ok(match: re.Match[str]) -> bool:
-    return _key_ok(match) and plausible_secret(match.group("s"), quoted=True, min_len=6)
+    if not _key_ok(match):
+        return False
+    value = match.group("s")
+    if _weak(match):
+        return looks_random(value, 16) and plausible_secret(value, quoted=True, min_len=16)
+    return plausible_secret(value, quoted=True, min_len=6)
 
 
 def _unquoted_ok(match: re.Match[str]) -> bool:
-    return _key_ok(match) and plausible_secret(match.group("s"), quoted=False, min_len=8)
+    if not _key_ok(match):
+        return False
+    value = match.group("s")
+    if _weak(match):
+        return looks_random(value, 16) and unquoted_secret(value, env=True)
+    env = _ENV_KEY.fullmatch(_full_key(match)) is not None
+    return unquoted_secret(value, env=env)
 
+
+def _element_ok(match: re.Match[str]) -> bool:
+    """`<...token>value</...token>`: the keyword sits inside an opening tag."""
+    text, start = match.string, match.start("k")
+    i = start
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-:"):
+        i -= 1
+    if i == 0 or text[i - 1] != "<":
+        return False
+    if not _key_ok(match):
+        return False
+    value = match.group("s").strip()
+    if _weak(match):
+        return looks_random(value, 16)
+    return plausible_secret(value, quoted=True, min_len=6)
+
+
+_PATTERNS = (
+    # key = "value" (all quote styles, a type between key and operator allowed)
+    Pattern("generic_secret", _KEY + _CLOSE + _TYPE + _OP + r"(?:[bruf]{0,2})" + _QVAL,
+            anchors=KEYWORDS, at_anchor=True, check=_quoted_ok, priority=GENERIC),
+    # key = value (unquoted: env files, YAML, INI, properties, logs, flags in configs)
+    Pattern("generic_secret", _KEY + _CLOSE + _TYPE + _OP + _UVAL,
+            anchors=KEYWORDS, at_anchor=True, check=_unquoted_ok, priority=GENERIC),
+    # ("KEY", "value"): setProperty, env defaults, dict/tuple pairs
+    Pattern("generic_secret", _KEY + r"\\{0,3}[\"'][ \t]*,[ \t]*" + _QVAL,
+            anchors=KEYWORDS, at_anchor=True, check=_quoted_ok, priority=GENERIC),
+    # key="Password" value="..." / "name": "token", "value": "..."
+    Pattern("generic_secret", _KEY + r"\\{0,3}[\"'][ \t]*,?[ \t]*\\{0,3}[\"']?value\\{0,3}"
+            r"[\"']?[ \t]*[=:][ \t]*" + _QVAL,
+            anchors=KEYWORDS, at_anchor=True, check=_quoted_ok, priority=GENERIC),
+    # <xToken>value</xToken>, the value possibly on its own line
+    Pattern("generic_secret", _KEY + r"(?:[ \t][^<>\n]{0,200})?>[ \t\r\n]*"
+            r"(?P<s>[^<\r\n]{1,512}?)[ \t\r\n]*</",
+            anchors=KEYWORDS, at_anchor=True, check=_element_ok, priority=GENERIC),
+)
 
 DETECTOR = Detector(
     name="generic_assignment",
-    description="Secret-named keys assigned a value (code, YAML, JSON, TOML, env files).",
-    patterns=(
-        Pattern(
-            "generic_secret",
-            _KEY + _CLOSE + r"(?:=>|:=|=|:)[ \t]*(?:[bru]{0,2})(?P<q>\\{0,3}[\"'`])"
-            r"(?P<s>[^\r\n\"'`\\]{1,512}?)(?P=q)",
-            anchors=KEYWORDS,
-            at_anchor=True,
-            check=_quoted_ok,
-            priority=GENERIC,
-        ),
-        Pattern(
-            "generic_secret",
-            _KEY + _CLOSE + r"(?:=>|:=|=|:)[ \t]*(?![=>\s\"'`\\])"
-            r"(?P<s>[^\s\"'`\\,;)\]}<>|&]{8,512})",
-            anchors=KEYWORDS,
-            at_anchor=True,
-            check=_unquoted_ok,
-            priority=GENERIC,
-        ),
-        Pattern(
-            "generic_secret",
-            r"<(?P<k>(?P<kw>password|passwd|secret|token|api[_\-]?key|access[_\-]?key)"
-            r"[A-Za-z0-9_.\-]{0,40})>(?P<s>[^<\s]{6,512})</(?P=k)>",
-            anchors=("<password", "<passwd", "<secret", "<token", "<api", "<access"),
-            at_anchor=True,
-            check=_quoted_ok,
-            priority=GENERIC,
-        ),
-    ),
+    description="Secret-named keys given a value, in code, config, env files, XML and logs.",
+    patterns=_PATTERNS,
 )
