@@ -180,6 +180,7 @@ def is_digest(value: str) -> bool:
         return True
     if ":" in v:
         algo, _, rest = v.partition(":")
-        if algo in ("sha1", "sha256", "sha384", "sha512", "md5", "blake2b") and _HEX.fullmatch(rest):
+        algos = ("sha1", "sha256", "sha384", "sha512", "md5", "blake2b")
+        if algo in algos and _HEX.fullmatch(rest):
             return True
     return _HEX.fullmatch(v) is not None and len(v) in (32, 40, 64, 128) and v == value

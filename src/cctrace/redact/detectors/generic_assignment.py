@@ -44,7 +44,10 @@ _WEAK = frozenset({"key", "auth"})
 _KEY = r"(?P<k>" + _KW + r"[A-Za-z0-9_.\-]{0,40})"
 _CLOSE = r"(?:\\{0,3}[\"'])?\]?"
 # Assignment operators, optionally after a type (`string`, `: str`, `String`).
-_TYPE = r"(?:[ \t]*:[ \t]*[A-Za-z_][\w.<>\[\]?|]{0,30}(?=[ \t]*=)|[ \t]+[A-Za-z_][\w.<>\[\]]{0,30}(?=[ \t]*:?=))?"
+_TYPE = (
+    r"(?:[ \t]*:[ \t]*[A-Za-z_][\w.<>\[\]?|]{0,30}(?=[ \t]*=)"
+    r"|[ \t]+[A-Za-z_][\w.<>\[\]]{0,30}(?=[ \t]*:?=))?"
+)
 _OP = r"[ \t]*(?:=>|:::=|::=|:=|\?=|\+=|\.=|=|:)[ \t]*"
 # A quoted value: any character but the closing quote and line breaks; escapes that are
 # part of the value (`\u0026`, `\/`) are kept inside it.
