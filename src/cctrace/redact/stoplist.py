@@ -100,12 +100,16 @@ def plausible_secret(value: str, quoted: bool, min_len: int = 8) -> bool:
 
 def unquoted_secret(value: str, env: bool) -> bool:
     """An unquoted value after a secret-named key. In env-style lines (upper-case keys:
-    dotenv, shell, CI variables, logs) the value is data; elsewhere it may be code."""
+    dotenv, shell, CI variables, logs) a bare word is data; elsewhere it may be a name.
+    Calls, subscripts and dotted paths of names are code in both."""
     if len(value) < 6 or len(value) > 512 or is_placeholder(value):
+        return False
+    code = looks_like_code(value)
+    if code and (not env or any(c in value for c in ".([")):
         return False
     if looks_random(value, 12):
         return True
-    if not env and (len(value) < 8 or looks_like_code(value)):
+    if not env and len(value) < 8:
         return False
     ent = shannon_entropy(value)
     classes = char_classes(value)

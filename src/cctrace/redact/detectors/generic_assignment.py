@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import GENERIC, Detector, Pattern
-from cctrace.redact.randomness import looks_random
+from cctrace.redact.randomness import looks_like_identifier, looks_random
 from cctrace.redact.stoplist import plausible_secret, unquoted_secret
 
 # Prefix-free (`pass` covers password/passwd/passphrase, `auth` covers auth_key), so each
@@ -119,9 +119,15 @@ def _unquoted_ok(match: re.Match[str]) -> bool:
         return False
     value = match.group("s")
     if _weak(match):
-        return looks_random(value, 16) and unquoted_secret(value, env=True)
+        return looks_random(value, 16) and unquoted_secret(value, env=False)
     env = _ENV_KEY.fullmatch(_full_key(match)) is not None
     return unquoted_secret(value, env=env)
+
+
+def _pair_ok(match: re.Match[str]) -> bool:
+    """("KEY", "value") pairs: lists of names (`'token_bytes', 'token_hex'`) are not."""
+    value = match.group("s")
+    return _quoted_ok(match) and (looks_random(value, 12) or not looks_like_identifier(value))
 
 
 def _element_ok(match: re.Match[str]) -> bool:
@@ -149,7 +155,7 @@ _PATTERNS = (
             anchors=KEYWORDS, at_anchor=True, check=_unquoted_ok, priority=GENERIC),
     # ("KEY", "value"): setProperty, env defaults, dict/tuple pairs
     Pattern("generic_secret", _KEY + r"\\{0,3}[\"'][ \t]*,[ \t]*" + _QVAL,
-            anchors=KEYWORDS, at_anchor=True, check=_quoted_ok, priority=GENERIC),
+            anchors=KEYWORDS, at_anchor=True, check=_pair_ok, priority=GENERIC),
     # key="Password" value="..." / "name": "token", "value": "..."
     Pattern("generic_secret", _KEY + r"\\{0,3}[\"'][ \t]*,?[ \t]*\\{0,3}[\"']?value\\{0,3}"
             r"[\"']?[ \t]*[=:][ \t]*" + _QVAL,
