@@ -13,8 +13,7 @@ import random
 import sysconfig
 import uuid
 
-
-_TEST_DIRS = ("test", "tests", "idle_test", "unittest", "lib2to3")
+_TEST_DIRS = ("test", "tests", "idle_test")
 
 
 def stdlib_files(limit_bytes: int | None = None, skip_tests: bool = False) -> list[str]:

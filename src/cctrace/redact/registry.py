@@ -27,7 +27,7 @@ PROVIDERS: tuple[str, ...] = (
 # Structural and keyword-gated detectors.
 GENERIC: tuple[str, ...] = (
     "jwt", "private_key", "url_credentials", "connection_string", "auth_header",
-    "generic_assignment", "cli_flags",
+    "generic_assignment", "cli_flags", "service_context",
 )
 # Personal data: only with PII redaction switched on.
 PII: tuple[str, ...] = (

@@ -1,0 +1,58 @@
+"""Detector: a random-looking token near the name of a service that issues keys.
+
+`cloudsmith: "6fd00a2c..."`, `<id>{agora 3devtbiys8b...}</id>`, `apiMetrics := "5po8T..."`,
+`getBetterStackToken() string { return "ntJD0E..." }`: no secret-named key, but the name of
+a service whose keys scanners know (`redact.services`, several hundred) and, within the
+same line after it, a token of 16+ characters that reads as drawn, not typed
+(`redact.randomness`). A telemetry redactor prefers redacting a harmless random string next
+to `stripe` to leaking a key; digests that travel with names all the time stay: git SHAs,
+sha256 digests, UUIDs (`randomness.is_digest`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from cctrace.redact.detectors.base import GENERIC, Detector, Pattern
+from cctrace.redact.randomness import is_digest, looks_random
+from cctrace.redact.services import SERVICES
+from cctrace.redact.stoplist import is_placeholder
+
+# How far after the name the token may start (same line).
+WINDOW = 80
+_TOKEN_CHARS = r"A-Za-z0-9_\-+/="
+_TOKEN = (
+    rf"(?<![{_TOKEN_CHARS}.@])"
+    rf"(?P<s>(?=[{_TOKEN_CHARS}]*[0-9])(?=[{_TOKEN_CHARS}]*[A-Za-z])"
+    rf"[A-Za-z0-9][{_TOKEN_CHARS}]{{15,255}})(?![{_TOKEN_CHARS}@]|\.[A-Za-z0-9])"
+)
+
+
+def _ok(match: re.Match[str]) -> bool:
+    text, start = match.string, match.start()
+    # The name must not be the tail of a longer word (`ambee` in `gambee`), unless at a
+    # camelCase boundary (`getBetterStackToken`).
+    if start > 0 and text[start - 1].isalpha() and not (
+        text[start].isupper() and text[start - 1].islower()
+    ):
+        return False
+    value = match.group("s").rstrip("=")
+    if is_digest(value) or is_placeholder(value):
+        return False
+    return looks_random(value, 16)
+
+
+DETECTOR = Detector(
+    name="service_context",
+    description="Random-looking tokens on the line after a key-issuing service's name.",
+    patterns=(
+        Pattern(
+            "service_token",
+            rf"[A-Za-z0-9]+[^\r\n]{{0,{WINDOW}}}?" + _TOKEN,
+            anchors=tuple(sorted(SERVICES)),
+            at_anchor=True,
+            check=_ok,
+            priority=GENERIC,
+        ),
+    ),
+)
