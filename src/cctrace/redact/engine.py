@@ -69,6 +69,9 @@ class _Compiled:
     group: int | str
 
 
+_Matcher = Callable[[str, int], "re.Match[str] | None"]
+
+
 class _AnchorPlan(NamedTuple):
     """Per anchor: patterns to scan the text with, at-anchor patterns to try at the hit
     (`once`: with their bound `match`; `shared`: de-duplicated per offset) and known
@@ -78,12 +81,17 @@ class _AnchorPlan(NamedTuple):
     once: tuple[tuple[Callable[[str, int], re.Match[str] | None], _Compiled], ...]
     shared: tuple[_Compiled, ...]
     known: tuple[str, ...]
-    # A regex every `once` pattern starts with: where it fails, none of them can match.
-    gate: Callable[[str, int], re.Match[str] | None] | None = None
+    # `once` split by detector, each with the regex all its patterns start with (None:
+    # none shared): where the gate fails, none of that group can match.
+    groups: tuple[tuple[_Matcher | None, tuple[tuple[_Matcher, _Compiled], ...]], ...] = ()
+
+    @property
+    def gate(self) -> _Matcher | None:
+        """The gate of the largest group (what tests inspect)."""
+        return max(self.groups, key=lambda g: len(g[1]))[0] if self.groups else None
 
 
 _EMPTY_PLAN = _AnchorPlan((), (), (), ())
-_Matcher = Callable[[str, int], "re.Match[str] | None"]
 _GATES: dict[tuple[tuple[str, ...], int], _Matcher | None] = {}
 
 
@@ -179,12 +187,18 @@ class SecretRedactor:
                 shared.append(comp)
             else:
                 once.append((comp.regex.match, comp))
-        gate = None
-        if len(once) > 1 and len({comp.regex.flags for _, comp in once}) == 1:
-            gate = common_gate([comp.pattern.regex for _, comp in once],
-                               once[0][1].regex.flags)
+        by_detector: dict[str, list[tuple[_Matcher, _Compiled]]] = {}
+        for item in once:
+            by_detector.setdefault(item[1].detector, []).append(item)
+        groups = []
+        for members in by_detector.values():
+            gate = None
+            if len(members) > 1 and len({comp.regex.flags for _, comp in members}) == 1:
+                gate = common_gate([comp.pattern.regex for _, comp in members],
+                                   members[0][1].regex.flags)
+            groups.append((gate, tuple(members)))
         return _AnchorPlan(tuple(dict.fromkeys(self._scan.get(anchor, ()))), tuple(once),
-                           tuple(shared), tuple(self._known.get(anchor, ())), gate)
+                           tuple(shared), tuple(self._known.get(anchor, ())), tuple(groups))
 
     # --- detection ------------------------------------------------------------------
     def _candidates(self, text: str) -> list[tuple[int, int, int, str, str]]:
@@ -219,11 +233,12 @@ class SecretRedactor:
                 step = plan.get(anchor, _EMPTY_PLAN)
                 if step.scan:
                     scan.update(step.scan)
-            if step.gate is None or step.gate(text, pos) is not None:
-                for match, comp in step.once:
-                    hit = match(text, pos)
-                    if hit is not None:
-                        accept(text, comp, hit, out)
+            for gate, members in step.groups:
+                if gate is None or gate(text, pos) is not None:
+                    for match, comp in members:
+                        hit = match(text, pos)
+                        if hit is not None:
+                            accept(text, comp, hit, out)
             if step.shared:
                 if tried is None:
                     tried = set()
