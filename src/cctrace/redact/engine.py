@@ -15,6 +15,7 @@ names) are remembered per redactor: they are a pure function of the text.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -104,6 +105,13 @@ def _items(regex: str, flags: int) -> list[str] | None:
         return None
 
 
+@functools.lru_cache(maxsize=None)
+def _prefix_related(anchors: tuple[str, ...]) -> bool:
+    """Whether one of `anchors` is a prefix of another (both can hit at one offset)."""
+    ordered = sorted(set(anchors))
+    return any(b.startswith(a) for a, b in zip(ordered, ordered[1:]))
+
+
 def common_gate(regexes: Sequence[str], flags: int) -> _Matcher | None:
     """A `match` for the longest common leading part of `regexes`, or None.
 
@@ -182,8 +190,7 @@ class SecretRedactor:
         once: list[tuple[Callable[[str, int], re.Match[str] | None], _Compiled]] = []
         shared: list[_Compiled] = []
         for comp in dict.fromkeys(self._at.get(anchor, ())):
-            others = comp.pattern.anchors
-            if any(b != a and (b.startswith(a) or a.startswith(b)) for a in others for b in others):
+            if _prefix_related(comp.pattern.anchors):
                 shared.append(comp)
             else:
                 once.append((comp.regex.match, comp))
