@@ -102,11 +102,11 @@ DETECTOR = Detector(
         ),
         Pattern(
             "prose_secret",
-            r"(?:token|secret|(?:api|access|secret|private|license|licence)[ \t_-]?key|key)"
-            + _QUALIFIER + r"[ \t]+(?:is|was|ist|est|es|é|è)\b[ \t]*:?[ \t]*" + _VALUE,
-            anchors=("token", "secret", "key"),
+            # Anchored on the phrase itself (`token is`): the bare words are everywhere.
+            r"(?:token|secret|key)[ \t]+(?:is|was|ist|est|es|é|è)\b[ \t]*:?[ \t]*" + _VALUE,
+            anchors=tuple(f"{w} {v}" for w in ("token", "secret", "key")
+                          for v in ("is", "was", "ist", "est", "es", "é", "è")),
             at_anchor=True,
-            boundary=True,
             check=_value_ok,
             priority=CONTEXTUAL,
         ),
