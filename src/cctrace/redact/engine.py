@@ -105,11 +105,11 @@ def _items(regex: str, flags: int) -> list[str] | None:
         return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _prefix_related(anchors: tuple[str, ...]) -> bool:
     """Whether one of `anchors` is a prefix of another (both can hit at one offset)."""
     ordered = sorted(set(anchors))
-    return any(b.startswith(a) for a, b in zip(ordered, ordered[1:]))
+    return any(b.startswith(a) for a, b in zip(ordered, ordered[1:], strict=False))
 
 
 def common_gate(regexes: Sequence[str], flags: int) -> _Matcher | None:
