@@ -93,6 +93,10 @@ def plausible_secret(value: str, quoted: bool, min_len: int = 8) -> bool:
     """The entropy / shape gate for values found only by their key name."""
     if len(value) < min_len or len(value) > 512 or is_placeholder(value):
         return False
+    if value.isdigit():
+        # A long number in a secret slot is an id-shaped secret (client ids, PINs of
+        # services); short ones are ports, counts and years.
+        return len(value) >= 12 and shannon_entropy(value) >= 2.5
     if not quoted and looks_like_code(value):
         return False
     if looks_random(value, 12):
