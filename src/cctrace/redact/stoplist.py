@@ -50,6 +50,8 @@ _PLACEHOLDER_RES = [
         r"^\$\{[^}]*\}",  # ${ssm:/path}, ${{ secrets.X }}, ${VAR}suffix
         r"^\$[A-Za-z_][A-Za-z0-9_]*$",
         r"(?i)^(?:secret|kv|vault)/(?:data/)?[\w./-]+$",  # vault paths
+        r"^ENC\[|^vault:v\d+:|^AgA[A-Za-z0-9+/]{20}",  # SOPS, Vault transit, sealed secrets
+        r"^`|^\$\(|^\$\{|^\{[A-Za-z_][\w.]*\}?$|^<[A-Za-z/!?]",  # commands, templates, markup
     )
 ]
 

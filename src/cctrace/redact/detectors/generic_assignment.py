@@ -80,6 +80,13 @@ _NON_SECRET_SUFFIX = re.compile(
     r"|map|mapping|code|event|events|list|frame|space|spaces|alias|algorithm|algo|bits"
     r"|config|configuration)$"
 )
+# Qualifiers that make a key-named value public or structural, not a credential.
+_PUBLIC = re.compile(
+    r"(?i)(?:^|[^a-z])(?:public|publishable|primary|foreign|sort|partition|idempotency"
+    r"|csrf|xsrf|authenticity|cache|hash|next|page|continuation|cursor|lock|unique)"
+    r"(?:[^a-z]|$)|(?:public|primary|foreign|csrf|xsrf|authenticity|idempotency)(?=[A-Z_-])"
+    r"|[a-z](?:Hash|Id|Name|Type|Path)$"
+)
 _ENV_KEY = re.compile(r"[A-Z0-9_.\-]+")
 
 
@@ -97,8 +104,12 @@ def _key_ok(match: re.Match[str]) -> bool:
         # boundary (`apiKey`, `APIKEY`); long ones may be glued (`dbpassword`).
         if not camel and kw in ("key", "pass", "auth", "pwd"):
             return False
+    if kw in ("key", "pass", "auth") and rest[:1].isalpha():
+        return False  # `KeyMeshing`, `keyValue`, `auth_type` is caught below, `passive`
     if kw in ("key", "pass", "auth") and rest[:1] == "-" and rest[1:2].islower():
         return False  # `key-value`, `pass-through`
+    if _PUBLIC.search(_full_key(match)):
+        return False
     return not _NON_SECRET_SUFFIX.search(key.rstrip("_.-"))
 
 
@@ -112,7 +123,12 @@ def _full_key(match: re.Match[str]) -> str:
 
 
 def _weak(match: re.Match[str]) -> bool:
-    return match.group("kw").lower() in _WEAK
+    """Bare `key`/`auth`, or a long keyword glued to a lower-case word (`jsonwebtoken`):
+    the value must look random."""
+    if match.group("kw").lower() in _WEAK:
+        return True
+    text, start = match.string, match.start("k")
+    return start > 0 and text[start - 1].islower() and text[start].islower()
 
 
 def _quoted_ok(match: re.Match[str]) -> bool:
