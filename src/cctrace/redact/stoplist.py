@@ -61,12 +61,6 @@ _CODE_RE = re.compile(
 )
 
 
-# One regex for all of them: placeholders are checked for every candidate value.
-_PLACEHOLDER_ANY = re.compile("|".join(
-    f"(?i:{p.pattern[4:]})" if p.pattern.startswith("(?i)") else f"(?:{p.pattern})"
-    for p in _PLACEHOLDER_RES))
-
-
 def is_placeholder(value: str) -> bool:
     """True for a value that stands for a secret rather than being one."""
     v = value.strip().strip("\"'`")
@@ -74,7 +68,7 @@ def is_placeholder(value: str) -> bool:
         return True
     if v.lower() in PLACEHOLDER_WORDS:
         return True
-    return _PLACEHOLDER_ANY.search(v) is not None
+    return any(p.search(v) for p in _PLACEHOLDER_RES)
 
 
 def looks_like_code(value: str) -> bool:

@@ -68,18 +68,17 @@ _QVAL = (
 # closes the surrounding code (`f(token=abc)`, `{"k": v},`).
 _UVAL = r"(?![=>\s\"'`\\])(?P<s>[^\s\"'`\\]{0,511}[^\s\"'`\\,;)\]}>])"
 
-_NON_SECRET_SUFFIX = re.compile(
-    r"(?i)(?:file|path|dir|name|names|field|fields|type|types|len|length|prompt|label|hint"
-    r"|format|pattern|regex|re|url|uri|endpoint|env|var|id|ids|count|size|timeout|ttl"
-    r"|expiry|expires|expiration|mode|policy|required|enabled|reset|changed|set|class|cls"
-    r"|kind|index|idx|pos|chars|min|max|manager|handler|store|provider|callback|func|fn"
-    r"|method|cache|strength|validator|input|form|version|source|header|headers|param"
-    r"|params|prefix|suffix|location|limit|option|options|flag|attr|key_id|keyid|arn"
-    r"|ref|scope|scopes|usage|endpoint|host|port|user|username|login|email|hash_algorithm"
-    r"|placeholder|example|description|doc|help|text|message|error|exception|test|tests"
-    r"|map|mapping|code|event|events|list|frame|space|spaces|alias|algorithm|algo|bits"
-    r"|config|configuration)$"
-)
+_NON_SECRET_SUFFIX = tuple(dict.fromkeys("""
+    file path dir name names field fields type types len length prompt label hint format
+    pattern regex re url uri endpoint env var id ids count size timeout ttl expiry
+    expires expiration mode policy required enabled reset changed set class cls kind
+    index idx pos chars min max manager handler store provider callback func fn method
+    cache strength validator input form version source header headers param params
+    prefix suffix location limit option options flag attr key_id keyid arn ref scope
+    scopes usage host port user username login email hash_algorithm placeholder example
+    description doc help text message error exception test tests map mapping code event
+    events list frame space spaces alias algorithm algo bits config configuration
+    """.split()))
 # Qualifiers that make a key-named value public or structural, not a credential.
 _PUBLIC = re.compile(
     r"(?i)(?:^|[^a-z])(?:public|publishable|primary|foreign|sort|partition|idempotency"
@@ -110,7 +109,7 @@ def _key_ok(match: re.Match[str]) -> bool:
         return False  # `key-value`, `pass-through`
     if _PUBLIC.search(_full_key(match)):
         return False
-    return not _NON_SECRET_SUFFIX.search(key.rstrip("_.-"))
+    return not key.rstrip("_.-").lower().endswith(_NON_SECRET_SUFFIX)
 
 
 def _full_key(match: re.Match[str]) -> str:
