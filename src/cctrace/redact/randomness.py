@@ -183,4 +183,6 @@ def is_digest(value: str) -> bool:
         algos = ("sha1", "sha256", "sha384", "sha512", "md5", "blake2b")
         if algo in algos and _HEX.fullmatch(rest):
             return True
-    return _HEX.fullmatch(v) is not None and len(v) in (32, 40, 64, 128) and v == value
+    # git SHA-1/SHA-256 object names and content digests (40, 64, 128 lower-case hex);
+    # 32 hex is left out: it is as often an API key as an MD5.
+    return _HEX.fullmatch(v) is not None and len(v) in (40, 64, 128) and v == value

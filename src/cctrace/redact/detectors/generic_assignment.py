@@ -79,6 +79,12 @@ _NON_SECRET_SUFFIX = tuple(dict.fromkeys("""
     description doc help text message error exception test tests map mapping code event
     events list frame space spaces alias algorithm algo bits config configuration
     """.split()))
+# Words glued before `key` that keep it a secret key (`skey`, `apikey`, `privkey`);
+# `monkey`, `hotkey`, `pubkey` are not.
+_KEY_COMPOUND = re.compile(
+    r"(?i)(?:^|[^a-z])(?:s|i|api|secret|priv|private|access|auth|master|client|app|sign"
+    r"|signing|enc|admin|license|licence|account|service)$"
+)
 # Qualifiers that make a key-named value public or structural, not a credential.
 _PUBLIC = re.compile(
     r"(?i)(?:^|[^a-z])(?:public|publishable|primary|foreign|sort|partition|idempotency"
@@ -101,7 +107,9 @@ def _key_ok(match: re.Match[str]) -> bool:
         camel = first.isupper() and (prev.islower() or prev.isupper())
         # `monkey`, `bypass`, `oauth`: a short keyword inside a word, not at a camelCase
         # boundary (`apiKey`, `APIKEY`); long ones may be glued (`dbpassword`).
-        if not camel and kw in ("key", "pass", "auth", "pwd"):
+        if not camel and kw in ("key", "pass", "auth", "pwd") and not (
+            kw == "key" and _KEY_COMPOUND.search(text, max(0, start - 8), start)
+        ):
             return False
     if kw in ("key", "pass", "auth") and rest[:1].isalpha():
         return False  # `KeyMeshing`, `keyValue`, `auth_type` is caught below, `passive`
@@ -145,8 +153,20 @@ def _unquoted_ok(match: re.Match[str]) -> bool:
     value = match.group("s")
     if _weak(match):
         return looks_random(value, 16) and unquoted_secret(value, env=False)
-    env = _ENV_KEY.fullmatch(_full_key(match)) is not None
+    env = _ENV_KEY.fullmatch(_full_key(match)) is not None or _log_pair(match)
     return unquoted_secret(value, env=env)
+
+
+def _log_pair(match: re.Match[str]) -> bool:
+    """`key=value` with no blanks, not a keyword argument (`f(token=x)`): a log line,
+    query string or flag, where the value is data."""
+    text, start, vstart = match.string, match.start("k"), match.start("s")
+    if text[vstart - 1 : vstart] != "=" or text[vstart - 2 : vstart - 1] in (" ", "\t"):
+        return False
+    i = start
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):
+        i -= 1
+    return text[i - 1 : i] not in ("(", ",") and text[i - 2 : i] != ", "
 
 
 def _pair_ok(match: re.Match[str]) -> bool:

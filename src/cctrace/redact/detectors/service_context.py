@@ -21,9 +21,12 @@ from cctrace.redact.stoplist import is_placeholder
 # How far after the name the token may start (same line).
 WINDOW = 80
 _TOKEN_CHARS = r"A-Za-z0-9_\-+/="
+# A name used as the key: `<name>[_suffix]: "`, `<name>_KEY=`, `"<name>": "`.
+_ASSIGNED = re.compile(r"[\w.\-]*[\"']?[ \t]*(?::=|=>|[:=])[ \t]*[\"'`]?$")
 _TOKEN = (
     rf"(?<![{_TOKEN_CHARS}.@])"
-    rf"(?P<s>(?=[{_TOKEN_CHARS}]*[0-9])(?=[{_TOKEN_CHARS}]*[A-Za-z])"
+    rf"(?P<s>(?=[{_TOKEN_CHARS}]*[0-9]|[{_TOKEN_CHARS}]*[a-z][{_TOKEN_CHARS}]*[A-Z])"
+    rf"(?=[{_TOKEN_CHARS}]*[A-Za-z])"
     rf"[A-Za-z0-9][{_TOKEN_CHARS}]{{15,255}})(?![{_TOKEN_CHARS}@]|\.[A-Za-z0-9])"
 )
 
@@ -37,7 +40,10 @@ def _ok(match: re.Match[str]) -> bool:
     ):
         return False
     value = match.group("s").rstrip("=")
-    if is_digest(value) or is_placeholder(value):
+    # `cloudsmith: "<40 hex>"`: the service's name is the key the value is given to, so
+    # a digest-shaped value is the key itself.
+    assigned = _ASSIGNED.match(text, match.end("n"), match.start("s")) is not None
+    if (is_digest(value) and not assigned) or is_placeholder(value):
         return False
     return looks_random(value, 16)
 
@@ -48,7 +54,7 @@ DETECTOR = Detector(
     patterns=(
         Pattern(
             "service_token",
-            rf"[A-Za-z0-9]+[^\r\n]{{0,{WINDOW}}}?" + _TOKEN,
+            rf"(?P<n>[A-Za-z0-9]+)[^\r\n]{{0,{WINDOW}}}?" + _TOKEN,
             anchors=tuple(sorted(SERVICES)),
             at_anchor=True,
             check=_ok,
