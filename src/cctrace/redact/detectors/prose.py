@@ -62,7 +62,9 @@ _FILLER = frozenset(
     not the a an your my our their this that here there below above same different""".split()
 )
 # A path or a URL is what `pwd:` prints, not a credential.
-_PATHLIKE = re.compile(r"^(?:~?/|\.{1,2}/|[A-Za-z]:\\|[a-z][a-z0-9+.-]*://)")
+_PATHLIKE = re.compile(
+    r"^(?:~?/|\.{1,2}/|[A-Za-z]:\\|[a-z][a-z0-9+.-]*://)|^[\w.\-]*/[\w./\-]*\.[a-z]{1,5}$"
+)
 # A value that is the start of a sentence part rather than a credential (`e.g.`, `i.e.`).
 _SENTENCE = re.compile(r"(?i)^(?:e\.g|i\.e|etc|n/a|tbd|todo)\.?$|^\d{1,3}(?:[.,]\d+)?%?$")
 
@@ -113,9 +115,10 @@ DETECTOR = Detector(
         Pattern(
             "prose_login",
             r"(?:login|log[ \t]+in|logon|sign[ \t]+in|credentials|creds|username[ \t]+and"
-            r"[ \t]+password|user[ \t]*/[ \t]*pass(?:word)?)(?:[ \t]+(?:is|are|with|as))?"
+            r"[ \t]+password|user[ \t]*/[ \t]*pass(?:word)?)(?![\w.\-/])"
+            r"(?:[ \t]+(?:is|are|with|as))?"
             r"[ \t]*:?[ \t]*[\"'`]?[\w.@+\-]{1,64}[\"'`]?"
-            r"(?:[ \t]+/[ \t]+|:|[ \t]*,[ \t]*(?:password|pass|pw)?[ \t]*:?[ \t]*"
+            r"(?:[ \t]+/[ \t]+|:|[ \t]*,[ \t]*(?:password|pass|pw)[ \t]*:?[ \t]*"
             r"|[ \t]+(?:and|with)[ \t]+(?:password|pass|pw)?[ \t]*:?[ \t]*)" + _VALUE,
             anchors=("login", "log in", "logon", "sign in", "credentials", "creds",
                      "username and password", "user/pass", "user / pass"),
