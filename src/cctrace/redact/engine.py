@@ -45,9 +45,10 @@ SHORT_CACHE = 8192
 # refuses very long literals and the `re` trie recurses per character; a hit is confirmed
 # by comparing the whole value.
 ANCHOR_MAX = 64
-# A masked value (`AKCpXXXXXXXX...`, `fo1_xxxxxx...`, `****`) is a placeholder in every
-# format: a random token holds such a run with negligible probability.
-_MASKED = re.compile(r"[xX]{6,}|\*{4,}|•{3,}")
+# A masked value (`AKCpXXXXXXXX...`, `fo1_xxxxxx...`, `****`) or a documented example key
+# (AWS's `...EXAMPLEKEY`) is a placeholder in every format: a random token holds such a
+# run with negligible probability.
+_MASKED = re.compile(r"[xX]{6,}|\*{4,}|•{3,}|EXAMPLE")
 # Offsets survive lowercasing only for ASCII-case mapping; str.lower can change lengths.
 _ASCII_LOWER = {c: c + 32 for c in range(65, 91)}
 

@@ -104,12 +104,17 @@ def plausible_secret(value: str, quoted: bool, min_len: int = 8) -> bool:
     return ent >= 2.5 and classes >= 3
 
 
+_PATH = re.compile(r"~?/|\.{1,2}/|[A-Za-z]:\\|[a-z][a-z0-9+.-]*://")
+
+
 def unquoted_secret(value: str, env: bool) -> bool:
     """An unquoted value after a secret-named key. In env-style lines (upper-case keys:
     dotenv, shell, CI variables, logs) a bare word is data; elsewhere it may be a name.
     Calls, subscripts and dotted paths of names are code in both."""
     if len(value) < 6 or len(value) > 512 or is_placeholder(value):
         return False
+    if _PATH.match(value) and not looks_random(value, 12):
+        return False  # `pwd: /home/user/project`, `token_url: https://...`
     code = looks_like_code(value)
     if code and (not env or any(c in value for c in ".([")):
         return False
