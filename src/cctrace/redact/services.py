@@ -8,7 +8,7 @@ from __future__ import annotations
 
 SERVICES: frozenset[str] = frozenset(
     """
-    1password abstract abuseipdb abyssale accuweather adafruit adafruitio adobe adobeio
+    1password abuseipdb abyssale accuweather adafruit adafruitio adobe adobeio
     adzuna aeroworkflow agora airbrake airship airtable airtablepersonnal airvisual
     aiven alchemy alconost alegra aletheiaapi algolia alibaba alienvault aliyun
     allsports amadeus ambee amplitude anthropic anypoint apacta api2cart apideck
@@ -86,7 +86,7 @@ SERVICES: frozenset[str] = frozenset(
     rollbar rootly route4me rownd rubygems runrunit saladcloud salesblink salescookie
     salesflare salesforce salesmate satismeter saucelabs scaleway scalingo scalr
     scrapeowl scraperapi scraperbox scrapestack scrapfly scrapingant scrapingbee
-    screenshotapi screenshotlayer scrutinizerci securitytrails segment selectpdf
+    screenshotapi screenshotlayer scrutinizerci securitytrails selectpdf
     sendbird sendbirdorganizationapi sendgrid sendinblue sentry serphouse serpstack
     settlemint sheety sherpadesk shipday shippo shodan shopify shopifycustom
     shopifyshared shotstack shutterstock sidekiq signalwire signaturit signupgenius
@@ -100,7 +100,7 @@ SERVICES: frozenset[str] = frozenset(
     surveysparrow survicate swiftype tailscale tallyfy tatumio taxjar teamgate teamwork
     teamworkdesk teamworkspaces technicalanalysisapi tefter telegram telnyx tencent
     terraformcloud testingbot textmagic theoddsapi thinkific thousandeyes ticketmaster
-    tickettailor tiingo timecamp timezoneapi tines tmetric todoist toggltrack tokeet
+    tickettailor tiingo timecamp timezoneapi tmetric todoist toggltrack tokeet
     tomtom tradier transferwise travelpayouts travisci trello trufflehog twelvedata
     twilio twitch twitter twitterbearer twitterconsumer tyntec typeform typetalk ubidots
     unifyid unsplash upcdatabase uplead uploadcare uptimerobot urlscan userflow

@@ -6,12 +6,19 @@ body; app tokens are `<app id>|<app secret or signature>`.
 
 from __future__ import annotations
 
+import re
+
 from cctrace.redact.detectors.base import END_ALNUM, Detector, Pattern, mixed_case_random
 
 
-def _app_token_ok(value: str) -> bool:
-    return mixed_case_random(value.split("|", 1)[1]) or any(
-        c.isdigit() for c in value.split("|", 1)[1])
+def _app_token_ok(match: re.Match[str]) -> bool:
+    """`<app id>|<secret>`: 15-16 digits right before the bar, a random-looking secret."""
+    text, bar = match.string, match.start()
+    head = text[max(0, bar - 17) : bar]
+    if not re.search(r"(?:^|[^0-9])[0-9]{15,16}$", head):
+        return False
+    value = match.group("s")
+    return mixed_case_random(value) or any(c.isdigit() for c in value)
 
 
 DETECTOR = Detector(
@@ -27,10 +34,11 @@ DETECTOR = Detector(
         ),
         Pattern(
             "facebook_app_token",
-            r"[0-9]{15,16}\|[A-Za-z0-9_\-]{26,32}(?![A-Za-z0-9_\-])",
+            # Tried at each `|` (not scanned from every digit run of the text).
+            r"\|(?P<s>[A-Za-z0-9_\-]{26,32})(?![A-Za-z0-9_\-])",
             anchors=("|",),
-            boundary=True,
-            validate=_app_token_ok,
+            at_anchor=True,
+            check=_app_token_ok,
         ),
     ),
 )
