@@ -64,14 +64,16 @@ def partial_leak(secret: str, out: str, n: int = PARTIAL) -> bool:
 class Cctrace:
     name = "cctrace"
 
-    def __init__(self) -> None:
+    def __init__(self, sweep: bool = True) -> None:
+        self.sweep = sweep
         self.learned: dict[str, str] = {}
         self.red = SecretRedactor(registry.detectors(), os.urandom(32), learned=self.learned)
 
     def redact(self, text: str) -> str:
         self.learned.clear()
         self.red._sweep_size = -1  # noqa: SLF001 - a fresh sweep index per case
-        return self.red.sweep(self.red.redact_text(text))
+        out = self.red.redact_text(text)
+        return self.red.sweep(out) if self.sweep else out
 
 
 class DetectSecrets:
@@ -166,10 +168,10 @@ def score(tool, cases: list[dict], misses: int, rule: str | None, show_fp: int) 
     }
 
 
-def packed_throughput(cases: list[dict], repeat: int) -> tuple[float, float]:
+def packed_throughput(cases: list[dict], repeat: int, sweep: bool) -> tuple[float, float]:
     """cctrace on all cases joined into one text (large input): (MB, MB/s)."""
     text = "\n\n".join(c["text"] for c in cases) * repeat
-    tool = Cctrace()
+    tool = Cctrace(sweep)
     t0 = time.perf_counter()
     tool.redact(text)
     el = time.perf_counter() - t0
@@ -186,10 +188,12 @@ def main() -> int:
     ap.add_argument("--fp", type=int, default=0, help="print N false positives")
     ap.add_argument("--worst", action="store_true", help="list the 25 worst rules")
     ap.add_argument("--repeat", type=int, default=3, help="packed text repetitions")
+    ap.add_argument("--no-sweep", action="store_true",
+                    help="detection pass only (as `cctrace redact`; older revisions)")
     args = ap.parse_args()
 
     cases = load(args.corpus)
-    tools = [Cctrace()]
+    tools = [Cctrace(sweep=not args.no_sweep)]
     if not args.no_ds:
         try:
             tools.append(DetectSecrets())
@@ -212,7 +216,7 @@ def main() -> int:
               f"{100 * r['fp_strict'][0] / r['fp_strict'][1]:.1f} % "
               f"({r['fp_strict'][0]}/{r['fp_strict'][1]}) | "
               f"{r['mbs']:.2f} |")
-    mb, mbs = packed_throughput(cases, args.repeat)
+    mb, mbs = packed_throughput(cases, args.repeat, not args.no_sweep)
     print(f"\ncctrace on all cases packed into one text ({mb:.1f} MB): {mbs:.1f} MB/s "
           f"({tools[0].red.backend} prefilter)")
     if args.worst:
