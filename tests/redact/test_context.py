@@ -86,6 +86,11 @@ SYNTAXES = [
     ("Authorization: SSWS {s}", "00" + tok(40, B62 + "-_")),
     ("Authorization: Api-Token {s}", HEX32),
     ("mytool --api-key={s} --verbose", MIXED),
+    # query strings, .netrc, docker config.json
+    ("GET /v1/items?page=2&access_token={s}&sort=asc", MIXED),
+    ("machine api.example.com\n  login bob\n  password {s}\n", "hunter2hunter"),
+    ('{{"auths": {{"registry.example.com": {{"auth": "{s}"}}}}}}',
+     base64.b64encode(b"bob:Xk9mQ2vLp7wR").decode()),
 ]
 
 
@@ -93,6 +98,13 @@ SYNTAXES = [
                          ids=[t.split("{")[0][:28] or "t" for t, _ in SYNTAXES])
 def test_secret_in_every_syntax_is_gone(redactor, template: str, secret: str) -> None:
     gone(redactor, template.format(s=secret), secret)
+
+
+def test_value_is_not_cut_at_ampersand(redactor) -> None:
+    # A SAS token is a query string; a password may hold `&`: neither is cut short.
+    sig = tok(43)
+    gone(redactor, f"AZURE_BLOB_SAS_TOKEN=sp=r&st=2025-01-01&sig={sig}%3D", sig)
+    gone(redactor, f"DB_PASSWORD={PASSWORD}", PASSWORD)
 
 
 @pytest.mark.parametrize("value", [

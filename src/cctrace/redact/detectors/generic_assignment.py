@@ -66,6 +66,8 @@ _QVAL = (
 )
 # An unquoted value runs to whitespace or a quote; it may not end in punctuation that
 # closes the surrounding code (`f(token=abc)`, `{"k": v},`).
+# Not cut at `&`: the value may itself be a query string (an Azure SAS token's `&sig=`), and
+# redacting the parameters after a key costs less than leaking half a signature.
 _UVAL = r"(?![=>\s\"'`\\])(?P<s>[^\s\"'`\\]{0,511}[^\s\"'`\\,;)\]}>])"
 
 _NON_SECRET_SUFFIX = tuple(dict.fromkeys("""
