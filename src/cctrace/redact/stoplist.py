@@ -38,11 +38,11 @@ _PLACEHOLDER_RES = [
         r"^(.)\1+$",  # xxxx, ****, ....
         r"^[xX*._\-#?]+$",
         r"(?i)^(?:x{3,}|\*{3,}|\.{3,})",
-        r"(?i)(?:^|[._\[(])(?:os\.)?(?:environ|getenv|getpass|env)\b",
+
         r"(?i)^(?:process\.env|import\.meta\.env|ENV\[|System\.getenv|secrets\.|vault:|keyring)",
         r"^\[REDACTED",
         r"(?i)^(?:your|my|some|the|a|an)[_\-]?[a-z_\-]*$",
-        r"(?i)(?:example|placeholder|changeme|dummy|redacted|xxxxx)",
+
         # References to a secret kept elsewhere: not the secret itself.
         r"(?i)^(?:op|vault|sm|ssm|secretsmanager|gcpsm|azkv|akv|keyvault|awssm|doppler"
         r"|infisical|bws)://",
@@ -61,14 +61,23 @@ _CODE_RE = re.compile(
 )
 
 
+# Anywhere in the value (checked on the lower-cased text with `in`, then confirmed).
+_PLACEHOLDER_PARTS = ("example", "placeholder", "changeme", "dummy", "redacted", "xxxxx")
+_ENV_CALL = re.compile(r"(?i)(?:^|[._\[(])(?:os\.)?(?:environ|getenv|getpass|env)\b")
+
+
 def is_placeholder(value: str) -> bool:
     """True for a value that stands for a secret rather than being one."""
     v = value.strip().strip("\"'`")
     if not v:
         return True
-    if v.lower() in PLACEHOLDER_WORDS:
+    low = v.lower()
+    if low in PLACEHOLDER_WORDS or any(part in low for part in _PLACEHOLDER_PARTS):
         return True
-    return any(p.search(v) for p in _PLACEHOLDER_RES)
+    if ("env" in low or "getpass" in low) and _ENV_CALL.search(v):
+        return True
+    # Every other pattern is anchored at the start: `match`, never a scan of the value.
+    return any(p.match(v) for p in _PLACEHOLDER_RES)
 
 
 def looks_like_code(value: str) -> bool:
