@@ -45,12 +45,10 @@ _WEAK = frozenset({"key", "auth"})
 # never one secret: refused in the shared leading part, so the engine's gate drops it
 # with one match (usage records repeat `*_tokens` thousands of times per transcript).
 # What may follow a key in any of the patterns below: punctuation (a quote, `=`, `:`, `>`,
-# `,`), a type then `=`, or tag attributes then `>`. Part of the shared leading part too:
-# `token` in a sentence fails here, once, instead of in each pattern.
-_FOLLOW = (
-    r"(?=[ \t]*[^\sA-Za-z0-9]|[ \t]+[A-Za-z_][\w.<>\[\]]{0,30}[ \t]*:?="
-    r"|[ \t][^<>\n]{0,200}>)"
-)
+# `,`), or a word then `=` (a type: `xToken string =`; a tag attribute: `<token type="`).
+# Part of the shared leading part too: `token` in a sentence fails here, once, after
+# looking at one word, instead of in each pattern.
+_FOLLOW = r"(?=[ \t]*[^\sA-Za-z0-9]|[ \t]+[A-Za-z_][\w.<>\[\]:\-]{0,30}[ \t]*:?=)"
 _KEY = r"(?P<k>" + _KW + r"(?![sS](?![A-Za-z0-9]))[A-Za-z0-9_.\-]{0,40})" + _FOLLOW
 _CLOSE = r"(?:\\{0,3}[\"'])?\]?"
 # Assignment operators, optionally after a type (`string`, `: str`, `String`).
