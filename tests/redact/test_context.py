@@ -157,6 +157,7 @@ def test_digests_near_service_names_survive(redactor, text: str) -> None:
     'apiMetrics := "{s}"',
     'func getBetterStackToken() string {{ return "{s}" }}',
     "twilio creds in {s} today",
+    'url := "https://api.example.com/v1/besttime/keys/{s}"',
 ])
 def test_random_token_near_a_service_name(redactor, template: str) -> None:
     secret = tok(32)

@@ -24,7 +24,7 @@ _TOKEN_CHARS = r"A-Za-z0-9_\-+/="
 # A name used as the key: `<name>[_suffix]: "`, `<name>_KEY=`, `"<name>": "`.
 _ASSIGNED = re.compile(r"[\w.\-]*[\"']?[ \t]*(?::=|=>|[:=])[ \t]*[\"'`]?$")
 _TOKEN = (
-    rf"(?<![{_TOKEN_CHARS}.@])"
+    r"(?<![A-Za-z0-9_\-+=.@])"  # a path segment may start one: `/keys/<token>`
     rf"(?P<s>(?=[{_TOKEN_CHARS}]*[0-9]|[{_TOKEN_CHARS}]*[a-z][{_TOKEN_CHARS}]*[A-Z])"
     rf"(?=[{_TOKEN_CHARS}]*[A-Za-z])"
     rf"[A-Za-z0-9][{_TOKEN_CHARS}]{{15,255}})(?![{_TOKEN_CHARS}@]|\.[A-Za-z0-9])"
