@@ -41,14 +41,14 @@ _KW = (
 )
 # Keywords that alone say little: the value must look random.
 _WEAK = frozenset({"key", "auth"})
-# A plural keyword names a count or a collection (`input_tokens`, `max_tokens`, `keys`),
-# never one secret: refused in the shared leading part, so the engine's gate drops it
-# with one match (usage records repeat `*_tokens` thousands of times per transcript).
 # What may follow a key in any of the patterns below: punctuation (a quote, `=`, `:`, `>`,
 # `,`), or a word then `=` (a type: `xToken string =`; a tag attribute: `<token type="`).
 # Part of the shared leading part too: `token` in a sentence fails here, once, after
 # looking at one word, instead of in each pattern.
 _FOLLOW = r"(?=[ \t]*[^\sA-Za-z0-9]|[ \t]+[A-Za-z_][\w.<>\[\]:\-]{0,30}[ \t]*:?=)"
+# A plural keyword names a count or a collection (`input_tokens`, `max_tokens`, `keys`),
+# never one secret: refused in the shared leading part, so the engine's gate drops it
+# with one match (usage records repeat `*_tokens` thousands of times per transcript).
 _KEY = r"(?P<k>" + _KW + r"(?![sS](?![A-Za-z0-9]))[A-Za-z0-9_.\-]{0,40})" + _FOLLOW
 _CLOSE = r"(?:\\{0,3}[\"'])?\]?"
 # Assignment operators, optionally after a type (`string`, `: str`, `String`).
@@ -112,7 +112,7 @@ def _key_ok(match: re.Match[str]) -> bool:
         ):
             return False
     if kw in ("key", "pass", "auth") and rest[:1].isalpha():
-        return False  # `KeyMeshing`, `keyValue`, `auth_type` is caught below, `passive`
+        return False  # `KeyMeshing`, `keyValue`, `passive`, `authority`
     if kw in ("key", "pass", "auth") and rest[:1] == "-" and rest[1:2].islower():
         return False  # `key-value`, `pass-through`
     if _PUBLIC.search(_full_key(match)):
