@@ -30,6 +30,12 @@ _TOKEN = (
     rf"[A-Za-z0-9][{_TOKEN_CHARS}]{{15,255}})(?![{_TOKEN_CHARS}@]|\.[A-Za-z0-9])"
 )
 
+# A name that starts with another (`newrelicbrowser`, `newrelic`) is covered by the shorter
+# one: the match takes the whole word from the anchor on. Prefix-free anchors also let the
+# engine try the pattern once per hit without de-duplication.
+_ANCHORS = tuple(sorted(n for n in SERVICES
+                        if not any(n != m and n.startswith(m) for m in SERVICES)))
+
 
 def _ok(match: re.Match[str]) -> bool:
     text, start = match.string, match.start()
@@ -55,7 +61,7 @@ DETECTOR = Detector(
         Pattern(
             "service_token",
             rf"(?P<n>[A-Za-z0-9]+)[^\r\n]{{0,{WINDOW}}}?" + _TOKEN,
-            anchors=tuple(sorted(SERVICES)),
+            anchors=_ANCHORS,
             at_anchor=True,
             check=_ok,
             priority=GENERIC,
