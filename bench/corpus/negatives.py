@@ -13,14 +13,20 @@ import random
 import sysconfig
 import uuid
 
+_TEST_DIRS = ("test", "tests", "idle_test")
 
-def stdlib_files(limit_bytes: int | None = None) -> list[str]:
-    """Paths of the stdlib's .py files (site-packages excluded), sorted, up to a size."""
+
+def stdlib_files(limit_bytes: int | None = None, skip_tests: bool = False) -> list[str]:
+    """Paths of the stdlib's .py files (site-packages excluded), sorted, up to a size;
+    `skip_tests`: without test suites (`test/`, `tests/`, `idle_test/`, `test_*.py`)."""
     root = sysconfig.get_paths()["stdlib"]
     out, total = [], 0
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in ("site-packages", "__pycache__"))
+        dirnames[:] = sorted(d for d in dirnames if d not in ("site-packages", "__pycache__")
+                             and not (skip_tests and d in _TEST_DIRS))
         for name in sorted(filenames):
+            if skip_tests and name.startswith("test_"):
+                continue
             if name.endswith(".py"):
                 path = os.path.join(dirpath, name)
                 out.append(path)

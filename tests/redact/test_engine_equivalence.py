@@ -152,7 +152,7 @@ def test_reference_is_not_trivially_equal() -> None:
 
 def test_keyword_patterns_share_a_gate() -> None:
     plan = _NEW._plan["token"]  # noqa: SLF001
-    assert plan.gate is not None and len(plan.once) == 2
+    assert plan.gate is not None and len(plan.once) >= 2
 
 
 @pytest.mark.parametrize(("regexes", "gate"), [

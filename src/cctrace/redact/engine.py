@@ -15,6 +15,7 @@ names) are remembered per redactor: they are a pure function of the text.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -40,6 +41,14 @@ LEARN_MAX = 4096
 # Verdicts on texts up to SHORT_TEXT chars are remembered (at most SHORT_CACHE of them).
 SHORT_TEXT = 64
 SHORT_CACHE = 8192
+# Literal anchors (known and learned secrets) are their first ANCHOR_MAX chars: hyperscan
+# refuses very long literals and the `re` trie recurses per character; a hit is confirmed
+# by comparing the whole value.
+ANCHOR_MAX = 64
+# A masked value (`AKCpXXXXXXXX...`, `fo1_xxxxxx...`, `****`) or a documented example key
+# (AWS's `...EXAMPLEKEY`) is a placeholder in every format: a random token holds such a
+# run with negligible probability.
+_MASKED = re.compile(r"[xX]{6,}|\*{4,}|•{3,}|EXAMPLE")
 # Offsets survive lowercasing only for ASCII-case mapping; str.lower can change lengths.
 _ASCII_LOWER = {c: c + 32 for c in range(65, 91)}
 
@@ -62,6 +71,9 @@ class _Compiled:
     group: int | str
 
 
+_Matcher = Callable[[str, int], "re.Match[str] | None"]
+
+
 class _AnchorPlan(NamedTuple):
     """Per anchor: patterns to scan the text with, at-anchor patterns to try at the hit
     (`once`: with their bound `match`; `shared`: de-duplicated per offset) and known
@@ -71,12 +83,17 @@ class _AnchorPlan(NamedTuple):
     once: tuple[tuple[Callable[[str, int], re.Match[str] | None], _Compiled], ...]
     shared: tuple[_Compiled, ...]
     known: tuple[str, ...]
-    # A regex every `once` pattern starts with: where it fails, none of them can match.
-    gate: Callable[[str, int], re.Match[str] | None] | None = None
+    # `once` split by detector, each with the regex all its patterns start with (None:
+    # none shared): where the gate fails, none of that group can match.
+    groups: tuple[tuple[_Matcher | None, tuple[tuple[_Matcher, _Compiled], ...]], ...] = ()
+
+    @property
+    def gate(self) -> _Matcher | None:
+        """The gate of the largest group (what tests inspect)."""
+        return max(self.groups, key=lambda g: len(g[1]))[0] if self.groups else None
 
 
 _EMPTY_PLAN = _AnchorPlan((), (), (), ())
-_Matcher = Callable[[str, int], "re.Match[str] | None"]
 _GATES: dict[tuple[tuple[str, ...], int], _Matcher | None] = {}
 
 
@@ -87,6 +104,13 @@ def _items(regex: str, flags: int) -> list[str] | None:
         return [repr(item) for item in parser.parse(regex, flags).data]  # type: ignore[attr-defined]
     except Exception:  # noqa: BLE001 - a cut inside a construct simply does not parse
         return None
+
+
+@functools.cache
+def _prefix_related(anchors: tuple[str, ...]) -> bool:
+    """Whether one of `anchors` is a prefix of another (both can hit at one offset)."""
+    ordered = sorted(set(anchors))
+    return any(b.startswith(a) for a, b in zip(ordered, ordered[1:], strict=False))
 
 
 def common_gate(regexes: Sequence[str], flags: int) -> _Matcher | None:
@@ -131,6 +155,7 @@ class SecretRedactor:
         self._learned = {} if learned is None else learned
         self._sweep_size = -1
         self._sweeper: prefilter.Prefilter | None = None
+        self._sweep_index: dict[str, list[str]] = {}
         self._short: dict[str, tuple[Finding, ...]] = {}
         self._scan: dict[str, list[_Compiled]] = {}
         self._at: dict[str, list[_Compiled]] = {}
@@ -147,7 +172,7 @@ class SecretRedactor:
         # Known secrets join the prefilter as anchors; a hit is confirmed by exact compare.
         self._known: dict[str, list[str]] = {}
         for lit in known.literals(known_secrets):
-            self._known.setdefault(lit.lower(), []).append(lit)
+            self._known.setdefault(lit.lower()[:ANCHOR_MAX], []).append(lit)
         anchors = set(self._scan) | set(self._at) | set(self._known)
         # Non-ASCII anchors (a known secret with accents) cannot go through the byte-level
         # backends; they are checked with str.find instead.
@@ -166,17 +191,22 @@ class SecretRedactor:
         once: list[tuple[Callable[[str, int], re.Match[str] | None], _Compiled]] = []
         shared: list[_Compiled] = []
         for comp in dict.fromkeys(self._at.get(anchor, ())):
-            others = comp.pattern.anchors
-            if any(b != a and (b.startswith(a) or a.startswith(b)) for a in others for b in others):
+            if _prefix_related(comp.pattern.anchors):
                 shared.append(comp)
             else:
                 once.append((comp.regex.match, comp))
-        gate = None
-        if len(once) > 1 and len({comp.regex.flags for _, comp in once}) == 1:
-            gate = common_gate([comp.pattern.regex for _, comp in once],
-                               once[0][1].regex.flags)
+        by_detector: dict[str, list[tuple[_Matcher, _Compiled]]] = {}
+        for item in once:
+            by_detector.setdefault(item[1].detector, []).append(item)
+        groups = []
+        for members in by_detector.values():
+            gate = None
+            if len(members) > 1 and len({comp.regex.flags for _, comp in members}) == 1:
+                gate = common_gate([comp.pattern.regex for _, comp in members],
+                                   members[0][1].regex.flags)
+            groups.append((gate, tuple(members)))
         return _AnchorPlan(tuple(dict.fromkeys(self._scan.get(anchor, ()))), tuple(once),
-                           tuple(shared), tuple(self._known.get(anchor, ())), gate)
+                           tuple(shared), tuple(self._known.get(anchor, ())), tuple(groups))
 
     # --- detection ------------------------------------------------------------------
     def _candidates(self, text: str) -> list[tuple[int, int, int, str, str]]:
@@ -211,11 +241,12 @@ class SecretRedactor:
                 step = plan.get(anchor, _EMPTY_PLAN)
                 if step.scan:
                     scan.update(step.scan)
-            if step.gate is None or step.gate(text, pos) is not None:
-                for match, comp in step.once:
-                    hit = match(text, pos)
-                    if hit is not None:
-                        accept(text, comp, hit, out)
+            for gate, members in step.groups:
+                if gate is None or gate(text, pos) is not None:
+                    for match, comp in members:
+                        hit = match(text, pos)
+                        if hit is not None:
+                            accept(text, comp, hit, out)
             if step.shared:
                 if tried is None:
                     tried = set()
@@ -246,6 +277,8 @@ class SecretRedactor:
             if s0 > 0 and (text[s0 - 1].isalnum() or text[s0 - 1] == "_"):
                 if not (s0 >= 2 and text[s0 - 2] == "\\" and text[s0 - 1] in "nrt"):
                     return
+        if _MASKED.search(text, start, end):
+            return
         if pat.validate is not None and not pat.validate(text[start:end]):
             return
         if pat.check is not None and not pat.check(m):
@@ -329,7 +362,10 @@ class SecretRedactor:
             return text
         if self._sweep_size != len(self._learned):
             self._sweep_size = len(self._learned)
-            _, self._sweeper = prefilter.build(v.lower() for v in self._learned)
+            self._sweep_index = {}
+            for v in sorted(self._learned, key=len, reverse=True):
+                self._sweep_index.setdefault(v.lower()[:ANCHOR_MAX], []).append(v)
+            _, self._sweeper = prefilter.build(self._sweep_index)
         if self._sweeper is None:
             return text
         low = text.lower()
@@ -355,9 +391,11 @@ class SecretRedactor:
 
     def _learned_at(self, text: str, pos: int, anchor: str) -> list[tuple[str, str]]:
         # The prefilter matched case-insensitively; only the exact value counts.
-        value = text[pos : pos + len(anchor)]
-        marker = self._learned.get(value)
-        return [(value, marker)] if marker is not None else []
+        for value in self._sweep_index.get(anchor, ()):
+            marker = self._learned.get(value)
+            if marker is not None and text.startswith(value, pos):
+                return [(value, marker)]
+        return []
 
 
 def load_or_create_key(state_dir: str) -> bytes:

@@ -34,9 +34,6 @@ NOT_SECRET_NAMES = frozenset(
 )
 _NOT_SECRET_SUFFIX = re.compile(r"(?i)_(?:FILE|PATH|DIR|URL_TEMPLATE|ID|NAME|TYPE|HOST|PORT)$")
 _DOTENV_SKIP = re.compile(r"(?i)\.(?:example|sample|template|dist|defaults?)$")
-_DOTENV_LINE = re.compile(
-    r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*[=:]\s*(.*?)\s*$"
-)
 
 
 def usable(value: str) -> bool:
@@ -59,24 +56,73 @@ def from_env(env: Mapping[str, str]) -> list[str]:
     return [v.strip() for k, v in env.items() if secret_name(k) and usable(v)]
 
 
-def _unquote(raw: str) -> str:
-    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
-        return raw[1:-1]
-    return raw.split(" #", 1)[0].strip()
+_DOTENV_KEY = re.compile(r"[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.\-]*)[ \t]*[=:][ \t]*")
+_DQ_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\", "$": "$", "'": "'"}
+
+
+def parse_dotenv(text: str) -> list[tuple[str, str]]:
+    """(key, value) pairs of a `.env` file, parsed the way dotenv libraries do: `export`
+    prefixes, blanks around `=`, single quotes literal, double quotes with `\\n \\t \\" \\\\`
+    escapes, both able to span lines, and unquoted values ending at a ` #` comment."""
+    out: list[tuple[str, str]] = []
+    pos, n = 0, len(text)
+    while pos < n:
+        end = text.find("\n", pos)
+        end = n if end < 0 else end
+        m = _DOTENV_KEY.match(text, pos, end)
+        if m is None or text[pos:end].lstrip().startswith("#"):
+            pos = end + 1
+            continue
+        key, i = m.group(1), m.end()
+        quote = text[i : i + 1]
+        if quote in ("'", '"'):
+            value, j = _quoted(text, i + 1, quote)
+            if j < 0:  # unterminated: take the rest of the line as it is
+                value, j = text[i + 1 : end], end
+            pos = text.find("\n", j)
+            pos = n if pos < 0 else pos + 1
+        else:
+            raw = text[i:end]
+            cut = re.search(r"[ \t]#", raw)
+            value = (raw[: cut.start()] if cut else raw).strip()
+            pos = end + 1
+        out.append((key, value))
+    return out
+
+
+def _quoted(text: str, i: int, quote: str) -> tuple[str, int]:
+    """The value of a quoted string starting after its opening quote, and the offset just
+    past its closing quote (-1: none)."""
+    if quote == "'":
+        j = text.find("'", i)
+        return (text[i:j], j + 1) if j >= 0 else ("", -1)
+    parts: list[str] = []
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text):
+            nxt = text[i + 1]
+            parts.append(_DQ_ESCAPES.get(nxt, "\\" + nxt))
+            i += 2
+        elif c == '"':
+            return "".join(parts), i + 1
+        else:
+            parts.append(c)
+            i += 1
+    return "", -1
 
 
 def from_dotenv_text(text: str) -> list[str]:
     """Values of a `.env` file: secret-named keys, plus any long high-entropy value."""
     out = []
-    for line in text.splitlines():
-        m = _DOTENV_LINE.match(line)
-        if not m or line.lstrip().startswith("#"):
-            continue
-        value = _unquote(m.group(2))
+    for key, value in parse_dotenv(text):
+        value = value.strip()
         if not usable(value):
             continue
-        if secret_name(m.group(1)) or (len(value) >= 16 and shannon_entropy(value) >= 3.5):
+        if secret_name(key) or (len(value) >= 16 and shannon_entropy(value) >= 3.5):
             out.append(value)
+            # A multi-line value (a PEM key in double quotes) is also known line by line.
+            out.extend(line.strip() for line in value.splitlines()[1:-1]
+                       if usable(line.strip()) and len(line.strip()) >= 16)
     return out
 
 

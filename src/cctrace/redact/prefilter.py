@@ -48,20 +48,23 @@ def re_prefilter(anchors: list[str]) -> Prefilter:
 def hyperscan_prefilter(anchors: list[str]) -> Prefilter:
     import hyperscan  # optional dependency
 
-    def db(encoding: str):
+    def db():
         d = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        exprs = [
-            "".join(f"\\x{b:02x}" for b in a.encode(encoding)).encode("ascii") for a in anchors
-        ]
-        d.compile(
-            expressions=exprs,
-            ids=list(range(len(anchors))),
-            elements=len(anchors),
-            flags=[0] * len(anchors),
-        )
+        kw = {"ids": list(range(len(anchors))), "elements": len(anchors),
+              "flags": [0] * len(anchors)}
+        # The pure-literal compiler: ~50x faster to build for many anchors (the sweep
+        # rebuilds its prefilter whenever a value is learned).
+        try:
+            d.compile(expressions=[a.encode("ascii") for a in anchors], literal=True, **kw)
+            return d
+        except (TypeError, hyperscan.error):  # older wheel: regex literals
+            d = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        exprs = ["".join(f"\\x{b:02x}" for b in a.encode("ascii")).encode("ascii")
+                 for a in anchors]
+        d.compile(expressions=exprs, **kw)
         return d
 
-    ascii_db, wide_db = db("ascii"), db("utf-32-le")
+    ascii_db = db()
     lens = [len(a) for a in anchors]
 
     def run(low: str) -> list[tuple[int, str]]:
@@ -72,13 +75,23 @@ def hyperscan_prefilter(anchors: list[str]) -> Prefilter:
                 hits.append((end - lens[i], anchors[i]))
 
             ascii_db.scan(low.encode("ascii"), match_event_handler=on)
-        else:
+            return hits
+        # Anchors are ASCII and an ASCII byte never occurs inside a UTF-8 multi-byte
+        # sequence: scan the UTF-8 bytes and map byte offsets back to characters.
+        data = low.encode("utf-8", "surrogatepass")
+        raw: list[tuple[int, int]] = []
 
-            def on(i: int, _s: int, end: int, _f: int, _c: object) -> None:
-                if end % 4 == 0:  # only matches aligned on code points
-                    hits.append((end // 4 - lens[i], anchors[i]))
+        def on_raw(i: int, _s: int, end: int, _f: int, _c: object) -> None:
+            raw.append((end - lens[i], i))
 
-            wide_db.scan(low.encode("utf-32-le", "surrogatepass"), match_event_handler=on)
+        ascii_db.scan(data, match_event_handler=on_raw)
+        raw.sort()
+        byte_pos = char_pos = 0
+        for start, i in raw:
+            if start != byte_pos:
+                char_pos += len(data[byte_pos:start].decode("utf-8", "surrogatepass"))
+                byte_pos = start
+            hits.append((char_pos, anchors[i]))
         return hits
 
     return run

@@ -16,18 +16,19 @@ PROVIDERS: tuple[str, ...] = (
     "adobe", "age", "airtable", "alibaba", "anthropic", "atlassian", "aws", "azure",
     "braintree", "brevo", "buildkite", "circleci", "clickup", "cloudflare", "contentful",
     "databricks", "datadog", "digitalocean", "discord", "dockerhub", "doppler", "dropbox",
-    "dynatrace", "easypost", "figma", "flutterwave", "flyio", "gcp", "github", "gitlab",
-    "grafana", "groq", "hashicorp", "heroku", "huggingface", "jfrog", "langfuse", "linear",
-    "mailchimp", "mailgun", "mapbox", "netlify", "newrelic", "notion", "npm", "nuget", "okta",
-    "onepassword", "openai", "openrouter", "perplexity", "planetscale", "postman", "prefect",
-    "pulumi", "pypi", "readme", "render", "replicate", "rubygems", "sendgrid", "sentry",
-    "shippo", "shopify", "slack", "sonarqube", "square", "stripe", "supabase", "telegram",
+    "dynatrace", "easypost", "facebook", "figma", "flutterwave", "flyio", "gcp", "github",
+    "gitlab", "grafana", "groq", "hashicorp", "heroku", "huggingface", "jfrog", "langfuse",
+    "linear", "mailchimp", "mailgun", "mapbox", "msteams", "netlify", "newrelic", "notion",
+    "npm", "nuget", "okta", "onepassword", "openai", "openrouter", "openshift",
+    "perplexity", "planetscale", "postman", "prefect", "pulumi", "pypi", "readme", "render",
+    "replicate", "rubygems", "sendgrid", "sentry", "shippo", "shopify", "slack",
+    "sonarqube", "sourcegraph", "square", "stripe", "supabase", "tailscale", "telegram",
     "tencent", "twilio", "typeform", "vercel", "xai",
 )
 # Structural and keyword-gated detectors.
 GENERIC: tuple[str, ...] = (
     "jwt", "private_key", "url_credentials", "connection_string", "auth_header",
-    "generic_assignment", "cli_flags",
+    "generic_assignment", "cli_flags", "service_context", "prose", "netrc",
 )
 # Personal data: only with PII redaction switched on.
 PII: tuple[str, ...] = (

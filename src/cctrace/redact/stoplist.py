@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import char_classes, shannon_entropy
+from cctrace.redact.randomness import looks_like_identifier, looks_random
 
 PLACEHOLDER_WORDS = frozenset(
     """
@@ -30,17 +31,27 @@ _PLACEHOLDER_RES = [
         r"^\$\(.*\)$",  # $(command)
         r"^%[A-Za-z_][A-Za-z0-9_]*%$",  # %VAR%
         r"^<[^<>]*>$",  # <password>
+        r"^[^<]*>$|^\[[A-Za-z0-9_ \-]+\]$",  # the end of <user:password>, [PASSWORD]
         r"^\{\{.*\}\}$|^\{%.*%\}$",  # templates
         r"^\{[A-Za-z_][A-Za-z0-9_.]*\}$",  # {password}
         r"^%\([A-Za-z_]+\)[sd]$|^%[sd]$",  # %(password)s
         r"^(.)\1+$",  # xxxx, ****, ....
         r"^[xX*._\-#?]+$",
         r"(?i)^(?:x{3,}|\*{3,}|\.{3,})",
-        r"(?i)(?:^|[._\[(])(?:os\.)?(?:environ|getenv|getpass|env)\b",
+
         r"(?i)^(?:process\.env|import\.meta\.env|ENV\[|System\.getenv|secrets\.|vault:|keyring)",
         r"^\[REDACTED",
         r"(?i)^(?:your|my|some|the|a|an)[_\-]?[a-z_\-]*$",
-        r"(?i)(?:example|placeholder|changeme|dummy|redacted|xxxxx)",
+
+        # References to a secret kept elsewhere: not the secret itself.
+        r"(?i)^(?:op|vault|sm|ssm|secretsmanager|gcpsm|azkv|akv|keyvault|awssm|doppler"
+        r"|infisical|bws)://",
+        r"(?i)^arn:aws[\w-]*:",
+        r"^\$\{[^}]*\}",  # ${ssm:/path}, ${{ secrets.X }}, ${VAR}suffix
+        r"^\$[A-Za-z_][A-Za-z0-9_]*$",
+        r"(?i)^(?:secret|kv|vault)/(?:data/)?[\w./-]+$",  # vault paths
+        r"^ENC\[|^vault:v\d+:|^AgA[A-Za-z0-9+/]{20}",  # SOPS, Vault transit, sealed secrets
+        r"^`|^\$\(|^\$\{|^\{[A-Za-z_][\w.]*\}?$|^<[A-Za-z/!?]",  # commands, templates, markup
     )
 ]
 
@@ -50,42 +61,76 @@ _CODE_RE = re.compile(
 )
 
 
+# Anywhere in the value (checked on the lower-cased text with `in`, then confirmed).
+_PLACEHOLDER_PARTS = ("example", "placeholder", "changeme", "dummy", "redacted", "xxxxx")
+_ENV_CALL = re.compile(r"(?i)(?:^|[._\[(])(?:os\.)?(?:environ|getenv|getpass|env)\b")
+
+
 def is_placeholder(value: str) -> bool:
     """True for a value that stands for a secret rather than being one."""
     v = value.strip().strip("\"'`")
     if not v:
         return True
-    if v.lower() in PLACEHOLDER_WORDS:
+    low = v.lower()
+    if low in PLACEHOLDER_WORDS or any(part in low for part in _PLACEHOLDER_PARTS):
         return True
-    return any(p.search(v) for p in _PLACEHOLDER_RES)
+    if ("env" in low or "getpass" in low) and _ENV_CALL.search(v):
+        return True
+    # Every other pattern is anchored at the start: `match`, never a scan of the value.
+    return any(p.match(v) for p in _PLACEHOLDER_RES)
 
 
 def looks_like_code(value: str) -> bool:
-    """An unquoted identifier, dotted name, call or subscript (`self.token`, `get_pw()`)."""
+    """An unquoted reference to something else: a call, subscript, attribute access or
+    identifier (`self.token`, `get_pw()`, `config.api_key`, `DEFAULT_TOKEN`), told from
+    random strings by `redact.randomness`, not by case or underscores."""
     if value[:1] in "([{" or "(" in value:
         return True
     if not _CODE_RE.match(value):
         return False
-    # `hunter2Xy9` is an identifier too; only call it code when it reads like one.
-    return (
-        "." in value
-        or "(" in value
-        or "[" in value
-        or value.islower()
-        or value.isupper()
-        or "_" in value
-        or shannon_entropy(value) < 3.0
-    )
+    if "." in value or "[" in value:
+        # A dotted path of names is code; `s.ZC9Ecf4M5g9o34Q6RkzGsj0z` (Vault) is not.
+        return not any(looks_random(part, 12) for part in re.split(r"[.\[\]]", value))
+    return looks_like_identifier(value)
 
 
 def plausible_secret(value: str, quoted: bool, min_len: int = 8) -> bool:
     """The entropy / shape gate for values found only by their key name."""
     if len(value) < min_len or len(value) > 512 or is_placeholder(value):
         return False
+    if value.isdigit():
+        # A long number in a secret slot is an id-shaped secret (client ids, PINs of
+        # services); short ones are ports, counts and years.
+        return len(value) >= 12 and shannon_entropy(value) >= 2.5
     if not quoted and looks_like_code(value):
         return False
+    if looks_random(value, 12):
+        return True
     ent = shannon_entropy(value)
     classes = char_classes(value)
     if ent >= 3.5 and classes >= 2:
         return True
     return ent >= 2.5 and classes >= 3
+
+
+_PATH = re.compile(r"~?/|\.{1,2}/|[A-Za-z]:\\|[a-z][a-z0-9+.-]*://")
+
+
+def unquoted_secret(value: str, env: bool) -> bool:
+    """An unquoted value after a secret-named key. In env-style lines (upper-case keys:
+    dotenv, shell, CI variables, logs) a bare word is data; elsewhere it may be a name.
+    Calls, subscripts and dotted paths of names are code in both."""
+    if len(value) < 6 or len(value) > 512 or is_placeholder(value):
+        return False
+    if _PATH.match(value) and not looks_random(value, 12):
+        return False  # `pwd: /home/user/project`, `token_url: https://...`
+    code = looks_like_code(value)
+    if code and (not env or any(c in value for c in ".([")):
+        return False
+    if looks_random(value, 12):
+        return True
+    if not env and len(value) < 8:
+        return False
+    ent = shannon_entropy(value)
+    classes = char_classes(value)
+    return (ent >= 3.0 and classes >= 2) or (ent >= 2.5 and classes >= 3)

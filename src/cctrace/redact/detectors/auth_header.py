@@ -39,7 +39,8 @@ DETECTOR = Detector(
         Pattern(
             "authorization_header",
             r"(?:proxy-)?authorization\\{0,3}[\"']?\s*[:=]\s*\\{0,3}[\"']?\s*"
-            r"(?:(?P<scheme>bearer|basic|token|bot|apikey|api-key|sso-key|key)\s+)?"
+            r"(?:(?P<scheme>bearer|basic|token|bot|apikey|api-key|sso-key|key|ssws"
+            r"|[A-Za-z][A-Za-z0-9_\-]{1,24})\s+)?"
             r"(?P<s>[A-Za-z0-9._~+/=:\-]{8,4096})",
             anchors=("authorization",),
             at_anchor=True,

@@ -7,6 +7,8 @@ user:password`. Placeholders (`$PASS`, `<password>`, `***`) are left alone.
 
 from __future__ import annotations
 
+import re
+
 from cctrace.redact.detectors.base import STRUCTURAL, Detector, Pattern
 from cctrace.redact.stoplist import is_placeholder
 
@@ -15,6 +17,16 @@ _VALUE = r"(?P<q>\\{0,3}[\"']?)(?P<s>[^\s\"'\\]{3,256})"
 
 def _value_ok(value: str) -> bool:
     return not value.startswith("-") and not is_placeholder(value)
+
+
+def _user_pw_ok(match: re.Match[str]) -> bool:
+    """A `user:password` word with a password that is not a placeholder (`$PASS`)."""
+    word = match.group("s").replace('\\"', "").strip("\"'")
+    if ":" not in word:
+        return False
+    user, _, pw = word.partition(":")
+    secret = pw.strip("\"'") or user.strip("\"'")
+    return len(secret) >= 3 and not is_placeholder(secret) and not secret.startswith("$")
 
 
 DETECTOR = Detector(
@@ -54,13 +66,16 @@ DETECTOR = Detector(
             validate=_value_ok,
             priority=STRUCTURAL,
         ),
+        # `curl -u user:pw`, `--user "id":"pw"`, `-u kevin:'pw'`, `-u ":pw"`, lines continued
+        # with `\`: the whole shell word after the flag (user included) is the credential.
         Pattern(
             "cli_password",
-            r"(?:curl|wget|http)\b[^\n|;&]{0,300}?[ \t](?:-u|--user|--http-password)"
-            r"(?:=|[ \t]+)\\{0,3}[\"']?[^\s:\"'\\]{1,128}:(?P<s>[^\s\"'\\@]{3,256})",
+            r"(?:curl|wget|http)\b(?:[^\n|;]|\\\r?\n){0,300}?[ \t](?:-u|--user|--http-password)"
+            r"(?:=|[ \t]+)(?P<s>(?:\\{0,3}\"[^\"\n]{0,256}\\{0,3}\"|'[^'\n]{0,256}'"
+            r"|[^\s\"'|;&<>])+)",
             anchors=("curl", "wget"),
             at_anchor=True,
-            validate=_value_ok,
+            check=_user_pw_ok,
             priority=STRUCTURAL,
         ),
     ),

@@ -22,6 +22,14 @@ DETECTOR = Detector(
             boundary=True,
         ),
         Pattern(
+            "discord_bot_token",
+            r"(?:\.run|\.login|\.start|token|client|bot)\w*\(\s*[\"'`]"
+            r"(?P<s>[MNO][A-Za-z0-9_\-]{23,25}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38})"
+            + END_ALNUM,
+            anchors=(".run(", ".login(", ".start(", "token(", "client(", "bot("),
+            at_anchor=True,
+        ),
+        Pattern(
             "discord_webhook",
             r"/api/webhooks/[0-9]{17,20}/(?P<s>[A-Za-z0-9_\-]{60,70})" + END_ALNUM,
             anchors=("/api/webhooks/",),

@@ -1,10 +1,22 @@
-"""Detector: values assigned to secret-named keys in code, YAML, JSON, TOML, INI and env files.
+"""Detector: values given to secret-named keys, in every common syntax.
 
-`password = "..."`, `DB_PASSWORD=...`, `"api_key": "..."`, `secret: ...`. The key must
-contain a secret word (password, token, secret, api key...) that is not part of another
-word (`tokenizer`) nor qualified by a non-secret suffix (`password_file`, `token_type`);
-the value must pass the stop-list and an entropy/shape gate, stricter when it is unquoted
-(where it is usually code: `token = self.next()`).
+The key must contain a secret word (password, secret, token, api key, key...) that is not
+part of another word (`tokenizer`, `monkey`) nor qualified by a non-secret suffix
+(`password_file`, `token_type`). Contexts, each with value extraction that knows its
+quoting (a value is neither cut short nor refused for its characters):
+
+- assignment: `k = v`, `k: v`, `k := v`, `k => v`, Makefile `?=` `::=` `:::=` `+=`, PHP
+  `.=`, with or without quotes (`"`, `'`, backticks, JSON-escaped `\\"`, `\\uXXXX` inside),
+  a type between key and operator (`var xToken string = "..."`, `apiKey: string = "..."`),
+  dotenv/shell/INI/TOML/YAML/properties lines, log lines (`[DEBUG] Using API_KEY=...`);
+- argument pairs: `System.setProperty("X_TOKEN", "...")`, `env("API_KEY", "...")`;
+- name/value pairs: `<add key="Password" value="..."/>`, `{"name": "token", "value": "..."}`;
+- XML elements, also spanning lines: `<xToken>\\n  ...\\n</xToken>`.
+
+The value gate depends on how strongly the key says "secret": password/secret/token keys
+take any value that is not a placeholder, a reference or (unquoted, outside env-style
+upper-case keys) a code identifier; bare `key`/`auth` keys take only random-looking values
+(`redact.randomness`).
 """
 
 from __future__ import annotations
@@ -12,80 +24,195 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import GENERIC, Detector, Pattern
-from cctrace.redact.stoplist import plausible_secret
+from cctrace.redact.randomness import looks_like_identifier, looks_random
+from cctrace.redact.stoplist import plausible_secret, unquoted_secret
 
+# Prefix-free (`pass` covers password/passwd/passphrase, `auth` covers auth_key), so each
+# offset triggers each pattern once and the patterns share one gate (engine plan).
 KEYWORDS = (
-    "password", "passwd", "passphrase", "pwd", "secret", "token", "api_key", "apikey",
-    "api-key", "access_key", "accesskey", "private_key", "privatekey", "auth_key",
-    "credential", "signing_key", "encryption_key", "master_key",
+    "pass", "pwd", "secret", "token", "api_key", "apikey", "api-key", "access_key",
+    "accesskey", "private_key", "privatekey", "credential", "signing_key", "encryption_key",
+    "master_key", "key", "auth",
 )
 _KW = (
     r"(?P<kw>password|passwd|passphrase|pwd|secret|token|api[_\-]?key|access[_\-]?key"
     r"|private[_\-]?key|auth[_\-]?key|credential|signing[_\-]?key|encryption[_\-]?key"
-    r"|master[_\-]?key)"
+    r"|master[_\-]?key|key|pass|auth)"
 )
-_KEY = r"(?P<k>" + _KW + r"[A-Za-z0-9_.\-]{0,40})"
-_CLOSE = r"(?:\\{0,3}[\"'])?\]?[ \t]*"
+# Keywords that alone say little: the value must look random.
+_WEAK = frozenset({"key", "auth"})
+# What may follow a key in any of the patterns below: punctuation (a quote, `=`, `:`, `>`,
+# `,`), or a word then `=` (a type: `xToken string =`; a tag attribute: `<token type="`).
+# Part of the shared leading part too: `token` in a sentence fails here, once, after
+# looking at one word, instead of in each pattern.
+_FOLLOW = r"(?=[ \t]*[^\sA-Za-z0-9]|[ \t]+[A-Za-z_][\w.<>\[\]:\-]{0,30}[ \t]*:?=)"
+# A plural keyword names a count or a collection (`input_tokens`, `max_tokens`, `keys`),
+# never one secret: refused in the shared leading part, so the engine's gate drops it
+# with one match (usage records repeat `*_tokens` thousands of times per transcript).
+_KEY = r"(?P<k>" + _KW + r"(?![sS](?![A-Za-z0-9]))[A-Za-z0-9_.\-]{0,40})" + _FOLLOW
+_CLOSE = r"(?:\\{0,3}[\"'])?\]?"
+# Assignment operators, optionally after a type (`string`, `: str`, `String`).
+_TYPE = (
+    r"(?:[ \t]*:[ \t]*[A-Za-z_][\w.<>\[\]?|]{0,30}(?=[ \t]*=)"
+    r"|[ \t]+[A-Za-z_][\w.<>\[\]]{0,30}(?=[ \t]*:?=))?"
+)
+_OP = r"[ \t]*(?:=>|:::=|::=|:=|\?=|\+=|\.=|=|:)[ \t]*"
+# A quoted value: any character but the closing quote and line breaks; escapes that are
+# part of the value (`\u0026`, `\/`) are kept inside it.
+_QVAL = (
+    r"(?P<q>\\{0,3}[\"'`])(?P<s>(?:(?!(?P=q))[^\r\n\\]|\\u[0-9a-fA-F]{4}|\\/){1,512}?)(?P=q)"
+)
+# An unquoted value runs to whitespace or a quote; it may not end in punctuation that
+# closes the surrounding code (`f(token=abc)`, `{"k": v},`).
+# Not cut at `&`: the value may itself be a query string (an Azure SAS token's `&sig=`), and
+# redacting the parameters after a key costs less than leaking half a signature.
+_UVAL = r"(?![=>\s\"'`\\])(?P<s>[^\s\"'`\\]{0,511}[^\s\"'`\\,;)\]}>])"
 
-_NON_SECRET_SUFFIX = re.compile(
-    r"(?i)(?:file|path|dir|name|names|field|fields|type|types|len|length|prompt|label|hint"
-    r"|format|pattern|regex|re|url|uri|endpoint|env|var|id|ids|count|size|timeout|ttl"
-    r"|expiry|expires|expiration|mode|policy|required|enabled|reset|changed|set|class|cls"
-    r"|kind|index|idx|pos|chars|min|max|manager|handler|store|provider|callback|func|fn"
-    r"|method|cache|strength|validator|input|form|version|source|header|headers|param"
-    r"|params|prefix|suffix|location|limit|option|options|flag|attr|key_id|keyid|arn"
-    r"|ref|scope|scopes|usage|endpoint|host|port|user|username|login|email|hash_algorithm"
-    r"|placeholder|example|description|doc|help|text|message|error|exception|test|tests)$"
+_NON_SECRET_SUFFIX = tuple(dict.fromkeys("""
+    file path dir name names field fields type types len length prompt label hint format
+    pattern regex re url uri endpoint env var id ids count size timeout ttl expiry
+    expires expiration mode policy required enabled reset changed set class cls kind
+    index idx pos chars min max manager handler store provider callback func fn method
+    cache strength validator input form version source header headers param params
+    prefix suffix location limit option options flag attr key_id keyid arn ref scope
+    scopes usage host port user username login email hash_algorithm placeholder example
+    description doc help text message error exception test tests map mapping code event
+    events list frame space spaces alias algorithm algo bits config configuration
+    """.split()))
+# Words glued before `key` that keep it a secret key (`skey`, `apikey`, `privkey`);
+# `monkey`, `hotkey`, `pubkey` are not.
+_KEY_COMPOUND = re.compile(
+    r"(?i)(?:^|[^a-z])(?:s|i|api|secret|priv|private|access|auth|master|client|app|sign"
+    r"|signing|enc|admin|license|licence|account|service)$"
 )
+# Qualifiers that make a key-named value public or structural, not a credential.
+_PUBLIC = re.compile(
+    r"(?i)(?:^|[^a-z])(?:public|publishable|primary|foreign|sort|partition|idempotency"
+    r"|csrf|xsrf|authenticity|cache|hash|next|page|continuation|cursor|lock|unique)"
+    r"(?:[^a-z]|$)|(?:public|primary|foreign|csrf|xsrf|authenticity|idempotency)(?=[A-Z_-])"
+    r"|[a-z](?:Hash|Id|Name|Type|Path)$"
+)
+_ENV_KEY = re.compile(r"[A-Z0-9_.\-]+")
 
 
 def _key_ok(match: re.Match[str]) -> bool:
-    key, kw = match.group("k"), match.group("kw")
+    key, kw = match.group("k"), match.group("kw").lower()
     rest = key[len(kw) :]
-    # `tokenizer`, `secretary`: the secret word runs on into another lowercase word.
+    # `tokenizer`, `secretary`, `keyboard`: the secret word runs on into another word.
     if rest[:1].islower() and not re.match(r"s(?:$|[^a-z])", rest):
         return False
-    return not _NON_SECRET_SUFFIX.search(key.rstrip("_.-"))
+    text, start = match.string, match.start("k")
+    if start > 0 and text[start - 1].isalpha():
+        prev, first = text[start - 1], text[start]
+        camel = first.isupper() and (prev.islower() or prev.isupper())
+        # `monkey`, `bypass`, `oauth`: a short keyword inside a word, not at a camelCase
+        # boundary (`apiKey`, `APIKEY`); long ones may be glued (`dbpassword`).
+        if not camel and kw in ("key", "pass", "auth", "pwd") and not (
+            kw == "key" and _KEY_COMPOUND.search(text, max(0, start - 8), start)
+        ):
+            return False
+    if kw in ("key", "pass", "auth") and rest[:1].isalpha():
+        return False  # `KeyMeshing`, `keyValue`, `passive`, `authority`
+    if kw in ("key", "pass", "auth") and rest[:1] == "-" and rest[1:2].islower():
+        return False  # `key-value`, `pass-through`
+    if _PUBLIC.search(_full_key(match)):
+        return False
+    return not key.rstrip("_.-").lower().endswith(_NON_SECRET_SUFFIX)
+
+
+def _full_key(match: re.Match[str]) -> str:
+    """The key name including what precedes the keyword (`adafruit_` of `adafruit_TOKEN`)."""
+    text, start = match.string, match.start("k")
+    i = start
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):
+        i -= 1
+    return text[i:start] + match.group("k")
+
+
+def _weak(match: re.Match[str]) -> bool:
+    """Bare `key`/`auth`, or a long keyword glued to a lower-case word (`jsonwebtoken`):
+    the value must look random."""
+    if match.group("kw").lower() in _WEAK:
+        return True
+    text, start = match.string, match.start("k")
+    return start > 0 and text[start - 1].islower() and text[start].islower()
 
 
 def _quoted_ok(match: re.Match[str]) -> bool:
-    return _key_ok(match) and plausible_secret(match.group("s"), quoted=True, min_len=6)
+    if not _key_ok(match):
+        return False
+    value = match.group("s")
+    if _weak(match):
+        return looks_random(value, 16) and plausible_secret(value, quoted=True, min_len=16)
+    return plausible_secret(value, quoted=True, min_len=6)
 
 
 def _unquoted_ok(match: re.Match[str]) -> bool:
-    return _key_ok(match) and plausible_secret(match.group("s"), quoted=False, min_len=8)
+    if not _key_ok(match):
+        return False
+    value = match.group("s")
+    if _weak(match):
+        return looks_random(value, 16) and unquoted_secret(value, env=False)
+    env = _ENV_KEY.fullmatch(_full_key(match)) is not None or _log_pair(match)
+    return unquoted_secret(value, env=env)
 
+
+def _log_pair(match: re.Match[str]) -> bool:
+    """`key=value` with no blanks, not a keyword argument (`f(token=x)`): a log line,
+    query string or flag, where the value is data."""
+    text, start, vstart = match.string, match.start("k"), match.start("s")
+    if text[vstart - 1 : vstart] != "=" or text[vstart - 2 : vstart - 1] in (" ", "\t"):
+        return False
+    i = start
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):
+        i -= 1
+    return text[i - 1 : i] not in ("(", ",") and text[i - 2 : i] != ", "
+
+
+def _pair_ok(match: re.Match[str]) -> bool:
+    """("KEY", "value") pairs: lists of names (`'token_bytes', 'token_hex'`) are not."""
+    value = match.group("s")
+    return _quoted_ok(match) and (looks_random(value, 12) or not looks_like_identifier(value))
+
+
+def _element_ok(match: re.Match[str]) -> bool:
+    """`<...token>value</...token>`: the keyword sits inside an opening tag."""
+    text, start = match.string, match.start("k")
+    i = start
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-:"):
+        i -= 1
+    if i == 0 or text[i - 1] != "<":
+        return False
+    if not _key_ok(match):
+        return False
+    value = match.group("s").strip()
+    if _weak(match):
+        return looks_random(value, 16)
+    return plausible_secret(value, quoted=True, min_len=6)
+
+
+_PATTERNS = (
+    # key = "value" (all quote styles, a type between key and operator allowed)
+    Pattern("generic_secret", _KEY + _CLOSE + _TYPE + _OP + r"(?:[bruf]{0,2})" + _QVAL,
+            anchors=KEYWORDS, at_anchor=True, check=_quoted_ok, priority=GENERIC),
+    # key = value (unquoted: env files, YAML, INI, properties, logs, flags in configs)
+    Pattern("generic_secret", _KEY + _CLOSE + _TYPE + _OP + _UVAL,
+            anchors=KEYWORDS, at_anchor=True, check=_unquoted_ok, priority=GENERIC),
+    # ("KEY", "value"): setProperty, env defaults, dict/tuple pairs
+    Pattern("generic_secret", _KEY + r"\\{0,3}[\"'][ \t]*,[ \t]*" + _QVAL,
+            anchors=KEYWORDS, at_anchor=True, check=_pair_ok, priority=GENERIC),
+    # key="Password" value="..." / "name": "token", "value": "..."
+    Pattern("generic_secret", _KEY + r"\\{0,3}[\"'][ \t]*,?[ \t]*\\{0,3}[\"']?value\\{0,3}"
+            r"[\"']?[ \t]*[=:][ \t]*" + _QVAL,
+            anchors=KEYWORDS, at_anchor=True, check=_quoted_ok, priority=GENERIC),
+    # <xToken>value</xToken>, the value possibly on its own line
+    Pattern("generic_secret", _KEY + r"(?:[ \t][^<>\n]{0,200})?>[ \t\r\n]*"
+            r"(?P<s>[^<\r\n]{1,512}?)[ \t\r\n]*</",
+            anchors=KEYWORDS, at_anchor=True, check=_element_ok, priority=GENERIC),
+)
 
 DETECTOR = Detector(
     name="generic_assignment",
-    description="Secret-named keys assigned a value (code, YAML, JSON, TOML, env files).",
-    patterns=(
-        Pattern(
-            "generic_secret",
-            _KEY + _CLOSE + r"(?:=>|:=|=|:)[ \t]*(?:[bru]{0,2})(?P<q>\\{0,3}[\"'`])"
-            r"(?P<s>[^\r\n\"'`\\]{1,512}?)(?P=q)",
-            anchors=KEYWORDS,
-            at_anchor=True,
-            check=_quoted_ok,
-            priority=GENERIC,
-        ),
-        Pattern(
-            "generic_secret",
-            _KEY + _CLOSE + r"(?:=>|:=|=|:)[ \t]*(?![=>\s\"'`\\])"
-            r"(?P<s>[^\s\"'`\\,;)\]}<>|&]{8,512})",
-            anchors=KEYWORDS,
-            at_anchor=True,
-            check=_unquoted_ok,
-            priority=GENERIC,
-        ),
-        Pattern(
-            "generic_secret",
-            r"<(?P<k>(?P<kw>password|passwd|secret|token|api[_\-]?key|access[_\-]?key)"
-            r"[A-Za-z0-9_.\-]{0,40})>(?P<s>[^<\s]{6,512})</(?P=k)>",
-            anchors=("<password", "<passwd", "<secret", "<token", "<api", "<access"),
-            at_anchor=True,
-            check=_quoted_ok,
-            priority=GENERIC,
-        ),
-    ),
+    description="Secret-named keys given a value, in code, config, env files, XML and logs.",
+    patterns=_PATTERNS,
 )

@@ -18,13 +18,13 @@ DETECTOR = Detector(
     patterns=(
         Pattern(
             "stripe_secret_key",
-            r"sk_(?:live|test)_[A-Za-z0-9]{24,}" + END_ALNUM,
-            anchors=("sk_live_", "sk_test_"),
+            r"sk_(?:live|test|prod)_[A-Za-z0-9]{24,}" + END_ALNUM,
+            anchors=("sk_live_", "sk_test_", "sk_prod_"),
         ),
         Pattern(
             "stripe_restricted_key",
-            r"rk_(?:live|test)_[A-Za-z0-9]{24,}" + END_ALNUM,
-            anchors=("rk_live_", "rk_test_"),
+            r"rk_(?:live|test|prod)_[A-Za-z0-9]{24,}" + END_ALNUM,
+            anchors=("rk_live_", "rk_test_", "rk_prod_"),
         ),
         Pattern(
             "stripe_webhook_secret",

@@ -21,5 +21,18 @@ DETECTOR = Detector(
             anchors=(":aa",),
             boundary=True,
         ),
+        Pattern(
+            "telegram_bot_token",
+            r"/bot(?P<s>[0-9]{6,12}:[A-Za-z0-9_\-]{30,40})" + END_ALNUM,
+            anchors=("/bot",),
+            at_anchor=True,
+        ),
+        Pattern(
+            "telegram_bot_token",
+            r"telegram[^\n]{0,40}?(?<![0-9])(?P<s>[0-9]{6,12}:[A-Za-z0-9_\-]{30,40})"
+            + END_ALNUM,
+            anchors=("telegram",),
+            at_anchor=True,
+        ),
     ),
 )

@@ -1,0 +1,87 @@
+"""Redaction throughput on large inputs, best of N: the CPython stdlib source (outside its
+tests), the string fields of a generated transcript (what the worker redacts), and the
+external secrets corpus packed into one text (dense with secrets: the worst case).
+
+    .venv/bin/python bench/redaction_speed.py [--rounds 3] [--transcript-mb 10] [--corpus DIR]
+
+Run it with `PYTHONPATH=<other checkout>/src` to measure another revision on the same
+inputs (figures move with machine load; compare revisions back to back).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from corpus import negatives  # noqa: E402
+from redaction_external import DEFAULT_CORPUS  # noqa: E402
+from transcript_gen import generate  # noqa: E402
+
+from cctrace.redact import registry  # noqa: E402
+from cctrace.redact.engine import SecretRedactor  # noqa: E402
+
+
+def _strings(value: object, out: list[str]) -> None:
+    if isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            out.append(k)
+            _strings(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            _strings(v, out)
+
+
+def inputs(transcript_mb: float, corpus: str) -> dict[str, list[str]]:
+    stdlib = []
+    for path in negatives.stdlib_files(None, skip_tests=True):
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            stdlib.append(fh.read())
+    path = os.path.join(tempfile.gettempdir(), f"cctrace-speed-{transcript_mb}.jsonl")
+    if not os.path.exists(path):
+        generate(path, int(transcript_mb * 1e6))
+    fields: list[str] = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            _strings(json.loads(line), fields)
+    with open(os.path.join(corpus, "cases.jsonl"), encoding="utf-8") as fh:
+        packed = "\n\n".join(json.loads(line)["text"] for line in fh if line.strip())
+    return {"stdlib outside tests": stdlib, "transcript fields": fields,
+            "external corpus, packed": [packed]}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--transcript-mb", type=float, default=10)
+    ap.add_argument("--corpus", default=DEFAULT_CORPUS)
+    args = ap.parse_args()
+    data = inputs(args.transcript_mb, args.corpus)
+    t0 = time.perf_counter()
+    SecretRedactor(registry.detectors(), os.urandom(32))
+    build = time.perf_counter() - t0
+    print(f"| input | MB | best s | MB/s |  (redactor built in {build:.2f} s)")
+    print("|---|---|---|---|")
+    for name, texts in data.items():
+        mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+        best = float("inf")
+        for _ in range(args.rounds):
+            red = SecretRedactor(registry.detectors(), os.urandom(32))
+            t0 = time.perf_counter()
+            for t in texts:
+                red.redact_text(t)
+            best = min(best, time.perf_counter() - t0)
+        print(f"| {name} | {mb:.1f} | {best:.2f} | {mb / best:.1f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

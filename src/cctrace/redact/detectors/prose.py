@@ -1,0 +1,131 @@
+"""Detector: credentials written in sentences, in prompts and in model text.
+
+"the staging admin password is X", "pw: X", "Passwort ist X", "mot de passe : X",
+"login is admin / X", "credentials: admin:X", "passphrase X", "PIN 4821", "the token is X",
+"your Foo key is X". The word must be followed by a verb or colon (`is`, `was`, `:`,
+`=`, `set to`, `ist`, `est`, `es`, `é`, `è`...) or, for password words, directly by the
+value. The value must look like a credential, not like the next word of the sentence
+(`password is required`): two character classes or a random-looking string, and no
+placeholder.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern, char_classes
+from cctrace.redact.randomness import looks_random
+from cctrace.redact.stoplist import is_placeholder, looks_like_code
+
+# The value: quoted, or up to whitespace; trailing sentence punctuation is not part of it.
+_VALUE = (
+    r"(?P<q>[\"'`“‘]?)(?P<s>[^\s\"'`“”‘’]{4,128}?)(?P=q)[”’]?(?=[.,;:)\]]*(?:\s|$|<|\\n))"
+)
+_VERB = (
+    r"[ \t]*(?:(?:is|was|will[ \t]+be|should[ \t]+be|has[ \t]+been[ \t]+(?:set|changed|reset)"
+    r"[ \t]+to|set[ \t]+to|changed[ \t]+to|reset[ \t]+to|now|ist|lautet|est|es|é|è|era|är|er"
+    r"|jest|je|on)\b[ \t]*:?|:|->|→)[ \t]*"
+)
+_PASSWORD_WORDS = (
+    r"(?:password|passwd|passphrase|pass[ \t]+phrase|pw|pwd|passcode|passwort|kennwort"
+    r"|mot[ \t]+de[ \t]+passe|contrase(?:ñ|n)a|clave|senha|wachtwoord|hasło|haslo|lösenord"
+    r"|adgangskode|salasana|parola|heslo)"
+)
+# Up to a few words between the secret word and the verb: "password for the db is X".
+_QUALIFIER = (
+    r"(?:[ \t]+(?:for|of|on|to|f(?:ü|u)r|pour|para|de|del|do|da|van|voor)"
+    r"[ \t]+[^\s:=]{1,40}(?:[ \t]+[^\s:=]{1,40}){0,3}?)?"
+)
+
+
+def _value_ok(match: re.Match[str]) -> bool:
+    value = match.group("s")
+    if is_placeholder(value) or value.lower() in _FILLER or looks_like_code(value):
+        return False
+    if _PATHLIKE.match(value):
+        return False
+    if looks_random(value, 12):
+        return True
+    return char_classes(value) >= 2 and not value.isalpha() and not _SENTENCE.match(value)
+
+
+def _password_direct_ok(match: re.Match[str]) -> bool:
+    """`password X` with no verb: only values that cannot be an ordinary word."""
+    value = match.group("s")
+    return _value_ok(match) and (looks_random(value, 10) or char_classes(value) >= 3)
+
+
+# Words that follow "password is" in ordinary prose.
+_FILLER = frozenset(
+    """required incorrect invalid wrong correct missing empty expired valid set unset
+    optional needed stored hashed encrypted hidden shown changed reset weak strong too
+    not the a an your my our their this that here there below above same different""".split()
+)
+# A path or a URL is what `pwd:` prints, not a credential.
+_PATHLIKE = re.compile(
+    r"^(?:~?/|\.{1,2}/|[A-Za-z]:\\|[a-z][a-z0-9+.-]*://)|^[\w.\-]*/[\w./\-]*\.[a-z]{1,5}$"
+)
+# A value that is the start of a sentence part rather than a credential (`e.g.`, `i.e.`).
+_SENTENCE = re.compile(r"(?i)^(?:e\.g|i\.e|etc|n/a|tbd|todo)\.?$|^\d{1,3}(?:[.,]\d+)?%?$")
+
+DETECTOR = Detector(
+    name="prose",
+    description="Passwords, PINs and keys given in sentences (several languages).",
+    patterns=(
+        Pattern(
+            "prose_password",
+            _PASSWORD_WORDS + _QUALIFIER + _VERB + _VALUE,
+            anchors=("password", "passwd", "passphrase", "pass phrase", "pw", "pwd",
+                     "passcode", "passwort", "kennwort", "mot de passe", "contrase",
+                     "clave", "senha", "wachtwoord", "haslo", "lösenord", "adgangskode",
+                     "salasana", "parola", "heslo"),
+            at_anchor=True,
+            boundary=True,
+            check=_value_ok,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "prose_password",
+            r"(?:password|passphrase|passwd)[ \t]+" + _VALUE,
+            anchors=("password", "passphrase", "passwd"),
+            at_anchor=True,
+            boundary=True,
+            check=_password_direct_ok,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "prose_pin",
+                    r"(?:pin|pin[ \t]+code|pin[ \t]+number|pin-code|code[ \t]+pin)(?:" + _VERB
+            + r"|[ \t]+)(?P<s>\d{4,8})\b",
+            anchors=("pin",),
+            at_anchor=True,
+            boundary=True,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "prose_secret",
+            # Anchored on the phrase itself (`token is`): the bare words are everywhere.
+            r"(?:token|secret|key)[ \t]+(?:is|was|ist|est|es|é|è)\b[ \t]*:?[ \t]*" + _VALUE,
+            anchors=tuple(f"{w} {v}" for w in ("token", "secret", "key")
+                          for v in ("is", "was", "ist", "est", "es", "é", "è")),
+            at_anchor=True,
+            check=_value_ok,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "prose_login",
+            r"(?:login|log[ \t]+in|logon|sign[ \t]+in|credentials|creds|username[ \t]+and"
+            r"[ \t]+password|user[ \t]*/[ \t]*pass(?:word)?)(?![\w.\-/])"
+            r"(?:[ \t]+(?:is|are|with|as))?"
+            r"[ \t]*:?[ \t]*[\"'`]?[\w.@+\-]{1,64}[\"'`]?"
+            r"(?:[ \t]+/[ \t]+|:|[ \t]*,[ \t]*(?:password|pass|pw)[ \t]*:?[ \t]*"
+            r"|[ \t]+(?:and|with)[ \t]+(?:password|pass|pw)?[ \t]*:?[ \t]*)" + _VALUE,
+            anchors=("login", "log in", "logon", "sign in", "credentials", "creds",
+                     "username and password", "user/pass", "user / pass"),
+            at_anchor=True,
+            boundary=True,
+            check=_value_ok,
+            priority=CONTEXTUAL,
+        ),
+    ),
+)

@@ -1,0 +1,70 @@
+"""Detector: a random-looking token near the name of a service that issues keys.
+
+`cloudsmith: "6fd00a2c..."`, `<id>{agora 3devtbiys8b...}</id>`, `apiMetrics := "5po8T..."`,
+`getBetterStackToken() string { return "ntJD0E..." }`: no secret-named key, but the name of
+a service whose keys scanners know (`redact.services`, several hundred) and, within the
+same line after it, a token of 16+ characters that reads as drawn, not typed
+(`redact.randomness`). A telemetry redactor prefers redacting a harmless random string next
+to `stripe` to leaking a key; digests that travel with names all the time stay: git SHAs,
+sha256 digests, UUIDs (`randomness.is_digest`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from cctrace.redact.detectors.base import GENERIC, Detector, Pattern
+from cctrace.redact.randomness import is_digest, looks_random
+from cctrace.redact.services import SERVICES
+from cctrace.redact.stoplist import is_placeholder
+
+# How far after the name the token may start (same line).
+WINDOW = 80
+_TOKEN_CHARS = r"A-Za-z0-9_\-+/="
+# A name used as the key: `<name>[_suffix]: "`, `<name>_KEY=`, `"<name>": "`.
+_ASSIGNED = re.compile(r"[\w.\-]*[\"']?[ \t]*(?::=|=>|[:=])[ \t]*[\"'`]?$")
+_TOKEN = (
+    r"(?<![A-Za-z0-9_\-+=.@])"  # a path segment may start one: `/keys/<token>`
+    rf"(?P<s>(?=[{_TOKEN_CHARS}]*[0-9]|[{_TOKEN_CHARS}]*[a-z][{_TOKEN_CHARS}]*[A-Z])"
+    rf"(?=[{_TOKEN_CHARS}]*[A-Za-z])"
+    rf"[A-Za-z0-9][{_TOKEN_CHARS}]{{15,255}})(?![{_TOKEN_CHARS}@]|\.[A-Za-z0-9])"
+)
+
+# A name that starts with another (`newrelicbrowser`, `newrelic`) is covered by the shorter
+# one: the match takes the whole word from the anchor on. Prefix-free anchors also let the
+# engine try the pattern once per hit without de-duplication.
+_ANCHORS = tuple(sorted(n for n in SERVICES
+                        if not any(n != m and n.startswith(m) for m in SERVICES)))
+
+
+def _ok(match: re.Match[str]) -> bool:
+    text, start = match.string, match.start()
+    # The name must not be the tail of a longer word (`ambee` in `gambee`), unless at a
+    # camelCase boundary (`getBetterStackToken`).
+    if start > 0 and text[start - 1].isalpha() and not (
+        text[start].isupper() and text[start - 1].islower()
+    ):
+        return False
+    value = match.group("s").rstrip("=")
+    # `cloudsmith: "<40 hex>"`: the service's name is the key the value is given to, so
+    # a digest-shaped value is the key itself.
+    assigned = _ASSIGNED.match(text, match.end("n"), match.start("s")) is not None
+    if (is_digest(value) and not assigned) or is_placeholder(value):
+        return False
+    return looks_random(value, 16)
+
+
+DETECTOR = Detector(
+    name="service_context",
+    description="Random-looking tokens on the line after a key-issuing service's name.",
+    patterns=(
+        Pattern(
+            "service_token",
+            rf"(?P<n>[A-Za-z0-9]+)[^\r\n]{{0,{WINDOW}}}?" + _TOKEN,
+            anchors=_ANCHORS,
+            at_anchor=True,
+            check=_ok,
+            priority=GENERIC,
+        ),
+    ),
+)

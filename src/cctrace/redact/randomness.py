@@ -1,0 +1,188 @@
+"""Does a string read like an identifier or like random bytes? The gate of the generic rules.
+
+A key name says *where* a secret may be; this module says whether the value there was
+typed or drawn. Identifiers (`get_user_name`, `MAX_RETRIES`, `sha256Digest`, `v2.3.1`) are
+made of dictionary words joined by case or separators, with digits at the ends of words;
+random tokens (`cb5c79005d8b2bba7c50eb8d5a4d2fd5`, `KxBBC3ooKFjOEb10Vc8Nt01SRNqISbjMEDR4iEw_`)
+switch between letters and digits inside runs, use their alphabet evenly (entropy close to
+the most a string of that length and alphabet can have) and contain few long words. Case
+and underscores say nothing either way: hex keys are all lower-case, base64url has `_`.
+Pure functions, no state.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+from cctrace.redact.detectors.base import shannon_entropy
+
+# Common English and programming words (4+ letters). A run made mostly of these is a name.
+_WORDS = frozenset(
+    """
+    able about above access account action active actor adapter add added address admin
+    after again agent alert alias align all allow alpha already also amount analysis anchor
+    and another answer any api app append apple application apply archive area args array
+    arrow asset assert async attach attr attribute audio auth author auto available back
+    backend background backup bad balance bank base basic batch before begin being below best
+    beta between binary bind black blob block blue board body bool boolean boot border both
+    bottom bound box branch break bridge browser buffer build builder bundle business button
+    byte bytes cache call callback camel cancel canvas capture card case cast catch category
+    cell center chain change channel char character chart chat check checkbox child choice
+    chunk city class clean clear click client clock clone close cloud cluster code codec
+    collect collection color column command comment commit common company compare compile
+    complete component compute config configure connect connection console const constant
+    contact container content context control controller convert cookie copy core count
+    counter country cover create credential credit cross crypto current cursor custom
+    customer cycle daemon dark dash data database date debug decimal decode default define
+    delay delete delta demo depth desc describe description design detail detect device dialog
+    diff digest digit direct direction directory disable disk display dist document domain
+    done double down download draft draw drive driver drop dump duration dynamic each easy
+    edge edit editor effect element else email empty enable encode encoder encrypt end engine
+    enter entity entry enum environment equal error escape event every example except
+    exception exec execute exist exit expand expect expire export express extend extension
+    external extra factory fail false fast feature fetch field figure file filter final find
+    finish first flag flat float flow flush focus folder font footer force form format forward
+    frame free from front full func function gateway general generate generic get github
+    global google graph green grid group guard handle handler hash have head header health
+    height hello help helper hidden hide high history hold home hook host hour html http
+    icon image import index info init inner input insert inside instance int integer
+    internal interval into item iterator java job join json just keep kernel key keys kind
+    label lambda language last later layer layout lazy left legacy length level library life
+    light like limit line link list listen listener load loader local locale lock log logger
+    login long lookup loop lower machine main make manager manual map mark mask master match
+    math matrix max media member memory menu merge message meta method metric middle min
+    minute mirror missing mock mode model module money month more mount mouse move multi
+    must name native navigation need network never next node none normal note null number
+    object offset okay old only open operation option order origin other output outer over
+    owner package page panel param parameter parent parse parser part partial pass password
+    patch path pattern payload peer pending person phone pick pipe pipeline pixel place plain
+    plan platform play player plugin point pointer policy pool port position post power
+    prefix prepare press preview previous price primary print private process product profile
+    program project promise prompt property protocol provider proxy public publish pull push
+    query queue quick random range rate read reader ready real reason receive record red redis
+    reduce ref refresh region register registry regular release reload remote remove render
+    replace reply report repo request require reset resolve resource response rest result
+    return reverse review right role root route router row rule run runner runtime safe same
+    sample save scale scan schema scope score screen script search second secret section
+    secure select selector self send sender sequence serial server service session set
+    setting settings setup shadow shape share shell short show side sign signal signature
+    simple single site size skip slice slot small socket sort source space span spec split
+    sql stack stage standard start state static status step stop storage store stream string
+    struct style sub subject submit success suffix summary super support switch symbol sync
+    system table tag target task team temp template term test text theme thread time timeout
+    timer title today token tool top topic total trace track transaction transform tree
+    trigger true type unique unit update upload upper user usage valid validate value
+    variable vector version video view virtual visible wait warning watch web week when
+    while white width window with word work worker wrapper write writer year zone
+    """.split()
+)
+_RUN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+_SEG = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_CONSONANTS = re.compile(r"[bcdfghjklmnpqrstvwxz]{4}")
+_HEX = re.compile(r"[0-9a-fA-F]+")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def _alphabet(value: str) -> int:
+    """Size of the smallest usual alphabet holding `value` (hex, base36, base62, base64+)."""
+    if _HEX.fullmatch(value):
+        return 16
+    lower = any(c.islower() for c in value)
+    upper = any(c.isupper() for c in value)
+    size = 10 * any(c.isdigit() for c in value) + 26 * lower + 26 * upper
+    other = len({c for c in value if not c.isalnum()})
+    return max(size + other, 2)
+
+
+def _wordlike(seg: str) -> bool:
+    """A lower-case letter run that reads like a word: in the dictionary, or pronounceable
+    (a third vowels or more, never four consonants in a row)."""
+    if seg in _WORDS:
+        return True
+    vowels = sum(c in "aeiouy" for c in seg)
+    return len(seg) >= 6 and vowels * 10 >= len(seg) * 3 and _CONSONANTS.search(seg) is None
+
+
+def _segments(value: str) -> list[str]:
+    """Letter runs split at case changes (`getHTTPResponse` -> get, HTTP, Response)."""
+    return _SEG.findall(value)
+
+
+def word_share(value: str) -> float:
+    """Share of the letters of `value` inside word-like runs of 4+ letters."""
+    letters = sum(c.isalpha() for c in value)
+    if not letters:
+        return 0.0
+    covered = sum(len(s) for s in _segments(value) if len(s) >= 4 and _wordlike(s.lower()))
+    return covered / letters
+
+
+def transitions(value: str) -> int:
+    """Changes between letter and digit, and lower to upper inside a run (`a3F9k`)."""
+    count = 0
+    prev = ""
+    for c in value:
+        kind = "d" if c.isdigit() else "u" if c.isupper() else "l" if c.islower() else "o"
+        if prev and kind != prev and "o" not in (kind, prev):
+            count += 1
+        prev = kind
+    return count
+
+
+@lru_cache(maxsize=4096)
+def looks_random(value: str, min_len: int = 16) -> bool:
+    """True when `value` reads as drawn rather than typed: long enough, its alphabet used
+    evenly, short letter runs (case and digits switch inside them) and few word-like runs."""
+    n = len(value)
+    if n < min_len or n > 1024:
+        return False
+    body = value.strip("=")
+    alpha = _alphabet(body)
+    ent = shannon_entropy(body)
+    if ent < 0.72 * math.log2(min(len(body), alpha)) or ent < 2.8:
+        return False
+    segs = _segments(body)
+    letters = sum(len(s) for s in segs)
+    if not letters:
+        return len(body) >= 20  # long digit strings: ids more often than keys, but long
+    digits = sum(c.isdigit() for c in body)
+    mixed = any(c.isupper() for c in body) and any(c.islower() for c in body)
+    if not mixed:
+        # One case: hex, base36, upper-case keys. Digits must break the letter runs.
+        return digits >= 2 and transitions(body) >= 3 and word_share(body) <= 0.6
+    if word_share(body) > 0.45:
+        return False
+    mean = letters / len(segs)
+    if digits >= 2:
+        return mean <= 5.0 and transitions(body) >= 3
+    # Letters only (and symbols): random ones switch case every couple of characters.
+    return mean <= 2.6
+
+
+def looks_like_identifier(value: str) -> bool:
+    """A name a programmer typed: words joined by case or `_-.`, digits at word ends."""
+    if not re.fullmatch(r"[A-Za-z_$][A-Za-z0-9_$.\-]*", value):
+        return False
+    runs = _RUN.findall(value)
+    if not runs:
+        return True
+    if word_share(value) >= 0.6:
+        return True
+    return not looks_random(value, min_len=8) and transitions(value) <= max(2, len(value) // 8)
+
+
+def is_digest(value: str) -> bool:
+    """Strings that are random but public: git SHAs, content digests, UUIDs."""
+    v = value.lower()
+    if _UUID.fullmatch(v):
+        return True
+    if ":" in v:
+        algo, _, rest = v.partition(":")
+        algos = ("sha1", "sha256", "sha384", "sha512", "md5", "blake2b")
+        if algo in algos and _HEX.fullmatch(rest):
+            return True
+    # git SHA-1/SHA-256 object names and content digests (40, 64, 128 lower-case hex);
+    # 32 hex is left out: it is as often an API key as an MD5.
+    return _HEX.fullmatch(v) is not None and len(v) in (40, 64, 128) and v == value
