@@ -7,8 +7,10 @@ decide for every tool call (by `tool_use_id`, from the tool observation and from
 and which level it is captured at; withhold that content everywhere it occurs (the tool
 observation's input fields, output, status and result fields, the `tool_use` block in the
 generation that asked for it, and the `tool_result` block in the next generation's input);
-reduce everything at level `metadata` to size-and-hash summaries; and cap the size of every
-remaining string. Names, ids, types, times, usage, cost, levels and models always stay.
+and reduce everything at level `metadata` to size-and-hash summaries. Names, ids, types,
+times, usage, cost, levels and models always stay. Nothing is cut here: `max_field_kb` and
+the other size limits apply after redaction (`cctrace.redact.cut`), so a cut never splits a
+secret the redactor would have recognised whole.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from cctrace.model.types import Observation, Trace
 from cctrace.policy.bash import bash_files
 from cctrace.policy.settings import Policy, path_denied
+from cctrace.redact.cut import map_strings
 
 METADATA_ONLY = "metadata-only"
 # Tool input fields that carry file content (written or replaced), per tool.
@@ -211,36 +214,7 @@ class _LineFilter:
         return "\n".join(lines) if changed else text
 
     def value(self, value: Any) -> Any:
-        return _map_strings(value, self.text)
-
-
-def _map_strings(value: Any, fn: Callable[[str], str]) -> Any:
-    if isinstance(value, str):
-        return fn(value)
-    if isinstance(value, dict):
-        return {k: _map_strings(v, fn) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_map_strings(v, fn) for v in value]
-    return value
-
-
-# ------------------------------------------------------------------------ size caps
-
-
-def _cap(limit: int, stats: Counter[str]) -> Callable[[str], str]:
-    def run(text: str) -> str:
-        if len(text) * 4 <= limit:
-            return text
-        data = text.encode("utf-8", "surrogatepass")
-        if len(data) <= limit:
-            return text
-        stats["truncated_fields"] += 1
-        head = data[:limit].decode("utf-8", "ignore")
-        digest = hashlib.sha256(data).hexdigest()
-        return (f"{head}[TRUNCATED:max_field_kb={limit // 1024} chars={len(text)} "
-                f"bytes={len(data)} sha256={digest}]")
-
-    return run
+        return map_strings(value, self.text)
 
 
 # ------------------------------------------------------------------------ the stage
@@ -387,18 +361,6 @@ class _TraceRun:
             self.trace.metadata = _summarize_meta(self.trace.metadata)
         if self.lines.count:
             self.stats["withheld_lines"] += self.lines.count
-        if self.policy.max_field_kb:
-            self.cap(_cap(self.policy.max_field_kb * 1024, self.stats))
-
-    def cap(self, fn: Callable[[str], str]) -> None:
-        t = self.trace
-        t.input, t.output = _map_strings(t.input, fn), _map_strings(t.output, fn)
-        t.metadata = _map_strings(t.metadata, fn)
-        for obs in t.observations:
-            obs.input, obs.output = _map_strings(obs.input, fn), _map_strings(obs.output, fn)
-            obs.metadata = _map_strings(obs.metadata, fn)
-            if obs.status_message:
-                obs.status_message = fn(obs.status_message)
 
 
 def _blocks(value: Any) -> list[dict[str, Any]]:

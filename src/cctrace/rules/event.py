@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cctrace.model.types import Observation, Trace
+from cctrace.redact.cut import cut_text
 from cctrace.rules.shell import REDIRECT_OUT, ParsedShell, SimpleCommand, parse_shell
 
 OUTPUT_CHARS = 64 * 1024
@@ -101,8 +102,7 @@ class Event:
 
 
 def _short(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit] + "..."
+    return cut_text(" ".join(text.split()), limit, "...")
 
 
 def text_of(value: Any, limit: int = OUTPUT_CHARS) -> str:
@@ -110,7 +110,7 @@ def text_of(value: Any, limit: int = OUTPUT_CHARS) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value[:limit]
+        return cut_text(value, limit)
     if isinstance(value, list):
         parts = []
         for block in value:
@@ -121,11 +121,11 @@ def text_of(value: Any, limit: int = OUTPUT_CHARS) -> str:
                     parts.append(text_of(block["content"], limit))
             elif isinstance(block, str):
                 parts.append(block)
-        return "\n".join(parts)[:limit]
+        return cut_text("\n".join(parts), limit)
     try:
-        return json.dumps(value, ensure_ascii=False)[:limit]
-    except (TypeError, ValueError):
-        return str(value)[:limit]
+        return cut_text(json.dumps(value, ensure_ascii=False), limit)
+    except (TypeError, ValueError, RecursionError):
+        return ""
 
 
 def canonical_path(path: str, cwd: str | None) -> str:

@@ -24,6 +24,7 @@ from cctrace.config import Config
 from cctrace.export import outbox
 from cctrace.model.build import BuildContext, ToolHookInfo, build_traces, split_turns
 from cctrace.policy import Policy, apply_policy
+from cctrace.redact.cut import cut_traces
 from cctrace.redact.stage import Redactor, redact_traces, redact_value
 from cctrace.spool import limits as spool_limits
 from cctrace.store.cost import apply_costs
@@ -250,6 +251,9 @@ def process_transcript(
         apply_costs(built.traces)
         kept = apply_policy(built.traces, policy)
         redact_traces(kept.traces, redactor)
+        # Every cut after redaction, never before (a cut can split a secret).
+        for name, count in cut_traces(kept.traces, policy.max_field_kb).items():
+            kept.stats[name] = kept.stats.get(name, 0) + count
         rule_findings, window = evaluate_rules(store, cfg, kept.traces)
         cursor = result.cursor
         cursor.turn_offset = resume_offset(result.records, built.open_turn_offset, ctx.final)
