@@ -23,6 +23,7 @@ from typing import Any
 
 from cctrace.model import ids
 from cctrace.model.types import Observation, Trace
+from cctrace.transcript.reader import UNREADABLE
 from cctrace.transcript.records import (
     FINAL_STOP_REASONS,
     Message,
@@ -340,6 +341,8 @@ class _Builder:
             elif kind == "attachment":
                 self.count("attachments", str(rec.attachment.get("type") or "?"))
                 prev_ns = ts
+            elif kind == UNREADABLE:
+                obs.append(self.unreadable(trace_id, parent_id, rec, ts))
             else:
                 self.count("skipped_types", kind or "?")
 
@@ -624,6 +627,16 @@ class _Builder:
             status_message=status or None,
             metadata=metadata or {},
         )
+
+    def unreadable(self, trace_id: str, parent_id: str, rec: Record, ts: int) -> Observation:
+        """A record that could not be read or built: its error type and size only."""
+        self.count("unreadable_records")
+        error = str(rec.get("error") or "error")[:80]
+        size = rec.get("size")
+        meta = {k: rec.get(k) for k in ("error", "size", "sha256", "stage") if rec.get(k)}
+        return self.event(trace_id, parent_id, rec, ts, "unreadable record", level="ERROR",
+                          status=f"transcript record not captured: {error}, {size} bytes",
+                          metadata=meta)
 
     def system_event(
         self, trace_id: str, parent_id: str, rec: Record, ts: int, name: str

@@ -27,12 +27,15 @@ withholding.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from cctrace.policy.globs import _expand_braces
 from cctrace.policy.settings import Policy, path_denied
+from cctrace.redact import prefilter
 from cctrace.redact.cut import map_strings
 
 _SUMMARY = re.compile(r"^(?:Found \d+ |No (?:matches|files) found|\(Results are truncated|"
@@ -40,34 +43,66 @@ _SUMMARY = re.compile(r"^(?:Found \d+ |No (?:matches|files) found|\(Results are 
 _NUMBERED = re.compile(r"[:-]\d+[:-]")
 _HEADER = re.compile(r"^==> (.+) <==$")
 _HEADING_LINE = re.compile(r"^\d+[:-]")
+_SEP = re.compile(r"[:-]")
+_ASCII_LOWER = {c: c + 32 for c in range(65, 91)}
 _META = re.compile(r"\[[^\]]*\]|[*?]")
 # Where a line is looked at for path prefixes (a path longer than this is not a path).
 _SCAN_CHARS = 1024
 _MAX_CANDIDATES = 64
 
 
-def _literal(pattern: str, home: str) -> str | None:
-    """A fixed piece of text every path matching `pattern` contains (lowercase), or None."""
+def _literal(pattern: str, home: str) -> tuple[str, tuple[str, ...]] | None:
+    """A fixed piece of text every path matching `pattern` contains (lowercase), and the
+    folders a relative path would leave out of it (`~/.kube/config` -> `.kube/config`,
+    and `.kube`: from inside a `.kube` folder the file is just `config`)."""
     if pattern.startswith("~"):
-        pattern = home.rstrip("/") + pattern[1:]
+        # A mention may spell the home folder `~`, `$HOME` or in full: never part of it.
+        pattern = pattern[1:]
     parts = [p for p in pattern.split("/") if p and p != "**"]
+    tail: list[str] = []
+    for part in reversed(parts):
+        if _META.search(part) or len(tail) == 2:
+            break
+        tail.insert(0, part)
+    if tail:
+        return "/".join(tail).lower(), tuple(p.lower() for p in tail[:-1])
     for part in reversed(parts):
         runs = [r for r in _META.split(part) if len(r) >= 2]
         if runs:
-            return max(runs, key=len).lower()
+            return max(runs, key=len).lower(), ()
     return None
+
+
+@lru_cache(maxsize=64)
+def _scanners(literals: tuple[str, ...]) -> tuple[Any, Any]:
+    """(regex search for short texts, prefilter for long ones) over the literals."""
+    rx = re.compile("|".join(re.escape(x) for x in literals), re.IGNORECASE)
+    return rx.search, prefilter.build(literals)[1]
 
 
 def deny_literals(policy: Policy) -> tuple[str, ...] | None:
     """One literal per deny pattern alternative; None when some pattern has none."""
+    found = _deny_literals(policy)
+    return None if found is None else found[0]
+
+
+def _deny_literals(policy: Policy) -> tuple[tuple[str, ...], frozenset[str]] | None:
+    return _literals_of(tuple(g.text for g in policy._deny), policy.home)  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=64)
+def _literals_of(patterns: tuple[str, ...], home: str
+                 ) -> tuple[tuple[str, ...], frozenset[str]] | None:
     out: set[str] = set()
-    for glob in policy._deny:  # type: ignore[attr-defined]
-        for alt in _expand_braces(glob.text.strip()):
-            lit = _literal(alt, policy.home)
+    folders: set[str] = set()
+    for text in patterns:
+        for alt in _expand_braces(text.strip()):
+            lit = _literal(alt, home)
             if lit is None:
                 return None
-            out.add(lit)
-    return tuple(sorted(out))
+            out.add(lit[0])
+            folders.update(lit[1])
+    return tuple(sorted(out)), frozenset(folders)
 
 
 class OutputFilter:
@@ -79,10 +114,17 @@ class OutputFilter:
         self.seen: dict[str, str | None] = {}
         self.count = 0
         self.memo: dict[tuple[str, bool, bool], tuple[str, int]] = {}
-        literals = deny_literals(policy)
-        if literals is not None and cwd and path_denied(cwd.rstrip("/") + "/x", None, policy):
-            literals = None  # inside a denied folder every relative name is denied
+        found = _deny_literals(policy)
+        literals = found[0] if found and all(x.isascii() for x in found[0]) else None
+        if found and cwd:
+            parts = {p.lower() for p in cwd.split("/")}
+            if path_denied(cwd.rstrip("/") + "/x", None, policy) or parts & found[1]:
+                # Inside a denied folder (or one a literal names) a bare name is enough.
+                literals = None
         self.literals = literals
+        # Every denied path contains one of the literals: one C-speed search finds the
+        # lines (and the part of a line) worth a path check.
+        self.hit, self.scan = _scanners(literals) if literals else (None, None)
 
     def rule(self, path: str) -> str | None:
         path = path.strip()
@@ -95,14 +137,12 @@ class OutputFilter:
         return self.seen[path]
 
     def maybe(self, text: str) -> bool:
-        if self.literals is None:
-            return True
-        low = text.lower()
-        return any(lit in low for lit in self.literals)
+        return self.hit is None or self.hit(text) is not None
 
     def mention(self, line: str, whole: bool) -> tuple[str, str] | None:
         """(rule, path) of the first denied path this line names as a prefix or header."""
-        if self.literals is not None and not self.maybe(line[:_SCAN_CHARS + 64]):
+        first = self.hit(line, 0, _SCAN_CHARS + 64) if self.hit is not None else None
+        if self.hit is not None and first is None:
             return None
         header = _HEADER.match(line)
         if header:
@@ -110,7 +150,8 @@ class OutputFilter:
             return (rule, header.group(1)) if rule else None
         head = line[:_SCAN_CHARS]
         n = 0
-        for m in re.finditer(r"[:-]", head):
+        # A denied path holds a literal whole: only prefixes ending past the first one.
+        for m in _SEP.finditer(head, first.end() if first is not None else 0):
             if m.start() > 0:
                 rule = self.rule(head[:m.start()])
                 if rule:
@@ -125,7 +166,7 @@ class OutputFilter:
             # A name anywhere on the line (`== .env`, `reading ~/.ssh/id_rsa ...`).
             for word in line[:_SCAN_CHARS].split()[:_MAX_CANDIDATES]:
                 word = word.strip("'\"`,;()[]{}<>")
-                if word and self.literals is not None and not self.maybe(word):
+                if not word or not self.maybe(word):
                     continue
                 rule = self.rule(word)
                 if rule:
@@ -139,7 +180,7 @@ class OutputFilter:
         lines are then not attributable). `listing`: the command only lists names, so a
         line that is a whole denied path is a name, not a mention of content.
         """
-        if not text or not self.maybe(text):
+        if not text:
             return text
         key = (text, context, listing)
         done = self.memo.get(key)
@@ -152,12 +193,29 @@ class OutputFilter:
         return done[0]
 
     def _text(self, text: str, context: bool, listing: bool) -> str:
-        lines = text.split("\n")
+        marked: set[int] | None = None
+        if self.scan is not None:
+            # Only lines holding a literal can mention a denied path: find them in one
+            # pass (hyperscan where installed).
+            low = text.lower()
+            if len(low) != len(text):
+                low = text.translate(_ASCII_LOWER)
+            hits = self.scan(low)
+            if not hits:
+                return text
+            lines = text.split("\n")
+            starts = [0]
+            for line in lines[:-1]:
+                starts.append(starts[-1] + len(line) + 1)
+            marked = {bisect.bisect_right(starts, pos) - 1 for pos, _ in hits}
+        else:
+            lines = text.split("\n")
         heading = any(_HEADING_LINE.match(line) for line in lines)
         whole = not listing or heading
         # In a listing, a line without `:` is a name (`ls`, `grep -l`), not content.
-        rules = [None if listing and not heading and ":" not in line
-                 else self.mention(line, whole) for line in lines]
+        rules = [None if (listing and not heading and ":" not in line)
+                 or (marked is not None and i not in marked)
+                 else self.mention(line, whole) for i, line in enumerate(lines)]
         hits = [r for r in rules if r]
         if not hits:
             return text
