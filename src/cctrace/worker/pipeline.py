@@ -88,11 +88,20 @@ def slim_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in payload.items():
         if key in BULKY_FIELDS and value not in (None, "", [], {}):
-            out[key] = {"omitted": True, "chars": len(value if isinstance(value, str)
-                                                       else repr(value))}
+            out[key] = {"omitted": True, "chars": _chars(value)}
         else:
             out[key] = value
     return out
+
+
+def _chars(value: Any) -> int:
+    """Length of a value as text; -1 when it cannot be rendered (nested too deep)."""
+    if isinstance(value, str):
+        return len(value)
+    try:
+        return len(json.dumps(value, ensure_ascii=False, default=str))
+    except (RecursionError, ValueError, TypeError):
+        return -1
 
 
 def _str(payload: Mapping[str, Any], key: str) -> str | None:
