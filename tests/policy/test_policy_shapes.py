@@ -143,6 +143,17 @@ BASH_SHAPES = {
     "glob with a class": ("head -n 3 keys/*.p?m", "\n".join(PEM_LINES)),
     "hidden glob": ("tail -n 1 .*", f"A={V1}"),
     "symlink made in the command": ("ln -sf .env e.txt && cat e.txt", f"A={V1}"),
+    "IFS": ("cat${IFS}.env", f"A={V1}"),
+    "brace expansion": ("{cat,.env}", f"A={V1}"),
+    "brace inside a name": ("cat .e{n,}v", f"A={V1}"),
+    "one-character glob": ("cat .en?", f"A={V1}"),
+    # Contents printed with no file name: cleared only when no denied file is in reach.
+    "grep -rh": ('grep -rh "" .', f"A={V1}"),
+    "rg -I": ('rg -I -N ""', f"A={V1}"),
+    "git grep -h": ('git grep -h ""', f"A={V1}"),
+    "find -exec cat without a name": ("find . -type f -exec cat {} +", f"A={V1}"),
+    "xargs cat": ("find . -type f | xargs cat", f"A={V1}"),
+    "cat star": ("cat *", f"A={V1}"),
 }
 
 
@@ -228,3 +239,15 @@ def test_a_symbolic_link_to_a_denied_file_is_followed(tmp_path) -> None:
                              ("Read", {"file_path": str(tmp_path / "notes.txt")})]:
         trace, tool, _ = run(name, tool_input, f"A={V1}", cwd=str(tmp_path))
         assert_gone(trace, V1)
+
+
+def test_nameless_output_is_kept_where_no_denied_file_is_in_reach(tmp_path) -> None:
+    (tmp_path / "a.txt").write_text("hello\n")
+    for command in ('grep -rh "" .', "find . -type f -exec cat {} +", "cat *"):
+        trace, tool, _ = run("Bash", {"command": command}, "hello", cwd=str(tmp_path))
+        assert tool.output == "hello", command
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "server.pem").write_text(PEM_LINES[0])
+    trace, tool, _ = run("Bash", {"command": 'grep -rh "" .'}, PEM_LINES[0],
+                         cwd=str(tmp_path))
+    assert_gone(trace, PEM_LINES[0])

@@ -188,6 +188,7 @@ def _examples(policy: Policy) -> list[tuple[str, str]]:
                 if parts:
                     name = re.sub(r"\[!?\^?([^\]])[^\]]*\]", r"\1", parts[-1])
                     out.append((name.replace("*", "x").replace("?", "x"), glob.text))
+                    out.append((name.replace("*", "").replace("?", "x"), glob.text))
         _EXAMPLES[key] = out
     return _EXAMPLES[key]
 
@@ -205,6 +206,32 @@ def glob_rule(path: str, policy: Policy) -> str | None:
     for name, rule in _examples(policy):
         if rx.fullmatch(name):
             return rule
+    return None
+
+
+# Files looked at, at most, to tell whether a folder holds a denied file.
+SCOPE_FILES = 5000
+
+
+def scope_rule(folder: str, cwd: str | None, policy: Policy) -> str | None:
+    """The deny rule of a file under `folder` whose content a command may have printed
+    without its name (`grep -rh`, `find -exec cat`). A folder that is not there (or too
+    big to look through) cannot be cleared: its output is withheld too."""
+    rule = path_denied(folder, cwd, policy)
+    if rule:
+        return rule
+    root = normalize(folder, cwd, policy.home)
+    if not root.startswith("/") or not os.path.isdir(root):
+        return f"{folder} (unattributable output)"
+    seen = 0
+    for here, dirs, files in os.walk(root):
+        for name in dirs + files:
+            seen += 1
+            rule = path_denied(os.path.join(here, name), None, policy)
+            if rule:
+                return rule
+        if seen > SCOPE_FILES:
+            return f"{folder} (unattributable output)"
     return None
 
 
@@ -260,6 +287,11 @@ def decide(name: str, tool_input: Any, cwd: str | None, policy: Policy) -> ToolD
                     return decision
             for path, at in files.reads:
                 rule = _denied(path, at, policy)
+                if rule:
+                    decision.rule = rule
+                    return decision
+            for folder, at in files.opaque:
+                rule = scope_rule(folder, at, policy)
                 if rule:
                     decision.rule = rule
                     return decision

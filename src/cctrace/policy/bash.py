@@ -18,6 +18,8 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
+from cctrace.policy.globs import _expand_braces
+
 # Commands that run their first non-option argument's text as a script.
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish", "su"})
 # Interpreters whose `-c`/`-e` program text may open files by name.
@@ -55,15 +57,25 @@ _LISTERS = frozenset({"ls", "find", "tree", "fd", "fdfind", "locate", "du", "sta
 _LIST_FLAGS = frozenset({"-l", "-L", "-c", "--files-with-matches", "--files-without-match",
                          "--count", "--files", "--count-matches", "-lr", "-rl", "-Rl",
                          "-lR", "-rc", "-cr"})
+_IFS = re.compile(r"\$\{IFS\}|\$IFS\b")
+# Commands that print the contents of the files they are given.
+_CONTENT = frozenset({"cat", "head", "tail", "less", "more", "xxd", "od", "hexdump", "base64",
+                      "strings", "nl", "tac", "sed", "awk", "gawk", "sort", "uniq", "cut",
+                      "paste", "bat", "batcat", "zcat", "bzcat", "xzcat", "gzip", "column",
+                      "fold", "fmt", "pr", "rev", "tr", "iconv", "openssl", "jq", "yq"})
+_GREPS = frozenset({"grep", "egrep", "fgrep", "zgrep", "rg", "ag", "ack"})
 _FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir", "-fprint", "-fprintf", "-fls"})
 
 
 @dataclass
 class BashFiles:
-    """Candidate paths of a command: `reads` may be printed, `writes` may be written to."""
+    """Candidate paths of a command: `reads` may be printed, `writes` may be written to,
+    and `opaque` folders whose files' contents it may print with no file name attached
+    (`grep -rh`, `rg -I`, `find -exec cat`, `cat *`, `xargs cat`)."""
 
     reads: list[tuple[str, str | None]] = field(default_factory=list)  # (path, cwd)
     writes: list[tuple[str, str | None]] = field(default_factory=list)
+    opaque: list[tuple[str, str | None]] = field(default_factory=list)
 
     def all(self) -> list[tuple[str, str | None]]:
         return self.reads + self.writes
@@ -212,6 +224,7 @@ def _walk(command: str, cwd: str | None, found: BashFiles, depth: int) -> str | 
     if depth > _MAX_DEPTH:
         _scan_loose(command, cwd, found)
         return cwd
+    command = _IFS.sub(" ", command)  # `cat${IFS}.env`
     command, bodies = _heredocs(command)
     for line, body in bodies:
         _script(_command_name(line), body, cwd, found, depth)
@@ -228,7 +241,55 @@ def _walk(command: str, cwd: str | None, found: BashFiles, depth: int) -> str | 
     return cwd
 
 
+def _expand_words(words: list[str]) -> list[str]:
+    """Brace expansion as the shell does it (`{cat,.env}` is `cat .env`)."""
+    out: list[str] = []
+    for word in words:
+        if "{" in word and "," in word and "}" in word and len(out) < 512:
+            out.extend(_expand_braces(word)[:32])
+        else:
+            out.append(word)
+    return out
+
+
+def _opaque(name: str, rest: list[str], wrapped: bool, cwd: str | None,
+            found: BashFiles) -> None:
+    """Folders whose files this command may print without naming them."""
+    opts = [a for a in rest if a.startswith("-")]
+    args = [a for a in rest if not a.startswith("-")]
+    if name == "git" and rest[:1] == ["grep"]:
+        name, rest, args = "grep", rest[1:], [a for a in rest[1:] if not a.startswith("-")]
+        opts = [a for a in rest if a.startswith("-")] + ["-r"]
+    if name in _GREPS:
+        short = "".join(o[1:] for o in opts if not o.startswith("--"))
+        recursive = name != "grep" and name not in ("egrep", "fgrep", "zgrep") or any(
+            o in ("--recursive", "--dereference-recursive") for o in opts) or (
+            "r" in short or "R" in short)
+        nameless = "--no-filename" in opts or ("h" in short if name in (
+            "grep", "egrep", "fgrep", "zgrep") else "I" in short)
+        if recursive and nameless:
+            found.opaque.extend((a, cwd) for a in (args[1:] or ["."]))
+    elif name == "find" and _FIND_EXEC.intersection(rest):
+        at = rest.index(next(a for a in rest if a in _FIND_EXEC))
+        tool = posixpath.basename(rest[at + 1]) if at + 1 < len(rest) else ""
+        if tool not in _LISTERS:
+            roots = []
+            for a in rest:
+                if a.startswith(("-", "(", "!")):
+                    break
+                roots.append(a)
+            found.opaque.extend((a, cwd) for a in (roots or ["."]))
+    elif name in _CONTENT:
+        if wrapped and not args:
+            found.opaque.append((".", cwd))  # `... | xargs cat`: files we cannot see
+        for a in args:
+            base = a.rstrip("/").rsplit("/", 1)[-1]
+            if base in ("*", "**", "*.*", ".*") or base.startswith("*") and "." not in base:
+                found.opaque.append((posixpath.dirname(a) or ".", cwd))
+
+
 def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> str | None:
+    words = _expand_words(words)
     start = _command_index(words)
     # Redirections first: they can sit anywhere in the command.
     args: list[str] = []
@@ -262,6 +323,8 @@ def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> 
         return cwd
     name = posixpath.basename(args[0])
     rest = args[1:]
+    _opaque(name, rest, any(posixpath.basename(w) == "xargs" for w in words[:start]), cwd,
+            found)
     if name == "cd":
         target = next((a for a in rest if not a.startswith("-")), "~")
         if target.startswith(("/", "~")) or cwd is None:
