@@ -110,14 +110,20 @@ def summary_text(value: str) -> str:
     return f"[WITHHELD:{METADATA_ONLY} chars={s['chars']} sha256={s['sha256']}]"
 
 
-def _summarize_meta(value: Any, key: str | None = None) -> Any:
-    """Metadata with every string that is not an identifier or enum summarized."""
+_META_DEPTH = 32
+
+
+def _summarize_meta(value: Any, key: str | None = None, depth: int = 0) -> Any:
+    """Metadata with every string that is not an identifier or enum summarized (below
+    `_META_DEPTH`, a whole subtree is one summary)."""
+    if isinstance(value, (dict, list)) and depth >= _META_DEPTH:
+        return summary(value)
     if isinstance(value, dict):
-        return {k: _summarize_meta(v, k) for k, v in value.items()}
+        return {k: _summarize_meta(v, k, depth + 1) for k, v in value.items()}
     if isinstance(value, list):
         if key in SAFE_META_KEYS and all(isinstance(v, str) for v in value):
             return list(value)
-        return [_summarize_meta(v) for v in value]
+        return [_summarize_meta(v, None, depth + 1) for v in value]
     if isinstance(value, str):
         return value if key in SAFE_META_KEYS else summary(value)
     if value is None or isinstance(value, (bool, int, float)):

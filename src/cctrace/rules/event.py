@@ -105,9 +105,9 @@ def _short(text: str, limit: int = 300) -> str:
     return cut_text(" ".join(text.split()), limit, "...")
 
 
-def text_of(value: Any, limit: int = OUTPUT_CHARS) -> str:
+def text_of(value: Any, limit: int = OUTPUT_CHARS, depth: int = 0) -> str:
     """The text of a tool result (string, content blocks, or structured JSON)."""
-    if value is None:
+    if value is None or depth > 8:
         return ""
     if isinstance(value, str):
         return cut_text(value, limit)
@@ -118,7 +118,7 @@ def text_of(value: Any, limit: int = OUTPUT_CHARS) -> str:
                 if isinstance(block.get("text"), str):
                     parts.append(block["text"])
                 elif isinstance(block.get("content"), (str, list)):
-                    parts.append(text_of(block["content"], limit))
+                    parts.append(text_of(block["content"], limit, depth + 1))
             elif isinstance(block, str):
                 parts.append(block)
         return cut_text("\n".join(parts), limit)
