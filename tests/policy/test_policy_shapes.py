@@ -154,6 +154,13 @@ BASH_SHAPES = {
     "find -exec cat without a name": ("find . -type f -exec cat {} +", f"A={V1}"),
     "xargs cat": ("find . -type f | xargs cat", f"A={V1}"),
     "cat star": ("cat *", f"A={V1}"),
+    "home variable in a script": ("python3 -c \"import os; print(open(os.environ['HOME'] + "
+                                  "'/.docker/config.json').read())\"", V1),
+    "concatenated name": ("python3 -c \"print(open('.e' + 'nv').read())\"", f"A={V1}"),
+    "colours": ("rg --color=always -n DB",
+                f"\x1b[35m.env\x1b[0m:\x1b[32m1\x1b[0m:DB={V1}\nnotes.txt:1:DB"),
+    "NUL after the name": ("grep -rZ DB .", f"./.env\x00DB={V1}\n./a.txt\x00DB"),
+    "git diff": ("git diff", f"diff --git a/.env b/.env\n--- a/.env\n+++ b/.env\n+A={V1}"),
 }
 
 
@@ -193,6 +200,7 @@ MCP_CASES = [
     ("mcp__x__run", {"query": "/p/.env", "limit": 5}),
     ("NotebookEdit", {"notebook_path": "/p/secrets/n.ipynb", "new_source": V1}),
     ("Read", {"file_path": "/p/.env", "offset": 10, "limit": 5}),
+    ("WebFetch", {"url": "file:///home/u/.ssh/id_rsa", "prompt": "show"}),
 ]
 
 

@@ -170,8 +170,10 @@ def _input_paths(tool_input: Mapping[str, Any], every_string: bool) -> list[str]
         value, under_path, depth = stack.pop()
         seen += 1
         if isinstance(value, str):
-            if (under_path or every_string) and len(value) <= 4096 and "\n" not in value:
-                out.append(value[7:] if value.startswith("file://") else value)
+            if value.startswith("file://") and len(value) <= 4096:
+                out.append(value[7:])  # a file URL under any name (WebFetch's `url`)
+            elif (under_path or every_string) and len(value) <= 4096 and "\n" not in value:
+                out.append(value)
         elif depth < _WALK_DEPTH and isinstance(value, dict):
             stack.extend((v, under_path or _norm_key(k) in _PATH_KEYS, depth + 1)
                          for k, v in value.items())

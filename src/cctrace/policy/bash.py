@@ -146,12 +146,15 @@ def _scan_script(text: str, cwd: str | None, found: BashFiles) -> None:
     for i, lit in enumerate(literals[:2000]):
         if lit:
             found.reads.append((lit, cwd))
+            if lit.startswith("/"):
+                found.reads.append(("~" + lit, cwd))  # os.environ['HOME'] + '/.aws/...'
         for n in (2, 3, 4):
-            window = [w.strip("/") for w in literals[i:i + n]]
+            window = literals[i:i + n]
             if len(window) == n and all(window):
-                joined = "/".join(window)
+                joined = "/".join(w.strip("/") for w in window)
                 found.reads.append((joined, cwd))
                 found.reads.append(("~/" + joined, cwd))
+                found.reads.append(("".join(window), cwd))  # '.e' + 'nv'
 
 
 def _heredocs(command: str) -> tuple[str, list[tuple[str, str]]]:

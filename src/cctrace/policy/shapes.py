@@ -43,7 +43,9 @@ _SUMMARY = re.compile(r"^(?:Found \d+ |No (?:matches|files) found|\(Results are 
 _NUMBERED = re.compile(r"[:-]\d+[:-]")
 _HEADER = re.compile(r"^==> (.+) <==$")
 _HEADING_LINE = re.compile(r"^\d+[:-]")
-_SEP = re.compile(r"[:-]")
+_SEP = re.compile(r"[:\x00-]")
+# Terminal colours (`rg --color=always`, `grep --color=always`): read past them.
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
 _ASCII_LOWER = {c: c + 32 for c in range(65, 91)}
 _META = re.compile(r"\[[^\]]*\]|[*?]")
 # Where a line is looked at for path prefixes (a path longer than this is not a path).
@@ -193,6 +195,10 @@ class OutputFilter:
         return done[0]
 
     def _text(self, text: str, context: bool, listing: bool) -> str:
+        if "\x1b" in text:
+            plain = _ANSI.sub("", text)
+            out = self._text(plain, context, listing)
+            return text if out == plain else out
         marked: set[int] | None = None
         if self.scan is not None:
             # Only lines holding a literal can mention a denied path: find them in one
