@@ -230,3 +230,16 @@ def test_deep_hook_payloads_are_stored_not_quarantined(tmp_path, _isolated_state
     quarantine = Path(state) / "spool" / "quarantine"
     assert not quarantine.exists() or not any(quarantine.iterdir())
     assert spool.read_pending(state) == []
+
+
+def test_doctor_counts_unreadable_records(tmp_path, _isolated_state):
+    from cctrace.cli import doctor
+
+    state = str(_isolated_state)
+    transcript = _session(tmp_path)
+    with Store.open(state) as store:
+        cfg = Config(state_dir=state)
+        pipeline.process_transcript(store, cfg, pipeline.make_redactor(cfg, None),
+                                    str(transcript), session_id=SESSION, final=True)
+    check = doctor.check_transcripts(state)
+    assert check.status == doctor.WARN and "transcript_unreadable_records 1" in check.detail
