@@ -159,7 +159,8 @@ def _nested(depth: int, leaf: object) -> object:
 leaf = st.one_of(st.none(), st.booleans(), st.integers(min_value=-2**70, max_value=2**70),
                  st.floats(allow_nan=True, allow_infinity=True),
                  st.text(alphabet=st.characters(codec="utf-8"), max_size=60),
-                 st.text(max_size=20))
+                 st.text(max_size=20),
+                 st.text(alphabet=st.characters(categories=["Cs"]), min_size=1, max_size=4))
 shapes = st.one_of(
     st.builds(_nested, st.integers(0, 3000), leaf),
     st.builds(lambda n, s: s * n, st.integers(0, 200_000), st.sampled_from(["x", "é", "ghp_"])),
@@ -243,3 +244,29 @@ def test_doctor_counts_unreadable_records(tmp_path, _isolated_state):
                                     str(transcript), session_id=SESSION, final=True)
     check = doctor.check_transcripts(state)
     assert check.status == doctor.WARN and "transcript_unreadable_records 1" in check.detail
+
+
+def test_lone_surrogates_are_stored_not_fatal(tmp_path, _isolated_state):
+    """`\\ud800` escapes no pair completes: valid JSON that no UTF-8 encoder takes."""
+    state = str(_isolated_state)
+    recs = [synth.user("go \ud800 x", 0)]
+    recs += synth.assistant("m1", [synth.tool_use("t1", "Bash", {"command": "ls \udfff"})], 1,
+                            stop="tool_use")
+    recs += [synth.tool_result("t1", "out \ud83d", 2)]
+    recs += synth.assistant("m2", [synth.text("done \udc00")], 3, stop="end_turn")
+    path = tmp_path / f"{SESSION}.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    body = json.dumps({"hook_event_name": "PreToolUse", "session_id": SESSION + "\ud800",
+                       "transcript_path": str(path), "tool_name": "Bash\udc00",
+                       "tool_use_id": "t1", "tool_input": {"command": "ls \udfff"},
+                       "cwd": "/p\ud800"})
+    writer.append(state, body.encode(), received_ns=time.time_ns(), event="PreToolUse",
+                  fsync=False)
+    _spool(state, path, ["Stop"])
+    report = pipeline.drain(state, Config(state_dir=state))
+    assert report.events == 2 and report.errors == []
+    quarantine = Path(state) / "spool" / "quarantine"
+    assert not quarantine.exists() or not any(quarantine.iterdir())
+    obs = _observations(state)
+    assert any(o.type == "tool" and "\ufffd" in json.dumps(o.input, ensure_ascii=False)
+               for o in obs)

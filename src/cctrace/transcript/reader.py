@@ -186,6 +186,8 @@ def _parse_block(body: bytes, base: int, out: list[Record]) -> int:
             continue
         if line.count(b"{") + line.count(b"[") > MAX_DEPTH:
             data = clamp(data, MAX_DEPTH)
+        if b"\\ud" in line or b"\\uD" in line:
+            data = fix_surrogates(data)
         if not isinstance(data, dict) or (
             data.get("type") in _MESSAGE_TYPES and "message" in data
             and not isinstance(data["message"], dict)
@@ -235,4 +237,37 @@ def clamp(value: Any, max_depth: int) -> Any:
             for i, v in enumerate(node):
                 if isinstance(v, (dict, list)):
                     stack.append((node, i, depth + 1))
+    return root[0]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _fix(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def fix_surrogates(value: Any) -> Any:
+    """`value` with every lone surrogate (a `\\ud800` escape no pair completes) replaced by
+    U+FFFD in strings and keys: no UTF-8 encoder downstream (the store, the wire) can take
+    one (iterative)."""
+    if isinstance(value, str):
+        return _fix(value)
+    if not isinstance(value, (dict, list)):
+        return value
+    root: list[Any] = [value]
+    stack: list[tuple[Any, Any]] = [(root, 0)]
+    while stack:
+        parent, key = stack.pop()
+        node = parent[key]
+        if isinstance(node, str):
+            parent[key] = _fix(node)
+        elif isinstance(node, dict):
+            fixed = {(_fix(k) if isinstance(k, str) else k): v for k, v in node.items()}
+            parent[key] = fixed
+            stack.extend((fixed, k) for k, v in fixed.items()
+                         if isinstance(v, (str, dict, list)))
+        elif isinstance(node, list):
+            stack.extend((node, i) for i, v in enumerate(node)
+                         if isinstance(v, (str, dict, list)))
     return root[0]

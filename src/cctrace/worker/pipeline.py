@@ -32,7 +32,7 @@ from cctrace.store.cost import apply_costs
 from cctrace.store.db import HookEvent, Store
 from cctrace.store.db import _dumps as store_encode
 from cctrace.transcript import locate
-from cctrace.transcript.reader import UNREADABLE, Cursor, read_new
+from cctrace.transcript.reader import UNREADABLE, Cursor, fix_surrogates, read_new
 from cctrace.transcript.records import Record
 from cctrace.worker import lifecycle, limits
 from cctrace.worker.conclude import (
@@ -106,7 +106,7 @@ def _chars(value: Any) -> int:
 
 def _str(payload: Mapping[str, Any], key: str) -> str | None:
     value = payload.get(key)
-    return value if isinstance(value, str) and value else None
+    return fix_surrogates(value) if isinstance(value, str) and value else None
 
 
 # What a hook event keeps at capture level `metadata`, or for an opted-out project: ids,
@@ -140,8 +140,19 @@ def to_hook_event(entry: Any, redactor: Redactor, policy: Policy | None = None) 
         event=entry.event or _str(payload, "hook_event_name") or "unknown",
         tool_use_id=_str(payload, "tool_use_id"),
         transcript_path=_str(payload, "transcript_path"),
-        payload=redact_value(body, redactor),
+        payload=_storable(redact_value(body, redactor)),
     )
+
+
+def _storable(body: dict[str, Any]) -> dict[str, Any]:
+    """The payload with lone surrogates replaced (the store's UTF-8 cipher refuses them)."""
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return fix_surrogates(body)
+    except (RecursionError, ValueError, TypeError):
+        return {"unusable": True, "error": "payload could not be stored"}
+    return body
 
 
 def _entry_cwd(entry: Any) -> str | None:
@@ -296,11 +307,11 @@ def _probe(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
     _, kept, _, _ = _derive(store, cfg, redactor, policy, records, ctx)
     for trace in kept.traces:
         for value in (trace.input, trace.output, trace.metadata, trace.tags):
-            store_encode(value)
+            (store_encode(value) or "").encode("utf-8")  # as the store's cipher does
         for obs in trace.observations:
             for value in (obs.input, obs.output, obs.metadata, obs.model_parameters,
-                          obs.usage, obs.cost):
-                store_encode(value)
+                          obs.usage, obs.cost, obs.name, obs.status_message):
+                (store_encode(value) or "").encode("utf-8")
 
 
 def _derive_and_store(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
