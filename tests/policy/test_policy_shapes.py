@@ -259,3 +259,12 @@ def test_nameless_output_is_kept_where_no_denied_file_is_in_reach(tmp_path) -> N
     trace, tool, _ = run("Bash", {"command": 'grep -rh "" .'}, PEM_LINES[0],
                          cwd=str(tmp_path))
     assert_gone(trace, PEM_LINES[0])
+
+
+def test_background_command_output_read_later_is_withheld() -> None:
+    trace = make_trace([("b1", "Bash", {"command": "cat .env; sleep 60",
+                                        "run_in_background": True}, "started: shell 7"),
+                        ("b2", "BashOutput", {"bash_id": "7"}, f"A={V1}"),
+                        ("b3", "TaskOutput", {"task_id": "7"}, f"A={V2}")])
+    apply_policy([trace], POLICY)
+    assert_gone(trace, V1, V2)

@@ -82,6 +82,7 @@ class ToolDecision:
     rule: str | None = None  # the deny pattern, when a path rule withholds the content
     input_too: bool = False  # withhold the whole command (it writes to a denied path)
     shape: dict[str, bool] | None = None  # how the output filter reads its output
+    background: bool = False  # a Bash command started with run_in_background
 
     @property
     def marker(self) -> str:
@@ -155,6 +156,8 @@ _BUILTIN = frozenset({"Read", "Write", "Edit", "MultiEdit", "NotebookEdit", "Not
                       "Grep", "Glob", "LS", "Bash", "BashOutput", "KillShell", "WebFetch",
                       "WebSearch", "TodoWrite", "Task", "Agent", "ExitPlanMode", "Skill",
                       "ToolSearch", "AskUserQuestion", "SlashCommand"})
+# Tools that read what a background Bash command printed.
+_BACKGROUND_READERS = frozenset({"BashOutput", "TaskOutput"})
 _WALK_ITEMS = 2000
 _WALK_DEPTH = 12
 
@@ -375,6 +378,8 @@ class _TraceRun:
         if tool_id not in self.decisions:
             d = decide(str(name or "tool"), tool_input, self.cwd, self.policy)
             d.shape = _output_shape(d, tool_input)
+            d.background = isinstance(tool_input, Mapping) and bool(
+                tool_input.get("run_in_background"))
             self.decisions[tool_id] = d
         return self.decisions[tool_id]
 
@@ -389,6 +394,15 @@ class _TraceRun:
                 for block in _blocks(obs.output):
                     if block.get("type") in ("tool_use", "server_tool_use"):
                         self.decision(block.get("id"), block.get("name"), block.get("input"))
+        # A background command's output is read later by another tool (BashOutput,
+        # TaskOutput): when a background command of this turn touched a denied file, what
+        # those tools show of it is withheld too.
+        rule = next((d.rule for d in self.decisions.values() if d.rule and d.name == "Bash"
+                     and d.background), None)
+        if rule:
+            for d in self.decisions.values():
+                if d.name in _BACKGROUND_READERS and not d.rule:
+                    d.rule = rule
 
     # -------------------------------------------------------------- per observation
 
