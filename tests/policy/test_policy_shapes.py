@@ -161,6 +161,10 @@ BASH_SHAPES = {
                 f"\x1b[35m.env\x1b[0m:\x1b[32m1\x1b[0m:DB={V1}\nnotes.txt:1:DB"),
     "NUL after the name": ("grep -rZ DB .", f"./.env\x00DB={V1}\n./a.txt\x00DB"),
     "git diff": ("git diff", f"diff --git a/.env b/.env\n--- a/.env\n+++ b/.env\n+A={V1}"),
+    # Lines that merely look numbered (dates) or hold a colon are not grep lines.
+    "script printing a name then dated lines": (
+        "python3 report.py", f"== .env\nSTAMP=2024-01-01 {V1}\nURL=http://x:8080/{V2}"),
+    "script with colons": ("node dump.js", f".env: loaded\nA=http://h:1/{V1}"),
 }
 
 

@@ -351,12 +351,12 @@ def _output_shape(d: ToolDecision, tool_input: Any) -> dict[str, bool] | None:
         listing = args.get("output_mode", "files_with_matches") in ("files_with_matches",
                                                                     "count")
         context = any(args.get(k) for k in ("-A", "-B", "-C", "context", "multiline"))
-        return {"context": context, "listing": listing}
+        return {"context": context, "listing": listing, "grep": True}
     if d.name == "Bash":
         command = args.get("command")
-        return bash_shape(command) if isinstance(command, str) else {"context": True,
-                                                                      "listing": False}
-    return {"context": True, "listing": False}
+        if isinstance(command, str):
+            return bash_shape(command)
+    return {"context": True, "listing": False, "grep": False}
 
 
 # ------------------------------------------------------------------------ the stage

@@ -381,15 +381,23 @@ def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> 
 
 
 def bash_shape(command: str) -> dict[str, bool]:
-    """How the structural output filter reads this command's output: `context` when a
-    grep-like command may print lines it did not match (or it cannot be told), `listing`
+    """How the structural output filter reads this command's output: `grep` when a
+    grep-like command is part of it (its output may be attributed line by line),
+    `context` when it may print lines it did not match (or it cannot be told), `listing`
     when every command only prints names (ls, find without -exec, grep -l...)."""
     context = bool(_CONTEXT_OPTS.search(command))
     try:
         commands = _split(_tokens(_heredocs(command)[0]))
     except ValueError:
-        return {"context": True, "listing": False}
+        return {"context": True, "listing": False, "grep": False}
     listing = bool(commands)
+    grep = False
+    for words in commands:
+        k = _command_index(words)
+        name = posixpath.basename(words[k]) if k < len(words) else ""
+        rest = words[k + 1:]
+        if name in _GREPS or (name == "git" and rest[:1] == ["grep"]):
+            grep = True
     for words in commands:
         k = _command_index(words)
         name = posixpath.basename(words[k]) if k < len(words) else ""
@@ -406,7 +414,7 @@ def bash_shape(command: str) -> dict[str, bool]:
             continue
         listing = False
         break
-    return {"context": context, "listing": listing}
+    return {"context": context, "listing": listing, "grep": grep}
 
 
 def bash_files(command: str, cwd: str | None = None) -> BashFiles:

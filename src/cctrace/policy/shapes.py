@@ -40,7 +40,8 @@ from cctrace.redact.cut import map_strings
 
 _SUMMARY = re.compile(r"^(?:Found \d+ |No (?:matches|files) found|\(Results are truncated|"
                       r"\[Showing results|Showing \d+)")
-_NUMBERED = re.compile(r"[:-]\d+[:-]")
+_MATCH_LINE = re.compile(r"(.+?):\d+:")
+_CONTEXT_NUM = re.compile(r"-\d+-")
 _HEADER = re.compile(r"^==> (.+) <==$")
 _HEADING_LINE = re.compile(r"^\d+[:-]")
 _SEP = re.compile(r"[:\x00-]")
@@ -115,7 +116,7 @@ class OutputFilter:
         self.policy = policy
         self.seen: dict[str, str | None] = {}
         self.count = 0
-        self.memo: dict[tuple[str, bool, bool], tuple[str, int]] = {}
+        self.memo: dict[tuple[str, bool, bool, bool], tuple[str, int]] = {}
         found = _deny_literals(policy)
         literals = found[0] if found and all(x.isascii() for x in found[0]) else None
         if found and cwd:
@@ -175,29 +176,32 @@ class OutputFilter:
                     return rule, word
         return None
 
-    def text(self, text: str, *, context: bool = True, listing: bool = False) -> str:
+    def text(self, text: str, *, context: bool = True, listing: bool = False,
+             grep: bool = False) -> str:
         """`text` with what it shows of denied files withheld.
 
-        `context`: the tool may have printed context or multiline matches (un-numbered
-        lines are then not attributable). `listing`: the command only lists names, so a
-        line that is a whole denied path is a name, not a mention of content.
+        `grep`: the output comes from a grep-like search (Grep, grep, rg, git grep...), so
+        attributing it line by line is worth trying; any other output that mentions a
+        denied file is withheld whole. `context`: the search may have printed context or
+        multiline matches (un-numbered lines are then not attributable). `listing`: the
+        command only lists names, so a line that is a whole denied path is a name.
         """
         if not text:
             return text
-        key = (text, context, listing)
+        key = (text, context, listing, grep)
         done = self.memo.get(key)
         if done is None:
             before = self.count
-            out = self._text(text, context, listing)
+            out = self._text(text, context, listing, grep)
             done = self.memo[key] = (out, self.count - before)
             return out
         self.count += done[1]
         return done[0]
 
-    def _text(self, text: str, context: bool, listing: bool) -> str:
+    def _text(self, text: str, context: bool, listing: bool, grep: bool) -> str:
         if "\x1b" in text:
-            plain = _ANSI.sub("", text)
-            out = self._text(plain, context, listing)
+            plain = _ANSI.sub("", text).replace("\x1b", "")
+            out = self._text(plain, context, listing, grep)
             return text if out == plain else out
         marked: set[int] | None = None
         if self.scan is not None:
@@ -225,18 +229,7 @@ class OutputFilter:
         hits = [r for r in rules if r]
         if not hits:
             return text
-        numbered = True
-        plain = not context
-        for line in lines:
-            if not line or line == "--" or _SUMMARY.match(line):
-                continue
-            if not _NUMBERED.search(line[:_SCAN_CHARS + 32]):
-                numbered = False
-            if ":" not in line[:_SCAN_CHARS]:
-                plain = False
-            if not numbered and not plain:
-                break
-        if numbered or plain:
+        if grep and (_numbered(lines) or (not context and _plain(lines))):
             out = []
             for line, hit in zip(lines, rules, strict=True):
                 if hit:
@@ -251,3 +244,35 @@ class OutputFilter:
     def value(self, value: Any, **kw: Any) -> Any:
         fn: Callable[[str], str] = lambda s: self.text(s, **kw)  # noqa: E731
         return map_strings(value, fn)
+
+
+def _trivial(line: str) -> bool:
+    return not line or line == "--" or _SUMMARY.match(line) is not None
+
+
+def _numbered(lines: list[str]) -> bool:
+    """Every line is a numbered grep line of a file that has a match line in the output:
+    `P:N:` (match) or `P-N-` (context) where `P:N:` starts some line. A script's output
+    whose lines merely contain `-01-` (dates) does not pass."""
+    files: set[str] = set()
+    for line in lines:
+        m = _MATCH_LINE.match(line[:_SCAN_CHARS + 32])
+        if m:
+            files.add(m.group(1))
+    if not files:
+        return False
+    for line in lines:
+        if _trivial(line):
+            continue
+        m = _MATCH_LINE.match(line[:_SCAN_CHARS + 32])
+        if m and m.group(1) in files:
+            continue
+        head = line[:_SCAN_CHARS + 32]
+        if not any(head[:c.start()] in files for c in _CONTEXT_NUM.finditer(head)):
+            return False
+    return True
+
+
+def _plain(lines: list[str]) -> bool:
+    """Every line is an un-numbered match line `P:text` (no context was asked for)."""
+    return all(_trivial(line) or ":" in line[:_SCAN_CHARS] for line in lines)
