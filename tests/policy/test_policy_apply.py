@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from cctrace.model.types import Observation, Trace
 from cctrace.policy import Policy, apply_policy, parse_capture
+from cctrace.redact.cut import cut_traces
 
 HOME = "/home/u"
 SECRET = "API_KEY=sk-not-a-real-key-0123456789"
@@ -211,24 +212,26 @@ def test_agent_at_metadata_also_hides_the_subagent_prompt_and_answer():
 
 
 def test_size_cap_truncates_with_hash_and_length():
+    # The cap is applied after redaction (cctrace.redact.cut), never by apply_policy.
     big = "x" * 5000
     policy = Policy(max_field_kb=1, home=HOME)
     trace = make_trace([("r", "Read", {"file_path": "/p/a.py"}, big)])
-    result = apply_policy([trace], policy)
+    apply_policy([trace], policy)
+    assert trace.observations[2].output == big
+    stats = cut_traces([trace], policy.max_field_kb)
     tool = trace.observations[2]
     assert tool.output.startswith("x" * 1024)
     assert f"chars=5000 bytes=5000 sha256={hashlib.sha256(big.encode()).hexdigest()}" in tool.output
     assert len(tool.output) < 1300
-    assert result.stats["truncated_fields"] >= 2
+    assert stats["truncated_fields"] >= 2
     unlimited = make_trace([("r", "Read", {"file_path": "/p/a.py"}, big)])
-    apply_policy([unlimited], Policy(max_field_kb=0, home=HOME))
+    cut_traces([unlimited], 0)
     assert unlimited.observations[2].output == big
 
 
 def test_size_cap_never_splits_a_character():
-    policy = Policy(max_field_kb=1, home=HOME)
     trace = make_trace([("r", "Read", {"file_path": "/p/a.py"}, "é" * 2000)])
-    apply_policy([trace], policy)
+    cut_traces([trace], 1)
     head = trace.observations[2].output.split("[TRUNCATED")[0]
     assert head == "é" * 512
 

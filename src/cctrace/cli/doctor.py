@@ -495,7 +495,8 @@ def check_transcripts(state_dir: str) -> Check:
                if k.startswith("transcript_skipped.") and v}
     problems = {k: v for k, v in counters.items() if v and (
         k in ("transcript_bad_lines", "transcript_read_errors", "spool_unusable_events",
-              "spool.quarantined", "store.rebuilt") or k.startswith("transcript_reset_"))}
+              "spool.quarantined", "store.rebuilt", "transcript_unreadable_records",
+              "transcript_record_errors") or k.startswith("transcript_reset_"))}
     data = {"unknown_record_types": unknown, **problems}
     parts = [f"{k} {v}" for k, v in sorted(problems.items())]
     if unknown:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -139,6 +140,15 @@ def import_paths(paths: list[str], *, export: bool = True, live_minutes: float =
                 counts["errors"] += 1
                 if progress:
                     progress(f"  skipped {path}: {exc.strerror or exc}")
+            except sqlite3.Error:
+                raise  # the store itself: nothing else can be imported either
+            except Exception as exc:  # noqa: BLE001 - one file never stops the import
+                # Records at fault are isolated inside `process_transcript`; what still
+                # escapes is reported by type only (a message could quote content).
+                counts["errors"] += 1
+                if progress:
+                    progress(f"  skipped {path}: could not be processed "
+                             f"({type(exc).__name__}); the other files were imported")
             if progress:
                 progress(f"[{index}/{len(files)}] {os.path.basename(path)}")
             if on_file:
@@ -159,6 +169,9 @@ def run(args: argparse.Namespace) -> int:
         counts = import_paths(paths, export=not args.no_export,
                               live_minutes=args.live_minutes, progress=report,
                               on_file=bar.update)
+    except sqlite3.Error as exc:
+        raise CliError(f"the store could not be written ({type(exc).__name__}: {exc}); "
+                       "run `cctrace doctor`") from exc
     finally:
         bar.close()
     print(f"imported {counts['files']} transcript(s): {counts['observations']} new "

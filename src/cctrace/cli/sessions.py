@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from cctrace.cli.main import CliError
 from cctrace.model.types import Observation
+from cctrace.redact.cut import cut_text
 from cctrace.store.db import AmbiguousSession, ObservationNode, SessionSummary, Store, TraceView
 
 WIDTH = 100
@@ -85,7 +86,7 @@ def cut(text: Any, width: int) -> str:
     s = " ".join(s.split())
     if width <= 0:
         return ""
-    return s if len(s) <= width else s[: max(width - 1, 0)] + "…"
+    return cut_text(s, max(width - 1, 0), "…") if len(s) > width else s
 
 
 def fit(line: str, width: int = WIDTH) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 
 from cctrace.model import ids
 from cctrace.model.types import Observation, Trace
+from cctrace.transcript.reader import UNREADABLE
 from cctrace.transcript.records import (
     FINAL_STOP_REASONS,
     Message,
@@ -31,9 +32,6 @@ from cctrace.transcript.records import (
 )
 
 TURN_NAME = "claude-code turn"
-# Generation inputs repeat what tool observations already hold in full: keep them short.
-GEN_INPUT_CHARS = 2000
-STATUS_CHARS = 500
 MAX_AGENT_DEPTH = 8
 SUBAGENT_TOOLS = frozenset({"Task", "Agent"})
 INTERRUPT_PREFIX = "[Request interrupted by user"
@@ -160,10 +158,6 @@ def split_turns(records: list[Record]) -> tuple[list[Record], list[list[Record]]
 # ---------------------------------------------------------------------------- helpers
 
 
-def _trim(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit] + f"... [{len(text) - limit} more chars]"
-
-
 def _strip_media(block: dict[str, Any]) -> dict[str, Any]:
     """Replace inline base64 payloads (images, documents) by a short description."""
     source = block.get("source")
@@ -173,10 +167,13 @@ def _strip_media(block: dict[str, Any]) -> dict[str, Any]:
     return block
 
 
-def _clean_content(value: Any, limit: int | None = None) -> Any:
-    """Tool result / message content, with media payloads and signatures removed."""
+def _clean_content(value: Any) -> Any:
+    """Tool result / message content, with media payloads and signatures removed.
+
+    Nothing is cut here: a cut before redaction can split a secret (`redact.cut` cuts
+    generation inputs and status messages after the redaction stage)."""
     if isinstance(value, str):
-        return _trim(value, limit) if limit else value
+        return value
     if isinstance(value, list):
         out = []
         for block in value:
@@ -187,9 +184,7 @@ def _clean_content(value: Any, limit: int | None = None) -> Any:
             if "signature" in block:
                 block = {k: v for k, v in block.items() if k != "signature"}
             if block.get("type") == "tool_result":
-                block = {**block, "content": _clean_content(block.get("content"), limit)}
-            elif limit and isinstance(block.get("text"), str):
-                block = {**block, "text": _trim(block["text"], limit)}
+                block = {**block, "content": _clean_content(block.get("content"))}
             out.append(block)
         return out
     return value
@@ -330,7 +325,7 @@ class _Builder:
                                           payload=text))
                 if not rec.is_meta:
                     pending_input.append(
-                        {"role": "user", "content": _clean_content(blocks, GEN_INPUT_CHARS)}
+                        {"role": "user", "content": _clean_content(blocks)}
                     )
                 prev_ns = ts
             elif kind == "system":
@@ -346,6 +341,8 @@ class _Builder:
             elif kind == "attachment":
                 self.count("attachments", str(rec.attachment.get("type") or "?"))
                 prev_ns = ts
+            elif kind == UNREADABLE:
+                obs.append(self.unreadable(trace_id, parent_id, rec, ts))
             else:
                 self.count("skipped_types", kind or "?")
 
@@ -468,7 +465,7 @@ class _Builder:
             if res.get("is_error"):
                 level = "ERROR"
                 text = _content_text(res.get("content"))
-                status = _trim(text or "tool error", STATUS_CHARS)
+                status = text or "tool error"
                 if text.lstrip().startswith(REJECTED_TAG):
                     # Refused while its input was validated, before any hook could run
                     # (1.0.x/2.0.x): coverage must not expect tool hooks for it.
@@ -499,7 +496,7 @@ class _Builder:
                 end = start + span
             if hook.failed or hook.error:
                 level = "ERROR"
-                status = _trim(hook.error or status or "tool failed", STATUS_CHARS)
+                status = hook.error or status or "tool failed"
             if hook.is_interrupt:
                 metadata["is_interrupt"] = True
         self.count("tools")
@@ -627,9 +624,19 @@ class _Builder:
             end_ns=ts,
             input=payload,
             level=level,
-            status_message=_trim(status, STATUS_CHARS) if status else None,
+            status_message=status or None,
             metadata=metadata or {},
         )
+
+    def unreadable(self, trace_id: str, parent_id: str, rec: Record, ts: int) -> Observation:
+        """A record that could not be read or built: its error type and size only."""
+        self.count("unreadable_records")
+        error = str(rec.get("error") or "error")[:80]
+        size = rec.get("size")
+        meta = {k: rec.get(k) for k in ("error", "size", "sha256", "stage") if rec.get(k)}
+        return self.event(trace_id, parent_id, rec, ts, "unreadable record", level="ERROR",
+                          status=f"transcript record not captured: {error}, {size} bytes",
+                          metadata=meta)
 
     def system_event(
         self, trace_id: str, parent_id: str, rec: Record, ts: int, name: str
@@ -643,11 +650,11 @@ class _Builder:
         level, status = "DEFAULT", None
         if rec.subtype == "api_error":
             error = data.get("error")
-            status = content or (str(error)[:STATUS_CHARS] if error else "API error")
+            status = content or (str(error) if error else "API error")
             # A retried error is a warning; the final failure shows as a synthetic message.
             level = "WARNING"
             if isinstance(error, dict):
-                meta["error"] = _scalar_fields(error) or str(error)[:STATUS_CHARS]
+                meta["error"] = _scalar_fields(error) or str(error)
         elif data.get("level") in ("error", "warning"):
             level = "ERROR" if data["level"] == "error" else "WARNING"
             status = content

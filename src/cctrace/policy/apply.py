@@ -7,22 +7,28 @@ decide for every tool call (by `tool_use_id`, from the tool observation and from
 and which level it is captured at; withhold that content everywhere it occurs (the tool
 observation's input fields, output, status and result fields, the `tool_use` block in the
 generation that asked for it, and the `tool_result` block in the next generation's input);
-reduce everything at level `metadata` to size-and-hash summaries; and cap the size of every
-remaining string. Names, ids, types, times, usage, cost, levels and models always stay.
+and reduce everything at level `metadata` to size-and-hash summaries. Names, ids, types,
+times, usage, cost, levels and models always stay. Nothing is cut here: `max_field_kb` and
+the other size limits apply after redaction (`cctrace.redact.cut`), so a cut never splits a
+secret the redactor would have recognised whole.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from cctrace.model.types import Observation, Trace
-from cctrace.policy.bash import bash_files
+from cctrace.policy.bash import bash_files, bash_shape
+from cctrace.policy.globs import _expand_braces, compile_glob, normalize
 from cctrace.policy.settings import Policy, path_denied
+from cctrace.policy.shapes import OutputFilter
 
 METADATA_ONLY = "metadata-only"
 # Tool input fields that carry file content (written or replaced), per tool.
@@ -37,8 +43,13 @@ PATH_FIELDS = ("file_path", "notebook_path", "path", "paths", "filePath", "filen
                "file", "files", "source", "destination", "target", "uri")
 # Tools whose output is file names, never contents: a path rule does not apply to them.
 NAME_ONLY_TOOLS = frozenset({"Glob", "LS"})
-# Outputs in `path:line` form: lines from denied files are withheld one by one.
-LINE_FILTER_TOOLS = frozenset({"Grep", "Bash"})
+# Tools whose output is attributed by their input (the file read, written, fetched...):
+# the structural output filter leaves them alone; every other tool's output (Grep, Bash,
+# BashOutput, MCP tools) goes through it (`policy.shapes`).
+_ATTRIBUTED_TOOLS = frozenset({"Read", "Write", "Edit", "MultiEdit", "NotebookEdit",
+                               "NotebookRead", "WebFetch", "WebSearch", "TodoWrite", "Task",
+                               "Agent", "ExitPlanMode", "Skill", "ToolSearch",
+                               "AskUserQuestion", "Glob", "LS"})
 # Strings that are identifiers or enums, never content, wherever they occur in metadata.
 SAFE_META_KEYS = frozenset({
     "cwd", "git_branch", "version", "entrypoint", "prompt_uuid", "prompt_id", "user_type",
@@ -70,6 +81,8 @@ class ToolDecision:
     level: str
     rule: str | None = None  # the deny pattern, when a path rule withholds the content
     input_too: bool = False  # withhold the whole command (it writes to a denied path)
+    shape: dict[str, bool] | None = None  # how the output filter reads its output
+    background: bool = False  # a Bash command started with run_in_background
 
     @property
     def marker(self) -> str:
@@ -98,14 +111,20 @@ def summary_text(value: str) -> str:
     return f"[WITHHELD:{METADATA_ONLY} chars={s['chars']} sha256={s['sha256']}]"
 
 
-def _summarize_meta(value: Any, key: str | None = None) -> Any:
-    """Metadata with every string that is not an identifier or enum summarized."""
+_META_DEPTH = 32
+
+
+def _summarize_meta(value: Any, key: str | None = None, depth: int = 0) -> Any:
+    """Metadata with every string that is not an identifier or enum summarized (below
+    `_META_DEPTH`, a whole subtree is one summary)."""
+    if isinstance(value, (dict, list)) and depth >= _META_DEPTH:
+        return summary(value)
     if isinstance(value, dict):
-        return {k: _summarize_meta(v, k) for k, v in value.items()}
+        return {k: _summarize_meta(v, k, depth + 1) for k, v in value.items()}
     if isinstance(value, list):
         if key in SAFE_META_KEYS and all(isinstance(v, str) for v in value):
             return list(value)
-        return [_summarize_meta(v) for v in value]
+        return [_summarize_meta(v, None, depth + 1) for v in value]
     if isinstance(value, str):
         return value if key in SAFE_META_KEYS else summary(value)
     if value is None or isinstance(value, (bool, int, float)):
@@ -123,12 +142,144 @@ def _summarize_block(block: Any) -> Any:
 # ------------------------------------------------------------------------ decisions
 
 
-def _paths_in(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [v for v in value if isinstance(v, str)]
-    return []
+def _norm_key(key: Any) -> str:
+    return str(key).lower().replace("_", "").replace("-", "")
+
+
+# PATH_FIELDS and their spellings in MCP servers (`file_path`, `filePath`, `FILE-PATH`...).
+_PATH_KEYS = frozenset(_norm_key(k) for k in (
+    *PATH_FIELDS, "filepaths", "filenames", "pathname", "fullpath", "absolutepath",
+    "relativepath", "dir", "directory", "folder", "src", "dest", "dst", "sources", "targets",
+    "notebook", "document", "documentpath", "location"))
+# Built-in tools whose input is read by name only (everything else may be an MCP tool).
+_BUILTIN = frozenset({"Read", "Write", "Edit", "MultiEdit", "NotebookEdit", "NotebookRead",
+                      "Grep", "Glob", "LS", "Bash", "BashOutput", "KillShell", "WebFetch",
+                      "WebSearch", "TodoWrite", "Task", "Agent", "ExitPlanMode", "Skill",
+                      "ToolSearch", "AskUserQuestion", "SlashCommand"})
+# Tools that read what a background Bash command printed.
+_BACKGROUND_READERS = frozenset({"BashOutput", "TaskOutput"})
+_WALK_ITEMS = 2000
+_WALK_DEPTH = 12
+
+
+def _input_paths(tool_input: Mapping[str, Any], every_string: bool) -> list[str]:
+    """Strings of a tool input that may name files: values under path-like keys at any
+    depth (bounded), and with `every_string` any short one-line string value (MCP tools
+    name their path arguments as they like)."""
+    out: list[str] = []
+    stack: list[tuple[Any, bool, int]] = [(tool_input, False, 0)]
+    seen = 0
+    while stack and seen < _WALK_ITEMS:
+        value, under_path, depth = stack.pop()
+        seen += 1
+        if isinstance(value, str):
+            if value.startswith("file://") and len(value) <= 4096:
+                out.append(value[7:])  # a file URL under any name (WebFetch's `url`)
+            elif (under_path or every_string) and len(value) <= 4096 and "\n" not in value:
+                out.append(value)
+        elif depth < _WALK_DEPTH and isinstance(value, dict):
+            stack.extend((v, under_path or _norm_key(k) in _PATH_KEYS, depth + 1)
+                         for k, v in value.items())
+        elif depth < _WALK_DEPTH and isinstance(value, list):
+            stack.extend((v, under_path, depth + 1) for v in value)
+    return out
+
+
+_EXAMPLES: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+
+
+def _examples(policy: Policy) -> list[tuple[str, str]]:
+    """(a file name each deny pattern matches, the pattern): `.env*` -> `.envx`."""
+    key = tuple(g.text for g in policy._deny)  # type: ignore[attr-defined]
+    if key not in _EXAMPLES:
+        out = []
+        for glob in policy._deny:  # type: ignore[attr-defined]
+            for alt in _expand_braces(glob.text.strip()):
+                parts = [p for p in alt.split("/") if p and p != "**"]
+                if parts:
+                    name = re.sub(r"\[!?\^?([^\]])[^\]]*\]", r"\1", parts[-1])
+                    out.append((name.replace("*", "x").replace("?", "x"), glob.text))
+                    out.append((name.replace("*", "").replace("?", "x"), glob.text))
+        _EXAMPLES[key] = out
+    return _EXAMPLES[key]
+
+
+def glob_rule(path: str, policy: Policy) -> str | None:
+    """The deny rule of a file a shell glob in a command may expand to (`cat .e*`,
+    `head -n 3 *.p?m`); a bare `*` is left to the output filter and the redactor."""
+    base = path.rstrip("/").rsplit("/", 1)[-1]
+    if not any(c in base for c in "*?[") or base in ("*", "**"):
+        return None
+    try:
+        rx = compile_glob(base, policy.home).regex
+    except Exception:  # noqa: BLE001 - not a glob we can read: not a match either
+        return None
+    for name, rule in _examples(policy):
+        if rx.fullmatch(name):
+            return rule
+    return None
+
+
+# Files looked at, at most, to tell whether a folder holds a denied file.
+SCOPE_FILES = 5000
+
+
+def scope_rule(folder: str, cwd: str | None, policy: Policy) -> str | None:
+    """The deny rule of a file under `folder` whose content a command may have printed
+    without its name (`grep -rh`, `find -exec cat`). A folder that is not there (or too
+    big to look through) cannot be cleared: its output is withheld too."""
+    rule = path_denied(folder, cwd, policy)
+    if rule:
+        return rule
+    root = normalize(folder, cwd, policy.home)
+    if not root.startswith("/") or not os.path.isdir(root):
+        return f"{folder} (unattributable output)"
+    seen = 0
+    for here, dirs, files in os.walk(root):
+        for name in dirs + files:
+            seen += 1
+            rule = path_denied(os.path.join(here, name), None, policy)
+            if rule:
+                return rule
+        if seen > SCOPE_FILES:
+            return f"{folder} (unattributable output)"
+    return None
+
+
+def link_rule(path: str, cwd: str | None, policy: Policy) -> str | None:
+    """The deny rule of the file a symbolic link points at, when `path` is one on this
+    machine now (`ln -s ~/.ssh/id_rsa notes.txt` in an earlier call, then `cat notes.txt`).
+    """
+    if not isinstance(path, str) or not path.strip() or len(path) > 4096 or "\0" in path:
+        return None
+    full = normalize(path, cwd, policy.home)
+    if not full.startswith("/"):
+        return None
+    try:
+        real = os.path.realpath(full)
+    except (OSError, ValueError):
+        return None
+    return path_denied(real, None, policy) if real != full else None
+
+
+def _denied(path: str, cwd: str | None, policy: Policy) -> str | None:
+    """A path rule for `path` as written, as a glob it may expand to, or as a link."""
+    return (path_denied(path, cwd, policy) or glob_rule(path, policy)
+            or link_rule(path, cwd, policy))
+
+
+def _glob_rule(pattern: Any, cwd: str | None, policy: Policy) -> str | None:
+    """A Grep `glob` that selects denied files (`*.pem`, `*.{env,pem}`, `**/.env*`)."""
+    if not isinstance(pattern, str) or not pattern.strip():
+        return None
+    for alt in _expand_braces(pattern.strip()):
+        for part in alt.split():
+            if part.startswith("!"):
+                continue
+            rule = path_denied(part, cwd, policy) or glob_rule(part, policy)
+            if rule:
+                return rule
+    return None
 
 
 def decide(name: str, tool_input: Any, cwd: str | None, policy: Policy) -> ToolDecision:
@@ -141,22 +292,31 @@ def decide(name: str, tool_input: Any, cwd: str | None, policy: Policy) -> ToolD
         if isinstance(command, str):
             files = bash_files(command, cwd)
             for path, at in files.writes:
-                rule = path_denied(path, at, policy)
+                rule = path_denied(path, at, policy) or link_rule(path, at, policy)
                 if rule:
                     decision.rule, decision.input_too = rule, True
                     return decision
             for path, at in files.reads:
-                rule = path_denied(path, at, policy)
+                rule = _denied(path, at, policy)
+                if rule:
+                    decision.rule = rule
+                    return decision
+            for folder, at in files.opaque:
+                rule = scope_rule(folder, at, policy)
                 if rule:
                     decision.rule = rule
                     return decision
         return decision
-    for key in PATH_FIELDS:
-        for path in _paths_in(tool_input.get(key)):
-            rule = path_denied(path, cwd, policy)
-            if rule:
-                decision.rule = rule
-                return decision
+    if name == "Grep":
+        rule = _glob_rule(tool_input.get("glob"), cwd, policy)
+        if rule:
+            decision.rule = rule
+            return decision
+    for path in _input_paths(tool_input, every_string=name not in _BUILTIN):
+        rule = _denied(path, cwd, policy)
+        if rule:
+            decision.rule = rule
+            return decision
     return decision
 
 
@@ -180,67 +340,23 @@ def _withhold_input(tool_input: Any, decision: ToolDecision) -> Any:
     return out
 
 
-class _LineFilter:
-    """Withholds `path:...` lines of grep-style output whose path is denied."""
-
-    def __init__(self, cwd: str | None, policy: Policy) -> None:
-        self.cwd = cwd
-        self.policy = policy
-        self.seen: dict[str, str | None] = {}
-        self.count = 0
-
-    def rule(self, path: str) -> str | None:
-        if path not in self.seen:
-            self.seen[path] = path_denied(path, self.cwd, self.policy)
-        return self.seen[path]
-
-    def text(self, text: str) -> str:
-        if ":" not in text:
-            return text
-        lines = text.split("\n")
-        changed = False
-        for i, line in enumerate(lines):
-            head, sep, _ = line.partition(":")
-            if not sep or not head or " " in head or len(head) > 4096:
-                continue
-            rule = self.rule(head)
-            if rule:
-                lines[i] = f"{head}:[WITHHELD:path-policy {rule}]"
-                changed = True
-                self.count += 1
-        return "\n".join(lines) if changed else text
-
-    def value(self, value: Any) -> Any:
-        return _map_strings(value, self.text)
-
-
-def _map_strings(value: Any, fn: Callable[[str], str]) -> Any:
-    if isinstance(value, str):
-        return fn(value)
-    if isinstance(value, dict):
-        return {k: _map_strings(v, fn) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_map_strings(v, fn) for v in value]
-    return value
-
-
-# ------------------------------------------------------------------------ size caps
-
-
-def _cap(limit: int, stats: Counter[str]) -> Callable[[str], str]:
-    def run(text: str) -> str:
-        if len(text) * 4 <= limit:
-            return text
-        data = text.encode("utf-8", "surrogatepass")
-        if len(data) <= limit:
-            return text
-        stats["truncated_fields"] += 1
-        head = data[:limit].decode("utf-8", "ignore")
-        digest = hashlib.sha256(data).hexdigest()
-        return (f"{head}[TRUNCATED:max_field_kb={limit // 1024} chars={len(text)} "
-                f"bytes={len(data)} sha256={digest}]")
-
-    return run
+def _output_shape(d: ToolDecision, tool_input: Any) -> dict[str, bool] | None:
+    """How a tool's output is read by the structural filter (`policy.shapes`), or None
+    when its output is attributed by its input alone (Read of a file, Write, Edit...)."""
+    if d.name in _ATTRIBUTED_TOOLS:
+        return None
+    args = tool_input if isinstance(tool_input, Mapping) else {}
+    if d.name == "Grep":
+        # Names and counts in these modes; the output is still read, in case it is not.
+        listing = args.get("output_mode", "files_with_matches") in ("files_with_matches",
+                                                                    "count")
+        context = any(args.get(k) for k in ("-A", "-B", "-C", "context", "multiline"))
+        return {"context": context, "listing": listing, "grep": True}
+    if d.name == "Bash":
+        command = args.get("command")
+        if isinstance(command, str):
+            return bash_shape(command)
+    return {"context": True, "listing": False, "grep": False}
 
 
 # ------------------------------------------------------------------------ the stage
@@ -254,14 +370,17 @@ class _TraceRun:
         cwd = trace.metadata.get("cwd")
         self.cwd = cwd if isinstance(cwd, str) else None
         self.decisions: dict[str, ToolDecision] = {}
-        self.lines = _LineFilter(self.cwd, policy)
+        self.lines = OutputFilter(self.cwd, policy)
 
     def decision(self, tool_id: Any, name: Any, tool_input: Any) -> ToolDecision | None:
         if not isinstance(tool_id, str):
             return None
         if tool_id not in self.decisions:
-            self.decisions[tool_id] = decide(str(name or "tool"), tool_input, self.cwd,
-                                             self.policy)
+            d = decide(str(name or "tool"), tool_input, self.cwd, self.policy)
+            d.shape = _output_shape(d, tool_input)
+            d.background = isinstance(tool_input, Mapping) and bool(
+                tool_input.get("run_in_background"))
+            self.decisions[tool_id] = d
         return self.decisions[tool_id]
 
     def collect(self) -> None:
@@ -275,6 +394,15 @@ class _TraceRun:
                 for block in _blocks(obs.output):
                     if block.get("type") in ("tool_use", "server_tool_use"):
                         self.decision(block.get("id"), block.get("name"), block.get("input"))
+        # A background command's output is read later by another tool (BashOutput,
+        # TaskOutput): when a background command of this turn touched a denied file, what
+        # those tools show of it is withheld too.
+        rule = next((d.rule for d in self.decisions.values() if d.rule and d.name == "Bash"
+                     and d.background), None)
+        if rule:
+            for d in self.decisions.values():
+                if d.name in _BACKGROUND_READERS and not d.rule:
+                    d.rule = rule
 
     # -------------------------------------------------------------- per observation
 
@@ -282,6 +410,7 @@ class _TraceRun:
         d = self.decisions.get(obs.metadata.get("tool_use_id"))  # type: ignore[arg-type]
         if d is None:
             d = ToolDecision(name=obs.name, level=self.policy.tool_level(obs.name))
+            d.shape = _output_shape(d, obs.input)
         if d.rule:
             self.stats["withheld_tool_calls"] += 1
             obs.input = _withhold_input(obs.input, d)
@@ -295,12 +424,12 @@ class _TraceRun:
                     k: (d.marker if isinstance(v, str) and k not in SAFE_RESULT_KEYS else v)
                     for k, v in result.items()}
             obs.metadata["capture"] = "withheld:path-policy"
-        elif d.name in LINE_FILTER_TOOLS:
-            obs.output = self.lines.value(obs.output)
+        elif d.shape is not None:
+            obs.output = self.lines.value(obs.output, **d.shape)
             if obs.status_message:
-                obs.status_message = self.lines.text(obs.status_message)
+                obs.status_message = self.lines.text(obs.status_message, **d.shape)
             if isinstance(obs.metadata.get("result"), dict):
-                obs.metadata["result"] = self.lines.value(obs.metadata["result"])
+                obs.metadata["result"] = self.lines.value(obs.metadata["result"], **d.shape)
         if d.level == "metadata":
             self.metadata_only(obs)
 
@@ -355,8 +484,8 @@ class _TraceRun:
                     block["content"] = d.marker
                 else:
                     block["input"] = _withhold_input(block.get("input"), d)
-            elif kind == "tool_result" and d.name in LINE_FILTER_TOOLS:
-                block = {**block, "content": self.lines.value(block.get("content"))}
+            elif kind == "tool_result" and d.shape is not None:
+                block = {**block, "content": self.lines.value(block.get("content"), **d.shape)}
             level = d.level
         return _summarize_block(block) if level == "metadata" else block
 
@@ -387,18 +516,6 @@ class _TraceRun:
             self.trace.metadata = _summarize_meta(self.trace.metadata)
         if self.lines.count:
             self.stats["withheld_lines"] += self.lines.count
-        if self.policy.max_field_kb:
-            self.cap(_cap(self.policy.max_field_kb * 1024, self.stats))
-
-    def cap(self, fn: Callable[[str], str]) -> None:
-        t = self.trace
-        t.input, t.output = _map_strings(t.input, fn), _map_strings(t.output, fn)
-        t.metadata = _map_strings(t.metadata, fn)
-        for obs in t.observations:
-            obs.input, obs.output = _map_strings(obs.input, fn), _map_strings(obs.output, fn)
-            obs.metadata = _map_strings(obs.metadata, fn)
-            if obs.status_message:
-                obs.status_message = fn(obs.status_message)
 
 
 def _blocks(value: Any) -> list[dict[str, Any]]:

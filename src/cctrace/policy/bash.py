@@ -18,6 +18,8 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
+from cctrace.policy.globs import _expand_braces
+
 # Commands that run their first non-option argument's text as a script.
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish", "su"})
 # Interpreters whose `-c`/`-e` program text may open files by name.
@@ -40,14 +42,40 @@ _PATHLIKE = re.compile(r"[\w.~/$@%+,:={}\-\[\]*?]+")
 _SUBSTITUTION = re.compile(r"\$\(([^()]*(?:\([^()]*\)[^()]*)*)\)|`([^`]*)`")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _MAX_DEPTH = 4
+# `<<EOF`, `<<-EOF`, `<< 'EOF'`, `<<"EOF"`, `<<\EOF` (not `<<<`, a here-string).
+_HEREDOC = re.compile(r"(?<!<)<<(-?)[ \t]*(?:'([^'\n]*)'|\"([^\"\n]*)\"|\\?([\w.@%+-]+))")
+# Quoted literals of a script (Python, JS, Ruby, Perl, shell).
+_LITERAL = re.compile(r"""(['"`])((?:\\.|(?!\1)[^\\\n])*)\1""")
+# A word that is plainly a path or option (anything else may be code: scanned as script).
+_PLAIN_WORD = re.compile(r"[\w.~/$@%+,:={}\-\[\]*?#^! ]*")
+# grep/rg options that print lines the match did not (context, multiline, whole files).
+_CONTEXT_OPTS = re.compile(r"(?:^|\s)(?:-[a-zA-Z]*[ABCUz]|-\d+\b|--(?:after-|before-)?context"
+                           r"|--multiline|--null-data|--passthr)")
+# Commands whose output is names, never contents (with `find`, only without -exec & co).
+_LISTERS = frozenset({"ls", "find", "tree", "fd", "fdfind", "locate", "du", "stat", "file",
+                      "pwd", "wc", "basename", "dirname", "realpath", "readlink"})
+_LIST_FLAGS = frozenset({"-l", "-L", "-c", "--files-with-matches", "--files-without-match",
+                         "--count", "--files", "--count-matches", "-lr", "-rl", "-Rl",
+                         "-lR", "-rc", "-cr"})
+_IFS = re.compile(r"\$\{IFS\}|\$IFS\b")
+# Commands that print the contents of the files they are given.
+_CONTENT = frozenset({"cat", "head", "tail", "less", "more", "xxd", "od", "hexdump", "base64",
+                      "strings", "nl", "tac", "sed", "awk", "gawk", "sort", "uniq", "cut",
+                      "paste", "bat", "batcat", "zcat", "bzcat", "xzcat", "gzip", "column",
+                      "fold", "fmt", "pr", "rev", "tr", "iconv", "openssl", "jq", "yq"})
+_GREPS = frozenset({"grep", "egrep", "fgrep", "zgrep", "rg", "ag", "ack"})
+_FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir", "-fprint", "-fprintf", "-fls"})
 
 
 @dataclass
 class BashFiles:
-    """Candidate paths of a command: `reads` may be printed, `writes` may be written to."""
+    """Candidate paths of a command: `reads` may be printed, `writes` may be written to,
+    and `opaque` folders whose files' contents it may print with no file name attached
+    (`grep -rh`, `rg -I`, `find -exec cat`, `cat *`, `xargs cat`)."""
 
     reads: list[tuple[str, str | None]] = field(default_factory=list)  # (path, cwd)
     writes: list[tuple[str, str | None]] = field(default_factory=list)
+    opaque: list[tuple[str, str | None]] = field(default_factory=list)
 
     def all(self) -> list[tuple[str, str | None]]:
         return self.reads + self.writes
@@ -109,11 +137,100 @@ def _scan_loose(text: str, cwd: str | None, found: BashFiles) -> None:
             found.reads.append((variant, cwd))
 
 
+def _scan_script(text: str, cwd: str | None, found: BashFiles) -> None:
+    """Paths a script (Python, JS, Ruby, Perl...) may open: every path-like word, every
+    quoted literal, and runs of literals joined as a path (`os.path.join(home, '.ssh',
+    'id_rsa')`, `Path.home() / '.aws' / 'credentials'`), also from the home folder."""
+    _scan_loose(text, cwd, found)
+    literals = [m.group(2) for m in _LITERAL.finditer(text[:200_000])]
+    for i, lit in enumerate(literals[:2000]):
+        if lit:
+            found.reads.append((lit, cwd))
+            if lit.startswith("/"):
+                found.reads.append(("~" + lit, cwd))  # os.environ['HOME'] + '/.aws/...'
+        for n in (2, 3, 4):
+            window = literals[i:i + n]
+            if len(window) == n and all(window):
+                joined = "/".join(w.strip("/") for w in window)
+                found.reads.append((joined, cwd))
+                found.reads.append(("~/" + joined, cwd))
+                found.reads.append(("".join(window), cwd))  # '.e' + 'nv'
+
+
+def _heredocs(command: str) -> tuple[str, list[tuple[str, str]]]:
+    """The command without its heredoc bodies, and each body with the text of the line
+    that introduced it. An unterminated heredoc is left in place (parsed as commands)."""
+    if "<<" not in command:
+        return command, []
+    lines = command.split("\n")
+    out: list[str] = []
+    bodies: list[tuple[str, str]] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        out.append(line)
+        i += 1
+        ops = [m for m in _HEREDOC.finditer(line) if not line[m.end():m.end() + 1] == "<"]
+        if not ops:
+            continue
+        j = i
+        found: list[tuple[str, str]] = []
+        for op in ops:
+            delim = op.group(2) if op.group(2) is not None else (
+                op.group(3) if op.group(3) is not None else op.group(4))
+            strip_tabs = op.group(1) == "-"
+            body: list[str] = []
+            while j < len(lines):
+                candidate = lines[j].lstrip("\t") if strip_tabs else lines[j]
+                j += 1
+                if candidate == delim:
+                    break
+                body.append(lines[j - 1])
+            else:
+                found = []  # unterminated: not a heredoc we understand
+                break
+            found.append((line, "\n".join(body)))
+        if found:
+            bodies.extend(found)
+            i = j
+    return "\n".join(out), bodies
+
+
+def _command_name(segment: str) -> str:
+    try:
+        words = _tokens(segment)
+    except ValueError:
+        words = segment.split()
+    cmds = _split(words)
+    if not cmds:
+        return ""
+    # The command that reads the heredoc: the one whose words hold the `<<`.
+    for cmd in cmds:
+        if any(w.startswith("<<") for w in cmd):
+            k = _command_index(cmd)
+            return posixpath.basename(cmd[k]) if k < len(cmd) else ""
+    k = _command_index(cmds[-1])
+    return posixpath.basename(cmds[-1][k]) if k < len(cmds[-1]) else ""
+
+
+def _script(name: str, text: str, cwd: str | None, found: BashFiles, depth: int) -> None:
+    """A script fed to `name` (heredoc, here-string, `-c`): shells run it as commands,
+    everything else (interpreters, and commands we do not know) is scanned for paths."""
+    base = re.sub(r"[0-9.]+$", "", name)
+    if name in _SHELLS or base in _SHELLS or name == "eval":
+        _walk(text, cwd, found, depth + 1)
+    _scan_script(text, cwd, found)
+
+
 def _walk(command: str, cwd: str | None, found: BashFiles, depth: int) -> str | None:
     """Add the command's candidate paths to `found`; returns the cwd after it ran."""
     if depth > _MAX_DEPTH:
         _scan_loose(command, cwd, found)
         return cwd
+    command = _IFS.sub(" ", command)  # `cat${IFS}.env`
+    command, bodies = _heredocs(command)
+    for line, body in bodies:
+        _script(_command_name(line), body, cwd, found, depth)
     for inner in _SUBSTITUTION.findall(command):
         _walk(inner[0] or inner[1], cwd, found, depth + 1)
     try:
@@ -127,7 +244,55 @@ def _walk(command: str, cwd: str | None, found: BashFiles, depth: int) -> str | 
     return cwd
 
 
+def _expand_words(words: list[str]) -> list[str]:
+    """Brace expansion as the shell does it (`{cat,.env}` is `cat .env`)."""
+    out: list[str] = []
+    for word in words:
+        if "{" in word and "," in word and "}" in word and len(out) < 512:
+            out.extend(_expand_braces(word)[:32])
+        else:
+            out.append(word)
+    return out
+
+
+def _opaque(name: str, rest: list[str], wrapped: bool, cwd: str | None,
+            found: BashFiles) -> None:
+    """Folders whose files this command may print without naming them."""
+    opts = [a for a in rest if a.startswith("-")]
+    args = [a for a in rest if not a.startswith("-")]
+    if name == "git" and rest[:1] == ["grep"]:
+        name, rest, args = "grep", rest[1:], [a for a in rest[1:] if not a.startswith("-")]
+        opts = [a for a in rest if a.startswith("-")] + ["-r"]
+    if name in _GREPS:
+        short = "".join(o[1:] for o in opts if not o.startswith("--"))
+        recursive = name != "grep" and name not in ("egrep", "fgrep", "zgrep") or any(
+            o in ("--recursive", "--dereference-recursive") for o in opts) or (
+            "r" in short or "R" in short)
+        nameless = "--no-filename" in opts or ("h" in short if name in (
+            "grep", "egrep", "fgrep", "zgrep") else "I" in short)
+        if recursive and nameless:
+            found.opaque.extend((a, cwd) for a in (args[1:] or ["."]))
+    elif name == "find" and _FIND_EXEC.intersection(rest):
+        at = rest.index(next(a for a in rest if a in _FIND_EXEC))
+        tool = posixpath.basename(rest[at + 1]) if at + 1 < len(rest) else ""
+        if tool not in _LISTERS:
+            roots = []
+            for a in rest:
+                if a.startswith(("-", "(", "!")):
+                    break
+                roots.append(a)
+            found.opaque.extend((a, cwd) for a in (roots or ["."]))
+    elif name in _CONTENT:
+        if wrapped and not args:
+            found.opaque.append((".", cwd))  # `... | xargs cat`: files we cannot see
+        for a in args:
+            base = a.rstrip("/").rsplit("/", 1)[-1]
+            if base in ("*", "**", "*.*", ".*") or base.startswith("*") and "." not in base:
+                found.opaque.append((posixpath.dirname(a) or ".", cwd))
+
+
 def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> str | None:
+    words = _expand_words(words)
     start = _command_index(words)
     # Redirections first: they can sit anywhere in the command.
     args: list[str] = []
@@ -137,6 +302,10 @@ def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> 
         if word in _REDIRECT_IN or word == "<<":
             if i + 1 < len(words) and word != "<<":
                 found.reads.append((words[i + 1], cwd))
+            if word == "<<<" and i + 1 < len(words):
+                k = _command_index(words)
+                _script(posixpath.basename(words[k]) if k < len(words) else "", words[i + 1],
+                        cwd, found, depth)
             i += 2
             continue
         if word in _REDIRECT_OUT:
@@ -157,6 +326,8 @@ def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> 
         return cwd
     name = posixpath.basename(args[0])
     rest = args[1:]
+    _opaque(name, rest, any(posixpath.basename(w) == "xargs" for w in words[:start]), cwd,
+            found)
     if name == "cd":
         target = next((a for a in rest if not a.startswith("-")), "~")
         if target.startswith(("/", "~")) or cwd is None:
@@ -171,7 +342,7 @@ def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> 
                 name in _SHELLS and flag[:1] == "-" and flag[1:2] != "-" and "c" in flag)
             if is_script and j + 1 < len(rest):
                 if name in _INTERPRETERS:
-                    _scan_loose(rest[j + 1], cwd, found)
+                    _scan_script(rest[j + 1], cwd, found)
                 else:
                     _walk(rest[j + 1], cwd, found, depth + 1)
                 j += 2
@@ -196,13 +367,54 @@ def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> 
         if any(ch.isspace() for ch in arg) and depth < _MAX_DEPTH:
             # A quoted phrase may be a script for a tool we do not know (ssh host "cat x").
             _walk(arg, cwd, found, depth + 1)
+            _scan_script(arg, cwd, found)
             continue
+        if not _PLAIN_WORD.fullmatch(arg):
+            # Code (`echo "print(open('.env').read())" | python3`): its literals count.
+            _scan_script(arg, cwd, found)
         for variant in _variants(arg):
             target.append((variant, cwd))
     if name in ("cp", "mv", "install", "rsync", "scp") and rest:
         # The last argument is the destination: a copy of the source's content lands there.
         found.writes.extend((v, cwd) for v in _variants(rest[-1]))
     return cwd
+
+
+def bash_shape(command: str) -> dict[str, bool]:
+    """How the structural output filter reads this command's output: `grep` when a
+    grep-like command is part of it (its output may be attributed line by line),
+    `context` when it may print lines it did not match (or it cannot be told), `listing`
+    when every command only prints names (ls, find without -exec, grep -l...)."""
+    context = bool(_CONTEXT_OPTS.search(command))
+    try:
+        commands = _split(_tokens(_heredocs(command)[0]))
+    except ValueError:
+        return {"context": True, "listing": False, "grep": False}
+    listing = bool(commands)
+    grep = False
+    for words in commands:
+        k = _command_index(words)
+        name = posixpath.basename(words[k]) if k < len(words) else ""
+        rest = words[k + 1:]
+        if name in _GREPS or (name == "git" and rest[:1] == ["grep"]):
+            grep = True
+    for words in commands:
+        k = _command_index(words)
+        name = posixpath.basename(words[k]) if k < len(words) else ""
+        rest = words[k + 1:]
+        if name == "find" and not _FIND_EXEC.intersection(rest):
+            continue
+        if name in _LISTERS and name != "find":
+            continue
+        if name in _PATTERN_FIRST and _LIST_FLAGS.intersection(rest):
+            continue
+        if name == "git" and rest[:1] in (["status"], ["ls-files"], ["ls-tree"]):
+            continue
+        if name in ("cd", "true", ""):
+            continue
+        listing = False
+        break
+    return {"context": context, "listing": listing, "grep": grep}
 
 
 def bash_files(command: str, cwd: str | None = None) -> BashFiles:

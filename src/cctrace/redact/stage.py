@@ -14,7 +14,17 @@ from typing import Any, Protocol
 from cctrace.model.types import Observation, Trace
 
 WITHHELD = "[WITHHELD:unscannable]"
+TOO_DEEP = "[WITHHELD:too-deep]"
 _MARK = "_cctrace_redacted"
+# The scan budget of one string: a longer one is withheld whole, never cut and then sent
+# (a cut before redaction can split a secret; a scan of it would stall the worker).
+SCAN_MAX_CHARS = 8 * 1024 * 1024
+# Nesting deeper than this is withheld (the transcript reader already clamps records far
+# below Python's recursion limit; this is the stage's own bound).
+MAX_DEPTH = 200
+# Texts at least this long are redacted once per pass however often they occur: a tool
+# result is in the tool observation and again in the next generation's input.
+_MEMO_MIN = 256
 
 
 class Redactor(Protocol):
@@ -30,13 +40,30 @@ class NullRedactor:
         return text
 
 
+def too_large(text: str) -> str:
+    return f"[WITHHELD:too-large chars={len(text)}]"
+
+
 def _safe(redactor: Redactor) -> Callable[[str], str]:
+    scans = not isinstance(redactor, NullRedactor)
+    memo: dict[str, str] = {}
+
     def run(text: str) -> str:
+        if len(text) >= _MEMO_MIN:
+            done = memo.get(text)
+            if done is not None:
+                return done
+            if scans and len(text) > SCAN_MAX_CHARS:
+                return too_large(text)
         try:
             out = redactor.redact_text(text)
         except Exception:  # noqa: BLE001 - fail closed on any detector failure
             return WITHHELD
-        return out if isinstance(out, str) else WITHHELD
+        if not isinstance(out, str):
+            return WITHHELD
+        if len(text) >= _MEMO_MIN:
+            memo[text] = out
+        return out
 
     return run
 
@@ -48,13 +75,16 @@ def redact_value(value: Any, redactor: Redactor) -> Any:
     return value
 
 
-def _walk(value: Any, fn: Callable[[str], str]) -> Any:
+def _walk(value: Any, fn: Callable[[str], str], depth: int = 0) -> Any:
     if isinstance(value, str):
         return fn(value)
+    if isinstance(value, (dict, list, tuple)) and depth >= MAX_DEPTH:
+        return TOO_DEEP
     if isinstance(value, dict):
-        return {(fn(k) if isinstance(k, str) else k): _walk(v, fn) for k, v in value.items()}
+        return {(fn(k) if isinstance(k, str) else k): _walk(v, fn, depth + 1)
+                for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_walk(v, fn) for v in value]
+        return [_walk(v, fn, depth + 1) for v in value]
     if value is None or isinstance(value, (bool, int, float)):
         return value
     # Unknown objects are rendered to JSON text first, so they are scanned like the rest.

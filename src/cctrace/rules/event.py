@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cctrace.model.types import Observation, Trace
+from cctrace.redact.cut import cut_text
 from cctrace.rules.shell import REDIRECT_OUT, ParsedShell, SimpleCommand, parse_shell
 
 OUTPUT_CHARS = 64 * 1024
@@ -101,16 +102,15 @@ class Event:
 
 
 def _short(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit] + "..."
+    return cut_text(" ".join(text.split()), limit, "...")
 
 
-def text_of(value: Any, limit: int = OUTPUT_CHARS) -> str:
+def text_of(value: Any, limit: int = OUTPUT_CHARS, depth: int = 0) -> str:
     """The text of a tool result (string, content blocks, or structured JSON)."""
-    if value is None:
+    if value is None or depth > 8:
         return ""
     if isinstance(value, str):
-        return value[:limit]
+        return cut_text(value, limit)
     if isinstance(value, list):
         parts = []
         for block in value:
@@ -118,14 +118,14 @@ def text_of(value: Any, limit: int = OUTPUT_CHARS) -> str:
                 if isinstance(block.get("text"), str):
                     parts.append(block["text"])
                 elif isinstance(block.get("content"), (str, list)):
-                    parts.append(text_of(block["content"], limit))
+                    parts.append(text_of(block["content"], limit, depth + 1))
             elif isinstance(block, str):
                 parts.append(block)
-        return "\n".join(parts)[:limit]
+        return cut_text("\n".join(parts), limit)
     try:
-        return json.dumps(value, ensure_ascii=False)[:limit]
-    except (TypeError, ValueError):
-        return str(value)[:limit]
+        return cut_text(json.dumps(value, ensure_ascii=False), limit)
+    except (TypeError, ValueError, RecursionError):
+        return ""
 
 
 def canonical_path(path: str, cwd: str | None) -> str:

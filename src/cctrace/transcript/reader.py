@@ -13,12 +13,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from cctrace.transcript.records import Record
 
 CHUNK = 1 << 20
+# Nesting deeper than this is cut out of a record (the value is replaced by a marker), so
+# every later stage walks bounded structures; Claude Code's own records nest about 8 deep.
+MAX_DEPTH = 64
+TOO_DEEP = "[WITHHELD:too-deep]"
+# A line that cannot be read at all becomes a record of this type (an error event in its
+# turn): its type of failure and size, never its content.
+UNREADABLE = "cctrace_unreadable"
+_TIMESTAMP = re.compile(rb'"timestamp"\s*:\s*"([0-9T:.+\-Z]{19,40})"')
+_SIDECHAIN = re.compile(rb'"isSidechain"\s*:\s*true')
 # The head hash covers at most this many bytes; a transcript's first line is always
 # longer than a few bytes and unique per session (uuid, timestamp).
 HEAD_BYTES = 1024
@@ -171,6 +181,13 @@ def _parse_block(body: bytes, base: int, out: list[Record]) -> int:
         except (ValueError, UnicodeDecodeError):
             bad += 1
             continue
+        except Exception as exc:  # noqa: BLE001 - RecursionError, MemoryError: this line only
+            out.append(Record(unreadable(line, exc), offset))
+            continue
+        if line.count(b"{") + line.count(b"[") > MAX_DEPTH:
+            data = clamp(data, MAX_DEPTH)
+        if b"\\ud" in line or b"\\uD" in line:
+            data = fix_surrogates(data)
         if not isinstance(data, dict) or (
             data.get("type") in _MESSAGE_TYPES and "message" in data
             and not isinstance(data["message"], dict)
@@ -181,3 +198,76 @@ def _parse_block(body: bytes, base: int, out: list[Record]) -> int:
             continue
         out.append(Record(data, offset))
     return bad
+
+
+def unreadable(line: bytes, exc: BaseException) -> dict[str, Any]:
+    """The stand-in record of a line that could not be read: ids and sizes only."""
+    digest = hashlib.sha256(line).hexdigest()
+    data: dict[str, Any] = {"type": UNREADABLE, "uuid": f"unreadable-{digest[:32]}",
+                            "error": type(exc).__name__, "size": len(line), "sha256": digest}
+    stamp = _TIMESTAMP.search(line[:4096]) or _TIMESTAMP.search(line[-4096:])
+    if stamp:
+        data["timestamp"] = stamp.group(1).decode("ascii")
+    if _SIDECHAIN.search(line[:4096]) or _SIDECHAIN.search(line[-4096:]):
+        data["isSidechain"] = True
+    return data
+
+
+def clamp(value: Any, max_depth: int) -> Any:
+    """`value` with every container nested deeper than `max_depth` replaced by a marker
+    (iterative: no recursion however deep the input)."""
+    if not isinstance(value, (dict, list)):
+        return value
+    root: list[Any] = [value]
+    stack: list[tuple[Any, Any, int]] = [(root, 0, 0)]
+    while stack:
+        parent, key, depth = stack.pop()
+        node = parent[key]
+        if isinstance(node, dict):
+            if depth >= max_depth:
+                parent[key] = TOO_DEEP
+                continue
+            for k, v in node.items():
+                if isinstance(v, (dict, list)):
+                    stack.append((node, k, depth + 1))
+        elif isinstance(node, list):
+            if depth >= max_depth:
+                parent[key] = TOO_DEEP
+                continue
+            for i, v in enumerate(node):
+                if isinstance(v, (dict, list)):
+                    stack.append((node, i, depth + 1))
+    return root[0]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _fix(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def fix_surrogates(value: Any) -> Any:
+    """`value` with every lone surrogate (a `\\ud800` escape no pair completes) replaced by
+    U+FFFD in strings and keys: no UTF-8 encoder downstream (the store, the wire) can take
+    one (iterative)."""
+    if isinstance(value, str):
+        return _fix(value)
+    if not isinstance(value, (dict, list)):
+        return value
+    root: list[Any] = [value]
+    stack: list[tuple[Any, Any]] = [(root, 0)]
+    while stack:
+        parent, key = stack.pop()
+        node = parent[key]
+        if isinstance(node, str):
+            parent[key] = _fix(node)
+        elif isinstance(node, dict):
+            fixed = {(_fix(k) if isinstance(k, str) else k): v for k, v in node.items()}
+            parent[key] = fixed
+            stack.extend((fixed, k) for k, v in fixed.items()
+                         if isinstance(v, (str, dict, list)))
+        elif isinstance(node, list):
+            stack.extend((node, i) for i, v in enumerate(node)
+                         if isinstance(v, (str, dict, list)))
+    return root[0]

@@ -11,6 +11,7 @@ engine of `cctrace import` and `cctrace flush`.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
@@ -24,12 +25,14 @@ from cctrace.config import Config
 from cctrace.export import outbox
 from cctrace.model.build import BuildContext, ToolHookInfo, build_traces, split_turns
 from cctrace.policy import Policy, apply_policy
+from cctrace.redact.cut import cut_traces
 from cctrace.redact.stage import Redactor, redact_traces, redact_value
 from cctrace.spool import limits as spool_limits
 from cctrace.store.cost import apply_costs
 from cctrace.store.db import HookEvent, Store
+from cctrace.store.db import _dumps as store_encode
 from cctrace.transcript import locate
-from cctrace.transcript.reader import Cursor, read_new
+from cctrace.transcript.reader import UNREADABLE, Cursor, fix_surrogates, read_new
 from cctrace.transcript.records import Record
 from cctrace.worker import lifecycle, limits
 from cctrace.worker.conclude import (
@@ -85,16 +88,25 @@ def slim_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in payload.items():
         if key in BULKY_FIELDS and value not in (None, "", [], {}):
-            out[key] = {"omitted": True, "chars": len(value if isinstance(value, str)
-                                                       else repr(value))}
+            out[key] = {"omitted": True, "chars": _chars(value)}
         else:
             out[key] = value
     return out
 
 
+def _chars(value: Any) -> int:
+    """Length of a value as text; -1 when it cannot be rendered (nested too deep)."""
+    if isinstance(value, str):
+        return len(value)
+    try:
+        return len(json.dumps(value, ensure_ascii=False, default=str))
+    except (RecursionError, ValueError, TypeError):
+        return -1
+
+
 def _str(payload: Mapping[str, Any], key: str) -> str | None:
     value = payload.get(key)
-    return value if isinstance(value, str) and value else None
+    return fix_surrogates(value) if isinstance(value, str) and value else None
 
 
 # What a hook event keeps at capture level `metadata`, or for an opted-out project: ids,
@@ -128,8 +140,19 @@ def to_hook_event(entry: Any, redactor: Redactor, policy: Policy | None = None) 
         event=entry.event or _str(payload, "hook_event_name") or "unknown",
         tool_use_id=_str(payload, "tool_use_id"),
         transcript_path=_str(payload, "transcript_path"),
-        payload=redact_value(body, redactor),
+        payload=_storable(redact_value(body, redactor)),
     )
+
+
+def _storable(body: dict[str, Any]) -> dict[str, Any]:
+    """The payload with lone surrogates replaced (the store's UTF-8 cipher refuses them)."""
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return fix_surrogates(body)
+    except (RecursionError, ValueError, TypeError):
+        return {"unusable": True, "error": "payload could not be stored"}
+    return body
 
 
 def _entry_cwd(entry: Any) -> str | None:
@@ -246,33 +269,150 @@ def process_transcript(
             final=final and not more,
             final_before_ns=final_ns,
         )
-        built = build_traces(result.records, ctx)
-        apply_costs(built.traces)
-        kept = apply_policy(built.traces, policy)
-        redact_traces(kept.traces, redactor)
-        rule_findings, window = evaluate_rules(store, cfg, kept.traces)
-        cursor = result.cursor
-        cursor.turn_offset = resume_offset(result.records, built.open_turn_offset, ctx.final)
-        with store.transaction():
-            for name, count in kept.stats.items():
-                if count:
-                    store.bump(f"policy_{name}", count)
-            _count_read_problems(store, result.stats, built.stats)
-            pairs = store.insert_traces(kept.traces)
-            findings = seal(cfg, pairs)
-            outbox.enqueue(store, pairs, cfg)
-            record_findings(store, cfg, redactor, findings + rule_findings)
-            if window is not None:
-                from cctrace import rules as rules_mod
-
-                rules_mod.save_window(store, window)
-            for sid in sorted({t.session_id for t in kept.traces if t.session_id} if judge
-                              else ()):
-                judge_session(store, cfg, redactor, sid, final=ctx.final or flushing)
-            store.set_cursor(path, cursor.to_dict())
+        try:
+            pairs = _derive_and_store(store, cfg, redactor, policy, result, ctx, path,
+                                      judge=judge, flushing=flushing)
+        except _ENVIRONMENT_ERRORS:
+            raise
+        except Exception:  # noqa: BLE001 - isolate the records at fault, keep the rest
+            store.bump("transcript_record_errors")
+            result.records = isolate_records(
+                result.records,
+                lambda recs, ctx=ctx: _probe(store, cfg, redactor, policy, recs, ctx))
+            pairs = _derive_and_store(store, cfg, redactor, policy, result, ctx, path,
+                                      judge=judge, flushing=flushing)
         new_total += sum(len(obs) for _, obs in pairs)
         if not more:
             return new_total
+
+
+def _derive(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
+            records: list[Record], ctx: BuildContext) -> tuple[Any, Any, list[Any], Any]:
+    """Build, price, apply the policy, redact, cut and judge the rules (no writes)."""
+    built = build_traces(records, ctx)
+    apply_costs(built.traces)
+    kept = apply_policy(built.traces, policy)
+    redact_traces(kept.traces, redactor)
+    # Every cut after redaction, never before (a cut can split a secret).
+    for name, count in cut_traces(kept.traces, policy.max_field_kb).items():
+        kept.stats[name] = kept.stats.get(name, 0) + count
+    rule_findings, window = evaluate_rules(store, cfg, kept.traces)
+    return built, kept, rule_findings, window
+
+
+def _probe(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
+           records: list[Record], ctx: BuildContext) -> None:
+    """Everything `_derive_and_store` does with `records` short of writing: raises what
+    it would raise (the store's JSON encoding included)."""
+    _, kept, _, _ = _derive(store, cfg, redactor, policy, records, ctx)
+    for trace in kept.traces:
+        for value in (trace.input, trace.output, trace.metadata, trace.tags):
+            (store_encode(value) or "").encode("utf-8")  # as the store's cipher does
+        for obs in trace.observations:
+            for value in (obs.input, obs.output, obs.metadata, obs.model_parameters,
+                          obs.usage, obs.cost, obs.name, obs.status_message):
+                (store_encode(value) or "").encode("utf-8")
+
+
+def _derive_and_store(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
+                      result: Any, ctx: BuildContext, path: str, *, judge: bool,
+                      flushing: bool) -> list[Any]:
+    built, kept, rule_findings, window = _derive(store, cfg, redactor, policy,
+                                                 result.records, ctx)
+    cursor = result.cursor
+    cursor.turn_offset = resume_offset(result.records, built.open_turn_offset, ctx.final)
+    with store.transaction():
+        for name, count in kept.stats.items():
+            if count:
+                store.bump(f"policy_{name}", count)
+        _count_read_problems(store, result.stats, built.stats)
+        pairs = store.insert_traces(kept.traces)
+        findings = seal(cfg, pairs)
+        outbox.enqueue(store, pairs, cfg)
+        record_findings(store, cfg, redactor, findings + rule_findings)
+        if window is not None:
+            from cctrace import rules as rules_mod
+
+            rules_mod.save_window(store, window)
+        for sid in sorted({t.session_id for t in kept.traces if t.session_id} if judge
+                          else ()):
+            judge_session(store, cfg, redactor, sid, final=ctx.final or flushing)
+        store.set_cursor(path, cursor.to_dict())
+    return pairs
+
+
+# Poisoned records one slice may hold before the slice itself is given up (it then fails
+# as a whole: the spool entry that named it is quarantined, counted and logged).
+MAX_POISONED = 64
+
+
+def isolate_records(records: list[Record], probe: Any) -> list[Record]:
+    """`records` with each record that makes `probe` raise replaced by an unreadable-record
+    stand-in (an error event in its turn: error type and size, no content).
+
+    The first record at fault is the last one of the shortest failing prefix (binary
+    search); it is replaced and the search goes on from there, so the rest of the session
+    flows. Environment failures (disk, database) are not the records' fault: they raise.
+    """
+    recs = list(records)
+    for _ in range(MAX_POISONED):
+        error = _fails(probe, recs)
+        if error is None:
+            return recs
+        lo, hi = 0, len(recs) - 1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if _fails(probe, recs[:mid + 1]) is None:
+                lo = mid + 1
+            else:
+                hi = mid
+        recs[lo] = _stand_in(recs[lo], _fails(probe, recs[:lo + 1]) or error)
+    raise RuntimeError(f"more than {MAX_POISONED} records of one slice fail")
+
+
+def _fails(probe: Any, records: list[Record]) -> BaseException | None:
+    try:
+        probe(records)
+    except _ENVIRONMENT_ERRORS:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the verdict on these records
+        return exc
+    return None
+
+
+def _stand_in(rec: Record, exc: BaseException) -> Record:
+    data = rec.data if isinstance(rec.data, dict) else {}
+    try:
+        size = len(json.dumps(data, default=str))
+    except Exception:  # noqa: BLE001 - as unencodable as the record itself
+        size = 0
+    uuid = data.get("uuid") if isinstance(data.get("uuid"), str) else f"offset-{rec.offset}"
+    out: dict[str, Any] = {"uuid": uuid, "error": type(exc).__name__, "size": size,
+                           "stage": "build"}
+    stamp = data.get("timestamp")
+    if isinstance(stamp, str) and len(stamp) <= 40:
+        out["timestamp"] = stamp
+    if data.get("isSidechain") is True:
+        out["isSidechain"] = True
+    for key in ("sessionId", "cwd", "version"):
+        if isinstance(data.get(key), str) and len(data[key]) <= 4096:
+            out[key] = data[key]
+    if data.get("type") == "user" and not out.get("isSidechain"):
+        # A prompt stays a prompt, so its turn keeps its place (its text is not kept).
+        blocks = rec.content if _safe_content(rec) else []
+        if not any(isinstance(b, dict) and b.get("type") == "tool_result" for b in blocks):
+            out.update(type="user", message={"role": "user", "content": (
+                f"[WITHHELD:unreadable-record {type(exc).__name__}]")})
+            return Record(out, rec.offset)
+    out["type"] = UNREADABLE
+    return Record(out, rec.offset)
+
+
+def _safe_content(rec: Record) -> bool:
+    try:
+        return isinstance(rec.content, list)
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def _count_read_problems(store: Store, read: dict[str, Any], built: dict[str, Any]) -> None:
@@ -282,6 +422,8 @@ def _count_read_problems(store: Store, read: dict[str, Any], built: dict[str, An
         store.bump("transcript_bad_lines", int(read["bad_lines"]))
     if read.get("reset"):
         store.bump(f"transcript_reset_{read['reset']}")
+    if built.get("unreadable_records"):
+        store.bump("transcript_unreadable_records", int(built["unreadable_records"]))
     skipped = built.get("skipped_types")
     if isinstance(skipped, dict) and skipped:
         store.bump("transcript_skipped_records", sum(int(n) for n in skipped.values()))
