@@ -208,3 +208,10 @@ def test_no_detected_value_survives_in_nested_fields(redactor, tree) -> None:
     out = list(_strings(redact_value(value, redactor)))
     for secret in detected:
         assert not any(secret in o for o in out)
+
+
+def test_a_marker_naming_a_secret_type_is_not_an_assignment_key(redactor) -> None:
+    # The first pass leaves `[REDACTED:<type>:<tag>] =value`; the type is a secret word
+    # (`api_key`, `client_secret`), which must not make the value after it a secret.
+    once = redactor.redact_text("ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8" + " =001123:A")
+    assert once.endswith(" =001123:A") and redactor.redact_text(once) == once

@@ -32,6 +32,11 @@ from cctrace.redact.detectors.base import Detector, Pattern
 KEY_FILE = "redaction.key"
 TAG_LEN = 8
 MARKER_RE = re.compile(r"\[REDACTED:[a-z0-9_]+:[0-9a-f]{8}\]")
+
+
+def _neutral_marker(m: re.Match[str]) -> str:
+    kind, tag = m.group()[len("[REDACTED:"):-1].rsplit(":", 1)
+    return f"[REDACTED:{'x' * len(kind)}:{tag}]"
 KNOWN_TYPE = "known_secret"
 KNOWN_PRIORITY = 100
 # Learned secrets: a value a detector found once is redacted wherever it reappears, e.g.
@@ -299,10 +304,15 @@ class SecretRedactor:
         return list(known)
 
     def _find(self, text: str) -> list[Finding]:
+        protected = [m.span() for m in MARKER_RE.finditer(text)] if "[REDACTED:" in text else []
+        if protected:
+            # A marker names a secret's type (`api_key`...): with the type's letters
+            # neutralised (same length, so the offsets hold) it cannot be read as the key
+            # of an assignment after it, and redacting redacted text changes nothing.
+            text = MARKER_RE.sub(_neutral_marker, text)
         cands = self._candidates(text)
         if not cands:
             return []
-        protected = [m.span() for m in MARKER_RE.finditer(text)] if "[REDACTED:" in text else []
         if protected:
             cands = [c for c in cands if not any(c[0] < pe and ps < c[1] for ps, pe in protected)]
         cands.sort()
