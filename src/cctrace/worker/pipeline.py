@@ -11,6 +11,7 @@ engine of `cctrace import` and `cctrace flush`.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import sqlite3
@@ -366,7 +367,20 @@ def isolate_records(records: list[Record], probe: Any) -> list[Record]:
                 lo = mid + 1
             else:
                 hi = mid
-        recs[lo] = _stand_in(recs[lo], _fails(probe, recs[:lo + 1]) or error)
+        # A lone surrogate (valid JSON no UTF-8 encoder takes) is repaired, not dropped.
+        try:
+            repaired: Record | None = Record(fix_surrogates(copy.deepcopy(recs[lo].data)),
+                                             recs[lo].offset)
+            if _fails(probe, recs[:lo] + [repaired]) is not None:  # type: ignore[list-item]
+                repaired = None
+        except _ENVIRONMENT_ERRORS:
+            raise
+        except Exception:  # noqa: BLE001 - not repairable: a stand-in below
+            repaired = None
+        if repaired is not None:
+            recs[lo] = repaired
+        else:
+            recs[lo] = _stand_in(recs[lo], _fails(probe, recs[:lo + 1]) or error)
     raise RuntimeError(f"more than {MAX_POISONED} records of one slice fail")
 
 
