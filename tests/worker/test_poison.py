@@ -127,9 +127,14 @@ def test_import_never_prints_a_traceback(tmp_path, _isolated_state, capsys, monk
     other = _session(tmp_path / "b", depth=2)
     args = importer.argparse.Namespace(paths=[str(good.parent), str(other.parent)],
                                        no_export=True, quiet=True, live_minutes=0.0)
+    # A first line too deep to parse (the importer reads the first lines for the cwd).
+    first = tmp_path / "c" / "first.jsonl"
+    first.parent.mkdir()
+    first.write_text('{"a": ' * 5000 + "1" + "}" * 5000 + "\n" + other.read_text())
+    args.paths.append(str(first.parent))
     assert importer.run(args) == 0
     out, err = capsys.readouterr()
-    assert "Traceback" not in out + err and "imported 2 transcript(s)" in out
+    assert "Traceback" not in out + err and "imported 3 transcript(s)" in out
 
     # A failure nothing could isolate: a clear line, exit 1, the other file still imported.
     real = pipeline.process_transcript

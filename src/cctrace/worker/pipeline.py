@@ -636,3 +636,7 @@ def rescan_known(store: Store, cfg: Config, report: StepReport) -> None:
             )
         except OSError:
             continue  # gone or unreadable: nothing to catch up on
+        except _ENVIRONMENT_ERRORS:
+            raise
+        except Exception:  # noqa: BLE001 - one transcript never stops the others
+            store.bump("transcript_record_errors")
