@@ -275,3 +275,14 @@ def test_lone_surrogates_are_stored_not_fatal(tmp_path, _isolated_state):
     obs = _observations(state)
     assert any(o.type == "tool" and "\ufffd" in json.dumps(o.input, ensure_ascii=False)
                for o in obs)
+
+
+def test_a_project_settings_file_nested_too_deep_is_ignored(tmp_path):
+    """A cloned repository controls `.claude/settings.json`: the worker reads it for
+    planted export hosts on every step; a deep file must not stop the step."""
+    from cctrace.security import trust
+
+    (tmp_path / ".claude").mkdir()
+    (tmp_path / ".claude" / "settings.json").write_text('{"a": ' * 5000 + "1" + "}" * 5000)
+    assert trust.parse_settings_env((tmp_path / ".claude" / "settings.json").read_text()) == {}
+    assert trust.project_values([str(tmp_path)], home=str(tmp_path.parent)) == []

@@ -227,7 +227,7 @@ def parse_dotenv(text: str) -> dict[str, str]:
 def parse_settings_env(text: str) -> dict[str, str]:
     try:
         doc = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # a project file: any content at all
         return {}
     env = doc.get("env") if isinstance(doc, dict) else None
     if not isinstance(env, dict):
@@ -473,7 +473,7 @@ def noted_findings(state_dir: str) -> list[Finding]:
         try:
             doc = json.loads(line)
             out.append(Finding(**{k: v for k, v in doc.items() if k in fields}))
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError, AttributeError):
             continue
     return out
 
