@@ -313,6 +313,11 @@ def _probe(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
             for value in (obs.input, obs.output, obs.metadata, obs.model_parameters,
                           obs.usage, obs.cost, obs.name, obs.status_message):
                 (store_encode(value) or "").encode("utf-8")
+    # The export encoding too (spans, attributes, protobuf), as `outbox.enqueue` runs it.
+    pairs = [(t, list(t.observations)) for t in kept.traces if t.observations]
+    for _ in outbox.batches(pairs, outbox.make_resource(cfg.environment, cfg.release),
+                            outbox.MAX_SPANS, outbox.MAX_BYTES):
+        pass
 
 
 def _derive_and_store(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
