@@ -14,6 +14,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -127,9 +128,14 @@ def test_import_never_prints_a_traceback(tmp_path, _isolated_state, capsys, monk
     other = _session(tmp_path / "b", depth=2)
     args = importer.argparse.Namespace(paths=[str(good.parent), str(other.parent)],
                                        no_export=True, quiet=True, live_minutes=0.0)
+    # A first line too deep to parse (the importer reads the first lines for the cwd).
+    first = tmp_path / "c" / "first.jsonl"
+    first.parent.mkdir()
+    first.write_text('{"a": ' * 5000 + "1" + "}" * 5000 + "\n" + other.read_text())
+    args.paths.append(str(first.parent))
     assert importer.run(args) == 0
     out, err = capsys.readouterr()
-    assert "Traceback" not in out + err and "imported 2 transcript(s)" in out
+    assert "Traceback" not in out + err and "imported 3 transcript(s)" in out
 
     # A failure nothing could isolate: a clear line, exit 1, the other file still imported.
     real = pipeline.process_transcript
@@ -270,3 +276,19 @@ def test_lone_surrogates_are_stored_not_fatal(tmp_path, _isolated_state):
     obs = _observations(state)
     assert any(o.type == "tool" and "\ufffd" in json.dumps(o.input, ensure_ascii=False)
                for o in obs)
+
+
+def test_a_project_settings_file_nested_too_deep_is_refused_not_a_crash(tmp_path, monkeypatch):
+    """A cloned repository controls `.claude/settings.json`; capture never reads it, but
+    `cctrace doctor` / `install` do, run from inside the project: a deep file is refused."""
+    from cctrace.cli import doctor
+    from cctrace.install import settings as st
+
+    (tmp_path / ".claude").mkdir()
+    (tmp_path / ".claude" / "settings.json").write_text('{"a": ' * 5000 + "1" + "}" * 5000)
+    with pytest.raises(st.SettingsError, match="nested too deeply"):
+        st.read(str(tmp_path / ".claude" / "settings.json"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    checks = {c.name: c for c in doctor.run_checks(offline=True, cwd=str(tmp_path),
+                                                   probe_claude=False)}
+    assert checks["hooks"].status == doctor.FAIL  # no hook, and the file named as unreadable

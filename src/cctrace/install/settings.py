@@ -279,6 +279,8 @@ def parse(text: str, where: str = "settings") -> dict[str, Any]:
         doc = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         raise SettingsError(f"{where}: not valid JSON ({exc}); left untouched") from exc
+    except RecursionError as exc:  # a cloned repository's settings file can be anything
+        raise SettingsError(f"{where}: nested too deeply to read; left untouched") from exc
     if not isinstance(doc, dict):
         raise SettingsError(f"{where}: not a JSON object; left untouched")
     return doc

@@ -255,11 +255,20 @@ def link_rule(path: str, cwd: str | None, policy: Policy) -> str | None:
     full = normalize(path, cwd, policy.home)
     if not full.startswith("/"):
         return None
-    try:
-        real = os.path.realpath(full)
-    except (OSError, ValueError):
-        return None
+    real = _REAL.get(full)
+    if real is None:
+        try:
+            real = os.path.realpath(full)
+        except (OSError, ValueError):
+            real = full
+        if len(_REAL) > 8192:
+            _REAL.clear()
+        _REAL[full] = real
     return path_denied(real, None, policy) if real != full else None
+
+
+# Resolved links of one `apply_policy` call (cleared at each: links change over time).
+_REAL: dict[str, str] = {}
 
 
 def _denied(path: str, cwd: str | None, policy: Policy) -> str | None:
@@ -529,6 +538,7 @@ def apply_policy(traces: list[Trace], policy: Policy) -> PolicyResult:
     """The traces `policy` lets through, rewritten in place; dropped ones are counted."""
     stats: Counter[str] = Counter()
     kept: list[Trace] = []
+    _REAL.clear()
     for trace in traces:
         cwd = trace.metadata.get("cwd")
         rule = policy.project_rule(cwd if isinstance(cwd, str) else None)

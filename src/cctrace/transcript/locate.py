@@ -60,7 +60,7 @@ def transcript_cwd(path: str, max_lines: int = 200) -> str | None:
         for _, line in zip(range(max_lines), fh, strict=False):
             try:
                 record = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):  # a poisoned line names no folder
                 continue
             cwd = record.get("cwd") if isinstance(record, dict) else None
             if isinstance(cwd, str) and cwd:

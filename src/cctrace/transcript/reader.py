@@ -186,8 +186,6 @@ def _parse_block(body: bytes, base: int, out: list[Record]) -> int:
             continue
         if line.count(b"{") + line.count(b"[") > MAX_DEPTH:
             data = clamp(data, MAX_DEPTH)
-        if b"\\ud" in line or b"\\uD" in line:
-            data = fix_surrogates(data)
         if not isinstance(data, dict) or (
             data.get("type") in _MESSAGE_TYPES and "message" in data
             and not isinstance(data["message"], dict)

@@ -11,6 +11,7 @@ engine of `cctrace import` and `cctrace flush`.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import sqlite3
@@ -312,6 +313,11 @@ def _probe(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
             for value in (obs.input, obs.output, obs.metadata, obs.model_parameters,
                           obs.usage, obs.cost, obs.name, obs.status_message):
                 (store_encode(value) or "").encode("utf-8")
+    # The export encoding too (spans, attributes, protobuf), as `outbox.enqueue` runs it.
+    pairs = [(t, list(t.observations)) for t in kept.traces if t.observations]
+    for _ in outbox.batches(pairs, outbox.make_resource(cfg.environment, cfg.release),
+                            outbox.MAX_SPANS, outbox.MAX_BYTES):
+        pass
 
 
 def _derive_and_store(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
@@ -366,7 +372,20 @@ def isolate_records(records: list[Record], probe: Any) -> list[Record]:
                 lo = mid + 1
             else:
                 hi = mid
-        recs[lo] = _stand_in(recs[lo], _fails(probe, recs[:lo + 1]) or error)
+        # A lone surrogate (valid JSON no UTF-8 encoder takes) is repaired, not dropped.
+        try:
+            repaired: Record | None = Record(fix_surrogates(copy.deepcopy(recs[lo].data)),
+                                             recs[lo].offset)
+            if _fails(probe, recs[:lo] + [repaired]) is not None:  # type: ignore[list-item]
+                repaired = None
+        except _ENVIRONMENT_ERRORS:
+            raise
+        except Exception:  # noqa: BLE001 - not repairable: a stand-in below
+            repaired = None
+        if repaired is not None:
+            recs[lo] = repaired
+        else:
+            recs[lo] = _stand_in(recs[lo], _fails(probe, recs[:lo + 1]) or error)
     raise RuntimeError(f"more than {MAX_POISONED} records of one slice fail")
 
 
@@ -622,3 +641,7 @@ def rescan_known(store: Store, cfg: Config, report: StepReport) -> None:
             )
         except OSError:
             continue  # gone or unreadable: nothing to catch up on
+        except _ENVIRONMENT_ERRORS:
+            raise
+        except Exception:  # noqa: BLE001 - one transcript never stops the others
+            store.bump("transcript_record_errors")
