@@ -24,10 +24,10 @@ from cctrace.config import Config
 from cctrace.export import outbox
 from cctrace.model.build import BuildContext, ToolHookInfo, build_traces, split_turns
 from cctrace.policy import Policy, apply_policy
-from cctrace.redact.stage import Redactor, redact_traces, redact_value
+from cctrace.redact.stage import Redactor, redact_traces
 from cctrace.spool import limits as spool_limits
 from cctrace.store.cost import apply_costs
-from cctrace.store.db import HookEvent, Store
+from cctrace.store.db import Store
 from cctrace.transcript import locate
 from cctrace.transcript.reader import Cursor, read_new
 from cctrace.transcript.records import Record
@@ -39,6 +39,7 @@ from cctrace.worker.conclude import (
     record_findings,
     seal,
 )
+from cctrace.worker.hookevents import slim_payload, to_hook_event  # noqa: F401 - re-exported
 from cctrace.worker.redactors import make_redactor
 
 # Spool entries handled per step: bounds one step's memory and transaction size.
@@ -53,14 +54,6 @@ RETRY_WINDOW_S = 600.0
 
 # Events after which the session's transcript is read to its end with every turn closed.
 FINAL_EVENTS = frozenset({"SessionEnd"})
-# Bulky payload fields: the transcript holds the same content, so the stored hook event
-# keeps only their size (less to redact, less to leak, a much smaller store).
-BULKY_FIELDS = frozenset({
-    "tool_input", "tool_response", "prompt", "last_assistant_message", "compact_summary",
-    "custom_instructions", "tool_calls",
-})
-
-
 @dataclass
 class StepReport:
     """What one step did; the CLI prints it and tests assert on it."""
@@ -80,56 +73,9 @@ class StepReport:
 # ----------------------------------------------------------------------------- events
 
 
-def slim_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
-    """The hook payload without its bulky content fields (their sizes are kept)."""
-    out: dict[str, Any] = {}
-    for key, value in payload.items():
-        if key in BULKY_FIELDS and value not in (None, "", [], {}):
-            out[key] = {"omitted": True, "chars": len(value if isinstance(value, str)
-                                                       else repr(value))}
-        else:
-            out[key] = value
-    return out
-
-
 def _str(payload: Mapping[str, Any], key: str) -> str | None:
     value = payload.get(key)
     return value if isinstance(value, str) and value else None
-
-
-# What a hook event keeps at capture level `metadata`, or for an opted-out project: ids,
-# names and numbers, never content.
-METADATA_FIELDS = frozenset({
-    "session_id", "hook_event_name", "tool_name", "tool_use_id", "agent_id", "agent_type",
-    "duration_ms", "source", "reason", "trigger", "is_interrupt", "stop_hook_active",
-    "permission_mode", "transcript_path", "cwd", "prompt_id",
-})
-
-
-def to_hook_event(entry: Any, redactor: Redactor, policy: Policy | None = None) -> HookEvent:
-    """A spool entry as a storable, redacted hook event (unusable entries are kept too)."""
-    payload = entry.payload if isinstance(entry.payload, dict) else None
-    if payload is None:
-        body: dict[str, Any] = {"unusable": True, "error": entry.error or "not a JSON object",
-                                "size": entry.size, "oversize": bool(entry.oversize)}
-        return HookEvent(seq=entry.seq, received_ns=entry.received_ns, session_id=None,
-                         event=entry.event or "unknown", tool_use_id=None,
-                         transcript_path=None, payload=body)
-    body = slim_payload(payload)
-    excluded = policy.project_rule(_str(payload, "cwd")) if policy else None
-    if excluded or (policy and policy.level == "metadata"):
-        body = {k: v for k, v in body.items() if k in METADATA_FIELDS}
-        if excluded:
-            body = {"session_id": body.get("session_id"), "withheld": excluded}
-    return HookEvent(
-        seq=entry.seq,
-        received_ns=entry.received_ns,
-        session_id=_str(payload, "session_id"),
-        event=entry.event or _str(payload, "hook_event_name") or "unknown",
-        tool_use_id=_str(payload, "tool_use_id"),
-        transcript_path=_str(payload, "transcript_path"),
-        payload=redact_value(body, redactor),
-    )
 
 
 def _entry_cwd(entry: Any) -> str | None:
