@@ -1022,9 +1022,10 @@ class Store:
                     "INSERT OR IGNORE INTO findings (id, kind, rule_id, severity, severity_rank,"
                     " title, time_ns, session_id, trace_id, observation_id, tags, detail, scores)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (f.id, f.kind, f.rule_id, f.severity, SEVERITIES.index(f.severity), f.title,
-                     f.time_ns, f.session_id, f.trace_id, f.observation_id, _dumps(f.tags),
-                     _dumps(f.detail), _dumps(f.scores)),
+                    (f.id, f.kind, f.rule_id, f.severity, SEVERITIES.index(f.severity),
+                     self._enc(f.title, "findings.title"), f.time_ns, f.session_id,
+                     f.trace_id, f.observation_id, _dumps(f.tags),
+                     self._enc(_dumps(f.detail), "findings.detail"), _dumps(f.scores)),
                 )
                 if cur.rowcount:
                     new.append(f)
@@ -1056,13 +1057,18 @@ class Store:
             sql += " LIMIT ?"
             params.append(int(limit))
         return [
-            Finding(id=r["id"], kind=r["kind"], rule_id=r["rule_id"], severity=r["severity"],
-                    title=r["title"], time_ns=r["time_ns"], session_id=r["session_id"],
-                    trace_id=r["trace_id"], observation_id=r["observation_id"],
-                    tags=_loads(r["tags"], []), detail=_loads(r["detail"], {}),
-                    scores=_loads(r["scores"], {}))
-            for r in self._read(sql, params)
+            self.finding_from_row(r) for r in self._read(sql, params)
         ]
+
+    def finding_from_row(self, r: sqlite3.Row) -> Finding:
+        """A stored finding, its title and detail decrypted."""
+        return Finding(
+            id=r["id"], kind=r["kind"], rule_id=r["rule_id"], severity=r["severity"],
+            title=self._dec(r["title"], "findings.title") or "", time_ns=r["time_ns"],
+            session_id=r["session_id"], trace_id=r["trace_id"],
+            observation_id=r["observation_id"], tags=_loads(r["tags"], []),
+            detail=_loads(self._dec(r["detail"], "findings.detail"), {}),
+            scores=_loads(r["scores"], {}))
 
     def bump(self, name: str, n: int = 1) -> None:
         with self._write() as conn:
