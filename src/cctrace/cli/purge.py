@@ -33,6 +33,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--before", metavar="DATE",
                    help="traces that ended before DATE (YYYY-MM-DD or ISO 8601, UTC if no zone)")
     p.add_argument("--project", metavar="PATH", help="sessions run in PATH or below it")
+    p.add_argument("--quarantine", action="store_true",
+                   help="also delete every spool quarantine record (ids and sizes of events "
+                        "the worker could not process)")
     p.add_argument("--local-only", action="store_true", help="do not delete in Langfuse")
     p.add_argument("--dry-run", action="store_true", help="only say what would be deleted")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -56,8 +59,9 @@ def run(args: argparse.Namespace) -> int:
     from cctrace.security import purge
     from cctrace.store.db import AmbiguousSession, Store
 
-    if not (args.session or args.before or args.project):
-        raise CliError("choose what to purge: --session, --before and/or --project", code=2)
+    if not (args.session or args.before or args.project or args.quarantine):
+        raise CliError("choose what to purge: --session, --before, --project and/or "
+                       "--quarantine", code=2)
     before = parse_date(args.before) if args.before else None
     project = os.path.abspath(os.path.expanduser(args.project)) if args.project else None
     root = statedir.state_dir()
@@ -67,7 +71,9 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     with Store.open(root) as store:
         try:
-            selection = purge.select(store, args.session, before, project)
+            # `--quarantine` alone selects no trace (no filter would select them all).
+            selection = purge.select(store, args.session, before, project) if (
+                args.session or before or project) else purge.Selection([], [])
         except AmbiguousSession as exc:
             raise CliError(str(exc), code=2) from exc
         if project and not selection.trace_ids and args.project:
@@ -77,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
         result = purge.purge(store, cfg, selection, local_only=args.local_only,
                              dry_run=args.dry_run)
     failed = any(r.failed for r in result.remote)
+    if not (failed or result.dry_run):
+        result.local["quarantine"] = purge_quarantine(root, args, selection, before)
     audit_report: dict[str, Any] | None = None
     if not (failed or result.dry_run) and result.local.get("traces"):
         audit_report = record_erasure(root, cfg, sessions_of, erasure_reason(args, result))
@@ -91,6 +99,21 @@ def run(args: argparse.Namespace) -> int:
             _print_audit(audit_report)
     audit_failed = bool(audit_report and audit_report.get("error"))
     return 1 if failed or audit_failed else 0
+
+
+def purge_quarantine(state_dir: str, args: argparse.Namespace, selection: Any,
+                     before_ns: int | None) -> int:
+    """Quarantine records of what was purged: the selected sessions' (a session or project
+    filter), those received before the date (a date alone), or all (`--quarantine`)."""
+    from cctrace.spool import quarantine
+
+    if args.quarantine:
+        return quarantine.remove(state_dir, everything=True)
+    if args.session or args.project:
+        # A session known only by its quarantine records is named by its full id.
+        sessions = selection.session_ids or ([args.session] if args.session else [])
+        return quarantine.remove(state_dir, session_ids=sessions)
+    return quarantine.remove(state_dir, before_ns=before_ns)
 
 
 def trace_sessions(store: Any, selection: Any) -> dict[str, str]:
@@ -186,7 +209,8 @@ def _print(result: Any, args: argparse.Namespace) -> None:
               + ("" if args.local_only else " locally and in Langfuse"))
         return
     if not n:
-        print("nothing matched: nothing deleted")
+        print("nothing matched: nothing deleted" if not result.local.get("quarantine") else
+              f"{result.local['quarantine']} quarantine record(s) deleted")
         return
     for r in result.remote:
         if not r.supported:
@@ -203,4 +227,5 @@ def _print(result: Any, args: argparse.Namespace) -> None:
     print(f"local store: {local.get('traces', 0)} trace(s), {local.get('observations', 0)} "
           f"observation(s), {local.get('sessions', 0)} session(s), "
           f"{local.get('hook_events', 0)} hook event(s), {local.get('outbox', 0)} unsent "
-          f"batch(es), {local.get('findings', 0)} finding(s) deleted")
+          f"batch(es), {local.get('findings', 0)} finding(s), {local.get('quarantine', 0)} "
+          "quarantine record(s) deleted")

@@ -6,8 +6,8 @@ turned on stays readable. The column name is bound in as associated data, so a c
 moved to another column does not decrypt. What is encrypted: observation input, output,
 metadata and status message, trace input, output and metadata, hook event payloads,
 findings' title and detail (their evidence), outbox payloads, and the spool quarantine's
-records (`cctrace.worker.quarantine`). Ids, names, times, levels, models, usage and cost stay in clear, because
-`cctrace sessions`, `show` and `report` list and total them in SQL.
+records (`cctrace.spool.quarantine`). Ids, names, times, levels, models, usage and cost
+stay in clear, because `cctrace sessions`, `show` and `report` list and total them in SQL.
 
 The 32-byte key lives in the OS keychain or `<state dir>/keys/store-key` (0600), created on
 first use (`cctrace.security.keys`). `[store] encrypt = false` in the config turns it off.

@@ -3,8 +3,10 @@
 The decision is to delete whole rows, not to blank content and keep husks: a trace that
 ended before the cutoff goes with its observations, findings and undelivered batches, a
 session without traces left goes with its hook events, and hook events and outbox batches
-older than the cutoff go whatever their state. Transcript cursors stay, so an aged-out turn
-is never re-imported from a transcript that still exists. `retention.days = 0` turns it off.
+older than the cutoff go whatever their state, and so do quarantine records (ids and
+sizes of events the worker could not process, `cctrace.spool.quarantine`). Transcript
+cursors stay, so an aged-out turn is never re-imported from a transcript that still
+exists. `retention.days = 0` turns it off.
 The worker calls `maybe_enforce` every step; it runs at most once an hour (a stamp file in
 the state dir), so the cost is one `stat` per step.
 """
@@ -75,6 +77,10 @@ def maybe_enforce(
     if not due(state_dir, now_ns / 1e9, interval_s):
         return RetentionReport()
     report = enforce(store, retention_days(cfg), now_ns)
+    if report.ran and report.cutoff_ns is not None:
+        from cctrace.spool import quarantine
+
+        report.deleted["quarantine"] = quarantine.remove(state_dir, before_ns=report.cutoff_ns)
     path = _stamp_path(state_dir)
     statedir.ensure_dir(os.path.dirname(path))
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, statedir.FILE_MODE)

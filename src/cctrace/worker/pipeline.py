@@ -26,6 +26,7 @@ from cctrace.model.build import BuildContext, ToolHookInfo, build_traces, split_
 from cctrace.policy import Policy, apply_policy
 from cctrace.redact.stage import Redactor, redact_traces
 from cctrace.spool import limits as spool_limits
+from cctrace.spool import quarantine
 from cctrace.store.cost import apply_costs
 from cctrace.store.db import Store
 from cctrace.transcript import locate
@@ -294,6 +295,9 @@ def step(state_dir: str, cfg: Config | None = None) -> StepReport:
     caps = limits.caps(cfg)
     limits.publish(state_dir, caps)
     entries = spool.read_pending(state_dir, limit=SPOOL_SLICE)
+    # Raw copies an older release quarantined are converted; the cap covers the records.
+    quarantine.sweep(state_dir)
+    quarantine.enforce_cap(state_dir)
     with Store.open(state_dir) as store:
         note_destination_findings(store, cfg)
         if entries and _store_has_room(state_dir, store, caps, report):
@@ -326,8 +330,9 @@ def _ingest_isolated(state_dir: str, store: Store, cfg: Config, entries: list[An
                      report: StepReport, *, flushing: bool = False) -> None:
     """Ingest a slice and ack it; if the slice raises for a reason of its own (a payload
     no code path expected), ingest its entries one by one and move each one that still
-    fails to `<spool>/quarantine/`, counted (`spool.quarantined`) and logged by exception
-    type only. One poisoned event must never stall every later one."""
+    fails to the quarantine (`cctrace.spool.quarantine`: ids and sizes, encrypted; the raw
+    spool file is deleted), counted (`spool.quarantined`) and logged by exception type only.
+    One poisoned event must never stall every later one."""
     try:
         ingest(store, cfg, entries, report, flushing=flushing)
     except _ENVIRONMENT_ERRORS:
@@ -339,7 +344,7 @@ def _ingest_isolated(state_dir: str, store: Store, cfg: Config, entries: list[An
             except _ENVIRONMENT_ERRORS:
                 raise
             except Exception as exc:  # noqa: BLE001
-                spool.quarantine(entry)
+                quarantine.keep(state_dir, entry, exc)
                 store.bump("spool.quarantined")
                 lifecycle.log_line(state_dir, f"spool event {entry.seq} quarantined: "
                                    f"{lifecycle.describe_exception(exc)}")
