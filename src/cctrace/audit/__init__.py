@@ -29,6 +29,7 @@ from cctrace.model.jsontext import json_string
 __all__ = [
     "AuditEntry", "AuditSettings", "Checkpoint", "RecordResult", "record", "record_result",
     "entries_from_traces", "entries_from_hook_events", "erasure_entries", "digest",
+    "tombstone_entries",
     "checkpoint_attributes", "checkpoint_finding", "settings_from_config",
 ]
 
@@ -129,6 +130,19 @@ def erasure_entries(subjects: Iterable[str], reason: str, *, session_id: str | N
         detail["by"] = authorized_by[:100]
     return [AuditEntry(kind="erase", subject=s, digest=digest({"erase": s, **detail}),
                        session_id=session_id, detail=detail) for s in subjects]
+
+
+def tombstone_entries(stones: Iterable[Any], *, lifted: bool = False) -> list[AuditEntry]:
+    """Entries for tombstones `cctrace purge` left (`Tombstone`s), or for the subjects whose
+    tombstones `import --include-purged` lifted (`lifted=True`)."""
+    from cctrace.store.tombstones import row_digest
+
+    if lifted:
+        return [AuditEntry(kind="unerase", subject=s, digest=digest({"unerase": s}))
+                for s in stones]
+    return [AuditEntry(kind="tombstone", subject=t.subject, digest=row_digest(t),
+                       time_ns=t.created_ns, detail={"reason": t.reason[:200]})
+            for t in stones]
 
 
 def settings_from_config(cfg: Any) -> AuditSettings:

@@ -80,14 +80,17 @@ def run(args: argparse.Namespace) -> int:
             # A project given by name (as `cctrace sessions` shows it) rather than by path.
             selection = purge.select(store, args.session, before, args.project)
         sessions_of = trace_sessions(store, selection)
+        whole = selection.session_ids if (args.session or project) and not before else []
         result = purge.purge(store, cfg, selection, local_only=args.local_only,
-                             dry_run=args.dry_run)
+                             dry_run=args.dry_run, whole_sessions=whole,
+                             reason=erasure_reason(args, None))
     failed = any(r.failed for r in result.remote)
     if not (failed or result.dry_run):
         result.local["quarantine"] = purge_quarantine(root, args, selection, before)
     audit_report: dict[str, Any] | None = None
     if not (failed or result.dry_run) and result.local.get("traces"):
-        audit_report = record_erasure(root, cfg, sessions_of, erasure_reason(args, result))
+        audit_report = record_erasure(root, cfg, sessions_of, erasure_reason(args, result),
+                                      stones=result.tombstones)
     if args.json:
         out = result.to_dict()
         if audit_report is not None:
@@ -131,6 +134,8 @@ def erasure_reason(args: argparse.Namespace, result: Any) -> str:
     asked = " ".join(f"--{name} {value}" for name, value in (
         ("session", args.session), ("before", args.before), ("project", args.project))
         if value)
+    if result is None:
+        return f"cctrace purge {asked}"
     where = ["local"] + [r.destination for r in result.remote
                          if r.supported and r.deleted and not r.failed]
     return f"cctrace purge {asked}; deleted: {', '.join(where)}"
@@ -147,7 +152,7 @@ def _user() -> str:
 
 
 def record_erasure(state_dir: str, cfg: Any, sessions_of: dict[str, str], reason: str,
-                   authorized_by: str | None = None) -> dict[str, Any]:
+                   authorized_by: str | None = None, stones: Any = ()) -> dict[str, Any]:
     """Append one signed `erase` entry per trace and seal them with a checkpoint now.
 
     The erasure is sealed even when `[audit] checkpoint_every_s` batches the worker's
@@ -171,6 +176,7 @@ def record_erasure(state_dir: str, cfg: Any, sessions_of: dict[str, str], reason
     entries = [e for sid, subjects in sorted(by_session.items())
                for e in audit.erasure_entries(subjects, reason, session_id=sid,
                                               authorized_by=by)]
+    entries += audit.tombstone_entries(stones)
     try:
         res = audit_log.append(state_dir, entries,
                                dataclasses.replace(settings, checkpoint_every_s=0.0))
@@ -178,7 +184,8 @@ def record_erasure(state_dir: str, cfg: Any, sessions_of: dict[str, str], reason
         return {"entries": 0, "error": f"audit log not written: {exc.__class__.__name__} "
                 f"({exc.strerror or exc.errno})"}
     out: dict[str, Any] = {"entries": res.appended,
-                           "subjects": [e.subject for e in entries],
+                           "subjects": [e.subject for e in entries if e.kind == "erase"],
+                           "tombstones": sum(e.kind == "tombstone" for e in entries),
                            "checkpoint": res.checkpoint.n if res.checkpoint else None,
                            "authorized_by": by}
     if res.anchor_errors:
@@ -194,8 +201,10 @@ def _print_audit(report: dict[str, Any]) -> None:
     else:
         sealed = (f"sealed by checkpoint {report['checkpoint']}"
                   if report["checkpoint"] is not None else "not sealed yet")
-        print(f"audit log: {report['entries']} erasure entr"
-              f"{'y' if report['entries'] == 1 else 'ies'} recorded ({sealed}; "
+        n = len(report["subjects"])
+        stones = report.get("tombstones") or 0
+        print(f"audit log: {n} erasure entr{'y' if n == 1 else 'ies'}"
+              + (f" and {stones} tombstone(s)" if stones else "") + f" recorded ({sealed}; "
               f"prove one with `cctrace verify --event {report['subjects'][0]}`)")
         for err in report.get("anchor_errors", []):
             print(f"audit log: anchor not written: {err}")

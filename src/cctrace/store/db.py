@@ -961,8 +961,30 @@ class Store:
         if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'findings'").fetchone() is None:
             return 0
         marks = ",".join("?" * len(values))
+        ids = [r[0] for r in conn.execute(
+            f"SELECT id FROM findings WHERE {column} IN ({marks})", list(values))]
+        Store._delete_finding_batches(conn, ids)
         return conn.execute(f"DELETE FROM findings WHERE {column} IN ({marks})",
                             list(values)).rowcount
+
+    @staticmethod
+    def _delete_finding_batches(conn: sqlite3.Connection, finding_ids: Sequence[str]) -> None:
+        """Undelivered batches exporting these findings (their scores `<id>-<name>` and
+        event spans) go with them: an erased finding is never sent."""
+        from cctrace.model.ids import span_id
+
+        for chunk in _chunks(list(finding_ids)):
+            spans = [span_id("finding", f) for f in chunk]
+            marks = ",".join("?" * len(chunk))
+            batch_ids = [r[0] for r in conn.execute(
+                "SELECT id FROM outbox WHERE state != ? AND EXISTS (SELECT 1 FROM"
+                f" json_each(outbox.span_ids) j WHERE j.value IN ({marks}) OR"
+                f" substr(j.value, 1, instr(j.value, '-') - 1) IN ({marks}))",
+                [DELIVERED, *spans, *chunk])]
+            for bchunk in _chunks(batch_ids):
+                bmarks = ",".join("?" * len(bchunk))
+                conn.execute(f"DELETE FROM dead_letters WHERE batch_id IN ({bmarks})", bchunk)
+                conn.execute(f"DELETE FROM outbox WHERE id IN ({bmarks})", bchunk)
 
     def purge_older_than(self, cutoff_ns: int) -> dict[str, int]:
         """Retention: every trace that ended before `cutoff_ns` (see `purge_traces`), plus

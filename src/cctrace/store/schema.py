@@ -144,7 +144,19 @@ CREATE INDEX hook_events_recent ON hook_events(session_id, received_ns);
 CREATE INDEX hook_events_kind ON hook_events(session_id, event);
 """
 
-MIGRATIONS: list[str] = [V1, V2]
+# Erasure is final: `cctrace purge` leaves a tombstone per erased trace (and session), which
+# the worker, `import` and the outbox respect (cctrace.store.tombstones). `mac` is a keyed
+# hash of the subject under the store key, so a row planted behind cctrace's back is void.
+V3 = """
+CREATE TABLE tombstones (
+    subject TEXT PRIMARY KEY,
+    mac TEXT NOT NULL,
+    created_ns INTEGER NOT NULL,
+    reason TEXT NOT NULL DEFAULT ''
+);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3]
 
 
 def current_version(conn: sqlite3.Connection) -> int:

@@ -139,7 +139,9 @@ def record_findings(store: Store, cfg: Config, redactor: Redactor, findings: lis
     Call inside the batch's transaction so findings are as durable as the spans.
     """
     from cctrace.findings.export import enqueue_findings
+    from cctrace.store import tombstones
 
+    findings = tombstones.drop_findings(store, findings)
     for f in findings:
         f.title = redact_value(f.title, redactor)
         f.detail = redact_value(f.detail, redactor)

@@ -27,6 +27,7 @@ from cctrace.policy import Policy, apply_policy
 from cctrace.redact.stage import Redactor, redact_traces
 from cctrace.spool import limits as spool_limits
 from cctrace.spool import quarantine
+from cctrace.store import tombstones
 from cctrace.store.cost import apply_costs
 from cctrace.store.db import Store
 from cctrace.transcript import locate
@@ -157,6 +158,7 @@ def process_transcript(
     policy: Policy | None = None,
     judge: bool = True,
     flushing: bool = False,
+    include_purged: bool = False,
 ) -> int:
     """Bring one transcript's traces up to date; returns the number of new observations.
 
@@ -165,6 +167,8 @@ def process_transcript(
     `judge` False skips hook-coverage findings: a backfilled transcript from before cctrace
     was installed has no hook events by nature. `flushing` judges finished turns at once
     (`cctrace flush` runs after the hooks are done) instead of after a settling delay.
+    Traces of purged sessions or traces (tombstones) are dropped, unless `include_purged`
+    (`cctrace import --include-purged`), which restores them and lifts their tombstones.
 
     The capture policy runs before redaction (it decides what content exists at all); at
     level `full` the caller passes a pass-through redactor.
@@ -205,6 +209,8 @@ def process_transcript(
                 if count:
                     store.bump(f"policy_{name}", count)
             _count_read_problems(store, result.stats, built.stats)
+            # Checked inside the transaction: a purge cannot slip in between.
+            kept.traces = respect_tombstones(store, cfg, kept.traces, include_purged)
             pairs = store.insert_traces(kept.traces)
             findings = seal(cfg, pairs)
             outbox.enqueue(store, pairs, cfg)
@@ -220,6 +226,27 @@ def process_transcript(
         new_total += sum(len(obs) for _, obs in pairs)
         if not more:
             return new_total
+
+
+def respect_tombstones(store: Store, cfg: Config, traces: list[Any],
+                       include_purged: bool) -> list[Any]:
+    """The traces no tombstone erased (counted); with `include_purged`, all of them, and
+    the tombstones of what they restore are lifted (and the lifting audited)."""
+    if not traces:
+        return traces
+    kept, erased = tombstones.drop_traces(store, traces)
+    if not erased:
+        return kept
+    if not include_purged:
+        store.bump("tombstoned_traces", len(erased))
+        return kept
+    from cctrace import audit
+
+    subjects = {s for t in erased for s in (tombstones.TRACE + t.id,
+                                            tombstones.SESSION + t.session_id)}
+    lifted = tombstones.lift(store, subjects)
+    audit.record(cfg.state_dir, audit.tombstone_entries(lifted, lifted=True), cfg)
+    return traces
 
 
 def _count_read_problems(store: Store, read: dict[str, Any], built: dict[str, Any]) -> None:
@@ -266,6 +293,9 @@ def ingest(store: Store, cfg: Config, entries: list[Any], report: StepReport,
 
     coverage.annotate_events(events)
     with store.transaction():
+        events, erased = tombstones.drop_events(store, events)
+        if erased:
+            store.bump("tombstoned_events", len(erased))
         new_events = store.insert_hook_events(events)
         if new_events:
             audit.record(cfg.state_dir, audit.entries_from_hook_events(new_events), cfg)
