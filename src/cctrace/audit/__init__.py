@@ -19,17 +19,19 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from cctrace.audit.log import AuditEntry, AuditSettings, Checkpoint, RecordResult, append
 from cctrace.findings import Finding, finding_id
 from cctrace.model.jsontext import json_string
 
+CHECKPOINT_RULE = "audit.checkpoint"
+
 __all__ = [
     "AuditEntry", "AuditSettings", "Checkpoint", "RecordResult", "record", "record_result",
     "entries_from_traces", "entries_from_hook_events", "erasure_entries", "digest",
-    "tombstone_entries",
+    "tombstone_entries", "entries_from_findings", "erasure_entries_for",
     "checkpoint_attributes", "checkpoint_finding", "settings_from_config",
 ]
 
@@ -100,26 +102,66 @@ def _plain(value: Any) -> bool:
     return False
 
 
-def entries_from_traces(pairs: Iterable[tuple[Any, Sequence[Any]]]) -> list[AuditEntry]:
-    """One entry per newly stored observation (what `Store.insert_traces` returns)."""
+# `x.d` of an entry whose digest is the stored row's digest (cctrace.store.digest), which
+# `cctrace verify` recomputes from the store; entries without it only prove the row exists.
+ROW = "d"
+Digests = Mapping[str, Mapping[str, str]]
+
+
+def _row(digests: Digests | None, table: str, key: str) -> str | None:
+    return (digests or {}).get(table, {}).get(key)
+
+
+def entries_from_traces(pairs: Iterable[tuple[Any, Sequence[Any]]],
+                        digests: Digests | None = None) -> list[AuditEntry]:
+    """One entry per newly stored observation (what `Store.insert_traces` returns) and one
+    per trace row that write created or changed; `digests` is `Store.row_digests`."""
     out: list[AuditEntry] = []
     for trace, new in pairs:
         for obs in new:
+            row = _row(digests, "observations", obs.id)
+            detail: dict[str, Any] = {"type": obs.type, "name": str(obs.name)[:64]}
+            if row:
+                detail[ROW] = 1
             out.append(AuditEntry(
-                kind="observation", subject=obs.id, digest=digest(obs),
+                kind="observation", subject=obs.id, digest=row or digest(obs),
                 session_id=trace.session_id, trace_id=trace.id, time_ns=obs.start_ns,
-                detail={"type": obs.type, "name": str(obs.name)[:64]},
+                detail=detail,
             ))
+        row = _row(digests, "traces", trace.id)
+        if row:
+            out.append(AuditEntry(kind="trace", subject=f"trace-row:{trace.id}", digest=row,
+                                  session_id=trace.session_id, trace_id=trace.id,
+                                  time_ns=trace.start_ns, detail={ROW: 1}))
     return out
 
 
-def entries_from_hook_events(events: Iterable[Any]) -> list[AuditEntry]:
+def entries_from_hook_events(events: Iterable[Any],
+                             digests: Digests | None = None) -> list[AuditEntry]:
     """One entry per stored hook event (subject `hook:<seq>`), keeping the spool seq."""
-    return [AuditEntry(
-        kind="hook", subject=f"hook:{ev.seq}", digest=digest(ev.payload),
-        session_id=ev.session_id, time_ns=ev.received_ns,
-        detail={"event": ev.event, "seq": ev.seq},
-    ) for ev in events]
+    out = []
+    for ev in events:
+        row = _row(digests, "hook_events", str(ev.seq))
+        detail: dict[str, Any] = {"event": ev.event, "seq": ev.seq}
+        if row:
+            detail[ROW] = 1
+        out.append(AuditEntry(kind="hook", subject=f"hook:{ev.seq}",
+                              digest=row or digest(ev.payload), session_id=ev.session_id,
+                              time_ns=ev.received_ns, detail=detail))
+    return out
+
+
+def entries_from_findings(findings: Iterable[Any], digests: Digests) -> list[AuditEntry]:
+    """One entry per stored finding (subject `finding:<id>`). Checkpoint findings are left
+    out: their content is a signed checkpoint, which `verify` checks as such."""
+    out = []
+    for f in findings:
+        row = _row(digests, "findings", f.id)
+        if row and f.rule_id != CHECKPOINT_RULE:
+            out.append(AuditEntry(kind="finding", subject=f"finding:{f.id}", digest=row,
+                                  session_id=f.session_id, trace_id=f.trace_id,
+                                  time_ns=f.time_ns, detail={"rule": f.rule_id[:64], ROW: 1}))
+    return out
 
 
 def erasure_entries(subjects: Iterable[str], reason: str, *, session_id: str | None = None,
@@ -130,6 +172,25 @@ def erasure_entries(subjects: Iterable[str], reason: str, *, session_id: str | N
         detail["by"] = authorized_by[:100]
     return [AuditEntry(kind="erase", subject=s, digest=digest({"erase": s, **detail}),
                        session_id=session_id, detail=detail) for s in subjects]
+
+
+def erasure_entries_for(trace_sessions: Mapping[str, str], reason: str, *,
+                        before_ns: int | None = None,
+                        authorized_by: str | None = None) -> list[AuditEntry]:
+    """`erase` entries for deletions cctrace makes itself (retention, the store cap): one
+    per trace, and with `before_ns` one saying every hook event received before it went."""
+    by_session: dict[str, list[str]] = {}
+    for trace_id, session_id in sorted(trace_sessions.items()):
+        by_session.setdefault(session_id, []).append(f"trace:{trace_id}")
+    out = [e for sid, subjects in sorted(by_session.items())
+           for e in erasure_entries(subjects, reason, session_id=sid,
+                                    authorized_by=authorized_by)]
+    if before_ns is not None:
+        detail = {"reason": reason[:200], "before": int(before_ns)}
+        out.append(AuditEntry(kind="erase", subject=f"before:{before_ns}",
+                              digest=digest({"erase": f"before:{before_ns}", **detail}),
+                              detail=detail))
+    return out
 
 
 def tombstone_entries(stones: Iterable[Any], *, lifted: bool = False) -> list[AuditEntry]:
@@ -189,7 +250,7 @@ def checkpoint_finding(cp: Checkpoint, session_id: str | None = None,
     """The checkpoint as an info finding, exported as the `cctrace.audit.size` score."""
     return Finding(
         id=finding_id("audit", cp.log, str(cp.n), session_id or "", trace_id or ""),
-        kind="audit", rule_id="audit.checkpoint", severity="info",
+        kind="audit", rule_id=CHECKPOINT_RULE, severity="info",
         title=f"audit checkpoint {cp.n}: {cp.size} entries sealed",
         time_ns=cp.t, session_id=session_id, trace_id=trace_id,
         detail={"checkpoint": dataclasses.asdict(cp)},

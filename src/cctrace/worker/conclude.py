@@ -68,7 +68,8 @@ COVERAGE_WINDOW = 8
 EVENT_MARGIN_NS = 60 * 10**9
 
 
-def seal(cfg: Config, pairs: list[tuple[Any, list[Any]]]) -> list[Any]:
+def seal(cfg: Config, pairs: list[tuple[Any, list[Any]]],
+         store: Store | None = None) -> list[Any]:
     """Append what entered the store to the audit log; mark the traces with the checkpoint.
 
     Returns the checkpoint findings (exported as scores, so the checkpoint leaves the
@@ -77,9 +78,10 @@ def seal(cfg: Config, pairs: list[tuple[Any, list[Any]]]) -> list[Any]:
     """
     from cctrace import audit
 
-    if not any(obs for _, obs in pairs):
+    entries = audit.entries_from_traces(pairs, store.row_digests if store else None)
+    if not entries:
         return []
-    checkpoint = audit.record(cfg.state_dir, audit.entries_from_traces(pairs), cfg)
+    checkpoint = audit.record(cfg.state_dir, entries, cfg)
     if checkpoint is None:
         return []
     marks = audit.checkpoint_attributes(checkpoint)
@@ -147,5 +149,10 @@ def record_findings(store: Store, cfg: Config, redactor: Redactor, findings: lis
         f.detail = redact_value(f.detail, redactor)
     new = store.add_findings(findings)
     if new:
+        from cctrace import audit
+
+        entries = audit.entries_from_findings(new, store.row_digests)
+        if entries:
+            audit.record(cfg.state_dir, entries, cfg)
         enqueue_findings(store, new, cfg)
     return len(new)

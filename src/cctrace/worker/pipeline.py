@@ -212,7 +212,7 @@ def process_transcript(
             # Checked inside the transaction: a purge cannot slip in between.
             kept.traces = respect_tombstones(store, cfg, kept.traces, include_purged)
             pairs = store.insert_traces(kept.traces)
-            findings = seal(cfg, pairs)
+            findings = seal(cfg, pairs, store)
             outbox.enqueue(store, pairs, cfg)
             record_findings(store, cfg, redactor, findings + rule_findings)
             if window is not None:
@@ -298,7 +298,8 @@ def ingest(store: Store, cfg: Config, entries: list[Any], report: StepReport,
             store.bump("tombstoned_events", len(erased))
         new_events = store.insert_hook_events(events)
         if new_events:
-            audit.record(cfg.state_dir, audit.entries_from_hook_events(new_events), cfg)
+            audit.record(cfg.state_dir,
+                         audit.entries_from_hook_events(new_events, store.row_digests), cfg)
     if report.bad_events:
         store.bump("spool_unusable_events", report.bad_events)
     for item in transcripts_named(entries):
