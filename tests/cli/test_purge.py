@@ -62,7 +62,8 @@ def _audited():
         pairs = store.insert_traces([turn("sess-1", "a", T0), turn("sess-1", "b", T0 + 60 * SEC),
                                      turn("sess-2", "c", T0 + 86_400 * 40 * SEC)])
         sess1 = [t for t, _ in store.select_traces(["sess-1"])]
-    assert audit.record(home, audit.entries_from_traces(pairs), config_mod.load(home))
+        digests = store.row_digests
+    assert audit.record(home, audit.entries_from_traces(pairs, digests), config_mod.load(home))
     return home, sess1
 
 

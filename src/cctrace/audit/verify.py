@@ -59,6 +59,7 @@ class Report:
     genesis_pub: str | None = None
     damage: list[Damage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    store_rows: int | None = None  # rows compared with the log (None: store not checked)
     leaves: list[bytes] = field(default_factory=list, repr=False)
     leaf_data: list[bytes] = field(default_factory=list, repr=False)
 
@@ -73,7 +74,7 @@ class Report:
             "latest": None if self.latest is None else {
                 "n": self.latest.n, "size": self.latest.size, "root": self.latest.root,
                 "epoch": self.latest.epoch, "t": self.latest.t},
-            "genesis_key": self.genesis_pub,
+            "genesis_key": self.genesis_pub, "store_rows": self.store_rows,
             "damage": [d.to_dict() for d in self.damage], "warnings": self.warnings,
         }
 
@@ -318,14 +319,36 @@ def read_anchor_files(path: str) -> list[tuple[str, bytes]]:
     return [(path, read_bytes(path))]
 
 
-def verify_state(state_dir: str, anchor_paths: Sequence[str] = ()) -> Report:
-    """Verify the audit files of a state dir (under the writers' lock)."""
+def verify_state(state_dir: str, anchor_paths: Sequence[str] = (),
+                 check_store: bool = True) -> Report:
+    """Verify the audit files of a state dir (under the writers' lock), then the store
+    against them (`cctrace.audit.store_check`): every row changed, deleted or added behind
+    cctrace's back is a `store` damage of its own."""
     anchors = [a for p in anchor_paths for a in read_anchor_files(p)]
     with locked(state_dir) as root:
         log_data = read_bytes(os.path.join(root, LOG_NAME))
         cp_data = read_bytes(os.path.join(root, CHECKPOINTS_NAME))
         current = keys.load_public(root)
-    return verify_data(log_data, cp_data, anchors, current)
+        report = verify_data(log_data, cp_data, anchors, current)
+        if check_store and (report.entries or report.checkpoints):
+            _check_store(state_dir, report, cp_data)
+    return report
+
+
+def _check_store(state_dir: str, report: Report, cp_data: bytes) -> None:
+    from cctrace.audit import store_check
+    from cctrace.store.db import Store
+
+    lines, _ = _lines(cp_data)
+    with Store.open(state_dir) as store:
+        result = store_check.check(store, report.leaf_data,
+                                   [c for c in _parse_cps(lines) if c is not None])
+    report.store_rows = result.checked
+    if result.legacy:
+        report.warnings.append(f"{result.legacy} store row(s) were written before the audit "
+                               "log committed to row digests: not judged")
+    for kind, _table, _key, text in result.problems:
+        report.damage.append(Damage("store", kind, 0, text))
 
 
 # ------------------------------------------------------------------------ inclusion

@@ -46,13 +46,35 @@ def cutoff(now_ns: int, days: int) -> int:
     return now_ns - days * DAY_NS
 
 
-def enforce(store: Any, days: int, now_ns: int | None = None) -> RetentionReport:
-    """Delete everything older than `days` days now (0: nothing)."""
+def enforce(store: Any, days: int, now_ns: int | None = None,
+            state_dir: str | None = None, cfg: Any = None) -> RetentionReport:
+    """Delete everything older than `days` days now (0: nothing). With `state_dir`, the
+    deletion is recorded in the audit log (`erase` entries: each trace, and "every hook
+    event before the cutoff"), so `cctrace verify` tells it from a deletion behind
+    cctrace's back."""
     if days <= 0:
         return RetentionReport()
     now = time.time_ns() if now_ns is None else now_ns
     limit = cutoff(now, days)
-    return RetentionReport(True, limit, store.purge_older_than(limit))
+    doomed = dict(store.select_traces(before_ns=limit)) if state_dir else {}
+    report = RetentionReport(True, limit, store.purge_older_than(limit))
+    if state_dir:
+        record_deletion(state_dir, cfg, doomed, f"retention: {days} days", before_ns=limit)
+    return report
+
+
+def record_deletion(state_dir: str, cfg: Any, trace_sessions: dict[str, str], reason: str,
+                    before_ns: int | None = None) -> None:
+    """Audit a deletion cctrace made on its own; a log that cannot be written does not undo
+    it (`verify` will then name the rows as deleted)."""
+    from cctrace import audit
+
+    entries = audit.erasure_entries_for(trace_sessions, reason, before_ns=before_ns,
+                                        authorized_by="cctrace")
+    try:
+        audit.record(state_dir, entries, cfg)
+    except (OSError, ValueError):
+        pass
 
 
 def _stamp_path(state_dir: str) -> str:
@@ -76,7 +98,7 @@ def maybe_enforce(
     now_ns = time.time_ns() if now_ns is None else now_ns
     if not due(state_dir, now_ns / 1e9, interval_s):
         return RetentionReport()
-    report = enforce(store, retention_days(cfg), now_ns)
+    report = enforce(store, retention_days(cfg), now_ns, state_dir, cfg)
     if report.ran and report.cutoff_ns is not None:
         from cctrace.spool import quarantine
 

@@ -945,6 +945,15 @@ class Store:
         sql += " ORDER BY t.start_ns, t.id"
         return [(r[0], r[1]) for r in self._read(sql, params)]
 
+    def trace_sessions(self, trace_ids: Sequence[str]) -> dict[str, str]:
+        """trace id -> session id of the given stored traces."""
+        out: dict[str, str] = {}
+        for chunk in _chunks(sorted(set(trace_ids))):
+            marks = ",".join("?" * len(chunk))
+            out.update((r[0], r[1]) for r in self._read(
+                f"SELECT id, session_id FROM traces WHERE id IN ({marks})", chunk))
+        return out
+
     def purge_traces(self, trace_ids: Sequence[str]) -> dict[str, int]:
         """Delete traces with their observations, the findings about them, undelivered
         outbox batches holding their spans, and sessions (with their hook events) left

@@ -388,7 +388,7 @@ def _ingest_isolated(state_dir: str, store: Store, cfg: Config, entries: list[An
 def _store_has_room(state_dir: str, store: Store, caps: limits.Caps,
                     report: StepReport) -> bool:
     """Keep the store under its cap; False (ingestion pauses) when it cannot be."""
-    room = limits.store_room(store, caps.store_bytes)
+    room = limits.store_room(store, caps.store_bytes, state_dir)
     if room.message:
         lifecycle.log_line(state_dir, room.message)
     if room.full:
