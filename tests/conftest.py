@@ -9,6 +9,8 @@ import pytest
 def _isolated_state(tmp_path, monkeypatch):
     home = tmp_path / "cctrace-home"
     monkeypatch.setenv("CCTRACE_HOME", str(home))
+    # The default audit anchor lives outside the state dir: never in the real home.
+    monkeypatch.setenv("CCTRACE_ANCHOR_DIR", str(tmp_path / "default-anchors"))
     for name in ("LANGFUSE_BASE_URL", "LANGFUSE_HOST", "LANGFUSE_PUBLIC_KEY",
                  "LANGFUSE_SECRET_KEY", "CCTRACE_OTLP_ENDPOINT", "CCTRACE_CONFIG",
                  "CCTRACE_WORKER_PYTHON", "CCTRACE_WORKER_IDLE", "CCTRACE_WORKER_MAX_SECONDS"):

@@ -4,7 +4,7 @@ Public API (the worker calls `record` right after each stored batch):
 - `record(state_dir, entries, cfg=None) -> Checkpoint | None`: append entries to the hash-
   chained, Merkle-tree log and seal them with an Ed25519-signed checkpoint (key epochs of at
   most 15 minutes, old private keys erased); the checkpoint is appended to `[audit]
-  anchor_paths` too.
+  anchor_paths` and to the default anchor outside the state dir (`anchors`) too.
 - `entries_from_traces(pairs)`, `entries_from_hook_events(events)`, `erasure_entries(...)`:
   the entries for what `Store.insert_traces` / `Store.add_hook_events` stored or what an
   agreed deletion removed.
@@ -207,8 +207,15 @@ def tombstone_entries(stones: Iterable[Any], *, lifted: bool = False) -> list[Au
 
 
 def settings_from_config(cfg: Any) -> AuditSettings:
+    """`[audit]` of the config, with this state dir's default anchor (see `anchors`)."""
+    from cctrace.audit import anchors
+
     section = cfg.section("audit") if cfg is not None else {}
-    return AuditSettings.from_section(section)
+    settings = AuditSettings.from_section(section)
+    state_dir = getattr(cfg, "state_dir", None)
+    if state_dir:
+        settings.default_anchor = anchors.default_dir(state_dir, section)
+    return settings
 
 
 def record_result(state_dir: str, entries: list[AuditEntry], cfg: Any = None,

@@ -49,9 +49,10 @@ def run(args: argparse.Namespace) -> int:
         settings = settings_from_config(cfg)
     except (config_mod.ConfigError, ValueError) as exc:
         raise CliError(str(exc), code=2) from exc
-    anchors = list(dict.fromkeys([*settings.anchor_paths, *args.anchors]))
-    report = verify.verify_state(root, anchors, check_store=not args.log_only)
-    if report.entries == 0 and report.checkpoints == 0:
+    anchors = list(dict.fromkeys([*settings.all_anchors(), *args.anchors]))
+    report = verify.verify_state(root, anchors, check_store=not args.log_only,
+                                 own_anchor=settings.default_anchor)
+    if report.entries == 0 and report.checkpoints == 0 and report.ok:
         raise CliError("no audit log in this state dir yet", code=2)
     if args.langfuse:
         if not cfg.langfuse_enabled:
