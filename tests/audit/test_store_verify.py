@@ -124,3 +124,34 @@ def test_retention_is_an_agreed_deletion(worked, capsys):
         assert store.select_traces() == []
     code, out = _verify(capsys)
     assert code == 0, out["damage"]
+
+
+def test_a_rolled_back_batch_voids_its_entries(worked, capsys, monkeypatch):
+    """Entries are appended inside the batch's transaction; when it rolls back after that,
+    `void` entries say so and verify does not report rows that were never stored."""
+    from cctrace.findings import Finding, export
+    from cctrace.worker import conclude
+
+    def fail(*a, **kw):
+        raise RuntimeError("crash after the append, before the commit")
+
+    monkeypatch.setattr(export, "enqueue_findings", fail)
+    cfg = Config(state_dir=worked)
+    doomed = Finding(id="doomed", kind="rule", rule_id="r", severity="low", title="t",
+                     time_ns=1, session_id="s-x")
+    with Store.open(worked) as store:
+        with pytest.raises(RuntimeError), store.transaction():
+            conclude.record_findings(store, cfg, conclude.make_redactor(cfg), [doomed])
+        assert store.findings(session_id="s-x") == []
+    assert '"k":"void"' in open(os.path.join(worked, "audit", "log")).read()
+    code, out = _verify(capsys)
+    assert code == 0, out["damage"]
+
+
+def test_raising_the_legacy_mark_does_not_hide_a_planted_row(worked, capsys):
+    _sql(worked, "UPDATE store_meta SET value = 1000000 WHERE key LIKE 'legacy_rowid.%'",
+         "INSERT INTO findings (id, kind, rule_id, severity, severity_rank, title, time_ns)"
+         " VALUES ('planted', 'rule', 'x', 'info', 0, 'nothing to see', 1)")
+    code, out = _verify(capsys)
+    kinds = {(d["kind"], d["message"].split()[0]) for d in _store_damage(out)}
+    assert code == 1 and ("added", "findings") in kinds and ("changed", "store_meta") in kinds

@@ -31,7 +31,8 @@ CHECKPOINT_RULE = "audit.checkpoint"
 __all__ = [
     "AuditEntry", "AuditSettings", "Checkpoint", "RecordResult", "record", "record_result",
     "entries_from_traces", "entries_from_hook_events", "erasure_entries", "digest",
-    "tombstone_entries", "entries_from_findings", "erasure_entries_for",
+    "tombstone_entries", "entries_from_findings", "erasure_entries_for", "record_in",
+    "void_entries", "baseline_entries",
     "checkpoint_attributes", "checkpoint_finding", "settings_from_config",
 ]
 
@@ -238,6 +239,40 @@ def record(state_dir: str, entries: list[AuditEntry], cfg: Any = None,
     Call it with `entries=[]` when idle to rotate an expired key (a rotation checkpoint).
     """
     return record_result(state_dir, entries, cfg, now_ns).checkpoint
+
+
+def baseline_entries(store: Any) -> list[AuditEntry]:
+    """Once per store (call inside a write transaction): the rows the store held before
+    row digests (`store_meta` legacy rowids), so that editing `store_meta` later cannot
+    hide a planted row from `verify`."""
+    rows = store._read("SELECT key, value FROM store_meta")
+    meta = {r["key"]: r["value"] for r in rows}
+    if meta.get("baseline_logged"):
+        return []
+    legacy = {k.split(".", 1)[1]: int(v) for k, v in sorted(meta.items())
+              if k.startswith("legacy_rowid.")}
+    with store.transaction() as conn:
+        conn.execute("INSERT OR REPLACE INTO store_meta (key, value)"
+                     " VALUES ('baseline_logged', 1)")
+    return [AuditEntry(kind="baseline", subject="store", digest=digest(legacy),
+                       detail={"legacy": legacy})]
+
+
+def record_in(store: Any, state_dir: str, entries: list[AuditEntry], cfg: Any = None
+              ) -> Checkpoint | None:
+    """`record` from inside a store transaction: if that transaction rolls back, `void`
+    entries say the rows these entries describe were never stored."""
+    if not entries:
+        return None
+    checkpoint = record(state_dir, entries, cfg)
+    store.on_rollback(lambda: record(state_dir, void_entries(entries), cfg))
+    return checkpoint
+
+
+def void_entries(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
+    return [AuditEntry(kind="void", subject=e.subject, digest=e.digest,
+                       session_id=e.session_id, trace_id=e.trace_id,
+                       detail={"of": e.kind}) for e in entries]
 
 
 def checkpoint_attributes(cp: Checkpoint) -> dict[str, str]:

@@ -6,13 +6,15 @@ digest`): observations (content, usage, cost), trace rows (the latest write wins
 (title, detail, scores), hook events and tombstones. `check` replays the log into the set of
 rows the store must hold, minus what agreed deletions removed (`erase` entries of purge,
 retention and the store cap; `unerase` for lifted tombstones), then reads every row of
-those tables back, decrypts it, recomputes its digest and compares:
+those tables back, decrypts it, recomputes its digest and compares (a `void` entry says
+the write before it rolled back: its row was never stored, or is back to the row before):
 
 - **deleted**: a row the log expects that is gone, with no erasure after its entry;
 - **changed**: a row whose digest differs (or that no longer decrypts);
 - **added**: a row no entry accounts for. Rows from before the upgrade that introduced row
-  digests (`store_meta` legacy rowids) are counted, not judged; checkpoint findings are
-  checked against the signed checkpoints instead.
+  digests (`store_meta` legacy rowids, themselves committed to by the log's first
+  `baseline` entry) are counted, not judged; checkpoint findings are checked against the
+  signed checkpoints instead.
 
 Not covered: `sessions` (derived from the traces), cursors, counters and the outbox (what
 was sent is what Langfuse or the collector holds).
@@ -41,14 +43,22 @@ class Expected:
     trace: str | None
     time_ns: int
     label: str
+    lifted: bool = False  # an `unerase`: the tombstone row must be gone
 
 
 @dataclass
 class Replay:
-    rows: dict[tuple[str, str], Expected] = field(default_factory=dict)
+    # Per row, its entries in log order (a `void` pops the last one: that write rolled back).
+    stacks: dict[tuple[str, str], list[Expected]] = field(default_factory=dict)
     erased_traces: dict[str, int] = field(default_factory=dict)
     erased_sessions: dict[str, int] = field(default_factory=dict)
     cutoffs: list[tuple[int, int]] = field(default_factory=list)  # (pos, before_ns)
+    baseline: dict[str, int] | None = None  # the first `baseline` entry's legacy rowids
+
+    @property
+    def rows(self) -> dict[tuple[str, str], Expected]:
+        """The row each key must be now (lifted tombstones and voided writes left out)."""
+        return {k: v[-1] for k, v in self.stacks.items() if v and not v[-1].lifted}
 
 
 @dataclass
@@ -95,19 +105,36 @@ def replay(leaf_data: Iterable[bytes]) -> Replay:
             if isinstance(e.get("s"), str):
                 out.erased_sessions[e["s"]] = pos
             continue
+        if kind == "baseline":
+            legacy = x.get("legacy")
+            if out.baseline is None and isinstance(legacy, dict):
+                out.baseline = {str(k): int(v) for k, v in legacy.items()
+                                if isinstance(v, int)}
+            continue
+        if kind == "void":
+            target = _target(str(x.get("of")), subject, {})
+            stack = out.stacks.get(target) if target else None
+            if stack and stack[-1].digest in (e.get("h"), None):
+                stack.pop()
+            elif x.get("of") == "unerase":
+                stack = out.stacks.get(("tombstones", subject))
+                if stack and stack[-1].lifted:
+                    stack.pop()
+            continue
         if kind == "unerase":
-            out.rows.pop(("tombstones", subject), None)
+            out.stacks.setdefault(("tombstones", subject), []).append(
+                Expected(None, pos, None, None, 0, "", lifted=True))
             continue
         target = _target(kind, subject, x)
         if target is None:
             continue
         label = f"{x.get('type')} {x.get('name')}" if kind == "observation" else (
             x.get("event") or x.get("rule") or "")
-        out.rows[target] = Expected(
+        out.stacks.setdefault(target, []).append(Expected(
             e.get("h") if (x.get("d") or kind == "tombstone") else None, pos,
             e.get("s") if isinstance(e.get("s"), str) else None,
             e.get("tr") if isinstance(e.get("tr"), str) else None,
-            e.get("t") if isinstance(e.get("t"), int) else 0, str(label)[:80])
+            e.get("t") if isinstance(e.get("t"), int) else 0, str(label)[:80]))
     return out
 
 
@@ -150,10 +177,18 @@ def check(store: Any, leaf_data: Sequence[bytes], checkpoints: Iterable[Any] = (
     from cctrace.store.tombstones import row_digest as stone_digest
 
     log = replay(leaf_data)
+    expected = log.rows
     cps = {c.n: c for c in checkpoints}
     result = StoreResult()
     legacy = {r["key"].split(".", 1)[1]: r["value"] for r in store._read(
         "SELECT key, value FROM store_meta WHERE key LIKE 'legacy_rowid.%'")}
+    if log.baseline is not None:
+        for table in sorted(set(legacy) | set(log.baseline)):
+            if legacy.get(table, 0) != log.baseline.get(table, 0):
+                result.problems.append((CHANGED, "store_meta", f"legacy_rowid.{table}", (
+                    f"store_meta row legacy_rowid.{table} is {legacy.get(table, 0)}; the "
+                    f"audit log recorded {log.baseline.get(table, 0)}")))
+        legacy = log.baseline
     live_sessions = {r[0] for r in store._read("SELECT id FROM sessions")}
     seen: set[tuple[str, str]] = set()
     for table in TABLES:
@@ -162,7 +197,7 @@ def check(store: Any, leaf_data: Sequence[bytes], checkpoints: Iterable[Any] = (
             key = str(row[key_col])
             seen.add((table, key))
             result.checked += 1
-            exp = log.rows.get((table, key))
+            exp = expected.get((table, key))
             try:
                 if table == "tombstones":
                     actual = stone_digest(Tombstone(row["subject"], row["mac"],
@@ -183,7 +218,7 @@ def check(store: Any, leaf_data: Sequence[bytes], checkpoints: Iterable[Any] = (
                 result.problems.append((CHANGED, table, key, _describe(table, key, exp) + (
                     ": cannot be decrypted" if actual == "undecryptable" else
                     ": differs from what the audit log committed to")))
-    for (table, key), exp in sorted(log.rows.items(), key=lambda kv: kv[1].pos):
+    for (table, key), exp in sorted(expected.items(), key=lambda kv: kv[1].pos):
         if (table, key) in seen or _gone_by_agreement(table, exp, log, live_sessions):
             continue
         result.problems.append((DELETED, table, key, _describe(table, key, exp) +

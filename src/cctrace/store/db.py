@@ -201,6 +201,7 @@ class Store:
         _create_private(path)
         self._lock = threading.RLock()
         self._depth = 0
+        self._undo: list[Any] = []
         self._conn = sqlite3.connect(
             path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
         )
@@ -258,14 +259,31 @@ class Store:
             # tries to upgrade can fail with SQLITE_BUSY without waiting for busy_timeout.
             self._conn.execute("BEGIN IMMEDIATE")
             self._depth = 1
+            self._undo: list[Any] = []
             try:
                 yield self._conn
             except BaseException:
                 self._conn.execute("ROLLBACK")
+                self._run_undo()
                 raise
             finally:
                 self._depth = 0
             self._conn.execute("COMMIT")
+            self._undo = []
+
+    def on_rollback(self, fn: Any) -> None:
+        """Run `fn()` if the transaction in progress rolls back (the audit log voids the
+        entries it appended for rows that were then never stored)."""
+        if self._depth:
+            self._undo.append(fn)
+
+    def _run_undo(self) -> None:
+        undo, self._undo = self._undo, []
+        for fn in undo:
+            try:
+                fn()
+            except Exception:  # noqa: BLE001 - the rollback's own error is what matters
+                pass
 
     _write = transaction
 

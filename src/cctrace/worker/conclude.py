@@ -81,7 +81,10 @@ def seal(cfg: Config, pairs: list[tuple[Any, list[Any]]],
     entries = audit.entries_from_traces(pairs, store.row_digests if store else None)
     if not entries:
         return []
-    checkpoint = audit.record(cfg.state_dir, entries, cfg)
+    if store is not None:
+        entries = audit.baseline_entries(store) + entries
+    checkpoint = audit.record_in(store, cfg.state_dir, entries, cfg) if store else \
+        audit.record(cfg.state_dir, entries, cfg)
     if checkpoint is None:
         return []
     marks = audit.checkpoint_attributes(checkpoint)
@@ -151,8 +154,7 @@ def record_findings(store: Store, cfg: Config, redactor: Redactor, findings: lis
     if new:
         from cctrace import audit
 
-        entries = audit.entries_from_findings(new, store.row_digests)
-        if entries:
-            audit.record(cfg.state_dir, entries, cfg)
+        audit.record_in(store, cfg.state_dir,
+                        audit.entries_from_findings(new, store.row_digests), cfg)
         enqueue_findings(store, new, cfg)
     return len(new)

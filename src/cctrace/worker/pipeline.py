@@ -245,7 +245,7 @@ def respect_tombstones(store: Store, cfg: Config, traces: list[Any],
     subjects = {s for t in erased for s in (tombstones.TRACE + t.id,
                                             tombstones.SESSION + t.session_id)}
     lifted = tombstones.lift(store, subjects)
-    audit.record(cfg.state_dir, audit.tombstone_entries(lifted, lifted=True), cfg)
+    audit.record_in(store, cfg.state_dir, audit.tombstone_entries(lifted, lifted=True), cfg)
     return traces
 
 
@@ -298,8 +298,8 @@ def ingest(store: Store, cfg: Config, entries: list[Any], report: StepReport,
             store.bump("tombstoned_events", len(erased))
         new_events = store.insert_hook_events(events)
         if new_events:
-            audit.record(cfg.state_dir,
-                         audit.entries_from_hook_events(new_events, store.row_digests), cfg)
+            entries = audit.entries_from_hook_events(new_events, store.row_digests)
+            audit.record_in(store, cfg.state_dir, audit.baseline_entries(store) + entries, cfg)
     if report.bad_events:
         store.bump("spool_unusable_events", report.bad_events)
     for item in transcripts_named(entries):
