@@ -298,8 +298,8 @@ def ingest(store: Store, cfg: Config, entries: list[Any], report: StepReport,
             store.bump("tombstoned_events", len(erased))
         new_events = store.insert_hook_events(events)
         if new_events:
-            entries = audit.entries_from_hook_events(new_events, store.row_digests)
-            audit.record_in(store, cfg.state_dir, audit.baseline_entries(store) + entries, cfg)
+            sealed = audit.entries_from_hook_events(new_events, store.row_digests)
+            audit.record_in(store, cfg.state_dir, audit.baseline_entries(store) + sealed, cfg)
     if report.bad_events:
         store.bump("spool_unusable_events", report.bad_events)
     for item in transcripts_named(entries):
