@@ -12,6 +12,7 @@ does to the stored indices, the hash links and the sealed tree size: see docs/au
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 from collections import Counter
 from collections.abc import Sequence
@@ -353,15 +354,24 @@ def verify_state(state_dir: str, anchor_paths: Sequence[str] = (),
     cctrace's back is a `store` damage of its own. `own_anchor` is this state dir's
     default anchor: a log there other than the local one means the log was replaced."""
     anchors = [a for p in anchor_paths if os.path.exists(p) for a in read_anchor_files(p)]
-    with locked(state_dir) as root:
+    with contextlib.ExitStack() as stack:
+        store = None
+        if check_store:
+            from cctrace.store.db import Store
+
+            # The worker appends a batch's entries inside its store transaction: holding
+            # the store's write lock first gives a point where log and store agree.
+            store = stack.enter_context(Store.open(state_dir))
+            stack.enter_context(store.transaction())
+        root = stack.enter_context(locked(state_dir))
         log_data = read_bytes(os.path.join(root, LOG_NAME))
         cp_data = read_bytes(os.path.join(root, CHECKPOINTS_NAME))
         current = keys.load_public(root)
         report = verify_data(log_data, cp_data, anchors, current)
         if own_anchor and os.path.isdir(own_anchor):
             _check_own_anchor(own_anchor, report, cp_data)
-        if check_store and (report.entries or report.checkpoints):
-            _check_store(state_dir, report, cp_data)
+        if store is not None and (report.entries or report.checkpoints):
+            _check_store(store, report, cp_data)
     return report
 
 
@@ -387,14 +397,12 @@ def _check_own_anchor(folder: str, report: Report, cp_data: bytes) -> None:
                 "started again")))
 
 
-def _check_store(state_dir: str, report: Report, cp_data: bytes) -> None:
+def _check_store(store: Any, report: Report, cp_data: bytes) -> None:
     from cctrace.audit import store_check
-    from cctrace.store.db import Store
 
     lines, _ = _lines(cp_data)
-    with Store.open(state_dir) as store:
-        result = store_check.check(store, report.leaf_data,
-                                   [c for c in _parse_cps(lines) if c is not None])
+    result = store_check.check(store, report.leaf_data,
+                               [c for c in _parse_cps(lines) if c is not None])
     report.store_rows = result.checked
     if result.legacy:
         report.warnings.append(f"{result.legacy} store row(s) were written before the audit "

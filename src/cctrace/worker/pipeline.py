@@ -56,6 +56,8 @@ RETRY_WINDOW_S = 600.0
 
 # Events after which the session's transcript is read to its end with every turn closed.
 FINAL_EVENTS = frozenset({"SessionEnd"})
+
+
 @dataclass
 class StepReport:
     """What one step did; the CLI prints it and tests assert on it."""
