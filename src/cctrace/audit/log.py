@@ -418,7 +418,9 @@ def _seal(root: str, head: Head, settings: AuditSettings,
         try:
             target = anchor_file(path, head.log_id)
             os.makedirs(os.path.dirname(target) or ".", mode=0o700, exist_ok=True)
-            _append(target, line, settings.fsync)
+            # The default anchor is on the same disk: the OS writes it back within
+            # seconds, and the next checkpoint covers any line a power cut loses.
+            _append(target, line, settings.fsync and path != settings.default_anchor)
         except OSError as exc:
             # An unreachable anchor (unplugged disk) must not stop the worker; the next
             # checkpoint that reaches it covers everything before it.

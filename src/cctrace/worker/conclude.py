@@ -69,7 +69,7 @@ EVENT_MARGIN_NS = 60 * 10**9
 
 
 def seal(cfg: Config, pairs: list[tuple[Any, list[Any]]],
-         store: Store | None = None) -> list[Any]:
+         store: Store | None = None, extra: list[Any] | None = None) -> list[Any]:
     """Append what entered the store to the audit log; mark the traces with the checkpoint.
 
     Returns the checkpoint findings (exported as scores, so the checkpoint leaves the
@@ -79,6 +79,7 @@ def seal(cfg: Config, pairs: list[tuple[Any, list[Any]]],
     from cctrace import audit
 
     entries = audit.entries_from_traces(pairs, store.row_digests if store else None)
+    entries += extra or []
     if not entries:
         return []
     if store is not None:
@@ -105,7 +106,7 @@ def _installed_since_ns(cfg: Config) -> int | None:
 
 
 def judge_session(store: Store, cfg: Config, redactor: Redactor, session_id: str,
-                  *, final: bool = False) -> int:
+                  *, final: bool = False, sealed: list[Any] | None = None) -> int:
     """Coverage and bypass findings for the session's recent turns; returns the new ones."""
     from cctrace.audit import coverage
 
@@ -126,7 +127,7 @@ def judge_session(store: Store, cfg: Config, redactor: Redactor, session_id: str
         installed_since_ns=installed,
         settle_ns=0 if final else COVERAGE_SETTLE_NS,
     )
-    return record_findings(store, cfg, redactor, found)
+    return record_findings(store, cfg, redactor, found, sealed=sealed)
 
 
 def note_destination_findings(store: Store, cfg: Config) -> int:
@@ -138,10 +139,13 @@ def note_destination_findings(store: Store, cfg: Config) -> int:
         return record_findings(store, cfg, make_redactor(cfg), found)
 
 
-def record_findings(store: Store, cfg: Config, redactor: Redactor, findings: list[Any]) -> int:
+def record_findings(store: Store, cfg: Config, redactor: Redactor, findings: list[Any],
+                    *, sealed: list[Any] | None = None) -> int:
     """Redact, store and queue for export the findings of one batch; returns the new ones.
 
-    Call inside the batch's transaction so findings are as durable as the spans.
+    Call inside the batch's transaction so findings are as durable as the spans. Their
+    audit entries are appended to `sealed` when given (the batch's `seal` records them),
+    else recorded at once.
     """
     from cctrace.findings.export import enqueue_findings
     from cctrace.store import tombstones
@@ -154,7 +158,10 @@ def record_findings(store: Store, cfg: Config, redactor: Redactor, findings: lis
     if new:
         from cctrace import audit
 
-        audit.record_in(store, cfg.state_dir,
-                        audit.entries_from_findings(new, store.row_digests), cfg)
+        entries = audit.entries_from_findings(new, store.row_digests)
+        if sealed is not None:
+            sealed.extend(entries)
+        else:
+            audit.record_in(store, cfg.state_dir, entries, cfg)
         enqueue_findings(store, new, cfg)
     return len(new)

@@ -214,16 +214,21 @@ def process_transcript(
             # Checked inside the transaction: a purge cannot slip in between.
             kept.traces = respect_tombstones(store, cfg, kept.traces, include_purged)
             pairs = store.insert_traces(kept.traces)
-            findings = seal(cfg, pairs, store)
-            outbox.enqueue(store, pairs, cfg)
-            record_findings(store, cfg, redactor, findings + rule_findings)
+            # The batch's findings are stored first so that one checkpoint seals them with
+            # the traces (`sealed` collects their audit entries).
+            sealed: list[Any] = []
+            record_findings(store, cfg, redactor, rule_findings, sealed=sealed)
             if window is not None:
                 from cctrace import rules as rules_mod
 
                 rules_mod.save_window(store, window)
             for sid in sorted({t.session_id for t in kept.traces if t.session_id} if judge
                               else ()):
-                judge_session(store, cfg, redactor, sid, final=ctx.final or flushing)
+                judge_session(store, cfg, redactor, sid, final=ctx.final or flushing,
+                              sealed=sealed)
+            checkpoint_findings = seal(cfg, pairs, store, sealed)
+            outbox.enqueue(store, pairs, cfg)
+            record_findings(store, cfg, redactor, checkpoint_findings)
             store.set_cursor(path, cursor.to_dict())
         new_total += sum(len(obs) for _, obs in pairs)
         if not more:
