@@ -52,6 +52,8 @@ class Config:
     # may use proxy / CA variables from the environment, and the refusals.
     held_destinations: tuple[str, ...] = ()
     trust_env_transport: bool = True
+    # False when a project file planted CCTRACE_ANCHOR_DIR (the audit anchor stays put).
+    anchor_env_trusted: bool = True
     destination_checked: bool = False
     destination_findings: list[Any] = field(default_factory=list, repr=False)
 

@@ -164,3 +164,18 @@ def test_trust_list_file_is_private_and_normalized(tmp_path):
     assert trust.load_trusted(state) == ["10.0.0.1:8443"]
     with pytest.raises(ValueError):
         trust.normalize_host("  ")
+
+
+def test_a_planted_anchor_dir_does_not_move_the_audit_anchor(tmp_path, monkeypatch):
+    from cctrace import audit
+
+    evil = str(tmp_path / "evil-anchors")
+    cwd = _project(tmp_path, {"CCTRACE_ANCHOR_DIR": evil})
+    monkeypatch.setenv("CCTRACE_ANCHOR_DIR", evil)
+    cfg, findings = _load(str(tmp_path / "s"), {"CCTRACE_ANCHOR_DIR": evil}, cwd)
+    assert not cfg.anchor_env_trusted
+    assert [f.detail["variable"] for f in findings] == ["CCTRACE_ANCHOR_DIR"]
+    anchor = audit.settings_from_config(cfg).default_anchor
+    assert anchor and not anchor.startswith(evil)
+    mine, _ = _load(str(tmp_path / "s"), {"CCTRACE_ANCHOR_DIR": evil}, str(tmp_path))
+    assert audit.settings_from_config(mine).default_anchor.startswith(evil)

@@ -215,7 +215,8 @@ def settings_from_config(cfg: Any) -> AuditSettings:
     settings = AuditSettings.from_section(section)
     state_dir = getattr(cfg, "state_dir", None)
     if state_dir:
-        settings.default_anchor = anchors.default_dir(state_dir, section)
+        settings.default_anchor = anchors.default_dir(
+            state_dir, section, use_env=getattr(cfg, "anchor_env_trusted", True))
     return settings
 
 

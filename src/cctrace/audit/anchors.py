@@ -6,8 +6,9 @@ itself. The default anchor is where the checkpoints it had already written survi
 user's config folder (`$XDG_CONFIG_HOME` or `~/.config` on Linux, `~/Library/Preferences`
 on macOS, `%APPDATA%` on Windows) under `cctrace/anchors/<state key>/`, one file per log
 (`cctrace-audit-<log id>.jsonl`), where `<state key>` names the state dir (16 hex of the
-SHA-256 of its real path). `CCTRACE_ANCHOR_DIR` moves the base folder (tests, CI);
-`[audit] default_anchor = false` turns it off, a string sets the folder itself.
+SHA-256 of its real path). `CCTRACE_ANCHOR_DIR` moves the base folder (tests, CI; refused
+when a project's files set it, see `cctrace.security.trust`); `[audit] default_anchor =
+false` turns it off, a string sets the folder itself.
 
 `verify` reads it like any anchor and also knows that it belongs to this state dir alone:
 a file there of another log means the audit log was replaced (wiped and started again),
@@ -24,8 +25,8 @@ from typing import Any
 ENV = "CCTRACE_ANCHOR_DIR"
 
 
-def _base() -> str:
-    override = os.environ.get(ENV, "").strip()
+def _base(use_env: bool = True) -> str:
+    override = os.environ.get(ENV, "").strip() if use_env else ""
     if override:
         return os.path.abspath(os.path.expanduser(override))
     if sys.platform == "darwin":
@@ -41,11 +42,12 @@ def state_key(state_dir: str) -> str:
     return hashlib.sha256(os.path.realpath(state_dir).encode()).hexdigest()[:16]
 
 
-def default_dir(state_dir: str, section: Any = None) -> str | None:
-    """This state dir's default anchor folder (with a trailing separator), or None."""
+def default_dir(state_dir: str, section: Any = None, use_env: bool = True) -> str | None:
+    """This state dir's default anchor folder (with a trailing separator), or None.
+    `use_env` False ignores `CCTRACE_ANCHOR_DIR` (a project file planted it)."""
     value = (section or {}).get("default_anchor", True) if isinstance(section, dict) else True
     if value is False:
         return None
     base = os.path.abspath(os.path.expanduser(value)) if isinstance(value, str) and \
-        value.strip() else os.path.join(_base(), state_key(state_dir))
+        value.strip() else os.path.join(_base(use_env), state_key(state_dir))
     return base.rstrip(os.sep) + os.sep

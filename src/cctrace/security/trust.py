@@ -46,11 +46,13 @@ URL_VARS = {"LANGFUSE_BASE_URL": "langfuse", "LANGFUSE_HOST": "langfuse",
             "CCTRACE_OTLP_ENDPOINT": "otlp"}
 KEY_VARS = {"LANGFUSE_PUBLIC_KEY": "langfuse", "LANGFUSE_SECRET_KEY": "langfuse"}
 CONFIG_VARS = ("CCTRACE_CONFIG",)
+# Where the audit log's default anchor goes: a project moving it could hide a rollback.
+ANCHOR_VARS = ("CCTRACE_ANCHOR_DIR",)
 # Variables `requests` reads at send time: a planted CA bundle plus a planted proxy is a
 # man-in-the-middle even over https, so a planted one turns environment use off entirely.
 TRANSPORT_VARS = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR",
                   "HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
-GUARDED = (*URL_VARS, *KEY_VARS, *CONFIG_VARS, *TRANSPORT_VARS)
+GUARDED = (*URL_VARS, *KEY_VARS, *CONFIG_VARS, *ANCHOR_VARS, *TRANSPORT_VARS)
 TAGS = ["OWASP-LLM02", "OWASP-ASI-T9", "MITRE-T1567"]
 
 _DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*[=:]\s*(.*?)\s*$")
@@ -345,6 +347,13 @@ def resolve_destination(
         clean = {k: v for k, v in env.items() if k != "CCTRACE_CONFIG"}
         cfg = config_mod.load(cfg.state_dir, clean, trust=False)
 
+    anchor_env_trusted = True
+    for name in ANCHOR_VARS:
+        src = source(name)
+        if src:
+            refuse(name, src, None, "a project may not move cctrace's audit anchor")
+            anchor_env_trusted = False
+
     for name in URL_VARS:
         src = source(name)
         if src and not host_trusted(_env_value(env, name), trusted):
@@ -413,7 +422,7 @@ def resolve_destination(
     out = dataclasses.replace(
         out, held_destinations=tuple(sorted(held)), destination_checked=True,
         trust_env_transport=cfg.trust_env_transport and not planted_transport,
-        destination_findings=findings,
+        anchor_env_trusted=anchor_env_trusted, destination_findings=findings,
     )
     return out, findings
 
