@@ -155,3 +155,13 @@ def test_raising_the_legacy_mark_does_not_hide_a_planted_row(worked, capsys):
     code, out = _verify(capsys)
     kinds = {(d["kind"], d["message"].split()[0]) for d in _store_damage(out)}
     assert code == 1 and ("added", "findings") in kinds and ("changed", "store_meta") in kinds
+
+
+def test_a_store_cap_eviction_is_an_agreed_deletion(worked, capsys):
+    from cctrace.worker import limits
+
+    with Store.open(worked) as store:
+        report = limits.enforce_store_cap(store, 1, worked)  # a 1-byte cap evicts all
+        assert report.evicted_traces and store.select_traces() == []
+    code, out = _verify(capsys)
+    assert code == 0, out["damage"]
