@@ -106,7 +106,8 @@ def _installed_since_ns(cfg: Config) -> int | None:
 
 
 def judge_session(store: Store, cfg: Config, redactor: Redactor, session_id: str,
-                  *, final: bool = False, sealed: list[Any] | None = None) -> int:
+                  *, final: bool = False, sealed: list[Any] | None = None,
+                  deferred: list[Any] | None = None) -> int:
     """Coverage and bypass findings for the session's recent turns; returns the new ones."""
     from cctrace.audit import coverage
 
@@ -127,7 +128,7 @@ def judge_session(store: Store, cfg: Config, redactor: Redactor, session_id: str
         installed_since_ns=installed,
         settle_ns=0 if final else COVERAGE_SETTLE_NS,
     )
-    return record_findings(store, cfg, redactor, found, sealed=sealed)
+    return record_findings(store, cfg, redactor, found, sealed=sealed, deferred=deferred)
 
 
 def note_destination_findings(store: Store, cfg: Config) -> int:
@@ -140,12 +141,14 @@ def note_destination_findings(store: Store, cfg: Config) -> int:
 
 
 def record_findings(store: Store, cfg: Config, redactor: Redactor, findings: list[Any],
-                    *, sealed: list[Any] | None = None) -> int:
+                    *, sealed: list[Any] | None = None,
+                    deferred: list[Any] | None = None) -> int:
     """Redact, store and queue for export the findings of one batch; returns the new ones.
 
     Call inside the batch's transaction so findings are as durable as the spans. Their
     audit entries are appended to `sealed` when given (the batch's `seal` records them),
-    else recorded at once.
+    else recorded at once; with `deferred`, the new findings are appended to it instead of
+    being queued (the caller queues them after the batch's spans).
     """
     from cctrace.findings.export import enqueue_findings
     from cctrace.store import tombstones
@@ -163,5 +166,8 @@ def record_findings(store: Store, cfg: Config, redactor: Redactor, findings: lis
             sealed.extend(entries)
         else:
             audit.record_in(store, cfg.state_dir, entries, cfg)
-        enqueue_findings(store, new, cfg)
+        if deferred is not None:
+            deferred.extend(new)
+        else:
+            enqueue_findings(store, new, cfg)
     return len(new)

@@ -215,9 +215,11 @@ def process_transcript(
             kept.traces = respect_tombstones(store, cfg, kept.traces, include_purged)
             pairs = store.insert_traces(kept.traces)
             # The batch's findings are stored first so that one checkpoint seals them with
-            # the traces (`sealed` collects their audit entries).
+            # the traces (`sealed` collects their audit entries); they are queued for export
+            # after the spans, as before (`later`).
             sealed: list[Any] = []
-            record_findings(store, cfg, redactor, rule_findings, sealed=sealed)
+            later: list[Any] = []
+            record_findings(store, cfg, redactor, rule_findings, sealed=sealed, deferred=later)
             if window is not None:
                 from cctrace import rules as rules_mod
 
@@ -225,10 +227,14 @@ def process_transcript(
             for sid in sorted({t.session_id for t in kept.traces if t.session_id} if judge
                               else ()):
                 judge_session(store, cfg, redactor, sid, final=ctx.final or flushing,
-                              sealed=sealed)
+                              sealed=sealed, deferred=later)
             checkpoint_findings = seal(cfg, pairs, store, sealed)
             outbox.enqueue(store, pairs, cfg)
             record_findings(store, cfg, redactor, checkpoint_findings)
+            if later:
+                from cctrace.findings.export import enqueue_findings
+
+                enqueue_findings(store, later, cfg)
             store.set_cursor(path, cursor.to_dict())
         new_total += sum(len(obs) for _, obs in pairs)
         if not more:
