@@ -70,7 +70,9 @@ EVENT_MARGIN_NS = 60 * 10**9
 
 def seal(cfg: Config, pairs: list[tuple[Any, list[Any]]],
          store: Store | None = None, extra: list[Any] | None = None) -> list[Any]:
-    """Append what entered the store to the audit log; mark the traces with the checkpoint.
+    """Append what entered the store to the audit log (the batch's observations and trace
+    rows, with `store` their row digests, plus the `extra` entries of its findings) under
+    one checkpoint; mark the traces with that checkpoint.
 
     Returns the checkpoint findings (exported as scores, so the checkpoint leaves the
     machine). Runs inside the batch's transaction: a crash before commit re-appends the same
