@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cctrace.config import Config
 from cctrace.policy import Policy
@@ -59,3 +61,20 @@ def test_every_value_kept_is_a_short_scalar():
     for value in slim.values():
         assert value is None or isinstance(value, (str, int, float, bool)) or (
             isinstance(value, dict) and set(value) == {"omitted", "chars"})
+
+_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=40),
+                       lambda inner: st.lists(inner, max_size=3)
+                       | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(hookevents.KEPT_FIELDS)) | st.text(max_size=12),
+                       _values, max_size=12))
+def test_only_allow_listed_short_scalars_keep_their_value(payload):
+    slim = hookevents.slim_payload(payload)
+    for key, value in slim.items():
+        if key in hookevents.KEPT_FIELDS and key in payload and value == payload[key]:
+            assert value is None or isinstance(value, (bool, int, float)) or (
+                isinstance(value, str) and len(value) <= hookevents.MAX_VALUE_CHARS)
+        elif key != "omitted_fields":
+            assert value == {"omitted": True, "chars": value["chars"]}
