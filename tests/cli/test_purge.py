@@ -61,7 +61,8 @@ def _audited():
         pairs = store.insert_traces([turn("sess-1", "a", T0), turn("sess-1", "b", T0 + 60 * SEC),
                                      turn("sess-2", "c", T0 + 86_400 * 40 * SEC)])
         sess1 = [t for t, _ in store.select_traces(["sess-1"])]
-    assert audit.record(home, audit.entries_from_traces(pairs), config_mod.load(home))
+        digests = store.row_digests
+    assert audit.record(home, audit.entries_from_traces(pairs, digests), config_mod.load(home))
     return home, sess1
 
 
@@ -75,10 +76,15 @@ def test_purge_records_a_signed_erasure_that_verify_proves(capsys):
     before = len(_log_entries(home))
     assert cli_main.main(["purge", "--session", "sess-1", "--local-only", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["audit"]["entries"] == 2 and report["audit"]["checkpoint"] is not None
+    # Two erasures, and three tombstones (both traces and the session).
+    assert report["audit"]["entries"] == 5 and report["audit"]["checkpoint"] is not None
+    assert report["audit"]["tombstones"] == 3
     assert sorted(report["audit"]["subjects"]) == sorted(f"trace:{t}" for t in sess1)
 
-    erased = _log_entries(home)[before:]
+    added = _log_entries(home)[before:]
+    assert sorted(e["id"] for e in added if e["k"] == "tombstone") == sorted(
+        [f"trace:{t}" for t in sess1] + ["session:sess-1"])
+    erased = [e for e in added if e["k"] == "erase"]
     assert sorted(e["id"] for e in erased) == sorted(f"trace:{t}" for t in sess1)
     for e in erased:
         assert e["k"] == "erase" and e["s"] == "sess-1"
@@ -87,8 +93,8 @@ def test_purge_records_a_signed_erasure_that_verify_proves(capsys):
 
     assert cli_main.main(["verify", "--json"]) == 0
     verified = json.loads(capsys.readouterr().out)
-    assert verified["damage"] == [] and verified["entries"] == before + 2
-    assert verified["latest"]["size"] == before + 2  # the erasure is sealed already
+    assert verified["damage"] == [] and verified["entries"] == before + 5
+    assert verified["latest"]["size"] == before + 5  # the erasure is sealed already
 
     subject = f"trace:{sess1[0]}"
     assert cli_main.main(["verify", "--event", subject]) == 0
@@ -107,7 +113,8 @@ def test_erasure_is_sealed_even_when_checkpoints_are_batched(capsys):
         fh.write("[audit]\ncheckpoint_every_s = 3600\n")
     assert cli_main.main(["purge", "--before", "2026-01-15", "--local-only"]) == 0
     out = capsys.readouterr().out
-    assert "audit log: 2 erasure entries recorded (sealed by checkpoint" in out
+    assert ("audit log: 2 erasure entries and 2 tombstone(s) recorded (sealed by checkpoint"
+            in out)
     assert f"cctrace verify --event trace:{sorted(sess1)[0]}" in out
     assert cli_main.main(["verify", "--event", f"trace:{sess1[1]}"]) == 0
     assert "inclusion proof: VALID" in capsys.readouterr().out

@@ -282,4 +282,4 @@ def test_flush_quarantines_a_poisoned_event_too(tmp_path, env, _isolated_state, 
     report = pipeline.drain(state, Config(state_dir=state))
     assert report.new_observations and spool.read_pending(state) == []
     assert os.listdir(os.path.join(state, "spool", "quarantine")) == [
-        f"{poisoned:020d}.evt"]
+        f"{poisoned:020d}.q"]

@@ -127,7 +127,8 @@ def test_import_never_prints_a_traceback(tmp_path, _isolated_state, capsys, monk
     good = _session(tmp_path / "a", depth=3000)
     other = _session(tmp_path / "b", depth=2)
     args = importer.argparse.Namespace(paths=[str(good.parent), str(other.parent)],
-                                       no_export=True, quiet=True, live_minutes=0.0)
+                                       no_export=True, quiet=True, live_minutes=0.0,
+                                       include_purged=False)
     # A first line too deep to parse (the importer reads the first lines for the cwd).
     first = tmp_path / "c" / "first.jsonl"
     first.parent.mkdir()

@@ -325,6 +325,11 @@ class AuditSettings:
     checkpoint_every_s: float = 0.0  # 0: seal every batch
     fsync: bool = True
     enabled: bool = True
+    # This state dir's own anchor outside it (`cctrace.audit.anchors`), set from the config.
+    default_anchor: str | None = None
+
+    def all_anchors(self) -> list[str]:
+        return [*self.anchor_paths, *([self.default_anchor] if self.default_anchor else [])]
 
     @classmethod
     def from_section(cls, section: Mapping[str, Any]) -> AuditSettings:
@@ -409,11 +414,13 @@ def _seal(root: str, head: Head, settings: AuditSettings,
         cp.n, checkpoint_hash(line), cp.size, cp.t, cp.epoch)
     head.cp_offset += len(line)
     errors = []
-    for path in settings.anchor_paths:
+    for path in settings.all_anchors():
         try:
             target = anchor_file(path, head.log_id)
-            os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
-            _append(target, line, settings.fsync)
+            os.makedirs(os.path.dirname(target) or ".", mode=0o700, exist_ok=True)
+            # The default anchor is on the same disk: the OS writes it back within
+            # seconds, and the next checkpoint covers any line a power cut loses.
+            _append(target, line, settings.fsync and path != settings.default_anchor)
         except OSError as exc:
             # An unreachable anchor (unplugged disk) must not stop the worker; the next
             # checkpoint that reaches it covers everything before it.

@@ -12,6 +12,7 @@ does to the stored indices, the hash links and the sealed tree size: see docs/au
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 from collections import Counter
 from collections.abc import Sequence
@@ -59,6 +60,7 @@ class Report:
     genesis_pub: str | None = None
     damage: list[Damage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    store_rows: int | None = None  # rows compared with the log (None: store not checked)
     leaves: list[bytes] = field(default_factory=list, repr=False)
     leaf_data: list[bytes] = field(default_factory=list, repr=False)
 
@@ -73,7 +75,7 @@ class Report:
             "latest": None if self.latest is None else {
                 "n": self.latest.n, "size": self.latest.size, "root": self.latest.root,
                 "epoch": self.latest.epoch, "t": self.latest.t},
-            "genesis_key": self.genesis_pub,
+            "genesis_key": self.genesis_pub, "store_rows": self.store_rows,
             "damage": [d.to_dict() for d in self.damage], "warnings": self.warnings,
         }
 
@@ -276,6 +278,9 @@ def _check_anchors(anchors: Sequence[tuple[str, bytes]], cps: list[Checkpoint | 
                    report: Report) -> None:
     local = {c.n: c for c in cps if c is not None}
     genesis = local.get(0)
+    _compare_heads(anchors, genesis, report)
+    if report.damage:
+        return
     for name, data in anchors:
         lines, _ = _lines(data)
         for k, line in enumerate(lines):
@@ -308,6 +313,30 @@ def _check_anchors(anchors: Sequence[tuple[str, bytes]], cps: list[Checkpoint | 
                 return
 
 
+def _compare_heads(anchors: Sequence[tuple[str, bytes]], genesis: Checkpoint | None,
+                   report: Report) -> None:
+    """The local head against the newest anchored checkpoint of the same log: an older
+    local head means the audit dir was rolled back."""
+    newest: tuple[Checkpoint, str] | None = None
+    for name, data in anchors:
+        for line in _lines(data)[0]:
+            try:
+                a = Checkpoint.parse(line.rstrip(b"\n"))
+            except (ValueError, TypeError):
+                continue
+            if (genesis is None or a.log == genesis.log) and a.signature_ok() and (
+                    newest is None or a.n > newest[0].n):
+                newest = (a, name)
+    head = report.latest
+    if newest and (head is None or newest[0].n > head.n):
+        a, name = newest
+        where = "no checkpoint" if head is None else f"checkpoint {head.n} ({head.size} entries)"
+        report.damage.append(Damage("checkpoints", TRUNCATED, 0 if head is None else
+                                    head.n + 1, (
+            f"the local head is {where}; the newest anchor ({name}) holds checkpoint {a.n} "
+            f"({a.size} entries): the audit log was rolled back")))
+
+
 # ---------------------------------------------------------------------------- files
 
 
@@ -318,14 +347,68 @@ def read_anchor_files(path: str) -> list[tuple[str, bytes]]:
     return [(path, read_bytes(path))]
 
 
-def verify_state(state_dir: str, anchor_paths: Sequence[str] = ()) -> Report:
-    """Verify the audit files of a state dir (under the writers' lock)."""
-    anchors = [a for p in anchor_paths for a in read_anchor_files(p)]
-    with locked(state_dir) as root:
+def verify_state(state_dir: str, anchor_paths: Sequence[str] = (),
+                 check_store: bool = True, own_anchor: str | None = None) -> Report:
+    """Verify the audit files of a state dir (under the writers' lock), then the store
+    against them (`cctrace.audit.store_check`): every row changed, deleted or added behind
+    cctrace's back is a `store` damage of its own. `own_anchor` is this state dir's
+    default anchor: a log there other than the local one means the log was replaced."""
+    anchors = [a for p in anchor_paths if os.path.exists(p) for a in read_anchor_files(p)]
+    with contextlib.ExitStack() as stack:
+        store = None
+        if check_store:
+            from cctrace.store.db import Store
+
+            # The worker appends a batch's entries inside its store transaction: holding
+            # the store's write lock first gives a point where log and store agree.
+            store = stack.enter_context(Store.open(state_dir))
+            stack.enter_context(store.transaction())
+        root = stack.enter_context(locked(state_dir))
         log_data = read_bytes(os.path.join(root, LOG_NAME))
         cp_data = read_bytes(os.path.join(root, CHECKPOINTS_NAME))
         current = keys.load_public(root)
-    return verify_data(log_data, cp_data, anchors, current)
+        report = verify_data(log_data, cp_data, anchors, current)
+        if own_anchor and os.path.isdir(own_anchor):
+            _check_own_anchor(own_anchor, report, cp_data)
+        if store is not None and (report.entries or report.checkpoints):
+            _check_store(store, report, cp_data)
+    return report
+
+
+def _check_own_anchor(folder: str, report: Report, cp_data: bytes) -> None:
+    """Files of other logs in this state dir's own anchor: the log was replaced."""
+    lines, _ = _lines(cp_data)
+    local = [c for c in _parse_cps(lines) if c is not None]
+    log_id = local[0].log if local else None
+    for name, data in read_anchor_files(folder):
+        newest = None
+        for line in _lines(data)[0]:
+            try:
+                cp = Checkpoint.parse(line.rstrip(b"\n"))
+            except (ValueError, TypeError):
+                continue
+            if cp.log != log_id and cp.signature_ok():
+                newest = cp if newest is None or cp.n > newest.n else newest
+        if newest is not None:
+            report.damage.append(Damage("checkpoints", TRUNCATED, len(local), (
+                f"this state dir's anchor {name} holds log {newest.log} (checkpoint "
+                f"{newest.n}, {newest.size} entries), not the local log"
+                + (f" {log_id}" if log_id else "") + ": the audit log was wiped and "
+                "started again")))
+
+
+def _check_store(store: Any, report: Report, cp_data: bytes) -> None:
+    from cctrace.audit import store_check
+
+    lines, _ = _lines(cp_data)
+    result = store_check.check(store, report.leaf_data,
+                               [c for c in _parse_cps(lines) if c is not None])
+    report.store_rows = result.checked
+    if result.legacy:
+        report.warnings.append(f"{result.legacy} store row(s) were written before the audit "
+                               "log committed to row digests: not judged")
+    for kind, _table, _key, text in result.problems:
+        report.damage.append(Damage("store", kind, 0, text))
 
 
 # ------------------------------------------------------------------------ inclusion

@@ -106,6 +106,9 @@ SCHEMA: dict[str, Key] = {
     "audit.enabled": Key("bool", "keep the tamper-evident audit log", default=True),
     "audit.anchor_paths": Key("list", "files or folders that get a copy of every checkpoint",
                               default=[]),
+    "audit.default_anchor": Key("bool", "copy every checkpoint outside the state dir too "
+                                "(user config folder; CCTRACE_ANCHOR_DIR moves it)",
+                                default=True),
     "audit.key_epoch_s": Key("int", "seconds per signing key (at most 900)", default=900),
     "audit.checkpoint_every_s": Key("int", "seconds between checkpoints (0 = every batch)",
                                     default=0),

@@ -504,13 +504,26 @@ def check_transcripts(state_dir: str) -> Check:
             f"{k} {v}" for k, v in sorted(unknown.items())))
     if problems:
         return Check("transcripts", WARN, "; ".join(parts),
-                     f"see {os.path.join(state_dir, 'logs')} (worker.log; quarantined events "
-                     "are kept in <state dir>/spool/quarantine); `cctrace import` re-reads a "
-                     "transcript from its start", data)
+                     f"see {os.path.join(state_dir, 'logs')} (worker.log); `cctrace import` "
+                     "re-reads a transcript from its start", data)
     if unknown:
         return Check("transcripts", OK, "; ".join(parts) + " (written by a newer Claude Code? "
                      "an upgrade of cctrace may capture them)", "", data)
     return Check("transcripts", OK, "nothing skipped", "", data)
+
+
+def check_quarantine(state_dir: str) -> Check:
+    """Events the worker could not process (their ids and sizes are kept): a problem."""
+    from cctrace.spool import quarantine
+
+    n = quarantine.count(state_dir)
+    if not n:
+        return Check("quarantine", OK, "empty")
+    return Check("quarantine", FAIL, f"{n} hook event(s) the worker could not process "
+                 "(ids and sizes kept, encrypted)",
+                 f"see {os.path.join(state_dir, 'logs')} (worker.log names the error type); "
+                 "`cctrace import <transcript>` re-reads their sessions; then `cctrace purge "
+                 "--quarantine` deletes the records", {"quarantined": n})
 
 
 def check_store(state_dir: str, cfg: Any, now_s: float) -> list[Check]:
@@ -776,6 +789,7 @@ def run_checks(*, offline: bool, cwd: str | None = None, env: Mapping[str, str] 
         checks += check_store(root, cfg, now_s)
         checks.append(check_limits(root, cfg))
         checks.append(check_transcripts(root))
+        checks.append(check_quarantine(root))
     if offline:
         if cfg is not None and (cfg.langfuse_enabled or cfg.otlp_enabled):
             checks.append(Check("destination", SKIP, "not contacted (--offline)"))

@@ -5,7 +5,9 @@ project under Claude Code's `projects` folder. Subagent files are not imported o
 own: they are read through their session. Import is resumable and idempotent: cursors
 remember how far each file was read and ids are derived from the transcripts, so a re-run
 adds nothing twice. A transcript modified in the last `--live-minutes` keeps its last turn
-open (the session may still be running); older ones are closed.
+open (the session may still be running); older ones are closed. Sessions and traces
+`cctrace purge` erased stay erased (tombstones, `cctrace.store.tombstones`) unless
+`--include-purged` says otherwise.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ def register(subparsers: Any) -> None:
                    help="store locally only, even when a destination is configured")
     p.add_argument("--live-minutes", type=float, default=10.0, metavar="M",
                    help="files modified within M minutes keep their last turn open (default 10)")
+    p.add_argument("--include-purged", action="store_true",
+                   help="also restore sessions and traces `cctrace purge` erased (their "
+                        "tombstones are lifted); without it they stay erased")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=run)
 
@@ -107,7 +112,7 @@ class ProgressBar:
 
 def import_paths(paths: list[str], *, export: bool = True, live_minutes: float = 10.0,
                  progress: Any = None, state_dir: str | None = None,
-                 on_file: Any = None) -> dict[str, int]:
+                 on_file: Any = None, include_purged: bool = False) -> dict[str, int]:
     """Import transcripts; returns counts (files, observations, errors)."""
     from cctrace.policy import Policy
     from cctrace.store.db import Store
@@ -133,7 +138,7 @@ def import_paths(paths: list[str], *, export: bool = True, live_minutes: float =
                 counts["observations"] += pipeline.process_transcript(
                     store, cfg, pipeline.make_redactor(cfg, cwd, policy), path,
                     session_id=os.path.splitext(os.path.basename(path))[0], final=final,
-                    policy=policy, judge=False,
+                    policy=policy, judge=False, include_purged=include_purged,
                 )
                 counts["files"] += 1
             except OSError as exc:
@@ -168,7 +173,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         counts = import_paths(paths, export=not args.no_export,
                               live_minutes=args.live_minutes, progress=report,
-                              on_file=bar.update)
+                              on_file=bar.update, include_purged=args.include_purged)
     except sqlite3.Error as exc:
         raise CliError(f"the store could not be written ({type(exc).__name__}: {exc}); "
                        "run `cctrace doctor`") from exc

@@ -33,6 +33,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--before", metavar="DATE",
                    help="traces that ended before DATE (YYYY-MM-DD or ISO 8601, UTC if no zone)")
     p.add_argument("--project", metavar="PATH", help="sessions run in PATH or below it")
+    p.add_argument("--quarantine", action="store_true",
+                   help="also delete every spool quarantine record (ids and sizes of events "
+                        "the worker could not process)")
     p.add_argument("--local-only", action="store_true", help="do not delete in Langfuse")
     p.add_argument("--dry-run", action="store_true", help="only say what would be deleted")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -56,8 +59,9 @@ def run(args: argparse.Namespace) -> int:
     from cctrace.security import purge
     from cctrace.store.db import AmbiguousSession, Store
 
-    if not (args.session or args.before or args.project):
-        raise CliError("choose what to purge: --session, --before and/or --project", code=2)
+    if not (args.session or args.before or args.project or args.quarantine):
+        raise CliError("choose what to purge: --session, --before, --project and/or "
+                       "--quarantine", code=2)
     before = parse_date(args.before) if args.before else None
     project = os.path.abspath(os.path.expanduser(args.project)) if args.project else None
     root = statedir.state_dir()
@@ -67,19 +71,26 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     with Store.open(root) as store:
         try:
-            selection = purge.select(store, args.session, before, project)
+            # `--quarantine` alone selects no trace (no filter would select them all).
+            selection = purge.select(store, args.session, before, project) if (
+                args.session or before or project) else purge.Selection([], [])
         except AmbiguousSession as exc:
             raise CliError(str(exc), code=2) from exc
         if project and not selection.trace_ids and args.project:
             # A project given by name (as `cctrace sessions` shows it) rather than by path.
             selection = purge.select(store, args.session, before, args.project)
         sessions_of = trace_sessions(store, selection)
+        whole = selection.session_ids if (args.session or project) and not before else []
         result = purge.purge(store, cfg, selection, local_only=args.local_only,
-                             dry_run=args.dry_run)
+                             dry_run=args.dry_run, whole_sessions=whole,
+                             reason=erasure_reason(args, None))
     failed = any(r.failed for r in result.remote)
+    if not (failed or result.dry_run):
+        result.local["quarantine"] = purge_quarantine(root, args, selection, before)
     audit_report: dict[str, Any] | None = None
     if not (failed or result.dry_run) and result.local.get("traces"):
-        audit_report = record_erasure(root, cfg, sessions_of, erasure_reason(args, result))
+        audit_report = record_erasure(root, cfg, sessions_of, erasure_reason(args, result),
+                                      stones=result.tombstones)
     if args.json:
         out = result.to_dict()
         if audit_report is not None:
@@ -91,6 +102,21 @@ def run(args: argparse.Namespace) -> int:
             _print_audit(audit_report)
     audit_failed = bool(audit_report and audit_report.get("error"))
     return 1 if failed or audit_failed else 0
+
+
+def purge_quarantine(state_dir: str, args: argparse.Namespace, selection: Any,
+                     before_ns: int | None) -> int:
+    """Quarantine records of what was purged: the selected sessions' (a session or project
+    filter), those received before the date (a date alone), or all (`--quarantine`)."""
+    from cctrace.spool import quarantine
+
+    if args.quarantine:
+        return quarantine.remove(state_dir, everything=True)
+    if args.session or args.project:
+        # A session known only by its quarantine records is named by its full id.
+        sessions = selection.session_ids or ([args.session] if args.session else [])
+        return quarantine.remove(state_dir, session_ids=sessions)
+    return quarantine.remove(state_dir, before_ns=before_ns)
 
 
 def trace_sessions(store: Any, selection: Any) -> dict[str, str]:
@@ -108,6 +134,8 @@ def erasure_reason(args: argparse.Namespace, result: Any) -> str:
     asked = " ".join(f"--{name} {value}" for name, value in (
         ("session", args.session), ("before", args.before), ("project", args.project))
         if value)
+    if result is None:
+        return f"cctrace purge {asked}"
     where = ["local"] + [r.destination for r in result.remote
                          if r.supported and r.deleted and not r.failed]
     return f"cctrace purge {asked}; deleted: {', '.join(where)}"
@@ -124,7 +152,7 @@ def _user() -> str:
 
 
 def record_erasure(state_dir: str, cfg: Any, sessions_of: dict[str, str], reason: str,
-                   authorized_by: str | None = None) -> dict[str, Any]:
+                   authorized_by: str | None = None, stones: Any = ()) -> dict[str, Any]:
     """Append one signed `erase` entry per trace and seal them with a checkpoint now.
 
     The erasure is sealed even when `[audit] checkpoint_every_s` batches the worker's
@@ -148,6 +176,7 @@ def record_erasure(state_dir: str, cfg: Any, sessions_of: dict[str, str], reason
     entries = [e for sid, subjects in sorted(by_session.items())
                for e in audit.erasure_entries(subjects, reason, session_id=sid,
                                               authorized_by=by)]
+    entries += audit.tombstone_entries(stones)
     try:
         res = audit_log.append(state_dir, entries,
                                dataclasses.replace(settings, checkpoint_every_s=0.0))
@@ -155,7 +184,8 @@ def record_erasure(state_dir: str, cfg: Any, sessions_of: dict[str, str], reason
         return {"entries": 0, "error": f"audit log not written: {exc.__class__.__name__} "
                 f"({exc.strerror or exc.errno})"}
     out: dict[str, Any] = {"entries": res.appended,
-                           "subjects": [e.subject for e in entries],
+                           "subjects": [e.subject for e in entries if e.kind == "erase"],
+                           "tombstones": sum(e.kind == "tombstone" for e in entries),
                            "checkpoint": res.checkpoint.n if res.checkpoint else None,
                            "authorized_by": by}
     if res.anchor_errors:
@@ -171,8 +201,10 @@ def _print_audit(report: dict[str, Any]) -> None:
     else:
         sealed = (f"sealed by checkpoint {report['checkpoint']}"
                   if report["checkpoint"] is not None else "not sealed yet")
-        print(f"audit log: {report['entries']} erasure entr"
-              f"{'y' if report['entries'] == 1 else 'ies'} recorded ({sealed}; "
+        n = len(report["subjects"])
+        stones = report.get("tombstones") or 0
+        print(f"audit log: {n} erasure entr{'y' if n == 1 else 'ies'}"
+              + (f" and {stones} tombstone(s)" if stones else "") + f" recorded ({sealed}; "
               f"prove one with `cctrace verify --event {report['subjects'][0]}`)")
         for err in report.get("anchor_errors", []):
             print(f"audit log: anchor not written: {err}")
@@ -186,7 +218,8 @@ def _print(result: Any, args: argparse.Namespace) -> None:
               + ("" if args.local_only else " locally and in Langfuse"))
         return
     if not n:
-        print("nothing matched: nothing deleted")
+        print("nothing matched: nothing deleted" if not result.local.get("quarantine") else
+              f"{result.local['quarantine']} quarantine record(s) deleted")
         return
     for r in result.remote:
         if not r.supported:
@@ -203,4 +236,5 @@ def _print(result: Any, args: argparse.Namespace) -> None:
     print(f"local store: {local.get('traces', 0)} trace(s), {local.get('observations', 0)} "
           f"observation(s), {local.get('sessions', 0)} session(s), "
           f"{local.get('hook_events', 0)} hook event(s), {local.get('outbox', 0)} unsent "
-          f"batch(es), {local.get('findings', 0)} finding(s) deleted")
+          f"batch(es), {local.get('findings', 0)} finding(s), {local.get('quarantine', 0)} "
+          "quarantine record(s) deleted")

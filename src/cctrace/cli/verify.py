@@ -1,5 +1,6 @@
 """`cctrace verify`: check the audit trail (chain, Merkle roots, signatures, key chain,
-checkpoints), optionally against anchors and against what Langfuse holds; print an
+checkpoints), the store against it (every row changed, deleted or added behind cctrace's
+back is named), optionally against anchors and against what Langfuse holds; print an
 inclusion proof for one event.
 
 Exit codes: 0 intact, 1 damage found (the first bad entry and its kind are printed),
@@ -33,6 +34,8 @@ def register(subparsers: Any) -> None:
                         "id, hook:<seq>, or a unique prefix)")
     p.add_argument("--langfuse", action="store_true",
                    help="also compare with the checkpoints recorded in Langfuse trace metadata")
+    p.add_argument("--log-only", action="store_true",
+                   help="check the audit files only, not the store against them")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=run)
 
@@ -46,9 +49,10 @@ def run(args: argparse.Namespace) -> int:
         settings = settings_from_config(cfg)
     except (config_mod.ConfigError, ValueError) as exc:
         raise CliError(str(exc), code=2) from exc
-    anchors = list(dict.fromkeys([*settings.anchor_paths, *args.anchors]))
-    report = verify.verify_state(root, anchors)
-    if report.entries == 0 and report.checkpoints == 0:
+    anchors = list(dict.fromkeys([*settings.all_anchors(), *args.anchors]))
+    report = verify.verify_state(root, anchors, check_store=not args.log_only,
+                                 own_anchor=settings.default_anchor)
+    if report.entries == 0 and report.checkpoints == 0 and report.ok:
         raise CliError("no audit log in this state dir yet", code=2)
     if args.langfuse:
         if not cfg.langfuse_enabled:
@@ -88,9 +92,15 @@ def _print(out: dict[str, Any]) -> None:
     for w in out["warnings"]:
         print(f"warning: {w}")
     for d in out["damage"]:
-        print(f"DAMAGE ({d['target']}, {d['kind']}) at line {d['position'] + 1}: {d['message']}")
+        if d["target"] == "store":
+            print(f"DAMAGE (store, {d['kind']}): {d['message']}")
+        else:
+            print(f"DAMAGE ({d['target']}, {d['kind']}) at line {d['position'] + 1}: "
+                  f"{d['message']}")
     if not out["damage"]:
-        print("OK: the audit trail is intact")
+        rows = out.get("store_rows")
+        print("OK: the audit trail is intact" + (
+            f" and the store matches it ({rows} rows checked)" if rows is not None else ""))
     inc = out.get("inclusion")
     if inc:
         print(f"entry {inc['index']} ({inc['entry'].get('k')} {inc['entry'].get('id')}) in tree "

@@ -435,7 +435,7 @@ class _TraceRun:
             obs.metadata["capture"] = "withheld:path-policy"
         elif d.shape is not None:
             obs.output = self.lines.value(obs.output, **d.shape)
-            if obs.status_message:
+            if isinstance(obs.status_message, str) and obs.status_message:
                 obs.status_message = self.lines.text(obs.status_message, **d.shape)
             if isinstance(obs.metadata.get("result"), dict):
                 obs.metadata["result"] = self.lines.value(obs.metadata["result"], **d.shape)

@@ -4,9 +4,10 @@
 value without the prefix is returned unchanged, so a store written before encryption was
 turned on stays readable. The column name is bound in as associated data, so a ciphertext
 moved to another column does not decrypt. What is encrypted: observation input, output,
-metadata and status message, trace input, output and metadata, hook event payloads and
-outbox payloads. Ids, names, times, levels, models, usage and cost stay in clear, because
-`cctrace sessions`, `show` and `report` list and total them in SQL.
+metadata and status message, trace input, output and metadata, hook event payloads,
+findings' title and detail (their evidence), outbox payloads, and the spool quarantine's
+records (`cctrace.spool.quarantine`). Ids, names, times, levels, models, usage and cost
+stay in clear, because `cctrace sessions`, `show` and `report` list and total them in SQL.
 
 The 32-byte key lives in the OS keychain or `<state dir>/keys/store-key` (0600), created on
 first use (`cctrace.security.keys`). `[store] encrypt = false` in the config turns it off.
@@ -15,6 +16,8 @@ first use (`cctrace.security.keys`). `[store] encrypt = false` in the config tur
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import os
 import threading
 from typing import Any
@@ -38,9 +41,16 @@ class Cipher:
         if len(key) not in (16, 24, 32):
             raise ValueError("AES key must be 16, 24 or 32 bytes")
         self._aead = AESGCM(key)
+        # A separate key for keyed hashes (tombstones), derived so it never meets AES-GCM.
+        self._mac_key = hashlib.sha256(b"cctrace-mac-v1\x00" + key).digest()
 
     def __repr__(self) -> str:
         return "Cipher(AES-GCM)"
+
+    def mac(self, text: str) -> str:
+        """HMAC-SHA256 hex of `text` under the store key (a keyed hash: no content)."""
+        return hmac.new(self._mac_key, text.encode("utf-8", "surrogatepass"),
+                        hashlib.sha256).hexdigest()
 
     def encrypt_text(self, text: str | None, column: str = "") -> str | None:
         if text is None:

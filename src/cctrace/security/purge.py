@@ -169,6 +169,7 @@ class PurgeResult:
     local: dict[str, int] = field(default_factory=dict)
     remote: list[RemoteReport] = field(default_factory=list)
     dry_run: bool = False
+    tombstones: list[Any] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -183,9 +184,12 @@ class PurgeResult:
 def purge(
     store: Any, cfg: Config, selection: Selection, *, local_only: bool = False,
     dry_run: bool = False, sleep: Callable[[float], None] = time.sleep,
+    whole_sessions: Sequence[str] = (), reason: str = "purge",
 ) -> PurgeResult:
     """Remote first, then local: a failed remote delete keeps the ids on record locally,
-    so running the same purge again retries it."""
+    so running the same purge again retries it. Each deleted trace, and each session of
+    `whole_sessions` (a purge by session or project), leaves a tombstone
+    (`cctrace.store.tombstones`) so nothing brings it back."""
     result = PurgeResult(selection, dry_run=dry_run)
     if dry_run or not selection.trace_ids:
         return result
@@ -193,7 +197,13 @@ def purge(
         result.remote = delete_remote(cfg, selection.trace_ids, sleep=sleep)
         if any(r.failed for r in result.remote):
             return result
+    from cctrace.store import tombstones
+
+    subjects = [tombstones.TRACE + t for t in selection.trace_ids]
+    subjects += [tombstones.SESSION + s for s in whole_sessions]
+    result.tombstones = tombstones.add(store, subjects, reason)
     result.local = store.purge_traces(selection.trace_ids)
+    result.local["tombstones"] = len(result.tombstones)
     return result
 
 

@@ -3,8 +3,10 @@
 The decision is to delete whole rows, not to blank content and keep husks: a trace that
 ended before the cutoff goes with its observations, findings and undelivered batches, a
 session without traces left goes with its hook events, and hook events and outbox batches
-older than the cutoff go whatever their state. Transcript cursors stay, so an aged-out turn
-is never re-imported from a transcript that still exists. `retention.days = 0` turns it off.
+older than the cutoff go whatever their state, and so do quarantine records (ids and
+sizes of events the worker could not process, `cctrace.spool.quarantine`). Transcript
+cursors stay, so an aged-out turn is never re-imported from a transcript that still
+exists. `retention.days = 0` turns it off.
 The worker calls `maybe_enforce` every step; it runs at most once an hour (a stamp file in
 the state dir), so the cost is one `stat` per step.
 """
@@ -44,13 +46,35 @@ def cutoff(now_ns: int, days: int) -> int:
     return now_ns - days * DAY_NS
 
 
-def enforce(store: Any, days: int, now_ns: int | None = None) -> RetentionReport:
-    """Delete everything older than `days` days now (0: nothing)."""
+def enforce(store: Any, days: int, now_ns: int | None = None,
+            state_dir: str | None = None, cfg: Any = None) -> RetentionReport:
+    """Delete everything older than `days` days now (0: nothing). With `state_dir`, the
+    deletion is recorded in the audit log (`erase` entries: each trace, and "every hook
+    event before the cutoff"), so `cctrace verify` tells it from a deletion behind
+    cctrace's back."""
     if days <= 0:
         return RetentionReport()
     now = time.time_ns() if now_ns is None else now_ns
     limit = cutoff(now, days)
-    return RetentionReport(True, limit, store.purge_older_than(limit))
+    doomed = dict(store.select_traces(before_ns=limit)) if state_dir else {}
+    report = RetentionReport(True, limit, store.purge_older_than(limit))
+    if state_dir:
+        record_deletion(state_dir, cfg, doomed, f"retention: {days} days", before_ns=limit)
+    return report
+
+
+def record_deletion(state_dir: str, cfg: Any, trace_sessions: dict[str, str], reason: str,
+                    before_ns: int | None = None) -> None:
+    """Audit a deletion cctrace made on its own; a log that cannot be written does not undo
+    it (`verify` will then name the rows as deleted)."""
+    from cctrace import audit
+
+    entries = audit.erasure_entries_for(trace_sessions, reason, before_ns=before_ns,
+                                        authorized_by="cctrace")
+    try:
+        audit.record(state_dir, entries, cfg)
+    except (OSError, ValueError):
+        pass
 
 
 def _stamp_path(state_dir: str) -> str:
@@ -74,7 +98,11 @@ def maybe_enforce(
     now_ns = time.time_ns() if now_ns is None else now_ns
     if not due(state_dir, now_ns / 1e9, interval_s):
         return RetentionReport()
-    report = enforce(store, retention_days(cfg), now_ns)
+    report = enforce(store, retention_days(cfg), now_ns, state_dir, cfg)
+    if report.ran and report.cutoff_ns is not None:
+        from cctrace.spool import quarantine
+
+        report.deleted["quarantine"] = quarantine.remove(state_dir, before_ns=report.cutoff_ns)
     path = _stamp_path(state_dir)
     statedir.ensure_dir(os.path.dirname(path))
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, statedir.FILE_MODE)

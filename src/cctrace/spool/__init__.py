@@ -13,7 +13,7 @@ resolved lazily from the reader.
 
 from __future__ import annotations
 
-_READER_NAMES = ("SpoolEntry", "read_pending", "ack", "clean_temp_files", "quarantine")
+_READER_NAMES = ("SpoolEntry", "read_pending", "ack", "clean_temp_files")
 
 
 def __getattr__(name: str):  # PEP 562: lazy re-export of the reader's API

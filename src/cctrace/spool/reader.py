@@ -161,19 +161,3 @@ def ack(entries: Iterable[SpoolEntry]) -> int:
             continue
     return done
 
-
-QUARANTINE_DIRNAME = "quarantine"
-
-
-def quarantine(entry: SpoolEntry) -> str | None:
-    """Move an event the worker cannot process aside (`<spool>/quarantine/`), kept as it
-    was received for a later fix or `cctrace` upgrade; returns its new path."""
-    folder = os.path.join(os.path.dirname(entry.path), QUARANTINE_DIRNAME)
-    os.makedirs(folder, mode=0o700, exist_ok=True)
-    dest = os.path.join(folder, os.path.basename(entry.path))
-    try:
-        os.replace(entry.path, dest)
-    except FileNotFoundError:
-        return None
-    return dest
-

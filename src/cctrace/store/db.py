@@ -26,7 +26,7 @@ from cctrace.findings import SEVERITIES, Finding
 from cctrace.model.jsontext import json_string
 from cctrace.model.types import Observation, Trace
 from cctrace.redact.stage import is_redacted
-from cctrace.store import schema
+from cctrace.store import digest, schema
 
 DB_NAME = "cctrace.db"
 BUSY_TIMEOUT_MS = 10_000
@@ -126,6 +126,11 @@ class TraceView:
     roots: list[ObservationNode]
 
 
+# Positions and names of the observation columns encrypted at rest.
+_OBS_ENCRYPTED = [(digest.COLUMNS["observations"].index(c), f"observations.{c}")
+                  for c in sorted(digest.ENCRYPTED["observations"])]
+
+
 def _dumps(value: Any) -> str | None:
     if value is None:
         return None
@@ -190,9 +195,13 @@ class Store:
         # Optional at-rest encryption of content columns (cctrace.security.crypto.Cipher):
         # applied in the write helpers, undone in the readers.
         self.cipher = cipher
+        # Row digests (cctrace.store.digest) of what the last write of each table stored
+        # or changed, by id: the audit entries of that write are made from them.
+        self.row_digests: dict[str, dict[str, str]] = {t: {} for t in digest.COLUMNS}
         _create_private(path)
         self._lock = threading.RLock()
         self._depth = 0
+        self._undo: list[Any] = []
         self._conn = sqlite3.connect(
             path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
         )
@@ -250,14 +259,31 @@ class Store:
             # tries to upgrade can fail with SQLITE_BUSY without waiting for busy_timeout.
             self._conn.execute("BEGIN IMMEDIATE")
             self._depth = 1
+            self._undo: list[Any] = []
             try:
                 yield self._conn
             except BaseException:
                 self._conn.execute("ROLLBACK")
+                self._run_undo()
                 raise
             finally:
                 self._depth = 0
             self._conn.execute("COMMIT")
+            self._undo = []
+
+    def on_rollback(self, fn: Any) -> None:
+        """Run `fn()` if the transaction in progress rolls back (the audit log voids the
+        entries it appended for rows that were then never stored)."""
+        if self._depth:
+            self._undo.append(fn)
+
+    def _run_undo(self) -> None:
+        undo, self._undo = self._undo, []
+        for fn in undo:
+            try:
+                fn()
+            except Exception:  # noqa: BLE001 - the rollback's own error is what matters
+                pass
 
     _write = transaction
 
@@ -274,18 +300,34 @@ class Store:
     def insert_hook_events(self, events: list[HookEvent]) -> list[HookEvent]:
         """Store hook events; returns those that were new (by seq)."""
         added: list[HookEvent] = []
+        digests = self.row_digests["hook_events"] = {}
         with self._write() as conn:
             for ev in events:
+                plain = [ev.seq, ev.received_ns, ev.session_id, ev.event, ev.tool_use_id,
+                         ev.transcript_path, _dumps(ev.payload) or "{}"]
+                values = plain[:6] + [self._enc(plain[6], "hook_events.payload")]
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO hook_events (seq, received_ns, session_id, event,"
                     " tool_use_id, transcript_path, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (ev.seq, ev.received_ns, ev.session_id, ev.event, ev.tool_use_id,
-                     ev.transcript_path,
-                     self._enc(_dumps(ev.payload) or "{}", "hook_events.payload")),
-                )
+                    values)
                 if cur.rowcount:
                     added.append(ev)
+                    digests[str(ev.seq)] = self._digest_written(
+                        conn, "hook_events", "seq", ev.seq, plain)
         return added
+
+    def _digest_written(self, conn: sqlite3.Connection, table: str, key: str, ident: Any,
+                        plain: Sequence[Any]) -> str:
+        """The row digest of a row just written from `plain` (read back when SQLite's
+        column affinity may have changed a value)."""
+        if digest.as_stored(table, plain):
+            return digest.row_digest(plain)
+        return self._row_digest(conn, table, key, ident) or ""
+
+    def _row_digest(self, conn: sqlite3.Connection, table: str, key: str,
+                    ident: Any) -> str | None:
+        row = conn.execute(f"SELECT * FROM {table} WHERE {key} = ?", (ident,)).fetchone()
+        return None if row is None else digest.stored_row_digest(table, row, self._dec)
 
     def _event(self, row: sqlite3.Row) -> HookEvent:
         return HookEvent(
@@ -353,7 +395,10 @@ class Store:
                         info["duration_ms"] = p["duration_ms"]
                     info["failed"] = ev.event == "PostToolUseFailure"
                     if info["failed"]:
-                        info["error"] = p.get("error")
+                        # Stored hook events keep an error's size, not its text (the
+                        # transcript's, policy-applied and redacted, is what is used).
+                        error = p.get("error")
+                        info["error"] = error if isinstance(error, str) else None
                         info["is_interrupt"] = bool(p.get("is_interrupt"))
         return out
 
@@ -391,6 +436,8 @@ class Store:
             if not is_redacted(trace):
                 raise ValueError(f"trace {trace.id} did not pass the redaction stage")
         result: list[tuple[Trace, list[Observation]]] = []
+        self.row_digests["observations"] = {}
+        self.row_digests["traces"] = {}
         with self._write() as conn:
             for trace in traces:
                 self._upsert_session(conn, trace)
@@ -433,7 +480,15 @@ class Store:
 
     def _upsert_trace(self, conn: sqlite3.Connection, trace: Trace) -> None:
         # A running turn is stored first (complete=0) and replaced by its complete form;
-        # a complete row is never downgraded by a late incomplete copy.
+        # a complete row is never downgraded by a late incomplete copy. The row digest is
+        # noted only when the row changed (a re-read turn usually changes nothing).
+        before = self._row_digest(conn, "traces", "id", trace.id)
+        self._write_trace(conn, trace)
+        after = self._row_digest(conn, "traces", "id", trace.id)
+        if after and after != before:
+            self.row_digests["traces"][trace.id] = after
+
+    def _write_trace(self, conn: sqlite3.Connection, trace: Trace) -> None:
         replace = "excluded.complete OR NOT traces.complete"
         fields = ("name", "input", "output", "user_id", "tags", "environment", "release",
                   "metadata")
@@ -458,20 +513,24 @@ class Store:
 
     def _insert_obs(self, conn: sqlite3.Connection, obs: Observation) -> bool:
         cost_total = (obs.cost or {}).get("total") if obs.cost else None
+        plain = [obs.id, obs.trace_id, obs.parent_id, obs.type, obs.name, obs.start_ns,
+                 obs.end_ns, _dumps(obs.input), _dumps(obs.output), obs.level,
+                 obs.status_message, obs.model, _dumps(obs.model_parameters),
+                 _dumps(obs.usage), _dumps(obs.cost), cost_total, obs.completion_start_ns,
+                 _dumps(obs.metadata) or "{}"]
+        values = list(plain)
+        for i, column in _OBS_ENCRYPTED:
+            values[i] = self._enc(values[i], column)
         cur = conn.execute(
             "INSERT OR IGNORE INTO observations (id, trace_id, parent_id, type, name, start_ns,"
             " end_ns, input, output, level, status_message, model, model_parameters, usage,"
             " cost, cost_total, completion_start_ns, metadata)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (obs.id, obs.trace_id, obs.parent_id, obs.type, obs.name, obs.start_ns, obs.end_ns,
-             self._enc(_dumps(obs.input), "observations.input"),
-             self._enc(_dumps(obs.output), "observations.output"), obs.level,
-             self._enc(obs.status_message, "observations.status_message"), obs.model,
-             _dumps(obs.model_parameters), _dumps(obs.usage), _dumps(obs.cost), cost_total,
-             obs.completion_start_ns,
-             self._enc(_dumps(obs.metadata) or "{}", "observations.metadata")),
-        )
-        return cur.rowcount == 1
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+        if cur.rowcount != 1:
+            return False
+        self.row_digests["observations"][obs.id] = self._digest_written(
+            conn, "observations", "id", obs.id, plain)
+        return True
 
     # -- reading -----------------------------------------------------------------------
 
@@ -926,6 +985,15 @@ class Store:
         sql += " ORDER BY t.start_ns, t.id"
         return [(r[0], r[1]) for r in self._read(sql, params)]
 
+    def trace_sessions(self, trace_ids: Sequence[str]) -> dict[str, str]:
+        """trace id -> session id of the given stored traces."""
+        out: dict[str, str] = {}
+        for chunk in _chunks(sorted(set(trace_ids))):
+            marks = ",".join("?" * len(chunk))
+            out.update((r[0], r[1]) for r in self._read(
+                f"SELECT id, session_id FROM traces WHERE id IN ({marks})", chunk))
+        return out
+
     def purge_traces(self, trace_ids: Sequence[str]) -> dict[str, int]:
         """Delete traces with their observations, the findings about them, undelivered
         outbox batches holding their spans, and sessions (with their hook events) left
@@ -980,8 +1048,30 @@ class Store:
         if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'findings'").fetchone() is None:
             return 0
         marks = ",".join("?" * len(values))
+        ids = [r[0] for r in conn.execute(
+            f"SELECT id FROM findings WHERE {column} IN ({marks})", list(values))]
+        Store._delete_finding_batches(conn, ids)
         return conn.execute(f"DELETE FROM findings WHERE {column} IN ({marks})",
                             list(values)).rowcount
+
+    @staticmethod
+    def _delete_finding_batches(conn: sqlite3.Connection, finding_ids: Sequence[str]) -> None:
+        """Undelivered batches exporting these findings (their scores `<id>-<name>` and
+        event spans) go with them: an erased finding is never sent."""
+        from cctrace.model.ids import span_id
+
+        for chunk in _chunks(list(finding_ids)):
+            spans = [span_id("finding", f) for f in chunk]
+            marks = ",".join("?" * len(chunk))
+            batch_ids = [r[0] for r in conn.execute(
+                "SELECT id FROM outbox WHERE state != ? AND EXISTS (SELECT 1 FROM"
+                f" json_each(outbox.span_ids) j WHERE j.value IN ({marks}) OR"
+                f" substr(j.value, 1, instr(j.value, '-') - 1) IN ({marks}))",
+                [DELIVERED, *spans, *chunk])]
+            for bchunk in _chunks(batch_ids):
+                bmarks = ",".join("?" * len(bchunk))
+                conn.execute(f"DELETE FROM dead_letters WHERE batch_id IN ({bmarks})", bchunk)
+                conn.execute(f"DELETE FROM outbox WHERE id IN ({bmarks})", bchunk)
 
     def purge_older_than(self, cutoff_ns: int) -> dict[str, int]:
         """Retention: every trace that ended before `cutoff_ns` (see `purge_traces`), plus
@@ -1033,20 +1123,24 @@ class Store:
     def add_findings(self, findings: Sequence[Finding]) -> list[Finding]:
         """Store findings; ones whose id is already stored are ignored. Returns the new."""
         new: list[Finding] = []
+        digests = self.row_digests["findings"] = {}
         with self._write() as conn:
             for f in findings:
                 if f.severity not in SEVERITIES:
                     raise ValueError(f"finding {f.id}: unknown severity {f.severity!r}")
+                plain = [f.id, f.kind, f.rule_id, f.severity, SEVERITIES.index(f.severity),
+                         f.title, f.time_ns, f.session_id, f.trace_id, f.observation_id,
+                         _dumps(f.tags), _dumps(f.detail), _dumps(f.scores)]
+                values = list(plain)
+                values[5] = self._enc(f.title, "findings.title")
+                values[11] = self._enc(plain[11], "findings.detail")
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO findings (id, kind, rule_id, severity, severity_rank,"
                     " title, time_ns, session_id, trace_id, observation_id, tags, detail, scores)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (f.id, f.kind, f.rule_id, f.severity, SEVERITIES.index(f.severity), f.title,
-                     f.time_ns, f.session_id, f.trace_id, f.observation_id, _dumps(f.tags),
-                     _dumps(f.detail), _dumps(f.scores)),
-                )
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
                 if cur.rowcount:
                     new.append(f)
+                    digests[f.id] = self._digest_written(conn, "findings", "id", f.id, plain)
         return new
 
     def findings(
@@ -1075,13 +1169,18 @@ class Store:
             sql += " LIMIT ?"
             params.append(int(limit))
         return [
-            Finding(id=r["id"], kind=r["kind"], rule_id=r["rule_id"], severity=r["severity"],
-                    title=r["title"], time_ns=r["time_ns"], session_id=r["session_id"],
-                    trace_id=r["trace_id"], observation_id=r["observation_id"],
-                    tags=_loads(r["tags"], []), detail=_loads(r["detail"], {}),
-                    scores=_loads(r["scores"], {}))
-            for r in self._read(sql, params)
+            self.finding_from_row(r) for r in self._read(sql, params)
         ]
+
+    def finding_from_row(self, r: sqlite3.Row) -> Finding:
+        """A stored finding, its title and detail decrypted."""
+        return Finding(
+            id=r["id"], kind=r["kind"], rule_id=r["rule_id"], severity=r["severity"],
+            title=self._dec(r["title"], "findings.title") or "", time_ns=r["time_ns"],
+            session_id=r["session_id"], trace_id=r["trace_id"],
+            observation_id=r["observation_id"], tags=_loads(r["tags"], []),
+            detail=_loads(self._dec(r["detail"], "findings.detail"), {}),
+            scores=_loads(r["scores"], {}))
 
     def bump(self, name: str, n: int = 1) -> None:
         with self._write() as conn:

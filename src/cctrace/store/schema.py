@@ -144,7 +144,31 @@ CREATE INDEX hook_events_recent ON hook_events(session_id, received_ns);
 CREATE INDEX hook_events_kind ON hook_events(session_id, event);
 """
 
-MIGRATIONS: list[str] = [V1, V2]
+# Erasure is final: `cctrace purge` leaves a tombstone per erased trace (and session), which
+# the worker, `import` and the outbox respect (cctrace.store.tombstones). `mac` is a keyed
+# hash of the subject under the store key, so a row planted behind cctrace's back is void.
+# `store_meta` keeps the highest rowid of each audited table at the upgrade: rows written
+# before the audit log committed to row digests, which `cctrace verify` cannot judge.
+V3 = """
+CREATE TABLE tombstones (
+    subject TEXT PRIMARY KEY,
+    mac TEXT NOT NULL,
+    created_ns INTEGER NOT NULL,
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE store_meta (
+    key TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+INSERT INTO store_meta SELECT 'legacy_rowid.observations', COALESCE(MAX(rowid), 0)
+    FROM observations;
+INSERT INTO store_meta SELECT 'legacy_rowid.traces', COALESCE(MAX(rowid), 0) FROM traces;
+INSERT INTO store_meta SELECT 'legacy_rowid.findings', COALESCE(MAX(rowid), 0) FROM findings;
+INSERT INTO store_meta SELECT 'legacy_rowid.hook_events', COALESCE(MAX(rowid), 0)
+    FROM hook_events;
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3]
 
 
 def current_version(conn: sqlite3.Connection) -> int:

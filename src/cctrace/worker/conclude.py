@@ -68,8 +68,11 @@ COVERAGE_WINDOW = 8
 EVENT_MARGIN_NS = 60 * 10**9
 
 
-def seal(cfg: Config, pairs: list[tuple[Any, list[Any]]]) -> list[Any]:
-    """Append what entered the store to the audit log; mark the traces with the checkpoint.
+def seal(cfg: Config, pairs: list[tuple[Any, list[Any]]],
+         store: Store | None = None, extra: list[Any] | None = None) -> list[Any]:
+    """Append what entered the store to the audit log (the batch's observations and trace
+    rows, with `store` their row digests, plus the `extra` entries of its findings) under
+    one checkpoint; mark the traces with that checkpoint.
 
     Returns the checkpoint findings (exported as scores, so the checkpoint leaves the
     machine). Runs inside the batch's transaction: a crash before commit re-appends the same
@@ -77,9 +80,14 @@ def seal(cfg: Config, pairs: list[tuple[Any, list[Any]]]) -> list[Any]:
     """
     from cctrace import audit
 
-    if not any(obs for _, obs in pairs):
+    entries = audit.entries_from_traces(pairs, store.row_digests if store else None)
+    entries += extra or []
+    if not entries:
         return []
-    checkpoint = audit.record(cfg.state_dir, audit.entries_from_traces(pairs), cfg)
+    if store is not None:
+        entries = audit.baseline_entries(store) + entries
+    checkpoint = audit.record_in(store, cfg.state_dir, entries, cfg) if store else \
+        audit.record(cfg.state_dir, entries, cfg)
     if checkpoint is None:
         return []
     marks = audit.checkpoint_attributes(checkpoint)
@@ -100,7 +108,8 @@ def _installed_since_ns(cfg: Config) -> int | None:
 
 
 def judge_session(store: Store, cfg: Config, redactor: Redactor, session_id: str,
-                  *, final: bool = False) -> int:
+                  *, final: bool = False, sealed: list[Any] | None = None,
+                  deferred: list[Any] | None = None) -> int:
     """Coverage and bypass findings for the session's recent turns; returns the new ones."""
     from cctrace.audit import coverage
 
@@ -121,7 +130,7 @@ def judge_session(store: Store, cfg: Config, redactor: Redactor, session_id: str
         installed_since_ns=installed,
         settle_ns=0 if final else COVERAGE_SETTLE_NS,
     )
-    return record_findings(store, cfg, redactor, found)
+    return record_findings(store, cfg, redactor, found, sealed=sealed, deferred=deferred)
 
 
 def note_env_findings(store: Store, cfg: Config, entries: list[Any]) -> int:
@@ -136,17 +145,34 @@ def note_env_findings(store: Store, cfg: Config, entries: list[Any]) -> int:
         return record_findings(store, cfg, make_redactor(cfg), found)
 
 
-def record_findings(store: Store, cfg: Config, redactor: Redactor, findings: list[Any]) -> int:
+def record_findings(store: Store, cfg: Config, redactor: Redactor, findings: list[Any],
+                    *, sealed: list[Any] | None = None,
+                    deferred: list[Any] | None = None) -> int:
     """Redact, store and queue for export the findings of one batch; returns the new ones.
 
-    Call inside the batch's transaction so findings are as durable as the spans.
+    Call inside the batch's transaction so findings are as durable as the spans. Their
+    audit entries are appended to `sealed` when given (the batch's `seal` records them),
+    else recorded at once; with `deferred`, the new findings are appended to it instead of
+    being queued (the caller queues them after the batch's spans).
     """
     from cctrace.findings.export import enqueue_findings
+    from cctrace.store import tombstones
 
+    findings = tombstones.drop_findings(store, findings)
     for f in findings:
         f.title = redact_value(f.title, redactor)
         f.detail = redact_value(f.detail, redactor)
     new = store.add_findings(findings)
     if new:
-        enqueue_findings(store, new, cfg)
+        from cctrace import audit
+
+        entries = audit.entries_from_findings(new, store.row_digests)
+        if sealed is not None:
+            sealed.extend(entries)
+        else:
+            audit.record_in(store, cfg.state_dir, entries, cfg)
+        if deferred is not None:
+            deferred.extend(new)
+        else:
+            enqueue_findings(store, new, cfg)
     return len(new)

@@ -67,10 +67,12 @@ class StoreCapReport:
     full: bool = False
 
 
-def enforce_store_cap(store: Any, cap_bytes: int) -> StoreCapReport:
+def enforce_store_cap(store: Any, cap_bytes: int, state_dir: str | None = None
+                      ) -> StoreCapReport:
     """Evict settled traces, oldest first, until the store is below its low-water mark.
 
     `full` is True when the store stays at or above its cap with nothing left to evict.
+    With `state_dir`, each eviction is an `erase` entry of the audit log.
     """
     report = StoreCapReport(live_bytes=store.live_bytes())
     if not cap_bytes or report.live_bytes < cap_bytes:
@@ -80,7 +82,12 @@ def enforce_store_cap(store: Any, cap_bytes: int) -> StoreCapReport:
         victims = store.oldest_settled_traces(EVICT_CHUNK)
         if not victims:
             break
+        sessions = store.trace_sessions(victims) if state_dir else {}
         store.purge_traces(victims)
+        if state_dir:
+            from cctrace.security.retention import record_deletion
+
+            record_deletion(state_dir, None, sessions, "store cap (limits.store_mb)")
         report.evicted_traces += len(victims)
         report.live_bytes = store.live_bytes()
     if report.evicted_traces:
@@ -98,10 +105,10 @@ class StoreRoom:
 _paused = False  # this process's last verdict: a pause is counted once, not every step
 
 
-def store_room(store: Any, cap_bytes: int) -> StoreRoom:
+def store_room(store: Any, cap_bytes: int, state_dir: str | None = None) -> StoreRoom:
     """Enforce the store cap before a slice is ingested; `full` pauses ingestion."""
     global _paused
-    cap = enforce_store_cap(store, cap_bytes)
+    cap = enforce_store_cap(store, cap_bytes, state_dir)
     message = None
     if cap.evicted_traces:
         message = (f"store cap: evicted {cap.evicted_traces} delivered trace(s), "

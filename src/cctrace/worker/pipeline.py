@@ -27,10 +27,12 @@ from cctrace.export import outbox
 from cctrace.model.build import BuildContext, ToolHookInfo, build_traces, split_turns
 from cctrace.policy import Policy, apply_policy
 from cctrace.redact.cut import cut_traces
-from cctrace.redact.stage import Redactor, redact_traces, redact_value
+from cctrace.redact.stage import Redactor, redact_traces
 from cctrace.spool import limits as spool_limits
+from cctrace.spool import quarantine
+from cctrace.store import tombstones
 from cctrace.store.cost import apply_costs
-from cctrace.store.db import HookEvent, Store
+from cctrace.store.db import Store
 from cctrace.store.db import _dumps as store_encode
 from cctrace.transcript import locate
 from cctrace.transcript.reader import UNREADABLE, Cursor, fix_surrogates, read_new
@@ -43,6 +45,7 @@ from cctrace.worker.conclude import (
     record_findings,
     seal,
 )
+from cctrace.worker.hookevents import slim_payload, to_hook_event  # noqa: F401 - re-exported
 from cctrace.worker.redactors import make_redactor
 
 # Spool entries handled per step: bounds one step's memory and transaction size.
@@ -57,12 +60,6 @@ RETRY_WINDOW_S = 600.0
 
 # Events after which the session's transcript is read to its end with every turn closed.
 FINAL_EVENTS = frozenset({"SessionEnd"})
-# Bulky payload fields: the transcript holds the same content, so the stored hook event
-# keeps only their size (less to redact, less to leak, a much smaller store).
-BULKY_FIELDS = frozenset({
-    "tool_input", "tool_response", "prompt", "last_assistant_message", "compact_summary",
-    "custom_instructions", "tool_calls",
-})
 
 
 @dataclass
@@ -84,76 +81,9 @@ class StepReport:
 # ----------------------------------------------------------------------------- events
 
 
-def slim_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
-    """The hook payload without its bulky content fields (their sizes are kept)."""
-    out: dict[str, Any] = {}
-    for key, value in payload.items():
-        if key in BULKY_FIELDS and value not in (None, "", [], {}):
-            out[key] = {"omitted": True, "chars": _chars(value)}
-        else:
-            out[key] = value
-    return out
-
-
-def _chars(value: Any) -> int:
-    """Length of a value as text; -1 when it cannot be rendered (nested too deep)."""
-    if isinstance(value, str):
-        return len(value)
-    try:
-        return len(json.dumps(value, ensure_ascii=False, default=str))
-    except (RecursionError, ValueError, TypeError):
-        return -1
-
-
 def _str(payload: Mapping[str, Any], key: str) -> str | None:
     value = payload.get(key)
     return fix_surrogates(value) if isinstance(value, str) and value else None
-
-
-# What a hook event keeps at capture level `metadata`, or for an opted-out project: ids,
-# names and numbers, never content.
-METADATA_FIELDS = frozenset({
-    "session_id", "hook_event_name", "tool_name", "tool_use_id", "agent_id", "agent_type",
-    "duration_ms", "source", "reason", "trigger", "is_interrupt", "stop_hook_active",
-    "permission_mode", "transcript_path", "cwd", "prompt_id",
-})
-
-
-def to_hook_event(entry: Any, redactor: Redactor, policy: Policy | None = None) -> HookEvent:
-    """A spool entry as a storable, redacted hook event (unusable entries are kept too)."""
-    payload = entry.payload if isinstance(entry.payload, dict) else None
-    if payload is None:
-        body: dict[str, Any] = {"unusable": True, "error": entry.error or "not a JSON object",
-                                "size": entry.size, "oversize": bool(entry.oversize)}
-        return HookEvent(seq=entry.seq, received_ns=entry.received_ns, session_id=None,
-                         event=entry.event or "unknown", tool_use_id=None,
-                         transcript_path=None, payload=body)
-    body = slim_payload(payload)
-    excluded = policy.project_rule(_str(payload, "cwd")) if policy else None
-    if excluded or (policy and policy.level == "metadata"):
-        body = {k: v for k, v in body.items() if k in METADATA_FIELDS}
-        if excluded:
-            body = {"session_id": body.get("session_id"), "withheld": excluded}
-    return HookEvent(
-        seq=entry.seq,
-        received_ns=entry.received_ns,
-        session_id=_str(payload, "session_id"),
-        event=entry.event or _str(payload, "hook_event_name") or "unknown",
-        tool_use_id=_str(payload, "tool_use_id"),
-        transcript_path=_str(payload, "transcript_path"),
-        payload=_storable(redact_value(body, redactor)),
-    )
-
-
-def _storable(body: dict[str, Any]) -> dict[str, Any]:
-    """The payload with lone surrogates replaced (the store's UTF-8 cipher refuses them)."""
-    try:
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return fix_surrogates(body)
-    except (RecursionError, ValueError, TypeError):
-        return {"unusable": True, "error": "payload could not be stored"}
-    return body
 
 
 def _entry_cwd(entry: Any) -> str | None:
@@ -234,6 +164,7 @@ def process_transcript(
     policy: Policy | None = None,
     judge: bool = True,
     flushing: bool = False,
+    include_purged: bool = False,
 ) -> int:
     """Bring one transcript's traces up to date; returns the number of new observations.
 
@@ -242,6 +173,8 @@ def process_transcript(
     `judge` False skips hook-coverage findings: a backfilled transcript from before cctrace
     was installed has no hook events by nature. `flushing` judges finished turns at once
     (`cctrace flush` runs after the hooks are done) instead of after a settling delay.
+    Traces of purged sessions or traces (tombstones) are dropped, unless `include_purged`
+    (`cctrace import --include-purged`), which restores them and lifts their tombstones.
 
     The capture policy runs before redaction (it decides what content exists at all); at
     level `full` the caller passes a pass-through redactor.
@@ -272,7 +205,8 @@ def process_transcript(
         )
         try:
             pairs = _derive_and_store(store, cfg, redactor, policy, result, ctx, path,
-                                      judge=judge, flushing=flushing)
+                                      judge=judge, flushing=flushing,
+                                      include_purged=include_purged)
         except _ENVIRONMENT_ERRORS:
             raise
         except Exception:  # noqa: BLE001 - isolate the records at fault, keep the rest
@@ -281,10 +215,32 @@ def process_transcript(
                 result.records,
                 lambda recs, ctx=ctx: _probe(store, cfg, redactor, policy, recs, ctx))
             pairs = _derive_and_store(store, cfg, redactor, policy, result, ctx, path,
-                                      judge=judge, flushing=flushing)
+                                      judge=judge, flushing=flushing,
+                                      include_purged=include_purged)
         new_total += sum(len(obs) for _, obs in pairs)
         if not more:
             return new_total
+
+
+def respect_tombstones(store: Store, cfg: Config, traces: list[Any],
+                       include_purged: bool) -> list[Any]:
+    """The traces no tombstone erased (counted); with `include_purged`, all of them, and
+    the tombstones of what they restore are lifted (and the lifting audited)."""
+    if not traces:
+        return traces
+    kept, erased = tombstones.drop_traces(store, traces)
+    if not erased:
+        return kept
+    if not include_purged:
+        store.bump("tombstoned_traces", len(erased))
+        return kept
+    from cctrace import audit
+
+    subjects = {s for t in erased for s in (tombstones.TRACE + t.id,
+                                            tombstones.SESSION + t.session_id)}
+    lifted = tombstones.lift(store, subjects)
+    audit.record_in(store, cfg.state_dir, audit.tombstone_entries(lifted, lifted=True), cfg)
+    return traces
 
 
 def _derive(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
@@ -322,7 +278,7 @@ def _probe(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
 
 def _derive_and_store(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
                       result: Any, ctx: BuildContext, path: str, *, judge: bool,
-                      flushing: bool) -> list[Any]:
+                      flushing: bool, include_purged: bool = False) -> list[Any]:
     built, kept, rule_findings, window = _derive(store, cfg, redactor, policy,
                                                  result.records, ctx)
     cursor = result.cursor
@@ -332,17 +288,30 @@ def _derive_and_store(store: Store, cfg: Config, redactor: Redactor, policy: Pol
             if count:
                 store.bump(f"policy_{name}", count)
         _count_read_problems(store, result.stats, built.stats)
+        # Checked inside the transaction: a purge cannot slip in between.
+        kept.traces = respect_tombstones(store, cfg, kept.traces, include_purged)
         pairs = store.insert_traces(kept.traces)
-        findings = seal(cfg, pairs)
-        outbox.enqueue(store, pairs, cfg)
-        record_findings(store, cfg, redactor, findings + rule_findings)
+        # The batch's findings are stored first so that one checkpoint seals them with
+        # the traces (`sealed` collects their audit entries); they are queued for export
+        # after the spans, as before (`later`).
+        sealed: list[Any] = []
+        later: list[Any] = []
+        record_findings(store, cfg, redactor, rule_findings, sealed=sealed, deferred=later)
         if window is not None:
             from cctrace import rules as rules_mod
 
             rules_mod.save_window(store, window)
         for sid in sorted({t.session_id for t in kept.traces if t.session_id} if judge
                           else ()):
-            judge_session(store, cfg, redactor, sid, final=ctx.final or flushing)
+            judge_session(store, cfg, redactor, sid, final=ctx.final or flushing,
+                          sealed=sealed, deferred=later)
+        checkpoint_findings = seal(cfg, pairs, store, sealed)
+        outbox.enqueue(store, pairs, cfg)
+        record_findings(store, cfg, redactor, checkpoint_findings)
+        if later:
+            from cctrace.findings.export import enqueue_findings
+
+            enqueue_findings(store, later, cfg)
         store.set_cursor(path, cursor.to_dict())
     return pairs
 
@@ -480,9 +449,13 @@ def ingest(store: Store, cfg: Config, entries: list[Any], report: StepReport,
 
     coverage.annotate_events(events)
     with store.transaction():
+        events, erased = tombstones.drop_events(store, events)
+        if erased:
+            store.bump("tombstoned_events", len(erased))
         new_events = store.insert_hook_events(events)
         if new_events:
-            audit.record(cfg.state_dir, audit.entries_from_hook_events(new_events), cfg)
+            sealed = audit.entries_from_hook_events(new_events, store.row_digests)
+            audit.record_in(store, cfg.state_dir, audit.baseline_entries(store) + sealed, cfg)
     if report.bad_events:
         store.bump("spool_unusable_events", report.bad_events)
     note_env_findings(store, cfg, entries)
@@ -510,6 +483,9 @@ def step(state_dir: str, cfg: Config | None = None) -> StepReport:
     caps = limits.caps(cfg)
     limits.publish(state_dir, caps)
     entries = spool.read_pending(state_dir, limit=SPOOL_SLICE)
+    # Raw copies an older release quarantined are converted; the cap covers the records.
+    quarantine.sweep(state_dir)
+    quarantine.enforce_cap(state_dir)
     with Store.open(state_dir) as store:
         if entries and _store_has_room(state_dir, store, caps, report):
             _ingest_isolated(state_dir, store, cfg, entries, report)
@@ -541,8 +517,9 @@ def _ingest_isolated(state_dir: str, store: Store, cfg: Config, entries: list[An
                      report: StepReport, *, flushing: bool = False) -> None:
     """Ingest a slice and ack it; if the slice raises for a reason of its own (a payload
     no code path expected), ingest its entries one by one and move each one that still
-    fails to `<spool>/quarantine/`, counted (`spool.quarantined`) and logged by exception
-    type only. One poisoned event must never stall every later one."""
+    fails to the quarantine (`cctrace.spool.quarantine`: ids and sizes, encrypted; the raw
+    spool file is deleted), counted (`spool.quarantined`) and logged by exception type only.
+    One poisoned event must never stall every later one."""
     try:
         ingest(store, cfg, entries, report, flushing=flushing)
     except _ENVIRONMENT_ERRORS:
@@ -554,7 +531,7 @@ def _ingest_isolated(state_dir: str, store: Store, cfg: Config, entries: list[An
             except _ENVIRONMENT_ERRORS:
                 raise
             except Exception as exc:  # noqa: BLE001
-                spool.quarantine(entry)
+                quarantine.keep(state_dir, entry, exc)
                 store.bump("spool.quarantined")
                 lifecycle.log_line(state_dir, f"spool event {entry.seq} quarantined: "
                                    f"{lifecycle.describe_exception(exc)}")
@@ -567,7 +544,7 @@ def _ingest_isolated(state_dir: str, store: Store, cfg: Config, entries: list[An
 def _store_has_room(state_dir: str, store: Store, caps: limits.Caps,
                     report: StepReport) -> bool:
     """Keep the store under its cap; False (ingestion pauses) when it cannot be."""
-    room = limits.store_room(store, caps.store_bytes)
+    room = limits.store_room(store, caps.store_bytes, state_dir)
     if room.message:
         lifecycle.log_line(state_dir, room.message)
     if room.full:
