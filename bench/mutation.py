@@ -1,0 +1,304 @@
+"""Mutation testing of the modules that guard secrets and trust.
+
+Each module is mapped to the fast test selection that is meant to catch a bug in it. For
+every mutant mutmut's engine (pinned in the `test` extra) makes of the module (or of the
+listed functions only), the mutant is written over the source file, the selection runs
+(`pytest -x`, stopping at the first failure), and the file is put back. A mutant is
+*killed* when the selection fails or times out, *survived* when it passes. Survivors listed
+in EQUIVALENT (the mutated line and why no test can tell it apart) do not count against the
+score: score = killed / (mutants - equivalent). Run from the repository root:
+
+    .venv/bin/python bench/mutation.py                      # every module in the map
+    .venv/bin/python bench/mutation.py -m security.transport -m hook.envnote
+    .venv/bin/python bench/mutation.py --list               # the map: modules, tests, scope
+    .venv/bin/python bench/mutation.py -m export.outbox --survivors   # re-run last survivors
+
+Mutants run one at a time (the source file is changed in place, and the hook and worker
+tests run it in child processes), so never run two of these at once in one work tree, and
+commit nothing while it runs. The source file is restored on exit, Ctrl-C included; the
+script refuses to start on a module with uncommitted changes, so `git checkout` is always
+a safe undo. Results go to `.mutation/<module>.json`; docs/testing.md has the scores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import difflib
+import glob
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SRC = os.path.join(ROOT, "src", "cctrace")
+OUT = os.path.join(ROOT, ".mutation")
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str                     # relative to src/cctrace
+    tests: tuple[str, ...]        # pytest node ids or files, relative to the repository
+    scope: tuple[str, ...] = ()   # qualified function/class names; empty = whole module
+    note: str = ""
+
+
+MODULES: dict[str, Target] = {
+    # -- security/
+    "security.transport": Target("security/transport.py", (
+        "tests/security/test_transport.py", "tests/security/test_urls.py")),
+    "security.envcheck": Target("security/envcheck.py", (
+        "tests/security/test_envcheck.py",)),
+    "security.keys": Target("security/keys.py", (
+        "tests/security/test_keys.py",)),
+    "security.purge": Target("security/purge.py", (
+        "tests/security/test_purge.py",), note="owned by the at-rest/erasure work"),
+    # -- hook (standard library only)
+    "hook.envnote": Target("hook/envnote.py", (
+        "tests/security/test_envcheck.py", "tests/hook/test_hook_imports.py")),
+    "hook.guard": Target("hook/guard.py", (
+        "tests/hook/test_guard.py",)),
+    "hook.main": Target("hook/main.py", (
+        "tests/hook/test_hook_process.py", "tests/security/test_envcheck.py"),
+        scope=("_max_bytes", "main")),
+    "statedir": Target("statedir.py", ("tests/test_statedir.py",),
+                       scope=("account_home", "capture_default", "pinned_arg")),
+    # -- worker
+    "worker.lifecycle": Target("worker/lifecycle.py", (
+        "tests/worker/test_lifecycle.py::test_worker_command_resolution_order",),
+        scope=("worker_env", "worker_command")),
+    # -- export
+    "export.destinations": Target("export/destinations.py", (
+        "tests/export/test_export_destinations.py", "tests/security/test_transport.py")),
+    "export.outbox": Target("export/outbox.py", (
+        "tests/export/test_export_outbox.py", "tests/security/test_transport.py"),
+        scope=("parse_retry_after", "classify", "describe_exception", "backoff_ns",
+               "_KeepHeaders", "http_session", "Sender", "_read_text")),
+    # -- redact/ (owned by the redaction-recall work; tests unchanged here)
+    "redact.engine": Target("redact/engine.py", (
+        "tests/redact/test_engine.py", "tests/redact/test_engine_equivalence.py")),
+    "redact.stage": Target("redact/stage.py", ("tests/redact/test_stage.py",)),
+    "redact.known": Target("redact/known.py", ("tests/redact/test_learned.py",)),
+    "redact.detectors": Target("redact/detectors/base.py", (
+        "tests/redact/test_detectors.py",)),
+    # -- policy/ (owned by the no-escape work)
+    "policy.apply": Target("policy/apply.py", ("tests/policy/test_policy_apply.py",)),
+    "policy.bash": Target("policy/bash.py", ("tests/policy/test_policy_bash.py",)),
+    "policy.globs": Target("policy/globs.py", ("tests/policy/test_policy_paths.py",)),
+    "policy.settings": Target("policy/settings.py", ("tests/policy/test_policy_paths.py",)),
+    # -- audit/ (owned by the at-rest/erasure work)
+    "audit.log": Target("audit/log.py", ("tests/audit/test_log.py",
+                                         "tests/audit/test_mutations.py")),
+    "audit.verify": Target("audit/verify.py", ("tests/audit/test_mutations.py",
+                                               "tests/cli/test_verify.py")),
+}
+
+# Survivors that no test can tell apart from the original, with why. Key: module; value:
+# (original line, mutated line, why), lines stripped, as the report prints them.
+EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {}
+
+
+@dataclass
+class Mutant:
+    key: str            # "<line_number>:<index>:<line text>"
+    line: int           # 1-based
+    before: str
+    after: str
+    status: str = "pending"   # killed | timeout | survived | equivalent
+    seconds: float = 0.0
+    why: str = ""
+
+
+@dataclass
+class Report:
+    module: str
+    mutants: list[Mutant] = field(default_factory=list)
+
+    def count(self, *status: str) -> int:
+        return sum(m.status in status for m in self.mutants)
+
+    @property
+    def score(self) -> float:
+        live = len(self.mutants) - self.count("equivalent")
+        return 100.0 * self.count("killed", "timeout") / live if live else 100.0
+
+
+def _scope_lines(source: str, scope: tuple[str, ...]) -> set[int] | None:
+    """1-based line numbers inside the named functions/classes, or None for all."""
+    if not scope:
+        return None
+    tree = ast.parse(source)
+    lines: set[int] = set()
+    found: set[str] = set()
+
+    def walk(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                name = f"{prefix}{child.name}"
+                if name in scope:
+                    found.add(name)
+                    first = min([child.lineno] + [d.lineno for d in child.decorator_list])
+                    lines.update(range(first, child.end_lineno + 1))
+                walk(child, name + ".")
+
+    walk(tree, "")
+    missing = set(scope) - found
+    if missing:
+        raise SystemExit(f"scope names not found: {sorted(missing)}")
+    return lines
+
+
+def _list(path: str, scope: tuple[str, ...]) -> tuple[str, list]:
+    from mutmut import ALL, Context, list_mutations
+    with open(path, encoding="utf-8") as f:
+        source = f.read()
+    ids = list_mutations(Context(source=source, filename=path, mutation_id=ALL))
+    keep = _scope_lines(source, scope)
+    return source, [i for i in ids if keep is None or i.line_number + 1 in keep]
+
+
+def _apply(source: str, path: str, mid) -> str:
+    from mutmut import Context, mutate
+    mutated, n = mutate(Context(source=source, filename=path, mutation_id=mid))
+    assert n == 1, (mid, n)
+    return mutated
+
+
+def _changed(source: str, mutated: str, line: int) -> tuple[str, str]:
+    a, b = source.splitlines(), mutated.splitlines()
+    before = [x for x in difflib.ndiff(a, b) if x.startswith("- ")]
+    after = [x for x in difflib.ndiff(a, b) if x.startswith("+ ")]
+    return (" / ".join(x[2:].strip() for x in before) or a[line - 1].strip(),
+            " / ".join(x[2:].strip() for x in after))
+
+
+def _drop_bytecode(path: str) -> None:
+    # Child processes run `python -I`, which writes bytecode whatever the environment says;
+    # a mutant of the same size written within one second could be served from a stale
+    # .pyc, so the module's cached bytecode goes before every run.
+    stem = os.path.splitext(os.path.basename(path))[0]
+    for pyc in glob.glob(os.path.join(os.path.dirname(path), "__pycache__", f"{stem}.*.pyc")):
+        try:
+            os.remove(pyc)
+        except OSError:
+            pass
+
+
+def _pytest(tests: tuple[str, ...], timeout: float) -> tuple[str, float]:
+    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+           "-o", "addopts=", "--no-header", "-W", "ignore", *tests]
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    t0 = time.monotonic()
+    try:
+        proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, timeout=timeout,
+                              start_new_session=True)
+    except subprocess.TimeoutExpired:
+        return "timeout", time.monotonic() - t0
+    took = time.monotonic() - t0
+    if proc.returncode == 0:
+        return "survived", took
+    if proc.returncode in (1, 3):   # tests failed / internal error caused by the mutant
+        return "killed", took
+    return f"error{proc.returncode}", took
+
+
+def _dirty(path: str) -> bool:
+    return subprocess.run(["git", "diff", "--quiet", "HEAD", "--", path], cwd=ROOT).returncode != 0
+
+
+def run_module(name: str, target: Target, survivors_only: bool, verbose: bool) -> Report:
+    path = os.path.join(SRC, target.path)
+    if _dirty(path):
+        raise SystemExit(f"{target.path} has uncommitted changes; commit or stash them first")
+    missing = [t for t in target.tests if not os.path.exists(os.path.join(ROOT, t.split("::")[0]))]
+    if missing:
+        raise SystemExit(f"{name}: test selection missing: {missing}")
+    source, ids = _list(path, target.scope)
+    cache_file = os.path.join(OUT, f"{name}.json")
+    previous: dict[str, str] = {}
+    if survivors_only and os.path.exists(cache_file):
+        with open(cache_file, encoding="utf-8") as f:
+            previous = {m["key"]: m["status"] for m in json.load(f)["mutants"]}
+
+    status, base = _pytest(target.tests, 900)
+    if status != "survived":
+        raise SystemExit(f"{name}: the test selection fails without any mutant ({status})")
+    timeout = max(10.0, 3 * base + 5)
+    print(f"{name}: {len(ids)} mutants, selection {base:.1f}s ({' '.join(target.tests)})",
+          flush=True)
+
+    equivalent = {(b, a): why for b, a, why in EQUIVALENT.get(name, [])}
+    report = Report(name)
+    original = source.encode("utf-8")
+    try:
+        for n, mid in enumerate(ids, 1):
+            mutated = _apply(source, path, mid)
+            before, after = _changed(source, mutated, mid.line_number + 1)
+            m = Mutant(f"{mid.line_number}:{mid.index}:{mid.line.strip()}",
+                       mid.line_number + 1, before, after)
+            report.mutants.append(m)
+            if previous and previous.get(m.key) in ("killed", "timeout"):
+                m.status = previous[m.key]
+            else:
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(mutated)
+                _drop_bytecode(path)
+                try:
+                    m.status, m.seconds = _pytest(target.tests, timeout)
+                finally:
+                    with open(path, "wb") as f:
+                        f.write(original)
+                    _drop_bytecode(path)
+            if m.status == "survived" and (before, after) in equivalent:
+                m.status, m.why = "equivalent", equivalent[(before, after)]
+            if verbose or m.status not in ("killed", "timeout", "equivalent"):
+                print(f"  [{n}/{len(ids)}] {m.status:9} line {m.line}: {before}  ->  {after}",
+                      flush=True)
+    finally:
+        with open(path, "wb") as f:
+            f.write(original)
+        _drop_bytecode(path)
+    os.makedirs(OUT, exist_ok=True)
+    with open(cache_file, "w", encoding="utf-8") as f:
+        json.dump({"module": name, "source_sha256": hashlib.sha256(original).hexdigest(),
+                   "tests": list(target.tests), "scope": list(target.scope),
+                   "mutants": [m.__dict__ for m in report.mutants]}, f, indent=1)
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("-m", "--module", action="append", choices=sorted(MODULES),
+                    help="module to mutate (repeatable; default: all)")
+    ap.add_argument("--list", action="store_true", help="print the module map and exit")
+    ap.add_argument("--survivors", action="store_true",
+                    help="re-run only the mutants that survived the last run of the module")
+    ap.add_argument("-v", "--verbose", action="store_true", help="print every mutant")
+    args = ap.parse_args(argv)
+    names = args.module or list(MODULES)
+    if args.list:
+        for name in names:
+            t = MODULES[name]
+            scope = f"  scope: {', '.join(t.scope)}" if t.scope else ""
+            print(f"{name:22} src/cctrace/{t.path}{scope}\n{'':22} tests: {' '.join(t.tests)}")
+        return 0
+    # Ctrl-C or a kill must still put the source back: turn SIGTERM into KeyboardInterrupt.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    reports = [run_module(n, MODULES[n], args.survivors, args.verbose) for n in names]
+    print("\n| module | mutants | killed | survived | equivalent | score |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for r in reports:
+        print(f"| {r.module} | {len(r.mutants)} | {r.count('killed', 'timeout')} | "
+              f"{r.count('survived') + sum(m.status.startswith('error') for m in r.mutants)} | "
+              f"{r.count('equivalent')} | {r.score:.1f} % |")
+    return 0 if all(r.score >= 90.0 for r in reports) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
