@@ -51,7 +51,8 @@ class Target:
 MODULES: dict[str, Target] = {
     # -- security/
     "security.transport": Target("security/transport.py", (
-        "tests/security/test_transport.py", "tests/security/test_urls.py")),
+        "tests/security/test_transport_edges.py", "tests/security/test_transport.py",
+        "tests/security/test_urls.py")),
     "security.envcheck": Target("security/envcheck.py", (
         "tests/security/test_envcheck.py",)),
     "security.keys": Target("security/keys.py", (
