@@ -65,9 +65,12 @@ MODULES: dict[str, Target] = {
     "hook.guard": Target("hook/guard.py", (
         "tests/hook/test_guard.py",)),
     "hook.main": Target("hook/main.py", (
-        "tests/hook/test_hook_process.py", "tests/security/test_envcheck.py"),
+        "tests/hook/test_hook_main.py", "tests/hook/test_hook_process.py",
+        "tests/security/test_envcheck.py"),
         scope=("_max_bytes", "main")),
-    "statedir": Target("statedir.py", ("tests/test_statedir.py",),
+    "statedir": Target("statedir.py", (
+        "tests/test_statedir.py",
+        "tests/hook/test_hook_main.py::test_a_relative_state_dir_is_not_taken_from_the_command_line"),
                        scope=("account_home", "capture_default", "pinned_arg")),
     # -- worker
     "worker.lifecycle": Target("worker/lifecycle.py", (
