@@ -54,7 +54,7 @@ MODULES: dict[str, Target] = {
         "tests/security/test_transport_edges.py", "tests/security/test_transport.py",
         "tests/security/test_urls.py")),
     "security.envcheck": Target("security/envcheck.py", (
-        "tests/security/test_envcheck.py",)),
+        "tests/security/test_envcheck_table.py", "tests/security/test_envcheck.py")),
     "security.keys": Target("security/keys.py", (
         "tests/security/test_keys.py",)),
     "security.purge": Target("security/purge.py", (
