@@ -56,7 +56,7 @@ MODULES: dict[str, Target] = {
     "security.envcheck": Target("security/envcheck.py", (
         "tests/security/test_envcheck_table.py", "tests/security/test_envcheck.py")),
     "security.keys": Target("security/keys.py", (
-        "tests/security/test_keys.py",)),
+        "tests/security/test_keys_exact.py", "tests/security/test_keys.py")),
     "security.purge": Target("security/purge.py", (
         "tests/security/test_purge.py",), note="owned by the at-rest/erasure work"),
     # -- hook (standard library only)
