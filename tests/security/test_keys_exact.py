@@ -181,3 +181,19 @@ def test_binary_keys(tmp_path):
     raw16, _ = keys.load_or_create_binary_key("other", str(tmp_path), size=16,
                                               use_keyring=False)
     assert len(raw16) == 16
+
+
+def test_an_empty_chainer_and_the_plaintext_file_backend_are_no_keychain(installed):
+    chainer = type("ChainerBackend", (Memory,), {"__module__": "keyring.backends.chainer"})
+    empty, full = chainer(), chainer()
+    empty.backends, full.backends = [], [Memory()]
+    installed(empty)
+    assert keys.keyring_backend({}) is None
+    installed(full)
+    assert keys.keyring_backend({}) is full
+    plaintext = type("PlaintextKeyring", (Memory,), {"__module__": "keyrings.alt.file"})()
+    installed(plaintext)
+    assert keys.keyring_backend({}) is None
+    encrypted = type("EncryptedKeyring", (Memory,), {"__module__": "keyrings.alt.Gnome"})()
+    installed(encrypted)
+    assert keys.keyring_backend({}) is encrypted
