@@ -70,7 +70,11 @@ def test_an_early_failure_writes_nothing_anywhere(tmp_path, monkeypatch):
     work.mkdir()
     monkeypatch.chdir(work)
     monkeypatch.setattr(hook, "_silence_stdout", boom)
-    assert hook.main([f"--state-dir={tmp_path / 'state'}"]) == 0
+    umask = os.umask(0o022)
+    try:
+        assert hook.main([f"--state-dir={tmp_path / 'state'}"]) == 0
+    finally:
+        os.umask(umask)
     assert os.listdir(work) == [] and not (tmp_path / "state").exists()
 
 
@@ -101,3 +105,19 @@ def test_guard_judges_pretooluse_only(state):
     # An oversize PreToolUse is spooled as oversize and never judged.
     big = {**call, "hook_event_name": "PreToolUse", "pad": "a" * 3000}
     assert run(state, big, extra=("--max-bytes=1000",)).stdout == b""
+    assert not {k for k in hook.read_counters(str(state)) if "guard" in k}
+
+
+def test_a_failure_once_pinned_is_counted_as_lost(tmp_path, monkeypatch):
+    def boom(limit: int, fd: int = 0):
+        raise OSError(5, "stdin")
+
+    state = tmp_path / "state"
+    monkeypatch.setattr(hook, "read_stdin", boom)
+    monkeypatch.setattr(hook, "_silence_stdout", lambda: -1)  # keep pytest's own stdout
+    umask = os.umask(0o022)
+    try:
+        assert hook.main([f"--state-dir={state}"]) == 0
+    finally:
+        os.umask(umask)
+    assert hook.read_counters(str(state)) == {"hook.lost": 1}
