@@ -104,7 +104,45 @@ MODULES: dict[str, Target] = {
 
 # Survivors that no test can tell apart from the original, with why. Key: module; value:
 # (original line, mutated line, why), lines stripped, as the report prints them.
-EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {}
+EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
+    'security.transport': [
+        ('if any(c.isspace() or ord(c) < 32 or ord(c) == 127 or c in "\\\\\\u2028\\u2029" for c in url):',  # noqa: E501
+         'if any(c.isspace() or ord(c) <= 32 or ord(c) == 127 or c in "\\\\\\u2028\\u2029" for c in url):',  # noqa: E501
+         '32 is the space, which c.isspace() refuses first'),
+        ('if any(c.isspace() or ord(c) < 32 or ord(c) == 127 or c in "\\\\\\u2028\\u2029" for c in url):',  # noqa: E501
+         'if any(c.isspace() or ord(c) < 33 or ord(c) == 127 or c in "\\\\\\u2028\\u2029" for c in url):',  # noqa: E501
+         '32 is the space, which c.isspace() refuses first'),
+        ('port: int | None = None',
+         'port: int & None = None',
+         'an annotation, never evaluated (from __future__ import annotations)'),
+        ('hostpart, after = (authority[:end + 1], authority[end + 1:]) if end >= 0 \\',
+         'hostpart, after = (authority[:end + 1], authority[end + 1:]) if end > 0 \\',
+         "the authority starts with '[' here, so ']' is never at index 0"),
+        ('hostpart, after = (authority[:end + 1], authority[end + 1:]) if end >= 0 \\',
+         'hostpart, after = (authority[:end + 1], authority[end + 1:]) if end >= 1 \\',
+         "the authority starts with '[' here, so ']' is never at index 0"),
+        ('host = host.lower().strip("[]").rstrip(".")',
+         'host = host.lower().strip("XX[]XX").rstrip(".")',
+         "the host was lowercased first: it holds no 'X' to strip"),
+        ('host = host.lower().strip("[]").rstrip(".")',
+         'host = host.lower().strip("[]").rstrip("XX.XX")',
+         "the host was lowercased first: it holds no 'X' to strip"),
+    ],
+    'hook.main': [
+        ('state_dir = ""',
+         'state_dir = None',
+         "state_dir is only read as `if state_dir:`; None and '' are both false"),
+        ('env = None',
+         'env = ""',
+         "env is only read as `env and ...` / `env or None`; '' and None agree"),
+        ('if event == "PreToolUse" and not oversize and out_fd >= 0:',
+         'if event == "PreToolUse" and not oversize and out_fd > 0:',
+         'out_fd is os.dup(1) or -1; dup gives 0 only when stdin is closed, and then there is no payload to judge'),  # noqa: E501
+        ('if event == "PreToolUse" and not oversize and out_fd >= 0:',
+         'if event == "PreToolUse" and not oversize and out_fd >= 1:',
+         'out_fd is os.dup(1) or -1; dup gives 0 only when stdin is closed, and then there is no payload to judge'),  # noqa: E501
+    ],
+}
 
 
 @dataclass
@@ -283,9 +321,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--list", action="store_true", help="print the module map and exit")
     ap.add_argument("--survivors", action="store_true",
                     help="re-run only the mutants that survived the last run of the module")
+    ap.add_argument("--report", action="store_true",
+                    help="no run: the table and survivors of the last run of each module")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every mutant")
     args = ap.parse_args(argv)
     names = args.module or list(MODULES)
+    if args.report:
+        return _report([n for n in names if os.path.exists(os.path.join(OUT, f"{n}.json"))])
     if args.list:
         for name in names:
             t = MODULES[name]
@@ -295,6 +337,27 @@ def main(argv: list[str] | None = None) -> int:
     # Ctrl-C or a kill must still put the source back: turn SIGTERM into KeyboardInterrupt.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     reports = [run_module(n, MODULES[n], args.survivors, args.verbose) for n in names]
+    return _table(reports)
+
+
+def _report(names: list[str]) -> int:
+    reports = []
+    for name in names:
+        with open(os.path.join(OUT, f"{name}.json"), encoding="utf-8") as f:
+            data = json.load(f)
+        equivalent = {(b, a): why for b, a, why in EQUIVALENT.get(name, [])}
+        r = Report(name, [Mutant(**m) for m in data["mutants"]])
+        for m in r.mutants:
+            if m.status in ("survived", "equivalent"):
+                why = equivalent.get((m.before, m.after))
+                m.status, m.why = ("equivalent", why) if why else ("survived", "")
+                print(f"{name} {m.status:10} line {m.line}: {m.before}  ->  {m.after}"
+                      + (f"\n{'':11}why: {why}" if why else ""))
+        reports.append(r)
+    return _table(reports)
+
+
+def _table(reports: list[Report]) -> int:
     print("\n| module | mutants | killed | survived | equivalent | score |")
     print("|---|---:|---:|---:|---:|---:|")
     for r in reports:
