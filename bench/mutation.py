@@ -61,7 +61,8 @@ MODULES: dict[str, Target] = {
         "tests/security/test_purge.py",), note="owned by the at-rest/erasure work"),
     # -- hook (standard library only)
     "hook.envnote": Target("hook/envnote.py", (
-        "tests/security/test_envcheck.py", "tests/hook/test_hook_imports.py")),
+        "tests/hook/test_envnote_table.py", "tests/security/test_envcheck.py",
+        "tests/hook/test_hook_imports.py")),
     "hook.guard": Target("hook/guard.py", (
         "tests/hook/test_guard.py",)),
     "hook.main": Target("hook/main.py", (
