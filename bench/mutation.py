@@ -75,7 +75,8 @@ MODULES: dict[str, Target] = {
                        scope=("account_home", "capture_default", "pinned_arg")),
     # -- worker
     "worker.lifecycle": Target("worker/lifecycle.py", (
-        "tests/worker/test_lifecycle.py::test_worker_command_resolution_order",),
+        "tests/worker/test_worker_env.py",
+        "tests/worker/test_lifecycle.py::test_worker_command_resolution_order"),
         scope=("worker_env", "worker_command")),
     # -- export
     "export.destinations": Target("export/destinations.py", (
