@@ -82,7 +82,8 @@ MODULES: dict[str, Target] = {
         scope=("worker_env", "worker_command")),
     # -- export
     "export.destinations": Target("export/destinations.py", (
-        "tests/export/test_export_destinations.py", "tests/security/test_transport.py")),
+        "tests/export/test_destinations_exact.py", "tests/export/test_export_destinations.py",
+        "tests/security/test_transport.py")),
     "export.outbox": Target("export/outbox.py", (
         "tests/export/test_export_outbox.py", "tests/security/test_transport.py"),
         scope=("parse_retry_after", "classify", "describe_exception", "backoff_ns",
