@@ -308,16 +308,23 @@ def run_module(name: str, target: Target, survivors_only: bool, verbose: bool) -
             if verbose or m.status not in ("killed", "timeout", "equivalent"):
                 print(f"  [{n}/{len(ids)}] {m.status:9} line {m.line}: {before}  ->  {after}",
                       flush=True)
+            _save(cache_file, name, target, original, report, len(ids))
     finally:
         with open(path, "wb") as f:
             f.write(original)
         _drop_bytecode(path)
-    os.makedirs(OUT, exist_ok=True)
-    with open(cache_file, "w", encoding="utf-8") as f:
-        json.dump({"module": name, "source_sha256": hashlib.sha256(original).hexdigest(),
-                   "tests": list(target.tests), "scope": list(target.scope),
-                   "mutants": [m.__dict__ for m in report.mutants]}, f, indent=1)
     return report
+
+
+def _save(cache_file: str, name: str, target: Target, original: bytes, report: Report,
+          total: int) -> None:
+    # After every mutant, so an interrupted run still reports what it did.
+    os.makedirs(OUT, exist_ok=True)
+    with open(cache_file + ".tmp", "w", encoding="utf-8") as f:
+        json.dump({"module": name, "source_sha256": hashlib.sha256(original).hexdigest(),
+                   "tests": list(target.tests), "scope": list(target.scope), "total": total,
+                   "mutants": [m.__dict__ for m in report.mutants]}, f, indent=1)
+    os.replace(cache_file + ".tmp", cache_file)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -353,6 +360,8 @@ def _report(names: list[str]) -> int:
             data = json.load(f)
         equivalent = {(b, a): why for b, a, why in EQUIVALENT.get(name, [])}
         r = Report(name, [Mutant(**m) for m in data["mutants"]])
+        if data.get("total", len(r.mutants)) > len(r.mutants):
+            print(f"{name}: interrupted run, {len(r.mutants)} of {data['total']} mutants")
         for m in r.mutants:
             if m.status in ("survived", "equivalent"):
                 why = equivalent.get((m.before, m.after))
