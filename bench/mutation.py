@@ -72,7 +72,7 @@ MODULES: dict[str, Target] = {
         "tests/security/test_envcheck.py"),
         scope=("_max_bytes", "main")),
     "statedir": Target("statedir.py", (
-        "tests/test_statedir.py",
+        "tests/test_statedir_capture.py", "tests/test_statedir.py",
         "tests/hook/test_hook_main.py::test_a_relative_state_dir_is_not_taken_from_the_command_line"),
                        scope=("account_home", "capture_default", "pinned_arg")),
     # -- worker
