@@ -197,3 +197,20 @@ def test_an_empty_chainer_and_the_plaintext_file_backend_are_no_keychain(install
     encrypted = type("EncryptedKeyring", (Memory,), {"__module__": "keyrings.alt.Gnome"})()
     installed(encrypted)
     assert keys.keyring_backend({}) is encrypted
+
+
+def test_only_group_or_other_bits_are_tightened(tmp_path):
+    keys.store_secret_key("sk-lf-4", str(tmp_path), use_keyring=False)
+    path = tmp_path / "keys" / "langfuse-secret-key"
+    os.chmod(path, 0o400)
+    assert keys.load_secret_key(str(tmp_path)) == "sk-lf-4" and mode(path) == 0o400
+    os.chmod(path, 0o640)
+    assert keys.load_secret_key(str(tmp_path)) == "sk-lf-4" and mode(path) == 0o600
+
+
+def test_binary_keys_go_to_the_keychain_by_default(tmp_path, installed):
+    kr = Memory()
+    installed(kr)
+    raw, where = keys.load_or_create_binary_key("store-key", str(tmp_path))
+    assert where == keys.StoredKey("store-key", "keyring")
+    assert kr.items == {("cctrace", f"store-key@{os.path.realpath(tmp_path)}"): raw.hex()}
