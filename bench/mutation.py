@@ -64,9 +64,18 @@ MODULES: dict[str, Target] = {
         "tests/hook/test_envnote_table.py", "tests/security/test_envcheck.py",
         "tests/hook/test_hook_imports.py")),
     "hook.guard": Target("hook/guard.py", (
+        # the deciding tests first, so `-x` stops early; the CLI round trip (3-4 s) adds
+        # nothing the others do not check of guard.py
+        "tests/hook/test_guard.py::test_decide_denies_only_blocking_matches",
+        "tests/hook/test_guard.py::test_reason_quotes_the_rule_never_the_input",
+        "tests/hook/test_guard.py::test_other_events_are_never_judged",
+        "tests/hook/test_guard.py::test_deny_output_is_claude_codes_pretooluse_shape",
         "tests/hook/test_guard.py",
-        # the CLI round trip (3-4 s) adds nothing the others do not check of guard.py
-        "--deselect=tests/hook/test_guard.py::test_cli_enable_status_disable")),
+        "--deselect=tests/hook/test_guard.py::test_cli_enable_status_disable"),
+        # What the hook runs on every PreToolUse; build_guard (run by `cctrace rules guard
+        # enable`) and the file helpers are the next run's.
+        scope=("decide_payload", "decide", "deny_output", "reason_for", "_clean", "_event",
+               "read_guard", "guard_path", "digest")),
     "hook.main": Target("hook/main.py", (
         "tests/hook/test_hook_main.py", "tests/hook/test_hook_process.py",
         "tests/security/test_envcheck.py"),
