@@ -94,7 +94,8 @@ MODULES: dict[str, Target] = {
         "tests/export/test_destinations_exact.py", "tests/export/test_export_destinations.py",
         "tests/security/test_transport.py")),
     "export.outbox": Target("export/outbox.py", (
-        "tests/export/test_export_outbox.py", "tests/security/test_transport.py"),
+        "tests/export/test_outbox_exact.py", "tests/export/test_export_outbox.py",
+        "tests/security/test_transport.py"),
         scope=("parse_retry_after", "classify", "describe_exception", "backoff_ns",
                "_KeepHeaders", "http_session", "Sender", "_read_text")),
     # -- redact/ (owned by the redaction-recall work; tests unchanged here)
