@@ -66,6 +66,7 @@ MODULES: dict[str, Target] = {
     "hook.guard": Target("hook/guard.py", (
         # the deciding tests first, so `-x` stops early; the CLI round trip (3-4 s) adds
         # nothing the others do not check of guard.py
+        "tests/hook/test_guard_exact.py",
         "tests/hook/test_guard.py::test_decide_denies_only_blocking_matches",
         "tests/hook/test_guard.py::test_reason_quotes_the_rule_never_the_input",
         "tests/hook/test_guard.py::test_other_events_are_never_judged",
