@@ -153,3 +153,12 @@ def test_shell_report_state_variables(tmp_path):
     assert envcheck.shell_report(cfg, {"CCTRACE_HOME": "/x"}) == []
     assert envcheck.shell_report(cfg, {"CCTRACE_CONFIG": "/x"}) == [
         "CCTRACE_CONFIG is set but not used: cctrace reads only <state dir>/config.toml"]
+
+
+def test_entries_without_a_note_and_repeats_do_not_stop_the_scan(tmp_path):
+    cfg = Config(state_dir=str(tmp_path))
+    a, b = fingerprint("/a"), fingerprint("/b")
+    got = findings(cfg, SimpleNamespace(env=None, payload={}),
+                   entry({"CCTRACE_CONFIG": a}, "s-1"),
+                   entry({"CCTRACE_CONFIG": a, "CCTRACE_HOME": b}, "s-1"))
+    assert sorted(f.detail["variable"] for f in got) == ["CCTRACE_CONFIG", "CCTRACE_HOME"]
