@@ -159,6 +159,7 @@ def test_entries_without_a_note_and_repeats_do_not_stop_the_scan(tmp_path):
     cfg = Config(state_dir=str(tmp_path))
     a, b = fingerprint("/a"), fingerprint("/b")
     got = findings(cfg, SimpleNamespace(env=None, payload={}),
-                   entry({"CCTRACE_CONFIG": a}, "s-1"),
-                   entry({"CCTRACE_CONFIG": a, "CCTRACE_HOME": b}, "s-1"))
+                   entry({"CCTRACE_HOME": b}, "s-1"),
+                   # CCTRACE_HOME comes first in the watched order: a repeat before a new one
+                   entry({"CCTRACE_HOME": b, "CCTRACE_CONFIG": a}, "s-1"))
     assert sorted(f.detail["variable"] for f in got) == ["CCTRACE_CONFIG", "CCTRACE_HOME"]
