@@ -109,3 +109,23 @@ def test_clean(text, limit, out):
 def test_reason_limits_each_part():
     long = guard.reason_for("r" * 100, "t" * 300, "severity-too-long")
     assert f'rule "{"t" * 199}\u2026" ({"r" * 79}\u2026, severity-\u2026)' in long
+
+
+def one_rule(when: dict, tools=("Read", "Bash")) -> dict:
+    return {"format": 1, "allow_hosts": [], "rules": [{
+        "rule": {"id": "t.r", "title": "T", "severity": "high", "when": when},
+        "lists": {}, "macros": {}, "tools": list(tools), "source": "t.yaml"}]}
+
+
+def test_the_payloads_cwd_and_permission_mode_reach_the_rules():
+    # A relative path is judged joined to the session's cwd.
+    g = one_rule({"path": "/srv/secret/**"})
+    read = {"hook_event_name": "PreToolUse", "tool_name": "Read",
+            "tool_input": {"file_path": "keys.txt"}, "session_id": "s"}
+    assert guard.decide_payload(g, {**read, "cwd": "/srv/secret"})[0] == "t.r"
+    assert guard.decide_payload(g, {**read, "cwd": "/home/u"}) is None
+    assert guard.decide_payload(g, read) is None
+    m = one_rule({"permission_mode": ["bypassPermissions"]})
+    assert guard.decide_payload(m, {**pre("ls"), "permission_mode": "bypassPermissions"})
+    assert guard.decide_payload(m, {**pre("ls"), "permission_mode": "default"}) is None
+    assert guard.decide_payload(m, {**pre("ls"), "permission_mode": 5}) is None
