@@ -157,3 +157,11 @@ def test_a_refused_connection_and_a_redirect(dead_url):
         out = sender.send(Destination("otlp", recv.endpoint), b"x", "", 5.0)
         assert out.kind == "retry"
         assert out.reason.endswith("redirect not followed; check the URL")
+
+
+def test_a_request_that_cannot_be_made_is_kept_for_a_corrected_config():
+    with OTLPReceiver() as recv, Sender() as sender:
+        dest = Destination("otlp", recv.endpoint, headers={"X-Bad": "a\nb"})
+        out = sender.send(dest, b"", "", 5.0)
+        assert out == Outcome("retry", None, "cannot send: InvalidHeader")
+        assert recv.requests == []

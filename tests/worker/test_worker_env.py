@@ -84,3 +84,9 @@ def test_the_boot_line_runs_the_worker_from_the_named_folder(tmp_path):
         assert out.returncode == 0, out.stderr
         # `python -c` puts "" (its cwd) first; the boot line inserts nothing for "".
         assert out.stdout.strip() == folder
+
+
+def test_without_sys_executable_the_worker_runs_python3(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "executable", "")
+    argv, _ = lifecycle.worker_command(str(tmp_path), environ={})
+    assert argv[0] == "python3"
