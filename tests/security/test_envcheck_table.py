@@ -163,3 +163,11 @@ def test_entries_without_a_note_and_repeats_do_not_stop_the_scan(tmp_path):
                    # CCTRACE_HOME comes first in the watched order: a repeat before a new one
                    entry({"CCTRACE_HOME": b, "CCTRACE_CONFIG": a}, "s-1"))
     assert sorted(f.detail["variable"] for f in got) == ["CCTRACE_CONFIG", "CCTRACE_HOME"]
+
+
+def test_only_slashes_are_trimmed_when_comparing_with_the_config(tmp_path):
+    cfg = Config(state_dir=str(tmp_path), langfuse_base_url="https://lf.example.org/X")
+    note = {"LANGFUSE_BASE_URL": fingerprint("https://lf.example.org/")}
+    assert [f.detail["variable"] for f in findings(cfg, entry(note))] == ["LANGFUSE_BASE_URL"]
+    same = {"LANGFUSE_BASE_URL": fingerprint("https://lf.example.org/X/")}
+    assert findings(cfg, entry(same)) == []
