@@ -90,7 +90,7 @@ def test_the_file_fallback_exactly(tmp_path):
     with pytest.raises(dataclasses.FrozenInstanceError):
         got.backend = "keyring"  # type: ignore[misc]
     for empty in ("", "   "):
-        with pytest.raises(ValueError, match="empty secret"):
+        with pytest.raises(ValueError, match="^empty secret$"):
             keys.store_secret_key(empty, str(tmp_path), use_keyring=False)
 
 
@@ -173,7 +173,7 @@ def test_binary_keys(tmp_path):
     lock = tmp_path / "keys" / "store-key.lock"
     assert mode(lock) == 0o600
     (tmp_path / "keys" / "store-key").write_text("ab" * 16)
-    with pytest.raises(ValueError, match="the stored store-key is not a 32-byte hex key"):
+    with pytest.raises(ValueError, match="^the stored store-key is not a 32-byte hex key$"):
         keys.load_or_create_binary_key("store-key", str(tmp_path))
     (tmp_path / "keys" / "store-key").write_text("zz" * 32)
     with pytest.raises(ValueError, match="not a 32-byte hex key"):
