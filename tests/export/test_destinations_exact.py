@@ -173,3 +173,24 @@ def test_safe_url(url, expected):
     assert d.safe_url(url) == expected
     assert d.url_label(url) == expected
     assert d.url_label("") == "(empty)"
+
+
+def test_destination_defaults_and_identity():
+    import dataclasses
+
+    dest = d.Destination("otlp", "https://o.example/t")
+    assert (dest.headers, dest.timeout, dest.kind, dest.verify, dest.proxy) == (
+        {}, 10.0, "spans", True, None)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        dest.verify = False  # type: ignore[misc]
+    # A destination is its name, URL, timeout and kind: credentials, CA bundle and proxy
+    # do not change which outbox queue it is, and it stays hashable with a headers dict.
+    other = d.Destination("otlp", "https://o.example/t", headers={"a": "1"}, verify="/ca.pem",
+                          proxy="https://p.example")
+    assert dest == other and hash(dest) == hash(other)
+    assert dest != d.Destination("otlp", "https://o.example/t", timeout=3.0)
+
+
+def test_safe_url_without_a_host():
+    assert d.safe_url("https:///p?q") == "https:///p"
+    assert d.safe_url("file:///etc/x") == "file:///etc/x"
