@@ -171,3 +171,5 @@ def test_only_slashes_are_trimmed_when_comparing_with_the_config(tmp_path):
     assert [f.detail["variable"] for f in findings(cfg, entry(note))] == ["LANGFUSE_BASE_URL"]
     same = {"LANGFUSE_BASE_URL": fingerprint("https://lf.example.org/X/")}
     assert findings(cfg, entry(same)) == []
+    bare = {"LANGFUSE_BASE_URL": fingerprint("https://lf.example.org")}
+    assert [f.detail["variable"] for f in findings(cfg, entry(bare))] == ["LANGFUSE_BASE_URL"]
