@@ -136,6 +136,8 @@ def test_a_bad_proxy_is_a_problem_for_both(tmp_path, raw, message):
     got = d.problems(c)
     assert set(got) == {"langfuse", "otlp"}
     assert all(v.startswith("export.proxy: ") and message in v for v in got.values())
+    if raw == 5:
+        assert got["otlp"] == "export.proxy: export.proxy must be a URL string"
     assert d.destinations(c) == []
 
 
@@ -194,3 +196,10 @@ def test_destination_defaults_and_identity():
 def test_safe_url_without_a_host():
     assert d.safe_url("https:///p?q") == "https:///p"
     assert d.safe_url("file:///etc/x") == "file:///etc/x"
+
+
+def test_a_base_url_path_is_kept_up_to_its_slashes(tmp_path):
+    spans, scores = d.destinations(lf(tmp_path, url="https://lf.example.org/sub/X//"))
+    assert spans.url == "https://lf.example.org/sub/X/api/public/otel/v1/traces"
+    assert scores.url == "https://lf.example.org/sub/X/api/public/scores"
+    assert d.langfuse_url("https://h.example/X/") == "https://h.example/X/api/public/otel/v1/traces"
