@@ -165,3 +165,14 @@ def test_a_request_that_cannot_be_made_is_kept_for_a_corrected_config():
         out = sender.send(dest, b"", "", 5.0)
         assert out == Outcome("retry", None, "cannot send: InvalidHeader")
         assert recv.requests == []
+
+
+def test_one_session_per_destination_and_proxy():
+    sender = Sender()
+    a = Destination("otlp", "https://o.example/t")
+    b = Destination("otlp", "https://o.example/t", proxy="https://p.example")
+    assert sender._session(a) is sender._session(a)
+    assert sender._session(a) is not sender._session(b)
+    assert sender._session(b).proxies == {"https": "https://p.example",
+                                          "http": "https://p.example"}
+    sender.close()
