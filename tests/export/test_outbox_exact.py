@@ -108,7 +108,7 @@ def test_what_the_sender_puts_on_the_wire():
         req = recv.requests[-1]
         assert req.headers["content-type"] == "application/x-protobuf"
         assert req.headers["content-encoding"] == "gzip" and req.headers["x-team"] == "a"
-        assert gzip.decompress(req.body) == b""
+        assert req.body == gzip.compress(b"", mtime=0)  # a re-send is byte-identical
 
         scores = Destination("langfuse-scores", recv.base_url + "/api/public/scores",
                              headers={"Authorization": "Basic abcd1234"}, kind="scores")
@@ -155,8 +155,8 @@ def test_a_refused_connection_and_a_redirect(dead_url):
     with OTLPReceiver() as recv, Sender() as sender:
         recv.push_faults([Fault(status=307, headers={"Location": "https://elsewhere.example/"})])
         out = sender.send(Destination("otlp", recv.endpoint), b"x", "", 5.0)
-        assert out.kind == "retry"
-        assert out.reason.endswith("redirect not followed; check the URL")
+        # max_redirects = 0: requests raises on any 3xx before following it.
+        assert out == Outcome("retry", None, "HTTP 3xx: redirect not followed; check the URL")
 
 
 def test_a_request_that_cannot_be_made_is_kept_for_a_corrected_config():
@@ -176,3 +176,24 @@ def test_one_session_per_destination_and_proxy():
     assert sender._session(b).proxies == {"https": "https://p.example",
                                           "http": "https://p.example"}
     sender.close()
+
+
+def test_error_bodies_are_decoded_bounded_and_optional():
+    with OTLPReceiver() as recv, Sender() as sender:
+        dest = Destination("otlp", recv.endpoint)
+        recv.push_faults([
+            Fault(status=503, headers={"Content-Encoding": "gzip"},
+                  body=gzip.compress(b"quota exceeded")),
+            Fault(status=400, body=None),
+            Fault(status=400, body=b" " * 2048 + b"beyond the first 2 KB"),
+        ])
+        assert sender.send(dest, b"", "", 5.0).reason == "HTTP 503: quota exceeded"
+        assert sender.send(dest, b"", "", 5.0).reason == "HTTP 400"
+        assert sender.send(dest, b"", "", 5.0).reason == "HTTP 400"
+
+
+def test_a_timeout_is_retried():
+    with OTLPReceiver() as recv, Sender() as sender:
+        recv.set_delay(3.0)
+        out = sender.send(Destination("otlp", recv.endpoint), b"", "", 0.5)
+        assert out == Outcome("retry", None, "ReadTimeout")
