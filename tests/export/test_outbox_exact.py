@@ -197,3 +197,11 @@ def test_a_timeout_is_retried():
         recv.set_delay(3.0)
         out = sender.send(Destination("otlp", recv.endpoint), b"", "", 0.5)
         assert out == Outcome("retry", None, "ReadTimeout")
+
+
+def test_an_unreadable_error_body_is_left_out_of_the_reason():
+    with OTLPReceiver() as recv, Sender() as sender:
+        recv.push_faults([Fault(status=503, headers={"Content-Encoding": "gzip"},
+                                body=b"this is not gzip")])
+        out = sender.send(Destination("otlp", recv.endpoint), b"", "", 5.0)
+        assert out == Outcome("retry", 503, "HTTP 503")
