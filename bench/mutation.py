@@ -158,6 +158,167 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'if event == "PreToolUse" and not oversize and out_fd >= 1:',
          'out_fd is os.dup(1) or -1; dup gives 0 only when stdin is closed, and then there is no payload to judge'),  # noqa: E501
     ],
+    'security.keys': [
+        ('path: str | None = None',
+         'path: str & None = None',
+         'an annotation, never evaluated (from __future__ import annotations)'),
+        ('warning: str | None = None',
+         'warning: str & None = None',
+         'an annotation, never evaluated (from __future__ import annotations)'),
+        ('if env.get("CCTRACE_KEYRING", "").strip().lower() in ("0", "false", "no", "off"):',
+         'if env.get("CCTRACE_KEYRING", "XXXX").strip().lower() in ("0", "false", "no", "off"):',
+         "a default of 'xxxx' is no off value, just like ''"),
+        ('if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 1) <= 0:',
+         'if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 2) <= 0:',
+         'the default applies only to a backend without `priority`; 1 and 2 are both > 0'),
+        ('kr = None',
+         'kr = ""',
+         'kr is not read again on that path (the file fallback follows)'),
+    ],
+    'worker.lifecycle': [
+        ('python: str | None = None',
+         'python: str & None = None',
+         "a local variable's annotation, never evaluated"),
+        ('python: str | None = None',
+         'python: str | None = ""',
+         "`if not python:` treats '' and None alike"),
+        ('pythonpath: str | None = package_root()',
+         'pythonpath: str & None = package_root()',
+         "a local variable's annotation, never evaluated"),
+    ],
+    'hook.envnote': [
+        ('if name.lower() in UNUSED and name.replace("_", "").isalnum() and name.isascii():',
+         'if name.lower() in UNUSED and name.replace("_", "XXXX").isalnum() and name.isascii():',
+         "X is alphanumeric: isalnum() is the same with the underscores removed or replaced by 'XXXX'"),  # noqa: E501
+    ],
+    'security.envcheck': [
+        ('@dataclass(frozen=True)',
+         '@dataclass(frozen=False)',
+         'nothing assigns to an Ignored; frozen only forbids what no code does'),
+    ],
+    'hook.guard': [
+        ('tool_use_id = payload.get("tool_use_id")',
+         'tool_use_id = payload.get("XXtool_use_idXX")',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('tool_use_id = payload.get("tool_use_id")',
+         'tool_use_id = None',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('obs = Observation(id="0" * 16, trace_id="0" * 32, parent_id=None, type="tool", name=tool,',  # noqa: E501
+         'obs = Observation(id="XX0XX" * 16, trace_id="0" * 32, parent_id=None, type="tool", name=tool,',  # noqa: E501
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('obs = Observation(id="0" * 16, trace_id="0" * 32, parent_id=None, type="tool", name=tool,',  # noqa: E501
+         'obs = Observation(id="0" * 17, trace_id="0" * 32, parent_id=None, type="tool", name=tool,',  # noqa: E501
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('obs = Observation(id="0" * 16, trace_id="0" * 32, parent_id=None, type="tool", name=tool,',  # noqa: E501
+         'obs = Observation(id="0" * 16, trace_id="XX0XX" * 32, parent_id=None, type="tool", name=tool,',  # noqa: E501
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('obs = Observation(id="0" * 16, trace_id="0" * 32, parent_id=None, type="tool", name=tool,',  # noqa: E501
+         'obs = Observation(id="0" * 16, trace_id="0" * 33, parent_id=None, type="tool", name=tool,',  # noqa: E501
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('obs = Observation(id="0" * 16, trace_id="0" * 32, parent_id=None, type="tool", name=tool,',  # noqa: E501
+         'obs = Observation(id="0" * 16, trace_id="0" * 32, parent_id=None, type="XXtoolXX", name=tool,',  # noqa: E501
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('start_ns=0, end_ns=0,',
+         'start_ns=1, end_ns=0,',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('start_ns=0, end_ns=0,',
+         'start_ns=0, end_ns=1,',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('metadata={"tool_use_id": tool_use_id}',
+         'metadata={"XXtool_use_idXX": tool_use_id}',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('session = payload.get("session_id")',
+         'session = payload.get("XXsession_idXX")',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('session = payload.get("session_id")',
+         'session = None',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('trace = Trace(id="0" * 32, session_id=session if isinstance(session, str) else "",',
+         'trace = Trace(id="XX0XX" * 32, session_id=session if isinstance(session, str) else "",',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('trace = Trace(id="0" * 32, session_id=session if isinstance(session, str) else "",',
+         'trace = Trace(id="0" * 33, session_id=session if isinstance(session, str) else "",',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('trace = Trace(id="0" * 32, session_id=session if isinstance(session, str) else "",',
+         'trace = Trace(id="0" * 32, session_id=session if isinstance(session, str) else "XXXX",',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('name="guard", start_ns=0, end_ns=0, metadata=meta)',
+         'name="XXguardXX", start_ns=0, end_ns=0, metadata=meta)',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('name="guard", start_ns=0, end_ns=0, metadata=meta)',
+         'name="guard", start_ns=1, end_ns=0, metadata=meta)',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('name="guard", start_ns=0, end_ns=0, metadata=meta)',
+         'name="guard", start_ns=0, end_ns=1, metadata=meta)',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('comp = Compiler(f"guard:{entry.get(\'source\', \'\')}", dict(entry.get("lists") or {}),',
+         'comp = Compiler(f"guard:{entry.get(\'XXsourceXX\', \'\')}", dict(entry.get("lists") or {}),',  # noqa: E501
+         "the compiler's name only labels compile errors, and the hook records only the exception's type (fail open)"),  # noqa: E501
+        ('comp = Compiler(f"guard:{entry.get(\'source\', \'\')}", dict(entry.get("lists") or {}),',
+         'comp = Compiler(f"guard:{entry.get(\'source\', \'XXXX\')}", dict(entry.get("lists") or {}),',  # noqa: E501
+         "the compiler's name only labels compile errors, and the hook records only the exception's type (fail open)"),  # noqa: E501
+        ('comp = Compiler(f"guard:{entry.get(\'source\', \'\')}", dict(entry.get("lists") or {}),',
+         'comp = Compiler(f"XXguard:{entry.get(\'source\', \'\')}XX", dict(entry.get("lists") or {}),',  # noqa: E501
+         "the compiler's name only labels compile errors, and the hook records only the exception's type (fail open)"),  # noqa: E501
+        ('lazy, schema.LAZY_PATTERNS = schema.LAZY_PATTERNS, True',
+         'lazy, schema.LAZY_PATTERNS = schema.LAZY_PATTERNS, False',
+         'lazy or eager compiling gives the same patterns; lazy is for speed (every pattern was compiled when guard.json was written)'),  # noqa: E501
+    ],
+    'export.destinations': [
+        ('verify: bool | str = field(default=True, compare=False)',
+         'verify: bool & str = field(default=True, compare=False)',
+         'an annotation, never evaluated (from __future__ import annotations)'),
+        ('proxy: str | None = field(default=None, compare=False)',
+         'proxy: str & None = field(default=None, compare=False)',
+         'an annotation, never evaluated (from __future__ import annotations)'),
+        ('verify: bool | str = True',
+         'verify: bool & str = True',
+         "a local variable's annotation, never evaluated"),
+        ('lf = config.section(LANGFUSE)',
+         'lf = None',
+         'lf is never read (deleted at the end of problems(): dead code)'),
+        ('base = str(validate_url(config.langfuse_base_url or "")).rstrip("/")',
+         'base = str(validate_url(config.langfuse_base_url or "XXXX")).rstrip("/")',
+         'unreachable: langfuse_enabled requires a base URL'),
+        ('pk = config.langfuse_public_key or ""',
+         'pk = config.langfuse_public_key or "XXXX"',
+         'unreachable: langfuse_enabled requires a public key'),
+        ('sk = config.langfuse_secret_key or ""',
+         'sk = config.langfuse_secret_key or "XXXX"',
+         'unreachable: langfuse_enabled requires a secret key'),
+        ('url=str(validate_url(config.otlp_endpoint or "")),',
+         'url=str(validate_url(config.otlp_endpoint or "XXXX")),',
+         'unreachable: otlp_enabled requires an endpoint'),
+        ('out += [LANGFUSE, LANGFUSE_SCORES]',
+         'out = [LANGFUSE, LANGFUSE_SCORES]',
+         'out is empty at that point: += and = agree'),
+    ],
+    'export.outbox': [
+        ('base = min(BACKOFF_CAP_S, BACKOFF_BASE_S * (2 ** min(max(attempts, 0), 30)))',
+         'base = min(BACKOFF_CAP_S, BACKOFF_BASE_S * (2 ** min(max(attempts, 0), 31)))',
+         '2**30 s and 2**31 s are both far above the 300 s cap'),
+        ('self._sessions: dict[tuple[str, str, str | None], requests.Session] = {}',
+         'self._sessions: dict[tuple[str, str, str & None], requests.Session] = {}',
+         'an annotation, never evaluated (from __future__ import annotations)'),
+        ('allow_redirects=False,',
+         'allow_redirects=True,',
+         'max_redirects = 0: requests raises on any 3xx before following it either way'),
+        ('text = ""',
+         'text = "XXXX"',
+         'text is read only for non-2xx statuses, and classify() ignores it for 2xx'),
+        ('if not 200 <= status < 300:',
+         'if not 201 <= status < 300:',
+         'for 2xx and 300 classify() ignores the body: reading it or draining it only changes what is consumed from a connection that is used up either way'),  # noqa: E501
+        ('if not 200 <= status < 300:',
+         'if not 200 < status < 300:',
+         'for 2xx and 300 classify() ignores the body: reading it or draining it only changes what is consumed from a connection that is used up either way'),  # noqa: E501
+        ('if not 200 <= status < 300:',
+         'if not 200 <= status <= 300:',
+         'for 2xx and 300 classify() ignores the body: reading it or draining it only changes what is consumed from a connection that is used up either way'),  # noqa: E501
+        ('if not 200 <= status < 300:',
+         'if not 200 <= status < 301:',
+         'for 2xx and 300 classify() ignores the body: reading it or draining it only changes what is consumed from a connection that is used up either way'),  # noqa: E501
+    ],
 }
 
 
