@@ -61,6 +61,23 @@ def detect_secrets_scanner():
     return scan
 
 
+def detect_secrets_files():
+    """detect-secrets timed on its normal path: `scan_file` over whole files, as
+    `detect-secrets scan` runs it (`scan_line`, used for recall above, is about half as fast
+    and skips the file-level filters)."""
+    try:
+        from detect_secrets.core.scan import scan_file
+        from detect_secrets.settings import default_settings
+    except ImportError:
+        return None
+
+    def scan(paths: list[str]) -> int:
+        with default_settings():
+            return sum(1 for path in paths for _ in scan_file(path))
+
+    return scan
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--stdlib-mb", type=float, default=0, help="0: the whole stdlib")
@@ -146,8 +163,9 @@ def main() -> int:
             acc += len(text.encode())
             if acc >= args.ds_mb * 1e6:
                 break
+        ds_files = detect_secrets_files()
         t0 = time.perf_counter()
-        ds_f = sum(ds(t) for t in sub)
+        ds_f = ds_files(files[:len(sub)])
         ds_el = time.perf_counter() - t0
         t0 = time.perf_counter()
         for t in sub:

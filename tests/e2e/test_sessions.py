@@ -229,6 +229,38 @@ def test_thinking_and_retried_api_error(traced: TracedSession):
     assert len(tool_spans(group)) == 1
 
 
+USAGE_KEYS = {"input_tokens": "input", "output_tokens": "output",
+              "cache_read_input_tokens": "input_cache_read",
+              "cache_creation_input_tokens": "input_cache_creation"}
+
+
+def test_generation_usage_is_exactly_what_the_model_server_sent(traced: TracedSession):
+    # Several content blocks per response, each its own transcript record; the usage of each
+    # generation must be the final one the server streamed (message_delta), to the token.
+    t = traced
+    t.server.add("[usage]", [
+        Reply([Thinking("Count the lines with wc, then answer."), Text("Counting now."),
+               ToolUse("Bash", {"command": "echo 3", "description": "count"})],
+              usage={"input_tokens": 17, "output_tokens": 40,
+                     "cache_read_input_tokens": 1234, "cache_creation_input_tokens": 321}),
+        Reply([Thinking("The tool said three."), Text("There are three lines."),
+               Text("Done.")],
+              usage={"input_tokens": 23, "output_tokens": 57,
+                     "cache_read_input_tokens": 2345, "cache_creation_input_tokens": 12}),
+    ])
+    t.prompt("How many lines? [usage]")
+    flush_ok(t)
+    spans = trace_spans(t.receiver.spans())
+    (group,) = check_tree(t, spans, n_traces=1).values()
+    sent = sorted((r for r in t.server.messages_requests("scripted")
+                   if r.marker == "[usage]" and r.status == 200), key=lambda r: r.step)
+    assert [r.usage["output_tokens"] for r in sent] == [40, 57]
+    gens = sorted(generations(group), key=lambda s: s["start_ns"])
+    got = [{k: usage_of(g).get(k) for k in USAGE_KEYS.values()} for g in gens]
+    want = [{USAGE_KEYS[k]: r.usage[k] for k in USAGE_KEYS} for r in sent]
+    assert got == want, describe([group], t)
+
+
 def test_compaction_keeps_turns_apart(traced: TracedSession):
     t = traced
     (t.home.project / "a.txt").write_text("alpha\n")

@@ -31,20 +31,29 @@ def findings_for(row, rs, n):
     return [f.rule_id for f in evaluate([trace], rs)]
 
 
-def test_at_least_90_percent_of_malicious_calls_raise_the_expected_rule(rs):
+# Thresholds at today's performance (a ratchet, not a first target): 1,311 of the 1,312
+# malicious calls raise their rule (99.92 %); the one miss, m058 (a `node -e` fetch POST
+# of .env) wrapped in `python3 -c 'import os; os.system(...)'` with escaped nested quotes, is
+# known. A new miss fails; fixing the known one
+# is welcome (then remove it here). No benign call raises anything today.
+KNOWN_MISSED = {"m058-python_os.system"}
+
+
+def test_every_malicious_call_but_the_known_miss_raises_the_expected_rule(rs):
     data = rows("malicious.jsonl")
     missed = [r["id"] for i, r in enumerate(data)
               if not any(fnmatch.fnmatch(x, r["expect"]) for x in findings_for(r, rs, i + 1))]
-    assert len(data) >= 1000
-    assert len(missed) / len(data) <= 0.10, missed[:20]
+    assert len(data) >= 1300
+    assert set(missed) <= KNOWN_MISSED, sorted(set(missed) - KNOWN_MISSED)
+    assert (len(data) - len(missed)) / len(data) >= 0.999
 
 
-def test_at_most_one_false_positive_per_thousand_benign_calls(rs):
+def test_no_benign_call_raises_a_finding(rs):
     data = rows("benign.jsonl")
     fps = [(r["id"], ids) for i, r in enumerate(data)
            if (ids := findings_for(r, rs, 10_000 + i))]
     assert len(data) >= 1000
-    assert len(fps) * 1000 / len(data) <= 1.0, fps
+    assert fps == []
 
 
 def test_recorded_benign_calls_raise_nothing_one_by_one(rs):

@@ -241,6 +241,7 @@ class RecordedRequest:
     marker: str | None = None
     step: int = 0
     status: int = 200
+    usage: dict[str, int] | None = None  # the final usage sent (message_delta), if answered
 
 
 @dataclass
@@ -421,6 +422,7 @@ def _make_handler(server: ModelServer) -> type[BaseHTTPRequestHandler]:
             tool_ids = [b.id or "toolu_" + _short_id(*key, i)
                         for i, b in enumerate(reply.blocks) if isinstance(b, ToolUse)]
             usage = derive_usage(body, reply, rec.step)
+            rec.usage = dict(usage)
             model = str(body.get("model") or "claude-sonnet-4-5")
             events = sse_events(reply, message_id=message_id, model=model, usage=usage,
                                 tool_ids=tool_ids)

@@ -1,0 +1,558 @@
+"""Mutation testing of the modules that guard secrets and trust.
+
+Each module is mapped to the fast test selection that is meant to catch a bug in it. For
+every mutant mutmut's engine (pinned in the `test` extra) makes of the module (or of the
+listed functions only), the mutant is written over the source file, the selection runs
+(`pytest -x`, stopping at the first failure), and the file is put back. A mutant is
+*killed* when the selection fails or times out, *survived* when it passes. Survivors listed
+in EQUIVALENT (the mutated line and why no test can tell it apart) do not count against the
+score: score = killed / (mutants - equivalent). Run from the repository root:
+
+    .venv/bin/python bench/mutation.py                      # every module in the map
+    .venv/bin/python bench/mutation.py -m security.transport -m hook.envnote
+    .venv/bin/python bench/mutation.py --list               # the map: modules, tests, scope
+    .venv/bin/python bench/mutation.py -m export.outbox --survivors   # re-run last survivors
+
+Mutants run one at a time (the source file is changed in place, and the hook and worker
+tests run it in child processes), so never run two of these at once in one work tree, and
+commit nothing while it runs. The source file is restored on exit, Ctrl-C included; the
+script refuses to start on a module with uncommitted changes, so `git checkout` is always
+a safe undo. Results go to `.mutation/<module>.json`; docs/testing.md has the scores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import difflib
+import glob
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SRC = os.path.join(ROOT, "src", "cctrace")
+OUT = os.path.join(ROOT, ".mutation")
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str                     # relative to src/cctrace
+    tests: tuple[str, ...]        # pytest node ids or files, relative to the repository
+    scope: tuple[str, ...] = ()   # qualified function/class names; empty = whole module
+    note: str = ""
+
+
+MODULES: dict[str, Target] = {
+    # -- security/
+    "security.transport": Target("security/transport.py", (
+        "tests/security/test_transport_edges.py", "tests/security/test_transport.py",
+        "tests/security/test_urls.py")),
+    "security.envcheck": Target("security/envcheck.py", (
+        "tests/security/test_envcheck_table.py", "tests/security/test_envcheck.py")),
+    "security.keys": Target("security/keys.py", (
+        "tests/security/test_keys_exact.py", "tests/security/test_keys.py")),
+    "security.purge": Target("security/purge.py", (
+        "tests/security/test_purge.py",), note="owned by the at-rest/erasure work"),
+    # -- hook (standard library only)
+    "hook.envnote": Target("hook/envnote.py", (
+        "tests/hook/test_envnote_table.py", "tests/security/test_envcheck.py",
+        "tests/hook/test_hook_imports.py")),
+    "hook.guard": Target("hook/guard.py", (
+        # the deciding tests first, so `-x` stops early; the CLI round trip (3-4 s) adds
+        # nothing the others do not check of guard.py
+        "tests/hook/test_guard_exact.py",
+        "tests/hook/test_guard.py::test_decide_denies_only_blocking_matches",
+        "tests/hook/test_guard.py::test_reason_quotes_the_rule_never_the_input",
+        "tests/hook/test_guard.py::test_other_events_are_never_judged",
+        "tests/hook/test_guard.py::test_deny_output_is_claude_codes_pretooluse_shape",
+        "tests/hook/test_guard.py",
+        "--deselect=tests/hook/test_guard.py::test_cli_enable_status_disable"),
+        # What the hook runs on every PreToolUse; build_guard (run by `cctrace rules guard
+        # enable`) and the file helpers are the next run's.
+        scope=("decide_payload", "decide", "deny_output", "reason_for", "_clean", "_event",
+               "read_guard", "guard_path", "digest")),
+    "hook.main": Target("hook/main.py", (
+        "tests/hook/test_hook_main.py", "tests/hook/test_hook_process.py",
+        "tests/security/test_envcheck.py"),
+        scope=("_max_bytes", "main")),
+    "statedir": Target("statedir.py", (
+        "tests/test_statedir_capture.py", "tests/test_statedir.py",
+        "tests/hook/test_hook_main.py::test_a_relative_state_dir_is_not_taken_from_the_command_line"),
+                       scope=("account_home", "capture_default", "pinned_arg")),
+    # -- worker
+    "worker.lifecycle": Target("worker/lifecycle.py", (
+        "tests/worker/test_worker_env.py",
+        "tests/worker/test_lifecycle.py::test_worker_command_resolution_order"),
+        scope=("worker_env", "worker_command")),
+    # -- export
+    "export.destinations": Target("export/destinations.py", (
+        "tests/export/test_destinations_exact.py", "tests/export/test_export_destinations.py",
+        "tests/security/test_transport.py")),
+    "export.outbox": Target("export/outbox.py", (
+        "tests/export/test_outbox_exact.py", "tests/export/test_export_outbox.py",
+        "tests/security/test_transport.py"),
+        scope=("parse_retry_after", "classify", "describe_exception", "backoff_ns",
+               "_KeepHeaders", "http_session", "Sender", "_read_text")),
+    # -- redact/ (owned by the redaction-recall work; tests unchanged here)
+    "redact.engine": Target("redact/engine.py", (
+        "tests/redact/test_engine.py", "tests/redact/test_engine_equivalence.py")),
+    "redact.stage": Target("redact/stage.py", ("tests/redact/test_stage.py",)),
+    "redact.known": Target("redact/known.py", ("tests/redact/test_learned.py",)),
+    "redact.detectors": Target("redact/detectors/base.py", (
+        "tests/redact/test_detectors.py",)),
+    # -- policy/ (owned by the no-escape work)
+    "policy.apply": Target("policy/apply.py", ("tests/policy/test_policy_apply.py",)),
+    "policy.bash": Target("policy/bash.py", ("tests/policy/test_policy_bash.py",)),
+    "policy.globs": Target("policy/globs.py", ("tests/policy/test_policy_paths.py",)),
+    "policy.settings": Target("policy/settings.py", ("tests/policy/test_policy_paths.py",)),
+    # -- audit/ (owned by the at-rest/erasure work)
+    "audit.log": Target("audit/log.py", ("tests/audit/test_log.py",
+                                         "tests/audit/test_mutations.py")),
+    "audit.verify": Target("audit/verify.py", ("tests/audit/test_mutations.py",
+                                               "tests/cli/test_verify.py")),
+}
+
+# Survivors that no test can tell apart from the original, with why. Key: module; value:
+# (original line, mutated line, why), lines stripped, as the report prints them.
+EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
+    'security.transport': [
+        ('if any(c.isspace() or ord(c) < 32 or ord(c) == 127 or c in "\\\\\\u2028\\u2029" for c in url):',  # noqa: E501
+         'if any(c.isspace() or ord(c) <= 32 or ord(c) == 127 or c in "\\\\\\u2028\\u2029" for c in url):',  # noqa: E501
+         '32 is the space, which c.isspace() refuses first'),
+        ('if any(c.isspace() or ord(c) < 32 or ord(c) == 127 or c in "\\\\\\u2028\\u2029" for c in url):',  # noqa: E501
+         'if any(c.isspace() or ord(c) < 33 or ord(c) == 127 or c in "\\\\\\u2028\\u2029" for c in url):',  # noqa: E501
+         '32 is the space, which c.isspace() refuses first'),
+        ('port: int | None = None',
+         'port: int & None = None',
+         'an annotation, never evaluated (from __future__ import annotations)'),
+        ('hostpart, after = (authority[:end + 1], authority[end + 1:]) if end >= 0 \\',
+         'hostpart, after = (authority[:end + 1], authority[end + 1:]) if end > 0 \\',
+         "the authority starts with '[' here, so ']' is never at index 0"),
+        ('hostpart, after = (authority[:end + 1], authority[end + 1:]) if end >= 0 \\',
+         'hostpart, after = (authority[:end + 1], authority[end + 1:]) if end >= 1 \\',
+         "the authority starts with '[' here, so ']' is never at index 0"),
+        ('host = host.lower().strip("[]").rstrip(".")',
+         'host = host.lower().strip("XX[]XX").rstrip(".")',
+         "the host was lowercased first: it holds no 'X' to strip"),
+        ('host = host.lower().strip("[]").rstrip(".")',
+         'host = host.lower().strip("[]").rstrip("XX.XX")',
+         "the host was lowercased first: it holds no 'X' to strip"),
+    ],
+    'hook.main': [
+        ('state_dir = ""',
+         'state_dir = None',
+         "state_dir is only read as `if state_dir:`; None and '' are both false"),
+        ('env = None',
+         'env = ""',
+         "env is only read as `env and ...` / `env or None`; '' and None agree"),
+        ('if event == "PreToolUse" and not oversize and out_fd >= 0:',
+         'if event == "PreToolUse" and not oversize and out_fd > 0:',
+         'out_fd is os.dup(1) or -1; dup gives 0 only when stdin is closed, and then there is no payload to judge'),  # noqa: E501
+        ('if event == "PreToolUse" and not oversize and out_fd >= 0:',
+         'if event == "PreToolUse" and not oversize and out_fd >= 1:',
+         'out_fd is os.dup(1) or -1; dup gives 0 only when stdin is closed, and then there is no payload to judge'),  # noqa: E501
+    ],
+    'security.keys': [
+        ('path: str | None = None',
+         'path: str & None = None',
+         'an annotation, never evaluated (from __future__ import annotations)'),
+        ('warning: str | None = None',
+         'warning: str & None = None',
+         'an annotation, never evaluated (from __future__ import annotations)'),
+        ('if env.get("CCTRACE_KEYRING", "").strip().lower() in ("0", "false", "no", "off"):',
+         'if env.get("CCTRACE_KEYRING", "XXXX").strip().lower() in ("0", "false", "no", "off"):',
+         "a default of 'xxxx' is no off value, just like ''"),
+        ('if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 1) <= 0:',
+         'if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 2) <= 0:',
+         'the default applies only to a backend without `priority`; 1 and 2 are both > 0'),
+        ('kr = None',
+         'kr = ""',
+         'kr is not read again on that path (the file fallback follows)'),
+    ],
+    'worker.lifecycle': [
+        ('python: str | None = None',
+         'python: str & None = None',
+         "a local variable's annotation, never evaluated"),
+        ('python: str | None = None',
+         'python: str | None = ""',
+         "`if not python:` treats '' and None alike"),
+        ('pythonpath: str | None = package_root()',
+         'pythonpath: str & None = package_root()',
+         "a local variable's annotation, never evaluated"),
+    ],
+    'hook.envnote': [
+        ('if name.lower() in UNUSED and name.replace("_", "").isalnum() and name.isascii():',
+         'if name.lower() in UNUSED and name.replace("_", "XXXX").isalnum() and name.isascii():',
+         "X is alphanumeric: isalnum() is the same with the underscores removed or replaced by 'XXXX'"),  # noqa: E501
+    ],
+    'security.envcheck': [
+        ('@dataclass(frozen=True)',
+         '@dataclass(frozen=False)',
+         'nothing assigns to an Ignored; frozen only forbids what no code does'),
+    ],
+    'hook.guard': [
+        ('tool_use_id = payload.get("tool_use_id")',
+         'tool_use_id = payload.get("XXtool_use_idXX")',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('tool_use_id = payload.get("tool_use_id")',
+         'tool_use_id = None',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('obs = Observation(id="0" * 16, trace_id="0" * 32, parent_id=None, type="tool", name=tool,',  # noqa: E501
+         'obs = Observation(id="XX0XX" * 16, trace_id="0" * 32, parent_id=None, type="tool", name=tool,',  # noqa: E501
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('obs = Observation(id="0" * 16, trace_id="0" * 32, parent_id=None, type="tool", name=tool,',  # noqa: E501
+         'obs = Observation(id="0" * 17, trace_id="0" * 32, parent_id=None, type="tool", name=tool,',  # noqa: E501
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('obs = Observation(id="0" * 16, trace_id="0" * 32, parent_id=None, type="tool", name=tool,',  # noqa: E501
+         'obs = Observation(id="0" * 16, trace_id="XX0XX" * 32, parent_id=None, type="tool", name=tool,',  # noqa: E501
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('obs = Observation(id="0" * 16, trace_id="0" * 32, parent_id=None, type="tool", name=tool,',  # noqa: E501
+         'obs = Observation(id="0" * 16, trace_id="0" * 33, parent_id=None, type="tool", name=tool,',  # noqa: E501
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('obs = Observation(id="0" * 16, trace_id="0" * 32, parent_id=None, type="tool", name=tool,',  # noqa: E501
+         'obs = Observation(id="0" * 16, trace_id="0" * 32, parent_id=None, type="XXtoolXX", name=tool,',  # noqa: E501
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('start_ns=0, end_ns=0,',
+         'start_ns=1, end_ns=0,',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('start_ns=0, end_ns=0,',
+         'start_ns=0, end_ns=1,',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('metadata={"tool_use_id": tool_use_id}',
+         'metadata={"XXtool_use_idXX": tool_use_id}',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('session = payload.get("session_id")',
+         'session = payload.get("XXsession_idXX")',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('session = payload.get("session_id")',
+         'session = None',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('trace = Trace(id="0" * 32, session_id=session if isinstance(session, str) else "",',
+         'trace = Trace(id="XX0XX" * 32, session_id=session if isinstance(session, str) else "",',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('trace = Trace(id="0" * 32, session_id=session if isinstance(session, str) else "",',
+         'trace = Trace(id="0" * 33, session_id=session if isinstance(session, str) else "",',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('trace = Trace(id="0" * 32, session_id=session if isinstance(session, str) else "",',
+         'trace = Trace(id="0" * 32, session_id=session if isinstance(session, str) else "XXXX",',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('name="guard", start_ns=0, end_ns=0, metadata=meta)',
+         'name="XXguardXX", start_ns=0, end_ns=0, metadata=meta)',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('name="guard", start_ns=0, end_ns=0, metadata=meta)',
+         'name="guard", start_ns=1, end_ns=0, metadata=meta)',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('name="guard", start_ns=0, end_ns=0, metadata=meta)',
+         'name="guard", start_ns=0, end_ns=1, metadata=meta)',
+         'a throwaway observation for the rule engine: blocking rules read only the tool, its input, cwd and permission mode (ids, times, names and the session feed findings and windows, which guard mode has not)'),  # noqa: E501
+        ('comp = Compiler(f"guard:{entry.get(\'source\', \'\')}", dict(entry.get("lists") or {}),',
+         'comp = Compiler(f"guard:{entry.get(\'XXsourceXX\', \'\')}", dict(entry.get("lists") or {}),',  # noqa: E501
+         "the compiler's name only labels compile errors, and the hook records only the exception's type (fail open)"),  # noqa: E501
+        ('comp = Compiler(f"guard:{entry.get(\'source\', \'\')}", dict(entry.get("lists") or {}),',
+         'comp = Compiler(f"guard:{entry.get(\'source\', \'XXXX\')}", dict(entry.get("lists") or {}),',  # noqa: E501
+         "the compiler's name only labels compile errors, and the hook records only the exception's type (fail open)"),  # noqa: E501
+        ('comp = Compiler(f"guard:{entry.get(\'source\', \'\')}", dict(entry.get("lists") or {}),',
+         'comp = Compiler(f"XXguard:{entry.get(\'source\', \'\')}XX", dict(entry.get("lists") or {}),',  # noqa: E501
+         "the compiler's name only labels compile errors, and the hook records only the exception's type (fail open)"),  # noqa: E501
+        ('lazy, schema.LAZY_PATTERNS = schema.LAZY_PATTERNS, True',
+         'lazy, schema.LAZY_PATTERNS = schema.LAZY_PATTERNS, False',
+         'lazy or eager compiling gives the same patterns; lazy is for speed (every pattern was compiled when guard.json was written)'),  # noqa: E501
+    ],
+    'export.destinations': [
+        ('verify: bool | str = field(default=True, compare=False)',
+         'verify: bool & str = field(default=True, compare=False)',
+         'an annotation, never evaluated (from __future__ import annotations)'),
+        ('proxy: str | None = field(default=None, compare=False)',
+         'proxy: str & None = field(default=None, compare=False)',
+         'an annotation, never evaluated (from __future__ import annotations)'),
+        ('verify: bool | str = True',
+         'verify: bool & str = True',
+         "a local variable's annotation, never evaluated"),
+        ('lf = config.section(LANGFUSE)',
+         'lf = None',
+         'lf is never read (deleted at the end of problems(): dead code)'),
+        ('base = str(validate_url(config.langfuse_base_url or "")).rstrip("/")',
+         'base = str(validate_url(config.langfuse_base_url or "XXXX")).rstrip("/")',
+         'unreachable: langfuse_enabled requires a base URL'),
+        ('pk = config.langfuse_public_key or ""',
+         'pk = config.langfuse_public_key or "XXXX"',
+         'unreachable: langfuse_enabled requires a public key'),
+        ('sk = config.langfuse_secret_key or ""',
+         'sk = config.langfuse_secret_key or "XXXX"',
+         'unreachable: langfuse_enabled requires a secret key'),
+        ('url=str(validate_url(config.otlp_endpoint or "")),',
+         'url=str(validate_url(config.otlp_endpoint or "XXXX")),',
+         'unreachable: otlp_enabled requires an endpoint'),
+        ('out += [LANGFUSE, LANGFUSE_SCORES]',
+         'out = [LANGFUSE, LANGFUSE_SCORES]',
+         'out is empty at that point: += and = agree'),
+    ],
+    'export.outbox': [
+        ('base = min(BACKOFF_CAP_S, BACKOFF_BASE_S * (2 ** min(max(attempts, 0), 30)))',
+         'base = min(BACKOFF_CAP_S, BACKOFF_BASE_S * (2 ** min(max(attempts, 0), 31)))',
+         '2**30 s and 2**31 s are both far above the 300 s cap'),
+        ('self._sessions: dict[tuple[str, str, str | None], requests.Session] = {}',
+         'self._sessions: dict[tuple[str, str, str & None], requests.Session] = {}',
+         'an annotation, never evaluated (from __future__ import annotations)'),
+        ('allow_redirects=False,',
+         'allow_redirects=True,',
+         'max_redirects = 0: requests raises on any 3xx before following it either way'),
+        ('text = ""',
+         'text = "XXXX"',
+         'text is read only for non-2xx statuses, and classify() ignores it for 2xx'),
+        ('if not 200 <= status < 300:',
+         'if not 201 <= status < 300:',
+         'for 2xx and 300 classify() ignores the body: reading it or draining it only changes what is consumed from a connection that is used up either way'),  # noqa: E501
+        ('if not 200 <= status < 300:',
+         'if not 200 < status < 300:',
+         'for 2xx and 300 classify() ignores the body: reading it or draining it only changes what is consumed from a connection that is used up either way'),  # noqa: E501
+        ('if not 200 <= status < 300:',
+         'if not 200 <= status <= 300:',
+         'for 2xx and 300 classify() ignores the body: reading it or draining it only changes what is consumed from a connection that is used up either way'),  # noqa: E501
+        ('if not 200 <= status < 300:',
+         'if not 200 <= status < 301:',
+         'for 2xx and 300 classify() ignores the body: reading it or draining it only changes what is consumed from a connection that is used up either way'),  # noqa: E501
+    ],
+}
+
+
+@dataclass
+class Mutant:
+    key: str            # "<line_number>:<index>:<line text>"
+    line: int           # 1-based
+    before: str
+    after: str
+    status: str = "pending"   # killed | timeout | survived | equivalent
+    seconds: float = 0.0
+    why: str = ""
+
+
+@dataclass
+class Report:
+    module: str
+    mutants: list[Mutant] = field(default_factory=list)
+
+    def count(self, *status: str) -> int:
+        return sum(m.status in status for m in self.mutants)
+
+    @property
+    def score(self) -> float:
+        live = len(self.mutants) - self.count("equivalent")
+        return 100.0 * self.count("killed", "timeout") / live if live else 100.0
+
+
+def _scope_lines(source: str, scope: tuple[str, ...]) -> set[int] | None:
+    """1-based line numbers inside the named functions/classes, or None for all."""
+    if not scope:
+        return None
+    tree = ast.parse(source)
+    lines: set[int] = set()
+    found: set[str] = set()
+
+    def walk(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                name = f"{prefix}{child.name}"
+                if name in scope:
+                    found.add(name)
+                    first = min([child.lineno] + [d.lineno for d in child.decorator_list])
+                    lines.update(range(first, child.end_lineno + 1))
+                walk(child, name + ".")
+
+    walk(tree, "")
+    missing = set(scope) - found
+    if missing:
+        raise SystemExit(f"scope names not found: {sorted(missing)}")
+    return lines
+
+
+def _list(path: str, scope: tuple[str, ...]) -> tuple[str, list]:
+    from mutmut import ALL, Context, list_mutations
+    with open(path, encoding="utf-8") as f:
+        source = f.read()
+    ids = list_mutations(Context(source=source, filename=path, mutation_id=ALL))
+    keep = _scope_lines(source, scope)
+    return source, [i for i in ids if keep is None or i.line_number + 1 in keep]
+
+
+def _apply(source: str, path: str, mid) -> str:
+    from mutmut import Context, mutate
+    mutated, n = mutate(Context(source=source, filename=path, mutation_id=mid))
+    assert n == 1, (mid, n)
+    return mutated
+
+
+def _changed(source: str, mutated: str, line: int) -> tuple[str, str]:
+    a, b = source.splitlines(), mutated.splitlines()
+    before = [x for x in difflib.ndiff(a, b) if x.startswith("- ")]
+    after = [x for x in difflib.ndiff(a, b) if x.startswith("+ ")]
+    return (" / ".join(x[2:].strip() for x in before) or a[line - 1].strip(),
+            " / ".join(x[2:].strip() for x in after))
+
+
+def _drop_bytecode(path: str) -> None:
+    # Child processes run `python -I`, which writes bytecode whatever the environment says;
+    # a mutant of the same size written within one second could be served from a stale
+    # .pyc, so the module's cached bytecode goes before every run.
+    stem = os.path.splitext(os.path.basename(path))[0]
+    for pyc in glob.glob(os.path.join(os.path.dirname(path), "__pycache__", f"{stem}.*.pyc")):
+        try:
+            os.remove(pyc)
+        except OSError:
+            pass
+
+
+def _pytest(tests: tuple[str, ...], timeout: float) -> tuple[str, float]:
+    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+           "-o", "addopts=", "--no-header", "-W", "ignore", *tests]
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    t0 = time.monotonic()
+    try:
+        proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, timeout=timeout,
+                              start_new_session=True)
+    except subprocess.TimeoutExpired:
+        return "timeout", time.monotonic() - t0
+    took = time.monotonic() - t0
+    if proc.returncode == 0:
+        return "survived", took
+    if proc.returncode in (1, 3):   # tests failed / internal error caused by the mutant
+        return "killed", took
+    return f"error{proc.returncode}", took
+
+
+def _dirty(path: str) -> bool:
+    return subprocess.run(["git", "diff", "--quiet", "HEAD", "--", path], cwd=ROOT).returncode != 0
+
+
+def run_module(name: str, target: Target, survivors_only: bool, verbose: bool) -> Report:
+    path = os.path.join(SRC, target.path)
+    if _dirty(path):
+        raise SystemExit(f"{target.path} has uncommitted changes; commit or stash them first")
+    missing = [t for t in target.tests if not t.startswith("-")
+               and not os.path.exists(os.path.join(ROOT, t.split("::")[0]))]
+    if missing:
+        raise SystemExit(f"{name}: test selection missing: {missing}")
+    source, ids = _list(path, target.scope)
+    cache_file = os.path.join(OUT, f"{name}.json")
+    previous: dict[str, str] = {}
+    if survivors_only and os.path.exists(cache_file):
+        with open(cache_file, encoding="utf-8") as f:
+            previous = {m["key"]: m["status"] for m in json.load(f)["mutants"]}
+
+    status, base = _pytest(target.tests, 900)
+    if status != "survived":
+        raise SystemExit(f"{name}: the test selection fails without any mutant ({status})")
+    timeout = max(10.0, 3 * base + 5)
+    print(f"{name}: {len(ids)} mutants, selection {base:.1f}s ({' '.join(target.tests)})",
+          flush=True)
+
+    equivalent = {(b, a): why for b, a, why in EQUIVALENT.get(name, [])}
+    report = Report(name)
+    original = source.encode("utf-8")
+    try:
+        for n, mid in enumerate(ids, 1):
+            mutated = _apply(source, path, mid)
+            before, after = _changed(source, mutated, mid.line_number + 1)
+            m = Mutant(f"{mid.line_number}:{mid.index}:{mid.line.strip()}",
+                       mid.line_number + 1, before, after)
+            report.mutants.append(m)
+            if previous and previous.get(m.key) in ("killed", "timeout"):
+                m.status = previous[m.key]
+            else:
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(mutated)
+                _drop_bytecode(path)
+                try:
+                    m.status, m.seconds = _pytest(target.tests, timeout)
+                finally:
+                    with open(path, "wb") as f:
+                        f.write(original)
+                    _drop_bytecode(path)
+            if m.status == "survived" and (before, after) in equivalent:
+                m.status, m.why = "equivalent", equivalent[(before, after)]
+            if verbose or m.status not in ("killed", "timeout", "equivalent"):
+                print(f"  [{n}/{len(ids)}] {m.status:9} line {m.line}: {before}  ->  {after}",
+                      flush=True)
+            _save(cache_file, name, target, original, report, len(ids))
+    finally:
+        with open(path, "wb") as f:
+            f.write(original)
+        _drop_bytecode(path)
+    return report
+
+
+def _save(cache_file: str, name: str, target: Target, original: bytes, report: Report,
+          total: int) -> None:
+    # After every mutant, so an interrupted run still reports what it did.
+    os.makedirs(OUT, exist_ok=True)
+    with open(cache_file + ".tmp", "w", encoding="utf-8") as f:
+        json.dump({"module": name, "source_sha256": hashlib.sha256(original).hexdigest(),
+                   "tests": list(target.tests), "scope": list(target.scope), "total": total,
+                   "mutants": [m.__dict__ for m in report.mutants]}, f, indent=1)
+    os.replace(cache_file + ".tmp", cache_file)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("-m", "--module", action="append", choices=sorted(MODULES),
+                    help="module to mutate (repeatable; default: all)")
+    ap.add_argument("--list", action="store_true", help="print the module map and exit")
+    ap.add_argument("--survivors", action="store_true",
+                    help="re-run only the mutants that survived the last run of the module")
+    ap.add_argument("--report", action="store_true",
+                    help="no run: the table and survivors of the last run of each module")
+    ap.add_argument("-v", "--verbose", action="store_true", help="print every mutant")
+    args = ap.parse_args(argv)
+    names = args.module or list(MODULES)
+    if args.report:
+        return _report([n for n in names if os.path.exists(os.path.join(OUT, f"{n}.json"))])
+    if args.list:
+        for name in names:
+            t = MODULES[name]
+            scope = f"  scope: {', '.join(t.scope)}" if t.scope else ""
+            print(f"{name:22} src/cctrace/{t.path}{scope}\n{'':22} tests: {' '.join(t.tests)}")
+        return 0
+    # Ctrl-C or a kill must still put the source back: turn SIGTERM into KeyboardInterrupt.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    reports = [run_module(n, MODULES[n], args.survivors, args.verbose) for n in names]
+    return _table(reports)
+
+
+def _report(names: list[str]) -> int:
+    reports = []
+    for name in names:
+        with open(os.path.join(OUT, f"{name}.json"), encoding="utf-8") as f:
+            data = json.load(f)
+        equivalent = {(b, a): why for b, a, why in EQUIVALENT.get(name, [])}
+        r = Report(name, [Mutant(**m) for m in data["mutants"]])
+        if data.get("total", len(r.mutants)) > len(r.mutants):
+            print(f"{name}: interrupted run, {len(r.mutants)} of {data['total']} mutants")
+        for m in r.mutants:
+            if m.status in ("survived", "equivalent"):
+                why = equivalent.get((m.before, m.after))
+                m.status, m.why = ("equivalent", why) if why else ("survived", "")
+                print(f"{name} {m.status:10} line {m.line}: {m.before}  ->  {m.after}"
+                      + (f"\n{'':11}why: {why}" if why else ""))
+        reports.append(r)
+    return _table(reports)
+
+
+def _table(reports: list[Report]) -> int:
+    print("\n| module | mutants | killed | survived | equivalent | score |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for r in reports:
+        print(f"| {r.module} | {len(r.mutants)} | {r.count('killed', 'timeout')} | "
+              f"{r.count('survived') + sum(m.status.startswith('error') for m in r.mutants)} | "
+              f"{r.count('equivalent')} | {r.score:.1f} % |")
+    return 0 if all(r.score >= 90.0 for r in reports) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""`hook.main.main` end to end as installed (`python -I -S entry.py --state-dir=DIR`): the
+pinned state dir, `--max-bytes`, the environment note in the spool header, and guard mode
+judging PreToolUse only. Written against the mutants `bench/mutation.py -m hook.main` left
+alive (docs/testing.md)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from cctrace.hook import envnote
+from cctrace.hook import main as hook
+from cctrace.spool import reader
+from support.hookrun import hook_argv, pin_worker
+
+
+def run(state, payload: dict | bytes, env: dict[str, str] | None = None,
+        extra: tuple[str, ...] = (), cwd=None) -> subprocess.CompletedProcess:
+    data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    return subprocess.run(hook_argv(state, extra=extra), input=data, capture_output=True,
+                          env={"PATH": os.environ.get("PATH", "/usr/bin"), **(env or {})},
+                          cwd=cwd, timeout=60)
+
+
+@pytest.fixture
+def state(tmp_path):
+    s = tmp_path / "state"
+    pin_worker(s, "/bin/true")
+    return s
+
+
+def test_the_note_of_the_session_environment_reaches_the_spool(state):
+    env = {"LANGFUSE_HOST": "https://attacker.example", "Https_Proxy": "http://p:3128"}
+    res = run(state, {"hook_event_name": "UserPromptSubmit", "session_id": "s-1"}, env=env)
+    assert res.returncode == 0 and res.stdout == b""
+    (got,) = reader.read_pending(str(state))
+    assert got.env == envnote.note(env, str(state))
+    assert set(got.env) == {"LANGFUSE_HOST", "Https_Proxy"}
+
+
+def test_no_note_when_nothing_watched_is_set(state):
+    run(state, {"hook_event_name": "UserPromptSubmit", "session_id": "s-1"})
+    (got,) = reader.read_pending(str(state))
+    assert not got.env
+
+
+def test_max_bytes_caps_the_payload_and_never_raises_the_cap(state):
+    body = {"hook_event_name": "PostToolUse", "session_id": "s-1", "x": "a" * 5000}
+    run(state, body, extra=("--max-bytes=1000",))
+    run(state, {"hook_event_name": "Stop", "session_id": "s-1"}, extra=("--max-bytes=1000",))
+    big, small = reader.read_pending(str(state))
+    assert big.oversize and big.size > 5000 and small.payload["hook_event_name"] == "Stop"
+    assert hook._max_bytes(["--max-bytes=10"]) == 10
+    assert hook._max_bytes([f"--max-bytes={hook.MAX_PAYLOAD_BYTES}"]) == hook.MAX_PAYLOAD_BYTES
+    assert hook._max_bytes([f"--max-bytes={hook.MAX_PAYLOAD_BYTES + 1}"]) \
+        == hook.MAX_PAYLOAD_BYTES
+    for bad in (["--max-bytes=-5"], ["--max-bytes="], ["--max-bytes=1e3"], ["--max-bytes", "9"],
+                ["--max-bytes=x"], []):
+        assert hook._max_bytes(bad) == hook.MAX_PAYLOAD_BYTES
+
+
+def test_an_early_failure_writes_nothing_anywhere(tmp_path, monkeypatch):
+    def boom() -> int:
+        raise RuntimeError("stdout")
+
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setattr(hook, "_silence_stdout", boom)
+    umask = os.umask(0o022)
+    try:
+        assert hook.main([f"--state-dir={tmp_path / 'state'}"]) == 0
+    finally:
+        os.umask(umask)
+    assert os.listdir(work) == [] and not (tmp_path / "state").exists()
+
+
+def test_a_relative_state_dir_is_not_taken_from_the_command_line(tmp_path, monkeypatch):
+    from cctrace import statedir
+
+    monkeypatch.chdir(tmp_path)
+    assert statedir.pinned_arg(["--state-dir=rel"]) is None
+    assert statedir.pinned_arg(["--state-dir", "/a/../b"]) == "/b"
+    assert statedir.pinned_arg(["--state-dir"]) is None
+    assert statedir.pinned_arg(["x", "--state-dir=/p", "--state-dir=/q"]) == "/p"
+
+
+def _guard_on(state) -> None:
+    from cctrace.hook import guard
+    from hook.test_guard import built
+
+    guard.write_guard(str(state), built()[0])
+
+
+def test_guard_judges_pretooluse_only(state):
+    _guard_on(state)
+    call = {"session_id": "s-1", "tool_name": "Bash", "tool_input": {"command": "rm -rf /etc"}}
+    denied = run(state, {**call, "hook_event_name": "PreToolUse"})
+    assert json.loads(denied.stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"
+    for event in ("PostToolUse", "UserPromptSubmit", "PermissionRequest"):
+        assert run(state, {**call, "hook_event_name": event}).stdout == b"", event
+    # An oversize PreToolUse is spooled as oversize and never judged.
+    big = {**call, "hook_event_name": "PreToolUse", "pad": "a" * 3000}
+    assert run(state, big, extra=("--max-bytes=1000",)).stdout == b""
+    assert not {k for k in hook.read_counters(str(state)) if "guard" in k}
+
+
+def test_a_failure_once_pinned_is_counted_as_lost(tmp_path, monkeypatch):
+    def boom(limit: int, fd: int = 0):
+        raise OSError(5, "stdin")
+
+    state = tmp_path / "state"
+    monkeypatch.setattr(hook, "read_stdin", boom)
+    monkeypatch.setattr(hook, "_silence_stdout", lambda: -1)  # keep pytest's own stdout
+    umask = os.umask(0o022)
+    try:
+        assert hook.main([f"--state-dir={state}"]) == 0
+    finally:
+        os.umask(umask)
+    assert hook.read_counters(str(state)) == {"hook.lost": 1}
