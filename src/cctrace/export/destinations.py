@@ -102,7 +102,6 @@ def export_timeout(config: Config) -> float:
 def problems(config: Config) -> dict[str, str]:
     """{destination name: why it is not used} for destinations configured but unusable."""
     out: dict[str, str] = {}
-    lf = config.section(LANGFUSE)
     lf_given = [n for n, v in (("base_url", config.langfuse_base_url),
                                ("public_key", config.langfuse_public_key),
                                ("secret_key", config.langfuse_secret_key)) if v]
@@ -125,7 +124,6 @@ def problems(config: Config) -> dict[str, str]:
     except URLError as exc:
         for name in (LANGFUSE, OTLP):
             out.setdefault(name, f"export.proxy: {exc}")
-    del lf
     return out
 
 
