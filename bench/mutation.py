@@ -106,10 +106,25 @@ MODULES: dict[str, Target] = {
     "redact.known": Target("redact/known.py", ("tests/redact/test_learned.py",)),
     "redact.detectors": Target("redact/detectors/base.py", (
         "tests/redact/test_detectors.py",)),
-    # -- policy/ (owned by the no-escape work)
-    "policy.apply": Target("policy/apply.py", ("tests/policy/test_policy_apply.py",)),
+    # -- policy/ (capture policy: what a trace keeps of denied files)
+    "policy.apply": Target("policy/apply.py", (
+        "tests/policy/test_policy_apply.py", "tests/policy/test_policy_paths.py"),
+        # The path decisions and where they withhold; levels, summaries and the walk over
+        # generations are the next run's.
+        scope=("decide", "_denied", "_glob_rule", "glob_rule", "_withhold_input",
+               "_TraceRun.tool")),
+    "policy.shapes": Target("policy/shapes.py", (
+        "tests/policy/test_policy_shapes.py",),
+        # What decides which lines of an output are withheld; the literal prefilter
+        # (`_literal`, `_literals_of`, `__init__`) and the memo (`text`) are the next run's.
+        scope=("OutputFilter.rule", "OutputFilter.mention", "OutputFilter._text",
+               "_numbered", "_plain", "_trivial")),
     "policy.bash": Target("policy/bash.py", ("tests/policy/test_policy_bash.py",)),
-    "policy.globs": Target("policy/globs.py", ("tests/policy/test_policy_paths.py",)),
+    "policy.globs": Target("policy/globs.py", ("tests/policy/test_policy_paths.py",),
+        # Compiling, normalizing and matching; `_translate` (glob syntax -> regex, 79
+        # mutants) is the next run's.
+        scope=("_expand_braces", "compile_glob", "Glob.matches", "normalize",
+               "first_match")),
     "policy.settings": Target("policy/settings.py", ("tests/policy/test_policy_paths.py",)),
     # -- audit/ (owned by the at-rest/erasure work)
     "audit.log": Target("audit/log.py", ("tests/audit/test_log.py",
