@@ -108,7 +108,7 @@ MODULES: dict[str, Target] = {
         "tests/redact/test_detectors.py",)),
     # -- policy/ (capture policy: what a trace keeps of denied files)
     "policy.apply": Target("policy/apply.py", (
-        "tests/policy/test_policy_apply.py", "tests/policy/test_policy_paths.py"),
+        "tests/policy/test_policy_apply.py", "tests/policy/test_policy_shapes.py"),
         # The path decisions and where they withhold; levels, summaries and the walk over
         # generations are the next run's.
         scope=("decide", "_denied", "_glob_rule", "glob_rule", "_withhold_input",
