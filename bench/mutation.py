@@ -108,13 +108,14 @@ MODULES: dict[str, Target] = {
         "tests/redact/test_detectors.py",)),
     # -- policy/ (capture policy: what a trace keeps of denied files)
     "policy.apply": Target("policy/apply.py", (
-        "tests/policy/test_policy_apply.py", "tests/policy/test_policy_shapes.py"),
+        "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
+        "tests/policy/test_policy_shapes.py"),
         # The path decisions and where they withhold; levels, summaries and the walk over
         # generations are the next run's.
         scope=("decide", "_denied", "_glob_rule", "glob_rule", "_withhold_input",
                "_TraceRun.tool")),
     "policy.shapes": Target("policy/shapes.py", (
-        "tests/policy/test_policy_shapes.py",),
+        "tests/policy/test_policy_shapes_exact.py", "tests/policy/test_policy_shapes.py"),
         # What decides which lines of an output are withheld; the literal prefilter
         # (`_literal`, `_literals_of`, `__init__`) and the memo (`text`) are the next run's.
         scope=("OutputFilter.rule", "OutputFilter.mention", "OutputFilter._text",

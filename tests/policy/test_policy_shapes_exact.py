@@ -1,0 +1,126 @@
+"""The structural output filter at its edges: exact bounds, headers, separators, words.
+
+Each test hands `OutputFilter.text` an output that shows a denied file's content and
+asserts the content is gone (or, for a name that is not denied, that the line stays as it
+was). Written against the mutants `bench/mutation.py -m policy.shapes` left alive.
+"""
+
+from __future__ import annotations
+
+from cctrace.policy import Policy
+from cctrace.policy.shapes import _SCAN_CHARS, OutputFilter
+
+HOME = "/home/u"
+POLICY = Policy(home=HOME)
+SECRET = "value-q7w3e9r1"
+
+
+def filtered(text: str, cwd: str | None = "/p", policy: Policy = POLICY, **shape: bool) -> str:
+    shape = {"context": True, "listing": False, "grep": False, **shape}
+    return OutputFilter(cwd, policy).text(text, **shape)
+
+
+def test_a_whole_line_path_of_exactly_the_scan_length_is_still_a_path():
+    path = "/p/" + "a" * (_SCAN_CHARS - 3 - 5) + "/.env"
+    assert len(path) == _SCAN_CHARS
+    out = filtered(f"{path}\n{SECRET}")
+    assert SECRET not in out
+    assert out == "[WITHHELD:path-policy .env*]"
+
+
+def test_dot_slash_alone_inside_a_denied_folder_is_the_folder():
+    # `./` is the session's folder; in ~/.ssh that folder is denied.
+    out = filtered(f"./\n{SECRET}", cwd="/home/u/.ssh")
+    assert SECRET not in out
+    assert out.startswith("[WITHHELD:path-policy ~/.ssh/")
+
+
+def test_a_literal_late_in_a_long_line_is_still_found():
+    # The denied name ends near the end of the scanned part of the line.
+    prefix = "d/" + "a" * 990 + "/.env"
+    out = filtered(f"{prefix}:1:{SECRET}\nnotes.txt:2:fine", grep=True)
+    assert SECRET not in out
+    assert out.split("\n") == [f"{prefix}:[WITHHELD:path-policy .env*]", "notes.txt:2:fine"]
+
+
+def test_head_header_with_a_space_in_a_user_denied_name():
+    policy = Policy(home=HOME, deny_paths=("team notes.txt",))
+    out = filtered(f"==> team notes.txt <==\n{SECRET}", policy=policy)
+    assert SECRET not in out
+    assert out == "[WITHHELD:path-policy team notes.txt]"
+
+
+def test_header_of_a_file_that_is_not_denied_withholds_nothing():
+    text = "==> notes.txt <==\nhello"
+    assert filtered(text) == text
+
+
+def test_the_denied_prefix_is_found_past_earlier_separators():
+    # Prefixes ending at the dashes after the literal are not denied; the one at `:` is.
+    prefix = "x.pemq" + "-a" * 62 + "/k.pem"
+    out = filtered(f"{prefix}:1:{SECRET}\nnotes.txt:2:fine", grep=True)
+    assert SECRET not in out
+    assert out.split("\n") == [f"{prefix}:[WITHHELD:path-policy *.pem]", "notes.txt:2:fine"]
+
+
+def test_sixty_fourth_prefix_candidate_is_checked():
+    # 63 dashes after the literal, then the `:` ending the denied path: 64 candidates.
+    prefix = "x.pemq" + "-a" * 63 + "/k.pem"
+    out = filtered(f"{prefix}:1:{SECRET}\nnotes.txt:2:fine", grep=True)
+    assert SECRET not in out
+
+
+def test_a_path_at_the_start_of_a_line_then_a_separator():
+    # The first prefix that can be a path ends at the first separator after the name.
+    out = filtered(f".env:{SECRET}", cwd="/home/u/.ssh")
+    assert SECRET not in out
+
+
+def test_a_whole_line_that_is_a_denied_path_outside_a_listing():
+    out = filtered(f"config/.env\n{SECRET}")
+    assert SECRET not in out
+    assert out == "[WITHHELD:path-policy .env*]"
+
+
+def test_a_quoted_name_among_words():
+    out = filtered(f"reading '.env' now\n{SECRET}")
+    assert SECRET not in out
+    out = filtered(f"loaded (id_rsa), then\n{SECRET}")
+    assert SECRET not in out
+
+
+def test_coloured_grep_output_is_filtered_line_by_line():
+    red, off = "\x1b[31m", "\x1b[0m"
+    text = f"{red}.env{off}:1:{SECRET}\n{red}notes.txt{off}:2:fine"
+    out = filtered(text, grep=True, context=False)
+    assert out == ".env:[WITHHELD:path-policy .env*]\nnotes.txt:2:fine"
+
+
+def test_a_stray_escape_byte_does_not_hide_a_name():
+    out = filtered(f"\x1b.env:1:{SECRET}")
+    assert SECRET not in out
+    assert out == "[WITHHELD:path-policy .env*]"
+
+
+def test_text_whose_lowercase_is_longer_still_marks_the_right_line():
+    # `İ`.lower() is two characters: positions found in the lowered text must still fall
+    # on the line that holds the name.
+    text = "\u0130" * 50 + f"\n.env:1:{SECRET}\n" + "ok\n" * 60
+    out = filtered(text, grep=True)
+    assert SECRET not in out
+
+
+def test_without_literals_lines_are_still_attributed_one_by_one():
+    # `k*` has no fixed text: the literal prefilter is off and every line is looked at.
+    policy = Policy(home=HOME, deny_paths=("k*",))
+    out = filtered(f".env:1:{SECRET}\nnotes.txt:2:fine", policy=policy, grep=True)
+    assert out == ".env:[WITHHELD:path-policy .env*]\nnotes.txt:2:fine"
+
+
+def test_a_heading_listing_reads_bare_names_as_headings():
+    # `rg --heading -n`: the file name on a line of its own, then `N:` lines.
+    out = filtered(f".env\n2:DB_HOST={SECRET}", listing=True, grep=True)
+    assert SECRET not in out
+    assert out == "[WITHHELD:path-policy .env*]"
+    # Without numbered lines a bare name in a listing is a name, not content.
+    assert filtered(".env\nnotes.txt", listing=True, grep=True) == ".env\nnotes.txt"
