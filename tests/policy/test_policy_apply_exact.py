@@ -101,3 +101,12 @@ def test_a_tool_observation_without_a_tool_use_id_is_still_filtered():
     apply_policy([trace], POLICY)
     assert SECRET not in tool.output
     assert tool.output == "./.env:[WITHHELD:path-policy .env*]\n./notes.txt:2:HOST ok"
+
+
+def test_a_withheld_call_keeps_its_status_as_the_marker():
+    trace = make_trace([("t1", "Read", {"file_path": "/p/.env"}, SECRET)])
+    tool = next(o for o in trace.observations if o.type == "tool")
+    tool.status_message = f"failed near {SECRET}"
+    apply_policy([trace], POLICY)
+    assert not leaks(trace, SECRET)
+    assert tool.status_message == "[WITHHELD:path-policy .env*]"

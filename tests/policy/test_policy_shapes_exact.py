@@ -124,3 +124,45 @@ def test_a_heading_listing_reads_bare_names_as_headings():
     assert out == "[WITHHELD:path-policy .env*]"
     # Without numbered lines a bare name in a listing is a name, not content.
     assert filtered(".env\nnotes.txt", listing=True, grep=True) == ".env\nnotes.txt"
+
+
+def test_a_listing_of_names_with_dashes_keeps_the_names():
+    # `ls`, `grep -l`: names are not content, even of denied files.
+    text = ".env-old\nmy-keys.pem\nnotes.txt"
+    assert filtered(text, listing=True) == text
+
+
+def test_a_one_character_denied_name_before_a_separator():
+    policy = Policy(home=HOME, deny_paths=("k",))
+    out = filtered(f"k:1:{SECRET}\nnotes.txt:2:fine", policy=policy, grep=True)
+    assert out == "k:[WITHHELD:path-policy k]\nnotes.txt:2:fine"
+
+
+def test_a_whole_line_denied_name_with_a_space():
+    policy = Policy(home=HOME, deny_paths=("team notes.txt",))
+    out = filtered(f"team notes.txt\n{SECRET}", policy=policy)
+    assert SECRET not in out
+    assert out == "[WITHHELD:path-policy team notes.txt]"
+
+
+def test_words_lose_quotes_and_brackets_only():
+    text = "see X.env and Xid_rsa\nhello"
+    assert filtered(text) == text
+
+
+def test_unnumbered_matches_are_attributed_only_without_context():
+    text = f".env:KEY={SECRET}\nnotes.txt:KEY is documented"
+    assert filtered(text, grep=True, context=False) == (
+        ".env:[WITHHELD:path-policy .env*]\nnotes.txt:KEY is documented")
+    # With context asked for, an un-numbered line may be another file's context line.
+    assert filtered(text, grep=True, context=True) == "[WITHHELD:path-policy .env*]"
+
+
+def test_withheld_lines_are_counted_exactly():
+    f = OutputFilter("/p", POLICY)
+    f.text(f".env:1:{SECRET}\nnotes.txt:2:fine\n.env:3:{SECRET}", context=False,
+           listing=False, grep=True)
+    assert f.count == 2
+    f = OutputFilter("/p", POLICY)
+    f.text(f"cat .env\n{SECRET}\nmore", context=True, listing=False, grep=False)
+    assert f.count == 3
