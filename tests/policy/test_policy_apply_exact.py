@@ -110,3 +110,12 @@ def test_a_withheld_call_keeps_its_status_as_the_marker():
     apply_policy([trace], POLICY)
     assert not leaks(trace, SECRET)
     assert tool.status_message == "[WITHHELD:path-policy .env*]"
+
+
+def test_a_bash_search_result_is_filtered_like_its_output():
+    output = f"./.env:1:HOST={SECRET}\n./notes.txt:2:HOST ok"
+    trace, tool = run("Bash", {"command": "grep -rn HOST ."}, output)
+    assert not leaks(trace, SECRET)
+    expected = "./.env:[WITHHELD:path-policy .env*]\n./notes.txt:2:HOST ok"
+    assert tool.output == expected
+    assert tool.metadata["result"] == {"stdout": expected, "filePath": "", "type": "text"}

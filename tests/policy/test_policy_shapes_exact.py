@@ -163,6 +163,35 @@ def test_withheld_lines_are_counted_exactly():
     f.text(f".env:1:{SECRET}\nnotes.txt:2:fine\n.env:3:{SECRET}", context=False,
            listing=False, grep=True)
     assert f.count == 2
-    f = OutputFilter("/p", POLICY)
     f.text(f"cat .env\n{SECRET}\nmore", context=True, listing=False, grep=False)
-    assert f.count == 3
+    assert f.count == 2 + 3
+
+
+def test_a_line_that_is_no_grep_line_makes_the_output_unattributable():
+    # A multiline match continues on a line without a prefix: nothing says whose it is.
+    out = filtered(f".env:1:KEY\n{SECRET}\nnotes.txt:2:fine", grep=True)
+    assert SECRET not in out
+    assert out == "[WITHHELD:path-policy .env*]"
+
+
+def test_a_match_line_too_long_to_read_makes_the_output_unattributable():
+    # `P:1:` ends one character past where match lines are read: the line is no numbered
+    # grep line, so nothing is attributed line by line.
+    path = "d/" + "a" * 1047 + "/.env"
+    assert len(path) + 3 == _SCAN_CHARS + 33
+    out = filtered(f"{path}:1:{SECRET}\n.env:2:x", grep=True)
+    assert SECRET not in out
+
+
+def test_long_context_lines_are_still_attributed():
+    p = "d/" + "a" * 995 + "/n.txt"
+    text = f"{p}:1:x\n{p}-2-y\n.env:3:{SECRET}"
+    assert filtered(text, grep=True) == f"{p}:1:x\n{p}-2-y\n.env:[WITHHELD:path-policy .env*]"
+
+
+def test_a_context_line_not_read_to_its_number_makes_the_output_unattributable():
+    # `P:1:` is read to its end, `P-10-` ends one character past what is read of a line.
+    p = "d/" + "a" * 1045 + "/n.txt"
+    assert len(p) + len("-10-") == _SCAN_CHARS + 33
+    text = f"{p}:1:x\n{p}-10-y\n.env:3:{SECRET}"
+    assert filtered(text, grep=True) == "[WITHHELD:path-policy .env*]"

@@ -1,0 +1,90 @@
+"""Policy globs at their edges: which kind of match each pattern gets, `~` and `$HOME`,
+home folders whose names end in letters a sloppy strip would eat, error messages.
+
+Written against the mutants `bench/mutation.py -m policy.globs` left alive. A denied path
+is asserted by its exact rule; a path that is not denied by `None`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cctrace.policy import Policy, path_denied
+from cctrace.policy.globs import compile_glob, first_match, normalize
+
+HOME = "/home/u"
+POLICY = Policy(home=HOME)
+
+
+def only(*patterns: str, home: str = HOME) -> Policy:
+    return Policy(home=home, deny_paths=patterns, use_default_deny=False)
+
+
+def test_a_basename_pattern_matches_the_whole_basename_only():
+    assert path_denied("/p/x.env", None, POLICY) is None
+    assert path_denied("/p/.env/notes.txt", None, POLICY) is None
+    assert path_denied("/p/.env", None, POLICY) == ".env*"
+
+
+def test_an_anchored_pattern_matches_from_the_root_only():
+    policy = only("/srv/vault/**")
+    assert path_denied("/srv/vault/db.txt", None, policy) == "/srv/vault/**"
+    assert path_denied("/home/srv/vault/db.txt", None, policy) is None
+    assert path_denied("/srv/vault2/db.txt", None, policy) is None
+
+
+def test_an_anywhere_pattern_matches_at_a_folder_boundary():
+    policy = only("config/master.key")
+    assert path_denied("/p/config/master.key", None, policy) == "config/master.key"
+    assert path_denied("config/master.key", None, policy) == "config/master.key"
+    assert path_denied("/p/myconfig/master.key", None, policy) is None
+    assert path_denied("/p/config/master.key.txt", None, policy) is None
+
+
+def test_an_empty_pattern_is_refused_by_name():
+    with pytest.raises(ValueError, match="^empty path pattern$"):
+        compile_glob("  ", HOME)
+
+
+def test_tilde_alone_is_the_home_folder():
+    policy = only("~")
+    assert path_denied("/home/u", None, policy) == "~"
+    assert path_denied("~", None, policy) == "~"
+    assert path_denied("/home/u/notes.txt", None, policy) is None
+
+
+@pytest.mark.parametrize("home", ["/home/AX", "/home/AX/"])
+def test_a_home_folder_ending_in_x_is_kept_whole(home):
+    policy = Policy(home=home)
+    assert path_denied("/home/AX/.ssh/config", None, policy) == "~/.ssh/**"
+    assert path_denied("~/.ssh/config", None, policy) == "~/.ssh/**"
+    assert path_denied("$HOME/.ssh/config", None, policy) == "~/.ssh/**"
+    assert path_denied("${HOME}/.ssh/config", None, policy) == "~/.ssh/**"
+    assert path_denied("config", "~/.ssh", policy) == "~/.ssh/**"
+    assert normalize("~/.ssh", None, home) == "/home/AX/.ssh"
+    assert normalize("~", None, home) == "/home/AX"
+
+
+def test_backslashes_are_folder_separators_on_windows(monkeypatch):
+    import os
+    compile_glob.cache_clear()
+    monkeypatch.setattr(os, "sep", "\\")
+    try:
+        glob = compile_glob("keys\\id_*", HOME)
+        assert glob.kind == "anywhere"
+        assert glob.matches("/p/keys/id_x", "id_x")
+        assert normalize("\\p\\.env", None, HOME) == "/p/.env"
+        assert first_match((glob,), "p\\keys\\id_x", None, HOME) is glob
+    finally:
+        monkeypatch.undo()
+        compile_glob.cache_clear()
+    assert compile_glob("keys\\id_*", HOME).kind == "basename"
+
+
+def test_trailing_slashes_are_dropped_down_to_the_root():
+    assert path_denied("/p/k", None, only("k/")) == "k/"
+    assert path_denied("/srv/X", None, only("/srv/X/")) == "/srv/X/"
+    assert path_denied("/srv/X", None, only("/srv/X")) == "/srv/X"
+    assert path_denied("/srv", None, only("/srv/X")) is None
+    assert path_denied("/", None, only("//")) == "//"
+    assert compile_glob("/", HOME).kind == "anchored"
