@@ -88,3 +88,15 @@ def test_trailing_slashes_are_dropped_down_to_the_root():
     assert path_denied("/srv", None, only("/srv/X")) is None
     assert path_denied("/", None, only("//")) == "//"
     assert compile_glob("/", HOME).kind == "anchored"
+
+
+def test_kinds_and_flags_of_each_form():
+    assert compile_glob(".env*", HOME).kind == "basename"
+    assert compile_glob("/srv/vault/**", HOME).kind == "anchored"
+    assert compile_glob("~/.ssh/**", HOME).kind == "anchored"
+    assert compile_glob("config/master.key", HOME).kind == "anywhere"
+    assert compile_glob("**/secrets/**", HOME).kind == "anywhere"
+    for pattern, path in [("/srv/vault/**", "/SRV/Vault/a\nb"),
+                          ("config/*.key", "/p/CONFIG/a\nb.KEY"), (".env*", "/p/.ENV\nx")]:
+        policy = only(pattern)
+        assert path_denied(path, None, policy) == pattern, (pattern, path)

@@ -195,3 +195,8 @@ def test_a_context_line_not_read_to_its_number_makes_the_output_unattributable()
     assert len(p) + len("-10-") == _SCAN_CHARS + 33
     text = f"{p}:1:x\n{p}-10-y\n.env:3:{SECRET}"
     assert filtered(text, grep=True) == "[WITHHELD:path-policy .env*]"
+
+
+def test_dot_slash_alone_names_the_session_folder():
+    assert filtered("./", cwd="/home/u/.ssh") == "[WITHHELD:path-policy ~/.ssh/**]"
+    assert filtered("./", cwd="/p") == "./"
