@@ -100,3 +100,24 @@ def test_kinds_and_flags_of_each_form():
                           ("config/*.key", "/p/CONFIG/a\nb.KEY"), (".env*", "/p/.ENV\nx")]:
         policy = only(pattern)
         assert path_denied(path, None, policy) == pattern, (pattern, path)
+
+
+def test_normalize_exact():
+    assert normalize("/srv/x", "/p", HOME) == "/srv/x"
+    assert normalize("a", "/srv/X", HOME) == "/srv/X/a"
+    assert normalize("a", "/srv/X/", HOME) == "/srv/X/a"
+    assert normalize("a", None, HOME) == "a"
+    assert normalize("a", "rel", HOME) == "a"
+    assert normalize("../.env", "/p/sub", HOME) == "/p/.env"
+    # On POSIX a backslash is part of a name.
+    assert normalize("/p/a\\.env", None, HOME) == "/p/a\\.env"
+    assert normalize("$HOME/.ssh/id", None, "/home/AX") == "/home/AX/.ssh/id"
+    assert normalize("${HOME}/.ssh/id", None, "/home/AX/") == "/home/AX/.ssh/id"
+    assert normalize("$HOMEX/id", None, HOME) == "$HOMEX/id"
+
+
+def test_a_blank_path_matches_nothing_even_in_a_denied_folder():
+    globs = Policy(home=HOME)._deny  # type: ignore[attr-defined]
+    assert first_match(globs, "  ", "/home/u/.ssh", HOME) is None
+    assert first_match(globs, "", "/home/u/.ssh", HOME) is None
+    assert first_match(globs, ".", "/home/u/.ssh", HOME).text == "~/.ssh/**"
