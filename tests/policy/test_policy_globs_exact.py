@@ -121,3 +121,14 @@ def test_a_blank_path_matches_nothing_even_in_a_denied_folder():
     assert first_match(globs, "  ", "/home/u/.ssh", HOME) is None
     assert first_match(globs, "", "/home/u/.ssh", HOME) is None
     assert first_match(globs, ".", "/home/u/.ssh", HOME).text == "~/.ssh/**"
+
+
+def test_a_path_written_with_backslashes_is_also_read_with_slashes():
+    # `keys\.env` as written in a Windows-style command names `.env` in `keys`.
+    assert path_denied("keys\\.env", None, POLICY) == ".env*"
+    assert path_denied("keys\\id_rsa", "/p", POLICY) == "id_{rsa,dsa,ecdsa,ed25519,xmss}{,_sk}"
+
+
+def test_a_basename_ending_in_x():
+    assert path_denied("/p/X", None, only("X")) == "X"
+    assert path_denied("/p/AX", None, only("AX")) == "AX"

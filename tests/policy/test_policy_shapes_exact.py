@@ -200,3 +200,9 @@ def test_a_context_line_not_read_to_its_number_makes_the_output_unattributable()
 def test_dot_slash_alone_names_the_session_folder():
     assert filtered("./", cwd="/home/u/.ssh") == "[WITHHELD:path-policy ~/.ssh/**]"
     assert filtered("./", cwd="/p") == "./"
+
+
+def test_a_stray_line_after_a_separator_makes_the_output_unattributable():
+    out = filtered(f".env:1:KEY\n--\n{SECRET}\nnotes.txt:2:fine", grep=True)
+    assert SECRET not in out
+    assert out == "[WITHHELD:path-policy .env*]"
