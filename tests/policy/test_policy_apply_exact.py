@@ -119,3 +119,15 @@ def test_a_bash_search_result_is_filtered_like_its_output():
     expected = "./.env:[WITHHELD:path-policy .env*]\n./notes.txt:2:HOST ok"
     assert tool.output == expected
     assert tool.metadata["result"] == {"stdout": expected, "filePath": "", "type": "text"}
+
+
+def test_a_status_message_is_filtered_like_the_output():
+    trace = make_trace([("t1", "Bash", {"command": "grep -rn HOST ."}, "./notes.txt:2:HOST ok"),
+                        ("t2", "Bash", {"command": "make"}, "built")])
+    t1, t2 = (o for o in trace.observations if o.type == "tool")
+    t1.status_message = f"./.env:1:HOST={SECRET}\n./notes.txt:2:HOST ok"
+    t2.status_message = "exit status 2"
+    apply_policy([trace], POLICY)
+    assert not leaks(trace, SECRET)
+    assert t1.status_message == "./.env:[WITHHELD:path-policy .env*]\n./notes.txt:2:HOST ok"
+    assert t2.status_message == "exit status 2"
