@@ -336,6 +336,66 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'if not 200 <= status < 301:',
          'for 2xx and 300 classify() ignores the body: reading it or draining it only changes what is consumed from a connection that is used up either way'),  # noqa: E501
     ],
+    'policy.shapes': [
+        ('if path.startswith("./"):',
+         'if path.startswith("XX./XX"):',
+         'path_denied normalizes the path: `./x` and `x` name the same file'),
+        ('for m in _SEP.finditer(head, first.end() if first is not None else 0):',
+         'for m in _SEP.finditer(head, first.end() if first is not None else 1):',
+         'a separator at index 0 gives the empty prefix, which the next line skips'),
+        ('if m.start() > 0:',
+         'if m.start() >= 0:',
+         "the empty prefix names no file: rule('') is None"),
+        ('marked: set[int] | None = None',
+         'marked: set[int] & None = None',
+         "a local variable's annotation, never evaluated"),
+        ('marked = {bisect.bisect_right(starts, pos) - 1 for pos, _ in hits}',
+         'marked = None',
+         'a speed-up: a line the scan did not mark holds no literal, so mention() returns None for it too'),  # noqa: E501
+        ('for line, hit in zip(lines, rules, strict=True):',
+         'for line, hit in zip(lines, rules, strict=False):',
+         'rules is built from lines one for one: the lengths are equal'),
+        ('m = _MATCH_LINE.match(line[:_SCAN_CHARS + 32])',
+         'm = _MATCH_LINE.match(line[:_SCAN_CHARS + 33])',
+         'both loops of _numbered read match lines with this window: a match ending one character later is read by one loop only, and the output is unattributable (or the line a context line) either way'),  # noqa: E501
+        ('if not word or not self.maybe(word):',
+         'if not word and not self.maybe(word):',
+         'maybe() is a speed-up: with literals on, a word holding none of them is no denied path (every denied path holds one)'),  # noqa: E501
+    ],
+    'policy.apply': [
+        ('base = path.rstrip("/").rsplit("/", 1)[-1]',
+         'base = path.rstrip("/").rsplit("/", 2)[-1]',
+         'the last part of rsplit is the same whatever the number of splits'),
+        ('if not any(c in base for c in "*?[") or base in ("*", "**"):',
+         'if not any(c in base for c in "XX*?[XX") or base in ("*", "**"):',
+         "a base without glob characters is a literal name; one matching a pattern's example file matches the pattern, which path_denied checked first"),  # noqa: E501
+        ('if isinstance(obs.status_message, str) and obs.status_message:',
+         'if isinstance(obs.status_message, str) or obs.status_message:',
+         "status_message is a str or None: '' and None skip either way (text('') is '')"),
+    ],
+    'policy.globs': [
+        ('@lru_cache(maxsize=4096)',
+         '@lru_cache(maxsize=4097)',
+         'the cache size: compile_glob is pure, caching only saves time'),
+        (' / @lru_cache(maxsize=4096)',
+         '',
+         'the cache: compile_glob is pure, caching only saves time'),
+        ('if len(pattern) > 1:',
+         'if len(pattern) >= 1:',
+         "a one-character pattern: rstrip('/') of '/' is '' and `or '/'` gives '/' back; any other one is unchanged"),  # noqa: E501
+        ('if raw.startswith("~") or raw.startswith("$HOME") or raw.startswith("${HOME}"):',
+         'if raw.startswith("XX~XX") or raw.startswith("$HOME") or raw.startswith("${HOME}"):',
+         'for a `~`/`$HOME` path this candidate is the resolved path again; the mutant adds the path as written instead, which differs only by a first folder named `~`/`$HOME` that no pattern names (the basename is the same)'),  # noqa: E501
+        ('if raw.startswith("~") or raw.startswith("$HOME") or raw.startswith("${HOME}"):',
+         'if raw.startswith("~") or raw.startswith("XX$HOMEXX") or raw.startswith("${HOME}"):',
+         'for a `~`/`$HOME` path this candidate is the resolved path again; the mutant adds the path as written instead, which differs only by a first folder named `~`/`$HOME` that no pattern names (the basename is the same)'),  # noqa: E501
+        ('if raw.startswith("~") or raw.startswith("$HOME") or raw.startswith("${HOME}"):',
+         'if raw.startswith("~") or raw.startswith("$HOME") or raw.startswith("XX${HOME}XX"):',
+         'for a `~`/`$HOME` path this candidate is the resolved path again; the mutant adds the path as written instead, which differs only by a first folder named `~`/`$HOME` that no pattern names (the basename is the same)'),  # noqa: E501
+        ('if raw.startswith("~") or raw.startswith("$HOME") or raw.startswith("${HOME}"):',
+         'if raw.startswith("~") and raw.startswith("$HOME") or raw.startswith("${HOME}"):',
+         'for a `~`/`$HOME` path this candidate is the resolved path again; the mutant adds the path as written instead, which differs only by a first folder named `~`/`$HOME` that no pattern names (the basename is the same)'),  # noqa: E501
+    ],
 }
 
 
