@@ -120,6 +120,14 @@ MODULES: dict[str, Target] = {
         # (`_literal`, `_literals_of`, `__init__`) and the memo (`text`) are the next run's.
         scope=("OutputFilter.rule", "OutputFilter.mention", "OutputFilter._text",
                "_numbered", "_plain", "_trivial")),
+    # The rest of the two modules above, as their own entries (their own score and cache).
+    "policy.shapes.literals": Target("policy/shapes.py", (
+        "tests/policy/test_policy_shapes_exact.py", "tests/policy/test_policy_shapes.py"),
+        scope=("_literal", "_literals_of", "_deny_literals", "deny_literals",
+               "OutputFilter.__init__", "OutputFilter.text")),
+    "policy.globs.translate": Target("policy/globs.py", (
+        "tests/policy/test_policy_globs_exact.py", "tests/policy/test_policy_paths.py"),
+        scope=("_translate",)),
     "policy.bash": Target("policy/bash.py", ("tests/policy/test_policy_bash.py",)),
     "policy.globs": Target("policy/globs.py", (
         "tests/policy/test_policy_globs_exact.py", "tests/policy/test_policy_paths.py"),
