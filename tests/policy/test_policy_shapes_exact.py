@@ -8,7 +8,7 @@ was). Written against the mutants `bench/mutation.py -m policy.shapes` left aliv
 from __future__ import annotations
 
 from cctrace.policy import Policy
-from cctrace.policy.shapes import _SCAN_CHARS, OutputFilter
+from cctrace.policy.shapes import _SCAN_CHARS, OutputFilter, deny_literals
 
 HOME = "/home/u"
 POLICY = Policy(home=HOME)
@@ -206,3 +206,29 @@ def test_a_stray_line_after_a_separator_makes_the_output_unattributable():
     out = filtered(f".env:1:KEY\n--\n{SECRET}\nnotes.txt:2:fine", grep=True)
     assert SECRET not in out
     assert out == "[WITHHELD:path-policy .env*]"
+
+
+def test_inside_a_folder_a_pattern_names_a_bare_file_name_is_enough():
+    # In ~/.kube, `config` is ~/.kube/config: the literal `.kube/config` is not in the line.
+    out = filtered(f"config:1:{SECRET}\nnotes.txt:2:fine", cwd="/home/u/.kube", grep=True)
+    assert SECRET not in out
+    assert out == "config:[WITHHELD:path-policy ~/.kube/config]\nnotes.txt:2:fine"
+    policy = Policy(home=HOME, deny_paths=("config/master.txt",), use_default_deny=False)
+    out = filtered(f"master.txt:1:{SECRET}\nnotes.txt:2:fine", cwd="/p/config",
+                   policy=policy, grep=True)
+    assert out == "master.txt:[WITHHELD:path-policy config/master.txt]\nnotes.txt:2:fine"
+
+
+def test_a_pattern_with_globstar_in_the_middle_still_finds_its_files():
+    # `config/**/secrets.yml` matches `config/prod/secrets.yml`, which does not contain
+    # `config/secrets.yml`: the literal prefilter must not ask for that.
+    policy = Policy(home=HOME, deny_paths=("config/**/secrets.yml",), use_default_deny=False)
+    assert deny_literals(policy) == ("secrets.yml",)
+    out = filtered(f"config/prod/secrets.yml:1:{SECRET}\nnotes.txt:2:x", policy=policy,
+                   grep=True)
+    assert SECRET not in out
+    assert out == ("config/prod/secrets.yml:[WITHHELD:path-policy config/**/secrets.yml]"
+                   "\nnotes.txt:2:x")
+    # Leading and trailing `**` keep their literals.
+    assert deny_literals(Policy(home=HOME, deny_paths=("**/a/b.txt", "~/.x/y/**"),
+                                use_default_deny=False)) == (".x/y", "a/b.txt")

@@ -61,7 +61,11 @@ def _literal(pattern: str, home: str) -> tuple[str, tuple[str, ...]] | None:
     if pattern.startswith("~"):
         # A mention may spell the home folder `~`, `$HOME` or in full: never part of it.
         pattern = pattern[1:]
-    parts = [p for p in pattern.split("/") if p and p != "**"]
+    parts = [p for p in pattern.split("/") if p]
+    while parts and parts[-1] == "**":
+        parts.pop()
+    # A `**` before the last parts ends the fixed tail (`config/**/secrets.yml`: a match
+    # holds `secrets.yml`, not `config/secrets.yml`): `_META` stops at it.
     tail: list[str] = []
     for part in reversed(parts):
         if _META.search(part) or len(tail) == 2:
