@@ -132,3 +132,53 @@ def test_a_path_written_with_backslashes_is_also_read_with_slashes():
 def test_a_basename_ending_in_x():
     assert path_denied("/p/X", None, only("X")) == "X"
     assert path_denied("/p/AX", None, only("AX")) == "AX"
+
+
+GLOB_TABLE = [
+    # `**/` at the start: zero or more whole folders
+    ("**/a.txt", "/p/a.txt", True), ("**/a.txt", "/p/q/r/a.txt", True),
+    ("**/a.txt", "/p/xa.txt", False),
+    # `**/` in the middle
+    ("/r/**/a.txt", "/r/a.txt", True), ("/r/**/a.txt", "/r/x/y/a.txt", True),
+    ("/r/**/a.txt", "/r/xa.txt", False), ("/r/**/a.txt", "/rx/a.txt", False),
+    # trailing `/**`: the folder itself and everything below
+    ("/r/s/**", "/r/s", True), ("/r/s/**", "/r/s/t/u", True), ("/r/s/**", "/r/st", False),
+    ("/r/s/**", "/r", False),
+    # `**` that is not a whole part spans folders too
+    ("/r/a**", "/r/ab/c", True), ("/r/**b", "/r/x/yb", True), ("/r/a**", "/q/ab", False),
+    ("/r/**", "/r/x", True),
+    # `*` and `?` stay inside one folder
+    ("/r/*.txt", "/r/a.txt", True), ("/r/*.txt", "/r/a/b.txt", False),
+    ("/r/?.txt", "/r/a.txt", True), ("/r/?.txt", "/r/ab.txt", False),
+    ("/r/?.txt", "/r//.txt", False),
+    # classes
+    ("/r/[ab].txt", "/r/a.txt", True), ("/r/[ab].txt", "/r/c.txt", False),
+    ("/r/[!ab].txt", "/r/c.txt", True), ("/r/[!ab].txt", "/r/a.txt", False),
+    ("/r/[^ab].txt", "/r/c.txt", True), ("/r/[^ab].txt", "/r/b.txt", False),
+    ("/r/[\\]x", "/r/\\x", True),
+    # an unclosed `[` is a character
+    ("/r/[ab", "/r/[ab", True), ("/r/[ab", "/r/a", False),
+    # everything else is literal
+    ("/r/a.b", "/r/axb", False), ("/r/a+b(c)", "/r/a+b(c)", True),
+    ("/r/a+b(c)", "/r/aab(c)", False), ("/r/a|b", "/r/a", False),
+]
+
+
+@pytest.mark.parametrize("pattern,path,denied", GLOB_TABLE)
+def test_glob_syntax(pattern, path, denied):
+    policy = only(pattern)
+    assert path_denied(path, None, policy) == (pattern if denied else None)
+
+
+def test_translated_bodies():
+    from cctrace.policy.globs import _translate
+    assert _translate("**/a") == "(?:.*/)?a"
+    assert _translate("a/**") == "a(?:/.*)?"
+    assert _translate("a**") == "a.*"
+    assert _translate("**") == ".*"
+    assert _translate("*?") == "[^/]*[^/]"
+    assert _translate("[!a]") == "[^a]"
+    assert _translate("[^a]") == "[^a]"
+    assert _translate("[\\]") == "[\\\\]"
+    assert _translate("[a") == "\\[a"
+    assert _translate("a.b") == "a\\.b"
