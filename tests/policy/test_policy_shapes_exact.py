@@ -232,3 +232,16 @@ def test_a_pattern_with_globstar_in_the_middle_still_finds_its_files():
     # Leading and trailing `**` keep their literals.
     assert deny_literals(Policy(home=HOME, deny_paths=("**/a/b.txt", "~/.x/y/**"),
                                 use_default_deny=False)) == (".x/y", "a/b.txt")
+
+
+def test_a_two_part_literal_is_found_in_order():
+    out = filtered(f"/home/u/.kube/config:1:{SECRET}\nnotes.txt:2:x", grep=True)
+    assert out == "/home/u/.kube/config:[WITHHELD:path-policy ~/.kube/config]\nnotes.txt:2:x"
+
+
+def test_a_wildcard_part_ends_the_literal():
+    # `/r/*/secret.txt` matches `/r/x/secret.txt`, which does not hold `r/secret.txt`.
+    policy = Policy(home=HOME, deny_paths=("/r/*/secret.txt",), use_default_deny=False)
+    assert deny_literals(policy) == ("secret.txt",)
+    out = filtered(f"/r/x/secret.txt:1:{SECRET}\nnotes.txt:2:x", policy=policy, grep=True)
+    assert out == "/r/x/secret.txt:[WITHHELD:path-policy /r/*/secret.txt]\nnotes.txt:2:x"
