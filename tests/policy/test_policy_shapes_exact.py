@@ -245,3 +245,9 @@ def test_a_wildcard_part_ends_the_literal():
     assert deny_literals(policy) == ("secret.txt",)
     out = filtered(f"/r/x/secret.txt:1:{SECRET}\nnotes.txt:2:x", policy=policy, grep=True)
     assert out == "/r/x/secret.txt:[WITHHELD:path-policy /r/*/secret.txt]\nnotes.txt:2:x"
+
+
+def test_inside_a_denied_folder_whose_name_ends_in_x_bare_names_are_checked():
+    policy = Policy(home=HOME, deny_paths=("/srv/X/**",), use_default_deny=False)
+    out = filtered(f"notes.txt:1:{SECRET}", cwd="/srv/X", policy=policy, grep=True)
+    assert SECRET not in out
