@@ -251,3 +251,12 @@ def test_inside_a_denied_folder_whose_name_ends_in_x_bare_names_are_checked():
     policy = Policy(home=HOME, deny_paths=("/srv/X/**",), use_default_deny=False)
     out = filtered(f"notes.txt:1:{SECRET}", cwd="/srv/X", policy=policy, grep=True)
     assert SECRET not in out
+
+
+def test_a_tilde_that_is_no_home_folder_is_part_of_the_literal():
+    # `~x/y` is a folder named `~x` (compile_glob expands only `~` and `~/`): inside it a
+    # bare `y` is the denied file.
+    policy = Policy(home=HOME, deny_paths=("~x/y",), use_default_deny=False)
+    assert deny_literals(policy) == ("~x/y",)
+    out = filtered(f"y:1:{SECRET}\nnotes.txt:2:x", cwd="/p/~x", policy=policy, grep=True)
+    assert out == "y:[WITHHELD:path-policy ~x/y]\nnotes.txt:2:x"
