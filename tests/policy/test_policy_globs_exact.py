@@ -146,7 +146,10 @@ GLOB_TABLE = [
     ("/r/s/**", "/r", False),
     # `**` that is not a whole part spans folders too
     ("/r/a**", "/r/ab/c", True), ("/r/**b", "/r/x/yb", True), ("/r/a**", "/q/ab", False),
-    ("/r/**", "/r/x", True),
+    ("/r/**", "/r/x", True), ("/r/a**b", "/r/ac", False), ("/r/a**b", "/r/a/cb", True),
+    # a `]` before a class is a character, and so is one at the very end
+    ("/r/]x[!a]", "/r/]xb", True), ("/r/]x[!a]", "/r/]xa", False),
+    ("/r/][ab]", "/r/]a", True), ("/r/][ab]", "/r/]c", False),
     # `*` and `?` stay inside one folder
     ("/r/*.txt", "/r/a.txt", True), ("/r/*.txt", "/r/a/b.txt", False),
     ("/r/?.txt", "/r/a.txt", True), ("/r/?.txt", "/r/ab.txt", False),
