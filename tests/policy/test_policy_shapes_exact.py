@@ -260,3 +260,10 @@ def test_a_tilde_that_is_no_home_folder_is_part_of_the_literal():
     assert deny_literals(policy) == ("~x/y",)
     out = filtered(f"y:1:{SECRET}\nnotes.txt:2:x", cwd="/p/~x", policy=policy, grep=True)
     assert out == "y:[WITHHELD:path-policy ~x/y]\nnotes.txt:2:x"
+
+
+def test_a_pattern_for_the_home_folder_itself():
+    policy = Policy(home=HOME, deny_paths=("~",), use_default_deny=False)
+    assert deny_literals(policy) is None
+    out = filtered(f"/home/u\n{SECRET}", policy=policy)
+    assert out == "[WITHHELD:path-policy ~]"
