@@ -267,3 +267,11 @@ def test_a_pattern_for_the_home_folder_itself():
     assert deny_literals(policy) is None
     out = filtered(f"/home/u\n{SECRET}", policy=policy)
     assert out == "[WITHHELD:path-policy ~]"
+
+
+def test_inside_a_denied_folder_named_with_a_trailing_capital_x():
+    # The folder is `/AX` (its one-part literal names no parent folder): the session is
+    # inside the denied folder, so every bare name is a denied path.
+    policy = Policy(home=HOME, deny_paths=("/AX/**",), use_default_deny=False)
+    out = filtered(f"notes.txt:1:{SECRET}", cwd="/AX", policy=policy, grep=True)
+    assert SECRET not in out
