@@ -275,3 +275,18 @@ def test_inside_a_denied_folder_named_with_a_trailing_capital_x():
     policy = Policy(home=HOME, deny_paths=("/AX/**",), use_default_deny=False)
     out = filtered(f"notes.txt:1:{SECRET}", cwd="/AX", policy=policy, grep=True)
     assert SECRET not in out
+
+
+def test_a_repeated_output_gives_the_same_text_and_counts_again():
+    # The same tool result appears in the tool observation and in the next generation.
+    f = OutputFilter("/p", POLICY)
+    one = f".env:1:{SECRET}\nnotes.txt:2:fine"
+    two = f"id_rsa:3:{SECRET}\nnotes.txt:4:fine"
+    kw = {"context": False, "listing": False, "grep": True}
+    assert f.text(one, **kw) == ".env:[WITHHELD:path-policy .env*]\nnotes.txt:2:fine"
+    assert f.count == 1
+    first = f.text(two, **kw)
+    assert f.count == 2
+    assert f.text(two, **kw) == first
+    assert SECRET not in first
+    assert f.count == 3
