@@ -292,9 +292,8 @@ def test_a_repeated_output_gives_the_same_text_and_counts_again():
     assert f.count == 3
 
 
-def test_a_non_ascii_literal_turns_the_prefilter_off():
-    # The scan lowercases ASCII only when `lower()` would change the text's length (`İ`):
-    # a non-ASCII literal could then be missed, so there is no prefilter.
+def test_a_non_ascii_name_in_a_text_whose_lowercase_is_longer():
+    # The scan lowercases ASCII only when `lower()` would change the text's length (`İ`).
     policy = Policy(home=HOME, deny_paths=("Äbc.txt",), use_default_deny=False)
     out = filtered(f"\u0130\nÄbc.txt:1:{SECRET}", policy=policy, grep=True)
     assert SECRET not in out
