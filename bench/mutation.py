@@ -106,10 +106,35 @@ MODULES: dict[str, Target] = {
     "redact.known": Target("redact/known.py", ("tests/redact/test_learned.py",)),
     "redact.detectors": Target("redact/detectors/base.py", (
         "tests/redact/test_detectors.py",)),
-    # -- policy/ (owned by the no-escape work)
-    "policy.apply": Target("policy/apply.py", ("tests/policy/test_policy_apply.py",)),
+    # -- policy/ (capture policy: what a trace keeps of denied files)
+    "policy.apply": Target("policy/apply.py", (
+        "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
+        "tests/policy/test_policy_shapes.py"),
+        # The path decisions and where they withhold; levels, summaries and the walk over
+        # generations are the next run's.
+        scope=("decide", "_denied", "_glob_rule", "glob_rule", "_withhold_input",
+               "_TraceRun.tool")),
+    "policy.shapes": Target("policy/shapes.py", (
+        "tests/policy/test_policy_shapes_exact.py", "tests/policy/test_policy_shapes.py"),
+        # What decides which lines of an output are withheld; the literal prefilter
+        # (`_literal`, `_literals_of`, `__init__`) and the memo (`text`) are the next run's.
+        scope=("OutputFilter.rule", "OutputFilter.mention", "OutputFilter._text",
+               "_numbered", "_plain", "_trivial")),
+    # The rest of the two modules above, as their own entries (their own score and cache).
+    "policy.shapes.literals": Target("policy/shapes.py", (
+        "tests/policy/test_policy_shapes_exact.py", "tests/policy/test_policy_shapes.py"),
+        scope=("_literal", "_literals_of", "_deny_literals", "deny_literals",
+               "OutputFilter.__init__", "OutputFilter.text")),
+    "policy.globs.translate": Target("policy/globs.py", (
+        "tests/policy/test_policy_globs_exact.py", "tests/policy/test_policy_paths.py"),
+        scope=("_translate",)),
     "policy.bash": Target("policy/bash.py", ("tests/policy/test_policy_bash.py",)),
-    "policy.globs": Target("policy/globs.py", ("tests/policy/test_policy_paths.py",)),
+    "policy.globs": Target("policy/globs.py", (
+        "tests/policy/test_policy_globs_exact.py", "tests/policy/test_policy_paths.py"),
+        # Compiling, normalizing and matching; `_translate` (glob syntax -> regex, 79
+        # mutants) is the next run's.
+        scope=("_expand_braces", "compile_glob", "Glob.matches", "normalize",
+               "first_match")),
     "policy.settings": Target("policy/settings.py", ("tests/policy/test_policy_paths.py",)),
     # -- audit/ (owned by the at-rest/erasure work)
     "audit.log": Target("audit/log.py", ("tests/audit/test_log.py",
@@ -318,6 +343,139 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('if not 200 <= status < 300:',
          'if not 200 <= status < 301:',
          'for 2xx and 300 classify() ignores the body: reading it or draining it only changes what is consumed from a connection that is used up either way'),  # noqa: E501
+    ],
+    'policy.shapes': [
+        ('if path.startswith("./"):',
+         'if path.startswith("XX./XX"):',
+         'path_denied normalizes the path: `./x` and `x` name the same file'),
+        ('for m in _SEP.finditer(head, first.end() if first is not None else 0):',
+         'for m in _SEP.finditer(head, first.end() if first is not None else 1):',
+         'a separator at index 0 gives the empty prefix, which the next line skips'),
+        ('if m.start() > 0:',
+         'if m.start() >= 0:',
+         "the empty prefix names no file: rule('') is None"),
+        ('marked: set[int] | None = None',
+         'marked: set[int] & None = None',
+         "a local variable's annotation, never evaluated"),
+        ('marked = {bisect.bisect_right(starts, pos) - 1 for pos, _ in hits}',
+         'marked = None',
+         'a speed-up: a line the scan did not mark holds no literal, so mention() returns None for it too'),  # noqa: E501
+        ('for line, hit in zip(lines, rules, strict=True):',
+         'for line, hit in zip(lines, rules, strict=False):',
+         'rules is built from lines one for one: the lengths are equal'),
+        ('m = _MATCH_LINE.match(line[:_SCAN_CHARS + 32])',
+         'm = _MATCH_LINE.match(line[:_SCAN_CHARS + 33])',
+         'both loops of _numbered read match lines with this window: a match ending one character later is read by one loop only, and the output is unattributable (or the line a context line) either way'),  # noqa: E501
+        ('if not word or not self.maybe(word):',
+         'if not word and not self.maybe(word):',
+         'maybe() is a speed-up: with literals on, a word holding none of them is no denied path (every denied path holds one)'),  # noqa: E501
+    ],
+    'policy.apply': [
+        ('base = path.rstrip("/").rsplit("/", 1)[-1]',
+         'base = path.rstrip("/").rsplit("/", 2)[-1]',
+         'the last part of rsplit is the same whatever the number of splits'),
+        ('if not any(c in base for c in "*?[") or base in ("*", "**"):',
+         'if not any(c in base for c in "XX*?[XX") or base in ("*", "**"):',
+         "a base without glob characters is a literal name; one matching a pattern's example file matches the pattern, which path_denied checked first"),  # noqa: E501
+        ('if isinstance(obs.status_message, str) and obs.status_message:',
+         'if isinstance(obs.status_message, str) or obs.status_message:',
+         "status_message is a str or None: '' and None skip either way (text('') is '')"),
+    ],
+    'policy.globs': [
+        ('@lru_cache(maxsize=4096)',
+         '@lru_cache(maxsize=4097)',
+         'the cache size: compile_glob is pure, caching only saves time'),
+        (' / @lru_cache(maxsize=4096)',
+         '',
+         'the cache: compile_glob is pure, caching only saves time'),
+        ('if len(pattern) > 1:',
+         'if len(pattern) >= 1:',
+         "a one-character pattern: rstrip('/') of '/' is '' and `or '/'` gives '/' back; any other one is unchanged"),  # noqa: E501
+        ('if raw.startswith("~") or raw.startswith("$HOME") or raw.startswith("${HOME}"):',
+         'if raw.startswith("XX~XX") or raw.startswith("$HOME") or raw.startswith("${HOME}"):',
+         'for a `~`/`$HOME` path this candidate is the resolved path again; the mutant adds the path as written instead, which differs only by a first folder named `~`/`$HOME` that no pattern names (the basename is the same)'),  # noqa: E501
+        ('if raw.startswith("~") or raw.startswith("$HOME") or raw.startswith("${HOME}"):',
+         'if raw.startswith("~") or raw.startswith("XX$HOMEXX") or raw.startswith("${HOME}"):',
+         'for a `~`/`$HOME` path this candidate is the resolved path again; the mutant adds the path as written instead, which differs only by a first folder named `~`/`$HOME` that no pattern names (the basename is the same)'),  # noqa: E501
+        ('if raw.startswith("~") or raw.startswith("$HOME") or raw.startswith("${HOME}"):',
+         'if raw.startswith("~") or raw.startswith("$HOME") or raw.startswith("XX${HOME}XX"):',
+         'for a `~`/`$HOME` path this candidate is the resolved path again; the mutant adds the path as written instead, which differs only by a first folder named `~`/`$HOME` that no pattern names (the basename is the same)'),  # noqa: E501
+        ('if raw.startswith("~") or raw.startswith("$HOME") or raw.startswith("${HOME}"):',
+         'if raw.startswith("~") and raw.startswith("$HOME") or raw.startswith("${HOME}"):',
+         'for a `~`/`$HOME` path this candidate is the resolved path again; the mutant adds the path as written instead, which differs only by a first folder named `~`/`$HOME` that no pattern names (the basename is the same)'),  # noqa: E501
+    ],
+    'policy.shapes.literals': [
+        ('pattern = pattern[1:]',
+         'pattern = pattern[2:]',
+         'only `~` and `~/...` reach here: the next character is none or the `/` that split drops'),
+        ('if _META.search(part) or len(tail) == 2:',
+         'if _META.search(part) or len(tail) == 3:',
+         'a three-part tail is found wherever a path holds all three parts, and inside any of its folders the prefilter is off: the same lines are checked'),  # noqa: E501
+        ('return "/".join(tail).lower(), tuple(p.lower() for p in tail[:-1])',
+         'return "/".join(tail).lower(), tuple(p.lower() for p in tail[:+1])',
+         'only turns the prefilter off more often (inside a folder named like a one-part literal): every line is then checked, same output'),  # noqa: E501
+        ('runs = [r for r in _META.split(part) if len(r) >= 2]',
+         'runs = [r for r in _META.split(part) if len(r) > 2]',
+         'a pattern whose only fixed runs are 2 characters gets no literal: the prefilter is off and every line is checked, same output'),  # noqa: E501
+        ('runs = [r for r in _META.split(part) if len(r) >= 2]',
+         'runs = [r for r in _META.split(part) if len(r) >= 3]',
+         'a pattern whose only fixed runs are 2 characters gets no literal: the prefilter is off and every line is checked, same output'),  # noqa: E501
+        ('def text(self, text: str, *, context: bool = True, listing: bool = False,',
+         'def text(self, text: str, *, context: bool = False, listing: bool = False,',
+         'every caller passes context: the shapes of apply._output_shape carry all three keys'),
+        ('def text(self, text: str, *, context: bool = True, listing: bool = False,',
+         'def text(self, text: str, *, context: bool = True, listing: bool = True,',
+         'every caller passes listing: the shapes of apply._output_shape carry all three keys'),
+        ('grep: bool = False) -> str:',
+         'grep: bool = True) -> str:',
+         'every caller passes grep: the shapes of apply._output_shape carry all three keys'),
+        ('done = self.memo.get(key)',
+         'done = None',
+         'the memo only saves time: recomputing gives the same text and adds the same count'),
+        ('done = self.memo[key] = (out, self.count - before)',
+         'done = self.memo[key] = None',
+         'the memo only saves time: with None stored, every call recomputes the same text and count'),  # noqa: E501
+        ('found = _deny_literals(policy)',
+         'found = None',
+         'the prefilter off: every line is checked, same output'),
+        ('literals = found[0] if found and all(x.isascii() for x in found[0]) else None',
+         'literals = None',
+         'the prefilter off: every line is checked, same output'),
+        ('self.literals = literals',
+         'self.literals = None',
+         'the prefilter off: every line is checked, same output'),
+        ('@lru_cache(maxsize=64)',
+         '@lru_cache(maxsize=65)',
+         'the cache size: _scanners is pure, caching only saves time'),
+        (' / @lru_cache(maxsize=64)',
+         '',
+         'the cache: _scanners is pure, caching only saves time'),
+        ('self.seen: dict[str, str | None] = {}',
+         'self.seen: dict[str, str & None] = {}',
+         'an annotation, never evaluated (from __future__ import annotations)'),
+        ('if path_denied(cwd.rstrip("/") + "/x", None, policy) or parts & found[1]:',
+         'if path_denied(cwd.rstrip("/") + "/x", None, policy) or parts | found[1]:',
+         'only turns the prefilter off (whenever there is a cwd): every line is then checked, same output'),  # noqa: E501
+        ('self.literals = literals',
+         'self.literals = None',
+         'self.literals is not read: hit and scan are built from the local'),
+    ],
+    'policy.globs.translate': [
+        ('if at_start and j == n and i > 0:',
+         'if at_start and j == n and i > 1:',
+         '`**` at index 1 after a `/` is `/**`: `/(?:/.*)?` without the slash and `/.*` match the same absolute paths'),  # noqa: E501
+        ('continue',
+         'break',
+         'i = j = n here: the loop ends either way'),
+        ('if end < 0:',
+         'if end <= 0:',
+         'find starts at i + 1 >= 1: end is never 0'),
+        ('if end < 0:',
+         'if end < 1:',
+         'find starts at i + 1 >= 1: end is never 0'),
+        ('if body[:1] in ("!", "^"):',
+         'if body[:1] in ("!", "XX^XX"):',
+         '`^` first in a regex class negates it already'),
     ],
 }
 

@@ -58,10 +58,15 @@ def _literal(pattern: str, home: str) -> tuple[str, tuple[str, ...]] | None:
     """A fixed piece of text every path matching `pattern` contains (lowercase), and the
     folders a relative path would leave out of it (`~/.kube/config` -> `.kube/config`,
     and `.kube`: from inside a `.kube` folder the file is just `config`)."""
-    if pattern.startswith("~"):
+    if pattern == "~" or pattern.startswith("~/"):
         # A mention may spell the home folder `~`, `$HOME` or in full: never part of it.
+        # (`~name/...` is no home folder: compile_glob matches it as written.)
         pattern = pattern[1:]
-    parts = [p for p in pattern.split("/") if p and p != "**"]
+    parts = [p for p in pattern.split("/") if p]
+    while parts and parts[-1] == "**":
+        parts.pop()
+    # A `**` before the last parts ends the fixed tail (`config/**/secrets.yml`: a match
+    # holds `secrets.yml`, not `config/secrets.yml`): `_META` stops at it.
     tail: list[str] = []
     for part in reversed(parts):
         if _META.search(part) or len(tail) == 2:
