@@ -99,7 +99,11 @@ MODULES: dict[str, Target] = {
         "tests/security/test_transport.py"),
         scope=("parse_retry_after", "classify", "describe_exception", "backoff_ns",
                "_KeepHeaders", "http_session", "Sender", "_read_text")),
-    # -- redact/ (owned by the redaction-recall work; tests unchanged here)
+    # -- redact/
+    # Redact, then cut: the exact tests first (fast, so `-x` stops early), then the
+    # exhaustive every-sample-at-every-cut-position run.
+    "redact.cut": Target("redact/cut.py", (
+        "tests/redact/test_cut_exact.py", "tests/redact/test_cut.py")),
     "redact.engine": Target("redact/engine.py", (
         "tests/redact/test_engine.py", "tests/redact/test_engine_equivalence.py")),
     "redact.stage": Target("redact/stage.py", ("tests/redact/test_stage.py",)),
