@@ -106,7 +106,8 @@ MODULES: dict[str, Target] = {
         "tests/redact/test_cut_exact.py", "tests/redact/test_cut.py")),
     "redact.engine": Target("redact/engine.py", (
         "tests/redact/test_engine.py", "tests/redact/test_engine_equivalence.py")),
-    "redact.stage": Target("redact/stage.py", ("tests/redact/test_stage.py",)),
+    "redact.stage": Target("redact/stage.py", ("tests/redact/test_stage_exact.py",
+                                               "tests/redact/test_stage.py")),
     "redact.known": Target("redact/known.py", ("tests/redact/test_learned.py",)),
     "redact.detectors": Target("redact/detectors/base.py", (
         "tests/redact/test_detectors.py",)),
