@@ -54,6 +54,10 @@ def test_safe_point_clamps_to_the_text() -> None:
     assert safe_point("abc", 9) == 3
     assert safe_point("[abc", 2) == 2      # a bracket that opens no marker
     assert safe_point("", 0) == 0
+    # Out of range with a bracket in reach: still clamped, never returned as given.
+    assert safe_point("[abc" + "d" * 10, -5) == 0
+    assert safe_point("[abc", 9) == 4
+    assert safe_point(MARKER, len(MARKER) + 3) == len(MARKER)
 
 
 def test_safe_point_finds_a_marker_far_back_and_skips_earlier_ones() -> None:
