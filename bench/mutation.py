@@ -331,6 +331,37 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'if not 200 <= status < 301:',
          'for 2xx and 300 classify() ignores the body: reading it or draining it only changes what is consumed from a connection that is used up either way'),  # noqa: E501
     ],
+    'redact.cut': [
+        ('_MARKER_SPAN = 420',
+         '_MARKER_SPAN = 421',
+         'a marker is at most 412 chars ([TRUNCATED: + 400 + ]): a window of 420 or 421 finds it alike'),  # noqa: E501
+        ('MAX_DEPTH = 200',
+         'MAX_DEPTH = 201',
+         'MAX_DEPTH is not read in cut.py (map_strings is iterative): dead constant'),
+        ('MAX_DEPTH = 200',
+         'MAX_DEPTH = None',
+         'MAX_DEPTH is not read in cut.py (map_strings is iterative): dead constant'),
+        ('if at <= 0 or at >= len(text) or "[" not in text[max(0, at - _MARKER_SPAN):at]:',
+         'if at < 0 or at >= len(text) or "[" not in text[max(0, at - _MARKER_SPAN):at]:',
+         'at 0 the window text[0:0] is empty, so the early return gives 0 either way'),
+        ('if at <= 0 or at >= len(text) or "[" not in text[max(0, at - _MARKER_SPAN):at]:',
+         'if at <= 0 or at > len(text) or "[" not in text[max(0, at - _MARKER_SPAN):at]:',
+         'at len(text) no marker ends after the point: the loop returns at, as the early return does'),  # noqa: E501
+        ('if m.start() < at < m.end():',
+         'if m.start() <= at < m.end():',
+         'a point at a marker start returns m.start(), which is the point itself'),
+        ('if m.start() >= at:',
+         'if m.start() > at:',
+         'a marker starting at the point cannot span it, nor can any later one: only the loop runs longer'),  # noqa: E501
+        ('break',
+         'continue',
+         'markers after the point cannot span it: the loop only runs longer'),
+    ],
+    'redact.stage': [
+        ('_MARK = "_cctrace_redacted"',
+         '_MARK = "XX_cctrace_redactedXX"',
+         'a private attribute name, set and read only through _MARK'),
+    ],
 }
 
 
