@@ -362,6 +362,23 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          '_MARK = "XX_cctrace_redactedXX"',
          'a private attribute name, set and read only through _MARK'),
     ],
+    'redact.engine': [
+        ('kind, tag = m.group()[len("[REDACTED:"):-1].rsplit(":", 1)',
+         'kind, tag = m.group()[len("[REDACTED:"):-1].rsplit(":", 2)',
+         'MARKER_RE allows no colon in the type: "type:tag" has one colon, so both splits agree'),
+        ('if len(text) > SHORT_TEXT:',
+         'if len(text) >= SHORT_TEXT:',
+         'the short-text cache only saves work: a verdict is a pure function of the text, so finding it again gives the same spans'),  # noqa: E501
+        ('known = self._short.get(text)',
+         'known = None',
+         'the short-text cache only saves work: a verdict is a pure function of the text, so finding it again gives the same spans'),  # noqa: E501
+        ('if len(self._short) >= SHORT_CACHE:',
+         'if len(self._short) > SHORT_CACHE:',
+         'one entry more in the cache before it is cleared: memory only'),
+        ('self._short[text] = known',
+         'self._short[text] = None',
+         'the short-text cache only saves work: a verdict is a pure function of the text, so finding it again gives the same spans'),  # noqa: E501
+    ],
 }
 
 

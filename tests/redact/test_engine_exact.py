@@ -39,6 +39,7 @@ DETS = [Detector("d", (
     Pattern("short", r"[0-9]{10}R", anchors=("r",), priority=2),
     Pattern("x4", r"X[0-9]{4}", anchors=("x",), priority=1),
     Pattern("inmarker", r"REDACTED:[a-z]+", anchors=("redacted",), priority=1),
+    Pattern("across", r"[0-9a-f]{8}\]Z[0-9]{4}", anchors=("]z",), priority=1),
 ))]
 
 
@@ -106,6 +107,9 @@ def test_markers_are_never_redacted_again_but_text_around_them_is() -> None:
     assert r.redact_text(text) == _m("x4", "X1234") + marker + _m("x4", "X5678")
     once = r.redact_text("AAA123456BBB and X4321")
     assert r.redact_text(once) == once
+    # A candidate starting inside a marker and ending after it is dropped too.
+    assert r.redact_text(marker + "Z1234") == marker + "Z1234"
+    assert r.explain("0123abcd]Z1234") == [Finding("across", "d", 0, 14)]
     # Without a marker, the same pattern does match.
     assert r.explain("REDACTED:abc") == [Finding("inmarker", "d", 0, 12)]
 
