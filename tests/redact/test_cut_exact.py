@@ -118,6 +118,14 @@ def test_cap_bytes_exact() -> None:
     assert cap_bytes("a" * 3000, 2048).startswith("a" * 2048 + "[TRUNCATED:max_field_kb=2 ")
 
 
+def test_cap_bytes_of_text_with_a_lone_surrogate() -> None:
+    text = "\ud800" * 400
+    data = text.encode("utf-8", "surrogatepass")
+    digest = hashlib.sha256(data).hexdigest()
+    want = f"[TRUNCATED:max_field_kb=1 chars=400 bytes=1200 sha256={digest}]"
+    assert cap_bytes(text, 1024) == want
+
+
 def test_cap_bytes_never_cuts_inside_a_character() -> None:
     # 4-byte characters: 1024 bytes is 256 of them; 300 are 1200 bytes.
     text = "\U0001F600" * 300

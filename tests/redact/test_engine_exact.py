@@ -39,6 +39,9 @@ DETS = [Detector("d", (
     Pattern("short", r"[0-9]{10}R", anchors=("r",), priority=2),
     Pattern("x4", r"X[0-9]{4}", anchors=("x",), priority=1),
     Pattern("inmarker", r"REDACTED:[a-z]+", anchors=("redacted",), priority=1),
+    Pattern("first", r"F[0-9]{4}", anchors=("f",), priority=3),
+    Pattern("second", r"[0-9]{2}G[0-9]{8}", anchors=("g",), priority=3),
+    Pattern("third", r"[0-9]{2}H[0-9]{2}", anchors=("h",), priority=3),
     Pattern("across", r"[0-9a-f]{8}\]Z[0-9]{4}", anchors=("]z",), priority=1),
 ))]
 
@@ -70,6 +73,26 @@ def test_equal_priority_the_longer_candidate_names_the_span() -> None:
     text = "Q1234567890123R"        # short: 10 digits + R at (5, 15), long (0, 13)
     assert r.explain(text) == [Finding("long", "d", 0, 15)]
     assert r.redact_text(text) == _m("long", text)
+
+
+def test_equal_priority_a_later_longer_candidate_names_the_span() -> None:
+    r = _r()
+    pad = " " * 10
+    text = pad + "F1234G56789012"     # first (10, 15), second (13, 24): longer
+    assert r.explain(text) == [Finding("second", "d", 10, 24)]
+    out = r.redact_text(text)
+    assert out == pad + _m("second", "F1234G56789012")
+    _absent("F1234G56789012", out)
+    text = pad + "F1234H56"           # first (10, 15), third (13, 18): as long: first stays
+    assert r.explain(text) == [Finding("first", "d", 10, 18)]
+
+
+def test_the_tag_is_hmac_sha256_of_the_value_even_with_a_lone_surrogate() -> None:
+    r = _r()
+    v = "a\ud800b"
+    want = hmac.new(KEY, v.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:8]
+    assert r.tag(v) == want
+    assert r.tag("X1234") == _tag("X1234")
 
 
 def test_a_contained_candidate_never_shrinks_the_span() -> None:
