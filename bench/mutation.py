@@ -362,6 +362,9 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('if len(text) * 4 <= limit:',
          'if len(text) * 4 < limit:',
          'at equality the exact byte count (at most 4 per char) decides the same'),
+        ('dst[key] = src',
+         'dst[key] = None',
+         'unreachable: only strings, dicts and lists are pushed on the stack'),
     ],
     'redact.stage': [
         ('_MARK = "_cctrace_redacted"',
@@ -399,6 +402,12 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('last = 0',
          'last = None',
          'text[None:i] is text[0:i]'),
+        ('if not self._learned or not text:',
+         'if not self._learned and not text:',
+         'with nothing learned the index is empty and no sweeper is built; an empty text has no hit: both return the text'),  # noqa: E501
+        ('self._sweep_size = len(self._learned)',
+         'self._sweep_size = None',
+         'the index is then rebuilt on every call, from the same values: slower only'),
     ],
 }
 

@@ -193,3 +193,15 @@ def test_sweep_replaces_learned_values_exactly() -> None:
     # Non-ASCII text whose lowercase changes length keeps its offsets.
     out = r.sweep("\u0130 Zq8vLx2Kp0 end")
     assert out == f"\u0130 {short_m} end"
+
+
+def test_sweep_prefers_the_longest_learned_value_sharing_an_anchor() -> None:
+    head = "Kq7Wm2Xz9Lp4Vn8Rt3Yb6Hc1Jd5Fg0Ns" * 2          # 64 chars: the whole anchor
+    longer = head + "Tu8Ie2Ow4Q"
+    r = _r(known=[head, longer])
+    r.redact_text(head)
+    r.redact_text(longer)
+    out = r.sweep(f"a {longer} b {head} c")
+    assert out == f"a {_m('known_secret', longer)} b {_m('known_secret', head)} c"
+    _absent(longer, out)
+    assert "Tu8Ie2Ow4Q" not in out
