@@ -55,6 +55,7 @@ def test_min_len_and_usable() -> None:
     ("DB_PASSWORD_HOST", False), ("SECRET_NAME", False), ("KEY_TYPE", False),
     ("API_PORT", False), ("HOME", False), ("MONKEY", False), ("PATH", False),
     ("KEYBOARD", False), ("PASSAGE", False),
+    ("MYAPIKEY", True), ("MYCREDENTIAL", True), ("XX_MODE", False), ("MODE_XX", False),
 ])
 def test_secret_name(name: str, want: bool) -> None:
     assert known.secret_name(name) is want
