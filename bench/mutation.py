@@ -409,6 +409,26 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'self._sweep_size = None',
          'the index is then rebuilt on every call, from the same values: slower only'),
     ],
+    'redact.known': [
+        ('{"PWD", "OLDPWD", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORITY", "KEYTIMEOUT",',
+         '{"PWD", "XXOLDPWDXX", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORITY", "KEYTIMEOUT",',
+         'SECRET_NAME does not match this name (or _NOT_SECRET_SUFFIX excludes it): the entry is belt and braces'),  # noqa: E501
+        ('{"PWD", "OLDPWD", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORITY", "KEYTIMEOUT",',
+         '{"PWD", "OLDPWD", "SSH_AUTH_SOCK", "XXGPG_AGENT_INFOXX", "XAUTHORITY", "KEYTIMEOUT",',
+         'SECRET_NAME does not match this name (or _NOT_SECRET_SUFFIX excludes it): the entry is belt and braces'),  # noqa: E501
+        ('{"PWD", "OLDPWD", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORITY", "KEYTIMEOUT",',
+         '{"PWD", "OLDPWD", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XXXAUTHORITYXX", "KEYTIMEOUT",',
+         'SECRET_NAME does not match this name (or _NOT_SECRET_SUFFIX excludes it): the entry is belt and braces'),  # noqa: E501
+        ('{"PWD", "OLDPWD", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORITY", "KEYTIMEOUT",',
+         '{"PWD", "OLDPWD", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORITY", "XXKEYTIMEOUTXX",',
+         'SECRET_NAME does not match this name (or _NOT_SECRET_SUFFIX excludes it): the entry is belt and braces'),  # noqa: E501
+        ('"HISTCONTROL", "TOKENIZERS_PARALLELISM", "PASSWORD_STORE_DIR"}',
+         '"XXHISTCONTROLXX", "TOKENIZERS_PARALLELISM", "PASSWORD_STORE_DIR"}',
+         'SECRET_NAME does not match this name (or _NOT_SECRET_SUFFIX excludes it): the entry is belt and braces'),  # noqa: E501
+        ('"HISTCONTROL", "TOKENIZERS_PARALLELISM", "PASSWORD_STORE_DIR"}',
+         '"HISTCONTROL", "TOKENIZERS_PARALLELISM", "XXPASSWORD_STORE_DIRXX"}',
+         'SECRET_NAME does not match this name (or _NOT_SECRET_SUFFIX excludes it): the entry is belt and braces'),  # noqa: E501
+    ],
 }
 
 
