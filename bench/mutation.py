@@ -428,6 +428,9 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('"HISTCONTROL", "TOKENIZERS_PARALLELISM", "PASSWORD_STORE_DIR"}',
          '"HISTCONTROL", "TOKENIZERS_PARALLELISM", "XXPASSWORD_STORE_DIRXX"}',
          'SECRET_NAME does not match this name (or _NOT_SECRET_SUFFIX excludes it): the entry is belt and braces'),  # noqa: E501
+        ('while pos < n:',
+         'while pos <= n:',
+         'at pos == n the line is empty: no key matches and pos moves past the end'),
     ],
 }
 

@@ -218,6 +218,10 @@ def test_generation_input_is_cut_at_2000_chars_everywhere_it_holds_text() -> Non
     assert tool.status_message == "q" * 500 + "... [2000 more chars]"
     assert event.metadata == {"error": "q" * 500 + "... [2000 more chars]", "other": long}
     assert other_gen.input == {"content": long}
+    # Every trace is cut, not only the first.
+    later = _obs("tool", status_message="q" * 600)
+    cut_traces([_trace(_obs("tool")), _trace(later)])
+    assert later.status_message == "q" * 500 + "... [100 more chars]"
     # Short text is untouched.
     short = _obs("generation", input=[{"role": "user", "content": "q" * 2000}],
                  status_message="s" * 500)

@@ -92,6 +92,8 @@ def test_from_env() -> None:
     ("KEY=", [("KEY", "")]),
     ("1KEY=v\nnot a pair\n=v\n\n", []),
     ("KEY=v\r\nB=w", [("KEY", "v"), ("B", "w")]),
+    ("\nKEY=v", [("KEY", "v")]),
+    ("\n\nKEY=v\n", [("KEY", "v")]),
 ])
 def test_parse_dotenv(text: str, want: list) -> None:
     assert known.parse_dotenv(text) == want
