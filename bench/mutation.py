@@ -431,6 +431,9 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('while pos < n:',
          'while pos <= n:',
          'at pos == n the line is empty: no key matches and pos moves past the end'),
+        ('if m is None or text[pos:end].lstrip().startswith("#"):',
+         'if m is None or text[pos:end].lstrip().startswith("XX#XX"):',
+         'a line whose first non-blank is # never matches _DOTENV_KEY (a key starts with a letter or _ after blanks): m is None already'),  # noqa: E501
     ],
 }
 
