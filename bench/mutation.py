@@ -434,6 +434,15 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('if m is None or text[pos:end].lstrip().startswith("#"):',
          'if m is None or text[pos:end].lstrip().startswith("XX#XX"):',
          'a line whose first non-blank is # never matches _DOTENV_KEY (a key starts with a letter or _ after blanks): m is None already'),  # noqa: E501
+        ('if j < 0:  # unterminated: take the rest of the line as it is',
+         'if j <= 0:  # unterminated: take the rest of the line as it is',
+         'j is -1 or the offset past a closing quote, which is at least 2: never 0'),
+        ('if j < 0:  # unterminated: take the rest of the line as it is',
+         'if j < 1:  # unterminated: take the rest of the line as it is',
+         'j is -1 or the offset past a closing quote, which is at least 2: never 0'),
+        ('pos = n if pos < 0 else pos + 1',
+         'pos = n if pos <= 0 else pos + 1',
+         'pos is -1 or a newline found from j >= 1: never 0'),
     ],
 }
 
