@@ -443,6 +443,24 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('pos = n if pos < 0 else pos + 1',
          'pos = n if pos <= 0 else pos + 1',
          'pos is -1 or a newline found from j >= 1: never 0'),
+        ('pos = n if pos < 0 else pos + 1',
+         'pos = n if pos < 1 else pos + 1',
+         'pos is -1 or a newline found from j >= 1: never 0'),  # noqa: E501
+        ('pos = n if pos < 0 else pos + 1',
+         'pos = n if pos < 0 else pos - 1',
+         'the next line then starts one char before its newline: one char holds no key and separator, so it is skipped'),  # noqa: E501
+        ('pos = end + 1',
+         'pos = end - 1',
+         'the next line then starts one char before its newline: one char holds no key and separator, so it is skipped'),  # noqa: E501
+        ('return (text[i:j], j + 1) if j >= 0 else ("", -1)',
+         'return (text[i:j], j - 1) if j >= 0 else ("", -1)',
+         'the caller only looks for the next newline from there: a line starting at the closing quote never holds a key'),  # noqa: E501
+        ('return (text[i:j], j + 1) if j >= 0 else ("", -1)',
+         'return (text[i:j], j + 1) if j > 0 else ("", -1)',
+         'the search starts after the opening quote (i >= 1): j is -1 or >= 1'),  # noqa: E501
+        ('return (text[i:j], j + 1) if j >= 0 else ("", -1)',
+         'return (text[i:j], j + 1) if j >= 1 else ("", -1)',
+         'the search starts after the opening quote (i >= 1): j is -1 or >= 1'),  # noqa: E501
     ],
 }
 
