@@ -461,6 +461,18 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('return (text[i:j], j + 1) if j >= 0 else ("", -1)',
          'return (text[i:j], j + 1) if j >= 1 else ("", -1)',
          'the search starts after the opening quote (i >= 1): j is -1 or >= 1'),  # noqa: E501
+        ('return (text[i:j], j + 1) if j >= 0 else ("", -1)',
+         'return (text[i:j], j + 1) if j >= 0 else ("XXXX", -1)',
+         'unterminated: the caller tests only j < 0 and then takes the rest of the line instead of the value'),  # noqa: E501
+        ('return (text[i:j], j + 1) if j >= 0 else ("", -1)',
+         'return (text[i:j], j + 1) if j >= 0 else ("", -2)',
+         'unterminated: the caller tests only j < 0 and then takes the rest of the line instead of the value'),  # noqa: E501
+        ('return "", -1',
+         'return "XXXX", -1',
+         'unterminated: the caller tests only j < 0 and then takes the rest of the line instead of the value'),  # noqa: E501
+        ('return "", -1',
+         'return "", -2',
+         'unterminated: the caller tests only j < 0 and then takes the rest of the line instead of the value'),  # noqa: E501
     ],
 }
 
