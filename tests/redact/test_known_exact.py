@@ -93,6 +93,7 @@ def test_from_env() -> None:
     ("1KEY=v\nnot a pair\n=v\n\n", []),
     ("KEY=v\r\nB=w", [("KEY", "v"), ("B", "w")]),
     ("\nKEY=v", [("KEY", "v")]),
+    ('KEY="a\\"', [("KEY", 'a\\"')]),          # an escaped quote at the very end: unterminated
     ("\n\nKEY=v\n", [("KEY", "v")]),
 ])
 def test_parse_dotenv(text: str, want: list) -> None:
