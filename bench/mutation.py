@@ -473,6 +473,9 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('return "", -1',
          'return "", -2',
          'unterminated: the caller tests only j < 0 and then takes the rest of the line instead of the value'),  # noqa: E501
+        ('return "".join(parts), i + 1',
+         'return "".join(parts), i - 1',
+         'the caller only looks for the next newline from there: a line starting at the closing quote never holds a key'),  # noqa: E501
     ],
 }
 
