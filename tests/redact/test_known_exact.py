@@ -101,18 +101,23 @@ def test_parse_dotenv(text: str, want: list) -> None:
 
 
 def test_from_dotenv_text() -> None:
-    pem = "-----BEGIN KEY-----\n" + PEM_LINE + "\nshort\n-----END KEY-----"
+    inner = [PEM_LINE, "short", "a" * 20, VALUE]
+    pem = "-----BEGIN KEY-----\n" + "\n".join(inner) + "\n-----END KEY-----"
     text = "\n".join([
         f"API_KEY={VALUE}",
         "DEBUG=true",
         "HOME_DIR_X=abcdefghijklmnopqrstuvwxyz0123",     # no secret name, high entropy
         "NAME=aaaaaaaaaaaaaaaabbbbbbbbbbbb",             # no secret name, low entropy
         "OTHER=Zq8vLx2Kp0Wd4hR",                          # no secret name, 15 chars
+        "SIXTEEN=Mn3bV7cX1zLk9JhG",                       # 16 chars, entropy 4.0
+        "HALF=QQwwEErrTyUiOpAs",                          # 16 chars, entropy exactly 3.5
+        "LOWER=QQwwEErrTTyyUiOp",                         # 16 chars, entropy 3.25
         "TOKEN=changeme",
         f'PRIVATE_KEY="{pem}"',
     ])
     assert known.from_dotenv_text(text) == [
-        VALUE, "abcdefghijklmnopqrstuvwxyz0123", pem, PEM_LINE]
+        VALUE, "abcdefghijklmnopqrstuvwxyz0123", "Mn3bV7cX1zLk9JhG", "QQwwEErrTyUiOpAs",
+        pem, PEM_LINE, VALUE]
 
 
 def test_from_dotenv_files(tmp_path) -> None:
@@ -131,6 +136,9 @@ def test_from_dotenv_files(tmp_path) -> None:
     (tmp_path / ".env.edge").write_text("TOKEN=Edge0Value9Xyz\n" + "#" * (1_000_000 - 21))
     assert (tmp_path / ".env.edge").stat().st_size == 1_000_000
     assert "Edge0Value9Xyz" in known.from_dotenv_files(str(tmp_path))
+    (tmp_path / ".env.over").write_text("TOKEN=Over0Value9Xyz\n" + "#" * (1_000_001 - 21))
+    assert (tmp_path / ".env.over").stat().st_size == 1_000_001
+    assert "Over0Value9Xyz" not in known.from_dotenv_files(str(tmp_path))
 
 
 def test_from_config() -> None:
