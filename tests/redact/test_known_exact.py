@@ -205,3 +205,17 @@ def test_a_known_value_is_gone_in_every_encoding() -> None:
         _absent(VALUE, out)
         enc = base64.b64encode(v.encode()).decode()
         _absent(enc[2:-2], out)
+
+
+def test_an_unreadable_env_file_is_skipped_and_the_next_one_read(tmp_path, monkeypatch) -> None:
+    (tmp_path / ".env.a").write_text("TOKEN=Aaa0Value9Xyz\n")
+    (tmp_path / ".env.b").write_text("TOKEN=Bbb0Value9Xyz\n")
+    real = open
+
+    def fake_open(path, *a, **kw):
+        if str(path).endswith(".env.a"):
+            raise PermissionError(path)
+        return real(path, *a, **kw)
+
+    monkeypatch.setattr(known, "open", fake_open, raising=False)
+    assert known.from_dotenv_files(str(tmp_path)) == ["Bbb0Value9Xyz"]
