@@ -476,6 +476,12 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('return "".join(parts), i + 1',
          'return "".join(parts), i - 1',
          'the caller only looks for the next newline from there: a line starting at the closing quote never holds a key'),  # noqa: E501
+        ('first = -(-shift * 8 // 6)  # first char whose bits all come from raw',
+         'first = -(-shift * 9 // 6)  # first char whose bits all come from raw',
+         'for shift 0, 1, 2 both give 0, 2, 3 (ceil of 8s/6, 9s/6 and 8s/7 agree)'),  # noqa: E501
+        ('first = -(-shift * 8 // 6)  # first char whose bits all come from raw',
+         'first = -(-shift * 8 // 7)  # first char whose bits all come from raw',
+         'for shift 0, 1, 2 both give 0, 2, 3 (ceil of 8s/6, 9s/6 and 8s/7 agree)'),  # noqa: E501
     ],
 }
 

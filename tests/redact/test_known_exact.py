@@ -149,6 +149,8 @@ def test_from_config() -> None:
     cfg = SimpleNamespace(langfuse_public_key=f"pk-lf-{VALUE}", otlp_headers=None)
     assert known.from_config(cfg) == [f"pk-lf-{VALUE}"]
     assert known.from_config(object()) == []
+    cfg = SimpleNamespace(otlp_headers={"a": f"Token {VALUE} Mn3bV7cX1zLk9JhG"})
+    assert known.from_config(cfg) == [f"Token {VALUE} Mn3bV7cX1zLk9JhG", VALUE]
 
 
 def test_encodings_exact() -> None:
