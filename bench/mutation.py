@@ -482,6 +482,9 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('first = -(-shift * 8 // 6)  # first char whose bits all come from raw',
          'first = -(-shift * 8 // 7)  # first char whose bits all come from raw',
          'for shift 0, 1, 2 both give 0, 2, 3 (ceil of 8s/6, 9s/6 and 8s/7 agree)'),  # noqa: E501
+        ('forms = {value, quote(value, safe=""), quote_plus(value), quote(value)}',
+         'forms = {value, quote(value, safe="XXXX"), quote_plus(value), quote(value)}',
+         "X is unreserved: quote() never escapes it, so safe='XXXX' is safe=''"),
     ],
 }
 

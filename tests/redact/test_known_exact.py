@@ -187,6 +187,8 @@ def test_base64_at_every_alignment_is_matched() -> None:
     assert cores[0] == base64.b64encode(v.encode()).decode()[:26]
     assert cores[1] == cores[0].replace("+", "-").replace("/", "_")
     assert list(known._b64_aligned(b"abcde")) == []
+    # 6 bytes at offset 0 give a core of exactly 8 characters: kept.
+    assert list(known._b64_aligned(b"Zq8vLx"))[:2] == [base64.b64encode(b"Zq8vLx").decode()] * 2
     assert all(len(c) >= 8 for c in known._b64_aligned(b"abcdefgh"))
 
 
