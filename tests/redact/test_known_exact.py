@@ -223,3 +223,14 @@ def test_an_unreadable_env_file_is_skipped_and_the_next_one_read(tmp_path, monke
 
     monkeypatch.setattr(known, "open", fake_open, raising=False)
     assert known.from_dotenv_files(str(tmp_path)) == ["Bbb0Value9Xyz"]
+
+
+def test_encodings_strip_only_padding_and_keep_8_char_forms() -> None:
+    # base64 of this value ends in 'X' (no padding): only '=' may be stripped from it.
+    v = "Zq8vLx2KpqrW"
+    b64 = base64.b64encode(v.encode()).decode()
+    assert b64 == "WnE4dkx4MktwcXJX"
+    assert known.encodings(v) == {v, b64}
+    assert known.encodings("Zq8vLx2K") >= {"Zq8vLx2K"}          # exactly 8 chars: kept
+    lits = known.literals(["Zq8vLx2Kp0", "Mn3bV7cX1zLk"])
+    assert "Zq8vLx2Kp0" in lits and "Mn3bV7cX1zLk" in lits
