@@ -230,7 +230,8 @@ def test_encodings_strip_only_padding_and_keep_8_char_forms() -> None:
     v = "Zq8vLx2KpqrW"
     b64 = base64.b64encode(v.encode()).decode()
     assert b64 == "WnE4dkx4MktwcXJX"
-    assert known.encodings(v) == {v, b64}
+    forms = known.encodings(v)
+    assert b64 in forms and "WnE4dkx4MktwcXJ" not in forms
     assert known.encodings("Zq8vLx2K") >= {"Zq8vLx2K"}          # exactly 8 chars: kept
     lits = known.literals(["Zq8vLx2Kp0", "Mn3bV7cX1zLk"])
     assert "Zq8vLx2Kp0" in lits and "Mn3bV7cX1zLk" in lits
