@@ -99,11 +99,23 @@ MODULES: dict[str, Target] = {
         "tests/security/test_transport.py"),
         scope=("parse_retry_after", "classify", "describe_exception", "backoff_ns",
                "_KeepHeaders", "http_session", "Sender", "_read_text")),
-    # -- redact/ (owned by the redaction-recall work; tests unchanged here)
+    # -- redact/
+    # Redact, then cut: the exact tests first (fast, so `-x` stops early), then the
+    # exhaustive every-sample-at-every-cut-position run.
+    "redact.cut": Target("redact/cut.py", (
+        "tests/redact/test_cut_exact.py", "tests/redact/test_cut.py")),
     "redact.engine": Target("redact/engine.py", (
-        "tests/redact/test_engine.py", "tests/redact/test_engine_equivalence.py")),
-    "redact.stage": Target("redact/stage.py", ("tests/redact/test_stage.py",)),
-    "redact.known": Target("redact/known.py", ("tests/redact/test_learned.py",)),
+        "tests/redact/test_engine_exact.py", "tests/redact/test_engine.py"),
+        # Span finding, merging and markers, the learned-value sweep; candidate search and
+        # the prefilter plans (backend equivalence: tests/redact/test_engine_equivalence.py)
+        # are the next run's.
+        scope=("_neutral_marker", "SecretRedactor._find", "SecretRedactor._spans",
+               "SecretRedactor.redact_text", "SecretRedactor.tag", "SecretRedactor.sweep",
+               "SecretRedactor._learned_at")),
+    "redact.stage": Target("redact/stage.py", ("tests/redact/test_stage_exact.py",
+                                               "tests/redact/test_stage.py")),
+    "redact.known": Target("redact/known.py", ("tests/redact/test_known_exact.py",
+                                               "tests/redact/test_learned.py")),
     "redact.detectors": Target("redact/detectors/base.py", (
         "tests/redact/test_detectors.py",)),
     # -- policy/ (capture policy: what a trace keeps of denied files)
@@ -476,6 +488,161 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('if body[:1] in ("!", "^"):',
          'if body[:1] in ("!", "XX^XX"):',
          '`^` first in a regex class negates it already'),
+    ],
+    'redact.cut': [
+        ('_MARKER_SPAN = 420',
+         '_MARKER_SPAN = 421',
+         'a marker is at most 412 chars ([TRUNCATED: + 400 + ]): a window of 420 or 421 finds it alike'),  # noqa: E501
+        ('MAX_DEPTH = 200',
+         'MAX_DEPTH = 201',
+         'MAX_DEPTH is not read in cut.py (map_strings is iterative): dead constant'),
+        ('MAX_DEPTH = 200',
+         'MAX_DEPTH = None',
+         'MAX_DEPTH is not read in cut.py (map_strings is iterative): dead constant'),
+        ('if at <= 0 or at >= len(text) or "[" not in text[max(0, at - _MARKER_SPAN):at]:',
+         'if at < 0 or at >= len(text) or "[" not in text[max(0, at - _MARKER_SPAN):at]:',
+         'at 0 the window text[0:0] is empty, so the early return gives 0 either way'),
+        ('if at <= 0 or at >= len(text) or "[" not in text[max(0, at - _MARKER_SPAN):at]:',
+         'if at <= 0 or at > len(text) or "[" not in text[max(0, at - _MARKER_SPAN):at]:',
+         'at len(text) no marker ends after the point: the loop returns at, as the early return does'),  # noqa: E501
+        ('if m.start() < at < m.end():',
+         'if m.start() <= at < m.end():',
+         'a point at a marker start returns m.start(), which is the point itself'),
+        ('if m.start() >= at:',
+         'if m.start() > at:',
+         'a marker starting at the point cannot span it, nor can any later one: only the loop runs longer'),  # noqa: E501
+        ('break',
+         'continue',
+         'markers after the point cannot span it: the loop only runs longer'),
+        ('if len(text) * 4 <= limit:',
+         'if len(text) * 5 <= limit:',
+         'only the shortcut is stricter: the exact byte count decides next'),
+        ('if len(text) * 4 <= limit:',
+         'if len(text) * 4 < limit:',
+         'at equality the exact byte count (at most 4 per char) decides the same'),
+        ('dst[key] = src',
+         'dst[key] = None',
+         'unreachable: only strings, dicts and lists are pushed on the stack'),
+    ],
+    'redact.stage': [
+        ('_MARK = "_cctrace_redacted"',
+         '_MARK = "XX_cctrace_redactedXX"',
+         'a private attribute name, set and read only through _MARK'),
+    ],
+    'redact.engine': [
+        ('kind, tag = m.group()[len("[REDACTED:"):-1].rsplit(":", 1)',
+         'kind, tag = m.group()[len("[REDACTED:"):-1].rsplit(":", 2)',
+         'MARKER_RE allows no colon in the type: "type:tag" has one colon, so both splits agree'),
+        ('if len(text) > SHORT_TEXT:',
+         'if len(text) >= SHORT_TEXT:',
+         'the short-text cache only saves work: a verdict is a pure function of the text, so finding it again gives the same spans'),  # noqa: E501
+        ('known = self._short.get(text)',
+         'known = None',
+         'the short-text cache only saves work: a verdict is a pure function of the text, so finding it again gives the same spans'),  # noqa: E501
+        ('if len(self._short) >= SHORT_CACHE:',
+         'if len(self._short) > SHORT_CACHE:',
+         'one entry more in the cache before it is cleared: memory only'),
+        ('self._short[text] = known',
+         'self._short[text] = None',
+         'the short-text cache only saves work: a verdict is a pure function of the text, so finding it again gives the same spans'),  # noqa: E501
+        ('cur_s, cur_e, best = -1, -1, None',
+         'cur_s, cur_e, best = +1, -1, None',
+         'the start and end are read only once best is set, which sets them too'),
+        ('cur_s, cur_e, best = -1, -1, None',
+         'cur_s, cur_e, best = -2, -1, None',
+         'the start and end are read only once best is set, which sets them too'),
+        ('cur_s, cur_e, best = -1, -1, None',
+         'cur_s, cur_e, best = -1, +1, None',
+         'the start and end are read only once best is set, which sets them too'),
+        ('cur_s, cur_e, best = -1, -1, None',
+         'cur_s, cur_e, best = -1, -2, None',
+         'the start and end are read only once best is set, which sets them too'),
+        ('last = 0',
+         'last = None',
+         'text[None:i] is text[0:i]'),
+        ('if not self._learned or not text:',
+         'if not self._learned and not text:',
+         'with nothing learned the index is empty and no sweeper is built; an empty text has no hit: both return the text'),  # noqa: E501
+        ('self._sweep_size = len(self._learned)',
+         'self._sweep_size = None',
+         'the index is then rebuilt on every call, from the same values: slower only'),
+    ],
+    'redact.known': [
+        ('{"PWD", "OLDPWD", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORITY", "KEYTIMEOUT",',
+         '{"PWD", "XXOLDPWDXX", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORITY", "KEYTIMEOUT",',
+         'SECRET_NAME does not match this name (or _NOT_SECRET_SUFFIX excludes it): the entry is belt and braces'),  # noqa: E501
+        ('{"PWD", "OLDPWD", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORITY", "KEYTIMEOUT",',
+         '{"PWD", "OLDPWD", "SSH_AUTH_SOCK", "XXGPG_AGENT_INFOXX", "XAUTHORITY", "KEYTIMEOUT",',
+         'SECRET_NAME does not match this name (or _NOT_SECRET_SUFFIX excludes it): the entry is belt and braces'),  # noqa: E501
+        ('{"PWD", "OLDPWD", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORITY", "KEYTIMEOUT",',
+         '{"PWD", "OLDPWD", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XXXAUTHORITYXX", "KEYTIMEOUT",',
+         'SECRET_NAME does not match this name (or _NOT_SECRET_SUFFIX excludes it): the entry is belt and braces'),  # noqa: E501
+        ('{"PWD", "OLDPWD", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORITY", "KEYTIMEOUT",',
+         '{"PWD", "OLDPWD", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORITY", "XXKEYTIMEOUTXX",',
+         'SECRET_NAME does not match this name (or _NOT_SECRET_SUFFIX excludes it): the entry is belt and braces'),  # noqa: E501
+        ('"HISTCONTROL", "TOKENIZERS_PARALLELISM", "PASSWORD_STORE_DIR"}',
+         '"XXHISTCONTROLXX", "TOKENIZERS_PARALLELISM", "PASSWORD_STORE_DIR"}',
+         'SECRET_NAME does not match this name (or _NOT_SECRET_SUFFIX excludes it): the entry is belt and braces'),  # noqa: E501
+        ('"HISTCONTROL", "TOKENIZERS_PARALLELISM", "PASSWORD_STORE_DIR"}',
+         '"HISTCONTROL", "TOKENIZERS_PARALLELISM", "XXPASSWORD_STORE_DIRXX"}',
+         'SECRET_NAME does not match this name (or _NOT_SECRET_SUFFIX excludes it): the entry is belt and braces'),  # noqa: E501
+        ('while pos < n:',
+         'while pos <= n:',
+         'at pos == n the line is empty: no key matches and pos moves past the end'),
+        ('if m is None or text[pos:end].lstrip().startswith("#"):',
+         'if m is None or text[pos:end].lstrip().startswith("XX#XX"):',
+         'a line whose first non-blank is # never matches _DOTENV_KEY (a key starts with a letter or _ after blanks): m is None already'),  # noqa: E501
+        ('if j < 0:  # unterminated: take the rest of the line as it is',
+         'if j <= 0:  # unterminated: take the rest of the line as it is',
+         'j is -1 or the offset past a closing quote, which is at least 2: never 0'),
+        ('if j < 0:  # unterminated: take the rest of the line as it is',
+         'if j < 1:  # unterminated: take the rest of the line as it is',
+         'j is -1 or the offset past a closing quote, which is at least 2: never 0'),
+        ('pos = n if pos < 0 else pos + 1',
+         'pos = n if pos <= 0 else pos + 1',
+         'pos is -1 or a newline found from j >= 1: never 0'),
+        ('pos = n if pos < 0 else pos + 1',
+         'pos = n if pos < 1 else pos + 1',
+         'pos is -1 or a newline found from j >= 1: never 0'),  # noqa: E501
+        ('pos = n if pos < 0 else pos + 1',
+         'pos = n if pos < 0 else pos - 1',
+         'the next line then starts one char before its newline: one char holds no key and separator, so it is skipped'),  # noqa: E501
+        ('pos = end + 1',
+         'pos = end - 1',
+         'the next line then starts one char before its newline: one char holds no key and separator, so it is skipped'),  # noqa: E501
+        ('return (text[i:j], j + 1) if j >= 0 else ("", -1)',
+         'return (text[i:j], j - 1) if j >= 0 else ("", -1)',
+         'the caller only looks for the next newline from there: a line starting at the closing quote never holds a key'),  # noqa: E501
+        ('return (text[i:j], j + 1) if j >= 0 else ("", -1)',
+         'return (text[i:j], j + 1) if j > 0 else ("", -1)',
+         'the search starts after the opening quote (i >= 1): j is -1 or >= 1'),  # noqa: E501
+        ('return (text[i:j], j + 1) if j >= 0 else ("", -1)',
+         'return (text[i:j], j + 1) if j >= 1 else ("", -1)',
+         'the search starts after the opening quote (i >= 1): j is -1 or >= 1'),  # noqa: E501
+        ('return (text[i:j], j + 1) if j >= 0 else ("", -1)',
+         'return (text[i:j], j + 1) if j >= 0 else ("XXXX", -1)',
+         'unterminated: the caller tests only j < 0 and then takes the rest of the line instead of the value'),  # noqa: E501
+        ('return (text[i:j], j + 1) if j >= 0 else ("", -1)',
+         'return (text[i:j], j + 1) if j >= 0 else ("", -2)',
+         'unterminated: the caller tests only j < 0 and then takes the rest of the line instead of the value'),  # noqa: E501
+        ('return "", -1',
+         'return "XXXX", -1',
+         'unterminated: the caller tests only j < 0 and then takes the rest of the line instead of the value'),  # noqa: E501
+        ('return "", -1',
+         'return "", -2',
+         'unterminated: the caller tests only j < 0 and then takes the rest of the line instead of the value'),  # noqa: E501
+        ('return "".join(parts), i + 1',
+         'return "".join(parts), i - 1',
+         'the caller only looks for the next newline from there: a line starting at the closing quote never holds a key'),  # noqa: E501
+        ('first = -(-shift * 8 // 6)  # first char whose bits all come from raw',
+         'first = -(-shift * 9 // 6)  # first char whose bits all come from raw',
+         'for shift 0, 1, 2 both give 0, 2, 3 (ceil of 8s/6, 9s/6 and 8s/7 agree)'),  # noqa: E501
+        ('first = -(-shift * 8 // 6)  # first char whose bits all come from raw',
+         'first = -(-shift * 8 // 7)  # first char whose bits all come from raw',
+         'for shift 0, 1, 2 both give 0, 2, 3 (ceil of 8s/6, 9s/6 and 8s/7 agree)'),  # noqa: E501
+        ('forms = {value, quote(value, safe=""), quote_plus(value), quote(value)}',
+         'forms = {value, quote(value, safe="XXXX"), quote_plus(value), quote(value)}',
+         "X is unreserved: quote() never escapes it, so safe='XXXX' is safe=''"),
     ],
 }
 
