@@ -272,3 +272,18 @@ def test_background_command_output_read_later_is_withheld() -> None:
                         ("b3", "TaskOutput", {"task_id": "7"}, f"A={V2}")])
     apply_policy([trace], POLICY)
     assert_gone(trace, V1, V2)
+
+
+def test_a_denied_path_padded_past_the_read_window_is_not_kept():
+    """A grep line whose path is longer than what the filter reads of a line (1 KiB) still
+    names a denied file: the deny literal past the window withholds it."""
+    from cctrace.config import Config
+    from cctrace.policy import Policy
+    from cctrace.policy.shapes import OutputFilter
+
+    deep = "/".join(["d" * 60] * 20)  # ~1,220 characters of folders
+    secret = "DB_PASSWORD=pw-9f8e7d6c5b4a3f2e"
+    out = f"{deep}/.env:3:{secret}\nsrc/app.py:10:import os"
+    lines = OutputFilter("/work", Policy.from_config(Config(state_dir="/tmp/x")))
+    got = lines.text(out, grep=True, context=False)
+    assert "pw-9f8e7d6c5b4a3f2e" not in got and "WITHHELD" in got

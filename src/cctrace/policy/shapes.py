@@ -51,6 +51,8 @@ _ASCII_LOWER = {c: c + 32 for c in range(65, 91)}
 _META = re.compile(r"\[[^\]]*\]|[*?]")
 # Where a line is looked at for path prefixes (a path longer than this is not a path).
 _SCAN_CHARS = 1024
+# The rule named when a line too long to read whole holds a deny literal past the window.
+LONG_LINE = "line-too-long-to-attribute"
 _MAX_CANDIDATES = 64
 
 
@@ -151,6 +153,10 @@ class OutputFilter:
         """(rule, path) of the first denied path this line names as a prefix or header."""
         first = self.hit(line, 0, _SCAN_CHARS + 64) if self.hit is not None else None
         if self.hit is not None and first is None:
+            if len(line) > _SCAN_CHARS + 64 and self.hit(line) is not None:
+                # A deny literal past what is read of a line (a path padded past the
+                # window, `a/aaaa.../.env:SECRET`): not attributable, so not kept.
+                return LONG_LINE, ""
             return None
         header = _HEADER.match(line)
         if header:
