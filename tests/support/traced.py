@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from support.claude import ClaudeHome, RunResult, new_session_id
+from support.configure import write_config
 from support.model_server import ModelServer
 from support.otlp_receiver import OTLPReceiver
 
@@ -46,9 +47,7 @@ class TracedSession:
         self.cctrace_env: dict[str, str] = {}
 
     def write_config(self, extra: str = "") -> None:
-        path = self.state / "config.toml"
-        path.write_text(self.config + extra)
-        path.chmod(0o600)
+        write_config(self.config + extra, self.state)
 
     def p(self, rel: str) -> str:
         return str(self.home.project / rel)

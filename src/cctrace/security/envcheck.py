@@ -76,10 +76,11 @@ class Ignored:
                 "(cctrace setup --from-env copies your own)")
 
 
-def ignored(cfg: Config, note: Mapping[str, int]) -> list[Ignored]:
-    """The noted variables whose value is not the config's."""
+def ignored(cfg: Config, note: Mapping[str, int],
+            names: Iterable[str] = WATCHED) -> list[Ignored]:
+    """The noted variables (of `names`) whose value is not the config's."""
     out = []
-    for name in WATCHED:
+    for name in names:
         if name in note and not matches(cfg, name, note[name]):
             setting = SETTING.get(name)
             out.append(Ignored(name, setting, bool(setting and configured(cfg, name))))
@@ -147,14 +148,8 @@ def transport_report(environ: Mapping[str, str]) -> str | None:
 def shell_report(cfg: Config, environ: Mapping[str, str]) -> list[str]:
     """Lines for doctor: cctrace and Langfuse variables of this shell that capture does not
     use (their values differ from the config, or the config lacks them), and why."""
-    lines = []
-    for name in (*WATCHED, "CCTRACE_USER_ID", "CCTRACE_ENVIRONMENT", "CCTRACE_RELEASE"):
-        value = environ.get(name, "").strip()
-        if not value or name == "CCTRACE_HOME":
-            continue
-        if configured(cfg, name) and matches(cfg, name, fingerprint(value)):
-            continue
-        setting = SETTING.get(name)
-        item = Ignored(name, setting, bool(setting and configured(cfg, name)))
-        lines.append(f"{name} is set but not used: {item.reason}")
-    return lines
+    names = tuple(n for n in (*WATCHED, "CCTRACE_USER_ID", "CCTRACE_ENVIRONMENT",
+                              "CCTRACE_RELEASE") if n != "CCTRACE_HOME")
+    note = {n: fingerprint(v) for n in names if (v := environ.get(n, "").strip())}
+    return [f"{item.name} is set but not used: {item.reason}"
+            for item in ignored(cfg, note, names)]

@@ -75,7 +75,8 @@ def slim_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _str(payload: Mapping[str, Any], key: str) -> str | None:
+def payload_str(payload: Mapping[str, Any], key: str) -> str | None:
+    """A non-empty string field of a hook payload (lone surrogates repaired), else None."""
     value = payload.get(key)
     return fix_surrogates(value) if isinstance(value, str) and value else None
 
@@ -90,16 +91,16 @@ def to_hook_event(entry: Any, redactor: Redactor, policy: Policy | None = None) 
                          event=entry.event or "unknown", tool_use_id=None,
                          transcript_path=None, payload=body)
     body = slim_payload(payload)
-    excluded = policy.project_rule(_str(payload, "cwd")) if policy else None
+    excluded = policy.project_rule(payload_str(payload, "cwd")) if policy else None
     if excluded:
         body = {"session_id": body.get("session_id"), "withheld": excluded}
     return HookEvent(
         seq=entry.seq,
         received_ns=entry.received_ns,
-        session_id=_str(payload, "session_id"),
-        event=entry.event or _str(payload, "hook_event_name") or "unknown",
-        tool_use_id=_str(payload, "tool_use_id"),
-        transcript_path=_str(payload, "transcript_path"),
+        session_id=payload_str(payload, "session_id"),
+        event=entry.event or payload_str(payload, "hook_event_name") or "unknown",
+        tool_use_id=payload_str(payload, "tool_use_id"),
+        transcript_path=payload_str(payload, "transcript_path"),
         payload=_storable(redact_value(body, redactor)),
     )
 

@@ -16,7 +16,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +45,7 @@ from cctrace.worker.conclude import (
     record_findings,
     seal,
 )
+from cctrace.worker.hookevents import payload_str as _str
 from cctrace.worker.hookevents import slim_payload, to_hook_event  # noqa: F401 - re-exported
 from cctrace.worker.redactors import make_redactor
 
@@ -79,11 +80,6 @@ class StepReport:
 
 
 # ----------------------------------------------------------------------------- events
-
-
-def _str(payload: Mapping[str, Any], key: str) -> str | None:
-    value = payload.get(key)
-    return fix_surrogates(value) if isinstance(value, str) and value else None
 
 
 def _entry_cwd(entry: Any) -> str | None:
