@@ -3,7 +3,9 @@
 Every figure is derived from the rows `Store.report_facts` returns (generations and tools,
 no content) and from `Store.findings` when the store has findings. Tokens are the sum of
 a generation's integer usage counts (as `cctrace sessions` sums them), cost is the sum of
-`cost_total`, and the cache hit ratio is cache-read input tokens over all input tokens
+each call's price from `cctrace.store.cost.Pricing` (overrides, the table, unit prices
+learned from Claude Code's own counts), the tokens of calls nothing prices are counted as
+`unpriced_tokens` (every view says so), and the cache hit ratio is cache-read input tokens over all input tokens
 (fresh input + cache read + cache writes). Days are calendar days in the given time zone.
 """
 
@@ -34,6 +36,7 @@ class Bucket:
     turns: int = 0
     sessions: int = 0
     priced: bool = False  # at least one generation had a cost
+    unpriced_tokens: int = 0  # tokens of generations without a price (never hidden)
 
     @property
     def total_tokens(self) -> int:
@@ -147,6 +150,9 @@ def _add_usage(bucket: Bucket, usage: Any, cost: Any) -> None:
     if isinstance(cost, (int, float)):
         bucket.cost += float(cost)
         bucket.priced = True
+    elif isinstance(usage, Mapping):
+        bucket.unpriced_tokens += sum(n for n in usage.values()
+                                      if isinstance(n, int) and not isinstance(n, bool))
 
 
 def _days_between(first: str, last: str) -> list[str]:
@@ -256,6 +262,22 @@ def build_report(
     )
 
 
+def price_facts(facts: Mapping[str, list[dict[str, Any]]], store: Any) -> None:
+    """Set each generation's `cost_total` from the current prices (None: unpriced)."""
+    import os
+
+    from cctrace.store.cost import Pricing
+
+    path = getattr(store, "path", None)
+    pricing = Pricing.load(os.path.dirname(path) if path else None, store)
+    for row in facts.get("observations", []):
+        if row.get("type") != "generation":
+            continue
+        priced = pricing.price(row.get("model"), row.get("usage") or {}, row.get("start_ns"),
+                               row.get("model_parameters"))
+        row["cost_total"] = priced[0]["total"] if priced else None
+
+
 def load_report(
     store: Any,
     since_ns: int | None = None,
@@ -266,6 +288,7 @@ def load_report(
 ) -> Report:
     """Read the store's facts (and findings, when the store has them) into a `Report`."""
     facts = store.report_facts(since_ns, until_ns)
+    price_facts(facts, store)
     findings_of = getattr(store, "findings", None)
     findings = None
     if callable(findings_of):

@@ -1,23 +1,41 @@
-"""Local cost: prices generations from the model price table cctrace ships.
+"""Cost: what every billed model call cost, and where that figure comes from.
 
-The table (`cctrace/data/model-prices.json`) is Langfuse's own default price list, unchanged,
-so local totals agree with what the Langfuse server computes for the same usage. Langfuse's
-semantics are followed: the model id is matched against each entry's `matchPattern` regex;
-an entry has pricing tiers, the default one (no conditions) plus conditional ones checked in
-ascending `priority`, the first whose conditions all hold winning. A usage condition sums
-the usage counts whose key matches `usageDetailPattern` and compares the sum with `value`;
-an attribute condition looks a top-level key up in the model parameters (or metadata).
-Every usage key with a price in the chosen tier is charged `count * price`; keys without a
-price are free. Everything here is pure apart from reading the table once.
+Four sources, strongest first, each named in what the views show:
+- `override`: the user's `[prices]` in `<state dir>/config.toml` (`parse_overrides`, USD per
+  million tokens, optional tiers above an input-token threshold, cache read/write prices);
+- `claude-code`: unit prices learned from Claude Code's own `cost-state` records (2.1.x
+  transcripts: cumulative per-model `modelUsage` with `costUSD`), solved exactly by
+  `learn_prices` for models the table lacks (and checked against it for those it has);
+  a session whose transcript holds such a record shows Claude Code's `totalCostUSD`;
+- `table`: `cctrace/data/model-prices.json`, Langfuse's own default price list, unchanged,
+  so local totals agree with the Langfuse server for older releases (1.0.x, 2.0.x);
+- `estimate`: Claude Code's figure while it says `hasUnknownModelCost` (it guessed).
+A call none of them prices is *unpriced*: its tokens are counted and every view says
+"N tokens of M unpriced" instead of showing a total that silently leaves them out.
+
+The API for views (sessions, show, report, statusline): `price_rows(rows, pricing,
+claude_code=None) -> CostSummary` with `cost`, `source`, `unpriced_tokens`, `total_tokens`
+(and `notice()`); a row is a mapping with `model`, `usage` (Langfuse usage keys) and
+optionally `start_ns`. `Pricing.load(state_dir, store)` gathers overrides and learned prices.
+
+Langfuse's table semantics are followed: the model id is matched against each entry's
+`matchPattern` regex; an entry has pricing tiers, the default one (no conditions) plus
+conditional ones checked in ascending `priority`, the first whose conditions all hold
+winning. A usage condition sums the usage counts whose key matches `usageDetailPattern` and
+compares the sum with `value`; an attribute condition looks a top-level key up in the model
+parameters (or metadata). Every usage key with a price in the chosen tier is charged
+`count * price`; keys without a price are free.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from fractions import Fraction
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -176,18 +194,396 @@ def price(
     return cost
 
 
-def apply_costs(traces: list[Trace]) -> list[Trace]:
-    """Fill `cost` of every generation with a known model and usage; returns `traces`.
+# ---------------------------------------------------------------------------- sources
+
+CLAUDE_CODE, OVERRIDE, TABLE, ESTIMATE = "claude-code", "override", "table", "estimate"
+# Strongest first; a total mixing sources is labelled with the weakest one it holds.
+SOURCES = (CLAUDE_CODE, OVERRIDE, TABLE, ESTIMATE)
+
+# `[prices]` fields (USD per million tokens) -> the usage keys they price.
+PRICE_FIELDS = {
+    "input": "input",
+    "output": "output",
+    "cache_read": "input_cache_read",
+    "cache_write": "input_cache_creation",
+    "cache_write_1h": "input_cache_creation_1h",
+}
+# Anthropic's usual ratios to the input price, used where an override leaves a cache price
+# out, and (in this order) to settle unit prices Claude Code's figures do not fix alone.
+RATIOS = {
+    "input_cache_creation": Fraction(5, 4),
+    "input_cache_creation_1h": Fraction(2),
+    "output": Fraction(5),
+    "input_cache_read": Fraction(1, 10),
+}
+INPUT_KEYS = ("input", "input_cache_read", "input_cache_creation", "input_cache_creation_1h")
+
+
+def tokens_of(usage: Any) -> int:
+    """All token counts of a usage mapping (integers only; a JSON true is no count)."""
+    if not isinstance(usage, Mapping):
+        return 0
+    return sum(v for v in usage.values() if isinstance(v, int) and not isinstance(v, bool))
+
+
+# ---------------------------------------------------------------------------- overrides
+
+
+@dataclass(frozen=True)
+class Override:
+    """The user's price for models matching `pattern` (a glob, any case): per-token
+    prices by usage key, plus tiers `(above_input_tokens, prices)` checked highest first."""
+
+    pattern: str
+    prices: Mapping[str, float]
+    tiers: tuple[tuple[int, Mapping[str, float]], ...] = ()
+
+    def matches(self, model: str) -> bool:
+        return fnmatch.fnmatchcase(model.lower(), self.pattern.lower())
+
+    def unit_prices(self, usage: Mapping[str, int]) -> Mapping[str, float]:
+        total_input = sum(usage.get(k, 0) for k in INPUT_KEYS
+                          if isinstance(usage.get(k), int))
+        for above, prices in self.tiers:
+            if total_input > above:
+                return prices
+        return self.prices
+
+
+class PriceError(ValueError):
+    """A `[prices]` entry that cannot be used; the message names it and says why."""
+
+
+def _per_token(table: Mapping[str, Any], where: str,
+               base: Mapping[str, float] | None = None) -> dict[str, float]:
+    unknown = sorted(set(table) - set(PRICE_FIELDS) - {"tiers", "above_input_tokens"})
+    if unknown:
+        raise PriceError(f"{where}: unknown field {unknown[0]!r}; use "
+                         + ", ".join(PRICE_FIELDS) + " (USD per million tokens)")
+    out: dict[str, float] = dict(base or {})
+    for name, key in PRICE_FIELDS.items():
+        if name not in table:
+            continue
+        value = table[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 \
+                or value != value or value == float("inf"):
+            raise PriceError(f"{where}.{name} must be a number of USD per million tokens "
+                             f"(0 or more), not {value!r}")
+        out[key] = float(value) / 1_000_000
+    if base is None:
+        for name in ("input", "output"):
+            if PRICE_FIELDS[name] not in out:
+                raise PriceError(f"{where}: {name} is required (USD per million tokens)")
+        for key, ratio in RATIOS.items():
+            if key not in out:
+                out[key] = out["input"] * float(ratio)
+    return out
+
+
+def parse_overrides(raw: Any, where: str = "prices") -> tuple[Override, ...]:
+    """The `[prices]` table of config.toml as overrides; raises PriceError when wrong.
+
+    `[prices.MODEL]` (MODEL an id or a glob such as `claude-opus-*`) holds `input` and
+    `output` (required) and `cache_read`, `cache_write`, `cache_write_1h` (default 0.1,
+    1.25 and 2 times `input`), all USD per million tokens; `[[prices.MODEL.tiers]]` entries
+    hold `above_input_tokens` and the fields that differ above that many input tokens.
+    """
+    if raw is None:
+        return ()
+    if not isinstance(raw, Mapping):
+        raise PriceError(f"[{where}] must be a table of models")
+    out = []
+    for model, table in raw.items():
+        at = f"{where}.{model}"
+        if not isinstance(table, Mapping):
+            raise PriceError(f"[{at}] must be a table (input = ..., output = ...)")
+        base = _per_token(table, at)
+        tiers_raw = table.get("tiers") or []
+        if not isinstance(tiers_raw, list):
+            raise PriceError(f"{at}.tiers must be an array of tables ([[{at}.tiers]])")
+        tiers = []
+        for n, tier in enumerate(tiers_raw, 1):
+            tat = f"{at}.tiers[{n}]"
+            if not isinstance(tier, Mapping):
+                raise PriceError(f"{tat} must be a table")
+            above = tier.get("above_input_tokens")
+            if isinstance(above, bool) or not isinstance(above, int) or above < 0:
+                raise PriceError(f"{tat}.above_input_tokens must be a whole number of "
+                                 f"tokens (0 or more), not {above!r}")
+            tiers.append((above, _per_token(tier, tat, base)))
+        tiers.sort(key=lambda t: -t[0])
+        out.append(Override(str(model), base, tuple(tiers)))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------- Claude Code
+
+# modelUsage fields -> usage keys (the 5-minute cache writes are the rest of the total).
+_CC_FIELDS = {
+    "inputTokens": "input",
+    "outputTokens": "output",
+    "cacheReadInputTokens": "input_cache_read",
+    "cacheCreationEphemeral1hInputTokens": "input_cache_creation_1h",
+}
+
+
+@dataclass(frozen=True)
+class ClaudeCodeCost:
+    """Claude Code's own count for a session: its latest `cost-state` (or `result`)."""
+
+    total_usd: float
+    model_usage: Mapping[str, Mapping[str, Any]]
+    unknown_model_cost: bool = False
+    time_ns: int | None = None
+
+    @classmethod
+    def from_record(cls, data: Mapping[str, Any], time_ns: int | None = None
+                    ) -> ClaudeCodeCost | None:
+        """A `cost-state` record (`totalCostUSD`) or a `-p` result (`total_cost_usd`)."""
+        total = data.get("totalCostUSD", data.get("total_cost_usd"))
+        usage = data.get("modelUsage")
+        if isinstance(total, bool) or not isinstance(total, (int, float)):
+            return None
+        return cls(float(total), usage if isinstance(usage, Mapping) else {},
+                   bool(data.get("hasUnknownModelCost")), time_ns)
+
+    def usage_of(self, model: str) -> dict[str, int]:
+        """One model's tokens as usage keys."""
+        return model_usage_details(self.model_usage.get(model) or {})
+
+    def tokens(self) -> dict[str, dict[str, int]]:
+        return {m: self.usage_of(m) for m in self.model_usage}
+
+
+def model_usage_details(entry: Mapping[str, Any]) -> dict[str, int]:
+    """A `modelUsage` entry's token counts under Langfuse usage keys."""
+    def num(value: Any) -> int:
+        return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
+            else 0
+
+    out = {key: num(entry.get(name)) for name, key in _CC_FIELDS.items()}
+    out["input_cache_creation"] = max(num(entry.get("cacheCreationInputTokens"))
+                                      - out["input_cache_creation_1h"], 0)
+    return {k: v for k, v in out.items() if v or k in ("input", "output")}
+
+
+def _solve(rows: list[tuple[list[Fraction], Fraction]], n: int) -> list[Fraction] | None:
+    """Gauss-Jordan over the first independent rows (in order); None below full rank."""
+    basis: list[tuple[list[Fraction], Fraction]] = []
+    pivots: list[int] = []
+    for coeffs, rhs in rows:
+        vec, val = list(coeffs), rhs
+        for (bvec, bval), col in zip(basis, pivots, strict=True):
+            if vec[col]:
+                f = vec[col] / bvec[col]
+                vec = [a - f * b for a, b in zip(vec, bvec, strict=True)]
+                val -= f * bval
+        col = next((i for i, a in enumerate(vec) if a), None)
+        if col is None:
+            continue
+        basis.append((vec, val))
+        pivots.append(col)
+        if len(basis) == n:
+            break
+    if len(basis) < n:
+        return None
+    out = [Fraction(0)] * n
+    for (vec, val), col in reversed(list(zip(basis, pivots, strict=True))):
+        rest = sum(vec[i] * out[i] for i in range(n) if i != col)
+        out[col] = (val - rest) / vec[col]
+    return out
+
+
+def learn_prices(states: Iterable[ClaudeCodeCost]) -> dict[str, dict[str, float]]:
+    """Per-token prices per model, solved from Claude Code's own per-model figures.
+
+    Each `modelUsage` entry is one equation `sum(tokens[k] * price[k]) = costUSD`; the
+    cumulative records of one session and the records of several sessions are different
+    equations. Where they do not fix every price (a short session), Anthropic's usual
+    ratios to the input price (`RATIOS`) are added, in order, until they do; a model whose
+    prices come out negative, or do not reproduce every figure to 1e-9 USD, is not learned.
+    """
+    eqs: dict[str, list[tuple[dict[str, int], Fraction]]] = {}
+    for state in states:
+        if state.unknown_model_cost:
+            continue
+        for model, entry in state.model_usage.items():
+            cost = entry.get("costUSD") if isinstance(entry, Mapping) else None
+            if isinstance(cost, bool) or not isinstance(cost, (int, float)):
+                continue
+            eqs.setdefault(model, []).append(
+                (model_usage_details(entry), Fraction(repr(float(cost)))))
+    learned: dict[str, dict[str, float]] = {}
+    for model, rows in eqs.items():
+        keys = sorted({k for usage, _ in rows for k, v in usage.items() if v})
+        if not keys or "input" not in keys:
+            continue
+        n = len(keys)
+        system = [([Fraction(usage.get(k, 0)) for k in keys], cost) for usage, cost in rows]
+        for key, ratio in RATIOS.items():
+            if key in keys:
+                vec = [Fraction(0)] * n
+                vec[keys.index(key)] = Fraction(1)
+                vec[keys.index("input")] = -ratio
+                system.append((vec, Fraction(0)))
+        solved = _solve(system, n)
+        if solved is None or any(p < 0 for p in solved):
+            continue
+        prices = {k: float(p) for k, p in zip(keys, solved, strict=True)}
+        if all(abs(sum(usage.get(k, 0) * prices[k] for k in keys) - float(cost)) < 1e-9
+               for usage, cost in rows):
+            # Round off the float noise of Claude Code's sums: prices are whole millionths
+            # of a dollar per million tokens.
+            learned[model] = {k: round(v * 1e12) / 1e12 for k, v in prices.items()}
+    return learned
+
+
+# ---------------------------------------------------------------------------- pricing
+
+
+@dataclass
+class Pricing:
+    """Where prices come from, strongest first: overrides, the table, learned prices."""
+
+    overrides: tuple[Override, ...] = ()
+    learned: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    use_table: bool = True
+
+    @classmethod
+    def load(cls, state_dir: str | None = None, store: Any = None) -> Pricing:
+        """The config's `[prices]` (ignored, with the table still used, when the file is
+        bad: the CLI reports that error itself) and the prices learned from `store`."""
+        overrides: tuple[Override, ...] = ()
+        try:
+            from cctrace import config as config_mod
+
+            overrides = config_mod.load(state_dir, keychain=False).prices
+        except Exception:  # noqa: BLE001 - a bad config is reported where it is loaded
+            overrides = ()
+        learned = learn_prices(store.cost_states()) if store is not None else {}
+        return cls(overrides, learned)
+
+    def price(
+        self,
+        model: str | None,
+        usage: Mapping[str, int],
+        at_ns: int | None = None,
+        model_parameters: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> tuple[dict[str, float], str] | None:
+        """(USD per priced usage key plus `total`, its source), or None when unpriced."""
+        if not model:
+            return None
+        for override in self.overrides:
+            if override.matches(model):
+                return _charge(usage, override.unit_prices(usage)), OVERRIDE
+        if self.use_table:
+            cost = price(model, usage, at_ns, model_parameters, metadata)
+            if cost is not None:
+                return cost, TABLE
+        learned = self.learned.get(model)
+        if learned is not None and all(k in learned for k, v in usage.items()
+                                       if isinstance(v, int) and v):
+            return _charge(usage, learned), CLAUDE_CODE
+        return None
+
+
+def _charge(usage: Mapping[str, int], unit: Mapping[str, float]) -> dict[str, float]:
+    cost = {k: float(n) * float(unit[k]) for k, n in usage.items()
+            if k in unit and isinstance(n, (int, float)) and not isinstance(n, bool)}
+    cost["total"] = sum(cost.values())
+    return cost
+
+
+def weakest(sources: Iterable[str]) -> str | None:
+    present = set(sources)
+    return next((s for s in reversed(SOURCES) if s in present), None)
+
+
+@dataclass
+class CostSummary:
+    """What a set of model calls cost, by whose count, and what could not be priced."""
+
+    cost: float | None = None
+    source: str | None = None
+    total_tokens: int = 0
+    unpriced_tokens: int = 0
+    by_source: dict[str, float] = field(default_factory=dict)
+    unpriced_models: list[str] = field(default_factory=list)
+
+    def notice(self) -> str:
+        """"N tokens of M unpriced" (models named), or "" when everything is priced."""
+        if not self.unpriced_tokens:
+            return ""
+        models = f" ({', '.join(self.unpriced_models)})" if self.unpriced_models else ""
+        return f"{self.unpriced_tokens} tokens of {self.total_tokens} unpriced{models}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"cost": self.cost, "cost_source": self.source,
+                "total_tokens": self.total_tokens, "unpriced_tokens": self.unpriced_tokens,
+                "cost_by_source": dict(self.by_source),
+                "unpriced_models": list(self.unpriced_models)}
+
+
+def price_rows(
+    rows: Iterable[Mapping[str, Any]],
+    pricing: Pricing | None = None,
+    claude_code: ClaudeCodeCost | None = None,
+) -> CostSummary:
+    """Price model calls: the one function every cost view goes through.
+
+    A row has `model`, `usage` (Langfuse usage keys) and optionally `start_ns`,
+    `model_parameters`, `metadata`. With `claude_code` (the session's latest Claude Code
+    count), the calls up to its time are Claude Code's figure, not re-priced; calls after
+    it (a session still running) are priced here. `cost` is None only when nothing at all
+    is priced.
+    """
+    pricing = pricing or Pricing()
+    out = CostSummary()
+    covered_until = claude_code.time_ns if claude_code is not None else None
+    if claude_code is not None:
+        source = ESTIMATE if claude_code.unknown_model_cost else CLAUDE_CODE
+        out.by_source[source] = claude_code.total_usd
+    for row in rows:
+        usage = row.get("usage") or {}
+        n = tokens_of(usage)
+        out.total_tokens += n
+        start = row.get("start_ns")
+        if claude_code is not None and (covered_until is None or start is None
+                                        or start <= covered_until):
+            continue
+        priced = pricing.price(row.get("model"), usage, start,
+                               row.get("model_parameters"), row.get("metadata"))
+        if priced is None:
+            if n:
+                out.unpriced_tokens += n
+                model = str(row.get("model") or "(no model)")
+                if model not in out.unpriced_models:
+                    out.unpriced_models.append(model)
+            continue
+        cost, source = priced
+        out.by_source[source] = out.by_source.get(source, 0.0) + cost["total"]
+    if out.by_source:
+        out.cost = sum(out.by_source.values())
+        out.source = weakest(out.by_source)
+    return out
+
+
+def apply_costs(traces: list[Trace], pricing: Pricing | None = None) -> list[Trace]:
+    """Fill `cost` (and metadata `cost_source`) of every priced generation; returns `traces`.
 
     A cost already present is kept: whoever set it knew better than the table.
     """
+    pricing = pricing or Pricing()
     for trace in traces:
         for obs in trace.observations:
             if obs.type != "generation" or obs.cost is not None or not obs.model:
                 continue
             if not obs.usage:
                 continue
-            obs.cost = price(
-                obs.model, obs.usage, obs.start_ns, obs.model_parameters, obs.metadata
-            )
+            priced = pricing.price(obs.model, obs.usage, obs.start_ns, obs.model_parameters,
+                                   obs.metadata)
+            if priced is not None:
+                obs.cost, source = priced
+                obs.metadata = {**(obs.metadata or {}), "cost_source": source}
     return traces

@@ -99,6 +99,11 @@ class SessionSummary:
     errors: int = 0
     tokens: dict[str, int] = field(default_factory=dict)
     cost: float | None = None
+    # Whose count `cost` is (cctrace.store.cost.SOURCES; the weakest when mixed) and the
+    # tokens of calls nothing could price (never silently left out of `cost`).
+    cost_source: str | None = None
+    unpriced_tokens: int = 0
+    unpriced_models: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -608,13 +613,12 @@ class Store:
             for r in self._read(
                 "SELECT t.session_id AS sid,"
                 " SUM(o.type = 'generation') AS gens, SUM(o.type = 'tool') AS tools,"
-                " SUM(o.level = 'ERROR') AS errors, SUM(o.cost_total) AS cost"
+                " SUM(o.level = 'ERROR') AS errors"
                 " FROM observations o JOIN traces t ON t.id = o.trace_id"
                 f" WHERE t.session_id IN ({marks}) GROUP BY t.session_id", chunk,
             ):
                 s = by_id[r["sid"]]
                 s.generations, s.tool_calls, s.errors = r["gens"], r["tools"], r["errors"]
-                s.cost = r["cost"]
             for r in self._read(
                 "SELECT t.session_id AS sid, u.key AS kind, SUM(u.value) AS n"
                 " FROM observations o JOIN traces t ON t.id = o.trace_id,"
@@ -624,6 +628,68 @@ class Store:
                 " GROUP BY t.session_id, u.key ORDER BY u.key", chunk,
             ):
                 by_id[r["sid"]].tokens[r["kind"]] = r["n"]
+        self._add_costs(summaries)
+
+    def _add_costs(self, summaries: list[SessionSummary]) -> None:
+        """Each session's cost through `cost.price_rows` (Claude Code's own count where the
+        transcript had one, then overrides, the table, learned prices; unpriced tokens)."""
+        from cctrace.store import cost
+
+        if not summaries:
+            return
+        pricing = cost.Pricing.load(os.path.dirname(self.path), self)
+        by_id = {s.id: s for s in summaries}
+        rows: dict[str, list[dict[str, Any]]] = {sid: [] for sid in by_id}
+        for chunk in _chunks(list(by_id)):
+            marks = ",".join("?" * len(chunk))
+            for r in self._read(
+                "SELECT t.session_id AS sid, o.model, o.usage, o.start_ns,"
+                " o.model_parameters FROM observations o JOIN traces t ON t.id = o.trace_id"
+                f" WHERE t.session_id IN ({marks}) AND o.type = 'generation'", chunk,
+            ):
+                rows[r["sid"]].append({"model": r["model"], "usage": _loads(r["usage"], {}),
+                                       "start_ns": r["start_ns"],
+                                       "model_parameters": _loads(r["model_parameters"])})
+        states = self.latest_cost_states(list(by_id))
+        for sid, summary in by_id.items():
+            priced = cost.price_rows(rows[sid], pricing, states.get(sid))
+            summary.cost, summary.cost_source = priced.cost, priced.source
+            summary.unpriced_tokens = priced.unpriced_tokens
+            summary.unpriced_models = priced.unpriced_models
+
+    # ------------------------------------------------------------------ Claude Code's cost
+
+    def save_cost_state(self, session_id: str, state: Any) -> None:
+        """Keep one Claude Code `cost-state` (a `cost.ClaudeCodeCost` with its time)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO cost_states (session_id, time_ns, total_usd,"
+                " model_usage, unknown_model_cost) VALUES (?, ?, ?, ?, ?)",
+                (session_id, int(state.time_ns or 0), float(state.total_usd),
+                 _dumps(dict(state.model_usage)), int(bool(state.unknown_model_cost))))
+
+    def _cost_state(self, row: sqlite3.Row) -> Any:
+        from cctrace.store.cost import ClaudeCodeCost
+
+        return ClaudeCodeCost(row["total_usd"], _loads(row["model_usage"], {}),
+                              bool(row["unknown_model_cost"]), row["time_ns"] or None)
+
+    def cost_states(self, limit: int = 500) -> list[Any]:
+        """The newest Claude Code cost records of all sessions (to learn prices from)."""
+        return [self._cost_state(r) for r in self._read(
+            "SELECT * FROM cost_states ORDER BY time_ns DESC LIMIT ?", (limit,))]
+
+    def latest_cost_states(self, session_ids: list[str]) -> dict[str, Any]:
+        """Each listed session's latest Claude Code cost record, by session id."""
+        out: dict[str, Any] = {}
+        for chunk in _chunks(session_ids):
+            marks = ",".join("?" * len(chunk))
+            for r in self._read(
+                f"SELECT * FROM cost_states WHERE session_id IN ({marks})"
+                " ORDER BY session_id, time_ns, total_usd", chunk,
+            ):
+                out[r["session_id"]] = self._cost_state(r)
+        return out
 
     def _obs(self, row: sqlite3.Row) -> Observation:
         return Observation(
@@ -711,7 +777,7 @@ class Store:
             params.append(until_ns)
         rows = self._read(
             "SELECT o.type, o.name, o.model, o.start_ns, o.end_ns, o.level, o.usage,"
-            " o.cost_total, t.session_id, s.project FROM observations o"
+            " o.cost_total, o.model_parameters, t.session_id, s.project FROM observations o"
             " JOIN traces t ON t.id = o.trace_id JOIN sessions s ON s.id = t.session_id"
             f" WHERE o.type IN ('generation', 'tool'){where} ORDER BY o.start_ns, o.id",
             params,
@@ -720,6 +786,7 @@ class Store:
         for r in rows:
             item = dict(r)
             item["usage"] = _loads(item["usage"], None)
+            item["model_parameters"] = _loads(item["model_parameters"], None)
             observations.append(item)
         trows = self._read(
             "SELECT t.session_id, s.project, t.start_ns, t.end_ns, t.complete FROM traces t"
@@ -1038,6 +1105,7 @@ class Store:
                 counts["hook_events"] += conn.execute(
                     f"DELETE FROM hook_events WHERE session_id IN ({marks})", chunk).rowcount
                 counts["findings"] += self._delete_findings(conn, "session_id", chunk)
+                conn.execute(f"DELETE FROM cost_states WHERE session_id IN ({marks})", chunk)
                 counts["sessions"] += conn.execute(
                     f"DELETE FROM sessions WHERE id IN ({marks})", chunk).rowcount
         self.checkpoint()

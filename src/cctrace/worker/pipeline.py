@@ -31,7 +31,7 @@ from cctrace.redact.stage import Redactor, redact_traces
 from cctrace.spool import limits as spool_limits
 from cctrace.spool import quarantine
 from cctrace.store import tombstones
-from cctrace.store.cost import apply_costs
+from cctrace.store.cost import ClaudeCodeCost, Pricing, apply_costs, learn_prices
 from cctrace.store.db import Store
 from cctrace.store.db import _dumps as store_encode
 from cctrace.transcript import locate
@@ -239,11 +239,34 @@ def respect_tombstones(store: Store, cfg: Config, traces: list[Any],
     return traces
 
 
+def cost_states(records: list[Record], session_id: str | None
+                ) -> list[tuple[str, ClaudeCodeCost]]:
+    """Claude Code's `cost-state` records among `records` (2.1.x), each with its session and
+    a time: the record has none, so the latest timestamp written before it (it follows the
+    run's last call), None when nothing before it in this read has one."""
+    out = []
+    last_ns: int | None = None
+    for rec in records:
+        if rec.type == "cost-state":
+            state = ClaudeCodeCost.from_record(rec.data, last_ns)
+            sid = rec.session_id or session_id
+            if state is not None and sid:
+                out.append((sid, state))
+        elif not rec.is_sidechain and rec.timestamp_ns is not None:
+            last_ns = max(last_ns or 0, rec.timestamp_ns)
+    return out
+
+
+def _pricing(store: Store, cfg: Config) -> Pricing:
+    """The config's price overrides and the unit prices learned from Claude Code's counts."""
+    return Pricing(tuple(getattr(cfg, "prices", ()) or ()), learn_prices(store.cost_states()))
+
+
 def _derive(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
             records: list[Record], ctx: BuildContext) -> tuple[Any, Any, list[Any], Any]:
     """Build, price, apply the policy, redact, cut and judge the rules (no writes)."""
     built = build_traces(records, ctx)
-    apply_costs(built.traces)
+    apply_costs(built.traces, _pricing(store, cfg))
     kept = apply_policy(built.traces, policy)
     redact_traces(kept.traces, redactor)
     # Every cut after redaction, never before (a cut can split a secret).
@@ -287,6 +310,8 @@ def _derive_and_store(store: Store, cfg: Config, redactor: Redactor, policy: Pol
         # Checked inside the transaction: a purge cannot slip in between.
         kept.traces = respect_tombstones(store, cfg, kept.traces, include_purged)
         pairs = store.insert_traces(kept.traces)
+        for sid, state in cost_states(result.records, ctx.session_id):
+            store.save_cost_state(sid, state)
         # The batch's findings are stored first so that one checkpoint seals them with
         # the traces (`sealed` collects their audit entries); they are queued for export
         # after the spans, as before (`later`).
