@@ -95,6 +95,10 @@ def _no_sidechain(agent_id: str) -> list[Record]:
     return []
 
 
+def _no_warmups(session_id: str) -> list[list[Record]]:
+    return []
+
+
 @dataclass
 class BuildContext:
     """Everything the builder knows besides the records; `load_sidechain` is the only I/O."""
@@ -105,6 +109,8 @@ class BuildContext:
     release: str | None = None
     hook_tools: Mapping[str, ToolHookInfo] = field(default_factory=dict)
     load_sidechain: Callable[[str], list[Record]] = _no_sidechain
+    # 2.0.x "Warmup" pre-calls of a session (their own agent-*.jsonl files), by session id.
+    load_warmups: Callable[[str], list[list[Record]]] = _no_warmups
     final: bool = False
     # With `final`: the session ended at this time (the SessionEnd hook's receive time). A
     # last turn whose prompt came later belongs to a resumed run that has already begun
@@ -600,6 +606,23 @@ class _Builder:
         )
         return [root, *inner.observations]
 
+    def warmup(self, trace: Trace, records: list[Record]) -> None:
+        """A 2.0.x Warmup pre-call under the turn it preceded: billed, so it is counted;
+        its agent span and generations are marked `warmup`."""
+        agent_id = records[0].agent_id or ("warmup:" + (records[0].uuid or trace.id))
+        root = trace.observations[0].id if trace.observations else None
+        if root is None:
+            return
+        self.count("warmups")
+        obs = self.agent_span(trace.id, root, agent_id, records,
+                              {"subagent_type": "warmup"}, 0, frozenset(),
+                              {"agent_id": agent_id, "warmup": True})
+        for o in obs:
+            if o.type == "generation":
+                o.metadata = {**o.metadata, "warmup": True}
+        trace.observations[1:] = sorted(trace.observations[1:] + obs,
+                                        key=lambda o: (o.start_ns, o.end_ns))
+
     def event(
         self,
         trace_id: str,
@@ -774,6 +797,7 @@ def build_traces(records: list[Record], ctx: BuildContext) -> BuildResult:
         stats["sidechain_records_unmatched"] = unmatched
     pre, turns = split_turns(main)
     stats["pre_turn_records"] = len(pre)
+    warmups = _warmups_by_turn(turns, ctx)
     traces: list[Trace] = []
     open_offset: int | None = None
     for index, turn_records in enumerate(turns):
@@ -781,6 +805,8 @@ def build_traces(records: list[Record], ctx: BuildContext) -> BuildResult:
             ctx.final_before_ns is None
             or (turn_records[0].timestamp_ns or 0) <= ctx.final_before_ns))
         trace = builder.turn(turn_records, closed)
+        for records in warmups.get(index, []) if trace.complete else []:
+            builder.warmup(trace, records)
         if not trace.complete:
             open_offset = turn_records[0].offset
         traces.append(trace)
@@ -788,6 +814,31 @@ def build_traces(records: list[Record], ctx: BuildContext) -> BuildResult:
         if key in stats:
             stats[key] = dict(stats[key])
     return BuildResult(traces, open_offset, stats)
+
+
+def _warmups_by_turn(turns: list[list[Record]], ctx: BuildContext
+                     ) -> dict[int, list[list[Record]]]:
+    """2.0.x Warmup conversations by the turn they belong to: the first whose prompt came
+    at or after the warmup (Claude Code pre-warms as a run starts, before its prompt)."""
+    if not turns:
+        return {}
+    info = next((r for t in turns for r in t if isinstance(r.get("version"), str)), None)
+    version = info.get("version") if info is not None else None
+    session_id = turns[0][0].session_id or ctx.session_id
+    if not (isinstance(version, str) and version.startswith("2.0.") and session_id):
+        return {}
+    out: dict[int, list[list[Record]]] = {}
+    for records in ctx.load_warmups(session_id):
+        records = [r for r in records if r.type]
+        if not records:
+            continue
+        at = records[0].timestamp_ns or 0
+        index = next((i for i, t in enumerate(turns) if (t[0].timestamp_ns or 0) >= at),
+                     None)
+        # A warmup after the last prompt of this read belongs to a later run's turn.
+        if index is not None:
+            out.setdefault(index, []).append(records)
+    return out
 
 
 # ---------------------------------------------------------------------------- 1.0.x sidechains

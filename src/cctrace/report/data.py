@@ -5,8 +5,9 @@ no content) and from `Store.findings` when the store has findings. Tokens are th
 a generation's integer usage counts (as `cctrace sessions` sums them), cost is the sum of
 each call's price from `cctrace.store.cost.Pricing` (overrides, the table, unit prices
 learned from Claude Code's own counts), the tokens of calls nothing prices are counted as
-`unpriced_tokens` (every view says so), and the cache hit ratio is cache-read input tokens over all input tokens
-(fresh input + cache read + cache writes). Days are calendar days in the given time zone.
+`unpriced_tokens` (every view says so), and the cache hit ratio is cache-read input tokens
+over all input tokens (fresh input + cache read + cache writes). Days are calendar days in
+the given time zone.
 """
 
 from __future__ import annotations

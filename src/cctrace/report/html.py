@@ -16,7 +16,7 @@ from datetime import datetime
 
 from cctrace.report import fmt
 from cctrace.report.data import Bucket, Report
-from cctrace.report.text import headline
+from cctrace.report.text import headline, unpriced_notice
 
 PALETTE = {"input": "#4e79a7", "output": "#f28e2b", "input_cache_read": "#59a14f",
            "input_cache_creation": "#b07aa1", "input_cache_creation_1h": "#9c755f"}
@@ -352,5 +352,7 @@ def render_html(report: Report, title: str = "cctrace report") -> str:
         f"<title>{esc(title)}</title><style>{CSS}</style></head><body><main>"
         f"<h1>{esc(title)}</h1><div class=\"sub\">{esc(period)} · generated "
         f"{generated:%Y-%m-%d %H:%M} · {esc(headline(report))}</div>"
-        f"<div class=\"cards\">{cards}</div>{body}</main></body></html>\n"
+        + (f'<p class="unpriced" id="unpriced">{esc(unpriced_notice(report))}</p>'
+           if unpriced_notice(report) else "")
+        + f"<div class=\"cards\">{cards}</div>{body}</main></body></html>\n"
     )

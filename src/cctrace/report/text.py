@@ -57,6 +57,15 @@ def headline_parts(report: Report) -> tuple[str, str]:
             f"({fmt.pct(failed)} failed)")
 
 
+def unpriced_notice(report: Report) -> str:
+    """"N tokens of M unpriced", or "" when every model call had a price."""
+    t = report.totals
+    if not t.unpriced_tokens:
+        return ""
+    return (f"{t.unpriced_tokens} tokens of {t.total_tokens} unpriced: the cost leaves them "
+            "out (add a price under [prices] in config.toml)")
+
+
 def headline(report: Report) -> str:
     return " · ".join(headline_parts(report))
 
@@ -87,6 +96,8 @@ def report_lines(report: Report) -> list[str]:
         lines.append("  nothing recorded in this period")
         return lines
     lines += [_fit("  " + part) for part in headline_parts(report)]
+    if unpriced_notice(report):
+        lines.append("  " + unpriced_notice(report))
     lines += _bucket_table("By day", report.by_day, 10)
     lines += _bucket_table("By project", report.by_project[:15], 20)
     lines += _bucket_table("By model", report.by_model[:10], 24, turns=False, cache=True)

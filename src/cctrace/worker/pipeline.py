@@ -196,6 +196,7 @@ def process_transcript(
             release=cfg.release,
             hook_tools=_hook_infos(store, result.records),
             load_sidechain=locate.sidechain_loader(path),
+            load_warmups=locate.warmup_loader(path),
             final=final and not more,
             final_before_ns=final_ns,
         )
