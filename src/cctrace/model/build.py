@@ -15,6 +15,7 @@ re-read it from next time. No I/O happens here except through `ctx.load_sidechai
 
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -85,8 +86,7 @@ def tool_hook_infos(
             info.duration_ms = duration
         if event == "PostToolUseFailure":
             info.failed = True
-            error = payload.get("error")
-            info.error = error if isinstance(error, str) else (str(error) if error else None)
+            info.error = error_text(payload.get("error"))
             info.is_interrupt = bool(payload.get("is_interrupt"))
     return out
 
@@ -97,6 +97,10 @@ def _no_sidechain(agent_id: str) -> list[Record]:
 
 def _no_warmups(session_id: str) -> list[list[Record]]:
     return []
+
+
+def _no_trace(tool_use_id: str) -> str | None:
+    return None
 
 
 @dataclass
@@ -111,6 +115,8 @@ class BuildContext:
     load_sidechain: Callable[[str], list[Record]] = _no_sidechain
     # 2.0.x "Warmup" pre-calls of a session (their own agent-*.jsonl files), by session id.
     load_warmups: Callable[[str], list[list[Record]]] = _no_warmups
+    # The trace (turn) a tool call of an earlier build was made in, by tool_use id.
+    trace_of_tool: Callable[[str], str | None] = _no_trace
     final: bool = False
     # With `final`: the session ended at this time (the SessionEnd hook's receive time). A
     # last turn whose prompt came later belongs to a resumed run that has already begun
@@ -219,6 +225,43 @@ def _scalar_fields(value: Any, limit: int = 500) -> dict[str, Any]:
     return out
 
 
+def error_text(error: Any) -> str | None:
+    """A readable line for an API error as Claude Code records it: the API's own message
+    and the HTTP status ("HTTP 529: Overloaded (overloaded_error)"), never a Python repr.
+    `error` is a string, or a dict with `status`, `message` ("529 {json body}"),
+    `formatted`, or a nested `error` object (the API's body)."""
+    if error is None or error == "":
+        return None
+    if isinstance(error, str):
+        return error.strip() or None
+    if not isinstance(error, dict):
+        return str(error)
+    status = error.get("status") if isinstance(error.get("status"), int) else None
+    body: Any = error.get("error")
+    message = error.get("message")
+    if isinstance(message, str):
+        head, _, rest = message.strip().partition(" ")
+        if head.isdigit() and rest.lstrip().startswith("{"):
+            status = status or int(head)
+            try:
+                body = json.loads(rest)
+            except ValueError:
+                pass
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        body = body["error"]
+    inner = body.get("message") if isinstance(body, dict) else None
+    kind = body.get("type") if isinstance(body, dict) else None
+    if isinstance(inner, str) and inner:
+        text = inner + (f" ({kind})" if isinstance(kind, str) and kind else "")
+    elif isinstance(error.get("formatted"), str) and error["formatted"]:
+        text = error["formatted"]
+    elif isinstance(message, str) and message:
+        text = message
+    else:
+        text = "API error"
+    return f"HTTP {status}: {text}" if status else text
+
+
 def _notification(text: str) -> dict[str, str]:
     """Tag values of a fed-back `<task-notification>` prompt (task-id, tool-use-id...)."""
     if not text.startswith(NOTIFICATION_TAGS):
@@ -271,6 +314,8 @@ class _Builder:
         self.stats = stats
         # tool_use id -> that Task call's inline sidechain records (1.0.x session files).
         self.inline = inline or {}
+        # tool_use id of a subagent call -> the trace (turn) it was made in, this build.
+        self.launch_traces: dict[str, str] = {}
 
     def count(self, bucket: str, key: str | None = None) -> None:
         if key is None:
@@ -479,6 +524,7 @@ class _Builder:
             if name in SUBAGENT_TOOLS and isinstance(tur, dict):
                 agent_id = tur.get("agentId")
                 if tur.get("isAsync") or tur.get("status") == "async_launched":
+                    self.launch_traces[tool_id] = trace_id
                     # Still running when this turn ends: the whole subagent goes with the
                     # turn that Claude Code feeds its completion back in (task-notification).
                     metadata["agent_id"] = agent_id
@@ -673,7 +719,10 @@ class _Builder:
         level, status = "DEFAULT", None
         if rec.subtype == "api_error":
             error = data.get("error")
-            status = content or (str(error) if error else "API error")
+            status = content or error_text(error) or "API error"
+            attempt, most = data.get("retryAttempt"), data.get("maxRetries")
+            if not content and isinstance(attempt, int) and isinstance(most, int):
+                status += f" (retry {attempt} of {most})"
             # A retried error is a warning; the final failure shows as a synthetic message.
             level = "WARNING"
             if isinstance(error, dict):
@@ -710,11 +759,23 @@ class _Builder:
         inner = self.scope(records, trace_id, root_id, closed, 0, frozenset())
         complete = closed or inner.complete
         note = _notification(prompt_text(prompt))
-        if note.get("task-id"):
-            inner.observations.extend(self.subagent(
-                trace_id, root_id, note["task-id"], {"subagent_type": "background"}, 0,
-                frozenset(), launched_by=note.get("tool-use-id")))
         start = prompt.timestamp_ns or 0
+        if note.get("task-id"):
+            # A background subagent ran while (and after) the turn that launched it ended;
+            # its completion opens this turn. It is kept here with its real times, the turn
+            # starting when it did (no child before its parent), and linked both ways: its
+            # `launched_by_*` metadata names the launching tool call and trace, that tool's
+            # metadata names its `agent_id`.
+            launched_by = note.get("tool-use-id")
+            background = self.subagent(
+                trace_id, root_id, note["task-id"], {"subagent_type": "background"}, 0,
+                frozenset(), launched_by=launched_by)
+            launcher = self.launch_traces.get(launched_by or "") or (
+                self.ctx.trace_of_tool(launched_by) if launched_by else None)
+            if background and launcher:
+                background[0].metadata["launched_by_trace_id"] = launcher
+            inner.observations.extend(background)
+            start = min([start] + [o.start_ns for o in background if o.start_ns])
         blocks = prompt.content
         text = prompt_text(prompt)
         is_note = text.startswith(NOTIFICATION_TAGS)

@@ -691,6 +691,11 @@ class Store:
                 out[r["session_id"]] = self._cost_state(r)
         return out
 
+    def trace_of(self, observation_id: str) -> str | None:
+        """The trace an observation is stored in, or None."""
+        rows = self._read("SELECT trace_id FROM observations WHERE id = ?", (observation_id,))
+        return rows[0]["trace_id"] if rows else None
+
     def _obs(self, row: sqlite3.Row) -> Observation:
         return Observation(
             id=row["id"], trace_id=row["trace_id"], parent_id=row["parent_id"],

@@ -25,6 +25,7 @@ from cctrace import spool
 from cctrace.config import Config
 from cctrace.export import outbox
 from cctrace.model.build import BuildContext, ToolHookInfo, build_traces, split_turns
+from cctrace.model.ids import span_id
 from cctrace.policy import Policy, apply_policy
 from cctrace.redact.cut import cut_traces
 from cctrace.redact.stage import Redactor, redact_traces
@@ -197,6 +198,7 @@ def process_transcript(
             hook_tools=_hook_infos(store, result.records),
             load_sidechain=locate.sidechain_loader(path),
             load_warmups=locate.warmup_loader(path),
+            trace_of_tool=lambda tool_id: store.trace_of(span_id("tool", tool_id)),
             final=final and not more,
             final_before_ns=final_ns,
         )
