@@ -33,7 +33,7 @@ import fnmatch
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from fractions import Fraction
 from functools import lru_cache
@@ -329,12 +329,23 @@ _CC_FIELDS = {
 
 @dataclass(frozen=True)
 class ClaudeCodeCost:
-    """Claude Code's own count for a session: its latest `cost-state` (or `result`)."""
+    """Claude Code's own count for a session: its latest `cost-state` (or `result`).
+
+    A forked session (`--fork-session`) starts from its parent's count: `baseline_*` is the
+    parent's count at the fork, which `own_usd` / `usage_of` take off, so the copied history
+    is never counted twice.
+    """
 
     total_usd: float
     model_usage: Mapping[str, Mapping[str, Any]]
     unknown_model_cost: bool = False
     time_ns: int | None = None
+    baseline_usd: float = 0.0
+    baseline_usage: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    @property
+    def own_usd(self) -> float:
+        return self.total_usd - self.baseline_usd
 
     @classmethod
     def from_record(cls, data: Mapping[str, Any], time_ns: int | None = None
@@ -348,11 +359,20 @@ class ClaudeCodeCost:
                    bool(data.get("hasUnknownModelCost")), time_ns)
 
     def usage_of(self, model: str) -> dict[str, int]:
-        """One model's tokens as usage keys."""
-        return model_usage_details(self.model_usage.get(model) or {})
+        """One model's tokens as usage keys (the fork's own, without its parent's)."""
+        mine = model_usage_details(self.model_usage.get(model) or {})
+        before = model_usage_details(self.baseline_usage.get(model) or {})
+        return {k: v - before.get(k, 0) for k, v in mine.items()}
 
     def tokens(self) -> dict[str, dict[str, int]]:
-        return {m: self.usage_of(m) for m in self.model_usage}
+        """Tokens per model and usage key (non-zero counts of this session only)."""
+        out = {m: {k: v for k, v in self.usage_of(m).items() if v} for m in self.model_usage}
+        return {m: u for m, u in out.items() if u}
+
+    def forked_from(self, parent: ClaudeCodeCost) -> ClaudeCodeCost:
+        """This count with `parent`'s (the count the fork started from) as its baseline."""
+        return replace(self, baseline_usd=parent.total_usd,
+                       baseline_usage=dict(parent.model_usage))
 
 
 def model_usage_details(entry: Mapping[str, Any]) -> dict[str, int]:
@@ -543,7 +563,7 @@ def price_rows(
     covered_until = claude_code.time_ns if claude_code is not None else None
     if claude_code is not None:
         source = ESTIMATE if claude_code.unknown_model_cost else CLAUDE_CODE
-        out.by_source[source] = claude_code.total_usd
+        out.by_source[source] = claude_code.own_usd
     for row in rows:
         usage = row.get("usage") or {}
         n = tokens_of(usage)

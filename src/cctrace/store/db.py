@@ -104,6 +104,9 @@ class SessionSummary:
     cost_source: str | None = None
     unpriced_tokens: int = 0
     unpriced_models: list[str] = field(default_factory=list)
+    # Claude Code's own count of the session when its transcript holds one (2.1.x):
+    # {"cost_usd": ..., "tokens": {model: {usage key: n}}}, a fork's without its parent's.
+    claude_code: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -652,8 +655,11 @@ class Store:
                                        "model_parameters": _loads(r["model_parameters"])})
         states = self.latest_cost_states(list(by_id))
         for sid, summary in by_id.items():
-            priced = cost.price_rows(rows[sid], pricing, states.get(sid))
+            state = states.get(sid)
+            priced = cost.price_rows(rows[sid], pricing, state)
             summary.cost, summary.cost_source = priced.cost, priced.source
+            if state is not None:
+                summary.claude_code = {"cost_usd": state.own_usd, "tokens": state.tokens()}
             summary.unpriced_tokens = priced.unpriced_tokens
             summary.unpriced_models = priced.unpriced_models
 
@@ -664,20 +670,29 @@ class Store:
         with self.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO cost_states (session_id, time_ns, total_usd,"
-                " model_usage, unknown_model_cost) VALUES (?, ?, ?, ?, ?)",
+                " model_usage, unknown_model_cost, baseline_usd, baseline_usage)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (session_id, int(state.time_ns or 0), float(state.total_usd),
-                 _dumps(dict(state.model_usage)), int(bool(state.unknown_model_cost))))
+                 _dumps(dict(state.model_usage)), int(bool(state.unknown_model_cost)),
+                 float(state.baseline_usd), _dumps(dict(state.baseline_usage))))
 
     def _cost_state(self, row: sqlite3.Row) -> Any:
         from cctrace.store.cost import ClaudeCodeCost
 
         return ClaudeCodeCost(row["total_usd"], _loads(row["model_usage"], {}),
-                              bool(row["unknown_model_cost"]), row["time_ns"] or None)
+                              bool(row["unknown_model_cost"]), row["time_ns"] or None,
+                              row["baseline_usd"], _loads(row["baseline_usage"], {}))
 
     def cost_states(self, limit: int = 500) -> list[Any]:
         """The newest Claude Code cost records of all sessions (to learn prices from)."""
         return [self._cost_state(r) for r in self._read(
             "SELECT * FROM cost_states ORDER BY time_ns DESC LIMIT ?", (limit,))]
+
+    def session_cost_states(self, session_id: str) -> list[Any]:
+        """One session's Claude Code cost records, oldest first."""
+        return [self._cost_state(r) for r in self._read(
+            "SELECT * FROM cost_states WHERE session_id = ? ORDER BY time_ns, total_usd",
+            (session_id,))]
 
     def latest_cost_states(self, session_ids: list[str]) -> dict[str, Any]:
         """Each listed session's latest Claude Code cost record, by session id."""

@@ -17,7 +17,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cctrace import config as config_mod
@@ -260,6 +260,32 @@ def cost_states(records: list[Record], session_id: str | None
     return out
 
 
+def fork_baseline(store: Store, session_id: str, state: ClaudeCodeCost, traces: list[Any],
+                  owners: dict[str, str]) -> ClaudeCodeCost:
+    """`state` with its parent's count taken off when `session_id` is a fork.
+
+    A fork (`--fork-session`) copies its parent's history with the same record uuids, so
+    its first turns have trace ids already stored under another session (`owners`, read
+    before this batch was stored); Claude Code's count of the fork starts from the parent's.
+    The parent's last count before the fork's first own turn is the baseline; it is kept
+    with every later count of the fork.
+    """
+    earlier = store.session_cost_states(session_id)
+    if earlier and earlier[-1].baseline_usd:
+        last = earlier[-1]
+        return replace(state, baseline_usd=last.baseline_usd,
+                       baseline_usage=last.baseline_usage)
+    parents = sorted({owners[t.id] for t in traces
+                      if owners.get(t.id) not in (None, session_id)})
+    if not parents:
+        return state
+    own = [t.start_ns for t in traces if owners.get(t.id) in (None, session_id)]
+    fork_ns = min(own) if own else None
+    before = [s for s in store.session_cost_states(parents[0])
+              if fork_ns is None or (s.time_ns or 0) <= fork_ns]
+    return state.forked_from(before[-1]) if before else state
+
+
 def _pricing(store: Store, cfg: Config) -> Pricing:
     """The config's price overrides and the unit prices learned from Claude Code's counts."""
     return Pricing(tuple(getattr(cfg, "prices", ()) or ()), learn_prices(store.cost_states()))
@@ -312,9 +338,10 @@ def _derive_and_store(store: Store, cfg: Config, redactor: Redactor, policy: Pol
         _count_read_problems(store, result.stats, built.stats)
         # Checked inside the transaction: a purge cannot slip in between.
         kept.traces = respect_tombstones(store, cfg, kept.traces, include_purged)
+        owners = store.trace_sessions([t.id for t in kept.traces])
         pairs = store.insert_traces(kept.traces)
         for sid, state in cost_states(result.records, ctx.session_id):
-            store.save_cost_state(sid, state)
+            store.save_cost_state(sid, fork_baseline(store, sid, state, kept.traces, owners))
         # The batch's findings are stored first so that one checkpoint seals them with
         # the traces (`sealed` collects their audit entries); they are queued for export
         # after the spans, as before (`later`).
