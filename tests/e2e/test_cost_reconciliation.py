@@ -139,6 +139,18 @@ def _scenario(t: TracedSession, server: ModelServer, version: str) -> list[dict[
     return runs
 
 
+def _explain(runs: list[dict[str, Any]], traced_ids: set[str]) -> str:
+    """Each run's Claude Code count and the calls the server answered (for a failure)."""
+    lines = []
+    for r in runs:
+        lines.append(f"{r['prompt']} -> {r['session_id']} "
+                     f"{json.dumps(_cc_tokens(r['result'].get('modelUsage') or {}))}")
+        lines += [f"    {q.kind} {q.marker} {q.model} {q.usage} "
+                  f"{'traced' if q.message_id in traced_ids else 'residue'}"
+                  for q in r["requests"]]
+    return "\n".join(lines)
+
+
 @pytest.mark.parametrize("binary", BINARIES)
 def test_cost_and_tokens_reconcile_with_claude_code(binary, tmp_path, _isolated_state):
     version = claude_version(binary)
@@ -192,6 +204,11 @@ def test_cost_and_tokens_reconcile_with_claude_code(binary, tmp_path, _isolated_
         for r in runs:
             if r["session_id"] != sid:
                 continue
+            # 1.0.x / 2.0.x: the `-p /compact` result reports the compaction's cost but no
+            # tokens (modelUsage {}): its calls' tokens stay out of the token comparison.
+            tokens_unreported = r["prompt"] == "/compact" and not r["result"].get("modelUsage")
+            if tokens_unreported:
+                assert _old(version), (version, r["result"])
             for req in r["requests"]:
                 if req.message_id in traced_ids:
                     continue
@@ -201,13 +218,16 @@ def test_cost_and_tokens_reconcile_with_claude_code(binary, tmp_path, _isolated_
                 if req.kind == "warmup":  # only resumed runs' warmups escape (another id)
                     assert r is not runs[0], "the first run's Warmup calls must be traced"
                 usage = usage_details(req.usage)
-                _add(residue, req.model, usage)
+                if not tokens_unreported:
+                    _add(residue, req.model, usage)
                 priced = price(req.model, usage)
                 residue_usd += priced["total"] if priced else 0.0
         total: dict[str, dict[str, int]] = {}
         for part in (traced[sid], residue):
             for m, u in part.items():
                 _add(total, m, u)
+        if total != cc_tokens[sid]:
+            print(_explain(runs, traced_ids))
         assert total == cc_tokens[sid], (version, sid)
 
         s = sessions[sid]
@@ -224,6 +244,6 @@ def test_cost_and_tokens_reconcile_with_claude_code(binary, tmp_path, _isolated_
 
     # The fork's copied history is counted once, under the session that made those calls.
     fork_gens = [o for tr in shown[fork]["traces"] for o in tr["observations"]
-                 if o["type"] == "generation"]
+                 if o["type"] == "generation" and not o["metadata"].get("warmup")]
     assert [o["metadata"]["message_id"] for o in fork_gens] == [
         r.message_id for r in runs[-1]["requests"] if r.kind == "scripted"]

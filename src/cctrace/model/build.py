@@ -862,6 +862,9 @@ def build_traces(records: list[Record], ctx: BuildContext) -> BuildResult:
     traces: list[Trace] = []
     open_offset: int | None = None
     for index, turn_records in enumerate(turns):
+        if is_copied_turn(turn_records):
+            stats["copied_turns"] = stats.get("copied_turns", 0) + 1
+            continue
         closed = index < len(turns) - 1 or (ctx.final and (
             ctx.final_before_ns is None
             or (turn_records[0].timestamp_ns or 0) <= ctx.final_before_ns))
@@ -875,6 +878,22 @@ def build_traces(records: list[Record], ctx: BuildContext) -> BuildResult:
         if key in stats:
             stats[key] = dict(stats[key])
     return BuildResult(traces, open_offset, stats)
+
+
+def copied_from(record: Record) -> str | None:
+    """The session a forked session's copied model call was made in (2.1.x writes
+    `requestSessionId` on the assistant records `--fork-session` copies), else None."""
+    origin = record.get("requestSessionId")
+    if record.type != "assistant" or not isinstance(origin, str) or not origin:
+        return None
+    return origin if origin != record.session_id else None
+
+
+def is_copied_turn(records: list[Record]) -> bool:
+    """A turn of a fork's copied history: every model call in it was made by the parent.
+    It is the parent's turn (same ids); the fork does not build or count it again."""
+    calls = [r for r in records if r.type == "assistant"]
+    return bool(calls) and all(copied_from(r) for r in calls)
 
 
 def _warmups_by_turn(turns: list[list[Record]], ctx: BuildContext

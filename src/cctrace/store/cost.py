@@ -331,9 +331,10 @@ _CC_FIELDS = {
 class ClaudeCodeCost:
     """Claude Code's own count for a session: its latest `cost-state` (or `result`).
 
-    A forked session (`--fork-session`) starts from its parent's count: `baseline_*` is the
-    parent's count at the fork, which `own_usd` / `usage_of` take off, so the copied history
-    is never counted twice.
+    A forked session (`--fork-session`) starts from its parent's count: `parent_session_id`
+    and `fork_ns` say which and when (from the transcript), `baseline_*` is the parent's
+    count at the fork (filled in when read, `forked_from`), which `own_usd` / `usage_of` take
+    off, so the copied history is never counted twice.
     """
 
     total_usd: float
@@ -342,6 +343,8 @@ class ClaudeCodeCost:
     time_ns: int | None = None
     baseline_usd: float = 0.0
     baseline_usage: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    parent_session_id: str | None = None
+    fork_ns: int | None = None
 
     @property
     def own_usd(self) -> float:

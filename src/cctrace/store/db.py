@@ -670,18 +670,19 @@ class Store:
         with self.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO cost_states (session_id, time_ns, total_usd,"
-                " model_usage, unknown_model_cost, baseline_usd, baseline_usage)"
+                " model_usage, unknown_model_cost, parent_session_id, fork_ns)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (session_id, int(state.time_ns or 0), float(state.total_usd),
                  _dumps(dict(state.model_usage)), int(bool(state.unknown_model_cost)),
-                 float(state.baseline_usd), _dumps(dict(state.baseline_usage))))
+                 state.parent_session_id, state.fork_ns))
 
     def _cost_state(self, row: sqlite3.Row) -> Any:
         from cctrace.store.cost import ClaudeCodeCost
 
         return ClaudeCodeCost(row["total_usd"], _loads(row["model_usage"], {}),
                               bool(row["unknown_model_cost"]), row["time_ns"] or None,
-                              row["baseline_usd"], _loads(row["baseline_usage"], {}))
+                              parent_session_id=row["parent_session_id"],
+                              fork_ns=row["fork_ns"])
 
     def cost_states(self, limit: int = 500) -> list[Any]:
         """The newest Claude Code cost records of all sessions (to learn prices from)."""
@@ -695,7 +696,8 @@ class Store:
             (session_id,))]
 
     def latest_cost_states(self, session_ids: list[str]) -> dict[str, Any]:
-        """Each listed session's latest Claude Code cost record, by session id."""
+        """Each listed session's latest Claude Code cost record, by session id; a fork's
+        with its parent's count at the fork as its baseline."""
         out: dict[str, Any] = {}
         for chunk in _chunks(session_ids):
             marks = ",".join("?" * len(chunk))
@@ -704,6 +706,12 @@ class Store:
                 " ORDER BY session_id, time_ns, total_usd", chunk,
             ):
                 out[r["session_id"]] = self._cost_state(r)
+        for sid, state in out.items():
+            if state.parent_session_id and state.parent_session_id != sid:
+                before = [s for s in self.session_cost_states(state.parent_session_id)
+                          if state.fork_ns is None or (s.time_ns or 0) <= state.fork_ns]
+                if before:
+                    out[sid] = state.forked_from(before[-1])
         return out
 
     def trace_of(self, observation_id: str) -> str | None:

@@ -171,8 +171,8 @@ INSERT INTO store_meta SELECT 'legacy_rowid.hook_events', COALESCE(MAX(rowid), 0
 # Claude Code's own cost count (2.1.x `cost-state` records): the latest of each session
 # is that session's total, and all of them teach the unit prices of models the price table
 # lacks (cctrace.store.cost.learn_prices). One row per session and record time; a forked
-# session's rows carry its parent's count at the fork (`baseline_*`), which Claude Code's
-# cumulative figure includes and the fork's own cost does not.
+# session's rows name its parent and when it forked: the parent's count then is in Claude
+# Code's cumulative figure of the fork and is taken off when read.
 V4 = """
 CREATE TABLE cost_states (
     session_id TEXT NOT NULL,
@@ -180,8 +180,8 @@ CREATE TABLE cost_states (
     total_usd REAL NOT NULL,
     model_usage TEXT NOT NULL,
     unknown_model_cost INTEGER NOT NULL DEFAULT 0,
-    baseline_usd REAL NOT NULL DEFAULT 0,
-    baseline_usage TEXT NOT NULL DEFAULT '{}',
+    parent_session_id TEXT,
+    fork_ns INTEGER,
     PRIMARY KEY (session_id, time_ns)
 );
 """

@@ -24,7 +24,14 @@ from cctrace import config as config_mod
 from cctrace import spool
 from cctrace.config import Config
 from cctrace.export import outbox
-from cctrace.model.build import BuildContext, ToolHookInfo, build_traces, split_turns
+from cctrace.model.build import (
+    BuildContext,
+    ToolHookInfo,
+    build_traces,
+    copied_from,
+    is_prompt,
+    split_turns,
+)
 from cctrace.model.ids import span_id
 from cctrace.policy import Policy, apply_policy
 from cctrace.redact.cut import cut_traces
@@ -246,44 +253,42 @@ def cost_states(records: list[Record], session_id: str | None
                 ) -> list[tuple[str, ClaudeCodeCost]]:
     """Claude Code's `cost-state` records among `records` (2.1.x), each with its session and
     a time: the record has none, so the latest timestamp written before it (it follows the
-    run's last call), None when nothing before it in this read has one."""
+    run's last call), None when nothing before it in this read has one. In a fork, the
+    parent it names (`requestSessionId` of the copied calls) and the time of its first own
+    prompt after the copied history go with each."""
     out = []
     last_ns: int | None = None
+    parent: str | None = None
+    copied_ns: int | None = None
+    fork_ns: int | None = None
     for rec in records:
         if rec.type == "cost-state":
             state = ClaudeCodeCost.from_record(rec.data, last_ns)
             sid = rec.session_id or session_id
             if state is not None and sid:
+                if parent and parent != sid:
+                    state = replace(state, parent_session_id=parent, fork_ns=fork_ns)
                 out.append((sid, state))
-        elif not rec.is_sidechain and rec.timestamp_ns is not None:
-            last_ns = max(last_ns or 0, rec.timestamp_ns)
+            continue
+        if rec.is_sidechain or rec.timestamp_ns is None:
+            continue
+        last_ns = max(last_ns or 0, rec.timestamp_ns)
+        if copied_from(rec):
+            parent, copied_ns, fork_ns = copied_from(rec), rec.timestamp_ns, None
+        elif copied_ns is not None and fork_ns is None and is_prompt(rec):
+            fork_ns = rec.timestamp_ns  # the fork's own first prompt: after the parent's run
     return out
 
 
-def fork_baseline(store: Store, session_id: str, state: ClaudeCodeCost, traces: list[Any],
-                  owners: dict[str, str]) -> ClaudeCodeCost:
-    """`state` with its parent's count taken off when `session_id` is a fork.
-
-    A fork (`--fork-session`) copies its parent's history with the same record uuids, so
-    its first turns have trace ids already stored under another session (`owners`, read
-    before this batch was stored); Claude Code's count of the fork starts from the parent's.
-    The parent's last count before the fork's first own turn is the baseline; it is kept
-    with every later count of the fork.
-    """
-    earlier = store.session_cost_states(session_id)
-    if earlier and earlier[-1].baseline_usd:
-        last = earlier[-1]
-        return replace(state, baseline_usd=last.baseline_usd,
-                       baseline_usage=last.baseline_usage)
-    parents = sorted({owners[t.id] for t in traces
-                      if owners.get(t.id) not in (None, session_id)})
-    if not parents:
+def _with_fork(store: Store, session_id: str, state: ClaudeCodeCost) -> ClaudeCodeCost:
+    """A later count of a fork keeps the parent and fork time its first count named."""
+    if state.parent_session_id:
         return state
-    own = [t.start_ns for t in traces if owners.get(t.id) in (None, session_id)]
-    fork_ns = min(own) if own else None
-    before = [s for s in store.session_cost_states(parents[0])
-              if fork_ns is None or (s.time_ns or 0) <= fork_ns]
-    return state.forked_from(before[-1]) if before else state
+    earlier = store.session_cost_states(session_id)
+    if earlier and earlier[-1].parent_session_id:
+        return replace(state, parent_session_id=earlier[-1].parent_session_id,
+                       fork_ns=earlier[-1].fork_ns)
+    return state
 
 
 def _pricing(store: Store, cfg: Config) -> Pricing:
@@ -338,10 +343,9 @@ def _derive_and_store(store: Store, cfg: Config, redactor: Redactor, policy: Pol
         _count_read_problems(store, result.stats, built.stats)
         # Checked inside the transaction: a purge cannot slip in between.
         kept.traces = respect_tombstones(store, cfg, kept.traces, include_purged)
-        owners = store.trace_sessions([t.id for t in kept.traces])
         pairs = store.insert_traces(kept.traces)
         for sid, state in cost_states(result.records, ctx.session_id):
-            store.save_cost_state(sid, fork_baseline(store, sid, state, kept.traces, owners))
+            store.save_cost_state(sid, _with_fork(store, sid, state))
         # The batch's findings are stored first so that one checkpoint seals them with
         # the traces (`sealed` collects their audit entries); they are queued for export
         # after the spans, as before (`later`).
