@@ -160,8 +160,8 @@ def sessions_table(rows: list[SessionSummary]) -> list[str]:
         n = sum(s.unpriced_tokens for s in unpriced)
         m = sum(sum(s.tokens.values()) for s in rows)
         models = sorted({m for s in unpriced for m in s.unpriced_models})
-        lines.append(f"{n} tokens of {m} unpriced ({', '.join(models)}): costs leave them out; "
-                     "add a price under [prices] in config.toml")
+        lines.append(f"{n} tokens of {m} unpriced ({', '.join(models)}): "
+                     "price them under [prices] in config.toml")
     return [fit(line) for line in lines]
 
 
@@ -279,6 +279,18 @@ def show_json(session: SessionSummary, views: list[TraceView]) -> dict[str, Any]
 # -- commands ----------------------------------------------------------------------------
 
 
+def check_prices() -> None:
+    """Refuse to show costs priced without the user's `[prices]` when that table is wrong:
+    the error names the file and the entry (the views would otherwise quietly use the
+    table's prices instead of the user's)."""
+    from cctrace import config as config_mod
+
+    try:
+        config_mod.load(keychain=False)
+    except config_mod.ConfigError as exc:
+        raise CliError(f"{exc} (costs are priced with it; fix it or remove it)") from None
+
+
 def _emit(lines: list[str], out: TextIO) -> None:
     out.write("\n".join(lines) + "\n")
 
@@ -290,6 +302,7 @@ def run_sessions(args: argparse.Namespace, out: TextIO | None = None) -> int:
     since = parse_since(args.since, time.time_ns()) if args.since else None
     model, min_cost = getattr(args, "model", None), getattr(args, "min_cost", None)
     filtered = bool(model) or min_cost is not None
+    check_prices()
     with Store.open() as store:
         # The filters are applied after reading, so the limit must be too.
         rows = store.sessions(limit=None if filtered else args.limit, project=args.project,
@@ -309,6 +322,7 @@ def run_sessions(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
 def run_show(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
+    check_prices()
     with Store.open() as store:
         try:
             session_id = store.find_session(args.session)

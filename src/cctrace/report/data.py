@@ -264,19 +264,31 @@ def build_report(
 
 
 def price_facts(facts: Mapping[str, list[dict[str, Any]]], store: Any) -> None:
-    """Set each generation's `cost_total` from the current prices (None: unpriced)."""
+    """Set each generation's `cost_total` from the current prices (None: unpriced), and
+    for a session Claude Code counted itself, its share of that count (`allocate`)."""
     import os
 
-    from cctrace.store.cost import Pricing
+    from cctrace.store.cost import Pricing, allocate
 
     path = getattr(store, "path", None)
     pricing = Pricing.load(os.path.dirname(path) if path else None, store)
-    for row in facts.get("observations", []):
-        if row.get("type") != "generation":
-            continue
+    gens = [row for row in facts.get("observations", []) if row.get("type") == "generation"]
+    for row in gens:
         priced = pricing.price(row.get("model"), row.get("usage") or {}, row.get("start_ns"),
                                row.get("model_parameters"))
         row["cost_total"] = priced[0]["total"] if priced else None
+    # Sessions Claude Code counted itself: each call gets its share of that count, so the
+    # report adds up to the same figure `cctrace sessions` shows.
+    counted = getattr(store, "latest_cost_states", None)
+    states = counted(sorted({r["session_id"] for r in gens})) if callable(counted) else {}
+    for sid, state in states.items():
+        calls = store.session_generations(sid)
+        shares = dict(zip((c["id"] for c in calls), allocate(calls, state, pricing),
+                          strict=True))
+        for row in gens:
+            if row["session_id"] == sid and row.get("id") in shares:
+                share = shares[row["id"]]
+                row["cost_total"] = share[0] if share else None
 
 
 def load_report(

@@ -592,6 +592,44 @@ def price_rows(
     return out
 
 
+def allocate(rows: list[Mapping[str, Any]], claude_code: ClaudeCodeCost,
+             pricing: Pricing | None = None) -> list[tuple[float, str] | None]:
+    """Each of one session's calls' share of Claude Code's own count (per model), so views
+    that split a session (by day, by model) add up to Claude Code's figure.
+
+    A call its count covers gets its model's `costUSD` (the fork's own) split in proportion
+    to the call's price (tokens when nothing prices it); a later call is priced as usual.
+    Returns (USD, source) or None (unpriced) per row, in order.
+    """
+    pricing = pricing or Pricing()
+    source = ESTIMATE if claude_code.unknown_model_cost else CLAUDE_CODE
+    out: list[tuple[float, str] | None] = [None] * len(rows)
+    covered: dict[str, list[tuple[int, float, float]]] = {}
+    for i, row in enumerate(rows):
+        usage = row.get("usage") or {}
+        start = row.get("start_ns")
+        priced = pricing.price(row.get("model"), usage, start, row.get("model_parameters"))
+        if claude_code.time_ns is None or start is None or start <= claude_code.time_ns:
+            covered.setdefault(str(row.get("model")), []).append(
+                (i, priced[0]["total"] if priced else 0.0, float(tokens_of(usage))))
+        elif priced is not None:
+            out[i] = (priced[0]["total"], priced[1])
+    for model, calls in covered.items():
+        entry = claude_code.model_usage.get(model) or {}
+        before = claude_code.baseline_usage.get(model) or {}
+        total = entry.get("costUSD") if isinstance(entry, Mapping) else None
+        if isinstance(total, bool) or not isinstance(total, (int, float)):
+            continue
+        base = before.get("costUSD") if isinstance(before, Mapping) else 0.0
+        own = float(total) - (float(base) if isinstance(base, (int, float)) else 0.0)
+        by_price = sum(c[1] for c in calls)
+        weights = [c[1] for c in calls] if by_price > 0 else [c[2] for c in calls]
+        whole = sum(weights)
+        for (i, _, _), w in zip(calls, weights, strict=True):
+            out[i] = (own * w / whole if whole else own / len(calls), source)
+    return out
+
+
 def apply_costs(traces: list[Trace], pricing: Pricing | None = None) -> list[Trace]:
     """Fill `cost` (and metadata `cost_source`) of every priced generation; returns `traces`.
 

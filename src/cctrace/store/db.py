@@ -665,6 +665,16 @@ class Store:
 
     # ------------------------------------------------------------------ Claude Code's cost
 
+    def session_generations(self, session_id: str) -> list[dict[str, Any]]:
+        """A session's generations as pricing rows: id, model, usage, start_ns, parameters."""
+        return [{"id": r["id"], "model": r["model"], "usage": _loads(r["usage"], {}),
+                 "start_ns": r["start_ns"], "model_parameters": _loads(r["model_parameters"])}
+                for r in self._read(
+                    "SELECT o.id, o.model, o.usage, o.start_ns, o.model_parameters"
+                    " FROM observations o JOIN traces t ON t.id = o.trace_id"
+                    " WHERE t.session_id = ? AND o.type = 'generation'"
+                    " ORDER BY o.start_ns, o.id", (session_id,))]
+
     def save_cost_state(self, session_id: str, state: Any) -> None:
         """Keep one Claude Code `cost-state` (a `cost.ClaudeCodeCost` with its time)."""
         with self.transaction() as conn:
@@ -804,7 +814,7 @@ class Store:
             where += " AND o.start_ns < ?"
             params.append(until_ns)
         rows = self._read(
-            "SELECT o.type, o.name, o.model, o.start_ns, o.end_ns, o.level, o.usage,"
+            "SELECT o.id, o.type, o.name, o.model, o.start_ns, o.end_ns, o.level, o.usage,"
             " o.cost_total, o.model_parameters, t.session_id, s.project FROM observations o"
             " JOIN traces t ON t.id = o.trace_id JOIN sessions s ON s.id = t.session_id"
             f" WHERE o.type IN ('generation', 'tool'){where} ORDER BY o.start_ns, o.id",
