@@ -96,6 +96,13 @@ def table() -> tuple[PriceEntry, ...]:
     return parse_table(json.loads(ref.read_text(encoding="utf-8")))
 
 
+@lru_cache(maxsize=256)
+def _matching(model: str) -> tuple[PriceEntry, ...]:
+    """The shipped table's entries whose pattern matches `model` (views price thousands of
+    calls of a handful of models: the regex scan of the whole table runs once per model)."""
+    return tuple(entry for entry in table() if entry.pattern.search(model))
+
+
 def find_model(
     model: str, at_ns: int | None = None, entries: tuple[PriceEntry, ...] | None = None
 ) -> PriceEntry | None:
@@ -105,7 +112,7 @@ def find_model(
     the one that started latest wins (Langfuse's rule), otherwise the table's order.
     """
     best: PriceEntry | None = None
-    for entry in table() if entries is None else entries:
+    for entry in _matching(model) if entries is None else entries:
         if not entry.pattern.search(model):
             continue
         if entry.start_ns is not None and at_ns is not None and entry.start_ns > at_ns:
