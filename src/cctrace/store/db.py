@@ -699,6 +699,11 @@ class Store:
         return [self._cost_state(r) for r in self._read(
             "SELECT * FROM cost_states ORDER BY time_ns DESC LIMIT ?", (limit,))]
 
+    def cost_states_version(self) -> tuple[int, int]:
+        """(rows, highest rowid) of the count table: changes whenever a count is added."""
+        row = self._read("SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM cost_states")[0]
+        return int(row[0]), int(row[1])
+
     def session_cost_states(self, session_id: str) -> list[Any]:
         """One session's Claude Code cost records, oldest first."""
         return [self._cost_state(r) for r in self._read(

@@ -291,9 +291,18 @@ def _with_fork(store: Store, session_id: str, state: ClaudeCodeCost) -> ClaudeCo
     return state
 
 
+# Prices learned from Claude Code's counts, by store and the state of its count table:
+# solving them takes ~0.3 ms per record, too much to repeat for every batch.
+_LEARNED: dict[str, tuple[tuple[int, int], dict[str, dict[str, float]]]] = {}
+
+
 def _pricing(store: Store, cfg: Config) -> Pricing:
     """The config's price overrides and the unit prices learned from Claude Code's counts."""
-    return Pricing(tuple(getattr(cfg, "prices", ()) or ()), learn_prices(store.cost_states()))
+    key = store.cost_states_version()
+    cached = _LEARNED.get(store.path)
+    if cached is None or cached[0] != key:
+        cached = _LEARNED[store.path] = (key, learn_prices(store.cost_states()))
+    return Pricing(tuple(getattr(cfg, "prices", ()) or ()), cached[1])
 
 
 def _derive(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
