@@ -49,7 +49,8 @@ def _binaries() -> list[Any]:
         if local.exists() and not any(str(v) in str(b) for b in listed):
             listed.append(local)
     found += [b for b in listed if b.exists()]
-    return [pytest.param(b, id=b.parent.parent.parent.name if ".compat" in str(b) else "pinned")
+    # ids: "pinned", or the folder the release was installed into (`.compat/2.0.77`).
+    return [pytest.param(b, id="pinned" if b == pinned else b.parent.parent.parent.name)
             for b in found]
 
 
