@@ -694,16 +694,21 @@ class Store:
     # -- reports and live views (read-only, no content) -------------------------------
 
     def report_facts(
-        self, since_ns: int | None = None, until_ns: int | None = None
+        self, since_ns: int | None = None, until_ns: int | None = None,
+        session_ids: Sequence[str] | None = None,
     ) -> dict[str, list[dict[str, Any]]]:
         """Content-free facts for reports: {"observations": [...], "traces": [...]}.
 
         Observations are the generations and tools starting in [since_ns, until_ns), with
         type, name, model, times, level, usage, cost (per usage key), cost_total, session_id
-        and project; traces
-        (turns) likewise with session_id, project, start_ns, end_ns, complete.
+        and project; traces (turns) likewise with session_id, project, start_ns, end_ns,
+        complete. With `session_ids`, only those sessions' (a few hundred at most: they go
+        into one SQL list).
         """
         where, params = "", []
+        if session_ids is not None:
+            where += f" AND t.session_id IN ({', '.join('?' * len(session_ids)) or 'NULL'})"
+            params.extend(session_ids)
         if since_ns is not None:
             where += " AND o.start_ns >= ?"
             params.append(since_ns)

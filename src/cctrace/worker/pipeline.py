@@ -486,6 +486,7 @@ def step(state_dir: str, cfg: Config | None = None) -> StepReport:
         if entries and _store_has_room(state_dir, store, caps, report):
             _ingest_isolated(state_dir, store, cfg, entries, report)
             report.events = len(entries)
+            refresh_summary(state_dir, store)
         spool_limits.measure(state_dir, caps.spool_bytes)
         from cctrace.security import retention
 
@@ -589,7 +590,19 @@ def drain(state_dir: str, cfg: Config, deadline: float | None = None) -> StepRep
             total.errors.extend(report.errors)
         spool_limits.measure(state_dir, caps.spool_bytes)
         rescan_known(store, cfg, total)
+        refresh_summary(state_dir, store)
     return total
+
+
+def refresh_summary(state_dir: str, store: Store) -> None:
+    """Rewrite the statusline's summary file; a failure is logged, never fatal (the
+    statusline then shows the previous figures)."""
+    from cctrace.report import summary
+
+    try:
+        summary.refresh(state_dir, store)
+    except Exception as exc:  # noqa: BLE001 - a display aid must not stop ingestion
+        lifecycle.log_exception(state_dir, "statusline summary", exc)
 
 
 # Transcripts whose cursor moved within this window are re-checked by `cctrace flush`.

@@ -1,0 +1,85 @@
+"""The statusline's summary file: the few figures `cctrace.statusline` shows, kept by the worker.
+
+After each batch it stores, the worker rewrites `<state dir>/statusline.json` (atomically:
+temp file + rename, 0600) from the store through `cctrace.report.usage`: cost per local day
+for today and yesterday, the latest 5-hour block (times, cost, tokens), and for each session
+active in the last 48 hours its whole cost and its findings of medium or higher. Blocks are
+computed over those 48 hours, so a block chain older than that is not followed back.
+The statusline then answers without opening the store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+from cctrace import statedir
+from cctrace.findings import SEVERITIES
+from cctrace.report import usage as u
+from cctrace.statusline.line import SUMMARY_FILE, SUMMARY_VERSION
+
+LOOKBACK_NS = 48 * u.HOUR_NS
+MAX_SESSIONS = 200
+
+
+def build(store: Any, now_ns: int) -> dict[str, Any]:
+    """The summary document of `store` at `now_ns` (local days)."""
+    recent = u.generations(store.report_facts(now_ns - LOOKBACK_NS, None))
+    today = datetime.fromtimestamp(now_ns / 1e9).astimezone()
+    keys = {today.strftime("%Y-%m-%d"), (today - timedelta(days=1)).strftime("%Y-%m-%d")}
+    days = {row.key: row.totals.cost for row in u.by_period(recent, "daily")
+            if row.key in keys}
+    all_blocks = u.blocks(recent, now_ns)
+    block = None
+    if all_blocks:
+        b = all_blocks[-1]
+        block = {"start_ns": b.start_ns, "end_ns": b.end_ns, "first_ns": b.first_ns,
+                 "last_ns": b.last_ns, "cost": b.totals.cost,
+                 "tokens": b.totals.total_tokens, "unpriced_tokens": b.totals.unpriced_tokens}
+    last_seen: dict[str, int] = {}
+    for row in recent:
+        last_seen[str(row["session_id"])] = int(row["start_ns"])
+    ids = sorted(last_seen, key=lambda s: -last_seen[s])[:MAX_SESSIONS]
+    sessions: dict[str, Any] = {}
+    if ids:
+        whole = u.generations(store.report_facts(session_ids=ids))
+        for row in u.by_period(whole, "session"):
+            sessions[row.key] = {"cost": row.totals.cost if row.totals.priced else None,
+                                 "tokens": row.totals.total_tokens,
+                                 "unpriced_tokens": row.totals.unpriced_tokens,
+                                 "findings": 0}
+        for sid in ids:
+            found = store.findings(session_id=sid, severity="medium")
+            if found and sid in sessions:
+                sessions[sid]["findings"] = len(found)
+                sessions[sid]["worst"] = max((f.severity for f in found),
+                                             key=lambda s: SEVERITIES.index(s)
+                                             if s in SEVERITIES else 0)
+    return {"v": SUMMARY_VERSION, "written_ns": now_ns, "days": days, "block": block,
+            "sessions": sessions}
+
+
+def write(state_dir: str, doc: dict[str, Any]) -> str:
+    """Replace the summary file atomically (a reader never sees half a file); 0600."""
+    path = os.path.join(state_dir, SUMMARY_FILE)
+    tmp = f"{path}.tmp-{os.getpid()}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, statedir.FILE_MODE)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(doc, fh, separators=(",", ":"))
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path
+
+
+def refresh(state_dir: str, store: Any, now_ns: int | None = None) -> str:
+    """Rebuild and write the summary of `store` (what the worker calls after a batch)."""
+    return write(state_dir, build(store, time.time_ns() if now_ns is None else now_ns))
