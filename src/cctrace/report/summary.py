@@ -2,9 +2,10 @@
 
 After each batch it stores, the worker rewrites `<state dir>/statusline.json` (atomically:
 temp file + rename, 0600) from the store through `cctrace.report.usage`: cost per local day
-for today and yesterday, the latest 5-hour block (times, cost, tokens), and for each session
-active in the last 48 hours its whole cost and its findings of medium or higher. Blocks are
-computed over those 48 hours, so a block chain older than that is not followed back.
+for today and yesterday, the latest 5-hour block (times, cost, tokens), and for each of the
+50 most recently active sessions its whole cost, unpriced tokens and findings of medium or
+higher. Days and blocks are computed over the last 48 hours of model calls, so a chain of
+blocks older than that is not followed back.
 The statusline then answers without opening the store.
 """
 
@@ -22,7 +23,7 @@ from cctrace.report import usage as u
 from cctrace.statusline.line import SUMMARY_FILE, SUMMARY_VERSION
 
 LOOKBACK_NS = 48 * u.HOUR_NS
-MAX_SESSIONS = 200
+MAX_SESSIONS = 50
 
 
 def build(store: Any, now_ns: int) -> dict[str, Any]:
@@ -39,10 +40,7 @@ def build(store: Any, now_ns: int) -> dict[str, Any]:
         block = {"start_ns": b.start_ns, "end_ns": b.end_ns, "first_ns": b.first_ns,
                  "last_ns": b.last_ns, "cost": b.totals.cost,
                  "tokens": b.totals.total_tokens, "unpriced_tokens": b.totals.unpriced_tokens}
-    last_seen: dict[str, int] = {}
-    for row in recent:
-        last_seen[str(row["session_id"])] = int(row["start_ns"])
-    ids = sorted(last_seen, key=lambda s: -last_seen[s])[:MAX_SESSIONS]
+    ids = store.recent_session_ids(MAX_SESSIONS)
     sessions: dict[str, Any] = {}
     if ids:
         whole = u.generations(store.report_facts(session_ids=ids))

@@ -8,7 +8,8 @@ from `--state-dir` as `cctrace install --statusline` pinned it (else the account
 
 Line: `cctrace · session $0.42 · today $3.10 · block $2.05 ($0.61/h, 2h13m left) · ⚠ 2
 findings (high)`. Costs come from the summary the worker writes after each batch; without a
-summary it says so, and a session the worker has not seen yet shows `session -`.
+summary it says so, a session the worker has not seen yet shows `session -`, and tokens
+without a known price are never silently left out (`session $0.42 + unpriced`).
 """
 
 from __future__ import annotations
@@ -84,6 +85,17 @@ def block_part(block: object, now_ns: int) -> str:
     return f"{text} ({', '.join(extra)})"
 
 
+def session_cost(session: object) -> str:
+    """`$0.42`; `$0.42 + unpriced` when some tokens have no price; `unpriced` when none
+    has; `-` for a session the worker has not summarised (yet)."""
+    if not isinstance(session, dict):
+        return "-"
+    cost, unpriced = session.get("cost"), session.get("unpriced_tokens")
+    if _num(cost) is None:
+        return "unpriced" if _num(unpriced) else "-"
+    return money(cost) + (" + unpriced" if _num(unpriced) else "")
+
+
 def render(summary: dict | None, payload: object, now_ns: int, today: str) -> str:
     """Our part of the statusline (pure)."""
     if summary is None:
@@ -92,7 +104,7 @@ def render(summary: dict | None, payload: object, now_ns: int, today: str) -> st
     sessions = summary.get("sessions") if isinstance(summary.get("sessions"), dict) else {}
     session = sessions.get(sid) if isinstance(sid, str) else None
     parts = ["cctrace"]
-    parts.append(f"session {money(session.get('cost')) if isinstance(session, dict) else '-'}")
+    parts.append(f"session {session_cost(session)}")
     days = summary.get("days") if isinstance(summary.get("days"), dict) else {}
     parts.append(f"today {money(days.get(today, 0.0))}")
     parts.append(block_part(summary.get("block"), now_ns))
