@@ -7,7 +7,11 @@ sends on stdin) against a summary file of 50 sessions, interleaved with `python 
 statusline composed with a user's own command (`--then "printf '~/src main'"`: one more
 process), and the `cctrace statusline` CLI form (full CLI start-up) for contrast.
 
-Usage: python bench/statusline.py [-n 200] [--python PATH]
+The worker's side, `--turns N`: the time to rebuild and write the summary (what the worker
+adds after each batch) on a store holding N turns (a generation and a tool call each, over
+20 sessions) in the last 48 hours.
+
+Usage: python bench/statusline.py [-n 200] [--python PATH] [--turns 5000]
 Prints a markdown table for BENCHMARKS.md. Target: statusline p50 <= 2x the floor.
 """
 
@@ -70,7 +74,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=200, help="runs per command (default 200)")
     parser.add_argument("--python", default=sys.executable, help="interpreter to run")
+    parser.add_argument("--turns", type=int, default=0,
+                        help="also time the worker's summary rebuild on a store of N turns")
     args = parser.parse_args()
+    if args.turns:
+        return summary_rebuild(args.turns)
 
     home = tempfile.mkdtemp(prefix="cctrace-bench-")
     env = {k: v for k, v in os.environ.items()
@@ -124,6 +132,52 @@ def main() -> int:
           f"`-c pass` {floor_imports / 1000:.1f} ms.")
     print(f"Target: statusline p50 <= 2x floor: {'met' if ratio <= 2 else 'MISSED'} "
           f"({ratio:.2f}x).")
+    return 0
+
+
+def summary_rebuild(turns: int) -> int:
+    """Median time of `summary.refresh` (build + atomic write) on a store of `turns` turns."""
+    import time
+
+    sys.path.insert(0, os.path.join(ROOT, "src"))
+    from cctrace.model.ids import span_id, trace_id
+    from cctrace.model.types import Observation, Trace
+    from cctrace.redact.stage import NullRedactor, redact_traces
+    from cctrace.report import summary
+    from cctrace.store.db import Store
+
+    home = tempfile.mkdtemp(prefix="cctrace-bench-")
+    now = time.time_ns()
+    step = 48 * 3600 * 10**9 // turns
+    traces = []
+    for i in range(turns):
+        start = now - 48 * 3600 * 10**9 + i * step
+        tid, key = trace_id(f"t{i}"), f"t{i}"
+        gen = Observation(id=span_id("gen", key), trace_id=tid, parent_id=None,
+                          type="generation", name="m", start_ns=start, end_ns=start + 10**9,
+                          model="claude-sonnet-4-5-20250929",
+                          usage={"input": 10, "output": 500, "input_cache_read": 20000},
+                          cost={"input": 3e-05, "output": 0.0075, "input_cache_read": 0.006,
+                                "total": 0.01353})
+        tool = Observation(id=span_id("tool", key), trace_id=tid, parent_id=None, type="tool",
+                           name="Bash", start_ns=start + 10**9, end_ns=start + 2 * 10**9)
+        traces.append(Trace(id=tid, session_id=f"s{i % 20}", name="turn", start_ns=start,
+                            end_ns=start + 3 * 10**9, metadata={"cwd": "/home/u/proj"},
+                            observations=[gen, tool]))
+    times = []
+    try:
+        with Store.open(home) as store:
+            for i in range(0, len(traces), 500):
+                store.insert_traces(redact_traces(traces[i:i + 500], NullRedactor()))
+            for _ in range(7):
+                t0 = time.perf_counter()
+                summary.refresh(home, store)
+                times.append((time.perf_counter() - t0) * 1000)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    print(f"Summary rebuild + write, {turns} turns ({turns} generations, {turns} tool calls, "
+          f"20 sessions) in the last 48 h: median {statistics.median(times):.1f} ms, "
+          f"max {max(times):.1f} ms (7 runs)")
     return 0
 
 

@@ -177,3 +177,25 @@ def test_the_worker_keeps_the_summary_after_a_recorded_session(tmp_path, env, _i
     assert got["unpriced_tokens"] == got["tokens"]
     proc = run_entry(state, {"session_id": s.id})
     assert proc.stdout.decode().startswith("cctrace · session unpriced · today $")
+
+
+def test_the_worker_rebuilds_the_summary_once_per_burst(tmp_path, env, _isolated_state,
+                                                         monkeypatch):
+    """A rebuild after the first stored slice, none for the slices right after it, one
+    when the spool is drained (the next step finds nothing)."""
+    state = str(_isolated_state)
+    replay.spool_fixture("multi_turn", tmp_path / "t", env)
+    monkeypatch.setattr(pipeline, "SPOOL_SLICE", 2)
+    monkeypatch.setattr(pipeline, "SUMMARY_INTERVAL_S", 3600.0)  # no clock in the test
+    monkeypatch.setattr(pipeline, "_summary_due", {})
+    monkeypatch.setattr(pipeline, "_summary_last", {})
+    calls: list[int] = []
+    monkeypatch.setattr(summary, "refresh", lambda *a, **k: calls.append(len(calls)))
+    cfg = Config(state_dir=state)
+    steps = []
+    while True:
+        steps.append((pipeline.step(state, cfg).events, len(calls)))
+        if not steps[-1][0]:
+            break
+    assert len(steps) >= 4  # several slices with events, then the empty one
+    assert [n for _, n in steps] == [1] * (len(steps) - 1) + [2]

@@ -138,8 +138,8 @@ def percentile(sorted_values: list[float], q: float) -> float:
 
 
 def day_of(ns: int, tz: tzinfo | None) -> str:
-    return datetime.fromtimestamp(ns / 1e9, tz or datetime.now().astimezone().tzinfo).strftime(
-        "%Y-%m-%d")
+    """The calendar day of `ns` in `tz` (None: local), as `cctrace usage daily` labels it."""
+    return usage_layer.period_key(ns, "daily", tz)
 
 
 def _add_generation(bucket: Bucket, row: Mapping[str, Any]) -> None:

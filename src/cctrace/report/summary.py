@@ -28,11 +28,11 @@ MAX_SESSIONS = 50
 
 def build(store: Any, now_ns: int) -> dict[str, Any]:
     """The summary document of `store` at `now_ns` (local days)."""
-    recent = u.generations(store.report_facts(now_ns - LOOKBACK_NS, None))
+    recent = u.generations(store.report_facts(now_ns - LOOKBACK_NS, None, tools=False))
     today = datetime.fromtimestamp(now_ns / 1e9).astimezone()
-    keys = {today.strftime("%Y-%m-%d"), (today - timedelta(days=1)).strftime("%Y-%m-%d")}
-    days = {row.key: row.totals.cost for row in u.by_period(recent, "daily")
-            if row.key in keys}
+    midnight = today.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    since_yesterday = [r for r in recent if r["start_ns"] >= midnight.timestamp() * 1e9]
+    days = {key: t.cost for key, t in _by_day(since_yesterday).items()}
     all_blocks = u.blocks(recent, now_ns)
     block = None
     if all_blocks:
@@ -43,12 +43,10 @@ def build(store: Any, now_ns: int) -> dict[str, Any]:
     ids = store.recent_session_ids(MAX_SESSIONS)
     sessions: dict[str, Any] = {}
     if ids:
-        whole = u.generations(store.report_facts(session_ids=ids))
-        for row in u.by_period(whole, "session"):
-            sessions[row.key] = {"cost": row.totals.cost if row.totals.priced else None,
-                                 "tokens": row.totals.total_tokens,
-                                 "unpriced_tokens": row.totals.unpriced_tokens,
-                                 "findings": 0}
+        whole = store.report_facts(session_ids=ids, tools=False)["observations"]
+        for sid, t in u.totals_by_session(whole).items():
+            sessions[sid] = {"cost": t.cost if t.priced else None, "tokens": t.total_tokens,
+                             "unpriced_tokens": t.unpriced_tokens, "findings": 0}
         for sid in ids:
             found = store.findings(session_id=sid, severity="medium")
             if found and sid in sessions:
@@ -58,6 +56,13 @@ def build(store: Any, now_ns: int) -> dict[str, Any]:
                                              if s in SEVERITIES else 0)
     return {"v": SUMMARY_VERSION, "written_ns": now_ns, "days": days, "block": block,
             "sessions": sessions}
+
+
+def _by_day(rows: list[dict[str, Any]]) -> dict[str, u.Totals]:
+    out: dict[str, u.Totals] = {}
+    for row in rows:
+        out.setdefault(u.period_key(int(row["start_ns"]), "daily", None), u.Totals()).add(row)
+    return out
 
 
 def write(state_dir: str, doc: dict[str, Any]) -> str:

@@ -79,6 +79,15 @@ def generation_cost(row: Mapping[str, Any]) -> tuple[float | None, dict[str, flo
     return float(total), by_type, 0
 
 
+Parts = tuple[dict[str, int], "float | None", dict[str, float], int]
+
+
+def generation_parts(row: Mapping[str, Any]) -> Parts:
+    """(usage counts by key, cost total, cost by token type, unpriced tokens) of a row."""
+    total, by_type, unpriced = generation_cost(row)
+    return generation_tokens(row), total, by_type, unpriced
+
+
 @dataclass
 class Totals:
     """Tokens and cost of a set of generations."""
@@ -95,13 +104,14 @@ class Totals:
     def total_tokens(self) -> int:
         return sum(self.tokens.values())
 
-    def add(self, row: Mapping[str, Any]) -> None:
+    def add(self, row: Mapping[str, Any], parts: Parts | None = None) -> None:
+        """Count one generation row in (`parts`: its `parts(row)`, when already known)."""
+        usage, total, by_type, unpriced = parts or generation_parts(row)
         self.generations += 1
-        for key, n in generation_tokens(row).items():
+        for key, n in usage.items():
             self.usage[key] = self.usage.get(key, 0) + n
             kind = token_type(key)
             self.tokens[kind] = self.tokens.get(kind, 0) + n
-        total, by_type, unpriced = generation_cost(row)
         self.unpriced_tokens += unpriced
         if total is not None:
             self.priced = True
@@ -145,8 +155,9 @@ class UsageRow:
         if not self.totals.generations:
             self.first_ns = self.last_ns = ns
         self.first_ns, self.last_ns = min(self.first_ns, ns), max(self.last_ns, ns)
-        self.totals.add(row)
-        self.models.setdefault(model_of(row), Totals()).add(row)
+        parts = generation_parts(row)
+        self.totals.add(row, parts)
+        self.models.setdefault(model_of(row), Totals()).add(row, parts)
         self.sessions.add(str(row.get("session_id") or ""))
         self.projects.add(project_of(row))
 
@@ -210,7 +221,10 @@ def select(rows: Iterable[Mapping[str, Any]], project: str | None = None,
 
 def period_key(ns: int, period: str, tz: tzinfo | None) -> str:
     """The label of the day, ISO week or month holding `ns` in `tz` (None: local)."""
-    dt = datetime.fromtimestamp(ns / 1e9, tz or datetime.now().astimezone().tzinfo)
+    # Naive local time when no zone is given: the same day as an aware local time, and
+    # without asking the system for its zone on every row.
+    dt = datetime.fromtimestamp(ns / 1e9, tz) if tz is not None else datetime.fromtimestamp(
+        ns / 1e9)
     if period == "daily":
         return dt.strftime("%Y-%m-%d")
     if period == "weekly":
@@ -225,6 +239,14 @@ def total(rows: Iterable[Mapping[str, Any]]) -> Totals:
     out = Totals()
     for row in rows:
         out.add(row)
+    return out
+
+
+def totals_by_session(rows: Iterable[Mapping[str, Any]]) -> dict[str, Totals]:
+    """Totals per session id (no per-model split: the statusline summary's need)."""
+    out: dict[str, Totals] = {}
+    for row in rows:
+        out.setdefault(str(row.get("session_id") or ""), Totals()).add(row)
     return out
 
 

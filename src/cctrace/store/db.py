@@ -701,7 +701,7 @@ class Store:
 
     def report_facts(
         self, since_ns: int | None = None, until_ns: int | None = None,
-        session_ids: Sequence[str] | None = None,
+        session_ids: Sequence[str] | None = None, tools: bool = True,
     ) -> dict[str, list[dict[str, Any]]]:
         """Content-free facts for reports: {"observations": [...], "traces": [...]}.
 
@@ -709,7 +709,7 @@ class Store:
         type, name, model, times, level, usage, cost (per usage key), cost_total, session_id
         and project; traces (turns) likewise with session_id, project, start_ns, end_ns,
         complete. With `session_ids`, only those sessions' (a few hundred at most: they go
-        into one SQL list).
+        into one SQL list); with `tools=False`, generations only.
         """
         where, params = "", []
         if session_ids is not None:
@@ -725,7 +725,8 @@ class Store:
             "SELECT o.type, o.name, o.model, o.start_ns, o.end_ns, o.level, o.usage,"
             " o.cost, o.cost_total, t.session_id, s.project FROM observations o"
             " JOIN traces t ON t.id = o.trace_id JOIN sessions s ON s.id = t.session_id"
-            f" WHERE o.type IN ('generation', 'tool'){where} ORDER BY o.start_ns, o.id",
+            " WHERE o.type IN ('generation'" + (", 'tool')" if tools else ")")
+            + f"{where} ORDER BY o.start_ns, o.id",
             params,
         )
         observations = []
