@@ -233,3 +233,31 @@ def test_limit_max_is_the_most_expensive_past_block():
     with pytest.raises(CliError, match="neither a dollar amount nor 'max'"):
         cli_usage._limit("lots", rows)
     assert u.largest_block_cost([]) is None
+
+
+def test_live_json_one_object_per_frame(_isolated_state):
+    now = T0 + 2 * 3600 * SEC
+    with Store.open() as store:
+        store.insert_traces([turn("s-a", "a", T0 + 10 * 60 * SEC)])
+    out = io.StringIO()
+    assert cli_usage.run_live(_live_args(count=2, json=True), timezone.utc, out,
+                              sleep=lambda _s: None, clock=lambda: now) == 0
+    frames = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert [f["now_ns"] for f in frames] == [now, now]
+    active = frames[0]["active"]
+    assert (active["key"], active["active"], active["start_ns"]) == (
+        "block 2026-01-01T00:00Z", True, T0)
+    assert active["cost"] == pytest.approx(0.0165, rel=1e-12)
+
+
+@pytest.mark.parametrize("view", list(u.PERIODS))
+def test_every_view_has_help(capsys, view):
+    with pytest.raises(SystemExit) as done:
+        main(["usage", view, "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith(f"usage: cctrace usage {view} [-h]")
+    for flag in ("--since", "--until", "--project", "--model", "--breakdown", "--timezone",
+                 "--json"):
+        assert flag in text
+    assert ("--live" in text) == (view == "blocks")

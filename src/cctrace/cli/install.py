@@ -179,7 +179,8 @@ def run_install(args: argparse.Namespace) -> int:
     before = _load(path)
     try:
         after = st.merge(before or {}, st.hook_command(python, entry, pinned), events)
-        if args.statusline:
+        statusline = getattr(args, "statusline", False)  # `setup` calls this too, without it
+        if statusline:
             after = st.merge_statusline(after, python, statusline_entry_path(), pinned)
     except st.SettingsError as exc:
         raise CliError(f"{path}: {exc}") from exc
@@ -189,7 +190,7 @@ def run_install(args: argparse.Namespace) -> int:
     print(f"  {source}")
     _print_changes(st.describe(before or {}, after), " (not supported by this release)")
     print(f"  hook: {st.hook_command(python, entry, pinned)}")
-    if args.statusline:
+    if statusline:
         _print_statusline(before or {}, after)
     print(f"  state dir (pinned into the hook): {pinned}")
     print(f"  {_record_worker(args.dry_run)}")

@@ -273,7 +273,7 @@ def load_rows(since: int | None, until: int | None, project: str | None,
     from cctrace.store.db import Store
 
     with Store.open() as store:
-        facts = store.report_facts(since, until)
+        facts = store.report_facts(since, until, tools=False)
     return u.select(u.generations(facts), project, model)
 
 
@@ -321,7 +321,7 @@ def run_live(args: argparse.Namespace, tz: tzinfo, out: TextIO,
             rows = load_rows(now - LIVE_LOOKBACK_NS, None, args.project, args.model)
             lines = live_frame(u.blocks(rows, now), now, tz, args.limit)
             if args.json:
-                active = next((b for b in u.blocks(rows, now) if b.active), None)
+                active = next((b for b in reversed(u.blocks(rows, now)) if b.active), None)
                 out.write(json.dumps({"now_ns": now, "active": active.to_dict(True, now)
                                       if active else None}) + "\n")
             else:
