@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from cctrace.store.db import Store
 from cctrace.worker import pipeline
 from store.helpers import SEC, T0, turn
 from support import replay
+from worker.test_pipeline import env  # noqa: F401 - a fixture: no background worker
 
 ENTRY = os.path.join(os.path.dirname(cctrace.__file__), "statusline", "entry.py")
 H = 3600 * SEC
@@ -151,15 +151,8 @@ def test_summary_figures_from_the_store(_isolated_state):
     assert b["cost"] == pytest.approx(2 * gen + sub, rel=1e-12)
 
 
-@pytest.fixture
-def env(tmp_path, _isolated_state):
-    e = dict(os.environ)
-    e["CCTRACE_HOME"] = str(_isolated_state)
-    e["CCTRACE_WORKER_PYTHON"] = shutil.which("true") or "/bin/true"  # no background worker
-    return e
-
-
-def test_the_worker_keeps_the_summary_after_a_recorded_session(tmp_path, env, _isolated_state):
+def test_the_worker_keeps_the_summary_after_a_recorded_session(tmp_path, env,  # noqa: F811
+                                                                _isolated_state):
     state = str(_isolated_state)
     replay.spool_fixture("subagent", tmp_path / "t", env)
     cfg = Config(state_dir=state)
@@ -179,7 +172,8 @@ def test_the_worker_keeps_the_summary_after_a_recorded_session(tmp_path, env, _i
     assert proc.stdout.decode().startswith("cctrace · session unpriced · today $")
 
 
-def test_the_worker_rebuilds_the_summary_once_per_burst(tmp_path, env, _isolated_state,
+def test_the_worker_rebuilds_the_summary_once_per_burst(tmp_path, env,  # noqa: F811
+                                                         _isolated_state,
                                                          monkeypatch):
     """A rebuild after the first stored slice, none for the slices right after it, one
     when the spool is drained (the next step finds nothing)."""

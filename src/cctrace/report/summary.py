@@ -17,7 +17,6 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from cctrace import statedir
 from cctrace.findings import SEVERITIES
 from cctrace.report import usage as u
 from cctrace.statusline.line import SUMMARY_FILE, SUMMARY_VERSION
@@ -66,20 +65,12 @@ def _by_day(rows: list[dict[str, Any]]) -> dict[str, u.Totals]:
 
 
 def write(state_dir: str, doc: dict[str, Any]) -> str:
-    """Replace the summary file atomically (a reader never sees half a file); 0600."""
+    """Replace the summary file atomically (temp file, fsync, rename: a reader never sees
+    half a file); 0600. A document that cannot be encoded leaves the old file as it was."""
+    from cctrace.security.keys import write_private
+
     path = os.path.join(state_dir, SUMMARY_FILE)
-    tmp = f"{path}.tmp-{os.getpid()}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, statedir.FILE_MODE)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, separators=(",", ":"))
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_private(path, json.dumps(doc, separators=(",", ":")).encode("utf-8"))
     return path
 
 
