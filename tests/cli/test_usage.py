@@ -156,6 +156,16 @@ def test_table_and_empty_store(capsys, _isolated_state):
         "2026-01-01     1.0k      505    20.0k        0    21.5k     $0.02  sonnet-4-5",
         "TOTAL          1.0k      505    20.0k        0    21.5k     $0.02",
     ]
+    with Store.open() as store:  # a second, more expensive session
+        store.insert_traces([turn("s-b-and-more", "b", T0 + 86400 * SEC)])
+        store.insert_traces([turn("s-b-and-more", "c", T0 + 86400 * SEC + 60 * SEC)])
+    assert main(["usage", "session", "--timezone", "UTC"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "SESSION       INPUT   OUTPUT CACHE RD CACHE WR    TOTAL      COST  LAST        PROJECT",
+        "s-b-and-       2.0k     1.0k    40.0k        0    43.0k     $0.03  2026-01-02  myproj",
+        "s-a            1.0k      505    20.0k        0    21.5k     $0.02  2026-01-01  myproj",
+        "TOTAL          3.0k     1.5k    60.0k        0    64.5k     $0.05",
+    ]
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -134,9 +134,9 @@ def money(value: float | None, priced: bool = True) -> str:
     return fmt.cost(value, priced)
 
 
-def _label(row: u.UsageRow, period: str, tz: tzinfo) -> str:
+def _label(row: u.UsageRow, period: str, tz: tzinfo, id_len: int = 8) -> str:
     if period == "session":
-        return row.key[:8]
+        return row.key[:id_len]
     if period == "blocks":
         start = local(row.start_ns, tz, "%Y-%m-%d %H:%M")
         return f"{start}-{local(row.end_ns, tz, '%H:%M')}"
@@ -157,16 +157,19 @@ def _fit(line: str) -> str:
 def table(rows: list[u.UsageRow], totals: u.Totals, period: str, tz: tzinfo,
           now_ns: int, breakdown: bool = False) -> list[str]:
     """The usage table: a line per row, per model with `breakdown`, then the total."""
-    labels = [_label(r, period, tz) for r in rows]
+    from cctrace.cli.sessions import id_width
+
+    id_len = id_width([r.key for r in rows]) if period == "session" else 8
+    labels = [_label(r, period, tz, id_len) for r in rows]
     if breakdown:
         labels += ["  " + short_model(m) for r in rows for m in r.models]
     lw = max([len(_HEAD[period]), 10] + [len(x) for x in labels])
     extra = "  STATUS   $/HOUR" if period == "blocks" else (
-        "  PROJECT" if period == "session" else "  MODELS")
+        "  LAST        PROJECT" if period == "session" else "  MODELS")
     lines = [f"{_HEAD[period]:<{lw}} {'INPUT':>8} {'OUTPUT':>8} {'CACHE RD':>8} "
              f"{'CACHE WR':>8} {'TOTAL':>8} {'COST':>9}{extra}"]
     for row in rows:
-        line = f"{_label(row, period, tz):<{lw}} {_cells(row.totals)}"
+        line = f"{_label(row, period, tz, id_len):<{lw}} {_cells(row.totals)}"
         if period == "blocks":
             rate = row.burn()
             status = "ACTIVE" if row.active else "done"
@@ -175,7 +178,7 @@ def table(rows: list[u.UsageRow], totals: u.Totals, period: str, tz: tzinfo,
             if projected is not None:
                 line += f"  → {money(projected)} projected"
         elif period == "session":
-            line += "  " + ", ".join(sorted(row.projects))
+            line += f"  {local(row.last_ns, tz, '%Y-%m-%d')}  " + ", ".join(sorted(row.projects))
         else:
             line += "  " + ", ".join(short_model(m) for m in sorted(row.models))
         lines.append(_fit(line))
