@@ -31,7 +31,7 @@ def build(store: Any, now_ns: int) -> dict[str, Any]:
     today = datetime.fromtimestamp(now_ns / 1e9).astimezone()
     midnight = today.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1)
     since_yesterday = [r for r in recent if r["start_ns"] >= midnight.timestamp() * 1e9]
-    days = {key: t.cost for key, t in _by_day(since_yesterday).items()}
+    days = {row.key: row.totals.cost for row in u.by_period(since_yesterday, "daily")}
     all_blocks = u.blocks(recent, now_ns)
     block = None
     if all_blocks:
@@ -55,13 +55,6 @@ def build(store: Any, now_ns: int) -> dict[str, Any]:
                                              if s in SEVERITIES else 0)
     return {"v": SUMMARY_VERSION, "written_ns": now_ns, "days": days, "block": block,
             "sessions": sessions}
-
-
-def _by_day(rows: list[dict[str, Any]]) -> dict[str, u.Totals]:
-    out: dict[str, u.Totals] = {}
-    for row in rows:
-        out.setdefault(u.period_key(int(row["start_ns"]), "daily", None), u.Totals()).add(row)
-    return out
 
 
 def write(state_dir: str, doc: dict[str, Any]) -> str:
