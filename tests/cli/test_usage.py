@@ -271,3 +271,21 @@ def test_every_view_has_help(capsys, view):
                  "--json"):
         assert flag in text
     assert ("--live" in text) == (view == "blocks")
+
+
+def test_blocks_table_with_a_limit_on_the_active_block(capsys, _isolated_state):
+    import time
+
+    with Store.open() as store:  # one call ten minutes ago: an active block, no rate yet
+        store.insert_traces([turn("s-a", "a", time.time_ns() - 600 * SEC)])
+        store.insert_traces([turn("s-a", "old", T0)])  # a past block, $0.0165 too
+    assert main(["usage", "blocks", "--limit", "0.10"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == ("Limit $0.10 (--limit; a local estimate, not your plan's limit): "
+                       "16% used")
+    assert [line.split()[-2] if "ACTIVE" in line else None for line in out[1:3]] == [
+        None, "ACTIVE"]
+    assert main(["usage", "blocks", "--limit", "max"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "Limit $0.02 (most expensive block shown; a local estimate, not your plan's limit): "
+        "100% used")

@@ -72,9 +72,10 @@ def register(subparsers: Any) -> None:
             v.add_argument("--count", metavar="N", type=int,
                            help="with --live: stop after N redraws")
             v.add_argument("--limit", metavar="USD|max",
-                           help="show the block's cost against a limit: a dollar amount, or "
-                           "'max' for the most expensive past block (a local estimate, not "
-                           "your plan's real limit)")
+                           help="show the active block's cost against a limit: a dollar "
+                           "amount, or 'max' for the most expensive past block shown (with "
+                           "--live: of the last 48 h); always a local estimate, not your "
+                           "plan's real limit")
         v.set_defaults(func=run)
 
 
@@ -233,22 +234,29 @@ def live_frame(all_blocks: list[u.UsageRow], now_ns: int, tz: tzinfo,
         lines.append(f"Projected at block end: {money(projected)}")
     cap = _limit(limit, all_blocks)
     if cap is not None:
-        value, how = cap
-        used = t.cost / value * 100 if value else 0.0
-        tail = f", projected {projected / value * 100:.0f}%" if projected and value else ""
-        lines.append(f"Limit {money(value)} ({how}; a local estimate, not your plan's "
-                     f"limit): {used:.0f}% used{tail}")
+        lines.append(limit_line(active, cap, now_ns))
     if t.unpriced_tokens:
         lines.append(unpriced_note(t))
     return lines
 
 
-def _limit(limit: str | None, all_blocks: list[u.UsageRow]) -> tuple[float, str] | None:
+def limit_line(active: u.UsageRow, cap: tuple[float, str], now_ns: int) -> str:
+    """The active block's cost against a limit, always labelled a local estimate."""
+    value, how = cap
+    projected = active.projection(now_ns)
+    used = active.totals.cost / value * 100
+    tail = f", projected {projected / value * 100:.0f}%" if projected is not None else ""
+    return (f"Limit {money(value)} ({how}; a local estimate, not your plan's limit): "
+            f"{used:.0f}% used{tail}")
+
+
+def _limit(limit: str | None, all_blocks: list[u.UsageRow],
+           among: str = "of the last 48 h") -> tuple[float, str] | None:
     if not limit:
         return None
     if limit.strip().lower() == "max":
         top = u.largest_block_cost(all_blocks)
-        return None if top is None else (top, "most expensive block of the last 48 h")
+        return None if not top else (top, f"most expensive block {among}")
     try:
         value = float(limit.strip().lstrip("$"))
     except ValueError:
@@ -304,7 +312,13 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if not view:
         out.write("No model calls recorded in this range.\n")
         return 0
-    out.write("\n".join(table(view, totals, args.view, tz, now, args.breakdown)) + "\n")
+    lines = table(view, totals, args.view, tz, now, args.breakdown)
+    active = next((b for b in view if b.active), None) if args.view == "blocks" else None
+    cap = (_limit(args.limit, view, "shown") if active is not None and args.limit
+           else None)
+    if active is not None and cap is not None:
+        lines.append(limit_line(active, cap, now))
+    out.write("\n".join(lines) + "\n")
     return 0
 
 
