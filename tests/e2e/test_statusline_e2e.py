@@ -45,9 +45,12 @@ def trust(home, claude_dir, project) -> None:
 def screen_of(argv, cwd, env, want: str, timeout: float = 60) -> str:
     """Run `argv` in a 220-column pseudo-terminal until `want` is on screen (ANSI removed)."""
     pid, fd = pty.fork()
-    if pid == 0:  # the child: becomes claude
-        os.chdir(cwd)
-        os.execve(argv[0], argv, env)
+    if pid == 0:  # the child: becomes claude (and never returns into pytest)
+        try:
+            os.chdir(cwd)
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 220, 0, 0))
     raw = b""
     deadline = time.monotonic() + timeout
