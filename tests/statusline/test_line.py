@@ -54,6 +54,21 @@ def test_unpriced_tokens_are_never_silently_left_out():
         "cctrace · session unpriced · today $0.00")
 
 
+def test_claude_codes_own_figure_only_where_ours_is_missing_or_partial():
+    now = T0 + 5 * H
+    cc = {"cost": {"total_cost_usd": 0.73}}
+    assert line.render(SUMMARY, {"session_id": "s4", **cc}, now, "x").startswith(
+        "cctrace · session unpriced (Claude Code: $0.73) · today")
+    assert line.render(SUMMARY, {"session_id": "s3", **cc}, now, "x").startswith(
+        "cctrace · session $1.50 + unpriced (Claude Code: $0.73) · today")
+    assert line.render(SUMMARY, {"session_id": "new", **cc}, now, "x").startswith(
+        "cctrace · session - (Claude Code: $0.73) · today")
+    assert line.render(SUMMARY, {"session_id": "s2", **cc}, now, "x").startswith(
+        "cctrace · session $1.50 · today")
+    assert line.render(SUMMARY, {"session_id": "new", "cost": {"total_cost_usd": 0}}, now,
+                       "x").startswith("cctrace · session - · today")
+
+
 def test_unknown_session_new_day_and_block_over():
     after = T0 + 5 * H  # the block's end
     assert line.render(SUMMARY, {"session_id": "new"}, after, "2026-01-02") == (

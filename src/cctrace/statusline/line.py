@@ -9,7 +9,8 @@ from `--state-dir` as `cctrace install --statusline` pinned it (else the account
 Line: `cctrace · session $0.42 · today $3.10 · block $2.05 ($0.61/h, 2h13m left) · ⚠ 2
 findings (high)`. Costs come from the summary the worker writes after each batch; without a
 summary it says so, a session the worker has not seen yet shows `session -`, and tokens
-without a known price are never silently left out (`session $0.42 + unpriced`).
+without a known price are never silently left out (`session $0.42 + unpriced`). In those
+cases Claude Code's own session cost (`cost.total_cost_usd` of its JSON) follows, labelled.
 """
 
 from __future__ import annotations
@@ -96,6 +97,13 @@ def session_cost(session: object) -> str:
     return money(cost) + (" + unpriced" if _num(unpriced) else "")
 
 
+def _claude_code_cost(payload: object) -> float | None:
+    """`cost.total_cost_usd` of the JSON Claude Code sends, when it is a positive number."""
+    cost = payload.get("cost") if isinstance(payload, dict) else None
+    value = _num(cost.get("total_cost_usd")) if isinstance(cost, dict) else None
+    return value if value is not None and value > 0 else None
+
+
 def render(summary: dict | None, payload: object, now_ns: int, today: str) -> str:
     """Our part of the statusline (pure)."""
     if summary is None:
@@ -104,7 +112,11 @@ def render(summary: dict | None, payload: object, now_ns: int, today: str) -> st
     sessions = summary.get("sessions") if isinstance(summary.get("sessions"), dict) else {}
     session = sessions.get(sid) if isinstance(sid, str) else None
     parts = ["cctrace"]
-    parts.append(f"session {session_cost(session)}")
+    mine = session_cost(session)
+    theirs = _claude_code_cost(payload)
+    if theirs is not None and (mine == "-" or "unpriced" in mine):
+        mine += f" (Claude Code: {money(theirs)})"  # its own figure, labelled as such
+    parts.append(f"session {mine}")
     days = summary.get("days") if isinstance(summary.get("days"), dict) else {}
     parts.append(f"today {money(days.get(today, 0.0))}")
     parts.append(block_part(summary.get("block"), now_ns))
