@@ -1,13 +1,13 @@
 """Aggregation of the store's facts into a `Report` (pure, apart from `load_report`).
 
 Every figure is derived from the rows `Store.report_facts` returns (generations and tools,
-no content) and from `Store.findings` when the store has findings. Tokens are the sum of
-a generation's integer usage counts (as `cctrace sessions` sums them), cost is the sum of
-each call's price from `cctrace.store.cost.Pricing` (overrides, the table, unit prices
-learned from Claude Code's own counts), the tokens of calls nothing prices are counted as
-`unpriced_tokens` (every view says so), and the cache hit ratio is cache-read input tokens
-over all input tokens (fresh input + cache read + cache writes). Days are calendar days in
-the given time zone.
+no content) and from `Store.findings` when the store has findings. Each generation is
+counted and priced by `cctrace.report.usage` (the layer `cctrace usage` reads too): tokens
+are the sum of its integer usage counts (as `cctrace sessions` sums them), cost its
+`cost_total` as the store prices it when read (cctrace.store.cost: Claude Code's own
+count, overrides, the table, learned prices), unpriced tokens those of generations without
+one; and the cache hit ratio is cache-read input tokens over all input tokens (fresh input
++ cache read + cache writes). Days are calendar days in the given time zone.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
+
+from cctrace.report import usage as usage_layer
 
 # Usage keys that count input tokens; their sum is the denominator of the cache hit ratio.
 CACHE_READ = "input_cache_read"
@@ -37,7 +39,7 @@ class Bucket:
     turns: int = 0
     sessions: int = 0
     priced: bool = False  # at least one generation had a cost
-    unpriced_tokens: int = 0  # tokens of generations without a price (never hidden)
+    unpriced_tokens: int = 0  # tokens of generations without a cost
 
     @property
     def total_tokens(self) -> int:
@@ -137,23 +139,21 @@ def percentile(sorted_values: list[float], q: float) -> float:
 
 
 def day_of(ns: int, tz: tzinfo | None) -> str:
-    return datetime.fromtimestamp(ns / 1e9, tz or datetime.now().astimezone().tzinfo).strftime(
-        "%Y-%m-%d")
+    """The calendar day of `ns` in `tz` (None: local), as `cctrace usage daily` labels it."""
+    return usage_layer.period_key(ns, "daily", tz)
 
 
-def _add_usage(bucket: Bucket, usage: Any, cost: Any) -> None:
+def _add_generation(bucket: Bucket, row: Mapping[str, Any]) -> None:
+    """Count one generation row into `bucket`, through the usage layer's counting and
+    pricing (so `report` and `usage` cannot disagree)."""
     bucket.generations += 1
-    if isinstance(usage, Mapping):
-        for kind, n in usage.items():
-            # bool is an int subclass; a JSON true is not a token count.
-            if isinstance(n, int) and not isinstance(n, bool):
-                bucket.tokens[kind] = bucket.tokens.get(kind, 0) + n
-    if isinstance(cost, (int, float)):
-        bucket.cost += float(cost)
+    for kind, n in usage_layer.generation_tokens(row).items():
+        bucket.tokens[kind] = bucket.tokens.get(kind, 0) + n
+    cost, _, unpriced = usage_layer.generation_cost(row)
+    bucket.unpriced_tokens += unpriced
+    if cost is not None:
+        bucket.cost += cost
         bucket.priced = True
-    elif isinstance(usage, Mapping):
-        bucket.unpriced_tokens += sum(n for n in usage.values()
-                                      if isinstance(n, int) and not isinstance(n, bool))
 
 
 def _days_between(first: str, last: str) -> list[str]:
@@ -202,7 +202,7 @@ def build_report(
         if row["type"] == "generation":
             for b in (totals, group(days, day_of(row["start_ns"], tz)), group(projects, project),
                       group(models, row.get("model") or row.get("name") or "(unknown)")):
-                _add_usage(b, row.get("usage"), row.get("cost_total"))
+                _add_generation(b, row)
         elif row["type"] == "tool":
             name = row.get("name") or "(unnamed)"
             ms = max(row["end_ns"] - row["start_ns"], 0) / 1e6
@@ -263,34 +263,6 @@ def build_report(
     )
 
 
-def price_facts(facts: Mapping[str, list[dict[str, Any]]], store: Any) -> None:
-    """Set each generation's `cost_total` from the current prices (None: unpriced), and
-    for a session Claude Code counted itself, its share of that count (`allocate`)."""
-    import os
-
-    from cctrace.store.cost import Pricing, allocate
-
-    path = getattr(store, "path", None)
-    pricing = Pricing.load(os.path.dirname(path) if path else None, store)
-    gens = [row for row in facts.get("observations", []) if row.get("type") == "generation"]
-    for row in gens:
-        priced = pricing.price(row.get("model"), row.get("usage") or {}, row.get("start_ns"),
-                               row.get("model_parameters"))
-        row["cost_total"] = priced[0]["total"] if priced else None
-    # Sessions Claude Code counted itself: each call gets its share of that count, so the
-    # report adds up to the same figure `cctrace sessions` shows.
-    counted = getattr(store, "latest_cost_states", None)
-    states = counted(sorted({r["session_id"] for r in gens})) if callable(counted) else {}
-    for sid, state in states.items():
-        calls = store.session_generations(sid)
-        shares = dict(zip((c["id"] for c in calls), allocate(calls, state, pricing),
-                          strict=True))
-        for row in gens:
-            if row["session_id"] == sid and row.get("id") in shares:
-                share = shares[row["id"]]
-                row["cost_total"] = share[0] if share else None
-
-
 def load_report(
     store: Any,
     since_ns: int | None = None,
@@ -301,7 +273,6 @@ def load_report(
 ) -> Report:
     """Read the store's facts (and findings, when the store has them) into a `Report`."""
     facts = store.report_facts(since_ns, until_ns)
-    price_facts(facts, store)
     findings_of = getattr(store, "findings", None)
     findings = None
     if callable(findings_of):

@@ -470,6 +470,19 @@ def learn_prices(states: Iterable[ClaudeCodeCost]) -> dict[str, dict[str, float]
 
 # ---------------------------------------------------------------------------- pricing
 
+# Prices learned from a store's Claude Code counts, by store path and the state of its count
+# table: solving them takes ~0.3 ms per record, too much to repeat for every view or batch.
+_LEARNED: dict[str, tuple[Any, dict[str, dict[str, float]]]] = {}
+
+
+def learned_from(store: Any) -> dict[str, dict[str, float]]:
+    """`learn_prices` over the store's counts, solved again only when a count was added."""
+    key = store.cost_states_version()
+    cached = _LEARNED.get(store.path)
+    if cached is None or cached[0] != key:
+        cached = _LEARNED[store.path] = (key, learn_prices(store.cost_states()))
+    return cached[1]
+
 
 @dataclass
 class Pricing:
@@ -490,8 +503,7 @@ class Pricing:
             overrides = config_mod.load(state_dir, keychain=False).prices
         except Exception:  # noqa: BLE001 - a bad config is reported where it is loaded
             overrides = ()
-        learned = learn_prices(store.cost_states()) if store is not None else {}
-        return cls(overrides, learned)
+        return cls(overrides, learned_from(store) if store is not None else {})
 
     def price(
         self,

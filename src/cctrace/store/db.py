@@ -591,6 +591,12 @@ class Store:
         self._add_totals(summaries)
         return summaries
 
+    def recent_session_ids(self, limit: int) -> list[str]:
+        """The ids of the `limit` most recently active sessions, most recent first."""
+        rows = self._read("SELECT id FROM sessions ORDER BY last_ns DESC, id LIMIT ?",
+                          (int(limit),))
+        return [r["id"] for r in rows]
+
     def session(self, session_id: str) -> SessionSummary | None:
         rows = self._read("SELECT * FROM sessions WHERE id = ?", (session_id,))
         if not rows:
@@ -803,15 +809,22 @@ class Store:
     # -- reports and live views (read-only, no content) -------------------------------
 
     def report_facts(
-        self, since_ns: int | None = None, until_ns: int | None = None
+        self, since_ns: int | None = None, until_ns: int | None = None,
+        session_ids: Sequence[str] | None = None, tools: bool = True,
     ) -> dict[str, list[dict[str, Any]]]:
         """Content-free facts for reports: {"observations": [...], "traces": [...]}.
 
         Observations are the generations and tools starting in [since_ns, until_ns), with
-        type, name, model, times, level, usage, cost_total, session_id and project; traces
-        (turns) likewise with session_id, project, start_ns, end_ns, complete.
+        type, name, model, times, level, usage, cost (per usage key), cost_total, session_id
+        and project; traces (turns) likewise with session_id, project, start_ns, end_ns,
+        complete. With `session_ids`, only those sessions' (a few hundred at most: they go
+        into one SQL list); with `tools=False`, generations only. A generation's `cost` and
+        `cost_total` are its price now (`_price_facts`), not what was stored with it.
         """
         where, params = "", []
+        if session_ids is not None:
+            where += f" AND t.session_id IN ({', '.join('?' * len(session_ids)) or 'NULL'})"
+            params.extend(session_ids)
         if since_ns is not None:
             where += " AND o.start_ns >= ?"
             params.append(since_ns)
@@ -820,17 +833,21 @@ class Store:
             params.append(until_ns)
         rows = self._read(
             "SELECT o.id, o.type, o.name, o.model, o.start_ns, o.end_ns, o.level, o.usage,"
-            " o.cost_total, o.model_parameters, t.session_id, s.project FROM observations o"
+            " o.cost, o.cost_total, o.model_parameters, t.session_id, s.project"
+            " FROM observations o"
             " JOIN traces t ON t.id = o.trace_id JOIN sessions s ON s.id = t.session_id"
-            f" WHERE o.type IN ('generation', 'tool'){where} ORDER BY o.start_ns, o.id",
+            " WHERE o.type IN ('generation'" + (", 'tool')" if tools else ")")
+            + f"{where} ORDER BY o.start_ns, o.id",
             params,
         )
         observations = []
         for r in rows:
             item = dict(r)
             item["usage"] = _loads(item["usage"], None)
+            item["cost"] = _loads(item["cost"], None)
             item["model_parameters"] = _loads(item["model_parameters"], None)
             observations.append(item)
+        self._price_facts(observations)
         trows = self._read(
             "SELECT t.session_id, s.project, t.start_ns, t.end_ns, t.complete FROM traces t"
             " JOIN sessions s ON s.id = t.session_id WHERE 1 = 1"
@@ -838,6 +855,39 @@ class Store:
             params,
         )
         return {"observations": observations, "traces": [dict(r) for r in trows]}
+
+    def _price_facts(self, rows: list[dict[str, Any]]) -> None:
+        """Price each generation row as `cctrace sessions` does (overrides, the table,
+        prices learned from Claude Code's counts: `cost.Pricing`), and give the calls of a
+        session Claude Code counted itself their share of that count (`cost.allocate`), so
+        `report`, `usage` and the statusline add up to the same figures. `cost_source` says
+        whose figure each is; `cost` / `cost_total` are None for an unpriced call."""
+        from cctrace.store import cost
+
+        gens = [r for r in rows if r.get("type") == "generation"]
+        if not gens:
+            return
+        pricing = cost.Pricing.load(os.path.dirname(self.path), self)
+        for row in gens:
+            priced = pricing.price(row.get("model"), row.get("usage") or {},
+                                   row.get("start_ns"), row.get("model_parameters"))
+            row["cost"], row["cost_source"] = priced if priced else (None, None)
+            row["cost_total"] = priced[0]["total"] if priced else None
+        states = self.latest_cost_states(sorted({r["session_id"] for r in gens}))
+        for sid, state in states.items():
+            calls = self.session_generations(sid)
+            shares = dict(zip((c["id"] for c in calls), cost.allocate(calls, state, pricing),
+                              strict=True))
+            for row in gens:
+                share = shares.get(row["id"]) if row["session_id"] == sid else None
+                if share is None:
+                    continue
+                usd, source = share
+                detail = row["cost"] or {}
+                scale = usd / detail["total"] if detail.get("total") else None
+                row["cost"] = ({k: v * scale for k, v in detail.items()} if scale is not None
+                               else {"total": usd})
+                row["cost_total"], row["cost_source"] = usd, source
 
     def observations_after(
         self, after_rowid: int, limit: int = 500

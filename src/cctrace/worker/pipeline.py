@@ -39,7 +39,7 @@ from cctrace.redact.stage import Redactor, redact_traces
 from cctrace.spool import limits as spool_limits
 from cctrace.spool import quarantine
 from cctrace.store import tombstones
-from cctrace.store.cost import ClaudeCodeCost, Pricing, apply_costs, learn_prices
+from cctrace.store.cost import ClaudeCodeCost, Pricing, apply_costs, learned_from
 from cctrace.store.db import Store
 from cctrace.store.db import _dumps as store_encode
 from cctrace.transcript import locate
@@ -291,18 +291,9 @@ def _with_fork(store: Store, session_id: str, state: ClaudeCodeCost) -> ClaudeCo
     return state
 
 
-# Prices learned from Claude Code's counts, by store and the state of its count table:
-# solving them takes ~0.3 ms per record, too much to repeat for every batch.
-_LEARNED: dict[str, tuple[tuple[int, int], dict[str, dict[str, float]]]] = {}
-
-
 def _pricing(store: Store, cfg: Config) -> Pricing:
     """The config's price overrides and the unit prices learned from Claude Code's counts."""
-    key = store.cost_states_version()
-    cached = _LEARNED.get(store.path)
-    if cached is None or cached[0] != key:
-        cached = _LEARNED[store.path] = (key, learn_prices(store.cost_states()))
-    return Pricing(tuple(getattr(cfg, "prices", ()) or ()), cached[1])
+    return Pricing(tuple(getattr(cfg, "prices", ()) or ()), learned_from(store))
 
 
 def _derive(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
@@ -554,6 +545,13 @@ def step(state_dir: str, cfg: Config | None = None) -> StepReport:
         if entries and _store_has_room(state_dir, store, caps, report):
             _ingest_isolated(state_dir, store, cfg, entries, report)
             report.events = len(entries)
+            _summary_due.setdefault(
+                state_dir, _summary_last.get(state_dir, -SUMMARY_INTERVAL_S) + SUMMARY_INTERVAL_S)
+        if state_dir in _summary_due and (
+                not entries or time.monotonic() >= _summary_due[state_dir]):
+            refresh_summary(state_dir, store)
+            _summary_due.pop(state_dir)
+            _summary_last[state_dir] = time.monotonic()
         spool_limits.measure(state_dir, caps.spool_bytes)
         from cctrace.security import retention
 
@@ -657,7 +655,28 @@ def drain(state_dir: str, cfg: Config, deadline: float | None = None) -> StepRep
             total.errors.extend(report.errors)
         spool_limits.measure(state_dir, caps.spool_bytes)
         rescan_known(store, cfg, total)
+        refresh_summary(state_dir, store)
     return total
+
+
+# The statusline summary is rewritten after a step that stored something, at most once per
+# SUMMARY_INTERVAL_S while events keep coming, and at once when the spool is drained (the
+# next step finds no entries), so a burst ends with fresh figures without rebuilding them
+# after every slice (a rebuild reads 48 hours of model calls: bench/statusline.py --turns).
+SUMMARY_INTERVAL_S = 5.0
+_summary_due: dict[str, float] = {}   # state dir -> monotonic time a rebuild may run
+_summary_last: dict[str, float] = {}
+
+
+def refresh_summary(state_dir: str, store: Store) -> None:
+    """Rewrite the statusline's summary file; a failure is logged, never fatal (the
+    statusline then shows the previous figures)."""
+    from cctrace.report import summary
+
+    try:
+        summary.refresh(state_dir, store)
+    except Exception as exc:  # noqa: BLE001 - a display aid must not stop ingestion
+        lifecycle.log_exception(state_dir, "statusline summary", exc)
 
 
 # Transcripts whose cursor moved within this window are re-checked by `cctrace flush`.
