@@ -183,3 +183,28 @@ def test_apply_costs_names_the_source_in_metadata():
     cost.apply_costs([trace], cost.Pricing(learned={"claude-opus-5-5": {"input": 4e-6}}))
     assert gen.cost == pytest.approx({"input": 4e-4, "total": 4e-4})
     assert gen.metadata["cost_source"] == "claude-code"
+
+
+def test_allocate_shares_claude_codes_count_by_model_and_spreads_unrecorded_models():
+    state = cost.ClaudeCodeCost(0.6, {
+        "claude-opus-5-5": {"inputTokens": 30, "costUSD": 0.4},
+        "claude-haiku-x": {"inputTokens": 5, "costUSD": 0.2}},  # no recorded call used it
+        False, time_ns=100)
+    rows = [{"model": "claude-opus-5-5", "usage": {"input": 10}, "start_ns": 10},
+            {"model": "claude-opus-5-5", "usage": {"input": 30}, "start_ns": 20},
+            {"model": "claude-sonnet-4-5-20250929", "usage": {"input": 1000}, "start_ns": 200}]
+    got = cost.allocate(rows, state)
+    # opus: 0.4 by tokens (nothing prices it) 1:3, plus the 0.2 of haiku pro rata
+    assert got[0] == (pytest.approx(0.1 + 0.05), "claude-code")
+    assert got[1] == (pytest.approx(0.3 + 0.15), "claude-code")
+    assert got[2] == (pytest.approx(0.003), "table")  # after the count: the table's price
+    assert sum(g[0] for g in got[:2]) == pytest.approx(state.total_usd)
+    assert cost.price_rows(rows, claude_code=state).cost == pytest.approx(0.6 + 0.003)
+
+
+def test_a_count_that_covers_no_stored_call_is_not_used():
+    state = cost.ClaudeCodeCost(0.6, {"m": {"inputTokens": 30, "costUSD": 0.6}}, False, 100)
+    later = [{"model": "claude-sonnet-4-5-20250929", "usage": {"input": 1000}, "start_ns": 200}]
+    got = cost.price_rows(later, claude_code=state)
+    assert (got.cost, got.source) == (pytest.approx(0.003), "table")
+    assert cost.price_rows([], claude_code=state).cost is None

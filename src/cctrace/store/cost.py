@@ -577,12 +577,19 @@ def price_rows(
     A row has `model`, `usage` (Langfuse usage keys) and optionally `start_ns`,
     `model_parameters`, `metadata`. With `claude_code` (the session's latest Claude Code
     count), the calls up to its time are Claude Code's figure, not re-priced; calls after
-    it (a session still running) are priced here. `cost` is None only when nothing at all
-    is priced.
+    it (a session still running) are priced here; a count that covers none of `rows` is not
+    used. `cost` is None only when nothing at all is priced.
     """
     pricing = pricing or Pricing()
     out = CostSummary()
+    rows = list(rows)
     covered_until = claude_code.time_ns if claude_code is not None else None
+    if claude_code is not None and not any(
+            covered_until is None or r.get("start_ns") is None or r["start_ns"] <= covered_until
+            for r in rows):
+        # No call of the session is stored as its own (its turns belong to another session,
+        # e.g. a copy): its count would repeat that session's, so it is not used.
+        claude_code = None
     if claude_code is not None:
         source = ESTIMATE if claude_code.unknown_model_cost else CLAUDE_CODE
         out.by_source[source] = claude_code.own_usd
@@ -617,8 +624,9 @@ def allocate(rows: list[Mapping[str, Any]], claude_code: ClaudeCodeCost,
     that split a session (by day, by model) add up to Claude Code's figure.
 
     A call its count covers gets its model's `costUSD` (the fork's own) split in proportion
-    to the call's price (tokens when nothing prices it); a later call is priced as usual.
-    Returns (USD, source) or None (unpriced) per row, in order.
+    to the call's price (tokens when nothing prices it), plus its share of models no
+    recorded call used; a later call is priced as usual. Returns (USD, source) or None
+    (unpriced) per row, in order.
     """
     pricing = pricing or Pricing()
     source = ESTIMATE if claude_code.unknown_model_cost else CLAUDE_CODE
@@ -633,19 +641,33 @@ def allocate(rows: list[Mapping[str, Any]], claude_code: ClaudeCodeCost,
                 (i, priced[0]["total"] if priced else 0.0, float(tokens_of(usage))))
         elif priced is not None:
             out[i] = (priced[0]["total"], priced[1])
-    for model, calls in covered.items():
+    def own_cost(model: str) -> float | None:
         entry = claude_code.model_usage.get(model) or {}
         before = claude_code.baseline_usage.get(model) or {}
         total = entry.get("costUSD") if isinstance(entry, Mapping) else None
         if isinstance(total, bool) or not isinstance(total, (int, float)):
-            continue
+            return None
         base = before.get("costUSD") if isinstance(before, Mapping) else 0.0
-        own = float(total) - (float(base) if isinstance(base, (int, float)) else 0.0)
+        return float(total) - (float(base) if isinstance(base, (int, float)) else 0.0)
+
+    for model, calls in covered.items():
+        own = own_cost(model)
+        if own is None:
+            continue
         by_price = sum(c[1] for c in calls)
         weights = [c[1] for c in calls] if by_price > 0 else [c[2] for c in calls]
         whole = sum(weights)
         for (i, _, _), w in zip(calls, weights, strict=True):
             out[i] = (own * w / whole if whole else own / len(calls), source)
+    # Models Claude Code counted that no recorded call used (calls without a transcript
+    # record): their cost goes to the covered calls pro rata, so the total is Claude Code's.
+    leftover = sum(own_cost(m) or 0.0 for m in claude_code.model_usage if m not in covered)
+    shared = [i for calls in covered.values() for i, _, _ in calls if out[i] is not None]
+    whole = sum(out[i][0] for i in shared)  # type: ignore[index]
+    if leftover and shared:
+        for i in shared:
+            usd = out[i][0]  # type: ignore[index]
+            out[i] = (usd + leftover * (usd / whole if whole else 1 / len(shared)), source)
     return out
 
 
