@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cctrace.store.db import Store
 from cctrace.transcript.records import Record
-from cctrace.worker.pipeline import _with_fork, cost_states
+from cctrace.worker.pipeline import _with_fork, cost_states, fork_of
 
 PARENT, FORK = "parent-session", "fork-session"
 
@@ -64,3 +64,27 @@ def test_later_counts_of_a_fork_keep_its_parent(_isolated_state):
         store.save_cost_state(FORK, kept)
         # Read back: the fork's own count is its latest minus the parent's at the fork.
         assert store.latest_cost_states([FORK])[FORK].own_usd == 1.2 - 0.6
+
+
+def test_a_fork_seen_in_an_earlier_read_still_takes_its_parents_count_off(_isolated_state):
+    """The read holding the copied history may end before the fork's cost-state: the
+    relation is kept from that read (`fork_of`), the count of a later read gets it."""
+    first_read = [rec("assistant", "02.000", requestSessionId=PARENT, message={"id": "m1"}),
+                  rec("user", "08.000", message={"role": "user", "content": "fork prompt"})]
+    assert fork_of(first_read) == (FORK, PARENT, 1796580008000000000)
+    assert fork_of(first_read[:1]) == (FORK, PARENT, None)
+    assert fork_of(first_read[1:]) is None
+    ((_, later),) = cost_states([rec("user", "20.000", message={"role": "user",
+                                                               "content": "more"}),
+                                 rec("cost-state", **state(1.0))], None)
+    assert later.parent_session_id is None
+    with Store.open() as store:
+        store.save_fork(FORK, PARENT, None)
+        store.save_fork(*fork_of(first_read))  # a later note adds the time
+        store.save_cost_state(PARENT, cost_states([rec("user", "00.500"),
+                                                   rec("cost-state", **state(0.6))], None)[0][1])
+        store.save_cost_state(PARENT, cost_states([rec("user", "30.000"),
+                                                   rec("cost-state", **state(0.8))], None)[0][1])
+        store.save_cost_state(FORK, later)
+        # the parent's count before the fork's first own prompt (0.6, not the later 0.8)
+        assert store.latest_cost_states([FORK])[FORK].own_usd == 1.0 - 0.6

@@ -705,6 +705,16 @@ class Store:
         return [self._cost_state(r) for r in self._read(
             "SELECT * FROM cost_states ORDER BY time_ns DESC LIMIT ?", (limit,))]
 
+    def save_fork(self, session_id: str, parent_session_id: str, fork_ns: int | None) -> None:
+        """Note that `session_id` was forked from `parent_session_id` (its first own prompt
+        at `fork_ns`, when known; a later note may add it)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO session_forks (session_id, parent_session_id, fork_ns)"
+                " VALUES (?, ?, ?) ON CONFLICT(session_id) DO UPDATE SET"
+                " fork_ns = COALESCE(session_forks.fork_ns, excluded.fork_ns)",
+                (session_id, parent_session_id, fork_ns))
+
     def cost_states_version(self) -> tuple[int, int]:
         """(rows, highest rowid) of the count table: changes whenever a count is added."""
         row = self._read("SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM cost_states")[0]
@@ -727,10 +737,17 @@ class Store:
                 " ORDER BY session_id, time_ns, total_usd", chunk,
             ):
                 out[r["session_id"]] = self._cost_state(r)
+        forks = {}
+        for chunk in _chunks(list(out)):
+            marks = ",".join("?" * len(chunk))
+            forks.update((r[0], (r[1], r[2])) for r in self._read(
+                "SELECT session_id, parent_session_id, fork_ns FROM session_forks"
+                f" WHERE session_id IN ({marks})", chunk))
         for sid, state in out.items():
-            if state.parent_session_id and state.parent_session_id != sid:
-                before = [s for s in self.session_cost_states(state.parent_session_id)
-                          if state.fork_ns is None or (s.time_ns or 0) <= state.fork_ns]
+            parent, fork_ns = forks.get(sid) or (state.parent_session_id, state.fork_ns)
+            if parent and parent != sid:
+                before = [s for s in self.session_cost_states(parent)
+                          if fork_ns is None or (s.time_ns or 0) <= fork_ns]
                 if before:
                     out[sid] = state.forked_from(before[-1])
         return out
@@ -1199,6 +1216,7 @@ class Store:
                     f"DELETE FROM hook_events WHERE session_id IN ({marks})", chunk).rowcount
                 counts["findings"] += self._delete_findings(conn, "session_id", chunk)
                 conn.execute(f"DELETE FROM cost_states WHERE session_id IN ({marks})", chunk)
+                conn.execute(f"DELETE FROM session_forks WHERE session_id IN ({marks})", chunk)
                 counts["sessions"] += conn.execute(
                     f"DELETE FROM sessions WHERE id IN ({marks})", chunk).rowcount
         self.checkpoint()

@@ -184,6 +184,11 @@ CREATE TABLE cost_states (
     fork_ns INTEGER,
     PRIMARY KEY (session_id, time_ns)
 );
+CREATE TABLE session_forks (
+    session_id TEXT PRIMARY KEY,
+    parent_session_id TEXT NOT NULL,
+    fork_ns INTEGER
+);
 """
 
 MIGRATIONS: list[str] = [V1, V2, V3, V4]

@@ -280,6 +280,19 @@ def cost_states(records: list[Record], session_id: str | None
     return out
 
 
+def fork_of(records: list[Record]) -> tuple[str, str, int | None] | None:
+    """(session, parent, time of its first own prompt or None) when `records` hold a fork's
+    copied history (2.1.x: assistant records whose `requestSessionId` is another session)."""
+    found: tuple[str, str, int | None] | None = None
+    for rec in records:
+        parent = copied_from(rec) if not rec.is_sidechain else None
+        if parent and rec.session_id:
+            found = (rec.session_id, parent, None)
+        elif found is not None and found[2] is None and is_prompt(rec):
+            found = (found[0], found[1], rec.timestamp_ns)
+    return found
+
+
 def _with_fork(store: Store, session_id: str, state: ClaudeCodeCost) -> ClaudeCodeCost:
     """A later count of a fork keeps the parent and fork time its first count named."""
     if state.parent_session_id:
@@ -344,6 +357,9 @@ def _derive_and_store(store: Store, cfg: Config, redactor: Redactor, policy: Pol
         # Checked inside the transaction: a purge cannot slip in between.
         kept.traces = respect_tombstones(store, cfg, kept.traces, include_purged)
         pairs = store.insert_traces(kept.traces)
+        fork = fork_of(result.records)
+        if fork is not None:
+            store.save_fork(*fork)
         for sid, state in cost_states(result.records, ctx.session_id):
             store.save_cost_state(sid, _with_fork(store, sid, state))
         # The batch's findings are stored first so that one checkpoint seals them with
