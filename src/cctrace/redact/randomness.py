@@ -186,3 +186,36 @@ def is_digest(value: str) -> bool:
     # git SHA-1/SHA-256 object names and content digests (40, 64, 128 lower-case hex);
     # 32 hex is left out: it is as often an API key as an MD5.
     return _HEX.fullmatch(v) is not None and len(v) in (40, 64, 128) and v == value
+
+
+# --- the shape of an issued token ----------------------------------------------------
+# Every alphabet services issue keys in (hex, base32/36/62, base64 and base64url, with
+# `.`/`:`-joined parts) is made of letters, digits and `_-+/=.:`. A string holding any
+# of these beside or inside it was typed or mangled, not issued (`kxbj4b6u?6b3oz0j`,
+# `...d7679d%d0d4...`); a password may hold them, a token never does.
+TOKEN_FOREIGN = frozenset("?!%^*$#~|\\@&")
+_MID_PAD = re.compile(r"=+[^=]")
+_ALPHA_SEQ = "abcdefghijklmnopqrstuvwxyz"
+_DIGIT_SEQ = "01234567890"
+
+
+def token_shaped(value: str) -> bool:
+    """Whether `value` (already cut out as a run of token characters) can be an issued
+    token by its shape alone: base64 padding only at the end, and hex only in whole bytes
+    (an odd number of hex digits encodes no key)."""
+    body = value.rstrip("=")
+    if _MID_PAD.search(body):
+        return False
+    return not (_HEX.fullmatch(body) and len(body) % 2 and len(body) >= 16)
+
+
+def has_sequence(value: str, n: int = 8) -> bool:
+    """A run of `n` consecutive alphabet letters or digits (`abcdefgh`, `12345678`): a
+    hand-made filler (`AIzaSyabcdefghijklmnop...`); a drawn token holds one with
+    negligible probability (about 36 * 36**-n per position)."""
+    low = value.lower()
+    for i in range(len(low) - n + 1):
+        chunk = low[i : i + n]
+        if chunk in _ALPHA_SEQ or chunk in _DIGIT_SEQ:
+            return True
+    return False
