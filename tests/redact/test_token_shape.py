@@ -104,3 +104,33 @@ def test_cloudflare_global_key_is_37_hex(redactor) -> None:
         out = redactor.redact_text(text)
         assert key not in out
         assert "[REDACTED:cloudflare_global_api_key:" in out
+
+
+@pytest.mark.parametrize("sep", ["?", "!", "^", "*", "$", "#", "~", "|", "@", "[", " "])
+def test_token_slot_value_with_a_foreign_character_is_kept(redactor, sep) -> None:
+    value = tok(14) + sep + tok(20)
+    texts = [f'apiKey := "{value}"', f"access_token: '{value}'"]
+    if sep != " ":  # unquoted, a blank ends the value
+        texts.append(f"API_KEY={value}")
+    for text in texts:
+        assert redactor.redact_text(text) == text
+
+
+@pytest.mark.parametrize("sep", ["?", "!", "^", "*", "$", "#", "@", " "])
+def test_password_slot_value_with_symbols_is_redacted(redactor, sep) -> None:
+    value = tok(10) + sep + tok(10)
+    for text in (f'DB_PASSWORD="{value}"', f"client_secret: '{value}'"):
+        out = redactor.redact_text(text)
+        assert value not in out and "[REDACTED:" in out
+
+
+def test_token_slot_keeps_url_escapes_and_query_strings(redactor) -> None:
+    bearer = "A" * 22 + tok(20) + "%2B" + tok(20) + "%" + tok(30)
+    out = redactor.redact_text(f'twitter_token = "{bearer}"')
+    assert bearer not in out
+    sas = f"sv=2022-11-02&ss=b&sig={tok(43)}%3D"
+    out = redactor.redact_text(f"AZURE_SAS_TOKEN={sas}")
+    assert sas not in out
+    key = tok(40)
+    out = redactor.redact_text(f"GET /v1/?api_key={key}&url=#{{url}}&render=1")
+    assert key not in out

@@ -209,6 +209,21 @@ def token_shaped(value: str) -> bool:
     return not (_HEX.fullmatch(body) and len(body) % 2 and len(body) >= 16)
 
 
+# In a value given to a token/key-named slot: characters no issued key holds. Not `%`
+# (Twitter's bearer tokens are URL-encoded), nor `&` (the value may be a query string;
+# only its first parameter is the key's), nor `\\` (JSON escapes are the quoting's).
+_SLOT_FOREIGN = re.compile(r"[?!^*$#~|@\[\] \t]")
+
+
+def token_value(value: str) -> bool:
+    """Whether a value given to a token- or key-named slot can be an issued token: no
+    character outside every token alphabet. Password slots do not ask this: a password
+    may hold anything. (Padding inside the value and fillers are not refused here: the
+    key name is stronger evidence than a service name, and documented formats allow `=`
+    in their bodies.)"""
+    return _SLOT_FOREIGN.search(value.partition("&")[0].strip()) is None
+
+
 def has_sequence(value: str, n: int = 8) -> bool:
     """A run of `n` consecutive alphabet letters or digits (`abcdefgh`, `12345678`): a
     hand-made filler (`AIzaSyabcdefghijklmnop...`); a drawn token holds one with
