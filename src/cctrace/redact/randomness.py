@@ -78,6 +78,12 @@ _WORDS = frozenset(
     while white width window with word work worker wrapper write writer year zone
     """.split()
 )
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+_DIGITS = frozenset("0123456789")
+_LOWERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_UPPERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_ALNUM = _DIGITS | _LOWERS | _UPPERS
+_NON_LETTERS = re.compile(r"[^A-Za-z]+")
 _RUN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 _SEG = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _CONSONANTS = re.compile(r"[bcdfghjklmnpqrstvwxz]{4}")
@@ -89,6 +95,11 @@ def _alphabet(value: str) -> int:
     """Size of the smallest usual alphabet holding `value` (hex, base36, base62, base64+)."""
     if _HEX.fullmatch(value):
         return 16
+    if value.isascii():
+        chars = set(value)
+        size = (10 * (not chars.isdisjoint(_DIGITS)) + 26 * (not chars.isdisjoint(_LOWERS))
+                + 26 * (not chars.isdisjoint(_UPPERS)))
+        return max(size + len(chars - _ALNUM), 2)
     lower = any(c.islower() for c in value)
     upper = any(c.isupper() for c in value)
     size = 10 * any(c.isdigit() for c in value) + 26 * lower + 26 * upper
@@ -112,15 +123,31 @@ def _segments(value: str) -> list[str]:
 
 def word_share(value: str) -> float:
     """Share of the letters of `value` inside word-like runs of 4+ letters."""
-    letters = sum(c.isalpha() for c in value)
+    letters = (len(_NON_LETTERS.sub("", value)) if value.isascii()
+               else sum(c.isalpha() for c in value))
     if not letters:
         return 0.0
     covered = sum(len(s) for s in _segments(value) if len(s) >= 4 and _wordlike(s.lower()))
     return covered / letters
 
 
+# ASCII characters mapped to their kind (d, u, l, o); runs of one kind collapsed, the
+# transitions are the adjacent pairs of two non-`o` kinds.
+_KINDS = str.maketrans(
+    {**{c: "d" for c in "0123456789"},
+     **{c: "u" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+     **{c: "l" for c in "abcdefghijklmnopqrstuvwxyz"}}
+)
+_NOT_KIND = re.compile(r"[^dul]")
+_RUNS = re.compile(r"(.)\1+")
+_PAIR = re.compile(r"[dul](?=[dul])")
+
+
 def transitions(value: str) -> int:
     """Changes between letter and digit, and lower to upper inside a run (`a3F9k`)."""
+    if value.isascii():
+        kinds = _NOT_KIND.sub("o", value.translate(_KINDS))
+        return len(_PAIR.findall(_RUNS.sub(r"\1", kinds)))
     count = 0
     prev = ""
     for c in value:
@@ -147,8 +174,10 @@ def looks_random(value: str, min_len: int = 16) -> bool:
     letters = sum(len(s) for s in segs)
     if not letters:
         return len(body) >= 20  # long digit strings: ids more often than keys, but long
-    digits = sum(c.isdigit() for c in body)
-    mixed = any(c.isupper() for c in body) and any(c.islower() for c in body)
+    digits = sum(c.isdigit() for c in body) if not body.isascii() else (
+        len(body) - len(body.translate(_NO_DIGITS)))
+    mixed = (body.lower() != body and body.upper() != body) if body.isascii() else (
+        any(c.isupper() for c in body) and any(c.islower() for c in body))
     if not mixed:
         # One case: hex, base36, upper-case keys. Digits must break the letter runs.
         return digits >= 2 and transitions(body) >= 3 and word_share(body) <= 0.6

@@ -31,6 +31,9 @@ _TOKEN_CHARS = r"A-Za-z0-9_\-+/="
 _ASSIGNED = re.compile(r"[\w.\-]*[\"']?[ \t]*(?::=|=>|[:=])[ \t]*[\"'`]?$")
 _TOKEN = (
     r"(?<![A-Za-z0-9_\-+=.@])"  # a path segment may start one: `/keys/<token>`
+    # Length first: at most 16 steps where no token starts (every word of a sentence in
+    # the window), before the lookaheads that scan a run more than once.
+    rf"(?=[A-Za-z0-9][{_TOKEN_CHARS}]{{15}})"
     rf"(?P<s>(?=[{_TOKEN_CHARS}]*[0-9]|[{_TOKEN_CHARS}]*[a-z][{_TOKEN_CHARS}]*[A-Z])"
     rf"(?=[{_TOKEN_CHARS}]*[A-Za-z])"
     rf"[A-Za-z0-9][{_TOKEN_CHARS}]{{15,255}})(?![{_TOKEN_CHARS}@]|\.[A-Za-z0-9])"
