@@ -841,6 +841,20 @@ class Store:
             )
             return cur.rowcount == 1
 
+    def replace_payload(self, batch_id: int, payload: bytes) -> bool:
+        """Swap the payload of a batch that is still pending and not in flight (no live
+        lease): a re-redacted copy of it. False when it was sent or is being sent."""
+        now = time.time_ns()
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE outbox SET payload = ? WHERE id = ? AND state = ?"
+                " AND (lease_owner IS NULL OR lease_until_ns IS NULL OR lease_until_ns < ?)",
+                (sqlite3.Binary(self.cipher.encrypt_bytes(payload, "outbox.payload")
+                                if self.cipher is not None else payload),
+                 batch_id, PENDING, now),
+            )
+            return cur.rowcount == 1
+
     def mark_delivered(self, batch_id: int, status_code: int) -> None:
         """Record a confirmed delivery. The payload is dropped: it is never needed again
         and the store should not keep a second copy of content it no longer must."""

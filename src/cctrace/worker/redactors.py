@@ -38,3 +38,22 @@ def make_redactor(cfg: Config, cwd: str | None = None, policy: Policy | None = N
         _redactors.clear()
     _redactors[key] = (now, redactor)
     return redactor
+
+
+# How many learned values the outbox was last re-redacted with (`resweep_outbox`).
+_swept_with = 0
+
+
+def resweep_outbox(store: Any) -> int:
+    """Re-redact the batches waiting in the outbox when values were learned since the
+    last time (a later turn taught a secret an earlier, unsent turn holds in clear).
+    Returns the number of batches rewritten."""
+    global _swept_with
+    if len(_learned) == _swept_with:
+        return 0
+    from cctrace.export import outbox
+    from cctrace.redact.engine import SecretRedactor
+
+    sweeper = SecretRedactor((), bytes(32), learned=_learned)
+    _swept_with = len(_learned)
+    return outbox.resweep_pending(store, sweeper.sweep)
