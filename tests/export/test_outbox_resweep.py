@@ -54,7 +54,7 @@ def test_resweep_rewrites_pending_batches_but_not_one_in_flight(tmp_path) -> Non
         sent = store.enqueue_batch("otlp", _payload(), ["1" * 16])
         store.mark_delivered(sent, 200)
         assert store.claim(leased, "someone", 2**62)
-        assert outbox.resweep_pending(store, _sweep) == 1
+        assert outbox.resweep_pending(store, _sweep) == ["1" * 16]
         assert SECRET.encode() not in store.batch(free).payload
         assert SECRET.encode() in store.batch(leased).payload
-        assert outbox.resweep_pending(store, _sweep) == 0
+        assert outbox.resweep_pending(store, _sweep) == []

@@ -14,6 +14,7 @@ import shutil
 
 import pytest
 
+from cctrace.cli.main import main
 from cctrace.config import Config
 from cctrace.export import outbox
 from cctrace.store.db import Store
@@ -45,8 +46,19 @@ def _pending_text(state: str) -> str:
         return "\n".join(b.payload.decode("utf-8", "replace") for b in batches)
 
 
+def _stored_content(state: str) -> str:
+    # Observation and trace rows, content decrypted with the store's own cipher.
+    out = []
+    with Store.open(state) as store:
+        for table in ("observations", "traces"):
+            for r in store._read(f"SELECT * FROM {table}"):
+                out.append(str(tuple(store._dec(v, f"{table}.{k}") if isinstance(v, str) else v
+                                     for k, v in zip(r.keys(), r, strict=True))))
+    return "\n".join(out)
+
+
 def test_value_learned_later_is_redacted_in_batches_not_yet_sent(tmp_path, env,
-                                                                 _isolated_state):
+                                                                 _isolated_state, capsys):
     state = str(_isolated_state)
     redactors._learned.clear()
     redactors._swept_with = 0
@@ -68,6 +80,7 @@ def test_value_learned_later_is_redacted_in_batches_not_yet_sent(tmp_path, env,
         first = pipeline.step(state, cfg)
         assert first.delivered == 0
         assert VALUE in _pending_text(state)  # queued in clear: nothing gave it away yet
+        assert VALUE in _stored_content(state)
         # Turn 3 teaches the value; the destination is still down.
         transcript.write_text(full)
         for p in payloads[last_start:]:
@@ -75,6 +88,11 @@ def test_value_learned_later_is_redacted_in_batches_not_yet_sent(tmp_path, env,
         second = pipeline.step(state, cfg)
         assert second.delivered == 0
         assert VALUE not in _pending_text(state)
+        # The store's copy of those turns too, and the audit log takes the rewrite as
+        # cctrace's own (verify finds nothing changed behind its back).
+        assert VALUE not in _stored_content(state)
+        capsys.readouterr()
+        assert main(["verify", "--json"]) == 0, capsys.readouterr().out
         receiver.up()
         with Store.open(state) as store:
             assert outbox.flush(store, cfg, timeout=20).ok

@@ -116,19 +116,21 @@ def enqueue(
 # ---------------------------------------------------------------- re-redaction before sending
 
 
-def resweep_pending(store: Any, sweep: Callable[[str], str], limit: int = 100_000) -> int:
+def resweep_pending(store: Any, sweep: Callable[[str], str], limit: int = 100_000
+                    ) -> list[str]:
     """Pass every string of every batch still waiting in the outbox through `sweep` (the
     redactor's replacement of the secret values learned so far) and store the result, so
     a value learned after a batch was queued (turn 18 teaches what turn 10 said) is not
-    sent in clear once the destination is back. Returns the number of batches changed.
+    sent in clear once the destination is back. Returns the span ids of the batches it
+    rewrote (their stored rows hold the same content: the caller sweeps those too).
 
     A batch in flight (leased) is left as it is: its send has started.
     """
-    changed = 0
+    changed: list[str] = []
     for batch in store.due_batches(None, EVERYTHING_DUE_NS, limit=limit):
         new = sweep_payload(batch.payload, batch.content_type, sweep)
         if new is not None and store.replace_payload(batch.id, new):
-            changed += 1
+            changed.extend(str(i) for i in batch.span_ids)
     return changed
 
 

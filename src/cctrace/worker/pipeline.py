@@ -491,7 +491,7 @@ def step(state_dir: str, cfg: Config | None = None) -> StepReport:
 
         retention.maybe_enforce(state_dir, store, cfg)
         # Values learned in this slice may sit in clear in batches queued earlier.
-        redactors.resweep_outbox(store)
+        redactors.resweep_outbox(store, cfg)
         _sender = _sender or outbox.Sender()
         delivery = outbox.deliver_due(
             store, cfg, deadline=time.monotonic() + DELIVERY_BUDGET_S, sender=_sender
@@ -592,7 +592,7 @@ def drain(state_dir: str, cfg: Config, deadline: float | None = None) -> StepRep
         spool_limits.measure(state_dir, caps.spool_bytes)
         rescan_known(store, cfg, total)
         # `cctrace flush` delivers next: nothing learned here may leave in clear.
-        redactors.resweep_outbox(store)
+        redactors.resweep_outbox(store, cfg)
     return total
 
 
