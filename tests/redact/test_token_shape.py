@@ -52,10 +52,10 @@ def test_service_token_followed_by_bracket_is_not_a_token(redactor) -> None:
     assert redactor.redact_text(text) == text
 
 
-def test_padding_in_the_middle_is_not_base64() -> None:
+def test_padding_is_allowed_anywhere() -> None:
+    # Documented formats put `=` inside their bodies; only hex length is judged.
     assert token_shaped(tok(20) + "==") is True
-    assert token_shaped(tok(10) + "=" + tok(20)) is False
-    assert token_shaped(tok(10) + "+=" + tok(20) + "=") is False
+    assert token_shaped(tok(10) + "=" + tok(20)) is True
 
 
 def test_hex_in_whole_bytes_only() -> None:
@@ -65,10 +65,11 @@ def test_hex_in_whole_bytes_only() -> None:
     assert token_shaped(h[:15]) is True  # short odd hex is left to the other gates
 
 
-def test_service_name_with_odd_hex_or_mid_padding_is_kept(redactor) -> None:
+def test_service_name_with_odd_hex_is_kept(redactor) -> None:
     odd = "".join(RNG.choice("0123456789abcdef") for _ in range(39))
-    for text in (f"klipfolio = '{odd}'", f"instabot = '{tok(6)}={tok(30)}'"):
-        assert redactor.redact_text(text) == text
+    assert redactor.redact_text(f"klipfolio = '{odd}'") == f"klipfolio = '{odd}'"
+    even = odd + "a"
+    assert even not in redactor.redact_text(f"klipfolio = '{even}'")
 
 
 def test_alphabet_and_digit_sequences_are_fillers() -> None:

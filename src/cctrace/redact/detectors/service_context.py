@@ -68,7 +68,7 @@ def _ok(match: re.Match[str]) -> bool:
 def _whole_token(match: re.Match[str]) -> bool:
     """The token is the whole value next to the name, in an alphabet keys are issued in:
     not a piece of a longer string cut at a character no token holds (`?`, `%`, `!`, a
-    `[` or `(` right after it), nor base64 with padding in the middle. Only the name
+    `[` or `(` right after it), nor hex of an odd length. Only the name
     vouches for this value, so its shape must; a password-named key does not go through
     here (`detectors.generic_assignment` takes any value there)."""
     text, start, end = match.string, match.start("s"), match.end("s")
