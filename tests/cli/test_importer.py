@@ -95,3 +95,29 @@ def test_demo_state_dir_is_private_and_its_closing_hint_works_as_typed(tmp_path)
     with Store.open(str(home / "demo")) as store:
         ids = {s.id[:8] for s in store.sessions()}
     assert len(ids) == 4 and all(any(i in line for line in listed) for i in ids)
+
+
+def test_import_of_what_is_not_a_transcript_is_a_clear_error(tmp_path, capsys,
+                                                             _isolated_state):
+    """Random bytes and /etc/passwd named on the command line: exit 1, each named with why;
+    the real transcript given beside them is still imported; a stray file found in a
+    folder is skipped and said, not an error."""
+    import os
+
+    noise = tmp_path / "noise.jsonl"
+    noise.write_bytes(bytes(range(256)) * 8 + b"\n{\"not\": \"a record\"}\n")
+    folder = tmp_path / "folder"
+    shutil.copytree(FIXTURES / "multi_turn", folder,
+                    ignore=shutil.ignore_patterns("hooks.jsonl", "runs"))
+    (folder / "stray.jsonl").write_bytes(os.urandom(512).replace(b"\n", b" "))
+    args = ["import", "--no-export", "--live-minutes", "0"]
+    assert main([*args, str(noise), "/etc/passwd", str(folder)]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines()[-1] == ("imported 1 transcript(s): 19 new observation(s); "
+                                    "2 error(s); 1 other file(s) skipped")
+    why = "not a Claude Code transcript (no JSON line with a record type and id)"
+    assert f"skipped {noise}: {why}" in err and f"skipped /etc/passwd: {why}" in err
+    assert f"skipped {folder / 'stray.jsonl'}: not a Claude Code transcript\n" in err
+    with Store.open(str(_isolated_state)) as store:
+        assert [s.id[:8] for s in store.sessions()] == ["f8669889"]
+    assert main([*args, str(folder)]) == 0

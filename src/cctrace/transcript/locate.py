@@ -66,3 +66,27 @@ def transcript_cwd(path: str, max_lines: int = 200) -> str | None:
             if isinstance(cwd, str) and cwd:
                 return cwd
     return None
+
+
+def is_transcript(path: str) -> bool:
+    """Whether `path` holds at least one Claude Code transcript record (a JSON object
+    with a string `type` and a `uuid`, `sessionId` or `leafUuid`). Reads until the first
+    one, so a real transcript costs one line; a file of anything else is read through.
+    An empty file is a transcript not written yet (Claude Code creates it first)."""
+    with open(path, "rb") as fh:
+        empty = True
+        for line in fh:
+            if not line.strip():
+                continue
+            empty = False
+            if not line.lstrip().startswith(b"{"):
+                continue
+            try:
+                record = json.loads(line)
+            except (ValueError, RecursionError):
+                continue
+            if (isinstance(record, dict) and isinstance(record.get("type"), str)
+                    and any(isinstance(record.get(k), str)
+                            for k in ("uuid", "sessionId", "leafUuid"))):
+                return True
+    return empty
