@@ -62,3 +62,14 @@ def test_empty_store_and_bad_arguments(capsys, tmp_path):
     assert run(capsys, "report", "--since", "1d", "--until", "2d")[0] == 2
     assert run(capsys, "report", "--open")[0] == 2
     assert run(capsys, "report", "--html", str(tmp_path / "missing" / "r.html"))[0] == 1
+
+
+def test_html_dash_writes_the_page_to_stdout(capsys, recorded, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "report", "--html", "-")
+    assert code == 0 and err == ""
+    assert out.startswith("<!DOCTYPE html>") and out.endswith("</html>\n")
+    assert out.count("<html") == 1 and "cctrace report:" not in out
+    assert not (tmp_path / "-").exists()
+    code, _, err = run(capsys, "report", "--html", "-", "--json")
+    assert code == 2 and "not with --json or --open" in err

@@ -32,7 +32,8 @@ def register(subparsers: Any) -> None:
                    "back from now: 12h, 7d, 2w)")
     p.add_argument("--until", metavar="DATE", help="only activity before DATE (same forms)")
     p.add_argument("--html", metavar="FILE",
-                   help="also write a self-contained HTML report with charts to FILE")
+                   help="also write a self-contained HTML report with charts to FILE "
+                   "(`-`: write only the HTML, to stdout)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--open", action="store_true",
                    help="open the HTML report in the default browser")
@@ -74,6 +75,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         raise CliError("--until must be after --since", code=2)
     with Store.open() as store:
         report = load_report(store, since, until, now_ns=now)
+    if args.html == "-":
+        if args.json or args.open:
+            raise CliError("--html - writes the page to stdout: not with --json or --open",
+                           code=2)
+        out.write(render_html(report))
+        return 0
     if args.json:
         json.dump(report.to_dict(), out, ensure_ascii=False, indent=2)
         out.write("\n")
