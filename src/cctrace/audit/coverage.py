@@ -267,8 +267,9 @@ def reconcile(
             events = by_tool.get(tool_id, set())
             pre = "PreToolUse" in events
             post = bool(events & {"PostToolUse", "PostToolUseFailure"})
-            # 1.0.x runs no hook after a tool that failed (2.0 added PostToolUseFailure).
-            pre_only = meta.get("is_interrupt") or (
+            # 1.0.x runs no hook after a tool that failed (2.0 added PostToolUseFailure);
+            # no release runs one after a call guard mode denied in its PreToolUse.
+            pre_only = meta.get("is_interrupt") or meta.get("guard_denied") is True or (
                 no_post_on_failure and getattr(obs, "level", None) == "ERROR")
             expected += 1 if pre_only else 2
             seen += int(pre) + (int(post) if not pre_only else 0)
