@@ -19,7 +19,7 @@ def _finding(sev: str = "high", **kw) -> Finding:
     base = dict(id=finding_id("rule", "exfil", "toolu_1"), kind="rule", rule_id="exfil.curl",
                 severity=sev, title="secret file sent out", time_ns=1_700_000_000 * 10**9,
                 session_id="sess-1", trace_id="ab" * 16, observation_id="cd" * 8,
-                tags=["T1041"], detail={"command": "curl -d @.env"})
+                tags=["attack.T1041"], detail={"command": "curl -d @.env"})
     base.update(kw)
     return Finding(**base)
 
@@ -33,7 +33,7 @@ def test_store_ignores_duplicates_and_filters(tmp_path):
         assert [f.id for f in store.findings(severity="medium")] == [first.id]
         assert store.findings(session_id="nope") == []
         (back,) = store.findings(kind="rule", severity="high")
-        assert back.detail == first.detail and back.tags == ["T1041"]
+        assert back.detail == first.detail and back.tags == ["attack.T1041"]
         with pytest.raises(ValueError):
             store.add_findings([_finding("severe", id="x")])
 

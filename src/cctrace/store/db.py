@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cctrace import statedir
-from cctrace.findings import SEVERITIES, Finding
+from cctrace.findings import SEVERITIES, Finding, normalize_tags
 from cctrace.model.jsontext import json_string
 from cctrace.model.types import Observation, Trace
 from cctrace.redact.stage import is_redacted
@@ -1178,7 +1178,8 @@ class Store:
             id=r["id"], kind=r["kind"], rule_id=r["rule_id"], severity=r["severity"],
             title=self._dec(r["title"], "findings.title") or "", time_ns=r["time_ns"],
             session_id=r["session_id"], trace_id=r["trace_id"],
-            observation_id=r["observation_id"], tags=_loads(r["tags"], []),
+            # Stored before one tag style: shown in it (`normalize_tags`).
+            observation_id=r["observation_id"], tags=normalize_tags(_loads(r["tags"], [])),
             detail=_loads(self._dec(r["detail"], "findings.detail"), {}),
             scores=_loads(r["scores"], {}))
 
