@@ -87,3 +87,21 @@ def test_info_findings_send_scores_but_no_collector_span(tmp_path):
                      otlp_endpoint="http://127.0.0.1:9/v1/traces")
         assert enqueue_findings(store, [_finding("info")], cfg) == 2
         assert {b.destination for b in store.due_batches(None, 2**62)} == {"langfuse-scores"}
+
+
+def test_findings_cli_lists_the_worst_first_and_info_only_with_all(capsys, _isolated_state):
+    t = 1_700_000_000 * 10**9
+    with Store.open(str(_isolated_state)) as store:
+        store.add_findings([
+            _finding("info", id=finding_id("audit", "1"), rule_id="audit.checkpoint",
+                     title="audit checkpoint 1: 9 entries sealed", time_ns=t + 3),
+            _finding("medium", id=finding_id("rule", "m"), rule_id="m.rule", title="m",
+                     time_ns=t + 2),
+            _finding("high", id=finding_id("rule", "h"), rule_id="h.rule", title="h",
+                     time_ns=t + 1)])
+    assert main(["findings"]) == 0
+    rules = [line.split()[4] for line in capsys.readouterr().out.splitlines()]
+    assert rules == ["h.rule:", "m.rule:"]
+    assert main(["findings", "--all"]) == 0
+    rules = [line.split()[4] for line in capsys.readouterr().out.splitlines()]
+    assert rules == ["h.rule:", "m.rule:", "audit.checkpoint:"]

@@ -37,6 +37,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--open", action="store_true",
                    help="open the HTML report in the default browser")
+    p.add_argument("--all", action="store_true",
+                   help="also list info findings (audit checkpoints, full coverage); they are "
+                   "counted but not listed by default")
     p.set_defaults(func=run)
 
 
@@ -74,7 +77,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if since is not None and until is not None and until <= since:
         raise CliError("--until must be after --since", code=2)
     with Store.open() as store:
-        report = load_report(store, since, until, now_ns=now)
+        report = load_report(store, since, until, now_ns=now, include_info=args.all)
     if args.html == "-":
         if args.json or args.open:
             raise CliError("--html - writes the page to stdout: not with --json or --open",
@@ -85,7 +88,11 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         json.dump(report.to_dict(), out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
-        out.write("\n".join(report_lines(report)) + "\n")
+        import shutil
+
+        # The terminal's width (COLUMNS, else the tty's; 120 when not a terminal).
+        width = shutil.get_terminal_size((120, 24)).columns
+        out.write("\n".join(report_lines(report, width)) + "\n")
     if args.html:
         try:
             path = write_private(args.html, render_html(report))

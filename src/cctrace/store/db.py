@@ -699,8 +699,9 @@ class Store:
         """Content-free facts for reports: {"observations": [...], "traces": [...]}.
 
         Observations are the generations and tools starting in [since_ns, until_ns), with
-        type, name, model, times, level, usage, cost_total, session_id and project; traces
-        (turns) likewise with session_id, project, start_ns, end_ns, complete.
+        type, name, model, times, level, usage, cost (per usage key) and cost_total,
+        trace_id, session_id and project; traces (turns) likewise with trace_id,
+        session_id, project, start_ns, end_ns, complete.
         """
         where, params = "", []
         if since_ns is not None:
@@ -710,8 +711,8 @@ class Store:
             where += " AND o.start_ns < ?"
             params.append(until_ns)
         rows = self._read(
-            "SELECT o.type, o.name, o.model, o.start_ns, o.end_ns, o.level, o.usage,"
-            " o.cost_total, t.session_id, s.project FROM observations o"
+            "SELECT o.type, o.name, o.model, o.start_ns, o.end_ns, o.level, o.usage, o.cost,"
+            " o.cost_total, o.trace_id, t.session_id, s.project FROM observations o"
             " JOIN traces t ON t.id = o.trace_id JOIN sessions s ON s.id = t.session_id"
             f" WHERE o.type IN ('generation', 'tool'){where} ORDER BY o.start_ns, o.id",
             params,
@@ -720,9 +721,11 @@ class Store:
         for r in rows:
             item = dict(r)
             item["usage"] = _loads(item["usage"], None)
+            item["cost"] = _loads(item["cost"], None)
             observations.append(item)
         trows = self._read(
-            "SELECT t.session_id, s.project, t.start_ns, t.end_ns, t.complete FROM traces t"
+            "SELECT t.id AS trace_id, t.session_id, s.project, t.start_ns, t.end_ns,"
+            " t.complete FROM traces t"
             " JOIN sessions s ON s.id = t.session_id WHERE 1 = 1"
             + where.replace("o.start_ns", "t.start_ns") + " ORDER BY t.start_ns, t.id",
             params,
