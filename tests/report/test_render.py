@@ -64,8 +64,11 @@ def test_html_is_self_contained_and_escapes_session_strings():
     tags = [t for t, _ in parser.tags]
     assert "script" not in tags and "img" not in tags and "link" not in tags
     assert "<script>" not in page and "evil.example/p.png>" not in page
-    # No reference to anything outside the file, and a policy that forbids it anyway.
-    assert not [a for _, a in parser.tags if {"src", "href", "srcset", "action"} & set(a)]
+    # No reference to anything outside the file (links only to its own anchors), and a
+    # policy that forbids it anyway.
+    assert not [a for _, a in parser.tags if {"src", "srcset", "action"} & set(a)]
+    hrefs = [a["href"] for _, a in parser.tags if "href" in a]
+    assert hrefs and all(h.startswith("#s-") for h in hrefs)
     assert not re.search(r"url\(|@import", page, re.I)
     csp = [a for t, a in parser.tags if t == "meta" and a.get("http-equiv")]
     assert csp and "default-src 'none'" in csp[0]["content"]
@@ -82,8 +85,8 @@ def test_html_carries_the_figures():
     assert float(attrs["data-cache-hit"]) == 0.75
     tool_rows = [a for t, a in parser.tags if t == "tr" and "data-tool" in a]
     assert tool_rows == [{"data-tool": "Bash", "data-calls": "2", "data-failures": "1"}]
-    for section in ("cost-by-day", "tokens-by-day", "by-project", "by-model", "cache",
-                    "tools", "slowest"):
+    for section in ("cost-by-day", "by-token-type", "turn-cost", "by-project", "by-model",
+                    "cache", "tools", "sessions", "slowest", "trees"):
         assert f'id="{section}"' in page
     assert 'id="findings"' not in page  # the store had no findings table
 

@@ -70,9 +70,11 @@ def transcript_cwd(path: str, max_lines: int = 200) -> str | None:
 
 def is_transcript(path: str) -> bool:
     """Whether `path` holds at least one Claude Code transcript record (a JSON object
-    with a string `type` and a `uuid`, `sessionId` or `leafUuid`). Reads until the first
-    one, so a real transcript costs one line; a file of anything else is read through.
-    An empty file is a transcript not written yet (Claude Code creates it first)."""
+    with a string `type` and a `sessionId`, or a `summary` with its `leafUuid`; the
+    `--output-format stream-json` output of `claude -p` says `session_id` and is not a
+    transcript). Reads until the first one, so a real transcript costs one line; a file
+    of anything else is read through. An empty file is a transcript not written yet
+    (Claude Code creates it first)."""
     with open(path, "rb") as fh:
         empty = True
         for line in fh:
@@ -86,7 +88,6 @@ def is_transcript(path: str) -> bool:
             except (ValueError, RecursionError):
                 continue
             if (isinstance(record, dict) and isinstance(record.get("type"), str)
-                    and any(isinstance(record.get(k), str)
-                            for k in ("uuid", "sessionId", "leafUuid"))):
+                    and any(isinstance(record.get(k), str) for k in ("sessionId", "leafUuid"))):
                 return True
     return empty
