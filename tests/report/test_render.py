@@ -99,3 +99,36 @@ def test_html_findings_section():
     page = render_html(build_report(_facts(), [F()], tz=timezone.utc))
     assert 'id="findings"' in page and 'data-severity="high" data-count="1"' in page
     assert "curl upload &lt;b&gt;x&lt;/b&gt;" in page
+
+
+def test_terminal_model_columns_are_not_cut_when_the_terminal_is_wide():
+    facts = _facts()
+    facts["observations"][0]["model"] = "claude-sonnet-4-5-20250929"
+    for width in (200, 120):
+        lines = report_lines(build_report(facts, tz=timezone.utc), width)
+        (row,) = [line for line in lines if "claude-sonnet-4-5-20250929" in line]
+        assert row.rstrip().endswith("cache  75.0%") and "…" not in row
+        assert all(len(line) <= width for line in lines)
+    narrow = report_lines(build_report(facts, tz=timezone.utc), 80)
+    assert all(len(line) <= 80 for line in narrow)
+
+
+def test_html_findings_grouped_by_severity_with_info_folded():
+    class F:
+        def __init__(self, sev, title, t=T0):
+            self.id, self.kind, self.rule_id, self.severity = title, "rule", "r." + sev, sev
+            self.title, self.time_ns, self.session_id = title, t, "s1"
+
+    found = [F("info", "audit checkpoint 7: 3 entries sealed"), F("low", "low one"),
+             F("high", "high one")]
+    page = render_html(build_report(_facts(), found, tz=timezone.utc))
+    groups = re.findall(r'data-group="(\w+)"', page)
+    assert groups == ["high", "low", "info"]
+    assert page.index("high one") < page.index("low one")
+    info = page[page.index('<details data-group="info">'):]
+    info = info[:info.index("</details>")]
+    assert "1 info finding(s)" in info and "cctrace report --all" in info
+    assert "audit checkpoint 7" not in page  # counted, folded, not listed by default
+    shown = render_html(build_report(_facts(), found, tz=timezone.utc, include_info=True))
+    info = shown[shown.index('<details data-group="info">'):]
+    assert "audit checkpoint 7" in info[:info.index("</details>")]

@@ -106,9 +106,9 @@ def _money_lines(report: Report, width: int) -> list[str]:
     if costs:
         from cctrace.report.data import percentile
 
-        lines += ["", f"Cost per turn: median {fmt.cost(percentile(costs, 0.5))}, "
-                  f"90% under {fmt.cost(percentile(costs, 0.9))}, most {fmt.cost(costs[-1])} "
-                  f"({len(costs)} priced turns)"]
+        lines += ["", _fit(f"Cost per turn: median {fmt.cost(percentile(costs, 0.5))}, "
+                           f"90% under {fmt.cost(percentile(costs, 0.9))}, most "
+                           f"{fmt.cost(costs[-1])} ({len(costs)} priced turns)", width)]
     s = report.savings
     if s and (s.read_saved or s.write_extra):
         lines.append(_fit(f"Cache: saved {fmt.cost(s.net)} net ({fmt.cost(s.read_saved)} on "
@@ -129,8 +129,8 @@ def _sessions_lines(report: Report, width: int, shown: int = 5) -> list[str]:
         return []
     fixed = 2 + 8 + 2 + 16 + 2 + 9 + 2 + 7 + 4 + 11
     pw = _key_width([r.project for r in rows], fixed, width, 10)
-    lines = ["", f"Most expensive sessions (of {len(report.sessions)}; "
-             "`cctrace show ID` for the tree)"]
+    lines = ["", _fit(f"Most expensive sessions (of {len(report.sessions)}; "
+                      "`cctrace show ID` for the tree)", width)]
     for r in rows:
         when = datetime.fromtimestamp(r.start_ns / 1e9).astimezone().strftime("%Y-%m-%d %H:%M")
         lines.append(_fit(f"  {r.id[:8]}  {when}  {fmt.cost(r.cost, r.priced):>9}  "
@@ -160,8 +160,8 @@ def report_lines(report: Report, width: int = WIDTH) -> list[str]:
     if report.tools:
         top = max(t.calls for t in report.tools)
         lines += ["", "Tools (bar: calls)",
-                  f"  {'TOOL':<20}  {'':<{BAR}}  {'CALLS':>5}  {'FAILED':>6}  {'RATE':>6}  "
-                  f"{'P50':>7}  {'P95':>7}  {'MAX':>7}"]
+                  _fit(f"  {'TOOL':<20}  {'':<{BAR}}  {'CALLS':>5}  {'FAILED':>6}  "
+                       f"{'RATE':>6}  {'P50':>7}  {'P95':>7}  {'MAX':>7}", width)]
         for t in report.tools[:20]:
             lines.append(_fit(f"  {_cut(t.name, 20):<20}  {bar(t.calls, top)}  {t.calls:>5}  "
                               f"{t.failures:>6}  {fmt.pct(t.failure_rate):>6}  "
@@ -184,7 +184,7 @@ def report_lines(report: Report, width: int = WIDTH) -> list[str]:
             counts = ", ".join(f"{n} {sev}" for sev, n in sorted(
                 report.findings_by_severity.items(), key=lambda kv: _severity_rank(kv[0]),
                 reverse=True))
-            lines.append(f"  {counts}")
+            lines.append(_fit(f"  {counts}", width))
             for f in report.findings[:10]:
                 lines.append(_fit(f"  [{f['severity']}] {_cut(f['title'], 70)}  "
                                   f"{(f.get('session_id') or '')[:8]}", width))
