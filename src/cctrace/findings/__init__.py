@@ -46,9 +46,9 @@ def finding_id(producer: str, *key: str) -> str:
 
 # One tag style everywhere (the rule packs'): framework ids as `attack.T1552.001`,
 # `owasp-llm.LLM02`, `owasp-asi.ASI03` (or the threat ids `owasp-asi.T9`), and plain
-# lowercase labels (`egress`, `private-data`).
+# lowercase labels (`egress`, `private-data`, a team's `team.policy`).
 TAG_STYLE = re.compile(r"^(?:attack\.T\d{4}(?:\.\d{3})?|owasp-llm\.LLM\d{2}|"
-                       r"owasp-asi\.(?:ASI\d{2}|T\d{1,2})|[a-z][a-z0-9-]*)$")
+                       r"owasp-asi\.(?:ASI\d{2}|T\d{1,2})|[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*)$")
 _ATTACK = re.compile(r"^(?:(?:ATT&CK|ATTACK|MITRE)[-:. ]?(?:ATT&CK[-:. ]?)?)?"
                      r"(T\d{4}(?:\.\d{3})?)$", re.I)
 _OWASP_LLM = re.compile(r"^OWASP[-:. ]?LLM[-:. ]?(\d{2})$", re.I)

@@ -414,10 +414,14 @@ def rollup(by_day: Iterable[Bucket], period: str) -> list[Bucket]:
     return [out[k] for k in sorted(out)]
 
 
-def _int_usage(usage: Any) -> dict[str, int]:
+def _int_usage(usage: Any) -> Mapping[str, int]:
+    """The integer counts of a usage mapping (a JSON true is no count); the mapping itself
+    when every value is one (the common case: no copy)."""
     if not isinstance(usage, Mapping):
         return {}
-    return {k: n for k, n in usage.items() if isinstance(n, int) and not isinstance(n, bool)}
+    if all(type(n) is int for n in usage.values()):
+        return usage
+    return {k: n for k, n in usage.items() if type(n) is int}
 
 
 def session_rows(facts: Mapping[str, list[dict[str, Any]]]) -> list[SessionRow]:
