@@ -3,6 +3,7 @@
 Claude Code 2.1.x writes a subagent's records to `<session-id>/subagents/agent-<id>.jsonl`
 next to `<session-id>.jsonl`; 2.0.x wrote `agent-<id>.jsonl` beside the session file.
 This is the only I/O the builder needs, handed to it as `BuildContext.load_sidechain`.
+`transcript_cwd` and `is_transcript` read the first records of a file named for import.
 """
 
 from __future__ import annotations
