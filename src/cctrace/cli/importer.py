@@ -155,14 +155,16 @@ def import_paths(paths: list[str], *, export: bool = True, live_minutes: float =
                 )
                 counts["files"] += 1
             except NotATranscript:
-                # Named on the command line: an error. Found in a folder walk (a stray
-                # .jsonl beside transcripts): said, not an error.
-                named_here = os.path.realpath(path) in named
-                counts["errors" if named_here else "skipped"] += 1
-                if progress:
-                    progress(f"  skipped {path}: not a Claude Code transcript"
-                             + (" (no JSON line with a record type and id)" if named_here
-                                else ""))
+                # Named on the command line: an error, said. Found in a folder walk (a
+                # stray .jsonl beside transcripts, `claude -p` stream-json output): counted
+                # in the summary line, not an error.
+                if os.path.realpath(path) in named:
+                    counts["errors"] += 1
+                    if progress:
+                        progress(f"  skipped {path}: not a Claude Code transcript (no JSON "
+                                 "line with a record type and session id)")
+                else:
+                    counts["skipped"] += 1
             except OSError as exc:
                 counts["errors"] += 1
                 if progress:

@@ -242,8 +242,11 @@ def donut(parts_in: Sequence[tuple[str, float, str]], centre: str, caption: str,
     r, stroke = size / 2 - 18, 26
     c = size / 2
     circumference = 2 * 3.141592653589793 * r
-    out = [f'<svg role="img" viewBox="0 0 {size + 190} {size}" width="100%" '
-           f'style="max-width:{size + 190}px">',
+    # The legend's room from its longest line (~7 px a character), so none is clipped.
+    lines = [f"{label} {fmt.tokens(value)} (100.0%)" for label, value, _ in parts_in]
+    legend = max(190, 40 + 7 * max((len(x) for x in lines), default=0))
+    out = [f'<svg role="img" viewBox="0 0 {size + legend} {size}" width="100%" '
+           f'style="max-width:{size + legend}px">',
            f'<circle cx="{c}" cy="{c}" r="{r}" fill="none" stroke="#eceef2" '
            f'stroke-width="{stroke}"/>']
     offset = 0.0
