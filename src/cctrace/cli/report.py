@@ -1,9 +1,11 @@
 """`cctrace report`: what Claude Code cost and did, from the local store, no server needed.
 
-Prints a terminal summary (cost and tokens by day, project and model, cache hit ratio,
-tool usage and failure rates, slowest tools, findings); `--html FILE` also writes a
-self-contained offline page with charts, `--json` prints the figures for scripts. The
-aggregation and rendering live in `cctrace.report`.
+Prints a terminal summary at the terminal's width (cost and tokens by day, week, month,
+project, model and token type, the most expensive sessions, cost per turn, cache hit ratio
+and savings, unpriced tokens, tool usage and failure rates, slowest tools, findings; info
+findings only with `--all`); `--html FILE` also writes a self-contained offline page with
+charts (`--html -`: only the page, to stdout), `--json` prints the figures for scripts.
+The aggregation and rendering live in `cctrace.report`.
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "report",
         help="cost, tokens, tools and findings from the local store (terminal or HTML)",
-        description="Summarise the recorded sessions: cost and tokens by day, project and "
-        "model, cache hit ratio, tool usage, failure rates, slowest tools and findings.",
+        description="Summarise the recorded sessions: where the money went (cost and tokens "
+        "by day, week, month, project, model and token type; sessions, most expensive "
+        "first; cost per turn; cache hit ratio and savings; unpriced tokens), tool usage, "
+        "failure rates, slowest tools and findings.",
     )
     p.add_argument("--since", metavar="DATE",
                    help="only activity since DATE (2026-01-31, 2026-01-31T09:00, or a span "
