@@ -13,9 +13,9 @@ from cctrace.report.data import (
     cache_hit_ratio,
     cache_savings,
     cost_by_token_type,
+    day_period,
     histogram,
     percentile,
-    period_key,
     rollup,
     session_rows,
     turn_costs,
@@ -138,9 +138,9 @@ def test_rollup_by_iso_week_and_month():
     months = rollup(days, "month")
     assert [(b.key, b.cost, b.total_tokens) for b in months] == [("2026-01", 3.0, 6),
                                                                   ("2026-02", 0.0, 5)]
-    assert period_key("2026-12-31", "week") == "2026-W53"
+    assert day_period("2026-12-31", "week") == "2026-W53"
     with pytest.raises(ValueError):
-        period_key("2026-01-01", "year")
+        day_period("2026-01-01", "year")
 
 
 def _g(trace: str, session: str, cost: float | None, usage: dict, *, model: str = "m",
@@ -184,8 +184,8 @@ def test_cost_by_token_type_and_unsplit_totals():
            _g("t3", "s", 1.0, {"input": 1}),  # Claude Code's own total, no split
            _g("t4", "s", None, {"input": 1})]
     got = cost_by_token_type(obs)
-    assert list(got) == ["unsplit", "output", "input"]
-    assert got == pytest.approx({"unsplit": 1.35, "output": 0.3, "input": 0.25})
+    assert list(got) == ["other", "output", "input"]
+    assert got == pytest.approx({"other": 1.35, "output": 0.3, "input": 0.25})
 
 
 def test_cost_per_turn_histogram_bins():

@@ -1,14 +1,15 @@
 """Aggregation of the store's facts into a `Report` (pure, apart from `load_report`).
 
 Every figure is derived from the rows `Store.report_facts` returns (generations and tools,
-no content) and from `Store.findings` when the store has findings. Tokens are the sum of
-a generation's integer usage counts (as `cctrace sessions` sums them), cost is the sum of
-`cost_total`, and the cache hit ratio is cache-read input tokens over all input tokens
-(fresh input + cache read + cache writes). Days are calendar days in the given time zone;
-weeks are ISO weeks (Monday first), months calendar months. The small pure functions below
-`build_report` (rollups, sessions, cost by token type, cost per turn, cache savings,
-unpriced tokens) each take the facts or buckets and nothing else, so a usage query layer
-can share them.
+no content) and from `Store.findings` when the store has findings. Each generation is
+counted and priced by `cctrace.report.usage` (the layer `cctrace usage` reads too): tokens
+are the sum of its integer usage counts (as `cctrace sessions` sums them), cost its stored
+`cost_total`, its cost by token type and its unpriced tokens as `usage.generation_cost`
+says; and the cache hit ratio is cache-read input tokens over all input tokens (fresh
+input + cache read + cache writes). Days are calendar days in the given time zone, weeks
+ISO weeks (Monday first), months calendar months. The small pure functions below
+`build_report` (rollups, sessions and their turns, cost by token type, cost per turn,
+cache savings, unpriced tokens) each take the facts or buckets and nothing else.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
+
+from cctrace.report import usage as usage_layer
 
 # Usage keys that count input tokens; their sum is the denominator of the cache hit ratio.
 CACHE_READ = "input_cache_read"
@@ -42,6 +45,7 @@ class Bucket:
     turns: int = 0
     sessions: int = 0
     priced: bool = False  # at least one generation had a cost
+    unpriced_tokens: int = 0  # tokens of generations without a cost
 
     @property
     def total_tokens(self) -> int:
@@ -224,19 +228,20 @@ def percentile(sorted_values: list[float], q: float) -> float:
 
 
 def day_of(ns: int, tz: tzinfo | None) -> str:
-    return datetime.fromtimestamp(ns / 1e9, tz or datetime.now().astimezone().tzinfo).strftime(
-        "%Y-%m-%d")
+    """The calendar day of `ns` in `tz` (None: local), as `cctrace usage daily` labels it."""
+    return usage_layer.period_key(ns, "daily", tz)
 
 
-def _add_usage(bucket: Bucket, usage: Any, cost: Any) -> None:
+def _add_generation(bucket: Bucket, row: Mapping[str, Any]) -> None:
+    """Count one generation row into `bucket`, through the usage layer's counting and
+    pricing (so `report` and `usage` cannot disagree)."""
     bucket.generations += 1
-    if isinstance(usage, Mapping):
-        for kind, n in usage.items():
-            # bool is an int subclass; a JSON true is not a token count.
-            if isinstance(n, int) and not isinstance(n, bool):
-                bucket.tokens[kind] = bucket.tokens.get(kind, 0) + n
-    if isinstance(cost, (int, float)):
-        bucket.cost += float(cost)
+    for kind, n in usage_layer.generation_tokens(row).items():
+        bucket.tokens[kind] = bucket.tokens.get(kind, 0) + n
+    cost, _, unpriced = usage_layer.generation_cost(row)
+    bucket.unpriced_tokens += unpriced
+    if cost is not None:
+        bucket.cost += cost
         bucket.priced = True
 
 
@@ -290,7 +295,7 @@ def build_report(
         if row["type"] == "generation":
             for b in (totals, group(days, day_of(row["start_ns"], tz)), group(projects, project),
                       group(models, row.get("model") or row.get("name") or "(unknown)")):
-                _add_usage(b, row.get("usage"), row.get("cost_total"))
+                _add_generation(b, row)
         elif row["type"] == "tool":
             name = row.get("name") or "(unnamed)"
             ms = max(row["end_ns"] - row["start_ns"], 0) / 1e6
@@ -387,8 +392,9 @@ def load_report(
 # ---------------------------------------------------------------------- shared pieces
 
 
-def period_key(day: str, period: str) -> str:
-    """The week (`2026-W05`, ISO) or month (`2026-01`) a `YYYY-MM-DD` day belongs to."""
+def day_period(day: str, period: str) -> str:
+    """The week (`2026-W05`, ISO) or month (`2026-01`) a `YYYY-MM-DD` day belongs to: the
+    labels `usage.period_key` gives the same instant."""
     if period == "day":
         return day
     if period == "month":
@@ -404,24 +410,16 @@ def rollup(by_day: Iterable[Bucket], period: str) -> list[Bucket]:
     session can span days)."""
     out: dict[str, Bucket] = {}
     for day in by_day:
-        b = out.setdefault(period_key(day.key, period), Bucket(period_key(day.key, period)))
+        key = day_period(day.key, period)
+        b = out.setdefault(key, Bucket(key))
         b.cost += day.cost
         b.generations += day.generations
         b.turns += day.turns
         b.priced = b.priced or day.priced
+        b.unpriced_tokens += day.unpriced_tokens
         for kind, n in day.tokens.items():
             b.tokens[kind] = b.tokens.get(kind, 0) + n
     return [out[k] for k in sorted(out)]
-
-
-def _int_usage(usage: Any) -> Mapping[str, int]:
-    """The integer counts of a usage mapping (a JSON true is no count); the mapping itself
-    when every value is one (the common case: no copy)."""
-    if not isinstance(usage, Mapping):
-        return {}
-    if all(type(n) is int for n in usage.values()):
-        return usage
-    return {k: n for k, n in usage.items() if type(n) is int}
 
 
 def session_rows(facts: Mapping[str, list[dict[str, Any]]]) -> list[SessionRow]:
@@ -452,7 +450,7 @@ def session_rows(facts: Mapping[str, list[dict[str, Any]]]) -> list[SessionRow]:
         r = row(o)
         turn = turns.get(o.get("trace_id") or "")
         if o["type"] == "generation":
-            usage = _int_usage(o.get("usage"))
+            usage = usage_layer.generation_tokens(o)
             r.generations += 1
             for kind, n in usage.items():
                 r.tokens[kind] = r.tokens.get(kind, 0) + n
@@ -483,24 +481,14 @@ def session_rows(facts: Mapping[str, list[dict[str, Any]]]) -> list[SessionRow]:
 
 
 def cost_by_token_type(observations: Iterable[Mapping[str, Any]]) -> dict[str, float]:
-    """USD per usage key (input, output, cache read, cache write...) over the generations;
-    a cost known only as a total (no per-key split) is under `unsplit`."""
-    out: dict[str, float] = {}
+    """USD per token type (`usage.TOKEN_TYPES`: input, output, cache read, cache write)
+    over the generations, as `usage.generation_cost` splits each one; whatever of a total
+    no key explains (Claude Code's own figure, say) is `other`. Largest first."""
+    totals = usage_layer.Totals()
     for o in observations:
-        if o.get("type") != "generation":
-            continue
-        total = o.get("cost_total")
-        detail = o.get("cost")
-        split = 0.0
-        if isinstance(detail, Mapping):
-            for kind, value in detail.items():
-                if kind != "total" and isinstance(value, (int, float)) \
-                        and not isinstance(value, bool):
-                    out[kind] = out.get(kind, 0.0) + float(value)
-                    split += float(value)
-        if isinstance(total, (int, float)) and total - split > 1e-12:
-            out["unsplit"] = out.get("unsplit", 0.0) + float(total) - split
-    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+        if o.get("type") == "generation":
+            totals.add(o)
+    return dict(sorted(totals.cost_by_type.items(), key=lambda kv: -kv[1]))
 
 
 def turn_costs(observations: Iterable[Mapping[str, Any]]) -> list[float]:
@@ -556,7 +544,7 @@ def cache_savings(observations: Iterable[Mapping[str, Any]]) -> CacheSavings:
     for o in observations:
         if o.get("type") != "generation":
             continue
-        usage = _int_usage(o.get("usage"))
+        usage = usage_layer.generation_tokens(o)
         reads = usage.get(CACHE_READ, 0)
         writes = {k: usage.get(k, 0) for k in CACHE_WRITE_KEYS if usage.get(k)}
         if not reads and not writes:
@@ -575,15 +563,16 @@ def cache_savings(observations: Iterable[Mapping[str, Any]]) -> CacheSavings:
 
 
 def unpriced(observations: Iterable[Mapping[str, Any]]) -> Unpriced:
-    """Tokens of the generations that have no cost, out of all generation tokens."""
+    """Tokens of the generations that have no cost (`usage.generation_cost`), out of all
+    generation tokens, with the models they ran on."""
     out = Unpriced()
     for o in observations:
         if o.get("type") != "generation":
             continue
-        n = sum(_int_usage(o.get("usage")).values())
-        out.total_tokens += n
-        if not isinstance(o.get("cost_total"), (int, float)):
-            out.tokens += n
+        out.total_tokens += sum(usage_layer.generation_tokens(o).values())
+        total, _, tokens = usage_layer.generation_cost(o)
+        if total is None:
+            out.tokens += tokens
             out.generations += 1
             model = o.get("model") or o.get("name") or "(unknown)"
             if model not in out.models:

@@ -87,8 +87,11 @@ a{color:#2c5c8f}
 """
 TOKEN_KINDS = ("input", "output", "input_cache_read", "input_cache_creation",
                "input_cache_creation_5m", "input_cache_creation_1h")
-TOKEN_LABEL.update({"input_cache_creation_5m": "cache write 5m", "unsplit": "not split"})
-PALETTE.update({"input_cache_creation_5m": "#b07aa1", "unsplit": OTHER_COLOR})
+# Token types of `cctrace.report.usage` (cost by token type) beside the raw usage keys.
+TOKEN_LABEL.update({"input_cache_creation_5m": "cache write 5m", "cache_read": "cache read",
+                    "cache_write": "cache write", "other": "not split"})
+PALETTE.update({"input_cache_creation_5m": "#b07aa1", "cache_read": "#59a14f",
+                "cache_write": "#b07aa1", "other": OTHER_COLOR})
 
 
 def esc(value: object) -> str:

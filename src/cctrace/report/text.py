@@ -16,7 +16,8 @@ from cctrace.report.data import SEVERITY_ORDER, Bucket, Report
 WIDTH = 100
 TOKEN_NAMES = {"input": "input", "output": "output", "input_cache_read": "cache read",
                "input_cache_creation": "cache write", "input_cache_creation_5m": "cache write 5m",
-               "input_cache_creation_1h": "cache write 1h", "unsplit": "not split"}
+               "input_cache_creation_1h": "cache write 1h", "cache_read": "cache read",
+               "cache_write": "cache write", "other": "not split"}
 BAR = 24
 _EIGHTHS = " ▏▎▍▌▋▊▉█"
 
