@@ -23,7 +23,12 @@ file: see `envnote`).
 Where it records is fixed by its command line, never by the environment, which a
 repository can set: `--state-dir DIR` as `cctrace install` / `setup` pinned it, else the
 account's default (`cctrace.statedir.capture_default`). `--max-bytes N` lowers the payload
-cap (tests); nothing else is read from the command line.
+cap (tests). `--plugin-data DIR` says the plugin's launcher runs us (DIR is the
+`CLAUDE_PLUGIN_DATA` Claude Code gave it): with no `worker.json` of a user's own install, the
+worker then runs on the plugin's private runtime, installed in the background on first need
+(`cctrace.install.runtime`; SessionStart already starts it). Without it we are a settings-file
+hook, and stand down for an event the cctrace plugin records itself (`cctrace.hook.defer`).
+Nothing else is read from the command line.
 """
 
 from __future__ import annotations
@@ -163,11 +168,13 @@ def guard(state_dir: str, data: bytes, out_fd: int) -> None:
 
 
 def handle(state_dir: str, data: bytes, size: int, oversize: bool,
-           received_ns: int, env: dict[str, int] | None = None) -> str | None:
+           received_ns: int, env: dict[str, int] | None = None,
+           plugin_data: str | None = None) -> str | None:
     """Spool one received payload and wake the worker if the event completes work.
 
     `env` is the event's environment note (`envnote.note`), kept in the spool header.
-    Returns the event name (None when unreadable)."""
+    `plugin_data`: run by the plugin (see the module docstring). Returns the event name
+    (None when unreadable)."""
     event = event_name(data, complete=not oversize)
     if env and any(name in env for name in envnote.STATE_VARS):
         # Recorded here all the same; the count makes the attempt visible to doctor.
@@ -180,7 +187,7 @@ def handle(state_dir: str, data: bytes, size: int, oversize: bool,
     if refused:
         record(state_dir, "dropped_cap", event, f"size={size}")
         if event in WAKE_EVENTS:
-            _wake(state_dir)  # the worker is what drains the spool below its cap
+            _wake(state_dir, plugin_data)  # the worker is what drains the spool below its cap
         return event
     try:
         seq = writer.append(
@@ -205,14 +212,52 @@ def handle(state_dir: str, data: bytes, size: int, oversize: bool,
     elif event is None:
         record(state_dir, "unparsed", None, f"size={size}")
     if event in WAKE_EVENTS:
-        _wake(state_dir)
+        _wake(state_dir, plugin_data)
+    elif event == "SessionStart" and plugin_data:
+        _plugin_runtime(state_dir, plugin_data)  # start a first install early
     return event
 
 
-def _wake(state_dir: str) -> None:
+def _users_install(state_dir: str) -> bool:
+    """Whether `worker.json` names an interpreter that exists (a user's own install wins)."""
     from cctrace.worker import lifecycle
 
-    lifecycle.wake_worker(state_dir)
+    info = lifecycle.read_worker_info(state_dir)
+    return bool(info and os.path.isfile(info["python"]))
+
+
+def _plugin_runtime(state_dir: str, plugin_data: str) -> tuple[str, str] | None:
+    """(python, package folder) of the plugin's runtime when it is ready; otherwise starts
+    its install (once) and returns None. Nothing at all with a user's own install."""
+    if _users_install(state_dir):
+        return None
+    from cctrace.install import runtime
+    from cctrace.worker import lifecycle
+
+    root = lifecycle.package_root()
+    python = runtime.ensure(state_dir, plugin_data, root)
+    return (python, root) if python else None
+
+
+def _wake(state_dir: str, plugin_data: str | None = None) -> None:
+    from cctrace.worker import lifecycle
+
+    if lifecycle.is_worker_running(state_dir):
+        return
+    runtime = None
+    if plugin_data and not _users_install(state_dir):
+        runtime = _plugin_runtime(state_dir, plugin_data)
+        if runtime is None:
+            return  # the runtime's install wakes the worker once it is ready
+    lifecycle.wake_worker(state_dir, runtime)
+
+
+def _plugin_data(argv: list[str]) -> str | None:
+    for arg in argv:
+        if arg.startswith("--plugin-data="):
+            value = arg[len("--plugin-data="):]
+            return os.path.normpath(value) if os.path.isabs(value) else None
+    return None
 
 
 def _max_bytes(argv: list[str]) -> int:
@@ -245,7 +290,8 @@ def main(argv: list[str] | None = None) -> int:
             env = envnote.note(os.environ, state_dir)
         except Exception:  # noqa: BLE001 - a note is never worth an event
             env = None
-        event = handle(state_dir, data, size, oversize, received_ns, env)
+        plugin_data = _plugin_data(argv)
+        event = handle(state_dir, data, size, oversize, received_ns, env, plugin_data)
         if event == "PreToolUse" and not oversize and out_fd >= 0:
             guard(state_dir, data, out_fd)
     except BaseException as exc:  # noqa: BLE001 - never fail Claude Code
