@@ -18,7 +18,8 @@ payload above the cap), `unparsed` (spooled, but no event name could be read),
 `dropped_cap` (not spooled: the spool is at its size cap, see `cctrace.spool.limits`),
 `guard_error` (guard mode could not judge a call, which was therefore allowed),
 `env_ignored` (recorded, but the session's environment named another state dir or config
-file: see `envnote`).
+file: see `envnote`), `muted` (not spooled: the session is muted, `<state>/muted/<session id>`
+exists, see the plugin's `cctrace-plugin mute`; one `stat` when nothing is muted).
 
 Where it records is fixed by its command line, never by the environment, which a
 repository can set: `--state-dir DIR` as `cctrace install` / `setup` pinned it, else the
@@ -252,6 +253,19 @@ def _wake(state_dir: str, plugin_data: str | None = None) -> None:
     lifecycle.wake_worker(state_dir, runtime)
 
 
+def muted(state_dir: str, data: bytes) -> bool:
+    """Whether the payload's session is muted (`<state>/muted/<session id>` exists)."""
+    folder = state_dir + "/muted"
+    try:
+        os.stat(folder)
+    except OSError:
+        return False  # nothing muted: the common case costs this one stat
+    sid = jsonlite.top_level_string(data[:HEAD_BYTES].decode("utf-8", "ignore"), "session_id")
+    if not sid or len(sid) > 128 or not sid.replace("-", "").replace("_", "").isalnum():
+        return False
+    return os.path.exists(folder + "/" + sid)
+
+
 def _plugin_data(argv: list[str]) -> str | None:
     for arg in argv:
         if arg.startswith("--plugin-data="):
@@ -290,6 +304,9 @@ def main(argv: list[str] | None = None) -> int:
             env = envnote.note(os.environ, state_dir)
         except Exception:  # noqa: BLE001 - a note is never worth an event
             env = None
+        if muted(state_dir, data):
+            record(state_dir, "muted", event_name(data, complete=not oversize))
+            return 0
         plugin_data = _plugin_data(argv)
         event = handle(state_dir, data, size, oversize, received_ns, env, plugin_data)
         if event == "PreToolUse" and not oversize and out_fd >= 0:

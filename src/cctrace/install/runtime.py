@@ -245,7 +245,8 @@ def install(plugin_data: str, plugin_root: str, log: int) -> str:
     requirements = os.path.join(plugin_root, REQUIREMENTS)
     code, out = _run([python, "-I", "-m", "pip", "install", "--isolated", "--no-input",
                       "--disable-pip-version-check", "--no-warn-script-location",
-                      "--progress-bar", "off", "-r", requirements], log, PIP_TIMEOUT_S)
+                      "--progress-bar", "off", "--retries", "2", "-r", requirements],
+                     log, PIP_TIMEOUT_S)
     if code != 0:
         reason, fix = explain_pip_failure(out)
         raise BootstrapError("pip", reason, fix)
