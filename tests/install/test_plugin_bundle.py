@@ -92,7 +92,8 @@ def test_launcher_runs_the_hook_without_site_and_passes_stdin(tmp_path, plugin_r
     assert code == 0 and output == ""
     assert runs == [{"python": sys.executable, "no_site": 1, "isolated": 1,
                      "argv": [f"--state-dir={tmp_path / 'state'}",
-                              f"--plugin-data={tmp_path / 'data'}"],
+                              f"--plugin-data={tmp_path / 'data'}",
+                              f"--plugin-root={plugin_root}"],
                      "stdin": '{"hook_event_name": "Stop"}'}]
 
 
@@ -109,7 +110,8 @@ def test_launcher_takes_nothing_from_variables_a_project_can_set(tmp_path, plugi
     assert code == 0 and not (evil / "ran").exists()
     assert runs[0]["python"] == sys.executable and runs[0]["isolated"] == 1
     assert runs[0]["argv"] == [f"--state-dir={tmp_path / 'state'}",
-                               f"--plugin-data={tmp_path / 'data'}"]
+                               f"--plugin-data={tmp_path / 'data'}",
+                               f"--plugin-root={plugin_root}"]
     # Unpinned (no `cctrace install --plugin` yet): no --state-dir, the hook's own default;
     # and a worker.json under a $HOME the project chose does not pick the interpreter.
     (evil / ".local" / "state" / "cctrace").mkdir(parents=True)
@@ -117,7 +119,8 @@ def test_launcher_takes_nothing_from_variables_a_project_can_set(tmp_path, plugi
         json.dumps({"python": str(fake)}))
     _, runs, _ = launch(tmp_path, plugin_root, pin=False, python=sys.executable,
                         CCTRACE_HOME=str(evil), HOME=str(evil))
-    assert runs[-1]["argv"] == [f"--plugin-data={tmp_path / 'data'}"]
+    assert runs[-1]["argv"] == [f"--plugin-data={tmp_path / 'data'}",
+                                f"--plugin-root={plugin_root}"]
     assert runs[-1]["python"] == sys.executable and not (evil / "ran").exists()
 
 
@@ -151,7 +154,8 @@ def test_launcher_never_searches_path_and_caches_a_system_python(tmp_path, plugi
     bindir = tmp_path / "bin"
     bindir.mkdir()
     planted = bindir / "python3"  # a project's settings "env" can put this first on PATH
-    planted.write_text(f'#!/bin/sh\necho ran > {tmp_path}/planted-ran\nexec "{sys.executable}" "$@"\n')
+    planted.write_text(f'#!/bin/sh\necho ran > {tmp_path}/planted-ran\n'
+                       f'exec "{sys.executable}" "$@"\n')
     planted.chmod(0o755)
     path = f"{bindir}:/usr/bin:/bin"
     _, runs, _ = launch(tmp_path, plugin_root, PATH=path)

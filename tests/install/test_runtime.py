@@ -70,7 +70,8 @@ def test_no_second_install_while_one_holds_the_lock(tmp_path, root, monkeypatch)
         assert runtime.ensure(str(state), str(data), str(root)) is None
         assert started == []
         # The detached install itself, started anyway, leaves at once without a trace.
-        assert runtime.main(["--state-dir", str(state), "--plugin-data", str(data)]) == 0
+        assert runtime.main(["--state-dir", str(state), "--plugin-data", str(data),
+                             "--plugin-root", str(root)]) == 0
         assert not (data / "runtime" / "status.json").exists()
     finally:
         os.close(fd)

@@ -24,11 +24,12 @@ exists, see the plugin's `cctrace-plugin mute`; one `stat` when nothing is muted
 Where it records is fixed by its command line, never by the environment, which a
 repository can set: `--state-dir DIR` as `cctrace install` / `setup` pinned it, else the
 account's default (`cctrace.statedir.capture_default`). `--max-bytes N` lowers the payload
-cap (tests). `--plugin-data DIR` says the plugin's launcher runs us (DIR is the
-`CLAUDE_PLUGIN_DATA` Claude Code gave it): with no `worker.json` of a user's own install, the
-worker then runs on the plugin's private runtime, installed in the background on first need
-(`cctrace.install.runtime`; SessionStart already starts it). Without it we are a settings-file
-hook, and stand down for an event the cctrace plugin records itself (`cctrace.hook.defer`).
+cap (tests). `--plugin-data DIR --plugin-root DIR` say the plugin's launcher runs us (the
+`CLAUDE_PLUGIN_DATA` Claude Code gave it, and the plugin's folder): with no `worker.json`
+of a user's own install, the worker then runs on the plugin's private runtime, installed
+in the background on first need (`cctrace.install.runtime`; SessionStart starts it).
+Without them we are a settings-file hook, and stand down for an event the cctrace plugin
+records itself (`cctrace.hook.defer`).
 Nothing else is read from the command line.
 """
 
@@ -170,11 +171,12 @@ def guard(state_dir: str, data: bytes, out_fd: int) -> None:
 
 def handle(state_dir: str, data: bytes, size: int, oversize: bool,
            received_ns: int, env: dict[str, int] | None = None,
-           plugin_data: str | None = None) -> str | None:
+           plugin: tuple[str, str] | None = None) -> str | None:
     """Spool one received payload and wake the worker if the event completes work.
 
     `env` is the event's environment note (`envnote.note`), kept in the spool header.
-    `plugin_data`: run by the plugin (see the module docstring). Returns the event name
+    `plugin`: (data folder, plugin folder) when the plugin runs us (see the module
+    docstring). Returns the event name
     (None when unreadable)."""
     event = event_name(data, complete=not oversize)
     if env and any(name in env for name in envnote.STATE_VARS):
@@ -188,7 +190,7 @@ def handle(state_dir: str, data: bytes, size: int, oversize: bool,
     if refused:
         record(state_dir, "dropped_cap", event, f"size={size}")
         if event in WAKE_EVENTS:
-            _wake(state_dir, plugin_data)  # the worker is what drains the spool below its cap
+            _wake(state_dir, plugin)  # the worker is what drains the spool below its cap
         return event
     try:
         seq = writer.append(
@@ -213,9 +215,9 @@ def handle(state_dir: str, data: bytes, size: int, oversize: bool,
     elif event is None:
         record(state_dir, "unparsed", None, f"size={size}")
     if event in WAKE_EVENTS:
-        _wake(state_dir, plugin_data)
-    elif event == "SessionStart" and plugin_data:
-        _plugin_runtime(state_dir, plugin_data)  # start a first install early
+        _wake(state_dir, plugin)
+    elif event == "SessionStart" and plugin:
+        _plugin_runtime(state_dir, plugin)  # start a first install early
     return event
 
 
@@ -227,27 +229,26 @@ def _users_install(state_dir: str) -> bool:
     return bool(info and os.path.isfile(info["python"]))
 
 
-def _plugin_runtime(state_dir: str, plugin_data: str) -> tuple[str, str] | None:
-    """(python, package folder) of the plugin's runtime when it is ready; otherwise starts
+def _plugin_runtime(state_dir: str, plugin: tuple[str, str]) -> tuple[str, str] | None:
+    """(python, plugin folder) of the plugin's runtime when it is ready; otherwise starts
     its install (once) and returns None. Nothing at all with a user's own install."""
     if _users_install(state_dir):
         return None
     from cctrace.install import runtime
-    from cctrace.worker import lifecycle
 
-    root = lifecycle.package_root()
-    python = runtime.ensure(state_dir, plugin_data, root)
+    data, root = plugin
+    python = runtime.ensure(state_dir, data, root)
     return (python, root) if python else None
 
 
-def _wake(state_dir: str, plugin_data: str | None = None) -> None:
+def _wake(state_dir: str, plugin: tuple[str, str] | None = None) -> None:
     from cctrace.worker import lifecycle
 
     if lifecycle.is_worker_running(state_dir):
         return
     runtime = None
-    if plugin_data and not _users_install(state_dir):
-        runtime = _plugin_runtime(state_dir, plugin_data)
+    if plugin and not _users_install(state_dir):
+        runtime = _plugin_runtime(state_dir, plugin)
         if runtime is None:
             return  # the runtime's install wakes the worker once it is ready
     lifecycle.wake_worker(state_dir, runtime)
@@ -266,12 +267,16 @@ def muted(state_dir: str, data: bytes) -> bool:
     return os.path.exists(folder + "/" + sid)
 
 
-def _plugin_data(argv: list[str]) -> str | None:
+def _plugin_args(argv: list[str]) -> tuple[str, str] | None:
+    """(`--plugin-data`, `--plugin-root`) when the launcher gave both, as absolute paths."""
+    found = {}
     for arg in argv:
-        if arg.startswith("--plugin-data="):
-            value = arg[len("--plugin-data="):]
-            return os.path.normpath(value) if os.path.isabs(value) else None
-    return None
+        name, _, value = arg.partition("=")
+        if name in ("--plugin-data", "--plugin-root") and os.path.isabs(value):
+            found[name] = os.path.normpath(value)
+    if len(found) != 2:
+        return None
+    return found["--plugin-data"], found["--plugin-root"]
 
 
 def _max_bytes(argv: list[str]) -> int:
@@ -307,8 +312,8 @@ def main(argv: list[str] | None = None) -> int:
         if muted(state_dir, data):
             record(state_dir, "muted", event_name(data, complete=not oversize))
             return 0
-        plugin_data = _plugin_data(argv)
-        event = handle(state_dir, data, size, oversize, received_ns, env, plugin_data)
+        plugin = _plugin_args(argv)
+        event = handle(state_dir, data, size, oversize, received_ns, env, plugin)
         if event == "PreToolUse" and not oversize and out_fd >= 0:
             guard(state_dir, data, out_fd)
     except BaseException as exc:  # noqa: BLE001 - never fail Claude Code

@@ -149,7 +149,7 @@ def bootstrap_command(state_dir: str, plugin_data: str, plugin_root: str) -> lis
     boot = ("import sys; sys.path.insert(0, sys.argv[1]); "
             "from cctrace.install.runtime import main; sys.exit(main(sys.argv[2:]))")
     return [sys.executable, "-I", "-c", boot, plugin_root, "--state-dir", state_dir,
-            "--plugin-data", plugin_data]
+            "--plugin-data", plugin_data, "--plugin-root", plugin_root]
 
 
 def clean_env() -> dict[str, str]:
@@ -274,9 +274,10 @@ def main(argv: list[str]) -> int:
     import fcntl
 
     state_dir, plugin_data = _arg(argv, "--state-dir"), _arg(argv, "--plugin-data")
-    plugin_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    if not state_dir or not plugin_data:
-        print("usage: ... --state-dir DIR --plugin-data DIR (absolute paths)", file=sys.stderr)
+    plugin_root = _arg(argv, "--plugin-root")
+    if not state_dir or not plugin_data or not plugin_root:
+        print("usage: ... --state-dir DIR --plugin-data DIR --plugin-root DIR (absolute paths)",
+              file=sys.stderr)
         return 2
     os.makedirs(runtime_dir(plugin_data), mode=0o700, exist_ok=True)
     lock = os.open(os.path.join(runtime_dir(plugin_data), LOCK_NAME),

@@ -1,0 +1,119 @@
+"""The plugin alone, as a new user gets it: the two `claude plugin` commands, nothing else.
+
+A clean HOME, a PATH without any `cctrace`, the real CLI installing the plugin from this
+repository's marketplace. The first session's events wait in the spool while the plugin's
+runtime installs itself in the background (real venv, real pip against the package index);
+then they are processed, none lost. The destination is chosen from inside Claude Code
+(`/cctrace:setup otlp URL`, the plugin's slash command), and the next session reaches the
+loopback OTLP receiver. The test pins its own state dir for the plugin (the file
+`cctrace install --plugin` writes) so nothing is written to this account's own state dir.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from support.claude import REPO, ClaudeHome, new_session_id
+from support.model_server import ModelServer, ToolUse, text, tools
+from support.otlp_receiver import OTLPReceiver
+
+pytestmark = pytest.mark.e2e
+
+PATH = "/usr/bin:/bin"  # no cctrace here (asserted); claude is run by absolute path
+PLUGIN = REPO / "plugins" / "cctrace"
+SCRIPT = {
+    "[one]": [tools(ToolUse("Bash", {"command": "echo one"})), text("first done")],
+    "[two]": [tools(ToolUse("Bash", {"command": "echo two"})), text("second done")],
+    "[three]": [text("third done")],
+}
+INSTALL_DEADLINE_S = 900  # a slow mirror; the figure is not what is tested
+
+
+def claude_cli(home: ClaudeHome, *args: str) -> str:
+    proc = subprocess.run([str(home.binary), *args], env=home.env({"PATH": PATH}),
+                          cwd=home.project, capture_output=True, text=True, timeout=180,
+                          stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, f"claude {args}: {proc.stdout}\n{proc.stderr}"
+    return proc.stdout
+
+
+def plugin_cli(home: ClaudeHome, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """The plugin's own bin/cctrace, as Claude Code's Bash tool finds it (plugin bin on PATH)."""
+    return subprocess.run(["sh", str(PLUGIN / "bin" / "cctrace"), *args],
+                          env=home.env({"PATH": PATH}), cwd=home.project, capture_output=True,
+                          text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def wait_for_runtime(data: Path) -> dict:
+    status = data / "runtime" / "status.json"
+    deadline = time.monotonic() + INSTALL_DEADLINE_S
+    while time.monotonic() < deadline:
+        if status.exists():
+            got = json.loads(status.read_text())
+            if got["state"] in ("ready", "failed"):
+                return got
+        time.sleep(1)
+    raise AssertionError(f"runtime install did not finish: {status.read_text()}")
+
+
+def spans_of(receiver: OTLPReceiver, session_id: str) -> list[dict]:
+    return [s for s in receiver.spans()
+            if s["attributes"].get("langfuse.session.id") == session_id]
+
+
+def test_plugin_alone_bootstraps_records_and_exports(tmp_path):
+    assert shutil.which("cctrace", path=PATH) is None
+    state = tmp_path / "state"
+    with ModelServer(SCRIPT) as server, OTLPReceiver() as receiver:
+        home = ClaudeHome(tmp_path / "c", server.base_url)
+        claude_cli(home, "plugin", "marketplace", "add", str(REPO))
+        claude_cli(home, "plugin", "install", "cctrace@cctrace")
+        data = home.claude_dir / "plugins" / "data" / "cctrace-cctrace"
+        data.mkdir(parents=True, exist_ok=True)
+        (data / "state-dir").write_text(f"{state}\n")
+
+        first, second = new_session_id(), new_session_id()
+        home.run("[one] run echo one", session_id=first, env={"PATH": PATH}).check()
+        status = wait_for_runtime(data)
+        assert status["state"] == "ready", status
+        venv_python = Path(status["python"])
+        assert venv_python.parent.parent.parent == data / "runtime"
+        # The runtime holds the dependencies; cctrace itself is the plugin's own copy.
+        assert status["root"] == str(PLUGIN)
+        log = (data / "runtime" / "bootstrap.log").read_text()
+        assert "--isolated" in log and log.rstrip().endswith("ready")
+
+        # Every event spooled before the runtime existed is processed.
+        flushed = plugin_cli(home, "flush", "--timeout", "60", timeout=150)
+        assert flushed.returncode == 0, flushed.stdout + flushed.stderr
+        assert not list((state / "spool").glob("*.evt"))
+        shown = plugin_cli(home, "show", first, "--json")
+        assert shown.returncode == 0, shown.stdout + shown.stderr
+        tree = json.loads(shown.stdout)
+        assert [t["input"] for t in tree["traces"]] == ["[one] run echo one"]
+        assert {o["type"] for o in tree["traces"][0]["observations"]} >= {"generation", "tool"}
+
+        # The destination, from inside Claude Code: the plugin's slash command.
+        setup = home.run(f"/cctrace:setup otlp {receiver.endpoint}", env={"PATH": PATH})
+        setup.check()
+        got = plugin_cli(home, "config", "get", "otlp.endpoint")
+        assert got.stdout.strip() == receiver.endpoint
+
+        home.run("[two] run echo two", session_id=second, env={"PATH": PATH}).check()
+        flushed = plugin_cli(home, "flush", "--timeout", "60", timeout=150)
+        assert flushed.returncode == 0, flushed.stdout + flushed.stderr
+        exported = spans_of(receiver, second)
+        names = sorted({s["attributes"].get("langfuse.observation.type", "trace")
+                        for s in exported})
+        assert exported and "generation" in names, names
+
+        # Status from inside Claude Code: the command's output reaches the conversation.
+        home.run("/cctrace:status", env={"PATH": PATH}).check()
+        said = json.dumps([r.body for r in server.requests if r.body])
+        assert f"runtime: ready ({venv_python})" in said
