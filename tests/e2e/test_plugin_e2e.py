@@ -117,3 +117,46 @@ def test_plugin_alone_bootstraps_records_and_exports(tmp_path):
         home.run("/cctrace:status", env={"PATH": PATH}).check()
         said = json.dumps([r.body for r in server.requests if r.body])
         assert f"runtime: ready ({venv_python})" in said
+
+
+def test_plugin_and_settings_hook_side_by_side_record_each_event_once(tmp_path):
+    """The plugin records what it registers; `cctrace install`'s hook stands down for those
+    events and records the rest (here PostToolUseFailure, which the plugin does not know)."""
+    import sqlite3
+    import sys
+
+    from cctrace.spool import diag
+
+    state = tmp_path / "state"
+    script = {"[both]": [tools(ToolUse("Bash", {"command": "echo ok"})),
+                         tools(ToolUse("Bash", {"command": "exit 3"})), text("done")]}
+    with ModelServer(script) as server:
+        home = ClaudeHome(tmp_path / "c", server.base_url)
+        claude_cli(home, "plugin", "marketplace", "add", str(REPO))
+        claude_cli(home, "plugin", "install", "cctrace@cctrace")
+
+        def cctrace(*args: str) -> subprocess.CompletedProcess:
+            return subprocess.run([sys.executable, "-m", "cctrace", *args],
+                                  env={**home.env(), "CCTRACE_HOME": str(state)},
+                                  cwd=home.project, capture_output=True, text=True, timeout=120)
+
+        # Installed second, it sees the plugin and pins it to its own state dir.
+        done = cctrace("install", "--scope", "user", "--claude-bin", str(home.binary))
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "never both" in done.stdout
+        sid = new_session_id()
+        home.run("[both] run two commands", session_id=sid).check()
+        flushed = cctrace("flush", "--timeout", "60")
+        assert flushed.returncode == 0, flushed.stdout + flushed.stderr
+    with sqlite3.connect(state / "cctrace.db") as db:
+        rows = db.execute("SELECT event, count(*) FROM hook_events WHERE session_id = ? "
+                          "GROUP BY event", (sid,)).fetchall()
+    counts = dict(rows)
+    assert counts["PreToolUse"] == 2 and counts["PostToolUse"] == 1
+    assert counts["PostToolUseFailure"] == 1  # only the settings hook has it
+    assert counts["UserPromptSubmit"] == 1 and counts["Stop"] == 1
+    assert counts["SessionStart"] == 1
+    # Every event the plugin registers was offered to the settings hook too, which stood down.
+    deferred = diag.read_counters(str(state), "hook.deferred")["hook.deferred"]
+    plugin_events = sum(n for e, n in counts.items() if e != "PostToolUseFailure")
+    assert deferred == plugin_events

@@ -164,10 +164,11 @@ def run_install(args: argparse.Namespace) -> int:
     # The state dir this command works on (CCTRACE_HOME of the user's own shell, else the
     # default) is written into the hook command: the session's environment never moves it.
     pinned = os.path.realpath(statedir.state_dir())
+    command = st.hook_command(python, entry, pinned, st.claude_dir_pin(os.environ))
     path = st.settings_path(scope, os.getcwd(), os.environ)
     before = _load(path)
     try:
-        after = st.merge(before or {}, st.hook_command(python, entry, pinned), events)
+        after = st.merge(before or {}, command, events)
     except st.SettingsError as exc:
         raise CliError(f"{path}: {exc}") from exc
     wrote = _write(path, before, after, args.dry_run)
@@ -175,15 +176,18 @@ def run_install(args: argparse.Namespace) -> int:
     print(f"{verb if wrote else 'up to date'}: {path} ({scope} scope)")
     print(f"  {source}")
     _print_changes(st.describe(before or {}, after), " (not supported by this release)")
-    print(f"  hook: {st.hook_command(python, entry, pinned)}")
+    print(f"  hook: {command}")
     print(f"  state dir (pinned into the hook): {pinned}")
     print(f"  {_record_worker(args.dry_run)}")
     user_path = st.settings_path("user", os.getcwd(), os.environ)
-    for doc in (after, _safe_read(user_path) if user_path != path else None):
-        for plugin in st.enabled_cctrace_plugins(doc or {}):
-            print(f"  warning: plugin {plugin} is enabled too; every event would be recorded "
-                  "twice. Use one: `claude plugin uninstall` it, or `cctrace uninstall`.",
-                  file=sys.stderr)
+    plugins = sorted({p for doc in (after, _safe_read(user_path) if user_path != path else None)
+                      for p in st.enabled_cctrace_plugins(doc or {})})
+    if plugins:
+        # Side by side is safe: this hook stands down for every event the plugin records
+        # (cctrace.hook.defer). Both must record to one place, so the plugin is pinned too.
+        print(f"  plugin {', '.join(plugins)} is enabled too: it records the events it "
+              "registers, this hook only the others (never both)")
+        print(f"  {_pin_plugin(args.dry_run)}")
     return 0
 
 

@@ -19,7 +19,9 @@ payload above the cap), `unparsed` (spooled, but no event name could be read),
 `guard_error` (guard mode could not judge a call, which was therefore allowed),
 `env_ignored` (recorded, but the session's environment named another state dir or config
 file: see `envnote`), `muted` (not spooled: the session is muted, `<state>/muted/<session id>`
-exists, see the plugin's `cctrace-plugin mute`; one `stat` when nothing is muted).
+exists, see the plugin's `cctrace-plugin mute`; one `stat` when nothing is muted),
+`deferred` (not spooled by a settings-file hook: the cctrace plugin records that event,
+see `defer`; counted only).
 
 Where it records is fixed by its command line, never by the environment, which a
 repository can set: `--state-dir DIR` as `cctrace install` / `setup` pinned it, else the
@@ -254,6 +256,27 @@ def _wake(state_dir: str, plugin: tuple[str, str] | None = None) -> None:
     lifecycle.wake_worker(state_dir, runtime)
 
 
+def _plugin_records(argv: list[str], data: bytes, oversize: bool) -> bool:
+    """Whether this settings-file hook stands down because the plugin records the event."""
+    try:
+        from cctrace.hook import defer
+
+        return defer.plugin_records(event_name(data, complete=not oversize),
+                                    defer.claude_dir(argv), os.getcwd())
+    except Exception:  # noqa: BLE001 - in doubt, record: a duplicate beats a loss
+        return False
+
+
+def _count(state_dir: str, kind: str) -> None:
+    """Count without a log line (for what happens on every event by design)."""
+    try:
+        from cctrace.spool import diag
+
+        diag.bump_counter(state_dir, f"hook.{kind}")
+    except Exception:  # noqa: BLE001
+        pass
+
+
 def muted(state_dir: str, data: bytes) -> bool:
     """Whether the payload's session is muted (`<state>/muted/<session id>` exists)."""
     folder = state_dir + "/muted"
@@ -313,6 +336,9 @@ def main(argv: list[str] | None = None) -> int:
             record(state_dir, "muted", event_name(data, complete=not oversize))
             return 0
         plugin = _plugin_args(argv)
+        if plugin is None and _plugin_records(argv, data, oversize):
+            _count(state_dir, "deferred")
+            return 0
         event = handle(state_dir, data, size, oversize, received_ns, env, plugin)
         if event == "PreToolUse" and not oversize and out_fd >= 0:
             guard(state_dir, data, out_fd)

@@ -35,7 +35,8 @@ class SettingsError(Exception):
 # --- pure ---------------------------------------------------------------------------------
 
 
-def hook_command(python: str, entry: str, state_dir: str | None = None) -> str:
+def hook_command(python: str, entry: str, state_dir: str | None = None,
+                 claude_dir: str | None = None) -> str:
     """The shell command Claude Code runs.
 
     `-I -S`: isolated mode (no PYTHON* variable, user site or cwd on the path: a repository
@@ -43,8 +44,12 @@ def hook_command(python: str, entry: str, state_dir: str | None = None) -> str:
     `--state-dir` pins where it records, so no environment value can move it. `|| true`
     because a hook exiting 2 blocks the tool call, and python exits 2 when the file is gone
     (cctrace removed without `cctrace uninstall`): that must not stop the user's work.
+    `--claude-dir` (only for a `CLAUDE_CONFIG_DIR` user) says where to look for the cctrace
+    plugin, to stand down for the events it records (`cctrace.hook.defer`).
     """
     pin = " " + shlex.quote("--state-dir=" + state_dir) if state_dir else ""
+    if claude_dir:
+        pin += " " + shlex.quote("--claude-dir=" + claude_dir)
     return f"{shlex.quote(python)} -I -S {shlex.quote(entry)}{pin} || true"
 
 
@@ -230,6 +235,14 @@ def enabled_cctrace_plugins(settings: Mapping[str, Any]) -> list[str]:
     if not isinstance(plugins, Mapping):
         return []
     return [k for k, v in plugins.items() if isinstance(k, str) and k.startswith("cctrace@") and v]
+
+
+def claude_dir_pin(env: Mapping[str, str]) -> str | None:
+    """The Claude config dir to pin into the hook: only when `CLAUDE_CONFIG_DIR` moves it
+    (the hook's default is `~/.claude` of the OS account)."""
+    if not env.get("CLAUDE_CONFIG_DIR", "").strip():
+        return None
+    return os.path.dirname(settings_path("user", "/", env))
 
 
 def settings_path(scope: str, cwd: str, env: Mapping[str, str]) -> str:
