@@ -296,7 +296,15 @@ def check_pin(cwd: str, env: Mapping[str, str], root: str) -> Check:
         doc, _ = _read_settings(path)
         for hooks in (st.our_events(doc) if doc else {}).values():
             for hook in hooks:
-                pin = st.pinned_state_dir(str(hook.get("command", "")))
+                command = str(hook.get("command", ""))
+                if st.is_portable(command):
+                    # A project-scope hook runs this account's locator: its pin counts
+                    # (none when the locator defers to the user-scope hook).
+                    pin = st.locator_state_dir(env)
+                    if pin is None and os.path.exists(st.locator_path(env)):
+                        continue
+                else:
+                    pin = st.pinned_state_dir(command)
                 pins[path] = pin or ""
         if doc and st.enabled_cctrace_plugins(doc):
             pin_file = st.plugin_pin_path(env)
