@@ -23,7 +23,23 @@ from support.claude import REPO, ClaudeHome, new_session_id
 from support.model_server import ModelServer, ToolUse, text, tools
 from support.otlp_receiver import OTLPReceiver
 
-pytestmark = pytest.mark.e2e
+
+def _system_python() -> bool:
+    """The plugin's launcher looks for python3 >= 3.10 in fixed system folders only."""
+    for d in ("/usr/local/bin", "/usr/bin", "/opt/homebrew/bin", "/opt/local/bin"):
+        for n in ("python3", "python3.14", "python3.13", "python3.12", "python3.11",
+                  "python3.10"):
+            p = Path(d) / n
+            if p.exists() and subprocess.run(
+                    [str(p), "-I", "-S", "-c",
+                     "import sys; sys.exit(sys.version_info < (3, 10))"]).returncode == 0:
+                return True
+    return False
+
+
+pytestmark = [pytest.mark.e2e,
+              pytest.mark.skipif(not _system_python(), reason="no python3 >= 3.10 in "
+                                 "/usr/local/bin or /usr/bin: the plugin's launcher finds none")]
 
 PATH = "/usr/bin:/bin"  # no cctrace here (asserted); claude is run by absolute path
 PLUGIN = REPO / "plugins" / "cctrace"
