@@ -176,3 +176,35 @@ def test_plugin_and_settings_hook_side_by_side_record_each_event_once(tmp_path):
     deferred = diag.read_counters(str(state), "hook.deferred")["hook.deferred"]
     plugin_events = sum(n for e, n in counts.items() if e != "PostToolUseFailure")
     assert deferred == plugin_events
+
+
+def test_muted_turns_never_reach_the_store(traced, model_server, tmp_path):
+    """Mute, a turn, unmute, a turn: the real CLI's transcript holds all three turns, the
+    store only the two that were not muted (the hook skips, the worker leaves the rest out)."""
+    model_server.set_script({"[m1]": [text("one")], "[m2]": [text("two")],
+                             "[m3]": [text("three")]})
+    data = tmp_path / "plugin-data"
+    data.mkdir()
+    (data / "state-dir").write_text(f"{traced.state}\n")
+
+    def plugin_ctl(*args: str) -> str:
+        done = subprocess.run(["sh", str(PLUGIN / "bin" / "cctrace-plugin"), *args],
+                              env={"PATH": PATH, "HOME": str(traced.home.home),
+                                   "CLAUDE_PLUGIN_DATA": str(data)},
+                              capture_output=True, text=True, timeout=30)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    traced.prompt("[m1] first turn")
+    plugin_ctl("mute", traced.session_id)
+    traced.prompt("[m2] a muted turn")
+    # The worker reading the transcript while the mute is in force (for an earlier event,
+    # at any time): here forced, with the import that backfills transcripts.
+    done = traced.cctrace("import", str(traced.transcript), "--no-export")
+    assert done.returncode == 0, done.stdout + done.stderr
+    plugin_ctl("unmute", traced.session_id)
+    traced.prompt("[m3] third turn")
+    assert traced.flush().returncode == 0
+    assert "[m2] a muted turn" in traced.transcript.read_text()
+    inputs = [t["input"] for t in traced.show()["traces"]]
+    assert inputs == ["[m1] first turn", "[m3] third turn"]

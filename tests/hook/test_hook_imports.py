@@ -29,6 +29,7 @@ HEAVY = {
 }
 OWN = {
     "cctrace", "cctrace.hook", "cctrace.hook.defer", "cctrace.hook.envnote", "cctrace.hook.main",
+    "cctrace.hook.mute",
     "cctrace.statedir",
     "cctrace.spool",
     "cctrace.spool.jsonlite", "cctrace.spool.layout", "cctrace.spool.limits",

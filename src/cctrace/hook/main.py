@@ -18,8 +18,7 @@ payload above the cap), `unparsed` (spooled, but no event name could be read),
 `dropped_cap` (not spooled: the spool is at its size cap, see `cctrace.spool.limits`),
 `guard_error` (guard mode could not judge a call, which was therefore allowed),
 `env_ignored` (recorded, but the session's environment named another state dir or config
-file: see `envnote`), `muted` (not spooled: the session is muted, `<state>/muted/<session id>`
-exists, see the plugin's `cctrace-plugin mute`; one `stat` when nothing is muted),
+file: see `envnote`), `muted` (not spooled: the session is muted, see `mute`),
 `deferred` (not spooled by a settings-file hook: the cctrace plugin records that event,
 see `defer`; counted only).
 
@@ -42,7 +41,7 @@ import sys
 import time
 
 from cctrace import statedir
-from cctrace.hook import envnote
+from cctrace.hook import envnote, mute
 from cctrace.spool import jsonlite, limits, writer
 
 WAKE_EVENTS = frozenset({"Stop", "SubagentStop", "PreCompact", "SessionEnd", "StopFailure"})
@@ -277,19 +276,6 @@ def _count(state_dir: str, kind: str) -> None:
         pass
 
 
-def muted(state_dir: str, data: bytes) -> bool:
-    """Whether the payload's session is muted (`<state>/muted/<session id>` exists)."""
-    folder = state_dir + "/muted"
-    try:
-        os.stat(folder)
-    except OSError:
-        return False  # nothing muted: the common case costs this one stat
-    sid = jsonlite.top_level_string(data[:HEAD_BYTES].decode("utf-8", "ignore"), "session_id")
-    if not sid or len(sid) > 128 or not sid.replace("-", "").replace("_", "").isalnum():
-        return False
-    return os.path.exists(folder + "/" + sid)
-
-
 def _plugin_args(argv: list[str]) -> tuple[str, str] | None:
     """(`--plugin-data`, `--plugin-root`) when the launcher gave both, as absolute paths."""
     found = {}
@@ -332,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
             env = envnote.note(os.environ, state_dir)
         except Exception:  # noqa: BLE001 - a note is never worth an event
             env = None
-        if muted(state_dir, data):
+        if mute.check(state_dir, data):
             record(state_dir, "muted", event_name(data, complete=not oversize))
             return 0
         plugin = _plugin_args(argv)
