@@ -66,13 +66,14 @@ def plugin_cli(home: ClaudeHome, *args: str, timeout: float = 120) -> subprocess
                           text=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
 
-def wait_for_runtime(data: Path) -> dict:
+def wait_for_runtime(data: Path, not_digest: str | None = None) -> dict:
+    """The install's outcome (ready or failed), for another digest than `not_digest`."""
     status = data / "runtime" / "status.json"
     deadline = time.monotonic() + INSTALL_DEADLINE_S
     while time.monotonic() < deadline:
         if status.exists():
             got = json.loads(status.read_text())
-            if got["state"] in ("ready", "failed"):
+            if got["state"] in ("ready", "failed") and got.get("digest") != not_digest:
                 return got
         time.sleep(1)
     raise AssertionError(f"runtime install did not finish: {status.read_text()}")
@@ -208,3 +209,39 @@ def test_muted_turns_never_reach_the_store(traced, model_server, tmp_path):
     assert "[m2] a muted turn" in traced.transcript.read_text()
     inputs = [t["input"] for t in traced.show()["traces"]]
     assert inputs == ["[m1] first turn", "[m3] third turn"]
+
+
+def test_a_plugin_upgrade_upgrades_the_runtime(tmp_path):
+    """A new plugin version with other requirements: the next session installs the new
+    runtime (new digest), removes the old venv, and its events are processed."""
+    market = tmp_path / "market"
+    shutil.copytree(REPO / ".claude-plugin", market / ".claude-plugin")
+    shutil.copytree(PLUGIN, market / "plugins" / "cctrace",  # the package as real files
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    requirements = market / "plugins" / "cctrace" / "runtime" / "requirements.txt"
+    state = tmp_path / "state"
+    with ModelServer(SCRIPT) as server:
+        home = ClaudeHome(tmp_path / "c", server.base_url)
+        claude_cli(home, "plugin", "marketplace", "add", str(market))
+        claude_cli(home, "plugin", "install", "cctrace@cctrace")
+        data = home.claude_dir / "plugins" / "data" / "cctrace-cctrace"
+        data.mkdir(parents=True, exist_ok=True)
+        (data / "state-dir").write_text(f"{state}\n")
+        home.run("[one] run echo one", session_id=new_session_id(), env={"PATH": PATH}).check()
+        old = wait_for_runtime(data)
+        assert old["state"] == "ready", old
+        # The new version needs one more package (a directory marketplace runs its hooks
+        # from the source folder, so editing it is the upgrade).
+        requirements.write_text(requirements.read_text() + "six>=1.16\n")
+        second = new_session_id()
+        home.run("[three] say three", session_id=second, env={"PATH": PATH}).check()
+        new = wait_for_runtime(data, not_digest=old["digest"])
+        assert new["state"] == "ready", new
+        assert new["digest"] != old["digest"]
+        assert not Path(old["python"]).exists() and Path(new["python"]).is_file()
+        assert subprocess.run([new["python"], "-I", "-c", "import six"]).returncode == 0
+        flushed = plugin_cli(home, "flush", "--timeout", "60", timeout=150)
+        assert flushed.returncode == 0, flushed.stdout + flushed.stderr
+        shown = plugin_cli(home, "show", second, "--json")
+        assert shown.returncode == 0, shown.stdout + shown.stderr
+        assert [t["input"] for t in json.loads(shown.stdout)["traces"]] == ["[three] say three"]
