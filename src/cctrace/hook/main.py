@@ -177,8 +177,7 @@ def handle(state_dir: str, data: bytes, size: int, oversize: bool,
 
     `env` is the event's environment note (`envnote.note`), kept in the spool header.
     `plugin`: (data folder, plugin folder) when the plugin runs us (see the module
-    docstring). Returns the event name
-    (None when unreadable)."""
+    docstring). Returns the event name (None when unreadable)."""
     event = event_name(data, complete=not oversize)
     if env and any(name in env for name in envnote.STATE_VARS):
         # Recorded here all the same; the count makes the attempt visible to doctor.
@@ -217,7 +216,7 @@ def handle(state_dir: str, data: bytes, size: int, oversize: bool,
         record(state_dir, "unparsed", None, f"size={size}")
     if event in WAKE_EVENTS:
         _wake(state_dir, plugin)
-    elif event == "SessionStart" and plugin:
+    elif event == "SessionStart" and plugin and not _users_install(state_dir):
         _plugin_runtime(state_dir, plugin)  # start a first install early
     return event
 
@@ -232,9 +231,7 @@ def _users_install(state_dir: str) -> bool:
 
 def _plugin_runtime(state_dir: str, plugin: tuple[str, str]) -> tuple[str, str] | None:
     """(python, plugin folder) of the plugin's runtime when it is ready; otherwise starts
-    its install (once) and returns None. Nothing at all with a user's own install."""
-    if _users_install(state_dir):
-        return None
+    its install (once) and returns None. Callers first check `_users_install`."""
     from cctrace.install import runtime
 
     data, root = plugin
