@@ -27,6 +27,11 @@ def hook_entry_path() -> str:
     return str(Path(cctrace.__file__).resolve().parent / "hook" / "entry.py")
 
 
+def statusline_entry_path() -> str:
+    """The statusline entry point of the cctrace package this command runs from."""
+    return str(Path(cctrace.__file__).resolve().parent / "statusline" / "entry.py")
+
+
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "install",
@@ -36,6 +41,10 @@ def register(subparsers: Any) -> None:
     )
     _scope_arg(p)
     p.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    p.add_argument("--statusline", action="store_true",
+                   help="also set Claude Code's statusLine to cctrace's (session, today and "
+                   "5-hour block cost); a statusline you already have keeps running, ours is "
+                   "appended to it, and `cctrace uninstall` puts yours back")
     p.add_argument("--claude-bin", metavar="PATH",
                    help="the claude binary to ask for its version (default: $CCTRACE_CLAUDE_BIN, "
                    "else claude on PATH)")
@@ -48,8 +57,10 @@ def register(subparsers: Any) -> None:
 
     u = subparsers.add_parser(
         "uninstall",
-        help="remove the cctrace hook from Claude Code settings",
-        description="Remove cctrace's hook entries (and only those) from Claude Code settings.",
+        help="remove the cctrace hook (and statusline) from Claude Code settings",
+        description="Remove cctrace's hook entries (and only those) from Claude Code settings; "
+        "a statusline set by `install --statusline` goes too, the one you had before is "
+        "restored.",
     )
     group = u.add_mutually_exclusive_group()
     _scope_arg(group)
@@ -177,6 +188,9 @@ def run_install(args: argparse.Namespace) -> int:
     before = _load(path)
     try:
         after = st.merge(before or {}, written, events)
+        statusline = getattr(args, "statusline", False)  # `setup` calls this too, without it
+        if statusline:
+            after = st.merge_statusline(after, python, statusline_entry_path(), pinned)
     except st.SettingsError as exc:
         raise CliError(f"{path}: {exc}") from exc
     wrote = _write(path, before, after, args.dry_run)
@@ -188,6 +202,8 @@ def run_install(args: argparse.Namespace) -> int:
     if scope == "project":
         print("  (portable: no path of this machine; on a teammate's machine it runs their own "
               "cctrace, or notes on stderr that there is none and does nothing)")
+    if statusline:
+        _print_statusline(before or {}, after)
     print(f"  state dir (pinned into the hook): {pinned}")
     print(f"  {_write_locator(path if scope == 'user' else None, after, args.dry_run)}")
     print(f"  {_record_worker(args.dry_run)}")
@@ -227,6 +243,20 @@ def _write_locator(user_path: str | None, user_doc: dict[str, Any] | None,
     return f"locator for project-scope hooks: {path}"
 
 
+def _print_statusline(before: dict[str, Any], after: dict[str, Any]) -> None:
+    old, new = before.get("statusLine"), after.get("statusLine")
+    if old == new:
+        print("  statusline: up to date")
+        return
+    theirs = st.statusline_theirs(new["command"]) if isinstance(new, dict) else None
+    if st.is_our_statusline(old) and not st.is_our_statusline(new):
+        print(f"  statusline: removed{'; yours restored: ' + new['command'] if new else ''}")
+    elif theirs:
+        print(f"  statusline: set; yours runs first and keeps showing: {theirs}")
+    else:
+        print("  statusline: set")
+
+
 def _safe_read(path: str) -> dict[str, Any] | None:
     try:
         return st.read(path)
@@ -249,7 +279,7 @@ def run_uninstall(args: argparse.Namespace) -> int:
                 print(f"no file: {path} ({scope} scope)")
                 continue
             try:
-                after = st.unmerge(before)
+                after = st.unmerge_statusline(st.unmerge(before))
             except st.SettingsError as exc:
                 raise st.SettingsError(f"{path}: {exc}") from exc
         except st.SettingsError as exc:
@@ -261,6 +291,8 @@ def run_uninstall(args: argparse.Namespace) -> int:
         verb = "would update" if args.dry_run else "updated"
         print(f"{verb if wrote else 'nothing of cctrace'}: {path} ({scope} scope)")
         _print_changes(st.describe(before, after))
+        if st.is_our_statusline(before.get("statusLine")):
+            _print_statusline(before, after)
         if scope == "user" and wrote and os.path.exists(st.locator_path(os.environ)):
             # Project-scope hooks of this account now have to record themselves.
             print(f"  {_write_locator(path, after, args.dry_run)}")
