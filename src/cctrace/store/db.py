@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cctrace import statedir
-from cctrace.findings import SEVERITIES, Finding
+from cctrace.findings import SEVERITIES, Finding, normalize_tags
 from cctrace.model.jsontext import json_string
 from cctrace.model.types import Observation, Trace
 from cctrace.redact.stage import is_redacted
@@ -713,10 +713,10 @@ class Store:
         """Content-free facts for reports: {"observations": [...], "traces": [...]}.
 
         Observations are the generations and tools starting in [since_ns, until_ns), with
-        type, name, model, times, level, usage, cost (per usage key), cost_total, session_id
-        and project; traces (turns) likewise with session_id, project, start_ns, end_ns,
-        complete. With `session_ids`, only those sessions' (a few hundred at most: they go
-        into one SQL list); with `tools=False`, generations only.
+        type, name, model, times, level, usage, cost (per usage key), cost_total,
+        trace_id, session_id and project; traces (turns) likewise with trace_id, session_id,
+        project, start_ns, end_ns, complete. With `session_ids`, only those sessions' (a few
+        hundred at most: they go into one SQL list); with `tools=False`, generations only.
         """
         where, params = "", []
         if session_ids is not None:
@@ -729,8 +729,8 @@ class Store:
             where += " AND o.start_ns < ?"
             params.append(until_ns)
         rows = self._read(
-            "SELECT o.type, o.name, o.model, o.start_ns, o.end_ns, o.level, o.usage,"
-            " o.cost, o.cost_total, t.session_id, s.project FROM observations o"
+            "SELECT o.type, o.name, o.model, o.start_ns, o.end_ns, o.level, o.usage, o.cost,"
+            " o.cost_total, o.trace_id, t.session_id, s.project FROM observations o"
             " JOIN traces t ON t.id = o.trace_id JOIN sessions s ON s.id = t.session_id"
             " WHERE o.type IN ('generation'" + (", 'tool')" if tools else ")")
             + f"{where} ORDER BY o.start_ns, o.id",
@@ -743,7 +743,8 @@ class Store:
             item["cost"] = _loads(item["cost"], None)
             observations.append(item)
         trows = self._read(
-            "SELECT t.session_id, s.project, t.start_ns, t.end_ns, t.complete FROM traces t"
+            "SELECT t.id AS trace_id, t.session_id, s.project, t.start_ns, t.end_ns,"
+            " t.complete FROM traces t"
             " JOIN sessions s ON s.id = t.session_id WHERE 1 = 1"
             + where.replace("o.start_ns", "t.start_ns") + " ORDER BY t.start_ns, t.id",
             params,
@@ -1293,7 +1294,8 @@ class Store:
             id=r["id"], kind=r["kind"], rule_id=r["rule_id"], severity=r["severity"],
             title=self._dec(r["title"], "findings.title") or "", time_ns=r["time_ns"],
             session_id=r["session_id"], trace_id=r["trace_id"],
-            observation_id=r["observation_id"], tags=_loads(r["tags"], []),
+            # Stored before one tag style: shown in it (`normalize_tags`).
+            observation_id=r["observation_id"], tags=normalize_tags(_loads(r["tags"], [])),
             detail=_loads(self._dec(r["detail"], "findings.detail"), {}),
             scores=_loads(r["scores"], {}))
 

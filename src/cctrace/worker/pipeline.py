@@ -24,6 +24,7 @@ from cctrace import config as config_mod
 from cctrace import spool
 from cctrace.config import Config
 from cctrace.export import outbox
+from cctrace.hook import mute
 from cctrace.model.build import BuildContext, ToolHookInfo, build_traces, split_turns
 from cctrace.policy import Policy, apply_policy
 from cctrace.redact.cut import cut_traces
@@ -182,6 +183,9 @@ def process_transcript(
         cursor = Cursor.from_dict(data) if data else None
         result = read_new(path, cursor, max_bytes=READ_SLICE)
         more = result.stats.get("new_bytes", 0) >= READ_SLICE
+        muted = mute.muted_ranges(cfg.state_dir, path)
+        if muted:  # turns made while the session was muted (cctrace.hook.mute)
+            result.records = [r for r in result.records if not mute.is_muted(r.offset, muted)]
         if not result.records:
             with store.transaction():
                 if data is None or result.cursor.to_dict() != data:
