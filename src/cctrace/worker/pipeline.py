@@ -38,7 +38,7 @@ from cctrace.store.db import _dumps as store_encode
 from cctrace.transcript import locate
 from cctrace.transcript.reader import UNREADABLE, Cursor, fix_surrogates, read_new
 from cctrace.transcript.records import Record
-from cctrace.worker import lifecycle, limits
+from cctrace.worker import lifecycle, limits, redactors
 from cctrace.worker.conclude import (
     evaluate_rules,
     judge_session,
@@ -501,6 +501,8 @@ def step(state_dir: str, cfg: Config | None = None) -> StepReport:
         from cctrace.security import retention
 
         retention.maybe_enforce(state_dir, store, cfg)
+        # Values learned in this slice may sit in clear in batches queued earlier.
+        redactors.resweep_outbox(store, cfg)
         _sender = _sender or outbox.Sender()
         delivery = outbox.deliver_due(
             store, cfg, deadline=time.monotonic() + DELIVERY_BUDGET_S, sender=_sender
@@ -600,6 +602,8 @@ def drain(state_dir: str, cfg: Config, deadline: float | None = None) -> StepRep
             total.errors.extend(report.errors)
         spool_limits.measure(state_dir, caps.spool_bytes)
         rescan_known(store, cfg, total)
+        # `cctrace flush` delivers next: nothing learned here may leave in clear.
+        redactors.resweep_outbox(store, cfg)
         refresh_summary(state_dir, store)
     return total
 
