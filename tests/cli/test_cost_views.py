@@ -78,12 +78,11 @@ def test_show_says_whose_cost_and_what_it_leaves_out(capsys, recorded):
 def test_report_text_and_html_say_n_tokens_of_m_unpriced(capsys, recorded, tmp_path):
     code, out, _ = run(capsys, "report")
     assert code == 0
-    assert ("  21500 tokens of 64500 unpriced: the cost leaves them out (add a price under "
-            "[prices] in config.toml)") in out.splitlines()
+    assert ("Unpriced: 21.5k tokens of 64.5k have no price (model claude-opus-5-5): costs "
+            "above leave them out") in out.splitlines()
     target = tmp_path / "r.html"
     assert run(capsys, "report", "--html", str(target))[0] == 0
-    assert ('<p class="unpriced" id="unpriced">21500 tokens of 64500 unpriced: the cost '
-            'leaves them out (add a price under [prices] in config.toml)</p>'
+    assert ('<div class="notice" id="unpriced" data-tokens="21500" data-total="64500">'
             ) in target.read_text()
     code, out, _ = run(capsys, "report", "--json")
     doc = json.loads(out)
