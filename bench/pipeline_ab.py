@@ -2,8 +2,8 @@
 
 Exports `REV`'s `src/` (default `main`) to a temporary folder with `git archive`, generates
 one transcript with this checkout's `bench/transcript_gen.py`, then runs
-`pipeline.process_transcript` on it (a full pass into a fresh store, exactly as
-`bench/worker_pipeline.py --measure full` does) in a fresh child process per run, alternating
+`pipeline.process_transcript` on it (`worker_pipeline.measure_full`: a full pass into a
+fresh store) in a fresh child process per run, alternating
 REV and the working tree, and prints each run's CPU seconds (`time.process_time`, far less
 sensitive to other processes on a shared machine than wall time) and MB/s per CPU second.
 
@@ -25,28 +25,27 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 from transcript_gen import generate  # noqa: E402
 
+# Runs in the child, with PYTHONPATH naming the tree under test: this checkout's bench
+# module drives whichever `cctrace` that is.
 CHILD = """
-import json, os, sys, time
-from cctrace.config import Config
-from cctrace.store.db import Store
-from cctrace.worker import pipeline
-path, state = sys.argv[1], sys.argv[2]
-cfg = Config(state_dir=state, otlp_endpoint="http://127.0.0.1:9/v1/traces")
-with Store.open(state) as store:
-    redactor = pipeline.make_redactor(cfg, None)
-    t0 = time.process_time()
-    new = pipeline.process_transcript(store, cfg, redactor, path, final=True)
-    cpu = time.process_time() - t0
-    batches = store.pending_count()
-print(json.dumps({"cpu_s": cpu, "observations": new, "batches": batches}))
+import json, sys, time
+sys.path.insert(0, sys.argv[3])
+import cctrace
+import worker_pipeline
+r = worker_pipeline.measure_full(sys.argv[1], sys.argv[2], clock=time.process_time)
+print(json.dumps({"cpu_s": r["seconds"], "observations": r["observations"],
+                  "batches": r["batches"], "package": cctrace.__file__}))
 """
 
 
 def run(src: str, path: str, state: str) -> dict:
     env = dict(os.environ, PYTHONPATH=src)
-    out = subprocess.run([sys.executable, "-c", CHILD, path, state], env=env, check=True,
+    out = subprocess.run([sys.executable, "-c", CHILD, path, state, HERE], env=env, check=True,
                          stdout=subprocess.PIPE, text=True, cwd=state)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    if not result["package"].startswith(src + os.sep):
+        raise SystemExit(f"the child imported {result['package']}, not the tree in {src}")
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
