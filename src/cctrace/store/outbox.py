@@ -1,10 +1,10 @@
 """The export outbox: the `outbox` and `dead_letters` tables, and delivery leases.
 
-An outbox row is one serialized export request (OTLP protobuf or Langfuse JSON, encrypted
-at rest) for one destination, with the span ids it carries. It is written before any send
-(`enqueue_batch`), leased to one sender at a time (`claim`, `break_lease`), and ends
-delivered (payload dropped, never sent again), retried later, or dead (`dead_letter`, kept
-for inspection until `requeue_dead`). The sending itself is `cctrace.export.outbox`.
+An outbox row is one serialized export request (OTLP protobuf, or Langfuse score JSON;
+encrypted at rest) for one destination, with the span ids it carries. It is written before
+any send (`enqueue_batch`), leased to one sender at a time (`claim`, `break_lease`), and
+ends delivered (payload dropped, never sent again), retried later, or dead (`dead_letter`,
+kept for inspection until `requeue_dead`). The sending itself is `cctrace.export.outbox`.
 """
 
 from __future__ import annotations
