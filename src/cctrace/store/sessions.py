@@ -139,6 +139,12 @@ class Sessions(Connection):
         self._add_totals(summaries)
         return summaries
 
+    def recent_session_ids(self, limit: int) -> list[str]:
+        """The ids of the `limit` most recently active sessions, most recent first."""
+        rows = self._read("SELECT id FROM sessions ORDER BY last_ns DESC, id LIMIT ?",
+                          (int(limit),))
+        return [r["id"] for r in rows]
+
     def session(self, session_id: str) -> SessionSummary | None:
         rows = self._read("SELECT * FROM sessions WHERE id = ?", (session_id,))
         if not rows:
