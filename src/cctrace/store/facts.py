@@ -23,10 +23,10 @@ class Facts(Connection):
         """Content-free facts for reports: {"observations": [...], "traces": [...]}.
 
         Observations are the generations and tools starting in [since_ns, until_ns), with
-        type, name, model, times, level, usage, cost (per usage key), cost_total, session_id
-        and project; traces (turns) likewise with session_id, project, start_ns, end_ns,
-        complete. With `session_ids`, only those sessions' (a few hundred at most: they go
-        into one SQL list); with `tools=False`, generations only.
+        type, name, model, times, level, usage, cost (per usage key), cost_total,
+        trace_id, session_id and project; traces (turns) likewise with trace_id, session_id,
+        project, start_ns, end_ns, complete. With `session_ids`, only those sessions' (a few
+        hundred at most: they go into one SQL list); with `tools=False`, generations only.
         """
         where, params = "", []
         if session_ids is not None:
@@ -39,8 +39,8 @@ class Facts(Connection):
             where += " AND o.start_ns < ?"
             params.append(until_ns)
         rows = self._read(
-            "SELECT o.type, o.name, o.model, o.start_ns, o.end_ns, o.level, o.usage,"
-            " o.cost, o.cost_total, t.session_id, s.project FROM observations o"
+            "SELECT o.type, o.name, o.model, o.start_ns, o.end_ns, o.level, o.usage, o.cost,"
+            " o.cost_total, o.trace_id, t.session_id, s.project FROM observations o"
             " JOIN traces t ON t.id = o.trace_id JOIN sessions s ON s.id = t.session_id"
             " WHERE o.type IN ('generation'" + (", 'tool')" if tools else ")")
             + f"{where} ORDER BY o.start_ns, o.id",
@@ -53,7 +53,8 @@ class Facts(Connection):
             item["cost"] = loads(item["cost"], None)
             observations.append(item)
         trows = self._read(
-            "SELECT t.session_id, s.project, t.start_ns, t.end_ns, t.complete FROM traces t"
+            "SELECT t.id AS trace_id, t.session_id, s.project, t.start_ns, t.end_ns,"
+            " t.complete FROM traces t"
             " JOIN sessions s ON s.id = t.session_id WHERE 1 = 1"
             + where.replace("o.start_ns", "t.start_ns") + " ORDER BY t.start_ns, t.id",
             params,

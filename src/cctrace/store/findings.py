@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from cctrace.findings import SEVERITIES, Finding
+from cctrace.findings import SEVERITIES, Finding, normalize_tags
 from cctrace.store.connection import Connection, dumps, loads
 
 
@@ -76,6 +76,7 @@ class Findings(Connection):
             id=r["id"], kind=r["kind"], rule_id=r["rule_id"], severity=r["severity"],
             title=self._dec(r["title"], "findings.title") or "", time_ns=r["time_ns"],
             session_id=r["session_id"], trace_id=r["trace_id"],
-            observation_id=r["observation_id"], tags=loads(r["tags"], []),
+            # Stored before one tag style: shown in it (`normalize_tags`).
+            observation_id=r["observation_id"], tags=normalize_tags(loads(r["tags"], [])),
             detail=loads(self._dec(r["detail"], "findings.detail"), {}),
             scores=loads(r["scores"], {}))

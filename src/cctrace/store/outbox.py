@@ -2,9 +2,10 @@
 
 An outbox row is one serialized export request (OTLP protobuf, or Langfuse score JSON;
 encrypted at rest) for one destination, with the span ids it carries. It is written before
-any send (`enqueue_batch`), leased to one sender at a time (`claim`, `break_lease`), and
-ends delivered (payload dropped, never sent again), retried later, or dead (`dead_letter`,
-kept for inspection until `requeue_dead`). The sending itself is `cctrace.export.outbox`.
+any send (`enqueue_batch`), re-redacted while still waiting (`replace_payload`), leased to
+one sender at a time (`claim`, `break_lease`), and ends delivered (payload dropped, never
+sent again), retried later, or dead (`dead_letter`, kept for inspection until
+`requeue_dead`). The sending itself is `cctrace.export.outbox`.
 """
 
 from __future__ import annotations
@@ -121,6 +122,20 @@ class Outbox(Connection):
                 "UPDATE outbox SET lease_owner = NULL, lease_until_ns = NULL"
                 " WHERE id = ? AND state = ? AND lease_owner = ?",
                 (batch_id, PENDING, owner),
+            )
+            return cur.rowcount == 1
+
+    def replace_payload(self, batch_id: int, payload: bytes) -> bool:
+        """Swap the payload of a batch that is still pending and not in flight (no live
+        lease): a re-redacted copy of it. False when it was sent or is being sent."""
+        now = time.time_ns()
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE outbox SET payload = ? WHERE id = ? AND state = ?"
+                " AND (lease_owner IS NULL OR lease_until_ns IS NULL OR lease_until_ns < ?)",
+                (sqlite3.Binary(self.cipher.encrypt_bytes(payload, "outbox.payload")
+                                if self.cipher is not None else payload),
+                 batch_id, PENDING, now),
             )
             return cur.rowcount == 1
 

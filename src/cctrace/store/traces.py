@@ -5,14 +5,16 @@ the session row (project, cwd, branch, version and models from the trace metadat
 the trace (a complete turn replaces its running form, never the reverse) and inserts the
 observations `INSERT OR IGNORE` by id, returning those that were new: what gets exported.
 Content columns are encrypted at rest; the row digests of what changed are noted for the
-audit log. Reading these tables back is `cctrace.store.sessions`.
+audit log. `resweep_rows` rewrites stored observation and trace content through a sweep of
+secret values learned after it was stored. Reading these tables back is
+`cctrace.store.sessions`.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from cctrace.model.types import Observation, Trace
@@ -42,6 +44,13 @@ def _project(cwd: str | None) -> str | None:
     if not cwd:
         return None
     return os.path.basename(cwd.rstrip("/\\")) or cwd
+
+
+class _Sweep:
+    """A `fn(str) -> str` in the shape `redact.stage.redact_value` walks with."""
+
+    def __init__(self, fn: Any) -> None:
+        self.redact_text = fn
 
 
 class Traces(Connection):
@@ -151,3 +160,83 @@ class Traces(Connection):
         self.row_digests["observations"][obs.id] = self._digest_written(
             conn, "observations", "id", obs.id, plain)
         return True
+
+    def resweep_rows(self, observation_ids: Iterable[str], fn: Any) -> list[dict[str, Any]]:
+        """Pass the content of the given observations, and of their trace rows, through
+        `fn` (a sweep of values learned after they were stored) and rewrite the rows that
+        changed. Returns, per rewritten row, what its audit entry needs (`table`, `id`,
+        `digest` of the row as now stored, `session_id`, `trace_id`, `type`, `name`,
+        `start_ns`), so the audit log can commit to the new row."""
+        ids = sorted(set(observation_ids))
+        out: list[dict[str, Any]] = []
+        if not ids:
+            return out
+        obs_cols = digest.COLUMNS["observations"]
+        trace_cols = digest.COLUMNS["traces"]
+        with self._write() as conn:
+            traces: set[str] = set()
+            for chunk in range(0, len(ids), 500):
+                part = ids[chunk:chunk + 500]
+                rows = conn.execute(
+                    "SELECT o.*, t.session_id AS _sid FROM observations o"
+                    " LEFT JOIN traces t ON t.id = o.trace_id"
+                    f" WHERE o.id IN ({','.join('?' * len(part))})", part).fetchall()
+                for row in rows:
+                    traces.add(row["trace_id"])
+                    plain = [row[c] for c in obs_cols]
+                    if not self._resweep_plain("observations", plain, fn):
+                        continue
+                    self._rewrite_row(conn, "observations", plain)
+                    out.append({"table": "observations", "id": row["id"],
+                                "digest": self._digest_written(conn, "observations", "id",
+                                                               row["id"], plain),
+                                "session_id": row["_sid"], "trace_id": row["trace_id"],
+                                "type": row["type"], "name": row["name"],
+                                "start_ns": row["start_ns"]})
+            for tid in sorted(traces):
+                row = conn.execute("SELECT * FROM traces WHERE id = ?", (tid,)).fetchone()
+                if row is None:
+                    continue
+                plain = [row[c] for c in trace_cols]
+                if not self._resweep_plain("traces", plain, fn):
+                    continue
+                self._rewrite_row(conn, "traces", plain)
+                out.append({"table": "traces", "id": tid,
+                            "digest": self._digest_written(conn, "traces", "id", tid, plain),
+                            "session_id": row["session_id"], "trace_id": tid,
+                            "start_ns": row["start_ns"]})
+        return out
+
+    def _resweep_plain(self, table: str, plain: list[Any], fn: Any) -> bool:
+        """Decrypt the content columns of `plain` (a row in `digest.COLUMNS` order) in
+        place, sweep every string inside them; True if any changed."""
+        from cctrace.redact.stage import redact_value
+
+        cols = digest.COLUMNS[table]
+        changed = False
+        for name in sorted(digest.ENCRYPTED[table]):
+            i = cols.index(name)
+            text = self._dec(plain[i], f"{table}.{name}")
+            plain[i] = text
+            if not text:
+                continue
+            if name == "status_message":
+                new = fn(text)
+            else:
+                value = loads(text, _Sweep)  # the class itself: "not JSON", left alone
+                if value is _Sweep:
+                    continue
+                swept = redact_value(value, _Sweep(fn))
+                new = text if swept == value else dumps(swept)
+            if new != text:
+                plain[i] = new
+                changed = True
+        return changed
+
+    def _rewrite_row(self, conn: sqlite3.Connection, table: str, plain: list[Any]) -> None:
+        cols = digest.COLUMNS[table]
+        enc = sorted(digest.ENCRYPTED[table])
+        sets = ", ".join(f"{c} = ?" for c in enc)
+        conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?",
+                     [self._enc(plain[cols.index(c)], f"{table}.{c}") for c in enc]
+                     + [plain[0]])
