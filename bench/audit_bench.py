@@ -14,7 +14,7 @@ import tempfile
 import time
 
 from cctrace import audit
-from cctrace.audit import verify
+from cctrace.audit import proofs, verify
 from cctrace.config import Config
 
 
@@ -56,8 +56,8 @@ def main() -> int:
         assert report.ok, report.damage
         rows.append((f"verify {a.entries:,} entries, {n_cp:,} checkpoints", f"{dt:.1f} s"))
         t0 = time.perf_counter()
-        pos = verify.find_entry(report, f"{a.entries // 3:016x}")
-        proof = verify.inclusion(report, pos)
+        pos = proofs.find_entry(report, f"{a.entries // 3:016x}")
+        proof = proofs.inclusion(report, pos)
         dt = time.perf_counter() - t0
         assert proof.verified
         rows.append((f"inclusion proof at {a.entries:,} entries",

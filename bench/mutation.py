@@ -297,8 +297,8 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('comp = Compiler(f"guard:{entry.get(\'source\', \'\')}", dict(entry.get("lists") or {}),',
          'comp = Compiler(f"XXguard:{entry.get(\'source\', \'\')}XX", dict(entry.get("lists") or {}),',  # noqa: E501
          "the compiler's name only labels compile errors, and the hook records only the exception's type (fail open)"),  # noqa: E501
-        ('lazy, schema.LAZY_PATTERNS = schema.LAZY_PATTERNS, True',
-         'lazy, schema.LAZY_PATTERNS = schema.LAZY_PATTERNS, False',
+        ('lazy, patterns.LAZY_PATTERNS = patterns.LAZY_PATTERNS, True',
+         'lazy, patterns.LAZY_PATTERNS = patterns.LAZY_PATTERNS, False',
          'lazy or eager compiling gives the same patterns; lazy is for speed (every pattern was compiled when guard.json was written)'),  # noqa: E501
     ],
     'export.destinations': [

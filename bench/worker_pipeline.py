@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -66,13 +67,15 @@ def _config(state: str) -> Config:
     return Config(state_dir=state, otlp_endpoint="http://127.0.0.1:9/v1/traces")
 
 
-def measure_full(path: str, state: str) -> dict:
+def measure_full(path: str, state: str, clock: Callable[[], float] = time.perf_counter) -> dict:
+    """One full pass of `path` into a fresh store; `seconds` by `clock` (pipeline_ab.py
+    passes `time.process_time`)."""
     cfg = _config(state)
     with Store.open(state) as store:
         redactor = pipeline.make_redactor(cfg, None)
-        t0 = time.perf_counter()
+        t0 = clock()
         new = pipeline.process_transcript(store, cfg, redactor, path, final=True)
-        elapsed = time.perf_counter() - t0
+        elapsed = clock() - t0
         batches = store.pending_count()
     return {"seconds": elapsed, "mb": os.path.getsize(path) / 1048576, "observations": new,
             "batches": batches, "rss_mb": _rss_mb()}

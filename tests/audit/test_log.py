@@ -9,7 +9,7 @@ import stat
 
 from audit.helpers import T0, build_log, paths
 from cctrace import audit
-from cctrace.audit import keys, log, merkle, verify
+from cctrace.audit import keys, log, merkle, proofs, verify
 from cctrace.config import Config
 
 
@@ -124,11 +124,11 @@ def test_inclusion_proof_for_one_event(tmp_path):
     state = str(tmp_path)
     build_log(state, batches=25, per_batch=40)  # 1,000 entries
     report = verify.verify_state(state, check_store=False)
-    pos = verify.find_entry(report, "hook:777")
-    proof = verify.inclusion(report, pos)
+    pos = proofs.find_entry(report, "hook:777")
+    proof = proofs.inclusion(report, pos)
     assert proof.verified and proof.entry["id"] == "hook:777"
     assert proof.proof_bytes == 32 * 10
-    forged = verify.InclusionProof(**{**proof.__dict__, "leaf": merkle.leaf_hash(b"x")})
+    forged = proofs.InclusionProof(**{**proof.__dict__, "leaf": merkle.leaf_hash(b"x")})
     assert not merkle.verify_inclusion(forged.index, forged.size, forged.leaf, forged.path,
                                        bytes.fromhex(forged.checkpoint.root))
 

@@ -77,3 +77,12 @@ def test_merge_and_unmerge_are_pure_and_exact():
                                   " --then 'my '\"'\"'line'\"'\"''"}
     assert st.unmerge_statusline(both) == mine
     assert st.unmerge_statusline(mine) == mine
+
+
+def test_project_scope_refuses_the_statusline_and_writes_nothing(env, capsys):  # noqa: F811
+    # The shared settings file must never carry this machine's python or state dir.
+    shared = env.project / ".claude" / "settings.json"
+    assert run("install", "--scope", "project", "--statusline") == 1
+    err = capsys.readouterr().err
+    assert "--statusline is personal: use --scope user or --scope local" in err
+    assert not shared.exists()

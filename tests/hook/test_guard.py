@@ -286,7 +286,7 @@ def test_cli_enable_status_disable(_isolated_state, capsys):
 
 
 def test_lazy_patterns_do_not_leak_into_the_process():
-    from cctrace.rules import schema
+    from cctrace.rules import patterns
 
     guard.decide_payload(as_hook_sees_it(built()[0]), pre("Bash", {"command": "ls"}))
-    assert schema.LAZY_PATTERNS is False
+    assert patterns.LAZY_PATTERNS is False

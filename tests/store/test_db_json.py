@@ -8,7 +8,8 @@ import json
 import pytest
 
 from cctrace.security.crypto import Cipher
-from cctrace.store.db import Store, _dumps
+from cctrace.store.connection import dumps as _dumps
+from cctrace.store.db import Store
 from store.helpers import turn
 
 BIG = ('line "one" \\ tab\there\r\n' * 300) + "é€😀\u2028\x7f"

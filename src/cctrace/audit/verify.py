@@ -6,12 +6,11 @@ anchor files (plus the current public key, if the key file is at hand) and retur
 edited, deleted, inserted, reordered or truncated, and whether it hit the log, the
 checkpoints or disagrees with an anchor. The classification relies on what a single change
 does to the stored indices, the hash links and the sealed tree size: see docs/audit.md.
-`inclusion` builds and checks the inclusion proof of one entry.
+The inclusion proof of one entry is `cctrace.audit.proofs`.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import os
 from collections import Counter
@@ -27,7 +26,6 @@ from cctrace.audit.log import (
     Checkpoint,
     chain_next,
     checkpoint_hash,
-    entry_dict,
     entry_index,
     locked,
     read_bytes,
@@ -409,64 +407,6 @@ def _check_store(store: Any, report: Report, cp_data: bytes) -> None:
                                "log committed to row digests: not judged")
     for kind, _table, _key, text in result.problems:
         report.damage.append(Damage("store", kind, 0, text))
-
-
-# ------------------------------------------------------------------------ inclusion
-
-
-@dataclass
-class InclusionProof:
-    index: int
-    size: int
-    entry: dict[str, Any]
-    leaf: bytes
-    path: list[bytes]
-    checkpoint: Checkpoint
-    verified: bool
-
-    @property
-    def proof_bytes(self) -> int:
-        return 32 * len(self.path)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "index": self.index, "tree_size": self.size, "entry": self.entry,
-            "leaf_hash": self.leaf.hex(),
-            "path": base64.b64encode(b"".join(self.path)).decode(),
-            "proof_bytes": self.proof_bytes,
-            "checkpoint": {"n": self.checkpoint.n, "root": self.checkpoint.root,
-                           "epoch": self.checkpoint.epoch, "sig": self.checkpoint.sig,
-                           "pub": self.checkpoint.pub},
-            "verified": self.verified,
-        }
-
-
-def find_entry(report: Report, subject: str) -> int | None:
-    """Position of the (first) entry whose subject is `subject` (or a unique prefix)."""
-    needle = subject.encode()
-    hits = []
-    for p, data in enumerate(report.leaf_data):
-        if needle in data:
-            entry = entry_dict(data)
-            if entry and isinstance(entry.get("id"), str) and (
-                    entry["id"] == subject or entry["id"].startswith(subject)):
-                if entry["id"] == subject:
-                    return p
-                hits.append(p)
-    return hits[0] if len(hits) == 1 else None
-
-
-def inclusion(report: Report, position: int) -> InclusionProof:
-    """The proof that entry `position` is in the latest checkpoint's tree, checked."""
-    cp = report.latest
-    if cp is None or position >= cp.size:
-        raise LookupError("the entry is not sealed by any checkpoint yet")
-    leaves = report.leaves[:cp.size]
-    path = merkle.inclusion_proof(position, leaves)
-    ok = merkle.verify_inclusion(position, cp.size, leaves[position], path,
-                                 bytes.fromhex(cp.root)) and cp.signature_ok()
-    return InclusionProof(position, cp.size, entry_dict(report.leaf_data[position]) or {},
-                          leaves[position], path, cp, ok)
 
 
 # -------------------------------------------------------------- remote (Langfuse) copies

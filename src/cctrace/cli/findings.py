@@ -33,7 +33,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cctrace.store.db import AmbiguousSession, Store
+    from cctrace.store.db import Store
+    from cctrace.store.sessions import AmbiguousSession
 
     with Store.open(statedir.state_dir()) as store:
         session = None

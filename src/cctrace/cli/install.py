@@ -170,6 +170,11 @@ def run_install(args: argparse.Namespace) -> int:
         print(_pin_plugin(args.dry_run))
         return 0
     scope = args.scope or "user"
+    if scope == "project" and getattr(args, "statusline", False):
+        # A project's settings file is shared: a statusline command carries this machine's
+        # python and state dir, and the statusline is a personal view anyway.
+        raise CliError("--statusline is personal: use --scope user or --scope local "
+                       "(a project's settings.json is shared with teammates)")
     entry = hook_entry_path()
     if not os.path.isfile(entry):
         raise CliError(f"hook entry point missing: {entry} (reinstall cctrace)")

@@ -57,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
     import os
 
     from cctrace.security import purge
-    from cctrace.store.db import AmbiguousSession, Store
+    from cctrace.store.db import Store
+    from cctrace.store.sessions import AmbiguousSession
 
     if not (args.session or args.before or args.project or args.quarantine):
         raise CliError("choose what to purge: --session, --before, --project and/or "

@@ -20,7 +20,8 @@ from typing import Any, TextIO
 from cctrace.cli.main import CliError
 from cctrace.model.types import Observation
 from cctrace.redact.cut import cut_text
-from cctrace.store.db import AmbiguousSession, ObservationNode, SessionSummary, Store, TraceView
+from cctrace.store.db import Store
+from cctrace.store.sessions import AmbiguousSession, ObservationNode, SessionSummary, TraceView
 
 WIDTH = 100
 ID_WIDTH = 8

@@ -187,24 +187,24 @@ def secret_store() -> Any | None:
 def save_config(values: dict[str, Any], unset: Sequence[str]) -> str:
     """Write settings through `cctrace config`'s editor (typed, validated, atomic, 0600)."""
     from cctrace import config as config_mod
-    from cctrace.cli import config as cfg_cli
+    from cctrace.cli import configfile, configkeys
 
     path = config_mod.config_path(statedir.state_dir())
 
     def change(doc: Any) -> None:
         for name, value in values.items():
-            key_name, key = cfg_cli.resolve_key(name)
+            key_name, key = configkeys.resolve_key(name)
             parts = key_name.split(".")
-            table = cfg_cli._container(doc, parts[:-1], create=True)
-            table[parts[-1]] = cfg_cli._item(cfg_cli.check_value(key_name, key, value))
+            table = configfile.table_at(doc, parts[:-1], create=True)
+            table[parts[-1]] = configfile.toml_item(configkeys.check_value(key_name, key, value))
         for name in unset:
             parts = name.split(".")
-            table = cfg_cli._container(doc, parts[:-1], create=False)
+            table = configfile.table_at(doc, parts[:-1], create=False)
             if table is not None and parts[-1] in table:
                 del table[parts[-1]]
         return None
 
-    cfg_cli._edit(path, change)
+    configfile.edit(path, change)
     return path
 
 

@@ -151,7 +151,8 @@ def start_for_last(store: Any, latest: int, n: int, session_id: str | None) -> i
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    from cctrace.store.db import AmbiguousSession, Store
+    from cctrace.store.db import Store
+    from cctrace.store.sessions import AmbiguousSession
 
     out = out or sys.stdout
     if args.lines < 0:

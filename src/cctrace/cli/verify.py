@@ -41,7 +41,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cctrace.audit import settings_from_config, verify
+    from cctrace.audit import proofs, settings_from_config, verify
 
     root = statedir.state_dir()
     try:
@@ -62,11 +62,11 @@ def run(args: argparse.Namespace) -> int:
     out: dict[str, Any] = report.to_dict()
     code = 0 if report.ok else 1
     if args.event:
-        pos = verify.find_entry(report, args.event)
+        pos = proofs.find_entry(report, args.event)
         if pos is None:
             raise CliError(f"no single audit entry matches {args.event!r}", code=3)
         try:
-            proof = verify.inclusion(report, pos)
+            proof = proofs.inclusion(report, pos)
         except LookupError as exc:
             raise CliError(str(exc), code=3) from exc
         out["inclusion"] = proof.to_dict()

@@ -203,7 +203,7 @@ def _event(payload: dict[str, Any]) -> Any:
 
 def decide_payload(guard: dict[str, Any], payload: dict[str, Any]) -> tuple[str, str] | None:
     """(rule id, deny reason) for the first blocking rule the PreToolUse call matches."""
-    from cctrace.rules import schema
+    from cctrace.rules import patterns
     from cctrace.rules.schema import Compiler, Context, host_matcher, name_matcher
 
     if payload.get("hook_event_name") != "PreToolUse":
@@ -224,11 +224,11 @@ def decide_payload(guard: dict[str, Any], payload: dict[str, Any]) -> tuple[str,
                         dict(entry.get("macros") or {}))
         # One event per process: compile only the patterns this event reaches. The nodes
         # were compiled eagerly (every pattern checked) when guard.json was written.
-        lazy, schema.LAZY_PATTERNS = schema.LAZY_PATTERNS, True
+        lazy, patterns.LAZY_PATTERNS = patterns.LAZY_PATTERNS, True
         try:
             rule = comp.rule(entry["rule"])
         finally:
-            schema.LAZY_PATTERNS = lazy
+            patterns.LAZY_PATTERNS = lazy
         if rule.matches(ev, ctx):
             return rule.id, reason_for(rule.id, rule.title, rule.severity)
     return None

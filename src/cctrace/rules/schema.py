@@ -4,19 +4,31 @@ A rule file holds `lists` (named string lists, used as `$name` inside any list),
 (named conditions, used as `{macro: name}`) and `rules`. Each condition is compiled once
 into a Python closure over an `Event`, so evaluation does no parsing. Every error names the
 file and line (`RuleError`), because a rule pack that half-loads would silently stop
-detecting. The condition language is documented in docs/rules.md.
+detecting. The condition language is documented in docs/rules.md. YAML parsing with lines
+and `RuleError` live in `rules.yamlfile`, globs and matchers in `rules.patterns` (their
+names stay importable from here).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from cctrace.findings import SEVERITIES
+from cctrace.rules import patterns
 from cctrace.rules.event import Event
+from cctrace.rules.patterns import (
+    compile_pattern,
+    glob_regex,
+    host_matcher,
+    name_matcher,
+    outside_cwd,
+    path_matcher,
+)
 from cctrace.rules.shell import REDIRECT_OUT, SimpleCommand
+from cctrace.rules.yamlfile import Node, RuleError, parse_yaml
 
 Cond = Callable[[Event, "Context"], bool]
 CmdCond = Callable[[Event, int, SimpleCommand, "Context"], bool]
@@ -29,58 +41,6 @@ EVENT_KEYS = frozenset({"tool", "path", "read_path", "write_path", "host", "egre
 CMD_KEYS = frozenset({"name", "args", "all_args", "no_args", "argv", "pipe_to", "pipe_from",
                       "redirect", "via", "egress", "path", "read_path", "write_path",
                       "outside_cwd", "wrapper", "any", "not"})
-
-
-class RuleError(ValueError):
-    """A rule file cannot be used; the message starts with `file:line:`."""
-
-
-class Node(dict):  # type: ignore[type-arg]
-    """A YAML mapping that remembers its line (1-based)."""
-
-    line: int = 0
-
-
-_LOADER: Any = None
-
-
-def _loader() -> Any:
-    """The line-recording SafeLoader, built on first use.
-
-    PyYAML is imported here, not at module level, so that compiling conditions and matching
-    events stay standard-library only: the hook's guard mode (cctrace.hook.guard) compiles
-    rule nodes shipped as JSON under `python -S`, where site-packages is not importable.
-    """
-    global _LOADER
-    if _LOADER is None:
-        import yaml
-
-        class _Loader(yaml.SafeLoader):
-            pass
-
-        def _construct_mapping(loader: Any, node: Any) -> Node:
-            out = Node(loader.construct_mapping(node, deep=True))
-            out.line = node.start_mark.line + 1
-            return out
-
-        _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-                                _construct_mapping)
-        _LOADER = _Loader
-    return _LOADER
-
-
-def parse_yaml(text: str, source: str) -> Any:
-    import yaml
-
-    loader = _loader()
-    try:
-        return yaml.load(text, Loader=loader)  # noqa: S506 - SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        raise RuleError(f"{source}:{line}: not valid YAML: {exc.problem or exc}") from exc
-    except yaml.YAMLError as exc:
-        raise RuleError(f"{source}: not valid YAML: {exc}") from exc
 
 
 @dataclass
@@ -135,129 +95,6 @@ class Rule:
         return not any(exc(ev, ctx) for exc in self.unless)
 
 
-# ------------------------------------------------------------------------ patterns
-
-# Set by the hook's guard mode, which compiles rules in a short-lived process for one event:
-# most patterns are never reached there (conditions short-circuit on the tool or command
-# name), so compiling them on first use saves most of its cost. The worker compiles eagerly,
-# so a bad pattern is reported at load time and matching pays no indirection.
-LAZY_PATTERNS = False
-
-
-class _LazyPattern:
-    """A regular expression compiled on its first `match`/`search`."""
-
-    __slots__ = ("_args", "_rx")
-
-    def __init__(self, pattern: str, flags: int) -> None:
-        self._args = (pattern, flags)
-        self._rx: re.Pattern[str] | None = None
-
-    def _get(self) -> re.Pattern[str]:
-        if self._rx is None:
-            self._rx = re.compile(*self._args)
-        return self._rx
-
-    def match(self, text: str) -> re.Match[str] | None:
-        return self._get().match(text)
-
-    def search(self, text: str) -> re.Match[str] | None:
-        return self._get().search(text)
-
-
-def _compile(pattern: str, flags: int = 0) -> Any:
-    return _LazyPattern(pattern, flags) if LAZY_PATTERNS else re.compile(pattern, flags)
-
-
-
-def glob_regex(pattern: str) -> str:
-    """`**` any run, `*` no slash, `?` one char, `{a,b}` alternatives."""
-    out, i, n = [], 0, len(pattern)
-    while i < n:
-        ch = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif ch == "*":
-            out.append("[^/]*")
-            i += 1
-        elif ch == "?":
-            out.append("[^/]")
-            i += 1
-        elif ch == "{":
-            end = pattern.find("}", i)
-            if end < 0:
-                out.append(re.escape(ch))
-                i += 1
-                continue
-            alts = pattern[i + 1:end].split(",")
-            out.append("(?:" + "|".join(glob_regex(a) for a in alts) + ")")
-            i = end + 1
-        else:
-            out.append(re.escape(ch))
-            i += 1
-    return "".join(out)
-
-
-def path_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
-    """Globs over canonical paths; a pattern without `/` matches the basename anywhere."""
-    parts = []
-    for p in patterns:
-        if "/" not in p:
-            parts.append("(?:.*/)?" + glob_regex(p))
-        elif p.startswith(("/", "~")):
-            parts.append(glob_regex(p))
-        else:
-            parts.append("(?:.*/)?" + glob_regex(p.removeprefix("**/")))
-    rx = _compile("(?:" + "|".join(parts) + r")\Z", re.S) if parts else None
-    return (lambda s: bool(rx.match(s))) if rx else (lambda s: False)
-
-
-def name_matcher(patterns: Iterable[str], ignore_case: bool = False) -> Callable[[str], bool]:
-    parts = [glob_regex(p).replace("[^/]", ".") for p in patterns]
-    rx = _compile("(?:" + "|".join(parts) + r")\Z", re.I if ignore_case else 0) \
-        if parts else None
-    return (lambda s: bool(rx.match(s))) if rx else (lambda s: False)
-
-
-def host_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
-    """`example.com` also covers its subdomains; `*.x` only subdomains."""
-    parts = []
-    for p in patterns:
-        p = p.strip().lower().rstrip(".")
-        if p.startswith("*."):
-            parts.append(r"(?:[^.]+\.)+" + re.escape(p[2:]))
-        elif p:
-            parts.append(r"(?:[^.]+\.)*" + re.escape(p) if not re.match(r"^[\d.:]+$", p)
-                         else re.escape(p))
-    rx = _compile("(?:" + "|".join(parts) + r")\Z") if parts else None
-    return (lambda s: bool(rx.match(s))) if rx else (lambda s: False)
-
-
-# ------------------------------------------------------------------------ compiling
-
-
-_SCRATCH = ("/tmp", "/var/tmp", "/private/tmp", "/private/var/folders", "/var/folders",
-            "/dev/null")
-
-
-def _outside_cwd(path: str, cwd: str | None) -> bool:
-    """A path outside the project (and outside scratch space) the command modifies."""
-    from cctrace.rules.event import canonical_path
-
-    if not path or path.startswith(_SCRATCH) or "$" in path or path == "__subst__":
-        return False
-    if not path.startswith(("/", "~")):
-        return cwd is None and path.startswith("..")
-    if cwd is None:
-        return True
-    base = canonical_path(cwd, None).rstrip("/")
-    return not (path == base or path.startswith(base + "/"))
-
-
 class Compiler:
     """Compiles the conditions of one file (with the lists and macros visible to it)."""
 
@@ -301,13 +138,13 @@ class Compiler:
             return f"(?{m.group(1)}:{p[m.end():]})" if m else f"(?:{p})"
 
         try:
-            return _compile(pats[0] if len(pats) == 1 else "|".join(map(scoped, pats)))
+            return compile_pattern(pats[0] if len(pats) == 1 else "|".join(map(scoped, pats)))
         except re.error as exc:
             raise self.err(node, f"{key}: bad regular expression: {exc}") from exc
 
     def searcher(self, rx: Any) -> Callable[[str, Event, Context], bool]:
         """`rx.search` over one text, gated by the literal prefilter (see prefilter.py)."""
-        if LAZY_PATTERNS:  # the hook's guard judges one short call: no analysis there
+        if patterns.LAZY_PATTERNS:  # the hook's guard judges one short call: no analysis there
             return lambda text, ev, ctx: bool(rx.search(text))
         from cctrace.rules.prefilter import gate, gated_search
 
@@ -526,7 +363,7 @@ class Compiler:
         if key == "outside_cwd":
             want = self.boolean(value, node, key)
             return lambda ev, i, cmd, ctx: any(
-                _outside_cwd(p, ev.cwd) for p in ev.cmd_writes.get(i, ())) == want
+                outside_cwd(p, ev.cwd) for p in ev.cmd_writes.get(i, ())) == want
         if key == "egress":
             want = self.boolean(value, node, key)
             return lambda ev, i, cmd, ctx: any(
@@ -631,3 +468,9 @@ def compile_file(text: str, source: str, lists: dict[str, list[str]] | None = No
                                                        and r.get("enabled") is False)]
     disabled = doc.get("disable") or []
     return rules, [str(d) for d in disabled]
+
+
+__all__ = [
+    "Compiler", "Context", "Node", "Rule", "RuleError", "Step", "compile_file", "glob_regex",
+    "host_matcher", "name_matcher", "parse_yaml", "path_matcher",
+]

@@ -10,18 +10,35 @@ fed to a shell, `${IFS}`, `$'\\x..'` ANSI-C strings, variables assembled piecewi
 one-liners (`python -c`, `node -e`, `perl -e`, `ruby -e`, `php -r`) whose string literals
 (and `b64decode` payloads) are parsed as shell again. It uses only `shlex`: no grammar is
 complete for bash, so whatever cannot be tokenized is still split on blanks, never dropped.
-Results are cached because the same command is evaluated by every rule.
+Results are cached because the same command is evaluated by every rule. The lexical layer
+(de-obfuscation, tokens, here-documents, decoders) and the result shapes are in
+`rules.shellwords`; this module walks them: wrappers, shells, interpreters, decode pipelines.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import posixpath
 import re
-import shlex
-from dataclasses import dataclass, field
 from functools import lru_cache
+
+from cctrace.rules.shellwords import (
+    ASSIGNMENT,
+    REDIRECT_IN,
+    REDIRECT_OUT,
+    ParsedShell,
+    SimpleCommand,
+    decode_b64,
+    decode_hex,
+    deobfuscate,
+    expand_vars,
+    heredocs,
+    looks_like_shell,
+    merge_redirects,
+    note_trick,
+    split_commands,
+    substitutions,
+    tokenize,
+)
 
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish", "ash", "busybox"})
 INTERPRETERS = {
@@ -49,16 +66,6 @@ _WRAPPER_VALUE_OPTS = {
     "watch": frozenset({"-n", "-d"}),
     "chroot": frozenset({"--userspec", "--groups"}),
 }
-_CONTROL = frozenset({"|", "||", "&&", ";", "&", "\n", ";;", "|&", "(", ")", "((", "))",
-                      "{", "}", "!", "then", "do", "else", "elif", "fi", "done", "esac"})
-_KEYWORDS = frozenset({"if", "while", "until", "for", "case", "in", "function", "select"})
-REDIRECT_IN = frozenset({"<", "<>", "<<<", "<<", "<<-"})
-REDIRECT_OUT = frozenset({">", ">>", ">|", "&>", "&>>", ">&"})
-_ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
-_IFS = re.compile(r"\$\{IFS[^}]*\}|\$IFS\b|\$\{[#!]?IFS\}")
-_ANSI_C = re.compile(r"\$'((?:[^'\\]|\\.)*)'", re.S)
-_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
-_HEREDOC = re.compile(r"<<(-?)\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
 _B64 = re.compile(r"[A-Za-z0-9+/]{12,}={0,2}")
 _PY_STRINGS = re.compile(
     r"""(?s)('''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|"""
@@ -69,208 +76,6 @@ MAX_DEPTH = 6
 MAX_TEXTS = 64
 
 
-@dataclass
-class SimpleCommand:
-    """One command the shell would run: `name` is argv[0]'s basename."""
-
-    name: str
-    argv: list[str]
-    redirects: list[tuple[str, str]] = field(default_factory=list)  # (operator, target)
-    env: dict[str, str] = field(default_factory=dict)
-    wrappers: list[str] = field(default_factory=list)
-    pipe_from: str | None = None  # name of the command whose output feeds this one
-    pipe_to: str | None = None  # name of the command this one's output feeds
-    via: str = ""  # how it was reached: "", "sh -c", "eval", "$()", "base64", "python -c"...
-    depth: int = 0
-
-    @property
-    def args(self) -> list[str]:
-        return self.argv[1:]
-
-
-@dataclass
-class ParsedShell:
-    """Everything a command line would run, and the texts seen on the way."""
-
-    commands: list[SimpleCommand] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)  # each script level, deobfuscated
-    code: list[tuple[str, str]] = field(default_factory=list)  # (interpreter, program text)
-    tricks: list[str] = field(default_factory=list)  # obfuscations seen: "ifs", "base64"...
-    heredocs: list[str] = field(default_factory=list)  # here-document bodies (data)
-
-    def names(self) -> set[str]:
-        return {c.name for c in self.commands}
-
-
-def _note(out: ParsedShell, trick: str) -> None:
-    if trick not in out.tricks:
-        out.tricks.append(trick)
-
-
-def _decode_ansi_c(body: str) -> str:
-    try:
-        raw = body.encode("latin-1", "backslashreplace").decode("unicode_escape")
-    except (UnicodeDecodeError, ValueError):
-        return body
-    return raw
-
-
-def deobfuscate(text: str, out: ParsedShell) -> str:
-    """`${IFS}` to a blank and `$'..'` strings to quoted plain text."""
-    if "IFS" in text:
-        new = _IFS.sub(" ", text)
-        if new != text:
-            _note(out, "ifs")
-            text = new
-    if "$'" in text:
-        def repl(m: re.Match[str]) -> str:
-            return shlex.quote(_decode_ansi_c(m.group(1)))
-
-        new = _ANSI_C.sub(repl, text)
-        if new != text:
-            _note(out, "ansi-c")
-            text = new
-    return text
-
-
-def _substitutions(text: str) -> tuple[str, list[tuple[str, str]]]:
-    """Cut `$(...)`, `<(...)`, `>(...)` and backtick bodies out; a placeholder stays."""
-    inner: list[tuple[str, str]] = []
-    if "$(" not in text and "`" not in text and "<(" not in text and ">(" not in text:
-        return text, inner
-    parts: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "'":
-            # Single quotes stop substitution, but only outside double quotes; a cheap
-            # approximation: track them and skip their content.
-            end = text.find("'", i + 1)
-            if end < 0:
-                parts.append(text[i:])
-                break
-            # Inside double quotes a ' is literal: check the quote balance before it.
-            if text.count('"', 0, i) % 2 == 1:
-                parts.append(ch)
-                i += 1
-                continue
-            parts.append(text[i:end + 1])
-            i = end + 1
-            continue
-        if ch in "$<>" and i + 1 < n and text[i + 1] == "(" and not (
-                ch == "$" and i + 2 < n and text[i + 2] == "("):
-            depth, j = 1, i + 2
-            while j < n and depth:
-                if text[j] == "(":
-                    depth += 1
-                elif text[j] == ")":
-                    depth -= 1
-                j += 1
-            body = text[i + 2:j - 1] if depth == 0 else text[i + 2:]
-            inner.append(("<()" if ch != "$" else "$()", body))
-            parts.append(" __subst__ " if ch != "$" else "__subst__")
-            i = j
-            continue
-        if ch == "`":
-            end = text.find("`", i + 1)
-            end = n if end < 0 else end
-            inner.append(("$()", text[i + 1:end]))
-            parts.append("__subst__")
-            i = end + 1
-            continue
-        parts.append(ch)
-        i += 1
-    return "".join(parts), inner
-
-
-def _heredocs(text: str) -> tuple[str, list[str]]:
-    """Remove here-document bodies from the text; returns them in operator order."""
-    if "<<" not in text:
-        return text, []
-    lines = text.split("\n")
-    out_lines: list[str] = []
-    bodies: list[str] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        out_lines.append(line)
-        i += 1
-        for m in _HEREDOC.finditer(line):
-            if line[m.start():m.start() + 3] == "<<<":
-                continue
-            strip, delim = m.group(1) == "-", m.group(3)
-            body: list[str] = []
-            while i < len(lines):
-                candidate = lines[i].lstrip("\t") if strip else lines[i]
-                i += 1
-                if candidate.strip() == delim:
-                    break
-                body.append(lines[i - 1])
-            bodies.append("\n".join(body))
-    return "\n".join(out_lines), bodies
-
-
-def _tokens(text: str) -> list[str]:
-    for attempt in (text, text + "'", text + '"'):
-        lexer = shlex.shlex(attempt, posix=True, punctuation_chars="();<>|&\n")
-        lexer.whitespace = " \t\r"
-        lexer.whitespace_split = True
-        lexer.commenters = ""
-        try:
-            return list(lexer)
-        except ValueError:
-            continue
-    return text.replace("\n", " ; ").split()
-
-
-def _merge_redirects(tokens: list[str]) -> list[str]:
-    """shlex splits `2>&1` and `>&` oddly; re-join redirect operators it broke apart."""
-    out: list[str] = []
-    for tok in tokens:
-        if out and tok in (">", ">>", "&", "<", "|") and out[-1] in (">", "&", "<"):
-            joined = out[-1] + tok
-            if joined in REDIRECT_OUT or joined in REDIRECT_IN or joined in ("&>", "&>>"):
-                out[-1] = joined
-                continue
-        out.append(tok)
-    return out
-
-
-def _split(tokens: list[str]) -> list[tuple[str, list[str]]]:
-    """(operator before it, words) per simple command."""
-    out: list[tuple[str, list[str]]] = []
-    current: list[str] = []
-    op = ""
-    for tok in tokens:
-        if tok in _CONTROL and not (current and current[-1] in REDIRECT_OUT | REDIRECT_IN):
-            if current:
-                out.append((op, current))
-                current = []
-            op = tok if tok in ("|", "|&") else ("" if tok in ("(", "{", "!", "do", "then")
-                                                 and op in ("|", "|&") else tok)
-            if tok in ("(", "{", "!", "do", "then", "else", "elif"):
-                # A group after a pipe still reads the pipe.
-                op = op if op in ("|", "|&") else tok
-            continue
-        if not current and tok in _KEYWORDS:
-            continue
-        current.append(tok)
-    if current:
-        out.append((op, current))
-    return out
-
-
-def _expand(word: str, variables: dict[str, str]) -> str:
-    if "$" not in word or not variables:
-        return word
-
-    def repl(m: re.Match[str]) -> str:
-        name = m.group(1) or m.group(2)
-        return variables.get(name, m.group(0))
-
-    return _VAR.sub(repl, word)
-
-
 def _strip_wrappers(words: list[str]) -> tuple[list[str], list[str], dict[str, str]]:
     """(argv, wrappers, env) after leading assignments and wrapper commands."""
     wrappers: list[str] = []
@@ -278,7 +83,7 @@ def _strip_wrappers(words: list[str]) -> tuple[list[str], list[str], dict[str, s
     i = 0
     while i < len(words):
         word = words[i]
-        m = _ASSIGNMENT.match(word)
+        m = ASSIGNMENT.match(word)
         if m:
             env[m.group(1)] = m.group(2)
             i += 1
@@ -306,8 +111,8 @@ def _strip_wrappers(words: list[str]) -> tuple[list[str], list[str], dict[str, s
                 if name in ("timeout", "nice", "watch") and re.fullmatch(r"[\d.]+[smhd]?", w):
                     i += 1
                     continue
-                if name in ("env", "sudo", "doas") and _ASSIGNMENT.match(w):
-                    m2 = _ASSIGNMENT.match(w)
+                if name in ("env", "sudo", "doas") and ASSIGNMENT.match(w):
+                    m2 = ASSIGNMENT.match(w)
                     if m2:
                         env[m2.group(1)] = m2.group(2)
                     i += 1
@@ -321,41 +126,6 @@ def _strip_wrappers(words: list[str]) -> tuple[list[str], list[str], dict[str, s
     return words[i:], wrappers, env
 
 
-def _looks_like_shell(text: str) -> bool:
-    text = text.strip()
-    if not text or len(text) > 20000 or " " not in text:
-        return False
-    if sum(1 for ch in text if ch.isprintable() or ch in "\n\t") < 0.98 * len(text):
-        return False
-    first = text.split()[0]
-    return bool(re.fullmatch(r"[A-Za-z0-9_.+:(){}$/~\[\]'\"-]+", first))
-
-
-def _decode_b64(blob: str) -> str | None:
-    blob = blob.strip()
-    try:
-        raw = base64.b64decode(blob + "=" * (-len(blob) % 4), validate=True)
-    except (binascii.Error, ValueError):
-        try:
-            raw = base64.urlsafe_b64decode(blob + "=" * (-len(blob) % 4))
-        except (binascii.Error, ValueError):
-            return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    printable = sum(1 for ch in text if ch.isprintable() or ch in "\n\t")
-    return text if text and printable / len(text) > 0.95 else None
-
-
-def _decode_hex(blob: str) -> str | None:
-    try:
-        text = bytes.fromhex(re.sub(r"\s|\\x|0x", "", blob)).decode("utf-8")
-    except ValueError:
-        return None
-    return text if text and all(ch.isprintable() or ch in "\n\t" for ch in text) else None
-
-
 class _Walker:
     def __init__(self, out: ParsedShell) -> None:
         self.out = out
@@ -366,15 +136,15 @@ class _Walker:
         if depth > MAX_DEPTH or len(out.texts) >= MAX_TEXTS or not text.strip():
             return
         text = deobfuscate(text, out)
-        text, bodies = _heredocs(text)
-        text, inner = _substitutions(text)
+        text, bodies = heredocs(text)
+        text, inner = substitutions(text)
         out.texts.append(text)
         for kind, sub in inner:
             self.walk(sub, depth + 1, kind)
-        tokens = _merge_redirects(_tokens(text))
+        tokens = merge_redirects(tokenize(text))
         prev: SimpleCommand | None = None
         body_iter = iter(bodies)
-        for op, words in _split(tokens):
+        for op, words in split_commands(tokens):
             cmd = self.simple(words, depth, via, body_iter)
             if cmd is None:
                 prev = None if op not in ("|", "|&") else prev
@@ -387,11 +157,11 @@ class _Walker:
     def simple(self, words: list[str], depth: int, via: str,
                bodies: object) -> SimpleCommand | None:
         out = self.out
-        expanded = [_expand(w, self.variables) for w in words]
-        first = next((k for k, w in enumerate(words) if not _ASSIGNMENT.match(w)), None)
+        expanded = [expand_vars(w, self.variables) for w in words]
+        first = next((k for k, w in enumerate(words) if not ASSIGNMENT.match(w)), None)
         if first is not None and expanded[first] != words[first]:
             # A command name assembled from variables (`a=cu;b=rl;$a$b`) hides what runs.
-            _note(out, "variables")
+            note_trick(out, "variables")
         words = expanded
         redirects: list[tuple[str, str]] = []
         plain: list[str] = []
@@ -413,9 +183,9 @@ class _Walker:
                 continue
             plain.append(word)
             i += 1
-        if plain and all(_ASSIGNMENT.match(w) for w in plain):
+        if plain and all(ASSIGNMENT.match(w) for w in plain):
             for w in plain:
-                m = _ASSIGNMENT.match(w)
+                m = ASSIGNMENT.match(w)
                 if m:
                     self.variables[m.group(1)] = m.group(2)
             if redirects:
@@ -479,14 +249,14 @@ class _Walker:
             lit = m.group(0)
             body = lit[3:-3] if lit[:3] in ("'''", '"""') else lit[1:-1]
             if _B64.fullmatch(body) and _B64_DECODERS.search(program):
-                decoded = _decode_b64(body)
+                decoded = decode_b64(body)
                 if decoded:
-                    _note(out, "base64")
+                    note_trick(out, "base64")
                     out.texts.append(decoded)
-                    if _looks_like_shell(decoded):
+                    if looks_like_shell(decoded):
                         self.walk(decoded, depth + 1, f"{interpreter} base64")
                     continue
-            if _looks_like_shell(body):
+            if looks_like_shell(body):
                 self.walk(body, depth + 1, f"{interpreter} -c")
 
     def decoder_source(self, cmd: SimpleCommand, depth: int) -> None:
@@ -499,13 +269,13 @@ class _Walker:
         text: str | None = None
         if name in ("base64", "openssl") and any(a in ("-d", "--decode", "-D", "-decode")
                                                   for a in args):
-            text = _decode_b64(blob)
+            text = decode_b64(blob)
         elif name == "xxd" and any(a.startswith("-r") for a in args):
-            text = _decode_hex(blob)
+            text = decode_hex(blob)
         elif name == "rev":
             text = blob[::-1]
-        if text and _looks_like_shell(text):
-            _note(self.out, "base64" if name in ("base64", "openssl") else name)
+        if text and looks_like_shell(text):
+            note_trick(self.out, "base64" if name in ("base64", "openssl") else name)
             self.out.texts.append(text)
             self.walk(text, depth + 1, name)
 
@@ -538,9 +308,9 @@ def _parse_cached(command: str) -> ParsedShell:
         # A blob handed to a decoder indirectly (a variable, a file): decode loose blobs.
         for blob in _B64.findall(command):
             if len(blob) >= 16:
-                decoded = _decode_b64(blob)
-                if decoded and _looks_like_shell(decoded) and decoded not in out.texts:
-                    _note(out, "base64")
+                decoded = decode_b64(blob)
+                if decoded and looks_like_shell(decoded) and decoded not in out.texts:
+                    note_trick(out, "base64")
                     walker.walk(decoded, 1, "base64")
     return out
 
@@ -550,3 +320,6 @@ def parse_shell(command: str) -> ParsedShell:
     if not isinstance(command, str) or not command.strip():
         return ParsedShell()
     return _parse_cached(command[:100_000])
+
+
+__all__ = ["REDIRECT_IN", "REDIRECT_OUT", "ParsedShell", "SimpleCommand", "parse_shell"]

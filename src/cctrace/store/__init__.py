@@ -1,4 +1,5 @@
-"""The local store (SQLite, WAL) and local cost; see `db.Store` and `cost.price`."""
+"""The local store (SQLite, WAL) and local cost; `db.Store` composes one module per table
+concern (see `db` for which module owns which table), `cost.price` prices generations."""
 
 from cctrace.store.db import (
     AmbiguousSession,

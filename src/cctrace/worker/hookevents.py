@@ -20,7 +20,7 @@ from typing import Any
 from cctrace.audit.coverage import HOOKS_KEY
 from cctrace.policy import Policy
 from cctrace.redact.stage import Redactor, redact_value
-from cctrace.store.db import HookEvent
+from cctrace.store.hooks import HookEvent
 from cctrace.transcript.reader import fix_surrogates
 
 # Ids, names, numbers and enumerations: what a hook event may keep as a value.

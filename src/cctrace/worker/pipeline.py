@@ -40,9 +40,9 @@ from cctrace.redact.stage import Redactor, redact_traces
 from cctrace.spool import limits as spool_limits
 from cctrace.spool import quarantine
 from cctrace.store import tombstones
+from cctrace.store.connection import dumps as store_encode
 from cctrace.store.cost import ClaudeCodeCost, Pricing, apply_costs, learned_from
 from cctrace.store.db import Store
-from cctrace.store.db import _dumps as store_encode
 from cctrace.transcript import locate
 from cctrace.transcript.reader import UNREADABLE, Cursor, fix_surrogates, read_new
 from cctrace.transcript.records import Record
