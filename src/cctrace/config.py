@@ -129,7 +129,7 @@ def load(state_dir: str | None = None, *, path: str | None = None,
         raw=raw,
         path=path,
     )
-    from cctrace.store.cost import PriceError, parse_overrides
+    from cctrace.store.prices import PriceError, parse_overrides
 
     try:
         cfg.prices = parse_overrides(raw.get("prices"))

@@ -234,7 +234,7 @@ def check_value(name: str, key: Key, value: Any) -> Any:
         if key.kind == "list" and not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{name} must be a list of strings")
         if key.kind == "prices":
-            from cctrace.store.cost import PriceError, parse_overrides
+            from cctrace.store.prices import PriceError, parse_overrides
 
             try:
                 parse_overrides(value)

@@ -29,18 +29,29 @@ parameters (or metadata). Every usage key with a price in the chosen tier is cha
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
-from fractions import Fraction
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 from cctrace.model.types import Trace
+from cctrace.store.counts import (  # noqa: F401 - part of this module's API
+    ClaudeCodeCost,
+    learn_prices,
+    model_usage_details,
+)
+from cctrace.store.prices import (  # noqa: F401 - part of this module's API
+    INPUT_KEYS,
+    PRICE_FIELDS,
+    RATIOS,
+    Override,
+    PriceError,
+    parse_overrides,
+)
 
 TABLE_RESOURCE = ("data", "model-prices.json")
 
@@ -207,265 +218,11 @@ CLAUDE_CODE, OVERRIDE, TABLE, ESTIMATE = "claude-code", "override", "table", "es
 # Strongest first; a total mixing sources is labelled with the weakest one it holds.
 SOURCES = (CLAUDE_CODE, OVERRIDE, TABLE, ESTIMATE)
 
-# `[prices]` fields (USD per million tokens) -> the usage keys they price.
-PRICE_FIELDS = {
-    "input": "input",
-    "output": "output",
-    "cache_read": "input_cache_read",
-    "cache_write": "input_cache_creation",
-    "cache_write_1h": "input_cache_creation_1h",
-}
-# Anthropic's usual ratios to the input price, used where an override leaves a cache price
-# out, and (in this order) to settle unit prices Claude Code's figures do not fix alone.
-RATIOS = {
-    "input_cache_creation": Fraction(5, 4),
-    "input_cache_creation_1h": Fraction(2),
-    "output": Fraction(5),
-    "input_cache_read": Fraction(1, 10),
-}
-INPUT_KEYS = ("input", "input_cache_read", "input_cache_creation", "input_cache_creation_1h")
-
-
 def tokens_of(usage: Any) -> int:
     """All token counts of a usage mapping (integers only; a JSON true is no count)."""
     if not isinstance(usage, Mapping):
         return 0
     return sum(v for v in usage.values() if isinstance(v, int) and not isinstance(v, bool))
-
-
-# ---------------------------------------------------------------------------- overrides
-
-
-@dataclass(frozen=True)
-class Override:
-    """The user's price for models matching `pattern` (a glob, any case): per-token
-    prices by usage key, plus tiers `(above_input_tokens, prices)` checked highest first."""
-
-    pattern: str
-    prices: Mapping[str, float]
-    tiers: tuple[tuple[int, Mapping[str, float]], ...] = ()
-
-    def matches(self, model: str) -> bool:
-        return fnmatch.fnmatchcase(model.lower(), self.pattern.lower())
-
-    def unit_prices(self, usage: Mapping[str, int]) -> Mapping[str, float]:
-        total_input = sum(usage.get(k, 0) for k in INPUT_KEYS
-                          if isinstance(usage.get(k), int))
-        for above, prices in self.tiers:
-            if total_input > above:
-                return prices
-        return self.prices
-
-
-class PriceError(ValueError):
-    """A `[prices]` entry that cannot be used; the message names it and says why."""
-
-
-def _per_token(table: Mapping[str, Any], where: str,
-               base: Mapping[str, float] | None = None) -> dict[str, float]:
-    unknown = sorted(set(table) - set(PRICE_FIELDS) - {"tiers", "above_input_tokens"})
-    if unknown:
-        raise PriceError(f"{where}: unknown field {unknown[0]!r}; use "
-                         + ", ".join(PRICE_FIELDS) + " (USD per million tokens)")
-    out: dict[str, float] = dict(base or {})
-    for name, key in PRICE_FIELDS.items():
-        if name not in table:
-            continue
-        value = table[name]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 \
-                or value != value or value == float("inf"):
-            raise PriceError(f"{where}.{name} must be a number of USD per million tokens "
-                             f"(0 or more), not {value!r}")
-        out[key] = float(value) / 1_000_000
-    if base is None:
-        for name in ("input", "output"):
-            if PRICE_FIELDS[name] not in out:
-                raise PriceError(f"{where}: {name} is required (USD per million tokens)")
-        for key, ratio in RATIOS.items():
-            if key not in out:
-                out[key] = out["input"] * float(ratio)
-    return out
-
-
-def parse_overrides(raw: Any, where: str = "prices") -> tuple[Override, ...]:
-    """The `[prices]` table of config.toml as overrides; raises PriceError when wrong.
-
-    `[prices.MODEL]` (MODEL an id or a glob such as `claude-opus-*`) holds `input` and
-    `output` (required) and `cache_read`, `cache_write`, `cache_write_1h` (default 0.1,
-    1.25 and 2 times `input`), all USD per million tokens; `[[prices.MODEL.tiers]]` entries
-    hold `above_input_tokens` and the fields that differ above that many input tokens.
-    """
-    if raw is None:
-        return ()
-    if not isinstance(raw, Mapping):
-        raise PriceError(f"[{where}] must be a table of models")
-    out = []
-    for model, table in raw.items():
-        at = f"{where}.{model}"
-        if not isinstance(table, Mapping):
-            raise PriceError(f"[{at}] must be a table (input = ..., output = ...)")
-        base = _per_token(table, at)
-        tiers_raw = table.get("tiers") or []
-        if not isinstance(tiers_raw, list):
-            raise PriceError(f"{at}.tiers must be an array of tables ([[{at}.tiers]])")
-        tiers = []
-        for n, tier in enumerate(tiers_raw, 1):
-            tat = f"{at}.tiers[{n}]"
-            if not isinstance(tier, Mapping):
-                raise PriceError(f"{tat} must be a table")
-            above = tier.get("above_input_tokens")
-            if isinstance(above, bool) or not isinstance(above, int) or above < 0:
-                raise PriceError(f"{tat}.above_input_tokens must be a whole number of "
-                                 f"tokens (0 or more), not {above!r}")
-            tiers.append((above, _per_token(tier, tat, base)))
-        tiers.sort(key=lambda t: -t[0])
-        out.append(Override(str(model), base, tuple(tiers)))
-    return tuple(out)
-
-
-# ---------------------------------------------------------------------------- Claude Code
-
-# modelUsage fields -> usage keys (the 5-minute cache writes are the rest of the total).
-_CC_FIELDS = {
-    "inputTokens": "input",
-    "outputTokens": "output",
-    "cacheReadInputTokens": "input_cache_read",
-    "cacheCreationEphemeral1hInputTokens": "input_cache_creation_1h",
-}
-
-
-@dataclass(frozen=True)
-class ClaudeCodeCost:
-    """Claude Code's own count for a session: its latest `cost-state` (or `result`).
-
-    A forked session (`--fork-session`) starts from its parent's count: `parent_session_id`
-    and `fork_ns` say which and when (from the transcript), `baseline_*` is the parent's
-    count at the fork (filled in when read, `forked_from`), which `own_usd` / `usage_of` take
-    off, so the copied history is never counted twice.
-    """
-
-    total_usd: float
-    model_usage: Mapping[str, Mapping[str, Any]]
-    unknown_model_cost: bool = False
-    time_ns: int | None = None
-    baseline_usd: float = 0.0
-    baseline_usage: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    parent_session_id: str | None = None
-    fork_ns: int | None = None
-
-    @property
-    def own_usd(self) -> float:
-        return self.total_usd - self.baseline_usd
-
-    @classmethod
-    def from_record(cls, data: Mapping[str, Any], time_ns: int | None = None
-                    ) -> ClaudeCodeCost | None:
-        """A `cost-state` record (`totalCostUSD`) or a `-p` result (`total_cost_usd`)."""
-        total = data.get("totalCostUSD", data.get("total_cost_usd"))
-        usage = data.get("modelUsage")
-        if isinstance(total, bool) or not isinstance(total, (int, float)):
-            return None
-        return cls(float(total), usage if isinstance(usage, Mapping) else {},
-                   bool(data.get("hasUnknownModelCost")), time_ns)
-
-    def usage_of(self, model: str) -> dict[str, int]:
-        """One model's tokens as usage keys (the fork's own, without its parent's)."""
-        mine = model_usage_details(self.model_usage.get(model) or {})
-        before = model_usage_details(self.baseline_usage.get(model) or {})
-        return {k: v - before.get(k, 0) for k, v in mine.items()}
-
-    def tokens(self) -> dict[str, dict[str, int]]:
-        """Tokens per model and usage key (non-zero counts of this session only)."""
-        out = {m: {k: v for k, v in self.usage_of(m).items() if v} for m in self.model_usage}
-        return {m: u for m, u in out.items() if u}
-
-    def forked_from(self, parent: ClaudeCodeCost) -> ClaudeCodeCost:
-        """This count with `parent`'s (the count the fork started from) as its baseline."""
-        return replace(self, baseline_usd=parent.total_usd,
-                       baseline_usage=dict(parent.model_usage))
-
-
-def model_usage_details(entry: Mapping[str, Any]) -> dict[str, int]:
-    """A `modelUsage` entry's token counts under Langfuse usage keys."""
-    def num(value: Any) -> int:
-        return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
-            else 0
-
-    out = {key: num(entry.get(name)) for name, key in _CC_FIELDS.items()}
-    out["input_cache_creation"] = max(num(entry.get("cacheCreationInputTokens"))
-                                      - out["input_cache_creation_1h"], 0)
-    return {k: v for k, v in out.items() if v or k in ("input", "output")}
-
-
-def _solve(rows: list[tuple[list[Fraction], Fraction]], n: int) -> list[Fraction] | None:
-    """Gauss-Jordan over the first independent rows (in order); None below full rank."""
-    basis: list[tuple[list[Fraction], Fraction]] = []
-    pivots: list[int] = []
-    for coeffs, rhs in rows:
-        vec, val = list(coeffs), rhs
-        for (bvec, bval), col in zip(basis, pivots, strict=True):
-            if vec[col]:
-                f = vec[col] / bvec[col]
-                vec = [a - f * b for a, b in zip(vec, bvec, strict=True)]
-                val -= f * bval
-        col = next((i for i, a in enumerate(vec) if a), None)
-        if col is None:
-            continue
-        basis.append((vec, val))
-        pivots.append(col)
-        if len(basis) == n:
-            break
-    if len(basis) < n:
-        return None
-    out = [Fraction(0)] * n
-    for (vec, val), col in reversed(list(zip(basis, pivots, strict=True))):
-        rest = sum(vec[i] * out[i] for i in range(n) if i != col)
-        out[col] = (val - rest) / vec[col]
-    return out
-
-
-def learn_prices(states: Iterable[ClaudeCodeCost]) -> dict[str, dict[str, float]]:
-    """Per-token prices per model, solved from Claude Code's own per-model figures.
-
-    Each `modelUsage` entry is one equation `sum(tokens[k] * price[k]) = costUSD`; the
-    cumulative records of one session and the records of several sessions are different
-    equations. Where they do not fix every price (a short session), Anthropic's usual
-    ratios to the input price (`RATIOS`) are added, in order, until they do; a model whose
-    prices come out negative, or do not reproduce every figure to 1e-9 USD, is not learned.
-    """
-    eqs: dict[str, list[tuple[dict[str, int], Fraction]]] = {}
-    for state in states:
-        if state.unknown_model_cost:
-            continue
-        for model, entry in state.model_usage.items():
-            cost = entry.get("costUSD") if isinstance(entry, Mapping) else None
-            if isinstance(cost, bool) or not isinstance(cost, (int, float)):
-                continue
-            eqs.setdefault(model, []).append(
-                (model_usage_details(entry), Fraction(repr(float(cost)))))
-    learned: dict[str, dict[str, float]] = {}
-    for model, rows in eqs.items():
-        keys = sorted({k for usage, _ in rows for k, v in usage.items() if v})
-        if not keys or "input" not in keys:
-            continue
-        n = len(keys)
-        system = [([Fraction(usage.get(k, 0)) for k in keys], cost) for usage, cost in rows]
-        for key, ratio in RATIOS.items():
-            if key in keys:
-                vec = [Fraction(0)] * n
-                vec[keys.index(key)] = Fraction(1)
-                vec[keys.index("input")] = -ratio
-                system.append((vec, Fraction(0)))
-        solved = _solve(system, n)
-        if solved is None or any(p < 0 for p in solved):
-            continue
-        prices = {k: float(p) for k, p in zip(keys, solved, strict=True)}
-        if all(abs(sum(usage.get(k, 0) * prices[k] for k in keys) - float(cost)) < 1e-9
-               for usage, cost in rows):
-            # Round off the float noise of Claude Code's sums: prices are whole millionths
-            # of a dollar per million tokens.
-            learned[model] = {k: round(v * 1e12) / 1e12 for k, v in prices.items()}
-    return learned
 
 
 # ---------------------------------------------------------------------------- pricing
