@@ -141,6 +141,18 @@ MODULES: dict[str, Target] = {
         "tests/policy/test_policy_globs_exact.py", "tests/policy/test_policy_paths.py"),
         scope=("_translate",)),
     "policy.bash": Target("policy/bash.py", ("tests/policy/test_policy_bash.py",)),
+    # The rest of apply.py: what a trace keeps at each level (summaries, the walk over a
+    # trace's observations and messages), which paths of a tool input are judged, and the
+    # folder and link rules.
+    "policy.apply.rest": Target("policy/apply.py", (
+        "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
+        "tests/policy/test_policy_shapes.py"),
+        scope=("_text_of", "summary", "summary_text", "_summarize_meta", "_summarize_block",
+               "_norm_key", "_input_paths", "_examples", "scope_rule", "link_rule",
+               "_output_shape", "_TraceRun.__init__", "_TraceRun.decision",
+               "_TraceRun.collect", "_TraceRun.metadata_only", "_TraceRun.generation",
+               "_TraceRun.message", "_TraceRun.block", "_TraceRun.other", "_TraceRun.run",
+               "_blocks", "apply_policy")),
     "policy.globs": Target("policy/globs.py", (
         "tests/policy/test_policy_globs_exact.py", "tests/policy/test_policy_paths.py"),
         # Compiling, normalizing and matching; `_translate` (glob syntax -> regex, 79
@@ -148,11 +160,32 @@ MODULES: dict[str, Target] = {
         scope=("_expand_braces", "compile_glob", "Glob.matches", "normalize",
                "first_match")),
     "policy.settings": Target("policy/settings.py", ("tests/policy/test_policy_paths.py",)),
-    # -- audit/ (owned by the at-rest/erasure work)
-    "audit.log": Target("audit/log.py", ("tests/audit/test_log.py",
-                                         "tests/audit/test_mutations.py")),
-    "audit.verify": Target("audit/verify.py", ("tests/audit/test_mutations.py",
-                                               "tests/cli/test_verify.py")),
+    # -- audit/ (the tamper-evident trail: chain, Merkle tree, checkpoints, anchors)
+    "audit.verify": Target("audit/verify.py", (
+        "tests/audit/test_rollback.py", "tests/cli/test_verify.py",
+        "tests/audit/test_mutations.py"),
+        # What judges the files; reading them and the store comparison (store_check) are
+        # covered by tests/audit/test_store_verify.py.
+        scope=("_lines", "_scan_log", "_classify_log", "_parse_cps", "_classify_cp",
+               "_key_ok", "verify_data", "_check_cps", "_check_anchors", "_compare_heads",
+               "_check_own_anchor", "find_entry", "inclusion", "check_remote")),
+    "audit.log": Target("audit/log.py", (
+        "tests/audit/test_log.py", "tests/audit/test_rollback.py",
+        "tests/audit/test_mutations.py"),
+        # What the chain and the checkpoints are made of, and the writer.
+        scope=("Checkpoint.message", "Checkpoint.line", "Checkpoint.from_dict",
+               "Checkpoint.parse", "Checkpoint.signature_ok", "encode_entry", "chain_next",
+               "make_line", "split_line", "entry_index", "checkpoint_hash", "_rebuild",
+               "_load_head", "append", "_seal", "anchor_file")),
+    "audit.merkle": Target("audit/merkle.py", (
+        "tests/audit/test_merkle.py", "tests/audit/test_log.py",
+        "tests/audit/test_mutations.py")),
+    "audit.anchors": Target("audit/anchors.py", (
+        "tests/audit/test_rollback.py", "tests/audit/test_log.py")),
+    # -- install/ (what is pinned in the hook command)
+    "install.settings": Target("install/settings.py", (
+        "tests/install/test_install_settings.py",),
+        scope=("hook_command", "pinned_state_dir", "is_ours", "our_group")),
 }
 
 # Survivors that no test can tell apart from the original, with why. Key: module; value:
