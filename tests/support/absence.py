@@ -1,0 +1,62 @@
+"""Asserting that a planted secret is gone: the secret and every 12-character piece of it.
+
+A `[REDACTED:` marker in the output proves only that something was redacted; a partial leak
+(the tail of a token left after a shorter match, a value cut in two by an escape) passes
+such a check. These helpers look for the secret itself and for every window of `n`
+characters of it, in any text the product produced: a redacted string, a JSON document,
+the bytes sent on the wire, or every row of a SQLite store (`store_text`). They judge
+against the value the test planted, never against what the redactor says it found.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+PIECE = 12
+
+
+def pieces(secret: str, n: int = PIECE) -> list[str]:
+    """The secret's windows of `n` characters (the secret itself when it is shorter)."""
+    if len(secret) <= n:
+        return [secret]
+    return [secret[i:i + n] for i in range(len(secret) - n + 1)]
+
+
+def _text(where: Any) -> str:
+    if isinstance(where, str):
+        return where
+    if isinstance(where, (bytes, bytearray, memoryview)):
+        return bytes(where).decode("utf-8", "replace")
+    return json.dumps(where, ensure_ascii=False, default=str)
+
+
+def leaks(secret: str, *where: Any, n: int = PIECE) -> list[str]:
+    """The pieces of `secret` found in any of `where` (str, bytes, or JSON-able values)."""
+    texts = [_text(w) for w in where]
+    return [p for p in pieces(secret, n) if any(p in t for t in texts)]
+
+
+def assert_absent(secrets: str | Iterable[str], *where: Any, n: int = PIECE) -> None:
+    """Fail naming the first leaked piece when any piece of any secret is in `where`."""
+    for secret in [secrets] if isinstance(secrets, str) else list(secrets):
+        assert secret, "an empty secret proves nothing"
+        found = leaks(secret, *where, n=n)
+        assert not found, f"{len(found)} piece(s) of a planted secret left, first {found[0]!r}"
+
+
+def store_text(db_path: str) -> str:
+    """Every row of every table of a SQLite file, as text (blobs decoded as UTF-8)."""
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        out = []
+        tables = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            for row in con.execute(f'SELECT * FROM "{table}"'):
+                out.extend(_text(v) if isinstance(v, (bytes, str)) else str(v) for v in row)
+        return "\n".join(out)
+    finally:
+        con.close()
