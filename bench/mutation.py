@@ -162,7 +162,7 @@ MODULES: dict[str, Target] = {
     "policy.settings": Target("policy/settings.py", ("tests/policy/test_policy_paths.py",)),
     # -- audit/ (the tamper-evident trail: chain, Merkle tree, checkpoints, anchors)
     "audit.verify": Target("audit/verify.py", (
-        "tests/audit/test_rollback.py", "tests/cli/test_verify.py",
+        "tests/audit/test_verify_exact.py", "tests/audit/test_rollback.py", "tests/cli/test_verify.py",
         "tests/audit/test_mutations.py"),
         # What judges the files; reading them and the store comparison (store_check) are
         # covered by tests/audit/test_store_verify.py.
