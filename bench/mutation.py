@@ -170,7 +170,7 @@ MODULES: dict[str, Target] = {
                "_key_ok", "verify_data", "_check_cps", "_check_anchors", "_compare_heads",
                "_check_own_anchor", "find_entry", "inclusion", "check_remote")),
     "audit.log": Target("audit/log.py", (
-        "tests/audit/test_log.py", "tests/audit/test_rollback.py",
+        "tests/audit/test_log_exact.py", "tests/audit/test_log.py", "tests/audit/test_rollback.py",
         "tests/audit/test_mutations.py"),
         # What the chain and the checkpoints are made of, and the writer.
         scope=("Checkpoint.message", "Checkpoint.line", "Checkpoint.from_dict",
