@@ -58,7 +58,7 @@ MODULES: dict[str, Target] = {
     "security.keys": Target("security/keys.py", (
         "tests/security/test_keys_exact.py", "tests/security/test_keys.py")),
     "security.purge": Target("security/purge.py", (
-        "tests/security/test_purge.py",), note="owned by the at-rest/erasure work"),
+        "tests/security/test_purge_exact.py", "tests/security/test_purge.py")),
     # -- hook (standard library only)
     "hook.envnote": Target("hook/envnote.py", (
         "tests/hook/test_envnote_table.py", "tests/security/test_envcheck.py",
