@@ -12,25 +12,14 @@ without a sample fails `test_every_declared_alternative_has_a_sample`, which nam
 
 from __future__ import annotations
 
-import base64
 import json
 import random
-import re
 
 import pytest
 from bench.corpus import fakes
 
 from cctrace.redact import registry
 from support.absence import leaks
-
-# The random fields of a template that are not secret (a hostname's account or org id, a
-# webhook's numeric id): detectors leave them, on purpose.
-NOT_SECRET = {
-    ("azure_sas_signature", 0), ("azure_storage_account_key", 0),
-    ("azure_shared_access_key", 0), ("sentry_dsn_key", 1), ("sentry_dsn_key", 2),
-    ("discord_webhook", 0),
-}
-MIN_FIELD = 8  # shorter random fields (a region digit, a 3-char prefix) prove nothing alone
 
 CONTEXTS = {
     "plain": lambda s: s,
@@ -42,23 +31,7 @@ CONTEXTS = {
 
 
 def _sample(template: str, rng: random.Random) -> tuple[str, list[str]]:
-    """(filled text, its secret random fields) of a template."""
-    if template == "@b64jwt":  # a JWT inside base64 (a Kubernetes secret, a header dump)
-        jwt, _ = _sample(fakes.TEMPLATES["jwt"][0], rng)
-        text = base64.b64encode(jwt.encode()).decode()
-        return text, [text]
-    if template.startswith("@"):
-        text = fakes.fake(template, rng)
-        body = text.split(" ", 1)[-1] if template == "@basic" else text
-        return text, [body]
-    fields: list[str] = []
-
-    def one(m: re.Match[str]) -> str:
-        value = fakes._fill(m.group(0), rng)
-        fields.append(value)
-        return value
-
-    return fakes._FIELD.sub(one, template), fields
+    return fakes.fake_fields(template, rng)
 
 
 # Samples for the formats the fake generator has no template for (same `{X:n}` syntax).
@@ -152,9 +125,8 @@ def test_each_alternative_leaves_no_piece(redactor, det: str, typ: str, anchor: 
             swapped = _with_anchor(text, anchor, pat.anchors)
             assert swapped is not None
             text = swapped
-        secret = [f for i, f in enumerate(fields)
-                  if len(f) >= MIN_FIELD and (typ, i) not in NOT_SECRET]
-        assert secret, f"{typ}: the template has no secret field of {MIN_FIELD}+ chars"
+        secret = fakes.secret_fields(typ, fields)
+        assert secret, f"{typ}: the template has no secret field of {fakes.MIN_FIELD}+ chars"
         planted = CONTEXTS[context](text)
         out = redactor.redact_text(planted)
         found = [p for f in secret for p in leaks(f, out)]
