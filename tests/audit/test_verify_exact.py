@@ -491,3 +491,25 @@ def test_report_json_shape(sealed):
         "target": "log", "kind": "deleted", "position": 5,
         "message": "entry at line 6 (claims index 6) does not link to the entry before it"}]
     assert d["ok"] is False and d["latest"] is None
+
+
+# `_classify_log` judges from the indices the lines claim and the size the checkpoints
+# seal: (first bad position, claimed indices, sealed size) -> kind.
+CLASSIFY_LOG = [
+    (1, [0, 0, 1], None, "inserted"),      # the next line claims this place: one was added
+    (1, [0, 1, 1], None, "inserted"),      # the same, on the line before the last
+    (1, [0, 0, 2], None, "inserted"),      # a duplicate index, not a permutation
+    (1, [0, 0, 2], 3, "edited"),           # ... but within the sealed size nothing was added
+    (2, [0, 1, 2, 3], 2, "edited"),        # past the seal, in its place: changed, not added
+    (1, [0, 1, 2, 3], 2, "inserted"),      # more lines than sealed, damage inside the seal
+    (1, [0, 2], 3, "deleted"),             # fewer lines than sealed
+    (1, [0, 2, 1], None, "reordered"),
+    (2, [0, 1, 5], 2, "inserted"),         # past the seal and out of place
+    (2, [0, 1, None], None, "edited"),
+    (1, [0, 7, 2], None, "edited"),        # a claimed index nobody else claims
+]
+
+
+@pytest.mark.parametrize("p,indices,sealed,kind", CLASSIFY_LOG)
+def test_classify_log(p, indices, sealed, kind):
+    assert verify._classify_log(p, indices, sealed) == kind
