@@ -183,10 +183,12 @@ MODULES: dict[str, Target] = {
         "tests/audit/test_merkle.py", "tests/audit/test_log.py",
         "tests/audit/test_mutations.py")),
     "audit.anchors": Target("audit/anchors.py", (
-        "tests/audit/test_rollback.py", "tests/audit/test_log.py")),
+        "tests/audit/test_anchors_exact.py", "tests/audit/test_rollback.py",
+        "tests/audit/test_log.py")),
     # -- install/ (what is pinned in the hook command)
     "install.settings": Target("install/settings.py", (
-        "tests/install/test_install_settings.py",),
+        "tests/install/test_install_settings_exact.py",
+        "tests/install/test_install_settings.py"),
         scope=("hook_command", "pinned_state_dir", "is_ours", "our_group")),
 }
 
