@@ -19,7 +19,7 @@ import sys
 
 import pytest
 
-from support.absence import leaks, store_text
+from support.absence import leaks, state_store_text, store_text
 from support.model_server import ToolUse, text, tools
 from support.traced import TracedSession
 
@@ -102,3 +102,8 @@ def test_planted_secrets_never_reach_the_wire_or_the_state_dir(traced: TracedSes
             if hits:
                 found[os.path.relpath(path, _isolated_state)] = hits
     assert found == {}, f"secrets in the state dir: {found}"
+    # The store encrypts content at rest: read it as cctrace does, decrypted.
+    stored = state_store_text(str(_isolated_state))
+    assert "[REDACTED:" in stored and "deploy.yaml" in stored
+    in_store = sorted(k for k, v in secrets.items() if leaks(v, stored))
+    assert in_store == [], f"secrets in the store: {in_store}"

@@ -66,3 +66,32 @@ def store_text(db_path: str) -> str:
         return "\n".join(out)
     finally:
         con.close()
+
+
+def state_store_text(state_dir: str) -> str:
+    """Every row of a state dir's store as the product reads it: content columns decrypted
+    (the store encrypts them at rest, so the file's bytes prove nothing about them), outbox
+    payloads decrypted and un-gzipped."""
+    import gzip
+
+    from cctrace.store.db import Store
+
+    out: list[str] = []
+    with Store.open(state_dir) as store:
+        tables = [r[0] for r in store._read(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            for row in store._read(f'SELECT * FROM "{table}"'):
+                for col, v in zip(row.keys(), row, strict=True):
+                    if isinstance(v, str):
+                        out.append(store._dec(v, f"{table}.{col}") or "")
+                    elif isinstance(v, bytes):
+                        data = v
+                        if store.cipher is not None and table == "outbox":
+                            data = store.cipher.decrypt_bytes(data, f"{table}.{col}")
+                        if data[:2] == b"\x1f\x8b":
+                            data = gzip.decompress(data)
+                        out.append(data.decode("utf-8", "replace"))
+                    elif v is not None:
+                        out.append(str(v))
+    return "\n".join(out)
