@@ -174,7 +174,8 @@ def test_when_the_writer_seals(tmp_path):
     every = log.AuditSettings(fsync=False, checkpoint_every_s=60)
     assert log.append(state, [_entry(0)], every, now_ns=T0).checkpoint.n == 0
     # 59 s later: not due; exactly 60 s after the last seal: due.
-    assert log.append(state, [_entry(1)], every, now_ns=T0 + 59 * 10**9).checkpoint is None
+    unsealed = log.append(state, [_entry(1)], every, now_ns=T0 + 59 * 10**9)
+    assert (unsealed.checkpoint, unsealed.appended, unsealed.anchor_errors) == (None, 1, [])
     cp = log.append(state, [], every, now_ns=T0 + 60 * 10**9).checkpoint
     assert (cp.n, cp.size) == (1, 2)
     # Nothing new and the key fresh: no checkpoint.

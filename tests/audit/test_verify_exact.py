@@ -277,12 +277,15 @@ def test_key_chain_rules():
     assert verify._key_ok(first, None) is True
     assert verify._key_ok(cp(a.pub, 0, b"\x01"), None) is False
     assert verify._key_ok(cp(a.pub, 3, b"\x01"), None) is True  # a log resumed in epoch 3
+    assert verify._key_ok(cp(a.pub, 1, b"\x01"), None) is True  # ... or in epoch 1
     assert verify._key_ok(cp(a.pub, 0, None), first) is True
     assert verify._key_ok(cp(a.pub, 1, None), first) is False  # same key, new epoch
     assert verify._key_ok(cp(a.pub, 0, b"\x01"), first) is False  # same key, new cert
     cert = a.sign(keys.cert_message(1, b.pub))
     assert verify._key_ok(cp(b.pub, 1, cert), first) is True
     assert verify._key_ok(cp(b.pub, 0, cert), first) is False  # epoch not after
+    same_epoch = a.sign(keys.cert_message(0, b.pub))  # a valid cert, but no new epoch
+    assert verify._key_ok(cp(b.pub, 0, same_epoch), first) is False
     assert verify._key_ok(cp(b.pub, 1, None), first) is False
     assert verify._key_ok(cp(b.pub, 2, cert), first) is False  # cert for another epoch
     assert verify._key_ok(cp(b.pub, 1, b"\x00" * 64), first) is False
