@@ -142,19 +142,21 @@ MODULES: dict[str, Target] = {
     "policy.globs.translate": Target("policy/globs.py", (
         "tests/policy/test_policy_globs_exact.py", "tests/policy/test_policy_paths.py"),
         scope=("_translate",)),
-    "policy.bash": Target("policy/bash.py", ("tests/policy/test_policy_bash.py",)),
-    # The rest of apply.py: what a trace keeps at each level (summaries, the walk over a
-    # trace's observations and messages), which paths of a tool input are judged, and the
-    # folder and link rules.
+    "policy.bash": Target("policy/bash.py", (
+        "tests/policy/test_policy_bash.py", "tests/policy/test_policy_shapes.py"),
+        # How a command line is cut into commands and which word is the command: the word
+        # rules (`_simple`, `_opaque`), heredocs and `bash_shape` are the next run's.
+        scope=("_tokens", "_split", "_variants", "_command_index", "_command_name",
+               "_expand_words", "_walk", "_script", "_scan_script", "_scan_loose")),
+    # The rest of apply.py that withholds: which paths of a tool input are judged, the
+    # folder and link rules, how an output is shaped for the filter, and the walk over a
+    # generation's messages and blocks. Summaries and levels are the next run's.
     "policy.apply.rest": Target("policy/apply.py", (
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
         "tests/policy/test_policy_shapes.py"),
-        scope=("_text_of", "summary", "summary_text", "_summarize_meta", "_summarize_block",
-               "_norm_key", "_input_paths", "_examples", "scope_rule", "link_rule",
-               "_output_shape", "_TraceRun.__init__", "_TraceRun.decision",
-               "_TraceRun.collect", "_TraceRun.metadata_only", "_TraceRun.generation",
-               "_TraceRun.message", "_TraceRun.block", "_TraceRun.other", "_TraceRun.run",
-               "_blocks", "apply_policy")),
+        scope=("_input_paths", "scope_rule", "link_rule", "_output_shape",
+               "_TraceRun.metadata_only", "_TraceRun.generation", "_TraceRun.message",
+               "_TraceRun.block")),
     "policy.globs": Target("policy/globs.py", (
         "tests/policy/test_policy_globs_exact.py", "tests/policy/test_policy_paths.py"),
         # Compiling, normalizing and matching; `_translate` (glob syntax -> regex, 79
