@@ -683,6 +683,34 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'forms = {value, quote(value, safe="XXXX"), quote_plus(value), quote(value)}',
          "X is unreserved: quote() never escapes it, so safe='XXXX' is safe=''"),
     ],
+    'audit.verify': [
+        ('first_bad: int | None = None',
+         'first_bad: int & None = None',
+         'a local variable annotation, never evaluated'),
+        ('indices: list[int | None] = []',
+         'indices: list[int & None] = []',
+         'a local variable annotation, never evaluated'),
+        ('prev = b""',
+         'prev = b"XXXX"',
+         'set after an unreadable line, which is first_bad already: prev is read only while first_bad is None (the `and` stops before the link check)'),  # noqa: E501
+        ('prev = b""',
+         'prev = None',
+         'set after an unreadable line, which is first_bad already: prev is read only while first_bad is None (the `and` stops before the link check)'),  # noqa: E501
+    ],
+    'audit.log': [
+        ('if cp.line() != line.rstrip(b"\\n"):',
+         'if cp.line() != line.rstrip(b"XX\\nXX"):',
+         "json.loads accepted the line as an object: it ends in '}' (and blanks), so there is no 'X' to strip"),  # noqa: E501
+        ('end = leaf_data.find(b",", 5)',
+         'end = leaf_data.find(b",", 6)',
+         "a comma at 5 means no digits: the original stops at `end > 5`, the mutant's digits start with ',' and fail isdigit()"),  # noqa: E501
+        ('if end > 5 and digits.isdigit():',
+         'if end >= 5 and digits.isdigit():',
+         "at end == 5 the digits are '' and ''.isdigit() is False"),
+        ('unsealed = head.size > head.cp_size or (head.cp_n < 0 and head.size > 0)',
+         'unsealed = head.size > head.cp_size or (head.cp_n < 0 and head.size > 1)',
+         'with no checkpoint (cp_n < 0) cp_size is 0, so size > cp_size already holds for any size > 0'),  # noqa: E501
+    ],
 }
 
 
