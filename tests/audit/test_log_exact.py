@@ -267,3 +267,14 @@ def test_rebuild_skips_unreadable_checkpoints_from_the_end(tmp_path):
     leaf0 = merkle.leaf_hash(log.encode_entry(0, _entry(0), 1))
     assert h.chain == log.chain_next(log.chain_next(log.ZERO, leaf0),
                                      merkle.leaf_hash(b"garbage\n"))
+
+
+def test_a_bare_anchor_file_name_is_written_in_the_working_folder_only(tmp_path, monkeypatch):
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    settings = log.AuditSettings(fsync=False, anchor_paths=["anchor.jsonl"])
+    res = log.append(str(tmp_path / "s"), [_entry(0)], settings, now_ns=T0)
+    assert res.anchor_errors == []
+    assert os.listdir(cwd) == ["anchor.jsonl"]
+    assert (cwd / "anchor.jsonl").read_bytes() == res.checkpoint.line() + b"\n"
