@@ -153,6 +153,7 @@ MODULES: dict[str, Target] = {
     # folder and link rules, how an output is shaped for the filter, and the walk over a
     # generation's messages and blocks. Summaries and levels are the next run's.
     "policy.apply.rest": Target("policy/apply.py", (
+        "tests/policy/test_policy_apply_rest_exact.py",
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
         "tests/policy/test_policy_shapes.py"),
         scope=("_input_paths", "scope_rule", "link_rule", "_output_shape",
