@@ -198,3 +198,26 @@ def test_a_redirect_through_a_session_that_allows_redirects_is_not_followed_eith
     assert report.errors == [f"HTTP 307 from {recv.base_url}/api/public/traces: redirect not"
                              " followed"]
     assert (report.failed, report.requests) == (3, 1)
+
+
+def test_both_destinations_with_ids_langfuse_first(tmp_path):
+    with OTLPReceiver() as recv:
+        both = Config(state_dir=str(tmp_path), otlp_endpoint="http://127.0.0.1:9/v1/traces",
+                      langfuse_base_url=recv.base_url, langfuse_public_key=PK,
+                      langfuse_secret_key=SK)
+        reports = purge.delete_remote(both, IDS, sleep=lambda s: None)
+    assert [(r.destination, r.deleted, r.supported) for r in reports] == [
+        ("langfuse", 3, True), ("otlp", 0, False)]
+
+
+def test_the_default_timeout_is_30_seconds(tmp_path):
+    seen: list[object] = []
+
+    class Recording(requests.Session):
+        def request(self, method, url, **kw):  # type: ignore[override]
+            seen.append(kw["timeout"])
+            return super().request(method, url, **kw)
+
+    with OTLPReceiver() as recv, Recording() as s:
+        purge.delete_remote(_cfg(tmp_path, recv.base_url), IDS[:1], session=s)
+    assert seen == [30.0]
