@@ -698,6 +698,12 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('prev = b""',
          'prev = None',
          'set after an unreadable line, which is first_bad already: prev is read only while first_bad is None (the `and` stops before the link check)'),  # noqa: E501
+        ('prev: Checkpoint | None = None',
+         'prev: Checkpoint & None = None',
+         'a local variable annotation, never evaluated'),
+        ('problem = None',
+         'problem = ""',
+         "problem is only read as `if problem:`; '' and None are both false"),
     ],
     'audit.log': [
         ('if cp.line() != line.rstrip(b"\\n"):',
