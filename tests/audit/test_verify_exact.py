@@ -516,3 +516,14 @@ CLASSIFY_LOG = [
 @pytest.mark.parametrize("p,indices,sealed,kind", CLASSIFY_LOG)
 def test_classify_log(p, indices, sealed, kind):
     assert verify._classify_log(p, indices, sealed) == kind
+
+
+def test_a_rotation_checkpoint_of_the_same_size_is_no_truncation(tmp_path):
+    state = str(tmp_path)
+    _build(state, batches=1)
+    cfg = Config(state_dir=state, raw={"audit": {"fsync": False, "default_anchor": False}})
+    rot = audit.record(state, [], cfg, now_ns=T0 + 16 * 60 * 10**9)  # an idle key rotation
+    assert rot is not None and rot.size == 3 and rot.n == 1
+    log_data, cp_data, key = _files(state)
+    report = verify.verify_data(log_data, cp_data, current_key=key)
+    assert (report.ok, report.checkpoints, report.epochs) == (True, 2, 2)

@@ -36,6 +36,12 @@ def test_input_paths_depth_and_item_bounds():
         deep = {"a": deep}
     assert _input_paths(deep, False) == ["bottom"]  # 12 levels down: still read
     assert _input_paths({"a": deep}, False) == []  # 13: past the bound
+    # Lists count as levels too: a string 12 containers down is read, 13 is not.
+    nested: object = "twelve"
+    for _ in range(11):
+        nested = [nested]
+    assert _input_paths({"path": nested}, False) == ["twelve"]
+    assert _input_paths({"path": [nested]}, False) == []
     wide = {"path": [f"f{i}" for i in range(3000)]}
     got = _input_paths(wide, False)
     assert len(got) == 1998 and got[0] == "f2999"  # 2,000 items looked at, the list too
@@ -78,7 +84,9 @@ def test_scope_rule(tmp_path):
     assert apply.scope_rule(str(tmp_path / "gone"), None, policy) == (
         f"{tmp_path / 'gone'} (unattributable output)")
     assert apply.scope_rule("rel", None, policy) == "rel (unattributable output)"
-    assert apply.scope_rule(str(tmp_path / ".ssh"), None, policy) is not None  # denied itself
+    # A folder denied itself: its rule, even when nothing in it is denied by name.
+    (tmp_path / "secrets").mkdir()
+    assert apply.scope_rule(str(tmp_path / "secrets"), None, policy) == "**/secrets/**"
 
 
 def test_scope_rule_gives_up_on_a_big_folder(tmp_path, monkeypatch):

@@ -221,3 +221,27 @@ def test_the_default_timeout_is_30_seconds(tmp_path):
     with OTLPReceiver() as recv, Recording() as s:
         purge.delete_remote(_cfg(tmp_path, recv.base_url), IDS[:1], session=s)
     assert seen == [30.0]
+
+
+def test_the_export_proxy_is_checked_before_anything_is_sent(tmp_path):
+    with OTLPReceiver() as recv:
+        cfg = _cfg(tmp_path, recv.base_url, export={"proxy": 3})
+        (report,) = purge.delete_remote(cfg, IDS, sleep=lambda s: None)
+        assert recv.deletes() == []
+    assert report.errors == ["not sent: export.proxy must be a URL string"]
+    assert (report.failed, report.requests) == (3, 0)
+
+
+def test_a_base_url_path_is_kept(tmp_path):
+    with OTLPReceiver() as recv:
+        (report,) = purge.delete_remote(_cfg(tmp_path, recv.base_url + "/lfX/"), IDS[:1],
+                                        sleep=lambda s: None)
+        assert [r.path for r in recv.deletes()] == ["/lfX/api/public/traces"]
+
+
+def test_failures_add_up_over_batches(tmp_path):
+    (report,), reqs, _, base = _run(tmp_path, [Fault(400, body=b"a"), Fault(400, body=b"b")],
+                                    ids=IDS[:2], batch=1)
+    assert (report.failed, report.deleted, report.requests) == (2, 0, 2)
+    assert report.errors == [f"HTTP 400 from {base}/api/public/traces: a",
+                             f"HTTP 400 from {base}/api/public/traces: b"]
