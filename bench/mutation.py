@@ -719,6 +719,20 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'unsealed = head.size > head.cp_size or (head.cp_n < 0 and head.size > 1)',
          'with no checkpoint (cp_n < 0) cp_size is 0, so size > cp_size already holds for any size > 0'),  # noqa: E501
     ],
+    'security.purge': [
+        ('verify: bool | str = True',
+         'verify: bool & str = True',
+         'a local variable annotation, never evaluated'),
+        ('url = str(validate_url(cfg.langfuse_base_url or "")).rstrip("/") + DELETE_PATH',
+         'url = str(validate_url(cfg.langfuse_base_url or "XXXX")).rstrip("/") + DELETE_PATH',
+         'reached only when langfuse_enabled, which needs a base URL: the default is never used'),
+        ('error = ""',
+         'error = "XXXX"',
+         'every attempt sets error before the loop can end (MAX_ATTEMPTS >= 1): the initial value is never returned'),  # noqa: E501
+        ('error = ""',
+         'error = None',
+         'every attempt sets error before the loop can end (MAX_ATTEMPTS >= 1): the initial value is never returned'),  # noqa: E501
+    ],
 }
 
 
