@@ -527,3 +527,5 @@ def test_a_rotation_checkpoint_of_the_same_size_is_no_truncation(tmp_path):
     log_data, cp_data, key = _files(state)
     report = verify.verify_data(log_data, cp_data, current_key=key)
     assert (report.ok, report.checkpoints, report.epochs) == (True, 2, 2)
+    first = log.Checkpoint.parse(cp_data.splitlines()[0])
+    assert report.genesis_pub == first.pub != rot.pub  # the first checkpoint's key

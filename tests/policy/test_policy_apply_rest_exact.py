@@ -112,6 +112,13 @@ def test_link_rule(tmp_path):
     assert apply.link_rule("notes.txt", str(tmp_path), policy) == ".env*"
     assert apply.link_rule(str(tmp_path / "alias.txt"), None, policy) is None
     assert apply.link_rule(str(tmp_path / "plain.txt"), None, policy) is None
+    # The length bound is 4,096 characters as written (`/./` runs normalise away).
+    link = str(tmp_path / "notes.txt")
+    pad = 4096 - len(link)
+    padded = "/." * (pad // 2) + (link if pad % 2 == 0 else link.replace("/notes", "//notes"))
+    assert len(padded) == 4096
+    assert apply.link_rule(padded, None, policy) == ".env*"
+    assert apply.link_rule("/." + padded, None, policy) is None
     for bad in ("", "  ", "a\0b", "x" * 4097, 3, "relative-no-cwd"):
         assert apply.link_rule(bad, None, policy) is None, bad
     # Resolved once per run: a link changed later in the same run is not looked at again.
