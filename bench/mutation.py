@@ -719,6 +719,14 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'unsealed = head.size > head.cp_size or (head.cp_n < 0 and head.size > 1)',
          'with no checkpoint (cp_n < 0) cp_size is 0, so size > cp_size already holds for any size > 0'),  # noqa: E501
     ],
+    'policy.apply.rest': [
+        ('if not isinstance(path, str) or not path.strip() or len(path) > 4096 or "\\0" in path:',
+         'if not isinstance(path, str) or not path.strip() or len(path) > 4096 or "XX\\0XX" in path:',  # noqa: E501
+         'a path holding NUL goes on to realpath, which refuses it (ValueError): real = full, and the answer is None as well'),  # noqa: E501
+        ('real = _REAL.get(full)',
+         'real = None',
+         'the cache only saves time within one apply_policy call (it is cleared at each): resolving again gives the same answer'),  # noqa: E501
+    ],
     'security.purge': [
         ('verify: bool | str = True',
          'verify: bool & str = True',
@@ -726,6 +734,9 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('url = str(validate_url(cfg.langfuse_base_url or "")).rstrip("/") + DELETE_PATH',
          'url = str(validate_url(cfg.langfuse_base_url or "XXXX")).rstrip("/") + DELETE_PATH',
          'reached only when langfuse_enabled, which needs a base URL: the default is never used'),
+        ('return True, ""',
+         'return True, "XXXX"',
+         'on success the caller reads only the flag, never the error text'),
         ('error = ""',
          'error = "XXXX"',
          'every attempt sets error before the loop can end (MAX_ATTEMPTS >= 1): the initial value is never returned'),  # noqa: E501

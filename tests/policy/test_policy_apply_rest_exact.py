@@ -56,6 +56,9 @@ def test_input_paths_depth_and_item_bounds():
     ("Grep", {"output_mode": "content", "-B": 1},
      {"context": True, "listing": False, "grep": True}),
     ("Grep", {"-C": 0, "context": 2}, {"context": True, "listing": True, "grep": True}),
+    ("Grep", {"-A": 2}, {"context": True, "listing": True, "grep": True}),
+    ("Grep", {"-C": 1}, {"context": True, "listing": True, "grep": True}),
+    ("Grep", {"-A": 0, "-B": 0, "-C": 0}, {"context": False, "listing": True, "grep": True}),
     ("Grep", {"multiline": True}, {"context": True, "listing": True, "grep": True}),
     ("Grep", "not a mapping", {"context": False, "listing": True, "grep": True}),
     ("mcp__x__y", {}, {"context": True, "listing": False, "grep": False}),
@@ -113,12 +116,15 @@ def test_link_rule(tmp_path):
     assert apply.link_rule(str(tmp_path / "alias.txt"), None, policy) is None
     assert apply.link_rule(str(tmp_path / "plain.txt"), None, policy) is None
     # The length bound is 4,096 characters as written (`/./` runs normalise away).
-    link = str(tmp_path / "notes.txt")
-    pad = 4096 - len(link)
-    padded = "/." * (pad // 2) + (link if pad % 2 == 0 else link.replace("/notes", "//notes"))
-    assert len(padded) == 4096
-    assert apply.link_rule(padded, None, policy) == ".env*"
-    assert apply.link_rule("/." + padded, None, policy) is None
+    def padded(n: int) -> str:
+        link = str(tmp_path / "notes.txt")
+        pad = n - len(link)
+        text = "/." * (pad // 2) + (link if pad % 2 == 0 else link.replace("/notes", "//notes"))
+        assert len(text) == n
+        return text
+
+    assert apply.link_rule(padded(4096), None, policy) == ".env*"
+    assert apply.link_rule(padded(4097), None, policy) is None
     for bad in ("", "  ", "a\0b", "x" * 4097, 3, "relative-no-cwd"):
         assert apply.link_rule(bad, None, policy) is None, bad
     # Resolved once per run: a link changed later in the same run is not looked at again.

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 
+import pytest
 import requests
 
 from cctrace.config import Config
@@ -245,3 +246,13 @@ def test_failures_add_up_over_batches(tmp_path):
     assert (report.failed, report.deleted, report.requests) == (2, 0, 2)
     assert report.errors == [f"HTTP 400 from {base}/api/public/traces: a",
                              f"HTTP 400 from {base}/api/public/traces: b"]
+
+
+@pytest.mark.parametrize("status", [300, 399])
+def test_the_whole_3xx_range_is_not_followed(tmp_path, status):
+    # 300 and 399 are no redirects to requests (no exception): the status check decides.
+    (report,), reqs, slept, base = _run(tmp_path, [Fault(status, body=b"choices")])
+    assert len(reqs) == 1 and slept == []
+    assert report.errors == [f"HTTP {status} from {base}/api/public/traces: redirect not"
+                             " followed"]
+    assert (report.failed, report.deleted) == (3, 0)
