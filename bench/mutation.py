@@ -686,6 +686,12 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          "X is unreserved: quote() never escapes it, so safe='XXXX' is safe=''"),
     ],
     'audit.verify': [
+        ('report.damage.append(Damage("checkpoints", TRUNCATED, len(cps), (',
+         'report.damage.append(Damage("XXcheckpointsXX", TRUNCATED, len(cps), (',
+         'unreachable: _check_anchors runs only on intact local checkpoints (numbers 0..head), and an anchored number past the head is a rollback, reported first by _compare_heads'),  # noqa: E501
+        ('f"anchored checkpoint {a.n} ({name}) is missing locally")))',
+         'f"XXanchored checkpoint {a.n} ({name}) is missing locallyXX")))',
+         'unreachable: _check_anchors runs only on intact local checkpoints (numbers 0..head), and an anchored number past the head is a rollback, reported first by _compare_heads'),  # noqa: E501
         ('first_bad: int | None = None',
          'first_bad: int & None = None',
          'a local variable annotation, never evaluated'),
@@ -734,6 +740,9 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('url = str(validate_url(cfg.langfuse_base_url or "")).rstrip("/") + DELETE_PATH',
          'url = str(validate_url(cfg.langfuse_base_url or "XXXX")).rstrip("/") + DELETE_PATH',
          'reached only when langfuse_enabled, which needs a base URL: the default is never used'),
+        ('return False, error or "gave up"',
+         'return False, error or "XXgave upXX"',
+         'every attempt sets error before the loop can end (MAX_ATTEMPTS >= 1): the fallback is never used'),  # noqa: E501
         ('return True, ""',
          'return True, "XXXX"',
          'on success the caller reads only the flag, never the error text'),

@@ -334,6 +334,11 @@ def test_another_logs_checkpoints_in_a_shared_anchor_are_skipped(sealed, tmp_pat
     _, other_cps, _ = _files(other)
     report = verify.verify_data(log_data, cp_data, _anchor(_lines(other_cps)), key)
     assert report.ok and report.anchored == 0 and report.warnings == []
+    # Mixed in one file: the other log's lines are skipped, ours after them still count.
+    mixed = _anchor([_lines(other_cps)[0], _lines(cp_data)[0], _lines(other_cps)[1],
+                     _lines(cp_data)[1]])
+    report = verify.verify_data(log_data, cp_data, mixed, key)
+    assert report.ok and report.anchored == 2
 
 
 def test_anchor_damage_against_the_local_files(tmp_path):

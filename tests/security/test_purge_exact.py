@@ -185,6 +185,8 @@ def test_purge_dry_run_empty_and_local_only(tmp_path):
         assert recv.deletes() == [] and local.remote == []
     assert local.local["traces"] == 2 and local.local["tombstones"] == 3
     assert len(local.tombstones) == 3
+    assert {t.reason for t in local.tombstones} == {"purge"}
+    assert sorted(t.subject for t in local.tombstones)[0] == "session:s-old"
     assert purge.select(store, session="s-old").trace_ids == []
     assert purge.select(store, session="nope").__dict__ == {"trace_ids": [], "session_ids": []}
 
@@ -256,3 +258,8 @@ def test_the_whole_3xx_range_is_not_followed(tmp_path, status):
     assert report.errors == [f"HTTP {status} from {base}/api/public/traces: redirect not"
                              " followed"]
     assert (report.failed, report.deleted) == (3, 0)
+
+
+def test_a_client_error_without_a_body(tmp_path):
+    (report,), _, _, base = _run(tmp_path, [Fault(404)])
+    assert report.errors == [f"HTTP 404 from {base}/api/public/traces: "]
