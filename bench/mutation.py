@@ -692,6 +692,9 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('f"anchored checkpoint {a.n} ({name}) is missing locally")))',
          'f"XXanchored checkpoint {a.n} ({name}) is missing locallyXX")))',
          'unreachable: _check_anchors runs only on intact local checkpoints (numbers 0..head), and an anchored number past the head is a rollback, reported first by _compare_heads'),  # noqa: E501
+        ('newest: tuple[Checkpoint, str] | None = None',
+         'newest: tuple[Checkpoint, str] & None = None',
+         'a local variable annotation, never evaluated'),
         ('first_bad: int | None = None',
          'first_bad: int & None = None',
          'a local variable annotation, never evaluated'),
@@ -726,6 +729,9 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'with no checkpoint (cp_n < 0) cp_size is 0, so size > cp_size already holds for any size > 0'),  # noqa: E501
     ],
     'policy.apply.rest': [
+        ('d: ToolDecision | None = None',
+         'd: ToolDecision & None = None',
+         'a local variable annotation, never evaluated'),
         ('if not isinstance(path, str) or not path.strip() or len(path) > 4096 or "\\0" in path:',
          'if not isinstance(path, str) or not path.strip() or len(path) > 4096 or "XX\\0XX" in path:',  # noqa: E501
          'a path holding NUL goes on to realpath, which refuses it (ValueError): real = full, and the answer is None as well'),  # noqa: E501

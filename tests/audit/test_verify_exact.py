@@ -320,6 +320,15 @@ def test_an_anchor_newer_than_the_local_head_is_a_rollback(sealed):
     assert _damage(report) == [("checkpoints", "truncated", 2, (
         "the local head is checkpoint 1 (6 entries); the newest anchor (anchor.jsonl) holds"
         " checkpoint 3 (12 entries): the audit log was rolled back"))]
+    # A junk line before the newer anchored checkpoint does not hide it.
+    report = verify.verify_data(b"".join(lines[:6]), b"".join(cps[:2]),
+                                _anchor([b"junk\n", cps[3]]), None)
+    assert _damage(report)[0][3].startswith("the local head is checkpoint 1 (6 entries); the"
+                                            " newest anchor (anchor.jsonl) holds checkpoint 3")
+    # A newer line made unreadable (a trailing byte) is no checkpoint: a warning only.
+    report = verify.verify_data(b"".join(lines[:6]), b"".join(cps[:2]),
+                                _anchor([cps[0], cps[2].rstrip(b"\n") + b"X\n"]), None)
+    assert report.ok and report.warnings == ["anchor.jsonl:2: not a checkpoint"]
     # Nothing local at all.
     report = verify.verify_data(b"", b"", _anchor(cps[:3]), None)
     assert _damage(report) == [("checkpoints", "truncated", 0, (

@@ -229,3 +229,15 @@ def test_metadata_only_tool():
     assert tool.status_message == apply.summary_text("status")
     gen2 = [o for o in trace.observations if o.type == "generation"][1]
     assert gen2.input[0]["content"] == [apply._summarize_block(tool_result("t1", "print(1)"))]
+
+
+def test_a_server_tool_use_block_of_a_denied_call_is_withheld():
+    trace = make_trace([])
+    inp = {"path": "/p/.env", "note": "some text"}
+    gen = obs("g5", "generation", "claude-x", input=[],
+              output={"role": "assistant", "content": [
+                  {"type": "server_tool_use", "id": "s1", "name": "mcp__x__read", "input": inp}]})
+    trace.observations.append(gen)
+    apply.apply_policy([trace], POLICY)
+    assert gen.output["content"][0]["input"] == {"path": "/p/.env",
+                                                 "note": "[WITHHELD:path-policy .env*]"}
