@@ -329,6 +329,10 @@ def test_an_anchor_newer_than_the_local_head_is_a_rollback(sealed):
     report = verify.verify_data(b"".join(lines[:6]), b"".join(cps[:2]),
                                 _anchor([cps[0], cps[2].rstrip(b"\n") + b"X\n"]), None)
     assert report.ok and report.warnings == ["anchor.jsonl:2: not a checkpoint"]
+    # Two anchors holding the same newest checkpoint: the first one read is named.
+    report = verify.verify_data(b"".join(lines[:6]), b"".join(cps[:2]),
+                                [("a.jsonl", cps[3]), ("b.jsonl", cps[3])], None)
+    assert "the newest anchor (a.jsonl) holds checkpoint 3" in report.damage[0].message
     # Nothing local at all.
     report = verify.verify_data(b"", b"", _anchor(cps[:3]), None)
     assert _damage(report) == [("checkpoints", "truncated", 0, (
@@ -543,3 +547,30 @@ def test_a_rotation_checkpoint_of_the_same_size_is_no_truncation(tmp_path):
     assert (report.ok, report.checkpoints, report.epochs) == (True, 2, 2)
     first = log.Checkpoint.parse(cp_data.splitlines()[0])
     assert report.genesis_pub == first.pub != rot.pub  # the first checkpoint's key
+
+
+def test_a_newer_checkpoint_of_another_log_is_no_rollback(tmp_path):
+    mine, other = str(tmp_path / "m"), str(tmp_path / "o")
+    _build(mine, batches=2)
+    _build(other, batches=4)
+    log_data, cp_data, key = _files(mine)
+    _, other_cps, _ = _files(other)
+    report = verify.verify_data(log_data, cp_data, _anchor(_lines(other_cps)), key)
+    assert report.ok and report.anchored == 0
+
+
+def test_own_anchor_lines_junk_and_trailing_bytes(tmp_path):
+    state, other = str(tmp_path / "s"), str(tmp_path / "o")
+    _build(state, batches=2)
+    _build(other, batches=1)
+    _, cp_other, _ = _files(other)
+    folder = tmp_path / "own"
+    folder.mkdir()
+    # Junk first does not hide the other log's checkpoint after it.
+    (folder / "x.jsonl").write_bytes(b"junk\n" + cp_other)
+    report = verify.verify_state(state, check_store=False, own_anchor=str(folder))
+    assert [d.kind for d in report.damage] == ["truncated"]
+    assert "the audit log was wiped and started again" in report.damage[0].message
+    # The other log's line with a trailing byte is no checkpoint at all.
+    (folder / "x.jsonl").write_bytes(cp_other.rstrip(b"\n") + b"X\n")
+    assert verify.verify_state(state, check_store=False, own_anchor=str(folder)).ok
