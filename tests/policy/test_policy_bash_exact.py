@@ -16,6 +16,7 @@ def test_tokens_and_split():
     assert b._tokens("echo a#b # not a comment") == ["echo", "a#b", "#", "not", "a",
                                                        "comment"]
     assert b._tokens("a\rb") == ["a", "b"]
+    assert b._tokens("cat KEYX.pem aXb") == ["cat", "KEYX.pem", "aXb"]  # no stray splits
     assert b._split(["cat", "x", "|", "|", "grep", "y", "&&", "(", "ls", ")", ">", "o"]) == [
         ["cat", "x"], ["grep", "y"], ["ls"], [">", "o"]]
     assert b._split(["|", ";"]) == []
@@ -27,6 +28,7 @@ def test_tokens_and_split():
     ("host:.ssh/id_rsa", ["host:.ssh/id_rsa", ".ssh/id_rsa"]),
     ("HEAD:a:.env", ["HEAD:a:.env", ".env"]),
     ("x=a:b", ["x=a:b", "a:b", "b"]),
+    ("--opt=a=b.env", ["--opt=a=b.env", "a=b.env"]),
     ("https://h/p:8", ["https://h/p:8"]),
     ("http://h:1/x", ["http://h:1/x"]),
     ("ftp://h:2", ["ftp://h:2", "2"]),
