@@ -735,6 +735,9 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('if not isinstance(path, str) or not path.strip() or len(path) > 4096 or "\\0" in path:',
          'if not isinstance(path, str) or not path.strip() or len(path) > 4096 or "XX\\0XX" in path:',  # noqa: E501
          'a path holding NUL goes on to realpath, which refuses it (ValueError): real = full, and the answer is None as well'),  # noqa: E501
+        ('real = full',
+         'real = None',
+         'unreachable: os.path.realpath (strict=False) raises neither error here: a NUL was refused above and lstat errors are swallowed'),  # noqa: E501
         ('real = _REAL.get(full)',
          'real = None',
          'the cache only saves time within one apply_policy call (it is cleared at each): resolving again gives the same answer'),  # noqa: E501
