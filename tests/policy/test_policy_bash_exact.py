@@ -136,3 +136,19 @@ def test_scan_loose_strips_punctuation():
     b._scan_loose("see 'a.env', \"b.env\"; c.env. d.env: host:e.env", "/p", found)
     assert [r for r, _ in found.reads] == [
         "see", "a.env", "b.env", "c.env", "d.env", "host:e.env", "e.env"]
+
+
+def test_scan_loose_keeps_other_end_letters():
+    found = b.BashFiles()
+    b._scan_loose("cat KEYX XX.envX", "/p", found)
+    assert [r for r, _ in found.reads] == ["cat", "KEYX", "XX.envX"]
+
+
+def test_scripts_are_read_for_literals_up_to_200_000_characters():
+    # '.e'+'nv' joins to .env only through the literal scan (the loose scan sees .e, nv).
+    found = b.BashFiles()
+    b._scan_script(" " * 199_991 + "'.e'+'nv'", None, found)  # closes at 200,000: read
+    assert (".env", None) in found.reads
+    found = b.BashFiles()
+    b._scan_script(" " * 199_992 + "'.e'+'nv'", None, found)  # closes past the bound
+    assert (".env", None) not in found.reads
