@@ -762,6 +762,14 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'error = None',
          'every attempt sets error before the loop can end (MAX_ATTEMPTS >= 1): the initial value is never returned'),  # noqa: E501
     ],
+    'policy.bash': [
+        ('return posixpath.basename(cmd[k]) if k < len(cmd) else ""',
+         'return posixpath.basename(cmd[k]) if k <= len(cmd) else ""',
+         'the command holding the `<<` word stops _command_index at that word at the latest: k < len(cmd) always'),  # noqa: E501
+        ('return posixpath.basename(cmd[k]) if k < len(cmd) else ""',
+         'return posixpath.basename(cmd[k]) if k < len(cmd) else "XXXX"',
+         'the command holding the `<<` word stops _command_index at that word at the latest: k < len(cmd) always'),  # noqa: E501
+    ],
 }
 
 

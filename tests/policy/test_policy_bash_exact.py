@@ -152,3 +152,20 @@ def test_scripts_are_read_for_literals_up_to_200_000_characters():
     found = b.BashFiles()
     b._scan_script(" " * 199_992 + "'.e'+'nv'", None, found)  # closes past the bound
     assert (".env", None) not in found.reads
+
+
+def test_literal_joins_exactly():
+    # Windows holding an empty literal are not joined; letters at a literal's ends stay.
+    found = b.BashFiles()
+    b._scan_script("x('a', '', 'KEYX') + '.pem'", None, found)
+    assert found.reads == [
+        ("x", None), ("a", None), ("KEYX", None), ("+", None), (".pem", None),
+        ("a", None), ("KEYX", None), ("KEYX/.pem", None), ("~/KEYX/.pem", None),
+        ("KEYX.pem", None), (".pem", None)]
+
+
+@pytest.mark.parametrize("fillers,joined", [(1999, True), (2000, False)])
+def test_at_most_2000_literals_start_a_join(fillers, joined):
+    found = b.BashFiles()
+    b._scan_script("'a'," * fillers + "'.e'+'nv'", None, found)
+    assert ((".env", None) in found.reads) is joined
