@@ -574,3 +574,25 @@ def test_own_anchor_lines_junk_and_trailing_bytes(tmp_path):
     # The other log's line with a trailing byte is no checkpoint at all.
     (folder / "x.jsonl").write_bytes(cp_other.rstrip(b"\n") + b"X\n")
     assert verify.verify_state(state, check_store=False, own_anchor=str(folder)).ok
+
+
+def test_damaged_checkpoints_stop_before_the_anchors(sealed):
+    log_data, cp_data, key = sealed
+    cps = _lines(cp_data)
+    cp = log.Checkpoint.parse(cps[1].rstrip(b"\n"))
+    cp.sig = ("0" if cp.sig[0] != "0" else "1") + cp.sig[1:]
+    bad = cps[:1] + [cp.line() + b"\n"] + cps[2:]
+    report = verify.verify_data(log_data, b"".join(bad), _anchor(cps), key)
+    assert _damage(report) == [("checkpoints", "edited", 1, "checkpoint at line 2: bad signature")]
+    assert report.anchored == 0
+
+
+def test_one_local_checkpoint_and_another_logs_in_the_anchor(tmp_path):
+    mine, other = str(tmp_path / "m"), str(tmp_path / "o")
+    _build(mine, batches=1)
+    _build(other, batches=1)
+    log_data, cp_data, key = _files(mine)
+    _, other_cps, _ = _files(other)
+    report = verify.verify_data(log_data, cp_data, _anchor(_lines(other_cps) + _lines(cp_data)),
+                                key)
+    assert report.ok and report.anchored == 1

@@ -169,3 +169,8 @@ def test_at_most_2000_literals_start_a_join(fillers, joined):
     found = b.BashFiles()
     b._scan_script("'a'," * fillers + "'.e'+'nv'", None, found)
     assert ((".env", None) in found.reads) is joined
+
+
+def test_substitutions_are_walked_with_their_own_cd():
+    assert ("shadow", "/etc") in _reads('echo "$(cd /etc && cat shadow)"')
+    assert ("shadow", "/etc") in _reads('echo "`cd /etc && cat shadow`"')
