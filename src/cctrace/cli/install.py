@@ -27,6 +27,11 @@ def hook_entry_path() -> str:
     return str(Path(cctrace.__file__).resolve().parent / "hook" / "entry.py")
 
 
+def statusline_entry_path() -> str:
+    """The statusline entry point of the cctrace package this command runs from."""
+    return str(Path(cctrace.__file__).resolve().parent / "statusline" / "entry.py")
+
+
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "install",
@@ -36,6 +41,10 @@ def register(subparsers: Any) -> None:
     )
     _scope_arg(p)
     p.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    p.add_argument("--statusline", action="store_true",
+                   help="also set Claude Code's statusLine to cctrace's (session, today and "
+                   "5-hour block cost); a statusline you already have keeps running, ours is "
+                   "appended to it, and `cctrace uninstall` puts yours back")
     p.add_argument("--claude-bin", metavar="PATH",
                    help="the claude binary to ask for its version (default: $CCTRACE_CLAUDE_BIN, "
                    "else claude on PATH)")
@@ -48,8 +57,10 @@ def register(subparsers: Any) -> None:
 
     u = subparsers.add_parser(
         "uninstall",
-        help="remove the cctrace hook from Claude Code settings",
-        description="Remove cctrace's hook entries (and only those) from Claude Code settings.",
+        help="remove the cctrace hook (and statusline) from Claude Code settings",
+        description="Remove cctrace's hook entries (and only those) from Claude Code settings; "
+        "a statusline set by `install --statusline` goes too, the one you had before is "
+        "restored.",
     )
     group = u.add_mutually_exclusive_group()
     _scope_arg(group)
@@ -168,6 +179,9 @@ def run_install(args: argparse.Namespace) -> int:
     before = _load(path)
     try:
         after = st.merge(before or {}, st.hook_command(python, entry, pinned), events)
+        statusline = getattr(args, "statusline", False)  # `setup` calls this too, without it
+        if statusline:
+            after = st.merge_statusline(after, python, statusline_entry_path(), pinned)
     except st.SettingsError as exc:
         raise CliError(f"{path}: {exc}") from exc
     wrote = _write(path, before, after, args.dry_run)
@@ -176,6 +190,8 @@ def run_install(args: argparse.Namespace) -> int:
     print(f"  {source}")
     _print_changes(st.describe(before or {}, after), " (not supported by this release)")
     print(f"  hook: {st.hook_command(python, entry, pinned)}")
+    if statusline:
+        _print_statusline(before or {}, after)
     print(f"  state dir (pinned into the hook): {pinned}")
     print(f"  {_record_worker(args.dry_run)}")
     user_path = st.settings_path("user", os.getcwd(), os.environ)
@@ -185,6 +201,20 @@ def run_install(args: argparse.Namespace) -> int:
                   "twice. Use one: `claude plugin uninstall` it, or `cctrace uninstall`.",
                   file=sys.stderr)
     return 0
+
+
+def _print_statusline(before: dict[str, Any], after: dict[str, Any]) -> None:
+    old, new = before.get("statusLine"), after.get("statusLine")
+    if old == new:
+        print("  statusline: up to date")
+        return
+    theirs = st.statusline_theirs(new["command"]) if isinstance(new, dict) else None
+    if st.is_our_statusline(old) and not st.is_our_statusline(new):
+        print(f"  statusline: removed{'; yours restored: ' + new['command'] if new else ''}")
+    elif theirs:
+        print(f"  statusline: set; yours runs first and keeps showing: {theirs}")
+    else:
+        print("  statusline: set")
 
 
 def _safe_read(path: str) -> dict[str, Any] | None:
@@ -209,7 +239,7 @@ def run_uninstall(args: argparse.Namespace) -> int:
                 print(f"no file: {path} ({scope} scope)")
                 continue
             try:
-                after = st.unmerge(before)
+                after = st.unmerge_statusline(st.unmerge(before))
             except st.SettingsError as exc:
                 raise st.SettingsError(f"{path}: {exc}") from exc
         except st.SettingsError as exc:
@@ -221,6 +251,8 @@ def run_uninstall(args: argparse.Namespace) -> int:
         verb = "would update" if args.dry_run else "updated"
         print(f"{verb if wrote else 'nothing of cctrace'}: {path} ({scope} scope)")
         _print_changes(st.describe(before, after))
+        if st.is_our_statusline(before.get("statusLine")):
+            _print_statusline(before, after)
     if failed:
         raise CliError(f"left untouched: {', '.join(failed)}")
     return 0

@@ -15,8 +15,8 @@ from cctrace import __version__
 
 # Module names under cctrace.cli, in the order `cctrace --help` lists them.
 COMMANDS: list[str] = [
-    "setup", "demo", "install", "doctor", "sessions", "tail", "report", "findings",
-    "importer", "flush", "config", "redact", "rules", "verify", "trust", "purge",
+    "setup", "demo", "install", "doctor", "sessions", "tail", "report", "usage", "statusline",
+    "findings", "importer", "flush", "config", "redact", "rules", "verify", "trust", "purge",
 ]
 
 

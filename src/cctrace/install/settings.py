@@ -192,6 +192,75 @@ def unmerge(settings: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
+# --- the statusLine setting ---------------------------------------------------------------
+
+# Matches the statusline entry point whatever the interpreter, quoting or path separator.
+_STATUS_RE = re.compile(r"(?:^|[\\/])cctrace[\\/]statusline[\\/]entry\.py\b")
+
+
+def statusline_command(python: str, entry: str, state_dir: str,
+                       theirs: str | None = None) -> str:
+    """The `statusLine` command: our entry, the state dir pinned, the user's own command
+    (if any) passed with `--then` so it runs first and shows first."""
+    cmd = f"{shlex.quote(python)} -I -S {shlex.quote(entry)} " + shlex.quote(
+        "--state-dir=" + state_dir)
+    return cmd + (f" --then {shlex.quote(theirs)}" if theirs else "")
+
+
+def is_our_statusline(value: Any) -> bool:
+    command = value.get("command") if isinstance(value, Mapping) else None
+    return isinstance(command, str) and bool(_STATUS_RE.search(command))
+
+
+def statusline_theirs(command: str) -> str | None:
+    """The user's command carried in one of our statusline commands (`--then CMD`)."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    for i, word in enumerate(words):
+        if word == "--then" and i + 1 < len(words):
+            return words[i + 1]
+    return None
+
+
+def merge_statusline(settings: Mapping[str, Any], python: str, entry: str,
+                     state_dir: str) -> dict[str, Any]:
+    """A copy of `settings` whose `statusLine` runs ours, composed with the user's own
+    (kept inside our command, restored by `unmerge_statusline`); idempotent."""
+    result = copy.deepcopy(dict(settings))
+    current = result.get("statusLine")
+    if current is None:
+        result["statusLine"] = {"type": "command",
+                                "command": statusline_command(python, entry, state_dir),
+                                "padding": 0}
+        return result
+    if (not isinstance(current, dict) or current.get("type") != "command"
+            or not isinstance(current.get("command"), str)):
+        raise SettingsError('"statusLine" is not a {"type": "command", "command": ...} '
+                            "object; left untouched")
+    theirs = (statusline_theirs(current["command"]) if is_our_statusline(current)
+              else current["command"])
+    result["statusLine"] = {**current, "command": statusline_command(
+        python, entry, state_dir, theirs or None)}
+    return result
+
+
+def unmerge_statusline(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of `settings` with our statusline gone: the user's own command back where it
+    was (with its other keys), or no `statusLine` at all when there was none."""
+    result = copy.deepcopy(dict(settings))
+    current = result.get("statusLine")
+    if not is_our_statusline(current):
+        return result
+    theirs = statusline_theirs(current["command"])
+    if theirs:
+        result["statusLine"] = {**current, "command": theirs}
+    else:
+        del result["statusLine"]
+    return result
+
+
 def our_events(settings: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Each event holding a hook of ours, with those hooks (in order)."""
     table = _hooks_table(settings) or {}

@@ -1,10 +1,12 @@
 """Aggregation of the store's facts into a `Report` (pure, apart from `load_report`).
 
 Every figure is derived from the rows `Store.report_facts` returns (generations and tools,
-no content) and from `Store.findings` when the store has findings. Tokens are the sum of
-a generation's integer usage counts (as `cctrace sessions` sums them), cost is the sum of
-`cost_total`, and the cache hit ratio is cache-read input tokens over all input tokens
-(fresh input + cache read + cache writes). Days are calendar days in the given time zone.
+no content) and from `Store.findings` when the store has findings. Each generation is
+counted and priced by `cctrace.report.usage` (the layer `cctrace usage` reads too): tokens
+are the sum of its integer usage counts (as `cctrace sessions` sums them), cost its stored
+`cost_total`, unpriced tokens those of generations without a cost; and the cache hit
+ratio is cache-read input tokens over all input tokens (fresh input + cache read + cache
+writes). Days are calendar days in the given time zone.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
+
+from cctrace.report import usage as usage_layer
 
 # Usage keys that count input tokens; their sum is the denominator of the cache hit ratio.
 CACHE_READ = "input_cache_read"
@@ -34,6 +38,7 @@ class Bucket:
     turns: int = 0
     sessions: int = 0
     priced: bool = False  # at least one generation had a cost
+    unpriced_tokens: int = 0  # tokens of generations without a cost
 
     @property
     def total_tokens(self) -> int:
@@ -133,19 +138,20 @@ def percentile(sorted_values: list[float], q: float) -> float:
 
 
 def day_of(ns: int, tz: tzinfo | None) -> str:
-    return datetime.fromtimestamp(ns / 1e9, tz or datetime.now().astimezone().tzinfo).strftime(
-        "%Y-%m-%d")
+    """The calendar day of `ns` in `tz` (None: local), as `cctrace usage daily` labels it."""
+    return usage_layer.period_key(ns, "daily", tz)
 
 
-def _add_usage(bucket: Bucket, usage: Any, cost: Any) -> None:
+def _add_generation(bucket: Bucket, row: Mapping[str, Any]) -> None:
+    """Count one generation row into `bucket`, through the usage layer's counting and
+    pricing (so `report` and `usage` cannot disagree)."""
     bucket.generations += 1
-    if isinstance(usage, Mapping):
-        for kind, n in usage.items():
-            # bool is an int subclass; a JSON true is not a token count.
-            if isinstance(n, int) and not isinstance(n, bool):
-                bucket.tokens[kind] = bucket.tokens.get(kind, 0) + n
-    if isinstance(cost, (int, float)):
-        bucket.cost += float(cost)
+    for kind, n in usage_layer.generation_tokens(row).items():
+        bucket.tokens[kind] = bucket.tokens.get(kind, 0) + n
+    cost, _, unpriced = usage_layer.generation_cost(row)
+    bucket.unpriced_tokens += unpriced
+    if cost is not None:
+        bucket.cost += cost
         bucket.priced = True
 
 
@@ -195,7 +201,7 @@ def build_report(
         if row["type"] == "generation":
             for b in (totals, group(days, day_of(row["start_ns"], tz)), group(projects, project),
                       group(models, row.get("model") or row.get("name") or "(unknown)")):
-                _add_usage(b, row.get("usage"), row.get("cost_total"))
+                _add_generation(b, row)
         elif row["type"] == "tool":
             name = row.get("name") or "(unnamed)"
             ms = max(row["end_ns"] - row["start_ns"], 0) / 1e6

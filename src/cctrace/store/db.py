@@ -583,6 +583,12 @@ class Store:
         self._add_totals(summaries)
         return summaries
 
+    def recent_session_ids(self, limit: int) -> list[str]:
+        """The ids of the `limit` most recently active sessions, most recent first."""
+        rows = self._read("SELECT id FROM sessions ORDER BY last_ns DESC, id LIMIT ?",
+                          (int(limit),))
+        return [r["id"] for r in rows]
+
     def session(self, session_id: str) -> SessionSummary | None:
         rows = self._read("SELECT * FROM sessions WHERE id = ?", (session_id,))
         if not rows:
@@ -694,15 +700,21 @@ class Store:
     # -- reports and live views (read-only, no content) -------------------------------
 
     def report_facts(
-        self, since_ns: int | None = None, until_ns: int | None = None
+        self, since_ns: int | None = None, until_ns: int | None = None,
+        session_ids: Sequence[str] | None = None, tools: bool = True,
     ) -> dict[str, list[dict[str, Any]]]:
         """Content-free facts for reports: {"observations": [...], "traces": [...]}.
 
         Observations are the generations and tools starting in [since_ns, until_ns), with
-        type, name, model, times, level, usage, cost_total, session_id and project; traces
-        (turns) likewise with session_id, project, start_ns, end_ns, complete.
+        type, name, model, times, level, usage, cost (per usage key), cost_total, session_id
+        and project; traces (turns) likewise with session_id, project, start_ns, end_ns,
+        complete. With `session_ids`, only those sessions' (a few hundred at most: they go
+        into one SQL list); with `tools=False`, generations only.
         """
         where, params = "", []
+        if session_ids is not None:
+            where += f" AND t.session_id IN ({', '.join('?' * len(session_ids)) or 'NULL'})"
+            params.extend(session_ids)
         if since_ns is not None:
             where += " AND o.start_ns >= ?"
             params.append(since_ns)
@@ -711,15 +723,17 @@ class Store:
             params.append(until_ns)
         rows = self._read(
             "SELECT o.type, o.name, o.model, o.start_ns, o.end_ns, o.level, o.usage,"
-            " o.cost_total, t.session_id, s.project FROM observations o"
+            " o.cost, o.cost_total, t.session_id, s.project FROM observations o"
             " JOIN traces t ON t.id = o.trace_id JOIN sessions s ON s.id = t.session_id"
-            f" WHERE o.type IN ('generation', 'tool'){where} ORDER BY o.start_ns, o.id",
+            " WHERE o.type IN ('generation'" + (", 'tool')" if tools else ")")
+            + f"{where} ORDER BY o.start_ns, o.id",
             params,
         )
         observations = []
         for r in rows:
             item = dict(r)
             item["usage"] = _loads(item["usage"], None)
+            item["cost"] = _loads(item["cost"], None)
             observations.append(item)
         trows = self._read(
             "SELECT t.session_id, s.project, t.start_ns, t.end_ns, t.complete FROM traces t"

@@ -486,6 +486,13 @@ def step(state_dir: str, cfg: Config | None = None) -> StepReport:
         if entries and _store_has_room(state_dir, store, caps, report):
             _ingest_isolated(state_dir, store, cfg, entries, report)
             report.events = len(entries)
+            _summary_due.setdefault(
+                state_dir, _summary_last.get(state_dir, -SUMMARY_INTERVAL_S) + SUMMARY_INTERVAL_S)
+        if state_dir in _summary_due and (
+                not entries or time.monotonic() >= _summary_due[state_dir]):
+            refresh_summary(state_dir, store)
+            _summary_due.pop(state_dir)
+            _summary_last[state_dir] = time.monotonic()
         spool_limits.measure(state_dir, caps.spool_bytes)
         from cctrace.security import retention
 
@@ -589,7 +596,28 @@ def drain(state_dir: str, cfg: Config, deadline: float | None = None) -> StepRep
             total.errors.extend(report.errors)
         spool_limits.measure(state_dir, caps.spool_bytes)
         rescan_known(store, cfg, total)
+        refresh_summary(state_dir, store)
     return total
+
+
+# The statusline summary is rewritten after a step that stored something, at most once per
+# SUMMARY_INTERVAL_S while events keep coming, and at once when the spool is drained (the
+# next step finds no entries), so a burst ends with fresh figures without rebuilding them
+# after every slice (a rebuild reads 48 hours of model calls: bench/statusline.py --turns).
+SUMMARY_INTERVAL_S = 5.0
+_summary_due: dict[str, float] = {}   # state dir -> monotonic time a rebuild may run
+_summary_last: dict[str, float] = {}
+
+
+def refresh_summary(state_dir: str, store: Store) -> None:
+    """Rewrite the statusline's summary file; a failure is logged, never fatal (the
+    statusline then shows the previous figures)."""
+    from cctrace.report import summary
+
+    try:
+        summary.refresh(state_dir, store)
+    except Exception as exc:  # noqa: BLE001 - a display aid must not stop ingestion
+        lifecycle.log_exception(state_dir, "statusline summary", exc)
 
 
 # Transcripts whose cursor moved within this window are re-checked by `cctrace flush`.
