@@ -596,3 +596,17 @@ def test_one_local_checkpoint_and_another_logs_in_the_anchor(tmp_path):
     report = verify.verify_data(log_data, cp_data, _anchor(_lines(other_cps) + _lines(cp_data)),
                                 key)
     assert report.ok and report.anchored == 1
+
+
+def test_own_anchor_ties_name_the_first_line(tmp_path):
+    state, o1, o2 = str(tmp_path / "s"), str(tmp_path / "o1"), str(tmp_path / "o2")
+    for s in (state, o1, o2):
+        _build(s, batches=1)
+    first = _files(o1)[1]
+    second = _files(o2)[1]
+    folder = tmp_path / "own"
+    folder.mkdir()
+    (folder / "x.jsonl").write_bytes(first + second)
+    report = verify.verify_state(state, check_store=False, own_anchor=str(folder))
+    log1 = log.Checkpoint.parse(first.rstrip(b"\n")).log
+    assert f"holds log {log1} (checkpoint 0, 3 entries)" in report.damage[0].message
