@@ -174,3 +174,17 @@ def test_at_most_2000_literals_start_a_join(fillers, joined):
 def test_substitutions_are_walked_with_their_own_cd():
     assert ("shadow", "/etc") in _reads('echo "$(cd /etc && cat shadow)"')
     assert ("shadow", "/etc") in _reads('echo "`cd /etc && cat shadow`"')
+
+
+@pytest.mark.parametrize("levels,followed", [(4, True), (5, False)])
+def test_nested_shells_are_walked_four_deep(levels, followed):
+    # Past _MAX_DEPTH a script is scanned loosely: its paths still count, against the
+    # outer folder (its `cd` is no longer followed).
+    import shlex
+
+    command = "cd /etc && cat shadow"
+    for _ in range(levels):
+        command = "sh -c " + shlex.quote(command)
+    reads = _reads(command)
+    assert (("shadow", "/etc") in reads) is followed
+    assert (("shadow", "/p") in reads) is not followed
