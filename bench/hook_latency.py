@@ -5,7 +5,11 @@ writes it and Claude Code runs it (payload on stdin, wait for exit) for three re
 payloads: PreToolUse, PostToolUse with a 50 KB tool_response, and Stop (which also checks
 the worker lock and spawns a worker; worker.json names `true` as the worker so the
 benchmark measures the hook, not the worker), plus PreToolUse in a session whose
-environment sets watched variables (the hook notes them in the spool header). Hook runs are
+environment sets watched variables (the hook notes them in the spool header). Two more rows
+measure the plugin paths: a settings-file hook beside an installed, enabled cctrace plugin
+(it reads installed_plugins.json, the settings files and the plugin's hooks.json, then stands
+down: `cctrace.hook.defer`), and the plugin's own hook on Stop with its runtime ready (status
+read and digest, then the worker spawn; the runtime "python" is `true`). Hook runs are
 interleaved with `python -S -c pass` runs so both see the same machine load. Also reports the
 `-X importtime` total of the hook against that of `-c pass`.
 
@@ -50,6 +54,28 @@ def payloads() -> dict[str, bytes]:
             **base, "hook_event_name": "Stop", "stop_hook_active": False,
             "last_assistant_message": "Done: the tests pass.", "background_tasks": []}).encode(),
     }
+
+
+def plugin_fixture(root: str) -> tuple[str, str, str]:
+    """A Claude config dir with the cctrace plugin installed and enabled, and a plugin data
+    dir whose runtime is ready; returns (claude dir, plugin data, plugin root)."""
+    sys.path.insert(0, os.path.join(ROOT, "src"))
+    from cctrace.install import runtime
+
+    claude = os.path.join(root, "claude")
+    plugin_root = os.path.join(ROOT, "plugins", "cctrace")
+    os.makedirs(os.path.join(claude, "plugins"))
+    with open(os.path.join(claude, "plugins", "installed_plugins.json"), "w") as fh:
+        json.dump({"version": 2, "plugins": {"cctrace@cctrace": [
+            {"scope": "user", "installPath": plugin_root, "version": "0.1.0"}]}}, fh)
+    with open(os.path.join(claude, "settings.json"), "w") as fh:
+        json.dump({"enabledPlugins": {"cctrace@cctrace": True}}, fh)
+    data = os.path.join(root, "data")
+    os.makedirs(os.path.join(data, "runtime"))
+    with open(runtime.status_path(data), "w") as fh:
+        json.dump({"state": "ready", "python": shutil.which("true") or "/bin/true",
+                   "digest": runtime.digest(plugin_root, sys.executable)}, fh)
+    return claude, data, plugin_root
 
 
 def enable_guard(home: str) -> int:
@@ -117,23 +143,36 @@ def main() -> int:
     hook = [args.python, "-I", "-S", ENTRY, f"--state-dir={home}"]
     floor_cmd = [args.python, "-S", "-c", "pass"]
     cases = payloads()
+    side = tempfile.mkdtemp(prefix="cctrace-bench-plugin-")
+    claude, data, plugin_root = plugin_fixture(side)
+    beside = hook + [f"--claude-dir={claude}"]
+    plugin_home = os.path.join(side, "state")
+    plugin_hook = [args.python, "-I", "-S", ENTRY, f"--state-dir={plugin_home}",
+                   f"--plugin-data={data}", f"--plugin-root={plugin_root}"]
     try:
         for body in cases.values():  # warm-up: .pyc files, page cache
             run_ms(hook, body, env)
         run_ms(floor_cmd, b"", env)
         noted = "PreToolUse, 4 watched variables set"
-        results: dict[str, list[float]] = {name: [] for name in [*cases, noted]}
+        stands = "PreToolUse, settings hook beside the enabled plugin (stands down)"
+        plugin_stop = "Stop via the plugin, its runtime ready (wakes worker)"
+        run_ms(plugin_hook, cases["Stop (wakes worker)"], env)
+        results: dict[str, list[float]] = {name: [] for name in [*cases, noted, stands,
+                                                                 plugin_stop]}
         floor: list[float] = []
         for _ in range(args.n):
             for name, body in cases.items():
                 results[name].append(run_ms(hook, body, env))
                 floor.append(run_ms(floor_cmd, b"", env))
             results[noted].append(run_ms(hook, cases["PreToolUse"], noted_env))
+            results[stands].append(run_ms(beside, cases["PreToolUse"], env))
+            results[plugin_stop].append(run_ms(plugin_hook, cases["Stop (wakes worker)"], env))
         stop = cases["Stop (wakes worker)"]
         hook_imports = importtime_us(hook, stop, env)
         floor_imports = importtime_us(floor_cmd, b"", env)
     finally:
         shutil.rmtree(home, ignore_errors=True)
+        shutil.rmtree(side, ignore_errors=True)
 
     floor_p50 = statistics.median(floor)
     everything = [v for values in results.values() for v in values]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import types
 from pathlib import Path
@@ -190,11 +191,14 @@ def test_missing_hook_file_is_an_error(env, capsys):
     assert "hook entry point missing" in capsys.readouterr().err
 
 
-def test_enabled_plugin_is_warned_about(env, capsys):
+def test_enabled_plugin_is_pinned_to_the_same_state_dir(env, capsys, _isolated_state):
     env.user.parent.mkdir()
     env.user.write_text(json.dumps({"enabledPlugins": {"cctrace@cctrace": True}}))
     assert run("install", "--scope", "local") == 0
-    assert "recorded twice" in capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert "this hook only the others (never both)" in out
+    pin = env.user.parent / "plugins" / "data" / "cctrace-cctrace" / "state-dir"
+    assert pin.read_text() == f"{os.path.realpath(_isolated_state)}\n"
 
 
 def test_worker_only_touches_no_settings(env, _isolated_state):

@@ -142,3 +142,17 @@ def test_purge_with_langfuse_names_both_places(capsys, monkeypatch):
     assert {e["x"]["reason"] for e in erased} == {
         "cctrace purge --session sess-1; deleted: local, langfuse"}
     assert cli_main.main(["verify"]) == 0
+
+
+def test_purge_of_an_unknown_session_is_an_error(recorded, capsys):
+    for extra in ([], ["--dry-run"], ["--local-only"]):
+        assert cli_main.main(["purge", "--session", "nosuch", *extra]) == 1
+        out, err = capsys.readouterr()
+        assert out == "" and err == ("cctrace: error: no session matches 'nosuch': nothing "
+                                     "deleted (`cctrace sessions` lists them)\n")
+    with Store.open() as store:
+        assert sorted(s.id for s in store.sessions()) == ["sess-1", "sess-2"]
+    # A known session with nothing before the date is not "unknown": exit 0.
+    assert cli_main.main(["purge", "--session", "sess-2", "--before", "2026-01-01",
+                          "--local-only"]) == 0
+    assert "nothing matched: nothing deleted" in capsys.readouterr().out

@@ -75,3 +75,22 @@ def test_test_over_a_recorded_transcript(home, capsys):
                     "    when: {tool: Bash, cmd: {name: wc}}\n")
     code, out, _ = run(["rules", "test", str(rule), transcript], capsys)
     assert code == 1 and "team.wc" in out and "wc -l notes.md" in out
+
+
+def test_check_file_compiles_that_file_on_the_builtin_pack(home, capsys):
+    good = home / "team.yaml"
+    good.write_text("rules:\n  - id: team.no_make_deploy\n    severity: medium\n"
+                    "    when: {tool: Bash, cmd: {name: make, args: [deploy]}}\n"
+                    "  - id: team.env_read\n    severity: low\n"
+                    "    when: {tool: Read, path: $dotenv_files}\n")
+    code, out, _ = run(["rules", "check", str(good)], capsys)
+    assert (code, out) == (0, f"ok: {good}: 2 rule(s)\n")
+    bad = home / "bad.yaml"
+    bad.write_text("rules:\n  - id: x\n    severity: nope\n    when: {}\n")
+    with pytest.raises(CliError) as err:
+        run(["rules", "check", str(good), str(bad)], capsys)
+    assert err.value.code == 2 and str(err.value).startswith(f"{bad}:2:")
+    with pytest.raises(CliError) as err:
+        run(["rules", "check", str(home / "missing.yaml")], capsys)
+    assert err.value.code == 2 and str(err.value) == (
+        f"{home / 'missing.yaml'}:0: cannot read: No such file or directory")

@@ -82,6 +82,10 @@ def test_guard_denies_blocking_rule_then_disable_lets_it_run(tmp_path, model_ser
     assert out.returncode == 0, out.stderr
     found = {f["rule_id"] for f in json.loads(out.stdout) if f["kind"] == "rule"}
     assert "team.ssh_key_read" in found, found
+    # The denied call never ran, so no PostToolUse came: that is not a coverage gap.
+    coverage = [(f["rule_id"], f["severity"], f["scores"]) for f in json.loads(out.stdout)
+                if f["kind"] in ("coverage", "tamper")]
+    assert coverage == [("coverage.ratio", "info", {"cctrace.coverage": 1.0})], coverage
 
     off = t.cctrace("rules", "guard", "disable")
     assert off.returncode == 0 and "off" in off.stdout

@@ -19,7 +19,7 @@ def _finding(sev: str = "high", **kw) -> Finding:
     base = dict(id=finding_id("rule", "exfil", "toolu_1"), kind="rule", rule_id="exfil.curl",
                 severity=sev, title="secret file sent out", time_ns=1_700_000_000 * 10**9,
                 session_id="sess-1", trace_id="ab" * 16, observation_id="cd" * 8,
-                tags=["T1041"], detail={"command": "curl -d @.env"})
+                tags=["attack.T1041"], detail={"command": "curl -d @.env"})
     base.update(kw)
     return Finding(**base)
 
@@ -33,7 +33,7 @@ def test_store_ignores_duplicates_and_filters(tmp_path):
         assert [f.id for f in store.findings(severity="medium")] == [first.id]
         assert store.findings(session_id="nope") == []
         (back,) = store.findings(kind="rule", severity="high")
-        assert back.detail == first.detail and back.tags == ["T1041"]
+        assert back.detail == first.detail and back.tags == ["attack.T1041"]
         with pytest.raises(ValueError):
             store.add_findings([_finding("severe", id="x")])
 
@@ -87,3 +87,21 @@ def test_info_findings_send_scores_but_no_collector_span(tmp_path):
                      otlp_endpoint="http://127.0.0.1:9/v1/traces")
         assert enqueue_findings(store, [_finding("info")], cfg) == 2
         assert {b.destination for b in store.due_batches(None, 2**62)} == {"langfuse-scores"}
+
+
+def test_findings_cli_lists_the_worst_first_and_info_only_with_all(capsys, _isolated_state):
+    t = 1_700_000_000 * 10**9
+    with Store.open(str(_isolated_state)) as store:
+        store.add_findings([
+            _finding("info", id=finding_id("audit", "1"), rule_id="audit.checkpoint",
+                     title="audit checkpoint 1: 9 entries sealed", time_ns=t + 3),
+            _finding("medium", id=finding_id("rule", "m"), rule_id="m.rule", title="m",
+                     time_ns=t + 2),
+            _finding("high", id=finding_id("rule", "h"), rule_id="h.rule", title="h",
+                     time_ns=t + 1)])
+    assert main(["findings"]) == 0
+    rules = [line.split()[4] for line in capsys.readouterr().out.splitlines()]
+    assert rules == ["h.rule:", "m.rule:"]
+    assert main(["findings", "--all"]) == 0
+    rules = [line.split()[4] for line in capsys.readouterr().out.splitlines()]
+    assert rules == ["h.rule:", "m.rule:", "audit.checkpoint:"]

@@ -28,7 +28,9 @@ HEAVY = {
     "argparse", "collections", "functools",
 }
 OWN = {
-    "cctrace", "cctrace.hook", "cctrace.hook.envnote", "cctrace.hook.main", "cctrace.statedir",
+    "cctrace", "cctrace.hook", "cctrace.hook.defer", "cctrace.hook.envnote", "cctrace.hook.main",
+    "cctrace.hook.mute",
+    "cctrace.statedir",
     "cctrace.spool",
     "cctrace.spool.jsonlite", "cctrace.spool.layout", "cctrace.spool.limits",
     "cctrace.spool.writer",
@@ -66,6 +68,36 @@ def test_hook_imports_only_cheap_stdlib(_isolated_state, event):
     assert sorted(n for n in names if _top(n) == "cctrace") == sorted(
         n for n in OWN if event == "Stop" or not n.startswith("cctrace.worker")
     )
+
+
+def test_plugin_hook_on_stop_imports_only_cheap_stdlib(_isolated_state, tmp_path):
+    """Run by the plugin (its runtime not ready), Stop still loads only cheap modules: the
+    runtime check reads one file and checksums with zlib. (A failure recorded just now keeps
+    it from starting a real install in the background.)"""
+    import time
+
+    from cctrace.install import runtime
+
+    plugin = tmp_path / "plugin"
+    (plugin / "runtime").mkdir(parents=True)
+    (plugin / "runtime" / "requirements.txt").write_text("platformdirs>=4\n")
+    (tmp_path / "data" / "runtime").mkdir(parents=True)
+    (tmp_path / "data" / "runtime" / "status.json").write_text(json.dumps(
+        {"state": "failed", "digest": runtime.digest(str(plugin), sys.executable),
+         "at": time.time()}))
+    body = json.dumps({"session_id": "s", "hook_event_name": "Stop"}).encode()
+    proc = subprocess.run(
+        hook_argv(_isolated_state, "-X", "importtime",
+                  extra=(f"--plugin-data={tmp_path / 'data'}", f"--plugin-root={plugin}")),
+        input=body, capture_output=True, env=dict(os.environ), timeout=60)
+    assert proc.returncode == 0 and proc.stdout == b""
+    names = [ln.rsplit("|", 1)[1].strip() for ln in proc.stderr.decode().splitlines()[1:]
+             if "|" in ln]
+    assert "cctrace.install.runtime" in names and "zlib" in names
+    assert not (tmp_path / "data" / "runtime" / "bootstrap.log").exists()
+    assert [n for n in names if _top(n) not in sys.stdlib_module_names
+            and _top(n) != "cctrace"] == []
+    assert [n for n in names if n in HEAVY or any(n.startswith(h + ".") for h in HEAVY)] == []
 
 
 def test_garbage_input_stays_in_the_stdlib(_isolated_state):

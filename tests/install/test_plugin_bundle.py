@@ -91,7 +91,9 @@ def test_launcher_runs_the_hook_without_site_and_passes_stdin(tmp_path, plugin_r
     code, runs, output = launch(tmp_path, plugin_root, python=sys.executable)
     assert code == 0 and output == ""
     assert runs == [{"python": sys.executable, "no_site": 1, "isolated": 1,
-                     "argv": [f"--state-dir={tmp_path / 'state'}"],
+                     "argv": [f"--state-dir={tmp_path / 'state'}",
+                              f"--plugin-data={tmp_path / 'data'}",
+                              f"--plugin-root={plugin_root}"],
                      "stdin": '{"hook_event_name": "Stop"}'}]
 
 
@@ -107,11 +109,19 @@ def test_launcher_takes_nothing_from_variables_a_project_can_set(tmp_path, plugi
                            XDG_STATE_HOME=str(evil), PYTHONPATH=str(evil))
     assert code == 0 and not (evil / "ran").exists()
     assert runs[0]["python"] == sys.executable and runs[0]["isolated"] == 1
-    assert runs[0]["argv"] == [f"--state-dir={tmp_path / 'state'}"]
-    # Unpinned (no `cctrace install --plugin` yet): no --state-dir, the hook's own default.
+    assert runs[0]["argv"] == [f"--state-dir={tmp_path / 'state'}",
+                               f"--plugin-data={tmp_path / 'data'}",
+                               f"--plugin-root={plugin_root}"]
+    # Unpinned (no `cctrace install --plugin` yet): no --state-dir, the hook's own default;
+    # and a worker.json under a $HOME the project chose does not pick the interpreter.
+    (evil / ".local" / "state" / "cctrace").mkdir(parents=True)
+    (evil / ".local" / "state" / "cctrace" / "worker.json").write_text(
+        json.dumps({"python": str(fake)}))
     _, runs, _ = launch(tmp_path, plugin_root, pin=False, python=sys.executable,
-                        CCTRACE_HOME=str(evil))
-    assert runs[-1]["argv"] == []
+                        CCTRACE_HOME=str(evil), HOME=str(evil))
+    assert runs[-1]["argv"] == [f"--plugin-data={tmp_path / 'data'}",
+                                f"--plugin-root={plugin_root}"]
+    assert runs[-1]["python"] == sys.executable and not (evil / "ran").exists()
 
 
 def test_launcher_prefers_the_worker_python(tmp_path, plugin_root):
@@ -122,20 +132,40 @@ def test_launcher_prefers_the_worker_python(tmp_path, plugin_root):
     assert runs[0]["python"] == sys.executable
 
 
-def test_launcher_resolves_a_python3_shim_once_and_caches_it(tmp_path, plugin_root):
+SYSTEM_PYTHONS = [f"{d}/{n}" for d in ("/usr/local/bin", "/usr/bin", "/opt/homebrew/bin",
+                                         "/opt/local/bin")
+                  for n in ("python3", "python3.14", "python3.13", "python3.12", "python3.11",
+                            "python3.10")]
+
+
+def _first_system_python() -> str | None:
+    for candidate in SYSTEM_PYTHONS:
+        if os.access(candidate, os.X_OK):
+            out = subprocess.run([candidate, "-I", "-S", "-c", "import sys; print(sys.executable "
+                                  "if sys.version_info >= (3, 10) else '')"],
+                                 capture_output=True, text=True).stdout.strip()
+            if out:
+                return out
+    return None
+
+
+@pytest.mark.skipif(_first_system_python() is None, reason="no python3 >= 3.10 in system dirs")
+def test_launcher_never_searches_path_and_caches_a_system_python(tmp_path, plugin_root):
     bindir = tmp_path / "bin"
     bindir.mkdir()
-    shim = bindir / "python3"  # like pyenv's: a script that execs the real interpreter
-    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
-    shim.chmod(0o755)
+    planted = bindir / "python3"  # a project's settings "env" can put this first on PATH
+    planted.write_text(f'#!/bin/sh\necho ran > {tmp_path}/planted-ran\n'
+                       f'exec "{sys.executable}" "$@"\n')
+    planted.chmod(0o755)
     path = f"{bindir}:/usr/bin:/bin"
     _, runs, _ = launch(tmp_path, plugin_root, PATH=path)
     cached = (tmp_path / "data" / "python").read_text().strip()
-    assert cached != str(shim) and runs[0]["python"] == cached
-    # Cached: the next run needs no python3 on PATH (sh still needs its own tools).
-    (bindir / "python3").unlink()
+    assert cached == runs[0]["python"] == _first_system_python()
+    assert not (tmp_path / "planted-ran").exists()
+    # Cached: the next run starts no version probe; a python written there by the user wins.
+    (tmp_path / "data" / "python").write_text(sys.executable + "\n")
     _, runs, _ = launch(tmp_path, plugin_root, PATH=path)
-    assert len(runs) == 2 and runs[1]["python"] == cached
+    assert len(runs) == 2 and runs[1]["python"] == sys.executable
 
 
 def test_launcher_exits_0_whatever_goes_wrong(tmp_path, plugin_root):

@@ -7,7 +7,20 @@ from datetime import timezone
 import pytest
 
 from cctrace.report import build_report, load_report
-from cctrace.report.data import cache_hit_ratio, percentile
+from cctrace.report.data import (
+    TURN_COST_EDGES,
+    Bucket,
+    cache_hit_ratio,
+    cache_savings,
+    cost_by_token_type,
+    day_period,
+    histogram,
+    percentile,
+    rollup,
+    session_rows,
+    turn_costs,
+    unpriced,
+)
 from cctrace.store.db import Store
 from store.helpers import SEC, T0, turn
 
@@ -106,3 +119,115 @@ def test_report_agrees_with_the_store():
     assert {b.key for b in report.by_model} == {"claude-sonnet-4-5-20250929",
                                                 "claude-opus-4-1-20250805"}
     assert since.totals.turns == 2 and since.tool_failures == 0
+
+
+# ------------------------------------------------------------------ report v2's pieces
+
+
+def test_rollup_by_iso_week_and_month():
+    days = [Bucket("2026-01-04", cost=1.0, tokens={"input": 1}, generations=1, turns=1,
+                   priced=True),  # a Sunday: ISO week 1
+            Bucket("2026-01-05", cost=2.0, tokens={"input": 2, "output": 3}, generations=2,
+                   turns=1, priced=True),  # Monday: week 2
+            Bucket("2026-02-01", tokens={"input": 5}, generations=1)]  # unpriced
+    weeks = rollup(days, "week")
+    assert [(b.key, b.cost, b.tokens, b.generations, b.turns, b.priced) for b in weeks] == [
+        ("2026-W01", 1.0, {"input": 1}, 1, 1, True),
+        ("2026-W02", 2.0, {"input": 2, "output": 3}, 2, 1, True),
+        ("2026-W05", 0.0, {"input": 5}, 1, 0, False)]
+    months = rollup(days, "month")
+    assert [(b.key, b.cost, b.total_tokens) for b in months] == [("2026-01", 3.0, 6),
+                                                                  ("2026-02", 0.0, 5)]
+    assert day_period("2026-12-31", "week") == "2026-W53"
+    with pytest.raises(ValueError):
+        day_period("2026-01-01", "year")
+
+
+def _g(trace: str, session: str, cost: float | None, usage: dict, *, model: str = "m",
+       detail: dict | None = None, start: int = 0) -> dict:
+    return {"type": "generation", "name": model, "model": model, "start_ns": T0 + start,
+            "end_ns": T0 + start + SEC, "level": "DEFAULT", "usage": usage,
+            "cost": detail, "cost_total": cost, "trace_id": trace, "session_id": session,
+            "project": "p"}
+
+
+def test_sessions_most_expensive_first_with_their_turns():
+    facts = {"observations": [
+        _g("t1", "cheap", 0.1, {"input": 10}),
+        _g("t2", "dear", 0.5, {"input": 20}, model="a"),
+        _g("t3", "dear", 0.25, {"output": 5}, model="b", start=60 * SEC),
+        {**_tool("Bash", 10, failed=True, session="dear"), "trace_id": "t3"},
+        {**_tool("Bash", 10, session="dear"), "trace_id": "t3"},
+    ], "traces": [
+        {"trace_id": "t1", "session_id": "cheap", "project": "p", "start_ns": T0,
+         "end_ns": T0 + SEC, "complete": 1},
+        {"trace_id": "t3", "session_id": "dear", "project": "p", "start_ns": T0 + 60 * SEC,
+         "end_ns": T0 + 70 * SEC, "complete": 1},
+        {"trace_id": "t2", "session_id": "dear", "project": "p", "start_ns": T0,
+         "end_ns": T0 + 5 * SEC, "complete": 1},
+    ]}
+    dear, cheap = session_rows(facts)
+    assert (dear.id, dear.cost, dear.turns, dear.generations, dear.tool_calls,
+            dear.tool_failures, dear.tokens, dear.models) == (
+        "dear", 0.75, 2, 2, 2, 1, {"input": 20, "output": 5}, ["a", "b"])
+    assert (dear.start_ns, dear.end_ns) == (T0, T0 + 70 * SEC)
+    assert [(t.start_ns, t.generations, t.cost, t.tokens, t.tools) for t in dear.tree] == [
+        (T0, 1, 0.5, 20, {}), (T0 + 60 * SEC, 1, 0.25, 5, {"Bash": [2, 1]})]
+    assert (cheap.id, cheap.cost, cheap.turns) == ("cheap", 0.1, 1)
+    assert turn_costs(facts["observations"]) == [0.1, 0.25, 0.5]
+
+
+def test_cost_by_token_type_and_unsplit_totals():
+    obs = [_g("t1", "s", 0.5, {"input": 1}, detail={"input": 0.2, "output": 0.3,
+                                                    "total": 0.5}),
+           _g("t2", "s", 0.4, {"input": 1}, detail={"input": 0.05, "total": 0.05}),
+           _g("t3", "s", 1.0, {"input": 1}),  # Claude Code's own total, no split
+           _g("t4", "s", None, {"input": 1})]
+    got = cost_by_token_type(obs)
+    assert list(got) == ["other", "output", "input"]
+    assert got == pytest.approx({"other": 1.35, "output": 0.3, "input": 0.25})
+
+
+def test_cost_per_turn_histogram_bins():
+    assert histogram([0.001, 0.01, 0.049, 0.3, 7.0], TURN_COST_EDGES) == [
+        ("< $0.01", 1), ("$0.01-$0.05", 2), ("$0.05-$0.10", 0), ("$0.10-$0.25", 0),
+        ("$0.25-$0.50", 1), ("$0.50-$1", 0), ("$1-$2", 0), ("$2-$5", 0), (">= $5", 1)]
+
+
+def test_cache_savings_at_the_price_tables_rates():
+    # claude-sonnet-4-5: input $3/M, cache read $0.30/M, 5-minute write $3.75/M, 1h $6/M.
+    obs = [_g("t1", "s", 1.0, {"input": 10, "input_cache_read": 1_000_000,
+                               "input_cache_creation": 100_000},
+              model="claude-sonnet-4-5-20250929"),
+           _g("t2", "s", 1.0, {"input_cache_creation_1h": 1_000_000},
+              model="claude-sonnet-4-5-20250929"),
+           _g("t3", "s", None, {"input_cache_read": 500}, model="no-such-model")]
+    s = cache_savings(obs)
+    assert s.read_saved == pytest.approx(2.70)
+    assert s.write_extra == pytest.approx(0.075 + 3.00)
+    assert s.net == pytest.approx(2.70 - 3.075) and s.tokens_left_out == 500
+
+
+def test_unpriced_tokens_counted_with_their_models():
+    obs = [_g("t1", "s", 0.5, {"input": 100}), _g("t2", "s", None, {"input": 30, "output": 5},
+                                                  model="x"),
+           _g("t3", "s", None, {"input": 7}, model="x"), _tool("Bash", 1)]
+    u = unpriced(obs)
+    assert (u.tokens, u.total_tokens, u.generations, u.models) == (42, 142, 2, ["x"])
+
+
+def test_info_findings_are_counted_but_listed_only_when_asked():
+    class F:
+        def __init__(self, sev, t):
+            self.id, self.kind, self.rule_id, self.severity = "x", "rule", "r.x", sev
+            self.title, self.time_ns, self.session_id = f"{sev} thing", t, "s1"
+
+    found = [F("info", T0 + 9), F("low", T0 + 8), F("high", T0 + 1), F("high", T0 + 2),
+             F("medium", T0 + 7)]
+    empty = {"observations": [], "traces": []}
+    r = build_report(empty, found)
+    assert r.findings_by_severity == {"info": 1, "low": 1, "high": 2, "medium": 1}
+    assert [(f["severity"], f["time_ns"] - T0) for f in r.findings] == [
+        ("high", 2), ("high", 1), ("medium", 7), ("low", 8)]
+    r = build_report(empty, found, include_info=True)
+    assert [f["severity"] for f in r.findings][-1] == "info" and r.findings_info_shown

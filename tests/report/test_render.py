@@ -64,8 +64,11 @@ def test_html_is_self_contained_and_escapes_session_strings():
     tags = [t for t, _ in parser.tags]
     assert "script" not in tags and "img" not in tags and "link" not in tags
     assert "<script>" not in page and "evil.example/p.png>" not in page
-    # No reference to anything outside the file, and a policy that forbids it anyway.
-    assert not [a for _, a in parser.tags if {"src", "href", "srcset", "action"} & set(a)]
+    # No reference to anything outside the file (links only to its own anchors), and a
+    # policy that forbids it anyway.
+    assert not [a for _, a in parser.tags if {"src", "srcset", "action"} & set(a)]
+    hrefs = [a["href"] for _, a in parser.tags if "href" in a]
+    assert hrefs and all(h.startswith("#s-") for h in hrefs)
     assert not re.search(r"url\(|@import", page, re.I)
     csp = [a for t, a in parser.tags if t == "meta" and a.get("http-equiv")]
     assert csp and "default-src 'none'" in csp[0]["content"]
@@ -82,8 +85,8 @@ def test_html_carries_the_figures():
     assert float(attrs["data-cache-hit"]) == 0.75
     tool_rows = [a for t, a in parser.tags if t == "tr" and "data-tool" in a]
     assert tool_rows == [{"data-tool": "Bash", "data-calls": "2", "data-failures": "1"}]
-    for section in ("cost-by-day", "tokens-by-day", "by-project", "by-model", "cache",
-                    "tools", "slowest"):
+    for section in ("cost-by-day", "by-token-type", "turn-cost", "by-project", "by-model",
+                    "cache", "tools", "sessions", "slowest", "trees"):
         assert f'id="{section}"' in page
     assert 'id="findings"' not in page  # the store had no findings table
 
@@ -96,3 +99,46 @@ def test_html_findings_section():
     page = render_html(build_report(_facts(), [F()], tz=timezone.utc))
     assert 'id="findings"' in page and 'data-severity="high" data-count="1"' in page
     assert "curl upload &lt;b&gt;x&lt;/b&gt;" in page
+
+
+def test_terminal_model_columns_are_not_cut_when_the_terminal_is_wide():
+    facts = _facts()
+    facts["observations"][0]["model"] = "claude-sonnet-4-5-20250929"
+    for width in (200, 120):
+        lines = report_lines(build_report(facts, tz=timezone.utc), width)
+        (row,) = [line for line in lines if "claude-sonnet-4-5-20250929" in line]
+        assert row.rstrip().endswith("cache  75.0%") and "…" not in row
+        assert all(len(line) <= width for line in lines)
+    narrow = report_lines(build_report(facts, tz=timezone.utc), 80)
+    assert all(len(line) <= 80 for line in narrow)
+
+
+def test_html_findings_grouped_by_severity_with_info_folded():
+    class F:
+        def __init__(self, sev, title, t=T0):
+            self.id, self.kind, self.rule_id, self.severity = title, "rule", "r." + sev, sev
+            self.title, self.time_ns, self.session_id = title, t, "s1"
+
+    found = [F("info", "audit checkpoint 7: 3 entries sealed"), F("low", "low one"),
+             F("high", "high one")]
+    page = render_html(build_report(_facts(), found, tz=timezone.utc))
+    groups = re.findall(r'data-group="(\w+)"', page)
+    assert groups == ["high", "low", "info"]
+    assert page.index("high one") < page.index("low one")
+    info = page[page.index('<details data-group="info">'):]
+    info = info[:info.index("</details>")]
+    assert "1 info finding(s)" in info and "cctrace report --all" in info
+    assert "audit checkpoint 7" not in page  # counted, folded, not listed by default
+    shown = render_html(build_report(_facts(), found, tz=timezone.utc, include_info=True))
+    info = shown[shown.index('<details data-group="info">'):]
+    assert "audit checkpoint 7" in info[:info.index("</details>")]
+
+
+def test_donut_legend_has_room_for_its_longest_line():
+    from cctrace.report.html import donut
+
+    svg = donut([("cache write 1h", 1_234_567_890.0, "#000"), ("input", 5.0, "#111")],
+                "50%", "of input")
+    width = int(re.search(r'viewBox="0 0 (\d+) ', svg).group(1))
+    longest = len("cache write 1h 1.23B (100.0%)")
+    assert width >= 200 + 28 + 7 * longest

@@ -155,3 +155,18 @@ def test_event_hosts_and_paths():
                     .observations[0], bash("x"))
     assert "45.33.32.156" in ev.hosts and "evil.example" in ev.hosts
     assert "~/.ssh" in ev.reads
+
+
+ASYNC_NOTICE = ("Async agent launched successfully.\nagentId: ae8c83d1772c148bf (internal ID "
+                "- do not mention to user. Use SendMessage with to: 'ae8c83d1772c148bf')\n")
+
+
+def test_claude_codes_async_launch_notice_is_not_injection(rs):
+    """Claude Code's own "Async agent launched" result (marked async by the builder from
+    the structured toolUseResult) is not tested as content; the same words as a subagent's
+    final answer (no async mark) still are."""
+    launched = call("Agent", {"prompt": "inspect a.txt"}, ASYNC_NOTICE, n=1)
+    launched.observations[0].metadata["async"] = True
+    answered = call("Agent", {"prompt": "inspect a.txt"}, ASYNC_NOTICE, n=2)
+    assert [f.rule_id for f in evaluate([launched], rs)] == []
+    assert [f.rule_id for f in evaluate([answered], rs)] == ["injection.local_instructions"]

@@ -97,6 +97,9 @@ def annotate_events(events: Iterable[Any], home: str | None = None) -> None:
 # ----------------------------------------------------------------------- reconcile
 
 
+EVASION = "attack.T1562.001"  # Impair Defenses: Disable or Modify Tools
+
+
 def _finding(kind: str, rule: str, severity: str, title: str, time_ns: int, key: Sequence[str],
              *, session_id: str | None = None, trace_id: str | None = None,
              observation_id: str | None = None, detail: dict[str, Any] | None = None,
@@ -267,8 +270,9 @@ def reconcile(
             events = by_tool.get(tool_id, set())
             pre = "PreToolUse" in events
             post = bool(events & {"PostToolUse", "PostToolUseFailure"})
-            # 1.0.x runs no hook after a tool that failed (2.0 added PostToolUseFailure).
-            pre_only = meta.get("is_interrupt") or (
+            # 1.0.x runs no hook after a tool that failed (2.0 added PostToolUseFailure);
+            # no release runs one after a call guard mode denied in its PreToolUse.
+            pre_only = meta.get("is_interrupt") or meta.get("guard_denied") is True or (
                 no_post_on_failure and getattr(obs, "level", None) == "ERROR")
             expected += 1 if pre_only else 2
             seen += int(pre) + (int(post) if not pre_only else 0)
@@ -295,7 +299,7 @@ def reconcile(
                 f"tool call {m['tool']} ran without {lacks}",
                 trace.end_ns, (m["tool_use_id"],), session_id=trace.session_id,
                 trace_id=trace.id, observation_id=m["observation_id"], detail=m,
-                tags=["ATT&CK:T1562.001"]))
+                tags=[EVASION]))
         for obs in _observations(trace):
             if obs.type != "tool":
                 continue
@@ -306,7 +310,7 @@ def reconcile(
                     f"a tool call changed hook settings or cctrace's config ({why})",
                     obs.start_ns, (obs.id,), session_id=trace.session_id, trace_id=trace.id,
                     observation_id=obs.id, detail={"tool": obs.name, "why": why},
-                    tags=["ATT&CK:T1562.001"]))
+                    tags=[EVASION]))
 
     findings += _config_changes(hook_events, sid)
     if known_seqs is not None:
@@ -327,7 +331,7 @@ def _config_changes(hook_events: Sequence[Any], sid: str | None) -> list[Finding
             out.append(_finding(
                 "tamper", "tamper.hooks_disabled", "high", "disableAllHooks is set",
                 ev.received_ns, (sid or "", "disable_all"), session_id=sid,
-                detail={"seq": ev.seq}, tags=["ATT&CK:T1562.001"]))
+                detail={"seq": ev.seq}, tags=[EVASION]))
             break
     seen_change = seen_uninstall = False
     for ev in hook_events:
@@ -341,14 +345,14 @@ def _config_changes(hook_events: Sequence[Any], sid: str | None) -> list[Finding
                 "the hook configuration changed during the session", ev.received_ns,
                 (sid or "", "changed"), session_id=sid,
                 detail={"seq": ev.seq, "event": ev.event, "from": first.get("hash"),
-                        "to": state.get("hash")}, tags=["ATT&CK:T1562.001"]))
+                        "to": state.get("hash")}, tags=[EVASION]))
         if not seen_uninstall and first.get("installed") and not state.get("installed"):
             seen_uninstall = True
             out.append(_finding(
                 "tamper", "tamper.cctrace_uninstalled", "high",
                 "cctrace's hooks were removed during the session", ev.received_ns,
                 (sid or "", "uninstalled"), session_id=sid, detail={"seq": ev.seq},
-                tags=["ATT&CK:T1562.001"]))
+                tags=[EVASION]))
     return out
 
 

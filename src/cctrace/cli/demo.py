@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import shutil
+import sys
 from importlib import resources
 from typing import Any
 
@@ -29,11 +31,13 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from cctrace.cli import importer, main
 
-    demo_home = os.path.join(statedir.state_dir(), "demo")
-    statedir.ensure_dir(demo_home)
+    # The state dir itself first: makedirs gives the parents it creates 0755.
+    statedir.ensure_dir(statedir.state_dir())
+    demo_home = statedir.ensure_dir(os.path.join(statedir.state_dir(), "demo"))
     samples = os.path.join(demo_home, "samples")
     with resources.as_file(resources.files("cctrace") / "data" / "samples") as src:
         shutil.copytree(src, samples, dirs_exist_ok=True)
+    private_tree(samples)
     previous = os.environ.get("CCTRACE_HOME")
     os.environ["CCTRACE_HOME"] = demo_home
     try:
@@ -52,5 +56,27 @@ def run(args: argparse.Namespace) -> int:
             os.environ.pop("CCTRACE_HOME", None)
         else:
             os.environ["CCTRACE_HOME"] = previous
-    print(f"\nLook again any time: CCTRACE_HOME={demo_home} cctrace sessions")
+    print(f"\nLook again any time: CCTRACE_HOME={shlex.quote(demo_home)} "
+          f"{own_command()} sessions")
     return 0
+
+
+def private_tree(root: str) -> None:
+    """Copies keep the package's modes (0755/0644): make the demo's copy 0700/0600."""
+    for folder, _, files in os.walk(root):
+        os.chmod(folder, statedir.DIR_MODE)
+        for name in files:
+            os.chmod(os.path.join(folder, name), statedir.FILE_MODE)
+
+
+def own_command(argv0: str | None = None) -> str:
+    """How to run this cctrace again from the user's shell, as typed: `cctrace` when that
+    is what PATH finds, else the script's own path (a venv not on PATH), else
+    `python -m cctrace` with this interpreter."""
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    if os.path.basename(argv0) == "cctrace" and os.path.isfile(argv0):
+        found = shutil.which("cctrace")
+        if found and os.path.realpath(found) == os.path.realpath(argv0):
+            return "cctrace"
+        return shlex.quote(os.path.abspath(argv0))
+    return f"{shlex.quote(sys.executable)} -m cctrace"

@@ -240,14 +240,49 @@ def check_hooks(cwd: str, env: Mapping[str, str], version: Any,
     if missing_entry:
         return Check("hooks", FAIL, f"the hook runs {missing_entry}, which does not exist",
                      f"cctrace install --scope {installed[0]['scope']}", data)
-    if len(installed) + bool(info["plugin"]) > 1:
+    if len(installed) > 1:
         return Check("hooks", WARN, f"installed more than once: {where}; events may be "
-                     "recorded twice", "keep one: cctrace uninstall --scope SCOPE (or "
-                     "`claude plugin uninstall cctrace@cctrace`)", data)
+                     "recorded twice", "keep one: cctrace uninstall --scope SCOPE", data)
     if missing and not info["plugin"]:
         return Check("hooks", WARN, f"installed in {where}, but not for {', '.join(missing)}",
                      f"cctrace install --scope {installed[0]['scope']}", data)
-    return Check("hooks", OK, f"{len(info['events'])} events via {where}", "", data)
+    both = " (the settings hook stands down for the plugin's events: none twice)" \
+        if installed and info["plugin"] else ""
+    return Check("hooks", OK, f"{len(info['events'])} events via {where}{both}", "", data)
+
+
+def check_plugin_runtime(env: Mapping[str, str], state_dir: str) -> Check:
+    """The plugin's private runtime (`cctrace.install.runtime`): installed, installing, or
+    failed with the exact reason and fix. Needed only when no `worker.json` names a python."""
+    from cctrace.install import runtime
+    from cctrace.install import settings as st
+    from cctrace.worker import lifecycle
+
+    data = os.path.dirname(st.plugin_pin_path(env))
+    user_doc, _ = _read_settings(st.settings_path("user", "/", env))
+    if not st.enabled_cctrace_plugins(user_doc or {}) and not os.path.isdir(data):
+        return Check("runtime", SKIP, "no cctrace plugin", "")
+    info = lifecycle.read_worker_info(state_dir)
+    if info and os.path.isfile(info["python"]):
+        return Check("runtime", OK, f"not needed: the worker runs on {info['python']} "
+                     "(worker.json of your own install)", "")
+    status = runtime.read_status(data) or {}
+    log = runtime.log_path(data)
+    data_out = {k: v for k, v in status.items() if k in ("state", "step", "reason", "python")}
+    state = status.get("state")
+    if state == "ready":
+        return Check("runtime", OK, f"ready: {status.get('python')}", "", data_out)
+    if state == "installing":
+        return Check("runtime", WARN, f"installing (log: {log}); events wait in the "
+                     "spool and are processed once it is ready", "wait, then run doctor again",
+                     data_out)
+    if state == "failed":
+        return Check("runtime", FAIL, f"install failed at {status.get('step')}: "
+                     f"{status.get('reason')} (log: {log})", str(status.get("fix", "")),
+                     data_out)
+    return Check("runtime", WARN, "not installed yet: the first Claude Code session "
+                 "with the plugin starts its install", "start a session, or run "
+                 "`cctrace-plugin bootstrap` (the plugin's bin/) to install it now", data_out)
 
 
 def check_pin(cwd: str, env: Mapping[str, str], root: str) -> Check:
@@ -261,7 +296,15 @@ def check_pin(cwd: str, env: Mapping[str, str], root: str) -> Check:
         doc, _ = _read_settings(path)
         for hooks in (st.our_events(doc) if doc else {}).values():
             for hook in hooks:
-                pin = st.pinned_state_dir(str(hook.get("command", "")))
+                command = str(hook.get("command", ""))
+                if st.is_portable(command):
+                    # A project-scope hook runs this account's locator: its pin counts
+                    # (none when the locator defers to the user-scope hook).
+                    pin = st.locator_state_dir(env)
+                    if pin is None and os.path.exists(st.locator_path(env)):
+                        continue
+                else:
+                    pin = st.pinned_state_dir(command)
                 pins[path] = pin or ""
         if doc and st.enabled_cctrace_plugins(doc):
             pin_file = st.plugin_pin_path(env)
@@ -782,7 +825,12 @@ def run_checks(*, offline: bool, cwd: str | None = None, env: Mapping[str, str] 
     checks.append(check_environment(cfg, env))
     # Before anything opens the store: opening it tightens the database file's mode.
     checks.append(check_permissions(root, config_mod.config_path(root)))
-    checks += check_worker_and_spool(root, now_s)
+    plugin = check_plugin_runtime(env, root)
+    checks.append(plugin)
+    worker = check_worker_and_spool(root, now_s)
+    if plugin.status in (WARN, FAIL) and worker[0].status == WARN:
+        worker[0].fix = "the plugin's runtime is not ready: see 'runtime' above"
+    checks += worker
     checks.append(check_writable(root))
     checks.append(check_hook_counters(root))
     if os.path.isdir(root):

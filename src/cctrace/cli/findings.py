@@ -24,6 +24,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--severity", choices=SEVERITIES, default="low",
                    help="this severity or worse (default low; info adds audit checkpoints "
                    "and coverage ratios)")
+    p.add_argument("--all", action="store_true",
+                   help="every severity, info included (same as --severity info)")
     p.add_argument("--kind", help="only this kind (rule, coverage, tamper, destination...)")
     p.add_argument("--limit", type=int, default=200, help="at most N (default 200)")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -42,14 +44,17 @@ def run(args: argparse.Namespace) -> int:
                 raise CliError(str(exc)) from exc
             if session is None:
                 raise CliError(f"no session matches {args.session!r}")
-        found = store.findings(session_id=session, severity=args.severity, kind=args.kind,
-                               limit=args.limit)
+        found = store.findings(session_id=session,
+                               severity="info" if args.all else args.severity,
+                               kind=args.kind, limit=args.limit)
     if args.json:
         print(json.dumps([asdict(f) for f in found], indent=2))
         return 0
     if not found:
         print("no findings")
         return 0
+    # Most severe first, newest first within a severity.
+    found.sort(key=lambda f: -SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 1)
     for f in found:
         when = datetime.fromtimestamp(f.time_ns / 1e9).strftime("%Y-%m-%d %H:%M:%S")
         where = (f.session_id or "-")[:8]

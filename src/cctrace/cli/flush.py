@@ -85,6 +85,9 @@ def run(args: argparse.Namespace) -> int:
         "orphaned": result.orphaned,
         "dead": result.dead,
         "dead_total": counts.get("dead", 0),
+        # Delivered in all, by this flush, the worker or earlier flushes (rows kept).
+        "delivered_total": {n: d.get("delivered", 0)
+                            for n, d in sorted(counts.get("by_destination", {}).items())},
         "destinations": [n for n, on in (("langfuse", cfg.langfuse_enabled),
                                           ("otlp", cfg.otlp_enabled)) if on],
         "unusable": problems(cfg),
@@ -106,8 +109,15 @@ def _print(s: dict[str, Any]) -> None:
     if not s["destinations"] and not s["unusable"]:
         print("no export destination configured: local store only")
         return
-    print(f"delivered {s['delivered']} batch(es) to {', '.join(s['destinations'])}; "
-          f"{s['pending']} pending, {s['dead']} dead-lettered")
+    where = ", ".join(s["destinations"])
+    before = ", ".join(f"{s['delivered_total'].get(n, 0)} to {n}" for n in s["destinations"])
+    if not (s["delivered"] or s["pending"] or s["dead"]):
+        # The worker usually got there first: say so rather than "delivered 0".
+        print(f"nothing was pending: every batch is delivered ({before} in all, by the "
+              "worker or earlier flushes)")
+    else:
+        print(f"delivered {s['delivered']} batch(es) to {where} now; {s['pending']} pending, "
+              f"{s['dead']} dead-lettered ({before} delivered in all)")
     if s["orphaned"]:
         print(f"{s['orphaned']} batch(es) wait for a destination that is no longer configured")
     for err in s["errors"]:

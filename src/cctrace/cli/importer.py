@@ -55,12 +55,21 @@ def _is_main_transcript(path: str) -> bool:
             and os.sep + "subagents" + os.sep not in path)
 
 
+class NotATranscript(Exception):
+    """A file named on the command line that holds no Claude Code transcript record."""
+
+
 def find_transcripts(paths: Iterable[str]) -> Iterator[str]:
-    """Main transcript files under `paths`, each once, in a stable order."""
+    """Main transcript files under `paths`, each once, in a stable order. A file named
+    directly is imported whatever its name (it is checked for records instead)."""
     seen: set[str] = set()
     for root in paths:
         if os.path.isfile(root):
-            candidates = [root]
+            real = os.path.realpath(root)
+            if real not in seen:
+                seen.add(real)
+                yield root
+            continue
         elif os.path.isdir(root):
             candidates = sorted(
                 os.path.join(d, f) for d, _, files in os.walk(root) for f in files
@@ -116,6 +125,7 @@ def import_paths(paths: list[str], *, export: bool = True, live_minutes: float =
     """Import transcripts; returns counts (files, observations, errors)."""
     from cctrace.policy import Policy
     from cctrace.store.db import Store
+    from cctrace.transcript import locate
     from cctrace.transcript.locate import transcript_cwd
     from cctrace.worker import pipeline
 
@@ -128,11 +138,14 @@ def import_paths(paths: list[str], *, export: bool = True, live_minutes: float =
     if not export:
         cfg.langfuse_base_url = cfg.otlp_endpoint = None
     files = list(find_transcripts(paths))
-    counts = {"files": 0, "observations": 0, "errors": 0}
+    named = {os.path.realpath(p) for p in paths if os.path.isfile(p)}
+    counts = {"files": 0, "observations": 0, "errors": 0, "skipped": 0}
     now = time.time()
     with Store.open(root) as store:
         for index, path in enumerate(files, 1):
             try:
+                if not locate.is_transcript(path):
+                    raise NotATranscript(path)
                 final = now - os.path.getmtime(path) > live_minutes * 60
                 cwd = transcript_cwd(path)
                 counts["observations"] += pipeline.process_transcript(
@@ -141,6 +154,17 @@ def import_paths(paths: list[str], *, export: bool = True, live_minutes: float =
                     policy=policy, judge=False, include_purged=include_purged,
                 )
                 counts["files"] += 1
+            except NotATranscript:
+                # Named on the command line: an error, said. Found in a folder walk (a
+                # stray .jsonl beside transcripts, `claude -p` stream-json output): counted
+                # in the summary line, not an error.
+                if os.path.realpath(path) in named:
+                    counts["errors"] += 1
+                    if progress:
+                        progress(f"  skipped {path}: not a Claude Code transcript (no JSON "
+                                 "line with a record type and session id)")
+                else:
+                    counts["skipped"] += 1
             except OSError as exc:
                 counts["errors"] += 1
                 if progress:
@@ -180,7 +204,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     print(f"imported {counts['files']} transcript(s): {counts['observations']} new "
-          f"observation(s); {counts['errors']} error(s)")
+          f"observation(s); {counts['errors']} error(s)"
+          + (f"; {counts['skipped']} other file(s) skipped" if counts["skipped"] else ""))
     if counts["observations"] and not args.no_export:
         print("run `cctrace flush` to deliver them now (the worker also sends them)")
     return 1 if counts["errors"] else 0

@@ -100,6 +100,11 @@ def _detect_events(args: argparse.Namespace) -> tuple[tuple[str, ...], str]:
 
 
 def _record_worker(dry_run: bool) -> str:
+    if os.environ.get("CCTRACE_PLUGIN_RUNTIME") == "1":
+        # Run by the plugin's bin/cctrace: its hook already starts the worker on the
+        # plugin's runtime, whose python and folder change with plugin upgrades; a
+        # worker.json naming them would outlive them.
+        return "worker python: the plugin's runtime (nothing to record)"
     if dry_run:
         return f"would record the worker's python ({sys.executable})"
     from cctrace.worker.lifecycle import write_worker_info
@@ -175,10 +180,14 @@ def run_install(args: argparse.Namespace) -> int:
     # The state dir this command works on (CCTRACE_HOME of the user's own shell, else the
     # default) is written into the hook command: the session's environment never moves it.
     pinned = os.path.realpath(statedir.state_dir())
+    command = st.hook_command(python, entry, pinned, st.claude_dir_pin(os.environ))
+    # A project's settings file is shared: it gets the portable command, which runs each
+    # account's own locator (written below), never a path of this machine.
+    written = st.portable_command() if scope == "project" else command
     path = st.settings_path(scope, os.getcwd(), os.environ)
     before = _load(path)
     try:
-        after = st.merge(before or {}, st.hook_command(python, entry, pinned), events)
+        after = st.merge(before or {}, written, events)
         statusline = getattr(args, "statusline", False)  # `setup` calls this too, without it
         if statusline:
             after = st.merge_statusline(after, python, statusline_entry_path(), pinned)
@@ -189,18 +198,49 @@ def run_install(args: argparse.Namespace) -> int:
     print(f"{verb if wrote else 'up to date'}: {path} ({scope} scope)")
     print(f"  {source}")
     _print_changes(st.describe(before or {}, after), " (not supported by this release)")
-    print(f"  hook: {st.hook_command(python, entry, pinned)}")
+    print(f"  hook: {written}")
+    if scope == "project":
+        print("  (portable: no path of this machine; on a teammate's machine it runs their own "
+              "cctrace, or notes on stderr that there is none and does nothing)")
     if statusline:
         _print_statusline(before or {}, after)
     print(f"  state dir (pinned into the hook): {pinned}")
+    print(f"  {_write_locator(path if scope == 'user' else None, after, args.dry_run)}")
     print(f"  {_record_worker(args.dry_run)}")
     user_path = st.settings_path("user", os.getcwd(), os.environ)
-    for doc in (after, _safe_read(user_path) if user_path != path else None):
-        for plugin in st.enabled_cctrace_plugins(doc or {}):
-            print(f"  warning: plugin {plugin} is enabled too; every event would be recorded "
-                  "twice. Use one: `claude plugin uninstall` it, or `cctrace uninstall`.",
-                  file=sys.stderr)
+    plugins = sorted({p for doc in (after, _safe_read(user_path) if user_path != path else None)
+                      for p in st.enabled_cctrace_plugins(doc or {})})
+    if plugins:
+        # Side by side is safe: this hook stands down for every event the plugin records
+        # (cctrace.hook.defer). Both must record to one place, so the plugin is pinned too.
+        print(f"  plugin {', '.join(plugins)} is enabled too: it records the events it "
+              "registers, this hook only the others (never both)")
+        print(f"  {_pin_plugin(args.dry_run)}")
     return 0
+
+
+def _write_locator(user_path: str | None, user_doc: dict[str, Any] | None,
+                   dry_run: bool) -> str:
+    """Write this account's locator (`<claude dir>/cctrace/hook.sh`), run by project-scope
+    commands: this machine's hook command, or nothing at all when the user-scope settings
+    hold our hook (it already records every session of the account: never twice)."""
+    from cctrace.security.keys import write_private
+
+    path = st.locator_path(os.environ)
+    if user_path is None:
+        user_path = st.settings_path("user", os.getcwd(), os.environ)
+        user_doc = _safe_read(user_path)
+    if st.our_events(user_doc or {}):
+        body = ": # the user-scope hook in settings.json records this account's sessions"
+    else:
+        claude_dir = os.path.dirname(st.settings_path("user", "/", os.environ))
+        body = st.hook_command(sys.executable, hook_entry_path(),
+                               os.path.realpath(statedir.state_dir()), claude_dir)
+    if dry_run:
+        return f"would write the locator for project-scope hooks: {path}"
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    write_private(path, st.locator_text(body).encode("utf-8"))
+    return f"locator for project-scope hooks: {path}"
 
 
 def _print_statusline(before: dict[str, Any], after: dict[str, Any]) -> None:
@@ -253,6 +293,9 @@ def run_uninstall(args: argparse.Namespace) -> int:
         _print_changes(st.describe(before, after))
         if st.is_our_statusline(before.get("statusLine")):
             _print_statusline(before, after)
+        if scope == "user" and wrote and os.path.exists(st.locator_path(os.environ)):
+            # Project-scope hooks of this account now have to record themselves.
+            print(f"  {_write_locator(path, after, args.dry_run)}")
     if failed:
         raise CliError(f"left untouched: {', '.join(failed)}")
     return 0

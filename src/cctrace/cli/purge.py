@@ -74,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
             # `--quarantine` alone selects no trace (no filter would select them all).
             selection = purge.select(store, args.session, before, project) if (
                 args.session or before or project) else purge.Selection([], [])
+            known = store.find_session(args.session) if args.session else None
         except AmbiguousSession as exc:
             raise CliError(str(exc), code=2) from exc
         if project and not selection.trace_ids and args.project:
@@ -87,6 +88,11 @@ def run(args: argparse.Namespace) -> int:
     failed = any(r.failed for r in result.remote)
     if not (failed or result.dry_run):
         result.local["quarantine"] = purge_quarantine(root, args, selection, before)
+    if args.session and known is None and not selection.trace_ids \
+            and not result.local.get("quarantine"):
+        # A typo must not read as a successful erasure.
+        raise CliError(f"no session matches {args.session!r}: nothing deleted "
+                       "(`cctrace sessions` lists them)")
     audit_report: dict[str, Any] | None = None
     if not (failed or result.dry_run) and result.local.get("traces"):
         audit_report = record_erasure(root, cfg, sessions_of, erasure_reason(args, result),

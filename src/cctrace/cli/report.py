@@ -1,9 +1,11 @@
 """`cctrace report`: what Claude Code cost and did, from the local store, no server needed.
 
-Prints a terminal summary (cost and tokens by day, project and model, cache hit ratio,
-tool usage and failure rates, slowest tools, findings); `--html FILE` also writes a
-self-contained offline page with charts, `--json` prints the figures for scripts. The
-aggregation and rendering live in `cctrace.report`.
+Prints a terminal summary at the terminal's width (cost and tokens by day, week, month,
+project, model and token type, the most expensive sessions, cost per turn, cache hit ratio
+and savings, unpriced tokens, tool usage and failure rates, slowest tools, findings; info
+findings only with `--all`); `--html FILE` also writes a self-contained offline page with
+charts (`--html -`: only the page, to stdout), `--json` prints the figures for scripts.
+The aggregation and rendering live in `cctrace.report`.
 """
 
 from __future__ import annotations
@@ -24,18 +26,24 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "report",
         help="cost, tokens, tools and findings from the local store (terminal or HTML)",
-        description="Summarise the recorded sessions: cost and tokens by day, project and "
-        "model, cache hit ratio, tool usage, failure rates, slowest tools and findings.",
+        description="Summarise the recorded sessions: where the money went (cost and tokens "
+        "by day, week, month, project, model and token type; sessions, most expensive "
+        "first; cost per turn; cache hit ratio and savings; unpriced tokens), tool usage, "
+        "failure rates, slowest tools and findings.",
     )
     p.add_argument("--since", metavar="DATE",
                    help="only activity since DATE (2026-01-31, 2026-01-31T09:00, or a span "
                    "back from now: 12h, 7d, 2w)")
     p.add_argument("--until", metavar="DATE", help="only activity before DATE (same forms)")
     p.add_argument("--html", metavar="FILE",
-                   help="also write a self-contained HTML report with charts to FILE")
+                   help="also write a self-contained HTML report with charts to FILE "
+                   "(`-`: write only the HTML, to stdout)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--open", action="store_true",
                    help="open the HTML report in the default browser")
+    p.add_argument("--all", action="store_true",
+                   help="also list info findings (audit checkpoints, full coverage); they are "
+                   "counted but not listed by default")
     p.set_defaults(func=run)
 
 
@@ -73,12 +81,22 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if since is not None and until is not None and until <= since:
         raise CliError("--until must be after --since", code=2)
     with Store.open() as store:
-        report = load_report(store, since, until, now_ns=now)
+        report = load_report(store, since, until, now_ns=now, include_info=args.all)
+    if args.html == "-":
+        if args.json or args.open:
+            raise CliError("--html - writes the page to stdout: not with --json or --open",
+                           code=2)
+        out.write(render_html(report))
+        return 0
     if args.json:
         json.dump(report.to_dict(), out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
-        out.write("\n".join(report_lines(report)) + "\n")
+        import shutil
+
+        # The terminal's width (COLUMNS, else the tty's; 120 when not a terminal).
+        width = shutil.get_terminal_size((120, 24)).columns
+        out.write("\n".join(report_lines(report, width)) + "\n")
     if args.html:
         try:
             path = write_private(args.html, render_html(report))

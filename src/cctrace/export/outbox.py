@@ -113,6 +113,90 @@ def enqueue(
     return rows
 
 
+# ---------------------------------------------------------------- re-redaction before sending
+
+
+def resweep_pending(store: Any, sweep: Callable[[str], str], limit: int = 100_000
+                    ) -> list[str]:
+    """Pass every string of every batch still waiting in the outbox through `sweep` (the
+    redactor's replacement of the secret values learned so far) and store the result, so
+    a value learned after a batch was queued (turn 18 teaches what turn 10 said) is not
+    sent in clear once the destination is back. Returns the span ids of the batches it
+    rewrote (their stored rows hold the same content: the caller sweeps those too).
+
+    A batch in flight (leased) is left as it is: its send has started.
+    """
+    changed: list[str] = []
+    for batch in store.due_batches(None, EVERYTHING_DUE_NS, limit=limit):
+        new = sweep_payload(batch.payload, batch.content_type, sweep)
+        if new is not None and store.replace_payload(batch.id, new):
+            changed.extend(str(i) for i in batch.span_ids)
+    return changed
+
+
+def sweep_payload(payload: bytes, content_type: str, sweep: Callable[[str], str]
+                  ) -> bytes | None:
+    """`payload` with `sweep` applied to each of its strings, or None if none changed
+    (or it cannot be read: then it is sent as it was queued)."""
+    if content_type.startswith("application/json"):
+        try:
+            doc = json.loads(payload)
+        except ValueError:
+            return None
+        new_doc = _sweep_json(doc, sweep)
+        return None if new_doc == doc else json.dumps(new_doc).encode()
+    from google.protobuf.message import DecodeError
+    from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+        ExportTraceServiceRequest,
+    )
+
+    try:
+        req = ExportTraceServiceRequest.FromString(payload)
+    except DecodeError:
+        return None
+    dirty = False
+
+    def text(old: str) -> str:
+        nonlocal dirty
+        new = sweep(old)
+        dirty = dirty or new != old
+        return new
+
+    def value(v: Any) -> None:
+        kind = v.WhichOneof("value")
+        if kind == "string_value":
+            v.string_value = text(v.string_value)
+        elif kind == "array_value":
+            for item in v.array_value.values:
+                value(item)
+        elif kind == "kvlist_value":
+            for kv in v.kvlist_value.values:
+                value(kv.value)
+
+    for rs in req.resource_spans:
+        for ss in rs.scope_spans:
+            for span in ss.spans:
+                span.name = text(span.name)
+                span.status.message = text(span.status.message)
+                for kv in span.attributes:
+                    value(kv.value)
+                for event in span.events:
+                    event.name = text(event.name)
+                    for kv in event.attributes:
+                        value(kv.value)
+    return req.SerializeToString() if dirty else None
+
+
+def _sweep_json(doc: Any, sweep: Callable[[str], str]) -> Any:
+    if isinstance(doc, str):
+        return sweep(doc)
+    if isinstance(doc, list):
+        return [_sweep_json(v, sweep) for v in doc]
+    if isinstance(doc, dict):
+        return {k: _sweep_json(v, sweep) for k, v in doc.items()}
+    return doc
+
+
 # ---------------------------------------------------------------- classification (pure)
 
 

@@ -18,12 +18,20 @@ payload above the cap), `unparsed` (spooled, but no event name could be read),
 `dropped_cap` (not spooled: the spool is at its size cap, see `cctrace.spool.limits`),
 `guard_error` (guard mode could not judge a call, which was therefore allowed),
 `env_ignored` (recorded, but the session's environment named another state dir or config
-file: see `envnote`).
+file: see `envnote`), `muted` (not spooled: the session is muted, see `mute`),
+`deferred` (not spooled by a settings-file hook: the cctrace plugin records that event,
+see `defer`; counted only).
 
 Where it records is fixed by its command line, never by the environment, which a
 repository can set: `--state-dir DIR` as `cctrace install` / `setup` pinned it, else the
 account's default (`cctrace.statedir.capture_default`). `--max-bytes N` lowers the payload
-cap (tests); nothing else is read from the command line.
+cap (tests). `--plugin-data DIR --plugin-root DIR` say the plugin's launcher runs us (the
+`CLAUDE_PLUGIN_DATA` Claude Code gave it, and the plugin's folder): with no `worker.json`
+of a user's own install, the worker then runs on the plugin's private runtime, installed
+in the background on first need (`cctrace.install.runtime`; SessionStart starts it).
+Without them we are a settings-file hook, and stand down for an event the cctrace plugin
+records itself (`cctrace.hook.defer`).
+Nothing else is read from the command line.
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ import sys
 import time
 
 from cctrace import statedir
-from cctrace.hook import envnote
+from cctrace.hook import envnote, mute
 from cctrace.spool import jsonlite, limits, writer
 
 WAKE_EVENTS = frozenset({"Stop", "SubagentStop", "PreCompact", "SessionEnd", "StopFailure"})
@@ -163,11 +171,13 @@ def guard(state_dir: str, data: bytes, out_fd: int) -> None:
 
 
 def handle(state_dir: str, data: bytes, size: int, oversize: bool,
-           received_ns: int, env: dict[str, int] | None = None) -> str | None:
+           received_ns: int, env: dict[str, int] | None = None,
+           plugin: tuple[str, str] | None = None) -> str | None:
     """Spool one received payload and wake the worker if the event completes work.
 
     `env` is the event's environment note (`envnote.note`), kept in the spool header.
-    Returns the event name (None when unreadable)."""
+    `plugin`: (data folder, plugin folder) when the plugin runs us (see the module
+    docstring). Returns the event name (None when unreadable)."""
     event = event_name(data, complete=not oversize)
     if env and any(name in env for name in envnote.STATE_VARS):
         # Recorded here all the same; the count makes the attempt visible to doctor.
@@ -180,7 +190,7 @@ def handle(state_dir: str, data: bytes, size: int, oversize: bool,
     if refused:
         record(state_dir, "dropped_cap", event, f"size={size}")
         if event in WAKE_EVENTS:
-            _wake(state_dir)  # the worker is what drains the spool below its cap
+            _wake(state_dir, plugin)  # the worker is what drains the spool below its cap
         return event
     try:
         seq = writer.append(
@@ -205,14 +215,74 @@ def handle(state_dir: str, data: bytes, size: int, oversize: bool,
     elif event is None:
         record(state_dir, "unparsed", None, f"size={size}")
     if event in WAKE_EVENTS:
-        _wake(state_dir)
+        _wake(state_dir, plugin)
+    elif event == "SessionStart" and plugin and not _users_install(state_dir):
+        _plugin_runtime(state_dir, plugin)  # start a first install early
     return event
 
 
-def _wake(state_dir: str) -> None:
+def _users_install(state_dir: str) -> bool:
+    """Whether `worker.json` names an interpreter that exists (a user's own install wins)."""
     from cctrace.worker import lifecycle
 
-    lifecycle.wake_worker(state_dir)
+    info = lifecycle.read_worker_info(state_dir)
+    return bool(info and os.path.isfile(info["python"]))
+
+
+def _plugin_runtime(state_dir: str, plugin: tuple[str, str]) -> tuple[str, str] | None:
+    """(python, plugin folder) of the plugin's runtime when it is ready; otherwise starts
+    its install (once) and returns None. Callers first check `_users_install`."""
+    from cctrace.install import runtime
+
+    data, root = plugin
+    python = runtime.ensure(state_dir, data, root)
+    return (python, root) if python else None
+
+
+def _wake(state_dir: str, plugin: tuple[str, str] | None = None) -> None:
+    from cctrace.worker import lifecycle
+
+    if lifecycle.is_worker_running(state_dir):
+        return
+    runtime = None
+    if plugin and not _users_install(state_dir):
+        runtime = _plugin_runtime(state_dir, plugin)
+        if runtime is None:
+            return  # the runtime's install wakes the worker once it is ready
+    lifecycle.wake_worker(state_dir, runtime)
+
+
+def _plugin_records(argv: list[str], data: bytes, oversize: bool) -> bool:
+    """Whether this settings-file hook stands down because the plugin records the event."""
+    try:
+        from cctrace.hook import defer
+
+        return defer.plugin_records(event_name(data, complete=not oversize),
+                                    defer.claude_dir(argv), os.getcwd())
+    except Exception:  # noqa: BLE001 - in doubt, record: a duplicate beats a loss
+        return False
+
+
+def _count(state_dir: str, kind: str) -> None:
+    """Count without a log line (for what happens on every event by design)."""
+    try:
+        from cctrace.spool import diag
+
+        diag.bump_counter(state_dir, f"hook.{kind}")
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def _plugin_args(argv: list[str]) -> tuple[str, str] | None:
+    """(`--plugin-data`, `--plugin-root`) when the launcher gave both, as absolute paths."""
+    found = {}
+    for arg in argv:
+        name, _, value = arg.partition("=")
+        if name in ("--plugin-data", "--plugin-root") and os.path.isabs(value):
+            found[name] = os.path.normpath(value)
+    if len(found) != 2:
+        return None
+    return found["--plugin-data"], found["--plugin-root"]
 
 
 def _max_bytes(argv: list[str]) -> int:
@@ -245,7 +315,14 @@ def main(argv: list[str] | None = None) -> int:
             env = envnote.note(os.environ, state_dir)
         except Exception:  # noqa: BLE001 - a note is never worth an event
             env = None
-        event = handle(state_dir, data, size, oversize, received_ns, env)
+        if mute.check(state_dir, data):
+            record(state_dir, "muted", event_name(data, complete=not oversize))
+            return 0
+        plugin = _plugin_args(argv)
+        if plugin is None and _plugin_records(argv, data, oversize):
+            _count(state_dir, "deferred")
+            return 0
+        event = handle(state_dir, data, size, oversize, received_ns, env, plugin)
         if event == "PreToolUse" and not oversize and out_fd >= 0:
             guard(state_dir, data, out_fd)
     except BaseException as exc:  # noqa: BLE001 - never fail Claude Code

@@ -24,8 +24,11 @@ from cctrace.install.events import EVENTS, TOOL_EVENTS
 DEFAULT_TIMEOUT = 5  # seconds; a safety net, the hook itself returns in milliseconds
 SCOPES: tuple[str, ...] = ("user", "project", "local")
 
-# Matches the hook entry point whatever the interpreter, quoting or path separator.
-_OURS_RE = re.compile(r"(?:^|[\\/])cctrace[\\/]hook[\\/]entry\.py\b")
+# Matches the hook entry point whatever the interpreter, quoting or path separator, and the
+# per-account locator a project-scope command runs.
+_OURS_RE = re.compile(r"(?:^|[\\/])cctrace[\\/]hook(?:[\\/]entry\.py|\.sh)\b")
+# The locator: `<claude config dir>/cctrace/hook.sh`, this account's hook command.
+LOCATOR = os.path.join("cctrace", "hook.sh")
 
 
 class SettingsError(Exception):
@@ -35,7 +38,8 @@ class SettingsError(Exception):
 # --- pure ---------------------------------------------------------------------------------
 
 
-def hook_command(python: str, entry: str, state_dir: str | None = None) -> str:
+def hook_command(python: str, entry: str, state_dir: str | None = None,
+                 claude_dir: str | None = None) -> str:
     """The shell command Claude Code runs.
 
     `-I -S`: isolated mode (no PYTHON* variable, user site or cwd on the path: a repository
@@ -43,9 +47,60 @@ def hook_command(python: str, entry: str, state_dir: str | None = None) -> str:
     `--state-dir` pins where it records, so no environment value can move it. `|| true`
     because a hook exiting 2 blocks the tool call, and python exits 2 when the file is gone
     (cctrace removed without `cctrace uninstall`): that must not stop the user's work.
+    `--claude-dir` (only for a `CLAUDE_CONFIG_DIR` user) says where to look for the cctrace
+    plugin, to stand down for the events it records (`cctrace.hook.defer`).
     """
     pin = " " + shlex.quote("--state-dir=" + state_dir) if state_dir else ""
+    if claude_dir:
+        pin += " " + shlex.quote("--claude-dir=" + claude_dir)
     return f"{shlex.quote(python)} -I -S {shlex.quote(entry)}{pin} || true"
+
+
+def portable_command() -> str:
+    """The command `--scope project` writes into a shared `.claude/settings.json`.
+
+    It names no path of this machine: it runs the locator of whoever's account runs Claude
+    Code (`cctrace install` writes it, with that machine's python, package and state dir).
+    Where there is none it does nothing, says so in one line on stderr (unless the cctrace
+    plugin is installed there: it records the session itself) and exits 0.
+    """
+    return ('c="${CLAUDE_CONFIG_DIR:-$HOME/.claude}"; '
+            'if [ -f "$c/cctrace/hook.sh" ]; then sh "$c/cctrace/hook.sh"; '
+            'elif ! grep -qs \'"cctrace@\' "$c/plugins/installed_plugins.json"; then '
+            'echo "cctrace: this project traces sessions with cctrace, which is not set up '
+            'for this account: nothing recorded (pip install cctrace, then cctrace install; '
+            'or the cctrace plugin)" >&2; fi; exit 0')
+
+
+def is_portable(command: str) -> bool:
+    return command == portable_command()
+
+
+def locator_text(command: str) -> str:
+    """The locator file for this account: a POSIX sh script running `command`."""
+    return ("#!/bin/sh\n"
+            "# Written by `cctrace install`: this account's cctrace hook. A project's shared\n"
+            "# .claude/settings.json (cctrace install --scope project) runs this file, so it\n"
+            "# names no path of any one machine. Rewritten by every `cctrace install`.\n"
+            f"{command}\nexit 0\n")
+
+
+def locator_path(env: Mapping[str, str]) -> str:
+    return os.path.join(os.path.dirname(settings_path("user", "/", env)), LOCATOR)
+
+
+def locator_state_dir(env: Mapping[str, str]) -> str | None:
+    """The state dir pinned in this account's locator, if there is one."""
+    try:
+        with open(locator_path(env), encoding="utf-8") as fh:
+            for line in fh:
+                if not line.startswith("#"):
+                    pin = pinned_state_dir(line)
+                    if pin:
+                        return pin
+    except OSError:
+        return None
+    return None
 
 
 def pinned_state_dir(command: str) -> str | None:
@@ -299,6 +354,14 @@ def enabled_cctrace_plugins(settings: Mapping[str, Any]) -> list[str]:
     if not isinstance(plugins, Mapping):
         return []
     return [k for k, v in plugins.items() if isinstance(k, str) and k.startswith("cctrace@") and v]
+
+
+def claude_dir_pin(env: Mapping[str, str]) -> str | None:
+    """The Claude config dir to pin into the hook: only when `CLAUDE_CONFIG_DIR` moves it
+    (the hook's default is `~/.claude` of the OS account)."""
+    if not env.get("CLAUDE_CONFIG_DIR", "").strip():
+        return None
+    return os.path.dirname(settings_path("user", "/", env))
 
 
 def settings_path(scope: str, cwd: str, env: Mapping[str, str]) -> str:

@@ -16,6 +16,7 @@ re-read it from next time. No I/O happens here except through `ctx.load_sidechai
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -36,6 +37,10 @@ MAX_AGENT_DEPTH = 8
 SUBAGENT_TOOLS = frozenset({"Task", "Agent"})
 INTERRUPT_PREFIX = "[Request interrupted by user"
 REJECTED_TAG = "<tool_use_error>"
+# What Claude Code writes when a PreToolUse hook denied the call with cctrace guard mode's
+# reason (`cctrace.hook.guard.reason_for`): "PreToolUse:Bash hook error: Blocked by ...".
+GUARD_DENIED = re.compile(r"^(?:PreToolUse:[^\s:]{1,128} hook error: )?"
+                          r"Blocked by cctrace guard mode: rule ")
 # User-record texts that Claude Code writes itself; they never open a turn.
 _NON_PROMPT_PREFIXES = ("<local-command-stdout>", "<local-command-stderr>",
                         "<local-command-caveat>", INTERRUPT_PREFIX)
@@ -470,6 +475,10 @@ class _Builder:
                     # Refused while its input was validated, before any hook could run
                     # (1.0.x/2.0.x): coverage must not expect tool hooks for it.
                     metadata["rejected"] = True
+                elif GUARD_DENIED.match(text.lstrip()):
+                    # Denied by guard mode in its PreToolUse: it never ran, so no
+                    # PostToolUse follows (coverage expects the PreToolUse only).
+                    metadata["guard_denied"] = True
             if name in SUBAGENT_TOOLS and isinstance(tur, dict):
                 agent_id = tur.get("agentId")
                 if tur.get("isAsync") or tur.get("status") == "async_launched":

@@ -78,6 +78,12 @@ _WORDS = frozenset(
     while white width window with word work worker wrapper write writer year zone
     """.split()
 )
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+_DIGITS = frozenset("0123456789")
+_LOWERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_UPPERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_ALNUM = _DIGITS | _LOWERS | _UPPERS
+_NON_LETTERS = re.compile(r"[^A-Za-z]+")
 _RUN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 _SEG = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _CONSONANTS = re.compile(r"[bcdfghjklmnpqrstvwxz]{4}")
@@ -89,6 +95,11 @@ def _alphabet(value: str) -> int:
     """Size of the smallest usual alphabet holding `value` (hex, base36, base62, base64+)."""
     if _HEX.fullmatch(value):
         return 16
+    if value.isascii():
+        chars = set(value)
+        size = (10 * (not chars.isdisjoint(_DIGITS)) + 26 * (not chars.isdisjoint(_LOWERS))
+                + 26 * (not chars.isdisjoint(_UPPERS)))
+        return max(size + len(chars - _ALNUM), 2)
     lower = any(c.islower() for c in value)
     upper = any(c.isupper() for c in value)
     size = 10 * any(c.isdigit() for c in value) + 26 * lower + 26 * upper
@@ -112,15 +123,31 @@ def _segments(value: str) -> list[str]:
 
 def word_share(value: str) -> float:
     """Share of the letters of `value` inside word-like runs of 4+ letters."""
-    letters = sum(c.isalpha() for c in value)
+    letters = (len(_NON_LETTERS.sub("", value)) if value.isascii()
+               else sum(c.isalpha() for c in value))
     if not letters:
         return 0.0
     covered = sum(len(s) for s in _segments(value) if len(s) >= 4 and _wordlike(s.lower()))
     return covered / letters
 
 
+# ASCII characters mapped to their kind (d, u, l, o); runs of one kind collapsed, the
+# transitions are the adjacent pairs of two non-`o` kinds.
+_KINDS = str.maketrans(
+    {**{c: "d" for c in "0123456789"},
+     **{c: "u" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+     **{c: "l" for c in "abcdefghijklmnopqrstuvwxyz"}}
+)
+_NOT_KIND = re.compile(r"[^dul]")
+_RUNS = re.compile(r"(.)\1+")
+_PAIR = re.compile(r"[dul](?=[dul])")
+
+
 def transitions(value: str) -> int:
     """Changes between letter and digit, and lower to upper inside a run (`a3F9k`)."""
+    if value.isascii():
+        kinds = _NOT_KIND.sub("o", value.translate(_KINDS))
+        return len(_PAIR.findall(_RUNS.sub(r"\1", kinds)))
     count = 0
     prev = ""
     for c in value:
@@ -147,8 +174,10 @@ def looks_random(value: str, min_len: int = 16) -> bool:
     letters = sum(len(s) for s in segs)
     if not letters:
         return len(body) >= 20  # long digit strings: ids more often than keys, but long
-    digits = sum(c.isdigit() for c in body)
-    mixed = any(c.isupper() for c in body) and any(c.islower() for c in body)
+    digits = sum(c.isdigit() for c in body) if not body.isascii() else (
+        len(body) - len(body.translate(_NO_DIGITS)))
+    mixed = (body.lower() != body and body.upper() != body) if body.isascii() else (
+        any(c.isupper() for c in body) and any(c.islower() for c in body))
     if not mixed:
         # One case: hex, base36, upper-case keys. Digits must break the letter runs.
         return digits >= 2 and transitions(body) >= 3 and word_share(body) <= 0.6
@@ -186,3 +215,49 @@ def is_digest(value: str) -> bool:
     # git SHA-1/SHA-256 object names and content digests (40, 64, 128 lower-case hex);
     # 32 hex is left out: it is as often an API key as an MD5.
     return _HEX.fullmatch(v) is not None and len(v) in (40, 64, 128) and v == value
+
+
+# --- the shape of an issued token ----------------------------------------------------
+# Every alphabet services issue keys in (hex, base32/36/62, base64 and base64url, with
+# `.`/`:`-joined parts) is made of letters, digits and `_-+/=.:`. A string holding any
+# of these beside or inside it was typed or mangled, not issued (`kxbj4b6u?6b3oz0j`,
+# `...d7679d%d0d4...`); a password may hold them, a token never does.
+TOKEN_FOREIGN = frozenset("?!%^*$#~|\\@&")
+_ALPHA_SEQ = "abcdefghijklmnopqrstuvwxyz"
+_DIGIT_SEQ = "01234567890"
+
+
+def token_shaped(value: str) -> bool:
+    """Whether `value` (already cut out as a run of token characters) can be an issued
+    token by its shape alone: hex only in whole bytes (an odd number of hex digits encodes
+    no key). `=` inside is allowed: documented formats put it in their bodies (OnePageCRM,
+    PlanetScale), and refusing it removed 2 false positives for 3 secrets."""
+    body = value.rstrip("=")
+    return not (_HEX.fullmatch(body) and len(body) % 2 and len(body) >= 16)
+
+
+# In a value given to a token/key-named slot: characters no issued key holds. Not `%`
+# (Twitter's bearer tokens are URL-encoded), nor `&` (the value may be a query string;
+# only its first parameter is the key's), nor `\\` (JSON escapes are the quoting's).
+_SLOT_FOREIGN = re.compile(r"[?!^*$#~|@\[\] \t]")
+
+
+def token_value(value: str) -> bool:
+    """Whether a value given to a token- or key-named slot can be an issued token: no
+    character outside every token alphabet. Password slots do not ask this: a password
+    may hold anything. (Padding inside the value and fillers are not refused here: the
+    key name is stronger evidence than a service name, and documented formats allow `=`
+    in their bodies.)"""
+    return _SLOT_FOREIGN.search(value.partition("&")[0].strip()) is None
+
+
+def has_sequence(value: str, n: int = 8) -> bool:
+    """A run of `n` consecutive alphabet letters or digits (`abcdefgh`, `12345678`): a
+    hand-made filler (`AIzaSyabcdefghijklmnop...`); a drawn token holds one with
+    negligible probability (about 36 * 36**-n per position)."""
+    low = value.lower()
+    for i in range(len(low) - n + 1):
+        chunk = low[i : i + n]
+        if chunk in _ALPHA_SEQ or chunk in _DIGIT_SEQ:
+            return True
+    return False

@@ -21,7 +21,7 @@ PROVIDERS: tuple[str, ...] = (
     "linear", "mailchimp", "mailgun", "mapbox", "msteams", "netlify", "newrelic", "notion",
     "npm", "nuget", "okta", "onepassword", "openai", "openrouter", "openshift",
     "perplexity", "planetscale", "postman", "prefect", "pulumi", "pypi", "readme", "render",
-    "replicate", "rubygems", "sendgrid", "sentry", "shippo", "shopify", "slack",
+    "replicate", "rubygems", "salesforce", "sendgrid", "sentry", "shippo", "shopify", "slack",
     "sonarqube", "sourcegraph", "square", "stripe", "supabase", "tailscale", "telegram",
     "tencent", "twilio", "typeform", "vercel", "xai",
 )

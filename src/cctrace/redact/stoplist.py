@@ -8,6 +8,7 @@ template expressions, and our own `[REDACTED:...]` markers. Pure functions only.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from cctrace.redact.detectors.base import char_classes, shannon_entropy
 from cctrace.redact.randomness import looks_like_identifier, looks_random
@@ -66,6 +67,7 @@ _PLACEHOLDER_PARTS = ("example", "placeholder", "changeme", "dummy", "redacted",
 _ENV_CALL = re.compile(r"(?i)(?:^|[._\[(])(?:os\.)?(?:environ|getenv|getpass|env)\b")
 
 
+@lru_cache(maxsize=4096)
 def is_placeholder(value: str) -> bool:
     """True for a value that stands for a secret rather than being one."""
     v = value.strip().strip("\"'`")
@@ -94,6 +96,7 @@ def looks_like_code(value: str) -> bool:
     return looks_like_identifier(value)
 
 
+@lru_cache(maxsize=4096)
 def plausible_secret(value: str, quoted: bool, min_len: int = 8) -> bool:
     """The entropy / shape gate for values found only by their key name."""
     if len(value) < min_len or len(value) > 512 or is_placeholder(value):
@@ -116,6 +119,7 @@ def plausible_secret(value: str, quoted: bool, min_len: int = 8) -> bool:
 _PATH = re.compile(r"~?/|\.{1,2}/|[A-Za-z]:\\|[a-z][a-z0-9+.-]*://")
 
 
+@lru_cache(maxsize=4096)
 def unquoted_secret(value: str, env: bool) -> bool:
     """An unquoted value after a secret-named key. In env-style lines (upper-case keys:
     dotenv, shell, CI variables, logs) a bare word is data; elsewhere it may be a name.

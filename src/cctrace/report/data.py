@@ -4,9 +4,12 @@ Every figure is derived from the rows `Store.report_facts` returns (generations 
 no content) and from `Store.findings` when the store has findings. Each generation is
 counted and priced by `cctrace.report.usage` (the layer `cctrace usage` reads too): tokens
 are the sum of its integer usage counts (as `cctrace sessions` sums them), cost its stored
-`cost_total`, unpriced tokens those of generations without a cost; and the cache hit
-ratio is cache-read input tokens over all input tokens (fresh input + cache read + cache
-writes). Days are calendar days in the given time zone.
+`cost_total`, its cost by token type and its unpriced tokens as `usage.generation_cost`
+says; and the cache hit ratio is cache-read input tokens over all input tokens (fresh
+input + cache read + cache writes). Days are calendar days in the given time zone, weeks
+ISO weeks (Monday first), months calendar months. The small pure functions below
+`build_report` (rollups, sessions and their turns, cost by token type, cost per turn,
+cache savings, unpriced tokens) each take the facts or buckets and nothing else.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ CACHE_READ = "input_cache_read"
 INPUT_KEYS = ("input", "input_cache_read", "input_cache_creation", "input_cache_creation_1h")
 SLOWEST = 10
 FINDINGS_SHOWN = 50
+SESSIONS_SHOWN = 50
+SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
+# Upper edges (USD) of the cost-per-turn histogram's bins; the last bin is open.
+TURN_COST_EDGES = (0.01, 0.05, 0.10, 0.25, 0.50, 1.0, 2.0, 5.0)
 
 
 @dataclass
@@ -81,6 +88,67 @@ class SlowCall:
 
 
 @dataclass
+class TurnRow:
+    """One turn of a session, for the report's session trees (no content)."""
+
+    start_ns: int
+    end_ns: int
+    generations: int = 0
+    cost: float = 0.0
+    tokens: int = 0
+    tools: dict[str, list[int]] = field(default_factory=dict)  # name -> [calls, failures]
+
+
+@dataclass
+class SessionRow:
+    """One session's totals in the period, and its turns."""
+
+    id: str
+    project: str
+    start_ns: int
+    end_ns: int
+    turns: int = 0
+    generations: int = 0
+    tool_calls: int = 0
+    tool_failures: int = 0
+    cost: float = 0.0
+    priced: bool = False
+    tokens: dict[str, int] = field(default_factory=dict)
+    models: list[str] = field(default_factory=list)
+    tree: list[TurnRow] = field(default_factory=list)
+
+    @property
+    def total_tokens(self) -> int:
+        return sum(self.tokens.values())
+
+
+@dataclass
+class CacheSavings:
+    """What prompt caching changed, priced with the model table: `read_saved` is what the
+    cache-read tokens would have cost more as fresh input, `write_extra` what cache writes
+    cost more than fresh input; `net` the difference. Generations whose model has no
+    price are left out (`tokens_left_out`)."""
+
+    read_saved: float = 0.0
+    write_extra: float = 0.0
+    tokens_left_out: int = 0
+
+    @property
+    def net(self) -> float:
+        return self.read_saved - self.write_extra
+
+
+@dataclass
+class Unpriced:
+    """Tokens of generations that carry no cost (their model is not priced)."""
+
+    tokens: int = 0
+    total_tokens: int = 0
+    generations: int = 0
+    models: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Report:
     """Everything `cctrace report` shows; `to_dict` is its JSON form."""
 
@@ -98,6 +166,14 @@ class Report:
     findings: list[dict[str, Any]]
     findings_by_severity: dict[str, int]
     findings_available: bool
+    by_week: list[Bucket] = field(default_factory=list)
+    by_month: list[Bucket] = field(default_factory=list)
+    sessions: list[SessionRow] = field(default_factory=list)
+    cost_by_token: dict[str, float] = field(default_factory=dict)
+    turn_costs: list[float] = field(default_factory=list)
+    savings: CacheSavings | None = None
+    unpriced: Unpriced | None = None
+    findings_info_shown: bool = False
 
     @property
     def empty(self) -> bool:
@@ -120,6 +196,20 @@ class Report:
             "slowest_calls": [asdict(c) for c in self.slowest_calls],
             "findings": self.findings, "findings_by_severity": self.findings_by_severity,
             "findings_available": self.findings_available,
+            "findings_info_shown": self.findings_info_shown,
+            "by_week": [bucket(b) for b in self.by_week],
+            "by_month": [bucket(b) for b in self.by_month],
+            "sessions": [{**asdict(r), "total_tokens": r.total_tokens}
+                         for r in self.sessions],
+            "cost_by_token": self.cost_by_token,
+            "turn_cost": {"turns": len(self.turn_costs),
+                          "p50": percentile(self.turn_costs, 0.5),
+                          "p90": percentile(self.turn_costs, 0.9),
+                          "max": self.turn_costs[-1] if self.turn_costs else 0.0,
+                          "bins": [{"label": label, "turns": n} for label, n in
+                                   histogram(self.turn_costs, TURN_COST_EDGES)]},
+            "cache_savings": asdict(self.savings) if self.savings else None,
+            "unpriced": asdict(self.unpriced) if self.unpriced else None,
         }
 
 
@@ -181,8 +271,12 @@ def build_report(
     until_ns: int | None = None,
     generated_ns: int = 0,
     tz: tzinfo | None = None,
+    include_info: bool = False,
 ) -> Report:
-    """The report of `facts` (as `Store.report_facts` returns them) and `findings`."""
+    """The report of `facts` (as `Store.report_facts` returns them) and `findings`.
+
+    Info findings (audit checkpoints, full coverage) are counted but listed only with
+    `include_info`; the list is most severe first, then newest."""
     totals = Bucket("total")
     days: dict[str, Bucket] = {}
     projects: dict[str, Bucket] = {}
@@ -249,7 +343,10 @@ def build_report(
     severity_count: dict[str, int] = {}
     for f in found:
         severity_count[f["severity"]] = severity_count.get(f["severity"], 0) + 1
+    listed = [f for f in found if include_info or f["severity"] != "info"]
+    listed.sort(key=lambda f: (_severity_index(f["severity"]), -(f["time_ns"] or 0)))
     calls.sort(key=lambda c: (-c.duration_ms, c.start_ns))
+    observations = facts.get("observations", [])
     return Report(
         since_ns=since_ns, until_ns=until_ns, generated_ns=generated_ns, totals=totals,
         tool_calls=sum(t.calls for t in tools.values()),
@@ -257,9 +354,17 @@ def build_report(
         by_day=by_day, by_project=by_cost(projects), by_model=by_cost(models),
         tools=sorted(tools.values(), key=lambda t: (-t.calls, t.name)),
         slowest_calls=calls[:SLOWEST],
-        findings=found[:FINDINGS_SHOWN], findings_by_severity=severity_count,
-        findings_available=findings is not None,
+        findings=listed[:FINDINGS_SHOWN], findings_by_severity=severity_count,
+        findings_available=findings is not None, findings_info_shown=include_info,
+        by_week=rollup(by_day, "week"), by_month=rollup(by_day, "month"),
+        sessions=session_rows(facts), cost_by_token=cost_by_token_type(observations),
+        turn_costs=turn_costs(observations), savings=cache_savings(observations),
+        unpriced=unpriced(observations),
     )
+
+
+def _severity_index(severity: str) -> int:
+    return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
 
 
 def load_report(
@@ -269,6 +374,7 @@ def load_report(
     *,
     now_ns: int = 0,
     tz: tzinfo | None = None,
+    include_info: bool = False,
 ) -> Report:
     """Read the store's facts (and findings, when the store has them) into a `Report`."""
     facts = store.report_facts(since_ns, until_ns)
@@ -280,4 +386,195 @@ def load_report(
         except sqlite3.OperationalError:  # a store from before the findings table
             findings = None
     return build_report(facts, findings, since_ns=since_ns, until_ns=until_ns,
-                        generated_ns=now_ns, tz=tz)
+                        generated_ns=now_ns, tz=tz, include_info=include_info)
+
+
+# ---------------------------------------------------------------------- shared pieces
+
+
+def day_period(day: str, period: str) -> str:
+    """The week (`2026-W05`, ISO) or month (`2026-01`) a `YYYY-MM-DD` day belongs to: the
+    labels `usage.period_key` gives the same instant."""
+    if period == "day":
+        return day
+    if period == "month":
+        return day[:7]
+    if period == "week":
+        year, week, _ = datetime.strptime(day, "%Y-%m-%d").isocalendar()
+        return f"{year}-W{week:02d}"
+    raise ValueError(f"unknown period {period!r} (day, week or month)")
+
+
+def rollup(by_day: Iterable[Bucket], period: str) -> list[Bucket]:
+    """Day buckets summed into weeks or months, in order (sessions are not summed: a
+    session can span days)."""
+    out: dict[str, Bucket] = {}
+    for day in by_day:
+        key = day_period(day.key, period)
+        b = out.setdefault(key, Bucket(key))
+        b.cost += day.cost
+        b.generations += day.generations
+        b.turns += day.turns
+        b.priced = b.priced or day.priced
+        b.unpriced_tokens += day.unpriced_tokens
+        for kind, n in day.tokens.items():
+            b.tokens[kind] = b.tokens.get(kind, 0) + n
+    return [out[k] for k in sorted(out)]
+
+
+def session_rows(facts: Mapping[str, list[dict[str, Any]]]) -> list[SessionRow]:
+    """Every session of the facts with its totals and turns, most expensive first (then
+    most tokens, then latest)."""
+    rows: dict[str, SessionRow] = {}
+    turns: dict[str, TurnRow] = {}
+    turn_session: dict[str, str] = {}
+
+    def row(fact: Mapping[str, Any]) -> SessionRow:
+        sid = fact["session_id"]
+        r = rows.get(sid)
+        if r is None:
+            r = rows[sid] = SessionRow(sid, fact.get("project") or "(unknown)",
+                                       fact["start_ns"], fact["end_ns"])
+        r.start_ns = min(r.start_ns, fact["start_ns"])
+        r.end_ns = max(r.end_ns, fact["end_ns"])
+        return r
+
+    for t in facts.get("traces", []):
+        r = row(t)
+        r.turns += 1
+        tid = t.get("trace_id")
+        if tid:
+            turns[tid] = TurnRow(t["start_ns"], t["end_ns"])
+            turn_session[tid] = r.id
+    for o in facts.get("observations", []):
+        r = row(o)
+        turn = turns.get(o.get("trace_id") or "")
+        if o["type"] == "generation":
+            usage = usage_layer.generation_tokens(o)
+            r.generations += 1
+            for kind, n in usage.items():
+                r.tokens[kind] = r.tokens.get(kind, 0) + n
+            model = o.get("model") or o.get("name")
+            if model and model not in r.models:
+                r.models.append(model)
+            cost = o.get("cost_total")
+            if isinstance(cost, (int, float)):
+                r.cost += float(cost)
+                r.priced = True
+            if turn is not None:
+                turn.generations += 1
+                turn.tokens += sum(usage.values())
+                turn.cost += float(cost) if isinstance(cost, (int, float)) else 0.0
+        elif o["type"] == "tool":
+            failed = o.get("level") == "ERROR"
+            r.tool_calls += 1
+            r.tool_failures += failed
+            if turn is not None:
+                counts = turn.tools.setdefault(o.get("name") or "(unnamed)", [0, 0])
+                counts[0] += 1
+                counts[1] += failed
+    for tid, turn in turns.items():
+        rows[turn_session[tid]].tree.append(turn)
+    for r in rows.values():
+        r.tree.sort(key=lambda t: t.start_ns)
+    return sorted(rows.values(), key=lambda r: (-r.cost, -r.total_tokens, -r.end_ns, r.id))
+
+
+def cost_by_token_type(observations: Iterable[Mapping[str, Any]]) -> dict[str, float]:
+    """USD per token type (`usage.TOKEN_TYPES`: input, output, cache read, cache write)
+    over the generations, as `usage.generation_cost` splits each one; whatever of a total
+    no key explains (Claude Code's own figure, say) is `other`. Largest first."""
+    totals = usage_layer.Totals()
+    for o in observations:
+        if o.get("type") == "generation":
+            totals.add(o)
+    return dict(sorted(totals.cost_by_type.items(), key=lambda kv: -kv[1]))
+
+
+def turn_costs(observations: Iterable[Mapping[str, Any]]) -> list[float]:
+    """The cost of every turn with at least one priced generation, ascending."""
+    per: dict[str, float] = {}
+    for o in observations:
+        cost = o.get("cost_total")
+        if o.get("type") == "generation" and isinstance(cost, (int, float)) \
+                and o.get("trace_id"):
+            per[o["trace_id"]] = per.get(o["trace_id"], 0.0) + float(cost)
+    return sorted(per.values())
+
+
+def histogram(values: Iterable[float], edges: Iterable[float]) -> list[tuple[str, int]]:
+    """(label, count) per bin: `< $e0`, `$e0-$e1`, ..., `>= $eN` (upper edges exclusive)."""
+    bounds = list(edges)
+    counts = [0] * (len(bounds) + 1)
+    for v in values:
+        i = next((i for i, e in enumerate(bounds) if v < e), len(bounds))
+        counts[i] += 1
+    labels = [f"< {_usd(bounds[0])}"] + [f"{_usd(a)}-{_usd(b)}" for a, b in
+                                         zip(bounds, bounds[1:], strict=False)]
+    labels.append(f">= {_usd(bounds[-1])}")
+    return list(zip(labels, counts, strict=True))
+
+
+def _usd(value: float) -> str:
+    return f"${value:g}" if value >= 1 else f"${value:.2f}"
+
+
+def _unit_prices(model: str, at_ns: int, usage: Mapping[str, int],
+                 cache: dict[str, Any]) -> Mapping[str, float] | None:
+    from cctrace.store import cost as cost_mod
+
+    if model not in cache:
+        cache[model] = cost_mod.find_model(model, at_ns)
+    entry = cache[model]
+    if entry is None:
+        return None
+    tier = cost_mod.choose_tier(entry, usage)
+    return (tier or {}).get("prices") or None
+
+
+CACHE_WRITE_KEYS = ("input_cache_creation", "input_cache_creation_5m", "input_cache_creation_1h")
+
+
+def cache_savings(observations: Iterable[Mapping[str, Any]]) -> CacheSavings:
+    """What caching saved and cost, priced per generation with the model table's unit
+    prices (the same table that prices the store): cache reads at (input - cache read)
+    each, cache writes at (write - input) each."""
+    out = CacheSavings()
+    cache: dict[str, Any] = {}
+    for o in observations:
+        if o.get("type") != "generation":
+            continue
+        usage = usage_layer.generation_tokens(o)
+        reads = usage.get(CACHE_READ, 0)
+        writes = {k: usage.get(k, 0) for k in CACHE_WRITE_KEYS if usage.get(k)}
+        if not reads and not writes:
+            continue
+        model = o.get("model") or ""
+        prices = _unit_prices(model, o.get("start_ns") or 0, usage, cache) if model else None
+        fresh = prices.get("input") if prices else None
+        if not isinstance(fresh, (int, float)):
+            out.tokens_left_out += reads + sum(writes.values())
+            continue
+        out.read_saved += reads * (fresh - float(prices.get(CACHE_READ, fresh)))
+        for key, n in writes.items():
+            out.write_extra += n * (float(prices.get(key, prices.get(
+                "input_cache_creation", fresh))) - fresh)
+    return out
+
+
+def unpriced(observations: Iterable[Mapping[str, Any]]) -> Unpriced:
+    """Tokens of the generations that have no cost (`usage.generation_cost`), out of all
+    generation tokens, with the models they ran on."""
+    out = Unpriced()
+    for o in observations:
+        if o.get("type") != "generation":
+            continue
+        out.total_tokens += sum(usage_layer.generation_tokens(o).values())
+        total, _, tokens = usage_layer.generation_cost(o)
+        if total is None:
+            out.tokens += tokens
+            out.generations += 1
+            model = o.get("model") or o.get("name") or "(unknown)"
+            if model not in out.models:
+                out.models.append(model)
+    return out

@@ -15,15 +15,16 @@ def tokens(n: int | float) -> str:
 
 
 def cost(value: float | None, priced: bool = True) -> str:
+    """Money in one format everywhere in a report: dollars and cents with thousands
+    separators (`$1,234.56`); a non-zero amount under half a cent is `<$0.01`, so no
+    column mixes `$0.0061` with `$0.02`. Exact values go in titles and data attributes."""
     if value is None or not priced:
         return "-"
-    if value == 0:
-        return "$0"
-    if value < 0.01:
-        return f"${value:.4f}"
-    if value < 100:
-        return f"${value:.2f}"
-    return f"${value:,.0f}"
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if 0 < value < 0.005:
+        return f"{sign}<$0.01"
+    return f"{sign}${value:,.2f}"
 
 
 def pct(ratio: float | None) -> str:

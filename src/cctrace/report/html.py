@@ -11,11 +11,21 @@ page can be checked against the store.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from cctrace.report import fmt
-from cctrace.report.data import Bucket, Report
+from cctrace.report.data import (
+    SESSIONS_SHOWN,
+    SEVERITY_ORDER,
+    TURN_COST_EDGES,
+    Bucket,
+    Report,
+    SessionRow,
+    histogram,
+    percentile,
+)
 from cctrace.report.text import headline
 
 PALETTE = {"input": "#4e79a7", "output": "#f28e2b", "input_cache_read": "#59a14f",
@@ -32,28 +42,56 @@ TOKEN_LABEL = {"input": "input", "output": "output", "input_cache_read": "cache 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;
 background:#f6f7f9;color:#1d2330}
-main{max-width:1200px;margin:0 auto;padding:24px}
+main{max-width:1200px;margin:0 auto;padding:24px;box-sizing:border-box}
 h1{font-size:22px;margin:0 0 4px} h2{font-size:16px;margin:0 0 10px}
-.sub{color:#5b6473;margin-bottom:18px}
+h3{font-size:14px;margin:12px 0 6px}
+.sub{color:#5b6473;margin-bottom:18px;overflow-wrap:anywhere}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(125px,1fr));gap:12px;
 margin-bottom:18px}
 .card{background:#fff;border-radius:10px;padding:12px 14px;box-shadow:0 1px 2px #0002}
 .card .v{font-size:24px;font-weight:650} .card .k{color:#5b6473;font-size:12px;
 text-transform:uppercase;letter-spacing:.04em}
-.grid{display:grid;grid-template-columns:1fr 1fr;gap:16px}
+.grid{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:16px}
 section{background:#fff;border-radius:10px;padding:14px 16px;box-shadow:0 1px 2px #0002;
-margin-bottom:16px;overflow:hidden}
+margin-bottom:16px;overflow:hidden;min-width:0}
 .wide{grid-column:1/-1}
-svg text{font:12px system-ui,sans-serif;fill:#1d2330} svg .muted{fill:#5b6473}
+.notice{background:#fff6e0;border:1px solid #f2c46d;border-radius:10px;padding:10px 14px;
+margin-bottom:16px}
+svg{display:block} svg text{font:12px system-ui,sans-serif;fill:#1d2330}
+svg .muted{fill:#5b6473} svg .axis{stroke:#c8ccd4} svg .grid{stroke:#eceef2}
 table{border-collapse:collapse;width:100%;font-size:13px}
-th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eceef2}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-.legend span{display:inline-block;margin-right:14px;font-size:12px}
+th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eceef2;vertical-align:top}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.id{font-family:ui-monospace,monospace;white-space:nowrap}
+.legend{display:flex;flex-wrap:wrap;gap:4px 14px;margin-bottom:6px}
+.legend span{font-size:12px;white-space:nowrap}
 .legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px}
 .sev{display:inline-block;border-radius:4px;padding:0 6px;color:#fff;font-size:12px}
 .empty{color:#5b6473}
-@media (max-width:800px){.grid{grid-template-columns:1fr}}
+.toggle{position:absolute;opacity:0;width:1px;height:1px;margin:0}
+.toggle+label{display:inline-block;border:1px solid #c8ccd4;border-radius:6px;padding:1px 10px;
+margin:0 4px 8px 0;cursor:pointer;font-size:13px;user-select:none}
+.toggle:checked+label{background:#1d2330;color:#fff;border-color:#1d2330}
+.toggle:focus-visible+label{outline:2px solid #4e79a7}
+.panel{display:none}
+#per-day:checked~.p-day,#per-week:checked~.p-week,#per-month:checked~.p-month,
+#sort-cost:checked~.s-cost,#sort-tokens:checked~.s-tokens,#sort-turns:checked~.s-turns,
+#sort-recent:checked~.s-recent{display:block}
+.narrow{display:none}
+.tree-at .tree{display:none} .tree-at:target .tree{display:block}
+.tree{border-left:3px solid #4e79a7;padding-left:10px;margin:8px 0}
+a{color:#2c5c8f}
+@media (max-width:800px){.grid{grid-template-columns:minmax(0,1fr)}
+.wide-chart{display:none}.narrow{display:block}main{padding:12px}
+.opt{display:none}.card .v{font-size:20px}}
 """
+TOKEN_KINDS = ("input", "output", "input_cache_read", "input_cache_creation",
+               "input_cache_creation_5m", "input_cache_creation_1h")
+# Token types of `cctrace.report.usage` (cost by token type) beside the raw usage keys.
+TOKEN_LABEL.update({"input_cache_creation_5m": "cache write 5m", "cache_read": "cache read",
+                    "cache_write": "cache write", "other": "not split"})
+PALETTE.update({"input_cache_creation_5m": "#b07aa1", "cache_read": "#59a14f",
+                "cache_write": "#b07aa1", "other": OTHER_COLOR})
 
 
 def esc(value: object) -> str:
@@ -100,30 +138,73 @@ def hbar_chart(rows: Sequence[tuple[str, float, str]], *, color: str = COST_COLO
     return "".join(parts)
 
 
+def nice_ticks(largest: float, count: int = 4) -> list[float]:
+    """0 and round steps (1, 2, 2.5 or 5 times a power of ten) reaching `largest`."""
+    if largest <= 0:
+        return [0.0, 1.0]
+    raw = largest / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    ticks = [0.0]
+    while ticks[-1] < largest - 1e-12:
+        ticks.append(round(ticks[-1] + step, 12))
+    return ticks
+
+
+def _axis_money(value: float) -> str:
+    if value == 0:
+        return "$0"
+    return f"${value:,.2f}" if value < 10 else f"${value:,.0f}"
+
+
+def _short(label: str) -> str:
+    """Axis text: a day without its year, a week without its year, a month as is."""
+    if len(label) == 10 and label[4] == "-":
+        return label[5:]
+    if "-W" in label:
+        return label.split("-", 1)[1]
+    return label
+
+
 def column_chart(labels: Sequence[str], series: Sequence[tuple[str, str, Sequence[float]]],
-                 value_text: Sequence[str], *, width: int = 1120, height: int = 240) -> str:
-    """Stacked columns, one per label; `series` is (name, colour, values), stacked in order.
-    `value_text` is printed above each column."""
+                 value_text: Sequence[str], *, width: int = 1120, height: int = 260,
+                 axis: Callable[[float], str] = fmt.tokens, unit: str = "") -> str:
+    """Stacked columns, one per label, on a y-axis with round ticks and gridlines; every
+    column is labelled below and, when there is room, its `value_text` is printed above.
+    `series` is (name, colour, values), stacked in order."""
     n = len(labels)
     if not n:
         return '<p class="empty">nothing to show</p>'
-    left, bottom, top = 10, 34, 22
-    plot_h = height - bottom - top
-    slot = (width - left * 2) / n
-    col_w = max(min(slot * 0.7, 60), 2)
     totals = [sum(s[2][i] for s in series) for i in range(n)]
-    largest = max(totals) or 1.0
-    every = max(1, round(n / 16))  # at most ~16 axis labels
-    parts = [f'<svg role="img" viewBox="0 0 {width} {height}" width="100%">',
-             f'<line x1="{left}" x2="{width - left}" y1="{top + plot_h}" y2="{top + plot_h}" '
-             f'stroke="#c8ccd4"/>']
+    ticks = nice_ticks(max(totals))
+    top_value = ticks[-1] or 1.0
+    left = max(44, 8 + 7 * max(len(axis(t)) for t in ticks))
+    right, top = 8, 20
+    slot = (width - left - right) / n
+    rotate = slot < 8 * max(len(_short(x)) for x in labels) + 6
+    # Every column is labelled while rotated labels fit (14 px apart); beyond that, every
+    # `every`-th, the value of the others in their tooltip.
+    every = max(1, math.ceil(14 / slot)) if rotate else 1
+    bottom = 60 if rotate else 28
+    plot_h = height - bottom - top
+    col_w = max(min(slot * 0.7, 60), 2)
+    parts = [f'<svg role="img" viewBox="0 0 {width} {height}" width="100%"'
+             f'{f" aria-label={chr(34)}{esc(unit)}{chr(34)}" if unit else ""}>']
+    for t in ticks:
+        y = top + plot_h - t / top_value * plot_h
+        parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" '
+                     f'y2="{y:.1f}"/><text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" '
+                     f'class="muted">{esc(axis(t))}</text>')
+    parts.append(f'<line class="axis" x1="{left}" x2="{left}" y1="{top}" '
+                 f'y2="{top + plot_h}"/><line class="axis" x1="{left}" x2="{width - right}" '
+                 f'y1="{top + plot_h}" y2="{top + plot_h}"/>')
     for i, label in enumerate(labels):
         x = left + i * slot + (slot - col_w) / 2
         y = top + plot_h
         tip = [f"{label}: {value_text[i]}"]
         rects = []
         for name, colour, values in series:
-            h = values[i] / largest * plot_h
+            h = values[i] / top_value * plot_h
             if h <= 0:
                 continue
             y -= h
@@ -132,16 +213,29 @@ def column_chart(labels: Sequence[str], series: Sequence[tuple[str, str, Sequenc
             if len(series) > 1:
                 tip.append(f"{name}: {fmt.tokens(values[i])}")
         parts.append(f'<g><title>{esc(" · ".join(tip))}</title>{"".join(rects)}')
-        if totals[i] and (n <= 20 or i % every == 0):
+        if totals[i] and slot >= 7 * len(value_text[i]) + 4:
             parts.append(f'<text x="{x + col_w / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
                          f'class="muted">{esc(value_text[i])}</text>')
-        if i % every == 0:
-            parts.append(f'<text x="{x + col_w / 2:.1f}" y="{height - 12}" '
-                         f'text-anchor="middle">{esc(label[5:] if len(label) == 10 else label)}'
+        cx, ly = x + col_w / 2, top + plot_h + 16
+        if i % every:
+            pass
+        elif rotate:
+            parts.append(f'<text x="{cx:.1f}" y="{ly:.1f}" text-anchor="end" '
+                         f'transform="rotate(-45 {cx:.1f} {ly:.1f})">{esc(_short(label))}'
                          f'</text>')
+        else:
+            parts.append(f'<text x="{cx:.1f}" y="{ly:.1f}" text-anchor="middle">'
+                         f'{esc(_short(label))}</text>')
         parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)
+
+
+def responsive(draw: Callable[[int], str]) -> str:
+    """A chart drawn twice, for wide and narrow screens (CSS shows one), so its text stays
+    at its size instead of shrinking with the page."""
+    return (f'<div class="wide-chart">{draw(1120)}</div>'
+            f'<div class="narrow">{draw(640)}</div>')
 
 
 def donut(parts_in: Sequence[tuple[str, float, str]], centre: str, caption: str,
@@ -151,8 +245,11 @@ def donut(parts_in: Sequence[tuple[str, float, str]], centre: str, caption: str,
     r, stroke = size / 2 - 18, 26
     c = size / 2
     circumference = 2 * 3.141592653589793 * r
-    out = [f'<svg role="img" viewBox="0 0 {size + 190} {size}" width="100%" '
-           f'style="max-width:{size + 190}px">',
+    # The legend's room from its longest line (~7 px a character), so none is clipped.
+    lines = [f"{label} {fmt.tokens(value)} (100.0%)" for label, value, _ in parts_in]
+    legend = max(190, 40 + 7 * max((len(x) for x in lines), default=0))
+    out = [f'<svg role="img" viewBox="0 0 {size + legend} {size}" width="100%" '
+           f'style="max-width:{size + legend}px">',
            f'<circle cx="{c}" cy="{c}" r="{r}" fill="none" stroke="#eceef2" '
            f'stroke-width="{stroke}"/>']
     offset = 0.0
@@ -195,32 +292,83 @@ def _token_kinds(buckets: Sequence[Bucket]) -> list[str]:
     return known + sorted(kinds - set(PALETTE))
 
 
-def _days_section(report: Report) -> str:
-    days = report.by_day
-    labels = [b.key for b in days]
-    priced = any(b.priced for b in days)
-    cost_chart = column_chart(labels, [("cost", COST_COLOR, [b.cost for b in days])],
-                              [fmt.cost(b.cost, b.priced) for b in days]) if priced else \
-        '<p class="empty">no priced model calls in this period</p>'
-    kinds = _token_kinds(days)
+PERIOD_TITLES = (("day", "by_day", "day"), ("week", "by_week", "week"),
+                 ("month", "by_month", "month"))
+
+
+def _period_panel(buckets: Sequence[Bucket], period: str) -> str:
+    labels = [b.key for b in buckets]
+    priced = any(b.priced for b in buckets)
+    if priced:
+        cost = responsive(lambda w: column_chart(
+            labels, [("cost", COST_COLOR, [b.cost for b in buckets])],
+            [fmt.cost(b.cost, b.priced) for b in buckets], width=w, axis=_axis_money,
+            unit=f"cost per {period}"))
+    else:
+        cost = '<p class="empty">no priced model calls in this period</p>'
+    kinds = _token_kinds(buckets)
     series = [(TOKEN_LABEL.get(k, k), PALETTE.get(k, OTHER_COLOR),
-               [float(b.tokens.get(k, 0)) for b in days]) for k in kinds]
-    token_chart = column_chart(labels, series, [fmt.tokens(b.total_tokens) for b in days])
+               [float(b.tokens.get(k, 0)) for b in buckets]) for k in kinds]
+    tokens = responsive(lambda w: column_chart(
+        labels, series, [fmt.tokens(b.total_tokens) for b in buckets], width=w,
+        unit=f"tokens per {period}"))
     legend = "".join(f'<span><i style="background:{colour}"></i>{esc(name)}</span>'
                      for name, colour, _ in series)
     rows = "".join(
-        f'<tr data-day="{esc(b.key)}" data-cost="{_num(b.cost)}" '
+        f'<tr data-{period}="{esc(b.key)}" data-cost="{_num(b.cost)}" '
         f'data-tokens="{b.total_tokens}"><td>{esc(b.key)}</td>'
-        f'<td class="n">{fmt.cost(b.cost, b.priced)}</td><td class="n">'
-        f'{fmt.tokens(b.total_tokens)}</td><td class="n">{b.turns}</td>'
-        f'<td class="n">{b.generations}</td><td class="n">{fmt.pct(b.cache_hit_ratio)}</td></tr>'
-        for b in days if b.generations or b.turns)
-    return (f'<section class="wide" id="cost-by-day"><h2>Cost by day</h2>{cost_chart}'
-            f'</section><section class="wide" id="tokens-by-day"><h2>Tokens by day</h2>'
-            f'<div class="legend">{legend}</div>{token_chart}<details><summary>table</summary>'
-            f'<table><tr><th>day</th><th class="n">cost</th><th class="n">tokens</th>'
-            f'<th class="n">turns</th><th class="n">model calls</th><th class="n">cache hit'
-            f'</th></tr>{rows}</table></details></section>')
+        f'<td class="n" title="{_num(b.cost)}">{fmt.cost(b.cost, b.priced)}</td>'
+        f'<td class="n">{fmt.tokens(b.total_tokens)}</td><td class="n">{b.turns}</td>'
+        f'<td class="n opt">{b.generations}</td><td class="n">{fmt.pct(b.cache_hit_ratio)}'
+        f'</td></tr>' for b in buckets if b.generations or b.turns)
+    return (f'<div class="panel p-{period}"><h3>Cost by {period}</h3>{cost}'
+            f'<h3>Tokens by {period}</h3><div class="legend">{legend}</div>{tokens}'
+            f'<details><summary>table</summary><table><tr><th>{period}</th>'
+            f'<th class="n">cost</th><th class="n">tokens</th><th class="n">turns</th>'
+            f'<th class="n opt">model calls</th><th class="n">cache hit</th></tr>{rows}'
+            f'</table></details></div>')
+
+
+def _time_section(report: Report) -> str:
+    """Cost and tokens over time, by day, week or month (radio buttons and CSS: the page
+    runs no script)."""
+    toggles = "".join(
+        f'<input class="toggle" type="radio" name="period" id="per-{p}"'
+        f'{" checked" if p == "day" else ""}><label for="per-{p}">{label}</label>'
+        for p, _, label in PERIOD_TITLES)
+    panels = "".join(_period_panel(getattr(report, attr), p) for p, attr, _ in PERIOD_TITLES)
+    return (f'<section class="wide" id="cost-by-day"><h2>Cost and tokens over time</h2>'
+            f'{toggles}{panels}</section>')
+
+
+def _token_cost_section(report: Report) -> str:
+    split = report.cost_by_token
+    if not split:
+        return ('<section id="by-token-type"><h2>Cost by token type</h2><p class="empty">'
+                'no priced model calls in this period</p></section>')
+    total = sum(split.values()) or 1.0
+    rows = [(TOKEN_LABEL.get(k, k), v, f"{fmt.cost(v)} · {v / total * 100:.1f}%")
+            for k, v in split.items()]
+    data = "".join(f'<data value="{_num(v)}" data-token-type="{esc(k)}"></data>'
+                   for k, v in split.items())
+    return (f'<section id="by-token-type"><h2>Cost by token type</h2>'
+            f'{hbar_chart(rows, label_width=130)}{data}</section>')
+
+
+def _turn_cost_section(report: Report) -> str:
+    costs = report.turn_costs
+    if not costs:
+        return ('<section id="turn-cost"><h2>Cost per turn</h2><p class="empty">no priced '
+                'turns in this period</p></section>')
+    bins = histogram(costs, TURN_COST_EDGES)
+    chart = column_chart([label for label, _ in bins],
+                         [("turns", COST_COLOR, [float(n) for _, n in bins])],
+                         [str(n) for _, n in bins], width=600, height=230,
+                         axis=lambda v: f"{v:g}", unit="turns per cost range")
+    return (f'<section id="turn-cost" data-turns="{len(costs)}"><h2>Cost per turn</h2>'
+            f'<p>median <b>{fmt.cost(percentile(costs, 0.5))}</b> · 90% of turns under '
+            f'<b>{fmt.cost(percentile(costs, 0.9))}</b> · most expensive '
+            f'<b>{fmt.cost(costs[-1])}</b> · {len(costs)} priced turns</p>{chart}</section>')
 
 
 def _group_section(ident: str, title: str, buckets: Sequence[Bucket], limit: int) -> str:
@@ -240,15 +388,22 @@ def _group_section(ident: str, title: str, buckets: Sequence[Bucket], limit: int
 
 def _cache_section(report: Report) -> str:
     t = report.totals.tokens
+    writes = sum(t.get(k, 0) for k in ("input_cache_creation", "input_cache_creation_5m",
+                                       "input_cache_creation_1h"))
     parts = [("cache read", float(t.get("input_cache_read", 0)), PALETTE["input_cache_read"]),
              ("fresh input", float(t.get("input", 0)), PALETTE["input"]),
-             ("cache write", float(t.get("input_cache_creation", 0)
-                                   + t.get("input_cache_creation_1h", 0)),
-              PALETTE["input_cache_creation"])]
+             ("cache write", float(writes), PALETTE["input_cache_creation"])]
     ratio = report.totals.cache_hit_ratio
     attr = f' data-ratio="{_num(ratio)}"' if ratio is not None else ""
-    return (f'<section id="cache"{attr}><h2>Cache hit ratio</h2>'
-            f'{donut(parts, fmt.pct(ratio), "of input from cache")}'
+    s = report.savings
+    saved = ""
+    if s is not None and (s.read_saved or s.write_extra):
+        saved = (f'<p data-saved="{_num(s.net)}">Saved by caching: <b>{fmt.cost(s.net)}</b> '
+                 f'net ({fmt.cost(s.read_saved)} less for cache reads than fresh input, '
+                 f'{fmt.cost(s.write_extra)} more for cache writes), at the price table\'s '
+                 f'rates.</p>')
+    return (f'<section id="cache"{attr}><h2>Cache hit ratio and savings</h2>'
+            f'{donut(parts, fmt.pct(ratio), "of input from cache")}{saved}'
             f'<p class="empty">Share of input tokens read from the prompt cache (cheaper '
             f'and faster) rather than sent fresh or written to the cache.</p></section>')
 
@@ -286,33 +441,139 @@ def _slow_section(report: Report) -> str:
         f'<tr><td class="n">{fmt.ms(c.duration_ms)}</td><td>{esc(c.name)}'
         f'{failed_mark if c.failed else ""}</td>'
         f'<td>{esc(_when(c.start_ns))}</td>'
-        f'<td><code>{esc(c.session_id[:8])}</code></td><td>{esc(c.project or "")}</td></tr>'
-        for c in report.slowest_calls)
-    return (f'<section id="slowest"><h2>Slowest tools (p95)</h2>'
+        f'<td class="id">{_session_link(c.session_id)}</td><td>{esc(c.project or "")}</td>'
+        f'</tr>' for c in report.slowest_calls)
+    return (f'<section class="wide" id="slowest"><h2>Slowest tools (p95)</h2>'
             f'{hbar_chart(rows, color="#edc948")}<h2 style="margin-top:12px">Slowest calls'
             f'</h2><table><tr><th class="n">took</th><th>tool</th><th>when</th>'
             f'<th>session</th><th>project</th></tr>{calls}</table></section>')
 
 
-def _findings_section(report: Report) -> str:
+def _finding_rows(found: Sequence[dict]) -> str:
+    return "".join(
+        f'<tr><td>{esc(f["title"])}</td><td><code>{esc(f.get("rule_id") or "")}</code></td>'
+        f'<td class="id">{_session_link(f.get("session_id"))}</td></tr>' for f in found)
+
+
+def _findings_section(report: Report, linked: set[str]) -> str:
+    """Findings grouped by severity, worst first; info ones folded away (listed only with
+    `--all`)."""
     if not report.findings_available:
         return ""
-    order = ("critical", "high", "medium", "low", "info")
+    order = SEVERITY_ORDER
+    counts = report.findings_by_severity
     chips = "".join(
         f'<span class="sev" style="background:{SEVERITY_COLOR.get(s, OTHER_COLOR)}" '
         f'data-severity="{esc(s)}" data-count="{n}">{n} {esc(s)}</span> '
-        for s in order + tuple(k for k in report.findings_by_severity if k not in order)
-        if (n := report.findings_by_severity.get(s)))
-    rows = "".join(
-        f'<tr><td><span class="sev" style="background:'
-        f'{SEVERITY_COLOR.get(f["severity"], OTHER_COLOR)}">{esc(f["severity"])}</span></td>'
-        f'<td>{esc(f["title"])}</td><td><code>{esc(f.get("rule_id") or "")}</code></td>'
-        f'<td><code>{esc((f.get("session_id") or "")[:8])}</code></td></tr>'
-        for f in report.findings)
-    body = (f'<p>{chips}</p><table><tr><th>severity</th><th>finding</th><th>rule</th>'
-            f'<th>session</th></tr>{rows}</table>') if rows else \
-        '<p class="empty">no findings in this period</p>'
-    return f'<section class="wide" id="findings"><h2>Findings</h2>{body}</section>'
+        for s in order + tuple(k for k in counts if k not in order) if (n := counts.get(s)))
+    if not counts:
+        return ('<section class="wide" id="findings"><h2>Findings</h2><p class="empty">no '
+                'findings in this period</p></section>')
+    head = ('<table><tr><th>finding</th><th>rule</th><th>session</th></tr>')
+    groups = []
+    for sev in order:
+        found = [f for f in report.findings if f["severity"] == sev]
+        if sev == "info":
+            n = counts.get("info", 0)
+            if not n:
+                continue
+            body = (f'{head}{_finding_rows(found)}</table>' if found else
+                    '<p class="empty">not listed: <code>cctrace report --all</code> lists '
+                    'them</p>')
+            groups.append(f'<details data-group="info"><summary>{n} info finding(s): audit '
+                          f'checkpoints, full coverage</summary>{body}</details>')
+        elif found:
+            more = counts.get(sev, 0) - len(found)
+            groups.append(f'<h3 data-group="{sev}"><span class="sev" style="background:'
+                          f'{SEVERITY_COLOR[sev]}">{sev}</span> {counts.get(sev, 0)}</h3>'
+                          f'{head}{_finding_rows(found)}</table>'
+                          + (f'<p class="empty">and {more} more: <code>cctrace findings '
+                             f'--severity {sev}</code></p>' if more > 0 else ""))
+    linked.update(f.get("session_id") or "" for f in report.findings)
+    return (f'<section class="wide" id="findings"><h2>Findings</h2><p>{chips}</p>'
+            f'{"".join(groups)}</section>')
+
+
+def _session_link(sid: str | None) -> str:
+    if not sid:
+        return "-"
+    return f'<a href="#s-{esc(sid)}" title="{esc(sid)}">{esc(sid[:8])}</a>'
+
+
+SORTS = (("cost", "cost"), ("tokens", "tokens"), ("turns", "turns"), ("recent", "latest"))
+
+
+def _sessions_table(rows: Sequence[SessionRow], key: str) -> str:
+    order = {"cost": lambda r: (-r.cost, -r.total_tokens, r.id),
+             "tokens": lambda r: (-r.total_tokens, -r.cost, r.id),
+             "turns": lambda r: (-r.turns, -r.cost, r.id),
+             "recent": lambda r: (-r.end_ns, r.id)}[key]
+    body = "".join(
+        f'<tr data-session="{esc(r.id)}" data-cost="{_num(r.cost)}" '
+        f'data-tokens="{r.total_tokens}" data-turns="{r.turns}">'
+        f'<td class="id">{_session_link(r.id)}</td><td class="n">{esc(_when(r.start_ns))}</td>'
+        f'<td>{esc(r.project)}</td><td class="opt">{esc(", ".join(r.models) or "-")}</td>'
+        f'<td class="n">{r.turns}</td><td class="n">{fmt.tokens(r.total_tokens)}</td>'
+        f'<td class="n" title="{_num(r.cost)}">{fmt.cost(r.cost, r.priced)}</td>'
+        f'<td class="n opt">{r.tool_failures}/{r.tool_calls}</td></tr>'
+        for r in sorted(rows, key=order))
+    return (f'<div class="panel s-{key}"><table><tr><th>session</th><th class="n">started'
+            f'</th><th>project</th><th class="opt">models</th><th class="n">turns</th>'
+            f'<th class="n">tokens</th><th class="n">cost</th><th class="n opt">failed tools'
+            f'</th></tr>{body}</table></div>')
+
+
+def _sessions_section(report: Report) -> str:
+    rows = report.sessions[:SESSIONS_SHOWN]
+    toggles = "".join(
+        f'<input class="toggle" type="radio" name="sort" id="sort-{k}"'
+        f'{" checked" if k == "cost" else ""}><label for="sort-{k}">{label}</label>'
+        for k, label in SORTS)
+    more = (f'<p class="empty">the {SESSIONS_SHOWN} most expensive of '
+            f'{len(report.sessions)}: <code>cctrace sessions</code> lists all</p>'
+            if len(report.sessions) > SESSIONS_SHOWN else "")
+    tables = "".join(_sessions_table(rows, k) for k, _ in SORTS)
+    # The radio buttons are the tables' siblings: CSS shows the checked one's table.
+    return (f'<section class="wide" id="sessions"><h2>Sessions</h2><p class="empty">Most '
+            f'expensive first. Sort by:</p>{toggles}{tables}{more}</section>')
+
+
+def _tree(r: SessionRow) -> str:
+    turns = "".join(
+        f'<tr><td class="n">{i}</td><td class="n">{esc(_when(t.start_ns))}</td>'
+        f'<td class="n">{fmt.ms(max(t.end_ns - t.start_ns, 0) / 1e6)}</td>'
+        f'<td class="n">{t.generations}</td><td class="n">{fmt.tokens(t.tokens)}</td>'
+        f'<td class="n">{fmt.cost(t.cost, bool(t.generations))}</td><td>'
+        + esc(" · ".join(f"{name} {c}" + (f" ({f} failed)" if f else "")
+                         for name, (c, f) in sorted(t.tools.items()))) + "</td></tr>"
+        for i, t in enumerate(r.tree, 1))
+    return (f'<div class="tree-at" id="s-{esc(r.id)}"><div class="tree"><h3>Session '
+            f'<code>{esc(r.id)}</code> · {esc(r.project)} · {fmt.cost(r.cost, r.priced)}</h3>'
+            f'<table><tr><th class="n">turn</th><th class="n">started</th><th class="n">took'
+            f'</th><th class="n">model calls</th><th class="n">tokens</th><th class="n">cost'
+            f'</th><th>tools</th></tr>{turns}</table><p class="empty"><code>cctrace show '
+            f'{esc(r.id[:8])}</code> shows every call.</p></div></div>')
+
+
+def _trees_section(report: Report, linked: set[str]) -> str:
+    shown = report.sessions[:SESSIONS_SHOWN]
+    ids = {r.id for r in shown}
+    extra = [r for r in report.sessions[SESSIONS_SHOWN:] if r.id in linked and r.id not in ids]
+    return (f'<section class="wide" id="trees"><h2>Session trees</h2><p class="empty">A '
+            f'session id in a table opens its turns here.</p>'
+            f'{"".join(_tree(r) for r in [*shown, *extra])}</section>')
+
+
+def _unpriced_notice(report: Report) -> str:
+    u = report.unpriced
+    if u is None or not u.tokens:
+        return ""
+    models = ", ".join(u.models[:5]) + (" ..." if len(u.models) > 5 else "")
+    return (f'<div class="notice" id="unpriced" data-tokens="{u.tokens}" '
+            f'data-total="{u.total_tokens}"><b>{fmt.tokens(u.tokens)} tokens of '
+            f'{fmt.tokens(u.total_tokens)} are unpriced</b> ({u.generations} model call(s) '
+            f'of {esc(models)}, a model the price table does not know): the costs in this '
+            f'report leave them out.</div>')
 
 
 def render_html(report: Report, title: str = "cctrace report") -> str:
@@ -325,6 +586,7 @@ def render_html(report: Report, title: str = "cctrace report") -> str:
     else:
         since = datetime.fromtimestamp(report.since_ns / 1e9).astimezone()
         period = f"since {since:%Y-%m-%d %H:%M}"
+    saved = report.savings.net if report.savings else None
     cards = "".join([
         _card("cost", fmt.cost(t.cost, t.priced), "cost", t.cost),
         _card("tokens", fmt.tokens(t.total_tokens), "tokens", t.total_tokens),
@@ -332,6 +594,7 @@ def render_html(report: Report, title: str = "cctrace report") -> str:
         _card("turns", str(t.turns), "turns", t.turns),
         _card("model calls", str(t.generations), "generations", t.generations),
         _card("cache hit", fmt.pct(t.cache_hit_ratio), "cache-hit", t.cache_hit_ratio),
+        _card("saved by cache", fmt.cost(saved, saved is not None), "cache-saved", saved),
         _card("tool calls", str(report.tool_calls), "tool-calls", report.tool_calls),
         _card("tool failures", fmt.pct(failure), "tool-failures", report.tool_failures),
     ])
@@ -339,11 +602,16 @@ def render_html(report: Report, title: str = "cctrace report") -> str:
         body = '<section class="wide"><p class="empty">Nothing recorded in this period.</p>' \
                '</section>'
     else:
-        body = (_days_section(report) + '<div class="grid">'
-                + _group_section("by-project", "Cost by project", report.by_project, 12)
+        linked: set[str] = set()
+        findings = _findings_section(report, linked)
+        body = (_unpriced_notice(report) + _time_section(report) + '<div class="grid">'
+                + _token_cost_section(report)
                 + _group_section("by-model", "Cost by model", report.by_model, 10)
-                + _cache_section(report) + _tools_section(report) + "</div>"
-                + _slow_section(report) + _findings_section(report))
+                + _turn_cost_section(report) + _cache_section(report)
+                + _group_section("by-project", "Cost by project", report.by_project, 12)
+                + _tools_section(report) + "</div>"
+                + _sessions_section(report) + findings + _slow_section(report)
+                + _trees_section(report, linked))
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "

@@ -294,6 +294,15 @@ def _strings(value: Any, out: list[str], depth: int = 0) -> None:
             _strings(item, out, depth + 1)
 
 
+def own_notice(obs: Observation) -> bool:
+    """Whether the result is Claude Code's own "Async agent launched..." notice (a background
+    subagent started; its words arrive later, in their own turn). The builder marks it from
+    the structured `toolUseResult` Claude Code writes, not from the text, so a subagent
+    cannot earn it by quoting the notice; its instructions to the model ("do not mention to
+    user") are Claude Code's, not a file's or a page's."""
+    return obs.name in ("Task", "Agent") and obs.metadata.get("async") is True
+
+
 def tool_event(obs: Observation, trace: Trace | None = None) -> Event:
     """The rule-testable facts of one tool observation."""
     meta = trace.metadata if trace is not None else {}
@@ -302,7 +311,7 @@ def tool_event(obs: Observation, trace: Trace | None = None) -> Event:
     ev = Event(
         tool=obs.name,
         tool_input=tool_input,
-        output=text_of(obs.output),
+        output="" if own_notice(obs) else text_of(obs.output),
         cwd=cwd,
         permission_mode=meta.get("permission_mode") if isinstance(
             meta.get("permission_mode"), str) else None,

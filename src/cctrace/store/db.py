@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cctrace import statedir
-from cctrace.findings import SEVERITIES, Finding
+from cctrace.findings import SEVERITIES, Finding, normalize_tags
 from cctrace.model.jsontext import json_string
 from cctrace.model.types import Observation, Trace
 from cctrace.redact.stage import is_redacted
@@ -129,6 +129,13 @@ class TraceView:
 # Positions and names of the observation columns encrypted at rest.
 _OBS_ENCRYPTED = [(digest.COLUMNS["observations"].index(c), f"observations.{c}")
                   for c in sorted(digest.ENCRYPTED["observations"])]
+
+
+class _Sweep:
+    """A `fn(str) -> str` in the shape `redact.stage.redact_value` walks with."""
+
+    def __init__(self, fn: Any) -> None:
+        self.redact_text = fn
 
 
 def _dumps(value: Any) -> str | None:
@@ -706,10 +713,10 @@ class Store:
         """Content-free facts for reports: {"observations": [...], "traces": [...]}.
 
         Observations are the generations and tools starting in [since_ns, until_ns), with
-        type, name, model, times, level, usage, cost (per usage key), cost_total, session_id
-        and project; traces (turns) likewise with session_id, project, start_ns, end_ns,
-        complete. With `session_ids`, only those sessions' (a few hundred at most: they go
-        into one SQL list); with `tools=False`, generations only.
+        type, name, model, times, level, usage, cost (per usage key), cost_total,
+        trace_id, session_id and project; traces (turns) likewise with trace_id, session_id,
+        project, start_ns, end_ns, complete. With `session_ids`, only those sessions' (a few
+        hundred at most: they go into one SQL list); with `tools=False`, generations only.
         """
         where, params = "", []
         if session_ids is not None:
@@ -722,8 +729,8 @@ class Store:
             where += " AND o.start_ns < ?"
             params.append(until_ns)
         rows = self._read(
-            "SELECT o.type, o.name, o.model, o.start_ns, o.end_ns, o.level, o.usage,"
-            " o.cost, o.cost_total, t.session_id, s.project FROM observations o"
+            "SELECT o.type, o.name, o.model, o.start_ns, o.end_ns, o.level, o.usage, o.cost,"
+            " o.cost_total, o.trace_id, t.session_id, s.project FROM observations o"
             " JOIN traces t ON t.id = o.trace_id JOIN sessions s ON s.id = t.session_id"
             " WHERE o.type IN ('generation'" + (", 'tool')" if tools else ")")
             + f"{where} ORDER BY o.start_ns, o.id",
@@ -736,7 +743,8 @@ class Store:
             item["cost"] = _loads(item["cost"], None)
             observations.append(item)
         trows = self._read(
-            "SELECT t.session_id, s.project, t.start_ns, t.end_ns, t.complete FROM traces t"
+            "SELECT t.id AS trace_id, t.session_id, s.project, t.start_ns, t.end_ns,"
+            " t.complete FROM traces t"
             " JOIN sessions s ON s.id = t.session_id WHERE 1 = 1"
             + where.replace("o.start_ns", "t.start_ns") + " ORDER BY t.start_ns, t.id",
             params,
@@ -852,6 +860,100 @@ class Store:
                 "UPDATE outbox SET lease_owner = NULL, lease_until_ns = NULL"
                 " WHERE id = ? AND state = ? AND lease_owner = ?",
                 (batch_id, PENDING, owner),
+            )
+            return cur.rowcount == 1
+
+    def resweep_rows(self, observation_ids: Iterable[str], fn: Any) -> list[dict[str, Any]]:
+        """Pass the content of the given observations, and of their trace rows, through
+        `fn` (a sweep of values learned after they were stored) and rewrite the rows that
+        changed. Returns, per rewritten row, what its audit entry needs (`table`, `id`,
+        `digest` of the row as now stored, `session_id`, `trace_id`, `type`, `name`,
+        `start_ns`), so the audit log can commit to the new row."""
+        ids = sorted(set(observation_ids))
+        out: list[dict[str, Any]] = []
+        if not ids:
+            return out
+        obs_cols = digest.COLUMNS["observations"]
+        trace_cols = digest.COLUMNS["traces"]
+        with self._write() as conn:
+            traces: set[str] = set()
+            for chunk in range(0, len(ids), 500):
+                part = ids[chunk:chunk + 500]
+                rows = conn.execute(
+                    "SELECT o.*, t.session_id AS _sid FROM observations o"
+                    " LEFT JOIN traces t ON t.id = o.trace_id"
+                    f" WHERE o.id IN ({','.join('?' * len(part))})", part).fetchall()
+                for row in rows:
+                    traces.add(row["trace_id"])
+                    plain = [row[c] for c in obs_cols]
+                    if not self._resweep_plain("observations", plain, fn):
+                        continue
+                    self._rewrite_row(conn, "observations", plain)
+                    out.append({"table": "observations", "id": row["id"],
+                                "digest": self._digest_written(conn, "observations", "id",
+                                                               row["id"], plain),
+                                "session_id": row["_sid"], "trace_id": row["trace_id"],
+                                "type": row["type"], "name": row["name"],
+                                "start_ns": row["start_ns"]})
+            for tid in sorted(traces):
+                row = conn.execute("SELECT * FROM traces WHERE id = ?", (tid,)).fetchone()
+                if row is None:
+                    continue
+                plain = [row[c] for c in trace_cols]
+                if not self._resweep_plain("traces", plain, fn):
+                    continue
+                self._rewrite_row(conn, "traces", plain)
+                out.append({"table": "traces", "id": tid,
+                            "digest": self._digest_written(conn, "traces", "id", tid, plain),
+                            "session_id": row["session_id"], "trace_id": tid,
+                            "start_ns": row["start_ns"]})
+        return out
+
+    def _resweep_plain(self, table: str, plain: list[Any], fn: Any) -> bool:
+        """Decrypt the content columns of `plain` (a row in `digest.COLUMNS` order) in
+        place, sweep every string inside them; True if any changed."""
+        from cctrace.redact.stage import redact_value
+
+        cols = digest.COLUMNS[table]
+        changed = False
+        for name in sorted(digest.ENCRYPTED[table]):
+            i = cols.index(name)
+            text = self._dec(plain[i], f"{table}.{name}")
+            plain[i] = text
+            if not text:
+                continue
+            if name == "status_message":
+                new = fn(text)
+            else:
+                value = _loads(text, _Sweep)  # the class itself: "not JSON", left alone
+                if value is _Sweep:
+                    continue
+                swept = redact_value(value, _Sweep(fn))
+                new = text if swept == value else _dumps(swept)
+            if new != text:
+                plain[i] = new
+                changed = True
+        return changed
+
+    def _rewrite_row(self, conn: sqlite3.Connection, table: str, plain: list[Any]) -> None:
+        cols = digest.COLUMNS[table]
+        enc = sorted(digest.ENCRYPTED[table])
+        sets = ", ".join(f"{c} = ?" for c in enc)
+        conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?",
+                     [self._enc(plain[cols.index(c)], f"{table}.{c}") for c in enc]
+                     + [plain[0]])
+
+    def replace_payload(self, batch_id: int, payload: bytes) -> bool:
+        """Swap the payload of a batch that is still pending and not in flight (no live
+        lease): a re-redacted copy of it. False when it was sent or is being sent."""
+        now = time.time_ns()
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE outbox SET payload = ? WHERE id = ? AND state = ?"
+                " AND (lease_owner IS NULL OR lease_until_ns IS NULL OR lease_until_ns < ?)",
+                (sqlite3.Binary(self.cipher.encrypt_bytes(payload, "outbox.payload")
+                                if self.cipher is not None else payload),
+                 batch_id, PENDING, now),
             )
             return cur.rowcount == 1
 
@@ -1192,7 +1294,8 @@ class Store:
             id=r["id"], kind=r["kind"], rule_id=r["rule_id"], severity=r["severity"],
             title=self._dec(r["title"], "findings.title") or "", time_ns=r["time_ns"],
             session_id=r["session_id"], trace_id=r["trace_id"],
-            observation_id=r["observation_id"], tags=_loads(r["tags"], []),
+            # Stored before one tag style: shown in it (`normalize_tags`).
+            observation_id=r["observation_id"], tags=normalize_tags(_loads(r["tags"], [])),
             detail=_loads(self._dec(r["detail"], "findings.detail"), {}),
             scores=_loads(r["scores"], {}))
 

@@ -3,6 +3,7 @@
 Claude Code 2.1.x writes a subagent's records to `<session-id>/subagents/agent-<id>.jsonl`
 next to `<session-id>.jsonl`; 2.0.x wrote `agent-<id>.jsonl` beside the session file.
 This is the only I/O the builder needs, handed to it as `BuildContext.load_sidechain`.
+`transcript_cwd` and `is_transcript` read the first records of a file named for import.
 """
 
 from __future__ import annotations
@@ -66,3 +67,28 @@ def transcript_cwd(path: str, max_lines: int = 200) -> str | None:
             if isinstance(cwd, str) and cwd:
                 return cwd
     return None
+
+
+def is_transcript(path: str) -> bool:
+    """Whether `path` holds at least one Claude Code transcript record (a JSON object
+    with a string `type` and a `sessionId`, or a `summary` with its `leafUuid`; the
+    `--output-format stream-json` output of `claude -p` says `session_id` and is not a
+    transcript). Reads until the first one, so a real transcript costs one line; a file
+    of anything else is read through. An empty file is a transcript not written yet
+    (Claude Code creates it first)."""
+    with open(path, "rb") as fh:
+        empty = True
+        for line in fh:
+            if not line.strip():
+                continue
+            empty = False
+            if not line.lstrip().startswith(b"{"):
+                continue
+            try:
+                record = json.loads(line)
+            except (ValueError, RecursionError):
+                continue
+            if (isinstance(record, dict) and isinstance(record.get("type"), str)
+                    and any(isinstance(record.get(k), str) for k in ("sessionId", "leafUuid"))):
+                return True
+    return empty

@@ -9,9 +9,10 @@ if something arrived. Whichever order the two interleave in, one of them sees th
 
 `wake_worker` starts a detached worker (new session, stdio on /dev/null) unless one runs;
 the hook calls it after completing events, so this module imports only the standard
-library at load time. The interpreter for the worker comes from `CCTRACE_WORKER_PYTHON`,
-else `<state>/worker.json` (written by the CLI with `write_worker_info`), else the caller's
-own `sys.executable`.
+library at load time. The interpreter for the worker comes from `<state>/worker.json`
+(written by the CLI with `write_worker_info`: the user's own install wins), else the plugin's
+private runtime when the caller passes one (`cctrace.install.runtime`), else the caller's
+own `sys.executable`. `spawn_detached` is also how the hook starts that runtime's install.
 """
 
 from __future__ import annotations
@@ -128,12 +129,14 @@ def worker_env(environ: dict[str, str], state_dir: str) -> dict[str, str]:
 
 
 def worker_command(
-    state_dir: str, environ: dict[str, str] | None = None
+    state_dir: str, environ: dict[str, str] | None = None,
+    runtime: tuple[str, str] | None = None,
 ) -> tuple[list[str], dict[str, str]]:
     """argv and environment that start the worker for `state_dir`.
 
     The interpreter and the package folder come from `worker.json` (written by
-    `cctrace install`, in the state dir the user owns), else this process's. Isolated mode
+    `cctrace install`, in the state dir the user owns), else `runtime` (the plugin's
+    venv python and plugin folder), else this process's. Isolated mode
     (`-I`): no PYTHON* variable, user site or cwd can put a module on its path; the
     package folder is added by the command itself.
     """
@@ -141,9 +144,11 @@ def worker_command(
     python: str | None = None
     pythonpath: str | None = package_root()
     info = read_worker_info(state_dir)
-    if info:
+    if info and (runtime is None or os.path.isfile(info["python"])):
         python = info["python"]
         pythonpath = info.get("pythonpath", pythonpath)
+    elif runtime:
+        python, pythonpath = runtime
     if not python:
         python = sys.executable or "python3"
     boot = ("import sys; sys.path.insert(0, sys.argv[1]) if sys.argv[1] else None; "
@@ -184,17 +189,24 @@ def worker_pid(state_dir: str) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def spawn_worker(state_dir: str) -> int:
+def spawn_worker(state_dir: str, runtime: tuple[str, str] | None = None) -> int:
     """Start a detached worker and return its pid; raises OSError if it cannot start.
 
-    posix_spawn with setsid: the worker is in its own session (Claude Code's kill of the hook's
-    process group does not reach it) and holds none of the hook's pipes (stdio is /dev/null),
-    so Claude Code never waits on it. The worker starts in the state dir so that nothing in the
-    user's project folder can shadow a module on its sys.path.
+    The worker starts in the state dir so that nothing in the user's project folder can
+    shadow a module on its sys.path.
+    """
+    argv, env = worker_command(state_dir, runtime=runtime)
+    return spawn_detached(argv, env, state_dir)
+
+
+def spawn_detached(argv: list[str], env: dict[str, str], cwd: str) -> int:
+    """posix_spawn `argv` in its own session from `cwd`; returns its pid, raises OSError.
+
+    setsid: Claude Code's kill of the hook's process group does not reach it, and it holds
+    none of the hook's pipes (stdio is /dev/null), so Claude Code never waits on it.
     """
     import _signal
 
-    argv, env = worker_command(state_dir)
     actions = [
         (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
         (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
@@ -204,7 +216,7 @@ def spawn_worker(state_dir: str) -> int:
         back = os.open(".", os.O_RDONLY | _CLOEXEC)
     except OSError:
         back = None
-    os.chdir(state_dir)
+    os.chdir(cwd)
     try:
         return os.posix_spawnp(
             argv[0], argv, env, file_actions=actions, setsid=True,
@@ -219,16 +231,17 @@ def spawn_worker(state_dir: str) -> int:
                 os.close(back)
 
 
-def wake_worker(state_dir: str) -> bool:
+def wake_worker(state_dir: str, runtime: tuple[str, str] | None = None) -> bool:
     """Make sure a worker will look at the spool. True if this call started a new worker.
 
-    A running worker polls the spool, so nothing needs to be sent to it. Never raises: a
+    A running worker polls the spool, so nothing needs to be sent to it. `runtime` is the
+    plugin's (python, package folder), used when no `worker.json` names one. Never raises: a
     failed spawn is logged to `<state>/logs/worker.log` and reported as False.
     """
     try:
         if is_worker_running(state_dir):
             return False
-        spawn_worker(state_dir)
+        spawn_worker(state_dir, runtime)
         return True
     except Exception as exc:  # noqa: BLE001 - called from the hook, which must not fail
         log_exception(state_dir, "cannot start the worker", exc)

@@ -24,6 +24,7 @@ from cctrace import config as config_mod
 from cctrace import spool
 from cctrace.config import Config
 from cctrace.export import outbox
+from cctrace.hook import mute
 from cctrace.model.build import BuildContext, ToolHookInfo, build_traces, split_turns
 from cctrace.policy import Policy, apply_policy
 from cctrace.redact.cut import cut_traces
@@ -37,7 +38,7 @@ from cctrace.store.db import _dumps as store_encode
 from cctrace.transcript import locate
 from cctrace.transcript.reader import UNREADABLE, Cursor, fix_surrogates, read_new
 from cctrace.transcript.records import Record
-from cctrace.worker import lifecycle, limits
+from cctrace.worker import lifecycle, limits, redactors
 from cctrace.worker.conclude import (
     evaluate_rules,
     judge_session,
@@ -182,6 +183,9 @@ def process_transcript(
         cursor = Cursor.from_dict(data) if data else None
         result = read_new(path, cursor, max_bytes=READ_SLICE)
         more = result.stats.get("new_bytes", 0) >= READ_SLICE
+        muted = mute.muted_ranges(cfg.state_dir, path)
+        if muted:  # turns made while the session was muted (cctrace.hook.mute)
+            result.records = [r for r in result.records if not mute.is_muted(r.offset, muted)]
         if not result.records:
             with store.transaction():
                 if data is None or result.cursor.to_dict() != data:
@@ -497,6 +501,8 @@ def step(state_dir: str, cfg: Config | None = None) -> StepReport:
         from cctrace.security import retention
 
         retention.maybe_enforce(state_dir, store, cfg)
+        # Values learned in this slice may sit in clear in batches queued earlier.
+        redactors.resweep_outbox(store, cfg)
         _sender = _sender or outbox.Sender()
         delivery = outbox.deliver_due(
             store, cfg, deadline=time.monotonic() + DELIVERY_BUDGET_S, sender=_sender
@@ -596,6 +602,8 @@ def drain(state_dir: str, cfg: Config, deadline: float | None = None) -> StepRep
             total.errors.extend(report.errors)
         spool_limits.measure(state_dir, caps.spool_bytes)
         rescan_known(store, cfg, total)
+        # `cctrace flush` delivers next: nothing learned here may leave in clear.
+        redactors.resweep_outbox(store, cfg)
         refresh_summary(state_dir, store)
     return total
 

@@ -38,3 +38,45 @@ def make_redactor(cfg: Config, cwd: str | None = None, policy: Policy | None = N
         _redactors.clear()
     _redactors[key] = (now, redactor)
     return redactor
+
+
+# How many learned values the outbox was last re-redacted with (`resweep_outbox`).
+_swept_with = 0
+
+
+def resweep_outbox(store: Any, cfg: Config) -> int:
+    """Re-redact the batches waiting in the outbox, and the stored rows they were made
+    from, when values were learned since the last time (a later turn taught a secret an
+    earlier, unsent turn holds in clear). The rewritten rows get audit entries with their
+    new digests, so `cctrace verify` takes them as written by cctrace, not tampered with.
+    Returns the number of rows rewritten."""
+    global _swept_with
+    if len(_learned) == _swept_with:
+        return 0
+    from cctrace import audit
+    from cctrace.audit.log import AuditEntry
+    from cctrace.export import outbox
+    from cctrace.redact.engine import SecretRedactor
+
+    sweeper = SecretRedactor((), bytes(32), learned=_learned)
+    _swept_with = len(_learned)
+    span_ids = outbox.resweep_pending(store, sweeper.sweep)
+    if not span_ids:
+        return 0
+    with store.transaction():
+        rows = store.resweep_rows(span_ids, sweeper.sweep)
+        entries = [
+            AuditEntry(kind="observation", subject=r["id"], digest=r["digest"],
+                       session_id=r["session_id"], trace_id=r["trace_id"],
+                       time_ns=r["start_ns"],
+                       detail={"type": r["type"], "name": str(r["name"])[:64], "d": 1,
+                               "resweep": 1})
+            if r["table"] == "observations" else
+            AuditEntry(kind="trace", subject=f"trace-row:{r['id']}", digest=r["digest"],
+                       session_id=r["session_id"], trace_id=r["id"], time_ns=r["start_ns"],
+                       detail={"d": 1, "resweep": 1})
+            for r in rows
+        ]
+        if entries and cfg.state_dir:
+            audit.record_in(store, cfg.state_dir, entries, cfg)
+    return len(rows)

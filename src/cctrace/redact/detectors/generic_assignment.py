@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import GENERIC, Detector, Pattern
-from cctrace.redact.randomness import looks_like_identifier, looks_random
+from cctrace.redact.randomness import looks_like_identifier, looks_random, token_value
 from cctrace.redact.stoplist import plausible_secret, unquoted_secret
 
 # Prefix-free (`pass` covers password/passwd/passphrase, `auth` covers auth_key), so each
@@ -138,10 +138,24 @@ def _weak(match: re.Match[str]) -> bool:
     return start > 0 and text[start - 1].islower() and text[start].islower()
 
 
+def _token_slot(match: re.Match[str]) -> bool:
+    """A token/key/auth slot, not a password/secret/credential one: its value must be
+    shaped like an issued token (`randomness.token_value`), while a password may hold any
+    symbol or space."""
+    kw = match.group("kw").lower()
+    return not kw.startswith(("pass", "pwd", "secret", "credential"))
+
+
+def _shape_ok(match: re.Match[str], value: str) -> bool:
+    return not _token_slot(match) or token_value(value)
+
+
 def _quoted_ok(match: re.Match[str]) -> bool:
     if not _key_ok(match):
         return False
     value = match.group("s")
+    if not _shape_ok(match, value):
+        return False
     if _weak(match):
         return looks_random(value, 16) and plausible_secret(value, quoted=True, min_len=16)
     return plausible_secret(value, quoted=True, min_len=6)
@@ -151,6 +165,8 @@ def _unquoted_ok(match: re.Match[str]) -> bool:
     if not _key_ok(match):
         return False
     value = match.group("s")
+    if not _shape_ok(match, value):
+        return False
     if _weak(match):
         return looks_random(value, 16) and unquoted_secret(value, env=False)
     env = _ENV_KEY.fullmatch(_full_key(match)) is not None or _log_pair(match)
@@ -186,6 +202,8 @@ def _element_ok(match: re.Match[str]) -> bool:
     if not _key_ok(match):
         return False
     value = match.group("s").strip()
+    if not _shape_ok(match, value):
+        return False
     if _weak(match):
         return looks_random(value, 16)
     return plausible_secret(value, quoted=True, min_len=6)

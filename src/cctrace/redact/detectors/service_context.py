@@ -14,7 +14,13 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import GENERIC, Detector, Pattern
-from cctrace.redact.randomness import is_digest, looks_random
+from cctrace.redact.randomness import (
+    TOKEN_FOREIGN,
+    has_sequence,
+    is_digest,
+    looks_random,
+    token_shaped,
+)
 from cctrace.redact.services import SERVICES
 from cctrace.redact.stoplist import is_placeholder
 
@@ -25,6 +31,9 @@ _TOKEN_CHARS = r"A-Za-z0-9_\-+/="
 _ASSIGNED = re.compile(r"[\w.\-]*[\"']?[ \t]*(?::=|=>|[:=])[ \t]*[\"'`]?$")
 _TOKEN = (
     r"(?<![A-Za-z0-9_\-+=.@])"  # a path segment may start one: `/keys/<token>`
+    # Length first: at most 16 steps where no token starts (every word of a sentence in
+    # the window), before the lookaheads that scan a run more than once.
+    rf"(?=[A-Za-z0-9][{_TOKEN_CHARS}]{{15}})"
     rf"(?P<s>(?=[{_TOKEN_CHARS}]*[0-9]|[{_TOKEN_CHARS}]*[a-z][{_TOKEN_CHARS}]*[A-Z])"
     rf"(?=[{_TOKEN_CHARS}]*[A-Za-z])"
     rf"[A-Za-z0-9][{_TOKEN_CHARS}]{{15,255}})(?![{_TOKEN_CHARS}@]|\.[A-Za-z0-9])"
@@ -45,13 +54,34 @@ def _ok(match: re.Match[str]) -> bool:
         text[start].isupper() and text[start - 1].islower()
     ):
         return False
+    if not _whole_token(match):
+        return False
     value = match.group("s").rstrip("=")
     # `cloudsmith: "<40 hex>"`: the service's name is the key the value is given to, so
     # a digest-shaped value is the key itself.
     assigned = _ASSIGNED.match(text, match.end("n"), match.start("s")) is not None
-    if (is_digest(value) and not assigned) or is_placeholder(value):
+    if (is_digest(value) and not assigned) or is_placeholder(value) or has_sequence(value):
         return False
     return looks_random(value, 16)
+
+
+def _whole_token(match: re.Match[str]) -> bool:
+    """The token is the whole value next to the name, in an alphabet keys are issued in:
+    not a piece of a longer string cut at a character no token holds (`?`, `%`, `!`, a
+    `[` or `(` right after it), nor hex of an odd length. Only the name
+    vouches for this value, so its shape must; a password-named key does not go through
+    here (`detectors.generic_assignment` takes any value there)."""
+    text, start, end = match.string, match.start("s"), match.end("s")
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    # A path (`$api_version/groups/<token>`): the character before is the first segment's,
+    # and the last segment may end at the query string (`/keys/<token>?v=2`).
+    path = "/" in match.group("s") or before == "/"
+    if before in TOKEN_FOREIGN and not path:
+        return False
+    if (after in TOKEN_FOREIGN or after in "([{") and not (path and after == "?"):
+        return False
+    return token_shaped(match.group("s"))
 
 
 DETECTOR = Detector(
