@@ -54,6 +54,8 @@ EXTRA: dict[str, list[str]] = {
     "jwt": ["@b64jwt"],
     "prose_password": ["the password is {A:14} for now"],
     "prose_secret": ["my token is {A:20} today"],
+    "cloudflare_global_api_key": ["CLOUDFLARE_API_KEY={h:37}"],
+    "salesforce_access_token": ["00D{A:12}!{A:96}"],
 }
 # A sample another detector also matches, with a higher priority: the merged span takes its
 # type (the secret is gone either way, which is what the test checks first).
