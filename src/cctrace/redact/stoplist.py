@@ -99,7 +99,11 @@ def looks_like_code(value: str) -> bool:
 @lru_cache(maxsize=4096)
 def plausible_secret(value: str, quoted: bool, min_len: int = 8) -> bool:
     """The entropy / shape gate for values found only by their key name."""
-    if len(value) < min_len or len(value) > 512 or is_placeholder(value):
+    if len(value) > 512:
+        # Only the token-alphabet branch of a quoted value gets here (a long OAuth token).
+        return quoted and len(value) <= 4096 and _LONG_TOKEN.fullmatch(value) is not None \
+            and looks_random(value[:512], 12)
+    if len(value) < min_len or is_placeholder(value):
         return False
     if value.isdigit():
         # A long number in a secret slot is an id-shaped secret (client ids, PINs of
@@ -116,6 +120,7 @@ def plausible_secret(value: str, quoted: bool, min_len: int = 8) -> bool:
     return ent >= 2.5 and classes >= 3
 
 
+_LONG_TOKEN = re.compile(r"[A-Za-z0-9_\-.+/=~]+")
 _PATH = re.compile(r"~?/|\.{1,2}/|[A-Za-z]:\\|[a-z][a-z0-9+.-]*://")
 
 

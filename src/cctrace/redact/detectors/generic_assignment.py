@@ -59,8 +59,11 @@ _TYPE = (
 _OP = r"[ \t]*(?:=>|:::=|::=|:=|\?=|\+=|\.=|=|:)[ \t]*"
 # A quoted value: any character but the closing quote and line breaks; escapes that are
 # part of the value (`\u0026`, `\/`) are kept inside it.
+# Longer than 512 only in a token's alphabet: OAuth access tokens and JWTs of 800-1000
+# characters are issued (`token = 'eyJ0eXAi...'`), prose and code of that length are not.
 _QVAL = (
-    r"(?P<q>\\{0,3}[\"'`])(?P<s>(?:(?!(?P=q))[^\r\n\\]|\\u[0-9a-fA-F]{4}|\\/){1,512}?)(?P=q)"
+    r"(?P<q>\\{0,3}[\"'`])(?P<s>(?:(?!(?P=q))[^\r\n\\]|\\u[0-9a-fA-F]{4}|\\/){1,512}?"
+    r"|[A-Za-z0-9_\-.+/=~]{513,4096}(?=(?P=q)))(?P=q)"
 )
 # An unquoted value runs to whitespace or a quote; it may not end in punctuation that
 # closes the surrounding code (`f(token=abc)`, `{"k": v},`).
