@@ -333,3 +333,34 @@ def test_a_long_quoted_value_outside_a_token_alphabet_is_not_taken_past_512(reda
 def test_values_marked_as_samples_are_kept_by_every_detector(redactor, text: str) -> None:
     # Documentation's sample values say so; a random token holds such a word ~never.
     assert redactor.redact_text(text) == text
+
+
+@pytest.mark.parametrize("text", [
+    'secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf"',
+    "kms: arn:aws:kms:eu-west-1:123456789012:key/1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d",
+    'token = "%(TOKEN_FROM_ENV_9f8a7b)s"',
+    'client_secret = "azurekeyvault://kv-prod-01/secrets/clientSecret9"',
+    'token = "secretsmanager:prod/github-token-8Xk"',
+    "DB_PASSWORD=ssm:/prod/db/password-7Hq2",
+])
+def test_references_to_secrets_are_kept(redactor, text: str) -> None:
+    # An ARN's `:secret:` field, a %-format name, a secret store's URI name a secret kept
+    # elsewhere; redacting them only makes the trace unreadable.
+    assert redactor.redact_text(text) == text
+
+
+def test_a_secret_after_a_colon_outside_an_arn_is_still_redacted(redactor) -> None:
+    out = gone(redactor, f"x secret:{MIXED}", MIXED)
+    assert out.startswith("x secret:[REDACTED:")
+
+
+@pytest.mark.parametrize("body", ["", "\nanything\n", "\\nYOUR KEY\\n"])
+def test_a_private_key_block_without_key_material_is_kept(redactor, body: str) -> None:
+    text = f"-----BEGIN PRIVATE KEY-----{body}-----END PRIVATE KEY-----"
+    assert redactor.redact_text(text) == text
+
+
+def test_a_private_key_block_with_a_short_body_is_redacted(redactor) -> None:
+    body = tok(44, B62 + "+/")
+    text = f"-----BEGIN EC PRIVATE KEY-----\n{body}\n-----END EC PRIVATE KEY-----"
+    gone(redactor, text, body)

@@ -35,7 +35,7 @@ _PLACEHOLDER_RES = [
         r"^[^<]*>$|^\[[A-Za-z0-9_ \-]+\]$",  # the end of <user:password>, [PASSWORD]
         r"^\{\{.*\}\}$|^\{%.*%\}$",  # templates
         r"^\{[A-Za-z_][A-Za-z0-9_.]*\}$",  # {password}
-        r"^%\([A-Za-z_]+\)[sd]$|^%[sd]$",  # %(password)s
+        r"^%\([A-Za-z_][A-Za-z0-9_]*\)[sdr]$|^%[sd]$",  # %(password)s, %(TOKEN_2)s
         r"^(.)\1+$",  # xxxx, ****, ....
         r"^[xX*._\-#?]+$",
         r"(?i)^(?:x{3,}|\*{3,}|\.{3,})",
@@ -47,6 +47,10 @@ _PLACEHOLDER_RES = [
         # References to a secret kept elsewhere: not the secret itself.
         r"(?i)^(?:op|vault|sm|ssm|secretsmanager|gcpsm|azkv|akv|keyvault|awssm|doppler"
         r"|infisical|bws)://",
+        # Any store whose scheme names a vault or secret manager (`azurekeyvault://`,
+        # `gcpsecretmanager://`), and the colon forms (`secretsmanager:prod/x`, `ssm:/p`).
+        r"(?i)^[a-z0-9+.-]*(?:vault|secret|kms)[a-z0-9+.-]*://",
+        r"(?i)^(?:secretsmanager|ssm|awskms|gcpkms|azurekeyvault):[\w/]",
         r"(?i)^arn:aws[\w-]*:",
         r"^\$\{[^}]*\}",  # ${ssm:/path}, ${{ secrets.X }}, ${VAR}suffix
         r"^\$[A-Za-z_][A-Za-z0-9_]*$",

@@ -114,6 +114,8 @@ def _key_ok(match: re.Match[str]) -> bool:
             kw == "key" and _KEY_COMPOUND.search(text, max(0, start - 8), start)
         ):
             return False
+    if start > 4 and text[start - 1] == ":" and _in_arn(text, start):
+        return False  # `arn:aws:secretsmanager:...:secret:prod/db-AbCdEf`: a name, not a value
     if kw in ("key", "pass", "auth") and rest[:1].isalpha():
         return False  # `KeyMeshing`, `keyValue`, `passive`, `authority`
     if kw in ("key", "pass", "auth") and rest[:1] == "-" and rest[1:2].islower():
@@ -121,6 +123,14 @@ def _key_ok(match: re.Match[str]) -> bool:
     if _PUBLIC.search(_full_key(match)):
         return False
     return not key.rstrip("_.-").lower().endswith(_NON_SECRET_SUFFIX)
+
+
+_ARN_START = re.compile(r"(?i)arn:[a-z0-9-]+:[^\s\"'`]*$")
+
+
+def _in_arn(text: str, start: int) -> bool:
+    """The key is a resource-type field of an ARN (`...:secret:name`, `...:key/id`)."""
+    return _ARN_START.search(text, max(0, start - 200), start) is not None
 
 
 def _full_key(match: re.Match[str]) -> str:
