@@ -1,4 +1,5 @@
-"""The `langfuse` and `otlp` checks: contact each configured destination (not `--offline`)."""
+"""The `langfuse` and `otlp` checks: contact each configured destination (`--offline`: a
+single `destination` skip instead, nothing contacted)."""
 
 from __future__ import annotations
 
