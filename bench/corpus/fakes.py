@@ -252,6 +252,42 @@ def fake(template: str, rng: random.Random) -> str:
     return _fill(template, rng)
 
 
+# Random fields of a template that are not secret (an account name in a host, a webhook's
+# numeric id, a DSN's org and project): detectors leave them on purpose. (type, field index)
+NOT_SECRET_FIELDS = {
+    ("azure_sas_signature", 0), ("azure_storage_account_key", 0),
+    ("azure_shared_access_key", 0), ("sentry_dsn_key", 1), ("sentry_dsn_key", 2),
+    ("discord_webhook", 0),
+}
+MIN_FIELD = 8  # shorter random fields (a region digit, a 3-char prefix) prove nothing alone
+
+
+def fake_fields(template: str, rng: random.Random) -> tuple[str, list[str]]:
+    """A fake and its random fields: what a test checks is gone after redaction (the
+    literal context of a template, `db_password = `, is no secret)."""
+    if template == "@b64jwt":  # a JWT inside base64 (a Kubernetes secret, a header dump)
+        jwt, _ = fake_fields(TEMPLATES["jwt"][0], rng)
+        text = base64.b64encode(jwt.encode()).decode()
+        return text, [text]
+    if template.startswith("@"):
+        text = fake(template, rng)
+        return text, [text.split(" ", 1)[-1] if template == "@basic" else text]
+    fields: list[str] = []
+
+    def one(m: re.Match[str]) -> str:
+        value = _fill(m.group(0), rng)
+        fields.append(value)
+        return value
+
+    return _FIELD.sub(one, template), fields
+
+
+def secret_fields(typ: str, fields: list[str]) -> list[str]:
+    """The fields of a `typ` fake that must not survive redaction."""
+    return [f for i, f in enumerate(fields)
+            if len(f) >= MIN_FIELD and (typ, i) not in NOT_SECRET_FIELDS]
+
+
 def fakes(rng: random.Random) -> list[tuple[str, str]]:
     """One (type, text) per template: the text holds exactly one secret of that type."""
     return [(typ, fake(t, rng)) for typ, ts in sorted(TEMPLATES.items()) for t in ts]

@@ -9,6 +9,7 @@ import os
 
 import pytest
 
+from support.absence import assert_absent, state_store_text
 from support.model_server import ToolUse, text, tools
 from support.traced import TracedSession
 
@@ -51,6 +52,7 @@ def test_failed_bash_on_a_denied_file_purge_import_verify(traced: TracedSession,
         assert all(PLAN not in json.dumps(f.detail) for f in store.findings())
     assert _state_hits(_isolated_state) == []
     assert PLAN not in json.dumps(t.receiver.spans())
+    assert_absent(PLAN, t.receiver.spans(), state_store_text(str(_isolated_state)))
 
     verify = t.cctrace("verify", "--json")
     assert verify.returncode == 0, verify.stdout + verify.stderr

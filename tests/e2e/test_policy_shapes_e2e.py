@@ -16,6 +16,7 @@ import random
 
 import pytest
 
+from support.absence import leaks, state_store_text
 from support.model_server import ToolUse, text, tools
 from support.traced import TracedSession
 
@@ -79,14 +80,20 @@ def test_grep_and_heredoc_shapes_leak_nothing(traced: TracedSession, _isolated_s
     assert spans
     wire = json.dumps(spans)
     assert "notes.txt" in wire  # non-denied matches survive
-    leaked = [v for v in BODY + ENV_VALUES + [SPACED_VALUE] if v in wire]
+    # Every 12-character piece of each value, not just whole values.
+    leaked = [v for v in BODY + ENV_VALUES + [SPACED_VALUE] if leaks(v, wire)]
     assert leaked == [], f"denied content on the wire: {leaked[:5]}"
     found = {}
     for folder, _, files in os.walk(_isolated_state):
         for name in files:
             path = os.path.join(folder, name)
             data = open(path, "rb").read()
-            hits = [v for v in BODY + ENV_VALUES + [SPACED_VALUE] if v.encode() in data]
+            hits = [v for v in BODY + ENV_VALUES + [SPACED_VALUE] if leaks(v, data)]
             if hits:
                 found[os.path.relpath(path, _isolated_state)] = hits[:3]
     assert found == {}, f"denied content in the state dir: {found}"
+    # The store's content is encrypted at rest: read it decrypted, as cctrace does.
+    stored = state_store_text(str(_isolated_state))
+    assert "notes.txt" in stored
+    in_store = [v for v in BODY + ENV_VALUES + [SPACED_VALUE] if leaks(v, stored)]
+    assert in_store == [], f"denied content in the store: {in_store[:5]}"

@@ -6,6 +6,7 @@ import base64
 
 from cctrace.config import Config
 from cctrace.export.destinations import Destination, destinations, problems, scrub
+from support.absence import assert_absent
 
 PK, SK = "pk-lf-test-123", "sk-lf-very-secret-456"
 
@@ -72,8 +73,7 @@ def test_repr_and_scrub_hide_header_values(tmp_path):
     token = lf.headers["Authorization"].split(" ")[1]
     leaked = f"bad auth {lf.headers['Authorization']} / {token} / {SK} / {PK}"
     cleaned = scrub(leaked, lf)
-    for secret in (token, SK, PK):
-        assert secret not in cleaned
+    assert_absent([token, SK, PK], cleaned)
     assert "[REDACTED]" in cleaned
 
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from cctrace.model.types import Observation, Trace
 from cctrace.policy import Policy, apply_policy, parse_capture
 from cctrace.redact.cut import cut_traces
+from support import absence
 
 HOME = "/home/u"
 SECRET = "API_KEY=sk-not-a-real-key-0123456789"
@@ -70,7 +71,13 @@ def strings(value: Any) -> list[str]:
 
 
 def leaks(trace: Trace, needle: str) -> list[str]:
-    return [s for s in strings(trace) if needle in s]
+    """The strings of the trace holding the planted value or any 12-character piece of it
+    (a partial leak is a leak)."""
+    return [s for s in strings(trace) if absence.leaks(needle, s)]
+
+
+def present(trace: Trace, needle: str) -> bool:
+    return any(needle in s for s in strings(trace))
 
 
 POLICY = Policy(home=HOME)
@@ -156,7 +163,7 @@ def test_relative_paths_use_the_session_cwd():
     assert not leaks(trace, SECRET)
     other = make_trace([("r", "Read", {"file_path": "db.txt"}, SECRET)], cwd="/srv/open")
     apply_policy([other], policy)
-    assert leaks(other, SECRET)
+    assert present(other, SECRET)
 
 
 def test_allow_paths_lift_a_default():
@@ -191,7 +198,7 @@ def test_per_tool_levels():
                         ("r", "Read", {"file_path": "/p/a.py"}, "source text")])
     apply_policy([trace], policy)
     assert not leaks(trace, "compiler output") and not leaks(trace, "make")
-    assert leaks(trace, "source text")
+    assert present(trace, "source text")
     # A tool at `full` under a metadata-only policy keeps its content everywhere.
     policy = parse_capture({"level": "metadata", "tools": {"WebFetch": "full"}}, home=HOME)
     trace = make_trace([("w", "WebFetch", {"url": "https://example.org"}, "page text"),

@@ -287,3 +287,19 @@ def test_a_denied_path_padded_past_the_read_window_is_not_kept():
     lines = OutputFilter("/work", Policy.from_config(Config(state_dir="/tmp/x")))
     got = lines.text(out, grep=True, context=False)
     assert "pw-9f8e7d6c5b4a3f2e" not in got and "WITHHELD" in got
+
+
+@pytest.mark.parametrize("case,want", [
+    # The two leaks the issue found: a match line whose path holds a space, and context
+    # lines (`P-N-text`). Both are withheld line by line; the other file's line stays.
+    ("path with a space", "my dir/.env:[WITHHELD:path-policy .env*]\n"
+                          "my dir/.env:[WITHHELD:path-policy .env*]\nnotes.txt:3:SPACED ok"),
+    ("dashes in the path", "my-proj/.env.local:[WITHHELD:path-policy .env*]\n"
+                           "my-proj/.env.local:[WITHHELD:path-policy .env*]\nsrc/a-b.py:1:x=1"),
+    ("numbered context", "keys/server.pem:[WITHHELD:path-policy *.pem]\n"
+                         + "keys/server.pem:[WITHHELD:path-policy *.pem]\n" * 3
+                         + "--\nnotes.txt:4:BEGIN here"),
+])
+def test_grep_shapes_exact_output(case: str, want: str) -> None:
+    trace, tool, _ = run("Grep", *GREP_SHAPES[case])
+    assert tool.output == want

@@ -13,6 +13,7 @@ from cctrace.export import outbox
 from cctrace.store.db import Store
 from cctrace.worker import pipeline
 from support import replay
+from support.absence import assert_absent
 from support.otlp_receiver import OTLPReceiver
 from support.traced import trace_spans
 
@@ -116,8 +117,12 @@ def test_known_secret_from_environment_never_reaches_the_store(tmp_path, env, _i
     replay.spool_fixture("multi_turn", tmp_path / "t", env)
     pipeline.drain(state, Config(state_dir=state))
     text = _store_text(state)
-    assert "Added a second item; notes.md has 4 lines" not in text
     assert "[REDACTED:" in text
+    # Every piece of it, except those the user's prompt shares ("Add a second item, ..."
+    # is not the secret, nor is "notes.md has been updated"): the pieces around "item;"
+    # are found nowhere else.
+    assert "Added a second item; notes.md has 4 lines" not in text
+    assert_absent("item; notes.md h", text)
 
 
 def test_metadata_level_stores_no_content(tmp_path, env, _isolated_state):

@@ -146,6 +146,11 @@ def _send(http: Any, url: str, headers: dict[str, str], chunk: list[str],
         try:
             resp = http.request("DELETE", url, data=body, headers=headers, timeout=timeout,
                                 allow_redirects=False, verify=verify)
+        except requests.exceptions.TooManyRedirects as exc:
+            # Our session has max_redirects = 0, so requests raises on any 3xx answer even
+            # though it follows none: a redirect, final like the status check below.
+            code = getattr(exc.response, "status_code", None) or "3xx"
+            return False, f"HTTP {code} from {safe_url(url)}: redirect not followed"
         except requests.exceptions.RequestException as exc:
             error = describe_exception(exc)
             sleep(min(RETRY_CAP_S, 2.0 ** attempt))

@@ -1,0 +1,190 @@
+"""Exact values of how `policy/bash.py` cuts a command line: tokens, simple commands, the
+command word after assignments and wrappers, the forms of a word that can name a file, and
+which scripts are walked as commands. Run first by `bench/mutation.py -m policy.bash`."""
+
+from __future__ import annotations
+
+import pytest
+
+from cctrace.policy import bash as b
+
+
+def test_tokens_and_split():
+    assert b._tokens("cat a.txt|grep -e 'x y'>out;echo \"q\"\n ls\t-l") == [
+        "cat", "a.txt", "|", "grep", "-e", "x y", ">", "out", ";", "echo", "q", "\n", "ls",
+        "-l"]
+    assert b._tokens("echo a#b # not a comment") == ["echo", "a#b", "#", "not", "a",
+                                                       "comment"]
+    assert b._tokens("a\rb") == ["a", "b"]
+    assert b._tokens("cat KEYX.pem aXb") == ["cat", "KEYX.pem", "aXb"]  # no stray splits
+    assert b._split(["cat", "x", "|", "|", "grep", "y", "&&", "(", "ls", ")", ">", "o"]) == [
+        ["cat", "x"], ["grep", "y"], ["ls"], [">", "o"]]
+    assert b._split(["|", ";"]) == []
+
+
+@pytest.mark.parametrize("word,forms", [
+    ("a.txt", ["a.txt"]),
+    ("--file=.env", ["--file=.env", ".env"]),
+    ("host:.ssh/id_rsa", ["host:.ssh/id_rsa", ".ssh/id_rsa"]),
+    ("HEAD:a:.env", ["HEAD:a:.env", ".env"]),
+    ("x=a:b", ["x=a:b", "a:b", "b"]),
+    ("--opt=a=b.env", ["--opt=a=b.env", "a=b.env"]),
+    ("https://h/p:8", ["https://h/p:8"]),
+    ("http://h:1/x", ["http://h:1/x"]),
+    ("ftp://h:2", ["ftp://h:2", "2"]),
+    ("k=", ["k="]),
+    ("a:", ["a:"]),
+    ("-", []), ("--", []), ("x=--", ["x=--"]), ("x=-", ["x=-"]),
+])
+def test_variants(word, forms):
+    assert b._variants(word) == forms
+
+
+@pytest.mark.parametrize("words,index", [
+    (["cat", "x"], 0),
+    (["A=1", "B=2", "cat", "x"], 2),
+    (["sudo", "-u", "root", "cat", "x"], 2),  # `root` is taken for the command: over-report
+    (["timeout", "5", "cat", "x"], 2),
+    (["/usr/bin/env", "-i", "X=1", "cat"], 3),
+    (["nice", "-n", "10", "sudo", "cat"], 4),
+    (["env"], 1),
+    ([], 0),
+    (["A=1"], 1),
+    (["xargs", "-0", "cat"], 2),
+])
+def test_command_index(words, index):
+    assert b._command_index(words) == index
+
+
+@pytest.mark.parametrize("segment,name", [
+    ("python3 - <<EOF", "python3"),
+    ("cat <<EOF | sudo /bin/sh", "cat"),
+    ("echo hi | FOO=1 /usr/bin/bash", "bash"),
+    ("env", ""),
+    ("", ""),
+    ("sh -c 'unterminated", "sh"),
+    ("A=1 <<EOF", "<<"),  # no command word: the operator stands in (scanned as a script)
+])
+def test_command_name(segment, name):
+    assert b._command_name(segment) == name
+
+
+def _reads(command: str, cwd: str | None = "/p") -> list[tuple[str, str | None]]:
+    return b.bash_files(command, cwd).reads
+
+
+def test_expand_words():
+    assert b._expand_words(["cat", "{a,b}.env", "x{y}", "p,q"]) == [
+        "cat", "a.env", "b.env", "x{y}", "p,q"]
+    many = b._expand_words(["{" + ",".join(str(i) for i in range(40)) + "}"])
+    assert many == [str(i) for i in range(32)]
+    # At most 512 words are expanded further; the rest stay as written.
+    words = ["{a,b}"] * 300
+    out = b._expand_words(words)
+    assert len(out) == 512 + (300 - 256) and out[-1] == "{a,b}" and out[511] == "b"
+
+
+def test_scripts_of_shells_are_walked_as_commands():
+    found = b.BashFiles()
+    b._script("bash5.1", "cd /etc && cat shadow", "/p", found, 0)
+    assert ("shadow", "/etc") in found.reads
+    found = b.BashFiles()
+    b._script("eval", "cd /etc; cat passwd", "/p", found, 0)
+    assert ("passwd", "/etc") in found.reads
+    found = b.BashFiles()
+    b._script("python3", "cd /etc; cat passwd", "/p", found, 0)
+    assert ("passwd", "/etc") not in found.reads and ("passwd", "/p") in found.reads
+
+
+def test_scan_script_literals_and_joins():
+    found = b.BashFiles()
+    b._scan_script("open(os.path.join(home, '.ssh', 'id_rsa'))", None, found)
+    reads = [r for r, _ in found.reads]
+    for want in (".ssh", "id_rsa", ".ssh/id_rsa", "~/.ssh/id_rsa", ".sshid_rsa"):
+        assert want in reads, want
+    found = b.BashFiles()
+    b._scan_script("p = '/etc/x' + \"\"", None, found)
+    assert ("~/etc/x", None) in found.reads and ("/etc/x", None) in found.reads
+    assert ("", None) not in found.reads
+    found = b.BashFiles()
+    b._scan_script("a('.e' + 'nv' + '.lo' + 'cal')", None, found)
+    reads = [r for r, _ in found.reads]
+    assert ".env" in reads and ".env.lo" in reads and ".env.local" in reads
+
+
+def test_walk_follows_cd_substitutions_ifs_and_depth():
+    assert ("x.env", "/etc") in _reads("cd /etc && cat x.env")
+    assert (".env", "/p") in _reads("echo $(cat .env)")
+    assert (".env", "/p") in _reads("echo `cat .env`")
+    assert (".env", "/p") in _reads("cat${IFS}.env")
+    assert (".env", "/p") in _reads("cat 'unbalanced .env")
+    deep = "sh -c \"sh -c 'sh -c \\\"sh -c cat\\\\ .env\\\"'\""
+    assert any(r.endswith(".env") for r, _ in _reads(deep))
+    found = b.BashFiles()
+    assert b._walk("cd /a; cd b; cat k", "/p", found, 0) == "/a/b"
+    assert b._walk("cat k", "/p", b.BashFiles(), b._MAX_DEPTH + 1) == "/p"
+    found = b.BashFiles()
+    b._walk("cat k.pem", "/p", found, b._MAX_DEPTH + 1)
+    assert found.reads == [("cat", "/p"), ("k.pem", "/p")]
+    found = b.BashFiles()
+    b._walk("cat k.pem", "/p", found, b._MAX_DEPTH)
+    assert ("k.pem", "/p") in found.reads and ("cat", "/p") not in found.reads
+
+
+def test_scan_loose_strips_punctuation():
+    found = b.BashFiles()
+    b._scan_loose("see 'a.env', \"b.env\"; c.env. d.env: host:e.env", "/p", found)
+    assert [r for r, _ in found.reads] == [
+        "see", "a.env", "b.env", "c.env", "d.env", "host:e.env", "e.env"]
+
+
+def test_scan_loose_keeps_other_end_letters():
+    found = b.BashFiles()
+    b._scan_loose("cat KEYX XX.envX", "/p", found)
+    assert [r for r, _ in found.reads] == ["cat", "KEYX", "XX.envX"]
+
+
+def test_scripts_are_read_for_literals_up_to_200_000_characters():
+    # '.e'+'nv' joins to .env only through the literal scan (the loose scan sees .e, nv).
+    found = b.BashFiles()
+    b._scan_script(" " * 199_991 + "'.e'+'nv'", None, found)  # closes at 200,000: read
+    assert (".env", None) in found.reads
+    found = b.BashFiles()
+    b._scan_script(" " * 199_992 + "'.e'+'nv'", None, found)  # closes past the bound
+    assert (".env", None) not in found.reads
+
+
+def test_literal_joins_exactly():
+    # Windows holding an empty literal are not joined; letters at a literal's ends stay.
+    found = b.BashFiles()
+    b._scan_script("x('a', '', 'KEYX') + '.pem'", None, found)
+    assert found.reads == [
+        ("x", None), ("a", None), ("KEYX", None), ("+", None), (".pem", None),
+        ("a", None), ("KEYX", None), ("KEYX/.pem", None), ("~/KEYX/.pem", None),
+        ("KEYX.pem", None), (".pem", None)]
+
+
+@pytest.mark.parametrize("fillers,joined", [(1999, True), (2000, False)])
+def test_at_most_2000_literals_start_a_join(fillers, joined):
+    found = b.BashFiles()
+    b._scan_script("'a'," * fillers + "'.e'+'nv'", None, found)
+    assert ((".env", None) in found.reads) is joined
+
+
+def test_substitutions_are_walked_with_their_own_cd():
+    assert ("shadow", "/etc") in _reads('echo "$(cd /etc && cat shadow)"')
+    assert ("shadow", "/etc") in _reads('echo "`cd /etc && cat shadow`"')
+
+
+@pytest.mark.parametrize("levels,followed", [(4, True), (5, False)])
+def test_nested_shells_are_walked_four_deep(levels, followed):
+    # Past _MAX_DEPTH a script is scanned loosely: its paths still count, against the
+    # outer folder (its `cd` is no longer followed).
+    import shlex
+
+    command = "cd /etc && cat shadow"
+    for _ in range(levels):
+        command = "sh -c " + shlex.quote(command)
+    reads = _reads(command)
+    assert (("shadow", "/etc") in reads) is followed
+    assert (("shadow", "/p") in reads) is not followed
