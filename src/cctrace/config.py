@@ -44,6 +44,8 @@ class Config:
     otlp_endpoint: str | None = None
     otlp_headers: dict[str, str] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
+    # `[prices]`: the user's model prices (cctrace.store.cost.Override), checked on load.
+    prices: tuple[Any, ...] = ()
     # Where the file was read from (for messages; the state dir's config.toml by default).
     path: str = ""
 
@@ -127,6 +129,12 @@ def load(state_dir: str | None = None, *, path: str | None = None,
         raw=raw,
         path=path,
     )
+    from cctrace.store.prices import PriceError, parse_overrides
+
+    try:
+        cfg.prices = parse_overrides(raw.get("prices"))
+    except PriceError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
     if keychain and cfg.langfuse_secret_key is None and (
             cfg.langfuse_base_url or cfg.langfuse_public_key):
         from cctrace.security import keys

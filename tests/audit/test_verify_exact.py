@@ -13,7 +13,7 @@ import os
 import pytest
 
 from cctrace import audit
-from cctrace.audit import keys, log, merkle, verify
+from cctrace.audit import keys, log, merkle, proofs, verify
 from cctrace.config import Config
 
 T0 = 1_700_000_000 * 10**9
@@ -431,12 +431,12 @@ def test_own_anchor_holding_another_log_means_a_wipe(tmp_path):
 def test_find_entry_and_inclusion(sealed):
     log_data, cp_data, key = sealed
     report = verify.verify_data(log_data, cp_data, current_key=key)
-    assert verify.find_entry(report, _subject(5)) == 5
-    assert verify.find_entry(report, _subject(7)[:7]) == 7  # a unique prefix ("obs-07-")
-    assert verify.find_entry(report, "obs-0") is None  # ambiguous
-    assert verify.find_entry(report, "obs-99") is None
-    assert verify.find_entry(report, '"k":"hook"') is None  # text of the line, not an id
-    proof = verify.inclusion(report, 5)
+    assert proofs.find_entry(report, _subject(5)) == 5
+    assert proofs.find_entry(report, _subject(7)[:7]) == 7  # a unique prefix ("obs-07-")
+    assert proofs.find_entry(report, "obs-0") is None  # ambiguous
+    assert proofs.find_entry(report, "obs-99") is None
+    assert proofs.find_entry(report, '"k":"hook"') is None  # text of the line, not an id
+    proof = proofs.inclusion(report, 5)
     d = proof.to_dict()
     assert (d["index"], d["tree_size"], d["verified"], d["proof_bytes"]) == (5, 12, True, 128)
     assert d["entry"]["id"] == _subject(5) and d["leaf_hash"] == report.leaves[5].hex()
@@ -444,13 +444,13 @@ def test_find_entry_and_inclusion(sealed):
     assert merkle.verify_inclusion(5, 12, report.leaves[5], proof.path,
                                    bytes.fromhex(report.latest.root))
     with pytest.raises(LookupError):
-        verify.inclusion(report, 12)
-    assert verify.inclusion(report, 11).verified is True
+        proofs.inclusion(report, 12)
+    assert proofs.inclusion(report, 11).verified is True
     # A report with a forged latest checkpoint (root of other leaves): not verified.
     report.latest = log.Checkpoint(**{**report.latest.__dict__, "root": "00" * 32})
-    assert verify.inclusion(report, 5).verified is False
+    assert proofs.inclusion(report, 5).verified is False
     with pytest.raises(LookupError):
-        verify.inclusion(verify.Report(), 0)
+        proofs.inclusion(verify.Report(), 0)
 
 
 def test_remote_copies(sealed):

@@ -59,7 +59,8 @@ def test_sessions_json_and_filters(capsys, recorded):
     (s,) = json.loads(out)["sessions"]
     assert s["id"] == SID and s["turns"] == 2 and s["errors"] == 1
     assert s["tokens"] == {"input": 2010, "input_cache_read": 40000, "output": 1005}
-    assert s["cost"] == pytest.approx(0.0165 * 2 + 0.000105)
+    assert s["cost"] == pytest.approx(0.0165 * 2 + 0.000105, abs=1e-12)
+    assert (s["cost_source"], s["unpriced_tokens"]) == ("table", 0)
     _, out, _ = run(capsys, "sessions", "--json", "--limit", "1")
     assert [x["id"] for x in json.loads(out)["sessions"]] == [SID2]
     since = datetime.fromtimestamp((T0 - 3600 * SEC) / 1e9).astimezone().isoformat()

@@ -35,7 +35,9 @@ def test_model_filter_is_a_case_insensitive_substring(capsys):
 
 def test_min_cost_and_limit_after_filtering(capsys):
     # one turn costs 0.0165, two turns 0.033
-    assert ids(capsys, "--min-cost", "0.02") == ["s-sonnet-2"]
+    # priced from usage by the table: opus's one turn 0.0825, sonnet's two 0.033
+    assert ids(capsys, "--min-cost", "0.02") == ["s-opus", "s-sonnet-2"]
+    assert ids(capsys, "--min-cost", "0.05") == ["s-opus"]
     assert ids(capsys, "--model", "sonnet", "--limit", "1") == ["s-sonnet-2"]
     assert ids(capsys, "--model", "sonnet", "--min-cost", "1") == []
     assert cli_main.main(["sessions", "--model", "haiku"]) == 0

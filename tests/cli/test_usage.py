@@ -32,8 +32,9 @@ KEYS = ("input", "output", "input_cache_read", "input_cache_creation",
 
 @pytest.fixture
 def imported(tmp_path, capsys, _isolated_state):
-    """The shipped samples (sonnet 4.5, priced; a foreground subagent) and the recorded
-    background-subagent session (opus 5.5: not in the price table, so unpriced)."""
+    """The shipped samples (sonnet 4.5, priced by the table; a foreground subagent) and the
+    recorded background-subagent session (opus 5.5: not in the price table, priced by the
+    transcript's cost-state record, Claude Code's own count of $0.015756)."""
     src = tmp_path / "projects"
     shutil.copytree(SAMPLES, src / "samples", ignore=shutil.ignore_patterns("README.md"))
     shutil.copytree(FIXTURES / "subagent", src / "subagent",
@@ -66,15 +67,22 @@ def sql_totals(state: str) -> dict:
 def test_usage_report_and_sql_agree_with_subagents(capsys, imported):
     sql = sql_totals(imported)
     assert sql["subagent_generations"] >= 2  # subagent calls are in the store...
-    assert sql["unpriced"] > 0 and sql["cost"] > 0  # ...and both kinds of model are
+    # ...and both kinds of model: views price when they read (issue 14), so the figure to
+    # agree with is `sessions`' (table prices, and Claude Code's own count for opus 5.5).
+    sessions = run_json(capsys, "sessions", "--json")["sessions"]
+    # every transcript here holds Claude Code's cost-state records: its count is the cost
+    assert {s["cost_source"] for s in sessions} == {"claude-code"}
+    expected = sum(s["cost"] for s in sessions)
+    (opus,) = [s for s in sessions if "claude-opus-5-5" in s["models"]]
+    assert opus["cost"] == 0.015756000000000003  # totalCostUSD as Claude Code wrote it
     report = run_json(capsys, "report", "--json")["totals"]
     for view in ("daily", "weekly", "monthly", "session", "blocks"):
         doc = run_json(capsys, "usage", view, "--json")
         t = doc["totals"]
         assert t["generations"] == sql["n"] == report["generations"]
-        assert t["cost"] == sql["cost"]
+        assert t["cost"] == pytest.approx(expected, rel=1e-12, abs=0)
         assert t["cost"] == report["cost"]
-        assert t["unpriced_tokens"] == sql["unpriced"] == report["unpriced_tokens"]
+        assert t["unpriced_tokens"] == 0 == report["unpriced_tokens"]
         assert t["tokens"]["input"] == sql["input"] == report["tokens"]["input"]
         assert t["tokens"]["output"] == sql["output"] == report["tokens"]["output"]
         assert t["tokens"]["cache_read"] == sql["input_cache_read"]
@@ -84,7 +92,7 @@ def test_usage_report_and_sql_agree_with_subagents(capsys, imported):
         # The rows add up to the totals.
         assert sum(r["generations"] for r in doc["rows"]) == sql["n"]
         assert sum(r["total_tokens"] for r in doc["rows"]) == t["total_tokens"]
-        assert sum(r["cost"] or 0 for r in doc["rows"]) == pytest.approx(sql["cost"],
+        assert sum(r["cost"] or 0 for r in doc["rows"]) == pytest.approx(expected,
                                                                          rel=1e-12, abs=0)
 
 
@@ -108,11 +116,12 @@ def test_breakdown_per_model_and_token_type(capsys, imported):
     (month,) = doc["rows"]
     models = month["by_model"]
     assert sorted(models) == ["claude-opus-5-5", "claude-sonnet-4-5-20250929"]
-    assert models["claude-opus-5-5"]["cost"] is None
-    assert models["claude-opus-5-5"]["unpriced_tokens"] == month["unpriced_tokens"]
+    # opus 5.5: the session's calls share Claude Code's own count of it
+    assert models["claude-opus-5-5"]["cost"] == pytest.approx(0.015756, rel=1e-12, abs=0)
+    assert models["claude-opus-5-5"]["unpriced_tokens"] == month["unpriced_tokens"] == 0
     assert sum(m["total_tokens"] for m in models.values()) == month["total_tokens"]
     split = models["claude-sonnet-4-5-20250929"]["cost_by_type"]
-    assert sum(split.values()) == pytest.approx(month["cost"], rel=1e-12, abs=0)
+    assert sum(split.values()) == pytest.approx(month["cost"] - 0.015756, rel=1e-12, abs=0)
     assert split["cache_write"] > 0 and split["output"] > 0
     assert main(["usage", "monthly", "--breakdown", "--timezone", "UTC"]) == 0
     out = capsys.readouterr().out.splitlines()
@@ -121,9 +130,7 @@ def test_breakdown_per_model_and_token_type(capsys, imported):
     assert out[2].startswith("  opus-5-5") or out[3].startswith("  opus-5-5")
     # One money format (cctrace.report.fmt): an amount under half a cent is "<$0.01".
     assert any(re.match(r"cost by type: input <?\$\d", line.strip()) for line in out)
-    assert out[-1] == (f"note: {month['unpriced_tokens']:,} tokens of "
-                       f"{month['total_tokens']:,} unpriced (no known price for their "
-                       "model): costs shown leave them out")
+    assert not any("unpriced" in line for line in out)
 
 
 def test_filters_project_model_since_until(capsys, _isolated_state):

@@ -91,7 +91,21 @@ def expected(fx: Fixture) -> tuple[dict[str, dict], dict[str, tuple[str, str]]]:
         recs = fx.records(fx.folder / f"agent-{agent_id}.jsonl")
         gens |= _assistant_messages(recs, None)
         uses |= _tool_uses(recs, None)
+    # 2.0.x "Warmup" pre-calls of this session (their own agent files): billed, so imported.
+    gens |= {mid: usage for path in warmup_files(fx)
+             for mid, usage in _assistant_messages(fx.records(path), None).items()}
     return gens, uses
+
+
+def warmup_files(fx: Fixture) -> list[Path]:
+    """The fixture's agent files holding a Warmup pre-call of its session."""
+    out = []
+    for path in sorted(fx.folder.glob("agent-*.jsonl")):
+        first = next((r for r in fx.records(path) if r.get("type") == "user"), {})
+        if (first.get("message", {}).get("content") == "Warmup"
+                and first.get("sessionId") == fx.meta["session_id"]):
+            out.append(path)
+    return out
 
 
 def has_inline_sidechain(fx: Fixture) -> bool:
@@ -159,6 +173,22 @@ def test_generations_once_each_with_their_usage(fx, imported):
 
 
 @pytest.mark.parametrize("fx", _params(FIXTURES))
+def test_warmup_calls_are_generations_marked_warmup(fx, imported):
+    warm = {mid for path in warmup_files(fx)
+            for mid in _assistant_messages(fx.records(path), None)}
+    assert bool(warm) == fx.version.startswith("2.0."), fx.name  # 2.0.x pre-warms
+    gens = {o.metadata.get("message_id"): o for o in imported[fx.name]
+            if o.type == "generation"}
+    assert {m for m, g in gens.items() if g.metadata.get("warmup")} == warm
+    obs = {o.id: o for o in imported[fx.name]}
+    for mid in warm:
+        agent = obs[gens[mid].parent_id]
+        assert (agent.type, agent.name, agent.metadata["warmup"]) == (
+            "agent", "subagent warmup", True)
+        assert obs[agent.parent_id].parent_id is None  # under the turn's root
+
+
+@pytest.mark.parametrize("fx", _params(FIXTURES))
 def test_tools_nested_under_their_generation(fx, imported):
     _, uses = expected(fx)
     obs = {o.id: o for o in imported[fx.name]}
@@ -186,8 +216,9 @@ def test_subagent_is_an_agent_span_under_its_task_call(fx, imported):
         assert any(o.type == "generation" for o in inner)
 
 
-def test_warmup_sidechains_are_not_part_of_any_turn(imported):
-    """2.0.x pre-warms subagents with "Warmup" requests; those files are left out of turns."""
+def test_warmup_sidechains_are_warmup_generations_not_subagents(imported):
+    """2.0.x pre-warms subagents with "Warmup" requests (billed): each becomes a generation
+    marked warmup, never a launched subagent of a tool call (issue 14)."""
     checked = 0
     for fx in fixtures("2.0.77"):
         launched = set(launched_agents(fx))
@@ -198,7 +229,8 @@ def test_warmup_sidechains_are_not_part_of_any_turn(imported):
                 continue
             assert path.stem.removeprefix("agent-") not in launched
             warm_ids = set(_assistant_messages(recs, None))
-            gen_ids = {o.metadata.get("message_id") for o in imported[fx.name]}
-            assert not warm_ids & gen_ids
+            gens = {o.metadata.get("message_id"): o for o in imported[fx.name]
+                    if o.type == "generation"}
+            assert warm_ids and all(gens[m].metadata.get("warmup") is True for m in warm_ids)
             checked += 1
     assert checked

@@ -17,7 +17,7 @@ BEGIN = "<!-- BEGIN GENERATED from cctrace.cli.config.SCHEMA: do not edit by han
 END = "<!-- END GENERATED -->"
 KINDS = {"str": "string", "int": "integer", "bool": "true/false", "level": "level",
          "list": "list of strings", "table": "table of strings",
-         "levels": "table of levels"}
+         "levels": "table of levels", "prices": "table of model prices"}
 
 
 def _default(value: object) -> str:

@@ -124,9 +124,10 @@ def test_report_renders_in_chromium_with_the_store_numbers(tmp_path, monkeypatch
     tools = {a["data-tool"]: int(a["data-failures"]) for t, a in dom.tags if "data-tool" in a}
     assert tools.get("Bash", 0) >= 1  # the tool_errors fixture's failed command
     assert re.search(r"\d+ calls · \d+\.\d% failed", text)
-    # The 2.1.x fixtures were recorded with an unpriced model id: the notice says so.
-    unpriced = next(a for t, a in dom.tags if a.get("id") == "unpriced")
-    assert 0 < int(unpriced["data-tokens"]) < int(unpriced["data-total"]) == tokens
+    # The 2.1.x fixtures' model id is not in the price table, but their transcripts hold
+    # Claude Code's own cost records (issue 14): every token is priced, no notice.
+    assert not [a for t, a in dom.tags if a.get("id") == "unpriced"]
+    assert all(s.unpriced_tokens == 0 for s in sessions)
     # One money format: no amount with more than two decimals anywhere on the page.
     assert not re.search(r"\$\d+\.\d{3}", text)
 
@@ -148,7 +149,9 @@ def test_report_renders_in_chromium_with_the_store_numbers(tmp_path, monkeypatch
 
 
 WIDTHS = (1280, 760)
-SECTIONS = ("unpriced", "cost-by-day", "by-token-type", "by-model", "turn-cost", "cache",
+# No "unpriced" notice: every fixture is priced since issue 14 (2.1.x by Claude Code's own
+# count), so the notice's layout is not measured here (tests/report checks its markup).
+SECTIONS = ("cost-by-day", "by-token-type", "by-model", "turn-cost", "cache",
             "by-project", "tools", "sessions", "findings", "slowest", "trees")
 MEASURE = """<script>(function () {
   var W = document.documentElement.clientWidth, out = {clientWidth: W,

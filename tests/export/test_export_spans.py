@@ -55,6 +55,19 @@ def test_trace_level_attributes_on_every_span(make_trace):
         assert json.loads(attrs["langfuse.trace.metadata.turn"]) == 1
 
 
+def test_langfuse_version_is_claude_codes_and_cctraces_goes_in_metadata(make_trace):
+    trace = make_trace(n_tools=1)
+    trace.metadata = {**trace.metadata, "version": "2.1.328"}
+    spans = _spans_by_id(_decode(trace))
+    for _span, attrs in spans.values():
+        assert attrs["langfuse.version"] == "2.1.328"
+        assert json.loads(attrs["langfuse.trace.metadata.cctrace_version"]) == __version__
+    # A transcript that names no Claude Code release sends no version of its own.
+    del trace.metadata["version"]
+    for _span, attrs in _spans_by_id(_decode(trace)).values():
+        assert "langfuse.version" not in attrs
+
+
 def test_user_id_omitted_when_unset(make_trace):
     trace = make_trace()
     trace.user_id = None

@@ -180,11 +180,12 @@ def test_the_worker_keeps_the_summary_after_a_recorded_session(tmp_path, env,  #
         (row,) = store._read("SELECT COUNT(*) AS n FROM observations WHERE type='generation'")
     assert row["n"] > 2
     got = doc["sessions"][s.id]
-    # claude-opus-5-5 is not in the shipped price table: every token is unpriced.
-    assert got["cost"] is None and got["tokens"] == sum(s.tokens.values())
-    assert got["unpriced_tokens"] == got["tokens"]
+    # claude-opus-5-5 is not in the shipped price table; the transcript's cost-state record
+    # (Claude Code's own count, issue 14) prices the session: $0.015756, nothing unpriced.
+    assert got["cost"] == pytest.approx(0.015756, abs=1e-12)
+    assert got["tokens"] == sum(s.tokens.values()) and got["unpriced_tokens"] == 0
     proc = run_entry(state, {"session_id": s.id})
-    assert proc.stdout.decode().startswith("cctrace · session unpriced · today $")
+    assert proc.stdout.decode().startswith("cctrace · session $0.02 · today $")
 
 
 def test_the_worker_rebuilds_the_summary_once_per_burst(tmp_path, env,  # noqa: F811

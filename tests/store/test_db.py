@@ -146,17 +146,41 @@ def test_session_row_and_totals(store):
     assert s.models == ["claude-opus-4-1-20250805", "claude-sonnet-4-5-20250929"]
     assert (s.turns, s.generations, s.tool_calls, s.errors) == (2, 3, 2, 1)
     assert s.tokens == {"input": 2010, "input_cache_read": 40000, "output": 1005}
-    assert s.cost == pytest.approx(0.0165 * 2 + 0.000105)
+    # Priced from usage at read time (the table): sonnet-4-5 turn a, opus-4-1 turn b
+    # with its subagent call; the costs stored with the helper's turns are not summed.
+    assert s.cost == pytest.approx(0.0165 + 0.0825 + 0.000525, abs=1e-12)
+    assert (s.cost_source, s.unpriced_tokens, s.unpriced_models) == ("table", 0, [])
     assert store.session("s1") == s
     assert store.session("nope") is None
 
 
 def test_session_without_priced_generations_has_no_cost(store):
-    t = turn("s1", "a")
+    # A model neither the table, an override nor Claude Code's own count prices.
+    t = turn("s1", "a", model="claude-opus-5-5")
     for o in t.observations:
         o.cost = None
     store.insert_traces([t])
-    assert store.sessions()[0].cost is None
+    (s,) = store.sessions()
+    assert (s.cost, s.cost_source) == (None, None)
+    assert (s.unpriced_tokens, s.unpriced_models) == (21500, ["claude-opus-5-5"])
+
+
+def test_claude_codes_own_count_is_the_session_total(store):
+    from cctrace.store.cost import ClaudeCodeCost
+
+    store.insert_traces([turn("s1", "a", model="claude-opus-5-5")])
+    usage = {"claude-opus-5-5": {"inputTokens": 1000, "outputTokens": 500,
+                                 "cacheReadInputTokens": 20000, "costUSD": 0.018}}
+    store.save_cost_state("s1", ClaudeCodeCost(0.018, usage, False, T0 + 4 * SEC))
+    (s,) = store.sessions()
+    assert (s.cost, s.cost_source, s.unpriced_tokens) == (0.018, "claude-code", 0)
+    # A later call of the same session (the run after that count) is priced on top of it
+    # with the unit prices learned from that count (same usage: the same 0.018, up to the
+    # learned prices' rounding to 1e-12 USD per token).
+    store.insert_traces([turn("s1", "b", T0 + 60 * SEC, model="claude-opus-5-5")])
+    (s,) = store.sessions()
+    assert s.cost == pytest.approx(0.036, abs=1e-8)
+    assert (s.cost_source, s.unpriced_tokens) == ("claude-code", 0)
 
 
 def test_sessions_filters_and_order(store):

@@ -242,6 +242,8 @@ class RecordedRequest:
     step: int = 0
     status: int = 200
     usage: dict[str, int] | None = None  # the final usage sent (message_delta), if answered
+    message_id: str | None = None  # the answer's message id, if answered
+    model: str | None = None  # the model the request named, if answered
 
 
 @dataclass
@@ -424,6 +426,7 @@ def _make_handler(server: ModelServer) -> type[BaseHTTPRequestHandler]:
             usage = derive_usage(body, reply, rec.step)
             rec.usage = dict(usage)
             model = str(body.get("model") or "claude-sonnet-4-5")
+            rec.message_id, rec.model = message_id, model
             events = sse_events(reply, message_id=message_id, model=model, usage=usage,
                                 tool_ids=tool_ids)
             if not body.get("stream"):

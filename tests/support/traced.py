@@ -29,8 +29,9 @@ TYPE = "langfuse.observation.type"
 
 class TracedSession:
     def __init__(self, root: Path, server: ModelServer, receiver: OTLPReceiver,
-                 cctrace_home: Path, *, langfuse: bool = False) -> None:
-        self.home = ClaudeHome(root, server.base_url)
+                 cctrace_home: Path, *, langfuse: bool = False,
+                 binary: Path | None = None) -> None:
+        self.home = ClaudeHome(root, server.base_url, binary=binary)
         self.server = server
         self.receiver = receiver
         self.session_id = new_session_id()

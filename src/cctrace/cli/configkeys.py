@@ -35,7 +35,7 @@ class Key:
     """One setting: its type, default, checks, and the environment variable that
     `cctrace setup --from-env` copies into it (capture itself never reads one)."""
 
-    kind: str  # str | int | bool | level | list | table | levels
+    kind: str  # str | int | bool | level | list | table | levels | prices
     help: str
     default: Any = None
     env: tuple[str, ...] = ()
@@ -82,6 +82,9 @@ SCHEMA: dict[str, Key] = {
     "export.timeout": Key("int", "seconds one export request may take (1-300)", default=10),
     "export.proxy": Key("str", "HTTP(S) proxy for exports, e.g. https://proxy.corp:3128 "
                         "(environment proxies are never used)"),
+    "prices": Key("prices", "model prices, USD per million tokens: {MODEL or glob: {input, "
+                  "output, cache_read, cache_write, cache_write_1h, tiers}} (docs/cost.md)",
+                  default={}),
     "store.encrypt": Key("bool", "encrypt stored content (AES-GCM, key in keychain or 0600 "
                          "file)", default=True),
     "retention.days": Key("int", "delete local content older than this many days (0 = keep)",
@@ -230,6 +233,13 @@ def check_value(name: str, key: Key, value: Any) -> Any:
             raise ConfigError(f"{name} must be a table of strings")
         if key.kind == "list" and not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{name} must be a list of strings")
+        if key.kind == "prices":
+            from cctrace.store.prices import PriceError, parse_overrides
+
+            try:
+                parse_overrides(value)
+            except PriceError as exc:
+                raise ConfigError(str(exc)) from exc
     except ConfigError as exc:
         raise CliError(str(exc), code=2) from exc
     return value

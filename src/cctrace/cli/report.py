@@ -80,6 +80,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     until = parse_since(args.until, now) if args.until else None
     if since is not None and until is not None and until <= since:
         raise CliError("--until must be after --since", code=2)
+    from cctrace.cli.sessions import check_prices
+
+    check_prices()
     with Store.open() as store:
         report = load_report(store, since, until, now_ns=now, include_info=args.all)
     if args.html == "-":

@@ -149,13 +149,32 @@ def sessions_table(rows: list[SessionSummary]) -> list[str]:
     head = (f"{'SESSION':<{iw}}  {'PROJECT':<{pw}}  {'STARTED':<16}  {'LAST':<16}  "
             f"{'TURNS':>5}  {'TOKENS':>7}  {'COST':>9}  {'ERR':>3}")
     lines = [head]
-    for s in rows:
+    for s in rows:  # a '*' after the cost: some of the session's tokens are unpriced
         lines.append(
             f"{s.id[:iw]:<{iw}}  {cut(s.project or '-', pw):<{pw}}  "
             f"{fmt_time(s.first_ns):<16}  {fmt_time(s.last_ns):<16}  {s.turns:>5}  "
-            f"{fmt_tokens(sum(s.tokens.values())):>7}  {fmt_cost(s.cost):>9}  {s.errors:>3}"
+            f"{fmt_tokens(sum(s.tokens.values())):>7}  "
+            f"{fmt_cost(s.cost) + ('*' if s.unpriced_tokens else ''):>9}  {s.errors:>3}"
         )
+    unpriced = [s for s in rows if s.unpriced_tokens]
+    if unpriced:
+        n = sum(s.unpriced_tokens for s in unpriced)
+        m = sum(sum(s.tokens.values()) for s in rows)
+        models = sorted({m for s in unpriced for m in s.unpriced_models})
+        lines.append(f"{n} tokens of {m} unpriced ({', '.join(models)}): "
+                     "price them under [prices] in config.toml")
     return [fit(line) for line in lines]
+
+
+def cost_text(session: SessionSummary) -> str:
+    """The session's cost, whose count it is, and what it leaves out."""
+    text = fmt_cost(session.cost)
+    if session.cost_source:
+        text += f" ({session.cost_source})"
+    if session.unpriced_tokens:
+        text += (f", {session.unpriced_tokens} tokens of {sum(session.tokens.values())} "
+                 f"unpriced")
+    return text
 
 
 def _usage_text(usage: dict[str, int] | None) -> str:
@@ -214,7 +233,7 @@ def show_text(session: SessionSummary, views: list[TraceView]) -> list[str]:
     lines.append(fit(
         f"  {_n(session.turns, 'turn')} · {_n(session.generations, 'generation')} · "
         f"{_n(session.tool_calls, 'tool call')} · {_n(session.errors, 'error')} · "
-        f"{fmt_tokens(sum(session.tokens.values()))} tokens · {fmt_cost(session.cost)}"))
+        f"{fmt_tokens(sum(session.tokens.values()))} tokens · {cost_text(session)}"))
     for n, view in enumerate(views, 1):
         t = view.trace
         state = "" if view.complete else "  [running]"
@@ -261,6 +280,18 @@ def show_json(session: SessionSummary, views: list[TraceView]) -> dict[str, Any]
 # -- commands ----------------------------------------------------------------------------
 
 
+def check_prices() -> None:
+    """Refuse to show costs priced without the user's `[prices]` when that table is wrong:
+    the error names the file and the entry (the views would otherwise quietly use the
+    table's prices instead of the user's)."""
+    from cctrace import config as config_mod
+
+    try:
+        config_mod.load(keychain=False)
+    except config_mod.ConfigError as exc:
+        raise CliError(f"{exc} (costs are priced with it; fix it or remove it)") from None
+
+
 def _emit(lines: list[str], out: TextIO) -> None:
     out.write("\n".join(lines) + "\n")
 
@@ -272,6 +303,7 @@ def run_sessions(args: argparse.Namespace, out: TextIO | None = None) -> int:
     since = parse_since(args.since, time.time_ns()) if args.since else None
     model, min_cost = getattr(args, "model", None), getattr(args, "min_cost", None)
     filtered = bool(model) or min_cost is not None
+    check_prices()
     with Store.open() as store:
         # The filters are applied after reading, so the limit must be too.
         rows = store.sessions(limit=None if filtered else args.limit, project=args.project,
@@ -291,6 +323,7 @@ def run_sessions(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
 def run_show(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
+    check_prices()
     with Store.open() as store:
         try:
             session_id = store.find_session(args.session)

@@ -281,8 +281,10 @@ def document(rows: list[u.UsageRow], totals: u.Totals, period: str, tz: tzinfo,
 
 def load_rows(since: int | None, until: int | None, project: str | None,
               model: str | None) -> list[Any]:
+    from cctrace.cli.sessions import check_prices
     from cctrace.store.db import Store
 
+    check_prices()
     with Store.open() as store:
         facts = store.report_facts(since, until, tools=False)
     return u.select(u.generations(facts), project, model)

@@ -98,8 +98,14 @@ def trace_attributes(trace: Trace) -> dict[str, Any]:
         attrs["langfuse.trace.tags"] = [str(t) for t in trace.tags]
     if trace.release:
         attrs["langfuse.release"] = trace.release
+    # Langfuse's `version` is the Claude Code release that made the trace; without it the
+    # server falls back to the resource's `service.version` (cctrace's own, kept in metadata).
+    cc_version = (trace.metadata or {}).get("version")
+    if isinstance(cc_version, str) and cc_version:
+        attrs["langfuse.version"] = cc_version
     for key, value in (trace.metadata or {}).items():
         attrs[f"langfuse.trace.metadata.{key}"] = _json(value)
+    attrs["langfuse.trace.metadata.cctrace_version"] = _json(__version__)
     return attrs
 
 

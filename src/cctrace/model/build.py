@@ -15,6 +15,7 @@ re-read it from next time. No I/O happens here except through `ctx.load_sidechai
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections import Counter
@@ -90,14 +91,21 @@ def tool_hook_infos(
             info.duration_ms = duration
         if event == "PostToolUseFailure":
             info.failed = True
-            error = payload.get("error")
-            info.error = error if isinstance(error, str) else (str(error) if error else None)
+            info.error = error_text(payload.get("error"))
             info.is_interrupt = bool(payload.get("is_interrupt"))
     return out
 
 
 def _no_sidechain(agent_id: str) -> list[Record]:
     return []
+
+
+def _no_warmups(session_id: str) -> list[list[Record]]:
+    return []
+
+
+def _no_trace(tool_use_id: str) -> str | None:
+    return None
 
 
 @dataclass
@@ -110,6 +118,10 @@ class BuildContext:
     release: str | None = None
     hook_tools: Mapping[str, ToolHookInfo] = field(default_factory=dict)
     load_sidechain: Callable[[str], list[Record]] = _no_sidechain
+    # 2.0.x "Warmup" pre-calls of a session (their own agent-*.jsonl files), by session id.
+    load_warmups: Callable[[str], list[list[Record]]] = _no_warmups
+    # The trace (turn) a tool call of an earlier build was made in, by tool_use id.
+    trace_of_tool: Callable[[str], str | None] = _no_trace
     final: bool = False
     # With `final`: the session ended at this time (the SessionEnd hook's receive time). A
     # last turn whose prompt came later belongs to a resumed run that has already begun
@@ -218,6 +230,43 @@ def _scalar_fields(value: Any, limit: int = 500) -> dict[str, Any]:
     return out
 
 
+def error_text(error: Any) -> str | None:
+    """A readable line for an API error as Claude Code records it: the API's own message
+    and the HTTP status ("HTTP 529: Overloaded (overloaded_error)"), never a Python repr.
+    `error` is a string, or a dict with `status`, `message` ("529 {json body}"),
+    `formatted`, or a nested `error` object (the API's body)."""
+    if error is None or error == "":
+        return None
+    if isinstance(error, str):
+        return error.strip() or None
+    if not isinstance(error, dict):
+        return str(error)
+    status = error.get("status") if isinstance(error.get("status"), int) else None
+    body: Any = error.get("error")
+    message = error.get("message")
+    if isinstance(message, str):
+        head, _, rest = message.strip().partition(" ")
+        if head.isdigit() and rest.lstrip().startswith("{"):
+            status = status or int(head)
+            try:
+                body = json.loads(rest)
+            except ValueError:
+                pass
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        body = body["error"]
+    inner = body.get("message") if isinstance(body, dict) else None
+    kind = body.get("type") if isinstance(body, dict) else None
+    if isinstance(inner, str) and inner:
+        text = inner + (f" ({kind})" if isinstance(kind, str) and kind else "")
+    elif isinstance(error.get("formatted"), str) and error["formatted"]:
+        text = error["formatted"]
+    elif isinstance(message, str) and message:
+        text = message
+    else:
+        text = "API error"
+    return f"HTTP {status}: {text}" if status else text
+
+
 def _notification(text: str) -> dict[str, str]:
     """Tag values of a fed-back `<task-notification>` prompt (task-id, tool-use-id...)."""
     if not text.startswith(NOTIFICATION_TAGS):
@@ -270,6 +319,8 @@ class _Builder:
         self.stats = stats
         # tool_use id -> that Task call's inline sidechain records (1.0.x session files).
         self.inline = inline or {}
+        # tool_use id of a subagent call -> the trace (turn) it was made in, this build.
+        self.launch_traces: dict[str, str] = {}
 
     def count(self, bucket: str, key: str | None = None) -> None:
         if key is None:
@@ -482,6 +533,7 @@ class _Builder:
             if name in SUBAGENT_TOOLS and isinstance(tur, dict):
                 agent_id = tur.get("agentId")
                 if tur.get("isAsync") or tur.get("status") == "async_launched":
+                    self.launch_traces[tool_id] = trace_id
                     # Still running when this turn ends: the whole subagent goes with the
                     # turn that Claude Code feeds its completion back in (task-notification).
                     metadata["agent_id"] = agent_id
@@ -609,6 +661,23 @@ class _Builder:
         )
         return [root, *inner.observations]
 
+    def warmup(self, trace: Trace, records: list[Record]) -> None:
+        """A 2.0.x Warmup pre-call under the turn it preceded: billed, so it is counted;
+        its agent span and generations are marked `warmup`."""
+        agent_id = records[0].agent_id or ("warmup:" + (records[0].uuid or trace.id))
+        root = trace.observations[0].id if trace.observations else None
+        if root is None:
+            return
+        self.count("warmups")
+        obs = self.agent_span(trace.id, root, agent_id, records,
+                              {"subagent_type": "warmup"}, 0, frozenset(),
+                              {"agent_id": agent_id, "warmup": True})
+        for o in obs:
+            if o.type == "generation":
+                o.metadata = {**o.metadata, "warmup": True}
+        trace.observations[1:] = sorted(trace.observations[1:] + obs,
+                                        key=lambda o: (o.start_ns, o.end_ns))
+
     def event(
         self,
         trace_id: str,
@@ -659,7 +728,10 @@ class _Builder:
         level, status = "DEFAULT", None
         if rec.subtype == "api_error":
             error = data.get("error")
-            status = content or (str(error) if error else "API error")
+            status = content or error_text(error) or "API error"
+            attempt, most = data.get("retryAttempt"), data.get("maxRetries")
+            if not content and isinstance(attempt, int) and isinstance(most, int):
+                status += f" (retry {attempt} of {most})"
             # A retried error is a warning; the final failure shows as a synthetic message.
             level = "WARNING"
             if isinstance(error, dict):
@@ -696,11 +768,23 @@ class _Builder:
         inner = self.scope(records, trace_id, root_id, closed, 0, frozenset())
         complete = closed or inner.complete
         note = _notification(prompt_text(prompt))
-        if note.get("task-id"):
-            inner.observations.extend(self.subagent(
-                trace_id, root_id, note["task-id"], {"subagent_type": "background"}, 0,
-                frozenset(), launched_by=note.get("tool-use-id")))
         start = prompt.timestamp_ns or 0
+        if note.get("task-id"):
+            # A background subagent ran while (and after) the turn that launched it ended;
+            # its completion opens this turn. It is kept here with its real times, the turn
+            # starting when it did (no child before its parent), and linked both ways: its
+            # `launched_by_*` metadata names the launching tool call and trace, that tool's
+            # metadata names its `agent_id`.
+            launched_by = note.get("tool-use-id")
+            background = self.subagent(
+                trace_id, root_id, note["task-id"], {"subagent_type": "background"}, 0,
+                frozenset(), launched_by=launched_by)
+            launcher = self.launch_traces.get(launched_by or "") or (
+                self.ctx.trace_of_tool(launched_by) if launched_by else None)
+            if background and launcher:
+                background[0].metadata["launched_by_trace_id"] = launcher
+            inner.observations.extend(background)
+            start = min([start] + [o.start_ns for o in background if o.start_ns])
         blocks = prompt.content
         text = prompt_text(prompt)
         is_note = text.startswith(NOTIFICATION_TAGS)
@@ -783,13 +867,19 @@ def build_traces(records: list[Record], ctx: BuildContext) -> BuildResult:
         stats["sidechain_records_unmatched"] = unmatched
     pre, turns = split_turns(main)
     stats["pre_turn_records"] = len(pre)
+    warmups = _warmups_by_turn(turns, ctx)
     traces: list[Trace] = []
     open_offset: int | None = None
     for index, turn_records in enumerate(turns):
+        if is_copied_turn(turn_records):
+            stats["copied_turns"] = stats.get("copied_turns", 0) + 1
+            continue
         closed = index < len(turns) - 1 or (ctx.final and (
             ctx.final_before_ns is None
             or (turn_records[0].timestamp_ns or 0) <= ctx.final_before_ns))
         trace = builder.turn(turn_records, closed)
+        for records in warmups.get(index, []) if trace.complete else []:
+            builder.warmup(trace, records)
         if not trace.complete:
             open_offset = turn_records[0].offset
         traces.append(trace)
@@ -797,6 +887,47 @@ def build_traces(records: list[Record], ctx: BuildContext) -> BuildResult:
         if key in stats:
             stats[key] = dict(stats[key])
     return BuildResult(traces, open_offset, stats)
+
+
+def copied_from(record: Record) -> str | None:
+    """The session a forked session's copied model call was made in (2.1.x writes
+    `requestSessionId` on the assistant records `--fork-session` copies), else None."""
+    origin = record.get("requestSessionId")
+    if record.type != "assistant" or not isinstance(origin, str) or not origin:
+        return None
+    return origin if origin != record.session_id else None
+
+
+def is_copied_turn(records: list[Record]) -> bool:
+    """A turn of a fork's copied history: every model call in it was made by the parent.
+    It is the parent's turn (same ids); the fork does not build or count it again."""
+    calls = [r for r in records if r.type == "assistant"]
+    return bool(calls) and all(copied_from(r) for r in calls)
+
+
+def _warmups_by_turn(turns: list[list[Record]], ctx: BuildContext
+                     ) -> dict[int, list[list[Record]]]:
+    """2.0.x Warmup conversations by the turn they belong to: the first whose prompt came
+    at or after the warmup (Claude Code pre-warms as a run starts, before its prompt)."""
+    if not turns:
+        return {}
+    info = next((r for t in turns for r in t if isinstance(r.get("version"), str)), None)
+    version = info.get("version") if info is not None else None
+    session_id = turns[0][0].session_id or ctx.session_id
+    if not (isinstance(version, str) and version.startswith("2.0.") and session_id):
+        return {}
+    out: dict[int, list[list[Record]]] = {}
+    for records in ctx.load_warmups(session_id):
+        records = [r for r in records if r.type]
+        if not records:
+            continue
+        at = records[0].timestamp_ns or 0
+        index = next((i for i, t in enumerate(turns) if (t[0].timestamp_ns or 0) >= at),
+                     None)
+        # A warmup after the last prompt of this read belongs to a later run's turn.
+        if index is not None:
+            out.setdefault(index, []).append(records)
+    return out
 
 
 # ---------------------------------------------------------------------------- 1.0.x sidechains

@@ -3,13 +3,14 @@
 Every figure is derived from the rows `Store.report_facts` returns (generations and tools,
 no content) and from `Store.findings` when the store has findings. Each generation is
 counted and priced by `cctrace.report.usage` (the layer `cctrace usage` reads too): tokens
-are the sum of its integer usage counts (as `cctrace sessions` sums them), cost its stored
-`cost_total`, its cost by token type and its unpriced tokens as `usage.generation_cost`
-says; and the cache hit ratio is cache-read input tokens over all input tokens (fresh
-input + cache read + cache writes). Days are calendar days in the given time zone, weeks
-ISO weeks (Monday first), months calendar months. The small pure functions below
-`build_report` (rollups, sessions and their turns, cost by token type, cost per turn,
-cache savings, unpriced tokens) each take the facts or buckets and nothing else.
+are the sum of its integer usage counts (as `cctrace sessions` sums them), cost its
+`cost_total` as the store prices it when read (cctrace.store.cost), its cost by token type
+and its unpriced tokens as `usage.generation_cost` says; and the cache hit ratio is
+cache-read input tokens over all input tokens (fresh input + cache read + cache writes).
+Days are calendar days in the given time zone, weeks ISO weeks (Monday first), months
+calendar months. The small pure functions below `build_report` (rollups, sessions and
+their turns, cost by token type, cost per turn, cache savings, unpriced tokens) each take
+the facts or buckets and nothing else.
 """
 
 from __future__ import annotations

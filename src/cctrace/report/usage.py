@@ -57,10 +57,11 @@ def generation_tokens(row: Mapping[str, Any]) -> dict[str, int]:
 def generation_cost(row: Mapping[str, Any]) -> tuple[float | None, dict[str, float], int]:
     """(total USD or None, USD by token type, unpriced tokens) of one generation row.
 
-    The single place every view prices a generation: the total is the stored `cost_total`
-    (what the store sums, the figure Langfuse gets); a generation without one has all its
-    tokens unpriced. The per-type split comes from the stored per-key cost; whatever of the
-    total no key explains is `other`.
+    The single place every view prices a generation: the total is the row's `cost_total`,
+    which `Store.report_facts` sets to the call's price when read (`cctrace.store.cost`:
+    Claude Code's own count, `[prices]`, the table, learned prices); a generation without
+    one has all its tokens unpriced. The per-type split comes from the per-key cost;
+    whatever of the total no key explains is `other`.
     """
     total = row.get("cost_total")
     if isinstance(total, bool) or not isinstance(total, (int, float)):

@@ -15,6 +15,7 @@ accepted.
 - `traces`: writes of `sessions`, `traces`, `observations`; `sessions`: reading them back;
 - `facts`: content-free report rows; `outbox`: `outbox` and `dead_letters`;
 - `findings`: `findings`; `counters`: `counters`; `erasure`: purge and retention deletes;
+- `costs`: `cost_states`, `session_forks` and pricing when read (cost, source, unpriced);
 - `tombstones`: `tombstones` (functions over a `Store`); `digest`: row digests for audit.
 A new method goes in its concern's class; the names below stay importable from here.
 """
@@ -22,6 +23,7 @@ A new method goes in its concern's class; the names below stay importable from h
 from __future__ import annotations
 
 from cctrace.store.connection import DB_NAME, Connection, dumps
+from cctrace.store.costs import Costs
 from cctrace.store.counters import Counters
 from cctrace.store.cursors import Cursors
 from cctrace.store.erasure import Erasure
@@ -43,8 +45,8 @@ from cctrace.store.traces import Traces
 _dumps = dumps
 
 
-class Store(HookEvents, Cursors, Traces, Sessions, Facts, Outbox, Erasure, Findings, Counters,
-            Connection):
+class Store(HookEvents, Cursors, Traces, Sessions, Facts, Costs, Outbox, Erasure, Findings,
+            Counters, Connection):
     """A connection to the store with every concern's reads and writes; safe to share
     between threads of one process."""
 

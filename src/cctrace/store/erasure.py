@@ -104,6 +104,8 @@ class Erasure(Connection):
                 counts["hook_events"] += conn.execute(
                     f"DELETE FROM hook_events WHERE session_id IN ({marks})", chunk).rowcount
                 counts["findings"] += self._delete_findings(conn, "session_id", chunk)
+                conn.execute(f"DELETE FROM cost_states WHERE session_id IN ({marks})", chunk)
+                conn.execute(f"DELETE FROM session_forks WHERE session_id IN ({marks})", chunk)
                 counts["sessions"] += conn.execute(
                     f"DELETE FROM sessions WHERE id IN ({marks})", chunk).rowcount
         self.checkpoint()

@@ -39,8 +39,9 @@ class Facts(Connection):
             where += " AND o.start_ns < ?"
             params.append(until_ns)
         rows = self._read(
-            "SELECT o.type, o.name, o.model, o.start_ns, o.end_ns, o.level, o.usage, o.cost,"
-            " o.cost_total, o.trace_id, t.session_id, s.project FROM observations o"
+            "SELECT o.id, o.type, o.name, o.model, o.start_ns, o.end_ns, o.level, o.usage,"
+            " o.cost, o.cost_total, o.model_parameters, o.trace_id, t.session_id, s.project"
+            " FROM observations o"
             " JOIN traces t ON t.id = o.trace_id JOIN sessions s ON s.id = t.session_id"
             " WHERE o.type IN ('generation'" + (", 'tool')" if tools else ")")
             + f"{where} ORDER BY o.start_ns, o.id",
@@ -51,7 +52,9 @@ class Facts(Connection):
             item = dict(r)
             item["usage"] = loads(item["usage"], None)
             item["cost"] = loads(item["cost"], None)
+            item["model_parameters"] = loads(item["model_parameters"], None)
             observations.append(item)
+        self._price_facts(observations)  # type: ignore[attr-defined]  # store.costs
         trows = self._read(
             "SELECT t.id AS trace_id, t.session_id, s.project, t.start_ns, t.end_ns,"
             " t.complete FROM traces t"

@@ -168,7 +168,30 @@ INSERT INTO store_meta SELECT 'legacy_rowid.hook_events', COALESCE(MAX(rowid), 0
     FROM hook_events;
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3]
+# Claude Code's own cost count (2.1.x `cost-state` records): the latest of each session
+# is that session's total, and all of them teach the unit prices of models the price table
+# lacks (cctrace.store.cost.learn_prices). One row per session and record time; a forked
+# session's rows name its parent and when it forked: the parent's count then is in Claude
+# Code's cumulative figure of the fork and is taken off when read.
+V4 = """
+CREATE TABLE cost_states (
+    session_id TEXT NOT NULL,
+    time_ns INTEGER NOT NULL,
+    total_usd REAL NOT NULL,
+    model_usage TEXT NOT NULL,
+    unknown_model_cost INTEGER NOT NULL DEFAULT 0,
+    parent_session_id TEXT,
+    fork_ns INTEGER,
+    PRIMARY KEY (session_id, time_ns)
+);
+CREATE TABLE session_forks (
+    session_id TEXT PRIMARY KEY,
+    parent_session_id TEXT NOT NULL,
+    fork_ns INTEGER
+);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4]
 
 
 def current_version(conn: sqlite3.Connection) -> int:

@@ -46,6 +46,14 @@ class SessionSummary:
     errors: int = 0
     tokens: dict[str, int] = field(default_factory=dict)
     cost: float | None = None
+    # Whose count `cost` is (cctrace.store.cost.SOURCES; the weakest when mixed) and the
+    # tokens of calls nothing could price (never silently left out of `cost`).
+    cost_source: str | None = None
+    unpriced_tokens: int = 0
+    unpriced_models: list[str] = field(default_factory=list)
+    # Claude Code's own count of the session when its transcript holds one (2.1.x):
+    # {"cost_usd": ..., "tokens": {model: {usage key: n}}}, a fork's without its parent's.
+    claude_code: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -170,13 +178,12 @@ class Sessions(Connection):
             for r in self._read(
                 "SELECT t.session_id AS sid,"
                 " SUM(o.type = 'generation') AS gens, SUM(o.type = 'tool') AS tools,"
-                " SUM(o.level = 'ERROR') AS errors, SUM(o.cost_total) AS cost"
+                " SUM(o.level = 'ERROR') AS errors"
                 " FROM observations o JOIN traces t ON t.id = o.trace_id"
                 f" WHERE t.session_id IN ({marks}) GROUP BY t.session_id", chunk,
             ):
                 s = by_id[r["sid"]]
                 s.generations, s.tool_calls, s.errors = r["gens"], r["tools"], r["errors"]
-                s.cost = r["cost"]
             for r in self._read(
                 "SELECT t.session_id AS sid, u.key AS kind, SUM(u.value) AS n"
                 " FROM observations o JOIN traces t ON t.id = o.trace_id,"
@@ -186,6 +193,7 @@ class Sessions(Connection):
                 " GROUP BY t.session_id, u.key ORDER BY u.key", chunk,
             ):
                 by_id[r["sid"]].tokens[r["kind"]] = r["n"]
+        self._add_costs(summaries)  # type: ignore[attr-defined]  # store.costs.Costs
 
     def _obs(self, row: sqlite3.Row) -> Observation:
         return Observation(

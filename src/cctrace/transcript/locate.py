@@ -54,6 +54,58 @@ def sidechain_loader(transcript_path: str) -> Callable[[str], list[Record]]:
     return load
 
 
+WARMUP_PROMPT = "Warmup"
+
+
+def _first_user(path: str, max_lines: int = 5) -> dict | None:
+    try:
+        with open(path, "rb") as fh:
+            for _, line in zip(range(max_lines), fh, strict=False):
+                try:
+                    record = json.loads(line)
+                except (ValueError, RecursionError):
+                    return None
+                if isinstance(record, dict) and record.get("type") == "user":
+                    return record
+    except OSError:
+        return None
+    return None
+
+
+def warmup_files(transcript_path: str, session_id: str) -> list[str]:
+    """2.0.x "Warmup" pre-calls of `session_id`: `agent-*.jsonl` files beside the session
+    file whose first user record is the bare prompt `Warmup` with that session's id."""
+    folder = os.path.dirname(transcript_path)
+    try:
+        names = sorted(n for n in os.listdir(folder)
+                       if n.startswith("agent-") and n.endswith(".jsonl"))
+    except OSError:
+        return []
+    out = []
+    for name in names:
+        path = os.path.join(folder, name)
+        first = _first_user(path)
+        if not first or first.get("sessionId") != session_id:
+            continue
+        message = first.get("message")
+        content = message.get("content") if isinstance(message, dict) else None
+        if isinstance(content, list):
+            content = "".join(b.get("text", "") for b in content
+                              if isinstance(b, dict) and b.get("type") == "text")
+        if isinstance(content, str) and content.strip() == WARMUP_PROMPT:
+            out.append(path)
+    return out
+
+
+def warmup_loader(transcript_path: str) -> Callable[[str], list[list[Record]]]:
+    """A `load_warmups` callable: the records of each Warmup file of a session."""
+
+    def load(session_id: str) -> list[list[Record]]:
+        return [read_all(p) for p in warmup_files(transcript_path, session_id)]
+
+    return load
+
+
 def transcript_cwd(path: str, max_lines: int = 200) -> str | None:
     """The session's working folder, from the first records that name it (for the
     project's known secrets in its .env files)."""

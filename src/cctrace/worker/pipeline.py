@@ -17,7 +17,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cctrace import config as config_mod
@@ -25,7 +25,15 @@ from cctrace import spool
 from cctrace.config import Config
 from cctrace.export import outbox
 from cctrace.hook import mute
-from cctrace.model.build import BuildContext, ToolHookInfo, build_traces, split_turns
+from cctrace.model.build import (
+    BuildContext,
+    ToolHookInfo,
+    build_traces,
+    copied_from,
+    is_prompt,
+    split_turns,
+)
+from cctrace.model.ids import span_id
 from cctrace.policy import Policy, apply_policy
 from cctrace.redact.cut import cut_traces
 from cctrace.redact.stage import Redactor, redact_traces
@@ -33,7 +41,7 @@ from cctrace.spool import limits as spool_limits
 from cctrace.spool import quarantine
 from cctrace.store import tombstones
 from cctrace.store.connection import dumps as store_encode
-from cctrace.store.cost import apply_costs
+from cctrace.store.cost import ClaudeCodeCost, Pricing, apply_costs, learned_from
 from cctrace.store.db import Store
 from cctrace.transcript import locate
 from cctrace.transcript.reader import UNREADABLE, Cursor, fix_surrogates, read_new
@@ -200,6 +208,8 @@ def process_transcript(
             release=cfg.release,
             hook_tools=_hook_infos(store, result.records),
             load_sidechain=locate.sidechain_loader(path),
+            load_warmups=locate.warmup_loader(path),
+            trace_of_tool=lambda tool_id: store.trace_of(span_id("tool", tool_id)),
             final=final and not more,
             final_before_ns=final_ns,
         )
@@ -243,11 +253,71 @@ def respect_tombstones(store: Store, cfg: Config, traces: list[Any],
     return traces
 
 
+def cost_states(records: list[Record], session_id: str | None
+                ) -> list[tuple[str, ClaudeCodeCost]]:
+    """Claude Code's `cost-state` records among `records` (2.1.x), each with its session and
+    a time: the record has none, so the latest timestamp written before it (it follows the
+    run's last call), None when nothing before it in this read has one. In a fork, the
+    parent it names (`requestSessionId` of the copied calls) and the time of its first own
+    prompt after the copied history go with each."""
+    out = []
+    last_ns: int | None = None
+    parent: str | None = None
+    copied_ns: int | None = None
+    fork_ns: int | None = None
+    for rec in records:
+        if rec.type == "cost-state":
+            state = ClaudeCodeCost.from_record(rec.data, last_ns)
+            sid = rec.session_id or session_id
+            if state is not None and sid:
+                if parent and parent != sid:
+                    state = replace(state, parent_session_id=parent, fork_ns=fork_ns)
+                out.append((sid, state))
+            continue
+        if rec.is_sidechain or rec.timestamp_ns is None:
+            continue
+        last_ns = max(last_ns or 0, rec.timestamp_ns)
+        if copied_from(rec):
+            parent, copied_ns, fork_ns = copied_from(rec), rec.timestamp_ns, None
+        elif copied_ns is not None and fork_ns is None and is_prompt(rec):
+            fork_ns = rec.timestamp_ns  # the fork's own first prompt: after the parent's run
+    return out
+
+
+def fork_of(records: list[Record]) -> tuple[str, str, int | None] | None:
+    """(session, parent, time of its first own prompt or None) when `records` hold a fork's
+    copied history (2.1.x: assistant records whose `requestSessionId` is another session)."""
+    found: tuple[str, str, int | None] | None = None
+    for rec in records:
+        parent = copied_from(rec) if not rec.is_sidechain else None
+        if parent and rec.session_id:
+            found = (rec.session_id, parent, None)
+        elif found is not None and found[2] is None and is_prompt(rec):
+            found = (found[0], found[1], rec.timestamp_ns)
+    return found
+
+
+def _with_fork(store: Store, session_id: str, state: ClaudeCodeCost) -> ClaudeCodeCost:
+    """A later count of a fork keeps the parent and fork time its first count named."""
+    if state.parent_session_id:
+        return state
+    earlier = store.session_cost_states(session_id)
+    if earlier and earlier[-1].parent_session_id:
+        return replace(state, parent_session_id=earlier[-1].parent_session_id,
+                       fork_ns=earlier[-1].fork_ns)
+    return state
+
+
+def _pricing(store: Store, cfg: Config) -> Pricing:
+    """The config's price overrides and the unit prices learned from Claude Code's counts."""
+    return Pricing(tuple(getattr(cfg, "prices", ()) or ()), learned_from(store))
+
+
 def _derive(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
             records: list[Record], ctx: BuildContext) -> tuple[Any, Any, list[Any], Any]:
     """Build, price, apply the policy, redact, cut and judge the rules (no writes)."""
     built = build_traces(records, ctx)
-    apply_costs(built.traces)
+    apply_costs(built.traces, _pricing(store, cfg))
     kept = apply_policy(built.traces, policy)
     redact_traces(kept.traces, redactor)
     # Every cut after redaction, never before (a cut can split a secret).
@@ -291,6 +361,11 @@ def _derive_and_store(store: Store, cfg: Config, redactor: Redactor, policy: Pol
         # Checked inside the transaction: a purge cannot slip in between.
         kept.traces = respect_tombstones(store, cfg, kept.traces, include_purged)
         pairs = store.insert_traces(kept.traces)
+        fork = fork_of(result.records)
+        if fork is not None:
+            store.save_fork(*fork)
+        for sid, state in cost_states(result.records, ctx.session_id):
+            store.save_cost_state(sid, _with_fork(store, sid, state))
         # The batch's findings are stored first so that one checkpoint seals them with
         # the traces (`sealed` collects their audit entries); they are queued for export
         # after the spans, as before (`later`).

@@ -1,0 +1,166 @@
+"""`cost_states` and `session_forks`: Claude Code's own cost counts, and pricing when read.
+
+Claude Code 2.1.x writes `cost-state` records (cumulative session cost, per-model usage);
+the worker keeps each here with its time, and the fork relation a transcript shows. Views
+price stored usage when they read it (`_add_costs` for `sessions`, `_price_facts` for the
+report rows), through `cctrace.store.cost`, so `[prices]` and learned prices reach history.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from typing import Any
+
+from cctrace.store.connection import Connection, chunks, dumps, loads
+
+
+class Costs(Connection):
+    """Claude Code's counts and the read-time pricing of sessions and report rows."""
+
+    def save_cost_state(self, session_id: str, state: Any) -> None:
+        """Keep one Claude Code `cost-state` (a `cost.ClaudeCodeCost` with its time)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO cost_states (session_id, time_ns, total_usd,"
+                " model_usage, unknown_model_cost, parent_session_id, fork_ns)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (session_id, int(state.time_ns or 0), float(state.total_usd),
+                 dumps(dict(state.model_usage)), int(bool(state.unknown_model_cost)),
+                 state.parent_session_id, state.fork_ns))
+
+    def save_fork(self, session_id: str, parent_session_id: str, fork_ns: int | None) -> None:
+        """Note that `session_id` was forked from `parent_session_id` (its first own prompt
+        at `fork_ns`, when known; a later note may add it)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO session_forks (session_id, parent_session_id, fork_ns)"
+                " VALUES (?, ?, ?) ON CONFLICT(session_id) DO UPDATE SET"
+                " fork_ns = COALESCE(session_forks.fork_ns, excluded.fork_ns)",
+                (session_id, parent_session_id, fork_ns))
+
+    def _cost_state(self, row: sqlite3.Row) -> Any:
+        from cctrace.store.cost import ClaudeCodeCost
+
+        return ClaudeCodeCost(row["total_usd"], loads(row["model_usage"], {}),
+                              bool(row["unknown_model_cost"]), row["time_ns"] or None,
+                              parent_session_id=row["parent_session_id"],
+                              fork_ns=row["fork_ns"])
+
+    def cost_states(self, limit: int = 500) -> list[Any]:
+        """The newest Claude Code cost records of all sessions (to learn prices from)."""
+        return [self._cost_state(r) for r in self._read(
+            "SELECT * FROM cost_states ORDER BY time_ns DESC LIMIT ?", (limit,))]
+
+    def cost_states_version(self) -> tuple[int, int]:
+        """(rows, highest rowid) of the count table: changes whenever a count is added."""
+        row = self._read("SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM cost_states")[0]
+        return int(row[0]), int(row[1])
+
+    def session_cost_states(self, session_id: str) -> list[Any]:
+        """One session's Claude Code cost records, oldest first."""
+        return [self._cost_state(r) for r in self._read(
+            "SELECT * FROM cost_states WHERE session_id = ? ORDER BY time_ns, total_usd",
+            (session_id,))]
+
+    def latest_cost_states(self, session_ids: list[str]) -> dict[str, Any]:
+        """Each listed session's latest Claude Code cost record, by session id; a fork's
+        with its parent's count at the fork as its baseline."""
+        out: dict[str, Any] = {}
+        forks: dict[str, tuple[str, int | None]] = {}
+        for chunk in chunks(session_ids):
+            marks = ",".join("?" * len(chunk))
+            for r in self._read(
+                f"SELECT * FROM cost_states WHERE session_id IN ({marks})"
+                " ORDER BY session_id, time_ns, total_usd", chunk,
+            ):
+                out[r["session_id"]] = self._cost_state(r)
+            forks.update((r[0], (r[1], r[2])) for r in self._read(
+                "SELECT session_id, parent_session_id, fork_ns FROM session_forks"
+                f" WHERE session_id IN ({marks})", chunk))
+        for sid, state in out.items():
+            parent, fork_ns = forks.get(sid) or (state.parent_session_id, state.fork_ns)
+            if parent and parent != sid:
+                before = [s for s in self.session_cost_states(parent)
+                          if fork_ns is None or (s.time_ns or 0) <= fork_ns]
+                if before:
+                    out[sid] = state.forked_from(before[-1])
+        return out
+
+    def session_generations(self, session_id: str) -> list[dict[str, Any]]:
+        """A session's generations as pricing rows: id, model, usage, start_ns, parameters."""
+        return [{"id": r["id"], "model": r["model"], "usage": loads(r["usage"], {}),
+                 "start_ns": r["start_ns"], "model_parameters": loads(r["model_parameters"])}
+                for r in self._read(
+                    "SELECT o.id, o.model, o.usage, o.start_ns, o.model_parameters"
+                    " FROM observations o JOIN traces t ON t.id = o.trace_id"
+                    " WHERE t.session_id = ? AND o.type = 'generation'"
+                    " ORDER BY o.start_ns, o.id", (session_id,))]
+
+    def trace_of(self, observation_id: str) -> str | None:
+        """The trace an observation is stored in, or None."""
+        rows = self._read("SELECT trace_id FROM observations WHERE id = ?", (observation_id,))
+        return rows[0]["trace_id"] if rows else None
+
+    def _add_costs(self, summaries: list[Any]) -> None:
+        """Each session's cost through `cost.price_rows` (Claude Code's own count where the
+        transcript had one, then overrides, the table, learned prices; unpriced tokens)."""
+        from cctrace.store import cost
+
+        if not summaries:
+            return
+        pricing = cost.Pricing.load(os.path.dirname(self.path), self)
+        by_id = {s.id: s for s in summaries}
+        rows: dict[str, list[dict[str, Any]]] = {sid: [] for sid in by_id}
+        for chunk in chunks(list(by_id)):
+            marks = ",".join("?" * len(chunk))
+            for r in self._read(
+                "SELECT t.session_id AS sid, o.model, o.usage, o.start_ns,"
+                " o.model_parameters FROM observations o JOIN traces t ON t.id = o.trace_id"
+                f" WHERE t.session_id IN ({marks}) AND o.type = 'generation'", chunk,
+            ):
+                rows[r["sid"]].append({"model": r["model"], "usage": loads(r["usage"], {}),
+                                       "start_ns": r["start_ns"],
+                                       "model_parameters": loads(r["model_parameters"])})
+        states = self.latest_cost_states(list(by_id))
+        for sid, summary in by_id.items():
+            state = states.get(sid)
+            priced = cost.price_rows(rows[sid], pricing, state)
+            summary.cost, summary.cost_source = priced.cost, priced.source
+            summary.unpriced_tokens = priced.unpriced_tokens
+            summary.unpriced_models = priced.unpriced_models
+            if state is not None and priced.by_source.keys() & {"claude-code", "estimate"}:
+                summary.claude_code = {"cost_usd": state.own_usd, "tokens": state.tokens()}
+
+    def _price_facts(self, rows: list[dict[str, Any]]) -> None:
+        """Price each generation row as `cctrace sessions` does (overrides, the table,
+        prices learned from Claude Code's counts: `cost.Pricing`), and give the calls of a
+        session Claude Code counted itself their share of that count (`cost.allocate`), so
+        `report`, `usage` and the statusline add up to the same figures. `cost_source` says
+        whose figure each is; `cost` / `cost_total` are None for an unpriced call."""
+        from cctrace.store import cost
+
+        gens = [r for r in rows if r.get("type") == "generation"]
+        if not gens:
+            return
+        pricing = cost.Pricing.load(os.path.dirname(self.path), self)
+        for row in gens:
+            priced = pricing.price(row.get("model"), row.get("usage") or {},
+                                   row.get("start_ns"), row.get("model_parameters"))
+            row["cost"], row["cost_source"] = priced if priced else (None, None)
+            row["cost_total"] = priced[0]["total"] if priced else None
+        states = self.latest_cost_states(sorted({r["session_id"] for r in gens}))
+        for sid, state in states.items():
+            calls = self.session_generations(sid)
+            shares = dict(zip((c["id"] for c in calls), cost.allocate(calls, state, pricing),
+                              strict=True))
+            for row in gens:
+                share = shares.get(row["id"]) if row["session_id"] == sid else None
+                if share is None:
+                    continue
+                usd, source = share
+                detail = row["cost"] or {}
+                scale = usd / detail["total"] if detail.get("total") else None
+                row["cost"] = ({k: v * scale for k, v in detail.items()} if scale is not None
+                               else {"total": usd})
+                row["cost_total"], row["cost_source"] = usd, source
