@@ -17,7 +17,7 @@ values found), with no environment or `.env` known secrets. Throughput is measur
 case by case (small texts) and on all cases packed into one text (large input).
 
     .venv/bin/python bench/redaction_external.py [--corpus DIR] [--no-ds] [--misses N]
-        [--rule SUBSTR] [--fp N]
+        [--rule SUBSTR] [--fp N] [--halves] [--fp-table]
 """
 
 from __future__ import annotations
@@ -178,6 +178,25 @@ def score(tool, cases: list[dict], misses: int, rule: str | None, show_fp: int) 
     }
 
 
+def fp_table(cases: list[dict]) -> None:
+    """Clean negatives redacted, by the detector and type that fired (a case counts once per
+    detector), split by half and by trufflehog's `invalid-format` class."""
+    red = Cctrace().red
+    rows: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for case in cases:
+        if not is_clean_negative(case):
+            continue
+        found = {f"{f.detector}:{f.type}" for f in red.explain(case["text"])}
+        for key in found:
+            row = rows[key]
+            row[0 if half(case) == "dev" else 1] += 1
+            row[2] += case.get("fp_class") == "invalid-format"
+    print("\n| detector:type | dev | held-out | of them invalid-format |")
+    print("|---|---|---|---|")
+    for key, (dev, held, invalid) in sorted(rows.items(), key=lambda kv: -sum(kv[1][:2])):
+        print(f"| {key} | {dev} | {held} | {invalid} |")
+
+
 def packed_throughput(cases: list[dict], repeat: int, sweep: bool) -> tuple[float, float]:
     """cctrace on all cases joined into one text (large input): (MB, MB/s)."""
     text = "\n\n".join(c["text"] for c in cases) * repeat
@@ -200,6 +219,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3, help="packed text repetitions")
     ap.add_argument("--halves", action="store_true",
                     help="also score the development and held-out halves apart")
+    ap.add_argument("--fp-table", action="store_true",
+                    help="clean negatives redacted, by detector and type")
     ap.add_argument("--no-sweep", action="store_true",
                     help="detection pass only (as `cctrace redact`; older revisions)")
     args = ap.parse_args()
@@ -241,6 +262,8 @@ def main() -> int:
                   f"{100 * r['fp'][0] / r['fp'][1]:.1f} % ({r['fp'][0]}/{r['fp'][1]}) | "
                   f"{100 * r['fp_strict'][0] / r['fp_strict'][1]:.1f} % "
                   f"({r['fp_strict'][0]}/{r['fp_strict'][1]}) |")
+    if args.fp_table:
+        fp_table(cases)
     mb, mbs = packed_throughput(cases, args.repeat, not args.no_sweep)
     print(f"\ncctrace on all cases packed into one text ({mb:.1f} MB): {mbs:.1f} MB/s "
           f"({tools[0].red.backend} prefilter)")

@@ -307,3 +307,60 @@ def test_long_learned_value_does_not_break_the_sweep(redactor) -> None:
     key = f"-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----"
     red.redact_text(f"key: {key}")
     assert body not in red.sweep(f"again: {key}")
+
+
+@pytest.mark.parametrize("n", [513, 900, 2000])
+def test_a_quoted_token_longer_than_512_characters_is_redacted_whole(redactor, n: int) -> None:
+    # Issued OAuth tokens and JWTs reach 800-1000 characters; the value was refused past 512.
+    secret = tok(n, B62 + "-_.")
+    out = redactor.redact_text(f"lendflow token = '{secret}'\n")
+    assert secret[:12] not in out and secret[-12:] not in out
+    assert out.startswith("lendflow token = '[REDACTED:") and out.endswith("]'\n")
+
+
+def test_a_long_quoted_value_outside_a_token_alphabet_is_not_taken_past_512(redactor) -> None:
+    # Prose or code of 600 characters in a `token` slot is not a token.
+    text = "token = '" + " ".join(["the quick brown fox"] * 32) + "'"
+    assert redactor.redact_text(text) == text
+
+
+@pytest.mark.parametrize("text", [
+    "mailchimp = '3012a5754bbd7169-sample-26f99c028f7ea428-us18'",
+    "-----BEGIN PRIVATE KEY-----\nYOUR-PRIVATE-KEY-GOES-HERE\n-----END PRIVATE KEY-----",
+    "sk_live_dummy4eC39HqLyjWDarjtT1zdp7dc",
+    "stripe = 'sk_test_placeholder4eC39HqLyjWDarjtT1zdp7dc'",
+])
+def test_values_marked_as_samples_are_kept_by_every_detector(redactor, text: str) -> None:
+    # Documentation's sample values say so; a random token holds such a word ~never.
+    assert redactor.redact_text(text) == text
+
+
+@pytest.mark.parametrize("text", [
+    'secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf"',
+    "kms: arn:aws:kms:eu-west-1:123456789012:key/1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d",
+    'token = "%(TOKEN_FROM_ENV_9f8a7b)s"',
+    'client_secret = "azurekeyvault://kv-prod-01/secrets/clientSecret9"',
+    'token = "secretsmanager:prod/github-token-8Xk"',
+    "DB_PASSWORD=ssm:/prod/db/password-7Hq2",
+])
+def test_references_to_secrets_are_kept(redactor, text: str) -> None:
+    # An ARN's `:secret:` field, a %-format name, a secret store's URI name a secret kept
+    # elsewhere; redacting them only makes the trace unreadable.
+    assert redactor.redact_text(text) == text
+
+
+def test_a_secret_after_a_colon_outside_an_arn_is_still_redacted(redactor) -> None:
+    out = gone(redactor, f"x secret:{MIXED}", MIXED)
+    assert out.startswith("x secret:[REDACTED:")
+
+
+@pytest.mark.parametrize("body", ["", "\nanything\n", "\\nYOUR KEY\\n"])
+def test_a_private_key_block_without_key_material_is_kept(redactor, body: str) -> None:
+    text = f"-----BEGIN PRIVATE KEY-----{body}-----END PRIVATE KEY-----"
+    assert redactor.redact_text(text) == text
+
+
+def test_a_private_key_block_with_a_short_body_is_redacted(redactor) -> None:
+    body = tok(44, B62 + "+/")
+    text = f"-----BEGIN EC PRIVATE KEY-----\n{body}\n-----END EC PRIVATE KEY-----"
+    gone(redactor, text, body)

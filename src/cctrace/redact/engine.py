@@ -54,13 +54,17 @@ ANCHOR_MAX = 64
 # (AWS's `...EXAMPLEKEY`) is a placeholder in every format: a random token holds such a
 # run with negligible probability.
 _MASKED = re.compile(r"[xX]{6,}|\*{4,}|•{3,}|EXAMPLE")
+# Words a sample value is marked with (`...fakeXi6...`, `YOUR-PRIVATE-KEY-GOES-HERE`):
+# 4+ letters, so a random base62 token holds one with probability ~1e-6 per position.
+_PLACEHOLDER_MARKS = ("dummy", "sample", "placeholder", "goes-here", "goes_here")
 
 
 def _masked(value: str) -> bool:
     """`_MASKED` asked with substring tests (C speed on a long candidate; the regex has no
     literal prefix to skip by)."""
-    return ("xxxxxx" in value.lower() or "****" in value or "•••" in value
-            or "EXAMPLE" in value)
+    low = value.lower()
+    return ("xxxxxx" in low or "****" in value or "•••" in value
+            or "EXAMPLE" in value or any(w in low for w in _PLACEHOLDER_MARKS))
 
 
 # Offsets survive lowercasing only for ASCII-case mapping; str.lower can change lengths.

@@ -35,7 +35,7 @@ _PLACEHOLDER_RES = [
         r"^[^<]*>$|^\[[A-Za-z0-9_ \-]+\]$",  # the end of <user:password>, [PASSWORD]
         r"^\{\{.*\}\}$|^\{%.*%\}$",  # templates
         r"^\{[A-Za-z_][A-Za-z0-9_.]*\}$",  # {password}
-        r"^%\([A-Za-z_]+\)[sd]$|^%[sd]$",  # %(password)s
+        r"^%\([A-Za-z_][A-Za-z0-9_]*\)[sdr]$|^%[sd]$",  # %(password)s, %(TOKEN_2)s
         r"^(.)\1+$",  # xxxx, ****, ....
         r"^[xX*._\-#?]+$",
         r"(?i)^(?:x{3,}|\*{3,}|\.{3,})",
@@ -47,6 +47,10 @@ _PLACEHOLDER_RES = [
         # References to a secret kept elsewhere: not the secret itself.
         r"(?i)^(?:op|vault|sm|ssm|secretsmanager|gcpsm|azkv|akv|keyvault|awssm|doppler"
         r"|infisical|bws)://",
+        # Any store whose scheme names a vault or secret manager (`azurekeyvault://`,
+        # `gcpsecretmanager://`), and the colon forms (`secretsmanager:prod/x`, `ssm:/p`).
+        r"(?i)^[a-z0-9+.-]*(?:vault|secret|kms)[a-z0-9+.-]*://",
+        r"(?i)^(?:secretsmanager|ssm|awskms|gcpkms|azurekeyvault):[\w/]",
         r"(?i)^arn:aws[\w-]*:",
         r"^\$\{[^}]*\}",  # ${ssm:/path}, ${{ secrets.X }}, ${VAR}suffix
         r"^\$[A-Za-z_][A-Za-z0-9_]*$",
@@ -99,7 +103,11 @@ def looks_like_code(value: str) -> bool:
 @lru_cache(maxsize=4096)
 def plausible_secret(value: str, quoted: bool, min_len: int = 8) -> bool:
     """The entropy / shape gate for values found only by their key name."""
-    if len(value) < min_len or len(value) > 512 or is_placeholder(value):
+    if len(value) > 512:
+        # Only the token-alphabet branch of a quoted value gets here (a long OAuth token).
+        return quoted and len(value) <= 4096 and _LONG_TOKEN.fullmatch(value) is not None \
+            and looks_random(value[:512], 12)
+    if len(value) < min_len or is_placeholder(value):
         return False
     if value.isdigit():
         # A long number in a secret slot is an id-shaped secret (client ids, PINs of
@@ -116,6 +124,7 @@ def plausible_secret(value: str, quoted: bool, min_len: int = 8) -> bool:
     return ent >= 2.5 and classes >= 3
 
 
+_LONG_TOKEN = re.compile(r"[A-Za-z0-9_\-.+/=~]+")
 _PATH = re.compile(r"~?/|\.{1,2}/|[A-Za-z]:\\|[a-z][a-z0-9+.-]*://")
 
 

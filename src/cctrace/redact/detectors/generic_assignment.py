@@ -59,8 +59,11 @@ _TYPE = (
 _OP = r"[ \t]*(?:=>|:::=|::=|:=|\?=|\+=|\.=|=|:)[ \t]*"
 # A quoted value: any character but the closing quote and line breaks; escapes that are
 # part of the value (`\u0026`, `\/`) are kept inside it.
+# Longer than 512 only in a token's alphabet: OAuth access tokens and JWTs of 800-1000
+# characters are issued (`token = 'eyJ0eXAi...'`), prose and code of that length are not.
 _QVAL = (
-    r"(?P<q>\\{0,3}[\"'`])(?P<s>(?:(?!(?P=q))[^\r\n\\]|\\u[0-9a-fA-F]{4}|\\/){1,512}?)(?P=q)"
+    r"(?P<q>\\{0,3}[\"'`])(?P<s>(?:(?!(?P=q))[^\r\n\\]|\\u[0-9a-fA-F]{4}|\\/){1,512}?"
+    r"|[A-Za-z0-9_\-.+/=~]{513,4096}(?=(?P=q)))(?P=q)"
 )
 # An unquoted value runs to whitespace or a quote; it may not end in punctuation that
 # closes the surrounding code (`f(token=abc)`, `{"k": v},`).
@@ -111,6 +114,8 @@ def _key_ok(match: re.Match[str]) -> bool:
             kw == "key" and _KEY_COMPOUND.search(text, max(0, start - 8), start)
         ):
             return False
+    if start > 4 and text[start - 1] == ":" and _in_arn(text, start):
+        return False  # `arn:aws:secretsmanager:...:secret:prod/db-AbCdEf`: a name, not a value
     if kw in ("key", "pass", "auth") and rest[:1].isalpha():
         return False  # `KeyMeshing`, `keyValue`, `passive`, `authority`
     if kw in ("key", "pass", "auth") and rest[:1] == "-" and rest[1:2].islower():
@@ -118,6 +123,14 @@ def _key_ok(match: re.Match[str]) -> bool:
     if _PUBLIC.search(_full_key(match)):
         return False
     return not key.rstrip("_.-").lower().endswith(_NON_SECRET_SUFFIX)
+
+
+_ARN_START = re.compile(r"(?i)arn:[a-z0-9-]+:[^\s\"'`]*$")
+
+
+def _in_arn(text: str, start: int) -> bool:
+    """The key is a resource-type field of an ARN (`...:secret:name`, `...:key/id`)."""
+    return _ARN_START.search(text, max(0, start - 200), start) is not None
 
 
 def _full_key(match: re.Match[str]) -> str:
