@@ -100,6 +100,9 @@ def build_traces(records: list[Record], ctx: BuildContext) -> BuildResult:
 
 
 def build_turn(state: BuildState, records: list[Record], closed: bool) -> Trace:
+    """The trace of one turn (`records[0]` is its prompt): its walked observations under a
+    root `agent` (only once complete), a background subagent whose completion opened it,
+    and the tags and metadata read from its records (project, branch, models, version)."""
     prompt = records[0]
     key = prompt.uuid or f"offset:{prompt.offset}"
     trace_id = ids.trace_id(key)
