@@ -12,8 +12,6 @@ from layout.imports import SRC, modules
 LIMIT = 500
 
 ALLOWED = {
-    "cctrace/cli/doctor.py": "split pending, issue 16 (doctor as a list of checks, after "
-                             "the plugin bootstrap check of issue 14 lands)",
     "cctrace/worker/pipeline.py": "split pending: issue 14 (cost) is changing it now",
     "cctrace/export/outbox.py": "split pending: bench/mutation.py lists its equivalent "
                                 "mutants by module name (issue 17 is extending that list)",

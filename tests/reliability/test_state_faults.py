@@ -152,6 +152,18 @@ def test_state_dir_deleted_while_the_worker_runs(tmp_path, receiver, _isolated_s
         except OSError:
             time.sleep(0.02)
     assert not rig.state.exists()
+    # The worker that was running may deliver batches it already held after the tree is gone
+    # (its store is an open file): wait until it has gone quiet for longer than its idle
+    # time, then take what was delivered. Only those may come again.
+    quiet_since, seen = time.monotonic(), len(receiver.span_ids())
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and time.monotonic() - quiet_since < 5:
+        time.sleep(0.1)
+        now = len(receiver.span_ids())
+        if now != seen:
+            quiet_since, seen = time.monotonic(), now
+    receiver.wait_idle()
+    before = set(receiver.span_ids())
     rig.write_config()
     for p in payloads[half:]:
         rig.send(p)

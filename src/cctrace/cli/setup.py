@@ -268,7 +268,7 @@ def _current() -> dict[str, Any]:
 
 
 def verify(base_url: str, public_key: str, secret_key: str) -> tuple[bool, str, str | None]:
-    from cctrace.cli.doctor import check_langfuse_credentials
+    from cctrace.checks.probes import check_langfuse_credentials
 
     probe = check_langfuse_credentials(base_url, public_key, secret_key)
     return probe.ok, probe.message, probe.project
