@@ -23,6 +23,8 @@ from typing import Any
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
 
+# From model.build (which re-exports it), not model.turns: bench/pipeline_ab.py runs this
+# module against older trees too.
 from cctrace.model.build import split_turns  # noqa: E402
 from cctrace.transcript.reader import read_new  # noqa: E402
 

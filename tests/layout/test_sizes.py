@@ -12,8 +12,6 @@ from layout.imports import SRC, modules
 LIMIT = 500
 
 ALLOWED = {
-    "cctrace/model/build.py": "split pending, issue 16 (after issues 13-15 and 17 land: "
-                              "they change cost, warmups and subagent placement here)",
     "cctrace/worker/pipeline.py": "split pending: issue 14 (cost) is changing it now",
     "cctrace/export/outbox.py": "split pending: bench/mutation.py lists its equivalent "
                                 "mutants by module name (issue 17 is extending that list)",

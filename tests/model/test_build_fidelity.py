@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from cctrace.model import ids
-from cctrace.model.build import BuildContext, build_traces, error_text
+from cctrace.model.build import BuildContext, build_traces
+from cctrace.model.content import error_text
 from cctrace.transcript.locate import sidechain_loader
 from cctrace.transcript.reader import read_new
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from cctrace.model import ids
-from cctrace.model.build import BuildContext, build_traces, inline_sidechains
+from cctrace.model.build import BuildContext, build_traces
+from cctrace.model.subagents import inline_sidechains
 from cctrace.transcript.records import Record
 from transcript.synth import assistant, flatten, text, tool_result, tool_use, usage, user
 

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from cctrace.model.build import ToolHookInfo
+from cctrace.model.context import ToolHookInfo
 from cctrace.store import schema
 from cctrace.store.db import DB_NAME, AmbiguousSession, HookEvent, Store, build_tree
 from store.helpers import SEC, T0, turn

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from cctrace import spool
 from cctrace.cli import importer
 from cctrace.config import Config
-from cctrace.model import build
+from cctrace.model import generations
 from cctrace.spool import writer
 from cctrace.store.db import Store
 from cctrace.worker import pipeline
@@ -102,14 +102,14 @@ def test_a_record_the_builder_chokes_on_becomes_an_error_event(tmp_path, _isolat
                                                                monkeypatch):
     state = str(_isolated_state)
     transcript = _session(tmp_path, depth=2)
-    real = build._Builder.generation
+    real = generations.generation
 
-    def generation(self, trace_id, parent_id, msg, *args, **kw):
+    def generation(state, trace_id, parent_id, msg, *args, **kw):
         if msg.id == "m2":
             raise TypeError("a shape nobody expected")
-        return real(self, trace_id, parent_id, msg, *args, **kw)
+        return real(state, trace_id, parent_id, msg, *args, **kw)
 
-    monkeypatch.setattr(build._Builder, "generation", generation)
+    monkeypatch.setattr(generations, "generation", generation)
     with Store.open(state) as store:
         cfg = Config(state_dir=state)
         assert pipeline.process_transcript(store, cfg, pipeline.make_redactor(cfg, None),

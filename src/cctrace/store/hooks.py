@@ -92,7 +92,7 @@ class HookEvents(Connection):
         Keys: tool_name, session_id, agent_id, pre_ns / post_ns (receive times of
         PreToolUse and of PostToolUse or PostToolUseFailure), outcome (that event's name
         or None), failed (PostToolUseFailure fired), duration_ms, error, is_interrupt; the
-        last six are exactly the fields of `cctrace.model.build.ToolHookInfo`.
+        last six are exactly the fields of `cctrace.model.context.ToolHookInfo`.
         """
         ids = sorted(set(tool_use_ids))
         out: dict[str, dict[str, Any]] = {}

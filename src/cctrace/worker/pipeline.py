@@ -25,15 +25,10 @@ from cctrace import spool
 from cctrace.config import Config
 from cctrace.export import outbox
 from cctrace.hook import mute
-from cctrace.model.build import (
-    BuildContext,
-    ToolHookInfo,
-    build_traces,
-    copied_from,
-    is_prompt,
-    split_turns,
-)
+from cctrace.model.build import build_traces
+from cctrace.model.context import BuildContext, ToolHookInfo
 from cctrace.model.ids import span_id
+from cctrace.model.turns import copied_from, is_prompt, split_turns
 from cctrace.policy import Policy, apply_policy
 from cctrace.redact.cut import cut_traces
 from cctrace.redact.stage import Redactor, redact_traces
