@@ -110,21 +110,9 @@ def ready_python(plugin_data: str, plugin_root: str) -> str | None:
 
 def installing(plugin_data: str) -> bool:
     """True while a bootstrap holds the lock."""
-    import fcntl
+    from cctrace.worker import lifecycle
 
-    try:
-        fd = os.open(os.path.join(runtime_dir(plugin_data), LOCK_NAME), os.O_RDONLY | _CLOEXEC)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-    return False
+    return lifecycle.lock_held(os.path.join(runtime_dir(plugin_data), LOCK_NAME))
 
 
 def ensure(state_dir: str, plugin_data: str, plugin_root: str,

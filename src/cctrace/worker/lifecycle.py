@@ -161,12 +161,17 @@ def worker_command(
 
 def is_worker_running(state_dir: str) -> bool:
     """True while some process holds the worker lock."""
+    return lock_held(_lock_path(state_dir))
+
+
+def lock_held(path: str) -> bool:
+    """True while some process holds an exclusive flock on `path` (missing file: False)."""
     try:
-        fd = os.open(_lock_path(state_dir), os.O_RDONLY | _CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | _CLOEXEC)
     except OSError:
         return False
     try:
-        # A shared probe: it fails against a worker's exclusive lock and costs nothing else.
+        # A shared probe: it fails against an exclusive lock and costs nothing else.
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:
         return True
