@@ -118,6 +118,21 @@ MODULES: dict[str, Target] = {
                                                "tests/redact/test_stage.py")),
     "redact.known": Target("redact/known.py", ("tests/redact/test_known_exact.py",
                                                "tests/redact/test_learned.py")),
+    # The gate that tells drawn tokens from typed words (every threshold at its boundary),
+    # the placeholder stop list, the anchor prefilter, and the rest of engine.py: candidate
+    # search, acceptance, the anchor plans and their common gates.
+    "redact.randomness": Target("redact/randomness.py", (
+        "tests/redact/test_context.py", "tests/redact/test_token_shape.py")),
+    "redact.stoplist": Target("redact/stoplist.py", (
+        "tests/redact/test_context.py", "tests/redact/test_token_shape.py")),
+    "redact.prefilter": Target("redact/prefilter.py", (
+        "tests/redact/test_engine_equivalence.py", "tests/redact/test_engine.py")),
+    "redact.engine.rest": Target("redact/engine.py", (
+        "tests/redact/test_engine_exact.py", "tests/redact/test_engine_equivalence.py",
+        "tests/redact/test_engine.py"),
+        scope=("_masked", "_items", "_prefix_related", "common_gate", "_AnchorPlan.gate",
+               "SecretRedactor._anchor_plan", "SecretRedactor._candidates",
+               "SecretRedactor._accept")),
     "redact.detectors": Target("redact/detectors/base.py", (
         "tests/redact/test_detectors.py",)),
     # -- policy/ (capture policy: what a trace keeps of denied files)
