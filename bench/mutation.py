@@ -893,6 +893,15 @@ def _pytest(tests: tuple[str, ...], timeout: float) -> tuple[str, float]:
     return f"error{proc.returncode}", took
 
 
+def _imports(path: str) -> bool:
+    """Whether `src/cctrace/<path>` (as mutated now) imports in a fresh interpreter."""
+    module = "cctrace." + path.removesuffix(".py").replace("/", ".")
+    proc = subprocess.run([sys.executable, "-c", f"import {module}"], cwd=ROOT,
+                          env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+    return proc.returncode == 0
+
+
 def _dirty(path: str) -> bool:
     return subprocess.run(["git", "diff", "--quiet", "HEAD", "--", path], cwd=ROOT).returncode != 0
 
@@ -937,6 +946,12 @@ def run_module(name: str, target: Target, survivors_only: bool, verbose: bool) -
                 _drop_bytecode(path)
                 try:
                     m.status, m.seconds = _pytest(target.tests, timeout)
+                    if m.status in ("error2", "error4") and not _imports(target.path):
+                        # The mutant breaks the module's import (a module-level constant
+                        # or regex): conftest or collection fails, which pytest reports
+                        # as a usage error (4) or an interrupted run (2). Every test
+                        # importing it fails: killed. The selection passed unmutated.
+                        m.status = "killed"
                 finally:
                     with open(path, "wb") as f:
                         f.write(original)
