@@ -122,9 +122,11 @@ MODULES: dict[str, Target] = {
     # the placeholder stop list, the anchor prefilter, and the rest of engine.py: candidate
     # search, acceptance, the anchor plans and their common gates.
     "redact.randomness": Target("redact/randomness.py", (
-        "tests/redact/test_context.py", "tests/redact/test_token_shape.py")),
+        "tests/redact/test_randomness_exact.py", "tests/redact/test_context.py",
+        "tests/redact/test_token_shape.py")),
     "redact.stoplist": Target("redact/stoplist.py", (
-        "tests/redact/test_context.py", "tests/redact/test_token_shape.py")),
+        "tests/redact/test_stoplist_exact.py", "tests/redact/test_context.py",
+        "tests/redact/test_token_shape.py", "tests/redact/test_pathological.py")),
     "redact.prefilter": Target("redact/prefilter.py", (
         "tests/redact/test_engine_equivalence.py", "tests/redact/test_engine.py")),
     "redact.engine.rest": Target("redact/engine.py", (
