@@ -87,6 +87,17 @@ MODULES: dict[str, Target] = {
         "tests/test_statedir_capture.py", "tests/test_statedir.py",
         "tests/hook/test_hook_main.py::test_a_relative_state_dir_is_not_taken_from_the_command_line"),
                        scope=("account_home", "capture_default", "pinned_arg")),
+    # Which config sources count: the state dir's config.toml only (never the
+    # environment), the CLI's state dir (`CCTRACE_HOME`, XDG), the statusline's pin.
+    "config.sources": Target("config.py", (
+        "tests/test_config_exact.py", "tests/test_config.py"),
+        scope=("config_path", "read_file", "_str", "load")),
+    "statedir.cli": Target("statedir.py", (
+        "tests/test_statedir_cli_exact.py", "tests/test_statedir.py"),
+        scope=("default_state_dir", "state_dir")),
+    "statusline.pins": Target("statusline/line.py", (
+        "tests/statusline/test_line_pins_exact.py", "tests/statusline/test_line.py"),
+        scope=("summary_path", "read_summary", "parse_args")),
     # -- worker
     "worker.lifecycle": Target("worker/lifecycle.py", (
         "tests/worker/test_worker_env.py",
@@ -182,7 +193,8 @@ MODULES: dict[str, Target] = {
         # mutants) is the next run's.
         scope=("_expand_braces", "compile_glob", "Glob.matches", "normalize",
                "first_match")),
-    "policy.settings": Target("policy/settings.py", ("tests/policy/test_policy_paths.py",)),
+    "policy.settings": Target("policy/settings.py", (
+        "tests/policy/test_policy_settings_exact.py", "tests/policy/test_policy_paths.py")),
     # -- audit/ (the tamper-evident trail: chain, Merkle tree, checkpoints, anchors)
     "audit.verify": Target("audit/verify.py", (
         "tests/audit/test_verify_exact.py", "tests/audit/test_rollback.py",
@@ -201,7 +213,7 @@ MODULES: dict[str, Target] = {
                "chain_next", "make_line", "split_line", "entry_index", "_rebuild", "append",
                "_seal")),
     "audit.merkle": Target("audit/merkle.py", (
-        "tests/audit/test_merkle.py", "tests/audit/test_log.py",
+        "tests/audit/test_merkle_exact.py", "tests/audit/test_merkle.py", "tests/audit/test_log.py",
         "tests/audit/test_mutations.py")),
     "audit.anchors": Target("audit/anchors.py", (
         "tests/audit/test_anchors_exact.py", "tests/audit/test_rollback.py",
