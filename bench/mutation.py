@@ -854,6 +854,12 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'return not (_HEX.fullmatch(body) and len(body) % 2 and len(body) >= 17)',
          'only odd lengths get here, and the first odd length >= 16 is 17'),
     ],
+    'policy.settings': [
+        ('compile_glob(item, home or os.path.expanduser("~"))',
+         'compile_glob(item, home or os.path.expanduser("XX~XX"))',
+         'the compiled glob is only a check and is thrown away: `~` expands to any string '
+         'and compiles alike'),
+    ],
     'redact.stoplist': [
         ('r"^\\$\\(.*\\)$",  # $(command)',
          'r"XX^\\$\\(.*\\)$XX",  # $(command)',

@@ -168,3 +168,23 @@ def test_a_bad_pattern_names_the_key_and_the_pattern() -> None:
     assert S.check_kb(0, "k") == 0
     assert S.check_level(" FULL\n", "k") == "full"
     assert S._where("level") == "capture.level"
+
+
+def test_a_policy_is_frozen_and_read_from_the_capture_table() -> None:
+    import dataclasses
+
+    from cctrace.config import Config
+
+    p = Policy(home=HOME)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        p.level = "full"  # type: ignore[misc]
+    cfg = Config(state_dir="/s", raw={"capture": {"level": "full", "pii": True},
+                                      "XXcaptureXX": {"level": "metadata"}})
+    got = Policy.from_config(cfg)
+    assert (got.level, got.pii) == ("full", True)
+    assert Policy.from_config(Config(state_dir="/s")).level == "redacted"
+
+
+def test_home_patterns_are_checked_against_the_real_home() -> None:
+    assert S.check_patterns(["~/x/**"], "k") == ("~/x/**",)
+    assert parse_capture({"deny_paths": ["~/vault/**"]}).deny_paths == ("~/vault/**",)
