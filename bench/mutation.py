@@ -860,6 +860,11 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'the compiled glob is only a check and is thrown away: `~` expands to any string '
          'and compiles alike'),
     ],
+    'statusline.pins': [
+        ('raw = fh.read(MAX_SUMMARY_BYTES + 1)',
+         'raw = fh.read(MAX_SUMMARY_BYTES + 2)',
+         'one byte past the cap or two: an oversized file is refused alike'),
+    ],
     'redact.stoplist': [
         ('r"^\\$\\(.*\\)$",  # $(command)',
          'r"XX^\\$\\(.*\\)$XX",  # $(command)',
