@@ -4,6 +4,8 @@ Claude Code 2.1.x writes `cost-state` records (cumulative session cost, per-mode
 the worker keeps each here with its time, and the fork relation a transcript shows. Views
 price stored usage when they read it (`_add_costs` for `sessions`, `_price_facts` for the
 report rows), through `cctrace.store.cost`, so `[prices]` and learned prices reach history.
+`generations_of` / `set_costs` let the worker price again generations stored (and exported)
+before the price of their model was known or final, so they can be sent again with it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import sqlite3
 from typing import Any
 
+from cctrace.model.types import Observation, Trace
 from cctrace.store.connection import Connection, chunks, dumps, loads
 
 
@@ -96,6 +99,54 @@ class Costs(Connection):
                     " FROM observations o JOIN traces t ON t.id = o.trace_id"
                     " WHERE t.session_id = ? AND o.type = 'generation'"
                     " ORDER BY o.start_ns, o.id", (session_id,))]
+
+    def generations_of(self, models: list[str]) -> list[Observation]:
+        """The stored generations of `models`, oldest first (to price them again when the
+        prices learned for those models change)."""
+        out: list[Observation] = []
+        for chunk in chunks(sorted(set(models))):
+            marks = ",".join("?" * len(chunk))
+            out.extend(self._obs(r) for r in self._read(  # type: ignore[attr-defined]
+                "SELECT * FROM observations WHERE type = 'generation'"
+                f" AND model IN ({marks}) ORDER BY start_ns, id", chunk))
+        return out
+
+    def set_costs(self, observations: list[Observation]) -> list[dict[str, Any]]:
+        """Write the `cost` (and metadata, which names its source) of stored generations
+        priced again. Returns, per row
+        written, what its audit entry needs (`id`, `digest` of the row as now stored,
+        `session_id`, `trace_id`, `type`, `name`, `start_ns`)."""
+        out: list[dict[str, Any]] = []
+        with self.transaction() as conn:
+            for obs in observations:
+                cost = obs.cost or {}
+                cur = conn.execute(
+                    "UPDATE observations SET cost = ?, cost_total = ?, metadata = ?"
+                    " WHERE id = ?",
+                    (dumps(cost), cost.get("total"),
+                     self._enc(dumps(obs.metadata) or "{}", "observations.metadata"), obs.id))
+                if cur.rowcount != 1:
+                    continue
+                sid = conn.execute("SELECT session_id FROM traces WHERE id = ?",
+                                   (obs.trace_id,)).fetchone()
+                out.append({"id": obs.id, "trace_id": obs.trace_id, "type": obs.type,
+                            "name": obs.name, "start_ns": obs.start_ns,
+                            "session_id": sid[0] if sid else None,
+                            "digest": self._row_digest(conn, "observations", "id", obs.id)})
+        return out
+
+    def export_trace(self, trace_id: str) -> Trace | None:
+        """A stored trace with the fields its spans repeat (no input/output: those go on
+        the root span only), to send some of its observations again."""
+        rows = self._read("SELECT * FROM traces WHERE id = ?", (trace_id,))
+        if not rows:
+            return None
+        t = rows[0]
+        return Trace(id=t["id"], session_id=t["session_id"], name=t["name"],
+                     start_ns=t["start_ns"], end_ns=t["end_ns"], user_id=t["user_id"],
+                     tags=loads(t["tags"], []), environment=t["environment"],
+                     release=t["release"], complete=bool(t["complete"]),
+                     metadata=loads(self._dec(t["metadata"], "traces.metadata"), {}))
 
     def trace_of(self, observation_id: str) -> str | None:
         """The trace an observation is stored in, or None."""
