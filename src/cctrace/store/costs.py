@@ -154,34 +154,55 @@ class Costs(Connection):
         return rows[0]["trace_id"] if rows else None
 
     def _add_costs(self, summaries: list[Any]) -> None:
-        """Each session's cost through `cost.price_rows` (Claude Code's own count where the
-        transcript had one, then overrides, the table, learned prices; unpriced tokens)."""
-        from cctrace.store import cost
+        """Each session's tokens per usage key and its cost, as `cost.price_rows` gives it
+        (Claude Code's own count where the transcript had one, then overrides, the table,
+        learned prices; unpriced tokens), in one pass over the sessions' generations
+        (`costscan`: the same figures as pricing row by row, to the bit)."""
+        from cctrace.store import cost, costscan
 
         if not summaries:
             return
         pricing = cost.Pricing.load(os.path.dirname(self.path), self)
         by_id = {s.id: s for s in summaries}
-        rows: dict[str, list[dict[str, Any]]] = {sid: [] for sid in by_id}
+        states = self.latest_cost_states(list(by_id))
+        tallies = {sid: costscan.Tally() for sid in by_id}
+        until: dict[str, int | None] = {}
+        for sid, state in states.items():
+            if self._counts_a_call(sid, state.time_ns):
+                until[sid] = state.time_ns
+                source = cost.ESTIMATE if state.unknown_model_cost else cost.CLAUDE_CODE
+                tallies[sid].by_source[source] = state.own_usd
+        plans: dict[tuple[Any, Any], Any] = {}
         for chunk in chunks(list(by_id)):
             marks = ",".join("?" * len(chunk))
-            for r in self._read(
-                "SELECT t.session_id AS sid, o.model, o.usage, o.start_ns,"
-                " o.model_parameters FROM observations o JOIN traces t ON t.id = o.trace_id"
-                f" WHERE t.session_id IN ({marks}) AND o.type = 'generation'", chunk,
-            ):
-                rows[r["sid"]].append({"model": r["model"], "usage": loads(r["usage"], {}),
-                                       "start_ns": r["start_ns"],
-                                       "model_parameters": loads(r["model_parameters"])})
-        states = self.latest_cost_states(list(by_id))
+            # The rows in the order `price_rows` was given them: same FROM and WHERE.
+            sql = ("SELECT t.session_id, o.model, o.start_ns, o.model_parameters, o.usage"
+                   " FROM observations o JOIN traces t ON t.id = o.trace_id"
+                   f" WHERE t.session_id IN ({marks}) AND o.type = 'generation'")
+            with self._lock:
+                cur = self._conn.cursor()
+                cur.row_factory = None
+                cur.execute(sql, chunk)
+                while batch := cur.fetchmany(4096):
+                    costscan.scan(batch, tallies, until, pricing, plans)
         for sid, summary in by_id.items():
             state = states.get(sid)
-            priced = cost.price_rows(rows[sid], pricing, state)
+            summary.tokens = tallies[sid].token_totals()
+            priced = tallies[sid].summary()
             summary.cost, summary.cost_source = priced.cost, priced.source
             summary.unpriced_tokens = priced.unpriced_tokens
             summary.unpriced_models = priced.unpriced_models
             if state is not None and priced.by_source.keys() & {"claude-code", "estimate"}:
                 summary.claude_code = {"cost_usd": state.own_usd, "tokens": state.tokens()}
+
+    def _counts_a_call(self, session_id: str, until: int | None) -> bool:
+        """Whether a Claude Code count up to `until` covers any stored generation of the
+        session (a count covering none would repeat another session's: not used)."""
+        return bool(self._read(
+            "SELECT 1 FROM observations o JOIN traces t ON t.id = o.trace_id"
+            " WHERE t.session_id = ? AND o.type = 'generation'"
+            " AND (? IS NULL OR o.start_ns IS NULL OR o.start_ns <= ?) LIMIT 1",
+            (session_id, until, until)))
 
     def _price_facts(self, rows: list[dict[str, Any]]) -> None:
         """Price each generation row as `cctrace sessions` does (overrides, the table,
