@@ -15,32 +15,47 @@ import sqlite3
 from typing import Any
 
 from cctrace.model.types import Observation, Trace
+from cctrace.store import digest
 from cctrace.store.connection import Connection, chunks, dumps, loads
 
 
 class Costs(Connection):
     """Claude Code's counts and the read-time pricing of sessions and report rows."""
 
-    def save_cost_state(self, session_id: str, state: Any) -> None:
-        """Keep one Claude Code `cost-state` (a `cost.ClaudeCodeCost` with its time)."""
+    def save_cost_state(self, session_id: str, state: Any) -> dict[str, Any]:
+        """Keep one Claude Code `cost-state` (a `cost.ClaudeCodeCost` with its time).
+        Returns what its audit entry needs: `key` (`<session>@<time>`), `digest` of the
+        row as stored, `session_id`, `time_ns`."""
+        time_ns = int(state.time_ns or 0)
         with self.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO cost_states (session_id, time_ns, total_usd,"
                 " model_usage, unknown_model_cost, parent_session_id, fork_ns)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (session_id, int(state.time_ns or 0), float(state.total_usd),
+                (session_id, time_ns, float(state.total_usd),
                  dumps(dict(state.model_usage)), int(bool(state.unknown_model_cost)),
                  state.parent_session_id, state.fork_ns))
+            row = conn.execute("SELECT * FROM cost_states WHERE session_id = ? AND time_ns = ?",
+                               (session_id, time_ns)).fetchone()
+        return {"key": f"{session_id}@{time_ns}", "session_id": session_id,
+                "time_ns": time_ns, "digest": digest.stored_row_digest("cost_states", row,
+                                                                       self._dec)}
 
-    def save_fork(self, session_id: str, parent_session_id: str, fork_ns: int | None) -> None:
+    def save_fork(self, session_id: str, parent_session_id: str,
+                  fork_ns: int | None) -> dict[str, Any]:
         """Note that `session_id` was forked from `parent_session_id` (its first own prompt
-        at `fork_ns`, when known; a later note may add it)."""
+        at `fork_ns`, when known; a later note may add it). Returns what its audit entry
+        needs (`key`, `digest` of the row as now stored, `session_id`, `time_ns`)."""
         with self.transaction() as conn:
             conn.execute(
                 "INSERT INTO session_forks (session_id, parent_session_id, fork_ns)"
                 " VALUES (?, ?, ?) ON CONFLICT(session_id) DO UPDATE SET"
                 " fork_ns = COALESCE(session_forks.fork_ns, excluded.fork_ns)",
                 (session_id, parent_session_id, fork_ns))
+            row = conn.execute("SELECT * FROM session_forks WHERE session_id = ?",
+                               (session_id,)).fetchone()
+        return {"key": session_id, "session_id": session_id, "time_ns": row["fork_ns"] or 0,
+                "digest": digest.stored_row_digest("session_forks", row, self._dec)}
 
     def _cost_state(self, row: sqlite3.Row) -> Any:
         from cctrace.store.cost import ClaudeCodeCost

@@ -355,18 +355,20 @@ def _derive_and_store(store: Store, cfg: Config, redactor: Redactor, policy: Pol
         kept.traces = respect_tombstones(store, cfg, kept.traces, include_purged)
         pairs = store.insert_traces(kept.traces)
         fork = fork_of(result.records)
-        if fork is not None:
-            store.save_fork(*fork)
+        forks = [store.save_fork(*fork)] if fork is not None else []
         counts = cost_states(result.records, ctx.session_id)
         known = dict(learned_from(store)) if counts else {}
-        for sid, state in counts:
-            store.save_cost_state(sid, _with_fork(store, sid, state))
+        counted = [store.save_cost_state(sid, _with_fork(store, sid, state))
+                   for sid, state in counts]
         # Generations sent before their model's price was learned are sent again with it.
         repriced = costfill.backfill(store, cfg, known) if counts else []
         # The batch's findings are stored first so that one checkpoint seals them with
         # the traces (`sealed` collects their audit entries); they are queued for export
         # after the spans, as before (`later`).
-        sealed: list[Any] = []
+        from cctrace import audit
+
+        # Claude Code's counts and fork relations are sealed with the batch (`verify`).
+        sealed: list[Any] = audit.entries_from_counts(counted, forks)
         later: list[Any] = []
         record_findings(store, cfg, redactor, rule_findings, sealed=sealed, deferred=later)
         if window is not None:
