@@ -43,6 +43,8 @@ def main() -> None:
     ap.add_argument("--generations", type=int, default=10_000)
     ap.add_argument("--store", help="state dir of the generated store (built if absent)")
     ap.add_argument("--only-sessions", action="store_true")
+    ap.add_argument("--sql-group", action="store_true",
+                    help="also time the SQL a group-then-price design would start with")
     args = ap.parse_args()
     print("| what | n | median s | per item us |")
     print("|---|---:|---:|---:|")
@@ -68,6 +70,21 @@ def _sessions(state: str, args: argparse.Namespace) -> None:
         s = _median(lambda: store.sessions())
     print(f"| Store.sessions ({len(rows)} sessions, json sha256 {digest}) | {gens} generations"
           f" | {s:.3f} | {s / gens * 1e6:.2f} |")
+    if args.sql_group:
+        # Tokens per session x model x parameters x 200k tier, summed by SQLite: what the
+        # groups would cost to read before any pricing (json_extract parses per call).
+        keys = ("input", "output", "input_cache_read", "input_cache_creation",
+                "input_cache_creation_1h")
+        sums = ", ".join(f"SUM(json_extract(o.usage, '$.{k}'))" for k in keys)
+        sql = (f"SELECT t.session_id, o.model, o.model_parameters, {sums}, COUNT(*)"
+               " FROM observations o JOIN traces t ON t.id = o.trace_id"
+               " WHERE o.type = 'generation' GROUP BY 1, 2, 3,"
+               " (json_extract(o.usage, '$.input') + json_extract(o.usage, '$.input_cache_read')"
+               " + json_extract(o.usage, '$.input_cache_creation')) > 200000")
+        with Store.open(state, cipher=None) as store:
+            s = _median(lambda: store._read(sql))
+        print(f"| SQL GROUP BY only (json_extract, no pricing) | {gens} generations | {s:.3f} |"
+              f" {s / gens * 1e6:.2f} |")
 
 
 def _pricing(args: argparse.Namespace) -> None:

@@ -262,20 +262,28 @@ def scan(rows: Any, tallies: Mapping[str, Tally], until: Mapping[str, int | None
     its session's tally. `until` holds, for sessions whose Claude Code count is used, the
     time that count covers (None: all); a covered call is counted, not priced."""
     match = SHAPE.match
+    last_sid: Any = _MISSING
+    last_key: Any = _MISSING
+    tally: Any = None
+    end: Any = _MISSING
+    plan: Any = None
     for sid, model, start, params, usage in rows:
-        tally = tallies[sid]
-        end = until.get(sid, _MISSING)
+        if sid != last_sid:  # a session's rows come together: look it up once
+            last_sid, tally, end = sid, tallies[sid], until.get(sid, _MISSING)
         covered = end is not _MISSING and (end is None or start is None or start <= end)
         m = match(usage) if usage else None
-        plan: Any = None
-        if m is not None:
-            plan = plans.get((model, params), _MISSING)
+        if m is None:
+            price_general(tally, pricing, model, usage, start, params, covered)
+            continue
+        if (model, params) != last_key:
+            last_key = (model, params)
+            plan = plans.get(last_key, _MISSING)
             if plan is _MISSING:
-                plan = plans[(model, params)] = make_plan(pricing, model, loads(params))
+                plan = plans[last_key] = make_plan(pricing, model, loads(params))
         if plan is None:
             price_general(tally, pricing, model, usage, start, params, covered)
             continue
-        a, b, c, d, e = m.groups()  # type: ignore[union-attr]
+        a, b, c, d, e = m.groups()
         sums = tally.sums
         if e is None:
             counts: tuple[int, ...] = (int(a), int(b), int(c), int(d))
