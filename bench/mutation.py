@@ -12,6 +12,8 @@ score: score = killed / (mutants - equivalent). Run from the repository root:
     .venv/bin/python bench/mutation.py -m security.transport -m hook.envnote
     .venv/bin/python bench/mutation.py --list               # the map: modules, tests, scope
     .venv/bin/python bench/mutation.py -m export.outbox --survivors   # re-run last survivors
+    .venv/bin/python bench/mutation.py -m 'redact.detectors.*'        # every detector module
+    .venv/bin/python bench/mutation.py -m redact.detectors.github     # one of them
 
 Mutants run one at a time (the source file is changed in place, and the hook and worker
 tests run it in child processes), so never run two of these at once in one work tree, and
@@ -118,8 +120,13 @@ MODULES: dict[str, Target] = {
                                                "tests/redact/test_stage.py")),
     "redact.known": Target("redact/known.py", ("tests/redact/test_known_exact.py",
                                                "tests/redact/test_learned.py")),
-    "redact.detectors": Target("redact/detectors/base.py", (
-        "tests/redact/test_detectors.py",)),
+    # The detectors: `base.py` (shared validators, classes, separators), the registry, and
+    # one entry per detector module, `redact.detectors.<name>` (generated below).
+    "redact.detectors.base": Target("redact/detectors/base.py", (
+        "tests/redact/detectors/test_base.py", "tests/redact/test_detector_exact.py",
+        "tests/redact/test_detectors.py")),
+    "redact.registry": Target("redact/registry.py", (
+        "tests/redact/test_registry.py", "tests/redact/test_detector_exact.py")),
     # -- policy/ (capture policy: what a trace keeps of denied files)
     "policy.apply": Target("policy/apply.py", (
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
@@ -195,6 +202,29 @@ MODULES: dict[str, Target] = {
         "tests/install/test_install_settings.py"),
         scope=("hook_command", "pinned_state_dir", "is_ours", "our_group")),
 }
+
+
+
+def _detector_targets() -> dict[str, Target]:
+    """`redact.detectors.<name>` for every detector module: its own exact test first (the
+    detector alone, every declared alternative: `-x` stops there for most mutants), then
+    the module's tests of its validators and near-misses, when it has some."""
+    out = {}
+    for path in sorted(glob.glob(os.path.join(SRC, "redact", "detectors", "*.py"))):
+        name = os.path.basename(path)[:-3]
+        if name in ("__init__", "base"):
+            continue
+        own = f"tests/redact/detectors/test_{name}.py"
+        tests = (f"tests/redact/test_detector_exact.py::test_detector[{name}]",)
+        if os.path.exists(os.path.join(ROOT, own)):
+            tests += (own,)
+        out[f"redact.detectors.{name}"] = Target(f"redact/detectors/{name}.py", tests)
+    return out
+
+
+# An entry written above (another selection, a scope) wins over the generated one.
+for _name, _target in _detector_targets().items():
+    MODULES.setdefault(_name, _target)
 
 # Survivors that no test can tell apart from the original, with why. Key: module; value:
 # (original line, mutated line, why), lines stripped, as the report prints them.
@@ -952,8 +982,9 @@ def _save(cache_file: str, name: str, target: Target, original: bytes, report: R
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("-m", "--module", action="append", choices=sorted(MODULES),
-                    help="module to mutate (repeatable; default: all)")
+    ap.add_argument("-m", "--module", action="append",
+                    help="module to mutate (repeatable; default: all); a name ending in `.*` "
+                         "is every module below it: -m 'redact.detectors.*'")
     ap.add_argument("--list", action="store_true", help="print the module map and exit")
     ap.add_argument("--survivors", action="store_true",
                     help="re-run only the mutants that survived the last run of the module")
@@ -961,7 +992,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="no run: the table and survivors of the last run of each module")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every mutant")
     args = ap.parse_args(argv)
-    names = args.module or list(MODULES)
+    names = _select(ap, args.module) if args.module else list(MODULES)
     if args.report:
         return _report([n for n in names if os.path.exists(os.path.join(OUT, f"{n}.json"))])
     if args.list:
@@ -974,6 +1005,20 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     reports = [run_module(n, MODULES[n], args.survivors, args.verbose) for n in names]
     return _table(reports)
+
+
+def _select(ap: argparse.ArgumentParser, wanted: list[str]) -> list[str]:
+    """Module names in the map, a `prefix.*` standing for every module below `prefix`."""
+    names: list[str] = []
+    for want in wanted:
+        if want.endswith(".*"):
+            found = [n for n in MODULES if n.startswith(want[:-1])]
+        else:
+            found = [want] if want in MODULES else []
+        if not found:
+            ap.error(f"no module {want!r} in the map (see --list)")
+        names += [n for n in found if n not in names]
+    return names
 
 
 def _report(names: list[str]) -> int:
