@@ -48,6 +48,12 @@ class Target:
     tests: tuple[str, ...]        # pytest node ids or files, relative to the repository
     scope: tuple[str, ...] = ()   # qualified function/class names; empty = whole module
     note: str = ""
+    # Modules imported once by the driver, before any mutant: each mutant's selection then
+    # runs in a fork of it (pytest, the engine and the fakes already loaded), not in a new
+    # interpreter, without hypothesis' pytest plugin. Only for a module none of them
+    # imports (a detector: the registry loads them lazily) and a selection that does not
+    # use hypothesis; empty = a new `python -m pytest` per mutant.
+    preload: tuple[str, ...] = ()
 
 
 MODULES: dict[str, Target] = {
@@ -205,6 +211,12 @@ MODULES: dict[str, Target] = {
 
 
 
+# What a detector's selection imports that no detector module is part of (the registry
+# loads detector modules lazily): a fork of the driver starts with them.
+DETECTOR_PRELOAD = ("pytest", "cctrace.redact.engine", "cctrace.redact.detectors.base",
+                    "bench.corpus.fakes", "support.absence")
+
+
 def _detector_targets() -> dict[str, Target]:
     """`redact.detectors.<name>` for every detector module: its own exact test first (the
     detector alone, every declared alternative: `-x` stops there for most mutants), then
@@ -218,7 +230,8 @@ def _detector_targets() -> dict[str, Target]:
         tests = (f"tests/redact/test_detector_exact.py::test_detector[{name}]",)
         if os.path.exists(os.path.join(ROOT, own)):
             tests += (own,)
-        out[f"redact.detectors.{name}"] = Target(f"redact/detectors/{name}.py", tests)
+        out[f"redact.detectors.{name}"] = Target(f"redact/detectors/{name}.py", tests,
+                                                 preload=DETECTOR_PRELOAD)
     return out
 
 
@@ -908,6 +921,62 @@ def _pytest(tests: tuple[str, ...], timeout: float) -> tuple[str, float]:
     return f"error{proc.returncode}", took
 
 
+def _preload(modules: tuple[str, ...], path: str) -> None:
+    """Import `modules` into the driver, refusing when that imports the mutated file."""
+    import importlib
+    for extra in (ROOT, os.path.join(ROOT, "tests")):
+        if extra not in sys.path:
+            sys.path.insert(0, extra)
+    for name in modules:
+        importlib.import_module(name)
+    loaded = {os.path.abspath(getattr(m, "__file__", "") or "") for m in list(sys.modules.values())}
+    if os.path.abspath(path) in loaded:
+        raise SystemExit(f"{path}: imported by the preload {modules}: mutants would not be seen")
+
+
+def _pytest_forked(tests: tuple[str, ...], timeout: float) -> tuple[str, float]:
+    """`_pytest`, in a fork of the driver (see `Target.preload`): same statuses."""
+    t0 = time.monotonic()
+    pid = os.fork()
+    if pid == 0:  # the child: pytest.main over the selection, its status as exit code
+        code = 70
+        try:
+            os.setsid()
+            os.chdir(ROOT)
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)
+            sys.dont_write_bytecode = True
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            import pytest
+            # Without hypothesis' plugin, whose report imports all of hypothesis (~1 s of
+            # the ~1.2 s a detector's selection costs): preloaded selections do not use it.
+            code = int(pytest.main(["-x", "-q", "-p", "no:cacheprovider", "-p",
+                                    "no:hypothesispytest", "-o", "addopts=", "--no-header",
+                                    "-W", "ignore", *tests]))
+        finally:
+            os._exit(code)
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() - t0 > timeout:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return "timeout", time.monotonic() - t0
+        time.sleep(0.02)
+    took = time.monotonic() - t0
+    code = os.waitstatus_to_exitcode(status)
+    if code == 0:
+        return "survived", took
+    if code in (1, 3):
+        return "killed", took
+    return f"error{code}", took
+
+
 def _dirty(path: str) -> bool:
     return subprocess.run(["git", "diff", "--quiet", "HEAD", "--", path], cwd=ROOT).returncode != 0
 
@@ -927,7 +996,11 @@ def run_module(name: str, target: Target, survivors_only: bool, verbose: bool) -
         with open(cache_file, encoding="utf-8") as f:
             previous = {m["key"]: m["status"] for m in json.load(f)["mutants"]}
 
-    status, base = _pytest(target.tests, 900)
+    run = _pytest
+    if target.preload:
+        _preload(target.preload, path)
+        run = _pytest_forked
+    status, base = run(target.tests, 900)
     if status != "survived":
         raise SystemExit(f"{name}: the test selection fails without any mutant ({status})")
     timeout = max(10.0, 3 * base + 5)
@@ -951,7 +1024,7 @@ def run_module(name: str, target: Target, survivors_only: bool, verbose: bool) -
                     f.write(mutated)
                 _drop_bytecode(path)
                 try:
-                    m.status, m.seconds = _pytest(target.tests, timeout)
+                    m.status, m.seconds = run(target.tests, timeout)
                 finally:
                     with open(path, "wb") as f:
                         f.write(original)
