@@ -27,6 +27,16 @@ NAMES = registry.PROVIDERS + registry.GENERIC + registry.PII
 # The other engineer's detectors (service names as context) have their own exact tests.
 NOT_HERE = {"service_context"}
 NEUTRAL = "cd /srv/app && make build 2>&1 | tail -n 20 # done, 3 files changed\n"
+# Templates of a keyword-led format for the keywords its usual sample cannot be turned
+# into; `{k}` is the keyword (the first random field is the value that must be found).
+KEYWORD: dict[str, list[str]] = {
+    "datadog_api_key": ["DATADOG_API_KEY={h:32}"],
+    "prose_password": ["la contraseña es {A:14} hoy"],
+    "netrc_password": ["default login deploy password {A:20}\n"],
+    "discord_bot_token": ['app{k}"M{A:23}.{w:6}.{w:38}")'],
+    "telegram_bot_token": ["https://api.telegram.org{k}{d:10}:AA{w:33}/getMe"],
+    "cli_password": ["{k} -h cache -a {A:16} ping", "{k} -s -u deploy:{A:16} https://x.test/"],
+}
 # Which patterns (index in the detector) must not start right after a letter, digit or `_`
 # (`boundary`): written out here, not read from the patterns, so that dropping one is seen.
 BOUNDARY = {
@@ -100,9 +110,37 @@ def test_detector(name: str) -> None:
             assert not any(f.start == at + 1 and f.type == typ
                            for f in alone(name).explain(glued)), glued
     assert alone(name).redact_text(NEUTRAL) == NEUTRAL
+    _each_keyword_alone(name)
 
 
-def test_the_boundary_table_is_what_the_detectors_declare() -> None:
-    declared = {d.name: tuple(i for i, p in enumerate(d.patterns) if p.boundary)
-                for d in registry.detectors(pii=True)}
-    assert {k: v for k, v in declared.items() if v} == BOUNDARY
+def _each_keyword_alone(name: str) -> None:
+    """A keyword-led pattern (`at_anchor`) is one alternative per keyword: each keyword
+    finds the secret with no other keyword of the pattern in the text (unless it is part
+    of this one: `pw` in `pwd`). The sample's keyword is swapped for it, else the whole
+    key word holding it (`AWS_SECRET_ACCESS_KEY`), else a sample from KEYWORD."""
+    det = registry.load(name)
+    for pat in det.patterns:
+        if not pat.at_anchor or det.pii:
+            continue
+        text, values = "", [""]
+        for template in samples.templates(pat.type):
+            text, fields = samples.sample(template, random.Random(3))
+            values = samples.fakes.secret_fields(pat.type, fields)
+            if any(a in text.lower() for a in pat.anchors):
+                break
+        for anchor in pat.anchors:
+            tried = []
+            own = [samples.sample(t, random.Random(4)) for t in KEYWORD.get(pat.type, [])]
+            for planted, value in (
+                    (samples.with_anchor_alone(text, anchor, pat.anchors), values[0]),
+                    (samples.keyword_alone(text, anchor, pat.anchors), values[0]),
+                    *[(t.replace("{k}", anchor), v[0]) for t, v in own]):
+                low = (planted or "").lower()
+                if planted is None or any(a in low and a not in anchor for a in pat.anchors):
+                    continue
+                found = alone(name).explain(planted)
+                if any(f.type == pat.type and _covers(f, planted, value) for f in found):
+                    break
+                tried.append(planted)
+            else:
+                raise AssertionError(f"{pat.type}: keyword {anchor!r} finds nothing in {tried}")

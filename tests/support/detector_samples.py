@@ -98,3 +98,33 @@ def alternatives(det: Detector) -> tuple[list[tuple[Pattern, str, str]], list[st
                 missing.append(f"{det.name}: {pat.type}"
                                + (f" ({anchor!r})" if len(anchors) > 1 else ""))
     return out, missing
+
+
+def keyword_alone(text: str, anchor: str, siblings: tuple[str, ...]) -> str | None:
+    """`text` with the word holding its first keyword (a sibling anchor, and the word
+    characters around it: `AWS_SECRET_ACCESS_KEY`) replaced by `anchor` alone, or None when
+    no sibling is in it. The text may still hold a sibling that `anchor` contains (`pw` in
+    `pwd`): the caller decides."""
+    low = text.lower()
+    hits = [(low.find(a), a) for a in siblings if low.find(a) >= 0]
+    if not hits:
+        return None
+    at, found = min(hits, key=lambda h: (h[0], -len(h[1])))
+    start, end = at, at + len(found)
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_-"):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] in "_-"):
+        end += 1
+    return text[:start] + anchor + text[end:]
+
+
+def with_anchor_alone(text: str, anchor: str, siblings: tuple[str, ...]) -> str | None:
+    """`text` with its first keyword (the first sibling anchor in it) swapped for `anchor`
+    (same case), or None when it holds none."""
+    low = text.lower()
+    hits = [(low.find(a), a) for a in siblings if low.find(a) >= 0]
+    if not hits:
+        return None
+    at, found = min(hits, key=lambda h: (h[0], -len(h[1])))
+    word = text[at:at + len(found)]
+    return text[:at] + (anchor.upper() if word.isupper() else anchor) + text[at + len(found):]
