@@ -217,6 +217,10 @@ DETECTOR_PRELOAD = ("pytest", "cctrace.redact.engine", "cctrace.redact.detectors
                     "bench.corpus.fakes", "support.absence")
 
 
+# A detector whose tests live in another detector's file (same validator, one file).
+DETECTOR_TESTS = {"npm": "github"}
+
+
 def _detector_targets() -> dict[str, Target]:
     """`redact.detectors.<name>` for every detector module: its own exact test first (the
     detector alone, every declared alternative: `-x` stops there for most mutants), then
@@ -226,7 +230,7 @@ def _detector_targets() -> dict[str, Target]:
         name = os.path.basename(path)[:-3]
         if name in ("__init__", "base"):
             continue
-        own = f"tests/redact/detectors/test_{name}.py"
+        own = f"tests/redact/detectors/test_{DETECTOR_TESTS.get(name, name)}.py"
         tests = (f"tests/redact/test_detector_exact.py::test_detector[{name}]",)
         if os.path.exists(os.path.join(ROOT, own)):
             tests += (own,)

@@ -140,6 +140,11 @@ def _each_keyword_alone(name: str) -> None:
                     continue
                 found = alone(name).explain(planted)
                 if any(f.type == pat.type and _covers(f, planted, value) for f in found):
+                    # and in capitals: a keyword is matched whatever its case
+                    at = planted.lower().find(anchor)
+                    upper = planted[:at] + anchor.upper() + planted[at + len(anchor):]
+                    assert any(f.type == pat.type and _covers(f, upper, value)
+                               for f in alone(name).explain(upper)), upper
                     break
                 tried.append(planted)
             else:
