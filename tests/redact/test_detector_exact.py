@@ -18,6 +18,7 @@ import random
 import pytest
 
 from cctrace.redact import registry
+from cctrace.redact.detectors.base import Detector
 from cctrace.redact.engine import Finding, SecretRedactor
 from support import detector_samples as samples
 from support.absence import assert_absent
@@ -26,6 +27,8 @@ KEY = b"test-key" * 4
 NAMES = registry.PROVIDERS + registry.GENERIC + registry.PII
 # The other engineer's detectors (service names as context) have their own exact tests.
 NOT_HERE = {"service_context"}
+# Detectors another engineer is testing now: their keywords are not tried one by one here.
+OTHERS = {"service_context", "generic_assignment"}
 NEUTRAL = "cd /srv/app && make build 2>&1 | tail -n 20 # done, 3 files changed\n"
 # Templates of a keyword-led format for the keywords its usual sample cannot be turned
 # into; `{k}` is the keyword (the first random field is the value that must be found).
@@ -34,8 +37,6 @@ KEYWORD: dict[str, list[str]] = {
     "prose_password": ["la contraseña es {A:14} hoy"],
     "netrc_password": ["default login deploy password {A:20}\n"],
     "discord_bot_token": ['app{k}"M{A:23}.{w:6}.{w:38}")'],
-    "telegram_bot_token": ["https://api.telegram.org{k}{d:10}:AA{w:33}/getMe"],
-    "cli_password": ["{k} -h cache -a {A:16} ping", "{k} -s -u deploy:{A:16} https://x.test/"],
 }
 # Which patterns (index in the detector) must not start right after a letter, digit or `_`
 # (`boundary`): written out here, not read from the patterns, so that dropping one is seen.
@@ -120,13 +121,15 @@ def _each_keyword_alone(name: str) -> None:
     key word holding it (`AWS_SECRET_ACCESS_KEY`), else a sample from KEYWORD."""
     det = registry.load(name)
     for pat in det.patterns:
-        if not pat.at_anchor or det.pii:
+        if not pat.at_anchor or det.pii or name in OTHERS:
             continue
         text, values = "", [""]
         for template in samples.templates(pat.type):
             text, fields = samples.sample(template, random.Random(3))
             values = samples.fakes.secret_fields(pat.type, fields)
-            if any(a in text.lower() for a in pat.anchors):
+            if any(a in text.lower() for a in pat.anchors) and any(
+                    f.type == pat.type and _covers(f, text, values[0])
+                    for f in SecretRedactor([Detector("one", (pat,))], KEY).explain(text)):
                 break
         for anchor in pat.anchors:
             tried = []

@@ -33,13 +33,18 @@ EXTRA: dict[str, list[str]] = {
         "https://acme.webhook.office.com/webhookb2/{h:8}-{h:4}-{h:4}@{h:8}-{h:4}"
         "/IncomingWebhook/{h:32}/{h:8}-{h:4}-{h:4}"],
     "netrc_password": ["machine api.corp.internal\n  login deploy\n  password {A:20}\n"],
-    "discord_bot_token": ["Authorization: Bot M{A:23}.{w:6}.{w:38}"],
+    "discord_bot_token": ["Authorization: Bot M{A:23}.{w:6}.{w:38}",
+                          'client.run("M{A:23}.{w:6}.{w:38}")'],
     "jwt": ["@b64jwt"],
     "prose_password": ["the password is {A:14} for now"],
     "prose_secret": ["my token is {A:20} today"],
     "prose_login": ["the login is deploy / {A:14} for staging"],
     "prose_pin": ["the card PIN is {d:8} today"],
     "cloudflare_global_api_key": ["CLOUDFLARE_API_KEY={h:37}"],
+    # keyword-led forms the generator's sample does not hold
+    "cli_password": ["redis-cli -h cache -a {A:16} ping",
+                     "curl -s -u deploy:{A:16} https://x.test/"],
+    "telegram_bot_token": ["https://api.telegram.org/bot{d:10}:AA{w:33}/getMe"],
     "salesforce_access_token": ["00D{A:12}!{A:96}"],
 }
 
@@ -84,14 +89,16 @@ def with_anchor(text: str, anchor: str, siblings: tuple[str, ...]) -> str | None
 def alternatives(det: Detector) -> tuple[list[tuple[Pattern, str, str]], list[str]]:
     """(pattern, anchor, template) per declared alternative of `det`, and the alternatives
     without a sample. A prefix-led pattern has one alternative per anchor; a keyword-led one
-    (`at_anchor`: any of its keywords starts the same regex) one in all."""
+    (`at_anchor`: any of its keywords starts the same regex) one in all, with a sample
+    holding one of its keywords."""
     out, missing = [], []
     for pat in det.patterns:
         anchors = pat.anchors[:1] if pat.at_anchor or not pat.anchors else pat.anchors
         for anchor in anchors or ("",):
             for template in templates(pat.type):
                 text, _ = sample(template, random.Random(7))
-                if pat.at_anchor or with_anchor(text, anchor, pat.anchors) is not None:
+                if (any(a in text.lower() for a in pat.anchors) if pat.at_anchor
+                        else with_anchor(text, anchor, pat.anchors) is not None):
                     out.append((pat, anchor, template))
                     break
             else:
