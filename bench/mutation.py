@@ -960,18 +960,25 @@ def _pytest_forked(tests: tuple[str, ...], timeout: float) -> tuple[str, float]:
                                     "-W", "ignore", *tests]))
         finally:
             os._exit(code)
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            break
-        if time.monotonic() - t0 > timeout:
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except OSError:
-                os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            return "timeout", time.monotonic() - t0
-        time.sleep(0.02)
+    def stop() -> None:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+
+    try:
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            if time.monotonic() - t0 > timeout:
+                stop()
+                return "timeout", time.monotonic() - t0
+            time.sleep(0.02)
+    except BaseException:  # Ctrl-C / SIGTERM: no child left running on a restored file
+        stop()
+        raise
     took = time.monotonic() - t0
     code = os.waitstatus_to_exitcode(status)
     if code == 0:

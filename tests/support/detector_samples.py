@@ -36,7 +36,7 @@ EXTRA: dict[str, list[str]] = {
     "discord_bot_token": ["Authorization: Bot M{A:23}.{w:6}.{w:38}",
                           'client.run("M{A:23}.{w:6}.{w:38}")'],
     "jwt": ["@b64jwt"],
-    "prose_password": ["the password is {A:14} for now"],
+    "prose_password": ["the password is {A:14} for now", "then use password {A:14} to log in"],
     "prose_secret": ["my token is {A:20} today"],
     "prose_login": ["the login is deploy / {A:14} for staging"],
     "prose_pin": ["the card PIN is {d:8} today"],
