@@ -24,6 +24,11 @@ def _alone() -> SecretRedactor:
     ('curl -u \\"kevin:S3cr3tPw\\" https://x', '\\"kevin:S3cr3tPw\\"'),
     ("curl -u deploy:q7Z https://x", "deploy:q7Z"),        # 3 chars: enough
     ("curl -u q7Z: https://x", "q7Z:"),                     # no password: the user
+    ("curl -u Xq7: https://x", "Xq7:"),
+    ("curl -u deploy:q7X https://x", "deploy:q7X"),
+    ('curl -u "deploy:Xq7" https://x', '"deploy:Xq7"'),
+    ('curl -u "deploy:q7X" https://x', '"deploy:q7X"'),    # 3 chars with the X
+    ("curl -u deploy:'q7X' https://x", "deploy:'q7X'"),
     ("curl -u deploy: https://x", "deploy:"),
     ("wget --user=deploy:S3cr3tPw https://x", "deploy:S3cr3tPw"),
     ("tool --password S3cr3t", "S3cr3t"),
@@ -45,6 +50,8 @@ def test_found_exactly(text: str, secret: str) -> None:
     'curl -u \\"deploy:q7\\" https://x',   # escaped quotes are not part of the password
     'curl -u \\"deploy:$PASS\\" https://x',
     "tool --password -x",                  # the next flag
+    "tool --password --verbose",
+    "curl -u deploy:$1pw https://x",       # a shell parameter, not a placeholder word
     "tool --password $PW",
     "tool --password <password>",
 ])
@@ -56,6 +63,7 @@ def test_left_alone(text: str) -> None:
 
 def test_the_samples_are_not_placeholders() -> None:
     assert not is_placeholder("q7Z") and is_placeholder("abc")
+    assert not any(is_placeholder(v) for v in ("q7X", "Xq7", "$1pw", "--verbose"))
 
 
 def test_user_pw_on_the_word() -> None:
