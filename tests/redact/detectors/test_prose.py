@@ -94,3 +94,12 @@ def test_pin_and_login() -> None:
     _none("the SPIN is 48213377 today")
     _finds("the login is deploy / s3cr3t00 for staging", "s3cr3t00", "prose_login")
     _none("the xlogin is deploy / s3cr3t00 for staging")
+
+
+@pytest.mark.parametrize("verb", [
+    "is", "was", "will be", "should be", "has been set to", "has been changed to",
+    "has been reset to", "set to", "changed to", "reset to", "now", "ist", "lautet", "est",
+    "es", "é", "è", "era", "är", "er", "jest", "je", "on", ":", "->", "→", "is:",
+])
+def test_every_verb(verb: str) -> None:
+    _finds(f"the password {verb} s3cr3t00 ok", "s3cr3t00")
