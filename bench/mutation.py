@@ -219,7 +219,8 @@ DETECTOR_PRELOAD = ("pytest", "cctrace.redact.engine", "cctrace.redact.detectors
 
 # A detector whose tests live in another detector's file (same validator, one file).
 DETECTOR_TESTS = {"npm": "github", "connection_string": "url_credentials",
-                  "netrc": "url_credentials"}
+                  "netrc": "url_credentials", "credit_card": "pii", "iban": "pii",
+                  "phone": "pii", "ip_address": "pii", "us_ssn": "pii", "email": "pii"}
 
 
 def _detector_targets() -> dict[str, Target]:
