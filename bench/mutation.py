@@ -990,6 +990,32 @@ def _pytest_forked(tests: tuple[str, ...], timeout: float) -> tuple[str, float]:
     return f"error{code}", took
 
 
+DESCRIPTION_WHY = ("Detector.description is documentation: no code reads it (the registry, "
+                   "engine and CLI use name, patterns and pii only)")
+
+
+def _equivalent(name: str) -> list[tuple[str, str, str]]:
+    """EQUIVALENT's entries for `name`, and for a detector module every mutant of its
+    `Detector(description=...)` text (one per string line), made here from the source."""
+    out = list(EQUIVALENT.get(name, []))
+    target = MODULES.get(name)
+    if target is None or not name.startswith("redact.detectors.") or name.endswith(".base"):
+        return out
+    path = os.path.join(SRC, target.path)
+    source, ids = _list(path, ())
+    lines: set[int] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Detector":
+            for kw in node.keywords:
+                if kw.arg == "description":
+                    lines.update(range(kw.value.lineno, kw.value.end_lineno + 1))
+    for mid in ids:
+        if mid.line_number + 1 in lines:
+            before, after = _changed(source, _apply(source, path, mid), mid.line_number + 1)
+            out.append((before, after, DESCRIPTION_WHY))
+    return out
+
+
 def _dirty(path: str) -> bool:
     return subprocess.run(["git", "diff", "--quiet", "HEAD", "--", path], cwd=ROOT).returncode != 0
 
@@ -1020,7 +1046,7 @@ def run_module(name: str, target: Target, survivors_only: bool, verbose: bool) -
     print(f"{name}: {len(ids)} mutants, selection {base:.1f}s ({' '.join(target.tests)})",
           flush=True)
 
-    equivalent = {(b, a): why for b, a, why in EQUIVALENT.get(name, [])}
+    equivalent = {(b, a): why for b, a, why in _equivalent(name)}
     report = Report(name)
     original = source.encode("utf-8")
     try:
@@ -1112,7 +1138,7 @@ def _report(names: list[str]) -> int:
     for name in names:
         with open(os.path.join(OUT, f"{name}.json"), encoding="utf-8") as f:
             data = json.load(f)
-        equivalent = {(b, a): why for b, a, why in EQUIVALENT.get(name, [])}
+        equivalent = {(b, a): why for b, a, why in _equivalent(name)}
         r = Report(name, [Mutant(**m) for m in data["mutants"]])
         if data.get("total", len(r.mutants)) > len(r.mutants):
             print(f"{name}: interrupted run, {len(r.mutants)} of {data['total']} mutants")
