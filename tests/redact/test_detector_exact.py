@@ -156,6 +156,11 @@ def _each_keyword_alone(name: str) -> None:
                     upper = planted[:at] + anchor.upper() + planted[at + len(anchor):]
                     assert any(f.type == pat.type and _covers(f, upper, value)
                                for f in alone(name).explain(upper)), upper
+                    if index in BOUNDARY.get(name, ()):
+                        # glued to the word before it, the keyword starts nothing
+                        glued = planted[:at] + "x" + planted[at:]
+                        assert not any(f.type == pat.type and _covers(f, glued, value)
+                                       for f in alone(name).explain(glued)), glued
                     break
                 tried.append(planted)
             else:
