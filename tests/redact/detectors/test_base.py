@@ -165,6 +165,7 @@ def test_random_hex_parts() -> None:
     assert random_hex("ac" + BITS3) is True
     assert random_hex("SK" + BITS3[1:] + "1") is False     # 7 symbols: under 3.0
     assert random_hex("SK" + "0123456") is False           # the SK is not counted
+    assert random_hex("AC" + "0123456") is False           # nor the AC
     assert random_hex("a" * 24 + "-" + BITS3) is True      # the part after the last dash
     assert random_hex(BITS3 + "-" + "a" * 24) is False
     assert random_hex("x-y-" + BITS3) is True
