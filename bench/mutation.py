@@ -684,6 +684,36 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'tags: tuple[str, ...] = None',
          'Detector.tags is set by no detector and read by no code'),
     ],
+    'redact.detectors.github': [
+        ('validate=lambda v: shannon_entropy(v[4:]) >= 3.5,',
+         'validate=lambda v: shannon_entropy(v[4:]) > 3.5,',
+         'no 36-character string has exactly 3.5 bits: that needs a sum of c*log2(c) over its '
+         'counts equal to 72*log2(3) - 54, whose rational part is negative'),
+    ],
+    'redact.detectors.npm': [
+        ('validate=lambda v: shannon_entropy(v[4:]) >= 3.5,',
+         'validate=lambda v: shannon_entropy(v[4:]) > 3.5,',
+         'no 36-character string has exactly 3.5 bits: that needs a sum of c*log2(c) over its '
+         'counts equal to 72*log2(3) - 54, whose rational part is negative'),
+    ],
+    'redact.detectors.jwt': [
+        ('return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))',
+         'return json.loads(base64.urlsafe_b64decode(part + "=" * (+len(part) % 4)))',
+         'the padding differs only for a length of 3 mod 4 (3 instead of 1): the non-strict '
+         'decoder ignores padding beyond what it needs'),
+        ('raw = base64.b64decode(value + "=" * (-len(value) % 4)).decode("ascii")',
+         'raw = base64.b64decode(value + "=" * (+len(value) % 4)).decode("ascii")',
+         'the padding differs only for a length of 3 mod 4 (3 instead of 1): the non-strict '
+         'decoder ignores padding beyond what it needs'),
+    ],
+    'redact.detectors.private_key': [
+        ('priority=SPECIFIC + 5,', 'priority=SPECIFIC + 6,',
+         'no pattern has priority 75 or 76 but these two: every comparison stays the same'),
+    ],
+    'redact.detectors.openai': [
+        ('priority=SPECIFIC - 5,', 'priority=SPECIFIC - 6,',
+         'no pattern has priority 64 or 65 but this one: every comparison stays the same'),
+    ],
     'redact.known': [
         ('{"PWD", "OLDPWD", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORITY", "KEYTIMEOUT",',
          '{"PWD", "XXOLDPWDXX", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORITY", "KEYTIMEOUT",',
