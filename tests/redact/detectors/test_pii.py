@@ -78,3 +78,11 @@ def test_ipv6(value: str, ok: bool) -> None:
 ])
 def test_us_ssn(text: str, value: str | None) -> None:
     _check("us_ssn", "us_ssn", text, value)
+
+
+def test_a_card_number_inside_a_phone_shape_is_a_card() -> None:
+    # `+1 4000 0000 00006` is a phone number's shape (14 digits) holding a Luhn-valid
+    # 13-digit card: the card's priority (PII + 2) over the phone's (PII) names the span.
+    r = SecretRedactor(registry.detectors(pii=True), b"k" * 32)
+    text = "call +1 4000 0000 00006 now"
+    assert r.explain(text) == [Finding("credit_card", "credit_card", 5, 23)]
