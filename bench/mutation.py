@@ -718,6 +718,12 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          "bearer_token at 34 instead of 35: nothing else has 34 or 35 but authorization_header, "
          "which wins a tie with it already (same span, its name sorts first)"),
     ],
+    'redact.detectors.ip_address': [
+        ('if value.count(":") < 2 or ("::" not in value and value.count(":") != 7):',
+         'if value.count(":") < 2 and ("::" not in value and value.count(":") != 7):',
+         'the pattern gives 2+ colons and hex groups only; without `::` ipaddress itself '
+         'refuses anything but 8 groups (7 colons): the early return only saves the call'),
+    ],
     'redact.detectors.iban': [
         ('return False', 'return True',
          'the except branch: the pattern admits only A-Z, 0-9 and spaces (removed first), so '
