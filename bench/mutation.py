@@ -724,6 +724,23 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'the pattern gives 2+ colons and hex groups only; without `::` ipaddress itself '
          'refuses anything but 8 groups (7 colons): the early return only saves the call'),
     ],
+    'redact.detectors.url_credentials': [
+        ('return not is_placeholder(value) and value.lower() not in ("pass", "pw", "pwd")',
+         'return not is_placeholder(value) and value.lower() not in ("XXpassXX", "pw", "pwd")',
+         "is_placeholder('pass') is true already"),
+        ('at_anchor=True,', 'at_anchor=False,',
+         'the anchor `://` and the regex hold no letter (case folding changes nothing) and '
+         'a match cannot hold another `://` (no `/` in user or password): scanning finds the '
+         'matches that trying at each anchor finds'),
+    ],
+    'redact.detectors.facebook': [
+        ('head = text[max(0, bar - 17) : bar]', 'head = text[max(0, bar - 18) : bar]',
+         'the check reads only the digit run that ends at the bar and the one character '
+         'before it (or the window start); a run of 15-16 digits and its neighbour fit in 17'),
+        ('at_anchor=True,', 'at_anchor=False,',
+         'the anchor `|` and the regex hold no letter, and a match holds no other `|`: '
+         'scanning finds the matches that trying at each `|` finds'),
+    ],
     'redact.detectors.iban': [
         ('return False', 'return True',
          'the except branch: the pattern admits only A-Z, 0-9 and spaces (removed first), so '

@@ -44,7 +44,9 @@ EXTRA: dict[str, list[str]] = {
     # keyword-led forms the generator's sample does not hold
     "cli_password": ["redis-cli -h cache -a {A:16} ping",
                      "curl -s -u deploy:{A:16} https://x.test/"],
-    "telegram_bot_token": ["https://api.telegram.org/bot{d:10}:AA{w:33}/getMe"],
+    # ids and secrets of other lengths than the bare form's, so only the keyword finds them
+    "telegram_bot_token": ["https://api.example.test/bot{d:7}:{w:35}/getMe",
+                           "TELEGRAM_TOKEN={d:7}:{w:35}"],
     "salesforce_access_token": ["00D{A:12}!{A:96}"],
 }
 

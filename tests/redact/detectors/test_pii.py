@@ -86,3 +86,9 @@ def test_a_card_number_inside_a_phone_shape_is_a_card() -> None:
     r = SecretRedactor(registry.detectors(pii=True), b"k" * 32)
     text = "call +1 4000 0000 00006 now"
     assert r.explain(text) == [Finding("credit_card", "credit_card", 5, 23)]
+
+
+def test_an_ssn_glued_to_a_mail_domain_is_an_ssn() -> None:
+    # the mail address holds the SSN: its priority (PII + 1) over the address's names it
+    r = SecretRedactor(registry.detectors(pii=True), b"k" * 32)
+    assert r.explain("ssn 123-45-6789@corp.test ok") == [Finding("us_ssn", "us_ssn", 4, 25)]
