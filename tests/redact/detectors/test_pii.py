@@ -92,3 +92,11 @@ def test_an_ssn_glued_to_a_mail_domain_is_an_ssn() -> None:
     # the mail address holds the SSN: its priority (PII + 1) over the address's names it
     r = SecretRedactor(registry.detectors(pii=True), b"k" * 32)
     assert r.explain("ssn 123-45-6789@corp.test ok") == [Finding("us_ssn", "us_ssn", 4, 25)]
+
+
+def test_an_iban_whose_digits_are_a_card_number_is_an_iban() -> None:
+    # the digits after DE62 are a Luhn-valid 18-digit card number (issuer 37): both are
+    # PII + 2, and the longer IBAN names the span
+    r = SecretRedactor(registry.detectors(pii=True), b"k" * 32)
+    text = "IBAN DE62 3704 0044 0532 0130 01 ok"
+    assert r.explain(text) == [Finding("iban", "iban", 5, 32)]
