@@ -133,8 +133,9 @@ MODULES: dict[str, Target] = {
     # as killed): the selection holds only files that use base.py inside their tests.
     "redact.detectors.base": Target("redact/detectors/base.py", (
         "tests/redact/detectors/test_base.py", "tests/redact/test_detector_exact.py")),
-    "redact.registry": Target("redact/registry.py", (
-        "tests/redact/test_registry.py", "tests/redact/test_detector_exact.py")),
+    # test_detector_exact.py parametrizes over the registry's names at collection: a mutant
+    # that breaks them would be a collection error there (exit 2), so it is not selected.
+    "redact.registry": Target("redact/registry.py", ("tests/redact/test_registry.py",)),
     # -- policy/ (capture policy: what a trace keeps of denied files)
     "policy.apply": Target("policy/apply.py", (
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
