@@ -1168,6 +1168,10 @@ def run_module(name: str, target: Target, survivors_only: bool, verbose: bool) -
                 _drop_bytecode(path)
                 try:
                     m.status, m.seconds = run(target.tests, timeout)
+                    if m.status == "timeout" and target.preload:
+                        # A detector's selection takes ~1 s: a timeout on the shared
+                        # machine is load more often than a mutant's loop; once more, longer.
+                        m.status, m.seconds = run(target.tests, 4 * timeout)
                 finally:
                     with open(path, "wb") as f:
                         f.write(original)
