@@ -13,7 +13,9 @@ import random
 
 from bench.corpus import fakes
 
+from cctrace.redact import registry
 from cctrace.redact.detectors.base import Detector, Pattern
+from cctrace.redact.engine import Finding, SecretRedactor
 
 # Samples for the formats the fake generator has no template for (same `{X:n}` syntax).
 EXTRA: dict[str, list[str]] = {
@@ -137,3 +139,15 @@ def with_anchor_alone(text: str, anchor: str, siblings: tuple[str, ...]) -> str 
     at, found = min(hits, key=lambda h: (h[0], -len(h[1])))
     word = text[at:at + len(found)]
     return text[:at] + (anchor.upper() if word.isupper() else anchor) + text[at + len(found):]
+
+
+def check_alone(name: str, typ: str, text: str, value: str | None) -> None:
+    """Detector `name` alone finds exactly `value` in `text` as `typ`; or, for None, nothing
+    (and the text comes back byte-identical)."""
+    r = SecretRedactor([registry.load(name)], b"k" * 32)
+    if value is None:
+        assert r.explain(text) == [], text
+        assert r.redact_text(text) == text
+        return
+    at = text.index(value)
+    assert r.explain(text) == [Finding(typ, name, at, at + len(value))], text

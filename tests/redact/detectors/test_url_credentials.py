@@ -5,18 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cctrace.redact import registry
-from cctrace.redact.engine import Finding, SecretRedactor
-
-
-def _check(name: str, typ: str, text: str, secret: str | None) -> None:
-    r = SecretRedactor([registry.load(name)], b"k" * 32)
-    if secret is None:
-        assert r.explain(text) == [], text
-        assert r.redact_text(text) == text
-        return
-    at = text.index(secret)
-    assert r.explain(text) == [Finding(typ, name, at, at + len(secret))], text
+from support.detector_samples import check_alone
 
 
 @pytest.mark.parametrize("text,secret", [
@@ -31,7 +20,7 @@ def _check(name: str, typ: str, text: str, secret: str | None) -> None:
     ("https://${USER}:S3cr3tPw@h.test/", "S3cr3tPw"),          # the password is real
 ])
 def test_url_password(text: str, secret: str | None) -> None:
-    _check("url_credentials", "url_password", text, secret)
+    check_alone("url_credentials", "url_password", text, secret)
 
 
 @pytest.mark.parametrize("text,secret", [
@@ -41,7 +30,7 @@ def test_url_password(text: str, secret: str | None) -> None:
     ("Server=db;Password=${DB_PASSWORD};", None),
 ])
 def test_connection_string(text: str, secret: str | None) -> None:
-    _check("connection_string", "connection_string_password", text, secret)
+    check_alone("connection_string", "connection_string_password", text, secret)
 
 
 @pytest.mark.parametrize("text,secret", [
@@ -53,4 +42,4 @@ def test_connection_string(text: str, secret: str | None) -> None:
     ("xmachine api.test login deploy password S3cr3tPw\n", None),   # not a word start
 ])
 def test_netrc(text: str, secret: str | None) -> None:
-    _check("netrc", "netrc_password", text, secret)
+    check_alone("netrc", "netrc_password", text, secret)
