@@ -692,6 +692,11 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'tags: tuple[str, ...] = None',
          'Detector.tags is set by no detector and read by no code'),
     ],
+    'redact.registry': [
+        (' / @cache', '',
+         'importlib keeps the module: without the cache, load() returns the same DETECTOR '
+         'object from sys.modules; the cache only saves the lookup'),
+    ],
     'redact.detectors.github': [
         ('validate=lambda v: shannon_entropy(v[4:]) >= 3.5,',
          'validate=lambda v: shannon_entropy(v[4:]) > 3.5,',
@@ -1059,8 +1064,8 @@ def _pytest_forked(tests: tuple[str, ...], timeout: float) -> tuple[str, float]:
             sys.dont_write_bytecode = True
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             import pytest
-            # Without hypothesis' plugin, whose report imports all of hypothesis (~1 s of
-            # the ~1.2 s a detector's selection costs): preloaded selections do not use it.
+            # Without hypothesis' plugin, whose end-of-run report imports all of hypothesis
+            # (most of what a detector's selection costs): preloaded selections do not use it.
             code = int(pytest.main(["-x", "-q", "-p", "no:cacheprovider", "-p",
                                     "no:hypothesispytest", "-o", "addopts=", "--no-header",
                                     "-W", "ignore", *tests]))
@@ -1169,7 +1174,7 @@ def run_module(name: str, target: Target, survivors_only: bool, verbose: bool) -
                 try:
                     m.status, m.seconds = run(target.tests, timeout)
                     if m.status == "timeout" and target.preload:
-                        # A detector's selection takes ~1 s: a timeout on the shared
+                        # A detector's selection is short: a timeout on the shared
                         # machine is load more often than a mutant's loop; once more, longer.
                         m.status, m.seconds = run(target.tests, 4 * timeout)
                 finally:
