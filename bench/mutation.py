@@ -150,8 +150,9 @@ MODULES: dict[str, Target] = {
         "tests/redact/test_prefilter_exact.py", "tests/redact/test_engine_equivalence.py",
         "tests/redact/test_engine.py")),
     "redact.engine.rest": Target("redact/engine.py", (
-        "tests/redact/test_engine_exact.py", "tests/redact/test_engine_equivalence.py",
-        "tests/redact/test_engine.py"),
+        # the exact tests first so `-x` stops early; the backend equivalence (10 s) last
+        "tests/redact/test_engine_rest_exact.py", "tests/redact/test_engine_exact.py",
+        "tests/redact/test_engine.py", "tests/redact/test_engine_equivalence.py"),
         scope=("_masked", "_items", "_prefix_related", "common_gate", "_AnchorPlan.gate",
                "SecretRedactor._anchor_plan", "SecretRedactor._candidates",
                "SecretRedactor._accept")),
