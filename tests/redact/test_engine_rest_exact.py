@@ -221,6 +221,17 @@ def test_candidates_non_ascii_known_secret_every_occurrence() -> None:
     assert_absent(secret, r.redact_text(text))
 
 
+def test_candidates_non_ascii_capitals_are_lowered_for_the_slow_anchors() -> None:
+    # Same length lowered: str.lower, which lowers `Ä` too (the anchor is str.lower'd).
+    secret = "GEHEIM-PÄSSWÖRD-77"
+    r = _plan_r(dets=[], known=[secret])
+    text = f"x {secret} y"
+    assert _cands(r, text) == [(2, 20, KNOWN_PRIORITY, KNOWN_TYPE, "known")]
+    assert_absent(secret, r.redact_text(text))
+    negative = "x GEHEIM-PÄSSWÖRD-78 y"
+    assert r.redact_text(negative) == negative
+
+
 def test_candidates_offsets_hold_when_lowercase_is_longer() -> None:
     # "İ".lower() is two characters: the offsets come from an ASCII-only lowering.
     r = _plan_r()
@@ -261,6 +272,8 @@ ACC = SecretRedactor([Detector("acc", (P_B, P_GROUP, P_OPT, P_VAL, P_CHECK, P_PR
     ("\\rSECRET123456", True),
     ("\\tSECRET123456", True),
     ("\\xSECRET123456", False),
+    ("\\XSECRET123456", False),
+    ("\\NSECRET123456", False),
     ("xnSECRET123456", False),
     ("nSECRET123456", False),
     ("\\\\SECRET123456", True),
