@@ -12,7 +12,10 @@ negatives are compared byte for byte.
 from __future__ import annotations
 
 import functools
+import importlib
 import re
+import sys
+import warnings
 
 import pytest
 from tests.support.absence import assert_absent
@@ -57,6 +60,16 @@ def test_items_are_the_parsers_top_level_items() -> None:
     assert _items("ab(c|", 0) is None
     assert _items("[ab", 0) is None
     assert _items("", 0) == []
+
+
+def test_items_on_python_3_10_use_sre_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    # requires-python is 3.10, whose parser module is `sre_parse` (an alias since 3.11).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        importlib.import_module("sre_parse")
+    monkeypatch.setattr(sys, "version_info", (3, 10, 14, "final", 0))
+    assert _items("ab+", 0) == [repr(i) for i in sys.modules["sre_parse"].parse("ab+", 0).data]
+    assert len(_items("ab+", 0)) == 2
 
 
 @pytest.mark.parametrize(("anchors", "related"), [
