@@ -669,10 +669,6 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('members[0][1].regex.flags)',
          'members[1][1].regex.flags)',
          'reached only with 2+ members, all of one flags value (the set has one element)'),
-        ('pos = low.find(anchor, pos + 1)',
-         'pos = low.find(anchor, pos + 2)',
-         'an occurrence one character after another needs a one-character-repeated anchor: '
-         'known.usable refuses such a value (entropy 0, one class) and no keyword is one'),
         ('tried: set[tuple[int, int]] | None = None',
          'tried: set[tuple[int, int]] & None = None',
          'an annotation, never evaluated (from __future__ import annotations)'),

@@ -235,6 +235,18 @@ def test_candidates_non_ascii_known_secret_every_occurrence() -> None:
     assert_absent(secret, r.redact_text(text))
 
 
+def test_candidates_non_ascii_anchor_hits_one_character_apart() -> None:
+    # The anchor is the secret's first 64 characters, here one repeated letter: it hits at
+    # every offset of a longer run, and the secret starts at the second one.
+    secret = "ä" * 64 + "Ab1Zq9"
+    r = _plan_r(dets=[], known=[secret])
+    text = "ä" + secret
+    assert _cands(r, text) == [(1, 71, KNOWN_PRIORITY, KNOWN_TYPE, "known")]
+    out = r.redact_text(text)
+    assert out == f"ä[REDACTED:{KNOWN_TYPE}:{r.tag(secret)}]"
+    assert_absent(secret, out)
+
+
 def test_candidates_non_ascii_capitals_are_lowered_for_the_slow_anchors() -> None:
     # Same length lowered: str.lower, which lowers `Ä` too (the anchor is str.lower'd).
     secret = "GEHEIM-PÄSSWÖRD-77"
