@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from cctrace.redact.detectors.base import char_classes, shannon_entropy
-from cctrace.redact.randomness import looks_like_identifier, looks_random
+from cctrace.redact.randomness import looks_like_identifier, looks_random, reads_as_words
 
 PLACEHOLDER_WORDS = frozenset(
     """
@@ -147,3 +147,17 @@ def unquoted_secret(value: str, env: bool) -> bool:
     ent = shannon_entropy(value)
     classes = char_classes(value)
     return (ent >= 3.0 and classes >= 2) or (ent >= 2.5 and classes >= 3)
+
+
+# Host names (`project-one-12345.hasura.app`) and ticket-style stubs (`API-1234`,
+# `spu-1234`): values a key-named slot holds that no service issues as a key.
+_HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,6}")
+_STUB = re.compile(r"[A-Za-z]{2,8}[-_][0-9]{1,6}")
+
+
+def words_not_token(value: str) -> bool:
+    """A value that reads as words or a name, not as an issued token: an HTTP header name
+    or a phrase (`randomness.reads_as_words`), a host name, or a `<PREFIX>-1234` stub.
+    For token/key/secret slots; a password slot takes typed values, phrases included."""
+    return (reads_as_words(value) or _HOST.fullmatch(value) is not None
+            or _STUB.fullmatch(value) is not None)

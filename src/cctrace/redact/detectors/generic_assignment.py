@@ -25,7 +25,7 @@ import re
 
 from cctrace.redact.detectors.base import GENERIC, Detector, Pattern
 from cctrace.redact.randomness import looks_like_identifier, looks_random, token_value
-from cctrace.redact.stoplist import plausible_secret, unquoted_secret
+from cctrace.redact.stoplist import plausible_secret, unquoted_secret, words_not_token
 
 # Prefix-free (`pass` covers password/passwd/passphrase, `auth` covers auth_key), so each
 # offset triggers each pattern once and the patterns share one gate (engine plan).
@@ -160,7 +160,15 @@ def _token_slot(match: re.Match[str]) -> bool:
 
 
 def _shape_ok(match: re.Match[str], value: str) -> bool:
-    return not _token_slot(match) or token_value(value)
+    if _token_slot(match) and not token_value(value):
+        return False
+    # Words in a key/token/secret slot (`Content-Type`, `sk-lf-invalid`, a host name,
+    # `API-1234`) are not issued; a password slot takes them (passphrases are words).
+    return _password_slot(match) or not words_not_token(value.strip())
+
+
+def _password_slot(match: re.Match[str]) -> bool:
+    return match.group("kw").lower().startswith(("pass", "pwd"))
 
 
 def _quoted_ok(match: re.Match[str]) -> bool:
