@@ -207,7 +207,6 @@ def fits(service: str, value: str) -> bool | None:
 # (`betterstackToken`, `iexcloudkey`); any other lower-case tail is another name
 # (`mailjetsms`, `lessannoyingcrm`) whose keys the table does not describe.
 _KEY_WORDS = ("key", "token", "apikey", "apitoken", "api", "secret", "pat")
-_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])")
 
 
 def named_service(word: str) -> str | None:
@@ -225,17 +224,3 @@ def named_service(word: str) -> str | None:
             return None
     return None
 
-
-def slot_service(prefix: str) -> str | None:
-    """The service a key slot's prefix names (`REACT_APP_INFURA_` of `REACT_APP_INFURA_KEY`,
-    `appointedd` of `appointeddKey`, `iconfinder_api_`): its last words, an optional `api`
-    dropped, joined, must be a name in the table. None otherwise."""
-    words = [w.lower() for w in _WORD.findall(prefix)]
-    if words and words[-1] == "api":
-        words.pop()
-    names = table()
-    for i in range(len(words)):
-        joined = "".join(words[i:])
-        if joined in names:
-            return joined
-    return None
