@@ -265,17 +265,20 @@ def has_sequence(value: str, n: int = 8) -> bool:
 
 _PHRASE = re.compile(r"[A-Za-z]+(?:[-_. ][A-Za-z]+)+")
 _PHRASE_SEP = re.compile(r"[-_. ]")
+_PART_CASE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+")
 
 
 def reads_as_words(value: str) -> bool:
-    """Letters only, in two or more parts joined by `-`, `_`, `.` or a blank, each part a
-    word (dictionary or pronounceable) or a short abbreviation: an HTTP header name
-    (`Content-Type`, `Fastly-Key`), a phrase (`sk-lf-invalid`, `not-a-real-token`). Issued
-    tokens mix digits or case inside their runs (`looks_random`); a phrase does neither."""
-    if not _PHRASE.fullmatch(value) or looks_random(value, 8):
+    """Letters only, in two or more parts joined by `-`, `_`, `.` or a blank, each part in
+    one case or Capitalized and a word (dictionary or pronounceable) or an abbreviation of
+    up to 3 letters: an HTTP header name (`Content-Type`, `X-Api-Key`), a phrase
+    (`sk-lf-invalid`, `not-a-real-token`). Issued tokens mix digits in, or switch case
+    inside their runs (`aBcDeF`); a phrase does neither."""
+    if not _PHRASE.fullmatch(value):
         return False
-    return all(len(p) <= 3 or _wordlike(p.lower()) or _wordlike_short(p.lower())
-               for p in _PHRASE_SEP.split(value))
+    return all(_PART_CASE.fullmatch(p) is not None and (
+        len(p) <= 3 or _wordlike(p.lower()) or _wordlike_short(p.lower()))
+        for p in _PHRASE_SEP.split(value))
 
 
 def _wordlike_short(part: str) -> bool:
