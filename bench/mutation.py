@@ -120,6 +120,23 @@ MODULES: dict[str, Target] = {
                                                "tests/redact/test_learned.py")),
     "redact.detectors": Target("redact/detectors/base.py", (
         "tests/redact/test_detectors.py",)),
+    # Per-service key shapes: the grammar, the table, the matcher (#13).
+    "redact.service_shapes": Target("redact/service_shapes.py", (
+        "tests/redact/test_service_shapes.py",)),
+    "redact.detectors.service_context": Target("redact/detectors/service_context.py", (
+        "tests/redact/test_service_shapes.py", "tests/redact/test_token_shape.py",
+        "tests/redact/test_context.py")),
+    "redact.detectors.generic_assignment": Target("redact/detectors/generic_assignment.py", (
+        "tests/redact/test_words_not_tokens.py", "tests/redact/test_context.py",
+        "tests/redact/test_detectors.py")),
+    # Only the functions #13's false-positive round added to randomness/stoplist (the
+    # whole modules are `redact.randomness` / `redact.stoplist`'s runs).
+    "redact.randomness.words": Target("redact/randomness.py", (
+        "tests/redact/test_words_not_tokens.py",),
+        scope=("reads_as_words", "_wordlike_short")),
+    "redact.stoplist.words": Target("redact/stoplist.py", (
+        "tests/redact/test_words_not_tokens.py",),
+        scope=("words_not_token",)),
     # -- policy/ (capture policy: what a trace keeps of denied files)
     "policy.apply": Target("policy/apply.py", (
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
