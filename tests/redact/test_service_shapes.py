@@ -56,6 +56,22 @@ def test_each_class_admits_its_alphabet_only(cls: str, inside: str, outside: str
     assert rx.fullmatch(outside) is None
 
 
+@pytest.mark.parametrize("cls", ["hex", "HEX", "xhex", "digits", "lower", "lalnum"])
+def test_classes_without_x_refuse_it(cls: str) -> None:
+    rx = ss.compile_shape(f"{cls} 1")
+    assert rx is not None and rx.fullmatch("X") is None
+
+
+def test_class_table_is_exactly_the_grammar() -> None:
+    assert ss.CLASSES == {
+        "hex": "0-9a-f", "HEX": "0-9A-F", "xhex": "0-9a-fA-F", "digits": "0-9",
+        "lower": "a-z", "lalnum": "a-z0-9", "ualnum": "A-Z0-9", "alnum": "A-Za-z0-9",
+        "word": "A-Za-z0-9_", "url": "A-Za-z0-9_\\-", "b64": "A-Za-z0-9+/=",
+    }
+    assert ss.UNSURE_FLAGS == ("compound", "verify-only")
+    assert ss.MAX_LEN == 4096
+
+
 @pytest.mark.parametrize(("shape", "fit", "unfit"), [
     ("lalnum 3-5", ["abc", "abcd", "ab123"], ["ab", "abcdef"]),
     ("digits 4+", ["1234", "1" * 40], ["123"]),
