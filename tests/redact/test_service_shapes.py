@@ -85,6 +85,11 @@ def test_class_table_is_exactly_the_grammar() -> None:
     ("set:a-z- 3", ["a-z"], ["a_z"]),
     ("set:[0-9a-z 3", ["[9a"], ["]9a"]),
     ("set:A-z 2", ["Az", "A-", "z-"], ["Bz", "_z"]),  # not a range: two cases
+    ("set:a-a 1", ["a"], ["-", "b"]),              # a one-letter range
+    ("set:z-a 1", ["z", "-", "a"], ["m"]),          # reversed: three characters
+    ("set:9-0 1", ["9", "-", "0"], ["5"]),
+    ("set:à-é 1", ["à", "-", "é"], ["è"]),          # ranges are ASCII only
+    ("set:a-9 1", ["a", "-", "9"], ["b"]),          # a letter to a digit: no range
     ("alnum 2 | prefix:k- digits 3", ["a1", "k-123"], ["k-12", "a1b"]),
 ])
 def test_lengths_prefixes_suffixes_and_alternatives(shape: str, fit: list[str],
@@ -128,6 +133,14 @@ def test_bad_rows_are_rejected_with_the_reason(row: str, why: str) -> None:
     with pytest.raises(ss.ShapeError) as err:
         ss.parse_row(row)
     assert why in str(err.value)
+
+
+def test_rows_are_frozen() -> None:
+    import dataclasses
+
+    row = ss.parse_row("x\talnum 4")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        row.name = "y"  # type: ignore[misc]
 
 
 def test_row_flags_decide_sure_or_unsure() -> None:
@@ -193,6 +206,12 @@ def test_fits_answers_only_for_sure_services() -> None:
     ("infuraKey", "infura"),
     ("INFURAKEY", "infura"),
     ("infuratoken", "infura"),
+    ("infuraapikey", "infura"),
+    ("infuraapitoken", "infura"),
+    ("infuraapi", "infura"),
+    ("infurasecret", "infura"),
+    ("infurapat", "infura"),
+    ("infura2", None),
     ("BetterStackToken", "betterstack"),
     ("infurasms", None),        # another name glued on: not Infura's key
     ("INFURASMS", None),

@@ -61,7 +61,7 @@ class ServiceShape:
     name: str
     shape: str
     regex: re.Pattern[str] | None
-    unsure: str = ""
+    unsure: str
 
     @property
     def sure(self) -> bool:
