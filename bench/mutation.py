@@ -136,7 +136,7 @@ MODULES: dict[str, Target] = {
         scope=("reads_as_words", "_wordlike_short")),
     "redact.stoplist.words": Target("redact/stoplist.py", (
         "tests/redact/test_words_not_tokens.py",),
-        scope=("words_not_token",)),
+        scope=("name_not_secret",)),
     # -- policy/ (capture policy: what a trace keeps of denied files)
     "policy.apply": Target("policy/apply.py", (
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",

@@ -1,6 +1,7 @@
-"""Values that are words, not secrets, in key/token/secret slots: HTTP header names,
-phrases, host names, `<PREFIX>-1234` stubs (`randomness.reads_as_words`,
-`stoplist.words_not_token`). A password slot still takes them: passphrases are words.
+"""Values that are words or names, not secrets: HTTP header names and phrases in token/key
+slots (`randomness.reads_as_words`), host names and `<PREFIX>-1234` stubs in any slot but a
+password one (`stoplist.name_not_secret`). A secret slot still takes a phrase (a chosen
+shared secret), a password slot anything typed.
 
 Kept values must come back byte-identical; redacted ones lose every 12-character piece.
 """
@@ -13,7 +14,7 @@ import string
 import pytest
 
 from cctrace.redact.randomness import reads_as_words
-from cctrace.redact.stoplist import words_not_token
+from cctrace.redact.stoplist import name_not_secret
 from support.absence import assert_absent
 
 RNG = random.Random(1316)
@@ -51,14 +52,14 @@ def test_reads_as_words(value: str, words: bool) -> None:
     assert reads_as_words(value) is words
 
 
-@pytest.mark.parametrize(("value", "not_token"), [
+@pytest.mark.parametrize(("value", "name"), [
     ("project-one-12345.hasura.app", True),
     ("api.example.com", True),
     ("a.io", True),
     ("API-1234", True),
     ("spu-1234", True),
     ("JIRA_123456", True),
-    ("Content-Type", True),
+    ("Content-Type", False),       # words: only token slots ask (reads_as_words)
     ("API-1234567", False),       # 7 digits: not a ticket-style stub
     ("A-1234", False),            # one letter
     ("ABCDEFGHI-12", False),      # nine letters
@@ -67,17 +68,18 @@ def test_reads_as_words(value: str, words: bool) -> None:
     ("Ap1.Example.com", False),   # host names are written in lower case
     ("api..example.com", False),
     ("-api.example.com", False),
+    ("api-.example.com", False),
     ("s.ZC9Ecf4M5g9o34Q6RkzGsj0z", False),
     ("ghp_" + "a1B2" * 9, False),
 ])
-def test_words_not_token(value: str, not_token: bool) -> None:
-    assert words_not_token(value) is not_token
+def test_name_not_secret(value: str, name: bool) -> None:
+    assert name_not_secret(value) is name
 
 
 @pytest.mark.parametrize("text", [
     'const contentTypeToken string = "Content-Type"',
     'const fastlyKeyToken string = "Fastly-Key"',
-    "langfuse_secret_key1 = sk-lf-invalid",
+    "LANGFUSE_API_KEY=sk-lf-invalid",
     "secret: project-one-12345.hasura.app",
     "[DEBUG] token=spu-1234",
     'apiKey := "API-1234"',
@@ -88,12 +90,14 @@ def test_words_in_key_slots_are_kept(redactor, text: str) -> None:
 
 
 @pytest.mark.parametrize(("template", "secret"), [
+    ("langfuse_secret_key1 = {s}", "sk-lf-invalid"),      # a secret slot takes a phrase
+    ("WEBHOOK_SECRET={s}", "correct-horse-battery-staple"),
     ("ibm-cloud-pwd = {s}", "shorter-version"),
     ("DB_PASSWORD={s}", "correct-horse-battery-staple"),
     ("passphrase: {s}", "Content-Type-Mode"),
     ("password={s}", "API-1234"),
 ])
-def test_password_slots_still_take_words(redactor, template: str, secret: str) -> None:
+def test_password_and_secret_slots_still_take_words(redactor, template: str, secret: str) -> None:
     out = redactor.redact_text(template.format(s=secret))
     assert_absent(secret, out)
     assert "[REDACTED:" in out

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from cctrace.redact.detectors.base import char_classes, shannon_entropy
-from cctrace.redact.randomness import looks_like_identifier, looks_random, reads_as_words
+from cctrace.redact.randomness import looks_like_identifier, looks_random
 
 PLACEHOLDER_WORDS = frozenset(
     """
@@ -155,9 +155,7 @@ _HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,6}")
 _STUB = re.compile(r"[A-Za-z]{2,8}[-_][0-9]{1,6}")
 
 
-def words_not_token(value: str) -> bool:
-    """A value that reads as words or a name, not as an issued token: an HTTP header name
-    or a phrase (`randomness.reads_as_words`), a host name, or a `<PREFIX>-1234` stub.
-    For token/key/secret slots; a password slot takes typed values, phrases included."""
-    return (reads_as_words(value) or _HOST.fullmatch(value) is not None
-            or _STUB.fullmatch(value) is not None)
+def name_not_secret(value: str) -> bool:
+    """A host name or a `<PREFIX>-1234` stub: a name, not a secret, in any key slot but a
+    password one (a password is whatever was typed)."""
+    return _HOST.fullmatch(value) is not None or _STUB.fullmatch(value) is not None
