@@ -85,7 +85,7 @@ def test_class_table_is_exactly_the_grammar() -> None:
     ("set:a-z- 3", ["a-z"], ["a_z"]),
     ("set:[0-9a-z 3", ["[9a"], ["]9a"]),
     ("set:A-z 2", ["Az", "A-", "z-"], ["Bz", "_z"]),  # not a range: two cases
-    ("set:a-a 1", ["a"], ["-", "b"]),              # a one-letter range
+    ("set:a-a 1", ["a"], ["-", "b", "X"]),         # a one-letter range
     ("set:z-a 1", ["z", "-", "a"], ["m"]),          # reversed: three characters
     ("set:9-0 1", ["9", "-", "0"], ["5"]),
     ("set:à-é 1", ["à", "-", "é"], ["è"]),          # ranges are ASCII only
@@ -286,3 +286,11 @@ def test_the_whole_value_may_fit_when_the_service_keys_hold_other_characters() -
     wrong = tok(8) + "]" + tok(16) + "]" + tok(9)  # 35 characters: not a key of it
     text = f"salescookie token = '{wrong}'"
     assert red.redact_text(text) == text
+
+
+def test_the_token_starts_within_80_characters_after_the_name(redactor) -> None:
+    secret = tok(32)
+    near = "stripe" + " " * 80 + secret
+    assert_absent(secret, redactor.redact_text(near))
+    far = "stripe" + " " * 81 + secret
+    assert redactor.redact_text(far) == far
