@@ -90,6 +90,10 @@ def test_class_table_is_exactly_the_grammar() -> None:
     ("set:9-0 1", ["9", "-", "0"], ["5"]),
     ("set:à-é 1", ["à", "-", "é"], ["è"]),          # ranges are ASCII only
     ("set:a-9 1", ["a", "-", "9"], ["b"]),          # a letter to a digit: no range
+    ("set:0-a 1", ["0", "-", "a"], ["5", "Q"]),     # a digit to a letter: no range
+    ("alnum 3-3", ["abc"], ["ab", "abcd"]),         # a range of one length
+    ("alnum 4096", ["a" * 4096], ["a" * 4095]),     # the longest length allowed
+    ("hex 1-4096", ["a", "f" * 4096], ["f" * 4097]),
     ("alnum 2 | prefix:k- digits 3", ["a1", "k-123"], ["k-12", "a1b"]),
 ])
 def test_lengths_prefixes_suffixes_and_alternatives(shape: str, fit: list[str],
@@ -153,6 +157,20 @@ def test_row_flags_decide_sure_or_unsure() -> None:
     assert (both.unsure, both.sure) == ("compound,verify-only", False)
     loose = ss.parse_row("x\tany")
     assert (loose.regex, loose.unsure, loose.sure) == (None, "any", False)
+
+
+@pytest.mark.parametrize(("shape", "message"), [
+    ("alnum 12x", "'alnum 12x': bad length '12x' (want N, N-M or N+)"),
+    ("alnum 5-3", "'alnum 5-3': bad length '5-3': 3 < 5"),
+    ("alnum 0", "'alnum 0': bad length '0': must be 1..4096"),
+    ("alnum", "'alnum': class alnum needs a length"),
+    ("set: 4", "'set: 4': empty set"),
+    ("nope 4", "'nope 4': unknown class 'nope'"),
+])
+def test_error_messages_in_full(shape: str, message: str) -> None:
+    with pytest.raises(ss.ShapeError) as err:
+        ss.compile_shape(shape)
+    assert str(err.value) == message
 
 
 def test_table_parse_names_the_bad_line_and_duplicates() -> None:
@@ -294,3 +312,10 @@ def test_the_token_starts_within_80_characters_after_the_name(redactor) -> None:
     assert_absent(secret, redactor.redact_text(near))
     far = "stripe" + " " * 81 + secret
     assert redactor.redact_text(far) == far
+
+
+def test_the_name_must_not_end_a_longer_word(redactor) -> None:
+    secret = tok(32)
+    text = "xstripe " + secret
+    assert redactor.redact_text(text) == text
+    assert_absent(secret, redactor.redact_text("stripe " + secret))

@@ -123,7 +123,10 @@ def alternative_regex(alt: str) -> str:
     if not words or len(words) > 2:
         raise ShapeError(f"{alt!r}: want [prefix:X] CLASS [LENGTH] [suffix:X]")
     cls = words[0]
-    length = _length(words[1]) if len(words) == 2 else ""
+    try:
+        length = _length(words[1]) if len(words) == 2 else ""
+    except ShapeError as exc:
+        raise ShapeError(f"{alt!r}: {exc}") from None
     if cls in ("uuid", "jwt"):
         body = _UUID if cls == "uuid" else _JWT
         if length:
