@@ -166,6 +166,10 @@ def test_row_flags_decide_sure_or_unsure() -> None:
     ("alnum", "'alnum': class alnum needs a length"),
     ("set: 4", "'set: 4': empty set"),
     ("nope 4", "'nope 4': unknown class 'nope'"),
+    ("prefix: alnum 4", "'prefix: alnum 4': empty prefix"),
+    ("alnum 4 suffix:", "'alnum 4 suffix:': empty suffix"),
+    ("alnum 4 4", "'alnum 4 4': want [prefix:X] CLASS [LENGTH] [suffix:X]"),
+    ("alnum 4097", "'alnum 4097': bad length '4097': must be 1..4096"),
 ])
 def test_error_messages_in_full(shape: str, message: str) -> None:
     with pytest.raises(ss.ShapeError) as err:
@@ -319,3 +323,37 @@ def test_the_name_must_not_end_a_longer_word(redactor) -> None:
     text = "xstripe " + secret
     assert redactor.redact_text(text) == text
     assert_absent(secret, redactor.redact_text("stripe " + secret))
+
+
+def test_camel_case_boundary_starts_a_name(redactor) -> None:
+    secret = tok(24)  # Better Stack's keys: 24 alphanumerics
+    out = redactor.redact_text(f' xBetterStack := "{secret}"')
+    assert_absent(secret, out)
+
+
+@pytest.mark.parametrize("value", [
+    tok(16, LALNUM) + "?" + tok(16, LALNUM),
+    tok(20) + "!",
+])
+def test_shapeless_service_token_broken_by_a_foreign_character_is_kept(redactor,
+                                                                         value: str) -> None:
+    text = f"stripe = '{value}'"  # stripe's row is `any`: the shape-free rule decides
+    assert redactor.redact_text(text) == text
+
+
+def test_shapeless_service_typed_words_are_kept_and_short_tokens_count_padding(
+        redactor) -> None:
+    text = "stripe VeryLongCamelCaseIdentifierName here"
+    assert redactor.redact_text(text) == text
+    secret = tok(15) + "X"  # 16 characters: long enough only with its last one
+    assert_absent(secret, redactor.redact_text(f"stripe {secret}"))
+
+
+def test_whole_value_extends_over_every_token_character() -> None:
+    from cctrace.redact import registry
+    from cctrace.redact.engine import SecretRedactor
+
+    red = SecretRedactor(registry.detectors(), b"k" * 32)
+    secret = "aX3b5c7d]" + tok(16) + "]" + tok(6)
+    out = red.redact_text(f"salescookie token = '{secret}'")
+    assert secret not in out
