@@ -139,6 +139,24 @@ def test_bad_rows_are_rejected_with_the_reason(row: str, why: str) -> None:
     assert why in str(err.value)
 
 
+@pytest.mark.parametrize(("row", "message"), [
+    ("x\t", "empty shape"),
+    ("x", "want 2 or 3 tab-separated columns, got 1"),
+    ("X\talnum 4", "bad service name 'X'"),
+    ("x\talnum 4\tmaybe", "x: unknown flag 'maybe'"),
+])
+def test_row_error_messages_in_full(row: str, message: str) -> None:
+    with pytest.raises(ss.ShapeError) as err:
+        ss.parse_row(row)
+    assert str(err.value) == message
+
+
+def test_a_row_keeps_a_trailing_x_of_its_suffix() -> None:
+    row = ss.parse_row("x\talnum 4 suffix:XX\n")
+    assert row.shape == "alnum 4 suffix:XX"
+    assert row.regex is not None and row.regex.fullmatch("ab12XX") is not None
+
+
 def test_rows_are_frozen() -> None:
     import dataclasses
 
@@ -356,4 +374,20 @@ def test_whole_value_extends_over_every_token_character() -> None:
     red = SecretRedactor(registry.detectors(), b"k" * 32)
     secret = "aX3b5c7d]" + tok(16) + "]" + tok(6)
     out = red.redact_text(f"salescookie token = '{secret}'")
+    assert secret not in out
+
+
+def test_whole_value_reaches_both_ends_of_the_text() -> None:
+    from cctrace.redact import registry
+    from cctrace.redact.engine import SecretRedactor
+
+    red = SecretRedactor(registry.detectors(), b"k" * 32)
+    piece = tok(16)
+    # the whole value runs from the text's first character to its last (32 characters,
+    # all in Salescookie's alphabet): it fits, so the token inside it goes
+    text = "salescookie]" + piece + "]abc"
+    assert len(text) == 32
+    assert piece not in red.redact_text(text)
+    secret = tok(8) + "]" + tok(16) + "]" + tok(6)
+    out = red.redact_text("salescookie token " + secret)  # the value ends the text
     assert secret not in out
