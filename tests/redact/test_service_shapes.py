@@ -86,6 +86,7 @@ def test_class_table_is_exactly_the_grammar() -> None:
     ("set:[0-9a-z 3", ["[9a"], ["]9a"]),
     ("set:A-z 2", ["Az", "A-", "z-"], ["Bz", "_z"]),  # not a range: two cases
     ("set:a-a 1", ["a"], ["-", "b", "X"]),         # a one-letter range
+    ("set:a-c0-2% 1", ["b", "1", "%"], ["X", "d", "3"]),
     ("set:z-a 1", ["z", "-", "a"], ["m"]),          # reversed: three characters
     ("set:9-0 1", ["9", "-", "0"], ["5"]),
     ("set:à-é 1", ["à", "-", "é"], ["è"]),          # ranges are ASCII only
@@ -214,6 +215,7 @@ def test_every_shipped_row_parses_and_names_a_known_service() -> None:
     assert set(table) <= SERVICES
     assert sum(r.sure for r in table.values()) >= 300
     assert ss.table() == table
+    assert ss.table() is ss.table()  # parsed once
 
 
 @pytest.mark.parametrize(("service", "shape", "unsure"), [
@@ -238,6 +240,7 @@ def test_fits_answers_only_for_sure_services() -> None:
     padded = tok(31, LALNUM) + "x="
     assert ss.fits("infura", padded) is True       # trailing padding tried both ways
     assert ss.fits("infura", tok(31, LALNUM) + "=") is False
+    assert ss.fits("betterstack", tok(23) + "X=") is True  # only the padding goes
 
 
 @pytest.mark.parametrize(("word", "service"), [
@@ -391,3 +394,30 @@ def test_whole_value_reaches_both_ends_of_the_text() -> None:
     secret = tok(8) + "]" + tok(16) + "]" + tok(6)
     out = red.redact_text("salescookie token " + secret)  # the value ends the text
     assert secret not in out
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("stripe ?{t}", True),             # a foreign character before the token
+    ("stripe v1/{t}?page=2", False),   # a path may end at its query string
+    ("stripe /{t}?page=2", False),
+    ("stripe {t}?page=2", True),       # not a path: the `?` cuts a longer string
+    ("xSTRIPE {t}", False),            # camelCase: lower, then the upper-case name
+    ("XStripe {t}", True),             # inside an upper-case word
+])
+def test_token_edges_for_a_shapeless_service(redactor, text: str, kept: bool) -> None:
+    secret = tok(20)
+    full = text.format(t=secret)
+    out = redactor.redact_text(full)
+    if kept:
+        assert out == full
+    else:
+        assert_absent(secret, out)
+
+
+def test_the_detector_names_itself() -> None:
+    from cctrace.redact.detectors.service_context import DETECTOR
+
+    assert DETECTOR.name == "service_context"
+    assert DETECTOR.description == (
+        "Random-looking tokens on the line after a key-issuing service's name.")
+    assert [p.type for p in DETECTOR.patterns] == ["service_token"]
