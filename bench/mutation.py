@@ -635,6 +635,12 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('@lru_cache(maxsize=1)',
          '@lru_cache(maxsize=2)',
          'table() takes no argument: one entry, whatever the size'),
+        ('for end in range(min(len(low), 40), 1, -1):',
+         'for end in range(min(len(low), 41), 1, -1):',
+         'the longest name in the table has 32 characters'),
+        ('for end in range(min(len(low), 40), 1, -1):',
+         'for end in range(min(len(low), 40), 2, -1):',
+         'the shortest name in the table has 4 characters (test_every_shipped_row_parses...)'),
     ],
     'redact.detectors.service_context': [
         ('_TOKEN_CHARS = r"A-Za-z0-9_\\-+/="',

@@ -255,6 +255,8 @@ def test_fits_answers_only_for_sure_services() -> None:
     ("infurasecret", "infura"),
     ("infurapat", "infura"),
     ("infura2", None),
+    ("infuraKEYS", "infura"),   # camelCase: the name's last letter is lower case
+    ("INFURaZeta", "infura"),
     ("BetterStackToken", "betterstack"),
     ("infurasms", None),        # another name glued on: not Infura's key
     ("INFURASMS", None),
