@@ -656,6 +656,14 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'if (after in TOKEN_FOREIGN or after in "XX([{XX") and not (path and after == "?"):',
          'X is a token character: the token never ends before one'),
     ],
+    'redact.randomness.words': [
+        ('return len(part) <= 5 and any(c in "aeiouy" for c in part) and re.search(',
+         'return len(part) <= 6 and any(c in "aeiouy" for c in part) and re.search(',
+         'a 6-letter part with 2+ vowels and no 4 consonants in a row is _wordlike already; with one vowel its 5 consonants make a run of 3'),  # noqa: E501
+        ('return len(part) <= 5 and any(c in "aeiouy" for c in part) and re.search(',
+         'return len(part) <= 5 and any(c in "XXaeiouyXX" for c in part) and re.search(',
+         'the parts are lower-cased first: "X" never occurs; an "x"-only part of 4-5 letters has 3 consonants in a row'),  # noqa: E501
+    ],
     'redact.known': [
         ('{"PWD", "OLDPWD", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORITY", "KEYTIMEOUT",',
          '{"PWD", "XXOLDPWDXX", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORITY", "KEYTIMEOUT",',

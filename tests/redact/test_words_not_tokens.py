@@ -38,6 +38,10 @@ def tok(n: int) -> str:
     ("Api.Example.com", True),     # dotted words read as words too
     ("read_only_mode", True),
     ("Type-Mode", True),           # 4-letter parts with a vowel
+    ("Bcd-Type", True),            # a 3-letter abbreviation needs no vowel
+    ("Bcdf-Type", False),          # four letters without a vowel: not a word
+    ("Aeiou-Key", True),           # vowels only
+    ("Stray-Type", False),         # three consonants in a row in a short part
     ("Content", False),            # one part: not a phrase
     ("Content-Type-2", False),     # a digit: not letters only
     ("qzxkvwpm-trbnfhgd", False),  # unpronounceable parts: drawn
