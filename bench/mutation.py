@@ -664,6 +664,14 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'return len(part) <= 5 and any(c in "XXaeiouyXX" for c in part) and re.search(',
          'the parts are lower-cased first: "X" never occurs; an "x"-only part of 4-5 letters has 3 consonants in a row'),  # noqa: E501
     ],
+    'redact.detectors.generic_assignment.slots': [
+        ('return not kw.startswith(("pass", "pwd", "secret", "credential"))',
+         'return not kw.startswith(("XXpassXX", "pwd", "secret", "credential"))',
+         '_shape_ok returns for password slots (_password_slot) before it asks _token_slot'),
+        ('return not kw.startswith(("pass", "pwd", "secret", "credential"))',
+         'return not kw.startswith(("pass", "XXpwdXX", "secret", "credential"))',
+         '_shape_ok returns for password slots (_password_slot) before it asks _token_slot'),
+    ],
     'redact.known': [
         ('{"PWD", "OLDPWD", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORITY", "KEYTIMEOUT",',
          '{"PWD", "XXOLDPWDXX", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORITY", "KEYTIMEOUT",',
