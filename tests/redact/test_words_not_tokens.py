@@ -101,7 +101,7 @@ def test_words_in_key_slots_are_kept(redactor, text: str) -> None:
     ("passphrase: {s}", "Content-Type-Mode"),
     ("password={s}", "API-1234"),
     ("DB_PWD={s}", "Abc-123456"),
-    ('credential: "{s}"', "Tr0ub4dor & 3x y"),
+    ('credential: "{s}"', "Tr0ub 4dor#3xy"),
 ])
 def test_password_and_secret_slots_still_take_words(redactor, template: str, secret: str) -> None:
     out = redactor.redact_text(template.format(s=secret))
