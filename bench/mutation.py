@@ -750,6 +750,10 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'decoder ignores padding beyond what it needs'),
     ],
     'redact.detectors.auth_header': [
+        ('raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)',
+         'raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=False)',
+         'the pattern gives only the base64 alphabet and trailing `=` (stripped into `body`): '
+         'with nothing to discard, the strict and lenient decoders agree'),
         ('priority=STRUCTURAL - 5,', 'priority=STRUCTURAL - 6,',
          "bearer_token at 34 instead of 35: nothing else has 34 or 35 but authorization_header, "
          "which wins a tie with it already (same span, its name sorts first)"),
