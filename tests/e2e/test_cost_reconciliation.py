@@ -4,17 +4,18 @@ For each recorded release (the pinned 2.1.x, and 1.0.128 / 2.0.77 where installe
 `.compat/V` as `.ci/run` does, or listed in `CCTRACE_COMPAT_BINS`), one scenario runs the
 real CLI with `claude -p --output-format json` against the scripted model server, with
 cctrace installed: a foreground subagent, a Bash call, a background subagent (2.1.x), a
-manual compaction, a resumed run after it, and (2.1.x) a fork of the session. Claude Code's count
+manual compaction, a resumed run after it, and a fork of the session. Claude Code's count
 is the `result` record of each run (`total_cost_usd`, `modelUsage`): on 2.1.x the session's
 running total (a fork starts from its parent's), on 1.0.x / 2.0.x per invocation.
 
 Per session, to the token: the tokens of cctrace's generations plus the *residue* (model
 calls the server answered that no transcript records: compaction calls, 1.0.x / 2.0.x
-side calls about Bash commands, 2.0.x Warmup calls of resumed runs, which carry another
-session id) equal Claude Code's `modelUsage`; every residue call is of such a kind. To the
-dollar (1e-9): `cctrace sessions --json` shows Claude Code's own figure on 2.1.x and the
-table's price plus the residue's on older releases; the fork's copied history is not
-counted twice. docs/cost.md explains the residue.
+side calls about Bash commands, 2.0.x Warmup calls of a resumed run that name only the
+run's provisional session id) equal Claude Code's `modelUsage`; every residue call is of
+such a kind. Every traced call is counted once, under the session whose run made it (a
+fork's copied history under its parent, on every release). To the dollar (1e-9):
+`cctrace sessions --json` shows Claude Code's own figure on 2.1.x and the table's price
+plus the residue's on older releases. docs/cost.md explains the residue.
 """
 
 from __future__ import annotations
@@ -125,12 +126,8 @@ def _scenario(t: TracedSession, server: ModelServer, version: str) -> list[dict[
                                          ("Count the lines of a.txt [rc-2]", [])]
     if not _old(version):
         plan.append(("Count bytes with a background subagent [rc-bg]", []))
-    plan += [("/compact", []), ("Finish up [rc-3]", [])]
-    if not _old(version):
-        # 1.0.x / 2.0.x mark no copied call in a fork (no `requestSessionId`), and a run of
-        # `--fork-session` there counted calls under the other session in about one run in
-        # four: a known gap on those releases (docs/cost.md), not claimed, so not run here.
-        plan.append(("Answer on a fork [rc-4]", ["--fork-session"]))
+    plan += [("/compact", []), ("Finish up [rc-3]", []),
+             ("Answer on a fork [rc-4]", ["--fork-session"])]
     runs = []
     for n, (prompt, extra) in enumerate(plan):
         before = len(server.requests)
@@ -173,11 +170,16 @@ def test_cost_and_tokens_reconcile_with_claude_code(binary, tmp_path, _isolated_
             t.cctrace("show", sid, "--json").stdout) for sid in sessions}
 
     session_ids = list(dict.fromkeys(r["session_id"] for r in runs))
-    parent = t.session_id
-    fork = runs[-1]["session_id"] if not _old(version) else None
-    expected = [parent, fork] if fork else [parent]
-    assert session_ids == expected and set(sessions) == set(expected)
+    parent, fork = t.session_id, runs[-1]["session_id"]
+    assert session_ids == [parent, fork] and set(sessions) == {parent, fork}
 
+    # 1.0.x / 2.0.x: the `-p /compact` result reports the compaction's cost but no tokens
+    # (modelUsage {}): the calls of such a run, traced or not, stay out of the token
+    # comparison (their cost is compared).
+    unreported = {q.message_id for r in runs
+                  if r["prompt"] == "/compact" and not r["result"].get("modelUsage")
+                  for q in r["requests"]}
+    made_by = {q.message_id: r["session_id"] for r in runs for q in r["requests"]}
     traced_ids: set[str] = set()
     traced: dict[str, dict[str, dict[str, int]]] = {}
     for sid, doc in shown.items():
@@ -185,8 +187,14 @@ def test_cost_and_tokens_reconcile_with_claude_code(binary, tmp_path, _isolated_
         for trace in doc["traces"]:
             for o in trace["observations"]:
                 if o["type"] == "generation":
-                    traced_ids.add(o["metadata"]["message_id"])
-                    _add(traced[sid], o["model"], o["usage"])
+                    mid = o["metadata"]["message_id"]
+                    assert mid not in traced_ids, ("counted twice", mid)
+                    traced_ids.add(mid)
+                    # Each call is counted under the session whose run made it: a fork's
+                    # copied history under its parent, a run's warmups under its session.
+                    assert made_by.get(mid) == sid, (version, mid, made_by.get(mid), sid)
+                    if mid not in unreported:
+                        _add(traced[sid], o["model"], o["usage"])
 
     # Claude Code's own count per session.
     cc_cost: dict[str, float] = defaultdict(float)
@@ -211,8 +219,6 @@ def test_cost_and_tokens_reconcile_with_claude_code(binary, tmp_path, _isolated_
         for r in runs:
             if r["session_id"] != sid:
                 continue
-            # 1.0.x / 2.0.x: the `-p /compact` result reports the compaction's cost but no
-            # tokens (modelUsage {}): its calls' tokens stay out of the token comparison.
             tokens_unreported = r["prompt"] == "/compact" and not r["result"].get("modelUsage")
             if tokens_unreported:
                 assert _old(version), (version, r["result"])
@@ -222,8 +228,11 @@ def test_cost_and_tokens_reconcile_with_claude_code(binary, tmp_path, _isolated_
                 allowed = {"aux", "warmup"} | ({"compact", "unscripted"}
                                                if r["prompt"] == "/compact" else set())
                 assert req.kind in allowed, (version, r["prompt"], req.kind, req.marker)
-                if req.kind == "warmup":  # only resumed runs' warmups escape (another id)
-                    assert r is not runs[0], "the first run's Warmup calls must be traced"
+                # Only a resumed run's warmups can escape (when they name only the run's
+                # provisional id); the first run and the fork name their own session.
+                if req.kind == "warmup":
+                    assert r is not runs[0] and r is not runs[-1], (
+                        "the first run's and the fork's Warmup calls must be traced")
                 usage = usage_details(req.usage)
                 if not tokens_unreported:
                     _add(residue, req.model, usage)
@@ -249,8 +258,6 @@ def test_cost_and_tokens_reconcile_with_claude_code(binary, tmp_path, _isolated_
         assert round(s["cost"] + (residue_usd if _old(version) else 0), 2) == round(
             cc_cost[sid], 2)
 
-    if fork is None:
-        return
     # The fork's copied history is counted once, under the session that made those calls.
     fork_gens = [o for tr in shown[fork]["traces"] for o in tr["observations"]
                  if o["type"] == "generation" and not o["metadata"].get("warmup")]
