@@ -18,10 +18,13 @@ from pathlib import Path
 import pytest
 
 from cctrace.config import Config
+from cctrace.export import outbox
+from cctrace.model.ids import span_id
 from cctrace.policy import Policy
 from cctrace.store.db import Store
 from cctrace.transcript.locate import warmup_files
 from cctrace.worker import pipeline
+from support.otlp_receiver import OTLPReceiver
 
 FORKS = Path(__file__).resolve().parents[1] / "fixtures" / "forks"
 
@@ -53,15 +56,19 @@ def _calls(folder: Path) -> set[str]:
     return out
 
 
-def _read(state: str, folder: Path, order: list[str]) -> dict[str, list[str]]:
-    """Process the transcripts in `order` (as finished sessions); per session, the message
-    ids of its generations."""
-    cfg = Config(state_dir=state)
+def _read(state: str, folder: Path, order: list[str], cfg: Config | None = None
+          ) -> dict[str, list[str]]:
+    """Process the transcripts in `order` (as finished sessions, each sent before the
+    next when `cfg` names a destination); per session, the message ids of its
+    generations."""
+    cfg = cfg or Config(state_dir=state)
     with Store.open(state) as store:
         for sid in order:
             pipeline.process_transcript(
                 store, cfg, pipeline.make_redactor(cfg), str(folder / f"{sid}.jsonl"),
                 session_id=sid, final=True, policy=Policy.from_config(cfg), judge=False)
+            if cfg.otlp_endpoint:
+                assert outbox.flush(store, cfg, timeout=20).ok
         return {s.id: sorted(o.metadata["message_id"] for view in store.session_tree(s.id)
                              for o in view.observations if o.type == "generation")
                 for s in store.sessions()}
@@ -94,3 +101,23 @@ def test_a_warmup_is_the_session_its_reply_names(tmp_path):
         fork: ["agent-a9b63a2.jsonl", "agent-aae1970.jsonl", "agent-ab25596.jsonl"],
         "af28b0d3-0632-42d1-a5af-dc454ea80932": [],
     }
+
+
+def test_a_turn_taken_back_from_a_copy_is_sent_again_under_its_session(tmp_path):
+    """1.0.x, the fork read first: the copied turn went out under the fork's session; once
+    the parent is read, its spans go out again under the parent's (Langfuse updates a
+    span sent again with the same id)."""
+    folder = FORKS / "v1_0_128"
+    parent, fork, _ = CASES["v1_0_128"]
+    copied = span_id("generation", "msg_bdaf0781bc4c8b013985f348")  # "Finish up [rc-3]"
+    state = str(tmp_path / "state")
+    with OTLPReceiver() as receiver:
+        _read(state, folder, [fork, parent],
+              Config(state_dir=state, otlp_endpoint=receiver.endpoint))
+        spans = receiver.spans()
+    sent = [s["attributes"]["session.id"] for s in spans if s["span_id"] == copied]
+    assert sent == [fork, parent]
+    turn = next(s["trace_id"] for s in spans if s["span_id"] == copied)
+    last = {s["span_id"]: s["attributes"]["session.id"] for s in spans
+            if s["trace_id"] == turn}
+    assert len(last) > 1 and set(last.values()) == {parent}
