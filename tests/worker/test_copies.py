@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from cctrace.cli.main import main
 from cctrace.config import Config
 from cctrace.export import outbox
 from cctrace.model.ids import span_id
@@ -76,13 +77,16 @@ def _read(state: str, folder: Path, order: list[str], cfg: Config | None = None
 
 @pytest.mark.parametrize("release", sorted(CASES))
 @pytest.mark.parametrize("fork_first", [False, True], ids=["parent-first", "fork-first"])
-def test_each_call_is_counted_once_under_the_session_that_made_it(tmp_path, release,
-                                                                 fork_first):
+def test_each_call_is_counted_once_under_the_session_that_made_it(_isolated_state, capsys,
+                                                                 release, fork_first):
     folder = FORKS / release
     parent, fork, forks_own = CASES[release]
     order = [fork, parent] if fork_first else [parent, fork]
-    got = _read(str(tmp_path / "state"), folder, order)
+    got = _read(str(_isolated_state), folder, order)
     assert got == {parent: sorted(_calls(folder) - forks_own), fork: sorted(forks_own)}
+    # A turn handed back to its session is cctrace's own change: the audit log has it.
+    capsys.readouterr()
+    assert main(["verify", "--json"]) == 0, capsys.readouterr().out
 
 
 def test_a_warmup_is_the_session_its_reply_names(tmp_path):
