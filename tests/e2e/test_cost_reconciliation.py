@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 from collections import defaultdict
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +142,34 @@ def _scenario(t: TracedSession, server: ModelServer, version: str) -> list[dict[
     return runs
 
 
+def _late_warmups(runs: list[dict[str, Any]], gens: dict[str, dict[str, Any]]
+                  ) -> list[dict[str, Any]]:
+    """The traced Warmup calls of `runs` whose reply came after their run's answer (the
+    run's last other call)."""
+    late = []
+    for r in runs:
+        mine = [gens[q.message_id] for q in r["requests"] if q.message_id in gens]
+        answered = max((g["end_ns"] for g in mine if not g["metadata"].get("warmup")),
+                       default=None)
+        late += [g for g in mine if g["metadata"].get("warmup") and answered is not None
+                 and g["end_ns"] > answered]
+    return late
+
+
+def _late_warmups_omitted(total: dict[str, dict[str, int]], cc: dict[str, dict[str, int]],
+                          late: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The smallest subset of `late` whose calls make up `total` minus `cc` exactly
+    ([] when they are equal), None when no subset does."""
+    for size in range(len(late) + 1):
+        for subset in combinations(late, size):
+            counted = {m: dict(u) for m, u in cc.items()}
+            for g in subset:
+                _add(counted, g["model"], g["usage"])
+            if counted == total:
+                return list(subset)
+    return None
+
+
 def _explain(runs: list[dict[str, Any]], traced_ids: set[str]) -> str:
     """Each run's Claude Code count and the calls the server answered (for a failure)."""
     lines = []
@@ -181,6 +210,7 @@ def test_cost_and_tokens_reconcile_with_claude_code(binary, tmp_path, _isolated_
                   for q in r["requests"]}
     made_by = {q.message_id: r["session_id"] for r in runs for q in r["requests"]}
     traced_ids: set[str] = set()
+    gens: dict[str, dict[str, Any]] = {}
     traced: dict[str, dict[str, dict[str, int]]] = {}
     for sid, doc in shown.items():
         traced[sid] = {}
@@ -193,6 +223,7 @@ def test_cost_and_tokens_reconcile_with_claude_code(binary, tmp_path, _isolated_
                     # Each call is counted under the session whose run made it: a fork's
                     # copied history under its parent, a run's warmups under its session.
                     assert made_by.get(mid) == sid, (version, mid, made_by.get(mid), sid)
+                    gens[mid] = o
                     if mid not in unreported:
                         _add(traced[sid], o["model"], o["usage"])
 
@@ -242,21 +273,32 @@ def test_cost_and_tokens_reconcile_with_claude_code(binary, tmp_path, _isolated_
         for part in (traced[sid], residue):
             for m, u in part.items():
                 _add(total, m, u)
-        if total != cc_tokens[sid]:
+        # 2.0.x counts a run's Warmup calls into its `-p` result only if they came back
+        # before it wrote the result: under load, a Warmup whose reply came after the run's
+        # answer may be missing from Claude Code's count, though billed and on disk (and
+        # counted by cctrace). Such late Warmups are the only difference allowed: exactly
+        # the calls of a subset of them (docs/cost.md).
+        omitted = _late_warmups_omitted(total, cc_tokens[sid], _late_warmups(
+            [r for r in runs if r["session_id"] == sid and r["prompt"] != "/compact"],
+            gens))
+        if omitted is None:
             print(_explain(runs, traced_ids))
-        assert total == cc_tokens[sid], (version, sid)
+        assert omitted is not None, (version, sid, total, cc_tokens[sid])
+        assert not omitted or _old(version), (version, omitted)
+        omitted_usd = sum(o["cost"]["total"] for o in omitted)
 
         s = sessions[sid]
         assert s["unpriced_tokens"] == 0, s
         if _old(version):
             assert s["cost_source"] == "table"
-            assert s["cost"] + residue_usd == pytest.approx(cc_cost[sid], abs=1e-9)
+            assert s["cost"] + residue_usd - omitted_usd == pytest.approx(cc_cost[sid],
+                                                                          abs=1e-9)
         else:
             assert s["cost_source"] == "claude-code"
             assert s["cost"] == pytest.approx(cc_cost[sid], abs=1e-9)
             assert s["claude_code"]["tokens"] == cc_tokens[sid]
-        assert round(s["cost"] + (residue_usd if _old(version) else 0), 2) == round(
-            cc_cost[sid], 2)
+        assert round(s["cost"] + (residue_usd - omitted_usd if _old(version) else 0),
+                     2) == round(cc_cost[sid], 2)
 
     # The fork's copied history is counted once, under the session that made those calls.
     fork_gens = [o for tr in shown[fork]["traces"] for o in tr["observations"]
