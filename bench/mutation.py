@@ -12,6 +12,8 @@ score: score = killed / (mutants - equivalent). Run from the repository root:
     .venv/bin/python bench/mutation.py -m security.transport -m hook.envnote
     .venv/bin/python bench/mutation.py --list               # the map: modules, tests, scope
     .venv/bin/python bench/mutation.py -m export.outbox --survivors   # re-run last survivors
+    .venv/bin/python bench/mutation.py -m 'redact.detectors.*'        # every detector module
+    .venv/bin/python bench/mutation.py -m redact.detectors.github     # one of them
 
 Mutants run one at a time (the source file is changed in place, and the hook and worker
 tests run it in child processes), so never run two of these at once in one work tree, and
@@ -46,6 +48,12 @@ class Target:
     tests: tuple[str, ...]        # pytest node ids or files, relative to the repository
     scope: tuple[str, ...] = ()   # qualified function/class names; empty = whole module
     note: str = ""
+    # Modules imported once by the driver, before any mutant: each mutant's selection then
+    # runs in a fork of it (pytest, the engine and the fakes already loaded), not in a new
+    # interpreter, without hypothesis' pytest plugin. Only for a module none of them
+    # imports (a detector: the registry loads them lazily) and a selection that does not
+    # use hypothesis; empty = a new `python -m pytest` per mutant.
+    preload: tuple[str, ...] = ()
 
 
 MODULES: dict[str, Target] = {
@@ -118,8 +126,16 @@ MODULES: dict[str, Target] = {
                                                "tests/redact/test_stage.py")),
     "redact.known": Target("redact/known.py", ("tests/redact/test_known_exact.py",
                                                "tests/redact/test_learned.py")),
-    "redact.detectors": Target("redact/detectors/base.py", (
-        "tests/redact/test_detectors.py",)),
+    # The detectors: `base.py` (shared validators, classes, separators), the registry, and
+    # one entry per detector module, `redact.detectors.<name>` (generated below).
+    # Files that build samples at collection (test_detectors.py, the alternatives) would
+    # turn a mutant that breaks base62_encode into a collection error (exit 2, not counted
+    # as killed): the selection holds only files that use base.py inside their tests.
+    "redact.detectors.base": Target("redact/detectors/base.py", (
+        "tests/redact/detectors/test_base.py", "tests/redact/test_detector_exact.py")),
+    # test_detector_exact.py parametrizes over the registry's names at collection: a mutant
+    # that breaks them would be a collection error there (exit 2), so it is not selected.
+    "redact.registry": Target("redact/registry.py", ("tests/redact/test_registry.py",)),
     # -- policy/ (capture policy: what a trace keeps of denied files)
     "policy.apply": Target("policy/apply.py", (
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
@@ -195,6 +211,42 @@ MODULES: dict[str, Target] = {
         "tests/install/test_install_settings.py"),
         scope=("hook_command", "pinned_state_dir", "is_ours", "our_group")),
 }
+
+
+
+# What a detector's selection imports that no detector module is part of (the registry
+# loads detector modules lazily): a fork of the driver starts with them.
+DETECTOR_PRELOAD = ("pytest", "cctrace.redact.engine", "cctrace.redact.detectors.base",
+                    "bench.corpus.fakes", "support.absence")
+
+
+# A detector whose tests live in another detector's file (same validator, one file).
+DETECTOR_TESTS = {"npm": "github", "connection_string": "url_credentials",
+                  "netrc": "url_credentials", "credit_card": "pii", "iban": "pii",
+                  "phone": "pii", "ip_address": "pii", "us_ssn": "pii", "email": "pii"}
+
+
+def _detector_targets() -> dict[str, Target]:
+    """`redact.detectors.<name>` for every detector module: its own exact test first (the
+    detector alone, every declared alternative: `-x` stops there for most mutants), then
+    the module's tests of its validators and near-misses, when it has some."""
+    out = {}
+    for path in sorted(glob.glob(os.path.join(SRC, "redact", "detectors", "*.py"))):
+        name = os.path.basename(path)[:-3]
+        if name in ("__init__", "base"):
+            continue
+        own = f"tests/redact/detectors/test_{DETECTOR_TESTS.get(name, name)}.py"
+        tests = (f"tests/redact/test_detector_exact.py::test_detector[{name}]",)
+        if os.path.exists(os.path.join(ROOT, own)):
+            tests += (own,)
+        out[f"redact.detectors.{name}"] = Target(f"redact/detectors/{name}.py", tests,
+                                                 preload=DETECTOR_PRELOAD)
+    return out
+
+
+# An entry written above (another selection, a scope) wins over the generated one.
+for _name, _target in _detector_targets().items():
+    MODULES.setdefault(_name, _target)
 
 # Survivors that no test can tell apart from the original, with why. Key: module; value:
 # (original line, mutated line, why), lines stripped, as the report prints them.
@@ -608,6 +660,112 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'self._sweep_size = None',
          'the index is then rebuilt on every call, from the same values: slower only'),
     ],
+    'redact.detectors.base': [
+        *[(f'{n} = {v}', f'{n} = {v + 1}',
+           'priorities are only compared with each other (and the known-secret 100): with one '
+           'added, the values in use (100, 90, 75, 70, 65, 50, 40, 35, 20, 12, 11, 10) keep '
+           'their order and stay distinct')
+          for n, v in (('CHECKSUM', 90), ('SPECIFIC', 70), ('CONTEXTUAL', 50),
+                       ('STRUCTURAL', 40), ('GENERIC', 20), ('PII', 10))],
+        ('validate: Callable[[str], bool] | None = None',
+         'validate: Callable[[str], bool] & None = None',
+         'an annotation, never evaluated (from __future__ import annotations)'),
+        ('check: Callable[[re.Match[str]], bool] | None = None',
+         'check: Callable[[re.Match[str]], bool] & None = None',
+         'an annotation, never evaluated (from __future__ import annotations)'),
+        ('description: str = ""', 'description: str = "XXXX"',
+         'Detector.description is documentation: no code reads it'),
+        ('description: str = ""', 'description: str = None',
+         'Detector.description is documentation: no code reads it'),
+        ('if d > 9:', 'if d >= 9:',
+         'd is a doubled digit here (0, 2, ..., 18): it is never 9'),
+        ('total += d', 'total -= d',
+         'Python\'s modulo: -t % 10 == 0 exactly when t % 10 == 0'),
+        ('digits = value[2:] if value[:2].upper() in ("SK", "AC") else value.rsplit("-", 1)[-1]',
+         'digits = value[2:] if value[:2].upper() in ("SK", "AC") else value.rsplit("-", 2)[-1]',
+         'the last piece of a split from the right is the same whatever the number of splits'),
+        ('data = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))',
+         'data = base64.urlsafe_b64decode(body + "=" * (+len(body) % 4))',
+         'the padding differs only for a length of 3 mod 4 (3 instead of 1): the non-strict '
+         'decoder ignores padding beyond what it needs'),
+        ('tags: tuple[str, ...] = field(default_factory=tuple)',
+         'tags: tuple[str, ...] = None',
+         'Detector.tags is set by no detector and read by no code'),
+    ],
+    'redact.registry': [
+        (' / @cache', '',
+         'importlib keeps the module: without the cache, load() returns the same DETECTOR '
+         'object from sys.modules; the cache only saves the lookup'),
+    ],
+    'redact.detectors.github': [
+        ('validate=lambda v: shannon_entropy(v[4:]) >= 3.5,',
+         'validate=lambda v: shannon_entropy(v[4:]) > 3.5,',
+         'no 36-character string has exactly 3.5 bits: that needs a sum of c*log2(c) over its '
+         'counts equal to 72*log2(3) - 54, whose rational part is negative'),
+    ],
+    'redact.detectors.npm': [
+        ('validate=lambda v: shannon_entropy(v[4:]) >= 3.5,',
+         'validate=lambda v: shannon_entropy(v[4:]) > 3.5,',
+         'no 36-character string has exactly 3.5 bits: that needs a sum of c*log2(c) over its '
+         'counts equal to 72*log2(3) - 54, whose rational part is negative'),
+    ],
+    'redact.detectors.jwt': [
+        ('return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))',
+         'return json.loads(base64.urlsafe_b64decode(part + "=" * (+len(part) % 4)))',
+         'the padding differs only for a length of 3 mod 4 (3 instead of 1): the non-strict '
+         'decoder ignores padding beyond what it needs'),
+        ('raw = base64.b64decode(value + "=" * (-len(value) % 4)).decode("ascii")',
+         'raw = base64.b64decode(value + "=" * (+len(value) % 4)).decode("ascii")',
+         'the padding differs only for a length of 3 mod 4 (3 instead of 1): the non-strict '
+         'decoder ignores padding beyond what it needs'),
+    ],
+    'redact.detectors.auth_header': [
+        ('priority=STRUCTURAL - 5,', 'priority=STRUCTURAL - 6,',
+         "bearer_token at 34 instead of 35: nothing else has 34 or 35 but authorization_header, "
+         "which wins a tie with it already (same span, its name sorts first)"),
+    ],
+    'redact.detectors.ip_address': [
+        ('if value.count(":") < 2 or ("::" not in value and value.count(":") != 7):',
+         'if value.count(":") < 2 and ("::" not in value and value.count(":") != 7):',
+         'the pattern gives 2+ colons and hex groups only; without `::` ipaddress itself '
+         'refuses anything but 8 groups (7 colons): the early return only saves the call'),
+    ],
+    'redact.detectors.url_credentials': [
+        ('return not is_placeholder(value) and value.lower() not in ("pass", "pw", "pwd")',
+         'return not is_placeholder(value) and value.lower() not in ("XXpassXX", "pw", "pwd")',
+         "is_placeholder('pass') is true already"),
+        ('at_anchor=True,', 'at_anchor=False,',
+         'the anchor `://` and the regex hold no letter (case folding changes nothing) and '
+         'a match cannot hold another `://` (no `/` in user or password): scanning finds the '
+         'matches that trying at each anchor finds'),
+    ],
+    'redact.detectors.facebook': [
+        ('head = text[max(0, bar - 17) : bar]', 'head = text[max(0, bar - 18) : bar]',
+         'the check reads only the digit run that ends at the bar and the one character '
+         'before it (or the window start); a run of 15-16 digits and its neighbour fit in 17'),
+        ('at_anchor=True,', 'at_anchor=False,',
+         'the anchor `|` and the regex hold no letter, and a match holds no other `|`: '
+         'scanning finds the matches that trying at each `|` finds'),
+    ],
+    'redact.detectors.us_ssn': [
+        ('priority=PII + 1,', 'priority=PII + 2,',
+         'at 12 it ties only credit_card, which cannot overlap an SSN (both are bounded by no '
+         'digit or dash), and iban, always longer than the 11 characters of an SSN: the IBAN '
+         'wins that tie as it wins now'),
+    ],
+    'redact.detectors.iban': [
+        ('return False', 'return True',
+         'the except branch: the pattern admits only A-Z, 0-9 and spaces (removed first), so '
+         'int(c, 36) never raises'),
+    ],
+    'redact.detectors.private_key': [
+        ('priority=SPECIFIC + 5,', 'priority=SPECIFIC + 6,',
+         'no pattern has priority 75 or 76 but these two: every comparison stays the same'),
+    ],
+    'redact.detectors.openai': [
+        ('priority=SPECIFIC - 5,', 'priority=SPECIFIC - 6,',
+         'no pattern has priority 64 or 65 but this one: every comparison stays the same'),
+    ],
     'redact.known': [
         ('{"PWD", "OLDPWD", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORITY", "KEYTIMEOUT",',
          '{"PWD", "XXOLDPWDXX", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORITY", "KEYTIMEOUT",',
@@ -878,6 +1036,95 @@ def _pytest(tests: tuple[str, ...], timeout: float) -> tuple[str, float]:
     return f"error{proc.returncode}", took
 
 
+def _preload(modules: tuple[str, ...], path: str) -> None:
+    """Import `modules` into the driver, refusing when that imports the mutated file."""
+    import importlib
+    for extra in (ROOT, os.path.join(ROOT, "tests")):
+        if extra not in sys.path:
+            sys.path.insert(0, extra)
+    for name in modules:
+        importlib.import_module(name)
+    loaded = {os.path.abspath(getattr(m, "__file__", "") or "") for m in list(sys.modules.values())}
+    if os.path.abspath(path) in loaded:
+        raise SystemExit(f"{path}: imported by the preload {modules}: mutants would not be seen")
+
+
+def _pytest_forked(tests: tuple[str, ...], timeout: float) -> tuple[str, float]:
+    """`_pytest`, in a fork of the driver (see `Target.preload`): same statuses."""
+    t0 = time.monotonic()
+    pid = os.fork()
+    if pid == 0:  # the child: pytest.main over the selection, its status as exit code
+        code = 70
+        try:
+            os.setsid()
+            os.chdir(ROOT)
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)
+            sys.dont_write_bytecode = True
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            import pytest
+            # Without hypothesis' plugin, whose end-of-run report imports all of hypothesis
+            # (most of what a detector's selection costs): preloaded selections do not use it.
+            code = int(pytest.main(["-x", "-q", "-p", "no:cacheprovider", "-p",
+                                    "no:hypothesispytest", "-o", "addopts=", "--no-header",
+                                    "-W", "ignore", *tests]))
+        finally:
+            os._exit(code)
+    def stop() -> None:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+
+    try:
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            if time.monotonic() - t0 > timeout:
+                stop()
+                return "timeout", time.monotonic() - t0
+            time.sleep(0.02)
+    except BaseException:  # Ctrl-C / SIGTERM: no child left running on a restored file
+        stop()
+        raise
+    took = time.monotonic() - t0
+    code = os.waitstatus_to_exitcode(status)
+    if code == 0:
+        return "survived", took
+    if code in (1, 3):
+        return "killed", took
+    return f"error{code}", took
+
+
+DESCRIPTION_WHY = ("Detector.description is documentation: no code reads it (the registry, "
+                   "engine and CLI use name, patterns and pii only)")
+
+
+def _equivalent(name: str) -> list[tuple[str, str, str]]:
+    """EQUIVALENT's entries for `name`, and for a detector module every mutant of its
+    `Detector(description=...)` text (one per string line), made here from the source."""
+    out = list(EQUIVALENT.get(name, []))
+    target = MODULES.get(name)
+    if target is None or not name.startswith("redact.detectors.") or name.endswith(".base"):
+        return out
+    path = os.path.join(SRC, target.path)
+    source, ids = _list(path, ())
+    lines: set[int] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Detector":
+            for kw in node.keywords:
+                if kw.arg == "description":
+                    lines.update(range(kw.value.lineno, kw.value.end_lineno + 1))
+    for mid in ids:
+        if mid.line_number + 1 in lines:
+            before, after = _changed(source, _apply(source, path, mid), mid.line_number + 1)
+            out.append((before, after, DESCRIPTION_WHY))
+    return out
+
+
 def _dirty(path: str) -> bool:
     return subprocess.run(["git", "diff", "--quiet", "HEAD", "--", path], cwd=ROOT).returncode != 0
 
@@ -897,14 +1144,18 @@ def run_module(name: str, target: Target, survivors_only: bool, verbose: bool) -
         with open(cache_file, encoding="utf-8") as f:
             previous = {m["key"]: m["status"] for m in json.load(f)["mutants"]}
 
-    status, base = _pytest(target.tests, 900)
+    run = _pytest
+    if target.preload:
+        _preload(target.preload, path)
+        run = _pytest_forked
+    status, base = run(target.tests, 900)
     if status != "survived":
         raise SystemExit(f"{name}: the test selection fails without any mutant ({status})")
     timeout = max(10.0, 3 * base + 5)
     print(f"{name}: {len(ids)} mutants, selection {base:.1f}s ({' '.join(target.tests)})",
           flush=True)
 
-    equivalent = {(b, a): why for b, a, why in EQUIVALENT.get(name, [])}
+    equivalent = {(b, a): why for b, a, why in _equivalent(name)}
     report = Report(name)
     original = source.encode("utf-8")
     try:
@@ -921,7 +1172,11 @@ def run_module(name: str, target: Target, survivors_only: bool, verbose: bool) -
                     f.write(mutated)
                 _drop_bytecode(path)
                 try:
-                    m.status, m.seconds = _pytest(target.tests, timeout)
+                    m.status, m.seconds = run(target.tests, timeout)
+                    if m.status == "timeout" and target.preload:
+                        # A detector's selection is short: a timeout on the shared
+                        # machine is load more often than a mutant's loop; once more, longer.
+                        m.status, m.seconds = run(target.tests, 4 * timeout)
                 finally:
                     with open(path, "wb") as f:
                         f.write(original)
@@ -952,8 +1207,9 @@ def _save(cache_file: str, name: str, target: Target, original: bytes, report: R
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("-m", "--module", action="append", choices=sorted(MODULES),
-                    help="module to mutate (repeatable; default: all)")
+    ap.add_argument("-m", "--module", action="append",
+                    help="module to mutate (repeatable; default: all); a name ending in `.*` "
+                         "is every module below it: -m 'redact.detectors.*'")
     ap.add_argument("--list", action="store_true", help="print the module map and exit")
     ap.add_argument("--survivors", action="store_true",
                     help="re-run only the mutants that survived the last run of the module")
@@ -961,7 +1217,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="no run: the table and survivors of the last run of each module")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every mutant")
     args = ap.parse_args(argv)
-    names = args.module or list(MODULES)
+    names = _select(ap, args.module) if args.module else list(MODULES)
     if args.report:
         return _report([n for n in names if os.path.exists(os.path.join(OUT, f"{n}.json"))])
     if args.list:
@@ -976,12 +1232,26 @@ def main(argv: list[str] | None = None) -> int:
     return _table(reports)
 
 
+def _select(ap: argparse.ArgumentParser, wanted: list[str]) -> list[str]:
+    """Module names in the map, a `prefix.*` standing for every module below `prefix`."""
+    names: list[str] = []
+    for want in wanted:
+        if want.endswith(".*"):
+            found = [n for n in MODULES if n.startswith(want[:-1])]
+        else:
+            found = [want] if want in MODULES else []
+        if not found:
+            ap.error(f"no module {want!r} in the map (see --list)")
+        names += [n for n in found if n not in names]
+    return names
+
+
 def _report(names: list[str]) -> int:
     reports = []
     for name in names:
         with open(os.path.join(OUT, f"{name}.json"), encoding="utf-8") as f:
             data = json.load(f)
-        equivalent = {(b, a): why for b, a, why in EQUIVALENT.get(name, [])}
+        equivalent = {(b, a): why for b, a, why in _equivalent(name)}
         r = Report(name, [Mutant(**m) for m in data["mutants"]])
         if data.get("total", len(r.mutants)) > len(r.mutants):
             print(f"{name}: interrupted run, {len(r.mutants)} of {data['total']} mutants")

@@ -21,6 +21,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from support import replay
 
@@ -62,8 +63,29 @@ def tally(accepted_ids: list[str], expected: set[str]) -> Tally:
 
 def obs_ids(receiver) -> list[str]:
     """Accepted span ids of observations, without findings' event spans (`finding ...`):
-    findings depend on which hook events the store holds, so they are counted apart."""
-    return [s["span_id"] for s in receiver.spans() if not s["name"].startswith("finding ")]
+    findings depend on which hook events the store holds, so they are counted apart. A
+    generation sent again as a cost update (its model's price learned after it was sent)
+    is one observation in Langfuse; `latest_spans` checks that every repeat is one, and
+    every other repeat still counts as duplicated."""
+    from support.traced import latest_spans
+
+    spans = [s for s in receiver.spans() if not s["name"].startswith("finding ")]
+    try:
+        return [s["span_id"] for s in latest_spans(spans)]
+    except AssertionError:
+        return [s["span_id"] for s in spans]
+
+
+def cost_versions(receiver) -> Counter[str]:
+    """Per span id, how many different `cost_details` it was received with (None counts):
+    a generation sent before its model's price was learned is enqueued again, once per new
+    cost; more batches than that for one span is a double enqueue."""
+    from support.traced import COST
+
+    seen: dict[str, set[Any]] = {}
+    for s in receiver.spans():
+        seen.setdefault(s["span_id"], set()).add(s["attributes"].get(COST))
+    return Counter({k: len(v) for k, v in seen.items()})
 
 
 def finding_ids(receiver) -> list[str]:

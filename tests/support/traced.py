@@ -115,6 +115,34 @@ def trace_spans(spans: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return [s for s in spans if not str(s.get("name", "")).startswith("finding ")]
 
 
+COST = "langfuse.observation.cost_details"
+# What a cost update may change: the cost and the metadata key naming its source.
+_COST_KEYS = (COST, "langfuse.observation.metadata.cost_source")
+
+
+def latest_spans(spans: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """One span per id, the last received: what Langfuse keeps. A span may arrive more than
+    once only as a cost update (a generation sent before its model's price was learned, sent
+    again with its cost: same ids, times, name and content, a new `cost_details`); any
+    other repeat is a double delivery and fails here."""
+    last: dict[str, Mapping[str, Any]] = {}
+    for s in spans:
+        prev = last.get(s["span_id"])
+        if prev is not None:
+            same = ("trace_id", "parent_span_id", "name", "start_ns", "end_ns")
+            assert kind(s) == "generation" and all(s[k] == prev[k] for k in same), \
+                f"span {s['span_id']} was delivered twice"
+            mine = {k: v for k, v in s["attributes"].items()
+                    if k.startswith("langfuse.observation.") and k not in _COST_KEYS}
+            theirs = {k: v for k, v in prev["attributes"].items()
+                      if k.startswith("langfuse.observation.") and k not in _COST_KEYS}
+            assert mine == theirs and COST in s["attributes"] and \
+                s["attributes"][COST] != prev["attributes"].get(COST), \
+                f"span {s['span_id']} was delivered twice, not as a cost update"
+        last[s["span_id"]] = s
+    return list(last.values())
+
+
 def by_trace(spans: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
     """Spans grouped by trace id, each group sorted by start time; groups by first start."""
     groups: dict[str, list[Mapping[str, Any]]] = defaultdict(list)

@@ -31,6 +31,7 @@ CHECKPOINT_RULE = "audit.checkpoint"
 __all__ = [
     "AuditEntry", "AuditSettings", "Checkpoint", "RecordResult", "record", "record_result",
     "entries_from_traces", "entries_from_hook_events", "erasure_entries", "digest",
+    "entries_from_counts",
     "tombstone_entries", "entries_from_findings", "erasure_entries_for", "record_in",
     "void_entries", "baseline_entries",
     "checkpoint_attributes", "checkpoint_finding", "settings_from_config",
@@ -152,6 +153,20 @@ def entries_from_hook_events(events: Iterable[Any],
     return out
 
 
+def entries_from_counts(cost_states: Iterable[Mapping[str, Any]] = (),
+                        forks: Iterable[Mapping[str, Any]] = ()) -> list[AuditEntry]:
+    """One entry per stored Claude Code count (`cost-state:<session>@<time>`) and per fork
+    relation written (`fork:<session>`), from what `Store.save_cost_state` / `save_fork`
+    return; the latest entry of a row wins (a count re-read replaces its row)."""
+    out = [AuditEntry(kind="cost_state", subject=f"cost-state:{c['key']}", digest=c["digest"],
+                      session_id=c["session_id"], time_ns=c["time_ns"], detail={ROW: 1})
+           for c in cost_states]
+    out += [AuditEntry(kind="fork", subject=f"fork:{f['key']}", digest=f["digest"],
+                       session_id=f["session_id"], time_ns=f["time_ns"], detail={ROW: 1})
+            for f in forks]
+    return out
+
+
 def entries_from_findings(findings: Iterable[Any], digests: Digests) -> list[AuditEntry]:
     """One entry per stored finding (subject `finding:<id>`). Checkpoint findings are left
     out: their content is a signed checkpoint, which `verify` checks as such."""
@@ -241,19 +256,30 @@ def record(state_dir: str, entries: list[AuditEntry], cfg: Any = None,
     return record_result(state_dir, entries, cfg, now_ns).checkpoint
 
 
+# The tables of the first `baseline` entry (schema v3); tables audited later get a
+# `baseline` entry of their own, marked `baseline_logged.<table>` once logged.
+_FIRST_BASELINE = frozenset({"observations", "traces", "findings", "hook_events"})
+
+
 def baseline_entries(store: Any) -> list[AuditEntry]:
-    """Once per store (call inside a write transaction): the rows the store held before
-    row digests (`store_meta` legacy rowids), so that editing `store_meta` later cannot
-    hide a planted row from `verify`."""
+    """Once per store and table (call inside a write transaction): the rows the store held
+    before their table's rows had audit entries (`store_meta` legacy rowids), so that
+    editing `store_meta` later cannot hide a planted row from `verify`. The first entry
+    names the tables of schema v3; a table audited since gets an entry of its own."""
     rows = store._read("SELECT key, value FROM store_meta")
     meta = {r["key"]: r["value"] for r in rows}
+    logged = {k.split(".", 1)[1] for k in meta if k.startswith("baseline_logged.")}
     if meta.get("baseline_logged"):
-        return []
+        logged |= _FIRST_BASELINE
     legacy = {k.split(".", 1)[1]: int(v) for k, v in sorted(meta.items())
-              if k.startswith("legacy_rowid.")}
+              if k.startswith("legacy_rowid.") and k.split(".", 1)[1] not in logged}
+    if not legacy:
+        return []
     with store.transaction() as conn:
         conn.execute("INSERT OR REPLACE INTO store_meta (key, value)"
                      " VALUES ('baseline_logged', 1)")
+        conn.executemany("INSERT OR REPLACE INTO store_meta (key, value) VALUES (?, 1)",
+                         [(f"baseline_logged.{t}",) for t in legacy])
     return [AuditEntry(kind="baseline", subject="store", digest=digest(legacy),
                        detail={"legacy": legacy})]
 

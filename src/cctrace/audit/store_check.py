@@ -3,7 +3,9 @@ nothing was added behind cctrace's back.
 
 The audit log holds, per stored row, the digest of the row as written (`cctrace.store.
 digest`): observations (content, usage, cost), trace rows (the latest write wins), findings
-(title, detail, scores), hook events and tombstones. `check` replays the log into the set of
+(title, detail, scores), hook events, tombstones, Claude Code's cost counts (`cost_states`,
+whose figures are the sessions' cost) and fork relations (`session_forks`, which decide what
+a fork's cost leaves out). `check` replays the log into the set of
 rows the store must hold, minus what agreed deletions removed (`erase` entries of purge,
 retention and the store cap; `unerase` for lifted tombstones), then reads every row of
 those tables back, decrypts it, recomputes its digest and compares (a `void` entry says
@@ -30,9 +32,16 @@ from typing import Any
 from cctrace.store import digest as row_digest
 
 CHANGED, DELETED, ADDED = "changed", "deleted", "added"
-TABLES = ("observations", "traces", "findings", "hook_events", "tombstones")
+TABLES = ("observations", "traces", "findings", "hook_events", "tombstones", "cost_states",
+          "session_forks")
 _KEY = {"observations": "id", "traces": "id", "findings": "id", "hook_events": "seq",
-        "tombstones": "subject"}
+        "tombstones": "subject", "session_forks": "session_id"}
+
+
+def _row_key(table: str, row: Any) -> str:
+    if table == "cost_states":  # one row per session and record time
+        return f"{row['session_id']}@{row['time_ns']}"
+    return str(row[_KEY[table]])
 
 
 @dataclass
@@ -80,6 +89,10 @@ def _target(kind: str, subject: str, x: dict[str, Any]) -> tuple[str, str] | Non
         return "findings", subject[len("finding:"):]
     if kind == "tombstone":
         return "tombstones", subject
+    if kind == "cost_state" and subject.startswith("cost-state:"):
+        return "cost_states", subject[len("cost-state:"):]
+    if kind == "fork" and subject.startswith("fork:"):
+        return "session_forks", subject[len("fork:"):]
     return None
 
 
@@ -106,10 +119,15 @@ def replay(leaf_data: Iterable[bytes]) -> Replay:
                 out.erased_sessions[e["s"]] = pos
             continue
         if kind == "baseline":
+            # The first one names the tables of schema v3; a later one only adds tables
+            # audited since (it never moves a table's figure already committed to).
             legacy = x.get("legacy")
-            if out.baseline is None and isinstance(legacy, dict):
-                out.baseline = {str(k): int(v) for k, v in legacy.items()
-                                if isinstance(v, int)}
+            if isinstance(legacy, dict):
+                base = out.baseline if out.baseline is not None else {}
+                for k, v in legacy.items():
+                    if isinstance(v, int) and str(k) not in base:
+                        base[str(k)] = int(v)
+                out.baseline = base
             continue
         if kind == "void":
             target = _target(str(x.get("of")), subject, {})
@@ -138,11 +156,15 @@ def replay(leaf_data: Iterable[bytes]) -> Replay:
     return out
 
 
+# Rows that go with their session when an agreed deletion leaves it with no turns.
+_BY_SESSION = ("hook_events", "findings", "cost_states", "session_forks")
+
+
 def _gone_by_agreement(table: str, exp: Expected, log: Replay, live_sessions: set[str]) -> bool:
     if exp.trace and log.erased_traces.get(exp.trace, -1) > exp.pos:
         return True
-    if table in ("hook_events", "findings") and exp.session and exp.session not in \
-            live_sessions and log.erased_sessions.get(exp.session, -1) > exp.pos:
+    if table in _BY_SESSION and exp.session and exp.session not in live_sessions \
+            and log.erased_sessions.get(exp.session, -1) > exp.pos:
         return True
     return table == "hook_events" and any(
         pos > exp.pos and exp.time_ns < before for pos, before in log.cutoffs)
@@ -183,18 +205,19 @@ def check(store: Any, leaf_data: Sequence[bytes], checkpoints: Iterable[Any] = (
     legacy = {r["key"].split(".", 1)[1]: r["value"] for r in store._read(
         "SELECT key, value FROM store_meta WHERE key LIKE 'legacy_rowid.%'")}
     if log.baseline is not None:
-        for table in sorted(set(legacy) | set(log.baseline)):
+        # A table the log has no baseline for yet (audited since the last batch's
+        # upgrade) keeps the figure `store_meta` has until the next batch logs it.
+        for table in sorted(log.baseline):
             if legacy.get(table, 0) != log.baseline.get(table, 0):
                 result.problems.append((CHANGED, "store_meta", f"legacy_rowid.{table}", (
                     f"store_meta row legacy_rowid.{table} is {legacy.get(table, 0)}; the "
                     f"audit log recorded {log.baseline.get(table, 0)}")))
-        legacy = log.baseline
+        legacy = {**legacy, **log.baseline}
     live_sessions = {r[0] for r in store._read("SELECT id FROM sessions")}
     seen: set[tuple[str, str]] = set()
     for table in TABLES:
-        key_col = _KEY[table]
         for row in store._read(f"SELECT rowid AS _rowid, * FROM {table}"):
-            key = str(row[key_col])
+            key = _row_key(table, row)
             seen.add((table, key))
             result.checked += 1
             exp = expected.get((table, key))

@@ -192,9 +192,10 @@ class SecretRedactor:
         for lit in known.literals(known_secrets):
             self._known.setdefault(lit.lower()[:ANCHOR_MAX], []).append(lit)
         anchors = set(self._scan) | set(self._at) | set(self._known)
-        # Non-ASCII anchors (a known secret with accents) cannot go through the byte-level
-        # backends; they are checked with str.find instead.
-        self._slow_known = [a for a in self._known if not a.isascii()]
+        # Non-ASCII anchors (a known secret with accents, a detector keyword such as
+        # `lösenord`) cannot go through the byte-level backends, which drop them; they are
+        # checked with str.find instead.
+        self._slow_known = sorted(a for a in anchors if not a.isascii())
         self.backend, self._prefilter = prefilter.build(anchors, backend)
         self._plan = {a: self._anchor_plan(a) for a in anchors}
 

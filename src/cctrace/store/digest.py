@@ -29,6 +29,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                  "session_id", "trace_id", "observation_id", "tags", "detail", "scores"),
     "hook_events": ("seq", "received_ns", "session_id", "event", "tool_use_id",
                     "transcript_path", "payload"),
+    "cost_states": ("session_id", "time_ns", "total_usd", "model_usage",
+                    "unknown_model_cost", "parent_session_id", "fork_ns"),
+    "session_forks": ("session_id", "parent_session_id", "fork_ns"),
 }
 # Content columns, encrypted at rest: digested in their plaintext form.
 ENCRYPTED: dict[str, frozenset[str]] = {
@@ -36,6 +39,8 @@ ENCRYPTED: dict[str, frozenset[str]] = {
     "traces": frozenset({"input", "output", "metadata"}),
     "findings": frozenset({"title", "detail"}),
     "hook_events": frozenset({"payload"}),
+    "cost_states": frozenset(),
+    "session_forks": frozenset(),
 }
 
 
@@ -69,7 +74,8 @@ def row_digest(values: Sequence[Any]) -> str:
 # Columns of numeric affinity; every other column is TEXT (or BLOB) and turns a number
 # into text when it stores it.
 NUMERIC = frozenset({"start_ns", "end_ns", "cost_total", "completion_start_ns", "complete",
-                     "severity_rank", "time_ns", "seq", "received_ns"})
+                     "severity_rank", "time_ns", "seq", "received_ns", "total_usd",
+                     "unknown_model_cost", "fork_ns"})
 
 
 def as_stored(table: str, values: Sequence[Any]) -> bool:

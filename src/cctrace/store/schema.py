@@ -191,7 +191,17 @@ CREATE TABLE session_forks (
 );
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4]
+# Claude Code's counts and the fork relations enter the audit log like the other stored
+# rows; those stored before that have no entry, and their highest rowid is kept as the
+# other tables' was at v3 (the log's next `baseline` entry commits to it).
+V5 = """
+INSERT OR REPLACE INTO store_meta SELECT 'legacy_rowid.cost_states', COALESCE(MAX(rowid), 0)
+    FROM cost_states;
+INSERT OR REPLACE INTO store_meta SELECT 'legacy_rowid.session_forks', COALESCE(MAX(rowid), 0)
+    FROM session_forks;
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
 
 
 def current_version(conn: sqlite3.Connection) -> int:

@@ -184,15 +184,7 @@ class Sessions(Connection):
             ):
                 s = by_id[r["sid"]]
                 s.generations, s.tool_calls, s.errors = r["gens"], r["tools"], r["errors"]
-            for r in self._read(
-                "SELECT t.session_id AS sid, u.key AS kind, SUM(u.value) AS n"
-                " FROM observations o JOIN traces t ON t.id = o.trace_id,"
-                " json_each(o.usage) u"
-                f" WHERE t.session_id IN ({marks}) AND o.type = 'generation'"
-                " AND o.usage IS NOT NULL AND u.type = 'integer'"
-                " GROUP BY t.session_id, u.key ORDER BY u.key", chunk,
-            ):
-                by_id[r["sid"]].tokens[r["kind"]] = r["n"]
+        # Tokens per usage key and cost, in one pass over the generations.
         self._add_costs(summaries)  # type: ignore[attr-defined]  # store.costs.Costs
 
     def _obs(self, row: sqlite3.Row) -> Observation:

@@ -36,12 +36,12 @@ from cctrace.spool import limits as spool_limits
 from cctrace.spool import quarantine
 from cctrace.store import tombstones
 from cctrace.store.connection import dumps as store_encode
-from cctrace.store.cost import ClaudeCodeCost, Pricing, apply_costs, learned_from
+from cctrace.store.cost import ClaudeCodeCost, apply_costs, learned_from
 from cctrace.store.db import Store
 from cctrace.transcript import locate
 from cctrace.transcript.reader import UNREADABLE, Cursor, fix_surrogates, read_new
 from cctrace.transcript.records import Record
-from cctrace.worker import copies, lifecycle, limits, redactors
+from cctrace.worker import copies, costfill, lifecycle, limits, redactors
 from cctrace.worker.conclude import (
     evaluate_rules,
     judge_session,
@@ -303,11 +303,6 @@ def _with_fork(store: Store, session_id: str, state: ClaudeCodeCost) -> ClaudeCo
     return state
 
 
-def _pricing(store: Store, cfg: Config) -> Pricing:
-    """The config's price overrides and the unit prices learned from Claude Code's counts."""
-    return Pricing(tuple(getattr(cfg, "prices", ()) or ()), learned_from(store))
-
-
 def _derive(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
             records: list[Record], ctx: BuildContext
             ) -> tuple[Any, Any, list[Any], Any, set[str]]:
@@ -318,7 +313,10 @@ def _derive(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
     built.traces, copied, reclaimed = copies.split_copies(store, built.traces)
     if copied:
         built.stats["copied_turns"] = built.stats.get("copied_turns", 0) + copied
-    apply_costs(built.traces, _pricing(store, cfg))
+    # The batch's own cost-state records count too: a first session of a model the table
+    # lacks is then priced before it is sent, when the read reaches its count.
+    fresh = [state for _, state in cost_states(records, ctx.session_id)]
+    apply_costs(built.traces, costfill.batch_pricing(store, cfg, fresh))
     kept = apply_policy(built.traces, policy)
     redact_traces(kept.traces, redactor)
     # Every cut after redaction, never before (a cut can split a secret).
@@ -363,14 +361,20 @@ def _derive_and_store(store: Store, cfg: Config, redactor: Redactor, policy: Pol
         kept.traces = respect_tombstones(store, cfg, kept.traces, include_purged)
         pairs = store.insert_traces(kept.traces)
         fork = fork_of(result.records)
-        if fork is not None:
-            store.save_fork(*fork)
-        for sid, state in cost_states(result.records, ctx.session_id):
-            store.save_cost_state(sid, _with_fork(store, sid, state))
+        forks = [store.save_fork(*fork)] if fork is not None else []
+        counts = cost_states(result.records, ctx.session_id)
+        known = dict(learned_from(store)) if counts else {}
+        counted = [store.save_cost_state(sid, _with_fork(store, sid, state))
+                   for sid, state in counts]
+        # Generations sent before their model's price was learned are sent again with it.
+        repriced = costfill.backfill(store, cfg, known) if counts else []
         # The batch's findings are stored first so that one checkpoint seals them with
         # the traces (`sealed` collects their audit entries); they are queued for export
         # after the spans, as before (`later`).
-        sealed: list[Any] = []
+        from cctrace import audit
+
+        # Claude Code's counts and fork relations are sealed with the batch (`verify`).
+        sealed: list[Any] = audit.entries_from_counts(counted, forks)
         later: list[Any] = []
         record_findings(store, cfg, redactor, rule_findings, sealed=sealed, deferred=later)
         if window is not None:
@@ -382,7 +386,7 @@ def _derive_and_store(store: Store, cfg: Config, redactor: Redactor, policy: Pol
             judge_session(store, cfg, redactor, sid, final=ctx.final or flushing,
                           sealed=sealed, deferred=later)
         checkpoint_findings = seal(cfg, pairs, store, sealed)
-        outbox.enqueue(store, copies.with_reclaimed(pairs, reclaimed), cfg)
+        outbox.enqueue(store, copies.with_reclaimed(pairs, reclaimed) + repriced, cfg)
         record_findings(store, cfg, redactor, checkpoint_findings)
         if later:
             from cctrace.findings.export import enqueue_findings

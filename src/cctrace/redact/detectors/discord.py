@@ -23,7 +23,8 @@ DETECTOR = Detector(
         ),
         Pattern(
             "discord_bot_token",
-            r"(?:\.run|\.login|\.start|token|client|bot)\w*\(\s*[\"'`]"
+            # The quote may be JSON-escaped (`client.run(\"...\")` in a tool result).
+            r"(?:\.run|\.login|\.start|token|client|bot)\w*\(\s*\\{0,3}[\"'`]"
             r"(?P<s>[MNO][A-Za-z0-9_\-]{23,25}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38})"
             + END_ALNUM,
             anchors=(".run(", ".login(", ".start(", "token(", "client(", "bot("),

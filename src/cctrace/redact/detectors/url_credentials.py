@@ -7,8 +7,6 @@ placeholders (`$PASSWORD`, `<password>`, `***`) are left alone.
 
 from __future__ import annotations
 
-import re
-
 from cctrace.redact.detectors.base import STRUCTURAL, Detector, Pattern
 from cctrace.redact.stoplist import is_placeholder
 
@@ -17,8 +15,6 @@ def _password_ok(value: str) -> bool:
     return not is_placeholder(value) and value.lower() not in ("pass", "pw", "pwd")
 
 
-def _user_ok(match: re.Match[str]) -> bool:
-    return not is_placeholder(match.group("u")) or match.group("u") == ""
 
 
 DETECTOR = Detector(

@@ -1,0 +1,68 @@
+"""`detectors/auth_header.py`: which header values are tokens (3.0+ bits, no placeholder),
+when a scheme-less `authorization` value is code, which `Basic` values decode to
+`user:password`, and which type an `Authorization: Basic/Bearer` header takes."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from cctrace.redact import registry
+from cctrace.redact.engine import Finding, SecretRedactor
+
+
+def _alone() -> SecretRedactor:
+    return SecretRedactor([registry.load("auth_header")], b"k" * 32)
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode().rstrip("=")
+
+
+def _finds(text: str, value: str, typ: str) -> None:
+    at = text.index(value)
+    assert _alone().explain(text) == [Finding(typ, "auth_header", at, at + len(value))]
+
+
+def _none(text: str) -> None:
+    r = _alone()
+    assert r.explain(text) == []
+    assert r.redact_text(text) == text
+
+
+def test_bearer_entropy_bound() -> None:
+    _finds("sent Bearer 0123456701234567 ok", "0123456701234567", "bearer_token")  # 3.0
+    _none("sent Bearer 0123456001234560 ok")                                        # 2.8
+    _none("sent Bearer your-api-token-goes-here ok")  # a placeholder, 3.6 bits
+
+
+def test_scheme_less_authorization_value() -> None:
+    _finds("authorization: Zk3jQ9xLm2Pq8Rt5", "Zk3jQ9xLm2Pq8Rt5", "authorization_header")
+    _none("authorization = self.access_token")
+    # with a scheme the value is taken even when it reads like code
+    _finds("Authorization: Token self.access_token", "self.access_token",
+           "authorization_header")
+
+
+@pytest.mark.parametrize("cred", [b"user:pass", b"user:pas", b"user:pa", b"u:password12"])
+def test_basic_decodes_to_user_and_password(cred: bytes) -> None:
+    value = _b64(cred)  # unpadded, every length mod 4
+    _finds(f"Basic {value} ok", value, "basic_auth")
+
+
+def test_basic_that_is_not_a_credential() -> None:
+    _none("Basic abcdefgh ok")                              # bytes, not UTF-8
+    _none(f"Basic {_b64(b'hello world, no colon')} ok")     # no colon
+    _none(f"Basic {_b64(b'user:pass' + bytes([7]))} ok")    # not printable
+    assert len({len(_b64(c)) % 4 for c in (b"user:pass", b"user:pas", b"user:pa")}) == 3
+
+
+def test_which_type_an_authorization_header_takes() -> None:
+    basic = _b64(b"deploy:S3cret-pw")
+    text = f"Authorization: Basic {basic}"
+    assert _alone().explain(text) == [Finding("basic_auth", "auth_header", 21, 21 + len(basic))]
+    tok = "Zk3jQ9xLm2Pq8Rt5Zk3j"
+    text = f"Authorization: Bearer {tok}"
+    assert _alone().explain(text) == \
+        [Finding("authorization_header", "auth_header", 22, 22 + len(tok))]

@@ -1,0 +1,75 @@
+"""`detectors/cli_flags.py`: which flag values are secrets, and what `curl -u` words are
+credentials (the password, else the user, 3+ chars, no placeholder, no `$VAR`), quotes
+and JSON-escaped quotes included."""
+
+from __future__ import annotations
+
+import pytest
+
+from cctrace.redact import registry
+from cctrace.redact.detectors.cli_flags import _user_pw_ok
+from cctrace.redact.engine import Finding, SecretRedactor
+from cctrace.redact.stoplist import is_placeholder
+
+
+def _alone() -> SecretRedactor:
+    return SecretRedactor([registry.load("cli_flags")], b"k" * 32)
+
+
+@pytest.mark.parametrize("text,secret", [
+    ("curl -u deploy:S3cr3tPw https://x", "deploy:S3cr3tPw"),
+    ('curl -u ":S3cr3tPw" https://x', '":S3cr3tPw"'),
+    ('curl -u "deploy:S3cr3tPw" https://x', '"deploy:S3cr3tPw"'),
+    ("curl -u kevin:'S3cr3tPw' https://x", "kevin:'S3cr3tPw'"),
+    ('curl -u \\"kevin:S3cr3tPw\\" https://x', '\\"kevin:S3cr3tPw\\"'),
+    ("curl -u deploy:q7Z https://x", "deploy:q7Z"),        # 3 chars: enough
+    ("curl -u q7Z: https://x", "q7Z:"),                     # no password: the user
+    ("curl -u Xq7: https://x", "Xq7:"),
+    ("curl -u deploy:q7X https://x", "deploy:q7X"),
+    ('curl -u "deploy:Xq7" https://x', '"deploy:Xq7"'),
+    ('curl -u "deploy:q7X" https://x', '"deploy:q7X"'),    # 3 chars with the X
+    ("curl -u deploy:'q7X' https://x", "deploy:'q7X'"),
+    ("curl -u deploy: https://x", "deploy:"),
+    ("wget --user=deploy:S3cr3tPw https://x", "deploy:S3cr3tPw"),
+    ("tool --password S3cr3t", "S3cr3t"),
+    ("tool --password=S3cr3t", "S3cr3t"),
+    ("mysql -u root -pS3cr3t app", "S3cr3t"),
+    ("redis-cli -h cache -a S3cr3t ping", "S3cr3t"),
+])
+def test_found_exactly(text: str, secret: str) -> None:
+    at = text.index(secret)
+    assert _alone().explain(text) == [Finding("cli_password", "cli_flags", at, at + len(secret))]
+
+
+@pytest.mark.parametrize("text", [
+    "curl -u deploy https://x",            # no colon: a user name only
+    "curl -u deploy:q7 https://x",         # 2 chars
+    "curl -u q7: https://x",
+    "curl -u deploy:$PASS https://x",      # a variable
+    "curl -u deploy:abc https://x",        # a placeholder
+    'curl -u \\"deploy:q7\\" https://x',   # escaped quotes are not part of the password
+    'curl -u \\"deploy:$PASS\\" https://x',
+    "tool --password -x",                  # the next flag
+    "tool --password --verbose",
+    "curl -u deploy:$1pw https://x",       # a shell parameter, not a placeholder word
+    "tool --password $PW",
+    "tool --password <password>",
+])
+def test_left_alone(text: str) -> None:
+    r = _alone()
+    assert r.explain(text) == []
+    assert r.redact_text(text) == text
+
+
+def test_the_samples_are_not_placeholders() -> None:
+    assert not is_placeholder("q7Z") and is_placeholder("abc")
+    assert not any(is_placeholder(v) for v in ("q7X", "Xq7", "$1pw", "--verbose"))
+
+
+def test_user_pw_on_the_word() -> None:
+    import re
+    rx = re.compile(r"(?P<s>\S+)")
+    assert _user_pw_ok(rx.match("'deploy':'q7Z'")) is True
+    assert _user_pw_ok(rx.match("'deploy':'q7'")) is False
+    assert _user_pw_ok(rx.match("\"q7Z\":")) is True
+    assert _user_pw_ok(rx.match("\"q7\":")) is False

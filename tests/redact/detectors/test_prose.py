@@ -1,0 +1,105 @@
+"""`detectors/prose.py`: credentials in sentences, including the keywords written with
+letters outside ASCII (which the byte-level prefilter cannot see)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cctrace.redact import registry
+from cctrace.redact.engine import Finding, SecretRedactor
+from support.absence import assert_absent
+
+VALUE = "PliIX6meolEmA6"
+
+
+def _prose() -> SecretRedactor:
+    return SecretRedactor([registry.load("prose")], b"k" * 32)
+
+
+@pytest.mark.parametrize("text,typ", [
+    # Found by neither prefilter backend before the fix: the anchors were dropped.
+    (f"the lösenord is {VALUE} for now", "prose_password"),
+    (f"the LÖSENORD is {VALUE} for now", "prose_password"),
+    (f"mitt lösenord är {VALUE} nu", "prose_password"),
+    (f"the hasło is {VALUE} for now", "prose_password"),
+    (f"le token é {VALUE} ok", "prose_secret"),
+    (f"le secret è {VALUE} ok", "prose_secret"),
+    (f"la key é {VALUE} ok", "prose_secret"),
+    (f"the haslo is {VALUE} for now", "prose_password"),
+])
+def test_keywords_outside_ascii(text: str, typ: str) -> None:
+    at = text.index(VALUE)
+    assert _prose().explain(text) == [Finding(typ, "prose", at, at + len(VALUE))]
+    for backend in ("re", "hyperscan"):
+        try:
+            r = SecretRedactor(registry.detectors(), b"k" * 32, backend=backend)
+        except ImportError:
+            continue  # the optional wheel is absent: the re backend was checked
+        assert_absent(VALUE, r.redact_text(text))
+
+
+def _finds(text: str, value: str, typ: str = "prose_password") -> None:
+    at = text.index(value)
+    assert _prose().explain(text) == [Finding(typ, "prose", at, at + len(value))], text
+
+
+def _none(text: str) -> None:
+    r = _prose()
+    assert r.explain(text) == [], text
+    assert r.redact_text(text) == text
+
+
+@pytest.mark.parametrize("value", [
+    "s3cr3t00",        # two classes, not all letters, no sentence part
+    "hunter-pw",
+    "NqVwYSVPHbDX",    # 12 letters drawn at random: random enough at 12
+])
+def test_values_after_a_verb(value: str) -> None:
+    _finds(f"the password is {value} now", value)
+
+
+@pytest.mark.parametrize("value", [
+    "<your-password>",          # a placeholder
+    "required",                 # the next word of the sentence
+    "12345678",                 # one class
+    "sunshine",                 # letters only
+    "e.g.", "n/a.", "12.5%",    # a sentence part
+    "self.password",            # code
+])
+def test_not_values_after_a_verb(value: str) -> None:
+    _none(f"the password is {value} now")
+
+
+def test_a_path_is_what_pwd_prints() -> None:
+    _none("pwd: /home/deploy/app")
+    _none("pwd: ./build/out.txt")
+    _finds("pwd: s3cr3t00 ok", "s3cr3t00")
+
+
+@pytest.mark.parametrize("value", ["Hunter#22", "hunter#22", "v9cyk21kkp"])
+def test_password_then_value_without_a_verb(value: str) -> None:
+    # three classes, or two and random-looking from 10 chars
+    _finds(f"then use password {value} to log in", value)
+    _finds(f"then use PASSWORD {value} to log in", value)
+
+
+@pytest.mark.parametrize("value", ["s3cr3t00", "<Your-Password-1>", "hunter-pw", "NqVwYSVPHb"])
+def test_not_values_without_a_verb(value: str) -> None:
+    _none(f"then use password {value} to log in")
+
+
+def test_pin_and_login() -> None:
+    _finds("the card PIN is 48213377 today", "48213377", "prose_pin")
+    _finds("PIN code: 4821 ok", "4821", "prose_pin")
+    _none("the SPIN is 48213377 today")
+    _finds("the login is deploy / s3cr3t00 for staging", "s3cr3t00", "prose_login")
+    _none("the xlogin is deploy / s3cr3t00 for staging")
+
+
+@pytest.mark.parametrize("verb", [
+    "is", "was", "will be", "should be", "has been set to", "has been changed to",
+    "has been reset to", "set to", "changed to", "reset to", "now", "ist", "lautet", "est",
+    "es", "é", "è", "era", "är", "er", "jest", "je", "on", ":", "->", "→", "is:",
+])
+def test_every_verb(verb: str) -> None:
+    _finds(f"the password {verb} s3cr3t00 ok", "s3cr3t00")

@@ -1,0 +1,153 @@
+"""Samples for every pattern alternative a detector declares (shared by the detector tests).
+
+The fake generator (`bench/corpus/fakes.py`) has one template per format; `EXTRA` adds the
+formats it has none for, in the same `{X:n}` syntax, and `PII` gives literal samples of the
+opt-in personal-data formats (their value is the whole sample). `alternatives(detector)`
+lists, per pattern and per anchor, a template of that type holding that anchor (a sibling
+anchor swapped in where needed), which is how one declared prefix's sample becomes another's.
+"""
+
+from __future__ import annotations
+
+import random
+
+from bench.corpus import fakes
+
+from cctrace.redact import registry
+from cctrace.redact.detectors.base import Detector, Pattern
+from cctrace.redact.engine import Finding, SecretRedactor
+
+# Samples for the formats the fake generator has no template for (same `{X:n}` syntax).
+EXTRA: dict[str, list[str]] = {
+    "putty_private_key": [
+        "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: deploy\n"
+        "Public-Lines: 2\n{b:64}\n{b:20}\nPrivate-Lines: 1\n{b:44}\nPrivate-MAC: {h:64}"],
+    "openshift_token": ["sha256~{w:43}"],
+    "sourcegraph_token": ["sgp_{h:16}_{h:40}"],
+    "tailscale_key": ["tskey-auth-{A:12}-{A:30}"],
+    "onepassword_secret_key": ["A3-{U:6}-{U:11}-{U:5}-{U:5}-{U:5}"],
+    "github_token_unverified": ["ghp_{A:36}"],
+    "npm_token_unverified": ["npm_{A:36}"],
+    "facebook_access_token": ["EAA{A:80}"],
+    # `<app id>|<app secret>`: the 15 digits of the id are public (fields under 8 chars).
+    "facebook_app_token": ["graph token 1049{d:7}0321|{A:28} ok"],
+    "msteams_webhook": [
+        "https://acme.webhook.office.com/webhookb2/{h:8}-{h:4}-{h:4}@{h:8}-{h:4}"
+        "/IncomingWebhook/{h:32}/{h:8}-{h:4}-{h:4}"],
+    "netrc_password": ["machine api.corp.internal\n  login deploy\n  password {A:20}\n"],
+    "discord_bot_token": ["Authorization: Bot M{A:23}.{w:6}.{w:38}",
+                          'client.run("M{A:23}.{w:6}.{w:38}")'],
+    "jwt": ["@b64jwt"],
+    "prose_password": ["the password is {A:14} for now", "then use password {A:14} to log in"],
+    "prose_secret": ["my token is {A:20} today"],
+    "prose_login": ["the login is deploy / {A:14} for staging"],
+    "prose_pin": ["the card PIN is {d:8} today"],
+    "cloudflare_global_api_key": ["CLOUDFLARE_API_KEY={h:37}"],
+    # keyword-led forms the generator's sample does not hold
+    "cli_password": ["redis-cli -h cache -a {A:16} ping",
+                     "curl -s -u deploy:{A:16} https://x.test/"],
+    # ids and secrets of other lengths than the bare form's, so only the keyword finds them
+    "telegram_bot_token": ["https://api.example.test/bot{d:7}:{w:35}/getMe",
+                           "TELEGRAM_TOKEN={d:7}:{w:35}"],
+    "salesforce_access_token": ["00D{A:12}!{A:96}"],
+}
+
+# Personal data (opt-in detectors): (sample text, the value that must be found in it).
+PII: dict[str, list[tuple[str, str]]] = {
+    "email": [("mail me: jane.doe@example.org now", "jane.doe@example.org")],
+    "phone": [("call +44 20 7946 0958 now", "+44 20 7946 0958"),
+              ("call (415) 555-2671 now", "(415) 555-2671")],
+    "credit_card": [("card 4111 1111 1111 1111 ok", "4111 1111 1111 1111")],
+    "iban": [("IBAN GB82 WEST 1234 5698 7654 32 ok", "GB82 WEST 1234 5698 7654 32")],
+    "ipv4": [("from 192.168.10.20 port", "192.168.10.20")],
+    "ipv6": [("addr 2001:db8::8a2e:370:7334 up", "2001:db8::8a2e:370:7334")],
+    "us_ssn": [("ssn 123-45-6789 ok", "123-45-6789")],
+}
+
+
+def templates(typ: str) -> list[str]:
+    """Every template of a secret type: the generator's and ours."""
+    return fakes.TEMPLATES.get(typ, []) + EXTRA.get(typ, [])
+
+
+def sample(template: str, rng: random.Random) -> tuple[str, list[str]]:
+    """A fake from `template` and its random fields."""
+    return fakes.fake_fields(template, rng)
+
+
+def with_anchor(text: str, anchor: str, siblings: tuple[str, ...]) -> str | None:
+    """`text` holding `anchor`: as it is, or with a sibling anchor swapped for it (same
+    case), which is how one declared prefix's sample becomes another's."""
+    low = text.lower()
+    if anchor in low:
+        return text
+    for other in siblings:
+        at = low.find(other)
+        if other != anchor and at >= 0:
+            found = text[at:at + len(other)]
+            repl = anchor.upper() if found.isupper() else anchor
+            return text[:at] + repl + text[at + len(other):]
+    return None
+
+
+def alternatives(det: Detector) -> tuple[list[tuple[Pattern, str, str]], list[str]]:
+    """(pattern, anchor, template) per declared alternative of `det`, and the alternatives
+    without a sample. A prefix-led pattern has one alternative per anchor; a keyword-led one
+    (`at_anchor`: any of its keywords starts the same regex) one in all, with a sample
+    holding one of its keywords."""
+    out, missing = [], []
+    for pat in det.patterns:
+        anchors = pat.anchors[:1] if pat.at_anchor or not pat.anchors else pat.anchors
+        for anchor in anchors or ("",):
+            for template in templates(pat.type):
+                text, _ = sample(template, random.Random(7))
+                if (any(a in text.lower() for a in pat.anchors) if pat.at_anchor
+                        else with_anchor(text, anchor, pat.anchors) is not None):
+                    out.append((pat, anchor, template))
+                    break
+            else:
+                missing.append(f"{det.name}: {pat.type}"
+                               + (f" ({anchor!r})" if len(anchors) > 1 else ""))
+    return out, missing
+
+
+def keyword_alone(text: str, anchor: str, siblings: tuple[str, ...]) -> str | None:
+    """`text` with the word holding its first keyword (a sibling anchor, and the word
+    characters around it: `AWS_SECRET_ACCESS_KEY`) replaced by `anchor` alone, or None when
+    no sibling is in it. The text may still hold a sibling that `anchor` contains (`pw` in
+    `pwd`): the caller decides."""
+    low = text.lower()
+    hits = [(low.find(a), a) for a in siblings if low.find(a) >= 0]
+    if not hits:
+        return None
+    at, found = min(hits, key=lambda h: (h[0], -len(h[1])))
+    start, end = at, at + len(found)
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_-"):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] in "_-"):
+        end += 1
+    return text[:start] + anchor + text[end:]
+
+
+def with_anchor_alone(text: str, anchor: str, siblings: tuple[str, ...]) -> str | None:
+    """`text` with its first keyword (the first sibling anchor in it) swapped for `anchor`
+    (same case), or None when it holds none."""
+    low = text.lower()
+    hits = [(low.find(a), a) for a in siblings if low.find(a) >= 0]
+    if not hits:
+        return None
+    at, found = min(hits, key=lambda h: (h[0], -len(h[1])))
+    word = text[at:at + len(found)]
+    return text[:at] + (anchor.upper() if word.isupper() else anchor) + text[at + len(found):]
+
+
+def check_alone(name: str, typ: str, text: str, value: str | None) -> None:
+    """Detector `name` alone finds exactly `value` in `text` as `typ`; or, for None, nothing
+    (and the text comes back byte-identical)."""
+    r = SecretRedactor([registry.load(name)], b"k" * 32)
+    if value is None:
+        assert r.explain(text) == [], text
+        assert r.redact_text(text) == text
+        return
+    at = text.index(value)
+    assert r.explain(text) == [Finding(typ, name, at, at + len(value))], text
