@@ -95,6 +95,17 @@ MODULES: dict[str, Target] = {
         "tests/test_statedir_capture.py", "tests/test_statedir.py",
         "tests/hook/test_hook_main.py::test_a_relative_state_dir_is_not_taken_from_the_command_line"),
                        scope=("account_home", "capture_default", "pinned_arg")),
+    # Which config sources count: the state dir's config.toml only (never the
+    # environment), the CLI's state dir (`CCTRACE_HOME`, XDG), the statusline's pin.
+    "config.sources": Target("config.py", (
+        "tests/test_config_exact.py", "tests/test_config.py"),
+        scope=("config_path", "read_file", "_str", "load")),
+    "statedir.cli": Target("statedir.py", (
+        "tests/test_statedir_cli_exact.py", "tests/test_statedir.py"),
+        scope=("default_state_dir", "state_dir")),
+    "statusline.pins": Target("statusline/line.py", (
+        "tests/statusline/test_line_pins_exact.py", "tests/statusline/test_line.py"),
+        scope=("summary_path", "read_summary", "parse_args")),
     # -- worker
     "worker.lifecycle": Target("worker/lifecycle.py", (
         "tests/worker/test_worker_env.py",
@@ -126,6 +137,24 @@ MODULES: dict[str, Target] = {
                                                "tests/redact/test_stage.py")),
     "redact.known": Target("redact/known.py", ("tests/redact/test_known_exact.py",
                                                "tests/redact/test_learned.py")),
+    # The gate that tells drawn tokens from typed words (every threshold at its boundary),
+    # the placeholder stop list, the anchor prefilter, and the rest of engine.py: candidate
+    # search, acceptance, the anchor plans and their common gates.
+    "redact.randomness": Target("redact/randomness.py", (
+        "tests/redact/test_randomness_exact.py", "tests/redact/test_context.py",
+        "tests/redact/test_token_shape.py")),
+    "redact.stoplist": Target("redact/stoplist.py", (
+        "tests/redact/test_stoplist_exact.py", "tests/redact/test_context.py",
+        "tests/redact/test_token_shape.py", "tests/redact/test_pathological.py")),
+    "redact.prefilter": Target("redact/prefilter.py", (
+        "tests/redact/test_prefilter_exact.py", "tests/redact/test_engine_equivalence.py",
+        "tests/redact/test_engine.py")),
+    "redact.engine.rest": Target("redact/engine.py", (
+        "tests/redact/test_engine_exact.py", "tests/redact/test_engine_equivalence.py",
+        "tests/redact/test_engine.py"),
+        scope=("_masked", "_items", "_prefix_related", "common_gate", "_AnchorPlan.gate",
+               "SecretRedactor._anchor_plan", "SecretRedactor._candidates",
+               "SecretRedactor._accept")),
     # The detectors: `base.py` (shared validators, classes, separators), the registry, and
     # one entry per detector module, `redact.detectors.<name>` (generated below).
     # Files that build samples at collection (test_detectors.py, the alternatives) would
@@ -204,7 +233,8 @@ MODULES: dict[str, Target] = {
         # mutants) is the next run's.
         scope=("_expand_braces", "compile_glob", "Glob.matches", "normalize",
                "first_match")),
-    "policy.settings": Target("policy/settings.py", ("tests/policy/test_policy_paths.py",)),
+    "policy.settings": Target("policy/settings.py", (
+        "tests/policy/test_policy_settings_exact.py", "tests/policy/test_policy_paths.py")),
     # -- audit/ (the tamper-evident trail: chain, Merkle tree, checkpoints, anchors)
     "audit.verify": Target("audit/verify.py", (
         "tests/audit/test_verify_exact.py", "tests/audit/test_rollback.py",
@@ -223,7 +253,7 @@ MODULES: dict[str, Target] = {
                "chain_next", "make_line", "split_line", "entry_index", "_rebuild", "append",
                "_seal")),
     "audit.merkle": Target("audit/merkle.py", (
-        "tests/audit/test_merkle.py", "tests/audit/test_log.py",
+        "tests/audit/test_merkle_exact.py", "tests/audit/test_merkle.py", "tests/audit/test_log.py",
         "tests/audit/test_mutations.py")),
     "audit.anchors": Target("audit/anchors.py", (
         "tests/audit/test_anchors_exact.py", "tests/audit/test_rollback.py",
@@ -784,6 +814,10 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'decoder ignores padding beyond what it needs'),
     ],
     'redact.detectors.auth_header': [
+        ('raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)',
+         'raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=False)',
+         'the pattern gives only the base64 alphabet and trailing `=` (stripped into `body`): '
+         'with nothing to discard, the strict and lenient decoders agree'),
         ('priority=STRUCTURAL - 5,', 'priority=STRUCTURAL - 6,',
          "bearer_token at 34 instead of 35: nothing else has 34 or 35 but authorization_header, "
          "which wins a tie with it already (same span, its name sorts first)"),
@@ -992,6 +1026,107 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'return posixpath.basename(cmd[k]) if k < len(cmd) else "XXXX"',
          'the command holding the `<<` word stops _command_index at that word at the latest: k < len(cmd) always'),  # noqa: E501
     ],
+    'redact.randomness': [
+        ('_UPPERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")',
+         '_UPPERS = frozenset("XXABCDEFGHIJKLMNOPQRSTUVWXYZXX")',
+         "'X' is an upper-case letter already: the same set"),
+        ('vowels = sum(c in "aeiouy" for c in seg)',
+         'vowels = sum(c in "XXaeiouyXX" for c in seg)',
+         "the only caller passes the segment lower-cased: it holds no 'X'"),
+        ('{**{c: "d" for c in "0123456789"},',
+         '{**{c: "d" for c in "XX0123456789XX"},',
+         "the upper-case entries come later in the dict and map 'X' back to 'u'"),
+        ('**{c: "u" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},',
+         '**{c: "u" for c in "XXABCDEFGHIJKLMNOPQRSTUVWXYZXX"},',
+         "'X' is an upper-case letter already: the same mapping"),
+        ('_NOT_KIND = re.compile(r"[^dul]")',
+         '_NOT_KIND = re.compile(r"XX[^dul]XX")',
+         "after translate every letter and digit is d/u/l; the other characters are "
+         "never d/u/l, so whether they become 'o' or stay, no d/u/l pair is made or broken"),
+        ('kinds = _NOT_KIND.sub("o", value.translate(_KINDS))',
+         'kinds = _NOT_KIND.sub("XXoXX", value.translate(_KINDS))',
+         "'XXoXX' holds no d/u/l either: pairs of kinds are counted alike"),
+        ('prev = ""',
+         'prev = None',
+         "prev is only read as `if prev and ...`: '' and None are both false"),
+        ('kind = "d" if c.isdigit() else "u" if c.isupper() else "l" if c.islower() else "o"',
+         'kind = "XXdXX" if c.isdigit() else "u" if c.isupper() else "l" if c.islower() else "o"',  # noqa: E501
+         "kinds are only compared with each other and with 'o' (tuple membership): any "
+         "distinct name works"),
+        ('kind = "d" if c.isdigit() else "u" if c.isupper() else "l" if c.islower() else "o"',
+         'kind = "d" if c.isdigit() else "XXuXX" if c.isupper() else "l" if c.islower() else "o"',  # noqa: E501
+         "kinds are only compared with each other and with 'o': any distinct name works"),
+        ('kind = "d" if c.isdigit() else "u" if c.isupper() else "l" if c.islower() else "o"',
+         'kind = "d" if c.isdigit() else "u" if c.isupper() else "XXlXX" if c.islower() else "o"',  # noqa: E501
+         "kinds are only compared with each other and with 'o': any distinct name works"),
+        ('@lru_cache(maxsize=4096)',
+         '@lru_cache(maxsize=4097)',
+         'the size of a cache of a pure function'),
+        (' / @lru_cache(maxsize=4096)',
+         '',
+         'a cache of a pure function: the answers are the same without it'),
+        ('return not looks_random(value, min_len=8) and transitions(value) <= max(2, len(value) // 8)',  # noqa: E501
+         'return not looks_random(value, min_len=8) and transitions(value) <= max(2, len(value) / 8)',  # noqa: E501
+         'transitions() is an integer: t <= n / 8 exactly when t <= n // 8'),
+        ('_ALPHA_SEQ = "abcdefghijklmnopqrstuvwxyz"',
+         '_ALPHA_SEQ = "XXabcdefghijklmnopqrstuvwxyzXX"',
+         "the chunks looked up are lower-cased: none holds 'X'"),
+        ('_DIGIT_SEQ = "01234567890"',
+         '_DIGIT_SEQ = "XX01234567890XX"',
+         "the chunks looked up are lower-cased: none holds 'X'"),
+        ('return not (_HEX.fullmatch(body) and len(body) % 2 and len(body) >= 16)',
+         'return not (_HEX.fullmatch(body) and len(body) % 2 and len(body) > 16)',
+         'only odd lengths get here, and the first odd length >= 16 is 17'),
+        ('return not (_HEX.fullmatch(body) and len(body) % 2 and len(body) >= 16)',
+         'return not (_HEX.fullmatch(body) and len(body) % 2 and len(body) >= 17)',
+         'only odd lengths get here, and the first odd length >= 16 is 17'),
+    ],
+    'policy.settings': [
+        ('compile_glob(item, home or os.path.expanduser("~"))',
+         'compile_glob(item, home or os.path.expanduser("XX~XX"))',
+         'the compiled glob is only a check and is thrown away: `~` expands to any string '
+         'and compiles alike'),
+    ],
+    'statusline.pins': [
+        ('raw = fh.read(MAX_SUMMARY_BYTES + 1)',
+         'raw = fh.read(MAX_SUMMARY_BYTES + 2)',
+         'one byte past the cap or two: an oversized file is refused alike'),
+    ],
+    'redact.prefilter': [
+        ('Prefilter = Callable[[str], list[tuple[int, str]]]',
+         'Prefilter = None',
+         'a type alias read only in annotations, never evaluated (from __future__ import '
+         'annotations)'),
+        ('node[""] = {}',
+         'node[""] = None',
+         'the end-of-word mark is only tested with `"" in node`; emit() skips its value'),
+    ],
+    'redact.stoplist': [
+        ('r"^\\$\\(.*\\)$",  # $(command)',
+         'r"XX^\\$\\(.*\\)$XX",  # $(command)',
+         'subsumed: `^\\$\\(` (commands, templates, markup) matches every such value'),
+        ('r"^\\{[A-Za-z_][A-Za-z0-9_.]*\\}$",  # {password}',
+         'r"XX^\\{[A-Za-z_][A-Za-z0-9_.]*\\}$XX",  # {password}',
+         'subsumed: `^\\{[A-Za-z_][\\w.]*\\}?$` matches every such value'),
+        ('r"^\\[REDACTED",',
+         'r"XX^\\[REDACTEDXX",',
+         "subsumed: 'redacted' anywhere in the lower-cased value is a placeholder part"),
+        ('r"^\\$\\{[^}]*\\}",  # ${ssm:/path}, ${{ secrets.X }}, ${VAR}suffix',
+         'r"XX^\\$\\{[^}]*\\}XX",  # ${ssm:/path}, ${{ secrets.X }}, ${VAR}suffix',
+         'subsumed: `^\\$\\{` matches every such value'),
+        ('r"^\\$[A-Za-z_][A-Za-z0-9_]*$",',
+         'r"XX^\\$[A-Za-z_][A-Za-z0-9_]*$XX",',
+         'subsumed: the `$VAR` / `${VAR:-x}` pattern matches every such value'),
+        ('@lru_cache(maxsize=4096)',
+         '@lru_cache(maxsize=4097)',
+         'the size of a cache of a pure function'),
+        (' / @lru_cache(maxsize=4096)',
+         '',
+         'a cache of a pure function (unquoted_secret\'s is asserted by test_pathological)'),
+        ('and looks_random(value[:512], 12)',
+         'and looks_random(value[:512], 13)',
+         'only values longer than 512 get here: the first 512 characters are never under 13'),
+    ],
 }
 
 
@@ -1098,6 +1233,15 @@ def _pytest(tests: tuple[str, ...], timeout: float) -> tuple[str, float]:
     if proc.returncode in (1, 3):   # tests failed / internal error caused by the mutant
         return "killed", took
     return f"error{proc.returncode}", took
+
+
+def _imports(path: str) -> bool:
+    """Whether `src/cctrace/<path>` (as mutated now) imports in a fresh interpreter."""
+    module = "cctrace." + path.removesuffix(".py").replace("/", ".")
+    proc = subprocess.run([sys.executable, "-c", f"import {module}"], cwd=ROOT,
+                          env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+    return proc.returncode == 0
 
 
 def _preload(modules: tuple[str, ...], path: str) -> None:
@@ -1241,6 +1385,12 @@ def run_module(name: str, target: Target, survivors_only: bool, verbose: bool) -
                         # A detector's selection is short: a timeout on the shared
                         # machine is load more often than a mutant's loop; once more, longer.
                         m.status, m.seconds = run(target.tests, 4 * timeout)
+                    if m.status in ("error2", "error4") and not _imports(target.path):
+                        # The mutant breaks the module's import (a module-level constant
+                        # or regex): conftest or collection fails, which pytest reports
+                        # as a usage error (4) or an interrupted run (2). Every test
+                        # importing it fails: killed. The selection passed unmutated.
+                        m.status = "killed"
                 finally:
                     with open(path, "wb") as f:
                         f.write(original)

@@ -46,7 +46,6 @@ def test_hook_path_ids_equal_import_ids(fx, tmp_path, _isolated_state, monkeypat
     env["CCTRACE_HOME"] = str(_isolated_state)
     # Completing events would start a background worker; flush below does the work.
     env["CCTRACE_WORKER_PYTHON"] = shutil.which("true") or "/bin/true"
-    env["CCTRACE_SPOOL_FSYNC"] = "0"
     _, payloads = fx.copy_to(tmp_path / "live")
     assert payloads
     for payload in payloads:

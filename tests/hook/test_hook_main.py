@@ -121,3 +121,26 @@ def test_a_failure_once_pinned_is_counted_as_lost(tmp_path, monkeypatch):
     finally:
         os.umask(umask)
     assert hook.read_counters(str(state)) == {"hook.lost": 1}
+
+
+def test_the_spool_is_synced_whatever_the_session_environment_says(tmp_path, monkeypatch):
+    # A repository can put variables into the session (`.claude/settings.json` "env"); none
+    # of them may weaken the spool's durability.
+    calls: list[bool] = []
+    real = hook.writer.append
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs["fsync"])
+        return real(*args, **kwargs)
+
+    state = tmp_path / "state"
+    pin_worker(state, "/bin/true")
+    payload = json.dumps({"hook_event_name": "UserPromptSubmit", "session_id": "s-1"}).encode()
+    monkeypatch.setattr(hook.writer, "append", spy)
+    monkeypatch.setattr(hook, "read_stdin", lambda limit, fd=0: (payload, len(payload), False))
+    monkeypatch.setattr(hook, "_silence_stdout", lambda: -1)
+    monkeypatch.setenv("CCTRACE_SPOOL_FSYNC", "0")
+    assert hook.main([f"--state-dir={state}"]) == 0
+    assert calls == [True]
+    (got,) = reader.read_pending(str(state))
+    assert got.payload["session_id"] == "s-1"

@@ -131,7 +131,7 @@ def test_from_dotenv_files(tmp_path) -> None:
     (tmp_path / ".env.d").mkdir()
     (tmp_path / ".env.bin").write_bytes(b"TOKEN=Bin0Value9Xyz\xff\n")
     assert known.from_dotenv_files(str(tmp_path)) == [
-        VALUE, "Bin0Value9Xyz\ufffd", "Local0Value9Xyz"]
+        VALUE, "Bin0Value9Xyz\ufffd", "Local0Value9Xyz", "Envrc0Value9Xyz"]
     assert known.from_dotenv_files(str(tmp_path / "missing")) == []
     (tmp_path / ".env.edge").write_text("TOKEN=Edge0Value9Xyz\n" + "#" * (1_000_000 - 21))
     assert (tmp_path / ".env.edge").stat().st_size == 1_000_000

@@ -200,7 +200,8 @@ def handle(state_dir: str, data: bytes, size: int, oversize: bool,
             event=event,
             size=size,
             oversize=oversize,
-            fsync=os.environ.get("CCTRACE_SPOOL_FSYNC", "1").strip() != "0",
+            # Always: durability is not a knob a session's environment may turn off.
+            fsync=True,
             env=env or None,
         )
     except Exception as exc:  # noqa: BLE001 - unwritable dir, full disk, ...

@@ -127,14 +127,17 @@ def from_dotenv_text(text: str) -> list[str]:
 
 
 def from_dotenv_files(cwd: str) -> list[str]:
-    """Every `.env` / `.env.*` file directly in `cwd` (examples and templates skipped)."""
+    """Every `.env` / `.env.*` / `.envrc` file directly in `cwd` (examples and templates
+    skipped). direnv's `.envrc` is a shell script, but the secrets in it are `export
+    NAME=value` lines, which the dotenv parser reads; its other lines have no `=` key."""
     out: list[str] = []
     try:
         names = os.listdir(cwd)
     except OSError:
         return out
     for name in sorted(names):
-        if not (name == ".env" or name.startswith(".env.")) or _DOTENV_SKIP.search(name):
+        if name not in (".env", ".envrc") and not name.startswith(".env.") \
+                or _DOTENV_SKIP.search(name):
             continue
         path = os.path.join(cwd, name)
         try:

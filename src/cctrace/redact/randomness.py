@@ -168,7 +168,9 @@ def looks_random(value: str, min_len: int = 16) -> bool:
     body = value.strip("=")
     alpha = _alphabet(body)
     ent = shannon_entropy(body)
-    if ent < 0.72 * math.log2(min(len(body), alpha)) or ent < 2.8:
+    # 2.8 first: a value of padding only (`"===="`) leaves an empty body, whose log2(0)
+    # raised ValueError, and the stage then withheld the whole text around it.
+    if ent < 2.8 or ent < 0.72 * math.log2(min(len(body), alpha)):
         return False
     segs = _segments(body)
     letters = sum(len(s) for s in segs)

@@ -163,8 +163,6 @@ class Connection:
 
     _write = transaction
 
-    _write = transaction
-
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
             return self._conn.execute(sql, params).fetchall()
