@@ -147,3 +147,15 @@ def unquoted_secret(value: str, env: bool) -> bool:
     ent = shannon_entropy(value)
     classes = char_classes(value)
     return (ent >= 3.0 and classes >= 2) or (ent >= 2.5 and classes >= 3)
+
+
+# Host names (`project-one-12345.hasura.app`) and ticket-style stubs (`API-1234`,
+# `spu-1234`): values a key-named slot holds that no service issues as a key.
+_HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,6}")
+_STUB = re.compile(r"[A-Za-z]{2,8}[-_][0-9]{1,6}")
+
+
+def name_not_secret(value: str) -> bool:
+    """A host name or a `<PREFIX>-1234` stub: a name, not a secret, in any key slot but a
+    password one (a password is whatever was typed)."""
+    return _HOST.fullmatch(value) is not None or _STUB.fullmatch(value) is not None

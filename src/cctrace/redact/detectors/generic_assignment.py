@@ -24,8 +24,13 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import GENERIC, Detector, Pattern
-from cctrace.redact.randomness import looks_like_identifier, looks_random, token_value
-from cctrace.redact.stoplist import plausible_secret, unquoted_secret
+from cctrace.redact.randomness import (
+    looks_like_identifier,
+    looks_random,
+    reads_as_words,
+    token_value,
+)
+from cctrace.redact.stoplist import name_not_secret, plausible_secret, unquoted_secret
 
 # Prefix-free (`pass` covers password/passwd/passphrase, `auth` covers auth_key), so each
 # offset triggers each pattern once and the patterns share one gate (engine plan).
@@ -160,7 +165,18 @@ def _token_slot(match: re.Match[str]) -> bool:
 
 
 def _shape_ok(match: re.Match[str], value: str) -> bool:
-    return not _token_slot(match) or token_value(value)
+    if _password_slot(match):
+        return True  # a password is whatever was typed: words and names included
+    value = value.strip()
+    if _token_slot(match) and (not token_value(value) or reads_as_words(value)):
+        # An issued token is neither symbols nor words (`Content-Type`, `X-Api-Key`); a
+        # secret/credential slot may hold a chosen phrase, so only token slots ask.
+        return False
+    return not name_not_secret(value)  # a host name, `API-1234`
+
+
+def _password_slot(match: re.Match[str]) -> bool:
+    return match.group("kw").lower().startswith(("pass", "pwd"))
 
 
 def _quoted_ok(match: re.Match[str]) -> bool:
