@@ -30,7 +30,12 @@ from cctrace.redact.randomness import (
     reads_as_words,
     token_value,
 )
-from cctrace.redact.stoplist import name_not_secret, plausible_secret, unquoted_secret
+from cctrace.redact.stoplist import (
+    name_not_secret,
+    password_value,
+    plausible_secret,
+    unquoted_secret,
+)
 
 # Prefix-free (`pass` covers password/passwd/passphrase, `auth` covers auth_key), so each
 # offset triggers each pattern once and the patterns share one gate (engine plan).
@@ -187,6 +192,8 @@ def _quoted_ok(match: re.Match[str]) -> bool:
         return False
     if _weak(match):
         return looks_random(value, 16) and plausible_secret(value, quoted=True, min_len=16)
+    if _password_slot(match):
+        return password_value(value, quoted=True, env=False)
     return plausible_secret(value, quoted=True, min_len=6)
 
 
@@ -199,6 +206,8 @@ def _unquoted_ok(match: re.Match[str]) -> bool:
     if _weak(match):
         return looks_random(value, 16) and unquoted_secret(value, env=False)
     env = _ENV_KEY.fullmatch(_full_key(match)) is not None or _log_pair(match)
+    if _password_slot(match):
+        return password_value(value, quoted=False, env=env)
     return unquoted_secret(value, env=env)
 
 
@@ -235,6 +244,8 @@ def _element_ok(match: re.Match[str]) -> bool:
         return False
     if _weak(match):
         return looks_random(value, 16)
+    if _password_slot(match):
+        return password_value(value, quoted=True, env=False)
     return plausible_secret(value, quoted=True, min_len=6)
 
 
