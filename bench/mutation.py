@@ -166,6 +166,32 @@ MODULES: dict[str, Target] = {
     # test_detector_exact.py parametrizes over the registry's names at collection: a mutant
     # that breaks them would be a collection error there (exit 2), so it is not selected.
     "redact.registry": Target("redact/registry.py", ("tests/redact/test_registry.py",)),
+    # Per-service key shapes: the grammar, the table, the matcher (#13).
+    "redact.service_shapes": Target("redact/service_shapes.py", (
+        "tests/redact/test_service_shapes.py",)),
+    "redact.detectors.service_context": Target("redact/detectors/service_context.py", (
+        "tests/redact/test_service_shapes.py", "tests/redact/test_token_shape.py",
+        "tests/redact/test_context.py")),
+    "redact.detectors.generic_assignment": Target("redact/detectors/generic_assignment.py", (
+        "tests/redact/test_words_not_tokens.py", "tests/redact/test_context.py",
+        "tests/redact/test_detectors.py")),
+    # What the fourth #13 round changed in it: the slot kinds and the value's shape gate.
+    "redact.detectors.generic_assignment.slots": Target(
+        "redact/detectors/generic_assignment.py", (
+            "tests/redact/test_words_not_tokens.py", "tests/redact/test_context.py",
+            "tests/redact/test_detectors.py"),
+        scope=("_shape_ok", "_password_slot", "_token_slot")),
+    # Only the functions #13's false-positive round added to randomness/stoplist (the
+    # whole modules are `redact.randomness` / `redact.stoplist`'s runs).
+    "redact.randomness.words": Target("redact/randomness.py", (
+        "tests/redact/test_words_not_tokens.py",),
+        scope=("reads_as_words", "_wordlike_short")),
+    "redact.stoplist.words": Target("redact/stoplist.py", (
+        "tests/redact/test_words_not_tokens.py",),
+        scope=("name_not_secret",)),
+    "redact.stoplist.password": Target("redact/stoplist.py", (
+        "tests/redact/test_password_slots.py",),
+        scope=("password_value",)),
     # -- policy/ (capture policy: what a trace keeps of denied files)
     "policy.apply": Target("policy/apply.py", (
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
@@ -723,6 +749,47 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'self._sweep_size = None',
          'the index is then rebuilt on every call, from the same values: slower only'),
     ],
+    'redact.service_shapes': [
+        ('@lru_cache(maxsize=1)',
+         '@lru_cache(maxsize=2)',
+         'table() takes no argument: one entry, whatever the size'),
+        ('for end in range(min(len(low), 40), 1, -1):',
+         'for end in range(min(len(low), 41), 1, -1):',
+         'the longest name in the table has 32 characters'),
+        ('for end in range(min(len(low), 40), 1, -1):',
+         'for end in range(min(len(low), 40), 2, -1):',
+         'the shortest name in the table has 4 characters (test_every_shipped_row_parses...)'),
+    ],
+    'redact.detectors.service_context': [
+        ('_TOKEN_CHARS = r"A-Za-z0-9_\\-+/="',
+         '_TOKEN_CHARS = r"XXA-Za-z0-9_\\-+/=XX"',
+         'X is in A-Z already: the class is the same'),
+        ('before = text[start - 1] if start else " "',
+         'before = text[start - 1] if start else "XX XX"',
+         'the service name precedes the token in the same match: start is never 0'),
+        ('after = text[end] if end < len(text) else " "',
+         'after = text[end] if end < len(text) else "XX XX"',
+         'neither " " nor "XX XX" is a foreign character or in "([{": the same verdict'),
+        ('if (after in TOKEN_FOREIGN or after in "([{") and not (path and after == "?"):',
+         'if (after in TOKEN_FOREIGN or after in "XX([{XX") and not (path and after == "?"):',
+         'X is a token character: the token never ends before one'),
+    ],
+    'redact.randomness.words': [
+        ('return len(part) <= 5 and any(c in "aeiouy" for c in part) and re.search(',
+         'return len(part) <= 6 and any(c in "aeiouy" for c in part) and re.search(',
+         'a 6-letter part with 2+ vowels and no 4 consonants in a row is _wordlike already; with one vowel its 5 consonants make a run of 3'),  # noqa: E501
+        ('return len(part) <= 5 and any(c in "aeiouy" for c in part) and re.search(',
+         'return len(part) <= 5 and any(c in "XXaeiouyXX" for c in part) and re.search(',
+         'the parts are lower-cased first: "X" never occurs; an "x"-only part of 4-5 letters has 3 consonants in a row'),  # noqa: E501
+    ],
+    'redact.detectors.generic_assignment.slots': [
+        ('return not kw.startswith(("pass", "pwd", "secret", "credential"))',
+         'return not kw.startswith(("XXpassXX", "pwd", "secret", "credential"))',
+         '_shape_ok returns for password slots (_password_slot) before it asks _token_slot'),
+        ('return not kw.startswith(("pass", "pwd", "secret", "credential"))',
+         'return not kw.startswith(("pass", "XXpwdXX", "secret", "credential"))',
+         '_shape_ok returns for password slots (_password_slot) before it asks _token_slot'),
+    ],
     'redact.detectors.base': [
         *[(f'{n} = {v}', f'{n} = {v + 1}',
            'priorities are only compared with each other (and the known-secret 100): with one '
@@ -783,6 +850,10 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'decoder ignores padding beyond what it needs'),
     ],
     'redact.detectors.auth_header': [
+        ('raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)',
+         'raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=False)',
+         'the pattern gives only the base64 alphabet and trailing `=` (stripped into `body`): '
+         'with nothing to discard, the strict and lenient decoders agree'),
         ('priority=STRUCTURAL - 5,', 'priority=STRUCTURAL - 6,',
          "bearer_token at 34 instead of 35: nothing else has 34 or 35 but authorization_header, "
          "which wins a tie with it already (same span, its name sorts first)"),

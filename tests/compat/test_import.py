@@ -98,12 +98,15 @@ def expected(fx: Fixture) -> tuple[dict[str, dict], dict[str, tuple[str, str]]]:
 
 
 def warmup_files(fx: Fixture) -> list[Path]:
-    """The fixture's agent files holding a Warmup pre-call of its session."""
+    """The fixture's agent files holding a Warmup pre-call of its session: the session its
+    reply names (a resumed run's prompt may carry the run's provisional id)."""
     out = []
     for path in sorted(fx.folder.glob("agent-*.jsonl")):
-        first = next((r for r in fx.records(path) if r.get("type") == "user"), {})
+        records = fx.records(path)
+        first = next((r for r in records if r.get("type") == "user"), {})
+        reply = next((r for r in reversed(records) if r.get("type") == "assistant"), first)
         if (first.get("message", {}).get("content") == "Warmup"
-                and first.get("sessionId") == fx.meta["session_id"]):
+                and reply.get("sessionId") == fx.meta["session_id"]):
             out.append(path)
     return out
 

@@ -4,17 +4,18 @@ For each recorded release (the pinned 2.1.x, and 1.0.128 / 2.0.77 where installe
 `.compat/V` as `.ci/run` does, or listed in `CCTRACE_COMPAT_BINS`), one scenario runs the
 real CLI with `claude -p --output-format json` against the scripted model server, with
 cctrace installed: a foreground subagent, a Bash call, a background subagent (2.1.x), a
-manual compaction, a resumed run after it, and (2.1.x) a fork of the session. Claude Code's count
+manual compaction, a resumed run after it, and a fork of the session. Claude Code's count
 is the `result` record of each run (`total_cost_usd`, `modelUsage`): on 2.1.x the session's
 running total (a fork starts from its parent's), on 1.0.x / 2.0.x per invocation.
 
 Per session, to the token: the tokens of cctrace's generations plus the *residue* (model
 calls the server answered that no transcript records: compaction calls, 1.0.x / 2.0.x
-side calls about Bash commands, 2.0.x Warmup calls of resumed runs, which carry another
-session id) equal Claude Code's `modelUsage`; every residue call is of such a kind. To the
-dollar (1e-9): `cctrace sessions --json` shows Claude Code's own figure on 2.1.x and the
-table's price plus the residue's on older releases; the fork's copied history is not
-counted twice. docs/cost.md explains the residue.
+side calls about Bash commands, 2.0.x Warmup calls of a resumed run that name only the
+run's provisional session id) equal Claude Code's `modelUsage`; every residue call is of
+such a kind. Every traced call is counted once, under the session whose run made it (a
+fork's copied history under its parent, on every release). To the dollar (1e-9):
+`cctrace sessions --json` shows Claude Code's own figure on 2.1.x and the table's price
+plus the residue's on older releases. docs/cost.md explains the residue.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 from collections import defaultdict
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -125,12 +127,8 @@ def _scenario(t: TracedSession, server: ModelServer, version: str) -> list[dict[
                                          ("Count the lines of a.txt [rc-2]", [])]
     if not _old(version):
         plan.append(("Count bytes with a background subagent [rc-bg]", []))
-    plan += [("/compact", []), ("Finish up [rc-3]", [])]
-    if not _old(version):
-        # 1.0.x / 2.0.x mark no copied call in a fork (no `requestSessionId`), and a run of
-        # `--fork-session` there counted calls under the other session in about one run in
-        # four: a known gap on those releases (docs/cost.md), not claimed, so not run here.
-        plan.append(("Answer on a fork [rc-4]", ["--fork-session"]))
+    plan += [("/compact", []), ("Finish up [rc-3]", []),
+             ("Answer on a fork [rc-4]", ["--fork-session"])]
     runs = []
     for n, (prompt, extra) in enumerate(plan):
         before = len(server.requests)
@@ -142,6 +140,34 @@ def _scenario(t: TracedSession, server: ModelServer, version: str) -> list[dict[
                      "requests": [r for r in server.requests[before:]
                                   if r.status == 200 and r.message_id]})
     return runs
+
+
+def _late_warmups(runs: list[dict[str, Any]], gens: dict[str, dict[str, Any]]
+                  ) -> list[dict[str, Any]]:
+    """The traced Warmup calls of `runs` whose reply came after their run's answer (the
+    run's last other call)."""
+    late = []
+    for r in runs:
+        mine = [gens[q.message_id] for q in r["requests"] if q.message_id in gens]
+        answered = max((g["end_ns"] for g in mine if not g["metadata"].get("warmup")),
+                       default=None)
+        late += [g for g in mine if g["metadata"].get("warmup") and answered is not None
+                 and g["end_ns"] > answered]
+    return late
+
+
+def _late_warmups_omitted(total: dict[str, dict[str, int]], cc: dict[str, dict[str, int]],
+                          late: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The smallest subset of `late` whose calls make up `total` minus `cc` exactly
+    ([] when they are equal), None when no subset does."""
+    for size in range(len(late) + 1):
+        for subset in combinations(late, size):
+            counted = {m: dict(u) for m, u in cc.items()}
+            for g in subset:
+                _add(counted, g["model"], g["usage"])
+            if counted == total:
+                return list(subset)
+    return None
 
 
 def _explain(runs: list[dict[str, Any]], traced_ids: set[str]) -> str:
@@ -173,20 +199,33 @@ def test_cost_and_tokens_reconcile_with_claude_code(binary, tmp_path, _isolated_
             t.cctrace("show", sid, "--json").stdout) for sid in sessions}
 
     session_ids = list(dict.fromkeys(r["session_id"] for r in runs))
-    parent = t.session_id
-    fork = runs[-1]["session_id"] if not _old(version) else None
-    expected = [parent, fork] if fork else [parent]
-    assert session_ids == expected and set(sessions) == set(expected)
+    parent, fork = t.session_id, runs[-1]["session_id"]
+    assert session_ids == [parent, fork] and set(sessions) == {parent, fork}
 
+    # 1.0.x / 2.0.x: the `-p /compact` result reports the compaction's cost but no tokens
+    # (modelUsage {}): the calls of such a run, traced or not, stay out of the token
+    # comparison (their cost is compared).
+    unreported = {q.message_id for r in runs
+                  if r["prompt"] == "/compact" and not r["result"].get("modelUsage")
+                  for q in r["requests"]}
+    made_by = {q.message_id: r["session_id"] for r in runs for q in r["requests"]}
     traced_ids: set[str] = set()
+    gens: dict[str, dict[str, Any]] = {}
     traced: dict[str, dict[str, dict[str, int]]] = {}
     for sid, doc in shown.items():
         traced[sid] = {}
         for trace in doc["traces"]:
             for o in trace["observations"]:
                 if o["type"] == "generation":
-                    traced_ids.add(o["metadata"]["message_id"])
-                    _add(traced[sid], o["model"], o["usage"])
+                    mid = o["metadata"]["message_id"]
+                    assert mid not in traced_ids, ("counted twice", mid)
+                    traced_ids.add(mid)
+                    # Each call is counted under the session whose run made it: a fork's
+                    # copied history under its parent, a run's warmups under its session.
+                    assert made_by.get(mid) == sid, (version, mid, made_by.get(mid), sid)
+                    gens[mid] = o
+                    if mid not in unreported:
+                        _add(traced[sid], o["model"], o["usage"])
 
     # Claude Code's own count per session.
     cc_cost: dict[str, float] = defaultdict(float)
@@ -211,8 +250,6 @@ def test_cost_and_tokens_reconcile_with_claude_code(binary, tmp_path, _isolated_
         for r in runs:
             if r["session_id"] != sid:
                 continue
-            # 1.0.x / 2.0.x: the `-p /compact` result reports the compaction's cost but no
-            # tokens (modelUsage {}): its calls' tokens stay out of the token comparison.
             tokens_unreported = r["prompt"] == "/compact" and not r["result"].get("modelUsage")
             if tokens_unreported:
                 assert _old(version), (version, r["result"])
@@ -222,8 +259,11 @@ def test_cost_and_tokens_reconcile_with_claude_code(binary, tmp_path, _isolated_
                 allowed = {"aux", "warmup"} | ({"compact", "unscripted"}
                                                if r["prompt"] == "/compact" else set())
                 assert req.kind in allowed, (version, r["prompt"], req.kind, req.marker)
-                if req.kind == "warmup":  # only resumed runs' warmups escape (another id)
-                    assert r is not runs[0], "the first run's Warmup calls must be traced"
+                # Only a resumed run's warmups can escape (when they name only the run's
+                # provisional id); the first run and the fork name their own session.
+                if req.kind == "warmup":
+                    assert r is not runs[0] and r is not runs[-1], (
+                        "the first run's and the fork's Warmup calls must be traced")
                 usage = usage_details(req.usage)
                 if not tokens_unreported:
                     _add(residue, req.model, usage)
@@ -233,24 +273,33 @@ def test_cost_and_tokens_reconcile_with_claude_code(binary, tmp_path, _isolated_
         for part in (traced[sid], residue):
             for m, u in part.items():
                 _add(total, m, u)
-        if total != cc_tokens[sid]:
+        # 2.0.x counts a run's Warmup calls into its `-p` result only if they came back
+        # before it wrote the result: under load, a Warmup whose reply came after the run's
+        # answer may be missing from Claude Code's count, though billed and on disk (and
+        # counted by cctrace). Such late Warmups are the only difference allowed: exactly
+        # the calls of a subset of them (docs/cost.md).
+        omitted = _late_warmups_omitted(total, cc_tokens[sid], _late_warmups(
+            [r for r in runs if r["session_id"] == sid and r["prompt"] != "/compact"],
+            gens))
+        if omitted is None:
             print(_explain(runs, traced_ids))
-        assert total == cc_tokens[sid], (version, sid)
+        assert omitted is not None, (version, sid, total, cc_tokens[sid])
+        assert not omitted or _old(version), (version, omitted)
+        omitted_usd = sum(o["cost"]["total"] for o in omitted)
 
         s = sessions[sid]
         assert s["unpriced_tokens"] == 0, s
         if _old(version):
             assert s["cost_source"] == "table"
-            assert s["cost"] + residue_usd == pytest.approx(cc_cost[sid], abs=1e-9)
+            assert s["cost"] + residue_usd - omitted_usd == pytest.approx(cc_cost[sid],
+                                                                          abs=1e-9)
         else:
             assert s["cost_source"] == "claude-code"
             assert s["cost"] == pytest.approx(cc_cost[sid], abs=1e-9)
             assert s["claude_code"]["tokens"] == cc_tokens[sid]
-        assert round(s["cost"] + (residue_usd if _old(version) else 0), 2) == round(
-            cc_cost[sid], 2)
+        assert round(s["cost"] + (residue_usd - omitted_usd if _old(version) else 0),
+                     2) == round(cc_cost[sid], 2)
 
-    if fork is None:
-        return
     # The fork's copied history is counted once, under the session that made those calls.
     fork_gens = [o for tr in shown[fork]["traces"] for o in tr["observations"]
                  if o["type"] == "generation" and not o["metadata"].get("warmup")]

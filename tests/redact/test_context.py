@@ -151,16 +151,17 @@ def test_digests_near_service_names_survive(redactor, text: str) -> None:
     assert redactor.redact_text(text) == text
 
 
-@pytest.mark.parametrize("template", [
-    "cloudsmith: {s}",
-    '<id>{{agora {s}}}</id>',
-    'apiMetrics := "{s}"',
-    'func getBetterStackToken() string {{ return "{s}" }}',
-    "twilio creds in {s} today",
-    'url := "https://api.example.com/v1/besttime/keys/{s}"',
+@pytest.mark.parametrize(("template", "secret"), [
+    # each in the shape of that service's keys (redact/service_shapes; agora and twilio
+    # are compound credentials there, so any random token goes)
+    ("cloudsmith: {s}", tok(40, "0123456789abcdef")),
+    ('<id>{{agora {s}}}</id>', tok(32)),
+    ('apiMetrics := "{s}"', tok(32)),
+    ('func getBetterStackToken() string {{ return "{s}" }}', tok(24)),
+    ("twilio creds in {s} today", tok(32)),
+    ('url := "https://api.example.com/v1/besttime/keys/{s}"', "pri_" + HEX32),
 ])
-def test_random_token_near_a_service_name(redactor, template: str) -> None:
-    secret = tok(32)
+def test_random_token_near_a_service_name(redactor, template: str, secret: str) -> None:
     gone(redactor, template.format(s=secret), secret)
 
 

@@ -251,7 +251,8 @@ def copy_session(home: ClaudeHome, session_id: str, dest: Path) -> list[Path]:
         shutil.copytree(sub, dest / session_id, dirs_exist_ok=True)
         copied.extend(p for p in (dest / session_id).rglob("*") if p.is_file())
     # 2.0.x wrote each subagent (and each "Warmup" pre-call) as agent-*.jsonl beside the
-    # session file; keep those whose records belong to this session.
+    # session file; keep those whose records belong to this session (a resumed run's
+    # Warmup names it on its reply only).
     for agent in sorted(home.projects_dir.glob("agent-*.jsonl")):
         if _belongs_to(agent, session_id):
             shutil.copy2(agent, dest / agent.name)
@@ -266,6 +267,6 @@ def _belongs_to(path: Path, session_id: str) -> bool:
                 record = json.loads(line)
             except ValueError:
                 continue
-            if isinstance(record, dict) and record.get("sessionId"):
-                return record["sessionId"] == session_id
+            if isinstance(record, dict) and record.get("sessionId") == session_id:
+                return True
     return False

@@ -128,12 +128,15 @@ def warmup(state: BuildState, trace: Trace, records: list[Record]) -> None:
 def warmups_by_turn(turns: list[list[Record]], ctx: BuildContext
                      ) -> dict[int, list[list[Record]]]:
     """2.0.x Warmup conversations by the turn they belong to: the first whose prompt came
-    at or after the warmup (Claude Code pre-warms as a run starts, before its prompt)."""
+    at or after the warmup (Claude Code pre-warms as a run starts, before its prompt).
+    Each run's warmups are its session's (`transcript.locate.warmup_session`)."""
     if not turns:
         return {}
     info = next((r for t in turns for r in t if isinstance(r.get("version"), str)), None)
     version = info.get("version") if info is not None else None
-    session_id = turns[0][0].session_id or ctx.session_id
+    # The transcript's own session: a 2.0.x fork's first turns are copies that still name
+    # the parent on their prompts, and the parent's warmups are the parent's.
+    session_id = ctx.session_id or turns[-1][0].session_id
     if not (isinstance(version, str) and version.startswith("2.0.") and session_id):
         return {}
     out: dict[int, list[list[Record]]] = {}

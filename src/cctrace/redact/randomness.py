@@ -263,3 +263,27 @@ def has_sequence(value: str, n: int = 8) -> bool:
         if chunk in _ALPHA_SEQ or chunk in _DIGIT_SEQ:
             return True
     return False
+
+
+_PHRASE = re.compile(r"[A-Za-z]+(?:[-_. ][A-Za-z]+)+")
+_PHRASE_SEP = re.compile(r"[-_. ]")
+_PART_CASE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+")
+
+
+def reads_as_words(value: str) -> bool:
+    """Letters only, in two or more parts joined by `-`, `_`, `.` or a blank, each part in
+    one case or Capitalized and a word (dictionary or pronounceable) or an abbreviation of
+    up to 3 letters: an HTTP header name (`Content-Type`, `X-Api-Key`), a phrase
+    (`sk-lf-invalid`, `not-a-real-token`). Issued tokens mix digits in, or switch case
+    inside their runs (`aBcDeF`); a phrase does neither."""
+    if not _PHRASE.fullmatch(value):
+        return False
+    return all(_PART_CASE.fullmatch(p) is not None and (
+        len(p) <= 3 or _wordlike(p.lower()) or _wordlike_short(p.lower()))
+        for p in _PHRASE_SEP.split(value))
+
+
+def _wordlike_short(part: str) -> bool:
+    """4-5 letter parts: a vowel and no three consonants in a row (`type`, `mode`)."""
+    return len(part) <= 5 and any(c in "aeiouy" for c in part) and re.search(
+        r"[bcdfghjklmnpqrstvwxz]{3}", part) is None

@@ -147,3 +147,47 @@ def unquoted_secret(value: str, env: bool) -> bool:
     ent = shannon_entropy(value)
     classes = char_classes(value)
     return (ent >= 3.0 and classes >= 2) or (ent >= 2.5 and classes >= 3)
+
+
+@lru_cache(maxsize=4096)
+def password_value(value: str, quoted: bool, env: bool) -> bool:
+    """A value given to a password key (`DB_PASSWORD=summer2024summer`, `"password":
+    "dragon12"`): people choose passwords, so no randomness is asked, only that the value is
+    not a placeholder, a reference, a path or (unquoted, outside env-style lines) code."""
+    if len(value) < 6 or len(value) > 512 or is_placeholder(value):
+        return False
+    if value.isdigit():
+        return True  # a PIN or a numeric password; counts and ports have other keys
+    if _KEY_AGAIN.search(value):
+        return False  # `password="password="...`: text about assignments, not a value
+    if quoted:
+        return True
+    if _PATH.match(value) and not looks_random(value, 12):
+        return False
+    core = value.rstrip(")]}:,;")
+    if core != value and (len(core) < 6 or is_placeholder(core) or looks_like_code(core)):
+        return False  # `def read(self, pwd=None):`, `f(password=pw),`
+    if not looks_like_code(value):
+        return True
+    if env:
+        return not any(c in value for c in ".([")
+    # YAML / INI `password: hunter2hunter2` is data; `password: userPassword`,
+    # `pass: new_password`, `password: password` are names in code.
+    return not (value.isalpha() or "_" in value or _HUMP.search(value) is not None
+                or any(c in value for c in ".(["))
+
+
+_HUMP = re.compile(r"[a-z][A-Z]")
+_KEY_AGAIN = re.compile(r"(?i)(?:pass|pwd|secret|token|key)\w*[ \t]*[:=]")
+
+
+# Host names (`project-one-12345.hasura.app`) and ticket-style stubs (`API-1234`,
+# `spu-1234`): values a key-named slot holds that no service issues as a key.
+_HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,6}")
+_STUB = re.compile(r"[A-Za-z]{2,8}[-_][0-9]{1,6}")
+
+
+def name_not_secret(value: str) -> bool:
+    """A host name or a `<PREFIX>-1234` stub: a name, not a secret, in any key slot but a
+    password one (a password is whatever was typed)."""
+    return _HOST.fullmatch(value) is not None or _STUB.fullmatch(value) is not None

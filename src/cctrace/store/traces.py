@@ -2,7 +2,9 @@
 
 `insert_traces` takes traces that passed the redaction stage (it refuses any other), upserts
 the session row (project, cwd, branch, version and models from the trace metadata), upserts
-the trace (a complete turn replaces its running form, never the reverse) and inserts the
+the trace (a complete turn replaces its running form, never the reverse; a turn two
+transcripts hold, a fork's or resumed session's copy of it, belongs to the session whose
+copy began first, whichever is stored first: `trace_owners`) and inserts the
 observations `INSERT OR IGNORE` by id, returning those that were new: what gets exported.
 Content columns are encrypted at rest; the row digests of what changed are noted for the
 audit log. `resweep_rows` rewrites stored observation and trace content through a sweep of
@@ -20,7 +22,7 @@ from typing import Any
 from cctrace.model.types import Observation, Trace
 from cctrace.redact.stage import is_redacted
 from cctrace.store import digest
-from cctrace.store.connection import Connection, dumps, loads
+from cctrace.store.connection import Connection, chunks, dumps, loads
 
 # Keys of `Trace.metadata` the session row is filled from (first match wins).
 CWD_KEYS = ("cwd",)
@@ -74,6 +76,17 @@ class Traces(Connection):
                 new = [obs for obs in trace.observations if self._insert_obs(conn, obs)]
                 result.append((trace, new))
         return result
+
+    def trace_owners(self, trace_ids: Iterable[str]) -> dict[str, tuple[str, int]]:
+        """(session, start time) of each stored trace among `trace_ids`: who a turn that
+        another transcript also holds belongs to (`_write_trace` keeps the earliest)."""
+        ids = sorted(set(trace_ids))
+        out: dict[str, tuple[str, int]] = {}
+        for part in chunks(ids):
+            for row in self._read("SELECT id, session_id, start_ns FROM traces WHERE id IN"
+                                  f" ({','.join('?' * len(part))})", list(part)):
+                out[row["id"]] = (row["session_id"], row["start_ns"])
+        return out
 
     def _upsert_session(self, conn: sqlite3.Connection, trace: Trace) -> None:
         meta = trace.metadata or {}
@@ -129,6 +142,11 @@ class Traces(Connection):
             " tags, environment, release, metadata, complete)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             f" ON CONFLICT(id) DO UPDATE SET {sets},"
+            # A turn copied into another session's transcript (1.0.x forks and resumes copy
+            # history with the same uuids, the new session's id and the time of the copy)
+            # is the session's whose copy began first, even when the copy is stored first.
+            " session_id = CASE WHEN excluded.start_ns < traces.start_ns"
+            " THEN excluded.session_id ELSE traces.session_id END,"
             " start_ns = MIN(traces.start_ns, excluded.start_ns),"
             " end_ns = MAX(traces.end_ns, excluded.end_ns),"
             " complete = MAX(traces.complete, excluded.complete)",

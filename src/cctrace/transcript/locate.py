@@ -57,24 +57,51 @@ def sidechain_loader(transcript_path: str) -> Callable[[str], list[Record]]:
 WARMUP_PROMPT = "Warmup"
 
 
-def _first_user(path: str, max_lines: int = 5) -> dict | None:
+def _head(path: str, max_lines: int = 5) -> list[dict]:
+    """The first records of a small file (a Warmup file holds two), [] when unreadable."""
+    out: list[dict] = []
     try:
         with open(path, "rb") as fh:
             for _, line in zip(range(max_lines), fh, strict=False):
                 try:
                     record = json.loads(line)
                 except (ValueError, RecursionError):
-                    return None
-                if isinstance(record, dict) and record.get("type") == "user":
-                    return record
+                    break
+                if isinstance(record, dict):
+                    out.append(record)
     except OSError:
+        return []
+    return out
+
+
+def _text_of(record: dict) -> str | None:
+    message = record.get("message")
+    content = message.get("content") if isinstance(message, dict) else None
+    if isinstance(content, list):
+        content = "".join(b.get("text", "") for b in content
+                          if isinstance(b, dict) and b.get("type") == "text")
+    return content if isinstance(content, str) else None
+
+
+def warmup_session(records: list[dict]) -> str | None:
+    """The session whose run made a Warmup file's call: the id on its reply.
+
+    2.0.x names the run's session on the reply. The prompt carries the id the run started
+    with: for a resumed run that is a new id with an empty transcript (or, when Claude
+    Code switched first, already the resumed session's), so the prompt's id alone would
+    miss a resumed run's warmups, sometimes. Without a reply yet, the prompt's id."""
+    user = next((r for r in records if r.get("type") == "user"), None)
+    if user is None or (_text_of(user) or "").strip() != WARMUP_PROMPT:
         return None
-    return None
+    replies = [r for r in records if r.get("type") == "assistant"]
+    sid = (replies[-1] if replies else user).get("sessionId")
+    return sid if isinstance(sid, str) and sid else None
 
 
 def warmup_files(transcript_path: str, session_id: str) -> list[str]:
     """2.0.x "Warmup" pre-calls of `session_id`: `agent-*.jsonl` files beside the session
-    file whose first user record is the bare prompt `Warmup` with that session's id."""
+    file whose first user record is the bare prompt `Warmup` and whose call that session's
+    run made (`warmup_session`)."""
     folder = os.path.dirname(transcript_path)
     try:
         names = sorted(n for n in os.listdir(folder)
@@ -84,15 +111,7 @@ def warmup_files(transcript_path: str, session_id: str) -> list[str]:
     out = []
     for name in names:
         path = os.path.join(folder, name)
-        first = _first_user(path)
-        if not first or first.get("sessionId") != session_id:
-            continue
-        message = first.get("message")
-        content = message.get("content") if isinstance(message, dict) else None
-        if isinstance(content, list):
-            content = "".join(b.get("text", "") for b in content
-                              if isinstance(b, dict) and b.get("type") == "text")
-        if isinstance(content, str) and content.strip() == WARMUP_PROMPT:
+        if warmup_session(_head(path)) == session_id:
             out.append(path)
     return out
 

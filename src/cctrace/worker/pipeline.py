@@ -41,7 +41,7 @@ from cctrace.store.db import Store
 from cctrace.transcript import locate
 from cctrace.transcript.reader import UNREADABLE, Cursor, fix_surrogates, read_new
 from cctrace.transcript.records import Record
-from cctrace.worker import costfill, lifecycle, limits, redactors
+from cctrace.worker import copies, costfill, lifecycle, limits, redactors
 from cctrace.worker.conclude import (
     evaluate_rules,
     judge_session,
@@ -304,9 +304,15 @@ def _with_fork(store: Store, session_id: str, state: ClaudeCodeCost) -> ClaudeCo
 
 
 def _derive(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
-            records: list[Record], ctx: BuildContext) -> tuple[Any, Any, list[Any], Any]:
-    """Build, price, apply the policy, redact, cut and judge the rules (no writes)."""
+            records: list[Record], ctx: BuildContext
+            ) -> tuple[Any, Any, list[Any], Any, set[str]]:
+    """Build, leave out the turns another session made (`copies`), price, apply the
+    policy, redact, cut and judge the rules (no writes). The last item: the ids of the
+    traces this read takes back from a copy stored first."""
     built = build_traces(records, ctx)
+    built.traces, copied, reclaimed = copies.split_copies(store, built.traces)
+    if copied:
+        built.stats["copied_turns"] = built.stats.get("copied_turns", 0) + copied
     # The batch's own cost-state records count too: a first session of a model the table
     # lacks is then priced before it is sent, when the read reaches its count.
     fresh = [state for _, state in cost_states(records, ctx.session_id)]
@@ -317,14 +323,14 @@ def _derive(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
     for name, count in cut_traces(kept.traces, policy.max_field_kb).items():
         kept.stats[name] = kept.stats.get(name, 0) + count
     rule_findings, window = evaluate_rules(store, cfg, kept.traces)
-    return built, kept, rule_findings, window
+    return built, kept, rule_findings, window, reclaimed
 
 
 def _probe(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
            records: list[Record], ctx: BuildContext) -> None:
     """Everything `_derive_and_store` does with `records` short of writing: raises what
     it would raise (the store's JSON encoding included)."""
-    _, kept, _, _ = _derive(store, cfg, redactor, policy, records, ctx)
+    _, kept, _, _, _ = _derive(store, cfg, redactor, policy, records, ctx)
     for trace in kept.traces:
         for value in (trace.input, trace.output, trace.metadata, trace.tags):
             (store_encode(value) or "").encode("utf-8")  # as the store's cipher does
@@ -342,8 +348,8 @@ def _probe(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
 def _derive_and_store(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
                       result: Any, ctx: BuildContext, path: str, *, judge: bool,
                       flushing: bool, include_purged: bool = False) -> list[Any]:
-    built, kept, rule_findings, window = _derive(store, cfg, redactor, policy,
-                                                 result.records, ctx)
+    built, kept, rule_findings, window, reclaimed = _derive(store, cfg, redactor, policy,
+                                                            result.records, ctx)
     cursor = result.cursor
     cursor.turn_offset = resume_offset(result.records, built.open_turn_offset, ctx.final)
     with store.transaction():
@@ -380,7 +386,7 @@ def _derive_and_store(store: Store, cfg: Config, redactor: Redactor, policy: Pol
             judge_session(store, cfg, redactor, sid, final=ctx.final or flushing,
                           sealed=sealed, deferred=later)
         checkpoint_findings = seal(cfg, pairs, store, sealed)
-        outbox.enqueue(store, pairs + repriced, cfg)
+        outbox.enqueue(store, copies.with_reclaimed(pairs, reclaimed) + repriced, cfg)
         record_findings(store, cfg, redactor, checkpoint_findings)
         if later:
             from cctrace.findings.export import enqueue_findings

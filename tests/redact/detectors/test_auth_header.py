@@ -51,6 +51,16 @@ def test_basic_decodes_to_user_and_password(cred: bytes) -> None:
     _finds(f"Basic {value} ok", value, "basic_auth")
 
 
+@pytest.mark.parametrize("cred", [b"user:pas", b"user:pass", b"u:password12", "user:pw×".encode()])
+def test_basic_with_padding_written_too_long(cred: bytes) -> None:
+    # `dXNlcjpwYXM==`: one `=` more than the length calls for is still the credential
+    # (`user:pw×` ends its base64 in `X`: only `=` may be stripped, or a byte of `×` goes).
+    value = _b64(cred) + "=="
+    _finds(f"Basic {value} ok", value, "basic_auth")
+    out = _alone().redact_text(f"Authorization: Basic {value}\n")
+    assert _b64(cred)[:12] not in out and "[REDACTED:" in out
+
+
 def test_basic_that_is_not_a_credential() -> None:
     _none("Basic abcdefgh ok")                              # bytes, not UTF-8
     _none(f"Basic {_b64(b'hello world, no colon')} ok")     # no colon

@@ -24,8 +24,11 @@ def _header_ok(match: re.Match[str]) -> bool:
 
 
 def _basic_ok(value: str) -> bool:
+    # Padding is re-derived from the length: a value written with one `=` too many
+    # (`dXNlcjpwYXM==`) is still the same credential.
+    body = value.rstrip("=")
     try:
-        raw = base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
+        raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
         text = raw.decode("utf-8")
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return False

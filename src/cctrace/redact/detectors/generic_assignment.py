@@ -24,8 +24,18 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import GENERIC, Detector, Pattern
-from cctrace.redact.randomness import looks_like_identifier, looks_random, token_value
-from cctrace.redact.stoplist import plausible_secret, unquoted_secret
+from cctrace.redact.randomness import (
+    looks_like_identifier,
+    looks_random,
+    reads_as_words,
+    token_value,
+)
+from cctrace.redact.stoplist import (
+    name_not_secret,
+    password_value,
+    plausible_secret,
+    unquoted_secret,
+)
 
 # Prefix-free (`pass` covers password/passwd/passphrase, `auth` covers auth_key), so each
 # offset triggers each pattern once and the patterns share one gate (engine plan).
@@ -160,7 +170,18 @@ def _token_slot(match: re.Match[str]) -> bool:
 
 
 def _shape_ok(match: re.Match[str], value: str) -> bool:
-    return not _token_slot(match) or token_value(value)
+    if _password_slot(match):
+        return True  # a password is whatever was typed: words and names included
+    value = value.strip()
+    if _token_slot(match) and (not token_value(value) or reads_as_words(value)):
+        # An issued token is neither symbols nor words (`Content-Type`, `X-Api-Key`); a
+        # secret/credential slot may hold a chosen phrase, so only token slots ask.
+        return False
+    return not name_not_secret(value)  # a host name, `API-1234`
+
+
+def _password_slot(match: re.Match[str]) -> bool:
+    return match.group("kw").lower().startswith(("pass", "pwd"))
 
 
 def _quoted_ok(match: re.Match[str]) -> bool:
@@ -171,6 +192,8 @@ def _quoted_ok(match: re.Match[str]) -> bool:
         return False
     if _weak(match):
         return looks_random(value, 16) and plausible_secret(value, quoted=True, min_len=16)
+    if _password_slot(match):
+        return password_value(value, quoted=True, env=False)
     return plausible_secret(value, quoted=True, min_len=6)
 
 
@@ -183,6 +206,8 @@ def _unquoted_ok(match: re.Match[str]) -> bool:
     if _weak(match):
         return looks_random(value, 16) and unquoted_secret(value, env=False)
     env = _ENV_KEY.fullmatch(_full_key(match)) is not None or _log_pair(match)
+    if _password_slot(match):
+        return password_value(value, quoted=False, env=env)
     return unquoted_secret(value, env=env)
 
 
@@ -219,6 +244,8 @@ def _element_ok(match: re.Match[str]) -> bool:
         return False
     if _weak(match):
         return looks_random(value, 16)
+    if _password_slot(match):
+        return password_value(value, quoted=True, env=False)
     return plausible_secret(value, quoted=True, min_len=6)
 
 

@@ -6,7 +6,9 @@ a service whose keys scanners know (`redact.services`, several hundred) and, wit
 same line after it, a token of 16+ characters that reads as drawn, not typed
 (`redact.randomness`). A telemetry redactor prefers redacting a harmless random string next
 to `stripe` to leaking a key; digests that travel with names all the time stay: git SHAs,
-sha256 digests, UUIDs (`randomness.is_digest`).
+sha256 digests, UUIDs (`randomness.is_digest`). When `redact.service_shapes` knows the
+shapes of the named service's keys (length, alphabet, prefix), the token must fit one of
+them: `infura = '<31 characters>'` is not an Infura key, and only the name said it was.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from cctrace.redact.randomness import (
     looks_random,
     token_shaped,
 )
+from cctrace.redact.service_shapes import fits, named_service
 from cctrace.redact.services import SERVICES
 from cctrace.redact.stoplist import is_placeholder
 
@@ -62,7 +65,33 @@ def _ok(match: re.Match[str]) -> bool:
     assigned = _ASSIGNED.match(text, match.end("n"), match.start("s")) is not None
     if (is_digest(value) and not assigned) or is_placeholder(value) or has_sequence(value):
         return False
-    return looks_random(value, 16)
+    if not looks_random(value, 16):
+        return False
+    # Only the name vouches for the value: when the table knows the shapes of that
+    # service's keys, a value of another length or alphabet cannot authenticate to it.
+    service = named_service(match.group("n"))
+    return service is None or _fits(service, match)
+
+
+_VALUE_END = frozenset(" \t\r\n\"'`")
+
+
+def _fits(service: str, match: re.Match[str]) -> bool:
+    """The token fits one of the service's shapes; or one segment of it does, when it is
+    a path (`keys/pri_0998...`); or the whole value it is a piece of does, when the
+    service's keys hold characters no token pattern takes (`4nXYKv]mHDeom...`)."""
+    token = match.group("s")
+    if fits(service, token) is not False:
+        return True
+    if "/" in token and any(fits(service, seg) for seg in token.split("/") if seg):
+        return True
+    text, start, end = match.string, match.start("s"), match.end("s")
+    while start > 0 and text[start - 1] not in _VALUE_END:
+        start -= 1
+    while end < len(text) and text[end] not in _VALUE_END:
+        end += 1
+    whole = text[start:end]
+    return whole != token and fits(service, whole) is True
 
 
 def _whole_token(match: re.Match[str]) -> bool:
