@@ -543,6 +543,14 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'if isinstance(obs.status_message, str) or obs.status_message:',
          "status_message is a str or None: '' and None skip either way (text('') is '')"),
     ],
+    'redact.stoplist.password': [
+        ('@lru_cache(maxsize=4096)',
+         '@lru_cache(maxsize=4097)',
+         'the cache size: password_value is pure, caching only saves time'),
+        (' / @lru_cache(maxsize=4096)',
+         '',
+         'the cache: password_value is pure, caching only saves time'),
+    ],
     'policy.globs': [
         ('@lru_cache(maxsize=4096)',
          '@lru_cache(maxsize=4097)',

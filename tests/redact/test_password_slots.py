@@ -67,6 +67,10 @@ def test_what_is_not_a_password_is_kept(text: str) -> None:
     ("conf.pw_value", False, True, False), ("get_pw(x)", False, True, False),
     ("None):", False, False, False), ("pw9x7q2k):", False, False, True),
     ("get_pw):", False, True, False), ("abc):", False, False, False),
+    ("x9#k2q):", False, False, True), ("x9#k2):", False, False, False),  # core of 6 / 5
+    ("new_passX", False, True, True),       # only `)]}:,;` are stripped before the code check
+    ("NEW_PASSX9", False, True, True), ("hunter2X", False, False, True),  # only `.([` is code
+    ("/Zk3jQ9xLm2P", False, True, True),    # a random 12 after a slash is no path
 ])
 def test_password_value_bounds(value: str, quoted: bool, env: bool, ok: bool) -> None:
     assert password_value(value, quoted, env) is ok
