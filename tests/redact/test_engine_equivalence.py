@@ -8,6 +8,7 @@ eval's contexts, on source code, on generated negatives and on adversarial texts
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
@@ -136,22 +137,30 @@ def test_prefix_related_anchors_are_tried_once_per_offset() -> None:
      "Zq8vN3pL0kW5", "ghp_", "AKIA", "é", "[REDACTED:x:0123abcd]", *KNOWN]), max_size=60))
 def test_random_token_soup_matches_the_reference(parts: list[str]) -> None:
     text = "".join(parts)
-    assert _NEW.explain(text) == _REF.explain(text)
-    assert _NEW.redact_text(text) == _REF.redact_text(text)
+    assert _new().explain(text) == _ref().explain(text)
+    assert _new().redact_text(text) == _ref().redact_text(text)
 
 
-_NEW = SecretRedactor(registry.detectors(), KEY, KNOWN)
-_REF = Reference(registry.detectors(), KEY, KNOWN)
+@functools.cache
+def _new() -> SecretRedactor:
+    # Both redactors are built in a test, not at import: a mutant of the engine that
+    # breaks construction then fails tests, not the whole collection (bench/mutation.py).
+    return SecretRedactor(registry.detectors(), KEY, KNOWN)
+
+
+@functools.cache
+def _ref() -> Reference:
+    return Reference(registry.detectors(), KEY, KNOWN)
 
 
 def test_reference_is_not_trivially_equal() -> None:
     # The comparison is meaningful only if the reference runs its own loop.
     assert Reference._candidates is not SecretRedactor._candidates
-    assert re.search(r"REDACTED", _REF.redact_text("password = 'Sx8!Ew3@Rt6#yU'"))
+    assert re.search(r"REDACTED", _ref().redact_text("password = 'Sx8!Ew3@Rt6#yU'"))
 
 
 def test_keyword_patterns_share_a_gate() -> None:
-    plan = _NEW._plan["token"]  # noqa: SLF001
+    plan = _new()._plan["token"]  # noqa: SLF001
     assert plan.gate is not None and len(plan.once) >= 2
 
 
@@ -177,7 +186,7 @@ def test_common_gate_takes_whole_leading_items(regexes: list[str], gate: str | N
      "b'", "`"]), max_size=30))
 def test_where_the_gate_fails_no_gated_pattern_matches(parts: list[str]) -> None:
     text = "".join(parts)
-    plan = _NEW._plan["token"]  # noqa: SLF001
+    plan = _new()._plan["token"]  # noqa: SLF001
     for pos in range(len(text)):
         if plan.gate(text, pos) is None:
             assert all(match(text, pos) is None for match, _comp in plan.once)
@@ -196,7 +205,7 @@ def test_short_text_verdicts_are_remembered_unchanged(monkeypatch) -> None:
         for text in shorts:
             first = red.explain(text)
             assert first == red.explain(text) == red._find(text)  # noqa: SLF001
-            assert red.redact_text(text) == _REF.redact_text(text)
+            assert red.redact_text(text) == _ref().redact_text(text)
             assert len(red._short) <= 50  # noqa: SLF001
     assert any(red.explain(t) for t in shorts)
     found = red.explain(f"token={KNOWN[2]}")
