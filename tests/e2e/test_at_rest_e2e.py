@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from support.absence import assert_absent, state_store_text
+from support.absence import assert_absent, settled, state_store_text
 from support.model_server import ToolUse, text, tools
 from support.traced import TracedSession
 
@@ -18,6 +18,7 @@ PLAN = "BLUEHERON-7731 launch window 2027-03-01"
 
 
 def _state_hits(state) -> list[str]:
+    settled(str(state))
     hits = []
     for folder, _, files in os.walk(state):
         for name in files:

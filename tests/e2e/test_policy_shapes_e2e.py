@@ -16,7 +16,7 @@ import random
 
 import pytest
 
-from support.absence import leaks, state_store_text
+from support.absence import leaks, settled, state_store_text
 from support.model_server import ToolUse, text, tools
 from support.traced import TracedSession
 
@@ -83,6 +83,7 @@ def test_grep_and_heredoc_shapes_leak_nothing(traced: TracedSession, _isolated_s
     # Every 12-character piece of each value, not just whole values.
     leaked = [v for v in BODY + ENV_VALUES + [SPACED_VALUE] if leaks(v, wire)]
     assert leaked == [], f"denied content on the wire: {leaked[:5]}"
+    settled(str(_isolated_state))
     found = {}
     for folder, _, files in os.walk(_isolated_state):
         for name in files:

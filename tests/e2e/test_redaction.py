@@ -19,7 +19,7 @@ import sys
 
 import pytest
 
-from support.absence import leaks, state_store_text, store_text
+from support.absence import leaks, settled, state_store_text, store_text
 from support.model_server import ToolUse, text, tools
 from support.traced import TracedSession
 
@@ -91,6 +91,7 @@ def test_planted_secrets_never_reach_the_wire_or_the_state_dir(traced: TracedSes
     # The scripted steps really happened: the Bash output and the written file are traced.
     assert "ACME_API_TOKEN" in wire and "deploy.yaml" in wire
 
+    settled(str(_isolated_state))
     found: dict[str, list[str]] = {}
     for folder, _, files in os.walk(_isolated_state):
         for name in files:

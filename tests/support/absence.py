@@ -95,3 +95,16 @@ def state_store_text(state_dir: str) -> str:
                     elif v is not None:
                         out.append(str(v))
     return "\n".join(out)
+
+
+def settled(state_dir: str, timeout: float = 60.0) -> None:
+    """Wait until no worker holds the state dir: one still closing the store removes its
+    WAL, so a file listed a moment earlier can vanish before it is read."""
+    import time
+
+    from cctrace.worker.lifecycle import is_worker_running
+
+    deadline = time.monotonic() + timeout
+    while is_worker_running(state_dir) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not is_worker_running(state_dir), f"a worker still holds {state_dir}"
