@@ -194,6 +194,11 @@ MODULES: dict[str, Target] = {
     "redact.stoplist.password": Target("redact/stoplist.py", (
         "tests/redact/test_password_slots.py",),
         scope=("password_value",)),
+    # References and placeholders seen through XML / Go JSON / URL escaping (issue 13's
+    # layouts benchmark).
+    "redact.stoplist.placeholder": Target("redact/stoplist.py", (
+        "tests/redact/test_escaped_references.py", "tests/redact/test_stoplist_exact.py"),
+        scope=("is_placeholder", "unescape", "_unescape_one")),
     # -- policy/ (capture policy: what a trace keeps of denied files)
     "policy.apply": Target("policy/apply.py", (
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
