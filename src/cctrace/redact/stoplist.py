@@ -43,7 +43,9 @@ _PLACEHOLDER_RES = [
 
         r"(?i)^(?:process\.env|import\.meta\.env|ENV\[|System\.getenv|secrets\.|vault:|keyring)",
         r"^\[REDACTED",
-        r"(?i)^(?:your|my|some|the|a|an)[_\-]?[a-z_\-]*$",
+        # `your_token`, `my-secret`, `the_key`, `yourtoken`; not an upper-case run that
+        # merely starts with A/AN/MY (`AKIAPTTDYTBNOXPQPWJC`, `MYZQKXW...`).
+        r"(?i:your|my|some|the|an?)(?:[_\-](?i:[a-z_\-]*)|[a-z_\-]*)$",
 
         # References to a secret kept elsewhere: not the secret itself.
         r"(?i)^(?:op|vault|sm|ssm|secretsmanager|gcpsm|azkv|akv|keyvault|awssm|doppler"
