@@ -50,6 +50,11 @@ EXTRA: dict[str, list[str]] = {
     "telegram_bot_token": ["https://api.example.test/bot{d:7}:{w:35}/getMe",
                            "TELEGRAM_TOKEN={d:7}:{w:35}"],
     "salesforce_access_token": ["00D{A:12}!{A:96}"],
+    # layouts of agent sessions (issue 13): SQL statements, cookies, a token as a URL's user
+    "sql_password": ["CREATE USER app IDENTIFIED BY '{A:16}';"],
+    "session_cookie": ["< Set-Cookie: session={A:24}; Path=/; HttpOnly",
+                       "> Cookie: lang=en; sid={A:24}"],
+    "url_password": ["url = https://{A:24}@git.example.test/team/app.git"],
 }
 
 # Personal data (opt-in detectors): (sample text, the value that must be found in it).
