@@ -550,6 +550,14 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'if isinstance(obs.status_message, str) or obs.status_message:',
          "status_message is a str or None: '' and None skip either way (text('') is '')"),
     ],
+    'redact.stoplist.placeholder': [
+        ('@lru_cache(maxsize=4096)',
+         '@lru_cache(maxsize=4097)',
+         'the cache size: is_placeholder is pure, caching only saves time'),
+        (' / @lru_cache(maxsize=4096)',
+         '',
+         'the cache: is_placeholder is pure, caching only saves time'),
+    ],
     'redact.stoplist.password': [
         ('@lru_cache(maxsize=4096)',
          '@lru_cache(maxsize=4097)',

@@ -110,10 +110,8 @@ def _unescape_one(m: re.Match[str]) -> str:
     if tok[0] == "%":
         return chr(int(tok[1:], 16))
     if tok[0] == "\\":
-        return chr(int(tok[2:], 16))
-    if tok[1] == "#":
-        return chr(int(tok[2:-1]))
-    return html.unescape(tok)
+        return chr(int(tok[4:], 16))  # `\u00` then two hex digits
+    return html.unescape(tok)  # named and numeric entities
 
 
 def looks_like_code(value: str) -> bool:
