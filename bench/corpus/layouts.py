@@ -207,9 +207,11 @@ def _kubeconfig(rng, n, v):
 @layout("kubeconfig_client_key_data", slot=True, multiline=True, runtime=True,
         kinds=("private_key_pem", "private_key_openssh"))
 def _kube_client_key(rng, n, v):
+    # Scored without its first 16 characters: they encode `-----BEGIN `, the same in every
+    # PEM (the certificate's data beside it starts with them too).
     b = base64.b64encode(v.encode()).decode()
     return ("users:\n- name: kind-dev\n  user:\n    client-certificate-data: LS0tLS1CRUdJTi"
-            f"BDRVJUSUZJQ0FURS0tLS0tCk1JSUM=\n    client-key-data: {b}\n"), lambda f: (b,)
+            f"BDRVJUSUZJQ0FURS0tLS0tCk1JSUM=\n    client-key-data: {b}\n"), lambda f: (b[16:],)
 
 
 @layout("kubectl_secret_yaml", multiline=True, runtime=True)

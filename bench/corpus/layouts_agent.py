@@ -168,7 +168,8 @@ def _urlencoded(rng, n, v):
 def _b64_wrapped(rng, n, v):
     b = base64.b64encode(v.encode()).decode()
     parts = textwrap.wrap(b, 76)
-    return f"$ echo \"${upper(n)}\" | base64\n" + "\n".join(parts) + "\n", lambda f: tuple(parts)
+    text = f"$ echo \"${upper(n)}\" | base64\n" + "\n".join(parts) + "\n"
+    return text, lambda f: tuple(p for p in parts if len(p) >= 12)
 
 
 @layout("soft_wrapped_80")
@@ -179,10 +180,13 @@ def _soft_wrap(rng, n, v):
     parts = [line[i:i + 80] for i in range(0, len(line), 80)]
 
     def segments(form: str) -> tuple[str, ...]:
+        # The form's piece on each physical line; a piece under 12 characters of a longer
+        # form is below what counts as a leak (every 12-character piece), so not scored.
         start = line.index(form)
         end = start + len(form)
-        return tuple(line[max(i, start):min(i + 80, end)]
-                     for i in range(0, len(line), 80) if max(i, start) < min(i + 80, end))
+        cut = [line[max(i, start):min(i + 80, end)]
+               for i in range(0, len(line), 80) if max(i, start) < min(i + 80, end)]
+        return tuple(p for p in cut if len(p) >= 12 or len(form) < 12)
     return "$ kubectl describe pod api-7d9f\n" + "\n".join(parts) + "\n", segments
 
 

@@ -3,7 +3,9 @@
 Catches `Authorization: Bearer x`, `-H "Authorization: token x"`, JSON header maps and
 `Basic` credentials (checked to decode to `user:password`); and cookies in `Set-Cookie:` /
 `Cookie:` headers (`curl -v`, HTTP dumps): a session-named cookie's value whatever it looks
-like, any other cookie's when it reads as drawn (`lang=en-US` stays).
+like, any other cookie's when it reads as drawn (`lang=en-US` stays); and the password of
+an HTTP auth pair given in code (`requests.get(url, auth=("deploy", "..."))`,
+`HTTPBasicAuth("deploy", "...")`).
 """
 
 from __future__ import annotations
@@ -51,6 +53,11 @@ def _cookie_ok(name: str, value: str) -> bool:
     return _SESSION_NAME.search(name) is not None or looks_random(unescape(value), 16)
 
 
+def _pair_password_ok(value: str) -> bool:
+    """The second string of an auth pair: any typed value that is not a placeholder."""
+    return not is_placeholder(value) and not value.startswith("$")
+
+
 def _set_cookie_ok(match: re.Match[str]) -> bool:
     return _cookie_ok(match.group("n"), match.group("s"))
 
@@ -90,6 +97,16 @@ DETECTOR = Detector(
             anchors=("basic ",),
             at_anchor=True,
             validate=_basic_ok,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "basic_auth",
+            r"(?:auth|httpbasicauth|httpdigestauth|basicauth)[ \t]*(?:=[ \t]*)?\([ \t]*"
+            r"(?P<q>\\{0,3}[\"'])[^\"'\n\\]{1,128}(?P=q)[ \t]*,[ \t]*(?P<r>\\{0,3}[\"'])"
+            r"(?P<s>[^\"'\n\\]{4,256})(?P=r)[ \t]*\)",
+            anchors=("auth", "httpbasicauth", "httpdigestauth", "basicauth"),
+            at_anchor=True,
+            validate=_pair_password_ok,
             priority=STRUCTURAL,
         ),
         Pattern(
