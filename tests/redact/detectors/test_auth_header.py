@@ -109,3 +109,29 @@ def test_cookie_credentials(text: str, value: str) -> None:
 ])
 def test_cookies_that_are_not_credentials(text: str) -> None:
     _none(text)
+
+
+# --- HTTP auth pairs in code -------------------------------------------------------------
+@pytest.mark.parametrize("text, value", [
+    ('requests.get(url, auth=("deploy", "x4M2DOMd+EDRk0W3"), timeout=10)', "x4M2DOMd+EDRk0W3"),
+    ("requests.get(url, auth = ('deploy', 'Summer2024!'))", "Summer2024!"),
+    ('session.auth = HTTPBasicAuth("deploy", "Tr0ub4dor&3")', "Tr0ub4dor&3"),
+    ('HTTPDigestAuth( "u" , "Tr0ub4dor&3" )', "Tr0ub4dor&3"),
+    ('client = BasicAuth("u", "p4ss")', "p4ss"),                              # 4 chars
+    ("auth=('deploy', \"mixed-quotes\")", "mixed-quotes"),
+    ('{"code": "auth=(\\"deploy\\", \\"Tr0ub4dor&3\\")"}', "Tr0ub4dor&3"),    # JSON
+])
+def test_auth_pairs_in_code(text: str, value: str) -> None:
+    _finds(text, value, "basic_auth")
+
+
+@pytest.mark.parametrize("text", [
+    'auth=("deploy", "pw1")',                 # 3 chars
+    'auth=("deploy", "${DEPLOY_PASSWORD}")',
+    'auth=("deploy", "$PASS")',
+    'auth=("deploy", password)',              # a name, not a value
+    'auth=(user, "Tr0ub4dor&3")',             # the user is a name: not a literal pair
+    'author("deploy", "Tr0ub4dor&3")',
+])
+def test_auth_pairs_that_are_not_credentials(text: str) -> None:
+    _none(text)

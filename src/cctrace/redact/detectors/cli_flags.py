@@ -96,7 +96,7 @@ DETECTOR = Detector(
             r"(?:printenv[ \t]+|echo[ \t]+\\{0,3}\"?\$\{?)(?P<n>[A-Za-z_][A-Za-z0-9_]{0,64})"
             r"\}?(?:\\{0,3}\")?[ \t]*(?:\r?\n|\\{1,3}n)(?P<s>[^\s\\\"']{6,512})[ \t]*"
             r"(?:\r?\n|\\{1,3}n|$)",
-            anchors=("printenv ", "echo $", 'echo "$'),
+            anchors=("printenv ", "echo $", 'echo "$', 'echo \\"$'),
             at_anchor=True,
             check=_printed_secret_ok,
             priority=STRUCTURAL,
