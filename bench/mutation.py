@@ -126,7 +126,8 @@ MODULES: dict[str, Target] = {
     "redact.cut": Target("redact/cut.py", (
         "tests/redact/test_cut_exact.py", "tests/redact/test_cut.py")),
     "redact.engine": Target("redact/engine.py", (
-        "tests/redact/test_engine_exact.py", "tests/redact/test_engine.py"),
+        "tests/redact/test_engine_exact.py", "tests/redact/test_engine.py",
+        "tests/redact/test_views.py"),
         # Span finding, merging and markers, the learned-value sweep; candidate search and
         # the prefilter plans (backend equivalence: tests/redact/test_engine_equivalence.py)
         # are the next run's.
@@ -194,6 +195,9 @@ MODULES: dict[str, Target] = {
     "redact.stoplist.password": Target("redact/stoplist.py", (
         "tests/redact/test_password_slots.py",),
         scope=("password_value",)),
+    # Secrets across wrapped lines, and base64 decoded for `detectors/encoded.py` (issue 13).
+    "redact.views": Target("redact/views.py", (
+        "tests/redact/test_views.py", "tests/redact/detectors/test_encoded.py")),
     # References and placeholders seen through XML / Go JSON / URL escaping (issue 13's
     # layouts benchmark).
     "redact.stoplist.placeholder": Target("redact/stoplist.py", (
