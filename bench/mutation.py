@@ -554,6 +554,17 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'if isinstance(obs.status_message, str) or obs.status_message:',
          "status_message is a str or None: '' and None skip either way (text('') is '')"),
     ],
+    'redact.views': [
+        ('Candidate = tuple[int, int, int, str, str]',
+         'Candidate = None',
+         'a type alias, only read in annotations (from __future__ import annotations)'),
+        ('Find = Callable[[str], list[Candidate]]',
+         'Find = None',
+         'a type alias, only read in annotations (from __future__ import annotations)'),
+        ('_TOKEN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.%~")',  # noqa: E501
+         '_TOKEN = frozenset("XXABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.%~XX")',  # noqa: E501
+         'X is in the set already: the same set of characters'),
+    ],
     'redact.stoplist.placeholder': [
         ('@lru_cache(maxsize=4096)',
          '@lru_cache(maxsize=4097)',

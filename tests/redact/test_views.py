@@ -55,6 +55,10 @@ def test_other_widths_are_not_wraps(width: int) -> None:
     ("a" * 80 + "\n", 80, False),                  # nothing after it
     ("a" * 80 + "b", 80, False),                   # not a newline
     ("a" * 79 + "~\n%", 80, True),                 # token characters on both sides
+    ("a" * 120 + "\nb", 120, True), ("a" * 132 + "\nb", 132, True),
+    ("a" * 121 + "\nb", 121, False), ("a" * 133 + "\nb", 133, False),
+    ("\n" + "a" * 80 + "\nb", 81, True),           # the line starts after a newline at 0
+    ("\n" + "a" * 79 + "\nb", 80, False),
 ])
 def test_wrap_after(text: str, at: int, expected: bool) -> None:
     assert views._wrap_after(text, at) is expected
@@ -109,3 +113,41 @@ def test_decode_text() -> None:
     assert views.decode_text("YQ") == "a"
     assert views.decode_text("YWJjZA1hYmNkCmFiY2QJ") == "abcd\rabcd\nabcd\t"
     assert views.decode_text("Y") is None                              # 1 char over 4n
+
+
+def _recorder(found: list[str], hit: str):
+    def find(joined: str) -> list[views.Candidate]:
+        found.append(joined)
+        at = joined.find(hit)
+        return [(at, at + len(hit), 50, "t", "d")] if at >= 0 else []
+    return find
+
+
+def test_a_find_starting_a_continuation_line_joins_it_with_the_line_before() -> None:
+    text = "head\n" + "a" * 76 + "TOKE" + "\nN123 tail\nnext\n"
+    cont = text.index("N123")
+    seen: list[str] = []
+    out = views.wrapped_candidates(text, [(cont, cont + 4, 50, "t", "d")],
+                                   _recorder(seen, "TOKEN123"))
+    assert seen == ["a" * 76 + "TOKEN123 tail"]
+    assert out == [(text.index("TOKE"), cont + 4, 50, "t", "d")]
+
+
+@pytest.mark.parametrize("before", ["head\n" + "a" * 79 + "\n", "a" * 80 + " \n", ""])
+def test_a_find_starting_a_line_after_no_wrap_joins_nothing(before: str) -> None:
+    text = before + "N123 tail\n"
+    at = text.index("N123")
+    seen: list[str] = []
+    assert views.wrapped_candidates(text, [(at, at + 4, 50, "t", "d")],
+                                    _recorder(seen, "N123")) == []
+    assert seen == []
+
+
+def test_every_wrapped_line_with_a_find_is_read() -> None:
+    one = "a" * 76 + "TOKE" + "\nN123 one\n"
+    two = "b" * 76 + "SECR" + "\nET45 two\n"
+    text = one + two
+    cands = [(76, 80, 50, "t", "d"), (len(one) + 76, len(one) + 80, 50, "t", "d")]
+    found = views.wrapped_candidates(text, cands, lambda j: [
+        (j.index(k), j.index(k) + 8, 50, "t", "d") for k in ("TOKEN123", "SECRET45") if k in j])
+    assert found == [(76, 85, 50, "t", "d"), (len(one) + 76, len(one) + 85, 50, "t", "d")]

@@ -36,7 +36,7 @@ def wrapped_candidates(text: str, cands: list[Candidate], find: Find) -> list[Ca
     for start, end, *_ in cands:
         if _wrap_after(text, end):
             windows.add(_logical_line(text, start))
-        elif start > 0 and text[start - 1] == "\n" and _wrap_after(text, start - 1):
+        elif text[start - 1:start] == "\n" and _wrap_after(text, start - 1):
             windows.add(_logical_line(text, start - 1))
     out: list[Candidate] = []
     for first, last in sorted(windows):
