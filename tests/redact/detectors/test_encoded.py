@@ -100,8 +100,52 @@ def test_each_encoding_occurs_in_the_encoded_marker_at_its_alignment() -> None:
 def test_anchors_are_lower_case_and_alphabet_neutral() -> None:
     anchors = encoded._anchors()
     assert "ls0tls1crudjti" in anchors and "z2hwx" in anchors
-    assert len(anchors) == 109
+    assert len(anchors) == 105  # 35 markers x 3 alignments
     assert all(a == a.lower() and len(a) >= 4 for a in anchors)
     assert anchors == tuple(sorted(set(anchors)))
     # the same in both base64 alphabets (a marker whose encoding held + or / would need both)
     assert not any("+" in a or "/" in a for a in anchors)
+
+
+# One secret per marker, each starting with it (fakes' templates for provider formats).
+BY_MARKER = {
+    "-----BEGIN ": PEM, "postgres://": "postgres://app:Kq8Zr2Lk9Vb4@db.internal/app",
+    "postgresql://": DSN, "mysql://": "mysql://root:Kq8Zr2Lk9Vb4@db/app",
+    "mongodb": "mongodb+srv://app:Kq8Zr2Lk9Vb4@cluster0.example.net/app",
+    "redis://": "redis://:Kq8Zr2Lk9Vb4Nm7X@cache:6379/0",
+    "amqp://": "amqp://app:Kq8Zr2Lk9Vb4@mq.internal:5672",
+    "https://": "https://deploy:Kq8Zr2Lk9Vb4@artifacts.example.com/repo",
+    "password": "password=Summer2024!x", "passwd": "passwd: Summer2024!x",
+    "secret": "secret = 'Kq8Zr2Lk9Vb4Nm7XcP1w'", "token": "token=Kq8Zr2Lk9Vb4Nm7XcP1w6",
+    "api_key": "api_key=Kq8Zr2Lk9Vb4Nm7XcP1w6", "apikey": "apikey: Kq8Zr2Lk9Vb4Nm7XcP1w6",
+    "ghp_": "github_pat", "gho_": "github_oauth_token", "ghs_": "github_app_token",
+    "github_pat_": GHP, "glpat-": "gitlab_pat", "xoxb-": "slack_bot_token",
+    "xoxp-": "slack_user_token", "sk_live_": "stripe_secret_key",
+    "rk_live_": "stripe_restricted_key", "sk-ant-": "anthropic_api_key",
+    "sk-proj-": "openai_project_key", "AKIA": "aws_access_key_id",
+    "ASIA": "aws_temporary_access_key_id", "AIza": "gcp_api_key", "npm_": "npm_token",
+    "pypi-": "pypi_token", "eyJhbGci": "jwt", "hvs.": "vault_service_token",
+    "dop_v1_": "digitalocean_pat", "shpat_": "shopify_access_token",
+    "ya29.": "gcp_oauth_access_token",
+}
+
+
+def test_every_marker_has_a_secret_here() -> None:
+    assert sorted(BY_MARKER) == sorted(encoded.MARKERS)
+    # 4+ stable characters at every alignment (`SG.` has them at one only: not a marker)
+    assert all(len(encoded.encodings(m)) == 3 for m in encoded.MARKERS)
+
+
+@pytest.mark.parametrize("marker", sorted(BY_MARKER))
+@pytest.mark.parametrize("lead", [0, 1, 2])
+def test_each_marker_finds_its_secret_encoded(redactor, marker: str, lead: int) -> None:
+    import random
+
+    from bench.corpus import fakes
+
+    secret = BY_MARKER[marker]
+    if secret in fakes.TEMPLATES:
+        secret = fakes.fake(fakes.TEMPLATES[secret][0], random.Random(5))
+    assert secret.startswith(marker)
+    b = _b64(" " * lead + secret)  # the marker at each byte alignment
+    assert_absent(b, redactor.redact_text(f"data:\n  value: {b}\n"))

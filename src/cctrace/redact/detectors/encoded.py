@@ -20,11 +20,11 @@ from cctrace.redact.views import decode_text
 
 # What a decoded secret starts with (or holds near its start), as plain text.
 MARKERS = (
-    "-----BEGIN ", "PRIVATE KEY", "postgres://", "postgresql://", "mysql://", "mongodb",
+    "-----BEGIN ", "postgres://", "postgresql://", "mysql://", "mongodb",
     "redis://", "amqp://", "https://", "password", "passwd", "secret", "token", "api_key",
     "apikey", "ghp_", "gho_", "ghs_", "github_pat_", "glpat-", "xoxb-", "xoxp-", "sk_live_",
     "rk_live_", "sk-ant-", "sk-proj-", "AKIA", "ASIA", "AIza", "npm_", "pypi-", "eyJhbGci",
-    "hvs.", "SG.", "dop_v1_", "shpat_", "ya29.",
+    "hvs.", "dop_v1_", "shpat_", "ya29.",
 )
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
