@@ -564,6 +564,18 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('_TOKEN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.%~")',  # noqa: E501
          '_TOKEN = frozenset("XXABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.%~XX")',  # noqa: E501
          'X is in the set already: the same set of characters'),
+        ('return first, len(text) if last < 0 else last',
+         'return first, len(text) if last <= 0 else last',
+         'last is never 0: a wrap newline has a full-width line before it'),
+        ('return first, len(text) if last < 0 else last',
+         'return first, len(text) if last < 1 else last',
+         'last is never 0: a wrap newline has a full-width line before it'),
+        ('last = text.find("\n", last + 1)',
+         'last = text.find("\n", last + 2)',
+         'the character after a wrap newline is a token character, never a newline'),
+        ('first = text.rfind("\n", 0, first - 1) + 1',
+         'first = text.rfind("\n", 0, first - 2) + 1',
+         'the character before a wrap newline is a token character, never a newline'),
     ],
     'redact.stoplist.placeholder': [
         ('@lru_cache(maxsize=4096)',

@@ -151,3 +151,39 @@ def test_every_wrapped_line_with_a_find_is_read() -> None:
     found = views.wrapped_candidates(text, cands, lambda j: [
         (j.index(k), j.index(k) + 8, 50, "t", "d") for k in ("TOKEN123", "SECRET45") if k in j])
     assert found == [(76, 85, 50, "t", "d"), (len(one) + 76, len(one) + 85, 50, "t", "d")]
+
+
+def test_a_find_ending_one_character_into_the_next_line_covers_it() -> None:
+    text = "a" * 78 + "XY\nZ" + "b" * 10
+    found = views._window(text, 0, len(text), lambda j: [(78, 81, 50, "t", "d")])
+    assert found == [(78, 82, 50, "t", "d")] and text[78:82] == "XY\nZ"
+
+
+def test_window_maps_across_several_wraps() -> None:
+    text = "x" * 78 + "AB\nCD" + "y" * 76 + "EF\nGH tail"
+    # joined: x*78 AB CD y*76 EF GH tail; the find covers AB..GH (two cuts)
+    joined_at = 78
+    found = views._window(text, 0, len(text), lambda j: [(joined_at, joined_at + 84, 50, "t",
+                                                          "d")])
+    assert found == [(78, 78 + 86, 50, "t", "d")]
+    assert text[78:78 + 86].replace("\n", "") == "ABCD" + "y" * 76 + "EFGH"
+
+
+@pytest.mark.parametrize("span", [(80, 84), (76, 80), (10, 20)])
+def test_window_drops_finds_on_one_physical_line(span: tuple[int, int]) -> None:
+    text = "a" * 78 + "XY\nZW" + "b" * 10
+    assert views._window(text, 0, len(text), lambda j: [(*span, 50, "t", "d")]) == []
+
+
+def test_logical_line_edges() -> None:
+    assert views._logical_line("\n" + "a" * 80 + "\nb", 5) == (1, 83)
+    assert views._logical_line("\n" + "a" * 80 + "\n" + "b" * 80 + "\ncc", 90) == (1, 165)
+    assert views._logical_line("q\n" + "a" * 80 + "\nb\nz", 81) == (2, 84)
+    assert views._logical_line("a" * 80 + "\nb", 80) == (0, 82)   # at the wrap's newline
+
+
+def test_decode_text_bounds() -> None:
+    assert views.decode_text("YWJX") == "abW"          # ends in X; 4 characters
+    assert views.decode_text("YWJjZA") == "abcd"       # 6 characters
+    assert views.decode_text("aG!k") is None           # a character outside the alphabet
+    assert views.decode_text("YWJjZ") is None          # 5: 1 over a multiple of 4

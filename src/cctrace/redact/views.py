@@ -55,23 +55,23 @@ def _wrap_after(text: str, nl: int) -> bool:
 
 def _logical_line(text: str, at: int) -> tuple[int, int]:
     """(first, last): the wrapped line around offset `at`, as offsets of the start of its
-    first physical line and of the end of its last."""
+    first physical line and of the end of its last. (`_wrap_after` is false at offset -1,
+    so neither loop needs a bound of its own.)"""
     first = text.rfind("\n", 0, at) + 1
-    while first > 0 and _wrap_after(text, first - 1):
+    while _wrap_after(text, first - 1):
         first = text.rfind("\n", 0, first - 1) + 1
-    last = text.find("\n", at + (text[at:at + 1] == "\n"))
-    while last >= 0 and _wrap_after(text, last):
+    last = text.find("\n", at)
+    while _wrap_after(text, last):
         last = text.find("\n", last + 1)
     return first, len(text) if last < 0 else last
 
 
 def _window(text: str, first: int, last: int, find: Find) -> list[Candidate]:
-    """Detect in text[first:last] with its wrap newlines removed; map the finds that cross
-    one back onto the original offsets (a find then covers the newline too)."""
-    nls = [i for i in range(first, last) if text[i] == "\n" and _wrap_after(text, i)]
-    joined = text[first:last].replace("\n", "") if nls else ""
-    if not nls or len(joined) != last - first - len(nls):
-        return []  # a newline that is not a wrap's: no joined reading of this window
+    """Detect in text[first:last] with its wrap newlines removed (every newline in a logical
+    line is a wrap's); map the finds that cross one back onto the original offsets (a find
+    then covers the newline too)."""
+    nls = [i for i in range(first, last) if _wrap_after(text, i)]
+    joined = text[first:last].replace("\n", "")
     cuts = [nl - first - k for k, nl in enumerate(nls)]  # where each newline was, joined
 
     def back(off: int) -> int:
