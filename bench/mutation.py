@@ -554,6 +554,11 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'if isinstance(obs.status_message, str) or obs.status_message:',
          "status_message is a str or None: '' and None skip either way (text('') is '')"),
     ],
+    'redact.detectors.encoded': [
+        ('return SecretRedactor(registry.detectors(), b"encoded-detector-inner-key-0000")',
+         'return SecretRedactor(registry.detectors(), b"XXencoded-detector-inner-key-0000XX")',
+         'the inner redactor is only asked what it finds (explain), never for markers or tags'),
+    ],
     'redact.views': [
         ('Candidate = tuple[int, int, int, str, str]',
          'Candidate = None',

@@ -100,7 +100,7 @@ def test_each_encoding_occurs_in_the_encoded_marker_at_its_alignment() -> None:
 def test_anchors_are_lower_case_and_alphabet_neutral() -> None:
     anchors = encoded._anchors()
     assert "ls0tls1crudjti" in anchors and "z2hwx" in anchors
-    assert len(anchors) == 105  # 35 markers x 3 alignments
+    assert len(anchors) == 108  # 36 markers x 3 alignments
     assert all(a == a.lower() and len(a) >= 4 for a in anchors)
     assert anchors == tuple(sorted(set(anchors)))
     # the same in both base64 alphabets (a marker whose encoding held + or / would need both)
@@ -126,6 +126,7 @@ BY_MARKER = {
     "ASIA": "aws_temporary_access_key_id", "AIza": "gcp_api_key", "npm_": "npm_token",
     "pypi-": "pypi_token", "eyJhbGci": "jwt", "hvs.": "vault_service_token",
     "dop_v1_": "digitalocean_pat", "shpat_": "shopify_access_token",
+    "LS0tLS1CRUdJTi": base64.b64encode(PEM.encode()).decode(),
     "ya29.": "gcp_oauth_access_token",
 }
 
@@ -149,3 +150,18 @@ def test_each_marker_finds_its_secret_encoded(redactor, marker: str, lead: int) 
     assert secret.startswith(marker)
     b = _b64(" " * lead + secret)  # the marker at each byte alignment
     assert_absent(b, redactor.redact_text(f"data:\n  value: {b}\n"))
+
+
+def test_base64_inside_base64(redactor) -> None:
+    # KUBECONFIG_B64: a kubeconfig, whose client-key-data is a PEM in base64, in base64
+    b = _b64("users:\n- user:\n    client-key-data: " + _b64(PEM) + "\n")
+    assert_absent(b, redactor.redact_text(f"KUBECONFIG_B64={b}\n"))
+
+
+def test_wrapped_with_crlf(redactor) -> None:
+    b = _b64(PEM)
+    text = "\r\n".join(textwrap.wrap(b, 76)) + "\r\n"
+    out = redactor.redact_text(text)
+    for part in textwrap.wrap(b, 76):
+        if len(part) >= 12:
+            assert_absent(part, out)

@@ -25,8 +25,12 @@ MARKERS = (
     "apikey", "ghp_", "gho_", "ghs_", "github_pat_", "glpat-", "xoxb-", "xoxp-", "sk_live_",
     "rk_live_", "sk-ant-", "sk-proj-", "AKIA", "ASIA", "AIza", "npm_", "pypi-", "eyJhbGci",
     "hvs.", "dop_v1_", "shpat_", "ya29.",
+    # PEM armour already in base64 (a base64-encoded kubeconfig holding `client-key-data`)
+    "LS0tLS1CRUdJTi",
 )
-_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+# Per byte alignment (0, 1, 2 unknown bytes before the marker): the first base64 character
+# that holds no bit of those bytes.
+_FIRST = (0, 2, 3)
 
 
 def encodings(marker: str) -> list[str]:
@@ -36,7 +40,7 @@ def encodings(marker: str) -> list[str]:
     raw = marker.encode()
     for lead in range(3):
         enc = base64.b64encode(b"\0" * lead + raw).decode()
-        first = -(-lead * 8 // 6)  # the first character with no bit of the lead bytes
+        first = _FIRST[lead]
         last = (lead + len(raw)) * 8 // 6  # characters before this are whole marker bits
         part = enc[first:last]
         if len(part) >= 4:
@@ -52,13 +56,13 @@ def _anchors() -> tuple[str, ...]:
 
 @cache
 def _inner() -> object:
-    """A redactor of every other detector, for the decoded text (built on first use; the
-    registry imports this module, so the engine is imported here, not at the top)."""
+    """A redactor of every detector, for the decoded text (built on first use; the
+    registry imports this module, so the engine is imported here, not at the top). Its own
+    `encoded` detector reads base64 inside base64: each level is 3/4 as long."""
     from cctrace.redact import registry
     from cctrace.redact.engine import SecretRedactor
 
-    return SecretRedactor([d for d in registry.detectors() if d.name != "encoded"],
-                          b"encoded-detector-inner-key-0000")
+    return SecretRedactor(registry.detectors(), b"encoded-detector-inner-key-0000")
 
 
 def _holds_secret(value: str) -> bool:
