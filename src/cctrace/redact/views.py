@@ -34,10 +34,8 @@ def wrapped_candidates(text: str, cands: list[Candidate], find: Find) -> list[Ca
     """
     windows = set()
     for start, end, *_ in cands:
-        if _wrap_after(text, end):
+        if _wrap_after(text, end) or _wrap_after(text, start - 1):
             windows.add(_logical_line(text, start))
-        elif text[start - 1:start] == "\n" and _wrap_after(text, start - 1):
-            windows.add(_logical_line(text, start - 1))
     out: list[Candidate] = []
     for first, last in sorted(windows):
         out += _window(text, first, last, find)
