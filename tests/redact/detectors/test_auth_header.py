@@ -119,7 +119,7 @@ def test_cookies_that_are_not_credentials(text: str) -> None:
     ('HTTPDigestAuth( "u" , "Tr0ub4dor&3" )', "Tr0ub4dor&3"),
     ('client = BasicAuth("u", "p4ss")', "p4ss"),                              # 4 chars
     ("auth=('deploy', \"mixed-quotes\")", "mixed-quotes"),
-    ('auth=("deploy", "$ecretPass1")', "$ecretPass1"),                       # not a $VAR
+    ('auth=("deploy", "$3cret!pw")', "$3cret!pw"),                           # not a $VAR
     ('{"code": "auth=(\\"deploy\\", \\"Tr0ub4dor&3\\")"}', "Tr0ub4dor&3"),    # JSON
 ])
 def test_auth_pairs_in_code(text: str, value: str) -> None:

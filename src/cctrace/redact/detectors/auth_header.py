@@ -55,7 +55,7 @@ def _cookie_ok(name: str, value: str) -> bool:
 
 def _pair_password_ok(value: str) -> bool:
     """The second string of an auth pair: any typed value that is not a placeholder."""
-    return not is_placeholder(value)  # `$PASS`, `${PW}` are placeholders; `$ecret1` is not
+    return not is_placeholder(value)  # `$PASS`, `${PW}` are placeholders; `$3cret!` is not
 
 
 def _set_cookie_ok(match: re.Match[str]) -> bool:
