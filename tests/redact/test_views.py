@@ -187,3 +187,8 @@ def test_decode_text_bounds() -> None:
     assert views.decode_text("YWJjZA") == "abcd"       # 6 characters
     assert views.decode_text("aG!k") is None           # a character outside the alphabet
     assert views.decode_text("YWJjZ") is None          # 5: 1 over a multiple of 4
+
+
+def test_decode_text_is_strict_about_the_alphabet() -> None:
+    # a lenient decoder drops the `!`s and reads `aGk=`: "hi"
+    assert views.decode_text("aGk!!!!") is None
