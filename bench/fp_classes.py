@@ -4,9 +4,12 @@ negatives could a general rule keep, without losing a true positive?
 Every span redacted in a clean negative is compared with every span redacted in a true
 positive case that covers (part of) that case's labelled secret:
 
-- class (a), *twin*: some true-positive span comes from the same detector and type, sits in
-  the same layout (the line around the value with every word and number collapsed to `w`,
-  and the same slot word: key/token/secret/password/...), and its value has the same
+- class (a), *twin*: some true-positive span comes from the same detector and type; sits
+  in the same layout (the line around the value, every word and number collapsed to `w`,
+  and the same slot word: key/token/secret/password/...; asked only of the detectors
+  that decide by context, a provider format matching wherever it is); has characters of
+  the same kind just before and after it (alphanumeric, token symbol `_-+/=~.`, masking
+  `#*`, `?`, or a separator: nothing, a blank, a quote, ...); and a value with the same
   character classes (lower, upper, digit, the set of symbols), about the same length
   (within 15 %, 2 characters at least) and the same randomness verdict
   (`randomness.looks_random`). A rule keeping the negative would keep its twin, a secret.
@@ -15,9 +18,12 @@ positive case that covers (part of) that case's labelled secret:
 - class (c): neither; a general rule may tell it apart.
 
 A case counts as (a) only when every redacted span in it has a twin. The best reachable
-figure without losing a true positive keeps the (a) cases redacted; with the scanners'
-allow-lists copied by value (which this project does not do: that is tuning to cases),
-(b) would go too. `python bench/redaction_external.py --no-ds --fp-classes`.
+figure without losing a true positive keeps the (a) and (b) cases redacted (every (c)
+case kept by some rule); with the scanners' allow-lists copied by value (which this
+project does not do: that is tuning to cases), (b) would go too. The twin test is
+necessary, not sufficient: a (c) case may still have no safe rule.
+
+    python bench/redaction_external.py --no-ds --fp-classes [--fp-list]
 """
 
 from __future__ import annotations
@@ -25,13 +31,26 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from cctrace.redact.detectors.base import shannon_entropy
 from cctrace.redact.randomness import looks_random
 
 _WORD = re.compile(r"[A-Za-z0-9_]+")
 _BLANKS = re.compile(r"\s+")
 _SLOT = re.compile(r"(?i)(pass|pwd|secret|token|key|auth|cred|sig)")
 _ALNUM = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def _edge(c: str) -> str:
+    if c in _ALNUM:
+        return "alnum"
+    if c in "_-+/=~.":
+        return "tok"
+    if c in "#*":
+        return "mask"
+    return "?" if c == "?" else "separator"  # nothing, blank, quote, bracket, ...
+
+
+def edges(text: str, start: int, end: int) -> tuple[str, str]:
+    return _edge(text[start - 1 : start]), _edge(text[end : end + 1])
 
 
 def layout(text: str, start: int, end: int) -> tuple[str, str]:
@@ -51,6 +70,14 @@ def value_sig(value: str) -> tuple:
     return classes, looks_random(value, 12)
 
 
+# Detectors whose verdict depends on what surrounds the value; the others match a format
+# wherever it occurs, so their twins are compared by value only.
+CONTEXT_DETECTORS = frozenset((
+    "generic_assignment", "prose", "service_context", "auth_header", "url_credentials",
+    "cli_flags", "connection_string", "netrc",
+))
+
+
 def _near_len(a: int, b: int) -> bool:
     return abs(a - b) <= max(2, 0.15 * max(a, b))
 
@@ -64,13 +91,16 @@ class Spans:
     def add(self, case: dict, kind: str, text: str, start: int, end: int) -> None:
         value = text[start:end]
         self.by_kind[kind].append((case["id"], layout(text, start, end), value_sig(value),
-                                   len(value), shannon_entropy(value)))
+                                   len(value), edges(text, start, end)))
 
     def twin(self, kind: str, text: str, start: int, end: int) -> str | None:
         value = text[start:end]
         lay, sig, n = layout(text, start, end), value_sig(value), len(value)
-        for cid, tlay, tsig, tn, _ent in self.by_kind.get(kind, ()):
-            if tlay == lay and tsig == sig and _near_len(n, tn):
+        edge = edges(text, start, end)
+        by_layout = kind.partition(":")[0] in CONTEXT_DETECTORS
+        for cid, tlay, tsig, tn, tedge in self.by_kind.get(kind, ()):
+            if ((tlay == lay or not by_layout) and tsig == sig and _near_len(n, tn)
+                    and tedge == edge):
                 return cid
         return None
 
