@@ -552,6 +552,11 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'if isinstance(obs.status_message, str) or obs.status_message:',
          "status_message is a str or None: '' and None skip either way (text('') is '')"),
     ],
+    'redact.stoplist.words': [
+        ('if len(value) > 172 or _BASE64.fullmatch(value) is None:',
+         'if len(value) > 173 or _BASE64.fullmatch(value) is None:',
+         'base64 that decodes has a length that is a multiple of 4: 173 to 175 never do'),
+    ],
     'redact.stoplist.password': [
         ('@lru_cache(maxsize=4096)',
          '@lru_cache(maxsize=4097)',

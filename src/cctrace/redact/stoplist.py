@@ -250,11 +250,12 @@ def encoded_placeholder(value: str) -> bool:
     `my_username:my_password`, a docker `auth` example): the credential it encodes is a
     placeholder, so it is one too."""
     # 172 characters encode the longest pair `_USER_PASS` takes (64 + 1 + 64): longer
-    # values are not decoded at all.
-    if len(value) % 4 or len(value) > 172 or _BASE64.fullmatch(value) is None:
+    # values are not decoded at all. `_BASE64` leaves the decoder nothing to discard, and
+    # it refuses a length that is not a multiple of 4 (padding) by itself.
+    if len(value) > 172 or _BASE64.fullmatch(value) is None:
         return False
     try:
-        text = base64.b64decode(value, validate=True).decode("ascii")
+        text = base64.b64decode(value).decode("ascii")
     except (binascii.Error, ValueError):  # UnicodeDecodeError is a ValueError
         return False
     m = _USER_PASS.fullmatch(text)
