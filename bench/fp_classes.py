@@ -155,7 +155,7 @@ def report(result: dict, show: bool) -> None:
     total = sum(len(result[k]) for k in "abc")
     names = {"a": "indistinguishable from a true positive (twin)",
              "b": "allow-listed by gitleaks (gitleaks_suppressed)",
-             "c": "distinguishable by a general rule"}
+             "c": "no twin, not allow-listed: a general rule may tell it apart"}
     print(f"\n## False positives by class ({total}/{clean} clean negatives redacted)\n")
     print("| class | cases | by detector:type |")
     print("|---|---|---|")
