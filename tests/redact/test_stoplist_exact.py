@@ -33,6 +33,7 @@ from cctrace.redact.randomness import looks_random
     "arn:aws:iam::1", "arn:aws-cn:x", "${ssm:/path}", "${{ secrets.X }}", "$ABC_1",
     "secret/data/x", "kv/x", "vault/a.b", "ENC[AES]", "vault:v1:abc",
     "AgAabcdefghijklmnopqrstuvwxyz", "<div", "<!x", "</x", "<?x", "{abc",
+    "The_Key", "YOUR_TOKEN", "yourtoken", "some-password", "an_api_key", "a-b",
 ])
 def test_placeholders(value: str) -> None:
     assert S.is_placeholder(value) is True
@@ -43,6 +44,8 @@ def test_placeholders(value: str) -> None:
     "xx9", "<1", "a<b>", "[pass!]", "{{x}", "AgA123", "secret/x y", "arn:azure:x", "vault",
     "ENC(x)", "%(x)q", "%x", "1>2<", "a:b",
     "`cmd`",                                  # quotes and backticks are stripped first
+    # upper-case runs that merely start with A / AN / MY / THE (an AWS key id, drawn keys)
+    "AKIAPTTDYTBNOXPQPWJC", "MYZQKXWPLMNB", "THEQZKXWPLMN", "ANQZKXWPLMNB",
 ])
 def test_not_placeholders(value: str) -> None:
     assert S.is_placeholder(value) is False

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from cctrace import statedir
-from cctrace.redact import known, prefilter, registry
+from cctrace.redact import known, prefilter, registry, views
 from cctrace.redact.detectors.base import Detector, Pattern
 from cctrace.redact.randomness import runs_on
 
@@ -328,6 +328,8 @@ class SecretRedactor:
         cands = self._candidates(text)
         if not cands:
             return []
+        # A find that stops at a wrapped line's end is a fragment (`redact.views`).
+        cands += views.wrapped_candidates(text, cands, self._candidates)
         if protected:
             cands = [c for c in cands if not any(c[0] < pe and ps < c[1] for ps, pe in protected)]
         cands.sort()
