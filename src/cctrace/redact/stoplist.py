@@ -46,8 +46,10 @@ _PLACEHOLDER_RES = [
         r"(?i)^(?:process\.env|import\.meta\.env|ENV\[|System\.getenv|secrets\.|vault:|keyring)",
         r"^\[REDACTED",
         # `your_token`, `my-secret`, `the_key`, `yourtoken`; not an upper-case run that
-        # merely starts with A/AN/MY (`AKIAPTTDYTBNOXPQPWJC`, `MYZQKXW...`).
-        r"(?i:your|my|some|the|an?)(?:[_\-](?i:[a-z_\-]*)|[a-z_\-]*)$",
+        # merely starts with A/AN/MY (`AKIAPTTDYTBNOXPQPWJC`, `MYZQKXW...`), and glued only
+        # when it names a credential: `avalanche`, `mystery`, `therapy` are chosen passwords.
+        r"(?i:your|my|some|the|an?)(?:[_\-](?i:[a-z_\-]*)"
+        r"|[a-z]*(?:pass|pwd|secret|token|key|cred|auth|login|user|name|value|here)[a-z_\-]*)$",
 
         # References to a secret kept elsewhere: not the secret itself.
         r"(?i)^(?:op|vault|sm|ssm|secretsmanager|gcpsm|azkv|akv|keyvault|awssm|doppler"
