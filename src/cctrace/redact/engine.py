@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from cctrace import statedir
-from cctrace.redact import known, prefilter, registry
+from cctrace.redact import gates, known, prefilter, registry
 from cctrace.redact.detectors.base import Detector, Pattern
 
 KEY_FILE = "redaction.key"
@@ -196,8 +196,9 @@ class SecretRedactor:
         # `lösenord`) cannot go through the byte-level backends, which drop them; they are
         # checked with str.find instead.
         self._slow_known = sorted(a for a in anchors if not a.isascii())
-        self.backend, self._prefilter = prefilter.build(anchors, backend)
         self._plan = {a: self._anchor_plan(a) for a in anchors}
+        self.backend, self._prefilter = prefilter.build(anchors, backend,
+                                                        gates.gated_anchors(self._plan))
 
     def _anchor_plan(self, anchor: str) -> _AnchorPlan:
         """What one anchor hit triggers, resolved once so the per-hit loop is lean.
