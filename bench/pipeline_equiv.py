@@ -4,8 +4,9 @@ two revisions, compared byte for byte.
 Exports `REV`'s `src/` (default `main`) with `git archive`, generates transcripts with this
 checkout's `bench/transcript_gen.py` (the built-in template with fake secrets of every
 detector type and non-ASCII prose mixed into a share of its tool outputs, and turns copied
-from a recorded fixture), then runs `pipeline.process_transcript` (final) on each of them
-with both trees, each in a fresh child process, and compares what they wrote:
+from a recorded fixture; first a plain template), then runs `pipeline.process_transcript`
+(final) on each of them in that order with both trees, each in a fresh child process, and
+compares what they wrote:
 
 - every row of every store table, content columns decrypted (AES-GCM nonces are random,
   the plaintext is not), outbox payloads as the SHA-256 of their decrypted bytes;
@@ -171,6 +172,10 @@ def main(argv: list[str] | None = None) -> int:
                                  stdout=subprocess.PIPE, check=True).stdout
         subprocess.run(["tar", "-x", "-C", base], input=archive, check=True)
         trees = [(args.rev, os.path.join(base, "src")), ("worktree", os.path.join(ROOT, "src"))]
+        # First a template without secrets (nothing learned yet: the sweep pass has nothing
+        # to do), then one with them, then turns of a recorded session.
+        plain = os.path.join(work, "plain.jsonl")
+        generate(plain, int(args.mb / 4 * 1048576), None, seed=2)
         template = os.path.join(work, "template.jsonl")
         generate(template, int(args.mb * 1048576), None, seed=3)
         put = sprinkle(template, seed=3)
@@ -186,10 +191,11 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(state, ignore_errors=True)
             shutil.copytree(seed_state, state)
             dump = os.path.join(work, f"{name}.dump")
-            run(src, state, dump, [template, real])
+            run(src, state, dump, [plain, template, real])
             dumps.append(dump)
         digests = [_sha(d) for d in dumps]
-        print(f"transcripts: template {os.path.getsize(template) / 1048576:.1f} MB "
+        print(f"transcripts: template {os.path.getsize(plain) / 1048576:.1f} MB, then "
+              f"template {os.path.getsize(template) / 1048576:.1f} MB "
               f"({put} tool results with fake secrets), fixture turns "
               f"{os.path.getsize(real) / 1048576:.1f} MB")
         for (name, _), dump, dig in zip(trees, dumps, digests, strict=True):
