@@ -66,13 +66,16 @@ def hyperscan_prefilter(anchors: list[str], gated: Mapping[str, str] | None = No
         d.compile(expressions=exprs, **kw)
         return d
 
-    # Gated anchors (`cctrace.redact.gates`) are not in the literal database: they are
-    # found with str.find, in an ASCII text only where one of the gates matches.
+    # Gated anchors (`cctrace.redact.gates`) have a database of their own, which an ASCII
+    # text is scanned with only where one of their gates matches.
     gate = _Gate.build(hyperscan, gated or {})
     found = sorted(a for a in (gated or {}) if a in set(anchors)) if gate else []
-    anchors = [a for a in anchors if a not in set(found)]
-    ascii_db = db(anchors) if anchors else None
-    lens = [len(a) for a in anchors]
+    plain = [a for a in anchors if a not in set(found)]
+    names = plain + found  # ids: the plain database's, then the gated one's (offset)
+    lens = [len(a) for a in names]
+    plain_db = db(plain) if plain else None
+    gated_db = db(found) if found else None
+    offset = len(plain)
 
     def run(low: str) -> list[tuple[int, str]]:
         hits: list[tuple[int, str]] = []
@@ -80,44 +83,42 @@ def hyperscan_prefilter(anchors: list[str], gated: Mapping[str, str] | None = No
             data = low.encode("ascii")
 
             def on(i: int, _s: int, end: int, _f: int, _c: object) -> None:
-                hits.append((end - lens[i], anchors[i]))
+                hits.append((end - lens[i], names[i]))
 
-            if ascii_db is not None:
-                ascii_db.scan(data, match_event_handler=on)
-            if found and gate is not None and gate.fires(data):
-                _find_all(low, found, hits)
+            def on_gated(i: int, _s: int, end: int, _f: int, _c: object) -> None:
+                hits.append((end - lens[offset + i], names[offset + i]))
+
+            if plain_db is not None:
+                plain_db.scan(data, match_event_handler=on)
+            if gated_db is not None and gate is not None and gate.fires(data):
+                gated_db.scan(data, match_event_handler=on_gated)
             return hits
         # Anchors are ASCII and an ASCII byte never occurs inside a UTF-8 multi-byte
-        # sequence: scan the UTF-8 bytes and map byte offsets back to characters.
+        # sequence: scan the UTF-8 bytes and map byte offsets back to characters. The
+        # gates test ASCII characters only: here every gated anchor is reported.
         data = low.encode("utf-8", "surrogatepass")
         raw: list[tuple[int, int]] = []
 
         def on_raw(i: int, _s: int, end: int, _f: int, _c: object) -> None:
             raw.append((end - lens[i], i))
 
-        if ascii_db is not None:
-            ascii_db.scan(data, match_event_handler=on_raw)
+        def on_raw_gated(i: int, _s: int, end: int, _f: int, _c: object) -> None:
+            raw.append((end - lens[offset + i], offset + i))
+
+        if plain_db is not None:
+            plain_db.scan(data, match_event_handler=on_raw)
+        if gated_db is not None:
+            gated_db.scan(data, match_event_handler=on_raw_gated)
         raw.sort()
         byte_pos = char_pos = 0
         for start, i in raw:
             if start != byte_pos:
                 char_pos += len(data[byte_pos:start].decode("utf-8", "surrogatepass"))
                 byte_pos = start
-            hits.append((char_pos, anchors[i]))
-        # The gates test ASCII characters only: outside ASCII every gated anchor is found.
-        _find_all(low, found, hits)
+            hits.append((char_pos, names[i]))
         return hits
 
     return run
-
-
-def _find_all(low: str, words: list[str], hits: list[tuple[int, str]]) -> None:
-    """Every (offset, word) where a word of `words` occurs in `low`, overlaps included."""
-    for word in words:
-        pos = low.find(word)
-        while pos >= 0:
-            hits.append((pos, word))
-            pos = low.find(word, pos + 1)
 
 
 class _Gate:
