@@ -150,6 +150,10 @@ MODULES: dict[str, Target] = {
     "redact.prefilter": Target("redact/prefilter.py", (
         "tests/redact/test_prefilter_exact.py", "tests/redact/test_engine_equivalence.py",
         "tests/redact/test_engine.py")),
+    # The gates' hyperscan expressions: a necessary condition of each gate (the keyword
+    # soups), and the engine's findings unchanged with gated anchors (the reference).
+    "redact.gates": Target("redact/gates.py", (
+        "tests/redact/test_gates.py", "tests/redact/test_engine_equivalence.py")),
     "redact.engine.rest": Target("redact/engine.py", (
         # the exact tests first so `-x` stops early; the backend equivalence (10 s) last
         "tests/redact/test_engine_rest_exact.py", "tests/redact/test_engine_exact.py",
