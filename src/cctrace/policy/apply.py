@@ -83,6 +83,7 @@ class ToolDecision:
     input_too: bool = False  # withhold the whole command (it writes to a denied path)
     shape: dict[str, bool] | None = None  # how the output filter reads its output
     background: bool = False  # a Bash command started with run_in_background
+    cwd: str | None = None  # where the call ran (relative paths and output lines resolve here)
 
     @property
     def marker(self) -> str:
@@ -379,13 +380,25 @@ class _TraceRun:
         cwd = trace.metadata.get("cwd")
         self.cwd = cwd if isinstance(cwd, str) else None
         self.decisions: dict[str, ToolDecision] = {}
-        self.lines = OutputFilter(self.cwd, policy)
+        self.filters: dict[str | None, OutputFilter] = {}
 
-    def decision(self, tool_id: Any, name: Any, tool_input: Any) -> ToolDecision | None:
+    def lines(self, d: ToolDecision | None) -> OutputFilter:
+        """The output filter of the folder the call ran in."""
+        cwd = d.cwd if d is not None and d.cwd else self.cwd
+        if cwd not in self.filters:
+            self.filters[cwd] = OutputFilter(cwd, self.policy)
+        return self.filters[cwd]
+
+    def decision(self, tool_id: Any, name: Any, tool_input: Any,
+                 cwd: Any = None) -> ToolDecision | None:
         if not isinstance(tool_id, str):
             return None
         if tool_id not in self.decisions:
-            d = decide(str(name or "tool"), tool_input, self.cwd, self.policy)
+            # A call's own folder (model.tools keeps it when a `cd` of an earlier call
+            # moved the Bash tool away from where the turn began), else the turn's.
+            at = cwd if isinstance(cwd, str) and cwd else self.cwd
+            d = decide(str(name or "tool"), tool_input, at, self.policy)
+            d.cwd = at
             d.shape = _output_shape(d, tool_input)
             d.background = isinstance(tool_input, Mapping) and bool(
                 tool_input.get("run_in_background"))
@@ -397,7 +410,8 @@ class _TraceRun:
         # tool_use block holds the same input and covers calls with no observation yet.
         for obs in self.trace.observations:
             if obs.type == "tool":
-                self.decision(obs.metadata.get("tool_use_id"), obs.name, obs.input)
+                self.decision(obs.metadata.get("tool_use_id"), obs.name, obs.input,
+                              obs.metadata.get("cwd"))
         for obs in self.trace.observations:
             if obs.type == "generation":
                 for block in _blocks(obs.output):
@@ -434,11 +448,12 @@ class _TraceRun:
                     for k, v in result.items()}
             obs.metadata["capture"] = "withheld:path-policy"
         elif d.shape is not None:
-            obs.output = self.lines.value(obs.output, **d.shape)
+            lines = self.lines(d)
+            obs.output = lines.value(obs.output, **d.shape)
             if isinstance(obs.status_message, str) and obs.status_message:
-                obs.status_message = self.lines.text(obs.status_message, **d.shape)
+                obs.status_message = lines.text(obs.status_message, **d.shape)
             if isinstance(obs.metadata.get("result"), dict):
-                obs.metadata["result"] = self.lines.value(obs.metadata["result"], **d.shape)
+                obs.metadata["result"] = lines.value(obs.metadata["result"], **d.shape)
         if d.level == "metadata":
             self.metadata_only(obs)
 
@@ -494,7 +509,8 @@ class _TraceRun:
                 else:
                     block["input"] = _withhold_input(block.get("input"), d)
             elif kind == "tool_result" and d.shape is not None:
-                block = {**block, "content": self.lines.value(block.get("content"), **d.shape)}
+                block = {**block, "content": self.lines(d).value(block.get("content"),
+                                                                 **d.shape)}
             level = d.level
         return _summarize_block(block) if level == "metadata" else block
 
@@ -523,8 +539,9 @@ class _TraceRun:
             if self.trace.output is not None:
                 self.trace.output = summary(self.trace.output)
             self.trace.metadata = _summarize_meta(self.trace.metadata)
-        if self.lines.count:
-            self.stats["withheld_lines"] += self.lines.count
+        withheld = sum(f.count for f in self.filters.values())
+        if withheld:
+            self.stats["withheld_lines"] += withheld
 
 
 def _blocks(value: Any) -> list[dict[str, Any]]:
