@@ -306,7 +306,7 @@ def decide(name: str, tool_input: Any, cwd: str | None, policy: Policy) -> ToolD
                 if rule:
                     decision.rule, decision.input_too = rule, True
                     return decision
-            for path, at in files.reads:
+            for path, at in files.reads + files.inside:
                 rule = _denied(path, at, policy)
                 if rule:
                     decision.rule = rule

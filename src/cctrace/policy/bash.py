@@ -58,6 +58,9 @@ _LIST_FLAGS = frozenset({"-l", "-L", "-c", "--files-with-matches", "--files-with
                          "--count", "--files", "--count-matches", "-lr", "-rl", "-Rl",
                          "-lR", "-rc", "-cr"})
 _IFS = re.compile(r"\$\{IFS\}|\$IFS\b")
+# Words of one simple command tried as the folder its other arguments resolve against
+# (`env -C .aws cat credentials`, `tar -C dir`, `git -C dir`, `make --directory=dir`).
+_MAX_FOLDERS, _MAX_INSIDE = 16, 32
 # Commands that print the contents of the files they are given.
 _CONTENT = frozenset({"cat", "head", "tail", "less", "more", "xxd", "od", "hexdump", "base64",
                       "strings", "nl", "tac", "sed", "awk", "gawk", "sort", "uniq", "cut",
@@ -70,12 +73,15 @@ _FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir", "-fprint", "-fprin
 @dataclass
 class BashFiles:
     """Candidate paths of a command: `reads` may be printed, `writes` may be written to,
-    and `opaque` folders whose files' contents it may print with no file name attached
-    (`grep -rh`, `rg -I`, `find -exec cat`, `cat *`, `xargs cat`)."""
+    `opaque` folders whose files' contents it may print with no file name attached
+    (`grep -rh`, `rg -I`, `find -exec cat`, `cat *`, `xargs cat`), and `inside` the reads
+    as they resolve if another word of their command is the folder it works in."""
 
     reads: list[tuple[str, str | None]] = field(default_factory=list)  # (path, cwd)
     writes: list[tuple[str, str | None]] = field(default_factory=list)
     opaque: list[tuple[str, str | None]] = field(default_factory=list)
+    # Relative reads taken inside another word of their command (see `_inside`).
+    inside: list[tuple[str, str | None]] = field(default_factory=list)
 
     def all(self) -> list[tuple[str, str | None]]:
         return self.reads + self.writes
@@ -129,6 +135,21 @@ def _command_index(words: list[str]) -> int:
             continue
         return i
     return len(words)
+
+
+def _inside(words: list[str], found: BashFiles, first: int) -> None:
+    """A command can change the folder its relative arguments resolve against (`env -C
+    .aws cat credentials`, `tar -C d`, `git -C d show HEAD:config`, `--directory=d`,
+    `pushd d; ...` in a subshell): each relative candidate of this simple command is also
+    taken inside every other word of it."""
+    folders = list(dict.fromkeys(v for w in words for v in _variants(w)
+                                 if not v.startswith("-")))[:_MAX_FOLDERS]
+    extra: list[tuple[str, str | None]] = []
+    for path, at in found.reads[first:first + _MAX_INSIDE]:
+        if path.startswith(("/", "~", "$", "-")):
+            continue
+        extra.extend((posixpath.join(d, path), at) for d in folders if d != path)
+    found.inside.extend(extra)
 
 
 def _scan_loose(text: str, cwd: str | None, found: BashFiles) -> None:
@@ -240,7 +261,9 @@ def _walk(command: str, cwd: str | None, found: BashFiles, depth: int) -> str | 
         _scan_loose(command, cwd, found)
         return cwd
     for words in _split(tokens):
+        first = len(found.reads)
         cwd = _simple(words, cwd, found, depth)
+        _inside(words, found, first)
     return cwd
 
 
@@ -328,7 +351,7 @@ def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> 
     rest = args[1:]
     _opaque(name, rest, any(posixpath.basename(w) == "xargs" for w in words[:start]), cwd,
             found)
-    if name == "cd":
+    if name in ("cd", "pushd"):
         target = next((a for a in rest if not a.startswith("-")), "~")
         if target.startswith(("/", "~")) or cwd is None:
             return target
