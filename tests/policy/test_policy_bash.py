@@ -99,6 +99,15 @@ def rule_of(command: str, cwd: str | None = "/p") -> str | None:
 
 
 @pytest.mark.parametrize("command,rule", [
+    # ANSI-C quoting: bash decodes the escapes, so these are `cat .env` & co.
+    ("cat $'\\x2e'env", ".env*"),
+    ("cat $'.\\145nv'", ".env*"),
+    ("cat $'.e''nv'", ".env*"),
+    ("cat $'\\u002eenv'", ".env*"),
+    ("cat $'\\x2eaws/credentials'", "**/.aws/credentials"),
+    ("cat $'.env\\0junk'", ".env*"),  # the string ends at the NUL
+    ("cat $'id_\\162sa'", "id_{rsa,dsa,ecdsa,ed25519,xmss}{,_sk}"),
+    ('cat $".env"', ".env*"),
     # A word of the command is the folder the others resolve in.
     ("env -C .aws cat credentials", "**/.aws/credentials"),
     ("env --chdir=.aws cat credentials", "**/.aws/credentials"),
@@ -114,7 +123,7 @@ def test_indirect_spellings_of_a_denied_file(command, rule):
 
 @pytest.mark.parametrize("command", [
     "cat README.md src/main.py", "env -C src cat main.py", "git -C lib show HEAD:setup.py",
-    "tar -C build -cf - dist",
+    "echo $'hello\\tworld'", 'echo "cost $"', "tar -C build -cf - dist",
     "pushd docs; cat index.md",
 ])
 def test_ordinary_commands_stay(command):

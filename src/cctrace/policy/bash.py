@@ -58,6 +58,13 @@ _LIST_FLAGS = frozenset({"-l", "-L", "-c", "--files-with-matches", "--files-with
                          "--count", "--files", "--count-matches", "-lr", "-rl", "-Rl",
                          "-lR", "-rc", "-cr"})
 _IFS = re.compile(r"\$\{IFS\}|\$IFS\b")
+# Bash's ANSI-C quoting (`$'\x2eenv'` is `.env`) and its escapes; `$"..."` is a plain string.
+_ANSI_C = re.compile(r"\$'((?:\\.|[^\\'])*)'", re.DOTALL)
+_C_ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]{1,2})|u([0-9A-Fa-f]{1,4})"
+                       r"|U([0-9A-Fa-f]{1,8})|c(.)|(.))", re.DOTALL)
+_C_NAMED = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r",
+            "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
+_LOCALE_QUOTE = re.compile(r'(?<![\\$\w])\$"')
 # Words of one simple command tried as the folder its other arguments resolve against
 # (`env -C .aws cat credentials`, `tar -C dir`, `git -C dir`, `make --directory=dir`).
 _MAX_FOLDERS, _MAX_INSIDE = 16, 32
@@ -135,6 +142,36 @@ def _command_index(words: list[str]) -> int:
             continue
         return i
     return len(words)
+
+
+def _c_escape(m: re.Match[str]) -> str:
+    octal, hexa, u4, u8, ctl, other = m.groups()
+    if octal or hexa:
+        return chr(int(octal, 8) & 0xFF if octal else int(hexa, 16))
+    if u4 or u8:
+        code = int(u4 or u8, 16)
+        return chr(code) if code < 0x110000 and not 0xD800 <= code < 0xE000 else ""
+    if ctl is not None:
+        return chr(ord(ctl) & 0x1F)
+    return _C_NAMED.get(other, "\\" + other)
+
+
+def _unquote(command: str) -> str:
+    """The command with `$'...'` decoded the way bash does (`$'\x2eenv'`, `$'.\145nv'`
+    are `.env`; the string ends at a NUL) and `$"..."` read as `"..."`, as plain quoted
+    words; unchanged when that would not split (a `$'` inside other quotes)."""
+    if "$'" not in command and '$"' not in command:
+        return command
+
+    def decode(m: re.Match[str]) -> str:
+        return shlex.quote(_C_ESCAPE.sub(_c_escape, m.group(1)).split("\0", 1)[0])
+
+    out = _LOCALE_QUOTE.sub('"', _ANSI_C.sub(decode, command))
+    try:
+        _tokens(out)
+    except ValueError:
+        return command
+    return out
 
 
 def _inside(words: list[str], found: BashFiles, first: int) -> None:
@@ -248,7 +285,7 @@ def _walk(command: str, cwd: str | None, found: BashFiles, depth: int) -> str | 
     if depth > _MAX_DEPTH:
         _scan_loose(command, cwd, found)
         return cwd
-    command = _IFS.sub(" ", command)  # `cat${IFS}.env`
+    command = _unquote(_IFS.sub(" ", command))  # `cat${IFS}.env`, `cat $'\x2eenv'`
     command, bodies = _heredocs(command)
     for line, body in bodies:
         _script(_command_name(line), body, cwd, found, depth)
