@@ -222,7 +222,8 @@ MODULES: dict[str, Target] = {
         # How a command line is cut into commands and which word is the command: the word
         # rules (`_simple`, `_opaque`), heredocs and `bash_shape` are the next run's.
         scope=("_tokens", "_split", "_variants", "_command_index", "_command_name",
-               "_expand_words", "_walk", "_script", "_scan_script", "_scan_loose")),
+               "_expand_words", "_walk", "_script", "_scan_script", "_scan_loose",
+               "_unquote", "_c_escape", "_inside")),
     # The rest of apply.py that withholds: which paths of a tool input are judged, the
     # folder and link rules, how an output is shaped for the filter, and the walk over a
     # generation's messages and blocks. Summaries and levels are the next run's.
@@ -232,13 +233,13 @@ MODULES: dict[str, Target] = {
         "tests/policy/test_policy_shapes.py"),
         scope=("_input_paths", "scope_rule", "link_rule", "_output_shape",
                "_TraceRun.metadata_only", "_TraceRun.generation", "_TraceRun.message",
-               "_TraceRun.block")),
+               "_TraceRun.block", "_TraceRun.lines", "_TraceRun.decision")),
     "policy.globs": Target("policy/globs.py", (
         "tests/policy/test_policy_globs_exact.py", "tests/policy/test_policy_paths.py"),
         # Compiling, normalizing and matching; `_translate` (glob syntax -> regex, 79
         # mutants) is the next run's.
         scope=("_expand_braces", "compile_glob", "Glob.matches", "normalize",
-               "first_match")),
+               "_tilde_user", "first_match")),
     "policy.settings": Target("policy/settings.py", (
         "tests/policy/test_policy_settings_exact.py", "tests/policy/test_policy_paths.py")),
     # -- audit/ (the tamper-evident trail: chain, Merkle tree, checkpoints, anchors)
