@@ -35,16 +35,33 @@ def test_input_paths_depth_and_item_bounds():
     for _ in range(11):
         deep = {"a": deep}
     assert _input_paths(deep, False) == ["bottom"]  # 12 levels down: still read
-    assert _input_paths({"a": deep}, False) == []  # 13: past the bound
+    # 13: past the bound, so it cannot be cleared (None: the call is withheld).
+    assert _input_paths({"a": deep}, False) is None
+    assert _input_paths({"a": {"a": deep}}, False) is None
+    assert _input_paths({"a": {"a": {"a": {}}}, "b": "x"}, False) == []  # empty: nothing
     # Lists count as levels too: a string 12 containers down is read, 13 is not.
     nested: object = "twelve"
     for _ in range(11):
         nested = [nested]
     assert _input_paths({"path": nested}, False) == ["twelve"]
-    assert _input_paths({"path": [nested]}, False) == []
-    wide = {"path": [f"f{i}" for i in range(3000)]}
-    got = _input_paths(wide, False)
-    assert len(got) == 1998 and got[0] == "f2999"  # 2,000 items looked at, the list too
+    assert _input_paths({"path": [nested]}, False) is None
+    # 2,000 items looked at (the list too): one more and the input cannot be cleared.
+    assert len(_input_paths({"path": [f"f{i}" for i in range(1998)]}, False)) == 1998
+    assert _input_paths({"path": [f"f{i}" for i in range(1999)]}, False) is None
+    # The denied path first and a long list after it (LIFO: the path was never reached).
+    assert _input_paths({"path": "/p/.env", "pad": ["x"] * 5000}, False) is None
+
+
+def test_an_input_past_the_bounds_is_withheld():
+    from cctrace.policy import Policy
+    from cctrace.policy.apply import UNJUDGED_INPUT, decide
+
+    policy = Policy(home="/home/u")
+    big = {"path": "/p/.env", "pad": ["x"] * 5000}
+    assert decide("mcp__fs__read_text_file", big, "/p", policy).rule == UNJUDGED_INPUT
+    assert UNJUDGED_INPUT == "(tool input past the policy's bounds)"
+    assert decide("mcp__fs__read_text_file", {"path": "/p/a.txt", "pad": ["x"] * 100},
+                  "/p", policy).rule is None
 
 
 @pytest.mark.parametrize("name,tool_input,shape", [

@@ -148,10 +148,11 @@ def test_scripts_are_read_for_literals_up_to_200_000_characters():
     # '.e'+'nv' joins to .env only through the literal scan (the loose scan sees .e, nv).
     found = b.BashFiles()
     b._scan_script(" " * 199_991 + "'.e'+'nv'", None, found)  # closes at 200,000: read
-    assert (".env", None) in found.reads
+    assert (".env", None) in found.reads and not found.unjudged
     found = b.BashFiles()
     b._scan_script(" " * 199_992 + "'.e'+'nv'", None, found)  # closes past the bound
     assert (".env", None) not in found.reads
+    assert found.unjudged  # so what it opens cannot be cleared: withheld
 
 
 def test_literal_joins_exactly():
@@ -169,6 +170,28 @@ def test_at_most_2000_literals_start_a_join(fillers, joined):
     found = b.BashFiles()
     b._scan_script("'a'," * fillers + "'.e'+'nv'", None, found)
     assert ((".env", None) in found.reads) is joined
+    assert found.unjudged  # 2,001 or more literals: past the bound, withheld
+
+
+@pytest.mark.parametrize("fillers,unjudged", [(1998, False), (1999, True)])
+def test_more_than_2000_literals_cannot_be_cleared(fillers, unjudged):
+    found = b.BashFiles()
+    b._scan_script("'a'," * fillers + "'.e'+'nv'", None, found)
+    assert found.unjudged is unjudged
+
+
+def test_a_script_past_the_bounds_is_withheld():
+    from cctrace.policy import Policy
+    from cctrace.policy.apply import UNJUDGED_SCRIPT, decide
+
+    policy = Policy(home="/home/u")
+    padded = "python3 -c \"x=[" + ",".join(["'a'"] * 2100) + "];print(open('.e'+'nv').read())\""
+    assert decide("Bash", {"command": padded}, "/p", policy).rule == UNJUDGED_SCRIPT
+    long = "python3 - <<EOF\n#" + "a" * 200_001 + "\nprint(open('.e'+'nv').read())\nEOF"
+    assert decide("Bash", {"command": long}, "/p", policy).rule == UNJUDGED_SCRIPT
+    assert UNJUDGED_SCRIPT == "(script past the policy's bounds)"
+    short = "python3 - <<EOF\n#" + "a" * 1000 + "\nprint(1)\nEOF"
+    assert decide("Bash", {"command": short}, "/p", policy).rule is None
 
 
 def test_substitutions_are_walked_with_their_own_cd():

@@ -161,12 +161,17 @@ _BUILTIN = frozenset({"Read", "Write", "Edit", "MultiEdit", "NotebookEdit", "Not
 _BACKGROUND_READERS = frozenset({"BashOutput", "TaskOutput"})
 _WALK_ITEMS = 2000
 _WALK_DEPTH = 12
+# The rules of what a bounded look could not clear (fail closed: withheld).
+UNJUDGED_INPUT = "(tool input past the policy's bounds)"
+UNJUDGED_SCRIPT = "(script past the policy's bounds)"
 
 
-def _input_paths(tool_input: Mapping[str, Any], every_string: bool) -> list[str]:
+def _input_paths(tool_input: Mapping[str, Any], every_string: bool) -> list[str] | None:
     """Strings of a tool input that may name files: values under path-like keys at any
     depth (bounded), and with `every_string` any short one-line string value (MCP tools
-    name their path arguments as they like)."""
+    name their path arguments as they like). None when the input holds more than the
+    bounds let us look at (`{"path": ".env", "pad": [...5000 items]}`): what it names
+    cannot be cleared."""
     out: list[str] = []
     stack: list[tuple[Any, bool, int]] = [(tool_input, False, 0)]
     seen = 0
@@ -178,12 +183,14 @@ def _input_paths(tool_input: Mapping[str, Any], every_string: bool) -> list[str]
                 out.append(value[7:])  # a file URL under any name (WebFetch's `url`)
             elif (under_path or every_string) and len(value) <= 4096 and "\n" not in value:
                 out.append(value)
-        elif depth < _WALK_DEPTH and isinstance(value, dict):
+        elif isinstance(value, (dict, list)) and value and depth >= _WALK_DEPTH:
+            return None
+        elif isinstance(value, dict):
             stack.extend((v, under_path or _norm_key(k) in _PATH_KEYS, depth + 1)
                          for k, v in value.items())
-        elif depth < _WALK_DEPTH and isinstance(value, list):
+        elif isinstance(value, list):
             stack.extend((v, under_path, depth + 1) for v in value)
-    return out
+    return None if stack else out
 
 
 _EXAMPLES: dict[tuple[str, ...], list[tuple[str, str]]] = {}
@@ -316,13 +323,19 @@ def decide(name: str, tool_input: Any, cwd: str | None, policy: Policy) -> ToolD
                 if rule:
                     decision.rule = rule
                     return decision
+            if files.unjudged:
+                decision.rule = UNJUDGED_SCRIPT
         return decision
     if name == "Grep":
         rule = _glob_rule(tool_input.get("glob"), cwd, policy)
         if rule:
             decision.rule = rule
             return decision
-    for path in _input_paths(tool_input, every_string=name not in _BUILTIN):
+    paths = _input_paths(tool_input, every_string=name not in _BUILTIN)
+    if paths is None:
+        decision.rule = UNJUDGED_INPUT
+        return decision
+    for path in paths:
         rule = _denied(path, cwd, policy)
         if rule:
             decision.rule = rule

@@ -89,6 +89,8 @@ class BashFiles:
     opaque: list[tuple[str, str | None]] = field(default_factory=list)
     # Relative reads taken inside another word of their command (see `_inside`).
     inside: list[tuple[str, str | None]] = field(default_factory=list)
+    # A script longer than `_scan_script` reads: what it opens cannot be cleared.
+    unjudged: bool = False
 
     def all(self) -> list[tuple[str, str | None]]:
         return self.reads + self.writes
@@ -201,6 +203,8 @@ def _scan_script(text: str, cwd: str | None, found: BashFiles) -> None:
     'id_rsa')`, `Path.home() / '.aws' / 'credentials'`), also from the home folder."""
     _scan_loose(text, cwd, found)
     literals = [m.group(2) for m in _LITERAL.finditer(text[:200_000])]
+    if len(text) > 200_000 or len(literals) > 2000:
+        found.unjudged = True
     for i, lit in enumerate(literals[:2000]):
         if lit:
             found.reads.append((lit, cwd))
