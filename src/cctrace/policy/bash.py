@@ -152,7 +152,7 @@ def _c_escape(m: re.Match[str]) -> str:
         return chr(int(octal, 8) & 0xFF if octal else int(hexa, 16))
     if u4 or u8:
         code = int(u4 or u8, 16)
-        return chr(code) if code < 0x110000 and not 0xD800 <= code < 0xE000 else ""
+        return chr(code) if code < 0x110000 else ""
     if ctl is not None:
         return chr(ord(ctl) & 0x1F)
     return _C_NAMED.get(other, "\\" + other)
