@@ -1072,6 +1072,12 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('return posixpath.basename(cmd[k]) if k < len(cmd) else ""',
          'return posixpath.basename(cmd[k]) if k < len(cmd) else "XXXX"',
          'the command holding the `<<` word stops _command_index at that word at the latest: k < len(cmd) always'),  # noqa: E501
+        ('return shlex.quote(_C_ESCAPE.sub(_c_escape, m.group(1)).split("\\0", 1)[0])',
+         'return shlex.quote(_C_ESCAPE.sub(_c_escape, m.group(1)).split("\\0", 2)[0])',
+         'only the part before the first NUL is taken: how many later parts are split off does not change it'),  # noqa: E501
+        ('extra: list[tuple[str, str | None]] = []',
+         'extra: list[tuple[str, str & None]] = []',
+         'the annotation of a local variable is never evaluated'),
     ],
     'redact.randomness': [
         ('_UPPERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")',
