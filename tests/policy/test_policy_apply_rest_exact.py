@@ -258,3 +258,43 @@ def test_a_server_tool_use_block_of_a_denied_call_is_withheld():
     apply.apply_policy([trace], POLICY)
     assert gen.output["content"][0]["input"] == {"path": "/p/.env",
                                                  "note": "[WITHHELD:path-policy .env*]"}
+
+
+def _tool(trace, tool_id):
+    return next(o for o in trace.observations if o.metadata.get("tool_use_id") == tool_id)
+
+
+def test_a_call_folder_that_is_not_a_string_is_the_turns():
+    trace = make_trace([("r", "Bash", {"command": "cat a.txt"}, "A=1")], cwd="/p/secrets")
+    _tool(trace, "r").metadata["cwd"] = ["/p/open"]
+    apply.apply_policy([trace], POLICY)
+    assert _tool(trace, "r").output == "[WITHHELD:path-policy **/secrets/**]"
+    trace = make_trace([("r", "Bash", {"command": "cat a.txt"}, "A=1")], cwd="/p/secrets")
+    _tool(trace, "r").metadata["cwd"] = ""
+    apply.apply_policy([trace], POLICY)
+    assert _tool(trace, "r").output == "[WITHHELD:path-policy **/secrets/**]"
+
+
+def test_only_a_background_command_lends_its_rule_to_bashoutput():
+    # `cat .env` in the foreground: a BashOutput of the same turn shows another command.
+    trace = make_trace([("b", "Bash", {"command": "cat .env"}, "A=1"),
+                        ("o", "BashOutput", {"bash_id": "x1"}, "build ok")])
+    apply.apply_policy([trace], POLICY)
+    assert _tool(trace, "b").output == "[WITHHELD:path-policy .env*]"
+    assert _tool(trace, "o").output == "build ok"
+    trace = make_trace([("b", "Bash", {"command": "cat .env", "run_in_background": True},
+                         "started"), ("o", "BashOutput", {"bash_id": "x1"}, "A=1")])
+    apply.apply_policy([trace], POLICY)
+    assert _tool(trace, "o").output == "[WITHHELD:path-policy .env*]"
+
+
+def test_a_nameless_call_is_judged_as_the_tool_named_tool():
+    policy = Policy(home=HOME, tools={"tool": "metadata"})
+    trace = make_trace([("n", "Read", {"file_path": "/p/a.py"}, "print(1)")])
+    gen1 = trace.observations[1]
+    block = next(b for b in gen1.output["content"] if b.get("id") == "n")
+    block.pop("name")
+    trace.observations = [o for o in trace.observations if o.type != "tool"]
+    apply.apply_policy([trace], policy)
+    kept = next(b for b in gen1.output["content"] if b.get("id") == "n")
+    assert kept["input"]["withheld"] == "metadata-only"

@@ -395,9 +395,9 @@ class _TraceRun:
         self.decisions: dict[str, ToolDecision] = {}
         self.filters: dict[str | None, OutputFilter] = {}
 
-    def lines(self, d: ToolDecision | None) -> OutputFilter:
+    def lines(self, d: ToolDecision) -> OutputFilter:
         """The output filter of the folder the call ran in."""
-        cwd = d.cwd if d is not None and d.cwd else self.cwd
+        cwd = d.cwd or self.cwd
         if cwd not in self.filters:
             self.filters[cwd] = OutputFilter(cwd, self.policy)
         return self.filters[cwd]
