@@ -32,18 +32,18 @@ def test_input_paths_by_key_at_any_depth():
 
 def test_input_paths_depth_and_item_bounds():
     deep: dict = {"path": "bottom"}
-    for _ in range(11):
+    for _ in range(63):
         deep = {"a": deep}
-    assert _input_paths(deep, False) == ["bottom"]  # 12 levels down: still read
-    # 13: past the bound, so it cannot be cleared (None: the call is withheld).
+    assert _input_paths(deep, False) == ["bottom"]  # 64 levels down: still read
+    # 65: past the bound, so it cannot be cleared (None: the call is withheld).
     assert _input_paths({"a": deep}, False) is None
     assert _input_paths({"a": {"a": deep}}, False) is None
     assert _input_paths({"a": {"a": {"a": {}}}, "b": "x"}, False) == []  # empty: nothing
-    # Lists count as levels too: a string 12 containers down is read, 13 is not.
-    nested: object = "twelve"
-    for _ in range(11):
+    # Lists count as levels too: a string 64 containers down is read, 65 is not.
+    nested: object = "sixty-four"
+    for _ in range(63):
         nested = [nested]
-    assert _input_paths({"path": nested}, False) == ["twelve"]
+    assert _input_paths({"path": nested}, False) == ["sixty-four"]
     assert _input_paths({"path": [nested]}, False) is None
     # 2,000 items looked at (the list too): one more and the input cannot be cleared.
     assert len(_input_paths({"path": [f"f{i}" for i in range(1998)]}, False)) == 1998

@@ -160,7 +160,8 @@ _BUILTIN = frozenset({"Read", "Write", "Edit", "MultiEdit", "NotebookEdit", "Not
 # Tools that read what a background Bash command printed.
 _BACKGROUND_READERS = frozenset({"BashOutput", "TaskOutput"})
 _WALK_ITEMS = 2000
-_WALK_DEPTH = 12
+# As deep as a transcript record can hold (transcript.reader.MAX_DEPTH clamps the rest).
+_WALK_DEPTH = 64
 # The rules of what a bounded look could not clear (fail closed: withheld).
 UNJUDGED_INPUT = "(tool input past the policy's bounds)"
 UNJUDGED_SCRIPT = "(script past the policy's bounds)"
