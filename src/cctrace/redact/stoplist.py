@@ -7,6 +7,9 @@ template expressions, and our own `[REDACTED:...]` markers. Pure functions only.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import html
 import re
 from functools import lru_cache
 
@@ -42,7 +45,11 @@ _PLACEHOLDER_RES = [
 
         r"(?i)^(?:process\.env|import\.meta\.env|ENV\[|System\.getenv|secrets\.|vault:|keyring)",
         r"^\[REDACTED",
-        r"(?i)^(?:your|my|some|the|a|an)[_\-]?[a-z_\-]*$",
+        # `your_token`, `my-secret`, `the_key`, `yourtoken`; not an upper-case run that
+        # merely starts with A/AN/MY (`AKIAPTTDYTBNOXPQPWJC`, `MYZQKXW...`), and glued only
+        # when it names a credential: `avalanche`, `mystery`, `therapy` are chosen passwords.
+        r"(?i:your|my|some|the|an?)(?:[_\-](?i:[a-z_\-]*)"
+        r"|[a-z]*(?:pass|pwd|secret|token|key|cred|auth|login|user|name|value|here)[a-z_\-]*)$",
 
         # References to a secret kept elsewhere: not the secret itself.
         r"(?i)^(?:op|vault|sm|ssm|secretsmanager|gcpsm|azkv|akv|keyvault|awssm|doppler"
@@ -56,6 +63,8 @@ _PLACEHOLDER_RES = [
         r"^\$[A-Za-z_][A-Za-z0-9_]*$",
         r"(?i)^(?:secret|kv|vault)/(?:data/)?[\w./-]+$",  # vault paths
         r"^ENC\[|^vault:v\d+:|^AgA[A-Za-z0-9+/]{20}",  # SOPS, Vault transit, sealed secrets
+        # Google Secret Manager resource names (what `gcloud secrets` and CSI drivers take).
+        r"^projects/[\w.-]+/secrets/[\w.-]+(?:/versions/[\w.-]+)?$",
         r"^`|^\$\(|^\$\{|^\{[A-Za-z_][\w.]*\}?$|^<[A-Za-z/!?]",  # commands, templates, markup
     )
 ]
@@ -67,7 +76,11 @@ _CODE_RE = re.compile(
 
 
 # Anywhere in the value (checked on the lower-cased text with `in`, then confirmed).
-_PLACEHOLDER_PARTS = ("example", "placeholder", "changeme", "dummy", "redacted", "xxxxx")
+_PLACEHOLDER_PARTS = ("example", "placeholder", "changeme", "dummy", "redacted", "xxxxx",
+                      "replace_me", "replace-me", "replaceme")
+# A value as it reads inside XML (`&lt;password&gt;`), Go's JSON (`\u003cpassword\u003e`)
+# or a URL (`%3Cpassword%3E`, `op%3A%2F%2F...`): the placeholder or reference it escapes.
+_ESCAPED = re.compile(r"&(?:lt|gt|amp|quot|apos|#\d{1,5});|\\u00[0-9a-fA-F]{2}|%[0-9A-Fa-f]{2}")
 _ENV_CALL = re.compile(r"(?i)(?:^|[._\[(])(?:os\.)?(?:environ|getenv|getpass|env)\b")
 
 
@@ -83,7 +96,26 @@ def is_placeholder(value: str) -> bool:
     if ("env" in low or "getpass" in low) and _ENV_CALL.search(v):
         return True
     # Every other pattern is anchored at the start: `match`, never a scan of the value.
-    return any(p.match(v) for p in _PLACEHOLDER_RES)
+    if any(p.match(v) for p in _PLACEHOLDER_RES):
+        return True
+    plain = unescape(v)
+    return plain != v and is_placeholder(plain)
+
+
+def unescape(value: str) -> str:
+    """`value` with XML entities, `\\u00XX` escapes and URL %-escapes decoded (each once)."""
+    if "&" not in value and "\\" not in value and "%" not in value:
+        return value
+    return _ESCAPED.sub(_unescape_one, value)
+
+
+def _unescape_one(m: re.Match[str]) -> str:
+    tok = m.group()
+    if tok[0] == "%":
+        return chr(int(tok[1:], 16))
+    if tok[0] == "\\":
+        return chr(int(tok[4:], 16))  # `\u00` then two hex digits
+    return html.unescape(tok)  # named and numeric entities
 
 
 def looks_like_code(value: str) -> bool:
@@ -188,6 +220,73 @@ _STUB = re.compile(r"[A-Za-z]{2,8}[-_][0-9]{1,6}")
 
 
 def name_not_secret(value: str) -> bool:
-    """A host name or a `<PREFIX>-1234` stub: a name, not a secret, in any key slot but a
-    password one (a password is whatever was typed)."""
-    return _HOST.fullmatch(value) is not None or _STUB.fullmatch(value) is not None
+    """A host name, a `<PREFIX>-1234` stub, a phrase naming what it stands for, a list of
+    plain parameters or an encoded placeholder credential: not a secret, in any key slot
+    but a password one (a password is whatever was typed)."""
+    return (_HOST.fullmatch(value) is not None or _STUB.fullmatch(value) is not None
+            or self_described(value) or parameter_list(value) or encoded_placeholder(value))
+
+
+# A phrase holding the word for what it stands for (`a-string-secret-at-least-256-bits-long`,
+# jwt.io's sample; `prod-api-key-2`, `my-webhook-secret-here`) describes a secret; an
+# issued token has no such part, and a chosen passphrase (`correct-horse-battery-staple`)
+# does not name itself.
+_DESCRIBED = re.compile(r"[a-z0-9]+(?:[-_. ][a-z0-9]+){2,}")
+_DESC_SEP = re.compile(r"[-_. ]")
+_DESC_WORDS = frozenset(
+    "secret secrets password passwd token key apikey credential credentials".split())
+
+
+def self_described(value: str) -> bool:
+    """Three or more parts of letters or of digits, joined by `-_. `, one of them a word
+    for a secret (`secret`, `password`, `token`, `key`, ...)."""
+    low = value.lower()
+    if not _DESCRIBED.fullmatch(low):
+        return False
+    parts = _DESC_SEP.split(low)
+    return (any(p in _DESC_WORDS for p in parts)
+            and all(p.isalpha() or p.isdigit() for p in parts))
+
+
+# `st=2025-03-04T07:24:52Z&se=2025-04-04T15:24:52Z&spr=https&sv=2022-11-02&sr=c`: an Azure
+# SAS token without its `sig=` is a list of parameters, none of them secret.
+_PARAM = re.compile(r"[A-Za-z_][\w.\-]*=([^&=]{0,24})")
+_TIMESTAMP = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+
+
+def parameter_list(value: str) -> bool:
+    """Two or more `name=value` pairs joined by `&`, every value at most 24 characters and
+    a timestamp or not random (`randomness.looks_random` reads a timestamp as drawn)."""
+    parts = value.split("&")
+    if len(parts) < 2:
+        return False
+    for part in parts:
+        m = _PARAM.fullmatch(part)
+        if m is None:
+            return False
+        v = m.group(1)
+        if _TIMESTAMP.fullmatch(v) is None and looks_random(v, 12):
+            return False
+    return True
+
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/]{8,}={0,2}")
+_USER_PASS = re.compile(r"[\x21-\x7e]{1,64}:([\x21-\x7e]{1,64})")
+
+
+def encoded_placeholder(value: str) -> bool:
+    """Base64 of `user:<placeholder>` (`bXlfdXNlcm5hbWU6bXlfcGFzc3dvcmQ=` is
+    `my_username:my_password`, a docker `auth` example): the credential it encodes is a
+    placeholder, so it is one too."""
+    # 172 characters encode the longest pair `_USER_PASS` takes (64 + 1 + 64): longer
+    # values are not decoded at all. `_BASE64` leaves the decoder nothing to discard, and
+    # it refuses a length that is not a multiple of 4 (padding) by itself.
+    if len(value) > 172 or _BASE64.fullmatch(value) is None:
+        return False
+    try:
+        text = base64.b64decode(value).decode("ascii")
+    except (binascii.Error, ValueError):  # UnicodeDecodeError is a ValueError
+        return False
+    m = _USER_PASS.fullmatch(text)
+    return m is not None and is_placeholder(m.group(1))
