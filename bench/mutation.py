@@ -242,7 +242,8 @@ MODULES: dict[str, Target] = {
         # How a command line is cut into commands and which word is the command: the word
         # rules (`_simple`, `_opaque`), heredocs and `bash_shape` are the next run's.
         scope=("_tokens", "_split", "_variants", "_command_index", "_command_name",
-               "_expand_words", "_walk", "_script", "_scan_script", "_scan_loose")),
+               "_expand_words", "_walk", "_script", "_scan_script", "_scan_loose",
+               "_unquote", "_c_escape", "_inside")),
     # The rest of apply.py that withholds: which paths of a tool input are judged, the
     # folder and link rules, how an output is shaped for the filter, and the walk over a
     # generation's messages and blocks. Summaries and levels are the next run's.
@@ -252,13 +253,13 @@ MODULES: dict[str, Target] = {
         "tests/policy/test_policy_shapes.py"),
         scope=("_input_paths", "scope_rule", "link_rule", "_output_shape",
                "_TraceRun.metadata_only", "_TraceRun.generation", "_TraceRun.message",
-               "_TraceRun.block")),
+               "_TraceRun.block", "_TraceRun.lines", "_TraceRun.decision")),
     "policy.globs": Target("policy/globs.py", (
         "tests/policy/test_policy_globs_exact.py", "tests/policy/test_policy_paths.py"),
         # Compiling, normalizing and matching; `_translate` (glob syntax -> regex, 79
         # mutants) is the next run's.
         scope=("_expand_braces", "compile_glob", "Glob.matches", "normalize",
-               "first_match")),
+               "_tilde_user", "first_match")),
     "policy.settings": Target("policy/settings.py", (
         "tests/policy/test_policy_settings_exact.py", "tests/policy/test_policy_paths.py")),
     # -- audit/ (the tamper-evident trail: chain, Merkle tree, checkpoints, anchors)
@@ -1141,6 +1142,12 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('return posixpath.basename(cmd[k]) if k < len(cmd) else ""',
          'return posixpath.basename(cmd[k]) if k < len(cmd) else "XXXX"',
          'the command holding the `<<` word stops _command_index at that word at the latest: k < len(cmd) always'),  # noqa: E501
+        ('return shlex.quote(_C_ESCAPE.sub(_c_escape, m.group(1)).split("\\0", 1)[0])',
+         'return shlex.quote(_C_ESCAPE.sub(_c_escape, m.group(1)).split("\\0", 2)[0])',
+         'only the part before the first NUL is taken: how many later parts are split off does not change it'),  # noqa: E501
+        ('extra: list[tuple[str, str | None]] = []',
+         'extra: list[tuple[str, str & None]] = []',
+         'the annotation of a local variable is never evaluated'),
     ],
     'redact.randomness': [
         ('_UPPERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")',

@@ -250,3 +250,28 @@ def test_subagent_nested_under_tool():
     grep = next(o for o in trace.observations if o.name == "Grep")
     assert grep.parent_id == sub_gens[0].id and grep.output == "found"
     assert len(by_type(trace, "generation")) == 4
+
+
+def test_a_call_keeps_the_folder_it_ran_in_when_a_cd_moved_it():
+    # Claude Code's Bash tool keeps a `cd` for the calls after it, and each record says
+    # where it was written: `cat a.txt` after `cd secrets` ran in secrets/ (the policy
+    # resolves relative paths there). A call where the turn began carries no `cwd`.
+    p = user("look", 0.0)
+    moved = assistant("m1b", [tool_use("t2", "Bash", {"command": "cat a.txt"})], 4,
+                      stop="tool_use", use=usage(out=3))
+    for r in moved:
+        r["cwd"] = "/home/dev/proj/secrets"
+    raw = flatten(
+        p,
+        assistant("m1a", [tool_use("t1", "Bash", {"command": "cd secrets"})], 1,
+                  stop="tool_use", use=usage(out=3)),
+        tool_result("t1", "", 2),
+        moved,
+        tool_result("t2", "X=1", 5),
+        assistant("m1c", [text("Done.")], 6, stop="end_turn", use=usage(out=2)),
+    )
+    [trace] = build_traces(recs(raw), BuildContext()).traces
+    tools = {o.input["command"]: o.metadata for o in by_type(trace, "tool")}
+    assert trace.metadata["cwd"] == "/home/dev/proj"
+    assert "cwd" not in tools["cd secrets"]
+    assert tools["cat a.txt"]["cwd"] == "/home/dev/proj/secrets"

@@ -166,6 +166,42 @@ def test_relative_paths_use_the_session_cwd():
     assert present(other, SECRET)
 
 
+def test_a_call_resolves_where_it_ran_not_where_the_turn_began():
+    # `cd secrets` in one Bash call, `cat a.txt` in the next: the Bash tool kept the cd,
+    # and the call's record says so (model.tools puts it in the observation's metadata).
+    trace = make_trace([("c", "Bash", {"command": "cd secrets"}, ""),
+                        ("r", "Bash", {"command": "cat a.txt"}, SECRET),
+                        ("g", "Bash", {"command": "grep -rn API ."},
+                         f"./a.txt:1:{SECRET}\n./b.txt:2:API")])
+    for o in trace.observations:
+        if o.metadata.get("tool_use_id") in ("r", "g"):
+            o.metadata["cwd"] = "/p/secrets/inner"
+    result = apply_policy([trace], POLICY)
+    assert not leaks(trace, SECRET)
+    cat = next(o for o in trace.observations if o.metadata.get("tool_use_id") == "r")
+    assert cat.output == "[WITHHELD:path-policy **/secrets/**]"
+    assert cat.input == {"command": "cat a.txt"}
+    assert trace.observations[-1].input[0]["content"][1] == tool_result(
+        "r", "[WITHHELD:path-policy **/secrets/**]")
+    assert result.stats["withheld_tool_calls"] == 2
+    # The same calls where the turn began read ordinary files.
+    other = make_trace([("r", "Bash", {"command": "cat a.txt"}, SECRET)])
+    apply_policy([other], POLICY)
+    assert present(other, SECRET)
+
+
+def test_output_lines_resolve_in_the_folder_the_call_ran_in():
+    policy = parse_capture({"deny_paths": ["/srv/vault/**"]}, home=HOME)
+    out = f"db.txt:1:{SECRET}"
+    trace = make_trace([("g", "Grep", {"pattern": "API"}, out)], cwd="/srv/open")
+    next(o for o in trace.observations if o.type == "tool").metadata["cwd"] = "/srv/vault"
+    result = apply_policy([trace], policy)
+    assert not leaks(trace, SECRET)
+    grep = next(o for o in trace.observations if o.type == "tool")
+    assert grep.output == "db.txt:[WITHHELD:path-policy /srv/vault/**]"
+    assert result.stats["withheld_lines"] == 3  # output, result metadata, next generation
+
+
 def test_allow_paths_lift_a_default():
     policy = parse_capture({"allow_paths": [".env.example"]}, home=HOME)
     trace = make_trace([("r", "Read", {"file_path": ".env.example"}, "A=")])

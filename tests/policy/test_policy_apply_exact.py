@@ -131,3 +131,22 @@ def test_a_status_message_is_filtered_like_the_output():
     assert not leaks(trace, SECRET)
     assert t1.status_message == "./.env:[WITHHELD:path-policy .env*]\n./notes.txt:2:HOST ok"
     assert t2.status_message == "exit status 2"
+
+
+def test_what_the_bounded_looks_cannot_clear_is_withheld():
+    # Red-team pass: a tool input or a script past the policy's bounds failed open.
+    from cctrace.policy.apply import UNJUDGED_INPUT, UNJUDGED_SCRIPT, decide
+
+    policy = Policy(home="/home/u")
+    padded = {"path": "/p/.env", "pad": ["x"] * 5000}
+    d = decide("mcp__fs__read_text_file", padded, "/p", policy)
+    assert (d.rule, d.input_too) == ("(tool input past the policy's bounds)", False)
+    assert d.rule == UNJUDGED_INPUT
+    script = "python3 -c \"x=[" + ",".join(["'a'"] * 2100) + "];print(1)\""
+    d = decide("Bash", {"command": script}, "/p", policy)
+    assert (d.rule, d.input_too) == ("(script past the policy's bounds)", False)
+    assert d.rule == UNJUDGED_SCRIPT
+    assert d.marker == "[WITHHELD:path-policy (script past the policy's bounds)]"
+    # A denied read in the same command names its own rule first.
+    d = decide("Bash", {"command": "cat .env; " + script}, "/p", policy)
+    assert d.rule == ".env*"

@@ -32,19 +32,36 @@ def test_input_paths_by_key_at_any_depth():
 
 def test_input_paths_depth_and_item_bounds():
     deep: dict = {"path": "bottom"}
-    for _ in range(11):
+    for _ in range(63):
         deep = {"a": deep}
-    assert _input_paths(deep, False) == ["bottom"]  # 12 levels down: still read
-    assert _input_paths({"a": deep}, False) == []  # 13: past the bound
-    # Lists count as levels too: a string 12 containers down is read, 13 is not.
-    nested: object = "twelve"
-    for _ in range(11):
+    assert _input_paths(deep, False) == ["bottom"]  # 64 levels down: still read
+    # 65: past the bound, so it cannot be cleared (None: the call is withheld).
+    assert _input_paths({"a": deep}, False) is None
+    assert _input_paths({"a": {"a": deep}}, False) is None
+    assert _input_paths({"a": {"a": {"a": {}}}, "b": "x"}, False) == []  # empty: nothing
+    # Lists count as levels too: a string 64 containers down is read, 65 is not.
+    nested: object = "sixty-four"
+    for _ in range(63):
         nested = [nested]
-    assert _input_paths({"path": nested}, False) == ["twelve"]
-    assert _input_paths({"path": [nested]}, False) == []
-    wide = {"path": [f"f{i}" for i in range(3000)]}
-    got = _input_paths(wide, False)
-    assert len(got) == 1998 and got[0] == "f2999"  # 2,000 items looked at, the list too
+    assert _input_paths({"path": nested}, False) == ["sixty-four"]
+    assert _input_paths({"path": [nested]}, False) is None
+    # 2,000 items looked at (the list too): one more and the input cannot be cleared.
+    assert len(_input_paths({"path": [f"f{i}" for i in range(1998)]}, False)) == 1998
+    assert _input_paths({"path": [f"f{i}" for i in range(1999)]}, False) is None
+    # The denied path first and a long list after it (LIFO: the path was never reached).
+    assert _input_paths({"path": "/p/.env", "pad": ["x"] * 5000}, False) is None
+
+
+def test_an_input_past_the_bounds_is_withheld():
+    from cctrace.policy import Policy
+    from cctrace.policy.apply import UNJUDGED_INPUT, decide
+
+    policy = Policy(home="/home/u")
+    big = {"path": "/p/.env", "pad": ["x"] * 5000}
+    assert decide("mcp__fs__read_text_file", big, "/p", policy).rule == UNJUDGED_INPUT
+    assert UNJUDGED_INPUT == "(tool input past the policy's bounds)"
+    assert decide("mcp__fs__read_text_file", {"path": "/p/a.txt", "pad": ["x"] * 100},
+                  "/p", policy).rule is None
 
 
 @pytest.mark.parametrize("name,tool_input,shape", [
@@ -241,3 +258,43 @@ def test_a_server_tool_use_block_of_a_denied_call_is_withheld():
     apply.apply_policy([trace], POLICY)
     assert gen.output["content"][0]["input"] == {"path": "/p/.env",
                                                  "note": "[WITHHELD:path-policy .env*]"}
+
+
+def _tool(trace, tool_id):
+    return next(o for o in trace.observations if o.metadata.get("tool_use_id") == tool_id)
+
+
+def test_a_call_folder_that_is_not_a_string_is_the_turns():
+    trace = make_trace([("r", "Bash", {"command": "cat a.txt"}, "A=1")], cwd="/p/secrets")
+    _tool(trace, "r").metadata["cwd"] = ["/p/open"]
+    apply.apply_policy([trace], POLICY)
+    assert _tool(trace, "r").output == "[WITHHELD:path-policy **/secrets/**]"
+    trace = make_trace([("r", "Bash", {"command": "cat a.txt"}, "A=1")], cwd="/p/secrets")
+    _tool(trace, "r").metadata["cwd"] = ""
+    apply.apply_policy([trace], POLICY)
+    assert _tool(trace, "r").output == "[WITHHELD:path-policy **/secrets/**]"
+
+
+def test_only_a_background_command_lends_its_rule_to_bashoutput():
+    # `cat .env` in the foreground: a BashOutput of the same turn shows another command.
+    trace = make_trace([("b", "Bash", {"command": "cat .env"}, "A=1"),
+                        ("o", "BashOutput", {"bash_id": "x1"}, "build ok")])
+    apply.apply_policy([trace], POLICY)
+    assert _tool(trace, "b").output == "[WITHHELD:path-policy .env*]"
+    assert _tool(trace, "o").output == "build ok"
+    trace = make_trace([("b", "Bash", {"command": "cat .env", "run_in_background": True},
+                         "started"), ("o", "BashOutput", {"bash_id": "x1"}, "A=1")])
+    apply.apply_policy([trace], POLICY)
+    assert _tool(trace, "o").output == "[WITHHELD:path-policy .env*]"
+
+
+def test_a_nameless_call_is_judged_as_the_tool_named_tool():
+    policy = Policy(home=HOME, tools={"tool": "metadata"})
+    trace = make_trace([("n", "Read", {"file_path": "/p/a.py"}, "print(1)")])
+    gen1 = trace.observations[1]
+    block = next(b for b in gen1.output["content"] if b.get("id") == "n")
+    block.pop("name")
+    trace.observations = [o for o in trace.observations if o.type != "tool"]
+    apply.apply_policy([trace], policy)
+    kept = next(b for b in gen1.output["content"] if b.get("id") == "n")
+    assert kept["input"]["withheld"] == "metadata-only"

@@ -90,3 +90,41 @@ def test_grep_with_explicit_pattern_flag_checks_every_argument():
     assert reads == {".env"}
     reads, _ = denied("grep -f .env notes.txt")
     assert ".env" in reads
+
+
+def rule_of(command: str, cwd: str | None = "/p") -> str | None:
+    from cctrace.policy.apply import decide
+
+    return decide("Bash", {"command": command}, cwd, POLICY).rule
+
+
+@pytest.mark.parametrize("command,rule", [
+    # ANSI-C quoting: bash decodes the escapes, so these are `cat .env` & co.
+    ("cat $'\\x2e'env", ".env*"),
+    ("cat $'.\\145nv'", ".env*"),
+    ("cat $'.e''nv'", ".env*"),
+    ("cat $'\\u002eenv'", ".env*"),
+    ("cat $'\\x2eaws/credentials'", "**/.aws/credentials"),
+    ("cat $'.env\\0junk'", ".env*"),  # the string ends at the NUL
+    ("cat $'id_\\162sa'", "id_{rsa,dsa,ecdsa,ed25519,xmss}{,_sk}"),
+    ('cat $".env"', ".env*"),
+    # A word of the command is the folder the others resolve in.
+    ("env -C .aws cat credentials", "**/.aws/credentials"),
+    ("env --chdir=.aws cat credentials", "**/.aws/credentials"),
+    ("tar -C deep/.aws -cf - credentials | tar -xOf -", "**/.aws/credentials"),
+    ("git -C .kube show HEAD:config", "**/.kube/config"),
+    ("make --directory=.aws credentials", "**/.aws/credentials"),
+    ("pushd .kube >/dev/null; cat config", "**/.kube/config"),
+    ("(pushd .aws && cat credentials)", "**/.aws/credentials"),
+])
+def test_indirect_spellings_of_a_denied_file(command, rule):
+    assert rule_of(command) == rule
+
+
+@pytest.mark.parametrize("command", [
+    "cat README.md src/main.py", "env -C src cat main.py", "git -C lib show HEAD:setup.py",
+    "echo $'hello\\tworld'", 'echo "cost $"', "tar -C build -cf - dist",
+    "pushd docs; cat index.md",
+])
+def test_ordinary_commands_stay(command):
+    assert rule_of(command) is None

@@ -148,10 +148,11 @@ def test_scripts_are_read_for_literals_up_to_200_000_characters():
     # '.e'+'nv' joins to .env only through the literal scan (the loose scan sees .e, nv).
     found = b.BashFiles()
     b._scan_script(" " * 199_991 + "'.e'+'nv'", None, found)  # closes at 200,000: read
-    assert (".env", None) in found.reads
+    assert (".env", None) in found.reads and not found.unjudged
     found = b.BashFiles()
     b._scan_script(" " * 199_992 + "'.e'+'nv'", None, found)  # closes past the bound
     assert (".env", None) not in found.reads
+    assert found.unjudged  # so what it opens cannot be cleared: withheld
 
 
 def test_literal_joins_exactly():
@@ -169,6 +170,28 @@ def test_at_most_2000_literals_start_a_join(fillers, joined):
     found = b.BashFiles()
     b._scan_script("'a'," * fillers + "'.e'+'nv'", None, found)
     assert ((".env", None) in found.reads) is joined
+    assert found.unjudged  # 2,001 or more literals: past the bound, withheld
+
+
+@pytest.mark.parametrize("fillers,unjudged", [(1998, False), (1999, True)])
+def test_more_than_2000_literals_cannot_be_cleared(fillers, unjudged):
+    found = b.BashFiles()
+    b._scan_script("'a'," * fillers + "'.e'+'nv'", None, found)
+    assert found.unjudged is unjudged
+
+
+def test_a_script_past_the_bounds_is_withheld():
+    from cctrace.policy import Policy
+    from cctrace.policy.apply import UNJUDGED_SCRIPT, decide
+
+    policy = Policy(home="/home/u")
+    padded = "python3 -c \"x=[" + ",".join(["'a'"] * 2100) + "];print(open('.e'+'nv').read())\""
+    assert decide("Bash", {"command": padded}, "/p", policy).rule == UNJUDGED_SCRIPT
+    long = "python3 - <<EOF\n#" + "a" * 200_001 + "\nprint(open('.e'+'nv').read())\nEOF"
+    assert decide("Bash", {"command": long}, "/p", policy).rule == UNJUDGED_SCRIPT
+    assert UNJUDGED_SCRIPT == "(script past the policy's bounds)"
+    short = "python3 - <<EOF\n#" + "a" * 1000 + "\nprint(1)\nEOF"
+    assert decide("Bash", {"command": short}, "/p", policy).rule is None
 
 
 def test_substitutions_are_walked_with_their_own_cd():
@@ -188,3 +211,63 @@ def test_nested_shells_are_walked_four_deep(levels, followed):
     reads = _reads(command)
     assert (("shadow", "/etc") in reads) is followed
     assert (("shadow", "/p") in reads) is not followed
+
+
+# -- the red-team pass: ANSI-C quoting, folder words (exact, against their mutants)
+
+@pytest.mark.parametrize("escaped,plain", [
+    ("\\x2e", "."), ("\\x2E", "."), ("\\x41B", "AB"), ("\\056", "."), ("\\0562", ".2"),
+    ("\\7", "\x07"), ("\\u002e", "."), ("\\U0000002e", "."), ("\\U00110000", ""),
+    ("\\U0010ffff", "\U0010ffff"), ("\\ca", "\x01"), ("\\c?", "\x1f"), ("\\cA", "\x01"),
+    ("\\n", "\n"), ("\\t", "\t"), ("\\e", "\x1b"), ("\\E", "\x1b"), ("\\a", "\x07"),
+    ("\\b", "\b"), ("\\f", "\f"), ("\\r", "\r"), ("\\v", "\v"), ("\\\\", "\\"),
+    ("\\'", "'"), ('\\"', '"'), ("\\?", "?"), ("\\q", "\\q"), ("\\x", "\\x"),
+])
+def test_ansi_c_escapes_decode_as_bash_does(escaped, plain):
+    import re as _re
+
+    text = _re.sub(b._C_ESCAPE, b._c_escape, escaped)
+    assert text == plain
+
+
+@pytest.mark.parametrize("command,unquoted", [
+    ("cat $'\\x2eenv'", "cat .env"),
+    ("cat $'.e''nv'", "cat .e'nv'"),
+    ("cat $'a\\0b'", "cat a"),            # the string ends at the NUL
+    ("cat $'a\\0b\\0c'", "cat a"),
+    ("cat $'a b'", "cat 'a b'"),          # decoded, then quoted as one word again
+    ("cat $'it\\'s'", "cat 'it'\"'\"'s'"),
+    ('cat $".env"', 'cat ".env"'),
+    ('cat x$".env"', 'cat x$".env"'),     # not at a word's start: left alone
+    ('echo "a" $"b"', 'echo "a" "b"'),
+    ("echo \"$'\" $'x", "echo \"$'\" $'x"),  # would not split after decoding: unchanged
+    ("cat plain", "cat plain"),
+])
+def test_unquote_exactly(command, unquoted):
+    assert b._unquote(command) == unquoted
+
+
+def test_inside_joins_each_relative_read_with_every_other_word_exactly():
+    found = b.BashFiles(reads=[("a", "/p"), ("/abs", "/p"), ("~/h", "/p"), ("$V/x", "/p"),
+                               ("-x", "/p"), ("b", None)])
+    b._inside(["tar", "-C", "d", "--dir=e", "a"], found, 0)
+    assert found.inside == [("tar/a", "/p"), ("d/a", "/p"), ("e/a", "/p"),
+                            ("tar/b", None), ("d/b", None), ("e/b", None), ("a/b", None)]
+    assert found.reads[0] == ("a", "/p")  # reads themselves are left as they were
+
+
+def test_inside_looks_at_reads_from_first_on():
+    found = b.BashFiles(reads=[("x", "/p"), ("y", "/p")])
+    b._inside(["cd", "w"], found, 1)
+    assert found.inside == [("cd/y", "/p"), ("w/y", "/p")]
+
+
+def test_inside_bounds():
+    words = [f"w{i}" for i in range(20)]
+    found = b.BashFiles(reads=[(f"r{i}", "/p") for i in range(40)])
+    b._inside(words, found, 0)
+    assert len(found.inside) == 16 * 32  # 16 folders, 32 reads
+    assert found.inside[0] == ("w0/r0", "/p") and found.inside[-1] == ("w15/r31", "/p")
+    found = b.BashFiles(reads=[("r", "/p")])
+    b._inside(["w", "w", "r"], found, 0)
+    assert found.inside == [("w/r", "/p")]  # a word twice is one folder

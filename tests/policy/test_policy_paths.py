@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from cctrace.config import ConfigError
 from cctrace.policy import Policy, parse_capture, path_denied
+from cctrace.policy.globs import normalize
 
 HOME = "/home/u"
 
@@ -53,6 +56,33 @@ def test_relative_path_resolves_against_cwd():
     assert path_denied("notes.txt", "/srv/private", policy) == "/srv/private/**"
     assert path_denied("notes.txt", "/srv/public", policy) is None
     assert path_denied("../private/a", "/srv/public", policy) == "/srv/private/**"
+
+
+def test_tilde_user_and_tilde_plus_expand_as_the_shell_does(monkeypatch):
+    # `~alice/.ssh/deploy_key` is `~/.ssh/deploy_key` for alice: the account's home
+    # folder from the password database (no environment variable), `~+` the cwd.
+    import pwd
+
+    me = pwd.getpwuid(os.getuid())
+    policy = Policy(home=me.pw_dir)
+    assert path_denied(f"~{me.pw_name}/.ssh/deploy_key", "/p", policy) == "~/.ssh/**"
+    assert path_denied(f"~{me.pw_name}/.gnupg", None, policy) == "~/.gnupg/**"
+    assert path_denied("~+/vault/a", "/srv", Policy(
+        home=HOME, deny_paths=("/srv/vault/**",))) == "/srv/vault/**"
+    # A trailing slash of the folder is not doubled (and nothing else is cut from it).
+    assert normalize("~+/a", "/srv/vaultX/", HOME) == "/srv/vaultX/a"
+    assert normalize("~+", "/srv/vaultX/", HOME) == "/srv/vaultX"
+
+    class Entry:
+        pw_dir = "/srv/homeX/"
+
+    monkeypatch.setattr(pwd, "getpwnam", lambda name: Entry)
+    assert normalize("~someone/.ssh/k", None, HOME) == "/srv/homeX/.ssh/k"
+    assert normalize("~someone", None, HOME) == "/srv/homeX"
+    monkeypatch.undo()
+    # An account that does not exist is a plain relative name, as in the shell.
+    assert path_denied("~no-such-user-q7/.ssh/k", "/p", policy) is None
+    assert path_denied("~no-such-user-q7/.env", "/p", policy) == ".env*"
 
 
 def test_user_patterns_add_and_allow_overrides():

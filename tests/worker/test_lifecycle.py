@@ -192,8 +192,9 @@ def test_worker_command_resolution_order(_isolated_state, monkeypatch):
     assert argv[4:] == [lifecycle.package_root(), "--state-dir", root]
     assert os.path.isdir(os.path.join(lifecycle.package_root(), "cctrace"))
     # Only what the worker needs survives; secret-looking values stay for the redactor.
-    assert env == {"PATH": "/usr/bin", "ACME_API_TOKEN": "tok-123", "CCTRACE_HOME": root,
-                   "HOME": statedir.account_home()}
+    # (under a name of ours: by its own name a library may act on it)
+    assert env == {"PATH": "/usr/bin", "CCTRACE_LEARN_ACME_API_TOKEN": "tok-123",
+                   "CCTRACE_HOME": root, "HOME": statedir.account_home()}
 
     path = lifecycle.write_worker_info(root, python="/opt/py/bin/python3", pythonpath="/opt/src")
     assert oct(os.stat(path).st_mode & 0o777) == oct(0o600)

@@ -41,7 +41,54 @@ def test_locale_variables_are_kept(name):
 
 @pytest.mark.parametrize("name", SECRET_LOOKING)
 def test_secret_looking_values_stay_for_the_redactor(name):
-    assert env_of({name: "s3cr3t"}) == {name: "s3cr3t", **pinned()}
+    # Under a name of ours: by its own name a library may act on it (SSLKEYLOGFILE).
+    assert env_of({name: "s3cr3t"}) == {"CCTRACE_LEARN_" + name: "s3cr3t", **pinned()}
+
+
+def test_the_redactor_learns_the_values_kept_under_our_names():
+    from cctrace.redact import known
+
+    values = {"GH_TOKEN": "ghp_x8Kd92Lm3Qw7Zr5Tn1Vb4Yc6", "DB_PASSWORD": "summer2024summerQ",
+              "x_api_key": "k3y-Value-99Zq"}
+    assert sorted(known.from_env(env_of(values))) == sorted(known.from_env(values))
+    assert sorted(known.from_env(env_of(values))) == sorted(values.values())
+
+
+@pytest.mark.parametrize("name", ["SSLKEYLOGFILE", "KEYRING_PROPERTY_APPID",
+                                  "KEYRING_PROPERTY_PREFERRED_COLLECTION"])
+def test_no_variable_a_library_acts_on_reaches_the_worker_by_its_name(name):
+    env = env_of({name: "/tmp/planted"})
+    assert name not in env and env == {"CCTRACE_LEARN_" + name: "/tmp/planted", **pinned()}
+
+
+def test_a_planted_tls_key_log_is_not_written(tmp_path):
+    # A repository's `.claude/settings.json` env sets SSLKEYLOGFILE: urllib3 (under
+    # requests) writes every TLS session key of the worker's exports there, and with them
+    # a capture of the traffic reads the Langfuse key and the traces. The worker's HTTP
+    # stack, in a process with exactly the worker's environment, opens a TLS connection
+    # (to a listener that never answers the handshake): no key log may appear.
+    import os
+    import socket
+
+    keylog = tmp_path / "keys.log"
+    env = env_of({"SSLKEYLOGFILE": str(keylog), "PATH": os.environ.get("PATH", "")},
+                 str(tmp_path / "state"))
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+        code = ("from cctrace.export.outbox import http_session\n"
+                "try:\n"
+                f"    http_session().post('https://127.0.0.1:{port}/x', data=b'', timeout=1)\n"
+                "except Exception as exc:\n"
+                "    print(type(exc).__name__)\n")
+        out = subprocess.run([sys.executable, "-I", "-c",
+                              "import sys; sys.path.insert(0, sys.argv[1]); exec(sys.argv[2])",
+                              lifecycle.package_root() or "", code],
+                             env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() in ("ReadTimeout", "ConnectionError", "SSLError")
+    assert not keylog.exists()
 
 
 @pytest.mark.parametrize("name", DROPPED)

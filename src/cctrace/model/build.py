@@ -158,6 +158,9 @@ def build_turn(state: BuildState, records: list[Record], closed: bool) -> Trace:
     session_id = prompt.session_id or state.ctx.session_id or ""
     end = max(inner.end_ns, start)
     observations = list(inner.observations)
+    for obs in observations:
+        if obs.type == "tool" and obs.metadata.get("cwd") == cwd:
+            del obs.metadata["cwd"]  # ran where the turn did: nothing to add
     if complete:
         root = Observation(
             id=root_id,

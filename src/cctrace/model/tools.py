@@ -54,6 +54,11 @@ def tool_call(
         return []
     inline = state.inline.get(tool_id) if name in SUBAGENT_TOOLS else None
     metadata: dict[str, Any] = {"tool_use_id": tool_id}
+    where = use_rec.get("cwd")
+    if isinstance(where, str) and where:
+        # The Bash tool keeps a `cd` for the next calls: this call ran where its record
+        # says, not where the turn began (build drops it when it is the turn's own cwd).
+        metadata["cwd"] = where
     level, status = "DEFAULT", None
     output: Any = None
     extra: list[Observation] = []

@@ -83,6 +83,7 @@ class ToolDecision:
     input_too: bool = False  # withhold the whole command (it writes to a denied path)
     shape: dict[str, bool] | None = None  # how the output filter reads its output
     background: bool = False  # a Bash command started with run_in_background
+    cwd: str | None = None  # where the call ran (relative paths and output lines resolve here)
 
     @property
     def marker(self) -> str:
@@ -159,13 +160,19 @@ _BUILTIN = frozenset({"Read", "Write", "Edit", "MultiEdit", "NotebookEdit", "Not
 # Tools that read what a background Bash command printed.
 _BACKGROUND_READERS = frozenset({"BashOutput", "TaskOutput"})
 _WALK_ITEMS = 2000
-_WALK_DEPTH = 12
+# As deep as a transcript record can hold (transcript.reader.MAX_DEPTH clamps the rest).
+_WALK_DEPTH = 64
+# The rules of what a bounded look could not clear (fail closed: withheld).
+UNJUDGED_INPUT = "(tool input past the policy's bounds)"
+UNJUDGED_SCRIPT = "(script past the policy's bounds)"
 
 
-def _input_paths(tool_input: Mapping[str, Any], every_string: bool) -> list[str]:
+def _input_paths(tool_input: Mapping[str, Any], every_string: bool) -> list[str] | None:
     """Strings of a tool input that may name files: values under path-like keys at any
     depth (bounded), and with `every_string` any short one-line string value (MCP tools
-    name their path arguments as they like)."""
+    name their path arguments as they like). None when the input holds more than the
+    bounds let us look at (`{"path": ".env", "pad": [...5000 items]}`): what it names
+    cannot be cleared."""
     out: list[str] = []
     stack: list[tuple[Any, bool, int]] = [(tool_input, False, 0)]
     seen = 0
@@ -177,12 +184,14 @@ def _input_paths(tool_input: Mapping[str, Any], every_string: bool) -> list[str]
                 out.append(value[7:])  # a file URL under any name (WebFetch's `url`)
             elif (under_path or every_string) and len(value) <= 4096 and "\n" not in value:
                 out.append(value)
-        elif depth < _WALK_DEPTH and isinstance(value, dict):
+        elif isinstance(value, (dict, list)) and value and depth >= _WALK_DEPTH:
+            return None
+        elif isinstance(value, dict):
             stack.extend((v, under_path or _norm_key(k) in _PATH_KEYS, depth + 1)
                          for k, v in value.items())
-        elif depth < _WALK_DEPTH and isinstance(value, list):
+        elif isinstance(value, list):
             stack.extend((v, under_path, depth + 1) for v in value)
-    return out
+    return None if stack else out
 
 
 _EXAMPLES: dict[tuple[str, ...], list[tuple[str, str]]] = {}
@@ -305,7 +314,7 @@ def decide(name: str, tool_input: Any, cwd: str | None, policy: Policy) -> ToolD
                 if rule:
                     decision.rule, decision.input_too = rule, True
                     return decision
-            for path, at in files.reads:
+            for path, at in files.reads + files.inside:
                 rule = _denied(path, at, policy)
                 if rule:
                     decision.rule = rule
@@ -315,13 +324,19 @@ def decide(name: str, tool_input: Any, cwd: str | None, policy: Policy) -> ToolD
                 if rule:
                     decision.rule = rule
                     return decision
+            if files.unjudged:
+                decision.rule = UNJUDGED_SCRIPT
         return decision
     if name == "Grep":
         rule = _glob_rule(tool_input.get("glob"), cwd, policy)
         if rule:
             decision.rule = rule
             return decision
-    for path in _input_paths(tool_input, every_string=name not in _BUILTIN):
+    paths = _input_paths(tool_input, every_string=name not in _BUILTIN)
+    if paths is None:
+        decision.rule = UNJUDGED_INPUT
+        return decision
+    for path in paths:
         rule = _denied(path, cwd, policy)
         if rule:
             decision.rule = rule
@@ -379,13 +394,25 @@ class _TraceRun:
         cwd = trace.metadata.get("cwd")
         self.cwd = cwd if isinstance(cwd, str) else None
         self.decisions: dict[str, ToolDecision] = {}
-        self.lines = OutputFilter(self.cwd, policy)
+        self.filters: dict[str | None, OutputFilter] = {}
 
-    def decision(self, tool_id: Any, name: Any, tool_input: Any) -> ToolDecision | None:
+    def lines(self, d: ToolDecision) -> OutputFilter:
+        """The output filter of the folder the call ran in."""
+        cwd = d.cwd or self.cwd
+        if cwd not in self.filters:
+            self.filters[cwd] = OutputFilter(cwd, self.policy)
+        return self.filters[cwd]
+
+    def decision(self, tool_id: Any, name: Any, tool_input: Any,
+                 cwd: Any = None) -> ToolDecision | None:
         if not isinstance(tool_id, str):
             return None
         if tool_id not in self.decisions:
-            d = decide(str(name or "tool"), tool_input, self.cwd, self.policy)
+            # A call's own folder (model.tools keeps it when a `cd` of an earlier call
+            # moved the Bash tool away from where the turn began), else the turn's.
+            at = cwd if isinstance(cwd, str) and cwd else self.cwd
+            d = decide(str(name or "tool"), tool_input, at, self.policy)
+            d.cwd = at
             d.shape = _output_shape(d, tool_input)
             d.background = isinstance(tool_input, Mapping) and bool(
                 tool_input.get("run_in_background"))
@@ -397,7 +424,8 @@ class _TraceRun:
         # tool_use block holds the same input and covers calls with no observation yet.
         for obs in self.trace.observations:
             if obs.type == "tool":
-                self.decision(obs.metadata.get("tool_use_id"), obs.name, obs.input)
+                self.decision(obs.metadata.get("tool_use_id"), obs.name, obs.input,
+                              obs.metadata.get("cwd"))
         for obs in self.trace.observations:
             if obs.type == "generation":
                 for block in _blocks(obs.output):
@@ -434,11 +462,12 @@ class _TraceRun:
                     for k, v in result.items()}
             obs.metadata["capture"] = "withheld:path-policy"
         elif d.shape is not None:
-            obs.output = self.lines.value(obs.output, **d.shape)
+            lines = self.lines(d)
+            obs.output = lines.value(obs.output, **d.shape)
             if isinstance(obs.status_message, str) and obs.status_message:
-                obs.status_message = self.lines.text(obs.status_message, **d.shape)
+                obs.status_message = lines.text(obs.status_message, **d.shape)
             if isinstance(obs.metadata.get("result"), dict):
-                obs.metadata["result"] = self.lines.value(obs.metadata["result"], **d.shape)
+                obs.metadata["result"] = lines.value(obs.metadata["result"], **d.shape)
         if d.level == "metadata":
             self.metadata_only(obs)
 
@@ -494,7 +523,8 @@ class _TraceRun:
                 else:
                     block["input"] = _withhold_input(block.get("input"), d)
             elif kind == "tool_result" and d.shape is not None:
-                block = {**block, "content": self.lines.value(block.get("content"), **d.shape)}
+                block = {**block, "content": self.lines(d).value(block.get("content"),
+                                                                 **d.shape)}
             level = d.level
         return _summarize_block(block) if level == "metadata" else block
 
@@ -523,8 +553,9 @@ class _TraceRun:
             if self.trace.output is not None:
                 self.trace.output = summary(self.trace.output)
             self.trace.metadata = _summarize_meta(self.trace.metadata)
-        if self.lines.count:
-            self.stats["withheld_lines"] += self.lines.count
+        withheld = sum(f.count for f in self.filters.values())
+        if withheld:
+            self.stats["withheld_lines"] += withheld
 
 
 def _blocks(value: Any) -> list[dict[str, Any]]:

@@ -58,6 +58,16 @@ _LIST_FLAGS = frozenset({"-l", "-L", "-c", "--files-with-matches", "--files-with
                          "--count", "--files", "--count-matches", "-lr", "-rl", "-Rl",
                          "-lR", "-rc", "-cr"})
 _IFS = re.compile(r"\$\{IFS\}|\$IFS\b")
+# Bash's ANSI-C quoting (`$'\x2eenv'` is `.env`) and its escapes; `$"..."` is a plain string.
+_ANSI_C = re.compile(r"\$'((?:\\.|[^\\'])*)'", re.DOTALL)
+_C_ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]{1,2})|u([0-9A-Fa-f]{1,4})"
+                       r"|U([0-9A-Fa-f]{1,8})|c(.)|(.))", re.DOTALL)
+_C_NAMED = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r",
+            "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
+_LOCALE_QUOTE = re.compile(r'(?<![\\$\w])\$"')
+# Words of one simple command tried as the folder its other arguments resolve against
+# (`env -C .aws cat credentials`, `tar -C dir`, `git -C dir`, `make --directory=dir`).
+_MAX_FOLDERS, _MAX_INSIDE = 16, 32
 # Commands that print the contents of the files they are given.
 _CONTENT = frozenset({"cat", "head", "tail", "less", "more", "xxd", "od", "hexdump", "base64",
                       "strings", "nl", "tac", "sed", "awk", "gawk", "sort", "uniq", "cut",
@@ -70,12 +80,17 @@ _FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir", "-fprint", "-fprin
 @dataclass
 class BashFiles:
     """Candidate paths of a command: `reads` may be printed, `writes` may be written to,
-    and `opaque` folders whose files' contents it may print with no file name attached
-    (`grep -rh`, `rg -I`, `find -exec cat`, `cat *`, `xargs cat`)."""
+    `opaque` folders whose files' contents it may print with no file name attached
+    (`grep -rh`, `rg -I`, `find -exec cat`, `cat *`, `xargs cat`), and `inside` the reads
+    as they resolve if another word of their command is the folder it works in."""
 
     reads: list[tuple[str, str | None]] = field(default_factory=list)  # (path, cwd)
     writes: list[tuple[str, str | None]] = field(default_factory=list)
     opaque: list[tuple[str, str | None]] = field(default_factory=list)
+    # Relative reads taken inside another word of their command (see `_inside`).
+    inside: list[tuple[str, str | None]] = field(default_factory=list)
+    # A script longer than `_scan_script` reads: what it opens cannot be cleared.
+    unjudged: bool = False
 
     def all(self) -> list[tuple[str, str | None]]:
         return self.reads + self.writes
@@ -131,6 +146,51 @@ def _command_index(words: list[str]) -> int:
     return len(words)
 
 
+def _c_escape(m: re.Match[str]) -> str:
+    octal, hexa, u4, u8, ctl, other = m.groups()
+    if octal or hexa:
+        return chr(int(octal, 8) & 0xFF if octal else int(hexa, 16))
+    if u4 or u8:
+        code = int(u4 or u8, 16)
+        return chr(code) if code < 0x110000 else ""
+    if ctl is not None:
+        return chr(ord(ctl) & 0x1F)
+    return _C_NAMED.get(other, "\\" + other)
+
+
+def _unquote(command: str) -> str:
+    """The command with `$'...'` decoded the way bash does (`$'\x2eenv'`, `$'.\145nv'`
+    are `.env`; the string ends at a NUL) and `$"..."` read as `"..."`, as plain quoted
+    words; unchanged when that would not split (a `$'` inside other quotes)."""
+    if "$'" not in command and '$"' not in command:
+        return command
+
+    def decode(m: re.Match[str]) -> str:
+        return shlex.quote(_C_ESCAPE.sub(_c_escape, m.group(1)).split("\0", 1)[0])
+
+    out = _LOCALE_QUOTE.sub('"', _ANSI_C.sub(decode, command))
+    try:
+        _tokens(out)
+    except ValueError:
+        return command
+    return out
+
+
+def _inside(words: list[str], found: BashFiles, first: int) -> None:
+    """A command can change the folder its relative arguments resolve against (`env -C
+    .aws cat credentials`, `tar -C d`, `git -C d show HEAD:config`, `--directory=d`,
+    `pushd d; ...` in a subshell): each relative candidate of this simple command is also
+    taken inside every other word of it."""
+    folders = list(dict.fromkeys(v for w in words for v in _variants(w)
+                                 if not v.startswith("-")))[:_MAX_FOLDERS]
+    extra: list[tuple[str, str | None]] = []
+    for path, at in found.reads[first:first + _MAX_INSIDE]:
+        if path.startswith(("/", "~", "$", "-")):
+            continue
+        extra.extend((posixpath.join(d, path), at) for d in folders if d != path)
+    found.inside.extend(extra)
+
+
 def _scan_loose(text: str, cwd: str | None, found: BashFiles) -> None:
     for word in _PATHLIKE.findall(text):
         for variant in _variants(word.strip(",;'\"").rstrip(".:")):
@@ -143,6 +203,8 @@ def _scan_script(text: str, cwd: str | None, found: BashFiles) -> None:
     'id_rsa')`, `Path.home() / '.aws' / 'credentials'`), also from the home folder."""
     _scan_loose(text, cwd, found)
     literals = [m.group(2) for m in _LITERAL.finditer(text[:200_000])]
+    if len(text) > 200_000 or len(literals) > 2000:
+        found.unjudged = True
     for i, lit in enumerate(literals[:2000]):
         if lit:
             found.reads.append((lit, cwd))
@@ -227,7 +289,7 @@ def _walk(command: str, cwd: str | None, found: BashFiles, depth: int) -> str | 
     if depth > _MAX_DEPTH:
         _scan_loose(command, cwd, found)
         return cwd
-    command = _IFS.sub(" ", command)  # `cat${IFS}.env`
+    command = _unquote(_IFS.sub(" ", command))  # `cat${IFS}.env`, `cat $'\x2eenv'`
     command, bodies = _heredocs(command)
     for line, body in bodies:
         _script(_command_name(line), body, cwd, found, depth)
@@ -240,7 +302,9 @@ def _walk(command: str, cwd: str | None, found: BashFiles, depth: int) -> str | 
         _scan_loose(command, cwd, found)
         return cwd
     for words in _split(tokens):
+        first = len(found.reads)
         cwd = _simple(words, cwd, found, depth)
+        _inside(words, found, first)
     return cwd
 
 
@@ -328,7 +392,7 @@ def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> 
     rest = args[1:]
     _opaque(name, rest, any(posixpath.basename(w) == "xargs" for w in words[:start]), cwd,
             found)
-    if name == "cd":
+    if name in ("cd", "pushd"):
         target = next((a for a in rest if not a.startswith("-")), "~")
         if target.startswith(("/", "~")) or cwd is None:
             return target

@@ -111,6 +111,21 @@ def compile_glob(text: str, home: str) -> Glob:
                                              re.IGNORECASE | re.DOTALL))
 
 
+def _tilde_user(path: str, cwd: str | None, home: str) -> str:
+    """`~name/...` as the shell expands it: the account's home folder (`~alice/.ssh` is
+    `~/.ssh` when you are alice), and `~+/...` the working folder."""
+    name, sep, rest = path[1:].partition("/")
+    if name == "+" and cwd:
+        return cwd.rstrip("/") + sep + rest
+    try:
+        import pwd  # POSIX only; the name is looked up, never taken from the environment
+
+        folder = pwd.getpwnam(name).pw_dir
+    except (ImportError, KeyError, ValueError, OSError):
+        return path
+    return folder.rstrip("/") + sep + rest if folder else path
+
+
 def normalize(path: str, cwd: str | None, home: str) -> str:
     """`path` with `~` expanded, made absolute against `cwd` when known, `..` folded."""
     p = path.strip()
@@ -118,6 +133,8 @@ def normalize(path: str, cwd: str | None, home: str) -> str:
         p = home.rstrip("/") + p[1:]
     elif p.startswith("$HOME/") or p.startswith("${HOME}/"):
         p = home.rstrip("/") + p[p.index("/"):]
+    elif p.startswith("~"):
+        p = _tilde_user(p, cwd, home)
     if os.sep == "\\":
         p = p.replace("\\", "/")
     if not p.startswith("/") and cwd:

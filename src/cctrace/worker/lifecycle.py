@@ -106,6 +106,10 @@ _KEEP_ENV = frozenset({"PATH", "LANG", "LANGUAGE", "TZ", "TMPDIR", "DBUS_SESSION
 # Values of secret-looking variables stay: the redactor learns them (never used otherwise).
 _SECRET_NAME_PARTS = ("KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASS", "PWD",
                       "CREDENTIAL", "AUTH")
+# ... under a name of ours, never their own: by its own name any library may act on one
+# (urllib3 writes the TLS session keys of every request to `SSLKEYLOGFILE`, keyring takes
+# `KEYRING_PROPERTY_*`), and a repository chooses them. The redactor reads values, not names.
+LEARN_PREFIX = "CCTRACE_LEARN_"
 
 
 def worker_env(environ: dict[str, str], state_dir: str) -> dict[str, str]:
@@ -120,9 +124,10 @@ def worker_env(environ: dict[str, str], state_dir: str) -> dict[str, str]:
             continue
         if upper.startswith(("PYTHON", "CCTRACE_")):
             continue
-        if name.startswith("LC_") or (
-                any(p in upper for p in _SECRET_NAME_PARTS) and upper not in ("PWD", "OLDPWD")):
+        if name.startswith("LC_"):
             env[name] = value
+        elif any(p in upper for p in _SECRET_NAME_PARTS) and upper not in ("PWD", "OLDPWD"):
+            env[LEARN_PREFIX + name] = value
     env["HOME"] = statedir.account_home()
     env["CCTRACE_HOME"] = state_dir
     return env

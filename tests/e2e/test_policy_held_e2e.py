@@ -1,0 +1,112 @@
+"""End-to-end: the indirect reads of a denied file the policy already withholds.
+
+A red-team pass tried each of these with the real Claude Code CLI (offline, scripted
+model) and found the guard holding; this keeps it so. Every command really prints a
+planted value (asserted in the transcript), and none of it may reach the wire or the
+store: pagers and dumpers (`less`, `xxd -p`, `base64`, `sed -n`), `git show
+REV:path`, `grep -r`, `python3 -c open()`, `Glob` then `Read`, a symbolic link to a
+denied folder and one to a denied file (a repository can ship both), `..` segments, a
+folder with a space, and a file name with a newline (reached by a glob).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from support.absence import leaks, settled, state_store_text
+from support.model_server import ToolUse, text, tools
+from support.traced import TracedSession
+
+pytestmark = [pytest.mark.e2e,
+              pytest.mark.skipif(shutil.which("git") is None, reason="no git")]
+
+PLANTED = {
+    "less": "pager-less-v5n8",
+    "xxd": "hexdump-xxd-v5n8",
+    "base64": "base64-dump-v5n8",
+    "sed": "sed-print-v5n8",
+    "git": "git-show-rev-v5n8",
+    "grep": "grep-recursive-v5n8",
+    "python": "python-open-v5n8",
+    "read": "glob-then-read-v5n8",
+    "linkdir": "linked-folder-v5n8",
+    "linkfile": "linked-file-v5n8",
+    "dotdot": "dot-dot-v5n8",
+    "space": "spaced-folder-v5n8",
+    "newline": "newline-name-v5n8",
+}
+
+
+def _bash(command: str) -> ToolUse:
+    return ToolUse("Bash", {"command": command, "description": "look"})
+
+
+def test_indirect_reads_the_policy_withholds(traced: TracedSession, _isolated_state):
+    t = traced
+    project = t.home.project
+
+    def plant(rel: str, key: str) -> None:
+        path = project / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"TOKEN={PLANTED[key]}\n")
+
+    plant("a/.env", "less")
+    plant("b/.env.local", "xxd")
+    plant("c/server.key", "base64")
+    plant("d/.npmrc", "sed")
+    plant("g/.git-credentials", "git")
+    plant("h/secrets/db.txt", "grep")
+    plant("p/.pgpass", "python")
+    plant("r/deploy.pem", "read")
+    plant("vault/secrets/l.txt", "linkdir")
+    plant("vault/.netrc", "linkfile")
+    plant("x/y/.vault-token", "dotdot")
+    plant("my dir/.env", "space")
+    plant("n/.env\nx", "newline")
+    os.symlink(project / "vault" / "secrets", project / "docs")
+    os.symlink(project / "vault" / ".netrc", project / "README.txt")
+    subprocess.run(["git", "init", "-q", str(project / "g")], check=True)
+    subprocess.run(["git", "-C", str(project / "g"), "-c", "user.name=t", "-c",
+                    "user.email=t@invalid", "commit", "-q", "--allow-empty", "-m", "0"],
+                   check=True)
+    subprocess.run(["git", "-C", str(project / "g"), "add", "-f", ".git-credentials"],
+                   check=True)
+    subprocess.run(["git", "-C", str(project / "g"), "-c", "user.name=t", "-c",
+                    "user.email=t@invalid", "commit", "-q", "-m", "1"], check=True)
+    (project / "ok.txt").write_text("ordinary-content-v5n8\n")
+    t.server.add("[held-1]", [
+        tools(_bash("less a/.env")),
+        tools(_bash("xxd -p b/.env.local | xxd -r -p")),
+        tools(_bash("base64 c/server.key | base64 -d")),
+        tools(_bash("sed -n '1,5p' d/.npmrc")),
+        tools(_bash("(cd g && git show HEAD:.git-credentials)")),
+        tools(_bash("grep -r TOKEN h")),
+        tools(_bash("python3 -c \"print(open('p/.pgpass').read())\"")),
+        tools(ToolUse("Glob", {"pattern": "r/*"})),
+        tools(ToolUse("Read", {"file_path": t.p("r/deploy.pem")})),
+        tools(_bash("cat docs/l.txt")),
+        tools(_bash("cat README.txt")),
+        tools(_bash("cat x/y/../y/./.vault-token")),
+        tools(_bash("cat 'my dir/.env'")),
+        tools(_bash("cat n/.env*")),
+        tools(_bash("cat ok.txt")),
+        text("Done."),
+    ])
+    t.prompt("Look around [held-1]")
+    res = t.flush()
+    assert res.returncode == 0, res.stdout + res.stderr
+
+    transcript = t.transcript.read_text()
+    assert sorted(k for k, v in PLANTED.items() if v not in transcript) == []
+    wire = json.dumps(t.receiver.spans())
+    assert "ordinary-content-v5n8" in wire
+    assert sorted(k for k, v in PLANTED.items() if leaks(v, wire)) == []
+    settled(str(_isolated_state))
+    stored = state_store_text(str(_isolated_state))
+    assert "ordinary-content-v5n8" in stored
+    assert sorted(k for k, v in PLANTED.items() if leaks(v, stored)) == []
