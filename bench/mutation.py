@@ -1267,18 +1267,31 @@ def _pytest(tests: tuple[str, ...], timeout: float) -> tuple[str, float]:
            "-o", "addopts=", "--no-header", "-W", "ignore", *tests]
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, timeout=timeout,
-                              start_new_session=True)
-    except subprocess.TimeoutExpired:
-        return "timeout", time.monotonic() - t0
+        code = proc.wait(timeout)
+    except BaseException as exc:
+        # A timeout, Ctrl-C or SIGTERM: the selection's whole session goes (hooks and
+        # workers it started included), so nothing keeps running on a restored file.
+        _kill_session(proc)
+        if isinstance(exc, subprocess.TimeoutExpired):
+            return "timeout", time.monotonic() - t0
+        raise
     took = time.monotonic() - t0
-    if proc.returncode == 0:
+    if code == 0:
         return "survived", took
-    if proc.returncode in (1, 3):   # tests failed / internal error caused by the mutant
+    if code in (1, 3):   # tests failed / internal error caused by the mutant
         return "killed", took
-    return f"error{proc.returncode}", took
+    return f"error{code}", took
+
+
+def _kill_session(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        proc.kill()
+    proc.wait()
 
 
 def _imports(path: str) -> bool:
@@ -1486,8 +1499,11 @@ def main(argv: list[str] | None = None) -> int:
             scope = f"  scope: {', '.join(t.scope)}" if t.scope else ""
             print(f"{name:22} src/cctrace/{t.path}{scope}\n{'':22} tests: {' '.join(t.tests)}")
         return 0
-    # Ctrl-C or a kill must still put the source back: turn SIGTERM into KeyboardInterrupt.
+    # Ctrl-C or a kill must still put the source back: turn SIGTERM into KeyboardInterrupt,
+    # and SIGINT too even when it came in ignored (a run started with `&` from a script
+    # inherits SIGINT ignored, and Python then never raises KeyboardInterrupt).
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     reports = [run_module(n, MODULES[n], args.survivors, args.verbose) for n in names]
     return _table(reports)
 
