@@ -191,9 +191,11 @@ MODULES: dict[str, Target] = {
     "redact.stoplist.words": Target("redact/stoplist.py", (
         "tests/redact/test_words_not_tokens.py",),
         scope=("name_not_secret",)),
+    # password_value and the path / code checks it shares with unquoted_secret.
     "redact.stoplist.password": Target("redact/stoplist.py", (
-        "tests/redact/test_password_slots.py",),
-        scope=("password_value",)),
+        "tests/redact/test_stoplist_exact.py::test_bare_reference",
+        "tests/redact/test_password_slots.py"),
+        scope=("password_value", "bare_reference")),
     # -- policy/ (capture policy: what a trace keeps of denied files)
     "policy.apply": Target("policy/apply.py", (
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
