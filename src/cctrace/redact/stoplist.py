@@ -173,14 +173,12 @@ def password_value(value: str, quoted: bool, env: bool) -> bool:
         return False  # `password="password="...`: text about assignments, not a value
     if quoted:
         return True
-    ref = bare_reference(value)
-    if ref == "path":
-        return False
     core = value.rstrip(")]}:,;")
     if core != value and (len(core) < 6 or is_placeholder(core) or looks_like_code(core)):
         return False  # `def read(self, pwd=None):`, `f(password=pw),`
+    ref = bare_reference(value)
     if ref != "name":
-        return ref == ""
+        return ref == ""  # data, not a path or code with a call, subscript or dot
     # A bare name is data in env-style lines; in YAML / INI `password: hunter2hunter2` is
     # data too, but `password: userPassword`, `pass: new_password`, `password: password`
     # are names in code.
