@@ -1,8 +1,11 @@
 """Erasure: delete chosen traces locally and in Langfuse, and say what went where.
 
-`select` picks traces by session (id or unique prefix), by end time or by project folder;
-`purge_local` deletes them from the store (`Store.purge_traces`: observations, findings,
-undelivered batches, emptied sessions; freed pages zeroed); `delete_remote` asks Langfuse
+`select` picks traces by session (id or unique prefix, also a session the store knows
+without a trace of it), by end time or by project folder; `purge` deletes them from the
+store (`Store.purge_traces`: observations, findings, undelivered batches, emptied sessions;
+freed pages zeroed) and, for a session or project erased as a whole, everything else that
+names the session (`Store.purge_sessions`: hook events, cost counts, fork relations,
+cursors); `delete_remote` asks Langfuse
 to delete the same trace ids (`DELETE /api/public/traces` with `{"traceIds": [...]}`, at
 most 1,000 per request, 429 answered by waiting `Retry-After`, no redirects followed). Trace
 ids are the OTLP trace ids cctrace sent, which are Langfuse's trace ids. A plain OTLP
@@ -44,12 +47,15 @@ def select(
     """The traces matching every given filter (a session id prefix must be unique)."""
     session_ids = None
     if session is not None:
-        full = store.find_session(session)
+        full = store.known_session(session)
         if full is None:
             return Selection([], [])
         session_ids = [full]
     pairs = store.select_traces(session_ids, before_ns, project)
-    return Selection([t for t, _ in pairs], sorted({s for _, s in pairs}))
+    sessions = {s for _, s in pairs}
+    if session_ids and before_ns is None and project is None:
+        sessions |= set(session_ids)  # the session itself, with traces or without
+    return Selection([t for t, _ in pairs], sorted(sessions))
 
 
 @dataclass
@@ -196,7 +202,7 @@ def purge(
     `whole_sessions` (a purge by session or project), leaves a tombstone
     (`cctrace.store.tombstones`) so nothing brings it back."""
     result = PurgeResult(selection, dry_run=dry_run)
-    if dry_run or not selection.trace_ids:
+    if dry_run or not (selection.trace_ids or whole_sessions):
         return result
     if not local_only:
         result.remote = delete_remote(cfg, selection.trace_ids, sleep=sleep)
@@ -208,6 +214,11 @@ def purge(
     subjects += [tombstones.SESSION + s for s in whole_sessions]
     result.tombstones = tombstones.add(store, subjects, reason)
     result.local = store.purge_traces(selection.trace_ids)
+    # A session erased as a whole: what names it without a trace (a session with no
+    # trace at all has only this).
+    rest = store.purge_sessions(whole_sessions)
+    for name, n in rest.items():
+        result.local[name] = result.local.get(name, 0) + n
     result.local["tombstones"] = len(result.tombstones)
     return result
 
