@@ -1,4 +1,5 @@
-"""`cctrace purge --session ID` leaves nothing about the session in the state dir.
+"""`cctrace purge --session ID` leaves nothing about the session in the state dir, nor in
+Langfuse (its traces, and its session scores).
 
 Real pipeline (`cctrace flush` over spooled hook events and real transcripts), real store
 (unencrypted, so content would show in the raw bytes), a Langfuse stand-in; then `cctrace
@@ -147,9 +148,16 @@ def test_purge_by_session_leaves_nothing_about_it(tmp_path, _isolated_state, tar
         # (The fork's rows name its parent: they go with the fork.)
         other_rows = _rows_naming(db, (other,), unless=(target,))
 
+        # What Langfuse holds about the session beyond its traces: session scores (the
+        # findings about no trace); a trace's own scores go with the trace there.
+        session_scores = sorted(sc["id"] for sc in receiver.scores()
+                                if sc.get("sessionId") == target)
+        assert bool(session_scores) == (kept == "traces")
+
         out = _cli(state, "purge", "--session", target, "--json")
         assert out.returncode == 0, out.stdout + out.stderr
         assert sorted(receiver.deleted_trace_ids()) == sorted(traces)
+        assert sorted(receiver.deleted_score_ids()) == session_scores
 
     assert _rows_naming(db, (content,)) == {}
     assert _files_naming(state, (content,)) == []

@@ -260,7 +260,8 @@ def _print(result: Any, args: argparse.Namespace) -> None:
         elif r.failed:
             print(f"{r.destination}: {r.failed} trace(s) NOT deleted: {'; '.join(r.errors[:3])}")
         else:
-            print(f"{r.destination}: {r.deleted} trace(s) deleted "
+            scores = f" and {r.scores} session score(s)" if r.scores else ""
+            print(f"{r.destination}: {r.deleted} trace(s){scores} deleted "
                   f"({r.requests} request(s))")
     if any(r.failed for r in result.remote):
         print("local store: nothing deleted (run the same command again to retry)")
