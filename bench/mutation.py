@@ -1190,6 +1190,9 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('and looks_random(value[:512], 12)',
          'and looks_random(value[:512], 13)',
          'only values longer than 512 get here: the first 512 characters are never under 13'),
+        ('if len(value) > 172 or _BASE64.fullmatch(value) is None:',
+         'if len(value) > 173 or _BASE64.fullmatch(value) is None:',
+         'base64 that decodes has a length that is a multiple of 4: 173 to 175 never do'),
     ],
 }
 
