@@ -29,6 +29,16 @@ def _env(home, **extra: str) -> dict[str, str]:
     return env
 
 
+def worker_idle(home, ms: int) -> None:
+    """How long a woken worker waits for work: config.toml's `[worker] idle_ms` (the worker
+    reads no timing from the environment)."""
+    os.makedirs(home, mode=0o700, exist_ok=True)
+    fd = os.open(os.path.join(home, "config.toml"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(f"[worker]\nidle_ms = {ms}\n")
+
+
 def run_hook(home, payload: bytes, *, module: bool = False, preexec=None, worker=None,
              max_bytes=None, **extra: str):
     if worker:
@@ -187,7 +197,8 @@ def test_modes_are_private_even_under_a_loose_umask(_isolated_state):
 
 def test_completing_event_spawns_a_worker_that_exits_when_idle(_isolated_state):
     home = _isolated_state
-    proc = run_hook(home, payload("Stop"), CCTRACE_WORKER_IDLE="0.3")
+    worker_idle(home, 300)
+    proc = run_hook(home, payload("Stop"))
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")
     assert wait_for(lambda: "worker started" in _read_log(home, "worker"))
     assert wait_for(lambda: "worker exiting (idle)" in _read_log(home, "worker"))
@@ -239,7 +250,8 @@ def test_spool_cap_drops_counts_and_still_wakes_the_worker(_isolated_state):
     # A completing event is dropped too, but still wakes the worker, which drains the spool
     # and clears the flag; events are accepted again.
     limits.write_limits(str(home), 10**9, 0)
-    proc = run_hook(home, payload("Stop"), CCTRACE_WORKER_IDLE="0.3")
+    worker_idle(home, 300)
+    proc = run_hook(home, payload("Stop"))
     assert proc.returncode == 0
     assert wait_for(lambda: not spool.read_pending(str(home)))
     assert wait_for(lambda: not limits.refuses(str(home)))

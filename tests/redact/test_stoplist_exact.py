@@ -134,6 +134,21 @@ def test_the_entropy_cases_sit_on_their_bounds() -> None:
     assert shannon_entropy("hunter2x") == 3.0
 
 
+@pytest.mark.parametrize("value, ref", [
+    # paths and URLs, unless drawn (then whatever the rest says)
+    ("/home/user/project", "path"), ("~/x", "path"), ("../up", "path"),
+    ("C:\\Users\\me", "path"), ("https://x.example/token", "path"),
+    ("./7038J1ta6s", ""), ("x9/ab", ""),
+    # code with a call, subscript or dotted path: each of `.`, `(`, `[` alone
+    ("a.b", "call"), ("get_pw()", "call"), ("cfg[0]", "call"), ("self.tokenX9", "call"),
+    # bare identifiers; drawn strings are no code
+    ("DEFAULT_TOKEN", "name"), ("hunter2hunter2", "name"), ("Kq8Zr2Lk", ""),
+    ("s.ZC9Ecf4M5g9o34Q6RkzGsj0z", ""),
+])
+def test_bare_reference(value: str, ref: str) -> None:
+    assert S.bare_reference(value) == ref
+
+
 @pytest.mark.parametrize("value, env, secret", [
     ("abc12", True, False), ("Kq8Zr2", True, True), ("Kq8Zr2", False, False),
     ("Kq8Zr2Lk", False, True), (TOKEN16 * 32, True, True), (TOKEN16 * 32 + "Z", True, False),

@@ -132,6 +132,7 @@ class Rig:
             self.env["CCTRACE_WORKER_PYTHON"] = shutil.which("true") or "/bin/true"
         self.endpoint = endpoint
         self.timeout = timeout
+        self.worker_idle_ms: int | None = None
         self.write_config()
         from support.hookrun import pin_worker
 
@@ -142,7 +143,15 @@ class Rig:
         lines = ["[export]", f"timeout = {self.timeout}"]
         if self.endpoint:
             lines += ["[otlp]", f'endpoint = "{self.endpoint}"']
+        if self.worker_idle_ms is not None:
+            lines += ["[worker]", f"idle_ms = {self.worker_idle_ms}"]
         (self.state / "config.toml").write_text("\n".join(lines) + "\n")
+
+    def worker_idle(self, ms: int) -> None:
+        """How long a background worker waits for work before exiting (config.toml's
+        `[worker] idle_ms`, the only place the worker reads it from)."""
+        self.worker_idle_ms = ms
+        self.write_config()
 
     # -- input -----------------------------------------------------------------------------
 

@@ -62,7 +62,7 @@ def _diagnose(rig, receiver, ids: set[str]) -> str:
 def test_sigkill_at_random_points_loses_nothing(rig, receiver):
     rng = random.Random(SEED)
     receiver.set_delay(0.03)
-    rig.env["CCTRACE_WORKER_IDLE"] = "0.2"
+    rig.worker_idle(200)
     payloads = [p for name in ALL_FIXTURES for p in rig.fixture_payloads(name)]
     chunk = max(1, len(payloads) // KILLS)
     in_doubt: set[str] = set()

@@ -132,7 +132,7 @@ def test_state_dir_deleted_while_the_worker_runs(tmp_path, receiver, _isolated_s
     from reliability.harness import Rig
 
     rig = Rig(tmp_path, _isolated_state, endpoint=receiver.endpoint, background_worker=True)
-    rig.env["CCTRACE_WORKER_IDLE"] = "3"
+    rig.worker_idle(3000)
     payloads = rig.fixture_payloads("multi_turn")
     half = len(payloads) // 2
     for p in payloads[:half]:
@@ -206,7 +206,7 @@ def test_corrupt_store_is_quarantined_and_rebuilt(tmp_path, receiver, _isolated_
     from reliability.harness import Rig
 
     rig = Rig(tmp_path, _isolated_state, endpoint=receiver.endpoint, background_worker=True)
-    rig.env["CCTRACE_WORKER_IDLE"] = "0.3"
+    rig.worker_idle(300)
     payloads = rig.fixture_payloads("multi_turn")
     half = len(payloads) // 2
     for p in payloads[:half]:

@@ -51,7 +51,7 @@ def test_the_request_is_exactly_langfuses_delete(tmp_path):
     assert req.headers["authorization"] == f"Basic {BASIC}"
     assert req.headers["content-type"] == "application/json"
     assert report.__dict__ == {"destination": "langfuse", "supported": True, "deleted": 2,
-                               "failed": 0, "requests": 1, "errors": []}
+                               "failed": 0, "scores": 0, "requests": 1, "errors": []}
     assert slept == []
 
 
@@ -70,7 +70,7 @@ def test_a_redirect_is_not_followed_and_not_retried(tmp_path):
     (report,), reqs, slept, base = _run(tmp_path, [Fault(302, {"Location": "http://x.test/"})])
     assert len(reqs) == 1 and slept == []
     assert report.__dict__ == {"destination": "langfuse", "supported": True, "deleted": 0,
-                               "failed": 3, "requests": 1, "errors": [
+                               "failed": 3, "scores": 0, "requests": 1, "errors": [
                                    f"HTTP 302 from {base}/api/public/traces: redirect not"
                                    " followed"]}
 
@@ -130,7 +130,7 @@ def test_destinations_listed_in_order(tmp_path):
     otlp = Config(state_dir=str(tmp_path), otlp_endpoint="http://127.0.0.1:9/v1/traces")
     (o,) = purge.delete_remote(otlp, IDS)
     assert o.__dict__ == {"destination": "otlp", "supported": False, "deleted": 0,
-                          "failed": 0, "requests": 0, "errors": [
+                          "failed": 0, "scores": 0, "requests": 0, "errors": [
                               "an OTLP collector has no delete API: erase there by its own"
                               " means"]}
     both = Config(state_dir=str(tmp_path), otlp_endpoint="http://127.0.0.1:9/v1/traces",
@@ -263,3 +263,19 @@ def test_the_whole_3xx_range_is_not_followed(tmp_path, status):
 def test_a_client_error_without_a_body(tmp_path):
     (report,), _, _, base = _run(tmp_path, [Fault(404)])
     assert report.errors == [f"HTTP 404 from {base}/api/public/traces: "]
+
+
+def test_session_scores_are_deleted_one_a_request_and_404_is_already_gone(tmp_path):
+    with OTLPReceiver() as recv:
+        sent = {"id": "f1-severity", "name": "cctrace.severity", "sessionId": "s-1"}
+        assert requests.post(recv.base_url + "/api/public/scores", json=sent,
+                             timeout=10).status_code == 200
+        (report,) = purge.delete_remote(_cfg(tmp_path, recv.base_url), [],
+                                        score_ids=["f1-severity", "never/sent", "f1-severity"],
+                                        sleep=lambda s: None)
+        paths = [r.path for r in recv.deletes()]
+        assert recv.deleted_score_ids() == ["f1-severity"]
+    # Duplicates once; a slash in an id stays inside the path segment.
+    assert paths == ["/api/public/scores/f1-severity", "/api/public/scores/never%2Fsent"]
+    assert report.__dict__ == {"destination": "langfuse", "supported": True, "deleted": 0,
+                               "failed": 0, "scores": 2, "requests": 2, "errors": []}

@@ -325,6 +325,12 @@ class OTLPReceiver:
                 out.extend(json.loads(r.body or b"{}").get("traceIds", []))
         return out
 
+    def deleted_score_ids(self) -> list[str]:
+        """Score ids of DELETE /api/public/scores/{id} requests answered 2xx."""
+        prefix = SCORES_PATH + "/"
+        return [r.path[len(prefix):] for r in self.deletes()
+                if 200 <= r.status < 300 and r.path.startswith(prefix)]
+
     def reset(self) -> None:
         with self._lock:
             self._requests.clear()
@@ -443,8 +449,16 @@ def _make_handler(recv: OTLPReceiver) -> type[BaseHTTPRequestHandler]:
                 delay = max(delay, fault.delay)
             if delay:
                 time.sleep(delay)
+            score_id = path[len(SCORES_PATH) + 1:] if path.startswith(SCORES_PATH + "/") \
+                else None
             if fault is not None:
                 status, body, extra = fault.status, fault.body or b"", dict(fault.headers)
+            elif score_id is not None:
+                # `DELETE /api/public/scores/{scoreId}`: a score this server was sent, else
+                # 404, as Langfuse answers for an unknown id.
+                known = any(sc.get("id") == score_id for sc in recv.scores())
+                status, body, extra = (200, b'{"message":"Score deleted"}', {}) if known \
+                    else (404, b'{"message":"Score not found"}', {})
             elif path != DELETE_TRACES_PATH:
                 status, body, extra = 404, b"not found", {}
             else:

@@ -125,3 +125,26 @@ def test_a_turn_taken_back_from_a_copy_is_sent_again_under_its_session(tmp_path)
     last = {s["span_id"]: s["attributes"]["session.id"] for s in spans
             if s["trace_id"] == turn}
     assert len(last) > 1 and set(last.values()) == {parent}
+
+
+def test_turns_without_uuid_at_the_same_offset_of_two_files_are_not_copies(tmp_path):
+    """Two sessions whose first prompts carry no uuid: each turn is its own session's (an
+    id from the offset alone was the same for both, and the later one was left out as a
+    copy of the earlier)."""
+    from transcript.synth import assistant, text, usage, user
+
+    folder = tmp_path / "projects"
+    folder.mkdir()
+    for n, sid in enumerate(("s-first", "s-second")):
+        prompt = {**user(f"question {n}", 10 * n), "sessionId": sid}
+        del prompt["uuid"]
+        reply = {**assistant(f"msg_{n}", [text(f"answer {n}")], 10 * n + 1, stop="end_turn",
+                             use=usage())[0], "sessionId": sid}
+        (folder / f"{sid}.jsonl").write_text(json.dumps(prompt) + "\n" + json.dumps(reply)
+                                             + "\n")
+    state = str(tmp_path / "state")
+    assert _read(state, folder, ["s-first", "s-second"]) == {
+        "s-first": ["msg_0"], "s-second": ["msg_1"]}
+    with Store.open(state) as store:
+        owners = {s.id: [v.trace.id for v in store.session_tree(s.id)] for s in store.sessions()}
+    assert len(set(owners["s-first"] + owners["s-second"])) == 2

@@ -216,7 +216,11 @@ def test_worker_info_defaults_and_bad_files(_isolated_state):
 def test_wake_worker_spawns_a_detached_worker_that_goes_away(_isolated_state, monkeypatch):
     root = str(_isolated_state)
     os.makedirs(root)
-    monkeypatch.setenv("CCTRACE_WORKER_IDLE", "0.3")
+    # The environment's knob (planted: it would keep the worker for ever) is not read;
+    # config.toml's is.
+    monkeypatch.setenv("CCTRACE_WORKER_IDLE", "1e9")
+    with open(os.path.join(root, "config.toml"), "w") as fh:
+        fh.write("[worker]\nidle_ms = 300\n")
     cwd = os.getcwd()
     assert lifecycle.wake_worker(root) is True
     assert os.getcwd() == cwd
@@ -242,7 +246,10 @@ def test_wake_worker_reports_a_broken_interpreter(_isolated_state, monkeypatch):
 
 def test_python_m_worker_runs_and_a_second_one_exits_at_once(_isolated_state):
     root = str(_isolated_state)
-    env = dict(os.environ, CCTRACE_HOME=root, CCTRACE_WORKER_IDLE="30")
+    os.makedirs(root)
+    with open(os.path.join(root, "config.toml"), "w") as fh:
+        fh.write("[worker]\nidle_ms = 30000\n")
+    env = dict(os.environ, CCTRACE_HOME=root)
     first = subprocess.Popen([sys.executable, "-m", "cctrace.worker"], env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:

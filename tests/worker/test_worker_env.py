@@ -12,13 +12,16 @@ from cctrace import statedir
 from cctrace.worker import lifecycle
 
 KEEP = ["PATH", "LANG", "LANGUAGE", "TZ", "TMPDIR", "DBUS_SESSION_BUS_ADDRESS",
-        "XDG_RUNTIME_DIR", "CCTRACE_WORKER_IDLE", "CCTRACE_WORKER_MAX_SECONDS"]
+        "XDG_RUNTIME_DIR"]
 SECRET_LOOKING = ["ACME_KEY", "GH_TOKEN", "app_secret", "DB_PASSWORD", "SMTP_PASSWD",
                   "MYSQL_PASS", "PGPWD", "AWS_CREDENTIALS", "BASIC_AUTH", "x_api_key"]
 DROPPED = ["HOME", "PWD", "OLDPWD", "pwd", "USER", "SHELL", "EDITOR", "XDG_STATE_HOME",
            "HTTPS_PROXY", "http_proxy", "REQUESTS_CA_BUNDLE", "PYTHONPATH", "PYTHON_KEY",
            "pythonstartup", "CCTRACE_HOME", "CCTRACE_CONFIG", "CCTRACE_TOKEN",
-           "cctrace_worker_python", "LANGFUSE_HOST", "Path", "lang", "LC", "XLC_ALL"]
+           "cctrace_worker_python", "LANGFUSE_HOST", "Path", "lang", "LC", "XLC_ALL",
+           # The timing knobs are config.toml's `[worker]`: a repository setting the
+           # session's environment could otherwise make the worker exit at once or never.
+           "CCTRACE_WORKER_IDLE", "CCTRACE_WORKER_MAX_SECONDS"]
 
 
 def env_of(environ, state="/state"):

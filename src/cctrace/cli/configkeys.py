@@ -20,7 +20,7 @@ from cctrace.cli.configfile import lookup, plain
 from cctrace.cli.main import CliError
 from cctrace.config import ConfigError
 from cctrace.policy import settings as policy_settings
-from cctrace.worker import limits
+from cctrace.worker import lifecycle, limits
 
 SET = "<set>"
 # Names that Claude Code's own tools use: `[capture.tools]` keys are matched exactly.
@@ -110,6 +110,11 @@ SCHEMA: dict[str, Key] = {
     "audit.checkpoint_every_s": Key("int", "seconds between checkpoints (0 = every batch)",
                                     default=0),
     "audit.fsync": Key("bool", "fsync the audit log on every append", default=True),
+    "worker.idle_ms": Key("int", "milliseconds without work before the background worker "
+                          "exits (the next hook event starts it again)",
+                          default=int(lifecycle.DEFAULT_IDLE_SECONDS * 1000)),
+    "worker.max_seconds": Key("int", "cap on one background worker's lifetime in seconds "
+                              "(0 = none)", default=0),
 }
 TOOL_PREFIX = "capture.tools."
 
@@ -223,6 +228,8 @@ def check_value(name: str, key: Key, value: Any) -> Any:
         if name in ("capture.deny_paths", "capture.allow_paths", "capture.opt_out",
                     "capture.opt_in"):
             return list(policy_settings.check_patterns(value, name))
+        if name.startswith("worker.") and value < 0:
+            raise ConfigError(f"{name} must be 0 or more, not {value}")
         if name == "capture.max_field_kb":
             return policy_settings.check_kb(value, name)
         if key.kind == "levels":

@@ -1,7 +1,9 @@
 """`cctrace purge --session ID | --before DATE | --project PATH`: erase traces everywhere.
 
 Deletes the chosen traces in Langfuse (`DELETE /api/public/traces`, batches of 1,000,
-rate limits honoured) and then in the local store, and reports what was deleted where.
+rate limits honoured) and then in the local store, and reports what was deleted where. A
+session (or project) is erased as a whole: what names it without a trace goes too, also
+for a session that has no trace at all, and the statusline's summary is rewritten.
 `--local-only` skips Langfuse; `--dry-run` only counts. If Langfuse refuses, nothing is
 deleted locally, so the same command can be run again. Filters combine (AND).
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 from datetime import datetime, timezone
 from typing import Any
 
@@ -28,7 +31,9 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "purge", help="delete traces locally and in Langfuse",
         description="Delete the traces of a session, older than a date, or of a project, "
-        "locally and in Langfuse.")
+        "locally and in Langfuse. A session or project is erased as a whole: also its hook "
+        "events, cost counts, fork relation, read positions and quarantine records, and a "
+        "session the store knows without any trace.")
     p.add_argument("--session", metavar="ID", help="a session id (or unique prefix)")
     p.add_argument("--before", metavar="DATE",
                    help="traces that ended before DATE (YYYY-MM-DD or ISO 8601, UTC if no zone)")
@@ -54,8 +59,6 @@ def parse_date(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    import os
-
     from cctrace.security import purge
     from cctrace.store.db import Store
     from cctrace.store.sessions import AmbiguousSession
@@ -75,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
             # `--quarantine` alone selects no trace (no filter would select them all).
             selection = purge.select(store, args.session, before, project) if (
                 args.session or before or project) else purge.Selection([], [])
-            known = store.find_session(args.session) if args.session else None
+            known = store.known_session(args.session) if args.session else None
         except AmbiguousSession as exc:
             raise CliError(str(exc), code=2) from exc
         if project and not selection.trace_ids and args.project:
@@ -86,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
         result = purge.purge(store, cfg, selection, local_only=args.local_only,
                              dry_run=args.dry_run, whole_sessions=whole,
                              reason=erasure_reason(args, None))
+        if result.tombstones:
+            refresh_summary(root, store)
     failed = any(r.failed for r in result.remote)
     if not (failed or result.dry_run):
         result.local["quarantine"] = purge_quarantine(root, args, selection, before)
@@ -95,9 +100,9 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"no session matches {args.session!r}: nothing deleted "
                        "(`cctrace sessions` lists them)")
     audit_report: dict[str, Any] | None = None
-    if not (failed or result.dry_run) and result.local.get("traces"):
+    if not (failed or result.dry_run) and (result.local.get("traces") or result.tombstones):
         audit_report = record_erasure(root, cfg, sessions_of, erasure_reason(args, result),
-                                      stones=result.tombstones)
+                                      stones=result.tombstones, sessions=whole)
     if args.json:
         out = result.to_dict()
         if audit_report is not None:
@@ -109,6 +114,22 @@ def run(args: argparse.Namespace) -> int:
             _print_audit(audit_report)
     audit_failed = bool(audit_report and audit_report.get("error"))
     return 1 if failed or audit_failed else 0
+
+
+def refresh_summary(state_dir: str, store: Any) -> None:
+    """Rewrite the statusline's summary file from the store as it is now: it lists recent
+    sessions by id with their cost, and must not keep an erased one. If it cannot be
+    rewritten it goes (the worker writes it again after its next batch)."""
+    from cctrace.report import summary
+    from cctrace.statusline.line import SUMMARY_FILE
+
+    try:
+        summary.refresh(state_dir, store)
+    except Exception:  # noqa: BLE001 - whatever failed, the stale file must not stay
+        try:
+            os.remove(os.path.join(state_dir, SUMMARY_FILE))
+        except FileNotFoundError:
+            pass
 
 
 def purge_quarantine(state_dir: str, args: argparse.Namespace, selection: Any,
@@ -150,7 +171,6 @@ def erasure_reason(args: argparse.Namespace, result: Any) -> str:
 
 def _user() -> str:
     import getpass
-    import os
 
     try:
         return getpass.getuser()
@@ -159,8 +179,11 @@ def _user() -> str:
 
 
 def record_erasure(state_dir: str, cfg: Any, sessions_of: dict[str, str], reason: str,
-                   authorized_by: str | None = None, stones: Any = ()) -> dict[str, Any]:
-    """Append one signed `erase` entry per trace and seal them with a checkpoint now.
+                   authorized_by: str | None = None, stones: Any = (),
+                   sessions: Any = ()) -> dict[str, Any]:
+    """Append one signed `erase` entry per trace (naming its session), and one
+    `session:<id>` entry per session of `sessions` that had no trace, and seal them with
+    a checkpoint now. Either kind says the session's other rows went too.
 
     The erasure is sealed even when `[audit] checkpoint_every_s` batches the worker's
     entries: a deletion should be provable the moment the command returns. Returns what
@@ -180,6 +203,9 @@ def record_erasure(state_dir: str, cfg: Any, sessions_of: dict[str, str], reason
     by_session: dict[str, list[str]] = {}
     for trace_id, session_id in sorted(sessions_of.items()):
         by_session.setdefault(session_id, []).append(f"trace:{trace_id}")
+    for sid in sessions:
+        if sid not in by_session:  # a session with no trace: its own entry
+            by_session[sid] = [f"session:{sid}"]
     entries = [e for sid, subjects in sorted(by_session.items())
                for e in audit.erasure_entries(subjects, reason, session_id=sid,
                                               authorized_by=by)]
@@ -224,7 +250,7 @@ def _print(result: Any, args: argparse.Namespace) -> None:
         print(f"would delete {n} trace(s) of {sessions} session(s)"
               + ("" if args.local_only else " locally and in Langfuse"))
         return
-    if not n:
+    if not n and not result.tombstones:
         print("nothing matched: nothing deleted" if not result.local.get("quarantine") else
               f"{result.local['quarantine']} quarantine record(s) deleted")
         return
@@ -234,7 +260,8 @@ def _print(result: Any, args: argparse.Namespace) -> None:
         elif r.failed:
             print(f"{r.destination}: {r.failed} trace(s) NOT deleted: {'; '.join(r.errors[:3])}")
         else:
-            print(f"{r.destination}: {r.deleted} trace(s) deleted "
+            scores = f" and {r.scores} session score(s)" if r.scores else ""
+            print(f"{r.destination}: {r.deleted} trace(s){scores} deleted "
                   f"({r.requests} request(s))")
     if any(r.failed for r in result.remote):
         print("local store: nothing deleted (run the same command again to retry)")
@@ -243,5 +270,6 @@ def _print(result: Any, args: argparse.Namespace) -> None:
     print(f"local store: {local.get('traces', 0)} trace(s), {local.get('observations', 0)} "
           f"observation(s), {local.get('sessions', 0)} session(s), "
           f"{local.get('hook_events', 0)} hook event(s), {local.get('outbox', 0)} unsent "
-          f"batch(es), {local.get('findings', 0)} finding(s), {local.get('quarantine', 0)} "
-          "quarantine record(s) deleted")
+          f"batch(es), {local.get('findings', 0)} finding(s), {local.get('cost_states', 0)} "
+          f"cost count(s), {local.get('cursors', 0)} read position(s), "
+          f"{local.get('quarantine', 0)} quarantine record(s) deleted")

@@ -99,12 +99,23 @@ def build_traces(records: list[Record], ctx: BuildContext) -> BuildResult:
     return BuildResult(traces, open_offset, stats)
 
 
+def turn_key(prompt: Record, session_id: str) -> str:
+    """What a turn's trace and root ids are made from: its prompt's uuid (ids already in
+    users' Langfuse stay), else its byte offset within the file of its session. The
+    offset alone would repeat across files, and a later file's turn would then be taken
+    for a copy of an earlier one (`worker.copies`)."""
+    if prompt.uuid:
+        return prompt.uuid
+    return f"offset:{session_id}:{prompt.offset}" if session_id else f"offset:{prompt.offset}"
+
+
 def build_turn(state: BuildState, records: list[Record], closed: bool) -> Trace:
     """The trace of one turn (`records[0]` is its prompt): its walked observations under a
     root `agent` (only once complete), a background subagent whose completion opened it,
     and the tags and metadata read from its records (project, branch, models, version)."""
     prompt = records[0]
-    key = prompt.uuid or f"offset:{prompt.offset}"
+    session_id = prompt.session_id or state.ctx.session_id or ""
+    key = turn_key(prompt, session_id)
     trace_id = ids.trace_id(key)
     root_id = ids.span_id("turn", key)
     inner = walk(state, records, trace_id, root_id, closed, 0, frozenset())
@@ -155,7 +166,6 @@ def build_turn(state: BuildState, records: list[Record], closed: bool) -> Trace:
         ) if v is not None
     }
     metadata["complete"] = complete
-    session_id = prompt.session_id or state.ctx.session_id or ""
     end = max(inner.end_ns, start)
     observations = list(inner.observations)
     for obs in observations:

@@ -161,6 +161,19 @@ _LONG_TOKEN = re.compile(r"[A-Za-z0-9_\-.+/=~]+")
 _PATH = re.compile(r"~?/|\.{1,2}/|[A-Za-z]:\\|[a-z][a-z0-9+.-]*://")
 
 
+def bare_reference(value: str) -> str:
+    """What an unquoted value in a secret slot points at instead of being data, for
+    `unquoted_secret` and `password_value` alike: `"path"` (a path or URL that is not
+    itself random: `pwd: /home/user/project`, `token_url: https://...`), `"call"` (code with
+    a call, subscript or dotted path: code in any kind of line), `"name"` (a bare
+    identifier: code outside env-style lines, where each caller weighs it), or `""`."""
+    if _PATH.match(value) and not looks_random(value, 12):
+        return "path"
+    if not looks_like_code(value):
+        return ""
+    return "call" if any(c in value for c in ".([") else "name"
+
+
 @lru_cache(maxsize=4096)
 def unquoted_secret(value: str, env: bool) -> bool:
     """An unquoted value after a secret-named key. In env-style lines (upper-case keys:
@@ -168,10 +181,8 @@ def unquoted_secret(value: str, env: bool) -> bool:
     Calls, subscripts and dotted paths of names are code in both."""
     if len(value) < 6 or len(value) > 512 or is_placeholder(value):
         return False
-    if _PATH.match(value) and not looks_random(value, 12):
-        return False  # `pwd: /home/user/project`, `token_url: https://...`
-    code = looks_like_code(value)
-    if code and (not env or any(c in value for c in ".([")):
+    ref = bare_reference(value)
+    if ref in ("path", "call") or (ref == "name" and not env):
         return False
     if looks_random(value, 12):
         return True
@@ -195,19 +206,16 @@ def password_value(value: str, quoted: bool, env: bool) -> bool:
         return False  # `password="password="...`: text about assignments, not a value
     if quoted:
         return True
-    if _PATH.match(value) and not looks_random(value, 12):
-        return False
     core = value.rstrip(")]}:,;")
     if core != value and (len(core) < 6 or is_placeholder(core) or looks_like_code(core)):
         return False  # `def read(self, pwd=None):`, `f(password=pw),`
-    if not looks_like_code(value):
-        return True
-    if env:
-        return not any(c in value for c in ".([")
-    # YAML / INI `password: hunter2hunter2` is data; `password: userPassword`,
-    # `pass: new_password`, `password: password` are names in code.
-    return not (value.isalpha() or "_" in value or _HUMP.search(value) is not None
-                or any(c in value for c in ".(["))
+    ref = bare_reference(value)
+    if ref != "name":
+        return ref == ""  # data, not a path or code with a call, subscript or dot
+    # A bare name is data in env-style lines; in YAML / INI `password: hunter2hunter2` is
+    # data too, but `password: userPassword`, `pass: new_password`, `password: password`
+    # are names in code.
+    return env or not (value.isalpha() or "_" in value or _HUMP.search(value) is not None)
 
 
 _HUMP = re.compile(r"[a-z][A-Z]")

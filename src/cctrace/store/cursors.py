@@ -1,7 +1,8 @@
 """Transcript cursors: the `cursors` table, how far each transcript has been read.
 
 One row per transcript path: the reader's state as JSON (byte offset, partial line, file
-identity; see `cctrace.transcript.reader`) and when it last moved. The worker advances it in
+identity; see `cctrace.transcript.reader`) and when it last moved; the rule engine keeps
+its per-session windows here too (`RULES_WINDOW`). The worker advances it in
 the same transaction that stores what it read, so a crash rereads rather than skips.
 """
 
@@ -11,6 +12,10 @@ import time
 from typing import Any
 
 from cctrace.store.connection import Connection, dumps, loads
+
+# The rule engine keeps each session's window as the cursor `rules-window:<session>`
+# (`cctrace.rules.engine.WINDOW_KEY`, the same text): erasing a session takes it too.
+RULES_WINDOW = "rules-window:"
 
 
 class Cursors(Connection):

@@ -3,9 +3,12 @@
 `purge_traces` removes traces with their observations, the findings about them, the
 undelivered outbox batches (and dead letters) carrying their spans or findings, and the
 sessions (with their hook events) left without a trace, with `secure_delete` on and the WAL
-truncated after. `select_traces` picks what `cctrace purge` names, `purge_older_than` is the
-retention sweep and `oldest_settled_traces` what a size cap may evict. Callers:
-`cctrace.security.purge` / `retention` and `cctrace.worker.limits`.
+truncated after; `purge_sessions` removes whatever else names a session erased as a whole
+(also one with no trace: its hook events, cost counts, fork relation, cursors), and
+`known_session` finds such a session by id or prefix. `select_traces` picks what
+`cctrace purge` names, `purge_older_than` is the retention sweep and
+`oldest_settled_traces` what a size cap may evict. Callers: `cctrace.security.purge` /
+`retention` and `cctrace.worker.limits`.
 """
 
 from __future__ import annotations
@@ -15,7 +18,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from cctrace.store.connection import Connection, chunks
+from cctrace.store.cursors import RULES_WINDOW
 from cctrace.store.outbox import DELIVERED
+
+# Tables that name a session without needing a trace of it.
+_SESSION_TABLES = ("hook_events", "findings", "cost_states", "session_forks")
 
 
 class Erasure(Connection):
@@ -106,6 +113,72 @@ class Erasure(Connection):
                 counts["findings"] += self._delete_findings(conn, "session_id", chunk)
                 conn.execute(f"DELETE FROM cost_states WHERE session_id IN ({marks})", chunk)
                 conn.execute(f"DELETE FROM session_forks WHERE session_id IN ({marks})", chunk)
+                counts["sessions"] += conn.execute(
+                    f"DELETE FROM sessions WHERE id IN ({marks})", chunk).rowcount
+        self.checkpoint()
+        return counts
+
+    def known_session(self, prefix: str) -> str | None:
+        """The full id `prefix` names (exact or unique prefix) among every session the
+        store holds anything of: a session with traces, or one known only by its hook
+        events, findings, Claude Code's cost counts or a fork relation (a fork opened and
+        left without a prompt of its own has no trace). AmbiguousSession as `find_session`."""
+        from cctrace.store.sessions import AmbiguousSession
+
+        found = self.find_session(prefix)
+        prefix = prefix.strip()
+        if found is not None or not prefix:
+            return found
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        ids: set[str] = set()
+        for table in _SESSION_TABLES:
+            ids |= {r[0] for r in self._read(
+                f"SELECT DISTINCT session_id FROM {table} WHERE session_id = ? OR"
+                " session_id LIKE ? ESCAPE '\\' LIMIT 11", (prefix, escaped + "%"))}
+        if prefix in ids:
+            return prefix
+        if len(ids) > 1:
+            raise AmbiguousSession(prefix, sorted(ids)[:11])
+        return next(iter(ids), None)
+
+    def purge_sessions(self, session_ids: Sequence[str]) -> dict[str, int]:
+        """Everything the store keeps by session id, whether or not the session has traces
+        (`purge_traces` goes first for those): hook events, findings (with their unsent
+        batches), Claude Code's cost counts, fork relations, the session row, and the
+        cursors of its transcripts and of the rule engine's window over it. Freed pages
+        are zeroed."""
+        counts = {"hook_events": 0, "findings": 0, "sessions": 0, "cost_states": 0,
+                  "session_forks": 0, "cursors": 0}
+        ids = sorted(set(session_ids))
+        if not ids:
+            return counts
+        with self._lock:
+            self._conn.execute("PRAGMA secure_delete = ON")
+        with self._write() as conn:
+            for chunk in chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                paths = {r[0] for r in conn.execute(
+                    f"SELECT DISTINCT transcript_path FROM hook_events WHERE session_id IN"
+                    f" ({marks}) AND transcript_path IS NOT NULL", chunk)}
+                for sid in chunk:
+                    # The transcript is `<sid>.jsonl`, its subagents' files below `<sid>/`
+                    # (also when no hook event named the path).
+                    escaped = sid.replace("\\", "\\\\").replace("%", "\\%").replace(
+                        "_", "\\_")
+                    paths |= {r[0] for r in conn.execute(
+                        "SELECT path FROM cursors WHERE path LIKE ? ESCAPE '\\' OR path LIKE ?"
+                        " ESCAPE '\\'", (f"%/{escaped}.jsonl", f"%/{escaped}/%"))}
+                    paths.add(RULES_WINDOW + sid)
+                for pchunk in chunks(sorted(paths)):
+                    pmarks = ",".join("?" * len(pchunk))
+                    counts["cursors"] += conn.execute(
+                        f"DELETE FROM cursors WHERE path IN ({pmarks})", pchunk).rowcount
+                counts["hook_events"] += conn.execute(
+                    f"DELETE FROM hook_events WHERE session_id IN ({marks})", chunk).rowcount
+                counts["findings"] += self._delete_findings(conn, "session_id", chunk)
+                for table in ("cost_states", "session_forks"):
+                    counts[table] += conn.execute(
+                        f"DELETE FROM {table} WHERE session_id IN ({marks})", chunk).rowcount
                 counts["sessions"] += conn.execute(
                     f"DELETE FROM sessions WHERE id IN ({marks})", chunk).rowcount
         self.checkpoint()

@@ -98,11 +98,11 @@ def read_worker_info(state_dir: str) -> dict[str, str] | None:
 
 
 # What the worker keeps of the environment it is started from (Claude Code's, which a
-# repository can shape): locale, the session bus the OS keychain needs and the worker's
-# timing knobs. Everything else, other CCTRACE_*, PYTHON*, proxies, CA bundles and HOME
-# included, is dropped.
+# repository can shape): locale and the session bus the OS keychain needs. Everything else,
+# every CCTRACE_* (the timing knobs are `[worker]` in config.toml), PYTHON*, proxies, CA
+# bundles and HOME included, is dropped.
 _KEEP_ENV = frozenset({"PATH", "LANG", "LANGUAGE", "TZ", "TMPDIR", "DBUS_SESSION_BUS_ADDRESS",
-                       "XDG_RUNTIME_DIR", "CCTRACE_WORKER_IDLE", "CCTRACE_WORKER_MAX_SECONDS"})
+                       "XDG_RUNTIME_DIR"})
 # Values of secret-looking variables stay: the redactor learns them (never used otherwise).
 _SECRET_NAME_PARTS = ("KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASS", "PWD",
                       "CREDENTIAL", "AUTH")
