@@ -56,6 +56,11 @@ class Target:
     preload: tuple[str, ...] = ()
 
 
+# What a detector's selection imports that no detector module is part of (the registry
+# loads detector modules lazily): a fork of the driver starts with them.
+DETECTOR_PRELOAD = ("pytest", "cctrace.redact.engine", "cctrace.redact.detectors.base",
+                    "bench.corpus.fakes", "support.absence")
+
 MODULES: dict[str, Target] = {
     # -- security/
     "security.transport": Target("security/transport.py", (
@@ -172,11 +177,18 @@ MODULES: dict[str, Target] = {
     "redact.detectors.service_context": Target("redact/detectors/service_context.py", (
         "tests/redact/test_service_shapes.py", "tests/redact/test_token_shape.py",
         "tests/redact/test_context.py")),
+    # Its exact tests first (every keyword, key rule, slot and syntax; ~3 s), so `-x`
+    # stops early; none of the selection uses hypothesis, so it runs in a fork.
     "redact.detectors.generic_assignment": Target("redact/detectors/generic_assignment.py", (
+        "tests/redact/detectors/test_generic_assignment.py",
         "tests/redact/test_detector_exact.py::test_detector[generic_assignment]",
         "tests/redact/test_password_slots.py",
         "tests/redact/test_words_not_tokens.py", "tests/redact/test_context.py",
-        "tests/redact/test_detectors.py")),
+        "tests/redact/test_detectors.py"), preload=DETECTOR_PRELOAD),
+    # The service names that `detectors/service_context.py` looks for (data only).
+    "redact.services": Target("redact/services.py", (
+        "tests/redact/test_service_shapes.py", "tests/redact/test_token_shape.py",
+        "tests/redact/test_context.py")),
     # What the fourth #13 round changed in it: the slot kinds and the value's shape gate.
     "redact.detectors.generic_assignment.slots": Target(
         "redact/detectors/generic_assignment.py", (
@@ -272,11 +284,6 @@ MODULES: dict[str, Target] = {
 }
 
 
-
-# What a detector's selection imports that no detector module is part of (the registry
-# loads detector modules lazily): a fork of the driver starts with them.
-DETECTOR_PRELOAD = ("pytest", "cctrace.redact.engine", "cctrace.redact.detectors.base",
-                    "bench.corpus.fakes", "support.absence")
 
 
 # A detector whose tests live in another detector's file (same validator, one file).
