@@ -66,6 +66,17 @@ def test_each_keyword_takes_a_short_token(key: str) -> None:
     found(f'{key} = "{SHORT}"\n', SHORT)
 
 
+# Found only through the bare `key` anchor (weak: 16 random characters) before: a
+# chosen key in a camelCase or kebab-case name leaked where its snake_case twin did not.
+@pytest.mark.parametrize("key", [
+    "signingKey", "signingkey", "signing-key", "encryptionKey", "encryption-key",
+    "masterKey", "master-key", "access-key", "private-key", "ENCRYPTIONKEY",
+])
+def test_long_keywords_without_underscore_are_strong_too(key: str) -> None:
+    found(f'{key} = "{SHORT}"\n', SHORT)
+    found(f'{key}: "dev-Signing-2024x"\n', "dev-Signing-2024x")
+
+
 @pytest.mark.parametrize("key", ["key", "auth", "KEY", "Auth", "x-key", "my_auth"])
 def test_a_bare_key_or_auth_needs_a_random_value(key: str) -> None:
     kept(f'{key} = "{SHORT}"\n')
@@ -377,3 +388,50 @@ def test_neutral_text_is_kept() -> None:
     kept("The token bucket refills at 10 per second; see docs/auth.md for the key.\n")
     kept("password_file: /run/secrets/db\n")
     kept("token: ${{ secrets.GITHUB_TOKEN }}\n")
+
+
+# -- bounds of the value gates ---------------------------------------------------------------
+
+R16 = LONG[:16]
+
+
+@pytest.mark.parametrize("layout", [
+    'key = "{v}"\n', "KEY={v}\n", "<key>{v}</key>\n", '("X_KEY", "{v}")\n',
+    '<add key="auth" value="{v}"/>\n',
+])
+def test_a_weak_slot_takes_sixteen_random_characters_not_fifteen(layout: str) -> None:
+    found(layout.format(v=R16), R16)
+    kept(layout.format(v=R16[:15]))
+
+
+def test_a_pair_takes_a_short_token_but_not_a_name() -> None:
+    found('("X_TOKEN", "k3J9xQ")\n', "k3J9xQ")
+    kept('("X_TOKEN", "dev_token_value")\n')
+    kept("('token', 'token_type', 'expires_in')\n")
+
+
+def test_a_capital_after_a_short_keyword_names_another_thing() -> None:
+    kept(f'KeyA1 = "{LONG}"\n')  # `Key` + `A1`: the key of an `A1`, not a secret key
+    kept(f'passB64: "{LONG}"\n')
+
+
+@pytest.mark.parametrize("key", ["TOKEN_INDEX", "SECRET_REGEX", "token_regex_", "API_KEY_PREFIX"])
+def test_a_suffix_ending_in_x_is_still_a_suffix(key: str) -> None:
+    kept(f'{key} = "{SHORT}"\n')
+
+
+def test_an_arn_is_looked_for_up_to_200_characters_back() -> None:
+    # `arn:a:` + path + `:secret:`: the keyword 200 characters after `arn:` is part of it.
+    kept("arn:a:" + "b" * 193 + f":secret:{LONG}\n")
+    text = "arn:a:" + "b" * 194 + f":secret:{LONG}\n"
+    found(text, LONG)
+
+
+@pytest.mark.parametrize("text", [
+    f"public_key={LONG}", f"next_token={LONG}", f"csrf.token={LONG}",
+    f"TOKEN_TYPE={SHORT}",
+])
+def test_a_key_name_read_back_to_the_start_of_a_text_ending_in_a_word(text: str) -> None:
+    # No newline at the end (a tool's output often has none): the walk back over the key
+    # name stops at the start of the text, it does not wrap around to its end.
+    kept(text)
