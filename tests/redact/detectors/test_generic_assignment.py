@@ -435,3 +435,23 @@ def test_a_key_name_read_back_to_the_start_of_a_text_ending_in_a_word(text: str)
     # No newline at the end (a tool's output often has none): the walk back over the key
     # name stops at the start of the text, it does not wrap around to its end.
     kept(text)
+
+
+def test_glued_to_a_word_is_judged_from_the_start_of_the_text() -> None:
+    # At offset 0 nothing is glued before the keyword, even when the text ends in a
+    # lower-case letter; one letter before it is a glued word already.
+    found(f"token: {SHORT}  # from ci", SHORT)
+    kept(f'xtoken = "{SHORT}"\n')
+    found(f'xtoken = "{LONG}"\n', LONG)
+
+
+@pytest.mark.parametrize("layout", ['key = "{v}"\n', "KEY: {v}\n", "<key>{v}</key>\n",
+                                    "api.key = {v}\n"])
+def test_a_weak_slot_refuses_a_value_named_by_hand(layout: str) -> None:
+    for value in ("dev_key_2024_local", "key-20240101-prod-v2"):
+        kept(layout.format(v=value))
+
+
+def test_a_weak_slot_takes_a_random_value_with_a_dot_when_quoted() -> None:
+    found('key = "k3J9xQ2m.Z7vL5pW8"\n', "k3J9xQ2m.Z7vL5pW8")
+    found('<key>k3J9xQ2m.Z7vL5pW8</key>\n', "k3J9xQ2m.Z7vL5pW8")
