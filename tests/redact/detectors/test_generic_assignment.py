@@ -455,3 +455,19 @@ def test_a_weak_slot_refuses_a_value_named_by_hand(layout: str) -> None:
 def test_a_weak_slot_takes_a_random_value_with_a_dot_when_quoted() -> None:
     found('key = "k3J9xQ2m.Z7vL5pW8"\n', "k3J9xQ2m.Z7vL5pW8")
     found('<key>k3J9xQ2m.Z7vL5pW8</key>\n', "k3J9xQ2m.Z7vL5pW8")
+
+
+@pytest.mark.parametrize("text", [
+    f"key: {{{LONG}}}\n", f"KEY={{{LONG}}}\n", f"  auth: ({LONG})\n",
+])
+def test_a_weak_slot_refuses_a_braced_value_even_in_env_style(text: str) -> None:
+    # A value opening a brace or parenthesis is code (a set, a mapping, a call's
+    # argument); a bare `key`/`auth` slot never reads it as env-style data.
+    kept(text)
+
+
+def test_a_log_pair_at_the_start_of_a_text_is_not_read_as_an_argument() -> None:
+    # The text ends in `1, 2` (no newline): what precedes the key is the start of the
+    # text, not `, ` read from its end.
+    found(f"password={CHOSEN} attempts 1, 2", CHOSEN)
+    found(f"password={CHOSEN} (1,2", CHOSEN)
