@@ -471,3 +471,28 @@ def test_a_log_pair_at_the_start_of_a_text_is_not_read_as_an_argument() -> None:
     # text, not `, ` read from its end.
     found(f"password={CHOSEN} attempts 1, 2", CHOSEN)
     found(f"password={CHOSEN} (1,2", CHOSEN)
+
+
+def test_a_pair_takes_a_random_twelve_that_reads_like_a_name() -> None:
+    # Lower-case base36 and upper-case ids of 12: random at 12, though shaped like names.
+    for value in ("hit4fqzuii8f", "S7IPX3YLIBVF"):
+        found(f'System.setProperty("API_TOKEN", "{value}");\n', value)
+
+
+def test_a_pair_with_a_refused_key_is_kept_whatever_its_value() -> None:
+    kept('("token_url", "https://auth.example.com/oauth/token")\n')
+    kept(f'("token_type", "{LONG}")\n')
+
+
+def test_an_argument_is_found_over_a_dotted_name_of_any_length() -> None:
+    # Walking back over `ab.` / `abc.` to the `(`: never past it.
+    kept(f"f(ab.password={CHOSEN})\n")
+    kept(f"f(abc.password={CHOSEN})\n")
+    kept(f"f(x, ab.password={CHOSEN})\n")
+
+
+def test_a_chunk_starting_inside_a_tag_name_is_no_element() -> None:
+    # No `<` before the name (the chunk starts inside the tag), and the text ends in
+    # `<a`: the walk stops at the start of the text, it does not read the end.
+    kept("password>s3cret-Pw_7</password>\n<a")
+    kept(f"api_token>{SHORT}</api_token><b")
