@@ -831,6 +831,9 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'while i > 1 and (text[i - 1].isalnum() or text[i - 1] in "_.-:"):',
          "_element_ok's walk: stopped at 1 instead of 0, text[0] is a name character, not "
          '`<`: no opening tag either way'),
+        ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-:"):',
+         'while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "XX_.-:XX"):',
+         'X is alphanumeric: the walk over the tag name takes it already'),
         ('return password_value(value, quoted=True, env=False)',
          'return password_value(value, quoted=True, env=True)',
          'password_value reads env only for unquoted values (it returns before for quoted ones)'),

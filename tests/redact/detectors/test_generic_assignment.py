@@ -355,6 +355,9 @@ def test_name_value_pairs(text: str, value: str) -> None:
     ('<token type="bearer">{v}</token>\n', SHORT),
     ("  <Auth>{v}</Auth>\n", LONG),
     ("<settings><apiKey>{v}</apiKey></settings>\n", SHORT),
+    ("    <db:password>{v}</db:password>\n", "s3cret-Pw_7"),
+    ("  <spring.datasource.password>{v}</spring.datasource.password>\n", "s3cret-Pw_7"),
+    ("<config>\n  <app:client_secret>{v}</app:client_secret>\n", SHORT),
 ])
 def test_xml_elements(text: str, value: str) -> None:
     found(text.format(v=value), value)
