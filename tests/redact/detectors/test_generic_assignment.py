@@ -348,6 +348,8 @@ def test_name_value_pairs(text: str, value: str) -> None:
 
 @pytest.mark.parametrize(("text", "value"), [
     ("<password>{v}</password>", "s3cret-Pw_7"),
+    ("<password>{v}</password>\n", CHOSEN),  # an element's text is data, like a quoted value
+    ("<DbPassword>\n  {v}\n</DbPassword>\n", "userPass99"),
     ("<db:password>{v}</db:password>\n", "s3cret-Pw_7"),
     ("<ns.api-token>{v}</ns.api-token>\n", SHORT),
     ("<client_secret>{v}</client_secret>\n", SHORT),
