@@ -350,6 +350,8 @@ def test_name_value_pairs(text: str, value: str) -> None:
     ("<password>{v}</password>", "s3cret-Pw_7"),
     ("<password>{v}</password>\n", CHOSEN),  # an element's text is data, like a quoted value
     ("<DbPassword>\n  {v}\n</DbPassword>\n", "userPass99"),
+    ("<client_secret>{v}</client_secret>\n", "Dev_Secret_42x"),  # a name-like secret
+    ("<secret>{v}</secret>\n", "x9Kq2z"),  # six characters: the floor
     ("<db:password>{v}</db:password>\n", "s3cret-Pw_7"),
     ("<ns.api-token>{v}</ns.api-token>\n", SHORT),
     ("<client_secret>{v}</client_secret>\n", SHORT),
@@ -373,6 +375,7 @@ def test_xml_elements(text: str, value: str) -> None:
     f"<my tokens>{SHORT}</my>\n",
     "<password>changeme</password>\n",
     "<secret>abc</secret>\n",
+    "<secret>x9Kq2</secret>\n",
     f"<token_type>{SHORT}</token_type>\n",
     f"<PublicKey>{LONG}</PublicKey>\n",
     "<tokenizer>bert-base-uncased</tokenizer>\n",
