@@ -504,3 +504,15 @@ def test_a_chunk_starting_inside_a_tag_name_is_no_element() -> None:
     # `<a`: the walk stops at the start of the text, it does not read the end.
     kept("password>s3cret-Pw_7</password>\n<a")
     kept(f"api_token>{SHORT}</api_token><b")
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    (f"我的Key: {LONG}\n", LONG),       # Chinese glues an English word to its own
+    (f"我的key: {LONG}\n", LONG),
+    ("设置Pass=Xk29vLq81mZ7\n", "Xk29vLq81mZ7"),
+    (f"新しいAuth: {LONG}\n", LONG),
+])
+def test_a_letter_without_case_before_a_short_keyword_ends_a_word(text: str, value: str) -> None:
+    # CJK and kana letters have no case: no camelCase to tell, and in that text an English
+    # word follows them with no blank. Before, `我的Key: ...` was `Key` inside a word.
+    found(text, value)

@@ -118,9 +118,9 @@ def _key_ok(match: re.Match[str]) -> bool:
     if rest[:1].islower() and not re.match(r"s(?:$|[^a-z])", rest):
         return False
     text, start = match.string, match.start("k")
-    if start > 0 and text[start - 1].isalpha():
-        prev, first = text[start - 1], text[start]
-        camel = first.isupper() and (prev.islower() or prev.isupper())
+    if start > 0 and (text[start - 1].islower() or text[start - 1].isupper()):
+        first = text[start]  # a letter without case (CJK, kana) ends a word: `我的Key`
+        camel = first.isupper()
         # `monkey`, `bypass`, `oauth`: a short keyword inside a word, not at a camelCase
         # boundary (`apiKey`, `APIKEY`); long ones may be glued (`dbpassword`).
         if not camel and kw in ("key", "pass", "auth", "pwd") and not (
