@@ -516,3 +516,10 @@ def test_a_letter_without_case_before_a_short_keyword_ends_a_word(text: str, val
     # CJK and kana letters have no case: no camelCase to tell, and in that text an English
     # word follows them with no blank. Before, `我的Key: ...` was `Key` inside a word.
     found(text, value)
+
+
+def test_a_separator_before_a_short_keyword_ends_the_word_whatever_precedes_it() -> None:
+    # The letter two back (`B` of `DB_`) is not the one the keyword is glued to.
+    found('DB_pass = "s3cret-Pw_7"\n', "s3cret-Pw_7")
+    found(f'API_key = "{LONG}"\n', LONG)
+    found(f'我Key = "{LONG}"\n', LONG)
