@@ -17,7 +17,7 @@ values found), with no environment or `.env` known secrets. Throughput is measur
 case by case (small texts) and on all cases packed into one text (large input).
 
     .venv/bin/python bench/redaction_external.py [--corpus DIR] [--no-ds] [--misses N]
-        [--rule SUBSTR] [--fp N] [--halves] [--fp-table]
+        [--rule SUBSTR] [--fp N] [--halves] [--fp-table] [--fp-classes [--fp-list]]
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ import time
 from collections import defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import fp_classes  # noqa: E402
 
 from cctrace.redact import registry  # noqa: E402
 from cctrace.redact.engine import SecretRedactor  # noqa: E402
@@ -221,6 +223,11 @@ def main() -> int:
                     help="also score the development and held-out halves apart")
     ap.add_argument("--fp-table", action="store_true",
                     help="clean negatives redacted, by detector and type")
+    ap.add_argument("--fp-classes", action="store_true",
+                    help="false positives by class: twin of a true positive, allow-listed "
+                         "by gitleaks, or distinguishable (bench/fp_classes.py)")
+    ap.add_argument("--fp-list", action="store_true",
+                    help="with --fp-classes: one line per false positive")
     ap.add_argument("--no-sweep", action="store_true",
                     help="detection pass only (as `cctrace redact`; older revisions)")
     args = ap.parse_args()
@@ -264,6 +271,9 @@ def main() -> int:
                   f"({r['fp_strict'][0]}/{r['fp_strict'][1]}) |")
     if args.fp_table:
         fp_table(cases)
+    if args.fp_classes:
+        fp_classes.report(fp_classes.classify(Cctrace().red, cases, is_clean_negative),
+                          args.fp_list)
     mb, mbs = packed_throughput(cases, args.repeat, not args.no_sweep)
     print(f"\ncctrace on all cases packed into one text ({mb:.1f} MB): {mbs:.1f} MB/s "
           f"({tools[0].red.backend} prefilter)")

@@ -52,7 +52,8 @@ AT_ANCHOR = {
 BOUNDARY = {
     "adobe": (0,), "airtable": (0,), "alibaba": (0,), "atlassian": (2,), "aws": (0, 1),
     "azure": (3,), "cloudflare": (0,), "databricks": (0,), "discord": (0,), "dropbox": (0,),
-    "easypost": (0,), "facebook": (0,), "flyio": (1,), "github": (5,), "hashicorp": (2,),
+    "easypost": (0,), "facebook": (0,), "flyio": (1,), "gcp": (0,), "github": (5,),
+    "hashicorp": (2,),
     "jfrog": (0, 1), "mailchimp": (0,), "mailgun": (0,), "notion": (1,), "npm": (1,),
     "nuget": (0,), "onepassword": (1,), "replicate": (0,), "salesforce": (0,),
     "sonarqube": (0,), "sourcegraph": (0,), "tailscale": (0,), "telegram": (0,),

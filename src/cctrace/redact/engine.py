@@ -28,6 +28,7 @@ from typing import NamedTuple
 from cctrace import statedir
 from cctrace.redact import known, prefilter, registry
 from cctrace.redact.detectors.base import Detector, Pattern
+from cctrace.redact.randomness import runs_on
 
 KEY_FILE = "redaction.key"
 TAG_LEN = 8
@@ -289,7 +290,7 @@ class SecretRedactor:
     ) -> None:
         pat = comp.pattern
         start, end = m.span(comp.group)
-        if start < 0 or end <= start:
+        if start < 0 or end <= start or runs_on(text, end):
             return
         if pat.boundary:
             s0 = m.start()

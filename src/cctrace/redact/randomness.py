@@ -253,6 +253,24 @@ def token_value(value: str) -> bool:
     return _SLOT_FOREIGN.search(value.partition("&")[0].strip()) is None
 
 
+# Where a match ends. A token ends where its alphabet does. A match whose last part was
+# replaced by a masking run (`xoxp-5723...-1188-####################`) is a masked sample,
+# and one followed by `?` and 8+ more token characters (`tskey-...gmxH?oARkj0Cq...`) was
+# cut out of a longer, mangled string: no service issues a token holding `?`
+# (TOKEN_FOREIGN). A query string is not a continuation: `/groups/<key>?api_key=...` and
+# `?raw&x=1` end the key at the `?`. A whole token followed by `####` is still redacted.
+_MASK_AFTER = re.compile(r"[#*•]{4}")
+_QUERY_AFTER = re.compile(r"\?(?![\w.\-\[\]]*[=&])[A-Za-z0-9][\w\-]{7}")
+
+
+def runs_on(text: str, end: int) -> bool:
+    """Whether a token matched up to `end` runs on into a masked last part or a
+    `?`-joined rest (see above)."""
+    if _QUERY_AFTER.match(text, end):
+        return True
+    return text[end - 1 : end] in ("-", "_", ".", ":", "/") and bool(_MASK_AFTER.match(text, end))
+
+
 def has_sequence(value: str, n: int = 8) -> bool:
     """A run of `n` consecutive alphabet letters or digits (`abcdefgh`, `12345678`): a
     hand-made filler (`AIzaSyabcdefghijklmnop...`); a drawn token holds one with

@@ -7,6 +7,8 @@ template expressions, and our own `[REDACTED:...]` markers. Pure functions only.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from functools import lru_cache
 
@@ -188,6 +190,73 @@ _STUB = re.compile(r"[A-Za-z]{2,8}[-_][0-9]{1,6}")
 
 
 def name_not_secret(value: str) -> bool:
-    """A host name or a `<PREFIX>-1234` stub: a name, not a secret, in any key slot but a
-    password one (a password is whatever was typed)."""
-    return _HOST.fullmatch(value) is not None or _STUB.fullmatch(value) is not None
+    """A host name, a `<PREFIX>-1234` stub, a phrase naming what it stands for, a list of
+    plain parameters or an encoded placeholder credential: not a secret, in any key slot
+    but a password one (a password is whatever was typed)."""
+    return (_HOST.fullmatch(value) is not None or _STUB.fullmatch(value) is not None
+            or self_described(value) or parameter_list(value) or encoded_placeholder(value))
+
+
+# A phrase holding the word for what it stands for (`a-string-secret-at-least-256-bits-long`,
+# jwt.io's sample; `prod-api-key-2`, `my-webhook-secret-here`) describes a secret; an
+# issued token has no such part, and a chosen passphrase (`correct-horse-battery-staple`)
+# does not name itself.
+_DESCRIBED = re.compile(r"[a-z0-9]+(?:[-_. ][a-z0-9]+){2,}")
+_DESC_SEP = re.compile(r"[-_. ]")
+_DESC_WORDS = frozenset(
+    "secret secrets password passwd token key apikey credential credentials".split())
+
+
+def self_described(value: str) -> bool:
+    """Three or more parts of letters or of digits, joined by `-_. `, one of them a word
+    for a secret (`secret`, `password`, `token`, `key`, ...)."""
+    low = value.lower()
+    if not _DESCRIBED.fullmatch(low):
+        return False
+    parts = _DESC_SEP.split(low)
+    return (any(p in _DESC_WORDS for p in parts)
+            and all(p.isalpha() or p.isdigit() for p in parts))
+
+
+# `st=2025-03-04T07:24:52Z&se=2025-04-04T15:24:52Z&spr=https&sv=2022-11-02&sr=c`: an Azure
+# SAS token without its `sig=` is a list of parameters, none of them secret.
+_PARAM = re.compile(r"[A-Za-z_][\w.\-]*=([^&=]{0,24})")
+_TIMESTAMP = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+
+
+def parameter_list(value: str) -> bool:
+    """Two or more `name=value` pairs joined by `&`, every value at most 24 characters and
+    a timestamp or not random (`randomness.looks_random` reads a timestamp as drawn)."""
+    parts = value.split("&")
+    if len(parts) < 2:
+        return False
+    for part in parts:
+        m = _PARAM.fullmatch(part)
+        if m is None:
+            return False
+        v = m.group(1)
+        if _TIMESTAMP.fullmatch(v) is None and looks_random(v, 12):
+            return False
+    return True
+
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/]{8,}={0,2}")
+_USER_PASS = re.compile(r"[\x21-\x7e]{1,64}:([\x21-\x7e]{1,64})")
+
+
+def encoded_placeholder(value: str) -> bool:
+    """Base64 of `user:<placeholder>` (`bXlfdXNlcm5hbWU6bXlfcGFzc3dvcmQ=` is
+    `my_username:my_password`, a docker `auth` example): the credential it encodes is a
+    placeholder, so it is one too."""
+    # 172 characters encode the longest pair `_USER_PASS` takes (64 + 1 + 64): longer
+    # values are not decoded at all. `_BASE64` leaves the decoder nothing to discard, and
+    # it refuses a length that is not a multiple of 4 (padding) by itself.
+    if len(value) > 172 or _BASE64.fullmatch(value) is None:
+        return False
+    try:
+        text = base64.b64decode(value).decode("ascii")
+    except (binascii.Error, ValueError):  # UnicodeDecodeError is a ValueError
+        return False
+    m = _USER_PASS.fullmatch(text)
+    return m is not None and is_placeholder(m.group(1))

@@ -103,3 +103,26 @@ def test_pin_and_login() -> None:
 ])
 def test_every_verb(verb: str) -> None:
     _finds(f"the password {verb} s3cr3t00 ok", "s3cr3t00")
+
+
+@pytest.mark.parametrize("text", [
+    '// secret is "a-string-secret-at-least-256-bits-long"',
+    "the token is my-api-token-here.",
+    "The key is prod.api.key.2 for now",
+])
+def test_secret_statement_of_a_phrase_naming_itself_is_kept(text: str) -> None:
+    _none(text)
+
+
+@pytest.mark.parametrize(("text", "value", "typ"), [
+    # A password statement keeps whatever was typed, self-described or not.
+    ("the password is my-secret-password-2024 now", "my-secret-password-2024",
+     "prose_password"),
+    # Not every part letters or digits: a drawn value beside the word.
+    ("the secret is my-secret-k3Yx9QwZ now", "my-secret-k3Yx9QwZ", "prose_secret"),
+    ("the token is 05tUFwoJfK2dui0CWKxzqJHmNzQr now", "05tUFwoJfK2dui0CWKxzqJHmNzQr",
+     "prose_secret"),
+])
+def test_other_statements_are_still_redacted(text: str, value: str, typ: str) -> None:
+    _finds(text, value, typ)
+    assert_absent(value, _prose().redact_text(text))

@@ -39,7 +39,10 @@ DETECTOR = Detector(
         ),
         Pattern(
             "azure_client_secret",
-            r"[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.\-]{31,34}" + END_ALNUM,
+            # The body runs to its end: a longer run of the secret's own alphabet
+            # (`...0ndXO0,4~q8Q~<32>~yk0,` inside a signature) is some other string;
+            # a sentence's full stop after it is not part of it.
+            r"[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.\-]{31,34}(?![A-Za-z0-9_~\-]|\.[A-Za-z0-9_~\-])",
             anchors=("q~",),
             boundary=True,
         ),

@@ -22,6 +22,8 @@ DETECTOR = Detector(
             "gcp_api_key",
             r"AIza[0-9A-Za-z_\-]{35}" + END_ALNUM,
             anchors=("aiza",),
+            # `...TJAIzaTesb6...` inside a longer base62 string is not a key.
+            boundary=True,
         ),
         Pattern(
             "gcp_oauth_client_secret",

@@ -15,7 +15,7 @@ import re
 
 from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern, char_classes
 from cctrace.redact.randomness import looks_random
-from cctrace.redact.stoplist import is_placeholder, looks_like_code
+from cctrace.redact.stoplist import is_placeholder, looks_like_code, self_described
 
 # The value: quoted, or up to whitespace; trailing sentence punctuation is not part of it.
 _VALUE = (
@@ -47,6 +47,12 @@ def _value_ok(match: re.Match[str]) -> bool:
     if looks_random(value, 12):
         return True
     return char_classes(value) >= 2 and not value.isalpha() and not _SENTENCE.match(value)
+
+
+def _secret_value_ok(match: re.Match[str]) -> bool:
+    """`secret is "a-string-secret-at-least-256-bits-long"` describes a secret (jwt.io's
+    sample); a password statement keeps whatever was typed."""
+    return _value_ok(match) and not self_described(match.group("s"))
 
 
 def _password_direct_ok(match: re.Match[str]) -> bool:
@@ -110,7 +116,7 @@ DETECTOR = Detector(
             anchors=tuple(f"{w} {v}" for w in ("token", "secret", "key")
                           for v in ("is", "was", "ist", "est", "es", "é", "è")),
             at_anchor=True,
-            check=_value_ok,
+            check=_secret_value_ok,
             priority=CONTEXTUAL,
         ),
         Pattern(
