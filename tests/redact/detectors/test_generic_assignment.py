@@ -52,6 +52,15 @@ def kept(text: str) -> None:
     assert _alone().redact_text(text) == text
 
 
+# -- the walks back over a name (first: a broken walk can loop, this fails it at once) ----
+
+def test_walks_back_over_a_name_stop_at_its_first_character() -> None:
+    # Each text starts with a blank: a walk that jumps instead of stepping lands there.
+    found(f' next, my_token = "{SHORT}"\n', SHORT)           # not `next, my_token`: public
+    kept(f" f(db.password={CHOSEN})\n")                     # the `(` is before `db.`
+    found(" <db:password>s3cret-Pw_7</db:password>\n", "s3cret-Pw_7")
+
+
 # -- keyword anchors ------------------------------------------------------------------------
 
 # Each long anchor: the key is found as itself, a strong keyword, so a 12-character token
