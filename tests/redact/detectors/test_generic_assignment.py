@@ -477,10 +477,17 @@ def test_a_weak_slot_takes_a_random_value_with_a_dot_when_quoted() -> None:
 @pytest.mark.parametrize("text", [
     f"key: {{{LONG}}}\n", f"KEY={{{LONG}}}\n", f"  auth: ({LONG})\n",
 ])
-def test_a_weak_slot_refuses_a_braced_value_even_in_env_style(text: str) -> None:
-    # A value opening a brace or parenthesis is code (a set, a mapping, a call's
-    # argument); a bare `key`/`auth` slot never reads it as env-style data.
+def test_a_weak_slot_refuses_a_braced_value(text: str) -> None:
+    # A value opening a brace or parenthesis is a template placeholder or code.
     kept(text)
+
+
+def test_a_weak_slot_never_reads_its_line_as_env_style() -> None:
+    # Random by its letters, shaped like a name (`yvm9`, `foo`, `zii`...): an env-style
+    # TOKEN line takes it as data, a bare KEY line (weak: the name says little) as a name.
+    found("TOKEN=yvm9fooziifct1o7ux\n", "yvm9fooziifct1o7ux")
+    kept("KEY=yvm9fooziifct1o7ux\n")
+    kept("key: yvm9fooziifct1o7ux\n")
 
 
 def test_a_log_pair_at_the_start_of_a_text_is_not_read_as_an_argument() -> None:
