@@ -131,7 +131,8 @@ MODULES: dict[str, Target] = {
     "redact.cut": Target("redact/cut.py", (
         "tests/redact/test_cut_exact.py", "tests/redact/test_cut.py")),
     "redact.engine": Target("redact/engine.py", (
-        "tests/redact/test_engine_exact.py", "tests/redact/test_engine.py"),
+        "tests/redact/test_engine_exact.py", "tests/redact/test_engine.py",
+        "tests/redact/test_views.py"),
         # Span finding, merging and markers, the learned-value sweep; candidate search and
         # the prefilter plans (backend equivalence: tests/redact/test_engine_equivalence.py)
         # are the next run's.
@@ -154,6 +155,10 @@ MODULES: dict[str, Target] = {
     "redact.prefilter": Target("redact/prefilter.py", (
         "tests/redact/test_prefilter_exact.py", "tests/redact/test_engine_equivalence.py",
         "tests/redact/test_engine.py")),
+    # The gates' hyperscan expressions: a necessary condition of each gate (the keyword
+    # soups), and the engine's findings unchanged with gated anchors (the reference).
+    "redact.gates": Target("redact/gates.py", (
+        "tests/redact/test_gates.py", "tests/redact/test_engine_equivalence.py")),
     "redact.engine.rest": Target("redact/engine.py", (
         # the exact tests first so `-x` stops early; the backend equivalence (10 s) last
         "tests/redact/test_engine_rest_exact.py", "tests/redact/test_engine_exact.py",
@@ -213,6 +218,14 @@ MODULES: dict[str, Target] = {
     "redact.stoplist.password": Target("redact/stoplist.py", (
         "tests/redact/test_password_slots.py",),
         scope=("password_value",)),
+    # Secrets across wrapped lines, and base64 decoded for `detectors/encoded.py` (issue 13).
+    "redact.views": Target("redact/views.py", (
+        "tests/redact/test_views.py", "tests/redact/detectors/test_encoded.py")),
+    # References and placeholders seen through XML / Go JSON / URL escaping (issue 13's
+    # layouts benchmark).
+    "redact.stoplist.placeholder": Target("redact/stoplist.py", (
+        "tests/redact/test_escaped_references.py", "tests/redact/test_stoplist_exact.py"),
+        scope=("is_placeholder", "unescape", "_unescape_one")),
     # -- policy/ (capture policy: what a trace keeps of denied files)
     "policy.apply": Target("policy/apply.py", (
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
@@ -558,6 +571,51 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('if isinstance(obs.status_message, str) and obs.status_message:',
          'if isinstance(obs.status_message, str) or obs.status_message:',
          "status_message is a str or None: '' and None skip either way (text('') is '')"),
+    ],
+    'redact.detectors.encoded': [
+        ('return SecretRedactor(registry.detectors(), b"encoded-detector-inner-key-0000")',
+         'return SecretRedactor(registry.detectors(), b"XXencoded-detector-inner-key-0000XX")',
+         'the inner redactor is only asked what it finds (explain), never for markers or tags'),
+    ],
+    'redact.views': [
+        ('Candidate = tuple[int, int, int, str, str]',
+         'Candidate = None',
+         'a type alias, only read in annotations (from __future__ import annotations)'),
+        ('Find = Callable[[str], list[Candidate]]',
+         'Find = None',
+         'a type alias, only read in annotations (from __future__ import annotations)'),
+        ('_TOKEN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.%~")',  # noqa: E501
+         '_TOKEN = frozenset("XXABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.%~XX")',  # noqa: E501
+         'X is in the set already: the same set of characters'),
+        ('return first, len(text) if last < 0 else last',
+         'return first, len(text) if last <= 0 else last',
+         'last is never 0: a wrap newline has a full-width line before it'),
+        ('return first, len(text) if last < 0 else last',
+         'return first, len(text) if last < 1 else last',
+         'last is never 0: a wrap newline has a full-width line before it'),
+        ('last = text.find("\\n", last + 1)',
+         'last = text.find("\\n", last + 2)',
+         'the character after a wrap newline is a token character, never a newline'),
+        ('first = text.rfind("\\n", 0, first - 1) + 1',
+         'first = text.rfind("\\n", 0, first - 2) + 1',
+         'the character before a wrap newline is a token character, never a newline'),
+        ('if not plain.replace("\\n", "").replace("\\r", "").replace("\\t", "").isprintable():',
+         'if not plain.replace("\\n", "XXXX").replace("\\r", "").replace("\\t", "").isprintable():',
+         'any printable replacement gives the same verdict'),
+        ('if not plain.replace("\\n", "").replace("\\r", "").replace("\\t", "").isprintable():',
+         'if not plain.replace("\\n", "").replace("\\r", "XXXX").replace("\\t", "").isprintable():',
+         'any printable replacement gives the same verdict'),
+        ('if not plain.replace("\\n", "").replace("\\r", "").replace("\\t", "").isprintable():',
+         'if not plain.replace("\\n", "").replace("\\r", "").replace("\\t", "XXXX").isprintable():',
+         'any printable replacement gives the same verdict'),
+    ],
+    'redact.stoplist.placeholder': [
+        ('@lru_cache(maxsize=4096)',
+         '@lru_cache(maxsize=4097)',
+         'the cache size: is_placeholder is pure, caching only saves time'),
+        (' / @lru_cache(maxsize=4096)',
+         '',
+         'the cache: is_placeholder is pure, caching only saves time'),
     ],
     'redact.stoplist.words': [
         ('if len(value) > 172 or _BASE64.fullmatch(value) is None:',

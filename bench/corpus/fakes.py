@@ -269,6 +269,13 @@ def fake_fields(template: str, rng: random.Random) -> tuple[str, list[str]]:
         jwt, _ = fake_fields(TEMPLATES["jwt"][0], rng)
         text = base64.b64encode(jwt.encode()).decode()
         return text, [text]
+    if template.startswith("@b64:"):
+        # `@b64:<lead bytes>:<url-safe 0/1>:<marker>`: a secret assignment starting with
+        # `marker`, `lead` bytes into the encoded data, base64-encoded (Kubernetes secrets)
+        _, lead, safe, marker = template.split(":", 3)
+        raw = ("ab"[:int(lead)] + marker + "\nDB_PASSWORD=" + _fill("{A:20}", rng)).encode()
+        text = (base64.urlsafe_b64encode if safe == "1" else base64.b64encode)(raw).decode()
+        return "data:\n  value: " + text + "\n", [text]
     if template.startswith("@"):
         text = fake(template, rng)
         return text, [text.split(" ", 1)[-1] if template == "@basic" else text]

@@ -37,6 +37,10 @@ KEYWORD: dict[str, list[str]] = {
     "prose_password": ["la contraseña es {A:14} hoy"],
     "netrc_password": ["default login deploy password {A:20}\n"],
     "discord_bot_token": ['app{k}"M{A:23}.{w:6}.{w:38}")'],
+    "sql_password": ["ALTER ROLE app WITH LOGIN {k} '{A:16}';"],
+    "session_cookie": ["{k} session={A:24}; Path=/"],
+    "basic_auth": ['{k}("deploy", "{A:16}")'],
+    "cli_password": ["$ {k}DB_TOKEN\n{A:16}\n"],
 }
 # Which patterns (index in the detector) are keyword-led (`at_anchor`: tried at each keyword,
 # whatever its case), written out for the same reason.
@@ -44,8 +48,8 @@ AT_ANCHOR = {
     "aws": (2, 4), "azure": (0, 1, 2), "cloudflare": (1,), "datadog": (0,), "discord": (1, 2),
     "facebook": (1,), "gcp": (4,), "heroku": (1,), "mailgun": (1,), "msteams": (0,),
     "okta": (0,), "slack": (6,), "telegram": (1, 2), "twilio": (1,), "vercel": (1,),
-    "url_credentials": (0,), "connection_string": (0,), "auth_header": (0, 1, 2),
-    "cli_flags": (0, 1, 2, 3), "prose": (0, 1, 2, 3, 4), "netrc": (0,),
+    "url_credentials": (0, 1), "connection_string": (0, 1), "auth_header": (0, 1, 2, 3, 4, 5),
+    "cli_flags": (0, 1, 2, 3, 4), "prose": (0, 1, 2, 3, 4), "netrc": (0,),
 }
 # Which patterns (index in the detector) must not start right after a letter, digit or `_`
 # (`boundary`): written out here, not read from the patterns, so that dropping one is seen.

@@ -18,7 +18,7 @@ from bench.corpus import fakes, negatives
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cctrace.redact import registry
+from cctrace.redact import prefilter, registry
 from cctrace.redact.detectors.base import Detector, Pattern
 from cctrace.redact.engine import _ASCII_LOWER, KNOWN_PRIORITY, KNOWN_TYPE, SecretRedactor
 
@@ -26,7 +26,12 @@ KEY = b"equivalence-key!" * 2
 
 
 class Reference(SecretRedactor):
-    """The candidate search as it was before the per-anchor plan (kept verbatim)."""
+    """The candidate search as it was before the per-anchor plan (kept verbatim), over a
+    prefilter that reports every anchor hit (no gated anchors, `cctrace.redact.gates`)."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.backend, self._prefilter = prefilter.build(self._plan, kwargs.get("backend"))
 
     def _candidates(self, text: str) -> list[tuple[int, int, int, str, str]]:
         out: list[tuple[int, int, int, str, str]] = []

@@ -36,6 +36,20 @@ def test_a_chosen_password_is_redacted(layout: str, value: str) -> None:
     assert "[REDACTED:" in out
 
 
+# One lower-case word starting like an article or pronoun (a, an, my, some, the, your) is a
+# chosen password, not a `yourtoken` placeholder. Unquoted YAML/INI words are left out here:
+# there a bare word reads as a name in code (`password: tiger`, kept below).
+ARTICLE_WORDS = ["avalanche", "andromeda", "mystery", "therapy", "someday", "yourself"]
+
+
+@pytest.mark.parametrize("value", ARTICLE_WORDS)
+@pytest.mark.parametrize("layout", [s for s in SYNTAXES if not s.startswith(("password:", "["))])
+def test_a_word_starting_like_an_article_is_redacted(layout: str, value: str) -> None:
+    out = _red().redact_text(layout.format(v=value))
+    assert value not in out
+    assert "[REDACTED:" in out
+
+
 KEPT = [
     "password = self.password\n", "password: ${DB_PASSWORD}\n", "PASSWORD=$DB_PASS\n",
     "password: /etc/secret/pw\n", '"password": "",\n', "password=None\n",

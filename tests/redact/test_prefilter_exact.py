@@ -102,7 +102,7 @@ def test_build_chooses_the_backend(monkeypatch) -> None:
 def test_a_broken_hyperscan_falls_back_unless_asked_for(monkeypatch) -> None:
     monkeypatch.delenv("CCTRACE_REDACT_BACKEND", raising=False)
 
-    def broken(anchors):
+    def broken(anchors, gated=None):
         raise RuntimeError("no SSSE3")
 
     monkeypatch.setattr(P, "hyperscan_prefilter", broken)

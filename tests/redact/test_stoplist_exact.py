@@ -33,6 +33,9 @@ from cctrace.redact.randomness import looks_random
     "arn:aws:iam::1", "arn:aws-cn:x", "${ssm:/path}", "${{ secrets.X }}", "$ABC_1",
     "secret/data/x", "kv/x", "vault/a.b", "ENC[AES]", "vault:v1:abc",
     "AgAabcdefghijklmnopqrstuvwxyz", "<div", "<!x", "</x", "<?x", "{abc",
+    "The_Key", "YOUR_TOKEN", "yourtoken", "some-password", "an_api_key", "a-b",
+    "apassword", "mypwd", "thesecret", "somecreds", "anauthcode", "mylogin", "yourusername",
+    "thevalue", "yourkeyhere", "thetoken",
 ])
 def test_placeholders(value: str) -> None:
     assert S.is_placeholder(value) is True
@@ -43,6 +46,11 @@ def test_placeholders(value: str) -> None:
     "xx9", "<1", "a<b>", "[pass!]", "{{x}", "AgA123", "secret/x y", "arn:azure:x", "vault",
     "ENC(x)", "%(x)q", "%x", "1>2<", "a:b",
     "`cmd`",                                  # quotes and backticks are stripped first
+    # upper-case runs that merely start with A / AN / MY / THE (an AWS key id, drawn keys)
+    "AKIAPTTDYTBNOXPQPWJC", "MYZQKXWPLMNB", "THEQZKXWPLMN", "ANQZKXWPLMNB",
+    # lower-case words that merely start with a / an / my / some / the / your: glued to
+    # the article they must name a credential to be a placeholder
+    "avalanche", "andromeda", "mystery", "therapy", "someday", "yourself", "mylittlepony",
 ])
 def test_not_placeholders(value: str) -> None:
     assert S.is_placeholder(value) is False

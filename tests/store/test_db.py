@@ -28,6 +28,9 @@ def test_open_creates_private_wal_db_with_schema(tmp_path):
         assert s._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert s._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert s._conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
+        # A worker batch's pages fit the page cache (no mid-transaction spills).
+        assert s._conn.execute("PRAGMA cache_size").fetchone()[0] == -16384
+        assert s._conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL, as before
     assert os.stat(root / DB_NAME).st_mode & 0o777 == 0o600
     with Store.open(str(root)) as again:  # reopening applies nothing twice
         rows = again._conn.execute("SELECT version FROM schema_version").fetchall()

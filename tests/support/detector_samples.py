@@ -14,6 +14,7 @@ import random
 from bench.corpus import fakes
 
 from cctrace.redact import registry
+from cctrace.redact.detectors import encoded
 from cctrace.redact.detectors.base import Detector, Pattern
 from cctrace.redact.engine import Finding, SecretRedactor
 
@@ -45,12 +46,26 @@ EXTRA: dict[str, list[str]] = {
     "cloudflare_global_api_key": ["CLOUDFLARE_API_KEY={h:37}"],
     # keyword-led forms the generator's sample does not hold
     "cli_password": ["redis-cli -h cache -a {A:16} ping",
-                     "curl -s -u deploy:{A:16} https://x.test/"],
+                     "curl -s -u deploy:{A:16} https://x.test/",
+                     "$ printenv DB_PASSWORD\n{A:16}\n"],
+    "basic_auth": ['r = requests.get(url, auth=("deploy", "{A:16}"))'],
     # ids and secrets of other lengths than the bare form's, so only the keyword finds them
     "telegram_bot_token": ["https://api.example.test/bot{d:7}:{w:35}/getMe",
                            "TELEGRAM_TOKEN={d:7}:{w:35}"],
     "salesforce_access_token": ["00D{A:12}!{A:96}"],
+    # layouts of agent sessions (issue 13): SQL statements, cookies, a token as a URL's user
+    "sql_password": ["CREATE USER app IDENTIFIED BY '{A:16}';"],
+    "session_cookie": ["< Set-Cookie: session={A:24}; Path=/; HttpOnly",
+                       "> Cookie: lang=en; sid={A:24}"],
+    "url_password": ["url = https://{A:24}@git.example.test/team/app.git"],
 }
+# Secrets inside base64: one sample per marker, byte alignment and alphabet, so each
+# encoding the `encoded` detector declares as an anchor occurs in one (see fakes `@b64:`).
+EXTRA["encoded_secret"] = [f"@b64:{lead}:{safe}:{marker}" for marker in encoded.MARKERS
+                           for lead in range(3) for safe in (0, 1)]
+# Anchors no sibling can be swapped for (base64 would no longer decode): the sample must
+# hold the anchor itself.
+NO_SWAP = {"encoded_secret"}
 
 # Personal data (opt-in detectors): (sample text, the value that must be found in it).
 PII: dict[str, list[tuple[str, str]]] = {
@@ -102,6 +117,7 @@ def alternatives(det: Detector) -> tuple[list[tuple[Pattern, str, str]], list[st
             for template in templates(pat.type):
                 text, _ = sample(template, random.Random(7))
                 if (any(a in text.lower() for a in pat.anchors) if pat.at_anchor
+                        else anchor in text.lower() if pat.type in NO_SWAP
                         else with_anchor(text, anchor, pat.anchors) is not None):
                     out.append((pat, anchor, template))
                     break

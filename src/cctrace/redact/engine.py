@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from cctrace import statedir
-from cctrace.redact import known, prefilter, registry
+from cctrace.redact import gates, known, prefilter, registry, views
 from cctrace.redact.detectors.base import Detector, Pattern
 from cctrace.redact.randomness import runs_on
 
@@ -197,8 +197,9 @@ class SecretRedactor:
         # `lösenord`) cannot go through the byte-level backends, which drop them; they are
         # checked with str.find instead.
         self._slow_known = sorted(a for a in anchors if not a.isascii())
-        self.backend, self._prefilter = prefilter.build(anchors, backend)
         self._plan = {a: self._anchor_plan(a) for a in anchors}
+        self.backend, self._prefilter = prefilter.build(anchors, backend,
+                                                        gates.gated_anchors(self._plan))
 
     def _anchor_plan(self, anchor: str) -> _AnchorPlan:
         """What one anchor hit triggers, resolved once so the per-hit loop is lean.
@@ -236,7 +237,9 @@ class SecretRedactor:
         if len(low) != len(text):
             low = text.translate(_ASCII_LOWER)
         hits = self._prefilter(low) if self._prefilter is not None else []
-        for anchor in self._slow_known:
+        # A non-ASCII anchor cannot occur in ASCII text: one C pass instead of a find per
+        # anchor over every text.
+        for anchor in self._slow_known if not low.isascii() else ():
             pos = low.find(anchor)
             while pos >= 0:
                 hits.append((pos, anchor))
@@ -328,6 +331,8 @@ class SecretRedactor:
         cands = self._candidates(text)
         if not cands:
             return []
+        # A find that stops at a wrapped line's end is a fragment (`redact.views`).
+        cands += views.wrapped_candidates(text, cands, self._candidates)
         if protected:
             cands = [c for c in cands if not any(c[0] < pe and ps < c[1] for ps, pe in protected)]
         cands.sort()

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 Prefilter = Callable[[str], list[tuple[int, str]]]
 
@@ -45,10 +46,11 @@ def re_prefilter(anchors: list[str]) -> Prefilter:
     return run
 
 
-def hyperscan_prefilter(anchors: list[str]) -> Prefilter:
+def hyperscan_prefilter(anchors: list[str], gated: Mapping[str, str] | None = None
+                        ) -> Prefilter:
     import hyperscan  # optional dependency
 
-    def db():
+    def db(anchors: list[str]) -> Any:
         d = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         kw = {"ids": list(range(len(anchors))), "elements": len(anchors),
               "flags": [0] * len(anchors)}
@@ -64,48 +66,113 @@ def hyperscan_prefilter(anchors: list[str]) -> Prefilter:
         d.compile(expressions=exprs, **kw)
         return d
 
-    ascii_db = db()
-    lens = [len(a) for a in anchors]
+    # Gated anchors (`cctrace.redact.gates`) have a database of their own, which an ASCII
+    # text is scanned with only where one of their gates matches.
+    gate = _Gate.build(hyperscan, gated or {})
+    found = sorted(a for a in (gated or {}) if a in set(anchors)) if gate else []
+    plain = [a for a in anchors if a not in set(found)]
+    names = plain + found  # ids: the plain database's, then the gated one's (offset)
+    lens = [len(a) for a in names]
+    plain_db = db(plain) if plain else None
+    gated_db = db(found) if found else None
+    offset = len(plain)
 
     def run(low: str) -> list[tuple[int, str]]:
         hits: list[tuple[int, str]] = []
         if low.isascii():
+            data = low.encode("ascii")
 
             def on(i: int, _s: int, end: int, _f: int, _c: object) -> None:
-                hits.append((end - lens[i], anchors[i]))
+                hits.append((end - lens[i], names[i]))
 
-            ascii_db.scan(low.encode("ascii"), match_event_handler=on)
+            def on_gated(i: int, _s: int, end: int, _f: int, _c: object) -> None:
+                hits.append((end - lens[offset + i], names[offset + i]))
+
+            if plain_db is not None:
+                plain_db.scan(data, match_event_handler=on)
+            if gated_db is not None and gate is not None and gate.fires(data):
+                gated_db.scan(data, match_event_handler=on_gated)
             return hits
         # Anchors are ASCII and an ASCII byte never occurs inside a UTF-8 multi-byte
-        # sequence: scan the UTF-8 bytes and map byte offsets back to characters.
+        # sequence: scan the UTF-8 bytes and map byte offsets back to characters. The
+        # gates test ASCII characters only: here every gated anchor is reported.
         data = low.encode("utf-8", "surrogatepass")
         raw: list[tuple[int, int]] = []
 
         def on_raw(i: int, _s: int, end: int, _f: int, _c: object) -> None:
             raw.append((end - lens[i], i))
 
-        ascii_db.scan(data, match_event_handler=on_raw)
+        def on_raw_gated(i: int, _s: int, end: int, _f: int, _c: object) -> None:
+            raw.append((end - lens[offset + i], offset + i))
+
+        if plain_db is not None:
+            plain_db.scan(data, match_event_handler=on_raw)
+        if gated_db is not None:
+            gated_db.scan(data, match_event_handler=on_raw_gated)
         raw.sort()
         byte_pos = char_pos = 0
         for start, i in raw:
             if start != byte_pos:
                 char_pos += len(data[byte_pos:start].decode("utf-8", "surrogatepass"))
                 byte_pos = start
-            hits.append((char_pos, anchors[i]))
+            hits.append((char_pos, names[i]))
         return hits
 
     return run
 
 
-def build(anchors: Iterable[str], backend: str | None = None) -> tuple[str, Prefilter | None]:
-    """(backend name, prefilter) for `anchors`; `backend` None means env or auto."""
+class _Gate:
+    """The gates' necessary expressions in one hyperscan database."""
+
+    def __init__(self, db: Any) -> None:
+        self._db = db
+
+    @classmethod
+    def build(cls, hyperscan: Any, gated: Mapping[str, str]) -> _Gate | None:
+        """None without gated anchors or when hyperscan refuses an expression (every
+        anchor is then a literal of the database, as before)."""
+        exprs = sorted(set(gated.values()))
+        if not exprs:
+            return None
+        try:
+            db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+            db.compile(expressions=[e.encode("ascii") for e in exprs],
+                       ids=list(range(len(exprs))), elements=len(exprs),
+                       flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(exprs))
+        except Exception:  # noqa: BLE001 - an expression hyperscan cannot build
+            return None
+        return cls(db)
+
+    def fires(self, data: bytes) -> bool:
+        """Whether any gate expression matches in `data` (the scan stops at the first)."""
+        fired: list[int] = []
+
+        def on(i: int, _s: int, _e: int, _f: int, _c: object) -> bool:
+            fired.append(i)
+            return True  # one is enough: hyperscan stops the scan
+
+        try:
+            self._db.scan(data, match_event_handler=on)
+        except Exception:  # noqa: BLE001 - ScanTerminated (or older wheels' error): or unsure
+            return True
+        return bool(fired)
+
+
+def build(anchors: Iterable[str], backend: str | None = None,
+          gated: Mapping[str, str] | None = None) -> tuple[str, Prefilter | None]:
+    """(backend name, prefilter) for `anchors`; `backend` None means env or auto.
+
+    `gated`: anchor -> a hyperscan expression that matches (in the lower-cased text)
+    wherever that anchor's hits could produce anything (`cctrace.redact.gates`). With the
+    hyperscan backend, an ASCII text in which none of them matches is searched for the
+    other anchors only; the `re` backend reports every anchor."""
     words = sorted(set(a for a in anchors if a and a.isascii()))
     if not words:
         return "none", None
     choice = backend or os.environ.get("CCTRACE_REDACT_BACKEND", "auto")
     if choice in ("auto", "hyperscan"):
         try:
-            return "hyperscan", hyperscan_prefilter(words)
+            return "hyperscan", hyperscan_prefilter(words, gated)
         except Exception:  # noqa: BLE001 - missing wheel or CPU without SSSE3: use re
             if choice == "hyperscan":
                 raise

@@ -28,7 +28,7 @@ PROVIDERS: tuple[str, ...] = (
 # Structural and keyword-gated detectors.
 GENERIC: tuple[str, ...] = (
     "jwt", "private_key", "url_credentials", "connection_string", "auth_header",
-    "generic_assignment", "cli_flags", "service_context", "prose", "netrc",
+    "generic_assignment", "cli_flags", "service_context", "prose", "netrc", "encoded",
 )
 # Personal data: only with PII redaction switched on.
 PII: tuple[str, ...] = (

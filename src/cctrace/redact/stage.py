@@ -47,6 +47,9 @@ def too_large(text: str) -> str:
 def _safe(redactor: Redactor) -> Callable[[str], str]:
     scans = not isinstance(redactor, NullRedactor)
     memo: dict[str, str] = {}
+    # The longest text this pass computed (`run.longest[0]`; what it returns from memo,
+    # too_large and WITHHELD are no longer): lets `redact_traces` skip a no-op sweep.
+    longest = [0]
 
     def run(text: str) -> str:
         if len(text) >= _MEMO_MIN:
@@ -63,8 +66,11 @@ def _safe(redactor: Redactor) -> Callable[[str], str]:
             return WITHHELD
         if len(text) >= _MEMO_MIN:
             memo[text] = out
+        if len(out) > longest[0]:
+            longest[0] = len(out)
         return out
 
+    run.longest = longest  # type: ignore[attr-defined]
     return run
 
 
@@ -123,7 +129,15 @@ class _Sweeper:
 
 def redact_traces(traces: list[Trace], redactor: Redactor) -> list[Trace]:
     """Redact traces in place and mark them as having passed the stage."""
-    for fn in _passes(redactor):
+    first, *sweeps = _passes(redactor)
+    _redact_traces_once(traces, first)
+    for fn in sweeps:
+        # A sweep with nothing learned (by this batch or before) returns every text as it
+        # is, short of withholding one over the scan budget: when no text is that long,
+        # the walk over the whole batch would change nothing.
+        if (getattr(redactor, "learned_count", None) == 0
+                and first.longest[0] <= SCAN_MAX_CHARS):  # type: ignore[attr-defined]
+            continue
         _redact_traces_once(traces, fn)
     for trace in traces:
         setattr(trace, _MARK, True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import html
 import re
 from functools import lru_cache
 
@@ -44,7 +45,11 @@ _PLACEHOLDER_RES = [
 
         r"(?i)^(?:process\.env|import\.meta\.env|ENV\[|System\.getenv|secrets\.|vault:|keyring)",
         r"^\[REDACTED",
-        r"(?i)^(?:your|my|some|the|a|an)[_\-]?[a-z_\-]*$",
+        # `your_token`, `my-secret`, `the_key`, `yourtoken`; not an upper-case run that
+        # merely starts with A/AN/MY (`AKIAPTTDYTBNOXPQPWJC`, `MYZQKXW...`), and glued only
+        # when it names a credential: `avalanche`, `mystery`, `therapy` are chosen passwords.
+        r"(?i:your|my|some|the|an?)(?:[_\-](?i:[a-z_\-]*)"
+        r"|[a-z]*(?:pass|pwd|secret|token|key|cred|auth|login|user|name|value|here)[a-z_\-]*)$",
 
         # References to a secret kept elsewhere: not the secret itself.
         r"(?i)^(?:op|vault|sm|ssm|secretsmanager|gcpsm|azkv|akv|keyvault|awssm|doppler"
@@ -58,6 +63,8 @@ _PLACEHOLDER_RES = [
         r"^\$[A-Za-z_][A-Za-z0-9_]*$",
         r"(?i)^(?:secret|kv|vault)/(?:data/)?[\w./-]+$",  # vault paths
         r"^ENC\[|^vault:v\d+:|^AgA[A-Za-z0-9+/]{20}",  # SOPS, Vault transit, sealed secrets
+        # Google Secret Manager resource names (what `gcloud secrets` and CSI drivers take).
+        r"^projects/[\w.-]+/secrets/[\w.-]+(?:/versions/[\w.-]+)?$",
         r"^`|^\$\(|^\$\{|^\{[A-Za-z_][\w.]*\}?$|^<[A-Za-z/!?]",  # commands, templates, markup
     )
 ]
@@ -69,7 +76,11 @@ _CODE_RE = re.compile(
 
 
 # Anywhere in the value (checked on the lower-cased text with `in`, then confirmed).
-_PLACEHOLDER_PARTS = ("example", "placeholder", "changeme", "dummy", "redacted", "xxxxx")
+_PLACEHOLDER_PARTS = ("example", "placeholder", "changeme", "dummy", "redacted", "xxxxx",
+                      "replace_me", "replace-me", "replaceme")
+# A value as it reads inside XML (`&lt;password&gt;`), Go's JSON (`\u003cpassword\u003e`)
+# or a URL (`%3Cpassword%3E`, `op%3A%2F%2F...`): the placeholder or reference it escapes.
+_ESCAPED = re.compile(r"&(?:lt|gt|amp|quot|apos|#\d{1,5});|\\u00[0-9a-fA-F]{2}|%[0-9A-Fa-f]{2}")
 _ENV_CALL = re.compile(r"(?i)(?:^|[._\[(])(?:os\.)?(?:environ|getenv|getpass|env)\b")
 
 
@@ -85,7 +96,26 @@ def is_placeholder(value: str) -> bool:
     if ("env" in low or "getpass" in low) and _ENV_CALL.search(v):
         return True
     # Every other pattern is anchored at the start: `match`, never a scan of the value.
-    return any(p.match(v) for p in _PLACEHOLDER_RES)
+    if any(p.match(v) for p in _PLACEHOLDER_RES):
+        return True
+    plain = unescape(v)
+    return plain != v and is_placeholder(plain)
+
+
+def unescape(value: str) -> str:
+    """`value` with XML entities, `\\u00XX` escapes and URL %-escapes decoded (each once)."""
+    if "&" not in value and "\\" not in value and "%" not in value:
+        return value
+    return _ESCAPED.sub(_unescape_one, value)
+
+
+def _unescape_one(m: re.Match[str]) -> str:
+    tok = m.group()
+    if tok[0] == "%":
+        return chr(int(tok[1:], 16))
+    if tok[0] == "\\":
+        return chr(int(tok[4:], 16))  # `\u00` then two hex digits
+    return html.unescape(tok)  # named and numeric entities
 
 
 def looks_like_code(value: str) -> bool:

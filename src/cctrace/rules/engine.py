@@ -119,8 +119,10 @@ def build_ruleset(files: list[tuple[str, str]], *, disabled: Iterable[str] = (),
     rules: dict[str, Rule] = {}
     off: list[str] = list(disabled)
     sources: list[str] = []
-    for name, text in (builtin_pack_files() if builtin else []) + files:
-        compiled, file_disabled = compile_file(text, name, lists, macros)
+    shipped = builtin_pack_files() if builtin else []
+    for i, (name, text) in enumerate(shipped + files):
+        compiled, file_disabled = compile_file(text, name, lists, macros,
+                                               shipped=i < len(shipped))
         for rule in compiled:
             rules[rule.id] = rule
         off.extend(file_disabled)

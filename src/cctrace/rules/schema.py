@@ -441,11 +441,13 @@ class Compiler:
 
 
 def compile_file(text: str, source: str, lists: dict[str, list[str]] | None = None,
-                 macros: dict[str, Any] | None = None) -> tuple[list[Rule], list[str]]:
-    """(rules, disabled rule ids) of one YAML rule file; `lists`/`macros` are shared."""
+                 macros: dict[str, Any] | None = None, *, shipped: bool = False
+                 ) -> tuple[list[Rule], list[str]]:
+    """(rules, disabled rule ids) of one YAML rule file; `lists`/`macros` are shared;
+    `shipped` for the built-in pack's files (`parse_yaml`)."""
     lists = lists if lists is not None else {}
     macros = macros if macros is not None else {}
-    doc = parse_yaml(text, source)
+    doc = parse_yaml(text, source, shipped=shipped)
     if doc is None:
         return [], []
     if isinstance(doc, list):

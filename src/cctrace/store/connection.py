@@ -26,6 +26,8 @@ from cctrace.store import digest, schema
 
 DB_NAME = "cctrace.db"
 BUSY_TIMEOUT_MS = 10_000
+# The page cache of a connection (SQLite's default is 2 MB).
+CACHE_KB = 16 * 1024
 # SQLite's default limit on bound parameters is 999 on old builds; stay well below it.
 _CHUNK = 500
 
@@ -85,6 +87,11 @@ class Connection:
         self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         _enable_wal(self._conn)
         self._conn.execute("PRAGMA synchronous = NORMAL")
+        # One worker batch writes ~10 MB of pages (a 4 MB read slice: content, encrypted,
+        # and its OTLP batches); with SQLite's default 2 MB page cache they spilled into
+        # the WAL mid-transaction and pages changed after a spill were written again.
+        # Same commits, same fsyncs: bench/worker_pipeline.py, BENCHMARKS.md.
+        self._conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
         self._conn.execute("PRAGMA foreign_keys = ON")
         self.schema_version = schema.migrate(self._conn)
 

@@ -187,12 +187,13 @@ class Sessions(Connection):
         # Tokens per usage key and cost, in one pass over the generations.
         self._add_costs(summaries)  # type: ignore[attr-defined]  # store.costs.Costs
 
-    def _obs(self, row: sqlite3.Row) -> Observation:
+    def _obs(self, row: sqlite3.Row, outputs: bool = True) -> Observation:
         return Observation(
             id=row["id"], trace_id=row["trace_id"], parent_id=row["parent_id"],
             type=row["type"], name=row["name"], start_ns=row["start_ns"],
             end_ns=row["end_ns"], input=loads(self._dec(row["input"], "observations.input")),
-            output=loads(self._dec(row["output"], "observations.output")),
+            output=(loads(self._dec(row["output"], "observations.output")) if outputs
+                    else None),
             level=row["level"],
             status_message=self._dec(row["status_message"], "observations.status_message"),
             model=row["model"],
@@ -215,9 +216,12 @@ class Sessions(Connection):
                           " ORDER BY start_ns LIMIT 1", (trace_id,))
         return trace, (root[0]["id"] if root else None)
 
-    def session_tree(self, session_id: str, last: int | None = None) -> list[TraceView]:
+    def session_tree(self, session_id: str, last: int | None = None, *,
+                     outputs: bool = True) -> list[TraceView]:
         """The session's traces in time order (only the `last` N if given), each with its
-        observations as a tree."""
+        observations as a tree. `outputs` False leaves the observations' outputs and the
+        traces' input and output unread (None): the bulk of the content, which coverage
+        judging never looks at, is then neither decrypted nor parsed."""
         trows = self._read(
             "SELECT * FROM traces WHERE session_id = ? ORDER BY start_ns, id", (session_id,)
         ) if last is None else list(reversed(self._read(
@@ -237,13 +241,14 @@ class Sessions(Connection):
             orows.sort(key=lambda r: (r["start_ns"], r["end_ns"], r["id"]))
         per_trace: dict[str, list[Observation]] = {}
         for row in orows:
-            per_trace.setdefault(row["trace_id"], []).append(self._obs(row))
+            per_trace.setdefault(row["trace_id"], []).append(self._obs(row, outputs))
         views = []
         for t in trows:
             trace = Trace(
                 id=t["id"], session_id=t["session_id"], name=t["name"], start_ns=t["start_ns"],
-                end_ns=t["end_ns"], input=loads(self._dec(t["input"], "traces.input")),
-                output=loads(self._dec(t["output"], "traces.output")),
+                end_ns=t["end_ns"],
+                input=loads(self._dec(t["input"], "traces.input")) if outputs else None,
+                output=loads(self._dec(t["output"], "traces.output")) if outputs else None,
                 user_id=t["user_id"], tags=loads(t["tags"], []), environment=t["environment"],
                 release=t["release"],
                 metadata=loads(self._dec(t["metadata"], "traces.metadata"), {}),

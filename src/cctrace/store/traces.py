@@ -125,12 +125,21 @@ class Traces(Connection):
         # a complete row is never downgraded by a late incomplete copy. The row digest is
         # noted only when the row changed (a re-read turn usually changes nothing).
         before = self._row_digest(conn, "traces", "id", trace.id)
-        self._write_trace(conn, trace)
-        after = self._row_digest(conn, "traces", "id", trace.id)
+        plain = self._write_trace(conn, trace)
+        # A new row holds exactly what was written: digested from the plaintext at hand
+        # (as `_insert_obs` does) instead of read back and decrypted.
+        after = (self._digest_written(conn, "traces", "id", trace.id, plain) if before is None
+                 else self._row_digest(conn, "traces", "id", trace.id))
         if after and after != before:
             self.row_digests["traces"][trace.id] = after
 
-    def _write_trace(self, conn: sqlite3.Connection, trace: Trace) -> None:
+    def _write_trace(self, conn: sqlite3.Connection, trace: Trace) -> list[Any]:
+        """Insert or update the trace row; returns the values written, plaintext, in
+        `digest.COLUMNS["traces"]` order (what a new row holds)."""
+        plain = [trace.id, trace.session_id, trace.name, trace.start_ns, trace.end_ns,
+                 dumps(trace.input), dumps(trace.output), trace.user_id, dumps(trace.tags),
+                 trace.environment, trace.release, dumps(trace.metadata) or "{}",
+                 int(bool(trace.complete))]
         replace = "excluded.complete OR NOT traces.complete"
         fields = ("name", "input", "output", "user_id", "tags", "environment", "release",
                   "metadata")
@@ -151,12 +160,11 @@ class Traces(Connection):
             " end_ns = MAX(traces.end_ns, excluded.end_ns),"
             " complete = MAX(traces.complete, excluded.complete)",
             (trace.id, trace.session_id, trace.name, trace.start_ns, trace.end_ns,
-             self._enc(dumps(trace.input), "traces.input"),
-             self._enc(dumps(trace.output), "traces.output"), trace.user_id, dumps(trace.tags),
-             trace.environment, trace.release,
-             self._enc(dumps(trace.metadata) or "{}", "traces.metadata"),
-             int(bool(trace.complete))),
+             self._enc(plain[5], "traces.input"), self._enc(plain[6], "traces.output"),
+             trace.user_id, plain[8], trace.environment, trace.release,
+             self._enc(plain[11], "traces.metadata"), plain[12]),
         )
+        return plain
 
     def _insert_obs(self, conn: sqlite3.Connection, obs: Observation) -> bool:
         cost_total = (obs.cost or {}).get("total") if obs.cost else None

@@ -174,7 +174,7 @@ def _parse_block(body: bytes, base: int, out: list[Record]) -> int:
     for line in body.split(b"\n")[:-1]:
         offset = base + line_start
         line_start += len(line) + 1
-        if not line.strip():
+        if not line or line.isspace():  # blank (strip() would copy every line)
             continue
         try:
             data = json.loads(line)

@@ -114,8 +114,9 @@ def judge_session(store: Store, cfg: Config, redactor: Redactor, session_id: str
     from cctrace.audit import coverage
 
     # Only the recent turns and the events around them: a long session must not make
-    # every batch read (and decrypt) its whole history.
-    views = store.session_tree(session_id, last=COVERAGE_WINDOW)
+    # every batch read (and decrypt) its whole history. `reconcile` reads names, times,
+    # levels, metadata and tool inputs, never outputs: those stay unread.
+    views = store.session_tree(session_id, last=COVERAGE_WINDOW, outputs=False)
     if not views:
         return 0
     installed = _installed_since_ns(cfg)

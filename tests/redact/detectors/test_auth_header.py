@@ -76,3 +76,63 @@ def test_which_type_an_authorization_header_takes() -> None:
     text = f"Authorization: Bearer {tok}"
     assert _alone().explain(text) == \
         [Finding("authorization_header", "auth_header", 22, 22 + len(tok))]
+
+
+# --- cookies (layouts benchmark, issue 13) ----------------------------------------------
+@pytest.mark.parametrize("text, value", [
+    ("< Set-Cookie: session=5bdd670b22edc83e34812e7cd695a6f4; Path=/; HttpOnly\n",
+     "5bdd670b22edc83e34812e7cd695a6f4"),
+    ("< set-cookie: PHPSESSID=FalconGranite_62; path=/\n", "FalconGranite_62"),   # chosen
+    ("Set-Cookie: connect.sid=RocketDragon%4075; Path=/", "RocketDragon%4075"),
+    ("Set-Cookie: remember_token=Tr0ub4do", "Tr0ub4do"),                        # 8 chars
+    ("Set-Cookie: prefs=Kq8Zr2Lk9Vb4Nm7X; Path=/", "Kq8Zr2Lk9Vb4Nm7X"),         # drawn
+    ('Set-Cookie: __Host-jwt="Kq8Zr2Lk9Vb4Nm7X.ab"; Secure', '"Kq8Zr2Lk9Vb4Nm7X.ab"'),
+    ("> Cookie: lang=en-US; sid=2nXUUtRnEIzNZlzcQyfzZgUrmN\n",
+     "lang=en-US; sid=2nXUUtRnEIzNZlzcQyfzZgUrmN"),
+    ("> cookie : theme=dark; csrftoken=Maple-3480x\n", "theme=dark; csrftoken=Maple-3480x"),
+])
+def test_cookie_credentials(text: str, value: str) -> None:
+    _finds(text, value, "session_cookie")
+
+
+@pytest.mark.parametrize("text", [
+    "Set-Cookie: session=abcdefg; Path=/",                 # 7 chars
+    "Set-Cookie: lang=en-US-variant; Path=/",              # not session-named, typed
+    "Set-Cookie: prefs=Kq8Zr2Lk9Vb4Nm7; Path=/",           # 15 drawn chars: too short
+    "Set-Cookie: session=<session-id>; Path=/",            # a placeholder
+    "Set-Cookie: session=${SESSION}; Path=/",
+    "> Cookie: lang=en-US; theme=dark-mode-enabled\n",
+    "> Cookie: sid=changeme\n",
+    "X-Set-Cookie-Policy: strict\n",
+    "my-cookie: sid=2nXUUtRnEIzNZlzcQyfzZgUrmN\n",          # not the Cookie header
+    "document.cookie = 'sid=2nXUUtRnEIzNZlzcQyfzZgUrmN'\n",
+])
+def test_cookies_that_are_not_credentials(text: str) -> None:
+    _none(text)
+
+
+# --- HTTP auth pairs in code -------------------------------------------------------------
+@pytest.mark.parametrize("text, value", [
+    ('requests.get(url, auth=("deploy", "x4M2DOMd+EDRk0W3"), timeout=10)', "x4M2DOMd+EDRk0W3"),
+    ("requests.get(url, auth = ('deploy', 'Summer2024!'))", "Summer2024!"),
+    ('session.auth = HTTPBasicAuth("deploy", "Tr0ub4dor&3")', "Tr0ub4dor&3"),
+    ('HTTPDigestAuth( "u" , "Tr0ub4dor&3" )', "Tr0ub4dor&3"),
+    ('client = BasicAuth("u", "p4ss")', "p4ss"),                              # 4 chars
+    ("auth=('deploy', \"mixed-quotes\")", "mixed-quotes"),
+    ('auth=("deploy", "$3cret!pw")', "$3cret!pw"),                           # not a $VAR
+    ('{"code": "auth=(\\"deploy\\", \\"Tr0ub4dor&3\\")"}', "Tr0ub4dor&3"),    # JSON
+])
+def test_auth_pairs_in_code(text: str, value: str) -> None:
+    _finds(text, value, "basic_auth")
+
+
+@pytest.mark.parametrize("text", [
+    'auth=("deploy", "pw1")',                 # 3 chars
+    'auth=("deploy", "${DEPLOY_PASSWORD}")',
+    'auth=("deploy", "$PASS")',
+    'auth=("deploy", password)',              # a name, not a value
+    'auth=(user, "Tr0ub4dor&3")',             # the user is a name: not a literal pair
+    'author("deploy", "Tr0ub4dor&3")',
+])
+def test_auth_pairs_that_are_not_credentials(text: str) -> None:
+    _none(text)

@@ -73,3 +73,37 @@ def test_user_pw_on_the_word() -> None:
     assert _user_pw_ok(rx.match("'deploy':'q7'")) is False
     assert _user_pw_ok(rx.match("\"q7Z\":")) is True
     assert _user_pw_ok(rx.match("\"q7\":")) is False
+
+
+# --- the value a command prints for a secret-named variable (issue 13's layouts) --------
+@pytest.mark.parametrize("text,secret", [
+    ("$ printenv PRIVATE_TOKEN\n02d72acfb0a60a11a2a907a500dc27d4\n",
+     "02d72acfb0a60a11a2a907a500dc27d4"),
+    ("$ printenv ADMIN_PASSWORD\nL3m0n445#\n", "L3m0n445#"),
+    ("$ echo $DB_PASS\nhunter22\n$ ls\n", "hunter22"),
+    ('$ echo "${API_KEY}"\r\nKq8Zr2Lk9Vb4\r\n', "Kq8Zr2Lk9Vb4"),
+    ("$ echo ${auth}\nKq8Zr2Lk9Vb4", "Kq8Zr2Lk9Vb4"),                     # end of text
+    ('{"out": "$ printenv SECRET_KEY\\nKq8Zr2Lk9Vb4\\n"}', "Kq8Zr2Lk9Vb4"),  # JSON
+    ('"$ echo \\"$X_TOKEN\\"\\\\nKq8Zr2Lk9Vb4\\\\n"', "Kq8Zr2Lk9Vb4"),     # JSON in JSON
+    ("$ printenv credentials\nQz9!ab\n", "Qz9!ab"),                       # 6 chars
+    ("$ printenv KEY\nKq8Zr2Lk9Vb4  \n", "Kq8Zr2Lk9Vb4"),
+])
+def test_printed_secret(text: str, secret: str) -> None:
+    at = text.index(secret)
+    assert _alone().explain(text) == [Finding("cli_password", "cli_flags", at,
+                                              at + len(secret))], text
+
+
+@pytest.mark.parametrize("text", [
+    "$ printenv HOME\n/home/dev\n",                          # not a secret name
+    "$ printenv MONKEY_NAME\nbubbles-the-monkey\n",           # `key` inside a word
+    "$ printenv KEYBOARD\nKq8Zr2Lk9Vb4\n",
+    "$ printenv DB_PASSWORD\nabcde\n",                        # 5 chars
+    "$ printenv DB_PASSWORD\n${DB_PASSWORD}\n",               # a placeholder
+    "$ printenv DB_PASSWORD\nKq8Zr2 Lk9Vb4\n",                # not one word
+    "$ printenv DB_PASSWORD\n\nKq8Zr2Lk9Vb4\n",               # an empty line between
+    "$ echo DB_PASSWORD\nKq8Zr2Lk9Vb4\n",                     # not a variable
+    "$ printenvDB_PASSWORD\nKq8Zr2Lk9Vb4\n",
+])
+def test_printed_values_that_are_not_secrets(text: str) -> None:
+    assert _alone().explain(text) == []

@@ -43,3 +43,61 @@ def test_connection_string(text: str, secret: str | None) -> None:
 ])
 def test_netrc(text: str, secret: str | None) -> None:
     check_alone("netrc", "netrc_password", text, secret)
+
+
+@pytest.mark.parametrize("text,secret", [
+    # git remotes carry access tokens as the whole user part (layouts benchmark, issue 13)
+    ("url = https://1a40a2a325fab2775bcca3ec436cc654ab4d995f@gitlab.example.com/t/a.git",
+     "1a40a2a325fab2775bcca3ec436cc654ab4d995f"),
+    ("https://2gWK20aKOO21iOnX4wSffreq9Ax4Kj%2FsTY1zdeYf@git.test/a.git",
+     "2gWK20aKOO21iOnX4wSffreq9Ax4Kj%2FsTY1zdeYf"),
+    ("https://Kq8Zr2Lk9Vb4Nm7X@h.test/", "Kq8Zr2Lk9Vb4Nm7X"),        # 16 characters
+    ("https://Kq8Zr2Lk9Vb4Nm7@h.test/", None),                       # 15: a user name
+    ("https://deploy-bot-production@h.test/", None),                 # a typed name
+    ("ssh://git@github.com/acme/api.git", None),
+    ("https://x-access-token@github.com/acme/api.git", None),
+    ("https://${GITHUB_TOKEN}@github.com/acme/api.git", None),        # a reference
+    ("https://%24%7BGITHUB_TOKEN%7D@github.com/acme/api.git", None),  # the same, encoded
+    ("https://Kq8Zr2Lk9Vb4Nm7XcP1w6@/path", None),                    # no host after @
+])
+def test_url_user_token(text: str, secret: str | None) -> None:
+    check_alone("url_credentials", "url_password", text, secret)
+
+
+@pytest.mark.parametrize("text,secret", [
+    ("CREATE USER 'app'@'%' IDENTIFIED BY 'C0ff332760=';", "C0ff332760="),
+    ("create user app identified by 'Summer2024!'", "Summer2024!"),
+    ("ALTER USER 'a'@'h' IDENTIFIED WITH mysql_native_password BY 'Summer2024!';",
+     "Summer2024!"),
+    ("CREATE ROLE app WITH LOGIN PASSWORD 'N66Xh1UWDBPUTOXYFL0B';", "N66Xh1UWDBPUTOXYFL0B"),
+    ("ALTER ROLE x PASSWORD 'it''s-Secret1';", "it''s-Secret1"),      # '' inside
+    ("SET PASSWORD = PASSWORD('Summer2024!');", "Summer2024!"),
+    ("SET PASSWORD FOR 'u'@'h' = 'Summer2024!';", None),              # `=` then a quote only
+    ("CREATE USER app IDENTIFIED BY '<password>';", None),
+    ("ALTER ROLE x PASSWORD '${PGPASS}';", None),
+    ("ALTER ROLE x PASSWORD NULL;", None),
+    ("user_password 'Summer2024!'", None),                             # not the SQL word
+    ("reset-password 'Summer2024!'", None),
+    ("IDENTIFIED BY 'Qz9'", "Qz9"),                                   # any length
+])
+def test_sql_password(text: str, secret: str | None) -> None:
+    check_alone("connection_string", "sql_password", text, secret)
+
+
+def test_mysql_p_with_an_upper_case_key(redactor) -> None:
+    # `AKIA...` all letters once read as a placeholder (`^(a|an|my...)[a-z]*` ignoring case)
+    text = "$ mysql -h db.internal -u root -pAKIAPTTDYTBNOXPQPWJC app\n"
+    out = redactor.redact_text(text)
+    assert "AKIAPTTDYTBNOXPQPWJC" not in out and out.startswith("$ mysql -h db.internal")
+
+
+@pytest.mark.parametrize("text,secret", [
+    ("uri = 'https://kaNydBSAodo87dsm9asuiSAFtsd7.com.1234@qYY3SylY7fHP'", None),  # no host
+    ("https://Kq8Zr2Lk9Vb4Nm7XcP1w6@localhost/x", None),
+    ("https://Kq8Zr2Lk9Vb4Nm7XcP1w6@a.b/x", "Kq8Zr2Lk9Vb4Nm7XcP1w6"),
+    ("https://Kq8Zr2Lk9Vb4Nm7XcP1w6@[::1]:8080/x", "Kq8Zr2Lk9Vb4Nm7XcP1w6"),
+    ("https://Kq8Zr2Lk9Vb4Nm7XcP1w6@git-lab_1.corp/x", "Kq8Zr2Lk9Vb4Nm7XcP1w6"),
+    ("https://Kq8Zr2Lk9Vb4Nm7XcP1w6@host./x", None),
+])
+def test_url_user_token_needs_a_host_after_it(text: str, secret: str | None) -> None:
+    check_alone("url_credentials", "url_password", text, secret)

@@ -1,7 +1,11 @@
 """Detector: HTTP `Authorization` headers and bare `Bearer`/`Basic` credentials.
 
 Catches `Authorization: Bearer x`, `-H "Authorization: token x"`, JSON header maps and
-`Basic` credentials (checked to decode to `user:password`).
+`Basic` credentials (checked to decode to `user:password`); and cookies in `Set-Cookie:` /
+`Cookie:` headers (`curl -v`, HTTP dumps): a session-named cookie's value whatever it looks
+like, any other cookie's when it reads as drawn (`lang=en-US` stays); and the password of
+an HTTP auth pair given in code (`requests.get(url, auth=("deploy", "..."))`,
+`HTTPBasicAuth("deploy", "...")`).
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ import binascii
 import re
 
 from cctrace.redact.detectors.base import STRUCTURAL, Detector, Pattern, shannon_entropy
-from cctrace.redact.stoplist import is_placeholder, looks_like_code
+from cctrace.redact.randomness import looks_random
+from cctrace.redact.stoplist import is_placeholder, looks_like_code, unescape
 
 
 def _token_ok(value: str) -> bool:
@@ -33,6 +38,33 @@ def _basic_ok(value: str) -> bool:
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return False
     return ":" in text and text.isprintable()
+
+
+# Cookie names that say the value is a credential (`session`, `connect.sid`, `auth_token`,
+# `remember_user_token`, `PHPSESSID`, `__Host-jwt`).
+_SESSION_NAME = re.compile(r"(?i)sess|sid|token|auth|jwt|remember|login|secret|key|csrf")
+_PAIR = re.compile(r"\s*([^=;\s]{1,64})=([^;]*)")
+
+
+def _cookie_ok(name: str, value: str) -> bool:
+    value = value.strip().strip('"')
+    if len(value) < 8 or is_placeholder(value):
+        return False
+    return _SESSION_NAME.search(name) is not None or looks_random(unescape(value), 16)
+
+
+def _pair_password_ok(value: str) -> bool:
+    """The second string of an auth pair: any typed value that is not a placeholder."""
+    return not is_placeholder(value)  # `$PASS`, `${PW}` are placeholders; `$3cret!` is not
+
+
+def _set_cookie_ok(match: re.Match[str]) -> bool:
+    return _cookie_ok(match.group("n"), match.group("s"))
+
+
+def _cookie_header_ok(match: re.Match[str]) -> bool:
+    """A `Cookie:` header is redacted whole when any of its pairs is a credential."""
+    return any(_cookie_ok(n, v) for n, v in _PAIR.findall(match.group("s")))
 
 
 DETECTOR = Detector(
@@ -65,6 +97,32 @@ DETECTOR = Detector(
             anchors=("basic ",),
             at_anchor=True,
             validate=_basic_ok,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "basic_auth",
+            r"(?:auth|httpbasicauth|httpdigestauth|basicauth)[ \t]*(?:=[ \t]*)?\([ \t]*"
+            r"(?P<q>\\{0,3}[\"'])[^\"'\n\\]{1,128}(?P=q)[ \t]*,[ \t]*(?P<r>\\{0,3}[\"'])"
+            r"(?P<s>[^\"'\n\\]{4,256})(?P=r)[ \t]*\)",
+            anchors=("auth", "httpbasicauth", "httpdigestauth", "basicauth"),
+            at_anchor=True,
+            validate=_pair_password_ok,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "session_cookie",
+            r"set-cookie[ \t]*:[ \t]*(?P<n>[^=;\s]{1,64})=(?P<s>\"?[^;\s\"]{1,4096}\"?)",
+            anchors=("set-cookie",),
+            at_anchor=True,
+            check=_set_cookie_ok,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "session_cookie",
+            r"(?<![\w-])cookie[ \t]*:[ \t]*(?P<s>[^=;\s]{1,64}=[^\r\n'\"]{1,4096})",
+            anchors=("cookie:", "cookie :"),
+            at_anchor=True,
+            check=_cookie_header_ok,
             priority=STRUCTURAL,
         ),
     ),

@@ -2,7 +2,9 @@
 
 `--password x`, `--token=x`, `--api-key x`; `mysql -pSECRET` / `-p SECRET` and the like
 (`mysqldump`, `mariadb`, `sshpass -p`, `docker login -p`, `redis-cli -a`); `curl -u
-user:password`. Placeholders (`$PASS`, `<password>`, `***`) are left alone.
+user:password`; the value a command prints for a secret-named variable (`$ printenv
+DB_PASSWORD` / `$ echo $API_TOKEN`, then the value alone on the next line). Placeholders
+(`$PASS`, `<password>`, `***`) are left alone.
 """
 
 from __future__ import annotations
@@ -27,6 +29,17 @@ def _user_pw_ok(match: re.Match[str]) -> bool:
     user, _, pw = word.partition(":")
     secret = pw.strip("\"'") or user.strip("\"'")
     return len(secret) >= 3 and not is_placeholder(secret) and not secret.startswith("$")
+
+
+# A variable named for a secret: the word, not inside another (`monkey`, `bypass`).
+_SECRET_NAME = re.compile(
+    r"(?i)(?:^|_)(?:pass(?:word|wd)?|pwd|secret|token|api_?key|auth|credentials?|private_key"
+    r"|access_key|key)(?:_|$)")
+
+
+def _printed_secret_ok(match: re.Match[str]) -> bool:
+    """The printed value of a secret-named variable: anything that is not a placeholder."""
+    return _SECRET_NAME.search(match.group("n")) is not None and _value_ok(match.group("s"))
 
 
 DETECTOR = Detector(
@@ -76,6 +89,16 @@ DETECTOR = Detector(
             anchors=("curl", "wget"),
             at_anchor=True,
             check=_user_pw_ok,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "cli_password",
+            r"(?:printenv[ \t]+|echo[ \t]+\\{0,3}\"?\$\{?)(?P<n>[A-Za-z_][A-Za-z0-9_]{0,64})"
+            r"\}?(?:\\{0,3}\")?[ \t]*(?:\r?\n|\\{1,3}n)(?P<s>[^\s\\\"']{6,512})[ \t]*"
+            r"(?:\r?\n|\\{1,3}n|$)",
+            anchors=("printenv ", "echo $", 'echo "$', 'echo \\"$'),
+            at_anchor=True,
+            check=_printed_secret_ok,
             priority=STRUCTURAL,
         ),
     ),

@@ -2,17 +2,26 @@
 
 Covers database and broker connection URLs too (`postgres://`, `mongodb+srv://`,
 `redis://:pw@`, `amqp://`). Only the password is redacted, so the URL stays readable;
-placeholders (`$PASSWORD`, `<password>`, `***`) are left alone.
+placeholders (`$PASSWORD`, `<password>`, `***`) are left alone. A token given as the whole
+user part (`https://<token>@github.com/org/repo.git`, how git remotes carry access tokens)
+is redacted when it reads as drawn, not typed: user names stay.
 """
 
 from __future__ import annotations
 
 from cctrace.redact.detectors.base import STRUCTURAL, Detector, Pattern
-from cctrace.redact.stoplist import is_placeholder
+from cctrace.redact.randomness import looks_random
+from cctrace.redact.stoplist import is_placeholder, unescape
 
 
 def _password_ok(value: str) -> bool:
     return not is_placeholder(value) and value.lower() not in ("pass", "pw", "pwd")
+
+
+def _user_token_ok(value: str) -> bool:
+    """A user part that is a drawn token (URL-decoded first: `%2F` is a token's `/`). Hex
+    counts too: a git SHA never stands before `@` in a URL, a 40-hex access token does."""
+    return looks_random(unescape(value), 16) and not is_placeholder(value)
 
 
 
@@ -28,6 +37,15 @@ DETECTOR = Detector(
             anchors=("://",),
             at_anchor=True,
             validate=_password_ok,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "url_password",
+            # the host after `@` must be a host name (a dot in it) or an IPv6 literal
+            r"://(?P<s>[^\s:@/?#\"'<>\\\[\]]{16,256})@(?=[A-Za-z0-9_\-]+\.[A-Za-z0-9]|\[)",
+            anchors=("://",),
+            at_anchor=True,
+            validate=_user_token_ok,
             priority=STRUCTURAL,
         ),
     ),

@@ -1,0 +1,96 @@
+"""Other readings of a text in which a secret hides from the detectors: lines a terminal or
+a tool wrapped at a fixed width, and base64 that decodes to text.
+
+A secret soft-wrapped at 80 columns (`kubectl describe`, `fold`, a pasted terminal) is two
+fragments no pattern matches whole: `wrapped_candidates` runs the engine's detection again
+over the joined line wherever a find stops at a wrap, and maps what it finds back onto the
+original text (the find then covers both fragments and the newline between). A secret
+inside base64 (`kubectl get secret -o yaml`, `echo $TOKEN | base64`, a kubeconfig's
+`client-key-data`) is not there at all until decoded: `decode_text` is how
+`detectors/encoded.py` reads it. Pure functions.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+
+Candidate = tuple[int, int, int, str, str]
+Find = Callable[[str], list[Candidate]]
+
+# Widths tools wrap at: base64 (76), terminals and `fold` (80), wider terminals.
+WIDTHS = frozenset((76, 80, 100, 120, 132))
+_TOKEN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.%~")
+
+
+def wrapped_candidates(text: str, cands: list[Candidate], find: Find) -> list[Candidate]:
+    """Candidates found by joining the wrapped lines a candidate of `cands` touches.
+
+    A find that ends where a full-width line ends, with the token going on at the start of
+    the next line (or starts a line that goes on from a full-width one), is a fragment; the
+    logical line is detected again with the wrap's newlines removed. Only lines a candidate
+    touches are looked at, so text without finds costs nothing.
+    """
+    windows = set()
+    for start, end, *_ in cands:
+        if _wrap_after(text, end) or _wrap_after(text, start - 1):
+            windows.add(_logical_line(text, start))
+    out: list[Candidate] = []
+    for first, last in sorted(windows):
+        out += _window(text, first, last, find)
+    return out
+
+
+def _wrap_after(text: str, nl: int) -> bool:
+    """Whether the newline at `nl` was inserted by a wrap: its line is exactly a wrap width
+    long and ends inside a token that goes on after it."""
+    if text[nl:nl + 1] != "\n" or text[nl + 1:nl + 2] not in _TOKEN:
+        return False
+    line_start = text.rfind("\n", 0, nl) + 1
+    return nl - line_start in WIDTHS and text[nl - 1] in _TOKEN
+
+
+def _logical_line(text: str, at: int) -> tuple[int, int]:
+    """(first, last): the wrapped line around offset `at`, as offsets of the start of its
+    first physical line and of the end of its last. (`_wrap_after` is false at offset -1,
+    so neither loop needs a bound of its own.)"""
+    first = text.rfind("\n", 0, at) + 1
+    while _wrap_after(text, first - 1):
+        first = text.rfind("\n", 0, first - 1) + 1
+    last = text.find("\n", at)
+    while _wrap_after(text, last):
+        last = text.find("\n", last + 1)
+    return first, len(text) if last < 0 else last
+
+
+def _window(text: str, first: int, last: int, find: Find) -> list[Candidate]:
+    """Detect in text[first:last] with its wrap newlines removed (every newline in a logical
+    line is a wrap's); map the finds that cross one back onto the original offsets (a find
+    then covers the newline too)."""
+    nls = [i for i in range(first, last) if _wrap_after(text, i)]
+    joined = text[first:last].replace("\n", "")
+    cuts = [nl - first - k for k, nl in enumerate(nls)]  # where each newline was, joined
+
+    def back(off: int) -> int:
+        return first + off + sum(1 for c in cuts if c <= off)
+
+    return [(back(c[0]), back(c[1] - 1) + 1, c[2], c[3], c[4]) for c in find(joined)
+            if any(c[0] < cut < c[1] for cut in cuts)]
+
+
+def decode_text(run: str) -> str | None:
+    """`run` decoded as base64 (standard or URL-safe, padding optional) when that gives
+    printable UTF-8 text; None for binary (a random key, an identifier, a hash)."""
+    body = run.rstrip("=")
+    if len(body) % 4 == 1:
+        return None
+    try:
+        raw = base64.b64decode(body.replace("-", "+").replace("_", "/") + "=" * (-len(body) % 4),
+                               validate=True)
+        plain = raw.decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+    if not plain.replace("\n", "").replace("\r", "").replace("\t", "").isprintable():
+        return None
+    return plain
