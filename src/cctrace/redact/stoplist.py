@@ -24,7 +24,8 @@ PLACEHOLDER_WORDS = frozenset(
     optional string str bytes int value values your_password yourpassword mypassword
     my_password mysecret my_secret your_token your_api_key letmein admin root user username
     guest anonymous notasecret not_a_secret insecure unset empty env environment config
-    settings secret_key private_key access_token refresh_token auth credentials
+    settings secret_key private_key access_token refresh_token auth credentials abc abcd
+    abcdef
     """.split()
 )
 
