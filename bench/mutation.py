@@ -56,6 +56,11 @@ class Target:
     preload: tuple[str, ...] = ()
 
 
+# What a detector's selection imports that no detector module is part of (the registry
+# loads detector modules lazily): a fork of the driver starts with them.
+DETECTOR_PRELOAD = ("pytest", "cctrace.redact.engine", "cctrace.redact.detectors.base",
+                    "bench.corpus.fakes", "support.absence")
+
 MODULES: dict[str, Target] = {
     # -- security/
     "security.transport": Target("security/transport.py", (
@@ -181,11 +186,18 @@ MODULES: dict[str, Target] = {
     "redact.detectors.service_context": Target("redact/detectors/service_context.py", (
         "tests/redact/test_service_shapes.py", "tests/redact/test_token_shape.py",
         "tests/redact/test_context.py")),
+    # Its exact tests first (every keyword, key rule, slot and syntax; ~3 s), so `-x`
+    # stops early; none of the selection uses hypothesis, so it runs in a fork.
     "redact.detectors.generic_assignment": Target("redact/detectors/generic_assignment.py", (
+        "tests/redact/detectors/test_generic_assignment.py",
         "tests/redact/test_detector_exact.py::test_detector[generic_assignment]",
         "tests/redact/test_password_slots.py",
         "tests/redact/test_words_not_tokens.py", "tests/redact/test_context.py",
-        "tests/redact/test_detectors.py")),
+        "tests/redact/test_detectors.py"), preload=DETECTOR_PRELOAD),
+    # The service names that `detectors/service_context.py` looks for (data only).
+    "redact.services": Target("redact/services.py", (
+        "tests/redact/test_service_shapes.py", "tests/redact/test_token_shape.py",
+        "tests/redact/test_context.py")),
     # What the fourth #13 round changed in it: the slot kinds and the value's shape gate.
     "redact.detectors.generic_assignment.slots": Target(
         "redact/detectors/generic_assignment.py", (
@@ -299,11 +311,6 @@ MODULES: dict[str, Target] = {
 }
 
 
-
-# What a detector's selection imports that no detector module is part of (the registry
-# loads detector modules lazily): a fork of the driver starts with them.
-DETECTOR_PRELOAD = ("pytest", "cctrace.redact.engine", "cctrace.redact.detectors.base",
-                    "bench.corpus.fakes", "support.absence")
 
 
 # A detector whose tests live in another detector's file (same validator, one file).
@@ -868,6 +875,45 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('return len(part) <= 5 and any(c in "aeiouy" for c in part) and re.search(',
          'return len(part) <= 5 and any(c in "XXaeiouyXX" for c in part) and re.search(',
          'the parts are lower-cased first: "X" never occurs; an "x"-only part of 4-5 letters has 3 consonants in a row'),  # noqa: E501
+    ],
+    'redact.detectors.generic_assignment': [
+        ('return not kw.startswith(("pass", "pwd", "secret", "credential"))',
+         'return not kw.startswith(("XXpassXX", "pwd", "secret", "credential"))',
+         '_shape_ok returns for password slots (_password_slot) before it asks _token_slot'),
+        ('return not kw.startswith(("pass", "pwd", "secret", "credential"))',
+         'return not kw.startswith(("pass", "XXpwdXX", "secret", "credential"))',
+         '_shape_ok returns for password slots (_password_slot) before it asks _token_slot'),
+        ('kw == "key" and _KEY_COMPOUND.search(text, max(0, start - 8), start)',
+         'kw == "key" and _KEY_COMPOUND.search(text, max(0, start - 9), start)',
+         'the longest compound word has 7 letters: with the non-letter before it, 8 '
+         'characters; a window one character wider finds no other match (`^` is the '
+         "text's start, which the 8-character window reaches too when it is that close)"),
+        ('if start > 4 and text[start - 1] == ":" and _in_arn(text, start):',
+         'if start >= 4 and text[start - 1] == ":" and _in_arn(text, start):',
+         '_in_arn needs `arn:`, a service and `:` before the key: at least 6 characters, '
+         'so start is 6 or more whenever it holds'),
+        ('if start > 4 and text[start - 1] == ":" and _in_arn(text, start):',
+         'if start > 5 and text[start - 1] == ":" and _in_arn(text, start):',
+         '_in_arn needs `arn:`, a service and `:` before the key: at least 6 characters, '
+         'so start is 6 or more whenever it holds'),
+        ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+         'while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "XX_.-XX"):',
+         'X is alphanumeric: the walk over the key name takes it already'),
+        ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+         'while i > 1 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+         "_log_pair's walk (the same line in _full_key is killed): stopped at 1 instead of 0, "
+         "text[0] is a name character, not `(` or `,`, and text[-1:1] is empty like "
+         'text[-2:0]: True either way'),
+        ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-:"):',
+         'while i > 1 and (text[i - 1].isalnum() or text[i - 1] in "_.-:"):',
+         "_element_ok's walk: stopped at 1 instead of 0, text[0] is a name character, not "
+         '`<`: no opening tag either way'),
+        ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-:"):',
+         'while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "XX_.-:XX"):',
+         'X is alphanumeric: the walk over the tag name takes it already'),
+        ('return password_value(value, quoted=True, env=False)',
+         'return password_value(value, quoted=True, env=True)',
+         'password_value reads env only for unquoted values (it returns before for quoted ones)'),
     ],
     'redact.detectors.generic_assignment.slots': [
         ('return not kw.startswith(("pass", "pwd", "secret", "credential"))',

@@ -38,11 +38,14 @@ from cctrace.redact.stoplist import (
 )
 
 # Prefix-free (`pass` covers password/passwd/passphrase, `auth` covers auth_key), so each
-# offset triggers each pattern once and the patterns share one gate (engine plan).
+# offset triggers each pattern once and the patterns share one gate (engine plan). Every
+# spelling `_KW` takes has its own anchor: found only at its `key` anchor, `signingKey`
+# would be a bare (weak) key that asks for 16 random characters.
 KEYWORDS = (
     "pass", "pwd", "secret", "token", "api_key", "apikey", "api-key", "access_key",
-    "accesskey", "private_key", "privatekey", "credential", "signing_key", "encryption_key",
-    "master_key", "key", "auth",
+    "accesskey", "access-key", "private_key", "privatekey", "private-key", "credential",
+    "signing_key", "signingkey", "signing-key", "encryption_key", "encryptionkey",
+    "encryption-key", "master_key", "masterkey", "master-key", "key", "auth",
 )
 _KW = (
     r"(?P<kw>password|passwd|passphrase|pwd|secret|token|api[_\-]?key|access[_\-]?key"
@@ -115,9 +118,9 @@ def _key_ok(match: re.Match[str]) -> bool:
     if rest[:1].islower() and not re.match(r"s(?:$|[^a-z])", rest):
         return False
     text, start = match.string, match.start("k")
-    if start > 0 and text[start - 1].isalpha():
-        prev, first = text[start - 1], text[start]
-        camel = first.isupper() and (prev.islower() or prev.isupper())
+    if start > 0 and (text[start - 1].islower() or text[start - 1].isupper()):
+        first = text[start]  # a letter without case (CJK, kana) ends a word: `我的Key`
+        camel = first.isupper()
         # `monkey`, `bypass`, `oauth`: a short keyword inside a word, not at a camelCase
         # boundary (`apiKey`, `APIKEY`); long ones may be glued (`dbpassword`).
         if not camel and kw in ("key", "pass", "auth", "pwd") and not (

@@ -1,0 +1,541 @@
+"""`detectors/generic_assignment.py` alone, exactly: each keyword anchor, each rule of
+`_key_ok` (glued words, camelCase, compounds before `key`, ARNs, public qualifiers,
+non-secret suffixes), the value gate per keyword strength, `_log_pair`, XML elements with
+the walk back over the tag name, and value extraction per syntax.
+
+Every case runs the detector in a redactor of its own (no other detector can take over a
+span): a positive must give exactly one finding over exactly the value, and the redacted
+text must hold neither the value nor any 12-character piece of it; a negative must give no
+finding and come back byte-identical. The layouts are the ones sessions show (source code,
+env files, YAML, logs, XML configs); the values are made up here.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from functools import lru_cache
+
+import pytest
+
+from cctrace.redact import registry
+from cctrace.redact.engine import Finding, SecretRedactor
+from support.absence import assert_absent
+
+# A 12-character value shaped like an issued token, but too short to count as random for
+# a bare `key`/`auth` slot (those need 16): which anchor found the key decides.
+SHORT = "q8Zr2vLx7NwT"
+# Random enough for every slot, weak ones included.
+LONG = "k3J9xQ2mZ7vL5pW8rT1y"
+# A chosen password: fine in a password slot, refused unquoted unless the key is env-style
+# or the line is a log pair (it reads like a code identifier).
+CHOSEN = "new_pass99"
+ALPHABET = string.ascii_letters + string.digits + "-_"
+
+
+@lru_cache(maxsize=1)
+def _alone() -> SecretRedactor:
+    return SecretRedactor([registry.load("generic_assignment")], b"g" * 32)
+
+
+def found(text: str, value: str) -> None:
+    at = text.index(value)
+    assert _alone().explain(text) == [
+        Finding("generic_secret", "generic_assignment", at, at + len(value))], text
+    out = _alone().redact_text(text)
+    assert_absent(value, out)
+    assert value not in out
+
+
+def kept(text: str) -> None:
+    assert _alone().explain(text) == [], text
+    assert _alone().redact_text(text) == text
+
+
+# -- the walks back over a name (first: a broken walk can loop, this fails it at once) ----
+
+def test_walks_back_over_a_name_stop_at_its_first_character() -> None:
+    # Each text starts with a blank: a walk that jumps instead of stepping lands there.
+    found(f' next, my_token = "{SHORT}"\n', SHORT)           # not `next, my_token`: public
+    kept(f" f(db.password={CHOSEN})\n")                     # the `(` is before `db.`
+    found(" <db:password>s3cret-Pw_7</db:password>\n", "s3cret-Pw_7")
+
+
+# -- keyword anchors ------------------------------------------------------------------------
+
+# Each long anchor: the key is found as itself, a strong keyword, so a 12-character token
+# is enough; found only through the shorter `key`/`auth` anchor it would need 16.
+@pytest.mark.parametrize("key", [
+    "password", "passwd", "passphrase", "pwd", "secret", "token", "api_key", "apikey",
+    "api-key", "API_KEY", "access_key", "accesskey", "private_key", "privatekey",
+    "credential", "signing_key", "encryption_key", "master_key",
+    "auth_key", "auth-key", "authkey", "client_secret", "github_token", "db_pass",
+])
+def test_each_keyword_takes_a_short_token(key: str) -> None:
+    found(f'{key} = "{SHORT}"\n', SHORT)
+
+
+# Found only through the bare `key` anchor (weak: 16 random characters) before: a
+# chosen key in a camelCase or kebab-case name leaked where its snake_case twin did not.
+@pytest.mark.parametrize("key", [
+    "signingKey", "signingkey", "signing-key", "encryptionKey", "encryption-key",
+    "masterKey", "master-key", "access-key", "private-key", "ENCRYPTIONKEY",
+])
+def test_long_keywords_without_underscore_are_strong_too(key: str) -> None:
+    found(f'{key} = "{SHORT}"\n', SHORT)
+    found(f'{key}: "dev-Signing-2024x"\n', "dev-Signing-2024x")
+
+
+@pytest.mark.parametrize("key", ["key", "auth", "KEY", "Auth", "x-key", "my_auth"])
+def test_a_bare_key_or_auth_needs_a_random_value(key: str) -> None:
+    kept(f'{key} = "{SHORT}"\n')
+    found(f'{key} = "{LONG}"\n', LONG)
+
+
+def test_plural_keywords_are_counts_not_secrets() -> None:
+    kept('"output_tokens": 1234567890,\n')
+    kept(f'secrets = "{LONG}"\n')
+    kept(f'KEYS={LONG}\n')
+
+
+# -- the key name: words the keyword runs on into, camelCase, compounds -------------------
+
+@pytest.mark.parametrize("text", [
+    f'tokenizer = "{SHORT}"\n', f'secretary = "{SHORT}"\n', f'keyboard = "{LONG}"\n',
+    f'passive = "{LONG}"\n', f'authority = "{LONG}"\n', f'credentials_ok = "{SHORT}"\n',
+])
+def test_a_keyword_running_on_into_a_word_is_no_key(text: str) -> None:
+    kept(text)
+
+
+def test_a_plural_s_before_another_part_of_the_name_keeps_the_key() -> None:
+    found(f'const secretsKey = "{SHORT}";\n', SHORT)
+    found(f'tokensValue = "{SHORT}"\n', SHORT)
+
+
+@pytest.mark.parametrize("text", [
+    f'bypass = "{LONG}"\n', f'monkey = "{LONG}"\n', f'hotkey = "{LONG}"\n',
+    f'pubkey = "{LONG}"\n', f'oauth = "{LONG}"\n', f'sshpwd = "{LONG}"\n',
+    f'x = 1; compass = "{LONG}"\n',
+    f'keyValue = "{LONG}"\n', f'KeyMeshing = "{LONG}"\n', f'KeyA = "{LONG}"\n',
+    f'passThrough = "{SHORT}"\n', f'authState: "{LONG}"\n',
+    f'pass-through: {LONG}\n', f'key-value: {LONG}\n', f'auth-mode-x: {LONG}\n',
+    f'key-iOS: {LONG}\n',
+])
+def test_a_short_keyword_inside_a_word_is_no_key(text: str) -> None:
+    kept(text)
+
+
+@pytest.mark.parametrize("key", [
+    "dbPass", "myKey", "xAuth", "dbPwd", "mPass", "DBPASS", "ADMINKEY",
+])
+def test_a_short_keyword_at_a_camel_case_boundary_is_a_key(key: str) -> None:
+    found(f'{key} = "{LONG}"\n', LONG)
+
+
+def test_the_letter_before_the_boundary_is_the_one_right_before_the_keyword() -> None:
+    # `mPass`: the letter before `Pass` is `m`, before that a dot.
+    found(f'this.mPass = "{LONG}";\n', LONG)
+    found(f'_xKey: "{LONG}"\n', LONG)
+
+
+def test_a_key_at_the_very_start_is_judged_alone() -> None:
+    # Nothing before the key: no letter to run on from (the text ends in a letter).
+    found(f"pass={LONG}x", LONG + "x")
+    found(f"key: {LONG}", LONG)
+    kept(f"oauth={LONG}x")
+
+
+def test_a_long_keyword_glued_to_a_word_needs_a_random_value() -> None:
+    kept(f'dbpassword = "{SHORT}"\n')
+    found(f'dbpassword = "{LONG}"\n', LONG)
+    kept(f'jsonwebtoken = "{SHORT}"\n')
+    found(f'jsonwebtoken = "{LONG}"\n', LONG)
+    found(f'myToken = "{SHORT}"\n', SHORT)
+
+
+@pytest.mark.parametrize("word", [
+    "s", "i", "api", "secret", "priv", "private", "access", "auth", "master", "client",
+    "app", "sign", "signing", "enc", "admin", "license", "licence", "account", "service",
+])
+def test_words_glued_before_key_that_keep_it_a_secret_key(word: str) -> None:
+    found(f'x.{word}key = "{LONG}"\n', LONG)
+    found(f'{word}key: "{LONG}"\n', LONG)  # at the very start of the text
+
+
+@pytest.mark.parametrize("text", [
+    f'mysignkey = "{LONG}"\n', f'x_licensedkey = "{LONG}"\n', f'turnkey = "{LONG}"\n',
+])
+def test_a_compound_must_start_the_word(text: str) -> None:
+    kept(text)
+
+
+def test_the_compound_window_is_eight_characters() -> None:
+    # `_service` is eight characters: the separator and the longest compounds fit.
+    found(f'svc_servicekey = "{LONG}"\n', LONG)
+    found(f'x.accountkey = "{LONG}"\n', LONG)
+
+
+@pytest.mark.parametrize("text", [
+    "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf\n",
+    f"arn:aws:secretsmanager:eu-west-1:123456789012:secret:{LONG}\n",
+    '"SecretId": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-Xy12Zq9",\n',
+    "arn:aws:kms:us-east-1:123456789012:key/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d\n",
+])
+def test_an_arn_resource_type_is_no_key(text: str) -> None:
+    kept(text)
+
+
+def test_a_colon_before_the_key_outside_an_arn_is_a_key() -> None:
+    found(f"env:secret:{LONG}\n", LONG)
+
+
+@pytest.mark.parametrize("key", [
+    "public_key", "publishable_key", "primary_key", "foreign_key", "sort_key",
+    "partition_key", "idempotency_key", "csrf_token", "xsrf_token", "authenticity_token",
+    "cache_key", "hash_key", "next_token", "page_token", "continuation_token",
+    "cursor_token", "lock_key", "unique_key", "PUBLIC_KEY", "stripe-publishable-key",
+    "publicKey", "primaryKey", "foreignKey", "csrfToken", "xsrfToken", "authenticityToken",
+    "idempotencyKey", "public-key", "tokenHash", "secretHash",
+])
+def test_public_or_structural_qualifiers(key: str) -> None:
+    kept(f'{key} = "{LONG}"\n')
+
+
+def test_a_public_word_inside_another_word_does_not_qualify() -> None:
+    found(f'nextgen_token = "{LONG}"\n', LONG)
+    found(f'block_key = "{LONG}"\n', LONG)
+    found(f'x.resort_key = "{LONG}"\n', LONG)
+
+
+SUFFIXES = """
+    file path dir name names field fields type types len length prompt label hint format
+    pattern regex re url uri endpoint env var id ids count size timeout ttl expiry
+    expires expiration mode policy required enabled reset changed set class cls kind
+    index idx pos chars min max manager handler store provider callback func fn method
+    cache strength validator input form version source header headers param params
+    prefix suffix location limit option options flag attr key_id keyid arn ref scope
+    scopes usage host port user username login email hash_algorithm placeholder example
+    description doc help text message error exception test tests map mapping code event
+    events list frame space spaces alias algorithm algo bits config configuration
+    """.split()
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES)
+def test_each_non_secret_suffix(suffix: str) -> None:
+    kept(f'token_{suffix} = "{SHORT}"\n')
+
+
+def test_trailing_separators_neither_hide_a_suffix_nor_make_one() -> None:
+    for key in ("token_", "password__", "secret.-"):
+        found(f'{key} = "{SHORT}"\n', SHORT)
+    for key in ("TOKEN_TYPE_", "tokenType", "secret_name."):
+        kept(f'{key} = "{SHORT}"\n')
+
+
+# -- the value gate per slot ---------------------------------------------------------------
+
+def test_env_style_upper_case_keys_take_identifier_like_values() -> None:
+    found(f"  DB_PASSWORD: {CHOSEN}\n", CHOSEN)
+    found(f"  API.SECRET-V2 = {CHOSEN}\n", CHOSEN)
+    kept(f"  db_password: {CHOSEN}\n")
+    kept(f"  Db_Password = {CHOSEN}\n")
+
+
+@pytest.mark.parametrize("text", [
+    f"[DEBUG] Using password={CHOSEN} for db\n",
+    f"GET /login?user=bob&password={CHOSEN} 200\n",
+    f"connect --db.password={CHOSEN}\n",
+    f"password={CHOSEN}",
+    f"x=f(a) password={CHOSEN}\n",
+])
+def test_a_log_pair_takes_its_value_as_data(text: str) -> None:
+    found(text, CHOSEN)
+
+
+@pytest.mark.parametrize("text", [
+    f"f(password={CHOSEN})\n", f"f(user,password={CHOSEN})\n",
+    f"f(user, password={CHOSEN})\n", f"connect(user, db.password={CHOSEN})\n",
+    f"password = {CHOSEN}\n", f"password ={CHOSEN}\n", f"password\t={CHOSEN}\n",
+    f"password= {CHOSEN}\n", f"password: {CHOSEN}\n", f"password=>{CHOSEN}\n",
+])
+def test_keyword_arguments_and_spaced_assignments_are_code(text: str) -> None:
+    kept(text)
+
+
+def test_a_token_slot_wants_a_token_shape() -> None:
+    kept('token = "Content-Type"\n')
+    kept('api_key: "X-Api-Key"\n')
+    found('secret: "s3cret-Pw_7"\n', "s3cret-Pw_7")
+    kept('secret = "db.internal.example.com"\n')
+
+
+def test_quoted_values_have_a_floor_of_six() -> None:
+    found('secret = "x9Kq2z"\n', "x9Kq2z")
+    kept('secret = "x9Kq2"\n')
+    found('password = "x9Kq2z"\n', "x9Kq2z")
+    kept('password = "changeme"\n')
+
+
+def test_pairs_of_names_are_not_secrets() -> None:
+    kept("__all__ = ('token_bytes', 'token_hex', 'token_urlsafe')\n")
+    found(f'System.setProperty("AUTH_TOKEN", "{SHORT}");\n', SHORT)
+    found(f"env('API_KEY', '{SHORT}')\n", SHORT)
+    found('os.environ.setdefault("DB_PASSWORD", "s3cret-Pw_7")\n', "s3cret-Pw_7")
+
+
+# -- value extraction per syntax -----------------------------------------------------------
+
+@pytest.mark.parametrize(("layout", "value"), [
+    ('export API_TOKEN="{v}"\n', SHORT),
+    ("API_TOKEN='{v}'\n", SHORT),
+    ("const token = `{v}`;\n", SHORT),
+    ('{{"auth_token": "{v}", "user": "bob"}}', SHORT),
+    ('"{{\\"api_key\\": \\"{v}\\"}}"', SHORT),
+    ('"{{\\\\\\"api_key\\\\\\": \\\\\\"{v}\\\\\\"}}"', SHORT),
+    ("token := \"{v}\"\n", SHORT),
+    ("'token' => '{v}',\n", SHORT),
+    ("API_TOKEN ?= {v}\n", SHORT),
+    ("API_TOKEN ::= {v}\n", SHORT),
+    ("API_TOKEN :::= {v}\n", SHORT),
+    ("API_TOKEN += {v}\n", SHORT),
+    ("$token .= '{v}';\n", SHORT),
+    ('var xToken string = "{v}"\n', SHORT),
+    ('apiKey: string = "{v}";\n', SHORT),
+    ("api_token: Optional[str] = '{v}'\n", SHORT),
+    ("$config['api_token'] = '{v}';\n", SHORT),
+    ('ENV["API_TOKEN"] = "{v}"\n', SHORT),
+    ('settings[\\"token\\"] = \\"{v}\\"', SHORT),
+    ('token = b"{v}"\n', SHORT),
+    ("token = rb'{v}'\n", SHORT),
+    ('token = f"{v}"\n', SHORT),
+    ("[auth]\ntoken = {v}\n", SHORT),
+    ("spring.datasource.password={v}\n", "pw-Zx81q!"),
+    ("  client_secret: {v}\n", SHORT),
+    ("    token: {v}  # rotated\n", SHORT),
+    ("call(x,token={v})\n", SHORT),
+])
+def test_value_extraction(layout: str, value: str) -> None:
+    found(layout.format(v=value), value)
+
+
+def test_a_value_may_hold_escapes_and_symbols() -> None:
+    found('{"token": "ab\\u0026cd\\/ef9XyZ"}', "ab\\u0026cd\\/ef9XyZ")
+    found("secret = 'p@ss w0rd; #1'\n", "p@ss w0rd; #1")
+    found(f"PASSWORD: {CHOSEN}?&x=1\n", CHOSEN + "?&x=1")
+
+
+def test_an_unquoted_value_does_not_take_closing_punctuation() -> None:
+    for close in (",", ";", ")", "]", "}", ">"):
+        found(f"TOKEN={SHORT}{close}\n", SHORT)
+
+
+def test_long_token_values() -> None:
+    jwt_like = "eyJ" + "".join(random.Random(17).choices(ALPHABET, k=697))
+    found(f"token = '{jwt_like}'\n", jwt_like)
+    found(f'token = "{"a1B2c3D4" * 64}"\n', "a1B2c3D4" * 64)  # exactly 512
+    kept(f'token = "{"a1B2 c3D4" * 60}"\n')  # 540 with blanks: prose, not a token
+
+
+def test_quotes_must_pair() -> None:
+    kept(f"token = \"{SHORT}'\n")
+    found(f"token = '{SHORT}\"x'\n", SHORT + '"x')
+
+
+# -- name/value pairs and XML --------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "value"), [
+    (f'<add key="ApiKey" value="{SHORT}"/>\n', SHORT),
+    (f'<add key="Password" value="{CHOSEN}" />\n', CHOSEN),
+    (f'{{"name": "token", "value": "{SHORT}"}}', SHORT),
+    (f'{{\\"name\\":\\"client_secret\\",\\"value\\":\\"{SHORT}\\"}}', SHORT),
+    (f"- {{name: 'DB_PASSWORD', value: '{CHOSEN}'}}\n", CHOSEN),
+])
+def test_name_value_pairs(text: str, value: str) -> None:
+    found(text, value)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("<password>{v}</password>", "s3cret-Pw_7"),
+    ("<password>{v}</password>\n", CHOSEN),  # an element's text is data, like a quoted value
+    ("<DbPassword>\n  {v}\n</DbPassword>\n", "userPass99"),
+    ("<client_secret>{v}</client_secret>\n", "Dev_Secret_42x"),  # a name-like secret
+    ("<secret>{v}</secret>\n", "x9Kq2z"),  # six characters: the floor
+    ("<db:password>{v}</db:password>\n", "s3cret-Pw_7"),
+    ("<ns.api-token>{v}</ns.api-token>\n", SHORT),
+    ("<client_secret>{v}</client_secret>\n", SHORT),
+    ("<xToken>\n    {v}\n</xToken>\n", SHORT),
+    ('<token type="bearer">{v}</token>\n', SHORT),
+    ("  <Auth>{v}</Auth>\n", LONG),
+    ("<settings><apiKey>{v}</apiKey></settings>\n", SHORT),
+    ("    <db:password>{v}</db:password>\n", "s3cret-Pw_7"),
+    ("  <spring.datasource.password>{v}</spring.datasource.password>\n", "s3cret-Pw_7"),
+    ("<config>\n  <app:client_secret>{v}</app:client_secret>\n", SHORT),
+])
+def test_xml_elements(text: str, value: str) -> None:
+    found(text.format(v=value), value)
+
+
+@pytest.mark.parametrize("text", [
+    f"<Auth>{SHORT}</Auth>\n",                     # bare auth: not random enough
+    f"token>{SHORT}</token>\n",                    # no `<` before the tag name
+    f"a token>{SHORT}</b>\n",
+    f"<b> token>{SHORT}</b>\n",
+    f"<my tokens>{SHORT}</my>\n",
+    "<password>changeme</password>\n",
+    "<secret>abc</secret>\n",
+    "<secret>x9Kq2</secret>\n",
+    f"<token_type>{SHORT}</token_type>\n",
+    f"<PublicKey>{LONG}</PublicKey>\n",
+    "<tokenizer>bert-base-uncased</tokenizer>\n",
+])
+def test_what_is_no_secret_element(text: str) -> None:
+    kept(text)
+
+
+def test_a_tag_name_walks_back_over_its_own_characters_only() -> None:
+    # `<a:b.c-d_token>`: every name character is walked over up to the `<`.
+    found(f"<a:b.c-d_token>{SHORT}</a:b.c-d_token>\n", SHORT)
+    # A blank or `/` between `<` and the name: not an opening tag.
+    kept(f"< token>{SHORT}</token>\n")
+    kept(f"</token>{SHORT}</token>\n")
+
+
+def test_neutral_text_is_kept() -> None:
+    kept("The token bucket refills at 10 per second; see docs/auth.md for the key.\n")
+    kept("password_file: /run/secrets/db\n")
+    kept("token: ${{ secrets.GITHUB_TOKEN }}\n")
+
+
+# -- bounds of the value gates ---------------------------------------------------------------
+
+R16 = LONG[:16]
+
+
+@pytest.mark.parametrize("layout", [
+    'key = "{v}"\n', "KEY={v}\n", "<key>{v}</key>\n", '("X_KEY", "{v}")\n',
+    '<add key="auth" value="{v}"/>\n',
+])
+def test_a_weak_slot_takes_sixteen_random_characters_not_fifteen(layout: str) -> None:
+    found(layout.format(v=R16), R16)
+    kept(layout.format(v=R16[:15]))
+
+
+def test_a_pair_takes_a_short_token_but_not_a_name() -> None:
+    found('("X_TOKEN", "k3J9xQ")\n', "k3J9xQ")
+    kept('("X_TOKEN", "dev_token_value")\n')
+    kept("('token', 'token_type', 'expires_in')\n")
+
+
+def test_a_capital_after_a_short_keyword_names_another_thing() -> None:
+    kept(f'KeyA1 = "{LONG}"\n')  # `Key` + `A1`: the key of an `A1`, not a secret key
+    kept(f'passB64: "{LONG}"\n')
+
+
+@pytest.mark.parametrize("key", ["TOKEN_INDEX", "SECRET_REGEX", "token_regex_", "API_KEY_PREFIX"])
+def test_a_suffix_ending_in_x_is_still_a_suffix(key: str) -> None:
+    kept(f'{key} = "{SHORT}"\n')
+
+
+def test_an_arn_is_looked_for_up_to_200_characters_back() -> None:
+    # `arn:a:` + path + `:secret:`: the keyword 200 characters after `arn:` is part of it.
+    kept("arn:a:" + "b" * 193 + f":secret:{LONG}\n")
+    text = "arn:a:" + "b" * 194 + f":secret:{LONG}\n"
+    found(text, LONG)
+
+
+@pytest.mark.parametrize("text", [
+    f"public_key={LONG}", f"next_token={LONG}", f"csrf.token={LONG}",
+    f"TOKEN_TYPE={SHORT}",
+])
+def test_a_key_name_read_back_to_the_start_of_a_text_ending_in_a_word(text: str) -> None:
+    # No newline at the end (a tool's output often has none): the walk back over the key
+    # name stops at the start of the text, it does not wrap around to its end.
+    kept(text)
+
+
+def test_glued_to_a_word_is_judged_from_the_start_of_the_text() -> None:
+    # At offset 0 nothing is glued before the keyword, even when the text ends in a
+    # lower-case letter; one letter before it is a glued word already.
+    found(f"token: {SHORT}  # from ci", SHORT)
+    kept(f'xtoken = "{SHORT}"\n')
+    found(f'xtoken = "{LONG}"\n', LONG)
+
+
+@pytest.mark.parametrize("layout", ['key = "{v}"\n', "KEY: {v}\n", "<key>{v}</key>\n",
+                                    "api.key = {v}\n"])
+def test_a_weak_slot_refuses_a_value_named_by_hand(layout: str) -> None:
+    for value in ("dev_key_2024_local", "key-20240101-prod-v2"):
+        kept(layout.format(v=value))
+
+
+def test_a_weak_slot_takes_a_random_value_with_a_dot_when_quoted() -> None:
+    found('key = "k3J9xQ2m.Z7vL5pW8"\n', "k3J9xQ2m.Z7vL5pW8")
+    found('<key>k3J9xQ2m.Z7vL5pW8</key>\n', "k3J9xQ2m.Z7vL5pW8")
+
+
+@pytest.mark.parametrize("text", [
+    f"key: {{{LONG}}}\n", f"KEY={{{LONG}}}\n", f"  auth: ({LONG})\n",
+])
+def test_a_weak_slot_refuses_a_braced_value(text: str) -> None:
+    # A value opening a brace or parenthesis is a template placeholder or code.
+    kept(text)
+
+
+def test_a_weak_slot_never_reads_its_line_as_env_style() -> None:
+    # Random by its letters, shaped like a name (`yvm9`, `foo`, `zii`...): an env-style
+    # TOKEN line takes it as data, a bare KEY line (weak: the name says little) as a name.
+    found("TOKEN=yvm9fooziifct1o7ux\n", "yvm9fooziifct1o7ux")
+    kept("KEY=yvm9fooziifct1o7ux\n")
+    kept("key: yvm9fooziifct1o7ux\n")
+
+
+def test_a_log_pair_at_the_start_of_a_text_is_not_read_as_an_argument() -> None:
+    # The text ends in `1, 2` (no newline): what precedes the key is the start of the
+    # text, not `, ` read from its end.
+    found(f"password={CHOSEN} attempts 1, 2", CHOSEN)
+    found(f"password={CHOSEN} (1,2", CHOSEN)
+
+
+def test_a_pair_takes_a_random_twelve_that_reads_like_a_name() -> None:
+    # Lower-case base36 and upper-case ids of 12: random at 12, though shaped like names.
+    for value in ("hit4fqzuii8f", "S7IPX3YLIBVF"):
+        found(f'System.setProperty("API_TOKEN", "{value}");\n', value)
+
+
+def test_a_pair_with_a_refused_key_is_kept_whatever_its_value() -> None:
+    kept('("token_url", "https://auth.example.com/oauth/token")\n')
+    kept(f'("token_type", "{LONG}")\n')
+
+
+def test_an_argument_is_found_over_a_dotted_name_of_any_length() -> None:
+    # Walking back over `ab.` / `abc.` to the `(`: never past it.
+    kept(f"f(ab.password={CHOSEN})\n")
+    kept(f"f(abc.password={CHOSEN})\n")
+    kept(f"f(x, ab.password={CHOSEN})\n")
+
+
+def test_a_chunk_starting_inside_a_tag_name_is_no_element() -> None:
+    # No `<` before the name (the chunk starts inside the tag), and the text ends in
+    # `<a`: the walk stops at the start of the text, it does not read the end.
+    kept("password>s3cret-Pw_7</password>\n<a")
+    kept(f"api_token>{SHORT}</api_token><b")
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    (f"我的Key: {LONG}\n", LONG),       # Chinese glues an English word to its own
+    (f"我的key: {LONG}\n", LONG),
+    ("设置Pass=Xk29vLq81mZ7\n", "Xk29vLq81mZ7"),
+    (f"新しいAuth: {LONG}\n", LONG),
+])
+def test_a_letter_without_case_before_a_short_keyword_ends_a_word(text: str, value: str) -> None:
+    # CJK and kana letters have no case: no camelCase to tell, and in that text an English
+    # word follows them with no blank. Before, `我的Key: ...` was `Key` inside a word.
+    found(text, value)
+
+
+def test_a_separator_before_a_short_keyword_ends_the_word_whatever_precedes_it() -> None:
+    # The letter two back (`B` of `DB_`) is not the one the keyword is glued to.
+    found('DB_pass = "s3cret-Pw_7"\n', "s3cret-Pw_7")
+    found(f'API_key = "{LONG}"\n', LONG)
+    found(f'我Key = "{LONG}"\n', LONG)
