@@ -71,7 +71,8 @@ MODULES: dict[str, Target] = {
     "security.keys": Target("security/keys.py", (
         "tests/security/test_keys_exact.py", "tests/security/test_keys.py")),
     "security.purge": Target("security/purge.py", (
-        "tests/security/test_purge_exact.py", "tests/security/test_purge.py"),
+        "tests/security/test_purge_exact.py", "tests/security/test_purge.py",
+        "tests/security/test_purge_erases_everything.py"),
         # What is sent where, retried, reported and kept; `select` is the store's query.
         scope=("delete_remote", "_scrub", "_send", "purge")),
     # -- hook (standard library only)
