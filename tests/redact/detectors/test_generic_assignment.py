@@ -133,6 +133,21 @@ def test_a_short_keyword_at_a_camel_case_boundary_is_a_key(key: str) -> None:
     found(f'{key} = "{LONG}"\n', LONG)
 
 
+@pytest.mark.parametrize("key", ["AESkey", "HMACkey", "GPGpass", "HTTPauth", "x.RSAkey"])
+def test_an_acronym_before_a_lower_case_keyword_is_a_boundary(key: str) -> None:
+    # `AESkey` leaked: an upper-case letter before a lower-case `key` read as `monkey`.
+    found(f'{key} = "{LONG}"\n', LONG)
+
+
+@pytest.mark.parametrize("text", [
+    f'Akey = "{LONG}"\n',        # one capital at the start: a word's first letter
+    f'myAkey = "{LONG}"\n',      # one capital after a lower-case letter
+    f'TURkeyboard = "{LONG}"\n',  # the keyword still runs on into a word
+])
+def test_one_capital_before_a_lower_case_keyword_is_no_acronym(text: str) -> None:
+    kept(text)
+
+
 def test_the_letter_before_the_boundary_is_the_one_right_before_the_keyword() -> None:
     # `mPass`: the letter before `Pass` is `m`, before that a dot.
     found(f'this.mPass = "{LONG}";\n', LONG)

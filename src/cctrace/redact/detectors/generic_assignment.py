@@ -120,7 +120,10 @@ def _key_ok(match: re.Match[str]) -> bool:
     text, start = match.string, match.start("k")
     if start > 0 and (text[start - 1].islower() or text[start - 1].isupper()):
         first = text[start]  # a letter without case (CJK, kana) ends a word: `我的Key`
-        camel = first.isupper()
+        # `apiKey`, `APIKEY`, and an acronym before a lower-case keyword: `AESkey`, `HMACkey`.
+        camel = first.isupper() or (
+            first.islower() and text[start - 1].isupper()
+            and start > 1 and text[start - 2].isupper())
         # `monkey`, `bypass`, `oauth`: a short keyword inside a word, not at a camelCase
         # boundary (`apiKey`, `APIKEY`); long ones may be glued (`dbpassword`).
         if not camel and kw in ("key", "pass", "auth", "pwd") and not (
