@@ -163,7 +163,8 @@ MODULES: dict[str, Target] = {
     # The gates' hyperscan expressions: a necessary condition of each gate (the keyword
     # soups), and the engine's findings unchanged with gated anchors (the reference).
     "redact.gates": Target("redact/gates.py", (
-        "tests/redact/test_gates.py", "tests/redact/test_engine_equivalence.py")),
+        "tests/redact/test_gates_exact.py", "tests/redact/test_gates.py",
+        "tests/redact/test_engine_equivalence.py")),
     "redact.engine.rest": Target("redact/engine.py", (
         # the exact tests first so `-x` stops early; the backend equivalence (10 s) last
         "tests/redact/test_engine_rest_exact.py", "tests/redact/test_engine_exact.py",
@@ -773,6 +774,29 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('_MARK = "_cctrace_redacted"',
          '_MARK = "XX_cctrace_redactedXX"',
          'a private attribute name, set and read only through _MARK'),
+    ],
+    'redact.gates': [
+        ('_parser: Any = sys.modules["re._parser" if sys.version_info >= (3, 11) else "sre_parse"]',  # noqa: E501
+         '_parser: Any = sys.modules["re._parser" if sys.version_info > (3, 11) else "sre_parse"]',  # noqa: E501
+         'sys.version_info has five fields, so it is never equal to (3, 11): > and >= agree'),
+        ('_compiler: Any = sys.modules["re._compiler" if sys.version_info >= (3, 11) else "sre_compile"]',  # noqa: E501
+         '_compiler: Any = sys.modules["re._compiler" if sys.version_info > (3, 11) else "sre_compile"]',  # noqa: E501
+         'sys.version_info has five fields, so it is never equal to (3, 11): > and >= agree'),
+        ('_c: Any = sys.modules["re._constants" if sys.version_info >= (3, 11) else "sre_constants"]',  # noqa: E501
+         '_c: Any = sys.modules["re._constants" if sys.version_info > (3, 11) else "sre_constants"]',  # noqa: E501
+         'sys.version_info has five fields, so it is never equal to (3, 11): > and >= agree'),
+        (' / @functools.cache',
+         '',
+         'necessary is a pure function of its arguments: the cache only saves work'),
+        ('accepted = {c for c in range(128) if rx.fullmatch(chr(c))}',
+         'accepted = {c for c in range(129) if rx.fullmatch(chr(c))}',
+         'only codes below 128 are ever looked up in accepted (low is built over range(128))'),
+        ('low = {c for c in range(128) if not 65 <= c <= 90 and (',
+         'low = {c for c in range(129) if not 65 <= c <= 90 and (',
+         '128 is never in accepted (built over range(128)) and is no lower-case letter'),
+        ('raise Unsupported("a character test no ASCII character passes")',
+         'raise Unsupported("XXa character test no ASCII character passesXX")',
+         'necessary catches Unsupported and returns None: the message is never shown'),
     ],
     'redact.engine.rest': [
         ('parser = sys.modules["re._parser" if sys.version_info >= (3, 11) else "sre_parse"]',
