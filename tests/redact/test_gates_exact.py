@@ -37,6 +37,8 @@ DOT_ALL = "[\\x00-\\x40\\x5b-\\x7f]"
     ("(?:ab)", 0, "\\x61\\x62"),            # the parser flattens a plain group
     ("(ab)", 0, "(?:\\x61\\x62)"),
     ("a(?:\\b)", 0, "\\x61"),              # a group that asks nothing is left out
+    ("a(\\b)", 0, "\\x61"),
+    ("a(?:\\b|^)", 0, "\\x61"),            # so is a branch none of whose alternatives asks
     ("a|b", 0, "[\\x61-\\x62]"),             # the parser makes a class of it
     ("a|bc", 0, "(?:\\x61|\\x62\\x63)"),
     ("a(?:b|\\b)", 0, "\\x61(?:\\x62)?"),  # an alternative that asks nothing: optional
