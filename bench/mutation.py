@@ -1199,6 +1199,9 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'the cache only saves time within one apply_policy call (it is cleared at each): resolving again gives the same answer'),  # noqa: E501
     ],
     'security.purge': [
+        ("ok, error = _send(http, f\"{scores_url}/{quote(score_id, safe='')}\", headers, None,",
+         "ok, error = _send(http, f\"{scores_url}/{quote(score_id, safe='XXXX')}\", headers, None,",
+         'quote never escapes a letter: X is safe either way'),
         ('verify: bool | str = True',
          'verify: bool & str = True',
          'a local variable annotation, never evaluated'),

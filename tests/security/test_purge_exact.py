@@ -183,7 +183,10 @@ def test_purge_dry_run_empty_and_local_only(tmp_path):
         assert recv.deletes() == []
         local = purge.purge(store, cfg, sel, local_only=True, whole_sessions=["s-old"])
         assert recv.deletes() == [] and local.remote == []
-    assert local.local["traces"] == 2 and local.local["tombstones"] == 3
+    # Two turns of three observations each, the session's row; nothing else named it.
+    assert local.local == {"traces": 2, "observations": 6, "outbox": 0, "findings": 0,
+                           "sessions": 1, "hook_events": 0, "cost_states": 0,
+                           "session_forks": 0, "cursors": 0, "tombstones": 3}
     assert len(local.tombstones) == 3
     assert {t.reason for t in local.tombstones} == {"purge"}
     assert sorted(t.subject for t in local.tombstones)[0] == "session:s-old"
@@ -279,3 +282,28 @@ def test_session_scores_are_deleted_one_a_request_and_404_is_already_gone(tmp_pa
     assert paths == ["/api/public/scores/f1-severity", "/api/public/scores/never%2Fsent"]
     assert report.__dict__ == {"destination": "langfuse", "supported": True, "deleted": 0,
                                "failed": 0, "scores": 2, "requests": 2, "errors": []}
+
+
+def test_a_refused_url_counts_traces_and_scores_as_failed(tmp_path):
+    cfg = _cfg(tmp_path, "http://langfuse.example.com")  # plain HTTP off loopback
+    (report,) = purge.delete_remote(cfg, IDS[:2], score_ids=["s1"], sleep=lambda s: None)
+    assert (report.failed, report.requests, report.scores) == (3, 0, 0)
+
+
+def test_score_deletes_that_fail_count_one_each(tmp_path):
+    (report,), reqs, _, base = _run(tmp_path, [Fault(400, body=b"x")] * 2, ids=[],
+                                    score_ids=["s1", "s2"])
+    assert (report.failed, report.scores, report.deleted, report.requests) == (2, 0, 0, 2)
+    assert report.errors == [f"HTTP 400 from {base}/api/public/scores/s1: x",
+                             f"HTTP 400 from {base}/api/public/scores/s2: x"]
+
+
+def test_a_redirect_without_a_response_is_reported_as_3xx(tmp_path):
+    class Redirecting:
+        def request(self, *a, **kw):
+            raise requests.exceptions.TooManyRedirects("no response kept")
+
+    (report,) = purge.delete_remote(_cfg(tmp_path, "http://127.0.0.1:9"), IDS[:1],
+                                    sleep=lambda s: None, session=Redirecting())
+    assert report.errors == ["HTTP 3xx from http://127.0.0.1:9/api/public/traces: redirect"
+                             " not followed"]
