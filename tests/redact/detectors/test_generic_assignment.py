@@ -133,7 +133,8 @@ def test_a_short_keyword_at_a_camel_case_boundary_is_a_key(key: str) -> None:
     found(f'{key} = "{LONG}"\n', LONG)
 
 
-@pytest.mark.parametrize("key", ["AESkey", "HMACkey", "GPGpass", "HTTPauth", "x.RSAkey"])
+@pytest.mark.parametrize("key", ["AESkey", "HMACkey", "GPGpass", "HTTPauth", "x.RSAkey",
+                                 "ABkey"])  # two capitals at the very start suffice
 def test_an_acronym_before_a_lower_case_keyword_is_a_boundary(key: str) -> None:
     # `AESkey` leaked: an upper-case letter before a lower-case `key` read as `monkey`.
     found(f'{key} = "{LONG}"\n', LONG)
@@ -143,6 +144,8 @@ def test_an_acronym_before_a_lower_case_keyword_is_a_boundary(key: str) -> None:
     f'Akey = "{LONG}"\n',        # one capital at the start: a word's first letter
     f'myAkey = "{LONG}"\n',      # one capital after a lower-case letter
     f'TURkeyboard = "{LONG}"\n',  # the keyword still runs on into a word
+    f'Mckey = "{LONG}"\n',        # a capital two before, a lower-case letter right before
+    f'Akey = "{LONG}"  # X',       # at offset 1 nothing wraps round to the text's end
 ])
 def test_one_capital_before_a_lower_case_keyword_is_no_acronym(text: str) -> None:
     kept(text)
