@@ -200,7 +200,10 @@ MODULES: dict[str, Target] = {
     "redact.detectors.generic_assignment.key_ok": Target(
         "redact/detectors/generic_assignment.py", (
             "tests/redact/detectors/test_generic_assignment.py",
-            "tests/redact/test_detector_exact.py::test_detector[generic_assignment]"),
+            "tests/redact/test_detector_exact.py::test_detector[generic_assignment]",
+            "tests/redact/test_password_slots.py",
+            "tests/redact/test_words_not_tokens.py", "tests/redact/test_context.py",
+            "tests/redact/test_detectors.py"),
         scope=("_key_ok",), preload=DETECTOR_PRELOAD),
     # The service names that `detectors/service_context.py` looks for (data only).
     "redact.services": Target("redact/services.py", (

@@ -134,7 +134,8 @@ def test_a_short_keyword_at_a_camel_case_boundary_is_a_key(key: str) -> None:
 
 
 @pytest.mark.parametrize("key", ["AESkey", "HMACkey", "GPGpass", "HTTPauth", "x.RSAkey",
-                                 "ABkey"])  # two capitals at the very start suffice
+                                 "ABkey",   # two capitals at the very start suffice
+                                 "_ABkey"])  # the two right before the keyword count
 def test_an_acronym_before_a_lower_case_keyword_is_a_boundary(key: str) -> None:
     # `AESkey` leaked: an upper-case letter before a lower-case `key` read as `monkey`.
     found(f'{key} = "{LONG}"\n', LONG)
