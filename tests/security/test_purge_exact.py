@@ -307,3 +307,14 @@ def test_a_redirect_without_a_response_is_reported_as_3xx(tmp_path):
                                     sleep=lambda s: None, session=Redirecting())
     assert report.errors == ["HTTP 3xx from http://127.0.0.1:9/api/public/traces: redirect"
                              " not followed"]
+
+
+def test_a_session_purge_counts_the_rows_naming_the_session(tmp_path):
+    store = _store(tmp_path)
+    # Read positions of its transcript and of a subagent's: rows no trace purge removes.
+    store.set_cursor(str(tmp_path / "p" / "s-old.jsonl"), {"offset": 10})
+    store.set_cursor(str(tmp_path / "p" / "s-old" / "subagents" / "a.jsonl"), {"offset": 5})
+    sel = purge.select(store, session="s-old")
+    result = purge.purge(store, _cfg(tmp_path, "http://127.0.0.1:9"), sel, local_only=True,
+                         whole_sessions=["s-old"])
+    assert (result.local["traces"], result.local["cursors"]) == (2, 2)
