@@ -22,9 +22,6 @@ SCAN_MAX_CHARS = 8 * 1024 * 1024
 # Nesting deeper than this is withheld (the transcript reader already clamps records far
 # below Python's recursion limit; this is the stage's own bound).
 MAX_DEPTH = 200
-# Texts at least this long are redacted once per pass however often they occur: a tool
-# result is in the tool observation and again in the next generation's input.
-_MEMO_MIN = 256
 
 
 class Redactor(Protocol):
@@ -46,26 +43,28 @@ def too_large(text: str) -> str:
 
 def _safe(redactor: Redactor) -> Callable[[str], str]:
     scans = not isinstance(redactor, NullRedactor)
+    # Every text is redacted once per pass however often it occurs: a tool result is in
+    # the tool observation and again in the next generation's input, and short texts
+    # (keys, roles, tool names, ids, paths) recur thousands of times per batch; a verdict
+    # is a pure function of the text within a pass. (The memo lives as long as the pass.)
     memo: dict[str, str] = {}
     # The longest text this pass computed (`run.longest[0]`; what it returns from memo,
     # too_large and WITHHELD are no longer): lets `redact_traces` skip a no-op sweep.
     longest = [0]
 
     def run(text: str) -> str:
-        if len(text) >= _MEMO_MIN:
-            done = memo.get(text)
-            if done is not None:
-                return done
-            if scans and len(text) > SCAN_MAX_CHARS:
-                return too_large(text)
+        done = memo.get(text)
+        if done is not None:
+            return done
+        if scans and len(text) > SCAN_MAX_CHARS:
+            return too_large(text)
         try:
             out = redactor.redact_text(text)
         except Exception:  # noqa: BLE001 - fail closed on any detector failure
             return WITHHELD
         if not isinstance(out, str):
             return WITHHELD
-        if len(text) >= _MEMO_MIN:
-            memo[text] = out
+        memo[text] = out
         if len(out) > longest[0]:
             longest[0] = len(out)
         return out
