@@ -95,7 +95,24 @@ def name_matcher(patterns: Iterable[str], ignore_case: bool = False) -> Callable
     parts = [glob_regex(p).replace("[^/]", ".") for p in patterns]
     rx = compile_pattern("(?:" + "|".join(parts) + r")\Z", re.I if ignore_case else 0) \
         if parts else None
-    return (lambda s: bool(rx.match(s))) if rx else (lambda s: False)
+    if rx is None:
+        return lambda s: False
+    # Names (tools, commands, rule ids) are few and asked about for every event and rule:
+    # each answer is kept (a bounded number of them).
+    seen: dict[str, bool] = {}
+
+    def match(s: str) -> bool:
+        hit = seen.get(s)
+        if hit is None:
+            hit = bool(rx.match(s))
+            if len(seen) < NAMES_KEPT:
+                seen[s] = hit
+        return hit
+
+    return match
+
+
+NAMES_KEPT = 512
 
 
 def host_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
