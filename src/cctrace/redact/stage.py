@@ -85,11 +85,13 @@ def _walk(value: Any, fn: Callable[[str], str], depth: int = 0) -> Any:
         return fn(value)
     if isinstance(value, (dict, list, tuple)) and depth >= MAX_DEPTH:
         return TOO_DEEP
+    # A string item (most of them) is redacted here rather than in a call of its own.
     if isinstance(value, dict):
-        return {(fn(k) if isinstance(k, str) else k): _walk(v, fn, depth + 1)
+        return {(fn(k) if isinstance(k, str) else k):
+                (fn(v) if type(v) is str else _walk(v, fn, depth + 1))
                 for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_walk(v, fn, depth + 1) for v in value]
+        return [fn(v) if type(v) is str else _walk(v, fn, depth + 1) for v in value]
     if value is None or isinstance(value, (bool, int, float)):
         return value
     # Unknown objects are rendered to JSON text first, so they are scanned like the rest.
