@@ -92,6 +92,19 @@ def path_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
 
 
 def name_matcher(patterns: Iterable[str], ignore_case: bool = False) -> Callable[[str], bool]:
+    # The rule pack names the same lists again and again (`$output_tools`, command names):
+    # one matcher per distinct list, built once.
+    key = (tuple(patterns), ignore_case)
+    matcher = _NAME_MATCHERS.get(key)
+    if matcher is None:
+        matcher = _NAME_MATCHERS[key] = _name_matcher(key[0], ignore_case)
+    return matcher
+
+
+_NAME_MATCHERS: dict[tuple[tuple[str, ...], bool], Callable[[str], bool]] = {}
+
+
+def _name_matcher(patterns: Iterable[str], ignore_case: bool) -> Callable[[str], bool]:
     parts = [glob_regex(p).replace("[^/]", ".") for p in patterns]
     rx = compile_pattern("(?:" + "|".join(parts) + r")\Z", re.I if ignore_case else 0) \
         if parts else None

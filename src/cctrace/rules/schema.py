@@ -354,13 +354,13 @@ class Compiler:
             return lambda ev, i, cmd, ctx: m(getattr(cmd, attr) or "")
         if key in ("args", "all_args", "no_args"):
             globs = self.strings(value, node, key)
-            ms = [name_matcher([g]) for g in globs]
             if key == "args":
                 m = name_matcher(globs)
                 return lambda ev, i, cmd, ctx: any(m(a) for a in cmd.args)
             if key == "no_args":
                 m = name_matcher(globs)
                 return lambda ev, i, cmd, ctx: not any(m(a) for a in cmd.args)
+            ms = [name_matcher([g]) for g in globs]
             return lambda ev, i, cmd, ctx: all(any(mm(a) for a in cmd.args) for mm in ms)
         if key == "argv":
             rx = self.regex(value, node, key)
