@@ -92,10 +92,11 @@ def hyperscan_prefilter(anchors: list[str], gated: Mapping[str, str] | None = No
 
             if plain_db is not None:
                 plain_db.scan(data, match_event_handler=on)
-            fired, named = gate.scan(data) if gate is not None else (False, [])
-            if gated_db is not None and fired:
-                gated_db.scan(data, match_event_handler=on_gated)
-            hits.extend((0, name) for name in named)
+            if gate is not None:
+                fired, named = gate.scan(data)
+                if gated_db is not None and fired:
+                    gated_db.scan(data, match_event_handler=on_gated)
+                hits.extend((0, name) for name in named)
             hits.extend((0, name) for name in untested)
             return hits
         # Anchors are ASCII and an ASCII byte never occurs inside a UTF-8 multi-byte
