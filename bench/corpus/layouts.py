@@ -421,4 +421,4 @@ def _heroku(rng, n, v):
 
 
 # The rest of the layouts register themselves on import.
-from bench.corpus import layouts_agent  # noqa: E402, F401
+from bench.corpus import layouts_agent, layouts_more  # noqa: E402, F401
