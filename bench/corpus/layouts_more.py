@@ -33,7 +33,7 @@ from bench.corpus.layouts import (
 @layout("pgpass", slot=True)
 def _pgpass(rng, n, v):
     esc = v.replace("\\", "\\\\").replace(":", "\\:")
-    return (f"$ cat ~/.pgpass\ndb.internal:5432:app:app:{esc}\n*:*:*:readonly:readonly\n"), \
+    return (f"$ cat ~/.pgpass\ndb.internal:5432:app:app:{esc}\n# replicas: peer auth\n"), \
         lambda f: (f.replace("\\", "\\\\").replace(":", "\\:"),)
 
 

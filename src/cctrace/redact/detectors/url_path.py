@@ -1,0 +1,48 @@
+"""Detector: secrets given as a URL path segment after a segment that names them.
+
+REST APIs and webhooks carry keys in the path: `/v1/api-key/<key>/status`, `/token/<t>`,
+`/secrets/<s>/rotate`. The naming segment (a secret word, maybe with a service before it:
+`service-token`) is the anchor; the next segment is redacted when it reads as drawn
+(`looks_random` on its %-decoded form) and is not a UUID, which in a path is a resource id.
+A word after a secret word (`/secrets/api-key/versions/latest`) is a name, not a value.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern
+from cctrace.redact.randomness import looks_random
+from cctrace.redact.stoplist import is_placeholder, unescape
+
+_WORDS = ("token", "tokens", "key", "keys", "apikey", "secret", "secrets", "password",
+          "passwd", "credential", "credentials")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+# The naming segment: from the `/` before it to the word, only name characters between.
+_SEGMENT_START = re.compile(r"/[A-Za-z0-9_\-]{0,40}$")
+
+
+def _ok(match: re.Match[str]) -> bool:
+    start = match.start()
+    if not _SEGMENT_START.search(match.string, max(0, start - 41), start):
+        return False
+    value = unescape(match.group("s"))
+    return (looks_random(value, 16) and not _UUID.fullmatch(value)
+            and not is_placeholder(value))
+
+
+DETECTOR = Detector(
+    name="url_path",
+    description="Secrets in a URL path segment after one naming them (`/api-key/<key>/`).",
+    patterns=(
+        Pattern(
+            "url_path_secret",
+            r"(?:" + "|".join(_WORDS) + r")/(?P<s>[A-Za-z0-9_\-.~%]{16,1024})"
+            r"(?=[/?#\s\"'<>)]|$)",
+            anchors=tuple(w + "/" for w in _WORDS),
+            at_anchor=True,
+            check=_ok,
+            priority=CONTEXTUAL,
+        ),
+    ),
+)
