@@ -75,7 +75,7 @@ DETECTOR = Detector(
         # are found with no name beside them (a netrc password, a URL, a table cell).
         Pattern(
             "aws_session_token",
-            r"(?:IQoJb3JpZ2luX2Vj|F[wQ]oGZXIvYXdzE)[A-Za-z0-9/+]{80,}={0,2}"
+            r"(?i:IQoJb3JpZ2luX2Vj|F[wQ]oGZXIvYXdzE)[A-Za-z0-9/+]{80,}={0,2}"
             + r"(?![A-Za-z0-9/+=])",
             anchors=("iqojb3jpz2lux2vj", "fwogzxivyxdze", "fqogzxivyxdze"),
             boundary=True,

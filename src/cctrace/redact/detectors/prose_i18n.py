@@ -18,9 +18,11 @@ from cctrace.redact.detectors.prose import _value_ok
 from cctrace.redact.randomness import is_digest, looks_random
 from cctrace.redact.stoplist import is_placeholder, self_described
 
-# The value: quoted, or up to whitespace or CJK punctuation; trailing punctuation excluded.
+# The value: quoted (also `«»`, `「」`), or up to whitespace or CJK punctuation; trailing
+# punctuation excluded.
 _VALUE = (
-    r"(?P<q>[\"'`“‘「]?)(?P<s>[^\s\"'`“”‘’「」，。、！？]{4,256}?)(?P=q)[”’」]?"
+    r"(?:(?P<q>[\"'`])|[“‘「«])?(?P<s>[^\s\"'`“”‘’「」«»，。、！？]{4,256}?)(?(q)(?P=q))"
+    r"[”’」»]?"
     r"(?=[.,;:!?)\]]*(?:\s|$|<|\\n)|[，。、！？])"
 )
 _PASSWORD = (
@@ -65,8 +67,8 @@ DETECTOR = Detector(
             _PASSWORD + r"(?:[ \t]+(?:do|od|от|для|di|del|van|voor|de|da|do)[ \t]+[^\s:=：]"
             r"{1,24}(?:[ \t]+[^\s:=：]{1,24}){0,2}?)?" + r"(?:" + _VERB + r"|[ \t]+)" + _VALUE,
             anchors=("пароль", "пароля", "парола", "密码", "密碼", "口令", "비밀번호", "암호",
-                     "パスワード", "şifre", "sifre", "jelsz", "lozinka", "geslo", "parool",
-                     "hasło", "haslo", "heslo", "parola"),
+                     "パスワード", "şifre", "sifre", "jelszó", "jelszo", "jelszava", "lozinka",
+                     "geslo", "parool", "hasło", "haslo", "heslo", "parola"),
             at_anchor=True,
             check=_password_ok,
             priority=CONTEXTUAL,

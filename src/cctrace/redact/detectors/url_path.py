@@ -2,7 +2,7 @@
 
 REST APIs and webhooks carry keys in the path: `/v1/api-key/<key>/status`, `/token/<t>`,
 `/secrets/<s>/rotate`. The naming segment (a secret word, maybe with a service before it:
-`service-token`) is the anchor; the next segment is redacted when it reads as drawn
+`service-token`, `apiKey`) is the anchor; the next segment is redacted when it reads as drawn
 (`looks_random` on its %-decoded form) and is not a UUID, which in a path is a resource id.
 A word after a secret word (`/secrets/api-key/versions/latest`) is a name, not a value.
 """
@@ -19,12 +19,17 @@ _WORDS = ("token", "tokens", "key", "keys", "apikey", "secret", "secrets", "pass
           "passwd", "credential", "credentials")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 # The naming segment: from the `/` before it to the word, only name characters between.
-_SEGMENT_START = re.compile(r"/[A-Za-z0-9_\-]{0,40}$")
+_SEGMENT_START = re.compile(r"/[A-Za-z0-9_.\-]{0,40}$")
 
 
 def _ok(match: re.Match[str]) -> bool:
-    start = match.start()
-    if not _SEGMENT_START.search(match.string, max(0, start - 41), start):
+    start, text = match.start(), match.string
+    if not _SEGMENT_START.search(text, max(0, start - 41), start):
+        return False
+    # The word starts its segment or a part of it (`service-token`, `apiKey`), not the
+    # middle of another word (`/monkey/`).
+    before = text[start - 1]
+    if before not in "/-_." and not (before.islower() and text[start].isupper()):
         return False
     value = unescape(match.group("s"))
     return (looks_random(value, 16) and not _UUID.fullmatch(value)
