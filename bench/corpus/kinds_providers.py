@@ -34,8 +34,6 @@ SIMPLE: dict[str, tuple[list[str], str]] = {
     "shopify_shared_secret": (["shopify_shared_secret", "shopify_secret"], "shpss_{h:32}"),
     "square_access": (["square_access_token", "square_token"], "EAAA{w:60}"),
     "square_oauth_secret": (["square_oauth_secret", "square_app_secret"], "sq0csp-{w:43}"),
-    "braintree_token": (["braintree_access_token", "bt_token"],
-                        "access_token$production${a:16}${h:32}"),
     "paypal_client_secret": (["paypal_client_secret", "paypal_secret"], "E{w:79}"),
     "atlassian_api_token": (["atlassian_api_token", "jira_api_token", "confluence_token"],
                             "ATATT3xFfGF0{w:170}={H:8}"),
@@ -205,6 +203,13 @@ def _draw_parts(kind: str, names: list[str], build: Callable[[random.Random], tu
     return draw
 
 
+def _braintree(rng: random.Random) -> tuple[str, str]:
+    # The literal `access_token$` prefix is no secret (and is the key's name in a token
+    # response): scored on what follows it.
+    rest = _fill("production${a:16}${h:32}", rng)
+    return "access_token$" + rest, rest
+
+
 def _azure_storage(rng: random.Random) -> tuple[str, str]:
     key = _fill("{b:86}", rng) + "=="
     return _fill(f"DefaultEndpointsProtocol=https;AccountName=st{{a:8}};AccountKey={key};"
@@ -302,6 +307,8 @@ PROVIDER_KINDS: dict[str, Callable[[random.Random], Secret]] = {
     "amqp_url": _url("amqp_url", ["amqp_url", "cloudamqp_url", "broker_url"], _amqp),
     "snowflake_url": _url("snowflake_url", ["snowflake_url", "warehouse_dsn"], _snowflake),
     "azure_sas_url": _url("azure_sas_url", ["backup_sas_url", "azure_blob_sas"], _sas_url),
+    "braintree_token": _draw_parts("braintree_token", ["braintree_access_token", "bt_token"],
+                                   _braintree),
     "azure_storage_conn": _draw_parts("azure_storage_conn", ["azure_storage_connection_string",
                                                              "storage_conn"], _azure_storage),
     "azure_servicebus_conn": _draw_parts("azure_servicebus_conn",

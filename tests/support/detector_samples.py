@@ -40,8 +40,8 @@ EXTRA: dict[str, list[str]] = {
                           'client.run("M{A:23}.{w:6}.{w:38}")'],
     "jwt": ["@b64jwt"],
     "prose_password": ["the password is {A:14} for now", "then use password {A:14} to log in",
-                       "пароль от базы: {A:14} ok"],
-    "prose_secret": ["my token is {A:20} today", "der API-Schlüssel lautet {A:20} ok"],
+                       "veritabani sifresi: {A:14} ok"],
+    "prose_secret": ["my token is {A:20} today", "der API-Schluessel lautet {A:20} ok"],
     "prose_login": ["the login is deploy / {A:14} for staging"],
     "prose_pin": ["the card PIN is {d:8} today"],
     "cloudflare_global_api_key": ["CLOUDFLARE_API_KEY={h:37}"],
@@ -66,7 +66,7 @@ EXTRA: dict[str, list[str]] = {
     "aws_session_token": ["IQoJb3JpZ2luX2VjE{b:300}", "FwoGZXIvYXdzE{b:300}",
                           "FQoGZXIvYXdzE{b:300}"],
     "newrelic_license_key": ["{h:36}NRAL"],
-    "pgpass_password": ["db.internal:5432:app:app:{A:16}\n"],
+    "pgpass_password": ["$ cat ~/.pgpass\ndb.internal:5432:app:app:{A:16}\n"],
     "url_path_secret": ["> GET /v1/api-key/{A:24}/status HTTP/1.1"],
 }
 # Secrets inside base64: one sample per marker, byte alignment and alphabet, so each

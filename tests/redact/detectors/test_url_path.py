@@ -18,10 +18,10 @@ def _alone() -> SecretRedactor:
 @pytest.mark.parametrize("text,value", [
     (f"> GET /v1/service-token/{KEY}/status HTTP/1.1\n", KEY),
     (f"curl https://hooks.example.com/api-key/{KEY}?x=1\n", KEY),
-    (f"POST https://x.example.com/secrets/{KEY}\n", KEY),
+    (f"POST https://x.example.com/secret/{KEY}\n", KEY),
     ("GET /token/9f1c2b7e4d3a5c6b8e0f1a2d3c4b5e6f70a1b2c3/ HTTP/1.1\n",
      "9f1c2b7e4d3a5c6b8e0f1a2d3c4b5e6f70a1b2c3"),
-    ("GET /v1/keys/Qm7xK2pLz9Rt%2FW4vN8bYc6HdG/status\n", "Qm7xK2pLz9Rt%2FW4vN8bYc6HdG"),
+    ("GET /v1/key/Qm7xK2pLz9Rt%2FW4vN8bYc6HdG/status\n", "Qm7xK2pLz9Rt%2FW4vN8bYc6HdG"),
 ])
 def test_keys_are_gone(text: str, value: str) -> None:
     red = SecretRedactor(registry.detectors(), b"k" * 32)
@@ -53,3 +53,9 @@ def test_other_paths_are_left(text: str) -> None:
 def test_name_parts(text: str) -> None:
     at = text.index(KEY)
     assert _alone().explain(text) == [Finding("url_path_secret", "url_path", at, at + len(KEY))]
+
+
+@pytest.mark.parametrize("word", ["keys", "tokens", "secrets", "credentials", "passwords"])
+def test_a_collection_names_an_item_by_id(word: str) -> None:
+    text = f"GET /v1/{word}/{KEY}/x"
+    assert _alone().redact_text(text) == text

@@ -1,10 +1,10 @@
 """Detector: PostgreSQL password files (`~/.pgpass`, `PGPASSFILE`).
 
-Each line is `host:port:database:user:password`, `*` for any field, `\\:` and `\\\\` escaping
-the separator and the backslash inside a field. The password is the fifth field, to the end
-of the line. Lines are recognised by their port field (the standard ports or `*`), which is
-also the anchor: a `host:port:...` line with another port is not a pgpass line we can tell
-from a log's `a:b:c:d:e`.
+Each line is `host:port:database:user:password`, `*` for any field, `\\:` and `\\\\`
+escaping the separator and the backslash inside a field. The password is the fifth field,
+to the end of the line (or of a JSON string's line: a `\\n` escape). Lines are recognised
+by their port field (the standard ports or `*`), which is also the anchor: a
+`host:port:...` line with another port is not one we can tell from a log's `a:b:c:d:e`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 from cctrace.redact.detectors.base import STRUCTURAL, Detector, Pattern
 from cctrace.redact.stoplist import is_placeholder
 
-_FIELD = r"(?:\\.|[^\s:\\])+"
+_FIELD = r"(?:\\[:\\]|[^\s:\\])+"
 
 
 def _ok(match: re.Match[str]) -> bool:
@@ -28,8 +28,10 @@ DETECTOR = Detector(
     patterns=(
         Pattern(
             "pgpass_password",
-            r"(?m)^[ \t]*" + _FIELD + r":(?:5432|5433|6432|26257|\*):" + _FIELD + ":" + _FIELD
-            + r":(?P<s>(?:\\.|[^\n\\:])(?:\\.|[^\n\\])*?)[ \t]*$",
+            # A line of its own; in a JSON string (maybe nested) the line ends at a `\n` escape.
+            r"(?m)(?:^|(?<=\\n))[ \t]*" + _FIELD + r":(?:5432|5433|6432|26257|\*):" + _FIELD
+            + ":" + _FIELD + r":(?P<s>(?:\\[:\\]|[^\n\\:])(?:\\[:\\]|[^\n\\])*?)"
+            r"[ \t]*(?:$|(?=\\+[nr]))",
             anchors=(":5432:", ":5433:", ":6432:", ":26257:", ":*:"),
             check=_ok,
             priority=STRUCTURAL,

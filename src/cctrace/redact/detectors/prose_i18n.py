@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern, char_classes
+from cctrace.redact.detectors.base import CONTEXTUAL, GENERIC, Detector, Pattern, char_classes
 from cctrace.redact.detectors.prose import _value_ok
 from cctrace.redact.randomness import is_digest, looks_random
 from cctrace.redact.stoplist import is_placeholder, self_described
@@ -66,8 +66,8 @@ DETECTOR = Detector(
             "prose_password",
             _PASSWORD + r"(?:[ \t]+(?:do|od|от|для|di|del|van|voor|de|da|do)[ \t]+[^\s:=：]"
             r"{1,24}(?:[ \t]+[^\s:=：]{1,24}){0,2}?)?" + r"(?:" + _VERB + r"|[ \t]+)" + _VALUE,
-            anchors=("пароль", "пароля", "парола", "密码", "密碼", "口令", "비밀번호", "암호",
-                     "パスワード", "şifre", "sifre", "jelszó", "jelszo", "jelszava", "lozinka",
+            anchors=("sifre", "пароль", "пароля", "парола", "密码", "密碼", "口令", "비밀번호",
+                     "암호", "パスワード", "şifre", "jelszó", "jelszo", "jelszava", "lozinka",
                      "geslo", "parool", "hasło", "haslo", "heslo", "parola"),
             at_anchor=True,
             check=_password_ok,
@@ -76,7 +76,7 @@ DETECTOR = Detector(
         Pattern(
             "prose_secret",
             _KEY + _BETWEEN + _VERB + _VALUE,
-            anchors=("api-schlüssel", "api-schluessel", "schlüssel", "schluessel", "clé",
+            anchors=("api-schluessel", "api-schlüssel", "schlüssel", "schluessel", "clé",
                      "clave", "chiave", "sleutel", "ключ", "токен", "密钥", "密鑰", "令牌",
                      "キー", "토큰", "키", "token de", "chave"),
             at_anchor=True,
@@ -89,7 +89,9 @@ DETECTOR = Detector(
             anchors=("key ", "token ", "secret ", "api-key ", "api key ", "apikey "),
             at_anchor=True,
             check=_drawn,
-            priority=CONTEXTUAL,
+            # A fallback: where a header, flag or assignment detector finds the same value,
+            # its type is the one the marker names.
+            priority=GENERIC,
         ),
     ),
 )

@@ -15,8 +15,9 @@ from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern
 from cctrace.redact.randomness import looks_random
 from cctrace.redact.stoplist import is_placeholder, unescape
 
-_WORDS = ("token", "tokens", "key", "keys", "apikey", "secret", "secrets", "password",
-          "passwd", "credential", "credentials")
+# Singular words only: after a plural (`/keys/`, `/tokens/`, `/secrets/`) a REST path names
+# one item of a collection, by an id, not by its value.
+_WORDS = ("token", "key", "apikey", "secret", "password", "passwd", "credential")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 # The naming segment: from the `/` before it to the word, only name characters between.
 _SEGMENT_START = re.compile(r"/[A-Za-z0-9_.\-]{0,40}$")
