@@ -50,7 +50,7 @@ AT_ANCHOR = {
     "okta": (0,), "slack": (6,), "telegram": (1, 2), "twilio": (1,), "vercel": (1,),
     "url_credentials": (0, 1), "connection_string": (0, 1), "auth_header": (0, 1, 2, 3, 4, 5),
     "cli_flags": (0, 1, 2, 3, 4), "prose": (0, 1, 2, 3, 4), "netrc": (0,),
-    "asana": (0, 1), "twitter": (0,), "url_path": (0,), "prose_i18n": (0, 1, 2),
+    "asana": (0, 1), "url_path": (0,), "prose_i18n": (0, 1, 2),
 }
 # Which patterns (index in the detector) must not start right after a letter, digit or `_`
 # (`boundary`): written out here, not read from the patterns, so that dropping one is seen.

@@ -45,3 +45,10 @@ def test_exact_span_and_type() -> None:
 ])
 def test_not_tokens_are_left(text: str) -> None:
     assert _alone().redact_text(text) == text
+
+
+def test_hex_case_does_not_matter() -> None:
+    # Tried only where `0/`, `1/`, `2/` stand, and case-blind there: hex in capitals (a
+    # token pasted through a tool that upper-cases) is the same token.
+    text = f"token {PAT.upper()} ok and {LEGACY.upper()}"
+    assert [f.type for f in _alone().explain(text)] == ["asana_pat", "asana_pat"]

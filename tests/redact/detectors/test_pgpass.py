@@ -42,3 +42,11 @@ def test_exact_span_and_type() -> None:
 ])
 def test_other_lines_are_left(text: str) -> None:
     assert _alone().redact_text(text) == text
+
+
+@pytest.mark.parametrize("text", [
+    "db.internal:5432:app:app:op\\://vault/db/password\n",  # `op://` escaped for the file
+    "db.internal:5432:app:app:op\\:\\/\\/vault/db/password\n",
+])
+def test_an_escaped_reference_is_read_unescaped(text: str) -> None:
+    assert _alone().redact_text(text) == text

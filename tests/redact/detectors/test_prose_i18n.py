@@ -60,3 +60,26 @@ def test_exact_span() -> None:
 ])
 def test_ordinary_sentences_are_left(text: str) -> None:
     assert _alone().redact_text(text) == text
+
+
+@pytest.mark.parametrize("value", [
+    "k3x9q2m7zp",  # drawn, 10 characters, two classes
+    "dragon#12",  # chosen, three classes
+])
+def test_a_password_is_drawn_or_mixes_three_classes(value: str) -> None:
+    text = f"пароль: {value}"
+    assert _alone().explain(text) == [Finding("prose_password", "prose_i18n", 8,
+                                              8 + len(value))]
+
+
+@pytest.mark.parametrize("text", [
+    "şifresi abc123def",  # two classes, not drawn: a word with a number
+    "пароль: /etc/app/s3cret",  # a path
+])
+def test_a_password_word_before_other_things(text: str) -> None:
+    assert _alone().redact_text(text) == text
+
+
+def test_a_key_of_sixteen_drawn_characters() -> None:
+    text = "the api key is Qm7xK2pLz9RtW4vN"
+    assert _alone().explain(text) == [Finding("prose_secret", "prose_i18n", 15, 31)]

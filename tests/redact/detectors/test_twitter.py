@@ -41,3 +41,18 @@ def test_exact_span_and_type() -> None:
 ])
 def test_not_tokens_are_left(text: str) -> None:
     assert _alone().redact_text(text) == text
+
+
+def test_a_run_of_twenty() -> None:
+    token = "A" * 20 + TOKEN.lstrip("A")
+    assert [f.type for f in _alone().explain(f"t={token}")] == ["twitter_bearer_token"]
+
+
+@pytest.mark.parametrize("text", [
+    # both cases, drawn, but no digit: not an issued bearer token
+    "A" * 22 + "JkFxQmpLzRtWvNbYcHdGsEaUoITqXerKwZjMnPvBlCfSgDhOiNuRtYbXcVzLkJhGfDsAqWeR",
+    # the run in lower case: the regex is case-sensitive
+    "a" * 22 + TOKEN.lstrip("A"),
+])
+def test_drawn_and_capital_run(text: str) -> None:
+    assert _alone().redact_text(text) == text

@@ -59,3 +59,16 @@ def test_name_parts(text: str) -> None:
 def test_a_collection_names_an_item_by_id(word: str) -> None:
     text = f"GET /v1/{word}/{KEY}/x"
     assert _alone().redact_text(text) == text
+
+
+def test_at_the_start_of_the_text_and_at_sixteen() -> None:
+    text = "/key/Qm7xK2pLz9RtW4vN/x"  # the shortest drawn value, the name at offset 1
+    assert _alone().explain(text) == [Finding("url_path_secret", "url_path", 5, 21)]
+
+
+@pytest.mark.parametrize("text", [
+    "GET /api/key/3fa85f64-5717-4562-b3fc-2c963f66afa6/rotate\n",  # a resource id
+    f"GET /v1/BOXkey/{KEY}/x\n",  # `key` after a capital inside a word
+])
+def test_ids_and_word_middles(text: str) -> None:
+    assert _alone().redact_text(text) == text

@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from cctrace.redact.detectors.base import END_ALNUM, Detector, Pattern, random_hex_prefix
 
+
+def _random_hex(value: str) -> bool:
+    """The 32 hex digits look random, whatever their case (the regex is case-blind)."""
+    return random_hex_prefix(value.lower())
+
 DETECTOR = Detector(
     name="asana",
     description="Asana personal access tokens (`2/<id>/<id>:<hex>`, legacy `0/<hex>`).",
@@ -19,7 +24,7 @@ DETECTOR = Detector(
             anchors=("0/", "1/", "2/"),
             at_anchor=True,
             boundary=True,
-            validate=random_hex_prefix,
+            validate=_random_hex,
         ),
         Pattern(
             "asana_pat",
@@ -27,7 +32,7 @@ DETECTOR = Detector(
             anchors=("0/",),
             at_anchor=True,
             boundary=True,
-            validate=random_hex_prefix,
+            validate=_random_hex,
         ),
     ),
 )

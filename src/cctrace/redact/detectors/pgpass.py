@@ -14,11 +14,12 @@ import re
 from cctrace.redact.detectors.base import STRUCTURAL, Detector, Pattern
 from cctrace.redact.stoplist import is_placeholder
 
+_ESCAPE = re.compile(r"\\(.)")
 _FIELD = r"(?:\\[:\\]|[^\s:\\])+"
 
 
 def _ok(match: re.Match[str]) -> bool:
-    value = match.group("s").replace("\\:", ":").replace("\\\\", "\\")
+    value = _ESCAPE.sub(r"\1", match.group("s"))  # the field as libpq reads it
     return not is_placeholder(value)
 
 

@@ -52,7 +52,7 @@ def _password_ok(match: re.Match[str]) -> bool:
 
 
 def _drawn(match: re.Match[str]) -> bool:
-    value = match.group("s").rstrip(".,;")
+    value = match.group("s")  # trailing punctuation is left out by `_VALUE` already
     return (looks_random(value, 16) and not is_digest(value) and not is_placeholder(value)
             and not self_described(value))
 

@@ -1,9 +1,9 @@
 """Detector: secrets given as a URL path segment after a segment that names them.
 
 REST APIs and webhooks carry keys in the path: `/v1/api-key/<key>/status`, `/token/<t>`,
-`/secrets/<s>/rotate`. The naming segment (a secret word, maybe with a service before it:
+`/secret/<s>/rotate`. The naming segment (a secret word, maybe with a service before it:
 `service-token`, `apiKey`) is the anchor; the next segment is redacted when it reads as drawn
-(`looks_random` on its %-decoded form) and is not a UUID, which in a path is a resource id.
+(`looks_random` on its %-decoded form, which a UUID, a resource id in a path, fails).
 A word after a secret word (`/secrets/api-key/versions/latest`) is a name, not a value.
 """
 
@@ -18,7 +18,7 @@ from cctrace.redact.stoplist import is_placeholder, unescape
 # Singular words only: after a plural (`/keys/`, `/tokens/`, `/secrets/`) a REST path names
 # one item of a collection, by an id, not by its value.
 _WORDS = ("token", "key", "apikey", "secret", "password", "passwd", "credential")
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_PART_START = frozenset(("/", "-", "_", "."))
 # The naming segment: from the `/` before it to the word, only name characters between.
 _SEGMENT_START = re.compile(r"/[A-Za-z0-9_.\-]{0,40}$")
 
@@ -30,11 +30,10 @@ def _ok(match: re.Match[str]) -> bool:
     # The word starts its segment or a part of it (`service-token`, `apiKey`), not the
     # middle of another word (`/monkey/`).
     before = text[start - 1]
-    if before not in "/-_." and not (before.islower() and text[start].isupper()):
+    if before not in _PART_START and not (before.islower() and text[start].isupper()):
         return False
     value = unescape(match.group("s"))
-    return (looks_random(value, 16) and not _UUID.fullmatch(value)
-            and not is_placeholder(value))
+    return looks_random(value, 16) and not is_placeholder(value)
 
 
 DETECTOR = Detector(
