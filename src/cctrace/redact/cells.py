@@ -20,27 +20,32 @@ Find = Callable[[str], list[Candidate]]
 
 _ROW = re.compile(r"[ \t]*[|│┃].*[|│┃][ \t]*")
 _BAR = re.compile(r"[|│┃]")
+_ROW_END = re.compile(r"[|│┃][ \t]*\n")
 
 
 def cell_candidates(text: str, find: Find) -> list[Candidate]:
     """Finds that cross the fragments of a cell wrapped over continuation rows."""
     if "|\n" not in text and (text.isascii() or ("│\n" not in text and "┃\n" not in text)):
         return []  # no line ends with a bar: one scan, most texts stop here
-    rows: list[list[tuple[int, int]] | None] = []
-    at = 0
-    for line in text.split("\n"):
-        rows.append(_cells(line, at))
-        at += len(line) + 1
     out: list[Candidate] = []
-    i = 0
-    while i < len(rows):
-        head = rows[i]
-        j = i + 1
-        while head is not None and j < len(rows) and _continues(text, head, rows[j]):
-            j += 1
-        if head is not None and j > i + 1:
-            out += _joined(text, head, [r for r in rows[i + 1:j] if r is not None], find)
-        i = j
+    pos = 0
+    while (m := _ROW_END.search(text, pos)) is not None:
+        nl = m.end() - 1
+        start = text.rfind("\n", 0, nl) + 1
+        head = _cells(text[start:nl], start)
+        more: list[list[tuple[int, int]]] = []
+        at = nl + 1
+        while head is not None and at < len(text):
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            row = _cells(text[at:end], at)
+            if row is None or not _continues(head, row):
+                break
+            more.append(row)
+            at = end + 1
+        if head is not None and more:
+            out += _joined(text, head, more, find)
+        pos = max(nl + 1, at - 1)
     return out
 
 
@@ -59,11 +64,10 @@ def _cells(line: str, at: int) -> list[tuple[int, int]] | None:
     return cells
 
 
-def _continues(text: str, head: list[tuple[int, int]], row: list[tuple[int, int]] | None
-               ) -> bool:
+def _continues(head: list[tuple[int, int]], row: list[tuple[int, int]]) -> bool:
     """A continuation row: as many cells as the row it continues, the first blank, another
     not, and every cell it fills was full in the head row (so the content runs on)."""
-    if row is None or len(row) != len(head) or len(row) < 2 or row[0][0] != row[0][1]:
+    if len(row) != len(head) or len(row) < 2 or row[0][0] != row[0][1]:
         return False
     filled = [k for k, (a, b) in enumerate(row) if b > a]
     return bool(filled) and all(head[k][1] > head[k][0] for k in filled)
