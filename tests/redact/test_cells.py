@@ -71,3 +71,48 @@ def test_a_plain_table_costs_nothing() -> None:
     assert cells.cell_candidates(text, lambda line: calls.append(line) or []) == []
     assert calls == []
     assert cells.cell_candidates("no table here", lambda line: 1 / 0) == []
+
+
+def _find_re(pattern: str):
+    def find(line: str) -> list[tuple[int, int, int, str, str]]:
+        return [(m.start(), m.end(), 50, "t", "d") for m in re.finditer(pattern, line)]
+    return find
+
+
+@pytest.mark.parametrize("bar", ["|", "│", "┃"])
+def test_every_bar_in_a_text_outside_ascii(bar: str) -> None:
+    text = (f"é\n{bar} a {bar} 0123456789 {bar}\n{bar}   {bar} ABCDEFGHIJ {bar}\n")
+    assert cells.cell_candidates(text, _find_literal("89AB")) == [
+        (text.index("89"), text.index("AB") + 2, 50, "t", "d")]
+
+
+def test_a_table_after_a_leading_newline_and_two_tables() -> None:
+    text = ("\n| a | 0123456789 |\n|   | ABCDEFGHIJ |\nthen\n"
+            "| b | 0123456789 |\n|   | KLMNOPQRST |\n")
+    found = cells.cell_candidates(text, _find_re("89AB|89KL"))
+    assert found == [(text.index("89"), text.index("AB") + 2, 50, "t", "d"),
+                     (text.rindex("89"), text.index("KL") + 2, 50, "t", "d")]
+
+
+def test_every_find_of_a_row_and_one_from_the_first_character() -> None:
+    text = "| a | 0123456789 |\n|   | ABCDEFGHIJ |\n"
+    found = cells.cell_candidates(text, _find_re("a |\\s|0123456789AB"))
+    assert found == [(text.index("0123"), text.index("AB") + 2, 50, "t", "d")]
+
+
+@pytest.mark.parametrize("text,pattern", [
+    # a blank cell in the head row stays blank: what the continuation fills must run on
+    ("| a | 0123456789 |     |\n|   | ABCDEFGHIJ |     |\n", None),
+    # a blank row ends the cell
+    ("| a | 0123456789 |\n|   |            |\n|   | ABCDEFGHIJ |\n", "89AB"),
+    # a find that starts where a fragment starts is inside that fragment
+    ("| a | 0123456789 |\n|   | ABCDEFGHIJ |\n", "ABCD"),
+    # across into the third column
+    ("| a | 0123456789 | x |\n|   | ABCDEFGHIJ |   |\n", "89ABCDEFGHIJ \\| x"),
+])
+def test_joined_only_within_a_running_cell(text: str, pattern: str | None) -> None:
+    if pattern is None:  # the head's blank third column: the row is still continued
+        assert cells.cell_candidates(text, _find_literal("89AB")) == [
+            (text.index("89"), text.index("AB") + 2, 50, "t", "d")]
+        return
+    assert cells.cell_candidates(text, _find_re(pattern)) == []
