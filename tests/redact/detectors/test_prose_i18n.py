@@ -57,6 +57,7 @@ def test_exact_span() -> None:
     "mi token de API es obligatorio",
     "for key in sorted(keys): print(key)",
     "secret sauce is handlePaymentIntentSucceededWebhook",
+    "the api key is handlePaymentIntentSucceededWebhook",  # 16+ characters, a name
 ])
 def test_ordinary_sentences_are_left(text: str) -> None:
     assert _alone().redact_text(text) == text
