@@ -94,7 +94,7 @@ def test_words_in_key_slots_are_kept(redactor, text: str) -> None:
 
 
 @pytest.mark.parametrize(("template", "secret"), [
-    ("langfuse_secret_key1 = {s}", "sk-lf-invalid"),      # a secret slot takes a phrase
+    ("langfuse_secret_key1 = {s}", "sk-lf-tangerine"),    # a secret slot takes a phrase
     ("WEBHOOK_SECRET={s}", "correct-horse-battery-staple"),
     ("ibm-cloud-pwd = {s}", "shorter-version"),
     ("DB_PASSWORD={s}", "correct-horse-battery-staple"),
