@@ -284,7 +284,12 @@ def has_sequence(value: str, n: int = 8) -> bool:
 
 
 # Letter rows of a QWERTY keyboard, each read both ways: `asdf`, `qwer`, `lkjh`, `zxcv`.
-_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "poiuytrewq", "lkjhgfdsa", "mnbvcxz")
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+# Every run of 4 keys along a row, forwards and backwards, found at each offset (the
+# lookahead lets runs overlap) by one C-speed scan of the value.
+_KEY_RUN = re.compile("(?=(" + "|".join(sorted(
+    {r[i : i + 4] for row in _KEY_ROWS for r in (row, row[::-1]) for i in range(len(r) - 3)}
+)) + "))")
 
 
 def keyboard_run(value: str) -> bool:
@@ -292,14 +297,16 @@ def keyboard_run(value: str) -> bool:
     more letters: a hand-made filler (`asdf1234qwer5678zxcv...`). A drawn token holds one
     4-key run with probability about 1e-4 per position, so most of its letters never are."""
     low = value.lower()
+    starts = [m.start() for m in _KEY_RUN.finditer(low)]
+    if len(starts) < 3:
+        return False  # two runs cover 8 letters at most: under 80 % of 12
     letters = sum(c in _LOWERS for c in low)
     if letters < 12:
         return False
-    covered = [False] * len(low)
-    for i in range(len(low) - 3):
-        if any(low[i : i + 4] in row for row in _KEY_ROWS):
-            covered[i : i + 4] = [True] * 4
-    return sum(covered) * 5 >= letters * 4
+    covered = set()
+    for i in starts:
+        covered.update(range(i, i + 4))
+    return len(covered) * 5 >= letters * 4
 
 
 _PHRASE = re.compile(r"[A-Za-z]+(?:[-_. ][A-Za-z]+)+")
@@ -326,10 +333,14 @@ def mostly_words(value: str) -> bool:
     (`clm11463:AgencyIdentificationCodeContentType`). A drawn token switches case inside
     short runs. Lower-case runs and runs of hex letters only are left out: `Abcdef` of a
     hex filler (`1234567890Abcdef...`, a sample the scanners call a key) is pronounceable."""
-    words = [s for s in _segments(value)
-             if len(s) >= 4 and s[0].isupper() and s[1:].islower()
-             and _HEX.fullmatch(s) is None and _wordlike(s.lower())]
+    words = [s for s in _CAP_WORD.findall(value)
+             if _HEX.fullmatch(s) is None and _wordlike(s.lower())]
     return len(words) >= 3 and word_share(value) >= 0.85
+
+
+# A Capitalized run of 4+ letters: the segments `_SEG` cuts such a run into (its lower-case
+# part is as long as it goes), found in one C-speed scan.
+_CAP_WORD = re.compile(r"[A-Z][a-z]{3,}")
 
 
 def _wordlike_short(part: str) -> bool:
