@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import STRUCTURAL, Detector, Pattern
+from cctrace.redact.randomness import looks_random
 from cctrace.redact.stoplist import is_placeholder
 
 _VALUE = r"(?P<q>\\{0,3}[\"']?)(?P<s>[^\s\"'\\]{3,256})"
@@ -38,8 +39,26 @@ _SECRET_NAME = re.compile(
 
 
 def _printed_secret_ok(match: re.Match[str]) -> bool:
-    """The printed value of a secret-named variable: anything that is not a placeholder."""
-    return _SECRET_NAME.search(match.group("n")) is not None and _value_ok(match.group("s"))
+    """The printed value of a secret-named variable: anything that is not a placeholder
+    after a prompt (`$ printenv DB_PASS`: the next line is the command's output). Without
+    a prompt the lines are a script's, and the next one is usually the next command
+    (`echo $API_TOKEN` then `./deploy.sh`, `whoami`): only a drawn token is taken there."""
+    if _SECRET_NAME.search(match.group("n")) is None or not _value_ok(match.group("s")):
+        return False
+    return _after_prompt(match.string, match.start()) or looks_random(match.group("s"), 12)
+
+
+# The end of a shell prompt: `$`, `#`, `%`, `>` or `❯`, then blanks (`$ `, `dev@box:~$ `,
+# `PS C:\> `, `root# `), after any text on the line (a JSON string's opening quote).
+_PROMPT_END = re.compile(r"[$#%>\u276f][ \t]*\Z")
+
+
+def _after_prompt(text: str, start: int) -> bool:
+    """Whether the command at `start` follows a prompt on its line (real or JSON-escaped
+    line breaks both end a line)."""
+    escaped = text.rfind("\\n", 0, start)
+    line = max(text.rfind("\n", 0, start) + 1, escaped + 2 if escaped >= 0 else 0)
+    return _PROMPT_END.search(text, line, start) is not None
 
 
 DETECTOR = Detector(
