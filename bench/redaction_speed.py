@@ -66,10 +66,11 @@ def inputs(transcript_mb: float, corpus: str) -> dict[str, list[str]]:
 
 
 # Words holding anchors (`auth`, `token`, `key`, `secret`, `pass`) and plain ones, no
-# `=`/`:`/`(` after them: every anchor hit is one the gates can skip.
+# `=`/`:`/`(` nor punctuation right after them: every anchor hit is one the gates skip
+# (a comma after `passage` would open the keyword gate for the whole paragraph).
 _PROSE_WORDS = (
     "the author of this authentication guide explains how OAuth tokens and API keys are "
-    "rotated, why a keyboard shortcut bypasses the passage, which secrets the tokenizer "
+    "rotated, why a keyboard shortcut bypasses the passage which secrets the tokenizer "
     "sees, and how the authority authorises each passenger with a monkey key ring"
 ).split()
 
@@ -81,7 +82,7 @@ def keyword_prose(size: float) -> list[str]:
     rng = random.Random(13)
     out, total = [], 0
     while total < size:
-        para = " ".join(rng.choice(_PROSE_WORDS) for _ in range(330)) + "."
+        para = " ".join(rng.choice(_PROSE_WORDS) for _ in range(330)) + " today."
         out.append(para)
         total += len(para)
     return out
