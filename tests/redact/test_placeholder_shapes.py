@@ -55,6 +55,11 @@ def test_mostly_words(value: str, words: bool) -> None:
     ("asdf1234qwer5678zxcv9012lkjh_asdf_qwer3456-qwer-vbnm-asdf-zxcvbnmasdfgh", True),
     ("qwerasdfzxcv", True),         # 12 letters, all along rows
     ("qwerasdfzxc", False),         # 11 letters: too few to judge
+    ("qwertyuiop", False),          # 7 runs cover all 10 letters: still too few
+    ("qwertyuiopa", False),         # 11 letters
+    ("qwertyuiopaz", True),         # 12 letters, 10 along the row: 83 %
+    ("qwertyuiopazx", False),       # 13 letters, 10 along the row: 77 %
+    ("qwertyuiopasdf", True),       # 14 letters, all along rows
     ("qwerasdfzxcvbn12", True),
     ("poiulkjhmnbv", True),          # rows read backwards
     ("qwerasdfzxcvQ9mT", True),      # 12 of 15 letters: exactly 80 %

@@ -153,6 +153,14 @@ def test_the_value_after_a_prompt(text: str, secret: str) -> None:
     ("$ a\\nb\necho", 7, False),     # the real line break is the later one
     ("$ a\nb\\necho", 7, False),     # the escaped one is
     ("echo", 0, False),
+    ("echo $", 0, False),             # nothing before the text's start (no wrap-around)
+    ("$ \t echo", 4, True),           # blanks and tabs
+    ("#\techo", 2, True),
+    ("%  echo", 3, True),
+    ("PS C:\\> echo", 8, True),
+    ("\u276f echo", 2, True),
+    ("$\n echo", 3, False),           # a line break is no blank
+    ("a echo", 2, False),
 ])
 def test_after_prompt(text: str, start: int, prompt: bool) -> None:
     assert text[start:].startswith("echo")

@@ -48,17 +48,18 @@ def _printed_secret_ok(match: re.Match[str]) -> bool:
     return _after_prompt(match.string, match.start()) or looks_random(match.group("s"), 12)
 
 
-# The end of a shell prompt: `$`, `#`, `%`, `>` or `❯`, then blanks (`$ `, `dev@box:~$ `,
-# `PS C:\> `, `root# `), after any text on the line (a JSON string's opening quote).
-_PROMPT_END = re.compile(r"[$#%>\u276f][ \t]*\Z")
+# The end of a shell prompt (`$ `, `dev@box:~$ `, `PS C:\> `, `root# `, `% `, starship's
+# arrow): its last character, then blanks, right before the command.
+_PROMPT_CHARS = frozenset("$#%>\u276f")
 
 
 def _after_prompt(text: str, start: int) -> bool:
-    """Whether the command at `start` follows a prompt on its line (real or JSON-escaped
-    line breaks both end a line)."""
-    escaped = text.rfind("\\n", 0, start)
-    line = max(text.rfind("\n", 0, start) + 1, escaped + 2 if escaped >= 0 else 0)
-    return _PROMPT_END.search(text, line, start) is not None
+    """Whether the command at `start` follows a prompt: a prompt character, then only
+    blanks (a line break or any other word between means no prompt)."""
+    i = start
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    return i > 0 and text[i - 1] in _PROMPT_CHARS
 
 
 DETECTOR = Detector(
