@@ -228,6 +228,18 @@ MODULES: dict[str, Target] = {
     "redact.detectors.cli_flags.printed": Target("redact/detectors/cli_flags.py", (
         "tests/redact/detectors/test_cli_flags.py",),
         scope=("_printed_secret_ok", "_after_prompt")),
+    # How `gated_anchors` joins the gates, with a group of one pattern as its own gate.
+    "redact.gates.anchors": Target("redact/gates.py", (
+        "tests/redact/test_gates_exact.py", "tests/redact/test_gates.py"),
+        scope=("gated_anchors", "_gate_of")),
+    # The sample marks every detector's match is checked against (`invalid` added).
+    "redact.engine.masked": Target("redact/engine.py", (
+        "tests/redact/test_placeholder_shapes.py", "tests/redact/test_engine_rest_exact.py",
+        "tests/redact/test_not_secrets.py"), scope=("_masked",)),
+    # The value gate of a service-name match (keyboard fillers added).
+    "redact.detectors.service_context.ok": Target("redact/detectors/service_context.py", (
+        "tests/redact/test_placeholder_shapes.py", "tests/redact/test_service_shapes.py",
+        "tests/redact/test_token_shape.py", "tests/redact/test_context.py"), scope=("_ok",)),
     # The auth pair's quotes, compared by a check instead of a back-reference.
     "redact.detectors.auth_header.pair": Target("redact/detectors/auth_header.py", (
         "tests/redact/detectors/test_auth_header.py",),
