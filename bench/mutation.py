@@ -1567,6 +1567,16 @@ DESCRIPTION_WHY = ("Detector.description is documentation: no code reads it (the
 EQUIVALENT["redact.detectors.generic_assignment.key_ok"] = EQUIVALENT[
     "redact.detectors.generic_assignment"]
 
+# `_after_prompt` walks back over blanks; where it stops only `i > 0` and the last
+# character decide, and the text's first character is then a blank, never a prompt.
+EQUIVALENT["redact.detectors.cli_flags.printed"] = [
+    ('while i > 0 and text[i - 1] in " \\t":', 'while i >= 0 and text[i - 1] in " \\t":',
+     'at i == 0 a blank text[-1] only moves i to -1: `return i > 0 and ...` is False both ways'),
+    ('while i > 0 and text[i - 1] in " \\t":', 'while i > 1 and text[i - 1] in " \\t":',
+     'stopping at i == 1 leaves text[0] to the return: a blank there is no prompt character, '
+     'which is what walking on to i == 0 returns'),
+]
+
 
 def _equivalent(name: str) -> list[tuple[str, str, str]]:
     """EQUIVALENT's entries for `name`, and for a detector module every mutant of its

@@ -161,6 +161,8 @@ def test_the_value_after_a_prompt(text: str, secret: str) -> None:
     ("\u276f echo", 2, True),
     ("$\n echo", 3, False),           # a line break is no blank
     ("a echo", 2, False),
+    ("$X echo", 3, False),            # an upper-case word too
+    (" echo", 1, False),              # blanks back to the text's start: no prompt
 ])
 def test_after_prompt(text: str, start: int, prompt: bool) -> None:
     assert text[start:].startswith("echo")
