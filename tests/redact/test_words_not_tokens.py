@@ -9,23 +9,19 @@ Kept values must come back byte-identical; redacted ones lose every 12-character
 from __future__ import annotations
 
 import random
-import string
 
 import pytest
 
 from cctrace.redact.randomness import reads_as_words
 from cctrace.redact.stoplist import name_not_secret
 from support.absence import assert_absent
+from support.drawn import drawn_token
 
 RNG = random.Random(1316)
 
 
 def tok(n: int) -> str:
-    alphabet = string.ascii_letters + string.digits
-    while True:
-        t = "".join(RNG.choice(alphabet) for _ in range(n))
-        if sum(c.isdigit() for c in t) >= 3 and sum(c.isalpha() for c in t) >= 3:
-            return t
+    return drawn_token(RNG, n)
 
 
 @pytest.mark.parametrize(("value", "words"), [
