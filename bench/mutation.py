@@ -266,7 +266,7 @@ MODULES: dict[str, Target] = {
     # layouts benchmark).
     "redact.stoplist.placeholder": Target("redact/stoplist.py", (
         "tests/redact/test_escaped_references.py", "tests/redact/test_stoplist_exact.py"),
-        scope=("is_placeholder", "unescape", "_unescape_one")),
+        scope=("is_placeholder", "_names_only", "unescape", "_unescape_one")),
     # -- policy/ (capture policy: what a trace keeps of denied files)
     "policy.apply": Target("policy/apply.py", (
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
