@@ -133,7 +133,7 @@ MODULES: dict[str, Target] = {
         "tests/redact/test_cut_exact.py", "tests/redact/test_cut.py")),
     "redact.engine": Target("redact/engine.py", (
         "tests/redact/test_engine_exact.py", "tests/redact/test_engine.py",
-        "tests/redact/test_views.py"),
+        "tests/redact/test_views.py", "tests/redact/test_cells.py"),
         # Span finding, merging and markers, the learned-value sweep; candidate search and
         # the prefilter plans (backend equivalence: tests/redact/test_engine_equivalence.py)
         # are the next run's.
@@ -260,6 +260,7 @@ MODULES: dict[str, Target] = {
         "tests/redact/test_password_slots.py"),
         scope=("password_value", "bare_reference")),
     # Secrets across wrapped lines, and base64 decoded for `detectors/encoded.py` (issue 13).
+    "redact.cells": Target("redact/cells.py", ("tests/redact/test_cells.py",)),
     "redact.views": Target("redact/views.py", (
         "tests/redact/test_views.py", "tests/redact/detectors/test_encoded.py")),
     # References and placeholders seen through XML / Go JSON / URL escaping (issue 13's
@@ -351,7 +352,9 @@ MODULES: dict[str, Target] = {
 # A detector whose tests live in another detector's file (same validator, one file).
 DETECTOR_TESTS = {"npm": "github", "connection_string": "url_credentials",
                   "netrc": "url_credentials", "credit_card": "pii", "iban": "pii",
-                  "phone": "pii", "ip_address": "pii", "us_ssn": "pii", "email": "pii"}
+                  "phone": "pii", "ip_address": "pii", "us_ssn": "pii", "email": "pii",
+                  "aws": "provider_shapes", "newrelic": "provider_shapes",
+                  "doppler": "provider_shapes"}
 
 
 def _detector_targets() -> dict[str, Target]:
@@ -911,6 +914,63 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('for end in range(min(len(low), 40), 1, -1):',
          'for end in range(min(len(low), 40), 2, -1):',
          'the shortest name in the table has 4 characters (test_every_shipped_row_parses...)'),
+    ],
+    'redact.cells': [
+        ('Candidate = tuple[int, int, int, str, str]', 'Candidate = None',
+         'a type alias read only in annotations'),
+        ('Find = Callable[[str], list[Candidate]]', 'Find = None',
+         'a type alias read only in annotations'),
+        ('pos = 0', 'pos = 1', 'a row end at offset 0 is a line holding one bar: no row'),
+        ('pos = 0', 'pos = None', 'str.find takes None as the start'),
+        ('while (nl := _next_row_end(text, pos, ends)) >= 0:',
+         'while (nl := _next_row_end(text, pos, ends)) > 0:',
+         '_next_row_end returns a newline offset + 1 (>= 1) or -1'),
+        ('while (nl := _next_row_end(text, pos, ends)) >= 0:',
+         'while (nl := _next_row_end(text, pos, ends)) >= 1:', 'the same'),
+        ('while head is not None and at < len(text):',
+         'while head is not None and at <= len(text):',
+         'at the end the next line is empty: no row, the loop breaks'),
+        ('end = len(text) if end < 0 else end', 'end = len(text) if end <= 0 else end',
+         'the search starts at at >= 1: a newline found is at >= 1'),
+        ('end = len(text) if end < 0 else end', 'end = len(text) if end < 1 else end',
+         'the same'),
+        ('pos = max(nl + 1, at - 1)', 'pos = max(nl - 1, at - 1)',
+         'at - 1 >= nl; the bar before nl is passed already'),
+        ('pos = max(nl + 1, at - 1)', 'pos = max(nl + 2, at - 1)',
+         'a row end one character into the next line is a line of one bar: no row'),
+        ('pos = max(nl + 1, at - 1)', 'pos = max(nl + 1, at + 1)',
+         'the same, for the line after the continuation rows'),
+        ('pos = max(nl + 1, at - 1)', 'pos = max(nl + 1, at - 2)',
+         'the last continuation row, found again as a head, has no row after it that '
+         'continues it (that row would have been joined already)'),
+        ('found = [i for i in (text.find(e, pos) for e in ends) if i >= 0]',
+         'found = [i for i in (text.find(e, pos) for e in ends) if i > 0]',
+         'a bar and newline at offset 0 end a line of one bar: no row'),
+        ('found = [i for i in (text.find(e, pos) for e in ends) if i >= 0]',
+         'found = [i for i in (text.find(e, pos) for e in ends) if i >= 1]', 'the same'),
+        ('return min(found) + 1 if found else -1', 'return min(found) + 1 if found else -2',
+         'the caller asks >= 0 only'),
+        ('return bool(filled) and all(head[k][1] > head[k][0] for k in filled)',
+         'return bool(filled) and all(head[k][1] >= head[k][0] for k in filled)',
+         'a blank head cell adds an empty piece, never hit; the row after it then heads '
+         'the same join'),
+        ('line = "|"', 'line = "XX|XX"',
+         'offsets are taken from the line as built; no find spans its first bar'),
+        ('for s, e in [(a, b)] + [r[k] for r in more if r[k][1] > r[k][0]]:',
+         'for s, e in [(a, b)] + [r[k] for r in more if r[k][1] >= r[k][0]]:',
+         'an empty piece sits where the piece before it ends: a find reaching past it has '
+         'crossed or left that piece already (at most blanks of the cell join the span)'),
+    ],
+    'redact.detectors.url_path': [
+        ('if not _SEGMENT_START.search(text, max(0, start - 41), start):',
+         'if not _SEGMENT_START.search(text, max(0, start - 42), start):',
+         'the pattern allows 40 name characters after the `/`: a wider window only adds '
+         'characters the `$`-anchored pattern cannot use'),
+    ],
+    'redact.detectors.twitter': [
+        ('rest = value.lstrip("A")', 'rest = value.lstrip("XXAXX")',
+         'an `X` right after the run is a drawn character the checks that follow read the '
+         'same whether it is stripped or not: one letter fewer in 60+'),
     ],
     'redact.detectors.service_context': [
         ('_TOKEN_CHARS = r"A-Za-z0-9_\\-+/="',

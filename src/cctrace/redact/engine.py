@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from cctrace import statedir
-from cctrace.redact import gates, known, prefilter, registry, views
+from cctrace.redact import cells, gates, known, prefilter, registry, views
 from cctrace.redact.detectors.base import Detector, Pattern
 from cctrace.redact.randomness import runs_on
 
@@ -331,6 +331,8 @@ class SecretRedactor:
             # of an assignment after it, and redacting redacted text changes nothing.
             text = MARKER_RE.sub(_neutral_marker, text)
         cands = self._candidates(text)
+        # A value wrapped inside its table column: no fragment is a find on its own.
+        cands += cells.cell_candidates(text, self._candidates)
         if not cands:
             return []
         # A find that stops at a wrapped line's end is a fragment (`redact.views`).
