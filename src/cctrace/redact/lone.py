@@ -1,0 +1,79 @@
+"""Values with little or no context: whether a value that only its surroundings call a
+secret (a table column named `password`, a file named `db-password.txt`, a sentence about
+`API_KEY`) is one, and which surroundings name a secret at all.
+
+No key sits right before such a value, so the usual gates (`stoplist`, `randomness`) are
+asked with the strictest reading of the value (unquoted, not an env-style line): a bare
+word, code, a path, a placeholder or a reference stays. On top of that the look-alikes a
+reader of a trace needs stay whole: git SHAs, UUIDs, content digests and SRI integrity
+strings, dates, version numbers. A value the context calls a password is kept to those
+rules only (people choose passwords); one it calls a token, key or secret must also read as
+drawn or mix three character classes. Pure functions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cctrace.redact.detectors.base import char_classes
+from cctrace.redact.randomness import is_digest, looks_random
+from cctrace.redact.stoplist import is_placeholder, password_value
+
+MIN_LEN = 6
+MAX_LEN = 512
+# Public strings that read as random or as typed data: SRI integrity (`sha512-<b64>`),
+# dates and times, version numbers, plain numbers with separators (amounts, ids, sizes).
+_PUBLIC = re.compile(
+    r"(?i)(?:sha(?:1|256|384|512)|md5)[-:]"
+    r"|\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+Z?)?$"
+    r"|v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$"
+    r"|[\d.,:/ _-]+$"
+)
+# Words that name a secret inside a name (`DB_PASSWORD`, `api-key`, `signingKey`,
+# `secrets/pg-password.txt`): a secret word not running on into another lower-case word
+# (`keyboard`, `tokenizer`, `passport`), nor after one (`monkey`, `bypass`, `hotkey`)
+# unless glued to a known qualifier (`apikey`, `privkey`) or joined by `_-./ ` or case.
+_SECRET_NAME = re.compile(
+    r"(?:^|(?<=[^a-z])|(?<=api)|(?<=priv)|(?<=access)|(?<=secret)|(?<=master)|(?<=sign))"
+    r"(?P<w>password|passwd|passphrase|pwd|pass|secret|token|credentials|credential|creds|key)"
+    r"(?![a-z])"
+)
+_PASSWORD_WORDS = frozenset({"password", "passwd", "passphrase", "pwd", "pass"})
+# Lower-case boundaries at case changes: `signingKey` -> `signing_key`.
+_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_EXTENSION = re.compile(r"(?:\.[a-z0-9]{1,5})+$")
+
+
+def secret_word(name: str) -> str:
+    """The secret word `name` holds as a word of its own (`password`, `token`, `key`...),
+    or "" (`keyboard`, `monkey`, `tokens_used` hold none: a plural counts things)."""
+    low = _HUMP.sub("_", name).lower()
+    for m in _SECRET_NAME.finditer(low):
+        if low[m.end():m.end() + 1] != "s" or low[m.end() + 1:m.end() + 2].isalpha():
+            return m.group("w")
+    return ""
+
+
+def names_secret(name: str) -> str:
+    """The secret word a name ends with (`DB_PASSWORD`, `db password`, `master-key.txt`,
+    `signingKey`: a file extension does not count), or "": a name going on past its secret
+    word names something about the secret (`password_policy.md`, `token expiry`)."""
+    low = _HUMP.sub("_", name).lower().strip(" \t_-.:*`'\"")
+    low = _EXTENSION.sub("", low)
+    ends = [m for m in _SECRET_NAME.finditer(low) if m.end() == len(low)]
+    return ends[0].group("w") if ends else ""
+
+
+def is_password_word(word: str) -> bool:
+    """Whether a secret word from `secret_word` names a password (chosen, not drawn)."""
+    return word in _PASSWORD_WORDS
+
+
+def lone_value(value: str, password: bool) -> bool:
+    """Whether `value`, called a secret only by its surroundings, is one: a password (when
+    `password`) or a drawn token, never a look-alike a trace needs."""
+    if not MIN_LEN <= len(value) <= MAX_LEN or is_placeholder(value) or is_digest(value):
+        return False
+    if _PUBLIC.match(value) or not password_value(value, False, False):
+        return False
+    return password or looks_random(value, 12) or char_classes(value) >= 3
