@@ -18,9 +18,13 @@ import re
 from cctrace.redact.detectors.base import char_classes
 from cctrace.redact.randomness import is_digest, looks_random
 from cctrace.redact.stoplist import is_placeholder, password_value
+from cctrace.redact.views import decode_text
 
 MIN_LEN = 6
 MAX_LEN = 512
+# Base64 this long that decodes to printable text is an encoded document, not a key (a
+# random key decodes to binary; a shorter run decodes to text by chance).
+TEXT_B64 = 16
 # Public strings that read as random or as typed data: SRI integrity (`sha512-<b64>`),
 # dates and times, version numbers, plain numbers with separators (amounts, ids, sizes).
 _PUBLIC = re.compile(
@@ -35,9 +39,13 @@ _PUBLIC = re.compile(
 # unless glued to a known qualifier (`apikey`, `privkey`) or joined by `_-./ ` or case.
 _SECRET_NAME = re.compile(
     r"(?:^|(?<=[^a-z])|(?<=api)|(?<=priv)|(?<=access)|(?<=secret)|(?<=master)|(?<=sign))"
-    r"(?P<w>password|passwd|passphrase|pwd|pass|secret|token|credentials|credential|creds|key)"
+    r"(?P<w>password|passwd|passphrase|pwd|pass|secret|token|credentials|credential|creds|key|auth)"
     r"(?![a-z])"
 )
+# What a SHA-length hex string is called when it is public.
+_HEX_KEY = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_DIGEST_WORDS = re.compile(
+    r"(?i)commit|\bsha|\brev|hash|digest|checksum|\bref\b|\bhead\b|merge|tag|\bpin")
 _PASSWORD_WORDS = frozenset({"password", "passwd", "passphrase", "pwd", "pass"})
 # Lower-case boundaries at case changes: `signingKey` -> `signing_key`.
 _HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -69,11 +77,17 @@ def is_password_word(word: str) -> bool:
     return word in _PASSWORD_WORDS
 
 
-def lone_value(value: str, password: bool) -> bool:
+def lone_value(value: str, password: bool, context: str = "") -> bool:
     """Whether `value`, called a secret only by its surroundings, is one: a password (when
-    `password`) or a drawn token, never a look-alike a trace needs."""
-    if not MIN_LEN <= len(value) <= MAX_LEN or is_placeholder(value) or is_digest(value):
+    `password`) or a drawn token, never a look-alike a trace needs. `context` is the text
+    that called it a secret (a header, a sentence, a command): 40 or 64 hex digits there
+    are a key unless it speaks of commits or digests (then a git SHA or a checksum)."""
+    if not MIN_LEN <= len(value) <= MAX_LEN or is_placeholder(value):
+        return False
+    if is_digest(value) and not (_HEX_KEY.fullmatch(value) and not _DIGEST_WORDS.search(context)):
         return False
     if _PUBLIC.match(value) or not password_value(value, False, False):
         return False
+    if len(value) >= TEXT_B64 and decode_text(value) is not None:
+        return False  # base64 of ordinary text: a banner, a JSON document
     return password or looks_random(value, 12) or char_classes(value) >= 3

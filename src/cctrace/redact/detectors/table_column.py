@@ -63,7 +63,8 @@ def secret_cells(text: str) -> frozenset[tuple[int, int]]:
         if "|" not in sep.group() and "+" not in sep.group() or sep.start() == 0:
             continue
         head_start = text.rfind("\n", 0, sep.start() - 1) + 1
-        cols = _secret_columns(text[head_start:sep.start() - 1])
+        header = text[head_start:sep.start() - 1]
+        cols = _secret_columns(header)
         pos = sep.end() + 1
         while cols and pos < len(text):
             end = text.find("\n", pos)
@@ -72,7 +73,8 @@ def secret_cells(text: str) -> frozenset[tuple[int, int]]:
             if "|" not in line:
                 break
             for i, (a, b) in enumerate(_cells(line)):
-                if i in cols and lone_value(line[a:b], cols[i]) and " " not in line[a:b]:
+                value = line[a:b]
+                if i in cols and " " not in value and lone_value(value, cols[i], header):
                     out.add((pos + a, pos + b))
             pos = end + 1
     return frozenset(out)

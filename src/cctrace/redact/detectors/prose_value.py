@@ -1,0 +1,63 @@
+"""Detector: a quoted value that a sentence about a secret introduces, in model and prompt text.
+
+"I've added `API_KEY` to your `.env` with the value `3c49...`", "set `DB_PASSWORD` to
+`hunter2!`", "the webhook secret is now `whsec...`", "rotated the token to "abc..."": the
+value sits in backticks or quotes after `value`, `to` or `now`, and the name saying what it
+is came earlier in the sentence (back to a line break or a sentence's end, at most
+`LOOKBACK` characters). The sentence must name a secret (`redact.lone.secret_word`) and the
+value pass `redact.lone.lone_value`: a file name, a path, another variable's name, a word or
+a digest after "to" stays (`moved API_KEY to `config/prod.yaml``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern
+from cctrace.redact.lone import is_password_word, lone_value, secret_word
+
+LOOKBACK = 200
+_QVAL = r"[ \t]*(?P<q>[`\"'])(?P<s>[^`\"'\s]{6,256})(?P=q)"
+# The end of the sentence before: a line break, or `.`/`!`/`?` followed by a blank (a `.`
+# inside `.env` or `config.yaml` is not one).
+_SENTENCE_END = re.compile(r"[\n\r]|[.!?][ \t]")
+
+
+def _sentence(match: re.Match[str]) -> str:
+    text, start = match.string, match.start()
+    before = text[max(0, start - LOOKBACK):start]
+    ends = list(_SENTENCE_END.finditer(before))
+    return before[ends[-1].end():] if ends else before
+
+
+def _named_value(match: re.Match[str]) -> bool:
+    sentence = _sentence(match)
+    word = secret_word(sentence)
+    return bool(word) and lone_value(match.group("s"), is_password_word(word), sentence)
+
+
+DETECTOR = Detector(
+    name="prose_value",
+    description="Quoted values a sentence naming a secret introduces (model and prompt text).",
+    patterns=(
+        Pattern(
+            "prose_secret_value",
+            # A blank before the quote: `value="..."` is an attribute, not a sentence.
+            r"value(?:[ \t]+(?:of|is|was|to))?[ \t]*:?[ \t]" + _QVAL,
+            anchors=("value",),
+            at_anchor=True,
+            boundary=True,
+            check=_named_value,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "prose_secret_value",
+            r"(?:to|now)" + _QVAL,
+            anchors=tuple(f"{w} {q}" for w in ("to", "now") for q in "`\"'"),
+            at_anchor=True,
+            boundary=True,
+            check=_named_value,
+            priority=CONTEXTUAL,
+        ),
+    ),
+)
