@@ -29,7 +29,7 @@ PROVIDERS: tuple[str, ...] = (
 GENERIC: tuple[str, ...] = (
     "jwt", "private_key", "url_credentials", "connection_string", "auth_header",
     "generic_assignment", "cli_flags", "service_context", "prose", "netrc", "encoded",
-    "table_column", "prose_value",
+    "table_column", "prose_value", "secret_file",
 )
 # Personal data: only with PII redaction switched on.
 PII: tuple[str, ...] = (
