@@ -17,7 +17,8 @@ from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern
 from cctrace.redact.lone import is_password_word, lone_value, secret_word
 
 LOOKBACK = 200
-_QVAL = r"[ \t]*(?P<q>[`\"'])(?P<s>[^`\"'\s]{6,256})(?P=q)"
+# (Any closing quote: a backreference would keep the prefilter from gating the anchor.)
+_QVAL = r"[ \t]*[`\"'](?P<s>[^`\"'\s]{6,256})[`\"']"
 # The end of the sentence before: a line break, or `.`/`!`/`?` followed by a blank (a `.`
 # inside `.env` or `config.yaml` is not one).
 _SENTENCE_END = re.compile(r"[\n\r]|[.!?][ \t]")
@@ -44,7 +45,10 @@ DETECTOR = Detector(
             "prose_secret_value",
             # A blank before the quote: `value="..."` is an attribute, not a sentence.
             r"value(?:[ \t]+(?:of|is|was|to))?[ \t]*:?[ \t]" + _QVAL,
-            anchors=("value",),
+            # The value's quote or the words before it are in the anchor: `value` alone
+            # is in every other line of code.
+            anchors=tuple(f"value{w}" for w in (" `", ' "', " '", ": ", " of ", " is ",
+                                                 " was ", " to ")),
             at_anchor=True,
             boundary=True,
             check=_named_value,

@@ -6,29 +6,29 @@ the value under its header, with nothing beside it on its row. A column whose he
 with a secret word (`password`, `db password`, `API token`, `client_secret`; a bare `key`
 or `pass` column holds names and test results, not secrets) has each cell checked with
 `redact.lone.lone_value`: a placeholder (`n/a`, `***`, `<token>`), a reference, a word, a
-path, a digest or a date stays. Tables are found by their separator line, once per text
-(cached), so each cell match costs a set lookup.
+path, a digest or a date stays. The separator line is the match; the engine redacts the
+cells it expands to (`Pattern.expand`), so a text without tables costs one scan.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern
 from cctrace.redact.lone import is_password_word, lone_value, names_secret
 
 # The line under the header: dashes (with markdown's alignment colons) joined by `|` (or
 # psql's `+`); a line of dashes alone is a rule or a YAML document start, not a table.
+# Linear: every dash run is closed by a mandatory `|`/`+` or the line's end.
 _SEPARATOR = re.compile(
-    r"(?m)^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:[|+][ \t]*:?-{3,}:?[ \t]*)*[|+]?[ \t]*\r?$"
+    r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:[|+][ \t]*:?-{3,}:?[ \t]*)*[|+]?[ \t]*\r?"
+)
+# What the engine scans for: `---` next to a `|` or `+` (a literal start, so the scan skips
+# text without dashes at C speed), to the end of its line: one match per separator line.
+_FIND = (
+    r"---(?:-*:?[ \t]*[|+]|(?<=[|+]---)|(?<=[|+] ---)|(?<=[|+]:---)|(?<=[|+] :---))[^\n]*"
 )
 _QUOTES = " \t\r`'\"*"
-# A cell: the text between pipes (or a line's start / end), without blanks and quotes.
-_CELL = (
-    r"(?m)(?:^|\|)[ \t]*[`'\"*]*(?P<s>[^|\s`'\"*](?:[^|\n]*?[^|\s`'\"*])?)"
-    r"(?=[`'\"*]*[ \t]*(?:\||\r?$))"
-)
 
 
 def _cells(line: str) -> list[tuple[int, int]]:
@@ -54,34 +54,30 @@ def _secret_columns(header: str) -> dict[int, bool]:
     return cols
 
 
-@lru_cache(maxsize=8)
-def secret_cells(text: str) -> frozenset[tuple[int, int]]:
-    """(start, end) of every cell in a secret-named column of a table of `text` whose value
-    passes `lone_value`."""
-    out = set()
-    for sep in _SEPARATOR.finditer(text):
-        if "|" not in sep.group() and "+" not in sep.group() or sep.start() == 0:
-            continue
-        head_start = text.rfind("\n", 0, sep.start() - 1) + 1
-        header = text[head_start:sep.start() - 1]
-        cols = _secret_columns(header)
-        pos = sep.end() + 1
-        while cols and pos < len(text):
-            end = text.find("\n", pos)
-            end = len(text) if end < 0 else end
-            line = text[pos:end]
-            if "|" not in line:
-                break
-            for i, (a, b) in enumerate(_cells(line)):
-                value = line[a:b]
-                if i in cols and " " not in value and lone_value(value, cols[i], header):
-                    out.add((pos + a, pos + b))
-            pos = end + 1
-    return frozenset(out)
-
-
-def _in_secret_column(match: re.Match[str]) -> bool:
-    return match.span("s") in secret_cells(match.string)
+def secret_cells(match: re.Match[str]) -> list[tuple[int, int]]:
+    """(start, end) of every cell under a secret-named header cell of the table whose
+    separator line `match` is, when the value passes `lone_value`."""
+    text = match.string
+    sep_start = text.rfind("\n", 0, match.start()) + 1
+    if sep_start == 0 or not _SEPARATOR.fullmatch(text, sep_start, match.end()):
+        return []
+    head_start = text.rfind("\n", 0, sep_start - 1) + 1
+    header = text[head_start:sep_start - 1]
+    cols = _secret_columns(header)
+    out = []
+    pos = match.end() + 1
+    while cols and pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end]
+        if "|" not in line:
+            break
+        for i, (a, b) in enumerate(_cells(line)):
+            value = line[a:b]
+            if i in cols and " " not in value and lone_value(value, cols[i], header):
+                out.append((pos + a, pos + b))
+        pos = end + 1
+    return out
 
 
 DETECTOR = Detector(
@@ -90,10 +86,10 @@ DETECTOR = Detector(
     patterns=(
         Pattern(
             "table_secret",
-            _CELL,
+            _FIND,
             # Every separator line holds one of these; text without a table costs nothing.
             anchors=("-|-", "-+-", "|--", "|:-", "| -", "| :-"),
-            check=_in_secret_column,
+            expand=secret_cells,
             priority=CONTEXTUAL,
         ),
     ),
