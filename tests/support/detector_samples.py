@@ -58,6 +58,13 @@ EXTRA: dict[str, list[str]] = {
     "session_cookie": ["< Set-Cookie: session={A:24}; Path=/; HttpOnly",
                        "> Cookie: lang=en; sid={A:24}"],
     "url_password": ["url = https://{A:24}@git.example.test/team/app.git"],
+    # values with little or no context (issue 13): a table column, a sentence, a file
+    "table_secret": ["| service | password |\n|---|---|\n| db | {A:16} |\n"],
+    "prose_secret_value": ["I set `DB_PASSWORD` with the value `{A:16}` now.",
+                           "I set `DB_PASSWORD` to `{A:16}` now."],
+    "secret_file_content": ["$ cat secrets/db-password.txt\n{A:20}\n",
+                            "--- /dev/null\n+++ b/deploy/key.pem\n@@ -0,0 +1 @@\n+{A:40}\n",
+                            '$ echo "$API_SECRET" | base64\n{b:44}\n'],
 }
 # Secrets inside base64: one sample per marker, byte alignment and alphabet, so each
 # encoding the `encoded` detector declares as an anchor occurs in one (see fakes `@b64:`).

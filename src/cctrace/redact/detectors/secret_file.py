@@ -20,9 +20,13 @@ from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern
 from cctrace.redact.lone import is_password_word, lone_value, names_secret
 from cctrace.redact.views import decode_text
 
+# A line break, or its escape in a JSON string.
+_NL = r"(?:\r?\n|\\{1,3}n)"
+_BREAK = re.compile(_NL)
 # Lines of one token each, to the end of the run (the lookahead: no blank follows).
-_LINES = r"(?P<s>\S{1,512}(?:\r?\n\S{1,512}){0,40})(?=\r?\n|$)"
-_DIFF_LINES = r"(?P<s>\S{1,512}(?:\r?\n[+-]\S{1,512}){0,40})(?=\r?\n|$)"
+_TOK = r"[^\s\\]{1,512}"
+_LINES = r"(?P<s>" + _TOK + r"(?:" + _NL + _TOK + r"){0,40})(?=" + _NL + r"|$)"
+_DIFF_LINES = r"(?P<s>" + _TOK + r"(?:" + _NL + r"[+-]" + _TOK + r"){0,40})(?=" + _NL + r"|$)"
 _SECRET_DIRS = frozenset({"secrets", ".secrets", "secret", "credentials", ".credentials"})
 
 
@@ -36,7 +40,7 @@ def _path_word(path: str) -> str:
 
 
 def _value(block: str, marked: bool) -> str:
-    lines = block.replace("\r", "").split("\n")
+    lines = _BREAK.split(block)
     return "".join(line[1:] if marked and i else line for i, line in enumerate(lines))
 
 
@@ -70,8 +74,8 @@ DETECTOR = Detector(
     patterns=(
         Pattern(
             "secret_file_content",
-            r"(?:cat|head|tail)[ \t]+(?:-\w+[ \t]+)*(?P<path>[^\s|;&<>]+)"
-            r"[ \t]*\r?\n" + _LINES,
+            r"(?:cat|head|tail)[ \t]+(?:-\w+[ \t]+)*(?P<path>[^\s|;&<>\\]+)"
+            r"[ \t]*" + _NL + _LINES,
             anchors=("cat ", "head ", "tail "),
             at_anchor=True,
             boundary=True,
@@ -80,7 +84,8 @@ DETECTOR = Detector(
         ),
         Pattern(
             "secret_file_content",
-            r"\+\+\+[ \t]+(?P<path>\S+)[^\n]*\n@@[^\n]*\n[+-]" + _DIFF_LINES,
+            r"\+\+\+[ \t]+(?P<path>[^\s\\]+)[^\n\\]*" + _NL + r"@@[^\n\\]*" + _NL + r"[+-]"
+            + _DIFF_LINES,
             anchors=("+++ ",),
             at_anchor=True,
             check=_diff_ok,
@@ -88,8 +93,8 @@ DETECTOR = Detector(
         ),
         Pattern(
             "secret_file_content",
-            r"echo[ \t]+(?:-n[ \t]+)?\"?\$\{?(?P<var>\w+)\}?\"?[ \t]*\|[ \t]*base64"
-            r"(?:[ \t]+-w[ \t]*0)?[ \t]*\r?\n" + _LINES,
+            r"echo[ \t]+(?:-n[ \t]+)?(?:\\{0,3}\")?\$\{?(?P<var>\w+)\}?(?:\\{0,3}\")?[ \t]*\|"
+            r"[ \t]*base64(?:[ \t]+-w[ \t]*0)?[ \t]*" + _NL + _LINES,
             anchors=("echo ",),
             at_anchor=True,
             boundary=True,

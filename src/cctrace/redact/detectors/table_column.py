@@ -26,9 +26,13 @@ _SEPARATOR = re.compile(
 # What the engine scans for: `---` next to a `|` or `+` (a literal start, so the scan skips
 # text without dashes at C speed), to the end of its line: one match per separator line.
 _FIND = (
-    r"---(?:-*:?[ \t]*[|+]|(?<=[|+]---)|(?<=[|+] ---)|(?<=[|+]:---)|(?<=[|+] :---))[^\n]*"
+    r"---(?:-*:?[ \t]*[|+]|(?<=[|+]---)|(?<=[|+] ---)|(?<=[|+]:---)|(?<=[|+] :---))[^\n\\]*"
 )
 _QUOTES = " \t\r`'\"*"
+# A line break, or its escape in a JSON string (`\\n`, `\\\\n`).
+_BREAK = re.compile(r"\r?\n|\\{1,3}n")
+# How far above the separator the header line may start.
+LOOKBACK = 4096
 
 
 def _cells(line: str) -> list[tuple[int, int]]:
@@ -56,27 +60,27 @@ def _secret_columns(header: str) -> dict[int, bool]:
 
 def secret_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     """(start, end) of every cell under a secret-named header cell of the table whose
-    separator line `match` is, when the value passes `lone_value`."""
+    separator line `match` is, when the value passes `lone_value`. Lines end at a newline
+    or at its JSON escape (a table inside a JSON string)."""
     text = match.string
-    sep_start = text.rfind("\n", 0, match.start()) + 1
-    if sep_start == 0 or not _SEPARATOR.fullmatch(text, sep_start, match.end()):
-        return []
-    head_start = text.rfind("\n", 0, sep_start - 1) + 1
-    header = text[head_start:sep_start - 1]
+    back = list(_BREAK.finditer(text, max(0, match.start() - LOOKBACK), match.start()))
+    if not back or not _SEPARATOR.fullmatch(text, back[-1].end(), match.end()):
+        return []  # no header line above, or the line is more than a separator
+    header = text[back[-2].end() if len(back) > 1 else 0:back[-1].start()]
     cols = _secret_columns(header)
     out = []
-    pos = match.end() + 1
-    while cols and pos < len(text):
-        end = text.find("\n", pos)
-        end = len(text) if end < 0 else end
-        line = text[pos:end]
+    pos = match.end()
+    while cols and (brk := _BREAK.match(text, pos)) is not None:
+        start = brk.end()
+        nxt = _BREAK.search(text, start)
+        pos = len(text) if nxt is None else nxt.start()
+        line = text[start:pos]
         if "|" not in line:
             break
         for i, (a, b) in enumerate(_cells(line)):
             value = line[a:b]
             if i in cols and " " not in value and lone_value(value, cols[i], header):
-                out.append((pos + a, pos + b))
-        pos = end + 1
+                out.append((start + a, start + b))
     return out
 
 
@@ -87,8 +91,8 @@ DETECTOR = Detector(
         Pattern(
             "table_secret",
             _FIND,
-            # Every separator line holds one of these; text without a table costs nothing.
-            anchors=("-|-", "-+-", "|--", "|:-", "| -", "| :-"),
+            # Every separator line holds it; text without one costs nothing.
+            anchors=("---",),
             expand=secret_cells,
             priority=CONTEXTUAL,
         ),
