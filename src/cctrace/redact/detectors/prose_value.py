@@ -44,11 +44,11 @@ DETECTOR = Detector(
         Pattern(
             "prose_secret_value",
             # A blank before the quote: `value="..."` is an attribute, not a sentence.
-            r"value(?:[ \t]+(?:of|is|was|to))?[ \t]*:?[ \t]" + _QVAL,
+            r"value(?:[ \t]+(?:of|is|was))?[ \t]*:?[ \t]" + _QVAL,
             # The value's quote or the words before it are in the anchor: `value` alone
             # is in every other line of code.
             anchors=tuple(f"value{w}" for w in (" `", ' "', " '", ": ", " of ", " is ",
-                                                 " was ", " to ")),
+                                                 " was ")),
             at_anchor=True,
             boundary=True,
             check=_named_value,
