@@ -27,7 +27,8 @@ def test_groups_and_order() -> None:
     assert registry.PII == ("email", "phone", "credit_card", "iban", "ip_address", "us_ssn")
     assert registry.GENERIC == ("jwt", "private_key", "url_credentials", "connection_string",
                                 "auth_header", "generic_assignment", "cli_flags",
-                                "service_context", "prose", "netrc", "encoded")
+                                "service_context", "prose", "netrc", "encoded",
+                                "table_column", "prose_value", "secret_file")
     assert registry.PROVIDERS == tuple(sorted(registry.PROVIDERS))
     assert len(registry.PROVIDERS) == 81
 

@@ -26,12 +26,14 @@ MAX_LEN = 512
 # random key decodes to binary; a shorter run decodes to text by chance).
 TEXT_B64 = 16
 # Public strings that read as random or as typed data: SRI integrity (`sha512-<b64>`),
-# dates and times, version numbers, plain numbers with separators (amounts, ids, sizes).
+# dates and times, version numbers, plain numbers with separators (amounts, ids, sizes),
+# relative file paths (`config/prod.yaml`: a value moved to a file, not the value).
 _PUBLIC = re.compile(
     r"(?i)(?:sha(?:1|256|384|512)|md5)[-:]"
     r"|\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+Z?)?$"
     r"|v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$"
     r"|[\d.,:/ _-]+$"
+    r"|[\w.\-]*/[\w./\-]*\.[a-z]{1,5}$"
 )
 # Words that name a secret inside a name (`DB_PASSWORD`, `api-key`, `signingKey`,
 # `secrets/pg-password.txt`): a secret word not running on into another lower-case word

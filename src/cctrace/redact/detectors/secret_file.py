@@ -74,7 +74,7 @@ DETECTOR = Detector(
     patterns=(
         Pattern(
             "secret_file_content",
-            r"(?:cat|head|tail)[ \t]+(?:-\w+[ \t]+)*(?P<path>[^\s|;&<>\\]+)"
+            r"(?:cat|head|tail)[ \t]+(?:-\w+(?:[ \t]+\d+)?[ \t]+)*(?P<path>[^\s|;&<>\\]+)"
             r"[ \t]*" + _NL + _LINES,
             anchors=("cat ", "head ", "tail "),
             at_anchor=True,

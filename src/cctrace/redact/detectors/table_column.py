@@ -19,9 +19,10 @@ from cctrace.redact.lone import is_password_word, lone_value, names_secret
 
 # The line under the header: dashes (with markdown's alignment colons) joined by `|` (or
 # psql's `+`); a line of dashes alone is a rule or a YAML document start, not a table.
-# Linear: every dash run is closed by a mandatory `|`/`+` or the line's end.
+# Linear: every dash run is closed by a mandatory `|`/`+` or the line's end. (One column of
+# three dashes is what the engine looks for, `_FIND`; the others may have fewer.)
 _SEPARATOR = re.compile(
-    r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:[|+][ \t]*:?-{3,}:?[ \t]*)*[|+]?[ \t]*\r?"
+    r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:[|+][ \t]*:?-+:?[ \t]*)*[|+]?[ \t]*\r?"
 )
 # What the engine scans for: `---` next to a `|` or `+` (a literal start, so the scan skips
 # text without dashes at C speed), to the end of its line: one match per separator line.
@@ -63,9 +64,12 @@ def secret_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     separator line `match` is, when the value passes `lone_value`. Lines end at a newline
     or at its JSON escape (a table inside a JSON string)."""
     text = match.string
-    back = list(_BREAK.finditer(text, max(0, match.start() - LOOKBACK), match.start()))
+    window = max(0, match.start() - LOOKBACK)
+    back = list(_BREAK.finditer(text, window, match.start()))
     if not back or not _SEPARATOR.fullmatch(text, back[-1].end(), match.end()):
         return []  # no header line above, or the line is more than a separator
+    if len(back) == 1 and window > 0:
+        return []  # the header line starts out of sight
     header = text[back[-2].end() if len(back) > 1 else 0:back[-1].start()]
     cols = _secret_columns(header)
     out = []
