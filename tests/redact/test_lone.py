@@ -94,6 +94,11 @@ SHA256 = "9b" * 32
     ("V2VsY29tZSB0byB0aGUgc3RhZ2luZw==", False, "", False),
     ("eyJraW5kIjoiZmVhdHVyZSJ9", True, "", False),
     ("z6sGKkyDIz84QxvY", False, "", True),
+    # hex of 16+ with letters and digits: a key under any secret name
+    ("8a0af88fed002778", False, "", True), ("aaaaaaaaaaaaaa1", False, "", False),
+    ("aaaaaaaaaaaaaaa1", False, "", True),
+    ("8a0af88fed002778", True, "", True), ("1234567890123456", False, "", False),
+    ("deadbeefcafebabe", False, "", False), ("8A0AF88FED002778", False, "", True),
 ])
 def test_lone_value(value: str, password: bool, context: str, ok: bool) -> None:
     assert lone_value(value, password, context) is ok

@@ -46,6 +46,7 @@ _SECRET_NAME = re.compile(
 )
 # What a SHA-length hex string is called when it is public.
 _HEX_KEY = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_HEX_DIGITS = re.compile(r"[0-9a-fA-F]+")
 _DIGEST_WORDS = re.compile(
     r"(?i)commit|\bsha|\brev|hash|digest|checksum|\bref\b|\bhead\b|merge|tag|\bpin")
 _PASSWORD_WORDS = frozenset({"password", "passwd", "passphrase", "pwd", "pass"})
@@ -92,4 +93,8 @@ def lone_value(value: str, password: bool, context: str = "") -> bool:
         return False
     if len(value) >= TEXT_B64 and decode_text(value) is not None:
         return False  # base64 of ordinary text: a banner, a JSON document
-    return password or looks_random(value, 12) or char_classes(value) >= 3
+    # Hex of 16+ with letters and digits: keys are issued so (a 64-bit session secret); a
+    # name rarely is (`deadbeef` words have no digits).
+    return (password or looks_random(value, 12) or char_classes(value) >= 3
+            or (len(value) >= 16 and _HEX_DIGITS.fullmatch(value) is not None
+                and not value.isdigit() and not value.isalpha()))
