@@ -243,6 +243,12 @@ MODULES: dict[str, Target] = {
     "redact.stoplist.placeholder": Target("redact/stoplist.py", (
         "tests/redact/test_escaped_references.py", "tests/redact/test_stoplist_exact.py"),
         scope=("is_placeholder", "unescape", "_unescape_one")),
+    # Values with little or no context (issue 13's layouts): which names call a value a
+    # secret and which values they make one; the three detectors using it are generated.
+    "redact.lone": Target("redact/lone.py", (
+        "tests/redact/test_lone.py", "tests/redact/detectors/test_table_column.py",
+        "tests/redact/detectors/test_prose_value.py",
+        "tests/redact/detectors/test_secret_file.py")),
     # -- policy/ (capture policy: what a trace keeps of denied files)
     "policy.apply": Target("policy/apply.py", (
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
