@@ -6,8 +6,6 @@ from __future__ import annotations
 import pytest
 
 from cctrace.redact.lone import (
-    MAX_LEN,
-    MIN_LEN,
     TEXT_B64,
     is_password_word,
     lone_value,
@@ -34,6 +32,8 @@ from cctrace.redact.lone import (
     # plurals count things
     ("tokens", ""), ("keys", ""), ("secrets", ""), ("passwords", ""),
     ("", ""), ("id", ""), ("git-commit.txt", ""),
+    # what surrounds a name is stripped before case is read: `Xkey` is one word
+    ("Xkey", ""), ("*Xkey*", ""), ("`signingKey`", "key"), ("'Password'", "password"),
 ])
 def test_names_secret(name: str, word: str) -> None:
     assert names_secret(name) == word
@@ -47,6 +47,8 @@ def test_names_secret(name: str, word: str) -> None:
     ("tokens used: 1200, keys: 3", ""),
     ("the tokenizer and the keyboard", ""),
     ("update the token count", "token"),
+    ("the signingKey is", "key"), ("a dbPassword here", "password"),
+    ("myTokenizer", ""),
     ("", ""),
 ])
 def test_secret_word(text: str, word: str) -> None:
@@ -68,6 +70,8 @@ SHA256 = "9b" * 32
     ("Rocket6998-", True, "", True), ("Harbor*498", True, "", True),
     ("maple&438", True, "", True), ("Coffee7411.", False, "", True),  # 3 classes
     ("coffee74", False, "", False), ("coffee74", True, "", True),
+    ("Coffee74", False, "", True),   # exactly 3 classes
+    ("k3j9x2m8q7w4", False, "", True),  # 12 characters read as drawn, 2 classes
     # drawn tokens: under any secret name
     ("9f8Xk2LmQ7pZ3vW1", False, "", True), ("444b0ea9be32eaa6", False, "", True),
     ("J0inkwzmMwXSu1IAcpc6FH3jTag7BVZo1AB0/FKj", False, "", True),
@@ -105,13 +109,13 @@ def test_lone_value(value: str, password: bool, context: str, ok: bool) -> None:
 
 
 def test_lone_value_lengths() -> None:
-    assert (MIN_LEN, MAX_LEN, TEXT_B64) == (6, 512, 16)
-    assert lone_value("Ab3$e", True) is False
-    assert lone_value("Ab3$ef", True) is True
+    assert TEXT_B64 == 16
+    assert lone_value("Ab3$e", True, "") is False
+    assert lone_value("Ab3$ef", True, "") is True
     random_512 = ("aZ3" + "qW8" + "x") * 73 + "k"
-    assert len(random_512) == MAX_LEN
-    assert lone_value(random_512[:-1] + "Q", True) is True
-    assert lone_value(random_512 + "Q", True) is False
+    assert len(random_512) == 512
+    assert lone_value(random_512[:-1] + "Q", True, "") is True
+    assert lone_value(random_512 + "Q", True, "") is False
     # 15 characters of base64 decoding to text are taken as drawn; 16 as encoded text
-    assert lone_value("aGVsbG8gd29ybGQ", True) is True
-    assert lone_value("aGVsbG8gd29ybGQh", True) is False
+    assert lone_value("aGVsbG8gd29ybGQ", True, "") is True
+    assert lone_value("aGVsbG8gd29ybGQh", True, "") is False

@@ -17,11 +17,9 @@ import re
 
 from cctrace.redact.detectors.base import char_classes
 from cctrace.redact.randomness import is_digest, looks_random
-from cctrace.redact.stoplist import is_placeholder, password_value
+from cctrace.redact.stoplist import password_value
 from cctrace.redact.views import decode_text
 
-MIN_LEN = 6
-MAX_LEN = 512
 # Base64 this long that decodes to printable text is an encoded document, not a key (a
 # random key decodes to binary; a shorter run decodes to text by chance).
 TEXT_B64 = 16
@@ -53,23 +51,22 @@ _PASSWORD_WORDS = frozenset({"password", "passwd", "passphrase", "pwd", "pass"})
 # Lower-case boundaries at case changes: `signingKey` -> `signing_key`.
 _HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _EXTENSION = re.compile(r"(?:\.[a-z0-9]{1,5})+$")
+# What may surround a name in a header or a sentence: blanks, markdown emphasis, quotes.
+_EDGES = " \t_-.:*`'\""
 
 
 def secret_word(name: str) -> str:
     """The secret word `name` holds as a word of its own (`password`, `token`, `key`...),
     or "" (`keyboard`, `monkey`, `tokens_used` hold none: a plural counts things)."""
-    low = _HUMP.sub("_", name).lower()
-    for m in _SECRET_NAME.finditer(low):
-        if low[m.end():m.end() + 1] != "s" or low[m.end() + 1:m.end() + 2].isalpha():
-            return m.group("w")
-    return ""
+    m = _SECRET_NAME.search(_HUMP.sub("_", name).lower())
+    return m.group("w") if m else ""
 
 
 def names_secret(name: str) -> str:
     """The secret word a name ends with (`DB_PASSWORD`, `db password`, `master-key.txt`,
     `signingKey`: a file extension does not count), or "": a name going on past its secret
     word names something about the secret (`password_policy.md`, `token expiry`)."""
-    low = _HUMP.sub("_", name).lower().strip(" \t_-.:*`'\"")
+    low = _HUMP.sub("_", name.strip(_EDGES)).lower()
     low = _EXTENSION.sub("", low)
     ends = [m for m in _SECRET_NAME.finditer(low) if m.end() == len(low)]
     return ends[0].group("w") if ends else ""
@@ -80,13 +77,12 @@ def is_password_word(word: str) -> bool:
     return word in _PASSWORD_WORDS
 
 
-def lone_value(value: str, password: bool, context: str = "") -> bool:
+def lone_value(value: str, password: bool, context: str) -> bool:
     """Whether `value`, called a secret only by its surroundings, is one: a password (when
     `password`) or a drawn token, never a look-alike a trace needs. `context` is the text
     that called it a secret (a header, a sentence, a command): 40 or 64 hex digits there
-    are a key unless it speaks of commits or digests (then a git SHA or a checksum)."""
-    if not MIN_LEN <= len(value) <= MAX_LEN or is_placeholder(value):
-        return False
+    are a key unless it speaks of commits or digests (then a git SHA or a checksum).
+    Lengths (6-512) and placeholders are `stoplist.password_value`'s, asked below."""
     if is_digest(value) and not (_HEX_KEY.fullmatch(value) and not _DIGEST_WORDS.search(context)):
         return False
     if _PUBLIC.match(value) or not password_value(value, False, False):
@@ -97,4 +93,4 @@ def lone_value(value: str, password: bool, context: str = "") -> bool:
     # name rarely is (`deadbeef` words have no digits).
     return (password or looks_random(value, 12) or char_classes(value) >= 3
             or (len(value) >= 16 and _HEX_DIGITS.fullmatch(value) is not None
-                and not value.isdigit() and not value.isalpha()))
+                and not value.isalpha()))  # (all digits is `_PUBLIC`'s)

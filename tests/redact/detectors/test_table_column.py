@@ -119,3 +119,33 @@ def test_header_lookback() -> None:
     long_head = "| " + "n" * LOOKBACK + " | password |\n|---|---|\n| a | Tr0ub4dor&3 |\n"
     assert "Tr0ub4dor&3" not in _alone().redact_text("x\n" + text)
     assert _alone().redact_text("x\n" + long_head) == "x\n" + long_head
+
+
+def test_a_cell_is_cut_at_blanks_and_quotes_only() -> None:
+    text = "| n | token |\n|---|---|\n| a | X9f8Xk2LmQ7pZ3vW1X |\n"
+    at = text.index("X9f8")
+    assert _alone().explain(text) == [Finding("table_secret", "table_column", at, at + 18)]
+
+
+def test_the_header_is_the_line_right_above() -> None:
+    # a line above the header with a `|` of its own does not shift the columns
+    text = "a | b\n| x | password |\n|---|---|\n| 1 | S3cr3t!xy |\n"
+    at = text.index("S3cr3t!xy")
+    assert _alone().explain(text) == [Finding("table_secret", "table_column", at, at + 9)]
+
+
+def test_a_header_starting_just_out_of_sight() -> None:
+    # the separator's `---` at LOOKBACK + 1: the header's first character is out of sight
+    head = "| password" + " " * (LOOKBACK - 12) + "|"
+    assert len(head) == LOOKBACK - 1
+    text = head + "\n|---|\n| S3cr3t!xy |\n"
+    assert text.index("---") == LOOKBACK + 1
+    assert _alone().redact_text(text) == text
+    # one character closer, it is read
+    text = head.replace("  |", " |") + "\n|---|\n| S3cr3t!xy |\n"
+    assert "S3cr3t!xy" not in _alone().redact_text(text)
+
+
+def test_a_cell_with_blanks_is_a_note_not_a_password() -> None:
+    text = "| user | password |\n|---|---|\n| a | see 1Password vault |\n"
+    assert _alone().redact_text(text) == text
