@@ -143,3 +143,38 @@ def test_path_words_and_values() -> None:
     assert _path_word("build/out.txt") == ""
     assert _value("ab\ncd\r\nef", False) == "abcdef"
     assert _value("ab\n+cd\\n-ef", True) == "abcdef"
+
+
+@pytest.mark.parametrize("path", ["secrets/db", ".secrets/db", "secret/db", "credentials/db",
+                                  ".credentials/db"])
+def test_a_secrets_directory_names_its_files(path: str) -> None:
+    assert _path_word(path) == "secret"
+    assert _path_word(path.replace("/", "\\")) == "secret"
+    text = f"$ cat {path}\nTr0ub4dor&3\n"
+    assert "Tr0ub4dor&3" not in _alone().redact_text(text)
+
+
+def test_quotes_around_a_path_only() -> None:
+    assert _path_word('"deploy/key.pem"') == "key"
+    assert _path_word("keyX") == ""  # an `X` is part of the name, not a quote
+
+
+def test_the_lines_are_joined_without_their_diff_markers() -> None:
+    # `cat`: every character of every line is the value (6 characters: a password)
+    text = "$ cat secrets/db-password.txt\nab1\ncd2\n"
+    out = _alone().redact_text(text)
+    assert "ab1" not in out and "cd2" not in out
+    # a diff: the markers are not part of it (`2024-01-01` is a date, not a password)
+    diff = "+++ b/config/db_password\n@@ -0,0 +1,2 @@\n+2024-01\n+-01\n"
+    assert _alone().redact_text(diff) == diff
+
+
+def test_base64_lengths_and_wrapped_placeholders() -> None:
+    twelve = base64.b64encode(bytes(range(241, 250))).decode()  # 9 bytes, not UTF-8
+    assert len(twelve) == 12
+    out = _alone().redact_text(f'$ echo "$HMAC_SECRET" | base64\n{twelve}\n')
+    assert twelve not in out
+    # a placeholder's encoding wrapped over two lines is read whole (and stays)
+    enc = _b64("${DB_PASSWORD}")
+    text = f'$ echo "$DB_PASSWORD" | base64\n{enc[:8]}\n{enc[8:]}\n'
+    assert _alone().redact_text(text) == text
