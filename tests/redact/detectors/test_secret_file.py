@@ -178,3 +178,10 @@ def test_base64_lengths_and_wrapped_placeholders() -> None:
     enc = _b64("${DB_PASSWORD}")
     text = f'$ echo "$DB_PASSWORD" | base64\n{enc[:8]}\n{enc[8:]}\n'
     assert _alone().redact_text(text) == text
+
+
+def test_the_echoed_newline_is_not_part_of_the_value() -> None:
+    # 6 characters ending in `X`: only echo's newline is dropped
+    enc = _b64("Pw1!zX")
+    out = _alone().redact_text(f'$ echo "$ADMIN_PASSWORD" | base64\n{enc}\n')
+    assert enc not in out
