@@ -41,7 +41,7 @@ KEYWORD: dict[str, list[str]] = {
     "session_cookie": ["{k} session={A:24}; Path=/"],
     "basic_auth": ['{k}("deploy", "{A:16}")'],
     "cli_password": ["$ {k}DB_TOKEN\n{A:16}\n"],
-    "prose_secret_value": ["I set `DB_PASSWORD` with the {k}`{A:16}` now."],
+    "prose_secret_value": ["I set `DB_PASSWORD` with the {k}{A:16}` now."],
 }
 # Which patterns (index in the detector) are keyword-led (`at_anchor`: tried at each keyword,
 # whatever its case), written out for the same reason.

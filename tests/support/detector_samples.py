@@ -59,7 +59,8 @@ EXTRA: dict[str, list[str]] = {
                        "> Cookie: lang=en; sid={A:24}"],
     "url_password": ["url = https://{A:24}@git.example.test/team/app.git"],
     # values with little or no context (issue 13): a table column, a sentence, a file
-    "table_secret": ["| service | password |\n|---|---|\n| db | {A:16} |\n"],
+    # (4 dashes: each separator anchor swapped in for `-|` leaves a valid separator)
+    "table_secret": ["| service | password |\n|----|----|\n| db | {A:16} |\n"],
     "prose_secret_value": ["I set `DB_PASSWORD` with the value `{A:16}` now.",
                            "I set `DB_PASSWORD` to `{A:16}` now."],
     "secret_file_content": ["$ cat secrets/db-password.txt\n{A:20}\n",

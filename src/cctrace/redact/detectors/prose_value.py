@@ -45,10 +45,10 @@ DETECTOR = Detector(
             "prose_secret_value",
             # A blank before the quote: `value="..."` is an attribute, not a sentence.
             r"value(?:[ \t]+(?:of|is|was))?[ \t]*:?[ \t]" + _QVAL,
-            # The value's quote or the words before it are in the anchor: `value` alone
-            # is in every other line of code.
-            anchors=tuple(f"value{w}" for w in (" `", ' "', " '", ": ", " of ", " is ",
-                                                 " was ")),
+            # The value's quote is in the anchor: `value is`, `value of` alone are in
+            # every other docstring.
+            anchors=tuple(f"value{w} {q}" for w in ("", " of", " is", " was", ":")
+                          for q in "`\"'"),
             at_anchor=True,
             boundary=True,
             check=_named_value,

@@ -26,8 +26,11 @@ _SEPARATOR = re.compile(
 )
 # What the engine scans for: `---` next to a `|` or `+` (a literal start, so the scan skips
 # text without dashes at C speed), to the end of its line: one match per separator line.
+# The `---` is a run's last three dashes (`(?!-)`): inside a 70-dash underline each start
+# fails at once instead of scanning the rest of the run again.
 _FIND = (
-    r"---(?:-*:?[ \t]*[|+]|(?<=[|+]---)|(?<=[|+] ---)|(?<=[|+]:---)|(?<=[|+] :---))[^\n\\]*"
+    r"---(?!-)(?::?[ \t]*[|+]|(?<=[|+]---)|(?<=[|+] ---)|(?<=[|+]:---)|(?<=[|+] :---))"
+    r"[^\n\\]*"
 )
 _QUOTES = " \t\r`'\"*"
 # A line break, or its escape in a JSON string (`\\n`, `\\\\n`).
@@ -59,18 +62,39 @@ def _secret_columns(header: str) -> dict[int, bool]:
     return cols
 
 
+def _line_start(text: str, window: int, at: int) -> int | None:
+    """Where the line holding offset `at` starts (after a newline or its JSON escape,
+    looked for from `window` on), or None when it starts out of sight (before `window`)."""
+    esc = text.rfind("\\n", window, at)
+    cut = max(text.rfind("\n", window, at) + 1, esc + 2 if esc >= 0 else 0)
+    if cut > 0:
+        return cut
+    return 0 if window == 0 else None
+
+
+def _line_end(text: str, start: int) -> int:
+    """Where the line before the one starting at `start` ends: before its break (a
+    newline, `\\r\\n`, or a JSON-escaped one, its backslashes included)."""
+    end = start - 1 if text[start - 1] == "\n" else start - 2
+    while end > 0 and text[end - 1] in "\\\r":
+        end -= 1
+    return end
+
+
 def secret_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     """(start, end) of every cell under a secret-named header cell of the table whose
     separator line `match` is, when the value passes `lone_value`. Lines end at a newline
     or at its JSON escape (a table inside a JSON string)."""
     text = match.string
     window = max(0, match.start() - LOOKBACK)
-    back = list(_BREAK.finditer(text, window, match.start()))
-    if not back or not _SEPARATOR.fullmatch(text, back[-1].end(), match.end()):
+    sep = _line_start(text, window, match.start())
+    if sep is None or sep == 0 or not _SEPARATOR.fullmatch(text, sep, match.end()):
         return []  # no header line above, or the line is more than a separator
-    if len(back) == 1 and window > 0:
+    head_end = _line_end(text, sep)
+    head = _line_start(text, window, head_end)
+    if head is None:
         return []  # the header line starts out of sight
-    header = text[back[-2].end() if len(back) > 1 else 0:back[-1].start()]
+    header = text[head:head_end]
     cols = _secret_columns(header)
     out = []
     pos = match.end()
@@ -95,8 +119,9 @@ DETECTOR = Detector(
         Pattern(
             "table_secret",
             _FIND,
-            # Every separator line holds it; text without one costs nothing.
-            anchors=("---",),
+            # Every separator line holds one: where a dash run meets a `|` / `+` (not `---`
+            # itself, which docstring underlines repeat thousands of times).
+            anchors=("-|", "|-", "- |", "| -", ":|", "|:", "-+-"),
             expand=secret_cells,
             priority=CONTEXTUAL,
         ),
