@@ -62,7 +62,8 @@ EXTRA: dict[str, list[str]] = {
     # (4 dashes: each separator anchor swapped in for `-|` leaves a valid separator)
     "table_secret": ["| service | password |\n|----|----|\n| db | {A:16} |\n"],
     "prose_secret_value": ["I set `DB_PASSWORD` with the value `{A:16}` now.",
-                           "I set `DB_PASSWORD` to `{A:16}` now."],
+                           "I set `DB_PASSWORD` to `{A:16}` now.",
+                           "The staging password was reset to `{A:16}` today."],
     "secret_file_content": ["$ cat secrets/db-password.txt\n{A:20}\n",
                             "--- /dev/null\n+++ b/deploy/key.pem\n@@ -0,0 +1 @@\n+{A:40}\n",
                             '$ echo "$API_SECRET" | base64\n{b:44}\n'],

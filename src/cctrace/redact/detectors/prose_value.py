@@ -17,6 +17,8 @@ from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern
 from cctrace.redact.lone import is_password_word, lone_value, secret_word
 
 LOOKBACK = 200
+_VERBS = ("set to", "changed to", "rotated to", "updated to", "reset to", "it to",
+          "is now", "are now")
 # (Any closing quote: a backreference would keep the prefilter from gating the anchor.)
 _QVAL = r"[ \t]*[`\"'](?P<s>[^`\"'\s]{6,256})[`\"']"
 # The end of the sentence before: a line break, or `.`/`!`/`?` followed by a blank (a `.`
@@ -54,10 +56,23 @@ DETECTOR = Detector(
             check=_named_value,
             priority=CONTEXTUAL,
         ),
+        # `to` / `now` are in every sentence: the anchors hold the words around them
+        # (short literals like `to '` slow the prefilter's pass over all text). A quoted
+        # name then `to`: "set `DB_PASSWORD` to `...`".
         Pattern(
             "prose_secret_value",
-            r"(?:to|now)" + _QVAL,
-            anchors=tuple(f"{w} {q}" for w in ("to", "now") for q in "`\"'"),
+            r"[`\"'][ \t]+to" + _QVAL,
+            anchors=tuple(f"{a} to {b}" for a in "`\"'" for b in "`\"'"),
+            at_anchor=True,
+            check=_named_value,
+            priority=CONTEXTUAL,
+        ),
+        # A verb then `to`, or `is now`: "the password was rotated to `...`".
+        Pattern(
+            "prose_secret_value",
+            r"(?:(?:set|changed|rotated|updated|reset|it)[ \t]+to|(?:is|are)[ \t]+now)"
+            + _QVAL,
+            anchors=tuple(f"{v} {q}" for v in _VERBS for q in "`\"'"),
             at_anchor=True,
             boundary=True,
             check=_named_value,
