@@ -220,6 +220,30 @@ MODULES: dict[str, Target] = {
     "redact.randomness.words": Target("redact/randomness.py", (
         "tests/redact/test_words_not_tokens.py",),
         scope=("reads_as_words", "_wordlike_short")),
+    # #13's sixth false-positive round: placeholder shapes (CamelCase names, keyboard rows).
+    "redact.randomness.shapes": Target("redact/randomness.py", (
+        "tests/redact/test_placeholder_shapes.py",),
+        scope=("mostly_words", "keyboard_run")),
+    # The value a command prints: after a prompt only, or a drawn token in a script.
+    "redact.detectors.cli_flags.printed": Target("redact/detectors/cli_flags.py", (
+        "tests/redact/detectors/test_cli_flags.py",),
+        scope=("_printed_secret_ok", "_after_prompt")),
+    # How `gated_anchors` joins the gates, with a group of one pattern as its own gate.
+    "redact.gates.anchors": Target("redact/gates.py", (
+        "tests/redact/test_gates_exact.py", "tests/redact/test_gates.py"),
+        scope=("gated_anchors", "_gate_of")),
+    # The sample marks every detector's match is checked against (`invalid` added).
+    "redact.engine.masked": Target("redact/engine.py", (
+        "tests/redact/test_placeholder_shapes.py", "tests/redact/test_engine_rest_exact.py",
+        "tests/redact/test_not_secrets.py"), scope=("_masked",)),
+    # The value gate of a service-name match (keyboard fillers added).
+    "redact.detectors.service_context.ok": Target("redact/detectors/service_context.py", (
+        "tests/redact/test_placeholder_shapes.py", "tests/redact/test_service_shapes.py",
+        "tests/redact/test_token_shape.py", "tests/redact/test_context.py"), scope=("_ok",)),
+    # The auth pair's quotes, compared by a check instead of a back-reference.
+    "redact.detectors.auth_header.pair": Target("redact/detectors/auth_header.py", (
+        "tests/redact/detectors/test_auth_header.py",),
+        scope=("_same_quotes", "_pair_password_ok")),
     "redact.stoplist.words": Target("redact/stoplist.py", (
         "tests/redact/test_words_not_tokens.py", "tests/redact/test_not_secrets.py"),
         scope=("name_not_secret", "self_described", "parameter_list", "encoded_placeholder")),
@@ -242,7 +266,7 @@ MODULES: dict[str, Target] = {
     # layouts benchmark).
     "redact.stoplist.placeholder": Target("redact/stoplist.py", (
         "tests/redact/test_escaped_references.py", "tests/redact/test_stoplist_exact.py"),
-        scope=("is_placeholder", "unescape", "_unescape_one")),
+        scope=("is_placeholder", "_names_only", "unescape", "_unescape_one")),
     # Values with little or no context (issue 13's layouts): which names call a value a
     # secret and which values they make one; the three detectors using it are generated.
     "redact.lone": Target("redact/lone.py", (
@@ -1555,6 +1579,16 @@ DESCRIPTION_WHY = ("Detector.description is documentation: no code reads it (the
 # `_key_ok` alone is a scope of the whole module: the same mutants are equivalent there.
 EQUIVALENT["redact.detectors.generic_assignment.key_ok"] = EQUIVALENT[
     "redact.detectors.generic_assignment"]
+
+# `_after_prompt` walks back over blanks; where it stops only `i > 0` and the last
+# character decide, and the text's first character is then a blank, never a prompt.
+EQUIVALENT["redact.detectors.cli_flags.printed"] = [
+    ('while i > 0 and text[i - 1] in " \\t":', 'while i >= 0 and text[i - 1] in " \\t":',
+     'at i == 0 a blank text[-1] only moves i to -1: `return i > 0 and ...` is False both ways'),
+    ('while i > 0 and text[i - 1] in " \\t":', 'while i > 1 and text[i - 1] in " \\t":',
+     'stopping at i == 1 leaves text[0] to the return: a blank there is no prompt character, '
+     'which is what walking on to i == 0 returns'),
+]
 
 
 def _equivalent(name: str) -> list[tuple[str, str, str]]:

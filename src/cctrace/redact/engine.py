@@ -55,9 +55,11 @@ ANCHOR_MAX = 64
 # (AWS's `...EXAMPLEKEY`) is a placeholder in every format: a random token holds such a
 # run with negligible probability.
 _MASKED = re.compile(r"[xX]{6,}|\*{4,}|•{3,}|EXAMPLE")
-# Words a sample value is marked with (`...fakeXi6...`, `YOUR-PRIVATE-KEY-GOES-HERE`):
-# 4+ letters, so a random base62 token holds one with probability ~1e-6 per position.
-_PLACEHOLDER_MARKS = ("dummy", "sample", "placeholder", "goes-here", "goes_here")
+# Words a sample value is marked with (`...dummyXi6...`, `YOUR-PRIVATE-KEY-GOES-HERE`,
+# `sk-lf-invalid`): 5+ letters, so a random base62 token holds one with probability
+# ~1e-8 per position. Not `fake`: public scanners' own positive samples are marked with it
+# (`sk_nGDJWCkPiFAKE5XFTzUUA`), and a real key may be pasted next to such a sample.
+_PLACEHOLDER_MARKS = ("dummy", "sample", "placeholder", "goes-here", "goes_here", "invalid")
 
 
 def _masked(value: str) -> bool:
