@@ -268,6 +268,19 @@ MODULES: dict[str, Target] = {
     "redact.stoplist.placeholder": Target("redact/stoplist.py", (
         "tests/redact/test_escaped_references.py", "tests/redact/test_stoplist_exact.py"),
         scope=("is_placeholder", "_names_only", "unescape", "_unescape_one")),
+    # Values with little or no context (issue 13's layouts): which names call a value a
+    # secret and which values they make one; the three detectors using it are generated.
+    "redact.lone": Target("redact/lone.py", (
+        "tests/redact/test_lone.py", "tests/redact/detectors/test_table_column.py",
+        "tests/redact/detectors/test_prose_value.py",
+        "tests/redact/detectors/test_secret_file.py")),
+    # Its diff pattern is tried at its anchor or scanned alike (no letters to case-fold):
+    # the keyword table test is what tells `at_anchor` apart.
+    "redact.detectors.secret_file": Target("redact/detectors/secret_file.py", (
+        "tests/redact/test_detector_exact.py::test_detector[secret_file]",
+        "tests/redact/detectors/test_secret_file.py",
+        "tests/redact/test_detector_exact.py::test_the_keyword_table_is_what_the_detectors_declare"),
+        preload=DETECTOR_PRELOAD),
     # -- policy/ (capture policy: what a trace keeps of denied files)
     "policy.apply": Target("policy/apply.py", (
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",

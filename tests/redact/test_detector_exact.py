@@ -41,6 +41,7 @@ KEYWORD: dict[str, list[str]] = {
     "session_cookie": ["{k} session={A:24}; Path=/"],
     "basic_auth": ['{k}("deploy", "{A:16}")'],
     "cli_password": ["$ {k}DB_TOKEN\n{A:16}\n"],
+    "prose_secret_value": ["I set `DB_PASSWORD` with the {k}{A:16}` now."],
 }
 # Which patterns (index in the detector) are keyword-led (`at_anchor`: tried at each keyword,
 # whatever its case), written out for the same reason.
@@ -51,6 +52,7 @@ AT_ANCHOR = {
     "url_credentials": (0, 1), "connection_string": (0, 1), "auth_header": (0, 1, 2, 3, 4, 5),
     "cli_flags": (0, 1, 2, 3, 4), "prose": (0, 1, 2, 3, 4), "netrc": (0,),
     "asana": (0, 1), "url_path": (0,), "prose_i18n": (0, 1, 2),
+    "prose_value": (0, 1, 2), "secret_file": (0, 1, 2),
 }
 # Which patterns (index in the detector) must not start right after a letter, digit or `_`
 # (`boundary`): written out here, not read from the patterns, so that dropping one is seen.
@@ -63,7 +65,8 @@ BOUNDARY = {
     "nuget": (0,), "onepassword": (1,), "replicate": (0,), "salesforce": (0,),
     "sonarqube": (0,), "sourcegraph": (0,), "tailscale": (0,), "telegram": (0,),
     "tencent": (0,), "twilio": (0,), "vercel": (0,), "jwt": (1,), "prose": (0, 1, 2, 4),
-    "netrc": (0,), "asana": (0, 1), "twitter": (0,),
+    "netrc": (0,), "asana": (0, 1), "twitter": (0,), "prose_value": (0, 2),
+    "secret_file": (0, 2),
 }
 
 

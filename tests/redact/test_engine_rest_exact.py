@@ -373,3 +373,22 @@ def test_anchorless_patterns_run_where_they_can_match(backend: str) -> None:
                         ("x QR1234QR1234 QK00000000", [(2, 8, "bare_ref"),
                                                        (15, 25, "bare_key")])]:
         assert [(f.start, f.end, f.type) for f in r.explain(text)] == found
+
+
+# A match standing for several values (`Pattern.expand`): each span it returns is a candidate
+# of the pattern's priority and type, masked ones dropped; validate/check are not asked.
+P_EXPAND = Pattern("e", r"ROW(?:\|[^|\n]*)+", anchors=("row",), priority=33,
+                   validate=lambda s: False, check=lambda m: False,
+                   expand=lambda m: [(m.start() + i, m.start() + j) for i, j in
+                                     ((4, 10), (11, 21), (22, 25))])
+
+
+def test_accept_expands_a_match_into_its_spans() -> None:
+    r = SecretRedactor([Detector("exp", (P_EXPAND,))], KEY, backend="re")
+    text = "x ROW|Ab3dE9|xxxxxxxxxx|Qz7"
+    assert _cands(r, text) == [(6, 12, 33, "e", "exp"), (24, 27, 33, "e", "exp")]
+    out = r.redact_text(text)
+    assert out == (f"x ROW|[REDACTED:e:{r.tag('Ab3dE9')}]|xxxxxxxxxx|"
+                   f"[REDACTED:e:{r.tag('Qz7')}]")
+    empty = Pattern("e", r"ROW", anchors=("row",), expand=lambda m: [])
+    assert _cands(SecretRedactor([Detector("exp", (empty,))], KEY, backend="re"), "ROW") == []

@@ -28,7 +28,8 @@ def test_groups_and_order() -> None:
     assert registry.GENERIC == ("jwt", "private_key", "url_credentials", "connection_string",
                                 "auth_header", "generic_assignment", "cli_flags",
                                 "service_context", "prose", "prose_i18n", "netrc", "pgpass",
-                                "url_path", "encoded")
+                                "url_path", "encoded", "table_column", "prose_value",
+                                "secret_file")
     assert registry.PROVIDERS == tuple(sorted(registry.PROVIDERS))
     assert len(registry.PROVIDERS) == 84
 

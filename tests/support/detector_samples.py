@@ -69,6 +69,15 @@ EXTRA: dict[str, list[str]] = {
     "newrelic_license_key": ["{h:36}NRAL"],
     "pgpass_password": ["$ cat ~/.pgpass\ndb.internal:5432:app:app:{A:16}\n"],
     "url_path_secret": ["> GET /v1/api-key/{A:24}/status HTTP/1.1"],
+    # values with little or no context (issue 13): a table column, a sentence, a file
+    # (4 dashes: each separator anchor swapped in for `-|` leaves a valid separator)
+    "table_secret": ["| service | password |\n|----|----|\n| db | {A:16} |\n"],
+    "prose_secret_value": ["I set `DB_PASSWORD` with the value `{A:16}` now.",
+                           "I set `DB_PASSWORD` to `{A:16}` now.",
+                           "The staging password was reset to `{A:16}` today."],
+    "secret_file_content": ["$ cat secrets/db-password.txt\n{A:20}\n",
+                            "--- /dev/null\n+++ b/deploy/key.pem\n@@ -0,0 +1 @@\n+{A:40}\n",
+                            '$ echo "$API_SECRET" | base64\n{b:44}\n'],
 }
 # Secrets inside base64: one sample per marker, byte alignment and alphabet, so each
 # encoding the `encoded` detector declares as an anchor occurs in one (see fakes `@b64:`).

@@ -311,6 +311,10 @@ class SecretRedactor:
         text: str, comp: _Compiled, m: re.Match[str], out: list[tuple[int, int, int, str, str]]
     ) -> None:
         pat = comp.pattern
+        if pat.expand is not None:
+            out.extend((s, e, pat.priority, pat.type, comp.detector) for s, e in pat.expand(m)
+                       if not _masked(text[s:e]))
+            return
         start, end = m.span(comp.group)
         if start < 0 or end <= start or runs_on(text, end):
             return

@@ -47,6 +47,9 @@ class Pattern:
     flags: int = 0
     # Optional veto on the whole match (key names, quoting); `validate` sees the value only.
     check: Callable[[re.Match[str]], bool] | None = None
+    # A match that stands for several values (a table's header naming a secret column):
+    # the spans to redact, each already judged; `s`, `validate` and `check` are not used.
+    expand: Callable[[re.Match[str]], list[tuple[int, int]]] | None = None
 
 
 @dataclass(frozen=True)

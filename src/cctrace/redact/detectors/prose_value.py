@@ -1,0 +1,82 @@
+"""Detector: a quoted value that a sentence about a secret introduces, in model and prompt text.
+
+"I've added `API_KEY` to your `.env` with the value `3c49...`", "set `DB_PASSWORD` to
+`hunter2!`", "the webhook secret is now `whsec...`", "rotated the token to "abc..."": the
+value sits in backticks or quotes after `value`, `to` or `now`, and the name saying what it
+is came earlier in the sentence (back to a line break or a sentence's end, at most
+`LOOKBACK` characters). The sentence must name a secret (`redact.lone.secret_word`) and the
+value pass `redact.lone.lone_value`: a file name, a path, another variable's name, a word or
+a digest after "to" stays (`moved API_KEY to `config/prod.yaml``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern
+from cctrace.redact.lone import is_password_word, lone_value, secret_word
+
+LOOKBACK = 200
+_VERBS = ("set to", "changed to", "rotated to", "updated to", "reset to", "it to",
+          "is now", "are now")
+# (Any closing quote: a backreference would keep the prefilter from gating the anchor.)
+_QVAL = r"[ \t]*[`\"'](?P<s>[^`\"'\s]{6,256})[`\"']"
+# The end of the sentence before: a line break, or `.`/`!`/`?` followed by a blank (a `.`
+# inside `.env` or `config.yaml` is not one).
+_SENTENCE_END = re.compile(r"[\n\r]|[.!?][ \t]")
+
+
+def _sentence(match: re.Match[str]) -> str:
+    text, start = match.string, match.start()
+    before = text[max(0, start - LOOKBACK):start]
+    ends = list(_SENTENCE_END.finditer(before))
+    return before[ends[-1].end():] if ends else before
+
+
+def _named_value(match: re.Match[str]) -> bool:
+    sentence = _sentence(match)
+    word = secret_word(sentence)
+    return bool(word) and lone_value(match.group("s"), is_password_word(word), sentence)
+
+
+DETECTOR = Detector(
+    name="prose_value",
+    description="Quoted values a sentence naming a secret introduces (model and prompt text).",
+    patterns=(
+        Pattern(
+            "prose_secret_value",
+            # A blank before the quote: `value="..."` is an attribute, not a sentence.
+            r"value(?:[ \t]+(?:of|is|was))?[ \t]*:?[ \t]" + _QVAL,
+            # The value's quote is in the anchor: `value is`, `value of` alone are in
+            # every other docstring.
+            anchors=tuple(f"value{w} {q}" for w in ("", " of", " is", " was", ":")
+                          for q in "`\"'"),
+            at_anchor=True,
+            boundary=True,
+            check=_named_value,
+            priority=CONTEXTUAL,
+        ),
+        # `to` / `now` are in every sentence: the anchors hold the words around them
+        # (short literals like `to '` slow the prefilter's pass over all text). A quoted
+        # name then `to`: "set `DB_PASSWORD` to `...`".
+        Pattern(
+            "prose_secret_value",
+            r"[`\"'][ \t]+to" + _QVAL,
+            anchors=tuple(f"{a} to {b}" for a in "`\"'" for b in "`\"'"),
+            at_anchor=True,
+            check=_named_value,
+            priority=CONTEXTUAL,
+        ),
+        # A verb then `to`, or `is now`: "the password was rotated to `...`".
+        Pattern(
+            "prose_secret_value",
+            r"(?:(?:set|changed|rotated|updated|reset|it)[ \t]+to|(?:is|are)[ \t]+now)"
+            + _QVAL,
+            anchors=tuple(f"{v} {q}" for v in _VERBS for q in "`\"'"),
+            at_anchor=True,
+            boundary=True,
+            check=_named_value,
+            priority=CONTEXTUAL,
+        ),
+    ),
+)

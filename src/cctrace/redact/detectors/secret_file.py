@@ -1,0 +1,105 @@
+"""Detector: a value printed alone, right under what names it: a secret file's content, a
+new key file in a diff, a secret variable piped through `base64`.
+
+`cat secrets/db-password.txt` prints the password on the next line with nothing beside it;
+a diff adding `deploy/key.pem` shows it as `+<value>` under the hunk header; `echo
+"$API_SECRET" | base64` prints its encoding. The name (the file's base name without its
+extension, a `secrets/` directory, the variable) must end with a secret word
+(`redact.lone.names_secret`: `key.pem`, `pg-password.txt`, `HMAC_SECRET`; not
+`password_policy.md`, `tokenizer.json`), and every following line up to the next blank,
+spaced or differently marked line must be one token: code, prose and listings have blanks
+or fail the gate. The value (lines joined) passes `redact.lone.lone_value`; a base64
+encoding is judged by what it decodes to (binary: a random key, redacted).
+"""
+
+from __future__ import annotations
+
+import re
+
+from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern
+from cctrace.redact.lone import is_password_word, lone_value, names_secret
+from cctrace.redact.views import decode_text
+
+# A line break, or its escape in a JSON string.
+_NL = r"(?:\r?\n|\\{1,3}n)"
+_BREAK = re.compile(_NL)
+# Lines of one token each, to the end of the run (the lookahead: no blank follows).
+_TOK = r"[^\s\\]{1,512}"
+_LINES = r"(?P<s>" + _TOK + r"(?:" + _NL + _TOK + r"){0,40})(?=" + _NL + r"|$)"
+_DIFF_LINES = r"(?P<s>" + _TOK + r"(?:" + _NL + r"[+-]" + _TOK + r"){0,40})(?=" + _NL + r"|$)"
+_SECRET_DIRS = frozenset({"secrets", ".secrets", "secret", "credentials", ".credentials"})
+
+
+def _path_word(path: str) -> str:
+    """The secret word `path` is named by: its base name's, else a `secrets/` directory's."""
+    parts = path.strip("'\"").replace("\\", "/").split("/")
+    word = names_secret(parts[-1])
+    if not word and any(p.lower() in _SECRET_DIRS for p in parts[:-1]):
+        return "secret"
+    return word
+
+
+def _value(block: str, marked: bool) -> str:
+    lines = _BREAK.split(block)
+    return "".join(line[1:] if marked and i else line for i, line in enumerate(lines))
+
+
+def _file_ok(match: re.Match[str]) -> bool:
+    word = _path_word(match.group("path"))
+    return bool(word) and lone_value(_value(match.group("s"), False), is_password_word(word),
+                                     match.group())
+
+
+def _diff_ok(match: re.Match[str]) -> bool:
+    word = _path_word(match.group("path"))
+    return bool(word) and lone_value(_value(match.group("s"), True), is_password_word(word),
+                                     match.group())
+
+
+def _encoded_ok(match: re.Match[str]) -> bool:
+    word = names_secret(match.group("var"))
+    if not word:
+        return False
+    encoded = _value(match.group("s"), False)
+    plain = decode_text(encoded)
+    if plain is None:
+        return len(encoded) >= 12  # binary inside: a drawn key's bytes
+    return lone_value(plain.rstrip("\r\n"), is_password_word(word), match.group())
+
+
+DETECTOR = Detector(
+    name="secret_file",
+    description="A value printed alone under a secret file's name, a key file's diff or "
+                "`echo $SECRET | base64`.",
+    patterns=(
+        Pattern(
+            "secret_file_content",
+            r"(?:cat|head|tail)[ \t]+(?:-\w+(?:[ \t]+\d+)?[ \t]+)*(?P<path>[^\s|;&<>\\]+)"
+            r"[ \t]*" + _NL + _LINES,
+            anchors=("cat ", "head ", "tail "),
+            at_anchor=True,
+            boundary=True,
+            check=_file_ok,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "secret_file_content",
+            r"\+\+\+[ \t]+(?P<path>[^\s\\]+)[^\n\\]*" + _NL + r"@@[^\n\\]*" + _NL + r"[+-]"
+            + _DIFF_LINES,
+            anchors=("+++ ",),
+            at_anchor=True,
+            check=_diff_ok,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "secret_file_content",
+            r"echo[ \t]+(?:-n[ \t]+)?(?:\\{0,3}\")?\$\{?(?P<var>\w+)\}?(?:\\{0,3}\")?[ \t]*\|"
+            r"[ \t]*base64(?:[ \t]+-w[ \t]*0)?[ \t]*" + _NL + _LINES,
+            anchors=("echo ",),
+            at_anchor=True,
+            boundary=True,
+            check=_encoded_ok,
+            priority=CONTEXTUAL,
+        ),
+    ),
+)

@@ -1,0 +1,92 @@
+"""`detectors/prose_value.py`: a quoted value that a sentence naming a secret introduces
+(`with the value`, `value of/is/was`, `to`, `now`) is redacted; other sentences, other
+values after `to` (files, names, digests) and code stay byte-identical."""
+
+from __future__ import annotations
+
+import pytest
+
+from cctrace.redact import registry
+from cctrace.redact.detectors.prose_value import LOOKBACK, _sentence
+from cctrace.redact.engine import Finding, SecretRedactor
+from support.absence import assert_absent
+
+TOKEN = "V1q9ivOWrMYGR5XwZw4xfiW2Kor10CFaWI2/7MMr"
+HEX = "3c4944e0dbd736d818a03e7893c53069"
+SHA = "953622f6e00eef5f5ce8ae64d2618cb7aaf70f4c"
+PW = "Harbor*498"
+
+
+def _all() -> SecretRedactor:
+    return SecretRedactor(registry.detectors(), b"k" * 32)
+
+
+def _alone() -> SecretRedactor:
+    return SecretRedactor([registry.load("prose_value")], b"k" * 32)
+
+
+POSITIVE = [
+    ("I've added `AWS_SECRET_ACCESS_KEY` to your `.env` with the value `{v}` and restarted "
+     "the dev server. The tests pass now.", TOKEN),
+    ("I've added `API_KEY` to your `.env` with the value `{v}`.", HEX),
+    ("I've added `HMAC_SECRET` with the value `{v}`.", SHA),  # 40 hex, no commit words
+    ("I've added `ADMIN_PASSWORD` with the value `{v}`.", PW),
+    ("I've added `AUTH` with the value \"{v}\".", TOKEN),
+    ("Set `DB_PASSWORD` to `{v}` and restart.", PW),
+    ("The webhook secret is now '{v}'.", TOKEN),
+    ("The signing key value is `{v}`", HEX),
+    ("For the token, use the value of `{v}`", TOKEN),
+    ("Done.\nThe staging password was rotated to `{v}`", PW),
+]
+
+
+@pytest.mark.parametrize("layout,value", POSITIVE)
+def test_the_value_is_redacted(layout: str, value: str) -> None:
+    text = layout.format(v=value)
+    for r in (_alone(), _all()):
+        out = r.redact_text(text)
+        assert_absent(value, out)
+    at = text.index(value)
+    assert _alone().explain(text) == [Finding("prose_secret_value", "prose_value", at,
+                                              at + len(value))]
+
+
+NEGATIVE = [
+    # the sentence names no secret
+    "I pinned the action to `" + SHA + "` and set the timeout to `300s`.",
+    "Set the value of `region` to `eu-west-1`.",
+    "I've added `LOG_LEVEL` with the value `dEbUg9Xq2LmQ7pZ3vW1`.",
+    # the secret was named in another sentence, or on another line
+    "I rotated the API key. Then I set the build id to `9f8Xk2LmQ7pZ3vW1aB4c`.",
+    "the token is in vault\nthen set the build id to `9f8Xk2LmQ7pZ3vW1aB4c`",
+    # a secret sentence, but the value after `to` is a file, a name, a commit, a reference
+    "I moved `API_KEY` to `config/prod.yaml` and renamed `API_TOKEN` to `SERVICE_TOKEN`.",
+    "I reset the token to `${GITHUB_TOKEN}` and the password to `<password>`.",
+    "The deploy key commit was reset to `" + SHA + "`.",
+    "Set the password to `changeme` for now.",
+    "Changed the token type to `bearer` and the key id to `production`.",
+    # code and markup: `value=` is an attribute, `value:` a field
+    '<add key="BannerB64" value="V2VsY29tZSB0byB0aGUgc3RhZ2luZw==" />',
+    '<input type="password" value="Tr0ub4dor&3x">',
+    'token = get("https://x"); value = "9f8Xk2LmQ7pZ3vW1aB4c"',
+    "def set_token(value):\n    return value",
+]
+
+
+@pytest.mark.parametrize("text", NEGATIVE)
+def test_stays_byte_identical(text: str) -> None:
+    assert _alone().redact_text(text) == text
+
+
+def test_the_sentence_before_the_value() -> None:
+    assert LOOKBACK == 200
+    text = "Done. I set `DB_PASSWORD` to `x`"
+    m = next(iter(__import__("re").finditer(r"to `", text)))
+    assert _sentence(m) == "I set `DB_PASSWORD` "
+    m2 = next(iter(__import__("re").finditer(r"to", "a.env to")))
+    assert _sentence(m2) == "a.env "  # a dot inside a name ends nothing
+    # the secret word more than LOOKBACK characters before the value is out of sight
+    far = "The password " + "x" * LOOKBACK + " is now `Tr0ub4dor&3`"
+    near = "The password " + "x" * (LOOKBACK - 20) + " is now `Tr0ub4dor&3`"
+    assert _alone().redact_text(far) == far
+    assert "Tr0ub4dor&3" not in _alone().redact_text(near)

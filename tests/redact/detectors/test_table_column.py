@@ -1,0 +1,184 @@
+"""`detectors/table_column.py`: the cells under a table header naming a secret are redacted
+(every 12-character piece gone); other columns, other tables, placeholders and look-alikes
+in the secret column, and tables of other kinds stay byte-identical."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cctrace.redact import registry
+from cctrace.redact.detectors.table_column import (
+    LOOKBACK,
+    _cells,
+    _line_end,
+    _line_start,
+    _secret_columns,
+)
+from cctrace.redact.engine import Finding, SecretRedactor
+from support.absence import assert_absent
+
+PW = "Rocket6998-x"
+TOKEN = "9f8Xk2LmQ7pZ3vW1aB4cD5eF"
+HEX40 = "cfd4c9a02605084b8d102df6919dd9f558761c44"
+
+
+def _all() -> SecretRedactor:
+    return SecretRedactor(registry.detectors(), b"k" * 32)
+
+
+def _alone() -> SecretRedactor:
+    return SecretRedactor([registry.load("table_column")], b"k" * 32)
+
+
+POSITIVE = [
+    ("| service | user | password |\n|---|---|---|\n| postgres | app | {v} |\n"
+     "| redis | default | n/a |\n", PW),
+    ("| service | user | password |\n|---|---|---|\n| postgres | app | {v} |\n", HEX40),
+    ("| Name | API Token |\n| :--- | :---: |\n| ci | `{v}` |\n", TOKEN),
+    ("| Name | Secret |\r\n|--|---|\r\n| ci | {v} |\r\n", TOKEN),
+    ("Accounts:\n\n| env | db_password | notes |\n|---|---|---|\n| prod | **{v}** | rotated |\n",
+     PW),
+    (" name | client_secret \n------+---------------\n app  | {v}\n(1 row)\n", TOKEN),
+    (" id | user  | pwd\n----+-------+-----\n  1 | admin | {v}\n", PW),
+]
+
+
+@pytest.mark.parametrize("layout,value", POSITIVE)
+def test_secret_column_cells_are_redacted(layout: str, value: str) -> None:
+    text = layout.format(v=value)
+    for r in (_alone(), _all()):
+        out = r.redact_text(text)
+        assert_absent(value, out)
+        assert "[REDACTED:table_secret:" in out
+    # the other cells stay
+    assert _alone().redact_text(text).replace(value, "") .count("|") == text.count("|")
+    at = text.index(value)
+    assert _alone().explain(text) == [Finding("table_secret", "table_column", at,
+                                              at + len(value))]
+
+
+def test_every_row_of_the_column() -> None:
+    text = ("| user | password |\n|---|---|\n| a | Tr0ub4dor&3 |\n| b | n/a |\n"
+            "| c | hunter2hunter2 |\n| d | Sp4rkle!Sky |\n\nafter | table\n")
+    out = _alone().redact_text(text)
+    for v in ("Tr0ub4dor&3", "hunter2hunter2", "Sp4rkle!Sky"):
+        assert v not in out
+    assert out.count("[REDACTED:table_secret:") == 3
+    assert "| b | n/a |" in out and "after | table" in out
+
+
+def test_a_table_inside_a_json_string() -> None:
+    text = json.dumps({"c": json.dumps({"tool_result": POSITIVE[0][0].format(v=PW)})})
+    out = _alone().redact_text(text)
+    assert_absent(PW, out)
+    assert "postgres | app | [REDACTED:table_secret:" in out
+
+
+NEGATIVE = [
+    # the secret column holds placeholders, references, look-alikes
+    "| service | password |\n|---|---|\n| a | n/a |\n| b | ******** |\n| c | <password> |\n"
+    "| d | ${DB_PASSWORD} |\n| e | op://prod/db/password |\n| f | changeme |\n| g | - |\n",
+    "| service | token |\n|---|---|\n| a | production |\n| b | rotated |\n| c | 2024-01-01 |\n"
+    "| d | v1.2.3 |\n| e | 123e4567-e89b-42d3-a456-426614174000 |\n| f | see vault |\n",
+    "| commit | secret |\n|---|---|\n| fix | " + HEX40 + " |\n",  # a commit table
+    # headers that do not name one secret
+    "| key | value |\n|---|---|\n| region | eu-west-1 |\n| retries | 3aX9-bQ7 |\n",
+    "| model | input tokens | output tokens |\n|:--|--:|--:|\n| opus | 1200 | 9f8Xk2LmQ7 |\n",
+    "| password policy | min length |\n|---|---|\n| strict | Abc123!x |\n",
+    "| test | pass | fail |\n|---|---|---|\n| auth | 12 | 0 |\n",
+    # the secret column of another table, or no header above the separator
+    "|---|---|\n| a | Tr0ub4dor&3 |\n",
+    "| user | password |\n|---|---|\n| a | n/a |\n\n| user | role |\n|---|---|\n"
+    "| b | Tr0ub4dor&3 |\n",
+    # not tables: rules, YAML documents, diffs, RST grid tables with no secret header
+    "title\n---\nTr0ub4dor&3\n",
+    "---\npassword: ${DB_PASSWORD}\n---\n",
+    "--- a/auth.py\n+++ b/auth.py\n@@ -1 +1 @@\n-x\n+y\n",
+    "+-----------+----------+\n| name      | value    |\n+===========+==========+\n"
+    "| token     | 3aX9bQ7z |\n+-----------+----------+\n",
+    "$ ls -l | grep secret\n-rw------- 1 me staff 44 key.pem\n",
+]
+
+
+@pytest.mark.parametrize("text", NEGATIVE)
+def test_stays_byte_identical(text: str) -> None:
+    assert _alone().redact_text(text) == text
+    assert _alone().explain(text) == []
+
+
+def test_cells_and_columns() -> None:
+    assert _cells("| a | `b` |c|") == [(0, 0), (2, 3), (7, 8), (11, 12), (13, 13)]
+    assert _cells(" x | **y** ") == [(1, 2), (7, 8)]
+    assert _secret_columns("| service | user | password | API token | key | pass |") == {
+        3: True, 4: False}
+    assert _secret_columns(" id | pwd | client_secret | passphrase ") == {
+        1: True, 2: False, 3: True}
+    assert _secret_columns("| a | b |") == {}
+
+
+def test_header_lookback() -> None:
+    assert LOOKBACK == 4096
+    text = "| name | password |\n|---|---|\n| a | Tr0ub4dor&3 |\n"
+    # a header line longer than the lookback is not read
+    long_head = "| " + "n" * LOOKBACK + " | password |\n|---|---|\n| a | Tr0ub4dor&3 |\n"
+    assert "Tr0ub4dor&3" not in _alone().redact_text("x\n" + text)
+    assert _alone().redact_text("x\n" + long_head) == "x\n" + long_head
+
+
+def test_a_cell_is_cut_at_blanks_and_quotes_only() -> None:
+    text = "| n | token |\n|---|---|\n| a | X9f8Xk2LmQ7pZ3vW1X |\n"
+    at = text.index("X9f8")
+    assert _alone().explain(text) == [Finding("table_secret", "table_column", at, at + 18)]
+
+
+def test_the_header_is_the_line_right_above() -> None:
+    # a line above the header with a `|` of its own does not shift the columns
+    text = "a | b\n| x | password |\n|---|---|\n| 1 | S3cr3t!xy |\n"
+    at = text.index("S3cr3t!xy")
+    assert _alone().explain(text) == [Finding("table_secret", "table_column", at, at + 9)]
+
+
+def test_a_header_starting_just_out_of_sight() -> None:
+    # the separator's `---` at LOOKBACK + 1: the header's first character is out of sight
+    head = "| password" + " " * (LOOKBACK - 12) + "|"
+    assert len(head) == LOOKBACK - 1
+    text = head + "\n|---|\n| S3cr3t!xy |\n"
+    assert text.index("---") == LOOKBACK + 1
+    assert _alone().redact_text(text) == text
+    # one character closer, it is read
+    text = head.replace("  |", " |") + "\n|---|\n| S3cr3t!xy |\n"
+    assert "S3cr3t!xy" not in _alone().redact_text(text)
+
+
+def test_a_cell_with_blanks_is_a_note_not_a_password() -> None:
+    text = "| user | password |\n|---|---|\n| a | see 1Password vault |\n"
+    assert _alone().redact_text(text) == text
+
+
+def test_line_start() -> None:
+    assert _line_start("ab\ncd", 0, 4) == 3
+    assert _line_start("ab\\ncd", 0, 5) == 4          # after a JSON-escaped break
+    assert _line_start("\\ncd", 0, 3) == 2
+    assert _line_start("\nab", 0, 2) == 1
+    assert _line_start("abc", 0, 2) == 0              # the text's first line
+    assert _line_start("abc", 1, 2) is None           # starts out of sight
+
+
+def test_line_end() -> None:
+    assert _line_end("ab\ncd", 3) == 2
+    assert _line_end("ab\r\ncd", 4) == 2
+    assert _line_end("aX\ncd", 3) == 2
+    assert _line_end("ab\\ncd", 4) == 2
+    assert _line_end("ab\\\\ncd", 5) == 2             # a doubly escaped break
+    assert _line_end("\\\\nb", 3) == 0
+    assert _line_end("\\nx\\", 2) == 0
+
+
+@pytest.mark.parametrize("text", [
+    "|---|\n| S3cr3t!xy |\n| password |  ",            # no header above the separator
+    "x" * 5000 + " |---|\n| S3cr3t!xy |\n",             # the separator line out of sight
+])
+def test_no_header_line(text: str) -> None:
+    assert _alone().redact_text(text) == text
