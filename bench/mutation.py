@@ -273,14 +273,18 @@ MODULES: dict[str, Target] = {
         scope=("_tokens", "_split", "_variants", "_command_index", "_command_name",
                "_expand_words", "_walk", "_script", "_scan_script", "_scan_loose",
                "_unquote", "_c_escape", "_inside")),
+    # The words the shell builds out of pieces (substitutions, defaults, variables, @file).
+    "policy.words": Target("policy/words.py", (
+        "tests/policy/test_policy_words.py", "tests/policy/test_policy_bash_exact.py",
+        "tests/policy/test_policy_bash.py")),
     # The rest of apply.py that withholds: which paths of a tool input are judged, the
     # folder and link rules, how an output is shaped for the filter, and the walk over a
     # generation's messages and blocks. Summaries and levels are the next run's.
     "policy.apply.rest": Target("policy/apply.py", (
         "tests/policy/test_policy_apply_rest_exact.py",
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
-        "tests/policy/test_policy_shapes.py"),
-        scope=("_input_paths", "scope_rule", "link_rule", "_output_shape",
+        "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_words.py"),
+        scope=("_input_paths", "scope_rule", "link_rule", "expanded_rule", "_output_shape",
                "_TraceRun.metadata_only", "_TraceRun.generation", "_TraceRun.message",
                "_TraceRun.block", "_TraceRun.lines", "_TraceRun.decision")),
     "policy.globs": Target("policy/globs.py", (
