@@ -15,6 +15,7 @@ secret the redactor would have recognised whole.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -280,10 +281,32 @@ def link_rule(path: str, cwd: str | None, policy: Policy) -> str | None:
 _REAL: dict[str, str] = {}
 
 
+# Files a glob in a path's folders is expanded to, at most, to find a denied one.
+GLOB_FILES = 256
+
+
+def expanded_rule(path: str, cwd: str | None, policy: Policy) -> str | None:
+    """The deny rule of a file on this machine a glob in `path`'s folders (or in the
+    folder it ran in) expands to, as the shell expanded it (`cd sec*s && cat a.txt`, `cat
+    ~/.aw?/config`): the deny patterns name folders a glob cannot be compared with."""
+    if not isinstance(path, str) or len(path) > 4096 or "\0" in path:
+        return None
+    full = normalize(path, cwd, policy.home)
+    if not full.startswith("/") or not any(c in full.rpartition("/")[0] for c in "*?["):
+        return None
+    for n, match in enumerate(glob.iglob(full)):
+        if n >= GLOB_FILES:
+            return f"{path} (unattributable output)"
+        rule = path_denied(match, None, policy) or link_rule(match, None, policy)
+        if rule:
+            return rule
+    return None
+
+
 def _denied(path: str, cwd: str | None, policy: Policy) -> str | None:
     """A path rule for `path` as written, as a glob it may expand to, or as a link."""
     return (path_denied(path, cwd, policy) or glob_rule(path, policy)
-            or link_rule(path, cwd, policy))
+            or link_rule(path, cwd, policy) or expanded_rule(path, cwd, policy))
 
 
 def _glob_rule(pattern: Any, cwd: str | None, policy: Policy) -> str | None:
