@@ -41,7 +41,7 @@ def test_lift(command, lifted):
     ("${X:-a}/${Y:-b}", ["a/b"]),
     ("${X:-${Y}}", []),
     ("@.env", [".env"]),
-    ("@", []),
+    ("@", []), ("@a", ["a"]),
     ("a@b", []),
     ("@${X:=.npmrc}", ["@.npmrc", "${X:=.npmrc}", ".npmrc"]),
     ("__subst__/a/.npmrc", ["a/.npmrc", "~/a/.npmrc", "/a/.npmrc"]),
