@@ -246,11 +246,11 @@ MODULES: dict[str, Target] = {
     # -- policy/ (capture policy: what a trace keeps of denied files)
     "policy.apply": Target("policy/apply.py", (
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
-        "tests/policy/test_policy_shapes.py"),
+        "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_apply_mcp.py"),
         # The path decisions and where they withhold; levels, summaries and the walk over
         # generations are the next run's.
-        scope=("decide", "_denied", "_glob_rule", "glob_rule", "_withhold_input",
-               "_TraceRun.tool")),
+        scope=("decide", "_command_rule", "_denied", "_glob_rule", "glob_rule",
+               "_withhold_input", "_TraceRun.tool")),
     "policy.shapes": Target("policy/shapes.py", (
         "tests/policy/test_policy_shapes_exact.py", "tests/policy/test_policy_shapes.py"),
         # What decides which lines of an output are withheld; the literal prefilter
@@ -283,8 +283,10 @@ MODULES: dict[str, Target] = {
     "policy.apply.rest": Target("policy/apply.py", (
         "tests/policy/test_policy_apply_rest_exact.py",
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
-        "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_words.py"),
-        scope=("_input_paths", "scope_rule", "link_rule", "expanded_rule", "_output_shape",
+        "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_words.py",
+        "tests/policy/test_policy_apply_mcp.py"),
+        scope=("_input_paths", "file_url_path", "_commands", "scope_rule", "link_rule",
+               "expanded_rule", "_output_shape",
                "_TraceRun.metadata_only", "_TraceRun.generation", "_TraceRun.message",
                "_TraceRun.block", "_TraceRun.lines", "_TraceRun.decision")),
     "policy.globs": Target("policy/globs.py", (

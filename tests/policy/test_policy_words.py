@@ -173,3 +173,30 @@ def test_expanded_rule_follows_links_and_is_bounded(tmp_path):
         "many/f*/x (unattributable output)")
     (many / f"f{apply.GLOB_FILES}" / "x").unlink()
     assert apply.expanded_rule("many/f*/x", str(tmp_path), policy) is None
+
+
+def test_nested_substitutions_are_walked_one_level_deeper_each():
+    # Past `_MAX_DEPTH` levels a text is only scanned for path-like words (the command
+    # name `cat` then counts too): four levels of `$(...)` are still parsed as commands.
+    def reads(command):
+        return [p for p, _ in bash.bash_files(command, "/p").reads if p != w.PLACEHOLDER]
+
+    assert reads("echo $(echo $(echo $(echo $(cat x))))") == ["x"]
+    assert reads("echo $(echo $(echo $(echo $(echo $(cat x)))))") == ["cat", "x"]
+    assert reads("echo <(echo <(echo <(echo <(cat x))))") == ["x"]
+    assert reads("echo <(echo <(echo <(echo <(echo <(cat x)))))") == ["cat", "x"]
+    # A script given to a shell is walked one level deeper too.
+    assert reads("sh -c 'sh -c \"sh -c \\\"cat x\\\"\"'") == ["x"]
+
+
+def test_heredocs_fed_to_a_shell_are_walked_one_level_deeper_each():
+    def nest(n):
+        lines = [f"bash <<'E{i}'" for i in range(n)] + ["cat x"]
+        return "\n".join(lines + [f"E{i}" for i in reversed(range(n))])
+
+    def first(n):
+        return bash.bash_files(nest(n), "/p").reads[0][0]
+
+    # The innermost body is parsed as a command (`x` first) up to four levels down, then
+    # only scanned for path-like words (`cat` first).
+    assert [first(n) for n in (3, 4, 5)] == ["x", "x", "cat"]

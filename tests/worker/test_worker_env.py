@@ -72,7 +72,6 @@ def test_a_planted_tls_key_log_is_not_written(tmp_path):
     # a capture of the traffic reads the Langfuse key and the traces. The worker's HTTP
     # stack, in a process with exactly the worker's environment, opens a TLS connection
     # (to a listener that never answers the handshake): no key log may appear.
-    import os
     import socket
 
     keylog = tmp_path / "keys.log"
