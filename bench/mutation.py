@@ -95,7 +95,7 @@ MODULES: dict[str, Target] = {
                "read_guard", "guard_path", "digest")),
     "hook.main": Target("hook/main.py", (
         "tests/hook/test_hook_main.py", "tests/hook/test_hook_process.py",
-        "tests/security/test_envcheck.py"),
+        "tests/security/test_envcheck.py", "tests/hook/test_mute.py"),
         scope=("_max_bytes", "main")),
     "statedir": Target("statedir.py", (
         "tests/test_statedir_capture.py", "tests/test_statedir.py",
