@@ -84,3 +84,14 @@ def test_command_rule():
     assert apply._command_rule("cat ok.txt", "/p", POLICY) == (None, False)
     assert apply._command_rule("python3 -c '" + "x" * 200_001 + "'", "/p", POLICY) == (
         apply.UNJUDGED_SCRIPT, False)
+
+
+def test_command_rule_of_a_folder_printed_without_names(tmp_path):
+    # `grep -rh` prints lines of every file under the folder without their names: a denied
+    # file inside withholds the output, and the command line stays.
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / ".npmrc").write_text("x")
+    (tmp_path / "e").mkdir()
+    (tmp_path / "e" / "ok.txt").write_text("x")
+    assert apply._command_rule("grep -rh tok d", str(tmp_path), POLICY) == (".npmrc", False)
+    assert apply._command_rule("grep -rh tok e", str(tmp_path), POLICY) == (None, False)
