@@ -267,7 +267,7 @@ MODULES: dict[str, Target] = {
         scope=("_translate",)),
     "policy.bash": Target("policy/bash.py", (
         "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_bash.py",
-        "tests/policy/test_policy_shapes.py"),
+        "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_words.py"),
         # How a command line is cut into commands and which word is the command: the word
         # rules (`_simple`, `_opaque`), heredocs and `bash_shape` are the next run's.
         scope=("_tokens", "_split", "_variants", "_command_index", "_command_name",
