@@ -168,3 +168,10 @@ def test_the_worker_runs_no_program_from_the_sessions_path(tmp_path):
         env=env, capture_output=True, text=True, timeout=60)
     assert done.stdout == "ok\n", done.stderr
     assert sorted(p.name for p in planted.glob("*.pwned")) == []
+
+
+def test_every_variable_is_looked_at_after_a_kept_one():
+    env = env_of({"LANG": "C.UTF-8", "GH_TOKEN": "t0k", "LC_ALL": "C", "TZ": "UTC",
+                  "PATH": "/repo/bin"})
+    assert env == {"LANG": "C.UTF-8", "CCTRACE_LEARN_GH_TOKEN": "t0k", "LC_ALL": "C",
+                   "TZ": "UTC", **pinned()}
