@@ -289,6 +289,12 @@ MODULES: dict[str, Target] = {
                "expanded_rule", "_output_shape",
                "_TraceRun.metadata_only", "_TraceRun.generation", "_TraceRun.message",
                "_TraceRun.block", "_TraceRun.lines", "_TraceRun.decision")),
+    # The second red team's additions to apply.py, as a run of their own: a glob in a
+    # path's folders, file: URLs, MCP command lines (also in policy.apply.rest's scope).
+    "policy.apply.expand": Target("policy/apply.py", (
+        "tests/policy/test_policy_apply_mcp.py", "tests/policy/test_policy_words.py",
+        "tests/policy/test_policy_apply_rest_exact.py", "tests/policy/test_policy_apply.py"),
+        scope=("expanded_rule", "file_url_path", "_commands", "_input_paths")),
     "policy.globs": Target("policy/globs.py", (
         "tests/policy/test_policy_globs_exact.py", "tests/policy/test_policy_paths.py"),
         # Compiling, normalizing and matching; `_translate` (glob syntax -> regex, 79
