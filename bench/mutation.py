@@ -390,6 +390,11 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'host = host.lower().strip("[]").rstrip("XX.XX")',
          "the host was lowercased first: it holds no 'X' to strip"),
     ],
+    'policy.apply.expand': [
+        ('host = parts.netloc if parts.netloc.lower() not in ("", "localhost") else ""',
+         'host = parts.netloc if parts.netloc.lower() not in ("XXXX", "localhost") else ""',
+         "an empty netloc gives an empty host either way"),
+    ],
     'hook.main': [
         ('state_dir = ""',
          'state_dir = None',

@@ -95,3 +95,12 @@ def test_command_rule_of_a_folder_printed_without_names(tmp_path):
     (tmp_path / "e" / "ok.txt").write_text("x")
     assert apply._command_rule("grep -rh tok d", str(tmp_path), POLICY) == (".npmrc", False)
     assert apply._command_rule("grep -rh tok e", str(tmp_path), POLICY) == (None, False)
+
+
+def test_commands_in_nested_lists_are_bounded_by_depth():
+    deep: list = ["cat .env"]
+    for _ in range(apply._WALK_DEPTH - 1):
+        deep = [deep]
+    assert apply._commands({"k": deep}) == []
+    assert apply._commands(deep) == ["cat .env"]
+    assert apply._commands([[["cat .env"]]]) == ["cat .env"]

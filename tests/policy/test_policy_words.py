@@ -200,3 +200,20 @@ def test_heredocs_fed_to_a_shell_are_walked_one_level_deeper_each():
     # The innermost body is parsed as a command (`x` first) up to four levels down, then
     # only scanned for path-like words (`cat` first).
     assert [first(n) for n in (3, 4, 5)] == ["x", "x", "cat"]
+
+
+def test_expanded_rule_bounds_what_it_expands(tmp_path):
+    policy = Policy(home=str(tmp_path / "home"))
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "a.txt").write_text("x")
+    at = str(tmp_path)
+
+    def padded(n: int) -> str:
+        tail = "sec*s/a.txt"
+        pad = n - len(tail)
+        return "./" * (pad // 2) + ("/" if pad % 2 else "") + tail
+
+    assert len(padded(4096)) == 4096 and len(padded(4097)) == 4097
+    assert apply.expanded_rule(padded(4096), at, policy) == "**/secrets/**"
+    assert apply.expanded_rule(padded(4097), at, policy) is None
+    assert apply.expanded_rule("sec*s/a\0.txt", at, policy) is None  # glob would raise
