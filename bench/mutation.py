@@ -394,6 +394,9 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('host = parts.netloc if parts.netloc.lower() not in ("", "localhost") else ""',
          'host = parts.netloc if parts.netloc.lower() not in ("XXXX", "localhost") else ""',
          "an empty netloc gives an empty host either way"),
+        ('if not isinstance(path, str) or len(path) > 4096 or "\\0" in path:',
+         'if not isinstance(path, str) or len(path) > 4096 or "XX\\0XX" in path:',
+         "a path holding a NUL names no file: glob matches nothing for it either"),
     ],
     'hook.main': [
         ('state_dir = ""',

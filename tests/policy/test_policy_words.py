@@ -217,3 +217,11 @@ def test_expanded_rule_bounds_what_it_expands(tmp_path):
     assert apply.expanded_rule(padded(4096), at, policy) == "**/secrets/**"
     assert apply.expanded_rule(padded(4097), at, policy) is None
     assert apply.expanded_rule("sec*s/a\0.txt", at, policy) is None  # glob would raise
+
+
+def test_expanded_rule_leaves_a_path_without_a_glob_to_the_other_rules(tmp_path):
+    policy = Policy(home=str(tmp_path / "home"))
+    (tmp_path / "X" / "secrets").mkdir(parents=True)
+    (tmp_path / "X" / "secrets" / "a.txt").write_text("x")
+    assert apply.expanded_rule("X/secrets/a.txt", str(tmp_path), policy) is None
+    assert apply.expanded_rule("X/sec?ets/a.txt", str(tmp_path), policy) == "**/secrets/**"
