@@ -133,7 +133,7 @@ MODULES: dict[str, Target] = {
         "tests/redact/test_cut_exact.py", "tests/redact/test_cut.py")),
     "redact.engine": Target("redact/engine.py", (
         "tests/redact/test_engine_exact.py", "tests/redact/test_engine.py",
-        "tests/redact/test_views.py"),
+        "tests/redact/test_views.py", "tests/redact/test_cells.py"),
         # Span finding, merging and markers, the learned-value sweep; candidate search and
         # the prefilter plans (backend equivalence: tests/redact/test_engine_equivalence.py)
         # are the next run's.
@@ -220,6 +220,30 @@ MODULES: dict[str, Target] = {
     "redact.randomness.words": Target("redact/randomness.py", (
         "tests/redact/test_words_not_tokens.py",),
         scope=("reads_as_words", "_wordlike_short")),
+    # #13's sixth false-positive round: placeholder shapes (CamelCase names, keyboard rows).
+    "redact.randomness.shapes": Target("redact/randomness.py", (
+        "tests/redact/test_placeholder_shapes.py",),
+        scope=("mostly_words", "keyboard_run")),
+    # The value a command prints: after a prompt only, or a drawn token in a script.
+    "redact.detectors.cli_flags.printed": Target("redact/detectors/cli_flags.py", (
+        "tests/redact/detectors/test_cli_flags.py",),
+        scope=("_printed_secret_ok", "_after_prompt")),
+    # How `gated_anchors` joins the gates, with a group of one pattern as its own gate.
+    "redact.gates.anchors": Target("redact/gates.py", (
+        "tests/redact/test_gates_exact.py", "tests/redact/test_gates.py"),
+        scope=("gated_anchors", "_gate_of")),
+    # The sample marks every detector's match is checked against (`invalid` added).
+    "redact.engine.masked": Target("redact/engine.py", (
+        "tests/redact/test_placeholder_shapes.py", "tests/redact/test_engine_rest_exact.py",
+        "tests/redact/test_not_secrets.py"), scope=("_masked",)),
+    # The value gate of a service-name match (keyboard fillers added).
+    "redact.detectors.service_context.ok": Target("redact/detectors/service_context.py", (
+        "tests/redact/test_placeholder_shapes.py", "tests/redact/test_service_shapes.py",
+        "tests/redact/test_token_shape.py", "tests/redact/test_context.py"), scope=("_ok",)),
+    # The auth pair's quotes, compared by a check instead of a back-reference.
+    "redact.detectors.auth_header.pair": Target("redact/detectors/auth_header.py", (
+        "tests/redact/detectors/test_auth_header.py",),
+        scope=("_same_quotes", "_pair_password_ok")),
     "redact.stoplist.words": Target("redact/stoplist.py", (
         "tests/redact/test_words_not_tokens.py", "tests/redact/test_not_secrets.py"),
         scope=("name_not_secret", "self_described", "parameter_list", "encoded_placeholder")),
@@ -236,13 +260,14 @@ MODULES: dict[str, Target] = {
         "tests/redact/test_password_slots.py"),
         scope=("password_value", "bare_reference")),
     # Secrets across wrapped lines, and base64 decoded for `detectors/encoded.py` (issue 13).
+    "redact.cells": Target("redact/cells.py", ("tests/redact/test_cells.py",)),
     "redact.views": Target("redact/views.py", (
         "tests/redact/test_views.py", "tests/redact/detectors/test_encoded.py")),
     # References and placeholders seen through XML / Go JSON / URL escaping (issue 13's
     # layouts benchmark).
     "redact.stoplist.placeholder": Target("redact/stoplist.py", (
         "tests/redact/test_escaped_references.py", "tests/redact/test_stoplist_exact.py"),
-        scope=("is_placeholder", "unescape", "_unescape_one")),
+        scope=("is_placeholder", "_names_only", "unescape", "_unescape_one")),
     # -- policy/ (capture policy: what a trace keeps of denied files)
     "policy.apply": Target("policy/apply.py", (
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
@@ -339,7 +364,9 @@ MODULES: dict[str, Target] = {
 # A detector whose tests live in another detector's file (same validator, one file).
 DETECTOR_TESTS = {"npm": "github", "connection_string": "url_credentials",
                   "netrc": "url_credentials", "credit_card": "pii", "iban": "pii",
-                  "phone": "pii", "ip_address": "pii", "us_ssn": "pii", "email": "pii"}
+                  "phone": "pii", "ip_address": "pii", "us_ssn": "pii", "email": "pii",
+                  "aws": "provider_shapes", "newrelic": "provider_shapes",
+                  "doppler": "provider_shapes"}
 
 
 def _detector_targets() -> dict[str, Target]:
@@ -907,6 +934,63 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('for end in range(min(len(low), 40), 1, -1):',
          'for end in range(min(len(low), 40), 2, -1):',
          'the shortest name in the table has 4 characters (test_every_shipped_row_parses...)'),
+    ],
+    'redact.cells': [
+        ('Candidate = tuple[int, int, int, str, str]', 'Candidate = None',
+         'a type alias read only in annotations'),
+        ('Find = Callable[[str], list[Candidate]]', 'Find = None',
+         'a type alias read only in annotations'),
+        ('pos = 0', 'pos = 1', 'a row end at offset 0 is a line holding one bar: no row'),
+        ('pos = 0', 'pos = None', 'str.find takes None as the start'),
+        ('while (nl := _next_row_end(text, pos, ends)) >= 0:',
+         'while (nl := _next_row_end(text, pos, ends)) > 0:',
+         '_next_row_end returns a newline offset + 1 (>= 1) or -1'),
+        ('while (nl := _next_row_end(text, pos, ends)) >= 0:',
+         'while (nl := _next_row_end(text, pos, ends)) >= 1:', 'the same'),
+        ('while head is not None and at < len(text):',
+         'while head is not None and at <= len(text):',
+         'at the end the next line is empty: no row, the loop breaks'),
+        ('end = len(text) if end < 0 else end', 'end = len(text) if end <= 0 else end',
+         'the search starts at at >= 1: a newline found is at >= 1'),
+        ('end = len(text) if end < 0 else end', 'end = len(text) if end < 1 else end',
+         'the same'),
+        ('pos = max(nl + 1, at - 1)', 'pos = max(nl - 1, at - 1)',
+         'at - 1 >= nl; the bar before nl is passed already'),
+        ('pos = max(nl + 1, at - 1)', 'pos = max(nl + 2, at - 1)',
+         'a row end one character into the next line is a line of one bar: no row'),
+        ('pos = max(nl + 1, at - 1)', 'pos = max(nl + 1, at + 1)',
+         'the same, for the line after the continuation rows'),
+        ('pos = max(nl + 1, at - 1)', 'pos = max(nl + 1, at - 2)',
+         'the last continuation row, found again as a head, has no row after it that '
+         'continues it (that row would have been joined already)'),
+        ('found = [i for i in (text.find(e, pos) for e in ends) if i >= 0]',
+         'found = [i for i in (text.find(e, pos) for e in ends) if i > 0]',
+         'a bar and newline at offset 0 end a line of one bar: no row'),
+        ('found = [i for i in (text.find(e, pos) for e in ends) if i >= 0]',
+         'found = [i for i in (text.find(e, pos) for e in ends) if i >= 1]', 'the same'),
+        ('return min(found) + 1 if found else -1', 'return min(found) + 1 if found else -2',
+         'the caller asks >= 0 only'),
+        ('return bool(filled) and all(head[k][1] > head[k][0] for k in filled)',
+         'return bool(filled) and all(head[k][1] >= head[k][0] for k in filled)',
+         'a blank head cell adds an empty piece, never hit; the row after it then heads '
+         'the same join'),
+        ('line = "|"', 'line = "XX|XX"',
+         'offsets are taken from the line as built; no find spans its first bar'),
+        ('for s, e in [(a, b)] + [r[k] for r in more if r[k][1] > r[k][0]]:',
+         'for s, e in [(a, b)] + [r[k] for r in more if r[k][1] >= r[k][0]]:',
+         'an empty piece sits where the piece before it ends: a find reaching past it has '
+         'crossed or left that piece already (at most blanks of the cell join the span)'),
+    ],
+    'redact.detectors.url_path': [
+        ('if not _SEGMENT_START.search(text, max(0, start - 41), start):',
+         'if not _SEGMENT_START.search(text, max(0, start - 42), start):',
+         'the pattern allows 40 name characters after the `/`: a wider window only adds '
+         'characters the `$`-anchored pattern cannot use'),
+    ],
+    'redact.detectors.twitter': [
+        ('rest = value.lstrip("A")', 'rest = value.lstrip("XXAXX")',
+         'an `X` right after the run is a drawn character the checks that follow read the '
+         'same whether it is stripped or not: one letter fewer in 60+'),
     ],
     'redact.detectors.service_context': [
         ('_TOKEN_CHARS = r"A-Za-z0-9_\\-+/="',
@@ -1562,6 +1646,16 @@ DESCRIPTION_WHY = ("Detector.description is documentation: no code reads it (the
 # `_key_ok` alone is a scope of the whole module: the same mutants are equivalent there.
 EQUIVALENT["redact.detectors.generic_assignment.key_ok"] = EQUIVALENT[
     "redact.detectors.generic_assignment"]
+
+# `_after_prompt` walks back over blanks; where it stops only `i > 0` and the last
+# character decide, and the text's first character is then a blank, never a prompt.
+EQUIVALENT["redact.detectors.cli_flags.printed"] = [
+    ('while i > 0 and text[i - 1] in " \\t":', 'while i >= 0 and text[i - 1] in " \\t":',
+     'at i == 0 a blank text[-1] only moves i to -1: `return i > 0 and ...` is False both ways'),
+    ('while i > 0 and text[i - 1] in " \\t":', 'while i > 1 and text[i - 1] in " \\t":',
+     'stopping at i == 1 leaves text[0] to the return: a blank there is no prompt character, '
+     'which is what walking on to i == 0 returns'),
+]
 
 
 def _equivalent(name: str) -> list[tuple[str, str, str]]:

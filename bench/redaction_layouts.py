@@ -1,12 +1,16 @@
 """Redaction on the layouts agent sessions really show: recall and false positives per layout
 and per secret kind.
 
-A seeded generator (bench/corpus/layouts.py x bench/corpus/kinds.py, independent of the
-external corpus) plants fake secrets of 20 kinds (provider formats, PEM/OpenSSH keys, random
-hex/base64/alphanumeric values of 16-64 characters, chosen passwords, connection strings) in
-76 layouts of tool output, prompts and model text, and look-alike negatives (git SHAs, UUIDs,
-integrity hashes, digests, base64 of text, identifiers, paths, `${VAR}` / `op://` / vault
-references, placeholders) in the same layouts. Scoring:
+A seeded generator (bench/corpus/layouts*.py x bench/corpus/kinds*.py, independent of the
+external corpus) plants fake secrets of 113 kinds (93 provider token shapes written from
+their documented form: webhooks, DSNs, cloud connection strings, service-account JSON, PGP
+and EC keys, keys that are plain hex/alphanumerics next to a service's name; and the first
+20: 12 provider formats, JWTs, PEM/OpenSSH keys, random hex/base64/alphanumeric values of
+16-64 characters, chosen passwords, connection strings; `--kinds base` scores only those)
+in 101 layouts of tool output, prompts and model text (`--layouts base`: the first 76), and
+look-alike negatives
+(git SHAs, UUIDs, integrity hashes, digests, base64 of text, identifiers, paths, `${VAR}` /
+`op://` / vault references, placeholders) in the same layouts. Scoring:
 
 - recall: a case counts when no form of the secret, nor any 12-character piece of it,
   survives (tests/support/absence.py, markers excluded);
@@ -19,7 +23,8 @@ the generation's output for model text) and runs `redact_traces`. A layout we mi
 the generator and is reported. Run:
 
     .venv/bin/python bench/redaction_layouts.py [--rounds 3] [--seed 13] [--misses N]
-        [--fps N] [--layout SUBSTR] [--kind SUBSTR] [--path redactor|trace]
+        [--fps N] [--layout SUBSTR] [--kind SUBSTR] [--path redactor|trace] [--kinds base]
+        [--layouts base]
 """
 
 from __future__ import annotations
@@ -34,8 +39,8 @@ from dataclasses import dataclass
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.corpus.kinds import KINDS, NEGATIVES  # noqa: E402
-from bench.corpus.layouts import LAYOUTS, Layout  # noqa: E402
+from bench.corpus.kinds import BASE_KINDS, KINDS, NEGATIVES  # noqa: E402
+from bench.corpus.layouts import BASE_LAYOUTS, LAYOUTS, Layout  # noqa: E402
 from tests.support.absence import leaks  # noqa: E402
 
 from cctrace.model.types import Observation, Trace  # noqa: E402
@@ -43,7 +48,8 @@ from cctrace.redact import registry  # noqa: E402
 from cctrace.redact.engine import SecretRedactor  # noqa: E402
 from cctrace.redact.stage import redact_traces  # noqa: E402
 
-PROMPT_LAYOUTS = ("prose_password_is", "prose_other_languages", "prose_token_in_prompt")
+PROMPT_LAYOUTS = ("prose_password_is", "prose_other_languages", "prose_token_in_prompt",
+                  "prose_more_languages", "prose_names_the_secret")
 MODEL_LAYOUTS = ("model_text_backticks",)
 
 
@@ -55,14 +61,15 @@ class Case:
     forms: tuple[str, ...]  # empty for a negative
 
 
-def cases(seed: int, rounds: int, layouts: list[Layout]) -> tuple[list[Case], list[Case]]:
+def cases(seed: int, rounds: int, layouts: list[Layout],
+          kinds: tuple[str, ...] = tuple(KINDS)) -> tuple[list[Case], list[Case]]:
     rng = random.Random(seed)
     pos: list[Case] = []
     neg: list[Case] = []
     for _ in range(rounds):
         for lay in layouts:
-            for kind, draw in KINDS.items():
-                secret = draw(rng)
+            for kind in kinds:
+                secret = KINDS[kind](rng)
                 if ((secret.multiline and not lay.multiline) or (secret.url and not lay.takes_url)
                         or (lay.kinds and kind not in lay.kinds)):
                     continue
@@ -188,11 +195,17 @@ def main() -> int:
     ap.add_argument("--fps", type=int, default=0, help="print this many false positives")
     ap.add_argument("--layout", help="only layouts whose name contains this")
     ap.add_argument("--kind", help="only secret/negative kinds whose name contains this")
+    ap.add_argument("--kinds", choices=("all", "base"), default="all",
+                    help="base: only the 20 kinds the benchmark started with")
+    ap.add_argument("--layouts", choices=("all", "base"), default="all",
+                    help="base: only the 76 layouts the benchmark started with")
     ap.add_argument("--path", choices=("redactor", "trace", "both"), default="both")
     ap.add_argument("--worst", type=int, default=25, help="layouts listed (worst first)")
     args = ap.parse_args()
-    layouts = [x for x in LAYOUTS if not args.layout or args.layout in x.name]
-    pos, neg = cases(args.seed, args.rounds, layouts)
+    layouts = [x for x in LAYOUTS if (not args.layout or args.layout in x.name)
+               and (args.layouts == "all" or x.name in BASE_LAYOUTS)]
+    kinds = BASE_KINDS if args.kinds == "base" else tuple(KINDS)
+    pos, neg = cases(args.seed, args.rounds, layouts, kinds)
     if args.kind:
         pos = [c for c in pos if args.kind in c.kind]
         neg = [c for c in neg if args.kind in c.kind]

@@ -1,6 +1,8 @@
 """Redaction throughput on large inputs, best of N: the CPython stdlib source (outside its
-tests), the string fields of a generated transcript (what the worker redacts), and the
-external secrets corpus packed into one text (dense with secrets: the worst case).
+tests), the string fields of a generated transcript (what the worker redacts), the
+external secrets corpus packed into one text (dense with secrets: the worst case), and
+prose dense with keyword anchors but no assignment (`auth`, `token`, `key`, `secret` in
+words: the case gated anchors are for, `redact/gates.py`).
 
     .venv/bin/python bench/redaction_speed.py [--rounds 3] [--transcript-mb 10] [--corpus DIR]
 
@@ -60,7 +62,30 @@ def inputs(transcript_mb: float, corpus: str) -> dict[str, list[str]]:
     with open(os.path.join(corpus, "cases.jsonl"), encoding="utf-8") as fh:
         packed = "\n\n".join(json.loads(line)["text"] for line in fh if line.strip())
     return {"stdlib outside tests": stdlib, "transcript fields": fields,
-            "external corpus, packed": [packed]}
+            "external corpus, packed": [packed], "keyword prose": keyword_prose(4e6)}
+
+
+# Words holding anchors (`auth`, `token`, `key`, `secret`, `pass`) and plain ones, no
+# `=`/`:`/`(` nor punctuation right after them: every anchor hit is one the gates skip
+# (a comma after `passage` would open the keyword gate for the whole paragraph).
+_PROSE_WORDS = (
+    "the author of this authentication guide explains how OAuth tokens and API keys are "
+    "rotated, why a keyboard shortcut bypasses the passage which secrets the tokenizer "
+    "sees, and how the authority authorises each passenger with a monkey key ring"
+).split()
+
+
+def keyword_prose(size: float) -> list[str]:
+    """Paragraphs of about 2 KB, seeded, `size` bytes in all."""
+    import random
+
+    rng = random.Random(13)
+    out, total = [], 0
+    while total < size:
+        para = " ".join(rng.choice(_PROSE_WORDS) for _ in range(330)) + " today."
+        out.append(para)
+        total += len(para)
+    return out
 
 
 def main() -> int:

@@ -227,3 +227,12 @@ def draw_secrets(rng: random.Random) -> list[Secret]:
 
 def draw_negatives(rng: random.Random) -> list[Negative]:
     return [draw(rng) for draw in NEGATIVES.values()]
+
+
+# The 20 kinds the benchmark started with (`--kinds base` scores only these).
+BASE_KINDS: tuple[str, ...] = tuple(KINDS)
+
+# Provider kinds register themselves here (bench/corpus/kinds_providers.py).
+from bench.corpus.kinds_providers import PROVIDER_KINDS  # noqa: E402
+
+KINDS.update(PROVIDER_KINDS)

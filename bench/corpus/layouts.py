@@ -422,3 +422,8 @@ def _heroku(rng, n, v):
 
 # The rest of the layouts register themselves on import.
 from bench.corpus import layouts_agent  # noqa: E402, F401
+
+# The 76 layouts the benchmark started with (`--layouts base` scores only these).
+BASE_LAYOUTS: tuple[str, ...] = tuple(x.name for x in LAYOUTS)
+
+from bench.corpus import layouts_more  # noqa: E402, F401

@@ -50,11 +50,12 @@ AT_ANCHOR = {
     "okta": (0,), "slack": (6,), "telegram": (1, 2), "twilio": (1,), "vercel": (1,),
     "url_credentials": (0, 1), "connection_string": (0, 1), "auth_header": (0, 1, 2, 3, 4, 5),
     "cli_flags": (0, 1, 2, 3, 4), "prose": (0, 1, 2, 3, 4), "netrc": (0,),
+    "asana": (0, 1), "url_path": (0,), "prose_i18n": (0, 1, 2),
 }
 # Which patterns (index in the detector) must not start right after a letter, digit or `_`
 # (`boundary`): written out here, not read from the patterns, so that dropping one is seen.
 BOUNDARY = {
-    "adobe": (0,), "airtable": (0,), "alibaba": (0,), "atlassian": (2,), "aws": (0, 1),
+    "adobe": (0,), "airtable": (0,), "alibaba": (0,), "atlassian": (2,), "aws": (0, 1, 5),
     "azure": (3,), "cloudflare": (0,), "databricks": (0,), "discord": (0,), "dropbox": (0,),
     "easypost": (0,), "facebook": (0,), "flyio": (1,), "gcp": (0,), "github": (5,),
     "hashicorp": (2,),
@@ -62,7 +63,7 @@ BOUNDARY = {
     "nuget": (0,), "onepassword": (1,), "replicate": (0,), "salesforce": (0,),
     "sonarqube": (0,), "sourcegraph": (0,), "tailscale": (0,), "telegram": (0,),
     "tencent": (0,), "twilio": (0,), "vercel": (0,), "jwt": (1,), "prose": (0, 1, 2, 4),
-    "netrc": (0,),
+    "netrc": (0,), "asana": (0, 1), "twitter": (0,),
 }
 
 

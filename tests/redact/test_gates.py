@@ -109,14 +109,23 @@ def test_translation(regex: str, expected: str | None) -> None:
 def test_only_wholly_gated_anchors_are_gated() -> None:
     red = _redactor()
     gated = gates.gated_anchors(red._plan)  # noqa: SLF001
-    # `auth` is not among them: it also anchors auth_header's `auth=("user", "pw")` pair,
-    # whose back-reference no gate translates, so every `auth` is reported.
-    assert {"token", "secret", "api_key", "key", "pass"} <= set(gated)
-    assert "auth" not in gated
+    # `auth` is among them: beside generic_assignment's gated keyword patterns it anchors
+    # auth_header's `auth=("user", "pw")` pair, a group of one pattern whose own regex
+    # (no back-reference since the pair's quotes are compared by a check) is its gate.
+    assert {"token", "secret", "api_key", "key", "pass", "auth"} <= set(gated)
     for anchor in gated:
         plan = red._plan[anchor]  # noqa: SLF001
         assert not (plan.scan or plan.shared or plan.known)
-        assert all(gate is not None for gate, _ in plan.groups)
+        assert any(gate is not None for gate, _ in plan.groups)
+        assert all(gate is not None or len(members) == 1 for gate, members in plan.groups)
+    # A group of one pattern is its own gate only beside a real one: anchors of single
+    # patterns (provider prefixes) stay literals.
+    assert "sk-ant-api" not in gated and "authorization" not in gated
+    auth = red._plan["auth"]  # noqa: SLF001
+    assert sorted(len(members) for gate, members in auth.groups if gate is None) == [1]
+    pair = next(members[0][1] for gate, members in auth.groups if gate is None)
+    assert pair.detector == "auth_header"
+    assert gated["auth"].count("|") >= 1 and "(?:" in gated["auth"]
     # Anchors that trigger a scan pattern or an ungated one are reported wherever they are.
     assert any(p.scan for p in red._plan.values())  # noqa: SLF001
     assert not any(red._plan[a].scan for a in gated)  # noqa: SLF001

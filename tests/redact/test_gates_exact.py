@@ -67,10 +67,14 @@ def test_what_cannot_be_translated_or_matches_everywhere_is_none(regex: str) -> 
     assert gates.necessary(regex, 0) is None
 
 
-def _plan(*regexes: str, scan=(), shared=(), known=(), ungated=False) -> SimpleNamespace:
+def _plan(*regexes: str, scan=(), shared=(), known=(), ungated=False,
+          single: str | None = None) -> SimpleNamespace:
     groups = [(re.compile(r, re.I).match, object()) for r in regexes]
-    if ungated:
-        groups.append((None, object()))
+    if ungated:  # a group of two patterns without a common leading part
+        groups.append((None, ((re.compile("x").match, object()),
+                              (re.compile("y").match, object()))))
+    if single is not None:  # a group of one pattern: the engine tries it without a gate
+        groups.append((None, ((re.compile(single, re.I).match, object()),)))
     return SimpleNamespace(groups=groups, scan=scan, shared=shared, known=known)
 
 
@@ -85,8 +89,14 @@ def test_gated_anchors_join_their_gates_and_skip_what_is_reported_anyway() -> No
         "known": _plan("a", known=(1,)),
         "open": _plan("a", ungated=True),
         "backref": _plan("a", "(a)\\1"),     # one gate cannot be translated
+        # A one-pattern group beside a gated one is gated by its own regex (`auth`)...
+        "single": _plan("a", single="b"),
+        "single2": _plan(single="c"),         # ...not alone (provider prefixes)
+        "singleref": _plan("a", single="(b)\\1"),  # nor when it cannot be translated
+        "singlebad": _plan("a", single="é"),
     }
-    assert gates.gated_anchors(plans) == {"one": "\\x61", "two": "(?:\\x61)|(?:\\x62)"}
+    assert gates.gated_anchors(plans) == {"one": "\\x61", "two": "(?:\\x61)|(?:\\x62)",
+                                          "single": "(?:\\x61)|(?:\\x62)"}
 
 
 def test_on_python_3_10_the_sre_modules_are_used(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -27,9 +27,10 @@ def test_groups_and_order() -> None:
     assert registry.PII == ("email", "phone", "credit_card", "iban", "ip_address", "us_ssn")
     assert registry.GENERIC == ("jwt", "private_key", "url_credentials", "connection_string",
                                 "auth_header", "generic_assignment", "cli_flags",
-                                "service_context", "prose", "netrc", "encoded")
+                                "service_context", "prose", "prose_i18n", "netrc", "pgpass",
+                                "url_path", "encoded")
     assert registry.PROVIDERS == tuple(sorted(registry.PROVIDERS))
-    assert len(registry.PROVIDERS) == 81
+    assert len(registry.PROVIDERS) == 84
 
 
 def test_detectors_leave_pii_out_unless_asked() -> None:

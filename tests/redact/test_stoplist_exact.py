@@ -56,6 +56,26 @@ def test_not_placeholders(value: str) -> None:
     assert S.is_placeholder(value) is False
 
 
+# Words for a secret in the languages docs are written in, alone or joined by `-_.$:+ `:
+# the value names what it stands for (urllib's docstring: `passwd='geheim$parole'`).
+@pytest.mark.parametrize("value", [
+    "passwort", "Kennwort", "geheim", "geheim$parole", "motdepasse", "Schlüssel",
+    "contraseña", "clave", "senha", "wachtwoord", "hasło", "пароль", "密码", "パスワード",
+    "secret-password", "secret_password", "secret.key", "secret$password", "token:key",
+    "pass+key", "secret  password", "SECRET_KEYS", "passphrase",
+])
+def test_words_for_a_secret_only(value: str) -> None:
+    assert S.is_placeholder(value) is True
+
+
+@pytest.mark.parametrize("value", [
+    "geheim123", "Geheim!", "secret$tangerine", "tangerine-password", "passwort/geheim",
+    "secret-", "-secret", "geheim,parole", "geheimnisvoll", "passworte", "parolen",
+])
+def test_words_for_a_secret_with_anything_else(value: str) -> None:
+    assert S.is_placeholder(value) is False
+
+
 @pytest.mark.parametrize("value, code", [
     ("(x)", True), ("[1]", True), ("{a}", True), ("a(b)", True), ("get_pw()", True),
     ("self.token", True), ("config.api_key", True), ("a[b]", True), ("a...", True),

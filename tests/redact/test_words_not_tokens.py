@@ -9,23 +9,19 @@ Kept values must come back byte-identical; redacted ones lose every 12-character
 from __future__ import annotations
 
 import random
-import string
 
 import pytest
 
 from cctrace.redact.randomness import reads_as_words
 from cctrace.redact.stoplist import name_not_secret
 from support.absence import assert_absent
+from support.drawn import drawn_token
 
 RNG = random.Random(1316)
 
 
 def tok(n: int) -> str:
-    alphabet = string.ascii_letters + string.digits
-    while True:
-        t = "".join(RNG.choice(alphabet) for _ in range(n))
-        if sum(c.isdigit() for c in t) >= 3 and sum(c.isalpha() for c in t) >= 3:
-            return t
+    return drawn_token(RNG, n)
 
 
 @pytest.mark.parametrize(("value", "words"), [
@@ -94,7 +90,7 @@ def test_words_in_key_slots_are_kept(redactor, text: str) -> None:
 
 
 @pytest.mark.parametrize(("template", "secret"), [
-    ("langfuse_secret_key1 = {s}", "sk-lf-invalid"),      # a secret slot takes a phrase
+    ("langfuse_secret_key1 = {s}", "sk-lf-tangerine"),    # a secret slot takes a phrase
     ("WEBHOOK_SECRET={s}", "correct-horse-battery-staple"),
     ("ibm-cloud-pwd = {s}", "shorter-version"),
     ("DB_PASSWORD={s}", "correct-horse-battery-staple"),

@@ -39,8 +39,10 @@ EXTRA: dict[str, list[str]] = {
     "discord_bot_token": ["Authorization: Bot M{A:23}.{w:6}.{w:38}",
                           'client.run("M{A:23}.{w:6}.{w:38}")'],
     "jwt": ["@b64jwt"],
-    "prose_password": ["the password is {A:14} for now", "then use password {A:14} to log in"],
-    "prose_secret": ["my token is {A:20} today"],
+    "prose_password": ["the password is {A:14} for now", "then use password {A:14} to log in",
+                       "veritabani sifresi: {A:14} ok"],
+    "prose_secret": ["my token is {A:20} today", "der API-Schluessel lautet {A:20} ok",
+                     "the api key is {A:20} today"],
     "prose_login": ["the login is deploy / {A:14} for staging"],
     "prose_pin": ["the card PIN is {d:8} today"],
     "cloudflare_global_api_key": ["CLOUDFLARE_API_KEY={h:37}"],
@@ -58,6 +60,15 @@ EXTRA: dict[str, list[str]] = {
     "session_cookie": ["< Set-Cookie: session={A:24}; Path=/; HttpOnly",
                        "> Cookie: lang=en; sid={A:24}"],
     "url_password": ["url = https://{A:24}@git.example.test/team/app.git"],
+    # provider shapes and layouts of the layouts benchmark's second round (issue 13)
+    "asana_pat": ["2/{d:16}/{d:16}:{h:32}", "0/{h:32}"],
+    "firebase_fcm_server_key": ["AAAA{w:7}:APA91b{w:134}"],
+    "twitter_bearer_token": ["AAAAAAAAAAAAAAAAAAAAAA{A:18}%2F{A:50}"],
+    "aws_session_token": ["IQoJb3JpZ2luX2VjE{b:300}", "FwoGZXIvYXdzE{b:300}",
+                          "FQoGZXIvYXdzE{b:300}"],
+    "newrelic_license_key": ["{h:36}NRAL"],
+    "pgpass_password": ["$ cat ~/.pgpass\ndb.internal:5432:app:app:{A:16}\n"],
+    "url_path_secret": ["> GET /v1/api-key/{A:24}/status HTTP/1.1"],
 }
 # Secrets inside base64: one sample per marker, byte alignment and alphabet, so each
 # encoding the `encoded` detector declares as an anchor occurs in one (see fakes `@b64:`).

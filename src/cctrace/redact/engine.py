@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from cctrace import statedir
-from cctrace.redact import gates, known, prefilter, registry, views
+from cctrace.redact import cells, gates, known, prefilter, registry, views
 from cctrace.redact.detectors.base import Detector, Pattern
 from cctrace.redact.randomness import runs_on
 
@@ -55,9 +55,11 @@ ANCHOR_MAX = 64
 # (AWS's `...EXAMPLEKEY`) is a placeholder in every format: a random token holds such a
 # run with negligible probability.
 _MASKED = re.compile(r"[xX]{6,}|\*{4,}|•{3,}|EXAMPLE")
-# Words a sample value is marked with (`...fakeXi6...`, `YOUR-PRIVATE-KEY-GOES-HERE`):
-# 4+ letters, so a random base62 token holds one with probability ~1e-6 per position.
-_PLACEHOLDER_MARKS = ("dummy", "sample", "placeholder", "goes-here", "goes_here")
+# Words a sample value is marked with (`...dummyXi6...`, `YOUR-PRIVATE-KEY-GOES-HERE`,
+# `sk-lf-invalid`): 5+ letters, so a random base62 token holds one with probability
+# ~1e-8 per position. Not `fake`: public scanners' own positive samples are marked with it
+# (`sk_nGDJWCkPiFAKE5XFTzUUA`), and a real key may be pasted next to such a sample.
+_PLACEHOLDER_MARKS = ("dummy", "sample", "placeholder", "goes-here", "goes_here", "invalid")
 
 
 def _masked(value: str) -> bool:
@@ -329,6 +331,8 @@ class SecretRedactor:
             # of an assignment after it, and redacting redacted text changes nothing.
             text = MARKER_RE.sub(_neutral_marker, text)
         cands = self._candidates(text)
+        # A value wrapped inside its table column: no fragment is a find on its own.
+        cands += cells.cell_candidates(text, self._candidates)
         if not cands:
             return []
         # A find that stops at a wrapped line's end is a fragment (`redact.views`).

@@ -133,11 +133,24 @@ def gated_anchors(plans: Mapping[str, Any]) -> dict[str, str]:
     out: dict[str, str] = {}
     for anchor, plan in plans.items():
         if (not anchor.isascii() or not plan.groups or plan.scan or plan.shared or plan.known
-                or any(gate is None for gate, _ in plan.groups)):
+                or all(gate is None for gate, _ in plan.groups)):
             continue
-        exprs = [necessary(gate.__self__.pattern, gate.__self__.flags)
-                 for gate, _ in plan.groups]
+        regexes = [_gate_of(gate, members) for gate, members in plan.groups]
+        if any(rx is None for rx in regexes):
+            continue
+        exprs = [necessary(rx.pattern, rx.flags) for rx in regexes if rx is not None]
         if all(exprs):
             out[anchor] = exprs[0] if len(exprs) == 1 else "|".join(
                 f"(?:{e})" for e in exprs)
     return out
+
+
+def _gate_of(gate: Any, members: Any) -> re.Pattern[str] | None:
+    """The regex a group's hits must match: its shared leading part, or for a group of one
+    pattern (which the engine tries without a gate: one `match` either way) the pattern
+    itself. Only beside a group with a real gate (`gated_anchors`): `auth` anchors both
+    generic_assignment's keyword patterns and `auth_header`'s `auth=("u", "pw")` pair.
+    Anchors of single patterns only (provider prefixes) stay literals, as they were."""
+    if gate is not None:
+        return gate.__self__
+    return members[0][0].__self__ if len(members) == 1 else None

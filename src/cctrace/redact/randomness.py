@@ -283,6 +283,32 @@ def has_sequence(value: str, n: int = 8) -> bool:
     return False
 
 
+# Letter rows of a QWERTY keyboard, each read both ways: `asdf`, `qwer`, `lkjh`, `zxcv`.
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+# Every run of 4 keys along a row, forwards and backwards, found at each offset (the
+# lookahead lets runs overlap) by one C-speed scan of the value.
+_KEY_RUN = re.compile("(?=(" + "|".join(sorted(
+    {r[i : i + 4] for row in _KEY_ROWS for r in (row, row[::-1]) for i in range(len(r) - 3)}
+)) + "))")
+
+
+def keyboard_run(value: str) -> bool:
+    """Letters typed along keyboard rows (runs of 4+ keys of one row) for 80 % of 12 or
+    more letters: a hand-made filler (`asdf1234qwer5678zxcv...`). A drawn token holds one
+    4-key run with probability about 1e-4 per position, so most of its letters never are."""
+    low = value.lower()
+    starts = [m.start() for m in _KEY_RUN.finditer(low)]
+    if len(starts) < 3:
+        return False  # two runs cover 8 letters at most: under 80 % of 12
+    letters = sum(c in _LOWERS for c in low)
+    if letters < 12:
+        return False
+    covered = set()
+    for i in starts:
+        covered.update(range(i, i + 4))
+    return len(covered) * 5 >= letters * 4
+
+
 _PHRASE = re.compile(r"[A-Za-z]+(?:[-_. ][A-Za-z]+)+")
 _PHRASE_SEP = re.compile(r"[-_. ]")
 _PART_CASE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+")
@@ -299,6 +325,22 @@ def reads_as_words(value: str) -> bool:
     return all(_PART_CASE.fullmatch(p) is not None and (
         len(p) <= 3 or _wordlike(p.lower()) or _wordlike_short(p.lower()))
         for p in _PHRASE_SEP.split(value))
+
+
+def mostly_words(value: str) -> bool:
+    """Three or more Capitalized word-like runs of 4+ letters (dictionary or pronounceable)
+    holding 85 % of the letters or more: a type or field name glued in CamelCase
+    (`clm11463:AgencyIdentificationCodeContentType`). A drawn token switches case inside
+    short runs. Lower-case runs and runs of hex letters only are left out: `Abcdef` of a
+    hex filler (`1234567890Abcdef...`, a sample the scanners call a key) is pronounceable."""
+    words = [s for s in _CAP_WORD.findall(value)
+             if _HEX.fullmatch(s) is None and _wordlike(s.lower())]
+    return len(words) >= 3 and word_share(value) >= 0.85
+
+
+# A Capitalized run of 4+ letters: the segments `_SEG` cuts such a run into (its lower-case
+# part is as long as it goes), found in one C-speed scan.
+_CAP_WORD = re.compile(r"[A-Z][a-z]{3,}")
 
 
 def _wordlike_short(part: str) -> bool:

@@ -13,22 +13,24 @@ from cctrace.redact.detectors.base import Detector
 
 # Provider token formats (specific, mostly prefixed; many checksum-validated).
 PROVIDERS: tuple[str, ...] = (
-    "adobe", "age", "airtable", "alibaba", "anthropic", "atlassian", "aws", "azure",
+    "adobe", "age", "airtable", "alibaba", "anthropic", "asana", "atlassian", "aws", "azure",
     "braintree", "brevo", "buildkite", "circleci", "clickup", "cloudflare", "contentful",
     "databricks", "datadog", "digitalocean", "discord", "dockerhub", "doppler", "dropbox",
-    "dynatrace", "easypost", "facebook", "figma", "flutterwave", "flyio", "gcp", "github",
+    "dynatrace", "easypost", "facebook", "figma", "firebase", "flutterwave", "flyio", "gcp",
+    "github",
     "gitlab", "grafana", "groq", "hashicorp", "heroku", "huggingface", "jfrog", "langfuse",
     "linear", "mailchimp", "mailgun", "mapbox", "msteams", "netlify", "newrelic", "notion",
     "npm", "nuget", "okta", "onepassword", "openai", "openrouter", "openshift",
     "perplexity", "planetscale", "postman", "prefect", "pulumi", "pypi", "readme", "render",
     "replicate", "rubygems", "salesforce", "sendgrid", "sentry", "shippo", "shopify", "slack",
     "sonarqube", "sourcegraph", "square", "stripe", "supabase", "tailscale", "telegram",
-    "tencent", "twilio", "typeform", "vercel", "xai",
+    "tencent", "twilio", "twitter", "typeform", "vercel", "xai",
 )
 # Structural and keyword-gated detectors.
 GENERIC: tuple[str, ...] = (
     "jwt", "private_key", "url_credentials", "connection_string", "auth_header",
-    "generic_assignment", "cli_flags", "service_context", "prose", "netrc", "encoded",
+    "generic_assignment", "cli_flags", "service_context", "prose", "prose_i18n", "netrc",
+    "pgpass", "url_path", "encoded",
 )
 # Personal data: only with PII redaction switched on.
 PII: tuple[str, ...] = (

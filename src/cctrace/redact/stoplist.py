@@ -76,6 +76,27 @@ _CODE_RE = re.compile(
 )
 
 
+# Words for "secret", "password" and "key" in the languages docs are written in: a value made
+# of nothing else (`passwort`, `geheim$parole`, `secret-password`, `contraseña`) names what it
+# stands for, as `password` and `secret` do in English docs. Any other part (a digit, a word
+# of one's own) makes it a chosen password again: `geheim123`, `secret$tangerine`.
+_NAME_WORDS = frozenset(
+    """
+    secret secrets password passwords passwd pass passphrase pwd token tokens key keys apikey
+    credential credentials geheim geheimnis passwort kennwort schluessel schlüssel parole
+    motdepasse mdp clé cle secreto contraseña contrasena clave segreto chiave senha segredo
+    chave wachtwoord sleutel haslo hasło sekret tajne hemlig losenord lösenord passord
+    hemmelig adgangskode salasana sifre şifre gizli пароль секрет ключ 密码 密碼 秘密 パスワード
+    """.split()
+)
+_NAME_SEP = re.compile(r"[-_.$:+ ]+")
+
+
+def _names_only(low: str) -> bool:
+    """`low` (lower case) is one or more words for a secret joined by `-_.$:+ `."""
+    return all(part in _NAME_WORDS for part in _NAME_SEP.split(low))
+
+
 # Anywhere in the value (checked on the lower-cased text with `in`, then confirmed).
 _PLACEHOLDER_PARTS = ("example", "placeholder", "changeme", "dummy", "redacted", "xxxxx",
                       "replace_me", "replace-me", "replaceme")
@@ -93,6 +114,8 @@ def is_placeholder(value: str) -> bool:
         return True
     low = v.lower()
     if low in PLACEHOLDER_WORDS or any(part in low for part in _PLACEHOLDER_PARTS):
+        return True
+    if _names_only(low):
         return True
     if ("env" in low or "getpass" in low) and _ENV_CALL.search(v):
         return True

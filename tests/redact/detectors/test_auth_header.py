@@ -5,11 +5,13 @@ when a scheme-less `authorization` value is code, which `Basic` values decode to
 from __future__ import annotations
 
 import base64
+import re
 
 import pytest
 
 from cctrace.redact import registry
 from cctrace.redact.engine import Finding, SecretRedactor
+from cctrace.redact.stoplist import is_placeholder
 
 
 def _alone() -> SecretRedactor:
@@ -136,3 +138,36 @@ def test_auth_pairs_in_code(text: str, value: str) -> None:
 ])
 def test_auth_pairs_that_are_not_credentials(text: str) -> None:
     _none(text)
+
+
+# The pair's pattern as it was with back-references (`(?P=q)`, `(?P=r)`), which
+# `redact.gates` cannot translate: the pattern without them plus `_same_quotes` must
+# find exactly what this found, for every way of quoting each string.
+_BACKREF_PAIR = re.compile(
+    r"(?:auth|httpbasicauth|httpdigestauth|basicauth)[ \t]*(?:=[ \t]*)?\([ \t]*"
+    r"(?P<q>\\{0,3}[\"'])[^\"'\n\\]{1,128}(?P=q)[ \t]*,[ \t]*(?P<r>\\{0,3}[\"'])"
+    r"(?P<s>[^\"'\n\\]{4,256})(?P=r)[ \t]*\)", re.IGNORECASE)
+# No backslash, one to three (JSON-escaped once, twice, thrice), four (one too many).
+_QUOTES = [b + q for b in ("", "\\", "\\\\", "\\\\\\", "\\\\\\\\") for q in "\"'"]
+
+
+def _old_pair(text: str) -> list[Finding]:
+    m = _BACKREF_PAIR.match(text)
+    if m is None or is_placeholder(m.group("s")):
+        return []
+    return [Finding("basic_auth", "auth_header", m.start("s"), m.end("s"))]
+
+
+@pytest.mark.parametrize("q1", _QUOTES)
+@pytest.mark.parametrize("q2", _QUOTES)
+def test_auth_pair_quotes_match_as_with_back_references(q1: str, q2: str) -> None:
+    red = _alone()
+    found = 0
+    for e1 in _QUOTES:
+        for e2 in _QUOTES:
+            text = f"auth=({q1}deploy{e1}, {q2}Tr0ub4dor&3{e2})"
+            assert red.explain(text) == _old_pair(text), text
+            found += bool(_old_pair(text))
+    # Same quote and escaping on both sides of each string: the one closing per opening.
+    assert found == (1 if not q1.startswith("\\\\\\\\") and not q2.startswith("\\\\\\\\")
+                     else 0)

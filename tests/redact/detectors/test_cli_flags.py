@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from cctrace.redact import registry
-from cctrace.redact.detectors.cli_flags import _user_pw_ok
+from cctrace.redact.detectors.cli_flags import _after_prompt, _user_pw_ok
 from cctrace.redact.engine import Finding, SecretRedactor
 from cctrace.redact.stoplist import is_placeholder
 
@@ -107,3 +107,63 @@ def test_printed_secret(text: str, secret: str) -> None:
 ])
 def test_printed_values_that_are_not_secrets(text: str) -> None:
     assert _alone().explain(text) == []
+
+
+# A script, not a terminal: without a prompt before `echo`/`printenv`, the next line is
+# the script's next command, and only a drawn token there is taken for a printed value.
+@pytest.mark.parametrize("text", [
+    "echo $API_TOKEN\nwhoami\n",
+    "#!/bin/sh\nprintenv DB_PASSWORD\n./deploy.sh\n",
+    "echo \"$API_TOKEN\"\nnpm_run_build\n",
+    "echo ${GITHUB_TOKEN}\ndocker-compose\n",
+    'steps:\n  - run: |\n      echo $DB_PASS\n      hunter22\n',   # a chosen word: a command here
+    '{"command": "echo $API_TOKEN\\nrun_deploy.sh"}',              # JSON-escaped lines
+])
+def test_the_next_line_of_a_script_is_not_a_printed_value(text: str) -> None:
+    assert _alone().explain(text) == []
+
+
+@pytest.mark.parametrize("text,secret", [
+    ("echo $API_TOKEN\nKq8Zr2Lk9Vb4\n", "Kq8Zr2Lk9Vb4"),            # drawn: still taken
+    ("dev@box:~/app$ printenv DB_PASS\nhunter22\n", "hunter22"),     # a prompt with a path
+    ("root# echo $DB_PASS\nhunter22\n", "hunter22"),
+    ("% echo $DB_PASS\nhunter22\n", "hunter22"),                     # zsh
+    ("PS C:\\app> echo $DB_PASS\nhunter22\n", "hunter22"),         # PowerShell
+    ("\u276f printenv DB_PASS\nhunter22\n", "hunter22"),            # starship
+    ("$\tprintenv DB_PASS\nhunter22\n", "hunter22"),
+    ("ls\n$ echo $DB_PASS\nhunter22\n./deploy.sh\n", "hunter22"),  # the value line only
+    ('{"out": "ls\\n$ echo $DB_PASS\\nhunter22\\n"}', "hunter22"),
+])
+def test_the_value_after_a_prompt(text: str, secret: str) -> None:
+    at = text.index(secret)
+    assert _alone().explain(text) == [Finding("cli_password", "cli_flags", at,
+                                              at + len(secret))], text
+
+
+@pytest.mark.parametrize("text,start,prompt", [
+    ("$ echo", 2, True),
+    ("$echo", 1, True),
+    ("x$ echo", 3, True),
+    ("$ x echo", 4, False),           # a word between the prompt and the command
+    ("ls\necho", 3, False),
+    ("$ ls\necho", 5, False),         # the prompt is the previous line's
+    ("$ ls\\necho", 6, False),       # ... also behind a JSON-escaped line break
+    ("\\n$ echo", 4, True),
+    ("$ ls\n\\n$ echo", 9, True),
+    ("$ a\\nb\necho", 7, False),     # the real line break is the later one
+    ("$ a\nb\\necho", 7, False),     # the escaped one is
+    ("echo", 0, False),
+    ("echo $", 0, False),             # nothing before the text's start (no wrap-around)
+    ("$ \t echo", 4, True),           # blanks and tabs
+    ("#\techo", 2, True),
+    ("%  echo", 3, True),
+    ("PS C:\\> echo", 8, True),
+    ("\u276f echo", 2, True),
+    ("$\n echo", 3, False),           # a line break is no blank
+    ("a echo", 2, False),
+    ("$X echo", 3, False),            # an upper-case word too
+    (" echo", 1, False),              # blanks back to the text's start: no prompt
+])
+def test_after_prompt(text: str, start: int, prompt: bool) -> None:
+    assert text[start:].startswith("echo")
+    assert _after_prompt(text, start) is prompt

@@ -100,7 +100,7 @@ def test_each_encoding_occurs_in_the_encoded_marker_at_its_alignment() -> None:
 def test_anchors_are_lower_case_and_alphabet_neutral() -> None:
     anchors = encoded._anchors()
     assert "ls0tls1crudjti" in anchors and "z2hwx" in anchors
-    assert len(anchors) == 108  # 36 markers x 3 alignments
+    assert len(anchors) == 123  # 41 markers x 3 alignments
     assert all(a == a.lower() and len(a) >= 4 for a in anchors)
     assert anchors == tuple(sorted(set(anchors)))
     # the same in both base64 alphabets (a marker whose encoding held + or / would need both)
@@ -128,6 +128,14 @@ BY_MARKER = {
     "dop_v1_": "digitalocean_pat", "shpat_": "shopify_access_token",
     "LS0tLS1CRUdJTi": base64.b64encode(PEM.encode()).decode(),
     "ya29.": "gcp_oauth_access_token",
+    "rediss://": "rediss://default:Kq8Zr2Lk9Vb4Nm7X@cache.example.com:6380/0",
+    "amqps://": "amqps://app:Kq8Zr2Lk9Vb4Nm7X@mq.example.com/vhost",
+    "snowflake://": "snowflake://etl:Kq8Zr2Lk9Vb4Nm7X@ab12345.eu-central-1/DB",
+    "DefaultEndpointsProtocol=": "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey="
+                                 + ("Kq8Zr2Lk9Vb4Nm7X+cP1w/6Tz3Yd" * 4)[:86] + "==;"
+                                 "EndpointSuffix=core.windows.net",
+    "Endpoint=sb://": "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;"
+                      "SharedAccessKey=" + ("Kq8Zr2Lk9Vb4Nm7X+cP1w/6Tz3Yd" * 2)[:43] + "=",
 }
 
 

@@ -58,6 +58,15 @@ def _pair_password_ok(value: str) -> bool:
     return not is_placeholder(value)  # `$PASS`, `${PW}` are placeholders; `$3cret!` is not
 
 
+def _same_quotes(match: re.Match[str]) -> bool:
+    """Each string of an auth pair closes with the quote (and JSON escaping) it opened
+    with. Checked here, not by a back-reference in the pattern: `redact.gates` cannot
+    translate one, and `auth` then could not be a gated anchor. A string holds no quote
+    nor backslash, so where each quote run starts and ends is fixed by the text: the
+    pattern and this check accept exactly what `(?P=q)` / `(?P=r)` accepted."""
+    return match.group("q") == match.group("qe") and match.group("r") == match.group("re")
+
+
 def _set_cookie_ok(match: re.Match[str]) -> bool:
     return _cookie_ok(match.group("n"), match.group("s"))
 
@@ -102,11 +111,12 @@ DETECTOR = Detector(
         Pattern(
             "basic_auth",
             r"(?:auth|httpbasicauth|httpdigestauth|basicauth)[ \t]*(?:=[ \t]*)?\([ \t]*"
-            r"(?P<q>\\{0,3}[\"'])[^\"'\n\\]{1,128}(?P=q)[ \t]*,[ \t]*(?P<r>\\{0,3}[\"'])"
-            r"(?P<s>[^\"'\n\\]{4,256})(?P=r)[ \t]*\)",
+            r"(?P<q>\\{0,3}[\"'])[^\"'\n\\]{1,128}(?P<qe>\\{0,3}[\"'])[ \t]*,[ \t]*"
+            r"(?P<r>\\{0,3}[\"'])(?P<s>[^\"'\n\\]{4,256})(?P<re>\\{0,3}[\"'])[ \t]*\)",
             anchors=("auth", "httpbasicauth", "httpdigestauth", "basicauth"),
             at_anchor=True,
             validate=_pair_password_ok,
+            check=_same_quotes,
             priority=STRUCTURAL,
         ),
         Pattern(

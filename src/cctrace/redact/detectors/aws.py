@@ -1,5 +1,5 @@
-"""Detector: AWS access key ids, and secret access keys / session tokens where the context names
-them.
+"""Detector: AWS access key ids, session tokens by their framing, and secret access keys /
+session tokens where the context names them.
 
 One `Pattern` per token format; anchors are the lowercase literals the prefilter looks for.
 """
@@ -69,6 +69,16 @@ DETECTOR = Detector(
             anchors=("session_token", "sessiontoken", "security_token", "session-token"),
             at_anchor=True,
             priority=CONTEXTUAL,
+        ),
+        # Session tokens carry their own mark: the base64 of their framing (`IQoJb3JpZ2lu
+        # X2Vj...` = "\x21\n\torigin_ec", older `FwoGZXIvYXdzE` / `FQoGZXIvYXdzE`), so they
+        # are found with no name beside them (a netrc password, a URL, a table cell).
+        Pattern(
+            "aws_session_token",
+            r"(?i:IQoJb3JpZ2luX2Vj|F[wQ]oGZXIvYXdzE)[A-Za-z0-9/+]{80,}={0,2}"
+            + r"(?![A-Za-z0-9/+=])",
+            anchors=("iqojb3jpz2lux2vj", "fwogzxivyxdze", "fqogzxivyxdze"),
+            boundary=True,
         ),
     ),
 )

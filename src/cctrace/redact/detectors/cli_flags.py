@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import STRUCTURAL, Detector, Pattern
+from cctrace.redact.randomness import looks_random
 from cctrace.redact.stoplist import is_placeholder
 
 _VALUE = r"(?P<q>\\{0,3}[\"']?)(?P<s>[^\s\"'\\]{3,256})"
@@ -38,8 +39,27 @@ _SECRET_NAME = re.compile(
 
 
 def _printed_secret_ok(match: re.Match[str]) -> bool:
-    """The printed value of a secret-named variable: anything that is not a placeholder."""
-    return _SECRET_NAME.search(match.group("n")) is not None and _value_ok(match.group("s"))
+    """The printed value of a secret-named variable: anything that is not a placeholder
+    after a prompt (`$ printenv DB_PASS`: the next line is the command's output). Without
+    a prompt the lines are a script's, and the next one is usually the next command
+    (`echo $API_TOKEN` then `./deploy.sh`, `whoami`): only a drawn token is taken there."""
+    if _SECRET_NAME.search(match.group("n")) is None or not _value_ok(match.group("s")):
+        return False
+    return _after_prompt(match.string, match.start()) or looks_random(match.group("s"), 12)
+
+
+# The end of a shell prompt (`$ `, `dev@box:~$ `, `PS C:\> `, `root# `, `% `, starship's
+# arrow): its last character, then blanks, right before the command.
+_PROMPT_CHARS = frozenset("$#%>\u276f")
+
+
+def _after_prompt(text: str, start: int) -> bool:
+    """Whether the command at `start` follows a prompt: a prompt character, then only
+    blanks (a line break or any other word between means no prompt)."""
+    i = start
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    return i > 0 and text[i - 1] in _PROMPT_CHARS
 
 
 DETECTOR = Detector(

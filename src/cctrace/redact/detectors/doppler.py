@@ -17,7 +17,9 @@ DETECTOR = Detector(
     patterns=(
         Pattern(
             "doppler_token",
-            r"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9_\-]{40,}" + END_ALNUM,
+            # A service token may carry its config's slug: `dp.st.<config>.<token>`.
+            r"dp\.(?:pt|st|sa|ct|scim|audit)\.(?:[a-z0-9_\-]{1,40}\.)?[A-Za-z0-9_\-]{40,}"
+            + END_ALNUM,
             anchors=("dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."),
         ),
     ),

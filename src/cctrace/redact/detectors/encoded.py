@@ -25,6 +25,8 @@ MARKERS = (
     "apikey", "ghp_", "gho_", "ghs_", "github_pat_", "glpat-", "xoxb-", "xoxp-", "sk_live_",
     "rk_live_", "sk-ant-", "sk-proj-", "AKIA", "ASIA", "AIza", "npm_", "pypi-", "eyJhbGci",
     "hvs.", "dop_v1_", "shpat_", "ya29.",
+    # TLS broker / warehouse URLs and Azure connection strings (whole values of a secret)
+    "rediss://", "amqps://", "snowflake://", "DefaultEndpointsProtocol=", "Endpoint=sb://",
     # PEM armour already in base64 (a base64-encoded kubeconfig holding `client-key-data`)
     "LS0tLS1CRUdJTi",
 )

@@ -27,6 +27,7 @@ from cctrace.redact.detectors.base import GENERIC, Detector, Pattern
 from cctrace.redact.randomness import (
     looks_like_identifier,
     looks_random,
+    mostly_words,
     reads_as_words,
     token_value,
 )
@@ -179,7 +180,8 @@ def _shape_ok(match: re.Match[str], value: str) -> bool:
     if _password_slot(match):
         return True  # a password is whatever was typed: words and names included
     value = value.strip()
-    if _token_slot(match) and (not token_value(value) or reads_as_words(value)):
+    if _token_slot(match) and (not token_value(value) or reads_as_words(value)
+                               or mostly_words(value)):
         # An issued token is neither symbols nor words (`Content-Type`, `X-Api-Key`); a
         # secret/credential slot may hold a chosen phrase, so only token slots ask.
         return False

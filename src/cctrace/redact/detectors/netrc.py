@@ -23,7 +23,7 @@ DETECTOR = Detector(
         Pattern(
             "netrc_password",
             r"(?:machine[ \t]+\S+|default(?=\s+login\s))(?:\s+(?:login|account|port)[ \t]+\S+){0,3}"
-            r"\s+pass(?:word|wd)[ \t]+(?P<s>\S{3,256})",
+            r"\s+pass(?:word|wd)[ \t]+(?P<s>\S{3,4096})",
             anchors=("machine", "default"),
             at_anchor=True,
             boundary=True,

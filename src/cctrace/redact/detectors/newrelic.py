@@ -1,4 +1,4 @@
-"""Detector: New Relic user API keys, ingest keys and browser keys.
+"""Detector: New Relic user API keys, ingest and license keys, and browser keys.
 
 One `Pattern` per token format; anchors are the lowercase literals the prefilter looks for.
 """
@@ -24,6 +24,12 @@ DETECTOR = Detector(
             "newrelic_insert_key",
             r"NRII-[A-Za-z0-9_\-]{32}" + END_ALNUM,
             anchors=("nrii-",),
+        ),
+        # License (ingest) keys: 36 hex digits and the `NRAL` suffix.
+        Pattern(
+            "newrelic_license_key",
+            r"(?<![A-Za-z0-9])[a-f0-9]{36}NRAL" + END_ALNUM,
+            anchors=("nral",),
         ),
         Pattern(
             "newrelic_browser_key",

@@ -20,6 +20,7 @@ from cctrace.redact.randomness import (
     TOKEN_FOREIGN,
     has_sequence,
     is_digest,
+    keyboard_run,
     looks_random,
     token_shaped,
 )
@@ -63,7 +64,8 @@ def _ok(match: re.Match[str]) -> bool:
     # `cloudsmith: "<40 hex>"`: the service's name is the key the value is given to, so
     # a digest-shaped value is the key itself.
     assigned = _ASSIGNED.match(text, match.end("n"), match.start("s")) is not None
-    if (is_digest(value) and not assigned) or is_placeholder(value) or has_sequence(value):
+    if ((is_digest(value) and not assigned) or is_placeholder(value) or has_sequence(value)
+            or keyboard_run(value)):
         return False
     if not looks_random(value, 16):
         return False

@@ -32,7 +32,7 @@ DETECTOR = Detector(
     patterns=(
         Pattern(
             "url_password",
-            r"://(?P<u>[^\s:@/?#\"'<>\\\[\]]{0,128}):(?P<s>[^\s:@/?#\"'<>\\\[\]]{1,256})"
+            r"://(?P<u>[^\s:@/?#\"'<>\\\[\]]{0,128}):(?P<s>[^\s:@/?#\"'<>\\\[\]]{1,4096})"
             r"@(?=[A-Za-z0-9_.\-\[])",
             anchors=("://",),
             at_anchor=True,
@@ -42,7 +42,7 @@ DETECTOR = Detector(
         Pattern(
             "url_password",
             # the host after `@` must be a host name (a dot in it) or an IPv6 literal
-            r"://(?P<s>[^\s:@/?#\"'<>\\\[\]]{16,256})@(?=[A-Za-z0-9_\-]+\.[A-Za-z0-9]|\[)",
+            r"://(?P<s>[^\s:@/?#\"'<>\\\[\]]{16,4096})@(?=[A-Za-z0-9_\-]+\.[A-Za-z0-9]|\[)",
             anchors=("://",),
             at_anchor=True,
             validate=_user_token_ok,
