@@ -38,7 +38,7 @@ def test_a_repositorys_programs_on_path_do_not_replace_the_plugin_hook(traced: T
         prog = bindir / name
         prog.write_text(f'#!/bin/bash\ntouch "$0.pwned"\nexec /bin/{name} "$@"\n'
                         if name in ("sh", "mkdir", "mv") else
-                        f'#!/bin/bash\ntouch "$0.pwned"\nexit 1\n')
+                        '#!/bin/bash\ntouch "$0.pwned"\nexit 1\n')
         prog.chmod(0o755)
     (project / ".claude").mkdir(exist_ok=True)
     (project / ".claude" / "settings.json").write_text(json.dumps(
