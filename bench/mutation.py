@@ -95,7 +95,7 @@ MODULES: dict[str, Target] = {
                "read_guard", "guard_path", "digest")),
     "hook.main": Target("hook/main.py", (
         "tests/hook/test_hook_main.py", "tests/hook/test_hook_process.py",
-        "tests/security/test_envcheck.py"),
+        "tests/security/test_envcheck.py", "tests/hook/test_mute.py"),
         scope=("_max_bytes", "main")),
     "statedir": Target("statedir.py", (
         "tests/test_statedir_capture.py", "tests/test_statedir.py",
@@ -284,11 +284,11 @@ MODULES: dict[str, Target] = {
     # -- policy/ (capture policy: what a trace keeps of denied files)
     "policy.apply": Target("policy/apply.py", (
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
-        "tests/policy/test_policy_shapes.py"),
+        "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_apply_mcp.py"),
         # The path decisions and where they withhold; levels, summaries and the walk over
         # generations are the next run's.
-        scope=("decide", "_denied", "_glob_rule", "glob_rule", "_withhold_input",
-               "_TraceRun.tool")),
+        scope=("decide", "_command_rule", "_denied", "_glob_rule", "glob_rule",
+               "_withhold_input", "_TraceRun.tool")),
     "policy.shapes": Target("policy/shapes.py", (
         "tests/policy/test_policy_shapes_exact.py", "tests/policy/test_policy_shapes.py"),
         # What decides which lines of an output are withheld; the literal prefilter
@@ -305,22 +305,34 @@ MODULES: dict[str, Target] = {
         scope=("_translate",)),
     "policy.bash": Target("policy/bash.py", (
         "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_bash.py",
-        "tests/policy/test_policy_shapes.py"),
+        "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_words.py"),
         # How a command line is cut into commands and which word is the command: the word
         # rules (`_simple`, `_opaque`), heredocs and `bash_shape` are the next run's.
         scope=("_tokens", "_split", "_variants", "_command_index", "_command_name",
                "_expand_words", "_walk", "_script", "_scan_script", "_scan_loose",
                "_unquote", "_c_escape", "_inside")),
+    # The words the shell builds out of pieces (substitutions, defaults, variables, @file).
+    "policy.words": Target("policy/words.py", (
+        "tests/policy/test_policy_words.py", "tests/policy/test_policy_bash_exact.py",
+        "tests/policy/test_policy_bash.py")),
     # The rest of apply.py that withholds: which paths of a tool input are judged, the
     # folder and link rules, how an output is shaped for the filter, and the walk over a
     # generation's messages and blocks. Summaries and levels are the next run's.
     "policy.apply.rest": Target("policy/apply.py", (
         "tests/policy/test_policy_apply_rest_exact.py",
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
-        "tests/policy/test_policy_shapes.py"),
-        scope=("_input_paths", "scope_rule", "link_rule", "_output_shape",
+        "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_words.py",
+        "tests/policy/test_policy_apply_mcp.py"),
+        scope=("_input_paths", "file_url_path", "_commands", "scope_rule", "link_rule",
+               "expanded_rule", "_output_shape",
                "_TraceRun.metadata_only", "_TraceRun.generation", "_TraceRun.message",
                "_TraceRun.block", "_TraceRun.lines", "_TraceRun.decision")),
+    # The second red team's additions to apply.py, as a run of their own: a glob in a
+    # path's folders, file: URLs, MCP command lines (also in policy.apply.rest's scope).
+    "policy.apply.expand": Target("policy/apply.py", (
+        "tests/policy/test_policy_apply_mcp.py", "tests/policy/test_policy_words.py",
+        "tests/policy/test_policy_apply_rest_exact.py", "tests/policy/test_policy_apply.py"),
+        scope=("expanded_rule", "file_url_path", "_commands", "_input_paths")),
     "policy.globs": Target("policy/globs.py", (
         "tests/policy/test_policy_globs_exact.py", "tests/policy/test_policy_paths.py"),
         # Compiling, normalizing and matching; `_translate` (glob syntax -> regex, 79
@@ -417,6 +429,14 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('host = host.lower().strip("[]").rstrip(".")',
          'host = host.lower().strip("[]").rstrip("XX.XX")',
          "the host was lowercased first: it holds no 'X' to strip"),
+    ],
+    'policy.apply.expand': [
+        ('host = parts.netloc if parts.netloc.lower() not in ("", "localhost") else ""',
+         'host = parts.netloc if parts.netloc.lower() not in ("XXXX", "localhost") else ""',
+         "an empty netloc gives an empty host either way"),
+        ('if not isinstance(path, str) or len(path) > 4096 or "\\0" in path:',
+         'if not isinstance(path, str) or len(path) > 4096 or "XX\\0XX" in path:',
+         "a path holding a NUL names no file: glob matches nothing for it either"),
     ],
     'hook.main': [
         ('state_dir = ""',

@@ -122,6 +122,22 @@ def test_hook_config_changes_are_tamper_findings(tmp_path):
                               now_ns=LATER) == []
 
 
+def test_a_mute_is_a_coverage_finding_each_time_it_begins():
+    events = [HookEvent(seq=4, received_ns=40, session_id="s", event="Stop", payload={}),
+              HookEvent(seq=5, received_ns=50, session_id="s", event="CctraceMuted",
+                        payload={}),
+              HookEvent(seq=9, received_ns=90, session_id="s", event="CctraceMuted",
+                        payload={})]
+    found = coverage.reconcile(events, [], now_ns=LATER, session_id="s")
+    assert [(f.kind, f.rule_id, f.severity, f.title, f.time_ns, f.session_id, f.detail,
+             f.tags, f.scores) for f in found] == [
+        ("coverage", "coverage.muted", "medium",
+         "the session was muted: nothing after this point is recorded", t, "s",
+         {"seq": seq}, [coverage.EVASION], {}) for seq, t in ((5, 50), (9, 90))]
+    assert len({f.id for f in found}) == 2
+    assert coverage.MUTE_BEGAN == "CctraceMuted"
+
+
 def test_annotate_events_hashes_current_settings(tmp_path):
     events = [HookEvent(1, 1, "s", "SessionStart", payload={"cwd": str(tmp_path)}),
               HookEvent(2, 2, None, "unknown", payload={"unusable": True})]

@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from cctrace.hook import envnote
+from cctrace.hook import envnote, mute
 from cctrace.hook import main as hook
 from cctrace.spool import reader
 from support.hookrun import hook_argv, pin_worker
@@ -144,3 +144,67 @@ def test_the_spool_is_synced_whatever_the_session_environment_says(tmp_path, mon
     assert calls == [True]
     (got,) = reader.read_pending(str(state))
     assert got.payload["session_id"] == "s-1"
+
+
+@pytest.mark.parametrize("muted", [False, True])
+def test_main_hands_the_plugin_folders_on_and_spools_a_mute_marker(tmp_path, monkeypatch,
+                                                                    muted):
+    # Under the plugin's launcher the folders reach `handle` (the worker then runs on the
+    # plugin's runtime); a muted session's first event spools only the mute marker, with
+    # the same folders, and main still returns 0.
+    state = tmp_path / "state"
+    pin_worker(state, "/bin/true")
+    if muted:
+        (state / "muted").mkdir(parents=True)
+        (state / "muted" / "s-1").write_text("")
+    payload = json.dumps({"hook_event_name": "Stop", "session_id": "s-1",
+                          "transcript_path": "/t/s-1.jsonl"}).encode()
+    calls: list[tuple] = []
+    monkeypatch.setattr(hook, "read_stdin", lambda limit, fd=0: (payload, len(payload), False))
+    monkeypatch.setattr(hook, "_silence_stdout", lambda: -1)
+    monkeypatch.setattr(hook, "_wake", lambda *a, **k: None)
+    real = hook.handle
+    monkeypatch.setattr(hook, "handle", lambda *a, **k: calls.append(a) or real(*a, **k))
+    argv = [f"--state-dir={state}", f"--plugin-data={tmp_path / 'd'}",
+            f"--plugin-root={tmp_path / 'r'}"]
+    assert hook.main(argv) == 0
+    assert [(c[1], c[-1]) for c in calls] == [(
+        mute.began_payload(payload) if muted else payload,
+        (str(tmp_path / "d"), str(tmp_path / "r")))]
+    log = (state / "logs" / "hook.log").read_text() if muted else ""
+    assert ("muted event=Stop" in log) == muted
+
+
+@pytest.mark.parametrize("plugin", [False, True])
+def test_a_settings_hook_stands_down_where_the_plugin_records(tmp_path, monkeypatch, plugin):
+    # A settings-file hook (no plugin folders) stands down for an event the plugin records,
+    # counted; the plugin's own hook never does.
+    from cctrace.spool import diag
+
+    state = tmp_path / "state"
+    pin_worker(state, "/bin/true")
+    payload = json.dumps({"hook_event_name": "Stop", "session_id": "s-1"}).encode()
+    monkeypatch.setattr(hook, "read_stdin", lambda limit, fd=0: (payload, len(payload), False))
+    monkeypatch.setattr(hook, "_silence_stdout", lambda: -1)
+    monkeypatch.setattr(hook, "_wake", lambda *a, **k: None)
+    monkeypatch.setattr(hook, "_plugin_records", lambda argv, data, oversize: True)
+    argv = [f"--state-dir={state}"] + ([f"--plugin-data={tmp_path / 'd'}",
+                                        f"--plugin-root={tmp_path / 'r'}"] if plugin else [])
+    assert hook.main(argv) == 0
+    spooled = [e.event for e in reader.read_pending(str(state))]
+    counted = diag.read_counters(str(state), "hook.deferred")
+    assert (spooled, counted) == ((["Stop"], {}) if plugin else ([], {"hook.deferred": 1}))
+
+
+def test_a_muted_event_is_logged_by_its_name_past_the_head(tmp_path, monkeypatch):
+    state = tmp_path / "state"
+    pin_worker(state, "/bin/true")
+    (state / "muted").mkdir(parents=True)
+    (state / "muted" / "s-1").write_text("7\n")  # not the first muted event: no marker
+    payload = json.dumps({"session_id": "s-1", "pad": "x" * (hook.HEAD_BYTES + 10),
+                          "hook_event_name": "Stop"}).encode()
+    monkeypatch.setattr(hook, "read_stdin", lambda limit, fd=0: (payload, len(payload), False))
+    monkeypatch.setattr(hook, "_silence_stdout", lambda: -1)
+    assert hook.main([f"--state-dir={state}"]) == 0
+    assert "muted event=Stop" in (state / "logs" / "hook.log").read_text()
+    assert reader.read_pending(str(state)) == []

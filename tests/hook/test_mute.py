@@ -54,12 +54,18 @@ def test_mute_and_unmute_take_effect_at_the_next_event(tmp_path):
     # out everything from there on.
     assert mute.muted_ranges(str(state), str(transcript)) == [(1000, None)]
     hook(state, "s-two")  # another session is not muted
-    assert spooled_sessions(state) == ["s-one", "s-two"]
-    assert diag.read_counters(str(state), "hook.muted") == {"hook.muted": 1}
+    # A mute is never silent: its first muted event spools a marker of ids only.
+    assert [(e.event, e.payload) for e in reader.read_pending(str(state))][1] == (
+        "CctraceMuted", {"hook_event_name": "CctraceMuted", "session_id": "s-one",
+                         "transcript_path": str(transcript)})
+    assert spooled_sessions(state) == ["s-one", "s-one", "s-two"]
+    hook(state, "s-one", transcript=transcript)  # a later muted event: no second marker
+    assert spooled_sessions(state) == ["s-one", "s-one", "s-two"]
+    assert diag.read_counters(str(state), "hook.muted") == {"hook.muted": 2}
     plugin(state, tmp_path, "unmute", "s-one")
     transcript.write_text("x" * 1234)
     hook(state, "s-one", transcript=transcript)
-    assert spooled_sessions(state) == ["s-one", "s-two", "s-one"]
+    assert spooled_sessions(state) == ["s-one", "s-one", "s-two", "s-one"]
     # The first event after the unmute closes the range where the transcript stands.
     assert mute.muted_ranges(str(state), str(transcript)) == [(1000, 1234)]
     assert not (state / "muted" / "s-one.was").exists()
@@ -76,3 +82,20 @@ def test_a_session_id_that_is_not_a_plain_name_is_refused(tmp_path):
                                "CLAUDE_PLUGIN_DATA": str(data)},
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 2 and "give a session id" in done.stderr
+
+
+def test_the_marker_quotes_what_it_copies():
+    data = json.dumps({"session_id": "s-1", "transcript_path": '/t/a "b"\\c\u00e9.jsonl',
+                       "hook_event_name": "Stop", "prompt": "secret words"}).encode()
+    payload = mute.began_payload(data)
+    assert json.loads(payload) == {"hook_event_name": "CctraceMuted", "session_id": "s-1",
+                                   "transcript_path": '/t/a "b"\\c\u00e9.jsonl'}
+    assert b"secret" not in payload
+    assert json.loads(mute.began_payload(b"{}")) == {
+        "hook_event_name": "CctraceMuted", "session_id": "", "transcript_path": ""}
+
+
+def test_the_marker_is_the_event_the_audit_judges():
+    from cctrace.audit import coverage
+
+    assert mute.BEGAN == coverage.MUTE_BEGAN == "CctraceMuted"

@@ -18,7 +18,10 @@ REPO = Path(__file__).resolve().parents[2]
 PLUGIN = REPO / "plugins" / "cctrace"
 LAUNCHER = PLUGIN / "bin" / "cctrace-hook"
 SH = shutil.which("sh") or "/bin/sh"
-LAUNCH_COMMAND = 'sh "${CLAUDE_PLUGIN_ROOT}/bin/cctrace-hook"'
+# `/bin/sh`, not `sh`: Claude Code resolves a hook command's words on the session's PATH,
+# which a repository's `.claude/settings.json` env sets (checked with the real CLI by
+# tests/e2e/test_plugin_path_e2e.py).
+LAUNCH_COMMAND = '/bin/sh "${CLAUDE_PLUGIN_ROOT}/bin/cctrace-hook"'
 
 
 def load(path: Path) -> dict:
@@ -166,6 +169,24 @@ def test_launcher_never_searches_path_and_caches_a_system_python(tmp_path, plugi
     (tmp_path / "data" / "python").write_text(sys.executable + "\n")
     _, runs, _ = launch(tmp_path, plugin_root, PATH=path)
     assert len(runs) == 2 and runs[1]["python"] == sys.executable
+
+
+def test_launcher_runs_no_program_from_the_sessions_path(tmp_path, plugin_root):
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    names = ("sh", "dirname", "mkdir", "mv", "cat", "python3", "uname", "printf")
+    for name in names:
+        prog = bindir / name
+        prog.write_text(f'#!/bin/sh\necho ran > "{tmp_path}/{name}.pwned"\nexit 1\n')
+        prog.chmod(0o755)
+    path = f"{bindir}:/usr/bin:/bin"
+    # No cached python (a probe, then mkdir and mv to cache it), no CLAUDE_PLUGIN_ROOT
+    # (dirname finds the plugin folder).
+    code, runs, _ = launch(tmp_path, plugin_root, PATH=path)
+    assert code == 0 and runs[0]["python"] == _first_system_python()
+    code, _, _ = launch(tmp_path, plugin_root, PATH=path, CLAUDE_PLUGIN_ROOT="")
+    assert code == 0
+    assert sorted(p.name for p in tmp_path.glob("*.pwned")) == []
 
 
 def test_launcher_exits_0_whatever_goes_wrong(tmp_path, plugin_root):

@@ -26,7 +26,10 @@ def test_input_paths_by_key_at_any_depth():
     assert sorted(_input_paths(tool_input, False)) == sorted(
         ["/a/.env", "b.pem", "c", "/etc/shadow", "p1", "p2", "y" * 4096])
     assert sorted(_input_paths({"q": "x", "n": ["y"], "m": "a\nb"}, True)) == ["x", "y"]
-    assert _input_paths({"u": "file://" + "z" * 4089}, False) == ["z" * 4089]  # 4,096 in all
+    # 4,096 in all; the authority read as a folder and as a host.
+    assert _input_paths({"u": "file://" + "z" * 4089}, False) == ["z" * 4089, "//" + "z" * 4089]
+    assert _input_paths({"u": "FILE:x"}, False) == ["x"]
+    assert _input_paths({"u": "file:/%2Eenv"}, False) == ["/%2Eenv", "/.env"]
     assert _input_paths({"u": "file://" + "z" * 4090}, False) == []
 
 

@@ -192,3 +192,79 @@ def test_decode_text_bounds() -> None:
 def test_decode_text_is_strict_about_the_alphabet() -> None:
     # a lenient decoder drops the `!`s and reads `aGk=`: "hi"
     assert views.decode_text("aGk!!!!") is None
+
+
+# --- characters nobody sees: NULs of a UTF-16 file, zero-width characters ---------------
+
+PASSWORD = "Tr0ub4dor&3xQv"
+
+
+def _utf16_cat(text: str, big_endian: bool = False) -> str:
+    """What `cat` of a UTF-16 file puts in a transcript: a NUL beside every character."""
+    raw = text.encode("utf-16-be" if big_endian else "utf-16-le")
+    return "$ cat .env\n" + raw.decode("latin-1")
+
+
+@pytest.mark.parametrize("big_endian", [False, True])
+@pytest.mark.parametrize("line, secret", [
+    (f"GITHUB_TOKEN={GHP}\n", GHP),
+    (f"DB_PASSWORD={PASSWORD}\n", PASSWORD),
+    (f'export API_SECRET="{PASSWORD}"\n', PASSWORD),
+])
+def test_a_utf16_file_shown_by_cat_is_redacted(redactor, big_endian: bool, line: str,
+                                               secret: str) -> None:
+    text = _utf16_cat("# prod\n" + line, big_endian)
+    assert secret not in text and "\x00" in text
+    out = redactor.redact_text(text)
+    assert_absent(secret, out.replace("\x00", ""))
+    assert out.startswith("$ cat .env\n")
+
+
+@pytest.mark.parametrize("mark", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\x00"])
+def test_a_token_split_by_an_invisible_character_is_redacted(redactor, mark: str) -> None:
+    # no key name around it: only the token's own shape can find it
+    text = f"deploy with {GHP[:9]}{mark}{GHP[9:20]}{mark}{GHP[20:]} please"
+    out = redactor.redact_text(text)
+    assert_absent(GHP, out.replace(mark, ""))
+    assert out.startswith("deploy with [REDACTED:") and out.endswith("] please")
+
+
+@pytest.mark.parametrize("text", [
+    _utf16_cat("# settings\nDEBUG=true\nNAME=web-app\n"),
+    "caf\u00e9\u200b au lait, a zero\u200dwidth joiner, and a word\u2060joiner",
+    "\ufeffimport os\nprint(os.getcwd())\n",
+    "binary\x00\x01\x02 output\x00 of a tool",
+])
+def test_text_with_invisible_characters_and_no_secret_is_unchanged(redactor, text: str) -> None:
+    assert redactor.redact_text(text) == text
+
+
+def test_invisible_candidates_maps_finds_back_and_keeps_only_split_ones() -> None:
+    seen: list[str] = []
+
+    def find(plain: str) -> list[views.Candidate]:
+        seen.append(plain)
+        # one find inside "abcdef" (split by a NUL), one in "xyz" (not split)
+        return [(plain.index("abcdef"), plain.index("abcdef") + 6, 50, "t", "d"),
+                (plain.index("xyz"), plain.index("xyz") + 3, 40, "u", "e")]
+
+    text = "ab\x00c\u200bdef xyz"
+    assert views.invisible_candidates(text, find) == [(0, 8, 50, "t", "d")]
+    assert seen == ["abcdef xyz"]
+    assert text[0:8] == "ab\x00c\u200bdef"
+
+
+@pytest.mark.parametrize("text", ["plain ascii", "caf\u00e9 \u00fcber", "", "\u200a thin space"])
+def test_invisible_candidates_reads_nothing_without_invisible_characters(text: str) -> None:
+    def find(plain: str) -> list[views.Candidate]:
+        raise AssertionError("no second reading")
+
+    assert views.invisible_candidates(text, find) == []
+
+
+def test_invisible_candidates_of_a_zero_width_text_without_nul() -> None:
+    def find(plain: str) -> list[views.Candidate]:
+        return [(0, len(plain), 1, "t", "d")]
+
+    assert views.invisible_candidates("\u00e9a\u200bb", find) == [(0, 4, 1, "t", "d")]
+    assert views.invisible_candidates("a\ufeffb", find) == [(0, 3, 1, "t", "d")]

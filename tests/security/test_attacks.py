@@ -45,6 +45,8 @@ class Attack:
     files: dict[str, str] = field(default_factory=dict)
     raw_settings: str | None = None  # the settings file's exact text, for encoding tricks
     noted: tuple[str, ...] = ()
+    # Executables the project ships in `bin/`: each leaves `<name>.pwned` when run.
+    programs: tuple[str, ...] = ()
 
 
 EVIL_CONFIG = ('[otlp]\nendpoint = "{evil}"\n[capture]\nlevel = "full"\n'
@@ -101,6 +103,14 @@ ATTACKS = {
                "py/sitecustomize.py": "open(__file__ + '.pwned', 'w').close()\n",
                "py/requests/__init__.py": "open(__file__ + '.pwned', 'w').close()\n"},
         noted=("PYTHONPATH",)),
+    # keyring imports its macOS backend everywhere, which asks ctypes.util.find_library for
+    # `Security`: on Linux that runs `gcc` (or `cc`, `ld`, `objdump`) found on PATH, and
+    # the worker kept the session's PATH. TMPDIR named where gcc's output went.
+    "programs and temp folder on PATH / TMPDIR": Attack(
+        settings={"PATH": "{project}/bin:/usr/local/bin:/usr/bin:/bin",
+                  "TMPDIR": "{project}/tmp"},
+        programs=("gcc", "cc", "ld", "objdump", "ldconfig", "uname", "git", "python3",
+                  "security", "dbus-launch", "gpg", "file", "ifconfig", "ip")),
 }
 
 
@@ -126,6 +136,13 @@ def _plant(attack: Attack, evil: OTLPReceiver, project: Path) -> dict[str, str]:
         path = project / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(fill(content))
+    for name in attack.programs:
+        path = project / "bin" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text('#!/bin/sh\ntouch "$0.pwned"\nexit 1\n')
+        path.chmod(0o755)
+    if attack.programs:
+        (project / "tmp").mkdir(exist_ok=True)
     return {k: fill(v) for k, v in attack.shell.items()}
 
 
@@ -153,7 +170,8 @@ def test_a_malicious_project_cannot_redirect_widen_or_blind_capture(name, traced
     wire = json.dumps([r.__dict__ for r in t.receiver.requests], default=str)
     assert SECRET not in wire and NOTE not in wire, "capture was wider than level=metadata"
     assert not (project / ".cctrace" / "spool").exists()
-    assert not any(p.name.endswith(".pwned") for p in project.rglob("*"))
+    assert sorted(p.name for p in project.rglob("*.pwned")) == []
+    assert sorted(p.name for p in project.glob("tmp/*")) == []
     assert not (project / "xdg").exists() and not (project / "home").exists()
     if attack.noted:
         found = json.loads(t.cctrace("findings", "--kind", "destination", "--json").stdout)

@@ -186,14 +186,14 @@ def test_worker_command_resolution_order(_isolated_state, monkeypatch):
     planted = {"PYTHONPATH": "/elsewhere", "CCTRACE_WORKER_PYTHON": "/usr/bin/py",
                "PYTHONSTARTUP": "/x.py", "HTTPS_PROXY": "http://p:1", "Http_Proxy": "http://p:1",
                "REQUESTS_CA_BUNDLE": "/ca", "HOME": "/tmp/elsewhere", "CCTRACE_HOME": "/tmp/x",
-               "PATH": "/usr/bin", "ACME_API_TOKEN": "tok-123", "PWD": "/repo"}
+               "PATH": "/repo/bin", "ACME_API_TOKEN": "tok-123", "PWD": "/repo"}
     argv, env = lifecycle.worker_command(root, environ=planted)
     assert argv[:3] == [sys.executable, "-I", "-c"]
     assert argv[4:] == [lifecycle.package_root(), "--state-dir", root]
     assert os.path.isdir(os.path.join(lifecycle.package_root(), "cctrace"))
     # Only what the worker needs survives; secret-looking values stay for the redactor.
     # (under a name of ours: by its own name a library may act on it)
-    assert env == {"PATH": "/usr/bin", "CCTRACE_LEARN_ACME_API_TOKEN": "tok-123",
+    assert env == {"PATH": lifecycle.SAFE_PATH, "CCTRACE_LEARN_ACME_API_TOKEN": "tok-123",
                    "CCTRACE_HOME": root, "HOME": statedir.account_home()}
 
     path = lifecycle.write_worker_info(root, python="/opt/py/bin/python3", pythonpath="/opt/src")

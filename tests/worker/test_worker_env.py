@@ -11,8 +11,7 @@ import pytest
 from cctrace import statedir
 from cctrace.worker import lifecycle
 
-KEEP = ["PATH", "LANG", "LANGUAGE", "TZ", "TMPDIR", "DBUS_SESSION_BUS_ADDRESS",
-        "XDG_RUNTIME_DIR"]
+KEEP = ["LANG", "LANGUAGE", "TZ", "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"]
 SECRET_LOOKING = ["ACME_KEY", "GH_TOKEN", "app_secret", "DB_PASSWORD", "SMTP_PASSWD",
                   "MYSQL_PASS", "PGPWD", "AWS_CREDENTIALS", "BASIC_AUTH", "x_api_key"]
 DROPPED = ["HOME", "PWD", "OLDPWD", "pwd", "USER", "SHELL", "EDITOR", "XDG_STATE_HOME",
@@ -21,7 +20,9 @@ DROPPED = ["HOME", "PWD", "OLDPWD", "pwd", "USER", "SHELL", "EDITOR", "XDG_STATE
            "cctrace_worker_python", "LANGFUSE_HOST", "Path", "lang", "LC", "XLC_ALL",
            # The timing knobs are config.toml's `[worker]`: a repository setting the
            # session's environment could otherwise make the worker exit at once or never.
-           "CCTRACE_WORKER_IDLE", "CCTRACE_WORKER_MAX_SECONDS"]
+           "CCTRACE_WORKER_IDLE", "CCTRACE_WORKER_MAX_SECONDS",
+           # Places a library runs programs from or writes to (the PATH is our own).
+           "TMPDIR", "TMP", "TEMP", "path"]
 
 
 def env_of(environ, state="/state"):
@@ -29,7 +30,8 @@ def env_of(environ, state="/state"):
 
 
 def pinned(state="/state"):
-    return {"HOME": statedir.account_home(), "CCTRACE_HOME": state}
+    return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": statedir.account_home(),
+            "CCTRACE_HOME": state}
 
 
 @pytest.mark.parametrize("name", KEEP)
@@ -70,11 +72,10 @@ def test_a_planted_tls_key_log_is_not_written(tmp_path):
     # a capture of the traffic reads the Langfuse key and the traces. The worker's HTTP
     # stack, in a process with exactly the worker's environment, opens a TLS connection
     # (to a listener that never answers the handshake): no key log may appear.
-    import os
     import socket
 
     keylog = tmp_path / "keys.log"
-    env = env_of({"SSLKEYLOGFILE": str(keylog), "PATH": os.environ.get("PATH", "")},
+    env = env_of({"SSLKEYLOGFILE": str(keylog)},
                  str(tmp_path / "state"))
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
@@ -100,8 +101,10 @@ def test_everything_else_is_dropped(name):
 
 
 def test_the_pinned_state_dir_and_home_win_over_the_environment():
-    env = env_of({"HOME": "/tmp/x", "CCTRACE_HOME": "/tmp/y", "PATH": "/bin"}, "/pinned")
-    assert env == {"PATH": "/bin", "HOME": statedir.account_home(), "CCTRACE_HOME": "/pinned"}
+    env = env_of({"HOME": "/tmp/x", "CCTRACE_HOME": "/tmp/y", "PATH": "/repo/bin:/bin"},
+                 "/pinned")
+    assert env == {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": statedir.account_home(),
+                   "CCTRACE_HOME": "/pinned"}
 
 
 def test_the_command_line_without_worker_json(tmp_path):
@@ -111,7 +114,7 @@ def test_the_command_line_without_worker_json(tmp_path):
                     "--state-dir", state]
     assert argv[3] == ("import sys; sys.path.insert(0, sys.argv[1]) if sys.argv[1] else None; "
                        "from cctrace.worker.__main__ import main; sys.exit(main(sys.argv[2:]))")
-    assert env == {"PATH": "/bin", **pinned(state)}
+    assert env == pinned(state)
 
 
 def test_worker_json_names_the_interpreter_and_the_package_folder(tmp_path):
@@ -140,3 +143,35 @@ def test_without_sys_executable_the_worker_runs_python3(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "executable", "")
     argv, _ = lifecycle.worker_command(str(tmp_path), environ={})
     assert argv[0] == "python3"
+
+
+def test_the_worker_runs_no_program_from_the_sessions_path(tmp_path):
+    # keyring (imported by the worker for the store key) loads its macOS backend on every
+    # platform, and that asks ctypes.util.find_library for `Security`, which on Linux runs
+    # `gcc`/`cc`, `ld` or `objdump` found on PATH. With exactly the worker's environment
+    # built from a session whose PATH starts with a repository's `bin/`, importing what
+    # the worker imports runs nothing from there.
+    import os
+
+    planted = tmp_path / "bin"
+    planted.mkdir()
+    for name in ("gcc", "cc", "ld", "objdump", "ldconfig", "uname", "file"):
+        prog = planted / name
+        prog.write_text('#!/bin/sh\ntouch "$0.pwned"\nexit 1\n')
+        prog.chmod(0o755)
+    env = env_of({"PATH": f"{planted}:{os.environ.get('PATH', '')}",
+                  "TMPDIR": str(tmp_path / "tmp")}, str(tmp_path / "state"))
+    assert env["PATH"] == lifecycle.SAFE_PATH and "TMPDIR" not in env
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", "import ctypes.util, keyring; keyring.get_keyring(); "
+         "ctypes.util.find_library('Security'); print('ok')"],
+        env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout == "ok\n", done.stderr
+    assert sorted(p.name for p in planted.glob("*.pwned")) == []
+
+
+def test_every_variable_is_looked_at_after_a_kept_one():
+    env = env_of({"LANG": "C.UTF-8", "GH_TOKEN": "t0k", "LC_ALL": "C", "TZ": "UTC",
+                  "PATH": "/repo/bin"})
+    assert env == {"LANG": "C.UTF-8", "CCTRACE_LEARN_GH_TOKEN": "t0k", "LC_ALL": "C",
+                   "TZ": "UTC", **pinned()}

@@ -26,6 +26,9 @@ from typing import Any
 from cctrace.findings import Finding, finding_id
 
 PRODUCER = "coverage"
+# The event the hook spools when a session's mute begins (`cctrace.hook.mute.BEGAN`; not
+# imported: the audit package stays free of the hook's).
+MUTE_BEGAN = "CctraceMuted"
 # A complete turn is judged only once this long has passed since it ended (hook events
 # are spooled by separate processes and may be processed a step later).
 SETTLE_NS = 30 * 10**9
@@ -320,6 +323,14 @@ def reconcile(
 
 def _config_changes(hook_events: Sequence[Any], sid: str | None) -> list[Finding]:
     out: list[Finding] = []
+    for ev in hook_events:
+        if ev.event == MUTE_BEGAN:
+            # Whoever muted (the user, or an agent's Bash call writing the same file).
+            out.append(_finding(
+                "coverage", "coverage.muted", "medium",
+                "the session was muted: nothing after this point is recorded",
+                ev.received_ns, (sid or "", "muted", str(ev.seq)), session_id=sid,
+                detail={"seq": ev.seq}, tags=[EVASION]))
     first: dict[str, Any] | None = None
     for ev in hook_events:
         state = ev.payload.get(HOOKS_KEY) if isinstance(ev.payload, dict) else None

@@ -44,7 +44,8 @@ from cctrace import statedir
 from cctrace.hook import envnote, mute
 from cctrace.spool import jsonlite, limits, writer
 
-WAKE_EVENTS = frozenset({"Stop", "SubagentStop", "PreCompact", "SessionEnd", "StopFailure"})
+WAKE_EVENTS = frozenset({"Stop", "SubagentStop", "PreCompact", "SessionEnd", "StopFailure",
+                         mute.BEGAN})
 MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 HEAD_BYTES = 64 * 1024
 _READ_CHUNK = 256 * 1024
@@ -316,8 +317,14 @@ def main(argv: list[str] | None = None) -> int:
             env = envnote.note(os.environ, state_dir)
         except Exception:  # noqa: BLE001 - a note is never worth an event
             env = None
-        if mute.check(state_dir, data):
+        muted = mute.check(state_dir, data)
+        if muted:
             record(state_dir, "muted", event_name(data, complete=not oversize))
+            if muted == mute.BEGAN:
+                # Never silent: that the session went dark is recorded (ids only).
+                began = mute.began_payload(data)
+                handle(state_dir, began, len(began), False, received_ns, None,
+                       _plugin_args(argv))
             return 0
         plugin = _plugin_args(argv)
         if plugin is None and _plugin_records(argv, data, oversize):

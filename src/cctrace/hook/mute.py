@@ -9,6 +9,10 @@ so the muted stretch of the transcript is recorded as a byte range:
   "start end" (end: where the transcript stands then) to `<session id>.ranges`.
 The worker drops every record inside a range, or after the start of a mute still in force
 (`muted_ranges`), so muted turns never reach the store, whenever it reads.
+A mute is never silent: the first muted event also spools a `CctraceMuted` event of ids
+only (`began_payload`), which the worker turns into a `coverage.muted` finding. Muting is a
+file any process of the user can write (an agent's Bash call too), so the record says that
+a session went dark and when, whoever muted it.
 Standard library only; with nothing muted the hook pays one `stat`.
 """
 
@@ -20,6 +24,8 @@ from cctrace.spool import jsonlite
 
 FOLDER = "muted"
 _HEAD = 64 * 1024
+# The event a mute's beginning is spooled as, and what `check` returns for that event.
+BEGAN = "CctraceMuted"
 
 
 def _sid_ok(sid: str | None) -> bool:
@@ -51,9 +57,10 @@ def _write(path: str, text: str, append: bool = False) -> None:
         os.close(fd)
 
 
-def check(state_dir: str, data: bytes) -> bool:
-    """True when the payload's session is muted (the event must not be spooled); keeps the
-    muted byte range of its transcript up to date (see the module docstring)."""
+def check(state_dir: str, data: bytes) -> bool | str:
+    """Truthy when the payload's session is muted (the event must not be spooled): `BEGAN`
+    for the session's first muted event, else True. Keeps the muted byte range of its
+    transcript up to date (see the module docstring)."""
     folder = os.path.join(state_dir, FOLDER)
     try:
         os.stat(folder)
@@ -67,6 +74,7 @@ def check(state_dir: str, data: bytes) -> bool:
     if os.path.exists(base):
         if _read_int(base) is None:  # the first muted event: where the mute begins
             _write(base, f"{_size(jsonlite.top_level_string(head, 'transcript_path'))}\n")
+            return BEGAN
         return True
     if os.path.exists(base + ".was"):
         start = _read_int(base + ".was")
@@ -78,6 +86,18 @@ def check(state_dir: str, data: bytes) -> bool:
         except OSError:
             pass
     return False
+
+
+def began_payload(data: bytes) -> bytes:
+    """The `BEGAN` event for the muted payload `data`: its session id and transcript path
+    (ids, no content)."""
+    from _json import encode_basestring_ascii as quote
+
+    head = data[:_HEAD].decode("utf-8", "ignore")
+    sid = jsonlite.top_level_string(head, "session_id") or ""
+    path = jsonlite.top_level_string(head, "transcript_path") or ""
+    return (f'{{"hook_event_name": "{BEGAN}", "session_id": {quote(sid)}, '
+            f'"transcript_path": {quote(path)}}}').encode("ascii")
 
 
 def muted_ranges(state_dir: str, transcript_path: str) -> list[tuple[int, int | None]]:

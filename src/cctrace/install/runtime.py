@@ -29,6 +29,8 @@ import os
 import sys
 import time
 
+from cctrace.worker.lifecycle import SAFE_PATH
+
 RUNTIME_DIR = "runtime"
 STATUS_NAME = "status.json"
 LOG_NAME = "bootstrap.log"
@@ -39,8 +41,9 @@ MIN_PYTHON = (3, 10)
 # `cctrace-plugin bootstrap`); every event retrying would run pip on every Stop.
 RETRY_SECONDS = 600.0
 PIP_TIMEOUT_S = 900
-# What pip and venv get to see of the environment: nothing a session can set.
-_SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
+# What pip and venv get to see of the environment: nothing a session can set (the PATH is
+# the worker's own fixed one).
+_SAFE_PATH = SAFE_PATH
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 

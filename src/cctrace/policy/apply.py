@@ -15,6 +15,7 @@ secret the redactor would have recognised whole.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -180,8 +181,11 @@ def _input_paths(tool_input: Mapping[str, Any], every_string: bool) -> list[str]
         value, under_path, depth = stack.pop()
         seen += 1
         if isinstance(value, str):
-            if value.startswith("file://") and len(value) <= 4096:
-                out.append(value[7:])  # a file URL under any name (WebFetch's `url`)
+            if value[:5].lower() == "file:" and len(value) <= 4096:
+                # A file URL under any name (WebFetch's `url`): read with its authority
+                # as a folder (`file://~/.ssh/x`) and the way a URL parser reads it.
+                raw = value[7:] if value[5:7] == "//" else value[5:]
+                out.extend(dict.fromkeys((raw, file_url_path(value))))
             elif (under_path or every_string) and len(value) <= 4096 and "\n" not in value:
                 out.append(value)
         elif isinstance(value, (dict, list)) and value and depth >= _WALK_DEPTH:
@@ -192,6 +196,39 @@ def _input_paths(tool_input: Mapping[str, Any], every_string: bool) -> list[str]
         elif isinstance(value, list):
             stack.extend((v, under_path, depth + 1) for v in value)
     return None if stack else out
+
+
+def file_url_path(url: str) -> str:
+    """The path a `file:` URL names, as a client reads it: the scheme in any case, a
+    `localhost` (or any) authority, percent-escapes (`FILE://localhost/%2Eenv` is `/.env`)."""
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url[5:]
+    host = parts.netloc if parts.netloc.lower() not in ("", "localhost") else ""
+    return ("//" + host if host else "") + unquote(parts.path)
+
+
+def _commands(tool_input: Mapping[str, Any]) -> list[str]:
+    """Strings of an MCP tool's input that may be command lines (a shell server's
+    `command`, `cmd`, `script`...): every string with a blank in it, within the bounds of
+    `_input_paths` (which withholds an input past them)."""
+    out: list[str] = []
+    stack: list[tuple[Any, int]] = [(tool_input, 0)]
+    seen = 0
+    while stack and seen < _WALK_ITEMS:
+        value, depth = stack.pop()
+        seen += 1
+        if isinstance(value, str):
+            if len(value) <= 4096 and any(c.isspace() for c in value):
+                out.append(value)
+        elif isinstance(value, dict) and depth < _WALK_DEPTH:
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list) and depth < _WALK_DEPTH:
+            stack.extend((v, depth + 1) for v in value)
+    return out
 
 
 _EXAMPLES: dict[tuple[str, ...], list[tuple[str, str]]] = {}
@@ -280,10 +317,32 @@ def link_rule(path: str, cwd: str | None, policy: Policy) -> str | None:
 _REAL: dict[str, str] = {}
 
 
+# Files a glob in a path's folders is expanded to, at most, to find a denied one.
+GLOB_FILES = 256
+
+
+def expanded_rule(path: str, cwd: str | None, policy: Policy) -> str | None:
+    """The deny rule of a file on this machine a glob in `path`'s folders (or in the
+    folder it ran in) expands to, as the shell expanded it (`cd sec*s && cat a.txt`, `cat
+    ~/.aw?/config`): the deny patterns name folders a glob cannot be compared with."""
+    if not isinstance(path, str) or len(path) > 4096 or "\0" in path:
+        return None
+    full = normalize(path, cwd, policy.home)
+    if not full.startswith("/") or not any(c in full.rpartition("/")[0] for c in "*?["):
+        return None
+    for n, match in enumerate(glob.iglob(full)):
+        if n >= GLOB_FILES:
+            return f"{path} (unattributable output)"
+        rule = path_denied(match, None, policy) or link_rule(match, None, policy)
+        if rule:
+            return rule
+    return None
+
+
 def _denied(path: str, cwd: str | None, policy: Policy) -> str | None:
     """A path rule for `path` as written, as a glob it may expand to, or as a link."""
     return (path_denied(path, cwd, policy) or glob_rule(path, policy)
-            or link_rule(path, cwd, policy))
+            or link_rule(path, cwd, policy) or expanded_rule(path, cwd, policy))
 
 
 def _glob_rule(pattern: Any, cwd: str | None, policy: Policy) -> str | None:
@@ -308,24 +367,7 @@ def decide(name: str, tool_input: Any, cwd: str | None, policy: Policy) -> ToolD
     if name == "Bash":
         command = tool_input.get("command")
         if isinstance(command, str):
-            files = bash_files(command, cwd)
-            for path, at in files.writes:
-                rule = path_denied(path, at, policy) or link_rule(path, at, policy)
-                if rule:
-                    decision.rule, decision.input_too = rule, True
-                    return decision
-            for path, at in files.reads + files.inside:
-                rule = _denied(path, at, policy)
-                if rule:
-                    decision.rule = rule
-                    return decision
-            for folder, at in files.opaque:
-                rule = scope_rule(folder, at, policy)
-                if rule:
-                    decision.rule = rule
-                    return decision
-            if files.unjudged:
-                decision.rule = UNJUDGED_SCRIPT
+            decision.rule, decision.input_too = _command_rule(command, cwd, policy)
         return decision
     if name == "Grep":
         rule = _glob_rule(tool_input.get("glob"), cwd, policy)
@@ -341,7 +383,31 @@ def decide(name: str, tool_input: Any, cwd: str | None, policy: Policy) -> ToolD
         if rule:
             decision.rule = rule
             return decision
+    if name not in _BUILTIN:
+        # An MCP shell server's command line is judged as Bash's (`cat ~/.aws/config`).
+        for command in _commands(tool_input):
+            decision.rule, decision.input_too = _command_rule(command, cwd, policy)
+            if decision.rule:
+                return decision
     return decision
+
+
+def _command_rule(command: str, cwd: str | None, policy: Policy) -> tuple[str | None, bool]:
+    """(the rule that withholds a command line's output, whether its input goes too)."""
+    files = bash_files(command, cwd)
+    for path, at in files.writes:
+        rule = path_denied(path, at, policy) or link_rule(path, at, policy)
+        if rule:
+            return rule, True
+    for path, at in files.reads + files.inside:
+        rule = _denied(path, at, policy)
+        if rule:
+            return rule, False
+    for folder, at in files.opaque:
+        rule = scope_rule(folder, at, policy)
+        if rule:
+            return rule, False
+    return (UNJUDGED_SCRIPT if files.unjudged else None), False
 
 
 def _withhold_input(tool_input: Any, decision: ToolDecision) -> Any:

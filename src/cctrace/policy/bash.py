@@ -18,6 +18,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
+from cctrace.policy import words as shell_words
 from cctrace.policy.globs import _expand_braces
 
 # Commands that run their first non-option argument's text as a script.
@@ -39,7 +40,6 @@ _REDIRECT_OUT = frozenset({">", ">>", ">|", "&>", "&>>", ">&"})
 _CONTROL = frozenset({"|", "||", "&&", ";", "&", "\n", ";;", "|&", "(", ")", "((", "))",
                       "{", "}", "!"})
 _PATHLIKE = re.compile(r"[\w.~/$@%+,:={}\-\[\]*?]+")
-_SUBSTITUTION = re.compile(r"\$\(([^()]*(?:\([^()]*\)[^()]*)*)\)|`([^`]*)`")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _MAX_DEPTH = 4
 # `<<EOF`, `<<-EOF`, `<< 'EOF'`, `<<"EOF"`, `<<\EOF` (not `<<<`, a here-string).
@@ -123,6 +123,7 @@ def _variants(word: str) -> list[str]:
         out.append(word.split("=", 1)[1])
     if ":" in word and not word.startswith(("http://", "https://")):
         out.append(word.rsplit(":", 1)[1])
+    out.extend(v for w in list(out) for v in shell_words.variants(w))  # ${X:-.env}, @.env
     return [w for w in out if w and w not in ("-", "--")]
 
 
@@ -293,15 +294,21 @@ def _walk(command: str, cwd: str | None, found: BashFiles, depth: int) -> str | 
     command, bodies = _heredocs(command)
     for line, body in bodies:
         _script(_command_name(line), body, cwd, found, depth)
-    for inner in _SUBSTITUTION.findall(command):
-        _walk(inner[0] or inner[1], cwd, found, depth + 1)
+    # `$(pwd)/.env`, `diff <(echo) .env`: the body is judged alone, a placeholder keeps
+    # the word whole (the parentheses would make `/.env` a command name).
+    command, inner = shell_words.lift(command)
+    for body in inner:
+        _walk(body, cwd, found, depth + 1)
     try:
         tokens = _tokens(command)
     except ValueError:
         # Unbalanced quotes and the like: the command may still run (or be a fragment).
         _scan_loose(command, cwd, found)
         return cwd
+    variables = shell_words.Variables()  # `x=nv; cat .e$x`
     for words in _split(tokens):
+        words = variables.expand(words)
+        variables.note(words)
         first = len(found.reads)
         cwd = _simple(words, cwd, found, depth)
         _inside(words, found, first)
@@ -386,6 +393,10 @@ def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> 
     for word in words[:start]:
         for variant in _variants(word):
             found.reads.append((variant, cwd))
+    if 0 < start < len(words) and words[start - 1].startswith("-"):
+        # The word taken for the command may be the value of a wrapper's option that
+        # names a file (`xargs -a .env echo`, `xargs --arg-file .env`).
+        found.reads.extend((v, cwd) for v in _variants(words[start]))
     if not args:
         return cwd
     name = posixpath.basename(args[0])

@@ -354,6 +354,8 @@ class SecretRedactor:
         cands = self._candidates(text)
         # A value wrapped inside its table column: no fragment is a find on its own.
         cands += cells.cell_candidates(text, self._candidates)
+        # A value split by NULs (a UTF-16 file) or zero-width characters (`redact.views`).
+        cands += views.invisible_candidates(text, self._candidates)
         if not cands:
             return []
         # A find that stops at a wrapped line's end is a fragment (`redact.views`).

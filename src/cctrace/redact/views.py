@@ -7,13 +7,16 @@ over the joined line wherever a find stops at a wrap, and maps what it finds bac
 original text (the find then covers both fragments and the newline between). A secret
 inside base64 (`kubectl get secret -o yaml`, `echo $TOKEN | base64`, a kubeconfig's
 `client-key-data`) is not there at all until decoded: `decode_text` is how
-`detectors/encoded.py` reads it. Pure functions.
+`detectors/encoded.py` reads it. A secret split by characters nobody sees (NULs of a
+UTF-16 file, zero-width spaces) is found in the text read without them
+(`invisible_candidates`). Pure functions.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Callable
 
 Candidate = tuple[int, int, int, str, str]
@@ -77,6 +80,29 @@ def _window(text: str, first: int, last: int, find: Find) -> list[Candidate]:
 
     return [(back(c[0]), back(c[1] - 1) + 1, c[2], c[3], c[4]) for c in find(joined)
             if any(c[0] < cut < c[1] for cut in cuts)]
+
+
+# Characters a reader never sees that split a secret for every pattern: NUL between the
+# characters of a UTF-16 file shown by `cat`, zero-width spaces and joiners, word joiners,
+# byte-order marks (a UTF-16 file's own, or one pasted mid-text).
+_INVISIBLE = frozenset("\x00\u200b\u200c\u200d\u2060\ufeff")
+_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+
+
+def invisible_candidates(text: str, find: Find) -> list[Candidate]:
+    """Candidates found in `text` read without its invisible characters, mapped back onto
+    the original offsets (a find then covers the characters removed inside it). Only finds
+    a removed character split are returned: the others `find(text)` gives already."""
+    if "\x00" not in text and (text.isascii() or _ZERO_WIDTH.search(text) is None):
+        return []
+    keep = [i for i, ch in enumerate(text) if ch not in _INVISIBLE]
+    plain = "".join(text[i] for i in keep)
+    out: list[Candidate] = []
+    for c in find(plain):
+        start, end = keep[c[0]], keep[c[1] - 1] + 1
+        if end - start != c[1] - c[0]:
+            out.append((start, end, c[2], c[3], c[4]))
+    return out
 
 
 def decode_text(run: str) -> str | None:

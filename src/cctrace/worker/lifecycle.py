@@ -100,9 +100,13 @@ def read_worker_info(state_dir: str) -> dict[str, str] | None:
 # What the worker keeps of the environment it is started from (Claude Code's, which a
 # repository can shape): locale and the session bus the OS keychain needs. Everything else,
 # every CCTRACE_* (the timing knobs are `[worker]` in config.toml), PYTHON*, proxies, CA
-# bundles and HOME included, is dropped.
-_KEEP_ENV = frozenset({"PATH", "LANG", "LANGUAGE", "TZ", "TMPDIR", "DBUS_SESSION_BUS_ADDRESS",
+# bundles, HOME, PATH and TMPDIR included, is dropped.
+_KEEP_ENV = frozenset({"LANG", "LANGUAGE", "TZ", "DBUS_SESSION_BUS_ADDRESS",
                        "XDG_RUNTIME_DIR"})
+# The worker's PATH, whatever the session's: libraries run programs found on it (keyring's
+# macOS backend, imported on every platform, has ctypes.util.find_library run `gcc`, `ld`
+# or `objdump`), and a repository's `.claude/settings.json` env sets the session's PATH.
+SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
 # Values of secret-looking variables stay: the redactor learns them (never used otherwise).
 _SECRET_NAME_PARTS = ("KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASS", "PWD",
                       "CREDENTIAL", "AUTH")
@@ -128,6 +132,7 @@ def worker_env(environ: dict[str, str], state_dir: str) -> dict[str, str]:
             env[name] = value
         elif any(p in upper for p in _SECRET_NAME_PARTS) and upper not in ("PWD", "OLDPWD"):
             env[LEARN_PREFIX + name] = value
+    env["PATH"] = SAFE_PATH
     env["HOME"] = statedir.account_home()
     env["CCTRACE_HOME"] = state_dir
     return env

@@ -1,0 +1,80 @@
+"""End-to-end: reads of a denied file whose name the shell builds out of several pieces.
+
+Found by the second red team with the real Claude Code CLI (offline, scripted model): each
+command really prints a planted value (asserted in the transcript), yet the capture policy
+let the output through because the denied name never stood as one plain word: a command
+substitution or a process substitution glued to the path (`$(pwd)/.env`, `diff <(echo)
+.env`, where the parentheses split the word and made the path look like a command name), a
+parameter default (`${UNSET:-.env}`), a variable set earlier in the same command (`x=nv; cat
+.e$x`), an option of a wrapper that names a file (`xargs -a .env`) and a folder reached
+through a glob (`cd sec*s`). None of the values may reach the wire or the store.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from support.absence import leaks, settled, state_store_text
+from support.model_server import ToolUse, text, tools
+from support.traced import TracedSession
+
+pytestmark = [pytest.mark.e2e,
+              pytest.mark.skipif(shutil.which("xargs") is None, reason="no xargs")]
+
+PLANTED = {
+    "pwd": "subst-pwd-q7w3",
+    "procsub": "proc-subst-q7w3",
+    "default": "param-default-q7w3",
+    "assigned": "assigned-var-q7w3",
+    "xargs": "xargs-argfile-q7w3",
+    "cdglob": "cd-glob-q7w3",
+}
+
+
+def _bash(command: str) -> ToolUse:
+    return ToolUse("Bash", {"command": command, "description": "look"})
+
+
+def test_names_the_shell_builds_are_withheld(traced: TracedSession, _isolated_state):
+    t = traced
+    project = t.home.project
+
+    def plant(rel: str, key: str) -> None:
+        path = project / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Plain words: no detector would take them; only the path policy keeps them out.
+        path.write_text(f"notes {PLANTED[key]} end\n")
+
+    plant("a/.npmrc", "pwd")
+    plant("b/.pgpass", "procsub")
+    plant("c/.netrc", "default")
+    plant("d/server.pem", "assigned")
+    plant("e/.git-credentials", "xargs")
+    plant("f/secrets/a.txt", "cdglob")
+    (project / "ok.txt").write_text("ordinary-content-q7w3\n")
+    t.server.add("[words-1]", [
+        tools(_bash("cat ok.txt")),
+        tools(_bash("cat $(pwd)/a/.npmrc")),
+        tools(_bash("diff <(echo) b/.pgpass")),
+        tools(_bash("cat ${UNSET_Q7W3:-c/.netrc}")),
+        tools(_bash("x=pem; cat d/server.$x")),
+        tools(_bash("xargs -a e/.git-credentials echo")),
+        tools(_bash("cd f/sec*s && cat a.txt")),
+        text("Done."),
+    ])
+    t.prompt("Look around [words-1]")
+    res = t.flush()
+    assert res.returncode == 0, res.stdout + res.stderr
+
+    transcript = t.transcript.read_text()
+    assert sorted(k for k, v in PLANTED.items() if v not in transcript) == []
+    wire = json.dumps(t.receiver.spans())
+    assert "ordinary-content-q7w3" in wire
+    assert sorted(k for k, v in PLANTED.items() if leaks(v, wire)) == []
+    settled(str(_isolated_state))
+    stored = state_store_text(str(_isolated_state))
+    assert "ordinary-content-q7w3" in stored
+    assert sorted(k for k, v in PLANTED.items() if leaks(v, stored)) == []
