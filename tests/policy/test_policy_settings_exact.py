@@ -188,3 +188,31 @@ def test_a_policy_is_frozen_and_read_from_the_capture_table() -> None:
 def test_home_patterns_are_checked_against_the_real_home() -> None:
     assert S.check_patterns(["~/x/**"], "k") == ("~/x/**",)
     assert parse_capture({"deny_paths": ["~/vault/**"]}).deny_paths == ("~/vault/**",)
+
+
+def test_path_denied_answers_are_kept_per_policy_and_stay_right() -> None:
+    from cctrace.policy import settings
+
+    assert settings.DENIED_MEMO == 4096
+    p = Policy()
+    for _ in range(2):  # the second answer comes from the memo
+        assert path_denied("/home/u/.env", None, p) == ".env*"
+        assert path_denied("src/app.py", "/home/u/proj", p) is None
+    assert p._denied == {("/home/u/.env", None): ".env*",
+                         ("src/app.py", "/home/u/proj"): None}
+
+    class Folder(str):
+        pass
+
+    # A cwd of another type than str is answered, not kept.
+    assert path_denied(".env.local", Folder("/home/u/proj"), p) == ".env*"
+    assert len(p._denied) == 2
+    # A full memo is emptied before the next answer is kept.
+    for i in range(settings.DENIED_MEMO - 2):
+        path_denied(f"f{i}.txt", None, p)
+    assert len(p._denied) == settings.DENIED_MEMO
+    assert path_denied("/home/u/.env", None, p) == ".env*"
+    assert len(p._denied) == settings.DENIED_MEMO
+    assert path_denied("id_rsa", None, p) == "id_{rsa,dsa,ecdsa,ed25519,xmss}{,_sk}"
+    assert p._denied == {("id_rsa", None): "id_{rsa,dsa,ecdsa,ed25519,xmss}{,_sk}"}
+    assert Policy()._denied == {}

@@ -346,6 +346,35 @@ def test_accept_refuses_masked_values_and_vetoes() -> None:
         assert _acc().redact_text(negative) == negative
 
 
+def _anchorless() -> list[Detector]:
+    return [Detector(name="bare", patterns=(
+        Pattern("bare_key", r"QK[0-9a-f]{8}(?![0-9a-f])"),
+        Pattern("bare_ref", r"(?P<s>QR[0-9]{4})\1"),  # a back-reference: not translatable
+        Pattern("keyed", r"zzkey=(?P<s>[0-9]{6})", anchors=("zzkey",)),
+    ))]
+
+
+@pytest.mark.parametrize("backend", ["hyperscan", "re"])
+def test_anchorless_patterns_run_where_they_can_match(backend: str) -> None:
+    if backend == "hyperscan":
+        pytest.importorskip("hyperscan")
+    r = SecretRedactor(_anchorless(), b"k" * 32, backend=backend)
+    key, ref = r._always  # noqa: SLF001
+    if backend == "hyperscan":
+        assert r._unanchored == [ref]  # noqa: SLF001
+        assert r._plan["\x00always:0"] == _AnchorPlan((key,), (), (), ())  # noqa: SLF001
+        assert "\x00always:1" not in r._plan  # noqa: SLF001
+    else:
+        assert r._unanchored == [key, ref]  # noqa: SLF001
+    for text, found in [("id QK0123abcd end", [(3, 13, "bare_key")]),
+                        ("é QK0123abcd", [(2, 12, "bare_key")]),
+                        ("qk0123abcd QK0123abcdef", []),
+                        ("zzkey=123456 QK0123abcd", [(6, 12, "keyed"), (13, 23, "bare_key")]),
+                        ("x QR1234QR1234 QK00000000", [(2, 8, "bare_ref"),
+                                                       (15, 25, "bare_key")])]:
+        assert [(f.start, f.end, f.type) for f in r.explain(text)] == found
+
+
 # A match standing for several values (`Pattern.expand`): each span it returns is a candidate
 # of the pattern's priority and type, masked ones dropped; validate/check are not asked.
 P_EXPAND = Pattern("e", r"ROW(?:\|[^|\n]*)+", anchors=("row",), priority=33,

@@ -102,7 +102,7 @@ def test_build_chooses_the_backend(monkeypatch) -> None:
 def test_a_broken_hyperscan_falls_back_unless_asked_for(monkeypatch) -> None:
     monkeypatch.delenv("CCTRACE_REDACT_BACKEND", raising=False)
 
-    def broken(anchors, gated=None):
+    def broken(anchors, gated=None, extra=None):
         raise RuntimeError("no SSSE3")
 
     monkeypatch.setattr(P, "hyperscan_prefilter", broken)
@@ -124,3 +124,59 @@ def test_anchors_are_literals_matched_as_they_are(make) -> None:
 @pytest.mark.parametrize("make", [P.re_prefilter, P.hyperscan_prefilter])
 def test_a_lone_surrogate_before_a_hit(make) -> None:
     assert sorted(make(["ab", "b"])("\ud800ab \udfff b")) == [(1, "ab"), (2, "b"), (6, "b")]
+
+
+# Anchorless patterns (`extra`): a name per expression, reported at offset 0 where it
+# matches (`engine._ALWAYS` pseudo-anchors).
+EXTRA = {"x:two": "zz[0-9]{2}", "x:one": "q[0-9]"}
+
+
+def test_extra_names_are_reported_where_their_expression_matches() -> None:
+    run = P.hyperscan_prefilter(sorted(ANCHORS), None, EXTRA)
+    assert sorted(run(TEXT)) == HITS
+    assert sorted(run("zz12 q")) == [(0, "x:two")]
+    assert sorted(run("q1 then zz12, q2")) == [(0, "x:one"), (0, "x:two")]
+    assert sorted(run("sk- zz1")) == [(0, "sk-")]
+    # Not ASCII: the expressions speak of ASCII bytes, so every name is reported.
+    assert sorted(run("é b")) == [(0, "x:one"), (0, "x:two"), (2, "b")]
+    assert P.build(ANCHORS, "hyperscan", None, EXTRA)[1]("q7") == [(0, "x:one")]
+    assert P.build(ANCHORS, "re", None, EXTRA)[1]("q7 ab") == [(3, "ab"), (4, "b")]
+
+
+def test_extra_names_beside_gated_anchors() -> None:
+    gated = {"abc": "abc=", "ab": "abc="}
+    run = P.hyperscan_prefilter(sorted(ANCHORS), gated, EXTRA)
+    assert sorted(run("abc q1")) == [(0, "x:one"), (1, "b")]
+    assert sorted(run("abc= zz99")) == [(0, "ab"), (0, "abc"), (0, "x:two"), (1, "b")]
+    gate = P._Gate.build(hyperscan, gated, EXTRA)
+    assert (gate.gates, gate.names) == (1, ["x:one", "x:two"])
+    assert gate.scan(b"zz00 abc= q5") == (True, ["x:one", "x:two"])
+    assert gate.scan(b"zz0") == (False, [])
+    plain = P._Gate.build(hyperscan, gated)
+    assert (plain.gates, plain.names) == (1, [])
+    assert plain.scan(b"abc=") == (True, []) and plain.scan(b"abc") == (False, [])
+    assert P._Gate.build(hyperscan, {}, {}) is None
+    only = P._Gate.build(hyperscan, {}, {"n": "q[0-9]"})
+    assert (only.gates, only.names) == (0, ["n"]) and only.scan(b"q1") == (False, ["n"])
+
+
+def test_an_extra_expression_hyperscan_refuses_is_reported_for_every_text() -> None:
+    bad = {"x:bad": "(?<=a)b\\1"}  # a back-reference: hyperscan refuses it
+    gate = P._Gate.build(hyperscan, {"abc": "abc="}, bad)
+    assert (gate.gates, gate.names) == (1, [])
+    run = P.hyperscan_prefilter(sorted(ANCHORS), {"abc": "abc="}, {**EXTRA, **bad})
+    assert sorted(run("nothing")) == [(0, "x:bad"), (0, "x:one"), (0, "x:two")]
+    alone = P.hyperscan_prefilter(sorted(ANCHORS), None, bad)
+    assert sorted(alone("nothing")) == [(0, "x:bad")]
+    assert sorted(alone("ab")) == [(0, "ab"), (0, "x:bad"), (1, "b")]
+
+
+def test_a_failed_gate_scan_reports_everything(monkeypatch) -> None:
+    gate = P._Gate.build(hyperscan, {"abc": "abc="}, EXTRA)
+
+    class Broken:
+        def scan(self, data, match_event_handler=None):  # noqa: ANN001, ANN201
+            raise RuntimeError("scan failed")
+
+    gate._db = Broken()
+    assert gate.scan(b"x") == (True, ["x:one", "x:two"])

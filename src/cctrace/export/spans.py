@@ -212,8 +212,13 @@ def to_spans(
     # The trace-level attributes are the same for every span: computed once per trace,
     # copied per span (a list value is copied too, so no two spans share a mutable).
     trace_attrs = trace_attributes(trace)
-    return [_to_span(trace, obs, resource, _fresh(trace_attrs)) for obs in observations]
+    lists = [k for k, v in trace_attrs.items() if isinstance(v, list)]
+    return [_to_span(trace, obs, resource, _fresh(trace_attrs, lists)) for obs in observations]
 
 
-def _fresh(attrs: dict[str, Any]) -> dict[str, Any]:
-    return {k: list(v) if isinstance(v, list) else v for k, v in attrs.items()}
+def _fresh(attrs: dict[str, Any], lists: list[str]) -> dict[str, Any]:
+    """A copy of `attrs` (same order) whose `lists` values are copies too."""
+    out = dict(attrs)
+    for key in lists:
+        out[key] = list(out[key])
+    return out

@@ -92,6 +92,10 @@ class Policy:
         object.__setattr__(self, "_allow", compiled(tuple(self.allow_paths)))
         object.__setattr__(self, "_opt_out", compiled(tuple(self.opt_out)))
         object.__setattr__(self, "_opt_in", compiled(tuple(self.opt_in)))
+        # `path_denied`'s answers, by (path, cwd): a turn names the same few files again
+        # and again (every Read of a file, every command run in one folder), and each
+        # answer is ~50 glob matches on two spellings of the path.
+        object.__setattr__(self, "_denied", {})
 
     @classmethod
     def from_config(cls, cfg: Config) -> Policy:
@@ -118,6 +122,24 @@ def path_denied(path: str, cwd: str | None, policy: Policy) -> str | None:
     """The deny pattern that withholds `path`'s content (`cwd` resolves relative paths)."""
     if not isinstance(path, str) or not path.strip():
         return None
+    if cwd is not None and type(cwd) is not str:
+        return _path_rule(path, cwd, policy)
+    memo: dict[tuple[str, str | None], str | None] = policy._denied  # type: ignore[attr-defined]
+    key = (path, cwd)
+    if key in memo:
+        return memo[key]
+    rule = _path_rule(path, cwd, policy)
+    if len(memo) >= DENIED_MEMO:
+        memo.clear()
+    memo[key] = rule
+    return rule
+
+
+# Answers `path_denied` keeps per policy (cleared whole when full).
+DENIED_MEMO = 4096
+
+
+def _path_rule(path: str, cwd: str | None, policy: Policy) -> str | None:
     hit = first_match(policy._deny, path, cwd, policy.home)  # type: ignore[attr-defined]
     if hit is None:
         return None

@@ -84,8 +84,10 @@ def _literal(pattern: str, home: str) -> tuple[str, tuple[str, ...]] | None:
 
 
 @lru_cache(maxsize=64)
+@lru_cache(maxsize=16)
 def _scanners(literals: tuple[str, ...]) -> tuple[Any, Any]:
-    """(regex search for short texts, prefilter for long ones) over the literals."""
+    """(regex search for short texts, prefilter for long ones) over the literals; built
+    once per literal set (an output filter is made per turn and folder)."""
     rx = re.compile("|".join(re.escape(x) for x in literals), re.IGNORECASE)
     return rx.search, prefilter.build(literals)[1]
 

@@ -159,6 +159,10 @@ def common_gate(regexes: Sequence[str], flags: int) -> _Matcher | None:
     return gate
 
 
+# Pseudo-anchors of the anchorless patterns (never a text's literal: they start with NUL).
+_ALWAYS = "\x00always:"
+
+
 class SecretRedactor:
     """A `Redactor` running all given detectors plus literal known secrets."""
 
@@ -200,8 +204,21 @@ class SecretRedactor:
         # checked with str.find instead.
         self._slow_known = sorted(a for a in anchors if not a.isascii())
         self._plan = {a: self._anchor_plan(a) for a in anchors}
-        self.backend, self._prefilter = prefilter.build(anchors, backend,
-                                                        gates.gated_anchors(self._plan))
+        # Anchorless patterns are each a `re` pass over every text; with hyperscan they
+        # run only where their necessary expression (`gates.necessary`) matches: the
+        # prefilter reports a pseudo-anchor whose plan scans the text with the pattern.
+        extra = {f"{_ALWAYS}{i}": e for i, c in enumerate(self._always)
+                 if (e := gates.necessary(c.regex.pattern, c.regex.flags))}
+        self.backend, self._prefilter = prefilter.build(
+            anchors, backend, gates.gated_anchors(self._plan), extra)
+        # The anchorless patterns the candidate search runs over every text.
+        self._unanchored = self._always
+        if self.backend == "hyperscan" and extra:
+            for name in extra:
+                comp = self._always[int(name[len(_ALWAYS):])]
+                self._plan[name] = _AnchorPlan((comp,), (), (), ())
+            self._unanchored = [c for i, c in enumerate(self._always)
+                                if f"{_ALWAYS}{i}" not in extra]
 
     def _anchor_plan(self, anchor: str) -> _AnchorPlan:
         """What one anchor hit triggers, resolved once so the per-hit loop is lean.
@@ -248,13 +265,13 @@ class SecretRedactor:
                 pos = low.find(anchor, pos + 1)
         if not hits:
             # Nothing anchored: only the anchorless patterns can match.
-            for comp in self._always:
+            for comp in self._unanchored:
                 for hit in comp.regex.finditer(text):
                     self._accept(text, comp, hit, out)
             return out
         accept = self._accept
         plan = self._plan
-        scan: set[_Compiled] = set(self._always)
+        scan: set[_Compiled] = set(self._unanchored)
         tried: set[tuple[int, int]] | None = None
         # Several hits of one anchor in a row are common (a keyword repeated in prose):
         # the anchor's plan is looked up once per run.

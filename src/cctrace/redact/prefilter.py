@@ -46,8 +46,8 @@ def re_prefilter(anchors: list[str]) -> Prefilter:
     return run
 
 
-def hyperscan_prefilter(anchors: list[str], gated: Mapping[str, str] | None = None
-                        ) -> Prefilter:
+def hyperscan_prefilter(anchors: list[str], gated: Mapping[str, str] | None = None,
+                        extra: Mapping[str, str] | None = None) -> Prefilter:
     import hyperscan  # optional dependency
 
     def db(anchors: list[str]) -> Any:
@@ -68,8 +68,10 @@ def hyperscan_prefilter(anchors: list[str], gated: Mapping[str, str] | None = No
 
     # Gated anchors (`cctrace.redact.gates`) have a database of their own, which an ASCII
     # text is scanned with only where one of their gates matches.
-    gate = _Gate.build(hyperscan, gated or {})
-    found = sorted(a for a in (gated or {}) if a in set(anchors)) if gate else []
+    gate = _Gate.build(hyperscan, gated or {}, extra or {})
+    found = sorted(a for a in (gated or {}) if a in set(anchors)) if gate and gate.gates else []
+    # `extra` names the gate database does not test for are reported for every text.
+    untested = sorted(set(extra or {}) - set(gate.names if gate else ()))
     plain = [a for a in anchors if a not in set(found)]
     names = plain + found  # ids: the plain database's, then the gated one's (offset)
     lens = [len(a) for a in names]
@@ -90,8 +92,12 @@ def hyperscan_prefilter(anchors: list[str], gated: Mapping[str, str] | None = No
 
             if plain_db is not None:
                 plain_db.scan(data, match_event_handler=on)
-            if gated_db is not None and gate is not None and gate.fires(data):
-                gated_db.scan(data, match_event_handler=on_gated)
+            if gate is not None:
+                fired, named = gate.scan(data)
+                if gated_db is not None and fired:
+                    gated_db.scan(data, match_event_handler=on_gated)
+                hits.extend((0, name) for name in named)
+            hits.extend((0, name) for name in untested)
             return hits
         # Anchors are ASCII and an ASCII byte never occurs inside a UTF-8 multi-byte
         # sequence: scan the UTF-8 bytes and map byte offsets back to characters. The
@@ -116,32 +122,58 @@ def hyperscan_prefilter(anchors: list[str], gated: Mapping[str, str] | None = No
                 char_pos += len(data[byte_pos:start].decode("utf-8", "surrogatepass"))
                 byte_pos = start
             hits.append((char_pos, names[i]))
+        hits.extend((0, name) for name in sorted(extra or {}))  # untested here: all of them
         return hits
 
     return run
 
 
 class _Gate:
-    """The gates' necessary expressions in one hyperscan database."""
+    """The gates' necessary expressions in one hyperscan database, and those of the
+    `extra` names (a name, reported at offset 0, for each expression that matches)."""
 
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: Any, gates: int, names: list[str]) -> None:
         self._db = db
+        self.gates = gates  # ids below this are gates; the others are `names`, in order
+        self.names = names
 
     @classmethod
-    def build(cls, hyperscan: Any, gated: Mapping[str, str]) -> _Gate | None:
-        """None without gated anchors or when hyperscan refuses an expression (every
-        anchor is then a literal of the database, as before)."""
+    def build(cls, hyperscan: Any, gated: Mapping[str, str],
+              extra: Mapping[str, str] | None = None) -> _Gate | None:
+        """None when there is nothing to test or hyperscan refuses an expression (every
+        anchor is then a literal of the database, as before); when it refuses one of the
+        `extra` expressions, a gate without them."""
         exprs = sorted(set(gated.values()))
-        if not exprs:
-            return None
+        names = sorted(extra or {})
+        for tested in ([names, []] if names else [[]]):
+            every = exprs + [extra[n] for n in tested]  # type: ignore[index]
+            if not every:
+                return None
+            try:
+                db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+                db.compile(expressions=[e.encode("ascii") for e in every],
+                           ids=list(range(len(every))), elements=len(every),
+                           flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(every))
+            except Exception:  # noqa: BLE001 - an expression hyperscan cannot build
+                continue
+            return cls(db, len(exprs), tested)
+        return None
+
+    def scan(self, data: bytes) -> tuple[bool, list[str]]:
+        """(whether a gate matches, the `names` whose expression matches) in `data`."""
+        if not self.names:
+            return self.fires(data), self.names
+        fired: list[int] = []
+
+        def on(i: int, _s: int, _e: int, _f: int, _c: object) -> None:
+            fired.append(i)  # each expression at most once (single-match)
+
         try:
-            db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            db.compile(expressions=[e.encode("ascii") for e in exprs],
-                       ids=list(range(len(exprs))), elements=len(exprs),
-                       flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(exprs))
-        except Exception:  # noqa: BLE001 - an expression hyperscan cannot build
-            return None
-        return cls(db)
+            self._db.scan(data, match_event_handler=on)
+        except Exception:  # noqa: BLE001 - or unsure: as if every expression matched
+            return True, list(self.names)
+        return (any(i < self.gates for i in fired),
+                [self.names[i - self.gates] for i in sorted(fired) if i >= self.gates])
 
     def fires(self, data: bytes) -> bool:
         """Whether any gate expression matches in `data` (the scan stops at the first)."""
@@ -159,20 +191,24 @@ class _Gate:
 
 
 def build(anchors: Iterable[str], backend: str | None = None,
-          gated: Mapping[str, str] | None = None) -> tuple[str, Prefilter | None]:
+          gated: Mapping[str, str] | None = None,
+          extra: Mapping[str, str] | None = None) -> tuple[str, Prefilter | None]:
     """(backend name, prefilter) for `anchors`; `backend` None means env or auto.
 
     `gated`: anchor -> a hyperscan expression that matches (in the lower-cased text)
     wherever that anchor's hits could produce anything (`cctrace.redact.gates`). With the
     hyperscan backend, an ASCII text in which none of them matches is searched for the
-    other anchors only; the `re` backend reports every anchor."""
+    other anchors only; the `re` backend reports every anchor.
+    `extra`: name -> such an expression, for patterns that have no anchor; with the
+    hyperscan backend the name is reported (at offset 0) for each text where its
+    expression matches (for every non-ASCII text); the `re` backend ignores them."""
     words = sorted(set(a for a in anchors if a and a.isascii()))
     if not words:
         return "none", None
     choice = backend or os.environ.get("CCTRACE_REDACT_BACKEND", "auto")
     if choice in ("auto", "hyperscan"):
         try:
-            return "hyperscan", hyperscan_prefilter(words, gated)
+            return "hyperscan", hyperscan_prefilter(words, gated, extra)
         except Exception:  # noqa: BLE001 - missing wheel or CPU without SSSE3: use re
             if choice == "hyperscan":
                 raise

@@ -22,9 +22,6 @@ SCAN_MAX_CHARS = 8 * 1024 * 1024
 # Nesting deeper than this is withheld (the transcript reader already clamps records far
 # below Python's recursion limit; this is the stage's own bound).
 MAX_DEPTH = 200
-# Texts at least this long are redacted once per pass however often they occur: a tool
-# result is in the tool observation and again in the next generation's input.
-_MEMO_MIN = 256
 
 
 class Redactor(Protocol):
@@ -46,26 +43,28 @@ def too_large(text: str) -> str:
 
 def _safe(redactor: Redactor) -> Callable[[str], str]:
     scans = not isinstance(redactor, NullRedactor)
+    # Every text is redacted once per pass however often it occurs: a tool result is in
+    # the tool observation and again in the next generation's input, and short texts
+    # (keys, roles, tool names, ids, paths) recur thousands of times per batch; a verdict
+    # is a pure function of the text within a pass. (The memo lives as long as the pass.)
     memo: dict[str, str] = {}
     # The longest text this pass computed (`run.longest[0]`; what it returns from memo,
     # too_large and WITHHELD are no longer): lets `redact_traces` skip a no-op sweep.
     longest = [0]
 
     def run(text: str) -> str:
-        if len(text) >= _MEMO_MIN:
-            done = memo.get(text)
-            if done is not None:
-                return done
-            if scans and len(text) > SCAN_MAX_CHARS:
-                return too_large(text)
+        done = memo.get(text)
+        if done is not None:
+            return done
+        if scans and len(text) > SCAN_MAX_CHARS:
+            return too_large(text)
         try:
             out = redactor.redact_text(text)
         except Exception:  # noqa: BLE001 - fail closed on any detector failure
             return WITHHELD
         if not isinstance(out, str):
             return WITHHELD
-        if len(text) >= _MEMO_MIN:
-            memo[text] = out
+        memo[text] = out
         if len(out) > longest[0]:
             longest[0] = len(out)
         return out
@@ -86,11 +85,13 @@ def _walk(value: Any, fn: Callable[[str], str], depth: int = 0) -> Any:
         return fn(value)
     if isinstance(value, (dict, list, tuple)) and depth >= MAX_DEPTH:
         return TOO_DEEP
+    # A string item (most of them) is redacted here rather than in a call of its own.
     if isinstance(value, dict):
-        return {(fn(k) if isinstance(k, str) else k): _walk(v, fn, depth + 1)
+        return {(fn(k) if isinstance(k, str) else k):
+                (fn(v) if type(v) is str else _walk(v, fn, depth + 1))
                 for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_walk(v, fn, depth + 1) for v in value]
+        return [fn(v) if type(v) is str else _walk(v, fn, depth + 1) for v in value]
     if value is None or isinstance(value, (bool, int, float)):
         return value
     # Unknown objects are rendered to JSON text first, so they are scanned like the rest.

@@ -21,6 +21,7 @@ from typing import Any
 
 from cctrace.findings import RISK, SEVERITIES, Finding, finding_id
 from cctrace.model.types import Observation, Trace
+from cctrace.rules import specialize
 from cctrace.rules.event import Event, is_local_host, tool_event
 from cctrace.rules.prefilter import Scanner
 from cctrace.rules.schema import (
@@ -63,6 +64,7 @@ class RuleSet:
         self._tool_filters = {
             r.id: (name_matcher(r.tools) if r.tools is not None else None) for r in self.rules}
         self._for_tool: dict[str, list[Rule]] = {}
+        self._plans: dict[str, list[specialize.Plan]] = {}
 
     def for_tool(self, tool: str) -> list[Rule]:
         """The rules that can match a call of this tool (memoised per tool name)."""
@@ -73,6 +75,16 @@ class RuleSet:
             if len(self._for_tool) < 1024:
                 self._for_tool[tool] = rules
         return rules
+
+    def plans(self, tool: str) -> list[specialize.Plan]:
+        """`for_tool`'s rules with their tool tests answered for this tool (memoised):
+        what `evaluate_event` runs (rules/specialize.py)."""
+        plans = self._plans.get(tool)
+        if plans is None:
+            plans = [p for r in self.for_tool(tool) if (p := specialize.plan(r, tool))]
+            if len(self._plans) < 1024:
+                self._plans[tool] = plans
+        return plans
 
     def get(self, rule_id: str) -> Rule | None:
         return self.by_id.get(rule_id)
@@ -309,7 +321,7 @@ def _detail(ev: Event, rule: Rule, ctx: Context) -> dict[str, Any]:
 def evaluate_event(ev: Event, ruleset: RuleSet) -> list[Rule]:
     """The rules (windowless and windowed alike) whose condition matches one event."""
     ctx = ruleset.context
-    return [r for r in ruleset.for_tool(ev.tool) if r.matches(ev, ctx)]
+    return [p[0] for p in ruleset.plans(ev.tool) if specialize.matches(p, ev, ctx)]
 
 
 def evaluate(traces: list[Trace], ruleset: RuleSet,

@@ -92,10 +92,40 @@ def path_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
 
 
 def name_matcher(patterns: Iterable[str], ignore_case: bool = False) -> Callable[[str], bool]:
+    # The rule pack names the same lists again and again (`$output_tools`, command names):
+    # one matcher per distinct list, built once.
+    key = (tuple(patterns), ignore_case)
+    matcher = _NAME_MATCHERS.get(key)
+    if matcher is None:
+        matcher = _NAME_MATCHERS[key] = _name_matcher(key[0], ignore_case)
+    return matcher
+
+
+_NAME_MATCHERS: dict[tuple[tuple[str, ...], bool], Callable[[str], bool]] = {}
+
+
+def _name_matcher(patterns: Iterable[str], ignore_case: bool) -> Callable[[str], bool]:
     parts = [glob_regex(p).replace("[^/]", ".") for p in patterns]
     rx = compile_pattern("(?:" + "|".join(parts) + r")\Z", re.I if ignore_case else 0) \
         if parts else None
-    return (lambda s: bool(rx.match(s))) if rx else (lambda s: False)
+    if rx is None:
+        return lambda s: False
+    # Names (tools, commands, rule ids) are few and asked about for every event and rule:
+    # each answer is kept (a bounded number of them).
+    seen: dict[str, bool] = {}
+
+    def match(s: str) -> bool:
+        hit = seen.get(s)
+        if hit is None:
+            hit = bool(rx.match(s))
+            if len(seen) < NAMES_KEPT:
+                seen[s] = hit
+        return hit
+
+    return match
+
+
+NAMES_KEPT = 512
 
 
 def host_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:

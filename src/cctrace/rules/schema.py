@@ -95,6 +95,34 @@ class Rule:
         return not any(exc(ev, ctx) for exc in self.unless)
 
 
+def conjunction(preds: list[Cond]) -> Cond:
+    """All of `preds`, tried in order (the first that fails ends it)."""
+    if len(preds) == 1:
+        return preds[0]
+    if len(preds) == 2:
+        a, b = preds
+        return _all_of(preds, lambda ev, ctx: a(ev, ctx) and b(ev, ctx))
+
+    def every(ev: Event, ctx: Context) -> bool:
+        for p in preds:
+            if not p(ev, ctx):
+                return False
+        return True
+
+    return _all_of(preds, every)
+
+
+# Combinators name their parts, so `rules/specialize.py` can answer their tool tests.
+def _all_of(parts: list[Cond], cond: Cond) -> Cond:
+    cond.all_of = parts  # type: ignore[attr-defined]
+    return cond
+
+
+def _any_of(parts: list[Cond], cond: Cond) -> Cond:
+    cond.any_of = parts  # type: ignore[attr-defined]
+    return cond
+
+
 class Compiler:
     """Compiles the conditions of one file (with the lists and macros visible to it)."""
 
@@ -156,7 +184,7 @@ class Compiler:
     def condition(self, node: Any) -> Cond:
         if isinstance(node, list):
             parts = [self.condition(n) for n in node]
-            return lambda ev, ctx: all(p(ev, ctx) for p in parts)
+            return _all_of(parts, lambda ev, ctx: all(p(ev, ctx) for p in parts))
         if not isinstance(node, dict):
             raise self.err(node, "a condition must be a mapping")
         unknown = set(node) - EVENT_KEYS
@@ -165,31 +193,19 @@ class Compiler:
         preds: list[Cond] = [self.predicate(k, v, node) for k, v in node.items()]
         # Cheap predicates first: tool names and paths before regexes over output.
         preds.sort(key=lambda p: getattr(p, "cost", 1))
-        if len(preds) == 1:
-            return preds[0]
-        if len(preds) == 2:
-            a, b = preds
-            return lambda ev, ctx: a(ev, ctx) and b(ev, ctx)
-
-        def every(ev: Event, ctx: Context) -> bool:
-            for p in preds:
-                if not p(ev, ctx):
-                    return False
-            return True
-
-        return every
+        return conjunction(preds)
 
     def predicate(self, key: str, value: Any, node: Any) -> Cond:  # noqa: C901
         if key == "any":
             if not isinstance(value, list) or not value:
                 raise self.err(node, "any: expected a non-empty list of conditions")
             parts = [self.condition(v) for v in value]
-            return lambda ev, ctx: any(p(ev, ctx) for p in parts)
+            return _any_of(parts, lambda ev, ctx: any(p(ev, ctx) for p in parts))
         if key == "all":
             if not isinstance(value, list) or not value:
                 raise self.err(node, "all: expected a non-empty list of conditions")
             parts = [self.condition(v) for v in value]
-            return lambda ev, ctx: all(p(ev, ctx) for p in parts)
+            return _all_of(parts, lambda ev, ctx: all(p(ev, ctx) for p in parts))
         if key == "not":
             inner = self.condition(value)
             return lambda ev, ctx: not inner(ev, ctx)
@@ -215,6 +231,7 @@ class Compiler:
                 return m(ev.tool)
 
             tool.cost = 0  # type: ignore[attr-defined]
+            tool.tool_test = m  # type: ignore[attr-defined]  # see rules/specialize.py
             return tool
         if key in ("path", "read_path", "write_path"):
             m = path_matcher(self.strings(value, node, key))
@@ -337,13 +354,13 @@ class Compiler:
             return lambda ev, i, cmd, ctx: m(getattr(cmd, attr) or "")
         if key in ("args", "all_args", "no_args"):
             globs = self.strings(value, node, key)
-            ms = [name_matcher([g]) for g in globs]
             if key == "args":
                 m = name_matcher(globs)
                 return lambda ev, i, cmd, ctx: any(m(a) for a in cmd.args)
             if key == "no_args":
                 m = name_matcher(globs)
                 return lambda ev, i, cmd, ctx: not any(m(a) for a in cmd.args)
+            ms = [name_matcher([g]) for g in globs]
             return lambda ev, i, cmd, ctx: all(any(mm(a) for a in cmd.args) for mm in ms)
         if key == "argv":
             rx = self.regex(value, node, key)

@@ -255,7 +255,11 @@ def cost_states(records: list[Record], session_id: str | None
     run's last call), None when nothing before it in this read has one. In a fork, the
     parent it names (`requestSessionId` of the copied calls) and the time of its first own
     prompt after the copied history go with each."""
-    out = []
+    out: list[tuple[str, ClaudeCodeCost]] = []
+    # Only a `cost-state` record adds to `out`: a read without one (nearly every read, and
+    # every read of a 1.x or 2.0 transcript) has nothing to walk for.
+    if not any(rec.data.get("type") == "cost-state" for rec in records):
+        return out
     last_ns: int | None = None
     parent: str | None = None
     copied_ns: int | None = None
@@ -283,6 +287,9 @@ def fork_of(records: list[Record]) -> tuple[str, str, int | None] | None:
     """(session, parent, time of its first own prompt or None) when `records` hold a fork's
     copied history (2.1.x: assistant records whose `requestSessionId` is another session)."""
     found: tuple[str, str, int | None] | None = None
+    # Only a copied call (`copied_from`: a non-empty `requestSessionId`) starts a fork.
+    if not any(rec.data.get("requestSessionId") for rec in records):
+        return found
     for rec in records:
         parent = copied_from(rec) if not rec.is_sidechain else None
         if parent and rec.session_id:
