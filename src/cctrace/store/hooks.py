@@ -82,6 +82,13 @@ class HookEvents(Connection):
         rows = self._read(sql + " ORDER BY seq", params)
         return [self._event(r) for r in rows]
 
+    def recent_transcript_paths(self, limit: int = 1000) -> list[str]:
+        """The transcript paths of the last `limit` hook events, newest first, distinct."""
+        rows = self._read(
+            "SELECT transcript_path FROM hook_events WHERE seq > (SELECT COALESCE(MAX(seq), 0)"
+            " FROM hook_events) - ? AND transcript_path IS NOT NULL ORDER BY seq DESC", (limit,))
+        return list(dict.fromkeys(r["transcript_path"] for r in rows))
+
     def has_session_events(self, session_id: str) -> bool:
         return bool(self._read(
             "SELECT 1 FROM hook_events WHERE session_id = ? LIMIT 1", (session_id,)))

@@ -146,6 +146,24 @@ def note_env_findings(store: Store, cfg: Config, entries: list[Any]) -> int:
         return record_findings(store, cfg, make_redactor(cfg), found)
 
 
+def note_unhooked(store: Store, cfg: Config, now_ns: int | None = None) -> int:
+    """Sessions that ran with no cctrace hook since the install (`audit.unhooked`), at most
+    every `unhooked.INTERVAL_S`; returns the new findings."""
+    from cctrace import statedir
+    from cctrace.audit import unhooked
+
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    if not unhooked.due(cfg.state_dir, now_ns / 1e9):
+        return 0
+    folders = unhooked.projects_dirs(store.recent_transcript_paths(), statedir.account_home())
+    found = unhooked.sweep(store, _installed_since_ns(cfg), now_ns, folders)
+    unhooked.stamp(cfg.state_dir, now_ns / 1e9)
+    if not found:
+        return 0
+    with store.transaction():
+        return record_findings(store, cfg, make_redactor(cfg), found)
+
+
 def record_findings(store: Store, cfg: Config, redactor: Redactor, findings: list[Any],
                     *, sealed: list[Any] | None = None,
                     deferred: list[Any] | None = None) -> int:

@@ -46,6 +46,7 @@ from cctrace.worker.conclude import (
     evaluate_rules,
     judge_session,
     note_env_findings,
+    note_unhooked,
     record_findings,
     seal,
 )
@@ -588,6 +589,8 @@ def step(state_dir: str, cfg: Config | None = None) -> StepReport:
         from cctrace.security import retention
 
         retention.maybe_enforce(state_dir, store, cfg)
+        if not entries:
+            _note_unhooked(state_dir, store, cfg)
         # Values learned in this slice may sit in clear in batches queued earlier.
         redactors.resweep_outbox(store, cfg)
         _sender = _sender or outbox.Sender()
@@ -702,6 +705,15 @@ def drain(state_dir: str, cfg: Config, deadline: float | None = None) -> StepRep
 SUMMARY_INTERVAL_S = 5.0
 _summary_due: dict[str, float] = {}   # state dir -> monotonic time a rebuild may run
 _summary_last: dict[str, float] = {}
+
+
+def _note_unhooked(state_dir: str, store: Store, cfg: Config) -> None:
+    """Sessions no hook ran in (`audit.unhooked`), once the spool is drained; a failure is
+    logged, never fatal (the next sweep looks again)."""
+    try:
+        note_unhooked(store, cfg)
+    except Exception as exc:  # noqa: BLE001 - a coverage aid must not stop ingestion
+        lifecycle.log_exception(state_dir, "unhooked sessions", exc)
 
 
 def refresh_summary(state_dir: str, store: Store) -> None:
