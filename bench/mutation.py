@@ -361,6 +361,8 @@ MODULES: dict[str, Target] = {
     "audit.merkle": Target("audit/merkle.py", (
         "tests/audit/test_merkle_exact.py", "tests/audit/test_merkle.py", "tests/audit/test_log.py",
         "tests/audit/test_mutations.py")),
+    # Sessions no hook ran in (a repository's disableAllHooks): the sweep and its bounds.
+    "audit.unhooked": Target("audit/unhooked.py", ("tests/audit/test_unhooked.py",)),
     "audit.anchors": Target("audit/anchors.py", (
         "tests/audit/test_anchors_exact.py", "tests/audit/test_rollback.py",
         "tests/audit/test_log.py")),
