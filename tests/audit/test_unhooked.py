@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import types
 
 import pytest
 
@@ -73,6 +74,35 @@ def test_the_listing_is_bounded(tmp_path, monkeypatch):
         ("p0", "0"), ("p0", "1"), ("p1", "0"), ("p1", "1")]
 
 
+class _Entry:
+    """A directory entry whose stat fails: the file went away after the listing."""
+
+    def __init__(self, name, path, gone=False):
+        self.name, self.path, self.gone = name, path, gone
+
+    def is_file(self, follow_symlinks=True):
+        return True
+
+    def stat(self, follow_symlinks=True):
+        if self.gone:
+            raise FileNotFoundError(self.path)
+        return types.SimpleNamespace(st_mtime_ns=3 * S, st_size=5)
+
+
+def test_a_transcript_gone_since_the_listing_is_skipped_not_the_rest(tmp_path, monkeypatch):
+    (tmp_path / "-p").mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("-p"):
+            return iter([_Entry(f"{SID}.jsonl", "a", gone=True), _Entry(f"{OTHER}.jsonl", "b")])
+        return real_scandir(path)
+
+    monkeypatch.setattr(unhooked.os, "scandir", scandir)
+    assert unhooked.list_transcripts(str(tmp_path)) == [
+        unhooked.Transcript(OTHER, "-p", 3 * S, 5)]
+
+
 def _t(sid, mtime_ns, project="-p", size=3):
     return unhooked.Transcript(sid, project, mtime_ns, size)
 
@@ -115,6 +145,7 @@ def test_due_and_stamp(tmp_path):
     assert unhooked.due(st, 5299.0) is False
     assert unhooked.due(st, 5300.0) is True
     assert unhooked.due(st, 4941.0) is False           # clock a little behind the stamp
+    assert unhooked.due(st, 4940.0) is False
     assert unhooked.due(st, 4939.0) is True            # a stamp from the future
     assert unhooked.due(st, 5010.0, interval_s=10) is True
 

@@ -63,11 +63,12 @@ def list_transcripts(projects_dir: str) -> list[Transcript]:
             if ext != ".jsonl" or not _SESSION.fullmatch(stem):
                 continue
             try:
+                if not entry.is_file(follow_symlinks=False):
+                    continue
                 st = entry.stat(follow_symlinks=False)
-            except OSError:
+            except OSError:  # gone since the listing
                 continue
-            if entry.is_file(follow_symlinks=False):
-                out.append(Transcript(stem.lower(), project.name, st.st_mtime_ns, st.st_size))
+            out.append(Transcript(stem.lower(), project.name, st.st_mtime_ns, st.st_size))
     return out
 
 
