@@ -689,6 +689,11 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'if not plain.replace("\\n", "").replace("\\r", "").replace("\\t", "XXXX").isprintable():',
          'any printable replacement gives the same verdict'),
     ],
+    'audit.unhooked': [
+        ('st = entry.stat(follow_symlinks=False)', 'st = entry.stat(follow_symlinks=True)',
+         'a regular file is asked first (not following links): its stat is the same '
+         'whether or not it follows one'),
+    ],
     'redact.stoplist.placeholder': [
         ('@lru_cache(maxsize=4096)',
          '@lru_cache(maxsize=4097)',

@@ -37,8 +37,9 @@ def test_list_transcripts_takes_main_transcripts_named_by_a_session_id(tmp_path)
     _write(projects / "-home-u-app" / f"{SID}.json")                 # not a transcript
     _write(projects / "-home-u-app" / f"x{SID}.jsonl")               # id inside a name
     _write(projects / "-home-u-app" / SID / "subagents" / f"{OTHER}.jsonl")  # one level only
-    (projects / "-home-u-app" / f"{OTHER[:-1]}0.jsonl").mkdir()      # a folder named like one
-    _write(projects / "stray-file.jsonl")                            # not in a project
+    # a folder named like one, listed first
+    (projects / "-home-u-app" / "00000000-0000-4000-8000-000000000000.jsonl").mkdir()
+    _write(projects / "-a-stray-file.jsonl")                         # not a project, first
     os.symlink(projects / "-home-u-app" / f"{SID}.jsonl",
                projects / "-home-u-app" / "2d8b3e4f-5f6c-4d7e-8f9a-2b3c4d5e6f7a.jsonl")
     got = unhooked.list_transcripts(str(projects))
@@ -132,16 +133,39 @@ def test_findings_only_for_settled_transcripts_since_the_install_without_events(
     assert found[1].id != f.id
 
 
-def test_settle_is_two_minutes():
+def test_settle_interval_and_bounds():
     assert unhooked.SETTLE_NS == 120 * S
     assert unhooked.INTERVAL_S == 300.0
+    assert (unhooked.MAX_PROJECTS, unhooked.MAX_PER_PROJECT) == (4096, 4096)
+
+
+def test_the_finding_id_is_the_coverage_producers():
+    from cctrace.findings import finding_id
+
+    (f,) = unhooked.findings([_t(SID, 5 * S)], lambda s: False, 0, 10**30)
+    assert f.id == finding_id("coverage", "coverage.unhooked_session", SID)
+
+
+def test_an_unreadable_project_is_skipped_not_the_rest(tmp_path, monkeypatch):
+    _write(tmp_path / "-a" / f"{SID}.jsonl")
+    _write(tmp_path / "-b" / f"{OTHER}.jsonl", mtime_s=7)
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("-a"):
+            raise PermissionError(path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(unhooked.os, "scandir", scandir)
+    assert unhooked.list_transcripts(str(tmp_path)) == [
+        unhooked.Transcript(OTHER, "-b", 7 * S, 15)]
 
 
 def test_due_and_stamp(tmp_path):
     st = str(tmp_path)
     assert unhooked.due(st, 5000.0) is True            # never ran
     unhooked.stamp(st, 5000.0)
-    assert os.stat(tmp_path / unhooked.STAMP).st_mtime == 5000.0
+    assert os.stat(tmp_path / "unhooked.stamp").st_mtime == 5000.0
     assert unhooked.due(st, 5299.0) is False
     assert unhooked.due(st, 5300.0) is True
     assert unhooked.due(st, 4941.0) is False           # clock a little behind the stamp
