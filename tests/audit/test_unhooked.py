@@ -158,7 +158,7 @@ def test_an_unreadable_project_is_skipped_not_the_rest(tmp_path, monkeypatch):
 
     monkeypatch.setattr(unhooked.os, "scandir", scandir)
     assert unhooked.list_transcripts(str(tmp_path)) == [
-        unhooked.Transcript(OTHER, "-b", 7 * S, 15)]
+        unhooked.Transcript(OTHER, "-b", 7 * S, 16)]
 
 
 def test_due_and_stamp(tmp_path):
