@@ -98,6 +98,27 @@ def test_plural_keywords_are_counts_not_secrets() -> None:
     kept(f'KEYS={LONG}\n')
 
 
+# `credentials` is the one plural that names one login's secret, in every syntax.
+@pytest.mark.parametrize("text", [
+    f'credentials = "{LONG}"\n', f'-e CREDENTIALS={LONG} -p 8080:8080\n',
+    f'data:\n  credentials: {LONG}\n', f'<credentials>\n  {LONG}\n</credentials>\n',
+    f'Credentials: "{LONG}"\n', f'export SERVICE_CREDENTIALS={LONG}\n',
+])
+def test_credentials_holds_a_secret(text: str) -> None:
+    found(text, LONG)
+
+
+@pytest.mark.parametrize("text", [
+    "fetch(url, { credentials: 'same-origin' })\n", 'fetch(u, {credentials: "omit"})\n',
+    "credentials: 'include',\n", "AWS = credentials('aws-prod-creds')\n",
+    "credentials: {\n", "credentials:\n  username: bob\n", "credentials: true\n",
+    "credentials: ~/.aws/credentials\n", "credentials = get_credentials()\n",
+    "credentials = boto3.Session().get_credentials()\n",
+])
+def test_credentials_naming_an_option_a_call_or_a_file_is_kept(text: str) -> None:
+    kept(text)
+
+
 # -- the key name: words the keyword runs on into, camelCase, compounds -------------------
 
 @pytest.mark.parametrize("text", [

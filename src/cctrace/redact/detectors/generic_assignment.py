@@ -63,7 +63,11 @@ _FOLLOW = r"(?=[ \t]*[^\sA-Za-z0-9]|[ \t]+[A-Za-z_][\w.<>\[\]:\-]{0,30}[ \t]*:?=
 # A plural keyword names a count or a collection (`input_tokens`, `max_tokens`, `keys`),
 # never one secret: refused in the shared leading part, so the engine's gate drops it
 # with one match (usage records repeat `*_tokens` thousands of times per transcript).
-_KEY = r"(?P<k>" + _KW + r"(?![sS](?![A-Za-z0-9]))[A-Za-z0-9_.\-]{0,40})" + _FOLLOW
+# `credentials` ending the name is the exception: one login's secret goes by it (`credentials =
+# "<40 hex>"`, a Kubernetes secret's `credentials:` key, `CREDENTIALS=` in a container).
+_KEY = (r"(?P<k>" + _KW + r"(?:(?<=credential)(?=[sS](?![\w.\-]))|(?![sS](?![A-Za-z0-9])))"
+        r"[A-Za-z0-9_.\-]{0,40})"
+        + _FOLLOW)
 _CLOSE = r"(?:\\{0,3}[\"'])?\]?"
 # Assignment operators, optionally after a type (`string`, `: str`, `String`).
 _TYPE = (
