@@ -101,6 +101,10 @@ MODULES: dict[str, Target] = {
         "tests/test_statedir_capture.py", "tests/test_statedir.py",
         "tests/hook/test_hook_main.py::test_a_relative_state_dir_is_not_taken_from_the_command_line"),
                        scope=("account_home", "capture_default", "pinned_arg")),
+    # The stamp files of periodic jobs (retention, the unhooked-session sweep).
+    "statedir.stamps": Target("statedir.py", (
+        "tests/audit/test_unhooked.py", "tests/security/test_retention.py"),
+                              scope=("stamp_due", "touch_stamp")),
     # Which config sources count: the state dir's config.toml only (never the
     # environment), the CLI's state dir (`CCTRACE_HOME`, XDG), the statusline's pin.
     "config.sources": Target("config.py", (

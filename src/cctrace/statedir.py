@@ -88,6 +88,25 @@ def ensure_dir(path: str) -> str:
     return path
 
 
+def stamp_due(path: str, now_s: float, interval_s: float) -> bool:
+    """Whether a periodic job whose stamp file is `path` is due at `now_s`: never ran (no
+    stamp), last ran `interval_s` ago or more, or the stamp lies over a minute in the future
+    (the clock was set back: waiting for it would stop the job for as long)."""
+    try:
+        last = os.stat(path).st_mtime
+    except OSError:
+        return True
+    return now_s - last >= interval_s or last > now_s + 60
+
+
+def touch_stamp(path: str, now_s: float) -> None:
+    """Record at `path` (a 0600 file, its folder created) that a periodic job ran at `now_s`."""
+    ensure_dir(os.path.dirname(path))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    os.close(fd)
+    os.utime(path, (now_s, now_s))
+
+
 def sub(name: str, root: str | None = None) -> str:
     """A named subfolder of the state dir (spool, logs...), created 0700."""
     return ensure_dir(os.path.join(root or state_dir(), name))

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
+from cctrace import statedir
 from cctrace.findings import Finding, finding_id
 
 PRODUCER = "coverage"
@@ -95,21 +96,12 @@ def findings(transcripts: Iterable[Transcript], has_events: Callable[[str], bool
 
 def due(state_dir: str, now_s: float, interval_s: float = INTERVAL_S) -> bool:
     """True when the last sweep is `interval_s` old (or never ran, or lies in the future)."""
-    try:
-        last = os.stat(os.path.join(state_dir, STAMP)).st_mtime
-    except OSError:
-        return True
-    return now_s - last >= interval_s or last > now_s + 60
+    return statedir.stamp_due(os.path.join(state_dir, STAMP), now_s, interval_s)
 
 
 def stamp(state_dir: str, now_s: float) -> None:
     """Remember that a sweep ran at `now_s`."""
-    from cctrace import statedir
-
-    path = os.path.join(state_dir, STAMP)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, statedir.FILE_MODE)
-    os.close(fd)
-    os.utime(path, (now_s, now_s))
+    statedir.touch_stamp(os.path.join(state_dir, STAMP), now_s)
 
 
 def projects_dirs(transcript_paths: Iterable[str], home: str) -> list[str]:

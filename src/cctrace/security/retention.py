@@ -83,11 +83,7 @@ def _stamp_path(state_dir: str) -> str:
 
 def due(state_dir: str, now_s: float | None = None, interval_s: float = INTERVAL_S) -> bool:
     now = time.time() if now_s is None else now_s
-    try:
-        last = os.stat(_stamp_path(state_dir)).st_mtime
-    except OSError:
-        return True
-    return now - last >= interval_s or last > now + 60
+    return statedir.stamp_due(_stamp_path(state_dir), now, interval_s)
 
 
 def maybe_enforce(
@@ -103,9 +99,5 @@ def maybe_enforce(
         from cctrace.spool import quarantine
 
         report.deleted["quarantine"] = quarantine.remove(state_dir, before_ns=report.cutoff_ns)
-    path = _stamp_path(state_dir)
-    statedir.ensure_dir(os.path.dirname(path))
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, statedir.FILE_MODE)
-    os.close(fd)
-    os.utime(path, (now_ns / 1e9, now_ns / 1e9))
+    statedir.touch_stamp(_stamp_path(state_dir), now_ns / 1e9)
     return report
