@@ -103,7 +103,7 @@ MODULES: dict[str, Target] = {
                        scope=("account_home", "capture_default", "pinned_arg")),
     # The stamp files of periodic jobs (retention, the unhooked-session sweep).
     "statedir.stamps": Target("statedir.py", (
-        "tests/audit/test_unhooked.py", "tests/security/test_retention.py"),
+        "tests/audit/test_unhooked.py", "tests/security/test_purge.py"),
                               scope=("stamp_due", "touch_stamp")),
     # Which config sources count: the state dir's config.toml only (never the
     # environment), the CLI's state dir (`CCTRACE_HOME`, XDG), the statusline's pin.
