@@ -84,7 +84,6 @@ def _literal(pattern: str, home: str) -> tuple[str, tuple[str, ...]] | None:
 
 
 @lru_cache(maxsize=64)
-@lru_cache(maxsize=16)
 def _scanners(literals: tuple[str, ...]) -> tuple[Any, Any]:
     """(regex search for short texts, prefilter for long ones) over the literals; built
     once per literal set (an output filter is made per turn and folder)."""
