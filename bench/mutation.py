@@ -1687,6 +1687,10 @@ EQUIVALENT["redact.detectors.cli_flags.printed"] = [
 ]
 # The module's whole run mutates `_after_prompt` too: the same two are equivalent there.
 EQUIVALENT["redact.detectors.cli_flags"] = EQUIVALENT["redact.detectors.cli_flags.printed"]
+# policy.apply.rest's scope holds policy.apply.expand's four functions: their equivalents
+# are its too.
+EQUIVALENT["policy.apply.rest"] = (EQUIVALENT["policy.apply.rest"]
+                                   + EQUIVALENT["policy.apply.expand"])
 
 
 def _equivalent(name: str) -> list[tuple[str, str, str]]:
