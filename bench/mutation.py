@@ -859,6 +859,20 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('_MARK = "_cctrace_redacted"',
          '_MARK = "XX_cctrace_redactedXX"',
          'a private attribute name, set and read only through _MARK'),
+        # The sweep skip (`redact_traces`): `longest` is only compared with the scan budget.
+        ('longest = [0]',
+         'longest = [1]',
+         'longest is only compared with SCAN_MAX_CHARS (8 MiB): 0 and 1 are both below it'),
+        ('if len(out) > longest[0]:',
+         'if len(out) >= longest[0]:',
+         'at equality the same length is stored again'),
+        ('and first.longest[0] <= SCAN_MAX_CHARS):  # type: ignore[attr-defined]',
+         'and first.longest[0] < SCAN_MAX_CHARS):  # type: ignore[attr-defined]',
+         'at exactly SCAN_MAX_CHARS the mutant runs the sweep the original skips: with '
+         'nothing learned it returns every text (none is over the budget) unchanged'),
+        ('continue',
+         'break',
+         '_passes gives at most one sweep pass, so nothing follows in the loop either way'),
     ],
     'redact.gates': [
         ('_parser: Any = sys.modules["re._parser" if sys.version_info >= (3, 11) else "sre_parse"]',  # noqa: E501
