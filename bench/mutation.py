@@ -302,8 +302,8 @@ MODULES: dict[str, Target] = {
         "tests/policy/test_policy_shapes_exact.py", "tests/policy/test_policy_shapes.py"),
         # What decides which lines of an output are withheld; the literal prefilter
         # (`_literal`, `_literals_of`, `__init__`) and the memo (`text`) are the next run's.
-        scope=("OutputFilter.rule", "OutputFilter.mention", "OutputFilter._text",
-               "_numbered", "_plain", "_trivial")),
+        scope=("OutputFilter.rule", "OutputFilter.mention", "OutputFilter._unread",
+               "OutputFilter._text", "_numbered", "_plain", "_trivial")),
     # The rest of the two modules above, as their own entries (their own score and cache).
     "policy.shapes.literals": Target("policy/shapes.py", (
         "tests/policy/test_policy_shapes_exact.py", "tests/policy/test_policy_shapes.py"),
