@@ -1117,6 +1117,9 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('check: Callable[[re.Match[str]], bool] | None = None',
          'check: Callable[[re.Match[str]], bool] & None = None',
          'an annotation, never evaluated (from __future__ import annotations)'),
+        ('expand: Callable[[re.Match[str]], list[tuple[int, int]]] | None = None',
+         'expand: Callable[[re.Match[str]], list[tuple[int, int]]] & None = None',
+         'an annotation, never evaluated (from __future__ import annotations)'),
         ('description: str = ""', 'description: str = "XXXX"',
          'Detector.description is documentation: no code reads it'),
         ('description: str = ""', 'description: str = None',
@@ -1611,9 +1614,15 @@ def _kill_session(proc: subprocess.Popen) -> None:
 
 
 def _imports(path: str) -> bool:
-    """Whether `src/cctrace/<path>` (as mutated now) imports in a fresh interpreter."""
+    """Whether `src/cctrace/<path>` (as mutated now) imports in a fresh interpreter (and,
+    for a detector module, whether every detector still loads)."""
     module = "cctrace." + path.removesuffix(".py").replace("/", ".")
-    proc = subprocess.run([sys.executable, "-c", f"import {module}"], cwd=ROOT,
+    code = f"import {module}"
+    if path.startswith("redact/detectors/"):
+        # What a detector module defines (base.py's priorities and classes) is used by
+        # every detector at import: the registry loading them all must work too.
+        code += "; from cctrace.redact import registry; registry.detectors(pii=True)"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT,
                           env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
     return proc.returncode == 0
