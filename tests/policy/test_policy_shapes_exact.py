@@ -358,3 +358,44 @@ def test_a_head_header_of_a_long_path_past_the_read_part_is_withheld():
     out = filtered(f"==> {deep}/.env <==\n{SECRET}")
     assert SECRET not in out
     assert out == UNREAD
+
+
+def test_a_literal_ending_exactly_where_the_search_for_unread_ones_starts_is_read():
+    # `.docker/config.json` wholly inside what is read (it ends at 1,024) names no denied
+    # file here: the line, one character longer than what is read, is kept.
+    literal = max(deny_literals(POLICY), key=len)
+    head = "notes.txt:1:"
+    line = head + "x" * (_SCAN_CHARS - len(head) - len(literal) - 1) + " " + literal + "Z"
+    assert line.lower().index(literal) == _SCAN_CHARS - len(literal)
+    assert len(line) == _SCAN_CHARS + 1
+    assert filtered(f"{line}\n{GREP_TAIL}", grep=True, context=False) == f"{line}\n{GREP_TAIL}"
+
+
+# Where a path may end on a line (its separators after the first literal): at most 64 are
+# tried; a line with a further one is not attributable.
+def _padded(places: int) -> str:
+    # `x.pemfoo` holds a literal and names nothing; `places - 1` dashes after it, then
+    # the `:` that ends the denied `.env` path: its place is the `places`-th.
+    return "w/x.pemfoo" + "-a" * (places - 1) + f"/.env:3:{SECRET}"
+
+
+def test_a_denied_path_at_the_64th_place_is_attributed():
+    line = _padded(64)
+    out = filtered(f"{line}\n{GREP_TAIL}", grep=True, context=False)
+    assert out == f"{line[:line.index(':')]}:[WITHHELD:path-policy .env*]\n{GREP_TAIL}"
+
+
+def test_a_denied_path_at_the_65th_place_is_not_printed_back_with_its_content():
+    # It was: no prefix was tried past the 64th, the whole line was then taken for the
+    # path (`.env:3:value...` is a `.env*` name) and printed before the marker.
+    line = _padded(65)
+    out = filtered(f"{line}\n{GREP_TAIL}", grep=True, context=False)
+    assert SECRET not in out
+    assert out == f":{UNREAD}\n{GREP_TAIL}"
+
+
+def test_a_run_of_separators_is_one_place():
+    # 100 dashes after the literal (a rule drawn under a heading), then the denied path.
+    line = "w/x.pemfoo" + "-" * 100 + f"/.env:3:{SECRET}"
+    out = filtered(f"{line}\n{GREP_TAIL}", grep=True, context=False)
+    assert out == f"{line[:line.index(':')]}:[WITHHELD:path-policy .env*]\n{GREP_TAIL}"

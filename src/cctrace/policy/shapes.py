@@ -51,8 +51,9 @@ _ASCII_LOWER = {c: c + 32 for c in range(65, 91)}
 _META = re.compile(r"\[[^\]]*\]|[*?]")
 # Where a line is looked at for path prefixes (a path longer than this is not a path).
 _SCAN_CHARS = 1024
-# The rule named when a line too long to read whole holds a deny literal that reaches past
-# what is read of it (its first _SCAN_CHARS characters).
+# The rule named for a line whose deny literal cannot be attributed to a path: it reaches
+# past what is read of the line (its first _SCAN_CHARS characters), or the path may end
+# past the _MAX_CANDIDATES places that are tried.
 LONG_LINE = "line-too-long-to-attribute"
 _MAX_CANDIDATES = 64
 
@@ -166,15 +167,24 @@ class OutputFilter:
             return (rule, header.group(1)) if rule else self._unread(line)
         head = line[:_SCAN_CHARS]
         n = 0
-        # A denied path holds a literal whole: only prefixes ending past the first one.
+        run_end = -1
+        # A denied path holds a literal whole: only prefixes ending past the first one. A
+        # run of separators (`---`, `::`) is one place to try, at its start.
         for m in _SEP.finditer(head, first.end() if first is not None else 0):
-            if m.start() > 0:
-                rule = self.rule(head[:m.start()])
-                if rule:
-                    return rule, head[:m.start()]
-            n += 1
+            at = m.start()
+            if at == run_end:
+                run_end += 1
+                continue
+            run_end = at + 1
             if n >= _MAX_CANDIDATES:
-                break
+                # More places than are tried: the path may end at one past them, and the
+                # whole line (content and all) would then be taken for the path below.
+                return LONG_LINE, ""
+            n += 1
+            if at > 0:
+                rule = self.rule(head[:at])
+                if rule:
+                    return rule, head[:at]
         if whole:
             rule = self.rule(line)
             if rule:
@@ -197,7 +207,7 @@ class OutputFilter:
         but ends inside counts too (fail closed; it named nothing in what was read)."""
         if self.hit is None or len(line) <= _SCAN_CHARS:
             return None
-        if self.hit(line, max(0, _SCAN_CHARS - self.reach + 1)) is None:
+        if self.hit(line, _SCAN_CHARS - self.reach + 1) is None:  # (a negative pos is 0)
             return None
         return LONG_LINE, ""
 
