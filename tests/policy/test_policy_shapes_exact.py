@@ -395,7 +395,8 @@ def test_a_denied_path_at_the_65th_place_is_not_printed_back_with_its_content():
 
 
 def test_a_run_of_separators_is_one_place():
-    # 100 dashes after the literal (a rule drawn under a heading), then the denied path.
-    line = "w/x.pemfoo" + "-" * 100 + f"/.env:3:{SECRET}"
+    # 200 dashes after the literal (a rule drawn under a heading), then the denied path:
+    # one place, not 200 (nor 100, every other one).
+    line = "w/x.pemfoo" + "-" * 200 + f"/.env:3:{SECRET}"
     out = filtered(f"{line}\n{GREP_TAIL}", grep=True, context=False)
     assert out == f"{line[:line.index(':')]}:[WITHHELD:path-policy .env*]\n{GREP_TAIL}"
