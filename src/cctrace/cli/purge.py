@@ -10,7 +10,9 @@ deleted locally, so the same command can be run again. Filters combine (AND).
 What was deleted is then recorded in the audit log (`record_erasure`): one signed `erase`
 entry per trace (subject `trace:<id>`, its session, the command, where it was deleted and
 the local user), sealed by a checkpoint at once, so `cctrace verify` still passes and
-`cctrace verify --event trace:<id>` proves the erasure was recorded.
+`cctrace verify --event trace:<id>` proves the erasure was recorded. An erasure of a running
+session, or one run from inside Claude Code, first leaves a high finding no purge removes
+(`agent_alarm`, `cctrace.audit.selferase`).
 """
 
 from __future__ import annotations
@@ -86,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
             selection = purge.select(store, args.session, before, args.project)
         sessions_of = trace_sessions(store, selection)
         whole = selection.session_ids if (args.session or project) and not before else []
+        alarm = None if args.dry_run else agent_alarm(root, cfg, store, args, selection)
         result = purge.purge(store, cfg, selection, local_only=args.local_only,
                              dry_run=args.dry_run, whole_sessions=whole,
                              reason=erasure_reason(args, None))
@@ -107,13 +110,35 @@ def run(args: argparse.Namespace) -> int:
         out = result.to_dict()
         if audit_report is not None:
             out["audit"] = audit_report
+        if alarm is not None:
+            out["alarm"] = alarm
         print(json.dumps(out, indent=2))
     else:
         _print(result, args)
         if audit_report is not None:
             _print_audit(audit_report)
+        if alarm is not None:
+            print(f"audit log: recorded as high finding {alarm['finding']} "
+                  f"({'; '.join(alarm['reasons'])}), which no purge removes"
+                  + (f"; NOT fully recorded: {alarm['error']}" if alarm.get("error") else ""))
     audit_failed = bool(audit_report and audit_report.get("error"))
     return 1 if failed or audit_failed else 0
+
+
+def agent_alarm(state_dir: str, cfg: Any, store: Any, args: argparse.Namespace,
+                selection: Any) -> dict[str, Any] | None:
+    """Before anything is deleted: an erasure of a running session, or run from inside
+    Claude Code, is recorded where the erasure cannot reach (`audit.selferase`)."""
+    from cctrace.audit import selferase
+
+    if not (selection.trace_ids or selection.session_ids):
+        return None
+    found = selferase.check_erasure(store, state_dir, erasure_reason(args, None),
+                                    selection.session_ids, user=_user())
+    if found is None:
+        return None
+    return {**selferase.record(state_dir, cfg, found, store),
+            "reasons": found.detail["reasons"]}
 
 
 def refresh_summary(state_dir: str, store: Any) -> None:
