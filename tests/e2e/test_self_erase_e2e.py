@@ -66,3 +66,29 @@ def test_an_agent_purging_its_own_session_leaves_a_finding_it_cannot_purge(
     assert "which no purge removes" not in again.stdout, again.stdout
     after = json.loads(t.cctrace("findings", "--kind", "tamper", "--json").stdout)
     assert [f["id"] for f in after] == [found[0]["id"]]
+
+
+def test_an_agent_turning_the_audit_log_off_is_recorded_in_it(traced: TracedSession,
+                                                               _isolated_state):
+    t = traced
+    cctrace = (f"CCTRACE_HOME={shlex.quote(str(t.state))} {shlex.quote(sys.executable)} -m "
+               "cctrace")
+    t.server.add("[self-2]", [
+        tools(_bash(f"env -u CLAUDECODE -u CLAUDE_CODE_ENTRYPOINT {cctrace} config set "
+                    "audit.enabled false")),
+        text("Done."),
+    ])
+    t.prompt("Tidy up [self-2]")
+    assert "ran from inside a Claude Code session" in t.transcript.read_text()
+    res = t.flush()
+    assert res.returncode == 0, res.stdout + res.stderr
+    found = json.loads(t.cctrace("findings", "--kind", "tamper", "--json").stdout)
+    # The session's own rule finding (purgeable with the session) and the sealed record.
+    assert sorted(f["rule_id"] for f in found) == ["audit.agent_tamper",
+                                                   "tamper.settings_edited"]
+    found = [f for f in found if f["rule_id"] == "audit.agent_tamper"]
+    assert found[0]["detail"]["action"] == "cctrace config set audit.enabled"
+    assert found[0]["detail"]["reasons"][0].startswith("run below a Claude Code process")
+    # The store is not checked: with the log off, what the worker stored since is unaudited.
+    proof = t.cctrace("verify", "--log-only", "--event", f"finding:{found[0]['id']}")
+    assert proof.returncode == 0, proof.stdout + proof.stderr
