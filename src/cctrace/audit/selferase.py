@@ -37,6 +37,16 @@ PROC = "/proc"
 SPOOL_SCAN = 5000
 
 
+def local_user() -> str:
+    """Who ran the command, as erasure and tamper records name them."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, no LOGNAME: the uid still says who
+        return f"uid {os.getuid()}"
+
+
 def _is_claude(argv: Sequence[str]) -> bool:
     """A Claude Code process: the native `claude` binary, or Node running its package."""
     if not argv:

@@ -46,9 +46,8 @@ def note(args: argparse.Namespace, environ: Any = None) -> dict[str, Any] | None
     if what is None:
         return None
     from cctrace.audit import selferase
-    from cctrace.cli.purge import _user
 
-    found = selferase.check_change(what, environ, user=_user())
+    found = selferase.check_change(what, environ, user=selferase.local_user())
     if found is None:
         return None
     root = statedir.state_dir()

@@ -26,6 +26,7 @@ from typing import Any
 
 from cctrace import config as config_mod
 from cctrace import statedir
+from cctrace.audit.selferase import local_user
 from cctrace.cli.main import CliError
 
 
@@ -134,7 +135,7 @@ def agent_alarm(state_dir: str, cfg: Any, store: Any, args: argparse.Namespace,
     if not (selection.trace_ids or selection.session_ids):
         return None
     found = selferase.check_erasure(store, state_dir, erasure_reason(args, None),
-                                    selection.session_ids, user=_user())
+                                    selection.session_ids, user=local_user())
     if found is None:
         return None
     return {**selferase.record(state_dir, cfg, found, store),
@@ -194,15 +195,6 @@ def erasure_reason(args: argparse.Namespace, result: Any) -> str:
     return f"cctrace purge {asked}; deleted: {', '.join(where)}"
 
 
-def _user() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry, no LOGNAME: the uid still says who
-        return f"uid {os.getuid()}"
-
-
 def record_erasure(state_dir: str, cfg: Any, sessions_of: dict[str, str], reason: str,
                    authorized_by: str | None = None, stones: Any = (),
                    sessions: Any = ()) -> dict[str, Any]:
@@ -218,7 +210,7 @@ def record_erasure(state_dir: str, cfg: Any, sessions_of: dict[str, str], reason
     from cctrace import audit
     from cctrace.audit import log as audit_log
 
-    by = authorized_by or _user()
+    by = authorized_by or local_user()
     try:
         settings = audit.settings_from_config(cfg)
     except ValueError as exc:
