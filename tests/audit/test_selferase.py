@@ -165,3 +165,16 @@ def test_deleting_the_finding_row_is_named_by_verify(capsys, monkeypatch):
     assert cli_main.main(["verify"]) == 1
     out = capsys.readouterr().out
     assert "(audit.agent_tamper): deleted with no erasure on record" in out
+
+
+def test_deleting_the_quarantine_from_inside_claude_code_is_recorded(capsys, monkeypatch):
+    monkeypatch.setattr(cli_main, "COMMANDS", ["purge", "verify"])
+    monkeypatch.setenv("CLAUDECODE", "1")
+    assert cli_main.main(["purge", "--quarantine", "--local-only"]) == 0
+    with Store.open() as store:
+        assert [(f.detail["action"], f.detail["reasons"]) for f in store.findings()] == [
+            ("cctrace purge --quarantine", ["environment variable CLAUDECODE is set"])]
+    monkeypatch.delenv("CLAUDECODE")
+    assert cli_main.main(["purge", "--quarantine", "--local-only"]) == 0
+    with Store.open() as store:
+        assert len(store.findings()) == 1

@@ -132,9 +132,10 @@ def agent_alarm(state_dir: str, cfg: Any, store: Any, args: argparse.Namespace,
     Claude Code, is recorded where the erasure cannot reach (`audit.selferase`)."""
     from cctrace.audit import selferase
 
-    if not (selection.trace_ids or selection.session_ids):
+    if not (selection.trace_ids or selection.session_ids or args.quarantine):
         return None
-    found = selferase.check_erasure(store, state_dir, erasure_reason(args, None),
+    action = erasure_reason(args, None) + (" --quarantine" if args.quarantine else "")
+    found = selferase.check_erasure(store, state_dir, action.replace("  ", " "),
                                     selection.session_ids, user=local_user())
     if found is None:
         return None
