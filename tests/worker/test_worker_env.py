@@ -218,3 +218,18 @@ def test_a_pin_holds_only_the_bus_names(tmp_path):
     assert lifecycle.read_worker_info(state)["bus"] == {"XDG_RUNTIME_DIR": "/run/user/7"}
     _, env = lifecycle.worker_command(state, environ=SESSION)
     assert env == {"XDG_RUNTIME_DIR": "/run/user/7", **pinned(state)}
+
+
+def test_the_plugin_runtime_runs_the_worker_unless_worker_json_names_a_python_that_exists(
+        tmp_path):
+    state = str(tmp_path)
+    runtime = ("/rt/bin/python", "/rt/src")
+    argv, _ = lifecycle.worker_command(state, environ={}, runtime=runtime)
+    assert (argv[0], argv[4]) == runtime
+    lifecycle.write_worker_info(state, python=str(tmp_path / "gone" / "python"),
+                                pythonpath="/mine")
+    argv, _ = lifecycle.worker_command(state, environ={}, runtime=runtime)
+    assert (argv[0], argv[4]) == runtime
+    lifecycle.write_worker_info(state, python=sys.executable, pythonpath="/mine")
+    argv, _ = lifecycle.worker_command(state, environ={}, runtime=runtime)
+    assert (argv[0], argv[4]) == (sys.executable, "/mine")
