@@ -3,8 +3,9 @@
 Each command really prints a planted value (asserted in the transcript) from a denied file
 whose name no static look can see: built by `printf` in a command substitution, by two
 `echo`s into a variable, a base64 script piped into `sh`, `eval` of a variable (which the
-path rules already resolve), and a Python program decoding the name from base64. None of it may reach the wire or the store;
-each output is recorded as withheld with its reason, and a plain command's output stays.
+path rules already resolve), and a Python program decoding the name from base64. None of
+it may reach the wire or the store; each output is recorded as withheld with its reason,
+and a plain command's output stays.
 """
 
 from __future__ import annotations
