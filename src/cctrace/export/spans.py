@@ -67,7 +67,20 @@ def _text(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
+# The encoder's own escaper for `ensure_ascii=False` (the C one where there is one).
+_JSON_STRING = json.encoder.encode_basestring
+
+
 def _json(value: Any) -> str:
+    # Most metadata values are strings, ints or booleans: written here as the encoder
+    # writes them, without its per-call setup (subclasses, floats and containers take it).
+    kind = type(value)
+    if kind is str:
+        return _JSON_STRING(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
     return _ENCODER.encode(value)
 
 
