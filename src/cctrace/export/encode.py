@@ -44,9 +44,10 @@ def estimate(span: ReadableSpan) -> int:
     Exact for ASCII text up to protobuf's few bytes of framing; non-ASCII text encodes
     larger (UTF-8), which the halving fallback in `_fit` absorbs.
     """
-    size = 96 + len(span.name)
-    for key, value in (span.attributes or {}).items():
-        size += len(key) + 8
+    attributes = span.attributes or {}
+    # Keys and their fixed overhead in two C-level passes, then what each value adds.
+    size = 96 + len(span.name) + sum(map(len, attributes)) + 8 * len(attributes)
+    for value in attributes.values():
         if isinstance(value, str):
             size += len(value)
         elif isinstance(value, (list, tuple)):

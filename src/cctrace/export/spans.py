@@ -124,10 +124,13 @@ def trace_attributes(trace: Trace) -> dict[str, Any]:
 
 def observation_attributes(obs: Observation) -> dict[str, Any]:
     """The observation-level attributes of one span (Langfuse keys plus cheap GenAI ones)."""
-    attrs: dict[str, Any] = {
-        "langfuse.observation.type": obs.type,
-        "langfuse.observation.level": obs.level,
-    }
+    return _add_observation_attributes({}, obs)
+
+
+def _add_observation_attributes(attrs: dict[str, Any], obs: Observation) -> dict[str, Any]:
+    """`observation_attributes(obs)` added to `attrs` in place (a span's own dict)."""
+    attrs["langfuse.observation.type"] = obs.type
+    attrs["langfuse.observation.level"] = obs.level
     if obs.input is not None:
         attrs["langfuse.observation.input"] = _text(obs.input)
     if obs.output is not None:
@@ -169,6 +172,11 @@ def _root_trace_io(trace: Trace, obs: Observation) -> dict[str, Any]:
     return attrs
 
 
+# Immutable (an int, a read-only status): one of each serves every span.
+_SAMPLED = TraceFlags(TraceFlags.SAMPLED)
+_UNSET = Status(StatusCode.UNSET)
+
+
 def to_span(trace: Trace, obs: Observation, resource: Resource) -> ReadableSpan:
     """One observation as a finished `ReadableSpan` with its deterministic context."""
     return _to_span(trace, obs, resource, trace_attributes(trace))
@@ -182,7 +190,7 @@ def _to_span(
         trace_id=trace_int,
         span_id=_hex_id(obs.id, _HEX16, "span id"),
         is_remote=False,
-        trace_flags=TraceFlags(TraceFlags.SAMPLED),
+        trace_flags=_SAMPLED,
     )
     parent = None
     if obs.parent_id is not None:
@@ -190,16 +198,16 @@ def _to_span(
             trace_id=trace_int,
             span_id=_hex_id(obs.parent_id, _HEX16, "parent span id"),
             is_remote=False,
-            trace_flags=TraceFlags(TraceFlags.SAMPLED),
+            trace_flags=_SAMPLED,
         )
     attrs = trace_attrs  # a fresh dict per span: it becomes the span's attributes
-    attrs.update(observation_attributes(obs))
+    _add_observation_attributes(attrs, obs)
     if obs.parent_id is None:
         attrs.update(_root_trace_io(trace, obs))
     if obs.level == "ERROR":
         status = Status(StatusCode.ERROR, obs.status_message or None)
     else:
-        status = Status(StatusCode.UNSET)
+        status = _UNSET
     start = int(obs.start_ns)
     # A negative duration (clock skew between records) would show as nonsense latency.
     return ReadableSpan(
