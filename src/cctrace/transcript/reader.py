@@ -10,7 +10,6 @@ so memory is bounded by the longest line, not the file.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -170,21 +169,6 @@ _MESSAGE_TYPES = ("user", "assistant")
 
 
 def _parse_block(body: bytes, base: int, out: list[Record]) -> int:
-    # Parsing allocates millions of dicts, lists and strings, and every few hundred of
-    # them the cyclic collector ran a pass over the young objects, finding nothing (JSON
-    # values hold no reference cycles) at ~15 % of the parse. It is paused per block and
-    # restored as it was; what was allocated meanwhile is looked at by its next pass.
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        return _parse_lines(body, base, out)
-    finally:
-        if paused:
-            gc.enable()
-
-
-def _parse_lines(body: bytes, base: int, out: list[Record]) -> int:
     bad = 0
     line_start = 0
     for line in body.split(b"\n")[:-1]:
