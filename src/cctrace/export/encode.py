@@ -11,7 +11,9 @@ dropped, and the receiver decides.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
+from typing import Any
 
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan
@@ -45,8 +47,25 @@ def estimate(span: ReadableSpan) -> int:
     larger (UTF-8), which the halving fallback in `_fit` absorbs.
     """
     attributes = span.attributes or {}
+    shared = getattr(span, "shared", None)
+    if shared is None:
+        size = 96 + len(span.name) + _attributes_size(attributes)
+    else:
+        # The trace's attributes in front (`spans.TraceSpan`): their share once per trace.
+        if shared.size is None:
+            shared.size = _attributes_size(shared.items)
+        own = dict(islice(attributes.items(), shared.count, None))
+        size = 96 + len(span.name) + shared.size + _attributes_size(own)
+    for event in span.events:
+        size += 32 + len(event.name) + sum(
+            len(k) + (len(v) if isinstance(v, str) else 12) + 8
+            for k, v in (event.attributes or {}).items())
+    return size
+
+
+def _attributes_size(attributes: Mapping[str, Any]) -> int:
     # Keys and their fixed overhead in two C-level passes, then what each value adds.
-    size = 96 + len(span.name) + sum(map(len, attributes)) + 8 * len(attributes)
+    size = sum(map(len, attributes)) + 8 * len(attributes)
     for value in attributes.values():
         if isinstance(value, str):
             size += len(value)
@@ -54,10 +73,6 @@ def estimate(span: ReadableSpan) -> int:
             size += sum(len(v) + 4 if isinstance(v, str) else 12 for v in value)
         else:
             size += 12
-    for event in span.events:
-        size += 32 + len(event.name) + sum(
-            len(k) + (len(v) if isinstance(v, str) else 12) + 8
-            for k, v in (event.attributes or {}).items())
     return size
 
 

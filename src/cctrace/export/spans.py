@@ -124,13 +124,10 @@ def trace_attributes(trace: Trace) -> dict[str, Any]:
 
 def observation_attributes(obs: Observation) -> dict[str, Any]:
     """The observation-level attributes of one span (Langfuse keys plus cheap GenAI ones)."""
-    return _add_observation_attributes({}, obs)
-
-
-def _add_observation_attributes(attrs: dict[str, Any], obs: Observation) -> dict[str, Any]:
-    """`observation_attributes(obs)` added to `attrs` in place (a span's own dict)."""
-    attrs["langfuse.observation.type"] = obs.type
-    attrs["langfuse.observation.level"] = obs.level
+    attrs: dict[str, Any] = {
+        "langfuse.observation.type": obs.type,
+        "langfuse.observation.level": obs.level,
+    }
     if obs.input is not None:
         attrs["langfuse.observation.input"] = _text(obs.input)
     if obs.output is not None:
@@ -172,6 +169,31 @@ def _root_trace_io(trace: Trace, obs: Observation) -> dict[str, Any]:
     return attrs
 
 
+class SharedAttributes:
+    """The trace-level attributes every span of one `to_spans` call begins with, and what
+    the encoders derive from them once instead of once per span: their protobuf bytes per
+    field number (`export.wire`) and their share of the size estimate (`export.encode`)."""
+
+    __slots__ = ("items", "count", "encoded", "size")
+
+    def __init__(self, items: dict[str, Any]) -> None:
+        self.items = items
+        self.count = len(items)
+        self.encoded: dict[int, bytes] = {}
+        self.size: int | None = None
+
+
+class TraceSpan(ReadableSpan):
+    """A `ReadableSpan` whose first `shared.count` attributes are `shared.items`, equal
+    and in the same order. Its attributes are read-only from outside (a mapping proxy),
+    so that holds for its life; `to_spans` makes it only when the span's own keys leave
+    the trace's untouched."""
+
+    def __init__(self, shared: SharedAttributes, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.shared = shared
+
+
 # Immutable (an int, a read-only status): one of each serves every span.
 _SAMPLED = TraceFlags(TraceFlags.SAMPLED)
 _UNSET = Status(StatusCode.UNSET)
@@ -183,7 +205,8 @@ def to_span(trace: Trace, obs: Observation, resource: Resource) -> ReadableSpan:
 
 
 def _to_span(
-    trace: Trace, obs: Observation, resource: Resource, trace_attrs: dict[str, Any]
+    trace: Trace, obs: Observation, resource: Resource, trace_attrs: dict[str, Any],
+    shared: SharedAttributes | None = None,
 ) -> ReadableSpan:
     trace_int = _hex_id(obs.trace_id, _HEX32, "trace id")
     context = SpanContext(
@@ -201,16 +224,23 @@ def _to_span(
             trace_flags=_SAMPLED,
         )
     attrs = trace_attrs  # a fresh dict per span: it becomes the span's attributes
-    _add_observation_attributes(attrs, obs)
+    own = observation_attributes(obs)
     if obs.parent_id is None:
-        attrs.update(_root_trace_io(trace, obs))
+        own.update(_root_trace_io(trace, obs))
+    attrs.update(own)
     if obs.level == "ERROR":
         status = Status(StatusCode.ERROR, obs.status_message or None)
     else:
         status = _UNSET
     start = int(obs.start_ns)
+    fields: dict[str, Any] = {}
+    span_type: Any = ReadableSpan
+    # The trace's attributes stay the front of the span's only when every own key was new.
+    if shared is not None and len(attrs) == shared.count + len(own):
+        span_type, fields["shared"] = TraceSpan, shared
     # A negative duration (clock skew between records) would show as nonsense latency.
-    return ReadableSpan(
+    return span_type(  # type: ignore[no-any-return]
+        **fields,
         name=obs.name,
         context=context,
         parent=parent,
@@ -234,7 +264,9 @@ def to_spans(
     # copied per span (a list value is copied too, so no two spans share a mutable).
     trace_attrs = trace_attributes(trace)
     lists = [k for k, v in trace_attrs.items() if isinstance(v, list)]
-    return [_to_span(trace, obs, resource, _fresh(trace_attrs, lists)) for obs in observations]
+    shared = SharedAttributes(trace_attrs)
+    return [_to_span(trace, obs, resource, _fresh(trace_attrs, lists), shared)
+            for obs in observations]
 
 
 def _fresh(attrs: dict[str, Any], lists: list[str]) -> dict[str, Any]:

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import struct
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import islice
 from typing import Any
 
 from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
@@ -156,10 +157,32 @@ def _small_list_kv(tag: bytes, key: str, value: tuple[str, ...]) -> bytes:
 
 
 def _attributes(field: int, attributes: Any, out: list[bytes]) -> None:
-    if not attributes:
+    if attributes:
+        _attribute_items(field, attributes.items(), out)
+
+
+def _span_attributes(span: ReadableSpan, out: list[bytes]) -> None:
+    """Span.attributes (field 9). A span of `spans.to_spans` (`shared`) begins with its
+    trace's attributes, the same on every span of the trace: their KeyValue fields are
+    written once per trace and copied, and only the span's own follow one by one."""
+    attributes = span.attributes
+    shared = getattr(span, "shared", None)
+    if shared is None:
+        _attributes(9, attributes, out)
         return
+    encoded = shared.encoded.get(9)
+    if encoded is None:
+        chunks: list[bytes] = []
+        _attributes(9, shared.items, chunks)
+        encoded = shared.encoded[9] = b"".join(chunks)
+    out.append(encoded)
+    _attribute_items(9, islice(attributes.items(), shared.count, None), out)
+
+
+def _attribute_items(field: int, items: Iterable[tuple[Any, Any]], out: list[bytes]) -> None:
+    """One KeyValue in repeated field `field` per item."""
     tag = _tag(field, 2)
-    for key, value in attributes.items():
+    for key, value in items:
         kind = type(value)
         if kind is str and len(value) < _SMALL_VALUE and type(key) is str:
             # Trace-level attributes repeat on every span of a trace: encoded once.
@@ -231,7 +254,7 @@ def _span(span: ReadableSpan, out: list[bytes]) -> None:
         body.append(b"\x39" + _pack_fixed64(span.start_time))
     if span.end_time:
         body.append(b"\x41" + _pack_fixed64(span.end_time))
-    _attributes(9, span.attributes, body)
+    _span_attributes(span, body)
     if span.dropped_attributes:
         body.append(b"\x50" + _varint(span.dropped_attributes))
     if span.dropped_events:
