@@ -6,9 +6,10 @@ duplicates a re-sent span rather than updating it, so ids must be stable). Attri
 follow Langfuse's OTel mapping (shared/reference/langfuse.md); value encodings copy what the
 official Python SDK 5.0.4 sends (strings raw, everything else JSON; metadata values always
 JSON; completion start as a JSON ISO string). Trace-level attributes go on every span so
-Langfuse filters work per observation. A few OTel GenAI semantic-convention attributes are
-added for plain collectors; Langfuse prefers its own `langfuse.observation.*` keys over them,
-so they never double-count usage there.
+Langfuse filters work per observation (`to_spans` marks them as the spans' shared front,
+so the encoders handle them once per trace). A few OTel GenAI semantic-convention
+attributes are added for plain collectors; Langfuse prefers its own `langfuse.observation.*`
+keys over them, so they never double-count usage there.
 """
 
 from __future__ import annotations

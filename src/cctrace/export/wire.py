@@ -7,6 +7,8 @@ children, so a large tool output was copied six times; here each message is writ
 tag/length-prefixed chunks that are joined once. Proto3 rules are followed field by field
 (scalars at their default are omitted, oneof members and sub-messages are always written,
 fields in field-number order), and the grouping by resource and scope is the stock one.
+Bytes that repeat are written once: a trace's attributes, which every span of it begins
+with (`spans.TraceSpan`), once per trace; short values and tag lists from a small cache.
 
 Anything outside what cctrace produces (events, links, mapping or bytes attribute values,
 integers beyond int64, text that is not valid UTF-8) takes the stock encoder instead, so
