@@ -81,9 +81,11 @@ def test_generated_shared_fronts_match_the_stock_encoder(front, own, copies) -> 
     for i in range(copies):
         ctx = SpanContext(trace_id=0xABC, span_id=i + 1, is_remote=False,
                           trace_flags=TraceFlags(TraceFlags.SAMPLED))
-        spans.append(TraceSpan(shared, name=f"s{i}", context=ctx, resource=RESOURCE,
-                               attributes={**front, **own}, start_time=1, end_time=2,
-                               instrumentation_scope=SCOPE))
+        span = TraceSpan(name=f"s{i}", context=ctx, resource=RESOURCE,
+                         attributes={**front, **own}, start_time=1, end_time=2,
+                         instrumentation_scope=SCOPE)
+        span.shared = shared
+        spans.append(span)
     plain = [_plain(s) for s in spans]
     assert encode_request(spans) == encode_spans(plain).SerializeToString()
     assert [estimate(s) for s in spans] == [estimate(p) for p in plain]

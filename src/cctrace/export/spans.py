@@ -190,9 +190,7 @@ class TraceSpan(ReadableSpan):
     so that holds for its life; `to_spans` makes it only when the span's own keys leave
     the trace's untouched."""
 
-    def __init__(self, shared: SharedAttributes, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.shared = shared
+    shared: SharedAttributes  # set by `_to_span` right after the span is made
 
 
 # Immutable (an int, a read-only status): one of each serves every span.
@@ -234,14 +232,10 @@ def _to_span(
     else:
         status = _UNSET
     start = int(obs.start_ns)
-    fields: dict[str, Any] = {}
-    span_type: Any = ReadableSpan
     # The trace's attributes stay the front of the span's only when every own key was new.
-    if shared is not None and len(attrs) == shared.count + len(own):
-        span_type, fields["shared"] = TraceSpan, shared
+    front = shared is not None and len(attrs) == shared.count + len(own)
     # A negative duration (clock skew between records) would show as nonsense latency.
-    return span_type(  # type: ignore[no-any-return]
-        **fields,
+    span = (TraceSpan if front else ReadableSpan)(
         name=obs.name,
         context=context,
         parent=parent,
@@ -253,6 +247,9 @@ def _to_span(
         end_time=max(start, int(obs.end_ns)),
         instrumentation_scope=SCOPE,
     )
+    if front:
+        span.shared = shared  # type: ignore[attr-defined]
+    return span
 
 
 def to_spans(
