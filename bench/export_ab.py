@@ -14,12 +14,10 @@ SHA-256 of every batch's payload and span ids, which must agree between the tree
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import pickle
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -75,16 +73,6 @@ def capture(path: str, work: str) -> str:
     return out
 
 
-def run(src: str, pairs: str) -> dict:
-    env = dict(os.environ, PYTHONPATH=src)
-    out = subprocess.run([sys.executable, "-c", CHILD, pairs], env=env, check=True,
-                         stdout=subprocess.PIPE, text=True)
-    result = json.loads(out.stdout.strip().splitlines()[-1])
-    if not result["package"].startswith(src + os.sep):
-        raise SystemExit(f"the child imported {result['package']}, not the tree in {src}")
-    return result
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rev", default="main")
@@ -92,26 +80,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args(argv)
     sys.path.insert(0, HERE)
+    from pipeline_ab import export_src, run_child
     from transcript_gen import generate
 
     work = tempfile.mkdtemp(prefix="cctrace-export-ab-")
     try:
-        base = os.path.join(work, "base")
-        os.makedirs(base)
-        archive = subprocess.run(["git", "-C", ROOT, "archive", args.rev, "src"],
-                                 stdout=subprocess.PIPE, check=True).stdout
-        subprocess.run(["tar", "-x", "-C", base], input=archive, check=True)
+        base = export_src(args.rev, os.path.join(work, "base"))
         path = os.path.join(work, "t.jsonl")
         generate(path, int(args.mb * 1048576), None, seed=1)
         pairs = capture(path, work)
-        trees = [(args.rev, os.path.join(base, "src")), ("worktree", os.path.join(ROOT, "src"))]
+        trees = [(args.rev, base), ("worktree", os.path.join(ROOT, "src"))]
         runs: dict[str, list[dict]] = {name: [] for name, _ in trees}
         print(f"{os.path.getsize(path) / 1048576:.1f} MB transcript; CPU seconds, alternated")
         print("| run | tree | to_spans | estimate | batches (all of it) | batches | sha256 |")
         print("|---|---|---|---|---|---|---|")
         for i in range(args.runs):
             for name, src in trees:
-                r = run(src, pairs)
+                r = run_child(CHILD, [pairs], src)
                 runs[name].append(r)
                 print(f"| {i + 1} | {name} | {r['to_spans']:.3f} | {r['estimate']:.3f} | "
                       f"{r['batches']:.3f} | {r['count']} ({r['bytes'] / 1048576:.1f} MB) | "
