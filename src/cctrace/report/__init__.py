@@ -5,8 +5,8 @@
 sessions with their turns, cost per turn, cache hit ratio and savings, unpriced tokens,
 slowest tools, findings), with `costs` for the money figures; `text` renders it for a
 terminal and `html` as one self-contained, offline HTML page with `charts`' inline SVG and
-CSS-only toggles (no script, no external resource). Only `load_report` touches the store; `cctrace report`
-(cli/report.py) is the command.
+CSS-only toggles (no script, no external resource). Only `load_report` touches the store;
+`cctrace report` (cli/report.py) is the command.
 """
 
 from __future__ import annotations
