@@ -39,7 +39,7 @@ from transcript_gen import generate  # noqa: E402
 from cctrace.export import outbox  # noqa: E402
 from cctrace.store.connection import Connection  # noqa: E402
 from cctrace.store.traces import Traces  # noqa: E402
-from cctrace.worker import conclude, copies, costfill, pipeline  # noqa: E402
+from cctrace.worker import conclude, copies, costfill, coststates, pipeline, reads  # noqa: E402
 
 SPENT: Counter[str] = Counter()
 _STACK: list[float] = []
@@ -64,10 +64,10 @@ STAGES: list[tuple[Any, str, str]] = [
     (pipeline, "read_new", "read and parse"),
     (pipeline, "build_traces", "build"),
     (copies, "split_copies", "build"),
-    (pipeline, "_hook_infos", "build"),
+    (reads, "hook_infos", "build"),
     (pipeline, "apply_costs", "price"),
     (costfill, "batch_pricing", "price"),
-    (pipeline, "cost_states", "price"),
+    (coststates, "cost_states", "price"),
     (pipeline, "apply_policy", "policy"),
     (pipeline, "redact_traces", "redaction"),
     (pipeline, "cut_traces", "redaction"),

@@ -12,9 +12,6 @@ from layout.imports import SRC, modules
 LIMIT = 500
 
 ALLOWED = {
-    "cctrace/worker/pipeline.py": "split pending: issue 14 (cost) is changing it now",
-    "cctrace/export/outbox.py": "split pending: bench/mutation.py lists its equivalent "
-                                "mutants by module name (issue 17 is extending that list)",
     "cctrace/policy/apply.py": "split pending: bench/mutation.py lists its equivalent "
                                "mutants by module name (issue 17 is extending that list)",
 }

@@ -17,7 +17,7 @@ from cctrace.config import Config
 from cctrace.report import summary
 from cctrace.statusline import line
 from cctrace.store.db import Store
-from cctrace.worker import pipeline
+from cctrace.worker import pipeline, refresh
 from store.helpers import SEC, T0, turn
 from support import replay
 from worker.test_pipeline import env  # noqa: F401 - a fixture: no background worker
@@ -196,9 +196,9 @@ def test_the_worker_rebuilds_the_summary_once_per_burst(tmp_path, env,  # noqa: 
     state = str(_isolated_state)
     replay.spool_fixture("multi_turn", tmp_path / "t", env)
     monkeypatch.setattr(pipeline, "SPOOL_SLICE", 2)
-    monkeypatch.setattr(pipeline, "SUMMARY_INTERVAL_S", 3600.0)  # no clock in the test
-    monkeypatch.setattr(pipeline, "_summary_due", {})
-    monkeypatch.setattr(pipeline, "_summary_last", {})
+    monkeypatch.setattr(refresh, "SUMMARY_INTERVAL_S", 3600.0)  # no clock in the test
+    monkeypatch.setattr(refresh, "_due", {})
+    monkeypatch.setattr(refresh, "_last", {})
     calls: list[int] = []
     monkeypatch.setattr(summary, "refresh", lambda *a, **k: calls.append(len(calls)))
     cfg = Config(state_dir=state)

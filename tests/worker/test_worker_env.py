@@ -84,7 +84,7 @@ def test_a_planted_tls_key_log_is_not_written(tmp_path):
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
         port = listener.getsockname()[1]
-        code = ("from cctrace.export.outbox import http_session\n"
+        code = ("from cctrace.export.send import http_session\n"
                 "try:\n"
                 f"    http_session().post('https://127.0.0.1:{port}/x', data=b'', timeout=1)\n"
                 "except Exception as exc:\n"
