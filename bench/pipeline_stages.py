@@ -100,11 +100,15 @@ def _timed_transaction(orig: Callable[..., Any]) -> Callable[..., Any]:
     return transaction
 
 
-def measure(path: str) -> tuple[dict[str, Any], Counter[str]]:
+def measure(path: str, state: str | None = None) -> tuple[dict[str, Any], Counter[str]]:
+    """One full pass of `path`, stage by stage; into `state` (kept) if given, else into a
+    temporary state dir."""
     for owner, name, stage in STAGES:
         setattr(owner, name, _charge(stage, getattr(owner, name)))
     Connection.transaction = _timed_transaction(Connection.transaction)  # type: ignore
     Connection._write = Connection.transaction  # type: ignore[method-assign]
+    if state is not None:
+        return worker_pipeline.measure_full(path, state, clock=time.process_time), SPENT
     state = tempfile.mkdtemp(prefix="cctrace-stages-")
     try:
         result = worker_pipeline.measure_full(path, state, clock=time.process_time)
