@@ -11,7 +11,7 @@ score: score = killed / (mutants - equivalent). Run from the repository root:
     .venv/bin/python bench/mutation.py                      # every module in the map
     .venv/bin/python bench/mutation.py -m security.transport -m hook.envnote
     .venv/bin/python bench/mutation.py --list               # the map: modules, tests, scope
-    .venv/bin/python bench/mutation.py -m export.outbox --survivors   # re-run last survivors
+    .venv/bin/python bench/mutation.py -m export.send --survivors   # re-run last survivors
     .venv/bin/python bench/mutation.py -m 'redact.detectors.*'        # every detector module
     .venv/bin/python bench/mutation.py -m redact.detectors.github     # one of them
 
@@ -69,7 +69,8 @@ MODULES: dict[str, Target] = {
     "security.envcheck": Target("security/envcheck.py", (
         "tests/security/test_envcheck_table.py", "tests/security/test_envcheck.py")),
     "security.keys": Target("security/keys.py", (
-        "tests/security/test_keys_exact.py", "tests/security/test_keys.py")),
+        "tests/security/test_keys_exact.py", "tests/security/test_keys.py",
+        "tests/security/test_keys_unreachable.py")),
     "security.purge": Target("security/purge.py", (
         "tests/security/test_purge_exact.py", "tests/security/test_purge.py",
         "tests/security/test_purge_erases_everything.py"),
@@ -125,8 +126,8 @@ MODULES: dict[str, Target] = {
     "export.destinations": Target("export/destinations.py", (
         "tests/export/test_destinations_exact.py", "tests/export/test_export_destinations.py",
         "tests/security/test_transport.py")),
-    "export.outbox": Target("export/outbox.py", (
-        "tests/export/test_outbox_exact.py", "tests/export/test_export_outbox.py",
+    "export.send": Target("export/send.py", (
+        "tests/export/test_send_exact.py", "tests/export/test_export_outbox.py",
         "tests/security/test_transport.py"),
         scope=("parse_retry_after", "classify", "describe_exception", "backoff_ns",
                "_KeepHeaders", "http_session", "Sender", "_read_text")),
@@ -598,7 +599,7 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'out = [LANGFUSE, LANGFUSE_SCORES]',
          'out is empty at that point: += and = agree'),
     ],
-    'export.outbox': [
+    'export.send': [
         ('base = min(BACKOFF_CAP_S, BACKOFF_BASE_S * (2 ** min(max(attempts, 0), 30)))',
          'base = min(BACKOFF_CAP_S, BACKOFF_BASE_S * (2 ** min(max(attempts, 0), 31)))',
          '2**30 s and 2**31 s are both far above the 300 s cap'),

@@ -39,7 +39,7 @@ from transcript_gen import generate  # noqa: E402
 from cctrace.export import outbox  # noqa: E402
 from cctrace.store.connection import Connection  # noqa: E402
 from cctrace.store.traces import Traces  # noqa: E402
-from cctrace.worker import conclude, copies, costfill, pipeline  # noqa: E402
+from cctrace.worker import conclude, copies, costfill, coststates, pipeline, reads  # noqa: E402
 
 SPENT: Counter[str] = Counter()
 _STACK: list[float] = []
@@ -64,10 +64,10 @@ STAGES: list[tuple[Any, str, str]] = [
     (pipeline, "read_new", "read and parse"),
     (pipeline, "build_traces", "build"),
     (copies, "split_copies", "build"),
-    (pipeline, "_hook_infos", "build"),
+    (reads, "hook_infos", "build"),
     (pipeline, "apply_costs", "price"),
     (costfill, "batch_pricing", "price"),
-    (pipeline, "cost_states", "price"),
+    (coststates, "cost_states", "price"),
     (pipeline, "apply_policy", "policy"),
     (pipeline, "redact_traces", "redaction"),
     (pipeline, "cut_traces", "redaction"),
@@ -100,11 +100,15 @@ def _timed_transaction(orig: Callable[..., Any]) -> Callable[..., Any]:
     return transaction
 
 
-def measure(path: str) -> tuple[dict[str, Any], Counter[str]]:
+def measure(path: str, state: str | None = None) -> tuple[dict[str, Any], Counter[str]]:
+    """One full pass of `path`, stage by stage; into `state` (kept) if given, else into a
+    temporary state dir."""
     for owner, name, stage in STAGES:
         setattr(owner, name, _charge(stage, getattr(owner, name)))
     Connection.transaction = _timed_transaction(Connection.transaction)  # type: ignore
     Connection._write = Connection.transaction  # type: ignore[method-assign]
+    if state is not None:
+        return worker_pipeline.measure_full(path, state, clock=time.process_time), SPENT
     state = tempfile.mkdtemp(prefix="cctrace-stages-")
     try:
         result = worker_pipeline.measure_full(path, state, clock=time.process_time)

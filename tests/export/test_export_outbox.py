@@ -14,15 +14,13 @@ import pytest
 import requests
 
 from cctrace.config import Config
-from cctrace.export import outbox
-from cctrace.export.outbox import (
+from cctrace.export import send
+from cctrace.export.outbox import deliver_due, enqueue, flush
+from cctrace.export.send import (
     Outcome,
     backoff_ns,
     classify,
-    deliver_due,
     describe_exception,
-    enqueue,
-    flush,
     parse_retry_after,
 )
 from cctrace.store import Store
@@ -152,7 +150,7 @@ def test_400_is_dead_lettered_and_never_resent(tmp_path, store, receiver, make_t
     [dead] = store.dead_letters()
     assert dead["status_code"] == 400
     assert dead["reason"].startswith("HTTP 400: invalid span id")
-    assert len(dead["reason"]) <= outbox.REASON_MAX
+    assert len(dead["reason"]) <= send.REASON_MAX
     assert SK not in dead["reason"] and auth not in dead["reason"]
     assert all(SK not in e for e in report.errors)
     assert deliver_due(store, cfg, now_ns=LATER).attempted == 0
@@ -246,17 +244,17 @@ def test_classify(status, kind):
 def test_classify_keeps_body_short():
     out = classify(400, "x\n" * 1000)
     assert isinstance(out, Outcome)
-    assert len(out.reason) <= outbox.REASON_MAX and "\n" not in out.reason
+    assert len(out.reason) <= send.REASON_MAX and "\n" not in out.reason
 
 
 def test_backoff_grows_caps_and_honours_retry_after():
     delays = [backoff_ns(n, None, 1.0) for n in range(12)]
     assert delays == sorted(delays)
     assert delays[0] == 1_000_000_000
-    assert max(delays) == int(outbox.BACKOFF_CAP_S * 1e9)
+    assert max(delays) == int(send.BACKOFF_CAP_S * 1e9)
     assert backoff_ns(0, None, 0.0) == 500_000_000  # jitter halves at most
     assert backoff_ns(0, 90.0, 0.5) == 90_000_000_000
-    assert backoff_ns(0, 10**9, 0.5) == int(outbox.RETRY_AFTER_CAP_S * 1e9)
+    assert backoff_ns(0, 10**9, 0.5) == int(send.RETRY_AFTER_CAP_S * 1e9)
 
 
 def test_parse_retry_after():

@@ -37,11 +37,12 @@ def tmpfs(path, size: str):
 def _fill(folder) -> str:
     """Fill the filesystem of `folder`; returns the filler file (delete it to free space)."""
     filler = os.path.join(folder, "filler")
-    with open(filler, "wb") as fh:
+    # Unbuffered: when the free space is not a multiple of the chunk, the last write is
+    # partial; a buffered file would keep the rest and raise ENOSPC again on close.
+    with open(filler, "wb", buffering=0) as fh:
         try:
             while True:
                 fh.write(b"\0" * 65536)
-                fh.flush()
         except OSError:
             pass
     return filler

@@ -93,3 +93,22 @@ def test_recreated_state_dir_gets_its_new_key_not_the_cached_one(tmp_path):
     with pytest.raises(crypto.DecryptError):
         second.decrypt_text(token, "c")
     assert second.decrypt_text(second.encrypt_text("x", "c"), "c") == "x"
+
+
+
+def test_bytes_are_prefix_nonce_then_ciphertext_and_tag(monkeypatch):
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    key = bytes(range(32))
+    cipher = crypto.Cipher(key)
+    nonce = bytes(range(100, 112))
+    monkeypatch.setattr(crypto.os, "urandom", lambda n: nonce[:n])
+    data = b"span bytes " * 50_000
+    out = cipher.encrypt_bytes(data, "outbox.payload")
+    # The layout every store holds in `outbox.payload`: CCE1, nonce, AES-GCM output.
+    assert out == b"CCE1" + nonce + AESGCM(key).encrypt(nonce, data, b"outbox.payload")
+    assert len(out) == 4 + 12 + len(data) + 16
+    assert cipher.decrypt_bytes(out, "outbox.payload") == data
+    with pytest.raises(crypto.DecryptError):
+        cipher.decrypt_bytes(out, "other.column")
+    assert cipher.encrypt_bytes(b"", "outbox.payload") == b""  # nothing to hide

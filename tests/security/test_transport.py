@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cctrace.config import Config
 from cctrace.export.destinations import Destination, destinations
-from cctrace.export.outbox import Sender
+from cctrace.export.send import Sender
 from cctrace.security.transport import is_loopback, transport_problem
 from support.otlp_receiver import Fault, OTLPReceiver
 

@@ -15,7 +15,7 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cctrace.export.outbox import http_session
+from cctrace.export.send import http_session
 from cctrace.security.transport import URLError, is_loopback, validate_url
 
 

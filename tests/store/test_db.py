@@ -31,6 +31,9 @@ def test_open_creates_private_wal_db_with_schema(tmp_path):
         # A worker batch's pages fit the page cache (no mid-transaction spills).
         assert s._conn.execute("PRAGMA cache_size").fetchone()[0] == -16384
         assert s._conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL, as before
+        # A new store has 16 KB pages; the WAL is checkpointed at 4 MB, as with 4 KB pages.
+        assert s._conn.execute("PRAGMA page_size").fetchone()[0] == 16384
+        assert s._conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 250
     assert os.stat(root / DB_NAME).st_mode & 0o777 == 0o600
     with Store.open(str(root)) as again:  # reopening applies nothing twice
         rows = again._conn.execute("SELECT version FROM schema_version").fetchall()
@@ -74,6 +77,26 @@ def test_recent_session_events_are_read_through_indexes(store):
 def test_open_defaults_to_cctrace_home(_isolated_state):
     with Store.open() as s:
         assert s.path == str(_isolated_state / DB_NAME)
+
+
+def test_a_store_made_with_4k_pages_keeps_them_and_reads_back(tmp_path):
+    root = tmp_path / "state"
+    root.mkdir()
+    conn = sqlite3.connect(root / DB_NAME, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")  # as stores made before 16 KB pages were
+    conn.close()
+    written = turn("s1", "a")
+    with Store.open(str(root)) as s:
+        s.insert_traces([written])
+    with Store.open(str(root)) as s:
+        assert s._conn.execute("PRAGMA page_size").fetchone()[0] == 4096
+        # Checkpointed at 4 MB of WAL, as before.
+        assert s._conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+        (view,) = s.session_tree("s1")
+        assert view.trace.output == "final answer"
+        assert [(o.id, o.input, o.output) for o in view.observations] == sorted(
+            ((o.id, o.input, o.output) for o in written.observations),
+            key=lambda row: next(o.start_ns for o in written.observations if o.id == row[0]))
 
 
 def test_newer_schema_is_refused(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cctrace.store.db import Store
 from cctrace.transcript.records import Record
-from cctrace.worker.pipeline import _with_fork, cost_states, fork_of
+from cctrace.worker.coststates import cost_states, fork_of, with_fork
 
 PARENT, FORK = "parent-session", "fork-session"
 
@@ -57,7 +57,7 @@ def test_later_counts_of_a_fork_keep_its_parent(_isolated_state):
     with Store.open() as store:
         store.save_cost_state(FORK, first)
         assert later.parent_session_id is None
-        kept = _with_fork(store, FORK, later)
+        kept = with_fork(store, FORK, later)
         assert (kept.parent_session_id, kept.fork_ns) == (PARENT, first.fork_ns)
         store.save_cost_state(PARENT, cost_states([rec("user", "00.500"),
                                                    rec("cost-state", **state(0.6))], None)[0][1])

@@ -36,7 +36,7 @@ def check_langfuse_credentials(base_url: str, public_key: str, secret_key: str,
     import requests
 
     from cctrace.export.destinations import safe_url
-    from cctrace.export.outbox import http_session
+    from cctrace.export.send import http_session
     from cctrace.security.transport import URLError, validate_url
 
     try:
@@ -77,7 +77,7 @@ def check_otlp_endpoint(endpoint: str, headers: Mapping[str, str],
     import requests
 
     from cctrace.export.destinations import safe_url
-    from cctrace.export.outbox import http_session
+    from cctrace.export.send import http_session
     from cctrace.security.transport import URLError, validate_url
 
     try:

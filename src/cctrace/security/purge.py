@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 from cctrace.config import Config
 from cctrace.export.destinations import safe_url, scrub
-from cctrace.export.outbox import describe_exception, parse_retry_after
+from cctrace.export.send import describe_exception, parse_retry_after
 from cctrace.security.transport import URLError, validate_url
 
 DELETE_PATH = "/api/public/traces"
@@ -117,7 +117,7 @@ def delete_remote(
                            headers["Authorization"].split()[1]) if v]
     own = session is None
     if own:
-        from cctrace.export.outbox import http_session
+        from cctrace.export.send import http_session
 
         session = http_session(proxy)
     http = session

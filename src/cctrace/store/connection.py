@@ -28,6 +28,16 @@ DB_NAME = "cctrace.db"
 BUSY_TIMEOUT_MS = 10_000
 # The page cache of a connection (SQLite's default is 2 MB).
 CACHE_KB = 16 * 1024
+# Page size of a store created from now on (SQLite's default is 4096). Content rows are
+# tens of KB and spill into chains of overflow pages; every page costs WAL-frame writes
+# on COMMIT and a read and a write at the checkpoint, so 4 KB pages made COMMIT a fifth of
+# the store's CPU. Larger pages also grow what a small commit writes (whole pages):
+# 16 KB is the trade (bench/pipeline_stages.py, BENCHMARKS.md "Stop 23"). A store created
+# earlier keeps its page size (SQLite changes it only on an empty file).
+PAGE_SIZE = 16384
+# WAL size at which a commit checkpoints: SQLite's default (1000 pages of 4 KB), kept in
+# bytes whatever the store's page size, so the WAL file does not grow with the page.
+WAL_CHECKPOINT_BYTES = 1000 * 4096
 # SQLite's default limit on bound parameters is 999 on old builds; stay well below it.
 _CHUNK = 500
 
@@ -85,7 +95,12 @@ class Connection:
         )
         self._conn.row_factory = sqlite3.Row
         self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Before WAL mode: switching to it writes the header of a new file, page size in it.
+        self._conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         _enable_wal(self._conn)
+        page = int(self._conn.execute("PRAGMA page_size").fetchone()[0])
+        self._conn.execute(
+            f"PRAGMA wal_autocheckpoint = {max(1, WAL_CHECKPOINT_BYTES // page)}")
         self._conn.execute("PRAGMA synchronous = NORMAL")
         # One worker batch writes ~10 MB of pages (a 4 MB read slice: content, encrypted,
         # and its OTLP batches); with SQLite's default 2 MB page cache they spilled into

@@ -5,7 +5,8 @@ encrypted at rest) for one destination, with the span ids it carries. It is writ
 any send (`enqueue_batch`), re-redacted while still waiting (`replace_payload`), leased to
 one sender at a time (`claim`, `break_lease`), and ends delivered (payload dropped, never
 sent again), retried later, or dead (`dead_letter`, kept for inspection until
-`requeue_dead`). The sending itself is `cctrace.export.outbox`.
+`requeue_dead`). The delivery itself is `cctrace.export.outbox`, the HTTP request
+`cctrace.export.send`.
 """
 
 from __future__ import annotations

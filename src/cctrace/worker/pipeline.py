@@ -11,13 +11,9 @@ engine of `cctrace import` and `cctrace flush`.
 
 from __future__ import annotations
 
-import copy
-import json
 import os
-import sqlite3
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from cctrace import config as config_mod
@@ -26,9 +22,8 @@ from cctrace.config import Config
 from cctrace.export import outbox
 from cctrace.hook import mute
 from cctrace.model.build import build_traces
-from cctrace.model.context import BuildContext, ToolHookInfo
+from cctrace.model.context import BuildContext
 from cctrace.model.ids import span_id
-from cctrace.model.turns import copied_from, is_prompt, split_turns
 from cctrace.policy import Policy, apply_policy
 from cctrace.redact.cut import cut_traces
 from cctrace.redact.stage import Redactor, redact_traces
@@ -36,22 +31,32 @@ from cctrace.spool import limits as spool_limits
 from cctrace.spool import quarantine
 from cctrace.store import tombstones
 from cctrace.store.connection import dumps as store_encode
-from cctrace.store.cost import ClaudeCodeCost, apply_costs, learned_from
+from cctrace.store.cost import apply_costs, learned_from
 from cctrace.store.db import Store
 from cctrace.transcript import locate
-from cctrace.transcript.reader import UNREADABLE, Cursor, fix_surrogates, read_new
+from cctrace.transcript.reader import Cursor, read_new
 from cctrace.transcript.records import Record
-from cctrace.worker import copies, costfill, lifecycle, limits, redactors
+from cctrace.worker import (
+    copies,
+    costfill,
+    coststates,
+    isolate,
+    lifecycle,
+    limits,
+    named,
+    reads,
+    redactors,
+    refresh,
+)
 from cctrace.worker.conclude import (
     evaluate_rules,
     judge_session,
     note_env_findings,
-    note_unhooked,
     record_findings,
     seal,
 )
-from cctrace.worker.hookevents import payload_str as _str
 from cctrace.worker.hookevents import slim_payload, to_hook_event  # noqa: F401 - re-exported
+from cctrace.worker.isolate import ENVIRONMENT_ERRORS
 from cctrace.worker.redactors import make_redactor
 
 # Spool entries handled per step: bounds one step's memory and transaction size.
@@ -63,10 +68,6 @@ DELIVERY_BUDGET_S = 15.0
 # How long a worker with nothing but undelivered batches keeps retrying before it exits
 # (the outbox is durable: the next completing event or `cctrace flush` resumes it).
 RETRY_WINDOW_S = 600.0
-
-# Events after which the session's transcript is read to its end with every turn closed.
-FINAL_EVENTS = frozenset({"SessionEnd"})
-
 
 @dataclass
 class StepReport:
@@ -84,73 +85,7 @@ class StepReport:
         return bool(self.events or self.new_observations or self.delivered)
 
 
-# ----------------------------------------------------------------------------- events
-
-
-def _entry_cwd(entry: Any) -> str | None:
-    return _str(entry.payload, "cwd") if isinstance(entry.payload, dict) else None
-
-
-@dataclass
-class TranscriptWork:
-    path: str
-    session_id: str | None
-    cwd: str | None
-    final: bool = False
-    final_ns: int | None = None  # when the (last) SessionEnd naming it was received
-
-
-def transcripts_named(entries: Iterable[Any]) -> list[TranscriptWork]:
-    """The main transcripts the entries point at, in first-seen order."""
-    work: dict[str, TranscriptWork] = {}
-    for entry in entries:
-        payload = entry.payload if isinstance(entry.payload, dict) else {}
-        path = _str(payload, "transcript_path")
-        if not path:
-            continue
-        item = work.setdefault(path, TranscriptWork(
-            path, _str(payload, "session_id"), _str(payload, "cwd")))
-        # A hostile payload may hold any JSON under the name (a list is unhashable).
-        if (entry.event or _str(payload, "hook_event_name")) in FINAL_EVENTS:
-            item.final = True
-            received = getattr(entry, "received_ns", None)
-            if isinstance(received, int):
-                item.final_ns = max(item.final_ns or 0, received)
-    return list(work.values())
-
-
 # ------------------------------------------------------------------------ transcripts
-
-
-def tool_use_ids(records: Iterable[Record]) -> set[str]:
-    ids: set[str] = set()
-    for rec in records:
-        if rec.type == "assistant":
-            for block in rec.content:
-                if block.get("type") == "tool_use" and isinstance(block.get("id"), str):
-                    ids.add(block["id"])
-    return ids
-
-
-def _hook_infos(store: Store, records: list[Record]) -> dict[str, ToolHookInfo]:
-    fields = ToolHookInfo.__dataclass_fields__
-    return {
-        tool_id: ToolHookInfo(**{k: v for k, v in info.items() if k in fields})
-        for tool_id, info in store.hook_tools(tool_use_ids(records)).items()
-    }
-
-
-def resume_offset(records: list[Record], open_turn: int | None, final: bool) -> int | None:
-    """Where the next read starts over: the open turn, else the last turn's prompt.
-
-    A complete last turn is still re-read until the next prompt or the session's end,
-    because Claude Code writes some of its records (the stop-hook summary) after the Stop
-    event that woke us; ids are stable, so re-reading it only adds what was missing.
-    """
-    if open_turn is not None or final:
-        return open_turn
-    _, turns = split_turns([r for r in records if not r.is_sidechain])
-    return turns[-1][0].offset if turns and turns[-1] else None
 
 
 def process_transcript(
@@ -202,7 +137,7 @@ def process_transcript(
             user_id=cfg.user_id,
             environment=cfg.environment,
             release=cfg.release,
-            hook_tools=_hook_infos(store, result.records),
+            hook_tools=reads.hook_infos(store, result.records),
             load_sidechain=locate.sidechain_loader(path),
             load_warmups=locate.warmup_loader(path),
             trace_of_tool=lambda tool_id: store.trace_of(span_id("tool", tool_id)),
@@ -213,11 +148,11 @@ def process_transcript(
             pairs = _derive_and_store(store, cfg, redactor, policy, result, ctx, path,
                                       judge=judge, flushing=flushing,
                                       include_purged=include_purged)
-        except _ENVIRONMENT_ERRORS:
+        except ENVIRONMENT_ERRORS:
             raise
         except Exception:  # noqa: BLE001 - isolate the records at fault, keep the rest
             store.bump("transcript_record_errors")
-            result.records = isolate_records(
+            result.records = isolate.isolate_records(
                 result.records,
                 lambda recs, ctx=ctx: _probe(store, cfg, redactor, policy, recs, ctx))
             pairs = _derive_and_store(store, cfg, redactor, policy, result, ctx, path,
@@ -249,68 +184,6 @@ def respect_tombstones(store: Store, cfg: Config, traces: list[Any],
     return traces
 
 
-def cost_states(records: list[Record], session_id: str | None
-                ) -> list[tuple[str, ClaudeCodeCost]]:
-    """Claude Code's `cost-state` records among `records` (2.1.x), each with its session and
-    a time: the record has none, so the latest timestamp written before it (it follows the
-    run's last call), None when nothing before it in this read has one. In a fork, the
-    parent it names (`requestSessionId` of the copied calls) and the time of its first own
-    prompt after the copied history go with each."""
-    out: list[tuple[str, ClaudeCodeCost]] = []
-    # Only a `cost-state` record adds to `out`: a read without one (nearly every read, and
-    # every read of a 1.x or 2.0 transcript) has nothing to walk for.
-    if not any(rec.data.get("type") == "cost-state" for rec in records):
-        return out
-    last_ns: int | None = None
-    parent: str | None = None
-    copied_ns: int | None = None
-    fork_ns: int | None = None
-    for rec in records:
-        if rec.type == "cost-state":
-            state = ClaudeCodeCost.from_record(rec.data, last_ns)
-            sid = rec.session_id or session_id
-            if state is not None and sid:
-                if parent and parent != sid:
-                    state = replace(state, parent_session_id=parent, fork_ns=fork_ns)
-                out.append((sid, state))
-            continue
-        if rec.is_sidechain or rec.timestamp_ns is None:
-            continue
-        last_ns = max(last_ns or 0, rec.timestamp_ns)
-        if copied_from(rec):
-            parent, copied_ns, fork_ns = copied_from(rec), rec.timestamp_ns, None
-        elif copied_ns is not None and fork_ns is None and is_prompt(rec):
-            fork_ns = rec.timestamp_ns  # the fork's own first prompt: after the parent's run
-    return out
-
-
-def fork_of(records: list[Record]) -> tuple[str, str, int | None] | None:
-    """(session, parent, time of its first own prompt or None) when `records` hold a fork's
-    copied history (2.1.x: assistant records whose `requestSessionId` is another session)."""
-    found: tuple[str, str, int | None] | None = None
-    # Only a copied call (`copied_from`: a non-empty `requestSessionId`) starts a fork.
-    if not any(rec.data.get("requestSessionId") for rec in records):
-        return found
-    for rec in records:
-        parent = copied_from(rec) if not rec.is_sidechain else None
-        if parent and rec.session_id:
-            found = (rec.session_id, parent, None)
-        elif found is not None and found[2] is None and is_prompt(rec):
-            found = (found[0], found[1], rec.timestamp_ns)
-    return found
-
-
-def _with_fork(store: Store, session_id: str, state: ClaudeCodeCost) -> ClaudeCodeCost:
-    """A later count of a fork keeps the parent and fork time its first count named."""
-    if state.parent_session_id:
-        return state
-    earlier = store.session_cost_states(session_id)
-    if earlier and earlier[-1].parent_session_id:
-        return replace(state, parent_session_id=earlier[-1].parent_session_id,
-                       fork_ns=earlier[-1].fork_ns)
-    return state
-
-
 def _derive(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
             records: list[Record], ctx: BuildContext
             ) -> tuple[Any, Any, list[Any], Any, set[str]]:
@@ -323,7 +196,7 @@ def _derive(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
         built.stats["copied_turns"] = built.stats.get("copied_turns", 0) + copied
     # The batch's own cost-state records count too: a first session of a model the table
     # lacks is then priced before it is sent, when the read reaches its count.
-    fresh = [state for _, state in cost_states(records, ctx.session_id)]
+    fresh = [state for _, state in coststates.cost_states(records, ctx.session_id)]
     apply_costs(built.traces, costfill.batch_pricing(store, cfg, fresh))
     kept = apply_policy(built.traces, policy)
     redact_traces(kept.traces, redactor)
@@ -359,20 +232,20 @@ def _derive_and_store(store: Store, cfg: Config, redactor: Redactor, policy: Pol
     built, kept, rule_findings, window, reclaimed = _derive(store, cfg, redactor, policy,
                                                             result.records, ctx)
     cursor = result.cursor
-    cursor.turn_offset = resume_offset(result.records, built.open_turn_offset, ctx.final)
+    cursor.turn_offset = reads.resume_offset(result.records, built.open_turn_offset, ctx.final)
     with store.transaction():
         for name, count in kept.stats.items():
             if count:
                 store.bump(f"policy_{name}", count)
-        _count_read_problems(store, result.stats, built.stats)
+        isolate.count_read_problems(store, result.stats, built.stats)
         # Checked inside the transaction: a purge cannot slip in between.
         kept.traces = respect_tombstones(store, cfg, kept.traces, include_purged)
         pairs = store.insert_traces(kept.traces)
-        fork = fork_of(result.records)
+        fork = coststates.fork_of(result.records)
         forks = [store.save_fork(*fork)] if fork is not None else []
-        counts = cost_states(result.records, ctx.session_id)
+        counts = coststates.cost_states(result.records, ctx.session_id)
         known = dict(learned_from(store)) if counts else {}
-        counted = [store.save_cost_state(sid, _with_fork(store, sid, state))
+        counted = [store.save_cost_state(sid, coststates.with_fork(store, sid, state))
                    for sid, state in counts]
         # Generations sent before their model's price was learned are sent again with it.
         repriced = costfill.backfill(store, cfg, known) if counts else []
@@ -404,116 +277,6 @@ def _derive_and_store(store: Store, cfg: Config, redactor: Redactor, policy: Pol
     return pairs
 
 
-# Poisoned records one slice may hold before the slice itself is given up (it then fails
-# as a whole: the spool entry that named it is quarantined, counted and logged).
-MAX_POISONED = 64
-
-
-def isolate_records(records: list[Record], probe: Any) -> list[Record]:
-    """`records` with each record that makes `probe` raise replaced by an unreadable-record
-    stand-in (an error event in its turn: error type and size, no content).
-
-    The first record at fault is the last one of the shortest failing prefix (binary
-    search); it is replaced and the search goes on from there, so the rest of the session
-    flows. Environment failures (disk, database) are not the records' fault: they raise.
-    """
-    recs = list(records)
-    for _ in range(MAX_POISONED):
-        error = _fails(probe, recs)
-        if error is None:
-            return recs
-        lo, hi = 0, len(recs) - 1
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if _fails(probe, recs[:mid + 1]) is None:
-                lo = mid + 1
-            else:
-                hi = mid
-        # A lone surrogate (valid JSON no UTF-8 encoder takes) is repaired, not dropped.
-        try:
-            repaired: Record | None = Record(fix_surrogates(copy.deepcopy(recs[lo].data)),
-                                             recs[lo].offset)
-            if _fails(probe, recs[:lo] + [repaired]) is not None:  # type: ignore[list-item]
-                repaired = None
-        except _ENVIRONMENT_ERRORS:
-            raise
-        except Exception:  # noqa: BLE001 - not repairable: a stand-in below
-            repaired = None
-        if repaired is not None:
-            recs[lo] = repaired
-        else:
-            recs[lo] = _stand_in(recs[lo], _fails(probe, recs[:lo + 1]) or error)
-    raise RuntimeError(f"more than {MAX_POISONED} records of one slice fail")
-
-
-def _fails(probe: Any, records: list[Record]) -> BaseException | None:
-    try:
-        probe(records)
-    except _ENVIRONMENT_ERRORS:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the verdict on these records
-        return exc
-    return None
-
-
-def _stand_in(rec: Record, exc: BaseException) -> Record:
-    data = rec.data if isinstance(rec.data, dict) else {}
-    try:
-        size = len(json.dumps(data, default=str))
-    except Exception:  # noqa: BLE001 - as unencodable as the record itself
-        size = 0
-    uuid = data.get("uuid") if isinstance(data.get("uuid"), str) else f"offset-{rec.offset}"
-    out: dict[str, Any] = {"uuid": uuid, "error": type(exc).__name__, "size": size,
-                           "stage": "build"}
-    stamp = data.get("timestamp")
-    if isinstance(stamp, str) and len(stamp) <= 40:
-        out["timestamp"] = stamp
-    if data.get("isSidechain") is True:
-        out["isSidechain"] = True
-    for key in ("sessionId", "cwd", "version"):
-        if isinstance(data.get(key), str) and len(data[key]) <= 4096:
-            out[key] = data[key]
-    if data.get("type") == "user" and not out.get("isSidechain"):
-        # A prompt stays a prompt, so its turn keeps its place (its text is not kept).
-        blocks = rec.content if _safe_content(rec) else []
-        if not any(isinstance(b, dict) and b.get("type") == "tool_result" for b in blocks):
-            out.update(type="user", message={"role": "user", "content": (
-                f"[WITHHELD:unreadable-record {type(exc).__name__}]")})
-            return Record(out, rec.offset)
-    out["type"] = UNREADABLE
-    return Record(out, rec.offset)
-
-
-def _safe_content(rec: Record) -> bool:
-    try:
-        return isinstance(rec.content, list)
-    except Exception:  # noqa: BLE001
-        return False
-
-
-def _count_read_problems(store: Store, read: dict[str, Any], built: dict[str, Any]) -> None:
-    """Never silent: bad lines, resets and record types the builder skipped are counted
-    (`cctrace doctor` shows them)."""
-    if read.get("bad_lines"):
-        store.bump("transcript_bad_lines", int(read["bad_lines"]))
-    if read.get("reset"):
-        store.bump(f"transcript_reset_{read['reset']}")
-    if built.get("unreadable_records"):
-        store.bump("transcript_unreadable_records", int(built["unreadable_records"]))
-    skipped = built.get("skipped_types")
-    if isinstance(skipped, dict) and skipped:
-        store.bump("transcript_skipped_records", sum(int(n) for n in skipped.values()))
-        for kind, n in skipped.items():
-            store.bump(f"transcript_skipped.{_safe_type(kind)}", int(n))
-
-
-def _safe_type(kind: object) -> str:
-    """A record type fit for a counter name (it comes from the transcript: untrusted)."""
-    text = str(kind)
-    ok = 0 < len(text) <= 40 and all(c.isascii() and (c.isalnum() or c in "_-") for c in text)
-    return text if ok else "other"
-
-
 # ------------------------------------------------------------------------------ steps
 
 _sender: outbox.Sender | None = None
@@ -529,7 +292,7 @@ def ingest(store: Store, cfg: Config, entries: list[Any], report: StepReport,
     """
     policy = Policy.from_config(cfg)
     events = [
-        to_hook_event(e, make_redactor(cfg, _entry_cwd(e), policy), policy) for e in entries
+        to_hook_event(e, make_redactor(cfg, named.entry_cwd(e), policy), policy) for e in entries
     ]
     report.bad_events = sum(1 for e in events if e.payload.get("unusable"))
     from cctrace import audit
@@ -547,7 +310,7 @@ def ingest(store: Store, cfg: Config, entries: list[Any], report: StepReport,
     if report.bad_events:
         store.bump("spool_unusable_events", report.bad_events)
     note_env_findings(store, cfg, entries)
-    for item in transcripts_named(entries):
+    for item in named.transcripts_named(entries):
         try:
             report.new_observations += process_transcript(
                 store, cfg, make_redactor(cfg, item.cwd, policy), item.path,
@@ -578,19 +341,14 @@ def step(state_dir: str, cfg: Config | None = None) -> StepReport:
         if entries and _store_has_room(state_dir, store, caps, report):
             _ingest_isolated(state_dir, store, cfg, entries, report)
             report.events = len(entries)
-            _summary_due.setdefault(
-                state_dir, _summary_last.get(state_dir, -SUMMARY_INTERVAL_S) + SUMMARY_INTERVAL_S)
-        if state_dir in _summary_due and (
-                not entries or time.monotonic() >= _summary_due[state_dir]):
-            refresh_summary(state_dir, store)
-            _summary_due.pop(state_dir)
-            _summary_last[state_dir] = time.monotonic()
+            refresh.stored(state_dir)
+        refresh.summary_if_due(state_dir, store, drained=not entries)
         spool_limits.measure(state_dir, caps.spool_bytes)
         from cctrace.security import retention
 
         retention.maybe_enforce(state_dir, store, cfg)
         if not entries:
-            _note_unhooked(state_dir, store, cfg)
+            refresh.note_unhooked(state_dir, store, cfg)
         # Values learned in this slice may sit in clear in batches queued earlier.
         redactors.resweep_outbox(store, cfg)
         _sender = _sender or outbox.Sender()
@@ -606,12 +364,6 @@ def step(state_dir: str, cfg: Config | None = None) -> StepReport:
     return report
 
 
-# Failures that say nothing about the entries themselves: the slice stays in the spool and
-# the step fails (disk, database, a bad capture policy that must fail closed).
-_ENVIRONMENT_ERRORS: tuple[type[BaseException], ...] = (
-    OSError, MemoryError, sqlite3.Error, config_mod.ConfigError)
-
-
 def _ingest_isolated(state_dir: str, store: Store, cfg: Config, entries: list[Any],
                      report: StepReport, *, flushing: bool = False) -> None:
     """Ingest a slice and ack it; if the slice raises for a reason of its own (a payload
@@ -621,13 +373,13 @@ def _ingest_isolated(state_dir: str, store: Store, cfg: Config, entries: list[An
     One poisoned event must never stall every later one."""
     try:
         ingest(store, cfg, entries, report, flushing=flushing)
-    except _ENVIRONMENT_ERRORS:
+    except ENVIRONMENT_ERRORS:
         raise
     except Exception:  # noqa: BLE001 - isolate the entry at fault below
         for entry in entries:
             try:
                 ingest(store, cfg, [entry], report, flushing=flushing)
-            except _ENVIRONMENT_ERRORS:
+            except ENVIRONMENT_ERRORS:
                 raise
             except Exception as exc:  # noqa: BLE001
                 quarantine.keep(state_dir, entry, exc)
@@ -694,37 +446,8 @@ def drain(state_dir: str, cfg: Config, deadline: float | None = None) -> StepRep
         rescan_known(store, cfg, total)
         # `cctrace flush` delivers next: nothing learned here may leave in clear.
         redactors.resweep_outbox(store, cfg)
-        refresh_summary(state_dir, store)
+        refresh.refresh_summary(state_dir, store)
     return total
-
-
-# The statusline summary is rewritten after a step that stored something, at most once per
-# SUMMARY_INTERVAL_S while events keep coming, and at once when the spool is drained (the
-# next step finds no entries), so a burst ends with fresh figures without rebuilding them
-# after every slice (a rebuild reads 48 hours of model calls: bench/statusline.py --turns).
-SUMMARY_INTERVAL_S = 5.0
-_summary_due: dict[str, float] = {}   # state dir -> monotonic time a rebuild may run
-_summary_last: dict[str, float] = {}
-
-
-def _note_unhooked(state_dir: str, store: Store, cfg: Config) -> None:
-    """Sessions no hook ran in (`audit.unhooked`), once the spool is drained; a failure is
-    logged, never fatal (the next sweep looks again)."""
-    try:
-        note_unhooked(store, cfg)
-    except Exception as exc:  # noqa: BLE001 - a coverage aid must not stop ingestion
-        lifecycle.log_exception(state_dir, "unhooked sessions", exc)
-
-
-def refresh_summary(state_dir: str, store: Store) -> None:
-    """Rewrite the statusline's summary file; a failure is logged, never fatal (the
-    statusline then shows the previous figures)."""
-    from cctrace.report import summary
-
-    try:
-        summary.refresh(state_dir, store)
-    except Exception as exc:  # noqa: BLE001 - a display aid must not stop ingestion
-        lifecycle.log_exception(state_dir, "statusline summary", exc)
 
 
 # Transcripts whose cursor moved within this window are re-checked by `cctrace flush`.
@@ -749,7 +472,7 @@ def rescan_known(store: Store, cfg: Config, report: StepReport) -> None:
             )
         except OSError:
             continue  # gone or unreadable: nothing to catch up on
-        except _ENVIRONMENT_ERRORS:
+        except ENVIRONMENT_ERRORS:
             raise
         except Exception:  # noqa: BLE001 - one transcript never stops the others
             store.bump("transcript_record_errors")

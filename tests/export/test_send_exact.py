@@ -1,6 +1,6 @@
-"""The outbox's sending rules to the letter: status classes and their reasons, Retry-After,
+"""The sending rules (export/send.py) to the letter: status classes and their reasons, Retry-After,
 backoff values, error descriptions without URLs, the HTTP session's settings, and what the
-sender puts on the wire. Written against the mutants `bench/mutation.py -m export.outbox`
+sender puts on the wire. Written against the mutants `bench/mutation.py -m export.send`
 left alive (docs/testing.md)."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import gzip
 import pytest
 import requests
 
-from cctrace.export import outbox
+from cctrace.export import send
 from cctrace.export.destinations import Destination
-from cctrace.export.outbox import (
+from cctrace.export.send import (
     Outcome,
     Sender,
     backoff_ns,
@@ -25,8 +25,8 @@ from support.otlp_receiver import Fault, OTLPReceiver
 
 
 def test_constants():
-    assert (outbox.PROTOBUF, outbox.BACKOFF_BASE_S, outbox.BACKOFF_CAP_S,
-            outbox.RETRY_AFTER_CAP_S, outbox.REASON_MAX, outbox.RETRYABLE_4XX) == (
+    assert (send.PROTOBUF, send.BACKOFF_BASE_S, send.BACKOFF_CAP_S,
+            send.RETRY_AFTER_CAP_S, send.REASON_MAX, send.RETRYABLE_4XX) == (
         "application/x-protobuf", 1.0, 300.0, 3600.0, 300, (408, 429))
 
 
