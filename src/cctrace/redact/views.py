@@ -22,8 +22,9 @@ from collections.abc import Callable
 Candidate = tuple[int, int, int, str, str]
 Find = Callable[[str], list[Candidate]]
 
-# Widths tools wrap at: base64 (76), terminals and `fold` (80), wider terminals.
-WIDTHS = frozenset((76, 80, 100, 120, 132))
+# Widths tools wrap at: PEM bodies and `fold -w 64` (64), base64 (76), terminals and `fold`
+# (80), wider terminals.
+WIDTHS = frozenset((64, 76, 80, 100, 120, 132))
 _TOKEN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.%~")
 
 
