@@ -18,17 +18,34 @@ from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern
 from cctrace.redact.lone import is_password_word, lone_value, names_secret
 from cctrace.redact.stoplist import unescape
 
-# A quoted value (JSON escapes allowed inside), or a bare YAML scalar to the line's end.
+# A quoted value (JSON escapes allowed inside).
 _QUOTED = r"""(?P<q>\\{0,3}["'])(?P<s>(?:[^"'\\\n]|\\.){1,1024}?)(?P=q)"""
-_NAME = r"""["']?(?P<name>[A-Za-z_][\w.\-]{0,79})["']?"""
+# A YAML scalar: quoted, or bare to the line's end.
+_SCALAR = r"""(?P<q>["']?)(?P<s>[^\s"'#](?:[^"'\\\n]|\\.){0,1023}?)(?P=q)[ \t]*(?=\r?\n|$)"""
+_NAME = r"""\\{0,3}["']?(?P<name>[A-Za-z_][\w.\-]{0,79})\\{0,3}["']?"""
+# What comes before `"value"` inside its object: the pair's `"name": "..."` (HAR, ECS,
+# CloudFormation's ParameterKey), or the key the object is the value of (terraform output).
+_BEFORE_JSON = re.compile(
+    r"""(?:(?i:name|key|parameterkey)\\{0,3}["']?[ \t]*[:=][ \t]*""" + _NAME
+    + r"""[ \t]*,[ \t\r\n]*\\{0,3}["']?(?i:parameter)?"""
+    r"""|\\{0,3}["'](?P<owner>[A-Za-z_][\w.\-]{0,79})\\{0,3}["'][ \t]*:[ \t]*\{[^{}]{0,200}?"""
+    r"""\\{0,3}["'](?i:parameter)?)$"""
+)
+# Before `value:` in YAML: `- name: <name>` on the line above.
+_BEFORE_YAML = re.compile(r"-[ \t]+name:[ \t]*" + _NAME + r"[ \t]*\r?\n[ \t]+$")
+_WINDOW = 300
 
 
-def _ok(match: re.Match[str]) -> bool:
-    word = names_secret(match.group("name"))
+def _named(match: re.Match[str], before: re.Pattern[str]) -> bool:
+    text, start = match.string, match.start()
+    m = before.search(text, max(0, start - _WINDOW), start)
+    if m is None:
+        return False
+    word = names_secret(m.group("name") or m.groupdict().get("owner") or "")
     if not word:
         return False
     value = unescape(match.group("s"))
-    return lone_value(value, is_password_word(word), match.group())
+    return lone_value(value, is_password_word(word), m.group() + match.group())
 
 
 DETECTOR = Detector(
@@ -36,33 +53,23 @@ DETECTOR = Detector(
     description="A secret as the `value` of an entry named like a secret (HAR headers, "
                 "Kubernetes env lists, ECS/CloudFormation pairs, terraform output).",
     patterns=(
-        # {"name": "x-api-key", "value": "..."}: the pair in one object, in either quoting.
+        # {"name": "x-api-key", "value": "..."}, {"Name": ..., "Value": ...},
+        # "db_password": {"sensitive": true, "value": "..."}: tried at each `value"`.
         Pattern(
             "name_value_pair",
-            r"""(?:name|key|parameterkey)\\{0,3}["']?[ \t]*[:=][ \t]*\\{0,3}""" + _NAME
-            + r"""\\{0,3}[ \t]*,[ \t\r\n]*\\{0,3}["']?(?:value|parametervalue)\\{0,3}["']?"""
-            r"""[ \t]*[:=][ \t]*""" + _QUOTED,
-            anchors=("value",),
-            flags=re.IGNORECASE,
-            check=_ok,
+            r"""value\\{0,3}["'][ \t]*:[ \t]*""" + _QUOTED,
+            anchors=('value"', "value'", 'value\\"'),
+            at_anchor=True,
+            check=lambda m: _named(m, _BEFORE_JSON),
             priority=CONTEXTUAL,
         ),
         # - name: DB_PASSWORD\n  value: ...: YAML's list of name/value maps.
         Pattern(
             "name_value_pair",
-            r"""-[ \t]+name:[ \t]*""" + _NAME + r"""[ \t]*\r?\n[ \t]+value:[ \t]*"""
-            r"""(?P<q>["']?)(?P<s>[^\s"'#](?:[^"'\\\n]|\\.){0,1023}?)(?P=q)[ \t]*(?=\r?\n|$)""",
+            r"value:[ \t]*" + _SCALAR,
             anchors=("value:",),
-            check=_ok,
-            priority=CONTEXTUAL,
-        ),
-        # "db_password": {"sensitive": true, "type": "string", "value": "..."}.
-        Pattern(
-            "name_value_pair",
-            r"""["']""" + r"""(?P<name>[A-Za-z_][\w.\-]{0,79})["'][ \t]*:[ \t]*\{[^{}]{0,200}?"""
-            r"""["']value["'][ \t]*:[ \t]*""" + _QUOTED,
-            anchors=('"value"', "'value'"),
-            check=_ok,
+            at_anchor=True,
+            check=lambda m: _named(m, _BEFORE_YAML),
             priority=CONTEXTUAL,
         ),
     ),
