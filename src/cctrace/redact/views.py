@@ -3,8 +3,9 @@ a tool wrapped at a fixed width, and base64 that decodes to text.
 
 A secret soft-wrapped at 80 columns (`kubectl describe`, `fold`, a pasted terminal) is two
 fragments no pattern matches whole: `wrapped_candidates` runs the engine's detection again
-over the joined line wherever a find stops at a wrap, and maps what it finds back onto the
-original text (the find then covers both fragments and the newline between). A secret
+over the joined line wherever a find (or a match refused only for being a fragment) stops
+at a wrap, and maps what it finds back onto the original text (the find then covers both
+fragments and the newline between). A secret
 inside base64 (`kubectl get secret -o yaml`, `echo $TOKEN | base64`, a kubeconfig's
 `client-key-data`) is not there at all until decoded: `decode_text` is how
 `detectors/encoded.py` reads it. A secret split by characters nobody sees (NULs of a
@@ -20,6 +21,9 @@ import re
 from collections.abc import Callable
 
 Candidate = tuple[int, int, int, str, str]
+# The priority of a near miss: a match refused by its validation that ends at a line's end,
+# kept only to open a wrap window (`wrapped_candidates`), never a find itself.
+NEAR = -1
 Find = Callable[[str], list[Candidate]]
 
 # Widths tools wrap at: PEM bodies and `fold -w 64` (64), base64 (76), terminals and `fold`
@@ -34,7 +38,10 @@ def wrapped_candidates(text: str, cands: list[Candidate], find: Find) -> list[Ca
     A find that ends where a full-width line ends, with the token going on at the start of
     the next line (or starts a line that goes on from a full-width one), is a fragment; the
     logical line is detected again with the wrap's newlines removed. Only lines a candidate
-    touches are looked at, so text without finds costs nothing.
+    touches are looked at, so text without finds costs nothing. `cands` may hold near
+    misses (priority `NEAR`: a match its validation refused, ending at a line's end): a
+    fragment whose first part no detector accepts (`GH_PAT=github_pat_11AG`) opens the
+    window too.
     """
     windows = set()
     for start, end, *_ in cands:
@@ -68,11 +75,19 @@ def _logical_line(text: str, at: int) -> tuple[int, int]:
     return first, len(text) if last < 0 else last
 
 
+def _newlines(text: str, first: int, last: int) -> list[int]:
+    out, at = [], text.find("\n", first, last)
+    while at >= 0:
+        out.append(at)
+        at = text.find("\n", at + 1, last)
+    return out
+
+
 def _window(text: str, first: int, last: int, find: Find) -> list[Candidate]:
     """Detect in text[first:last] with its wrap newlines removed (every newline in a logical
     line is a wrap's); map the finds that cross one back onto the original offsets (a find
     then covers the newline too)."""
-    nls = [i for i in range(first, last) if _wrap_after(text, i)]
+    nls = [i for i in _newlines(text, first, last) if _wrap_after(text, i)]
     joined = text[first:last].replace("\n", "")
     cuts = [nl - first - k for k, nl in enumerate(nls)]  # where each newline was, joined
 

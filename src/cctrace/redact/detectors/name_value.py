@@ -20,8 +20,11 @@ from cctrace.redact.stoplist import unescape
 
 # A quoted value (JSON escapes allowed inside).
 _QUOTED = r"""(?P<q>\\{0,3}["'])(?P<s>(?:[^"'\\\n]|\\.){1,1024}?)(?P=q)"""
+# A line break, or its escape in a JSON string (YAML shown inside a tool result).
+_NL = r"(?:\r?\n|\\{1,3}n)"
 # A YAML scalar: quoted, or bare to the line's end.
-_SCALAR = r"""(?P<q>["']?)(?P<s>[^\s"'#](?:[^"'\\\n]|\\.){0,1023}?)(?P=q)[ \t]*(?=\r?\n|$)"""
+_SCALAR = (r"""(?P<q>["']?)(?P<s>[^\s"'#](?:[^"'\\\n]|\\.){0,1023}?)(?P=q)[ \t]*(?="""
+           + _NL + "|$)")
 _NAME = r"""\\{0,3}["']?(?P<name>[A-Za-z_][\w.\-]{0,79})\\{0,3}["']?"""
 # What comes before `"value"` inside its object: the pair's `"name": "..."` (HAR, ECS,
 # CloudFormation's ParameterKey), or the key the object is the value of (terraform output).
@@ -32,7 +35,7 @@ _BEFORE_JSON = re.compile(
     r"""\\{0,3}["'](?i:parameter)?)$"""
 )
 # Before `value:` in YAML: `- name: <name>` on the line above.
-_BEFORE_YAML = re.compile(r"-[ \t]+name:[ \t]*" + _NAME + r"[ \t]*\r?\n[ \t]+$")
+_BEFORE_YAML = re.compile(r"-[ \t]+name:[ \t]*" + _NAME + r"[ \t]*" + _NL + r"[ \t]+$")
 _WINDOW = 300
 
 

@@ -34,13 +34,10 @@ _REWRAP = r"(?:[ \t]*\|[ \t]*(?:fold|fmt)(?:[ \t]+-[a-z]+(?:[ \t]*\d+)?)*)?"
 # argument is the value's name (`aws configure get aws_secret_access_key`, `terraform
 # output -raw db_password`, `heroku config:get API_TOKEN`), or that print a token by what
 # they are (`gh auth token`, `gcloud auth print-access-token`).
-_GETTERS = (
-    r"(?:aws[ \t]+configure[ \t]+get|terraform[ \t]+output|tofu[ \t]+output"
-    r"|heroku[ \t]+config:get|doppler[ \t]+secrets[ \t]+get|vault[ \t]+(?:kv[ \t]+)?(?:get|read)"
-    r"|gh[ \t]+auth|gcloud[ \t]+auth|az[ \t]+keyvault[ \t]+secret[ \t]+show"
-    r"|git[ \t]+config(?:[ \t]+--get)?|npm[ \t]+config[ \t]+get|pip[ \t]+config[ \t]+get"
-    r"|kubectl[ \t]+config[ \t]+view)"
-)
+_GETTERS = ("aws configure", "terraform output", "tofu output", "heroku config:get",
+            "doppler secrets", "vault kv", "vault read", "gh auth", "gcloud auth", "az keyvault",
+            "git config", "npm config", "pip config", "kubectl config")
+_GETTER = "(?:" + "|".join(re.escape(g).replace(r"\ ", r"[ \t]+") for g in _GETTERS) + ")"
 _SECRET_DIRS = frozenset({"secrets", ".secrets", "secret", "credentials", ".credentials"})
 
 
@@ -65,10 +62,11 @@ def _file_ok(match: re.Match[str]) -> bool:
 
 
 def _getter_ok(match: re.Match[str]) -> bool:
-    """The first argument naming a secret (a flag's value too: `-field=password`) names
-    what the getter printed."""
+    """The first argument naming a secret (a flag's value too: `-field=password`; a dotted
+    key by its last part: `user.token`) names what the getter printed."""
     for arg in match.group("args").split():
-        word = names_secret(arg.rpartition("=")[2].strip("'\"{}[]()"))
+        # A dotted key's last part is its name (`user.token`: not a file's extension).
+        word = names_secret(arg.rpartition("=")[2].strip("'\"{}[]()").rpartition(".")[2])
         if word:
             return lone_value(_value(match.group("s"), False), is_password_word(word),
                               match.group())
@@ -109,12 +107,9 @@ DETECTOR = Detector(
         ),
         Pattern(
             "secret_file_content",
-            _GETTERS + r"(?P<args>(?:[ \t]+[^\s|;&<>\\]+){1,12})" + _REWRAP
+            _GETTER + r"(?P<args>(?:[ \t]+[^\s|;&<>\\]+){1,12})" + _REWRAP
             + r"[ \t]*" + _NL + _LINES,
-            anchors=("aws configure", "terraform output", "tofu output", "heroku config:get",
-                     "doppler secrets", "vault kv", "vault read", "vault get", "gh auth",
-                     "gcloud auth", "az keyvault", "git config", "npm config", "pip config",
-                     "kubectl config"),
+            anchors=_GETTERS,
             at_anchor=True,
             boundary=True,
             check=_getter_ok,
