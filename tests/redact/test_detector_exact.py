@@ -53,6 +53,7 @@ AT_ANCHOR = {
     "cli_flags": (0, 1, 2, 3, 4), "prose": (0, 1, 2, 3, 4), "netrc": (0,),
     "asana": (0, 1), "url_path": (0,), "prose_i18n": (0, 1, 2),
     "prose_value": (0, 1, 2), "secret_file": (0, 1, 2, 3), "name_value": (0, 1),
+    "url_segment": (0,),
 }
 # Which patterns (index in the detector) must not start right after a letter, digit or `_`
 # (`boundary`): written out here, not read from the patterns, so that dropping one is seen.

@@ -126,6 +126,14 @@ def test_a_near_miss_is_never_a_find(redactor) -> None:
         assert redactor.redact_text(text) == text
 
 
+def test_a_near_miss_before_a_setting_opens_nothing(redactor) -> None:
+    ref = "projects/acme-prod/secrets/api-key/versions/latest"
+    line = "//npm.example.com/:_authToken=" + ref  # 80 wide by chance
+    for nxt in ("always-auth=true", "region: eu-west-1"):
+        text = f"$ cat .npmrc\n{line}\n{nxt}\n"
+        assert len(line) == 80 and redactor.redact_text(text) == text
+
+
 def test_near_misses_open_windows_like_finds() -> None:
     text = "a" * 76 + "KEY=\nZW" + "b" * 10
     joined: list[str] = []

@@ -25,6 +25,8 @@ Candidate = tuple[int, int, int, str, str]
 # kept only to open a wrap window (`wrapped_candidates`), never a find itself.
 NEAR = -1
 Find = Callable[[str], list[Candidate]]
+# A line starting a setting of its own (`always-auth=true`, `region: eu`): no wrap's tail.
+_NEW_SETTING = re.compile(r"[A-Za-z_][\w.\-]{2,}(?:=|: )")
 
 # Widths tools wrap at: PEM bodies and `fold -w 64` (64), base64 (76), terminals and `fold`
 # (80), wider terminals.
@@ -40,11 +42,14 @@ def wrapped_candidates(text: str, cands: list[Candidate], find: Find) -> list[Ca
     logical line is detected again with the wrap's newlines removed. Only lines a candidate
     touches are looked at, so text without finds costs nothing. `cands` may hold near
     misses (priority `NEAR`: a match its validation refused, ending at a line's end): a
-    fragment whose first part no detector accepts (`GH_PAT=github_pat_11AG`) opens the
-    window too.
+    fragment whose first part no detector accepts (`DD_API_KEY=51a47352a1`) opens the
+    window too, unless the next line starts a setting of its own (`always-auth=true`
+    under a refused reference that happens to fill the width).
     """
     windows = set()
-    for start, end, *_ in cands:
+    for start, end, prio, *_ in cands:
+        if prio == NEAR and _NEW_SETTING.match(text, end + 1):
+            continue
         if _wrap_after(text, end) or _wrap_after(text, start - 1):
             windows.add(_logical_line(text, start))
     out: list[Candidate] = []
