@@ -1011,6 +1011,18 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'the pattern allows 40 name characters after the `/`: a wider window only adds '
          'characters the `$`-anchored pattern cannot use'),
     ],
+    'redact.detectors.url_segment': [
+        ('line = text[max(text.rfind("\\n", 0, start) + 1, start - 200):start]',
+         'line = text[max(text.rfind("\\n", 1, start) + 1, start - 200):start]',
+         'a newline at offset 0 has nothing before it: the line after it is the same slice'),
+        ('return looks_random(value, MIN_LEN) and lone_value(value, False, "")',
+         'return looks_random(value, MIN_LEN) and lone_value(value, True, "")',
+         'lone_value ends with `password or looks_random(...)`: looks_random(value, 20) was '
+         'asked first and is true here'),
+        ('return looks_random(value, MIN_LEN) and lone_value(value, False, "")',
+         'return looks_random(value, MIN_LEN) and lone_value(value, False, "XXXX")',
+         'the context only decides 40/64 hex digits, which is_digest turned away before'),
+    ],
     'redact.detectors.twitter': [
         ('rest = value.lstrip("A")', 'rest = value.lstrip("XXAXX")',
          'an `X` right after the run is a drawn character the checks that follow read the '

@@ -84,7 +84,9 @@ def test_stays_byte_identical(text: str) -> None:
 
 
 def test_the_name_is_looked_for_only_300_characters_back() -> None:
-    near = '{"name": "api_key",' + " " * 250 + f'"value": "{TOKEN}"}}'
-    far = '{"name": "api_key",' + " " * 300 + f'"value": "{TOKEN}"}}'
-    assert _alone().redact_text(near) != near
-    assert _alone().redact_text(far) == far
+    # the `name` keyword starting exactly 300 characters before `value`, then 301
+    inside = '{"name": "api_key",' + " " * 282 + f'"value": "{TOKEN}"}}'
+    outside = '{"name": "api_key",' + " " * 283 + f'"value": "{TOKEN}"}}'
+    assert inside.index("value") - inside.index("name") == 300
+    assert _alone().redact_text(inside) != inside
+    assert _alone().redact_text(outside) == outside

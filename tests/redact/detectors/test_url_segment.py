@@ -38,6 +38,7 @@ POSITIVE = [
                                                    "MggvJUNhEW8YAXUszp4W54xVT1MhVUD2"),
     ("Invoke-RestMethod -Uri https://x.example.com/hook/{v}", HEX48),
     ("$ http POST https://x.example.com/hook/{v} a=1", B64),
+    ("GET https://x.example.com/v1.2/{v}/events", HEX48),      # a dotted segment before
 ]
 
 
@@ -73,8 +74,8 @@ NEGATIVE = [
     "-4b03-ad4d-945cdc8d0631",
     "GET https://x.example.com/jobs/job-123E4567-E89B-42D3-A456-426614174000-Retry",
     # a content hash with its file after it (a wheel in a lockfile)
-    "GET https://files.pythonhosted.org/packages/ab/cd/" + "3f9a8b7c" * 7 + "1a2b3c4d"
-    + "/numpy-2.0.0-cp312-manylinux.whl",
+    "GET https://files.pythonhosted.org/packages/ab/cd/" + "3f9a8b7c" * 7 + "1a2b"
+    + "/numpy-2.0.0-cp312-manylinux.whl",                      # 60 hex: no digest length
     "GET https://cdn.example.com/static/js/main.3f9a8b7c1d2e4f5a6b7c.chunk.js",
     "curl https://docs.python.org/3/library/concurrent.futures.html#module-concurrent",
     "curl https://example.com/blog/how-to-rotate-your-production-credentials-safely",
@@ -92,6 +93,15 @@ NEGATIVE = [
 @pytest.mark.parametrize("text", NEGATIVE)
 def test_stays_byte_identical(text: str) -> None:
     assert _alone().redact_text(text) == text
+
+
+def test_the_call_is_looked_for_200_characters_back_on_its_line() -> None:
+    url = f"https://x.example.com/hook/{ALNUM}"
+    inside = "POST" + " " * 196 + url
+    outside = "POST" + " " * 197 + url
+    assert inside.index("https") == 200
+    assert _alone().redact_text(inside) != inside
+    assert _alone().redact_text(outside) == outside
 
 
 def test_drawn_bounds() -> None:

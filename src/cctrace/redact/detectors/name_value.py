@@ -44,7 +44,8 @@ def _named(match: re.Match[str], before: re.Pattern[str]) -> bool:
     m = before.search(text, max(0, start - _WINDOW), start)
     if m is None:
         return False
-    word = names_secret(m.group("name") or m.groupdict().get("owner") or "")
+    # The one name group that took part: the pair's `name`, or the object's owner key.
+    word = names_secret(next(name for name in m.groupdict().values() if name))
     if not word:
         return False
     value = unescape(match.group("s"))
