@@ -156,6 +156,9 @@ NEGATIVE = [
     "$ vault kv get -field=password secret/db\n${DB_PASSWORD}\n",
     "$ terraform output -raw db_password\n",
     "aws configure get aws_secret_access_key",
+    "$ heroku config:get API_KEYX -a acme\n" + AWS + "\n",          # the name runs on
+    # lines joined before judging: 40 hex named by a commit's token is its SHA
+    "$ terraform output -raw commit_token | fold -w 20\n" + SHA[:20] + "\n" + SHA[20:] + "\n",
 ]
 
 

@@ -37,7 +37,8 @@ _REWRAP = r"(?:[ \t]*\|[ \t]*(?:fold|fmt)(?:[ \t]+-[a-z]+(?:[ \t]*\d+)?)*)?"
 _GETTERS = ("aws configure", "terraform output", "tofu output", "heroku config:get",
             "doppler secrets", "vault kv", "vault read", "gh auth", "gcloud auth", "az keyvault",
             "git config", "npm config", "pip config", "kubectl config")
-_GETTER = "(?:" + "|".join(re.escape(g).replace(r"\ ", r"[ \t]+") for g in _GETTERS) + ")"
+# Tried at its anchor only, so its one space (the anchor's) is all the regex needs.
+_GETTER = "(?:" + "|".join(re.escape(g) for g in _GETTERS) + ")"
 _SECRET_DIRS = frozenset({"secrets", ".secrets", "secret", "credentials", ".credentials"})
 
 
@@ -66,7 +67,8 @@ def _getter_ok(match: re.Match[str]) -> bool:
     key by its last part: `user.token`) names what the getter printed."""
     for arg in match.group("args").split():
         # A dotted key's last part is its name (`user.token`: not a file's extension).
-        word = names_secret(arg.rpartition("=")[2].strip("'\"{}[]()").rpartition(".")[2])
+        # (A name is read by its end, so `-field=password` needs no split at `=`.)
+        word = names_secret(arg.strip("'\"{}[]()").rpartition(".")[2])
         if word:
             return lone_value(_value(match.group("s"), False), is_password_word(word),
                               match.group())
