@@ -69,7 +69,8 @@ MODULES: dict[str, Target] = {
     "security.envcheck": Target("security/envcheck.py", (
         "tests/security/test_envcheck_table.py", "tests/security/test_envcheck.py")),
     "security.keys": Target("security/keys.py", (
-        "tests/security/test_keys_exact.py", "tests/security/test_keys.py")),
+        "tests/security/test_keys_exact.py", "tests/security/test_keys.py",
+        "tests/security/test_keys_unreachable.py")),
     "security.purge": Target("security/purge.py", (
         "tests/security/test_purge_exact.py", "tests/security/test_purge.py",
         "tests/security/test_purge_erases_everything.py"),

@@ -39,13 +39,28 @@ print(json.dumps({"cpu_s": r["seconds"], "observations": r["observations"],
 
 
 def run(src: str, path: str, state: str) -> dict:
+    return run_child(CHILD, [path, state, HERE], src, cwd=state)
+
+
+def run_child(code: str, args: list[str], src: str, cwd: str | None = None) -> dict:
+    """The JSON last printed by `code` run in a fresh interpreter importing cctrace from
+    `src` (its `package` must say so)."""
     env = dict(os.environ, PYTHONPATH=src)
-    out = subprocess.run([sys.executable, "-c", CHILD, path, state, HERE], env=env, check=True,
-                         stdout=subprocess.PIPE, text=True, cwd=state)
+    out = subprocess.run([sys.executable, "-c", code, *args], env=env, check=True,
+                         stdout=subprocess.PIPE, text=True, cwd=cwd)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     if not result["package"].startswith(src + os.sep):
         raise SystemExit(f"the child imported {result['package']}, not the tree in {src}")
     return result
+
+
+def export_src(rev: str, dest: str) -> str:
+    """`rev`'s src/ exported below `dest` (git archive); returns its path."""
+    os.makedirs(dest, exist_ok=True)
+    archive = subprocess.run(["git", "-C", ROOT, "archive", rev, "src"],
+                             stdout=subprocess.PIPE, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", dest], input=archive, check=True)
+    return os.path.join(dest, "src")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,15 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     work = tempfile.mkdtemp(prefix="cctrace-ab-")
     try:
-        base = os.path.join(work, "base")
-        os.makedirs(base)
-        archive = subprocess.run(["git", "-C", ROOT, "archive", args.rev, "src"],
-                                 stdout=subprocess.PIPE, check=True).stdout
-        subprocess.run(["tar", "-x", "-C", base], input=archive, check=True)
+        base = export_src(args.rev, os.path.join(work, "base"))
         path = os.path.join(work, "t.jsonl")
         generate(path, int(args.mb * 1048576), args.source, seed=1)
         mb = os.path.getsize(path) / 1048576
-        trees = [(args.rev, os.path.join(base, "src")), ("worktree", os.path.join(ROOT, "src"))]
+        trees = [(args.rev, base), ("worktree", os.path.join(ROOT, "src"))]
         cpu: dict[str, list[float]] = {name: [] for name, _ in trees}
         shapes = set()
         print(f"{mb:.1f} MB transcript; CPU seconds of one full pass, alternated")

@@ -16,9 +16,15 @@ def _isolated_state(tmp_path, monkeypatch):
     from cctrace.audit import anchors
 
     monkeypatch.setattr(anchors, "_base", lambda: str(tmp_path / "default-anchors"))
-    for name in ("LANGFUSE_BASE_URL", "LANGFUSE_HOST", "LANGFUSE_PUBLIC_KEY",
-                 "LANGFUSE_SECRET_KEY", "CCTRACE_OTLP_ENDPOINT", "CCTRACE_CONFIG",
-                 "CCTRACE_WORKER_PYTHON", "CCTRACE_WORKER_IDLE", "CCTRACE_WORKER_MAX_SECONDS"):
+    # Tests run from a Claude Code session must not read as an agent's erasure in-process
+    # (`audit.selferase`; its own tests and the e2e CLI runs see the real marks).
+    from cctrace.audit import selferase
+
+    monkeypatch.setattr(selferase, "PROC", str(tmp_path / "no-proc"))
+    for name in ("CLAUDECODE", "CLAUDE_CODE_ENTRYPOINT", "LANGFUSE_BASE_URL", "LANGFUSE_HOST",
+                 "LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY", "CCTRACE_OTLP_ENDPOINT",
+                 "CCTRACE_CONFIG", "CCTRACE_WORKER_PYTHON", "CCTRACE_WORKER_IDLE",
+                 "CCTRACE_WORKER_MAX_SECONDS"):
         monkeypatch.delenv(name, raising=False)
     yield home
 

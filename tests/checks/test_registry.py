@@ -13,7 +13,7 @@ def test_every_listed_module_exposes_a_spec_with_its_names():
     assert names == ["claude", "hooks", "state dir pin", "config", "environment",
                      "permissions", "runtime", "worker", "spool", "state dir", "hook",
                      "destination", "outbox", "queued", "export", "limits", "transcripts",
-                     "quarantine", "langfuse", "otlp", "destination"]
+                     "quarantine", "langfuse", "otlp", "destination", "agent"]
 
 
 def test_a_module_without_a_spec_is_refused(monkeypatch):

@@ -18,7 +18,7 @@ CHECK_KEYS = ["name", "status", "detail", "fix", "data"]
 # A state dir that exists, a Langfuse destination configured, no hook, no claude on PATH.
 OFFLINE = ["claude", "hooks", "state dir pin", "config", "environment", "permissions",
            "runtime", "worker", "spool", "state dir", "hook", "outbox", "export", "limits",
-           "transcripts", "quarantine", "destination"]
+           "transcripts", "quarantine", "destination", "agent"]
 STATUS = OFFLINE  # status runs the same checks, offline
 
 

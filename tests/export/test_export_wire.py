@@ -16,7 +16,7 @@ from opentelemetry.trace import Link, SpanContext, SpanKind, Status, StatusCode,
 from opentelemetry.trace.span import TraceState
 
 from cctrace.export import wire
-from cctrace.export.spans import SCOPE, make_resource, to_spans
+from cctrace.export.spans import SCOPE, TraceSpan, make_resource, to_spans
 from cctrace.export.wire import encode_request
 from cctrace.model.build import BuildContext, build_traces
 from cctrace.transcript.locate import sidechain_loader
@@ -43,6 +43,8 @@ def test_recorded_sessions_encode_identically(monkeypatch) -> None:
                 trace.tags = ["t1", "t2"]
                 spans += to_spans(trace, trace.observations, resource)
     assert len(spans) > 50
+    # Every span took the path that writes its trace's attributes once per trace.
+    assert [type(s) for s in spans] == [TraceSpan] * len(spans)
     for group in (spans, spans[:1], spans[3:40], []):
         assert encode_request(group) == stock(group)
     assert fallbacks == []  # the direct writer produced them, not the fallback

@@ -17,10 +17,6 @@ ALLOWED = {
                                 "mutants by module name (issue 17 is extending that list)",
     "cctrace/policy/apply.py": "split pending: bench/mutation.py lists its equivalent "
                                "mutants by module name (issue 17 is extending that list)",
-    "cctrace/report/data.py": "split pending, issue 16: issue 15's report v2 grew it past "
-                              "the line and landed just before this check",
-    "cctrace/report/html.py": "split pending, issue 16: issue 15's report v2 grew it past "
-                              "the line and landed just before this check",
 }
 
 

@@ -134,7 +134,8 @@ def test_project_rules() -> None:
 @pytest.mark.parametrize("table, message", [
     ([], "[capture] must be a table"),
     ({"levle": "full", "zz": 1}, "capture.levle is not a known setting (known: level, "
-     "deny_paths, allow_paths, default_deny, tools, max_field_kb, opt_out, opt_in, pii)"),
+     "deny_paths, allow_paths, default_deny, tools, max_field_kb, opt_out, opt_in, pii, "
+     "computed_paths)"),
     ({"tools": "Bash"}, "capture.tools must be a table of tool name = level"),
     ({"tools": {"Bash": "loud"}},
      "capture.tools.Bash must be one of full, redacted, metadata, not 'loud'"),

@@ -8,20 +8,17 @@ import pytest
 
 from cctrace.report import build_report, load_report
 from cctrace.report.data import (
-    TURN_COST_EDGES,
     Bucket,
     cache_hit_ratio,
-    cache_savings,
-    cost_by_token_type,
     day_period,
-    histogram,
     percentile,
     rollup,
     session_rows,
     turn_costs,
-    unpriced,
 )
 from cctrace.store.db import Store
+from report.helpers import generation as _g
+from report.helpers import tool as _tool
 from store.helpers import SEC, T0, turn
 
 DAY = 86400 * SEC
@@ -32,12 +29,6 @@ def _gen(day: int, model: str, usage: dict, cost: float | None, project: str = "
     return {"type": "generation", "name": model, "model": model, "start_ns": T0 + day * DAY,
             "end_ns": T0 + day * DAY + SEC, "level": "DEFAULT", "usage": usage,
             "cost_total": cost, "session_id": session, "project": project}
-
-
-def _tool(name: str, ms: int, failed: bool = False, session: str = "s1") -> dict:
-    return {"type": "tool", "name": name, "model": None, "start_ns": T0,
-            "end_ns": T0 + ms * 1_000_000, "level": "ERROR" if failed else "DEFAULT",
-            "usage": None, "cost_total": None, "session_id": session, "project": "p"}
 
 
 def test_groups_days_projects_models_and_fills_empty_days():
@@ -143,14 +134,6 @@ def test_rollup_by_iso_week_and_month():
         day_period("2026-01-01", "year")
 
 
-def _g(trace: str, session: str, cost: float | None, usage: dict, *, model: str = "m",
-       detail: dict | None = None, start: int = 0) -> dict:
-    return {"type": "generation", "name": model, "model": model, "start_ns": T0 + start,
-            "end_ns": T0 + start + SEC, "level": "DEFAULT", "usage": usage,
-            "cost": detail, "cost_total": cost, "trace_id": trace, "session_id": session,
-            "project": "p"}
-
-
 def test_sessions_most_expensive_first_with_their_turns():
     facts = {"observations": [
         _g("t1", "cheap", 0.1, {"input": 10}),
@@ -175,45 +158,6 @@ def test_sessions_most_expensive_first_with_their_turns():
         (T0, 1, 0.5, 20, {}), (T0 + 60 * SEC, 1, 0.25, 5, {"Bash": [2, 1]})]
     assert (cheap.id, cheap.cost, cheap.turns) == ("cheap", 0.1, 1)
     assert turn_costs(facts["observations"]) == [0.1, 0.25, 0.5]
-
-
-def test_cost_by_token_type_and_unsplit_totals():
-    obs = [_g("t1", "s", 0.5, {"input": 1}, detail={"input": 0.2, "output": 0.3,
-                                                    "total": 0.5}),
-           _g("t2", "s", 0.4, {"input": 1}, detail={"input": 0.05, "total": 0.05}),
-           _g("t3", "s", 1.0, {"input": 1}),  # Claude Code's own total, no split
-           _g("t4", "s", None, {"input": 1})]
-    got = cost_by_token_type(obs)
-    assert list(got) == ["other", "output", "input"]
-    assert got == pytest.approx({"other": 1.35, "output": 0.3, "input": 0.25})
-
-
-def test_cost_per_turn_histogram_bins():
-    assert histogram([0.001, 0.01, 0.049, 0.3, 7.0], TURN_COST_EDGES) == [
-        ("< $0.01", 1), ("$0.01-$0.05", 2), ("$0.05-$0.10", 0), ("$0.10-$0.25", 0),
-        ("$0.25-$0.50", 1), ("$0.50-$1", 0), ("$1-$2", 0), ("$2-$5", 0), (">= $5", 1)]
-
-
-def test_cache_savings_at_the_price_tables_rates():
-    # claude-sonnet-4-5: input $3/M, cache read $0.30/M, 5-minute write $3.75/M, 1h $6/M.
-    obs = [_g("t1", "s", 1.0, {"input": 10, "input_cache_read": 1_000_000,
-                               "input_cache_creation": 100_000},
-              model="claude-sonnet-4-5-20250929"),
-           _g("t2", "s", 1.0, {"input_cache_creation_1h": 1_000_000},
-              model="claude-sonnet-4-5-20250929"),
-           _g("t3", "s", None, {"input_cache_read": 500}, model="no-such-model")]
-    s = cache_savings(obs)
-    assert s.read_saved == pytest.approx(2.70)
-    assert s.write_extra == pytest.approx(0.075 + 3.00)
-    assert s.net == pytest.approx(2.70 - 3.075) and s.tokens_left_out == 500
-
-
-def test_unpriced_tokens_counted_with_their_models():
-    obs = [_g("t1", "s", 0.5, {"input": 100}), _g("t2", "s", None, {"input": 30, "output": 5},
-                                                  model="x"),
-           _g("t3", "s", None, {"input": 7}, model="x"), _tool("Bash", 1)]
-    u = unpriced(obs)
-    assert (u.tokens, u.total_tokens, u.generations, u.models) == (42, 142, 2, ["x"])
 
 
 def test_info_findings_are_counted_but_listed_only_when_asked():

@@ -209,3 +209,30 @@ def test_the_worker_rebuilds_the_summary_once_per_burst(tmp_path, env,  # noqa: 
             break
     assert len(steps) >= 4  # several slices with events, then the empty one
     assert [n for _, n in steps] == [1] * (len(steps) - 1) + [2]
+
+
+def test_an_agents_tampering_shows_in_every_session():
+    now = T0 + 2 * H + 47 * 60 * SEC
+    doc = {**SUMMARY, "agent_tamper": 1}
+    assert line.render(doc, {"session_id": "s2"}, now, "2026-01-01") == (
+        "cctrace · session $1.50 · today $3.10 · block $2.05 ($2.05/h, 2h13m left)"
+        " · ⚠ 1 agent tamper finding (cctrace doctor)")
+    assert line.render({**SUMMARY, "agent_tamper": 3}, {"session_id": "s1"}, now,
+                       "2026-01-01").endswith(
+        " · ⚠ 2 findings (high) · ⚠ 3 agent tamper findings (cctrace doctor)")
+    for odd in (0, True, "2", None):
+        assert "agent" not in line.render({**SUMMARY, "agent_tamper": odd},
+                                          {"session_id": "s2"}, now, "2026-01-01")
+
+
+def test_the_summary_counts_agent_tamper_findings_only(_isolated_state):
+    from cctrace.audit import selferase
+    from cctrace.findings import Finding
+
+    with Store.open() as store:
+        assert summary.build(store, T0)["agent_tamper"] == 0
+        store.add_findings([
+            selferase.finding("cctrace config set a.b", ["x"], now_ns=T0),
+            selferase.finding("cctrace rules guard disable", ["x"], now_ns=T0 + 1),
+            Finding("0" * 16, "tamper", "tamper.settings_edited", "high", "t", T0, "s1")])
+        assert summary.build(store, T0)["agent_tamper"] == 2

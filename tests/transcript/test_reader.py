@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import os
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cctrace.transcript import reader
 from cctrace.transcript.reader import Cursor, read_new
 
@@ -118,3 +121,56 @@ def test_max_bytes_bounds_one_call(tmp_path, monkeypatch):
         seen += [r.uuid for r in res.records]
         cur = res.cursor
     assert seen == [f"u{i}" for i in range(10)]
+
+
+def _reference_read_lines(fh, start: int, size: int, limit: int):
+    """The reader as it was before it split chunks in place: chunk, join, split the
+    complete part (kept here as the oracle)."""
+    fh.seek(start)
+    records, bad, pos, buf, parts, pending = [], 0, start, b"", [], 0
+    while pos + len(buf) + pending < size:
+        chunk = fh.read(reader.CHUNK)
+        if not chunk:
+            break
+        cut = chunk.rfind(b"\n")
+        if cut < 0:
+            parts.append(chunk)
+            pending += len(chunk)
+            continue
+        if parts:
+            buf = buf + b"".join(parts)
+            parts, pending = [], 0
+        body, buf = buf + chunk[: cut + 1], chunk[cut + 1:]
+        bad += reader._parse_lines(body.split(b"\n")[:-1], pos, records)
+        pos += len(body)
+        if pos >= limit:
+            break
+    return records, pos, bad
+
+
+LINES = st.lists(st.one_of(
+    st.builds(lambda i, pad: line(i, pad)[:-1], st.integers(0, 99), st.integers(0, 300)),
+    st.sampled_from([b"", b"   ", b"not json", b"[1, 2]", b'{"type": "user", "message": 3}',
+                     b"\xff\xfe", b'{"a": ' + b"[" * 80 + b"]" * 80 + b"}"])),
+    max_size=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=LINES, tail=st.binary(max_size=40).filter(lambda b: b"\n" not in b),
+       chunk=st.integers(1, 400), start_line=st.integers(0, 5), limit=st.integers(0, 4000))
+def test_split_in_place_reads_what_the_reference_reads(tmp_path_factory, lines, tail, chunk,
+                                                       start_line, limit) -> None:
+    data = b"".join(piece + b"\n" for piece in lines) + tail
+    path = tmp_path_factory.mktemp("r") / "t.jsonl"
+    path.write_bytes(data)
+    start = sum(len(piece) + 1 for piece in lines[:start_line])
+    old_chunk = reader.CHUNK
+    reader.CHUNK = chunk
+    try:
+        with open(path, "rb") as fh:
+            got = reader._read_lines(fh, start, len(data), start + limit)
+            want = _reference_read_lines(fh, start, len(data), start + limit)
+    finally:
+        reader.CHUNK = old_chunk
+    assert got[1:] == want[1:]
+    assert [(r.offset, r.data) for r in got[0]] == [(r.offset, r.data) for r in want[0]]

@@ -3,6 +3,7 @@ mutants `bench/mutation.py -m worker.lifecycle` left alive (docs/testing.md)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -11,7 +12,7 @@ import pytest
 from cctrace import statedir
 from cctrace.worker import lifecycle
 
-KEEP = ["LANG", "LANGUAGE", "TZ", "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"]
+KEEP = ["LANG", "LANGUAGE", "TZ"]
 SECRET_LOOKING = ["ACME_KEY", "GH_TOKEN", "app_secret", "DB_PASSWORD", "SMTP_PASSWD",
                   "MYSQL_PASS", "PGPWD", "AWS_CREDENTIALS", "BASIC_AUTH", "x_api_key"]
 DROPPED = ["HOME", "PWD", "OLDPWD", "pwd", "USER", "SHELL", "EDITOR", "XDG_STATE_HOME",
@@ -22,11 +23,13 @@ DROPPED = ["HOME", "PWD", "OLDPWD", "pwd", "USER", "SHELL", "EDITOR", "XDG_STATE
            # session's environment could otherwise make the worker exit at once or never.
            "CCTRACE_WORKER_IDLE", "CCTRACE_WORKER_MAX_SECONDS",
            # Places a library runs programs from or writes to (the PATH is our own).
-           "TMPDIR", "TMP", "TEMP", "path"]
+           "TMPDIR", "TMP", "TEMP", "path",
+           # The keychain's session bus: never the session's (a repository's own bus).
+           "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"]
 
 
 def env_of(environ, state="/state"):
-    return lifecycle.worker_env(environ, state)
+    return lifecycle.worker_env(environ, state, {})
 
 
 def pinned(state="/state"):
@@ -107,7 +110,8 @@ def test_the_pinned_state_dir_and_home_win_over_the_environment():
                    "CCTRACE_HOME": "/pinned"}
 
 
-def test_the_command_line_without_worker_json(tmp_path):
+def test_the_command_line_without_worker_json(tmp_path, monkeypatch):
+    monkeypatch.setattr(lifecycle, "RUN_BASE", str(tmp_path / "no-run"))
     state = str(tmp_path)
     argv, env = lifecycle.worker_command(state, environ={"PATH": "/bin", "PYTHONPATH": "/x"})
     assert argv == [sys.executable, "-I", "-c", argv[3], lifecycle.package_root(),
@@ -175,3 +179,57 @@ def test_every_variable_is_looked_at_after_a_kept_one():
                   "PATH": "/repo/bin"})
     assert env == {"LANG": "C.UTF-8", "CCTRACE_LEARN_GH_TOKEN": "t0k", "LC_ALL": "C",
                    "TZ": "UTC", **pinned()}
+
+
+BUS = "DBUS_SESSION_BUS_ADDRESS"
+SESSION = {BUS: "unix:path=/repo/evil.sock", "XDG_RUNTIME_DIR": "/repo/run"}
+
+
+def test_the_bus_install_saw_wins_over_the_sessions(tmp_path, monkeypatch):
+    """Third red team: a repository's settings `env` named its own session bus, whose
+    Secret Service would then answer the worker's key requests."""
+    state = str(tmp_path / "s")
+    monkeypatch.setenv(BUS, "unix:path=/run/user/1000/bus")
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    lifecycle.write_worker_info(state, python="/opt/py/bin/python3", pythonpath="")
+    _, env = lifecycle.worker_command(state, environ=SESSION)
+    assert env == {BUS: "unix:path=/run/user/1000/bus", **pinned(state)}
+
+
+def test_without_a_pin_the_accounts_standard_bus_or_none(tmp_path, monkeypatch):
+    base = tmp_path / "run"
+    monkeypatch.setattr(lifecycle, "RUN_BASE", str(base))
+    state = str(tmp_path / "s")
+    _, env = lifecycle.worker_command(state, environ=SESSION)
+    assert env == pinned(state)
+    run = base / str(os.getuid())
+    run.mkdir(parents=True)
+    assert lifecycle.account_bus() == {"XDG_RUNTIME_DIR": str(run)}
+    (run / "bus").write_text("")
+    _, env = lifecycle.worker_command(state, environ=SESSION)
+    assert env == {BUS: f"unix:path={run}/bus", "XDG_RUNTIME_DIR": str(run), **pinned(state)}
+
+
+def test_a_pin_holds_only_the_bus_names(tmp_path):
+    state = str(tmp_path)
+    (tmp_path / lifecycle.INFO_NAME).write_text(
+        '{"python": "/p", "bus": {"XDG_RUNTIME_DIR": "/run/user/7", "PYTHONPATH": "/x", '
+        f'"{BUS}": 5}}}}')
+    assert lifecycle.read_worker_info(state)["bus"] == {"XDG_RUNTIME_DIR": "/run/user/7"}
+    _, env = lifecycle.worker_command(state, environ=SESSION)
+    assert env == {"XDG_RUNTIME_DIR": "/run/user/7", **pinned(state)}
+
+
+def test_the_plugin_runtime_runs_the_worker_unless_worker_json_names_a_python_that_exists(
+        tmp_path):
+    state = str(tmp_path)
+    runtime = ("/rt/bin/python", "/rt/src")
+    argv, _ = lifecycle.worker_command(state, environ={}, runtime=runtime)
+    assert (argv[0], argv[4]) == runtime
+    lifecycle.write_worker_info(state, python=str(tmp_path / "gone" / "python"),
+                                pythonpath="/mine")
+    argv, _ = lifecycle.worker_command(state, environ={}, runtime=runtime)
+    assert (argv[0], argv[4]) == runtime
+    lifecycle.write_worker_info(state, python=sys.executable, pythonpath="/mine")
+    argv, _ = lifecycle.worker_command(state, environ={}, runtime=runtime)
+    assert (argv[0], argv[4]) == (sys.executable, "/mine")

@@ -20,7 +20,7 @@ from cctrace.checks.base import FAIL, WARN, Check, Context, Spec
 ORDER: tuple[str, ...] = (
     "claude", "hooks", "pin", "config", "environment", "permissions", "runtime", "worker",
     "writable", "hookcounters", "delivery", "limits", "transcripts", "quarantine",
-    "destinations",
+    "destinations", "agenttamper",
 )
 
 

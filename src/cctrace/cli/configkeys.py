@@ -65,6 +65,9 @@ SCHEMA: dict[str, Key] = {
     "capture.allow_paths": Key("list", "path globs that are captured even if denied",
                                default=[]),
     "capture.default_deny": Key("bool", "apply the built-in deny list", default=True),
+    "capture.computed_paths": Key(
+        "bool", "withhold a Bash output whose read target is computed at run time "
+        "($(...), eval, a script piped into a shell)", default=True),
     "capture.default_deny_paths": Key(
         "list", "the built-in deny list (read-only; lift entries with capture.allow_paths)",
         default=list(policy_settings.DEFAULT_DENY_PATHS), read_only=True),

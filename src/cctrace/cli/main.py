@@ -40,6 +40,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        # Before it runs: a change made from inside Claude Code is recorded (`agentchange`).
+        from cctrace.cli import agentchange
+
+        agentchange.note(args)
         return int(func(args) or 0)
     except KeyboardInterrupt:
         return 130

@@ -10,7 +10,9 @@ deleted locally, so the same command can be run again. Filters combine (AND).
 What was deleted is then recorded in the audit log (`record_erasure`): one signed `erase`
 entry per trace (subject `trace:<id>`, its session, the command, where it was deleted and
 the local user), sealed by a checkpoint at once, so `cctrace verify` still passes and
-`cctrace verify --event trace:<id>` proves the erasure was recorded.
+`cctrace verify --event trace:<id>` proves the erasure was recorded. An erasure of a running
+session, or one run from inside Claude Code, first leaves a high finding no purge removes
+(`agent_alarm`, `cctrace.audit.selferase`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 
 from cctrace import config as config_mod
 from cctrace import statedir
+from cctrace.audit.selferase import local_user
 from cctrace.cli.main import CliError
 
 
@@ -86,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
             selection = purge.select(store, args.session, before, args.project)
         sessions_of = trace_sessions(store, selection)
         whole = selection.session_ids if (args.session or project) and not before else []
+        alarm = None if args.dry_run else agent_alarm(root, cfg, store, args, selection)
         result = purge.purge(store, cfg, selection, local_only=args.local_only,
                              dry_run=args.dry_run, whole_sessions=whole,
                              reason=erasure_reason(args, None))
@@ -107,13 +111,36 @@ def run(args: argparse.Namespace) -> int:
         out = result.to_dict()
         if audit_report is not None:
             out["audit"] = audit_report
+        if alarm is not None:
+            out["alarm"] = alarm
         print(json.dumps(out, indent=2))
     else:
         _print(result, args)
         if audit_report is not None:
             _print_audit(audit_report)
+        if alarm is not None:
+            print(f"audit log: recorded as high finding {alarm['finding']} "
+                  f"({'; '.join(alarm['reasons'])}), which no purge removes"
+                  + (f"; NOT fully recorded: {alarm['error']}" if alarm.get("error") else ""))
     audit_failed = bool(audit_report and audit_report.get("error"))
     return 1 if failed or audit_failed else 0
+
+
+def agent_alarm(state_dir: str, cfg: Any, store: Any, args: argparse.Namespace,
+                selection: Any) -> dict[str, Any] | None:
+    """Before anything is deleted: an erasure of a running session, or run from inside
+    Claude Code, is recorded where the erasure cannot reach (`audit.selferase`)."""
+    from cctrace.audit import selferase
+
+    if not (selection.trace_ids or selection.session_ids or args.quarantine):
+        return None
+    action = erasure_reason(args, None) + (" --quarantine" if args.quarantine else "")
+    found = selferase.check_erasure(store, state_dir, action.replace("  ", " "),
+                                    selection.session_ids, user=local_user())
+    if found is None:
+        return None
+    return {**selferase.record(state_dir, cfg, found, store),
+            "reasons": found.detail["reasons"]}
 
 
 def refresh_summary(state_dir: str, store: Any) -> None:
@@ -169,15 +196,6 @@ def erasure_reason(args: argparse.Namespace, result: Any) -> str:
     return f"cctrace purge {asked}; deleted: {', '.join(where)}"
 
 
-def _user() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry, no LOGNAME: the uid still says who
-        return f"uid {os.getuid()}"
-
-
 def record_erasure(state_dir: str, cfg: Any, sessions_of: dict[str, str], reason: str,
                    authorized_by: str | None = None, stones: Any = (),
                    sessions: Any = ()) -> dict[str, Any]:
@@ -193,7 +211,7 @@ def record_erasure(state_dir: str, cfg: Any, sessions_of: dict[str, str], reason
     from cctrace import audit
     from cctrace.audit import log as audit_log
 
-    by = authorized_by or _user()
+    by = authorized_by or local_user()
     try:
         settings = audit.settings_from_config(cfg)
     except ValueError as exc:

@@ -11,7 +11,9 @@ dropped, and the receiver decides.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
+from typing import Any
 
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan
@@ -44,19 +46,33 @@ def estimate(span: ReadableSpan) -> int:
     Exact for ASCII text up to protobuf's few bytes of framing; non-ASCII text encodes
     larger (UTF-8), which the halving fallback in `_fit` absorbs.
     """
-    size = 96 + len(span.name)
-    for key, value in (span.attributes or {}).items():
-        size += len(key) + 8
+    attributes = span.attributes or {}
+    shared = getattr(span, "shared", None)
+    if shared is None:
+        size = 96 + len(span.name) + _attributes_size(attributes)
+    else:
+        # The trace's attributes in front (`spans.TraceSpan`): their share once per trace.
+        if shared.size is None:
+            shared.size = _attributes_size(shared.items)
+        own = dict(islice(attributes.items(), shared.count, None))
+        size = 96 + len(span.name) + shared.size + _attributes_size(own)
+    for event in span.events:
+        size += 32 + len(event.name) + sum(
+            len(k) + (len(v) if isinstance(v, str) else 12) + 8
+            for k, v in (event.attributes or {}).items())
+    return size
+
+
+def _attributes_size(attributes: Mapping[str, Any]) -> int:
+    # Keys and their fixed overhead in two C-level passes, then what each value adds.
+    size = sum(map(len, attributes)) + 8 * len(attributes)
+    for value in attributes.values():
         if isinstance(value, str):
             size += len(value)
         elif isinstance(value, (list, tuple)):
             size += sum(len(v) + 4 if isinstance(v, str) else 12 for v in value)
         else:
             size += 12
-    for event in span.events:
-        size += 32 + len(event.name) + sum(
-            len(k) + (len(v) if isinstance(v, str) else 12) + 8
-            for k, v in (event.attributes or {}).items())
     return size
 
 

@@ -6,9 +6,10 @@ duplicates a re-sent span rather than updating it, so ids must be stable). Attri
 follow Langfuse's OTel mapping (shared/reference/langfuse.md); value encodings copy what the
 official Python SDK 5.0.4 sends (strings raw, everything else JSON; metadata values always
 JSON; completion start as a JSON ISO string). Trace-level attributes go on every span so
-Langfuse filters work per observation. A few OTel GenAI semantic-convention attributes are
-added for plain collectors; Langfuse prefers its own `langfuse.observation.*` keys over them,
-so they never double-count usage there.
+Langfuse filters work per observation (`to_spans` marks them as the spans' shared front,
+so the encoders handle them once per trace). A few OTel GenAI semantic-convention
+attributes are added for plain collectors; Langfuse prefers its own `langfuse.observation.*`
+keys over them, so they never double-count usage there.
 """
 
 from __future__ import annotations
@@ -67,7 +68,20 @@ def _text(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
+# The encoder's own escaper for `ensure_ascii=False` (the C one where there is one).
+_JSON_STRING = json.encoder.encode_basestring
+
+
 def _json(value: Any) -> str:
+    # Most metadata values are strings, ints or booleans: written here as the encoder
+    # writes them, without its per-call setup (subclasses, floats and containers take it).
+    kind = type(value)
+    if kind is str:
+        return _JSON_STRING(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
     return _ENCODER.encode(value)
 
 
@@ -156,20 +170,49 @@ def _root_trace_io(trace: Trace, obs: Observation) -> dict[str, Any]:
     return attrs
 
 
+class SharedAttributes:
+    """The trace-level attributes every span of one `to_spans` call begins with, and what
+    the encoders derive from them once instead of once per span: their protobuf bytes per
+    field number (`export.wire`) and their share of the size estimate (`export.encode`)."""
+
+    __slots__ = ("items", "count", "encoded", "size")
+
+    def __init__(self, items: dict[str, Any]) -> None:
+        self.items = items
+        self.count = len(items)
+        self.encoded: dict[int, bytes] = {}
+        self.size: int | None = None
+
+
+class TraceSpan(ReadableSpan):
+    """A `ReadableSpan` whose first `shared.count` attributes are `shared.items`, equal
+    and in the same order. Its attributes are read-only from outside (a mapping proxy),
+    so that holds for its life; `to_spans` makes it only when the span's own keys leave
+    the trace's untouched."""
+
+    shared: SharedAttributes  # set by `_to_span` right after the span is made
+
+
+# Immutable (an int, a read-only status): one of each serves every span.
+_SAMPLED = TraceFlags(TraceFlags.SAMPLED)
+_UNSET = Status(StatusCode.UNSET)
+
+
 def to_span(trace: Trace, obs: Observation, resource: Resource) -> ReadableSpan:
     """One observation as a finished `ReadableSpan` with its deterministic context."""
     return _to_span(trace, obs, resource, trace_attributes(trace))
 
 
 def _to_span(
-    trace: Trace, obs: Observation, resource: Resource, trace_attrs: dict[str, Any]
+    trace: Trace, obs: Observation, resource: Resource, trace_attrs: dict[str, Any],
+    shared: SharedAttributes | None = None,
 ) -> ReadableSpan:
     trace_int = _hex_id(obs.trace_id, _HEX32, "trace id")
     context = SpanContext(
         trace_id=trace_int,
         span_id=_hex_id(obs.id, _HEX16, "span id"),
         is_remote=False,
-        trace_flags=TraceFlags(TraceFlags.SAMPLED),
+        trace_flags=_SAMPLED,
     )
     parent = None
     if obs.parent_id is not None:
@@ -177,19 +220,22 @@ def _to_span(
             trace_id=trace_int,
             span_id=_hex_id(obs.parent_id, _HEX16, "parent span id"),
             is_remote=False,
-            trace_flags=TraceFlags(TraceFlags.SAMPLED),
+            trace_flags=_SAMPLED,
         )
     attrs = trace_attrs  # a fresh dict per span: it becomes the span's attributes
-    attrs.update(observation_attributes(obs))
+    own = observation_attributes(obs)
     if obs.parent_id is None:
-        attrs.update(_root_trace_io(trace, obs))
+        own.update(_root_trace_io(trace, obs))
+    attrs.update(own)
     if obs.level == "ERROR":
         status = Status(StatusCode.ERROR, obs.status_message or None)
     else:
-        status = Status(StatusCode.UNSET)
+        status = _UNSET
     start = int(obs.start_ns)
+    # The trace's attributes stay the front of the span's only when every own key was new.
+    front = shared is not None and len(attrs) == shared.count + len(own)
     # A negative duration (clock skew between records) would show as nonsense latency.
-    return ReadableSpan(
+    span = (TraceSpan if front else ReadableSpan)(
         name=obs.name,
         context=context,
         parent=parent,
@@ -201,6 +247,9 @@ def _to_span(
         end_time=max(start, int(obs.end_ns)),
         instrumentation_scope=SCOPE,
     )
+    if front:
+        span.shared = shared  # type: ignore[attr-defined]
+    return span
 
 
 def to_spans(
@@ -213,7 +262,9 @@ def to_spans(
     # copied per span (a list value is copied too, so no two spans share a mutable).
     trace_attrs = trace_attributes(trace)
     lists = [k for k, v in trace_attrs.items() if isinstance(v, list)]
-    return [_to_span(trace, obs, resource, _fresh(trace_attrs, lists)) for obs in observations]
+    shared = SharedAttributes(trace_attrs)
+    return [_to_span(trace, obs, resource, _fresh(trace_attrs, lists), shared)
+            for obs in observations]
 
 
 def _fresh(attrs: dict[str, Any], lists: list[str]) -> dict[str, Any]:

@@ -7,6 +7,8 @@ children, so a large tool output was copied six times; here each message is writ
 tag/length-prefixed chunks that are joined once. Proto3 rules are followed field by field
 (scalars at their default are omitted, oneof members and sub-messages are always written,
 fields in field-number order), and the grouping by resource and scope is the stock one.
+Bytes that repeat are written once: a trace's attributes, which every span of it begins
+with (`spans.TraceSpan`), once per trace; short values and tag lists from a small cache.
 
 Anything outside what cctrace produces (events, links, mapping or bytes attribute values,
 integers beyond int64, text that is not valid UTF-8) takes the stock encoder instead, so
@@ -18,7 +20,8 @@ from __future__ import annotations
 
 import struct
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import islice
 from typing import Any
 
 from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
@@ -28,6 +31,9 @@ from opentelemetry.trace import SpanKind
 # OTLP Span.SpanKind numbers (the API's SpanKind values start at 0 for INTERNAL).
 _KIND = {SpanKind.INTERNAL: 1, SpanKind.SERVER: 2, SpanKind.CLIENT: 3,
          SpanKind.PRODUCER: 4, SpanKind.CONSUMER: 5}
+# Span.kind fields (field 6, varint) as written bytes; Span.status (field 15) when empty.
+_KIND_FIELD = {kind: b"\x30" + bytes([number]) for kind, number in _KIND.items()}
+_EMPTY_STATUS = b"\x7a\x00"
 _FLAGS_HAS_IS_REMOTE = 0x100
 _FLAGS_IS_REMOTE = 0x200
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
@@ -144,17 +150,61 @@ def _small_kv(tag: bytes, key: str, value: str) -> bytes:
     return tag + _varint(kv_size) + key_field + value_field + string_field + raw
 
 
+def _small_list_kv(tag: bytes, key: str, value: tuple[str, ...]) -> bytes:
+    kv: list[bytes] = [_key_field(key)]
+    inner: list[bytes] = []
+    _any_value(value, inner)
+    _message(2, inner, kv)
+    return tag + _varint(sum(map(len, kv))) + b"".join(kv)
+
+
 def _attributes(field: int, attributes: Any, out: list[bytes]) -> None:
-    if not attributes:
+    if attributes:
+        _attribute_items(field, attributes.items(), out)
+
+
+def _span_attributes(span: ReadableSpan, out: list[bytes]) -> None:
+    """Span.attributes (field 9). A span of `spans.to_spans` (`shared`) begins with its
+    trace's attributes, the same on every span of the trace: their KeyValue fields are
+    written once per trace and copied, and only the span's own follow one by one."""
+    attributes = span.attributes
+    shared = getattr(span, "shared", None)
+    if shared is None:
+        _attributes(9, attributes, out)
         return
+    encoded = shared.encoded.get(9)
+    if encoded is None:
+        chunks: list[bytes] = []
+        _attributes(9, shared.items, chunks)
+        encoded = shared.encoded[9] = b"".join(chunks)
+    out.append(encoded)
+    _attribute_items(9, islice(attributes.items(), shared.count, None), out)
+
+
+def _attribute_items(field: int, items: Iterable[tuple[Any, Any]], out: list[bytes]) -> None:
+    """One KeyValue in repeated field `field` per item."""
     tag = _tag(field, 2)
-    for key, value in attributes.items():
-        if type(value) is str and len(value) < _SMALL_VALUE and type(key) is str:
+    for key, value in items:
+        kind = type(value)
+        if kind is str and len(value) < _SMALL_VALUE and type(key) is str:
             # Trace-level attributes repeat on every span of a trace: encoded once.
-            cache_key = (field, key, value)
+            cache_key: Any = (field, key, value)
             encoded = _SMALL_KV.get(cache_key)
             if encoded is None:
                 encoded = _small_kv(tag, key, value)
+                if len(_SMALL_KV) >= _SMALL_KV_MAX:
+                    _SMALL_KV.clear()
+                _SMALL_KV[cache_key] = encoded
+            out.append(encoded)
+            continue
+        if (kind is list or kind is tuple) and type(key) is str and len(value) < 64 and all(
+                type(v) is str and len(v) < _SMALL_VALUE for v in value):
+            # The trace's tags (a list of strings on every span): encoded once too. Only
+            # strings share a key: True == 1 would make a bool list hit an int list's entry.
+            cache_key = (field, key, tuple(value), 1)
+            encoded = _SMALL_KV.get(cache_key)
+            if encoded is None:
+                encoded = _small_list_kv(tag, key, cache_key[2])
                 if len(_SMALL_KV) >= _SMALL_KV_MAX:
                     _SMALL_KV.clear()
                 _SMALL_KV[cache_key] = encoded
@@ -201,25 +251,29 @@ def _span(span: ReadableSpan, out: list[bytes]) -> None:
     if parent:
         body.append(b"\x22\x08" + parent.span_id.to_bytes(8, "big"))
     _text(5, span.name, body)
-    body.append(b"\x30" + _varint(_KIND[span.kind]))
+    body.append(_KIND_FIELD[span.kind])
     if span.start_time:
         body.append(b"\x39" + _pack_fixed64(span.start_time))
     if span.end_time:
         body.append(b"\x41" + _pack_fixed64(span.end_time))
-    _attributes(9, span.attributes, body)
+    _span_attributes(span, body)
     if span.dropped_attributes:
         body.append(b"\x50" + _varint(span.dropped_attributes))
     if span.dropped_events:
         body.append(b"\x60" + _varint(span.dropped_events))
     if span.dropped_links:
         body.append(b"\x70" + _varint(span.dropped_links))
-    status: list[bytes] = []
-    if span.status is not None:
-        _text(2, span.status.description or "", status)
-        code = span.status.status_code.value
-        if code:
-            status.append(b"\x18" + _varint(code))
-        _message(15, status, body)
+    status = span.status
+    if status is not None:
+        if not status.description and not status.status_code.value:
+            body.append(_EMPTY_STATUS)  # UNSET, no description: nearly every span
+        else:
+            status_body: list[bytes] = []
+            _text(2, status.description or "", status_body)
+            code = status.status_code.value
+            if code:
+                status_body.append(b"\x18" + _varint(code))
+            _message(15, status_body, body)
     flags = _FLAGS_HAS_IS_REMOTE
     if parent and parent.is_remote:
         flags |= _FLAGS_IS_REMOTE

@@ -27,6 +27,7 @@ from typing import Any
 
 from cctrace.model.types import Observation, Trace
 from cctrace.policy.bash import bash_files, bash_shape
+from cctrace.policy.computed import computed_rule
 from cctrace.policy.globs import _expand_braces, compile_glob, normalize
 from cctrace.policy.settings import Policy, path_denied
 from cctrace.policy.shapes import OutputFilter
@@ -407,7 +408,7 @@ def _command_rule(command: str, cwd: str | None, policy: Policy) -> tuple[str | 
         rule = scope_rule(folder, at, policy)
         if rule:
             return rule, False
-    return (UNJUDGED_SCRIPT if files.unjudged else None), False
+    return (UNJUDGED_SCRIPT if files.unjudged else computed_rule(command, policy)), False
 
 
 def _withhold_input(tool_input: Any, decision: ToolDecision) -> Any:

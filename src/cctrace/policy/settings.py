@@ -63,7 +63,7 @@ DEFAULT_DENY_PATHS: tuple[str, ...] = (
 
 # Keys of the `[capture]` table, for error messages and `cctrace config`.
 CAPTURE_KEYS = ("level", "deny_paths", "allow_paths", "default_deny", "tools",
-                "max_field_kb", "opt_out", "opt_in", "pii")
+                "max_field_kb", "opt_out", "opt_in", "pii", "computed_paths")
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,8 @@ class Policy:
     opt_in: tuple[str, ...] = ()
     use_default_deny: bool = True
     pii: bool = False  # also redact personal data (e-mail, phone, card, IBAN, IP, SSN)
+    # Withhold a Bash output whose read target is computed at run time (`policy.computed`).
+    computed_paths: bool = True
     # `~` in patterns and paths; fixed at construction so matching stays pure.
     home: str = field(default_factory=lambda: os.path.expanduser("~"))
 
@@ -101,6 +103,10 @@ class Policy:
     def from_config(cls, cfg: Config) -> Policy:
         """The policy of `cfg`'s `[capture]` table (defaults where it is silent)."""
         return parse_capture(cfg.section("capture"))
+
+    def deny_patterns(self) -> bool:
+        """Whether any deny pattern is in force (the built-in list or the user's)."""
+        return bool(self._deny)  # type: ignore[attr-defined]
 
     def tool_level(self, tool: str) -> str:
         """The level for one tool's content: its `[capture.tools]` entry, else `level`."""
@@ -204,8 +210,12 @@ def parse_capture(table: Mapping[str, Any], home: str | None = None) -> Policy:
     pii = table.get("pii", False)
     if not isinstance(pii, bool):
         raise ConfigError("capture.pii must be true or false")
+    computed = table.get("computed_paths", True)
+    if not isinstance(computed, bool):
+        raise ConfigError("capture.computed_paths must be true or false")
     kwargs: dict[str, Any] = {
         "pii": pii,
+        "computed_paths": computed,
         "level": check_level(table.get("level", DEFAULT_LEVEL), _where("level")),
         "deny_paths": check_patterns(table.get("deny_paths", []), _where("deny_paths"), home),
         "allow_paths": check_patterns(table.get("allow_paths", []), _where("allow_paths"),

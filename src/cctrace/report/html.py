@@ -10,12 +10,21 @@ page can be checked against the store.
 
 from __future__ import annotations
 
-import html
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from cctrace.report import fmt
+from cctrace.report.charts import (
+    COST_COLOR,
+    FAIL_COLOR,
+    axis_money,
+    column_chart,
+    donut,
+    esc,
+    hbar_chart,
+    num,
+    responsive,
+)
 from cctrace.report.data import (
     SESSIONS_SHOWN,
     SEVERITY_ORDER,
@@ -31,8 +40,6 @@ from cctrace.report.text import headline
 PALETTE = {"input": "#4e79a7", "output": "#f28e2b", "input_cache_read": "#59a14f",
            "input_cache_creation": "#b07aa1", "input_cache_creation_1h": "#9c755f"}
 OTHER_COLOR = "#bab0ac"
-COST_COLOR = "#4e79a7"
-FAIL_COLOR = "#e15759"
 OK_COLOR = "#76b7b2"
 SEVERITY_COLOR = {"critical": "#8b0000", "high": "#e15759", "medium": "#f28e2b",
                   "low": "#edc948", "info": "#bab0ac"}
@@ -94,194 +101,11 @@ PALETTE.update({"input_cache_creation_5m": "#b07aa1", "cache_read": "#59a14f",
                 "cache_write": "#b07aa1", "other": OTHER_COLOR})
 
 
-def esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def _num(value: float) -> str:
-    """An exact, locale-free number for a data attribute."""
-    if isinstance(value, int):
-        return str(value)
-    return repr(round(float(value), 10))
-
-
-# ---------------------------------------------------------------------------- charts
-
-
-def hbar_chart(rows: Sequence[tuple[str, float, str]], *, color: str = COST_COLOR,
-               width: int = 600, label_width: int = 190,
-               fail: Sequence[float] | None = None) -> str:
-    """Horizontal bars: (label, value, text shown after the bar); `fail` colours a part."""
-    if not rows:
-        return '<p class="empty">nothing to show</p>'
-    row_h, gap = 22, 6
-    largest = max(v for _, v, _ in rows) or 1.0
-    room = width - label_width - 210
-    height = len(rows) * (row_h + gap)
-    parts = [f'<svg role="img" viewBox="0 0 {width} {height}" width="100%" '
-             f'style="max-width:{width}px" preserveAspectRatio="xMinYMin meet">']
-    for i, (label, value, text) in enumerate(rows):
-        y = i * (row_h + gap)
-        w = max(value / largest * room, 1.5 if value else 0)
-        short = label if len(label) <= 27 else label[:26] + "…"
-        parts.append(f'<g><title>{esc(label)}: {esc(text)}</title>'
-                     f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end">'
-                     f'{esc(short)}</text>'
-                     f'<rect x="{label_width}" y="{y + 2}" width="{w:.1f}" height="{row_h - 4}" '
-                     f'rx="3" fill="{color}"/>')
-        if fail is not None and fail[i] and value:
-            fw = w * fail[i] / value
-            parts.append(f'<rect x="{label_width + w - fw:.1f}" y="{y + 2}" width="{fw:.1f}" '
-                         f'height="{row_h - 4}" rx="3" fill="{FAIL_COLOR}"/>')
-        parts.append(f'<text x="{label_width + w + 6:.1f}" y="{y + 15}">{esc(text)}</text></g>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def nice_ticks(largest: float, count: int = 4) -> list[float]:
-    """0 and round steps (1, 2, 2.5 or 5 times a power of ten) reaching `largest`."""
-    if largest <= 0:
-        return [0.0, 1.0]
-    raw = largest / count
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    ticks = [0.0]
-    while ticks[-1] < largest - 1e-12:
-        ticks.append(round(ticks[-1] + step, 12))
-    return ticks
-
-
-def _axis_money(value: float) -> str:
-    if value == 0:
-        return "$0"
-    return f"${value:,.2f}" if value < 10 else f"${value:,.0f}"
-
-
-def _short(label: str) -> str:
-    """Axis text: a day without its year, a week without its year, a month as is."""
-    if len(label) == 10 and label[4] == "-":
-        return label[5:]
-    if "-W" in label:
-        return label.split("-", 1)[1]
-    return label
-
-
-def column_chart(labels: Sequence[str], series: Sequence[tuple[str, str, Sequence[float]]],
-                 value_text: Sequence[str], *, width: int = 1120, height: int = 260,
-                 axis: Callable[[float], str] = fmt.tokens, unit: str = "") -> str:
-    """Stacked columns, one per label, on a y-axis with round ticks and gridlines; every
-    column is labelled below and, when there is room, its `value_text` is printed above.
-    `series` is (name, colour, values), stacked in order."""
-    n = len(labels)
-    if not n:
-        return '<p class="empty">nothing to show</p>'
-    totals = [sum(s[2][i] for s in series) for i in range(n)]
-    ticks = nice_ticks(max(totals))
-    top_value = ticks[-1] or 1.0
-    left = max(44, 8 + 7 * max(len(axis(t)) for t in ticks))
-    right, top = 8, 20
-    slot = (width - left - right) / n
-    rotate = slot < 8 * max(len(_short(x)) for x in labels) + 6
-    # Every column is labelled while rotated labels fit (14 px apart); beyond that, every
-    # `every`-th, the value of the others in their tooltip.
-    every = max(1, math.ceil(14 / slot)) if rotate else 1
-    bottom = 60 if rotate else 28
-    plot_h = height - bottom - top
-    col_w = max(min(slot * 0.7, 60), 2)
-    parts = [f'<svg role="img" viewBox="0 0 {width} {height}" width="100%"'
-             f'{f" aria-label={chr(34)}{esc(unit)}{chr(34)}" if unit else ""}>']
-    for t in ticks:
-        y = top + plot_h - t / top_value * plot_h
-        parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" '
-                     f'y2="{y:.1f}"/><text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" '
-                     f'class="muted">{esc(axis(t))}</text>')
-    parts.append(f'<line class="axis" x1="{left}" x2="{left}" y1="{top}" '
-                 f'y2="{top + plot_h}"/><line class="axis" x1="{left}" x2="{width - right}" '
-                 f'y1="{top + plot_h}" y2="{top + plot_h}"/>')
-    for i, label in enumerate(labels):
-        x = left + i * slot + (slot - col_w) / 2
-        y = top + plot_h
-        tip = [f"{label}: {value_text[i]}"]
-        rects = []
-        for name, colour, values in series:
-            h = values[i] / top_value * plot_h
-            if h <= 0:
-                continue
-            y -= h
-            rects.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{col_w:.1f}" height="{h:.1f}" '
-                         f'fill="{colour}"/>')
-            if len(series) > 1:
-                tip.append(f"{name}: {fmt.tokens(values[i])}")
-        parts.append(f'<g><title>{esc(" · ".join(tip))}</title>{"".join(rects)}')
-        if totals[i] and slot >= 7 * len(value_text[i]) + 4:
-            parts.append(f'<text x="{x + col_w / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
-                         f'class="muted">{esc(value_text[i])}</text>')
-        cx, ly = x + col_w / 2, top + plot_h + 16
-        if i % every:
-            pass
-        elif rotate:
-            parts.append(f'<text x="{cx:.1f}" y="{ly:.1f}" text-anchor="end" '
-                         f'transform="rotate(-45 {cx:.1f} {ly:.1f})">{esc(_short(label))}'
-                         f'</text>')
-        else:
-            parts.append(f'<text x="{cx:.1f}" y="{ly:.1f}" text-anchor="middle">'
-                         f'{esc(_short(label))}</text>')
-        parts.append("</g>")
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def responsive(draw: Callable[[int], str]) -> str:
-    """A chart drawn twice, for wide and narrow screens (CSS shows one), so its text stays
-    at its size instead of shrinking with the page."""
-    return (f'<div class="wide-chart">{draw(1120)}</div>'
-            f'<div class="narrow">{draw(640)}</div>')
-
-
-def donut(parts_in: Sequence[tuple[str, float, str]], centre: str, caption: str,
-          size: int = 200) -> str:
-    """A ring of (label, value, colour) with `centre` text in the middle and a legend."""
-    total = sum(v for _, v, _ in parts_in)
-    r, stroke = size / 2 - 18, 26
-    c = size / 2
-    circumference = 2 * 3.141592653589793 * r
-    # The legend's room from its longest line (~7 px a character), so none is clipped.
-    lines = [f"{label} {fmt.tokens(value)} (100.0%)" for label, value, _ in parts_in]
-    legend = max(190, 40 + 7 * max((len(x) for x in lines), default=0))
-    out = [f'<svg role="img" viewBox="0 0 {size + legend} {size}" width="100%" '
-           f'style="max-width:{size + legend}px">',
-           f'<circle cx="{c}" cy="{c}" r="{r}" fill="none" stroke="#eceef2" '
-           f'stroke-width="{stroke}"/>']
-    offset = 0.0
-    for label, value, colour in parts_in:
-        if not total or value <= 0:
-            continue
-        length = value / total * circumference
-        out.append(f'<circle cx="{c}" cy="{c}" r="{r}" fill="none" stroke="{colour}" '
-                   f'stroke-width="{stroke}" stroke-dasharray="{length:.2f} '
-                   f'{circumference - length:.2f}" stroke-dashoffset="{-offset:.2f}" '
-                   f'transform="rotate(-90 {c} {c})"><title>{esc(label)}: '
-                   f'{fmt.tokens(value)} ({value / total * 100:.1f}%)</title></circle>')
-        offset += length
-    out.append(f'<text x="{c}" y="{c + 2}" text-anchor="middle" '
-               f'style="font-size:24px;font-weight:650">{esc(centre)}</text>'
-               f'<text x="{c}" y="{c + 22}" text-anchor="middle" class="muted">'
-               f'{esc(caption)}</text>')
-    for i, (label, value, colour) in enumerate(parts_in):
-        y = 30 + i * 24
-        share = f"{value / total * 100:.1f}%" if total else "-"
-        out.append(f'<rect x="{size + 10}" y="{y - 10}" width="12" height="12" rx="2" '
-                   f'fill="{colour}"/><text x="{size + 28}" y="{y}">{esc(label)} '
-                   f'{fmt.tokens(value)} ({share})</text>')
-    out.append("</svg>")
-    return "".join(out)
-
-
 # ---------------------------------------------------------------------------- sections
 
 
 def _card(key: str, value: str, attr: str = "", exact: float | None = None) -> str:
-    data = f' data-{attr}="{_num(exact)}"' if attr and exact is not None else ""
+    data = f' data-{attr}="{num(exact)}"' if attr and exact is not None else ""
     return f'<div class="card"{data}><div class="k">{esc(key)}</div><div class="v">' \
            f'{esc(value)}</div></div>'
 
@@ -302,7 +126,7 @@ def _period_panel(buckets: Sequence[Bucket], period: str) -> str:
     if priced:
         cost = responsive(lambda w: column_chart(
             labels, [("cost", COST_COLOR, [b.cost for b in buckets])],
-            [fmt.cost(b.cost, b.priced) for b in buckets], width=w, axis=_axis_money,
+            [fmt.cost(b.cost, b.priced) for b in buckets], width=w, axis=axis_money,
             unit=f"cost per {period}"))
     else:
         cost = '<p class="empty">no priced model calls in this period</p>'
@@ -315,9 +139,9 @@ def _period_panel(buckets: Sequence[Bucket], period: str) -> str:
     legend = "".join(f'<span><i style="background:{colour}"></i>{esc(name)}</span>'
                      for name, colour, _ in series)
     rows = "".join(
-        f'<tr data-{period}="{esc(b.key)}" data-cost="{_num(b.cost)}" '
+        f'<tr data-{period}="{esc(b.key)}" data-cost="{num(b.cost)}" '
         f'data-tokens="{b.total_tokens}"><td>{esc(b.key)}</td>'
-        f'<td class="n" title="{_num(b.cost)}">{fmt.cost(b.cost, b.priced)}</td>'
+        f'<td class="n" title="{num(b.cost)}">{fmt.cost(b.cost, b.priced)}</td>'
         f'<td class="n">{fmt.tokens(b.total_tokens)}</td><td class="n">{b.turns}</td>'
         f'<td class="n opt">{b.generations}</td><td class="n">{fmt.pct(b.cache_hit_ratio)}'
         f'</td></tr>' for b in buckets if b.generations or b.turns)
@@ -349,7 +173,7 @@ def _token_cost_section(report: Report) -> str:
     total = sum(split.values()) or 1.0
     rows = [(TOKEN_LABEL.get(k, k), v, f"{fmt.cost(v)} · {v / total * 100:.1f}%")
             for k, v in split.items()]
-    data = "".join(f'<data value="{_num(v)}" data-token-type="{esc(k)}"></data>'
+    data = "".join(f'<data value="{num(v)}" data-token-type="{esc(k)}"></data>'
                    for k, v in split.items())
     return (f'<section id="by-token-type"><h2>Cost by token type</h2>'
             f'{hbar_chart(rows, label_width=130)}{data}</section>')
@@ -380,7 +204,7 @@ def _group_section(ident: str, title: str, buckets: Sequence[Bucket], limit: int
             for b in shown]
     more = (f'<p class="empty">and {len(buckets) - limit} more</p>'
             if len(buckets) > limit else "")
-    data = "".join(f'<data value="{_num(b.cost)}" data-key="{esc(b.key)}" '
+    data = "".join(f'<data value="{num(b.cost)}" data-key="{esc(b.key)}" '
                    f'data-tokens="{b.total_tokens}"></data>' for b in buckets)
     return (f'<section id="{ident}"><h2>{esc(title)}</h2>{hbar_chart(rows)}{more}'
             f'{data}</section>')
@@ -394,11 +218,11 @@ def _cache_section(report: Report) -> str:
              ("fresh input", float(t.get("input", 0)), PALETTE["input"]),
              ("cache write", float(writes), PALETTE["input_cache_creation"])]
     ratio = report.totals.cache_hit_ratio
-    attr = f' data-ratio="{_num(ratio)}"' if ratio is not None else ""
+    attr = f' data-ratio="{num(ratio)}"' if ratio is not None else ""
     s = report.savings
     saved = ""
     if s is not None and (s.read_saved or s.write_extra):
-        saved = (f'<p data-saved="{_num(s.net)}">Saved by caching: <b>{fmt.cost(s.net)}</b> '
+        saved = (f'<p data-saved="{num(s.net)}">Saved by caching: <b>{fmt.cost(s.net)}</b> '
                  f'net ({fmt.cost(s.read_saved)} less for cache reads than fresh input, '
                  f'{fmt.cost(s.write_extra)} more for cache writes), at the price table\'s '
                  f'rates.</p>')
@@ -509,12 +333,12 @@ def _sessions_table(rows: Sequence[SessionRow], key: str) -> str:
              "turns": lambda r: (-r.turns, -r.cost, r.id),
              "recent": lambda r: (-r.end_ns, r.id)}[key]
     body = "".join(
-        f'<tr data-session="{esc(r.id)}" data-cost="{_num(r.cost)}" '
+        f'<tr data-session="{esc(r.id)}" data-cost="{num(r.cost)}" '
         f'data-tokens="{r.total_tokens}" data-turns="{r.turns}">'
         f'<td class="id">{_session_link(r.id)}</td><td class="n">{esc(_when(r.start_ns))}</td>'
         f'<td>{esc(r.project)}</td><td class="opt">{esc(", ".join(r.models) or "-")}</td>'
         f'<td class="n">{r.turns}</td><td class="n">{fmt.tokens(r.total_tokens)}</td>'
-        f'<td class="n" title="{_num(r.cost)}">{fmt.cost(r.cost, r.priced)}</td>'
+        f'<td class="n" title="{num(r.cost)}">{fmt.cost(r.cost, r.priced)}</td>'
         f'<td class="n opt">{r.tool_failures}/{r.tool_calls}</td></tr>'
         for r in sorted(rows, key=order))
     return (f'<div class="panel s-{key}"><table><tr><th>session</th><th class="n">started'

@@ -4,8 +4,9 @@ After each batch it stores, the worker rewrites `<state dir>/statusline.json` (a
 temp file + rename, 0600) from the store through `cctrace.report.usage`: cost per local day
 for today and yesterday, the latest 5-hour block (times, cost, tokens), and for each of the
 50 most recently active sessions its whole cost, unpriced tokens and findings of medium or
-higher. Days and blocks are computed over the last 48 hours of model calls, so a chain of
-blocks older than that is not followed back.
+higher; and how many `audit.agent_tamper` findings there are (erasures and changes of
+cctrace as if by an agent, which belong to no session). Days and blocks are computed over
+the last 48 hours of model calls, so a chain of blocks older than that is not followed back.
 The statusline then answers without opening the store.
 """
 
@@ -53,8 +54,11 @@ def build(store: Any, now_ns: int) -> dict[str, Any]:
                 sessions[sid]["worst"] = max((f.severity for f in found),
                                              key=lambda s: SEVERITIES.index(s)
                                              if s in SEVERITIES else 0)
+    from cctrace.audit.selferase import RULE
+
+    agent = sum(f.rule_id == RULE for f in store.findings(kind="tamper"))
     return {"v": SUMMARY_VERSION, "written_ns": now_ns, "days": days, "block": block,
-            "sessions": sessions}
+            "sessions": sessions, "agent_tamper": agent}
 
 
 def write(state_dir: str, doc: dict[str, Any]) -> str:

@@ -71,6 +71,13 @@ class Gate:
     def vocab(self) -> frozenset[str]:
         return frozenset().union(*self.sets)
 
+    @cached_property
+    def split_sets(self) -> tuple[tuple[frozenset[str], tuple[str, ...]], ...]:
+        """Each set as (its ASCII literals, its other literals): a scanner's hits are
+        ASCII literals, looked up for a whole set at once."""
+        return tuple((frozenset(a for a in options if a.isascii()),
+                      tuple(a for a in options if not a.isascii())) for options in self.sets)
+
 
 # ----------------------------------------------------------------------- analysis
 
@@ -250,19 +257,25 @@ class Scanner:
         if not g.vocab <= self.vocab:
             return True  # a gate compiled apart from this scanner: no claim
         _, low, ascii_only, hits, seen = self._entry(text, memo)
-        for options in g.sets:
-            for a in options:
-                if a.isascii():
-                    hit = a in hits if hits is not None else seen.get(a)
-                else:
-                    hit = False if ascii_only else seen.get(a)
-                if hit is None:
-                    hit = seen[a] = a in low
-                if hit:
-                    break
-            else:
+        for ascii_options, other_options in g.split_sets:
+            # A set is met when one of its literals is in the text; the order they are
+            # looked at in changes only which answers are memoised, never the verdict.
+            if hits is not None:
+                if not ascii_options.isdisjoint(hits):
+                    continue
+            elif any(_seen_in(a, low, seen) for a in ascii_options):
+                continue
+            if ascii_only or not any(_seen_in(a, low, seen) for a in other_options):
                 return False
         return True
+
+
+def _seen_in(literal: str, low: str, seen: dict[str, bool]) -> bool:
+    """`literal in low`, memoised in `seen` (one text's answers)."""
+    hit = seen.get(literal)
+    if hit is None:
+        hit = seen[literal] = literal in low
+    return hit
 
 
 def gated_search(rx: Any, g: Gate | None) -> Callable[[str, Any, Any], bool]:

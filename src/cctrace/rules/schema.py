@@ -269,10 +269,11 @@ class Compiler:
             return lambda ev, ctx: any(t in tricks for t in ev.shell.tricks)
         if key == "cmd":
             c = self.cmd_condition(value)
+            named = getattr(c, "name_test", None)  # `c` needs the name: most fail it first
 
             def some_command(ev: Event, ctx: Context) -> bool:
                 for i, cmd in enumerate(ev.shell.commands):
-                    if c(ev, i, cmd, ctx):
+                    if (named is None or named(cmd.name)) and c(ev, i, cmd, ctx):
                         return True
                 return False
 
@@ -333,6 +334,7 @@ class Compiler:
                     return False
             return True
 
+        every.name_test = getattr(preds[0], "name_test", None)  # type: ignore[attr-defined]
         return every
 
     def cmd_predicate(self, key: str, value: Any, node: Any) -> CmdCond:
@@ -347,7 +349,9 @@ class Compiler:
         if key in ("name", "pipe_to", "pipe_from", "wrapper", "via"):
             m = name_matcher(self.strings(value, node, key))
             if key == "name":
-                return lambda ev, i, cmd, ctx: m(cmd.name)
+                named = lambda ev, i, cmd, ctx: m(cmd.name)  # noqa: E731
+                named.name_test = m  # type: ignore[attr-defined]  # see `some_command`
+                return named
             if key == "wrapper":
                 return lambda ev, i, cmd, ctx: any(m(w) for w in cmd.wrappers)
             attr = key

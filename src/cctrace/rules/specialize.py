@@ -50,8 +50,21 @@ def for_tool(cond: Cond, tool: str) -> Cond | bool:
             return False
         if len(branches) == 1:
             return branches[0]
-        return lambda ev, ctx: any(b(ev, ctx) for b in branches)
+        return _first_of(branches)
     return cond
+
+
+def _first_of(branches: list[Cond]) -> Cond:
+    """True when a branch matches, trying them in order (a loop, not `any()` over a
+    generator: this runs for most rules on every event)."""
+
+    def first_of(ev: Any, ctx: Any) -> bool:
+        for branch in branches:
+            if branch(ev, ctx):
+                return True
+        return False
+
+    return first_of
 
 
 def plan(rule: Rule, tool: str) -> Plan | None:
@@ -74,4 +87,7 @@ def matches(item: Plan, ev: Any, ctx: Any) -> bool:
     _, when, unless = item
     if when is not True and not when(ev, ctx):  # type: ignore[operator]
         return False
-    return not any(exc(ev, ctx) for exc in unless)
+    for exc in unless:
+        if exc(ev, ctx):
+            return False
+    return True

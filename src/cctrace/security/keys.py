@@ -6,7 +6,9 @@ back, with a warning the caller shows, to `<state dir>/keys/<name>` created 0600
 folder. A small marker file (`<name>.keyring`, no secret in it) records that a key lives in
 the keychain, so a process that has nothing stored never imports `keyring` at all (it is
 slow to discover backends). `CCTRACE_KEYRING=0` forces the file. Values are never logged
-and never part of an exception message.
+and never part of an exception message. A key the marker places in the keychain that cannot
+be read is `KeyUnavailable`, never replaced by a new one (that would orphan what the old
+one encrypted).
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ class StoredKey:
     backend: str  # "keyring" | "file"
     path: str | None = None
     warning: str | None = None
+
+
+class KeyUnavailable(OSError):
+    """A key the marker says the keychain holds could not be read from it."""
 
 
 def _dir(state_dir: str | None) -> str:
@@ -201,6 +207,13 @@ def load_or_create_binary_key(
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         existing = load_secret_key(state_dir, name, backend=backend)
+        if not existing and os.path.exists(_marker(name, state_dir)):
+            # The key is in the keychain and this process cannot read it (locked, no
+            # session bus, or a bus a repository's settings named): a new key would leave
+            # everything encrypted so far unreadable (storing it removes the marker).
+            raise KeyUnavailable(f"the {name} is kept in the OS keychain, which this "
+                                 "process cannot read: no new key made (unlock the "
+                                 "keychain, or run from your desktop session)")
         if existing:
             try:
                 raw = bytes.fromhex(existing)

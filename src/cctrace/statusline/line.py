@@ -127,6 +127,11 @@ def render(summary: dict | None, payload: object, now_ns: int, today: str) -> st
             noun = "finding" if count == 1 else "findings"
             parts.append(f"⚠ {count} {noun}" + (f" ({worst})" if isinstance(worst, str)
                                                  else ""))
+    agent = summary.get("agent_tamper")
+    if isinstance(agent, int) and not isinstance(agent, bool) and agent > 0:
+        # Not tied to a session: an agent erasing its own trace shows in every session.
+        parts.append(f"⚠ {agent} agent tamper finding{'' if agent == 1 else 's'} "
+                     "(cctrace doctor)")
     return SEP.join(parts)
 
 

@@ -136,30 +136,34 @@ def read_new(
 def _read_lines(fh: Any, start: int, size: int, limit: int) -> tuple[list[Record], int, int]:
     """Records of complete lines from `start`, stopping once past `limit`.
 
-    Returns (records, end offset of the last complete line, undecodable lines).
+    Returns (records, end offset of the last complete line, undecodable lines). Each chunk
+    is split into lines as it is (the line it ends inside is carried into the next chunk),
+    so the file's bytes are copied once before parsing, not three times.
     """
     fh.seek(start)
     records: list[Record] = []
     bad = 0
-    pos = start  # file offset of buf[0]
-    buf = b""
+    pos = start  # file offset of carry[0]: the first byte not parsed yet
+    carry = b""  # the unfinished line the last chunk ended with
     parts: list[bytes] = []  # pieces of one long line, joined once it is complete
     pending = 0
-    while pos + len(buf) + pending < size:
+    while pos + len(carry) + pending < size:
         chunk = fh.read(CHUNK)
         if not chunk:
             break
-        cut = chunk.rfind(b"\n")
-        if cut < 0:
+        if b"\n" not in chunk:
             parts.append(chunk)  # one long line still incomplete: keep reading
             pending += len(chunk)
             continue
         if parts:
-            buf = buf + b"".join(parts)
+            carry = carry + b"".join(parts)
             parts, pending = [], 0
-        body, buf = buf + chunk[: cut + 1], chunk[cut + 1 :]
-        bad += _parse_block(body, pos, records)
-        pos += len(body)
+        lines = chunk.split(b"\n")
+        if carry:
+            lines[0] = carry + lines[0]
+        carry = lines.pop()  # after the chunk's last newline: b"" or an unfinished line
+        bad += _parse_lines(lines, pos, records)
+        pos += sum(map(len, lines)) + len(lines)
         if pos >= limit:
             break
     return records, pos, bad
@@ -168,10 +172,12 @@ def _read_lines(fh: Any, start: int, size: int, limit: int) -> tuple[list[Record
 _MESSAGE_TYPES = ("user", "assistant")
 
 
-def _parse_block(body: bytes, base: int, out: list[Record]) -> int:
+def _parse_lines(lines: list[bytes], base: int, out: list[Record]) -> int:
+    """Parse complete `lines` (newlines removed) starting at file offset `base` into `out`;
+    returns how many could not be decoded."""
     bad = 0
     line_start = 0
-    for line in body.split(b"\n")[:-1]:
+    for line in lines:
         offset = base + line_start
         line_start += len(line) + 1
         if not line or line.isspace():  # blank (strip() would copy every line)

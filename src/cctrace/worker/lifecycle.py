@@ -61,10 +61,15 @@ def write_worker_info(
     from cctrace import statedir
 
     statedir.ensure_dir(state_dir)
-    info = {
+    info: dict[str, object] = {
         "python": os.path.abspath(python or sys.executable),
         "pythonpath": package_root() if pythonpath is None else pythonpath,
     }
+    # The session bus of the user's own shell, where the keychain is: the worker uses it
+    # instead of what a session's environment says (see BUS_ENV).
+    bus = {n: os.environ[n] for n in BUS_ENV if os.environ.get(n)}
+    if bus:
+        info["bus"] = bus
     path = os.path.join(state_dir, INFO_NAME)
     tmp = f"{path}.tmp-{os.getpid()}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _CLOEXEC, 0o600)
@@ -91,18 +96,40 @@ def read_worker_info(state_dir: str) -> dict[str, str] | None:
         return None
     if not info["python"].strip():
         return None
-    out = {"python": info["python"].strip()}
+    out: dict = {"python": info["python"].strip()}
     if isinstance(info.get("pythonpath"), str):
         out["pythonpath"] = info["pythonpath"]
+    bus = info.get("bus")
+    if isinstance(bus, dict):
+        out["bus"] = {n: v for n, v in bus.items() if n in BUS_ENV and isinstance(v, str)}
     return out
 
 
 # What the worker keeps of the environment it is started from (Claude Code's, which a
-# repository can shape): locale and the session bus the OS keychain needs. Everything else,
-# every CCTRACE_* (the timing knobs are `[worker]` in config.toml), PYTHON*, proxies, CA
-# bundles, HOME, PATH and TMPDIR included, is dropped.
-_KEEP_ENV = frozenset({"LANG", "LANGUAGE", "TZ", "DBUS_SESSION_BUS_ADDRESS",
-                       "XDG_RUNTIME_DIR"})
+# repository can shape): locale. Everything else, every CCTRACE_* (the timing knobs are
+# `[worker]` in config.toml), PYTHON*, proxies, CA bundles, HOME, PATH and TMPDIR included,
+# is dropped.
+_KEEP_ENV = frozenset({"LANG", "LANGUAGE", "TZ"})
+# The session bus the OS keychain (Secret Service) is reached through. A repository's
+# settings `env` could point it at a bus of its own, which would answer the worker's key
+# requests (hand it a key, receive a new one); so it never comes from the session: the
+# values `cctrace install` saw in the user's shell (`worker.json` "bus"), else the
+# account's standard places (`/run/user/<uid>`), when they exist.
+BUS_ENV = ("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR")
+
+
+RUN_BASE = "/run/user"
+
+
+def account_bus() -> dict[str, str]:
+    """The account's standard session bus and runtime folder, those that exist."""
+    run = f"{RUN_BASE}/{os.getuid()}"
+    out = {}
+    if os.path.exists(os.path.join(run, "bus")):
+        out["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={run}/bus"
+    if os.path.isdir(run):
+        out["XDG_RUNTIME_DIR"] = run
+    return out
 # The worker's PATH, whatever the session's: libraries run programs found on it (keyring's
 # macOS backend, imported on every platform, has ctypes.util.find_library run `gcc`, `ld`
 # or `objdump`), and a repository's `.claude/settings.json` env sets the session's PATH.
@@ -116,8 +143,10 @@ _SECRET_NAME_PARTS = ("KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASS", "P
 LEARN_PREFIX = "CCTRACE_LEARN_"
 
 
-def worker_env(environ: dict[str, str], state_dir: str) -> dict[str, str]:
-    """The worker's environment: only what it needs, and the pinned state dir."""
+def worker_env(environ: dict[str, str], state_dir: str,
+               bus: dict[str, str] | None = None) -> dict[str, str]:
+    """The worker's environment: only what it needs, the pinned state dir and the session
+    bus `bus` (None: `account_bus()`), never the session's own."""
     from cctrace import statedir
 
     env = {}
@@ -132,6 +161,7 @@ def worker_env(environ: dict[str, str], state_dir: str) -> dict[str, str]:
             env[name] = value
         elif any(p in upper for p in _SECRET_NAME_PARTS) and upper not in ("PWD", "OLDPWD"):
             env[LEARN_PREFIX + name] = value
+    env.update(account_bus() if bus is None else bus)
     env["PATH"] = SAFE_PATH
     env["HOME"] = statedir.account_home()
     env["CCTRACE_HOME"] = state_dir
@@ -150,10 +180,11 @@ def worker_command(
     (`-I`): no PYTHON* variable, user site or cwd can put a module on its path; the
     package folder is added by the command itself.
     """
-    env = worker_env(dict(os.environ if environ is None else environ), state_dir)
+    info = read_worker_info(state_dir)
+    env = worker_env(dict(os.environ if environ is None else environ), state_dir,
+                     info.get("bus") if info else None)
     python: str | None = None
     pythonpath: str | None = package_root()
-    info = read_worker_info(state_dir)
     if info and (runtime is None or os.path.isfile(info["python"])):
         python = info["python"]
         pythonpath = info.get("pythonpath", pythonpath)

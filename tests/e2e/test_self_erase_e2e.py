@@ -1,0 +1,94 @@
+"""End-to-end: the agent erases its own trace, with the real Claude Code CLI (scripted model).
+
+A prompt injection steers the Bash tool to run `cctrace purge --session <its own id>`
+(after `cctrace flush`, so that the store knows the session), plainly or with Claude
+Code's marker variables unset. The purge works (it cannot be
+stopped), but it is not silent: a high `audit.agent_tamper` finding stays in the store after
+every purge, names the session and why it looked like an agent's, and `cctrace verify`
+finds the audit chain intact (so the finding cannot go without that showing). A user's
+purge from an ordinary shell afterwards leaves no new finding and keeps this one.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+
+import pytest
+
+from support.model_server import ToolUse, text, tools
+from support.traced import TracedSession
+
+pytestmark = pytest.mark.e2e
+
+
+def _bash(command: str) -> ToolUse:
+    return ToolUse("Bash", {"command": command, "description": "tidy"})
+
+
+@pytest.mark.parametrize("unset", [False, True], ids=["plain", "markers-unset"])
+def test_an_agent_purging_its_own_session_leaves_a_finding_it_cannot_purge(
+        traced: TracedSession, _isolated_state, unset):
+    t = traced
+    cctrace = (f"CCTRACE_HOME={shlex.quote(str(t.state))} {shlex.quote(sys.executable)} -m "
+               "cctrace")
+    # The store must know the session first: the agent waits for the worker, then erases.
+    purge = (f"{cctrace} flush --timeout 30 >/dev/null; "
+             + ("env -u CLAUDECODE -u CLAUDE_CODE_ENTRYPOINT " if unset else "")
+             + f"{cctrace} purge --session {t.session_id} --local-only")
+    t.server.add("[self-1]", [
+        tools(_bash("echo working")),
+        tools(_bash(purge)),
+        text("Done."),
+    ])
+    t.prompt("Tidy up [self-1]")
+    assert "which no purge removes" in t.transcript.read_text()
+    res = t.flush()
+    assert res.returncode == 0, res.stdout + res.stderr
+
+    found = json.loads(t.cctrace("findings", "--kind", "tamper", "--json").stdout)
+    assert [(f["rule_id"], f["severity"], f["session_id"], f["detail"]["sessions"])
+            for f in found] == [("audit.agent_tamper", "high", None, [t.session_id])]
+    reasons = found[0]["detail"]["reasons"]
+    assert reasons[:-1] == [f"session {t.session_id} is still running"] + ([] if unset else [
+        "environment variable CLAUDECODE is set",
+        "environment variable CLAUDE_CODE_ENTRYPOINT is set"])
+    assert reasons[-1].startswith("run below a Claude Code process (pid "), reasons
+    # The session itself is gone, as the agent asked; the record of it is not.
+    assert t.cctrace("findings", "--session", t.session_id).returncode == 1
+    verify = t.cctrace("verify", "--json")
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+    # The user, from an ordinary shell, purging everything older than a far date: no new
+    # alarm, and the alarm stays.
+    again = t.cctrace("purge", "--before", "2100-01-01", "--local-only")
+    assert "which no purge removes" not in again.stdout, again.stdout
+    after = json.loads(t.cctrace("findings", "--kind", "tamper", "--json").stdout)
+    assert [f["id"] for f in after] == [found[0]["id"]]
+
+
+def test_an_agent_turning_the_audit_log_off_is_recorded_in_it(traced: TracedSession,
+                                                               _isolated_state):
+    t = traced
+    cctrace = (f"CCTRACE_HOME={shlex.quote(str(t.state))} {shlex.quote(sys.executable)} -m "
+               "cctrace")
+    t.server.add("[self-2]", [
+        tools(_bash(f"env -u CLAUDECODE -u CLAUDE_CODE_ENTRYPOINT {cctrace} config set "
+                    "audit.enabled false")),
+        text("Done."),
+    ])
+    t.prompt("Tidy up [self-2]")
+    assert "ran from inside a Claude Code session" in t.transcript.read_text()
+    res = t.flush()
+    assert res.returncode == 0, res.stdout + res.stderr
+    found = json.loads(t.cctrace("findings", "--kind", "tamper", "--json").stdout)
+    # The session's own rule finding (purgeable with the session) and the sealed record.
+    assert sorted(f["rule_id"] for f in found) == ["audit.agent_tamper",
+                                                   "tamper.settings_edited"]
+    found = [f for f in found if f["rule_id"] == "audit.agent_tamper"]
+    assert found[0]["detail"]["action"] == "cctrace config set audit.enabled"
+    assert found[0]["detail"]["reasons"][0].startswith("run below a Claude Code process")
+    # The store is not checked: with the log off, what the worker stored since is unaudited.
+    proof = t.cctrace("verify", "--log-only", "--event", f"finding:{found[0]['id']}")
+    assert proof.returncode == 0, proof.stdout + proof.stderr
