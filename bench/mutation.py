@@ -258,7 +258,9 @@ MODULES: dict[str, Target] = {
         "tests/redact/test_not_secrets.py",), scope=("runs_on",)),
     "redact.engine.accept": Target("redact/engine.py", (
         "tests/redact/test_not_secrets.py", "tests/redact/test_engine_rest_exact.py",
-        "tests/redact/test_engine_exact.py"), scope=("SecretRedactor._accept",)),
+        "tests/redact/test_engine_exact.py",
+        # a refused match at a line's end is a near miss opening a wrap window
+        "tests/redact/test_views.py"), scope=("SecretRedactor._accept",)),
     # password_value and the path / code checks it shares with unquoted_secret.
     "redact.stoplist.password": Target("redact/stoplist.py", (
         "tests/redact/test_stoplist_exact.py::test_bare_reference",
@@ -663,6 +665,13 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'the inner redactor is only asked what it finds (explain), never for markers or tags'),
     ],
     'redact.views': [
+        ('NEAR = -1', 'NEAR = +1',
+         'a sentinel no pattern priority takes (10-90): only compared with == / !='),
+        ('NEAR = -1', 'NEAR = -2',
+         'a sentinel no pattern priority takes (10-90): only compared with == / !='),
+        ('NEAR = -1', 'NEAR = None',
+         'a sentinel no pattern priority takes (10-90): near misses are dropped before the '
+         'candidates are sorted'),
         ('Candidate = tuple[int, int, int, str, str]',
          'Candidate = None',
          'a type alias, only read in annotations (from __future__ import annotations)'),

@@ -132,6 +132,21 @@ def test_a_near_miss_before_a_setting_opens_nothing(redactor) -> None:
     for nxt in ("always-auth=true", "region: eu-west-1"):
         text = f"$ cat .npmrc\n{line}\n{nxt}\n"
         assert len(line) == 80 and redactor.redact_text(text) == text
+    # a wrapped secret after it is still read (the near miss skips only its own window)
+    head = "Environment:  DD_API_KEY="
+    wrapped = " " * (80 - len(head) - 10) + head + "51a47352a18f789fa3aa2539d23d8f2b (x)"
+    text = f"{line}\nalways-auth=true\n" + _wrap(wrapped, 80) + "\n"
+    out = redactor.redact_text(text)
+    assert out.startswith(f"{line}\nalways-auth=true\n")
+    assert_absent("51a47352a18f789fa3aa2539d23d8f2b", out)
+
+
+def test_a_setting_is_read_from_the_next_line_s_first_character() -> None:
+    text = "a" * 76 + "KEY=\nabc=1"
+    opened: list[str] = []
+    views.wrapped_candidates(text, [(76, 80, views.NEAR, "t", "d")],
+                             lambda t: opened.append(t) or [])
+    assert opened == []  # `abc=` starts a setting (from `b`, `bc=` is too short for one)
 
 
 def test_near_misses_open_windows_like_finds() -> None:

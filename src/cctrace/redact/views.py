@@ -25,6 +25,7 @@ Candidate = tuple[int, int, int, str, str]
 # kept only to open a wrap window (`wrapped_candidates`), never a find itself.
 NEAR = -1
 Find = Callable[[str], list[Candidate]]
+_NEWLINE = re.compile("\n")
 # A line starting a setting of its own (`always-auth=true`, `region: eu`): no wrap's tail.
 _NEW_SETTING = re.compile(r"[A-Za-z_][\w.\-]{2,}(?:=|: )")
 
@@ -80,19 +81,11 @@ def _logical_line(text: str, at: int) -> tuple[int, int]:
     return first, len(text) if last < 0 else last
 
 
-def _newlines(text: str, first: int, last: int) -> list[int]:
-    out, at = [], text.find("\n", first, last)
-    while at >= 0:
-        out.append(at)
-        at = text.find("\n", at + 1, last)
-    return out
-
-
 def _window(text: str, first: int, last: int, find: Find) -> list[Candidate]:
     """Detect in text[first:last] with its wrap newlines removed (every newline in a logical
     line is a wrap's); map the finds that cross one back onto the original offsets (a find
     then covers the newline too)."""
-    nls = [i for i in _newlines(text, first, last) if _wrap_after(text, i)]
+    nls = [m.start() for m in _NEWLINE.finditer(text, first, last) if _wrap_after(text, m.start())]
     joined = text[first:last].replace("\n", "")
     cuts = [nl - first - k for k, nl in enumerate(nls)]  # where each newline was, joined
 
