@@ -263,7 +263,9 @@ MODULES: dict[str, Target] = {
         "tests/redact/test_not_secrets.py",), scope=("runs_on",)),
     "redact.engine.accept": Target("redact/engine.py", (
         "tests/redact/test_not_secrets.py", "tests/redact/test_engine_rest_exact.py",
-        "tests/redact/test_engine_exact.py"), scope=("SecretRedactor._accept",)),
+        "tests/redact/test_engine_exact.py",
+        # a refused match at a line's end is a near miss opening a wrap window
+        "tests/redact/test_views.py"), scope=("SecretRedactor._accept",)),
     # password_value and the path / code checks it shares with unquoted_secret.
     "redact.stoplist.password": Target("redact/stoplist.py", (
         "tests/redact/test_stoplist_exact.py::test_bare_reference",
@@ -677,6 +679,13 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'the inner redactor is only asked what it finds (explain), never for markers or tags'),
     ],
     'redact.views': [
+        ('NEAR = -1', 'NEAR = +1',
+         'a sentinel no pattern priority takes (10-90): only compared with == / !='),
+        ('NEAR = -1', 'NEAR = -2',
+         'a sentinel no pattern priority takes (10-90): only compared with == / !='),
+        ('NEAR = -1', 'NEAR = None',
+         'a sentinel no pattern priority takes (10-90): near misses are dropped before the '
+         'candidates are sorted'),
         ('Candidate = tuple[int, int, int, str, str]',
          'Candidate = None',
          'a type alias, only read in annotations (from __future__ import annotations)'),
@@ -1039,6 +1048,18 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'if not _SEGMENT_START.search(text, max(0, start - 42), start):',
          'the pattern allows 40 name characters after the `/`: a wider window only adds '
          'characters the `$`-anchored pattern cannot use'),
+    ],
+    'redact.detectors.url_segment': [
+        ('line = text[max(text.rfind("\\n", 0, start) + 1, start - 200):start]',
+         'line = text[max(text.rfind("\\n", 1, start) + 1, start - 200):start]',
+         'a newline at offset 0 has nothing before it: the line after it is the same slice'),
+        ('return looks_random(value, MIN_LEN) and lone_value(value, False, "")',
+         'return looks_random(value, MIN_LEN) and lone_value(value, True, "")',
+         'lone_value ends with `password or looks_random(...)`: looks_random(value, 20) was '
+         'asked first and is true here'),
+        ('return looks_random(value, MIN_LEN) and lone_value(value, False, "")',
+         'return looks_random(value, MIN_LEN) and lone_value(value, False, "XXXX")',
+         'the context only decides 40/64 hex digits, which is_digest turned away before'),
     ],
     'redact.detectors.twitter': [
         ('rest = value.lstrip("A")', 'rest = value.lstrip("XXAXX")',

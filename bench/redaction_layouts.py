@@ -7,7 +7,9 @@ their documented form: webhooks, DSNs, cloud connection strings, service-account
 and EC keys, keys that are plain hex/alphanumerics next to a service's name; and the first
 20: 12 provider formats, JWTs, PEM/OpenSSH keys, random hex/base64/alphanumeric values of
 16-64 characters, chosen passwords, connection strings; `--kinds base` scores only those)
-in 101 layouts of tool output, prompts and model text (`--layouts base`: the first 76), and
+in 124 layouts of tool output, prompts and model text (`--layouts base`: the first 76;
+`--layouts stop22`: the 101 before stop 23 added CLIs, CI logs, reprs and connection
+strings, bench/corpus/layouts_sessions.py), and
 look-alike negatives
 (git SHAs, UUIDs, integrity hashes, digests, base64 of text, identifiers, paths, `${VAR}` /
 `op://` / vault references, placeholders) in the same layouts. Scoring:
@@ -24,7 +26,7 @@ the generator and is reported. Run:
 
     .venv/bin/python bench/redaction_layouts.py [--rounds 3] [--seed 13] [--misses N]
         [--fps N] [--layout SUBSTR] [--kind SUBSTR] [--path redactor|trace] [--kinds base]
-        [--layouts base]
+        [--layouts base|stop22]
 """
 
 from __future__ import annotations
@@ -40,7 +42,12 @@ from dataclasses import dataclass
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.corpus.kinds import BASE_KINDS, KINDS, NEGATIVES  # noqa: E402
-from bench.corpus.layouts import BASE_LAYOUTS, LAYOUTS, Layout  # noqa: E402
+from bench.corpus.layouts import (  # noqa: E402
+    BASE_LAYOUTS,
+    LAYOUTS,
+    STOP22_LAYOUTS,
+    Layout,
+)
 from tests.support.absence import leaks  # noqa: E402
 
 from cctrace.model.types import Observation, Trace  # noqa: E402
@@ -197,13 +204,15 @@ def main() -> int:
     ap.add_argument("--kind", help="only secret/negative kinds whose name contains this")
     ap.add_argument("--kinds", choices=("all", "base"), default="all",
                     help="base: only the 20 kinds the benchmark started with")
-    ap.add_argument("--layouts", choices=("all", "base"), default="all",
-                    help="base: only the 76 layouts the benchmark started with")
+    ap.add_argument("--layouts", choices=("all", "base", "stop22"), default="all",
+                    help="base: only the 76 layouts the benchmark started with; stop22: "
+                         "the 101 it had before stop 23")
     ap.add_argument("--path", choices=("redactor", "trace", "both"), default="both")
     ap.add_argument("--worst", type=int, default=25, help="layouts listed (worst first)")
     args = ap.parse_args()
     layouts = [x for x in LAYOUTS if (not args.layout or args.layout in x.name)
-               and (args.layouts == "all" or x.name in BASE_LAYOUTS)]
+               and (args.layouts == "all" or x.name in {"base": BASE_LAYOUTS,
+                                                        "stop22": STOP22_LAYOUTS}[args.layouts])]
     kinds = BASE_KINDS if args.kinds == "base" else tuple(KINDS)
     pos, neg = cases(args.seed, args.rounds, layouts, kinds)
     if args.kind:

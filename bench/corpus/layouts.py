@@ -426,4 +426,9 @@ from bench.corpus import layouts_agent  # noqa: E402, F401
 # The 76 layouts the benchmark started with (`--layouts base` scores only these).
 BASE_LAYOUTS: tuple[str, ...] = tuple(x.name for x in LAYOUTS)
 
-from bench.corpus import layouts_more  # noqa: E402, F401
+from bench.corpus import layouts_more  # noqa: E402, F401, I001
+
+# The 101 layouts before stop 23 (`--layouts stop22`).
+STOP22_LAYOUTS: tuple[str, ...] = tuple(x.name for x in LAYOUTS)
+
+from bench.corpus import layouts_sessions  # noqa: E402, F401

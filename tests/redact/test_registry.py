@@ -29,7 +29,7 @@ def test_groups_and_order() -> None:
                                 "auth_header", "generic_assignment", "cli_flags",
                                 "service_context", "prose", "prose_i18n", "netrc", "pgpass",
                                 "url_path", "encoded", "table_column", "prose_value",
-                                "secret_file")
+                                "secret_file", "name_value", "url_segment")
     assert registry.PROVIDERS == tuple(sorted(registry.PROVIDERS))
     assert len(registry.PROVIDERS) == 84
 

@@ -48,6 +48,7 @@ def test_other_widths_are_not_wraps(width: int) -> None:
 @pytest.mark.parametrize("text, at, expected", [
     ("a" * 80 + "\nb", 80, True),
     ("a" * 76 + "\nb", 76, True),
+    ("a" * 64 + "\nb", 64, True), ("a" * 63 + "\nb", 63, False), ("a" * 65 + "\nb", 65, False),
     ("x\n" + "a" * 100 + "\nb", 102, True),
     ("a" * 79 + "\nb", 79, False),                 # 79 wide
     ("a" * 79 + " \nb", 80, False),                # ends in a blank
@@ -100,6 +101,64 @@ def test_nothing_found_nothing_joined(redactor) -> None:
 ])
 def test_full_width_lines_without_secrets_stay(redactor, text: str) -> None:
     assert redactor.redact_text(text) == text
+
+
+# First fragments no detector accepts alone (a value its gate refuses as too short): the
+# refused match at the line's end opens the window all the same. (A provider prefix whose
+# body is cut, `GH_PAT=github_pat_11AG`, is no match at all: nothing opens it.)
+@pytest.mark.parametrize("head,secret", [
+    ("Environment:  DD_API_KEY=", "51a47352a18f789fa3aa2539d23d8f2b"),
+    ("Environment:  TWILIO_API_SECRET=", "oeobRQTTAVUlnDzqBUvRl5Hr3Vja6803"),
+])
+def test_a_refused_first_fragment_opens_the_wrap(redactor, head: str, secret: str) -> None:
+    for cut in (10, 16):
+        line = " " * (80 - len(head) - cut) + head + secret + " (from deploy pipeline)"
+        text = "$ kubectl describe pod api\n" + _wrap(line, 80) + "\n"
+        assert text.split("\n")[1].endswith(secret[:cut])  # the cut is where planned
+        assert_absent(secret, redactor.redact_text(text))
+
+
+def test_a_near_miss_is_never_a_find(redactor) -> None:
+    # refused at a line's end, no wrap: nothing found, nothing changed
+    for text in ("API_KEY=changeme\nnext\n", "x" * 70 + " API_KEY=shor\nt1\n",
+                 " " * 60 + "DB_PASSWORD=${DB_PASS\nWORD}\n"):
+        assert redactor.explain(text) == []
+        assert redactor.redact_text(text) == text
+
+
+def test_a_near_miss_before_a_setting_opens_nothing(redactor) -> None:
+    ref = "projects/acme-prod/secrets/api-key/versions/latest"
+    line = "//npm.example.com/:_authToken=" + ref  # 80 wide by chance
+    for nxt in ("always-auth=true", "region: eu-west-1"):
+        text = f"$ cat .npmrc\n{line}\n{nxt}\n"
+        assert len(line) == 80 and redactor.redact_text(text) == text
+    # a wrapped secret after it is still read (the near miss skips only its own window)
+    head = "Environment:  DD_API_KEY="
+    wrapped = " " * (80 - len(head) - 10) + head + "51a47352a18f789fa3aa2539d23d8f2b (x)"
+    text = f"{line}\nalways-auth=true\n" + _wrap(wrapped, 80) + "\n"
+    out = redactor.redact_text(text)
+    assert out.startswith(f"{line}\nalways-auth=true\n")
+    assert_absent("51a47352a18f789fa3aa2539d23d8f2b", out)
+
+
+def test_a_setting_is_read_from_the_next_line_s_first_character() -> None:
+    text = "a" * 76 + "KEY=\nabc=1"
+    opened: list[str] = []
+    views.wrapped_candidates(text, [(76, 80, views.NEAR, "t", "d")],
+                             lambda t: opened.append(t) or [])
+    assert opened == []  # `abc=` starts a setting (from `b`, `bc=` is too short for one)
+
+
+def test_near_misses_open_windows_like_finds() -> None:
+    text = "a" * 76 + "KEY=\nZW" + "b" * 10
+    joined: list[str] = []
+
+    def find(t: str) -> list[views.Candidate]:
+        joined.append(t)
+        return []
+
+    views.wrapped_candidates(text, [(76, 80, views.NEAR, "t", "d")], find)
+    assert joined == ["a" * 76 + "KEY=ZW" + "b" * 10]
 
 
 def test_decode_text() -> None:

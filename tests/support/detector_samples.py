@@ -77,7 +77,13 @@ EXTRA: dict[str, list[str]] = {
                            "The staging password was reset to `{A:16}` today."],
     "secret_file_content": ["$ cat secrets/db-password.txt\n{A:20}\n",
                             "--- /dev/null\n+++ b/deploy/key.pem\n@@ -0,0 +1 @@\n+{A:40}\n",
-                            '$ echo "$API_SECRET" | base64\n{b:44}\n'],
+                            '$ echo "$API_SECRET" | base64\n{b:44}\n',
+                            "$ terraform output -raw db_password\n{A:20}\n"],
+    # a drawn key as a URL path segment, nothing naming it
+    "url_path_key": ["POST https://ingest.example.com/api/{A:32}/events -> 200"],
+    # a pair's `value` under a `name` naming a secret (HAR, a Kubernetes env list)
+    "name_value_pair": ['{{"name": "x-api-key", "value": "{A:24}"}}',
+                        "        - name: DB_PASSWORD\n          value: {A:16}\n"],
 }
 # Secrets inside base64: one sample per marker, byte alignment and alphabet, so each
 # encoding the `encoded` detector declares as an anchor occurs in one (see fakes `@b64:`).

@@ -325,9 +325,12 @@ class SecretRedactor:
                     return
         if _masked(text[start:end]):
             return
-        if pat.validate is not None and not pat.validate(text[start:end]):
-            return
-        if pat.check is not None and not pat.check(m):
+        if ((pat.validate is not None and not pat.validate(text[start:end]))
+                or (pat.check is not None and not pat.check(m))):
+            # Refused, but cut by a line's end: maybe a wrapped value's first fragment,
+            # which opens a wrap window only (`views.NEAR`).
+            if text[end:end + 1] == "\n":
+                out.append((start, end, views.NEAR, pat.type, comp.detector))
             return
         out.append((start, end, pat.priority, pat.type, comp.detector))
 
@@ -358,8 +361,12 @@ class SecretRedactor:
         cands += views.invisible_candidates(text, self._candidates)
         if not cands:
             return []
-        # A find that stops at a wrapped line's end is a fragment (`redact.views`).
+        # A find that stops at a wrapped line's end is a fragment (`redact.views`); so may
+        # be a near miss, which is no find itself.
         cands += views.wrapped_candidates(text, cands, self._candidates)
+        cands = [c for c in cands if c[2] != views.NEAR]
+        if not cands:
+            return []
         if protected:
             cands = [c for c in cands if not any(c[0] < pe and ps < c[1] for ps, pe in protected)]
         cands.sort()

@@ -3,8 +3,9 @@ a tool wrapped at a fixed width, and base64 that decodes to text.
 
 A secret soft-wrapped at 80 columns (`kubectl describe`, `fold`, a pasted terminal) is two
 fragments no pattern matches whole: `wrapped_candidates` runs the engine's detection again
-over the joined line wherever a find stops at a wrap, and maps what it finds back onto the
-original text (the find then covers both fragments and the newline between). A secret
+over the joined line wherever a find (or a match refused only for being a fragment) stops
+at a wrap, and maps what it finds back onto the original text (the find then covers both
+fragments and the newline between). A secret
 inside base64 (`kubectl get secret -o yaml`, `echo $TOKEN | base64`, a kubeconfig's
 `client-key-data`) is not there at all until decoded: `decode_text` is how
 `detectors/encoded.py` reads it. A secret split by characters nobody sees (NULs of a
@@ -20,10 +21,17 @@ import re
 from collections.abc import Callable
 
 Candidate = tuple[int, int, int, str, str]
+# The priority of a near miss: a match refused by its validation that ends at a line's end,
+# kept only to open a wrap window (`wrapped_candidates`), never a find itself.
+NEAR = -1
 Find = Callable[[str], list[Candidate]]
+_NEWLINE = re.compile("\n")
+# A line starting a setting of its own (`always-auth=true`, `region: eu`): no wrap's tail.
+_NEW_SETTING = re.compile(r"[A-Za-z_][\w.\-]{2,}(?:=|: )")
 
-# Widths tools wrap at: base64 (76), terminals and `fold` (80), wider terminals.
-WIDTHS = frozenset((76, 80, 100, 120, 132))
+# Widths tools wrap at: PEM bodies and `fold -w 64` (64), base64 (76), terminals and `fold`
+# (80), wider terminals.
+WIDTHS = frozenset((64, 76, 80, 100, 120, 132))
 _TOKEN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.%~")
 
 
@@ -33,10 +41,16 @@ def wrapped_candidates(text: str, cands: list[Candidate], find: Find) -> list[Ca
     A find that ends where a full-width line ends, with the token going on at the start of
     the next line (or starts a line that goes on from a full-width one), is a fragment; the
     logical line is detected again with the wrap's newlines removed. Only lines a candidate
-    touches are looked at, so text without finds costs nothing.
+    touches are looked at, so text without finds costs nothing. `cands` may hold near
+    misses (priority `NEAR`: a match its validation refused, ending at a line's end): a
+    fragment whose first part no detector accepts (`DD_API_KEY=51a47352a1`) opens the
+    window too, unless the next line starts a setting of its own (`always-auth=true`
+    under a refused reference that happens to fill the width).
     """
     windows = set()
-    for start, end, *_ in cands:
+    for start, end, prio, *_ in cands:
+        if prio == NEAR and _NEW_SETTING.match(text, end + 1):
+            continue
         if _wrap_after(text, end) or _wrap_after(text, start - 1):
             windows.add(_logical_line(text, start))
     out: list[Candidate] = []
@@ -71,7 +85,7 @@ def _window(text: str, first: int, last: int, find: Find) -> list[Candidate]:
     """Detect in text[first:last] with its wrap newlines removed (every newline in a logical
     line is a wrap's); map the finds that cross one back onto the original offsets (a find
     then covers the newline too)."""
-    nls = [i for i in range(first, last) if _wrap_after(text, i)]
+    nls = [m.start() for m in _NEWLINE.finditer(text, first, last) if _wrap_after(text, m.start())]
     joined = text[first:last].replace("\n", "")
     cuts = [nl - first - k for k, nl in enumerate(nls)]  # where each newline was, joined
 

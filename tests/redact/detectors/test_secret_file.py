@@ -44,6 +44,25 @@ POSITIVE = [
     ("--- /dev/null\n+++ b/deploy/key.pem\n@@ -0,0 +1,1 @@\n+{v}\n", SHA),  # a key file
     ("--- a/.secrets/token\n+++ b/.secrets/token\n@@ -1 +1 @@\n-OLD{v}\n+{v}\n", AWS),
     ("diff --git a/x b/x\n+++ b/config/db_password\n@@ -0,0 +1 @@\n+{v}", PW),
+    # a pipe that only rewraps: the lines are one value
+    ("$ cat secrets/aws-secret-key | fold -w 16\n{v}\n", AWS),
+    ("$ cat deploy/api_token | fold -b -w 8\n{v}\n", HEX16),
+    ("$ cat secrets/db-password.txt|fmt\n{v}\n", PW),
+    # a CLI's getter, named by its first argument naming a secret (a flag's value too)
+    ("$ aws configure get aws_secret_access_key --profile prod\n{v}\n", AWS),
+    ("$ terraform output -raw db_password\n{v}\n", PW),
+    ("$ tofu output -raw signing_key\n{v}\n", HEX16),
+    ("$ heroku config:get API_TOKEN -a acme\n{v}\n", AWS),
+    ("$ doppler secrets get STRIPE_SECRET --plain\n{v}\n", HEX16),
+    ("$ vault kv get -field=password secret/db\n{v}\n", PW),
+    ("$ vault read -field=token auth/x\n{v}\n", HEX16),
+    ("$ gh auth token\n{v}\n", AWS),
+    ("$ gcloud auth print-access-token\n{v}\n", AWS),
+    ("$ az keyvault secret show --name db-password --query value -o tsv\n{v}\n", PW),
+    ("$ git config --get user.password\n{v}\n", PW),
+    ("$ npm config get //registry.example.com/:_authToken\n{v}\n", AWS),
+    ("$ pip config get global.index-token\n{v}\n", HEX16),
+    ("$ kubectl config view --raw -o jsonpath='{{.users[0].user.token}}'\n{v}\n", AWS),
 ]
 
 
@@ -126,6 +145,20 @@ NEGATIVE = [
     # the command itself with no output line
     "$ cat secrets/pg-password.txt",
     "cat secrets/pg-password.txt | wc -c\n       12\n",
+    "cat secrets/pg-password.txt | fold -w 8 | wc -l\n2\n",
+    # getters of what names no secret, a listing, a look-alike, or nothing printed
+    "$ aws configure get region --profile prod\neu-west-1\n",
+    "$ terraform output -raw bucket_name\nacme-prod-9f8Xk2LmQ7pZ3vW1aB4c\n",
+    "$ git config -l\ncore.editor=vim\nuser.name=Dev\n",
+    "$ git config credential.helper\nstore\n",
+    "$ gh auth status\ngithub.com\n",
+    f"$ terraform output -raw deploy_token_sha\n{SHA}\n",
+    "$ vault kv get -field=password secret/db\n${DB_PASSWORD}\n",
+    "$ terraform output -raw db_password\n",
+    "aws configure get aws_secret_access_key",
+    "$ heroku config:get API_KEYX -a acme\n" + AWS + "\n",          # the name runs on
+    # lines joined before judging: 40 hex named by a commit's token is its SHA
+    "$ terraform output -raw commit_token | fold -w 20\n" + SHA[:20] + "\n" + SHA[20:] + "\n",
 ]
 
 

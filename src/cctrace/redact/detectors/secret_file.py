@@ -27,6 +27,18 @@ _BREAK = re.compile(_NL)
 _TOK = r"[^\s\\]{1,512}"
 _LINES = r"(?P<s>" + _TOK + r"(?:" + _NL + _TOK + r"){0,40})(?=" + _NL + r"|$)"
 _DIFF_LINES = r"(?P<s>" + _TOK + r"(?:" + _NL + r"[+-]" + _TOK + r"){0,40})(?=" + _NL + r"|$)"
+# A pipe that only rewraps what it is given (`| fold -w 64`, `| fmt`): the value is the
+# lines joined.
+_REWRAP = r"(?:[ \t]*\|[ \t]*(?:fold|fmt)(?:[ \t]+-[a-z]+(?:[ \t]*\d+)?)*)?"
+# Commands that print one named value alone: a CLI's config or output getter, whose last
+# argument is the value's name (`aws configure get aws_secret_access_key`, `terraform
+# output -raw db_password`, `heroku config:get API_TOKEN`), or that print a token by what
+# they are (`gh auth token`, `gcloud auth print-access-token`).
+_GETTERS = ("aws configure", "terraform output", "tofu output", "heroku config:get",
+            "doppler secrets", "vault kv", "vault read", "gh auth", "gcloud auth", "az keyvault",
+            "git config", "npm config", "pip config", "kubectl config")
+# Tried at its anchor only, so its one space (the anchor's) is all the regex needs.
+_GETTER = "(?:" + "|".join(re.escape(g) for g in _GETTERS) + ")"
 _SECRET_DIRS = frozenset({"secrets", ".secrets", "secret", "credentials", ".credentials"})
 
 
@@ -48,6 +60,19 @@ def _file_ok(match: re.Match[str]) -> bool:
     word = _path_word(match.group("path"))
     return bool(word) and lone_value(_value(match.group("s"), False), is_password_word(word),
                                      match.group())
+
+
+def _getter_ok(match: re.Match[str]) -> bool:
+    """The first argument naming a secret (a flag's value too: `-field=password`; a dotted
+    key by its last part: `user.token`) names what the getter printed."""
+    for arg in match.group("args").split():
+        # A dotted key's last part is its name (`user.token`: not a file's extension).
+        # (A name is read by its end, so `-field=password` needs no split at `=`.)
+        word = names_secret(arg.strip("'\"{}[]()").rpartition(".")[2])
+        if word:
+            return lone_value(_value(match.group("s"), False), is_password_word(word),
+                              match.group())
+    return False
 
 
 def _diff_ok(match: re.Match[str]) -> bool:
@@ -75,11 +100,21 @@ DETECTOR = Detector(
         Pattern(
             "secret_file_content",
             r"(?:cat|head|tail)[ \t]+(?:-\w+(?:[ \t]+\d+)?[ \t]+)*(?P<path>[^\s|;&<>\\]+)"
-            r"[ \t]*" + _NL + _LINES,
+            + _REWRAP + r"[ \t]*" + _NL + _LINES,
             anchors=("cat ", "head ", "tail "),
             at_anchor=True,
             boundary=True,
             check=_file_ok,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "secret_file_content",
+            _GETTER + r"(?P<args>(?:[ \t]+[^\s|;&<>\\]+){1,12})" + _REWRAP
+            + r"[ \t]*" + _NL + _LINES,
+            anchors=_GETTERS,
+            at_anchor=True,
+            boundary=True,
+            check=_getter_ok,
             priority=CONTEXTUAL,
         ),
         Pattern(

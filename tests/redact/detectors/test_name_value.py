@@ -1,0 +1,92 @@
+"""`detectors/name_value.py`: a secret given as the `value` of an entry whose `name` (or the
+key owning the object) names a secret is redacted, exactly the value; pairs naming no
+secret, look-alikes and references stay byte-identical."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cctrace.redact import registry
+from cctrace.redact.engine import SecretRedactor
+from support.absence import assert_absent
+
+TOKEN = "Zl2kGKeQK0ub5JPvqP2J7Tki4P"
+PW = "Coffee7411."
+SHA = "e5d6fb28730e36ae3daf59ecee1797a250690d7c"
+
+
+def _alone() -> SecretRedactor:
+    return SecretRedactor([registry.load("name_value")], b"k" * 32)
+
+
+def _all() -> SecretRedactor:
+    return SecretRedactor(registry.detectors(), b"k" * 32)
+
+
+POSITIVE = [
+    ('{{"name": "x-api-key", "value": "{v}"}}', TOKEN),                     # HAR header
+    ('{{"name":"Authorization-Token","value":"{v}"}}', TOKEN),
+    ('{{"Name": "DB_PASSWORD", "Value": "{v}"}}', PW),                      # ECS task def
+    ("{{'key': 'api_secret', 'value': '{v}'}}", TOKEN),                     # a Python dict
+    ('{{"ParameterKey": "DbPassword", "ParameterValue": "{v}"}}', PW),      # CloudFormation
+    ('{{"name": "x-api-key",\n  "value": "{v}"}}', TOKEN),                  # pretty-printed
+    ('"db_password": {{\n  "sensitive": true,\n  "type": "string",\n  "value": "{v}"\n}}', PW),
+    ('"adminPassword": {{"type": "securestring", "value": "{v}"}}', PW),    # ARM parameters
+    ("        - name: DB_PASSWORD\n          value: {v}\n", PW),             # k8s env list
+    ('- name: STRIPE_SECRET_KEY\n  value: "{v}"\n', TOKEN),
+    ("- name: API_TOKEN\r\n  value: '{v}'\r\n", TOKEN),
+    ("- name: signingKey\n  value: {v}", TOKEN),                             # at the end
+]
+
+
+@pytest.mark.parametrize("layout,value", POSITIVE)
+def test_the_value_is_redacted(layout: str, value: str) -> None:
+    text = layout.format(v=value)
+    for r in (_alone(), _all()):
+        assert_absent(value, r.redact_text(text))
+    found = _alone().explain(text)
+    assert [(f.type, text[f.start:f.end]) for f in found] == [("name_value_pair", value)]
+
+
+def test_inside_a_json_string() -> None:
+    for layout, value in (POSITIVE[0], POSITIVE[8]):
+        text = json.dumps({"tool_result": layout.format(v=value)})
+        assert_absent(value, _alone().redact_text(text))
+
+
+NEGATIVE = [
+    # names that name no secret, or name something about one
+    f'{{"name": "x-request-id", "value": "{TOKEN}"}}',
+    f'{{"name": "token_ttl", "value": "{TOKEN}"}}',
+    "- name: TOKEN_TTL\n  value: 3600\n",
+    "- name: LOG_LEVEL\n  value: debug\n",
+    f'"bucket": {{"sensitive": false, "value": "{TOKEN}"}}',
+    # look-alikes and references under a secret's name
+    '{"name": "api_key", "value": "sha256:' + SHA + SHA[:24] + '"}',
+    '{"name": "api_key", "value": "123e4567-e89b-42d3-a456-426614174000"}',
+    '{"name": "api_key", "value": "${API_KEY}"}',
+    '{"name": "db_password", "value": "<password>"}',
+    "- name: DB_PASSWORD\n  valueFrom:\n    secretKeyRef: {name: db, key: password}\n",
+    "- name: API_TOKEN\n  value: op://prod/api/token\n",
+    # `value` of another field, or after another object
+    f'{{"name": "api_key", "defaultValue": "{TOKEN}"}}',
+    f'{{"name": "api_key"}}, {{"name": "region", "value": "{TOKEN}"}}',
+    f'"db_password": {{"nested": {{"x": 1}}, "value": "{TOKEN}"}}',
+    f'- name: API_TOKEN\n\n  value: {TOKEN}\n',
+]
+
+
+@pytest.mark.parametrize("text", NEGATIVE)
+def test_stays_byte_identical(text: str) -> None:
+    assert _alone().redact_text(text) == text
+
+
+def test_the_name_is_looked_for_only_300_characters_back() -> None:
+    # the `name` keyword starting exactly 300 characters before `value`, then 301
+    inside = '{"name": "api_key",' + " " * 282 + f'"value": "{TOKEN}"}}'
+    outside = '{"name": "api_key",' + " " * 283 + f'"value": "{TOKEN}"}}'
+    assert inside.index("value") - inside.index("name") == 300
+    assert _alone().redact_text(inside) != inside
+    assert _alone().redact_text(outside) == outside
