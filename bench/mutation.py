@@ -149,6 +149,11 @@ MODULES: dict[str, Target] = {
                                                "tests/redact/test_stage.py")),
     "redact.known": Target("redact/known.py", ("tests/redact/test_known_exact.py",
                                                "tests/redact/test_learned.py")),
+    # Which files of the working folder are read as dotenv (`.envrc` joined `.env`,
+    # `.env.*` after the whole run): the one function of known.py changed since.
+    "redact.known.dotenv": Target("redact/known.py", ("tests/redact/test_known_exact.py",
+                                                      "tests/worker/test_redactors_dotenv.py"),
+                                  scope=("from_dotenv_files",)),
     # The gate that tells drawn tokens from typed words (every threshold at its boundary),
     # the placeholder stop list, the anchor prefilter, and the rest of engine.py: candidate
     # search, acceptance, the anchor plans and their common gates.
@@ -300,8 +305,8 @@ MODULES: dict[str, Target] = {
         "tests/policy/test_policy_shapes_exact.py", "tests/policy/test_policy_shapes.py"),
         # What decides which lines of an output are withheld; the literal prefilter
         # (`_literal`, `_literals_of`, `__init__`) and the memo (`text`) are the next run's.
-        scope=("OutputFilter.rule", "OutputFilter.mention", "OutputFilter._text",
-               "_numbered", "_plain", "_trivial")),
+        scope=("OutputFilter.rule", "OutputFilter.mention", "OutputFilter._unread",
+               "OutputFilter._text", "_numbered", "_plain", "_trivial")),
     # The rest of the two modules above, as their own entries (their own score and cache).
     "policy.shapes.literals": Target("policy/shapes.py", (
         "tests/policy/test_policy_shapes_exact.py", "tests/policy/test_policy_shapes.py"),
@@ -632,6 +637,15 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('if m.start() > 0:',
          'if m.start() >= 0:',
          "the empty prefix names no file: rule('') is None"),
+        ('if at > 0:',
+         'if at >= 0:',
+         "the empty prefix names no file: rule('') is None"),
+        ('run_end = -1',
+         'run_end = -2',
+         'a separator is at 0 or later: no first one is taken for the rest of a run either way'),
+        ('run_end = -1',
+         'run_end = None',
+         'a separator is at 0 or later: no first one is taken for the rest of a run either way'),
         ('marked: set[int] | None = None',
          'marked: set[int] & None = None',
          "a local variable's annotation, never evaluated"),
@@ -864,6 +878,20 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('_MARK = "_cctrace_redacted"',
          '_MARK = "XX_cctrace_redactedXX"',
          'a private attribute name, set and read only through _MARK'),
+        # The sweep skip (`redact_traces`): `longest` is only compared with the scan budget.
+        ('longest = [0]',
+         'longest = [1]',
+         'longest is only compared with SCAN_MAX_CHARS (8 MiB): 0 and 1 are both below it'),
+        ('if len(out) > longest[0]:',
+         'if len(out) >= longest[0]:',
+         'at equality the same length is stored again'),
+        ('and first.longest[0] <= SCAN_MAX_CHARS):  # type: ignore[attr-defined]',
+         'and first.longest[0] < SCAN_MAX_CHARS):  # type: ignore[attr-defined]',
+         'at exactly SCAN_MAX_CHARS the mutant runs the sweep the original skips: with '
+         'nothing learned it returns every text (none is over the budget) unchanged'),
+        ('continue',
+         'break',
+         '_passes gives at most one sweep pass, so nothing follows in the loop either way'),
     ],
     'redact.gates': [
         ('_parser: Any = sys.modules["re._parser" if sys.version_info >= (3, 11) else "sre_parse"]',  # noqa: E501
@@ -1119,6 +1147,9 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'an annotation, never evaluated (from __future__ import annotations)'),
         ('check: Callable[[re.Match[str]], bool] | None = None',
          'check: Callable[[re.Match[str]], bool] & None = None',
+         'an annotation, never evaluated (from __future__ import annotations)'),
+        ('expand: Callable[[re.Match[str]], list[tuple[int, int]]] | None = None',
+         'expand: Callable[[re.Match[str]], list[tuple[int, int]]] & None = None',
          'an annotation, never evaluated (from __future__ import annotations)'),
         ('description: str = ""', 'description: str = "XXXX"',
          'Detector.description is documentation: no code reads it'),
@@ -1614,9 +1645,15 @@ def _kill_session(proc: subprocess.Popen) -> None:
 
 
 def _imports(path: str) -> bool:
-    """Whether `src/cctrace/<path>` (as mutated now) imports in a fresh interpreter."""
+    """Whether `src/cctrace/<path>` (as mutated now) imports in a fresh interpreter (and,
+    for a detector module, whether every detector still loads)."""
     module = "cctrace." + path.removesuffix(".py").replace("/", ".")
-    proc = subprocess.run([sys.executable, "-c", f"import {module}"], cwd=ROOT,
+    code = f"import {module}"
+    if path.startswith("redact/detectors/"):
+        # What a detector module defines (base.py's priorities and classes) is used by
+        # every detector at import: the registry loading them all must work too.
+        code += "; from cctrace.redact import registry; registry.detectors(pii=True)"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT,
                           env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
     return proc.returncode == 0
@@ -1702,6 +1739,12 @@ EQUIVALENT["redact.detectors.cli_flags.printed"] = [
      'stopping at i == 1 leaves text[0] to the return: a blank there is no prompt character, '
      'which is what walking on to i == 0 returns'),
 ]
+# The module's whole run mutates `_after_prompt` too: the same two are equivalent there.
+EQUIVALENT["redact.detectors.cli_flags"] = EQUIVALENT["redact.detectors.cli_flags.printed"]
+# policy.apply.rest's scope holds policy.apply.expand's four functions: their equivalents
+# are its too.
+EQUIVALENT["policy.apply.rest"] = (EQUIVALENT["policy.apply.rest"]
+                                   + EQUIVALENT["policy.apply.expand"])
 
 
 def _equivalent(name: str) -> list[tuple[str, str, str]]:

@@ -297,3 +297,106 @@ def test_a_non_ascii_name_in_a_text_whose_lowercase_is_longer():
     policy = Policy(home=HOME, deny_paths=("Äbc.txt",), use_default_deny=False)
     out = filtered(f"\u0130\nÄbc.txt:1:{SECRET}", policy=policy, grep=True)
     assert SECRET not in out
+
+
+# What the filter reads of a line is its first _SCAN_CHARS characters; a deny literal that
+# reaches past them cannot be attributed to a path, so the line is not kept.
+UNREAD = "[WITHHELD:path-policy line-too-long-to-attribute]"
+GREP_TAIL = "src/app.py:10:import os"
+
+
+def test_a_denied_name_ending_just_past_the_read_part_is_withheld():
+    # `.env` ends at character 1,041: inside the old 1,088-character literal window, past
+    # the 1,024 the path checks read, so nothing was attributed and the line was kept.
+    deep = "/".join(["d" * 60] * 17)
+    line = f"{deep}/.env:3:DB_PASSWORD={SECRET}"
+    assert line.index(".env:") + 4 == 1041
+    out = filtered(f"{line}\n{GREP_TAIL}", grep=True, context=False)
+    assert SECRET not in out
+    assert out == f":{UNREAD}\n{GREP_TAIL}"
+
+
+def test_a_literal_naming_nothing_earlier_on_the_line_does_not_hide_one_past_the_read_part():
+    # `id_rsa.md` holds a literal and is no denied file; the padded `.env` path after it
+    # was kept (the first literal found made the line look read).
+    deep = "/".join(["d" * 60] * 20)
+    line = f"docs/id_rsa.md-notes/{deep}/.env:3:DB_PASSWORD={SECRET}"
+    out = filtered(f"{line}\n{GREP_TAIL}", grep=True, context=False)
+    assert SECRET not in out
+    assert out == UNREAD  # a match line this long is not numbered: the whole output goes
+
+
+def test_the_longest_literal_crossing_the_read_end_by_one_character():
+    literal = max(deny_literals(POLICY), key=len)
+    assert literal == ".docker/config.json"
+    pad = "/p/" + "a" * (_SCAN_CHARS - len(literal) - 3 + 1 - 1)
+    path = f"{pad}/{literal}"
+    assert path.lower().index(literal) == _SCAN_CHARS - len(literal) + 1
+    out = filtered(f"{path}:3:{SECRET}\n{GREP_TAIL}", grep=True, context=False)
+    assert SECRET not in out
+    assert out == f":{UNREAD}\n{GREP_TAIL}"
+
+
+def test_a_line_of_exactly_the_read_length_is_read_whole_and_kept():
+    # `x.pemfoo` holds the `.pem` literal but names no denied file: read whole, it is kept;
+    # one character longer, the literal is in the last characters read of an unread line.
+    word = "x" * (_SCAN_CHARS - len("notes.txt:1:") - 8) + "x.pemfoo"
+    line = f"notes.txt:1:{word}"
+    assert len(line) == _SCAN_CHARS
+    assert filtered(f"{line}\n{GREP_TAIL}", grep=True, context=False) == f"{line}\n{GREP_TAIL}"
+    out = filtered(f"{line}o\n{GREP_TAIL}", grep=True, context=False)
+    assert out == f":{UNREAD}\n{GREP_TAIL}"
+
+
+def test_a_long_line_whose_literals_all_lie_early_is_kept():
+    line = "notes.txt:1:see x.pemfoo for the layout " + "z" * 1200
+    assert filtered(f"{line}\n{GREP_TAIL}", grep=True, context=False) == f"{line}\n{GREP_TAIL}"
+
+
+def test_a_head_header_of_a_long_path_past_the_read_part_is_withheld():
+    deep = "/".join(["d" * 60] * 17)
+    out = filtered(f"==> {deep}/.env <==\n{SECRET}")
+    assert SECRET not in out
+    assert out == UNREAD
+
+
+def test_a_literal_ending_exactly_where_the_search_for_unread_ones_starts_is_read():
+    # `.docker/config.json` wholly inside what is read (it ends at 1,024) names no denied
+    # file here: the line, one character longer than what is read, is kept.
+    literal = max(deny_literals(POLICY), key=len)
+    head = "notes.txt:1:"
+    line = head + "x" * (_SCAN_CHARS - len(head) - len(literal) - 1) + " " + literal + "Z"
+    assert line.lower().index(literal) == _SCAN_CHARS - len(literal)
+    assert len(line) == _SCAN_CHARS + 1
+    assert filtered(f"{line}\n{GREP_TAIL}", grep=True, context=False) == f"{line}\n{GREP_TAIL}"
+
+
+# Where a path may end on a line (its separators after the first literal): at most 64 are
+# tried; a line with a further one is not attributable.
+def _padded(places: int) -> str:
+    # `x.pemfoo` holds a literal and names nothing; `places - 1` dashes after it, then
+    # the `:` that ends the denied `.env` path: its place is the `places`-th.
+    return "w/x.pemfoo" + "-a" * (places - 1) + f"/.env:3:{SECRET}"
+
+
+def test_a_denied_path_at_the_64th_place_is_attributed():
+    line = _padded(64)
+    out = filtered(f"{line}\n{GREP_TAIL}", grep=True, context=False)
+    assert out == f"{line[:line.index(':')]}:[WITHHELD:path-policy .env*]\n{GREP_TAIL}"
+
+
+def test_a_denied_path_at_the_65th_place_is_not_printed_back_with_its_content():
+    # It was: no prefix was tried past the 64th, the whole line was then taken for the
+    # path (`.env:3:value...` is a `.env*` name) and printed before the marker.
+    line = _padded(65)
+    out = filtered(f"{line}\n{GREP_TAIL}", grep=True, context=False)
+    assert SECRET not in out
+    assert out == f":{UNREAD}\n{GREP_TAIL}"
+
+
+def test_a_run_of_separators_is_one_place():
+    # 200 dashes after the literal (a rule drawn under a heading), then the denied path:
+    # one place, not 200 (nor 100, every other one).
+    line = "w/x.pemfoo" + "-" * 200 + f"/.env:3:{SECRET}"
+    out = filtered(f"{line}\n{GREP_TAIL}", grep=True, context=False)
+    assert out == f"{line[:line.index(':')]}:[WITHHELD:path-policy .env*]\n{GREP_TAIL}"

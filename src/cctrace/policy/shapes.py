@@ -51,7 +51,9 @@ _ASCII_LOWER = {c: c + 32 for c in range(65, 91)}
 _META = re.compile(r"\[[^\]]*\]|[*?]")
 # Where a line is looked at for path prefixes (a path longer than this is not a path).
 _SCAN_CHARS = 1024
-# The rule named when a line too long to read whole holds a deny literal past the window.
+# The rule named for a line whose deny literal cannot be attributed to a path: it reaches
+# past what is read of the line (its first _SCAN_CHARS characters), or the path may end
+# past the _MAX_CANDIDATES places that are tried.
 LONG_LINE = "line-too-long-to-attribute"
 _MAX_CANDIDATES = 64
 
@@ -84,7 +86,6 @@ def _literal(pattern: str, home: str) -> tuple[str, tuple[str, ...]] | None:
 
 
 @lru_cache(maxsize=64)
-@lru_cache(maxsize=16)
 def _scanners(literals: tuple[str, ...]) -> tuple[Any, Any]:
     """(regex search for short texts, prefilter for long ones) over the literals; built
     once per literal set (an output filter is made per turn and folder)."""
@@ -137,6 +138,8 @@ class OutputFilter:
         # Every denied path contains one of the literals: one C-speed search finds the
         # lines (and the part of a line) worth a path check.
         self.hit, self.scan = _scanners(literals) if literals else (None, None)
+        # A literal reaching past what is read starts this close to its end, or later.
+        self.reach = max(map(len, literals)) if literals else 0
 
     def rule(self, path: str) -> str | None:
         path = path.strip()
@@ -152,29 +155,36 @@ class OutputFilter:
         return self.hit is None or self.hit(text) is not None
 
     def mention(self, line: str, whole: bool) -> tuple[str, str] | None:
-        """(rule, path) of the first denied path this line names as a prefix or header."""
-        first = self.hit(line, 0, _SCAN_CHARS + 64) if self.hit is not None else None
+        """(rule, path) of the first denied path this line names as a prefix or header,
+        or `_unread`'s answer when it names none in what is read of it."""
+        # The first literal wholly inside what is read: the candidates below come from there.
+        first = self.hit(line, 0, _SCAN_CHARS) if self.hit is not None else None
         if self.hit is not None and first is None:
-            if len(line) > _SCAN_CHARS + 64 and self.hit(line) is not None:
-                # A deny literal past what is read of a line (a path padded past the
-                # window, `a/aaaa.../.env:SECRET`): not attributable, so not kept.
-                return LONG_LINE, ""
-            return None
+            return self._unread(line)
         header = _HEADER.match(line)
         if header:
             rule = self.rule(header.group(1))
-            return (rule, header.group(1)) if rule else None
+            return (rule, header.group(1)) if rule else self._unread(line)
         head = line[:_SCAN_CHARS]
         n = 0
-        # A denied path holds a literal whole: only prefixes ending past the first one.
+        run_end = -1
+        # A denied path holds a literal whole: only prefixes ending past the first one. A
+        # run of separators (`---`, `::`) is one place to try, at its start.
         for m in _SEP.finditer(head, first.end() if first is not None else 0):
-            if m.start() > 0:
-                rule = self.rule(head[:m.start()])
-                if rule:
-                    return rule, head[:m.start()]
-            n += 1
+            at = m.start()
+            if at == run_end:
+                run_end += 1
+                continue
+            run_end = at + 1
             if n >= _MAX_CANDIDATES:
-                break
+                # More places than are tried: the path may end at one past them, and the
+                # whole line (content and all) would then be taken for the path below.
+                return LONG_LINE, ""
+            n += 1
+            if at > 0:
+                rule = self.rule(head[:at])
+                if rule:
+                    return rule, head[:at]
         if whole:
             rule = self.rule(line)
             if rule:
@@ -187,7 +197,19 @@ class OutputFilter:
                 rule = self.rule(word)
                 if rule:
                     return rule, word
-        return None
+        return self._unread(line)
+
+    def _unread(self, line: str) -> tuple[str, str] | None:
+        """(LONG_LINE, "") for a line with a deny literal that reaches past what is read of
+        it (a path padded past the window, `a/aaaa.../.env:SECRET`, with or without a
+        literal naming nothing before it): not attributable, so not kept. One search from
+        `reach - 1` characters before the end of what is read: a literal that starts there
+        but ends inside counts too (fail closed; it named nothing in what was read)."""
+        if self.hit is None or len(line) <= _SCAN_CHARS:
+            return None
+        if self.hit(line, _SCAN_CHARS - self.reach + 1) is None:  # (a negative pos is 0)
+            return None
+        return LONG_LINE, ""
 
     def text(self, text: str, *, context: bool = True, listing: bool = False,
              grep: bool = False) -> str:

@@ -129,6 +129,16 @@ def test_a_keyword_running_on_into_a_word_is_no_key(text: str) -> None:
     kept(text)
 
 
+@pytest.mark.parametrize("text", [
+    f'authzPolicy = "{LONG}"\n', f'tokenaB = "{LONG}"\n', f'secretzX = "{LONG}"\n',
+    f'passwordzValue = "{LONG}"\n',
+])
+def test_one_letter_running_on_before_the_next_part_is_no_key(text: str) -> None:
+    # The keyword runs on into one lower-case letter (`authz`, `secretz`), then a camelCase
+    # part: the word is another one whatever follows its first letter, as `authority` is.
+    kept(text)
+
+
 def test_a_plural_s_before_another_part_of_the_name_keeps_the_key() -> None:
     found(f'const secretsKey = "{SHORT}";\n', SHORT)
     found(f'tokensValue = "{SHORT}"\n', SHORT)
