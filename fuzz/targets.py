@@ -54,7 +54,8 @@ def hook_target(data: bytes) -> None:
     from cctrace.hook import main as hook
     from cctrace.redact.stage import NullRedactor
     from cctrace.spool import reader
-    from cctrace.worker import pipeline
+    from cctrace.worker import named
+    from cctrace.worker.hookevents import to_hook_event
 
     limit = 4096 if data[:1] == b" " else 1 << 20  # exercise the oversize path too
     got, size, over = _pipe_read(data, limit)
@@ -65,9 +66,9 @@ def hook_target(data: bytes) -> None:
     hook.handle(_STATE, got, size, over, 1)
     entries = reader.read_pending(_STATE)
     for entry in entries:
-        event = pipeline.to_hook_event(entry, NullRedactor())
+        event = to_hook_event(entry, NullRedactor())
         assert isinstance(event.payload, dict)
-        pipeline.transcripts_named([entry])
+        named.transcripts_named([entry])
     reader.ack(entries)
 
 
