@@ -327,6 +327,10 @@ MODULES: dict[str, Target] = {
     "policy.words": Target("policy/words.py", (
         "tests/policy/test_policy_words.py", "tests/policy/test_policy_bash_exact.py",
         "tests/policy/test_policy_bash.py")),
+    # Read targets computed at run time ($(...), eval, a script piped into a shell, an
+    # interpreter opening a joined name): withheld when no static look can name them.
+    "policy.computed": Target("policy/computed.py", (
+        "tests/policy/test_policy_computed.py", "tests/policy/test_policy_apply_exact.py")),
     # The rest of apply.py that withholds: which paths of a tool input are judged, the
     # folder and link rules, how an output is shaped for the filter, and the walk over a
     # generation's messages and blocks. Summaries and levels are the next run's.
