@@ -330,7 +330,8 @@ MODULES: dict[str, Target] = {
     # Read targets computed at run time ($(...), eval, a script piped into a shell, an
     # interpreter opening a joined name): withheld when no static look can name them.
     "policy.computed": Target("policy/computed.py", (
-        "tests/policy/test_policy_computed.py", "tests/policy/test_policy_apply_exact.py")),
+        "tests/policy/test_policy_computed_exact.py", "tests/policy/test_policy_computed.py",
+        "tests/policy/test_policy_apply_exact.py")),
     # The rest of apply.py that withholds: which paths of a tool input are judged, the
     # folder and link rules, how an output is shaped for the filter, and the walk over a
     # generation's messages and blocks. Summaries and levels are the next run's.
