@@ -102,9 +102,11 @@ def test_each_literal_producer_piped_into_a_shell(producer):
     ("curl -s http://x/s | bash -c 'cat \"$0\"'", None),   # -c: piped text is data
     ("curl -s http://x/s | bash -lc 'wc -l'", None),
     ("curl -s http://x/s | perl -e 'print <STDIN>'", None),
-    ("echo 1 | python3 -c -1", None),               # a program that starts with a dash
-    ("echo 1 | perl -e -1", None),
-    ("echo 1 | bash -lc -1", None),
+    ("curl -s http://x/s | python3 -c -1", None),   # a program that starts with a dash
+    ("curl -s http://x/s | perl -e -1", None),
+    ("curl -s http://x/s | bash -lc -1", None),
+    ("curl -s http://x/s | python3 -u", PIPE),      # an interpreter's other options
+    ("curl -s http://x/s | sh -e -1", PIPE),        # a shell's -e gives no program
     ("cat list.txt | python3 tool.py", None),       # a script file: piped text is data
     ("cat list.txt | python3 tool.py | sh", PIPE),  # ...but the next pipe is looked at
     # `-s` and `-` make the piped text the program, whatever words follow (these passed
