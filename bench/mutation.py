@@ -330,7 +330,8 @@ MODULES: dict[str, Target] = {
     # Read targets computed at run time ($(...), eval, a script piped into a shell, an
     # interpreter opening a joined name): withheld when no static look can name them.
     "policy.computed": Target("policy/computed.py", (
-        "tests/policy/test_policy_computed.py", "tests/policy/test_policy_apply_exact.py")),
+        "tests/policy/test_policy_computed_exact.py", "tests/policy/test_policy_computed.py",
+        "tests/policy/test_policy_apply_exact.py")),
     # The rest of apply.py that withholds: which paths of a tool input are judged, the
     # folder and link rules, how an output is shaped for the filter, and the walk over a
     # generation's messages and blocks. Summaries and levels are the next run's.
@@ -425,6 +426,47 @@ for _name, _target in _detector_targets().items():
 # Survivors that no test can tell apart from the original, with why. Key: module; value:
 # (original line, mutated line, why), lines stripped, as the report prints them.
 EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
+    'policy.computed': [
+        ('quote = ""', 'quote = None',
+         'quote is only tested for truth and compared with quote characters: None and "" '
+         'are alike there'),
+        ('end = command.find("`", i + 1)', 'end = command.find("`", i + 2)',
+         'differs only when i + 1 is a backtick (``): the original\'s inner is empty, the '
+         "mutant's starts with a backtick; neither is pure nor a message, both give the "
+         'same reason at that substitution, the first one judged'),
+        ('out.append(("$", command[i + 1:] if end < 0 else command[i + 1:end]))',
+         'out.append(("XX$XX", command[i + 1:] if end < 0 else command[i + 1:end]))',
+         'the kind is only compared with "<": any other value is a command substitution'),
+        ('out.append(("$", command[i + 1:] if end < 0 else command[i + 1:end]))',
+         'out.append(("$", command[i + 1:] if end <= 0 else command[i + 1:end]))',
+         'end is found from i + 1 >= 1: it is -1 or at least 1, never 0'),
+        ('out.append(("$", command[i + 1:] if end < 0 else command[i + 1:end]))',
+         'out.append(("$", command[i + 1:] if end < 1 else command[i + 1:end]))',
+         'end is found from i + 1 >= 1: it is -1 or at least 1, never 0'),
+        ('i = n if end < 0 else end + 1', 'i = n if end <= 0 else end + 1',
+         'end is found from i + 1 >= 1: it is -1 or at least 1, never 0'),
+        ('i = n if end < 0 else end + 1', 'i = n if end < 1 else end + 1',
+         'end is found from i + 1 >= 1: it is -1 or at least 1, never 0'),
+        ('elif c in "$<>" and command[i + 1:i + 2] == "(" and command[i + 2:i + 3] != "(":',
+         'elif c in "XX$<>XX" and command[i + 1:i + 2] == "(" and command[i + 2:i + 3] != "(":',  # noqa: E501
+         'adds X( as a process substitution, whose inner is judged by computed_reason as the '
+         'original judges it in place; inside double quotes the quote state after it is the '
+         "same, unquoted X( is a bash syntax error (X() a function, inner empty)"),
+        ('out.append(("$" if c == "$" else "<", command[i + 2:j - 1 if not depth else j]))',
+         'out.append(("XX$XX" if c == "$" else "<", command[i + 2:j - 1 if not depth else j]))',  # noqa: E501
+         'the kind is only compared with "<": any other value is a command substitution'),
+        ('target = m.group(1).rsplit("/", 1)[-1]', 'target = m.group(1).rsplit("/", 2)[-1]',
+         'the last piece of an rsplit is the same for any maxsplit >= 1'),
+        ('args = re.split(r"[|;&\\n]", command[m.end():], maxsplit=1)[0].split()',
+         'args = re.split(r"[|;&\\n]", command[m.end():], maxsplit=2)[0].split()',
+         'only the first piece is used, the same for any maxsplit >= 1'),
+        ('producer = command[:m.start()].rsplit("|", 1)[-1].strip().split()',
+         'producer = command[:m.start()].rsplit("|", 2)[-1].strip().split()',
+         'the last piece of an rsplit is the same for any maxsplit >= 1'),
+        ('if not producer or producer[0] not in _LITERAL_PRODUCERS or "$" in " ".join(',
+         'if not producer or producer[0] not in _LITERAL_PRODUCERS or "$" in "XX XX".join(',
+         'a "$" is in the joined words whatever joins them, and the joiner holds none'),
+    ],
     'security.transport': [
         ('if any(c.isspace() or ord(c) < 32 or ord(c) == 127 or c in "\\\\\\u2028\\u2029" for c in url):',  # noqa: E501
          'if any(c.isspace() or ord(c) <= 32 or ord(c) == 127 or c in "\\\\\\u2028\\u2029" for c in url):',  # noqa: E501

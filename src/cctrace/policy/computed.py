@@ -153,10 +153,8 @@ def computed_reason(command: str) -> str | None:
     for m in _PIPE_TO.finditer(command):
         target = m.group(1).rsplit("/", 1)[-1]
         args = re.split(r"[|;&\n]", command[m.end():], maxsplit=1)[0].split()
-        # With `-c`/`-e` or a script file the piped text is data, not the program.
-        if any(a in ("-c", "-e", "-lc") or not a.startswith("-") for a in args):
-            continue
-        if target in _SHELLS or target in _INTERPRETERS:
+        if _stdin_program(args, target in _SHELLS) and (
+                target in _SHELLS or target in _INTERPRETERS):
             producer = command[:m.start()].rsplit("|", 1)[-1].strip().split()
             if not producer or producer[0] not in _LITERAL_PRODUCERS or "$" in " ".join(
                     producer):
@@ -172,3 +170,16 @@ def computed_rule(command: str, policy: Any) -> str | None:
         return None
     why = computed_reason(command)
     return f"(read target computed at run time: {why})" if why else None
+
+
+def _stdin_program(args: list[str], shell: bool) -> bool:
+    """Whether a shell or interpreter called with `args` runs its standard input: not with
+    `-c`/`-e` or a script file (the piped text is then data), but with `-s` or `-` (the
+    words after them are the program's arguments, `bash -s x`, `python3 - x`). A shell's
+    `-e` is errexit, no program (`| bash -e` runs the piped text)."""
+    for a in args:
+        if a in ("-s", "-"):
+            return True
+        if a in ("-c", "-lc") or (a == "-e" and not shell) or not a.startswith("-"):
+            return False
+    return True
