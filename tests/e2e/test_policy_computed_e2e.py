@@ -15,7 +15,8 @@ import json
 import pytest
 
 from support.absence import leaks, settled, state_store_text
-from support.model_server import ToolUse, text, tools
+from support.absence import plant as plant_file
+from support.model_server import bash, text, tools
 from support.traced import TracedSession
 
 pytestmark = pytest.mark.e2e
@@ -29,19 +30,13 @@ PLANTED = {
 }
 
 
-def _bash(command: str) -> ToolUse:
-    return ToolUse("Bash", {"command": command, "description": "look"})
-
-
 def test_names_computed_at_run_time_are_withheld(traced: TracedSession, _isolated_state):
     t = traced
     project = t.home.project
 
     def plant(rel: str, key: str) -> None:
-        path = project / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
         # Plain words: no detector would take them; only the policy keeps them out.
-        path.write_text(f"notes {PLANTED[key]} end\n")
+        plant_file(project, rel, f"notes {PLANTED[key]} end\n")
 
     plant("a/.npmrc", "printf")
     plant("b/.npmrc", "echoes")
@@ -50,14 +45,14 @@ def test_names_computed_at_run_time_are_withheld(traced: TracedSession, _isolate
     plant("e/.npmrc", "python")
     (project / "ok.txt").write_text("ordinary-content-r3k8\n")
     t.server.add("[computed-1]", [
-        tools(_bash("cat ok.txt")),
-        tools(_bash("cat \"a/$(printf '.%s' npmrc)\"")),
-        tools(_bash("f=$(echo b/.npm; echo rc); cat $(echo $f | tr -d ' ')")),
+        tools(bash("cat ok.txt")),
+        tools(bash("cat \"a/$(printf '.%s' npmrc)\"")),
+        tools(bash("f=$(echo b/.npm; echo rc); cat $(echo $f | tr -d ' ')")),
         # `cat c/.netrc`, base64-encoded.
-        tools(_bash("echo Y2F0IGMvLm5ldHJj | base64 -d | sh")),
-        tools(_bash("x='cat d/.pg'; x=\"${x}pass\"; eval \"$x\"")),
+        tools(bash("echo Y2F0IGMvLm5ldHJj | base64 -d | sh")),
+        tools(bash("x='cat d/.pg'; x=\"${x}pass\"; eval \"$x\"")),
         # `e/.npmrc`, base64-encoded inside the program.
-        tools(_bash("python3 -c \"import base64; print(open(base64.b64decode("
+        tools(bash("python3 -c \"import base64; print(open(base64.b64decode("
                     "'ZS8ubnBtcmM=').decode()).read())\"")),
         text("Done."),
     ])

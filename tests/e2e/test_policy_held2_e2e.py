@@ -17,7 +17,8 @@ import json
 import pytest
 
 from support.absence import leaks, settled, state_store_text
-from support.model_server import ToolUse, text, tools
+from support.absence import plant as plant_file
+from support.model_server import ToolUse, bash, text, tools
 from support.traced import TracedSession
 
 pytestmark = pytest.mark.e2e
@@ -41,18 +42,12 @@ PLANTED = {
 }
 
 
-def _bash(command: str) -> ToolUse:
-    return ToolUse("Bash", {"command": command, "description": "look"})
-
-
 def test_more_indirect_reads_the_policy_withholds(traced: TracedSession, _isolated_state):
     t = traced
     project = t.home.project
 
     def plant(rel: str, key: str, line: str | None = None) -> None:
-        path = project / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(line or f"notes {PLANTED[key]} end\n")
+        plant_file(project, rel, line or f"notes {PLANTED[key]} end\n")
 
     plant("a/.npmrc", "stdin")
     plant("b/.pgpass", "fd")
@@ -71,21 +66,21 @@ def test_more_indirect_reads_the_policy_withholds(traced: TracedSession, _isolat
     plant("o/.npmrc", "edit")
     (project / "ok.txt").write_text("ordinary-content-m2x9\n")
     t.server.add("[held2-1]", [
-        tools(_bash("cat ok.txt")),
-        tools(_bash("cat <a/.npmrc")),
-        tools(_bash("exec 3<b/.pgpass; cat <&3")),
-        tools(_bash("read -r X <c/.netrc; echo \"$X\"")),
-        tools(_bash("while read -r l; do echo \"$l\"; done < d/.git-credentials")),
-        tools(_bash("mapfile -t a < e/server.pem; echo \"${a[@]}\"")),
-        tools(_bash("source f/.npmrc; echo $X")),
-        tools(_bash("cat /proc/self/cwd/g/.pgpass")),
-        tools(_bash("cat h/{.n,}pmrc")),
-        tools(_bash("cat i/.np\"\"mrc")),
-        tools(_bash("c\\at j/\\.npmrc")),
-        tools(_bash("bash <<< 'cat k/secrets/a.txt'")),
-        tools(_bash("echo 'cat l/secrets/b.txt' | bash")),
-        tools(_bash("find m -name c.txt -exec cat {} +")),
-        tools(_bash("cat \"$PWD/n/.netrc\"")),
+        tools(bash("cat ok.txt")),
+        tools(bash("cat <a/.npmrc")),
+        tools(bash("exec 3<b/.pgpass; cat <&3")),
+        tools(bash("read -r X <c/.netrc; echo \"$X\"")),
+        tools(bash("while read -r l; do echo \"$l\"; done < d/.git-credentials")),
+        tools(bash("mapfile -t a < e/server.pem; echo \"${a[@]}\"")),
+        tools(bash("source f/.npmrc; echo $X")),
+        tools(bash("cat /proc/self/cwd/g/.pgpass")),
+        tools(bash("cat h/{.n,}pmrc")),
+        tools(bash("cat i/.np\"\"mrc")),
+        tools(bash("c\\at j/\\.npmrc")),
+        tools(bash("bash <<< 'cat k/secrets/a.txt'")),
+        tools(bash("echo 'cat l/secrets/b.txt' | bash")),
+        tools(bash("find m -name c.txt -exec cat {} +")),
+        tools(bash("cat \"$PWD/n/.netrc\"")),
         tools(ToolUse("Edit", {"file_path": t.p("o/.npmrc"),
                                "old_string": f"notes {PLANTED['edit']} end",
                                "new_string": "notes replaced end"})),

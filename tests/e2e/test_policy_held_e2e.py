@@ -19,7 +19,8 @@ import subprocess
 import pytest
 
 from support.absence import leaks, settled, state_store_text
-from support.model_server import ToolUse, text, tools
+from support.absence import plant as plant_file
+from support.model_server import ToolUse, bash, text, tools
 from support.traced import TracedSession
 
 pytestmark = [pytest.mark.e2e,
@@ -42,18 +43,12 @@ PLANTED = {
 }
 
 
-def _bash(command: str) -> ToolUse:
-    return ToolUse("Bash", {"command": command, "description": "look"})
-
-
 def test_indirect_reads_the_policy_withholds(traced: TracedSession, _isolated_state):
     t = traced
     project = t.home.project
 
     def plant(rel: str, key: str) -> None:
-        path = project / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"TOKEN={PLANTED[key]}\n")
+        plant_file(project, rel, f"TOKEN={PLANTED[key]}\n")
 
     plant("a/.env", "less")
     plant("b/.env.local", "xxd")
@@ -80,21 +75,21 @@ def test_indirect_reads_the_policy_withholds(traced: TracedSession, _isolated_st
                     "user.email=t@invalid", "commit", "-q", "-m", "1"], check=True)
     (project / "ok.txt").write_text("ordinary-content-v5n8\n")
     t.server.add("[held-1]", [
-        tools(_bash("less a/.env")),
-        tools(_bash("xxd -p b/.env.local | xxd -r -p")),
-        tools(_bash("base64 c/server.key | base64 -d")),
-        tools(_bash("sed -n '1,5p' d/.npmrc")),
-        tools(_bash("(cd g && git show HEAD:.git-credentials)")),
-        tools(_bash("grep -r TOKEN h")),
-        tools(_bash("python3 -c \"print(open('p/.pgpass').read())\"")),
+        tools(bash("less a/.env")),
+        tools(bash("xxd -p b/.env.local | xxd -r -p")),
+        tools(bash("base64 c/server.key | base64 -d")),
+        tools(bash("sed -n '1,5p' d/.npmrc")),
+        tools(bash("(cd g && git show HEAD:.git-credentials)")),
+        tools(bash("grep -r TOKEN h")),
+        tools(bash("python3 -c \"print(open('p/.pgpass').read())\"")),
         tools(ToolUse("Glob", {"pattern": "r/*"})),
         tools(ToolUse("Read", {"file_path": t.p("r/deploy.pem")})),
-        tools(_bash("cat docs/l.txt")),
-        tools(_bash("cat README.txt")),
-        tools(_bash("cat x/y/../y/./.vault-token")),
-        tools(_bash("cat 'my dir/.env'")),
-        tools(_bash("cat n/.env*")),
-        tools(_bash("cat ok.txt")),
+        tools(bash("cat docs/l.txt")),
+        tools(bash("cat README.txt")),
+        tools(bash("cat x/y/../y/./.vault-token")),
+        tools(bash("cat 'my dir/.env'")),
+        tools(bash("cat n/.env*")),
+        tools(bash("cat ok.txt")),
         text("Done."),
     ])
     t.prompt("Look around [held-1]")

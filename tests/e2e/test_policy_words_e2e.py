@@ -18,7 +18,8 @@ import shutil
 import pytest
 
 from support.absence import leaks, settled, state_store_text
-from support.model_server import ToolUse, text, tools
+from support.absence import plant as plant_file
+from support.model_server import bash, text, tools
 from support.traced import TracedSession
 
 pytestmark = [pytest.mark.e2e,
@@ -34,19 +35,13 @@ PLANTED = {
 }
 
 
-def _bash(command: str) -> ToolUse:
-    return ToolUse("Bash", {"command": command, "description": "look"})
-
-
 def test_names_the_shell_builds_are_withheld(traced: TracedSession, _isolated_state):
     t = traced
     project = t.home.project
 
     def plant(rel: str, key: str) -> None:
-        path = project / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
         # Plain words: no detector would take them; only the path policy keeps them out.
-        path.write_text(f"notes {PLANTED[key]} end\n")
+        plant_file(project, rel, f"notes {PLANTED[key]} end\n")
 
     plant("a/.npmrc", "pwd")
     plant("b/.pgpass", "procsub")
@@ -56,13 +51,13 @@ def test_names_the_shell_builds_are_withheld(traced: TracedSession, _isolated_st
     plant("f/secrets/a.txt", "cdglob")
     (project / "ok.txt").write_text("ordinary-content-q7w3\n")
     t.server.add("[words-1]", [
-        tools(_bash("cat ok.txt")),
-        tools(_bash("cat $(pwd)/a/.npmrc")),
-        tools(_bash("diff <(echo) b/.pgpass")),
-        tools(_bash("cat ${UNSET_Q7W3:-c/.netrc}")),
-        tools(_bash("x=pem; cat d/server.$x")),
-        tools(_bash("xargs -a e/.git-credentials echo")),
-        tools(_bash("cd f/sec*s && cat a.txt")),
+        tools(bash("cat ok.txt")),
+        tools(bash("cat $(pwd)/a/.npmrc")),
+        tools(bash("diff <(echo) b/.pgpass")),
+        tools(bash("cat ${UNSET_Q7W3:-c/.netrc}")),
+        tools(bash("x=pem; cat d/server.$x")),
+        tools(bash("xargs -a e/.git-credentials echo")),
+        tools(bash("cd f/sec*s && cat a.txt")),
         text("Done."),
     ])
     t.prompt("Look around [words-1]")

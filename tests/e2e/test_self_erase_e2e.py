@@ -17,14 +17,10 @@ import sys
 
 import pytest
 
-from support.model_server import ToolUse, text, tools
+from support.model_server import bash, text, tools
 from support.traced import TracedSession
 
 pytestmark = pytest.mark.e2e
-
-
-def _bash(command: str) -> ToolUse:
-    return ToolUse("Bash", {"command": command, "description": "tidy"})
 
 
 @pytest.mark.parametrize("unset", [False, True], ids=["plain", "markers-unset"])
@@ -38,8 +34,8 @@ def test_an_agent_purging_its_own_session_leaves_a_finding_it_cannot_purge(
              + ("env -u CLAUDECODE -u CLAUDE_CODE_ENTRYPOINT " if unset else "")
              + f"{cctrace} purge --session {t.session_id} --local-only")
     t.server.add("[self-1]", [
-        tools(_bash("echo working")),
-        tools(_bash(purge)),
+        tools(bash("echo working")),
+        tools(bash(purge)),
         text("Done."),
     ])
     t.prompt("Tidy up [self-1]")
@@ -74,7 +70,7 @@ def test_an_agent_turning_the_audit_log_off_is_recorded_in_it(traced: TracedSess
     cctrace = (f"CCTRACE_HOME={shlex.quote(str(t.state))} {shlex.quote(sys.executable)} -m "
                "cctrace")
     t.server.add("[self-2]", [
-        tools(_bash(f"env -u CLAUDECODE -u CLAUDE_CODE_ENTRYPOINT {cctrace} config set "
+        tools(bash(f"env -u CLAUDECODE -u CLAUDE_CODE_ENTRYPOINT {cctrace} config set "
                     "audit.enabled false")),
         text("Done."),
     ])

@@ -22,6 +22,13 @@ PIECE = 12
 MARKER = re.compile(r"\[(?:REDACTED|WITHHELD|TRUNCATED)[^\]\n]{0,120}\]")
 
 
+def plant(root: Any, rel: str, content: str) -> None:
+    """Write a planted file under `root` (a `Path`), its folders made as needed."""
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content)
+
+
 def pieces(secret: str, n: int = PIECE) -> list[str]:
     """The secret's windows of `n` characters (the secret itself when it is shorter)."""
     if len(secret) <= n:

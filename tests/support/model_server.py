@@ -82,6 +82,11 @@ def tools(*calls: ToolUse, preamble: str | None = None, **kw: Any) -> Reply:
     return Reply([*blocks, *calls], **kw)
 
 
+def bash(command: str, description: str = "look") -> ToolUse:
+    """A Bash tool call, as the agent writes one."""
+    return ToolUse("Bash", {"command": command, "description": description})
+
+
 Script = Mapping[str, Sequence[Reply]]
 
 
