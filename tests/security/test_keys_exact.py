@@ -38,6 +38,7 @@ class Memory(KeyringBackend):
         self.items.pop((service, username), None)
 
 
+
 class Broken(Memory):
     def set_password(self, service, username, password):
         raise RuntimeError("locked")
@@ -214,3 +215,18 @@ def test_binary_keys_go_to_the_keychain_by_default(tmp_path, installed):
     raw, where = keys.load_or_create_binary_key("store-key", str(tmp_path))
     assert where == keys.StoredKey("store-key", "keyring")
     assert kr.items == {("cctrace", f"store-key@{os.path.realpath(tmp_path)}"): raw.hex()}
+
+
+def test_no_test_keychain_is_ever_picked_by_default():
+    """Any test module's backend (this one's, or one added later) stays out of keyring's
+    registry: in a whole run collection has imported them all by now."""
+    assert [c for c in KeyringBackend.get_viable_backends()
+            if not c.__module__.startswith(("keyring.", "keyrings."))] == []
+
+
+# keyring registers every KeyringBackend subclass it sees; left registered, these would be
+# the keychain `keyring.get_keyring()` picks for the rest of the test process (collection
+# imports this module first), so a store opened in-process would keep its key in memory
+# with a marker no subprocess can read (`KeyUnavailable`: a flaky reliability test).
+for _cls in [c for c in KeyringBackend._classes if c.__module__ == __name__]:  # type: ignore[attr-defined]
+    KeyringBackend._classes.discard(_cls)  # type: ignore[attr-defined]
