@@ -32,7 +32,6 @@ from collections.abc import Callable, Iterator
 
 # cctrace before anything else, so PYTHONPATH=<other checkout>/src measures that tree.
 import cctrace  # noqa: E402, I001
-
 from cctrace.redact import registry  # noqa: E402
 from cctrace.redact.engine import SecretRedactor  # noqa: E402
 

@@ -11,7 +11,9 @@ from support.detector_samples import check_alone
 @pytest.mark.parametrize("text,secret", [
     ("postgres://app:S3cr3tPw@db.internal/app", "S3cr3tPw"),
     ("redis://:S3cr3tPw@cache:6379/0", "S3cr3tPw"),           # no user
-    ("https://u:x1@h.test/", "x1"),
+    ("https://u:x1y2@h.test/", "x1y2"),                        # 4 characters: a password
+    ("https://u:x1@h.test/", None),                             # 1-3: a docs stub
+    ("https://abc:xyz@example.com/", None),
     ("https://app:pass@h.test/", None),                         # stand-ins for a password
     ("https://app:PW@h.test/", None),
     ("https://app:pwd@h.test/", None),
