@@ -246,8 +246,20 @@ MODULES: dict[str, Target] = {
     "redact.engine.masked": Target("redact/engine.py", (
         "tests/redact/test_placeholder_shapes.py", "tests/redact/test_engine_rest_exact.py",
         "tests/redact/test_not_secrets.py"), scope=("_masked",)),
+    # Code nobody here wrote (bench/redaction_realcode.py): source text in a value, type
+    # names and labelled digests, and the syntax around an assignment that says "code".
+    "redact.stoplist.source": Target("redact/stoplist.py", (
+        "tests/redact/test_real_code.py",), scope=("source_text",)),
+    "redact.randomness.type_name": Target("redact/randomness.py", (
+        "tests/redact/test_real_code.py", "tests/redact/test_randomness_exact.py"),
+        scope=("type_name", "_sayable", "constant_name", "is_digest")),
+    "redact.detectors.generic_assignment.code": Target(
+        "redact/detectors/generic_assignment.py", (
+            "tests/redact/test_real_code.py", "tests/redact/detectors/test_generic_assignment.py"),
+        scope=("_scoped", "_alias", "_in_code", "_pair_ok", "_unquoted_ok")),
     # The value gate of a service-name match (keyboard fillers added).
     "redact.detectors.service_context.ok": Target("redact/detectors/service_context.py", (
+        "tests/redact/test_real_code.py",
         "tests/redact/test_placeholder_shapes.py", "tests/redact/test_service_shapes.py",
         "tests/redact/test_token_shape.py", "tests/redact/test_context.py"), scope=("_ok",)),
     # The auth pair's quotes, compared by a check instead of a back-reference.
@@ -269,7 +281,7 @@ MODULES: dict[str, Target] = {
     # password_value and the path / code checks it shares with unquoted_secret.
     "redact.stoplist.password": Target("redact/stoplist.py", (
         "tests/redact/test_stoplist_exact.py::test_bare_reference",
-        "tests/redact/test_password_slots.py"),
+        "tests/redact/test_password_slots.py", "tests/redact/test_real_code.py"),
         scope=("password_value", "bare_reference")),
     # Secrets across wrapped lines, and base64 decoded for `detectors/encoded.py` (issue 13).
     "redact.cells": Target("redact/cells.py", ("tests/redact/test_cells.py",)),

@@ -35,7 +35,7 @@ DETECTOR = Detector(
         Pattern(
             "sql_password",
             # Not a method or a class (`read.password('Password:')`, `new Password('x')`).
-            r"(?<![\w.-])(?<!new )(?:identified[ \t]+(?:with[ \t]+\w+[ \t]+)?by|password)"
+            r"(?<![\w.-])(?<!\bnew )(?:identified[ \t]+(?:with[ \t]+\w+[ \t]+)?by|password)"
             r"(?:[ \t]*=[ \t]*password[ \t]*\(|[ \t]*\(|[ \t]+)"
             r"'(?P<s>(?:[^'\r\n\\]|''){1,256})'",
             anchors=("identified", "password"),

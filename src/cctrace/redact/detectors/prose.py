@@ -42,7 +42,7 @@ def _value_ok(match: re.Match[str]) -> bool:
     value = match.group("s")
     if is_placeholder(value) or value.lower() in _FILLER or looks_like_code(value):
         return False
-    if match.string[match.start() - 1 : match.start()] in ("$", "@", "%") and match.start():
+    if match.string[match.start() - 1 : match.start()] in ("$", "@", "%"):
         return False  # `$pw->name`, `%password`: a variable named like the word
     core = value.rstrip(".,;:)]}")
     if core != value and (len(core) < 4 or core.isalpha() or is_placeholder(core)
