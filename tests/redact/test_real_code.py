@@ -183,3 +183,36 @@ def test_constant_name(value, expected):
 ])
 def test_labelled_digest(value, expected):
     assert is_digest(value) is expected
+
+
+# Second round (the cloud SDK's Python): docstring field lists, JSONPath templates,
+# annotations without blanks, subscripts and dict literals of constants, one argument per
+# line, type names in lists, flags named in a sentence.
+@pytest.mark.parametrize("text", [
+    "    pageToken: Optional. A page token, received from a previous call.",
+    "    password: Required. Input only. The password for the user.",
+    "    seedPhraseSecret: Required. Immutable. Reference into the store.",
+    "      'auth_provider_token_key': '{.accessToken}',",
+    "    def secret_path(project: str,secret: str,secret_version: str,) -> str:",
+    "    self.contents[CREDENTIAL_HELPER_KEY] = mappings_dict",
+    "  return {CREDENTIAL_HELPER_KEY: registered_helpers}",
+    "        passphrase=password_bytes,",
+    "    'TKTokenKeychainKey', 'TKTokenPasswordAuthOperation', 'TKTokenSession',",
+    '    "Cannot specify --password with empty --username."',
+])
+def test_second_round_kept(redactor, text):
+    assert redactor.explain(text) == []
+
+
+@pytest.mark.parametrize(("text", "secret"), [
+    (f"    password: {PW}. Input only.", PW),           # not a word before the dot
+    (f"    api_token: {TOKEN} A page token", TOKEN),
+    (f"API_TOKEN={TOKEN}", TOKEN),
+    (f"    headers[API_TOKEN] = '{TOKEN}'", TOKEN),
+    (f"        passphrase='{PW}',", PW),
+    (f"token={TOKEN},", TOKEN),                         # a log pair: no line end after
+    (f"    'TKTokenKeychainKey', '{TOKEN}',", TOKEN),
+    (f"  --password {PW} with", PW),
+])
+def test_second_round_secrets_redacted(redactor, text, secret):
+    assert_absent(secret, redactor.redact_text(text))

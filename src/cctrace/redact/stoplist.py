@@ -117,6 +117,7 @@ _SOURCE_TEXT = re.compile(
     r"\{[A-Za-z_][\w.]{2,}(?:\[[^\]{}]*\])?(?:![rsa])?(?::[^{}]{0,20})?\}"  # {name!r}
     r"|^\{[A-Za-z_]\w*(?:![rsa])?$|\{[A-Za-z_]\w*![rsa]"  # a field cut at its `}`
     r"|%\([A-Za-z_]\w*\)[sdrifx]|\$\{[A-Za-z_][\w.]*\}"  # %(name)s, ${name} inside
+    r"|\{\.[A-Za-z_][\w.\[\]]*\}"  # a JSONPath template: {.accessToken}
     r"|\(\?(?:[:=!]|<[=!A-Za-z]|P<)"  # regex groups: (?:..), (?=..), (?P<name>..)
     r"|\[[^\]\s]{1,40}\](?:\{\d+(?:,\d*)?\}|[+*])"  # a class with a quantifier: [a-f0-9]{48}
     r"|\\[dwsDWS](?:[+*?]|\{\d)"  # \d+, \w{3}
@@ -129,6 +130,8 @@ _SOURCE_WHOLE = re.compile(
     r"|0[xX][0-9a-fA-F]{1,16}(?![0-9a-zA-Z])"  # a number literal
     r"|\d+(?:\.\d+)+$"  # a version, an OID, a decimal
     r"|[a-z]+(?:\|[a-z]+)+$"  # documented alternatives: true|false
+    # a type annotation run on without blanks: `secret: str,secret_version: str`
+    r"|(?:str|bytes|int|float|bool|dict|list|tuple|object|Any|None|Optional)[,)\]|=\[]"
 )
 
 

@@ -19,10 +19,12 @@ _VALUE = r"(?P<q>\\{0,3}[\"']?)(?P<s>[^\s\"'\\]{3,256})"
 
 
 # Words after a flag named in a sentence (`the --username and --password options`,
-# `--token flag`): what the flag is, not its value.
+# `--token flag`, `Cannot specify --password with empty --username`): what the flag is,
+# or the sentence going on, not its value.
 _FLAG_WORDS = frozenset(
-    "option options flag flags argument arguments parameter parameters switch switches"
-    .split())
+    """option options flag flags argument arguments parameter parameters switch switches
+    with and or is are was were to for the in of on must may can cannot should will not
+    also only""".split())
 
 
 def _value_ok(value: str) -> bool:

@@ -235,7 +235,8 @@ def _unquoted_ok(match: re.Match[str]) -> bool:
         return False
     if _weak(match):
         return looks_random(value, 16) and unquoted_secret(value, env=False)
-    env = _ENV_KEY.fullmatch(_full_key(match)) is not None or _log_pair(match)
+    env = (_ENV_KEY.fullmatch(_full_key(match)) is not None and not _subscript(match)
+           ) or _log_pair(match)
     if _password_slot(match):
         return password_value(value, quoted=False, env=env)
     return unquoted_secret(value, env=env)
@@ -257,9 +258,11 @@ _NAME = re.compile(r"[A-Za-z_]\w*")
 # the name is a term of an expression, an enum or a constant. Not `&&` / `||`: a shell
 # line goes on after a real value (`TOKEN=x && ./run`).
 _OPERATOR_AFTER = re.compile(r"[ \t]+(?:[-+*/%]|<<|>>)[ \t]+[\w(]")
-# After a one-word value: more words (`@ATTR_PASSWORD: attribute for passing ...`): a
-# sentence in a comment or docstring, not a value.
+# After a one-word value: more words (`@ATTR_PASSWORD: attribute for passing ...`,
+# `pageToken: Optional. A page token, ...` in a docstring's field list): a sentence in a
+# comment or docstring, not a value.
 _SENTENCE_AFTER = re.compile(r"[ \t]+[a-z]{2,}[ \t]+[a-z]{2,}")
+_SENTENCE_NEXT = re.compile(r"[ \t]+[A-Za-z]+[.,;:]?[ \t]+[A-Za-z]{2,}")
 
 
 # What follows a type in a signature or an annotated field: `,`, `)`, `]`, `| None`,
@@ -279,14 +282,33 @@ def _in_code(match: re.Match[str], value: str) -> bool:
         core = value.rstrip("):")
         if len(core) >= 4 and looks_like_code(core):
             return True
+    if value[:-1].isalpha() and value[-1] == "." and _SENTENCE_NEXT.match(text, end):
+        return True  # `Required. Input only.`: a word ending a sentence, another after it
     return value.isalpha() and _SENTENCE_AFTER.match(text, end) is not None
 
 
+def _subscript(match: re.Match[str]) -> bool:
+    """An upper-case key inside a subscript or a dict literal (`x[CREDENTIAL_KEY] = y`,
+    `{SECRET_NAME: helpers}`): a constant of code, not an env-style line."""
+    text = match.string
+    i = match.start("k")
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):
+        i -= 1
+    return text[i - 1 : i] in ("[", "{")
+
+
+# A value then `,` and the line's end: an argument of a call written one per line
+# (`    passphrase=password_bytes,`), not a log pair.
+_ARGUMENT_END = re.compile(r",[ \t]*(?:\r?\n|$)")
+
+
 def _log_pair(match: re.Match[str]) -> bool:
-    """`key=value` with no blanks, not a keyword argument (`f(token=x)`): a log line,
-    query string or flag, where the value is data."""
+    """`key=value` with no blanks, not a keyword argument (`f(token=x)`, a call's argument
+    on a line of its own): a log line, query string or flag, where the value is data."""
     text, start, vstart = match.string, match.start("k"), match.start("s")
     if text[vstart - 1 : vstart] != "=" or text[vstart - 2 : vstart - 1] in (" ", "\t"):
+        return False
+    if _ARGUMENT_END.match(text, match.end()):
         return False
     i = start
     while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):
@@ -299,6 +321,8 @@ def _pair_ok(match: re.Match[str]) -> bool:
     value = match.group("s")
     if match.string[match.start("k") - 1 : match.start("k")] == "/":
         return False  # `"kadmin/passwd", "kadmin/server"`: the "key" is a path
+    if type_name(value) and type_name(_full_key(match)):
+        return False  # `'TKTokenKeychainKey', 'TKTokenPasswordAuthOperation'`: type names
     return _quoted_ok(match) and (looks_random(value, 12) or not looks_like_identifier(value))
 
 
