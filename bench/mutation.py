@@ -255,8 +255,9 @@ MODULES: dict[str, Target] = {
         scope=("type_name", "_sayable", "constant_name", "is_digest")),
     "redact.detectors.generic_assignment.code": Target(
         "redact/detectors/generic_assignment.py", (
-            "tests/redact/test_real_code.py", "tests/redact/detectors/test_generic_assignment.py"),
-        scope=("_scoped", "_alias", "_in_code", "_pair_ok", "_unquoted_ok")),
+            "tests/redact/detectors/test_generic_assignment.py", "tests/redact/test_real_code.py"),
+        scope=("_scoped", "_alias", "_in_code", "_subscript", "_log_pair", "_pair_ok",
+               "_unquoted_ok"), preload=DETECTOR_PRELOAD),
     # The value gate of a service-name match (keyboard fillers added).
     "redact.detectors.service_context.ok": Target("redact/detectors/service_context.py", (
         "tests/redact/test_real_code.py",
@@ -1788,6 +1789,15 @@ DESCRIPTION_WHY = ("Detector.description is documentation: no code reads it (the
                    "engine and CLI use name, patterns and pii only)")
 
 
+# Type names (bench/redaction_realcode.py): parts are lower-cased before `_sayable`, and a
+# part counted in `said` has 4+ letters.
+EQUIVALENT["redact.randomness.type_name"] = [
+    ('return part in _WORDS or (any(c in "aeiouy" for c in part)',
+     'return part in _WORDS or (any(c in "XXaeiouyXX" for c in part)',
+     'the parts are lower-cased before the call: an upper-case X is never in one'),
+    ("return said > 0 and 2 * said >= letters", "return said > 1 and 2 * said >= letters",
+     "said sums parts of 4+ letters: it is 0 or at least 4, never 1"),
+]
 # `_key_ok` alone is a scope of the whole module: the same mutants are equivalent there.
 EQUIVALENT["redact.detectors.generic_assignment.key_ok"] = EQUIVALENT[
     "redact.detectors.generic_assignment"]

@@ -132,6 +132,7 @@ REDACTED = [
     (f"stripe_key: {STRIPE}", STRIPE),
     (f"STRIPE_KEY={TOKEN}", TOKEN),
     (f'  "PWD": "{PW}",', PW),
+    ('  "PWD": "/x/Xk9mQ2vLp",', "/x/Xk9mQ2vLp"),  # a drawn path of 12: a password
     (f"    $pass = '{PW}';", PW),
     (f"    password => '{PW}',", PW),
 ]
@@ -216,3 +217,18 @@ def test_second_round_kept(redactor, text):
 ])
 def test_second_round_secrets_redacted(redactor, text, secret):
     assert_absent(secret, redactor.redact_text(text))
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("ABCDEPrivateKey", True),    # an acronym of 5
+    ("ABCDEFPrivateKey", False),  # 6: not an acronym
+    ("PassKey", True),            # a 4-letter part counts: 4 of 7 letters
+    ("PassAbYo", True),           # 4 of 8 letters: half exactly
+    ("PassKeyBox", False),        # 4 of 10
+    ("ABC123", False),            # no Capitalized part at all
+    ("PassXk", False),            # `Xk`: no vowel
+    ("PassStrengths", False),     # four consonants in a row
+    ("FooBarBaz", False),         # no part of 4+ letters
+])
+def test_type_name_bounds(value, expected):
+    assert type_name(value) is expected

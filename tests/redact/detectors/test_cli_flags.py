@@ -176,6 +176,8 @@ def test_after_prompt(text: str, start: int, prompt: bool) -> None:
     ("  --password parameters, --secret switches", None),
     ("  mysql --password optionsX9 -h db", "optionsX9"),
     ("  --token flags42x", "flags42x"),
+    ("  --token flagX", "flagX"),                 # only sentence punctuation comes off
+    ("  --token flag.", None),
 ])
 def test_a_flag_named_in_a_sentence(text: str, secret: str | None) -> None:
     found = _alone().explain(text)

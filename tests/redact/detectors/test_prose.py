@@ -156,6 +156,10 @@ def test_other_statements_are_still_redacted(text: str, value: str, typ: str) ->
     ("the pin is 4821 for the door", "4821", "prose_pin"),
     ("pin 4821-", "4821", "prose_pin"),
     ("the key is 16-bytes-long-x9", "16-bytes-long-x9", "prose_secret"),
+    ("the key is lower-caseX", "lower-caseX", "prose_secret"),     # not words: a key
+    ("the password is 'ab1c.'", "ab1c.", "prose_password"),         # 4 once the dot is off
+    ("the password is 'ab1.'", None, None),                          # 3
+    ("the password is 'badly.'", None, None),                        # a word and a dot
 ])
 def test_source_and_sentences_are_not_values(text: str, value: str | None, typ: str | None,
                                              ) -> None:

@@ -12,13 +12,13 @@ from cctrace.redact.detectors.base import END_ALNUM, Detector, Pattern, mixed_ca
 
 # A token glued inside a longer base64 run (an embedded wasm or image blob: `...AAB/EAA...+`)
 # is a piece of that run: 40+ base64 characters before it, and `+`, `/` or `=` after it.
-_B64_BEFORE = re.compile(r"[A-Za-z0-9+/]{40}$")
+_B64_BEFORE = re.compile(r"[A-Za-z0-9+/]{40}")
 
 
 def _access_token_ok(match: re.Match[str]) -> bool:
     text, start, end = match.string, match.start(), match.end()
-    if text[end : end + 1] in ("+", "/", "=") and _B64_BEFORE.search(
-            text, max(0, start - 40), start):
+    if (text[end : end + 1] in ("+", "/", "=") and start >= 40
+            and _B64_BEFORE.fullmatch(text, start - 40, start)):
         return False
     return mixed_case_random(match.group())
 

@@ -152,16 +152,15 @@ def _key_ok(match: re.Match[str]) -> bool:
 
 
 def _scoped(text: str, start: int, end: int) -> bool:
-    """The key is a part of a C++, Rust or Perl scoped name: `::` right before it, or
-    right after it not starting an assignment (`::=` is Makefile's)."""
-    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
-        start -= 1  # the whole name: `Pod::Simple::PullParserEndToken`
-    if start >= 2 and text[start - 2 : start] == "::":
-        return True
-    i = end
-    while i < len(text) and text[i] in "_.-":
-        i += 1
-    return text[i : i + 2] == "::" and text[i + 2 : i + 3] != "="
+    """The key is a part of a C++, Rust or Perl scoped name: `::` before the name it ends
+    (`Pod::Simple::PullParserEndToken`), or right after it not starting an assignment
+    (`::=` is Makefile's)."""
+    return (_SCOPE_BEFORE.search(text, max(0, start - 64), start) is not None
+            or _SCOPE_AFTER.match(text, end) is not None)
+
+
+_SCOPE_BEFORE = re.compile(r"::\w*$")
+_SCOPE_AFTER = re.compile(r"[_.\-]*::(?!=)")
 
 
 _ARN_START = re.compile(r"(?i)arn:[a-z0-9-]+:[^\s\"'`]*$")
@@ -246,12 +245,13 @@ def _alias(match: re.Match[str], value: str) -> bool:
     """The value names the key itself: `x=x` (a keyword argument passed on), `_DSAKey =
     DSAKey`, `KeyWithSerialization = Key`, `X = module.X`. A secret is not a piece of the
     name of the variable holding it."""
-    last = value.rstrip(",;)").rpartition(".")[2].lstrip("_")
-    key = _full_key(match).lstrip("_")
-    return len(last) >= 4 and _NAME.fullmatch(last) is not None and last in key
+    if _NAME_PATH.fullmatch(value) is None:
+        return False
+    last = value.rpartition(".")[2].lstrip("_")
+    return len(last) >= 4 and last in _full_key(match)
 
 
-_NAME = re.compile(r"[A-Za-z_]\w*")
+_NAME_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
 # After an unquoted name: an operator and an operand (`SEC_ERROR_BASE + 15,`, `BIT << 3`):
@@ -276,12 +276,11 @@ def _in_code(match: re.Match[str], value: str) -> bool:
     text, end = match.string, match.end()
     if _OPERATOR_AFTER.match(text, end) and looks_like_identifier(value):
         return True  # a name in an expression; a drawn value before `+` stays a value
-    if _ANNOTATION_END.match(text, end) and type_name(value.lstrip("_")):
+    if _ANNOTATION_END.match(text, end) and type_name(value):
         return True  # `private_key: PrivateKeyTypes | None,`, `shrink_pass: ShrinkPass, *`
-    if value.endswith(":"):  # `credentials.Credential):` ends a signature
-        core = value.rstrip("):")
-        if len(core) >= 4 and looks_like_code(core):
-            return True
+    core = value.rstrip("):")  # `credentials.Credential):` ends a signature
+    if core != value and core and looks_like_code(core):
+        return True
     if value[:-1].isalpha() and value[-1] == "." and _SENTENCE_NEXT.match(text, end):
         return True  # `Required. Input only.`: a word ending a sentence, another after it
     return value.isalpha() and _SENTENCE_AFTER.match(text, end) is not None
