@@ -1798,6 +1798,22 @@ EQUIVALENT["redact.randomness.type_name"] = [
     ("return said > 0 and 2 * said >= letters", "return said > 1 and 2 * said >= letters",
      "said sums parts of 4+ letters: it is 0 or at least 4, never 1"),
 ]
+# The walk back to a subscript's `[`: stopping at 1 instead of 0 leaves text[0] to the
+# check, a name character (the walk went on over it), which is not `[` either way.
+EQUIVALENT["redact.detectors.generic_assignment.code"] = [
+    ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     'while i > 1 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     "at i == 1 text[0] is a name character: `text[0:1]` and the original's `text[-1:0]` "
+     "(empty) are both not `[` or `{`"),
+    # `_log_pair`'s walk, the same two ways (in the scope for its new `_ARGUMENT_END`).
+    ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     'while i > 1 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     "at i == 1 text[0] is a name character, not `(` or `,`, and text[-1:1] is empty: "
+     "the original's empty slices give the same answer"),
+    ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     'while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "XX_.-XX"):',
+     "an X is alphanumeric: the walk already goes over it"),
+]
 # `_key_ok` alone is a scope of the whole module: the same mutants are equivalent there.
 EQUIVALENT["redact.detectors.generic_assignment.key_ok"] = EQUIVALENT[
     "redact.detectors.generic_assignment"]

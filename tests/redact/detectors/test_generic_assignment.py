@@ -596,6 +596,7 @@ def test_a_separator_before_a_short_keyword_ends_the_word_whatever_precedes_it()
 
 @pytest.mark.parametrize(("text", "value"), [
     ("Foo::Pass = 'Xk9#mQ2vLp'", None),               # `::` right before the key
+    ("::Pass = 'Xk9#mQ2vLp'", None),                  # at the text's start
     ("Foo::BarPass = 'Xk9#mQ2vLp'", None),            # before the name the key ends
     ("Foo::Bar BarPass = 'Xk9#mQ2vLp'", "Xk9#mQ2vLp"),  # another name between
     (f"x::{'y' * 62}Pass = 'Xk9#mQ2vLp'", None),        # 64 back at most
@@ -639,6 +640,7 @@ def test_a_value_naming_its_key(text: str, value: str | None) -> None:
     ("api_token: Xk9mQ2vLp4Tz8, x", "Xk9mQ2vLp4Tz8"),     # not a type name
     ("api_token: Xk9mQ2vLp4Tz8 == 1", "Xk9mQ2vLp4Tz8"),
     ("api_token: Xk9mQ2vLp4Tz8:", "Xk9mQ2vLp4Tz8:"),      # not code before the colon
+    ("api_token: a.Xk9mQ2vLp4TX):", "a.Xk9mQ2vLp4TX):"),  # a drawn part: not code
     ("    def f(self, credential: creds.StoredCredential):", None),
     ("DB_PASSWORD = SEC_ERROR_BASE + 15,", None),         # a name in an expression
     ("DB_PASSWORD = SEC_ERROR_BASE << 2", None),
@@ -667,6 +669,11 @@ def test_code_around_a_value(text: str, value: str | None) -> None:
 
 @pytest.mark.parametrize(("text", "value"), [
     ("    self.contents[CREDENTIAL_KEY] = mappings_dict", None),
+    ("    self.c[MY.CREDENTIAL_KEY] = mappings_dict", None),  # walked back over `MY.`
+    ("    self.c[MY-CREDENTIAL_KEY] = mappings_dict", None),
+    ("    self.c[MY_CREDENTIAL_KEY] = mappings_dict", None),
+    ("    self.c MY_CREDENTIAL_KEY = mappings_dict", "mappings_dict"),
+    ("MY_CREDENTIAL_KEY = mappings_dict [x", "mappings_dict"),  # the text's start
     ("  return {CREDENTIAL_KEY: registered_helpers}", None),
     ("CREDENTIAL_KEY = mappings_dict", "mappings_dict"),  # an env-style line: data
     ("        passphrase=password_bytes,", None),           # a call's argument on its line
