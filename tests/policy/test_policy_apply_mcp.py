@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from cctrace.policy import apply
+from cctrace.policy import apply, inputs
 from cctrace.policy.settings import Policy
 
 POLICY = Policy(home="/home/u")
@@ -24,11 +24,11 @@ POLICY = Policy(home="/home/u")
     ("file:", ""),
 ])
 def test_file_url_path(url, path):
-    assert apply.file_url_path(url) == path
+    assert inputs.file_url_path(url) == path
 
 
 def test_a_url_the_parser_refuses_keeps_its_text_after_the_scheme():
-    assert apply.file_url_path("file://[x/.env") == "//[x/.env"
+    assert inputs.file_url_path("file://[x/.env") == "//[x/.env"
 
 
 @pytest.mark.parametrize("tool,tool_input,rule", [
@@ -56,23 +56,23 @@ def test_an_mcp_command_that_writes_a_denied_file_loses_its_input():
 
 
 def test_commands_are_the_strings_with_blanks_within_bounds():
-    assert sorted(apply._commands({"a": "x y", "b": ["p\tq", "plain", 3], "c": {"d": "r\ns"},
+    assert sorted(inputs._commands({"a": "x y", "b": ["p\tq", "plain", 3], "c": {"d": "r\ns"},
                                    "e": "z" * 4095 + " "})) == sorted(
         ["x y", "p\tq", "r\ns", "z" * 4095 + " "])
-    assert apply._commands({"a": "z" * 4096 + " "}) == []
+    assert inputs._commands({"a": "z" * 4096 + " "}) == []
     deep: dict = {"cmd": "cat .env"}
-    for _ in range(apply._WALK_DEPTH):
+    for _ in range(inputs._WALK_DEPTH):
         deep = {"k": deep}
-    assert apply._commands(deep) == []
+    assert inputs._commands(deep) == []
     nested: dict = {"cmd": "cat .env"}
-    for _ in range(apply._WALK_DEPTH - 1):
+    for _ in range(inputs._WALK_DEPTH - 1):
         nested = {"k": nested}
-    assert apply._commands(nested) == ["cat .env"]
+    assert inputs._commands(nested) == ["cat .env"]
     # Walked last to first: the first item is the last looked at.
     # The input and the list count as items too.
-    many = {"items": ["cat .env"] + ["a"] * (apply._WALK_ITEMS - 2)}
-    assert apply._commands(many) == []
-    assert apply._commands({"items": ["cat .env"] + ["a"] * (apply._WALK_ITEMS - 3)}) == [
+    many = {"items": ["cat .env"] + ["a"] * (inputs._WALK_ITEMS - 2)}
+    assert inputs._commands(many) == []
+    assert inputs._commands({"items": ["cat .env"] + ["a"] * (inputs._WALK_ITEMS - 3)}) == [
         "cat .env"]
 
 
@@ -99,8 +99,8 @@ def test_command_rule_of_a_folder_printed_without_names(tmp_path):
 
 def test_commands_in_nested_lists_are_bounded_by_depth():
     deep: list = ["cat .env"]
-    for _ in range(apply._WALK_DEPTH - 1):
+    for _ in range(inputs._WALK_DEPTH - 1):
         deep = [deep]
-    assert apply._commands({"k": deep}) == []
-    assert apply._commands(deep) == ["cat .env"]
-    assert apply._commands([[["cat .env"]]]) == ["cat .env"]
+    assert inputs._commands({"k": deep}) == []
+    assert inputs._commands(deep) == ["cat .env"]
+    assert inputs._commands([[["cat .env"]]]) == ["cat .env"]

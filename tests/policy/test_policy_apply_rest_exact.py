@@ -10,8 +10,9 @@ import os
 import pytest
 from tests.policy.test_policy_apply import make_trace, obs, tool_result, tool_use
 
-from cctrace.policy import Policy, apply
-from cctrace.policy.apply import ToolDecision, _input_paths, _output_shape
+from cctrace.policy import Policy, apply, reach
+from cctrace.policy.apply import ToolDecision, _output_shape
+from cctrace.policy.inputs import _input_paths
 
 HOME = "/home/u"
 POLICY = Policy(home=HOME)
@@ -100,16 +101,16 @@ def test_scope_rule(tmp_path):
     clean = tmp_path / "clean"
     (clean / "sub").mkdir(parents=True)
     (clean / "sub" / "a.txt").write_text("x")
-    assert apply.scope_rule(str(clean), None, policy) is None
+    assert reach.scope_rule(str(clean), None, policy) is None
     (clean / "sub" / ".env").write_text("x")
-    assert apply.scope_rule(str(clean), None, policy) == ".env*"
-    assert apply.scope_rule("clean", str(tmp_path), policy) == ".env*"
-    assert apply.scope_rule(str(tmp_path / "gone"), None, policy) == (
+    assert reach.scope_rule(str(clean), None, policy) == ".env*"
+    assert reach.scope_rule("clean", str(tmp_path), policy) == ".env*"
+    assert reach.scope_rule(str(tmp_path / "gone"), None, policy) == (
         f"{tmp_path / 'gone'} (unattributable output)")
-    assert apply.scope_rule("rel", None, policy) == "rel (unattributable output)"
+    assert reach.scope_rule("rel", None, policy) == "rel (unattributable output)"
     # A folder denied itself: its rule, even when nothing in it is denied by name.
     (tmp_path / "secrets").mkdir()
-    assert apply.scope_rule(str(tmp_path / "secrets"), None, policy) == "**/secrets/**"
+    assert reach.scope_rule(str(tmp_path / "secrets"), None, policy) == "**/secrets/**"
 
 
 def test_scope_rule_gives_up_on_a_big_folder(tmp_path, monkeypatch):
@@ -118,10 +119,10 @@ def test_scope_rule_gives_up_on_a_big_folder(tmp_path, monkeypatch):
     big.mkdir()
     for i in range(4):
         (big / f"f{i}.txt").write_text("x")
-    monkeypatch.setattr(apply, "SCOPE_FILES", 4)
-    assert apply.scope_rule(str(big), None, policy) is None  # 4 seen: not over the bound
+    monkeypatch.setattr(reach, "SCOPE_FILES", 4)
+    assert reach.scope_rule(str(big), None, policy) is None  # 4 seen: not over the bound
     (big / "f4.txt").write_text("x")
-    assert apply.scope_rule(str(big), None, policy) == f"{big} (unattributable output)"
+    assert reach.scope_rule(str(big), None, policy) == f"{big} (unattributable output)"
 
 
 def test_link_rule(tmp_path):
@@ -130,11 +131,11 @@ def test_link_rule(tmp_path):
     (tmp_path / "plain.txt").write_text("x")
     os.symlink(tmp_path / ".env", tmp_path / "notes.txt")
     os.symlink(tmp_path / "plain.txt", tmp_path / "alias.txt")
-    apply._REAL.clear()
-    assert apply.link_rule(str(tmp_path / "notes.txt"), None, policy) == ".env*"
-    assert apply.link_rule("notes.txt", str(tmp_path), policy) == ".env*"
-    assert apply.link_rule(str(tmp_path / "alias.txt"), None, policy) is None
-    assert apply.link_rule(str(tmp_path / "plain.txt"), None, policy) is None
+    reach._REAL.clear()
+    assert reach.link_rule(str(tmp_path / "notes.txt"), None, policy) == ".env*"
+    assert reach.link_rule("notes.txt", str(tmp_path), policy) == ".env*"
+    assert reach.link_rule(str(tmp_path / "alias.txt"), None, policy) is None
+    assert reach.link_rule(str(tmp_path / "plain.txt"), None, policy) is None
     # The length bound is 4,096 characters as written (`/./` runs normalise away).
     def padded(n: int) -> str:
         link = str(tmp_path / "notes.txt")
@@ -143,24 +144,24 @@ def test_link_rule(tmp_path):
         assert len(text) == n
         return text
 
-    assert apply.link_rule(padded(4096), None, policy) == ".env*"
-    assert apply.link_rule(padded(4097), None, policy) is None
+    assert reach.link_rule(padded(4096), None, policy) == ".env*"
+    assert reach.link_rule(padded(4097), None, policy) is None
     for bad in ("", "  ", "a\0b", "x" * 4097, 3, "relative-no-cwd"):
-        assert apply.link_rule(bad, None, policy) is None, bad
+        assert reach.link_rule(bad, None, policy) is None, bad
     # Resolved once per run: a link changed later in the same run is not looked at again.
-    assert apply._REAL[str(tmp_path / "notes.txt")] == str(tmp_path / ".env")
+    assert reach._REAL[str(tmp_path / "notes.txt")] == str(tmp_path / ".env")
 
 
 def test_the_resolution_cache_is_bounded(tmp_path, monkeypatch):
     policy = Policy(home=str(tmp_path / "home"))
-    apply._REAL.clear()
-    apply._REAL.update({f"/k{i}": f"/k{i}" for i in range(8193)})
-    apply.link_rule(str(tmp_path / "x"), None, policy)
-    assert len(apply._REAL) == 1
-    apply._REAL.clear()
-    apply._REAL.update({f"/k{i}": f"/k{i}" for i in range(8192)})
-    apply.link_rule(str(tmp_path / "x"), None, policy)
-    assert len(apply._REAL) == 8193
+    reach._REAL.clear()
+    reach._REAL.update({f"/k{i}": f"/k{i}" for i in range(8193)})
+    reach.link_rule(str(tmp_path / "x"), None, policy)
+    assert len(reach._REAL) == 1
+    reach._REAL.clear()
+    reach._REAL.update({f"/k{i}": f"/k{i}" for i in range(8192)})
+    reach.link_rule(str(tmp_path / "x"), None, policy)
+    assert len(reach._REAL) == 8193
 
 
 def test_generation_blocks_of_a_denied_call_are_withheld_exactly():
