@@ -345,16 +345,18 @@ MODULES: dict[str, Target] = {
     # Which strings of a tool input are judged as paths or command lines (file: URLs,
     # MCP tools' keys and shell servers, the walk's bounds); split out of apply.py.
     "policy.inputs": Target("policy/inputs.py", (
-        "tests/policy/test_policy_apply_mcp.py", "tests/policy/test_policy_apply_rest_exact.py",
-        "tests/policy/test_policy_words.py", "tests/policy/test_policy_apply.py"),
+        "tests/policy/test_policy_inputs.py", "tests/policy/test_policy_apply_mcp.py",
+        "tests/policy/test_policy_apply_rest_exact.py", "tests/policy/test_policy_words.py",
+        "tests/policy/test_policy_apply.py"),
         scope=("_input_paths", "file_url_path", "_commands")),
     # Which deny rule a path reaches beyond its text: a glob in its name or folders, a
     # link, a folder printed without names, a Grep glob; split out of apply.py. The
     # example names of the deny patterns (`_examples`) are the next run's.
     "policy.reach": Target("policy/reach.py", (
-        "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply_rest_exact.py",
-        "tests/policy/test_policy_words.py", "tests/policy/test_policy_apply.py",
-        "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_apply_mcp.py"),
+        "tests/policy/test_policy_reach.py", "tests/policy/test_policy_apply_exact.py",
+        "tests/policy/test_policy_apply_rest_exact.py", "tests/policy/test_policy_words.py",
+        "tests/policy/test_policy_apply.py", "tests/policy/test_policy_shapes.py",
+        "tests/policy/test_policy_apply_mcp.py"),
         scope=("glob_rule", "_denied", "_glob_rule", "scope_rule", "link_rule",
                "expanded_rule")),
     "policy.globs": Target("policy/globs.py", (
