@@ -1,7 +1,7 @@
 """Exact values of `policy/words.py`: the words the shell builds out of pieces (lifted
 substitutions, parameter defaults, `@file`, an unknown leading folder, variables assigned
-earlier), and what `policy.bash` and `policy.apply` withhold with them. Run first by
-`bench/mutation.py -m policy.words`."""
+earlier), and what `policy.bash`, `policy.apply` and `policy.reach` (a glob in a folder,
+`expanded_rule`) withhold with them. Run first by `bench/mutation.py -m policy.words`."""
 
 from __future__ import annotations
 
