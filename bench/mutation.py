@@ -246,8 +246,21 @@ MODULES: dict[str, Target] = {
     "redact.engine.masked": Target("redact/engine.py", (
         "tests/redact/test_placeholder_shapes.py", "tests/redact/test_engine_rest_exact.py",
         "tests/redact/test_not_secrets.py"), scope=("_masked",)),
+    # Code nobody here wrote (bench/redaction_realcode.py): source text in a value, type
+    # names and labelled digests, and the syntax around an assignment that says "code".
+    "redact.stoplist.source": Target("redact/stoplist.py", (
+        "tests/redact/test_real_code.py",), scope=("source_text",)),
+    "redact.randomness.type_name": Target("redact/randomness.py", (
+        "tests/redact/test_real_code.py", "tests/redact/test_randomness_exact.py"),
+        scope=("type_name", "_sayable", "constant_name", "is_digest")),
+    "redact.detectors.generic_assignment.code": Target(
+        "redact/detectors/generic_assignment.py", (
+            "tests/redact/detectors/test_generic_assignment.py", "tests/redact/test_real_code.py"),
+        scope=("_scoped", "_alias", "_in_code", "_subscript", "_log_pair", "_pair_ok",
+               "_unquoted_ok"), preload=DETECTOR_PRELOAD),
     # The value gate of a service-name match (keyboard fillers added).
     "redact.detectors.service_context.ok": Target("redact/detectors/service_context.py", (
+        "tests/redact/test_real_code.py",
         "tests/redact/test_placeholder_shapes.py", "tests/redact/test_service_shapes.py",
         "tests/redact/test_token_shape.py", "tests/redact/test_context.py"), scope=("_ok",)),
     # The auth pair's quotes, compared by a check instead of a back-reference.
@@ -269,7 +282,7 @@ MODULES: dict[str, Target] = {
     # password_value and the path / code checks it shares with unquoted_secret.
     "redact.stoplist.password": Target("redact/stoplist.py", (
         "tests/redact/test_stoplist_exact.py::test_bare_reference",
-        "tests/redact/test_password_slots.py"),
+        "tests/redact/test_password_slots.py", "tests/redact/test_real_code.py"),
         scope=("password_value", "bare_reference")),
     # Secrets across wrapped lines, and base64 decoded for `detectors/encoded.py` (issue 13).
     "redact.cells": Target("redact/cells.py", ("tests/redact/test_cells.py",)),
@@ -1790,6 +1803,31 @@ DESCRIPTION_WHY = ("Detector.description is documentation: no code reads it (the
                    "engine and CLI use name, patterns and pii only)")
 
 
+# Type names (bench/redaction_realcode.py): parts are lower-cased before `_sayable`, and a
+# part counted in `said` has 4+ letters.
+EQUIVALENT["redact.randomness.type_name"] = [
+    ('return part in _WORDS or (any(c in "aeiouy" for c in part)',
+     'return part in _WORDS or (any(c in "XXaeiouyXX" for c in part)',
+     'the parts are lower-cased before the call: an upper-case X is never in one'),
+    ("return said > 0 and 2 * said >= letters", "return said > 1 and 2 * said >= letters",
+     "said sums parts of 4+ letters: it is 0 or at least 4, never 1"),
+]
+# The walk back to a subscript's `[`: stopping at 1 instead of 0 leaves text[0] to the
+# check, a name character (the walk went on over it), which is not `[` either way.
+EQUIVALENT["redact.detectors.generic_assignment.code"] = [
+    ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     'while i > 1 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     "at i == 1 text[0] is a name character: `text[0:1]` and the original's `text[-1:0]` "
+     "(empty) are both not `[` or `{`"),
+    # `_log_pair`'s walk, the same two ways (in the scope for its new `_ARGUMENT_END`).
+    ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     'while i > 1 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     "at i == 1 text[0] is a name character, not `(` or `,`, and text[-1:1] is empty: "
+     "the original's empty slices give the same answer"),
+    ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     'while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "XX_.-XX"):',
+     "an X is alphanumeric: the walk already goes over it"),
+]
 # `_key_ok` alone is a scope of the whole module: the same mutants are equivalent there.
 EQUIVALENT["redact.detectors.generic_assignment.key_ok"] = EQUIVALENT[
     "redact.detectors.generic_assignment"]
