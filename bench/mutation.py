@@ -383,7 +383,8 @@ MODULES: dict[str, Target] = {
     # An agent erasing or reconfiguring its own trace: live-session and inside-Claude-Code
     # checks, and the sealed finding no purge drops (third red team).
     "audit.selferase": Target("audit/selferase.py", (
-        "tests/audit/test_selferase.py", "tests/cli/test_agentchange.py")),
+        "tests/audit/test_selferase_exact.py", "tests/audit/test_selferase.py",
+        "tests/cli/test_agentchange.py")),
     "audit.anchors": Target("audit/anchors.py", (
         "tests/audit/test_anchors_exact.py", "tests/audit/test_rollback.py",
         "tests/audit/test_log.py")),
