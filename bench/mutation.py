@@ -385,6 +385,16 @@ MODULES: dict[str, Target] = {
     "audit.selferase": Target("audit/selferase.py", (
         "tests/audit/test_selferase_exact.py", "tests/audit/test_selferase.py",
         "tests/cli/test_agentchange.py")),
+    # Which commands are changes of cctrace (a config key, never its value), and the
+    # record and stderr note one made from inside Claude Code gets before it runs.
+    "cli.agentchange": Target("cli/agentchange.py", (
+        "tests/cli/test_agentchange_exact.py", "tests/cli/test_agentchange.py",
+        "tests/audit/test_selferase.py")),
+    # The doctor's `agent` check: FAIL while an `audit.agent_tamper` finding is stored.
+    "checks.agenttamper": Target("checks/agenttamper.py", (
+        "tests/checks/test_agenttamper.py",
+        "tests/checks/test_registry.py::test_every_listed_module_exposes_a_spec_with_its_names",
+        "tests/checks/test_registry.py::test_each_check_reports_only_the_names_it_declares")),
     "audit.anchors": Target("audit/anchors.py", (
         "tests/audit/test_anchors_exact.py", "tests/audit/test_rollback.py",
         "tests/audit/test_log.py")),
