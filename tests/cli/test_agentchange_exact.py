@@ -82,3 +82,17 @@ def test_a_record_that_could_not_be_written_is_said_on_stderr(capsys):
         "cctrace: note: `cctrace rules guard disable` ran from inside a Claude Code session: "
         f"recorded as high finding {report['finding']} in the audit log (NOT fully "
         "recorded: finding not stored: DatabaseError)\n")
+
+
+def test_the_config_in_force_decides_where_the_record_goes(capsys):
+    # The audit log already off: the finding is stored, no log is started by the note.
+    home = os.environ["CCTRACE_HOME"]
+    os.makedirs(home)
+    with open(os.path.join(home, "config.toml"), "w", encoding="utf-8") as f:
+        f.write("[audit]\nenabled = false\n")
+    args = cli_main.build_parser().parse_args(["config", "set", "retention.days", "1"])
+    report = agentchange.note(args, {"CLAUDECODE": "1"})
+    with Store.open() as store:
+        assert [f.id for f in store.findings()] == [report["finding"]]
+    assert report == {"finding": report["finding"], "audit": "audit log disabled"}
+    assert not os.path.exists(os.path.join(home, audit_log.AUDIT_DIR, audit_log.LOG_NAME))
