@@ -1536,6 +1536,18 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'only odd lengths get here, and the first odd length >= 16 is 17'),
     ],
     'policy.settings': [
+        ('memo: dict[tuple[str, str | None], str | None] = policy._denied'
+         '  # type: ignore[attr-defined]',
+         'memo: dict[tuple[str, str & None], str | None] = policy._denied'
+         '  # type: ignore[attr-defined]',
+         "a local variable's annotation is never evaluated (PEP 526; the module also has "
+         "`from __future__ import annotations`)"),
+        ('memo: dict[tuple[str, str | None], str | None] = policy._denied'
+         '  # type: ignore[attr-defined]',
+         'memo: dict[tuple[str, str | None], str & None] = policy._denied'
+         '  # type: ignore[attr-defined]',
+         "a local variable's annotation is never evaluated (PEP 526; the module also has "
+         "`from __future__ import annotations`)"),
         ('compile_glob(item, home or os.path.expanduser("~"))',
          'compile_glob(item, home or os.path.expanduser("XX~XX"))',
          'the compiled glob is only a check and is thrown away: `~` expands to any string '
