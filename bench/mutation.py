@@ -405,7 +405,18 @@ MODULES: dict[str, Target] = {
     # An agent erasing or reconfiguring its own trace: live-session and inside-Claude-Code
     # checks, and the sealed finding no purge drops (third red team).
     "audit.selferase": Target("audit/selferase.py", (
-        "tests/audit/test_selferase.py", "tests/cli/test_agentchange.py")),
+        "tests/audit/test_selferase_exact.py", "tests/audit/test_selferase.py",
+        "tests/cli/test_agentchange.py")),
+    # Which commands are changes of cctrace (a config key, never its value), and the
+    # record and stderr note one made from inside Claude Code gets before it runs.
+    "cli.agentchange": Target("cli/agentchange.py", (
+        "tests/cli/test_agentchange_exact.py", "tests/cli/test_agentchange.py",
+        "tests/audit/test_selferase.py")),
+    # The doctor's `agent` check: FAIL while an `audit.agent_tamper` finding is stored.
+    "checks.agenttamper": Target("checks/agenttamper.py", (
+        "tests/checks/test_agenttamper.py",
+        "tests/checks/test_registry.py::test_every_listed_module_exposes_a_spec_with_its_names",
+        "tests/checks/test_registry.py::test_each_check_reports_only_the_names_it_declares")),
     "audit.anchors": Target("audit/anchors.py", (
         "tests/audit/test_anchors_exact.py", "tests/audit/test_rollback.py",
         "tests/audit/test_log.py")),
@@ -1552,6 +1563,18 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'only odd lengths get here, and the first odd length >= 16 is 17'),
     ],
     'policy.settings': [
+        ('memo: dict[tuple[str, str | None], str | None] = policy._denied'
+         '  # type: ignore[attr-defined]',
+         'memo: dict[tuple[str, str & None], str | None] = policy._denied'
+         '  # type: ignore[attr-defined]',
+         "a local variable's annotation is never evaluated (PEP 526; the module also has "
+         "`from __future__ import annotations`)"),
+        ('memo: dict[tuple[str, str | None], str | None] = policy._denied'
+         '  # type: ignore[attr-defined]',
+         'memo: dict[tuple[str, str | None], str & None] = policy._denied'
+         '  # type: ignore[attr-defined]',
+         "a local variable's annotation is never evaluated (PEP 526; the module also has "
+         "`from __future__ import annotations`)"),
         ('compile_glob(item, home or os.path.expanduser("~"))',
          'compile_glob(item, home or os.path.expanduser("XX~XX"))',
          'the compiled glob is only a check and is thrown away: `~` expands to any string '

@@ -69,7 +69,8 @@ def claude_ancestor(pid: int | None = None, proc: str | None = None) -> int | No
             ppid = int(stat[stat.rindex(")") + 2:].split()[1])
         except (OSError, ValueError, IndexError):
             return None
-        if ppid <= 1:
+        # Only 0 is no parent: pid 1 can be Claude Code itself (a container's entry point).
+        if ppid < 1:
             return None
         try:
             with open(os.path.join(proc, str(ppid), "cmdline"), "rb") as f:
@@ -143,7 +144,8 @@ def live_sessions(store: Any, state_dir: str, session_ids: Iterable[str],
 def finding(action: str, reasons: Sequence[str], sessions: Sequence[str] = (),
             now_ns: int | None = None, user: str | None = None) -> Finding:
     """The high finding for `action` (a command line without secrets), `reasons` being
-    why it looks like an agent's (from `marks` and `live_sessions`)."""
+    why it looks like an agent's (from `marks` and `live_sessions`; at least one: without
+    a reason there is no finding, see `check_erasure` and `check_change`)."""
     now = time.time_ns() if now_ns is None else now_ns
     detail: dict[str, Any] = {"action": action[:300], "reasons": list(reasons)[:8],
                               "sessions": sorted(sessions)[:50]}
@@ -151,9 +153,8 @@ def finding(action: str, reasons: Sequence[str], sessions: Sequence[str] = (),
         detail["by"] = user[:100]
     return Finding(
         id=finding_id(PRODUCER, action, str(now)), kind="tamper", rule_id=RULE,
-        severity="high", title=f"`{action[:80]}` run as if by an agent: "
-        f"{reasons[0] if reasons else 'no reason given'}", time_ns=now, tags=["tamper"],
-        detail=detail, scores={"cctrace.tamper": 1.0})
+        severity="high", title=f"`{action[:80]}` run as if by an agent: {reasons[0]}",
+        time_ns=now, tags=["tamper"], detail=detail, scores={"cctrace.tamper": 1.0})
 
 
 def check_erasure(store: Any, state_dir: str, action: str, session_ids: Iterable[str],

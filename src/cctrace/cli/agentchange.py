@@ -32,7 +32,7 @@ def action(args: argparse.Namespace) -> str | None:
             getattr(args, "guard_command", None) in ("enable", "disable"):
         return f"cctrace rules guard {args.guard_command}"
     if command == "uninstall":
-        where = "--all" if getattr(args, "all", False) else f"--scope {args.scope or 'user'}"
+        where = "--all" if args.all else f"--scope {args.scope or 'user'}"
         return f"cctrace uninstall {where}"
     if command == "setup":
         return "cctrace setup"
