@@ -56,6 +56,7 @@ def note(args: argparse.Namespace, environ: Any = None) -> dict[str, Any] | None
     except config_mod.ConfigError:
         cfg = None  # a broken file: the audit log's defaults (on) still record it
     report = selferase.record(root, cfg, found)
+    selferase.send_soon(root, report)
     print(f"cctrace: note: `{what}` ran from inside a Claude Code session: recorded as high "
           f"finding {found.id} in the audit log"
           + (f" (NOT fully recorded: {report['error']})" if report.get("error") else ""),
