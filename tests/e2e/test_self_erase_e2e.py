@@ -134,3 +134,36 @@ def test_the_record_reaches_langfuse_and_no_purge_takes_it_back(
         "finding audit.agent_tamper", json.dumps(f"cctrace purge --session {t.session_id}"),
         json.dumps([t.session_id]))
     assert "langfuse.session.id" not in span["attributes"]
+
+
+def test_an_agent_editing_the_config_file_by_hand_leaves_a_finding_no_purge_removes(
+        traced: TracedSession, _isolated_state):
+    """`sed -i` on the state dir's config.toml from the Bash tool (turning the audit log off,
+    which `cctrace config set` would have recorded): the worker finds a config cctrace did
+    not write, changed inside that tool call, and seals a store-wide `audit.agent_tamper`
+    under the audit setting in force before the edit. The user's purge keeps it."""
+    t = traced
+    res = t.cctrace("config", "set", "audit.enabled", "true")
+    assert res.returncode == 0, res.stdout + res.stderr
+    config = shlex.quote(str(t.state / "config.toml"))
+    t.server.add("[self-4]", [
+        tools(bash("echo working")),
+        tools(bash(f"sed -i 's/^enabled = true/enabled = false/' {config}")),
+        text("Done."),
+    ])
+    t.prompt("Tidy up [self-4]")
+    assert "enabled = false" in (t.state / "config.toml").read_text()
+    res = t.flush()
+    assert res.returncode == 0, res.stdout + res.stderr
+    found = [f for f in json.loads(t.cctrace("findings", "--kind", "tamper", "--json").stdout)
+             if f["rule_id"] == "audit.agent_tamper"]
+    assert [(f["session_id"], f["detail"]["action"], f["detail"]["sessions"],
+             f["detail"]["reasons"]) for f in found] == [
+        (None, "config.toml edited outside cctrace (changed audit.enabled)", [t.session_id],
+         [f"session {t.session_id} was running a Bash tool call when the file changed"])]
+    proof = t.cctrace("verify", "--log-only", "--event", f"finding:{found[0]['id']}")
+    assert proof.returncode == 0, proof.stdout + proof.stderr
+    again = t.cctrace("purge", "--session", t.session_id, "--local-only")
+    assert again.returncode == 0, again.stdout + again.stderr
+    after = json.loads(t.cctrace("findings", "--kind", "tamper", "--json").stdout)
+    assert [f["id"] for f in after] == [found[0]["id"]]

@@ -14,8 +14,8 @@ by session and trace), queues it for export like the worker's findings (in Langf
 of its own, `findings.export.own_trace_id`, with its scores: no purge deletes it there
 either) and appends its entry to the audit log sealed at once: deleting the row afterwards
 is a missing row, deleting the entry a broken chain, both named by `cctrace verify`.
-`send_soon` starts a worker to send it. Nothing here stops the command: the record is the
-answer.
+The CLI then starts a worker to send it (`cli.agentchange.send_soon`). Nothing here stops
+the command: the record is the answer.
 """
 
 from __future__ import annotations
@@ -194,19 +194,13 @@ def _queue(store: Any, cfg: Any, new: list[Finding]) -> dict[str, Any]:
         return {"queued": 0, "export_error": f"not queued: {exc.__class__.__name__}"}
 
 
-def send_soon(state_dir: str, report: dict[str, Any]) -> None:
-    """Start a worker to send a queued record now, so it leaves the machine even if no
-    hook fires again (the agent may have removed them). Never raises."""
-    if report.get("queued"):
-        from cctrace.worker import lifecycle
-
-        lifecycle.wake_worker(state_dir)
-
-
-def record(state_dir: str, cfg: Any, found: Finding, store: Any = None) -> dict[str, Any]:
+def record(state_dir: str, cfg: Any, found: Finding, store: Any = None,
+           audit_on: bool | None = None) -> dict[str, Any]:
     """Store `found`, queue it for export (`queued`: outbox rows) and append its audit
     entry, sealed by a checkpoint now. Returns what to report (`error` when the finding or
-    its entry could not be written, `export_error` when it could not be queued)."""
+    its entry could not be written, `export_error` when it could not be queued).
+    `audit_on` overrides `[audit] enabled` (an edit of the file that turned the log off is
+    recorded under the setting in force before it)."""
     from cctrace import audit
     from cctrace.audit import log as audit_log
     from cctrace.store.db import Store
@@ -230,6 +224,8 @@ def record(state_dir: str, cfg: Any, found: Finding, store: Any = None) -> dict[
     except ValueError as exc:
         out["error"] = f"audit settings: {exc}"
         return out
+    if audit_on is not None:
+        settings = dataclasses.replace(settings, enabled=audit_on)
     if not settings.enabled:
         out["audit"] = "audit log disabled"
         return out

@@ -17,6 +17,7 @@ from typing import Any
 
 from cctrace import config as config_mod
 from cctrace import statedir
+from cctrace.audit import configwatch
 from cctrace.cli.main import CliError
 from cctrace.config import ConfigError
 from cctrace.policy import settings as policy_settings
@@ -109,6 +110,8 @@ def write_atomic(path: str, text: str) -> None:
         cfg = config_mod.load(folder, path=tmp)
         policy_settings.parse_capture(cfg.section("capture"))
         os.replace(tmp, path)
+        # The worker tells cctrace's own edits from others' by this (`audit.configwatch`).
+        configwatch.remember(folder)
     except ConfigError as exc:
         _unlink(tmp)
         raise CliError(f"not written: {str(exc).replace(tmp, path)}", code=2) from exc

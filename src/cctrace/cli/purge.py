@@ -97,9 +97,9 @@ def run(args: argparse.Namespace) -> int:
         if result.tombstones:
             refresh_summary(root, store)
     if alarm is not None:
-        from cctrace.audit import selferase
+        from cctrace.cli.agentchange import send_soon
 
-        selferase.send_soon(root, alarm)
+        send_soon(root, alarm)
     failed = any(r.failed for r in result.remote)
     if not (failed or result.dry_run):
         result.local["quarantine"] = purge_quarantine(root, args, selection, before)
