@@ -228,3 +228,39 @@ def test_without_a_destination_nothing_is_queued_and_no_worker_started(capsys, m
     assert woken == []
     with Store.open() as store:
         assert store.due_batches(None, 2**62) == []
+
+
+@pytest.mark.parametrize("ended, idle_ns, alarm", [
+    # No SessionEnd, last activity 1 s inside the 30 minutes: still running, recorded.
+    (False, selferase.LIVE_NS - SEC, ["session sess-old is still running"]),
+    # No SessionEnd, idle 1 s longer than 30 minutes: reads as the user's.
+    (False, selferase.LIVE_NS + SEC, None),
+    # Ended, whenever: reads as the user's at once (a minute after, or much later).
+    (True, 60 * SEC, None),
+    (True, selferase.LIVE_NS + SEC, None),
+])
+def test_a_detached_purge_with_the_markers_unset_reads_as_the_users_once_the_session_is_over(
+        tmp_path, capsys, monkeypatch, ended, idle_ns, alarm):
+    """The documented gap (THREAT_MODEL.md, docs/security.md), pinned: an agent can leave
+    `setsid -f sh -c 'sleep 2000; env -u CLAUDECODE -u CLAUDE_CODE_ENTRYPOINT cctrace purge
+    --session <own>'` behind. When it runs it has no Claude Code variable and, reparented
+    to init, no `claude` process above it: with its session ended, or idle past
+    `LIVE_NS`, nothing tells it from the user's own purge. No finding; the session goes."""
+    monkeypatch.setattr(cli_main, "COMMANDS", ["purge"])
+    for name in selferase.ENV_MARKS:
+        monkeypatch.delenv(name, raising=False)
+    proc = _proc(tmp_path / "proc", {os.getpid(): (1, ["cctrace", "purge"])})
+    monkeypatch.setattr(selferase, "PROC", proc)
+    assert selferase.marks() == []
+    monkeypatch.setattr(selferase.time, "time_ns", lambda: NOW)
+    with Store.open() as store:
+        store.insert_traces([turn("sess-old", "a", T0)])
+        _events(store, "sess-old", "SessionStart", "UserPromptSubmit",
+                *(["SessionEnd"] if ended else []), at=NOW - idle_ns - 10)
+    assert cli_main.main(["purge", "--session", "sess-old", "--local-only", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["alarm"]["reasons"] if "alarm" in report else None) == alarm
+    with Store.open() as store:
+        assert [f.rule_id for f in store.findings()] == (
+            ["audit.agent_tamper"] if alarm else [])
+        assert store.session("sess-old") is None
