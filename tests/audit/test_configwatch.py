@@ -42,7 +42,7 @@ def test_cctraces_own_edit_is_remembered_and_never_a_finding(monkeypatch):
     assert sums["audit"] is False
     with Store.open() as store:
         _tool(store, "s1", ("PreToolUse", NOW - 10 * SEC, "t1"))
-        assert configwatch.check(store, _home(), pending=False, now_ns=NOW) == (None, True)
+        assert configwatch.check(store, _home(), pending=lambda: False, now_ns=NOW) == (None, True)
 
 
 def test_an_edit_inside_a_tool_call_is_the_agents():
@@ -59,7 +59,7 @@ def test_an_edit_inside_a_tool_call_is_the_agents():
         _tool(store, "s2", ("PreToolUse", NOW - 20 * SEC, "t2"),
               ("PostToolUse", NOW - 6 * SEC, "t2"))
         _tool(store, "s3", ("PreToolUse", NOW - 9 * SEC, None))
-        found, audit_on = configwatch.check(store, _home(), pending=False, now_ns=NOW)
+        found, audit_on = configwatch.check(store, _home(), pending=lambda: False, now_ns=NOW)
         assert audit_on is True
         assert (found.rule_id, found.severity, found.session_id) == (
             "audit.agent_tamper", "high", None)
@@ -70,7 +70,7 @@ def test_an_edit_inside_a_tool_call_is_the_agents():
             "session s1 was running a Bash tool call when the file changed",
             "session s3 was running a Bash tool call when the file changed"]
         # Decided once: the edit is now the remembered state.
-        assert configwatch.check(store, _home(), pending=False, now_ns=NOW) == (None, True)
+        assert configwatch.check(store, _home(), pending=lambda: False, now_ns=NOW) == (None, True)
 
 
 def test_an_edit_outside_any_tool_call_is_the_users_and_only_remembered():
@@ -81,9 +81,9 @@ def test_an_edit_outside_any_tool_call_is_the_users_and_only_remembered():
         _tool(store, "s1", ("PreToolUse", NOW - 20 * SEC, "t1"),
               ("PostToolUse", NOW - 6 * SEC, "t1"))
         # Unread spool events may hold the call: wait, unless the change is old enough.
-        assert configwatch.check(store, _home(), pending=True, now_ns=NOW) == (None, True)
+        assert configwatch.check(store, _home(), pending=lambda: True, now_ns=NOW) == (None, True)
         assert configwatch.remembered(_home())["audit"] is True
-        assert configwatch.check(store, _home(), pending=True,
+        assert configwatch.check(store, _home(), pending=lambda: True,
                                  now_ns=NOW + configwatch.SETTLE_NS) == (None, True)
         assert configwatch.remembered(_home())["audit"] is False
 
@@ -94,12 +94,12 @@ def test_a_deleted_or_broken_file_is_named_so_and_the_old_audit_setting_kept():
     _write("[audit\n", NOW - 5 * SEC)
     with Store.open() as store:
         _tool(store, "s1", ("PreToolUse", NOW - 20 * SEC, "t1"))
-        found, audit_on = configwatch.check(store, _home(), pending=False, now_ns=NOW)
+        found, audit_on = configwatch.check(store, _home(), pending=lambda: False, now_ns=NOW)
         assert (found.detail["action"], audit_on) == (
             "config.toml edited outside cctrace (made unreadable)", False)
         os.unlink(os.path.join(_home(), "config.toml"))
         os.utime(_home(), ns=(NOW - 3 * SEC, NOW - 3 * SEC))
-        found, audit_on = configwatch.check(store, _home(), pending=False, now_ns=NOW)
+        found, audit_on = configwatch.check(store, _home(), pending=lambda: False, now_ns=NOW)
         assert (found.detail["action"], audit_on) == (
             "config.toml edited outside cctrace (deleted)", True)
 
@@ -109,5 +109,23 @@ def test_the_first_look_only_remembers():
     with Store.open() as store:
         _tool(store, "s1", ("PreToolUse", NOW - 20 * SEC, "t1"))
         assert configwatch.remembered(_home()) is None
-        assert configwatch.check(store, _home(), pending=False, now_ns=NOW) == (None, True)
+        assert configwatch.check(store, _home(), pending=lambda: False, now_ns=NOW) == (None, True)
         assert configwatch.remembered(_home())["sha256"] != configwatch.ABSENT
+
+
+def test_a_check_between_cctraces_remember_and_its_rename_sees_no_edit():
+    _write("[audit]\nenabled = true\n", NOW - 100 * SEC)
+    configwatch.remember(_home())
+    tmp = os.path.join(_home(), ".config.x.toml.tmp")
+    with open(tmp, "w") as fh:
+        fh.write("[audit]\nenabled = false\n")
+    configwatch.remember(_home(), source=tmp)
+    with Store.open() as store:
+        _tool(store, "s1", ("PreToolUse", NOW - 200 * SEC, "t1"))
+        # The old file is still in place: not someone's edit, and nothing is decided.
+        assert configwatch.check(store, _home(), pending=lambda: False, now_ns=NOW) == (
+            None, True)
+        os.replace(tmp, os.path.join(_home(), "config.toml"))
+        assert configwatch.check(store, _home(), pending=lambda: False, now_ns=NOW) == (
+            None, True)
+        assert configwatch.remembered(_home())["audit"] is False

@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
 from cctrace import statedir
@@ -49,9 +50,18 @@ def _flat(table: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def fingerprint(state_dir: str) -> dict[str, Any]:
-    """What the config file is now: digest, stat, per-key hashes, audit on or off."""
-    path = os.path.join(state_dir, CONFIG_FILE)
+def _stat(path: str) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size, st.st_ino]
+
+
+def fingerprint(state_dir: str, source: str | None = None) -> dict[str, Any]:
+    """What the config file (or `source`, the file about to replace it) is: digest, stat,
+    per-key hashes, audit on or off."""
+    path = source or os.path.join(state_dir, CONFIG_FILE)
     try:
         st = os.stat(path)
         with open(path, "rb") as fh:
@@ -91,10 +101,16 @@ def remembered(state_dir: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and isinstance(data.get("sha256"), str) else None
 
 
-def remember(state_dir: str, print_: dict[str, Any] | None = None) -> None:
-    """Keep the config's fingerprint as cctrace's own (after cctrace wrote the file).
-    Never raises: a failure only means the next check compares with an older one."""
-    data = print_ if print_ is not None else fingerprint(state_dir)
+def remember(state_dir: str, print_: dict[str, Any] | None = None,
+             source: str | None = None) -> None:
+    """Keep the config's fingerprint as cctrace's own. With `source`, the file cctrace is
+    about to rename over the config (stat kept by the rename): the current file's stat is
+    kept as `before`, so a check between this and the rename does not take the old file
+    for someone's edit. Never raises: a failure only means the next check compares with
+    an older one."""
+    data = print_ if print_ is not None else fingerprint(state_dir, source)
+    if source is not None:
+        data = {**data, "before": _stat(os.path.join(state_dir, CONFIG_FILE))}
     path = _sum_path(state_dir)
     tmp = f"{path}.{os.getpid()}.tmp"
     try:
@@ -160,21 +176,24 @@ def finding(old: dict[str, Any], new: dict[str, Any], calls: list[tuple[str, str
                              sorted({sid for sid, _ in calls}), now_ns, selferase.local_user())
 
 
-def check(store: Any, state_dir: str, *, pending: bool, now_ns: int | None = None
-          ) -> tuple[Finding | None, bool]:
+def check(store: Any, state_dir: str, *, pending: Callable[[], bool],
+          now_ns: int | None = None) -> tuple[Finding | None, bool]:
     """Compare the config with the remembered fingerprint. Returns (the finding an agent's
     edit earns, whether the audit log was on before the edit); remembers the new state
-    once decided. `pending`: spooled events are still unread."""
+    once decided. `pending()`: spooled events are still unread (asked only on a change)."""
     now = time.time_ns() if now_ns is None else now_ns
     old = remembered(state_dir)
     if old is not None and _same_stat(old, state_dir):
         return None, True
+    if old is not None and old.get("before") is not None and \
+            old["before"] == _stat(os.path.join(state_dir, CONFIG_FILE)):
+        return None, True  # cctrace is between remembering its write and renaming it
     new = fingerprint(state_dir)
     if old is None or old["sha256"] == new["sha256"]:
         remember(state_dir, new)  # a first look, or only touched
         return None, True
     calls = open_tool_calls(store, new["mtime_ns"])
-    if not calls and pending and now - new["mtime_ns"] < SETTLE_NS:
+    if not calls and now - new["mtime_ns"] < SETTLE_NS and pending():
         return None, True  # the call's PreToolUse may still be in the spool
     remember(state_dir, new)
     if not calls:
