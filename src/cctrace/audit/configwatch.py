@@ -36,6 +36,8 @@ LOOKBACK_NS = 30 * 60 * 1_000_000_000
 # A change is decided with what is stored once it is this old, even if the spool never
 # empties (a busy session).
 SETTLE_NS = 5 * 60 * 1_000_000_000
+# The newest hook events looked at for tool calls running at the change (all sessions).
+RECENT_EVENTS = 20_000
 ABSENT = "absent"
 
 
@@ -137,11 +139,15 @@ def open_tool_calls(store: Any, at_ns: int) -> list[tuple[str, str]]:
     """(session id, tool name) of the tool calls running at `at_ns`: PreToolUse received
     before it, no PostToolUse of the same call before it (calls without a tool_use_id,
     Claude Code 1.0.x: the session's last tool event before it is a PreToolUse)."""
+    # The newest events by seq (the primary key; received_ns has no index of its own).
     rows = store._read(
-        "SELECT DISTINCT session_id FROM hook_events WHERE received_ns BETWEEN ? AND ?"
-        " AND event = 'PreToolUse' AND session_id IS NOT NULL", (at_ns - LOOKBACK_NS, at_ns))
+        "SELECT DISTINCT session_id FROM (SELECT session_id, received_ns, event FROM"
+        " hook_events ORDER BY seq DESC LIMIT ?) WHERE event = 'PreToolUse' AND"
+        " session_id IS NOT NULL AND received_ns BETWEEN ? AND ?",
+        (RECENT_EVENTS, at_ns - LOOKBACK_NS, at_ns))
+    sids = sorted(r[0] for r in rows)
     out: list[tuple[str, str]] = []
-    for (sid,) in ((r[0],) for r in rows):
+    for sid in sids:
         events = [ev for ev in store.session_events(sid, since_ns=at_ns - LOOKBACK_NS)
                   if ev.event in TOOL_EVENTS and ev.received_ns <= at_ns]
         started: dict[str, str] = {}
