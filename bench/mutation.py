@@ -385,7 +385,8 @@ MODULES: dict[str, Target] = {
     "audit.selferase": Target("audit/selferase.py", (
         "tests/audit/test_selferase.py", "tests/cli/test_agentchange.py")),
     # A hand edit of config.toml inside an agent's tool call (third red team's open end).
-    "audit.configwatch": Target("audit/configwatch.py", ("tests/audit/test_configwatch.py",)),
+    "audit.configwatch": Target("audit/configwatch.py", (
+        "tests/audit/test_configwatch_exact.py", "tests/audit/test_configwatch.py")),
     "audit.anchors": Target("audit/anchors.py", (
         "tests/audit/test_anchors_exact.py", "tests/audit/test_rollback.py",
         "tests/audit/test_log.py")),
