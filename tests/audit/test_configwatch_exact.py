@@ -172,3 +172,19 @@ def test_a_sum_that_does_not_say_whether_the_log_was_on_counts_as_on():
         found, audit_on = configwatch.check(store, _home(), pending=lambda: False,
                                             now_ns=NOW)
         assert found is not None and audit_on is True
+
+
+def test_a_config_that_cannot_be_looked_at_is_left_for_the_next_step(monkeypatch):
+    _write("[audit]\nenabled = true\n")
+    configwatch.remember(_home())
+    real = os.stat
+
+    def stat(path, *args, **kwargs):
+        if str(path).endswith("config.toml"):
+            raise PermissionError(13, "denied")
+        return real(path, *args, **kwargs)
+
+    with Store.open() as store:
+        monkeypatch.setattr(configwatch.os, "stat", stat)
+        assert configwatch.check(store, _home(), pending=lambda: False, now_ns=NOW) == (
+            None, True)

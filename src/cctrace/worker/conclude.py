@@ -171,8 +171,11 @@ def note_config_edits(store: Store, cfg: Config) -> int:
     from cctrace.audit import configwatch, selferase
     from cctrace.spool import layout
 
-    found, audit_on = configwatch.check(
-        store, cfg.state_dir, pending=lambda: bool(layout.list_seqs(cfg.state_dir)))
+    try:
+        found, audit_on = configwatch.check(
+            store, cfg.state_dir, pending=lambda: bool(layout.list_seqs(cfg.state_dir)))
+    except OSError:
+        return 0  # the file or the sum cannot be read now: capture goes on, next step again
     if found is None:
         return 0
     selferase.record(cfg.state_dir, cfg, found, store, audit_on=audit_on)
