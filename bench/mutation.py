@@ -417,6 +417,9 @@ MODULES: dict[str, Target] = {
         "tests/checks/test_agenttamper.py",
         "tests/checks/test_registry.py::test_every_listed_module_exposes_a_spec_with_its_names",
         "tests/checks/test_registry.py::test_each_check_reports_only_the_names_it_declares")),
+    # A hand edit of config.toml inside an agent's tool call (third red team's open end).
+    "audit.configwatch": Target("audit/configwatch.py", (
+        "tests/audit/test_configwatch_exact.py", "tests/audit/test_configwatch.py")),
     "audit.anchors": Target("audit/anchors.py", (
         "tests/audit/test_anchors_exact.py", "tests/audit/test_rollback.py",
         "tests/audit/test_log.py")),
