@@ -202,7 +202,7 @@ def test_with_the_audit_log_off_the_finding_is_stored_and_the_report_says_so():
     home = os.environ["CCTRACE_HOME"]
     found = _found(home)
     cfg = _config(home, "[audit]\nenabled = false\n")
-    assert selferase.record(home, cfg, found) == {"finding": found.id,
+    assert selferase.record(home, cfg, found) == {"finding": found.id, "queued": 0,
                                                   "audit": "audit log disabled"}
     with Store.open() as store:
         assert [f.id for f in store.findings()] == [found.id]
@@ -214,7 +214,8 @@ def test_bad_audit_settings_are_named_and_the_finding_still_stored():
     found = _found(home)
     cfg = _config(home, "[audit]\nanchor_paths = 5\n")
     assert selferase.record(home, cfg, found) == {
-        "finding": found.id, "error": "audit settings: audit.anchor_paths must be a list "
+        "finding": found.id, "queued": 0,
+        "error": "audit settings: audit.anchor_paths must be a list "
         "of paths"}
     with Store.open() as store:
         assert [f.id for f in store.findings()] == [found.id]
@@ -227,7 +228,7 @@ def test_an_audit_log_that_cannot_be_written_is_named():
     with open(os.path.join(home, audit_log.AUDIT_DIR), "w") as f:  # a file where the folder goes
         f.write("x")
     assert selferase.record(home, cfg, found) == {
-        "finding": found.id, "error": "audit log not written: FileExistsError"}
+        "finding": found.id, "queued": 0, "error": "audit log not written: FileExistsError"}
 
 
 def test_a_store_that_cannot_be_opened_is_named(capsys, monkeypatch):

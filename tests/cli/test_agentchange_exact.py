@@ -62,7 +62,7 @@ def test_a_broken_config_file_still_gets_the_change_recorded_and_sealed(capsys):
     assert [(f.detail["action"], f.detail["reasons"]) for f in found] == [
         ("cctrace config unset audit.enabled",
          ["environment variable CLAUDE_CODE_ENTRYPOINT is set"])]
-    assert report == {"finding": found[0].id, "checkpoint": 0}
+    assert report == {"finding": found[0].id, "queued": 0, "checkpoint": 0}
     assert [(e["k"], e["id"]) for e in _log(home)] == [("finding", f"finding:{found[0].id}")]
     assert capsys.readouterr().err == (
         "cctrace: note: `cctrace config unset audit.enabled` ran from inside a Claude Code "
@@ -94,5 +94,6 @@ def test_the_config_in_force_decides_where_the_record_goes(capsys):
     report = agentchange.note(args, {"CLAUDECODE": "1"})
     with Store.open() as store:
         assert [f.id for f in store.findings()] == [report["finding"]]
-    assert report == {"finding": report["finding"], "audit": "audit log disabled"}
+    assert report == {"finding": report["finding"], "queued": 0,
+                      "audit": "audit log disabled"}
     assert not os.path.exists(os.path.join(home, audit_log.AUDIT_DIR, audit_log.LOG_NAME))
