@@ -162,10 +162,11 @@ def _column_t(rng, n, v):
 
 @layout("s24_table_docker_inspect_kv", takes_url=False)
 def _docker_kv(rng, n, v):
+    w = max(len(upper(n)), 12) + 2  # `column -t`: two blanks after the widest
     return ("$ docker inspect api --format '{{range .Config.Env}}{{println .}}{{end}}' "
             "| column -t -s=\n"
-            f"PATH                /usr/local/bin:/usr/bin:/bin\n{upper(n):<20}{v}\n"
-            f"IMAGE_DIGEST        sha256:{_hex(rng, 64)}\n"), None
+            f"{'PATH':<{w}}/usr/local/bin:/usr/bin:/bin\n{upper(n):<{w}}{v}\n"
+            f"{'IMAGE_DIGEST':<{w}}sha256:{_hex(rng, 64)}\n"), None
 
 
 @layout("s24_table_markdown_plain_header")

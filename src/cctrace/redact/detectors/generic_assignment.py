@@ -11,6 +11,8 @@ quoting (a value is neither cut short nor refused for its characters):
   dotenv/shell/INI/TOML/YAML/properties lines, log lines (`[DEBUG] Using API_KEY=...`);
 - argument pairs: `System.setProperty("X_TOKEN", "...")`, `env("API_KEY", "...")`;
 - name/value pairs: `<add key="Password" value="..."/>`, `{"name": "token", "value": "..."}`;
+- table rows: `db_password | ...` (psql, markdown, MySQL boxes), `NAME<TAB>value`, `column
+  -t`'s `NAME    value`, the value judged as one only its surroundings call secret;
 - XML elements, also spanning lines: `<xToken>\\n  ...\\n</xToken>`.
 
 The value gate depends on how strongly the key says "secret": password/secret/token keys
@@ -24,6 +26,7 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import GENERIC, Detector, Pattern
+from cctrace.redact.lone import lone_value
 from cctrace.redact.randomness import (
     looks_like_identifier,
     looks_random,
@@ -59,7 +62,8 @@ _WEAK = frozenset({"key", "auth"})
 # `,`), or a word then `=` (a type: `xToken string =`; a tag attribute: `<token type="`).
 # Part of the shared leading part too: `token` in a sentence fails here, once, after
 # looking at one word, instead of in each pattern.
-_FOLLOW = r"(?=[ \t]*[^\sA-Za-z0-9]|[ \t]+[A-Za-z_][\w.<>\[\]:\-]{0,30}[ \t]*:?=)"
+_FOLLOW = (r"(?=[ \t]*[^\sA-Za-z0-9]|\t|  "
+           r"|[ \t]+[A-Za-z_][\w.<>\[\]:\-]{0,30}[ \t]*:?=)")
 # A plural keyword names a count or a collection (`input_tokens`, `max_tokens`, `keys`),
 # never one secret: refused in the shared leading part, so the engine's gate drops it
 # with one match (usage records repeat `*_tokens` thousands of times per transcript).
@@ -235,6 +239,26 @@ def _log_pair(match: re.Match[str]) -> bool:
     return text[i - 1 : i] not in ("(", ",") and text[i - 2 : i] != ", "
 
 
+def _cell_ok(match: re.Match[str]) -> bool:
+    """`name | value`, `name<TAB>value`, `NAME    value`: a row of a table, of `column -t`
+    or of tab-separated output. The name starts its cell (or ends a path: `/prod/api/
+    db_password`); the value, with no operator to say it is one, is judged as a value only
+    its surroundings call secret (`redact.lone.lone_value`): words, paths, digests, ids,
+    dates and placeholders stay."""
+    text, start = match.string, match.start("k")
+    i = start
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):
+        i -= 1
+    if i > 0 and text[i - 1] not in " \t|/`'\"\n":
+        return False
+    if not _key_ok(match):
+        return False
+    value = match.group("s")
+    if not _shape_ok(match, value) or (_weak(match) and not looks_random(value, 16)):
+        return False
+    return lone_value(value, _password_slot(match), _full_key(match))
+
+
 def _pair_ok(match: re.Match[str]) -> bool:
     """("KEY", "value") pairs: lists of names (`'token_bytes', 'token_hex'`) are not."""
     value = match.group("s")
@@ -275,6 +299,10 @@ _PATTERNS = (
     Pattern("generic_secret", _KEY + r"\\{0,3}[\"'][ \t]*,?[ \t]*\\{0,3}[\"']?value\\{0,3}"
             r"[\"']?[ \t]*[=:][ \t]*" + _QVAL,
             anchors=KEYWORDS, at_anchor=True, check=_quoted_ok, priority=GENERIC),
+    # name | value, name<TAB>value, NAME   value: a table's or `column -t`'s row
+    Pattern("generic_secret", _KEY + r"[`'\"]?(?:[ \t]*\|[ \t]*|\t[ \t]*| {2,})[`'\"]?"
+            r"(?P<s>[^\s|`'\"\\]{6,512})[`'\"]?[ \t]*(?=\||\r?\n|\\n|$)",
+            anchors=KEYWORDS, at_anchor=True, check=_cell_ok, priority=GENERIC),
     # <xToken>value</xToken>, the value possibly on its own line
     Pattern("generic_secret", _KEY + r"(?:[ \t][^<>\n]{0,200})?>[ \t\r\n]*"
             r"(?P<s>[^<\r\n]{1,512}?)[ \t\r\n]*</",
