@@ -70,6 +70,12 @@ def _wrap_after(text: str, nl: int) -> bool:
     return nl - line_start in WIDTHS and text[nl - 1] in _TOKEN
 
 
+def wrapped_at(text: str, nl: int) -> bool:
+    """Whether the newline at offset `nl` is one a terminal or `fold` inserted (its line is
+    a wrap width long and a token runs across it)."""
+    return _wrap_after(text, nl)
+
+
 def _logical_line(text: str, at: int) -> tuple[int, int]:
     """(first, last): the wrapped line around offset `at`, as offsets of the start of its
     first physical line and of the end of its last. (`_wrap_after` is false at offset -1,

@@ -40,6 +40,7 @@ from cctrace.redact.stoplist import (
     plausible_secret,
     unquoted_secret,
 )
+from cctrace.redact.views import wrapped_at
 
 # Prefix-free (`pass` covers password/passwd/passphrase, `auth` covers auth_key), so each
 # offset triggers each pattern once and the patterns share one gate (engine plan). Every
@@ -49,12 +50,12 @@ KEYWORDS = (
     "pass", "pwd", "secret", "token", "api_key", "apikey", "api-key", "access_key",
     "accesskey", "access-key", "private_key", "privatekey", "private-key", "credential",
     "signing_key", "signingkey", "signing-key", "encryption_key", "encryptionkey",
-    "encryption-key", "master_key", "masterkey", "master-key", "key", "auth",
+    "encryption-key", "master_key", "masterkey", "master-key", "key", "auth", "pat",
 )
 _KW = (
     r"(?P<kw>password|passwd|passphrase|pwd|secret|token|api[_\-]?key|access[_\-]?key"
     r"|private[_\-]?key|auth[_\-]?key|credential|signing[_\-]?key|encryption[_\-]?key"
-    r"|master[_\-]?key|key|pass|auth)"
+    r"|master[_\-]?key|key|pass|auth|pat)"
 )
 # Keywords that alone say little: the value must look random.
 _WEAK = frozenset({"key", "auth"})
@@ -120,13 +121,22 @@ _PUBLIC = re.compile(
 _ENV_KEY = re.compile(r"[A-Z0-9_.\-]+")
 
 
+# What a key may end with after its keyword when the value is stored encoded
+# (`NewrelicKeyBase64`, `DOCKERHUB_PAT_B64`): the encoding, not another word.
+_ENCODED = re.compile(r"(?i)[_\-]?(?:base64|b64)")
+
+
 def _key_ok(match: re.Match[str]) -> bool:
     key, kw = match.group("k"), match.group("kw").lower()
     rest = key[len(kw) :]
+    if _ENCODED.fullmatch(rest):
+        rest = ""
+    text, start = match.string, match.start("k")
+    if kw == "pat" and start > 0 and text[start - 1].isalpha():
+        return False  # `compat`, `COMPAT`, `spat`: a personal access token's `pat` stands alone
     # `tokenizer`, `secretary`, `keyboard`: the secret word runs on into another word.
     if rest[:1].islower() and not re.match(r"s(?:$|[^a-z])", rest):
         return False
-    text, start = match.string, match.start("k")
     if start > 0 and (text[start - 1].islower() or text[start - 1].isupper()):
         first = text[start]  # a letter without case (CJK, kana) ends a word: `我的Key`
         # `apiKey`, `APIKEY`, and an acronym before a lower-case keyword: `AESkey`, `HMACkey`.
@@ -141,9 +151,9 @@ def _key_ok(match: re.Match[str]) -> bool:
             return False
     if start > 4 and text[start - 1] == ":" and _in_arn(text, start):
         return False  # `arn:aws:secretsmanager:...:secret:prod/db-AbCdEf`: a name, not a value
-    if kw in ("key", "pass", "auth") and rest[:1].isalpha():
-        return False  # `KeyMeshing`, `keyValue`, `passive`, `authority`
-    if kw in ("key", "pass", "auth") and rest[:1] == "-" and rest[1:2].islower():
+    if kw in ("key", "pass", "auth", "pat") and rest[:1].isalpha():
+        return False  # `KeyMeshing`, `keyValue`, `passive`, `authority`, `PATH`
+    if kw in ("key", "pass", "auth", "pat") and rest[:1] == "-" and rest[1:2].islower():
         return False  # `key-value`, `pass-through`
     if _PUBLIC.search(_full_key(match)):
         return False
@@ -154,8 +164,14 @@ _ARN_START = re.compile(r"(?i)arn:[a-z0-9-]+:[^\s\"'`]*$")
 
 
 def _in_arn(text: str, start: int) -> bool:
-    """The key is a resource-type field of an ARN (`...:secret:name`, `...:key/id`)."""
-    return _ARN_START.search(text, max(0, start - 200), start) is not None
+    """The key is a resource-type field of an ARN (`...:secret:name`, `...:key/id`), on
+    its line or on the line a terminal wrapped it from (`fold`: `...:123\n456:secret:x`)."""
+    if _ARN_START.search(text, max(0, start - 200), start) is not None:
+        return True
+    nl = text.rfind("\n", 0, start)
+    if nl <= 0 or not wrapped_at(text, nl):
+        return False
+    return _ARN_START.search(text[max(0, nl - 200):nl] + text[nl + 1:start]) is not None
 
 
 def _full_key(match: re.Match[str]) -> str:
@@ -303,6 +319,11 @@ _PATTERNS = (
     Pattern("generic_secret", _KEY + r"[`'\"]?(?:[ \t]*\|[ \t]*|\t[ \t]*| {2,})[`'\"]?"
             r"(?P<s>[^\s|`'\"\\]{6,512})[`'\"]?[ \t]*(?=\||\r?\n|\\n|$)",
             anchors=KEYWORDS, at_anchor=True, check=_cell_ok, priority=GENERIC),
+    # key = "value cut by its line's end: never a find, a near miss (`redact.views`) that
+    # opens a wrap window when the line is a wrapped one (`"ghToken": "ghp_vmx` + newline)
+    Pattern("generic_secret", _KEY + _CLOSE + _TYPE + r"[ \t]*(?:->|=>|:=|\?=|=|:)?[ \t]*"
+            r"\\{0,3}[\"'`]?(?P<s>[A-Za-z0-9+/=_\-.~%]{1,512})(?=\n)",
+            anchors=KEYWORDS, at_anchor=True, check=lambda m: False, priority=GENERIC),
     # <xToken>value</xToken>, the value possibly on its own line
     Pattern("generic_secret", _KEY + r"(?:[ \t][^<>\n]{0,200})?>[ \t\r\n]*"
             r"(?P<s>[^<\r\n]{1,512}?)[ \t\r\n]*</",

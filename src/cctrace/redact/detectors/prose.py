@@ -61,6 +61,12 @@ def _password_direct_ok(match: re.Match[str]) -> bool:
     return _value_ok(match) and (looks_random(value, 10) or char_classes(value) >= 3)
 
 
+def _login_ok(match: re.Match[str]) -> bool:
+    """`credentials: user:X`, unless `user:X` is a reference (`vault:secret/data/db`,
+    `arn:aws:...`, `op://...`): a store's scheme reads as a user name before a colon."""
+    return _value_ok(match) and not is_placeholder(f"{match.group('u')}:{match.group('s')}")
+
+
 # Words that follow "password is" in ordinary prose.
 _FILLER = frozenset(
     """required incorrect invalid wrong correct missing empty expired valid set unset
@@ -124,14 +130,14 @@ DETECTOR = Detector(
             r"(?:login|log[ \t]+in|logon|sign[ \t]+in|credentials|creds|username[ \t]+and"
             r"[ \t]+password|user[ \t]*/[ \t]*pass(?:word)?)(?![\w.\-/])"
             r"(?:[ \t]+(?:is|are|with|as))?"
-            r"[ \t]*:?[ \t]*[\"'`]?[\w.@+\-]{1,64}[\"'`]?"
+            r"[ \t]*:?[ \t]*[\"'`]?(?P<u>[\w.@+\-]{1,64})[\"'`]?"
             r"(?:[ \t]+/[ \t]+|:|[ \t]*,[ \t]*(?:password|pass|pw)[ \t]*:?[ \t]*"
             r"|[ \t]+(?:and|with)[ \t]+(?:password|pass|pw)?[ \t]*:?[ \t]*)" + _VALUE,
             anchors=("login", "log in", "logon", "sign in", "credentials", "creds",
                      "username and password", "user/pass", "user / pass"),
             at_anchor=True,
             boundary=True,
-            check=_value_ok,
+            check=_login_ok,
             priority=CONTEXTUAL,
         ),
     ),
