@@ -317,7 +317,7 @@ _PATTERNS = (
             anchors=KEYWORDS, at_anchor=True, check=_quoted_ok, priority=GENERIC),
     # name | value, name<TAB>value, NAME   value: a table's or `column -t`'s row
     Pattern("generic_secret", _KEY + r"[`'\"]?(?:[ \t]*\|[ \t]*|\t[ \t]*| {2,})[`'\"]?"
-            r"(?P<s>[^\s|`'\"\\]{6,512})[`'\"]?[ \t]*(?=\||\r?\n|\\n|$)",
+            r"(?![=:])(?P<s>[^\s|`'\"\\]{6,512})[`'\"]?[ \t]*(?=\||\r?\n|\\n|$)",
             anchors=KEYWORDS, at_anchor=True, check=_cell_ok, priority=GENERIC),
     # key = "value cut by its line's end: never a find, a near miss (`redact.views`) that
     # opens a wrap window when the line is a wrapped one (`"ghToken": "ghp_vmx` + newline)

@@ -2,18 +2,20 @@
 
 "the staging admin password is X", "pw: X", "Passwort ist X", "mot de passe : X",
 "login is admin / X", "credentials: admin:X", "passphrase X", "PIN 4821", "the token is X",
-"your Foo key is X". The word must be followed by a verb or colon (`is`, `was`, `:`,
-`=`, `set to`, `ist`, `est`, `es`, `é`, `è`...) or, for password words, directly by the
-value. The value must look like a credential, not like the next word of the sentence
-(`password is required`): two character classes or a random-looking string, and no
-placeholder.
+"your Foo key is X". The word must be followed by a verb or colon (`is`, `was`, `:`, `=`,
+`set to`, `ist`, `est`, `es`, `é`, `è`...) or, for password words, directly by the value.
+The value must look like a credential, not like the next word of the sentence (`password
+is required`): two character classes or a random-looking string, and no placeholder. One
+word may name a value alone ("use key X", "the secret it loads is X"): the value must then
+read as drawn (`redact.lone.lone_value`), and a `primary`/`sort`/`public` key is no secret.
 """
 
 from __future__ import annotations
 
 import re
 
-from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern, char_classes
+from cctrace.redact.detectors.base import CONTEXTUAL, GENERIC, Detector, Pattern, char_classes
+from cctrace.redact.lone import lone_value
 from cctrace.redact.randomness import looks_random
 from cctrace.redact.stoplist import is_placeholder, looks_like_code, self_described
 
@@ -65,6 +67,28 @@ def _login_ok(match: re.Match[str]) -> bool:
     """`credentials: user:X`, unless `user:X` is a reference (`vault:secret/data/db`,
     `arn:aws:...`, `op://...`): a store's scheme reads as a user name before a colon."""
     return _value_ok(match) and not is_placeholder(f"{match.group('u')}:{match.group('s')}")
+
+
+# `primary key`, `sort key`, `public key`, `cache key`: a key that is no secret.
+_PUBLIC_KEY = re.compile(
+    r"(?i)(?:primary|foreign|sort|partition|composite|unique|public|publishable|cache|hash"
+    r"|idempotency|lookup|dict|map|row|index|any)[ \t]+$")
+
+
+def _word_value_ok(match: re.Match[str]) -> bool:
+    """`use key X`, `token `X``, `the secret it loads is X`: one word names the value, so
+    the value must be one only its surroundings call secret (`redact.lone.lone_value`:
+    drawn, or mixing three character classes; never a word, path, digest or id), and a
+    `key` must not be a public one (`primary key`, `sort key`). A password word takes what
+    "password is X" takes."""
+    text, start = match.string, match.start()
+    word = match.group("w").lower()
+    if word.startswith("pass"):
+        return _value_ok(match)  # what "password is X" takes
+    if word == "key" and _PUBLIC_KEY.search(text, max(0, start - 16), start):
+        return False
+    return (lone_value(match.group("s"), False, text[max(0, start - 80):start])
+            and _secret_value_ok(match))
 
 
 # Words that follow "password is" in ordinary prose.
@@ -124,6 +148,28 @@ DETECTOR = Detector(
             at_anchor=True,
             check=_secret_value_ok,
             priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "prose_word_secret",
+            # One word right before the value: "use key X", "token `X` works".
+            r"(?P<w>token|secret|key|pat)[ \t]+" + _VALUE,
+            anchors=("token ", "secret ", "key ", "pat "),
+            at_anchor=True,
+            boundary=True,
+            check=_word_value_ok,
+            # the weakest context: any other detector's type wins where both find
+            priority=GENERIC,
+        ),
+        Pattern(
+            "prose_word_secret",
+            # Up to three words between the word and its verb: "the key it loads is X".
+            r"(?P<w>token|secret|key|pat|password|passwd|passphrase)(?:[ \t]+[a-z]{1,12}){1,3}"
+            r"[ \t]+(?:is|was)\b[ \t]*:?[ \t]*" + _VALUE,
+            anchors=("token ", "secret ", "key ", "pat ", "password ", "passwd ", "passphrase "),
+            at_anchor=True,
+            boundary=True,
+            check=_word_value_ok,
+            priority=GENERIC,
         ),
         Pattern(
             "prose_login",
