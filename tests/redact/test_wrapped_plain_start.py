@@ -53,3 +53,18 @@ def test_a_drawn_hex_value_in_json_wrapped(redactor) -> None:
 ])
 def test_wrapped_references_and_short_lines_stay(redactor, text: str) -> None:
     assert redactor.redact_text(text) == text
+
+
+def test_a_spaced_arrow_maps_a_log_key_to_its_value(redactor) -> None:
+    text = f"2024-05-02T10:01:12Z INFO resolved SERVICE_TOKEN -> {HEX} (mounted)\n"
+    assert_absent(HEX, redactor.redact_text(text))
+    line = "2024-05-02T10:01:12Z INFO resolved SERVICE_TOKEN -> ".rjust(76) + HEX + " ok"
+    assert_absent(HEX, redactor.redact_text(_fold(line)))
+
+
+@pytest.mark.parametrize("text", [
+    f"if (tok->token->{HEX[:8]}) x;\n",  # a pointer's member, not a mapping
+    "next token -> next_token_value\n",
+])
+def test_a_glued_arrow_or_a_word_stays(redactor, text: str) -> None:
+    assert redactor.redact_text(text) == text

@@ -79,7 +79,9 @@ _TYPE = (
     r"(?:[ \t]*:[ \t]*[A-Za-z_][\w.<>\[\]?|]{0,30}(?=[ \t]*=)"
     r"|[ \t]+[A-Za-z_][\w.<>\[\]]{0,30}(?=[ \t]*:?=))?"
 )
-_OP = r"[ \t]*(?:=>|:::=|::=|:=|\?=|\+=|\.=|=|:)[ \t]*"
+# (A spaced arrow is a log's mapping, `resolved API_TOKEN -> ...`; a glued one is a
+# pointer's member, `tok->token->next`.)
+_OP = r"[ \t]*(?:=>|:::=|::=|:=|\?=|\+=|\.=|=|:|(?<=[ \t])->(?=[ \t]))[ \t]*"
 # A quoted value: any character but the closing quote and line breaks; escapes that are
 # part of the value (`\u0026`, `\/`) are kept inside it.
 # Longer than 512 only in a token's alphabet: OAuth access tokens and JWTs of 800-1000
@@ -322,7 +324,7 @@ _PATTERNS = (
     # key = "value cut by its line's end: never a find, a near miss (`redact.views`) that
     # opens a wrap window when the line is a wrapped one (`"ghToken": "ghp_vmx` + newline)
     Pattern("generic_secret", _KEY + _CLOSE + _TYPE + r"[ \t]*(?:->|=>|:=|\?=|=|:)?[ \t]*"
-            r"\\{0,3}[\"'`]?(?P<s>[A-Za-z0-9+/=_\-.~%]{1,512})(?=\n)",
+            r"\\{0,3}[\"'`]?(?P<s>[^\s\"'`\\]{1,512})(?=\n)",
             anchors=KEYWORDS, at_anchor=True, check=lambda m: False, priority=GENERIC),
     # <xToken>value</xToken>, the value possibly on its own line
     Pattern("generic_secret", _KEY + r"(?:[ \t][^<>\n]{0,200})?>[ \t\r\n]*"
