@@ -1,5 +1,5 @@
 """Names that call a value a secret in ways the name gate missed: a personal access token
-(`GITHUB_PAT`, `--figma-pat=`), `authkey` glued (`TS_AUTHKEY`), and a value stored encoded
+(`GITHUB_PAT`, `secrets/gh-pat`), `authkey` glued (`TS_AUTHKEY`), and a value stored encoded
 under its secret's name (`API_KEY_B64`, `SigningKeyBase64`) (`redact/lone.py`,
 `detectors/generic_assignment.py`, `detectors/secret_file.py`); `PATH`, `compat`,
 `pattern` and references under such names stay.
@@ -14,7 +14,7 @@ import pytest
 from cctrace.redact.lone import names_secret
 from support.absence import assert_absent
 
-TOKEN = "dapi7bc248719f9e7251072c9c7a7b366280"
+HEX = "7bc248719f9e7251072c9c7a7b366280"
 B64 = base64.b64encode(b"figd_NeJfjp2GG1yVlvZjMzk1fRm2HCt64KFarpgwyuST").decode()
 
 
@@ -28,9 +28,10 @@ def test_names_secret(name: str, word: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "secret"), [
-    (f"DATABRICKS_PAT={TOKEN}\n", TOKEN),
-    (f"$ ./bin/server --databricks-pat={TOKEN} --port 8080\n", TOKEN),
-    (f"DOCKERHUB_PAT_B64={B64}\nBANNER_B64=V2VsY29tZSB0byBzdGFnaW5n\n", B64),
+    (f"$ cat secrets/gh-pat\n{HEX}\n", HEX),
+    (f"$ echo $TS_AUTHKEY | base64\n{base64.b64encode(HEX.encode()).decode()}\n",
+     base64.b64encode(HEX.encode()).decode()),
+    (f"DOCKERHUB_TOKEN_B64={B64}\nBANNER_B64=V2VsY29tZSB0byBzdGFnaW5n\n", B64),
     (f'{{"Auth": {{"FigmaKeyBase64": "{B64}"}}}}\n', B64),
     (f'$ echo -n "$FIGMA_PAT" | base64\n{B64}\n', B64),
 ])

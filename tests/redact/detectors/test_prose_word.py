@@ -1,7 +1,7 @@
-"""`detectors/prose.py`, one word naming a value: "use key X", "token `X`", "the secret:
-X", "the key it loads is X". The value must read as drawn (`redact.lone.lone_value`);
-`key` as an ordinary word (`primary key`, `press any key`, `sort key`), words, paths,
-digests and ids after it stay byte-identical.
+"""`detectors/prose.py`, one word naming a quoted value: "try again with token `X`", "use
+key 'X'". The value must read as drawn (`redact.lone.lone_value`); `key` as an ordinary
+word (`primary key`, `press any key`, `sort key`), words, paths, digests and ids after it
+stay byte-identical. (Unquoted, "use key X", is not taken: see the detector's comment.)
 """
 
 from __future__ import annotations
@@ -22,13 +22,9 @@ def _alone() -> SecretRedactor:
 
 
 @pytest.mark.parametrize(("text", "secret"), [
-    (f"For the staging bucket use key {HEX} instead.", HEX),
     (f"Try again with token `{B64}` - the old one was revoked.", B64),
-    (f"Switched the sort key to created_at; secret {ALNUM} still works.", ALNUM),
-    (f"The key it loads is {B64}, which matches what you pasted.", B64),
-    (f"the token we use is {ALNUM}.", ALNUM),
-    ("The password it loads is Falcon245&, which matches.", "Falcon245&"),
-    (f"here is my pat {ALNUM} for the mirror", ALNUM),
+    (f"For the staging bucket use key '{HEX}' instead.", HEX),
+    (f'Switched the sort key to created_at; secret "{ALNUM}" still works.', ALNUM),
 ])
 def test_a_value_one_word_names_is_redacted(text: str, secret: str) -> None:
     found = _alone().explain(text)
@@ -38,19 +34,18 @@ def test_a_value_one_word_names_is_redacted(text: str, secret: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "Press any key to continue.",
-    f"the primary key {HEX} of the row",
-    "the sort key created_at_desc is fine",
-    f"the cache key {HEX} was evicted",
-    "use key rotation_policy_v2 for that",
-    "the token count is 12345 today",
-    "the key it loads is config/prod.yaml here",
-    "the secret it reads is ${API_SECRET} at boot",
-    "use token 7f3e2c1a-5b6d-4e8f-9a0b-1c2d3e4f5a6b as the request id",
-    "the key it uses is sha256:" + "ab" * 32,
-    "then use password s3cr3t00 to log in",
-    "a xtoken " + ALNUM + " glued",
-    "the public key AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
+    "Press any key `Enter` to continue.",
+    f"the primary key `{HEX}` of the row",
+    "the sort key `created_at_desc` is fine",
+    f"the cache key `{HEX}` was evicted",
+    "use key `rotation_policy_v2` for that",
+    "the key `config/prod.yaml` here",
+    "the secret `${API_SECRET}` at boot",
+    "use token `7f3e2c1a-5b6d-4e8f-9a0b-1c2d3e4f5a6b` as the request id",
+    "the key `sha256:" + "ab" * 32 + "`",
+    f"use key {HEX} instead",  # unquoted: left to the value's own shape (module docstring)
+    "a xtoken `" + ALNUM + "` glued",
+    "the public key `AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl`",
 ])
 def test_ordinary_words_and_look_alikes_stay(text: str) -> None:
     assert _alone().explain(text) == [], text

@@ -50,12 +50,12 @@ KEYWORDS = (
     "pass", "pwd", "secret", "token", "api_key", "apikey", "api-key", "access_key",
     "accesskey", "access-key", "private_key", "privatekey", "private-key", "credential",
     "signing_key", "signingkey", "signing-key", "encryption_key", "encryptionkey",
-    "encryption-key", "master_key", "masterkey", "master-key", "key", "auth", "pat",
+    "encryption-key", "master_key", "masterkey", "master-key", "key", "auth",
 )
 _KW = (
     r"(?P<kw>password|passwd|passphrase|pwd|secret|token|api[_\-]?key|access[_\-]?key"
     r"|private[_\-]?key|auth[_\-]?key|credential|signing[_\-]?key|encryption[_\-]?key"
-    r"|master[_\-]?key|key|pass|auth|pat)"
+    r"|master[_\-]?key|key|pass|auth)"
 )
 # Keywords that alone say little: the value must look random.
 _WEAK = frozenset({"key", "auth"})
@@ -134,8 +134,6 @@ def _key_ok(match: re.Match[str]) -> bool:
     if _ENCODED.fullmatch(rest):
         rest = ""
     text, start = match.string, match.start("k")
-    if kw == "pat" and start > 0 and text[start - 1].isalpha():
-        return False  # `compat`, `COMPAT`, `spat`: a personal access token's `pat` stands alone
     # `tokenizer`, `secretary`, `keyboard`: the secret word runs on into another word.
     if rest[:1].islower() and not re.match(r"s(?:$|[^a-z])", rest):
         return False
@@ -153,9 +151,9 @@ def _key_ok(match: re.Match[str]) -> bool:
             return False
     if start > 4 and text[start - 1] == ":" and _in_arn(text, start):
         return False  # `arn:aws:secretsmanager:...:secret:prod/db-AbCdEf`: a name, not a value
-    if kw in ("key", "pass", "auth", "pat") and rest[:1].isalpha():
-        return False  # `KeyMeshing`, `keyValue`, `passive`, `authority`, `PATH`
-    if kw in ("key", "pass", "auth", "pat") and rest[:1] == "-" and rest[1:2].islower():
+    if kw in ("key", "pass", "auth") and rest[:1].isalpha():
+        return False  # `KeyMeshing`, `keyValue`, `passive`, `authority`
+    if kw in ("key", "pass", "auth") and rest[:1] == "-" and rest[1:2].islower():
         return False  # `key-value`, `pass-through`
     if _PUBLIC.search(_full_key(match)):
         return False
@@ -263,6 +261,8 @@ def _cell_ok(match: re.Match[str]) -> bool:
     db_password`); the value, with no operator to say it is one, is judged as a value only
     its surroundings call secret (`redact.lone.lone_value`): words, paths, digests, ids,
     dates and placeholders stay."""
+    if match.group("cell") is None:
+        return False  # a value cut by its line's end: a near miss at most (see below)
     text, start = match.string, match.start("k")
     i = start
     while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):
@@ -272,7 +272,8 @@ def _cell_ok(match: re.Match[str]) -> bool:
     if not _key_ok(match):
         return False
     value = match.group("s")
-    if not _shape_ok(match, value) or (_weak(match) and not looks_random(value, 16)):
+    if len(value) < 6 or not _shape_ok(match, value) or (
+            _weak(match) and not looks_random(value, 16)):
         return False
     return lone_value(value, _password_slot(match), _full_key(match))
 
@@ -317,15 +318,16 @@ _PATTERNS = (
     Pattern("generic_secret", _KEY + r"\\{0,3}[\"'][ \t]*,?[ \t]*\\{0,3}[\"']?value\\{0,3}"
             r"[\"']?[ \t]*[=:][ \t]*" + _QVAL,
             anchors=KEYWORDS, at_anchor=True, check=_quoted_ok, priority=GENERIC),
-    # name | value, name<TAB>value, NAME   value: a table's or `column -t`'s row
-    Pattern("generic_secret", _KEY + r"[`'\"]?(?:[ \t]*\|[ \t]*|\t[ \t]*| {2,})[`'\"]?"
-            r"(?![=:])(?P<s>[^\s|`'\"\\]{6,512})[`'\"]?[ \t]*(?=\||\r?\n|\\n|$)",
+    # One pattern for two contexts (a pattern more is a `match` more at every keyword hit):
+    # - a row of a table or `column -t`: `name | value`, `name<TAB>value`, `NAME   value`;
+    # - a value cut by its line's end, never a find but a near miss (`redact.views`) that
+    #   opens a wrap window when the line is a wrapped one: a quote left open (`"ghToken":
+    #   "ghp_`), `KEY=` glued (env, logs, flags) or a spaced arrow before it. A spaced
+    #   `key = value` ending a line of code is not tried.
+    Pattern("generic_secret", _KEY + _CLOSE + r"(?:(?P<cell>[`'\"]?(?:[ \t]*\|[ \t]*|\t[ \t]*"
+            r"| {2,})[`'\"]?(?![=:]))|[ \t]*(?:=>|:=|=|:)[ \t]*\\{0,3}[\"'`]|=|[ \t]+->[ \t]+)"
+            r"(?P<s>[^\s|`'\"\\]{1,512})[`'\"]?[ \t]*(?=\||\r?\n|\\n|$)",
             anchors=KEYWORDS, at_anchor=True, check=_cell_ok, priority=GENERIC),
-    # key = "value cut by its line's end: never a find, a near miss (`redact.views`) that
-    # opens a wrap window when the line is a wrapped one (`"ghToken": "ghp_vmx` + newline)
-    Pattern("generic_secret", _KEY + _CLOSE + _TYPE + r"[ \t]*(?:->|=>|:=|\?=|=|:)?[ \t]*"
-            r"\\{0,3}[\"'`]?(?P<s>[^\s\"'`\\]{1,512})(?=\n)",
-            anchors=KEYWORDS, at_anchor=True, check=lambda m: False, priority=GENERIC),
     # <xToken>value</xToken>, the value possibly on its own line
     Pattern("generic_secret", _KEY + r"(?:[ \t][^<>\n]{0,200})?>[ \t\r\n]*"
             r"(?P<s>[^<\r\n]{1,512}?)[ \t\r\n]*</",
