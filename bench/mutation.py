@@ -275,6 +275,24 @@ MODULES: dict[str, Target] = {
     "redact.cells": Target("redact/cells.py", ("tests/redact/test_cells.py",)),
     "redact.views": Target("redact/views.py", (
         "tests/redact/test_views.py", "tests/redact/detectors/test_encoded.py")),
+    # Stop 24: URLs %-encoded into a query, read decoded; a wrap's newline asked by others.
+    "redact.views.percent": Target("redact/views.py", (
+        "tests/redact/test_views_percent.py", "tests/redact/test_wrapped_plain_start.py"),
+        scope=("percent_candidates", "_unquote", "wrapped_at")),
+    # Stop 24: table rows and values cut by a line's end (one pattern), a wrapped ARN, an
+    # encoding suffix after the keyword.
+    "redact.detectors.generic_assignment.rows": Target(
+        "redact/detectors/generic_assignment.py", (
+            "tests/redact/test_table_rows.py", "tests/redact/test_wrapped_plain_start.py",
+            "tests/redact/test_encoded_names.py",
+            "tests/redact/detectors/test_generic_assignment.py",
+            "tests/redact/test_detector_exact.py::test_detector[generic_assignment]"),
+        scope=("_cell_ok", "_in_arn", "_key_ok"), preload=DETECTOR_PRELOAD),
+    # Stop 24: one word naming a quoted value; a login's `user:value` that is a reference.
+    "redact.detectors.prose.word": Target("redact/detectors/prose.py", (
+        "tests/redact/detectors/test_prose_word.py", "tests/redact/test_encoded_names.py",
+        "tests/redact/detectors/test_prose.py"),
+        scope=("_word_value_ok", "_login_ok"), preload=DETECTOR_PRELOAD),
     # References and placeholders seen through XML / Go JSON / URL escaping (issue 13's
     # layouts benchmark).
     "redact.stoplist.placeholder": Target("redact/stoplist.py", (
@@ -283,7 +301,8 @@ MODULES: dict[str, Target] = {
     # Values with little or no context (issue 13's layouts): which names call a value a
     # secret and which values they make one; the three detectors using it are generated.
     "redact.lone": Target("redact/lone.py", (
-        "tests/redact/test_lone.py", "tests/redact/detectors/test_table_column.py",
+        "tests/redact/test_lone.py", "tests/redact/test_encoded_names.py",
+        "tests/redact/detectors/test_table_column.py",
         "tests/redact/detectors/test_prose_value.py",
         "tests/redact/detectors/test_secret_file.py")),
     # Its diff pattern is tried at its anchor or scanned alike (no letters to case-fold):
