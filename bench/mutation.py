@@ -210,6 +210,7 @@ MODULES: dict[str, Target] = {
     "redact.detectors.generic_assignment.key_ok": Target(
         "redact/detectors/generic_assignment.py", (
             "tests/redact/detectors/test_generic_assignment.py",
+            "tests/redact/test_encoded_names.py",
             "tests/redact/test_detector_exact.py::test_detector[generic_assignment]",
             "tests/redact/test_password_slots.py",
             "tests/redact/test_words_not_tokens.py", "tests/redact/test_context.py",
@@ -287,7 +288,7 @@ MODULES: dict[str, Target] = {
             "tests/redact/test_encoded_names.py",
             "tests/redact/detectors/test_generic_assignment.py",
             "tests/redact/test_detector_exact.py::test_detector[generic_assignment]"),
-        scope=("_cell_ok", "_in_arn", "_key_ok"), preload=DETECTOR_PRELOAD),
+        scope=("_cell_ok", "_in_arn"), preload=DETECTOR_PRELOAD),
     # Stop 24: one word naming a quoted value; a login's `user:value` that is a reference.
     "redact.detectors.prose.word": Target("redact/detectors/prose.py", (
         "tests/redact/detectors/test_prose_word.py", "tests/redact/test_encoded_names.py",
@@ -1796,6 +1797,43 @@ DESCRIPTION_WHY = ("Detector.description is documentation: no code reads it (the
 
 
 # `_key_ok` alone is a scope of the whole module: the same mutants are equivalent there.
+# Stop 24's scoped runs.
+EQUIVALENT["redact.views.percent"] = [
+    ('if "%" not in text or ("%3A%2F%2F" not in text and "%3a%2f%2f" not in text):',
+     'if "%" not in text and ("%3A%2F%2F" not in text and "%3a%2f%2f" not in text):',
+     'the one-character test is a shortcut: a text without `%` holds no encoded scheme, '
+     'and one with `%` but none goes on to the run regex, which finds nothing: [] both ways'),
+]
+EQUIVALENT["redact.detectors.generic_assignment.rows"] = [
+    ('nl = text.rfind("\\n", 0, start)', 'nl = text.rfind("\\n", 1, start)',
+     'they differ only for a newline at offset 0, where `nl <= 0` returns False; from 1 '
+     'the search gives -1 there, which returns False too'),
+    ('if nl <= 0 or not wrapped_at(text, nl):', 'if nl < 0 or not wrapped_at(text, nl):',
+     'at nl == 0 the line before the newline is empty, never a wrap width: wrapped_at is '
+     'False and the function returns False both ways'),
+    ('if nl <= 0 or not wrapped_at(text, nl):', 'if nl <= 1 or not wrapped_at(text, nl):',
+     'at nl == 1 the line before is one character, never a wrap width (64 or more): '
+     'wrapped_at is False and the function returns False both ways'),
+    ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     'while i >= 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     'past offset 0 the walk only makes i negative, and the next test is `i > 0`: the key '
+     'is taken as starting its cell both ways'),
+    ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     'while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "XX_.-XX"):',
+     '`X` is alphanumeric: the first test already takes it'),
+    ('if i > 0 and text[i - 1] not in " \\t|/`\'\\"\\n":',
+     'if i > 0 and text[i - 1] not in "XX \\t|/`\'\\"\\nXX":',
+     'the walk before stops at a character that is not alphanumeric: never an `X`'),
+    ('line = text[text.rfind("\\n", 0, nl) + 1:nl]',
+     'line = text[text.rfind("\\n", 1, nl) + 1:nl]',
+     'they differ only for a newline at offset 0, which the mutant keeps at the start of '
+     '`line`: the ARN regex is anchored at the end and takes no blank, so it matches both '
+     'ways'),
+    ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     'while i > 0 or (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     'it only goes on walking below 0 (the row holds a `|`, tab or blanks, so it stops), '
+     'and the next test is `i > 0`: the same verdict'),
+]
 EQUIVALENT["redact.detectors.generic_assignment.key_ok"] = EQUIVALENT[
     "redact.detectors.generic_assignment"]
 

@@ -23,6 +23,9 @@ PW = "Zg77TxeBYEnts4T5"
     (f"/prod/api/jwt_secret\t{HEX}\n/prod/api/log_level\tinfo\n", HEX),
     (f"PATH                /usr/bin:/bin\nSIGNING_KEY         {KEY}\n", KEY),
     (f"PGPASSWORD  {PW}\n", PW),
+    ("| db_password | a1B2c3 |\n", "a1B2c3"),  # six characters: a password's least
+    ("| db_password | Summer2024!x |\n", "Summer2024!x"),  # chosen, not drawn
+    ("AUTH\tXk29fJ3kLm9Qp2Rz\n", "Xk29fJ3kLm9Qp2Rz"),  # a weak name: 16 drawn characters
 ])
 def test_a_value_in_the_cell_after_a_secret_name_is_redacted(redactor, text: str,
                                                              secret: str) -> None:
@@ -43,6 +46,18 @@ def test_a_value_in_the_cell_after_a_secret_name_is_redacted(redactor, text: str
     "| secret_key | <your-secret> |\n",
     "monkey  Xk29fJ3kLm9Qp2Rz\n",
     "tokens\t0x1f3a\n",
+    "auth  Summer2024!x\n",  # a weak name takes only a drawn value
+    "| service_token | API-1234 |\n",  # a ticket's name in a token's cell
+    "| db_password | a1B2c |\n",  # five characters
 ])
 def test_cells_that_are_not_secrets_stay(redactor, text: str) -> None:
+    assert redactor.redact_text(text) == text
+
+
+def test_a_row_at_the_very_start_or_end_of_a_text(redactor) -> None:
+    assert_absent(PW, redactor.redact_text(f"PGPASSWORD  {PW}"))  # no newline after it
+
+
+def test_a_name_that_does_not_start_its_cell_is_no_row(redactor) -> None:
+    text = f"$db_password\t{PW}\n"  # a variable's expansion, not a name in a column
     assert redactor.redact_text(text) == text

@@ -52,11 +52,35 @@ def test_offsets_map_back_onto_the_encoded_text() -> None:
     def find(plain: str):
         at = plain.index("p+w")
         return [(at, at + 3, 50, "t", "d")]
-    start, end, *_ = views.percent_candidates(text, find)[0]
-    assert text[start:end] == "p%2Bw"
+    found = views.percent_candidates(text, find)
+    assert found == [(text.index("p%2Bw"), text.index("p%2Bw") + 5, 50, "t", "d")]
+
+
+def test_lower_case_escapes_and_every_url_of_a_text(redactor) -> None:
+    first, second = "Kq8Zr2Lk9Vb4Nm7XcP1w", "Wd3Hj6Tn0Gf5Ys8Bq2Lm"
+    text = (f"GET /a?dsn=postgres%3a%2f%2fapp%3a{first}%40db%2fapp&x=1\n"
+            f"GET /b?dsn=mysql%3A%2F%2Fapp%3A{second}%40db%2Fapp&x=2\n")
+    out = redactor.redact_text(text)
+    assert_absent(first, out)
+    assert_absent(second, out)
+    assert out.count("[REDACTED:") == 2
 
 
 def test_text_without_an_encoded_scheme_is_not_read() -> None:
     def find(plain: str):
         raise AssertionError("no window to read")
     assert views.percent_candidates("GET /a?b=c%20d&e=https://x.example/", find) == []
+
+
+def test_the_decoded_url_maps_back_whole_and_after_its_last_escape() -> None:
+    text = "see ?to=https%3A%2F%2Fu%3Apw%40host.example%2Fpath-end and more"
+    run = "https%3A%2F%2Fu%3Apw%40host.example%2Fpath-end"
+
+    def find(plain: str):
+        assert plain == "https://u:pw@host.example/path-end"
+        tail = plain.index("path-end")
+        return [(0, len(plain), 40, "a", "d"), (tail, tail + 8, 40, "b", "d")]
+    at = text.index(run)
+    assert views.percent_candidates(text, find) == [
+        (at, at + len(run), 40, "a", "d"),
+        (text.index("path-end"), text.index("path-end") + 8, 40, "b", "d")]

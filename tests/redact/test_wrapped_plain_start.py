@@ -68,3 +68,17 @@ def test_a_spaced_arrow_maps_a_log_key_to_its_value(redactor) -> None:
 ])
 def test_a_glued_arrow_or_a_word_stays(redactor, text: str) -> None:
     assert redactor.redact_text(text) == text
+
+
+def test_a_wrapped_arn_from_the_start_of_its_line_stays(redactor) -> None:
+    arn = ("arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf-and-a-longer"
+           "-name:secret:Xk29fJ3kLm9Qp2Rz7Tb")
+    text = _fold(arn)
+    assert text.index("\n") == 80 and text[80:].startswith("\n-name:secret:")
+    assert redactor.redact_text(text) == text
+
+
+def test_a_key_after_an_arn_that_was_not_wrapped_is_a_key(redactor) -> None:
+    # the line above ends in an ARN but is not a wrap width long: no ARN goes on here
+    text = "role=arn:aws:iam::123456789012:role/deploy\nfoo:secret=Xk29fJ3kLm9Qp2Rz7Tb\n"
+    assert_absent("Xk29fJ3kLm9Qp2Rz7Tb", redactor.redact_text(text))

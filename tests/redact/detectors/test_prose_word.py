@@ -34,6 +34,7 @@ def test_a_value_one_word_names_is_redacted(text: str, secret: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
+    f"sort key `{HEX}` first",  # the qualifier at the text's very start
     "Press any key `Enter` to continue.",
     f"the primary key `{HEX}` of the row",
     "the sort key `created_at_desc` is fine",
@@ -49,3 +50,19 @@ def test_a_value_one_word_names_is_redacted(text: str, secret: str) -> None:
 ])
 def test_ordinary_words_and_look_alikes_stay(text: str) -> None:
     assert _alone().explain(text) == [], text
+
+
+def test_a_chosen_word_with_digits_is_no_drawn_token() -> None:
+    # two character classes, not random: a password slot would take it, a token's does not
+    assert _alone().explain("try again with token `ourteam2024` please") == []
+
+
+@pytest.mark.parametrize("text", [
+    f"commit key `{HEX}{HEX[:8]}` is the pin",  # 40 hex beside `commit`: a SHA
+    f"the pinned commit, key `{HEX}{HEX[:8]}`, is what CI checks out",
+])
+def test_a_sha_beside_commit_words_stays(text: str) -> None:
+    assert _alone().explain(text) == []
+    # the same 40 hex digits with no such word are a key
+    plain = text.replace("commit", "thing").replace("pin", "one")
+    assert [f.type for f in _alone().explain(plain)] == ["prose_word_secret"]

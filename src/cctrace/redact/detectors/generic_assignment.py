@@ -171,7 +171,9 @@ def _in_arn(text: str, start: int) -> bool:
     nl = text.rfind("\n", 0, start)
     if nl <= 0 or not wrapped_at(text, nl):
         return False
-    return _ARN_START.search(text[max(0, nl - 200):nl] + text[nl + 1:start]) is not None
+    # the line the wrap cut, joined to what precedes the key on this one
+    line = text[text.rfind("\n", 0, nl) + 1:nl]
+    return _ARN_START.search(line + text[nl + 1:start]) is not None
 
 
 def _full_key(match: re.Match[str]) -> str:
