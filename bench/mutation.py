@@ -1825,6 +1825,10 @@ EQUIVALENT["redact.detectors.generic_assignment.rows"] = [
      'if i > 0 and text[i - 1] not in "XX \\t|/`\'\\"\\nXX":',
      'the walk before stops at a character that is not alphanumeric: never an `X`'),
     ('line = text[text.rfind("\\n", 0, nl) + 1:nl]',
+     'line = text[text.rfind("XX\\nXX", 0, nl) + 1:nl]',
+     'then `line` is all the text before the wrap: the ARN regex is anchored at the end and '
+     'takes no blank, so only its last line can be part of a match either way'),
+    ('line = text[text.rfind("\\n", 0, nl) + 1:nl]',
      'line = text[text.rfind("\\n", 1, nl) + 1:nl]',
      'they differ only for a newline at offset 0, which the mutant keeps at the start of '
      '`line`: the ARN regex is anchored at the end and takes no blank, so it matches both '

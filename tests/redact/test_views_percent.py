@@ -84,3 +84,9 @@ def test_the_decoded_url_maps_back_whole_and_after_its_last_escape() -> None:
     assert views.percent_candidates(text, find) == [
         (at, at + len(run), 40, "a", "d"),
         (text.index("path-end"), text.index("path-end") + 8, 40, "b", "d")]
+
+
+def test_a_url_encoded_in_lower_case_hex_alone(redactor) -> None:
+    pw = "Kq8Zr2Lk9Vb4Nm7XcP1w"
+    text = f"GET /a?dsn=postgres%3a%2f%2fapp%3a{pw}%40db%2fapp&x=1\n"
+    assert_absent(pw, redactor.redact_text(text))

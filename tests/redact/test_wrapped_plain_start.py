@@ -82,3 +82,10 @@ def test_a_key_after_an_arn_that_was_not_wrapped_is_a_key(redactor) -> None:
     # the line above ends in an ARN but is not a wrap width long: no ARN goes on here
     text = "role=arn:aws:iam::123456789012:role/deploy\nfoo:secret=Xk29fJ3kLm9Qp2Rz7Tb\n"
     assert_absent("Xk29fJ3kLm9Qp2Rz7Tb", redactor.redact_text(text))
+
+
+def test_an_arn_wrapped_inside_its_own_scheme_stays(redactor) -> None:
+    head = "resource: ".rjust(78) + "ar"
+    text = head + "\nn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf\n"
+    assert len(head) == 80
+    assert redactor.redact_text(text) == text

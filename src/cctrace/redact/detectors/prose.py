@@ -69,10 +69,12 @@ def _login_ok(match: re.Match[str]) -> bool:
     return _value_ok(match) and not is_placeholder(f"{match.group('u')}:{match.group('s')}")
 
 
-# `primary key`, `sort key`, `public key`, `cache key`: a key that is no secret.
+# `primary key`, `sort key`, `public key`, `cache key`: a key that is no secret. At most
+# 11 letters and 4 blanks: `_PUBLIC_BEFORE` characters before `key` hold any match.
 _PUBLIC_KEY = re.compile(
     r"(?i)(?:primary|foreign|sort|partition|composite|unique|public|publishable|cache|hash"
-    r"|idempotency|lookup|dict|map|row|index|any)[ \t]+$")
+    r"|idempotency|lookup|dict|map|row|index|any)[ \t]{1,4}$")
+_PUBLIC_BEFORE = 16
 
 
 def _word_value_ok(match: re.Match[str]) -> bool:
@@ -81,8 +83,8 @@ def _word_value_ok(match: re.Match[str]) -> bool:
     character classes; never a word, path, digest or id), and a `key` must not be a public
     one (`primary key`, `sort key`)."""
     text, start = match.string, match.start()
-    if match.group("w").lower() == "key" and _PUBLIC_KEY.search(text, max(0, start - 16),
-                                                                  start):
+    if match.group("w").lower() == "key" and _PUBLIC_KEY.search(
+            text, max(0, start - _PUBLIC_BEFORE), start):
         return False
     return (lone_value(match.group("s"), False, text[max(0, start - 80):start])
             and _secret_value_ok(match))
