@@ -138,7 +138,8 @@ MODULES: dict[str, Target] = {
         "tests/redact/test_cut_exact.py", "tests/redact/test_cut.py")),
     "redact.engine": Target("redact/engine.py", (
         "tests/redact/test_engine_exact.py", "tests/redact/test_engine.py",
-        "tests/redact/test_views.py", "tests/redact/test_cells.py"),
+        "tests/redact/test_views.py", "tests/redact/test_cells.py",
+        "tests/redact/test_views_percent.py"),
         # Span finding, merging and markers, the learned-value sweep; candidate search and
         # the prefilter plans (backend equivalence: tests/redact/test_engine_equivalence.py)
         # are the next run's.

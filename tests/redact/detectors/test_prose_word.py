@@ -67,3 +67,13 @@ def test_a_sha_beside_commit_words_stays(text: str) -> None:
     # the same 40 hex digits with no such word are a key
     plain = text.replace("commit", "thing").replace("pin", "one")
     assert [f.type for f in _alone().explain(plain)] == ["prose_word_secret"]
+
+
+def test_a_commit_word_out_of_the_sentence_window_does_not_count() -> None:
+    # what names a SHA is looked for in the 80 characters before the key word
+    filler = " was done long ago; for the new bucket we now use the ".ljust(75, "-")
+    hex40 = f"{HEX}{HEX[:8]}"
+    text = f"commit{filler}key `{hex40}`"
+    assert text.index("key `") == 81
+    assert [f.type for f in _alone().explain(text)] == ["prose_word_secret"]
+    assert _alone().explain(f"commit{filler[1:]}key `{hex40}`") == []  # 80 back: in it
