@@ -319,9 +319,8 @@ MODULES: dict[str, Target] = {
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
         "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_apply_mcp.py"),
         # The path decisions and where they withhold; levels, summaries and the walk over
-        # generations are the next run's.
-        scope=("decide", "_command_rule", "_denied", "_glob_rule", "glob_rule",
-               "_withhold_input", "_TraceRun.tool")),
+        # generations are the next run's (which rule a path reaches: policy.reach).
+        scope=("decide", "_command_rule", "_withhold_input", "_TraceRun.tool")),
     "policy.shapes": Target("policy/shapes.py", (
         "tests/policy/test_policy_shapes_exact.py", "tests/policy/test_policy_shapes.py"),
         # What decides which lines of an output are withheld; the literal prefilter
@@ -353,24 +352,34 @@ MODULES: dict[str, Target] = {
     "policy.computed": Target("policy/computed.py", (
         "tests/policy/test_policy_computed_exact.py", "tests/policy/test_policy_computed.py",
         "tests/policy/test_policy_apply_exact.py")),
-    # The rest of apply.py that withholds: which paths of a tool input are judged, the
-    # folder and link rules, how an output is shaped for the filter, and the walk over a
-    # generation's messages and blocks. Summaries and levels are the next run's.
+    # The rest of apply.py that withholds: how an output is shaped for the filter, and
+    # the walk over a generation's messages and blocks. Summaries and levels are the next
+    # run's.
     "policy.apply.rest": Target("policy/apply.py", (
         "tests/policy/test_policy_apply_rest_exact.py",
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
         "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_words.py",
         "tests/policy/test_policy_apply_mcp.py"),
-        scope=("_input_paths", "file_url_path", "_commands", "scope_rule", "link_rule",
-               "expanded_rule", "_output_shape",
+        scope=("_output_shape",
                "_TraceRun.metadata_only", "_TraceRun.generation", "_TraceRun.message",
                "_TraceRun.block", "_TraceRun.lines", "_TraceRun.decision")),
-    # The second red team's additions to apply.py, as a run of their own: a glob in a
-    # path's folders, file: URLs, MCP command lines (also in policy.apply.rest's scope).
-    "policy.apply.expand": Target("policy/apply.py", (
-        "tests/policy/test_policy_apply_mcp.py", "tests/policy/test_policy_words.py",
-        "tests/policy/test_policy_apply_rest_exact.py", "tests/policy/test_policy_apply.py"),
-        scope=("expanded_rule", "file_url_path", "_commands", "_input_paths")),
+    # Which strings of a tool input are judged as paths or command lines (file: URLs,
+    # MCP tools' keys and shell servers, the walk's bounds); split out of apply.py.
+    "policy.inputs": Target("policy/inputs.py", (
+        "tests/policy/test_policy_inputs.py", "tests/policy/test_policy_apply_mcp.py",
+        "tests/policy/test_policy_apply_rest_exact.py", "tests/policy/test_policy_words.py",
+        "tests/policy/test_policy_apply.py"),
+        scope=("_input_paths", "file_url_path", "_commands")),
+    # Which deny rule a path reaches beyond its text: a glob in its name or folders, a
+    # link, a folder printed without names, a Grep glob; split out of apply.py. The
+    # example names of the deny patterns (`_examples`) are the next run's.
+    "policy.reach": Target("policy/reach.py", (
+        "tests/policy/test_policy_reach.py", "tests/policy/test_policy_apply_exact.py",
+        "tests/policy/test_policy_apply_rest_exact.py", "tests/policy/test_policy_words.py",
+        "tests/policy/test_policy_apply.py", "tests/policy/test_policy_shapes.py",
+        "tests/policy/test_policy_apply_mcp.py"),
+        scope=("glob_rule", "_denied", "_glob_rule", "scope_rule", "link_rule",
+               "expanded_rule")),
     "policy.globs": Target("policy/globs.py", (
         "tests/policy/test_policy_globs_exact.py", "tests/policy/test_policy_paths.py"),
         # Compiling, normalizing and matching; `_translate` (glob syntax -> regex, 79
@@ -515,13 +524,10 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'host = host.lower().strip("[]").rstrip("XX.XX")',
          "the host was lowercased first: it holds no 'X' to strip"),
     ],
-    'policy.apply.expand': [
+    'policy.inputs': [
         ('host = parts.netloc if parts.netloc.lower() not in ("", "localhost") else ""',
          'host = parts.netloc if parts.netloc.lower() not in ("XXXX", "localhost") else ""',
          "an empty netloc gives an empty host either way"),
-        ('if not isinstance(path, str) or len(path) > 4096 or "\\0" in path:',
-         'if not isinstance(path, str) or len(path) > 4096 or "XX\\0XX" in path:',
-         "a path holding a NUL names no file: glob matches nothing for it either"),
     ],
     'hook.main': [
         ('state_dir = ""',
@@ -733,13 +739,30 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'if not word and not self.maybe(word):',
          'maybe() is a speed-up: with literals on, a word holding none of them is no denied path (every denied path holds one)'),  # noqa: E501
     ],
-    'policy.apply': [
+    'policy.reach': [
+        # glob_rule (policy.apply's until the split)
         ('base = path.rstrip("/").rsplit("/", 1)[-1]',
          'base = path.rstrip("/").rsplit("/", 2)[-1]',
          'the last part of rsplit is the same whatever the number of splits'),
         ('if not any(c in base for c in "*?[") or base in ("*", "**"):',
          'if not any(c in base for c in "XX*?[XX") or base in ("*", "**"):',
          "a base without glob characters is a literal name; one matching a pattern's example file matches the pattern, which path_denied checked first"),  # noqa: E501
+        # expanded_rule (policy.apply.expand's until the split)
+        ('if not isinstance(path, str) or len(path) > 4096 or "\\0" in path:',
+         'if not isinstance(path, str) or len(path) > 4096 or "XX\\0XX" in path:',
+         "a path holding a NUL names no file: glob matches nothing for it either"),
+        # link_rule (policy.apply.rest's until the split)
+        ('if not isinstance(path, str) or not path.strip() or len(path) > 4096 or "\\0" in path:',
+         'if not isinstance(path, str) or not path.strip() or len(path) > 4096 or "XX\\0XX" in path:',  # noqa: E501
+         'a path holding NUL goes on to realpath, which refuses it (ValueError): real = full, and the answer is None as well'),  # noqa: E501
+        ('real = full',
+         'real = None',
+         'unreachable: os.path.realpath (strict=False) raises neither error here: a NUL was refused above and lstat errors are swallowed'),  # noqa: E501
+        ('real = _REAL.get(full)',
+         'real = None',
+         'the cache only saves time within one apply_policy call (it is cleared at each): resolving again gives the same answer'),  # noqa: E501
+    ],
+    'policy.apply': [
         ('if isinstance(obs.status_message, str) and obs.status_message:',
          'if isinstance(obs.status_message, str) or obs.status_message:',
          "status_message is a str or None: '' and None skip either way (text('') is '')"),
@@ -1443,15 +1466,6 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('d: ToolDecision | None = None',
          'd: ToolDecision & None = None',
          'a local variable annotation, never evaluated'),
-        ('if not isinstance(path, str) or not path.strip() or len(path) > 4096 or "\\0" in path:',
-         'if not isinstance(path, str) or not path.strip() or len(path) > 4096 or "XX\\0XX" in path:',  # noqa: E501
-         'a path holding NUL goes on to realpath, which refuses it (ValueError): real = full, and the answer is None as well'),  # noqa: E501
-        ('real = full',
-         'real = None',
-         'unreachable: os.path.realpath (strict=False) raises neither error here: a NUL was refused above and lstat errors are swallowed'),  # noqa: E501
-        ('real = _REAL.get(full)',
-         'real = None',
-         'the cache only saves time within one apply_policy call (it is cleared at each): resolving again gives the same answer'),  # noqa: E501
     ],
     'security.purge': [
         ("ok, error = _send(http, f\"{scores_url}/{quote(score_id, safe='')}\", headers, None,",
@@ -1853,10 +1867,6 @@ EQUIVALENT["redact.detectors.cli_flags.printed"] = [
 ]
 # The module's whole run mutates `_after_prompt` too: the same two are equivalent there.
 EQUIVALENT["redact.detectors.cli_flags"] = EQUIVALENT["redact.detectors.cli_flags.printed"]
-# policy.apply.rest's scope holds policy.apply.expand's four functions: their equivalents
-# are its too.
-EQUIVALENT["policy.apply.rest"] = (EQUIVALENT["policy.apply.rest"]
-                                   + EQUIVALENT["policy.apply.expand"])
 
 
 def _equivalent(name: str) -> list[tuple[str, str, str]]:

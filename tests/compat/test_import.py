@@ -69,7 +69,8 @@ def _tool_uses(records: list[dict], sidechain: bool | None) -> dict[str, tuple[s
 
 
 def launched_agents(fx: Fixture) -> list[str]:
-    """Agent ids a Task/Agent call of the session launched (2.0.x `toolUseResult.agentId`)."""
+    """Agent ids a Task/Agent call of the session launched (`toolUseResult.agentId`, 2.0.x
+    and 2.1.x)."""
     out = []
     for r in fx.records():
         tur = r.get("toolUseResult")
@@ -86,9 +87,14 @@ def expected(fx: Fixture) -> tuple[dict[str, dict], dict[str, tuple[str, str]]]:
     # 1.0.x: subagent records inline in the session file.
     gens |= _assistant_messages(main, sidechain=True)
     uses |= _tool_uses(main, sidechain=True)
-    # 2.0.x: agent-<id>.jsonl beside the session, only those a Task call launched.
+    # The agents a Task/Agent call launched: 2.0.x keeps agent-<id>.jsonl beside the session;
+    # 2.1.x under <session>/subagents (a fresh 2.1.x recording only: the recorded 2.1.328
+    # fixtures are checked by tests/transcript and tests/model).
     for agent_id in launched_agents(fx):
-        recs = fx.records(fx.folder / f"agent-{agent_id}.jsonl")
+        path = fx.folder / f"agent-{agent_id}.jsonl"
+        if not path.exists():
+            path = fx.folder / fx.meta["session_id"] / "subagents" / f"agent-{agent_id}.jsonl"
+        recs = fx.records(path)
         gens |= _assistant_messages(recs, None)
         uses |= _tool_uses(recs, None)
     # 2.0.x "Warmup" pre-calls of this session (their own agent files): billed, so imported.

@@ -12,14 +12,12 @@ whose `old_string` is a denied file's content.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from support.absence import leaks, settled, state_store_text
 from support.absence import plant as plant_file
 from support.model_server import ToolUse, bash, text, tools
 from support.traced import TracedSession
+from support.withheld import withheld_run
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +40,7 @@ PLANTED = {
 }
 
 
-def test_more_indirect_reads_the_policy_withholds(traced: TracedSession, _isolated_state):
+def test_more_indirect_reads_the_policy_withholds(traced: TracedSession):
     t = traced
     project = t.home.project
 
@@ -86,16 +84,4 @@ def test_more_indirect_reads_the_policy_withholds(traced: TracedSession, _isolat
                                "new_string": "notes replaced end"})),
         text("Done."),
     ])
-    t.prompt("Look around [held2-1]")
-    res = t.flush()
-    assert res.returncode == 0, res.stdout + res.stderr
-
-    transcript = t.transcript.read_text()
-    assert sorted(k for k, v in PLANTED.items() if v not in transcript) == []
-    wire = json.dumps(t.receiver.spans())
-    assert "ordinary-content-m2x9" in wire
-    assert sorted(k for k, v in PLANTED.items() if leaks(v, wire)) == []
-    settled(str(_isolated_state))
-    stored = state_store_text(str(_isolated_state))
-    assert "ordinary-content-m2x9" in stored
-    assert sorted(k for k, v in PLANTED.items() if leaks(v, stored)) == []
+    withheld_run(t, "held2-1", PLANTED, "ordinary-content-m2x9")

@@ -11,17 +11,16 @@ folder with a space, and a file name with a newline (reached by a glob).
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 
 import pytest
 
-from support.absence import leaks, settled, state_store_text
 from support.absence import plant as plant_file
 from support.model_server import ToolUse, bash, text, tools
 from support.traced import TracedSession
+from support.withheld import withheld_run
 
 pytestmark = [pytest.mark.e2e,
               pytest.mark.skipif(shutil.which("git") is None, reason="no git")]
@@ -43,7 +42,7 @@ PLANTED = {
 }
 
 
-def test_indirect_reads_the_policy_withholds(traced: TracedSession, _isolated_state):
+def test_indirect_reads_the_policy_withholds(traced: TracedSession):
     t = traced
     project = t.home.project
 
@@ -92,16 +91,4 @@ def test_indirect_reads_the_policy_withholds(traced: TracedSession, _isolated_st
         tools(bash("cat ok.txt")),
         text("Done."),
     ])
-    t.prompt("Look around [held-1]")
-    res = t.flush()
-    assert res.returncode == 0, res.stdout + res.stderr
-
-    transcript = t.transcript.read_text()
-    assert sorted(k for k, v in PLANTED.items() if v not in transcript) == []
-    wire = json.dumps(t.receiver.spans())
-    assert "ordinary-content-v5n8" in wire
-    assert sorted(k for k, v in PLANTED.items() if leaks(v, wire)) == []
-    settled(str(_isolated_state))
-    stored = state_store_text(str(_isolated_state))
-    assert "ordinary-content-v5n8" in stored
-    assert sorted(k for k, v in PLANTED.items() if leaks(v, stored)) == []
+    withheld_run(t, "held-1", PLANTED, "ordinary-content-v5n8")

@@ -15,9 +15,10 @@ import json
 
 import pytest
 
-from support.absence import leaks, settled, state_store_text
-from support.model_server import ToolUse, text, tools
+from support.absence import plant
+from support.model_server import bash, text, tools
 from support.traced import TracedSession
+from support.withheld import withheld_run
 
 pytestmark = pytest.mark.e2e
 
@@ -29,45 +30,27 @@ FILES = {
 }
 
 
-def _bash(command: str):
-    return tools(ToolUse("Bash", {"command": command, "description": "look"}))
-
-
-def test_indirect_reads_of_denied_files_leak_nothing(traced: TracedSession, _isolated_state):
+def test_indirect_reads_of_denied_files_leak_nothing(traced: TracedSession):
     t = traced
     for rel, value in FILES.items():
-        path = t.home.project / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"VALUE={value}\n")
+        plant(t.home.project, rel, f"VALUE={value}\n")
     (t.home.project / "notes.txt").write_text("ordinary-notes-k2m4\n")
     t.server.add("[indirect-1]", [
-        _bash("cd secrets"),
-        _bash("cat a.txt"),
-        _bash("cd .."),
-        _bash("cat notes.txt"),
-        _bash("env -C .aws cat credentials"),
-        _bash("cat $'\\x2e'kube/config"),
-        _bash("pushd sub >/dev/null; cat $'.e''nv'"),
+        tools(bash("cd secrets")),
+        tools(bash("cat a.txt")),
+        tools(bash("cd ..")),
+        tools(bash("cat notes.txt")),
+        tools(bash("env -C .aws cat credentials")),
+        tools(bash("cat $'\\x2e'kube/config")),
+        tools(bash("pushd sub >/dev/null; cat $'.e''nv'")),
         text("Done."),
     ])
-    t.prompt("Look around [indirect-1]")
-    res = t.flush()
-    assert res.returncode == 0, res.stdout + res.stderr
-
-    transcript = t.transcript.read_text()
-    # The tools really ran, where the policy has to work out, and printed the files.
-    assert [v for v in FILES.values() if v not in transcript] == []
-    cwds = {json.loads(line).get("cwd") for line in transcript.splitlines()}
+    # The tools really printed the files (checked there), and an ordinary read is kept.
+    wire, _ = withheld_run(t, "indirect-1", FILES, "ordinary-notes-k2m4")
+    # They ran where the policy has to work out.
+    cwds = {json.loads(line).get("cwd") for line in t.transcript.read_text().splitlines()}
     assert t.p("secrets") in cwds
-
-    wire = json.dumps(t.receiver.spans())
-    assert "ordinary-notes-k2m4" in wire  # an ordinary read is kept
-    assert [v for v in FILES.values() if leaks(v, wire)] == []
     assert wire.count("[WITHHELD:path-policy **/secrets/**]") >= 2
     assert "[WITHHELD:path-policy **/.aws/credentials]" in wire
     assert "[WITHHELD:path-policy **/.kube/config]" in wire
     assert "[WITHHELD:path-policy .env*]" in wire
-    settled(str(_isolated_state))
-    stored = state_store_text(str(_isolated_state))
-    assert "ordinary-notes-k2m4" in stored
-    assert [v for v in FILES.values() if leaks(v, stored)] == []

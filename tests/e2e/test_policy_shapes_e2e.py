@@ -10,15 +10,15 @@ after `cctrace flush` no denied line may be on the wire or in the state dir.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 
 import pytest
 
-from support.absence import leaks, settled, state_store_text
+from support.absence import leaks
 from support.model_server import ToolUse, text, tools
 from support.traced import TracedSession
+from support.withheld import withheld_run
 
 pytestmark = pytest.mark.e2e
 
@@ -67,23 +67,10 @@ def test_grep_and_heredoc_shapes_leak_nothing(traced: TracedSession, _isolated_s
                                "description": "search"})),
         text("Done."),
     ])
-    t.prompt("Look around the project [shapes-1]")
-    res = t.flush()
-    assert res.returncode == 0, res.stdout + res.stderr
-
-    transcript = t.transcript.read_text()
-    # The tools really ran and really printed the denied content.
-    assert BODY[10] in transcript and "db-host-q7w3e9r1" in transcript
-    assert SPACED_VALUE in transcript
-
-    spans = t.receiver.spans()
-    assert spans
-    wire = json.dumps(spans)
-    assert "notes.txt" in wire  # non-denied matches survive
     # Every 12-character piece of each value, not just whole values.
-    leaked = [v for v in BODY + ENV_VALUES + [SPACED_VALUE] if leaks(v, wire)]
-    assert leaked == [], f"denied content on the wire: {leaked[:5]}"
-    settled(str(_isolated_state))
+    planted = {f"pem-{i}": line for i, line in enumerate(BODY)}
+    planted.update({f"env-{i}": v for i, v in enumerate(ENV_VALUES)}, spaced=SPACED_VALUE)
+    withheld_run(t, "shapes-1", planted, "notes.txt")  # non-denied matches survive
     found = {}
     for folder, _, files in os.walk(_isolated_state):
         for name in files:
@@ -93,8 +80,3 @@ def test_grep_and_heredoc_shapes_leak_nothing(traced: TracedSession, _isolated_s
             if hits:
                 found[os.path.relpath(path, _isolated_state)] = hits[:3]
     assert found == {}, f"denied content in the state dir: {found}"
-    # The store's content is encrypted at rest: read it decrypted, as cctrace does.
-    stored = state_store_text(str(_isolated_state))
-    assert "notes.txt" in stored
-    in_store = [v for v in BODY + ENV_VALUES + [SPACED_VALUE] if leaks(v, stored)]
-    assert in_store == [], f"denied content in the store: {in_store[:5]}"

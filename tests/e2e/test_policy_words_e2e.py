@@ -12,15 +12,14 @@ through a glob (`cd sec*s`). None of the values may reach the wire or the store.
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import pytest
 
-from support.absence import leaks, settled, state_store_text
 from support.absence import plant as plant_file
 from support.model_server import bash, text, tools
 from support.traced import TracedSession
+from support.withheld import withheld_run
 
 pytestmark = [pytest.mark.e2e,
               pytest.mark.skipif(shutil.which("xargs") is None, reason="no xargs")]
@@ -35,7 +34,7 @@ PLANTED = {
 }
 
 
-def test_names_the_shell_builds_are_withheld(traced: TracedSession, _isolated_state):
+def test_names_the_shell_builds_are_withheld(traced: TracedSession):
     t = traced
     project = t.home.project
 
@@ -60,16 +59,4 @@ def test_names_the_shell_builds_are_withheld(traced: TracedSession, _isolated_st
         tools(bash("cd f/sec*s && cat a.txt")),
         text("Done."),
     ])
-    t.prompt("Look around [words-1]")
-    res = t.flush()
-    assert res.returncode == 0, res.stdout + res.stderr
-
-    transcript = t.transcript.read_text()
-    assert sorted(k for k, v in PLANTED.items() if v not in transcript) == []
-    wire = json.dumps(t.receiver.spans())
-    assert "ordinary-content-q7w3" in wire
-    assert sorted(k for k, v in PLANTED.items() if leaks(v, wire)) == []
-    settled(str(_isolated_state))
-    stored = state_store_text(str(_isolated_state))
-    assert "ordinary-content-q7w3" in stored
-    assert sorted(k for k, v in PLANTED.items() if leaks(v, stored)) == []
+    withheld_run(t, "words-1", PLANTED, "ordinary-content-q7w3")

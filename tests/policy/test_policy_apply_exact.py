@@ -12,7 +12,7 @@ from __future__ import annotations
 from tests.policy.test_policy_apply import leaks, make_trace
 
 from cctrace.policy import Policy, apply_policy
-from cctrace.policy.apply import glob_rule
+from cctrace.policy.reach import glob_rule
 
 HOME = "/home/u"
 POLICY = Policy(home=HOME)

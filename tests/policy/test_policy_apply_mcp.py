@@ -1,7 +1,8 @@
 """Exact values of how `policy/apply.py` judges what an MCP tool or WebFetch names: a
 `file:` URL as a client reads it, and command lines given to an MCP shell server, judged
 as Bash's. Found by the second red team: `FILE:///`, `file://localhost/`, `%2E` and a
-`command` string of a shell server all let a denied file's content through."""
+`command` string of a shell server all let a denied file's content through. (How those
+strings are found in an input: `test_policy_inputs.py`.)"""
 
 from __future__ import annotations
 
@@ -11,24 +12,6 @@ from cctrace.policy import apply
 from cctrace.policy.settings import Policy
 
 POLICY = Policy(home="/home/u")
-
-
-@pytest.mark.parametrize("url,path", [
-    ("file:///p/.env", "/p/.env"),
-    ("FILE:///p/.env", "/p/.env"),
-    ("File://localhost/p/.env", "/p/.env"),
-    ("file://LOCALHOST/p/.env", "/p/.env"),
-    ("file:///home/u/%2Eaws/config", "/home/u/.aws/config"),
-    ("file://server/share/.env", "//server/share/.env"),
-    ("file:.env", ".env"),
-    ("file:", ""),
-])
-def test_file_url_path(url, path):
-    assert apply.file_url_path(url) == path
-
-
-def test_a_url_the_parser_refuses_keeps_its_text_after_the_scheme():
-    assert apply.file_url_path("file://[x/.env") == "//[x/.env"
 
 
 @pytest.mark.parametrize("tool,tool_input,rule", [
@@ -55,27 +38,6 @@ def test_an_mcp_command_that_writes_a_denied_file_loses_its_input():
         "cmd": "[WITHHELD:path-policy .npmrc]", "cwd": "[WITHHELD:path-policy .npmrc]"}
 
 
-def test_commands_are_the_strings_with_blanks_within_bounds():
-    assert sorted(apply._commands({"a": "x y", "b": ["p\tq", "plain", 3], "c": {"d": "r\ns"},
-                                   "e": "z" * 4095 + " "})) == sorted(
-        ["x y", "p\tq", "r\ns", "z" * 4095 + " "])
-    assert apply._commands({"a": "z" * 4096 + " "}) == []
-    deep: dict = {"cmd": "cat .env"}
-    for _ in range(apply._WALK_DEPTH):
-        deep = {"k": deep}
-    assert apply._commands(deep) == []
-    nested: dict = {"cmd": "cat .env"}
-    for _ in range(apply._WALK_DEPTH - 1):
-        nested = {"k": nested}
-    assert apply._commands(nested) == ["cat .env"]
-    # Walked last to first: the first item is the last looked at.
-    # The input and the list count as items too.
-    many = {"items": ["cat .env"] + ["a"] * (apply._WALK_ITEMS - 2)}
-    assert apply._commands(many) == []
-    assert apply._commands({"items": ["cat .env"] + ["a"] * (apply._WALK_ITEMS - 3)}) == [
-        "cat .env"]
-
-
 def test_command_rule():
     assert apply._command_rule("cat .env", "/p", POLICY) == (".env*", False)
     assert apply._command_rule("cp x .env", "/p", POLICY) == (".env*", True)
@@ -96,11 +58,3 @@ def test_command_rule_of_a_folder_printed_without_names(tmp_path):
     assert apply._command_rule("grep -rh tok d", str(tmp_path), POLICY) == (".npmrc", False)
     assert apply._command_rule("grep -rh tok e", str(tmp_path), POLICY) == (None, False)
 
-
-def test_commands_in_nested_lists_are_bounded_by_depth():
-    deep: list = ["cat .env"]
-    for _ in range(apply._WALK_DEPTH - 1):
-        deep = [deep]
-    assert apply._commands({"k": deep}) == []
-    assert apply._commands(deep) == ["cat .env"]
-    assert apply._commands([[["cat .env"]]]) == ["cat .env"]

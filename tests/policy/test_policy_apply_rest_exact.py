@@ -1,58 +1,19 @@
-"""Exact values of the rest of `policy/apply.py` that withholds: which strings of a tool
-input are judged as paths, how an output is shaped for the line filter, the folder and
-link rules, and the walk over a generation's messages. Run first by
-`bench/mutation.py -m policy.apply.rest`."""
+"""Exact values of the rest of `policy/apply.py` that withholds: an input past the bounds
+of what it names, how an output is shaped for the line filter, and the walk over a
+generation's messages. Run first by `bench/mutation.py -m policy.apply.rest`. (Which
+strings of an input are judged: `test_policy_inputs.py`; the folder and link rules:
+`test_policy_reach.py`.)"""
 
 from __future__ import annotations
-
-import os
 
 import pytest
 from tests.policy.test_policy_apply import make_trace, obs, tool_result, tool_use
 
 from cctrace.policy import Policy, apply
-from cctrace.policy.apply import ToolDecision, _input_paths, _output_shape
+from cctrace.policy.apply import ToolDecision, _output_shape
 
 HOME = "/home/u"
 POLICY = Policy(home=HOME)
-
-
-def test_input_paths_by_key_at_any_depth():
-    tool_input = {"file_path": "/a/.env", "opts": {"File-Path": "b.pem", "n": 3},
-                  "list": [{"dest": "c"}, "loose"], "text": "not a path key",
-                  "url": "file:///etc/shadow", "paths": ["p1", {"x": "p2"}],
-                  "long": {"path": "x" * 4097}, "nl": {"path": "a\nb"},
-                  "edge": {"path": "y" * 4096}}
-    assert sorted(_input_paths(tool_input, False)) == sorted(
-        ["/a/.env", "b.pem", "c", "/etc/shadow", "p1", "p2", "y" * 4096])
-    assert sorted(_input_paths({"q": "x", "n": ["y"], "m": "a\nb"}, True)) == ["x", "y"]
-    # 4,096 in all; the authority read as a folder and as a host.
-    assert _input_paths({"u": "file://" + "z" * 4089}, False) == ["z" * 4089, "//" + "z" * 4089]
-    assert _input_paths({"u": "FILE:x"}, False) == ["x"]
-    assert _input_paths({"u": "file:/%2Eenv"}, False) == ["/%2Eenv", "/.env"]
-    assert _input_paths({"u": "file://" + "z" * 4090}, False) == []
-
-
-def test_input_paths_depth_and_item_bounds():
-    deep: dict = {"path": "bottom"}
-    for _ in range(63):
-        deep = {"a": deep}
-    assert _input_paths(deep, False) == ["bottom"]  # 64 levels down: still read
-    # 65: past the bound, so it cannot be cleared (None: the call is withheld).
-    assert _input_paths({"a": deep}, False) is None
-    assert _input_paths({"a": {"a": deep}}, False) is None
-    assert _input_paths({"a": {"a": {"a": {}}}, "b": "x"}, False) == []  # empty: nothing
-    # Lists count as levels too: a string 64 containers down is read, 65 is not.
-    nested: object = "sixty-four"
-    for _ in range(63):
-        nested = [nested]
-    assert _input_paths({"path": nested}, False) == ["sixty-four"]
-    assert _input_paths({"path": [nested]}, False) is None
-    # 2,000 items looked at (the list too): one more and the input cannot be cleared.
-    assert len(_input_paths({"path": [f"f{i}" for i in range(1998)]}, False)) == 1998
-    assert _input_paths({"path": [f"f{i}" for i in range(1999)]}, False) is None
-    # The denied path first and a long list after it (LIFO: the path was never reached).
-    assert _input_paths({"path": "/p/.env", "pad": ["x"] * 5000}, False) is None
 
 
 def test_an_input_past_the_bounds_is_withheld():
@@ -93,74 +54,6 @@ def test_output_shape_of_bash_is_the_commands():
 
     d = ToolDecision(name="Bash", level="redacted")
     assert _output_shape(d, {"command": "grep -n x f"}) == bash_shape("grep -n x f")
-
-
-def test_scope_rule(tmp_path):
-    policy = Policy(home=str(tmp_path / "home"))
-    clean = tmp_path / "clean"
-    (clean / "sub").mkdir(parents=True)
-    (clean / "sub" / "a.txt").write_text("x")
-    assert apply.scope_rule(str(clean), None, policy) is None
-    (clean / "sub" / ".env").write_text("x")
-    assert apply.scope_rule(str(clean), None, policy) == ".env*"
-    assert apply.scope_rule("clean", str(tmp_path), policy) == ".env*"
-    assert apply.scope_rule(str(tmp_path / "gone"), None, policy) == (
-        f"{tmp_path / 'gone'} (unattributable output)")
-    assert apply.scope_rule("rel", None, policy) == "rel (unattributable output)"
-    # A folder denied itself: its rule, even when nothing in it is denied by name.
-    (tmp_path / "secrets").mkdir()
-    assert apply.scope_rule(str(tmp_path / "secrets"), None, policy) == "**/secrets/**"
-
-
-def test_scope_rule_gives_up_on_a_big_folder(tmp_path, monkeypatch):
-    policy = Policy(home=str(tmp_path / "home"))
-    big = tmp_path / "big"
-    big.mkdir()
-    for i in range(4):
-        (big / f"f{i}.txt").write_text("x")
-    monkeypatch.setattr(apply, "SCOPE_FILES", 4)
-    assert apply.scope_rule(str(big), None, policy) is None  # 4 seen: not over the bound
-    (big / "f4.txt").write_text("x")
-    assert apply.scope_rule(str(big), None, policy) == f"{big} (unattributable output)"
-
-
-def test_link_rule(tmp_path):
-    policy = Policy(home=str(tmp_path / "home"))
-    (tmp_path / ".env").write_text("K=v")
-    (tmp_path / "plain.txt").write_text("x")
-    os.symlink(tmp_path / ".env", tmp_path / "notes.txt")
-    os.symlink(tmp_path / "plain.txt", tmp_path / "alias.txt")
-    apply._REAL.clear()
-    assert apply.link_rule(str(tmp_path / "notes.txt"), None, policy) == ".env*"
-    assert apply.link_rule("notes.txt", str(tmp_path), policy) == ".env*"
-    assert apply.link_rule(str(tmp_path / "alias.txt"), None, policy) is None
-    assert apply.link_rule(str(tmp_path / "plain.txt"), None, policy) is None
-    # The length bound is 4,096 characters as written (`/./` runs normalise away).
-    def padded(n: int) -> str:
-        link = str(tmp_path / "notes.txt")
-        pad = n - len(link)
-        text = "/." * (pad // 2) + (link if pad % 2 == 0 else link.replace("/notes", "//notes"))
-        assert len(text) == n
-        return text
-
-    assert apply.link_rule(padded(4096), None, policy) == ".env*"
-    assert apply.link_rule(padded(4097), None, policy) is None
-    for bad in ("", "  ", "a\0b", "x" * 4097, 3, "relative-no-cwd"):
-        assert apply.link_rule(bad, None, policy) is None, bad
-    # Resolved once per run: a link changed later in the same run is not looked at again.
-    assert apply._REAL[str(tmp_path / "notes.txt")] == str(tmp_path / ".env")
-
-
-def test_the_resolution_cache_is_bounded(tmp_path, monkeypatch):
-    policy = Policy(home=str(tmp_path / "home"))
-    apply._REAL.clear()
-    apply._REAL.update({f"/k{i}": f"/k{i}" for i in range(8193)})
-    apply.link_rule(str(tmp_path / "x"), None, policy)
-    assert len(apply._REAL) == 1
-    apply._REAL.clear()
-    apply._REAL.update({f"/k{i}": f"/k{i}" for i in range(8192)})
-    apply.link_rule(str(tmp_path / "x"), None, policy)
-    assert len(apply._REAL) == 8193
 
 
 def test_generation_blocks_of_a_denied_call_are_withheld_exactly():

@@ -1,7 +1,7 @@
 """Exact values of `policy/words.py`: the words the shell builds out of pieces (lifted
 substitutions, parameter defaults, `@file`, an unknown leading folder, variables assigned
-earlier), and what `policy.bash` and `policy.apply` withhold with them. Run first by
-`bench/mutation.py -m policy.words`."""
+earlier), and what `policy.bash`, `policy.apply` and `policy.reach` (a glob in a folder,
+`expanded_rule`) withhold with them. Run first by `bench/mutation.py -m policy.words`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from cctrace.policy import apply, bash
+from cctrace.policy import apply, bash, reach
 from cctrace.policy import words as w
 from cctrace.policy.settings import Policy
 
@@ -141,15 +141,15 @@ def test_expanded_rule_follows_a_glob_in_a_folder(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "a.txt").write_text("x")
     at = str(tmp_path)
-    assert apply.expanded_rule("a.txt", str(tmp_path / "sec*s"), policy) == "**/secrets/**"
-    assert apply.expanded_rule("sec?ets/a.txt", at, policy) == "**/secrets/**"
-    assert apply.expanded_rule("[s]ecrets/a.txt", at, policy) == "**/secrets/**"
-    assert apply.expanded_rule("do*/a.txt", at, policy) is None
-    assert apply.expanded_rule("secrets/a.txt", at, policy) is None  # no glob: other rules
-    assert apply.expanded_rule("*.txt", str(tmp_path / "secrets"), policy) is None  # name only
-    assert apply.expanded_rule("x/a.txt", None, policy) is None
+    assert reach.expanded_rule("a.txt", str(tmp_path / "sec*s"), policy) == "**/secrets/**"
+    assert reach.expanded_rule("sec?ets/a.txt", at, policy) == "**/secrets/**"
+    assert reach.expanded_rule("[s]ecrets/a.txt", at, policy) == "**/secrets/**"
+    assert reach.expanded_rule("do*/a.txt", at, policy) is None
+    assert reach.expanded_rule("secrets/a.txt", at, policy) is None  # no glob: other rules
+    assert reach.expanded_rule("*.txt", str(tmp_path / "secrets"), policy) is None  # name only
+    assert reach.expanded_rule("x/a.txt", None, policy) is None
     for bad in (3, "a\0b", "s*/" + "x" * 4095):
-        assert apply.expanded_rule(bad, at, policy) is None
+        assert reach.expanded_rule(bad, at, policy) is None
     d = apply.decide("Bash", {"command": "cd sec*s && cat a.txt"}, at, policy)
     assert d.rule == "**/secrets/**"
 
@@ -160,19 +160,19 @@ def test_expanded_rule_follows_links_and_is_bounded(tmp_path):
     (tmp_path / "vault" / ".netrc").write_text("x")
     (tmp_path / "d1").mkdir()
     os.symlink(tmp_path / "vault" / ".netrc", tmp_path / "d1" / "notes")
-    apply._REAL.clear()
-    assert apply.expanded_rule("d?/notes", str(tmp_path), policy) == ".netrc"
+    reach._REAL.clear()
+    assert reach.expanded_rule("d?/notes", str(tmp_path), policy) == ".netrc"
     many = tmp_path / "many"
     many.mkdir()
-    for i in range(apply.GLOB_FILES + 1):
+    for i in range(reach.GLOB_FILES + 1):
         (many / f"f{i}").mkdir()
-    assert apply.expanded_rule("many/f*/x", str(tmp_path), policy) is None  # none there
-    for i in range(apply.GLOB_FILES + 1):
+    assert reach.expanded_rule("many/f*/x", str(tmp_path), policy) is None  # none there
+    for i in range(reach.GLOB_FILES + 1):
         (many / f"f{i}" / "x").write_text("")
-    assert apply.expanded_rule("many/f*/x", str(tmp_path), policy) == (
+    assert reach.expanded_rule("many/f*/x", str(tmp_path), policy) == (
         "many/f*/x (unattributable output)")
-    (many / f"f{apply.GLOB_FILES}" / "x").unlink()
-    assert apply.expanded_rule("many/f*/x", str(tmp_path), policy) is None
+    (many / f"f{reach.GLOB_FILES}" / "x").unlink()
+    assert reach.expanded_rule("many/f*/x", str(tmp_path), policy) is None
 
 
 def test_nested_substitutions_are_walked_one_level_deeper_each():
@@ -214,14 +214,14 @@ def test_expanded_rule_bounds_what_it_expands(tmp_path):
         return "./" * (pad // 2) + ("/" if pad % 2 else "") + tail
 
     assert len(padded(4096)) == 4096 and len(padded(4097)) == 4097
-    assert apply.expanded_rule(padded(4096), at, policy) == "**/secrets/**"
-    assert apply.expanded_rule(padded(4097), at, policy) is None
-    assert apply.expanded_rule("sec*s/a\0.txt", at, policy) is None  # glob would raise
+    assert reach.expanded_rule(padded(4096), at, policy) == "**/secrets/**"
+    assert reach.expanded_rule(padded(4097), at, policy) is None
+    assert reach.expanded_rule("sec*s/a\0.txt", at, policy) is None  # glob would raise
 
 
 def test_expanded_rule_leaves_a_path_without_a_glob_to_the_other_rules(tmp_path):
     policy = Policy(home=str(tmp_path / "home"))
     (tmp_path / "X" / "secrets").mkdir(parents=True)
     (tmp_path / "X" / "secrets" / "a.txt").write_text("x")
-    assert apply.expanded_rule("X/secrets/a.txt", str(tmp_path), policy) is None
-    assert apply.expanded_rule("X/sec?ets/a.txt", str(tmp_path), policy) == "**/secrets/**"
+    assert reach.expanded_rule("X/secrets/a.txt", str(tmp_path), policy) is None
+    assert reach.expanded_rule("X/sec?ets/a.txt", str(tmp_path), policy) == "**/secrets/**"

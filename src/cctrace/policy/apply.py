@@ -1,25 +1,24 @@
 """Applying the capture policy to built traces (pure, deterministic, in place).
 
-`apply_policy(traces, policy)` runs after the builder and the cost stage, before
-redaction. In order, per trace: drop it when its project is opted out (or not opted in);
-decide for every tool call (by `tool_use_id`, from the tool observation and from the
-`tool_use` blocks of generation outputs) whether its content is withheld by a path rule
-and which level it is captured at; withhold that content everywhere it occurs (the tool
-observation's input fields, output, status and result fields, the `tool_use` block in the
-generation that asked for it, and the `tool_result` block in the next generation's input);
-and reduce everything at level `metadata` to size-and-hash summaries. Names, ids, types,
-times, usage, cost, levels and models always stay. Nothing is cut here: `max_field_kb` and
-the other size limits apply after redaction (`cctrace.redact.cut`), so a cut never splits a
-secret the redactor would have recognised whole.
+`apply_policy(traces, policy)` runs after the builder and the cost stage, before redaction.
+In order, per trace: drop it when its project is opted out (or not opted in); decide for
+every tool call (by `tool_use_id`, from the tool observation and from the `tool_use` blocks
+of generation outputs) whether its content is withheld by a path rule (which strings of its
+input name files is `policy.inputs`'s, which rule such a path reaches on this machine
+`policy.reach`'s) and which level it is captured at; withhold that content everywhere it
+occurs (the tool observation's input fields, output, status and result fields, the
+`tool_use` block in the generation that asked for it, and the `tool_result` block in the
+next generation's input); and reduce everything at level `metadata` to size-and-hash
+summaries. Names, ids, types, times, usage, cost, levels and models always stay. Nothing is
+cut here: `max_field_kb` and the other size limits apply after redaction
+(`cctrace.redact.cut`), so a cut never splits a secret the redactor would have recognised
+whole.
 """
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import json
-import os
-import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,7 +27,8 @@ from typing import Any
 from cctrace.model.types import Observation, Trace
 from cctrace.policy.bash import bash_files, bash_shape
 from cctrace.policy.computed import computed_rule
-from cctrace.policy.globs import _expand_braces, compile_glob, normalize
+from cctrace.policy.inputs import _BUILTIN, PATH_FIELDS, _commands, _input_paths
+from cctrace.policy.reach import _REAL, _denied, _glob_rule, link_rule, scope_rule
 from cctrace.policy.settings import Policy, path_denied
 from cctrace.policy.shapes import OutputFilter
 
@@ -40,9 +40,6 @@ CONTENT_FIELDS: dict[str, tuple[str, ...]] = {
     "MultiEdit": ("edits",),
     "NotebookEdit": ("new_source",),
 }
-# Input fields that name files, for built-in tools and MCP tools alike.
-PATH_FIELDS = ("file_path", "notebook_path", "path", "paths", "filePath", "filename",
-               "file", "files", "source", "destination", "target", "uri")
 # Tools whose output is file names, never contents: a path rule does not apply to them.
 NAME_ONLY_TOOLS = frozenset({"Glob", "LS"})
 # Tools whose output is attributed by their input (the file read, written, fetched...):
@@ -145,219 +142,11 @@ def _summarize_block(block: Any) -> Any:
 # ------------------------------------------------------------------------ decisions
 
 
-def _norm_key(key: Any) -> str:
-    return str(key).lower().replace("_", "").replace("-", "")
-
-
-# PATH_FIELDS and their spellings in MCP servers (`file_path`, `filePath`, `FILE-PATH`...).
-_PATH_KEYS = frozenset(_norm_key(k) for k in (
-    *PATH_FIELDS, "filepaths", "filenames", "pathname", "fullpath", "absolutepath",
-    "relativepath", "dir", "directory", "folder", "src", "dest", "dst", "sources", "targets",
-    "notebook", "document", "documentpath", "location"))
-# Built-in tools whose input is read by name only (everything else may be an MCP tool).
-_BUILTIN = frozenset({"Read", "Write", "Edit", "MultiEdit", "NotebookEdit", "NotebookRead",
-                      "Grep", "Glob", "LS", "Bash", "BashOutput", "KillShell", "WebFetch",
-                      "WebSearch", "TodoWrite", "Task", "Agent", "ExitPlanMode", "Skill",
-                      "ToolSearch", "AskUserQuestion", "SlashCommand"})
 # Tools that read what a background Bash command printed.
 _BACKGROUND_READERS = frozenset({"BashOutput", "TaskOutput"})
-_WALK_ITEMS = 2000
-# As deep as a transcript record can hold (transcript.reader.MAX_DEPTH clamps the rest).
-_WALK_DEPTH = 64
 # The rules of what a bounded look could not clear (fail closed: withheld).
 UNJUDGED_INPUT = "(tool input past the policy's bounds)"
 UNJUDGED_SCRIPT = "(script past the policy's bounds)"
-
-
-def _input_paths(tool_input: Mapping[str, Any], every_string: bool) -> list[str] | None:
-    """Strings of a tool input that may name files: values under path-like keys at any
-    depth (bounded), and with `every_string` any short one-line string value (MCP tools
-    name their path arguments as they like). None when the input holds more than the
-    bounds let us look at (`{"path": ".env", "pad": [...5000 items]}`): what it names
-    cannot be cleared."""
-    out: list[str] = []
-    stack: list[tuple[Any, bool, int]] = [(tool_input, False, 0)]
-    seen = 0
-    while stack and seen < _WALK_ITEMS:
-        value, under_path, depth = stack.pop()
-        seen += 1
-        if isinstance(value, str):
-            if value[:5].lower() == "file:" and len(value) <= 4096:
-                # A file URL under any name (WebFetch's `url`): read with its authority
-                # as a folder (`file://~/.ssh/x`) and the way a URL parser reads it.
-                raw = value[7:] if value[5:7] == "//" else value[5:]
-                out.extend(dict.fromkeys((raw, file_url_path(value))))
-            elif (under_path or every_string) and len(value) <= 4096 and "\n" not in value:
-                out.append(value)
-        elif isinstance(value, (dict, list)) and value and depth >= _WALK_DEPTH:
-            return None
-        elif isinstance(value, dict):
-            stack.extend((v, under_path or _norm_key(k) in _PATH_KEYS, depth + 1)
-                         for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend((v, under_path, depth + 1) for v in value)
-    return None if stack else out
-
-
-def file_url_path(url: str) -> str:
-    """The path a `file:` URL names, as a client reads it: the scheme in any case, a
-    `localhost` (or any) authority, percent-escapes (`FILE://localhost/%2Eenv` is `/.env`)."""
-    from urllib.parse import unquote, urlsplit
-
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url[5:]
-    host = parts.netloc if parts.netloc.lower() not in ("", "localhost") else ""
-    return ("//" + host if host else "") + unquote(parts.path)
-
-
-def _commands(tool_input: Mapping[str, Any]) -> list[str]:
-    """Strings of an MCP tool's input that may be command lines (a shell server's
-    `command`, `cmd`, `script`...): every string with a blank in it, within the bounds of
-    `_input_paths` (which withholds an input past them)."""
-    out: list[str] = []
-    stack: list[tuple[Any, int]] = [(tool_input, 0)]
-    seen = 0
-    while stack and seen < _WALK_ITEMS:
-        value, depth = stack.pop()
-        seen += 1
-        if isinstance(value, str):
-            if len(value) <= 4096 and any(c.isspace() for c in value):
-                out.append(value)
-        elif isinstance(value, dict) and depth < _WALK_DEPTH:
-            stack.extend((v, depth + 1) for v in value.values())
-        elif isinstance(value, list) and depth < _WALK_DEPTH:
-            stack.extend((v, depth + 1) for v in value)
-    return out
-
-
-_EXAMPLES: dict[tuple[str, ...], list[tuple[str, str]]] = {}
-
-
-def _examples(policy: Policy) -> list[tuple[str, str]]:
-    """(a file name each deny pattern matches, the pattern): `.env*` -> `.envx`."""
-    key = tuple(g.text for g in policy._deny)  # type: ignore[attr-defined]
-    if key not in _EXAMPLES:
-        out = []
-        for glob in policy._deny:  # type: ignore[attr-defined]
-            for alt in _expand_braces(glob.text.strip()):
-                parts = [p for p in alt.split("/") if p and p != "**"]
-                if parts:
-                    name = re.sub(r"\[!?\^?([^\]])[^\]]*\]", r"\1", parts[-1])
-                    out.append((name.replace("*", "x").replace("?", "x"), glob.text))
-                    out.append((name.replace("*", "").replace("?", "x"), glob.text))
-        _EXAMPLES[key] = out
-    return _EXAMPLES[key]
-
-
-def glob_rule(path: str, policy: Policy) -> str | None:
-    """The deny rule of a file a shell glob in a command may expand to (`cat .e*`,
-    `head -n 3 *.p?m`); a bare `*` is left to the output filter and the redactor."""
-    base = path.rstrip("/").rsplit("/", 1)[-1]
-    if not any(c in base for c in "*?[") or base in ("*", "**"):
-        return None
-    try:
-        rx = compile_glob(base, policy.home).regex
-    except Exception:  # noqa: BLE001 - not a glob we can read: not a match either
-        return None
-    for name, rule in _examples(policy):
-        if rx.fullmatch(name):
-            return rule
-    return None
-
-
-# Files looked at, at most, to tell whether a folder holds a denied file.
-SCOPE_FILES = 5000
-
-
-def scope_rule(folder: str, cwd: str | None, policy: Policy) -> str | None:
-    """The deny rule of a file under `folder` whose content a command may have printed
-    without its name (`grep -rh`, `find -exec cat`). A folder that is not there (or too
-    big to look through) cannot be cleared: its output is withheld too."""
-    rule = path_denied(folder, cwd, policy)
-    if rule:
-        return rule
-    root = normalize(folder, cwd, policy.home)
-    if not root.startswith("/") or not os.path.isdir(root):
-        return f"{folder} (unattributable output)"
-    seen = 0
-    for here, dirs, files in os.walk(root):
-        for name in dirs + files:
-            seen += 1
-            rule = path_denied(os.path.join(here, name), None, policy)
-            if rule:
-                return rule
-        if seen > SCOPE_FILES:
-            return f"{folder} (unattributable output)"
-    return None
-
-
-def link_rule(path: str, cwd: str | None, policy: Policy) -> str | None:
-    """The deny rule of the file a symbolic link points at, when `path` is one on this
-    machine now (`ln -s ~/.ssh/id_rsa notes.txt` in an earlier call, then `cat notes.txt`).
-    """
-    if not isinstance(path, str) or not path.strip() or len(path) > 4096 or "\0" in path:
-        return None
-    full = normalize(path, cwd, policy.home)
-    if not full.startswith("/"):
-        return None
-    real = _REAL.get(full)
-    if real is None:
-        try:
-            real = os.path.realpath(full)
-        except (OSError, ValueError):
-            real = full
-        if len(_REAL) > 8192:
-            _REAL.clear()
-        _REAL[full] = real
-    return path_denied(real, None, policy) if real != full else None
-
-
-# Resolved links of one `apply_policy` call (cleared at each: links change over time).
-_REAL: dict[str, str] = {}
-
-
-# Files a glob in a path's folders is expanded to, at most, to find a denied one.
-GLOB_FILES = 256
-
-
-def expanded_rule(path: str, cwd: str | None, policy: Policy) -> str | None:
-    """The deny rule of a file on this machine a glob in `path`'s folders (or in the
-    folder it ran in) expands to, as the shell expanded it (`cd sec*s && cat a.txt`, `cat
-    ~/.aw?/config`): the deny patterns name folders a glob cannot be compared with."""
-    if not isinstance(path, str) or len(path) > 4096 or "\0" in path:
-        return None
-    full = normalize(path, cwd, policy.home)
-    if not full.startswith("/") or not any(c in full.rpartition("/")[0] for c in "*?["):
-        return None
-    for n, match in enumerate(glob.iglob(full)):
-        if n >= GLOB_FILES:
-            return f"{path} (unattributable output)"
-        rule = path_denied(match, None, policy) or link_rule(match, None, policy)
-        if rule:
-            return rule
-    return None
-
-
-def _denied(path: str, cwd: str | None, policy: Policy) -> str | None:
-    """A path rule for `path` as written, as a glob it may expand to, or as a link."""
-    return (path_denied(path, cwd, policy) or glob_rule(path, policy)
-            or link_rule(path, cwd, policy) or expanded_rule(path, cwd, policy))
-
-
-def _glob_rule(pattern: Any, cwd: str | None, policy: Policy) -> str | None:
-    """A Grep `glob` that selects denied files (`*.pem`, `*.{env,pem}`, `**/.env*`)."""
-    if not isinstance(pattern, str) or not pattern.strip():
-        return None
-    for alt in _expand_braces(pattern.strip()):
-        for part in alt.split():
-            if part.startswith("!"):
-                continue
-            rule = path_denied(part, cwd, policy) or glob_rule(part, policy)
-            if rule:
-                return rule
-    return None
 
 
 def decide(name: str, tool_input: Any, cwd: str | None, policy: Policy) -> ToolDecision:

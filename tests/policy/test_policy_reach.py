@@ -1,0 +1,81 @@
+"""Exact values of `policy/reach.py`: which deny rule a path reaches on this machine beyond
+its text, for a folder whose files a command prints without their names (`scope_rule`) and
+a symbolic link made by an earlier call (`link_rule`, its resolution cache and bounds).
+A glob in a path's name or folders (`glob_rule`, `expanded_rule`) is tested with the calls
+that use it, in `test_policy_apply_exact.py` and `test_policy_words.py`. Run first by
+`bench/mutation.py -m policy.reach`."""
+
+from __future__ import annotations
+
+import os
+
+from cctrace.policy import reach
+from cctrace.policy.settings import Policy
+
+
+def test_scope_rule(tmp_path):
+    policy = Policy(home=str(tmp_path / "home"))
+    clean = tmp_path / "clean"
+    (clean / "sub").mkdir(parents=True)
+    (clean / "sub" / "a.txt").write_text("x")
+    assert reach.scope_rule(str(clean), None, policy) is None
+    (clean / "sub" / ".env").write_text("x")
+    assert reach.scope_rule(str(clean), None, policy) == ".env*"
+    assert reach.scope_rule("clean", str(tmp_path), policy) == ".env*"
+    assert reach.scope_rule(str(tmp_path / "gone"), None, policy) == (
+        f"{tmp_path / 'gone'} (unattributable output)")
+    assert reach.scope_rule("rel", None, policy) == "rel (unattributable output)"
+    # A folder denied itself: its rule, even when nothing in it is denied by name.
+    (tmp_path / "secrets").mkdir()
+    assert reach.scope_rule(str(tmp_path / "secrets"), None, policy) == "**/secrets/**"
+
+
+def test_scope_rule_gives_up_on_a_big_folder(tmp_path, monkeypatch):
+    policy = Policy(home=str(tmp_path / "home"))
+    big = tmp_path / "big"
+    big.mkdir()
+    for i in range(4):
+        (big / f"f{i}.txt").write_text("x")
+    monkeypatch.setattr(reach, "SCOPE_FILES", 4)
+    assert reach.scope_rule(str(big), None, policy) is None  # 4 seen: not over the bound
+    (big / "f4.txt").write_text("x")
+    assert reach.scope_rule(str(big), None, policy) == f"{big} (unattributable output)"
+
+
+def test_link_rule(tmp_path):
+    policy = Policy(home=str(tmp_path / "home"))
+    (tmp_path / ".env").write_text("K=v")
+    (tmp_path / "plain.txt").write_text("x")
+    os.symlink(tmp_path / ".env", tmp_path / "notes.txt")
+    os.symlink(tmp_path / "plain.txt", tmp_path / "alias.txt")
+    reach._REAL.clear()
+    assert reach.link_rule(str(tmp_path / "notes.txt"), None, policy) == ".env*"
+    assert reach.link_rule("notes.txt", str(tmp_path), policy) == ".env*"
+    assert reach.link_rule(str(tmp_path / "alias.txt"), None, policy) is None
+    assert reach.link_rule(str(tmp_path / "plain.txt"), None, policy) is None
+    # The length bound is 4,096 characters as written (`/./` runs normalise away).
+    def padded(n: int) -> str:
+        link = str(tmp_path / "notes.txt")
+        pad = n - len(link)
+        text = "/." * (pad // 2) + (link if pad % 2 == 0 else link.replace("/notes", "//notes"))
+        assert len(text) == n
+        return text
+
+    assert reach.link_rule(padded(4096), None, policy) == ".env*"
+    assert reach.link_rule(padded(4097), None, policy) is None
+    for bad in ("", "  ", "a\0b", "x" * 4097, 3, "relative-no-cwd"):
+        assert reach.link_rule(bad, None, policy) is None, bad
+    # Resolved once per run: a link changed later in the same run is not looked at again.
+    assert reach._REAL[str(tmp_path / "notes.txt")] == str(tmp_path / ".env")
+
+
+def test_the_resolution_cache_is_bounded(tmp_path, monkeypatch):
+    policy = Policy(home=str(tmp_path / "home"))
+    reach._REAL.clear()
+    reach._REAL.update({f"/k{i}": f"/k{i}" for i in range(8193)})
+    reach.link_rule(str(tmp_path / "x"), None, policy)
+    assert len(reach._REAL) == 1
+    reach._REAL.clear()
+    reach._REAL.update({f"/k{i}": f"/k{i}" for i in range(8192)})
+    reach.link_rule(str(tmp_path / "x"), None, policy)
+    assert len(reach._REAL) == 8193
