@@ -248,8 +248,21 @@ MODULES: dict[str, Target] = {
     "redact.engine.masked": Target("redact/engine.py", (
         "tests/redact/test_placeholder_shapes.py", "tests/redact/test_engine_rest_exact.py",
         "tests/redact/test_not_secrets.py"), scope=("_masked",)),
+    # Code nobody here wrote (bench/redaction_realcode.py): source text in a value, type
+    # names and labelled digests, and the syntax around an assignment that says "code".
+    "redact.stoplist.source": Target("redact/stoplist.py", (
+        "tests/redact/test_real_code.py",), scope=("source_text",)),
+    "redact.randomness.type_name": Target("redact/randomness.py", (
+        "tests/redact/test_real_code.py", "tests/redact/test_randomness_exact.py"),
+        scope=("type_name", "_sayable", "constant_name", "is_digest")),
+    "redact.detectors.generic_assignment.code": Target(
+        "redact/detectors/generic_assignment.py", (
+            "tests/redact/detectors/test_generic_assignment.py", "tests/redact/test_real_code.py"),
+        scope=("_scoped", "_alias", "_in_code", "_subscript", "_log_pair", "_pair_ok",
+               "_unquoted_ok"), preload=DETECTOR_PRELOAD),
     # The value gate of a service-name match (keyboard fillers added).
     "redact.detectors.service_context.ok": Target("redact/detectors/service_context.py", (
+        "tests/redact/test_real_code.py",
         "tests/redact/test_placeholder_shapes.py", "tests/redact/test_service_shapes.py",
         "tests/redact/test_token_shape.py", "tests/redact/test_context.py"), scope=("_ok",)),
     # The auth pair's quotes, compared by a check instead of a back-reference.
@@ -271,7 +284,7 @@ MODULES: dict[str, Target] = {
     # password_value and the path / code checks it shares with unquoted_secret.
     "redact.stoplist.password": Target("redact/stoplist.py", (
         "tests/redact/test_stoplist_exact.py::test_bare_reference",
-        "tests/redact/test_password_slots.py"),
+        "tests/redact/test_password_slots.py", "tests/redact/test_real_code.py"),
         scope=("password_value", "bare_reference")),
     # Secrets across wrapped lines, and base64 decoded for `detectors/encoded.py` (issue 13).
     "redact.cells": Target("redact/cells.py", ("tests/redact/test_cells.py",)),
@@ -413,7 +426,21 @@ MODULES: dict[str, Target] = {
     # An agent erasing or reconfiguring its own trace: live-session and inside-Claude-Code
     # checks, and the sealed finding no purge drops (third red team).
     "audit.selferase": Target("audit/selferase.py", (
-        "tests/audit/test_selferase.py", "tests/cli/test_agentchange.py")),
+        "tests/audit/test_selferase_exact.py", "tests/audit/test_selferase.py",
+        "tests/cli/test_agentchange.py")),
+    # Which commands are changes of cctrace (a config key, never its value), and the
+    # record and stderr note one made from inside Claude Code gets before it runs.
+    "cli.agentchange": Target("cli/agentchange.py", (
+        "tests/cli/test_agentchange_exact.py", "tests/cli/test_agentchange.py",
+        "tests/audit/test_selferase.py")),
+    # The doctor's `agent` check: FAIL while an `audit.agent_tamper` finding is stored.
+    "checks.agenttamper": Target("checks/agenttamper.py", (
+        "tests/checks/test_agenttamper.py",
+        "tests/checks/test_registry.py::test_every_listed_module_exposes_a_spec_with_its_names",
+        "tests/checks/test_registry.py::test_each_check_reports_only_the_names_it_declares")),
+    # A hand edit of config.toml inside an agent's tool call (third red team's open end).
+    "audit.configwatch": Target("audit/configwatch.py", (
+        "tests/audit/test_configwatch_exact.py", "tests/audit/test_configwatch.py")),
     "audit.anchors": Target("audit/anchors.py", (
         "tests/audit/test_anchors_exact.py", "tests/audit/test_rollback.py",
         "tests/audit/test_log.py")),
@@ -1560,6 +1587,18 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'only odd lengths get here, and the first odd length >= 16 is 17'),
     ],
     'policy.settings': [
+        ('memo: dict[tuple[str, str | None], str | None] = policy._denied'
+         '  # type: ignore[attr-defined]',
+         'memo: dict[tuple[str, str & None], str | None] = policy._denied'
+         '  # type: ignore[attr-defined]',
+         "a local variable's annotation is never evaluated (PEP 526; the module also has "
+         "`from __future__ import annotations`)"),
+        ('memo: dict[tuple[str, str | None], str | None] = policy._denied'
+         '  # type: ignore[attr-defined]',
+         'memo: dict[tuple[str, str | None], str & None] = policy._denied'
+         '  # type: ignore[attr-defined]',
+         "a local variable's annotation is never evaluated (PEP 526; the module also has "
+         "`from __future__ import annotations`)"),
         ('compile_glob(item, home or os.path.expanduser("~"))',
          'compile_glob(item, home or os.path.expanduser("XX~XX"))',
          'the compiled glob is only a check and is thrown away: `~` expands to any string '
@@ -1811,6 +1850,31 @@ DESCRIPTION_WHY = ("Detector.description is documentation: no code reads it (the
                    "engine and CLI use name, patterns and pii only)")
 
 
+# Type names (bench/redaction_realcode.py): parts are lower-cased before `_sayable`, and a
+# part counted in `said` has 4+ letters.
+EQUIVALENT["redact.randomness.type_name"] = [
+    ('return part in _WORDS or (any(c in "aeiouy" for c in part)',
+     'return part in _WORDS or (any(c in "XXaeiouyXX" for c in part)',
+     'the parts are lower-cased before the call: an upper-case X is never in one'),
+    ("return said > 0 and 2 * said >= letters", "return said > 1 and 2 * said >= letters",
+     "said sums parts of 4+ letters: it is 0 or at least 4, never 1"),
+]
+# The walk back to a subscript's `[`: stopping at 1 instead of 0 leaves text[0] to the
+# check, a name character (the walk went on over it), which is not `[` either way.
+EQUIVALENT["redact.detectors.generic_assignment.code"] = [
+    ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     'while i > 1 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     "at i == 1 text[0] is a name character: `text[0:1]` and the original's `text[-1:0]` "
+     "(empty) are both not `[` or `{`"),
+    # `_log_pair`'s walk, the same two ways (in the scope for its new `_ARGUMENT_END`).
+    ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     'while i > 1 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     "at i == 1 text[0] is a name character, not `(` or `,`, and text[-1:1] is empty: "
+     "the original's empty slices give the same answer"),
+    ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     'while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "XX_.-XX"):',
+     "an X is alphanumeric: the walk already goes over it"),
+]
 # `_key_ok` alone is a scope of the whole module: the same mutants are equivalent there.
 # Stop 24's scoped runs.
 EQUIVALENT["redact.views.percent"] = [

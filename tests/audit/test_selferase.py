@@ -13,10 +13,15 @@ from cctrace import config as config_mod
 from cctrace.audit import selferase
 from cctrace.audit import verify as audit_verify
 from cctrace.cli import main as cli_main
+from cctrace.export import outbox
+from cctrace.model import ids
 from cctrace.spool import writer
 from cctrace.store.db import Store
 from cctrace.store.hooks import HookEvent
+from cctrace.worker import lifecycle
 from store.helpers import SEC, T0, turn
+from support.configure import langfuse_toml, write_config
+from support.otlp_receiver import OTLPReceiver
 
 NOW = T0 + 3600 * SEC
 
@@ -178,3 +183,84 @@ def test_deleting_the_quarantine_from_inside_claude_code_is_recorded(capsys, mon
     assert cli_main.main(["purge", "--quarantine", "--local-only"]) == 0
     with Store.open() as store:
         assert len(store.findings()) == 1
+
+
+def test_the_record_is_exported_and_a_purge_of_its_session_does_not_unsend_it(
+        capsys, monkeypatch):
+    """The agent's purge (Langfuse configured) queues the record for Langfuse and starts a
+    worker to send it; neither that purge nor the user's purge of everything after it
+    deletes the record's batches, trace or scores, which arrive on a trace of their own."""
+    monkeypatch.setattr(cli_main, "COMMANDS", ["purge"])
+    monkeypatch.setattr(selferase.time, "time_ns", lambda: NOW + SEC)
+    woken: list[str] = []
+    monkeypatch.setattr(lifecycle, "wake_worker",
+                        lambda state_dir, runtime=None: woken.append(state_dir) or True)
+    home = _seeded()
+    with OTLPReceiver() as recv:
+        write_config(langfuse_toml(recv.base_url, "pk-lf-t", "sk-lf-t"), home)
+        assert cli_main.main(["purge", "--session", "sess-live", "--json"]) == 0
+        alarm = json.loads(capsys.readouterr().out)["alarm"]
+        assert alarm["queued"] == 4  # three scores and the span batch of its own trace
+        assert woken == [home]
+        own = ids.trace_id(f"findings:{alarm['finding']}")
+        assert recv.deleted_trace_ids() == [ids.trace_id("a")]
+        assert cli_main.main(["purge", "--before", "2100-01-01"]) == 0
+        assert recv.deleted_score_ids() == [] and own not in recv.deleted_trace_ids()
+        with Store.open() as store:
+            assert outbox.flush(store, config_mod.load(home), timeout=10).ok
+        assert sorted((s["name"], s["traceId"]) for s in recv.scores()) == [
+            ("cctrace.risk", own), ("cctrace.severity", own), ("cctrace.tamper", own)]
+        assert [(s["trace_id"], s["name"], s["attributes"]["langfuse.observation.metadata."
+                                                          "cctrace.finding.sessions"])
+                for s in recv.spans()] == [(own, "finding audit.agent_tamper",
+                                            '["sess-live"]')]
+
+
+def test_without_a_destination_nothing_is_queued_and_no_worker_started(capsys, monkeypatch):
+    monkeypatch.setattr(cli_main, "COMMANDS", ["purge"])
+    monkeypatch.setattr(selferase.time, "time_ns", lambda: NOW + SEC)
+    woken: list[str] = []
+    monkeypatch.setattr(lifecycle, "wake_worker",
+                        lambda state_dir, runtime=None: woken.append(state_dir) or True)
+    _seeded()
+    assert cli_main.main(["purge", "--session", "sess-live", "--local-only", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["alarm"]["queued"] == 0
+    assert woken == []
+    with Store.open() as store:
+        assert store.due_batches(None, 2**62) == []
+
+
+@pytest.mark.parametrize("ended, idle_ns, alarm", [
+    # No SessionEnd, last activity 1 s inside the 30 minutes: still running, recorded.
+    (False, selferase.LIVE_NS - SEC, ["session sess-old is still running"]),
+    # No SessionEnd, idle 1 s longer than 30 minutes: reads as the user's.
+    (False, selferase.LIVE_NS + SEC, None),
+    # Ended, whenever: reads as the user's at once (a minute after, or much later).
+    (True, 60 * SEC, None),
+    (True, selferase.LIVE_NS + SEC, None),
+])
+def test_a_detached_purge_with_the_markers_unset_reads_as_the_users_once_the_session_is_over(
+        tmp_path, capsys, monkeypatch, ended, idle_ns, alarm):
+    """The documented gap (THREAT_MODEL.md, docs/security.md), pinned: an agent can leave
+    `setsid -f sh -c 'sleep 2000; env -u CLAUDECODE -u CLAUDE_CODE_ENTRYPOINT cctrace purge
+    --session <own>'` behind. When it runs it has no Claude Code variable and, reparented
+    to init, no `claude` process above it: with its session ended, or idle past
+    `LIVE_NS`, nothing tells it from the user's own purge. No finding; the session goes."""
+    monkeypatch.setattr(cli_main, "COMMANDS", ["purge"])
+    for name in selferase.ENV_MARKS:
+        monkeypatch.delenv(name, raising=False)
+    proc = _proc(tmp_path / "proc", {os.getpid(): (1, ["cctrace", "purge"])})
+    monkeypatch.setattr(selferase, "PROC", proc)
+    assert selferase.marks() == []
+    monkeypatch.setattr(selferase.time, "time_ns", lambda: NOW)
+    with Store.open() as store:
+        store.insert_traces([turn("sess-old", "a", T0)])
+        _events(store, "sess-old", "SessionStart", "UserPromptSubmit",
+                *(["SessionEnd"] if ended else []), at=NOW - idle_ns - 10)
+    assert cli_main.main(["purge", "--session", "sess-old", "--local-only", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["alarm"]["reasons"] if "alarm" in report else None) == alarm
+    with Store.open() as store:
+        assert [f.rule_id for f in store.findings()] == (
+            ["audit.agent_tamper"] if alarm else [])
+        assert store.session("sess-old") is None

@@ -11,7 +11,7 @@ from support.configure import langfuse_toml, write_config
 def test_every_listed_module_exposes_a_spec_with_its_names():
     names = [n for spec in registry.specs() for n in spec.names]
     assert names == ["claude", "hooks", "state dir pin", "config", "environment",
-                     "permissions", "runtime", "worker", "spool", "state dir", "hook",
+                     "permissions", "keychain", "runtime", "worker", "spool", "state dir", "hook",
                      "destination", "outbox", "queued", "export", "limits", "transcripts",
                      "quarantine", "langfuse", "otlp", "destination", "agent"]
 

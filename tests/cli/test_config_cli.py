@@ -104,7 +104,9 @@ def test_set_keeps_comments_and_is_loadable(capsys, cfg_file):
     assert policy.level == "metadata" and policy.max_field_kb == 64
     assert policy.tools == {"Bash": "full"} and policy.use_default_deny is False
     assert stat.S_IMODE(os.stat(cfg_file).st_mode) == 0o600
-    assert sorted(os.listdir(cfg_file.parent)) == ["config.toml"]
+    # No temporary file left; the digest the worker tells cctrace's own edits by, 0600.
+    assert sorted(os.listdir(cfg_file.parent)) == ["config.sum", "config.toml"]
+    assert stat.S_IMODE(os.stat(cfg_file.parent / "config.sum").st_mode) == 0o600
 
 
 def test_list_add_remove_in_place(capsys, cfg_file):

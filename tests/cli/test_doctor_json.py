@@ -17,8 +17,8 @@ TOP = ["ok", "state_dir", "checks"]
 CHECK_KEYS = ["name", "status", "detail", "fix", "data"]
 # A state dir that exists, a Langfuse destination configured, no hook, no claude on PATH.
 OFFLINE = ["claude", "hooks", "state dir pin", "config", "environment", "permissions",
-           "runtime", "worker", "spool", "state dir", "hook", "outbox", "export", "limits",
-           "transcripts", "quarantine", "destination", "agent"]
+           "keychain", "runtime", "worker", "spool", "state dir", "hook", "outbox", "export",
+           "limits", "transcripts", "quarantine", "destination", "agent"]
 STATUS = OFFLINE  # status runs the same checks, offline
 
 

@@ -6,7 +6,8 @@ Code's marker variables unset. The purge works (it cannot be
 stopped), but it is not silent: a high `audit.agent_tamper` finding stays in the store after
 every purge, names the session and why it looked like an agent's, and `cctrace verify`
 finds the audit chain intact (so the finding cannot go without that showing). A user's
-purge from an ordinary shell afterwards leaves no new finding and keeps this one.
+purge from an ordinary shell afterwards leaves no new finding and keeps this one. With
+Langfuse configured the finding is sent there, on a trace of its own that no purge deletes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sys
 
 import pytest
 
+from cctrace.model import ids
 from support.model_server import bash, text, tools
 from support.traced import TracedSession
 
@@ -88,3 +90,80 @@ def test_an_agent_turning_the_audit_log_off_is_recorded_in_it(traced: TracedSess
     # The store is not checked: with the log off, what the worker stored since is unaudited.
     proof = t.cctrace("verify", "--log-only", "--event", f"finding:{found[0]['id']}")
     assert proof.returncode == 0, proof.stdout + proof.stderr
+
+
+def test_the_record_reaches_langfuse_and_no_purge_takes_it_back(
+        tmp_path, model_server, receiver, _isolated_state):
+    """With Langfuse configured, the agent's purge deletes its session's traces there too;
+    the record of that purge arrives on a trace of its own (with its scores), which that
+    purge and the user's purge of everything afterwards do not delete."""
+    t = TracedSession(tmp_path / "run", model_server, receiver, _isolated_state, langfuse=True)
+    t.install()
+    cctrace = (f"CCTRACE_HOME={shlex.quote(str(t.state))} {shlex.quote(sys.executable)} -m "
+               "cctrace")
+    t.server.add("[self-3]", [
+        tools(bash("echo working")),
+        tools(bash(f"{cctrace} flush --timeout 30 >/dev/null; {cctrace} purge --session "
+                   f"{t.session_id}")),
+        text("Done."),
+    ])
+    t.prompt("Tidy up [self-3]")
+    assert "queued for export" in t.transcript.read_text()
+    res = t.flush()
+    assert res.returncode == 0, res.stdout + res.stderr
+    (found,) = json.loads(t.cctrace("findings", "--kind", "tamper", "--json").stdout)
+    own = ids.trace_id(f"findings:{found['id']}")
+    session_traces = {s["trace_id"] for s in receiver.spans()
+                      if s["attributes"].get("langfuse.session.id") == t.session_id}
+    assert session_traces and set(receiver.deleted_trace_ids()) == session_traces
+    again = t.cctrace("purge", "--before", "2100-01-01")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert t.flush().returncode == 0
+    # The session's own scores went (its checkpoints'); the record's did not.
+    assert own not in receiver.deleted_trace_ids()
+    assert receiver.deleted_score_ids() and not [
+        i for i in receiver.deleted_score_ids() if i.startswith(found["id"])]
+    assert sorted((s["name"], s["value"], s["traceId"]) for s in receiver.scores()
+                  if s["metadata"]["rule_id"] == "audit.agent_tamper") == [
+        ("cctrace.risk", 0.75, own), ("cctrace.severity", "high", own),
+        ("cctrace.tamper", 1, own)]
+    (span,) = [s for s in receiver.spans() if s["trace_id"] == own]
+    meta = "langfuse.observation.metadata.cctrace.finding."
+    assert (span["name"], span["attributes"][meta + "action"],
+            span["attributes"][meta + "sessions"]) == (
+        "finding audit.agent_tamper", json.dumps(f"cctrace purge --session {t.session_id}"),
+        json.dumps([t.session_id]))
+    assert "langfuse.session.id" not in span["attributes"]
+
+
+def test_an_agent_editing_the_config_file_by_hand_leaves_a_finding_no_purge_removes(
+        traced: TracedSession, _isolated_state):
+    """`sed -i` on the state dir's config.toml from the Bash tool (turning the audit log off,
+    which `cctrace config set` would have recorded): the worker finds a config cctrace did
+    not write, changed inside that tool call, and seals a store-wide `audit.agent_tamper`
+    under the audit setting in force before the edit. The user's purge keeps it."""
+    t = traced
+    res = t.cctrace("config", "set", "audit.enabled", "true")
+    assert res.returncode == 0, res.stdout + res.stderr
+    config = shlex.quote(str(t.state / "config.toml"))
+    t.server.add("[self-4]", [
+        tools(bash("echo working")),
+        tools(bash(f"sed -i 's/^enabled = true/enabled = false/' {config}")),
+        text("Done."),
+    ])
+    t.prompt("Tidy up [self-4]")
+    assert "enabled = false" in (t.state / "config.toml").read_text()
+    res = t.flush()
+    assert res.returncode == 0, res.stdout + res.stderr
+    found = [f for f in json.loads(t.cctrace("findings", "--kind", "tamper", "--json").stdout)
+             if f["rule_id"] == "audit.agent_tamper"]
+    assert [(f["session_id"], f["detail"]["action"], f["detail"]["sessions"],
+             f["detail"]["reasons"]) for f in found] == [
+        (None, "config.toml edited outside cctrace (changed audit.enabled)", [t.session_id],
+         [f"session {t.session_id} was running a Bash tool call when the file changed"])]
+    proof = t.cctrace("verify", "--log-only", "--event", f"finding:{found[0]['id']}")
+    assert proof.returncode == 0, proof.stdout + proof.stderr
+    again = t.cctrace("purge", "--session", t.session_id, "--local-only")
+    assert again.returncode == 0, again.stdout + again.stderr
+    after = json.loads(t.cctrace("findings", "--kind", "tamper", "--json").stdout)
+    assert [f["id"] for f in after] == [found[0]["id"]]

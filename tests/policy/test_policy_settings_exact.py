@@ -142,6 +142,7 @@ def test_project_rules() -> None:
     ({"level": 3}, "capture.level must be one of full, redacted, metadata, not 3"),
     ({"default_deny": "no"}, "capture.default_deny must be true or false"),
     ({"pii": 1}, "capture.pii must be true or false"),
+    ({"computed_paths": "no"}, "capture.computed_paths must be true or false"),
     ({"deny_paths": [1]}, "capture.deny_paths must be a list of path patterns (strings)"),
     ({"allow_paths": {"a": 1}}, "capture.allow_paths must be a list of path patterns "
      "(strings)"),
@@ -182,7 +183,9 @@ def test_a_policy_is_frozen_and_read_from_the_capture_table() -> None:
     cfg = Config(state_dir="/s", raw={"capture": {"level": "full", "pii": True},
                                       "XXcaptureXX": {"level": "metadata"}})
     got = Policy.from_config(cfg)
-    assert (got.level, got.pii) == ("full", True)
+    assert (got.level, got.pii, got.computed_paths) == ("full", True, True)
+    off = Config(state_dir="/s", raw={"capture": {"computed_paths": False}})
+    assert Policy.from_config(off).computed_paths is False
     assert Policy.from_config(Config(state_dir="/s")).level == "redacted"
 
 

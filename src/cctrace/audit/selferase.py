@@ -10,9 +10,12 @@ cannot change about itself, a `claude` process among its ancestors (Linux `/proc
 (stored or still in the spool) or a transcript write in the last `LIVE_NS`, and no
 SessionEnd after it. `record` stores a high `audit.agent_tamper` finding that names no
 session (so no purge, tombstone or retention of a session removes it: they delete findings
-by session and trace) and appends its entry to the audit log sealed at once: deleting the
-row afterwards is a missing row, deleting the entry a broken chain, both named by
-`cctrace verify`. Nothing here stops the command: the record is the answer.
+by session and trace), queues it for export like the worker's findings (in Langfuse a trace
+of its own, `findings.export.own_trace_id`, with its scores: no purge deletes it there
+either) and appends its entry to the audit log sealed at once: deleting the row afterwards
+is a missing row, deleting the entry a broken chain, both named by `cctrace verify`.
+The CLI then starts a worker to send it (`cli.agentchange.send_soon`). Nothing here stops
+the command: the record is the answer.
 """
 
 from __future__ import annotations
@@ -69,7 +72,8 @@ def claude_ancestor(pid: int | None = None, proc: str | None = None) -> int | No
             ppid = int(stat[stat.rindex(")") + 2:].split()[1])
         except (OSError, ValueError, IndexError):
             return None
-        if ppid <= 1:
+        # Only 0 is no parent: pid 1 can be Claude Code itself (a container's entry point).
+        if ppid < 1:
             return None
         try:
             with open(os.path.join(proc, str(ppid), "cmdline"), "rb") as f:
@@ -143,7 +147,8 @@ def live_sessions(store: Any, state_dir: str, session_ids: Iterable[str],
 def finding(action: str, reasons: Sequence[str], sessions: Sequence[str] = (),
             now_ns: int | None = None, user: str | None = None) -> Finding:
     """The high finding for `action` (a command line without secrets), `reasons` being
-    why it looks like an agent's (from `marks` and `live_sessions`)."""
+    why it looks like an agent's (from `marks` and `live_sessions`; at least one: without
+    a reason there is no finding, see `check_erasure` and `check_change`)."""
     now = time.time_ns() if now_ns is None else now_ns
     detail: dict[str, Any] = {"action": action[:300], "reasons": list(reasons)[:8],
                               "sessions": sorted(sessions)[:50]}
@@ -151,9 +156,8 @@ def finding(action: str, reasons: Sequence[str], sessions: Sequence[str] = (),
         detail["by"] = user[:100]
     return Finding(
         id=finding_id(PRODUCER, action, str(now)), kind="tamper", rule_id=RULE,
-        severity="high", title=f"`{action[:80]}` run as if by an agent: "
-        f"{reasons[0] if reasons else 'no reason given'}", time_ns=now, tags=["tamper"],
-        detail=detail, scores={"cctrace.tamper": 1.0})
+        severity="high", title=f"`{action[:80]}` run as if by an agent: {reasons[0]}",
+        time_ns=now, tags=["tamper"], detail=detail, scores={"cctrace.tamper": 1.0})
 
 
 def check_erasure(store: Any, state_dir: str, action: str, session_ids: Iterable[str],
@@ -176,9 +180,28 @@ def check_change(action: str, environ: Mapping[str, str] | None = None,
     return finding(action, reasons, (), now_ns, user) if reasons else None
 
 
-def record(state_dir: str, cfg: Any, found: Finding, store: Any = None) -> dict[str, Any]:
-    """Store `found` and append its audit entry, sealed by a checkpoint now. Returns what to
-    report (`error` when either could not be written)."""
+def _queue(store: Any, cfg: Any, new: list[Finding]) -> dict[str, Any]:
+    """Queue the new finding for every configured destination, as the worker queues its
+    own (`findings.export`: in Langfuse a trace of its own with its scores, no session);
+    the worker sends it. A failure is reported, never raised: the record stands locally."""
+    from cctrace.config import Config
+    from cctrace.findings.export import enqueue_findings
+
+    if not new or not isinstance(cfg, Config):
+        return {"queued": 0}
+    try:
+        return {"queued": enqueue_findings(store, new, cfg)}
+    except Exception as exc:  # noqa: BLE001 - the local record is what must not fail
+        return {"queued": 0, "export_error": f"not queued: {exc.__class__.__name__}"}
+
+
+def record(state_dir: str, cfg: Any, found: Finding, store: Any = None,
+           audit_on: bool | None = None) -> dict[str, Any]:
+    """Store `found`, queue it for export (`queued`: outbox rows) and append its audit
+    entry, sealed by a checkpoint now. Returns what to report (`error` when the finding or
+    its entry could not be written, `export_error` when it could not be queued).
+    `audit_on` overrides `[audit] enabled` (an edit of the file that turned the log off is
+    recorded under the setting in force before it)."""
     from cctrace import audit
     from cctrace.audit import log as audit_log
     from cctrace.store.db import Store
@@ -189,9 +212,11 @@ def record(state_dir: str, cfg: Any, found: Finding, store: Any = None) -> dict[
             with Store.open(state_dir) as own:
                 new = own.add_findings([found])
                 digests = {"findings": dict(own.row_digests.get("findings", {}))}
+                out.update(_queue(own, cfg, new))
         else:
             new = store.add_findings([found])
             digests = {"findings": dict(store.row_digests.get("findings", {}))}
+            out.update(_queue(store, cfg, new))
     except Exception as exc:  # noqa: BLE001 - the command goes on; the report says so
         out["error"] = f"finding not stored: {exc.__class__.__name__}"
         return out
@@ -200,6 +225,8 @@ def record(state_dir: str, cfg: Any, found: Finding, store: Any = None) -> dict[
     except ValueError as exc:
         out["error"] = f"audit settings: {exc}"
         return out
+    if audit_on is not None:
+        settings = dataclasses.replace(settings, enabled=audit_on)
     if not settings.enabled:
         out["audit"] = "audit log disabled"
         return out

@@ -3,7 +3,9 @@
 A check is added by writing its module (exposing `CHECK`, a `base.Spec`) and listing it here.
 Order matters: `claude` finds the version `hooks` judges against, `config` loads the config
 later checks read, `permissions` runs before anything opens the store (opening it tightens
-the database file's mode), `runtime` before `worker` (whose fix points at it).
+the database file's mode), `keychain` before the checks that open the store (a store key
+the keychain does not return skips them, with its reason given once), `runtime` before
+`worker` (whose fix points at it).
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from collections.abc import Mapping
 from functools import cache
 
 from cctrace import statedir
-from cctrace.checks.base import FAIL, WARN, Check, Context, Spec
+from cctrace.checks.base import FAIL, SKIP, WARN, Check, Context, Spec
+from cctrace.security.keys import KeyUnavailable
 
 ORDER: tuple[str, ...] = (
-    "claude", "hooks", "pin", "config", "environment", "permissions", "runtime", "worker",
+    "claude", "hooks", "pin", "config", "environment", "permissions", "keychain", "runtime",
+    "worker",
     "writable", "hookcounters", "delivery", "limits", "transcripts", "quarantine",
     "destinations", "agenttamper",
 )
@@ -49,7 +53,13 @@ def run_checks(*, offline: bool, cwd: str | None = None, env: Mapping[str, str] 
     for spec in specs():
         if spec.needs_state_dir and not os.path.isdir(ctx.state_dir):
             continue
-        ctx.done += spec.run(ctx)
+        try:
+            ctx.done += spec.run(ctx)
+        except KeyUnavailable:
+            # The `keychain` check, earlier, says why and what to run; the rest of the
+            # report must still come.
+            ctx.done.append(Check(spec.names[0], SKIP, "not checked: the store cannot be "
+                                  "opened without its key (see the keychain check)"))
     return ctx.done
 
 

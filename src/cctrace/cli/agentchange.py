@@ -4,11 +4,11 @@ An agent steered by a prompt injection can run `cctrace config set audit.enabled
 `capture.level`, `retention.days 1`, `cctrace rules guard disable`, `cctrace uninstall` or
 `cctrace setup` as the user. None of that is blocked (the user asks Claude for such things
 too), but when the command runs from inside Claude Code (`audit.selferase.marks`), a high
-finding naming the command (a config key, never its value) is stored and sealed in the
-audit chain before the command runs, under the settings in force before it: so
-`audit.enabled false` is itself recorded, and a command failing half-way still is. `main`
-calls `note` before every command; commands that change nothing return at once, without
-any I/O.
+finding naming the command (a config key, never its value) is stored, sealed in the
+audit chain and queued for export (a worker is started to send it) before the command
+runs, under the settings in force before it: so `audit.enabled false` is itself
+recorded, and a command failing half-way still is. `main` calls `note` before every
+command; commands that change nothing return at once, without any I/O.
 """
 
 from __future__ import annotations
@@ -32,11 +32,20 @@ def action(args: argparse.Namespace) -> str | None:
             getattr(args, "guard_command", None) in ("enable", "disable"):
         return f"cctrace rules guard {args.guard_command}"
     if command == "uninstall":
-        where = "--all" if getattr(args, "all", False) else f"--scope {args.scope or 'user'}"
+        where = "--all" if args.all else f"--scope {args.scope or 'user'}"
         return f"cctrace uninstall {where}"
     if command == "setup":
         return "cctrace setup"
     return None
+
+
+def send_soon(state_dir: str, report: dict[str, Any]) -> None:
+    """Start a worker to send a record `selferase.record` queued, so that it leaves the
+    machine even if no hook fires again (the agent may have removed them). Never raises."""
+    if report.get("queued"):
+        from cctrace.worker import lifecycle
+
+        lifecycle.wake_worker(state_dir)
 
 
 def note(args: argparse.Namespace, environ: Any = None) -> dict[str, Any] | None:
@@ -56,6 +65,7 @@ def note(args: argparse.Namespace, environ: Any = None) -> dict[str, Any] | None
     except config_mod.ConfigError:
         cfg = None  # a broken file: the audit log's defaults (on) still record it
     report = selferase.record(root, cfg, found)
+    send_soon(root, report)
     print(f"cctrace: note: `{what}` ran from inside a Claude Code session: recorded as high "
           f"finding {found.id} in the audit log"
           + (f" (NOT fully recorded: {report['error']})" if report.get("error") else ""),

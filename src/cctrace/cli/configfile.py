@@ -17,6 +17,7 @@ from typing import Any
 
 from cctrace import config as config_mod
 from cctrace import statedir
+from cctrace.audit import configwatch
 from cctrace.cli.main import CliError
 from cctrace.config import ConfigError
 from cctrace.policy import settings as policy_settings
@@ -94,6 +95,7 @@ def table_at(doc: Any, parts: list[str], create: bool) -> Any:
 
 def write_atomic(path: str, text: str) -> None:
     """Write `text` to a temporary file beside `path`, check it loads, then rename it."""
+    state_dir = os.path.dirname(os.path.abspath(path))  # where the worker looks for it
     path = os.path.realpath(path)
     folder = os.path.dirname(path)
     if not os.path.isdir(folder):
@@ -108,7 +110,14 @@ def write_atomic(path: str, text: str) -> None:
         # The new file must load exactly as every stage will load it.
         cfg = config_mod.load(folder, path=tmp)
         policy_settings.parse_capture(cfg.section("capture"))
-        os.replace(tmp, path)
+        # The worker tells cctrace's own edits from others' by this (`audit.configwatch`):
+        # remembered before the rename, which keeps the new file's stat.
+        configwatch.remember(state_dir, source=tmp)
+        try:
+            os.replace(tmp, path)
+        except OSError:
+            configwatch.remember(state_dir)  # not renamed: the file in place is still ours
+            raise
     except ConfigError as exc:
         _unlink(tmp)
         raise CliError(f"not written: {str(exc).replace(tmp, path)}", code=2) from exc

@@ -110,6 +110,12 @@ def _record_worker(dry_run: bool) -> str:
     from cctrace.worker.lifecycle import write_worker_info
 
     write_worker_info(statedir.state_dir())
+    from cctrace.audit import configwatch
+
+    # The config as installed is the baseline the worker tells others' edits from, also
+    # when the worker's first look comes after one (`audit.configwatch`); never replaced.
+    if configwatch.remembered(statedir.state_dir()) is None:
+        configwatch.remember(statedir.state_dir())
     _compile_hook()
     return f"worker python recorded: {sys.executable}"
 

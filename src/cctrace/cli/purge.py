@@ -12,7 +12,8 @@ entry per trace (subject `trace:<id>`, its session, the command, where it was de
 the local user), sealed by a checkpoint at once, so `cctrace verify` still passes and
 `cctrace verify --event trace:<id>` proves the erasure was recorded. An erasure of a running
 session, or one run from inside Claude Code, first leaves a high finding no purge removes
-(`agent_alarm`, `cctrace.audit.selferase`).
+(`agent_alarm`, `cctrace.audit.selferase`), exported like the worker's findings: a purge
+does not delete it in Langfuse either.
 """
 
 from __future__ import annotations
@@ -95,6 +96,10 @@ def run(args: argparse.Namespace) -> int:
                              reason=erasure_reason(args, None))
         if result.tombstones:
             refresh_summary(root, store)
+    if alarm is not None:
+        from cctrace.cli.agentchange import send_soon
+
+        send_soon(root, alarm)
     failed = any(r.failed for r in result.remote)
     if not (failed or result.dry_run):
         result.local["quarantine"] = purge_quarantine(root, args, selection, before)
@@ -121,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
         if alarm is not None:
             print(f"audit log: recorded as high finding {alarm['finding']} "
                   f"({'; '.join(alarm['reasons'])}), which no purge removes"
+                  + ("; queued for export" if alarm.get("queued") else "")
                   + (f"; NOT fully recorded: {alarm['error']}" if alarm.get("error") else ""))
     audit_failed = bool(audit_report and audit_report.get("error"))
     return 1 if failed or audit_failed else 0

@@ -100,12 +100,13 @@ def _hex_id(value: str, pattern: re.Pattern[str], what: str) -> int:
 
 def trace_attributes(trace: Trace) -> dict[str, Any]:
     """The trace-level attributes repeated on every span of `trace`."""
-    attrs: dict[str, Any] = {
-        "langfuse.trace.name": trace.name,
-        "langfuse.session.id": trace.session_id,
-        "session.id": trace.session_id,
-        "langfuse.environment": sanitize_environment(trace.environment),
-    }
+    attrs: dict[str, Any] = {"langfuse.trace.name": trace.name}
+    # A trace of no session (a store-wide finding's) names none: an empty id would still
+    # be a session to group it under.
+    if trace.session_id:
+        attrs["langfuse.session.id"] = trace.session_id
+        attrs["session.id"] = trace.session_id
+    attrs["langfuse.environment"] = sanitize_environment(trace.environment)
     if trace.user_id:
         attrs["langfuse.user.id"] = trace.user_id
     if trace.tags:

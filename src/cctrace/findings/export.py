@@ -6,7 +6,11 @@ finding's own `scores` (`cctrace.tamper` boolean, others numeric), attached to t
 observation, else the trace, else the session. Score ids are derived from the finding id,
 so a re-send is an upsert, never a duplicate. Towards a plain OTLP collector, which has no
 scores, a finding of severity low or worse travels as an `event` span carrying
-`cctrace.finding.*` metadata.
+`cctrace.finding.*` metadata. A store-wide finding (about no session and no trace: an
+agent's erasure or change of cctrace, `audit.agent_tamper`; a spool gap) has a trace of its
+own, `own_trace_id`, sent to Langfuse too (its scores hang on it) with no session, so that
+nothing a purge of a session deletes there (the session's trace ids, its session scores)
+reaches it; its span carries the finding's `WIDE_DETAIL` keys, nothing else of it.
 Everything goes through the durable outbox, like spans.
 """
 
@@ -16,7 +20,7 @@ import json
 from typing import Any
 
 from cctrace.config import Config
-from cctrace.export.destinations import SCORES, SPANS, destinations
+from cctrace.export.destinations import LANGFUSE, SCORES, SPANS, destinations
 from cctrace.export.encode import batches
 from cctrace.export.spans import make_resource, sanitize_environment
 from cctrace.findings import RISK, Finding
@@ -26,10 +30,33 @@ from cctrace.model.types import Observation, Trace
 BOOLEAN_SCORES = frozenset({"cctrace.tamper"})
 LEVEL = {"info": "DEFAULT", "low": "DEFAULT", "medium": "WARNING", "high": "ERROR",
          "critical": "ERROR"}
+# What a store-wide finding's own trace says of its detail: which command, about which
+# sessions, why it looked like an agent's and who ran it (`audit.agent_tamper`), which
+# spool events are missing (`tamper.spool_gap`). Ids and words the finding already holds.
+WIDE_DETAIL = ("action", "sessions", "reasons", "by", "from", "to", "missing")
+WIDE_TRACE = "cctrace finding"
+
+
+def store_wide(finding: Finding) -> bool:
+    """About no session and no trace: the finding travels in a trace of its own."""
+    return not finding.trace_id and not finding.session_id
+
+
+def own_trace_id(finding: Finding) -> str:
+    """The trace a finding's event span joins when it is about no stored trace."""
+    return ids.trace_id(f"findings:{finding.session_id or finding.id}")
+
+
+def wide_detail(finding: Finding) -> dict[str, Any]:
+    """The `WIDE_DETAIL` part of a store-wide finding's detail (empty for any other)."""
+    if not store_wide(finding):
+        return {}
+    return {k: finding.detail[k] for k in WIDE_DETAIL if k in finding.detail}
 
 
 def score_bodies(finding: Finding, environment: str = "default") -> list[dict[str, Any]]:
-    """The Langfuse score objects for one finding (empty when it has no target)."""
+    """The Langfuse score objects for one finding: on its observation, else its trace,
+    else its session, else (store-wide) its own trace."""
     target: dict[str, Any] = {}
     if finding.trace_id:
         target["traceId"] = finding.trace_id
@@ -38,9 +65,9 @@ def score_bodies(finding: Finding, environment: str = "default") -> list[dict[st
     elif finding.session_id:
         target["sessionId"] = finding.session_id
     else:
-        return []
+        target["traceId"] = own_trace_id(finding)
     meta = {"finding_id": finding.id, "rule_id": finding.rule_id, "kind": finding.kind,
-            "tags": list(finding.tags)}
+            "tags": list(finding.tags), **wide_detail(finding)}
     common = {**target, "environment": sanitize_environment(environment), "metadata": meta}
     out = [
         {"id": f"{finding.id}-severity", "name": "cctrace.severity", "value": finding.severity,
@@ -58,14 +85,15 @@ def score_bodies(finding: Finding, environment: str = "default") -> list[dict[st
 
 
 def event_observation(finding: Finding, header: tuple[Trace, str | None] | None = None,
-                      ) -> tuple[Trace, Observation]:
-    """The finding as an `event` span (for OTLP collectors) in its trace.
+                      config: Config | None = None) -> tuple[Trace, Observation]:
+    """The finding as an `event` span in its trace.
 
     With the stored trace's `header` (listing fields and root id) the span joins that trace
     as a well-formed child: under its observation, else under the root, with the trace's
-    own name, tags and session.
+    own name, tags and session. A store-wide finding's trace is its own, named
+    `WIDE_TRACE`, tagged with its tags, with `config`'s user, environment and release.
     """
-    trace_id = finding.trace_id or ids.trace_id(f"findings:{finding.session_id or finding.id}")
+    trace_id = finding.trace_id or own_trace_id(finding)
     stored, root_id = header if header else (None, None)
     obs = Observation(
         id=ids.span_id("finding", finding.id), trace_id=trace_id,
@@ -75,13 +103,20 @@ def event_observation(finding: Finding, header: tuple[Trace, str | None] | None 
         status_message=finding.title,
         metadata={"cctrace.finding.id": finding.id, "cctrace.finding.kind": finding.kind,
                   "cctrace.finding.severity": finding.severity,
-                  "cctrace.finding.tags": list(finding.tags), **finding.scores},
+                  "cctrace.finding.tags": list(finding.tags), **finding.scores,
+                  **{f"cctrace.finding.{k}": v for k, v in wide_detail(finding).items()}},
     )
     if stored is not None:
         stored.observations = [obs]
         return stored, obs
-    trace = Trace(id=trace_id, session_id=finding.session_id or "", name="cctrace finding",
+    trace = Trace(id=trace_id, session_id=finding.session_id or "", name=WIDE_TRACE,
                   start_ns=finding.time_ns, end_ns=finding.time_ns, observations=[obs])
+    if store_wide(finding):
+        trace.tags = list(finding.tags)
+        if config is not None:
+            trace.user_id = config.user_id
+            trace.environment = config.environment
+            trace.release = config.release
     return trace, obs
 
 
@@ -97,16 +132,21 @@ def enqueue_findings(store: Any, findings: list[Finding], config: Config) -> int
                 rows += 1
     # Langfuse gets scores; only a plain collector gets event spans, and only for findings
     # worth a look (info findings, such as audit checkpoints, already ride on span
-    # attributes and would only add noise there).
-    span_dests = [d for d in dests if d.kind == SPANS and d.name != "langfuse"]
-    notable = [f for f in findings if f.severity != "info"]
-    if span_dests and notable:
-        header = getattr(store, "trace_header", None)
-        pairs = [event_observation(f, header(f.trace_id) if header and f.trace_id else None)
-                 for f in notable]
+    # attributes and would only add noise there). A store-wide finding's span goes to
+    # Langfuse too: it is the trace its scores are on.
+    collectors = [d.name for d in dests if d.kind == SPANS and d.name != LANGFUSE]
+    everywhere = [d.name for d in dests if d.kind == SPANS]
+    header = getattr(store, "trace_header", None)
+    for names, chosen in ((collectors, [f for f in findings if f.severity != "info"
+                                        and not store_wide(f)]),
+                          (everywhere, [f for f in findings if store_wide(f)])):
+        if not (names and chosen):
+            continue
+        pairs = [event_observation(f, header(f.trace_id) if header and f.trace_id else None,
+                                   config) for f in chosen]
         resource = make_resource(config.environment, config.release)
         for payload, span_ids in batches([(t, [o]) for t, o in pairs], resource):
-            for dest in span_dests:
-                store.enqueue_batch(dest.name, payload, span_ids)
+            for name in names:
+                store.enqueue_batch(name, payload, span_ids)
                 rows += 1
     return rows

@@ -204,10 +204,61 @@ def looks_like_identifier(value: str) -> bool:
     return not looks_random(value, min_len=8) and transitions(value) <= max(2, len(value) // 8)
 
 
+_TYPE_BODY = re.compile(r"_*[A-Z][A-Za-z0-9]*")
+_CAP_PART = re.compile(r"[A-Z][a-z]+")
+_DIGIT_LOWER = re.compile(r"[0-9][a-z]")
+
+
+def type_name(value: str) -> bool:
+    """A CamelCase type or class name (`PrivateKeyTypes`, `ShrinkPass`, `_DSAPrivateKey`,
+    `MLKEM768PublicKey`, `PKCS12PrivateKeyTypes`): Capitalized parts, acronyms and digits,
+    no lower-case run right after a digit, every Capitalized part one that can be said (a
+    vowel, never four consonants in a row), half their letters in parts of 4+. A drawn
+    token starts lower-case runs after digits (`Xk9mQ2`) and cuts its Capitalized parts
+    short (`Xk`, `Lp`): `looks_random` calls a type name drawn for its case switches.
+    Still, about 1 in 300 random 16-character base62 strings passes (1 in 14,000 at 32):
+    callers ask it only where the syntax says "type" (an annotation followed by `,` `)`
+    `|` `=`, a part of a dotted path), never of a value alone."""
+    if _TYPE_BODY.fullmatch(value) is None or _DIGIT_LOWER.search(value):
+        return False
+    if any(len(run) > 5 for run in _ACRONYM.findall(value)):
+        return False  # `ZGIUNBS`: acronyms are short
+    parts = [p.lower() for p in _CAP_PART.findall(value)]
+    if not all(_sayable(p) for p in parts):
+        return False  # `NhJqPb5U4I7D0QUkuomMicmX`: `Nh`, `Jq` are no word's parts
+    letters = sum(len(p) for p in parts)
+    said = sum(len(p) for p in parts if len(p) >= 4)
+    return said > 0 and 2 * said >= letters
+
+
+_ACRONYM = re.compile(r"[A-Z]+(?![a-z])|[A-Z]+(?=[A-Z][a-z])")
+
+
+def _sayable(part: str) -> bool:
+    """A Capitalized part of a name: a word, or a vowel and never four consonants in a
+    row."""
+    return part in _WORDS or (any(c in "aeiouy" for c in part)
+                              and _CONSONANTS.search(part) is None)
+
+
+# A digest labelled by its algorithm: a wheel RECORD's `sha256=<base64url>`, SRI's
+# `sha512-<base64>`, go.sum's `h1:<base64>`, `sha256:<hex>` (image digests, pip hashes).
+_LABELLED = re.compile(
+    r"(?:sha1|sha224|sha256|sha384|sha512|md5|blake2b|h1)[:=\-][A-Za-z0-9+/_\-]{16,}={0,2}")
+# An upper-case constant of three or more parts (`V4L2_COLORSPACE_OPRGB`): a name in C
+# and shell, never an issued key (upper-case-only alphabets, base32, have no `_`).
+_CONSTANT = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}")
+
+
+def constant_name(value: str) -> bool:
+    """An UPPER_SNAKE constant name of three or more parts (see `_CONSTANT`)."""
+    return _CONSTANT.fullmatch(value) is not None
+
+
 def is_digest(value: str) -> bool:
     """Strings that are random but public: git SHAs, content digests, UUIDs."""
     v = value.lower()
-    if _UUID.fullmatch(v):
+    if _UUID.fullmatch(v) or _LABELLED.fullmatch(v):
         return True
     if ":" in v:
         algo, _, rest = v.partition(":")

@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 
 from cctrace.redact.detectors.base import char_classes, shannon_entropy
-from cctrace.redact.randomness import looks_like_identifier, looks_random
+from cctrace.redact.randomness import looks_like_identifier, looks_random, type_name
 
 PLACEHOLDER_WORDS = frozenset(
     """
@@ -23,7 +23,7 @@ PLACEHOLDER_WORDS = frozenset(
     undefined default dummy fake test testing foo bar baz qux foobar todo tbd fixme required
     optional string str bytes int value values your_password yourpassword mypassword
     my_password mysecret my_secret your_token your_api_key letmein admin root user username
-    guest anonymous notasecret not_a_secret insecure unset empty env environment config
+    name guest anonymous notasecret not_a_secret insecure unset empty env environment config
     settings secret_key private_key access_token refresh_token auth credentials abc abcd
     abcdef
     """.split()
@@ -106,6 +106,41 @@ _ESCAPED = re.compile(r"&(?:lt|gt|amp|quot|apos|#\d{1,5});|\\u00[0-9a-fA-F]{2}|%
 _ENV_CALL = re.compile(r"(?i)(?:^|[._\[(])(?:os\.)?(?:environ|getenv|getpass|env)\b")
 
 
+# Values that are source text, not data (code nobody here wrote: third-party packages, C
+# headers, Perl, docs): a format field inside the value (`{password!r}`, `{key}/{scope}`,
+# `%(name)s`, `${base}`), regex source (`(?:key|pwd)`, `[a-z0-9]{64}`, `\\d+`), a variable
+# reference of Perl, PHP or shell (`$opt{password}`, `$CPAN::Config->{pw}`, `!$pass`,
+# `$insta::secret`), POD markup (`C<$pass>`), a generic type (`PassInfoMixin<X>`), a
+# number literal (`0x00010000`), a version or OID (`1.302103`, `1.2.840.113549.1.9.4`),
+# documented alternatives (`true|false`). A password holds none of these shapes whole.
+_SOURCE_TEXT = re.compile(
+    r"\{[A-Za-z_][\w.]{2,}(?:\[[^\]{}]*\])?(?:![rsa])?(?::[^{}]{0,20})?\}"  # {name!r}
+    r"|^\{[A-Za-z_]\w*(?:![rsa])?$|\{[A-Za-z_]\w*![rsa]"  # a field cut at its `}`
+    r"|%\([A-Za-z_]\w*\)[sdrifx]|\$\{[A-Za-z_][\w.]*\}"  # %(name)s, ${name} inside
+    r"|\{\.[A-Za-z_][\w.\[\]]*\}"  # a JSONPath template: {.accessToken}
+    r"|\(\?(?:[:=!]|<[=!A-Za-z]|P<)"  # regex groups: (?:..), (?=..), (?P<name>..)
+    r"|\[[^\]\s]{1,40}\](?:\{\d+(?:,\d*)?\}|[+*])"  # a class with a quantifier: [a-f0-9]{48}
+    r"|\\[dwsDWS](?:[+*?]|\{\d)"  # \d+, \w{3}
+)
+_SOURCE_WHOLE = re.compile(
+    r"!?\$[A-Za-z_]\w*(?:(?:::\w+)*(?:->|::|\{|\[)|$)"  # $var, $a::b, $x->{..}, $h{..}
+    r"|[@%][A-Za-z_]\w*(?:->|\{|\[)"  # @list[..], %hash{..}
+    r"|[BCEFILSXZ]<"  # POD markup: C<$pass>, I<required>
+    r"|[A-Za-z_][\w:.]{2,}<[\w:.<>, *&]*>?$"  # a generic / template type: Mixin<T>
+    r"|0[xX][0-9a-fA-F]{1,16}(?![0-9a-zA-Z])"  # a number literal
+    r"|\d+(?:\.\d+)+$"  # a version, an OID, a decimal
+    r"|[a-z]+(?:\|[a-z]+)+$"  # documented alternatives: true|false
+    # a type annotation run on without blanks: `secret: str,secret_version: str`
+    r"|(?:str|bytes|int|float|bool|dict|list|tuple|object|Any|None|Optional)[,)\]|=\[]"
+)
+
+
+def source_text(value: str) -> bool:
+    """A value that is source text (a format field, regex, variable reference, markup,
+    generic type, number literal, version or alternatives), not data: see above."""
+    return _SOURCE_WHOLE.match(value) is not None or _SOURCE_TEXT.search(value) is not None
+
+
 @lru_cache(maxsize=4096)
 def is_placeholder(value: str) -> bool:
     """True for a value that stands for a secret rather than being one."""
@@ -115,7 +150,9 @@ def is_placeholder(value: str) -> bool:
     low = v.lower()
     if low in PLACEHOLDER_WORDS or any(part in low for part in _PLACEHOLDER_PARTS):
         return True
-    if _names_only(low):
+    # Only the part before a `&`: a value not cut at `&` may run on into the parameters
+    # after it (`api_key=<key>&url=#{url}`), which are not the key's.
+    if _names_only(low) or source_text(v.partition("&")[0]):
         return True
     if ("env" in low or "getpass" in low) and _ENV_CALL.search(v):
         return True
@@ -152,7 +189,8 @@ def looks_like_code(value: str) -> bool:
         return False
     if "." in value or "[" in value:
         # A dotted path of names is code; `s.ZC9Ecf4M5g9o34Q6RkzGsj0z` (Vault) is not.
-        return not any(looks_random(part, 12) for part in re.split(r"[.\[\]]", value))
+        return not any(looks_random(part, 12) and not type_name(part)
+                       for part in re.split(r"[.\[\]]", value))
     return looks_like_identifier(value)
 
 
@@ -228,7 +266,9 @@ def password_value(value: str, quoted: bool, env: bool) -> bool:
     if _KEY_AGAIN.search(value):
         return False  # `password="password="...`: text about assignments, not a value
     if quoted:
-        return True
+        # `"PWD": "/home/me/project"` (the shell's working directory, in `env` output and
+        # crash reports): an absolute path of two or more parts is a path, not a password.
+        return _ABS_PATH.fullmatch(value) is None or looks_random(value, 12)
     core = value.rstrip(")]}:,;")
     if core != value and (len(core) < 6 or is_placeholder(core) or looks_like_code(core)):
         return False  # `def read(self, pwd=None):`, `f(password=pw),`
@@ -242,6 +282,7 @@ def password_value(value: str, quoted: bool, env: bool) -> bool:
 
 
 _HUMP = re.compile(r"[a-z][A-Z]")
+_ABS_PATH = re.compile(r"/[\w.\-]+(?:/[\w.\-]+)+/?")
 _KEY_AGAIN = re.compile(r"(?i)(?:pass|pwd|secret|token|key)\w*[ \t]*[:=]")
 
 

@@ -164,6 +164,24 @@ def note_unhooked(store: Store, cfg: Config, now_ns: int | None = None) -> int:
         return record_findings(store, cfg, make_redactor(cfg), found)
 
 
+def note_config_edits(store: Store, cfg: Config) -> int:
+    """An edit of config.toml that cctrace did not make, made during a tool call of a
+    session, recorded as `audit.agent_tamper` (`cctrace.audit.configwatch`): sealed at once
+    under the audit setting in force before the edit, and queued for export."""
+    from cctrace.audit import configwatch, selferase
+    from cctrace.spool import layout
+
+    try:
+        found, audit_on = configwatch.check(
+            store, cfg.state_dir, pending=lambda: bool(layout.list_seqs(cfg.state_dir)))
+    except OSError:
+        return 0  # the file or the sum cannot be read now: capture goes on, next step again
+    if found is None:
+        return 0
+    selferase.record(cfg.state_dir, cfg, found, store, audit_on=audit_on)
+    return 1
+
+
 def record_findings(store: Store, cfg: Config, redactor: Redactor, findings: list[Any],
                     *, sealed: list[Any] | None = None,
                     deferred: list[Any] | None = None) -> int:

@@ -51,6 +51,7 @@ from cctrace.worker import (
 from cctrace.worker.conclude import (
     evaluate_rules,
     judge_session,
+    note_config_edits,
     note_env_findings,
     record_findings,
     seal,
@@ -347,6 +348,7 @@ def step(state_dir: str, cfg: Config | None = None) -> StepReport:
         from cctrace.security import retention
 
         retention.maybe_enforce(state_dir, store, cfg)
+        note_config_edits(store, cfg)
         if not entries:
             refresh.note_unhooked(state_dir, store, cfg)
         # Values learned in this slice may sit in clear in batches queued earlier.

@@ -167,3 +167,22 @@ def test_the_value_after_a_prompt(text: str, secret: str) -> None:
 def test_after_prompt(text: str, start: int, prompt: bool) -> None:
     assert text[start:].startswith("echo")
     assert _after_prompt(text, start) is prompt
+
+
+@pytest.mark.parametrize(("text", "secret"), [
+    ("  the --username and --password options instead of the URL.", None),
+    ("  pass the --token flag.", None),
+    ("  the --api-key Argument is required", None),
+    ("  --password parameters, --secret switches", None),
+    ("  mysql --password optionsX9 -h db", "optionsX9"),
+    ("  --token flags42x", "flags42x"),
+    ("  --token flagX", "flagX"),                 # only sentence punctuation comes off
+    ("  --token flag.", None),
+])
+def test_a_flag_named_in_a_sentence(text: str, secret: str | None) -> None:
+    found = _alone().explain(text)
+    if secret is None:
+        assert found == [], text
+        return
+    at = text.index(secret)
+    assert found == [Finding("cli_password", "cli_flags", at, at + len(secret))]

@@ -43,3 +43,23 @@ def test_secret_with_a_digit_or_random_letters() -> None:
     mixed = "QwErTyUiOpAsDfGhJkLzXcVbNmQwEr"
     text = f"104912345670321|{mixed} ok"
     assert [f.type for f in _explain(text)] == ["facebook_app_token"]
+
+
+BODY = "EAA" + "Bw3kZ9qLx2VnT8mRp4Hs6Jd1Fy5Ga0Qe2Uc7Wb" * 2
+BLOB = "AGFzbQEAAAAB" * 4  # 48 base64 characters
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    (f"{BLOB}/{BODY}+AAAB", False),   # a piece of a base64 blob (embedded wasm)
+    (f"{BLOB}/{BODY}/AAAB", False),
+    (f"{BLOB}+{BODY}=", False),
+    (f"{BLOB}/{BODY} ok", True),      # the blob ends with the token: a token
+    (f"{BLOB}/{BODY}", True),
+    (f"{BLOB[:38]} /{BODY}+AAAB", True),  # 39 base64 characters before it: not a blob
+    (f"token={BODY}+x", True),
+    (f"{BLOB[:39]}/{BODY}+AAAB", False),  # 40 exactly
+])
+def test_access_token_inside_a_base64_run(text: str, found: bool) -> None:
+    at = text.index(BODY)
+    want = [Finding("facebook_access_token", "facebook", at, at + len(BODY))] if found else []
+    assert _explain(text) == want, text

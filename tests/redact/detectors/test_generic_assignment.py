@@ -591,3 +591,115 @@ def test_a_separator_before_a_short_keyword_ends_the_word_whatever_precedes_it()
     found('DB_pass = "s3cret-Pw_7"\n', "s3cret-Pw_7")
     found(f'API_key = "{LONG}"\n', LONG)
     found(f'我Key = "{LONG}"\n', LONG)
+
+
+# -- code nobody here wrote (bench/redaction_realcode.py): scoped names, aliases, signatures,
+# sentences, expressions; each case decided by the rule it names (the detector alone)
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Foo::Pass = 'Xk9#mQ2vLp'", None),               # `::` right before the key
+    ("::Pass = 'Xk9#mQ2vLp'", None),                  # at the text's start
+    ("Foo::BarPass = 'Xk9#mQ2vLp'", None),            # before the name the key ends
+    ("Foo::Bar BarPass = 'Xk9#mQ2vLp'", "Xk9#mQ2vLp"),  # another name between
+    (f"x::{'y' * 62}Pass = 'Xk9#mQ2vLp'", None),        # 64 back at most
+    (f"x::{'y' * 63}Pass = 'Xk9#mQ2vLp'", "Xk9#mQ2vLp"),
+    ("Pass::x = 'Xk9#mQ2vLp'", None),                 # `::` right after it
+    ("Pass_::x = 'Xk9#mQ2vLp'", None),                # after `_`, `.`, `-`
+    ("PASS ::= Xk9#mQ2vLp", "Xk9#mQ2vLp"),            # Makefile's `::=`
+    ("PASS::= Xk9#mQ2vLp", "Xk9#mQ2vLp"),
+])
+def test_scoped_names(text: str, value: str | None) -> None:
+    if value is None:
+        kept(text)
+    else:
+        found(text, value)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("TokenXk9mQ2vLp4 = _Xk9mQ2vLp4", None),             # the value names its own key
+    ("TokenXk9mQ2vLp4 = mod.Xk9mQ2vLp4", None),          # ... at the end of a dotted path
+    ("secret_word = Xk9mQ2vLp4Tz8.word", None),          # 4 characters of the key
+    ("secret_ord = Xk9mQ2vLp4Tz8.ord", "Xk9mQ2vLp4Tz8.ord"),  # 3: not a name of it
+    ("secret_word: Xk9$mQ2vL.word", "Xk9$mQ2vL.word"),   # not a path of names
+    ("TokenXk9mQ2vLp4 = Xk9mQ2vLp4Tz", "Xk9mQ2vLp4Tz"),  # not a piece of the key
+    ("PASSWORD_ABCDEF = XABCDEF", "XABCDEF"),             # only `_` is stripped off it
+])
+def test_a_value_naming_its_key(text: str, value: str | None) -> None:
+    if value is None:
+        kept(text)
+    else:
+        found(text, value)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("    def f(self, api_token: ApiTokenValue, n: int):", None),
+    ("    api_token: ApiTokenValue | None = None", None),
+    ("    api_token: ApiTokenValue = None", None),
+    ("    api_token: ApiTokenValue] = x", None),
+    ("    def f(api_token: ApiTokenValue) -> None:", None),
+    ("    api_token: ApiTokenValue -> x", None),
+    ("api_token: ApiTokenValue", None),                   # a bare name outside env lines
+    ("api_token: Xk9mQ2vLp4Tz8, x", "Xk9mQ2vLp4Tz8"),     # not a type name
+    ("api_token: Xk9mQ2vLp4Tz8 == 1", "Xk9mQ2vLp4Tz8"),
+    ("api_token: Xk9mQ2vLp4Tz8:", "Xk9mQ2vLp4Tz8:"),      # not code before the colon
+    ("api_token: a.Xk9mQ2vLp4TX):", "a.Xk9mQ2vLp4TX):"),  # a drawn part: not code
+    ("    def f(self, credential: creds.StoredCredential):", None),
+    ("DB_PASSWORD = SEC_ERROR_BASE + 15,", None),         # a name in an expression
+    ("DB_PASSWORD = SEC_ERROR_BASE << 2", None),
+    ("DB_PASSWORD = SEC_ERROR_BASE - x", None),
+    ("DB_PASSWORD = SEC_ERROR_BASE * (x)", None),
+    ("DB_PASSWORD = Xk9#mQ2vLp + 15", "Xk9#mQ2vLp"),       # not a name: a value
+    ("DB_PASSWORD = SEC_ERROR_BASE && x", "SEC_ERROR_BASE"),
+    ("DB_PASSWORD = SEC_ERROR_BASE +15", "SEC_ERROR_BASE"),
+    (" * @ATTR_PASSWORD: attribute for passing SAE material", None),
+    (" *   PASS: MessageFormat successful on Select", None),
+    ("PASSWORD: Hunterxy", "Hunterxy"),                 # one word, nothing after it
+    ("PASSWORD: Hunterxy Foo bar", "Hunterxy"),           # the next word must be lower-case
+    ("    password: Required. Input only.", None),
+    ("    seedPhraseSecret: Required. Immutable. Reference into", None),
+    ("PASSWORD: Hunterx1. Input only", "Hunterx1."),      # not a word before the dot
+    ("PASSWORD: A1b2c3d4. Input only", "A1b2c3d4."),
+    ("PASSWORD: Required.", "Required."),                 # nothing after the sentence
+    ("PASSWORD: Required. Input", "Required."),
+])
+def test_code_around_a_value(text: str, value: str | None) -> None:
+    if value is None:
+        kept(text)
+    else:
+        found(text, value)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("    self.contents[CREDENTIAL_KEY] = mappings_dict", None),
+    ("    self.c[MY.CREDENTIAL_KEY] = mappings_dict", None),  # walked back over `MY.`
+    ("    self.c[MY-CREDENTIAL_KEY] = mappings_dict", None),
+    ("    self.c[MY_CREDENTIAL_KEY] = mappings_dict", None),
+    ("    self.c MY_CREDENTIAL_KEY = mappings_dict", "mappings_dict"),
+    ("MY_CREDENTIAL_KEY = mappings_dict [x", "mappings_dict"),  # the text's start
+    ("  return {CREDENTIAL_KEY: registered_helpers}", None),
+    ("CREDENTIAL_KEY = mappings_dict", "mappings_dict"),  # an env-style line: data
+    ("        passphrase=password_bytes,", None),           # a call's argument on its line
+    ("        passphrase=password_bytes,  \n", None),
+    ("passphrase=password_bytes, x", "password_bytes"),     # a log pair
+    ("passphrase=password_bytes", "password_bytes"),
+])
+def test_subscripts_and_arguments(text: str, value: str | None) -> None:
+    if value is None:
+        kept(text)
+    else:
+        found(text, value)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ('"kadmin/passwd", "kadmin/server"', None),             # the "key" is a path
+    ('"kadmin/passwd", "k9Xm#Q2vLp"', None),
+    ('"kadmin_passwd", "k9Xm#Q2vLp"', "k9Xm#Q2vLp"),
+    ("'TKTokenKey', 'PKCS12PrivateKeyTypes'", None),  # two type names
+    (f"'TKTokenKey', '{LONG}'", LONG),
+    ("'token_key', 'PKCS12PrivateKeyTypes'", "PKCS12PrivateKeyTypes"),
+])
+def test_pairs_that_are_lists(text: str, value: str | None) -> None:
+    if value is None:
+        kept(text)
+    else:
+        found(text, value)

@@ -126,3 +126,46 @@ def test_secret_statement_of_a_phrase_naming_itself_is_kept(text: str) -> None:
 def test_other_statements_are_still_redacted(text: str, value: str, typ: str) -> None:
     _finds(text, value, typ)
     assert_absent(value, _prose().redact_text(text))
+
+
+# Code and text nobody here wrote (`bench/redaction_realcode.py`): the "value" after the
+# word is a type, an ordinary word, a quantity, a date or a variable's tail.
+@pytest.mark.parametrize(("text", "value", "typ"), [
+    ("    def login(self, user: str, password: str) -> None:", None, None),
+    ("    def login(self, password: str, n: int):", None, None),
+    ("# retries if password is bad. This will", None, None),
+    (" * the maximum length of cookie key is 255. The volume", None, None),
+    ("\t/* GRE key is 32bit, PPtP only uses 16bit */", None, None),
+    (" * a 16-byte key is 16-byte here", None, None),
+    ("     * returns TRUE if this token is write-protected.", None, None),
+    (" * the value at *destKey is un-changed.", None, None),
+    (" * whose key is greater-than-or-equal to the given key.", None, None),
+    ("    s/&/ucfirst(lc($pw->name))/ge;", None, None),
+    ("  print @password: hunter#22x", None, None),
+    ("  %pw: hunter#22x", None, None),
+    ("// pin : 2014-12-18 Amazon Registry Services", None, None),
+    ("pin 1234.5 is a version", None, None),
+    ("pin 0930:15 then", None, None),
+    ("pin 2024/01 then", None, None),
+    # the same sentences with a credential
+    (f"the key is {VALUE}.", VALUE, "prose_secret"),
+    (f"the token is {VALUE}, keep it", VALUE, "prose_secret"),
+    ("the secret is lower-case", "lower-case", "prose_secret"),  # a chosen phrase
+    ("the db password is hunter#22.", "hunter#22", "prose_password"),
+    ("password: Hunter#22)", "Hunter#22", "prose_password"),
+    ("the pin is 4821 for the door", "4821", "prose_pin"),
+    ("pin 4821-", "4821", "prose_pin"),
+    ("the key is 16-bytes-long-x9", "16-bytes-long-x9", "prose_secret"),
+    ("the key is lower-caseX", "lower-caseX", "prose_secret"),     # not words: a key
+    ("the password is 'ab1c.'", "ab1c.", "prose_password"),         # 4 once the dot is off
+    ("the password is 'ab1.'", None, None),                          # 3
+    ("the password is 'badly.'", None, None),                        # a word and a dot
+])
+def test_source_and_sentences_are_not_values(text: str, value: str | None, typ: str | None,
+                                             ) -> None:
+    found = _prose().explain(text)
+    if value is None:
+        assert found == [], text
+        return
+    at = text.index(value)
+    assert found == [Finding(typ, "prose", at, at + len(value))], text

@@ -11,7 +11,9 @@ from support.detector_samples import check_alone
 @pytest.mark.parametrize("text,secret", [
     ("postgres://app:S3cr3tPw@db.internal/app", "S3cr3tPw"),
     ("redis://:S3cr3tPw@cache:6379/0", "S3cr3tPw"),           # no user
-    ("https://u:x1@h.test/", "x1"),
+    ("https://u:x1y2@h.test/", "x1y2"),                        # 4 characters: a password
+    ("https://u:x1@h.test/", None),                             # 1-3: a docs stub
+    ("https://abc:xyz@example.com/", None),
     ("https://app:pass@h.test/", None),                         # stand-ins for a password
     ("https://app:PW@h.test/", None),
     ("https://app:pwd@h.test/", None),
@@ -101,3 +103,19 @@ def test_mysql_p_with_an_upper_case_key(redactor) -> None:
 ])
 def test_url_user_token_needs_a_host_after_it(text: str, secret: str | None) -> None:
     check_alone("url_credentials", "url_password", text, secret)
+
+
+@pytest.mark.parametrize("text,secret", [
+    # a method or a class named `password`, not SQL
+    ("    const password = await read.password('Password:', creds.password)", None),
+    ("    const cur = await readUserInfo.password('Current password: ')", None),
+    ("const password = new Password('r0sebud');", None),
+    ("the method get-password('r0sebud') here", None),
+    ('    """Load a library identified by \'name\'.', None),
+    ("SET PASSWORD = PASSWORD('r0sebud9');", "r0sebud9"),
+    ("ALTER USER app PASSWORD('r0sebud9');", "r0sebud9"),
+    ("CREATE USER app IDENTIFIED BY 'r0sebud9';", "r0sebud9"),
+    ("renew Password('r0sebud9')", "r0sebud9"),
+])
+def test_sql_password_not_a_method(text: str, secret: str | None) -> None:
+    check_alone("connection_string", "sql_password", text, secret)

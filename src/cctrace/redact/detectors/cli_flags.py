@@ -18,8 +18,18 @@ from cctrace.redact.stoplist import is_placeholder
 _VALUE = r"(?P<q>\\{0,3}[\"']?)(?P<s>[^\s\"'\\]{3,256})"
 
 
+# Words after a flag named in a sentence (`the --username and --password options`,
+# `--token flag`, `Cannot specify --password with empty --username`): what the flag is,
+# or the sentence going on, not its value.
+_FLAG_WORDS = frozenset(
+    """option options flag flags argument arguments parameter parameters switch switches
+    with and or is are was were to for the in of on must may can cannot should will not
+    also only""".split())
+
+
 def _value_ok(value: str) -> bool:
-    return not value.startswith("-") and not is_placeholder(value)
+    return (not value.startswith("-") and not is_placeholder(value)
+            and value.rstrip(".,;:)").lower() not in _FLAG_WORDS)
 
 
 def _user_pw_ok(match: re.Match[str]) -> bool:

@@ -34,7 +34,8 @@ DETECTOR = Detector(
         # and `PASSWORD` as SQL words only: a blank before the quote, nothing else.
         Pattern(
             "sql_password",
-            r"(?<![\w-])(?:identified[ \t]+(?:with[ \t]+\w+[ \t]+)?by|password)"
+            # Not a method or a class (`read.password('Password:')`, `new Password('x')`).
+            r"(?<![\w.-])(?<!\bnew )(?:identified[ \t]+(?:with[ \t]+\w+[ \t]+)?by|password)"
             r"(?:[ \t]*=[ \t]*password[ \t]*\(|[ \t]*\(|[ \t]+)"
             r"'(?P<s>(?:[^'\r\n\\]|''){1,256})'",
             anchors=("identified", "password"),

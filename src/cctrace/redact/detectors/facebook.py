@@ -10,6 +10,18 @@ import re
 
 from cctrace.redact.detectors.base import END_ALNUM, Detector, Pattern, mixed_case_random
 
+# A token glued inside a longer base64 run (an embedded wasm or image blob: `...AAB/EAA...+`)
+# is a piece of that run: 40+ base64 characters before it, and `+`, `/` or `=` after it.
+_B64_BEFORE = re.compile(r"[A-Za-z0-9+/]{40}")
+
+
+def _access_token_ok(match: re.Match[str]) -> bool:
+    text, start, end = match.string, match.start(), match.end()
+    if (text[end : end + 1] in ("+", "/", "=") and start >= 40
+            and _B64_BEFORE.fullmatch(text, start - 40, start)):
+        return False
+    return mixed_case_random(match.group())
+
 
 def _app_token_ok(match: re.Match[str]) -> bool:
     """`<app id>|<secret>`: 15-16 digits right before the bar, a random-looking secret."""
@@ -30,7 +42,7 @@ DETECTOR = Detector(
             r"EAA[A-Za-z0-9]{60,}" + END_ALNUM,
             anchors=("eaa",),
             boundary=True,
-            validate=mixed_case_random,
+            check=_access_token_ok,
         ),
         Pattern(
             "facebook_app_token",

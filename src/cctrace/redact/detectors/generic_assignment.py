@@ -33,8 +33,10 @@ from cctrace.redact.randomness import (
     mostly_words,
     reads_as_words,
     token_value,
+    type_name,
 )
 from cctrace.redact.stoplist import (
+    looks_like_code,
     name_not_secret,
     password_value,
     plausible_secret,
@@ -106,6 +108,7 @@ _NON_SECRET_SUFFIX = tuple(dict.fromkeys("""
     scopes usage host port user username login email hash_algorithm placeholder example
     description doc help text message error exception test tests map mapping code event
     events list frame space spaces alias algorithm algo bits config configuration
+    time timestamp encryption digest checksum md5 sha1 sha256 sha384 sha512
     """.split()))
 # Words glued before `key` that keep it a secret key (`skey`, `apikey`, `privkey`);
 # `monkey`, `hotkey`, `pubkey` are not.
@@ -151,6 +154,8 @@ def _key_ok(match: re.Match[str]) -> bool:
             return False
     if start > 4 and text[start - 1] == ":" and _in_arn(text, start):
         return False  # `arn:aws:secretsmanager:...:secret:prod/db-AbCdEf`: a name, not a value
+    if _scoped(text, start, match.end("k")):
+        return False  # `llvm::Pass::run`, `'Test2::Event::Pass' =>`, `stop_token::_State`
     if kw in ("key", "pass", "auth") and rest[:1].isalpha():
         return False  # `KeyMeshing`, `keyValue`, `passive`, `authority`
     if kw in ("key", "pass", "auth") and rest[:1] == "-" and rest[1:2].islower():
@@ -158,6 +163,18 @@ def _key_ok(match: re.Match[str]) -> bool:
     if _PUBLIC.search(_full_key(match)):
         return False
     return not key.rstrip("_.-").lower().endswith(_NON_SECRET_SUFFIX)
+
+
+def _scoped(text: str, start: int, end: int) -> bool:
+    """The key is a part of a C++, Rust or Perl scoped name: `::` before the name it ends
+    (`Pod::Simple::PullParserEndToken`), or right after it not starting an assignment
+    (`::=` is Makefile's)."""
+    return (_SCOPE_BEFORE.search(text, max(0, start - 64), start) is not None
+            or _SCOPE_AFTER.match(text, end) is not None)
+
+
+_SCOPE_BEFORE = re.compile(r"::\w*$")
+_SCOPE_AFTER = re.compile(r"[_.\-]*::(?!=)")
 
 
 _ARN_START = re.compile(r"(?i)arn:[a-z0-9-]+:[^\s\"'`]*$")
@@ -235,21 +252,84 @@ def _unquoted_ok(match: re.Match[str]) -> bool:
     if not _key_ok(match):
         return False
     value = match.group("s")
-    if not _shape_ok(match, value):
+    if not _shape_ok(match, value) or _alias(match, value) or _in_code(match, value):
         return False
     if _weak(match):
         return looks_random(value, 16) and unquoted_secret(value, env=False)
-    env = _ENV_KEY.fullmatch(_full_key(match)) is not None or _log_pair(match)
+    env = (_ENV_KEY.fullmatch(_full_key(match)) is not None and not _subscript(match)
+           ) or _log_pair(match)
     if _password_slot(match):
         return password_value(value, quoted=False, env=env)
     return unquoted_secret(value, env=env)
 
 
+def _alias(match: re.Match[str], value: str) -> bool:
+    """The value names the key itself: `x=x` (a keyword argument passed on), `_DSAKey =
+    DSAKey`, `KeyWithSerialization = Key`, `X = module.X`. A secret is not a piece of the
+    name of the variable holding it."""
+    if _NAME_PATH.fullmatch(value) is None:
+        return False
+    last = value.rpartition(".")[2].lstrip("_")
+    return len(last) >= 4 and last in _full_key(match)
+
+
+_NAME_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+
+# After an unquoted name: an operator and an operand (`SEC_ERROR_BASE + 15,`, `BIT << 3`):
+# the name is a term of an expression, an enum or a constant. Not `&&` / `||`: a shell
+# line goes on after a real value (`TOKEN=x && ./run`).
+_OPERATOR_AFTER = re.compile(r"[ \t]+(?:[-+*/%]|<<|>>)[ \t]+[\w(]")
+# After a one-word value: more words (`@ATTR_PASSWORD: attribute for passing ...`,
+# `pageToken: Optional. A page token, ...` in a docstring's field list): a sentence in a
+# comment or docstring, not a value.
+_SENTENCE_AFTER = re.compile(r"[ \t]+[a-z]{2,}[ \t]+[a-z]{2,}")
+_SENTENCE_NEXT = re.compile(r"[ \t]+[A-Za-z]+[.,;:]?[ \t]+[A-Za-z]{2,}")
+
+
+# What follows a type in a signature or an annotated field: `,`, `)`, `]`, `| None`,
+# `= default`, `->`. Not the end of the line: YAML's `api_token: <token>` ends there.
+_ANNOTATION_END = re.compile(r"[ \t]*(?:[,)\]]|\|[ \t]*\w|=[^=]|->)")
+
+
+def _in_code(match: re.Match[str], value: str) -> bool:
+    """The unquoted value is a term of an expression, a type annotation or an attribute
+    (`credential: credentials.Credential):`), or the first word of a sentence."""
+    text, end = match.string, match.end()
+    if _OPERATOR_AFTER.match(text, end) and looks_like_identifier(value):
+        return True  # a name in an expression; a drawn value before `+` stays a value
+    if _ANNOTATION_END.match(text, end) and type_name(value):
+        return True  # `private_key: PrivateKeyTypes | None,`, `shrink_pass: ShrinkPass, *`
+    core = value.rstrip("):")  # `credentials.Credential):` ends a signature
+    if core != value and core and looks_like_code(core):
+        return True
+    if value[:-1].isalpha() and value[-1] == "." and _SENTENCE_NEXT.match(text, end):
+        return True  # `Required. Input only.`: a word ending a sentence, another after it
+    return value.isalpha() and _SENTENCE_AFTER.match(text, end) is not None
+
+
+def _subscript(match: re.Match[str]) -> bool:
+    """An upper-case key inside a subscript or a dict literal (`x[CREDENTIAL_KEY] = y`,
+    `{SECRET_NAME: helpers}`): a constant of code, not an env-style line."""
+    text = match.string
+    i = match.start("k")
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):
+        i -= 1
+    return text[i - 1 : i] in ("[", "{")
+
+
+# A value then `,` and the line's end: an argument of a call written one per line
+# (`    passphrase=password_bytes,`), not a log pair.
+_ARGUMENT_END = re.compile(r",[ \t]*(?:\r?\n|$)")
+
+
 def _log_pair(match: re.Match[str]) -> bool:
-    """`key=value` with no blanks, not a keyword argument (`f(token=x)`): a log line,
-    query string or flag, where the value is data."""
+    """`key=value` with no blanks, not a keyword argument (`f(token=x)`, a call's argument
+    on a line of its own): a log line, query string or flag, where the value is data."""
     text, start, vstart = match.string, match.start("k"), match.start("s")
     if text[vstart - 1 : vstart] != "=" or text[vstart - 2 : vstart - 1] in (" ", "\t"):
+        return False
+    if _ARGUMENT_END.match(text, match.end()):
         return False
     i = start
     while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):
@@ -283,6 +363,10 @@ def _cell_ok(match: re.Match[str]) -> bool:
 def _pair_ok(match: re.Match[str]) -> bool:
     """("KEY", "value") pairs: lists of names (`'token_bytes', 'token_hex'`) are not."""
     value = match.group("s")
+    if match.string[match.start("k") - 1 : match.start("k")] == "/":
+        return False  # `"kadmin/passwd", "kadmin/server"`: the "key" is a path
+    if type_name(value) and type_name(_full_key(match)):
+        return False  # `'TKTokenKeychainKey', 'TKTokenPasswordAuthOperation'`: type names
     return _quoted_ok(match) and (looks_random(value, 12) or not looks_like_identifier(value))
 
 

@@ -16,7 +16,7 @@ import re
 
 from cctrace.redact.detectors.base import CONTEXTUAL, GENERIC, Detector, Pattern, char_classes
 from cctrace.redact.lone import lone_value
-from cctrace.redact.randomness import looks_random
+from cctrace.redact.randomness import looks_random, reads_as_words
 from cctrace.redact.stoplist import is_placeholder, looks_like_code, self_described
 
 # The value: quoted, or up to whitespace; trailing sentence punctuation is not part of it.
@@ -44,6 +44,12 @@ def _value_ok(match: re.Match[str]) -> bool:
     value = match.group("s")
     if is_placeholder(value) or value.lower() in _FILLER or looks_like_code(value):
         return False
+    if match.string[match.start() - 1 : match.start()] in ("$", "@", "%"):
+        return False  # `$pw->name`, `%password`: a variable named like the word
+    core = value.rstrip(".,;:)]}")
+    if core != value and (len(core) < 4 or core.isalpha() or is_placeholder(core)
+                          or _SENTENCE.match(core)):
+        return False  # `password: str)`, `password is bad.`, `key is 255.`: not a value
     if _PATHLIKE.match(value):
         return False
     if looks_random(value, 12):
@@ -53,8 +59,19 @@ def _value_ok(match: re.Match[str]) -> bool:
 
 def _secret_value_ok(match: re.Match[str]) -> bool:
     """`secret is "a-string-secret-at-least-256-bits-long"` describes a secret (jwt.io's
-    sample); a password statement keeps whatever was typed."""
-    return _value_ok(match) and not self_described(match.group("s"))
+    sample); a password statement keeps whatever was typed. After `key is` / `token is`
+    the value must not read as words (`the key is lower-case`, `token is write-protected`):
+    keys and tokens are issued, not phrased; a secret may be a chosen phrase."""
+    value = match.group("s")
+    if not _value_ok(match) or self_described(value):
+        return False
+    core = value.rstrip(".,;:)]}")
+    return not (match.group(0)[:3].lower() in ("key", "tok")
+                and (reads_as_words(core) or _HYPHENATED.fullmatch(core) is not None))
+
+
+# Lower-case letters joined by hyphens (`un-changed`, `greater-than-or-equal`): words.
+_HYPHENATED = re.compile(r"[a-z]+(?:-[a-z]+)+")
 
 
 def _password_direct_ok(match: re.Match[str]) -> bool:
@@ -101,7 +118,9 @@ _PATHLIKE = re.compile(
     r"^(?:~?/|\.{1,2}/|[A-Za-z]:\\|[a-z][a-z0-9+.-]*://)|^[\w.\-]*/[\w./\-]*\.[a-z]{1,5}$"
 )
 # A value that is the start of a sentence part rather than a credential (`e.g.`, `i.e.`).
-_SENTENCE = re.compile(r"(?i)^(?:e\.g|i\.e|etc|n/a|tbd|todo)\.?$|^\d{1,3}(?:[.,]\d+)?%?$")
+# A quantity (`32bit`, `255`, `16-byte`, `500ms`) is a size, not a credential.
+_SENTENCE = re.compile(r"(?i)^(?:e\.g|i\.e|etc|n/a|tbd|todo)\.?$|^\d{1,3}(?:[.,]\d+)?%?$"
+                       r"|^\d+-?(?:bits?|bytes?|[kmgt]i?b|ms|chars?|characters?|digits?)$")
 
 DETECTOR = Detector(
     name="prose",
@@ -132,7 +151,7 @@ DETECTOR = Detector(
         Pattern(
             "prose_pin",
                     r"(?:pin|pin[ \t]+code|pin[ \t]+number|pin-code|code[ \t]+pin)(?:" + _VERB
-            + r"|[ \t]+)(?P<s>\d{4,8})\b",
+            + r"|[ \t]+)(?P<s>\d{4,8})\b(?![-/.:]\d)",  # not a date, time or version
             anchors=("pin",),
             at_anchor=True,
             boundary=True,

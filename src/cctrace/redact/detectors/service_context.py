@@ -18,6 +18,7 @@ import re
 from cctrace.redact.detectors.base import GENERIC, Detector, Pattern
 from cctrace.redact.randomness import (
     TOKEN_FOREIGN,
+    constant_name,
     has_sequence,
     is_digest,
     keyboard_run,
@@ -65,7 +66,7 @@ def _ok(match: re.Match[str]) -> bool:
     # a digest-shaped value is the key itself.
     assigned = _ASSIGNED.match(text, match.end("n"), match.start("s")) is not None
     if ((is_digest(value) and not assigned) or is_placeholder(value) or has_sequence(value)
-            or keyboard_run(value)):
+            or keyboard_run(value) or constant_name(value)):
         return False
     if not looks_random(value, 16):
         return False

@@ -15,7 +15,9 @@ from cctrace.redact.stoplist import is_placeholder, unescape
 
 
 def _password_ok(value: str) -> bool:
-    return not is_placeholder(value) and value.lower() not in ("pass", "pw", "pwd")
+    # 1-3 characters (`https://a:b@`, `abc:xyz@`, `abc:123@` in docs of URL parsing) is
+    # a documentation stub: no service or database accepts a password that short.
+    return len(value) >= 4 and not is_placeholder(value)  # `pass`: a placeholder word
 
 
 def _user_token_ok(value: str) -> bool:
