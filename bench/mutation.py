@@ -138,7 +138,8 @@ MODULES: dict[str, Target] = {
         "tests/redact/test_cut_exact.py", "tests/redact/test_cut.py")),
     "redact.engine": Target("redact/engine.py", (
         "tests/redact/test_engine_exact.py", "tests/redact/test_engine.py",
-        "tests/redact/test_views.py", "tests/redact/test_cells.py"),
+        "tests/redact/test_views.py", "tests/redact/test_cells.py",
+        "tests/redact/test_views_percent.py"),
         # Span finding, merging and markers, the learned-value sweep; candidate search and
         # the prefilter plans (backend equivalence: tests/redact/test_engine_equivalence.py)
         # are the next run's.
@@ -210,6 +211,7 @@ MODULES: dict[str, Target] = {
     "redact.detectors.generic_assignment.key_ok": Target(
         "redact/detectors/generic_assignment.py", (
             "tests/redact/detectors/test_generic_assignment.py",
+            "tests/redact/test_encoded_names.py",
             "tests/redact/test_detector_exact.py::test_detector[generic_assignment]",
             "tests/redact/test_password_slots.py",
             "tests/redact/test_words_not_tokens.py", "tests/redact/test_context.py",
@@ -288,6 +290,24 @@ MODULES: dict[str, Target] = {
     "redact.cells": Target("redact/cells.py", ("tests/redact/test_cells.py",)),
     "redact.views": Target("redact/views.py", (
         "tests/redact/test_views.py", "tests/redact/detectors/test_encoded.py")),
+    # Stop 24: URLs %-encoded into a query, read decoded; a wrap's newline asked by others.
+    "redact.views.percent": Target("redact/views.py", (
+        "tests/redact/test_views_percent.py", "tests/redact/test_wrapped_plain_start.py"),
+        scope=("percent_candidates", "_unquote", "wrapped_at")),
+    # Stop 24: table rows and values cut by a line's end (one pattern), a wrapped ARN, an
+    # encoding suffix after the keyword.
+    "redact.detectors.generic_assignment.rows": Target(
+        "redact/detectors/generic_assignment.py", (
+            "tests/redact/test_table_rows.py", "tests/redact/test_wrapped_plain_start.py",
+            "tests/redact/test_encoded_names.py",
+            "tests/redact/detectors/test_generic_assignment.py",
+            "tests/redact/test_detector_exact.py::test_detector[generic_assignment]"),
+        scope=("_cell_ok", "_in_arn"), preload=DETECTOR_PRELOAD),
+    # Stop 24: one word naming a quoted value; a login's `user:value` that is a reference.
+    "redact.detectors.prose.word": Target("redact/detectors/prose.py", (
+        "tests/redact/detectors/test_prose_word.py", "tests/redact/test_encoded_names.py",
+        "tests/redact/detectors/test_prose.py"),
+        scope=("_word_value_ok", "_login_ok"), preload=DETECTOR_PRELOAD),
     # References and placeholders seen through XML / Go JSON / URL escaping (issue 13's
     # layouts benchmark).
     "redact.stoplist.placeholder": Target("redact/stoplist.py", (
@@ -296,7 +316,8 @@ MODULES: dict[str, Target] = {
     # Values with little or no context (issue 13's layouts): which names call a value a
     # secret and which values they make one; the three detectors using it are generated.
     "redact.lone": Target("redact/lone.py", (
-        "tests/redact/test_lone.py", "tests/redact/detectors/test_table_column.py",
+        "tests/redact/test_lone.py", "tests/redact/test_encoded_names.py",
+        "tests/redact/detectors/test_table_column.py",
         "tests/redact/detectors/test_prose_value.py",
         "tests/redact/detectors/test_secret_file.py")),
     # Its diff pattern is tried at its anchor or scanned alike (no letters to case-fold):
@@ -1855,6 +1876,47 @@ EQUIVALENT["redact.detectors.generic_assignment.code"] = [
      "an X is alphanumeric: the walk already goes over it"),
 ]
 # `_key_ok` alone is a scope of the whole module: the same mutants are equivalent there.
+# Stop 24's scoped runs.
+EQUIVALENT["redact.views.percent"] = [
+    ('if "%" not in text or ("%3A%2F%2F" not in text and "%3a%2f%2f" not in text):',
+     'if "%" not in text and ("%3A%2F%2F" not in text and "%3a%2f%2f" not in text):',
+     'the one-character test is a shortcut: a text without `%` holds no encoded scheme, '
+     'and one with `%` but none goes on to the run regex, which finds nothing: [] both ways'),
+]
+EQUIVALENT["redact.detectors.generic_assignment.rows"] = [
+    ('nl = text.rfind("\\n", 0, start)', 'nl = text.rfind("\\n", 1, start)',
+     'they differ only for a newline at offset 0, where `nl <= 0` returns False; from 1 '
+     'the search gives -1 there, which returns False too'),
+    ('if nl <= 0 or not wrapped_at(text, nl):', 'if nl < 0 or not wrapped_at(text, nl):',
+     'at nl == 0 the line before the newline is empty, never a wrap width: wrapped_at is '
+     'False and the function returns False both ways'),
+    ('if nl <= 0 or not wrapped_at(text, nl):', 'if nl <= 1 or not wrapped_at(text, nl):',
+     'at nl == 1 the line before is one character, never a wrap width (64 or more): '
+     'wrapped_at is False and the function returns False both ways'),
+    ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     'while i >= 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     'past offset 0 the walk only makes i negative, and the next test is `i > 0`: the key '
+     'is taken as starting its cell both ways'),
+    ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     'while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "XX_.-XX"):',
+     '`X` is alphanumeric: the first test already takes it'),
+    ('if i > 0 and text[i - 1] not in " \\t|/`\'\\"\\n":',
+     'if i > 0 and text[i - 1] not in "XX \\t|/`\'\\"\\nXX":',
+     'the walk before stops at a character that is not alphanumeric: never an `X`'),
+    ('line = text[text.rfind("\\n", 0, nl) + 1:nl]',
+     'line = text[text.rfind("XX\\nXX", 0, nl) + 1:nl]',
+     'then `line` is all the text before the wrap: the ARN regex is anchored at the end and '
+     'takes no blank, so only its last line can be part of a match either way'),
+    ('line = text[text.rfind("\\n", 0, nl) + 1:nl]',
+     'line = text[text.rfind("\\n", 1, nl) + 1:nl]',
+     'they differ only for a newline at offset 0, which the mutant keeps at the start of '
+     '`line`: the ARN regex is anchored at the end and takes no blank, so it matches both '
+     'ways'),
+    ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     'while i > 0 or (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     'it only goes on walking below 0 (the row holds a `|`, tab or blanks, so it stops), '
+     'and the next test is `i > 0`: the same verdict'),
+]
 EQUIVALENT["redact.detectors.generic_assignment.key_ok"] = EQUIVALENT[
     "redact.detectors.generic_assignment"]
 

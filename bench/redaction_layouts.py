@@ -7,9 +7,10 @@ their documented form: webhooks, DSNs, cloud connection strings, service-account
 and EC keys, keys that are plain hex/alphanumerics next to a service's name; and the first
 20: 12 provider formats, JWTs, PEM/OpenSSH keys, random hex/base64/alphanumeric values of
 16-64 characters, chosen passwords, connection strings; `--kinds base` scores only those)
-in 124 layouts of tool output, prompts and model text (`--layouts base`: the first 76;
+in 149 layouts of tool output, prompts and model text (`--layouts base`: the first 76;
 `--layouts stop22`: the 101 before stop 23 added CLIs, CI logs, reprs and connection
-strings, bench/corpus/layouts_sessions.py), and
+strings, bench/corpus/layouts_sessions.py; `--layouts stop23`: the 124 before stop 24 added
+the six families still leaking, bench/corpus/layouts_families.py), and
 look-alike negatives
 (git SHAs, UUIDs, integrity hashes, digests, base64 of text, identifiers, paths, `${VAR}` /
 `op://` / vault references, placeholders) in the same layouts. Scoring:
@@ -46,6 +47,7 @@ from bench.corpus.layouts import (  # noqa: E402
     BASE_LAYOUTS,
     LAYOUTS,
     STOP22_LAYOUTS,
+    STOP23_LAYOUTS,
     Layout,
 )
 from tests.support.absence import leaks  # noqa: E402
@@ -56,8 +58,8 @@ from cctrace.redact.engine import SecretRedactor  # noqa: E402
 from cctrace.redact.stage import redact_traces  # noqa: E402
 
 PROMPT_LAYOUTS = ("prose_password_is", "prose_other_languages", "prose_token_in_prompt",
-                  "prose_more_languages", "prose_names_the_secret")
-MODEL_LAYOUTS = ("model_text_backticks",)
+                  "prose_more_languages", "prose_names_the_secret", "s24_prose_word_use")
+MODEL_LAYOUTS = ("model_text_backticks", "s24_prose_word_model")
 
 
 @dataclass
@@ -204,15 +206,16 @@ def main() -> int:
     ap.add_argument("--kind", help="only secret/negative kinds whose name contains this")
     ap.add_argument("--kinds", choices=("all", "base"), default="all",
                     help="base: only the 20 kinds the benchmark started with")
-    ap.add_argument("--layouts", choices=("all", "base", "stop22"), default="all",
+    ap.add_argument("--layouts", choices=("all", "base", "stop22", "stop23"), default="all",
                     help="base: only the 76 layouts the benchmark started with; stop22: "
-                         "the 101 it had before stop 23")
+                         "the 101 it had before stop 23; stop23: the 124 before stop 24")
     ap.add_argument("--path", choices=("redactor", "trace", "both"), default="both")
     ap.add_argument("--worst", type=int, default=25, help="layouts listed (worst first)")
     args = ap.parse_args()
     layouts = [x for x in LAYOUTS if (not args.layout or args.layout in x.name)
                and (args.layouts == "all" or x.name in {"base": BASE_LAYOUTS,
-                                                        "stop22": STOP22_LAYOUTS}[args.layouts])]
+                                                        "stop22": STOP22_LAYOUTS,
+                                                        "stop23": STOP23_LAYOUTS}[args.layouts])]
     kinds = BASE_KINDS if args.kinds == "base" else tuple(KINDS)
     pos, neg = cases(args.seed, args.rounds, layouts, kinds)
     if args.kind:

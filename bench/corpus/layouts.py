@@ -432,3 +432,8 @@ from bench.corpus import layouts_more  # noqa: E402, F401, I001
 STOP22_LAYOUTS: tuple[str, ...] = tuple(x.name for x in LAYOUTS)
 
 from bench.corpus import layouts_sessions  # noqa: E402, F401
+
+# The 124 layouts before stop 24 (`--layouts stop23`).
+STOP23_LAYOUTS: tuple[str, ...] = tuple(x.name for x in LAYOUTS)
+
+from bench.corpus import layouts_families  # noqa: E402, F401, I001

@@ -42,6 +42,7 @@ KEYWORD: dict[str, list[str]] = {
     "basic_auth": ['{k}("deploy", "{A:16}")'],
     "cli_password": ["$ {k}DB_TOKEN\n{A:16}\n"],
     "prose_secret_value": ["I set `DB_PASSWORD` with the {k}{A:16}` now."],
+    "prose_word_secret": ["then use {k}{A:16}7` for the test run"],
 }
 # Which patterns (index in the detector) are keyword-led (`at_anchor`: tried at each keyword,
 # whatever its case), written out for the same reason.
@@ -50,7 +51,7 @@ AT_ANCHOR = {
     "facebook": (1,), "gcp": (4,), "heroku": (1,), "mailgun": (1,), "msteams": (0,),
     "okta": (0,), "slack": (6,), "telegram": (1, 2), "twilio": (1,), "vercel": (1,),
     "url_credentials": (0, 1), "connection_string": (0, 1), "auth_header": (0, 1, 2, 3, 4, 5),
-    "cli_flags": (0, 1, 2, 3, 4), "prose": (0, 1, 2, 3, 4), "netrc": (0,),
+    "cli_flags": (0, 1, 2, 3, 4), "prose": (0, 1, 2, 3, 4, 5), "netrc": (0,),
     "asana": (0, 1), "url_path": (0,), "prose_i18n": (0, 1, 2),
     "prose_value": (0, 1, 2), "secret_file": (0, 1, 2, 3), "name_value": (0, 1),
     "url_segment": (0,),
@@ -65,7 +66,7 @@ BOUNDARY = {
     "jfrog": (0, 1), "mailchimp": (0,), "mailgun": (0,), "notion": (1,), "npm": (1,),
     "nuget": (0,), "onepassword": (1,), "replicate": (0,), "salesforce": (0,),
     "sonarqube": (0,), "sourcegraph": (0,), "tailscale": (0,), "telegram": (0,),
-    "tencent": (0,), "twilio": (0,), "vercel": (0,), "jwt": (1,), "prose": (0, 1, 2, 4),
+    "tencent": (0,), "twilio": (0,), "vercel": (0,), "jwt": (1,), "prose": (0, 1, 2, 4, 5),
     "netrc": (0,), "asana": (0, 1), "twitter": (0,), "prose_value": (0, 2),
     "secret_file": (0, 1, 3),
 }

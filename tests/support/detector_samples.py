@@ -43,6 +43,7 @@ EXTRA: dict[str, list[str]] = {
                        "veritabani sifresi: {A:14} ok"],
     "prose_secret": ["my token is {A:20} today", "der API-Schluessel lautet {A:20} ok",
                      "the api key is {A:20} today"],
+    "prose_word_secret": ["then use token `{A:16}7` for the test run"],
     "prose_login": ["the login is deploy / {A:14} for staging"],
     "prose_pin": ["the card PIN is {d:8} today"],
     "cloudflare_global_api_key": ["CLOUDFLARE_API_KEY={h:37}"],

@@ -354,16 +354,16 @@ class SecretRedactor:
             # neutralised (same length, so the offsets hold) it cannot be read as the key
             # of an assignment after it, and redacting redacted text changes nothing.
             text = MARKER_RE.sub(_neutral_marker, text)
-        cands = self._candidates(text)
+        find = self._candidates
         # A value wrapped inside its table column: no fragment is a find on its own.
-        cands += cells.cell_candidates(text, self._candidates)
-        # A value split by NULs (a UTF-16 file) or zero-width characters (`redact.views`).
-        cands += views.invisible_candidates(text, self._candidates)
+        cands = find(text) + cells.cell_candidates(text, find)
+        # A value split by NULs or zero-width characters, or %-encoded in a URL (`views`).
+        cands += views.invisible_candidates(text, find) + views.percent_candidates(text, find)
         if not cands:
             return []
         # A find that stops at a wrapped line's end is a fragment (`redact.views`); so may
         # be a near miss, which is no find itself.
-        cands += views.wrapped_candidates(text, cands, self._candidates)
+        cands += views.wrapped_candidates(text, cands, find)
         cands = [c for c in cands if c[2] != views.NEAR]
         if not cands:
             return []

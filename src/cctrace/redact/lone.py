@@ -34,13 +34,15 @@ _PUBLIC = re.compile(
     r"|[\w.\-]*/[\w./\-]*\.[a-z]{1,5}$"
 )
 # Words that name a secret inside a name (`DB_PASSWORD`, `api-key`, `signingKey`,
-# `secrets/pg-password.txt`): a secret word not running on into another lower-case word
-# (`keyboard`, `tokenizer`, `passport`), nor after one (`monkey`, `bypass`, `hotkey`)
-# unless glued to a known qualifier (`apikey`, `privkey`) or joined by `_-./ ` or case.
+# `secrets/pg-password.txt`, `GITHUB_PAT`, `TS_AUTHKEY`): a secret word not running on
+# into another lower-case word (`keyboard`, `tokenizer`, `passport`, `path`), nor after one
+# (`monkey`, `bypass`, `hotkey`, `compat`) unless glued to a known qualifier (`apikey`,
+# `privkey`, `authkey`) or joined by `_-./ ` or case.
 _SECRET_NAME = re.compile(
-    r"(?:^|(?<=[^a-z])|(?<=api)|(?<=priv)|(?<=access)|(?<=secret)|(?<=master)|(?<=sign))"
-    r"(?P<w>password|passwd|passphrase|pwd|pass|secret|token|credentials|credential|creds|key|auth)"
-    r"(?![a-z])"
+    r"(?:^|(?<=[^a-z])|(?<=api)|(?<=priv)|(?<=access)|(?<=secret)|(?<=master)|(?<=sign)"
+    r"|(?<=auth)(?=key))"
+    r"(?P<w>password|passwd|passphrase|pwd|pass|secret|token|credentials|credential|creds|key"
+    r"|auth|pat)(?![a-z])"
 )
 # What a SHA-length hex string is called when it is public.
 _HEX_KEY = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
@@ -50,7 +52,8 @@ _DIGEST_WORDS = re.compile(
 _PASSWORD_WORDS = frozenset({"password", "passwd", "passphrase", "pwd", "pass"})
 # Lower-case boundaries at case changes: `signingKey` -> `signing_key`.
 _HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_EXTENSION = re.compile(r"(?:\.[a-z0-9]{1,5})+$")
+# A file extension, or the encoding a value was stored in (`API_KEY_B64`, `keyBase64`).
+_EXTENSION = re.compile(r"(?:\.[a-z0-9]{1,5})+$|[_\-]?(?:base64|b64)$")
 # What may surround a name in a header or a sentence: blanks, markdown emphasis, quotes.
 _EDGES = " \t_-.:*`'\""
 

@@ -10,7 +10,9 @@ inside base64 (`kubectl get secret -o yaml`, `echo $TOKEN | base64`, a kubeconfi
 `client-key-data`) is not there at all until decoded: `decode_text` is how
 `detectors/encoded.py` reads it. A secret split by characters nobody sees (NULs of a
 UTF-16 file, zero-width spaces) is found in the text read without them
-(`invisible_candidates`). Pure functions.
+(`invisible_candidates`); one inside a URL %-encoded into another URL's query
+(`?dsn=postgres%3A%2F%2Fapp%3Apw%40db`) in the URL read decoded (`percent_candidates`).
+Pure functions.
 """
 
 from __future__ import annotations
@@ -68,6 +70,12 @@ def _wrap_after(text: str, nl: int) -> bool:
     return nl - line_start in WIDTHS and text[nl - 1] in _TOKEN
 
 
+def wrapped_at(text: str, nl: int) -> bool:
+    """Whether the newline at offset `nl` is one a terminal or `fold` inserted (its line is
+    a wrap width long and a token runs across it)."""
+    return _wrap_after(text, nl)
+
+
 def _logical_line(text: str, at: int) -> tuple[int, int]:
     """(first, last): the wrapped line around offset `at`, as offsets of the start of its
     first physical line and of the end of its last. (`_wrap_after` is false at offset -1,
@@ -117,6 +125,46 @@ def invisible_candidates(text: str, find: Find) -> list[Candidate]:
         if end - start != c[1] - c[0]:
             out.append((start, end, c[2], c[3], c[4]))
     return out
+
+
+# A URL (a DSN, a webhook) %-encoded into another URL's query or a form body: its
+# `://` reads `%3A%2F%2F`. The run goes back over the scheme and on to the next blank,
+# quote, `&` (the next parameter) or angle bracket.
+_PCT_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]{0,30}%3[Aa]%2[Ff]%2[Ff][^\s&\"'<>`]{1,4096}")
+_PCT_BYTE = re.compile(r"%([0-9A-Fa-f]{2})")
+
+
+def percent_candidates(text: str, find: Find) -> list[Candidate]:
+    """Candidates found in URLs %-encoded inside `text` (`?dsn=postgres%3A%2F%2Fapp%3Apw
+    %40db`), read decoded once and mapped back onto the original offsets (a find then
+    covers each `%XX` whole). Text without an encoded `://` costs a substring test or two
+    (what encoders write: upper-case hex, or lower-case as some do; mixed is not seen)."""
+    if "%" not in text or ("%3A%2F%2F" not in text and "%3a%2f%2f" not in text):
+        return []  # (a one-character test is a memchr: most texts stop there)
+    out: list[Candidate] = []
+    for run in _PCT_URL.finditer(text):
+        plain, starts = _unquote(run.group(), run.start())
+        starts.append(run.end())
+        out += [(starts[c[0]], starts[c[1]], c[2], c[3], c[4]) for c in find(plain)]
+    return out
+
+
+def _unquote(run: str, at: int) -> tuple[str, list[int]]:
+    """`run` with each `%XX` decoded as a Latin-1 byte (a multi-byte UTF-8 character stays
+    several characters: offsets, not spelling, are what a find needs), and the original
+    offset of each decoded character."""
+    chars: list[str] = []
+    starts: list[int] = []
+    pos = 0
+    for m in _PCT_BYTE.finditer(run):
+        chars.append(run[pos:m.start()])
+        starts.extend(range(at + pos, at + m.start()))
+        chars.append(chr(int(m.group(1), 16)))
+        starts.append(at + m.start())
+        pos = m.end()
+    chars.append(run[pos:])
+    starts.extend(range(at + pos, at + len(run)))
+    return "".join(chars), starts
 
 
 def decode_text(run: str) -> str | None:

@@ -479,7 +479,9 @@ def test_a_pair_takes_a_short_token_but_not_a_name() -> None:
 
 def test_a_capital_after_a_short_keyword_names_another_thing() -> None:
     kept(f'KeyA1 = "{LONG}"\n')  # `Key` + `A1`: the key of an `A1`, not a secret key
-    kept(f'passB64: "{LONG}"\n')
+    kept(f'passX1: "{LONG}"\n')
+    # (An encoding after it is the same secret stored encoded: `passB64`, `keyBase64`.)
+    found(f'passB64: "{LONG}"\n', LONG)
 
 
 @pytest.mark.parametrize("key", ["TOKEN_INDEX", "SECRET_REGEX", "token_regex_", "API_KEY_PREFIX"])

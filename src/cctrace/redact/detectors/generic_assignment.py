@@ -11,6 +11,8 @@ quoting (a value is neither cut short nor refused for its characters):
   dotenv/shell/INI/TOML/YAML/properties lines, log lines (`[DEBUG] Using API_KEY=...`);
 - argument pairs: `System.setProperty("X_TOKEN", "...")`, `env("API_KEY", "...")`;
 - name/value pairs: `<add key="Password" value="..."/>`, `{"name": "token", "value": "..."}`;
+- table rows: `db_password | ...` (psql, markdown, MySQL boxes), `NAME<TAB>value`, `column
+  -t`'s `NAME    value`, the value judged as one only its surroundings call secret;
 - XML elements, also spanning lines: `<xToken>\\n  ...\\n</xToken>`.
 
 The value gate depends on how strongly the key says "secret": password/secret/token keys
@@ -24,6 +26,7 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import GENERIC, Detector, Pattern
+from cctrace.redact.lone import lone_value
 from cctrace.redact.randomness import (
     looks_like_identifier,
     looks_random,
@@ -39,6 +42,7 @@ from cctrace.redact.stoplist import (
     plausible_secret,
     unquoted_secret,
 )
+from cctrace.redact.views import wrapped_at
 
 # Prefix-free (`pass` covers password/passwd/passphrase, `auth` covers auth_key), so each
 # offset triggers each pattern once and the patterns share one gate (engine plan). Every
@@ -61,7 +65,8 @@ _WEAK = frozenset({"key", "auth"})
 # `,`), or a word then `=` (a type: `xToken string =`; a tag attribute: `<token type="`).
 # Part of the shared leading part too: `token` in a sentence fails here, once, after
 # looking at one word, instead of in each pattern.
-_FOLLOW = r"(?=[ \t]*[^\sA-Za-z0-9]|[ \t]+[A-Za-z_][\w.<>\[\]:\-]{0,30}[ \t]*:?=)"
+_FOLLOW = (r"(?=[ \t]*[^\sA-Za-z0-9]|\t|  "
+           r"|[ \t]+[A-Za-z_][\w.<>\[\]:\-]{0,30}[ \t]*:?=)")
 # A plural keyword names a count or a collection (`input_tokens`, `max_tokens`, `keys`),
 # never one secret: refused in the shared leading part, so the engine's gate drops it
 # with one match (usage records repeat `*_tokens` thousands of times per transcript).
@@ -76,7 +81,9 @@ _TYPE = (
     r"(?:[ \t]*:[ \t]*[A-Za-z_][\w.<>\[\]?|]{0,30}(?=[ \t]*=)"
     r"|[ \t]+[A-Za-z_][\w.<>\[\]]{0,30}(?=[ \t]*:?=))?"
 )
-_OP = r"[ \t]*(?:=>|:::=|::=|:=|\?=|\+=|\.=|=|:)[ \t]*"
+# (A spaced arrow is a log's mapping, `resolved API_TOKEN -> ...`; a glued one is a
+# pointer's member, `tok->token->next`.)
+_OP = r"[ \t]*(?:=>|:::=|::=|:=|\?=|\+=|\.=|=|:|(?<=[ \t])->(?=[ \t]))[ \t]*"
 # A quoted value: any character but the closing quote and line breaks; escapes that are
 # part of the value (`\u0026`, `\/`) are kept inside it.
 # Longer than 512 only in a token's alphabet: OAuth access tokens and JWTs of 800-1000
@@ -119,13 +126,20 @@ _PUBLIC = re.compile(
 _ENV_KEY = re.compile(r"[A-Z0-9_.\-]+")
 
 
+# What a key may end with after its keyword when the value is stored encoded
+# (`NewrelicKeyBase64`, `DOCKERHUB_PAT_B64`): the encoding, not another word.
+_ENCODED = re.compile(r"(?i)[_\-]?(?:base64|b64)")
+
+
 def _key_ok(match: re.Match[str]) -> bool:
     key, kw = match.group("k"), match.group("kw").lower()
     rest = key[len(kw) :]
+    if _ENCODED.fullmatch(rest):
+        rest = ""
+    text, start = match.string, match.start("k")
     # `tokenizer`, `secretary`, `keyboard`: the secret word runs on into another word.
     if rest[:1].islower() and not re.match(r"s(?:$|[^a-z])", rest):
         return False
-    text, start = match.string, match.start("k")
     if start > 0 and (text[start - 1].islower() or text[start - 1].isupper()):
         first = text[start]  # a letter without case (CJK, kana) ends a word: `我的Key`
         # `apiKey`, `APIKEY`, and an acronym before a lower-case keyword: `AESkey`, `HMACkey`.
@@ -167,8 +181,16 @@ _ARN_START = re.compile(r"(?i)arn:[a-z0-9-]+:[^\s\"'`]*$")
 
 
 def _in_arn(text: str, start: int) -> bool:
-    """The key is a resource-type field of an ARN (`...:secret:name`, `...:key/id`)."""
-    return _ARN_START.search(text, max(0, start - 200), start) is not None
+    """The key is a resource-type field of an ARN (`...:secret:name`, `...:key/id`), on
+    its line or on the line a terminal wrapped it from (`fold`: `...:123\n456:secret:x`)."""
+    if _ARN_START.search(text, max(0, start - 200), start) is not None:
+        return True
+    nl = text.rfind("\n", 0, start)
+    if nl <= 0 or not wrapped_at(text, nl):
+        return False
+    # the line the wrap cut, joined to what precedes the key on this one
+    line = text[text.rfind("\n", 0, nl) + 1:nl]
+    return _ARN_START.search(line + text[nl + 1:start]) is not None
 
 
 def _full_key(match: re.Match[str]) -> str:
@@ -315,6 +337,29 @@ def _log_pair(match: re.Match[str]) -> bool:
     return text[i - 1 : i] not in ("(", ",") and text[i - 2 : i] != ", "
 
 
+def _cell_ok(match: re.Match[str]) -> bool:
+    """`name | value`, `name<TAB>value`, `NAME    value`: a row of a table, of `column -t`
+    or of tab-separated output. The name starts its cell (or ends a path: `/prod/api/
+    db_password`); the value, with no operator to say it is one, is judged as a value only
+    its surroundings call secret (`redact.lone.lone_value`): words, paths, digests, ids,
+    dates and placeholders stay."""
+    if match.group("cell") is None:
+        return False  # a value cut by its line's end: a near miss at most (see below)
+    text, start = match.string, match.start("k")
+    i = start
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):
+        i -= 1
+    if i > 0 and text[i - 1] not in " \t|/`'\"\n":
+        return False
+    if not _key_ok(match):
+        return False
+    value = match.group("s")
+    if len(value) < 6 or not _shape_ok(match, value) or (
+            _weak(match) and not looks_random(value, 16)):
+        return False
+    return lone_value(value, _password_slot(match), _full_key(match))
+
+
 def _pair_ok(match: re.Match[str]) -> bool:
     """("KEY", "value") pairs: lists of names (`'token_bytes', 'token_hex'`) are not."""
     value = match.group("s")
@@ -359,6 +404,16 @@ _PATTERNS = (
     Pattern("generic_secret", _KEY + r"\\{0,3}[\"'][ \t]*,?[ \t]*\\{0,3}[\"']?value\\{0,3}"
             r"[\"']?[ \t]*[=:][ \t]*" + _QVAL,
             anchors=KEYWORDS, at_anchor=True, check=_quoted_ok, priority=GENERIC),
+    # One pattern for two contexts (a pattern more is a `match` more at every keyword hit):
+    # - a row of a table or `column -t`: `name | value`, `name<TAB>value`, `NAME   value`;
+    # - a value cut by its line's end, never a find but a near miss (`redact.views`) that
+    #   opens a wrap window when the line is a wrapped one: a quote left open (`"ghToken":
+    #   "ghp_`), `KEY=` glued (env, logs, flags) or a spaced arrow before it. A spaced
+    #   `key = value` ending a line of code is not tried.
+    Pattern("generic_secret", _KEY + _CLOSE + r"(?:(?P<cell>[`'\"]?(?:[ \t]*\|[ \t]*|\t[ \t]*"
+            r"| {2,})[`'\"]?(?![=:]))|[ \t]*(?:=>|:=|=|:)[ \t]*\\{0,3}[\"'`]|=|[ \t]+->[ \t]+)"
+            r"(?P<s>[^\s|`'\"\\]{1,512})[`'\"]?[ \t]*(?=\||\r?\n|\\n|$)",
+            anchors=KEYWORDS, at_anchor=True, check=_cell_ok, priority=GENERIC),
     # <xToken>value</xToken>, the value possibly on its own line
     Pattern("generic_secret", _KEY + r"(?:[ \t][^<>\n]{0,200})?>[ \t\r\n]*"
             r"(?P<s>[^<\r\n]{1,512}?)[ \t\r\n]*</",
