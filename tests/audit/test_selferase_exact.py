@@ -239,3 +239,65 @@ def test_a_store_that_cannot_be_opened_is_named(capsys, monkeypatch):
         f.write(b"this is not an SQLite database, not even its header" * 100)
     assert selferase.record(home, cfg, found) == {
         "finding": found.id, "error": "finding not stored: DatabaseError"}
+
+
+# -- the finding queued for export (`_queue`) and the audit setting in force (`audit_on`) ----
+
+def _with_collector(home, extra=""):
+    # A plain collector: one span batch per store-wide finding, no scores.
+    return _config(home, f'[otlp]\nendpoint = "http://127.0.0.1:9/v1/traces"\n{extra}')
+
+
+def test_a_new_finding_is_queued_once_for_the_configured_collector():
+    home = os.environ["CCTRACE_HOME"]
+    found = _found(home)
+    cfg = _with_collector(home, "[audit]\nenabled = false\n")
+    assert selferase.record(home, cfg, found) == {"finding": found.id, "queued": 1,
+                                                  "audit": "audit log disabled"}
+    # Recorded again (the same command seen twice): nothing new, nothing queued twice.
+    assert selferase.record(home, cfg, found) == {"finding": found.id, "queued": 0,
+                                                  "audit": "audit log disabled"}
+    with Store.open() as store:
+        assert len(store._read("SELECT id FROM outbox")) == 1
+
+
+def test_without_a_loaded_config_nothing_is_queued_and_no_error_is_reported():
+    home = os.environ["CCTRACE_HOME"]
+    found = _found(home)
+    with Store.open(home) as store:
+        new = store.add_findings([found])
+        assert selferase._queue(store, None, new) == {"queued": 0}
+        assert store._read("SELECT id FROM outbox") == []
+
+
+def test_a_queue_that_fails_is_reported_and_the_local_record_stands(monkeypatch):
+    from cctrace.findings import export as findings_export
+
+    def broken(store, findings, config):
+        raise RuntimeError("outbox full")
+
+    monkeypatch.setattr(findings_export, "enqueue_findings", broken)
+    home = os.environ["CCTRACE_HOME"]
+    found = _found(home)
+    cfg = _with_collector(home, "[audit]\nenabled = false\n")
+    assert selferase.record(home, cfg, found) == {
+        "finding": found.id, "queued": 0, "export_error": "not queued: RuntimeError",
+        "audit": "audit log disabled"}
+    with Store.open() as store:
+        assert [f.id for f in store.findings()] == [found.id]
+
+
+def test_the_setting_before_an_edit_decides_over_the_file():
+    # The edit turned the log off (the file says so); it was on before: sealed all the same.
+    home = os.environ["CCTRACE_HOME"]
+    found = _found(home)
+    cfg = _config(home, "[audit]\nenabled = false\n")
+    assert selferase.record(home, cfg, found, audit_on=True) == {
+        "finding": found.id, "queued": 0, "checkpoint": 0}
+    assert [(e["k"], e["id"]) for e in _log_entries(home)][:1] == [
+        ("finding", f"finding:{found.id}")]
+
+
+def _log_entries(home):
+    with open(os.path.join(home, audit_log.AUDIT_DIR, audit_log.LOG_NAME), encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
