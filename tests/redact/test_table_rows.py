@@ -61,3 +61,45 @@ def test_a_row_at_the_very_start_or_end_of_a_text(redactor) -> None:
 def test_a_name_that_does_not_start_its_cell_is_no_row(redactor) -> None:
     text = f"$db_password\t{PW}\n"  # a variable's expansion, not a name in a column
     assert redactor.redact_text(text) == text
+
+
+@pytest.mark.parametrize("text", [
+    # C headers align a macro's value in a column: code, not a table (openssl's objects).
+    "#define OBJ_userPassword                OBJ_X509,35L\n",
+    '#define SN_id_it_revPassphrase          "id-it-revPassphrase"\n',
+    f"#define DEFAULT_TOKEN   {PW}\n",
+    f"    var dbPassword      {PW}\n",
+])
+def test_blank_columns_after_a_word_and_one_blank_are_code(redactor, text: str) -> None:
+    assert redactor.redact_text(text) == text
+
+
+@pytest.mark.parametrize(("text", "secret"), [
+    (f"prod    DB_PASSWORD    {PW}\n", PW),  # after another blank-aligned column
+    (f"\tSIGNING_KEY   {KEY}\n", KEY),  # indented by a tab
+    (f"sanity auth token | {KEY}\n", KEY),  # `|` marks the cells: a name of several words
+    (f"my api token\t{KEY}\n", KEY),  # and so does a tab
+])
+def test_columns_that_follow_a_separator_still_hold_a_secret(redactor, text: str,
+                                                              secret: str) -> None:
+    assert_absent(secret, redactor.redact_text(text))
+
+
+@pytest.mark.parametrize(("text", "secret"), [
+    (f'#define API_KEY "{KEY}"\n', KEY),  # one blank: a C macro's string constant
+    (f'#  define WIFI_PASSWORD "{PW}"\n', PW),
+    (f'#define BLYNK_AUTH_TOKEN        "{HEX}"\n', HEX),
+])
+def test_a_macro_defined_as_a_quoted_secret_is_redacted(redactor, text: str,
+                                                        secret: str) -> None:
+    assert_absent(secret, redactor.redact_text(text))
+
+
+@pytest.mark.parametrize("text", [
+    f"#define API_KEY {PW}\n",  # unquoted: another macro or an expression, code
+    '#define LN_pbe_WithSHA1And3_Key_TripleDES_CBC  "pbeWithSHA1And3-KeyTripleDES-CBC"\n',
+    '#define SN_id_regCtrl_regToken          "id-regCtrl-regToken"\n',  # its own name
+    f'the_secret_key "{PW}" x\n',  # one blank before a quote is a cell only in a macro
+])
+def test_macros_that_are_not_secrets_stay(redactor, text: str) -> None:
+    assert redactor.redact_text(text) == text

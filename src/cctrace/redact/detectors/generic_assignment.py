@@ -337,6 +337,10 @@ def _log_pair(match: re.Match[str]) -> bool:
     return text[i - 1 : i] not in ("(", ",") and text[i - 2 : i] != ", "
 
 
+_DEFINE = re.compile(r"[ \t]*#[ \t]*define[ \t]+")
+_ALNUM_ONLY = re.compile(r"[^a-z0-9]+")
+
+
 def _cell_ok(match: re.Match[str]) -> bool:
     """`name | value`, `name<TAB>value`, `NAME    value`: a row of a table, of `column -t`
     or of tab-separated output. The name starts its cell (or ends a path: `/prod/api/
@@ -350,6 +354,21 @@ def _cell_ok(match: re.Match[str]) -> bool:
     while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):
         i -= 1
     if i > 0 and text[i - 1] not in " \t|/`'\"\n":
+        return False
+    cell = match.group("cell")
+    if _DEFINE.fullmatch(text, text.rfind("\n", 0, i) + 1, i) is not None:
+        # A C macro (`#define WIFI_PASSWORD "..."`): a quoted value is a string constant,
+        # judged as a quoted assignment's; anything else is code (`OBJ_X509,35L`).
+        # A value spelling the macro's own name (`SN_id_it_revPassphrase "id-it-revPassphrase"`)
+        # is a name.
+        own = _ALNUM_ONLY.sub("", match.group("s").lower())
+        name = _ALNUM_ONLY.sub("", _full_key(match).lower())
+        return cell.endswith(("\"", "'")) and own not in name and _quoted_ok(match)
+    if (text[i - 1 : i] == " " and text[i - 2 : i - 1] not in ("", " ", "\t", "|", "\n")
+            and cell.strip(" `'\"") == ""):
+        # Columns made of blanks only: one blank after a word is code, not a column
+        # (`var dbPassword    string`); such a cell starts its line or follows another
+        # column. With `|` or a tab the cells are marked (`sanity auth token | value`).
         return False
     if not _key_ok(match):
         return False
@@ -411,7 +430,8 @@ _PATTERNS = (
     #   "ghp_`), `KEY=` glued (env, logs, flags) or a spaced arrow before it. A spaced
     #   `key = value` ending a line of code is not tried.
     Pattern("generic_secret", _KEY + _CLOSE + r"(?:(?P<cell>[`'\"]?(?:[ \t]*\|[ \t]*|\t[ \t]*"
-            r"| {2,})[`'\"]?(?![=:]))|[ \t]*(?:=>|:=|=|:)[ \t]*\\{0,3}[\"'`]|=|[ \t]+->[ \t]+)"
+            r"| {2,}| (?=[\"']))[`'\"]?(?![=:]))"
+            r"|[ \t]*(?:=>|:=|=|:)[ \t]*\\{0,3}[\"'`]|=|[ \t]+->[ \t]+)"
             r"(?P<s>[^\s|`'\"\\]{1,512})[`'\"]?[ \t]*(?=\||\r?\n|\\n|$)",
             anchors=KEYWORDS, at_anchor=True, check=_cell_ok, priority=GENERIC),
     # <xToken>value</xToken>, the value possibly on its own line
