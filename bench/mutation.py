@@ -1884,6 +1884,9 @@ EQUIVALENT["redact.views.percent"] = [
      'and one with `%` but none goes on to the run regex, which finds nothing: [] both ways'),
 ]
 EQUIVALENT["redact.detectors.generic_assignment.rows"] = [
+    ('and cell.strip(" `\'\\"") == ""):', 'and cell.strip("XX `\'\\"XX") == ""):',
+     'the cell group holds only quotes, blanks, tabs and a bar (its regex), never an X: '
+     'stripping X as well strips nothing more'),
     ('nl = text.rfind("\\n", 0, start)', 'nl = text.rfind("\\n", 1, start)',
      'they differ only for a newline at offset 0, where `nl <= 0` returns False; from 1 '
      'the search gives -1 there, which returns False too'),

@@ -103,3 +103,23 @@ def test_a_macro_defined_as_a_quoted_secret_is_redacted(redactor, text: str,
 ])
 def test_macros_that_are_not_secrets_stay(redactor, text: str) -> None:
     assert redactor.redact_text(text) == text
+
+
+@pytest.mark.parametrize(("text", "secret"), [
+    (f'#include <wifi.h>\n#define WIFI_PASSWORD "{PW}"\n', PW),  # a macro on a later line
+    (f'\n#define API_KEY "{KEY}"\n', KEY),  # after a line break that starts the text
+    (f"#define API_KEY '{KEY}'\n", KEY),  # single quotes
+])
+def test_a_macro_is_read_on_its_own_line(redactor, text: str, secret: str) -> None:
+    assert_absent(secret, redactor.redact_text(text))
+
+
+@pytest.mark.parametrize(("text", "secret"), [
+    (f" DB_PASSWORD    {PW}\n", PW),  # one blank starts the text
+    (f"\t DB_PASSWORD    {PW}\n", PW),  # after a tab and a blank
+    (f"| DB_PASSWORD    {PW}\n", PW),  # after a bar and a blank
+    (f"name    value\n DB_PASSWORD    {PW}\n", PW),  # after a line break and a blank
+])
+def test_one_blank_after_a_separator_still_starts_a_column(redactor, text: str,
+                                                           secret: str) -> None:
+    assert_absent(secret, redactor.redact_text(text))
