@@ -123,3 +123,14 @@ def test_a_macro_is_read_on_its_own_line(redactor, text: str, secret: str) -> No
 def test_one_blank_after_a_separator_still_starts_a_column(redactor, text: str,
                                                            secret: str) -> None:
     assert_absent(secret, redactor.redact_text(text))
+
+
+@pytest.mark.parametrize(("text", "secret"), [
+    (f"ENV DB_PASSWORD    {PW}\n", PW),  # a Dockerfile's legacy ENV, aligned
+    (f"setenv API_TOKEN    {KEY}\n", KEY),  # csh
+    (f"set -gx GITHUB_TOKEN    {KEY}\n", KEY),  # fish
+    (f'  ENV  API_KEY   "{KEY}"\n', KEY),
+])
+def test_a_command_that_assigns_by_blanks_leads_a_column(redactor, text: str,
+                                                         secret: str) -> None:
+    assert_absent(secret, redactor.redact_text(text))

@@ -337,7 +337,10 @@ def _log_pair(match: re.Match[str]) -> bool:
     return text[i - 1 : i] not in ("(", ",") and text[i - 2 : i] != ", "
 
 
-_DEFINE = re.compile(r"[ \t]*#[ \t]*define[ \t]+")
+# What may lead a line before `NAME value` with no operator: a C macro, a Dockerfile's
+# `ENV` in its legacy form, csh's `setenv`, `set` (fish's `set -gx`, Tcl).
+_LEAD = re.compile(r"[ \t]*(?:(?P<define>#[ \t]*define)|ENV|setenv|set(?:[ \t]+-[A-Za-z]+)*)"
+                   r"[ \t]+")
 _ALNUM_ONLY = re.compile(r"[^a-z0-9]+")
 
 
@@ -356,7 +359,8 @@ def _cell_ok(match: re.Match[str]) -> bool:
     if i > 0 and text[i - 1] not in " \t|/`'\"\n":
         return False
     cell = match.group("cell")
-    if _DEFINE.fullmatch(text, text.rfind("\n", 0, i) + 1, i) is not None:
+    lead = _LEAD.fullmatch(text, text.rfind("\n", 0, i) + 1, i)
+    if lead is not None and lead.group("define"):
         # A C macro (`#define WIFI_PASSWORD "..."`): a quoted value is a string constant,
         # judged as a quoted assignment's; anything else is code (`OBJ_X509,35L`).
         # A value spelling the macro's own name (`SN_id_it_revPassphrase "id-it-revPassphrase"`)
@@ -364,11 +368,14 @@ def _cell_ok(match: re.Match[str]) -> bool:
         own = _ALNUM_ONLY.sub("", match.group("s").lower())
         name = _ALNUM_ONLY.sub("", _full_key(match).lower())
         return cell.endswith(("\"", "'")) and own not in name and _quoted_ok(match)
-    if (text[i - 1 : i] == " " and text[i - 2 : i - 1] not in ("", " ", "\t", "|", "\n")
+    if (lead is None and text[i - 1 : i] == " "
+            and text[i - 2 : i - 1] not in ("", " ", "\t", "|", "\n")
             and cell.strip(" `'\"") == ""):
         # Columns made of blanks only: one blank after a word is code, not a column
-        # (`var dbPassword    string`); such a cell starts its line or follows another
-        # column. With `|` or a tab the cells are marked (`sanity auth token | value`).
+        # (`var dbPassword    string`), unless the word is a command that assigns that way
+        # (`ENV API_TOKEN    value`, `setenv`, fish's `set -gx`); such a cell starts its
+        # line or follows another column. With `|` or a tab the cells are marked
+        # (`sanity auth token | value`).
         return False
     if not _key_ok(match):
         return False
