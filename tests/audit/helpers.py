@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 from cctrace import audit
@@ -29,3 +30,9 @@ def build_log(state_dir: str, batches: int = 30, per_batch: int = 4,
 def paths(state_dir: str) -> tuple[str, str]:
     root = os.path.join(state_dir, log.AUDIT_DIR)
     return os.path.join(root, log.LOG_NAME), os.path.join(root, log.CHECKPOINTS_NAME)
+
+
+def log_entries(state_dir: str) -> list[dict]:
+    """Every line of the state dir's audit log, as the JSON object it is."""
+    with open(paths(state_dir)[0], "rb") as fh:
+        return [json.loads(line) for line in fh]

@@ -13,6 +13,7 @@ import sys
 
 import pytest
 
+from audit.helpers import log_entries
 from cctrace import config as config_mod
 from cctrace.audit import log as audit_log
 from cctrace.audit import selferase
@@ -294,10 +295,5 @@ def test_the_setting_before_an_edit_decides_over_the_file():
     cfg = _config(home, "[audit]\nenabled = false\n")
     assert selferase.record(home, cfg, found, audit_on=True) == {
         "finding": found.id, "queued": 0, "checkpoint": 0}
-    assert [(e["k"], e["id"]) for e in _log_entries(home)][:1] == [
+    assert [(e["k"], e["id"]) for e in log_entries(home)][:1] == [
         ("finding", f"finding:{found.id}")]
-
-
-def _log_entries(home):
-    with open(os.path.join(home, audit_log.AUDIT_DIR, audit_log.LOG_NAME), encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]

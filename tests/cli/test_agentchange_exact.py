@@ -5,11 +5,11 @@ gets when the config is broken or the store cannot be written (first in
 
 from __future__ import annotations
 
-import json
 import os
 
 import pytest
 
+from audit.helpers import log_entries
 from cctrace.audit import log as audit_log
 from cctrace.cli import agentchange
 from cctrace.cli import main as cli_main
@@ -45,11 +45,6 @@ def test_nothing_to_record_returns_none_without_touching_the_state_dir():
     assert not os.path.exists(home)
 
 
-def _log(home):
-    with open(os.path.join(home, audit_log.AUDIT_DIR, audit_log.LOG_NAME), "rb") as fh:
-        return [json.loads(line) for line in fh]
-
-
 def test_a_broken_config_file_still_gets_the_change_recorded_and_sealed(capsys):
     home = os.environ["CCTRACE_HOME"]
     os.makedirs(home)
@@ -63,7 +58,7 @@ def test_a_broken_config_file_still_gets_the_change_recorded_and_sealed(capsys):
         ("cctrace config unset audit.enabled",
          ["environment variable CLAUDE_CODE_ENTRYPOINT is set"])]
     assert report == {"finding": found[0].id, "queued": 0, "checkpoint": 0}
-    assert [(e["k"], e["id"]) for e in _log(home)] == [("finding", f"finding:{found[0].id}")]
+    assert [(e["k"], e["id"]) for e in log_entries(home)] == [("finding", f"finding:{found[0].id}")]
     assert capsys.readouterr().err == (
         "cctrace: note: `cctrace config unset audit.enabled` ran from inside a Claude Code "
         f"session: recorded as high finding {found[0].id} in the audit log\n")
