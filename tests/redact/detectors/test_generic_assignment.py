@@ -703,3 +703,38 @@ def test_pairs_that_are_lists(text: str, value: str | None) -> None:
         kept(text)
     else:
         found(text, value)
+
+
+# -- one blank, no operator: `the token <value>`, `ENV API_TOKEN <value>` ------------------
+
+@pytest.mark.parametrize(("text", "value"), [
+    (f"ENV API_TOKEN {LONG}\n", LONG),                  # a Dockerfile's legacy ENV
+    (f"setenv GITHUB_TOKEN {LONG}\n", LONG),            # csh
+    (f"set -x STRIPE_SECRET {LONG}\n", LONG),           # fish
+    (f"use the token {LONG} for staging", LONG),        # prose
+    (f"the api_key {LONG}, then run it", LONG),         # a comma after it
+    (f"key {LONG}", LONG),                              # a bare key at the text's end
+    (f"secret {LONG}== is the value", f"{LONG}=="),     # base64 padding kept in the span
+    (f"the token {LONG[:15]} works", None),             # 15 characters: too short to tell
+    (f"the token {LONG}(x)", None),                     # a call
+    (f"the token {LONG}.txt", None),                    # a file name
+    (f"the token {LONG}@host", None),                   # an address
+    ("the token configurationManagerAB works", None),   # a word-made name
+    ("typedef struct sec_PKCS12SecretBag sec_PKCS12SecretBag;", None),  # names itself
+    ("#define EVP_PKEY_EC NID_X9_62_id_ecPublicKey", None),  # a C macro's value is code
+    (f"#define API_TOKEN {LONG}", None),
+    (f"  #  define API_TOKEN {LONG}", None),
+    (f"x = 1\n#define API_TOKEN {LONG}", None),          # the macro's own line decides
+    (f"#define X 1\nENV API_TOKEN {LONG}", LONG),
+    ("signing key 3f2a9c8e1b7d04f5a9e8c3f2a9c8e1b7d04f5a9e", None),  # a git SHA
+    ("the token abcdefghijklmnopqrstu", None),          # a filler
+    ("the token qwertyuiopasdfghjkl1", None),           # a keyboard run
+    ("the token <YOUR_API_TOKEN_HERE_X>", None),
+    (f"the tokenizer {LONG}", None),                    # not a secret word
+    (f"token_type {LONG}", None),                       # a non-secret suffix
+])
+def test_one_blank_takes_a_drawn_token_only(text: str, value: str | None) -> None:
+    if value is None:
+        kept(text)
+    else:
+        found(text, value)
