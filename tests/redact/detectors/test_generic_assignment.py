@@ -727,6 +727,9 @@ def test_pairs_that_are_lists(text: str, value: str | None) -> None:
     (f"x = 1\n#define API_TOKEN {LONG}", None),          # the macro's own line decides
     (f"#define X 1\nENV API_TOKEN {LONG}", LONG),
     ("signing key 3f2a9c8e1b7d04f5a9e8c3f2a9c8e1b7d04f5a9e", None),  # a git SHA
+    ("ENV GPG_KEY 7169605F62C751356D054A26A821E680E5FA6305", None),  # a fingerprint
+    ("ENV GPG_KEY " + "7169605F" * 8, None),              # 64: a sha256
+    ("ENV GPG_KEY " + "7169605F" * 4 + "62C7", "7169605F" * 4 + "62C7"),  # 36 hex: a key
     ("the token abcdefghijklmnopqrstu", None),          # a filler
     ("the token qwertyuiopasdfghjkl1", None),           # a keyboard run
     ("the token <YOUR_API_TOKEN_HERE_X>", None),
@@ -734,6 +737,40 @@ def test_pairs_that_are_lists(text: str, value: str | None) -> None:
     (f"token_type {LONG}", None),                       # a non-secret suffix
 ])
 def test_one_blank_takes_a_drawn_token_only(text: str, value: str | None) -> None:
+    if value is None:
+        kept(text)
+    else:
+        found(text, value)
+
+
+# -- commands that assign by a blank: `ENV NAME value`, `setenv`, `set -gx` ----------------
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("ENV DB_PASSWORD hunter2Secret!\n", "hunter2Secret!"),   # a chosen password
+    ("env DB_PASSWORD hunter2Secret!", None),   # a shell's `env` runs a command named so
+    ("  ENV\tDB_PASSWORD   hunter2Secret!", "hunter2Secret!"),
+    ('ENV DB_PASSWORD "hunter2 Secret!"', "hunter2 Secret!"),  # quoted: blanks inside
+    ("ENV DB_PASSWORD 'hunter2Secret!' ", "hunter2Secret!"),
+    ("setenv DB_PASS hunter2Secret!\n", "hunter2Secret!"),
+    ("set -gx DB_PASSWORD hunter2Secret!", "hunter2Secret!"),
+    ("set -g -x DB_PASSWORD hunter2Secret!", "hunter2Secret!"),
+    ("ENV API_TOKEN tok_live_9f8s7d6f5g", "tok_live_9f8s7d6f5g"),
+    (f"ENV API_KEY {LONG}", LONG),
+    ("ENV API_KEY q8Zr2vLx7NwT", None),              # a bare key: 16 random characters
+    ("ENV GPG_KEY 7169605F62C751356D054A26A821E680E5FA6305", None),  # a fingerprint
+    ("ENV PYTHON_VERSION 3.12.1", None),             # no secret word
+    ("ENV DB_PASSWORD_FILE /run/secrets/db", None),  # the name goes on past its word
+    ("ENV PUBLIC_KEY " + LONG, None),                # a public qualifier
+    ("ENV DB_PASSWORD ${DB_PASSWORD}", None),        # a reference
+    ("ENV DB_PASSWORD changeme", None),              # a placeholder
+    ("ENV SECRET_KEY_BASE dev_secret_key_base_value", None),  # words
+    ("echo $x | env DB_PASSWORD hunter2Secret!", None),  # not the line's command
+    ("RUN setenv DB_PASSWORD hunter2Secret!", None),
+    ("the env DB_PASSWORD hunter2Secret!", None),
+    ("my.env DB_PASSWORD hunter2Secret!", None),     # not a word of its own
+    ("preset -x DB_PASSWORD hunter2Secret!", None),
+])
+def test_commands_that_assign_by_a_blank(text: str, value: str | None) -> None:
     if value is None:
         kept(text)
     else:

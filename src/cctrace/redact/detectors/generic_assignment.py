@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import GENERIC, Detector, Pattern
-from cctrace.redact.lone import lone_value
+from cctrace.redact.lone import is_password_word, lone_value, names_secret
 from cctrace.redact.randomness import (
     has_sequence,
     is_digest,
@@ -393,6 +393,11 @@ def _cell_ok(match: re.Match[str]) -> bool:
     return lone_value(value, _password_slot(match), _full_key(match))
 
 
+# Hex of a SHA-1 or SHA-256's length in either case: a digest or a GPG fingerprint
+# (`ENV GPG_KEY 7169605F...`) far more often than a key, with no operator saying otherwise.
+_HEX_DIGEST = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
+
+
 def _word_ok(match: re.Match[str]) -> bool:
     """`the token <value>`, `ENV API_TOKEN <value>`, `api_key <value>`: no operator, one
     blank, so only a value that reads as drawn is one: not a word-made name
@@ -403,13 +408,39 @@ def _word_ok(match: re.Match[str]) -> bool:
         return False
     if word_share(value) > 0.25 or value in _full_key(match):
         return False
-    if is_digest(value) or is_placeholder(value) or has_sequence(value) or keyboard_run(value):
+    if (is_digest(value) or _HEX_DIGEST.fullmatch(value) or is_placeholder(value)
+            or has_sequence(value) or keyboard_run(value)):
         return False
     start = match.start("k")
     lead = _LEAD.match(text, text.rfind("\n", 0, start) + 1)
     if lead is not None and lead.group("define"):
         return False  # `#define EVP_PKEY_EC NID_X9_62_id_ecPublicKey`: code
     return token_shaped(match.group("s")) and looks_random(value, 16)
+
+
+# After the command: the name, one or more blanks, a quoted value or one word followed by a
+# blank or the line's end.
+_COMMAND_REST = (r"(?P<n>[A-Za-z_][A-Za-z0-9_.\-]{0,80})[ \t]+[\"']?"
+                 r"(?P<s>(?<=\")[^\"\r\n]{1,512}(?=\")|(?<=')[^'\r\n]{1,512}(?=')"
+                 r"|(?<![\"'])[^\s\"'`]{1,512}(?=[ \t]|\r?\n|\\n|$))")
+
+
+def _command_ok(match: re.Match[str]) -> bool:
+    """`ENV DB_PASSWORD hunter2!` (a Dockerfile's legacy form), `setenv API_TOKEN ...`,
+    `set -gx ...`: the command starts its line and the name ends with a secret word; the
+    value is judged as an env file's (`DB_PASSWORD=...`), with the same look-alikes kept."""
+    text, name = match.string, match.group("n")
+    if _LEAD.fullmatch(text, text.rfind("\n", 0, match.start()) + 1, match.start("n")) is None:
+        return False
+    word = names_secret(name)
+    if not word or _PUBLIC.search(name):
+        return False
+    value = match.group("s")
+    if is_password_word(word):
+        return password_value(value, quoted=False, env=True)
+    if word in _WEAK or _HEX_DIGEST.fullmatch(value):
+        return looks_random(value, 16) and not _HEX_DIGEST.fullmatch(value)
+    return unquoted_secret(value, env=True)
 
 
 def _pair_ok(match: re.Match[str]) -> bool:
@@ -471,6 +502,12 @@ _PATTERNS = (
     Pattern("generic_secret", _KEY + r" (?P<s>[A-Za-z0-9][A-Za-z0-9_\-+/=]{15,255})"
             r"(?![A-Za-z0-9_\-+/=@]|\.[A-Za-z0-9])",
             anchors=KEYWORDS, at_anchor=True, check=_word_ok, priority=GENERIC),
+    # `ENV DB_PASSWORD <value>`, `setenv`, fish's `set -gx`: commands that assign by a blank,
+    # anchored on the command (the keyword's shared lead refuses one blank before a word)
+    Pattern("generic_secret", r"(?:(?<=set)|(?<![\w.\-/$]))env[ \t]+" + _COMMAND_REST,
+            anchors=("env ", "env\t"), at_anchor=True, check=_command_ok, priority=GENERIC),
+    Pattern("generic_secret", r"set(?:[ \t]+-[A-Za-z]+)+[ \t]+" + _COMMAND_REST,
+            anchors=("set -",), at_anchor=True, check=_command_ok, priority=GENERIC),
     # <xToken>value</xToken>, the value possibly on its own line
     Pattern("generic_secret", _KEY + r"(?:[ \t][^<>\n]{0,200})?>[ \t\r\n]*"
             r"(?P<s>[^<\r\n]{1,512}?)[ \t\r\n]*</",
