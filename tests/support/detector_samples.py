@@ -44,6 +44,10 @@ EXTRA: dict[str, list[str]] = {
     "prose_secret": ["my token is {A:20} today", "der API-Schluessel lautet {A:20} ok",
                      "the api key is {A:20} today"],
     "prose_word_secret": ["then use token `{A:16}7` for the test run"],
+    # Commands that assign by a blank (generic_assignment's `env ` and `set -` anchors),
+    # which must start their line (the contexts planting a sample put text before it).
+    "generic_secret": ["FROM alpine\nENV DB_PASSWORD {A:12}!{d:4}\n",
+                       "\nset -gx DB_PASSWORD {A:12}!{d:4}\n"],
     "prose_login": ["the login is deploy / {A:14} for staging"],
     "prose_pin": ["the card PIN is {d:8} today"],
     "cloudflare_global_api_key": ["CLOUDFLARE_API_KEY={h:37}"],

@@ -775,3 +775,26 @@ def test_commands_that_assign_by_a_blank(text: str, value: str | None) -> None:
         kept(text)
     else:
         found(text, value)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ('{"out": "FROM alpine\\nENV DB_PASSWORD hunter2Secret!\\n"}', "hunter2Secret!"),
+    ('{"out": "FROM alpine\\\\nENV DB_PASSWORD hunter2Secret!"}', "hunter2Secret!"),
+    ('{"out": "echo\\nRUN ENV DB_PASSWORD hunter2Secret!"}', None),
+    ('{"out": "x\\n#define API_TOKEN ' + LONG + '"}', None),
+    ("E\\nENV DB_PASSWORD hunter2Secret!", "hunter2Secret!"),   # escaped break near the start
+])
+def test_a_json_strings_escaped_line_break_starts_a_line(text: str, value: str | None) -> None:
+    if value is None:
+        kept(text)
+    else:
+        found(text, value)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ('{"out": "FROM x\\nENV DB_PASSWORD \\"hunter 2Secret!\\"\\n"}', "hunter 2Secret!"),
+    ('{"out": "FROM x\\nENV DB_PASSWORD \'hunter\\\\2Secret!\'"}', "hunter\\\\2Secret!"),
+    ('ENV DB_PASSWORD "hunter\\2Secret!"', "hunter\\2Secret!"),   # a backslash inside quotes
+])
+def test_a_commands_value_quoted_in_a_json_string(text: str, value: str) -> None:
+    found(text, value)

@@ -412,17 +412,25 @@ def _word_ok(match: re.Match[str]) -> bool:
             or has_sequence(value) or keyboard_run(value)):
         return False
     start = match.start("k")
-    lead = _LEAD.match(text, text.rfind("\n", 0, start) + 1)
+    lead = _LEAD.match(text, _line_start(text, start))
     if lead is not None and lead.group("define"):
         return False  # `#define EVP_PKEY_EC NID_X9_62_id_ecPublicKey`: code
     return token_shaped(match.group("s")) and looks_random(value, 16)
 
 
 # After the command: the name, one or more blanks, a quoted value or one word followed by a
-# blank or the line's end.
-_COMMAND_REST = (r"(?P<n>[A-Za-z_][A-Za-z0-9_.\-]{0,80})[ \t]+[\"']?"
-                 r"(?P<s>(?<=\")[^\"\r\n]{1,512}(?=\")|(?<=')[^'\r\n]{1,512}(?=')"
-                 r"|(?<![\"'])[^\s\"'`]{1,512}(?=[ \t]|\r?\n|\\n|$))")
+# blank or the line's end (an escaped one, or the close of the JSON string holding it).
+_COMMAND_REST = (r"(?P<n>[A-Za-z_][A-Za-z0-9_.\-]{0,80})[ \t]+(?:\\{0,3}[\"'])?"
+                 r"(?P<s>(?<=\")(?:[^\"\r\n\\]|\\(?!\\{0,2}\")){1,512}(?=\\{0,3}\")"
+                 r"|(?<=')(?:[^'\r\n\\]|\\(?!\\{0,2}')){1,512}(?=\\{0,3}')"
+                 r"|(?<![\"'])[^\s\"'`\\]{1,512}(?=[ \t]|\r?\n|\\{1,3}[n\"]|\"|$))")
+
+
+def _line_start(text: str, at: int) -> int:
+    """Where the line holding `at` starts: after a line break, or after an escaped one
+    (`\\n` in a JSON string: a tool's output as the transcript stores it)."""
+    escaped = text.rfind("\\n", 0, at)
+    return max(text.rfind("\n", 0, at) + 1, escaped + 2 if escaped >= 0 else 0)
 
 
 def _command_ok(match: re.Match[str]) -> bool:
@@ -430,7 +438,7 @@ def _command_ok(match: re.Match[str]) -> bool:
     `set -gx ...`: the command starts its line and the name ends with a secret word; the
     value is judged as an env file's (`DB_PASSWORD=...`), with the same look-alikes kept."""
     text, name = match.string, match.group("n")
-    if _LEAD.fullmatch(text, text.rfind("\n", 0, match.start()) + 1, match.start("n")) is None:
+    if _LEAD.fullmatch(text, _line_start(text, match.start()), match.start("n")) is None:
         return False
     word = names_secret(name)
     if not word or _PUBLIC.search(name):
@@ -504,7 +512,7 @@ _PATTERNS = (
             anchors=KEYWORDS, at_anchor=True, check=_word_ok, priority=GENERIC),
     # `ENV DB_PASSWORD <value>`, `setenv`, fish's `set -gx`: commands that assign by a blank,
     # anchored on the command (the keyword's shared lead refuses one blank before a word)
-    Pattern("generic_secret", r"(?:(?<=set)|(?<![\w.\-/$]))env[ \t]+" + _COMMAND_REST,
+    Pattern("generic_secret", r"(?:(?<=set)|(?<=\\n)|(?<![\w.\-/$]))env[ \t]+" + _COMMAND_REST,
             anchors=("env ", "env\t"), at_anchor=True, check=_command_ok, priority=GENERIC),
     Pattern("generic_secret", r"set(?:[ \t]+-[A-Za-z]+)+[ \t]+" + _COMMAND_REST,
             anchors=("set -",), at_anchor=True, check=_command_ok, priority=GENERIC),
