@@ -54,7 +54,16 @@ EXTRA: dict[str, list[str]] = {
     # keyword-led forms the generator's sample does not hold
     "cli_password": ["redis-cli -h cache -a {A:16} ping",
                      "curl -s -u deploy:{A:16} https://x.test/",
-                     "$ printenv DB_PASSWORD\n{A:16}\n"],
+                     "$ printenv DB_PASSWORD\n{A:16}\n",
+                     "sqlcmd -S db -U sa -P {A:16}",
+                     "ssh-keygen -t ed25519 -N {A:16} -f key",
+                     "ldapsearch -x -D cn=admin -w {A:16}",
+                     "keytool -genkey -storepass {A:16} -alias a",
+                     "openssl rsa -passin pass:{A:16} -in k.pem",
+                     "gh secret set API_TOKEN --body {A:16}",
+                     "htpasswd -b .htpasswd admin {A:16} && nginx -s reload",
+                     "rabbitmqctl add_user admin {A:16}",
+                     "smbclient //host/share -U admin%{A:16}"],
     "basic_auth": ['r = requests.get(url, auth=("deploy", "{A:16}"))'],
     # ids and secrets of other lengths than the bare form's, so only the keyword finds them
     "telegram_bot_token": ["https://api.example.test/bot{d:7}:{w:35}/getMe",

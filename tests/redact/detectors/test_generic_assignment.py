@@ -735,6 +735,13 @@ def test_pairs_that_are_lists(text: str, value: str | None) -> None:
     ("the token <YOUR_API_TOKEN_HERE_X>", None),
     (f"the tokenizer {LONG}", None),                    # not a secret word
     (f"token_type {LONG}", None),                       # a non-secret suffix
+    (f"the token {LONG[:16]} works", LONG[:16]),        # 16 characters: enough
+    ("the token k3J9xQ2mZ7vL5pWX works", "k3J9xQ2mZ7vL5pWX"),  # 16, the last an X
+    ("the token Data7VwYS81VP7Hb1DX8pP works", "Data7VwYS81VP7Hb1DX8pP"),  # a quarter words
+    ("the token NID_X9_62_id_ecPublicKey works", None),  # more than a quarter: a name
+    (f"{LONG}_token {LONG}", None),                      # the value names its key
+    (f"#define API_TOKEN {LONG}\nint x;", None),          # the macro's line, not the last
+    ("the token 3f2a9c8e1b7d04f5a works", None),         # odd-length hex: cut from a digest
 ])
 def test_one_blank_takes_a_drawn_token_only(text: str, value: str | None) -> None:
     if value is None:
@@ -757,6 +764,11 @@ def test_one_blank_takes_a_drawn_token_only(text: str, value: str | None) -> Non
     ("ENV API_TOKEN tok_live_9f8s7d6f5g", "tok_live_9f8s7d6f5g"),
     (f"ENV API_KEY {LONG}", LONG),
     ("ENV API_KEY q8Zr2vLx7NwT", None),              # a bare key: 16 random characters
+    (f"ENV API_KEY {LONG[:16]}", LONG[:16]),
+    ("ENV DB_PASSWORD new_pass99", "new_pass99"),    # an env file's password
+    ("ENV API_TOKEN new_pass99", "new_pass99"),      # an env file's value
+    ("ENV DB_PASSWORD foo.bar.baz", None),           # a dotted name, unquoted
+    ("\\nENV DB_PASSWORD hunter2Secret!", "hunter2Secret!"),  # an escaped break first
     ("ENV GPG_KEY 7169605F62C751356D054A26A821E680E5FA6305", None),  # a fingerprint
     ("ENV PYTHON_VERSION 3.12.1", None),             # no secret word
     ("ENV DB_PASSWORD_FILE /run/secrets/db", None),  # the name goes on past its word
