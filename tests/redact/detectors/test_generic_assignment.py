@@ -765,6 +765,7 @@ def test_one_blank_takes_a_drawn_token_only(text: str, value: str | None) -> Non
     (f"ENV API_KEY {LONG}", LONG),
     ("ENV API_KEY q8Zr2vLx7NwT", None),              # a bare key: 16 random characters
     (f"ENV API_KEY {LONG[:16]}", LONG[:16]),
+    ("ENV API_KEY k3J9xQ2m!7vL5pW8", "k3J9xQ2m!7vL5pW8"),  # 16 with a `!`: this rule alone
     ("ENV DB_PASSWORD new_pass99", "new_pass99"),    # an env file's password
     ("ENV API_TOKEN new_pass99", "new_pass99"),      # an env file's value
     ("ENV DB_PASSWORD foo.bar.baz", None),           # a dotted name, unquoted
