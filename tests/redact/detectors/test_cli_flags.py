@@ -194,6 +194,8 @@ def test_a_flag_named_in_a_sentence(text: str, secret: str | None) -> None:
     ("tool --registry-password=S3cr3tPw", "S3cr3tPw"),
     ("ldapsearch --bind-password S3cr3tPw", "S3cr3tPw"),
     ("tool --keystore-pass S3cr3tPw", "S3cr3tPw"),
+    ("tool --adminpassword S3cr3tPw", "S3cr3tPw"),
+    ("tool --proxypass=S3cr3tPw", "S3cr3tPw"),
     ("az login -u me@corp.com -p S3cr3tPw", "S3cr3tPw"),
     ("oc login -u dev -p S3cr3tPw https://api", "S3cr3tPw"),
     ("cf login -u me -p S3cr3tPw", "S3cr3tPw"),
@@ -252,6 +254,7 @@ def test_tool_passwords(text: str, secret: str) -> None:
     "htpasswd -c .htpasswd admin",
     "htpasswd -b .htpasswd admin",                 # -b without a password: a user
     "htpasswd -nb admin",
+    "htpasswd -B .htpasswd admin S3cr3tPw",        # no `-b`: it prompts (a stray word)
     "rabbitmqctl add_user admin",
     "rabbitmqctl list_users S3cr3tPw",
     "smbclient //host/share -U admin",

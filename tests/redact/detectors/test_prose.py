@@ -200,3 +200,24 @@ def test_a_chosen_password_mixing_letters_and_digits(text: str, value: str) -> N
 ])
 def test_code_names_hashes_and_short_values_stay(text: str) -> None:
     _none(text)
+
+
+@pytest.mark.parametrize("text,value,typ", [
+    ("I've set the admin password to hunter2Secret, you can log in now.", "hunter2Secret",
+     "prose_password"),
+    ("I changed the root password to Xk9#mQ2vLp.", "Xk9#mQ2vLp", "prose_password"),
+    ("reset your password to Summer2024!", "Summer2024!", "prose_password"),
+    ("the password to the db is hunter2Secret", "hunter2Secret", "prose_password"),
+    ("creds: admin / hunter2Secret", "hunter2Secret", "prose_login"),
+    ("login is deploy / hunter2Secret", "hunter2Secret", "prose_login"),
+])
+def test_password_to_and_logins_of_chosen_passwords(text: str, value: str, typ: str) -> None:
+    _finds(text, value, typ)
+
+
+@pytest.mark.parametrize("text", [
+    "reset the password to default", "the password to the db", "set the password to sha256",
+    "change your password to something else", "creds: admin / sha256",
+])
+def test_password_to_a_word_stays(text: str) -> None:
+    _none(text)

@@ -36,22 +36,22 @@ def _value_ok(value: str) -> bool:
 
 
 # Long flags: `--password`, and a word before it naming whose (`--registry-password`,
-# `--keystore-password`); each combination is an anchor of its own.
-_LONG_PREFIXES = ("", "db-", "db", "admin-", "root-", "client-", "registry-", "bind-",
-                  "keystore-", "truststore-", "key-", "store-", "new-", "old-", "master-",
-                  "user-", "proxy-", "repo-", "smtp-", "sasl-", "ldap-")
+# `--keystore-password`, `--dbpassword`); each spelling is an anchor of its own.
+_WHOSE = ("db", "admin", "root", "client", "registry", "bind", "keystore", "truststore", "key",
+          "store", "new", "old", "master", "user", "proxy", "repo", "smtp", "sasl", "ldap")
 _LONG_WORDS = ("password", "passwd", "pass", "token", "secret", "api-key", "api_key",
                "apikey", "access-token", "auth-token", "client-secret")
 _LONG_ANCHORS = tuple(dict.fromkeys(
-    f"--{p}{w}" for p in _LONG_PREFIXES for w in _LONG_WORDS
-    # `--pass` is in every `--<prefix>pass...`; the other words only with the usual prefixes.
-    if not p or w.startswith("pass") or p in ("db-", "db", "admin-", "root-", "client-")))
+    [f"--{w}" for w in _LONG_WORDS]
+    # `--pass` is in every `--<whose>pass...`; the other words only with the usual words.
+    + [f"--{p}{sep}{w}" for p in _WHOSE for sep in ("-", "") for w in _LONG_WORDS
+       if w == "pass" or p in ("db", "admin", "root", "client")]))
 
 
 def _htpasswd_ok(match: re.Match[str]) -> bool:
     """`-b` (the password on the command line) among the flags; with `-n` the words are
     user and password, else file, user and password: the value is the last word."""
-    flags = "".join(match.group("f").split()).replace("-", "")
+    flags = match.group("f")  # `-` and letters only
     if "b" not in flags or not _value_ok(match.group("s")):
         return False
     words = len(match.group(0).split()) - 1 - len(match.group("f").split())
@@ -104,7 +104,7 @@ DETECTOR = Detector(
     patterns=(
         Pattern(
             "cli_password",
-            r"--(?:" + "|".join(p.rstrip("-") + "-?" for p in _LONG_PREFIXES if p) + r")?"
+            r"--(?:(?:" + "|".join(_WHOSE) + r")-?)?"
             r"(?:password|passwd|passphrase|pass|token|secret"
             r"|api[_\-]?key|access[_\-]?token|auth[_\-]?token|client[_\-]?secret)"
             r"(?:=|[ \t]+)" + _VALUE,

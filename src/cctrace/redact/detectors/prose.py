@@ -107,7 +107,8 @@ def _password_direct_ok(match: re.Match[str]) -> bool:
 def _login_ok(match: re.Match[str]) -> bool:
     """`credentials: user:X`, unless `user:X` is a reference (`vault:secret/data/db`,
     `arn:aws:...`, `op://...`): a store's scheme reads as a user name before a colon."""
-    return _value_ok(match) and not is_placeholder(f"{match.group('u')}:{match.group('s')}")
+    return _value_ok(match, chosen=True) and not is_placeholder(
+        f"{match.group('u')}:{match.group('s')}")
 
 
 # `primary key`, `sort key`, `public key`, `cache key`: a key that is no secret. At most
@@ -152,7 +153,8 @@ DETECTOR = Detector(
     patterns=(
         Pattern(
             "prose_password",
-            _PASSWORD_WORDS + _QUALIFIER + _VERB + _VALUE,
+            # `to`: "set the admin password to X" (the verb came before the word).
+            _PASSWORD_WORDS + _QUALIFIER + r"(?:" + _VERB + r"|[ \t]+to[ \t]+)" + _VALUE,
             anchors=("password", "passwd", "passphrase", "pass phrase", "pw", "pwd",
                      "passcode", "passwort", "kennwort", "mot de passe", "contrase",
                      "clave", "senha", "wachtwoord", "haslo", "hasło", "lösenord",
