@@ -111,19 +111,46 @@ def test_the_sum_key_is_kept_as_a_secret_and_read_once():
     with open(path) as fh:
         key = bytes.fromhex(fh.read().strip())
     assert len(key) == 32 and os.stat(path).st_mode & 0o777 == 0o600
-    assert configwatch._KEYS[os.path.realpath(_home())] == key
+    assert configwatch._KEYS[_home()] == key
     os.unlink(path)  # still known to this process: what it signed still verifies
     assert configwatch.trusted(_home())[1] is None
     assert configwatch._key(_home()) == (key, True)
 
 
+def test_a_verified_sum_is_not_read_again_until_its_file_changes(monkeypatch):
+    _write("[audit]\nenabled = true\n")
+    configwatch.remember(_home())
+    first = configwatch.trusted(_home())
+    assert first[1] is None
+    st = os.stat(_sum_path())
+    assert configwatch._VERIFIED[_home()] == (
+        (st.st_ctime_ns, st.st_size, st.st_ino), configwatch._KEYS[_home()], first[0])
+    real = open
+
+    def no_read(path, *a, **k):
+        if str(path).endswith("config.sum"):
+            raise AssertionError("read again")
+        return real(path, *a, **k)
+
+    monkeypatch.setattr("builtins.open", no_read)
+    assert configwatch.trusted(_home()) == first
+    monkeypatch.setattr("builtins.open", real)
+    configwatch.remember(_home())  # a new file: read and verified again
+    second = configwatch.trusted(_home())
+    assert second[1] is None and second[0]["written_ns"] > first[0]["written_ns"]
+    configwatch._KEYS[_home()] = bytes(32)  # another key: not what verified it
+    monkeypatch.setattr("builtins.open", no_read)
+    with pytest.raises(AssertionError, match="read again"):
+        configwatch.trusted(_home())
+
+
 def test_a_state_dir_made_anew_is_read_with_its_own_key():
     _write("[audit]\nenabled = true\n")
     configwatch.remember(_home())
-    configwatch._KEYS[os.path.realpath(_home())] = bytes(32)  # an older dir's key
+    configwatch._KEYS[_home()] = bytes(32)  # an older dir's key
     data, problem = configwatch.trusted(_home())
     assert (problem, data["sha256"]) == (None, configwatch.fingerprint(_home())["sha256"])
-    assert configwatch._KEYS[os.path.realpath(_home())] != bytes(32)
+    assert configwatch._KEYS[_home()] != bytes(32)
 
 
 def test_a_key_overwritten_with_no_key_is_replaced_and_its_sums_are_rewritten():
@@ -161,8 +188,8 @@ def test_a_sum_without_a_time_or_one_too_far_from_its_files_ctime(monkeypatch):
                       (written - configwatch.SUM_SKEW_NS, True),
                       (written + configwatch.SUM_SKEW_NS + 1, False),
                       (written - configwatch.SUM_SKEW_NS - 1, False)):
-        monkeypatch.setattr(configwatch.os, "fstat",
-                            lambda fd, c=ctime: types.SimpleNamespace(st_ctime_ns=c))
+        monkeypatch.setattr(configwatch.os, "fstat", lambda fd, c=ctime: types.SimpleNamespace(
+            st_ctime_ns=c, st_size=0, st_ino=0))
         assert (configwatch.trusted(_home())[1] is None) == ok, ctime - written
     monkeypatch.setattr(configwatch.os, "fstat", real)
     key, _ = configwatch._key(_home())

@@ -61,6 +61,9 @@ SUM_SKEW_NS = 10 * 1_000_000_000
 ABSENT = "absent"
 # The sum key per state dir, for the worker's life: one keychain or file read, not one a step.
 _KEYS: dict[str, bytes] = {}
+# Per state dir, the sum last verified: its file's (ctime, size, inode), the key, the sum.
+# A file with the same ctime was not written since (one stat a step, no read, no HMAC).
+_VERIFIED: dict[str, tuple[tuple[int, int, int], bytes, dict[str, Any]]] = {}
 
 
 def _flat(table: Any, prefix: str = "") -> dict[str, Any]:
@@ -133,15 +136,14 @@ def _key(state_dir: str, reload: bool = False) -> tuple[bytes, bool]:
     `KeyUnavailable` when the keychain holds it but cannot be read here."""
     from cctrace.security import keys
 
-    root = os.path.realpath(state_dir)
-    if not reload and root in _KEYS:
-        return _KEYS[root], True
+    if not reload and state_dir in _KEYS:
+        return _KEYS[state_dir], True
     try:
-        key, made = keys.load_or_create_binary_key(KEY_NAME, root)
+        key, made = keys.load_or_create_binary_key(KEY_NAME, state_dir)
     except ValueError:
         key, made = os.urandom(32), None
-        keys.store_secret_key(key.hex(), root, KEY_NAME)
-    _KEYS[root] = key
+        keys.store_secret_key(key.hex(), state_dir, KEY_NAME)
+    _KEYS[state_dir] = key
     return key, made is None
 
 
@@ -186,16 +188,25 @@ def remember(state_dir: str, print_: dict[str, Any] | None = None,
 def trusted(state_dir: str) -> tuple[dict[str, Any] | None, str | None]:
     """(the remembered fingerprint, what is wrong with the sum: None, "rewritten" or
     "deleted"). A sum written before this key existed (an older cctrace's) is returned
-    without a `mac`, to be compared once."""
+    without a `mac`, to be compared once. A sum verified before whose file is the same
+    (its ctime, size and inode) is not read again."""
     key, existed = _key(state_dir)
+    path = _sum_path(state_dir)
     try:
-        with open(_sum_path(state_dir), encoding="utf-8") as fh:
-            ctime = os.fstat(fh.fileno()).st_ctime_ns
-            data = json.load(fh)
+        ident = _ident(os.stat(path))
     except FileNotFoundError:
         return None, "deleted" if existed else None
-    except (OSError, ValueError):  # made unreadable, or not JSON
-        data, ctime = None, 0
+    except OSError:
+        ident = None
+    hit = _VERIFIED.get(state_dir)
+    if hit is not None and hit[0] == ident and hit[1] == key:
+        return hit[2], None
+    try:
+        with open(path, encoding="utf-8") as fh:
+            ident = _ident(os.fstat(fh.fileno()))
+            data = json.load(fh)
+    except (OSError, ValueError):  # made unreadable, gone since, or not JSON
+        data = None
     if not isinstance(data, dict) or not isinstance(data.get("sha256"), str):
         return None, "rewritten" if existed else None
     if "mac" not in data and not existed:
@@ -208,9 +219,14 @@ def trusted(state_dir: str) -> tuple[dict[str, Any] | None, str | None]:
         if not hmac.compare_digest(sign, mac(key, data)):
             return None, "rewritten"
     written = data.get("written_ns")
-    if not isinstance(written, int) or abs(ctime - written) > SUM_SKEW_NS:
+    if not isinstance(written, int) or abs(ident[0] - written) > SUM_SKEW_NS:
         return None, "rewritten"
+    _VERIFIED[state_dir] = (ident, key, data)
     return data, None
+
+
+def _ident(st: os.stat_result) -> tuple[int, int, int]:
+    return st.st_ctime_ns, st.st_size, st.st_ino
 
 
 def changed_keys(old: dict[str, Any], new: dict[str, Any]) -> list[str] | None:
