@@ -227,18 +227,23 @@ def _settled(state_dir: str, racy_by: int = 0) -> None:
                                      + configwatch.RACY_NS - racy_by})
 
 
-@pytest.mark.parametrize("racy_by, looks", [(0, False), (1, True)])
-def test_unchanged_costs_a_stat_and_no_fingerprint_once_past_the_racy_tick(
-        monkeypatch, racy_by, looks):
-    _write("[audit]\nenabled = true\n")
-    _settled(_home(), racy_by)
-    seen = []
+def _fingerprinted_by_a_quiet_check(monkeypatch) -> list[tuple]:
+    """The arguments of each fingerprint one check (which finds nothing) takes."""
+    seen: list[tuple] = []
     real = configwatch.fingerprint
     monkeypatch.setattr(configwatch, "fingerprint",
                         lambda *a, **k: seen.append(a) or real(*a, **k))
     with Store.open() as store:
         assert configwatch.check(store, _home(), pending=lambda: False) == (None, True)
-    assert bool(seen) == looks
+    return seen
+
+
+@pytest.mark.parametrize("racy_by, looks", [(0, False), (1, True)])
+def test_unchanged_costs_a_stat_and_no_fingerprint_once_past_the_racy_tick(
+        monkeypatch, racy_by, looks):
+    _write("[audit]\nenabled = true\n")
+    _settled(_home(), racy_by)
+    assert bool(_fingerprinted_by_a_quiet_check(monkeypatch)) == looks
 
 
 @pytest.mark.parametrize("field", ["ctime_ns", "size", "ino"])
@@ -247,13 +252,7 @@ def test_each_stat_field_tells_a_change(monkeypatch, field):
     print_ = configwatch.fingerprint(_home())
     configwatch.remember(_home(), {**print_, field: print_[field] + 1,
                                    "seen_ns": print_["ctime_ns"] + configwatch.RACY_NS})
-    seen = []
-    real = configwatch.fingerprint
-    monkeypatch.setattr(configwatch, "fingerprint",
-                        lambda *a, **k: seen.append(a) or real(*a, **k))
-    with Store.open() as store:
-        assert configwatch.check(store, _home(), pending=lambda: False) == (None, True)
-    assert seen == [(_home(),)]
+    assert _fingerprinted_by_a_quiet_check(monkeypatch) == [(_home(),)]
 
 
 def _changed(store, text: str = "[audit]\nenabled = false\n", pending: bool = False,
