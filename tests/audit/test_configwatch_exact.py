@@ -172,7 +172,8 @@ def test_a_key_that_cannot_be_read_stops_the_check_and_leaves_an_unsigned_sum(mo
     _write("[audit]\nenabled = true\n")
     with Store.open() as store:
         monkeypatch.setattr(keys, "load_or_create_binary_key", unavailable)
-        configwatch.remember(_home())
+        # A sum once signed, kept again: its old mac must not be written back with it.
+        configwatch.remember(_home(), {**configwatch.fingerprint(_home()), "mac": "old"})
         assert sorted(configwatch.remembered(_home())) == [
             "audit", "ctime_ns", "ino", "keys", "seen_ns", "sha256", "size", "written_ns"]
         with pytest.raises(keys.KeyUnavailable):
@@ -212,13 +213,25 @@ def test_a_sum_before_the_key_is_returned_as_it_is():
     assert configwatch.trusted(_home()) == (None, "deleted")
 
 
-def test_no_sum_and_no_key_is_a_first_look():
+@pytest.mark.parametrize("text", ["{", '["sha256"]'])
+def test_no_sum_and_no_key_is_a_first_look(text):
     assert configwatch.trusted(_home()) == (None, None)
     with open(_sum_path(), "w") as fh:
-        fh.write("{")
+        fh.write(text)
     configwatch._KEYS.clear()
     os.unlink(keys.key_path("config-sum-key", _home()))
     assert configwatch.trusted(_home()) == (None, None)
+
+
+def test_a_signed_sum_whose_key_was_removed_is_rewritten_in_a_new_worker():
+    """The key file deleted (a process that never held it makes a new one): the sum it
+    signed is not taken for an older cctrace's unsigned one."""
+    _write("[audit]\nenabled = true\n")
+    configwatch.remember(_home())
+    configwatch._KEYS.clear()
+    configwatch._VERIFIED.clear()
+    os.unlink(keys.key_path("config-sum-key", _home()))
+    assert configwatch.trusted(_home()) == (None, "rewritten")
 
 
 def _settled(state_dir: str, racy_by: int = 0) -> None:
@@ -339,13 +352,15 @@ def test_a_rewritten_sum_is_timed_by_the_config_too():
     with Store.open() as store:
         _events(store, ("s1", "PreToolUse", at - 9 * SEC, "t1", BASH),
                 ("s1", "PostToolUse", at + 1, "t1", BASH))
-        with open(_sum_path(), "w") as fh:
-            json.dump({**configwatch.fingerprint(_home()), "mac": "0" * 64}, fh)
-        then = os.stat(_sum_path()).st_ctime_ns
-        _events(store, ("s2", "PreToolUse", then - 1, "t2", BASH))
+        then = at
+        while then <= at + 1:  # a clock tick after the config's change
+            with open(_sum_path(), "w") as fh:
+                json.dump({**configwatch.fingerprint(_home()), "mac": "0" * 64}, fh)
+            then = os.stat(_sum_path()).st_ctime_ns
+        # s2's call started after the config changed, s1's ended before the sum did.
+        _events(store, ("s2", "PreToolUse", then, "t2", BASH))
         found, _ = configwatch.check(store, _home(), pending=lambda: False, now_ns=then)
-        sessions = ["s1", "s2"] if then > at + 1 else ["s1"]
-        assert found.detail["sessions"] == sessions
+        assert found.detail["sessions"] == ["s1", "s2"]
         assert found.detail["action"] == "config.sum rewritten outside cctrace"
 
 

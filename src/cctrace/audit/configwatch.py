@@ -192,21 +192,17 @@ def trusted(state_dir: str) -> tuple[dict[str, Any] | None, str | None]:
     (its ctime, size and inode) is not read again."""
     key, existed = _key(state_dir)
     path = _sum_path(state_dir)
-    try:
-        ident = _ident(os.stat(path))
-    except FileNotFoundError:
-        return None, "deleted" if existed else None
-    except OSError:
-        ident = None
     hit = _VERIFIED.get(state_dir)
-    if hit is not None and hit[0] == ident and hit[1] == key:
-        return hit[2], None
     try:
+        if hit is not None and hit[:2] == (_ident(os.stat(path)), key):
+            return hit[2], None
         with open(path, encoding="utf-8") as fh:
             ident = _ident(os.fstat(fh.fileno()))
             data = json.load(fh)
-    except (OSError, ValueError):  # made unreadable, gone since, or not JSON
-        data = None
+    except FileNotFoundError:
+        return None, "deleted" if existed else None
+    except (OSError, ValueError):  # made unreadable, or not JSON
+        return None, "rewritten" if existed else None
     if not isinstance(data, dict) or not isinstance(data.get("sha256"), str):
         return None, "rewritten" if existed else None
     if "mac" not in data and not existed:
@@ -323,10 +319,12 @@ def _sum_forged(store: Any, state_dir: str, new: dict[str, Any], problem: str,
                 pending: Callable[[], bool], now: int) -> tuple[Finding | None, bool]:
     """A sum cctrace did not write: whose, by its ctime or the config's (the audit log's
     state before it is unknown: sealed with the log on)."""
+    times = [new["ctime_ns"]]
     where = _stat(_sum_path(state_dir) if problem == "rewritten" else state_dir)
-    times = {new["ctime_ns"], where[0] if where else 0} - {0}
+    if where:  # None: gone since the look
+        times.append(where[0])
     calls = sorted({c for t in times for c in open_tool_calls(store, t)})
-    if not calls and now - max(times, default=0) < SETTLE_NS and pending():
+    if not calls and now - max(times) < SETTLE_NS and pending():
         return None, True
     remember(state_dir, new)
     if not calls:
