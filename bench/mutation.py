@@ -303,6 +303,13 @@ MODULES: dict[str, Target] = {
             "tests/redact/detectors/test_generic_assignment.py",
             "tests/redact/test_detector_exact.py::test_detector[generic_assignment]"),
         scope=("_cell_ok", "_in_arn"), preload=DETECTOR_PRELOAD),
+    # Stop 25: one blank, no operator (`the token <drawn>`), and the commands that assign by
+    # a blank (`ENV DB_PASSWORD value`), at a line start or an escaped one.
+    "redact.detectors.generic_assignment.blank": Target(
+        "redact/detectors/generic_assignment.py", (
+            "tests/redact/detectors/test_generic_assignment.py",
+            "tests/redact/test_detector_exact.py::test_detector[generic_assignment]"),
+        scope=("_word_ok", "_command_ok", "_line_start"), preload=DETECTOR_PRELOAD),
     # Stop 24: one word naming a quoted value; a login's `user:value` that is a reference.
     "redact.detectors.prose.word": Target("redact/detectors/prose.py", (
         "tests/redact/detectors/test_prose_word.py", "tests/redact/test_encoded_names.py",

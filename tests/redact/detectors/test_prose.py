@@ -169,3 +169,34 @@ def test_source_and_sentences_are_not_values(text: str, value: str | None, typ: 
         return
     at = text.index(value)
     assert found == [Finding(typ, "prose", at, at + len(value))], text
+
+
+# -- a chosen password: letters mixed with digits, even where a code name looks the same ----
+@pytest.mark.parametrize("text,value", [
+    ("the password is hunter2Secret", "hunter2Secret"),
+    ("the password is Summer2024.", "Summer2024"),
+    ("the password is hunter2 now", "hunter2"),
+    ("Passwort: hunter2Secret", "hunter2Secret"),
+    ("the staging password was 2Fast4You", "2Fast4You"),
+    ('The password for the database is "hunter2Secret".', "hunter2Secret"),
+    ("then use password hunter2Secret to log in", "hunter2Secret"),   # three classes
+])
+def test_a_chosen_password_mixing_letters_and_digits(text: str, value: str) -> None:
+    _finds(text, value)
+    assert_absent(value, _prose().redact_text(text))
+
+
+@pytest.mark.parametrize("text", [
+    "the password is sha256 hashed",          # a hash's name
+    "the password is Base64 encoded",
+    "the password is argon2id hashed",
+    "the password is hunter_2 now",           # an underscore: a code name
+    "the password is self.pw2 now",
+    "the password is hunter2() now",
+    "the password is 12345678 now",           # digits only
+    "the password is abcdefgh now",           # letters only
+    "then use password hunter22 to log in",   # no verb: two classes are not enough
+    "the password is ab12 now",               # under 6
+])
+def test_code_names_hashes_and_short_values_stay(text: str) -> None:
+    _none(text)

@@ -40,9 +40,12 @@ _QUALIFIER = (
 )
 
 
-def _value_ok(match: re.Match[str]) -> bool:
+def _value_ok(match: re.Match[str], chosen: bool = False) -> bool:
+    """The value a sentence gives a secret word; with `chosen` (a password word), letters
+    mixed with digits pass even when they could be a code name (`chosen_password`)."""
     value = match.group("s")
-    if is_placeholder(value) or value.lower() in _FILLER or looks_like_code(value):
+    if is_placeholder(value) or value.lower() in _FILLER or (
+            looks_like_code(value) and not (chosen and chosen_password(value))):
         return False
     if match.string[match.start() - 1 : match.start()] in ("$", "@", "%"):
         return False  # `$pw->name`, `%password`: a variable named like the word
@@ -55,6 +58,27 @@ def _value_ok(match: re.Match[str]) -> bool:
     if looks_random(value, 12):
         return True
     return char_classes(value) >= 2 and not value.isalpha() and not _SENTENCE.match(value)
+
+
+# Letters mixed with digits, nothing else (`hunter2Secret`, `Summer2024`, `Tr0ub4dor`): a
+# code name may look so too, but right after "password is" people write the password they
+# chose. Names of hashes, encodings and types stay (`the password is sha256` ... hashed).
+_CHOSEN = re.compile(r"(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{6,64}")
+_TECH = frozenset("""base32 base58 base64 sha1 sha224 sha256 sha384 sha512 sha3 md4 md5 utf8
+    utf16 utf32 argon2 argon2i argon2d argon2id pbkdf2 aes128 aes192 aes256 rsa2048 rsa4096
+    x509 ed25519 p256 p384 p521 int32 int64 uint32 uint64 float32 float64 http2 oauth2 ipv4
+    ipv6 pkcs12 pkcs8 totp2fa""".split())
+
+
+def chosen_password(value: str) -> bool:
+    """Whether `value` (trailing sentence punctuation aside) mixes letters and digits
+    only, as a chosen password does, and is no hash, encoding or type name."""
+    core = value.rstrip(".,;:)]}")
+    return _CHOSEN.fullmatch(core) is not None and core.lower() not in _TECH
+
+
+def _password_ok(match: re.Match[str]) -> bool:
+    return _value_ok(match, chosen=True)
 
 
 def _secret_value_ok(match: re.Match[str]) -> bool:
@@ -77,7 +101,7 @@ _HYPHENATED = re.compile(r"[a-z]+(?:-[a-z]+)+")
 def _password_direct_ok(match: re.Match[str]) -> bool:
     """`password X` with no verb: only values that cannot be an ordinary word."""
     value = match.group("s")
-    return _value_ok(match) and (looks_random(value, 10) or char_classes(value) >= 3)
+    return _value_ok(match, chosen=True) and (looks_random(value, 10) or char_classes(value) >= 3)
 
 
 def _login_ok(match: re.Match[str]) -> bool:
@@ -136,7 +160,7 @@ DETECTOR = Detector(
                      "salasana", "parola", "heslo"),
             at_anchor=True,
             boundary=True,
-            check=_value_ok,
+            check=_password_ok,
             priority=CONTEXTUAL,
         ),
         Pattern(
