@@ -445,7 +445,8 @@ MODULES: dict[str, Target] = {
         "tests/checks/test_agenttamper.py",
         "tests/checks/test_registry.py::test_every_listed_module_exposes_a_spec_with_its_names",
         "tests/checks/test_registry.py::test_each_check_reports_only_the_names_it_declares")),
-    # A hand edit of config.toml inside an agent's tool call (third red team's open end).
+    # A hand edit of config.toml inside an agent's tool call (third red team's open end):
+    # the ctime that tells and times it, the signed config.sum, a sum that does not verify.
     "audit.configwatch": Target("audit/configwatch.py", (
         "tests/audit/test_configwatch_exact.py", "tests/audit/test_configwatch.py")),
     "audit.anchors": Target("audit/anchors.py", (
@@ -1941,6 +1942,14 @@ EQUIVALENT["redact.detectors.cli_flags.printed"] = [
 ]
 # The module's whole run mutates `_after_prompt` too: the same two are equivalent there.
 EQUIVALENT["redact.detectors.cli_flags"] = EQUIVALENT["redact.detectors.cli_flags.printed"]
+# A signed sum always has `seen_ns` (cctrace's fingerprint sets it); without one, a
+# default of 0 or 1 ns is decades before any ctime, and the stat is trusted either way.
+EQUIVALENT["audit.configwatch"] = [
+    ('return same and old.get("seen_ns", 0) - st.st_ctime_ns >= RACY_NS',
+     'return same and old.get("seen_ns", 1) - st.st_ctime_ns >= RACY_NS',
+     "the default only counts for a sum without `seen_ns`: 0 and 1 ns are both ~1.8e18 ns "
+     "before any real ctime, so the difference is below RACY_NS (not trusted) both ways"),
+]
 
 
 def _equivalent(name: str) -> list[tuple[str, str, str]]:
