@@ -310,6 +310,13 @@ MODULES: dict[str, Target] = {
             "tests/redact/detectors/test_generic_assignment.py",
             "tests/redact/test_detector_exact.py::test_detector[generic_assignment]"),
         scope=("_word_ok", "_command_ok", "_line_start"), preload=DETECTOR_PRELOAD),
+    # Stop 25: sentences giving a password (chosen ones, markdown, `as the password`).
+    "redact.detectors.prose.sentences": Target("redact/detectors/prose.py", (
+        "tests/redact/detectors/test_prose.py",
+        "tests/redact/test_detector_exact.py::test_detector[prose]",
+        "tests/redact/detectors/test_prose_i18n.py"),
+        scope=("_value_ok", "sentence_value", "chosen_password", "_password_ok", "_login_ok",
+               "_before_as", "_password_direct_ok"), preload=DETECTOR_PRELOAD),
     # Stop 25: a login's password given to a call (`smtp.login("me", "pw")`, `new PDO(...)`).
     "redact.detectors.auth_header.call": Target("redact/detectors/auth_header.py", (
         "tests/redact/detectors/test_auth_header.py",
