@@ -1903,6 +1903,12 @@ EQUIVALENT["redact.views.percent"] = [
      'the one-character test is a shortcut: a text without `%` holds no encoded scheme, '
      'and one with `%` but none goes on to the run regex, which finds nothing: [] both ways'),
 ]
+EQUIVALENT["redact.detectors.auth_header.call"] = [
+    ('and password_value(match.group("s"), quoted=True, env=False))',
+     'and password_value(match.group("s"), quoted=True, env=True))',
+     'a quoted value returns from password_value before `env` is read (it only tells bare '
+     'names in env-style lines from code)'),
+]
 EQUIVALENT["redact.detectors.generic_assignment.rows"] = [
     ('and cell.strip(" `\'\\"") == ""):', 'and cell.strip("XX `\'\\"XX") == ""):',
      'the cell group holds only quotes, blanks, tabs and a bar (its regex), never an X: '
