@@ -281,3 +281,33 @@ def test_a_value_before_as_the_password(text: str, value: str) -> None:
 ])
 def test_other_values_before_as_stay(text: str) -> None:
     assert _prose().explain(text) == [], text
+
+
+@pytest.mark.parametrize("text,value,typ", [
+    ("use hunter2SecretX as the password", "hunter2SecretX", "prose_password"),  # ends in X
+    ("use 'hunter2Secret'  as the password", "hunter2Secret", "prose_password"),
+    ("x" * 200 + " use hunter2Secret as the password", "hunter2Secret", "prose_password"),
+    ("use '" + "a1" * 64 + "' as the password", "a1" * 64, "prose_password"),  # 128 inside
+    ("use hunter2Secret\tas the password", "hunter2Secret", "prose_password"),
+    ("creds: admin/123456X", "123456X", "prose_login"),      # letters and digits: chosen
+    ("creds: admin/kQzXvBnMwPaL", "kQzXvBnMwPaL", "prose_login"),  # 12 drawn letters
+    ("creds: admin/prod-db1", "prod-db1", "prose_login"),    # three classes
+])
+def test_values_before_as_and_glued_logins_at_their_bounds(text: str, value: str,
+                                                           typ: str) -> None:
+    at = text.rindex(value)
+    assert _prose().explain(text) == [Finding(typ, "prose", at, at + len(value))], text
+
+
+@pytest.mark.parametrize("text", [
+    "use '" + "a1" * 65 + "' as the password",             # 130 inside: too long
+    "use " + "a1" * 65 + " as the password",
+    "use 'abc' as the password",                            # 3 inside
+    "use 'a b' as the password",
+    "use **required** as the password",                     # a word in emphasis
+    "creds: admin/kQzXvBnMwPa",                            # 11 drawn letters, two classes
+    "credentials: vault:secret/prod/db",                    # a store's reference
+    "the token is hunter2Secret now",                       # a token is drawn, not chosen
+])
+def test_values_before_as_and_glued_logins_beyond_their_bounds(text: str) -> None:
+    assert _prose().explain(text) == [], text

@@ -55,7 +55,7 @@ def _value_ok(match: re.Match[str], chosen: bool = False) -> bool:
     return sentence_value(match.group("s"), chosen)
 
 
-def sentence_value(value: str, chosen: bool = False) -> bool:
+def sentence_value(value: str, chosen: bool) -> bool:
     """Whether `value`, given to a secret word in a sentence, reads as a credential: not a
     placeholder, a filler word, code, a path, words or a prompt (see `_value_ok`)."""
     if " " in value and (_WORDS_ONLY.fullmatch(value) or value.rstrip().endswith(":")):
@@ -81,35 +81,26 @@ def sentence_value(value: str, chosen: bool = False) -> bool:
 # word. The match is the phrase; `_before_as` finds the value before it on its line.
 _AS_PASSWORD = (r"as[ \t]+(?:(?:the|your|a|an|my|our|its|their)[ \t]+)?(?:[a-z]{2,20}[ \t]+)?"
                 r"(?:password|passphrase|passwd|passcode|pw)\b")
-_QUOTES = {"`": "`", '"': '"', "'": "'", "\u201d": "\u201c", "\u2019": "\u2018"}
+# What ends right before the phrase: a quoted string (4-128 characters, no quote inside,
+# one line) or a word, then blanks.
+_BEFORE = re.compile(r"(?:[`\"'\u201c\u2018](?P<q>[^`\"'\u201c\u201d\u2018\u2019\r\n]{4,128})"
+                     r"[`\"'\u201d\u2019]|(?<!\S)(?P<w>[^\s`\"'\u201c\u201d\u2018\u2019]{4,128}))"
+                     r"[ \t]+\Z")
+# How far back the value may start.
+_BEFORE_WINDOW = 140
 
 
 def _before_as(match: re.Match[str]) -> list[tuple[int, int]]:
-    """The span of the value right before `as the password`: a quoted string (its quotes
-    on one line, 4-128 characters inside) or the word before it; judged as a password
-    given in a sentence (`sentence_value`)."""
-    text = match.string
-    end = match.start()
-    while end > 0 and text[end - 1] in " \t":
-        end -= 1
-    if end == match.start():
+    """The span of the value right before `as the password` on its line, judged as a
+    password given in a sentence (`sentence_value`)."""
+    at = match.start()
+    found = _BEFORE.search(match.string, max(0, at - _BEFORE_WINDOW), at)
+    if found is None:
         return []
-    close = text[end - 1 : end]
-    if close in _QUOTES:
-        start = text.rfind(_QUOTES[close], max(0, end - 130), end - 1)
-        if start < 0 or "\n" in text[start:end]:
-            return []
-        start, end = start + 1, end - 1
-    else:
-        start = end
-        while start > 0 and not text[start - 1].isspace() and end - start < 128:
-            start -= 1
-        if text[start - 1 : start] in ("$", "@", "%"):
-            return []
-    value = text[start:end]
-    if not 4 <= len(value) <= 128 or not sentence_value(value, chosen=True):
+    group = "q" if found.group("q") is not None else "w"
+    if not sentence_value(found.group(group), chosen=True):
         return []
-    return [(start, end)]
+    return [found.span(group)]
 
 
 _WORDS_ONLY = re.compile(r"[A-Za-z ]+")
@@ -161,7 +152,7 @@ def _login_ok(match: re.Match[str]) -> bool:
     """`credentials: user:X`, unless `user:X` is a reference (`vault:secret/data/db`,
     `arn:aws:...`, `op://...`): a store's scheme reads as a user name before a colon."""
     value = match.group("s")
-    if match.group("slash") and not (chosen_password(value) or looks_random(value, 10)
+    if match.group("slash") and not (chosen_password(value) or looks_random(value, 12)
                                      or char_classes(value) >= 3):
         return False  # `admin/X` glued: a path (`aws/prod-db`) unless X reads as a password
     return _value_ok(match, chosen=True) and not is_placeholder(
