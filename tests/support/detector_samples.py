@@ -92,12 +92,28 @@ EXTRA: dict[str, list[str]] = {
     "secret_file_content": ["$ cat secrets/db-password.txt\n{A:20}\n",
                             "--- /dev/null\n+++ b/deploy/key.pem\n@@ -0,0 +1 @@\n+{A:40}\n",
                             '$ echo "$API_SECRET" | base64\n{b:44}\n',
-                            "$ terraform output -raw db_password\n{A:20}\n"],
+                            "$ terraform output -raw db_password\n{A:20}\n",
+                            "$ kubectl get secret app -o jsonpath='{.data.api-token}'\n{b:44}\n"],
     # a drawn key as a URL path segment, nothing naming it
     "url_path_key": ["POST https://ingest.example.com/api/{A:32}/events -> 200"],
     # a pair's `value` under a `name` naming a secret (HAR, a Kubernetes env list)
     "name_value_pair": ['{{"name": "x-api-key", "value": "{A:24}"}}',
                         "        - name: DB_PASSWORD\n          value: {A:16}\n"],
+    # credential files (branch credfiles): stored password hashes, one per crypt format
+    "password_hash": ["alice:$2b$12${A:53}\n",
+                      "deploy:$5$rounds=5000${A:16}${A:43}:19600:0:99999:7:::\n",
+                      "root:$6${A:16}${A:86}:19500:0:99999:7:::\n",
+                      "admin:$apr1${A:8}${A:22}\n",
+                      "me:$y$j9T${A:22}${A:43}:19700:0:99999:7:::\n",
+                      "hash = '$argon2id$v=19$m=65536,t=3,p=4${b:22}${b:43}'",
+                      "pbkdf2_sha256$600000${A:22}${b:44}",
+                      "bob:{SSHA}{b:32}\n"],
+    "ci_masked_value": ["2024-05-01T10:00:00Z ::add-mask::{A:24}\n"],
+    "php_secret_constant": ["define('AUTH_KEY', '{A:22}!#{A:22}');\n"],
+    "terraform_sensitive": [
+        '{"attributes": {"password": "{A:16}"}, '
+        '"sensitive_attributes": [[{"type": "get_attr", "value": "password"}]]}',
+        '{"values": {"password": "{A:16}"}, "sensitive_values": {"password": true}}'],
 }
 # Secrets inside base64: one sample per marker, byte alignment and alphabet, so each
 # encoding the `encoded` detector declares as an anchor occurs in one (see fakes `@b64:`).

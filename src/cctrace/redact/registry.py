@@ -31,7 +31,8 @@ GENERIC: tuple[str, ...] = (
     "jwt", "private_key", "url_credentials", "connection_string", "auth_header",
     "generic_assignment", "cli_flags", "service_context", "prose", "prose_i18n", "netrc",
     "pgpass", "url_path", "encoded", "table_column", "prose_value", "secret_file",
-    "name_value", "url_segment", "password_hash", "ci_mask", "php_define", "terraform_state",
+    "name_value", "url_segment", "password_hash", "ci_mask", "php_define",
+    "terraform_state",
 )
 # Personal data: only with PII redaction switched on.
 PII: tuple[str, ...] = (

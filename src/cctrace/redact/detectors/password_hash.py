@@ -34,9 +34,15 @@ DETECTOR = Detector(
         Pattern(
             "password_hash",
             # SHA-256-crypt writes 43 characters, SHA-512-crypt 86; the salt is 1-16.
-            r"\$(?:5\$(?:rounds=\d+\$)?" + _C + r"{1,16}\$" + _C + r"{43}"
-            r"|6\$(?:rounds=\d+\$)?" + _C + r"{1,16}\$" + _C + r"{86})" + _END,
-            anchors=("$5$", "$6$"),
+            r"\$5\$(?:rounds=\d+\$)?" + _C + r"{1,16}\$" + _C + r"{43}" + _END,
+            anchors=("$5$",),
+            boundary=True,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "password_hash",
+            r"\$6\$(?:rounds=\d+\$)?" + _C + r"{1,16}\$" + _C + r"{86}" + _END,
+            anchors=("$6$",),
             boundary=True,
             priority=STRUCTURAL,
         ),
@@ -76,7 +82,7 @@ DETECTOR = Detector(
             # digest (and salt); SHA-1's is 28 characters, the shortest.
             r"\{(?:S?SHA(?:256|384|512)?|S?MD5|PBKDF2(?:-SHA(?:256|512))?|CRYPT|ARGON2)\}"
             r"(?:\d+\$[A-Za-z0-9+/.]+\$)?[A-Za-z0-9+/.$]{20,}={0,2}",
-            anchors=("{sha", "{ssha", "{md5}", "{smd5}", "{pbkdf2", "{crypt}", "{argon2}"),
+            anchors=("{sha", "{ssha", "{md5", "{smd5", "{pbkdf2", "{crypt", "{argon2"),
             priority=STRUCTURAL,
         ),
     ),

@@ -147,7 +147,8 @@ DETECTOR = Detector(
         ),
         Pattern(
             "secret_file_content",
-            r"kubectl[ \t]+get[ \t]+secrets?(?P<args>(?:[ \t]+(?:[^\s|;&<>\\]|\\\.)+){1,12})"
+            r"kubectl[ \t]+get[ \t]+secrets?"
+            r"(?P<args>(?:[ \t]+(?:[^\s|;&<>\\]|\\{1,3}[.\"])+){1,12})"
             r"(?P<decode>[ \t]*\|[ \t]*base64[ \t]+(?:-d|-D|--decode))?[ \t]*" + _NL + _LINES,
             anchors=("kubectl get secret",),
             at_anchor=True,

@@ -76,9 +76,15 @@ DETECTOR = Detector(
     patterns=(
         Pattern(
             "terraform_sensitive",
-            r"(?P<q>\\{0,3}\")sensitive_(?:(?P<w>attributes)(?P=q)" + _WS + ":" + _WS + r"\["
-            r"|values(?P=q)" + _WS + ":" + _WS + r"\{)",
-            anchors=("sensitive_attributes", "sensitive_values"),
+            r"(?P<q>\\{0,3}\")sensitive_(?P<w>attributes)(?P=q)" + _WS + ":" + _WS + r"\[",
+            anchors=("sensitive_attributes",),
+            expand=sensitive_spans,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "terraform_sensitive",
+            r"(?P<q>\\{0,3}\")sensitive_(?P<w>values)(?P=q)" + _WS + ":" + _WS + r"\{",
+            anchors=("sensitive_values",),
             expand=sensitive_spans,
             priority=STRUCTURAL,
         ),

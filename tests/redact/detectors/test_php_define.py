@@ -1,0 +1,53 @@
+"""`detectors/php_define.py`: keys and salts of PHP `define()` constants (wp-config.php) are
+found over exactly the value; WordPress's sample phrase, a cache key's name and references
+stay byte-identical."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cctrace.redact import registry
+from cctrace.redact.engine import Finding, SecretRedactor
+from support.absence import assert_absent
+
+# The shapes WordPress's key generator writes: 64 of letters, digits and symbols.
+SALTS = [
+    "x<Zq8|Lm2$Vb+4Nk3Rt6Wy1H]s5Jd0Fg;Qp7@Xc9~Ae2Mn4Kz6Pw8Tq]3Lm9#Vb5*",
+    "Jk7+Lm3=Vb9{Nk1Rt5Wy2}Hs8[Jd4Fg6Qp9Xc1Ae7Mn3Kz0Pw5Yb2Gh2&Lm8^Vb4(",
+]
+
+
+def _alone() -> SecretRedactor:
+    return SecretRedactor([registry.load("php_define")], b"k" * 32)
+
+
+@pytest.mark.parametrize("text,value", [
+    (f"define('AUTH_KEY',         '{SALTS[0]}');\n", SALTS[0]),
+    (f"define( 'NONCE_SALT', '{SALTS[1]}' );\n", SALTS[1]),  # `{...}` inside: no template
+    (f'define("SECURE_AUTH_KEY", "{SALTS[0]}");\n', SALTS[0]),
+    ("define('STRIPE_KEY', 'k8Zq2Lm9Vx4Rt7Wn3Yb1');\n", "k8Zq2Lm9Vx4Rt7Wn3Yb1"),
+])
+def test_key_is_found_exactly(text: str, value: str) -> None:
+    for t in (text, json.dumps(text)):
+        esc = json.dumps(value)[1:-1] if t is not text else value
+        at = t.index(esc)
+        assert _alone().explain(t) == [
+            Finding("php_secret_constant", "php_define", at, at + len(esc))]
+        red = SecretRedactor(registry.detectors(), b"k" * 32)
+        assert_absent(esc, red.sweep(red.redact_text(t)))
+
+
+@pytest.mark.parametrize("text", [
+    "define( 'AUTH_KEY', 'put your unique phrase here' );\n",  # the sample's phrase
+    "define('CACHE_KEY', 'user_profile_cache_v2');\n",  # a name
+    "define('WP_CACHE_KEY_SALT', 'example.com_');\n",
+    "define('AUTH_KEY', getenv('WP_AUTH_KEY'));\n",  # a call
+    "define('API_KEY', '${WP_API_KEY_VALUE_FROM_THE_ENVIRONMENT}');\n",  # a reference
+    f"define('DB_HOST', '{SALTS[0]}');\n",  # not a key or salt
+    f"redefine('AUTH_KEY', '{SALTS[0]}');\n",  # another function
+    "define('app/key', ['dep'], function () {});\n",  # an AMD module
+])
+def test_look_alikes_are_kept(text: str) -> None:
+    assert _alone().redact_text(text) == text
