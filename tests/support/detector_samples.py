@@ -110,6 +110,12 @@ EXTRA: dict[str, list[str]] = {
                       "bob:{SSHA}{b:32}\n"],
     "ci_masked_value": ["2024-05-01T10:00:00Z ::add-mask::{A:24}\n"],
     "php_secret_constant": ["define('AUTH_KEY', '{A:22}!#{A:22}');\n"],
+    "config_password": ["bind 127.0.0.1\nrequirepass {A:16}\n",
+                        'network={\n    ssid="Home"\n    psk="{A:16}"\n}\n',
+                        "<master>{{b:44}=}</master>\n"],
+    "openvpn_static_key": ["<tls-auth>\n-----BEGIN OpenVPN Static key V1-----\n"
+                           "{h:32}\n{h:32}\n{h:32}\n{h:32}\n"
+                           "-----END OpenVPN Static key V1-----\n</tls-auth>\n"],
     "terraform_sensitive": [
         '{"attributes": {"password": "{A:16}"}, '
         '"sensitive_attributes": [[{"type": "get_attr", "value": "password"}]]}',

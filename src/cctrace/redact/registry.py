@@ -32,7 +32,7 @@ GENERIC: tuple[str, ...] = (
     "generic_assignment", "cli_flags", "service_context", "prose", "prose_i18n", "netrc",
     "pgpass", "url_path", "encoded", "table_column", "prose_value", "secret_file",
     "name_value", "url_segment", "password_hash", "ci_mask", "php_define",
-    "terraform_state",
+    "terraform_state", "daemon_config",
 )
 # Personal data: only with PII redaction switched on.
 PII: tuple[str, ...] = (
