@@ -23,6 +23,7 @@ def _alone() -> SecretRedactor:
     (f'echo "::add-mask::{TOKEN}"\n', TOKEN),
     ("::add-mask::correct horse battery  \n", "correct horse battery"),  # blanks inside
     ("::add-mask::hunter22", "hunter22"),  # to the text's end
+    ("::add-mask::Xsecret\n", "Xsecret"),  # only quotes are trimmed before the check
 ])
 def test_masked_value_is_found_exactly(text: str, value: str) -> None:
     for t in (text, json.dumps(text)):

@@ -87,3 +87,18 @@ def test_marked_values_are_found_exactly(doc: dict[str, Any], values: list[str],
 ])
 def test_nothing_to_take_is_kept(text: str) -> None:
     assert SecretRedactor([registry.load("terraform_state")], b"k" * 32).redact_text(text) == text
+
+
+@pytest.mark.parametrize("gap,found", [(65536, True), (65537, False)])
+def test_the_attributes_are_looked_for_64_kib_back(gap: int, found: bool) -> None:
+    """The instance's `"attributes"` key may start up to 65,536 characters before its
+    `"sensitive_attributes"`; further back it is another instance's."""
+    head = '{"attributes": {"password": "' + _esc(PW) + '", "pad": "'
+    tail = '"}, "sensitive_attributes": [[{"type": "get_attr", "value": "password"}]]}'
+    marker = tail.index('"sensitive_attributes"')
+    text = head + "a" * (gap - (len(head) - 1) - marker) + tail
+    assert text.index('"sensitive_attributes"') - text.index('"attributes"') == gap
+    spans = [(f.start, f.end) for f in
+             SecretRedactor([registry.load("terraform_state")], b"k" * 32).explain(text)]
+    at = text.index(_esc(PW))
+    assert spans == ([(at, at + len(_esc(PW)))] if found else [])
