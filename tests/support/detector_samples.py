@@ -9,6 +9,7 @@ anchor swapped in where needed), which is how one declared prefix's sample becom
 
 from __future__ import annotations
 
+import json
 import random
 
 from bench.corpus import fakes
@@ -17,6 +18,7 @@ from cctrace.redact import registry
 from cctrace.redact.detectors import encoded
 from cctrace.redact.detectors.base import Detector, Pattern
 from cctrace.redact.engine import Finding, SecretRedactor
+from support.absence import assert_absent
 
 # Samples for the formats the fake generator has no template for (same `{X:n}` syntax).
 EXTRA: dict[str, list[str]] = {
@@ -217,6 +219,16 @@ def with_anchor_alone(text: str, anchor: str, siblings: tuple[str, ...]) -> str 
     at, found = min(hits, key=lambda h: (h[0], -len(h[1])))
     word = text[at:at + len(found)]
     return text[:at] + (anchor.upper() if word.isupper() else anchor) + text[at + len(found):]
+
+
+def check_as_stored(name: str, typ: str, text: str, value: str) -> None:
+    """`check_alone` on `text` and on `text` inside a JSON string (a tool result as the
+    transcript stores it, `value` escaped alike); with every detector and the sweep, no
+    piece of the value is left in either."""
+    for t, v in ((text, value), (json.dumps(text), json.dumps(value)[1:-1])):
+        check_alone(name, typ, t, v)
+        red = SecretRedactor(registry.detectors(), b"k" * 32)
+        assert_absent(v, red.sweep(red.redact_text(t)))
 
 
 def check_alone(name: str, typ: str, text: str, value: str | None) -> None:
