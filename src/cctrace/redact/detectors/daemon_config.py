@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from cctrace.redact.detectors.base import STRUCTURAL, Detector, Pattern
+from cctrace.redact.detectors.base import SPECIFIC, STRUCTURAL, Detector, Pattern
 from cctrace.redact.stoplist import password_value
 
 # A line's start, or a JSON string's: its opening quote or a `\n` escape before it.
@@ -44,7 +44,9 @@ DETECTOR = Detector(
             anchors=("requirepass", "masterauth", "auth_pass", "insecure-password"),
             flags=re.MULTILINE,
             check=_password_ok,
-            priority=STRUCTURAL,
+            # The daemon's own syntax names the value, over prose's reading of the same
+            # span (`insecure-password X` holds `password X`).
+            priority=SPECIFIC,
         ),
         Pattern(
             "config_password",
@@ -65,8 +67,8 @@ DETECTOR = Detector(
         ),
         Pattern(
             "openvpn_static_key",
-            r"-----BEGIN OpenVPN Static key V1-----(?:\s|\\[nr])+(?:[0-9a-fA-F]{16,64}"
-            r"(?:\s|\\[nr])+){4,}-----END OpenVPN Static key V1-----",
+            r"-----BEGIN OpenVPN Static key V1-----(?:\s|\\+[nr])+(?:[0-9a-fA-F]{16,64}"
+            r"(?:\s|\\+[nr])+){4,}-----END OpenVPN Static key V1-----",
             anchors=("-----begin openvpn static key",),
             priority=STRUCTURAL,
         ),
