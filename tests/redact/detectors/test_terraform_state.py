@@ -102,3 +102,15 @@ def test_the_attributes_are_looked_for_64_kib_back(gap: int, found: bool) -> Non
              SecretRedactor([registry.load("terraform_state")], b"k" * 32).explain(text)]
     at = text.index(_esc(PW))
     assert spans == ([(at, at + len(_esc(PW)))] if found else [])
+
+
+def test_a_state_at_the_text_start_and_a_value_ending_in_a_backslash() -> None:
+    """`"attributes"` at offset 0 is found; in a file a value's escaped backslash before
+    its closing quote ends the value (`"Xk9#mQ2\\\\"`), the next key is not taken in."""
+    pw = "Xk9#mQ2$vL\\"
+    text = ('"attributes": {"password": "' + _esc(pw) + '", "username": "admin"}, '
+            '"sensitive_attributes": [[{"type": "get_attr", "value": "password"}]]')
+    at = text.index(_esc(pw))
+    assert [(f.start, f.end) for f in SecretRedactor(
+        [registry.load("terraform_state")], b"k" * 32).explain(text)] == [
+            (at, at + len(_esc(pw)))]
