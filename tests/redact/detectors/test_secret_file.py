@@ -69,6 +69,21 @@ POSITIVE = [
 ]
 
 
+@pytest.mark.parametrize("ext", ["key", "KEY", "secret", "token", "pass", "pwd", "password",
+                                 "passwd"])
+def test_each_extension_naming_what_a_file_holds(ext: str) -> None:
+    text = f"$ cat deploy/prod.{ext}\n{AWS}\n"
+    at = text.index(AWS)
+    assert _alone().explain(text) == [
+        Finding("secret_file_content", "secret_file", at, at + len(AWS))]
+
+
+@pytest.mark.parametrize("name", ["prod.key.bak", "prod.pem", "prod.crt", "prod.conf", "prod.KEY2"])
+def test_other_extensions_name_nothing(name: str) -> None:
+    text = f"$ cat deploy/{name}\n{AWS}\n"
+    assert _alone().redact_text(text) == text
+
+
 # `kubectl get secret`: one field's base64 (judged decoded), or the value `base64 -d` gives.
 @pytest.mark.parametrize("layout,value", [
     ("$ kubectl get secret db -o jsonpath='{{.data.password}}'\n{v}\n",

@@ -45,7 +45,8 @@ _GETTER = "(?:" + "|".join(re.escape(g) for g in _GETTERS) + ")"
 _SECRET_DIRS = frozenset({"secrets", ".secrets", "secret", "credentials", ".credentials"})
 # Extensions that say what a file holds when its name does not (Rails' `master.key`,
 # `deploy.token`); `.pem`, `.crt`, `.pub` hold certificates and public keys as often.
-_SECRET_EXTENSIONS = frozenset({"key", "secret", "token", "password", "passwd", "pass", "pwd"})
+# (`names_secret` drops extensions of up to 5 letters only: `x.password` is named by it.)
+_SECRET_EXTENSIONS = frozenset({"key", "secret", "token", "pass", "pwd"})
 # `kubectl get secret NAME -o jsonpath='{.data.NAME}'`: one field's base64, or the value
 # itself when piped through `base64 -d`.
 _DATA_FIELD = re.compile(r"\.data\.(?P<name>[^\s'\"}\]]+)|\.data\[\\?['\"](?P<q>[^'\"\\]+)")
@@ -55,8 +56,8 @@ def _path_word(path: str) -> str:
     """The secret word `path` is named by: its base name's, else a `secrets/` directory's."""
     parts = path.strip("'\"").replace("\\", "/").split("/")
     word = names_secret(parts[-1])
-    base, dot, ext = parts[-1].rpartition(".")
-    if not word and base and ext.lower() in _SECRET_EXTENSIONS:
+    ext = parts[-1].rpartition(".")[2].lower()
+    if not word and ext in _SECRET_EXTENSIONS:
         word = names_secret(ext)
     if not word and any(p.lower() in _SECRET_DIRS for p in parts[:-1]):
         return "secret"
