@@ -310,6 +310,11 @@ MODULES: dict[str, Target] = {
             "tests/redact/detectors/test_generic_assignment.py",
             "tests/redact/test_detector_exact.py::test_detector[generic_assignment]"),
         scope=("_word_ok", "_command_ok", "_line_start"), preload=DETECTOR_PRELOAD),
+    # Stop 25: a login's password given to a call (`smtp.login("me", "pw")`, `new PDO(...)`).
+    "redact.detectors.auth_header.call": Target("redact/detectors/auth_header.py", (
+        "tests/redact/detectors/test_auth_header.py",
+        "tests/redact/test_detector_exact.py::test_detector[auth_header]"),
+        scope=("_call_password_ok",), preload=DETECTOR_PRELOAD),
     # Stop 24: one word naming a quoted value; a login's `user:value` that is a reference.
     "redact.detectors.prose.word": Target("redact/detectors/prose.py", (
         "tests/redact/detectors/test_prose_word.py", "tests/redact/test_encoded_names.py",

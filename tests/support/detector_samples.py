@@ -67,6 +67,8 @@ EXTRA: dict[str, list[str]] = {
                      "rabbitmqctl add_user admin {A:16}",
                      "smbclient //host/share -U admin%{A:16}"],
     "basic_auth": ['r = requests.get(url, auth=("deploy", "{A:16}"))'],
+    "call_password": ['server.login("me@corp.test", "{A:12}!{d:3}")',
+                      "$db = new PDO($dsn, 'root', '{A:12}!{d:3}');"],
     # ids and secrets of other lengths than the bare form's, so only the keyword finds them
     "telegram_bot_token": ["https://api.example.test/bot{d:7}:{w:35}/getMe",
                            "TELEGRAM_TOKEN={d:7}:{w:35}"],

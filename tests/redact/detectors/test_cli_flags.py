@@ -195,6 +195,11 @@ def test_a_flag_named_in_a_sentence(text: str, secret: str | None) -> None:
     ("ldapsearch --bind-password S3cr3tPw", "S3cr3tPw"),
     ("tool --keystore-pass S3cr3tPw", "S3cr3tPw"),
     ("tool --adminpassword S3cr3tPw", "S3cr3tPw"),
+    ("tool --db-token S3cr3tPw", "S3cr3tPw"),          # the usual whose-words take every word
+    ("tool --dbsecret=S3cr3tPw", "S3cr3tPw"),
+    ("tool --admin-api-key S3cr3tPw", "S3cr3tPw"),
+    ("tool --root-secret S3cr3tPw", "S3cr3tPw"),
+    ("tool --client-token S3cr3tPw", "S3cr3tPw"),
     ("tool --proxypass=S3cr3tPw", "S3cr3tPw"),
     ("az login -u me@corp.com -p S3cr3tPw", "S3cr3tPw"),
     ("oc login -u dev -p S3cr3tPw https://api", "S3cr3tPw"),

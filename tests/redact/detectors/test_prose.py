@@ -221,3 +221,32 @@ def test_password_to_and_logins_of_chosen_passwords(text: str, value: str, typ: 
 ])
 def test_password_to_a_word_stays(text: str) -> None:
     _none(text)
+
+
+@pytest.mark.parametrize("text,value,typ", [
+    ("**Password:** hunter2Secret", "hunter2Secret", "prose_password"),        # markdown
+    ("- **Password**: `hunter2Secret`", "hunter2Secret", "prose_password"),
+    ("*Password*: hunter2Secret", "hunter2Secret", "prose_password"),
+    ("Password: **hunter2Secret**", "hunter2Secret", "prose_password"),
+    ("The DB password (hunter2Secret) is in the vault.", "hunter2Secret", "prose_password"),
+    ('the wifi password is "Summer 2024!"', "Summer 2024!", "prose_password"),  # blanks
+    ("The credentials are admin/hunter2Secret", "hunter2Secret", "prose_login"),
+    ("creds: admin/Xk9#mQ2v", "Xk9#mQ2v", "prose_login"),
+])
+def test_markdown_parentheses_quoted_blanks_and_glued_logins(text: str, value: str,
+                                                             typ: str) -> None:
+    _finds(text, value, typ)
+
+
+@pytest.mark.parametrize("text", [
+    'the password is "not set yet"',       # words in quotes
+    "password (optional)", "password (8+ chars)", "the password (see below) is",
+    "Password: **required**", "Password: _optional_", "**Password:** ********",
+    "credentials are aws/prod-db",         # a path: two classes only
+    "login is admin/settings",
+    "const pw = await readUserInfo.password('New password: ')",  # a call, and a prompt
+    "const password = new Password('r0sebud');",                 # a call
+    "the password is 'Enter it: '",                              # a prompt in quotes
+])
+def test_markdown_words_and_paths_stay(text: str) -> None:
+    assert [f for f in _prose().explain(text)] == [], text

@@ -19,14 +19,21 @@ from cctrace.redact.lone import lone_value
 from cctrace.redact.randomness import looks_random, reads_as_words
 from cctrace.redact.stoplist import is_placeholder, looks_like_code, self_described
 
-# The value: quoted, or up to whitespace; trailing sentence punctuation is not part of it.
+# The value: quoted (blanks allowed inside: `"Summer 2024!"`), or up to whitespace; trailing
+# sentence punctuation is not part of it.
 _VALUE = (
-    r"(?P<q>[\"'`“‘]?)(?P<s>[^\s\"'`“”‘’]{4,128}?)(?P=q)[”’]?(?=[.,;:)\]]*(?:\s|$|<|\\n))"
+    r"(?P<q>[\"'`“‘])?(?P<s>(?(q)[^\"'`“”‘’\r\n]{4,128}?|[^\s\"'`“”‘’]{4,128}?))(?(q)(?P=q))"
+    r"[”’]?(?=\*{0,2}[.,;:)\]]*(?:\s|$|<|\\n))"
 )
+# Markdown emphasis around a label (`**Password:** X`, `__Password__: X`).
+_MD = r"(?:\*{1,2}|_{1,2})?"
+# A verb, a colon or an arrow; or an opening parenthesis after a blank ("the DB password
+# (X) is..."; `password('New password: ')` is a call).
 _VERB = (
-    r"[ \t]*(?:(?:is|was|will[ \t]+be|should[ \t]+be|has[ \t]+been[ \t]+(?:set|changed|reset)"
-    r"[ \t]+to|set[ \t]+to|changed[ \t]+to|reset[ \t]+to|now|ist|lautet|est|es|é|è|era|är|er"
-    r"|jest|je|on)\b[ \t]*:?|:|->|→)[ \t]*"
+    _MD + r"[ \t]*(?:(?:is|was|will[ \t]+be|should[ \t]+be|has[ \t]+been[ \t]+"
+    r"(?:set|changed|reset)[ \t]+to|set[ \t]+to|changed[ \t]+to|reset[ \t]+to|now|ist|lautet"
+    r"|est|es|é|è|era|är|er|jest|je|on)\b[ \t]*:?|:|->|→|(?<=[ \t])\()" + _MD
+    + r"[ \t]*(?:\*{1,2})?"
 )
 _PASSWORD_WORDS = (
     r"(?:password|passwd|passphrase|pass[ \t]+phrase|pw|pwd|passcode|passwort|kennwort"
@@ -44,6 +51,11 @@ def _value_ok(match: re.Match[str], chosen: bool = False) -> bool:
     """The value a sentence gives a secret word; with `chosen` (a password word), letters
     mixed with digits pass even when they could be a code name (`chosen_password`)."""
     value = match.group("s")
+    if " " in value and (_WORDS_ONLY.fullmatch(value) or value.rstrip().endswith(":")):
+        return False  # `"not set yet"`, `'New password: '`: words or a prompt in quotes
+    bare = value.strip("*_")
+    if bare != value and (bare.isalpha() or is_placeholder(bare)):
+        return False  # `**required**`: a word in markdown emphasis
     if is_placeholder(value) or value.lower() in _FILLER or (
             looks_like_code(value) and not (chosen and chosen_password(value))):
         return False
@@ -60,6 +72,7 @@ def _value_ok(match: re.Match[str], chosen: bool = False) -> bool:
     return char_classes(value) >= 2 and not value.isalpha() and not _SENTENCE.match(value)
 
 
+_WORDS_ONLY = re.compile(r"[A-Za-z ]+")
 # Letters mixed with digits, nothing else (`hunter2Secret`, `Summer2024`, `Tr0ub4dor`): a
 # code name may look so too, but right after "password is" people write the password they
 # chose. Names of hashes, encodings and types stay (`the password is sha256` ... hashed).
@@ -107,6 +120,10 @@ def _password_direct_ok(match: re.Match[str]) -> bool:
 def _login_ok(match: re.Match[str]) -> bool:
     """`credentials: user:X`, unless `user:X` is a reference (`vault:secret/data/db`,
     `arn:aws:...`, `op://...`): a store's scheme reads as a user name before a colon."""
+    value = match.group("s")
+    if match.group("slash") and not (chosen_password(value) or looks_random(value, 10)
+                                     or char_classes(value) >= 3):
+        return False  # `admin/X` glued: a path (`aws/prod-db`) unless X reads as a password
     return _value_ok(match, chosen=True) and not is_placeholder(
         f"{match.group('u')}:{match.group('s')}")
 
@@ -213,7 +230,7 @@ DETECTOR = Detector(
             r"[ \t]+password|user[ \t]*/[ \t]*pass(?:word)?)(?![\w.\-/])"
             r"(?:[ \t]+(?:is|are|with|as))?"
             r"[ \t]*:?[ \t]*[\"'`]?(?P<u>[\w.@+\-]{1,64})[\"'`]?"
-            r"(?:[ \t]+/[ \t]+|:|[ \t]*,[ \t]*(?:password|pass|pw)[ \t]*:?[ \t]*"
+            r"(?:[ \t]+/[ \t]+|(?P<slash>/)|:|[ \t]*,[ \t]*(?:password|pass|pw)[ \t]*:?[ \t]*"
             r"|[ \t]+(?:and|with)[ \t]+(?:password|pass|pw)?[ \t]*:?[ \t]*)" + _VALUE,
             anchors=("login", "log in", "logon", "sign in", "credentials", "creds",
                      "username and password", "user/pass", "user / pass"),
