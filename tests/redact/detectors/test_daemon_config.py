@@ -25,6 +25,8 @@ def _alone() -> SecretRedactor:
     (f"masterauth {PW}  # the primary's\n", PW, "config_password"),
     ("masterauth M4sterAuth#x\n", "M4sterAuth#x", "config_password"),  # `#` inside
     ("requirepass 'Qu0ted!pw'\n", "Qu0ted!pw", "config_password"),
+    ("requirepass redis.pass.word\n", "redis.pass.word", "config_password"),  # as typed
+    ('psk="wifi.pass.word"\n', "wifi.pass.word", "config_password"),
     (f"  authentication {{\n    auth_type PASS\n    auth_pass {PW}\n  }}", PW, "config_password"),
     (f"userlist admins\n  user ops insecure-password {PW}\n".replace("  user ops ", ""), PW,
      "config_password"),

@@ -23,12 +23,9 @@ from cctrace.redact.stoplist import password_value
 _START = r"(?:^|(?<=\n)|(?<=\\n)|(?<=\"))[ \t]*"
 
 
-def _password_ok(match: re.Match[str]) -> bool:
-    return password_value(match.group("s"), quoted=False, env=True)
-
-
-def _psk_ok(match: re.Match[str]) -> bool:
-    # Quoted, it is whatever was typed (blanks and symbols too).
+def _ok(match: re.Match[str]) -> bool:
+    # The daemon reads the value as typed (`redis.pass.word` is a password, not a dotted
+    # name): the quoted reading, which asks no code shape (and reads no `env`).
     return password_value(match.group("s"), quoted=True, env=True)
 
 
@@ -43,7 +40,7 @@ DETECTOR = Detector(
             r"(?:\\{0,3}[\"'])?(?P<s>[^\s\\\"']{1,512})(?=\\{0,3}[\"']?[ \t]*(?:$|\r?\n|\\[nr]|#))",
             anchors=("requirepass", "masterauth", "auth_pass", "insecure-password"),
             flags=re.MULTILINE,
-            check=_password_ok,
+            check=_ok,
             # The daemon's own syntax names the value, over prose's reading of the same
             # span (`insecure-password X` holds `password X`).
             priority=SPECIFIC,
@@ -56,7 +53,7 @@ DETECTOR = Detector(
             r"|[0-9a-fA-F]{64}(?![0-9a-zA-Z]))",
             anchors=("psk",),
             flags=re.MULTILINE,
-            check=_psk_ok,
+            check=_ok,
             priority=STRUCTURAL,
         ),
         Pattern(
