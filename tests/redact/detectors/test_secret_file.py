@@ -78,6 +78,17 @@ def test_each_extension_naming_what_a_file_holds(ext: str) -> None:
         Finding("secret_file_content", "secret_file", at, at + len(AWS))]
 
 
+def test_a_name_naming_a_password_wins_over_the_extension() -> None:
+    # `db_password.key` holds a password: a chosen one (two classes, not drawn) is taken,
+    # which a key's reading would leave.
+    text = "$ cat deploy/db_password.key\nhunter2hunter\n"
+    at = text.index("hunter2hunter")
+    assert _alone().explain(text) == [
+        Finding("secret_file_content", "secret_file", at, at + len("hunter2hunter"))]
+    assert _alone().redact_text("$ cat deploy/api.key\nhunter2hunter\n") == (
+        "$ cat deploy/api.key\nhunter2hunter\n")
+
+
 @pytest.mark.parametrize("name", ["prod.key.bak", "prod.pem", "prod.crt", "prod.conf", "prod.KEY2"])
 def test_other_extensions_name_nothing(name: str) -> None:
     text = f"$ cat deploy/{name}\n{AWS}\n"
@@ -99,6 +110,25 @@ def test_a_kubernetes_secret_field(layout: str, value: str) -> None:
         assert _alone().explain(text) == [
             Finding("secret_file_content", "secret_file", at, at + len(value))]
         assert_absent(value, _all().redact_text(text))
+
+
+@pytest.mark.parametrize("size,found", [(9, True), (6, False)])
+def test_a_kubernetes_field_of_random_bytes_from_12_characters(size: int, found: bool) -> None:
+    value = base64.b64encode(bytes(range(200, 200 + size))).decode()  # 12 or 8 characters
+    text = f"$ kubectl get secret db -o jsonpath='{{.data.token}}'\n{value}\n"
+    at = text.index(value)
+    assert _alone().explain(text) == (
+        [Finding("secret_file_content", "secret_file", at, at + len(value))] if found else [])
+
+
+def test_a_kubernetes_field_is_one_line() -> None:
+    # jsonpath prints the field unwrapped: the line after it (a prompt, a command) is not
+    # part of it, even when it is one token (`_value` would join it).
+    value = base64.b64encode(PW.encode()).decode()
+    text = f"$ kubectl get secret db -o jsonpath='{{.data.password}}'\n{value}\nNEXTLINE\n"
+    at = text.index(value)
+    assert _alone().explain(text) == [
+        Finding("secret_file_content", "secret_file", at, at + len(value))]
 
 
 def test_the_closing_quote_of_a_json_string_is_no_line() -> None:

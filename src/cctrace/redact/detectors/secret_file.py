@@ -92,16 +92,12 @@ def _kube_ok(match: re.Match[str]) -> bool:
     """The field a jsonpath names (`{.data.password}`, `{.data['api-key']}`) must name a
     secret; its base64 is judged by what it decodes to, unless `base64 -d` decoded it."""
     field = _DATA_FIELD.search(match.group("args"))
-    word = field and names_secret((field.group("name") or field.group("q")).replace("\\", ""))
+    word = field and names_secret(field.group("name") or field.group("q"))
     if not word:
         return False
-    value = _value(match.group("s"), False)
-    if not match.group("decode"):
-        plain = decode_text(value)
-        if plain is None:
-            return len(value) >= 12  # binary inside: a drawn key's bytes
-        value = plain.rstrip("\r\n")
-    return lone_value(value, is_password_word(word), match.group())
+    if match.group("decode"):
+        return lone_value(match.group("s"), is_password_word(word), match.group())
+    return _encoded_value_ok(match.group("s"), word, match.group())
 
 
 def _diff_ok(match: re.Match[str]) -> bool:
@@ -112,13 +108,16 @@ def _diff_ok(match: re.Match[str]) -> bool:
 
 def _encoded_ok(match: re.Match[str]) -> bool:
     word = names_secret(match.group("var"))
-    if not word:
-        return False
-    encoded = _value(match.group("s"), False)
+    return bool(word) and _encoded_value_ok(_value(match.group("s"), False), word,
+                                            match.group())
+
+
+def _encoded_value_ok(encoded: str, word: str, context: str) -> bool:
+    """Base64 printed under a name for a secret (`word`), judged by what it decodes to."""
     plain = decode_text(encoded)
     if plain is None:
         return len(encoded) >= 12  # binary inside: a drawn key's bytes
-    return lone_value(plain.rstrip("\r\n"), is_password_word(word), match.group())
+    return lone_value(plain.rstrip("\r\n"), is_password_word(word), context)
 
 
 DETECTOR = Detector(
@@ -150,7 +149,8 @@ DETECTOR = Detector(
             "secret_file_content",
             r"kubectl[ \t]+get[ \t]+secrets?"
             r"(?P<args>(?:[ \t]+(?:[^\s|;&<>\\]|\\{1,3}[.\"])+){1,12})"
-            r"(?P<decode>[ \t]*\|[ \t]*base64[ \t]+(?:-d|-D|--decode))?[ \t]*" + _NL + _LINES,
+            r"(?P<decode>[ \t]*\|[ \t]*base64[ \t]+(?:-d|-D|--decode))?[ \t]*" + _NL
+            + r"(?P<s>" + _TOK + r")(?=" + _NL + r"|$)",
             anchors=("kubectl get secret",),
             at_anchor=True,
             boundary=True,
