@@ -45,8 +45,9 @@ _GETTER = "(?:" + "|".join(re.escape(g) for g in _GETTERS) + ")"
 _SECRET_DIRS = frozenset({"secrets", ".secrets", "secret", "credentials", ".credentials"})
 # Extensions that say what a file holds when its name does not (Rails' `master.key`,
 # `deploy.token`); `.pem`, `.crt`, `.pub` hold certificates and public keys as often.
-# (`names_secret` drops extensions of up to 5 letters only: `x.password` is named by it.)
-_SECRET_EXTENSIONS = frozenset({"key", "secret", "token", "pass", "pwd"})
+# (`names_secret` drops extensions of up to 5 letters only: `x.secret`, `x.password` are
+# named by it.)
+_SECRET_EXTENSIONS = frozenset({"key", "token", "pass", "pwd"})
 # `kubectl get secret NAME -o jsonpath='{.data.NAME}'`: one field's base64, or the value
 # itself when piped through `base64 -d`.
 _DATA_FIELD = re.compile(r"\.data\.(?P<name>[^\s'\"}\]]+)|\.data\[\\?['\"](?P<q>[^'\"\\]+)")
