@@ -310,6 +310,13 @@ MODULES: dict[str, Target] = {
             "tests/redact/detectors/test_generic_assignment.py",
             "tests/redact/test_detector_exact.py::test_detector[generic_assignment]"),
         scope=("_word_ok", "_command_ok", "_line_start"), preload=DETECTOR_PRELOAD),
+    # Stop 25: sentences giving a password (chosen ones, markdown, `as the password`).
+    "redact.detectors.prose.sentences": Target("redact/detectors/prose.py", (
+        "tests/redact/detectors/test_prose.py",
+        "tests/redact/test_detector_exact.py::test_detector[prose]",
+        "tests/redact/detectors/test_prose_i18n.py"),
+        scope=("_value_ok", "sentence_value", "chosen_password", "_password_ok", "_login_ok",
+               "_before_as", "_password_direct_ok"), preload=DETECTOR_PRELOAD),
     # Stop 25: a login's password given to a call (`smtp.login("me", "pw")`, `new PDO(...)`).
     "redact.detectors.auth_header.call": Target("redact/detectors/auth_header.py", (
         "tests/redact/detectors/test_auth_header.py",
@@ -1901,6 +1908,12 @@ EQUIVALENT["redact.views.percent"] = [
      'if "%" not in text and ("%3A%2F%2F" not in text and "%3a%2f%2f" not in text):',
      'the one-character test is a shortcut: a text without `%` holds no encoded scheme, '
      'and one with `%` but none goes on to the run regex, which finds nothing: [] both ways'),
+]
+EQUIVALENT["redact.detectors.auth_header.call"] = [
+    ('and password_value(match.group("s"), quoted=True, env=False))',
+     'and password_value(match.group("s"), quoted=True, env=True))',
+     'a quoted value returns from password_value before `env` is read (it only tells bare '
+     'names in env-style lines from code)'),
 ]
 EQUIVALENT["redact.detectors.generic_assignment.rows"] = [
     ('and cell.strip(" `\'\\"") == ""):', 'and cell.strip("XX `\'\\"XX") == ""):',

@@ -200,6 +200,11 @@ def test_a_logins_password_in_a_call(text: str) -> None:
     _finds(text, PW, "call_password")
 
 
+def test_a_call_password_is_judged_quoted() -> None:
+    # A name-like value is a password in quotes (unquoted it would be code).
+    _finds('login("me", "new_pass99")', "new_pass99", "call_password")
+
+
 @pytest.mark.parametrize("text", [
     'client.login("admin", "admin")',            # a placeholder
     'login("user", "<password>")',

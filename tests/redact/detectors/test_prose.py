@@ -50,6 +50,7 @@ def _none(text: str) -> None:
 
 
 @pytest.mark.parametrize("value", [
+    "123X",            # ends in a letter that is no punctuation to strip
     "s3cr3t00",        # two classes, not all letters, no sentence part
     "hunter-pw",
     "NqVwYSVPHbDX",    # 12 letters drawn at random: random enough at 12
@@ -250,3 +251,33 @@ def test_markdown_parentheses_quoted_blanks_and_glued_logins(text: str, value: s
 ])
 def test_markdown_words_and_paths_stay(text: str) -> None:
     assert [f for f in _prose().explain(text)] == [], text
+
+
+# -- the value before the word: "use `X` as the password" ------------------------------------
+@pytest.mark.parametrize("text,value", [
+    ("Use `hunter2Secret` as the password.", "hunter2Secret"),
+    ("use hunter2Secret as the admin password", "hunter2Secret"),
+    ("with 'Xk9#mQ2v' as your passphrase", "Xk9#mQ2v"),
+    ('pass "Summer 2024!" as password', "Summer 2024!"),
+    ("use \u201cXk9#mQ2v\u201d as the password", "Xk9#mQ2v"),     # typographic quotes
+    ("use hunter2Secret  as a password", "hunter2Secret"),          # blanks before `as`
+    ("AS THE PASSWORD: hunter2Secret... no: use hunter2Secret AS THE PASSWORD", "hunter2Secret"),
+])
+def test_a_value_before_as_the_password(text: str, value: str) -> None:
+    at = text.rindex(value)
+    assert _prose().explain(text)[-1:] == [Finding("prose_password", "prose", at, at + len(value))]
+    assert_absent(value, _prose().redact_text(text))
+
+
+@pytest.mark.parametrize("text", [
+    "Use your email as the password", "use $PW as the password", "use @pw as the password",
+    "Set MY_VAR as the password", "use it as the password", "it was used as the password",
+    "has the password", 'use "correct horse" as the password', "as the password",
+    "use `short` as the password", "use `a\nb12345` as the password",   # quotes on two lines
+    "use hunter2Secret as the password_field",                         # not the word
+    "use hunter2Secret as the username",
+    "use hunter2Secret\tas the key",
+    "hunter2Secret was the password",                                   # `was`, not `as`
+])
+def test_other_values_before_as_stay(text: str) -> None:
+    assert _prose().explain(text) == [], text

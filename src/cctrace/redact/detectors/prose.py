@@ -50,7 +50,14 @@ _QUALIFIER = (
 def _value_ok(match: re.Match[str], chosen: bool = False) -> bool:
     """The value a sentence gives a secret word; with `chosen` (a password word), letters
     mixed with digits pass even when they could be a code name (`chosen_password`)."""
-    value = match.group("s")
+    if match.string[match.start() - 1 : match.start()] in ("$", "@", "%"):
+        return False  # `$pw->name`, `%password`: a variable named like the word
+    return sentence_value(match.group("s"), chosen)
+
+
+def sentence_value(value: str, chosen: bool = False) -> bool:
+    """Whether `value`, given to a secret word in a sentence, reads as a credential: not a
+    placeholder, a filler word, code, a path, words or a prompt (see `_value_ok`)."""
     if " " in value and (_WORDS_ONLY.fullmatch(value) or value.rstrip().endswith(":")):
         return False  # `"not set yet"`, `'New password: '`: words or a prompt in quotes
     bare = value.strip("*_")
@@ -59,8 +66,6 @@ def _value_ok(match: re.Match[str], chosen: bool = False) -> bool:
     if is_placeholder(value) or value.lower() in _FILLER or (
             looks_like_code(value) and not (chosen and chosen_password(value))):
         return False
-    if match.string[match.start() - 1 : match.start()] in ("$", "@", "%"):
-        return False  # `$pw->name`, `%password`: a variable named like the word
     core = value.rstrip(".,;:)]}")
     if core != value and (len(core) < 4 or core.isalpha() or is_placeholder(core)
                           or _SENTENCE.match(core)):
@@ -70,6 +75,41 @@ def _value_ok(match: re.Match[str], chosen: bool = False) -> bool:
     if looks_random(value, 12):
         return True
     return char_classes(value) >= 2 and not value.isalpha() and not _SENTENCE.match(value)
+
+
+# "Use `X` as the password", "with 'X' as your passphrase": the value comes before the
+# word. The match is the phrase; `_before_as` finds the value before it on its line.
+_AS_PASSWORD = (r"as[ \t]+(?:(?:the|your|a|an|my|our|its|their)[ \t]+)?(?:[a-z]{2,20}[ \t]+)?"
+                r"(?:password|passphrase|passwd|passcode|pw)\b")
+_QUOTES = {"`": "`", '"': '"', "'": "'", "\u201d": "\u201c", "\u2019": "\u2018"}
+
+
+def _before_as(match: re.Match[str]) -> list[tuple[int, int]]:
+    """The span of the value right before `as the password`: a quoted string (its quotes
+    on one line, 4-128 characters inside) or the word before it; judged as a password
+    given in a sentence (`sentence_value`)."""
+    text = match.string
+    end = match.start()
+    while end > 0 and text[end - 1] in " \t":
+        end -= 1
+    if end == match.start():
+        return []
+    close = text[end - 1 : end]
+    if close in _QUOTES:
+        start = text.rfind(_QUOTES[close], max(0, end - 130), end - 1)
+        if start < 0 or "\n" in text[start:end]:
+            return []
+        start, end = start + 1, end - 1
+    else:
+        start = end
+        while start > 0 and not text[start - 1].isspace() and end - start < 128:
+            start -= 1
+        if text[start - 1 : start] in ("$", "@", "%"):
+            return []
+    value = text[start:end]
+    if not 4 <= len(value) <= 128 or not sentence_value(value, chosen=True):
+        return []
+    return [(start, end)]
 
 
 _WORDS_ONLY = re.compile(r"[A-Za-z ]+")
@@ -237,6 +277,17 @@ DETECTOR = Detector(
             at_anchor=True,
             boundary=True,
             check=_login_ok,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "prose_password",
+            _AS_PASSWORD,
+            anchors=("as the", "as your", "as a ", "as an ", "as my", "as our", "as its",
+                     "as their", "as password", "as passphrase", "as passwd", "as passcode",
+                     "as pw"),
+            at_anchor=True,
+            boundary=True,
+            expand=_before_as,
             priority=CONTEXTUAL,
         ),
     ),
