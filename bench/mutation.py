@@ -1190,6 +1190,12 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'the pattern allows 40 name characters after the `/`: a wider window only adds '
          'characters the `$`-anchored pattern cannot use'),
     ],
+    'redact.detectors.daemon_config': [
+        ('return password_value(match.group("s"), quoted=True, env=True)',
+         'return password_value(match.group("s"), quoted=True, env=False)',
+         'password_value reads `env` only in its unquoted branch, which quoted=True never '
+         'takes'),
+    ],
     'redact.detectors.url_segment': [
         ('line = text[max(text.rfind("\\n", 0, start) + 1, start - 200):start]',
          'line = text[max(text.rfind("\\n", 1, start) + 1, start - 200):start]',

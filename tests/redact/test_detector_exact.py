@@ -54,8 +54,8 @@ AT_ANCHOR = {
     "url_credentials": (0, 1), "connection_string": (0, 1), "auth_header": tuple(range(8)),
     "cli_flags": tuple(range(14)), "prose": tuple(range(7)), "netrc": (0,),
     "asana": (0, 1), "url_path": (0,), "prose_i18n": (0, 1, 2),
-    "prose_value": (0, 1, 2), "secret_file": (0, 1, 2, 3), "name_value": (0, 1),
-    "url_segment": (0,), "env_command": (0, 1),
+    "prose_value": (0, 1, 2), "secret_file": (0, 1, 2, 3, 4), "name_value": (0, 1),
+    "url_segment": (0,), "ci_mask": (0,), "php_define": (0,), "env_command": (0, 1),
 }
 # Which patterns (index in the detector) must not start right after a letter, digit or `_`
 # (`boundary`): written out here, not read from the patterns, so that dropping one is seen.
@@ -69,7 +69,7 @@ BOUNDARY = {
     "sonarqube": (0,), "sourcegraph": (0,), "tailscale": (0,), "telegram": (0,),
     "tencent": (0,), "twilio": (0,), "vercel": (0,), "jwt": (1,), "prose": (0, 1, 2, 4, 5, 6),
     "netrc": (0,), "asana": (0, 1), "twitter": (0,), "prose_value": (0, 2),
-    "secret_file": (0, 1, 3),
+    "secret_file": (0, 1, 2, 4), "password_hash": (0, 1, 2, 3, 4, 5, 6), "php_define": (0,),
 }
 
 

@@ -29,7 +29,8 @@ def test_groups_and_order() -> None:
                                 "auth_header", "generic_assignment", "env_command", "cli_flags",
                                 "service_context", "prose", "prose_i18n", "netrc", "pgpass",
                                 "url_path", "encoded", "table_column", "prose_value",
-                                "secret_file", "name_value", "url_segment")
+                                "secret_file", "name_value", "url_segment", "password_hash",
+                                "ci_mask", "php_define", "terraform_state", "daemon_config")
     assert registry.PROVIDERS == tuple(sorted(registry.PROVIDERS))
     assert len(registry.PROVIDERS) == 84
 

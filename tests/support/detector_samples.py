@@ -9,6 +9,7 @@ anchor swapped in where needed), which is how one declared prefix's sample becom
 
 from __future__ import annotations
 
+import json
 import random
 
 from bench.corpus import fakes
@@ -17,6 +18,7 @@ from cctrace.redact import registry
 from cctrace.redact.detectors import encoded
 from cctrace.redact.detectors.base import Detector, Pattern
 from cctrace.redact.engine import Finding, SecretRedactor
+from support.absence import assert_absent
 
 # Samples for the formats the fake generator has no template for (same `{X:n}` syntax).
 EXTRA: dict[str, list[str]] = {
@@ -95,12 +97,34 @@ EXTRA: dict[str, list[str]] = {
     "secret_file_content": ["$ cat secrets/db-password.txt\n{A:20}\n",
                             "--- /dev/null\n+++ b/deploy/key.pem\n@@ -0,0 +1 @@\n+{A:40}\n",
                             '$ echo "$API_SECRET" | base64\n{b:44}\n',
-                            "$ terraform output -raw db_password\n{A:20}\n"],
+                            "$ terraform output -raw db_password\n{A:20}\n",
+                            "$ kubectl get secret app -o jsonpath='{.data.api-token}'\n{b:44}\n"],
     # a drawn key as a URL path segment, nothing naming it
     "url_path_key": ["POST https://ingest.example.com/api/{A:32}/events -> 200"],
     # a pair's `value` under a `name` naming a secret (HAR, a Kubernetes env list)
     "name_value_pair": ['{{"name": "x-api-key", "value": "{A:24}"}}',
                         "        - name: DB_PASSWORD\n          value: {A:16}\n"],
+    # credential files (branch credfiles): stored password hashes, one per crypt format
+    "password_hash": ["alice:$2b$12${A:53}\n",
+                      "deploy:$5$rounds=5000${A:16}${A:43}:19600:0:99999:7:::\n",
+                      "root:$6${A:16}${A:86}:19500:0:99999:7:::\n",
+                      "admin:$apr1${A:8}${A:22}\n",
+                      "me:$y$j9T${A:22}${A:43}:19700:0:99999:7:::\n",
+                      "hash = '$argon2id$v=19$m=65536,t=3,p=4${b:22}${b:43}'",
+                      "pbkdf2_sha256$600000${A:22}${b:44}",
+                      "bob:{SSHA}{b:32}\n"],
+    "ci_masked_value": ["2024-05-01T10:00:00Z ::add-mask::{A:24}\n"],
+    "php_secret_constant": ["define('AUTH_KEY', '{A:22}!#{A:22}');\n"],
+    "config_password": ["bind 127.0.0.1\nrequirepass {A:16}\n",
+                        'network={\n    ssid="Home"\n    psk="{A:16}"\n}\n',
+                        "<master>{{b:44}=}</master>\n"],
+    "openvpn_static_key": ["<tls-auth>\n-----BEGIN OpenVPN Static key V1-----\n"
+                           "{h:32}\n{h:32}\n{h:32}\n{h:32}\n"
+                           "-----END OpenVPN Static key V1-----\n</tls-auth>\n"],
+    "terraform_sensitive": [
+        '{"attributes": {"password": "{A:16}"}, '
+        '"sensitive_attributes": [[{"type": "get_attr", "value": "password"}]]}',
+        '{"values": {"password": "{A:16}"}, "sensitive_values": {"password": true}}'],
 }
 # Secrets inside base64: one sample per marker, byte alignment and alphabet, so each
 # encoding the `encoded` detector declares as an anchor occurs in one (see fakes `@b64:`).
@@ -198,6 +222,16 @@ def with_anchor_alone(text: str, anchor: str, siblings: tuple[str, ...]) -> str 
     at, found = min(hits, key=lambda h: (h[0], -len(h[1])))
     word = text[at:at + len(found)]
     return text[:at] + (anchor.upper() if word.isupper() else anchor) + text[at + len(found):]
+
+
+def check_as_stored(name: str, typ: str, text: str, value: str) -> None:
+    """`check_alone` on `text` and on `text` inside a JSON string (a tool result as the
+    transcript stores it, `value` escaped alike); with every detector and the sweep, no
+    piece of the value is left in either."""
+    for t, v in ((text, value), (json.dumps(text), json.dumps(value)[1:-1])):
+        check_alone(name, typ, t, v)
+        red = SecretRedactor(registry.detectors(), b"k" * 32)
+        assert_absent(v, red.sweep(red.redact_text(t)))
 
 
 def check_alone(name: str, typ: str, text: str, value: str | None) -> None:

@@ -30,9 +30,9 @@ PROVIDERS: tuple[str, ...] = (
 GENERIC: tuple[str, ...] = (
     "jwt", "private_key", "url_credentials", "connection_string", "auth_header",
     "generic_assignment", "env_command", "cli_flags", "service_context", "prose", "prose_i18n",
-    "netrc",
-    "pgpass", "url_path", "encoded", "table_column", "prose_value", "secret_file",
-    "name_value", "url_segment",
+    "netrc", "pgpass", "url_path", "encoded", "table_column", "prose_value", "secret_file",
+    "name_value", "url_segment", "password_hash", "ci_mask", "php_define",
+    "terraform_state", "daemon_config",
 )
 # Personal data: only with PII redaction switched on.
 PII: tuple[str, ...] = (

@@ -19,6 +19,8 @@ def _alone() -> SecretRedactor:
     (f"$ cat ~/.pgpass\ndb.internal:5432:app:app:{PW}\n", PW),
     (f"*:*:*:replicator:{PW}\n", PW),
     ("db:6432:app:app:Summer2024!\n", "Summer2024!"),
+    ("*:*:19500:0:99999:7::x\n", "99999:7::x"),  # not only ageing numbers after the user
+    ("*:*:19500:0:99999:7::::1\n", "99999:7::::1"),  # six fields: not a shadow line's five
     ("10.0.0.5:5432:app:app:pa\\:ss\\\\word99\n", "pa\\:ss\\\\word99"),  # escapes
 ])
 def test_passwords_are_gone(text: str, value: str) -> None:
@@ -39,6 +41,9 @@ def test_exact_span_and_type() -> None:
     "12:34:56:5432:77 elapsed\n",  # a log line's a:b:c:d:e with another second field
     "2024-01-01 12:00:5432:app:x\n",  # blank in the first field
     "db.internal:8080:app:app:Xk9fQ2mZpL7wR4tB\n",  # not a PostgreSQL port
+    "daemon:*:19500:0:99999:7:::\n",  # /etc/shadow, a locked account: ageing numbers
+    "bin:*:19500:0:99999:7:::",
+    "svc:*:19500:0::::::\n",
 ])
 def test_other_lines_are_left(text: str) -> None:
     assert _alone().redact_text(text) == text

@@ -63,7 +63,79 @@ POSITIVE = [
     ("$ npm config get //registry.example.com/:_authToken\n{v}\n", AWS),
     ("$ pip config get global.index-token\n{v}\n", HEX16),
     ("$ kubectl config view --raw -o jsonpath='{{.users[0].user.token}}'\n{v}\n", AWS),
+    # a file's extension says what it holds when its name does not (Rails' master key)
+    ("$ cat config/master.key\n{v}\n", HEX16),
+    ("$ cat ~/.config/deploy.token\n{v}\n", AWS),
 ]
+
+
+@pytest.mark.parametrize("ext", ["key", "KEY", "secret", "token", "pass", "pwd", "password",
+                                 "passwd"])
+def test_each_extension_naming_what_a_file_holds(ext: str) -> None:
+    text = f"$ cat deploy/prod.{ext}\n{AWS}\n"
+    at = text.index(AWS)
+    assert _alone().explain(text) == [
+        Finding("secret_file_content", "secret_file", at, at + len(AWS))]
+
+
+def test_a_name_naming_a_password_wins_over_the_extension() -> None:
+    # `db_password.key` holds a password: a chosen one (two classes, not drawn) is taken,
+    # which a key's reading would leave.
+    text = "$ cat deploy/db_password.key\nhunter2hunter\n"
+    at = text.index("hunter2hunter")
+    assert _alone().explain(text) == [
+        Finding("secret_file_content", "secret_file", at, at + len("hunter2hunter"))]
+    assert _alone().redact_text("$ cat deploy/api.key\nhunter2hunter\n") == (
+        "$ cat deploy/api.key\nhunter2hunter\n")
+
+
+@pytest.mark.parametrize("name", ["prod.key.bak", "prod.pem", "prod.crt", "prod.conf", "prod.KEY2"])
+def test_other_extensions_name_nothing(name: str) -> None:
+    text = f"$ cat deploy/{name}\n{AWS}\n"
+    assert _alone().redact_text(text) == text
+
+
+# `kubectl get secret`: one field's base64 (judged decoded), or the value `base64 -d` gives.
+@pytest.mark.parametrize("layout,value", [
+    ("$ kubectl get secret db -o jsonpath='{{.data.password}}'\n{v}\n",
+     base64.b64encode(PW.encode()).decode()),
+    ("$ kubectl get secret db -n prod -o jsonpath=\"{{.data['api-key']}}\"\n{v}\n",
+     base64.b64encode(bytes(range(200, 233))).decode()),  # a drawn key's bytes
+    ("$ kubectl get secrets app -o jsonpath='{{.data.db-password}}' | base64 -d\n{v}\n", PW),
+    ("$ kubectl get secret app -o jsonpath={{.data.token}} | base64 --decode\n{v}\n", AWS),
+])
+def test_a_kubernetes_secret_field(layout: str, value: str) -> None:
+    for text in (layout.format(v=value), json.dumps(layout.format(v=value))):
+        at = text.index(value)
+        assert _alone().explain(text) == [
+            Finding("secret_file_content", "secret_file", at, at + len(value))]
+        assert_absent(value, _all().redact_text(text))
+
+
+@pytest.mark.parametrize("size,found", [(9, True), (6, False)])
+def test_a_kubernetes_field_of_random_bytes_from_12_characters(size: int, found: bool) -> None:
+    value = base64.b64encode(bytes(range(200, 200 + size))).decode()  # 12 or 8 characters
+    text = f"$ kubectl get secret db -o jsonpath='{{.data.token}}'\n{value}\n"
+    at = text.index(value)
+    assert _alone().explain(text) == (
+        [Finding("secret_file_content", "secret_file", at, at + len(value))] if found else [])
+
+
+def test_a_kubernetes_field_is_one_line() -> None:
+    # jsonpath prints the field unwrapped: the line after it (a prompt, a command) is not
+    # part of it, even when it is one token (`_value` would join it).
+    value = base64.b64encode(PW.encode()).decode()
+    text = f"$ kubectl get secret db -o jsonpath='{{.data.password}}'\n{value}\nNEXTLINE\n"
+    at = text.index(value)
+    assert _alone().explain(text) == [
+        Finding("secret_file_content", "secret_file", at, at + len(value))]
+
+
+def test_the_closing_quote_of_a_json_string_is_no_line() -> None:
+    text = json.dumps(f"$ cat secrets/pg-password.txt\n{PW}\n")
+    at = text.index(PW)
+    assert _alone().explain(text) == [
+        Finding("secret_file_content", "secret_file", at, at + len(PW))]
 
 
 @pytest.mark.parametrize("layout,value", POSITIVE)
@@ -157,6 +229,14 @@ NEGATIVE = [
     "$ terraform output -raw db_password\n",
     "aws configure get aws_secret_access_key",
     "$ heroku config:get API_KEYX -a acme\n" + AWS + "\n",          # the name runs on
+    # a Kubernetes secret's field naming no secret, its name, or base64 of a reference
+    f"$ kubectl get secret db -o jsonpath='{{.data.username}}'\n{_b64('admin-user')}\n",
+    "$ kubectl get secret db -o jsonpath='{.metadata.name}'\ndb-password\n",
+    f"$ kubectl get secret db -o jsonpath='{{.data.password}}'\n{_b64('${DB_PASSWORD}')}\n",
+    "$ kubectl get secrets\nNAME   TYPE     DATA   AGE\ndb     Opaque   2      3d\n",
+    # an extension naming no secret, or one that holds certificates as often
+    "$ cat config/app.conf\n8a0af88fed002778\n",
+    "$ cat tls/server.pem\n8a0af88fed002778\n",
     # lines joined before judging: 40 hex named by a commit's token is its SHA
     "$ terraform output -raw commit_token | fold -w 20\n" + SHA[:20] + "\n" + SHA[20:] + "\n",
 ]

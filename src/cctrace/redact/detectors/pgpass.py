@@ -18,9 +18,14 @@ _ESCAPE = re.compile(r"\\(.)")
 _FIELD = r"(?:\\[:\\]|[^\s:\\])+"
 
 
+# What an `/etc/shadow` line of a locked account (`daemon:*:19500:0:99999:7:::`) leaves
+# after the fields a pgpass line would read in it: the password ageing numbers.
+_SHADOW_REST = re.compile(r"\d*(?::\d*){4}")
+
+
 def _ok(match: re.Match[str]) -> bool:
     value = _ESCAPE.sub(r"\1", match.group("s"))  # the field as libpq reads it
-    return not is_placeholder(value)
+    return not is_placeholder(value) and _SHADOW_REST.fullmatch(value) is None
 
 
 DETECTOR = Detector(

@@ -25,7 +25,10 @@ _NL = r"(?:\r?\n|\\{1,3}n)"
 _BREAK = re.compile(_NL)
 # Lines of one token each, to the end of the run (the lookahead: no blank follows).
 _TOK = r"[^\s\\]{1,512}"
-_LINES = r"(?P<s>" + _TOK + r"(?:" + _NL + _TOK + r"){0,40})(?=" + _NL + r"|$)"
+# (A line that starts with a quote after an escaped break is the end of the JSON string
+# holding the output, not a line of it.)
+_LINES = (r"(?P<s>" + _TOK + r"(?:" + _NL + r"(?!\\{0,3}\")" + _TOK + r"){0,40})(?=" + _NL
+          + r"|$)")
 _DIFF_LINES = r"(?P<s>" + _TOK + r"(?:" + _NL + r"[+-]" + _TOK + r"){0,40})(?=" + _NL + r"|$)"
 # A pipe that only rewraps what it is given (`| fold -w 64`, `| fmt`): the value is the
 # lines joined.
@@ -40,12 +43,23 @@ _GETTERS = ("aws configure", "terraform output", "tofu output", "heroku config:g
 # Tried at its anchor only, so its one space (the anchor's) is all the regex needs.
 _GETTER = "(?:" + "|".join(re.escape(g) for g in _GETTERS) + ")"
 _SECRET_DIRS = frozenset({"secrets", ".secrets", "secret", "credentials", ".credentials"})
+# Extensions that say what a file holds when its name does not (Rails' `master.key`,
+# `deploy.token`); `.pem`, `.crt`, `.pub` hold certificates and public keys as often.
+# (`names_secret` drops extensions of up to 5 letters only: `x.secret`, `x.password` are
+# named by it.)
+_SECRET_EXTENSIONS = frozenset({"key", "token", "pass", "pwd"})
+# `kubectl get secret NAME -o jsonpath='{.data.NAME}'`: one field's base64, or the value
+# itself when piped through `base64 -d`.
+_DATA_FIELD = re.compile(r"\.data\.(?P<name>[^\s'\"}\]]+)|\.data\[\\?['\"](?P<q>[^'\"\\]+)")
 
 
 def _path_word(path: str) -> str:
     """The secret word `path` is named by: its base name's, else a `secrets/` directory's."""
     parts = path.strip("'\"").replace("\\", "/").split("/")
     word = names_secret(parts[-1])
+    ext = parts[-1].rpartition(".")[2].lower()
+    if not word and ext in _SECRET_EXTENSIONS:
+        word = names_secret(ext)
     if not word and any(p.lower() in _SECRET_DIRS for p in parts[:-1]):
         return "secret"
     return word
@@ -75,6 +89,18 @@ def _getter_ok(match: re.Match[str]) -> bool:
     return False
 
 
+def _kube_ok(match: re.Match[str]) -> bool:
+    """The field a jsonpath names (`{.data.password}`, `{.data['api-key']}`) must name a
+    secret; its base64 is judged by what it decodes to, unless `base64 -d` decoded it."""
+    field = _DATA_FIELD.search(match.group("args"))
+    word = field and names_secret(field.group("name") or field.group("q"))
+    if not word:
+        return False
+    if match.group("decode"):
+        return lone_value(match.group("s"), is_password_word(word), match.group())
+    return _encoded_value_ok(match.group("s"), word, match.group())
+
+
 def _diff_ok(match: re.Match[str]) -> bool:
     word = _path_word(match.group("path"))
     return bool(word) and lone_value(_value(match.group("s"), True), is_password_word(word),
@@ -83,13 +109,16 @@ def _diff_ok(match: re.Match[str]) -> bool:
 
 def _encoded_ok(match: re.Match[str]) -> bool:
     word = names_secret(match.group("var"))
-    if not word:
-        return False
-    encoded = _value(match.group("s"), False)
+    return bool(word) and _encoded_value_ok(_value(match.group("s"), False), word,
+                                            match.group())
+
+
+def _encoded_value_ok(encoded: str, word: str, context: str) -> bool:
+    """Base64 printed under a name for a secret (`word`), judged by what it decodes to."""
     plain = decode_text(encoded)
     if plain is None:
         return len(encoded) >= 12  # binary inside: a drawn key's bytes
-    return lone_value(plain.rstrip("\r\n"), is_password_word(word), match.group())
+    return lone_value(plain.rstrip("\r\n"), is_password_word(word), context)
 
 
 DETECTOR = Detector(
@@ -115,6 +144,18 @@ DETECTOR = Detector(
             at_anchor=True,
             boundary=True,
             check=_getter_ok,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "secret_file_content",
+            r"kubectl[ \t]+get[ \t]+secrets?"
+            r"(?P<args>(?:[ \t]+(?:[^\s|;&<>\\]|\\{1,3}[.\"])+){1,12})"
+            r"(?P<decode>[ \t]*\|[ \t]*base64[ \t]+(?:-d|-D|--decode))?[ \t]*" + _NL
+            + r"(?P<s>" + _TOK + r")(?=" + _NL + r"|$)",
+            anchors=("kubectl get secret",),
+            at_anchor=True,
+            boundary=True,
+            check=_kube_ok,
             priority=CONTEXTUAL,
         ),
         Pattern(
