@@ -126,6 +126,11 @@ MODULES: dict[str, Target] = {
     "export.destinations": Target("export/destinations.py", (
         "tests/export/test_destinations_exact.py", "tests/export/test_export_destinations.py",
         "tests/security/test_transport.py")),
+    # Findings on the wire: Langfuse scores and collector event spans through the outbox
+    # (no secret in them, none lost; a store-wide finding's own trace).
+    "findings.export": Target("findings/export.py", (
+        "tests/findings/test_findings.py",
+        "tests/audit/test_selferase_exact.py")),
     "export.send": Target("export/send.py", (
         "tests/export/test_send_exact.py", "tests/export/test_export_outbox.py",
         "tests/security/test_transport.py"),
@@ -438,6 +443,17 @@ MODULES: dict[str, Target] = {
         "tests/checks/test_agenttamper.py",
         "tests/checks/test_registry.py::test_every_listed_module_exposes_a_spec_with_its_names",
         "tests/checks/test_registry.py::test_each_check_reports_only_the_names_it_declares")),
+    # The doctor's `keychain` check: a key the keychain marker names that this process
+    # cannot read (`KeyUnavailable`), said plainly with what it means and what to run.
+    "checks.keychain": Target("checks/keychain.py", (
+        "tests/checks/test_keychain.py",
+        "tests/checks/test_registry.py::test_every_listed_module_exposes_a_spec_with_its_names",
+        "tests/checks/test_registry.py::test_each_check_reports_only_the_names_it_declares")),
+    # The store's rows against what the audit log committed to (`cctrace verify`): the
+    # replay of the log, agreed deletions, legacy rows, checkpoint findings.
+    "audit.store_check": Target("audit/store_check.py", (
+        "tests/audit/test_store_verify.py",
+        "tests/audit/test_store_verify_counts.py")),
     # A hand edit of config.toml inside an agent's tool call (third red team's open end).
     "audit.configwatch": Target("audit/configwatch.py", (
         "tests/audit/test_configwatch_exact.py", "tests/audit/test_configwatch.py")),
