@@ -129,7 +129,7 @@ MODULES: dict[str, Target] = {
     # Findings on the wire: Langfuse scores and collector event spans through the outbox
     # (no secret in them, none lost; a store-wide finding's own trace).
     "findings.export": Target("findings/export.py", (
-        "tests/findings/test_findings.py",
+        "tests/findings/test_export_exact.py", "tests/findings/test_findings.py",
         "tests/audit/test_selferase_exact.py")),
     "export.send": Target("export/send.py", (
         "tests/export/test_send_exact.py", "tests/export/test_export_outbox.py",
