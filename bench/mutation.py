@@ -452,7 +452,7 @@ MODULES: dict[str, Target] = {
     # The store's rows against what the audit log committed to (`cctrace verify`): the
     # replay of the log, agreed deletions, legacy rows, checkpoint findings.
     "audit.store_check": Target("audit/store_check.py", (
-        "tests/audit/test_store_verify.py",
+        "tests/audit/test_store_check_exact.py", "tests/audit/test_store_verify.py",
         "tests/audit/test_store_verify_counts.py")),
     # A hand edit of config.toml inside an agent's tool call (third red team's open end).
     "audit.configwatch": Target("audit/configwatch.py", (
