@@ -454,6 +454,15 @@ MODULES: dict[str, Target] = {
     "audit.store_check": Target("audit/store_check.py", (
         "tests/audit/test_store_check_exact.py", "tests/audit/test_store_verify.py",
         "tests/audit/test_store_verify_counts.py")),
+    # Capture coverage and bypass: the hook settings' state, tool calls that change them,
+    # id-less (1.0.x) tool hooks paired with calls, every finding `reconcile` makes.
+    "audit.coverage": Target("audit/coverage.py", (
+        "tests/audit/test_coverage_exact.py", "tests/audit/test_coverage.py")),
+    # Inclusion proofs of one entry (`cctrace verify --event`).
+    "audit.proofs": Target("audit/proofs.py", (
+        "tests/audit/test_verify_exact.py::test_find_entry_and_inclusion",
+        "tests/audit/test_log.py::test_inclusion_proof_for_one_event",
+        "tests/cli/test_verify.py::test_event_inclusion_proof")),
     # A hand edit of config.toml inside an agent's tool call (third red team's open end).
     "audit.configwatch": Target("audit/configwatch.py", (
         "tests/audit/test_configwatch_exact.py", "tests/audit/test_configwatch.py")),
