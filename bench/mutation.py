@@ -460,6 +460,7 @@ MODULES: dict[str, Target] = {
         "tests/audit/test_coverage_exact.py", "tests/audit/test_coverage.py")),
     # Inclusion proofs of one entry (`cctrace verify --event`).
     "audit.proofs": Target("audit/proofs.py", (
+        "tests/audit/test_proofs.py",
         "tests/audit/test_verify_exact.py::test_find_entry_and_inclusion",
         "tests/audit/test_log.py::test_inclusion_proof_for_one_event",
         "tests/cli/test_verify.py::test_event_inclusion_proof")),
