@@ -19,7 +19,7 @@ from cctrace.model.types import Observation, Trace
 from cctrace.store.db import HookEvent
 from cctrace.store.sessions import TraceView
 
-EV = cov.EVASION
+EV = "attack.T1562.001"  # ATT&CK's Impair Defenses: Disable or Modify Tools
 S = 10**9
 LATER = 10**30
 
@@ -73,6 +73,15 @@ def test_state_reads_each_file_and_what_it_says(tmp_path):
     assert cov.hook_config_state(str(project), str(home))["installed"] is False
 
 
+def test_the_hash_does_not_depend_on_key_order(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    _settings(a, '{"hooks": {"Stop": [1], "PreToolUse": {"x": 1, "y": 2}}}')
+    _settings(b, '{"hooks": {"PreToolUse": {"y": 2, "x": 1}, "Stop": [1]}}')
+    state = cov.hook_config_state(None, str(a))
+    assert state == cov.hook_config_state(None, str(b))
+    assert state["hash"] == _hash([{"PreToolUse": {"x": 1, "y": 2}, "Stop": [1]}])
+
+
 def test_unreadable_settings_count_as_absent(tmp_path):
     home = tmp_path / "h"
     for data in ("{not json", json.dumps(["hooks"]), json.dumps("cctrace")):
@@ -100,7 +109,8 @@ def test_annotate_events_per_cwd_once(tmp_path, monkeypatch):
               HookEvent(7, 7, "s", "G", payload={"unusable": False})]
     cov.annotate_events(events, str(home))
     assert asked == [(str(p1), str(home)), (str(p2), str(home)), (None, str(home))]
-    states = [e.payload.get(cov.HOOKS_KEY) if isinstance(e.payload, dict) else "-"
+    # the key stored events carry (events stored by an earlier release are read with it)
+    states = [e.payload.get("cctrace_hooks") if isinstance(e.payload, dict) else "-"
               for e in events]
     assert states[0] is states[2]
     assert states[1]["installed"] is True and states[0]["installed"] is False
@@ -501,7 +511,7 @@ def _state(h: str, installed: bool = True, disable_all: bool = False) -> dict[st
 
 
 def _ev(seq: int, state: Any, event: str = "Stop") -> HookEvent:
-    return HookEvent(seq, seq * 10, "s1", event, payload={cov.HOOKS_KEY: state})
+    return HookEvent(seq, seq * 10, "s1", event, payload={"cctrace_hooks": state})
 
 
 def test_the_first_change_and_the_first_uninstall_are_findings_once():
