@@ -219,6 +219,12 @@ def test_a_shell_command_naming_settings_without_writing_is_not_tamper():
         assert cov._touches_settings("Bash", command, "/s") is None, command
 
 
+def test_only_shell_separators_are_cut_off_a_word():
+    for command in ("rm .claude/settings.jsonX", "rm x/cctrace/config.tomlX",
+                    "rm .claude/settings.json.", "rm /s/config.toml2"):
+        assert cov._touches_settings("Bash", command, "/s") is None, command
+
+
 def test_a_config_path_is_named_only_with_a_state_dir():
     assert cov._touches_settings("Bash", "rm x/cctrace/config.toml", "/s") == (
         "shell command writes x/cctrace/config.toml")
@@ -392,6 +398,20 @@ def test_a_stored_trace_view_is_read_like_a_trace():
     assert cov._trace_of(inner) == (inner, True)
 
 
+def test_a_running_turn_given_as_a_trace_is_not_judged():
+    trace = _trace(_tool("a"))
+    trace.complete = False
+    assert cov.reconcile([], [trace], now_ns=LATER) == []
+    assert cov._trace_of(trace) == (trace, False)
+
+
+def test_a_trace_is_read_as_itself_whatever_else_it_carries():
+    # an item with its own session id is a trace, even with a `trace` attribute
+    trace = _trace(_tool("a"))
+    trace.trace = "not a view"  # type: ignore[attr-defined]
+    assert cov._trace_of(trace) == (trace, True)
+
+
 def test_no_hook_events_after_the_install_is_a_finding():
     traces = [_trace(tid="t1", end=50), _trace(tid="t2", start=60, end=70)]
     assert cov.reconcile([], traces, now_ns=LATER) == []
@@ -447,7 +467,9 @@ def test_id_less_events_pair_with_calls_by_name_and_order():
     events = [_legacy(1, "PreToolUse", "Read"), _legacy(2, "PreToolUse", "Bash"),
               _legacy(3, "PostToolUse", "Bash"), _legacy(4, "PostToolUseFailure", "Read"),
               _legacy(5, "PreToolUse", "Bash"), _legacy(6, "Stop", "Bash"),
-              HookEvent(7, 7, "s1", "PostToolUse", tool_use_id="tu-zz")]
+              # an event with an id is that call's, never paired by name
+              HookEvent(7, 7, "s1", "PostToolUse", tool_use_id="tu-zz",
+                        payload={"tool_name": "Bash"})]
     assert cov.legacy_tool_events(events, [(trace, True)]) == {
         "tu-b": {"PreToolUse", "PostToolUseFailure"}, "tu-a": {"PreToolUse", "PostToolUse"},
         "tu-c": {"PreToolUse"}}
