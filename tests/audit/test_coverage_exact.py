@@ -330,7 +330,8 @@ def test_a_session_with_no_hook_event_at_all_is_high_whatever_the_ratio():
 
 
 def test_calls_not_counted():
-    trace = _trace(_tool("a"), _tool("b", rejected=True), _tool("c", tool_use_id=None),
+    # the calls not counted come first: each is passed over, the count goes on
+    trace = _trace(_tool("b", rejected=True), _tool("c", tool_use_id=None), _tool("a"),
                    Observation(id="g", trace_id="t1", parent_id="r", type="generation",
                                name="m", start_ns=1, end_ns=2, metadata={"tool_use_id": "x"}))
     trace.observations.append(Observation(id="e", trace_id="t1", parent_id="r", type="tool",
@@ -338,8 +339,11 @@ def test_calls_not_counted():
     found = cov.reconcile(_full("a"), [trace], now_ns=LATER)
     assert [(f.rule_id, f.detail) for f in found] == [
         ("coverage.ratio", {"seen": 2, "expected": 2})]
-    # a turn with no countable call has no ratio at all
+    # a turn with no countable call has no ratio at all; the next turn still has one
     assert cov.reconcile(_full("a"), [_trace(_tool("b", rejected=True))], now_ns=LATER) == []
+    found = cov.reconcile(_full("a"), [_trace(_tool("b", rejected=True), tid="t0"),
+                                       _trace(_tool("a"), tid="t1")], now_ns=LATER)
+    assert [(f.rule_id, f.trace_id) for f in found] == [("coverage.ratio", "t1")]
 
 
 @pytest.mark.parametrize("meta,level,version", [
@@ -383,6 +387,11 @@ def test_a_turn_is_judged_once_complete_and_settled():
     assert cov.reconcile([], [trace], now_ns=1000, settle_ns=901) == []
     running = TraceView(trace=trace, complete=False, observations=trace.observations, roots=[])
     assert cov.reconcile([], [running], now_ns=LATER) == []
+    # a turn not judged yet does not hold back the turns after it
+    done = _trace(_tool("b"), tid="t2", end=50)
+    assert [(f.rule_id, f.trace_id) for f in cov.reconcile(
+        _full("b"), [running, trace, done], now_ns=100 + cov.SETTLE_NS - 1)] == [
+        ("coverage.ratio", "t2")]
 
 
 def test_a_stored_trace_view_is_read_like_a_trace():
@@ -425,6 +434,9 @@ def test_no_hook_events_after_the_install_is_a_finding():
     (named,) = cov.reconcile([], traces, now_ns=LATER, installed_since_ns=0, session_id="sx")
     assert (named.session_id, named.id) == (
         "sx", finding_id("coverage", "coverage.no_hook_events", "sx"))
+    (blank,) = cov.reconcile([], [_trace(session="")], now_ns=LATER, installed_since_ns=0)
+    assert (blank.session_id, blank.id) == (
+        "", finding_id("coverage", "coverage.no_hook_events", ""))
     # any hook event of the session: no such finding
     assert cov.reconcile([HookEvent(1, 1, "s1", "Stop")], traces, now_ns=LATER,
                          installed_since_ns=0) == []

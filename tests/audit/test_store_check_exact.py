@@ -280,6 +280,17 @@ def test_a_legacy_entry_proves_only_that_the_row_exists():
          "erasure on record (audit entry 1)")]
 
 
+def test_the_first_entry_of_a_row_not_erased_is_deleted():
+    # position 0, of a trace and a session nobody erased
+    log = [_e("observation", "o1", "h", s="s1", tr="t1", x={"d": 1, "type": "tool",
+                                                          "name": "Bash"}),
+           _e("finding", "finding:f1", "h", s="s1", x={"d": 1, "rule": "r"})]
+    assert [p[:3] for p in sc.check(MemStore(), log[:1]).problems] == [
+        (DELETED, "observations", "o1")]
+    assert [p[:3] for p in sc.check(MemStore(), log[1:]).problems] == [
+        (DELETED, "findings", "f1")]
+
+
 def test_rows_no_entry_accounts_for_are_added_above_the_legacy_mark():
     rows = [_row("findings", id=f"f{n}", title="t") for n in range(1, 4)]
     store = MemStore({"findings": rows}, legacy={"findings": 2})
