@@ -583,7 +583,8 @@ def test_disable_all_hooks_is_named_once_at_its_first_event():
                              {"cctrace.tamper": 1.0}, [EV])]
     assert found[0].id == finding_id("coverage", "tamper.hooks_disabled", "sx", "disable_all")
     (first,) = cov.reconcile([_ev(1, _state("a", disable_all=True))], [], now_ns=LATER)
-    assert first.detail == {"seq": 1}
+    assert (first.detail, first.session_id, first.id) == (
+        {"seq": 1}, None, finding_id("coverage", "tamper.hooks_disabled", "", "disable_all"))
 
 
 def test_the_session_comes_from_the_traces_when_not_given():
