@@ -1961,6 +1961,27 @@ EQUIVALENT["redact.detectors.cli_flags.printed"] = [
 # The module's whole run mutates `_after_prompt` too: the same two are equivalent there.
 EQUIVALENT["redact.detectors.cli_flags"] = EQUIVALENT["redact.detectors.cli_flags.printed"]
 
+EQUIVALENT["audit.coverage"] = [
+    ('cache: dict[str | None, dict[str, Any]] = {}',
+     'cache: dict[str & None, dict[str, Any]] = {}',
+     'a local variable annotation, never evaluated'),
+    ('first: dict[str, Any] | None = None',
+     'first: dict[str, Any] & None = None',
+     'a local variable annotation, never evaluated'),
+    ('return item, bool(getattr(item, "complete", True))',
+     'return item, bool(getattr(item, "complete", False))',
+     "the default is never read: every Trace has `complete` (a dataclass field, default True) and a TraceView takes the branch above"),  # noqa: E501
+    ('version = str((getattr(trace, "metadata", None) or {}).get("version") or "")',
+     'version = str((getattr(trace, "metadata", None) or {}).get("version") or "XXXX")',
+     "neither '' nor 'XXXX' has a numeric part: both read as an unknown release, (99,)"),
+    ('if ev.seq in used or ev.event not in phase or ev.received_ns < lo:',
+     'if ev.seq in used or ev.event  in phase or ev.received_ns < lo:',
+     'the two phases split the tool events in two halves; the mutant swaps which loop takes which half, each loop starts from fresh queues and the halves share no event: the same pairs'),  # noqa: E501
+    ('seen_change = seen_uninstall = False',
+     'seen_change = seen_uninstall = None',
+     'read only as `not seen_change` / `not seen_uninstall`; None and False are both false'),
+]
+
 
 def _equivalent(name: str) -> list[tuple[str, str, str]]:
     """EQUIVALENT's entries for `name`, and for a detector module every mutant of its

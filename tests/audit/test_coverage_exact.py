@@ -464,6 +464,11 @@ def test_a_generation_is_never_a_settings_change():
                       start_ns=1, end_ns=2, input={"file_path": "/r/.claude/settings.json"})
     assert [f.rule_id for f in cov.reconcile(_full("a"), [_trace(_tool("a"), gen)],
                                              now_ns=LATER)] == ["coverage.ratio"]
+    # and a generation before a tool call does not end the look at the calls after it
+    write = _tool("w", "Write", tool_input={"file_path": "/r/.claude/settings.json"})
+    assert [f.rule_id for f in cov.reconcile(_full("w"), [_trace(gen, write)],
+                                             now_ns=LATER)] == [
+        "coverage.ratio", "tamper.settings_edited"]
 
 
 # -- tool hooks without ids (Claude Code 1.0.x)
