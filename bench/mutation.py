@@ -1961,6 +1961,27 @@ EQUIVALENT["redact.detectors.cli_flags.printed"] = [
 # The module's whole run mutates `_after_prompt` too: the same two are equivalent there.
 EQUIVALENT["redact.detectors.cli_flags"] = EQUIVALENT["redact.detectors.cli_flags.printed"]
 
+EQUIVALENT["audit.store_check"] = [
+    ('lifted: bool = False  # an `unerase`: the tombstone row must be gone',
+     'lifted: bool = None  # an `unerase`: the tombstone row must be gone',
+     'read only for its truth (`not v[-1].lifted`, `stack[-1].lifted`); None and False are both false'),  # noqa: E501
+    ("baseline: dict[str, int] | None = None  # the first `baseline` entry's legacy rowids",
+     "baseline: dict[str, int] & None = None  # the first `baseline` entry's legacy rowids",
+     'an annotation, never evaluated (from __future__ import annotations)'),
+    ('if exp.trace and log.erased_traces.get(exp.trace, -1) > exp.pos:',
+     'if exp.trace and log.erased_traces.get(exp.trace, -2) > exp.pos:',
+     'positions start at 0: -1 and -2 are both below every entry, so neither agrees to a deletion'),  # noqa: E501
+    ('and log.erased_sessions.get(exp.session, -1) > exp.pos:',
+     'and log.erased_sessions.get(exp.session, -2) > exp.pos:',
+     'positions start at 0: -1 and -2 are both below every entry, so neither agrees to a deletion'),  # noqa: E501
+    ('detail = json.loads(dec(row["detail"], "findings.detail") or "{}")',
+     'detail = json.loads(dec(row["detail"], "findings.detail") or "XX{}XX")',
+     "no detail is no checkpoint either way: '{}' names none (False), 'XX{}XX' is not JSON (caught: False)"),  # noqa: E501
+    ('legacy = {r["key"].split(".", 1)[1]: r["value"] for r in store._read(',
+     'legacy = {r["key"].split(".", 2)[1]: r["value"] for r in store._read(',
+     "the keys are `legacy_rowid.<table>` and no table name holds a dot: the second part is the same"),  # noqa: E501
+]
+
 EQUIVALENT["audit.coverage"] = [
     ('cache: dict[str | None, dict[str, Any]] = {}',
      'cache: dict[str & None, dict[str, Any]] = {}',
