@@ -308,6 +308,25 @@ MODULES: dict[str, Target] = {
             "tests/redact/detectors/test_generic_assignment.py",
             "tests/redact/test_detector_exact.py::test_detector[generic_assignment]"),
         scope=("_cell_ok", "_in_arn"), preload=DETECTOR_PRELOAD),
+    # Stop 25: one blank, no operator (`the token <drawn>`), and the commands that assign by
+    # a blank (`ENV DB_PASSWORD value`), at a line start or an escaped one.
+    "redact.detectors.generic_assignment.blank": Target(
+        "redact/detectors/generic_assignment.py", (
+            "tests/redact/detectors/test_generic_assignment.py",
+            "tests/redact/test_detector_exact.py::test_detector[generic_assignment]"),
+        scope=("_word_ok", "_command_ok", "_line_start"), preload=DETECTOR_PRELOAD),
+    # Stop 25: sentences giving a password (chosen ones, markdown, `as the password`).
+    "redact.detectors.prose.sentences": Target("redact/detectors/prose.py", (
+        "tests/redact/detectors/test_prose.py",
+        "tests/redact/test_detector_exact.py::test_detector[prose]",
+        "tests/redact/detectors/test_prose_i18n.py"),
+        scope=("_value_ok", "sentence_value", "chosen_password", "_password_ok", "_login_ok",
+               "_before_as", "_password_direct_ok"), preload=DETECTOR_PRELOAD),
+    # Stop 25: a login's password given to a call (`smtp.login("me", "pw")`, `new PDO(...)`).
+    "redact.detectors.auth_header.call": Target("redact/detectors/auth_header.py", (
+        "tests/redact/detectors/test_auth_header.py",
+        "tests/redact/test_detector_exact.py::test_detector[auth_header]"),
+        scope=("_call_password_ok",), preload=DETECTOR_PRELOAD),
     # Stop 24: one word naming a quoted value; a login's `user:value` that is a reference.
     "redact.detectors.prose.word": Target("redact/detectors/prose.py", (
         "tests/redact/detectors/test_prose_word.py", "tests/redact/test_encoded_names.py",
@@ -464,7 +483,8 @@ MODULES: dict[str, Target] = {
         "tests/audit/test_verify_exact.py::test_find_entry_and_inclusion",
         "tests/audit/test_log.py::test_inclusion_proof_for_one_event",
         "tests/cli/test_verify.py::test_event_inclusion_proof")),
-    # A hand edit of config.toml inside an agent's tool call (third red team's open end).
+    # A hand edit of config.toml inside an agent's tool call (third red team's open end):
+    # the ctime that tells and times it, the signed config.sum, a sum that does not verify.
     "audit.configwatch": Target("audit/configwatch.py", (
         "tests/audit/test_configwatch_exact.py", "tests/audit/test_configwatch.py")),
     "audit.anchors": Target("audit/anchors.py", (
@@ -1909,6 +1929,12 @@ EQUIVALENT["redact.views.percent"] = [
      'the one-character test is a shortcut: a text without `%` holds no encoded scheme, '
      'and one with `%` but none goes on to the run regex, which finds nothing: [] both ways'),
 ]
+EQUIVALENT["redact.detectors.auth_header.call"] = [
+    ('and password_value(match.group("s"), quoted=True, env=False))',
+     'and password_value(match.group("s"), quoted=True, env=True))',
+     'a quoted value returns from password_value before `env` is read (it only tells bare '
+     'names in env-style lines from code)'),
+]
 EQUIVALENT["redact.detectors.generic_assignment.rows"] = [
     ('and cell.strip(" `\'\\"") == ""):', 'and cell.strip("XX `\'\\"XX") == ""):',
      'the cell group holds only quotes, blanks, tabs and a bar (its regex), never an X: '
@@ -1960,6 +1986,14 @@ EQUIVALENT["redact.detectors.cli_flags.printed"] = [
 ]
 # The module's whole run mutates `_after_prompt` too: the same two are equivalent there.
 EQUIVALENT["redact.detectors.cli_flags"] = EQUIVALENT["redact.detectors.cli_flags.printed"]
+# A signed sum always has `seen_ns` (cctrace's fingerprint sets it); without one, a
+# default of 0 or 1 ns is decades before any ctime, and the stat is trusted either way.
+EQUIVALENT["audit.configwatch"] = [
+    ('return same and old.get("seen_ns", 0) - st.st_ctime_ns >= RACY_NS',
+     'return same and old.get("seen_ns", 1) - st.st_ctime_ns >= RACY_NS',
+     "the default only counts for a sum without `seen_ns`: 0 and 1 ns are both ~1.8e18 ns "
+     "before any real ctime, so the difference is below RACY_NS (not trusted) both ways"),
+]
 
 EQUIVALENT["audit.store_check"] = [
     ('lifted: bool = False  # an `unerase`: the tombstone row must be gone',

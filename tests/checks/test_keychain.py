@@ -98,6 +98,22 @@ def test_a_langfuse_key_the_keychain_no_longer_returns_is_named_too(monkeypatch)
         "store-key and langfuse-secret-key read from the OS keychain")
 
 
+def test_the_config_sum_key_the_keychain_no_longer_returns_is_named_too(monkeypatch):
+    kr = MemoryKeyring()
+    home = _stored_under(kr, monkeypatch)
+    assert keys.store_secret_key("00" * 32, home, "config-sum-key", backend=kr
+                                 ).backend == "keyring"
+    bad = keychain.check_keychain(home, backend=MemoryKeyring())
+    assert bad.data["unavailable"] == ["store-key", "config-sum-key"]
+    assert bad.detail.endswith(
+        "; the key that signs config.sum is kept in the OS keychain (marker "
+        "keys/config-sum-key.keyring) but the keychain (security.test_keys) does not "
+        "return it: the worker does not compare config.toml with it, so an edit of the "
+        "file inside a tool call leaves no audit.agent_tamper finding until it can")
+    assert keychain.check_keychain(home, backend=kr).detail == (
+        "store-key and config-sum-key read from the OS keychain")
+
+
 def test_a_store_key_kept_in_a_file_is_said_so(monkeypatch):
     # No keychain here: the store key is made in a 0600 file, which the check names
     # instead of saying no key of cctrace is kept anywhere.

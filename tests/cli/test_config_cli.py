@@ -104,8 +104,10 @@ def test_set_keeps_comments_and_is_loadable(capsys, cfg_file):
     assert policy.level == "metadata" and policy.max_field_kb == 64
     assert policy.tools == {"Bash": "full"} and policy.use_default_deny is False
     assert stat.S_IMODE(os.stat(cfg_file).st_mode) == 0o600
-    # No temporary file left; the digest the worker tells cctrace's own edits by, 0600.
-    assert sorted(os.listdir(cfg_file.parent)) == ["config.sum", "config.toml"]
+    # No temporary file left; the digest the worker tells cctrace's own edits by, 0600,
+    # signed with a key kept like the other secrets.
+    assert sorted(os.listdir(cfg_file.parent)) == ["config.sum", "config.toml", "keys"]
+    assert "config-sum-key" in os.listdir(cfg_file.parent / "keys")
     assert stat.S_IMODE(os.stat(cfg_file.parent / "config.sum").st_mode) == 0o600
 
 

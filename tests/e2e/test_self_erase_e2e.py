@@ -153,17 +153,59 @@ def test_an_agent_editing_the_config_file_by_hand_leaves_a_finding_no_purge_remo
     ])
     t.prompt("Tidy up [self-4]")
     assert "enabled = false" in (t.state / "config.toml").read_text()
+    found = _the_sealed_finding_of_its_bash_call(
+        t, "config.toml edited outside cctrace (changed audit.enabled)")
+    again = t.cctrace("purge", "--session", t.session_id, "--local-only")
+    assert again.returncode == 0, again.stdout + again.stderr
+    after = json.loads(t.cctrace("findings", "--kind", "tamper", "--json").stdout)
+    assert [f["id"] for f in after] == [found["id"]]
+
+
+def _the_sealed_finding_of_its_bash_call(t: TracedSession, action: str) -> dict:
+    """After the worker caught up: the one `audit.agent_tamper` finding, `action` in the
+    session's Bash call, with its audit entry proven in the log."""
     res = t.flush()
     assert res.returncode == 0, res.stdout + res.stderr
     found = [f for f in json.loads(t.cctrace("findings", "--kind", "tamper", "--json").stdout)
              if f["rule_id"] == "audit.agent_tamper"]
     assert [(f["session_id"], f["detail"]["action"], f["detail"]["sessions"],
              f["detail"]["reasons"]) for f in found] == [
-        (None, "config.toml edited outside cctrace (changed audit.enabled)", [t.session_id],
+        (None, action, [t.session_id],
          [f"session {t.session_id} was running a Bash tool call when the file changed"])]
     proof = t.cctrace("verify", "--log-only", "--event", f"finding:{found[0]['id']}")
     assert proof.returncode == 0, proof.stdout + proof.stderr
-    again = t.cctrace("purge", "--session", t.session_id, "--local-only")
-    assert again.returncode == 0, again.stdout + again.stderr
-    after = json.loads(t.cctrace("findings", "--kind", "tamper", "--json").stdout)
-    assert [f["id"] for f in after] == [found[0]["id"]]
+    return found[0]
+
+
+# The agent's script: the config edited in place (same size, same inode), its mtime set
+# back, and config.sum's digest rewritten to match, so that neither the stat nor the sum
+# tells the edit (what the watch before the signed sum and the ctime let through).
+FORGE = """import hashlib, json, os, sys
+config, sums = sys.argv[1:]
+st = os.stat(config)
+raw = open(config, "rb").read()
+new = raw.replace(b"enabled = true", b"enabled =false")
+assert len(new) == len(raw) and new != raw
+with open(config, "r+b") as fh:
+    fh.write(new)
+os.utime(config, ns=(st.st_atime_ns, st.st_mtime_ns))
+data = json.load(open(sums))
+data["sha256"] = hashlib.sha256(new).hexdigest()
+json.dump(data, open(sums, "w"))
+"""
+
+
+def test_an_agent_forging_the_mtime_and_the_sum_still_leaves_a_finding(
+        traced: TracedSession, _isolated_state):
+    t = traced
+    res = t.cctrace("config", "set", "audit.enabled", "true")
+    assert res.returncode == 0, res.stdout + res.stderr
+    config = t.state / "config.toml"
+    mtime = config.stat().st_mtime_ns
+    forge = (f"python3 -c {shlex.quote(FORGE)} {shlex.quote(str(config))} "
+             f"{shlex.quote(str(t.state / 'config.sum'))}")
+    t.server.add("[self-5]", [tools(bash(forge)), text("Done.")])
+    t.prompt("Tidy up [self-5]")
+    assert "enabled =false" in config.read_text()
+    assert config.stat().st_mtime_ns == mtime
+    _the_sealed_finding_of_its_bash_call(t, "config.sum rewritten outside cctrace")

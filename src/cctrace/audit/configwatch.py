@@ -3,22 +3,34 @@
 Every write cctrace makes of the config (`cctrace config set|unset`, `cctrace setup`, all
 through `cli.configfile.write_atomic`) calls `remember`, which keeps the file's digest, its
 stat, a hash per key (never a value) and whether the audit log was on in `<state
-dir>/config.sum`. The worker calls `check` every step: a file whose digest differs from
-the remembered one was edited by something else (an editor, or a Bash `sed -i` the agent
-ran). When the change's time (the file's mtime, or the state dir's for a deleted file)
-falls inside a tool call of a session (its PreToolUse stored, its PostToolUse not yet
-received then), the edit was made by that tool call: a high `audit.agent_tamper` finding
-naming the changed keys, the session and the tool is stored, sealed and exported as
-`audit.selferase` does for the commands, so no purge removes it. An edit outside any tool
-call (the user's own, in an editor) is only remembered. Deciding waits while spooled events
-that may hold the tool call are unread (at most `SETTLE_NS`). A file made with a forged
-mtime or a remembered digest rewritten by the agent too are not caught here; the tool
-call's `tamper.settings_edited` still is.
+dir>/config.sum`, signed with an HMAC under a key of its own kept like cctrace's other
+secrets (`security.keys`: the OS keychain, else `<state dir>/keys/config-sum-key`, 0600).
+The worker calls `check` every step: while the file's inode change time (ctime), size and
+inode are the remembered ones, nothing was written (the kernel sets ctime on every write,
+chmod, rename and utime, and no call lets a user set it back, unlike the mtime `touch -d`
+forges); otherwise a file whose digest differs from the remembered one was edited by
+something else (an editor, or a Bash `sed -i` the agent ran). When the change's time (the
+file's ctime, or the state dir's for a deleted file) falls inside a tool call of a session
+(its PreToolUse stored, its PostToolUse not yet received then), the edit was made by that
+tool call: a high `audit.agent_tamper` finding naming the changed keys, the session and
+the tool is stored, sealed and exported as `audit.selferase` does for the commands, so no
+purge removes it. An edit outside any tool call (the user's own, in an editor) is only
+remembered. A sum that does not verify (rewritten, deleted, unsigned once the key exists,
+or older than its own file: an earlier sum copied back) is itself the evidence: the same
+finding, `config.sum rewritten outside cctrace`, when its ctime or the config's falls
+inside a tool call, sealed with the audit log on; the file is fingerprinted anew either
+way. A sum of an older cctrace (no key yet) is trusted once, as the unsigned sums were.
+Deciding waits while spooled events that may hold the tool call are unread (at most
+`SETTLE_NS`). Not caught here: an agent that runs cctrace's own code or reads the key with
+the user's rights and signs its own sum (the key is the user's, like every file of the
+state dir), and an edit made outside every tool call (a detached process that outlives
+its call); the tool call's `tamper.settings_edited` still names those.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import time
@@ -30,6 +42,8 @@ from cctrace.findings import Finding
 
 SUM_FILE = "config.sum"
 CONFIG_FILE = "config.toml"
+KEY_NAME = "config-sum-key"
+MAC_CONTEXT = b"cctrace-config-sum-v1\x00"
 TOOL_EVENTS = ("PreToolUse", "PostToolUse", "PostToolUseFailure")
 # Tool calls that started this long before the change are looked at (a long Bash call).
 LOOKBACK_NS = 30 * 60 * 1_000_000_000
@@ -38,7 +52,18 @@ LOOKBACK_NS = 30 * 60 * 1_000_000_000
 SETTLE_NS = 5 * 60 * 1_000_000_000
 # The newest hook events looked at for tool calls running at the change (all sessions).
 RECENT_EVENTS = 20_000
+# A stat taken this soon after the file's ctime is not trusted: a write in the same clock
+# tick (or second, on file systems that keep whole seconds) would leave the same ctime.
+RACY_NS = 2 * 1_000_000_000
+# cctrace renames its sum into place right after signing it: a sum file whose ctime is
+# further than this from the time signed in it was put there later, by something else.
+SUM_SKEW_NS = 10 * 1_000_000_000
 ABSENT = "absent"
+# The sum key per state dir, for the worker's life: one keychain or file read, not one a step.
+_KEYS: dict[str, bytes] = {}
+# Per state dir, the sum last verified: its file's (ctime, size, inode), the key, the sum.
+# A file with the same ctime was not written since (one stat a step, no read, no HMAC).
+_VERIFIED: dict[str, tuple[tuple[int, int, int], bytes, dict[str, Any]]] = {}
 
 
 def _flat(table: Any, prefix: str = "") -> dict[str, Any]:
@@ -57,26 +82,28 @@ def _stat(path: str) -> list[int] | None:
         st = os.stat(path)
     except OSError:
         return None
-    return [st.st_mtime_ns, st.st_size, st.st_ino]
+    return [st.st_ctime_ns, st.st_size, st.st_ino]
 
 
 def fingerprint(state_dir: str, source: str | None = None) -> dict[str, Any]:
     """What the config file (or `source`, the file about to replace it) is: digest, stat,
-    per-key hashes, audit on or off."""
+    per-key hashes, audit on or off, and `seen_ns`, a time before the stat was taken."""
     path = source or os.path.join(state_dir, CONFIG_FILE)
+    seen = time.time_ns()
     try:
         st = os.stat(path)
         with open(path, "rb") as fh:
             raw = fh.read()
     except FileNotFoundError:
         try:
-            when = os.stat(state_dir).st_mtime_ns  # an unlink changes the folder's mtime
+            when = os.stat(state_dir).st_ctime_ns  # an unlink changes the folder's ctime
         except OSError:
             when = 0
-        return {"sha256": ABSENT, "mtime_ns": when, "size": 0, "ino": 0, "keys": {},
-                "audit": True}
+        return {"sha256": ABSENT, "ctime_ns": when, "size": 0, "ino": 0, "keys": {},
+                "audit": True, "seen_ns": seen}
     out: dict[str, Any] = {"sha256": hashlib.sha256(raw).hexdigest(),
-                           "mtime_ns": st.st_mtime_ns, "size": st.st_size, "ino": st.st_ino}
+                           "ctime_ns": st.st_ctime_ns, "size": st.st_size,
+                           "ino": st.st_ino, "seen_ns": seen}
     from cctrace.config import tomllib
 
     try:
@@ -94,7 +121,7 @@ def _sum_path(state_dir: str) -> str:
 
 
 def remembered(state_dir: str) -> dict[str, Any] | None:
-    """The fingerprint cctrace last made or accepted (None: never)."""
+    """The sum file's fingerprint as written (None: none, or not one), not verified."""
     try:
         with open(_sum_path(state_dir), encoding="utf-8") as fh:
             data = json.load(fh)
@@ -103,18 +130,49 @@ def remembered(state_dir: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and isinstance(data.get("sha256"), str) else None
 
 
+def _key(state_dir: str, reload: bool = False) -> tuple[bytes, bool]:
+    """(the sum key, whether it existed before this call). A stored key that is not one
+    (overwritten) is replaced: what it signed can no longer be trusted. Raises
+    `KeyUnavailable` when the keychain holds it but cannot be read here."""
+    from cctrace.security import keys
+
+    if not reload and state_dir in _KEYS:
+        return _KEYS[state_dir], True
+    try:
+        key, made = keys.load_or_create_binary_key(KEY_NAME, state_dir)
+    except ValueError:
+        key, made = os.urandom(32), None
+        keys.store_secret_key(key.hex(), state_dir, KEY_NAME)
+    _KEYS[state_dir] = key
+    return key, made is None
+
+
+def mac(key: bytes, data: dict[str, Any]) -> str:
+    """The HMAC-SHA256 hex of a sum's fields but its `mac`."""
+    body = json.dumps({k: v for k, v in data.items() if k != "mac"}, sort_keys=True)
+    return hmac.new(key, MAC_CONTEXT + body.encode(), hashlib.sha256).hexdigest()
+
+
 def remember(state_dir: str, print_: dict[str, Any] | None = None,
              source: str | None = None) -> None:
-    """Keep the config's fingerprint as cctrace's own. With `source`, the file cctrace is
-    about to rename over the config (stat kept by the rename): the current file's stat is
-    kept as `before`, so a check between this and the rename does not take the old file
-    for someone's edit. Never raises: a failure only means the next check compares with
-    an older one."""
+    """Keep the config's fingerprint as cctrace's own, signed. With `source`, the file
+    cctrace is about to rename over the config: the current file's stat is kept as
+    `before`, so a check between this and the rename does not take the old file for
+    someone's edit. Never raises: a failure only means the next check compares with an
+    older one (an unsigned sum, when the key cannot be had, reads as rewritten)."""
     data = print_ if print_ is not None else fingerprint(state_dir, source)
+    data = {k: v for k, v in data.items() if k != "mac"}
     if source is not None:
-        data = {**data, "before": _stat(os.path.join(state_dir, CONFIG_FILE))}
+        data["before"] = _stat(os.path.join(state_dir, CONFIG_FILE))
     path = _sum_path(state_dir)
     tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        key, _ = _key(state_dir)
+    except OSError:
+        key = None
+    data["written_ns"] = time.time_ns()
+    if key is not None:
+        data["mac"] = mac(key, data)
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, statedir.FILE_MODE)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -125,6 +183,46 @@ def remember(state_dir: str, print_: dict[str, Any] | None = None,
             os.unlink(tmp)
         except OSError:
             pass
+
+
+def trusted(state_dir: str) -> tuple[dict[str, Any] | None, str | None]:
+    """(the remembered fingerprint, what is wrong with the sum: None, "rewritten" or
+    "deleted"). A sum written before this key existed (an older cctrace's) is returned
+    without a `mac`, to be compared once. A sum verified before whose file is the same
+    (its ctime, size and inode) is not read again."""
+    key, existed = _key(state_dir)
+    path = _sum_path(state_dir)
+    hit = _VERIFIED.get(state_dir)
+    try:
+        if hit is not None and hit[:2] == (_ident(os.stat(path)), key):
+            return hit[2], None
+        with open(path, encoding="utf-8") as fh:
+            ident = _ident(os.fstat(fh.fileno()))
+            data = json.load(fh)
+    except FileNotFoundError:
+        return None, "deleted" if existed else None
+    except (OSError, ValueError):  # made unreadable, or not JSON
+        return None, "rewritten" if existed else None
+    if not isinstance(data, dict) or not isinstance(data.get("sha256"), str):
+        return None, "rewritten" if existed else None
+    if "mac" not in data and not existed:
+        return data, None
+    sign = data.get("mac")
+    if not isinstance(sign, str):
+        return None, "rewritten"
+    if not hmac.compare_digest(sign, mac(key, data)):
+        key, _ = _key(state_dir, reload=True)  # the state dir made anew since
+        if not hmac.compare_digest(sign, mac(key, data)):
+            return None, "rewritten"
+    written = data.get("written_ns")
+    if not isinstance(written, int) or abs(ident[0] - written) > SUM_SKEW_NS:
+        return None, "rewritten"
+    _VERIFIED[state_dir] = (ident, key, data)
+    return data, None
+
+
+def _ident(st: os.stat_result) -> tuple[int, int, int]:
+    return st.st_ctime_ns, st.st_size, st.st_ino
 
 
 def changed_keys(old: dict[str, Any], new: dict[str, Any]) -> list[str] | None:
@@ -168,43 +266,70 @@ def open_tool_calls(store: Any, at_ns: int) -> list[tuple[str, str]]:
     return out
 
 
-def finding(old: dict[str, Any], new: dict[str, Any], calls: list[tuple[str, str]],
-            now_ns: int) -> Finding:
-    """The `audit.agent_tamper` finding for an edit made during `calls`."""
+def finding(old: dict[str, Any] | None, new: dict[str, Any], calls: list[tuple[str, str]],
+            now_ns: int, sum_problem: str | None = None) -> Finding:
+    """The `audit.agent_tamper` finding for an edit made during `calls` (`old` None: the
+    sum was `sum_problem`, so the config cannot be compared with it)."""
     from cctrace.audit import selferase
 
-    keys = changed_keys(old, new)
-    what = ("deleted" if new["sha256"] == ABSENT else "made unreadable" if keys is None
-            else f"changed {', '.join(keys)[:200]}" if keys else "rewritten, same settings")
+    if old is None:
+        title = f"config.sum {sum_problem} outside cctrace"
+    else:
+        keys = changed_keys(old, new)
+        what = ("deleted" if new["sha256"] == ABSENT else "made unreadable" if keys is None
+                else f"changed {', '.join(keys)[:200]}" if keys else
+                "rewritten, same settings")
+        title = f"config.toml edited outside cctrace ({what})"
     reasons = [f"session {sid} was running a {tool} tool call when the file changed"
                for sid, tool in calls]
-    return selferase.finding(f"config.toml edited outside cctrace ({what})", reasons,
-                             sorted({sid for sid, _ in calls}), now_ns, selferase.local_user())
+    return selferase.finding(title, reasons, sorted({sid for sid, _ in calls}), now_ns,
+                             selferase.local_user())
 
 
 def check(store: Any, state_dir: str, *, pending: Callable[[], bool],
           now_ns: int | None = None) -> tuple[Finding | None, bool]:
     """Compare the config with the remembered fingerprint. Returns (the finding an agent's
     edit earns, whether the audit log was on before the edit); remembers the new state
-    once decided. `pending()`: spooled events are still unread (asked only on a change)."""
+    once decided. `pending()`: spooled events are still unread (asked only on a change).
+    Raises `KeyUnavailable` (an OSError) when the sum key cannot be read here."""
     now = time.time_ns() if now_ns is None else now_ns
-    old = remembered(state_dir)
-    if old is not None and _same_stat(old, state_dir):
-        return None, True
-    if old is not None and old.get("before") is not None and \
-            old["before"] == _stat(os.path.join(state_dir, CONFIG_FILE)):
-        return None, True  # cctrace is between remembering its write and renaming it
+    old, problem = trusted(state_dir)
+    if old is not None and "mac" in old:
+        if _same_stat(old, state_dir):
+            return None, True
+        if old.get("before") is not None and \
+                old["before"] == _stat(os.path.join(state_dir, CONFIG_FILE)):
+            return None, True  # cctrace is between remembering its write and renaming it
     new = fingerprint(state_dir)
+    if problem is not None:
+        return _sum_forged(store, state_dir, new, problem, pending, now)
     if old is None or old["sha256"] == new["sha256"]:
         remember(state_dir, new)  # a first look, or only touched
         return None, True
-    calls = open_tool_calls(store, new["mtime_ns"])
-    if not calls and now - new["mtime_ns"] < SETTLE_NS and pending():
+    calls = open_tool_calls(store, new["ctime_ns"])
+    if not calls and now - new["ctime_ns"] < SETTLE_NS and pending():
         return None, True  # the call's PreToolUse may still be in the spool
     remember(state_dir, new)
     if not calls:
         return None, True
     return finding(old, new, calls, now), bool(old.get("audit", True))
+
+
+def _sum_forged(store: Any, state_dir: str, new: dict[str, Any], problem: str,
+                pending: Callable[[], bool], now: int) -> tuple[Finding | None, bool]:
+    """A sum cctrace did not write: whose, by its ctime or the config's (the audit log's
+    state before it is unknown: sealed with the log on)."""
+    times = [new["ctime_ns"]]
+    where = _stat(_sum_path(state_dir) if problem == "rewritten" else state_dir)
+    if where:  # None: gone since the look
+        times.append(where[0])
+    calls = sorted({c for t in times for c in open_tool_calls(store, t)})
+    if not calls and now - max(times) < SETTLE_NS and pending():
+        return None, True
+    remember(state_dir, new)
+    if not calls:
+        return None, True
+    return finding(None, new, calls, now, problem), True
 
 
 def _same_stat(old: dict[str, Any], state_dir: str) -> bool:
@@ -214,5 +339,7 @@ def _same_stat(old: dict[str, Any], state_dir: str) -> bool:
         return old["sha256"] == ABSENT
     except OSError:
         return True  # unreadable now: nothing to compare, try again next step
-    return (st.st_mtime_ns, st.st_size, st.st_ino) == (
-        old.get("mtime_ns"), old.get("size"), old.get("ino"))
+    same = (st.st_ctime_ns, st.st_size, st.st_ino) == (
+        old.get("ctime_ns"), old.get("size"), old.get("ino"))
+    # A write in the tick of the remembered ctime would have left it as it was.
+    return same and old.get("seen_ns", 0) - st.st_ctime_ns >= RACY_NS

@@ -6,7 +6,8 @@ When the keychain does not return it (locked, no session bus, another bus, a new
 leave everything encrypted under the old one unreadable. This check says that plainly,
 before the checks that open the store: for the store key (nothing is stored, events wait
 in the spool, rows stored before are intact but unreadable) and the Langfuse secret key
-(nothing is sent to Langfuse, batches wait in the outbox), with what to run.
+(nothing is sent to Langfuse, batches wait in the outbox) and the key that signs
+`config.sum` (`audit.configwatch` stops until it is back), with what to run.
 """
 
 from __future__ import annotations
@@ -33,12 +34,13 @@ def _why(backend: Any) -> str:
 
 def check_keychain(state_dir: str, backend: Any = None) -> Check:
     """FAIL when a key the marker places in the keychain cannot be read here."""
+    from cctrace.audit import configwatch
     from cctrace.security import crypto, keys
     from cctrace.spool import layout
 
     root = os.path.realpath(state_dir)
     wanted = [keys.STORE_KEY] if crypto.enabled(root) else []
-    wanted.append(keys.LANGFUSE_SECRET)
+    wanted += [keys.LANGFUSE_SECRET, configwatch.KEY_NAME]
     kept = [n for n in wanted if os.path.exists(keys.key_path(n, root) + ".keyring")
             and not os.path.exists(keys.key_path(n, root))]
     if not kept:
@@ -64,6 +66,12 @@ def check_keychain(state_dir: str, backend: Any = None) -> Check:
             f"the Langfuse secret key is kept in the OS keychain (marker "
             f"keys/{keys.LANGFUSE_SECRET}.keyring) but {_why(kr)}: nothing is sent to "
             "Langfuse, batches wait in the outbox")
+    if configwatch.KEY_NAME in lost:
+        parts.append(
+            f"the key that signs config.sum is kept in the OS keychain (marker "
+            f"keys/{configwatch.KEY_NAME}.keyring) but {_why(kr)}: the worker does not "
+            "compare config.toml with it, so an edit of the file inside a tool call leaves "
+            "no audit.agent_tamper finding until it can")
     return Check("keychain", FAIL, "; ".join(parts), FIX,
                  {"unavailable": lost, "backend": None if kr is None else
                   type(kr).__module__})

@@ -171,3 +171,53 @@ def test_auth_pair_quotes_match_as_with_back_references(q1: str, q2: str) -> Non
     # Same quote and escaping on both sides of each string: the one closing per opening.
     assert found == (1 if not q1.startswith("\\\\\\\\") and not q2.startswith("\\\\\\\\")
                      else 0)
+
+
+# -- a login's password as a call's argument ------------------------------------------------
+PW = "hunter2Secret"
+
+
+@pytest.mark.parametrize("text", [
+    f'smtp.login("me@gmail.com", "{PW}")',
+    f"ftp.login('admin', '{PW}')",
+    f'server.login(user, "{PW}")',                         # the user a variable
+    f'new NetworkCredential("admin", "{PW}", "CORP")',     # a third argument after it
+    f'new PasswordAuthentication("admin", "{PW}".toCharArray())',
+    f'new UsernamePasswordCredentials("admin", "{PW}")',
+    f'conn.simple_bind_s("cn=admin,dc=x", "{PW}")',
+    f'oci_connect("scott", "{PW}", "//db/orcl")',
+    f'LOGIN ( "admin" , "{PW}" )',                        # any case, blanks around
+    f"$conn = new PDO($dsn, 'root', '{PW}');",
+    f'mysql_connect("localhost", "root", "{PW}");',
+    f'mysqli_connect($h, $u, "{PW}", $db)',
+    f'DriverManager.getConnection(url, "app", "{PW}")',
+    f'pymysql.connect("db", "app", "{PW}")',
+    f'signInWithEmailAndPassword(auth, "a@b.c", "{PW}")',
+    f'ftp_login($ftp, "user", "{PW}")',
+    f'{{"c": "smtp.login(\\"me\\", \\"{PW}\\")"}}',            # in a JSON string
+])
+def test_a_logins_password_in_a_call(text: str) -> None:
+    _finds(text, PW, "call_password")
+
+
+def test_a_call_password_is_judged_quoted() -> None:
+    # A name-like value is a password in quotes (unquoted it would be code).
+    _finds('login("me", "new_pass99")', "new_pass99", "call_password")
+
+
+@pytest.mark.parametrize("text", [
+    'client.login("admin", "admin")',            # a placeholder
+    'login("user", "<password>")',
+    'login(user, "Password")',
+    'login("user", os.environ["PW"])',           # not a string
+    "self.client.login(username, password)",
+    f'blogin("user", "{PW}")',                   # a longer name
+    f'$login("user", "{PW}")',
+    f'login("user", "{PW}\')',                    # the quotes do not pair
+    f'login("user") + "{PW}"',                   # not an argument
+    f'PDO($dsn, "{PW}")',                        # the second of three: a user
+    f'login("user", "{PW}" + suffix)',           # an expression
+    'login("user", "${DB_PASSWORD}")',           # a reference
+])
+def test_other_calls_and_arguments_stay(text: str) -> None:
+    _none(text)

@@ -186,3 +186,88 @@ def test_a_flag_named_in_a_sentence(text: str, secret: str | None) -> None:
         return
     at = text.index(secret)
     assert found == [Finding("cli_password", "cli_flags", at, at + len(secret))]
+
+
+# --- tools that take a password or passphrase by their own flag or by position ------------
+@pytest.mark.parametrize("text,secret", [
+    ("gpg --batch --passphrase S3cr3tPw -d f.gpg", "S3cr3tPw"),
+    ("tool --registry-password=S3cr3tPw", "S3cr3tPw"),
+    ("ldapsearch --bind-password S3cr3tPw", "S3cr3tPw"),
+    ("tool --keystore-pass S3cr3tPw", "S3cr3tPw"),
+    ("tool --adminpassword S3cr3tPw", "S3cr3tPw"),
+    ("tool --db-token S3cr3tPw", "S3cr3tPw"),          # the usual whose-words take every word
+    ("tool --dbsecret=S3cr3tPw", "S3cr3tPw"),
+    ("tool --admin-api-key S3cr3tPw", "S3cr3tPw"),
+    ("tool --root-secret S3cr3tPw", "S3cr3tPw"),
+    ("tool --client-token S3cr3tPw", "S3cr3tPw"),
+    ("tool --proxypass=S3cr3tPw", "S3cr3tPw"),
+    ("az login -u me@corp.com -p S3cr3tPw", "S3cr3tPw"),
+    ("oc login -u dev -p S3cr3tPw https://api", "S3cr3tPw"),
+    ("cf login -u me -p S3cr3tPw", "S3cr3tPw"),
+    ("mongosh -u app -p S3cr3tPw", "S3cr3tPw"),
+    ("mongodump -u app -pS3cr3tPw", "S3cr3tPw"),
+    ("7z a -pS3cr3tPw archive.7z dir", "S3cr3tPw"),
+    ("rar a -pS3cr3tPw x.rar dir", "S3cr3tPw"),
+    ("sqlcmd -S db -U sa -P S3cr3tPw", "S3cr3tPw"),
+    ("zip -P S3cr3tPw secret.zip file", "S3cr3tPw"),
+    ("unzip -P S3cr3tPw secret.zip", "S3cr3tPw"),
+    ("mosquitto_pub -u dev -P S3cr3tPw -t x", "S3cr3tPw"),
+    ("ssh-keygen -t ed25519 -N 'S3cr3tPw' -f key", "S3cr3tPw"),
+    ("ssh-keygen -p -P S3cr3tPw -N n3wS3cr3t -f key", "S3cr3tPw"),
+    ("ldapsearch -x -D cn=admin -w S3cr3tPw", "S3cr3tPw"),
+    ("vsql -U dbadmin -w S3cr3tPw", "S3cr3tPw"),
+    ("keytool -genkey -storepass S3cr3tPw -alias a", "S3cr3tPw"),
+    ("keytool -importkeystore -srcstorepass S3cr3tPw", "S3cr3tPw"),
+    ("jarsigner -keystore k.jks -keypass S3cr3tPw app.jar", "S3cr3tPw"),
+    ("openssl pkcs12 -export -passout pass:S3cr3tPw -out a.p12", "S3cr3tPw"),
+    ("openssl enc -aes-256-cbc -pass pass:S3cr3tPw -in a", "S3cr3tPw"),
+    ('openssl rsa -passin "pass:S3cr3tPw" -in k.pem', "S3cr3tPw"),
+    ('gh secret set API_TOKEN --body "S3cr3t Pw"', "S3cr3t Pw"),
+    ("gh secret set API_TOKEN -b S3cr3tPw", "S3cr3tPw"),
+    ("htpasswd -b .htpasswd admin S3cr3tPw", "S3cr3tPw"),
+    ("htpasswd -bc /etc/nginx/.htpasswd admin S3cr3tPw && nginx -s reload", "S3cr3tPw"),
+    ("htpasswd -nb admin S3cr3tPw", "S3cr3tPw"),
+    ("htpasswd -B -b .htpasswd admin S3cr3tPw", "S3cr3tPw"),
+    ("rabbitmqctl add_user admin S3cr3tPw", "S3cr3tPw"),
+    ("rabbitmqctl change_password admin S3cr3tPw", "S3cr3tPw"),
+    ("smbclient //host/share -U admin%S3cr3tPw", "S3cr3tPw"),
+    ("net rpc user -U 'DOM\\admin%S3cr3tPw' -S dc", "S3cr3tPw"),
+    ("smbclient //h/s --user=admin%S3cr3tPw", "S3cr3tPw"),
+])
+def test_tool_passwords(text: str, secret: str) -> None:
+    at = text.index(secret)
+    assert _alone().explain(text) == [Finding("cli_password", "cli_flags", at, at + len(secret))]
+    assert secret not in _alone().redact_text(text)
+
+
+@pytest.mark.parametrize("text", [
+    "ssh-keygen -t ed25519 -w libsk.so -f key",    # `-w`: a provider library
+    "zip -w S3cr3tPw x.zip",                       # not a password flag of zip
+    "sqlcmd -S db -w S3cr3tPw",                    # `-w`: a screen width
+    "ldapsearch -x -P S3cr3tPw",                   # `-P`: a protocol version
+    "ssh -p 2222 S3cr3tPw@host",                   # `-p` of a command not listed
+    "gzip -P S3cr3tPw",                            # `zip` inside a word
+    "mongod -p S3cr3tPw",                          # not a client
+    "library -pS3cr3tPw",
+    "keytool -storepass:env STORE_PASS -alias a",  # a variable's name
+    "keytool -storepass $STORE_PASS",
+    "openssl rsa -passin env:KEY_PASS -in k.pem",  # not `pass:`
+    "openssl rsa -passin file:pw.txt -in k.pem",
+    "gh secret set API_TOKEN --body \"$TOKEN\"",
+    "gh secret set API_TOKEN < token.txt",
+    "htpasswd .htpasswd admin",                    # prompts for it
+    "htpasswd -c .htpasswd admin",
+    "htpasswd -b .htpasswd admin",                 # -b without a password: a user
+    "htpasswd -nb admin",
+    "htpasswd -B .htpasswd admin S3cr3tPw",        # no `-b`: it prompts (a stray word)
+    "rabbitmqctl add_user admin",
+    "rabbitmqctl list_users S3cr3tPw",
+    "smbclient //host/share -U admin",
+    "smbclient //host/share -U admin%",
+    "dotnet -U admin%S3cr3tPw",                    # `net` inside a word
+    "the net -U admin%$PASS",
+])
+def test_tool_flags_that_are_not_passwords(text: str) -> None:
+    r = _alone()
+    assert r.explain(text) == [], text
+    assert r.redact_text(text) == text

@@ -703,3 +703,111 @@ def test_pairs_that_are_lists(text: str, value: str | None) -> None:
         kept(text)
     else:
         found(text, value)
+
+
+# -- one blank, no operator: `the token <value>`, `ENV API_TOKEN <value>` ------------------
+
+@pytest.mark.parametrize(("text", "value"), [
+    (f"ENV API_TOKEN {LONG}\n", LONG),                  # a Dockerfile's legacy ENV
+    (f"setenv GITHUB_TOKEN {LONG}\n", LONG),            # csh
+    (f"set -x STRIPE_SECRET {LONG}\n", LONG),           # fish
+    (f"use the token {LONG} for staging", LONG),        # prose
+    (f"the api_key {LONG}, then run it", LONG),         # a comma after it
+    (f"key {LONG}", LONG),                              # a bare key at the text's end
+    (f"secret {LONG}== is the value", f"{LONG}=="),     # base64 padding kept in the span
+    (f"the token {LONG[:15]} works", None),             # 15 characters: too short to tell
+    (f"the token {LONG}(x)", None),                     # a call
+    (f"the token {LONG}.txt", None),                    # a file name
+    (f"the token {LONG}@host", None),                   # an address
+    ("the token configurationManagerAB works", None),   # a word-made name
+    ("typedef struct sec_PKCS12SecretBag sec_PKCS12SecretBag;", None),  # names itself
+    ("#define EVP_PKEY_EC NID_X9_62_id_ecPublicKey", None),  # a C macro's value is code
+    (f"#define API_TOKEN {LONG}", None),
+    (f"  #  define API_TOKEN {LONG}", None),
+    (f"x = 1\n#define API_TOKEN {LONG}", None),          # the macro's own line decides
+    (f"#define X 1\nENV API_TOKEN {LONG}", LONG),
+    ("signing key 3f2a9c8e1b7d04f5a9e8c3f2a9c8e1b7d04f5a9e", None),  # a git SHA
+    ("ENV GPG_KEY 7169605F62C751356D054A26A821E680E5FA6305", None),  # a fingerprint
+    ("ENV GPG_KEY " + "7169605F" * 8, None),              # 64: a sha256
+    ("ENV GPG_KEY " + "7169605F" * 4 + "62C7", "7169605F" * 4 + "62C7"),  # 36 hex: a key
+    ("the token abcdefghijklmnopqrstu", None),          # a filler
+    ("the token qwertyuiopasdfghjkl1", None),           # a keyboard run
+    ("the token <YOUR_API_TOKEN_HERE_X>", None),
+    (f"the tokenizer {LONG}", None),                    # not a secret word
+    (f"token_type {LONG}", None),                       # a non-secret suffix
+    (f"the token {LONG[:16]} works", LONG[:16]),        # 16 characters: enough
+    ("the token k3J9xQ2mZ7vL5pWX works", "k3J9xQ2mZ7vL5pWX"),  # 16, the last an X
+    ("the token Data7VwYS81VP7Hb1DX8pP works", "Data7VwYS81VP7Hb1DX8pP"),  # a quarter words
+    ("the token NID_X9_62_id_ecPublicKey works", None),  # more than a quarter: a name
+    (f"{LONG}_token {LONG}", None),                      # the value names its key
+    (f"#define API_TOKEN {LONG}\nint x;", None),          # the macro's line, not the last
+    ("the token 3f2a9c8e1b7d04f5a works", None),         # odd-length hex: cut from a digest
+])
+def test_one_blank_takes_a_drawn_token_only(text: str, value: str | None) -> None:
+    if value is None:
+        kept(text)
+    else:
+        found(text, value)
+
+
+# -- commands that assign by a blank: `ENV NAME value`, `setenv`, `set -gx` ----------------
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("ENV DB_PASSWORD hunter2Secret!\n", "hunter2Secret!"),   # a chosen password
+    ("env DB_PASSWORD hunter2Secret!", None),   # a shell's `env` runs a command named so
+    ("  ENV\tDB_PASSWORD   hunter2Secret!", "hunter2Secret!"),
+    ('ENV DB_PASSWORD "hunter2 Secret!"', "hunter2 Secret!"),  # quoted: blanks inside
+    ("ENV DB_PASSWORD 'hunter2Secret!' ", "hunter2Secret!"),
+    ("setenv DB_PASS hunter2Secret!\n", "hunter2Secret!"),
+    ("set -gx DB_PASSWORD hunter2Secret!", "hunter2Secret!"),
+    ("set -g -x DB_PASSWORD hunter2Secret!", "hunter2Secret!"),
+    ("ENV API_TOKEN tok_live_9f8s7d6f5g", "tok_live_9f8s7d6f5g"),
+    (f"ENV API_KEY {LONG}", LONG),
+    ("ENV API_KEY q8Zr2vLx7NwT", None),              # a bare key: 16 random characters
+    (f"ENV API_KEY {LONG[:16]}", LONG[:16]),
+    ("ENV API_KEY k3J9xQ2m!7vL5pW8", "k3J9xQ2m!7vL5pW8"),  # 16 with a `!`: this rule alone
+    ("ENV DB_PASSWORD new_pass99", "new_pass99"),    # an env file's password
+    ("ENV API_TOKEN new_pass99", "new_pass99"),      # an env file's value
+    ("ENV DB_PASSWORD foo.bar.baz", None),           # a dotted name, unquoted
+    ("\\nENV DB_PASSWORD hunter2Secret!", "hunter2Secret!"),  # an escaped break first
+    ("ENV GPG_KEY 7169605F62C751356D054A26A821E680E5FA6305", None),  # a fingerprint
+    ("ENV PYTHON_VERSION 3.12.1", None),             # no secret word
+    ("ENV DB_PASSWORD_FILE /run/secrets/db", None),  # the name goes on past its word
+    ("ENV PUBLIC_KEY " + LONG, None),                # a public qualifier
+    ("ENV DB_PASSWORD ${DB_PASSWORD}", None),        # a reference
+    ("ENV DB_PASSWORD changeme", None),              # a placeholder
+    ("ENV SECRET_KEY_BASE dev_secret_key_base_value", None),  # words
+    ("echo $x | env DB_PASSWORD hunter2Secret!", None),  # not the line's command
+    ("RUN setenv DB_PASSWORD hunter2Secret!", None),
+    ("the env DB_PASSWORD hunter2Secret!", None),
+    ("my.env DB_PASSWORD hunter2Secret!", None),     # not a word of its own
+    ("preset -x DB_PASSWORD hunter2Secret!", None),
+])
+def test_commands_that_assign_by_a_blank(text: str, value: str | None) -> None:
+    if value is None:
+        kept(text)
+    else:
+        found(text, value)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ('{"out": "FROM alpine\\nENV DB_PASSWORD hunter2Secret!\\n"}', "hunter2Secret!"),
+    ('{"out": "FROM alpine\\\\nENV DB_PASSWORD hunter2Secret!"}', "hunter2Secret!"),
+    ('{"out": "echo\\nRUN ENV DB_PASSWORD hunter2Secret!"}', None),
+    ('{"out": "x\\n#define API_TOKEN ' + LONG + '"}', None),
+    ("E\\nENV DB_PASSWORD hunter2Secret!", "hunter2Secret!"),   # escaped break near the start
+])
+def test_a_json_strings_escaped_line_break_starts_a_line(text: str, value: str | None) -> None:
+    if value is None:
+        kept(text)
+    else:
+        found(text, value)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ('{"out": "FROM x\\nENV DB_PASSWORD \\"hunter 2Secret!\\"\\n"}', "hunter 2Secret!"),
+    ('{"out": "FROM x\\nENV DB_PASSWORD \'hunter\\\\2Secret!\'"}', "hunter\\\\2Secret!"),
+    ('ENV DB_PASSWORD "hunter\\2Secret!"', "hunter\\2Secret!"),   # a backslash inside quotes
+])
+def test_a_commands_value_quoted_in_a_json_string(text: str, value: str) -> None:
+    found(text, value)

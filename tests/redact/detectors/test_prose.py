@@ -50,6 +50,7 @@ def _none(text: str) -> None:
 
 
 @pytest.mark.parametrize("value", [
+    "123X",            # ends in a letter that is no punctuation to strip
     "s3cr3t00",        # two classes, not all letters, no sentence part
     "hunter-pw",
     "NqVwYSVPHbDX",    # 12 letters drawn at random: random enough at 12
@@ -169,3 +170,114 @@ def test_source_and_sentences_are_not_values(text: str, value: str | None, typ: 
         return
     at = text.index(value)
     assert found == [Finding(typ, "prose", at, at + len(value))], text
+
+
+# -- a chosen password: letters mixed with digits, even where a code name looks the same ----
+@pytest.mark.parametrize("text,value", [
+    ("the password is hunter2Secret", "hunter2Secret"),
+    ("the password is Summer2024.", "Summer2024"),
+    ("the password is hunter2 now", "hunter2"),
+    ("Passwort: hunter2Secret", "hunter2Secret"),
+    ("the staging password was 2Fast4You", "2Fast4You"),
+    ('The password for the database is "hunter2Secret".', "hunter2Secret"),
+    ("then use password hunter2Secret to log in", "hunter2Secret"),   # three classes
+])
+def test_a_chosen_password_mixing_letters_and_digits(text: str, value: str) -> None:
+    _finds(text, value)
+    assert_absent(value, _prose().redact_text(text))
+
+
+@pytest.mark.parametrize("text", [
+    "the password is sha256 hashed",          # a hash's name
+    "the password is Base64 encoded",
+    "the password is argon2id hashed",
+    "the password is hunter_2 now",           # an underscore: a code name
+    "the password is self.pw2 now",
+    "the password is hunter2() now",
+    "the password is 12345678 now",           # digits only
+    "the password is abcdefgh now",           # letters only
+    "then use password hunter22 to log in",   # no verb: two classes are not enough
+    "the password is ab12 now",               # under 6
+])
+def test_code_names_hashes_and_short_values_stay(text: str) -> None:
+    _none(text)
+
+
+@pytest.mark.parametrize("text,value,typ", [
+    ("I've set the admin password to hunter2Secret, you can log in now.", "hunter2Secret",
+     "prose_password"),
+    ("I changed the root password to Xk9#mQ2vLp.", "Xk9#mQ2vLp", "prose_password"),
+    ("reset your password to Summer2024!", "Summer2024!", "prose_password"),
+    ("the password to the db is hunter2Secret", "hunter2Secret", "prose_password"),
+    ("creds: admin / hunter2Secret", "hunter2Secret", "prose_login"),
+    ("login is deploy / hunter2Secret", "hunter2Secret", "prose_login"),
+])
+def test_password_to_and_logins_of_chosen_passwords(text: str, value: str, typ: str) -> None:
+    _finds(text, value, typ)
+
+
+@pytest.mark.parametrize("text", [
+    "reset the password to default", "the password to the db", "set the password to sha256",
+    "change your password to something else", "creds: admin / sha256",
+])
+def test_password_to_a_word_stays(text: str) -> None:
+    _none(text)
+
+
+@pytest.mark.parametrize("text,value,typ", [
+    ("**Password:** hunter2Secret", "hunter2Secret", "prose_password"),        # markdown
+    ("- **Password**: `hunter2Secret`", "hunter2Secret", "prose_password"),
+    ("*Password*: hunter2Secret", "hunter2Secret", "prose_password"),
+    ("Password: **hunter2Secret**", "hunter2Secret", "prose_password"),
+    ("The DB password (hunter2Secret) is in the vault.", "hunter2Secret", "prose_password"),
+    ('the wifi password is "Summer 2024!"', "Summer 2024!", "prose_password"),  # blanks
+    ("The credentials are admin/hunter2Secret", "hunter2Secret", "prose_login"),
+    ("creds: admin/Xk9#mQ2v", "Xk9#mQ2v", "prose_login"),
+])
+def test_markdown_parentheses_quoted_blanks_and_glued_logins(text: str, value: str,
+                                                             typ: str) -> None:
+    _finds(text, value, typ)
+
+
+@pytest.mark.parametrize("text", [
+    'the password is "not set yet"',       # words in quotes
+    "password (optional)", "password (8+ chars)", "the password (see below) is",
+    "Password: **required**", "Password: _optional_", "**Password:** ********",
+    "credentials are aws/prod-db",         # a path: two classes only
+    "login is admin/settings",
+    "const pw = await readUserInfo.password('New password: ')",  # a call, and a prompt
+    "const password = new Password('r0sebud');",                 # a call
+    "the password is 'Enter it: '",                              # a prompt in quotes
+])
+def test_markdown_words_and_paths_stay(text: str) -> None:
+    assert [f for f in _prose().explain(text)] == [], text
+
+
+# -- the value before the word: "use `X` as the password" ------------------------------------
+@pytest.mark.parametrize("text,value", [
+    ("Use `hunter2Secret` as the password.", "hunter2Secret"),
+    ("use hunter2Secret as the admin password", "hunter2Secret"),
+    ("with 'Xk9#mQ2v' as your passphrase", "Xk9#mQ2v"),
+    ('pass "Summer 2024!" as password', "Summer 2024!"),
+    ("use \u201cXk9#mQ2v\u201d as the password", "Xk9#mQ2v"),     # typographic quotes
+    ("use hunter2Secret  as a password", "hunter2Secret"),          # blanks before `as`
+    ("AS THE PASSWORD: hunter2Secret... no: use hunter2Secret AS THE PASSWORD", "hunter2Secret"),
+])
+def test_a_value_before_as_the_password(text: str, value: str) -> None:
+    at = text.rindex(value)
+    assert _prose().explain(text)[-1:] == [Finding("prose_password", "prose", at, at + len(value))]
+    assert_absent(value, _prose().redact_text(text))
+
+
+@pytest.mark.parametrize("text", [
+    "Use your email as the password", "use $PW as the password", "use @pw as the password",
+    "Set MY_VAR as the password", "use it as the password", "it was used as the password",
+    "has the password", 'use "correct horse" as the password', "as the password",
+    "use `short` as the password", "use `a\nb12345` as the password",   # quotes on two lines
+    "use hunter2Secret as the password_field",                         # not the word
+    "use hunter2Secret as the username",
+    "use hunter2Secret\tas the key",
+    "hunter2Secret was the password",                                   # `was`, not `as`
+])
+def test_other_values_before_as_stay(text: str) -> None:
+    assert _prose().explain(text) == [], text

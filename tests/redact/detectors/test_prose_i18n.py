@@ -84,3 +84,18 @@ def test_a_password_word_before_other_things(text: str) -> None:
 def test_a_key_of_sixteen_drawn_characters() -> None:
     text = "the api key is Qm7xK2pLz9RtW4vN"
     assert _alone().explain(text) == [Finding("prose_secret", "prose_i18n", 15, 31)]
+
+
+@pytest.mark.parametrize("text,value", [
+    ("пароль: hunter2Secret", "hunter2Secret"),       # a chosen password: letters and digits
+    ("密码：hunter2Secret!", "hunter2Secret"),
+    ("パスワードは Summer2024 です", "Summer2024"),
+])
+def test_a_chosen_password_in_other_languages(text: str, value: str) -> None:
+    found = _alone().explain(text)
+    assert [(f.type, text[f.start:f.end]) for f in found] == [("prose_password", value)]
+
+
+@pytest.mark.parametrize("text", ["пароль: sha256", "пароль: hunter2", "пароль: hunter_22x"])
+def test_hash_names_short_and_code_names_stay(text: str) -> None:
+    assert _alone().explain(text) == []

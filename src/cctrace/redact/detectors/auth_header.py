@@ -5,7 +5,8 @@ Catches `Authorization: Bearer x`, `-H "Authorization: token x"`, JSON header ma
 `Cookie:` headers (`curl -v`, HTTP dumps): a session-named cookie's value whatever it looks
 like, any other cookie's when it reads as drawn (`lang=en-US` stays); and the password of
 an HTTP auth pair given in code (`requests.get(url, auth=("deploy", "..."))`,
-`HTTPBasicAuth("deploy", "...")`).
+`HTTPBasicAuth("deploy", "...")`), and of the calls that take a login and its password as
+arguments (`smtp.login("me", "...")`, `new PDO($dsn, 'root', '...')`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 
 from cctrace.redact.detectors.base import STRUCTURAL, Detector, Pattern, shannon_entropy
 from cctrace.redact.randomness import looks_random
-from cctrace.redact.stoplist import is_placeholder, looks_like_code, unescape
+from cctrace.redact.stoplist import is_placeholder, looks_like_code, password_value, unescape
 
 
 def _token_ok(value: str) -> bool:
@@ -65,6 +66,30 @@ def _same_quotes(match: re.Match[str]) -> bool:
     nor backslash, so where each quote run starts and ends is fixed by the text: the
     pattern and this check accept exactly what `(?P=q)` / `(?P=r)` accepted."""
     return match.group("q") == match.group("qe") and match.group("r") == match.group("re")
+
+
+# Calls taking a login and its password as arguments. The password is the second argument
+# (`smtp.login("me", "pw")`, `NetworkCredential("me", "pw")`, `oci_connect("u", "pw")`) or
+# the third (`new PDO($dsn, 'root', 'pw')`, `mysqli_connect("h", "u", "pw")`,
+# `DriverManager.getConnection(url, "u", "pw")`, `signInWithEmailAndPassword(auth, e, "pw")`).
+_SECOND = ("login", "networkcredential", "passwordauthentication", "usernamepasswordcredentials",
+           "usernamepasswordauthenticationtoken", "passwordcredential", "simple_bind_s",
+           "simple_bind", "bind_s", "basicawscredentials", "oci_connect", "ocilogon")
+_THIRD = ("pdo", "mysql_connect", "mysqli_connect", "mysqli", "mssql_connect", "getconnection",
+          "pymysql.connect", "mysqldb.connect", "signinwithemailandpassword",
+          "createuserwithemailandpassword", "ftp_login", "ldap_bind", "imap_open",
+          "ssh2_auth_password")
+# An argument before the password: a string, or a name, attribute or PHP variable.
+_ARG = r"(?:\\{0,3}[\"'][^\"'\n\\]{0,256}\\{0,3}[\"']|[$\w.\[\]>\-]{1,128})"
+_PW_ARG = (r"(?P<r>\\{0,3}[\"'])(?P<s>[^\"'\n\\]{4,256})(?P<re>\\{0,3}[\"'])"
+           r"(?=[ \t]*[,).])")
+
+
+def _call_password_ok(match: re.Match[str]) -> bool:
+    """The password argument closes with the quote it opened with and is one a person
+    may have chosen (no placeholder, reference or code name: `stoplist.password_value`)."""
+    return (match.group("r") == match.group("re")
+            and password_value(match.group("s"), quoted=True, env=False))
 
 
 def _set_cookie_ok(match: re.Match[str]) -> bool:
@@ -133,6 +158,24 @@ DETECTOR = Detector(
             anchors=("cookie:", "cookie :"),
             at_anchor=True,
             check=_cookie_header_ok,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "call_password",
+            r"(?<![\w$])(?:" + "|".join(re.escape(n) for n in _SECOND) + r")[ \t]*\([ \t]*"
+            + _ARG + r"[ \t]*,[ \t]*" + _PW_ARG,
+            anchors=_SECOND,
+            at_anchor=True,
+            check=_call_password_ok,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "call_password",
+            r"(?<![\w$])(?:" + "|".join(re.escape(n) for n in _THIRD) + r")[ \t]*\([ \t]*"
+            + _ARG + r"[ \t]*,[ \t]*" + _ARG + r"[ \t]*,[ \t]*" + _PW_ARG,
+            anchors=_THIRD,
+            at_anchor=True,
+            check=_call_password_ok,
             priority=STRUCTURAL,
         ),
     ),

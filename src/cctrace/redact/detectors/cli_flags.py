@@ -1,10 +1,13 @@
 """Detector: secrets passed on command lines.
 
-`--password x`, `--token=x`, `--api-key x`; `mysql -pSECRET` / `-p SECRET` and the like
-(`mysqldump`, `mariadb`, `sshpass -p`, `docker login -p`, `redis-cli -a`); `curl -u
-user:password`; the value a command prints for a secret-named variable (`$ printenv
-DB_PASSWORD` / `$ echo $API_TOKEN`, then the value alone on the next line). Placeholders
-(`$PASS`, `<password>`, `***`) are left alone.
+`--password x`, `--token=x`, `--api-key x`, `--passphrase x`; `mysql -pSECRET` / `-p
+SECRET` and the like (`mysqldump`, `mariadb`, `sshpass -p`, `docker|az|oc login -p`, `redis-cli
+-a`); the short flags other tools take a password by (`sqlcmd -P`, `ssh-keygen -N`,
+`ldapsearch -w`, `keytool -storepass`, `openssl -passin pass:`, `gh secret set --body`);
+passwords by position (`htpasswd -b file user PW`, `rabbitmqctl add_user user PW`,
+`smbclient -U user%PW`); `curl -u user:password`; the value a command prints for a
+secret-named variable (`$ printenv DB_PASSWORD` / `$ echo $API_TOKEN`, then the value alone
+on the next line). Placeholders (`$PASS`, `<password>`, `***`) are left alone.
 """
 
 from __future__ import annotations
@@ -30,6 +33,29 @@ _FLAG_WORDS = frozenset(
 def _value_ok(value: str) -> bool:
     return (not value.startswith("-") and not is_placeholder(value)
             and value.rstrip(".,;:)").lower() not in _FLAG_WORDS)
+
+
+# Long flags: `--password`, and a word before it naming whose (`--registry-password`,
+# `--keystore-password`, `--dbpassword`); each spelling is an anchor of its own.
+_WHOSE = ("db", "admin", "root", "client", "registry", "bind", "keystore", "truststore", "key",
+          "store", "new", "old", "master", "user", "proxy", "repo", "smtp", "sasl", "ldap")
+_LONG_WORDS = ("password", "passwd", "pass", "token", "secret", "api-key", "api_key",
+               "apikey", "access-token", "auth-token", "client-secret")
+_LONG_ANCHORS = tuple(dict.fromkeys(
+    [f"--{w}" for w in _LONG_WORDS]
+    # `--pass` is in every `--<whose>pass...`; the other words only with the usual words.
+    + [f"--{p}{sep}{w}" for p in _WHOSE for sep in ("-", "") for w in _LONG_WORDS
+       if w == "pass" or p in ("db", "admin", "root", "client")]))
+
+
+def _htpasswd_ok(match: re.Match[str]) -> bool:
+    """`-b` (the password on the command line) among the flags; with `-n` the words are
+    user and password, else file, user and password: the value is the last word."""
+    flags = match.group("f")  # `-` and letters only
+    if "b" not in flags or not _value_ok(match.group("s")):
+        return False
+    words = len(match.group(0).split()) - 1 - len(match.group("f").split())
+    return words == (2 if "n" in flags else 3)
 
 
 def _user_pw_ok(match: re.Match[str]) -> bool:
@@ -78,24 +104,24 @@ DETECTOR = Detector(
     patterns=(
         Pattern(
             "cli_password",
-            r"--(?:db-?|admin-?|root-?|client-?)?(?:password|passwd|pass|token|secret"
+            r"--(?:(?:" + "|".join(_WHOSE) + r")-?)?"
+            r"(?:password|passwd|passphrase|pass|token|secret"
             r"|api[_\-]?key|access[_\-]?token|auth[_\-]?token|client[_\-]?secret)"
             r"(?:=|[ \t]+)" + _VALUE,
-            anchors=(
-                "--password", "--passwd", "--pass", "--token", "--secret", "--api-key",
-                "--api_key", "--apikey", "--access-token", "--auth-token", "--client-secret",
-                "--db-password", "--dbpassword", "--admin-password", "--root-password",
-            ),
+            anchors=_LONG_ANCHORS,
             at_anchor=True,
             validate=_value_ok,
             priority=STRUCTURAL,
         ),
         Pattern(
             "cli_password",
-            r"(?:mysql\w*|mariadb[\w\-]*|sshpass|mysqlsh|(?:docker|podman|nerdctl)\s+login)"
+            r"(?<![\w.\-])(?:mysql\w*|mariadb[\w\-]*|sshpass|mysqlsh"
+            r"|(?:docker|podman|nerdctl|az|oc|cf)\s+login"
+            r"|mongo(?:sh|dump|restore|import|export|stat|top|files)?|7z[az]?|rar)"
             r"\b[^\n|;&]{0,200}?[ \t](?-i:-p)[ \t]*" + _VALUE,
             anchors=(
-                "mysql", "mariadb", "sshpass", "docker login", "podman login", "nerdctl login"
+                "mysql", "mariadb", "sshpass", "docker login", "podman login", "nerdctl login",
+                "az login", "oc login", "cf login", "mongo", "7z", "rar",
             ),
             at_anchor=True,
             validate=_value_ok,
@@ -129,6 +155,95 @@ DETECTOR = Detector(
             anchors=("printenv ", "echo $", 'echo "$', 'echo \\"$'),
             at_anchor=True,
             check=_printed_secret_ok,
+            priority=STRUCTURAL,
+        ),
+        # `-P`, `-N`, `-w` of the tools where it takes a password or passphrase (elsewhere
+        # `-P` is a port, `-w` a timeout or a width: the command decides).
+        Pattern(
+            "cli_password",
+            r"(?<![\w.\-])(?:sqlcmd|bcp|osql|zip|unzip|mosquitto_(?:pub|sub|rr))"
+            r"\b[^\n|;&]{0,200}?[ \t](?-i:-P)[ \t]*" + _VALUE,
+            anchors=("sqlcmd", "bcp", "osql", "zip", "unzip", "mosquitto_pub", "mosquitto_sub",
+                     "mosquitto_rr"),
+            at_anchor=True,
+            validate=_value_ok,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "cli_password",
+            r"ssh-keygen\b[^\n|;&]{0,200}?[ \t](?-i:-P|-N)[ \t]*" + _VALUE,
+            anchors=("ssh-keygen",),
+            at_anchor=True,
+            validate=_value_ok,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "cli_password",
+            r"(?:ldap(?:search|add|modify|delete|passwd|compare|modrdn|whoami|exop)|vsql)"
+            r"\b[^\n|;&]{0,200}?[ \t](?-i:-w)[ \t]*" + _VALUE,
+            anchors=("ldapsearch", "ldapadd", "ldapmodify", "ldapdelete", "ldappasswd",
+                     "ldapcompare", "ldapmodrdn", "ldapwhoami", "ldapexop", "vsql"),
+            at_anchor=True,
+            validate=_value_ok,
+            priority=STRUCTURAL,
+        ),
+        # keytool/jarsigner's `-storepass X`, `-keypass X` (`:env`/`:file` name a variable
+        # or a file, not the password); openssl's `-passin pass:X`, `-passout`, `-pass`.
+        Pattern(
+            "cli_password",
+            r"(?:(?<=[ \t]-)|(?<=[ \t]-src)|(?<=[ \t]-dest))"
+            r"(?:storepass|keypass)[ \t]+" + _VALUE,
+            anchors=("storepass", "keypass"),
+            at_anchor=True,
+            validate=_value_ok,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "cli_password",
+            r"(?<=[ \t])-pass(?:in|out|word)?[ \t]+\\{0,3}[\"']?pass:(?P<s>[^\s\"'\\]{3,256})",
+            anchors=("-pass",),
+            at_anchor=True,
+            validate=_value_ok,
+            priority=STRUCTURAL,
+        ),
+        # `gh secret set NAME --body VALUE`: the value of a repository's secret.
+        Pattern(
+            "cli_password",
+            r"secret[ \t]+set\b[^\n|;&]{0,200}?[ \t](?:--body|-b)(?:=|[ \t]+)"
+            r"(?P<q>\\{0,3}[\"'])?(?P<s>(?(q)[^\"'\r\n\\]{3,512}|[^\s\"'\\]{3,256}))",
+            anchors=("secret set",),
+            at_anchor=True,
+            validate=_value_ok,
+            priority=STRUCTURAL,
+        ),
+        # A password given by position: `htpasswd -b[c|n] [file] user PASSWORD` (the last
+        # word), `rabbitmqctl add_user|change_password user PASSWORD`, Samba's `-U
+        # user%PASSWORD`.
+        Pattern(
+            "cli_password",
+            r"htpasswd(?P<f>(?:[ \t]+-[A-Za-z]+)+)(?:[ \t]+[^\s|;&<>]+){1,2}[ \t]+" + _VALUE
+            + r"\\{0,3}[\"']?[ \t]*(?=$|\r?\n|\\{1,3}n|[|;&)])",
+            anchors=("htpasswd",),
+            at_anchor=True,
+            check=_htpasswd_ok,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "cli_password",
+            r"rabbitmqctl[ \t]+(?:add_user|change_password)[ \t]+[^\s|;&]+[ \t]+" + _VALUE,
+            anchors=("rabbitmqctl",),
+            at_anchor=True,
+            validate=_value_ok,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "cli_password",
+            r"(?<![\w.\-])(?:smbclient|rpcclient|smbcacls|smbget|net)\b[^\n|;&]{0,200}?[ \t]"
+            r"(?:-U[ \t]*|--user(?:name)?=)\\{0,3}[\"']?[^\s%\"'|;&]{1,128}%"
+            r"(?P<s>[^\s\"'\\]{3,256})",
+            anchors=("smbclient", "rpcclient", "smbcacls", "smbget", "net "),
+            at_anchor=True,
+            validate=_value_ok,
             priority=STRUCTURAL,
         ),
     ),

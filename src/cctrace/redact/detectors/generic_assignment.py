@@ -26,16 +26,22 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import GENERIC, Detector, Pattern
-from cctrace.redact.lone import lone_value
+from cctrace.redact.lone import is_password_word, lone_value, names_secret
 from cctrace.redact.randomness import (
+    has_sequence,
+    is_digest,
+    keyboard_run,
     looks_like_identifier,
     looks_random,
     mostly_words,
     reads_as_words,
+    token_shaped,
     token_value,
     type_name,
+    word_share,
 )
 from cctrace.redact.stoplist import (
+    is_placeholder,
     looks_like_code,
     name_not_secret,
     password_value,
@@ -66,7 +72,8 @@ _WEAK = frozenset({"key", "auth"})
 # Part of the shared leading part too: `token` in a sentence fails here, once, after
 # looking at one word, instead of in each pattern.
 _FOLLOW = (r"(?=[ \t]*[^\sA-Za-z0-9]|\t|  "
-           r"|[ \t]+[A-Za-z_][\w.<>\[\]:\-]{0,30}[ \t]*:?=)")
+           r"|[ \t]+[A-Za-z_][\w.<>\[\]:\-]{0,30}[ \t]*:?="
+           r"| [A-Za-z0-9][A-Za-z0-9_\-+/=]{15})")
 # A plural keyword names a count or a collection (`input_tokens`, `max_tokens`, `keys`),
 # never one secret: refused in the shared leading part, so the engine's gate drops it
 # with one match (usage records repeat `*_tokens` thousands of times per transcript).
@@ -386,6 +393,64 @@ def _cell_ok(match: re.Match[str]) -> bool:
     return lone_value(value, _password_slot(match), _full_key(match))
 
 
+# Hex of a SHA-1 or SHA-256's length in either case: a digest or a GPG fingerprint
+# (`ENV GPG_KEY 7169605F...`) far more often than a key, with no operator saying otherwise.
+_HEX_DIGEST = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
+
+
+def _word_ok(match: re.Match[str]) -> bool:
+    """`the token <value>`, `ENV API_TOKEN <value>`, `api_key <value>`: no operator, one
+    blank, so only a value that reads as drawn is one: not a word-made name
+    (`sec_PKCS12SecretBag`, `NID_X9_62_id_ecPublicKey`: a C declaration or macro), a call,
+    a digest, a placeholder or a filler."""
+    text, value = match.string, match.group("s").rstrip("=")
+    if text[match.end() : match.end() + 1] == "(" or not _key_ok(match):
+        return False
+    if word_share(value) > 0.25 or value in _full_key(match):
+        return False
+    if (is_digest(value) or _HEX_DIGEST.fullmatch(value) or is_placeholder(value)
+            or has_sequence(value) or keyboard_run(value)):
+        return False
+    start = match.start("k")
+    lead = _LEAD.match(text, _line_start(text, start))
+    if lead is not None and lead.group("define"):
+        return False  # `#define EVP_PKEY_EC NID_X9_62_id_ecPublicKey`: code
+    return token_shaped(match.group("s")) and looks_random(value, 16)
+
+
+# After the command: the name, one or more blanks, a quoted value or one word followed by a
+# blank or the line's end (an escaped one, or the close of the JSON string holding it).
+_COMMAND_REST = (r"(?P<n>[A-Za-z_][A-Za-z0-9_.\-]{0,80})[ \t]+(?:\\{0,3}[\"'])?"
+                 r"(?P<s>(?<=\")(?:[^\"\r\n\\]|\\(?!\\{0,2}\")){1,512}(?=\\{0,3}\")"
+                 r"|(?<=')(?:[^'\r\n\\]|\\(?!\\{0,2}')){1,512}(?=\\{0,3}')"
+                 r"|(?<![\"'])[^\s\"'`\\]{1,512}(?=[ \t]|\r?\n|\\{1,3}[n\"]|\"|$))")
+
+
+def _line_start(text: str, at: int) -> int:
+    """Where the line holding `at` starts: after a line break, or after an escaped one
+    (`\\n` in a JSON string: a tool's output as the transcript stores it)."""
+    escaped = text.rfind("\\n", 0, at)
+    return max(text.rfind("\n", 0, at) + 1, escaped + 2 if escaped >= 0 else 0)
+
+
+def _command_ok(match: re.Match[str]) -> bool:
+    """`ENV DB_PASSWORD hunter2!` (a Dockerfile's legacy form), `setenv API_TOKEN ...`,
+    `set -gx ...`: the command starts its line and the name ends with a secret word; the
+    value is judged as an env file's (`DB_PASSWORD=...`), with the same look-alikes kept."""
+    text, name = match.string, match.group("n")
+    if _LEAD.fullmatch(text, _line_start(text, match.start()), match.start("n")) is None:
+        return False
+    word = names_secret(name)
+    if not word or _PUBLIC.search(name):
+        return False
+    value = match.group("s")
+    if is_password_word(word):
+        return password_value(value, quoted=False, env=True)
+    if word in _WEAK or _HEX_DIGEST.fullmatch(value):
+        return looks_random(value, 16) and not _HEX_DIGEST.fullmatch(value)
+    return unquoted_secret(value, env=True)
+
+
 def _pair_ok(match: re.Match[str]) -> bool:
     """("KEY", "value") pairs: lists of names (`'token_bytes', 'token_hex'`) are not."""
     value = match.group("s")
@@ -441,6 +506,16 @@ _PATTERNS = (
             r"|[ \t]*(?:=>|:=|=|:)[ \t]*\\{0,3}[\"'`]|=|[ \t]+->[ \t]+)"
             r"(?P<s>[^\s|`'\"\\]{1,512})[`'\"]?[ \t]*(?=\||\r?\n|\\n|$)",
             anchors=KEYWORDS, at_anchor=True, check=_cell_ok, priority=GENERIC),
+    # `the token <drawn>`, `ENV API_TOKEN <drawn>`: one blank and a token that reads as drawn
+    Pattern("generic_secret", _KEY + r" (?P<s>[A-Za-z0-9][A-Za-z0-9_\-+/=]{15,255})"
+            r"(?![A-Za-z0-9_\-+/=@]|\.[A-Za-z0-9])",
+            anchors=KEYWORDS, at_anchor=True, check=_word_ok, priority=GENERIC),
+    # `ENV DB_PASSWORD <value>`, `setenv`, fish's `set -gx`: commands that assign by a blank,
+    # anchored on the command (the keyword's shared lead refuses one blank before a word)
+    Pattern("generic_secret", r"(?:(?<=set)|(?<=\\n)|(?<![\w.\-/$]))env[ \t]+" + _COMMAND_REST,
+            anchors=("env ", "env\t"), at_anchor=True, check=_command_ok, priority=GENERIC),
+    Pattern("generic_secret", r"set(?:[ \t]+-[A-Za-z]+)+[ \t]+" + _COMMAND_REST,
+            anchors=("set -",), at_anchor=True, check=_command_ok, priority=GENERIC),
     # <xToken>value</xToken>, the value possibly on its own line
     Pattern("generic_secret", _KEY + r"(?:[ \t][^<>\n]{0,200})?>[ \t\r\n]*"
             r"(?P<s>[^<\r\n]{1,512}?)[ \t\r\n]*</",

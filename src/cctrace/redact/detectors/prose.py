@@ -19,14 +19,21 @@ from cctrace.redact.lone import lone_value
 from cctrace.redact.randomness import looks_random, reads_as_words
 from cctrace.redact.stoplist import is_placeholder, looks_like_code, self_described
 
-# The value: quoted, or up to whitespace; trailing sentence punctuation is not part of it.
+# The value: quoted (blanks allowed inside: `"Summer 2024!"`), or up to whitespace; trailing
+# sentence punctuation is not part of it.
 _VALUE = (
-    r"(?P<q>[\"'`“‘]?)(?P<s>[^\s\"'`“”‘’]{4,128}?)(?P=q)[”’]?(?=[.,;:)\]]*(?:\s|$|<|\\n))"
+    r"(?P<q>[\"'`“‘])?(?P<s>(?(q)[^\"'`“”‘’\r\n]{4,128}?|[^\s\"'`“”‘’]{4,128}?))(?(q)(?P=q))"
+    r"[”’]?(?=\*{0,2}[.,;:)\]]*(?:\s|$|<|\\n))"
 )
+# Markdown emphasis around a label (`**Password:** X`, `__Password__: X`).
+_MD = r"(?:\*{1,2}|_{1,2})?"
+# A verb, a colon or an arrow; or an opening parenthesis after a blank ("the DB password
+# (X) is..."; `password('New password: ')` is a call).
 _VERB = (
-    r"[ \t]*(?:(?:is|was|will[ \t]+be|should[ \t]+be|has[ \t]+been[ \t]+(?:set|changed|reset)"
-    r"[ \t]+to|set[ \t]+to|changed[ \t]+to|reset[ \t]+to|now|ist|lautet|est|es|é|è|era|är|er"
-    r"|jest|je|on)\b[ \t]*:?|:|->|→)[ \t]*"
+    _MD + r"[ \t]*(?:(?:is|was|will[ \t]+be|should[ \t]+be|has[ \t]+been[ \t]+"
+    r"(?:set|changed|reset)[ \t]+to|set[ \t]+to|changed[ \t]+to|reset[ \t]+to|now|ist|lautet"
+    r"|est|es|é|è|era|är|er|jest|je|on)\b[ \t]*:?|:|->|→|(?<=[ \t])\()" + _MD
+    + r"[ \t]*(?:\*{1,2})?"
 )
 _PASSWORD_WORDS = (
     r"(?:password|passwd|passphrase|pass[ \t]+phrase|pw|pwd|passcode|passwort|kennwort"
@@ -40,12 +47,25 @@ _QUALIFIER = (
 )
 
 
-def _value_ok(match: re.Match[str]) -> bool:
-    value = match.group("s")
-    if is_placeholder(value) or value.lower() in _FILLER or looks_like_code(value):
-        return False
+def _value_ok(match: re.Match[str], chosen: bool = False) -> bool:
+    """The value a sentence gives a secret word; with `chosen` (a password word), letters
+    mixed with digits pass even when they could be a code name (`chosen_password`)."""
     if match.string[match.start() - 1 : match.start()] in ("$", "@", "%"):
         return False  # `$pw->name`, `%password`: a variable named like the word
+    return sentence_value(match.group("s"), chosen)
+
+
+def sentence_value(value: str, chosen: bool = False) -> bool:
+    """Whether `value`, given to a secret word in a sentence, reads as a credential: not a
+    placeholder, a filler word, code, a path, words or a prompt (see `_value_ok`)."""
+    if " " in value and (_WORDS_ONLY.fullmatch(value) or value.rstrip().endswith(":")):
+        return False  # `"not set yet"`, `'New password: '`: words or a prompt in quotes
+    bare = value.strip("*_")
+    if bare != value and (bare.isalpha() or is_placeholder(bare)):
+        return False  # `**required**`: a word in markdown emphasis
+    if is_placeholder(value) or value.lower() in _FILLER or (
+            looks_like_code(value) and not (chosen and chosen_password(value))):
+        return False
     core = value.rstrip(".,;:)]}")
     if core != value and (len(core) < 4 or core.isalpha() or is_placeholder(core)
                           or _SENTENCE.match(core)):
@@ -55,6 +75,63 @@ def _value_ok(match: re.Match[str]) -> bool:
     if looks_random(value, 12):
         return True
     return char_classes(value) >= 2 and not value.isalpha() and not _SENTENCE.match(value)
+
+
+# "Use `X` as the password", "with 'X' as your passphrase": the value comes before the
+# word. The match is the phrase; `_before_as` finds the value before it on its line.
+_AS_PASSWORD = (r"as[ \t]+(?:(?:the|your|a|an|my|our|its|their)[ \t]+)?(?:[a-z]{2,20}[ \t]+)?"
+                r"(?:password|passphrase|passwd|passcode|pw)\b")
+_QUOTES = {"`": "`", '"': '"', "'": "'", "\u201d": "\u201c", "\u2019": "\u2018"}
+
+
+def _before_as(match: re.Match[str]) -> list[tuple[int, int]]:
+    """The span of the value right before `as the password`: a quoted string (its quotes
+    on one line, 4-128 characters inside) or the word before it; judged as a password
+    given in a sentence (`sentence_value`)."""
+    text = match.string
+    end = match.start()
+    while end > 0 and text[end - 1] in " \t":
+        end -= 1
+    if end == match.start():
+        return []
+    close = text[end - 1 : end]
+    if close in _QUOTES:
+        start = text.rfind(_QUOTES[close], max(0, end - 130), end - 1)
+        if start < 0 or "\n" in text[start:end]:
+            return []
+        start, end = start + 1, end - 1
+    else:
+        start = end
+        while start > 0 and not text[start - 1].isspace() and end - start < 128:
+            start -= 1
+        if text[start - 1 : start] in ("$", "@", "%"):
+            return []
+    value = text[start:end]
+    if not 4 <= len(value) <= 128 or not sentence_value(value, chosen=True):
+        return []
+    return [(start, end)]
+
+
+_WORDS_ONLY = re.compile(r"[A-Za-z ]+")
+# Letters mixed with digits, nothing else (`hunter2Secret`, `Summer2024`, `Tr0ub4dor`): a
+# code name may look so too, but right after "password is" people write the password they
+# chose. Names of hashes, encodings and types stay (`the password is sha256` ... hashed).
+_CHOSEN = re.compile(r"(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{6,64}")
+_TECH = frozenset("""base32 base58 base64 sha1 sha224 sha256 sha384 sha512 sha3 md4 md5 utf8
+    utf16 utf32 argon2 argon2i argon2d argon2id pbkdf2 aes128 aes192 aes256 rsa2048 rsa4096
+    x509 ed25519 p256 p384 p521 int32 int64 uint32 uint64 float32 float64 http2 oauth2 ipv4
+    ipv6 pkcs12 pkcs8 totp2fa""".split())
+
+
+def chosen_password(value: str) -> bool:
+    """Whether `value` (trailing sentence punctuation aside) mixes letters and digits
+    only, as a chosen password does, and is no hash, encoding or type name."""
+    core = value.rstrip(".,;:)]}")
+    return _CHOSEN.fullmatch(core) is not None and core.lower() not in _TECH
+
+
+def _password_ok(match: re.Match[str]) -> bool:
+    return _value_ok(match, chosen=True)
 
 
 def _secret_value_ok(match: re.Match[str]) -> bool:
@@ -77,13 +154,18 @@ _HYPHENATED = re.compile(r"[a-z]+(?:-[a-z]+)+")
 def _password_direct_ok(match: re.Match[str]) -> bool:
     """`password X` with no verb: only values that cannot be an ordinary word."""
     value = match.group("s")
-    return _value_ok(match) and (looks_random(value, 10) or char_classes(value) >= 3)
+    return _value_ok(match, chosen=True) and (looks_random(value, 10) or char_classes(value) >= 3)
 
 
 def _login_ok(match: re.Match[str]) -> bool:
     """`credentials: user:X`, unless `user:X` is a reference (`vault:secret/data/db`,
     `arn:aws:...`, `op://...`): a store's scheme reads as a user name before a colon."""
-    return _value_ok(match) and not is_placeholder(f"{match.group('u')}:{match.group('s')}")
+    value = match.group("s")
+    if match.group("slash") and not (chosen_password(value) or looks_random(value, 10)
+                                     or char_classes(value) >= 3):
+        return False  # `admin/X` glued: a path (`aws/prod-db`) unless X reads as a password
+    return _value_ok(match, chosen=True) and not is_placeholder(
+        f"{match.group('u')}:{match.group('s')}")
 
 
 # `primary key`, `sort key`, `public key`, `cache key`: a key that is no secret. At most
@@ -128,7 +210,8 @@ DETECTOR = Detector(
     patterns=(
         Pattern(
             "prose_password",
-            _PASSWORD_WORDS + _QUALIFIER + _VERB + _VALUE,
+            # `to`: "set the admin password to X" (the verb came before the word).
+            _PASSWORD_WORDS + _QUALIFIER + r"(?:" + _VERB + r"|[ \t]+to[ \t]+)" + _VALUE,
             anchors=("password", "passwd", "passphrase", "pass phrase", "pw", "pwd",
                      "passcode", "passwort", "kennwort", "mot de passe", "contrase",
                      "clave", "senha", "wachtwoord", "haslo", "hasło", "lösenord",
@@ -136,7 +219,7 @@ DETECTOR = Detector(
                      "salasana", "parola", "heslo"),
             at_anchor=True,
             boundary=True,
-            check=_value_ok,
+            check=_password_ok,
             priority=CONTEXTUAL,
         ),
         Pattern(
@@ -187,13 +270,24 @@ DETECTOR = Detector(
             r"[ \t]+password|user[ \t]*/[ \t]*pass(?:word)?)(?![\w.\-/])"
             r"(?:[ \t]+(?:is|are|with|as))?"
             r"[ \t]*:?[ \t]*[\"'`]?(?P<u>[\w.@+\-]{1,64})[\"'`]?"
-            r"(?:[ \t]+/[ \t]+|:|[ \t]*,[ \t]*(?:password|pass|pw)[ \t]*:?[ \t]*"
+            r"(?:[ \t]+/[ \t]+|(?P<slash>/)|:|[ \t]*,[ \t]*(?:password|pass|pw)[ \t]*:?[ \t]*"
             r"|[ \t]+(?:and|with)[ \t]+(?:password|pass|pw)?[ \t]*:?[ \t]*)" + _VALUE,
             anchors=("login", "log in", "logon", "sign in", "credentials", "creds",
                      "username and password", "user/pass", "user / pass"),
             at_anchor=True,
             boundary=True,
             check=_login_ok,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "prose_password",
+            _AS_PASSWORD,
+            anchors=("as the", "as your", "as a ", "as an ", "as my", "as our", "as its",
+                     "as their", "as password", "as passphrase", "as passwd", "as passcode",
+                     "as pw"),
+            at_anchor=True,
+            boundary=True,
+            expand=_before_as,
             priority=CONTEXTUAL,
         ),
     ),

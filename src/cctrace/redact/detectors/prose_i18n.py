@@ -63,8 +63,8 @@ _EN_VERB = r"(?:[ \t]+(?:is|was)\b[ \t]*:?[ \t]*|[ \t]*:[ \t]*)"
 
 
 def _password_ok(match: re.Match[str]) -> bool:
-    return _value_ok(match) and (looks_random(match.group("s"), 10)
-                                 or char_classes(match.group("s")) >= 3)
+    return _value_ok(match, chosen=True) and (looks_random(match.group("s"), 10)
+                                              or char_classes(match.group("s")) >= 3)
 
 
 def _drawn(match: re.Match[str]) -> bool:
