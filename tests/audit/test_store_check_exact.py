@@ -125,6 +125,15 @@ def test_a_void_drops_the_write_it_names_only():
     assert sc.replay([entry, _e("void", "o1", "h1")]).rows == kept
 
 
+def test_entries_after_a_void_or_an_entry_of_no_table_still_count():
+    log = sc.replay([_e("observation", "o1", "h1", x={"d": 1}),
+                     _e("void", "o1", "h1", x={"of": "observation"}),
+                     _e("checkpoint", "cp:1", "c"), _e("hook", "7", "h"),
+                     _e("void", "session:s1", "u", x={"of": "unerase"}),
+                     _e("finding", "finding:f1", "h2", x={"d": 1, "rule": "r"})])
+    assert log.rows == {("findings", "f1"): Expected("h2", 5, None, None, 0, "r")}
+
+
 def test_unerase_lifts_a_tombstone_and_its_void_puts_it_back():
     stone = _e("tombstone", "session:s1", "h1")
     lifted = sc.replay([stone, _e("unerase", "session:s1", "u")])
