@@ -55,7 +55,7 @@ AT_ANCHOR = {
     "cli_flags": tuple(range(14)), "prose": tuple(range(7)), "netrc": (0,),
     "asana": (0, 1), "url_path": (0,), "prose_i18n": (0, 1, 2),
     "prose_value": (0, 1, 2), "secret_file": (0, 1, 2, 3), "name_value": (0, 1),
-    "url_segment": (0,),
+    "url_segment": (0,), "env_command": (0, 1),
 }
 # Which patterns (index in the detector) must not start right after a letter, digit or `_`
 # (`boundary`): written out here, not read from the patterns, so that dropping one is seen.

@@ -26,7 +26,7 @@ def test_every_detector_module_is_listed_once() -> None:
 def test_groups_and_order() -> None:
     assert registry.PII == ("email", "phone", "credit_card", "iban", "ip_address", "us_ssn")
     assert registry.GENERIC == ("jwt", "private_key", "url_credentials", "connection_string",
-                                "auth_header", "generic_assignment", "cli_flags",
+                                "auth_header", "generic_assignment", "env_command", "cli_flags",
                                 "service_context", "prose", "prose_i18n", "netrc", "pgpass",
                                 "url_path", "encoded", "table_column", "prose_value",
                                 "secret_file", "name_value", "url_segment")

@@ -29,7 +29,8 @@ PROVIDERS: tuple[str, ...] = (
 # Structural and keyword-gated detectors.
 GENERIC: tuple[str, ...] = (
     "jwt", "private_key", "url_credentials", "connection_string", "auth_header",
-    "generic_assignment", "cli_flags", "service_context", "prose", "prose_i18n", "netrc",
+    "generic_assignment", "env_command", "cli_flags", "service_context", "prose", "prose_i18n",
+    "netrc",
     "pgpass", "url_path", "encoded", "table_column", "prose_value", "secret_file",
     "name_value", "url_segment",
 )

@@ -26,6 +26,7 @@ from cctrace.redact.detectors.base import (
     crc_ok,
     entropy_at_least,
     is_hex,
+    line_start,
     luhn_ok,
     macaroon_ok,
     mixed_case_random,
@@ -254,3 +255,13 @@ def test_priorities_order() -> None:
     assert 100 > base.CHECKSUM > base.SPECIFIC + 5 > base.SPECIFIC > base.SPECIFIC - 5 \
         > base.CONTEXTUAL > base.STRUCTURAL > base.STRUCTURAL - 5 > base.GENERIC \
         > base.PII + 2 > base.PII + 1 > base.PII
+
+
+def test_line_start() -> None:
+    assert line_start("ab\ncd", 4) == 3
+    assert line_start("ab\\ncd", 5) == 4          # after a JSON-escaped break
+    assert line_start("\\ncd", 3) == 2
+    assert line_start("\nab", 2) == 1
+    assert line_start("abc", 2) == 0              # the text's first line
+    assert line_start("abc", 2, 1) is None        # starts out of sight
+    assert line_start("a\nbc", 3, 1) == 2         # a break inside the window

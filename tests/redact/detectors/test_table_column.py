@@ -13,7 +13,6 @@ from cctrace.redact.detectors.table_column import (
     LOOKBACK,
     _cells,
     _line_end,
-    _line_start,
     _secret_columns,
 )
 from cctrace.redact.engine import Finding, SecretRedactor
@@ -155,15 +154,6 @@ def test_a_header_starting_just_out_of_sight() -> None:
 def test_a_cell_with_blanks_is_a_note_not_a_password() -> None:
     text = "| user | password |\n|---|---|\n| a | see 1Password vault |\n"
     assert _alone().redact_text(text) == text
-
-
-def test_line_start() -> None:
-    assert _line_start("ab\ncd", 0, 4) == 3
-    assert _line_start("ab\\ncd", 0, 5) == 4          # after a JSON-escaped break
-    assert _line_start("\\ncd", 0, 3) == 2
-    assert _line_start("\nab", 0, 2) == 1
-    assert _line_start("abc", 0, 2) == 0              # the text's first line
-    assert _line_start("abc", 1, 2) is None           # starts out of sight
 
 
 def test_line_end() -> None:

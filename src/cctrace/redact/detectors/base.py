@@ -72,6 +72,17 @@ END_B64 = r"(?![A-Za-z0-9+/=_-])"
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
+def line_start(text: str, at: int, window: int = 0) -> int | None:
+    """Where the line holding offset `at` starts: after a newline or its JSON escape (`\\n`
+    in a string holding a tool's output), looked for from `window` on; None when it starts
+    out of sight (before a `window` above 0)."""
+    esc = text.rfind("\\n", window, at)
+    cut = max(text.rfind("\n", window, at) + 1, esc + 2 if esc >= 0 else 0)
+    if cut > 0:
+        return cut
+    return 0 if window == 0 else None
+
+
 def shannon_entropy(value: str) -> float:
     """Bits per character of `value` (0.0 for the empty string)."""
     if not value:

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import re
 
-from cctrace.redact.detectors.base import GENERIC, Detector, Pattern
-from cctrace.redact.lone import is_password_word, lone_value, names_secret
+from cctrace.redact.detectors.base import GENERIC, Detector, Pattern, line_start
+from cctrace.redact.lone import lone_value
 from cctrace.redact.randomness import (
     has_sequence,
     is_digest,
@@ -66,7 +66,7 @@ _KW = (
     r"|master[_\-]?key|key|pass|auth)"
 )
 # Keywords that alone say little: the value must look random.
-_WEAK = frozenset({"key", "auth"})
+WEAK = frozenset({"key", "auth"})
 # What may follow a key in any of the patterns below: punctuation (a quote, `=`, `:`, `>`,
 # `,`), or a word then `=` (a type: `xToken string =`; a tag attribute: `<token type="`).
 # Part of the shared leading part too: `token` in a sentence fails here, once, after
@@ -124,7 +124,7 @@ _KEY_COMPOUND = re.compile(
     r"|signing|enc|admin|license|licence|account|service)$"
 )
 # Qualifiers that make a key-named value public or structural, not a credential.
-_PUBLIC = re.compile(
+PUBLIC_NAME = re.compile(
     r"(?i)(?:^|[^a-z])(?:public|publishable|primary|foreign|sort|partition|idempotency"
     r"|csrf|xsrf|authenticity|cache|hash|next|page|continuation|cursor|lock|unique)"
     r"(?:[^a-z]|$)|(?:public|primary|foreign|csrf|xsrf|authenticity|idempotency)(?=[A-Z_-])"
@@ -167,7 +167,7 @@ def _key_ok(match: re.Match[str]) -> bool:
         return False  # `KeyMeshing`, `keyValue`, `passive`, `authority`
     if kw in ("key", "pass", "auth") and rest[:1] == "-" and rest[1:2].islower():
         return False  # `key-value`, `pass-through`
-    if _PUBLIC.search(_full_key(match)):
+    if PUBLIC_NAME.search(_full_key(match)):
         return False
     return not key.rstrip("_.-").lower().endswith(_NON_SECRET_SUFFIX)
 
@@ -212,7 +212,7 @@ def _full_key(match: re.Match[str]) -> str:
 def _weak(match: re.Match[str]) -> bool:
     """Bare `key`/`auth`, or a long keyword glued to a lower-case word (`jsonwebtoken`):
     the value must look random."""
-    if match.group("kw").lower() in _WEAK:
+    if match.group("kw").lower() in WEAK:
         return True
     text, start = match.string, match.start("k")
     return start > 0 and text[start - 1].islower() and text[start].islower()
@@ -346,8 +346,8 @@ def _log_pair(match: re.Match[str]) -> bool:
 
 # What may lead a line before `NAME value` with no operator: a C macro, a Dockerfile's
 # `ENV` in its legacy form, csh's `setenv`, `set` (fish's `set -gx`, Tcl).
-_LEAD = re.compile(r"[ \t]*(?:(?P<define>#[ \t]*define)|ENV|setenv|set(?:[ \t]+-[A-Za-z]+)*)"
-                   r"[ \t]+")
+LEAD = re.compile(r"[ \t]*(?:(?P<define>#[ \t]*define)|ENV|(?i:setenv|set)(?:[ \t]+-[A-Za-z]+)*)"
+                  r"[ \t]+")
 _ALNUM_ONLY = re.compile(r"[^a-z0-9]+")
 
 
@@ -366,7 +366,7 @@ def _cell_ok(match: re.Match[str]) -> bool:
     if i > 0 and text[i - 1] not in " \t|/`'\"\n":
         return False
     cell = match.group("cell")
-    lead = _LEAD.fullmatch(text, text.rfind("\n", 0, i) + 1, i)
+    lead = LEAD.fullmatch(text, text.rfind("\n", 0, i) + 1, i)
     if lead is not None and lead.group("define"):
         # A C macro (`#define WIFI_PASSWORD "..."`): a quoted value is a string constant,
         # judged as a quoted assignment's; anything else is code (`OBJ_X509,35L`).
@@ -395,7 +395,7 @@ def _cell_ok(match: re.Match[str]) -> bool:
 
 # Hex of a SHA-1 or SHA-256's length in either case: a digest or a GPG fingerprint
 # (`ENV GPG_KEY 7169605F...`) far more often than a key, with no operator saying otherwise.
-_HEX_DIGEST = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
+HEX_DIGEST = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
 
 
 def _word_ok(match: re.Match[str]) -> bool:
@@ -408,47 +408,14 @@ def _word_ok(match: re.Match[str]) -> bool:
         return False
     if word_share(value) > 0.25 or value in _full_key(match):
         return False
-    if (is_digest(value) or _HEX_DIGEST.fullmatch(value) or is_placeholder(value)
+    if (is_digest(value) or HEX_DIGEST.fullmatch(value) or is_placeholder(value)
             or has_sequence(value) or keyboard_run(value)):
         return False
     start = match.start("k")
-    lead = _LEAD.match(text, _line_start(text, start))
+    lead = LEAD.match(text, line_start(text, start) or 0)
     if lead is not None and lead.group("define"):
         return False  # `#define EVP_PKEY_EC NID_X9_62_id_ecPublicKey`: code
     return token_shaped(match.group("s")) and looks_random(value, 16)
-
-
-# After the command: the name, one or more blanks, a quoted value or one word followed by a
-# blank or the line's end (an escaped one, or the close of the JSON string holding it).
-_COMMAND_REST = (r"(?P<n>[A-Za-z_][A-Za-z0-9_.\-]{0,80})[ \t]+(?:\\{0,3}[\"'])?"
-                 r"(?P<s>(?<=\")(?:[^\"\r\n\\]|\\(?!\\{0,2}\")){1,512}(?=\\{0,3}\")"
-                 r"|(?<=')(?:[^'\r\n\\]|\\(?!\\{0,2}')){1,512}(?=\\{0,3}')"
-                 r"|(?<![\"'])[^\s\"'`\\]{1,512}(?=[ \t]|\r?\n|\\{1,3}[n\"]|\"|$))")
-
-
-def _line_start(text: str, at: int) -> int:
-    """Where the line holding `at` starts: after a line break, or after an escaped one
-    (`\\n` in a JSON string: a tool's output as the transcript stores it)."""
-    escaped = text.rfind("\\n", 0, at)
-    return max(text.rfind("\n", 0, at) + 1, escaped + 2 if escaped >= 0 else 0)
-
-
-def _command_ok(match: re.Match[str]) -> bool:
-    """`ENV DB_PASSWORD hunter2!` (a Dockerfile's legacy form), `setenv API_TOKEN ...`,
-    `set -gx ...`: the command starts its line and the name ends with a secret word; the
-    value is judged as an env file's (`DB_PASSWORD=...`), with the same look-alikes kept."""
-    text, name = match.string, match.group("n")
-    if _LEAD.fullmatch(text, _line_start(text, match.start()), match.start("n")) is None:
-        return False
-    word = names_secret(name)
-    if not word or _PUBLIC.search(name):
-        return False
-    value = match.group("s")
-    if is_password_word(word):
-        return password_value(value, quoted=False, env=True)
-    if word in _WEAK or _HEX_DIGEST.fullmatch(value):
-        return looks_random(value, 16) and not _HEX_DIGEST.fullmatch(value)
-    return unquoted_secret(value, env=True)
 
 
 def _pair_ok(match: re.Match[str]) -> bool:
@@ -510,12 +477,6 @@ _PATTERNS = (
     Pattern("generic_secret", _KEY + r" (?P<s>[A-Za-z0-9][A-Za-z0-9_\-+/=]{15,255})"
             r"(?![A-Za-z0-9_\-+/=@]|\.[A-Za-z0-9])",
             anchors=KEYWORDS, at_anchor=True, check=_word_ok, priority=GENERIC),
-    # `ENV DB_PASSWORD <value>`, `setenv`, fish's `set -gx`: commands that assign by a blank,
-    # anchored on the command (the keyword's shared lead refuses one blank before a word)
-    Pattern("generic_secret", r"(?:(?<=set)|(?<=\\n)|(?<![\w.\-/$]))env[ \t]+" + _COMMAND_REST,
-            anchors=("env ", "env\t"), at_anchor=True, check=_command_ok, priority=GENERIC),
-    Pattern("generic_secret", r"set(?:[ \t]+-[A-Za-z]+)+[ \t]+" + _COMMAND_REST,
-            anchors=("set -",), at_anchor=True, check=_command_ok, priority=GENERIC),
     # <xToken>value</xToken>, the value possibly on its own line
     Pattern("generic_secret", _KEY + r"(?:[ \t][^<>\n]{0,200})?>[ \t\r\n]*"
             r"(?P<s>[^<\r\n]{1,512}?)[ \t\r\n]*</",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern
+from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern, line_start
 from cctrace.redact.lone import is_password_word, lone_value, names_secret
 
 # The line under the header: dashes (with markdown's alignment colons) joined by `|` (or
@@ -62,16 +62,6 @@ def _secret_columns(header: str) -> dict[int, bool]:
     return cols
 
 
-def _line_start(text: str, window: int, at: int) -> int | None:
-    """Where the line holding offset `at` starts (after a newline or its JSON escape,
-    looked for from `window` on), or None when it starts out of sight (before `window`)."""
-    esc = text.rfind("\\n", window, at)
-    cut = max(text.rfind("\n", window, at) + 1, esc + 2 if esc >= 0 else 0)
-    if cut > 0:
-        return cut
-    return 0 if window == 0 else None
-
-
 def _line_end(text: str, start: int) -> int:
     """Where the line before the one starting at `start` ends: before its break (a
     newline, `\\r\\n`, or a JSON-escaped one, its backslashes included)."""
@@ -87,11 +77,11 @@ def secret_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     or at its JSON escape (a table inside a JSON string)."""
     text = match.string
     window = max(0, match.start() - LOOKBACK)
-    sep = _line_start(text, window, match.start())
+    sep = line_start(text, match.start(), window)
     if sep is None or sep == 0 or not _SEPARATOR.fullmatch(text, sep, match.end()):
         return []  # no header line above, or the line is more than a separator
     head_end = _line_end(text, sep)
-    head = _line_start(text, window, head_end)
+    head = line_start(text, head_end, window)
     if head is None:
         return []  # the header line starts out of sight
     header = text[head:head_end]

@@ -1,0 +1,59 @@
+"""Detector: commands that assign by a blank, `ENV DB_PASSWORD value`.
+
+A Dockerfile's legacy `ENV NAME value`, csh's `setenv NAME value` and fish's `set -gx NAME
+value` give a variable its value with no operator. The command must start its line (or
+follow a JSON-escaped line break, a tool's output as the transcript stores it) and the name
+must end with a secret word (`redact.lone.names_secret`: `DB_PASSWORD_FILE` goes on past
+it); the value, quoted (blanks inside) or one word, is then judged as an env file's
+`DB_PASSWORD=...` is (`detectors/generic_assignment.py`): a chosen password is taken;
+references, placeholders, words, paths and fingerprints (`ENV GPG_KEY 7169605F...`) stay.
+The keyword's shared lead in `generic_assignment` refuses one blank before a word (it keeps
+every sentence holding "token" cheap), so this rule is anchored on the command instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cctrace.redact.detectors.base import GENERIC, Detector, Pattern, line_start
+from cctrace.redact.detectors.generic_assignment import HEX_DIGEST, LEAD, PUBLIC_NAME, WEAK
+from cctrace.redact.lone import is_password_word, names_secret
+from cctrace.redact.randomness import looks_random
+from cctrace.redact.stoplist import password_value, unquoted_secret
+
+# After the command: the name, one or more blanks, a quoted value or one word followed by a
+# blank or the line's end (an escaped one, or the close of the JSON string holding it).
+_REST = (r"(?P<n>[A-Za-z_][A-Za-z0-9_.\-]{0,80})[ \t]+(?:\\{0,3}[\"'])?"
+         r"(?P<s>(?<=\")(?:[^\"\r\n\\]|\\(?!\\{0,2}\")){1,512}(?=\\{0,3}\")"
+         r"|(?<=')(?:[^'\r\n\\]|\\(?!\\{0,2}')){1,512}(?=\\{0,3}')"
+         r"|(?<![\"'])[^\s\"'`\\]{1,512}(?=[ \t]|\r?\n|\\{1,3}[n\"]|\"|$))")
+
+
+def _command_ok(match: re.Match[str]) -> bool:
+    """The command starts its line, the name ends with a secret word and is no public
+    one, and the value passes an env file's gate for that word."""
+    text, name = match.string, match.group("n")
+    if LEAD.fullmatch(text, line_start(text, match.start()) or 0, match.start("n")) is None:
+        return False
+    word = names_secret(name)
+    if not word or PUBLIC_NAME.search(name):
+        return False
+    value = match.group("s")
+    if is_password_word(word):
+        return password_value(value, quoted=False, env=True)
+    if word in WEAK or HEX_DIGEST.fullmatch(value):
+        return looks_random(value, 16) and not HEX_DIGEST.fullmatch(value)
+    return unquoted_secret(value, env=True)
+
+
+DETECTOR = Detector(
+    name="env_command",
+    description="Values given by ENV / setenv / set -gx NAME value to a secret-named variable.",
+    patterns=(
+        Pattern("generic_secret", r"(?:(?<=set)|(?<=\\n)|(?<![\w.\-/$]))env[ \t]+" + _REST,
+                anchors=("env ", "env\t"), at_anchor=True, check=_command_ok,
+                priority=GENERIC),
+        Pattern("generic_secret", r"set(?:[ \t]+-[A-Za-z]+)+[ \t]+" + _REST,
+                anchors=("set -",), at_anchor=True, check=_command_ok, priority=GENERIC),
+    ),
+)
