@@ -126,6 +126,11 @@ MODULES: dict[str, Target] = {
     "export.destinations": Target("export/destinations.py", (
         "tests/export/test_destinations_exact.py", "tests/export/test_export_destinations.py",
         "tests/security/test_transport.py")),
+    # Findings on the wire: Langfuse scores and collector event spans through the outbox
+    # (no secret in them, none lost; a store-wide finding's own trace).
+    "findings.export": Target("findings/export.py", (
+        "tests/findings/test_export_exact.py", "tests/findings/test_findings.py",
+        "tests/audit/test_selferase_exact.py")),
     "export.send": Target("export/send.py", (
         "tests/export/test_send_exact.py", "tests/export/test_export_outbox.py",
         "tests/security/test_transport.py"),
@@ -457,6 +462,27 @@ MODULES: dict[str, Target] = {
         "tests/checks/test_agenttamper.py",
         "tests/checks/test_registry.py::test_every_listed_module_exposes_a_spec_with_its_names",
         "tests/checks/test_registry.py::test_each_check_reports_only_the_names_it_declares")),
+    # The doctor's `keychain` check: a key the keychain marker names that this process
+    # cannot read (`KeyUnavailable`), said plainly with what it means and what to run.
+    "checks.keychain": Target("checks/keychain.py", (
+        "tests/checks/test_keychain.py",
+        "tests/checks/test_registry.py::test_every_listed_module_exposes_a_spec_with_its_names",
+        "tests/checks/test_registry.py::test_each_check_reports_only_the_names_it_declares")),
+    # The store's rows against what the audit log committed to (`cctrace verify`): the
+    # replay of the log, agreed deletions, legacy rows, checkpoint findings.
+    "audit.store_check": Target("audit/store_check.py", (
+        "tests/audit/test_store_check_exact.py", "tests/audit/test_store_verify.py",
+        "tests/audit/test_store_verify_counts.py")),
+    # Capture coverage and bypass: the hook settings' state, tool calls that change them,
+    # id-less (1.0.x) tool hooks paired with calls, every finding `reconcile` makes.
+    "audit.coverage": Target("audit/coverage.py", (
+        "tests/audit/test_coverage_exact.py", "tests/audit/test_coverage.py")),
+    # Inclusion proofs of one entry (`cctrace verify --event`).
+    "audit.proofs": Target("audit/proofs.py", (
+        "tests/audit/test_proofs.py",
+        "tests/audit/test_verify_exact.py::test_find_entry_and_inclusion",
+        "tests/audit/test_log.py::test_inclusion_proof_for_one_event",
+        "tests/cli/test_verify.py::test_event_inclusion_proof")),
     # A hand edit of config.toml inside an agent's tool call (third red team's open end):
     # the ctime that tells and times it, the signed config.sum, a sum that does not verify.
     "audit.configwatch": Target("audit/configwatch.py", (
@@ -1973,6 +1999,48 @@ EQUIVALENT["audit.configwatch"] = [
      'return same and old.get("seen_ns", 1) - st.st_ctime_ns >= RACY_NS',
      "the default only counts for a sum without `seen_ns`: 0 and 1 ns are both ~1.8e18 ns "
      "before any real ctime, so the difference is below RACY_NS (not trusted) both ways"),
+]
+
+EQUIVALENT["audit.store_check"] = [
+    ('lifted: bool = False  # an `unerase`: the tombstone row must be gone',
+     'lifted: bool = None  # an `unerase`: the tombstone row must be gone',
+     'read only for its truth (`not v[-1].lifted`, `stack[-1].lifted`); None and False are both false'),  # noqa: E501
+    ("baseline: dict[str, int] | None = None  # the first `baseline` entry's legacy rowids",
+     "baseline: dict[str, int] & None = None  # the first `baseline` entry's legacy rowids",
+     'an annotation, never evaluated (from __future__ import annotations)'),
+    ('if exp.trace and log.erased_traces.get(exp.trace, -1) > exp.pos:',
+     'if exp.trace and log.erased_traces.get(exp.trace, -2) > exp.pos:',
+     'positions start at 0: -1 and -2 are both below every entry, so neither agrees to a deletion'),  # noqa: E501
+    ('and log.erased_sessions.get(exp.session, -1) > exp.pos:',
+     'and log.erased_sessions.get(exp.session, -2) > exp.pos:',
+     'positions start at 0: -1 and -2 are both below every entry, so neither agrees to a deletion'),  # noqa: E501
+    ('detail = json.loads(dec(row["detail"], "findings.detail") or "{}")',
+     'detail = json.loads(dec(row["detail"], "findings.detail") or "XX{}XX")',
+     "no detail is no checkpoint either way: '{}' names none (False), 'XX{}XX' is not JSON (caught: False)"),  # noqa: E501
+    ('legacy = {r["key"].split(".", 1)[1]: r["value"] for r in store._read(',
+     'legacy = {r["key"].split(".", 2)[1]: r["value"] for r in store._read(',
+     "the keys are `legacy_rowid.<table>` and no table name holds a dot: the second part is the same"),  # noqa: E501
+]
+
+EQUIVALENT["audit.coverage"] = [
+    ('cache: dict[str | None, dict[str, Any]] = {}',
+     'cache: dict[str & None, dict[str, Any]] = {}',
+     'a local variable annotation, never evaluated'),
+    ('first: dict[str, Any] | None = None',
+     'first: dict[str, Any] & None = None',
+     'a local variable annotation, never evaluated'),
+    ('return item, bool(getattr(item, "complete", True))',
+     'return item, bool(getattr(item, "complete", False))',
+     "the default is never read: every Trace has `complete` (a dataclass field, default True) and a TraceView takes the branch above"),  # noqa: E501
+    ('version = str((getattr(trace, "metadata", None) or {}).get("version") or "")',
+     'version = str((getattr(trace, "metadata", None) or {}).get("version") or "XXXX")',
+     "neither '' nor 'XXXX' has a numeric part: both read as an unknown release, (99,)"),
+    ('if ev.seq in used or ev.event not in phase or ev.received_ns < lo:',
+     'if ev.seq in used or ev.event  in phase or ev.received_ns < lo:',
+     'the two phases split the tool events in two halves; the mutant swaps which loop takes which half, each loop starts from fresh queues and the halves share no event: the same pairs'),  # noqa: E501
+    ('seen_change = seen_uninstall = False',
+     'seen_change = seen_uninstall = None',
+     'read only as `not seen_change` / `not seen_uninstall`; None and False are both false'),
 ]
 
 

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from cctrace.checks import keychain
+from cctrace.checks import keychain, registry
 from cctrace.checks.base import FAIL, OK
 from cctrace.cli import main as cli_main
 from cctrace.findings import Finding
@@ -112,3 +112,43 @@ def test_the_config_sum_key_the_keychain_no_longer_returns_is_named_too(monkeypa
         "file inside a tool call leaves no audit.agent_tamper finding until it can")
     assert keychain.check_keychain(home, backend=kr).detail == (
         "store-key and config-sum-key read from the OS keychain")
+
+
+def test_a_store_key_kept_in_a_file_is_said_so(monkeypatch):
+    # No keychain here: the store key is made in a 0600 file, which the check names
+    # instead of saying no key of cctrace is kept anywhere.
+    home = os.environ["CCTRACE_HOME"]
+    monkeypatch.setattr(keys, "keyring_backend", lambda env=None: None)
+    with Store.open(home) as store:
+        store.add_findings([Finding("0" * 16, "rule", "x.y", "high", "title", 5, "s1")])
+    assert os.path.exists(keys.key_path(keys.STORE_KEY, home))
+    assert keychain.check_keychain(home).json() == {
+        "name": "keychain", "status": OK, "fix": "", "data": {},
+        "detail": "the store key is in a 0600 file (no keychain)"}
+
+
+def test_a_readable_keychain_key_is_reported_under_the_checks_name(monkeypatch):
+    home = _stored_under(MemoryKeyring(), monkeypatch)
+    assert keychain.check_keychain(home).json() == {
+        "name": "keychain", "status": OK, "fix": "", "data": {},
+        "detail": "store-key read from the OS keychain"}
+
+
+def test_the_fix_says_what_to_run_word_for_word(monkeypatch):
+    home = _stored_under(MemoryKeyring(), monkeypatch)
+    assert keychain.check_keychain(home, backend=MemoryKeyring()).fix == (
+        "unlock the OS keychain, or run from your desktop login session (Linux: its Secret "
+        "Service, GNOME Keyring or KWallet, running and unlocked); then run `cctrace install` "
+        "from that session (the worker uses the session bus install saw) and `cctrace "
+        "flush`. If the keychain entry is gone for good: docs/security.md, \"A key the "
+        "keychain no longer returns\"")
+
+
+def test_doctor_before_setup_runs_no_keychain_check_and_creates_no_state_dir(tmp_path):
+    state = tmp_path / "not-set-up"
+    checks = registry.run_checks(offline=True, cwd=str(tmp_path), env={"HOME": str(tmp_path),
+                                 "PATH": ""}, state_dir=str(state), now_s=0.0,
+                                 probe_claude=False)
+    assert "keychain" not in [c.name for c in checks]
+    assert [c.name for c in checks if c.name == "config"] == ["config"]
+    assert not state.exists()
