@@ -745,3 +745,27 @@ def test_one_blank_takes_a_drawn_token_only(text: str, value: str | None) -> Non
 def test_a_macro_after_an_escaped_line_break_is_code() -> None:
     kept('{"out": "x\\n#define API_TOKEN ' + LONG + '"}')
     found('{"out": "x\\nAPI_TOKEN ' + LONG + '"}', LONG)
+
+
+# -- a key right after a JSON string's escaped line break or tab -----------------------------
+@pytest.mark.parametrize(("text", "value"), [
+    ('{"out": "[remote]\\npass = s3cret-Pw_7\\n"}', "s3cret-Pw_7"),  # `n` is no letter of it
+    ('{"out": "x\\npassword = s3cret-Pw_7"}', "s3cret-Pw_7"),         # not a glued, weak key
+    ('{"out": "x\\r\\npassword=new_pass99"}', "new_pass99"),
+    ('{"out": "x\\tpwd: s3cret-Pw_7"}', "s3cret-Pw_7"),
+    ('{"out": "x\\nkey = ' + LONG + '"}', LONG),
+    ('{"out": "Key\\nsecret_token    ' + LONG + '\\n"}', LONG),        # a `column -t` row
+    ('{"out": "x\\n<db:password>s3cret-Pw_7</db:password>"}', "s3cret-Pw_7"),
+    ('{"out": "x\\nMY_TOKEN=' + LONG + ' y"}', LONG),
+])
+def test_a_key_after_an_escaped_break_starts_its_name(text: str, value: str) -> None:
+    found(text, value)
+
+
+@pytest.mark.parametrize("text", [
+    '{"out": "x\\npasswd_file = /etc/shadow"}',   # the name's suffix still counts
+    '{"out": "x\\nmonkey = ' + LONG + '"}',       # a word holding `key`
+    '{"out": "x\\n[CREDENTIAL_KEY] = mappings_dict"}',
+])
+def test_names_after_an_escaped_break_keep_their_rules(text: str) -> None:
+    kept(text)

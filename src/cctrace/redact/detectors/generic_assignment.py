@@ -147,7 +147,8 @@ def _key_ok(match: re.Match[str]) -> bool:
     # `tokenizer`, `secretary`, `keyboard`: the secret word runs on into another word.
     if rest[:1].islower() and not re.match(r"s(?:$|[^a-z])", rest):
         return False
-    if start > 0 and (text[start - 1].islower() or text[start - 1].isupper()):
+    if start > 0 and (text[start - 1].islower() or text[start - 1].isupper()) and not (
+            _after_escape(text, start)):
         first = text[start]  # a letter without case (CJK, kana) ends a word: `我的Key`
         # `apiKey`, `APIKEY`, and an acronym before a lower-case keyword: `AESkey`, `HMACkey`.
         camel = first.isupper() or (
@@ -200,13 +201,25 @@ def _in_arn(text: str, start: int) -> bool:
     return _ARN_START.search(line + text[nl + 1:start]) is not None
 
 
+def _after_escape(text: str, i: int) -> bool:
+    """`text[:i]` ends with an escaped line break or tab (`\\n`, `\\r`, `\\t` in a JSON
+    string holding a tool's output): a name starting at `i` is not glued to the `n`."""
+    return text[i - 2 : i - 1] == "\\" and text[i - 1 : i] in ("n", "r", "t")
+
+
+def _name_start(text: str, start: int, more: str = "_.-") -> int:
+    """Where the name holding the keyword at `start` begins: back over letters, digits and
+    `more`, not past an escaped line break (`x\\npassword` names `password`)."""
+    i = start
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in more) and not _after_escape(text, i):
+        i -= 1
+    return i
+
+
 def _full_key(match: re.Match[str]) -> str:
     """The key name including what precedes the keyword (`adafruit_` of `adafruit_TOKEN`)."""
     text, start = match.string, match.start("k")
-    i = start
-    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):
-        i -= 1
-    return text[i:start] + match.group("k")
+    return text[_name_start(text, start):start] + match.group("k")
 
 
 def _weak(match: re.Match[str]) -> bool:
@@ -215,7 +228,8 @@ def _weak(match: re.Match[str]) -> bool:
     if match.group("kw").lower() in WEAK:
         return True
     text, start = match.string, match.start("k")
-    return start > 0 and text[start - 1].islower() and text[start].islower()
+    return (start > 0 and text[start - 1].islower() and text[start].islower()
+            and not _after_escape(text, start))
 
 
 def _token_slot(match: re.Match[str]) -> bool:
@@ -319,9 +333,7 @@ def _subscript(match: re.Match[str]) -> bool:
     """An upper-case key inside a subscript or a dict literal (`x[CREDENTIAL_KEY] = y`,
     `{SECRET_NAME: helpers}`): a constant of code, not an env-style line."""
     text = match.string
-    i = match.start("k")
-    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):
-        i -= 1
+    i = _name_start(text, match.start("k"))
     return text[i - 1 : i] in ("[", "{")
 
 
@@ -338,9 +350,7 @@ def _log_pair(match: re.Match[str]) -> bool:
         return False
     if _ARGUMENT_END.match(text, match.end()):
         return False
-    i = start
-    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):
-        i -= 1
+    i = _name_start(text, start)
     return text[i - 1 : i] not in ("(", ",") and text[i - 2 : i] != ", "
 
 
@@ -360,13 +370,11 @@ def _cell_ok(match: re.Match[str]) -> bool:
     if match.group("cell") is None:
         return False  # a value cut by its line's end: a near miss at most (see below)
     text, start = match.string, match.start("k")
-    i = start
-    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):
-        i -= 1
-    if i > 0 and text[i - 1] not in " \t|/`'\"\n":
+    i = _name_start(text, start)
+    if i > 0 and text[i - 1] not in " \t|/`'\"\n" and not _after_escape(text, i):
         return False
     cell = match.group("cell")
-    lead = LEAD.fullmatch(text, text.rfind("\n", 0, i) + 1, i)
+    lead = LEAD.fullmatch(text, line_start(text, i) or 0, i)
     if lead is not None and lead.group("define"):
         # A C macro (`#define WIFI_PASSWORD "..."`): a quoted value is a string constant,
         # judged as a quoted assignment's; anything else is code (`OBJ_X509,35L`).
@@ -431,9 +439,7 @@ def _pair_ok(match: re.Match[str]) -> bool:
 def _element_ok(match: re.Match[str]) -> bool:
     """`<...token>value</...token>`: the keyword sits inside an opening tag."""
     text, start = match.string, match.start("k")
-    i = start
-    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-:"):
-        i -= 1
+    i = _name_start(text, start, "_.-:")
     if i == 0 or text[i - 1] != "<":
         return False
     if not _key_ok(match):
