@@ -308,13 +308,15 @@ MODULES: dict[str, Target] = {
             "tests/redact/detectors/test_generic_assignment.py",
             "tests/redact/test_detector_exact.py::test_detector[generic_assignment]"),
         scope=("_cell_ok", "_in_arn"), preload=DETECTOR_PRELOAD),
-    # Stop 25: one blank, no operator (`the token <drawn>`); the commands that assign by a
-    # blank are `redact.detectors.env_command`'s.
+    # Stop 25: one blank, no operator (`the token <drawn>`), and the walk back over a key's
+    # name that stops at a JSON string's escaped break; the commands that assign by a blank
+    # are `redact.detectors.env_command`'s.
     "redact.detectors.generic_assignment.blank": Target(
         "redact/detectors/generic_assignment.py", (
             "tests/redact/detectors/test_generic_assignment.py",
             "tests/redact/test_detector_exact.py::test_detector[generic_assignment]"),
-        scope=("_word_ok",), preload=DETECTOR_PRELOAD),
+        scope=("_word_ok", "_name_start", "_after_escape", "_weak", "_full_key"),
+        preload=DETECTOR_PRELOAD),
     # Stop 25: sentences giving a password (chosen ones, markdown, `as the password`).
     "redact.detectors.prose.sentences": Target("redact/detectors/prose.py", (
         "tests/redact/detectors/test_prose.py",
