@@ -43,6 +43,7 @@ EXTRA: dict[str, list[str]] = {
     "jwt": ["@b64jwt"],
     "prose_password": ["the password is {A:14} for now", "then use password {A:14} to log in",
                        "use `{A:12}7!` as the password",
+                       "seed phrase: abandon ability {l:8} absent absorb\n",
                        "veritabani sifresi: {A:14} ok"],
     "prose_secret": ["my token is {A:20} today", "der API-Schluessel lautet {A:20} ok",
                      "the api key is {A:20} today"],

@@ -305,9 +305,39 @@ def test_values_before_as_and_glued_logins_at_their_bounds(text: str, value: str
     "use 'abc' as the password",                            # 3 inside
     "use 'a b' as the password",
     "use **required** as the password",                     # a word in emphasis
+    "use **sunshine** as the password",                     # letters only, as unmarked
     "creds: admin/kQzXvBnMwPa",                            # 11 drawn letters, two classes
     "credentials: vault:secret/prod/db",                    # a store's reference
     "the token is hunter2Secret now",                       # a token is drawn, not chosen
 ])
 def test_values_before_as_and_glued_logins_beyond_their_bounds(text: str) -> None:
     assert _prose().explain(text) == [], text
+
+
+# -- a phrase that is the secret: passphrases, seed and recovery phrases ---------------------
+SEED = "abandon ability able about above absent absorb abstract absurd abuse access accident"
+
+
+@pytest.mark.parametrize("text,value", [
+    ("passphrase: correct horse battery staple", "correct horse battery staple"),
+    (f"seed phrase: {SEED}", SEED),                       # `above`: a BIP39 word
+    (f'mnemonic phrase: "{SEED}"', SEED),
+    (f"Recovery phrase is {SEED}.", SEED),
+    ("secret phrase = zoo zoo wrong\nnext", "zoo zoo wrong"),
+    ("the pass phrase: lemon tiger cloud", "lemon tiger cloud"),
+])
+def test_a_phrase_that_is_the_secret(text: str, value: str) -> None:
+    _finds(text, value)
+
+
+@pytest.mark.parametrize("text", [
+    "The passphrase is used to encrypt the key",       # words that hold a sentence
+    "passphrase: Enter a passphrase",
+    "passphrase: none none none",                      # one word repeated
+    "passphrase: lemon tiger",                         # two words: too few
+    "seed phrase: abandon ability able, then more",    # the phrase goes on as a sentence
+    "mnemonicphrase: lemon tiger cloud",               # not the word
+    "seed phrase: lemon tiger cloud and more words",   # `and`
+])
+def test_phrases_that_are_sentences_stay(text: str) -> None:
+    _none(text)

@@ -77,6 +77,28 @@ def sentence_value(value: str, chosen: bool) -> bool:
     return char_classes(value) >= 2 and not value.isalpha() and not _SENTENCE.match(value)
 
 
+# A phrase that is itself the secret: a passphrase, a wallet's seed or recovery phrase
+# (`seed phrase: abandon ability able ...`), 3-24 words of letters to the line's end. Words
+# that hold a sentence together are never in one (BIP39's list has none of them; `use`,
+# `above`, `protect` are in it, so they are not here): "the passphrase is used to encrypt
+# the key" stays.
+_PHRASE_WORDS = (r"(?:passphrase|pass[ \t]+phrase|seed[ \t]+phrase|recovery[ \t]+phrase"
+                 r"|secret[ \t]+phrase|mnemonic(?:[ \t]+phrase)?)")
+_PHRASE = (_PHRASE_WORDS + r"(?:[ \t]+(?:is|was))?[ \t]*[:=]?[ \t]*(?P<q>[\"'`])?"
+           r"(?P<s>[A-Za-z]{2,16}(?:[ \t]+[A-Za-z]{2,16}){2,23})(?(q)(?P=q))"
+           r"(?=[ \t]*(?:[.;]|\r?\n|\\{1,3}n|$))")
+_GLUE = frozenset("""the a an to of and or is are was be been by for in on at with it its this that
+    these those your you we our my their his her as from into not no must should can will may
+    using protects protecting encrypt encrypts which what when where how if then than so do
+    does see below here there required optional""".split())
+
+
+def _phrase_ok(match: re.Match[str]) -> bool:
+    """No word that holds a sentence together, and not all one word repeated."""
+    words = match.group("s").lower().split()
+    return not any(w in _GLUE for w in words) and len(set(words)) > 1
+
+
 # "Use `X` as the password", "with 'X' as your passphrase": the value comes before the
 # word. The match is the phrase; `_before_as` finds the value before it on its line.
 _AS_PASSWORD = (r"as[ \t]+(?:(?:the|your|a|an|my|our|its|their)[ \t]+)?(?:[a-z]{2,20}[ \t]+)?"
@@ -268,6 +290,16 @@ DETECTOR = Detector(
             at_anchor=True,
             boundary=True,
             check=_login_ok,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "prose_password",
+            _PHRASE,
+            anchors=("passphrase", "pass phrase", "seed phrase", "recovery phrase",
+                     "secret phrase", "mnemonic"),
+            at_anchor=True,
+            boundary=True,
+            check=_phrase_ok,
             priority=CONTEXTUAL,
         ),
         Pattern(
