@@ -1937,6 +1937,11 @@ EQUIVALENT["redact.views.percent"] = [
      'the one-character test is a shortcut: a text without `%` holds no encoded scheme, '
      'and one with `%` but none goes on to the run regex, which finds nothing: [] both ways'),
 ]
+EQUIVALENT["redact.detectors.generic_assignment.blank"] = [
+    ('def _name_start(text: str, start: int, more: str = "_.-") -> int:',
+     'def _name_start(text: str, start: int, more: str = "XX_.-XX") -> int:',
+     '`X` is a letter, which the walk takes as a name character already'),
+]
 EQUIVALENT["redact.detectors.auth_header.call"] = [
     ('and password_value(match.group("s"), quoted=True, env=False))',
      'and password_value(match.group("s"), quoted=True, env=True))',

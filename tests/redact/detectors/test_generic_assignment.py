@@ -753,6 +753,7 @@ def test_a_macro_after_an_escaped_line_break_is_code() -> None:
     ('{"out": "x\\npassword = s3cret-Pw_7"}', "s3cret-Pw_7"),         # not a glued, weak key
     ('{"out": "x\\r\\npassword=new_pass99"}', "new_pass99"),
     ('{"out": "x\\tpwd: s3cret-Pw_7"}', "s3cret-Pw_7"),
+    ('{"out": "x\\rpass = s3cret-Pw_7"}', "s3cret-Pw_7"),
     ('{"out": "x\\nkey = ' + LONG + '"}', LONG),
     ('{"out": "Key\\nsecret_token    ' + LONG + '\\n"}', LONG),        # a `column -t` row
     ('{"out": "x\\n<db:password>s3cret-Pw_7</db:password>"}', "s3cret-Pw_7"),

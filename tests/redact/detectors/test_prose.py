@@ -285,6 +285,7 @@ def test_other_values_before_as_stay(text: str) -> None:
 
 @pytest.mark.parametrize("text,value,typ", [
     ("use hunter2SecretX as the password", "hunter2SecretX", "prose_password"),  # ends in X
+    ("hunter2Secret as the password", "hunter2Secret", "prose_password"),  # the text's start
     ("use 'hunter2Secret'  as the password", "hunter2Secret", "prose_password"),
     ("x" * 200 + " use hunter2Secret as the password", "hunter2Secret", "prose_password"),
     ("use '" + "a1" * 64 + "' as the password", "a1" * 64, "prose_password"),  # 128 inside
@@ -308,6 +309,7 @@ def test_values_before_as_and_glued_logins_at_their_bounds(text: str, value: str
     "use **sunshine** as the password",                     # letters only, as unmarked
     "creds: admin/kQzXvBnMwPa",                            # 11 drawn letters, two classes
     "credentials: vault:secret/prod/db",                    # a store's reference
+    "credentials: ssm:prod-db-pw9",                         # one whose path reads as a value
     "the token is hunter2Secret now",                       # a token is drawn, not chosen
 ])
 def test_values_before_as_and_glued_logins_beyond_their_bounds(text: str) -> None:
