@@ -1949,6 +1949,10 @@ EQUIVALENT["redact.detectors.auth_header.call"] = [
      'names in env-style lines from code)'),
 ]
 EQUIVALENT["redact.detectors.generic_assignment.rows"] = [
+    ('if i > 0 and text[i - 1] not in " \\t|/`\'\\"\\n" and not _after_escape(text, i):',
+     'if i > 0 and text[i - 1] not in "XX \\t|/`\'\\"\\nXX" and not _after_escape(text, i):',
+     'the walk back over the name takes every letter, so the character before it is never an '
+     'X (where the walk stops at an escape, it is the escape\'s n, r or t)'),
     ('and cell.strip(" `\'\\"") == ""):', 'and cell.strip("XX `\'\\"XX") == ""):',
      'the cell group holds only quotes, blanks, tabs and a bar (its regex), never an X: '
      'stripping X as well strips nothing more'),
