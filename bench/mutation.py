@@ -323,7 +323,13 @@ MODULES: dict[str, Target] = {
         "tests/redact/test_detector_exact.py::test_detector[prose]",
         "tests/redact/detectors/test_prose_i18n.py"),
         scope=("_value_ok", "sentence_value", "chosen_password", "_password_ok", "_login_ok",
-               "_before_as", "_password_direct_ok"), preload=DETECTOR_PRELOAD),
+               "_before_as", "_password_direct_ok", "_phrase_ok"), preload=DETECTOR_PRELOAD),
+    # Stop 25: where a line starts, one function for table_column, generic_assignment and
+    # env_command (a JSON-escaped break counts).
+    "redact.detectors.base.line_start": Target("redact/detectors/base.py", (
+        "tests/redact/detectors/test_base.py", "tests/redact/detectors/test_table_column.py",
+        "tests/redact/detectors/test_env_command.py"),
+        scope=("line_start",), preload=DETECTOR_PRELOAD),
     # Stop 25: a login's password given to a call (`smtp.login("me", "pw")`, `new PDO(...)`).
     "redact.detectors.auth_header.call": Target("redact/detectors/auth_header.py", (
         "tests/redact/detectors/test_auth_header.py",
