@@ -14,6 +14,8 @@ quoting (a value is neither cut short nor refused for its characters):
 - table rows: `db_password | ...` (psql, markdown, MySQL boxes), `NAME<TAB>value`, `column
   -t`'s `NAME    value`, the value judged as one only its surroundings call secret;
 - XML elements, also spanning lines: `<xToken>\\n  ...\\n</xToken>`.
+- one blank and no operator (`the token <value>`, `ENV API_TOKEN <value>`): a value that
+  reads as drawn only (`ENV NAME value` commands are `detectors/env_command.py`'s).
 
 The value gate depends on how strongly the key says "secret": password/secret/token keys
 take any value that is not a placeholder, a reference or (unquoted, outside env-style
