@@ -330,6 +330,11 @@ MODULES: dict[str, Target] = {
         "tests/redact/detectors/test_base.py", "tests/redact/detectors/test_table_column.py",
         "tests/redact/detectors/test_env_command.py"),
         scope=("line_start",)),  # no preload: the preload imports base itself
+    # Stop 25: a password echoed through a pipe into the command that reads it.
+    "redact.detectors.cli_flags.echoed": Target("redact/detectors/cli_flags.py", (
+        "tests/redact/detectors/test_cli_flags.py",
+        "tests/redact/test_detector_exact.py::test_detector[cli_flags]"),
+        scope=("_echoed",), preload=DETECTOR_PRELOAD),
     # Stop 25: a login's password given to a call (`smtp.login("me", "pw")`, `new PDO(...)`).
     "redact.detectors.auth_header.call": Target("redact/detectors/auth_header.py", (
         "tests/redact/detectors/test_auth_header.py",

@@ -52,7 +52,7 @@ AT_ANCHOR = {
     "facebook": (1,), "gcp": (4,), "heroku": (1,), "mailgun": (1,), "msteams": (0,),
     "okta": (0,), "slack": (6,), "telegram": (1, 2), "twilio": (1,), "vercel": (1,),
     "url_credentials": (0, 1), "connection_string": (0, 1), "auth_header": tuple(range(8)),
-    "cli_flags": tuple(range(14)), "prose": tuple(range(8)), "netrc": (0,),
+    "cli_flags": tuple(range(15)), "prose": tuple(range(8)), "netrc": (0,),
     "asana": (0, 1), "url_path": (0,), "prose_i18n": (0, 1, 2),
     "prose_value": (0, 1, 2), "secret_file": (0, 1, 2, 3, 4), "name_value": (0, 1),
     "url_segment": (0,), "ci_mask": (0,), "php_define": (0,), "env_command": (0, 1),

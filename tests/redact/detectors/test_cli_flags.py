@@ -271,3 +271,36 @@ def test_tool_flags_that_are_not_passwords(text: str) -> None:
     r = _alone()
     assert r.explain(text) == [], text
     assert r.redact_text(text) == text
+
+
+# --- a password echoed into the command that reads it ---------------------------------------
+@pytest.mark.parametrize("text,secret", [
+    ("echo 'S3cr3tPw' | docker login -u me --password-stdin", "S3cr3tPw"),
+    ('echo -n "S3cr3t Pw" | podman login -u me --password-stdin quay.io', "S3cr3t Pw"),
+    ("echo S3cr3tPw | docker login -u me --password-stdin registry.io", "S3cr3tPw"),
+    ('echo "admin:S3cr3tPw" | chpasswd', "admin:S3cr3tPw"),
+    ("printf '%s' S3cr3tPw | passwd --stdin bob", "S3cr3tPw"),
+    ("printf '%s\\n' S3cr3tPw | passwd --stdin bob", "S3cr3tPw"),
+    ("x\necho S3cr3tPw | CHPASSWD", "S3cr3tPw"),             # any case
+])
+def test_a_password_echoed_into_its_reader(text: str, secret: str) -> None:
+    at = text.index(secret)
+    assert _alone().explain(text) == [Finding("cli_password", "cli_flags", at, at + len(secret))]
+
+
+@pytest.mark.parametrize("text", [
+    "echo $PW | docker login -u me --password-stdin",              # a variable
+    'echo "$DOCKER_PASSWORD" | docker login --password-stdin',
+    "cat pw.txt | docker login --password-stdin",                  # not echoed
+    "echo hi; docker login --password-stdin",                      # no pipe to it
+    "docker login --password-stdin < pw.txt",
+    "echo S3cr3tPw\ndocker login --password-stdin",                # another line
+    "echo S3cr3tPw | tee f | docker login --password-stdin",        # two pipes
+    "echo ab | chpasswd",                                          # too short
+    "becho S3cr3tPw | chpasswd",                                   # not the command
+    "echo -- | chpasswd",
+])
+def test_other_inputs_of_those_readers_stay(text: str) -> None:
+    r = _alone()
+    assert r.explain(text) == [], text
+    assert r.redact_text(text) == text

@@ -1,13 +1,14 @@
 """Detector: secrets passed on command lines.
 
 `--password x`, `--token=x`, `--api-key x`, `--passphrase x`; `mysql -pSECRET` / `-p
-SECRET` and the like (`mysqldump`, `mariadb`, `sshpass -p`, `docker|az|oc login -p`, `redis-cli
--a`); the short flags other tools take a password by (`sqlcmd -P`, `ssh-keygen -N`,
-`ldapsearch -w`, `keytool -storepass`, `openssl -passin pass:`, `gh secret set --body`);
-passwords by position (`htpasswd -b file user PW`, `rabbitmqctl add_user user PW`,
-`smbclient -U user%PW`); `curl -u user:password`; the value a command prints for a
-secret-named variable (`$ printenv DB_PASSWORD` / `$ echo $API_TOKEN`, then the value alone
-on the next line). Placeholders (`$PASS`, `<password>`, `***`) are left alone.
+SECRET` and the like (`mysqldump`, `mariadb`, `sshpass -p`, `docker|az|oc login -p`,
+`redis-cli -a`); the short flags other tools take a password by (`sqlcmd -P`, `ssh-keygen
+-N`, `ldapsearch -w`, `keytool -storepass`, `openssl -passin pass:`, `gh secret set
+--body`); passwords by position (`htpasswd -b file user PW`, `rabbitmqctl add_user user
+PW`, `smbclient -U user%PW`); a password echoed into `--password-stdin` or `chpasswd`;
+`curl -u user:password`; the value a command prints for a secret-named variable (`$
+printenv DB_PASSWORD` / `$ echo $API_TOKEN`, then the value alone on the next line).
+Placeholders (`$PASS`, `<password>`, `***`) are left alone.
 """
 
 from __future__ import annotations
@@ -56,6 +57,27 @@ def _htpasswd_ok(match: re.Match[str]) -> bool:
         return False
     words = len(match.group(0).split()) - 1 - len(match.group("f").split())
     return words == (2 if "n" in flags else 3)
+
+
+# `echo pw | docker login -u me --password-stdin`, `echo "user:pw" | chpasswd`,
+# `printf '%s' pw | passwd --stdin bob`: the value is echoed into the command that reads
+# it, one pipe before it on its line.
+_ECHOED = re.compile(
+    r"(?<![\w.\-])(?:echo|printf)(?:[ \t]+-[A-Za-z]+)*(?:[ \t]+'%s\\?n?')?[ \t]+"
+    r"(?:'(?P<a>[^'\n]{3,256})'|\"(?P<b>[^\"\n]{3,256})\"|(?P<c>[^\s'\"|;&]{3,256}))"
+    r"[ \t]*\|[^\n|;&]{0,200}\Z")
+
+
+def _echoed(match: re.Match[str]) -> list[tuple[int, int]]:
+    """The span of the value echoed into `--password-stdin`, `chpasswd` or `passwd
+    --stdin` through one pipe on the same line; a placeholder (`$PW`) is left."""
+    text, at = match.string, match.start()
+    # A real line break only: `printf '%s\\n'` writes an escaped one before the value.
+    found = _ECHOED.search(text, max(text.rfind("\n", 0, at) + 1, at - 500), at)
+    if found is None:
+        return []
+    group = next(g for g in "abc" if found.group(g) is not None)
+    return [found.span(group)] if _value_ok(found.group(group)) else []
 
 
 def _user_pw_ok(match: re.Match[str]) -> bool:
@@ -244,6 +266,14 @@ DETECTOR = Detector(
             anchors=("smbclient", "rpcclient", "smbcacls", "smbget", "net "),
             at_anchor=True,
             validate=_value_ok,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "cli_password",
+            r"--password-stdin|chpasswd\b|passwd[ \t]+--stdin",
+            anchors=("--password-stdin", "chpasswd", "passwd --stdin"),
+            at_anchor=True,
+            expand=_echoed,
             priority=STRUCTURAL,
         ),
     ),
