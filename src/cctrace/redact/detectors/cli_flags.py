@@ -63,17 +63,19 @@ def _htpasswd_ok(match: re.Match[str]) -> bool:
 # `printf '%s' pw | passwd --stdin bob`: the value is echoed into the command that reads
 # it, one pipe before it on its line.
 _ECHOED = re.compile(
-    r"(?<![\w.\-])(?:echo|printf)(?:[ \t]+-[A-Za-z]+)*(?:[ \t]+'%s\\?n?')?[ \t]+"
-    r"(?:'(?P<a>[^'\n]{3,256})'|\"(?P<b>[^\"\n]{3,256})\"|(?P<c>[^\s'\"|;&]{3,256}))"
-    r"[ \t]*\|[^\n|;&]{0,200}\Z")
+    r"(?<![\w.\-])(?:echo|printf)(?:[ \t]{1,4}-[A-Za-z]{1,8}){0,3}(?:[ \t]{1,4}'%s\\?n?')?"
+    r"[ \t]{1,4}(?:'(?P<a>[^'\n]{3,256})'|\"(?P<b>[^\"\n]{3,256})\"|(?P<c>[^\s'\"|;&]{3,256}))"
+    r"[ \t]{0,4}\|[^\n|;&]{0,200}\Z")
+# Longer than any match of it (at most 522 characters): where the search starts, so a long
+# line costs one bounded search per hit. No match crosses a line break.
+_ECHO_REACH = 600
 
 
 def _echoed(match: re.Match[str]) -> list[tuple[int, int]]:
     """The span of the value echoed into `--password-stdin`, `chpasswd` or `passwd
     --stdin` through one pipe on the same line; a placeholder (`$PW`) is left."""
     text, at = match.string, match.start()
-    # A real line break only: `printf '%s\\n'` writes an escaped one before the value.
-    found = _ECHOED.search(text, max(text.rfind("\n", 0, at) + 1, at - 500), at)
+    found = _ECHOED.search(text, max(0, at - _ECHO_REACH), at)
     if found is None:
         return []
     group = next(g for g in "abc" if found.group(g) is not None)
