@@ -330,6 +330,15 @@ MODULES: dict[str, Target] = {
         "tests/redact/detectors/test_base.py", "tests/redact/detectors/test_table_column.py",
         "tests/redact/detectors/test_env_command.py"),
         scope=("line_start",)),  # no preload: the preload imports base itself
+    # Stop 25: an SSH public key's blob and a public qualifier before `key` are no secrets
+    # (the one-blank rule of generic_assignment, prose's one word before a quoted value).
+    "redact.stoplist.ssh": Target("redact/stoplist.py", (
+        "tests/redact/test_stoplist_exact.py", "tests/redact/detectors/test_generic_assignment.py"),
+        scope=("ssh_public_key",)),
+    "redact.lone.public_key": Target("redact/lone.py", (
+        "tests/redact/detectors/test_generic_assignment.py", "tests/redact/detectors/test_prose.py",
+        "tests/redact/detectors/test_prose_word.py"),
+        scope=("public_key_before",)),
     # Stop 25: a password echoed through a pipe into the command that reads it.
     "redact.detectors.cli_flags.echoed": Target("redact/detectors/cli_flags.py", (
         "tests/redact/detectors/test_cli_flags.py",

@@ -187,3 +187,17 @@ def test_bare_reference(value: str, ref: str) -> None:
 ])
 def test_unquoted_secret(value: str, env: bool, secret: bool) -> None:
     assert S.unquoted_secret(value, env) is secret
+
+
+@pytest.mark.parametrize(("value", "public"), [
+    ("AAAAC3NzaC1lZDI1NTE5AAAAIGmF2Sk7fQ0y9aQ1rY8m6bXjR8Qf1vYk3cZ0Ez5nX2pL", True),  # ed25519
+    ("AAAAB3NzaC1yc2EAAAADAQABAAABAQC7", True),                                       # rsa
+    ("AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAI", True),                                   # ecdsa
+    ("AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29t", True),                              # sk-ssh
+    ("AAAAk3J9xQ2mZ7vL5pW8rT1y", False),         # AAAA, then no type name
+    ("BAAAC3NzaC1lZDI1NTE5AAAAIGmF", False),     # not the length's zero bytes
+    ("AAAA!!!!", False),                         # not base64
+    ("AAA", False),
+])
+def test_ssh_public_key(value: str, public: bool) -> None:
+    assert S.ssh_public_key(value) is public

@@ -80,6 +80,19 @@ def is_password_word(word: str) -> bool:
     return word in _PASSWORD_WORDS
 
 
+# `primary key`, `sort key`, `public key`, `cache key`: a key that is no secret. At most
+# 11 letters and 4 blanks: `_PUBLIC_BEFORE` characters before `key` hold any match.
+_PUBLIC_KEY = re.compile(
+    r"(?i)(?:primary|foreign|sort|partition|composite|unique|public|publishable|cache|hash"
+    r"|idempotency|lookup|dict|map|row|index|any)[ \t]{1,4}$")
+_PUBLIC_BEFORE = 16
+
+
+def public_key_before(text: str, start: int) -> bool:
+    """The word before the `key` at `start` makes it a key that is no secret."""
+    return _PUBLIC_KEY.search(text, max(0, start - _PUBLIC_BEFORE), start) is not None
+
+
 def lone_value(value: str, password: bool, context: str) -> bool:
     """Whether `value`, called a secret only by its surroundings, is one: a password (when
     `password`) or a drawn token, never a look-alike a trace needs. `context` is the text

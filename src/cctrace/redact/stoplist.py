@@ -363,3 +363,20 @@ def encoded_placeholder(value: str) -> bool:
         return False
     m = _USER_PASS.fullmatch(text)
     return m is not None and is_placeholder(m.group(1))
+
+
+# The types an SSH public key blob names first (`AAAAC3NzaC1lZDI1NTE5...` is a 4-byte
+# length then `ssh-ed25519`): what `ssh-keygen` prints to share, not a secret.
+_SSH_TYPES = (b"ssh-", b"ecdsa-", b"sk-ssh-", b"sk-ecdsa-")
+
+
+def ssh_public_key(value: str) -> bool:
+    """Whether `value` is the base64 of an SSH public key (its type named after a length)."""
+    if not value.startswith("AAAA"):
+        return False
+    try:
+        head = base64.b64decode(value[:24], validate=True)
+    except (ValueError, binascii.Error):
+        return False
+    return head[4:].startswith(_SSH_TYPES)
+

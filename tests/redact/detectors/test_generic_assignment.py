@@ -770,3 +770,20 @@ def test_a_key_after_an_escaped_break_starts_its_name(text: str, value: str) -> 
 ])
 def test_names_after_an_escaped_break_keep_their_rules(text: str) -> None:
     kept(text)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("the public key AAAAC3NzaC1lZDI1NTE5AAAAIGmF2Sk7fQ0y9aQ1rY8m6bXjR8Qf1vYk3cZ0Ez5nX2pL", None),
+    ("add this key AAAAC3NzaC1lZDI1NTE5AAAAIGmF2Sk7fQ0y9aQ1rY8m6bXjR8Qf1vYk3cZ0Ez5nX2pL now",
+     None),                                                   # an SSH public key's blob
+    ("key AAAAB3NzaC1yc2EAAAADAQABAAABAQC7k3J9xQ2mZ7vL5pW8rT1y", None),   # ssh-rsa
+    (f"primary key {LONG}", None),                            # a key that is no secret
+    (f"the sort  key {LONG}", None),
+    ("key AAAAk3J9xQ2mZ7vL5pW8rT1y", "AAAAk3J9xQ2mZ7vL5pW8rT1y"),  # AAAA, but no SSH type
+    (f"the private key {LONG}", LONG),
+])
+def test_public_keys_after_one_blank_stay(text: str, value: str | None) -> None:
+    if value is None:
+        kept(text)
+    else:
+        found(text, value)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import GENERIC, Detector, Pattern, line_start
-from cctrace.redact.lone import lone_value
+from cctrace.redact.lone import lone_value, public_key_before
 from cctrace.redact.randomness import (
     has_sequence,
     is_digest,
@@ -48,6 +48,7 @@ from cctrace.redact.stoplist import (
     name_not_secret,
     password_value,
     plausible_secret,
+    ssh_public_key,
     unquoted_secret,
 )
 from cctrace.redact.views import wrapped_at
@@ -416,8 +417,9 @@ def _word_ok(match: re.Match[str]) -> bool:
     text, value = match.string, match.group("s").rstrip("=")
     if text[match.end() : match.end() + 1] == "(" or not _key_ok(match):
         return False
-    if word_share(value) > 0.25 or value in _full_key(match):
-        return False
+    if (word_share(value) > 0.25 or value in _full_key(match) or ssh_public_key(value)
+            or public_key_before(text, match.start("k"))):
+        return False  # a name, its own key's, an SSH public key, `the public key <value>`
     if (is_digest(value) or HEX_DIGEST.fullmatch(value) or is_placeholder(value)
             or has_sequence(value) or keyboard_run(value)):
         return False

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import CONTEXTUAL, GENERIC, Detector, Pattern, char_classes
-from cctrace.redact.lone import lone_value
+from cctrace.redact.lone import lone_value, public_key_before
 from cctrace.redact.randomness import looks_random, reads_as_words
 from cctrace.redact.stoplist import is_placeholder, looks_like_code, self_described
 
@@ -181,22 +181,13 @@ def _login_ok(match: re.Match[str]) -> bool:
         f"{match.group('u')}:{match.group('s')}")
 
 
-# `primary key`, `sort key`, `public key`, `cache key`: a key that is no secret. At most
-# 11 letters and 4 blanks: `_PUBLIC_BEFORE` characters before `key` hold any match.
-_PUBLIC_KEY = re.compile(
-    r"(?i)(?:primary|foreign|sort|partition|composite|unique|public|publishable|cache|hash"
-    r"|idempotency|lookup|dict|map|row|index|any)[ \t]{1,4}$")
-_PUBLIC_BEFORE = 16
-
-
 def _word_value_ok(match: re.Match[str]) -> bool:
     """`token `X``, `key 'X'`: one word names the value, so the value must be one only
     its surroundings call secret (`redact.lone.lone_value`: drawn, or mixing three
     character classes; never a word, path, digest or id), and a `key` must not be a public
     one (`primary key`, `sort key`)."""
     text, start = match.string, match.start()
-    if match.group("w").lower() == "key" and _PUBLIC_KEY.search(
-            text, max(0, start - _PUBLIC_BEFORE), start):
+    if match.group("w").lower() == "key" and public_key_before(text, start):
         return False
     return (lone_value(match.group("s"), False, text[max(0, start - 80):start])
             and _secret_value_ok(match))
