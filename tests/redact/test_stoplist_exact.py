@@ -197,7 +197,7 @@ def test_unquoted_secret(value: str, env: bool, secret: bool) -> None:
     ("AAAAk3J9xQ2mZ7vL5pW8rT1y", False),         # AAAA, then no type name
     ("BAAAC3NzaC1lZDI1NTE5AAAAIGmF", False),     # not the length's zero bytes
     ("AAAA!!!!", False),                         # not base64
-    ("AAAA!C3NzaC1lZDI1NTE5AAAA", False),        # base64 only once a `!` is dropped
+    ("AAAA!!!!C3NzaC1lZDI1NTE5AAAA", False),     # base64 only once the `!`s are dropped
     ("AAA", False),
 ])
 def test_ssh_public_key(value: str, public: bool) -> None:
