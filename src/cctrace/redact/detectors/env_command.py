@@ -41,8 +41,10 @@ def _command_ok(match: re.Match[str]) -> bool:
     value = match.group("s")
     if is_password_word(word):
         return password_value(value, quoted=False, env=True)
-    if word in WEAK or HEX_DIGEST.fullmatch(value):
-        return looks_random(value, 16) and not HEX_DIGEST.fullmatch(value)
+    if HEX_DIGEST.fullmatch(value):
+        return False  # a SHA's length in hex: a digest or a fingerprint
+    if word in WEAK:
+        return looks_random(value, 16)
     return unquoted_secret(value, env=True)
 
 
