@@ -1,0 +1,118 @@
+"""Detector: passwords on Windows and PowerShell command lines.
+
+Windows commands take a password by position or by a `/`-flag, which the `--flag` rules do
+not read: `ConvertTo-SecureString "X" -AsPlainText` (also `-String 'X'`, and `"X" |
+ConvertTo-SecureString -AsPlainText`: a plain-text string made a credential),
+`net use <drive> \\\\host\\share X /user:dom\\u` (the first word that is not the drive, the
+share, a `/` option or `*`), `schtasks ... /RP X` (and `/P X`, the password of `/U`), the
+FreeRDP clients' `/p:X` and `rdesktop -p X`. The value is judged as a password
+(`stoplist.password_value`): `$plain`, `*` (prompt), `%VAR%` and placeholders stay.
+Backslashes may come doubled (the line inside a JSON string).
+"""
+
+from __future__ import annotations
+
+import re
+
+from cctrace.redact.detectors.base import SPECIFIC, Detector, Pattern
+from cctrace.redact.stoplist import password_value
+
+# A quoted value (a JSON-escaped quote too) or one word; `(?P<q>)` is the quote.
+_ARG = (r"(?:(?P<q>\\{0,3}[\"'])(?P<s>[^\"'\r\n]{1,256}?)(?P=q)"
+        r"|(?P<w>[^\s\"'`\\]{1,256}))")
+
+
+def _value(match: re.Match[str]) -> str:
+    return match.group("s") if match.group("s") is not None else match.group("w")
+
+
+def _arg_ok(match: re.Match[str]) -> bool:
+    value = _value(match)
+    if value.startswith(("$", "%", "/", "-")) or value == "*":
+        return False  # a variable, an option, or `*`: asks at the prompt
+    return password_value(value, quoted=True, env=True)
+
+
+def _span(match: re.Match[str]) -> tuple[int, int]:
+    return match.span("s") if match.group("s") is not None else match.span("w")
+
+
+_LINE_END = re.compile(r"\r?\n|(?:\\r)?\\n|$")
+
+
+def _expand(match: re.Match[str]) -> list[tuple[int, int]]:
+    return [_span(match)] if _arg_ok(match) else []
+
+
+def _secure_string(match: re.Match[str]) -> list[tuple[int, int]]:
+    """`-AsPlainText` on the line: the string is the credential's plain text."""
+    end = _LINE_END.search(match.string, match.end())
+    line = match.string[match.start():end.start() if end else len(match.string)]
+    return _expand(match) if "-asplaintext" in line.lower() else []
+
+
+# `net use`: the words after it up to the line's end.
+_NET_USE_WORD = re.compile(r"(?P<q>\\{0,3}\")(?P<s>[^\"\r\n]{1,256}?)(?P=q)|(?P<w>[^\s\"]+)")
+
+
+def _net_use(match: re.Match[str]) -> list[tuple[int, int]]:
+    text = match.string
+    end = _LINE_END.search(text, match.end())
+    stop = end.start() if end else len(text)
+    for word in _NET_USE_WORD.finditer(text, match.end(), stop):
+        value = _value(word)
+        if re.fullmatch(r"[A-Za-z]:|\*:?", value) or value.startswith(("\\", "/")):
+            continue  # the drive, `*` (next free drive or a prompt), the share, an option
+        return [_span(word)] if _arg_ok(word) else []
+    return []
+
+
+DETECTOR = Detector(
+    name="windows_cli",
+    description="Passwords on Windows command lines: ConvertTo-SecureString -AsPlainText, "
+                "net use, schtasks /RP, FreeRDP /p:, rdesktop -p.",
+    patterns=(
+        Pattern(
+            "cli_password",
+            r"convertto-securestring(?:[ \t]+-(?:string|asplaintext|force))*[ \t]+" + _ARG,
+            anchors=("convertto-securestring",),
+            at_anchor=True,
+            expand=_secure_string,
+            priority=SPECIFIC,
+        ),
+        Pattern(
+            "cli_password",
+            r"(?P<q>\\{0,3}[\"'])(?P<s>[^\"'\r\n]{1,256}?)(?P=q)[ \t]*\|[ \t]*"
+            r"convertto-securestring[^\r\n]*?-asplaintext",
+            anchors=("convertto-securestring",),
+            flags=re.IGNORECASE,
+            check=_arg_ok,
+            priority=SPECIFIC,
+        ),
+        Pattern(
+            "cli_password",
+            r"net[ \t]+use(?=[ \t])",
+            anchors=("net use",),
+            at_anchor=True,
+            expand=_net_use,
+            priority=SPECIFIC,
+        ),
+        Pattern(
+            "cli_password",
+            r"schtasks(?:\.exe)?[ \t][^\r\n]*?[ \t]/r?p[ \t]+" + _ARG,
+            anchors=("schtasks",),
+            at_anchor=True,
+            expand=_expand,
+            priority=SPECIFIC,
+        ),
+        Pattern(
+            "cli_password",
+            r"(?:(?:x|w|sdl-)?freerdp3?(?:\.exe)?[ \t][^\r\n]*?[ \t]/p(?:assword)?:"
+            r"|rdesktop[ \t][^\r\n]*?[ \t]-p[ \t]+)" + _ARG,
+            anchors=("freerdp", "rdesktop"),
+            at_anchor=True,
+            expand=_expand,
+            priority=SPECIFIC,
+        ),
+    ),
+)
