@@ -350,7 +350,7 @@ MODULES: dict[str, Target] = {
         "tests/redact/detectors/test_prose.py"),
         scope=("_word_value_ok", "_login_ok"), preload=DETECTOR_PRELOAD),
     # References and placeholders seen through XML / Go JSON / URL escaping (issue 13's
-    # layouts benchmark).
+    # layouts benchmark); markdown emphasis around a placeholder (stop 26).
     "redact.stoplist.placeholder": Target("redact/stoplist.py", (
         "tests/redact/test_escaped_references.py", "tests/redact/test_stoplist_exact.py"),
         scope=("is_placeholder", "_names_only", "unescape", "_unescape_one")),
