@@ -36,6 +36,8 @@ from cctrace.redact.randomness import looks_random
     "The_Key", "YOUR_TOKEN", "yourtoken", "some-password", "an_api_key", "a-b",
     "apassword", "mypwd", "thesecret", "somecreds", "anauthcode", "mylogin", "yourusername",
     "thevalue", "yourkeyhere", "thetoken",
+    # markdown emphasis around a placeholder: one or two of `*` / `_`, or `~~`
+    "**required**", "*optional*", "__none__", "_changeme_", "~~secret~~", "**`<token>`**",
 ])
 def test_placeholders(value: str) -> None:
     assert S.is_placeholder(value) is True
@@ -51,6 +53,9 @@ def test_placeholders(value: str) -> None:
     # lower-case words that merely start with a / an / my / some / the / your: glued to
     # the article they must name a credential to be a placeholder
     "avalanche", "andromeda", "mystery", "therapy", "someday", "yourself", "mylittlepony",
+    # emphasis around a password is still a password; unmatched or mixed markers are no
+    # emphasis (`***x***` is a mask, `~x~` no emphasis)
+    "**Kx9mQ2vL7pW4**", "*required", "**required*", "*required_", "~required~",
 ])
 def test_not_placeholders(value: str) -> None:
     assert S.is_placeholder(value) is False

@@ -787,3 +787,16 @@ def test_public_keys_after_one_blank_stay(text: str, value: str | None) -> None:
         kept(text)
     else:
         found(text, value)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Password: **required**", None),                 # API docs: what the field is
+    ("| Password | *optional* |", None),               # a docs table's cell
+    ("| api_token | **none** |", None),
+    ("db_password: **Kx9m#Q2vL7pW4**", "**Kx9m#Q2vL7pW4**"),   # emphasis around a password
+])
+def test_markdown_emphasis_around_a_placeholder_stays(text: str, value: str | None) -> None:
+    if value is None:
+        kept(text)
+    else:
+        found(text, value)

@@ -122,6 +122,21 @@ def _after_prompt(text: str, start: int) -> bool:
     return i > 0 and text[i - 1] in _PROMPT_CHARS
 
 
+def _tool_flag(tools: str, flags: str, anchors: tuple[str, ...], glued: bool = True) -> Pattern:
+    """A password after one of `flags` of one of `tools`, later on the command's line (not
+    past a pipe or `;`): the flag letters are case-sensitive (`-p` is a password where `-P`
+    is a port); `glued`: the value may follow the flag with no blank (`mysql -pSECRET`)."""
+    return Pattern(
+        "cli_password",
+        r"(?<![\w.\-])(?:" + tools + r")\b[^\n|;&]{0,200}?[ \t](?-i:" + flags + r")"
+        + (r"[ \t]*" if glued else r"[ \t]+") + _VALUE,
+        anchors=anchors,
+        at_anchor=True,
+        validate=_value_ok,
+        priority=STRUCTURAL,
+    )
+
+
 DETECTOR = Detector(
     name="cli_flags",
     description="Secrets in command-line flags (--password, mysql -p, curl -u user:pass...).",
@@ -137,28 +152,12 @@ DETECTOR = Detector(
             validate=_value_ok,
             priority=STRUCTURAL,
         ),
-        Pattern(
-            "cli_password",
-            r"(?<![\w.\-])(?:mysql\w*|mariadb[\w\-]*|sshpass|mysqlsh"
-            r"|(?:docker|podman|nerdctl|az|oc|cf)\s+login"
-            r"|mongo(?:sh|dump|restore|import|export|stat|top|files)?|7z[az]?|rar)"
-            r"\b[^\n|;&]{0,200}?[ \t](?-i:-p)[ \t]*" + _VALUE,
-            anchors=(
-                "mysql", "mariadb", "sshpass", "docker login", "podman login", "nerdctl login",
-                "az login", "oc login", "cf login", "mongo", "7z", "rar",
-            ),
-            at_anchor=True,
-            validate=_value_ok,
-            priority=STRUCTURAL,
-        ),
-        Pattern(
-            "cli_password",
-            r"redis-cli\b[^\n|;&]{0,200}?[ \t](?:-a|--pass)[ \t]+" + _VALUE,
-            anchors=("redis-cli",),
-            at_anchor=True,
-            validate=_value_ok,
-            priority=STRUCTURAL,
-        ),
+        _tool_flag(
+            r"mysql\w*|mariadb[\w\-]*|sshpass|mysqlsh|(?:docker|podman|nerdctl|az|oc|cf)\s+login"
+            r"|mongo(?:sh|dump|restore|import|export|stat|top|files)?|7z[az]?|rar", "-p",
+            ("mysql", "mariadb", "sshpass", "docker login", "podman login", "nerdctl login",
+             "az login", "oc login", "cf login", "mongo", "7z", "rar")),
+        _tool_flag("redis-cli", "-a|--pass", ("redis-cli",), glued=False),
         # `curl -u user:pw`, `--user "id":"pw"`, `-u kevin:'pw'`, `-u ":pw"`, lines continued
         # with `\`: the whole shell word after the flag (user included) is the credential.
         Pattern(
@@ -183,34 +182,13 @@ DETECTOR = Detector(
         ),
         # `-P`, `-N`, `-w` of the tools where it takes a password or passphrase (elsewhere
         # `-P` is a port, `-w` a timeout or a width: the command decides).
-        Pattern(
-            "cli_password",
-            r"(?<![\w.\-])(?:sqlcmd|bcp|osql|zip|unzip|mosquitto_(?:pub|sub|rr))"
-            r"\b[^\n|;&]{0,200}?[ \t](?-i:-P)[ \t]*" + _VALUE,
-            anchors=("sqlcmd", "bcp", "osql", "zip", "unzip", "mosquitto_pub", "mosquitto_sub",
-                     "mosquitto_rr"),
-            at_anchor=True,
-            validate=_value_ok,
-            priority=STRUCTURAL,
-        ),
-        Pattern(
-            "cli_password",
-            r"ssh-keygen\b[^\n|;&]{0,200}?[ \t](?-i:-P|-N)[ \t]*" + _VALUE,
-            anchors=("ssh-keygen",),
-            at_anchor=True,
-            validate=_value_ok,
-            priority=STRUCTURAL,
-        ),
-        Pattern(
-            "cli_password",
-            r"(?:ldap(?:search|add|modify|delete|passwd|compare|modrdn|whoami|exop)|vsql)"
-            r"\b[^\n|;&]{0,200}?[ \t](?-i:-w)[ \t]*" + _VALUE,
-            anchors=("ldapsearch", "ldapadd", "ldapmodify", "ldapdelete", "ldappasswd",
-                     "ldapcompare", "ldapmodrdn", "ldapwhoami", "ldapexop", "vsql"),
-            at_anchor=True,
-            validate=_value_ok,
-            priority=STRUCTURAL,
-        ),
+        _tool_flag(r"sqlcmd|bcp|osql|zip|unzip|mosquitto_(?:pub|sub|rr)", "-P",
+                   ("sqlcmd", "bcp", "osql", "zip", "unzip", "mosquitto_pub", "mosquitto_sub",
+                    "mosquitto_rr")),
+        _tool_flag("ssh-keygen", "-P|-N", ("ssh-keygen",)),
+        _tool_flag(r"ldap(?:search|add|modify|delete|passwd|compare|modrdn|whoami|exop)|vsql",
+                   "-w", ("ldapsearch", "ldapadd", "ldapmodify", "ldapdelete", "ldappasswd",
+                          "ldapcompare", "ldapmodrdn", "ldapwhoami", "ldapexop", "vsql")),
         # keytool/jarsigner's `-storepass X`, `-keypass X` (`:env`/`:file` name a variable
         # or a file, not the password); openssl's `-passin pass:X`, `-passout`, `-pass`.
         Pattern(

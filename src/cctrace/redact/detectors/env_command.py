@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import GENERIC, Detector, Pattern, line_start
-from cctrace.redact.detectors.generic_assignment import HEX_DIGEST, LEAD, PUBLIC_NAME, WEAK
+from cctrace.redact.detectors.generic_assignment import HEX_DIGEST, LEAD
 from cctrace.redact.lone import is_password_word, names_secret
 from cctrace.redact.randomness import looks_random
+from cctrace.redact.secret_names import PUBLIC_NAME, WEAK
 from cctrace.redact.stoplist import password_value, unquoted_secret
 
 # After the command: the name, one or more blanks, a quoted value or one word followed by a
