@@ -44,10 +44,11 @@ _PASSWORD_WORDS = (
 # "Credentials" in other languages, for `Zugangsdaten: admin / X`.
 _CREDENTIAL_WORDS = r"zugangsdaten|credenziali|credenciales|credenciais|inloggegevens|identifiants"
 # Up to a few words between the secret word and the verb: "password for the db is X".
-_QUALIFIER = (
-    r"(?:[ \t]+(?:(?:for|of|on|to|f(?:ü|u)r|pour|para|de|del|do|da|van|voor)[ \t]+"
-    r"|(?:dell|dall|nell|d)['’])[^\s:=]{1,40}(?:[ \t]+[^\s:=]{1,40}){0,3}?)?"
+_QUALIFIER_WORDS = (
+    r"[ \t]+(?:(?:for|of|on|to|f(?:ü|u)r|pour|para|de|del|do|da|van|voor)[ \t]+"
+    r"|(?:dell|dall|nell|d)['’])[^\s:=]{1,40}(?:[ \t]+[^\s:=]{1,40}){0,3}?"
 )
+_QUALIFIER = r"(?:" + _QUALIFIER_WORDS + r")?"
 
 
 def _value_ok(match: re.Match[str], chosen: bool = False) -> bool:
@@ -87,7 +88,9 @@ def sentence_value(value: str, chosen: bool) -> bool:
 # the key" stays.
 _PHRASE_WORDS = (r"(?:passphrase|pass[ \t]+phrase|seed[ \t]+phrase|recovery[ \t]+phrase"
                  r"|secret[ \t]+phrase|mnemonic(?:[ \t]+phrase)?)")
-_PHRASE = (_PHRASE_WORDS + _QUALIFIER + r"(?:[ \t]+(?:is|was))?[ \t]*[:=]?[ \t]*(?P<q>[\"'`])?"
+# A qualifier (`passphrase for the key is ...`) asks for its verb or colon after it.
+_PHRASE = (_PHRASE_WORDS + r"(?:" + _QUALIFIER_WORDS + r"(?=[ \t]+(?:is|was)\b|[ \t]*[:=]))?"
+           r"(?:[ \t]+(?:is|was))?[ \t]*[:=]?[ \t]*(?P<q>[\"'`])?"
            r"(?P<s>[A-Za-z]{2,16}(?:[ \t]+[A-Za-z]{2,16}){2,23})(?(q)(?P=q))"
            r"(?=[ \t]*(?:[.;]|\r?\n|\\{1,3}n|\\?\"|$))")
 _GLUE = frozenset("""the a an to of and or is are was be been by for in on at with it its this that
