@@ -52,6 +52,17 @@ def _connect(match: re.Match[str]) -> list[tuple[int, int]]:
     return _expand(match)
 
 
+# A `redis-cli` prompt: `host:port>`, `host:port[db]>`.
+_REDIS_PROMPT = re.compile(r"[\w.\-]+:\d{2,5}(?:\[\d{1,2}\])?\Z")
+
+
+def _redis_auth(match: re.Match[str]) -> list[tuple[int, int]]:
+    text, at = match.string, match.start()
+    if _REDIS_PROMPT.search(text, max(0, at - 80), at) is None:
+        return []
+    return _expand(match)
+
+
 _USER = r"(?:\"[^\"\r\n]{1,64}\"|[A-Za-z][\w$#.\-]{0,63})"
 
 DETECTOR = Detector(
@@ -79,12 +90,11 @@ DETECTOR = Detector(
         ),
         Pattern(
             "cli_password",
-            r"(?:[\w.\-]+:\d{2,5}(?:\[\d{1,2}\])?>|redis-cli\b[^\r\n>|]*?)[ \t]*auth[ \t]+"
-            r"(?:[^\s\"']{1,64}[ \t]+)?(?P<q>[\"']?)(?P<s>[^\s\"']{1,256})(?P=q)[ \t]*"
-            r"(?=\r?\n|\\[nr]|\\?\"|$)",
-            anchors=("> auth", ">auth", "redis-cli"),
-            flags=re.IGNORECASE,
-            expand=_expand,
+            r">[ \t]*auth[ \t]+(?:[^\s\"']{1,64}[ \t]+)?(?P<q>[\"']?)(?P<s>[^\s\"']{1,256})(?P=q)"
+            r"[ \t]*(?=\r?\n|\\[nr]|\\?\"|$)",
+            anchors=("> auth", ">auth"),
+            at_anchor=True,
+            expand=_redis_auth,
             priority=SPECIFIC,
         ),
         Pattern(
@@ -107,9 +117,9 @@ DETECTOR = Detector(
         ),
         Pattern(
             "cli_password",
-            r"mc(?:\.exe)?[ \t]+(?:alias[ \t]+set|config[ \t]+host[ \t]+add)[ \t]+\S+[ \t]+"
+            r"mc[ \t]+(?:alias[ \t]+set|config[ \t]+host[ \t]+add)[ \t]+\S+[ \t]+"
             r"[a-z][a-z0-9+.\-]*://\S+[ \t]+\S+[ \t]+[\"']?(?P<s>[^\s\"']{1,256})",
-            anchors=("mc alias set", "mc config host add", "mc.exe"),
+            anchors=("mc alias set", "mc config host add"),
             at_anchor=True,
             expand=_expand,
             priority=SPECIFIC,

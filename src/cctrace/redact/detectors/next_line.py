@@ -21,7 +21,7 @@ from cctrace.redact.lone import is_password_word, lone_value, names_secret, publ
 
 _BREAK = r"(?:\r?\n|(?:\\r)?\\n)"
 _REGEX = (
-    r"(?P<w>password|passphrase|passwd|passcode|secret|token|key)\*{0,2}[ \t]*:\*{0,2}[ \t]*"
+    r"(?P<w>password|passphrase|passwd|secret|token|key)\*{0,2}[ \t]*:\*{0,2}[ \t]*"
     r"(?:[|>][-+]?[ \t]*)?" + _BREAK + r"(?:[ \t]*" + _BREAK + r")?[ \t]*[`\"']?"
     r"(?P<s>[^\s`\"'\\]{4,512}?)[`\"']?[ \t]*(?=" + _BREAK + r"|\\?\"|$)"
 )
@@ -58,9 +58,9 @@ DETECTOR = Detector(
                 "credential, a YAML block scalar).",
     patterns=(
         Pattern(
-            "generic_secret",
+            "labelled_secret",
             _REGEX,
-            anchors=tuple(f"{w}{c}" for w in ("password", "passphrase", "passwd", "passcode",
+            anchors=tuple(f"{w}{c}" for w in ("password", "passphrase", "passwd",
                                               "secret", "token", "key")
                           for c in (":", "**:", " :")),
             at_anchor=True,

@@ -22,9 +22,10 @@ _HEAD = (r"(?:" + "|".join(re.escape(k).replace(r"\ ", r"[ \t]") for k in _KINDS
 _CODE = re.compile(r"(?=[A-Za-z\-]*[0-9])[A-Za-z0-9]{3,12}(?:(?:-|[ ](?=[0-9]))[A-Za-z0-9]{3,12}"
                    r"){0,3}")
 _NOT_CODE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}")
-# After the words: codes on the same line, separated by commas or blanks.
+# After the words: codes on the same line, separated by commas, each ending at a blank or
+# punctuation (`the 2FA code is 482913 for now`).
 _INLINE = re.compile(r"[ \t]*(?:[`\"']?(?P<c>" + _CODE.pattern + r")[`\"']?[ \t]*"
-                     r"(?:,[ \t]*|(?=[.;)]|[ \t]*(?:\r?\n|\\n|\\?\"|$))))")
+                     r"(?:,[ \t]*|(?=[.;:!?)]|\s|\\[nr]|\\?\"|$)))")
 # On the lines after: one code each, with a list marker or number before it.
 _BREAK = r"(?:\r?\n|(?:\\r)?\\n)"
 _LINE = re.compile(_BREAK + r"(?:[ \t]*" + _BREAK + r")?[ \t]*(?:[-*•]|\d{1,2}[.)])?[ \t]*"

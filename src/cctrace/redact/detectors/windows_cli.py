@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 
-from cctrace.redact.detectors.base import SPECIFIC, Detector, Pattern
+from cctrace.redact.detectors.base import SPECIFIC, Detector, Pattern, line_start
 from cctrace.redact.stoplist import password_value
 
 # A quoted value (a JSON-escaped quote too) or one word; `(?P<q>)` is the quote.
 _ARG = (r"(?:(?P<q>\\{0,3}[\"'])(?P<s>[^\"'\r\n]{1,256}?)(?P=q)"
-        r"|(?P<w>[^\s\"'`\\]{1,256}))")
+        r"|(?P<w>[^\s\"'`\\-][^\s\"'`\\]{0,255}))")
 
 
 def _value(match: re.Match[str]) -> str:
@@ -44,11 +44,23 @@ def _expand(match: re.Match[str]) -> list[tuple[int, int]]:
     return [_span(match)] if _arg_ok(match) else []
 
 
+# `"X" | ConvertTo-SecureString ... -AsPlainText`: the string piped into it, right before.
+_PIPED = re.compile(r"(?P<q>\\{0,3}[\"'])(?P<s>[^\"'\r\n]{1,256}?)(?P=q)[ \t]*\|[ \t]*\Z")
+_PIPED_REACH = 300
+
+
 def _secure_string(match: re.Match[str]) -> list[tuple[int, int]]:
-    """`-AsPlainText` on the line: the string is the credential's plain text."""
-    end = _LINE_END.search(match.string, match.end())
-    line = match.string[match.start():end.start() if end else len(match.string)]
-    return _expand(match) if "-asplaintext" in line.lower() else []
+    """With `-AsPlainText` on the line, the string given to it, after it (`-String "X"`)
+    or piped into it (`"X" | ConvertTo-SecureString`): the credential's plain text."""
+    text = match.string
+    start = line_start(text, match.start()) or 0
+    end = _LINE_END.search(text, match.end())
+    if "-asplaintext" not in text[match.start():end.start() if end else len(text)].lower():
+        return []
+    if match.group("s") is not None or match.group("w") is not None:
+        return _expand(match)
+    piped = _PIPED.search(text, max(start, match.start() - _PIPED_REACH), match.start())
+    return [piped.span("s")] if piped is not None and _arg_ok(piped) else []
 
 
 # `net use`: the words after it up to the line's end.
@@ -74,19 +86,11 @@ DETECTOR = Detector(
     patterns=(
         Pattern(
             "cli_password",
-            r"convertto-securestring(?:[ \t]+-(?:string|asplaintext|force))*[ \t]+" + _ARG,
+            r"convertto-securestring(?:(?:[ \t]+-(?:string|asplaintext|force))*[ \t]+" + _ARG
+            + ")?",
             anchors=("convertto-securestring",),
             at_anchor=True,
             expand=_secure_string,
-            priority=SPECIFIC,
-        ),
-        Pattern(
-            "cli_password",
-            r"(?P<q>\\{0,3}[\"'])(?P<s>[^\"'\r\n]{1,256}?)(?P=q)[ \t]*\|[ \t]*"
-            r"convertto-securestring[^\r\n]*?-asplaintext",
-            anchors=("convertto-securestring",),
-            flags=re.IGNORECASE,
-            check=_arg_ok,
             priority=SPECIFIC,
         ),
         Pattern(
@@ -107,9 +111,16 @@ DETECTOR = Detector(
         ),
         Pattern(
             "cli_password",
-            r"(?:(?:x|w|sdl-)?freerdp3?(?:\.exe)?[ \t][^\r\n]*?[ \t]/p(?:assword)?:"
-            r"|rdesktop[ \t][^\r\n]*?[ \t]-p[ \t]+)" + _ARG,
-            anchors=("freerdp", "rdesktop"),
+            r"(?:x|w|sdl-)?freerdp3?(?:\.exe)?[ \t][^\r\n]*?[ \t]/p(?:assword)?:" + _ARG,
+            anchors=("freerdp",),
+            at_anchor=True,
+            expand=_expand,
+            priority=SPECIFIC,
+        ),
+        Pattern(
+            "cli_password",
+            r"rdesktop[ \t][^\r\n]*?[ \t]-p[ \t]+" + _ARG,
+            anchors=("rdesktop",),
             at_anchor=True,
             expand=_expand,
             priority=SPECIFIC,
