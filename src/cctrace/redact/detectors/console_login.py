@@ -99,7 +99,7 @@ DETECTOR = Detector(
         ),
         Pattern(
             "cli_password",
-            r"ftp>[ \t]*(?:user[ \t]+[^\s\\]{1,64}|quote[ \t]+pass)[ \t]+(?P<s>[^\s\"']{1,128})"
+            r"ftp>[ \t]*(?:user[ \t]+[^\s\\]{1,64}|quote[ \t]+pass)[ \t]+(?P<s>[^\s\"'\\]{1,128})"
             + _END,
             anchors=("ftp>",),
             at_anchor=True,

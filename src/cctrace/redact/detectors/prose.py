@@ -21,9 +21,11 @@ from cctrace.redact.stoplist import is_placeholder, looks_like_code, self_descri
 
 # The value: quoted (blanks allowed inside: `"Summer 2024!"`), or up to whitespace; trailing
 # sentence punctuation is not part of it. The sentence may end the JSON string that holds
-# it (a tool result printed as JSON: `"... password is X"`, `\"` once escaped).
+# it (a tool result printed as JSON: `"... password is X"`), and its quotes may be escaped
+# (`password is \"X\"` in a JSON string).
 _VALUE = (
-    r"(?P<q>[\"'`“‘])?(?P<s>(?(q)[^\"'`“”‘’\r\n]{4,128}?|[^\s\"'`“”‘’]{4,128}?))(?(q)(?P=q))"
+    r"(?:\\{1,3}(?=[\"']))?(?P<q>[\"'`“‘])?"
+    r"(?P<s>(?(q)[^\"'`“”‘’\r\n]{4,128}?|[^\s\"'`“”‘’]{4,128}?))(?(q)\\{0,3}(?P=q))"
     r"[”’]?(?=\*{0,2}[.,;:)\]]*(?:\s|$|<|\\n|\\?\"))"
 )
 # Markdown emphasis around a label (`**Password:** X`, `__Password__: X`).

@@ -69,6 +69,8 @@ _NET_USE_WORD = re.compile(r"(?P<q>\\{0,3}\")(?P<s>[^\"\r\n]{1,256}?)(?P=q)|(?P<
 
 def _net_use(match: re.Match[str]) -> list[tuple[int, int]]:
     text = match.string
+    if match.start() > 0 and text[match.start() - 1].isalnum():
+        return []  # `magnet use`: the words, not the command
     end = _LINE_END.search(text, match.end())
     stop = end.start() if end else len(text)
     for word in _NET_USE_WORD.finditer(text, match.end(), stop):
