@@ -44,7 +44,7 @@ EXTRA: dict[str, list[str]] = {
     "prose_password": ["the password is {A:14} for now", "then use password {A:14} to log in",
                        "use `{A:12}7!` as the password",
                        "seed phrase: abandon ability {l:8} absent absorb\n",
-                       "{A:12}!{d:3} is the admin password for staging.",
+                       "so {A:12}!{d:3} is the admin password for staging.",
                        "veritabani sifresi: {A:14} ok"],
     "prose_secret": ["my token is {A:20} today", "der API-Schluessel lautet {A:20} ok",
                      "the api key is {A:20} today"],
@@ -53,9 +53,9 @@ EXTRA: dict[str, list[str]] = {
     # which must start their line (the contexts planting a sample put text before it).
     "generic_secret": ["FROM alpine\nENV DB_PASSWORD {A:12}!{d:4}\n",
                        "\nset -gx DB_PASSWORD {A:12}!{d:4}\n",
-                       "C:\\src> setx DB_PASSWORD {A:12}!{d:4}\n"],
+                       "C:\\src> cd app\nC:\\src> setx DB_PASSWORD {A:12}!{d:4}\n"],
     # a value alone on the line after a label naming it (next_line)
-    "labelled_secret": ["Here is the password:\n\n{A:12}!{d:4}\n"],
+    "labelled_secret": ["ok\nHere is the password:\n\n{A:12}!{d:4}\n"],
     # backup, recovery and one-time codes (one_time_codes)
     "one_time_code": ["the backup code is {d:10} for now"],
     "prose_login": ["the login is deploy / {A:14} for staging",
@@ -80,7 +80,7 @@ EXTRA: dict[str, list[str]] = {
                      "cqlsh cass01 9042 -u cassandra -p {A:16}",
                      "ipmitool -I lanplus -H 10.0.0.5 -U ADMIN -P {A:16} power status",
                      "openssl enc -aes-256-cbc -in db.sql -out db.enc -k {A:16}",
-                     "influx -host h -username telegraf -password {A:16}",
+                     "influx query -o acme -t {A:40}",
                      # Windows command lines (windows_cli)
                      '$pw = ConvertTo-SecureString "{A:12}!{d:3}" -AsPlainText -Force',
                      "net use Z: \\\\srv\\share {A:12}!{d:3} /user:CORP\\bob",
@@ -89,7 +89,7 @@ EXTRA: dict[str, list[str]] = {
                      "rdesktop -u admin -p {A:12}!{d:3} jump01",
                      # consoles' logins by position (console_login)
                      "sqlplus scott/{A:12}!{d:3}@ORCLPDB1",
-                     "SQL> CONNECT app/{A:12}!{d:3}@PDB2",
+                     "Connected.\nSQL> CONNECT app/{A:12}!{d:3}@PDB2",
                      "cache.internal:6379> AUTH {A:12}!{d:3}\nOK",
                      "ftp> user deploy {A:12}!{d:3}\n331 Password required",
                      "lftp -u deploy,{A:12}!{d:3} sftp://files.example.test",

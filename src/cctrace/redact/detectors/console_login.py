@@ -17,10 +17,10 @@ import re
 from cctrace.redact.detectors.base import SPECIFIC, Detector, Pattern, line_start
 from cctrace.redact.stoplist import password_value
 
-# The end of the value: a blank, the line's (or a JSON string's) end.
-_END = r"(?=[ \t]|\r?\n|\\[nr]|\\?\"|$)"
+# The end of the value: a blank, the line's (or a JSON string's) end, escaped once or more.
+_END = r"(?=[ \t]|\r?\n|\\+[nr]|\\*\"|$)"
 # After `user/password`: that, or the `@` before the database's name.
-_AFTER = r"(?=@|[ \t]|\r?\n|\\[nr]|\\?\"|$)"
+_AFTER = r"(?=@|[ \t]|\r?\n|\\+[nr]|\\*\"|$)"
 # A password: double-quoted (Oracle's way to put `@` or `/` in one), else one word.
 _PW = r"(?:\"(?P<qs>[^\"\r\n\\]{1,128})\"|(?P<s>[^\s\"'@/\\]{1,128}))"
 
@@ -91,7 +91,7 @@ DETECTOR = Detector(
         Pattern(
             "cli_password",
             r">[ \t]*auth[ \t]+(?:[^\s\"']{1,64}[ \t]+)?(?P<q>[\"']?)(?P<s>[^\s\"']{1,256})(?P=q)"
-            r"[ \t]*(?=\r?\n|\\[nr]|\\?\"|$)",
+            r"[ \t]*(?=\r?\n|\\+[nr]|\\*\"|$)",
             anchors=("> auth", ">auth"),
             at_anchor=True,
             expand=_redis_auth,

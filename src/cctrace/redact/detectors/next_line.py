@@ -19,7 +19,7 @@ from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern, line_st
 from cctrace.redact.detectors.prose import sentence_value
 from cctrace.redact.lone import is_password_word, lone_value, names_secret, public_key_before
 
-_BREAK = r"(?:\r?\n|(?:\\r)?\\n)"
+_BREAK = r"(?:\r?\n|(?:\\+r)?\\+n)"
 _REGEX = (
     r"(?P<w>password|passphrase|passwd|secret|token|key)\*{0,2}[ \t]*:\*{0,2}[ \t]*"
     r"(?:[|>][-+]?[ \t]*)?" + _BREAK + r"(?:[ \t]*" + _BREAK + r")?[ \t]*[`\"']?"

@@ -27,7 +27,7 @@ _NOT_CODE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}")
 _INLINE = re.compile(r"[ \t]*(?:[`\"']?(?P<c>" + _CODE.pattern + r")[`\"']?[ \t]*"
                      r"(?:,[ \t]*|(?=[.;:!?)]|\s|\\[nr]|\\?\"|$)))")
 # On the lines after: one code each, with a list marker or number before it.
-_BREAK = r"(?:\r?\n|(?:\\r)?\\n)"
+_BREAK = r"(?:\r?\n|(?:\\+r)?\\+n)"
 _LINE = re.compile(_BREAK + r"(?:[ \t]*" + _BREAK + r")?[ \t]*(?:[-*•]|\d{1,2}[.)])?[ \t]*"
                    r"[`\"']?(?P<c>" + _CODE.pattern + r")[`\"']?[ \t]*(?=" + _BREAK
                    + r"|\\?\"|$)")

@@ -21,12 +21,12 @@ from cctrace.redact.stoplist import is_placeholder, looks_like_code, self_descri
 
 # The value: quoted (blanks allowed inside: `"Summer 2024!"`), or up to whitespace; trailing
 # sentence punctuation is not part of it. The sentence may end the JSON string that holds
-# it (a tool result printed as JSON: `"... password is X"`), and its quotes may be escaped
-# (`password is \"X\"` in a JSON string).
+# it (a tool result printed as JSON: `"... password is X"`, a shell's `'... is X'`), and
+# its quotes may be escaped (`password is \"X\"` in a JSON string).
 _VALUE = (
     r"(?:\\{1,3}(?=[\"']))?(?P<q>[\"'`“‘])?"
     r"(?P<s>(?(q)[^\"'`“”‘’\r\n]{4,128}?|[^\s\"'`“”‘’]{4,128}?))(?(q)\\{0,3}(?P=q))"
-    r"[”’]?(?=\*{0,2}[.,;:)\]]*(?:\s|$|<|\\n|\\?\"))"
+    r"[”’]?(?=\*{0,2}[.,;:)\]]*(?:\s|$|<|\\n|\\?[\"']))"
 )
 # Markdown emphasis around a label (`**Password:** X`, `__Password__: X`).
 _MD = r"(?:\*{1,2}|_{1,2})?"
@@ -119,7 +119,7 @@ _IS_PASSWORD = (r"(?:is|was)[ \t]+(?:the|my|our|your|its|their)[ \t]+(?:[\w\-]{2
                 r"(?:password|passphrase|passwd|passcode|pw)" + _QUALIFIER
                 + r"(?=[ \t]*(?:[.,;!)]|\r?\n|\\n|\\?\"|$))")
 _BEFORE = re.compile(r"(?:[`\"'\u201c\u2018](?P<q>[^`\"'\u201c\u201d\u2018\u2019\r\n]{4,128})"
-                     r"[`\"'\u201d\u2019]|(?<![^\s\"])(?P<w>[^\s`\"'\u201c\u201d\u2018\u2019]{4,128}))"
+                     r"[`\"'\u201d\u2019]|(?<![^\s\"'])(?P<w>[^\s`\"'\u201c\u201d\u2018\u2019]{4,128}))"
                      r"[ \t]+\Z")
 # How far back the value may start.
 _BEFORE_WINDOW = 140
