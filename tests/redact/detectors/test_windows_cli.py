@@ -36,6 +36,7 @@ def kept(text: str) -> None:
     f'net use \\\\10.0.4.12\\c$ /user:Administrator {PW}',
     f'net use * \\\\srv\\s "{PW}" /user:bob /persistent:no',
     f'NET USE Z: \\\\srv\\s {PW}',
+    f'cmd /c net use Z: \\\\srv\\s {PW} /user:bob',
     f'schtasks /Create /TN "Nightly" /TR C:\\jobs\\run.bat /RU CORP\\svc /RP {PW}',
     f'schtasks.exe /Change /TN Backup /RU admin /RP "{PW}"',
     f'schtasks /Query /S host /U admin /P {PW}',
@@ -69,6 +70,9 @@ def test_found_in_a_json_string() -> None:
     'net use Z: \\\\srv\\share %PW% /user:bob',                      # a variable
     'net use',
     'magnet use \\\\x\\y hunter2Secret!',                            # not the command
+    'xnet use \\\\x\\y hunter2Secret!',
+    'net use Z: \\\\srv\\share\nhunter2Secret!',                    # the next line
+    "schtasks /Create /TN Backup /RU admin /RP /DELAY 0001:00",       # the next option
     "schtasks /Create /TN Backup /TR backup.cmd /SC DAILY /RU SYSTEM",
     "schtasks /Create /TN Backup /RU admin /RP *",
     'schtasks /Create /TN Backup /RU admin /RP "$PW"',
@@ -86,3 +90,8 @@ def test_the_first_word_after_the_share_is_the_password() -> None:
     # stops there: a second word is no password.
     found('net use Z: \\\\srv\\share /user:bob /persistent:no ' + PW + ' extra', PW)
     kept('net use Z: \\\\srv\\share $pw ' + PW)
+
+
+def test_a_password_is_typed_not_code() -> None:
+    # Parentheses in a password are characters, not a call (asked as a quoted value is).
+    found("schtasks /Create /TN x /RU admin /RP Pa55(w0rd)", "Pa55(w0rd)")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from cctrace.redact.detectors.base import SPECIFIC, Detector, Pattern, line_start
+from cctrace.redact.detectors.base import SPECIFIC, Detector, Pattern
 from cctrace.redact.stoplist import password_value
 
 # A quoted value (a JSON-escaped quote too) or one word; `(?P<q>)` is the quote.
@@ -27,10 +27,13 @@ def _value(match: re.Match[str]) -> str:
 
 
 def _arg_ok(match: re.Match[str]) -> bool:
+    """Not a PowerShell variable (`$plain`, `"$env:PW"`) nor the next option (`/RP /DELAY`);
+    else typed as it is (`stoplist.password_value`, quoted: no code shape asked; `%VAR%`,
+    `*` and placeholders are refused there)."""
     value = _value(match)
-    if value.startswith(("$", "%", "/", "-")) or value == "*":
-        return False  # a variable, an option, or `*`: asks at the prompt
-    return password_value(value, quoted=True, env=True)
+    if value.startswith(("$", "/")):
+        return False
+    return password_value(value, quoted=True, env=False)
 
 
 def _span(match: re.Match[str]) -> tuple[int, int]:
@@ -40,12 +43,18 @@ def _span(match: re.Match[str]) -> tuple[int, int]:
 _LINE_END = re.compile(r"\r?\n|(?:\\r)?\\n|$")
 
 
+def _line_end(text: str, at: int) -> int:
+    """Where the line holding `at` ends (a real or a JSON-escaped break, or the text's end)."""
+    return _LINE_END.search(text, at).start()  # type: ignore[union-attr]  # `$` always matches
+
+
 def _expand(match: re.Match[str]) -> list[tuple[int, int]]:
     return [_span(match)] if _arg_ok(match) else []
 
 
 # `"X" | ConvertTo-SecureString ... -AsPlainText`: the string piped into it, right before.
-_PIPED = re.compile(r"(?P<q>\\{0,3}[\"'])(?P<s>[^\"'\r\n]{1,256}?)(?P=q)[ \t]*\|[ \t]*\Z")
+_PIPED = re.compile(r"(?P<q>\\{0,3}[\"'])(?P<s>[^\"'\r\n]{1,256}?)(?P=q)[ \t]{0,8}\|[ \t]{0,8}\Z")
+# Longer than any match of `_PIPED` (at most 281 characters): where its search starts.
 _PIPED_REACH = 300
 
 
@@ -53,13 +62,11 @@ def _secure_string(match: re.Match[str]) -> list[tuple[int, int]]:
     """With `-AsPlainText` on the line, the string given to it, after it (`-String "X"`)
     or piped into it (`"X" | ConvertTo-SecureString`): the credential's plain text."""
     text = match.string
-    start = line_start(text, match.start()) or 0
-    end = _LINE_END.search(text, match.end())
-    if "-asplaintext" not in text[match.start():end.start() if end else len(text)].lower():
+    if "-asplaintext" not in text[match.start():_line_end(text, match.end())].lower():
         return []
     if match.group("s") is not None or match.group("w") is not None:
         return _expand(match)
-    piped = _PIPED.search(text, max(start, match.start() - _PIPED_REACH), match.start())
+    piped = _PIPED.search(text, max(0, match.start() - _PIPED_REACH), match.start())
     return [piped.span("s")] if piped is not None and _arg_ok(piped) else []
 
 
@@ -71,9 +78,7 @@ def _net_use(match: re.Match[str]) -> list[tuple[int, int]]:
     text = match.string
     if match.start() > 0 and text[match.start() - 1].isalnum():
         return []  # `magnet use`: the words, not the command
-    end = _LINE_END.search(text, match.end())
-    stop = end.start() if end else len(text)
-    for word in _NET_USE_WORD.finditer(text, match.end(), stop):
+    for word in _NET_USE_WORD.finditer(text, match.end(), _line_end(text, match.end())):
         value = _value(word)
         if re.fullmatch(r"[A-Za-z]:|\*:?", value) or value.startswith(("\\", "/")):
             continue  # the drive, `*` (next free drive or a prompt), the share, an option
