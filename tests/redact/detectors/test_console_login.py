@@ -39,6 +39,7 @@ def kept(text: str) -> None:
     f"127.0.0.1:6379> AUTH {PW}",
     f"cache.internal:6379> AUTH default {PW}\nOK",
     f"r1:6380[2]> auth '{PW}'",
+    f"$ redis-cli -h r1\nr1:6379> AUTH {PW}",
     f"ftp> user deploy {PW}\n331 Password required",
     f"ftp> quote PASS {PW}",
     f"lftp -u deploy,{PW} sftp://files.corp.io",
@@ -69,6 +70,9 @@ def test_found_in_a_json_string() -> None:
     "127.0.0.1:6379> AUTH",
     "127.0.0.1:6379> AUTH $REDIS_PASSWORD",
     f"> AUTH {PW}",                                    # no redis-cli prompt before it
+    f"see r1:6379> AUTH {PW}",                         # the prompt must start its line
+    "sqlplus app/<password>@db",
+    "ftp> user deploy %FTP_PW%",
     "ftp> user anonymous\n331 Please specify the password.",
     "lftp -u deploy sftp://files.corp.io",
     "lftp -u deploy,$PW sftp://x",
@@ -77,3 +81,7 @@ def test_found_in_a_json_string() -> None:
 ])
 def test_kept(text: str) -> None:
     kept(text)
+
+
+def test_a_password_is_typed_not_code() -> None:
+    found("sqlplus app/Pa55(w0rd)@db", "Pa55(w0rd)")

@@ -32,6 +32,7 @@ def kept(text: str) -> None:
     (f"db:\n  password: >-\n    {PW}\n", PW),
     (f"API token:\r\n{TOKEN}\r\n", TOKEN),
     (f"The new signing secret :\n{TOKEN}", TOKEN),
+    ("Here is the password:\nhunter2Secret\n", "hunter2Secret"),   # chosen: code-like
 ])
 def test_found(text: str, value: str) -> None:
     found(text, value)
@@ -50,6 +51,8 @@ def test_found_in_a_json_string(text: str, value: str) -> None:
     "token:\n    description: The API token to use\n    type: string",
     "if token:\n    return\nelse:\n    raise ValueError()",
     f"if not key:\n    {TOKEN}\n",                        # a branch, whatever follows
+    f"while token:\n    {TOKEN}\n",
+    "API token:\nsummer2024x\n",                         # a token word asks for a drawn one
     f"primary key:\n{TOKEN}\n",                            # a key that is no secret
     f"monkey:\n{TOKEN}\n",                                 # no secret word of its own
     f"password policy:\n{PW}\n",                           # the label goes on past it

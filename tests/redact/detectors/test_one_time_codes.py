@@ -30,6 +30,7 @@ def kept(text: str) -> None:
     ("the backup code is 8a3f-d2c7 for now", "8a3f-d2c7"),
     ("Recovery code: `x7q2m-4npk8`", "x7q2m-4npk8"),
     ("verification code is 551290", "551290"),
+    ("login code: 4821", "4821"),                       # 4: the fewest
 ])
 def test_found(text: str, value: str) -> None:
     found(text, value)
@@ -66,6 +67,9 @@ def test_the_list_stops_at_the_first_line_that_is_no_code() -> None:
     "the backup code was used on 2026-12-07",          # a date
     "login code: 10:42",                               # a time
     "the 2FA code is 42",                              # too short
+    "the 2FA code is 482",
+    "backup code: 2026-12-07",                         # a date
+    "backup code: 1.2.3",
     "recovery codes are 10 characters long",
     "the error code is 1045",                          # not a kind of login code
     "backup code: abcd-efgh",                          # no digit: words
@@ -73,3 +77,10 @@ def test_the_list_stops_at_the_first_line_that_is_no_code() -> None:
 ])
 def test_kept(text: str) -> None:
     kept(text)
+
+
+def test_at_most_24_lines_of_codes() -> None:
+    codes = [f"{1000 + i}-{5000 + i}" for i in range(26)]
+    text = "Backup codes:\n" + "\n".join(codes) + "\n"
+    r = SecretRedactor([registry.load("one_time_codes")], b"a" * 32)
+    assert [text[f.start:f.end] for f in r.explain(text)] == codes[:24]

@@ -36,17 +36,36 @@ def test_found(text: str, value: str) -> None:
     found(json.dumps(text), value)
 
 
+def test_found_raw_with_an_escaped_quote_inside() -> None:
+    found('variable "db_password" {\n  default = "Tr0ub\\"4dor&3x"\n}', 'Tr0ub\\"4dor&3x')
+
+
+def test_a_password_is_typed_not_code() -> None:
+    found('variable "db_password" {\n  default = "Pa55(w0rd)"\n}', "Pa55(w0rd)")
+
+
+@pytest.mark.parametrize("body,kept_", [(4095, False), (4096, True)])
+def test_a_block_is_read_up_to_4096_characters(body: int, kept_: bool) -> None:
+    head = 'variable "db_password" {'
+    inner = '\n  default = "hunter2Secret!"'
+    text = head + inner + "\n" * (body - len(inner)) + "}"
+    if kept_:
+        kept(text)
+    else:
+        found(text, "hunter2Secret!")
+
+
 @pytest.mark.parametrize("text", [
     'variable "db_password" {\n  type      = string\n  sensitive = true\n}',
     'variable "region" {\n  default = "eu-west-1"\n}',
     'variable "api_token" {\n  default = "abcdefghij"\n}',        # a word: not drawn
+    'variable "api_token" {\n  default = "summer2024x"\n}',       # a token is drawn
     'variable "db_password" {\n  default = ""\n}',
     'variable "db_password" {\n  default = "changeme"\n}',       # a placeholder
     'variable "token_ttl" {\n  default = "3600"\n}',             # no secret word at its end
     'variable "db_password" {\n  default = null\n}',
     'variable "x" {\n  sensitive = false\n  default = "hunter2Secret!"\n}',
     'variable "db_password" {\n  type = string\n}\nlocals {\n  default = "hunter2Secret!"\n}',
-    'variable "db_password" {' + "\n" * 5000 + '  default = "hunter2Secret!"\n}',  # too long
 ])
 def test_kept(text: str) -> None:
     kept(text)

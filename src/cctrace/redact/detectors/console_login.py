@@ -31,8 +31,8 @@ def _value(match: re.Match[str]) -> tuple[str, tuple[int, int]]:
 
 
 def _ok(value: str) -> bool:
-    return not value.startswith(("$", "%", "*")) and password_value(value, quoted=True,
-                                                                   env=True)
+    # Typed as it is (quoted: no code shape asked); `$PW`, `%PW%`, `*` are refused there.
+    return password_value(value, quoted=True, env=False)
 
 
 def _expand(match: re.Match[str]) -> list[tuple[int, int]]:
@@ -52,13 +52,13 @@ def _connect(match: re.Match[str]) -> list[tuple[int, int]]:
     return _expand(match)
 
 
-# A `redis-cli` prompt: `host:port>`, `host:port[db]>`.
-_REDIS_PROMPT = re.compile(r"[\w.\-]+:\d{2,5}(?:\[\d{1,2}\])?\Z")
+# A `redis-cli` prompt starting its line: `host:port>`, `host:port[db]>`.
+_REDIS_PROMPT = re.compile(r"\\?\"?[ \t]*[\w.\-]+:\d{2,5}(?:\[\d{1,2}\])?")
 
 
 def _redis_auth(match: re.Match[str]) -> list[tuple[int, int]]:
     text, at = match.string, match.start()
-    if _REDIS_PROMPT.search(text, max(0, at - 80), at) is None:
+    if _REDIS_PROMPT.fullmatch(text, line_start(text, at) or 0, at) is None:
         return []
     return _expand(match)
 

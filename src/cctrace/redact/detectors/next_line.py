@@ -31,8 +31,8 @@ _REGEX = (
 _LABEL = re.compile(r"\\?\"?[ \t]*(?:[-*>#]+[ \t]+)?(?:\*\*|__)?(?:[\w'’\-]+[ \t]+){0,6}"
                     r"[\w.\-]*")
 # Code that ends a line with a colon: a branch or a definition, not a label.
-_CODE = frozenset("if elif while for def case with else not and or return assert except "
-                  "lambda unless until when".split())
+_CODE = frozenset("if elif else for with def case except while".split())
+_FIRST_WORD = re.compile(r"[A-Za-z]+")
 
 
 def _ok(match: re.Match[str]) -> bool:
@@ -40,8 +40,8 @@ def _ok(match: re.Match[str]) -> bool:
     start = line_start(text, match.start()) or 0
     if _LABEL.fullmatch(text, start, match.start()) is None:
         return False
-    label = text[start:match.end("w")].strip(" \t-*>#_\\\"")
-    first = label.split(None, 1)[0].lower() if label else ""
+    label = text[start:match.end("w")]
+    first = _FIRST_WORD.search(label).group().lower()  # type: ignore[union-attr]  # `w`
     if first in _CODE or not names_secret(label):
         return False
     if word.lower() == "key" and public_key_before(text, match.start()):

@@ -23,10 +23,10 @@ _BODY_MAX = 4096
 _WS = r"(?:\s|\\+[nrt])*"
 
 
-def _block_end(text: str, at: int) -> int:
-    """Where the block opened right before `at` closes (its `}`), or -1 past `_BODY_MAX`."""
-    depth, stop = 1, min(len(text), at + _BODY_MAX)
-    for i in range(at, stop):
+def _block_end(text: str, at: int) -> int | None:
+    """Where the block opened right before `at` closes (its `}`), or None past `_BODY_MAX`."""
+    depth = 1
+    for i in range(at, min(len(text), at + _BODY_MAX)):
         c = text[i]
         if c == "{":
             depth += 1
@@ -34,33 +34,38 @@ def _block_end(text: str, at: int) -> int:
             depth -= 1
             if depth == 0:
                 return i
-    return -1
+    return None
 
 
 def _default(match: re.Match[str]) -> list[tuple[int, int]]:
     text, q, name = match.string, match.group("q"), match.group("n")
     end = _block_end(text, match.end())
-    if end < 0:
+    if end is None:
         return []
     qq = re.escape(q)
+    # Raw, a string's own escapes are part of it (`"a\"b"`); inside a JSON string the
+    # quotes are escaped themselves, so the value holds no backslash.
     value = r"(?P<v>(?:[^\"\\\r\n]|\\.)*)" if q == '"' else r"(?P<v>[^\"\\\r\n]*)"
     found = re.compile(r"(?<![\w.])default" + _WS + "=" + _WS + qq + value + qq).search(
         text, match.end(), end)
     if found is None or not found.group("v"):
         return []
-    v = found.group("v")
-    sensitive = re.compile(r"(?<![\w.])sensitive" + _WS + "=" + _WS + "true").search(
-        text, match.end(), end)
+    return [found.span("v")] if _secret(text, match.end(), end, name, found.group("v")) else []
+
+
+def _secret(text: str, start: int, end: int, name: str, value: str) -> bool:
+    """A sensitive variable's default whatever it looks like; else as its name's word says."""
+    if _SENSITIVE.search(text, start, end) is not None:
+        return not is_placeholder(value)
     word = names_secret(name)
-    if sensitive is not None:
-        ok = not is_placeholder(v)
-    elif not word:
-        ok = False
-    elif is_password_word(word):
-        ok = password_value(v, quoted=True, env=True)
-    else:
-        ok = lone_value(v, False, name)
-    return [found.span("v")] if ok else []
+    if not word:
+        return False
+    if is_password_word(word):
+        return password_value(value, quoted=True, env=False)
+    return lone_value(value, False, name)
+
+
+_SENSITIVE = re.compile(r"(?<![\w.])sensitive" + _WS + "=" + _WS + "true")
 
 
 DETECTOR = Detector(
