@@ -44,6 +44,8 @@ def test_found(text: str, value: str) -> None:
 ])
 def test_found_in_a_json_string(text: str, value: str) -> None:
     found(json.dumps(text), value)
+    # a tool result holding JSON, stored in a JSON string: the label opens a string
+    found(json.dumps({"result": json.dumps({"stdout": text})}), value)
 
 
 @pytest.mark.parametrize("text", [

@@ -95,3 +95,10 @@ def test_the_first_word_after_the_share_is_the_password() -> None:
 def test_a_password_is_typed_not_code() -> None:
     # Parentheses in a password are characters, not a call (asked as a quoted value is).
     found("schtasks /Create /TN x /RU admin /RP Pa55(w0rd)", "Pa55(w0rd)")
+
+
+def test_a_unc_host_starting_with_n_is_no_line_break() -> None:
+    # `\\nas01`: the `n` after two backslashes starts a host name, not a JSON-escaped break.
+    found(f"net use R: \\\\nas01\\backups {PW} /user:CORP\\svc", PW)
+    found(json.dumps(f"net use R: \\\\nas01\\backups {PW} /user:CORP\\svc"), PW)
+    kept(json.dumps("net use R: \\\\srv\\share\nhunter2Secret!"))

@@ -25,11 +25,10 @@ _REGEX = (
     r"(?:[|>][-+]?[ \t]*)?" + _BREAK + r"(?:[ \t]*" + _BREAK + r")?[ \t]*[`\"']?"
     r"(?P<s>[^\s`\"'\\]{4,512}?)[`\"']?[ \t]*(?=" + _BREAK + r"|\\?\"|$)"
 )
-# What may stand before the secret word on the label's line: a list marker or a heading's
-# `#`, markdown emphasis, up to six words (`Here is the new admin`) and the start of a
-# name glued to the word (`api_`); a JSON string's opening quote before them.
-_LABEL = re.compile(r"\\?\"?[ \t]*(?:[-*>#]+[ \t]+)?(?:\*\*|__)?(?:[\w'’\-]+[ \t]+){0,6}"
-                    r"[\w.\-]*")
+# What may stand before the secret word on the label's line (or in its JSON string): a list
+# marker or a heading's `#`, markdown emphasis, up to six words (`Here is the new admin`)
+# and the start of a name glued to the word (`api_`).
+_LABEL = re.compile(r"[ \t]*(?:[-*>#]+[ \t]+)?(?:\*\*|__)?(?:[\w'’\-]+[ \t]+){0,6}[\w.\-]*")
 # Code that ends a line with a colon: a branch or a definition, not a label.
 _CODE = frozenset("if elif else for with def case except while".split())
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
@@ -38,6 +37,8 @@ _FIRST_WORD = re.compile(r"[A-Za-z]+")
 def _ok(match: re.Match[str]) -> bool:
     text, word = match.string, match.group("w")
     start = line_start(text, match.start()) or 0
+    # A label may open a JSON string (`{"stdout": "Here is the password:\n..."}`).
+    start = max(start, text.rfind('"', start, match.start()) + 1)
     if _LABEL.fullmatch(text, start, match.start()) is None:
         return False
     label = text[start:match.end("w")]

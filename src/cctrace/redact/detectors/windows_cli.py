@@ -40,7 +40,9 @@ def _span(match: re.Match[str]) -> tuple[int, int]:
     return match.span("s") if match.group("s") is not None else match.span("w")
 
 
-_LINE_END = re.compile(r"\r?\n|(?:\\r)?\\n|$")
+# A line break, or its escape in a JSON string: a `\n` whose backslash is not itself
+# escaped (`\\nas01\share` is a UNC path to a host named `nas01`).
+_LINE_END = re.compile(r"\r?\n|(?<!\\)(?:\\\\)*\\(?:r\\)?n|$")
 
 
 def _line_end(text: str, at: int) -> int:
