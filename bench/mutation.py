@@ -319,12 +319,12 @@ MODULES: dict[str, Target] = {
         "tests/redact/detectors/test_prose_i18n.py"),
         scope=("_value_ok", "sentence_value", "chosen_password", "_password_ok", "_login_ok",
                "_before_as", "_password_direct_ok", "_phrase_ok"), preload=DETECTOR_PRELOAD),
-    # Stop 26 (probes-6): a value before `is the password`, `user X pass Y`, `user:pw`
-    # before `to log in`.
+    # Stop 26 (probes-6): a value before `is the password`, `user:pw` before `to log in`, a
+    # passphrase after a qualifier.
     "redact.detectors.prose.probes6": Target("redact/detectors/prose.py", (
         "tests/redact/detectors/test_prose.py",
         "tests/redact/test_detector_exact.py::test_detector[prose]"),
-        scope=("_before_as", "_user_pass_ok", "_login_before", "_phrase_ok"),
+        scope=("_before_as", "_login_before", "_phrase_ok"),
         preload=DETECTOR_PRELOAD),
     # Stop 26 (probes-6): a cookie's value judged alike in a header and a HAR entry.
     "redact.detectors.auth_header.cookie": Target("redact/detectors/auth_header.py", (

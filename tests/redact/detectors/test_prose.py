@@ -389,6 +389,11 @@ def test_user_then_pass(text: str) -> None:
     _found_once(text, PW6, "prose_login")
 
 
+def test_user_then_a_chosen_password() -> None:
+    # letters and digits only: a code name's shape, a password after a password word
+    _found_once("user admin pass hunter2Secret", "hunter2Secret", "prose_login")
+
+
 @pytest.mark.parametrize("text", [
     "the user admin logged in at 10:42",
     "user bob: hello world",
@@ -404,6 +409,7 @@ def test_other_user_lines_stay(text: str) -> None:
     f"use admin:{PW6} to log in to grafana",
     f"try 'admin:{PW6}' to sign in",
     f"with bob:{PW6} to authenticate",
+    f"admin:{PW6} to log in",                  # at the text's very start
 ])
 def test_user_colon_password_before_to_log_in(text: str) -> None:
     _found_once(text, PW6, "prose_login")

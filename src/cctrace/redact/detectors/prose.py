@@ -148,11 +148,6 @@ _LOGIN_BEFORE = re.compile(r"(?<!\S)[\"'`]?(?P<u>[\w.@+\-]{1,64}):(?P<s>[^\s\"'`
                            r"[\"'`]?[ \t]+\Z")
 
 
-def _user_pass_ok(match: re.Match[str]) -> bool:
-    return _value_ok(match, chosen=True) and not is_placeholder(
-        f"{match.group('u')}:{match.group('s')}")
-
-
 def _login_before(match: re.Match[str]) -> list[tuple[int, int]]:
     """The password of the `user:password` word right before `to log in`."""
     at = match.start()
@@ -349,7 +344,7 @@ DETECTOR = Detector(
             anchors=("user",),
             at_anchor=True,
             boundary=True,
-            check=_user_pass_ok,
+            check=_password_ok,
             priority=CONTEXTUAL,
         ),
         Pattern(
