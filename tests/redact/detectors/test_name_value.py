@@ -121,3 +121,15 @@ def test_har_cookies(text: str, value: str) -> None:
 def test_other_cookies_stay(text: str) -> None:
     assert _alone().redact_text(text) == text
     assert _alone().explain(text) == []
+
+
+@pytest.mark.parametrize("pad,found", [(4062, True), (4063, False)])
+def test_the_cookie_list_is_looked_for_4096_characters_back(pad: int, found: bool) -> None:
+    text = '"cookies": [' + " " * pad + f'{{"name": "sessionid", "value": "{COOKIE}"}}]'
+    assert bool(_alone().explain(text)) is found
+
+
+def test_a_cookie_list_at_the_very_start() -> None:
+    text = f'cookies": [{{"name": "sessionid", "value": "{COOKIE}"}}]'
+    at = text.index(COOKIE)
+    assert [(f.start, f.end) for f in _alone().explain(text)] == [(at, at + len(COOKIE))]

@@ -392,6 +392,7 @@ def test_user_then_pass(text: str) -> None:
 def test_user_then_a_chosen_password() -> None:
     # letters and digits only: a code name's shape, a password after a password word
     _found_once("user admin pass hunter2Secret", "hunter2Secret", "prose_login")
+    _found_once("use admin:hunter2Secret to log in", "hunter2Secret", "prose_login")
 
 
 @pytest.mark.parametrize("text", [

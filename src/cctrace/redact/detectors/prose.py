@@ -152,8 +152,8 @@ def _login_before(match: re.Match[str]) -> list[tuple[int, int]]:
     """The password of the `user:password` word right before `to log in`."""
     at = match.start()
     found = _LOGIN_BEFORE.search(match.string, max(0, at - _BEFORE_WINDOW), at)
-    if found is None or "/" in found.group("s") or is_placeholder(found.group(0).strip()):
-        return []  # `https://host` is no login; `user:<password>` a placeholder
+    if found is None or is_placeholder(found.group(0).strip()):
+        return []  # `user:<password>`: a placeholder (`https://host`: a path, below)
     if not sentence_value(found.group("s"), chosen=True):
         return []
     return [found.span("s")]
