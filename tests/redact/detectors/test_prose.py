@@ -445,3 +445,13 @@ def test_a_passphrase_after_a_qualifier() -> None:
     _found_once(f'"my seed phrase: {phrase}"', phrase, "prose_password")
     assert _prose().explain("the passphrase for the key is stored in the vault") == []
     assert _prose().explain("the passphrase for the key purple monkey dishwasher") == []
+
+
+@pytest.mark.parametrize("text", [
+    # A verb starts a word: `ist` in `MailList`, `er` in `user` are none (a qualifier may end
+    # inside a word).
+    "\"Enter username and password for 'Unicode-MailList-Archives' at server\"",
+    "Enter passphrase for key '/Users/<user>/.ssh/id_rsa':",
+])
+def test_no_verb_inside_a_word(text: str) -> None:
+    assert _prose().explain(text) == [], text

@@ -31,9 +31,10 @@ _VALUE = (
 # Markdown emphasis around a label (`**Password:** X`, `__Password__: X`).
 _MD = r"(?:\*{1,2}|_{1,2})?"
 # A verb, a colon or an arrow; or an opening parenthesis after a blank ("the DB password
-# (X) is..."; `password('New password: ')` is a call).
+# (X) is..."; `password('New password: ')` is a call). A verb starts a word: the qualifier
+# before it may end inside one (`password for 'Unicode-MailList-Archives'` holds `ist`).
 _VERB = (
-    _MD + r"[ \t]*(?:(?:is|was|will[ \t]+be|should[ \t]+be|has[ \t]+been[ \t]+"
+    _MD + r"[ \t]*(?:\b(?:is|was|will[ \t]+be|should[ \t]+be|has[ \t]+been[ \t]+"
     r"(?:set|changed|reset)[ \t]+to|set[ \t]+to|changed[ \t]+to|reset[ \t]+to|now|ist|lautet"
     r"|est|es|é|è|era|är|er|jest|je|on)\b[ \t]*:?|:|->|→|(?<=[ \t])\()" + _MD
     + r"[ \t]*(?:\*{1,2})?"
