@@ -40,6 +40,7 @@ def kept(text: str) -> None:
     f"cache.internal:6379> AUTH default {PW}\nOK",
     f"r1:6380[2]> auth '{PW}'",
     f"$ redis-cli -h r1\nr1:6379> AUTH {PW}",
+    f"r:6379> AUTH {PW}",                              # a one-letter host at the text's start
     f"ftp> user deploy {PW}\n331 Password required",
     f"ftp> quote PASS {PW}",
     f"lftp -u deploy,{PW} sftp://files.corp.io",
