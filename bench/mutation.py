@@ -2071,6 +2071,24 @@ EQUIVALENT["audit.coverage"] = [
      'read only as `not seen_change` / `not seen_uninstall`; None and False are both false'),
 ]
 
+# Stop 26 (probes-6): a value typed as it is (quoted=True) is never read as an env line.
+_QUOTED_ENV = ('password_value reads `env` only in its unquoted branch, which quoted=True '
+               'never takes')
+EQUIVALENT["redact.detectors.windows_cli"] = [
+    ('return password_value(value, quoted=True, env=False)',
+     'return password_value(value, quoted=True, env=True)', _QUOTED_ENV),
+    ('_PIPED_REACH = 300', '_PIPED_REACH = 301',
+     'the reach only bounds where the search starts: any reach at least as long as the '
+     "longest match of `_PIPED` (281 characters) finds the same"),
+]
+EQUIVALENT["redact.detectors.console_login"] = [
+    ('return password_value(value, quoted=True, env=False)',
+     'return password_value(value, quoted=True, env=True)', _QUOTED_ENV),
+]
+EQUIVALENT["redact.detectors.terraform_variable"] = [
+    ('return password_value(value, quoted=True, env=False)',
+     'return password_value(value, quoted=True, env=True)', _QUOTED_ENV),
+]
 
 def _equivalent(name: str) -> list[tuple[str, str, str]]:
     """EQUIVALENT's entries for `name`, and for a detector module every mutant of its
