@@ -2019,7 +2019,12 @@ EQUIVALENT["redact.detectors.cli_flags.printed"] = [
      'which is what walking on to i == 0 returns'),
 ]
 # The module's whole run mutates `_after_prompt` too: the same two are equivalent there.
-EQUIVALENT["redact.detectors.cli_flags"] = EQUIVALENT["redact.detectors.cli_flags.printed"]
+EQUIVALENT["redact.detectors.cli_flags"] = [
+    *EQUIVALENT["redact.detectors.cli_flags.printed"],
+    ('_ECHO_REACH = 600', '_ECHO_REACH = 601',
+     'a match of _ECHOED is at most 522 characters and ends where the window does: windows '
+     'of 600 and 601 characters hold the same matches'),
+]
 # A signed sum always has `seen_ns` (cctrace's fingerprint sets it); without one, a
 # default of 0 or 1 ns is decades before any ctime, and the stat is trusted either way.
 EQUIVALENT["audit.configwatch"] = [

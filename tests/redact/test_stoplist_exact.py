@@ -38,6 +38,8 @@ from cctrace.redact.randomness import looks_random
     "thevalue", "yourkeyhere", "thetoken",
     # markdown emphasis around a placeholder: one or two of `*` / `_`, or `~~`
     "**required**", "*optional*", "__none__", "_changeme_", "~~secret~~", "**`<token>`**",
+    # source text before a `&` (the parameters after it are not the value's)
+    "{password!r}&x=1",
 ])
 def test_placeholders(value: str) -> None:
     assert S.is_placeholder(value) is True
@@ -56,6 +58,9 @@ def test_placeholders(value: str) -> None:
     # emphasis around a password is still a password; unmatched or mixed markers are no
     # emphasis (`***x***` is a mask, `~x~` no emphasis)
     "**Kx9mQ2vL7pW4**", "*required", "**required*", "*required_", "~required~",
+    # a value not cut at `&` runs on into parameters that are source text: only the part
+    # before the `&` is asked
+    "Xk9mQ2vL7pW4&url=#{url}",
 ])
 def test_not_placeholders(value: str) -> None:
     assert S.is_placeholder(value) is False

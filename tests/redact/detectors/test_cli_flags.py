@@ -35,6 +35,9 @@ def _alone() -> SecretRedactor:
     ("tool --password=S3cr3t", "S3cr3t"),
     ("mysql -u root -pS3cr3t app", "S3cr3t"),
     ("redis-cli -h cache -a S3cr3t ping", "S3cr3t"),
+    # redis-cli's flags take the password after a blank only: `--password` is the long
+    # flag's, not `--pass` glued to `word`
+    ("redis-cli -h cache --password S3cr3t ping", "S3cr3t"),
 ])
 def test_found_exactly(text: str, secret: str) -> None:
     at = text.index(secret)

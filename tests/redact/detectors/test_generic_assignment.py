@@ -597,6 +597,8 @@ def test_a_separator_before_a_short_keyword_ends_the_word_whatever_precedes_it()
     (f"x::{'y' * 63}Pass = 'Xk9#mQ2vLp'", "Xk9#mQ2vLp"),
     ("Pass::x = 'Xk9#mQ2vLp'", None),                 # `::` right after it
     ("Pass_::x = 'Xk9#mQ2vLp'", None),                # after `_`, `.`, `-`
+    ("use Password::Hasher;", None),                  # a module path, not `key: value`
+    ("Password::Policy::Rules", None),
     ("PASS ::= Xk9#mQ2vLp", "Xk9#mQ2vLp"),            # Makefile's `::=`
     ("PASS::= Xk9#mQ2vLp", "Xk9#mQ2vLp"),
 ])
