@@ -90,7 +90,7 @@ EXTRA: dict[str, list[str]] = {
                      # consoles' logins by position (console_login)
                      "sqlplus scott/{A:12}!{d:3}@ORCLPDB1",
                      "Connected.\nSQL> CONNECT app/{A:12}!{d:3}@PDB2",
-                     "cache.internal:6379> AUTH {A:12}!{d:3}\nOK",
+                     "$ redis-cli -h cache.internal\ncache.internal:6379> AUTH {A:12}!{d:3}\nOK",
                      "ftp> user deploy {A:12}!{d:3}\n331 Password required",
                      "lftp -u deploy,{A:12}!{d:3} sftp://files.example.test",
                      "mc alias set s3 https://minio.example.test AKIDEXAMPLE {A:24}"],
