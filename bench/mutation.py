@@ -319,6 +319,18 @@ MODULES: dict[str, Target] = {
         "tests/redact/detectors/test_prose_i18n.py"),
         scope=("_value_ok", "sentence_value", "chosen_password", "_password_ok", "_login_ok",
                "_before_as", "_password_direct_ok", "_phrase_ok"), preload=DETECTOR_PRELOAD),
+    # Stop 26 (probes-6): a value before `is the password`, `user:pw` before `to log in`, a
+    # passphrase after a qualifier.
+    "redact.detectors.prose.probes6": Target("redact/detectors/prose.py", (
+        "tests/redact/detectors/test_prose.py",
+        "tests/redact/test_detector_exact.py::test_detector[prose]"),
+        scope=("_before_as", "_login_before", "_phrase_ok"),
+        preload=DETECTOR_PRELOAD),
+    # Stop 26 (probes-6): a cookie's value judged alike in a header and a HAR entry.
+    "redact.detectors.auth_header.cookie": Target("redact/detectors/auth_header.py", (
+        "tests/redact/detectors/test_auth_header.py",
+        "tests/redact/detectors/test_name_value.py"),
+        scope=("cookie_ok",), preload=DETECTOR_PRELOAD),
     # Stop 25: where a line starts, one function for table_column, generic_assignment and
     # env_command (a JSON-escaped break counts).
     "redact.detectors.base.line_start": Target("redact/detectors/base.py", (
@@ -2064,6 +2076,24 @@ EQUIVALENT["audit.coverage"] = [
      'read only as `not seen_change` / `not seen_uninstall`; None and False are both false'),
 ]
 
+# Stop 26 (probes-6): a value typed as it is (quoted=True) is never read as an env line.
+_QUOTED_ENV = ('password_value reads `env` only in its unquoted branch, which quoted=True '
+               'never takes')
+EQUIVALENT["redact.detectors.windows_cli"] = [
+    ('return password_value(value, quoted=True, env=False)',
+     'return password_value(value, quoted=True, env=True)', _QUOTED_ENV),
+    ('_PIPED_REACH = 300', '_PIPED_REACH = 301',
+     'the reach only bounds where the search starts: any reach at least as long as the '
+     "longest match of `_PIPED` (281 characters) finds the same"),
+]
+EQUIVALENT["redact.detectors.console_login"] = [
+    ('return password_value(value, quoted=True, env=False)',
+     'return password_value(value, quoted=True, env=True)', _QUOTED_ENV),
+]
+EQUIVALENT["redact.detectors.terraform_variable"] = [
+    ('return password_value(value, quoted=True, env=False)',
+     'return password_value(value, quoted=True, env=True)', _QUOTED_ENV),
+]
 
 def _equivalent(name: str) -> list[tuple[str, str, str]]:
     """EQUIVALENT's entries for `name`, and for a detector module every mutant of its

@@ -37,11 +37,12 @@ KW = (
 # Keywords that alone say little: the value must look random.
 WEAK = frozenset({"key", "auth"})
 # What may follow a key in any of the patterns below: punctuation (a quote, `=`, `:`, `>`,
-# `,`), or a word then `=` (a type: `xToken string =`; a tag attribute: `<token type="`).
+# `,`), or a word then `=` (a type: `xToken string =`, Visual Basic's `password As String =`;
+# a tag attribute: `<token type="`).
 # Part of the shared leading part too: `token` in a sentence fails here, once, after
 # looking at one word, instead of in each pattern.
 _FOLLOW = (r"(?=[ \t]*[^\sA-Za-z0-9]|\t|  "
-           r"|[ \t]+[A-Za-z_][\w.<>\[\]:\-]{0,30}[ \t]*:?="
+           r"|[ \t]+(?:as[ \t]+)?[A-Za-z_][\w.<>\[\]:\-]{0,30}[ \t]*:?="
            r"| [A-Za-z0-9][A-Za-z0-9_\-+/=]{15})")
 # A plural keyword names a count or a collection (`input_tokens`, `max_tokens`, `keys`),
 # never one secret: refused in the shared leading part, so the engine's gate drops it

@@ -3,11 +3,12 @@
 `--password x`, `--token=x`, `--api-key x`, `--passphrase x`; `mysql -pSECRET` / `-p
 SECRET` and the like (`mysqldump`, `mariadb`, `sshpass -p`, `docker|az|oc login -p`,
 `redis-cli -a`); the short flags other tools take a password by (`sqlcmd -P`, `ssh-keygen
--N`, `ldapsearch -w`, `keytool -storepass`, `openssl -passin pass:`, `gh secret set
---body`); passwords by position (`htpasswd -b file user PW`, `rabbitmqctl add_user user
-PW`, `smbclient -U user%PW`); a password echoed into `--password-stdin` or `chpasswd`;
-`curl -u user:password`; the value a command prints for a secret-named variable (`$
-printenv DB_PASSWORD` / `$ echo $API_TOKEN`, then the value alone on the next line).
+-N`, `ldapsearch -w`, `keytool -storepass`, `openssl -passin pass:`, `openssl enc -k`,
+`cqlsh -p`, `ipmitool -P`, `influx -password|-t`, `gh secret set --body`); passwords by
+position (`htpasswd -b file user PW`, `rabbitmqctl add_user user PW`, `smbclient -U
+user%PW`); a password echoed into `--password-stdin`, `chpasswd` or `vncpasswd -f`; `curl
+-u user:password`; the value a command prints for a secret-named variable (`$ printenv
+DB_PASSWORD` / `$ echo $API_TOKEN`, then the value alone on the next line).
 Placeholders (`$PASS`, `<password>`, `***`) are left alone.
 """
 
@@ -20,6 +21,8 @@ from cctrace.redact.randomness import looks_random
 from cctrace.redact.stoplist import is_placeholder
 
 _VALUE = r"(?P<q>\\{0,3}[\"']?)(?P<s>[^\s\"'\\]{3,256})"
+# A quoted value runs to its quote, blanks included (`--passphrase 'correct horse ...'`).
+_QUOTED_VALUE = r"(?P<q>\\{0,3}[\"'])?(?P<s>(?(q)[^\"'\r\n\\]{3,512}|[^\s\"'\\]{3,256}))"
 
 
 # Words after a flag named in a sentence (`the --username and --password options`,
@@ -146,7 +149,7 @@ DETECTOR = Detector(
             r"--(?:(?:" + "|".join(_WHOSE) + r")-?)?"
             r"(?:password|passwd|passphrase|pass|token|secret"
             r"|api[_\-]?key|access[_\-]?token|auth[_\-]?token|client[_\-]?secret)"
-            r"(?:=|[ \t]+)" + _VALUE,
+            r"(?:=|[ \t]+)" + _QUOTED_VALUE,
             anchors=_LONG_ANCHORS,
             at_anchor=True,
             validate=_value_ok,
@@ -186,6 +189,14 @@ DETECTOR = Detector(
                    ("sqlcmd", "bcp", "osql", "zip", "unzip", "mosquitto_pub", "mosquitto_sub",
                     "mosquitto_rr")),
         _tool_flag("ssh-keygen", "-P|-N", ("ssh-keygen",)),
+        # Cassandra's `cqlsh -p`, `ipmitool -P`, `openssl enc -k`, InfluxDB 1.x's
+        # `influx -password` and 2.x's `-t` (its token).
+        _tool_flag("cqlsh", "-p", ("cqlsh",), glued=False),
+        _tool_flag("ipmitool", "-P", ("ipmitool",), glued=False),
+        _tool_flag(r"openssl[ \t]+(?:enc|aes[\w\-]*|des[\w\-]*|bf[\w\-]*|camellia[\w\-]*)",
+                   "-k", ("openssl enc", "openssl aes", "openssl des", "openssl bf",
+                          "openssl camellia"), glued=False),
+        _tool_flag("influx", "-password|-t", ("influx",), glued=False),
         _tool_flag(r"ldap(?:search|add|modify|delete|passwd|compare|modrdn|whoami|exop)|vsql",
                    "-w", ("ldapsearch", "ldapadd", "ldapmodify", "ldapdelete", "ldappasswd",
                           "ldapcompare", "ldapmodrdn", "ldapwhoami", "ldapexop", "vsql")),
@@ -250,8 +261,8 @@ DETECTOR = Detector(
         ),
         Pattern(
             "cli_password",
-            r"--password-stdin|chpasswd\b|passwd[ \t]+--stdin",
-            anchors=("--password-stdin", "chpasswd", "passwd --stdin"),
+            r"--password-stdin|chpasswd\b|passwd[ \t]+--stdin|vncpasswd[ \t]+-f",
+            anchors=("--password-stdin", "chpasswd", "passwd --stdin", "vncpasswd -f"),
             at_anchor=True,
             expand=_echoed,
             priority=STRUCTURAL,

@@ -61,14 +61,17 @@ from cctrace.redact.stoplist import (
     unquoted_secret,
 )
 
-# Assignment operators, optionally after a type (`string`, `: str`, `String`).
+# Assignment operators, optionally after a type (`string`, `: str`, `String`, Rust's `:
+# &str`, `: &'static str`, Visual Basic's `As String`). A word after a closing quote is
+# the next attribute of a tag (`name="password" autocomplete="..."`), not a type.
 _TYPE = (
-    r"(?:[ \t]*:[ \t]*[A-Za-z_][\w.<>\[\]?|]{0,30}(?=[ \t]*=)"
-    r"|[ \t]+[A-Za-z_][\w.<>\[\]]{0,30}(?=[ \t]*:?=))?"
+    r"(?:[ \t]*:[ \t]*&?(?:'static[ \t]+)?[A-Za-z_][\w.<>\[\]?|]{0,30}(?=[ \t]*=)"
+    r"|(?<![\"'])[ \t]+(?:as[ \t]+)?[A-Za-z_][\w.<>\[\]]{0,30}(?=[ \t]*:?=))?"
 )
 # (A spaced arrow is a log's mapping, `resolved API_TOKEN -> ...`; a glued one is a
-# pointer's member, `tok->token->next`.)
-_OP = r"[ \t]*(?:=>|:::=|::=|:=|\?=|\+=|\.=|=|:|(?<=[ \t])->(?=[ \t]))[ \t]*"
+# pointer's member, `tok->token->next`. R assigns with a spaced `<-` or `<<-`.)
+_OP = (r"[ \t]*(?:=>|:::=|::=|:=|\?=|\+=|\.=|=|:|(?<=[ \t])->(?=[ \t])|(?<=[ \t])<<?-(?=[ \t]))"
+       r"[ \t]*")
 # A quoted value: any character but the closing quote and line breaks; escapes that are
 # part of the value (`\u0026`, `\/`) are kept inside it.
 # Longer than 512 only in a token's alphabet: OAuth access tokens and JWTs of 800-1000
@@ -288,7 +291,8 @@ def _element_ok(match: re.Match[str]) -> bool:
 
 _PATTERNS = (
     # key = "value" (all quote styles, a type between key and operator allowed)
-    Pattern("generic_secret", KEY + CLOSE + _TYPE + _OP + r"(?:[bruf]{0,2})" + _QVAL,
+    # (`@"..."`: an Objective-C string object, a C# verbatim string)
+    Pattern("generic_secret", KEY + CLOSE + _TYPE + _OP + r"(?:[bruf]{0,2}|@)" + _QVAL,
             anchors=KEYWORDS, at_anchor=True, check=_quoted_ok, priority=GENERIC),
     # key = value (unquoted: env files, YAML, INI, properties, logs, flags in configs)
     Pattern("generic_secret", KEY + CLOSE + _TYPE + _OP + _UVAL,
