@@ -206,11 +206,15 @@ MODULES: dict[str, Target] = {
         "tests/redact/test_context.py")),
     # Its exact tests first (every keyword, key rule, slot and syntax; ~3 s), so `-x`
     # stops early; none of the selection uses hypothesis, so it runs in a fork.
+    # Since stop 26 the scoped targets' tests too (table rows, wrapped starts, real code),
+    # so the whole module's run kills what they kill.
     "redact.detectors.generic_assignment": Target("redact/detectors/generic_assignment.py", (
         "tests/redact/detectors/test_generic_assignment.py",
         "tests/redact/test_detector_exact.py::test_detector[generic_assignment]",
+        "tests/redact/test_table_rows.py", "tests/redact/test_wrapped_plain_start.py",
         "tests/redact/test_password_slots.py",
         "tests/redact/test_words_not_tokens.py", "tests/redact/test_context.py",
+        "tests/redact/test_real_code.py", "tests/redact/test_encoded_names.py",
         "tests/redact/test_detectors.py"), preload=DETECTOR_PRELOAD),
     # Which keys call their value a secret (split out of generic_assignment in stop 26):
     # `key_ok`, the slots, the name walk, ARNs and scoped names. The preload does not
