@@ -43,7 +43,9 @@ KEYWORD: dict[str, list[str]] = {
     "call_password": ['{k}("deploy", "{A:16}")', '{k}($dsn, "deploy", "{A:16}")'],
     "cli_password": ["$ {k}DB_TOKEN\n{A:16}\n"],
     "prose_secret_value": ["I set `DB_PASSWORD` with the {k}{A:16}` now."],
-    "prose_word_secret": ["then use {k}{A:16}7` for the test run"],
+    "prose_word_secret": ["then use {k}{A:16}7` for the test run",
+                          # the escaped quote's anchor (`token \`), in a JSON string
+                          'then use {k}"{A:16}7\\" for the test run'],
 }
 # Which patterns (index in the detector) are keyword-led (`at_anchor`: tried at each keyword,
 # whatever its case), written out for the same reason.
