@@ -102,3 +102,22 @@ def test_a_unc_host_starting_with_n_is_no_line_break() -> None:
     found(f"net use R: \\\\nas01\\backups {PW} /user:CORP\\svc", PW)
     found(json.dumps(f"net use R: \\\\nas01\\backups {PW} /user:CORP\\svc"), PW)
     kept(json.dumps("net use R: \\\\srv\\share\nhunter2Secret!"))
+
+
+def test_a_commands_line_is_read_so_far_on() -> None:
+    """`LINE_REACH` (1024) characters after the command: a long line holding the command
+    many times costs a bounded look each time, not the rest of the line (quadratic)."""
+    from cctrace.redact.detectors.windows_cli import LINE_REACH
+
+    assert LINE_REACH == 1024
+    # the line is read from the end of the match (the command and its argument) on
+    near = 'ConvertTo-SecureString "Pw0rd!Secure1"' + " " * (LINE_REACH - 12) + "-AsPlainText"
+    found(near, "Pw0rd!Secure1")
+    kept(near.replace("-AsPlainText", " -AsPlainText"))       # one character too far
+    share = "net use Z: \\\\srv\\share"
+    rest = len(share) - len("net use") + len(" Pw0rd!Secure1")
+    words = " /persistent:no" * ((LINE_REACH - rest) // 15)
+    line = f"{share}{words} Pw0rd!Secure1"
+    assert LINE_REACH - 15 < len(line) - len("net use") <= LINE_REACH
+    found(line, "Pw0rd!Secure1")
+    kept(f"{share}{words} /persistent:no Pw0rd!Secure1")         # past the reach

@@ -108,8 +108,8 @@ DETECTOR = Detector(
         ),
         Pattern(
             "cli_password",
-            r"(?:lftp|open)[ \t](?:[^\r\n]*?[ \t])?-u[ \t]+[\"']?[^\s,\"']{1,64},(?P<s>[^\s\"']"
-            r"{1,128})",
+            r"(?:lftp|open)[ \t](?:[^\r\n]{0,300}?[ \t])?-u[ \t]+[\"']?[^\s,\"']{1,64},"
+            r"(?P<s>[^\s\"']{1,128})",
             anchors=("lftp",),
             at_anchor=True,
             expand=_expand,

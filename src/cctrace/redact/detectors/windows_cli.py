@@ -45,9 +45,17 @@ def _span(match: re.Match[str]) -> tuple[int, int]:
 _LINE_END = re.compile(r"\r?\n|(?<!\\)(?:\\\\)*\\(?:r\\)?n|$")
 
 
+# How far after a command its line is read: a command line's options fit, and a text of
+# one long line holding the command many times costs a bounded look per time, not the
+# rest of the line each time (quadratic).
+LINE_REACH = 1024
+
+
 def _line_end(text: str, at: int) -> int:
-    """Where the line holding `at` ends (a real or a JSON-escaped break, or the text's end)."""
-    return _LINE_END.search(text, at).start()  # type: ignore[union-attr]  # `$` always matches
+    """Where the line holding `at` ends (a real or a JSON-escaped break, or the text's end),
+    looking at most `LINE_REACH` characters on."""
+    end = min(len(text), at + LINE_REACH)
+    return _LINE_END.search(text, at, end).start()  # type: ignore[union-attr]  # `$` always matches
 
 
 def _expand(match: re.Match[str]) -> list[tuple[int, int]]:
@@ -112,7 +120,7 @@ DETECTOR = Detector(
         ),
         Pattern(
             "cli_password",
-            r"schtasks(?:\.exe)?[ \t][^\r\n]*?[ \t]/r?p[ \t]+" + _ARG,
+            r"schtasks(?:\.exe)?[ \t][^\r\n]{0,300}?[ \t]/r?p[ \t]+" + _ARG,
             anchors=("schtasks",),
             at_anchor=True,
             expand=_expand,
@@ -120,7 +128,7 @@ DETECTOR = Detector(
         ),
         Pattern(
             "cli_password",
-            r"(?:x|w|sdl-)?freerdp3?(?:\.exe)?[ \t][^\r\n]*?[ \t]/p(?:assword)?:" + _ARG,
+            r"(?:x|w|sdl-)?freerdp3?(?:\.exe)?[ \t][^\r\n]{0,300}?[ \t]/p(?:assword)?:" + _ARG,
             anchors=("freerdp",),
             at_anchor=True,
             expand=_expand,
@@ -128,7 +136,7 @@ DETECTOR = Detector(
         ),
         Pattern(
             "cli_password",
-            r"rdesktop[ \t][^\r\n]*?[ \t]-p[ \t]+" + _ARG,
+            r"rdesktop[ \t][^\r\n]{0,300}?[ \t]-p[ \t]+" + _ARG,
             anchors=("rdesktop",),
             at_anchor=True,
             expand=_expand,
