@@ -76,6 +76,11 @@ MODULES: dict[str, Target] = {
         "tests/security/test_purge_erases_everything.py"),
         # What is sent where, retried, reported and kept; `select` is the store's query.
         scope=("delete_remote", "_scrub", "_send", "purge")),
+    # Encryption at rest of the store's content columns: the cipher, the column bound in,
+    # the config switch, the per-state-dir cache keyed on the key file.
+    "security.crypto": Target("security/crypto.py", (
+        "tests/security/test_crypto.py", "tests/store/test_db_json.py",
+        "tests/security/test_keys_unreachable.py")),
     # -- hook (standard library only)
     "hook.envnote": Target("hook/envnote.py", (
         "tests/hook/test_envnote_table.py", "tests/security/test_envcheck.py",
