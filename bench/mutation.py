@@ -2079,6 +2079,15 @@ EQUIVALENT["audit.coverage"] = [
      'read only as `not seen_change` / `not seen_uninstall`; None and False are both false'),
 ]
 
+EQUIVALENT["security.crypto"] = [
+    ('_cache: dict[str, tuple[tuple[int, int, int] | None, Cipher | None]] = {}',
+     '_cache: dict[str, tuple[tuple[int, int, int] & None, Cipher | None]] = {}',
+     'a module variable annotation, never evaluated (from __future__ import annotations)'),
+    ('_cache: dict[str, tuple[tuple[int, int, int] | None, Cipher | None]] = {}',
+     '_cache: dict[str, tuple[tuple[int, int, int] | None, Cipher & None]] = {}',
+     'a module variable annotation, never evaluated (from __future__ import annotations)'),
+]
+
 
 def _equivalent(name: str) -> list[tuple[str, str, str]]:
     """EQUIVALENT's entries for `name`, and for a detector module every mutant of its
