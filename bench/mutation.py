@@ -517,6 +517,11 @@ MODULES: dict[str, Target] = {
     "audit.anchors": Target("audit/anchors.py", (
         "tests/audit/test_anchors_exact.py", "tests/audit/test_rollback.py",
         "tests/audit/test_log.py")),
+    # The log's signing keys: Ed25519 epochs, the certificate chain, rotation when an
+    # epoch is over, the old key file's bytes overwritten (forward security).
+    "audit.keys": Target("audit/keys.py", (
+        "tests/audit/test_log_exact.py", "tests/audit/test_log.py",
+        "tests/audit/test_verify_exact.py")),
     # -- install/ (what is pinned in the hook command)
     "install.settings": Target("install/settings.py", (
         "tests/install/test_install_settings_exact.py",
