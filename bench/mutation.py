@@ -122,6 +122,10 @@ MODULES: dict[str, Target] = {
     "statusline.pins": Target("statusline/line.py", (
         "tests/statusline/test_line_pins_exact.py", "tests/statusline/test_line.py"),
         scope=("summary_path", "read_summary", "parse_args")),
+    # Per-session mute: a mute is never silent (the `CctraceMuted` marker), and the muted
+    # byte ranges of the transcript the worker leaves out.
+    "hook.mute": Target("hook/mute.py", (
+        "tests/hook/test_mute.py", "tests/hook/test_hook_main.py")),
     # -- worker
     "worker.lifecycle": Target("worker/lifecycle.py", (
         "tests/worker/test_worker_env.py",
@@ -520,7 +524,7 @@ MODULES: dict[str, Target] = {
     # The log's signing keys: Ed25519 epochs, the certificate chain, rotation when an
     # epoch is over, the old key file's bytes overwritten (forward security).
     "audit.keys": Target("audit/keys.py", (
-        "tests/audit/test_log_exact.py", "tests/audit/test_log.py",
+        "tests/audit/test_keys.py", "tests/audit/test_log_exact.py", "tests/audit/test_log.py",
         "tests/audit/test_verify_exact.py")),
     # -- install/ (what is pinned in the hook command)
     "install.settings": Target("install/settings.py", (
