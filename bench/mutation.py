@@ -84,9 +84,10 @@ MODULES: dict[str, Target] = {
     # Erasure on request and retention: which traces a purge selects, and every row that
     # names an erased trace or session (findings, unsent batches, cursors, cost counts).
     "store.erasure": Target("store/erasure.py", (
-        "tests/store/test_erasure_sessions.py", "tests/security/test_tombstones.py",
-        "tests/security/test_purge_exact.py", "tests/worker/test_limits.py",
-        "tests/security/test_purge.py", "tests/security/test_purge_erases_everything.py")),
+        "tests/store/test_erasure.py", "tests/store/test_erasure_sessions.py",
+        "tests/security/test_tombstones.py", "tests/security/test_purge_exact.py",
+        "tests/worker/test_limits.py", "tests/security/test_purge.py",
+        "tests/security/test_purge_erases_everything.py")),
     # -- hook (standard library only)
     "hook.envnote": Target("hook/envnote.py", (
         "tests/hook/test_envnote_table.py", "tests/security/test_envcheck.py",
