@@ -272,3 +272,12 @@ def test_bytes_that_are_not_utf8_do_not_hide_the_session(tmp_path):
     assert mute.check(str(state), data) is True
     assert json.loads(mute.began_payload(data)) == {
         "hook_event_name": "CctraceMuted", "session_id": "s-1", "transcript_path": "/t/.jsonl"}
+
+
+def test_a_file_that_is_not_a_jsonl_transcript_is_never_muted(tmp_path):
+    state = tmp_path / "state"
+    _muted(state, "XXXX", "5\n")
+    _muted(state, "s-1", "5\n")
+    assert mute.muted_ranges(str(state), "/p/XXXX.jsonl") == [(5, None)]
+    for path in ("/p/XXXX", "/p/s-1", "/p/s-1.jsonl.bak", "/p/s-1.JSONL"):
+        assert mute.muted_ranges(str(state), path) == [], path
