@@ -2104,6 +2104,18 @@ EQUIVALENT["security.crypto"] = [
      'a module variable annotation, never evaluated (from __future__ import annotations)'),
 ]
 
+EQUIVALENT["hook.mute"] = [
+    ('return bool(sid) and len(sid) <= 128 and sid.replace("-", "").replace("_", "").isalnum()',
+     'return bool(sid) and len(sid) <= 128 and sid.replace("-", "XXXX").replace("_", "").isalnum()',  # noqa: E501
+     "X is alphanumeric: isalnum() is the same with the dashes removed or replaced by 'XXXX'"),
+    ('return bool(sid) and len(sid) <= 128 and sid.replace("-", "").replace("_", "").isalnum()',
+     'return bool(sid) and len(sid) <= 128 and sid.replace("-", "").replace("_", "XXXX").isalnum()',  # noqa: E501
+     "X is alphanumeric: isalnum() is the same with the underscores removed or replaced by 'XXXX'"),  # noqa: E501
+    ('ranges: list[tuple[int, int | None]] = []',
+     'ranges: list[tuple[int, int & None]] = []',
+     'a local variable annotation, never evaluated'),
+]
+
 
 def _equivalent(name: str) -> list[tuple[str, str, str]]:
     """EQUIVALENT's entries for `name`, and for a detector module every mutant of its

@@ -281,3 +281,24 @@ def test_a_file_that_is_not_a_jsonl_transcript_is_never_muted(tmp_path):
     assert mute.muted_ranges(str(state), "/p/XXXX.jsonl") == [(5, None)]
     for path in ("/p/XXXX", "/p/s-1", "/p/s-1.jsonl.bak", "/p/s-1.JSONL"):
         assert mute.muted_ranges(str(state), path) == [], path
+
+
+@pytest.mark.parametrize("sid", ["../muted/s-1", "s-1/.", "./s-1", "s-1.was", "s 1"])
+def test_a_session_id_that_is_no_plain_name_never_reaches_a_mute_file(tmp_path, sid):
+    # Each names an existing mute file through the path (or is one with a space):
+    # refused before any file is looked at, so it is neither muted nor written.
+    state = tmp_path / "state"
+    _muted(state, "s-1", "5\n")
+    _muted(state, "s-1.was.was", "6\n")
+    _muted(state, "s 1", "7\n")
+    before = {p.name: p.read_text() for p in (state / "muted").iterdir()}
+    assert mute.check(str(state), _payload(sid)) is False
+    assert {p.name: p.read_text() for p in (state / "muted").iterdir()} == before
+
+
+def test_a_range_line_that_is_not_ascii_is_skipped(tmp_path):
+    state = tmp_path / "state"
+    (state / "muted").mkdir(parents=True)
+    (state / "muted" / "s-1.ranges").write_bytes(
+        "\u00e9 5\n10 20\n".encode() + b"\xff\xfe 7\nx 30\n40 50\n")
+    assert mute.muted_ranges(str(state), "/p/s-1.jsonl") == [(10, 20), (40, 50)]
