@@ -88,6 +88,10 @@ MODULES: dict[str, Target] = {
         "tests/security/test_tombstones.py", "tests/security/test_purge_exact.py",
         "tests/worker/test_limits.py", "tests/security/test_purge.py",
         "tests/security/test_purge_erases_everything.py")),
+    # Retention: the setting, the cutoff, the audit entries of what it deletes, at most
+    # once an interval (the stamp file).
+    "security.retention": Target("security/retention.py", (
+        "tests/security/test_purge.py", "tests/spool/test_quarantine.py")),
     # -- hook (standard library only)
     "hook.envnote": Target("hook/envnote.py", (
         "tests/hook/test_envnote_table.py", "tests/security/test_envcheck.py",
