@@ -142,6 +142,10 @@ MODULES: dict[str, Target] = {
         "tests/worker/test_worker_env.py",
         "tests/worker/test_lifecycle.py::test_worker_command_resolution_order"),
         scope=("worker_env", "worker_command")),
+    # A bad transcript record isolated, never the session: the binary search, the repair,
+    # the stand-in (no content), which errors are the environment's, the read counters.
+    # test_poison.py runs it in the worker (20 s): not selected.
+    "worker.isolate": Target("worker/isolate.py", ("tests/worker/test_isolate.py",)),
     # -- export
     "export.destinations": Target("export/destinations.py", (
         "tests/export/test_destinations_exact.py", "tests/export/test_export_destinations.py",
