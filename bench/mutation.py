@@ -91,7 +91,8 @@ MODULES: dict[str, Target] = {
     # Retention: the setting, the cutoff, the audit entries of what it deletes, at most
     # once an interval (the stamp file).
     "security.retention": Target("security/retention.py", (
-        "tests/security/test_purge.py", "tests/spool/test_quarantine.py")),
+        "tests/security/test_retention.py", "tests/security/test_purge.py",
+        "tests/spool/test_quarantine.py")),
     # -- hook (standard library only)
     "hook.envnote": Target("hook/envnote.py", (
         "tests/hook/test_envnote_table.py", "tests/security/test_envcheck.py",
@@ -2122,6 +2123,16 @@ EQUIVALENT["hook.mute"] = [
     ('ranges: list[tuple[int, int | None]] = []',
      'ranges: list[tuple[int, int & None]] = []',
      'a local variable annotation, never evaluated'),
+]
+
+EQUIVALENT["security.retention"] = [
+    ('cutoff_ns: int | None = None',
+     'cutoff_ns: int & None = None',
+     'a dataclass annotation, never evaluated (from __future__ import annotations)'),
+    ('if report.ran and report.cutoff_ns is not None:',
+     'if report.ran or report.cutoff_ns is not None:',
+     'the two always agree: `enforce` returns either RetentionReport() (not ran, no cutoff) '
+     'or one that ran with its cutoff'),
 ]
 
 
