@@ -2135,6 +2135,15 @@ EQUIVALENT["security.retention"] = [
      'or one that ran with its cutoff'),
 ]
 
+EQUIVALENT["worker.isolate"] = [
+    ('repaired: Record | None = Record(fix_surrogates(copy.deepcopy(recs[lo].data)),',
+     'repaired: Record & None = Record(fix_surrogates(copy.deepcopy(recs[lo].data)),',
+     'a local variable annotation, never evaluated'),
+    ('ok = 0 < len(text) <= 40 and all(c.isascii() and (c.isalnum() or c in "_-") for c in text)',
+     'ok = 0 < len(text) <= 40 and all(c.isascii() and (c.isalnum() or c in "XX_-XX") for c in text)',  # noqa: E501
+     '`X` is alphanumeric: isalnum() takes it before the set is looked at'),
+]
+
 
 def _equivalent(name: str) -> list[tuple[str, str, str]]:
     """EQUIVALENT's entries for `name`, and for a detector module every mutant of its

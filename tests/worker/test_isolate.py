@@ -73,13 +73,14 @@ def test_the_stand_in_names_the_error_of_the_record_itself():
 
     def probe(records):
         calls.append(len(records))
-        if len(records) == 3 and records[2].data.get("bad"):
-            raise KeyError("k")  # the first failure seen is a KeyError of the whole slice
+        if len(records) == 3 and records[1].data.get("bad"):
+            raise KeyError("k")  # the whole slice fails otherwise than the record alone
         if any(r.data.get("bad") for r in records):
             raise TypeError("t")
 
     out = isolate.isolate_records(_recs(3, {1}), probe)
     assert out[1].data["error"] == "TypeError"
+    assert calls == [3, 2, 1, 2, 2, 3]
 
 
 def test_a_lone_surrogate_is_repaired_not_dropped():
@@ -93,6 +94,17 @@ def test_a_lone_surrogate_is_repaired_not_dropped():
         "role": "user", "content": "caf\ufffde", "\ufffdkey": 1}}
     # The original record was not changed in place.
     assert recs[1].data["message"]["content"] == "caf\ud800e"
+
+
+def test_the_repair_leaves_the_records_lists_as_they_were():
+    # fix_surrogates rebuilds dicts but writes into lists: the repair works on a deep copy.
+    blocks = [{"type": "text", "text": "caf\ud800e"}, "x\udc00"]
+    rec = Record({"type": "user", "uuid": "u0", "message": {"content": blocks}}, offset=0)
+    out = isolate.isolate_records([rec], _probe())
+    assert out[0].data["message"]["content"] == [{"type": "text", "text": "caf\ufffde"},
+                                                 "x\ufffd"]
+    assert rec.data["message"]["content"] is blocks
+    assert blocks == [{"type": "text", "text": "caf\ud800e"}, "x\udc00"]
 
 
 def test_a_repair_the_probe_still_refuses_is_a_stand_in():
