@@ -285,3 +285,80 @@ def test_a_size_cap_evicts_the_oldest_traces_with_nothing_left_to_send(store):
     assert store.oldest_settled_traces(10) == [t["a1"], t["c1"], t["d1"]]
     assert store.oldest_settled_traces(2) == [t["a1"], t["c1"]]
     assert store.oldest_settled_traces(0) == []
+
+
+def test_a_project_path_is_taken_literally_whatever_its_last_letter_or_backslashes(store):
+    made = [turn("s-x", "x1", T0, cwd="/w/appX"), turn("s-x", "x2", T0 + SEC, cwd="/w/appX"),
+            turn("s-b", "b1", T0 + 2 * SEC, cwd="/w/a\\b/sub"),
+            turn("s-c", "c1", T0 + 3 * SEC, cwd="/w/ab/sub")]
+    store.insert_traces(made)
+    assert [x for x, _ in store.select_traces(project="/w/appX")] == [made[0].id, made[1].id]
+    assert [x for x, _ in store.select_traces(project="/w/appX/")] == [made[0].id, made[1].id]
+    assert [x for x, _ in store.select_traces(project="/w/a\\b")] == [made[2].id]
+    assert [x for x, _ in store.select_traces(project="/w/ab")] == [made[3].id]
+
+
+def test_like_wildcards_in_a_project_path_match_only_themselves(store):
+    made = [turn("s-1", "p1", T0, cwd="/w/100%/sub"), turn("s-2", "p2", T0 + SEC,
+                                                          cwd="/w/100X/sub"),
+            turn("s-3", "p3", T0 + 2 * SEC, cwd="/w/my_app/sub"),
+            turn("s-4", "p4", T0 + 3 * SEC, cwd="/w/myXapp/sub")]
+    store.insert_traces(made)
+    assert [x for x, _ in store.select_traces(project="/w/100%")] == [made[0].id]
+    assert [x for x, _ in store.select_traces(project="/w/my_app")] == [made[2].id]
+
+
+def test_trace_sessions_of_stored_traces_only(store):
+    t = _turns(store)
+    ids = [t["d1"], t["a1"], "missing", t["b1"], t["a1"], t["c1"]]
+    assert store.trace_sessions(ids) == {t["a1"]: "sess-a", t["b1"]: "sess-b",
+                                         t["c1"]: "sess-c", t["d1"]: "sess-d"}
+    assert store.trace_sessions([]) == {}
+
+
+def test_purge_traces_adds_up_over_every_chunk(store):
+    # Four traces are two statements of two: counts, sessions and batches of both add up.
+    t = _turns(store)
+    store.add_hook_events([_hook(1, "sess-a"), _hook(2, "sess-b"), _hook(3, "sess-c"),
+                           _hook(4, "sess-d")])
+    store.add_findings([_finding(f"f-{k}", trace=t[k]) for k in ("a1", "a2", "b1", "c1", "d1")])
+    two = [_batch(store, [span_id("tool", "a1")]), _batch(store, [span_id("tool", "a1")]),
+           _batch(store, [span_id("gen", "c1"), span_id("tool", "c1")])]
+    kept = _batch(store, [span_id("tool", "d1")])
+    counts = store.purge_traces([t["a1"], t["a2"], t["b1"], t["c1"]])
+    assert counts == {"traces": 4, "observations": 12, "outbox": 3, "findings": 4,
+                      "sessions": 3, "hook_events": 3}
+    assert _ids(store, "SELECT id FROM sessions") == ["sess-d"]
+    assert _ids(store, "SELECT seq FROM hook_events") == [4]
+    assert _ids(store, "SELECT id FROM findings") == ["f-d1"]
+    assert _ids(store, "SELECT id FROM outbox") == [kept]
+    assert set(two).isdisjoint(_ids(store, "SELECT id FROM outbox"))
+
+
+def test_known_session_prefixes_with_like_characters_match_literally(store):
+    store.add_hook_events([_hook(1, "a\\b-1"), _hook(2, "100%-s"), _hook(3, "x_y-1"),
+                           _hook(4, "100X-t"), _hook(5, "xzy-2")])
+    assert store.known_session("a\\b") == "a\\b-1"
+    assert store.known_session("a\\") == "a\\b-1"
+    assert store.known_session("100%") == "100%-s"
+    assert store.known_session("x_y") == "x_y-1"
+    assert store.known_session("ab") is None
+
+
+def test_purge_sessions_adds_up_over_every_chunk(store):
+    sids = ["s-1", "s-2", "s-3"]  # two statements: ["s-1", "s-2"], ["s-3"]
+    store.add_hook_events([_hook(i, sid, f"/p/{sid}.jsonl") for i, sid in enumerate(sids)])
+    store.add_findings([_finding(f"f{sid}", sid) for sid in sids])
+    with store.transaction() as conn:
+        for sid in sids:
+            conn.execute("INSERT INTO cost_states (session_id, time_ns, total_usd, model_usage,"
+                         " unknown_model_cost) VALUES (?, 1, 0.5, '{}', 0)", (sid,))
+            conn.execute("INSERT INTO sessions (id, first_ns, last_ns) VALUES (?, 1, 2)", (sid,))
+    for sid in sids:
+        store.save_fork(sid, "parent", 5)
+        store.set_cursor(f"/p/{sid}.jsonl", {"offset": 1})
+        store.set_cursor(f"rules-window:{sid}", {"offset": 1})
+    assert store.purge_sessions(sids) == {"hook_events": 3, "findings": 3, "sessions": 3,
+                                          "cost_states": 3, "session_forks": 3, "cursors": 6}
+    for table in ("hook_events", "findings", "cost_states", "session_forks", "cursors"):
+        assert store._read(f"SELECT count(*) FROM {table}", ())[0][0] == 0, table
