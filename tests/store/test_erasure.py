@@ -362,3 +362,25 @@ def test_purge_sessions_adds_up_over_every_chunk(store):
                                           "cost_states": 3, "session_forks": 3, "cursors": 6}
     for table in ("hook_events", "findings", "cost_states", "session_forks", "cursors"):
         assert store._read(f"SELECT count(*) FROM {table}", ())[0][0] == 0, table
+
+
+def test_an_ambiguous_prefix_names_at_most_eleven_sessions(store):
+    from cctrace.store.sessions import AmbiguousSession
+
+    # 11 known by hook events, 2 more by fork relations: 13 in all, 11 named.
+    store.add_hook_events([_hook(i, f"amb-{i:02d}") for i in range(11)])
+    store.save_fork("amb-98", "p", None)
+    store.save_fork("amb-99", "p", None)
+    with pytest.raises(AmbiguousSession) as err:
+        store.known_session("amb-")
+    assert err.value.matches == [f"amb-{i:02d}" for i in range(11)]
+
+
+def test_purge_sessions_matches_transcript_paths_literally(store):
+    for path in ("/p/a%b.jsonl", "/p/aZZb.jsonl", "/p/a\\b.jsonl", "/p/a_b.jsonl",
+                 "/p/aXb.jsonl", "/p/a%b/sub/x.jsonl", "/p/aZb/sub/x.jsonl"):
+        store.set_cursor(path, {"offset": 1})
+    counts = store.purge_sessions(["a%b", "a\\b", "a_b"])
+    assert counts["cursors"] == 4
+    assert _ids(store, "SELECT path FROM cursors ORDER BY path") == [
+        "/p/aXb.jsonl", "/p/aZZb.jsonl", "/p/aZb/sub/x.jsonl"]
