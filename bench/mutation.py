@@ -2144,6 +2144,14 @@ EQUIVALENT["worker.isolate"] = [
      '`X` is alphanumeric: isalnum() takes it before the set is looked at'),
 ]
 
+EQUIVALENT["store.erasure"] = [
+    ('params += list(session_ids)', 'params = list(session_ids)',
+     'the first filter: `params` is still the empty list there'),
+    ('@staticmethod', '',
+     '_delete_finding_batches is only called on the class (`Erasure._delete_finding_batches(conn, '
+     'ids)`), where a plain function takes the same two arguments'),
+]
+
 
 def _equivalent(name: str) -> list[tuple[str, str, str]]:
     """EQUIVALENT's entries for `name`, and for a detector module every mutant of its
