@@ -231,32 +231,32 @@ MODULES: dict[str, Target] = {
         "tests/redact/test_context.py")),
     # Its exact tests first (every keyword, key rule, slot and syntax; ~3 s), so `-x`
     # stops early; none of the selection uses hypothesis, so it runs in a fork.
+    # Since stop 26 the scoped targets' tests too (table rows, wrapped starts, real code),
+    # so the whole module's run kills what they kill.
     "redact.detectors.generic_assignment": Target("redact/detectors/generic_assignment.py", (
         "tests/redact/detectors/test_generic_assignment.py",
         "tests/redact/test_detector_exact.py::test_detector[generic_assignment]",
+        "tests/redact/test_table_rows.py", "tests/redact/test_wrapped_plain_start.py",
         "tests/redact/test_password_slots.py",
         "tests/redact/test_words_not_tokens.py", "tests/redact/test_context.py",
+        "tests/redact/test_real_code.py", "tests/redact/test_encoded_names.py",
         "tests/redact/test_detectors.py"), preload=DETECTOR_PRELOAD),
-    # `_key_ok` alone (the acronym boundary, `AESkey`, came after the whole-module run).
-    "redact.detectors.generic_assignment.key_ok": Target(
-        "redact/detectors/generic_assignment.py", (
-            "tests/redact/detectors/test_generic_assignment.py",
-            "tests/redact/test_encoded_names.py",
-            "tests/redact/test_detector_exact.py::test_detector[generic_assignment]",
-            "tests/redact/test_password_slots.py",
-            "tests/redact/test_words_not_tokens.py", "tests/redact/test_context.py",
-            "tests/redact/test_detectors.py"),
-        scope=("_key_ok",), preload=DETECTOR_PRELOAD),
+    # Which keys call their value a secret (split out of generic_assignment in stop 26):
+    # `key_ok`, the slots, the name walk, ARNs and scoped names. The preload does not
+    # import it (the registry loads detectors only when asked), so the fork reads the mutant.
+    "redact.secret_names": Target("redact/secret_names.py", (
+        "tests/redact/detectors/test_generic_assignment.py",
+        "tests/redact/test_encoded_names.py",
+        "tests/redact/test_detector_exact.py::test_detector[generic_assignment]",
+        "tests/redact/test_password_slots.py",
+        "tests/redact/test_words_not_tokens.py", "tests/redact/test_context.py",
+        "tests/redact/test_table_rows.py", "tests/redact/test_wrapped_plain_start.py",
+        "tests/redact/detectors/test_env_command.py",
+        "tests/redact/test_detectors.py"), preload=DETECTOR_PRELOAD),
     # The service names that `detectors/service_context.py` looks for (data only).
     "redact.services": Target("redact/services.py", (
         "tests/redact/test_service_shapes.py", "tests/redact/test_token_shape.py",
         "tests/redact/test_context.py")),
-    # What the fourth #13 round changed in it: the slot kinds and the value's shape gate.
-    "redact.detectors.generic_assignment.slots": Target(
-        "redact/detectors/generic_assignment.py", (
-            "tests/redact/test_words_not_tokens.py", "tests/redact/test_context.py",
-            "tests/redact/test_detectors.py"),
-        scope=("_shape_ok", "_password_slot", "_token_slot")),
     # Only the functions #13's false-positive round added to randomness/stoplist (the
     # whole modules are `redact.randomness` / `redact.stoplist`'s runs).
     "redact.randomness.words": Target("redact/randomness.py", (
@@ -288,7 +288,7 @@ MODULES: dict[str, Target] = {
     "redact.detectors.generic_assignment.code": Target(
         "redact/detectors/generic_assignment.py", (
             "tests/redact/detectors/test_generic_assignment.py", "tests/redact/test_real_code.py"),
-        scope=("_scoped", "_alias", "_in_code", "_subscript", "_log_pair", "_pair_ok",
+        scope=("_alias", "_in_code", "_subscript", "_log_pair", "_pair_ok",
                "_unquoted_ok"), preload=DETECTOR_PRELOAD),
     # The value gate of a service-name match (keyboard fillers added).
     "redact.detectors.service_context.ok": Target("redact/detectors/service_context.py", (
@@ -324,24 +324,23 @@ MODULES: dict[str, Target] = {
     "redact.views.percent": Target("redact/views.py", (
         "tests/redact/test_views_percent.py", "tests/redact/test_wrapped_plain_start.py"),
         scope=("percent_candidates", "_unquote", "wrapped_at")),
-    # Stop 24: table rows and values cut by a line's end (one pattern), a wrapped ARN, an
-    # encoding suffix after the keyword.
+    # Stop 24: table rows and values cut by a line's end (one pattern); the wrapped ARN and
+    # the encoding suffix after the keyword are `redact.secret_names`' since stop 26.
     "redact.detectors.generic_assignment.rows": Target(
         "redact/detectors/generic_assignment.py", (
             "tests/redact/test_table_rows.py", "tests/redact/test_wrapped_plain_start.py",
             "tests/redact/test_encoded_names.py",
             "tests/redact/detectors/test_generic_assignment.py",
             "tests/redact/test_detector_exact.py::test_detector[generic_assignment]"),
-        scope=("_cell_ok", "_in_arn"), preload=DETECTOR_PRELOAD),
-    # Stop 25: one blank, no operator (`the token <drawn>`), and the walk back over a key's
-    # name that stops at a JSON string's escaped break; the commands that assign by a blank
-    # are `redact.detectors.env_command`'s.
+        scope=("_cell_ok",), preload=DETECTOR_PRELOAD),
+    # Stop 25: one blank, no operator (`the token <drawn>`); the walk back over a key's name
+    # is `redact.secret_names`' since stop 26, the commands that assign by a blank are
+    # `redact.detectors.env_command`'s.
     "redact.detectors.generic_assignment.blank": Target(
         "redact/detectors/generic_assignment.py", (
             "tests/redact/detectors/test_generic_assignment.py",
             "tests/redact/test_detector_exact.py::test_detector[generic_assignment]"),
-        scope=("_word_ok", "_name_start", "_after_escape", "_weak", "_full_key"),
-        preload=DETECTOR_PRELOAD),
+        scope=("_word_ok",), preload=DETECTOR_PRELOAD),
     # Stop 25: sentences giving a password (chosen ones, markdown, `as the password`).
     "redact.detectors.prose.sentences": Target("redact/detectors/prose.py", (
         "tests/redact/detectors/test_prose.py",
@@ -349,6 +348,18 @@ MODULES: dict[str, Target] = {
         "tests/redact/detectors/test_prose_i18n.py"),
         scope=("_value_ok", "sentence_value", "chosen_password", "_password_ok", "_login_ok",
                "_before_as", "_password_direct_ok", "_phrase_ok"), preload=DETECTOR_PRELOAD),
+    # Stop 26 (probes-6): a value before `is the password`, `user:pw` before `to log in`, a
+    # passphrase after a qualifier.
+    "redact.detectors.prose.probes6": Target("redact/detectors/prose.py", (
+        "tests/redact/detectors/test_prose.py",
+        "tests/redact/test_detector_exact.py::test_detector[prose]"),
+        scope=("_before_as", "_login_before", "_phrase_ok"),
+        preload=DETECTOR_PRELOAD),
+    # Stop 26 (probes-6): a cookie's value judged alike in a header and a HAR entry.
+    "redact.detectors.auth_header.cookie": Target("redact/detectors/auth_header.py", (
+        "tests/redact/detectors/test_auth_header.py",
+        "tests/redact/detectors/test_name_value.py"),
+        scope=("cookie_ok",), preload=DETECTOR_PRELOAD),
     # Stop 25: where a line starts, one function for table_column, generic_assignment and
     # env_command (a JSON-escaped break counts).
     "redact.detectors.base.line_start": Target("redact/detectors/base.py", (
@@ -380,7 +391,7 @@ MODULES: dict[str, Target] = {
         "tests/redact/detectors/test_prose.py"),
         scope=("_word_value_ok", "_login_ok"), preload=DETECTOR_PRELOAD),
     # References and placeholders seen through XML / Go JSON / URL escaping (issue 13's
-    # layouts benchmark).
+    # layouts benchmark); markdown emphasis around a placeholder (stop 26).
     "redact.stoplist.placeholder": Target("redact/stoplist.py", (
         "tests/redact/test_escaped_references.py", "tests/redact/test_stoplist_exact.py"),
         scope=("is_placeholder", "_names_only", "unescape", "_unescape_one")),
@@ -1314,25 +1325,6 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'the parts are lower-cased first: "X" never occurs; an "x"-only part of 4-5 letters has 3 consonants in a row'),  # noqa: E501
     ],
     'redact.detectors.generic_assignment': [
-        ('return not kw.startswith(("pass", "pwd", "secret", "credential"))',
-         'return not kw.startswith(("XXpassXX", "pwd", "secret", "credential"))',
-         '_shape_ok returns for password slots (_password_slot) before it asks _token_slot'),
-        ('return not kw.startswith(("pass", "pwd", "secret", "credential"))',
-         'return not kw.startswith(("pass", "XXpwdXX", "secret", "credential"))',
-         '_shape_ok returns for password slots (_password_slot) before it asks _token_slot'),
-        ('kw == "key" and _KEY_COMPOUND.search(text, max(0, start - 8), start)',
-         'kw == "key" and _KEY_COMPOUND.search(text, max(0, start - 9), start)',
-         'the longest compound word has 7 letters: with the non-letter before it, 8 '
-         'characters; a window one character wider finds no other match (`^` is the '
-         "text's start, which the 8-character window reaches too when it is that close)"),
-        ('if start > 4 and text[start - 1] == ":" and _in_arn(text, start):',
-         'if start >= 4 and text[start - 1] == ":" and _in_arn(text, start):',
-         '_in_arn needs `arn:`, a service and `:` before the key: at least 6 characters, '
-         'so start is 6 or more whenever it holds'),
-        ('if start > 4 and text[start - 1] == ":" and _in_arn(text, start):',
-         'if start > 5 and text[start - 1] == ":" and _in_arn(text, start):',
-         '_in_arn needs `arn:`, a service and `:` before the key: at least 6 characters, '
-         'so start is 6 or more whenever it holds'),
         ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
          'while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "XX_.-XX"):',
          'X is alphanumeric: the walk over the key name takes it already'),
@@ -1351,14 +1343,6 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
         ('return password_value(value, quoted=True, env=False)',
          'return password_value(value, quoted=True, env=True)',
          'password_value reads env only for unquoted values (it returns before for quoted ones)'),
-    ],
-    'redact.detectors.generic_assignment.slots': [
-        ('return not kw.startswith(("pass", "pwd", "secret", "credential"))',
-         'return not kw.startswith(("XXpassXX", "pwd", "secret", "credential"))',
-         '_shape_ok returns for password slots (_password_slot) before it asks _token_slot'),
-        ('return not kw.startswith(("pass", "pwd", "secret", "credential"))',
-         'return not kw.startswith(("pass", "XXpwdXX", "secret", "credential"))',
-         '_shape_ok returns for password slots (_password_slot) before it asks _token_slot'),
     ],
     'redact.detectors.base': [
         *[(f'{n} = {v}', f'{n} = {v + 1}',
@@ -1979,18 +1963,12 @@ EQUIVALENT["redact.detectors.generic_assignment.code"] = [
      'while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "XX_.-XX"):',
      "an X is alphanumeric: the walk already goes over it"),
 ]
-# `_key_ok` alone is a scope of the whole module: the same mutants are equivalent there.
 # Stop 24's scoped runs.
 EQUIVALENT["redact.views.percent"] = [
     ('if "%" not in text or ("%3A%2F%2F" not in text and "%3a%2f%2f" not in text):',
      'if "%" not in text and ("%3A%2F%2F" not in text and "%3a%2f%2f" not in text):',
      'the one-character test is a shortcut: a text without `%` holds no encoded scheme, '
      'and one with `%` but none goes on to the run regex, which finds nothing: [] both ways'),
-]
-EQUIVALENT["redact.detectors.generic_assignment.blank"] = [
-    ('def _name_start(text: str, start: int, more: str = "_.-") -> int:',
-     'def _name_start(text: str, start: int, more: str = "XX_.-XX") -> int:',
-     '`X` is a letter, which the walk takes as a name character already'),
 ]
 EQUIVALENT["redact.detectors.auth_header.call"] = [
     ('and password_value(match.group("s"), quoted=True, env=False))',
@@ -1999,22 +1977,13 @@ EQUIVALENT["redact.detectors.auth_header.call"] = [
      'names in env-style lines from code)'),
 ]
 EQUIVALENT["redact.detectors.generic_assignment.rows"] = [
-    ('if i > 0 and text[i - 1] not in " \\t|/`\'\\"\\n" and not _after_escape(text, i):',
-     'if i > 0 and text[i - 1] not in "XX \\t|/`\'\\"\\nXX" and not _after_escape(text, i):',
+    ('if i > 0 and text[i - 1] not in " \\t|/`\'\\"\\n" and not after_escape(text, i):',
+     'if i > 0 and text[i - 1] not in "XX \\t|/`\'\\"\\nXX" and not after_escape(text, i):',
      'the walk back over the name takes every letter, so the character before it is never an '
      'X (where the walk stops at an escape, it is the escape\'s n, r or t)'),
     ('and cell.strip(" `\'\\"") == ""):', 'and cell.strip("XX `\'\\"XX") == ""):',
      'the cell group holds only quotes, blanks, tabs and a bar (its regex), never an X: '
      'stripping X as well strips nothing more'),
-    ('nl = text.rfind("\\n", 0, start)', 'nl = text.rfind("\\n", 1, start)',
-     'they differ only for a newline at offset 0, where `nl <= 0` returns False; from 1 '
-     'the search gives -1 there, which returns False too'),
-    ('if nl <= 0 or not wrapped_at(text, nl):', 'if nl < 0 or not wrapped_at(text, nl):',
-     'at nl == 0 the line before the newline is empty, never a wrap width: wrapped_at is '
-     'False and the function returns False both ways'),
-    ('if nl <= 0 or not wrapped_at(text, nl):', 'if nl <= 1 or not wrapped_at(text, nl):',
-     'at nl == 1 the line before is one character, never a wrap width (64 or more): '
-     'wrapped_at is False and the function returns False both ways'),
     ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
      'while i >= 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
      'past offset 0 the walk only makes i negative, and the next test is `i > 0`: the key '
@@ -2025,6 +1994,41 @@ EQUIVALENT["redact.detectors.generic_assignment.rows"] = [
     ('if i > 0 and text[i - 1] not in " \\t|/`\'\\"\\n":',
      'if i > 0 and text[i - 1] not in "XX \\t|/`\'\\"\\nXX":',
      'the walk before stops at a character that is not alphanumeric: never an `X`'),
+    ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     'while i > 0 or (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
+     'it only goes on walking below 0 (the row holds a `|`, tab or blanks, so it stops), '
+     'and the next test is `i > 0`: the same verdict'),
+]
+# Split out of generic_assignment in stop 26, with the equivalents of its functions there.
+EQUIVALENT["redact.secret_names"] = [
+    ('return not kw.startswith(("pass", "pwd", "secret", "credential"))',
+     'return not kw.startswith(("XXpassXX", "pwd", "secret", "credential"))',
+     'shape_ok returns for password slots (password_slot) before it asks token_slot'),
+    ('return not kw.startswith(("pass", "pwd", "secret", "credential"))',
+     'return not kw.startswith(("pass", "XXpwdXX", "secret", "credential"))',
+     'shape_ok returns for password slots (password_slot) before it asks token_slot'),
+    ('kw == "key" and _KEY_COMPOUND.search(text, max(0, start - 8), start)',
+     'kw == "key" and _KEY_COMPOUND.search(text, max(0, start - 9), start)',
+     'the longest compound word has 7 letters: with the non-letter before it, 8 '
+     'characters; a window one character wider finds no other match (`^` is the '
+     "text's start, which the 8-character window reaches too when it is that close)"),
+    ('if start > 4 and text[start - 1] == ":" and _in_arn(text, start):',
+     'if start >= 4 and text[start - 1] == ":" and _in_arn(text, start):',
+     '_in_arn needs `arn:`, a service and `:` before the key: at least 6 characters, '
+     'so start is 6 or more whenever it holds'),
+    ('if start > 4 and text[start - 1] == ":" and _in_arn(text, start):',
+     'if start > 5 and text[start - 1] == ":" and _in_arn(text, start):',
+     '_in_arn needs `arn:`, a service and `:` before the key: at least 6 characters, '
+     'so start is 6 or more whenever it holds'),
+    ('nl = text.rfind("\\n", 0, start)', 'nl = text.rfind("\\n", 1, start)',
+     'they differ only for a newline at offset 0, where `nl <= 0` returns False; from 1 '
+     'the search gives -1 there, which returns False too'),
+    ('if nl <= 0 or not wrapped_at(text, nl):', 'if nl < 0 or not wrapped_at(text, nl):',
+     'at nl == 0 the line before the newline is empty, never a wrap width: wrapped_at is '
+     'False and the function returns False both ways'),
+    ('if nl <= 0 or not wrapped_at(text, nl):', 'if nl <= 1 or not wrapped_at(text, nl):',
+     'at nl == 1 the line before is one character, never a wrap width (64 or more): '
+     'wrapped_at is False and the function returns False both ways'),
     ('line = text[text.rfind("\\n", 0, nl) + 1:nl]',
      'line = text[text.rfind("XX\\nXX", 0, nl) + 1:nl]',
      'then `line` is all the text before the wrap: the ARN regex is anchored at the end and '
@@ -2034,13 +2038,10 @@ EQUIVALENT["redact.detectors.generic_assignment.rows"] = [
      'they differ only for a newline at offset 0, which the mutant keeps at the start of '
      '`line`: the ARN regex is anchored at the end and takes no blank, so it matches both '
      'ways'),
-    ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
-     'while i > 0 or (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
-     'it only goes on walking below 0 (the row holds a `|`, tab or blanks, so it stops), '
-     'and the next test is `i > 0`: the same verdict'),
+    ('def name_start(text: str, start: int, more: str = "_.-") -> int:',
+     'def name_start(text: str, start: int, more: str = "XX_.-XX") -> int:',
+     '`X` is a letter, which the walk takes as a name character already'),
 ]
-EQUIVALENT["redact.detectors.generic_assignment.key_ok"] = EQUIVALENT[
-    "redact.detectors.generic_assignment"]
 
 # `_after_prompt` walks back over blanks; where it stops only `i > 0` and the last
 # character decide, and the text's first character is then a blank, never a prompt.
@@ -2052,7 +2053,12 @@ EQUIVALENT["redact.detectors.cli_flags.printed"] = [
      'which is what walking on to i == 0 returns'),
 ]
 # The module's whole run mutates `_after_prompt` too: the same two are equivalent there.
-EQUIVALENT["redact.detectors.cli_flags"] = EQUIVALENT["redact.detectors.cli_flags.printed"]
+EQUIVALENT["redact.detectors.cli_flags"] = [
+    *EQUIVALENT["redact.detectors.cli_flags.printed"],
+    ('_ECHO_REACH = 600', '_ECHO_REACH = 601',
+     'a match of _ECHOED is at most 522 characters and ends where the window does: windows '
+     'of 600 and 601 characters hold the same matches'),
+]
 # A signed sum always has `seen_ns` (cctrace's fingerprint sets it); without one, a
 # default of 0 or 1 ns is decades before any ctime, and the stat is trusted either way.
 EQUIVALENT["audit.configwatch"] = [
@@ -2152,6 +2158,24 @@ EQUIVALENT["store.erasure"] = [
      'ids)`), where a plain function takes the same two arguments'),
 ]
 
+# Stop 26 (probes-6): a value typed as it is (quoted=True) is never read as an env line.
+_QUOTED_ENV = ('password_value reads `env` only in its unquoted branch, which quoted=True '
+               'never takes')
+EQUIVALENT["redact.detectors.windows_cli"] = [
+    ('return password_value(value, quoted=True, env=False)',
+     'return password_value(value, quoted=True, env=True)', _QUOTED_ENV),
+    ('_PIPED_REACH = 300', '_PIPED_REACH = 301',
+     'the reach only bounds where the search starts: any reach at least as long as the '
+     "longest match of `_PIPED` (281 characters) finds the same"),
+]
+EQUIVALENT["redact.detectors.console_login"] = [
+    ('return password_value(value, quoted=True, env=False)',
+     'return password_value(value, quoted=True, env=True)', _QUOTED_ENV),
+]
+EQUIVALENT["redact.detectors.terraform_variable"] = [
+    ('return password_value(value, quoted=True, env=False)',
+     'return password_value(value, quoted=True, env=True)', _QUOTED_ENV),
+]
 
 def _equivalent(name: str) -> list[tuple[str, str, str]]:
     """EQUIVALENT's entries for `name`, and for a detector module every mutant of its

@@ -52,10 +52,12 @@ AT_ANCHOR = {
     "facebook": (1,), "gcp": (4,), "heroku": (1,), "mailgun": (1,), "msteams": (0,),
     "okta": (0,), "slack": (6,), "telegram": (1, 2), "twilio": (1,), "vercel": (1,),
     "url_credentials": (0, 1), "connection_string": (0, 1), "auth_header": tuple(range(8)),
-    "cli_flags": tuple(range(15)), "prose": tuple(range(8)), "netrc": (0,),
+    "cli_flags": tuple(range(19)), "prose": tuple(range(11)), "netrc": (0,),
     "asana": (0, 1), "url_path": (0,), "prose_i18n": (0, 1, 2),
     "prose_value": (0, 1, 2), "secret_file": (0, 1, 2, 3, 4), "name_value": (0, 1),
-    "url_segment": (0,), "ci_mask": (0,), "php_define": (0,), "env_command": (0, 1),
+    "url_segment": (0,), "ci_mask": (0,), "php_define": (0,), "env_command": (0, 1, 2),
+    "next_line": (0,), "one_time_codes": (0,), "windows_cli": (0, 1, 2, 3, 4),
+    "console_login": (0, 1, 2, 3, 4, 5), "terraform_variable": (0,),
 }
 # Which patterns (index in the detector) must not start right after a letter, digit or `_`
 # (`boundary`): written out here, not read from the patterns, so that dropping one is seen.
@@ -67,7 +69,8 @@ BOUNDARY = {
     "jfrog": (0, 1), "mailchimp": (0,), "mailgun": (0,), "notion": (1,), "npm": (1,),
     "nuget": (0,), "onepassword": (1,), "replicate": (0,), "salesforce": (0,),
     "sonarqube": (0,), "sourcegraph": (0,), "tailscale": (0,), "telegram": (0,),
-    "tencent": (0,), "twilio": (0,), "vercel": (0,), "jwt": (1,), "prose": (0, 1, 2, 4, 5, 6, 7),
+    "tencent": (0,), "twilio": (0,), "vercel": (0,), "jwt": (1,),
+    "prose": (0, 1, 2, 4, 5, 6, 8, 10),
     "netrc": (0,), "asana": (0, 1), "twitter": (0,), "prose_value": (0, 2),
     "secret_file": (0, 1, 2, 4), "password_hash": (0, 1, 2, 3, 4, 5, 6), "php_define": (0,),
 }

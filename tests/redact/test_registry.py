@@ -30,7 +30,9 @@ def test_groups_and_order() -> None:
                                 "service_context", "prose", "prose_i18n", "netrc", "pgpass",
                                 "url_path", "encoded", "table_column", "prose_value",
                                 "secret_file", "name_value", "url_segment", "password_hash",
-                                "ci_mask", "php_define", "terraform_state", "daemon_config")
+                                "ci_mask", "php_define", "terraform_state", "daemon_config",
+                                "next_line", "one_time_codes", "windows_cli", "console_login",
+                                "terraform_variable")
     assert registry.PROVIDERS == tuple(sorted(registry.PROVIDERS))
     assert len(registry.PROVIDERS) == 84
 

@@ -36,6 +36,10 @@ from cctrace.redact.randomness import looks_random
     "The_Key", "YOUR_TOKEN", "yourtoken", "some-password", "an_api_key", "a-b",
     "apassword", "mypwd", "thesecret", "somecreds", "anauthcode", "mylogin", "yourusername",
     "thevalue", "yourkeyhere", "thetoken",
+    # markdown emphasis around a placeholder: one or two of `*` / `_`, or `~~`
+    "**required**", "*optional*", "__none__", "_changeme_", "~~secret~~", "**`<token>`**",
+    # source text before a `&` (the parameters after it are not the value's)
+    "{password!r}&x=1",
 ])
 def test_placeholders(value: str) -> None:
     assert S.is_placeholder(value) is True
@@ -51,6 +55,12 @@ def test_placeholders(value: str) -> None:
     # lower-case words that merely start with a / an / my / some / the / your: glued to
     # the article they must name a credential to be a placeholder
     "avalanche", "andromeda", "mystery", "therapy", "someday", "yourself", "mylittlepony",
+    # emphasis around a password is still a password; unmatched or mixed markers are no
+    # emphasis (`***x***` is a mask, `~x~` no emphasis)
+    "**Kx9mQ2vL7pW4**", "*required", "**required*", "*required_", "~required~",
+    # a value not cut at `&` runs on into parameters that are source text: only the part
+    # before the `&` is asked
+    "Xk9mQ2vL7pW4&url=#{url}",
 ])
 def test_not_placeholders(value: str) -> None:
     assert S.is_placeholder(value) is False

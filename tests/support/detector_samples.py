@@ -44,6 +44,7 @@ EXTRA: dict[str, list[str]] = {
     "prose_password": ["the password is {A:14} for now", "then use password {A:14} to log in",
                        "use `{A:12}7!` as the password",
                        "seed phrase: abandon ability {l:8} absent absorb\n",
+                       "so {A:12}!{d:3} is the admin password for staging.",
                        "veritabani sifresi: {A:14} ok"],
     "prose_secret": ["my token is {A:20} today", "der API-Schluessel lautet {A:20} ok",
                      "the api key is {A:20} today"],
@@ -51,8 +52,14 @@ EXTRA: dict[str, list[str]] = {
     # Commands that assign by a blank (generic_assignment's `env ` and `set -` anchors),
     # which must start their line (the contexts planting a sample put text before it).
     "generic_secret": ["FROM alpine\nENV DB_PASSWORD {A:12}!{d:4}\n",
-                       "\nset -gx DB_PASSWORD {A:12}!{d:4}\n"],
-    "prose_login": ["the login is deploy / {A:14} for staging"],
+                       "\nset -gx DB_PASSWORD {A:12}!{d:4}\n",
+                       "C:\\src> cd app\nC:\\src> setx DB_PASSWORD {A:12}!{d:4}\n"],
+    # a value alone on the line after a label naming it (next_line)
+    "labelled_secret": ["ok\nHere is the password:\n\n{A:12}!{d:4}\n"],
+    # backup, recovery and one-time codes (one_time_codes)
+    "one_time_code": ["the backup code is {d:10} for now"],
+    "prose_login": ["the login is deploy / {A:14} for staging",
+                    "user admin pass {A:12}!{d:3}", "use admin:{A:12}!{d:3} to log in now"],
     "prose_pin": ["the card PIN is {d:8} today"],
     "cloudflare_global_api_key": ["CLOUDFLARE_API_KEY={h:37}"],
     # keyword-led forms the generator's sample does not hold
@@ -68,10 +75,29 @@ EXTRA: dict[str, list[str]] = {
                      "htpasswd -b .htpasswd admin {A:16} && nginx -s reload",
                      "rabbitmqctl add_user admin {A:16}",
                      "smbclient //host/share -U admin%{A:16}",
-                     "echo {A:16} | docker login -u me --password-stdin"],
+                     "echo {A:16} | docker login -u me --password-stdin",
+                     # more tools' flags (probes-6)
+                     "cqlsh cass01 9042 -u cassandra -p {A:16}",
+                     "ipmitool -I lanplus -H 10.0.0.5 -U ADMIN -P {A:16} power status",
+                     "openssl enc -aes-256-cbc -in db.sql -out db.enc -k {A:16}",
+                     "influx query -o acme -t {A:40}",
+                     # Windows command lines (windows_cli)
+                     '$pw = ConvertTo-SecureString "{A:12}!{d:3}" -AsPlainText -Force',
+                     "net use Z: \\\\srv\\share {A:12}!{d:3} /user:CORP\\bob",
+                     "schtasks /Create /TN Nightly /RU CORP\\svc /RP {A:12}!{d:3}",
+                     "xfreerdp /v:10.1.2.3 /u:admin /p:{A:12}!{d:3} /cert:ignore",
+                     "rdesktop -u admin -p {A:12}!{d:3} jump01",
+                     # consoles' logins by position (console_login)
+                     "sqlplus scott/{A:12}!{d:3}@ORCLPDB1",
+                     "Connected.\nSQL> CONNECT app/{A:12}!{d:3}@PDB2",
+                     "$ redis-cli -h cache.internal\ncache.internal:6379> AUTH {A:12}!{d:3}\nOK",
+                     "ftp> user deploy {A:12}!{d:3}\n331 Password required",
+                     "lftp -u deploy,{A:12}!{d:3} sftp://files.example.test",
+                     "mc alias set s3 https://minio.example.test AKIDEXAMPLE {A:24}"],
     "basic_auth": ['r = requests.get(url, auth=("deploy", "{A:16}"))'],
     "call_password": ['server.login("me@corp.test", "{A:12}!{d:3}")',
-                      "$db = new PDO($dsn, 'root', '{A:12}!{d:3}');"],
+                      "$db = new PDO($dsn, 'root', '{A:12}!{d:3}');",
+                      'my $dbh = DBI->connect($dsn, "app", "{A:12}!{d:3}");'],
     # ids and secrets of other lengths than the bare form's, so only the keyword finds them
     "telegram_bot_token": ["https://api.example.test/bot{d:7}:{w:35}/getMe",
                            "TELEGRAM_TOKEN={d:7}:{w:35}"],
@@ -126,7 +152,8 @@ EXTRA: dict[str, list[str]] = {
     "terraform_sensitive": [
         '{"attributes": {"password": "{A:16}"}, '
         '"sensitive_attributes": [[{"type": "get_attr", "value": "password"}]]}',
-        '{"values": {"password": "{A:16}"}, "sensitive_values": {"password": true}}'],
+        '{"values": {"password": "{A:16}"}, "sensitive_values": {"password": true}}',
+        'variable "db_password" {\n  type    = string\n  default = "{A:12}!{d:3}"\n}\n'],
 }
 # Secrets inside base64: one sample per marker, byte alignment and alphabet, so each
 # encoding the `encoded` detector declares as an anchor occurs in one (see fakes `@b64:`).

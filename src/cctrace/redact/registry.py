@@ -32,7 +32,8 @@ GENERIC: tuple[str, ...] = (
     "generic_assignment", "env_command", "cli_flags", "service_context", "prose", "prose_i18n",
     "netrc", "pgpass", "url_path", "encoded", "table_column", "prose_value", "secret_file",
     "name_value", "url_segment", "password_hash", "ci_mask", "php_define",
-    "terraform_state", "daemon_config",
+    "terraform_state", "daemon_config", "next_line", "one_time_codes", "windows_cli",
+    "console_login", "terraform_variable",
 )
 # Personal data: only with PII redaction switched on.
 PII: tuple[str, ...] = (

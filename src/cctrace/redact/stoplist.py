@@ -159,8 +159,16 @@ def is_placeholder(value: str) -> bool:
     # Every other pattern is anchored at the start: `match`, never a scan of the value.
     if any(p.match(v) for p in _PLACEHOLDER_RES):
         return True
+    # Markdown emphasis around a placeholder (`Password: **required**`, a docs table's
+    # `| token | *optional* |`): the words inside are what it says.
+    emphasis = _EMPHASIS.fullmatch(v)
+    if emphasis is not None and is_placeholder(emphasis.group(2)):
+        return True
     plain = unescape(v)
     return plain != v and is_placeholder(plain)
+
+
+_EMPHASIS = re.compile(r"(\*\*?|__?|~~)([^*_~].*?)\1")
 
 
 def unescape(value: str) -> str:

@@ -221,3 +221,21 @@ def test_a_call_password_is_judged_quoted() -> None:
 ])
 def test_other_calls_and_arguments_stay(text: str) -> None:
     _none(text)
+
+
+@pytest.mark.parametrize("text", [
+    'my $dbh = DBI->connect("dbi:Pg:dbname=prod;host=db", "app", "Xenon!Lamp22");',
+    "my $dbh = DBI->connect($dsn, 'app', 'Xenon!Lamp22', { RaiseError => 1 });",
+    'DBI->connect_cached($dsn, $user, "Xenon!Lamp22")',
+])
+def test_perl_dbi_connect(text: str) -> None:
+    _finds(text, "Xenon!Lamp22", "call_password")
+
+
+@pytest.mark.parametrize("text", [
+    'DBI->connect($dsn, $user, $password)',
+    'DBI->connect("dbi:SQLite:dbname=x.db", "", "")',
+    'MyDBI->connect($dsn, "app", "Xenon!Lamp22")',            # another class
+])
+def test_perl_dbi_connect_without_a_password(text: str) -> None:
+    _none(text)

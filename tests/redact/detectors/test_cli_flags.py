@@ -35,6 +35,9 @@ def _alone() -> SecretRedactor:
     ("tool --password=S3cr3t", "S3cr3t"),
     ("mysql -u root -pS3cr3t app", "S3cr3t"),
     ("redis-cli -h cache -a S3cr3t ping", "S3cr3t"),
+    # redis-cli's flags take the password after a blank only: `--password` is the long
+    # flag's, not `--pass` glued to `word`
+    ("redis-cli -h cache --password S3cr3t ping", "S3cr3t"),
 ])
 def test_found_exactly(text: str, secret: str) -> None:
     at = text.index(secret)
@@ -301,6 +304,45 @@ def test_a_password_echoed_into_its_reader(text: str, secret: str) -> None:
     "echo -- | chpasswd",
 ])
 def test_other_inputs_of_those_readers_stay(text: str) -> None:
+    r = _alone()
+    assert r.explain(text) == [], text
+    assert r.redact_text(text) == text
+
+
+# -- probes-6: more tools' flags, a quoted value with blanks ------------------------------
+@pytest.mark.parametrize("text,secret", [
+    ("cqlsh cass01 9042 -u cassandra -p Rock3t!Fuel8", "Rock3t!Fuel8"),
+    ("ipmitool -I lanplus -H 10.0.0.50 -U ADMIN -P Rust!Bucket12 chassis status",
+     "Rust!Bucket12"),
+    ("openssl enc -aes-256-cbc -salt -in db.sql -out db.enc -k Zenith#Top90", "Zenith#Top90"),
+    ("openssl aes-256-cbc -d -in x.enc -k Zenith#Top90", "Zenith#Top90"),
+    ("influx -host influx.local -username telegraf -password Sil^erMoon33", "Sil^erMoon33"),
+    ("influx query 'from(bucket:\"x\")' -o acme -t tA0RVnZu2aTNJf3LtodAt_M_01itIug",
+     "tA0RVnZu2aTNJf3LtodAt_M_01itIug"),
+    ("echo 'Saffron*Rice8' | vncpasswd -f > ~/.vnc/passwd", "Saffron*Rice8"),
+    ("gpg --batch --passphrase 'correct horse battery staple' -c notes.txt",
+     "correct horse battery staple"),
+    ('tool --password "two words!" --verbose', "two words!"),
+    ('tool --token=\\"abc def ghi\\"', "abc def ghi"),
+])
+def test_more_tools_found_exactly(text: str, secret: str) -> None:
+    at = text.index(secret)
+    assert _alone().explain(text) == [Finding("cli_password", "cli_flags", at, at + len(secret))]
+
+
+@pytest.mark.parametrize("text", [
+    "ssh -p 2222 host",                             # `-p` of another tool: a port
+    "cqlsh cass01 9042 -u cassandra -P 9042x",      # `-P` is not cqlsh's password
+    "ipmitool -I lanplus -H h -U ADMIN -E power status",
+    "openssl rsa -in k.pem -k notapassword12",      # not an encryption command
+    "openssl enc -d -aes-256-cbc -in x.enc -kfile pw.txt",
+    "influx -t",
+    "vncpasswd ~/.vnc/passwd",
+    "echo hunter2Secret | vncpasswd",               # asks: no `-f`
+    "gpg --batch --passphrase-fd 0 -d vault.gpg",
+    "tool --password '$PW'",
+])
+def test_more_tools_left_alone(text: str) -> None:
     r = _alone()
     assert r.explain(text) == [], text
     assert r.redact_text(text) == text

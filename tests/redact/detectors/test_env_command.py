@@ -5,6 +5,8 @@ as an env file's. A positive gives exactly one finding over exactly the value an
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from support import alone as support_alone
@@ -79,3 +81,27 @@ def test_a_json_strings_escaped_line_break_starts_a_line(text: str, value: str |
 ])
 def test_a_commands_value_quoted_in_a_json_string(text: str, value: str) -> None:
     found(text, value)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("setx DB_PASSWORD hunter2Secret!", "hunter2Secret!"),
+    ('setx STRIPE_SECRET "x6MCacgJHlrOxB9vJMBz419QTISk" /M', "x6MCacgJHlrOxB9vJMBz419QTISk"),
+    ("C:\\src> setx API_TOKEN tok_live_9f8s7d6f5g", "tok_live_9f8s7d6f5g"),
+    ("PS C:\\Users\\bob> setx.exe DB_PASS hunter2Secret!", "hunter2Secret!"),
+    ("x\nsetx DB_PASSWORD hunter2Secret!", "hunter2Secret!"),
+    ('setx PATH "%PATH%;C:\\tools\\bin"', None),                 # no secret word
+    ('setx JAVA_HOME "C:\\Program Files\\Java"', None),
+    ("setx DB_PASSWORD %DB_PASSWORD%", None),                     # a variable
+    ("run setx DB_PASSWORD hunter2Secret!", None),                # not at the line's start
+    ("setx DB_PASSWORD_FILE C:\\secrets\\db.txt", None),
+])
+def test_setx(text: str, value: str | None) -> None:
+    if value is None:
+        kept(text)
+    else:
+        found(text, value)
+
+
+def test_setx_in_a_json_string() -> None:
+    found(json.dumps('setx STRIPE_SECRET "x6MCacgJHlrOxB9vJMBz419QTISk" /M'),
+          "x6MCacgJHlrOxB9vJMBz419QTISk")

@@ -597,6 +597,8 @@ def test_a_separator_before_a_short_keyword_ends_the_word_whatever_precedes_it()
     (f"x::{'y' * 63}Pass = 'Xk9#mQ2vLp'", "Xk9#mQ2vLp"),
     ("Pass::x = 'Xk9#mQ2vLp'", None),                 # `::` right after it
     ("Pass_::x = 'Xk9#mQ2vLp'", None),                # after `_`, `.`, `-`
+    ("use Password::Hasher;", None),                  # a module path, not `key: value`
+    ("Password::Policy::Rules", None),
     ("PASS ::= Xk9#mQ2vLp", "Xk9#mQ2vLp"),            # Makefile's `::=`
     ("PASS::= Xk9#mQ2vLp", "Xk9#mQ2vLp"),
 ])
@@ -787,3 +789,47 @@ def test_public_keys_after_one_blank_stay(text: str, value: str | None) -> None:
         kept(text)
     else:
         found(text, value)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Password: **required**", None),                 # API docs: what the field is
+    ("| Password | *optional* |", None),               # a docs table's cell
+    ("| api_token | **none** |", None),
+    ("db_password: **Kx9m#Q2vL7pW4**", "**Kx9m#Q2vL7pW4**"),   # emphasis around a password
+])
+def test_markdown_emphasis_around_a_placeholder_stays(text: str, value: str | None) -> None:
+    if value is None:
+        kept(text)
+    else:
+        found(text, value)
+
+
+# -- probes-6: assignments of languages nobody had tried ----------------------------------
+@pytest.mark.parametrize("text,value", [
+    ('api_token <- "Z2iv5w2f3p1Q6Zwl9DtGaIov3na4TmL0c4VS"', "Z2iv5w2f3p1Q6Zwl9DtGaIov3na4TmL0c4VS"),
+    ("db_password <<- 'Tr0ub4dor&3x'", "Tr0ub4dor&3x"),                           # R
+    ('const API_KEY: &str = "Rlmr9r9TXR0Amd4N4qQI0IXaTU4wLYSH";',
+     "Rlmr9r9TXR0Amd4N4qQI0IXaTU4wLYSH"),                                          # Rust
+    ("static DB_PASSWORD: &'static str = \"Tr0ub4dor&3x\";", "Tr0ub4dor&3x"),
+    ('NSString *apiKey = @"gBV4Q5CSTfnhqkCAXT7ueNgUNrMtGo1S";',
+     "gBV4Q5CSTfnhqkCAXT7ueNgUNrMtGo1S"),                                          # Obj-C
+    ('string password = @"Tr0ub4dor&3x";', "Tr0ub4dor&3x"),                        # C#
+    ('Dim password As String = "Pepper%51saddle@"', "Pepper%51saddle@"),          # VB
+    ('Private Const ApiToken As String = "Z2iv5w2f3p1Q6Zwl9DtGaIov3na4TmL0c4VS"',
+     "Z2iv5w2f3p1Q6Zwl9DtGaIov3na4TmL0c4VS"),
+])
+def test_other_languages_assignments(text: str, value: str) -> None:
+    found(text, value)
+
+
+@pytest.mark.parametrize("text", [
+    'token <- Sys.getenv("GITHUB_PAT")',
+    "Dim password As String = txtPassword.Text",
+    'x <- password -> y',
+    "a<-password",
+    # a word after a closing quote is the tag's next attribute, not a type
+    '<input type="password" name="password" autocomplete="current-password">',
+    "<input name='token' autocomplete='one-time-code'>",
+])
+def test_other_languages_kept(text: str) -> None:
+    kept(text)

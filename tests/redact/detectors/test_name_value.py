@@ -90,3 +90,46 @@ def test_the_name_is_looked_for_only_300_characters_back() -> None:
     assert inside.index("value") - inside.index("name") == 300
     assert _alone().redact_text(inside) != inside
     assert _alone().redact_text(outside) == outside
+
+
+COOKIE = "FzsYPQTXBNMLevaUJ0u4CcKQTGMN65gK"
+
+
+@pytest.mark.parametrize("text,value", [
+    # A HAR entry's cookies: judged as a `Set-Cookie:` header's (a session-named one
+    # whatever its value, any other when it reads as drawn).
+    (f'"cookies": [{{"name": "sessionid", "value": "{COOKIE}", "path": "/"}}]', COOKIE),
+    (f'"cookies": [{{"name": "theme", "value": "dark"}}, {{"name": "PHPSESSID", '
+     f'"value": "{COOKIE}"}}]', COOKIE),
+    (f'"cookies": [{{"name": "_ga", "value": "{COOKIE}"}}]', COOKIE),        # drawn
+    ('"cookies":[{"name":"sid","value":"s3ss10n-value"}]', "s3ss10n-value"),
+])
+def test_har_cookies(text: str, value: str) -> None:
+    for t, v in ((text, value), (json.dumps(text), value)):
+        at = t.index(v)
+        assert [(f.start, f.end) for f in _alone().explain(t)] == [(at, at + len(v))], t
+        assert_absent(v, _alone().redact_text(t))
+
+
+@pytest.mark.parametrize("text", [
+    '"cookies": [{"name": "theme", "value": "dark"}, {"name": "lang", "value": "en-US"}]',
+    '"cookies": [{"name": "sessionid", "value": "short"}]',             # under 8
+    '"cookies": [{"name": "sessionid", "value": "<session>"}]',
+    '"cookies": [], "headers": [{"name": "sessionid", "value": "s3ss10n-value"}]',  # closed
+    '{"name": "sessionid", "value": "s3ss10n-value"}',                 # no cookie list
+])
+def test_other_cookies_stay(text: str) -> None:
+    assert _alone().redact_text(text) == text
+    assert _alone().explain(text) == []
+
+
+@pytest.mark.parametrize("pad,found", [(4062, True), (4063, False)])
+def test_the_cookie_list_is_looked_for_4096_characters_back(pad: int, found: bool) -> None:
+    text = '"cookies": [' + " " * pad + f'{{"name": "sessionid", "value": "{COOKIE}"}}]'
+    assert bool(_alone().explain(text)) is found
+
+
+def test_a_cookie_list_at_the_very_start() -> None:
+    text = f'cookies": [{{"name": "sessionid", "value": "{COOKIE}"}}]'
+    at = text.index(COOKIE)
+    assert [(f.start, f.end) for f in _alone().explain(text)] == [(at, at + len(COOKIE))]

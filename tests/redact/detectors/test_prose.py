@@ -277,7 +277,8 @@ def test_a_value_before_as_the_password(text: str, value: str) -> None:
     "use hunter2Secret as the password_field",                         # not the word
     "use hunter2Secret as the username",
     "use hunter2Secret\tas the key",
-    "hunter2Secret was the password",                                   # `was`, not `as`
+    # `was`, not `as` (`X was the password.` is a statement: `_IS_PASSWORD`, below)
+    "hunter2Secret was the password field",
 ])
 def test_other_values_before_as_stay(text: str) -> None:
     assert _prose().explain(text) == [], text
@@ -343,3 +344,114 @@ def test_a_phrase_that_is_the_secret(text: str, value: str) -> None:
 ])
 def test_phrases_that_are_sentences_stay(text: str) -> None:
     _none(text)
+
+
+# -- probes-6: sentences nobody had tried ------------------------------------------------
+PW6 = "Copper!4450ridge#"
+
+
+def _found_once(text: str, value: str, typ: str) -> None:
+    at = text.index(value)
+    assert _prose().explain(text) == [Finding(typ, "prose", at, at + len(value))], text
+    assert_absent(value, _prose().redact_text(text))
+
+
+@pytest.mark.parametrize("text", [
+    f"{PW6} is the admin password for the staging box.",
+    f"`{PW6}` is the password.",
+    f"{PW6} was my password",
+    f"ok {PW6} is the root password, don't share",
+    f"{PW6} is the new admin password.",
+    f"{PW6} is the password for the db\nnext line",
+])
+def test_a_value_before_is_the_password(text: str) -> None:
+    _found_once(text, PW6, "prose_password")
+
+
+@pytest.mark.parametrize("text", [
+    f"{PW6} is the password field",           # the clause goes on: something else is named
+    "This is the password.",                  # a word
+    "It is the password for the box.",
+    f"{PW6} is the password manager I use.",
+    f"{PW6} is the first admin password hint",
+    f"{PW6}is the password.",                 # glued: no value before
+])
+def test_other_statements_stay(text: str) -> None:
+    assert _prose().explain(text) == [], text
+
+
+@pytest.mark.parametrize("text", [
+    f"user admin pass {PW6}",
+    f"username bob, password {PW6}",
+    f"user: deploy pwd: {PW6}",
+])
+def test_user_then_pass(text: str) -> None:
+    _found_once(text, PW6, "prose_login")
+
+
+def test_user_then_a_chosen_password() -> None:
+    # letters and digits only: a code name's shape, a password after a password word
+    _found_once("user admin pass hunter2Secret", "hunter2Secret", "prose_login")
+    _found_once("use admin:hunter2Secret to log in", "hunter2Secret", "prose_login")
+
+
+@pytest.mark.parametrize("text", [
+    "the user admin logged in at 10:42",
+    "user bob: hello world",
+    "user admin pass through the proxy",      # a word
+    "user admin pass $PASSWORD",
+    f"superuser admin pass {PW6}",             # not the word `user`
+])
+def test_other_user_lines_stay(text: str) -> None:
+    assert _prose().explain(text) == [], text
+
+
+@pytest.mark.parametrize("text", [
+    f"use admin:{PW6} to log in to grafana",
+    f"try 'admin:{PW6}' to sign in",
+    f"with bob:{PW6} to authenticate",
+    f"admin:{PW6} to log in",                  # at the text's very start
+])
+def test_user_colon_password_before_to_log_in(text: str) -> None:
+    _found_once(text, PW6, "prose_login")
+
+
+@pytest.mark.parametrize("text", [
+    "go to https://x.io:443 to log in",
+    "use admin:<password> to log in",
+    "use admin:password to log in",           # a word
+    f"use admin:{PW6}to log in",              # no blank before the phrase
+    "click on:Settings to log in",
+])
+def test_other_words_before_to_log_in_stay(text: str) -> None:
+    assert _prose().explain(text) == [], text
+
+
+@pytest.mark.parametrize("text,typ", [
+    (f'"The wifi password is {PW6}"', "prose_password"),     # a JSON string's end
+    (f'"the password is \\"{PW6}\\""', "prose_password"),
+    (f"Zugangsdaten: admin / {PW6}", "prose_login"),
+    (f"la password dell'admin è {PW6}", "prose_password"),
+    (f"You can now log in with **admin** / **{PW6}**.", "prose_login"),
+    (f"login: admin password: {PW6}", "prose_login"),
+])
+def test_more_forms(text: str, typ: str) -> None:
+    _found_once(text, PW6, typ)
+
+
+def test_a_passphrase_after_a_qualifier() -> None:
+    phrase = "purple monkey dishwasher radio"
+    _found_once(f"the passphrase for the key is {phrase}", phrase, "prose_password")
+    _found_once(f'"my seed phrase: {phrase}"', phrase, "prose_password")
+    assert _prose().explain("the passphrase for the key is stored in the vault") == []
+    assert _prose().explain("the passphrase for the key purple monkey dishwasher") == []
+
+
+@pytest.mark.parametrize("text", [
+    # A verb starts a word: `ist` in `MailList`, `er` in `user` are none (a qualifier may end
+    # inside a word).
+    "\"Enter username and password for 'Unicode-MailList-Archives' at server\"",
+    "Enter passphrase for key '/Users/<user>/.ssh/id_rsa':",
+])
+def test_no_verb_inside_a_word(text: str) -> None:
+    assert _prose().explain(text) == [], text

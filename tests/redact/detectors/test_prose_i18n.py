@@ -3,6 +3,8 @@ scripts, and English sentences naming a key a few words before its value."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from cctrace.redact import registry
@@ -99,3 +101,14 @@ def test_a_chosen_password_in_other_languages(text: str, value: str) -> None:
 @pytest.mark.parametrize("text", ["пароль: sha256", "пароль: hunter2", "пароль: hunter_22x"])
 def test_hash_names_short_and_code_names_stay(text: str) -> None:
     assert _alone().explain(text) == []
+
+
+def test_the_end_of_a_json_string_ends_the_value() -> None:
+    # A sentence printed as a JSON string: the closing quote (escaped or not) ends it.
+    r = _alone()
+    for text in ('"пароль от базы: Fennel?7876meadow"',
+                 json.dumps('"пароль от базы: Fennel?7876meadow"', ensure_ascii=False),
+                 '"the api key is Zl2kGKeQK0ub5JPvqP2J7Tki4P"'):
+        value = "Fennel?7876meadow" if "meadow" in text else "Zl2kGKeQK0ub5JPvqP2J7Tki4P"
+        at = text.index(value)
+        assert [(f.start, f.end) for f in r.explain(text)] == [(at, at + len(value))], text

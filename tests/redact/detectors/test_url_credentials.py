@@ -119,3 +119,19 @@ def test_url_user_token_needs_a_host_after_it(text: str, secret: str | None) -> 
 ])
 def test_sql_password_not_a_method(text: str, secret: str | None) -> None:
     check_alone("connection_string", "sql_password", text, secret)
+
+
+@pytest.mark.parametrize("text,secret", [
+    # People paste passwords unencoded: a `#` before the `@`, and an `@` before the last `@`
+    # (the last one ends the user part, as URL parsers and libpq read it).
+    ("pg_dump 'postgresql://app:Indigo#Dye13@db.corp:5432/prod'", "Indigo#Dye13"),
+    ("postgres://app:Maple=9116otter@@pg:5432/app", "Maple=9116otter@"),
+    ("mongodb://u:a@b@c#d@mongo0:27017/", "a@b@c#d"),
+    # A `?` is not taken: an address in the query would join the password to the host.
+    ("https://u:pass1234@host.io/x?to=a@b.io", "pass1234"),
+    ("https://u:pa?ss1234@host.io/", None),
+    ("https://host.io/#/x@y.io", None),                         # a fragment, no password
+    ("https://u:S3cr3tPw@/x", None),                            # no host after the `@`
+])
+def test_url_password_unencoded(text: str, secret: str | None) -> None:
+    check_alone("url_credentials", "url_password", text, secret)

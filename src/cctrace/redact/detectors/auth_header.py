@@ -47,7 +47,9 @@ _SESSION_NAME = re.compile(r"(?i)sess|sid|token|auth|jwt|remember|login|secret|k
 _PAIR = re.compile(r"\s*([^=;\s]{1,64})=([^;]*)")
 
 
-def _cookie_ok(name: str, value: str) -> bool:
+def cookie_ok(name: str, value: str) -> bool:
+    """A cookie's value is a credential: 8+ characters, no placeholder, and a session-like
+    name (`_SESSION_NAME`) or a value that reads as drawn."""
     value = value.strip().strip('"')
     if len(value) < 8 or is_placeholder(value):
         return False
@@ -71,14 +73,15 @@ def _same_quotes(match: re.Match[str]) -> bool:
 # Calls taking a login and its password as arguments. The password is the second argument
 # (`smtp.login("me", "pw")`, `NetworkCredential("me", "pw")`, `oci_connect("u", "pw")`) or
 # the third (`new PDO($dsn, 'root', 'pw')`, `mysqli_connect("h", "u", "pw")`,
-# `DriverManager.getConnection(url, "u", "pw")`, `signInWithEmailAndPassword(auth, e, "pw")`).
+# `DriverManager.getConnection(url, "u", "pw")`, `signInWithEmailAndPassword(auth, e, "pw")`,
+# Perl's `DBI->connect($dsn, "u", "pw")`).
 _SECOND = ("login", "networkcredential", "passwordauthentication", "usernamepasswordcredentials",
            "usernamepasswordauthenticationtoken", "passwordcredential", "simple_bind_s",
            "simple_bind", "bind_s", "basicawscredentials", "oci_connect", "ocilogon")
 _THIRD = ("pdo", "mysql_connect", "mysqli_connect", "mysqli", "mssql_connect", "getconnection",
           "pymysql.connect", "mysqldb.connect", "signinwithemailandpassword",
           "createuserwithemailandpassword", "ftp_login", "ldap_bind", "imap_open",
-          "ssh2_auth_password")
+          "ssh2_auth_password", "dbi->connect", "dbi->connect_cached")
 # An argument before the password: a string, or a name, attribute or PHP variable.
 _ARG = r"(?:\\{0,3}[\"'][^\"'\n\\]{0,256}\\{0,3}[\"']|[$\w.\[\]>\-]{1,128})"
 _PW_ARG = (r"(?P<r>\\{0,3}[\"'])(?P<s>[^\"'\n\\]{4,256})(?P<re>\\{0,3}[\"'])"
@@ -93,12 +96,12 @@ def _call_password_ok(match: re.Match[str]) -> bool:
 
 
 def _set_cookie_ok(match: re.Match[str]) -> bool:
-    return _cookie_ok(match.group("n"), match.group("s"))
+    return cookie_ok(match.group("n"), match.group("s"))
 
 
 def _cookie_header_ok(match: re.Match[str]) -> bool:
     """A `Cookie:` header is redacted whole when any of its pairs is a credential."""
-    return any(_cookie_ok(n, v) for n, v in _PAIR.findall(match.group("s")))
+    return any(cookie_ok(n, v) for n, v in _PAIR.findall(match.group("s")))
 
 
 DETECTOR = Detector(

@@ -3,11 +3,12 @@
 `--password x`, `--token=x`, `--api-key x`, `--passphrase x`; `mysql -pSECRET` / `-p
 SECRET` and the like (`mysqldump`, `mariadb`, `sshpass -p`, `docker|az|oc login -p`,
 `redis-cli -a`); the short flags other tools take a password by (`sqlcmd -P`, `ssh-keygen
--N`, `ldapsearch -w`, `keytool -storepass`, `openssl -passin pass:`, `gh secret set
---body`); passwords by position (`htpasswd -b file user PW`, `rabbitmqctl add_user user
-PW`, `smbclient -U user%PW`); a password echoed into `--password-stdin` or `chpasswd`;
-`curl -u user:password`; the value a command prints for a secret-named variable (`$
-printenv DB_PASSWORD` / `$ echo $API_TOKEN`, then the value alone on the next line).
+-N`, `ldapsearch -w`, `keytool -storepass`, `openssl -passin pass:`, `openssl enc -k`,
+`cqlsh -p`, `ipmitool -P`, `influx -password|-t`, `gh secret set --body`); passwords by
+position (`htpasswd -b file user PW`, `rabbitmqctl add_user user PW`, `smbclient -U
+user%PW`); a password echoed into `--password-stdin`, `chpasswd` or `vncpasswd -f`; `curl
+-u user:password`; the value a command prints for a secret-named variable (`$ printenv
+DB_PASSWORD` / `$ echo $API_TOKEN`, then the value alone on the next line).
 Placeholders (`$PASS`, `<password>`, `***`) are left alone.
 """
 
@@ -20,6 +21,8 @@ from cctrace.redact.randomness import looks_random
 from cctrace.redact.stoplist import is_placeholder
 
 _VALUE = r"(?P<q>\\{0,3}[\"']?)(?P<s>[^\s\"'\\]{3,256})"
+# A quoted value runs to its quote, blanks included (`--passphrase 'correct horse ...'`).
+_QUOTED_VALUE = r"(?P<q>\\{0,3}[\"'])?(?P<s>(?(q)[^\"'\r\n\\]{3,512}|[^\s\"'\\]{3,256}))"
 
 
 # Words after a flag named in a sentence (`the --username and --password options`,
@@ -122,6 +125,21 @@ def _after_prompt(text: str, start: int) -> bool:
     return i > 0 and text[i - 1] in _PROMPT_CHARS
 
 
+def _tool_flag(tools: str, flags: str, anchors: tuple[str, ...], glued: bool = True) -> Pattern:
+    """A password after one of `flags` of one of `tools`, later on the command's line (not
+    past a pipe or `;`): the flag letters are case-sensitive (`-p` is a password where `-P`
+    is a port); `glued`: the value may follow the flag with no blank (`mysql -pSECRET`)."""
+    return Pattern(
+        "cli_password",
+        r"(?<![\w.\-])(?:" + tools + r")\b[^\n|;&]{0,200}?[ \t](?-i:" + flags + r")"
+        + (r"[ \t]*" if glued else r"[ \t]+") + _VALUE,
+        anchors=anchors,
+        at_anchor=True,
+        validate=_value_ok,
+        priority=STRUCTURAL,
+    )
+
+
 DETECTOR = Detector(
     name="cli_flags",
     description="Secrets in command-line flags (--password, mysql -p, curl -u user:pass...).",
@@ -131,34 +149,18 @@ DETECTOR = Detector(
             r"--(?:(?:" + "|".join(_WHOSE) + r")-?)?"
             r"(?:password|passwd|passphrase|pass|token|secret"
             r"|api[_\-]?key|access[_\-]?token|auth[_\-]?token|client[_\-]?secret)"
-            r"(?:=|[ \t]+)" + _VALUE,
+            r"(?:=|[ \t]+)" + _QUOTED_VALUE,
             anchors=_LONG_ANCHORS,
             at_anchor=True,
             validate=_value_ok,
             priority=STRUCTURAL,
         ),
-        Pattern(
-            "cli_password",
-            r"(?<![\w.\-])(?:mysql\w*|mariadb[\w\-]*|sshpass|mysqlsh"
-            r"|(?:docker|podman|nerdctl|az|oc|cf)\s+login"
-            r"|mongo(?:sh|dump|restore|import|export|stat|top|files)?|7z[az]?|rar)"
-            r"\b[^\n|;&]{0,200}?[ \t](?-i:-p)[ \t]*" + _VALUE,
-            anchors=(
-                "mysql", "mariadb", "sshpass", "docker login", "podman login", "nerdctl login",
-                "az login", "oc login", "cf login", "mongo", "7z", "rar",
-            ),
-            at_anchor=True,
-            validate=_value_ok,
-            priority=STRUCTURAL,
-        ),
-        Pattern(
-            "cli_password",
-            r"redis-cli\b[^\n|;&]{0,200}?[ \t](?:-a|--pass)[ \t]+" + _VALUE,
-            anchors=("redis-cli",),
-            at_anchor=True,
-            validate=_value_ok,
-            priority=STRUCTURAL,
-        ),
+        _tool_flag(
+            r"mysql\w*|mariadb[\w\-]*|sshpass|mysqlsh|(?:docker|podman|nerdctl|az|oc|cf)\s+login"
+            r"|mongo(?:sh|dump|restore|import|export|stat|top|files)?|7z[az]?|rar", "-p",
+            ("mysql", "mariadb", "sshpass", "docker login", "podman login", "nerdctl login",
+             "az login", "oc login", "cf login", "mongo", "7z", "rar")),
+        _tool_flag("redis-cli", "-a|--pass", ("redis-cli",), glued=False),
         # `curl -u user:pw`, `--user "id":"pw"`, `-u kevin:'pw'`, `-u ":pw"`, lines continued
         # with `\`: the whole shell word after the flag (user included) is the credential.
         Pattern(
@@ -183,34 +185,21 @@ DETECTOR = Detector(
         ),
         # `-P`, `-N`, `-w` of the tools where it takes a password or passphrase (elsewhere
         # `-P` is a port, `-w` a timeout or a width: the command decides).
-        Pattern(
-            "cli_password",
-            r"(?<![\w.\-])(?:sqlcmd|bcp|osql|zip|unzip|mosquitto_(?:pub|sub|rr))"
-            r"\b[^\n|;&]{0,200}?[ \t](?-i:-P)[ \t]*" + _VALUE,
-            anchors=("sqlcmd", "bcp", "osql", "zip", "unzip", "mosquitto_pub", "mosquitto_sub",
-                     "mosquitto_rr"),
-            at_anchor=True,
-            validate=_value_ok,
-            priority=STRUCTURAL,
-        ),
-        Pattern(
-            "cli_password",
-            r"ssh-keygen\b[^\n|;&]{0,200}?[ \t](?-i:-P|-N)[ \t]*" + _VALUE,
-            anchors=("ssh-keygen",),
-            at_anchor=True,
-            validate=_value_ok,
-            priority=STRUCTURAL,
-        ),
-        Pattern(
-            "cli_password",
-            r"(?:ldap(?:search|add|modify|delete|passwd|compare|modrdn|whoami|exop)|vsql)"
-            r"\b[^\n|;&]{0,200}?[ \t](?-i:-w)[ \t]*" + _VALUE,
-            anchors=("ldapsearch", "ldapadd", "ldapmodify", "ldapdelete", "ldappasswd",
-                     "ldapcompare", "ldapmodrdn", "ldapwhoami", "ldapexop", "vsql"),
-            at_anchor=True,
-            validate=_value_ok,
-            priority=STRUCTURAL,
-        ),
+        _tool_flag(r"sqlcmd|bcp|osql|zip|unzip|mosquitto_(?:pub|sub|rr)", "-P",
+                   ("sqlcmd", "bcp", "osql", "zip", "unzip", "mosquitto_pub", "mosquitto_sub",
+                    "mosquitto_rr")),
+        _tool_flag("ssh-keygen", "-P|-N", ("ssh-keygen",)),
+        # Cassandra's `cqlsh -p`, `ipmitool -P`, `openssl enc -k`, InfluxDB 1.x's
+        # `influx -password` and 2.x's `-t` (its token).
+        _tool_flag("cqlsh", "-p", ("cqlsh",), glued=False),
+        _tool_flag("ipmitool", "-P", ("ipmitool",), glued=False),
+        _tool_flag(r"openssl[ \t]+(?:enc|aes[\w\-]*|des[\w\-]*|bf[\w\-]*|camellia[\w\-]*)",
+                   "-k", ("openssl enc", "openssl aes", "openssl des", "openssl bf",
+                          "openssl camellia"), glued=False),
+        _tool_flag("influx", "-password|-t", ("influx",), glued=False),
+        _tool_flag(r"ldap(?:search|add|modify|delete|passwd|compare|modrdn|whoami|exop)|vsql",
+                   "-w", ("ldapsearch", "ldapadd", "ldapmodify", "ldapdelete", "ldappasswd",
+                          "ldapcompare", "ldapmodrdn", "ldapwhoami", "ldapexop", "vsql")),
         # keytool/jarsigner's `-storepass X`, `-keypass X` (`:env`/`:file` name a variable
         # or a file, not the password); openssl's `-passin pass:X`, `-passout`, `-pass`.
         Pattern(
@@ -272,8 +261,8 @@ DETECTOR = Detector(
         ),
         Pattern(
             "cli_password",
-            r"--password-stdin|chpasswd\b|passwd[ \t]+--stdin",
-            anchors=("--password-stdin", "chpasswd", "passwd --stdin"),
+            r"--password-stdin|chpasswd\b|passwd[ \t]+--stdin|vncpasswd[ \t]+-f",
+            anchors=("--password-stdin", "chpasswd", "passwd --stdin", "vncpasswd -f"),
             at_anchor=True,
             expand=_echoed,
             priority=STRUCTURAL,

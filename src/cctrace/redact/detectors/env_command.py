@@ -1,14 +1,15 @@
 """Detector: commands that assign by a blank, `ENV DB_PASSWORD value`.
 
-A Dockerfile's legacy `ENV NAME value`, csh's `setenv NAME value` and fish's `set -gx NAME
-value` give a variable its value with no operator. The command must start its line (or
-follow a JSON-escaped line break, a tool's output as the transcript stores it) and the name
-must end with a secret word (`redact.lone.names_secret`: `DB_PASSWORD_FILE` goes on past
-it); the value, quoted (blanks inside) or one word, is then judged as an env file's
-`DB_PASSWORD=...` is (`detectors/generic_assignment.py`): a chosen password is taken;
-references, placeholders, words, paths and fingerprints (`ENV GPG_KEY 7169605F...`) stay.
-The keyword's shared lead in `generic_assignment` refuses one blank before a word (it keeps
-every sentence holding "token" cheap), so this rule is anchored on the command instead.
+A Dockerfile's legacy `ENV NAME value`, csh's `setenv NAME value`, fish's `set -gx NAME
+value` and Windows' `setx NAME value` give a variable its value with no operator. The
+command must start its line (or follow a JSON-escaped line break, a tool's output as the
+transcript stores it; `setx` also a `C:\\>` prompt) and the name must end with a secret
+word (`redact.lone.names_secret`: `DB_PASSWORD_FILE` goes on past it); the value, quoted
+(blanks inside) or one word, is then judged as an env file's `DB_PASSWORD=...` is
+(`detectors/generic_assignment.py`): a chosen password is taken; references, placeholders,
+words, paths and fingerprints (`ENV GPG_KEY 7169605F...`) stay. The keyword's shared lead
+in `generic_assignment` refuses one blank before a word (it keeps every sentence holding
+"token" cheap), so this rule is anchored on the command instead.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import GENERIC, Detector, Pattern, line_start
-from cctrace.redact.detectors.generic_assignment import HEX_DIGEST, LEAD, PUBLIC_NAME, WEAK
+from cctrace.redact.detectors.generic_assignment import HEX_DIGEST, LEAD
 from cctrace.redact.lone import is_password_word, names_secret
 from cctrace.redact.randomness import looks_random
+from cctrace.redact.secret_names import PUBLIC_NAME, WEAK
 from cctrace.redact.stoplist import password_value, unquoted_secret
 
 # After the command: the name, one or more blanks, a quoted value or one word followed by a
@@ -32,9 +34,29 @@ _REST = (r"(?P<n>[A-Za-z_][A-Za-z0-9_.\-]{0,80})[ \t]+(?:\\{0,3}[\"'])?"
 def _command_ok(match: re.Match[str]) -> bool:
     """The command starts its line, the name ends with a secret word and is no public
     one, and the value passes an env file's gate for that word."""
-    text, name = match.string, match.group("n")
+    text = match.string
     if LEAD.fullmatch(text, line_start(text, match.start()) or 0, match.start("n")) is None:
         return False
+    return _named_value_ok(match)
+
+
+# Before Windows' `setx`: the line's start, a JSON string's opening quote, a `cmd` or
+# PowerShell prompt (`C:\>`, `PS C:\src>`).
+_SETX_LEAD = re.compile(r"\\?\"?[ \t]*(?:(?:PS[ \t]+)?[A-Za-z]:\\[^>\r\n]{0,200}>[ \t]*)?")
+
+
+def _setx_ok(match: re.Match[str]) -> bool:
+    """`setx NAME value` (Windows, stored for every later session) starts its line."""
+    text = match.string
+    if _SETX_LEAD.fullmatch(text, line_start(text, match.start()) or 0, match.start()) is None:
+        return False
+    return _named_value_ok(match)
+
+
+def _named_value_ok(match: re.Match[str]) -> bool:
+    """The name ends with a secret word, no public one, and the value passes an env
+    file's gate for that word."""
+    name = match.group("n")
     word = names_secret(name)
     if not word or PUBLIC_NAME.search(name):
         return False
@@ -57,5 +79,7 @@ DETECTOR = Detector(
                 priority=GENERIC),
         Pattern("generic_secret", r"set(?:[ \t]+-[A-Za-z]+)+[ \t]+" + _REST,
                 anchors=("set -",), at_anchor=True, check=_command_ok, priority=GENERIC),
+        Pattern("generic_secret", r"setx(?:\.exe)?[ \t]+" + _REST,
+                anchors=("setx",), at_anchor=True, check=_setx_ok, priority=GENERIC),
     ),
 )

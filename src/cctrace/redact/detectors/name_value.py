@@ -8,12 +8,14 @@ names (`terraform output -json`'s `"db_password": {"sensitive": true, ..., "valu
 an ARM template's parameters). The name must end with a secret word
 (`redact.lone.names_secret`); the value is judged by `redact.lone.lone_value` (a password
 may be chosen, a token must read as drawn), so `- name: TOKEN_TTL` / `value: 3600` stays.
+A HAR `cookies` entry is judged as a `Set-Cookie:` header is (`auth_header.cookie_ok`).
 """
 
 from __future__ import annotations
 
 import re
 
+from cctrace.redact.detectors.auth_header import cookie_ok
 from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern
 from cctrace.redact.lone import is_password_word, lone_value, names_secret
 from cctrace.redact.stoplist import unescape
@@ -37,6 +39,13 @@ _BEFORE_JSON = re.compile(
 # Before `value:` in YAML: `- name: <name>` on the line above.
 _BEFORE_YAML = re.compile(r"-[ \t]+name:[ \t]*" + _NAME + r"[ \t]*" + _NL + r"[ \t]+$")
 _WINDOW = 300
+# The `"cookies": [` list an entry is in: no `]` between it and the entry.
+_COOKIES = re.compile(r"""cookies\\{0,3}["'][ \t]*:[ \t]*\[[^\]]*$""", re.IGNORECASE)
+_COOKIES_WINDOW = 4096
+
+
+def _in_cookies(text: str, start: int) -> bool:
+    return _COOKIES.search(text, max(0, start - _COOKIES_WINDOW), start) is not None
 
 
 def _named(match: re.Match[str], before: re.Pattern[str]) -> bool:
@@ -45,10 +54,14 @@ def _named(match: re.Match[str], before: re.Pattern[str]) -> bool:
     if m is None:
         return False
     # The one name group that took part: the pair's `name`, or the object's owner key.
-    word = names_secret(next(name for name in m.groupdict().values() if name))
-    if not word:
-        return False
+    name = next(name for name in m.groupdict().values() if name)
     value = unescape(match.group("s"))
+    word = names_secret(name)
+    if not word:
+        # A HAR entry's cookie (`"cookies": [{"name": "sessionid", "value": ...}]`) is
+        # judged as a `Set-Cookie:` header's: a session-named one whatever its value.
+        return m.group("name") is not None and _in_cookies(text, start) and cookie_ok(
+            name, value)
     return lone_value(value, is_password_word(word), m.group() + match.group())
 
 

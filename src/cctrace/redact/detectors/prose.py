@@ -20,17 +20,21 @@ from cctrace.redact.randomness import looks_random, reads_as_words
 from cctrace.redact.stoplist import is_placeholder, looks_like_code, self_described
 
 # The value: quoted (blanks allowed inside: `"Summer 2024!"`), or up to whitespace; trailing
-# sentence punctuation is not part of it.
+# sentence punctuation is not part of it. The sentence may end the JSON string that holds
+# it (a tool result printed as JSON: `"... password is X"`, a shell's `'... is X'`), and
+# its quotes may be escaped (`password is \"X\"` in a JSON string).
 _VALUE = (
-    r"(?P<q>[\"'`“‘])?(?P<s>(?(q)[^\"'`“”‘’\r\n]{4,128}?|[^\s\"'`“”‘’]{4,128}?))(?(q)(?P=q))"
-    r"[”’]?(?=\*{0,2}[.,;:)\]]*(?:\s|$|<|\\n))"
+    r"(?:\\{1,3}(?=[\"']))?(?P<q>[\"'`“‘])?"
+    r"(?P<s>(?(q)[^\"'`“”‘’\r\n]{4,128}?|[^\s\"'`“”‘’]{4,128}?))(?(q)\\{0,3}(?P=q))"
+    r"[”’]?(?=\*{0,2}[.,;:)\]]*(?:\s|$|<|\\n|\\?[\"']))"
 )
 # Markdown emphasis around a label (`**Password:** X`, `__Password__: X`).
 _MD = r"(?:\*{1,2}|_{1,2})?"
 # A verb, a colon or an arrow; or an opening parenthesis after a blank ("the DB password
-# (X) is..."; `password('New password: ')` is a call).
+# (X) is..."; `password('New password: ')` is a call). A verb starts a word: the qualifier
+# before it may end inside one (`password for 'Unicode-MailList-Archives'` holds `ist`).
 _VERB = (
-    _MD + r"[ \t]*(?:(?:is|was|will[ \t]+be|should[ \t]+be|has[ \t]+been[ \t]+"
+    _MD + r"[ \t]*(?:\b(?:is|was|will[ \t]+be|should[ \t]+be|has[ \t]+been[ \t]+"
     r"(?:set|changed|reset)[ \t]+to|set[ \t]+to|changed[ \t]+to|reset[ \t]+to|now|ist|lautet"
     r"|est|es|é|è|era|är|er|jest|je|on)\b[ \t]*:?|:|->|→|(?<=[ \t])\()" + _MD
     + r"[ \t]*(?:\*{1,2})?"
@@ -40,11 +44,14 @@ _PASSWORD_WORDS = (
     r"|mot[ \t]+de[ \t]+passe|contrase(?:ñ|n)a|clave|senha|wachtwoord|hasło|haslo|lösenord"
     r"|adgangskode|salasana|parola|heslo)"
 )
+# "Credentials" in other languages, for `Zugangsdaten: admin / X`.
+_CREDENTIAL_WORDS = r"zugangsdaten|credenziali|credenciales|credenciais|inloggegevens|identifiants"
 # Up to a few words between the secret word and the verb: "password for the db is X".
-_QUALIFIER = (
-    r"(?:[ \t]+(?:for|of|on|to|f(?:ü|u)r|pour|para|de|del|do|da|van|voor)"
-    r"[ \t]+[^\s:=]{1,40}(?:[ \t]+[^\s:=]{1,40}){0,3}?)?"
+_QUALIFIER_WORDS = (
+    r"[ \t]+(?:(?:for|of|on|to|f(?:ü|u)r|pour|para|de|del|do|da|van|voor)[ \t]+"
+    r"|(?:dell|dall|nell|d)['’])[^\s:=]{1,40}(?:[ \t]+[^\s:=]{1,40}){0,3}?"
 )
+_QUALIFIER = r"(?:" + _QUALIFIER_WORDS + r")?"
 
 
 def _value_ok(match: re.Match[str], chosen: bool = False) -> bool:
@@ -84,9 +91,11 @@ def sentence_value(value: str, chosen: bool) -> bool:
 # the key" stays.
 _PHRASE_WORDS = (r"(?:passphrase|pass[ \t]+phrase|seed[ \t]+phrase|recovery[ \t]+phrase"
                  r"|secret[ \t]+phrase|mnemonic(?:[ \t]+phrase)?)")
-_PHRASE = (_PHRASE_WORDS + r"(?:[ \t]+(?:is|was))?[ \t]*[:=]?[ \t]*(?P<q>[\"'`])?"
+# A qualifier (`passphrase for the key is ...`) asks for its verb or colon after it.
+_PHRASE = (_PHRASE_WORDS + r"(?:" + _QUALIFIER_WORDS + r"(?=[ \t]+(?:is|was)\b|[ \t]*[:=]))?"
+           r"(?:[ \t]+(?:is|was))?[ \t]*[:=]?[ \t]*(?P<q>[\"'`])?"
            r"(?P<s>[A-Za-z]{2,16}(?:[ \t]+[A-Za-z]{2,16}){2,23})(?(q)(?P=q))"
-           r"(?=[ \t]*(?:[.;]|\r?\n|\\{1,3}n|$))")
+           r"(?=[ \t]*(?:[.;]|\r?\n|\\{1,3}n|\\?\"|$))")
 _GLUE = frozenset("""the a an to of and or is are was be been by for in on at with it its this that
     these those your you we our my their his her as from into not no must should can will may
     using protects protecting encrypt encrypts which what when where how if then than so do
@@ -105,8 +114,13 @@ _AS_PASSWORD = (r"as[ \t]+(?:(?:the|your|a|an|my|our|its|their)[ \t]+)?(?:[a-z]{
                 r"(?:password|passphrase|passwd|passcode|pw)\b")
 # What ends right before the phrase: a quoted string (4-128 characters, no quote inside,
 # one line) or a word, then blanks.
+# "X is the admin password (for the staging box)": the value before the statement, which
+# names the password and then ends its clause (`X is the password field` is not one).
+_IS_PASSWORD = (r"(?:is|was)[ \t]+(?:the|my|our|your|its|their)[ \t]+(?:[\w\-]{2,20}[ \t]+){0,2}?"
+                r"(?:password|passphrase|passwd|passcode|pw)" + _QUALIFIER
+                + r"(?=[ \t]*(?:[.,;!)]|\r?\n|\\n|\\?\"|$))")
 _BEFORE = re.compile(r"(?:[`\"'\u201c\u2018](?P<q>[^`\"'\u201c\u201d\u2018\u2019\r\n]{4,128})"
-                     r"[`\"'\u201d\u2019]|(?<!\S)(?P<w>[^\s`\"'\u201c\u201d\u2018\u2019]{4,128}))"
+                     r"[`\"'\u201d\u2019]|(?<![^\s\"'])(?P<w>[^\s`\"'\u201c\u201d\u2018\u2019]{4,128}))"
                      r"[ \t]+\Z")
 # How far back the value may start.
 _BEFORE_WINDOW = 140
@@ -123,6 +137,27 @@ def _before_as(match: re.Match[str]) -> list[tuple[int, int]]:
     if not sentence_value(found.group(group), chosen=True):
         return []
     return [found.span(group)]
+
+
+# "user admin pass X", "username bob, password X": a user name, then a password word and its
+# value, with no verb (`user bob: ...` is not taken: a colon there starts other text).
+_USER_PASS = (r"user(?:name)?[ \t]*[:=]?[ \t]+(?P<u>[\w.@+\-]{1,64})[ \t]*[,;]?[ \t]+"
+              r"(?:password|pass|pwd|pw)[ \t]*[:=]?[ \t]*" + _VALUE)
+# "use admin:X to log in": the login glued with a colon, before the phrase that says so.
+_TO_LOG_IN = r"to[ \t]+(?:log[ \t]?in|sign[ \t]?in|logon|authenticate)\b"
+_LOGIN_BEFORE = re.compile(r"(?<!\S)[\"'`]?(?P<u>[\w.@+\-]{1,64}):(?P<s>[^\s\"'`]{4,128}?)"
+                           r"[\"'`]?[ \t]+\Z")
+
+
+def _login_before(match: re.Match[str]) -> list[tuple[int, int]]:
+    """The password of the `user:password` word right before `to log in`."""
+    at = match.start()
+    found = _LOGIN_BEFORE.search(match.string, max(0, at - _BEFORE_WINDOW), at)
+    if found is None or is_placeholder(found.group(0).strip()):
+        return []  # `user:<password>`: a placeholder (`https://host`: a path, below)
+    if not sentence_value(found.group("s"), chosen=True):
+        return []
+    return [found.span("s")]
 
 
 _WORDS_ONLY = re.compile(r"[A-Za-z ]+")
@@ -271,13 +306,15 @@ DETECTOR = Detector(
         Pattern(
             "prose_login",
             r"(?:login|log[ \t]+in|logon|sign[ \t]+in|credentials|creds|username[ \t]+and"
-            r"[ \t]+password|user[ \t]*/[ \t]*pass(?:word)?)(?![\w.\-/])"
-            r"(?:[ \t]+(?:is|are|with|as))?"
-            r"[ \t]*:?[ \t]*[\"'`]?(?P<u>[\w.@+\-]{1,64})[\"'`]?"
-            r"(?:[ \t]+/[ \t]+|(?P<slash>/)|:|[ \t]*,[ \t]*(?:password|pass|pw)[ \t]*:?[ \t]*"
-            r"|[ \t]+(?:and|with)[ \t]+(?:password|pass|pw)?[ \t]*:?[ \t]*)" + _VALUE,
+            r"[ \t]+password|user[ \t]*/[ \t]*pass(?:word)?|" + _CREDENTIAL_WORDS + r")"
+            r"(?![\w.\-/])(?:[ \t]+(?:is|are|with|as))?"
+            r"[ \t]*:?[ \t]*(?:[\"'`]|\*\*)?(?P<u>[\w.@+\-]{1,64})(?:[\"'`]|\*\*)?"
+            r"(?:[ \t]+/[ \t]+|(?P<slash>/)|:|[ \t]*,?[ \t]*(?:password|pass|pw)[ \t]*:?[ \t]*"
+            r"|[ \t]+(?:and|with)[ \t]+(?:password|pass|pw)?[ \t]*:?[ \t]*)(?:\*\*)?" + _VALUE,
             anchors=("login", "log in", "logon", "sign in", "credentials", "creds",
-                     "username and password", "user/pass", "user / pass"),
+                     "username and password", "user/pass", "user / pass", "zugangsdaten",
+                     "credenziali", "credenciales", "credenciais", "inloggegevens",
+                     "identifiants"),
             at_anchor=True,
             boundary=True,
             check=_login_ok,
@@ -291,6 +328,32 @@ DETECTOR = Detector(
             at_anchor=True,
             boundary=True,
             check=_phrase_ok,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "prose_password",
+            _IS_PASSWORD,
+            anchors=tuple(f"{v} {a}" for v in ("is", "was")
+                          for a in ("the", "my", "our", "your", "its", "their")),
+            at_anchor=True,
+            expand=_before_as,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "prose_login",
+            _USER_PASS,
+            anchors=("user",),
+            at_anchor=True,
+            boundary=True,
+            check=_password_ok,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "prose_login",
+            _TO_LOG_IN,
+            anchors=("to log", "to sign", "to logon", "to authenticate"),
+            at_anchor=True,
+            expand=_login_before,
             priority=CONTEXTUAL,
         ),
         Pattern(

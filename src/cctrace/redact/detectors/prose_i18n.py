@@ -24,13 +24,13 @@ from cctrace.redact.stoplist import is_placeholder, self_described
 _VALUE = (
     r"(?:(?P<q>[\"'`])|[“‘「«])?(?P<s>[^\s\"'`“”‘’「」«»，。、！？]{4,256}?)(?(q)(?P=q))"
     r"[”’」»]?"
-    r"(?=[.,;:!?)\]]*(?:\s|$|<|\\n)|[，。、！？])"
+    r"(?=[.,;:!?)\]]*(?:\s|$|<|\\n|\\?\")|[，。、！？])"
 )
 # A drawn value after a key or token word: 16+ token characters, so the regex itself stops
 # at ordinary words (`the token is valid`), which are most of the hits of `key ` / `token `.
 _DRAWN = (
     r"(?:(?P<q>[\"'`])|[“‘「«])?(?P<s>[A-Za-z0-9_\-+/=.%~]{16,256}?)(?(q)(?P=q))[”’」»]?"
-    r"(?=[.,;:!?)\]]*(?:\s|$|<|\\n)|[，。、！？])"
+    r"(?=[.,;:!?)\]]*(?:\s|$|<|\\n|\\?\")|[，。、！？])"
 )
 _PASSWORD = (
     r"(?:пароль|пароля|парола|密码|密碼|口令|비밀번호|암호|パスワード|şifre(?:si|n|m)?"

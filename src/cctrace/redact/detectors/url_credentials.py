@@ -28,13 +28,20 @@ def _user_token_ok(value: str) -> bool:
 
 
 
+# A password character. People paste passwords unencoded, and the URL's parsers read them so:
+# a `#` before the `@` (`postgres://app:Dye#13@db`) and an `@` before another `@` (the
+# last `@` ends the user part, WHATWG and libpq alike) are the password's. A `?` is not:
+# an address in the query (`?to=a@b.io`) would join the password to the host.
+_PASSWORD = r"(?:[^\s:@/?\"'<>\\\[\]]|@(?=[^\s:@/?\"'<>\\\[\]]*@))"
+
+
 DETECTOR = Detector(
     name="url_credentials",
     description="Passwords in URLs and connection URLs (scheme://user:password@host).",
     patterns=(
         Pattern(
             "url_password",
-            r"://(?P<u>[^\s:@/?#\"'<>\\\[\]]{0,128}):(?P<s>[^\s:@/?#\"'<>\\\[\]]{1,4096})"
+            r"://(?P<u>[^\s:@/?#\"'<>\\\[\]]{0,128}):(?P<s>" + _PASSWORD + r"{1,4096})"
             r"@(?=[A-Za-z0-9_.\-\[])",
             anchors=("://",),
             at_anchor=True,

@@ -1,0 +1,128 @@
+"""Detector: passwords typed into database and service consoles, and given to their
+launchers by position.
+
+Oracle's tools take `user/password[@db]` as their first word (`sqlplus scott/X@PDB`,
+`expdp hr/X`, `rman target sys/X@db`, and `CONNECT user/X` inside SQL*Plus or SQLcl);
+`redis-cli` sessions show `host:port> AUTH [user] X`; an `ftp>` prompt takes `user <name>
+X` or `quote PASS X`; lftp takes `-u user,X` (and `open -u user,X` in its console); MinIO's
+`mc alias set <name> <url> <access key> X` gives the secret key fourth. No flag names the
+value, the command's syntax does. `sqlplus / as sysdba`, `/nolog`, `$PW`, `*` and
+placeholders stay (`stoplist.password_value`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from cctrace.redact.detectors.base import SPECIFIC, Detector, Pattern, line_start
+from cctrace.redact.stoplist import password_value
+
+# The end of the value: a blank, the line's (or a JSON string's) end, escaped once or more.
+_END = r"(?=[ \t]|\r?\n|\\+[nr]|\\*\"|$)"
+# After `user/password`: that, or the `@` before the database's name.
+_AFTER = r"(?=@|[ \t]|\r?\n|\\+[nr]|\\*\"|$)"
+# A password: double-quoted (Oracle's way to put `@` or `/` in one), else one word.
+_PW = r"(?:\"(?P<qs>[^\"\r\n\\]{1,128})\"|(?P<s>[^\s\"'@/\\]{1,128}))"
+
+
+def _value(match: re.Match[str]) -> tuple[str, tuple[int, int]]:
+    group = "qs" if "qs" in match.re.groupindex and match.group("qs") is not None else "s"
+    return match.group(group), match.span(group)
+
+
+def _ok(value: str) -> bool:
+    # Typed as it is (quoted: no code shape asked); `$PW`, `%PW%`, `*` are refused there.
+    return password_value(value, quoted=True, env=False)
+
+
+def _expand(match: re.Match[str]) -> list[tuple[int, int]]:
+    value, span = _value(match)
+    return [span] if _ok(value) else []
+
+
+# `CONNECT` starts its line (or the JSON string holding it), or follows a `SQL>` prompt:
+# in prose it is a verb.
+_SQL_PROMPT = re.compile(r"\\?\"?[ \t]*(?:SQL>[ \t]*)?", re.IGNORECASE)
+
+
+def _connect(match: re.Match[str]) -> list[tuple[int, int]]:
+    text = match.string
+    if _SQL_PROMPT.fullmatch(text, line_start(text, match.start()) or 0, match.start()) is None:
+        return []
+    return _expand(match)
+
+
+# A `redis-cli` prompt starting its line: `host:port>`, `host:port[db]>`.
+_REDIS_PROMPT = re.compile(r"\\?\"?[ \t]*[\w.\-]+:\d{2,5}(?:\[\d{1,2}\])?")
+
+
+def _redis_auth(match: re.Match[str]) -> list[tuple[int, int]]:
+    text, at = match.string, match.start()
+    if _REDIS_PROMPT.fullmatch(text, line_start(text, at) or 0, at) is None:
+        return []
+    return _expand(match)
+
+
+_USER = r"(?:\"[^\"\r\n]{1,64}\"|[A-Za-z][\w$#.\-]{0,63})"
+
+DETECTOR = Detector(
+    name="console_login",
+    description="Passwords given by position to database and service consoles: Oracle "
+                "user/password, redis AUTH, ftp user, lftp -u, mc alias set.",
+    patterns=(
+        Pattern(
+            "cli_password",
+            r"(?:sqlplus|expdp|impdp|sqlldr|dgmgrl|rman)(?:\.exe)?(?:[ \t]+-\w+)*[ \t]+"
+            r"(?:(?:target|catalog|auxiliary|userid)[ \t]*=?[ \t]*)?" + _USER + r"/" + _PW
+            + _AFTER,
+            anchors=("sqlplus", "expdp", "impdp", "sqlldr", "dgmgrl", "rman"),
+            at_anchor=True,
+            expand=_expand,
+            priority=SPECIFIC,
+        ),
+        Pattern(
+            "cli_password",
+            r"conn(?:ect)?[ \t]+" + _USER + r"/" + _PW + _AFTER,
+            anchors=("conn ", "connect "),
+            at_anchor=True,
+            expand=_connect,
+            priority=SPECIFIC,
+        ),
+        Pattern(
+            "cli_password",
+            r">[ \t]*auth[ \t]+(?:[^\s\"']{1,64}[ \t]+)?(?P<q>[\"']?)(?P<s>[^\s\"']{1,256})(?P=q)"
+            r"[ \t]*(?=\r?\n|\\+[nr]|\\*\"|$)",
+            anchors=("> auth", ">auth"),
+            at_anchor=True,
+            expand=_redis_auth,
+            priority=SPECIFIC,
+        ),
+        Pattern(
+            "cli_password",
+            r"ftp>[ \t]*(?:user[ \t]+[^\s\\]{1,64}|quote[ \t]+pass)[ \t]+(?P<s>[^\s\"'\\]{1,128})"
+            + _END,
+            anchors=("ftp>",),
+            at_anchor=True,
+            expand=_expand,
+            priority=SPECIFIC,
+        ),
+        Pattern(
+            "cli_password",
+            r"(?:lftp|open)[ \t](?:[^\r\n]*?[ \t])?-u[ \t]+[\"']?[^\s,\"']{1,64},(?P<s>[^\s\"']"
+            r"{1,128})",
+            anchors=("lftp",),
+            at_anchor=True,
+            expand=_expand,
+            priority=SPECIFIC,
+        ),
+        Pattern(
+            "cli_password",
+            r"mc[ \t]+(?:alias[ \t]+set|config[ \t]+host[ \t]+add)[ \t]+\S+[ \t]+"
+            r"[a-z][a-z0-9+.\-]*://\S+[ \t]+\S+[ \t]+[\"']?(?P<s>[^\s\"']{1,256})",
+            anchors=("mc alias set", "mc config host add"),
+            at_anchor=True,
+            expand=_expand,
+            priority=SPECIFIC,
+        ),
+    ),
+)

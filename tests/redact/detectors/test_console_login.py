@@ -1,0 +1,88 @@
+"""`detectors/console_login.py` alone, exactly: Oracle's `user/password` first word
+(`sqlplus`, `expdp`, `impdp`, `rman target`, `CONNECT` at a line's or a `SQL>` prompt's
+start), `AUTH` after a redis-cli prompt, `ftp>`'s `user` and `quote PASS`, `lftp -u`,
+`mc alias set`'s fourth word. A positive gives exactly one finding over exactly the value
+and leaves no 12-character piece of it; a negative gives none and comes back
+byte-identical."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from support import alone as support_alone
+
+PW = "Hawk#Eye2099"
+
+
+def found(text: str, value: str) -> None:
+    support_alone.found("console_login", "cli_password", text, value)
+
+
+def kept(text: str) -> None:
+    support_alone.kept("console_login", text)
+
+
+@pytest.mark.parametrize("text", [
+    f"sqlplus scott/{PW}@ORCLPDB1",
+    f"sqlplus -s system/{PW}@//db01.corp:1521/XEPDB1 as sysdba",
+    f"sqlplus app/{PW}",
+    f'sqlplus app/"{PW}"@db',                          # Oracle's quoting of a password
+    f"expdp hr/{PW} DIRECTORY=dpump DUMPFILE=hr.dmp",
+    f"impdp system/{PW}@PROD full=Y",
+    f"rman target sys/{PW}@prod",
+    f"sqlldr userid={'scott'}/{PW} control=x.ctl",
+    f"SQL> CONNECT app_owner/{PW}@PDB2",
+    f"conn sys/{PW} as sysdba",
+    f"  connect app/{PW}",
+    f"127.0.0.1:6379> AUTH {PW}",
+    f"cache.internal:6379> AUTH default {PW}\nOK",
+    f"r1:6380[2]> auth '{PW}'",
+    f"$ redis-cli -h r1\nr1:6379> AUTH {PW}",
+    f"r:6379> AUTH {PW}",                              # a one-letter host at the text's start
+    f"ftp> user deploy {PW}\n331 Password required",
+    f"ftp> quote PASS {PW}",
+    f"lftp -u deploy,{PW} sftp://files.corp.io",
+    f"lftp -e 'open -u ftpuser,{PW} ftp.example.org; mirror -R ./dist /www'",
+    f"mc alias set s3 https://minio.corp.io AKIAEXAMPLE {PW}",
+    f"mc config host add m http://127.0.0.1:9000 minioadmin {PW}",
+])
+def test_found(text: str) -> None:
+    found(text, PW)
+
+
+def test_found_in_a_json_string() -> None:
+    found(json.dumps(f"SQL> CONNECT app/{PW}@PDB2"), PW)
+    found(json.dumps(f"x\nconnect app/{PW}"), PW)
+    found(json.dumps(f"127.0.0.1:6379> AUTH {PW}"), PW)
+    found(json.dumps(f"ftp> user anonymous {PW}\n331 x"), PW)
+
+
+@pytest.mark.parametrize("text", [
+    "sqlplus / as sysdba",
+    "sqlplus -s /nolog @deploy/run_all.sql",
+    'sqlplus "$DB_USER/$DB_PASS@$DB_TNS" @x.sql',
+    "sqlplus scott@ORCLPDB1",
+    "sqlplus app/$PW@db",
+    "SQL> CONNECT / AS SYSDBA",
+    f"we connect app/{PW} later",                      # a verb in a sentence
+    f"reconnect app/{PW}",
+    "127.0.0.1:6379> AUTH",
+    "127.0.0.1:6379> AUTH $REDIS_PASSWORD",
+    f"> AUTH {PW}",                                    # no redis-cli prompt before it
+    f"see r1:6379> AUTH {PW}",                         # the prompt must start its line
+    "sqlplus app/<password>@db",
+    "ftp> user deploy %FTP_PW%",
+    "ftp> user anonymous\n331 Please specify the password.",
+    "lftp -u deploy sftp://files.corp.io",
+    "lftp -u deploy,$PW sftp://x",
+    "mc alias set local http://localhost:9000 $MINIO_ACCESS_KEY $MINIO_SECRET_KEY",
+    "mc alias set local http://localhost:9000",
+])
+def test_kept(text: str) -> None:
+    kept(text)
+
+
+def test_a_password_is_typed_not_code() -> None:
+    found("sqlplus app/Pa55(w0rd)@db", "Pa55(w0rd)")

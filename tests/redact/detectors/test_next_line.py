@@ -1,0 +1,70 @@
+"""`detectors/next_line.py` alone, exactly: a value alone on the line after a label that
+ends with a secret word and a colon (a pasted credential, a YAML block scalar), raw and
+after JSON-escaped line breaks. Labels that are code (`if token:`) or name no secret
+(`primary key:`), and values that are words, references or placeholders, stay."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from support import alone as support_alone
+
+PW = "Marlin&8364bramble*"
+TOKEN = "MMhxs9PZ40qdcr8A9NWcxQhbeebFsNQD41KQvdqz"
+
+
+def found(text: str, value: str) -> None:
+    support_alone.found("next_line", "labelled_secret", text, value)
+
+
+def kept(text: str) -> None:
+    support_alone.kept("next_line", text)
+
+
+@pytest.mark.parametrize("text,value", [
+    (f"Here is the password:\n\n{PW}\n", PW),
+    (f"Here is the password:\n{PW}", PW),
+    (f"**Password**:\n`{PW}`\n", PW),
+    (f"- DB password:\n  {PW}\n", PW),
+    (f"secrets:\n  api_token: |\n    {TOKEN}\n  region: eu", TOKEN),
+    (f"db:\n  password: >-\n    {PW}\n", PW),
+    (f"API token:\r\n{TOKEN}\r\n", TOKEN),
+    (f"The new signing secret :\n{TOKEN}", TOKEN),
+    ("Here is the password:\nhunter2Secret\n", "hunter2Secret"),   # chosen: code-like
+])
+def test_found(text: str, value: str) -> None:
+    found(text, value)
+
+
+@pytest.mark.parametrize("text,value", [
+    (f"Here is the password:\n\n{PW}\n", PW),
+    (f"secrets:\n  api_token: |\n    {TOKEN}\n", TOKEN),
+])
+def test_found_in_a_json_string(text: str, value: str) -> None:
+    found(json.dumps(text), value)
+    # a tool result holding JSON, stored in a JSON string: the label opens a string
+    found(json.dumps({"result": json.dumps({"stdout": text})}), value)
+
+
+@pytest.mark.parametrize("text", [
+    "password:\n  required: true\n  minLength: 12",
+    "token:\n    description: The API token to use\n    type: string",
+    "if token:\n    return\nelse:\n    raise ValueError()",
+    f"if not key:\n    {TOKEN}\n",                        # a branch, whatever follows
+    f"while token:\n    {TOKEN}\n",
+    "API token:\nsummer2024x\n",                         # a token word asks for a drawn one
+    f"primary key:\n{TOKEN}\n",                            # a key that is no secret
+    f"monkey:\n{TOKEN}\n",                                 # no secret word of its own
+    f"password policy:\n{PW}\n",                           # the label goes on past it
+    "Here is the password:\n\nSee the vault.\n",           # words
+    "Here is the password:\n${DB_PASSWORD}\n",             # a reference
+    "API token:\n<your token>\n",
+    "API token:\nabcdefghij\n",                            # a word, not drawn
+    f"Here is the password: {PW}\n",                       # same line: others' business
+    f"one two three four five six seven password:\n{PW}\n",  # a sentence, not a label
+    f"password:\n\n\n{PW}\n",                              # two blank lines: not next
+])
+def test_kept(text: str) -> None:
+    kept(text)
