@@ -43,7 +43,9 @@ KEYWORD: dict[str, list[str]] = {
     "call_password": ['{k}("deploy", "{A:16}")', '{k}($dsn, "deploy", "{A:16}")'],
     "cli_password": ["$ {k}DB_TOKEN\n{A:16}\n"],
     "prose_secret_value": ["I set `DB_PASSWORD` with the {k}{A:16}` now."],
-    "prose_word_secret": ["then use {k}{A:16}7` for the test run"],
+    "prose_word_secret": ["then use {k}{A:16}7` for the test run",
+                          # the escaped quote's anchor (`token \`), in a JSON string
+                          'then use {k}"{A:16}7\\" for the test run'],
 }
 # Which patterns (index in the detector) are keyword-led (`at_anchor`: tried at each keyword,
 # whatever its case), written out for the same reason.
@@ -57,7 +59,7 @@ AT_ANCHOR = {
     "prose_value": (0, 1, 2), "secret_file": (0, 1, 2, 3, 4), "name_value": (0, 1),
     "url_segment": (0,), "ci_mask": (0,), "php_define": (0,), "env_command": (0, 1, 2),
     "next_line": (0,), "one_time_codes": (0,), "windows_cli": (0, 1, 2, 3, 4),
-    "console_login": (0, 1, 2, 3, 4, 5), "terraform_variable": (0,),
+    "console_login": (0, 1, 2, 3, 4, 5), "terraform_variable": (0,), "signed_url": (0,),
 }
 # Which patterns (index in the detector) must not start right after a letter, digit or `_`
 # (`boundary`): written out here, not read from the patterns, so that dropping one is seen.

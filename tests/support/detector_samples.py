@@ -143,6 +143,9 @@ EXTRA: dict[str, list[str]] = {
                       "bob:{SSHA}{b:32}\n"],
     "ci_masked_value": ["2024-05-01T10:00:00Z ::add-mask::{A:24}\n"],
     "php_secret_constant": ["define('AUTH_KEY', '{A:22}!#{A:22}');\n"],
+    # a pre-signed URL's signature (signed_url)
+    "url_signature": ["GET https://b.s3.amazonaws.com/k?X-Amz-Date=20250101T000000Z"
+                      "&X-Amz-Signature={h:64}"],
     "config_password": ["bind 127.0.0.1\nrequirepass {A:16}\n",
                         'network={\n    ssid="Home"\n    psk="{A:16}"\n}\n',
                         "<master>{{b:44}=}</master>\n"],

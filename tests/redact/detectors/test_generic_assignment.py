@@ -833,3 +833,31 @@ def test_other_languages_assignments(text: str, value: str) -> None:
 ])
 def test_other_languages_kept(text: str) -> None:
     kept(text)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ('{epgsql, [{host, "db"}, {password, "Xk9mQ2vL7pW4"}]}', "Xk9mQ2vL7pW4"),   # Erlang
+    ('{:password, "Xk9mQ2vL7pW4"}', "Xk9mQ2vL7pW4"),                           # Elixir
+    ('{ password , "Xk9mQ2vL7pW4"}', "Xk9mQ2vL7pW4"),
+    ('{api_key, <<"Zq8XvT3mWk9PbR4nLs2Y">>}', "Zq8XvT3mWk9PbR4nLs2Y"),         # a binary
+    ('f(token, "Xk9mQ2vL7pW4")', None),        # an unquoted key that opens no tuple
+    ('[password, "Xk9mQ2vL7pW4"]', None),
+    ('{x password, "Xk9mQ2vL7pW4"}', None),
+    ('{password, "changeme"}', None),         # the value gate still asks
+    ('{password, undefined}', None),
+])
+def test_tuples_with_an_unquoted_key(text: str, value: str | None) -> None:
+    if value is None:
+        kept(text)
+    else:
+        found(text, value)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("db.password=Xk9\\:mQ2vL7pW4", "Xk9\\:mQ2vL7pW4"),     # `.properties` escapes
+    ("spring.datasource.password=Sx8\\=Ew3\\#Rt6\\!", "Sx8\\=Ew3\\#Rt6\\!"),
+    ("DB_PASSWORD=Xk9mQ2vL7pW4\\nnext", "Xk9mQ2vL7pW4"),    # other escapes end a value
+    ('"DB_PASSWORD=Xk9mQ2vL7pW4\\"', "Xk9mQ2vL7pW4"),
+])
+def test_properties_escapes_stay_inside_an_unquoted_value(text: str, value: str) -> None:
+    found(text, value)

@@ -25,6 +25,9 @@ def _alone() -> SecretRedactor:
     (f"Try again with token `{B64}` - the old one was revoked.", B64),
     (f"For the staging bucket use key '{HEX}' instead.", HEX),
     (f'Switched the sort key to created_at; secret "{ALNUM}" still works.', ALNUM),
+    # quotes escaped alike on both sides: Clojure's map inside a JSON string, once or twice
+    (f'{{"out": "{{:api-key \\"{ALNUM}\\"}}"}}', ALNUM),
+    (f'{{"out": "{{:api-key \\\\\\"{ALNUM}\\\\\\"}}"}}', ALNUM),
 ])
 def test_a_value_one_word_names_is_redacted(text: str, secret: str) -> None:
     found = _alone().explain(text)
@@ -35,6 +38,9 @@ def test_a_value_one_word_names_is_redacted(text: str, secret: str) -> None:
 
 @pytest.mark.parametrize("text", [
     f"sort key `{HEX}` first",  # the qualifier at the text's very start
+    f'key \\"{ALNUM}"',           # escaped on one side only: no string's quotes
+    f'key "{ALNUM}\\"',
+    'use key "C:\\Users\\bob\\Zq8XvT3mWk9"',   # a backslash ends the value: a path
     "Press any key `Enter` to continue.",
     f"the primary key `{HEX}` of the row",
     "the sort key `created_at_desc` is fine",

@@ -84,7 +84,10 @@ _QVAL = (
 # closes the surrounding code (`f(token=abc)`, `{"k": v},`).
 # Not cut at `&`: the value may itself be a query string (an Azure SAS token's `&sig=`), and
 # redacting the parameters after a key costs less than leaking half a signature.
-_UVAL = r"(?![=>\s\"'`\\])(?P<s>[^\s\"'`\\]{0,511}[^\s\"'`\\,;)\]}>])"
+# Not cut at a `.properties` escape either (`\:`, `\=`, `\#`, `\!`: a password holding
+# that character); other backslashes end it (`\n`, `\"` of a JSON string).
+_UVAL = (r"(?![=>\s\"'`\\])(?P<s>(?:[^\s\"'`\\]|\\[:=#!]){0,511}"
+         r"(?:[^\s\"'`\\,;)\]}>]|\\[:=#!]))")
 
 _ENV_KEY = re.compile(r"[A-Z0-9_.\-]+")
 
@@ -261,10 +264,19 @@ def _word_ok(match: re.Match[str]) -> bool:
     return token_shaped(match.group("s")) and looks_random(value, 16)
 
 
+# Before an unquoted key of a pair: a tuple's opening brace (Erlang's `{password, "..."}`,
+# Elixir's `{:password, "..."}`).
+_TUPLE_OPEN = re.compile(r"\{[ \t]*:?\Z")
+
+
 def _pair_ok(match: re.Match[str]) -> bool:
-    """("KEY", "value") pairs: lists of names (`'token_bytes', 'token_hex'`) are not."""
-    value = match.group("s")
-    if match.string[match.start("k") - 1 : match.start("k")] == "/":
+    """("KEY", "value") pairs: lists of names (`'token_bytes', 'token_hex'`) are not. An
+    unquoted key must open a tuple: `f(token, "...")` passes a variable."""
+    value, text, start = match.group("s"), match.string, match.start("k")
+    if match.group("kq") is None and not _TUPLE_OPEN.search(
+            text, max(0, name_start(text, start) - 4), name_start(text, start)):
+        return False
+    if text[start - 1 : start] == "/":
         return False  # `"kadmin/passwd", "kadmin/server"`: the "key" is a path
     if type_name(value) and type_name(full_key(match)):
         return False  # `'TKTokenKeychainKey', 'TKTokenPasswordAuthOperation'`: type names
@@ -297,8 +309,9 @@ _PATTERNS = (
     # key = value (unquoted: env files, YAML, INI, properties, logs, flags in configs)
     Pattern("generic_secret", KEY + CLOSE + _TYPE + _OP + _UVAL,
             anchors=KEYWORDS, at_anchor=True, check=_unquoted_ok, priority=GENERIC),
-    # ("KEY", "value"): setProperty, env defaults, dict/tuple pairs
-    Pattern("generic_secret", KEY + r"\\{0,3}[\"'][ \t]*,[ \t]*" + _QVAL,
+    # ("KEY", "value"): setProperty, env defaults, dict/tuple pairs; Erlang's and Elixir's
+    # tuples (`{password, "..."}`, an Erlang binary `<<"...">>`)
+    Pattern("generic_secret", KEY + r"(?P<kq>\\{0,3}[\"'])?[ \t]*,[ \t]*(?:<<)?" + _QVAL,
             anchors=KEYWORDS, at_anchor=True, check=_pair_ok, priority=GENERIC),
     # key="Password" value="..." / "name": "token", "value": "..."
     Pattern("generic_secret", KEY + r"\\{0,3}[\"'][ \t]*,?[ \t]*\\{0,3}[\"']?value\\{0,3}"

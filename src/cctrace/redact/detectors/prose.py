@@ -295,8 +295,12 @@ DETECTOR = Detector(
             # the word and the quote: on the bare keywords (generic_assignment's gated
             # anchors) any further gate expression cost 8-13 % of redaction CPU on
             # transcript fields, and unquoted ("use key X") is left to the value's own shape.
-            r"(?P<w>token|secret|key)[ \t][\"'`“‘](?P<s>[^\s\"'`“”‘’]{8,256})[\"'`”’]",
-            anchors=tuple(f"{w} {q}" for w in ("token", "secret", "key") for q in "`\"'“‘"),
+            # Quotes escaped alike on both sides are a JSON string's (`{:api-key \"X\"}` of
+            # Clojure in a tool result); a backslash ends the value.
+            r"(?P<w>token|secret|key)[ \t](?P<e>\\{0,3})[\"'`“‘](?P<s>[^\s\"'`“”‘’\\]{8,256})"
+            r"(?P=e)[\"'`”’]",
+            anchors=tuple(f"{w} {q}" for w in ("token", "secret", "key")
+                          for q in ("`", "\"", "'", "“", "‘", "\\")),
             at_anchor=True,
             boundary=True,
             check=_word_value_ok,
