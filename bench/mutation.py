@@ -76,6 +76,23 @@ MODULES: dict[str, Target] = {
         "tests/security/test_purge_erases_everything.py"),
         # What is sent where, retried, reported and kept; `select` is the store's query.
         scope=("delete_remote", "_scrub", "_send", "purge")),
+    # Encryption at rest of the store's content columns: the cipher, the column bound in,
+    # the config switch, the per-state-dir cache keyed on the key file.
+    "security.crypto": Target("security/crypto.py", (
+        "tests/security/test_crypto.py", "tests/store/test_db_json.py",
+        "tests/security/test_keys_unreachable.py")),
+    # Erasure on request and retention: which traces a purge selects, and every row that
+    # names an erased trace or session (findings, unsent batches, cursors, cost counts).
+    "store.erasure": Target("store/erasure.py", (
+        "tests/store/test_erasure.py", "tests/store/test_erasure_sessions.py",
+        "tests/security/test_tombstones.py", "tests/security/test_purge_exact.py",
+        "tests/worker/test_limits.py", "tests/security/test_purge.py",
+        "tests/security/test_purge_erases_everything.py")),
+    # Retention: the setting, the cutoff, the audit entries of what it deletes, at most
+    # once an interval (the stamp file).
+    "security.retention": Target("security/retention.py", (
+        "tests/security/test_retention.py", "tests/security/test_purge.py",
+        "tests/spool/test_quarantine.py")),
     # -- hook (standard library only)
     "hook.envnote": Target("hook/envnote.py", (
         "tests/hook/test_envnote_table.py", "tests/security/test_envcheck.py",
@@ -117,11 +134,19 @@ MODULES: dict[str, Target] = {
     "statusline.pins": Target("statusline/line.py", (
         "tests/statusline/test_line_pins_exact.py", "tests/statusline/test_line.py"),
         scope=("summary_path", "read_summary", "parse_args")),
+    # Per-session mute: a mute is never silent (the `CctraceMuted` marker), and the muted
+    # byte ranges of the transcript the worker leaves out.
+    "hook.mute": Target("hook/mute.py", (
+        "tests/hook/test_mute.py", "tests/hook/test_hook_main.py")),
     # -- worker
     "worker.lifecycle": Target("worker/lifecycle.py", (
         "tests/worker/test_worker_env.py",
         "tests/worker/test_lifecycle.py::test_worker_command_resolution_order"),
         scope=("worker_env", "worker_command")),
+    # A bad transcript record isolated, never the session: the binary search, the repair,
+    # the stand-in (no content), which errors are the environment's, the read counters.
+    # test_poison.py runs it in the worker (20 s): not selected.
+    "worker.isolate": Target("worker/isolate.py", ("tests/worker/test_isolate.py",)),
     # -- export
     "export.destinations": Target("export/destinations.py", (
         "tests/export/test_destinations_exact.py", "tests/export/test_export_destinations.py",
@@ -523,6 +548,11 @@ MODULES: dict[str, Target] = {
     "audit.anchors": Target("audit/anchors.py", (
         "tests/audit/test_anchors_exact.py", "tests/audit/test_rollback.py",
         "tests/audit/test_log.py")),
+    # The log's signing keys: Ed25519 epochs, the certificate chain, rotation when an
+    # epoch is over, the old key file's bytes overwritten (forward security).
+    "audit.keys": Target("audit/keys.py", (
+        "tests/audit/test_keys.py", "tests/audit/test_log_exact.py", "tests/audit/test_log.py",
+        "tests/audit/test_verify_exact.py")),
     # -- install/ (what is pinned in the hook command)
     "install.settings": Target("install/settings.py", (
         "tests/install/test_install_settings_exact.py",
@@ -2078,6 +2108,54 @@ EQUIVALENT["audit.coverage"] = [
     ('seen_change = seen_uninstall = False',
      'seen_change = seen_uninstall = None',
      'read only as `not seen_change` / `not seen_uninstall`; None and False are both false'),
+]
+
+EQUIVALENT["security.crypto"] = [
+    ('_cache: dict[str, tuple[tuple[int, int, int] | None, Cipher | None]] = {}',
+     '_cache: dict[str, tuple[tuple[int, int, int] & None, Cipher | None]] = {}',
+     'a module variable annotation, never evaluated (from __future__ import annotations)'),
+    ('_cache: dict[str, tuple[tuple[int, int, int] | None, Cipher | None]] = {}',
+     '_cache: dict[str, tuple[tuple[int, int, int] | None, Cipher & None]] = {}',
+     'a module variable annotation, never evaluated (from __future__ import annotations)'),
+]
+
+EQUIVALENT["hook.mute"] = [
+    ('return bool(sid) and len(sid) <= 128 and sid.replace("-", "").replace("_", "").isalnum()',
+     'return bool(sid) and len(sid) <= 128 and sid.replace("-", "XXXX").replace("_", "").isalnum()',  # noqa: E501
+     "X is alphanumeric: isalnum() is the same with the dashes removed or replaced by 'XXXX'"),
+    ('return bool(sid) and len(sid) <= 128 and sid.replace("-", "").replace("_", "").isalnum()',
+     'return bool(sid) and len(sid) <= 128 and sid.replace("-", "").replace("_", "XXXX").isalnum()',  # noqa: E501
+     "X is alphanumeric: isalnum() is the same with the underscores removed or replaced by 'XXXX'"),  # noqa: E501
+    ('ranges: list[tuple[int, int | None]] = []',
+     'ranges: list[tuple[int, int & None]] = []',
+     'a local variable annotation, never evaluated'),
+]
+
+EQUIVALENT["security.retention"] = [
+    ('cutoff_ns: int | None = None',
+     'cutoff_ns: int & None = None',
+     'a dataclass annotation, never evaluated (from __future__ import annotations)'),
+    ('if report.ran and report.cutoff_ns is not None:',
+     'if report.ran or report.cutoff_ns is not None:',
+     'the two always agree: `enforce` returns either RetentionReport() (not ran, no cutoff) '
+     'or one that ran with its cutoff'),
+]
+
+EQUIVALENT["worker.isolate"] = [
+    ('repaired: Record | None = Record(fix_surrogates(copy.deepcopy(recs[lo].data)),',
+     'repaired: Record & None = Record(fix_surrogates(copy.deepcopy(recs[lo].data)),',
+     'a local variable annotation, never evaluated'),
+    ('ok = 0 < len(text) <= 40 and all(c.isascii() and (c.isalnum() or c in "_-") for c in text)',
+     'ok = 0 < len(text) <= 40 and all(c.isascii() and (c.isalnum() or c in "XX_-XX") for c in text)',  # noqa: E501
+     '`X` is alphanumeric: isalnum() takes it before the set is looked at'),
+]
+
+EQUIVALENT["store.erasure"] = [
+    ('params += list(session_ids)', 'params = list(session_ids)',
+     'the first filter: `params` is still the empty list there'),
+    ('@staticmethod', '',
+     '_delete_finding_batches is only called on the class (`Erasure._delete_finding_batches(conn, '
+     'ids)`), where a plain function takes the same two arguments'),
 ]
 
 # Stop 26 (probes-6): a value typed as it is (quoted=True) is never read as an env line.

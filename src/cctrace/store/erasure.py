@@ -49,8 +49,10 @@ class Erasure(Connection):
             where.append("t.end_ns < ?")
             params.append(before_ns)
         if project:
-            root = project.rstrip("/\\") or project
-            escaped = root.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            folder = project.rstrip("/\\")
+            root = folder or project
+            # Below the root folder `/` is every path starting with `/`, not `//`.
+            escaped = folder.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             where.append("(s.cwd = ? OR s.cwd LIKE ? ESCAPE '\\' OR s.project = ?)")
             params += [root, escaped + "/%", root]
         if where:

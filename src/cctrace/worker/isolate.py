@@ -40,7 +40,8 @@ def isolate_records(records: list[Record], probe: Any) -> list[Record]:
     flows. Environment failures (disk, database) are not the records' fault: they raise.
     """
     recs = list(records)
-    for _ in range(MAX_POISONED):
+    # One pass per poisoned record, and one more to see the slice pass after the last.
+    for _ in range(MAX_POISONED + 1):
         error = _fails(probe, recs)
         if error is None:
             return recs
