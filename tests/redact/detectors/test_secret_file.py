@@ -298,3 +298,16 @@ def test_the_echoed_newline_is_not_part_of_the_value() -> None:
     enc = _b64("Pw1!zX")
     out = _alone().redact_text(f'$ echo "$ADMIN_PASSWORD" | base64\n{enc}\n')
     assert enc not in out
+
+
+@pytest.mark.parametrize(("tail", "found"), [(511, True), (512, True), (513, False)])
+def test_a_diff_header_is_read_at_most_512_characters_past_its_path(tail: int, found: bool) -> None:
+    """The header's path and the rest of its line (and the hunk line) are bounded: a long
+    line holding `+++ ` many times costs a bounded look at each, not the rest of the line."""
+    text = f"+++ b/deploy/key.pem{' ' * tail}\n@@ -0,0 +1,1 @@\n+{AWS}\n"
+    assert bool(_alone().explain(text)) is found
+    hunk = f"+++ b/deploy/key.pem\n@@ -0,0 +1,1 @@{' ' * (tail - 13)}\n+{AWS}\n"
+    assert bool(_alone().explain(hunk)) is found
+    # a path of `tail` characters: cut at 512, `.../token` names nothing (`.../toke`)
+    path = f"+++ b/{'d' * (tail - 8)}/token\n@@ -0,0 +1,1 @@\n+{AWS}\n"
+    assert bool(_alone().explain(path)) is found

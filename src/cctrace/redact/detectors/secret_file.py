@@ -160,7 +160,9 @@ DETECTOR = Detector(
         ),
         Pattern(
             "secret_file_content",
-            r"\+\+\+[ \t]+(?P<path>[^\s\\]+)[^\n\\]*" + _NL + r"@@[^\n\\]*" + _NL + r"[+-]"
+            # (bounded: a long line holding `+++ ` many times costs a bounded look at each)
+            r"\+\+\+[ \t]+(?P<path>[^\s\\]{1,512})[^\n\\]{0,512}" + _NL + r"@@[^\n\\]{0,512}" + _NL
+            + r"[+-]"
             + _DIFF_LINES,
             anchors=("+++ ",),
             at_anchor=True,
