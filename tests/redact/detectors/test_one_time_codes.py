@@ -84,3 +84,12 @@ def test_at_most_24_lines_of_codes() -> None:
     text = "Backup codes:\n" + "\n".join(codes) + "\n"
     r = SecretRedactor([registry.load("one_time_codes")], b"a" * 32)
     assert [text[f.start:f.end] for f in r.explain(text)] == codes[:24]
+
+
+def test_at_most_24_codes_on_the_heads_line() -> None:
+    """The inline codes are bounded like the lines: a text repeating the head glued to a
+    code-like word is not read to its end from every head."""
+    codes = [f"{1000 + i}-{5000 + i}" for i in range(26)]
+    text = "recovery codes: " + ", ".join(codes) + "\n"
+    r = SecretRedactor([registry.load("one_time_codes")], b"a" * 32)
+    assert [text[f.start:f.end] for f in r.explain(text)] == codes[:24]

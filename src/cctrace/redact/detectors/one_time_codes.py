@@ -33,7 +33,9 @@ _BREAK = r"(?:\r?\n|(?:\\+r)?\\+n)"
 _LINE = re.compile(_BREAK + r"(?:[ \t]*" + _BREAK + r")?[ \t]*(?:[-*•]|\d{1,2}[.)])?[ \t]*"
                    r"[`\"']?(?P<c>" + _CODE + r")[`\"']?[ \t]*(?=" + _BREAK
                    + r"|\\?\"|$)")
-# At most this many lines of codes (services issue 8 to 16).
+# At most this many codes on the head's line, and as many lines of codes after it (services
+# issue 8 to 16). Bounded both: text repeating the head glued to a code-like word (`2fa
+# code2fa code...`) would otherwise be read to its end from every head (quadratic).
 _MAX_LINES = 24
 
 
@@ -41,7 +43,7 @@ def _codes(match: re.Match[str]) -> list[tuple[int, int]]:
     """The spans of the codes after the head: inline ones, then one per following line."""
     text, at = match.string, match.end()
     spans: list[tuple[int, int]] = []
-    while (m := _INLINE.match(text, at)) is not None:
+    while len(spans) < _MAX_LINES and (m := _INLINE.match(text, at)) is not None:
         spans.append(m.span("c"))
         at = m.end()
     lines = 0

@@ -31,6 +31,8 @@ from cctrace.redact.stoplist import is_placeholder
 
 # How far after the name the token may start (same line).
 WINDOW = 80
+# The longest word read as the name (the anchor and the letters and digits glued after it).
+NAME_MAX = 64
 _TOKEN_CHARS = r"A-Za-z0-9_\-+/="
 # A name used as the key: `<name>[_suffix]: "`, `<name>_KEY=`, `"<name>": "`.
 _ASSIGNED = re.compile(r"[\w.\-]*[\"']?[ \t]*(?::=|=>|[:=])[ \t]*[\"'`]?$")
@@ -39,8 +41,11 @@ _TOKEN = (
     # Length first: at most 16 steps where no token starts (every word of a sentence in
     # the window), before the lookaheads that scan a run more than once.
     rf"(?=[A-Za-z0-9][{_TOKEN_CHARS}]{{15}})"
-    rf"(?P<s>(?=[{_TOKEN_CHARS}]*[0-9]|[{_TOKEN_CHARS}]*[a-z][{_TOKEN_CHARS}]*[A-Z])"
-    rf"(?=[{_TOKEN_CHARS}]*[A-Za-z])"
+    # (each scan bounded by the token's own length: a long run of token characters costs
+    # a bounded look at each place tried, not the rest of the run)
+    rf"(?P<s>(?=[{_TOKEN_CHARS}]{{0,255}}[0-9]"
+    rf"|[{_TOKEN_CHARS}]{{0,255}}[a-z][{_TOKEN_CHARS}]{{0,255}}[A-Z])"
+    rf"(?=[{_TOKEN_CHARS}]{{0,255}}[A-Za-z])"
     rf"[A-Za-z0-9][{_TOKEN_CHARS}]{{15,255}})(?![{_TOKEN_CHARS}@]|\.[A-Za-z0-9])"
 )
 
@@ -122,7 +127,10 @@ DETECTOR = Detector(
     patterns=(
         Pattern(
             "service_token",
-            rf"(?P<n>[A-Za-z0-9]+)[^\r\n]{{0,{WINDOW}}}?" + _TOKEN,
+            # The name's word, taken whole and never given back (a lookahead's capture,
+            # then matched again: an atomic group): a word of one service name repeated
+            # glued would otherwise be retried at every length, at every hit (quadratic).
+            rf"(?=(?P<n>[A-Za-z0-9]{{1,{NAME_MAX}}}))(?P=n)[^\r\n]{{0,{WINDOW}}}?" + _TOKEN,
             anchors=_ANCHORS,
             at_anchor=True,
             check=_ok,
