@@ -341,6 +341,11 @@ MODULES: dict[str, Target] = {
             "tests/redact/detectors/test_generic_assignment.py",
             "tests/redact/test_detector_exact.py::test_detector[generic_assignment]"),
         scope=("_word_ok",), preload=DETECTOR_PRELOAD),
+    # The whole module with the one-word rule's own tests (`token "X"`, test_prose_word.py).
+    "redact.detectors.prose": Target("redact/detectors/prose.py", (
+        "tests/redact/test_detector_exact.py::test_detector[prose]",
+        "tests/redact/detectors/test_prose.py", "tests/redact/detectors/test_prose_word.py"),
+        preload=DETECTOR_PRELOAD),
     # Stop 25: sentences giving a password (chosen ones, markdown, `as the password`).
     "redact.detectors.prose.sentences": Target("redact/detectors/prose.py", (
         "tests/redact/detectors/test_prose.py",
@@ -1325,6 +1330,16 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'the parts are lower-cased first: "X" never occurs; an "x"-only part of 4-5 letters has 3 consonants in a row'),  # noqa: E501
     ],
     'redact.detectors.generic_assignment': [
+        # since stop 26 its selection runs the table rows' tests: the rows' equivalents
+        ('if i > 0 and text[i - 1] not in " \\t|/`\'\\"\\n" and not after_escape(text, i):',
+         'if i > 0 and text[i - 1] not in "XX \\t|/`\'\\"\\nXX" and not after_escape(text, i):',
+         'the walk back over the name takes every letter, so the character before it is '
+         'never an X (where the walk stops at an escape, it is the escape\'s n, r or t)'),
+        ('and cell.strip(" `\'\\"") == ""):', 'and cell.strip("XX `\'\\"XX") == ""):',
+         'the cell group holds only quotes, blanks, tabs and a bar (its regex), never an X: '
+         'stripping X as well strips nothing more'),
+        ('i = name_start(text, start, "_.-:")', 'i = name_start(text, start, "XX_.-:XX")',
+         "X is alphanumeric: the walk over the tag name takes it already"),
         ('while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.-"):',
          'while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "XX_.-XX"):',
          'X is alphanumeric: the walk over the key name takes it already'),
@@ -1407,6 +1422,10 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'decoder ignores padding beyond what it needs'),
     ],
     'redact.detectors.auth_header': [
+        ('and password_value(match.group("s"), quoted=True, env=False))',
+         'and password_value(match.group("s"), quoted=True, env=True))',
+         'a quoted value returns from password_value before `env` is read (it only tells bare '
+         'names in env-style lines from code)'),
         ('raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)',
          'raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=False)',
          'the pattern gives only the base64 alphabet and trailing `=` (stripped into `body`): '

@@ -72,7 +72,7 @@ BOUNDARY = {
     "nuget": (0,), "onepassword": (1,), "replicate": (0,), "salesforce": (0,),
     "sonarqube": (0,), "sourcegraph": (0,), "tailscale": (0,), "telegram": (0,),
     "tencent": (0,), "twilio": (0,), "vercel": (0,), "jwt": (1,),
-    "prose": (0, 1, 2, 4, 5, 6, 8, 10),
+    "prose": (0, 1, 2, 4, 5, 6, 8),
     "netrc": (0,), "asana": (0, 1), "twitter": (0,), "prose_value": (0, 2),
     "secret_file": (0, 1, 2, 4), "password_hash": (0, 1, 2, 3, 4, 5, 6), "php_define": (0,),
 }

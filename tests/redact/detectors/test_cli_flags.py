@@ -314,6 +314,10 @@ def test_other_inputs_of_those_readers_stay(text: str) -> None:
     ("cqlsh cass01 9042 -u cassandra -p Rock3t!Fuel8", "Rock3t!Fuel8"),
     ("ipmitool -I lanplus -H 10.0.0.50 -U ADMIN -P Rust!Bucket12 chassis status",
      "Rust!Bucket12"),
+    # glued to the flag, as their option parsers take it (argparse, getopt)
+    ("cqlsh cass01 9042 -u cassandra -pRock3t!Fuel8", "Rock3t!Fuel8"),
+    ("ipmitool -I lanplus -H 10.0.0.50 -U ADMIN -PRust!Bucket12 chassis status",
+     "Rust!Bucket12"),
     ("openssl enc -aes-256-cbc -salt -in db.sql -out db.enc -k Zenith#Top90", "Zenith#Top90"),
     ("openssl aes-256-cbc -d -in x.enc -k Zenith#Top90", "Zenith#Top90"),
     ("influx -host influx.local -username telegraf -password Sil^erMoon33", "Sil^erMoon33"),
@@ -337,6 +341,7 @@ def test_more_tools_found_exactly(text: str, secret: str) -> None:
     "openssl rsa -in k.pem -k notapassword12",      # not an encryption command
     "openssl enc -d -aes-256-cbc -in x.enc -kfile pw.txt",
     "influx -t",
+    "influx -type flux -execute 'buckets()'",     # `-t` glued is another flag
     "vncpasswd ~/.vnc/passwd",
     "echo hunter2Secret | vncpasswd",               # asks: no `-f`
     "gpg --batch --passphrase-fd 0 -d vault.gpg",

@@ -839,6 +839,8 @@ def test_other_languages_kept(text: str) -> None:
     ('{epgsql, [{host, "db"}, {password, "Xk9mQ2vL7pW4"}]}', "Xk9mQ2vL7pW4"),   # Erlang
     ('{:password, "Xk9mQ2vL7pW4"}', "Xk9mQ2vL7pW4"),                           # Elixir
     ('{ password , "Xk9mQ2vL7pW4"}', "Xk9mQ2vL7pW4"),
+    ('{  :password, "Xk9mQ2vL7pW4"}', "Xk9mQ2vL7pW4"),     # the brace 4 characters back
+    ('{   :password, "Xk9mQ2vL7pW4"}', None),              # 5: too far for a tuple
     ('{api_key, <<"Zq8XvT3mWk9PbR4nLs2Y">>}', "Zq8XvT3mWk9PbR4nLs2Y"),         # a binary
     ('f(token, "Xk9mQ2vL7pW4")', None),        # an unquoted key that opens no tuple
     ('[password, "Xk9mQ2vL7pW4"]', None),

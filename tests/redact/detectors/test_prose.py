@@ -363,6 +363,9 @@ def _found_once(text: str, value: str, typ: str) -> None:
     f"ok {PW6} is the root password, don't share",
     f"{PW6} is the new admin password.",
     f"{PW6} is the password for the db\nnext line",
+    # each determiner the statement is anchored on
+    f"{PW6} is our wifi password.", f"{PW6} is your password.", f"{PW6} was its password.",
+    f"{PW6} is their password.",
 ])
 def test_a_value_before_is_the_password(text: str) -> None:
     _found_once(text, PW6, "prose_password")
@@ -375,6 +378,7 @@ def test_a_value_before_is_the_password(text: str) -> None:
     f"{PW6} is the password manager I use.",
     f"{PW6} is the first admin password hint",
     f"{PW6}is the password.",                 # glued: no value before
+    f"set {PW6} has the password",            # `as the` inside a word: no blank before it
 ])
 def test_other_statements_stay(text: str) -> None:
     assert _prose().explain(text) == [], text
@@ -455,3 +459,11 @@ def test_a_passphrase_after_a_qualifier() -> None:
 ])
 def test_no_verb_inside_a_word(text: str) -> None:
     assert _prose().explain(text) == [], text
+
+
+@pytest.mark.parametrize(("blanks", "found"), [(12, True), (13, False)])
+def test_the_value_before_the_statement_starts_within_140_characters(blanks: int,
+                                                                     found: bool) -> None:
+    value = ("Zq8XvT3mWk9PbR4n" * 8)[:127] + "!"        # 128 characters, the longest value
+    text = f"{value}{' ' * blanks}is the password."
+    assert bool(_prose().explain(text)) is found

@@ -34,7 +34,8 @@ class Pattern:
     case-insensitive and tried only where an anchor occurs (`regex.match` at that offset),
     which keeps keyword-led generic rules cheap on large text.
     `boundary`: the character before the match must not be alphanumeric (a JSON `\\n`
-    escape counts as a boundary), checked in Python so the regex can start with its literal.
+    escape counts as a boundary), checked in Python so the regex can start with its literal;
+    not asked of an `expand` pattern, whose function judges the context itself.
     """
 
     type: str

@@ -191,8 +191,8 @@ DETECTOR = Detector(
         _tool_flag("ssh-keygen", "-P|-N", ("ssh-keygen",)),
         # Cassandra's `cqlsh -p`, `ipmitool -P`, `openssl enc -k`, InfluxDB 1.x's
         # `influx -password` and 2.x's `-t` (its token).
-        _tool_flag("cqlsh", "-p", ("cqlsh",), glued=False),
-        _tool_flag("ipmitool", "-P", ("ipmitool",), glued=False),
+        _tool_flag("cqlsh", "-p", ("cqlsh",)),
+        _tool_flag("ipmitool", "-P", ("ipmitool",)),
         _tool_flag(r"openssl[ \t]+(?:enc|aes[\w\-]*|des[\w\-]*|bf[\w\-]*|camellia[\w\-]*)",
                    "-k", ("openssl enc", "openssl aes", "openssl des", "openssl bf",
                           "openssl camellia"), glued=False),

@@ -367,7 +367,8 @@ DETECTOR = Detector(
                      "as their", "as password", "as passphrase", "as passwd", "as passcode",
                      "as pw"),
             at_anchor=True,
-            boundary=True,
+            # (no `boundary`: an `expand` pattern's function judges the context, and
+            # `_before_as` asks for a blank before `as`: `Xk9...has the password` stays)
             expand=_before_as,
             priority=CONTEXTUAL,
         ),
