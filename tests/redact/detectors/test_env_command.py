@@ -105,3 +105,13 @@ def test_setx(text: str, value: str | None) -> None:
 def test_setx_in_a_json_string() -> None:
     found(json.dumps('setx STRIPE_SECRET "x6MCacgJHlrOxB9vJMBz419QTISk" /M'),
           "x6MCacgJHlrOxB9vJMBz419QTISk")
+
+
+@pytest.mark.parametrize(("flags", "is_found"), [(8, True), (9, False)])
+def test_set_takes_at_most_8_flags(flags: int, is_found: bool) -> None:
+    """Bounded: `set -set -set ...` glued in one long line costs a bounded look per hit."""
+    text = "set " + " ".join(["-g"] * flags) + " DB_PASSWORD hunter2Secret!"
+    if is_found:
+        found(text, "hunter2Secret!")
+    else:
+        kept(text)

@@ -39,7 +39,7 @@ DETECTOR = Detector(
         ),
         Pattern(
             "aws_secret_access_key",
-            r"(?:secret[_\-]?access[_\-]?key|aws[_\-]?secret(?:[_\-]?key)?)(?:[\w\-]*)"
+            r"(?:secret[_\-]?access[_\-]?key|aws[_\-]?secret(?:[_\-]?key)?)(?:[\w\-]{0,64})"
             + SEP
             + r"(?P<s>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
             anchors=(
@@ -62,7 +62,7 @@ DETECTOR = Detector(
         ),
         Pattern(
             "aws_session_token",
-            r"(?:session|security)[_\-]?token(?:[\w\-]*)"
+            r"(?:session|security)[_\-]?token(?:[\w\-]{0,64})"
             + SEP
             + r"(?P<s>[A-Za-z0-9/+=]{100,})"
             + END_ALNUM,

@@ -19,7 +19,7 @@ DETECTOR = Detector(
     patterns=(
         Pattern(
             "datadog_api_key",
-            r"(?:datadog|dd)[_\-]?(?:api|app|application)[_\-]?key[\w\-]*"
+            r"(?:datadog|dd)[_\-]?(?:api|app|application)[_\-]?key[\w\-]{0,64}"
             + SEP
             + r"(?P<s>[a-f0-9]{32}|[a-f0-9]{40})(?![a-f0-9])",
             anchors=("datadog", "dd_api", "dd_app", "dd-api", "dd-app"),

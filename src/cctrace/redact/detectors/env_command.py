@@ -77,7 +77,7 @@ DETECTOR = Detector(
         Pattern("generic_secret", r"(?:(?<=set)|(?<=\\n)|(?<![\w.\-/$]))env[ \t]+" + _REST,
                 anchors=("env ", "env\t"), at_anchor=True, check=_command_ok,
                 priority=GENERIC),
-        Pattern("generic_secret", r"set(?:[ \t]+-[A-Za-z]+)+[ \t]+" + _REST,
+        Pattern("generic_secret", r"set(?:[ \t]+-[A-Za-z]+){1,8}[ \t]+" + _REST,
                 anchors=("set -",), at_anchor=True, check=_command_ok, priority=GENERIC),
         Pattern("generic_secret", r"setx(?:\.exe)?[ \t]+" + _REST,
                 anchors=("setx",), at_anchor=True, check=_setx_ok, priority=GENERIC),

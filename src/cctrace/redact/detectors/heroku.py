@@ -25,7 +25,7 @@ DETECTOR = Detector(
         ),
         Pattern(
             "heroku_api_key",
-            r"heroku[\w\-]*?(?:api[_\-]?key|token|secret)[\w\-]*"
+            r"heroku[\w\-]{0,64}?(?:api[_\-]?key|token|secret)[\w\-]{0,64}"
             + SEP
             + r"(?P<s>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
             + END_ALNUM,

@@ -28,7 +28,7 @@ DETECTOR = Detector(
         ),
         Pattern(
             "mailgun_signing_key",
-            r"mailgun[\w\-]*?(?:key|secret)[\w\-]*"
+            r"mailgun[\w\-]{0,64}?(?:key|secret)[\w\-]{0,64}"
             + SEP
             + r"(?P<s>[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})"
             + END_ALNUM,

@@ -19,7 +19,7 @@ DETECTOR = Detector(
     patterns=(
         Pattern(
             "okta_api_token",
-            r"okta[\w\-]*?(?:token|key|secret)[\w\-]*"
+            r"okta[\w\-]{0,64}?(?:token|key|secret)[\w\-]{0,64}"
             + SEP
             + r"(?P<s>00[A-Za-z0-9_\-]{40})(?![A-Za-z0-9_\-])",
             anchors=("okta",),

@@ -27,7 +27,8 @@ DETECTOR = Detector(
         ),
         Pattern(
             "twilio_auth_token",
-            r"twilio[\w\-]*?(?:auth)?[_\-]?token[\w\-]*" + SEP + r"(?P<s>[0-9a-f]{32})(?![0-9a-f])",
+            r"twilio[\w\-]{0,64}?(?:auth)?[_\-]?token[\w\-]{0,64}" + SEP
+            + r"(?P<s>[0-9a-f]{32})(?![0-9a-f])",
             anchors=("twilio",),
             at_anchor=True,
             priority=CONTEXTUAL,

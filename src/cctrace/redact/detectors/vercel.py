@@ -26,7 +26,7 @@ DETECTOR = Detector(
         ),
         Pattern(
             "vercel_token",
-            r"vercel[\w\-]*?(?:token|key|secret)[\w\-]*"
+            r"vercel[\w\-]{0,64}?(?:token|key|secret)[\w\-]{0,64}"
             + SEP
             + r"(?P<s>[A-Za-z0-9]{24})(?![A-Za-z0-9])",
             anchors=("vercel",),
