@@ -2071,6 +2071,12 @@ EQUIVALENT["redact.detectors.cli_flags.printed"] = [
      'stopping at i == 1 leaves text[0] to the return: a blank there is no prompt character, '
      'which is what walking on to i == 0 returns'),
 ]
+EQUIVALENT["redact.detectors.signed_url"] = [
+    ('if _AFTER_QUERY.search(text, max(0, start - 6), start) is None:',
+     'if _AFTER_QUERY.search(text, max(0, start - 7), start) is None:',
+     'the longest thing before a parameter is `\\u0026`, 6 characters, and the regex is '
+     'anchored at the window\'s end: a 7-character window holds the same matches'),
+]
 # The module's whole run mutates `_after_prompt` too: the same two are equivalent there.
 EQUIVALENT["redact.detectors.cli_flags"] = [
     *EQUIVALENT["redact.detectors.cli_flags.printed"],

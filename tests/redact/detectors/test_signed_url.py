@@ -34,7 +34,9 @@ def kept(text: str) -> None:
     (f"https://x/y?sig={B64}", B64),
     (f'<a href="https://x/y?a=1&amp;signature={B64}">', B64),    # in HTML
     (f'{{"url": "https://x/y?a=1\\u0026X-Amz-Signature={HEX}"}}', HEX),  # Go's JSON
-    (f"https://x/y?signature={'a1b2c3' * 2}abcd", f"{'a1b2c3' * 2}abcd"),  # 16, 6 kinds
+    (f"https://x/y?signature={'a1b2c3' * 2}abcd", f"{'a1b2c3' * 2}abcd"),  # 16 characters
+    (f"https://x/y?signature={'a1b2c3' * 3}", "a1b2c3" * 3),                 # 6 kinds
+    (f"?sig={B64}", B64),                                  # the query's `?` starts the text
 ])
 def test_signatures_of_signed_urls(text: str, value: str) -> None:
     found(text, value)
