@@ -227,8 +227,8 @@ MODULES: dict[str, Target] = {
     "redact.service_shapes": Target("redact/service_shapes.py", (
         "tests/redact/test_service_shapes.py",)),
     "redact.detectors.service_context": Target("redact/detectors/service_context.py", (
-        "tests/redact/test_service_shapes.py", "tests/redact/test_token_shape.py",
-        "tests/redact/test_context.py")),
+        "tests/redact/detectors/test_service_context.py", "tests/redact/test_service_shapes.py",
+        "tests/redact/test_token_shape.py", "tests/redact/test_context.py")),
     # Its exact tests first (every keyword, key rule, slot and syntax; ~3 s), so `-x`
     # stops early; none of the selection uses hypothesis, so it runs in a fork.
     # Since stop 26 the scoped targets' tests too (table rows, wrapped starts, real code),

@@ -337,8 +337,9 @@ DETECTOR = Detector(
         Pattern(
             "prose_password",
             _IS_PASSWORD,
+            # (`is the` is also where `is their` is: anchors stay prefix-free)
             anchors=tuple(f"{v} {a}" for v in ("is", "was")
-                          for a in ("the", "my", "our", "your", "its", "their")),
+                          for a in ("the", "my", "our", "your", "its")),
             at_anchor=True,
             expand=_before_as,
             priority=CONTEXTUAL,
