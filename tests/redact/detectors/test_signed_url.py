@@ -37,6 +37,9 @@ def kept(text: str) -> None:
     (f"https://x/y?signature={'a1b2c3' * 2}abcd", f"{'a1b2c3' * 2}abcd"),  # 16 characters
     (f"https://x/y?signature={'a1b2c3' * 3}", "a1b2c3" * 3),                 # 6 kinds
     (f"?sig={B64}", B64),                                  # the query's `?` starts the text
+    # a signed URL %-encoded into another URL's query (a login's `next=`): read decoded
+    ("https://app.example.com/login?next=https%3A%2F%2Fb.s3.amazonaws.com%2Fk%3F"
+     f"X-Amz-Date%3D1%26X-Amz-Signature%3D{HEX}", HEX),
 ])
 def test_signatures_of_signed_urls(text: str, value: str) -> None:
     found(text, value)
