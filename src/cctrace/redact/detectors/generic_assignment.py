@@ -273,9 +273,10 @@ def _pair_ok(match: re.Match[str]) -> bool:
     """("KEY", "value") pairs: lists of names (`'token_bytes', 'token_hex'`) are not. An
     unquoted key must open a tuple: `f(token, "...")` passes a variable."""
     value, text, start = match.group("s"), match.string, match.start("k")
-    if match.group("kq") is None and not _TUPLE_OPEN.search(
-            text, max(0, name_start(text, start) - 4), name_start(text, start)):
-        return False
+    if match.group("kq") is None:
+        i = name_start(text, start)
+        if _TUPLE_OPEN.search(text, max(0, i - 4), i) is None:
+            return False
     if text[start - 1 : start] == "/":
         return False  # `"kadmin/passwd", "kadmin/server"`: the "key" is a path
     if type_name(value) and type_name(full_key(match)):
