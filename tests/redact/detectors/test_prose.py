@@ -262,6 +262,10 @@ def test_markdown_words_and_paths_stay(text: str) -> None:
     ("use \u201cXk9#mQ2v\u201d as the password", "Xk9#mQ2v"),     # typographic quotes
     ("use hunter2Secret  as a password", "hunter2Secret"),          # blanks before `as`
     ("AS THE PASSWORD: hunter2Secret... no: use hunter2Secret AS THE PASSWORD", "hunter2Secret"),
+    # each anchor of the phrase
+    *[(f"use hunter2Secret as {w}", "hunter2Secret") for w in (
+        "an admin password", "my password", "our password", "its password", "their password",
+        "passphrase", "passwd", "passcode", "pw")],
 ])
 def test_a_value_before_as_the_password(text: str, value: str) -> None:
     at = text.rindex(value)

@@ -364,9 +364,9 @@ DETECTOR = Detector(
         Pattern(
             "prose_password",
             _AS_PASSWORD,
+            # (`as the` is also where `as their` is: anchors stay prefix-free)
             anchors=("as the", "as your", "as a ", "as an ", "as my", "as our", "as its",
-                     "as their", "as password", "as passphrase", "as passwd", "as passcode",
-                     "as pw"),
+                     "as password", "as passphrase", "as passwd", "as passcode", "as pw"),
             at_anchor=True,
             # (no `boundary`: an `expand` pattern's function judges the context, and
             # `_before_as` asks for a blank before `as`: `Xk9...has the password` stays)
