@@ -69,6 +69,9 @@ class Detector:
 END_ALNUM = r"(?![A-Za-z0-9])"
 END_WORD = r"(?![A-Za-z0-9_-])"
 END_B64 = r"(?![A-Za-z0-9+/=_-])"
+# A line break, real or escaped in a JSON string once or more (`\n`, `\r\n`, `\\n`: a
+# tool result holding JSON, inside a transcript line).
+LINE_BREAK = r"(?:\r?\n|(?:\\+r)?\\+n)"
 
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 

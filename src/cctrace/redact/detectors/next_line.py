@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import re
 
-from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern, line_start
+from cctrace.redact.detectors.base import CONTEXTUAL, LINE_BREAK, Detector, Pattern, line_start
 from cctrace.redact.detectors.prose import sentence_value
 from cctrace.redact.lone import is_password_word, lone_value, names_secret, public_key_before
 
-_BREAK = r"(?:\r?\n|(?:\\+r)?\\+n)"
 _REGEX = (
     r"(?P<w>password|passphrase|passwd|secret|token|key)\*{0,2}[ \t]*:\*{0,2}[ \t]*"
-    r"(?:[|>][-+]?[ \t]*)?" + _BREAK + r"(?:[ \t]*" + _BREAK + r")?[ \t]*[`\"']?"
-    r"(?P<s>[^\s`\"'\\]{4,512}?)[`\"']?[ \t]*(?=" + _BREAK + r"|\\?\"|$)"
+    r"(?:[|>][-+]?[ \t]*)?" + LINE_BREAK + r"(?:[ \t]*" + LINE_BREAK + r")?[ \t]*[`\"']?"
+    r"(?P<s>[^\s`\"'\\]{4,512}?)[`\"']?[ \t]*(?=" + LINE_BREAK + r"|\\?\"|$)"
 )
 # What may stand before the secret word on the label's line (or in its JSON string): a list
 # marker or a heading's `#`, markdown emphasis, up to six words (`Here is the new admin`)

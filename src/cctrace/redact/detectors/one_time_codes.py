@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern
+from cctrace.redact.detectors.base import CONTEXTUAL, LINE_BREAK, Detector, Pattern
 
 _KINDS = ("backup", "recovery", "one-time", "one time", "2fa", "mfa", "otp", "totp",
           "verification", "authentication", "login", "sign-in", "single-use", "two-factor",
@@ -29,9 +29,8 @@ _CODE = (r"(?=[A-Za-z\-]*[0-9])(?=(?:[A-Za-z0-9][- ]?){4})[A-Za-z0-9]{3,12}"
 _INLINE = re.compile(r"[ \t]*[`\"']?(?P<c>" + _CODE + r")[`\"']?[ \t]*"
                      r"(?:,[ \t]*|(?=[.;:!?)]|\s|\\[nr]|\\?\"|$))")
 # On the lines after: one code each, with a list marker or number before it.
-_BREAK = r"(?:\r?\n|(?:\\+r)?\\+n)"
-_LINE = re.compile(_BREAK + r"(?:[ \t]*" + _BREAK + r")?[ \t]*(?:[-*•]|\d{1,2}[.)])?[ \t]*"
-                   r"[`\"']?(?P<c>" + _CODE + r")[`\"']?[ \t]*(?=" + _BREAK
+_LINE = re.compile(LINE_BREAK + r"(?:[ \t]*" + LINE_BREAK + r")?[ \t]*(?:[-*•]|\d{1,2}[.)])?[ \t]*"
+                   r"[`\"']?(?P<c>" + _CODE + r")[`\"']?[ \t]*(?=" + LINE_BREAK
                    + r"|\\?\"|$)")
 # At most this many codes on the head's line, and as many lines of codes after it (services
 # issue 8 to 16). Bounded both: text repeating the head glued to a code-like word (`2fa
