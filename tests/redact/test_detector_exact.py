@@ -41,7 +41,12 @@ KEYWORD: dict[str, list[str]] = {
     "session_cookie": ["{k} session={A:24}; Path=/"],
     "basic_auth": ['{k}("deploy", "{A:16}")'],
     "call_password": ['{k}("deploy", "{A:16}")', '{k}($dsn, "deploy", "{A:16}")'],
-    "cli_password": ["$ {k}DB_TOKEN\n{A:16}\n"],
+    "labelled_secret": ["ok\nAPI {k}{A:12}!{d:4}\n"],
+    "cli_password": ["$ {k}DB_TOKEN\n{A:16}\n",
+                     # readers of a secret on their input whose keyword is not all of it
+                     "echo {A:16} | {k} -S id", "echo {A:16} | {k}i .htpasswd admin",
+                     "echo {A:16} | gpg --batch {k} 0 -d s.gpg",
+                     "echo {A:16} | {k} -a -s bob", "echo {A:16} | gcloud x {k}=-"],
     "prose_secret_value": ["I set `DB_PASSWORD` with the {k}{A:16}` now."],
     "prose_word_secret": ["then use {k}{A:16}7` for the test run",
                           # the escaped quote's anchor (`token \`), in a JSON string

@@ -76,6 +76,8 @@ EXTRA: dict[str, list[str]] = {
                      "rabbitmqctl add_user admin {A:16}",
                      "smbclient //host/share -U admin%{A:16}",
                      "echo {A:16} | docker login -u me --password-stdin",
+                     "echo '{A:16}' | sudo -u root -S apt-get update",
+                     "sudo -S <<< '{A:16}' apt update",
                      # more tools' flags (probes-6)
                      "cqlsh cass01 9042 -u cassandra -p {A:16}",
                      "ipmitool -I lanplus -H 10.0.0.5 -U ADMIN -P {A:16} power status",

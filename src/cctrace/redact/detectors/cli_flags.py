@@ -6,7 +6,9 @@ SECRET` and the like (`mysqldump`, `mariadb`, `sshpass -p`, `docker|az|oc login 
 -N`, `ldapsearch -w`, `keytool -storepass`, `openssl -passin pass:`, `openssl enc -k`,
 `cqlsh -p`, `ipmitool -P`, `influx -password|-t`, `gh secret set --body`); passwords by
 position (`htpasswd -b file user PW`, `rabbitmqctl add_user user PW`, `smbclient -U
-user%PW`); a password echoed into `--password-stdin`, `chpasswd` or `vncpasswd -f`; `curl
+user%PW`); a value echoed (or given as a `<<<` here-string) to a command that reads a
+secret from its input (`--password-stdin`, `chpasswd`, `vncpasswd -f`, `sudo -S`, `gh auth
+login --with-token`, `gpg --passphrase-fd 0`, `--data-file=-`, `secret put|set|create`); `curl
 -u user:password`; the value a command prints for a secret-named variable (`$ printenv
 DB_PASSWORD` / `$ echo $API_TOKEN`, then the value alone on the next line).
 Placeholders (`$PASS`, `<password>`, `***`) are left alone.
@@ -66,23 +68,53 @@ def _htpasswd_ok(match: re.Match[str]) -> bool:
 # `printf '%s' pw | passwd --stdin bob`: the value is echoed into the command that reads
 # it, one pipe before it on its line.
 _ECHOED = re.compile(
-    r"(?<![\w.\-])(?:echo|printf)(?:[ \t]{1,4}-[A-Za-z]{1,8}){0,3}(?:[ \t]{1,4}'%s\\?n?')?"
+    r"(?<![\w.\-])(?:echo|printf)(?:[ \t]{1,4}-[A-Za-z]{1,8}){0,3}"
+    r"(?:[ \t]{1,4}['\"]?%s(?:\\{1,3}n)?['\"]?)?"
     r"[ \t]{1,4}(?:'(?P<a>[^'\n]{3,256})'|\"(?P<b>[^\"\n]{3,256})\"|(?P<c>[^\s'\"|;&]{3,256}))"
     r"[ \t]{0,4}\|[^\n|;&]{0,200}\Z")
-# Longer than any match of it (at most 522 characters): where the search starts, so a long
+# Longer than any match of it (at most 524 characters): where the search starts, so a long
 # line costs one bounded search per hit. No match crosses a line break.
 _ECHO_REACH = 600
 
 
+# `sudo -S <<< 'pw' apt update`, `docker login --password-stdin <<< "$PW"`: a here-string
+# later on the command's line.
+_HERE = re.compile(
+    r"[^\n|;&<]{0,200}<<<[ \t]{0,4}"
+    r"(?:'(?P<a>[^'\n]{3,256})'|\"(?P<b>[^\"\n]{3,256})\"|(?P<c>[^\s'\"|;&]{3,256}))")
+
+
 def _echoed(match: re.Match[str]) -> list[tuple[int, int]]:
-    """The span of the value echoed into `--password-stdin`, `chpasswd` or `passwd
-    --stdin` through one pipe on the same line; a placeholder (`$PW`) is left."""
+    """The span of the value given to a command that reads a secret from its input:
+    echoed into it through one pipe on the same line, or a here-string after it; a
+    placeholder (`$PW`) is left."""
     text, at = match.string, match.start()
-    found = _ECHOED.search(text, max(0, at - _ECHO_REACH), at)
+    found = (_ECHOED.search(text, max(0, at - _ECHO_REACH), at)
+             or _HERE.match(text, match.end()))
     if found is None:
         return []
     group = next(g for g in "abc" if found.group(g) is not None)
     return [found.span(group)] if _value_ok(found.group(group)) else []
+
+
+# Commands that read a secret from their input: `docker|podman|helm login
+# --password-stdin`, `chpasswd`, `passwd --stdin`, `vncpasswd -f`, `sudo -S` (any letter
+# case: the pattern runs case-blind), `gh auth login --with-token`, `htpasswd -i`, `gpg
+# --passphrase-fd 0`, `smbpasswd -s`, `gcloud secrets create|versions add --data-file=-`,
+# and the CLIs that store a secret under a name (`wrangler secret put`, `gh secret set`,
+# `docker secret create`, `vercel env add`). sudo's options before `-S` may take a value
+# (`sudo -u root -S`).
+_READS_SECRET = (
+    r"--password-stdin|chpasswd\b|passwd[ \t]+--stdin|vncpasswd[ \t]+-f"
+    r"|sudo(?:[ \t]+-[a-z]{1,4}(?:[ \t]+\w[\w.\-]{0,31})?){0,4}[ \t]+"
+    r"(?:-[a-z]{0,3}s[a-z]{0,3}|--stdin)(?![\w-])"
+    r"|--with-token\b|htpasswd[ \t]+-[a-z]{0,4}i|--passphrase-fd[ \t=]+0(?!\d)"
+    r"|smbpasswd(?:[ \t]+-[a-z]{1,4})*[ \t]+-[a-z]{0,4}s(?![\w-])"
+    r"|--data-file[ \t=]+-(?![\w-])|secrets?[ \t]+(?:put|set|create)\b|env[ \t]+add\b")
+_READS_ANCHORS = ("--password-stdin", "chpasswd", "passwd --stdin", "vncpasswd -f", "sudo",
+                  "--with-token", "htpasswd -", "--passphrase-fd", "smbpasswd", "--data-file",
+                  "secret put", "secret set", "secret create", "secrets put", "secrets set",
+                  "secrets create", "env add")
 
 
 def _user_pw_ok(match: re.Match[str]) -> bool:
@@ -261,8 +293,8 @@ DETECTOR = Detector(
         ),
         Pattern(
             "cli_password",
-            r"--password-stdin|chpasswd\b|passwd[ \t]+--stdin|vncpasswd[ \t]+-f",
-            anchors=("--password-stdin", "chpasswd", "passwd --stdin", "vncpasswd -f"),
+            _READS_SECRET,
+            anchors=_READS_ANCHORS,
             at_anchor=True,
             expand=_echoed,
             priority=STRUCTURAL,
