@@ -331,6 +331,10 @@ def test_other_inputs_of_those_readers_stay(text: str) -> None:
     ("sudo -S <<< 'S3cr3tPw' apt update", "S3cr3tPw"),
     ('docker login -u me --password-stdin <<< "S3cr3tPw"', "S3cr3tPw"),
     ("sudo -S <<<S3cr3tPw id", "S3cr3tPw"),
+    # inside a JSON string (a Bash tool call in a transcript line), once and twice
+    ('echo \\"S3cr3tPw\\" | docker login -u me --password-stdin', "S3cr3tPw"),
+    ('echo \\\\\\"S3cr3tPw\\\\\\" | sudo -S id', "S3cr3tPw"),
+    ('sudo -S <<< \\"S3cr3tPw\\" id', "S3cr3tPw"),
 ])
 def test_a_secret_given_to_a_command_reading_its_input(text: str, secret: str) -> None:
     at = text.index(secret)

@@ -70,9 +70,9 @@ def _htpasswd_ok(match: re.Match[str]) -> bool:
 _ECHOED = re.compile(
     r"(?<![\w.\-])(?:echo|printf)(?:[ \t]{1,4}-[A-Za-z]{1,8}){0,3}"
     r"(?:[ \t]{1,4}['\"]?%s(?:\\{1,3}n)?['\"]?)?"
-    r"[ \t]{1,4}(?:'(?P<a>[^'\n]{3,256})'|\"(?P<b>[^\"\n]{3,256})\"|(?P<c>[^\s'\"|;&]{3,256}))"
-    r"[ \t]{0,4}\|[^\n|;&]{0,200}\Z")
-# Longer than any match of it (at most 524 characters): where the search starts, so a long
+    r"[ \t]{1,4}(?:'(?P<a>[^'\n]{3,256})'|\\{0,3}\"(?P<b>[^\"\n]{3,256}?)\\{0,3}\""
+    r"|(?P<c>[^\s'\"|;&]{3,256}))[ \t]{0,4}\|[^\n|;&]{0,200}\Z")
+# Longer than any match of it (at most 530 characters): where the search starts, so a long
 # line costs one bounded search per hit. No match crosses a line break.
 _ECHO_REACH = 600
 
@@ -81,7 +81,8 @@ _ECHO_REACH = 600
 # later on the command's line.
 _HERE = re.compile(
     r"[^\n|;&<]{0,200}<<<[ \t]{0,4}"
-    r"(?:'(?P<a>[^'\n]{3,256})'|\"(?P<b>[^\"\n]{3,256})\"|(?P<c>[^\s'\"|;&]{3,256}))")
+    r"(?:'(?P<a>[^'\n]{3,256})'|\\{0,3}\"(?P<b>[^\"\n]{3,256}?)\\{0,3}\""
+    r"|(?P<c>[^\s'\"|;&]{3,256}))")
 
 
 def _echoed(match: re.Match[str]) -> list[tuple[int, int]]:
