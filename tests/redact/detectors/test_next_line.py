@@ -84,6 +84,10 @@ def test_a_field_name_then_its_value(text: str) -> None:
     found(json.dumps(text), TOKEN if TOKEN in text else PW)
 
 
+def test_a_drawn_value_of_letters_only() -> None:
+    found("API key\nGnQhYCIqqHriSpQAgfYkGWxXKCNKMfGx\n", "GnQhYCIqqHriSpQAgfYkGWxXKCNKMfGx")
+
+
 @pytest.mark.parametrize("text", [
     "Key\nValue\n",                                      # words
     "Password\nrequired\n",

@@ -33,7 +33,6 @@ _LABEL = re.compile(r"[ \t]*(?:[-*>#]+[ \t]+)?(?:\*\*|__)?(?:[\w'’\-]+[ \t]+){
 # A field name alone on its line: up to four words, letters only, no list marker or
 # emphasis (`API key`, `Secret access key`, `Personal access token`).
 _FIELD = re.compile(r"[ \t]*(?:[A-Za-z]+[ \t]){0,3}[A-Za-z]*")
-_WORDS_ONLY = re.compile(r"[A-Za-z]+")
 # Code that ends a line with a colon: a branch or a definition, not a label.
 _CODE = frozenset("if elif else for with def case except while".split())
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
@@ -57,8 +56,7 @@ def _ok(match: re.Match[str]) -> bool:
         # No colon: a field name and its value as a console page copies them (`Secret
         # access key` then the key). Only a short name on a line of its own, only a drawn
         # value: a heading is followed by prose, a line of code by code.
-        return (_FIELD.fullmatch(label) is not None and lone_value(value, False, label)
-                and _WORDS_ONLY.fullmatch(value) is None)
+        return _FIELD.fullmatch(label) is not None and lone_value(value, False, label)
     if is_password_word(word.lower()):
         return sentence_value(value, chosen=True)
     return lone_value(value, False, label)
