@@ -62,7 +62,7 @@ AT_ANCHOR = {
     "cli_flags": tuple(range(19)), "prose": tuple(range(11)), "netrc": (0,),
     "asana": (0, 1), "url_path": (0,), "prose_i18n": (0, 1, 2),
     "prose_value": (0, 1, 2), "secret_file": (0, 1, 2, 3, 4), "name_value": (0, 1),
-    "url_segment": (0,), "ci_mask": (0,), "php_define": (0,), "env_command": (0, 1, 2),
+    "url_segment": (0,), "ci_mask": (0,), "php_define": (0,), "env_command": (0, 1, 2, 3),
     "next_line": (0,), "one_time_codes": (0,), "windows_cli": (0, 1, 2, 3, 4),
     "console_login": (0, 1, 2, 3, 4, 5), "terraform_variable": (0,), "signed_url": (0,),
 }

@@ -53,7 +53,8 @@ EXTRA: dict[str, list[str]] = {
     # which must start their line (the contexts planting a sample put text before it).
     "generic_secret": ["FROM alpine\nENV DB_PASSWORD {A:12}!{d:4}\n",
                        "\nset -gx DB_PASSWORD {A:12}!{d:4}\n",
-                       "C:\\src> cd app\nC:\\src> setx DB_PASSWORD {A:12}!{d:4}\n"],
+                       "C:\\src> cd app\nC:\\src> setx DB_PASSWORD {A:12}!{d:4}\n",
+                       "wp config set DB_PASSWORD {A:12}!{d:4}\n"],
     # a value alone on the line after a label naming it (next_line)
     "labelled_secret": ["ok\nHere is the password:\n\n{A:12}!{d:4}\n"],
     # backup, recovery and one-time codes (one_time_codes)

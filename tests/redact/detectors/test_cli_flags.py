@@ -335,6 +335,15 @@ def test_other_inputs_of_those_readers_stay(text: str) -> None:
     ('echo \\"S3cr3tPw\\" | docker login -u me --password-stdin', "S3cr3tPw"),
     ('echo \\\\\\"S3cr3tPw\\\\\\" | sudo -S id', "S3cr3tPw"),
     ('sudo -S <<< \\"S3cr3tPw\\" id', "S3cr3tPw"),
+    ("yes 'S3cr3tPw' | sudo -S true", "S3cr3tPw"),
+    ("echo 'S3cr3tPw' | kinit admin@EXAMPLE.COM", "S3cr3tPw"),
+    ("echo -n S3cr3tPw | openssl enc -aes-256-cbc -pass stdin -in f", "S3cr3tPw"),
+    ("echo S3cr3tPw | openssl pkcs12 -export -passout stdin -in c.pem", "S3cr3tPw"),
+    # a one-line here-document, opened before or after the reader on its line
+    ("cat <<EOF | docker login --password-stdin\nS3cr3tPw\nEOF\n", "S3cr3tPw"),
+    ("docker login -u me --password-stdin <<'EOF'\n  S3cr3tPw\nEOF", "S3cr3tPw"),
+    ("sudo -S id <<-END\nS3cr3tPw\n\tEND\n", "S3cr3tPw"),
+    ("cat <<EOF | docker login --password-stdin\\nS3cr3tPw\\nEOF", "S3cr3tPw"),  # escaped
 ])
 def test_a_secret_given_to_a_command_reading_its_input(text: str, secret: str) -> None:
     at = text.index(secret)
@@ -357,6 +366,17 @@ def test_a_secret_given_to_a_command_reading_its_input(text: str, secret: str) -
     "sudo -S <<< $PW id",
     "sudo -S < pw.txt id; cat <<< 'S3cr3tPw'",          # the here-string after `;`
     "echo 'S3cr3tPw' | environment add x",             # `env add` inside a word
+    "echo $PW | kinit admin", "kinit -k -t app.keytab app@EXAMPLE.COM",
+    "echo S3cr3tPw | openssl enc -pass file:pw.txt",
+    "echo S3cr3tPw | openssl enc -pass stdinx",
+    # here-documents: more than one line, another delimiter, no reader, too far
+    "cat <<EOF | docker login --password-stdin\nS3cr3tPw\nmore\nEOF\n",
+    "cat <<EOF | docker login --password-stdin\nS3cr3tPw\nEND\n",
+    "cat <<EOF | docker login --password-stdin\nS3cr3tPw\nEOFX\n",
+    "cat <<EOF > notes.txt\nS3cr3tPw\nEOF\n",
+    "cat <<EOF\nx\nEOF\ndocker login --password-stdin\nS3cr3tPw\nEOF",
+    "sudo -S id <<< $PW",
+    "docker login --password-stdin <<EOF\n$CR_PAT\nEOF",
 ])
 def test_other_commands_and_inputs_stay(text: str) -> None:
     r = _alone()
@@ -406,3 +426,19 @@ def test_more_tools_left_alone(text: str) -> None:
     r = _alone()
     assert r.explain(text) == [], text
     assert r.redact_text(text) == text
+
+
+# htpasswd's flags and words are read to a bound (a line holding `htpasswd -` many times
+# was read to its end from each hit): four flags of up to eight letters, words of 256.
+@pytest.mark.parametrize(("text", "is_found"), [
+    ("htpasswd -b -c -B -m .htpasswd admin S3cr3tPw", True),
+    ("htpasswd -b -c -B -d -m .htpasswd admin S3cr3tPw", False),   # five flags
+    ("htpasswd -bcBmdsDv .htpasswd admin S3cr3tPw", True),
+    ("htpasswd -bcBmdsDvx .htpasswd admin S3cr3tPw", False),       # nine letters
+    (f"htpasswd -bc {'d' * 256} admin S3cr3tPw", True),
+    (f"htpasswd -bc {'d' * 257} admin S3cr3tPw", False),
+])
+def test_htpasswd_reads_to_a_bound(text: str, is_found: bool) -> None:
+    found = _alone().explain(text)
+    at = text.index("S3cr3tPw")
+    assert found == ([Finding("cli_password", "cli_flags", at, at + 8)] if is_found else [])

@@ -879,6 +879,10 @@ def test_properties_escapes_stay_inside_an_unquoted_value(text: str, value: str)
     'key = ENV.fetch("API_TOKEN") {{ "{v}" }}',
     'password = config("DB_PASSWORD", default="{v}")',
     "password = env('DB_PASSWORD', default: '{v}')",
+    'String pw = Optional.ofNullable(System.getenv("DB_PASS")).orElse("{v}");',
+    'let key = env::var("API_KEY").unwrap_or("{v}".to_string());',
+    'val key = sys.env.get("API_TOKEN").getOrElse("{v}")',
+    'key := cfg.Get("API_TOKEN").OrDefault("{v}")',
 ])
 def test_a_read_falls_back_to_a_literal(text: str) -> None:
     found(text.format(v=LONG), LONG)
@@ -896,6 +900,8 @@ def test_a_read_falls_back_to_a_literal(text: str) -> None:
     f'token = read(token) ? "{LONG}" : None',            # a ternary, not a fallback
     f'f(token)  "{LONG}"',                               # nothing between
     f'tokenor "{LONG}"',                                 # `or` glued to the name
+    f'read("API_TOKEN").orElseThrow("{LONG}")',         # not a fallback
+    f'read("API_TOKEN")).map("{LONG}")',
 ])
 def test_no_fallback_or_no_secret(text: str) -> None:
     kept(text.replace("{v}", LONG))

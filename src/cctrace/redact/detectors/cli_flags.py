@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from cctrace.redact.detectors.base import STRUCTURAL, Detector, Pattern
+from cctrace.redact.detectors.base import LINE_BREAK, STRUCTURAL, Detector, Pattern, line_start
 from cctrace.redact.randomness import looks_random
 from cctrace.redact.stoplist import is_placeholder
 
@@ -68,7 +68,7 @@ def _htpasswd_ok(match: re.Match[str]) -> bool:
 # `printf '%s' pw | passwd --stdin bob`: the value is echoed into the command that reads
 # it, one pipe before it on its line.
 _ECHOED = re.compile(
-    r"(?<![\w.\-])(?:echo|printf)(?:[ \t]{1,4}-[A-Za-z]{1,8}){0,3}"
+    r"(?<![\w.\-])(?:echo|printf|yes)(?:[ \t]{1,4}-[A-Za-z]{1,8}){0,3}"
     r"(?:[ \t]{1,4}['\"]?%s(?:\\{1,3}n)?['\"]?)?"
     r"[ \t]{1,4}(?:'(?P<a>[^'\n]{3,256})'|\\{0,3}\"(?P<b>[^\"\n]{3,256}?)\\{0,3}\""
     r"|(?P<c>[^\s'\"|;&]{3,256}))[ \t]{0,4}\|[^\n|;&]{0,200}\Z")
@@ -85,16 +85,38 @@ _HERE = re.compile(
     r"|(?P<c>[^\s'\"|;&]{3,256}))")
 
 
+# `cat <<EOF | docker login --password-stdin` or `docker login --password-stdin <<'EOF'`:
+# a here-document opened on the command's line, its one line the value.
+_HEREDOC = re.compile(r"(?<!<)<<(?!<)-?[ \t]{0,4}\\{0,3}['\"]?(?P<d>[A-Za-z_]\w{0,31})")
+_LINE_END = re.compile(r"\r?\n|\\+[rn]")
+_HEREDOC_REACH = 300
+
+
+def _heredoc_body(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The one line of a here-document opened on the line holding `start`..`end` and
+    closed by its delimiter on the next line."""
+    begin = line_start(text, start, max(0, start - _HEREDOC_REACH))
+    stop = _LINE_END.search(text, end, end + _HEREDOC_REACH)
+    if begin is None or stop is None:
+        return None
+    opened = _HEREDOC.search(text, begin, stop.start())
+    if opened is None:
+        return None
+    body = re.compile(LINE_BREAK + r"[ \t]*(?P<c>[^\s\\]{3,256})[ \t]*" + LINE_BREAK
+                      + r"[ \t]*" + re.escape(opened.group("d")) + r"(?!\w)")
+    return body.match(text, stop.start())
+
+
 def _echoed(match: re.Match[str]) -> list[tuple[int, int]]:
     """The span of the value given to a command that reads a secret from its input:
-    echoed into it through one pipe on the same line, or a here-string after it; a
-    placeholder (`$PW`) is left."""
+    echoed into it through one pipe on the same line, a here-string after it, or a
+    one-line here-document; a placeholder (`$PW`) is left."""
     text, at = match.string, match.start()
     found = (_ECHOED.search(text, max(0, at - _ECHO_REACH), at)
-             or _HERE.match(text, match.end()))
+             or _HERE.match(text, match.end()) or _heredoc_body(text, at, match.end()))
     if found is None:
         return []
-    group = next(g for g in "abc" if found.group(g) is not None)
+    group = next(g for g, v in found.groupdict().items() if v is not None and g in "abc")
     return [found.span(group)] if _value_ok(found.group(group)) else []
 
 
@@ -103,19 +125,21 @@ def _echoed(match: re.Match[str]) -> list[tuple[int, int]]:
 # case: the pattern runs case-blind), `gh auth login --with-token`, `htpasswd -i`, `gpg
 # --passphrase-fd 0`, `smbpasswd -s`, `gcloud secrets create|versions add --data-file=-`,
 # and the CLIs that store a secret under a name (`wrangler secret put`, `gh secret set`,
-# `docker secret create`, `vercel env add`). sudo's options before `-S` may take a value
-# (`sudo -u root -S`).
+# `docker secret create`, `vercel env add`), `kinit` and openssl's `-pass|-passin|-passout
+# stdin`. sudo's options before `-S` may take a value (`sudo -u root -S`).
 _READS_SECRET = (
     r"--password-stdin|chpasswd\b|passwd[ \t]+--stdin|vncpasswd[ \t]+-f"
     r"|sudo(?:[ \t]+-[a-z]{1,4}(?:[ \t]+\w[\w.\-]{0,31})?){0,4}[ \t]+"
     r"(?:-[a-z]{0,3}s[a-z]{0,3}|--stdin)(?![\w-])"
     r"|--with-token\b|htpasswd[ \t]+-[a-z]{0,4}i|--passphrase-fd[ \t=]+0(?!\d)"
-    r"|smbpasswd(?:[ \t]+-[a-z]{1,4})*[ \t]+-[a-z]{0,4}s(?![\w-])"
-    r"|--data-file[ \t=]+-(?![\w-])|secrets?[ \t]+(?:put|set|create)\b|env[ \t]+add\b")
+    r"|smbpasswd(?:[ \t]+-[a-z]{1,4}){0,4}[ \t]+-[a-z]{0,4}s(?![\w-])"
+    r"|--data-file[ \t=]+-(?![\w-])|secrets?[ \t]+(?:put|set|create)\b|env[ \t]+add\b"
+    r"|kinit\b|-pass(?:in|out)?[ \t]+stdin\b")
 _READS_ANCHORS = ("--password-stdin", "chpasswd", "passwd --stdin", "vncpasswd -f", "sudo",
                   "--with-token", "htpasswd -", "--passphrase-fd", "smbpasswd", "--data-file",
                   "secret put", "secret set", "secret create", "secrets put", "secrets set",
-                  "secrets create", "env add")
+                  "secrets create", "env add", "kinit", "-pass stdin", "-passin stdin",
+                  "-passout stdin")
 
 
 def _user_pw_ok(match: re.Match[str]) -> bool:
@@ -264,10 +288,12 @@ DETECTOR = Detector(
         ),
         # A password given by position: `htpasswd -b[c|n] [file] user PASSWORD` (the last
         # word), `rabbitmqctl add_user|change_password user PASSWORD`, Samba's `-U
-        # user%PASSWORD`.
+        # user%PASSWORD`. (htpasswd's flags and words are bounded: a line holding
+        # `htpasswd -` many times was read to its end from each.)
         Pattern(
             "cli_password",
-            r"htpasswd(?P<f>(?:[ \t]+-[A-Za-z]+)+)(?:[ \t]+[^\s|;&<>]+){1,2}[ \t]+" + _VALUE
+            r"htpasswd(?P<f>(?:[ \t]+-[A-Za-z]{1,8}){1,4})(?:[ \t]+[^\s|;&<>]{1,256}){1,2}[ \t]+"
+            + _VALUE
             + r"\\{0,3}[\"']?[ \t]*(?=$|\r?\n|\\{1,3}n|[|;&)])",
             anchors=("htpasswd",),
             at_anchor=True,
