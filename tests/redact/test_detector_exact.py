@@ -65,6 +65,7 @@ AT_ANCHOR = {
     "url_segment": (0,), "ci_mask": (0,), "php_define": (0,), "env_command": (0, 1, 2, 3),
     "next_line": (0,), "one_time_codes": (0,), "windows_cli": (0, 1, 2, 3, 4),
     "console_login": (0, 1, 2, 3, 4, 5, 6), "terraform_variable": (0,), "signed_url": (0,),
+    "app_password": (0,),
 }
 # Which patterns (index in the detector) must not start right after a letter, digit or `_`
 # (`boundary`): written out here, not read from the patterns, so that dropping one is seen.

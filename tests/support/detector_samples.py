@@ -57,6 +57,8 @@ EXTRA: dict[str, list[str]] = {
                        "wp config set DB_PASSWORD {A:12}!{d:4}\n"],
     # a value alone on the line after a label naming it (next_line)
     "labelled_secret": ["ok\nHere is the password:\n\n{A:12}!{d:4}\n"],
+    # grouped app passwords after the phrase naming them (app_password)
+    "app_password": ["@grouped:Your new app password: "],
     # backup, recovery and one-time codes (one_time_codes)
     "one_time_code": ["the backup code is {d:10} for now"],
     "prose_login": ["the login is deploy / {A:14} for staging",
