@@ -463,3 +463,26 @@ def test_a_here_documents_line_end_is_read_to_a_bound(pad: int, is_found: bool) 
     found = _alone().explain(text)
     at = text.index("S3cr3tPw")
     assert found == ([Finding("cli_password", "cli_flags", at, at + 8)] if is_found else [])
+
+
+# `--secret`, `--token`, `--api-key` also take a secret's name or a mount's spec; a
+# password flag takes whatever was typed.
+@pytest.mark.parametrize(("text", "secret"), [
+    ("docker build --secret id=npmrc,src=$HOME/.npmrc .", None),
+    ("docker buildx build --secret=src=.env,id=dotenv .", None),
+    ("gcloud secrets versions access latest --secret=db-password", None),
+    ("vault token create --token=ci_deploy_token", None),
+    ("mytool --api-key prod-api-key", None),
+    ("mytool --secret=Zq8XvT3mWk9PbR4n", "Zq8XvT3mWk9PbR4n"),
+    ('mytool --secret "correct horse battery"', "correct horse battery"),   # a phrase
+    ("mytool --password=correct-horse-battery", "correct-horse-battery"),
+    ("mytool --db-pass=summer-holiday", "summer-holiday"),
+    ("mytool --passphrase=db-password", "db-password"),
+])
+def test_a_secret_flag_may_take_a_name(text: str, secret: str | None) -> None:
+    found = _alone().explain(text)
+    if secret is None:
+        assert found == []
+    else:
+        at = text.index(secret)
+        assert found == [Finding("cli_password", "cli_flags", at, at + len(secret))]

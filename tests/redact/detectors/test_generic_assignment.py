@@ -937,3 +937,19 @@ def test_backslashes_before_a_quote_are_counted_to_four() -> None:
     # Four (or more) before the key's: no quote between key and value has as many.
     found("\\" * 4 + '"password:' + "\\" * 3 + f'"{LONG}' + "\\" * 3 + '"', LONG)
     found("\\" * 9 + '"password:' + "\\" * 3 + f'"{LONG}' + "\\" * 3 + '"', LONG)
+
+
+@pytest.mark.parametrize("text", [
+    "docker build --secret id=npmrc,src=$HOME/.npmrc .",   # a word glued to `=`: no type
+    "RUN --mount=type=secret,id=token cat /run/secrets/token",
+])
+def test_a_word_glued_to_an_unquoted_value_is_no_type(text: str) -> None:
+    kept(text)
+
+
+@pytest.mark.parametrize("text", [
+    f'var apiToken string = "{LONG}"',
+    f'apiToken string := "{LONG}"',
+])
+def test_a_type_or_attribute_before_the_value(text: str) -> None:
+    found(text, LONG)

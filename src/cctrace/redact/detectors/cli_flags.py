@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import LINE_BREAK, STRUCTURAL, Detector, Pattern, line_start
-from cctrace.redact.randomness import looks_random
+from cctrace.redact.randomness import looks_random, reads_as_words
 from cctrace.redact.stoplist import is_placeholder
 
 _VALUE = r"(?P<q>\\{0,3}[\"']?)(?P<s>[^\s\"'\\]{3,256})"
@@ -52,6 +52,22 @@ _LONG_ANCHORS = tuple(dict.fromkeys(
     # `--pass` is in every `--<whose>pass...`; the other words only with the usual words.
     + [f"--{p}{sep}{w}" for p in _WHOSE for sep in ("-", "") for w in _LONG_WORDS
        if w == "pass" or p in ("db", "admin", "root", "client")]))
+
+
+# What a BuildKit `--secret` takes: a mount's spec (`id=npmrc,src=$HOME/.npmrc`), naming
+# where the secret comes from.
+_SECRET_SPEC = re.compile(r"(?i)(?:id|src|source|env|type|target|required|mode|uid|gid)=")
+
+
+def _long_flag_ok(match: re.Match[str]) -> bool:
+    """A password flag takes whatever was typed (`--password correct-horse-battery`);
+    `--secret`, `--token`, `--api-key` also take a secret's name (`gcloud ... --secret=
+    db-password`) or a mount's spec (`docker build --secret id=npmrc,src=...`): words
+    joined into one name and specs are those; words with blanks are a phrase."""
+    if match.group("w").lower().startswith("pass"):
+        return True
+    value = match.group("s")
+    return _SECRET_SPEC.match(value) is None and not (" " not in value and reads_as_words(value))
 
 
 def _htpasswd_ok(match: re.Match[str]) -> bool:
@@ -204,12 +220,13 @@ DETECTOR = Detector(
         Pattern(
             "cli_password",
             r"--(?:(?:" + "|".join(_WHOSE) + r")-?)?"
-            r"(?:password|passwd|passphrase|pass|token|secret"
+            r"(?P<w>password|passwd|passphrase|pass|token|secret"
             r"|api[_\-]?key|access[_\-]?token|auth[_\-]?token|client[_\-]?secret)"
             r"(?:=|[ \t]+)" + _QUOTED_VALUE,
             anchors=_LONG_ANCHORS,
             at_anchor=True,
             validate=_value_ok,
+            check=_long_flag_ok,
             priority=STRUCTURAL,
         ),
         _tool_flag(

@@ -66,7 +66,7 @@ from cctrace.redact.stoplist import (
 # the next attribute of a tag (`name="password" autocomplete="..."`), not a type.
 _TYPE = (
     r"(?:[ \t]*:[ \t]*&?(?:'static[ \t]+)?[A-Za-z_][\w.<>\[\]?|]{0,30}(?=[ \t]*=)"
-    r"|(?<![\"'])[ \t]+(?:as[ \t]+)?[A-Za-z_][\w.<>\[\]]{0,30}(?=[ \t]*:?=))?"
+    r"|(?<![\"'])[ \t]+(?:as[ \t]+)?[A-Za-z_][\w.<>\[\]]{0,30}(?=[ \t]+:?=|:=))?"
 )
 # (A spaced arrow is a log's mapping, `resolved API_TOKEN -> ...`; a glued one is a
 # pointer's member, `tok->token->next`. R assigns with a spaced `<-` or `<<-`.)
