@@ -11,8 +11,9 @@ inside base64 (`kubectl get secret -o yaml`, `echo $TOKEN | base64`, a kubeconfi
 `detectors/encoded.py` reads it. A secret split by characters nobody sees (NULs of a
 UTF-16 file, zero-width spaces) is found in the text read without them
 (`invisible_candidates`); one inside a URL %-encoded into another URL's query
-(`?dsn=postgres%3A%2F%2Fapp%3Apw%40db`) in the URL read decoded (`percent_candidates`).
-Pure functions.
+(`?dsn=postgres%3A%2F%2Fapp%3Apw%40db`) in the URL read decoded (`percent_candidates`); one
+behind JSON's `\\uXXXX` escapes (`contrase\\u00f1a es X`, `"Ab7x\\u0026Kq9"`) in the lines
+holding them read decoded (`unicode_candidates`). Pure functions.
 """
 
 from __future__ import annotations
@@ -165,6 +166,77 @@ def _unquote(run: str, at: int) -> tuple[str, list[int]]:
     chars.append(run[pos:])
     starts.extend(range(at + pos, at + len(run)))
     return "".join(chars), starts
+
+
+# A JSON `\\uXXXX` escape, its backslash doubled once or twice when the JSON sits inside
+# another JSON string (a tool result holding `json.dumps` output, in a transcript line).
+_U_ESCAPE = re.compile(r"\\{1,3}u([0-9A-Fa-f]{4})")
+# How far a window reaches from an escape when no line break comes first: a find needs
+# its keyword and value, not the whole text, and each escape costs one bounded window.
+_U_REACH = 2048
+# A line break, real or JSON-escaped (`\\n`, `\\\\n`): where a window stops.
+_U_BREAK = re.compile(r"\n|\\+n")
+
+
+def unicode_candidates(text: str, find: Find) -> list[Candidate]:
+    """Candidates found in the lines of `text` that hold `\\uXXXX` escapes, read with each
+    escape decoded (Python's `json.dumps` writes every non-ASCII letter so, Go's every `&`,
+    `<`, `>`: a keyword `contrase\\u00f1a` or a password `Ab7x\\u0026Kq9` is out of every
+    pattern's sight until then), mapped back onto the original offsets (a find covers each
+    escape whole). A surrogate half stays escaped. Text without `\\u` costs one test."""
+    if "\\u" not in text:
+        return []
+    windows: list[list[int]] = []
+    for m in _U_ESCAPE.finditer(text):
+        if windows and m.start() < windows[-1][1]:
+            continue
+        windows.append([_u_bound(text, m.start(), -1), _u_bound(text, m.end(), 1)])
+    out: list[Candidate] = []
+    for first, last in windows:
+        plain, starts = _unescape(text[first:last], first)
+        if len(starts) == last - first:
+            continue  # nothing decoded (surrogates only)
+        starts.append(last)
+        out += [(starts[c[0]], starts[c[1]], c[2], c[3], c[4]) for c in find(plain)]
+    return out
+
+
+def _u_bound(text: str, at: int, step: int) -> int:
+    """Where the window around an escape at `at` ends in direction `step`: the nearest line
+    break (real or escaped), at most `_U_REACH` characters away."""
+    if step < 0:
+        lo = max(0, at - _U_REACH)
+        breaks = [m.end() for m in _U_BREAK.finditer(text, lo, at)]
+        return breaks[-1] if breaks else lo
+    m = _U_BREAK.search(text, at, min(len(text), at + _U_REACH))
+    return m.start() if m else min(len(text), at + _U_REACH)
+
+
+def _unescape(run: str, at: int) -> tuple[str, list[int]]:
+    """`run` with each `\\uXXXX` escape decoded (surrogate halves left as written), and the
+    original offset of each character of the result."""
+    chars: list[str] = []
+    starts: list[int] = []
+    pos = 0
+    for m in _U_ESCAPE.finditer(run):
+        code = int(m.group(1), 16)
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        chars.append(run[pos:m.start()])
+        starts.extend(range(at + pos, at + m.start()))
+        chars.append(chr(code))
+        starts.append(at + m.start())
+        pos = m.end()
+    chars.append(run[pos:])
+    starts.extend(range(at + pos, at + len(run)))
+    return "".join(chars), starts
+
+
+def other_readings(text: str, find: Find) -> list[Candidate]:
+    """The candidates of every other reading of `text`: without invisible characters,
+    %-encoded URLs decoded, `\\u` escapes decoded."""
+    return (invisible_candidates(text, find) + percent_candidates(text, find)
+            + unicode_candidates(text, find))
 
 
 def decode_text(run: str) -> str | None:
