@@ -6,7 +6,8 @@ SECRET` and the like (`mysqldump`, `mariadb`, `sshpass -p`, `docker|az|oc login 
 -N`, `ldapsearch -w`, `keytool -storepass`, `openssl -passin pass:`, `openssl enc -k`,
 `cqlsh -p`, `ipmitool -P`, `influx -password|-t`, `gh secret set --body`); passwords by
 position (`htpasswd -b file user PW`, `rabbitmqctl add_user user PW`, `smbclient -U
-user%PW`); a password echoed into `--password-stdin`, `chpasswd` or `vncpasswd -f`; `curl
+user%PW`); a password echoed into `--password-stdin`, `chpasswd` or `vncpasswd -f`, or
+into a command storing a secret from stdin (`wrangler secret put`, `vercel env add`); `curl
 -u user:password`; the value a command prints for a secret-named variable (`$ printenv
 DB_PASSWORD` / `$ echo $API_TOKEN`, then the value alone on the next line).
 Placeholders (`$PASS`, `<password>`, `***`) are left alone.
@@ -44,7 +45,7 @@ def _value_ok(value: str) -> bool:
 _WHOSE = ("db", "admin", "root", "client", "registry", "bind", "keystore", "truststore", "key",
           "store", "new", "old", "master", "user", "proxy", "repo", "smtp", "sasl", "ldap")
 _LONG_WORDS = ("password", "passwd", "pass", "token", "secret", "api-key", "api_key",
-               "apikey", "access-token", "auth-token", "client-secret")
+               "apikey", "access-token", "auth-token", "client-secret", "secret-string")
 _LONG_ANCHORS = tuple(dict.fromkeys(
     [f"--{w}" for w in _LONG_WORDS]
     # `--pass` is in every `--<whose>pass...`; the other words only with the usual words.
@@ -75,8 +76,9 @@ _ECHO_REACH = 600
 
 
 def _echoed(match: re.Match[str]) -> list[tuple[int, int]]:
-    """The span of the value echoed into `--password-stdin`, `chpasswd` or `passwd
-    --stdin` through one pipe on the same line; a placeholder (`$PW`) is left."""
+    """The span of the value echoed into `--password-stdin`, `chpasswd`, `passwd --stdin`
+    or a secret store's `put`/`create`/`add` through one pipe on the same line; a
+    placeholder (`$PW`) is left."""
     text, at = match.string, match.start()
     found = _ECHOED.search(text, max(0, at - _ECHO_REACH), at)
     if found is None:
@@ -147,7 +149,7 @@ DETECTOR = Detector(
         Pattern(
             "cli_password",
             r"--(?:(?:" + "|".join(_WHOSE) + r")-?)?"
-            r"(?:password|passwd|passphrase|pass|token|secret"
+            r"(?:password|passwd|passphrase|pass|token|secret(?:-string)?"
             r"|api[_\-]?key|access[_\-]?token|auth[_\-]?token|client[_\-]?secret)"
             r"(?:=|[ \t]+)" + _QUOTED_VALUE,
             anchors=_LONG_ANCHORS,
@@ -161,6 +163,9 @@ DETECTOR = Detector(
             ("mysql", "mariadb", "sshpass", "docker login", "podman login", "nerdctl login",
              "az login", "oc login", "cf login", "mongo", "7z", "rar")),
         _tool_flag("redis-cli", "-a|--pass", ("redis-cli",), glued=False),
+        # twine's and conan's `-p` (`twine upload -u __token__ -p X`, `conan remote login
+        # corp me -p X`).
+        _tool_flag("twine|conan", "-p", ("twine", "conan"), glued=False),
         # `curl -u user:pw`, `--user "id":"pw"`, `-u kevin:'pw'`, `-u ":pw"`, lines continued
         # with `\`: the whole shell word after the flag (user included) is the credential.
         Pattern(
@@ -259,10 +264,17 @@ DETECTOR = Detector(
             validate=_value_ok,
             priority=STRUCTURAL,
         ),
+        # The same into a command that stores a secret read from stdin: `wrangler secret
+        # put NAME`, `vercel env add NAME`, `docker secret create NAME -`, `gcloud secrets
+        # versions add|create ... --data-file=-`, `kubectl create secret ... /dev/stdin`.
         Pattern(
             "cli_password",
-            r"--password-stdin|chpasswd\b|passwd[ \t]+--stdin|vncpasswd[ \t]+-f",
-            anchors=("--password-stdin", "chpasswd", "passwd --stdin", "vncpasswd -f"),
+            r"--password-stdin|chpasswd\b|passwd[ \t]+--stdin|vncpasswd[ \t]+-f"
+            r"|secrets?[ \t]+(?:put|create|versions[ \t]+add)\b|env[ \t]+add\b"
+            r"|create[ \t]+secret\b",
+            anchors=("--password-stdin", "chpasswd", "passwd --stdin", "vncpasswd -f",
+                     "secret put", "secret create", "secrets create", "secrets versions add",
+                     "env add", "create secret"),
             at_anchor=True,
             expand=_echoed,
             priority=STRUCTURAL,

@@ -37,7 +37,7 @@ def _command_ok(match: re.Match[str]) -> bool:
     text = match.string
     if LEAD.fullmatch(text, line_start(text, match.start()) or 0, match.start("n")) is None:
         return False
-    return _named_value_ok(match)
+    return named_value_ok(match.group("n"), match.group("s"))
 
 
 # Before Windows' `setx`: the line's start, a JSON string's opening quote, a `cmd` or
@@ -50,17 +50,15 @@ def _setx_ok(match: re.Match[str]) -> bool:
     text = match.string
     if _SETX_LEAD.fullmatch(text, line_start(text, match.start()) or 0, match.start()) is None:
         return False
-    return _named_value_ok(match)
+    return named_value_ok(match.group("n"), match.group("s"))
 
 
-def _named_value_ok(match: re.Match[str]) -> bool:
+def named_value_ok(name: str, value: str) -> bool:
     """The name ends with a secret word, no public one, and the value passes an env
     file's gate for that word."""
-    name = match.group("n")
     word = names_secret(name)
     if not word or PUBLIC_NAME.search(name):
         return False
-    value = match.group("s")
     if is_password_word(word):
         return password_value(value, quoted=False, env=True)
     if HEX_DIGEST.fullmatch(value):

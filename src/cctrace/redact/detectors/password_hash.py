@@ -8,8 +8,9 @@ Django's `pbkdf2_sha256$<iterations>$<salt>$<hash>` and the LDAP/htpasswd scheme
 (`{SHA}`, `{SSHA}`, `{SSHA512}`, `{PBKDF2-SHA256}...`), PostgreSQL's SCRAM verifier
 (`SCRAM-SHA-256$<iterations>:<salt>$<stored key>:<server key>`) and MySQL's
 `mysql_native_password` hash (`*` and 40 upper-case hex digits: SHA-1 twice, no salt, so
-the cheapest of all to guess; `IDENTIFIED ... AS '*...'`, `authentication_string`). Each is taken only with the exact
-length its algorithm writes (bcrypt, SHA-crypt, MD5-crypt) or a minimum one, so a `$6$` in
+the cheapest of all to guess; `IDENTIFIED ... AS '*...'`, `authentication_string`).
+Each is taken only with the exact length its algorithm writes (bcrypt, SHA-crypt,
+MD5-crypt) or a minimum one, so a `$6$` in
 a shell script or a `{SHA}` in code is not one. A shadow line's `*`, `!` or `!!` (a locked
 account, no hash) is nothing to take.
 """
