@@ -295,6 +295,17 @@ DETECTOR = Detector(
             priority=CONTEXTUAL,
         ),
         Pattern(
+            "prose_secret",
+            # A markdown label, bold around the colon (`**Token:** X`, `- **API key**: X`):
+            # the emphasis keeps it from reading as an assignment.
+            r"(?:token|secret|key)(?::\*{1,2}|\*{1,2}:)[ \t]*" + _VALUE,
+            anchors=tuple(f"{w}{m}" for w in ("token", "secret", "key")
+                          for m in (":**", ":*", "**:", "*:")),
+            at_anchor=True,
+            check=_secret_value_ok,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
             "prose_word_secret",
             # One word right before a quoted value: "try again with token `X`". Anchored on
             # the word and the quote: on the bare keywords (generic_assignment's gated
