@@ -171,34 +171,52 @@ def _unquote(run: str, at: int) -> tuple[str, list[int]]:
 # A JSON `\\uXXXX` escape, its backslash doubled once or twice when the JSON sits inside
 # another JSON string (a tool result holding `json.dumps` output, in a transcript line).
 _U_ESCAPE = re.compile(r"\\{1,3}u([0-9A-Fa-f]{4})")
+# An escape that is a piece of a word, a value or a sentence: a letter, digit or blank
+# before it, or one of those or another escape after it (`contrase\\u00f1a`,
+# `\\u043f\\u0430`, `x\\u0026K`, `for \\u2014 X`). One standing alone between quotes
+# (`'\\u20ac'`, a character table's entry) changes no keyword or value around it, and the
+# regex passes it over in C.
+# (One branch led by the backslash: a leading lookbehind would cost a try at every offset.)
+_U_IN_WORD = re.compile(r"\\(?:(?<=[^\W_]\\)|(?<=[ \t]\\)"
+                        r"|(?=\\{0,2}u[0-9A-Fa-f]{4}(?:[^\W_]|[ \t\\])))\\{0,2}u([0-9A-Fa-f]{4})")
 # How far a window reaches from an escape when no line break comes first: a find needs
 # its keyword and value, not the whole text, and each escape costs one bounded window.
 _U_REACH = 2048
-# A line break, real or JSON-escaped (`\\n`, `\\\\n`): where a window stops.
-_U_BREAK = re.compile(r"\n|\\+n")
 
 
 def unicode_candidates(text: str, find: Find) -> list[Candidate]:
-    """Candidates found in the lines of `text` that hold `\\uXXXX` escapes, read with each
+    """Candidates found in the lines of `text` holding `\\uXXXX` escapes, read with each
     escape decoded (Python's `json.dumps` writes every non-ASCII letter so, Go's every `&`,
     `<`, `>`: a keyword `contrase\\u00f1a` or a password `Ab7x\\u0026Kq9` is out of every
     pattern's sight until then), mapped back onto the original offsets (a find covers each
-    escape whole). A surrogate half stays escaped. Text without `\\u` costs one test."""
+    escape whole). The lines are read together, one `find` for the text; an escape of a
+    blank, a control or a surrogate half changes no reading and is left. Text without
+    `\\u` costs one test."""
     if "\\u" not in text:
         return []
-    windows: list[list[int]] = []
-    for m in _U_ESCAPE.finditer(text):
-        if windows and m.start() < windows[-1][1]:
+    windows: list[tuple[int, int]] = []
+    for m in _U_IN_WORD.finditer(text):
+        if (windows and m.start() < windows[-1][1]) or not _decodes(m):
             continue
-        windows.append([_u_bound(text, m.start(), -1), _u_bound(text, m.end(), 1)])
-    out: list[Candidate] = []
+        windows.append((_u_bound(text, m.start(), -1), _u_bound(text, m.end(), 1)))
+    if not windows:
+        return []
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
     for first, last in windows:
-        plain, starts = _unescape(text[first:last], first)
-        if len(starts) == last - first:
-            continue  # nothing decoded (surrogates only)
-        starts.append(last)
-        out += [(starts[c[0]], starts[c[1]], c[2], c[3], c[4]) for c in find(plain)]
-    return out
+        plain, at, to = _unescape(text, first, last)
+        pieces.append(plain + "\n")
+        starts += at + [last]
+        ends += to + [last]
+    return [(starts[c[0]], ends[c[1] - 1], c[2], c[3], c[4]) for c in find("".join(pieces))]
+
+
+def _decodes(m: re.Match[str]) -> bool:
+    """Whether an escape stands for a character that changes a reading: printable, no
+    blank, no surrogate half."""
+    char = chr(int(m.group(1), 16))
+    return char.isprintable() and not char.isspace() and not 0xD800 <= ord(char) <= 0xDFFF
 
 
 def _u_bound(text: str, at: int, step: int) -> int:
@@ -206,30 +224,35 @@ def _u_bound(text: str, at: int, step: int) -> int:
     break (real or escaped), at most `_U_REACH` characters away."""
     if step < 0:
         lo = max(0, at - _U_REACH)
-        breaks = [m.end() for m in _U_BREAK.finditer(text, lo, at)]
-        return breaks[-1] if breaks else lo
-    m = _U_BREAK.search(text, at, min(len(text), at + _U_REACH))
-    return m.start() if m else min(len(text), at + _U_REACH)
+        esc = text.rfind("\\n", lo, at)
+        return max(text.rfind("\n", lo, at) + 1, esc + 2 if esc >= 0 else 0, lo)
+    hi = min(len(text), at + _U_REACH)
+    cuts = [i for i in (text.find("\n", at, hi), text.find("\\n", at, hi)) if i >= 0]
+    return min(cuts) if cuts else hi
 
 
-def _unescape(run: str, at: int) -> tuple[str, list[int]]:
-    """`run` with each `\\uXXXX` escape decoded (surrogate halves left as written), and the
-    original offset of each character of the result."""
+def _unescape(text: str, first: int, last: int) -> tuple[str, list[int], list[int]]:
+    """`text[first:last]` with each escape `_decodes` accepts decoded, and the original
+    start and end offset of each character of the result."""
     chars: list[str] = []
     starts: list[int] = []
-    pos = 0
-    for m in _U_ESCAPE.finditer(run):
-        code = int(m.group(1), 16)
-        if 0xD800 <= code <= 0xDFFF:
+    pos = first
+    for m in _U_ESCAPE.finditer(text, first, last):
+        if not _decodes(m):
             continue
-        chars.append(run[pos:m.start()])
-        starts.extend(range(at + pos, at + m.start()))
-        chars.append(chr(code))
-        starts.append(at + m.start())
+        chars.append(text[pos:m.start()])
+        starts.extend(range(pos, m.start()))
+        chars.append(chr(int(m.group(1), 16)))
+        starts.append(m.start())
         pos = m.end()
-    chars.append(run[pos:])
-    starts.extend(range(at + pos, at + len(run)))
-    return "".join(chars), starts
+    chars.append(text[pos:last])
+    starts.extend(range(pos, last))
+    plain = "".join(chars)
+    ends = [s + 1 for s in starts]
+    for i, ch in enumerate(plain):
+        if text[starts[i]] != ch:
+            ends[i] = _U_ESCAPE.match(text, starts[i]).end()  # type: ignore[union-attr]
+    return plain, starts, ends
 
 
 def other_readings(text: str, find: Find) -> list[Candidate]:

@@ -74,7 +74,7 @@ def test_url_user_token(text: str, secret: str | None) -> None:
     ("CREATE ROLE app WITH LOGIN PASSWORD 'N66Xh1UWDBPUTOXYFL0B';", "N66Xh1UWDBPUTOXYFL0B"),
     ("ALTER ROLE x PASSWORD 'it''s-Secret1';", "it''s-Secret1"),      # '' inside
     ("SET PASSWORD = PASSWORD('Summer2024!');", "Summer2024!"),
-    ("SET PASSWORD FOR 'u'@'h' = 'Summer2024!';", None),              # `=` then a quote only
+    ("SET PASSWORD FOR 'u'@'h' = 'Summer2024!';", "Summer2024!"),     # MySQL 5.7.6+'s form
     ("CREATE USER app IDENTIFIED BY '<password>';", None),
     ("ALTER ROLE x PASSWORD '${PGPASS}';", None),
     ("ALTER ROLE x PASSWORD NULL;", None),

@@ -8,7 +8,8 @@ Django's `pbkdf2_sha256$<iterations>$<salt>$<hash>` and the LDAP/htpasswd scheme
 (`{SHA}`, `{SSHA}`, `{SSHA512}`, `{PBKDF2-SHA256}...`), PostgreSQL's SCRAM verifier
 (`SCRAM-SHA-256$<iterations>:<salt>$<stored key>:<server key>`) and MySQL's
 `mysql_native_password` hash (`*` and 40 upper-case hex digits: SHA-1 twice, no salt, so
-the cheapest of all to guess; `IDENTIFIED ... AS '*...'`, `authentication_string`).
+the cheapest of all to guess; in a text naming `mysql_native_password`,
+`authentication_string`, `mysql.user` or `BY PASSWORD`).
 Each is taken only with the exact length its algorithm writes (bcrypt, SHA-crypt,
 MD5-crypt) or a minimum one, so a `$6$` in
 a shell script or a `{SHA}` in code is not one. A shadow line's `*`, `!` or `!!` (a locked
@@ -91,9 +92,11 @@ DETECTOR = Detector(
         Pattern(
             "password_hash",
             # Upper case as MySQL writes it; the `*` glued to a word or the hex running on
-            # (`**ABC...` emphasis, a longer hex run) is something else.
+            # (`**ABC...` emphasis, a longer hex run) is something else. Looked for in a
+            # text that speaks of MySQL's accounts (a `*` anchor costs a step per `*`).
             r"(?<![\w*])\*[0-9A-F]{40}(?![0-9A-Za-z])",
-            anchors=("*",),
+            anchors=("mysql_native_password", "authentication_string", "by password",
+                     "mysql.user"),
             priority=STRUCTURAL,
         ),
         Pattern(
