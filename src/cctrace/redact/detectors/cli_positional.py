@@ -112,7 +112,7 @@ DETECTOR = Detector(
         Pattern(
             "cli_password",
             r"(?<![\w.\-])cargo[ \t]+login(?:[ \t]+--registry(?:=|[ \t]+)[\w.\-]{1,64})?"
-            r"[ \t]+(?P<s>[A-Za-z0-9_\-]{16,256})(?=[\s|;&]|\\{0,3}\"|\\{1,3}n|$)",
+            r"[ \t]+(?P<s>[A-Za-z0-9_\-]{16,256})(?![A-Za-z0-9_\-])",
             anchors=("cargo login",),
             at_anchor=True,
             validate=_token_ok,

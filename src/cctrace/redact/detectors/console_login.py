@@ -81,12 +81,12 @@ def _imap_login(match: re.Match[str]) -> list[tuple[int, int]]:
 
 
 def _sasl_plain(value: str) -> bool:
-    """SASL PLAIN's base64 of `authzid NUL user NUL password`, user and password given."""
+    """SASL PLAIN's base64 of `authzid NUL user NUL password`, user and password given
+    (bytes: a password need not be UTF-8)."""
     try:
-        plain = base64.b64decode(value, validate=True).decode("utf-8")
+        parts = base64.b64decode(value, validate=True).split(b"\0")
     except (binascii.Error, ValueError):
         return False
-    parts = plain.split("\0")
     return len(parts) == 3 and bool(parts[1]) and bool(parts[2])
 
 

@@ -105,9 +105,8 @@ DETECTOR = Detector(
     patterns=(
         Pattern(
             "k8s_secret",
-            r"kind:[ \t]*(?P<q>\\{0,3}[\"']?)Secret(?P=q)(?=[ \t]*(?:\r?\n|\\+[nr]|$))",
-            anchors=("kind: secret", "kind:secret", 'kind: "secret', "kind: 'secret",
-                     'kind: \\"secret'),
+            r"kind:[ \t]?Secret(?=[ \t]*(?:\r?\n|\\+[nr]|$))",
+            anchors=("kind: secret", "kind:secret"),
             at_anchor=True,
             expand=_values,
             priority=CONTEXTUAL,

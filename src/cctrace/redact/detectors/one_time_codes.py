@@ -24,13 +24,13 @@ _KINDS = ("backup", "recovery", "one-time", "one time", "2fa", "mfa", "otp", "to
 _HEAD = (r"(?:" + "|".join(re.escape(k) for k in _KINDS)
          + r")[ \t]+codes?(?:[ \t]*\([^()\r\n]{0,80}\))?[ \t]*(?:is|are|was|were)?[ \t]*:?")
 # Words naming a one-time code by themselves (no `code` after them), and other languages'
-# code words; a verb or a colon must follow.
+# code words; a verb or a colon must follow, and no letter precede (`xotp`).
 _ALONE = ("otp", "totp", "one-time password", "one-time passcode", "passcode",
           "bestätigungscode", "bestaetigungscode", "sicherheitscode", "einmalcode",
           "verifizierungscode", "anmeldecode", "code de vérification", "code de confirmation",
           "code de sécurité", "código de verificación", "codigo de verificacion",
           "código de seguridad", "codice di verifica", "código de verificação")
-_ALONE_HEAD = (r"(?:" + "|".join(re.escape(k) for k in _ALONE)
+_ALONE_HEAD = (r"(?<![A-Za-z0-9_])(?:" + "|".join(re.escape(k) for k in _ALONE)
                + r")(?:[ \t]+(?:is|was|lautet|ist|est|es|é|è)[ \t]*:?|[ \t]*:)")
 # A digit among its letters, 4+ letters and digits in all, groups of 3-12 joined by `-` or
 # one blank before a digit (`735 204`).
@@ -81,7 +81,6 @@ DETECTOR = Detector(
             _ALONE_HEAD,
             anchors=tuple(dict.fromkeys(k.lower() for k in _ALONE)),
             at_anchor=True,
-            boundary=True,
             expand=_codes,
             priority=CONTEXTUAL,
         ),

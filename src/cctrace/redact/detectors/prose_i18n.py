@@ -39,7 +39,7 @@ _PASSWORD = (
 )
 _KEY = (
     r"(?:api-schl(?:ü|ue)ssel|schl(?:ü|ue)ssel|cl(?:é|e)|clave|chiave|sleutel|ключ|токен"
-    r"|密钥|密鑰|令牌|キー|토큰|키|token|chave|jeton|(?:el|le|il|o|das|der)[ \t]+token)"
+    r"|密钥|密鑰|令牌|キー|토큰|키|token|chave|jeton|(?:el|le|il|das|der)[ \t]+token)"
 )
 # Between the word and the verb: a few short words (`del database di staging`, `de API`,
 # `do bazy`, `от базы`), never a `:` or `=` (that is an assignment, others' business).
@@ -103,8 +103,7 @@ DETECTOR = Detector(
             anchors=("api-schluessel", "api-schlüssel", "schlüssel", "schluessel", "clé",
                      "clave", "chiave", "sleutel", "ключ", "токен", "密钥", "密鑰", "令牌",
                      "キー", "토큰", "키", "token de api", "token da api", "token d'api", "chave",
-                     "jeton", "el token", "le token", "il token", "o token", "das token",
-                     "der token"),
+                     "jeton", "el token", "le token", "il token", "das token", "der token"),
             at_anchor=True,
             check=_drawn,
             priority=CONTEXTUAL,
