@@ -86,6 +86,33 @@ def test_sql_password(text: str, secret: str | None) -> None:
     check_alone("connection_string", "sql_password", text, secret)
 
 
+@pytest.mark.parametrize("text,secret", [
+    # probes-7: `PASSWORD = N'...'` (SQL Server, Snowflake), `FOR <user>` of MySQL's form
+    ("CREATE LOGIN etl WITH PASSWORD = N'Dowel#Pin6161', CHECK_POLICY = OFF;",
+     "Dowel#Pin6161"),
+    ("CREATE USER analyst PASSWORD = 'Dowel#Pin6161' DEFAULT_ROLE = READER;", "Dowel#Pin6161"),
+    ("SET PASSWORD FOR root = 'Dowel#Pin6161';", "Dowel#Pin6161"),
+    ("SET PASSWORD FOR `app`@`%` = 'Dowel#Pin6161';", "Dowel#Pin6161"),
+    ("SET PASSWORD FOR 'root'@'localhost' = PASSWORD('Dowel#Pin6161');", "Dowel#Pin6161"),
+    # Oracle's password as an identifier, said of a user or a database link
+    ("CREATE USER etl IDENTIFIED BY Etl4Load99x DEFAULT TABLESPACE users;", "Etl4Load99x"),
+    ("create user scott identified by tiger;", "tiger"),
+    ('ALTER USER "App" IDENTIFIED BY "x!y#z 99";', "x!y#z 99"),
+    ("CREATE DATABASE LINK rpt CONNECT TO rpt IDENTIFIED BY \"p$w#1\" USING 'R';", "p$w#1"),
+    ("ALTER USER app IDENTIFIED BY Etl4Load99x\nGRANT x", "Etl4Load99x"),
+    ("CREATE USER 'u'@'%' IDENTIFIED BY Etl4Load99x", "Etl4Load99x"),
+    ("SET PASSWORD FOR 'u'@'h' = '<password>';", None),
+    ("The package is identified by its name and version.", None),      # a sentence
+    ("a user identified by Etl4Load99x", None),                        # no user name before
+    ("CREATE USER x IDENTIFIED BY :pw;", None),                        # a bind variable
+    ("CREATE USER x IDENTIFIED BY password;", None),                  # the word, a clause
+    ("CREATE USER x IDENTIFIED BY VALUES 'S:ABCD';", None),
+    ("CREATE USER x IDENTIFIED EXTERNALLY;", None),
+])
+def test_sql_password_probes7(text: str, secret: str | None) -> None:
+    check_alone("connection_string", "sql_password", text, secret)
+
+
 def test_mysql_p_with_an_upper_case_key(redactor) -> None:
     # `AKIA...` all letters once read as a placeholder (`^(a|an|my...)[a-z]*` ignoring case)
     text = "$ mysql -h db.internal -u root -pAKIAPTTDYTBNOXPQPWJC app\n"

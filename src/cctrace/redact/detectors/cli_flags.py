@@ -36,7 +36,9 @@ _FLAG_WORDS = frozenset(
 
 
 def _value_ok(value: str) -> bool:
-    return (not value.startswith("-") and not is_placeholder(value)
+    # `file://`, `fileb://`: the AWS CLI reads the value from that file (`--secret-string
+    # file://s.json`).
+    return (not value.startswith(("-", "file://", "fileb://")) and not is_placeholder(value)
             and value.rstrip(".,;:)").lower() not in _FLAG_WORDS)
 
 

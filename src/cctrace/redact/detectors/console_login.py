@@ -25,8 +25,9 @@ from cctrace.redact.stoplist import password_value
 _END = r"(?=[ \t]|\r?\n|\\+[nr]|\\*\"|$)"
 # After `user/password`: that, or the `@` before the database's name.
 _AFTER = r"(?=@|[ \t]|\r?\n|\\+[nr]|\\*\"|$)"
-# A password: double-quoted (Oracle's way to put `@` or `/` in one), else one word.
-_PW = r"(?:\"(?P<qs>[^\"\r\n\\]{1,128})\"|(?P<s>[^\s\"'@/\\]{1,128}))"
+# A password: double-quoted (Oracle's way to put `@` or `/` in one; the quotes JSON-escaped
+# in a JSON string), else one word.
+_PW = r"(?:\\{0,3}\"(?P<qs>[^\"\r\n\\]{1,128})\\{0,3}\"|(?P<s>[^\s\"'@/\\]{1,128}))"
 
 
 def _value(match: re.Match[str]) -> tuple[str, tuple[int, int]]:
@@ -150,8 +151,8 @@ DETECTOR = Detector(
         ),
         Pattern(
             "cli_password",
-            r"(?-i:LOGIN)[ \t]+(?:\"[^\"\r\n]{1,128}\"|[^\s\"]{1,128})[ \t]+"
-            r"(?:\"(?P<qs>[^\"\r\n\\]{1,128})\"|(?P<s>[^\s\"\\]{1,128}))[ \t]*"
+            r"(?-i:LOGIN)[ \t]+(?:\\{0,3}\"[^\"\r\n\\]{1,128}\\{0,3}\"|[^\s\"\\]{1,128})[ \t]+"
+            r"(?:\\{0,3}\"(?P<qs>[^\"\r\n\\]{1,128})\\{0,3}\"|(?P<s>[^\s\"\\]{1,128}))[ \t]*"
             r"(?=\r?\n|\\+[nr]|\\*\"|$)",
             anchors=("login ",),
             at_anchor=True,

@@ -1,0 +1,80 @@
+"""`redact/views.py` `unicode_candidates`: the lines of a text holding `\\uXXXX` escapes (one,
+two or three backslashes) are read decoded, so a keyword written with escapes
+(`contrase\\u00f1a`, `\\u043f\\u0430\\u0440\\u043e\\u043b\\u044c`) or a value holding them
+(`Ab7x\\u0026Kq9`) is found, and the find covers each escape whole. Escapes standing alone
+between quotes (a character table), of blanks or of surrogate halves open no reading; text
+without escapes costs one test and text with only those comes back byte-identical.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cctrace.redact import registry, views
+from cctrace.redact.engine import SecretRedactor
+from support.absence import assert_absent
+
+PW = "Lumen#4412x"
+
+
+def _calls(text: str) -> list[str]:
+    seen: list[str] = []
+    views.unicode_candidates(text, lambda t: seen.append(t) or [])
+    return seen
+
+
+@pytest.mark.parametrize("text", [
+    f"La contrase\\u00f1a de la base de datos es {PW}",
+    f"\\u043f\\u0430\\u0440\\u043e\\u043b\\u044c: {PW}",
+    f"Das Passwort f\\u00fcr den Server ist {PW}",
+    f"\\u6570\\u636e\\u5e93\\u5bc6\\u7801\\u662f {PW}",
+])
+def test_escaped_keywords_are_read(redactor, text: str) -> None:
+    for t in (text, json.dumps(text)):
+        assert_absent(PW, redactor.redact_text(t))
+
+
+@pytest.mark.parametrize("raw", ["Ab7x&Kq9&Lm2", "Zu<9m>Qk!2p"])
+def test_escapes_inside_a_json_password(redactor, raw: str) -> None:
+    shown = "".join("\\u%04x" % ord(c) if c in "&<>" else c for c in raw)
+    text = '{"password": "' + shown + '"}'
+    for t in (text, json.dumps(text)):
+        out = redactor.redact_text(t)
+        assert out.count("[REDACTED:") == 1 and "Lm2" not in out and "Qk!2p" not in out, out
+        assert out.startswith('{"password": "[REDACTED:') or out.startswith('"{\\"password')
+
+
+def test_the_find_covers_each_escape_whole_and_maps_offsets() -> None:
+    text = 'x\n{"password": "Ab7x\\u0026Kq9"}\ny'
+    r = SecretRedactor(registry.detectors(), b"k" * 32)
+    spans = [text[f.start:f.end] for f in r.explain(text)]
+    assert spans == ["Ab7x\\u0026Kq9"]
+
+
+def test_only_lines_holding_escapes_in_words_are_read() -> None:
+    text = "a = 1\nname = 'caf\\u00e9 ok'\nb = 2\ntable = ('\\u20ac'  # EURO SIGN\n"
+    assert _calls(text) == ["name = 'café ok'\n"]
+    assert _calls("plain text, no escapes at all") == []
+    assert _calls("x = ('\\u20ac', '\\u00e9')") == []          # alone between quotes
+    assert _calls("a\\u0020b \\u000a c") == []                  # blanks and controls
+    assert _calls("x \\ud83d\\ude00 y") == []                   # surrogate halves
+    assert _calls("key \\\\u00e9t\\u00e9 z") == ["key été z\n"]  # one to three backslashes
+
+
+def test_a_window_is_bounded_by_the_line_and_its_reach() -> None:
+    long_line = "x" * 5000 + "caf\\u00e9" + "y" * 5000
+    seen = _calls(long_line)
+    assert len(seen) == 1 and len(seen[0]) == 2 * views._U_REACH + 1 + 1  # é and the "\n"
+    escaped = 'a\\nb caf\\u00e9 c\\nd'                          # JSON-escaped breaks
+    assert _calls(escaped) == ["b café c\n"]
+
+
+@pytest.mark.parametrize("text", [
+    '{"title": "Fish \\u0026 Chips", "note": "caf\\u00e9"}',
+    "Das Passwort f\\u00fcr den Server ist im Tresor.",
+    "x = '\\u00e9'\n",
+])
+def test_ordinary_escaped_text_stays(redactor, text: str) -> None:
+    assert redactor.redact_text(text) == text
