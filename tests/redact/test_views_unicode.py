@@ -38,7 +38,7 @@ def test_escaped_keywords_are_read(redactor, text: str) -> None:
 
 @pytest.mark.parametrize("raw", ["Ab7x&Kq9&Lm2", "Zu<9m>Qk!2p"])
 def test_escapes_inside_a_json_password(redactor, raw: str) -> None:
-    shown = "".join("\\u%04x" % ord(c) if c in "&<>" else c for c in raw)
+    shown = "".join(f"\\u{ord(c):04x}" if c in "&<>" else c for c in raw)
     text = '{"password": "' + shown + '"}'
     for t in (text, json.dumps(text)):
         out = redactor.redact_text(t)
