@@ -53,9 +53,10 @@ def test_the_find_covers_each_escape_whole_and_maps_offsets() -> None:
     assert spans == ["Ab7x\\u0026Kq9"]
 
 
-def test_only_lines_holding_escapes_in_words_are_read() -> None:
+def test_only_escapes_in_words_open_a_window() -> None:
     text = "a = 1\nname = 'caf\\u00e9 ok'\nb = 2\ntable = ('\\u20ac'  # EURO SIGN\n"
-    assert _calls(text) == ["name = 'café ok'\n"]
+    # from the line's start on, the rest of the text within reach, every escape decoded
+    assert _calls(text) == ["name = 'café ok'\nb = 2\ntable = ('€'  # EURO SIGN\n\n"]
     assert _calls("plain text, no escapes at all") == []
     assert _calls("x = ('\\u20ac', '\\u00e9')") == []          # alone between quotes
     assert _calls("a\\u0020b \\u000a c") == []                  # blanks and controls
@@ -63,12 +64,18 @@ def test_only_lines_holding_escapes_in_words_are_read() -> None:
     assert _calls("key \\\\u00e9t\\u00e9 z") == ["key été z\n"]  # one to three backslashes
 
 
-def test_a_window_is_bounded_by_the_line_and_its_reach() -> None:
+def test_a_window_is_bounded_both_ways() -> None:
     long_line = "x" * 5000 + "caf\\u00e9" + "y" * 5000
     seen = _calls(long_line)
-    assert len(seen) == 1 and len(seen[0]) == 2 * views._U_REACH + 1 + 1  # é and the "\n"
-    escaped = 'a\\nb caf\\u00e9 c\\nd'                          # JSON-escaped breaks
-    assert _calls(escaped) == ["b café c\n"]
+    assert seen == ["x" * (views._U_REACH - 3) + "café" + "y" * views._U_REACH + "\n"]
+    escaped = 'a\\nb caf\\u00e9 c\\nd'                          # a JSON-escaped break
+    assert _calls(escaped) == ["b café c\\nd\n"]
+
+
+def test_a_table_under_an_escaped_header(redactor) -> None:
+    text = "| Servicio | Contrase\\u00f1a |\n|---|---|\n| Grafana | Yew!Bow2029 |"
+    for t in (text, json.dumps(text)):
+        assert_absent("Yew!Bow2029", redactor.redact_text(t))
 
 
 @pytest.mark.parametrize("text", [

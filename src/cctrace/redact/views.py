@@ -179,26 +179,29 @@ _U_ESCAPE = re.compile(r"\\{1,3}u([0-9A-Fa-f]{4})")
 # (One branch led by the backslash: a leading lookbehind would cost a try at every offset.)
 _U_IN_WORD = re.compile(r"\\(?:(?<=[^\W_]\\)|(?<=[ \t]\\)"
                         r"|(?=\\{0,2}u[0-9A-Fa-f]{4}(?:[^\W_]|[ \t\\])))\\{0,2}u([0-9A-Fa-f]{4})")
-# How far a window reaches from an escape when no line break comes first: a find needs
-# its keyword and value, not the whole text, and each escape costs one bounded window.
+# How far a window reaches back from an escape when no line break comes first, and on past
+# it: a find needs its keyword and value (a table its rows), not the whole text, and each
+# escape costs one bounded window.
 _U_REACH = 2048
 
 
 def unicode_candidates(text: str, find: Find) -> list[Candidate]:
-    """Candidates found in the lines of `text` holding `\\uXXXX` escapes, read with each
-    escape decoded (Python's `json.dumps` writes every non-ASCII letter so, Go's every `&`,
-    `<`, `>`: a keyword `contrase\\u00f1a` or a password `Ab7x\\u0026Kq9` is out of every
-    pattern's sight until then), mapped back onto the original offsets (a find covers each
-    escape whole). The lines are read together, one `find` for the text; an escape of a
-    blank, a control or a surrogate half changes no reading and is left. Text without
-    `\\u` costs one test."""
+    """Candidates found from the start of each line of `text` holding a `\\uXXXX` escape to
+    `_U_REACH` characters past it (a table's rows under an escaped header, a value on the
+    next line), read with each escape decoded (Python's `json.dumps` writes every non-ASCII
+    letter so, Go's every `&`, `<`, `>`: a keyword `contrase\\u00f1a` or a password
+    `Ab7x\\u0026Kq9` is out of every pattern's sight until then), mapped back onto the
+    original offsets (a find covers each escape whole). The windows are read together, one
+    `find` for the text; an escape of a blank, a control or a surrogate half, or one
+    standing alone between quotes, changes no reading and is left. Text without `\\u`
+    costs one test."""
     if "\\u" not in text:
         return []
     windows: list[tuple[int, int]] = []
     for m in _U_IN_WORD.finditer(text):
         if (windows and m.start() < windows[-1][1]) or not _decodes(m):
             continue
-        windows.append((_u_bound(text, m.start(), -1), _u_bound(text, m.end(), 1)))
+        windows.append((_u_bound(text, m.start()), min(len(text), m.end() + _U_REACH)))
     if not windows:
         return []
     pieces: list[str] = []
@@ -219,16 +222,12 @@ def _decodes(m: re.Match[str]) -> bool:
     return char.isprintable() and not char.isspace() and not 0xD800 <= ord(char) <= 0xDFFF
 
 
-def _u_bound(text: str, at: int, step: int) -> int:
-    """Where the window around an escape at `at` ends in direction `step`: the nearest line
-    break (real or escaped), at most `_U_REACH` characters away."""
-    if step < 0:
-        lo = max(0, at - _U_REACH)
-        esc = text.rfind("\\n", lo, at)
-        return max(text.rfind("\n", lo, at) + 1, esc + 2 if esc >= 0 else 0, lo)
-    hi = min(len(text), at + _U_REACH)
-    cuts = [i for i in (text.find("\n", at, hi), text.find("\\n", at, hi)) if i >= 0]
-    return min(cuts) if cuts else hi
+def _u_bound(text: str, at: int) -> int:
+    """Where the window around an escape at `at` starts: after the nearest line break
+    before it (real or escaped), at most `_U_REACH` characters back."""
+    lo = max(0, at - _U_REACH)
+    esc = text.rfind("\\n", lo, at)
+    return max(text.rfind("\n", lo, at) + 1, esc + 2 if esc >= 0 else 0, lo)
 
 
 def _unescape(text: str, first: int, last: int) -> tuple[str, list[int], list[int]]:

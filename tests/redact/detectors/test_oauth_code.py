@@ -1,8 +1,8 @@
 """`detectors/oauth_code.py` alone, exactly: an authorization code after `?`, `#`, `&`,
-`&amp;` or `\\u0026` in a URL or form that says OAuth (`state=`, `redirect_uri=`,
-`grant_type=`, `code_verifier=`, `session_state=`, a callback / redirect / oauth /
-authorize path); 10+ characters of 6+ kinds. A positive gives exactly one finding over
-exactly the code; a negative none, byte-identical."""
+`&amp;` or `\\u0026` (or opening a quoted form body) in a URL or form that says OAuth
+(`state=`, `redirect_uri=`, `grant_type=`, `code_verifier=`, `session_state=`, a callback
+/ redirect / oauth / authorize path); 10+ characters of 6+ kinds. A positive gives exactly
+one finding over exactly the code; a negative none, byte-identical."""
 
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ def kept(text: str) -> None:
     f"https://x.example.com/r?a=1\\u0026code={CODE}\\u0026state=q",     # Go's JSON
     f"grant_type=authorization_code&code={CODE}&redirect_uri=https%3A%2F%2Fapp",
     f"--data 'client_id=c1&code={CODE}&code_verifier=abc'",                # a form
+    f"curl https://oauth2.example.com/token -d 'code={CODE}&redirect_uri=http://l'",  # first
+    f'--data "code={CODE}&grant_type=authorization_code"',
     f"https://login.example.com/authorize/done?code={CODE}",
     f"https://x.example.com/redirect?code={CODE}",
     f"https://x.example.com/oauth2/return?code={CODE}",
@@ -54,6 +56,7 @@ def test_a_google_code_with_a_slash_and_the_json_string() -> None:
     f"https://x.example.com/callback?error_code={CODE}&state=s",        # not the parameter
     f"https://x.example.com/callback?zipcode={CODE}&state=s",
     f"promo code={CODE} at https://shop.example.com/callback",           # not after ? or &
+    f"x='code={CODE}' # callback",                          # quoted, but no OAuth in its run
     "https://x.example.com/callback?code=aaaaaaaaaaaa&state=s",          # too few kinds
     "https://x.example.com/callback?code=<authorization_code>&state=s",
     "https://x.example.com/callback?code=YOUR_CODE_HERE&state=s",

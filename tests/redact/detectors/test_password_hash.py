@@ -75,6 +75,7 @@ MYSQL = "*BBD2F1901F2CE58E4107F238C0411523569EE499"
     (f"CREATE USER 'u'@'%' IDENTIFIED WITH mysql_native_password AS '{MYSQL}';", MYSQL),
     (f"SELECT user, authentication_string FROM mysql.user;\n| app | {MYSQL} |\n", MYSQL),
     (f"GRANT ALL ON db.* TO 'app'@'%' IDENTIFIED BY PASSWORD '{MYSQL}';", MYSQL),
+    (f"SHOW GRANTS; -- mysql.user\\n{MYSQL}", MYSQL),           # after an escaped break
 ])
 def test_probes7_hashes(text: str, value: str) -> None:
     check_as_stored("password_hash", "password_hash", text, value)

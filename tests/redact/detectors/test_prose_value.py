@@ -99,6 +99,7 @@ def test_the_sentence_before_the_value() -> None:
     f"sign-in failed: tried {PW} (attempt 3/5)",
     f"invalid credentials, tried password {PW}, locked",
     f"Login denied. tried `{PW}`\nnext line",
+    f'sshd: Failed password for bob, tried \\"{PW}\\"',       # quotes JSON-escaped
 ])
 def test_probes7_tried(text: str) -> None:
     at = text.index(PW)

@@ -5,7 +5,8 @@ until it is exchanged (minutes, once) the code buys an access token, and a brows
 address bar, a dev server's request log or a `curl` of the token endpoint
 (`grant_type=authorization_code&code=...&redirect_uri=...`) shows it. `code` names too
 many things to take alone (`?code=DE`, `error_code=`), so the parameter must be one of a
-query, fragment or form (after `?`, `#`, `&`, `&amp;`, `\\u0026`), its value 10+
+query, fragment or form (after `?`, `#`, `&`, `&amp;`, `\\u0026`, or first in a quoted
+form body: `-d 'code=...'`), its value 10+
 characters of 6+ kinds once %-decoded, and the same URL or body must say OAuth: a `state=`,
 `redirect_uri=`, `grant_type=`, `code_verifier=` or `session_state=` parameter, or a path
 naming a callback, redirect or authorization.
@@ -19,7 +20,9 @@ from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern
 from cctrace.redact.stoplist import is_placeholder, unescape
 
 _VALUE = r"[A-Za-z0-9%_~.+/=\-*!]"
-_AFTER = re.compile(r"(?:[?&#]|&amp;|\\u0026)\Z")
+# After a query's, fragment's or form's separator, or opening a quoted form body (`curl -d
+# 'code=...&redirect_uri=...'`, `--data "code=..."`).
+_AFTER = re.compile(r"(?:[?&#]|&amp;|\\u0026|(?:^|[ \t=])\\{0,3}[\"'])\Z")
 # How far the URL or body around the code is read for its OAuth words, each way.
 _REACH = 2048
 _URL_END = re.compile(r"[\s\"'<>`]")

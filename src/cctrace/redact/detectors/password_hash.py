@@ -92,9 +92,10 @@ DETECTOR = Detector(
         Pattern(
             "password_hash",
             # Upper case as MySQL writes it; the `*` glued to a word or the hex running on
-            # (`**ABC...` emphasis, a longer hex run) is something else. Looked for in a
+            # (`**ABC...` emphasis, a longer hex run) is something else; a JSON-escaped line
+            # break before it is a break (`\n*6BB4...`). Looked for in a
             # text that speaks of MySQL's accounts (a `*` anchor costs a step per `*`).
-            r"(?<![\w*])\*[0-9A-F]{40}(?![0-9A-Za-z])",
+            r"(?:(?<![\w*])|(?<=\\n))\*[0-9A-F]{40}(?![0-9A-Za-z])",
             anchors=("mysql_native_password", "authentication_string", "by password",
                      "mysql.user"),
             priority=STRUCTURAL,

@@ -48,8 +48,8 @@ def _named_value(match: re.Match[str]) -> bool:
 _FAILED = re.compile(r"(?i)\b(?:fail(?:ed|ure)?|invalid|incorrect|wrong|denied|rejected|bad)\b")
 _LOGIN = re.compile(r"(?i)\b(?:log[ \-]?in|logon|sign[ \-]?in|auth\w*|password|passphrase"
                     r"|credentials?|pin)\b")
-_TRIED = (r"tried[ \t]+(?:(?:password|passphrase|pw)[ \t]+)?(?P<q>[`\"'])?"
-          r"(?P<s>(?(q)[^`\"'\r\n]{4,128}|[^\s`\"']{4,128}))(?(q)[`\"'])"
+_TRIED = (r"tried[ \t]+(?:(?:password|passphrase|pw)[ \t]+)?(?:\\{1,3}(?=[\"']))?(?P<q>[`\"'])?"
+          r"(?P<s>(?(q)[^`\"'\r\n\\]{4,128}|[^\s`\"'\\]{4,128}))(?(q)\\{0,3}[`\"'])"
           # The password ends the message, or a clause (`, attempt 3`, ` (locked)`).
           r"(?=[.)]*(?:[ \t]*(?:\r?\n|$|\\n|\\?\"|[,;(])|[ \t]+\())")
 # A host and port, a name of words joined by dashes: what a client tried, not a password.
