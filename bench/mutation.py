@@ -324,6 +324,20 @@ MODULES: dict[str, Target] = {
     "redact.views.percent": Target("redact/views.py", (
         "tests/redact/test_views_percent.py", "tests/redact/test_wrapped_plain_start.py"),
         scope=("percent_candidates", "_unquote", "wrapped_at")),
+    # Stop 27 (probes-7): `\uXXXX` escapes read decoded in the windows around them.
+    "redact.views.unicode": Target("redact/views.py", (
+        "tests/redact/test_views_unicode.py",),
+        scope=("unicode_candidates", "_decodes", "_u_bound", "_unescape", "other_readings")),
+    # Stop 27 (probes-7): a failed login's `tried X`.
+    "redact.detectors.prose_value.tried": Target("redact/detectors/prose_value.py", (
+        "tests/redact/detectors/test_prose_value.py",
+        "tests/redact/test_detector_exact.py::test_detector[prose_value]"),
+        scope=("_tried_ok",), preload=DETECTOR_PRELOAD),
+    # Stop 27 (probes-7): what a flag's value may not be (`-x`, `file://`, placeholders).
+    "redact.detectors.cli_flags.value": Target("redact/detectors/cli_flags.py", (
+        "tests/redact/detectors/test_cli_flags.py",
+        "tests/redact/test_detector_exact.py::test_detector[cli_flags]"),
+        scope=("_value_ok",), preload=DETECTOR_PRELOAD),
     # Stop 24: table rows and values cut by a line's end (one pattern); the wrapped ARN and
     # the encoding suffix after the keyword are `redact.secret_names`' since stop 26.
     "redact.detectors.generic_assignment.rows": Target(
