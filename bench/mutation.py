@@ -2091,6 +2091,12 @@ EQUIVALENT["redact.detectors.signed_url"] = [
      'the longest thing before a parameter is `\\u0026`, 6 characters, and the regex is '
      'anchored at the window\'s end: a 7-character window holds the same matches'),
 ]
+EQUIVALENT["redact.detectors.oauth_code"] = [
+    ('if _AFTER.search(text, max(0, start - 6), start) is None:',
+     'if _AFTER.search(text, max(0, start - 7), start) is None:',
+     'the longest thing before `code=` is `\\u0026` or `=\\\\\\"`, 6 characters at most, and '
+     'the regex is anchored at the window\'s end (`\\Z`; its `^` only at the text\'s start)'),
+]
 # The module's whole run mutates `_after_prompt` too: the same two are equivalent there.
 EQUIVALENT["redact.detectors.cli_flags"] = [
     *EQUIVALENT["redact.detectors.cli_flags.printed"],

@@ -70,3 +70,22 @@ def test_the_oauth_word_is_read_in_the_same_url_only() -> None:
     # A callback elsewhere in the text does not vouch for a code in another URL.
     kept(f"see https://x.example.com/callback then https://api.example.com/v?q=1&code={CODE}")
     found(f"see https://api.example.com/v?q=1 then https://x.example.com/callback?q=1&code={CODE}")
+
+
+def test_the_code_bounds() -> None:
+    # 10 characters of 6 kinds: taken; 9, or 5 kinds: not a code worth the name.
+    found("https://x.example.com/callback?code=abcdef1234&state=s", "abcdef1234")
+    found("https://x.example.com/callback?code=aabbccd1e2&state=s", "aabbccd1e2")  # 6 kinds
+    kept("https://x.example.com/callback?code=abcdef123&state=s")     # 9, of 9 kinds
+    kept("https://x.example.com/callback?code=a1b2ca1b2ca1&state=s")  # 12, of 5 kinds
+
+
+def test_at_the_text_start() -> None:
+    found(f"?code={CODE}&state=s")                        # the `?` at offset 0
+    found(f"callback?code={CODE}&x=1")                    # the OAuth word at offset 0
+
+
+def test_the_url_is_read_back_at_most_2048_characters() -> None:
+    # `callback` 2048 characters before `code=` is in reach, 2049 is not.
+    found(f"https://h.example/callback?p={'a' * 2036}&code={CODE}")
+    kept(f"https://h.example/callback?p={'a' * 2037}&code={CODE}")
