@@ -74,3 +74,11 @@ def test_found_in_a_json_string() -> None:
 ])
 def test_kept(text: str) -> None:
     kept(text)
+
+
+def test_printf_reads_at_most_eight_arguments() -> None:
+    # The eighth argument is read, the ninth is not (a bounded read from each `printf`).
+    fmt8 = "".join(f"V{i}=%s " for i in range(7)) + "DB_PASSWORD=%s"
+    found(f"printf '{fmt8}' " + " ".join(f"v{i}" for i in range(7)) + f" '{PW}'", PW)
+    fmt9 = "".join(f"V{i}=%s " for i in range(8)) + "DB_PASSWORD=%s"
+    kept(f"printf '{fmt9}' " + " ".join(f"v{i}" for i in range(8)) + f" '{PW}'")
