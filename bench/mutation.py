@@ -327,7 +327,7 @@ MODULES: dict[str, Target] = {
     # Stop 27 (probes-7): `\uXXXX` escapes read decoded in the windows around them.
     "redact.views.unicode": Target("redact/views.py", (
         "tests/redact/test_views_unicode.py",),
-        scope=("unicode_candidates", "_decodes", "_u_bound", "_unescape", "other_readings")),
+        scope=("unicode_candidates", "_decodes", "_unescape", "other_readings")),
     # Stop 27 (probes-7): a failed login's `tried X`.
     "redact.detectors.prose_value.tried": Target("redact/detectors/prose_value.py", (
         "tests/redact/detectors/test_prose_value.py",

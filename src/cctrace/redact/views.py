@@ -23,6 +23,8 @@ import binascii
 import re
 from collections.abc import Callable
 
+from cctrace.redact.detectors.base import line_start
+
 Candidate = tuple[int, int, int, str, str]
 # The priority of a near miss: a match refused by its validation that ends at a line's end,
 # kept only to open a wrap window (`wrapped_candidates`), never a find itself.
@@ -201,7 +203,8 @@ def unicode_candidates(text: str, find: Find) -> list[Candidate]:
     for m in _U_IN_WORD.finditer(text):
         if (windows and m.start() < windows[-1][1]) or not _decodes(m):
             continue
-        windows.append((_u_bound(text, m.start()), min(len(text), m.end() + _U_REACH)))
+        lo = max(0, m.start() - _U_REACH)
+        windows.append((line_start(text, m.start(), lo) or lo, min(len(text), m.end() + _U_REACH)))
     if not windows:
         return []
     pieces: list[str] = []
@@ -220,14 +223,6 @@ def _decodes(m: re.Match[str]) -> bool:
     blank, no surrogate half."""
     char = chr(int(m.group(1), 16))
     return char.isprintable() and not char.isspace() and not 0xD800 <= ord(char) <= 0xDFFF
-
-
-def _u_bound(text: str, at: int) -> int:
-    """Where the window around an escape at `at` starts: after the nearest line break
-    before it (real or escaped), at most `_U_REACH` characters back."""
-    lo = max(0, at - _U_REACH)
-    esc = text.rfind("\\n", lo, at)
-    return max(text.rfind("\n", lo, at) + 1, esc + 2 if esc >= 0 else 0, lo)
 
 
 def _unescape(text: str, first: int, last: int) -> tuple[str, list[int], list[int]]:
