@@ -1,10 +1,13 @@
-"""`detectors/k8s_secret.py` alone, exactly: every value under a Kubernetes Secret's
-`data:` / `stringData:` in the same YAML document (before or after `kind: Secret`), plain,
-quoted or a block scalar's lines, lines real or JSON-escaped; keys naming a public part and
-placeholders kept, a ConfigMap and other documents untouched."""
+"""`detectors/k8s_secret.py` alone, exactly: the values under a Kubernetes Secret's `data:`
+/ `stringData:` in the same YAML document (before or after `kind: Secret`), read decoded
+under `data:`: under a key naming a secret judged as an env line, under any other key taken
+when drawn (or binary); a block scalar's lines under a secret-named key; lines real or
+JSON-escaped. Public keys, ordinary text (`region`, a `motd`), placeholders, a ConfigMap
+and other documents stay."""
 
 from __future__ import annotations
 
+import base64
 import json
 
 from cctrace.redact import registry
@@ -14,6 +17,8 @@ from support.absence import assert_absent
 
 B64 = "TGhGVXJBQ2FvRFJQZTJMd09lemhGV3JKNmxZYlJmb1I="
 PW = "Hawk#Eye2099"
+SHA = "9fceb02d0ae598e95dc970b74767f19372d61af8"
+DRAWN = "Xk9fQ2mZpL7wR4tBv3Hc"
 
 
 def spans(text: str) -> list[str]:
@@ -32,18 +37,34 @@ def test_data_values_whatever_their_key() -> None:
 
 
 def test_data_before_kind_as_kubectl_sorts_it_and_json_escaped() -> None:
-    text = f"apiVersion: v1\ndata:\n  gh: {B64}\n  config.json: eyJhdXRocyI6e319\nkind: Secret\n"
-    assert spans(text) == [B64, "eyJhdXRocyI6e319"]
-    escaped = json.dumps(text)
-    assert spans(escaped) == [B64, "eyJhdXRocyI6e319"]
+    text = (f"apiVersion: v1\ndata:\n  gh: {B64}\n  config.json: eyJhdXRocyI6e319\n"
+            "  region: ZXUtd2VzdC0x\nkind: Secret\n")
+    assert spans(text) == [B64]                 # `{"auths":{}}` and `eu-west-1` are text
+    assert spans(json.dumps(text)) == [B64]
+
+
+def test_binary_and_secret_named_values() -> None:
+    key = base64.b64encode(bytes(range(200, 232))).decode()      # random bytes, not text
+    pw = base64.b64encode(PW.encode()).decode()
+    text = (f"kind: Secret\ndata:\n  tls.key: {key}\n  DB_PASSWORD: {pw}\n"
+            f"  motd: {base64.b64encode(b'hello from the api team').decode()}\n"
+            f"  git_commit: {base64.b64encode(SHA.encode()).decode()}\n"
+            f"  api-token: {base64.b64encode(SHA.encode()).decode()}\n")
+    assert spans(text) == [key, pw]             # a SHA is a digest, named a token or not
 
 
 def test_string_data_quoted_and_block_scalars() -> None:
     text = (f"kind: Secret\nstringData:\n  DATABASE_PASSWORD: \"{PW}\"\n  app.yaml: |\n"
-            f"    db:\n      pass: {PW}x\n  other: '{PW}y'\nmetadata:\n  name: y\n")
-    assert spans(text) == [PW, "db:", f"pass: {PW}x", f"{PW}y"]
+            f"    db:\n      pass: {PW}x\n  htpasswd: |\n    admin:{PW}z\n"
+            f"  other: '{PW}y'\n  relay: '{DRAWN}'\nmetadata:\n  name: y\n")
+    # a block under `app.yaml` is the other detectors'; `other` mixes all four classes
+    assert spans(text) == [PW, f"{PW}y", DRAWN]
+    plain = "kind: Secret\nstringData:\n  region: eu-west-1\n  image: nginx:1.25-alpine\n"
+    assert spans(plain) == []
+    text2 = f"kind: Secret\nstringData:\n  api_token: |\n    {B64}\n    {B64}x\n"
+    assert spans(text2) == [B64, B64 + "x"]
     r = SecretRedactor([registry.load("k8s_secret")], b"a" * 32)
-    assert_absent(PW, r.redact_text(text))
+    assert_absent(B64, r.redact_text(text2))
 
 
 def test_public_keys_and_placeholders_stay() -> None:

@@ -1,23 +1,34 @@
-"""Detector: every value of a Kubernetes Secret's `data:` and `stringData:` maps.
+"""Detector: the values of a Kubernetes Secret's `data:` and `stringData:` maps.
 
 A manifest of `kind: Secret` (a file an agent writes or `cat`s, `kubectl get secret -o
-yaml`, `helm template` output) says of itself that what its `data:` (base64) and
-`stringData:` (plain) maps hold is secret, whatever the keys are called (`STRIPE_SK`,
-`gh`, `config.json`): the key-name rules only see the ones named like a secret. So, within
-the same YAML document (up to a `---` line, at most `_REACH` characters on), each entry
-indented under `data:` or `stringData:` is taken: a plain or quoted scalar on its line, or
-the lines of a block scalar (`key: |`) under it. Keys naming a public part (`username`,
-`host`, `port`, `tls.crt`, `ca.crt`...) and placeholders or references
-(`${DB_PASSWORD}`, `{{ .Values.password }}`, `<base64>`) stay; so does a ConfigMap, which
-says the opposite. Lines may be real or JSON-escaped (`\\n`, YAML inside a tool result).
+yaml`, `helm template` output) says of itself that its `data:` (base64) and `stringData:`
+(plain) maps hold secrets, but not every entry is one (`region: ZXUtd2VzdC0x`, a `motd`),
+and the key-name rules only see keys named like a secret. So, within the same YAML
+document (up to a `---` line, at most `_REACH` characters either way), each entry indented
+under `data:` or `stringData:` is judged with the Secret as its context: a `data:` value
+is read decoded (a value that is no base64 of text, a key's random bytes, is taken); a key
+naming a secret (`DB_PASSWORD`, `api-token`) has its value judged as an env file's
+`NAME=value` (`env_command.named_value_ok`: a chosen password taken, a digest, UUID, path
+or reference not); any other key (`STRIPE_SK`, `gh`, `relay`) has it taken when it is no
+look-alike (`lone.lone_value` with the key as context: `git_commit` makes 40 hex a SHA)
+and reads as drawn (16+ characters, `randomness.looks_random`) or mixes all four
+character classes (a chosen password; `eu-west-1` mixes three). A block scalar (`key:
+|`) is taken line by line under a key naming a secret; under another (`app.yaml: |`) its
+lines are the other detectors' (a `pass:` inside is theirs). Public parts (`username`,
+`host`, `port`, `tls.crt`, `ca.crt`...) and placeholders stay; a ConfigMap says the
+opposite and is not read. Lines may be real or JSON-escaped (`\\n`, YAML inside a tool result).
 """
 
 from __future__ import annotations
 
 import re
 
-from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern
+from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern, char_classes
+from cctrace.redact.detectors.env_command import named_value_ok
+from cctrace.redact.lone import lone_value, names_secret
+from cctrace.redact.randomness import looks_random
 from cctrace.redact.stoplist import is_placeholder
+from cctrace.redact.views import decode_text
 
 # How far after `kind: Secret` the document is read, and before it (`data:` may come
 # first: `kubectl get -o yaml` sorts keys, so `data:` precedes `kind:`).
@@ -25,7 +36,7 @@ _REACH = 16384
 # A line break, real or JSON-escaped once or more.
 _BREAK = re.compile(r"\r?\n|(?:\\+r)?\\+n")
 _DOC_END = re.compile(r"---[ \t]*$|\.\.\.[ \t]*$")
-_MAP = re.compile(r"(?P<i>[ \t]*)(?:data|stringData)[ \t]*:[ \t]*$")
+_MAP = re.compile(r"(?P<i>[ \t]*)(?P<m>data|stringData)[ \t]*:[ \t]*$")
 # An entry: indent, key (quoted or not), colon, then a scalar, a block indicator or nothing.
 _ENTRY = re.compile(
     r"(?P<i>[ \t]+)(?P<kq>\\{0,3}[\"']?)(?P<k>[\w.\-]{1,253})(?P=kq)[ \t]*:"
@@ -61,21 +72,35 @@ def _document(text: str, at: int) -> list[tuple[int, int]]:
     return lines[first:last + 1]
 
 
-def _value_ok(key: str, value: str) -> bool:
-    return key.lower() not in _PUBLIC_KEYS and not is_placeholder(value.strip())
+def _value_ok(key: str, value: str, encoded: bool) -> bool:
+    """A `data:` (`encoded`) or `stringData:` entry's value is a secret (module doc)."""
+    if key.lower() in _PUBLIC_KEYS or is_placeholder(value.strip()):
+        return False
+    plain = decode_text(value) if encoded else value
+    if plain is None:
+        return True  # not base64 of text: a key's bytes
+    plain = plain.strip()
+    if names_secret(key):
+        return named_value_ok(key, plain)
+    # Any other key: no look-alike (a digest the key calls one, a UUID, base64 of text), and
+    # drawn, or all four character classes (a chosen password: `eu-west-1` has three).
+    return lone_value(plain, False, key) and (looks_random(plain, 16)
+                                              or char_classes(plain) == 4)
 
 
 def _values(match: re.Match[str]) -> list[tuple[int, int]]:
-    """The spans of the values under `data:` / `stringData:` in this Secret's document."""
+    """The spans of the secret values under `data:` / `stringData:` in this document."""
     text = match.string
     lines = _document(text, match.start())
     spans: list[tuple[int, int]] = []
     depth = None  # the indent of the map being read, None outside one
+    encoded = False  # `data:` (base64) or `stringData:` (plain)
     block: tuple[int, bool] | None = None  # a block scalar's key indent, and whether taken
     for start, end in lines:
         head = _MAP.fullmatch(text, start, end)
         if head is not None:
             depth, block = len(head.group("i")), None
+            encoded = head.group("m") == "data"
             continue
         if depth is None:
             continue
@@ -93,8 +118,9 @@ def _values(match: re.Match[str]) -> list[tuple[int, int]]:
             continue
         key = entry.group("k")
         if entry.group("b") is not None:
-            block = (len(entry.group("i")), key.lower() not in _PUBLIC_KEYS)
-        elif entry.group("v") is not None and _value_ok(key, entry.group("v")):
+            block = (len(entry.group("i")), key.lower() not in _PUBLIC_KEYS
+                     and bool(names_secret(key)))
+        elif entry.group("v") is not None and _value_ok(key, entry.group("v"), encoded):
             spans.append(entry.span("v"))
     return spans
 
