@@ -2091,6 +2091,11 @@ EQUIVALENT["redact.detectors.signed_url"] = [
      'the longest thing before a parameter is `\\u0026`, 6 characters, and the regex is '
      'anchored at the window\'s end: a 7-character window holds the same matches'),
 ]
+EQUIVALENT["redact.detectors.cli_positional"] = [
+    ('break', 'continue',
+     'the conversions are numbered in order: once one has no argument, none after it has '
+     'one either, so going on finds nothing more'),
+]
 EQUIVALENT["redact.detectors.oauth_code"] = [
     ('if _AFTER.search(text, max(0, start - 6), start) is None:',
      'if _AFTER.search(text, max(0, start - 7), start) is None:',

@@ -43,6 +43,9 @@ def kept(text: str) -> None:
     (f"composer config bearer.repo.corp.io {TOKEN}", TOKEN),
     (f"pulumi config set --secret dbPassword {PW}", PW),
     (f"pulumi config set apiKey {TOKEN} --secret", TOKEN),
+    (f"pulumi config set --secret stripeSk {PW}", PW),              # the flag says it
+    (f"pulumi config set stripeSk {PW} --secret", PW),
+    (f"printf '100%% DB_PASSWORD=%s' '{PW}'", PW),                  # `%%` is no argument
     (f"pulumi config set aws:secretKey {TOKEN}", TOKEN),             # the key names it
 ])
 def test_found(text: str, secret: str) -> None:
@@ -71,6 +74,11 @@ def test_found_in_a_json_string() -> None:
     "composer config github-oauth.github.com $GITHUB_TOKEN",
     "pulumi config set region eu-west-1",                            # no --secret, no name
     "pulumi config set --secret dbPassword",                         # value from stdin
+    "pulumi config set --secret dbPassword $DB_PW",                  # a reference
+    f"pulumi config set stripeSk {PW}",                              # nothing says secret
+    f"pulumi config set stripeSk {PW}\n--secret",                    # another line
+    "printf 'DB_PASSWORD=%d' 12345678",                             # a number's spec
+    "cargo login -Xk9fQ2mZpL7wR4tBv3Hc",                            # a flag, not a token
 ])
 def test_kept(text: str) -> None:
     kept(text)
@@ -82,3 +90,9 @@ def test_printf_reads_at_most_eight_arguments() -> None:
     found(f"printf '{fmt8}' " + " ".join(f"v{i}" for i in range(7)) + f" '{PW}'", PW)
     fmt9 = "".join(f"V{i}=%s " for i in range(8)) + "DB_PASSWORD=%s"
     kept(f"printf '{fmt9}' " + " ".join(f"v{i}" for i in range(8)) + f" '{PW}'")
+
+
+def test_cargo_takes_16_characters_and_pulumi_reads_200() -> None:
+    found("cargo login Xk9fQ2mZpL7wR4tB", "Xk9fQ2mZpL7wR4tB")
+    found(f"pulumi config set stripeSk {PW}" + " " * 192 + "--secret", PW)
+    kept(f"pulumi config set stripeSk {PW}" + " " * 193 + "--secret")

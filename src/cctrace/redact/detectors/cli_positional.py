@@ -90,7 +90,7 @@ def _pulumi_ok(match: re.Match[str]) -> bool:
         return False
     line_rest = match.string[match.end():match.end() + 200].split("\n", 1)[0]
     return ("--secret" in match.group("f") or "--secret" in line_rest
-            or named_value_ok(match.group("k").rsplit(":", 1)[-1], match.group("s")))
+            or named_value_ok(match.group("k"), match.group("s")))
 
 
 # `composer config` flags before the key: `--global`, `-g`, `--auth`, `-a`.
