@@ -23,7 +23,13 @@ from __future__ import annotations
 
 import re
 
-from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern, char_classes
+from cctrace.redact.detectors.base import (
+    CONTEXTUAL,
+    Detector,
+    Pattern,
+    char_classes,
+    line_start,
+)
 from cctrace.redact.detectors.env_command import named_value_ok
 from cctrace.redact.lone import lone_value, names_secret
 from cctrace.redact.randomness import looks_random
@@ -35,7 +41,10 @@ from cctrace.redact.views import decode_text
 _REACH = 16384
 # A line break, real or JSON-escaped once or more.
 _BREAK = re.compile(r"\r?\n|(?:\\+r)?\\+n")
-_DOC_END = re.compile(r"---[ \t]*$|\.\.\.[ \t]*$")
+_DOC_END = re.compile(r"(?:---|\.\.\.)[ \t]*(?:\r?\n|\\+[nr]|$)")
+# How many `---` / `...` that are no separator line a walk to the document's edge passes.
+_SEPARATORS = 16
+_KIND = re.compile(r"(?i)kind:[ \t]?Secret(?=[ \t]*(?:\r?\n|\\+[nr]|$))")
 _MAP = re.compile(r"(?P<i>[ \t]*)(?P<m>data|stringData)[ \t]*:[ \t]*$")
 # An entry: indent, key (quoted or not), colon, then a scalar, a block indicator or nothing.
 _ENTRY = re.compile(
@@ -59,17 +68,33 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _separator(text: str, lo: int, hi: int, backward: bool) -> int | None:
+    """The start of the nearest `---` / `...` line in `text[lo:hi]` (the last one when
+    `backward`), or None; at most `_SEPARATORS` candidates are looked at."""
+    at = hi if backward else lo
+    for _ in range(_SEPARATORS):
+        i = min((j for j in (text.rfind(m, lo, at) if backward else text.find(m, at, hi)
+                             for m in ("---", "...")) if j >= 0),
+                key=lambda j: -j if backward else j, default=-1)
+        if i < 0:
+            return None
+        if _DOC_END.match(text, i) and line_start(text, i, max(0, i - 4)) == i:
+            return i
+        at = i if backward else i + 3
+    return None
+
+
 def _document(text: str, at: int) -> list[tuple[int, int]]:
-    """The lines of the YAML document holding offset `at` (bounded both ways)."""
-    lines = _lines(text, max(0, at - _REACH), min(len(text), at + _REACH))
-    here = next(i for i, (s, e) in enumerate(lines) if s <= at <= e)
-    first = here
-    while first > 0 and not _DOC_END.match(text, *lines[first - 1]):
-        first -= 1
-    last = here
-    while last + 1 < len(lines) and not _DOC_END.match(text, *lines[last + 1]):
-        last += 1
-    return lines[first:last + 1]
+    """The lines of the YAML document holding offset `at` (bounded both ways), or none when
+    an earlier `kind: Secret` of the same document was read already."""
+    lo = max(0, at - _REACH)
+    sep = _separator(text, lo, at, backward=True)
+    first = lo if sep is None else sep + 3
+    if _KIND.search(text, first, at) is not None:
+        return []
+    hi = min(len(text), at + _REACH)
+    sep = _separator(text, at, hi, backward=False)
+    return _lines(text, first, hi if sep is None else sep)
 
 
 def _value_ok(key: str, value: str, encoded: bool) -> bool:

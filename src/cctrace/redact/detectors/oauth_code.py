@@ -25,7 +25,10 @@ _VALUE = r"[A-Za-z0-9%_~.+/=\-*!]"
 _AFTER = re.compile(r"(?:[?&#]|&amp;|\\u0026|(?:^|[ \t=])\\{0,3}[\"'])\Z")
 # How far the URL or body around the code is read for its OAuth words, each way.
 _REACH = 2048
-_URL_END = re.compile(r"[\s\"'<>`]")
+# Where a URL or form body ends: a blank, a quote, an angle bracket (searched for back from
+# the code in C, one `rfind` each, so a long line costs a bounded look per hit).
+_URL_ENDS = " \t\r\n\"'<>`"
+_URL_END = re.compile("[" + re.escape(_URL_ENDS) + "]")
 _OAUTH = re.compile(
     r"(?i)(?:[?&#;]|&amp;|\\u0026)(?:state|redirect_uri|grant_type|code_verifier"
     r"|session_state)=|callback|redirect|oauth|authori[sz]e|/cb\b|/auth\b")
@@ -34,8 +37,7 @@ _OAUTH = re.compile(
 def _url_around(text: str, start: int, end: int) -> str:
     """The run of URL characters holding `start`..`end` (at most `_REACH` each way)."""
     lo = max(0, start - _REACH)
-    before = [m.end() for m in _URL_END.finditer(text, lo, start)]
-    first = before[-1] if before else lo
+    first = max([text.rfind(c, lo, start) + 1 for c in _URL_ENDS] + [lo])
     after = _URL_END.search(text, end, min(len(text), end + _REACH))
     return text[first:after.start() if after else min(len(text), end + _REACH)]
 
