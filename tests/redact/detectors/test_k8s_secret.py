@@ -86,3 +86,46 @@ def test_other_documents_and_kinds_stay() -> None:
     kept(f"kind: ConfigMap\ndata:\n  x: {B64}\n---\nkind: Secret\ntype: Opaque\n")
     # the map ends where the indentation does: `metadata:` after it is no value
     assert spans(f"kind: Secret\ndata:\n  a: {B64}\nmetadata:\n  name: b{B64}\n") == [B64]
+
+
+def test_document_edges() -> None:
+    # `---` and `...` lines end a document, real or JSON-escaped; `---` inside a line does
+    # not (a value, a comment), and a second `kind: Secret` of one document adds nothing.
+    other = f"kind: ConfigMap\ndata:\n  x: {DRAWN}\n"
+    secret = f"kind: Secret\ndata:\n  gh: {B64}\n"
+    for sep in ("---\n", "...\n", "--- \n"):
+        assert spans(other + sep + secret) == [B64]
+        assert spans(secret + sep + other) == [B64]
+        assert spans(json.dumps(other + sep + secret)) == [B64]
+    assert spans(f"kind: Secret\n# a---b\ndata:\n  gh: {B64}\n") == [B64]
+    assert spans(f"kind: Secret\ndata:\n  gh: {B64}\n  x: a---b\n  y: {DRAWN}\n") == [B64, DRAWN]
+    assert spans(f"kind: Secret\ndata:\n  gh: {B64}\nkind: Secret\n") == [B64]
+    assert spans(f"---\nkind: Secret\ndata:\n  gh: {B64}\n") == [B64]   # a separator first
+
+
+def test_the_document_is_read_16384_characters_each_way() -> None:
+    entry = f"data:\n  gh: {B64}\n"
+    pad = "#" * (16384 - len(entry) - 1) + "\n"       # `data:` exactly 16384 before `kind`
+    assert spans(entry + pad + "kind: Secret\n") == [B64]
+    assert spans(entry + "#" + pad + "kind: Secret\n") == []
+    after = "kind: Secret\n"
+    pad = "#" * (16384 - len(after) - 1) + "\n"
+    assert spans(after + pad + f"data:\n  gh: {B64}\n") == []   # its `data:` line starts past
+    assert spans(after + pad[:-80] + "\n" + f"data:\n  gh: {B64}\n") == [B64]
+
+
+def test_at_most_16_dashes_that_are_no_separator_are_passed() -> None:
+    # `---` inside lines (no separator) cost a look each; past 16 the walk stops and the
+    # document is taken to start at the reach's edge (here the text's start).
+    def text(n: int) -> str:
+        noise = "".join(f"# x---{i}\n" for i in range(n))
+        return (f"kind: ConfigMap\ndata:\n  x: {DRAWN}\n---\n" + noise
+                + f"kind: Secret\ndata:\n  gh: {B64}\n")
+    assert spans(text(15)) == [B64]
+    assert spans(text(16)) == [DRAWN, B64]
+
+
+def test_a_line_the_reach_cuts_is_no_entry() -> None:
+    lead = "x" * 40 + f"\n  gh: {B64}\n"           # cut by the reach back: not read
+    body = "#" * (16384 - 14) + "\nkind: Secret\ndata:\n"
+    assert spans(lead + body[:0] + "data:\n" + body) == []

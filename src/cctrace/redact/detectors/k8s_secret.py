@@ -94,7 +94,13 @@ def _document(text: str, at: int) -> list[tuple[int, int]]:
         return []
     hi = min(len(text), at + _REACH)
     sep = _separator(text, at, hi, backward=False)
-    return _lines(text, first, hi if sep is None else sep)
+    lines = _lines(text, first, hi if sep is None else sep)
+    # A line the reach cuts is no entry (its value would be a fragment).
+    if sep is None and hi < len(text):
+        lines.pop()
+    if first == lo and lo > 0 and line_start(text, lo, max(0, lo - 4)) != lo:
+        lines.pop(0)
+    return lines
 
 
 def _value_ok(key: str, value: str, encoded: bool) -> bool:
