@@ -126,6 +126,9 @@ def test_at_most_16_dashes_that_are_no_separator_are_passed() -> None:
 
 
 def test_a_line_the_reach_cuts_is_no_entry() -> None:
-    lead = "x" * 40 + f"\n  gh: {B64}\n"           # cut by the reach back: not read
-    body = "#" * (16384 - 14) + "\nkind: Secret\ndata:\n"
-    assert spans(lead + body[:0] + "data:\n" + body) == []
+    # The reach back ends inside `metadata:`: what is left of it reads `data:`, which is
+    # no header of a Secret's map (`name:` under it is no value).
+    prefix = f"metadata:\n  name: {DRAWN}\n"
+    pad = "#" * (16388 - len(prefix) - 1) + "\n"
+    assert spans(prefix + pad + "kind: Secret\n") == []
+    assert spans("data:\n" + f"  name: {DRAWN}\n" + pad + "kind: Secret\n") == [DRAWN]
