@@ -14,9 +14,9 @@ look-alike (`lone.lone_value` with the key as context: `git_commit` makes 40 hex
 and reads as drawn (16+ characters, `randomness.looks_random`) or mixes all four
 character classes (a chosen password; `eu-west-1` mixes three). A block scalar (`key:
 |`) is taken line by line under a key naming a secret; under another (`app.yaml: |`) its
-lines are the other detectors' (a `pass:` inside is theirs). Public parts (`username`,
-`host`, `port`, `tls.crt`, `ca.crt`...) and placeholders stay; a ConfigMap says the
-opposite and is not read. Lines may be real or JSON-escaped (`\\n`, YAML inside a tool result).
+lines are the other detectors' (a `pass:` inside is theirs). So `username: YWRtaW4=`,
+`host:`, a `tls.crt` certificate and placeholders stay; a ConfigMap says the opposite and
+is not read. Lines may be real or JSON-escaped (`\\n`, YAML inside a tool result).
 """
 
 from __future__ import annotations
@@ -51,12 +51,6 @@ _ENTRY = re.compile(
     r"(?P<i>[ \t]+)(?P<kq>\\{0,3}[\"']?)(?P<k>[\w.\-]{1,253})(?P=kq)[ \t]*:"
     r"(?:[ \t]+(?P<q>\\{0,3}[\"'])?(?P<v>(?(q)[^\"'\\]{1,8192}|[^\s\"'#|>][^\r\n]{0,8191}?))"
     r"(?(q)(?P=q))[ \t]*|[ \t]+(?P<b>[|>][+\-]?)[ \t]*|[ \t]*)$")
-# Keys that name a part of a login or a TLS pair nobody keeps secret.
-_PUBLIC_KEYS = frozenset((
-    "username", "user", "host", "hostname", "port", "database", "dbname", "db", "namespace",
-    "tls.crt", "ca.crt", "ca-bundle.crt", "service-ca.crt", "cert", "certificate", "region",
-    "endpoint", "url", "email"))
-
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The (start, end) of each line of `text[start:end]`, breaks real or escaped."""
@@ -105,7 +99,7 @@ def _document(text: str, at: int) -> list[tuple[int, int]]:
 
 def _value_ok(key: str, value: str, encoded: bool) -> bool:
     """A `data:` (`encoded`) or `stringData:` entry's value is a secret (module doc)."""
-    if key.lower() in _PUBLIC_KEYS or is_placeholder(value.strip()):
+    if is_placeholder(value.strip()):
         return False
     plain = decode_text(value) if encoded else value
     if plain is None:
@@ -149,8 +143,7 @@ def _values(match: re.Match[str]) -> list[tuple[int, int]]:
             continue
         key = entry.group("k")
         if entry.group("b") is not None:
-            block = (len(entry.group("i")), key.lower() not in _PUBLIC_KEYS
-                     and bool(names_secret(key)))
+            block = (len(entry.group("i")), bool(names_secret(key)))
         elif entry.group("v") is not None and _value_ok(key, entry.group("v"), encoded):
             spans.append(entry.span("v"))
     return spans
