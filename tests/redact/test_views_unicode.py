@@ -85,3 +85,26 @@ def test_a_table_under_an_escaped_header(redactor) -> None:
 ])
 def test_ordinary_escaped_text_stays(redactor, text: str) -> None:
     assert redactor.redact_text(text) == text
+
+
+def test_an_escape_right_at_a_window_end_opens_the_next() -> None:
+    # The first window ends 2048 characters past its escape; one starting right there is
+    # read in a window of its own.
+    head = "caf\\u00e9 "                       # its escape ends at 9: the window at 2057
+    body = "y" * (views._U_REACH - 10) + " contrase\\u00f1a es Lumen#4412x"
+    assert (head + body).index("\\u00f1") == 9 + views._U_REACH
+    seen = _calls(head + body)
+    assert len(seen) == 1 and "contraseña es Lumen#4412x" in seen[0]
+
+
+def test_an_escape_that_changes_nothing_does_not_end_the_walk() -> None:
+    assert _calls("a\\u0020b x caf\\u00e9") == ["a\\u0020b x café\n"]
+
+
+def test_finds_in_every_window_map_back_exactly() -> None:
+    first = '{"password": "Ab7x\\u0026Kq9"}'
+    second = '{"password": "Zu\\u003c9mQk!2p"}'
+    text = first + "\n" + "z" * 3000 + "\n" + second
+    r = SecretRedactor(registry.detectors(), b"k" * 32)
+    assert [text[f.start:f.end] for f in r.explain(text)] == [
+        "Ab7x\\u0026Kq9", "Zu\\u003c9mQk!2p"]
