@@ -102,6 +102,8 @@ def test_sql_password(text: str, secret: str | None) -> None:
     ("ALTER USER app IDENTIFIED BY Etl4Load99x\nGRANT x", "Etl4Load99x"),
     ("CREATE USER 'u'@'%' IDENTIFIED BY Etl4Load99x", "Etl4Load99x"),
     ("SET PASSWORD FOR 'u'@'h' = '<password>';", None),
+    ("password = 'Dowel#Pin6161'", None),                              # code: lower case
+    ("Password = N'Dowel#Pin6161'", None),
     ("The package is identified by its name and version.", None),      # a sentence
     ("a user identified by Etl4Load99x", None),                        # no user name before
     ("CREATE USER x IDENTIFIED BY :pw;", None),                        # a bind variable

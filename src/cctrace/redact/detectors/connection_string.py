@@ -60,11 +60,15 @@ DETECTOR = Detector(
             "sql_password",
             # Not a method or a class (`read.password('Password:')`, `new Password('x')`).
             r"(?<![\w.-])(?<!\bnew )(?:identified[ \t]+(?:with[ \t]+\w+[ \t]+)?by|password)"
-            # `FOR <user>` of MySQL's `SET PASSWORD FOR 'root'@'localhost' = '...'`; `N'...'`
-            # is SQL Server's Unicode literal.
+            # `FOR <user> =` of MySQL's `SET PASSWORD FOR 'root'@'localhost' = '...'`;
+            # `PASSWORD = '...'` upper case only (SQL Server, Snowflake; `N'...'` is a
+            # Unicode literal): in code a lower-case `password = '...'` is an assignment,
+            # generic_assignment's.
             r"(?:[ \t]+for[ \t]+(?:'[^'\r\n]{0,64}'|`[^`\r\n]{0,64}`|[\w.]{1,64})"
-            r"(?:@(?:'[^'\r\n]{0,255}'|`[^`\r\n]{0,255}`|[\w.%\-]{1,255}))?)?"
-            r"(?:[ \t]*=[ \t]*password[ \t]*\(|[ \t]*\(|[ \t]*=[ \t]*N?|[ \t]+)"
+            r"(?:@(?:'[^'\r\n]{0,255}'|`[^`\r\n]{0,255}`|[\w.%\-]{1,255}))?"
+            r"[ \t]*=[ \t]*(?:password[ \t]*\()?"
+            r"|[ \t]*=[ \t]*password[ \t]*\(|[ \t]*\(|(?-i:(?<=PASSWORD))[ \t]*=[ \t]*N?"
+            r"|[ \t]+)"
             r"'(?P<s>(?:[^'\r\n\\]|''){1,256})'",
             anchors=("identified", "password"),
             at_anchor=True,
