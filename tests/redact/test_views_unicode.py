@@ -106,5 +106,12 @@ def test_finds_in_every_window_map_back_exactly() -> None:
     second = '{"password": "Zu\\u003c9mQk!2p"}'
     text = first + "\n" + "z" * 3000 + "\n" + second
     r = SecretRedactor(registry.detectors(), b"k" * 32)
-    assert [text[f.start:f.end] for f in r.explain(text)] == [
-        "Ab7x\\u0026Kq9", "Zu\\u003c9mQk!2p"]
+    found = r.explain(text)
+    assert [text[f.start:f.end] for f in found] == ["Ab7x\\u0026Kq9", "Zu\\u003c9mQk!2p"]
+    assert {(f.type, f.detector) for f in found} == {("generic_secret", "generic_assignment")}
+
+
+def test_a_find_ending_on_an_escape_covers_it() -> None:
+    text = '{"password": "Ab7xKq9\\u0026"}'
+    r = SecretRedactor(registry.detectors(), b"k" * 32)
+    assert [text[f.start:f.end] for f in r.explain(text)] == ["Ab7xKq9\\u0026"]

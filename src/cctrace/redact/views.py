@@ -219,10 +219,10 @@ def unicode_candidates(text: str, find: Find) -> list[Candidate]:
 
 
 def _decodes(m: re.Match[str]) -> bool:
-    """Whether an escape stands for a character that changes a reading: printable, no
-    blank, no surrogate half."""
+    """Whether an escape stands for a character that changes a reading: printable (no
+    control, no surrogate half: their category is not printable) and no blank."""
     char = chr(int(m.group(1), 16))
-    return char.isprintable() and not char.isspace() and not 0xD800 <= ord(char) <= 0xDFFF
+    return char.isprintable() and not char.isspace()
 
 
 def _unescape(text: str, first: int, last: int) -> tuple[str, list[int], list[int]]:

@@ -382,6 +382,7 @@ def test_probes7_found_exactly(text: str, secret: str) -> None:
     "twine upload --repository-url https://x -P 8080 dist/*",       # -P is not -p
     "conan remote login corp deploy",
     "aws secretsmanager put-secret-value --secret-id x --secret-string file://s.json",
+    "aws secretsmanager put-secret-value --secret-id x --secret-string fileb://s.bin",
 ])
 def test_probes7_left_alone(text: str) -> None:
     r = _alone()

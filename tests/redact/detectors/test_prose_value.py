@@ -100,11 +100,13 @@ def test_the_sentence_before_the_value() -> None:
     f"invalid credentials, tried password {PW}, locked",
     f"Login denied. tried `{PW}`\nnext line",
     f'sshd: Failed password for bob, tried \\"{PW}\\"',       # quotes JSON-escaped
+    "login failed for admin: tried Summer2024",                    # letters and digits
 ])
 def test_probes7_tried(text: str) -> None:
-    at = text.index(PW)
+    value = PW if PW in text else "Summer2024"
+    at = text.index(value)
     assert _alone().explain(text) == [
-        Finding("prose_secret_value", "prose_value", at, at + len(PW))], text
+        Finding("prose_secret_value", "prose_value", at, at + len(value))], text
 
 
 @pytest.mark.parametrize("text", [
@@ -119,6 +121,7 @@ def test_probes7_tried(text: str) -> None:
     f"login ok: tried {PW}",                          # nothing failed
     f"login failed\ntried {PW}",                      # another line
     f"login failed: tried {PW} and then more words",   # the value does not end the message
+    "login failed " + "x " * 100 + f"tried {PW}",     # the failure out of the 200 read back
 ])
 def test_probes7_tried_kept(text: str) -> None:
     assert _alone().explain(text) == [], text
