@@ -110,6 +110,11 @@ def test_sql_password(text: str, secret: str | None) -> None:
     ("CREATE USER x IDENTIFIED BY password;", None),                  # the word, a clause
     ("CREATE USER x IDENTIFIED BY VALUES 'S:ABCD';", None),
     ("CREATE USER x IDENTIFIED EXTERNALLY;", None),
+    ("CREATE USER u IDENTIFIED BY RANDOM PASSWORD;", None),          # MySQL 8's clause
+    ("CREATE USER x IDENTIFIED BY changeme;", None),                  # a placeholder
+    ("USER etl IDENTIFIED BY Etl4Load99x", "Etl4Load99x"),            # USER at offset 0
+    ("CREATE USER" + " " * 392 + "etl IDENTIFIED BY Etl4Load99x", "Etl4Load99x"),  # 400 back
+    ("CREATE USER" + " " * 393 + "etl IDENTIFIED BY Etl4Load99x", None),           # 401 back
 ])
 def test_sql_password_probes7(text: str, secret: str | None) -> None:
     check_alone("connection_string", "sql_password", text, secret)

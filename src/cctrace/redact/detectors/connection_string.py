@@ -21,8 +21,9 @@ def _value_ok(value: str) -> bool:
     return not is_placeholder(value)
 
 
-# Words that follow `IDENTIFIED BY` as SQL, not as a password.
-_CLAUSES = frozenset(("password", "values", "externally", "globally", "random"))
+# A word that follows `IDENTIFIED BY` as SQL, not as a password: MySQL's `IDENTIFIED BY
+# RANDOM PASSWORD` (`BY PASSWORD '*...'`, `BY VALUES '...'` are placeholder words already).
+_CLAUSES = frozenset(("random",))
 
 
 # Right before `IDENTIFIED`: the user it is said of (`CREATE USER etl`, `ALTER USER "App"`,
