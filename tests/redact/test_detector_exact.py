@@ -36,7 +36,7 @@ KEYWORD: dict[str, list[str]] = {
     "datadog_api_key": ["DATADOG_API_KEY={h:32}"],
     "prose_password": ["la contraseña es {A:14} hoy"],
     # (`der ...` of the usual sample holds the `der token` keyword itself)
-    "prose_secret": ["then {k} lautet {A:20} ok"],
+    "prose_secret": ["then {k} lautet {A:20} ok", "then {k} is {A:20} ok"],
     "netrc_password": ["default login deploy password {A:20}\n"],
     "discord_bot_token": ['app{k}"M{A:23}.{w:6}.{w:38}")'],
     "sql_password": ["ALTER ROLE app WITH LOGIN {k} '{A:16}';"],

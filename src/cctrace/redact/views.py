@@ -197,8 +197,8 @@ def unicode_candidates(text: str, find: Find) -> list[Candidate]:
     `find` for the text; an escape of a blank, a control or a surrogate half, or one
     standing alone between quotes, changes no reading and is left. Text without `\\u`
     costs one test."""
-    if "\\u" not in text:
-        return []
+    if "\\" not in text or "\\u" not in text:
+        return []  # (a one-character test is a memchr: most texts stop there)
     windows: list[tuple[int, int]] = []
     for m in _U_IN_WORD.finditer(text):
         if (windows and m.start() < windows[-1][1]) or not _decodes(m):

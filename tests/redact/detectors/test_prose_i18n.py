@@ -124,6 +124,7 @@ def test_the_end_of_a_json_string_ends_the_value() -> None:
     f"your new token is {V}.",
     f"Le jeton d'accès est {V}",
     f"Aquí está el token que pediste: {V}",
+    f"Das ist der Token: {V}",
     f"Das Token lautet {V}",
 ])
 def test_probes7_found(text: str) -> None:
@@ -140,6 +141,8 @@ def test_probes7_found(text: str) -> None:
     f"the key: {'9fceb02d0ae598e95dc970b74767f19372d61af8'}",   # a digest, not drawn
     f"monkey the key: {'x' * 20}",                                # a filler, not drawn
     f"thekey: {V}",                                               # glued: no determiner
+    f"the model token count is {V}",                              # `el token` inside a word
+    f"the keyboard layout is {V}",                                # `the key` inside a word
 ])
 def test_probes7_kept(text: str) -> None:
     assert _alone().explain(text) == [], text

@@ -101,6 +101,7 @@ def test_the_sentence_before_the_value() -> None:
     f"Login denied. tried `{PW}`\nnext line",
     f'sshd: Failed password for bob, tried \\"{PW}\\"',       # quotes JSON-escaped
     "login failed for admin: tried Summer2024",                    # letters and digits
+    f"login failed for admin: tried {PW}\\\\nnext",                    # a break escaped twice
 ])
 def test_probes7_tried(text: str) -> None:
     value = PW if PW in text else "Summer2024"

@@ -39,7 +39,7 @@ _PASSWORD = (
 )
 _KEY = (
     r"(?:api-schl(?:ü|ue)ssel|schl(?:ü|ue)ssel|cl(?:é|e)|clave|chiave|sleutel|ключ|токен"
-    r"|密钥|密鑰|令牌|キー|토큰|키|token|chave|jeton|(?:el|le|il|das|der)[ \t]+token)"
+    r"|密钥|密鑰|令牌|キー|토큰|키|token|chave|jeton|(?:[ \t](?:el|le|il|der)|das)[ \t]+token)"
 )
 # Between the word and the verb: a few short words (`del database di staging`, `de API`,
 # `do bazy`, `от базы`), never a `:` or `=` (that is an assignment, others' business).
@@ -64,7 +64,10 @@ _EN_VERB = r"(?:[ \t]+(?:is|was)\b[ \t]*:?[ \t]*|[ \t]*:[ \t]*)"
 # "the token you asked for — X", "I rotated the key; it's now X"): the sentence points at
 # one secret; a dash and `now` may stand for the verb.
 _EN_DET = ("the", "this", "that", "your", "my", "our", "new", "same")
-_EN_DET_ANCHORS = tuple(f"{d} {w}" for d in _EN_DET for w in ("key", "token", "secret"))
+# The word's end is in the anchor: `the keyboard`, `the tokenizer` are no hits (a hit costs
+# a step in Python; transcripts and prose hold those words by the thousand).
+_EN_DET_ANCHORS = tuple(f"{d} {w}{e}" for d in _EN_DET for w in ("key", "token", "secret")
+                        for e in " ;,:")
 _EN_DET_NAME = r"(?:" + "|".join(_EN_DET) + r")[ \t]+(?:key|token|secret)\b[;,]?"
 _EN_DET_VERB = (r"(?:[ \t]+(?:is|was|now)\b[ \t]*:?[ \t]*|[ \t]*:[ \t]*"
                 r"|[ \t]+(?:—|–|--?)[ \t]+)")
@@ -103,7 +106,10 @@ DETECTOR = Detector(
             anchors=("api-schluessel", "api-schlüssel", "schlüssel", "schluessel", "clé",
                      "clave", "chiave", "sleutel", "ключ", "токен", "密钥", "密鑰", "令牌",
                      "キー", "토큰", "키", "token de api", "token da api", "token d'api", "chave",
-                     "jeton", "el token", "le token", "il token", "das token", "der token"),
+                     # with the blank before the article: `model token`, `header token`
+                     # hold `el token`, `der token` (a hit each, in every LLM transcript)
+                     "jeton", " el token", " le token", " il token", "das token",
+                     " der token"),
             at_anchor=True,
             check=_drawn,
             priority=CONTEXTUAL,

@@ -50,8 +50,9 @@ _LOGIN = re.compile(r"(?i)\b(?:log[ \-]?in|logon|sign[ \-]?in|auth\w*|password|p
                     r"|credentials?|pin)\b")
 _TRIED = (r"tried[ \t]+(?:(?:password|passphrase|pw)[ \t]+)?(?:\\{1,3}(?=[\"']))?(?P<q>[`\"'])?"
           r"(?P<s>(?(q)[^`\"'\r\n\\]{4,128}|[^\s`\"'\\]{4,128}))(?(q)\\{0,3}[`\"'])"
-          # The password ends the message, or a clause (`, attempt 3`, ` (locked)`).
-          r"(?=[.)]*(?:[ \t]*(?:\r?\n|$|\\n|\\?\"|[,;(])|[ \t]+\())")
+          # The password ends the message (its line, real or escaped once or more, or the
+          # JSON string), or a clause (`, attempt 3`, ` (locked)`).
+          r"(?=[.)]*(?:[ \t]*(?:\r?\n|$|\\+[nr]|\\*\"|[,;(])|[ \t]+\())")
 # A host and port, a name of words joined by dashes: what a client tried, not a password.
 _NOT_TRIED = re.compile(r"[\w.\-]+:\d{2,5}|[a-z]+(?:-[a-z]+)+")
 
