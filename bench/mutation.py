@@ -2221,6 +2221,12 @@ EQUIVALENT["redact.detectors.windows_cli"] = [
 EQUIVALENT["redact.detectors.console_login"] = [
     ('return password_value(value, quoted=True, env=False)',
      'return password_value(value, quoted=True, env=True)', _QUOTED_ENV),
+    ('parts = base64.b64decode(value, validate=True).split(b"\\0")',
+     'parts = base64.b64decode(value, validate=False).split(b"\\0")',
+     'the regex admits only base64 characters and padding; a wrong length raises either way'),
+    ('at_anchor=True,', 'at_anchor=False,',
+     "IMAP's pattern starts with its literal and is case-sensitive (`(?-i:LOGIN)`): tried at "
+     'its anchor or scanned for, the same matches (the keyword table test pins the flag)'),
 ]
 EQUIVALENT["redact.detectors.terraform_variable"] = [
     ('return password_value(value, quoted=True, env=False)',

@@ -120,3 +120,8 @@ def test_probes7_found(text: str, value: str) -> None:
 ])
 def test_probes7_kept(text: str) -> None:
     kept(text)
+
+
+def test_probes7_sasl_plain_needs_user_and_password() -> None:
+    kept("AUTH PLAIN AHVzZXIAabc")                        # not base64 (length 11)
+    kept("AUTH PLAIN AABwYXNzd29yZDE=")                    # "\0\0password1": no user

@@ -125,3 +125,15 @@ def test_probes7_found(text: str, value: str) -> None:
 ])
 def test_probes7_kept(text: str) -> None:
     kept(text)
+
+
+@pytest.mark.parametrize("word", [
+    "OTP", "TOTP", "one-time password", "one-time passcode", "passcode", "Bestätigungscode",
+    "Bestaetigungscode", "Sicherheitscode", "Einmalcode", "Verifizierungscode", "Anmeldecode",
+    "code de vérification", "code de confirmation", "code de sécurité",
+    "código de verificación", "codigo de verificacion", "código de seguridad",
+    "codice di verifica", "código de verificação",
+])
+def test_probes7_each_code_word(word: str) -> None:
+    found(f"Ihr {word}: 618273", "618273")
+    found(f"your {word} is 618273.", "618273")
