@@ -89,11 +89,11 @@ def test_other_documents_and_kinds_stay() -> None:
 
 
 def test_document_edges() -> None:
-    # `---` and `...` lines end a document, real or JSON-escaped; `---` inside a line does
+    # `---` lines end a document, real or JSON-escaped; `---` inside a line does
     # not (a value, a comment), and a second `kind: Secret` of one document adds nothing.
     other = f"kind: ConfigMap\ndata:\n  x: {DRAWN}\n"
     secret = f"kind: Secret\ndata:\n  gh: {B64}\n"
-    for sep in ("---\n", "...\n", "--- \n"):
+    for sep in ("---\n", "--- \n"):
         assert spans(other + sep + secret) == [B64]
         assert spans(secret + sep + other) == [B64]
         assert spans(json.dumps(other + sep + secret)) == [B64]
@@ -132,3 +132,51 @@ def test_a_line_the_reach_cuts_is_no_entry() -> None:
     pad = "#" * (16388 - len(prefix) - 1) + "\n"
     assert spans(prefix + pad + "kind: Secret\n") == []
     assert spans("data:\n" + f"  name: {DRAWN}\n" + pad + "kind: Secret\n") == [DRAWN]
+
+
+DRAWN2 = "Qm7Zp2Lk9Vb4Nm7XcP1w"
+
+
+def test_the_nearest_separator_ends_the_document() -> None:
+    # backward: the last separator; forward: the first one, not the last
+    text = (f"---\nkind: ConfigMap\ndata:\n  x: {DRAWN}\n---\n"
+            f"kind: Secret\ndata:\n  gh: {B64}\n")
+    assert spans(text) == [B64]
+    text = (f"kind: Secret\ndata:\n  gh: {B64}\n---\nkind: ConfigMap\ndata:\n  x: {DRAWN}\n"
+            "---\nkind: Other\n")
+    assert spans(text) == [B64]
+    # a `---` ending a line that holds more is no separator; the walk goes on past it
+    assert spans(f"kind: Secret\ndata:\n  gh: {B64}\n  x: a---\n  y: {DRAWN}\n") == [B64, DRAWN]
+    text = (f"kind: Secret\ndata:\n  gh: {B64}\n# a---b\n---\nkind: ConfigMap\ndata:\n"
+            f"  x: {DRAWN}\n")
+    assert spans(text) == [B64]
+
+
+def test_the_last_line_of_the_text_is_read() -> None:
+    assert spans(f"kind: Secret\ndata:\n  gh: {B64}") == [B64]
+
+
+def test_a_cut_first_line_is_dropped_at_each_offset() -> None:
+    # the reach back ends 1 character into the text: a line cut there is no header
+    prefix = f"xdata:\n  a: {DRAWN}\n  b: {DRAWN2}\n"
+    pad = "#" * (16385 - len(prefix) - 1) + "\n"
+    assert spans(prefix + pad + "kind: Secret\n") == []
+    # ... but a whole line starting right there is read
+    prefix = f"\ndata:\n  a: {DRAWN}\n"
+    pad = "#" * (16385 - len(prefix) - 1) + "\n"
+    assert spans(prefix + pad + "kind: Secret\n") == [DRAWN]
+
+
+def test_a_16_character_drawn_value_under_any_key() -> None:
+    assert spans("kind: Secret\nstringData:\n  relay: Xk9fQ2mZpL7wR4tB\n") == ["Xk9fQ2mZpL7wR4tB"]
+
+
+def test_where_the_map_ends() -> None:
+    # a top-level key (whatever its first letter) ends it
+    assert spans(f"kind: Secret\ndata:\n  gh: {B64}\nXtra:\n  y: {DRAWN}\n") == [B64]
+    # blank lines (empty or blanks only) do not; an entry at the header's own indent does
+    text = f"- kind: Secret\n  data:\n    a: {DRAWN}\n \n\n    b: {DRAWN2}\n  note: {B64}x\n"
+    assert spans(text) == [DRAWN, DRAWN2]
+    # a deeper line that is no entry (a comment) does not end it
+    assert spans(f"kind: Secret\ndata:\n  a: {DRAWN}\n    # note\n  b: {DRAWN2}\n") == [
+        DRAWN, DRAWN2]

@@ -4,7 +4,7 @@ A manifest of `kind: Secret` (a file an agent writes or `cat`s, `kubectl get sec
 yaml`, `helm template` output) says of itself that its `data:` (base64) and `stringData:`
 (plain) maps hold secrets, but not every entry is one (`region: ZXUtd2VzdC0x`, a `motd`),
 and the key-name rules only see keys named like a secret. So, within the same YAML
-document (up to a `---` line, at most `_REACH` characters either way), each entry indented
+document (between `---` lines, at most `_REACH` characters either way), each entry indented
 under `data:` or `stringData:` is judged with the Secret as its context: a `data:` value
 is read decoded (a value that is no base64 of text, a key's random bytes, is taken); a key
 naming a secret (`DB_PASSWORD`, `api-token`) has its value judged as an env file's
@@ -41,8 +41,8 @@ from cctrace.redact.views import decode_text
 _REACH = 16384
 # A line break, real or JSON-escaped once or more.
 _BREAK = re.compile(r"\r?\n|(?:\\+r)?\\+n")
-_DOC_END = re.compile(r"(?:---|\.\.\.)[ \t]*(?:\r?\n|\\+[nr]|$)")
-# How many `---` / `...` that are no separator line a walk to the document's edge passes.
+_DOC_END = re.compile(r"---[ \t]*(?:\r?\n|\\+[nr]|$)")
+# How many `---` that start no separator line a walk to the document's edge passes.
 _SEPARATORS = 16
 _KIND = re.compile(r"(?i)kind:[ \t]?Secret(?=[ \t]*(?:\r?\n|\\+[nr]|$))")
 _MAP = re.compile(r"(?P<i>[ \t]*)(?P<m>data|stringData)[ \t]*:[ \t]*$")
@@ -63,13 +63,11 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _separator(text: str, lo: int, hi: int, backward: bool) -> int | None:
-    """The start of the nearest `---` / `...` line in `text[lo:hi]` (the last one when
-    `backward`), or None; at most `_SEPARATORS` candidates are looked at."""
+    """The start of the nearest `---` line in `text[lo:hi]` (the last one when
+    `backward`), or None; at most `_SEPARATORS` `---` that start no such line are passed."""
     at = hi if backward else lo
     for _ in range(_SEPARATORS):
-        i = min((j for j in (text.rfind(m, lo, at) if backward else text.find(m, at, hi)
-                             for m in ("---", "...")) if j >= 0),
-                key=lambda j: -j if backward else j, default=-1)
+        i = text.rfind("---", lo, at) if backward else text.find("---", at, hi)
         if i < 0:
             return None
         if _DOC_END.match(text, i) and line_start(text, i, max(0, i - 4)) == i:
