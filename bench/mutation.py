@@ -2097,6 +2097,10 @@ EQUIVALENT["redact.detectors.cli_positional"] = [
      'one either, so going on finds nothing more'),
 ]
 EQUIVALENT["redact.detectors.oauth_code"] = [
+    ('first = max([text.rfind(c, lo, start) + 1 for c in _URL_ENDS] + [lo])',
+     'first = max([text.rfind(c, lo, start) - 1 for c in _URL_ENDS] + [lo])',
+     'the run then starts with one character and the blank or quote that ended it: no OAuth '
+     'word or parameter holds a blank or quote, so none is found there that was not before'),
     ('if _AFTER.search(text, max(0, start - 6), start) is None:',
      'if _AFTER.search(text, max(0, start - 7), start) is None:',
      'the longest thing before `code=` is `\\u0026` or `=\\\\\\"`, 6 characters at most, and '

@@ -69,13 +69,14 @@ def test_kept(text: str) -> None:
 def test_the_oauth_word_is_read_in_the_same_url_only() -> None:
     # A callback elsewhere in the text does not vouch for a code in another URL.
     kept(f"see https://x.example.com/callback then https://api.example.com/v?q=1&code={CODE}")
+    found(f"https://x.example.com/callback/X?code={CODE}")       # an X is no URL's end
     found(f"see https://api.example.com/v?q=1 then https://x.example.com/callback?q=1&code={CODE}")
 
 
 def test_the_code_bounds() -> None:
     # 10 characters of 6 kinds: taken; 9, or 5 kinds: not a code worth the name.
     found("https://x.example.com/callback?code=abcdef1234&state=s", "abcdef1234")
-    found("https://x.example.com/callback?code=aabbccd1e2&state=s", "aabbccd1e2")  # 6 kinds
+    found("https://x.example.com/callback?code=aabbccdd12&state=s", "aabbccdd12")  # 6 kinds
     kept("https://x.example.com/callback?code=abcdef123&state=s")     # 9, of 9 kinds
     kept("https://x.example.com/callback?code=a1b2ca1b2ca1&state=s")  # 12, of 5 kinds
 
