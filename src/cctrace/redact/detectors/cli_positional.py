@@ -88,7 +88,7 @@ def _pulumi_ok(match: re.Match[str]) -> bool:
     """`--secret` before the key or after the value, or a key naming a secret."""
     if not _value_ok(match.group("s")):
         return False
-    line_rest = match.string[match.end():match.end() + 200].split("\n", 1)[0]
+    line_rest = match.string[match.end():match.end() + 200].partition("\n")[0]
     return ("--secret" in match.group("f") or "--secret" in line_rest
             or named_value_ok(match.group("k"), match.group("s")))
 
