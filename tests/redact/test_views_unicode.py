@@ -115,3 +115,9 @@ def test_a_find_ending_on_an_escape_covers_it() -> None:
     text = '{"password": "Ab7xKq9\\u0026"}'
     r = SecretRedactor(registry.detectors(), b"k" * 32)
     assert [text[f.start:f.end] for f in r.explain(text)] == ["Ab7xKq9\\u0026"]
+
+
+def test_a_find_only_the_decoded_reading_makes_maps_back_exactly() -> None:
+    text = f"x\nLa contrase\\u00f1a es {PW}\ny"
+    r = SecretRedactor(registry.detectors(), b"k" * 32)
+    assert [(text[f.start:f.end], f.detector) for f in r.explain(text)] == [(PW, "prose")]
