@@ -25,7 +25,8 @@ _HEAD = (r"(?:" + "|".join(re.escape(k) for k in _KINDS)
          + r")[ \t]+codes?(?:[ \t]*\([^()\r\n]{0,80}\))?[ \t]*(?:is|are|was|were)?[ \t]*:?")
 # Words naming a one-time code by themselves (no `code` after them), and other languages'
 # code words; a verb or a colon must follow, and no letter precede (`xotp`).
-_ALONE = ("otp", "totp", "one-time password", "one-time passcode", "passcode",
+# (`one-time passcode` is `passcode`'s; `totp` needs its own: no letter before `otp`.)
+_ALONE = ("otp", "totp", "one-time password", "passcode",
           "bestätigungscode", "bestaetigungscode", "sicherheitscode", "einmalcode",
           "verifizierungscode", "anmeldecode", "code de vérification", "code de confirmation",
           "code de sécurité", "código de verificación", "codigo de verificacion",
