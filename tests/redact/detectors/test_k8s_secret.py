@@ -180,3 +180,15 @@ def test_where_the_map_ends() -> None:
     # a deeper line that is no entry (a comment) does not end it
     assert spans(f"kind: Secret\ndata:\n  a: {DRAWN}\n    # note\n  b: {DRAWN2}\n") == [
         DRAWN, DRAWN2]
+
+
+def test_the_json_strings_quote_ends_the_last_value() -> None:
+    assert spans(json.dumps("kind: Secret\ndata:\n  username: YWRtaW4=")) == []
+    assert spans(json.dumps(f"kind: Secret\ndata:\n  gh: {B64}")) == [B64]
+
+
+def test_a_data_value_that_is_no_base64_is_read_as_it_is() -> None:
+    assert spans(f"kind: Secret\ndata:\n  relay: {PW}\n  note: not-base64\n") == [PW]
+    raw = base64.b64encode(bytes(range(200, 224))).decode()      # 24 bytes, not text
+    # a byte short of whole base64: read as it is, and drawn
+    assert spans(f"kind: Secret\ndata:\n  k: {raw}\n  j: {raw[:-1]}\n") == [raw, raw[:-1]]

@@ -44,13 +44,15 @@ _BREAK = re.compile(r"\r?\n|(?:\\+r)?\\+n")
 _DOC_END = re.compile(r"---[ \t]*(?:\r?\n|\\+[nr]|$)")
 # How many `---` that start no separator line a walk to the document's edge passes.
 _SEPARATORS = 16
+_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 _KIND = re.compile(r"(?i)kind:[ \t]?Secret(?=[ \t]*(?:\r?\n|\\+[nr]|$))")
 _MAP = re.compile(r"(?P<i>[ \t]*)(?P<m>data|stringData)[ \t]*:[ \t]*$")
-# An entry: indent, key (quoted or not), colon, then a scalar, a block indicator or nothing.
+# An entry: indent, key (quoted or not), colon, then a scalar, a block indicator or nothing;
+# the last line of YAML inside a JSON string ends with the string's quote (`\"`), no value's.
 _ENTRY = re.compile(
     r"(?P<i>[ \t]+)(?P<kq>\\{0,3}[\"']?)(?P<k>[\w.\-]{1,253})(?P=kq)[ \t]*:"
     r"(?:[ \t]+(?P<q>\\{0,3}[\"'])?(?P<v>(?(q)[^\"'\\]{1,8192}|[^\s\"'#|>][^\r\n]{0,8191}?))"
-    r"(?(q)(?P=q))[ \t]*|[ \t]+(?P<b>[|>][+\-]?)[ \t]*|[ \t]*)$")
+    r"(?(q)(?P=q))[ \t]*(?:\\{0,3}\")?|[ \t]+(?P<b>[|>][+\-]?)[ \t]*|[ \t]*)$")
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The (start, end) of each line of `text[start:end]`, breaks real or escaped."""
@@ -101,7 +103,9 @@ def _value_ok(key: str, value: str, encoded: bool) -> bool:
         return False
     plain = decode_text(value) if encoded else value
     if plain is None:
-        return True  # not base64 of text: a key's bytes
+        if _BASE64.fullmatch(value) and len(value) % 4 == 0:
+            return True  # base64 of no text: a key's bytes
+        plain = value  # no base64 at all: read as it is
     plain = plain.strip()
     if names_secret(key):
         return named_value_ok(key, plain)
