@@ -2096,6 +2096,49 @@ EQUIVALENT["redact.detectors.cli_positional"] = [
      'the conversions are numbered in order: once one has no argument, none after it has '
      'one either, so going on finds nothing more'),
 ]
+# k8s_secret's walk to a document's edges: a separator at the text's very start, a
+# window one longer than the 4 characters a break before `---` can take, a cut line before
+# a separator (an empty one), and the first values of variables every header resets.
+_SEP0 = ('a `---` at offset 0 or 1 only moves the document\'s start to the text\'s: nothing '
+         'but a break stands before it')
+_WINDOW5 = ('only a break right before the `---` (at most 4 characters: `\\\\\\n`) makes '
+            'line_start return its offset; a fifth character back changes no answer')
+EQUIVALENT["redact.detectors.k8s_secret"] = [
+    ('if i < 0:', 'if i <= 0:', _SEP0),
+    ('if i < 0:', 'if i < 1:', _SEP0),
+    ('if _DOC_END.match(text, i) and line_start(text, i, max(0, i - 4)) == i:',
+     'if _DOC_END.match(text, i) and line_start(text, i, max(1, i - 4)) == i:', _SEP0),
+    ('if _DOC_END.match(text, i) and line_start(text, i, max(0, i - 4)) == i:',
+     'if _DOC_END.match(text, i) and line_start(text, i, max(0, i - 5)) == i:', _WINDOW5),
+    ('if first == lo and lo > 0 and line_start(text, lo, max(0, lo - 4)) != lo:',
+     'if first == lo and lo > 0 and line_start(text, lo, max(0, lo - 5)) != lo:', _WINDOW5),
+    ('if first == lo and lo > 0 and line_start(text, lo, max(0, lo - 4)) != lo:',
+     'if first == lo and lo >= 0 and line_start(text, lo, max(0, lo - 4)) != lo:',
+     'at lo == 0 line_start returns 0: nothing is popped either way'),
+    ('at = i if backward else i + 3', 'at = i if backward else i + 4',
+     'a separator starts its line: none can start right after another `---` (a `-` before it)'),
+    ('first = lo if sep is None else sep + 3', 'first = lo if sep is None else sep - 3',
+     'the three characters before a separator are the end of a line and its break: a line of '
+     'at most two characters is no header (`data:`) nor entry (` k:`)'),
+    ('if sep is None and hi < len(text):', 'if sep is not None and hi < len(text):',
+     'the text before a separator ends with the break before it: the line popped is empty'),
+    ('return lone_value(plain, False, key) and (looks_random(plain, 16)',
+     'return lone_value(plain, True, key) and (looks_random(plain, 16)',
+     'drawn (16) or of four classes passes lone_value\'s drawn (12) or three-class test too: '
+     'the password reading adds nothing the second clause lets through'),
+    ('encoded = False  # `data:` (base64) or `stringData:` (plain)',
+     'encoded = True  # `data:` (base64) or `stringData:` (plain)',
+     'set at every header, before any entry is read'),
+    ('encoded = False  # `data:` (base64) or `stringData:` (plain)',
+     'encoded = None  # `data:` (base64) or `stringData:` (plain)',
+     'set at every header, before any entry is read'),
+    ('block: tuple[int, bool] | None = None  # a block scalar\'s key indent, and whether taken',
+     'block: tuple[int, bool] & None = None  # a block scalar\'s key indent, and whether taken',
+     'a local variable annotation, never evaluated'),
+    ('block: tuple[int, bool] | None = None  # a block scalar\'s key indent, and whether taken',
+     'block: tuple[int, bool] | None = ""  # a block scalar\'s key indent, and whether taken',
+     'reset at every header, and not read before one'),
+]
 EQUIVALENT["redact.detectors.oauth_code"] = [
     ('first = max([text.rfind(c, lo, start) + 1 for c in _URL_ENDS] + [lo])',
      'first = max([text.rfind(c, lo, start) - 1 for c in _URL_ENDS] + [lo])',

@@ -192,3 +192,7 @@ def test_a_data_value_that_is_no_base64_is_read_as_it_is() -> None:
     raw = base64.b64encode(bytes(range(200, 224))).decode()      # 24 bytes, not text
     # a byte short of whole base64: read as it is, and drawn
     assert spans(f"kind: Secret\ndata:\n  k: {raw}\n  j: {raw[:-1]}\n") == [raw, raw[:-1]]
+
+
+def test_the_line_right_after_an_escaped_separator_is_read() -> None:
+    assert spans(json.dumps(f"x: 1\n---\ndata:\n  gh: {B64}\nkind: Secret\n")) == [B64]
