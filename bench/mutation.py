@@ -2003,6 +2003,12 @@ EQUIVALENT["redact.views.percent"] = [
      'the one-character test is a shortcut: a text without `%` holds no encoded scheme, '
      'and one with `%` but none goes on to the run regex, which finds nothing: [] both ways'),
 ]
+EQUIVALENT["redact.views.unicode"] = [
+    ('if "\\\\" not in text or "\\\\u" not in text:',
+     'if "\\\\" not in text and "\\\\u" not in text:',
+     'the tests are a shortcut: a text with a backslash but no `\\u` holds no escape, and the '
+     'search for them finds none'),
+]
 EQUIVALENT["redact.detectors.auth_header.call"] = [
     ('and password_value(match.group("s"), quoted=True, env=False))',
      'and password_value(match.group("s"), quoted=True, env=True))',
