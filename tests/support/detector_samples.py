@@ -54,7 +54,8 @@ EXTRA: dict[str, list[str]] = {
     # which must start their line (the contexts planting a sample put text before it).
     "generic_secret": ["FROM alpine\nENV DB_PASSWORD {A:12}!{d:4}\n",
                        "\nset -gx DB_PASSWORD {A:12}!{d:4}\n",
-                       "C:\\src> cd app\nC:\\src> setx DB_PASSWORD {A:12}!{d:4}\n"],
+                       "C:\\src> cd app\nC:\\src> setx DB_PASSWORD {A:12}!{d:4}\n",
+                       "wp config set DB_PASSWORD {A:12}!{d:4}\n"],
     # a value alone on the line after a label naming it (next_line)
     "labelled_secret": ["ok\nHere is the password:\n\n{A:12}!{d:4}\n"],
     # backup, recovery and one-time codes (one_time_codes)
@@ -80,6 +81,8 @@ EXTRA: dict[str, list[str]] = {
                      "rabbitmqctl add_user admin {A:16}",
                      "smbclient //host/share -U admin%{A:16}",
                      "echo {A:16} | docker login -u me --password-stdin",
+                     "echo '{A:16}' | sudo -u root -S apt-get update",
+                     "sudo -S <<< '{A:16}' apt update",
                      # more tools' flags (probes-6)
                      "cqlsh cass01 9042 -u cassandra -p {A:16}",
                      "ipmitool -I lanplus -H 10.0.0.5 -U ADMIN -P {A:16} power status",

@@ -499,3 +499,16 @@ def test_probes7_found(text: str, value: str, typ: str) -> None:
 ])
 def test_probes7_kept(text: str) -> None:
     assert _prose().explain(text) == [], text
+
+
+@pytest.mark.parametrize("text", [
+    "echo $CR_PAT | docker login --password-stdin",
+    "run `podman login --password-stdin` then push",
+    "docker login --password-stdin < token.txt",
+])
+def test_a_login_flag_is_no_user(text: str) -> None:
+    _none(text)
+
+
+def test_a_user_with_one_letter_still_counts() -> None:
+    _finds("login: -a- password hunter2Secret", "hunter2Secret", "prose_login")

@@ -1,7 +1,8 @@
 """Detector: commands that assign by a blank, `ENV DB_PASSWORD value`.
 
 A Dockerfile's legacy `ENV NAME value`, csh's `setenv NAME value`, fish's `set -gx NAME
-value` and Windows' `setx NAME value` give a variable its value with no operator. The
+value` and Windows' `setx NAME value` give a variable its value with no operator, as
+tools' `config set NAME value` (`wp`, `yarn`, `pnpm`) give a setting its. The
 command must start its line (or follow a JSON-escaped line break, a tool's output as the
 transcript stores it; `setx` also a `C:\\>` prompt) and the name must end with a secret
 word (`redact.lone.names_secret`: `DB_PASSWORD_FILE` goes on past it); the value, quoted
@@ -31,13 +32,18 @@ _REST = (r"(?P<n>[A-Za-z_][A-Za-z0-9_.\-]{0,80})[ \t]+(?:\\{0,3}[\"'])?"
          r"|(?<![\"'])[^\s\"'`\\]{1,512}(?=[ \t]|\r?\n|\\{1,3}[n\"]|\"|$))")
 
 
+# A tool's `config set`, its flags before the name (`--global`, `--location project`).
+_CONFIG_SET = (r"config[ \t]+set(?:[ \t]+--?[A-Za-z][\w\-]{0,30}(?:[ =][\w.\-]{1,32})?){0,3}"
+               r"[ \t]+")
+
+
 def _command_ok(match: re.Match[str]) -> bool:
     """The command starts its line, the name ends with a secret word and is no public
     one, and the value passes an env file's gate for that word."""
     text = match.string
     if LEAD.fullmatch(text, line_start(text, match.start()) or 0, match.start("n")) is None:
         return False
-    return named_value_ok(match.group("n"), match.group("s"))
+    return _pair_ok(match)
 
 
 # Before Windows' `setx`: the line's start, a JSON string's opening quote, a `cmd` or
@@ -50,6 +56,11 @@ def _setx_ok(match: re.Match[str]) -> bool:
     text = match.string
     if _SETX_LEAD.fullmatch(text, line_start(text, match.start()) or 0, match.start()) is None:
         return False
+    return _pair_ok(match)
+
+
+def _pair_ok(match: re.Match[str]) -> bool:
+    """The matched name and value pass `named_value_ok`."""
     return named_value_ok(match.group("n"), match.group("s"))
 
 
@@ -79,5 +90,9 @@ DETECTOR = Detector(
                 anchors=("set -",), at_anchor=True, check=_command_ok, priority=GENERIC),
         Pattern("generic_secret", r"setx(?:\.exe)?[ \t]+" + _REST,
                 anchors=("setx",), at_anchor=True, check=_setx_ok, priority=GENERIC),
+        # `wp config set DB_PASSWORD 'x'`, `yarn config set npmAuthToken x`, `pnpm config
+        # set --location project NAME x`: a tool's own settings, after any word
+        Pattern("generic_secret", _CONFIG_SET + _REST, anchors=("config set",),
+                at_anchor=True, check=_pair_ok, priority=GENERIC),
     ),
 )
