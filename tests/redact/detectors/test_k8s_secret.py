@@ -196,3 +196,10 @@ def test_a_data_value_that_is_no_base64_is_read_as_it_is() -> None:
 
 def test_the_line_right_after_an_escaped_separator_is_read() -> None:
     assert spans(json.dumps(f"x: 1\n---\ndata:\n  gh: {B64}\nkind: Secret\n")) == [B64]
+
+
+def test_only_whole_base64_of_no_text_is_taken_as_bytes() -> None:
+    ones = base64.b64encode(b"\x80\x81\x82" * 8).decode()          # `gIGC...`: bytes, not drawn
+    assert spans(f"kind: Secret\ndata:\n  k: {ones}\n") == [ones]
+    for plain in ("abcabcabcab", "abcabcabcabca", "abcabcabcabcabc", "not-base64!!"):
+        assert spans(f"kind: Secret\ndata:\n  k: {plain}\n") == [], plain
