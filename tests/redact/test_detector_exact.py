@@ -66,8 +66,9 @@ AT_ANCHOR = {
     "prose_value": (0, 1, 2, 3), "secret_file": (0, 1, 2, 3, 4), "name_value": (0, 1),
     "url_segment": (0,), "ci_mask": (0,), "php_define": (0,), "env_command": (0, 1, 2, 3),
     "next_line": (0,), "one_time_codes": (0, 1), "windows_cli": (0, 1, 2, 3, 4),
-    "console_login": tuple(range(9)), "terraform_variable": (0,), "signed_url": (0,),
+    "console_login": tuple(range(10)), "terraform_variable": (0,), "signed_url": (0,),
     "oauth_code": (0,), "cli_positional": (0, 1, 3, 4), "k8s_secret": (0,),
+    "app_password": (0,),
 }
 # Which patterns (index in the detector) must not start right after a letter, digit or `_`
 # (`boundary`): written out here, not read from the patterns, so that dropping one is seen.

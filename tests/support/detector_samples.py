@@ -58,6 +58,8 @@ EXTRA: dict[str, list[str]] = {
                        "wp config set DB_PASSWORD {A:12}!{d:4}\n"],
     # a value alone on the line after a label naming it (next_line)
     "labelled_secret": ["ok\nHere is the password:\n\n{A:12}!{d:4}\n"],
+    # grouped app passwords after the phrase naming them (app_password)
+    "app_password": ["@grouped:Your new app password: "],
     # backup, recovery and one-time codes (one_time_codes)
     "one_time_code": ["the backup code is {d:10} for now", "Your OTP is {d:8} now"],
     "prose_login": ["the login is deploy / {A:14} for staging",
@@ -113,7 +115,8 @@ EXTRA: dict[str, list[str]] = {
                      # more flags and stdin (cli_flags)
                      "twine upload -u __token__ -p {A:16} dist/*",
                      "aws secretsmanager put-secret-value --secret-id db --secret-string {A:16}",
-                     "echo {A:16} | npx wrangler secret put API_TOKEN"],
+                     "echo {A:16} | npx wrangler secret put API_TOKEN",
+                     'spawn ssh deploy@h\nexpect "password:"\nsend "{A:12}!{d:3}\\r"\n'],
     "basic_auth": ['r = requests.get(url, auth=("deploy", "{A:16}"))'],
     "call_password": ['server.login("me@corp.test", "{A:12}!{d:3}")',
                       "$db = new PDO($dsn, 'root', '{A:12}!{d:3}');",

@@ -34,7 +34,7 @@ GENERIC: tuple[str, ...] = (
     "name_value", "url_segment", "password_hash", "ci_mask", "php_define",
     "terraform_state", "daemon_config", "next_line", "one_time_codes", "windows_cli",
     "console_login", "terraform_variable", "signed_url", "oauth_code", "cli_positional",
-    "k8s_secret",
+    "k8s_secret", "app_password",
 )
 # Personal data: only with PII redaction switched on.
 PII: tuple[str, ...] = (

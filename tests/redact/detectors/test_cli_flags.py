@@ -479,3 +479,24 @@ def test_htpasswd_reads_to_a_bound(text: str, is_found: bool) -> None:
     found = _alone().explain(text)
     at = text.index("S3cr3tPw")
     assert found == ([Finding("cli_password", "cli_flags", at, at + 8)] if is_found else [])
+
+
+# A here-document's opener is looked for on the reader's line up to 300 characters before
+# the reader (and the line's end up to 300 after it).
+@pytest.mark.parametrize(("pad", "is_found"), [(0, True), (1, False)])
+def test_a_here_documents_line_is_read_to_a_bound(pad: int, is_found: bool) -> None:
+    head = "cat <<EOF | "
+    text = head + "x" * (300 - len(head) - 1 + pad) + " --password-stdin\nS3cr3tPw\nEOF\n"
+    assert text.index("--password-stdin") == 300 + pad
+    found = _alone().explain(text)
+    at = text.index("S3cr3tPw")
+    assert found == ([Finding("cli_password", "cli_flags", at, at + 8)] if is_found else [])
+
+
+@pytest.mark.parametrize(("pad", "is_found"), [(0, True), (1, False)])
+def test_a_here_documents_line_end_is_read_to_a_bound(pad: int, is_found: bool) -> None:
+    text = "docker login --password-stdin <<EOF " + "y" * (292 + pad) + "\nS3cr3tPw\nEOF"
+    assert text.index("\n") == len("docker login --password-stdin") + 299 + pad
+    found = _alone().explain(text)
+    at = text.index("S3cr3tPw")
+    assert found == ([Finding("cli_password", "cli_flags", at, at + 8)] if is_found else [])

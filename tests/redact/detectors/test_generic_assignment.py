@@ -905,3 +905,34 @@ def test_a_read_falls_back_to_a_literal(text: str) -> None:
 ])
 def test_no_fallback_or_no_secret(text: str) -> None:
     kept(text.replace("{v}", LONG))
+
+
+# -- a key inside a string, the "value" between two strings -------------------------------
+
+@pytest.mark.parametrize("text", [
+    'expect "password:"; send "{v}"',                     # the prompt's string closes
+    "print('token=', '{v}')",                             # two strings, an argument list
+    'expect \\"password:\\"; send \\"{v}\\"',             # the same, JSON-escaped
+])
+def test_between_two_strings_is_no_value(text: str) -> None:
+    kept(text.replace("{v}", LONG))
+
+
+@pytest.mark.parametrize("text", [
+    '"password": "{v}"',                                  # the key's close, the value's open
+    '"password: \\"{v}\\""',                               # an escaped quote inside one string
+    '{{\\"password\\": \\"{v}\\"}}',
+    "'password' => '{v}'",
+    '"db_password = \'{v}\'"',                             # other quotes inside the string
+])
+def test_a_value_in_its_own_string(text: str) -> None:
+    found(text.format(v=LONG), LONG)
+
+
+def test_backslashes_before_a_quote_are_counted_to_four() -> None:
+    # Three before the key's quote and three before the value's: one level, the key's
+    # string closes where the value seemed to open.
+    kept("\\" * 3 + '"password:' + "\\" * 3 + f'"{LONG}' + "\\" * 3 + '"')
+    # Four (or more) before the key's: no quote between key and value has as many.
+    found("\\" * 4 + '"password:' + "\\" * 3 + f'"{LONG}' + "\\" * 3 + '"', LONG)
+    found("\\" * 9 + '"password:' + "\\" * 3 + f'"{LONG}' + "\\" * 3 + '"', LONG)

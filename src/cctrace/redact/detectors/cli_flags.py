@@ -119,7 +119,7 @@ def _echoed(match: re.Match[str]) -> list[tuple[int, int]]:
              or _HERE.match(text, match.end()) or _heredoc_body(text, at, match.end()))
     if found is None:
         return []
-    group = next(g for g, v in found.groupdict().items() if v is not None and g in "abc")
+    group = next(g for g, v in found.groupdict().items() if v is not None)
     return [found.span(group)] if _value_ok(found.group(group)) else []
 
 

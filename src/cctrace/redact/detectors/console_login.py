@@ -8,8 +8,10 @@ X` or `quote PASS X`; lftp takes `-u user,X` (and `open -u user,X` in its consol
 `mc alias set <name> <url> <access key> X` gives the secret key fourth; Oracle's JDBC thin
 URL carries `user/X@` (`jdbc:oracle:thin:scott/X@//host:1521/svc`); a mail session shows
 IMAP's `<tag> LOGIN <user> X` and SMTP's `AUTH PLAIN <base64 of \0user\0X>` (taken whole
-when it decodes so). No flag names the value, the command's syntax does. `sqlplus / as
-sysdba`, `/nolog`, `$PW`, `*` and placeholders stay (`stoplist.password_value`).
+when it decodes so); an expect script sends it after a password prompt (`expect
+"password:"`, `send "X\\r"`). No flag names the value, the command's syntax does.
+`sqlplus / as sysdba`, `/nolog`, `$PW`, `*` and placeholders stay
+(`stoplist.password_value`).
 """
 
 from __future__ import annotations
@@ -91,14 +93,26 @@ def _sasl_plain(value: str) -> bool:
     return len(parts) == 3 and bool(parts[1]) and bool(parts[2])
 
 
+# An expect script (Tcl `expect`, Python's pexpect) answering a password prompt: `expect
+# "*assword:"` then `send "X\r"` (or `child.sendline('X')`), on the next line, after `;` on
+# the same one (`expect -c '...'`) or in the prompt's braces (`expect { "password:" { send
+# "X\r" } }`), JSON-escaped or not.
+_EXPECT = (
+    r"expect[ \t]*\(?[ \t]*(?:\{[ \t]*(?:\r?\n|\\+n)[ \t]*)?(?:-\w{1,8}[ \t]+)?"
+    r"(?:[rbu]{0,2}\\{0,3}[\"'{])?[^\"'}\r\n]{0,40}?(?:assword|passphrase|passcode|pin\b)"
+    r"[^\"'}\r\n]{0,20}(?:\\{0,3}[\"'}])?[ \t]*\)?"
+    r"(?:[ \t]*\{|(?:[ \t]*(?:;|\r?\n|\\+[nr])){1,3})[ \t]*(?:[\w.]{1,32}\.)?send(?:line)?"
+    r"[ \t]*\(?[ \t]*(?:--[ \t]+)?\\{0,3}[\"'](?P<s>[^\"'\r\n\\]{1,128})(?:\\{1,4}[rn])?"
+    r"\\{0,3}[\"']")
+
 DETECTOR = Detector(
     name="console_login",
     description="Passwords given by position to database and service consoles: Oracle "
-                "user/password, redis AUTH, ftp user, lftp -u, mc alias set.",
+                "user/password, redis AUTH, ftp user, lftp -u, mc alias set, expect's send.",
     patterns=(
         Pattern(
             "cli_password",
-            r"(?:sqlplus|expdp|impdp|sqlldr|dgmgrl|rman)(?:\.exe)?(?:[ \t]+-\w+)*[ \t]+"
+            r"(?:sqlplus|expdp|impdp|sqlldr|dgmgrl|rman)(?:\.exe)?(?:[ \t]+-\w{1,32}){0,8}[ \t]+"
             r"(?:(?:target|catalog|auxiliary|userid)[ \t]*=?[ \t]*)?" + _USER + r"/" + _PW
             + _AFTER,
             anchors=("sqlplus", "expdp", "impdp", "sqlldr", "dgmgrl", "rman"),
@@ -145,6 +159,14 @@ DETECTOR = Detector(
             "cli_password",
             r"jdbc:oracle:(?:thin|oci8?):" + _USER + r"/" + _PW + r"(?=@)",
             anchors=("jdbc:oracle:",),
+            at_anchor=True,
+            expand=_expand,
+            priority=SPECIFIC,
+        ),
+        Pattern(
+            "cli_password",
+            _EXPECT,
+            anchors=("expect",),
             at_anchor=True,
             expand=_expand,
             priority=SPECIFIC,

@@ -94,7 +94,7 @@ _ENV_KEY = re.compile(r"[A-Z0-9_.\-]+")
 
 
 def _quoted_ok(match: re.Match[str]) -> bool:
-    if not key_ok(match):
+    if not key_ok(match) or _between_strings(match):
         return False
     value = match.group("s")
     if not shape_ok(match, value):
@@ -104,6 +104,32 @@ def _quoted_ok(match: re.Match[str]) -> bool:
     if password_slot(match):
         return password_value(value, quoted=True, env=False)
     return plausible_secret(value, quoted=True, min_len=6)
+
+
+def _between_strings(match: re.Match[str]) -> bool:
+    """`expect "password:"; send "x"`: the key sits inside a string (`"password:"`) that
+    the quote seeming to open the value closes; what lies between two strings is code.
+    Told apart from `"password: \\"x\\""` (a string holding an escaped quote) by the
+    backslashes before each quote."""
+    text = match.string
+    i = name_start(text, match.start("k"))
+    opener = text[i - 1:i]
+    if opener not in ("\"", "'"):
+        return False
+    level = _escapes(text, i - 1)
+    quotes = [at for at in range(match.end("k"), match.start("s"))
+              if text[at] == opener and _escapes(text, at) == level]
+    return len(quotes) == 1  # `"password": "x"` has two: the key's close, the value's open
+
+
+def _escapes(text: str, at: int) -> int:
+    """How many backslashes stand right before `text[at]`, counted up to 4: a quote
+    between a key and its value has at most 3 (the operator's `\\{0,3}`), so a longer run
+    can match none of them and need not be walked."""
+    n = 0
+    while n < 4 and at - n > 0 and text[at - n - 1] == "\\":
+        n += 1
+    return n
 
 
 def _unquoted_ok(match: re.Match[str]) -> bool:
