@@ -38,6 +38,7 @@ def kept(text: str) -> None:
     (f"app password {'x' * 22} {GOOGLE}", GOOGLE),          # 24 characters between
     ("app password: ab12 cd34 ef56 gh78 ij90", "ab12 cd34 ef56 gh78 ij90"),   # five groups
     ("app password: hiyc vozn riro roam", "hiyc vozn riro roam"),   # reads aloud, no word
+    ("app password: qrst abcd efgx wzyv", "qrst abcd efgx wzyv"),   # a run of seven only
 ])
 def test_found(text: str, value: str) -> None:
     found(text, value)
@@ -48,6 +49,7 @@ def test_found(text: str, value: str) -> None:
     "app password: this will work fine",                   # words, `work` a known one
     "App Password: Keep Your Data Safe",
     "app password: abcd efgh ijkl mnop",                   # a filler run
+    "app password: qrst abcd efgh wxzy",                   # a run of eight, across groups
     "app passwords 2024 2025 2026 2027",                   # numbers
     f"app password: {GOOGLE[:9]}-{GOOGLE[10:]}",            # joined two ways
     f"app password: {GOOGLE[:14]}",                        # three groups

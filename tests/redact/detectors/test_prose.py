@@ -512,3 +512,4 @@ def test_a_login_flag_is_no_user(text: str) -> None:
 
 def test_a_user_with_one_letter_still_counts() -> None:
     _finds("login: -a- password hunter2Secret", "hunter2Secret", "prose_login")
+    _finds("login: -7- password hunter2Secret", "hunter2Secret", "prose_login")  # or digit

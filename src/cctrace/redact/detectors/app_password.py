@@ -39,8 +39,7 @@ def _ok(match: re.Match[str]) -> bool:
     value = match.group("s")
     if len({value[i] for i in range(4, len(value), 5)}) != 1:
         return False  # `abcd efgh-ijkl mnop`: groups joined two ways are not one value
-    letters = "".join(c for c in value if c.isalpha())
-    if not letters:
+    if not any(c.isalpha() for c in value):
         return False  # `2024 2025 2026 2027`: numbers, years, a card's groups
     if reads_as_words(value) and any(dictionary_word(g) for g in value.split(value[4])):
         return False  # a phrase; four drawn groups that merely read aloud hold no word
