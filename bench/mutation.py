@@ -328,6 +328,20 @@ MODULES: dict[str, Target] = {
     "redact.views.percent": Target("redact/views.py", (
         "tests/redact/test_views_percent.py", "tests/redact/test_wrapped_plain_start.py"),
         scope=("percent_candidates", "_unquote", "wrapped_at")),
+    # Stop 27 (probes-7): `\uXXXX` escapes read decoded in the windows around them.
+    "redact.views.unicode": Target("redact/views.py", (
+        "tests/redact/test_views_unicode.py",),
+        scope=("unicode_candidates", "_decodes", "_unescape", "other_readings")),
+    # Stop 27 (probes-7): a failed login's `tried X`.
+    "redact.detectors.prose_value.tried": Target("redact/detectors/prose_value.py", (
+        "tests/redact/detectors/test_prose_value.py",
+        "tests/redact/test_detector_exact.py::test_detector[prose_value]"),
+        scope=("_tried_ok",), preload=DETECTOR_PRELOAD),
+    # Stop 27 (probes-7): what a flag's value may not be (`-x`, `file://`, placeholders).
+    "redact.detectors.cli_flags.value": Target("redact/detectors/cli_flags.py", (
+        "tests/redact/detectors/test_cli_flags.py",
+        "tests/redact/test_detector_exact.py::test_detector[cli_flags]"),
+        scope=("_value_ok",), preload=DETECTOR_PRELOAD),
     # Stop 24: table rows and values cut by a line's end (one pattern); the wrapped ARN and
     # the encoding suffix after the keyword are `redact.secret_names`' since stop 26.
     "redact.detectors.generic_assignment.rows": Target(
@@ -1993,6 +2007,12 @@ EQUIVALENT["redact.views.percent"] = [
      'the one-character test is a shortcut: a text without `%` holds no encoded scheme, '
      'and one with `%` but none goes on to the run regex, which finds nothing: [] both ways'),
 ]
+EQUIVALENT["redact.views.unicode"] = [
+    ('if "\\\\" not in text or "\\\\u" not in text:',
+     'if "\\\\" not in text and "\\\\u" not in text:',
+     'the tests are a shortcut: a text with a backslash but no `\\u` holds no escape, and the '
+     'search for them finds none'),
+]
 EQUIVALENT["redact.detectors.auth_header.call"] = [
     ('and password_value(match.group("s"), quoted=True, env=False))',
      'and password_value(match.group("s"), quoted=True, env=True))',
@@ -2080,6 +2100,64 @@ EQUIVALENT["redact.detectors.signed_url"] = [
      'if _AFTER_QUERY.search(text, max(0, start - 7), start) is None:',
      'the longest thing before a parameter is `\\u0026`, 6 characters, and the regex is '
      'anchored at the window\'s end: a 7-character window holds the same matches'),
+]
+EQUIVALENT["redact.detectors.cli_positional"] = [
+    ('break', 'continue',
+     'the conversions are numbered in order: once one has no argument, none after it has '
+     'one either, so going on finds nothing more'),
+]
+# k8s_secret's walk to a document's edges: a separator at the text's very start, a
+# window one longer than the 4 characters a break before `---` can take, a cut line before
+# a separator (an empty one), and the first values of variables every header resets.
+_SEP0 = ('a `---` at offset 0 or 1 only moves the document\'s start to the text\'s: nothing '
+         'but a break stands before it')
+_WINDOW5 = ('only a break right before the `---` (at most 4 characters: `\\\\\\n`) makes '
+            'line_start return its offset; a fifth character back changes no answer')
+EQUIVALENT["redact.detectors.k8s_secret"] = [
+    ('if i < 0:', 'if i <= 0:', _SEP0),
+    ('if i < 0:', 'if i < 1:', _SEP0),
+    ('if _DOC_END.match(text, i) and line_start(text, i, max(0, i - 4)) == i:',
+     'if _DOC_END.match(text, i) and line_start(text, i, max(1, i - 4)) == i:', _SEP0),
+    ('if _DOC_END.match(text, i) and line_start(text, i, max(0, i - 4)) == i:',
+     'if _DOC_END.match(text, i) and line_start(text, i, max(0, i - 5)) == i:', _WINDOW5),
+    ('if first == lo and lo > 0 and line_start(text, lo, max(0, lo - 4)) != lo:',
+     'if first == lo and lo > 0 and line_start(text, lo, max(0, lo - 5)) != lo:', _WINDOW5),
+    ('if first == lo and lo > 0 and line_start(text, lo, max(0, lo - 4)) != lo:',
+     'if first == lo and lo >= 0 and line_start(text, lo, max(0, lo - 4)) != lo:',
+     'at lo == 0 line_start returns 0: nothing is popped either way'),
+    ('at = i if backward else i + 3', 'at = i if backward else i + 4',
+     'a separator starts its line: none can start right after another `---` (a `-` before it)'),
+    ('first = lo if sep is None else sep + 3', 'first = lo if sep is None else sep - 3',
+     'the three characters before a separator are the end of a line and its break: a line of '
+     'at most two characters is no header (`data:`) nor entry (` k:`)'),
+    ('if sep is None and hi < len(text):', 'if sep is not None and hi < len(text):',
+     'the text before a separator ends with the break before it: the line popped is empty'),
+    ('return lone_value(plain, False, key) and (looks_random(plain, 16)',
+     'return lone_value(plain, True, key) and (looks_random(plain, 16)',
+     'drawn (16) or of four classes passes lone_value\'s drawn (12) or three-class test too: '
+     'the password reading adds nothing the second clause lets through'),
+    ('encoded = False  # `data:` (base64) or `stringData:` (plain)',
+     'encoded = True  # `data:` (base64) or `stringData:` (plain)',
+     'set at every header, before any entry is read'),
+    ('encoded = False  # `data:` (base64) or `stringData:` (plain)',
+     'encoded = None  # `data:` (base64) or `stringData:` (plain)',
+     'set at every header, before any entry is read'),
+    ('block: tuple[int, bool] | None = None  # a block scalar\'s key indent, and whether taken',
+     'block: tuple[int, bool] & None = None  # a block scalar\'s key indent, and whether taken',
+     'a local variable annotation, never evaluated'),
+    ('block: tuple[int, bool] | None = None  # a block scalar\'s key indent, and whether taken',
+     'block: tuple[int, bool] | None = ""  # a block scalar\'s key indent, and whether taken',
+     'reset at every header, and not read before one'),
+]
+EQUIVALENT["redact.detectors.oauth_code"] = [
+    ('first = max([text.rfind(c, lo, start) + 1 for c in _URL_ENDS] + [lo])',
+     'first = max([text.rfind(c, lo, start) - 1 for c in _URL_ENDS] + [lo])',
+     'the run then starts with one character and the blank or quote that ended it: no OAuth '
+     'word or parameter holds a blank or quote, so none is found there that was not before'),
+    ('if _AFTER.search(text, max(0, start - 6), start) is None:',
+     'if _AFTER.search(text, max(0, start - 7), start) is None:',
+     'the longest thing before `code=` is `\\u0026` or `=\\\\\\"`, 6 characters at most, and '
+     'the regex is anchored at the window\'s end (`\\Z`; its `^` only at the text\'s start)'),
 ]
 # The module's whole run mutates `_after_prompt` too: the same two are equivalent there.
 EQUIVALENT["redact.detectors.cli_flags"] = [
@@ -2200,6 +2278,12 @@ EQUIVALENT["redact.detectors.windows_cli"] = [
 EQUIVALENT["redact.detectors.console_login"] = [
     ('return password_value(value, quoted=True, env=False)',
      'return password_value(value, quoted=True, env=True)', _QUOTED_ENV),
+    ('parts = base64.b64decode(value, validate=True).split(b"\\0")',
+     'parts = base64.b64decode(value, validate=False).split(b"\\0")',
+     'the regex admits only base64 characters and padding; a wrong length raises either way'),
+    ('at_anchor=True,', 'at_anchor=False,',
+     "IMAP's pattern starts with its literal and is case-sensitive (`(?-i:LOGIN)`): tried at "
+     'its anchor or scanned for, the same matches (the keyword table test pins the flag)'),
 ]
 EQUIVALENT["redact.detectors.terraform_variable"] = [
     ('return password_value(value, quoted=True, env=False)',

@@ -35,6 +35,8 @@ NEUTRAL = "cd /srv/app && make build 2>&1 | tail -n 20 # done, 3 files changed\n
 KEYWORD: dict[str, list[str]] = {
     "datadog_api_key": ["DATADOG_API_KEY={h:32}"],
     "prose_password": ["la contraseña es {A:14} hoy"],
+    # (`der ...` of the usual sample holds the `der token` keyword itself)
+    "prose_secret": ["then {k} lautet {A:20} ok", "then {k} is {A:20} ok"],
     "netrc_password": ["default login deploy password {A:20}\n"],
     "discord_bot_token": ['app{k}"M{A:23}.{w:6}.{w:38}")'],
     "sql_password": ["ALTER ROLE app WITH LOGIN {k} '{A:16}';"],
@@ -58,13 +60,14 @@ AT_ANCHOR = {
     "aws": (2, 4), "azure": (0, 1, 2), "cloudflare": (1,), "datadog": (0,), "discord": (1, 2),
     "facebook": (1,), "gcp": (4,), "heroku": (1,), "mailgun": (1,), "msteams": (0,),
     "okta": (0,), "slack": (6,), "telegram": (1, 2), "twilio": (1,), "vercel": (1,),
-    "url_credentials": (0, 1), "connection_string": (0, 1), "auth_header": tuple(range(8)),
-    "cli_flags": tuple(range(19)), "prose": tuple(range(11)), "netrc": (0,),
-    "asana": (0, 1), "url_path": (0,), "prose_i18n": (0, 1, 2),
-    "prose_value": (0, 1, 2), "secret_file": (0, 1, 2, 3, 4), "name_value": (0, 1),
+    "url_credentials": (0, 1), "connection_string": (0, 1, 2), "auth_header": tuple(range(8)),
+    "cli_flags": tuple(range(20)), "prose": tuple(range(12)), "netrc": (0,),
+    "asana": (0, 1), "url_path": (0,), "prose_i18n": (0, 1, 2, 3),
+    "prose_value": (0, 1, 2, 3), "secret_file": (0, 1, 2, 3, 4), "name_value": (0, 1),
     "url_segment": (0,), "ci_mask": (0,), "php_define": (0,), "env_command": (0, 1, 2, 3),
-    "next_line": (0,), "one_time_codes": (0,), "windows_cli": (0, 1, 2, 3, 4),
-    "console_login": (0, 1, 2, 3, 4, 5, 6), "terraform_variable": (0,), "signed_url": (0,),
+    "next_line": (0,), "one_time_codes": (0, 1), "windows_cli": (0, 1, 2, 3, 4),
+    "console_login": tuple(range(10)), "terraform_variable": (0,), "signed_url": (0,),
+    "oauth_code": (0,), "cli_positional": (0, 1, 3, 4), "k8s_secret": (0,),
     "app_password": (0,),
 }
 # Which patterns (index in the detector) must not start right after a letter, digit or `_`
@@ -78,9 +81,10 @@ BOUNDARY = {
     "nuget": (0,), "onepassword": (1,), "replicate": (0,), "salesforce": (0,),
     "sonarqube": (0,), "sourcegraph": (0,), "tailscale": (0,), "telegram": (0,),
     "tencent": (0,), "twilio": (0,), "vercel": (0,), "jwt": (1,),
-    "prose": (0, 1, 2, 4, 5, 6, 8),
-    "netrc": (0,), "asana": (0, 1), "twitter": (0,), "prose_value": (0, 2),
-    "secret_file": (0, 1, 2, 4), "password_hash": (0, 1, 2, 3, 4, 5, 6), "php_define": (0,),
+    "prose": (0, 1, 2, 5, 6, 7, 9),
+    "netrc": (0,), "asana": (0, 1), "twitter": (0,), "prose_value": (0, 2, 3),
+    "prose_i18n": (3,),
+    "secret_file": (0, 1, 2, 4), "password_hash": tuple(range(8)), "php_define": (0,),
 }
 
 

@@ -119,3 +119,18 @@ def test_lone_value_lengths() -> None:
     # 15 characters of base64 decoding to text are taken as drawn; 16 as encoded text
     assert lone_value("aGVsbG8gd29ybGQ", True, "") is True
     assert lone_value("aGVsbG8gd29ybGQh", True, "") is False
+
+
+# probes-7: "password" in the languages a header or label is written in.
+@pytest.mark.parametrize("name,word", [
+    ("Passwort", "passwort"), ("Kennwort", "kennwort"), ("Wachtwoord", "wachtwoord"),
+    ("Contraseña", "contraseña"), ("contrasena", "contrasena"), ("Senha", "senha"),
+    ("Hasło", "hasło"), ("haslo", "haslo"), ("Lösenord", "lösenord"), ("Salasana", "salasana"),
+    ("Adgangskode", "adgangskode"), ("DB_PASSWORT", "passwort"), ("**Passwort**", "passwort"),
+    # the same rules as the English words: running on, plural or about the password
+    ("Passwort-Richtlinie", ""), ("Passworte", ""), ("Senhas", ""), ("parola", ""),
+    ("clave", ""), ("mot de passe", ""),
+])
+def test_names_secret_in_other_languages(name: str, word: str) -> None:
+    assert names_secret(name) == word
+    assert is_password_word(word) == bool(word)

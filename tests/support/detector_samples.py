@@ -47,7 +47,8 @@ EXTRA: dict[str, list[str]] = {
                        "so {A:12}!{d:3} is the admin password for staging.",
                        "veritabani sifresi: {A:14} ok"],
     "prose_secret": ["my token is {A:20} today", "der API-Schluessel lautet {A:20} ok",
-                     "the api key is {A:20} today"],
+                     "the api key is {A:20} today", "* **Token:** {A:24}\n",
+                     "Use the key I gave you earlier: {A:24}"],
     "prose_word_secret": ["then use token `{A:16}7` for the test run"],
     # Commands that assign by a blank (generic_assignment's `env ` and `set -` anchors),
     # which must start their line (the contexts planting a sample put text before it).
@@ -60,13 +61,16 @@ EXTRA: dict[str, list[str]] = {
     # grouped app passwords after the phrase naming them (app_password)
     "app_password": ["@grouped:Your new app password: "],
     # backup, recovery and one-time codes (one_time_codes)
-    "one_time_code": ["the backup code is {d:10} for now"],
+    "one_time_code": ["the backup code is {d:10} for now", "Your OTP is {d:8} now"],
     "prose_login": ["the login is deploy / {A:14} for staging",
                     "user admin pass {A:12}!{d:3}", "use admin:{A:12}!{d:3} to log in now"],
     "prose_pin": ["the card PIN is {d:8} today"],
     "cloudflare_global_api_key": ["CLOUDFLARE_API_KEY={h:37}"],
     # keyword-led forms the generator's sample does not hold
-    "cli_password": ["redis-cli -h cache -a {A:16} ping",
+    "cli_password": [
+                     # (first: the IMAP pattern's `login ` is in `docker login` below too)
+                     "* OK IMAP4rev1 ready\na001 LOGIN ops@corp.test {A:12}!{d:3}\na001 OK",
+                     "redis-cli -h cache -a {A:16} ping",
                      "curl -s -u deploy:{A:16} https://x.test/",
                      "$ printenv DB_PASSWORD\n{A:16}\n",
                      "sqlcmd -S db -U sa -P {A:16}",
@@ -99,6 +103,19 @@ EXTRA: dict[str, list[str]] = {
                      "ftp> user deploy {A:12}!{d:3}\n331 Password required",
                      "lftp -u deploy,{A:12}!{d:3} sftp://files.example.test",
                      "mc alias set s3 https://minio.example.test AKIDEXAMPLE {A:24}",
+                     # probes-7: Oracle's JDBC thin URL, IMAP LOGIN, SMTP AUTH PLAIN
+                     "jdbc:oracle:thin:scott/{A:12}!{d:3}@//db.example.test:1521/ORCL",
+                     "C: AUTH PLAIN AHVzZXIA{A:16}\nS: 235 2.7.0 Authentication successful",
+                     # package and cloud tools by position, printf formats (cli_positional)
+                     "printf 'DB_PASSWORD=%s\\n' '{A:12}!{d:3}' >> .env",
+                     "cargo login {A:32}",
+                     "poetry config http-basic.corp deploy {A:12}!{d:3}",
+                     "composer config --global github-oauth.github.com {A:40}",
+                     "pulumi config set --secret dbPassword {A:12}!{d:3}",
+                     # more flags and stdin (cli_flags)
+                     "twine upload -u __token__ -p {A:16} dist/*",
+                     "aws secretsmanager put-secret-value --secret-id db --secret-string {A:16}",
+                     "echo {A:16} | npx wrangler secret put API_TOKEN",
                      'spawn ssh deploy@h\nexpect "password:"\nsend "{A:12}!{d:3}\\r"\n'],
     "basic_auth": ['r = requests.get(url, auth=("deploy", "{A:16}"))'],
     "call_password": ['server.login("me@corp.test", "{A:12}!{d:3}")',
@@ -109,7 +126,11 @@ EXTRA: dict[str, list[str]] = {
                            "TELEGRAM_TOKEN={d:7}:{w:35}"],
     "salesforce_access_token": ["00D{A:12}!{A:96}"],
     # layouts of agent sessions (issue 13): SQL statements, cookies, a token as a URL's user
-    "sql_password": ["CREATE USER app IDENTIFIED BY '{A:16}';"],
+    "sql_password": ["CREATE USER app IDENTIFIED BY '{A:16}';",
+                     "CREATE USER etl IDENTIFIED BY {l:4}{A:12} DEFAULT TABLESPACE users;"],
+    # OAuth authorization codes (oauth_code), a Kubernetes Secret's values (k8s_secret)
+    "oauth_code": ["GET /oauth/callback?code={A:24}&state=af0ifjsldkj HTTP/1.1"],
+    "k8s_secret": ["kind: Secret\nmetadata:\n  name: app\ndata:\n  STRIPE_SK: {b:44}\n"],
     "session_cookie": ["< Set-Cookie: session={A:24}; Path=/; HttpOnly",
                        "> Cookie: lang=en; sid={A:24}"],
     "url_password": ["url = https://{A:24}@git.example.test/team/app.git"],
@@ -127,7 +148,8 @@ EXTRA: dict[str, list[str]] = {
     "table_secret": ["| service | password |\n|----|----|\n| db | {A:16} |\n"],
     "prose_secret_value": ["I set `DB_PASSWORD` with the value `{A:16}` now.",
                            "I set `DB_PASSWORD` to `{A:16}` now.",
-                           "The staging password was reset to `{A:16}` today."],
+                           "The staging password was reset to `{A:16}` today.",
+                           "WARN login failed for admin: tried {A:12}!{d:3}\n"],
     "secret_file_content": ["$ cat secrets/db-password.txt\n{A:20}\n",
                             "--- /dev/null\n+++ b/deploy/key.pem\n@@ -0,0 +1 @@\n+{A:40}\n",
                             '$ echo "$API_SECRET" | base64\n{b:44}\n',
@@ -146,7 +168,9 @@ EXTRA: dict[str, list[str]] = {
                       "me:$y$j9T${A:22}${A:43}:19700:0:99999:7:::\n",
                       "hash = '$argon2id$v=19$m=65536,t=3,p=4${b:22}${b:43}'",
                       "pbkdf2_sha256$600000${A:22}${b:44}",
-                      "bob:{SSHA}{b:32}\n"],
+                      "bob:{SSHA}{b:32}\n",
+                      " app | SCRAM-SHA-256$4096:{b:24}${b:44}:{b:44}\n",
+                      "SELECT user, authentication_string FROM mysql.user;\n| app | *{H:40} |\n"],
     "ci_masked_value": ["2024-05-01T10:00:00Z ::add-mask::{A:24}\n"],
     "php_secret_constant": ["define('AUTH_KEY', '{A:22}!#{A:22}');\n"],
     # a pre-signed URL's signature (signed_url)

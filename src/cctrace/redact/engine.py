@@ -357,8 +357,8 @@ class SecretRedactor:
         find = self._candidates
         # A value wrapped inside its table column: no fragment is a find on its own.
         cands = find(text) + cells.cell_candidates(text, find)
-        # A value split by NULs or zero-width characters, or %-encoded in a URL (`views`).
-        cands += views.invisible_candidates(text, find) + views.percent_candidates(text, find)
+        # A value split by NULs or zero-width characters, %-encoded, `\u`-escaped (`views`).
+        cands += views.other_readings(text, find)
         if not cands:
             return []
         # A find that stops at a wrapped line's end is a fragment (`redact.views`); so may

@@ -33,6 +33,10 @@ _PUBLIC = re.compile(
     r"|[\d.,:/ _-]+$"
     r"|[\w.\-]*/[\w./\-]*\.[a-z]{1,5}$"
 )
+# "Password" in the languages a table header or a label is written in, where the word is
+# no other one (`parola` is also "word", `clave` "key", `passe` "pass" in French).
+_OTHER_PASSWORDS = frozenset({"passwort", "kennwort", "wachtwoord", "contraseña", "contrasena",
+                              "senha", "hasło", "haslo", "lösenord", "salasana", "adgangskode"})
 # Words that name a secret inside a name (`DB_PASSWORD`, `api-key`, `signingKey`,
 # `secrets/pg-password.txt`, `GITHUB_PAT`, `TS_AUTHKEY`): a secret word not running on
 # into another lower-case word (`keyboard`, `tokenizer`, `passport`, `path`), nor after one
@@ -42,14 +46,14 @@ _SECRET_NAME = re.compile(
     r"(?:^|(?<=[^a-z])|(?<=api)|(?<=priv)|(?<=access)|(?<=secret)|(?<=master)|(?<=sign)"
     r"|(?<=auth)(?=key))"
     r"(?P<w>password|passwd|passphrase|pwd|pass|secret|token|credentials|credential|creds|key"
-    r"|auth|pat)(?![a-z])"
+    r"|auth|pat|" + "|".join(sorted(_OTHER_PASSWORDS)) + r")(?![a-z])"
 )
 # What a SHA-length hex string is called when it is public.
 _HEX_KEY = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _HEX_DIGITS = re.compile(r"[0-9a-fA-F]+")
 _DIGEST_WORDS = re.compile(
     r"(?i)commit|\bsha|\brev|hash|digest|checksum|\bref\b|\bhead\b|merge|tag|\bpin")
-_PASSWORD_WORDS = frozenset({"password", "passwd", "passphrase", "pwd", "pass"})
+_PASSWORD_WORDS = frozenset({"password", "passwd", "passphrase", "pwd", "pass"}) | _OTHER_PASSWORDS
 # Lower-case boundaries at case changes: `signingKey` -> `signing_key`.
 _HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # A file extension, or the encoding a value was stored in (`API_KEY_B64`, `keyBase64`).

@@ -11,8 +11,9 @@ inside base64 (`kubectl get secret -o yaml`, `echo $TOKEN | base64`, a kubeconfi
 `detectors/encoded.py` reads it. A secret split by characters nobody sees (NULs of a
 UTF-16 file, zero-width spaces) is found in the text read without them
 (`invisible_candidates`); one inside a URL %-encoded into another URL's query
-(`?dsn=postgres%3A%2F%2Fapp%3Apw%40db`) in the URL read decoded (`percent_candidates`).
-Pure functions.
+(`?dsn=postgres%3A%2F%2Fapp%3Apw%40db`) in the URL read decoded (`percent_candidates`); one
+behind JSON's `\\uXXXX` escapes (`contrase\\u00f1a es X`, `"Ab7x\\u0026Kq9"`) in the lines
+holding them read decoded (`unicode_candidates`). Pure functions.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import base64
 import binascii
 import re
 from collections.abc import Callable
+
+from cctrace.redact.detectors.base import line_start
 
 Candidate = tuple[int, int, int, str, str]
 # The priority of a near miss: a match refused by its validation that ends at a line's end,
@@ -165,6 +168,92 @@ def _unquote(run: str, at: int) -> tuple[str, list[int]]:
     chars.append(run[pos:])
     starts.extend(range(at + pos, at + len(run)))
     return "".join(chars), starts
+
+
+# A JSON `\\uXXXX` escape, its backslash doubled once or twice when the JSON sits inside
+# another JSON string (a tool result holding `json.dumps` output, in a transcript line).
+_U_ESCAPE = re.compile(r"\\{1,3}u([0-9A-Fa-f]{4})")
+# An escape that is a piece of a word, a value or a sentence: a letter, digit or blank
+# before it, or one of those or another escape after it (`contrase\\u00f1a`,
+# `\\u043f\\u0430`, `x\\u0026K`, `for \\u2014 X`). One standing alone between quotes
+# (`'\\u20ac'`, a character table's entry) changes no keyword or value around it, and the
+# regex passes it over in C.
+# (One branch led by the backslash: a leading lookbehind would cost a try at every offset.)
+_U_IN_WORD = re.compile(r"\\(?:(?<=[^\W_]\\)|(?<=[ \t]\\)"
+                        r"|(?=\\{0,2}u[0-9A-Fa-f]{4}(?:[^\W_]|[ \t\\])))\\{0,2}u([0-9A-Fa-f]{4})")
+# How far a window reaches back from an escape when no line break comes first, and on past
+# it: a find needs its keyword and value (a table its rows), not the whole text, and each
+# escape costs one bounded window.
+_U_REACH = 2048
+
+
+def unicode_candidates(text: str, find: Find) -> list[Candidate]:
+    """Candidates found from the start of each line of `text` holding a `\\uXXXX` escape to
+    `_U_REACH` characters past it (a table's rows under an escaped header, a value on the
+    next line), read with each escape decoded (Python's `json.dumps` writes every non-ASCII
+    letter so, Go's every `&`, `<`, `>`: a keyword `contrase\\u00f1a` or a password
+    `Ab7x\\u0026Kq9` is out of every pattern's sight until then), mapped back onto the
+    original offsets (a find covers each escape whole). The windows are read together, one
+    `find` for the text; an escape of a blank, a control or a surrogate half, or one
+    standing alone between quotes, changes no reading and is left. Text without `\\u`
+    costs one test."""
+    if "\\" not in text or "\\u" not in text:
+        return []  # (a one-character test is a memchr: most texts stop there)
+    windows: list[tuple[int, int]] = []
+    for m in _U_IN_WORD.finditer(text):
+        if (windows and m.start() < windows[-1][1]) or not _decodes(m):
+            continue
+        lo = max(0, m.start() - _U_REACH)
+        windows.append((line_start(text, m.start(), lo) or lo, min(len(text), m.end() + _U_REACH)))
+    if not windows:
+        return []
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for first, last in windows:
+        plain, at, to = _unescape(text, first, last)
+        pieces.append(plain + "\n")
+        starts += at + [last]
+        ends += to + [last]
+    return [(starts[c[0]], ends[c[1] - 1], c[2], c[3], c[4]) for c in find("".join(pieces))]
+
+
+def _decodes(m: re.Match[str]) -> bool:
+    """Whether an escape stands for a character that changes a reading: printable (no
+    control, no surrogate half: their category is not printable) and no blank."""
+    char = chr(int(m.group(1), 16))
+    return char.isprintable() and not char.isspace()
+
+
+def _unescape(text: str, first: int, last: int) -> tuple[str, list[int], list[int]]:
+    """`text[first:last]` with each escape `_decodes` accepts decoded, and the original
+    start and end offset of each character of the result."""
+    chars: list[str] = []
+    starts: list[int] = []
+    pos = first
+    for m in _U_ESCAPE.finditer(text, first, last):
+        if not _decodes(m):
+            continue
+        chars.append(text[pos:m.start()])
+        starts.extend(range(pos, m.start()))
+        chars.append(chr(int(m.group(1), 16)))
+        starts.append(m.start())
+        pos = m.end()
+    chars.append(text[pos:last])
+    starts.extend(range(pos, last))
+    plain = "".join(chars)
+    ends = [s + 1 for s in starts]
+    for i, ch in enumerate(plain):
+        if text[starts[i]] != ch:
+            ends[i] = _U_ESCAPE.match(text, starts[i]).end()  # type: ignore[union-attr]
+    return plain, starts, ends
+
+
+def other_readings(text: str, find: Find) -> list[Candidate]:
+    """The candidates of every other reading of `text`: without invisible characters,
+    %-encoded URLs decoded, `\\u` escapes decoded."""
+    return (invisible_candidates(text, find) + percent_candidates(text, find)
+            + unicode_candidates(text, find))
 
 
 def decode_text(run: str) -> str | None:

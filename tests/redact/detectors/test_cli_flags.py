@@ -428,6 +428,43 @@ def test_more_tools_left_alone(text: str) -> None:
     assert r.redact_text(text) == text
 
 
+# -- probes-7: into a secret store from stdin, twine/conan -p, --secret-string ------------
+@pytest.mark.parametrize("text,secret", [
+    ("echo -n 'S3cr3t!Pw' | vercel env add STRIPE_KEY production", "S3cr3t!Pw"),
+    ("echo 'S3cr3t!Pw' | npx wrangler secret put OPENAI_KEY", "S3cr3t!Pw"),
+    ("printf 'S3cr3t!Pw' | docker secret create db_password -", "S3cr3t!Pw"),
+    ("echo -n 'S3cr3t!Pw' | gcloud secrets versions add db-pass --data-file=-", "S3cr3t!Pw"),
+    ("echo -n 'S3cr3t!Pw' | gcloud secrets create db-pass --data-file=-", "S3cr3t!Pw"),
+    ("echo -n S3cr3t!Pw | kubectl create secret generic x --from-file=password=/dev/stdin",
+     "S3cr3t!Pw"),
+    ("twine upload -u __token__ -p S3cr3t!Pw dist/*", "S3cr3t!Pw"),
+    ("conan remote login corp deploy -p S3cr3t!Pw", "S3cr3t!Pw"),
+    ("aws secretsmanager put-secret-value --secret-id prod/db --secret-string 'S3cr3t!Pw'",
+     "S3cr3t!Pw"),
+    ("aws secretsmanager create-secret --name x --secret-string=S3cr3t!Pw", "S3cr3t!Pw"),
+])
+def test_probes7_found_exactly(text: str, secret: str) -> None:
+    at = text.index(secret)
+    assert _alone().explain(text) == [Finding("cli_password", "cli_flags", at, at + len(secret))]
+
+
+@pytest.mark.parametrize("text", [
+    "echo $KEY | vercel env add STRIPE_KEY production",             # a variable
+    "vercel env add STRIPE_KEY production",                         # asks for it
+    "cat key.txt | npx wrangler secret put OPENAI_KEY",             # not echoed
+    "echo done; wrangler secret put API_TOKEN",
+    "twine upload -p $TWINE_PASSWORD dist/*",
+    "twine upload --repository-url https://x -P 8080 dist/*",       # -P is not -p
+    "conan remote login corp deploy",
+    "aws secretsmanager put-secret-value --secret-id x --secret-string file://s.json",
+    "aws secretsmanager put-secret-value --secret-id x --secret-string fileb://s.bin",
+])
+def test_probes7_left_alone(text: str) -> None:
+    r = _alone()
+    assert r.explain(text) == [], text
+    assert r.redact_text(text) == text
+
+
 # htpasswd's flags and words are read to a bound (a line holding `htpasswd -` many times
 # was read to its end from each hit): four flags of up to eight letters, words of 256.
 @pytest.mark.parametrize(("text", "is_found"), [

@@ -88,6 +88,45 @@ def test_a_password_is_typed_not_code() -> None:
     found("sqlplus app/Pa55(w0rd)@db", "Pa55(w0rd)")
 
 
+# -- probes-7: Oracle's JDBC thin URL, IMAP LOGIN, SMTP AUTH PLAIN -------------------------
+SASL = "AHVzZXJAY29ycC5pbwBNYWlscDRzcyE5OQ=="  # base64 of "\0user@corp.io\0Mailp4ss!99"
+
+
+@pytest.mark.parametrize("text,value", [
+    (f"jdbc:oracle:thin:scott/{PW}@//db.corp:1521/ORCLPDB1", PW),
+    (f'url=jdbc:oracle:thin:app/"{PW}"@db:1521:XE', PW),
+    (f"jdbc:oracle:oci:app/{PW}@PROD", PW),
+    (f"a001 LOGIN ops@corp.io {PW}\na001 OK LOGIN completed", PW),
+    (f'C: A1 LOGIN "ops" "{PW}"', PW),
+    (f"* OK ready\n>> 3 LOGIN ops {PW}", PW),
+    (f"C: AUTH PLAIN {SASL}\nS: 235 2.7.0 Authentication successful", SASL),
+    (f"AUTH PLAIN {SASL}", SASL),
+])
+def test_probes7_found(text: str, value: str) -> None:
+    found(text, value)
+    found(json.dumps(text), value)
+
+
+@pytest.mark.parametrize("text", [
+    "jdbc:oracle:thin:@//db.corp:1521/ORCLPDB1",           # no user in the URL
+    "jdbc:oracle:thin:scott/$PW@db",
+    "Please LOGIN again to continue",                      # no tag before it
+    "The user must login before use",
+    f"a001 login ops {PW}",                                # LOGIN is written upper case
+    "a001 LOGIN ops $IMAP_PW",
+    "AUTH PLAIN dGVzdA==",                                 # no NULs: not SASL PLAIN
+    "AUTH PLAIN AHVzZXIA",                                 # no password after the user
+    "AUTH PLAIN",
+])
+def test_probes7_kept(text: str) -> None:
+    kept(text)
+
+
+def test_probes7_sasl_plain_needs_user_and_password() -> None:
+    kept("AUTH PLAIN AHVzZXIAabc")                        # not base64 (length 11)
+    kept("AUTH PLAIN AABwYXNzd29yZDE=")                    # "\0\0password1": no user
+
+
 # -- an expect script answering a password prompt ------------------------------------------
 @pytest.mark.parametrize("text", [
     f"expect -c 'spawn ssh bob@h; expect \"password:\"; send \"{PW}\\r\"; interact'",

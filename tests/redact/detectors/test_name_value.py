@@ -133,3 +133,19 @@ def test_a_cookie_list_at_the_very_start() -> None:
     text = f'cookies": [{{"name": "sessionid", "value": "{COOKIE}"}}]'
     at = text.index(COOKIE)
     assert [(f.start, f.end) for f in _alone().explain(text)] == [(at, at + len(COOKIE))]
+
+
+# probes-7: a YAML list's value in JSON-escaped quotes (a manifest inside a JSON string).
+@pytest.mark.parametrize("value", [PW, TOKEN])
+def test_probes7_escaped_quotes(value: str) -> None:
+    text = json.dumps(f'env:\n  - name: JWT_SIGNING_KEY\n    value: "{value}"\n')
+    found = _alone().explain(text)
+    assert [text[f.start:f.end] for f in found] == [value], text
+    kept = json.dumps('env:\n  - name: TOKEN_TTL\n    value: "3600"\n')
+    assert _alone().explain(kept) == []
+
+
+def test_probes7_a_value_starting_with_an_escape_is_still_read() -> None:
+    text = "- name: DB_PASSWORD\n  value: '\\\\Xk9!mQ2vLp'\n"
+    found = _alone().explain(text)
+    assert [text[f.start:f.end] for f in found] == ["\\\\Xk9!mQ2vLp"], text

@@ -93,3 +93,47 @@ def test_at_most_24_codes_on_the_heads_line() -> None:
     text = "recovery codes: " + ", ".join(codes) + "\n"
     r = SecretRedactor([registry.load("one_time_codes")], b"a" * 32)
     assert [text[f.start:f.end] for f in r.explain(text)] == codes[:24]
+
+
+# probes-7: words naming a one-time code by themselves, and other languages' code words.
+@pytest.mark.parametrize("text,value", [
+    ("Your OTP is 483920", "483920"),
+    ("OTP: 483920", "483920"),
+    ("the TOTP was 483920, quick", "483920"),
+    ("Passcode: 7731 0924", "7731 0924"),
+    ("your one-time password is 483920.", "483920"),
+    ("Ihr Bestätigungscode lautet 618273", "618273"),
+    ("Ihr Sicherheitscode: 618273", "618273"),
+    ("Votre code de vérification est 618273.", "618273"),
+    ("Su código de verificación es 618273.", "618273"),
+    ("Il codice di verifica è 618273", "618273"),
+])
+def test_probes7_found(text: str, value: str) -> None:
+    found(text, value)
+    found(json.dumps(text), value)
+
+
+@pytest.mark.parametrize("text", [
+    "OTP is enabled for 2 users",                       # no code after the verb
+    "TOTP: 6 digits",
+    "OTP is 6 digits long",
+    "the otpauth://totp/acme:ann?secret=X URI",         # no verb or colon after the word
+    "Your xOTP is 483920",                              # glued to a word
+    "Your OTP expires in 5 minutes.",
+    "passcode: required",
+    "Ihr Bestätigungscode lautet: siehe E-Mail",
+])
+def test_probes7_kept(text: str) -> None:
+    kept(text)
+
+
+@pytest.mark.parametrize("word", [
+    "OTP", "TOTP", "one-time password", "one-time passcode", "passcode", "Bestätigungscode",
+    "Bestaetigungscode", "Sicherheitscode", "Einmalcode", "Verifizierungscode", "Anmeldecode",
+    "code de vérification", "code de confirmation", "code de sécurité",
+    "código de verificación", "codigo de verificacion", "código de seguridad",
+    "codice di verifica", "código de verificação",
+])
+def test_probes7_each_code_word(word: str) -> None:
+    found(f"Ihr {word}: 618273", "618273")
+    found(f"your {word} is 618273.", "618273")

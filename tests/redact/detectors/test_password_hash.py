@@ -60,3 +60,36 @@ def test_hash_is_found_exactly(text: str, value: str) -> None:
 ])
 def test_look_alikes_are_kept(text: str) -> None:
     assert _alone().redact_text(text) == text
+
+
+# probes-7: PostgreSQL's SCRAM verifier, MySQL's `mysql_native_password` hash (where MySQL
+# accounts are named).
+SCRAM = ("SCRAM-SHA-256$4096:aNLNMsmOu8gLeWNqZtLC5g==$qCSSXOmVPrfnL8gFy2RJT+LTG3u3kiGbf/EelYT"
+         "BOTY=:CWXLkQHUsdIGXRtCRTnpe+AzOcmr4HRH/fUtNlV/Nao=")
+MYSQL = "*BBD2F1901F2CE58E4107F238C0411523569EE499"
+
+
+@pytest.mark.parametrize("text,value", [
+    (f"  rolname  |  rolpassword\n app | {SCRAM}\n", SCRAM),
+    (f"ALTER ROLE app PASSWORD '{SCRAM}';", SCRAM),
+    (f"CREATE USER 'u'@'%' IDENTIFIED WITH mysql_native_password AS '{MYSQL}';", MYSQL),
+    (f"SELECT user, authentication_string FROM mysql.user;\n| app | {MYSQL} |\n", MYSQL),
+    (f"GRANT ALL ON db.* TO 'app'@'%' IDENTIFIED BY PASSWORD '{MYSQL}';", MYSQL),
+    (f"SHOW GRANTS; -- mysql.user\\n{MYSQL}", MYSQL),           # after an escaped break
+])
+def test_probes7_hashes(text: str, value: str) -> None:
+    check_as_stored("password_hash", "password_hash", text, value)
+
+
+@pytest.mark.parametrize("text", [
+    f"mysql_native_password x{MYSQL}",                 # glued to a word
+    f"mysql_native_password *{MYSQL[1:].lower()}",     # MySQL writes upper case
+    f"mysql_native_password {MYSQL}0",                 # the hex runs on
+    f"mysql_native_password **{MYSQL[1:]}",            # markdown emphasis, not the hash
+    f"the build {MYSQL} passed",                       # no MySQL account named
+    f"x{SCRAM}",                                       # glued
+    "SCRAM-SHA-256$4096:c2FsdHNhbHQ=$abc",             # a stub: too short to be one
+    "mechanism SCRAM-SHA-256 is used",
+])
+def test_probes7_look_alikes_are_kept(text: str) -> None:
+    assert _alone().redact_text(text) == text

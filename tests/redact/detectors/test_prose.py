@@ -473,6 +473,34 @@ def test_the_value_before_the_statement_starts_within_140_characters(blanks: int
     assert bool(_prose().explain(text)) is found
 
 
+# -- probes-7: "set the password auf/sur/a X", bold labels, a prompt then output ----------
+@pytest.mark.parametrize("text,value,typ", [
+    (f"Ich habe das Passwort auf {VALUE}! gesetzt.", f"{VALUE}!", "prose_password"),
+    (f"J'ai défini le mot de passe sur {VALUE}!", f"{VALUE}!", "prose_password"),
+    (f"He cambiado la contraseña a {VALUE}!", f"{VALUE}!", "prose_password"),
+    (f"Ik heb het wachtwoord naar {VALUE}! gewijzigd.", f"{VALUE}!", "prose_password"),
+    (f"* **Token:** {VALUE}\n* **Expires:** 2027-01-01", VALUE, "prose_secret"),
+    (f"- **API key**: {VALUE}", VALUE, "prose_secret"),
+    (f"**Secret:*  {VALUE}", VALUE, "prose_secret"),
+])
+def test_probes7_found(text: str, value: str, typ: str) -> None:
+    at = text.index(value)
+    assert _prose().explain(text) == [Finding(typ, "prose", at, at + len(value))], text
+
+
+@pytest.mark.parametrize("text", [
+    '"docker login -u deployer registry.gitlab.com\\nPassword:\\nLogin Succeeded"',
+    "Password:\\nLogin Succeeded",
+    "**Key:** required",
+    "**Token:** see the dashboard",
+    "**Primary key:** id",
+    "Das Passwort auf dem Zettel ist alt.",            # `auf` then words
+    "set the password a few days ago",
+])
+def test_probes7_kept(text: str) -> None:
+    assert _prose().explain(text) == [], text
+
+
 @pytest.mark.parametrize("text", [
     "echo $CR_PAT | docker login --password-stdin",
     "run `podman login --password-stdin` then push",

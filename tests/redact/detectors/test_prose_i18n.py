@@ -112,3 +112,37 @@ def test_the_end_of_a_json_string_ends_the_value() -> None:
         value = "Fennel?7876meadow" if "meadow" in text else "Zl2kGKeQK0ub5JPvqP2J7Tki4P"
         at = text.index(value)
         assert [(f.start, f.end) for f in r.explain(text)] == [(at, at + len(value))], text
+
+
+# -- probes-7: a bare key/token/secret after a determiner, `jeton`, `el token` -------------
+@pytest.mark.parametrize("text", [
+    f"Use the key I gave you earlier: {V}",
+    f"Here's the token from before: {V}",
+    f"Here is the token you asked for — {V}",
+    f"Here is the token you asked for -- {V}",
+    f"I rotated the key; it's now {V}",
+    f"your new token is {V}.",
+    f"Le jeton d'accès est {V}",
+    f"Aquí está el token que pediste: {V}",
+    f"Das ist der Token: {V}",
+    f"Das Token lautet {V}",
+])
+def test_probes7_found(text: str) -> None:
+    found = _alone().explain(text)
+    assert [text[f.start:f.end] for f in found] == [V], text
+    assert {f.type for f in found} == {"prose_secret"}
+
+
+@pytest.mark.parametrize("text", [
+    "the key is in the cache: sha256",
+    "the token is refreshed every 3600 seconds",
+    "Use the key I gave you earlier: it's in 1Password under 'Staging'.",
+    "Here is the token you asked for — it's in your clipboard.",
+    f"the key: {'9fceb02d0ae598e95dc970b74767f19372d61af8'}",   # a digest, not drawn
+    f"monkey the key: {'x' * 20}",                                # a filler, not drawn
+    f"thekey: {V}",                                               # glued: no determiner
+    f"the model token count is {V}",                              # `el token` inside a word
+    f"the keyboard layout is {V}",                                # `the key` inside a word
+])
+def test_probes7_kept(text: str) -> None:
+    assert _alone().explain(text) == [], text

@@ -90,3 +90,39 @@ def test_the_sentence_before_the_value() -> None:
     near = "The password " + "x" * (LOOKBACK - 20) + " is now `Tr0ub4dor&3`"
     assert _alone().redact_text(far) == far
     assert "Tr0ub4dor&3" not in _alone().redact_text(near)
+
+
+# -- probes-7: a failed login's log line naming what was tried -----------------------------
+@pytest.mark.parametrize("text", [
+    f"2026-12-07 10:42:01 WARN login failed for admin: tried {PW}",
+    f"auth.log: failed password attempt for root, tried '{PW}'",
+    f"sign-in failed: tried {PW} (attempt 3/5)",
+    f"invalid credentials, tried password {PW}, locked",
+    f"Login denied. tried `{PW}`\nnext line",
+    f'sshd: Failed password for bob, tried \\"{PW}\\"',       # quotes JSON-escaped
+    "login failed for admin: tried Summer2024",                    # letters and digits
+    f"login failed for admin: tried {PW}\\\\nnext",                    # a break escaped twice
+])
+def test_probes7_tried(text: str) -> None:
+    value = PW if PW in text else "Summer2024"
+    at = text.index(value)
+    assert _alone().explain(text) == [
+        Finding("prose_secret_value", "prose_value", at, at + len(value))], text
+
+
+@pytest.mark.parametrize("text", [
+    "login failed: tried 3 times",
+    "auth failed: tried /etc/ssl/certs and ~/.ssh",
+    "login failed, tried again later",
+    "auth failed: tried localhost:5432",
+    "login failed: tried ssh-agent first",
+    "auth failed: tried ssh-agent",
+    "Login failed. Tried resetting.",
+    f"connection failed: tried {PW}",                 # no login word on the line
+    f"login ok: tried {PW}",                          # nothing failed
+    f"login failed\ntried {PW}",                      # another line
+    f"login failed: tried {PW} and then more words",   # the value does not end the message
+    "login failed " + "x " * 100 + f"tried {PW}",     # the failure out of the 200 read back
+])
+def test_probes7_tried_kept(text: str) -> None:
+    assert _alone().explain(text) == [], text

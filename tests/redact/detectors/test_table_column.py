@@ -172,3 +172,11 @@ def test_line_end() -> None:
 ])
 def test_no_header_line(text: str) -> None:
     assert _alone().redact_text(text) == text
+
+
+def test_probes7_a_header_in_another_language() -> None:
+    text = f"| Dienst | Benutzer | Passwort |\n|---|---|---|\n| Jenkins | admin | {PW} |\n"
+    r = SecretRedactor([registry.load("table_column")], b"k" * 32)
+    assert [(f.type, text[f.start:f.end]) for f in r.explain(text)] == [("table_secret", PW)]
+    kept = "| Dienst | Passwort-Richtlinie |\n|---|---|\n| Jenkins | 12 Zeichen |\n"
+    assert r.explain(kept) == []

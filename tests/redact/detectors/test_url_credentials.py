@@ -74,7 +74,7 @@ def test_url_user_token(text: str, secret: str | None) -> None:
     ("CREATE ROLE app WITH LOGIN PASSWORD 'N66Xh1UWDBPUTOXYFL0B';", "N66Xh1UWDBPUTOXYFL0B"),
     ("ALTER ROLE x PASSWORD 'it''s-Secret1';", "it''s-Secret1"),      # '' inside
     ("SET PASSWORD = PASSWORD('Summer2024!');", "Summer2024!"),
-    ("SET PASSWORD FOR 'u'@'h' = 'Summer2024!';", None),              # `=` then a quote only
+    ("SET PASSWORD FOR 'u'@'h' = 'Summer2024!';", "Summer2024!"),     # MySQL 5.7.6+'s form
     ("CREATE USER app IDENTIFIED BY '<password>';", None),
     ("ALTER ROLE x PASSWORD '${PGPASS}';", None),
     ("ALTER ROLE x PASSWORD NULL;", None),
@@ -83,6 +83,40 @@ def test_url_user_token(text: str, secret: str | None) -> None:
     ("IDENTIFIED BY 'Qz9'", "Qz9"),                                   # any length
 ])
 def test_sql_password(text: str, secret: str | None) -> None:
+    check_alone("connection_string", "sql_password", text, secret)
+
+
+@pytest.mark.parametrize("text,secret", [
+    # probes-7: `PASSWORD = N'...'` (SQL Server, Snowflake), `FOR <user>` of MySQL's form
+    ("CREATE LOGIN etl WITH PASSWORD = N'Dowel#Pin6161', CHECK_POLICY = OFF;",
+     "Dowel#Pin6161"),
+    ("CREATE USER analyst PASSWORD = 'Dowel#Pin6161' DEFAULT_ROLE = READER;", "Dowel#Pin6161"),
+    ("SET PASSWORD FOR root = 'Dowel#Pin6161';", "Dowel#Pin6161"),
+    ("SET PASSWORD FOR `app`@`%` = 'Dowel#Pin6161';", "Dowel#Pin6161"),
+    ("SET PASSWORD FOR 'root'@'localhost' = PASSWORD('Dowel#Pin6161');", "Dowel#Pin6161"),
+    # Oracle's password as an identifier, said of a user or a database link
+    ("CREATE USER etl IDENTIFIED BY Etl4Load99x DEFAULT TABLESPACE users;", "Etl4Load99x"),
+    ("create user scott identified by tiger;", "tiger"),
+    ('ALTER USER "App" IDENTIFIED BY "x!y#z 99";', "x!y#z 99"),
+    ("CREATE DATABASE LINK rpt CONNECT TO rpt IDENTIFIED BY \"p$w#1\" USING 'R';", "p$w#1"),
+    ("ALTER USER app IDENTIFIED BY Etl4Load99x\nGRANT x", "Etl4Load99x"),
+    ("CREATE USER 'u'@'%' IDENTIFIED BY Etl4Load99x", "Etl4Load99x"),
+    ("SET PASSWORD FOR 'u'@'h' = '<password>';", None),
+    ("password = 'Dowel#Pin6161'", None),                              # code: lower case
+    ("Password = N'Dowel#Pin6161'", None),
+    ("The package is identified by its name and version.", None),      # a sentence
+    ("a user identified by Etl4Load99x", None),                        # no user name before
+    ("CREATE USER x IDENTIFIED BY :pw;", None),                        # a bind variable
+    ("CREATE USER x IDENTIFIED BY password;", None),                  # the word, a clause
+    ("CREATE USER x IDENTIFIED BY VALUES 'S:ABCD';", None),
+    ("CREATE USER x IDENTIFIED EXTERNALLY;", None),
+    ("CREATE USER u IDENTIFIED BY RANDOM PASSWORD;", None),          # MySQL 8's clause
+    ("CREATE USER x IDENTIFIED BY changeme;", None),                  # a placeholder
+    ("USER etl IDENTIFIED BY Etl4Load99x", "Etl4Load99x"),            # USER at offset 0
+    ("CREATE USER" + " " * 392 + "etl IDENTIFIED BY Etl4Load99x", "Etl4Load99x"),  # 400 back
+    ("CREATE USER" + " " * 393 + "etl IDENTIFIED BY Etl4Load99x", None),           # 401 back
+])
+def test_sql_password_probes7(text: str, secret: str | None) -> None:
     check_alone("connection_string", "sql_password", text, secret)
 
 

@@ -8,9 +8,10 @@ SECRET` and the like (`mysqldump`, `mariadb`, `sshpass -p`, `docker|az|oc login 
 position (`htpasswd -b file user PW`, `rabbitmqctl add_user user PW`, `smbclient -U
 user%PW`); a value echoed (or given as a `<<<` here-string) to a command that reads a
 secret from its input (`--password-stdin`, `chpasswd`, `vncpasswd -f`, `sudo -S`, `gh auth
-login --with-token`, `gpg --passphrase-fd 0`, `--data-file=-`, `secret put|set|create`); `curl
--u user:password`; the value a command prints for a secret-named variable (`$ printenv
-DB_PASSWORD` / `$ echo $API_TOKEN`, then the value alone on the next line).
+login --with-token`, `gpg --passphrase-fd 0`, `--data-file=-`, `secret put|set|create`,
+`kubectl create secret ... /dev/stdin`); `curl -u user:password`; the value a command
+prints for a secret-named variable (`$ printenv DB_PASSWORD` / `$ echo $API_TOKEN`, then
+the value alone on the next line).
 Placeholders (`$PASS`, `<password>`, `***`) are left alone.
 """
 
@@ -37,7 +38,9 @@ _FLAG_WORDS = frozenset(
 
 
 def _value_ok(value: str) -> bool:
-    return (not value.startswith("-") and not is_placeholder(value)
+    # `file://`, `fileb://`: the AWS CLI reads the value from that file (`--secret-string
+    # file://s.json`).
+    return (not value.startswith(("-", "file://", "fileb://")) and not is_placeholder(value)
             and value.rstrip(".,;:)").lower() not in _FLAG_WORDS)
 
 
@@ -46,7 +49,7 @@ def _value_ok(value: str) -> bool:
 _WHOSE = ("db", "admin", "root", "client", "registry", "bind", "keystore", "truststore", "key",
           "store", "new", "old", "master", "user", "proxy", "repo", "smtp", "sasl", "ldap")
 _LONG_WORDS = ("password", "passwd", "pass", "token", "secret", "api-key", "api_key",
-               "apikey", "access-token", "auth-token", "client-secret")
+               "apikey", "access-token", "auth-token", "client-secret", "secret-string")
 _LONG_ANCHORS = tuple(dict.fromkeys(
     [f"--{w}" for w in _LONG_WORDS]
     # `--pass` is in every `--<whose>pass...`; the other words only with the usual words.
@@ -141,8 +144,9 @@ def _echoed(match: re.Match[str]) -> list[tuple[int, int]]:
 # case: the pattern runs case-blind), `gh auth login --with-token`, `htpasswd -i`, `gpg
 # --passphrase-fd 0`, `smbpasswd -s`, `gcloud secrets create|versions add --data-file=-`,
 # and the CLIs that store a secret under a name (`wrangler secret put`, `gh secret set`,
-# `docker secret create`, `vercel env add`), `kinit` and openssl's `-pass|-passin|-passout
-# stdin`. sudo's options before `-S` may take a value (`sudo -u root -S`).
+# `docker secret create`, `vercel env add`, `kubectl create secret ... /dev/stdin`),
+# `kinit` and openssl's `-pass|-passin|-passout stdin`. sudo's options before `-S` may take
+# a value (`sudo -u root -S`).
 _READS_SECRET = (
     r"--password-stdin|chpasswd\b|passwd[ \t]+--stdin|vncpasswd[ \t]+-f"
     r"|sudo(?:[ \t]+-[a-z]{1,4}(?:[ \t]+\w[\w.\-]{0,31})?){0,4}[ \t]+"
@@ -150,12 +154,12 @@ _READS_SECRET = (
     r"|--with-token\b|htpasswd[ \t]+-[a-z]{0,4}i|--passphrase-fd[ \t=]+0(?!\d)"
     r"|smbpasswd(?:[ \t]+-[a-z]{1,4}){0,4}[ \t]+-[a-z]{0,4}s(?![\w-])"
     r"|--data-file[ \t=]+-(?![\w-])|secrets?[ \t]+(?:put|set|create)\b|env[ \t]+add\b"
-    r"|kinit\b|-pass(?:in|out)?[ \t]+stdin\b")
+    r"|kinit\b|-pass(?:in|out)?[ \t]+stdin\b|create[ \t]+secret\b")
 _READS_ANCHORS = ("--password-stdin", "chpasswd", "passwd --stdin", "vncpasswd -f", "sudo",
                   "--with-token", "htpasswd -", "--passphrase-fd", "smbpasswd", "--data-file",
                   "secret put", "secret set", "secret create", "secrets put", "secrets set",
                   "secrets create", "env add", "kinit", "-pass stdin", "-passin stdin",
-                  "-passout stdin")
+                  "-passout stdin", "create secret")
 
 
 def _user_pw_ok(match: re.Match[str]) -> bool:
@@ -220,7 +224,7 @@ DETECTOR = Detector(
         Pattern(
             "cli_password",
             r"--(?:(?:" + "|".join(_WHOSE) + r")-?)?"
-            r"(?P<w>password|passwd|passphrase|pass|token|secret"
+            r"(?P<w>password|passwd|passphrase|pass|token|secret(?:-string)?"
             r"|api[_\-]?key|access[_\-]?token|auth[_\-]?token|client[_\-]?secret)"
             r"(?:=|[ \t]+)" + _QUOTED_VALUE,
             anchors=_LONG_ANCHORS,
@@ -235,6 +239,9 @@ DETECTOR = Detector(
             ("mysql", "mariadb", "sshpass", "docker login", "podman login", "nerdctl login",
              "az login", "oc login", "cf login", "mongo", "7z", "rar")),
         _tool_flag("redis-cli", "-a|--pass", ("redis-cli",), glued=False),
+        # twine's and conan's `-p` (`twine upload -u __token__ -p X`, `conan remote login
+        # corp me -p X`).
+        _tool_flag("twine|conan", "-p", ("twine", "conan"), glued=False),
         # `curl -u user:pw`, `--user "id":"pw"`, `-u kevin:'pw'`, `-u ":pw"`, lines continued
         # with `\`: the whole shell word after the flag (user included) is the credential.
         Pattern(

@@ -5,14 +5,19 @@ Oracle's tools take `user/password[@db]` as their first word (`sqlplus scott/X@P
 `expdp hr/X`, `rman target sys/X@db`, and `CONNECT user/X` inside SQL*Plus or SQLcl);
 `redis-cli` sessions show `host:port> AUTH [user] X`; an `ftp>` prompt takes `user <name>
 X` or `quote PASS X`; lftp takes `-u user,X` (and `open -u user,X` in its console); MinIO's
-`mc alias set <name> <url> <access key> X` gives the secret key fourth; an expect script
-sends it after a password prompt (`expect "password:"`, `send "X\\r"`). No flag names the
-value, the command's syntax does. `sqlplus / as sysdba`, `/nolog`, `$PW`, `*` and
-placeholders stay (`stoplist.password_value`).
+`mc alias set <name> <url> <access key> X` gives the secret key fourth; Oracle's JDBC thin
+URL carries `user/X@` (`jdbc:oracle:thin:scott/X@//host:1521/svc`); a mail session shows
+IMAP's `<tag> LOGIN <user> X` and SMTP's `AUTH PLAIN <base64 of \0user\0X>` (taken whole
+when it decodes so); an expect script sends it after a password prompt (`expect
+"password:"`, `send "X\\r"`). No flag names the value, the command's syntax does.
+`sqlplus / as sysdba`, `/nolog`, `$PW`, `*` and placeholders stay
+(`stoplist.password_value`).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 
 from cctrace.redact.detectors.base import SPECIFIC, Detector, Pattern, line_start
@@ -22,8 +27,9 @@ from cctrace.redact.stoplist import password_value
 _END = r"(?=[ \t]|\r?\n|\\+[nr]|\\*\"|$)"
 # After `user/password`: that, or the `@` before the database's name.
 _AFTER = r"(?=@|[ \t]|\r?\n|\\+[nr]|\\*\"|$)"
-# A password: double-quoted (Oracle's way to put `@` or `/` in one), else one word.
-_PW = r"(?:\"(?P<qs>[^\"\r\n\\]{1,128})\"|(?P<s>[^\s\"'@/\\]{1,128}))"
+# A password: double-quoted (Oracle's way to put `@` or `/` in one; the quotes JSON-escaped
+# in a JSON string), else one word.
+_PW = r"(?:\\{0,3}\"(?P<qs>[^\"\r\n\\]{1,128})\\{0,3}\"|(?P<s>[^\s\"'@/\\]{1,128}))"
 
 
 def _value(match: re.Match[str]) -> tuple[str, tuple[int, int]]:
@@ -65,6 +71,27 @@ def _redis_auth(match: re.Match[str]) -> list[tuple[int, int]]:
 
 
 _USER = r"(?:\"[^\"\r\n]{1,64}\"|[A-Za-z][\w$#.\-]{0,63})"
+
+# An IMAP command starts its line: a tag, after a client's `C:` or `>` marker if any.
+_IMAP_TAG = re.compile(r"\\?\"?[ \t]*(?:(?:C:|>+)[ \t]*)?[A-Za-z0-9.]{1,12}[ \t]+")
+
+
+def _imap_login(match: re.Match[str]) -> list[tuple[int, int]]:
+    text, at = match.string, match.start()
+    if _IMAP_TAG.fullmatch(text, line_start(text, at) or 0, at) is None:
+        return []
+    return _expand(match)
+
+
+def _sasl_plain(value: str) -> bool:
+    """SASL PLAIN's base64 of `authzid NUL user NUL password`, user and password given
+    (bytes: a password need not be UTF-8)."""
+    try:
+        parts = base64.b64decode(value, validate=True).split(b"\0")
+    except (binascii.Error, ValueError):
+        return False
+    return len(parts) == 3 and bool(parts[1]) and bool(parts[2])
+
 
 # An expect script (Tcl `expect`, Python's pexpect) answering a password prompt: `expect
 # "*assword:"` then `send "X\r"` (or `child.sendline('X')`), on the next line, after `;` on
@@ -130,10 +157,36 @@ DETECTOR = Detector(
         ),
         Pattern(
             "cli_password",
+            r"jdbc:oracle:(?:thin|oci8?):" + _USER + r"/" + _PW + r"(?=@)",
+            anchors=("jdbc:oracle:",),
+            at_anchor=True,
+            expand=_expand,
+            priority=SPECIFIC,
+        ),
+        Pattern(
+            "cli_password",
             _EXPECT,
             anchors=("expect",),
             at_anchor=True,
             expand=_expand,
+            priority=SPECIFIC,
+        ),
+        Pattern(
+            "cli_password",
+            r"(?-i:LOGIN)[ \t]+(?:\\{0,3}\"[^\"\r\n\\]{1,128}\\{0,3}\"|[^\s\"\\]{1,128})[ \t]+"
+            r"(?:\\{0,3}\"(?P<qs>[^\"\r\n\\]{1,128})\\{0,3}\"|(?P<s>[^\s\"\\]{1,128}))[ \t]*"
+            r"(?=\r?\n|\\+[nr]|\\*\"|$)",
+            anchors=("login ",),
+            at_anchor=True,
+            expand=_imap_login,
+            priority=SPECIFIC,
+        ),
+        Pattern(
+            "cli_password",
+            r"auth[ \t]+plain[ \t]+(?P<s>[A-Za-z0-9+/]{8,1024}={0,2})(?![A-Za-z0-9+/=])",
+            anchors=("auth plain",),
+            at_anchor=True,
+            validate=_sasl_plain,
             priority=SPECIFIC,
         ),
         Pattern(

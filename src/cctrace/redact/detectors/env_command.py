@@ -43,7 +43,7 @@ def _command_ok(match: re.Match[str]) -> bool:
     text = match.string
     if LEAD.fullmatch(text, line_start(text, match.start()) or 0, match.start("n")) is None:
         return False
-    return _named_value_ok(match)
+    return _pair_ok(match)
 
 
 # Before Windows' `setx`: the line's start, a JSON string's opening quote, a `cmd` or
@@ -56,17 +56,20 @@ def _setx_ok(match: re.Match[str]) -> bool:
     text = match.string
     if _SETX_LEAD.fullmatch(text, line_start(text, match.start()) or 0, match.start()) is None:
         return False
-    return _named_value_ok(match)
+    return _pair_ok(match)
 
 
-def _named_value_ok(match: re.Match[str]) -> bool:
+def _pair_ok(match: re.Match[str]) -> bool:
+    """The matched name and value pass `named_value_ok`."""
+    return named_value_ok(match.group("n"), match.group("s"))
+
+
+def named_value_ok(name: str, value: str) -> bool:
     """The name ends with a secret word, no public one, and the value passes an env
     file's gate for that word."""
-    name = match.group("n")
     word = names_secret(name)
     if not word or PUBLIC_NAME.search(name):
         return False
-    value = match.group("s")
     if is_password_word(word):
         return password_value(value, quoted=False, env=True)
     if HEX_DIGEST.fullmatch(value):
@@ -90,6 +93,6 @@ DETECTOR = Detector(
         # `wp config set DB_PASSWORD 'x'`, `yarn config set npmAuthToken x`, `pnpm config
         # set --location project NAME x`: a tool's own settings, after any word
         Pattern("generic_secret", _CONFIG_SET + _REST, anchors=("config set",),
-                at_anchor=True, check=_named_value_ok, priority=GENERIC),
+                at_anchor=True, check=_pair_ok, priority=GENERIC),
     ),
 )

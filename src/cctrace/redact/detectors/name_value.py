@@ -24,9 +24,10 @@ from cctrace.redact.stoplist import unescape
 _QUOTED = r"""(?P<q>\\{0,3}["'])(?P<s>(?:[^"'\\\n]|\\.){1,1024}?)(?P=q)"""
 # A line break, or its escape in a JSON string (YAML shown inside a tool result).
 _NL = r"(?:\r?\n|\\{1,3}n)"
-# A YAML scalar: quoted, or bare to the line's end.
-_SCALAR = (r"""(?P<q>["']?)(?P<s>[^\s"'#](?:[^"'\\\n]|\\.){0,1023}?)(?P=q)[ \t]*(?="""
-           + _NL + "|$)")
+# A YAML scalar: quoted (the quotes JSON-escaped too: YAML shown inside a JSON string), or
+# bare to the line's end.
+_SCALAR = (r"""(?P<q>(?:\\{0,3}["'])?)(?P<s>(?:[^\s"'#\\]|\\.)(?:[^"'\\\n]|\\.){0,1023}?)"""
+           r"""(?P=q)[ \t]*(?=""" + _NL + "|$)")
 _NAME = r"""\\{0,3}["']?(?P<name>[A-Za-z_][\w.\-]{0,79})\\{0,3}["']?"""
 # What comes before `"value"` inside its object: the pair's `"name": "..."` (HAR, ECS,
 # CloudFormation's ParameterKey), or the key the object is the value of (terraform output).

@@ -7,6 +7,9 @@ allowed), or "the 2FA code is 482913", "recovery codes: a1b2-c3d4, e5f6-a7b8". A
 up to four groups of 3 to 12 letters and digits joined by a dash or one blank, 4+ letters
 and digits in all, holding a digit (`single use` is words); a date, a time or a version
 is none (`2026-12-07`: a 2-digit group; `10:42`, `1.2.3`: no `:` or `.` in a code).
+Words that name a one-time code alone take it after a verb or colon too ("Your OTP is
+483920", "passcode: 7731 0924", `Bestätigungscode lautet`, `code de vérification :`,
+`código de verificación es`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,16 @@ _KINDS = ("backup", "recovery", "one-time", "one time", "2fa", "mfa", "otp", "to
           "2-step", "emergency", "scratch")
 _HEAD = (r"(?:" + "|".join(re.escape(k) for k in _KINDS)
          + r")[ \t]+codes?(?:[ \t]*\([^()\r\n]{0,80}\))?[ \t]*(?:is|are|was|were)?[ \t]*:?")
+# Words naming a one-time code by themselves (no `code` after them), and other languages'
+# code words; a verb or a colon must follow, and no letter precede (`xotp`).
+# (`one-time passcode` is `passcode`'s; `totp` needs its own: no letter before `otp`.)
+_ALONE = ("otp", "totp", "one-time password", "passcode",
+          "bestätigungscode", "bestaetigungscode", "sicherheitscode", "einmalcode",
+          "verifizierungscode", "anmeldecode", "code de vérification", "code de confirmation",
+          "code de sécurité", "código de verificación", "codigo de verificacion",
+          "código de seguridad", "codice di verifica", "código de verificação")
+_ALONE_HEAD = (r"(?<![A-Za-z0-9_])(?:" + "|".join(re.escape(k) for k in _ALONE)
+               + r")(?:[ \t]+(?:is|was|lautet|ist|est|es|é|è)[ \t]*:?|[ \t]*:)")
 # A digit among its letters, 4+ letters and digits in all, groups of 3-12 joined by `-` or
 # one blank before a digit (`735 204`).
 _CODE = (r"(?=[A-Za-z\-]*[0-9])(?=(?:[A-Za-z0-9][- ]?){4})[A-Za-z0-9]{3,12}"
@@ -60,6 +73,14 @@ DETECTOR = Detector(
             "one_time_code",
             _HEAD,
             anchors=tuple(f"{k} code" for k in _KINDS),
+            at_anchor=True,
+            expand=_codes,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "one_time_code",
+            _ALONE_HEAD,
+            anchors=tuple(dict.fromkeys(k.lower() for k in _ALONE)),
             at_anchor=True,
             expand=_codes,
             priority=CONTEXTUAL,

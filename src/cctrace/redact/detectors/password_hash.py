@@ -5,8 +5,13 @@ the speed of their hardware, so a trace must not carry it. The formats are self-
 the modular crypt format (`$2b$12$<53>` bcrypt, `$6$<salt>$<86>` SHA-512-crypt, `$5$`,
 `$1$`/`$apr1$` MD5-crypt, `$y$`/`$gy$` yescrypt, `$7$` scrypt, `$argon2id$v=19$m=...`),
 Django's `pbkdf2_sha256$<iterations>$<salt>$<hash>` and the LDAP/htpasswd schemes
-(`{SHA}`, `{SSHA}`, `{SSHA512}`, `{PBKDF2-SHA256}...`). Each is taken only with the exact
-length its algorithm writes (bcrypt, SHA-crypt, MD5-crypt) or a minimum one, so a `$6$` in
+(`{SHA}`, `{SSHA}`, `{SSHA512}`, `{PBKDF2-SHA256}...`), PostgreSQL's SCRAM verifier
+(`SCRAM-SHA-256$<iterations>:<salt>$<stored key>:<server key>`) and MySQL's
+`mysql_native_password` hash (`*` and 40 upper-case hex digits: SHA-1 twice, no salt, so
+the cheapest of all to guess; in a text naming `mysql_native_password`,
+`authentication_string`, `mysql.user` or `BY PASSWORD`).
+Each is taken only with the exact length its algorithm writes (bcrypt, SHA-crypt,
+MD5-crypt) or a minimum one, so a `$6$` in
 a shell script or a `{SHA}` in code is not one. A shadow line's `*`, `!` or `!!` (a locked
 account, no hash) is nothing to take.
 """
@@ -74,6 +79,25 @@ DETECTOR = Detector(
             r"pbkdf2_sha(?:1|256|512)\$\d{4,}\$[A-Za-z0-9]{4,}\$" + _B64 + r"{32,}={0,2}",
             anchors=("pbkdf2_sha",),
             boundary=True,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "password_hash",
+            r"SCRAM-SHA-(?:1|256)\$\d{3,7}:" + _B64 + r"{8,64}={0,2}\$" + _B64 + r"{27,88}={0,2}:"
+            + _B64 + r"{27,88}={0,2}",
+            anchors=("scram-sha-",),
+            boundary=True,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "password_hash",
+            # Upper case as MySQL writes it; the `*` glued to a word or the hex running on
+            # (`**ABC...` emphasis, a longer hex run) is something else; a JSON-escaped line
+            # break before it is a break (`\n*6BB4...`). Looked for in a
+            # text that speaks of MySQL's accounts (a `*` anchor costs a step per `*`).
+            r"(?:(?<![\w*])|(?<=\\n))\*[0-9A-F]{40}(?![0-9A-Za-z])",
+            anchors=("mysql_native_password", "authentication_string", "by password",
+                     "mysql.user"),
             priority=STRUCTURAL,
         ),
         Pattern(

@@ -22,10 +22,12 @@ from cctrace.redact.stoplist import is_placeholder, looks_like_code, self_descri
 # The value: quoted (blanks allowed inside: `"Summer 2024!"`), or up to whitespace; trailing
 # sentence punctuation is not part of it. The sentence may end the JSON string that holds
 # it (a tool result printed as JSON: `"... password is X"`, a shell's `'... is X'`), and
-# its quotes may be escaped (`password is \"X\"` in a JSON string).
+# its quotes may be escaped (`password is \"X\"` in a JSON string). An unquoted value does
+# not start with an escaped line break: `Password:\nLogin Succeeded` is a prompt, then output.
 _VALUE = (
     r"(?:\\{1,3}(?=[\"']))?(?P<q>[\"'`“‘])?"
-    r"(?P<s>(?(q)[^\"'`“”‘’\r\n]{4,128}?|[^\s\"'`“”‘’]{4,128}?))(?(q)\\{0,3}(?P=q))"
+    r"(?P<s>(?(q)[^\"'`“”‘’\r\n]{4,128}?|(?!\\{1,3}[nrt])[^\s\"'`“”‘’]{4,128}?))"
+    r"(?(q)\\{0,3}(?P=q))"
     r"[”’]?(?=\*{0,2}[.,;:)\]]*(?:\s|$|<|\\n|\\?[\"']))"
 )
 # Markdown emphasis around a label (`**Password:** X`, `__Password__: X`).
@@ -252,7 +254,10 @@ DETECTOR = Detector(
         Pattern(
             "prose_password",
             # `to`: "set the admin password to X" (the verb came before the word).
-            _PASSWORD_WORDS + _QUALIFIER + r"(?:" + _VERB + r"|[ \t]+to[ \t]+)" + _VALUE,
+            # `auf`, `sur`, `a`, `naar`, `su`, `para`: the same in German, French, Spanish,
+            # Dutch, Italian, Portuguese ("das Passwort auf X gesetzt").
+            _PASSWORD_WORDS + _QUALIFIER + r"(?:" + _VERB
+            + r"|[ \t]+(?:to|auf|sur|a|naar|su|para)[ \t]+)" + _VALUE,
             anchors=("password", "passwd", "passphrase", "pass phrase", "pw", "pwd",
                      "passcode", "passwort", "kennwort", "mot de passe", "contrase",
                      "clave", "senha", "wachtwoord", "haslo", "hasło", "lösenord",
@@ -287,6 +292,17 @@ DETECTOR = Detector(
             r"(?:token|secret|key)[ \t]+(?:is|was|ist|est|es|é|è)\b[ \t]*:?[ \t]*" + _VALUE,
             anchors=tuple(f"{w} {v}" for w in ("token", "secret", "key")
                           for v in ("is", "was", "ist", "est", "es", "é", "è")),
+            at_anchor=True,
+            check=_secret_value_ok,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "prose_secret",
+            # A markdown label, bold around the colon (`**Token:** X`, `- **API key**: X`):
+            # the emphasis keeps it from reading as an assignment.
+            r"(?:token|secret|key)(?::\*{1,2}|\*{1,2}:)[ \t]*" + _VALUE,
+            anchors=tuple(f"{w}{m}" for w in ("token", "secret", "key")
+                          for m in (":**", ":*", "**:", "*:")),
             at_anchor=True,
             check=_secret_value_ok,
             priority=CONTEXTUAL,

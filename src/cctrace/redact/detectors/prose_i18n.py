@@ -39,7 +39,7 @@ _PASSWORD = (
 )
 _KEY = (
     r"(?:api-schl(?:ü|ue)ssel|schl(?:ü|ue)ssel|cl(?:é|e)|clave|chiave|sleutel|ключ|токен"
-    r"|密钥|密鑰|令牌|キー|토큰|키|token|chave)"
+    r"|密钥|密鑰|令牌|キー|토큰|키|token|chave|jeton|(?:[ \t](?:el|le|il|der)|das)[ \t]+token)"
 )
 # Between the word and the verb: a few short words (`del database di staging`, `de API`,
 # `do bazy`, `от базы`), never a `:` or `=` (that is an assignment, others' business).
@@ -60,6 +60,19 @@ _EN_ANCHORS = tuple(f"{a}{sep}{b}" for a in _EN_FIRST for b in _EN_SECOND
 _EN_NAME = r"(?:" + "|".join(_EN_FIRST) + r")[ \-]?(?:" + "|".join(_EN_SECOND) + ")"
 _EN_BETWEEN = r"(?:[ \t]+[^\s:=]{1,20}){0,5}?"
 _EN_VERB = r"(?:[ \t]+(?:is|was)\b[ \t]*:?[ \t]*|[ \t]*:[ \t]*)"
+# A bare `key` / `token` / `secret` after a determiner ("the key I gave you earlier: X",
+# "the token you asked for — X", "I rotated the key; it's now X"): the sentence points at
+# one secret; a dash and `now` may stand for the verb.
+_EN_DET = ("the", "your", "my", "new")
+# The word's end is in the anchor: `the keyboard`, `the tokenizer` are no hits (a hit costs
+# a step in Python; transcripts and prose hold those words by the thousand). Four
+# determiners, three endings: each anchor more costs the prefilter's pass over all text
+# (eight determiners and four endings cost keyword prose 8-10 %).
+_EN_DET_ANCHORS = tuple(f"{d} {w}{e}" for d in _EN_DET for w in ("key", "token", "secret")
+                        for e in " ;:")
+_EN_DET_NAME = r"(?:" + "|".join(_EN_DET) + r")[ \t]+(?:key|token|secret)\b;?"
+_EN_DET_VERB = (r"(?:[ \t]+(?:is|was|now)\b[ \t]*:?[ \t]*|[ \t]*:[ \t]*"
+                r"|[ \t]+(?:—|–|--?)[ \t]+)")
 
 
 def _password_ok(match: re.Match[str]) -> bool:
@@ -94,7 +107,11 @@ DETECTOR = Detector(
             _KEY + _BETWEEN + _VERB + _DRAWN,
             anchors=("api-schluessel", "api-schlüssel", "schlüssel", "schluessel", "clé",
                      "clave", "chiave", "sleutel", "ключ", "токен", "密钥", "密鑰", "令牌",
-                     "キー", "토큰", "키", "token de api", "token da api", "token d'api", "chave"),
+                     "キー", "토큰", "키", "token de api", "token da api", "token d'api", "chave",
+                     # with the blank before the article: `model token`, `header token`
+                     # hold `el token`, `der token` (a hit each, in every LLM transcript)
+                     "jeton", " el token", " le token", " il token", "das token",
+                     " der token"),
             at_anchor=True,
             check=_drawn,
             priority=CONTEXTUAL,
@@ -107,6 +124,15 @@ DETECTOR = Detector(
             check=_drawn,
             # A fallback: where a header, flag or assignment detector finds the same value,
             # its type is the one the marker names.
+            priority=GENERIC,
+        ),
+        Pattern(
+            "prose_secret",
+            _EN_DET_NAME + _EN_BETWEEN + _EN_DET_VERB + _DRAWN,
+            anchors=_EN_DET_ANCHORS,
+            at_anchor=True,
+            boundary=True,
+            check=_drawn,
             priority=GENERIC,
         ),
     ),

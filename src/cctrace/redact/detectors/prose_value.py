@@ -6,14 +6,19 @@ value sits in backticks or quotes after `value`, `to` or `now`, and the name say
 is came earlier in the sentence (back to a line break or a sentence's end, at most
 `LOOKBACK` characters). The sentence must name a secret (`redact.lone.secret_word`) and the
 value pass `redact.lone.lone_value`: a file name, a path, another variable's name, a word or
-a digest after "to" stays (`moved API_KEY to `config/prod.yaml``).
+a digest after "to" stays (`moved API_KEY to `config/prod.yaml``). A log line of a failed
+login names the password it saw after `tried` ("login failed for admin: tried X",
+"failed password attempt for root, tried 'X'"): the line must say both that a login
+failed and what was tried is a credential, the value end the message or a clause, and
+read as one (`prose.sentence_value`: no count, word, path or placeholder; no host:port).
 """
 
 from __future__ import annotations
 
 import re
 
-from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern
+from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern, line_start
+from cctrace.redact.detectors.prose import sentence_value
 from cctrace.redact.lone import is_password_word, lone_value, secret_word
 
 LOOKBACK = 200
@@ -37,6 +42,28 @@ def _named_value(match: re.Match[str]) -> bool:
     sentence = _sentence(match)
     word = secret_word(sentence)
     return bool(word) and lone_value(match.group("s"), is_password_word(word), sentence)
+
+
+# A failed login on the line before `tried`, and what it is about.
+_FAILED = re.compile(r"(?i)\b(?:fail(?:ed|ure)?|invalid|incorrect|wrong|denied|rejected|bad)\b")
+_LOGIN = re.compile(r"(?i)\b(?:log[ \-]?in|logon|sign[ \-]?in|auth\w*|password|passphrase"
+                    r"|credentials?|pin)\b")
+_TRIED = (r"tried[ \t]+(?:(?:password|passphrase|pw)[ \t]+)?(?:\\{1,3}(?=[\"']))?(?P<q>[`\"'])?"
+          r"(?P<s>(?(q)[^`\"'\r\n\\]{4,128}|[^\s`\"'\\]{4,128}))(?(q)\\{0,3}[`\"'])"
+          # The password ends the message (its line, real or escaped once or more, or the
+          # JSON string), or a clause (`, attempt 3`, ` (locked)`).
+          r"(?=[.)]*(?:[ \t]*(?:\r?\n|$|\\+[nr]|\\*\"|[,;(])|[ \t]+\())")
+# A host and port, a name of words joined by dashes: what a client tried, not a password.
+_NOT_TRIED = re.compile(r"[\w.\-]+:\d{2,5}|[a-z]+(?:-[a-z]+)+")
+
+
+def _tried_ok(match: re.Match[str]) -> bool:
+    text, start = match.string, match.start()
+    window = max(0, start - LOOKBACK)
+    line = text[line_start(text, start, window) or window:start]
+    return (_FAILED.search(line) is not None and _LOGIN.search(line) is not None
+            and _NOT_TRIED.fullmatch(match.group("s")) is None
+            and sentence_value(match.group("s"), True))
 
 
 DETECTOR = Detector(
@@ -76,6 +103,15 @@ DETECTOR = Detector(
             at_anchor=True,
             boundary=True,
             check=_named_value,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "prose_secret_value",
+            _TRIED,
+            anchors=("tried ",),
+            at_anchor=True,
+            boundary=True,
+            check=_tried_ok,
             priority=CONTEXTUAL,
         ),
     ),
