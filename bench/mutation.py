@@ -1348,6 +1348,14 @@ EQUIVALENT: dict[str, list[tuple[str, str, str]]] = {
          'the parts are lower-cased first: "X" never occurs; an "x"-only part of 4-5 letters has 3 consonants in a row'),  # noqa: E501
     ],
     'redact.detectors.generic_assignment': [
+        ('while n < 4 and at - n > 0 and text[at - n - 1] == "\\\\":',
+         'while n <= 4 and at - n > 0 and text[at - n - 1] == "\\\\":',
+         'a quote between a key and its value has at most 3 backslashes (the operator and '
+         'the close take `\\\\{0,3}`): an opener counted 4 or 5 matches none of them alike'),
+        ('while n < 4 and at - n > 0 and text[at - n - 1] == "\\\\":',
+         'while n < 5 and at - n > 0 and text[at - n - 1] == "\\\\":',
+         'a quote between a key and its value has at most 3 backslashes (the operator and '
+         'the close take `\\\\{0,3}`): an opener counted 4 or 5 matches none of them alike'),
         # since stop 26 its selection runs the table rows' tests: the rows' equivalents
         ('if i > 0 and text[i - 1] not in " \\t|/`\'\\"\\n" and not after_escape(text, i):',
          'if i > 0 and text[i - 1] not in "XX \\t|/`\'\\"\\nXX" and not after_escape(text, i):',
@@ -2163,7 +2171,7 @@ EQUIVALENT["redact.detectors.oauth_code"] = [
 EQUIVALENT["redact.detectors.cli_flags"] = [
     *EQUIVALENT["redact.detectors.cli_flags.printed"],
     ('_ECHO_REACH = 600', '_ECHO_REACH = 601',
-     'a match of _ECHOED is at most 522 characters and ends where the window does: windows '
+     'a match of _ECHOED is at most 530 characters and ends where the window does: windows '
      'of 600 and 601 characters hold the same matches'),
 ]
 # A signed sum always has `seen_ns` (cctrace's fingerprint sets it); without one, a

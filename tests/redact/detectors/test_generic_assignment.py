@@ -914,6 +914,8 @@ def test_no_fallback_or_no_secret(text: str) -> None:
     "print('token=', '{v}')",                             # two strings, an argument list
     'expect \\"password:\\"; send \\"{v}\\"',             # the same, JSON-escaped
     '"password:"; send "{v}" \\',                        # the key's quote starts the text
+    "expect 'password:'; send '{v}'",                     # single quotes
+    '\\"password:\\"; send \\"{v}\\" \\',               # its escape starts the text
 ])
 def test_between_two_strings_is_no_value(text: str) -> None:
     kept(text.replace("{v}", LONG))
