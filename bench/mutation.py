@@ -138,6 +138,10 @@ MODULES: dict[str, Target] = {
     # byte ranges of the transcript the worker leaves out.
     "hook.mute": Target("hook/mute.py", (
         "tests/hook/test_mute.py", "tests/hook/test_hook_main.py")),
+    # -- spool (the hook's append, the worker's read: nothing lost, nothing torn)
+    # The temp file, the seq under the counter's flock, the rename; the header line.
+    "spool.writer": Target("spool/writer.py", (
+        "tests/spool/test_spool_io.py", "tests/spool/test_layout.py")),
     # -- worker
     "worker.lifecycle": Target("worker/lifecycle.py", (
         "tests/worker/test_worker_env.py",
