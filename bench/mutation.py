@@ -141,7 +141,8 @@ MODULES: dict[str, Target] = {
     # -- spool (the hook's append, the worker's read: nothing lost, nothing torn)
     # The temp file, the seq under the counter's flock, the rename; the header line.
     "spool.writer": Target("spool/writer.py", (
-        "tests/spool/test_spool_io.py", "tests/spool/test_layout.py")),
+        "tests/spool/test_writer_exact.py", "tests/spool/test_spool_io.py",
+        "tests/spool/test_layout.py")),
     # -- worker
     "worker.lifecycle": Target("worker/lifecycle.py", (
         "tests/worker/test_worker_env.py",
@@ -2204,6 +2205,16 @@ EQUIVALENT["redact.detectors.console_login"] = [
 EQUIVALENT["redact.detectors.terraform_variable"] = [
     ('return password_value(value, quoted=True, env=False)',
      'return password_value(value, quoted=True, env=True)', _QUOTED_ENV),
+]
+
+# Stop 27 (mutation-7): the spool, what the hook hands on, what goes on the wire.
+EQUIVALENT["spool.writer"] = [
+    ('_OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)',
+     '_OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 1)',
+     'the default is read only where os has no O_CLOEXEC (none of the POSIX systems the '
+     'hook runs on: it needs fcntl), and 1 is O_WRONLY there, in the flags already'),
+    ('if seq is not None and seq > best:', 'if seq is not None and seq >= best:',
+     'an equal seq sets `best` to the value it has: the maximum is the same'),
 ]
 
 def _equivalent(name: str) -> list[tuple[str, str, str]]:
