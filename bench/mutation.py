@@ -2213,6 +2213,10 @@ EQUIVALENT["spool.writer"] = [
      '_OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 1)',
      'the default is read only where os has no O_CLOEXEC (none of the POSIX systems the '
      'hook runs on: it needs fcntl), and 1 is O_WRONLY there, in the flags already'),
+    ('_OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)',
+     '_OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "XXO_CLOEXECXX", 0)',
+     "os.open makes every descriptor non-inheritable itself (PEP 446): the flag only says "
+     "so; the test checks FD_CLOEXEC on the temp file's descriptor"),
     ('if seq is not None and seq > best:', 'if seq is not None and seq >= best:',
      'an equal seq sets `best` to the value it has: the maximum is the same'),
 ]
