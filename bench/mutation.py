@@ -111,6 +111,9 @@ MODULES: dict[str, Target] = {
         # enable`) and the file helpers are the next run's.
         scope=("decide_payload", "decide", "deny_output", "reason_for", "_clean", "_event",
                "read_guard", "guard_path", "digest")),
+    # Which hook records an event when the plugin and a settings-file hook both run: a
+    # settings hook that stands down wrongly loses the event.
+    "hook.defer": Target("hook/defer.py", ("tests/hook/test_defer.py",)),
     "hook.main": Target("hook/main.py", (
         "tests/hook/test_hook_main.py", "tests/hook/test_hook_process.py",
         "tests/security/test_envcheck.py", "tests/hook/test_mute.py"),
