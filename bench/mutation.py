@@ -113,7 +113,8 @@ MODULES: dict[str, Target] = {
                "read_guard", "guard_path", "digest")),
     # Which hook records an event when the plugin and a settings-file hook both run: a
     # settings hook that stands down wrongly loses the event.
-    "hook.defer": Target("hook/defer.py", ("tests/hook/test_defer.py",)),
+    "hook.defer": Target("hook/defer.py", (
+        "tests/hook/test_defer_exact.py", "tests/hook/test_defer.py")),
     "hook.main": Target("hook/main.py", (
         "tests/hook/test_hook_main.py", "tests/hook/test_hook_process.py",
         "tests/security/test_envcheck.py", "tests/hook/test_mute.py"),
@@ -2222,6 +2223,11 @@ EQUIVALENT["spool.writer"] = [
      "so; the test checks FD_CLOEXEC on the temp file's descriptor"),
     ('if seq is not None and seq > best:', 'if seq is not None and seq >= best:',
      'an equal seq sets `best` to the value it has: the maximum is the same'),
+]
+
+EQUIVALENT["hook.defer"] = [
+    ('value = None', 'value = ""',
+     'read only as `value is True`: neither None nor "" is True'),
 ]
 
 def _equivalent(name: str) -> list[tuple[str, str, str]]:
