@@ -165,6 +165,9 @@ MODULES: dict[str, Target] = {
     "findings.export": Target("findings/export.py", (
         "tests/findings/test_export_exact.py", "tests/findings/test_findings.py",
         "tests/audit/test_selferase_exact.py")),
+    # What goes on the wire: the OTLP bytes written directly, compared with the stock
+    # encoder's (the oracle) on recorded sessions and generated spans.
+    "export.wire": Target("export/wire.py", ("tests/export/test_export_wire.py",)),
     "export.send": Target("export/send.py", (
         "tests/export/test_send_exact.py", "tests/export/test_export_outbox.py",
         "tests/security/test_transport.py"),
