@@ -167,7 +167,8 @@ MODULES: dict[str, Target] = {
         "tests/audit/test_selferase_exact.py")),
     # What goes on the wire: the OTLP bytes written directly, compared with the stock
     # encoder's (the oracle) on recorded sessions and generated spans.
-    "export.wire": Target("export/wire.py", ("tests/export/test_export_wire.py",)),
+    "export.wire": Target("export/wire.py", (
+        "tests/export/test_wire_exact.py", "tests/export/test_export_wire.py")),
     "export.send": Target("export/send.py", (
         "tests/export/test_send_exact.py", "tests/export/test_export_outbox.py",
         "tests/security/test_transport.py"),
@@ -2231,6 +2232,90 @@ EQUIVALENT["spool.writer"] = [
 EQUIVALENT["hook.defer"] = [
     ('value = None', 'value = ""',
      'read only as `value is True`: neither None nor "" is True'),
+]
+
+# export.wire's caches of encoded key fields, small KeyValues and tag lists only save
+# work: the bytes are a pure function of (field, key, value), so a miss, a value cached
+# that was not, or one more entry, writes the same request (the caches' bounds and the
+# trace's attributes written once are asserted in tests/export/test_wire_exact.py).
+_WIRE_CACHE = ('a cache of encoded bytes, a pure function of field, key and value: without '
+               'it, or holding one more value, the same bytes are written')
+_WIRE_MESSAGE = ('the message of an _Unsupported is never shown: encode_request catches it '
+                 'and asks the stock encoder')
+EQUIVALENT["export.wire"] = [
+    ('_VARINTS = [_varint_slow(n) for n in range(1 << 14)]',
+     '_VARINTS = [_varint_slow(n) for n in range(2 << 14)]',
+     'a longer table holds the same varints, and `_varint` reads it below 16384 only'),
+    ('_VARINTS = [_varint_slow(n) for n in range(1 << 14)]',
+     '_VARINTS = [_varint_slow(n) for n in range(1 << 15)]',
+     'a longer table holds the same varints, and `_varint` reads it below 16384 only'),
+    ('return _VARINTS[n] if 0 <= n < 16384 else _varint_slow(n)',
+     'return _VARINTS[n] if 1 <= n < 16384 else _varint_slow(n)',
+     "0 then takes _varint_slow, which writes b'\\x00' as the table does"),
+    ('return _VARINTS[n] if 0 <= n < 16384 else _varint_slow(n)',
+     'return _VARINTS[n] if 0 < n < 16384 else _varint_slow(n)',
+     "0 then takes _varint_slow, which writes b'\\x00' as the table does"),
+    ('raise _Unsupported("int beyond int64")  # the stock encoder logs and drops it',
+     'raise _Unsupported("XXint beyond int64XX")  # the stock encoder logs and drops it',
+     _WIRE_MESSAGE),
+    ('raise _Unsupported("attribute key not text")  # the stock encoder drops it',
+     'raise _Unsupported("XXattribute key not textXX")  # the stock encoder drops it',
+     _WIRE_MESSAGE),
+    ('raise _Unsupported("events or links")', 'raise _Unsupported("XXevents or linksXX")',
+     _WIRE_MESSAGE),
+    ('raise _Unsupported("span without scope")',
+     'raise _Unsupported("XXspan without scopeXX")', _WIRE_MESSAGE),
+    ('field = _KEY_FIELDS.get(key)', 'field = None', _WIRE_CACHE),
+    ('_KEY_FIELDS[key] = field', '_KEY_FIELDS[key] = None', _WIRE_CACHE),
+    ('_SMALL_VALUE = 256', '_SMALL_VALUE = 257', _WIRE_CACHE),
+    ('kind = type(value)', 'kind = None',
+     'kind only chooses the two cached paths; without them every value takes the general '
+     'one (which asks type(value) itself): ' + _WIRE_CACHE),
+    ('if kind is str and len(value) < _SMALL_VALUE and type(key) is str:',
+     'if kind is str and len(value) <= _SMALL_VALUE and type(key) is str:', _WIRE_CACHE),
+    ('if kind is str and len(value) < _SMALL_VALUE and type(key) is str:',
+     'if kind is str and len(value) < _SMALL_VALUE and type(key) is not str:',
+     'text keys then take the uncached inline path (the same bytes); a key that is not '
+     'text fails in _key_field (AttributeError), which falls back to the stock encoder '
+     'as the _Unsupported of the general path does'),
+    ('encoded = _SMALL_KV.get(cache_key)', 'encoded = None', _WIRE_CACHE),
+    ('_SMALL_KV[cache_key] = encoded', '_SMALL_KV[cache_key] = None', _WIRE_CACHE),
+    ('if (kind is list or kind is tuple) and type(key) is str and len(value) < 64 and all(',
+     'if (kind is list and kind is tuple) and type(key) is str and len(value) < 64 and all(',
+     _WIRE_CACHE),
+    ('if (kind is list or kind is tuple) and type(key) is str and len(value) < 64 and all(',
+     'if (kind is list or kind is tuple) and type(key) is not str and len(value) < 64 and all(',  # noqa: E501
+     'text keys then take the general path (the same bytes); a key that is not text fails '
+     'in _key_field (AttributeError) and falls back to the stock encoder, as it does '
+     'there'),
+    ('if (kind is list or kind is tuple) and type(key) is str and len(value) < 64 and all(',
+     'if (kind is list or kind is tuple) and type(key) is str and len(value) <= 64 and all(',
+     _WIRE_CACHE),
+    ('if (kind is list or kind is tuple) and type(key) is str and len(value) < 64 and all(',
+     'if (kind is list or kind is tuple) and type(key) is str and len(value) < 65 and all(',
+     _WIRE_CACHE),
+    ('type(v) is str and len(v) < _SMALL_VALUE for v in value):',
+     'type(v) is str and len(v) <= _SMALL_VALUE for v in value):', _WIRE_CACHE),
+    ('cache_key = (field, key, tuple(value), 1)', 'cache_key = (field, key, tuple(value), 2)',
+     "the marker only keeps a list's entries (4-tuples) apart from a text value's "
+     '(3-tuples): any constant does'),
+    ('if len(raw) < 512:', 'if len(raw) <= 512:',
+     'only where the chunk list is split; the chunks are joined once: the same bytes'),
+    ('if len(raw) < 512:', 'if len(raw) < 513:',
+     'only where the chunk list is split; the chunks are joined once: the same bytes'),
+    ('if not status.description and not status.status_code.value:',
+     'if  status.description and not status.status_code.value:',
+     "a status with neither a description nor a code then takes the general branch, which "
+     "writes the same b'\\x7a\\x00' (an empty message 15); a description with code UNSET "
+     'does not exist (OpenTelemetry drops it)'),
+    ('last_resource: Any = None', 'last_resource: Any = ""',
+     'the first span always starts a group: its scope is an object (`or None` above raises '
+     'without one), never the initial `last_scope`'),
+    ('last_scope: Any = None', 'last_scope: Any = ""',
+     'the first span always starts a group: its scope is an object, never ""'),
+    ('chunks: list[bytes] = []', 'chunks: list[bytes] = None',
+     'the first span always starts a group (its scope is never the initial `last_scope`), '
+     'which sets `chunks` before it is used'),
 ]
 
 def _equivalent(name: str) -> list[tuple[str, str, str]]:
