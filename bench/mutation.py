@@ -147,6 +147,15 @@ MODULES: dict[str, Target] = {
     "spool.writer": Target("spool/writer.py", (
         "tests/spool/test_writer_exact.py", "tests/spool/test_spool_io.py",
         "tests/spool/test_layout.py")),
+    # The worker's read: which headers are trusted, each error's text, a vanished or
+    # unreadable file, the limit, the temp sweep's grace, ack. The last test of the exact
+    # file runs a worker step (~2 s); the concurrent writers' test (~2 s) is last.
+    "spool.reader": Target("spool/reader.py", (
+        "tests/spool/test_reader_exact.py", "tests/spool/test_spool_io.py")),
+    # What is kept of an event the worker could not process: ids and sizes, encrypted for
+    # the `quarantine` column; purge, retention and the cap.
+    "spool.quarantine": Target("spool/quarantine.py", (
+        "tests/spool/test_quarantine_exact.py", "tests/spool/test_quarantine.py")),
     # -- worker
     "worker.lifecycle": Target("worker/lifecycle.py", (
         "tests/worker/test_worker_env.py",
