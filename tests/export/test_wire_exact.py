@@ -160,6 +160,10 @@ def test_the_caches_stay_bounded(monkeypatch):
     # cleared when full, before the 4097th entry: the span's last 5000 - 4096, and the
     # resource's one (written after the spans)
     assert len(wire._SMALL_KV) == 5000 - 4096 + 1
+    # the tag lists share the bound
+    monkeypatch.setattr(wire, "_SMALL_KV", {})
+    direct([_span({f"tags{n}": [f"t{n}", "x"] for n in range(5000)}, resource=Resource({}))])
+    assert len(wire._SMALL_KV) == 5000 - 4096
 
 
 @pytest.mark.parametrize("attrs", [{5: "v"}, {5: 3}, {5: ["a"]}, {"a": "x", 5: 2.5}])
