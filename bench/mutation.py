@@ -2244,9 +2244,10 @@ EQUIVALENT["hook.defer"] = [
 ]
 
 # export.wire's caches of encoded key fields, small KeyValues and tag lists only save
-# work: the bytes are a pure function of (field, key, value), so a miss, a value cached
-# that was not, or one more entry, writes the same request (the caches' bounds and the
-# trace's attributes written once are asserted in tests/export/test_wire_exact.py).
+# work: the bytes are a pure function of (field, key, value), so a miss or a value cached
+# that was not writes the same request. What the caches hold at their bound (which kills
+# the mutants that stop caching a kind of value) and a trace's attributes written once
+# are asserted in tests/export/test_wire_exact.py.
 _WIRE_CACHE = ('a cache of encoded bytes, a pure function of field, key and value: without '
                'it, or holding one more value, the same bytes are written')
 _WIRE_MESSAGE = ('the message of an _Unsupported is never shown: encode_request catches it '
@@ -2277,26 +2278,10 @@ EQUIVALENT["export.wire"] = [
     ('field = _KEY_FIELDS.get(key)', 'field = None', _WIRE_CACHE),
     ('_KEY_FIELDS[key] = field', '_KEY_FIELDS[key] = None', _WIRE_CACHE),
     ('_SMALL_VALUE = 256', '_SMALL_VALUE = 257', _WIRE_CACHE),
-    ('kind = type(value)', 'kind = None',
-     'kind only chooses the two cached paths; without them every value takes the general '
-     'one (which asks type(value) itself): ' + _WIRE_CACHE),
     ('if kind is str and len(value) < _SMALL_VALUE and type(key) is str:',
      'if kind is str and len(value) <= _SMALL_VALUE and type(key) is str:', _WIRE_CACHE),
-    ('if kind is str and len(value) < _SMALL_VALUE and type(key) is str:',
-     'if kind is str and len(value) < _SMALL_VALUE and type(key) is not str:',
-     'text keys then take the uncached inline path (the same bytes); a key that is not '
-     'text fails in _key_field (AttributeError), which falls back to the stock encoder '
-     'as the _Unsupported of the general path does'),
     ('encoded = _SMALL_KV.get(cache_key)', 'encoded = None', _WIRE_CACHE),
     ('_SMALL_KV[cache_key] = encoded', '_SMALL_KV[cache_key] = None', _WIRE_CACHE),
-    ('if (kind is list or kind is tuple) and type(key) is str and len(value) < 64 and all(',
-     'if (kind is list and kind is tuple) and type(key) is str and len(value) < 64 and all(',
-     _WIRE_CACHE),
-    ('if (kind is list or kind is tuple) and type(key) is str and len(value) < 64 and all(',
-     'if (kind is list or kind is tuple) and type(key) is not str and len(value) < 64 and all(',  # noqa: E501
-     'text keys then take the general path (the same bytes); a key that is not text fails '
-     'in _key_field (AttributeError) and falls back to the stock encoder, as it does '
-     'there'),
     ('if (kind is list or kind is tuple) and type(key) is str and len(value) < 64 and all(',
      'if (kind is list or kind is tuple) and type(key) is str and len(value) <= 64 and all(',
      _WIRE_CACHE),
