@@ -2312,6 +2312,23 @@ EQUIVALENT["export.wire"] = [
      'which sets `chunks` before it is used'),
 ]
 
+_ANNOTATION = 'a dataclass annotation, never evaluated (from __future__ import annotations)'
+EQUIVALENT["spool.reader"] = [
+    ('error: str | None = None', 'error: str & None = None', _ANNOTATION),
+    ('pid: int | None = None', 'pid: int & None = None', _ANNOTATION),
+    ('env: dict[str, int] | None = None', 'env: dict[str, int] & None = None', _ANNOTATION),
+    ('error: str | None = None', 'error: str | None = ""',
+     'every SpoolEntry the reader makes sets `error` (the parse result or a reason); the '
+     'default serves only entries built by hand, and the one reader of it takes '
+     '`entry.error or ...` (hookevents): "" and None alike'),
+    ('head = _parse_header(data[:newline]) if newline >= 0 else None',
+     'head = _parse_header(data[:newline]) if newline > 0 else None',
+     'a newline at 0 leaves an empty header, which _parse_header refuses too (not JSON)'),
+    ('head = _parse_header(data[:newline]) if newline >= 0 else None',
+     'head = _parse_header(data[:newline]) if newline >= 1 else None',
+     'a newline at 0 leaves an empty header, which _parse_header refuses too (not JSON)'),
+]
+
 def _equivalent(name: str) -> list[tuple[str, str, str]]:
     """EQUIVALENT's entries for `name`, and for a detector module every mutant of its
     `Detector(description=...)` text (one per string line), made here from the source."""

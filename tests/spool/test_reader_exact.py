@@ -73,6 +73,13 @@ def test_the_header_line_is_looked_for_in_the_first_4096_bytes(tmp_path):
     assert got == {1: None, 2: "corrupt spool header"}
 
 
+def test_the_header_is_the_first_line_not_the_first_one_that_parses(tmp_path):
+    root = str(tmp_path)
+    _put(root, layout.event_name(1), b"\n" + json.dumps(_head()).encode() + b"\n{}")
+    (entry,) = reader.read_pending(root)
+    assert entry.error == "corrupt spool header" and entry.payload is None
+
+
 def test_fields_of_a_good_file(tmp_path):
     root = str(tmp_path)
     path = _file(root, 4, _head(event="Stop", pid=77, size=99, oversize=False,
