@@ -115,6 +115,12 @@ MODULES: dict[str, Target] = {
     # settings hook that stands down wrongly loses the event.
     "hook.defer": Target("hook/defer.py", (
         "tests/hook/test_defer_exact.py", "tests/hook/test_defer.py")),
+    # The script form: the hook folder off sys.path, the package root first, exit 0.
+    "hook.entry": Target("hook/entry.py", (
+        "tests/hook/test_entry_exact.py",
+        "tests/hook/test_hook_process.py::test_one_event_one_entry_nothing_printed",
+        "tests/hook/test_hook_process.py::test_symlinked_entry_point_finds_its_package",
+        "tests/hook/test_hook_process.py::test_unusable_state_dir_exits_zero_silently")),
     "hook.main": Target("hook/main.py", (
         "tests/hook/test_hook_main.py", "tests/hook/test_hook_process.py",
         "tests/security/test_envcheck.py", "tests/hook/test_mute.py"),
