@@ -2335,6 +2335,12 @@ EQUIVALENT["spool.reader"] = [
      'a newline at 0 leaves an empty header, which _parse_header refuses too (not JSON)'),
 ]
 
+EQUIVALENT["spool.quarantine"] = [
+    ('out: list[tuple[str, dict[str, Any] | None]] = []',
+     'out: list[tuple[str, dict[str, Any] & None]] = []',
+     'a local variable annotation, never evaluated'),
+]
+
 def _equivalent(name: str) -> list[tuple[str, str, str]]:
     """EQUIVALENT's entries for `name`, and for a detector module every mutant of its
     `Detector(description=...)` text (one per string line), made here from the source."""

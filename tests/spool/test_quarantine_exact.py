@@ -186,14 +186,15 @@ def test_records_read_what_they_can_oldest_first(_isolated_state):
     with open(broken, "wb") as fh:
         fh.write(b"{not json")
     os.mkdir(os.path.join(folder, f"{7:020d}.q"))   # unreadable: a folder
-    with open(os.path.join(folder, "notes.txt"), "wb") as fh:
-        fh.write(b"{}")
+    for name in ("notes.txt", layout.event_name(0)):   # no records, one before them all
+        with open(os.path.join(folder, name), "wb") as fh:
+            fh.write(b"{}")
     got = quarantine.records(state)
     assert [(os.path.basename(p), r) for p, r in got] == [
         (f"{3:020d}.q", None), (f"{5:020d}.q", None), (f"{6:020d}.q", None),
         (f"{7:020d}.q", None),
         (os.path.basename(good), quarantine.record_of(_entry(seq=9, payload={"session_id": "s"})))]
-    assert quarantine.count(state) == 5
+    assert quarantine.count(state) == 6  # with the raw copy
 
 
 def test_records_and_count_of_no_folder(_isolated_state, tmp_path):
@@ -231,8 +232,11 @@ def test_remove_by_session_time_or_everything(_isolated_state):
     assert quarantine.remove(state, session_ids=["s-x"]) == 0
     assert quarantine.remove(state, session_ids=["s-b"]) == 1
     assert seqs() == [1, 3, 4, None]
-    # strictly before: 300 stays; no time means 0 (the oldest); unreadable go with a time
-    assert quarantine.remove(state, before_ns=300) == 3
+    # no time reads as 0, the oldest; unreadable records go with any time
+    assert quarantine.remove(state, before_ns=1) == 2
+    assert seqs() == [1, 3]
+    # strictly before: 300 stays
+    assert quarantine.remove(state, before_ns=300) == 1
     assert seqs() == [3]
     assert quarantine.remove(state, everything=True) == 1
     assert seqs() == []
@@ -276,11 +280,12 @@ def test_sweep_converts_raw_copies_and_skips_the_rest(_isolated_state):
     os.makedirs(folder)
     for entry in reader.read_pending(state):
         os.replace(entry.path, os.path.join(folder, os.path.basename(entry.path)))
-    os.mkdir(os.path.join(folder, layout.event_name(9)))   # unreadable: skipped
-    quarantine.keep(state, _entry(seq=5))                    # a record: not a raw copy
+    # before the raw copies (names sort): an unreadable one, skipped, and a record
+    os.mkdir(os.path.join(folder, layout.event_name(0)))
+    quarantine.keep(state, _entry(seq=0))
     assert quarantine.sweep(state) == 2
     names = sorted(os.listdir(folder))
-    assert names == [f"{1:020d}.q", f"{2:020d}.q", f"{5:020d}.q", layout.event_name(9)]
-    assert [r["session_id"] for _, r in quarantine.records(state)[:2]] == ["s-0", "s-1"]
+    assert names == [layout.event_name(0), f"{0:020d}.q", f"{1:020d}.q", f"{2:020d}.q"]
+    assert [r["session_id"] for _, r in quarantine.records(state)] == [None, "s-0", "s-1"]
     assert quarantine.sweep(state) == 0
     assert quarantine.sweep(str(_isolated_state / "nowhere")) == 0
