@@ -2341,6 +2341,14 @@ EQUIVALENT["spool.quarantine"] = [
      'a local variable annotation, never evaluated'),
 ]
 
+EQUIVALENT["hook.entry"] = [
+    ('if sys.path and os.path.realpath(sys.path[0] or ".") == here:',
+     'if sys.path and os.path.realpath(sys.path[0] or "XX.XX") == here:',
+     "sys.path[0] is '' only for -c, stdin and the REPL, none of which runs this file "
+     "(read from stdin it has no __file__ and exits 0 in the try); a file run puts its "
+     "folder there, or under -I the standard library's zip"),
+]
+
 def _equivalent(name: str) -> list[tuple[str, str, str]]:
     """EQUIVALENT's entries for `name`, and for a detector module every mutant of its
     `Detector(description=...)` text (one per string line), made here from the source."""

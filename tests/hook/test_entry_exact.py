@@ -48,11 +48,31 @@ def tree(tmp_path):
     return root
 
 
-def _run(entry, report, how: str = "", cwd=None):
+def _run(entry, report, how: str = "", cwd=None, flags=("-S",)):
     env = {"PATH": os.environ.get("PATH", ""), "ENTRY_REPORT": str(report), "ENTRY_HOW": how}
-    proc = subprocess.run([sys.executable, "-S", str(entry)], capture_output=True, env=env,
+    proc = subprocess.run([sys.executable, *flags, str(entry)], capture_output=True, env=env,
                           timeout=60, cwd=cwd)
     return proc, json.loads(report.read_text())
+
+
+def _base_path(*flags: str) -> list[str]:
+    """sys.path of this interpreter with `flags` and no script (`-c`'s '' left out)."""
+    out = subprocess.run([sys.executable, *flags, "-c", "import sys, json; "
+                          "print(json.dumps([p for p in sys.path if p]))"],
+                         capture_output=True, env={"PATH": os.environ.get("PATH", "")},
+                         timeout=60, check=True).stdout
+    return json.loads(out)
+
+
+@pytest.mark.parametrize("flags", [("-S",), ("-I", "-S")])
+def test_sys_path_is_the_package_root_then_the_interpreters_own(tree, tmp_path, flags):
+    # `-S` alone (the form entry.py's docstring names) puts the hook folder first, which
+    # goes; `-I -S` (the settings hook and the plugin's launcher) puts no script folder,
+    # and nothing else goes.
+    proc, seen = _run(tree / "cctrace" / "hook" / "entry.py", tmp_path / "r.json",
+                      flags=flags)
+    assert (proc.returncode, proc.stderr) == (0, b"")
+    assert seen["path"] == [str(tree), *_base_path(*flags)]
 
 
 @pytest.mark.parametrize("how", ["", "raise", "exit"])
