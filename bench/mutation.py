@@ -170,6 +170,11 @@ MODULES: dict[str, Target] = {
     # A bad transcript record isolated, never the session: the binary search, the repair,
     # the stand-in (no content), which errors are the environment's, the read counters.
     # test_poison.py runs it in the worker (20 s): not selected.
+    # The redactors the worker uses: which settings make a new one, how long one is
+    # reused, values learned shared by all, the outbox swept again once per new value.
+    "worker.redactors": Target("worker/redactors.py", (
+        "tests/worker/test_redactors_exact.py", "tests/worker/test_redactors_dotenv.py",
+        "tests/worker/test_learn_before_sending.py")),
     "worker.isolate": Target("worker/isolate.py", ("tests/worker/test_isolate.py",)),
     # -- export
     "export.destinations": Target("export/destinations.py", (

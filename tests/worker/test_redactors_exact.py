@@ -1,0 +1,1 @@
+"""cctrace.worker.redactors, exactly (filled in below)."""
