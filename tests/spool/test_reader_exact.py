@@ -27,6 +27,11 @@ def _file(root: str, seq: int, head: dict | bytes, body: bytes = b"{}") -> str:
     return _put(root, layout.event_name(seq), raw + b"\n" + body)
 
 
+def _appended(root: str, count: int) -> None:
+    for n in range(count):
+        writer.append(root, b"{}", received_ns=n, event="X")
+
+
 def _head(**kw) -> dict:
     return {"v": 1, "received_ns": 5, "size": 2, "stored": 2, **kw}
 
@@ -160,41 +165,40 @@ def test_a_good_file_after_a_bad_one_is_read(tmp_path):
 
 def test_limit(tmp_path):
     root = str(tmp_path)
-    for n in range(3):
-        writer.append(root, b"{}", received_ns=n, event="X")
+    _appended(root, 3)
     assert [e.seq for e in reader.read_pending(root, limit=2)] == [1, 2]
     assert [e.seq for e in reader.read_pending(root, limit=0)] == []
     assert [e.seq for e in reader.read_pending(root, limit=-1)] == []
     assert [e.seq for e in reader.read_pending(root, limit=None)] == [1, 2, 3]
 
 
-def test_a_file_gone_between_listing_and_reading_is_skipped(tmp_path, monkeypatch):
-    root = str(tmp_path)
-    for n in range(3):
-        writer.append(root, b"{}", received_ns=n, event="X")
+def _before_reading(monkeypatch, seq: int, action) -> None:
+    """Run `action(path)` just before event `seq` is read (after the listing)."""
     real = reader.read_entry
 
-    def vanished(path, seq):
-        if seq == 2:
-            os.unlink(path)
-        return real(path, seq)
+    def read(path, at):
+        if at == seq:
+            action(path)
+        return real(path, at)
 
-    monkeypatch.setattr(reader, "read_entry", vanished)
+    monkeypatch.setattr(reader, "read_entry", read)
+
+
+def test_a_file_gone_between_listing_and_reading_is_skipped(tmp_path, monkeypatch):
+    root = str(tmp_path)
+    _appended(root, 3)
+    _before_reading(monkeypatch, 2, os.unlink)
     assert [e.seq for e in reader.read_pending(root)] == [1, 3]
 
 
 def test_an_unreadable_file_is_returned_with_the_reason(tmp_path, monkeypatch):
     root = str(tmp_path)
-    for n in range(2):
-        writer.append(root, b"{}", received_ns=n, event="X")
-    real = reader.read_entry
+    _appended(root, 2)
 
-    def denied(path, seq):
-        if seq == 1:
-            raise PermissionError(13, "Permission denied")
-        return real(path, seq)
+    def denied(path):
+        raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(reader, "read_entry", denied)
+    _before_reading(monkeypatch, 1, denied)
     first, second = reader.read_pending(root)
     path = os.path.join(layout.spool_dir(root), layout.event_name(1))
     assert (first.seq, first.received_ns, first.event, first.payload, first.path, first.size,
@@ -270,8 +274,7 @@ def test_the_sweep_of_a_missing_or_file_spool_is_zero(tmp_path):
 
 def test_ack_counts_what_it_deleted_and_goes_on_past_a_missing_one(tmp_path):
     root = str(tmp_path)
-    for n in range(3):
-        writer.append(root, b"{}", received_ns=n, event="X")
+    _appended(root, 3)
     entries = reader.read_pending(root)
     os.unlink(entries[0].path)
     assert reader.ack(entries) == 2
