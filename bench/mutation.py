@@ -2354,6 +2354,13 @@ EQUIVALENT["hook.entry"] = [
      "folder there, or under -I the standard library's zip"),
 ]
 
+EQUIVALENT["worker.redactors"] = [
+    ('sweeper = SecretRedactor((), bytes(32), learned=_learned)',
+     'sweeper = SecretRedactor((), bytes(33), learned=_learned)',
+     'the sweeper has no detectors and only sweeps: the learned values carry their markers '
+     'already, and the key feeds only `tag`, which `sweep` never calls'),
+]
+
 def _equivalent(name: str) -> list[tuple[str, str, str]]:
     """EQUIVALENT's entries for `name`, and for a detector module every mutant of its
     `Detector(description=...)` text (one per string line), made here from the source."""

@@ -196,3 +196,29 @@ def test_no_batch_changed_means_no_row_is_touched(sweeping, monkeypatch):
     store = _Store(ROWS)
     assert redactors.resweep_outbox(store, _cfg()) == 0
     assert store.calls == [] and redactors._swept_with == 1
+
+
+def _fresh_module():
+    """A new copy of the module, with its globals as a new worker process has them."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fresh_redactors", redactors.__file__)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_new_worker_sweeps_when_its_first_value_is_learned_not_before(monkeypatch):
+    asked: list[int] = []
+
+    def pending(store, sweep):
+        asked.append(1)
+        return []
+
+    monkeypatch.setattr(outbox, "resweep_pending", pending)
+    fresh = _fresh_module()
+    assert fresh.resweep_outbox(_Store(ROWS), _cfg()) == 0
+    assert asked == []  # nothing learned: the outbox is not read
+    fresh._learned["VALUE-1"] = "password"
+    assert fresh.resweep_outbox(_Store(ROWS), _cfg()) == 0
+    assert asked == [1]
