@@ -339,6 +339,10 @@ MODULES: dict[str, Target] = {
     # of every detector's match).
     "redact.randomness.runs_on": Target("redact/randomness.py", (
         "tests/redact/test_not_secrets.py",), scope=("runs_on",)),
+    # Stop 27: the dictionary asked by app passwords' phrase check.
+    "redact.randomness.dictionary": Target("redact/randomness.py", (
+        "tests/redact/test_randomness_exact.py::test_dictionary_word",
+        "tests/redact/detectors/test_app_password.py"), scope=("dictionary_word",)),
     "redact.engine.accept": Target("redact/engine.py", (
         "tests/redact/test_not_secrets.py", "tests/redact/test_engine_rest_exact.py",
         "tests/redact/test_engine_exact.py",

@@ -276,6 +276,11 @@ def fake_fields(template: str, rng: random.Random) -> tuple[str, list[str]]:
         raw = ("ab"[:int(lead)] + marker + "\nDB_PASSWORD=" + _fill("{A:20}", rng)).encode()
         text = (base64.urlsafe_b64encode if safe == "1" else base64.b64encode)(raw).decode()
         return "data:\n  value: " + text + "\n", [text]
+    if template.startswith("@grouped:"):
+        # `@grouped:<text before>`: four groups of four lower-case letters, an app
+        # password as Google shows one (each group shorter than a field worth checking)
+        value = " ".join(_fill("{l:4}", rng).lower() for _ in range(4))
+        return template.split(":", 1)[1] + value + "\n", [value]
     if template.startswith("@"):
         text = fake(template, rng)
         return text, [text.split(" ", 1)[-1] if template == "@basic" else text]

@@ -41,7 +41,12 @@ KEYWORD: dict[str, list[str]] = {
     "session_cookie": ["{k} session={A:24}; Path=/"],
     "basic_auth": ['{k}("deploy", "{A:16}")'],
     "call_password": ['{k}("deploy", "{A:16}")', '{k}($dsn, "deploy", "{A:16}")'],
-    "cli_password": ["$ {k}DB_TOKEN\n{A:16}\n"],
+    "labelled_secret": ["ok\nAPI {k}{A:12}!{d:4}\n"],
+    "cli_password": ["$ {k}DB_TOKEN\n{A:16}\n",
+                     # readers of a secret on their input whose keyword is not all of it
+                     "echo {A:16} | {k} -S id", "echo {A:16} | {k}i .htpasswd admin",
+                     "echo {A:16} | gpg --batch {k} 0 -d s.gpg",
+                     "echo {A:16} | {k} -a -s bob", "echo {A:16} | gcloud x {k}=-"],
     "prose_secret_value": ["I set `DB_PASSWORD` with the {k}{A:16}` now."],
     "prose_word_secret": ["then use {k}{A:16}7` for the test run",
                           # the escaped quote's anchor (`token \`), in a JSON string
@@ -57,9 +62,10 @@ AT_ANCHOR = {
     "cli_flags": tuple(range(19)), "prose": tuple(range(11)), "netrc": (0,),
     "asana": (0, 1), "url_path": (0,), "prose_i18n": (0, 1, 2),
     "prose_value": (0, 1, 2), "secret_file": (0, 1, 2, 3, 4), "name_value": (0, 1),
-    "url_segment": (0,), "ci_mask": (0,), "php_define": (0,), "env_command": (0, 1, 2),
+    "url_segment": (0,), "ci_mask": (0,), "php_define": (0,), "env_command": (0, 1, 2, 3),
     "next_line": (0,), "one_time_codes": (0,), "windows_cli": (0, 1, 2, 3, 4),
-    "console_login": (0, 1, 2, 3, 4, 5), "terraform_variable": (0,), "signed_url": (0,),
+    "console_login": (0, 1, 2, 3, 4, 5, 6), "terraform_variable": (0,), "signed_url": (0,),
+    "app_password": (0,),
 }
 # Which patterns (index in the detector) must not start right after a letter, digit or `_`
 # (`boundary`): written out here, not read from the patterns, so that dropping one is seen.

@@ -183,3 +183,11 @@ def test_padding_only_values_are_kept_not_withheld() -> None:
         assert redact_value({"out": f"line one\n{text}\n"}, red) == {
             "out": f"line one\n{text}\n"}
     assert redact_value('key = "===================="', red) != WITHHELD
+
+
+@pytest.mark.parametrize(("word", "known"), [
+    ("work", True), ("WORK", True), ("Data", True), ("roam", False), ("works", False),
+    ("", False),
+])
+def test_dictionary_word(word: str, known: bool) -> None:
+    assert R.dictionary_word(word) is known

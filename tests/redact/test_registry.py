@@ -32,7 +32,7 @@ def test_groups_and_order() -> None:
                                 "secret_file", "name_value", "url_segment", "password_hash",
                                 "ci_mask", "php_define", "terraform_state", "daemon_config",
                                 "next_line", "one_time_codes", "windows_cli", "console_login",
-                                "terraform_variable", "signed_url")
+                                "terraform_variable", "signed_url", "app_password")
     assert registry.PROVIDERS == tuple(sorted(registry.PROVIDERS))
     assert len(registry.PROVIDERS) == 84
 

@@ -40,6 +40,8 @@ from cctrace.redact.randomness import looks_random
     "**required**", "*optional*", "__none__", "_changeme_", "~~secret~~", "**`<token>`**",
     # source text before a `&` (the parameters after it are not the value's)
     "{password!r}&x=1",
+    # an environment variable read in Tcl (an expect script's `send "$env(PW)\r"`), Perl
+    "$env(SSH_PASS)", "$ENV{DB_PASSWORD}", "$env(_x1)",
 ])
 def test_placeholders(value: str) -> None:
     assert S.is_placeholder(value) is True
@@ -61,6 +63,7 @@ def test_placeholders(value: str) -> None:
     # a value not cut at `&` runs on into parameters that are source text: only the part
     # before the `&` is asked
     "Xk9mQ2vL7pW4&url=#{url}",
+    "$env(PW)x", "$env(1PW)", "$ENV(PW)", "x$env(PW)",
 ])
 def test_not_placeholders(value: str) -> None:
     assert S.is_placeholder(value) is False

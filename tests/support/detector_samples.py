@@ -53,9 +53,12 @@ EXTRA: dict[str, list[str]] = {
     # which must start their line (the contexts planting a sample put text before it).
     "generic_secret": ["FROM alpine\nENV DB_PASSWORD {A:12}!{d:4}\n",
                        "\nset -gx DB_PASSWORD {A:12}!{d:4}\n",
-                       "C:\\src> cd app\nC:\\src> setx DB_PASSWORD {A:12}!{d:4}\n"],
+                       "C:\\src> cd app\nC:\\src> setx DB_PASSWORD {A:12}!{d:4}\n",
+                       "wp config set DB_PASSWORD {A:12}!{d:4}\n"],
     # a value alone on the line after a label naming it (next_line)
     "labelled_secret": ["ok\nHere is the password:\n\n{A:12}!{d:4}\n"],
+    # grouped app passwords after the phrase naming them (app_password)
+    "app_password": ["@grouped:Your new app password: "],
     # backup, recovery and one-time codes (one_time_codes)
     "one_time_code": ["the backup code is {d:10} for now"],
     "prose_login": ["the login is deploy / {A:14} for staging",
@@ -76,6 +79,8 @@ EXTRA: dict[str, list[str]] = {
                      "rabbitmqctl add_user admin {A:16}",
                      "smbclient //host/share -U admin%{A:16}",
                      "echo {A:16} | docker login -u me --password-stdin",
+                     "echo '{A:16}' | sudo -u root -S apt-get update",
+                     "sudo -S <<< '{A:16}' apt update",
                      # more tools' flags (probes-6)
                      "cqlsh cass01 9042 -u cassandra -p {A:16}",
                      "ipmitool -I lanplus -H 10.0.0.5 -U ADMIN -P {A:16} power status",
@@ -93,7 +98,8 @@ EXTRA: dict[str, list[str]] = {
                      "$ redis-cli -h cache.internal\ncache.internal:6379> AUTH {A:12}!{d:3}\nOK",
                      "ftp> user deploy {A:12}!{d:3}\n331 Password required",
                      "lftp -u deploy,{A:12}!{d:3} sftp://files.example.test",
-                     "mc alias set s3 https://minio.example.test AKIDEXAMPLE {A:24}"],
+                     "mc alias set s3 https://minio.example.test AKIDEXAMPLE {A:24}",
+                     'spawn ssh deploy@h\nexpect "password:"\nsend "{A:12}!{d:3}\\r"\n'],
     "basic_auth": ['r = requests.get(url, auth=("deploy", "{A:16}"))'],
     "call_password": ['server.login("me@corp.test", "{A:12}!{d:3}")',
                       "$db = new PDO($dsn, 'root', '{A:12}!{d:3}');",

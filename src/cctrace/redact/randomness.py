@@ -107,6 +107,11 @@ def _alphabet(value: str) -> int:
     return max(size + other, 2)
 
 
+def dictionary_word(word: str) -> bool:
+    """`word` (any case) is in the dictionary of words code and docs use."""
+    return word.lower() in _WORDS
+
+
 def _wordlike(seg: str) -> bool:
     """A lower-case letter run that reads like a word: in the dictionary, or pronounceable
     (a third vowels or more, never four consonants in a row)."""

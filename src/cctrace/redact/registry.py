@@ -33,7 +33,7 @@ GENERIC: tuple[str, ...] = (
     "netrc", "pgpass", "url_path", "encoded", "table_column", "prose_value", "secret_file",
     "name_value", "url_segment", "password_hash", "ci_mask", "php_define",
     "terraform_state", "daemon_config", "next_line", "one_time_codes", "windows_cli",
-    "console_login", "terraform_variable", "signed_url",
+    "console_login", "terraform_variable", "signed_url", "app_password",
 )
 # Personal data: only with PII redaction switched on.
 PII: tuple[str, ...] = (

@@ -62,6 +62,7 @@ _PLACEHOLDER_RES = [
         r"(?i)^arn:aws[\w-]*:",
         r"^\$\{[^}]*\}",  # ${ssm:/path}, ${{ secrets.X }}, ${VAR}suffix
         r"^\$[A-Za-z_][A-Za-z0-9_]*$",
+        r"^\$(?:env\([A-Za-z_]\w*\)|ENV\{[A-Za-z_]\w*\})$",  # Tcl's $env(PW), Perl's $ENV{PW}
         r"(?i)^(?:secret|kv|vault)/(?:data/)?[\w./-]+$",  # vault paths
         r"^ENC\[|^vault:v\d+:|^AgA[A-Za-z0-9+/]{20}",  # SOPS, Vault transit, sealed secrets
         # Google Secret Manager resource names (what `gcloud secrets` and CSI drivers take).

@@ -239,3 +239,21 @@ def test_perl_dbi_connect(text: str) -> None:
 ])
 def test_perl_dbi_connect_without_a_password(text: str) -> None:
     _none(text)
+
+
+@pytest.mark.parametrize("prefix", ["f", "r", "b", "u", "rb", "fr", "$", "@", "$@"])
+def test_a_string_prefix_before_the_header_value(prefix: str) -> None:
+    token = "058f09f3fdccaa7080e0d5c17d18644f60fef62c"
+    _finds(f'headers = {{"Authorization": {prefix}"Token {token}"}}', token,
+           "authorization_header")
+    _finds(f"req.headers.authorization = {prefix}'token {token}'", token,
+           "authorization_header")
+
+
+@pytest.mark.parametrize("text", [
+    'headers = {"Authorization": f"Token {token}"}',   # the value is a placeholder
+    'headers = {"Authorization": fetch_header(key)}',  # a call, not a string
+    'authorization = bu',                               # too short for a value
+])
+def test_a_prefix_letter_is_no_value(text: str) -> None:
+    _none(text)

@@ -309,6 +309,81 @@ def test_other_inputs_of_those_readers_stay(text: str) -> None:
     assert r.redact_text(text) == text
 
 
+# -- more readers of a secret on their input, and here-strings -----------------------------
+@pytest.mark.parametrize("text,secret", [
+    ("echo 'S3cr3tPw' | sudo -S apt-get update", "S3cr3tPw"),
+    ('echo "S3cr3tPw" | sudo -kS whoami', "S3cr3tPw"),
+    ("echo S3cr3tPw | sudo -u root -S id", "S3cr3tPw"),
+    ("echo S3cr3tPw | sudo --stdin id", "S3cr3tPw"),
+    ('echo "S3cr3tPw" | gh auth login --with-token', "S3cr3tPw"),
+    ("echo S3cr3tPw | htpasswd -ci .htpasswd admin", "S3cr3tPw"),
+    ("echo 'S3cr3tPw' | gpg --batch --passphrase-fd 0 -d s.gpg", "S3cr3tPw"),
+    ("echo 'S3cr3tPw' | gpg --batch --passphrase-fd=0 -d s.gpg", "S3cr3tPw"),
+    ('echo -e "S3cr3tPw" | smbpasswd -a -s bob', "S3cr3tPw"),
+    ("echo -n S3cr3tPw | gcloud secrets create db --data-file=-", "S3cr3tPw"),
+    ("echo -n S3cr3tPw | gcloud secrets versions add db --data-file -", "S3cr3tPw"),
+    ('echo "S3cr3tPw" | npx wrangler secret put API_KEY', "S3cr3tPw"),
+    ("echo S3cr3tPw | gh secret set API_KEY", "S3cr3tPw"),
+    ('printf %s "S3cr3tPw" | docker secret create api_key -', "S3cr3tPw"),
+    ('printf "%s" S3cr3tPw | fly secrets set', "S3cr3tPw"),
+    ("echo -n S3cr3tPw | vercel env add API_KEY production", "S3cr3tPw"),
+    ("printf '%s\\\\n' S3cr3tPw | chpasswd", "S3cr3tPw"),     # JSON-escaped twice
+    ("sudo -S <<< 'S3cr3tPw' apt update", "S3cr3tPw"),
+    ('docker login -u me --password-stdin <<< "S3cr3tPw"', "S3cr3tPw"),
+    ("sudo -S <<<S3cr3tPw id", "S3cr3tPw"),
+    # inside a JSON string (a Bash tool call in a transcript line), once and twice
+    ('echo \\"S3cr3tPw\\" | docker login -u me --password-stdin', "S3cr3tPw"),
+    ('echo \\\\\\"S3cr3tPw\\\\\\" | sudo -S id', "S3cr3tPw"),
+    ('sudo -S <<< \\"S3cr3tPw\\" id', "S3cr3tPw"),
+    ("yes 'S3cr3tPw' | sudo -S true", "S3cr3tPw"),
+    ("echo 'S3cr3tPw' | kinit admin@EXAMPLE.COM", "S3cr3tPw"),
+    ("echo -n S3cr3tPw | openssl enc -aes-256-cbc -pass stdin -in f", "S3cr3tPw"),
+    ("echo S3cr3tPw | openssl pkcs12 -export -passout stdin -in c.pem", "S3cr3tPw"),
+    # a one-line here-document, opened before or after the reader on its line
+    ("cat <<EOF | docker login --password-stdin\nS3cr3tPw\nEOF\n", "S3cr3tPw"),
+    ("docker login -u me --password-stdin <<'EOF'\n  S3cr3tPw\nEOF", "S3cr3tPw"),
+    ("sudo -S id <<-END\nS3cr3tPw\n\tEND\n", "S3cr3tPw"),
+    ("cat <<EOF | docker login --password-stdin\\nS3cr3tPw\\nEOF", "S3cr3tPw"),  # escaped
+])
+def test_a_secret_given_to_a_command_reading_its_input(text: str, secret: str) -> None:
+    at = text.index(secret)
+    assert _alone().explain(text) == [Finding("cli_password", "cli_flags", at, at + len(secret))]
+
+
+@pytest.mark.parametrize("text", [
+    "echo 'S3cr3tPw' | sudo tee /etc/motd",            # sudo without -S
+    "echo 'S3cr3tPw' | sudo -u postgres psql",
+    "echo 'S3cr3tPw' | sudo -i",                       # not the flag
+    "echo 'S3cr3tPw' | sudo -u stdin id",
+    "echo 'S3cr3tPw' | pseudo -S x",                   # not sudo
+    "echo 'S3cr3tPw' | htpasswd -c .htpasswd admin",   # no -i
+    "echo 'S3cr3tPw' | gpg --passphrase-fd 01",        # another descriptor
+    "echo 'S3cr3tPw' | gcloud x --data-file=-x",
+    "echo 'S3cr3tPw' | gcloud x --data-file=path",
+    "echo 'S3cr3tPw' | smbpasswd -a bob",              # no -s
+    "echo 'S3cr3tPw' | smbpasswd -sx bob",
+    'docker login -u me --password-stdin <<< "$CR_PAT"',
+    "sudo -S <<< $PW id",
+    "sudo -S < pw.txt id; cat <<< 'S3cr3tPw'",          # the here-string after `;`
+    "echo 'S3cr3tPw' | environment add x",             # `env add` inside a word
+    "echo $PW | kinit admin", "kinit -k -t app.keytab app@EXAMPLE.COM",
+    "echo S3cr3tPw | openssl enc -pass file:pw.txt",
+    "echo S3cr3tPw | openssl enc -pass stdinx",
+    # here-documents: more than one line, another delimiter, no reader, too far
+    "cat <<EOF | docker login --password-stdin\nS3cr3tPw\nmore\nEOF\n",
+    "cat <<EOF | docker login --password-stdin\nS3cr3tPw\nEND\n",
+    "cat <<EOF | docker login --password-stdin\nS3cr3tPw\nEOFX\n",
+    "cat <<EOF > notes.txt\nS3cr3tPw\nEOF\n",
+    "cat <<EOF\nx\nEOF\ndocker login --password-stdin\nS3cr3tPw\nEOF",
+    "sudo -S id <<< $PW",
+    "docker login --password-stdin <<EOF\n$CR_PAT\nEOF",
+])
+def test_other_commands_and_inputs_stay(text: str) -> None:
+    r = _alone()
+    assert r.explain(text) == [], text
+    assert r.redact_text(text) == text
+
+
 # -- probes-6: more tools' flags, a quoted value with blanks ------------------------------
 @pytest.mark.parametrize("text,secret", [
     ("cqlsh cass01 9042 -u cassandra -p Rock3t!Fuel8", "Rock3t!Fuel8"),
@@ -351,3 +426,40 @@ def test_more_tools_left_alone(text: str) -> None:
     r = _alone()
     assert r.explain(text) == [], text
     assert r.redact_text(text) == text
+
+
+# htpasswd's flags and words are read to a bound (a line holding `htpasswd -` many times
+# was read to its end from each hit): four flags of up to eight letters, words of 256.
+@pytest.mark.parametrize(("text", "is_found"), [
+    ("htpasswd -b -c -B -m .htpasswd admin S3cr3tPw", True),
+    ("htpasswd -b -c -B -d -m .htpasswd admin S3cr3tPw", False),   # five flags
+    ("htpasswd -bcBmdsDv .htpasswd admin S3cr3tPw", True),
+    ("htpasswd -bcBmdsDvx .htpasswd admin S3cr3tPw", False),       # nine letters
+    (f"htpasswd -bc {'d' * 256} admin S3cr3tPw", True),
+    (f"htpasswd -bc {'d' * 257} admin S3cr3tPw", False),
+])
+def test_htpasswd_reads_to_a_bound(text: str, is_found: bool) -> None:
+    found = _alone().explain(text)
+    at = text.index("S3cr3tPw")
+    assert found == ([Finding("cli_password", "cli_flags", at, at + 8)] if is_found else [])
+
+
+# A here-document's opener is looked for on the reader's line up to 300 characters before
+# the reader (and the line's end up to 300 after it).
+@pytest.mark.parametrize(("pad", "is_found"), [(0, True), (1, False)])
+def test_a_here_documents_line_is_read_to_a_bound(pad: int, is_found: bool) -> None:
+    head = "cat <<EOF | "
+    text = head + "x" * (300 - len(head) - 1 + pad) + " --password-stdin\nS3cr3tPw\nEOF\n"
+    assert text.index("--password-stdin") == 300 + pad
+    found = _alone().explain(text)
+    at = text.index("S3cr3tPw")
+    assert found == ([Finding("cli_password", "cli_flags", at, at + 8)] if is_found else [])
+
+
+@pytest.mark.parametrize(("pad", "is_found"), [(0, True), (1, False)])
+def test_a_here_documents_line_end_is_read_to_a_bound(pad: int, is_found: bool) -> None:
+    text = "docker login --password-stdin <<EOF " + "y" * (292 + pad) + "\nS3cr3tPw\nEOF"
+    assert text.index("\n") == len("docker login --password-stdin") + 299 + pad
+    found = _alone().explain(text)
+    at = text.index("S3cr3tPw")
+    assert found == ([Finding("cli_password", "cli_flags", at, at + 8)] if is_found else [])

@@ -86,3 +86,44 @@ def test_kept(text: str) -> None:
 
 def test_a_password_is_typed_not_code() -> None:
     found("sqlplus app/Pa55(w0rd)@db", "Pa55(w0rd)")
+
+
+# -- an expect script answering a password prompt ------------------------------------------
+@pytest.mark.parametrize("text", [
+    f"expect -c 'spawn ssh bob@h; expect \"password:\"; send \"{PW}\\r\"; interact'",
+    f'#!/usr/bin/expect\nspawn ssh bob@host\nexpect "*assword:*"\nsend "{PW}\\r"\ninteract',
+    f"child.expect('Password:')\nchild.sendline('{PW}')",
+    f"p.expect(r'Enter PIN')\r\np.sendline('{PW}')",
+    f'expect {{\n  "password:" {{ send "{PW}\\r" }}\n}}',
+    f'expect "Enter passphrase for key:"\nsend -- "{PW}\\r"',
+    f'expect -exact "Passcode: "\n\n  send "{PW}\\n"',
+])
+def test_expect_sends_the_password(text: str) -> None:
+    found(text, PW)
+    found(json.dumps(text), PW)
+
+
+@pytest.mark.parametrize("text", [
+    'expect "password:"\nsend "$env(SSH_PASS)\\r"',          # a reference
+    f'expect "login:"\nsend "{PW}\\r"',                     # no password prompt
+    f'expect "$ "\nsend "ls {PW}\\r"',
+    f'expect "password:"\n\n\n\nsend "{PW}\\r"',            # four line breaks: too far
+    f'expect "password:"\nputs "{PW}"',                     # not sent
+    f'expected "password:"; send "{PW}\\r"',                 # not the command
+    f'expect "{"x" * 41}password:"\nsend "{PW}\\r"',         # the prompt read to a bound
+])
+def test_expect_without_a_password_sent(text: str) -> None:
+    kept(text)
+
+
+# A launcher's flags are read to a bound (`sqlplus -x -x ...` repeated was read to the
+# line's end from every hit): eight flags of up to 32 characters.
+@pytest.mark.parametrize(("flags", "is_found"), [
+    (" -s" * 8, True), (" -s" * 9, False), (" -" + "l" * 32, True), (" -" + "l" * 33, False),
+])
+def test_launcher_flags_read_to_a_bound(flags: str, is_found: bool) -> None:
+    text = f"sqlplus{flags} scott/{PW}@ORCLPDB1"
+    if is_found:
+        found(text, PW)
+    else:
+        kept(text)

@@ -115,3 +115,23 @@ def test_set_takes_at_most_8_flags(flags: int, is_found: bool) -> None:
         found(text, "hunter2Secret!")
     else:
         kept(text)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("wp config set DB_PASSWORD 'hunter2Secret!'", "hunter2Secret!"),
+    ("yarn config set npmAuthToken x6MCacgJHlrOxB9vJMBz419QTISk", "x6MCacgJHlrOxB9vJMBz419QTISk"),
+    ("pnpm config set --location project API_TOKEN x6MCacgJHlrOxB9vJMBz419QTISk",
+     "x6MCacgJHlrOxB9vJMBz419QTISk"),
+    ('npx wp config set AUTH_KEY "x6MCacgJHlrOxB9vJMBz419QTISk" --type=constant',
+     "x6MCacgJHlrOxB9vJMBz419QTISk"),
+    ("wp config set DB_HOST db.internal", None),                # no secret word
+    ("wp config set DB_PASSWORD $DB_PASSWORD", None),            # a variable
+    ("yarn config set npmAuthTokenFile ~/.tok", None),
+    ("git config set user.name Bob", None),
+    ("wp configure set DB_PASSWORD hunter2Secret!", None),      # another command
+])
+def test_a_tools_config_set(text: str, value: str | None) -> None:
+    if value is None:
+        kept(text)
+    else:
+        found(text, value)

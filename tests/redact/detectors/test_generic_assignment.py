@@ -863,3 +863,77 @@ def test_tuples_with_an_unquoted_key(text: str, value: str | None) -> None:
 ])
 def test_properties_escapes_stay_inside_an_unquoted_value(text: str, value: str) -> None:
     found(text, value)
+
+
+# -- the fallback of a read: the value used when the variable is unset ----------------------
+
+@pytest.mark.parametrize("text", [
+    'const key = process.env.MAPBOX_KEY || "{v}";',
+    "const key = process.env.API_TOKEN ?? '{v}';",
+    'val key = System.getenv("API_KEY") ?: "{v}"',
+    "$key = getenv('API_KEY') ?: '{v}';",
+    "$key = $_ENV['API_KEY'] ?? '{v}';",
+    "my $key = $ENV{{API_TOKEN}} || '{v}';",
+    'key = os.getenv("API_TOKEN") or "{v}"',
+    'local key = os.getenv("API_TOKEN")  or  "{v}"',
+    'key = ENV.fetch("API_TOKEN") {{ "{v}" }}',
+    'password = config("DB_PASSWORD", default="{v}")',
+    "password = env('DB_PASSWORD', default: '{v}')",
+    'String pw = Optional.ofNullable(System.getenv("DB_PASS")).orElse("{v}");',
+    'let key = env::var("API_KEY").unwrap_or("{v}".to_string());',
+    'val key = sys.env.get("API_TOKEN").getOrElse("{v}")',
+    'key := cfg.Get("API_TOKEN").OrDefault("{v}")',
+])
+def test_a_read_falls_back_to_a_literal(text: str) -> None:
+    found(text.format(v=LONG), LONG)
+
+
+@pytest.mark.parametrize("text", [
+    'const token = req.headers.token || "anonymous";',   # a word, not drawn
+    'const pw = process.env.DB_PASSWORD || "";',         # nothing
+    "const key = process.env.API_KEY || 'your-api-key-here';",  # a placeholder
+    'const scheme = options.token ?? "Bearer";',
+    'const sortKey = params.sortKey || "name";',
+    'tokenizer = opts.tokenizer or "{v}"',               # not a secret name
+    'const secretName = props.secretName ?? "{v}";',     # a name of a secret
+    'token = kwargs.get("token") or self._token',        # another variable
+    f'token = read(token) ? "{LONG}" : None',            # a ternary, not a fallback
+    f'f(token)  "{LONG}"',                               # nothing between
+    f'tokenor "{LONG}"',                                 # `or` glued to the name
+    f'read("API_TOKEN").orElseThrow("{LONG}")',         # not a fallback
+    f'read("API_TOKEN")).map("{LONG}")',
+])
+def test_no_fallback_or_no_secret(text: str) -> None:
+    kept(text.replace("{v}", LONG))
+
+
+# -- a key inside a string, the "value" between two strings -------------------------------
+
+@pytest.mark.parametrize("text", [
+    'expect "password:"; send "{v}"',                     # the prompt's string closes
+    "print('token=', '{v}')",                             # two strings, an argument list
+    'expect \\"password:\\"; send \\"{v}\\"',             # the same, JSON-escaped
+    '"password:"; send "{v}" \\',                        # the key's quote starts the text
+])
+def test_between_two_strings_is_no_value(text: str) -> None:
+    kept(text.replace("{v}", LONG))
+
+
+@pytest.mark.parametrize("text", [
+    '"password": "{v}"',                                  # the key's close, the value's open
+    '"password: \\"{v}\\""',                               # an escaped quote inside one string
+    '{{\\"password\\": \\"{v}\\"}}',
+    "'password' => '{v}'",
+    '"db_password = \'{v}\'"',                             # other quotes inside the string
+])
+def test_a_value_in_its_own_string(text: str) -> None:
+    found(text.format(v=LONG), LONG)
+
+
+def test_backslashes_before_a_quote_are_counted_to_four() -> None:
+    # Three before the key's quote and three before the value's: one level, the key's
+    # string closes where the value seemed to open.
+    kept("\\" * 3 + '"password:' + "\\" * 3 + f'"{LONG}' + "\\" * 3 + '"')
+    # Four (or more) before the key's: no quote between key and value has as many.
+    found("\\" * 4 + '"password:' + "\\" * 3 + f'"{LONG}' + "\\" * 3 + '"', LONG)
+    found("\\" * 9 + '"password:' + "\\" * 3 + f'"{LONG}' + "\\" * 3 + '"', LONG)

@@ -68,3 +68,44 @@ def test_found_in_a_json_string(text: str, value: str) -> None:
 ])
 def test_kept(text: str) -> None:
     kept(text)
+
+
+# -- a field name without a colon, as a console page copies it -------------------------------
+@pytest.mark.parametrize("text", [
+    f"API key\n{TOKEN}\n",
+    f"Secret access key\n{TOKEN}",
+    f"Personal access token\r\n{TOKEN}\r\n",
+    f"Password\n{PW}\n",
+    f"Client secret\n\n{TOKEN}\n",
+    f"  API key\n  {TOKEN}  \n",
+])
+def test_a_field_name_then_its_value(text: str) -> None:
+    found(text, TOKEN if TOKEN in text else PW)
+    found(json.dumps(text), TOKEN if TOKEN in text else PW)
+
+
+def test_a_drawn_value_of_letters_only() -> None:
+    found("API key\nGnQhYCIqqHriSpQAgfYkGWxXKCNKMfGx\n", "GnQhYCIqqHriSpQAgfYkGWxXKCNKMfGx")
+
+
+@pytest.mark.parametrize("text", [
+    "Key\nValue\n",                                      # words
+    "Password\nrequired\n",
+    "Password\nhunter2\n",                               # chosen, no colon: not enough
+    "Sort key\nuser_id\n",
+    f"Primary key\n{TOKEN}\n",
+    "## Password\nUse a strong one.\n",
+    f"## Password\n{TOKEN}\n",                           # a heading, not a field
+    f"- API key\n{TOKEN}\n",                             # a list item
+    f"**API key**\n{TOKEN}\n",
+    f"Your new account API key\n{TOKEN}\n",              # five words: a sentence
+    f"api_key\n{TOKEN}\n",                               # a name, not a field label
+    f"the API key {TOKEN}\nnext\n",                      # not alone on its line
+    "Idempotency key\n0f8fad5b-d9cb-469f-a165-70867728950e\n",
+    "Commit key\n3f9c2d1e8b7a6c5d4e3f2a1b0c9d8e7f6a5b4c3d\n",
+    "    return token\n    self.next()\n",
+    f"for key\n{TOKEN}\n",                               # code
+    f"API key\n{TOKEN} and more\n",
+])
+def test_not_a_field_and_its_value(text: str) -> None:
+    kept(text)

@@ -471,3 +471,17 @@ def test_the_value_before_the_statement_starts_within_140_characters(blanks: int
     value = ("Zq8XvT3mWk9PbR4n" * 8)[:127] + "!"        # 128 characters, the longest value
     text = f"{value}{' ' * blanks}is the password."
     assert bool(_prose().explain(text)) is found
+
+
+@pytest.mark.parametrize("text", [
+    "echo $CR_PAT | docker login --password-stdin",
+    "run `podman login --password-stdin` then push",
+    "docker login --password-stdin < token.txt",
+])
+def test_a_login_flag_is_no_user(text: str) -> None:
+    _none(text)
+
+
+def test_a_user_with_one_letter_still_counts() -> None:
+    _finds("login: -a- password hunter2Secret", "hunter2Secret", "prose_login")
+    _finds("login: -7- password hunter2Secret", "hunter2Secret", "prose_login")  # or digit

@@ -19,6 +19,10 @@ from cctrace.redact.detectors.base import STRUCTURAL, Detector, Pattern, shannon
 from cctrace.redact.randomness import looks_random
 from cctrace.redact.stoplist import is_placeholder, looks_like_code, password_value, unescape
 
+# A string literal's prefix before the header value's quote: Python `f"Token {x}"` written
+# with the token inline, `r"..."`, `b"..."`, C# `$"..."` / `@"..."`.
+_STRING_PREFIX = r"(?:(?:[rbuf]{1,2}|[@$]{1,2})(?=\\{0,3}[\"']))?"
+
 
 def _token_ok(value: str) -> bool:
     return not is_placeholder(value) and shannon_entropy(value) >= 3.0
@@ -110,7 +114,8 @@ DETECTOR = Detector(
     patterns=(
         Pattern(
             "authorization_header",
-            r"(?:proxy-)?authorization\\{0,3}[\"']?\s*[:=]\s*\\{0,3}[\"']?\s*"
+            r"(?:proxy-)?authorization\\{0,3}[\"']?\s*[:=]\s*" + _STRING_PREFIX
+            + r"\\{0,3}[\"']?\s*"
             r"(?:(?P<scheme>bearer|basic|token|bot|apikey|api-key|sso-key|key|ssws"
             r"|[A-Za-z][A-Za-z0-9_\-]{1,24})\s+)?"
             r"(?P<s>[A-Za-z0-9._~+/=:\-]{8,4096})",

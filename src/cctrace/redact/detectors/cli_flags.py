@@ -6,7 +6,9 @@ SECRET` and the like (`mysqldump`, `mariadb`, `sshpass -p`, `docker|az|oc login 
 -N`, `ldapsearch -w`, `keytool -storepass`, `openssl -passin pass:`, `openssl enc -k`,
 `cqlsh -p`, `ipmitool -P`, `influx -password|-t`, `gh secret set --body`); passwords by
 position (`htpasswd -b file user PW`, `rabbitmqctl add_user user PW`, `smbclient -U
-user%PW`); a password echoed into `--password-stdin`, `chpasswd` or `vncpasswd -f`; `curl
+user%PW`); a value echoed (or given as a `<<<` here-string) to a command that reads a
+secret from its input (`--password-stdin`, `chpasswd`, `vncpasswd -f`, `sudo -S`, `gh auth
+login --with-token`, `gpg --passphrase-fd 0`, `--data-file=-`, `secret put|set|create`); `curl
 -u user:password`; the value a command prints for a secret-named variable (`$ printenv
 DB_PASSWORD` / `$ echo $API_TOKEN`, then the value alone on the next line).
 Placeholders (`$PASS`, `<password>`, `***`) are left alone.
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from cctrace.redact.detectors.base import STRUCTURAL, Detector, Pattern
+from cctrace.redact.detectors.base import LINE_BREAK, STRUCTURAL, Detector, Pattern, line_start
 from cctrace.redact.randomness import looks_random
 from cctrace.redact.stoplist import is_placeholder
 
@@ -66,23 +68,78 @@ def _htpasswd_ok(match: re.Match[str]) -> bool:
 # `printf '%s' pw | passwd --stdin bob`: the value is echoed into the command that reads
 # it, one pipe before it on its line.
 _ECHOED = re.compile(
-    r"(?<![\w.\-])(?:echo|printf)(?:[ \t]{1,4}-[A-Za-z]{1,8}){0,3}(?:[ \t]{1,4}'%s\\?n?')?"
-    r"[ \t]{1,4}(?:'(?P<a>[^'\n]{3,256})'|\"(?P<b>[^\"\n]{3,256})\"|(?P<c>[^\s'\"|;&]{3,256}))"
-    r"[ \t]{0,4}\|[^\n|;&]{0,200}\Z")
-# Longer than any match of it (at most 522 characters): where the search starts, so a long
+    r"(?<![\w.\-])(?:echo|printf|yes)(?:[ \t]{1,4}-[A-Za-z]{1,8}){0,3}"
+    r"(?:[ \t]{1,4}['\"]?%s(?:\\{1,3}n)?['\"]?)?"
+    r"[ \t]{1,4}(?:'(?P<a>[^'\n]{3,256})'|\\{0,3}\"(?P<b>[^\"\n]{3,256}?)\\{0,3}\""
+    r"|(?P<c>[^\s'\"|;&]{3,256}))[ \t]{0,4}\|[^\n|;&]{0,200}\Z")
+# Longer than any match of it (at most 530 characters): where the search starts, so a long
 # line costs one bounded search per hit. No match crosses a line break.
 _ECHO_REACH = 600
 
 
+# `sudo -S <<< 'pw' apt update`, `docker login --password-stdin <<< "$PW"`: a here-string
+# later on the command's line.
+_HERE = re.compile(
+    r"[^\n|;&<]{0,200}<<<[ \t]{0,4}"
+    r"(?:'(?P<a>[^'\n]{3,256})'|\\{0,3}\"(?P<b>[^\"\n]{3,256}?)\\{0,3}\""
+    r"|(?P<c>[^\s'\"|;&]{3,256}))")
+
+
+# `cat <<EOF | docker login --password-stdin` or `docker login --password-stdin <<'EOF'`:
+# a here-document opened on the command's line, its one line the value.
+_HEREDOC = re.compile(r"(?<!<)<<(?!<)-?[ \t]{0,4}\\{0,3}['\"]?(?P<d>[A-Za-z_]\w{0,31})")
+_LINE_END = re.compile(r"\r?\n|\\+[rn]")
+_HEREDOC_REACH = 300
+
+
+def _heredoc_body(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The one line of a here-document opened on the line holding `start`..`end` and
+    closed by its delimiter on the next line."""
+    begin = line_start(text, start, max(0, start - _HEREDOC_REACH))
+    stop = _LINE_END.search(text, end, end + _HEREDOC_REACH)
+    if begin is None or stop is None:
+        return None
+    opened = _HEREDOC.search(text, begin, stop.start())
+    if opened is None:
+        return None
+    body = re.compile(LINE_BREAK + r"[ \t]*(?P<c>[^\s\\]{3,256})[ \t]*" + LINE_BREAK
+                      + r"[ \t]*" + re.escape(opened.group("d")) + r"(?!\w)")
+    return body.match(text, stop.start())
+
+
 def _echoed(match: re.Match[str]) -> list[tuple[int, int]]:
-    """The span of the value echoed into `--password-stdin`, `chpasswd` or `passwd
-    --stdin` through one pipe on the same line; a placeholder (`$PW`) is left."""
+    """The span of the value given to a command that reads a secret from its input:
+    echoed into it through one pipe on the same line, a here-string after it, or a
+    one-line here-document; a placeholder (`$PW`) is left."""
     text, at = match.string, match.start()
-    found = _ECHOED.search(text, max(0, at - _ECHO_REACH), at)
+    found = (_ECHOED.search(text, max(0, at - _ECHO_REACH), at)
+             or _HERE.match(text, match.end()) or _heredoc_body(text, at, match.end()))
     if found is None:
         return []
-    group = next(g for g in "abc" if found.group(g) is not None)
+    group = next(g for g, v in found.groupdict().items() if v is not None)
     return [found.span(group)] if _value_ok(found.group(group)) else []
+
+
+# Commands that read a secret from their input: `docker|podman|helm login
+# --password-stdin`, `chpasswd`, `passwd --stdin`, `vncpasswd -f`, `sudo -S` (any letter
+# case: the pattern runs case-blind), `gh auth login --with-token`, `htpasswd -i`, `gpg
+# --passphrase-fd 0`, `smbpasswd -s`, `gcloud secrets create|versions add --data-file=-`,
+# and the CLIs that store a secret under a name (`wrangler secret put`, `gh secret set`,
+# `docker secret create`, `vercel env add`), `kinit` and openssl's `-pass|-passin|-passout
+# stdin`. sudo's options before `-S` may take a value (`sudo -u root -S`).
+_READS_SECRET = (
+    r"--password-stdin|chpasswd\b|passwd[ \t]+--stdin|vncpasswd[ \t]+-f"
+    r"|sudo(?:[ \t]+-[a-z]{1,4}(?:[ \t]+\w[\w.\-]{0,31})?){0,4}[ \t]+"
+    r"(?:-[a-z]{0,3}s[a-z]{0,3}|--stdin)(?![\w-])"
+    r"|--with-token\b|htpasswd[ \t]+-[a-z]{0,4}i|--passphrase-fd[ \t=]+0(?!\d)"
+    r"|smbpasswd(?:[ \t]+-[a-z]{1,4}){0,4}[ \t]+-[a-z]{0,4}s(?![\w-])"
+    r"|--data-file[ \t=]+-(?![\w-])|secrets?[ \t]+(?:put|set|create)\b|env[ \t]+add\b"
+    r"|kinit\b|-pass(?:in|out)?[ \t]+stdin\b")
+_READS_ANCHORS = ("--password-stdin", "chpasswd", "passwd --stdin", "vncpasswd -f", "sudo",
+                  "--with-token", "htpasswd -", "--passphrase-fd", "smbpasswd", "--data-file",
+                  "secret put", "secret set", "secret create", "secrets put", "secrets set",
+                  "secrets create", "env add", "kinit", "-pass stdin", "-passin stdin",
+                  "-passout stdin")
 
 
 def _user_pw_ok(match: re.Match[str]) -> bool:
@@ -231,10 +288,12 @@ DETECTOR = Detector(
         ),
         # A password given by position: `htpasswd -b[c|n] [file] user PASSWORD` (the last
         # word), `rabbitmqctl add_user|change_password user PASSWORD`, Samba's `-U
-        # user%PASSWORD`.
+        # user%PASSWORD`. (htpasswd's flags and words are bounded: a line holding
+        # `htpasswd -` many times was read to its end from each.)
         Pattern(
             "cli_password",
-            r"htpasswd(?P<f>(?:[ \t]+-[A-Za-z]+)+)(?:[ \t]+[^\s|;&<>]+){1,2}[ \t]+" + _VALUE
+            r"htpasswd(?P<f>(?:[ \t]+-[A-Za-z]{1,8}){1,4})(?:[ \t]+[^\s|;&<>]{1,256}){1,2}[ \t]+"
+            + _VALUE
             + r"\\{0,3}[\"']?[ \t]*(?=$|\r?\n|\\{1,3}n|[|;&)])",
             anchors=("htpasswd",),
             at_anchor=True,
@@ -261,8 +320,8 @@ DETECTOR = Detector(
         ),
         Pattern(
             "cli_password",
-            r"--password-stdin|chpasswd\b|passwd[ \t]+--stdin|vncpasswd[ \t]+-f",
-            anchors=("--password-stdin", "chpasswd", "passwd --stdin", "vncpasswd -f"),
+            _READS_SECRET,
+            anchors=_READS_ANCHORS,
             at_anchor=True,
             expand=_echoed,
             priority=STRUCTURAL,

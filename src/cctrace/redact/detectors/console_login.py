@@ -5,7 +5,8 @@ Oracle's tools take `user/password[@db]` as their first word (`sqlplus scott/X@P
 `expdp hr/X`, `rman target sys/X@db`, and `CONNECT user/X` inside SQL*Plus or SQLcl);
 `redis-cli` sessions show `host:port> AUTH [user] X`; an `ftp>` prompt takes `user <name>
 X` or `quote PASS X`; lftp takes `-u user,X` (and `open -u user,X` in its console); MinIO's
-`mc alias set <name> <url> <access key> X` gives the secret key fourth. No flag names the
+`mc alias set <name> <url> <access key> X` gives the secret key fourth; an expect script
+sends it after a password prompt (`expect "password:"`, `send "X\\r"`). No flag names the
 value, the command's syntax does. `sqlplus / as sysdba`, `/nolog`, `$PW`, `*` and
 placeholders stay (`stoplist.password_value`).
 """
@@ -65,14 +66,26 @@ def _redis_auth(match: re.Match[str]) -> list[tuple[int, int]]:
 
 _USER = r"(?:\"[^\"\r\n]{1,64}\"|[A-Za-z][\w$#.\-]{0,63})"
 
+# An expect script (Tcl `expect`, Python's pexpect) answering a password prompt: `expect
+# "*assword:"` then `send "X\r"` (or `child.sendline('X')`), on the next line, after `;` on
+# the same one (`expect -c '...'`) or in the prompt's braces (`expect { "password:" { send
+# "X\r" } }`), JSON-escaped or not.
+_EXPECT = (
+    r"expect[ \t]*\(?[ \t]*(?:\{[ \t]*(?:\r?\n|\\+n)[ \t]*)?(?:-\w{1,8}[ \t]+)?"
+    r"(?:[rbu]{0,2}\\{0,3}[\"'{])?[^\"'}\r\n]{0,40}?(?:assword|passphrase|passcode|pin\b)"
+    r"[^\"'}\r\n]{0,20}(?:\\{0,3}[\"'}])?[ \t]*\)?"
+    r"(?:[ \t]*\{|(?:[ \t]*(?:;|\r?\n|\\+[nr])){1,3})[ \t]*(?:[\w.]{1,32}\.)?send(?:line)?"
+    r"[ \t]*\(?[ \t]*(?:--[ \t]+)?\\{0,3}[\"'](?P<s>[^\"'\r\n\\]{1,128})(?:\\{1,4}[rn])?"
+    r"\\{0,3}[\"']")
+
 DETECTOR = Detector(
     name="console_login",
     description="Passwords given by position to database and service consoles: Oracle "
-                "user/password, redis AUTH, ftp user, lftp -u, mc alias set.",
+                "user/password, redis AUTH, ftp user, lftp -u, mc alias set, expect's send.",
     patterns=(
         Pattern(
             "cli_password",
-            r"(?:sqlplus|expdp|impdp|sqlldr|dgmgrl|rman)(?:\.exe)?(?:[ \t]+-\w+)*[ \t]+"
+            r"(?:sqlplus|expdp|impdp|sqlldr|dgmgrl|rman)(?:\.exe)?(?:[ \t]+-\w{1,32}){0,8}[ \t]+"
             r"(?:(?:target|catalog|auxiliary|userid)[ \t]*=?[ \t]*)?" + _USER + r"/" + _PW
             + _AFTER,
             anchors=("sqlplus", "expdp", "impdp", "sqlldr", "dgmgrl", "rman"),
@@ -111,6 +124,14 @@ DETECTOR = Detector(
             r"(?:lftp|open)[ \t](?:[^\r\n]{0,300}?[ \t])?-u[ \t]+[\"']?[^\s,\"']{1,64},"
             r"(?P<s>[^\s\"']{1,128})",
             anchors=("lftp",),
+            at_anchor=True,
+            expand=_expand,
+            priority=SPECIFIC,
+        ),
+        Pattern(
+            "cli_password",
+            _EXPECT,
+            anchors=("expect",),
             at_anchor=True,
             expand=_expand,
             priority=SPECIFIC,

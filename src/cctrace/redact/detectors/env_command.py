@@ -1,7 +1,8 @@
 """Detector: commands that assign by a blank, `ENV DB_PASSWORD value`.
 
 A Dockerfile's legacy `ENV NAME value`, csh's `setenv NAME value`, fish's `set -gx NAME
-value` and Windows' `setx NAME value` give a variable its value with no operator. The
+value` and Windows' `setx NAME value` give a variable its value with no operator, as
+tools' `config set NAME value` (`wp`, `yarn`, `pnpm`) give a setting its. The
 command must start its line (or follow a JSON-escaped line break, a tool's output as the
 transcript stores it; `setx` also a `C:\\>` prompt) and the name must end with a secret
 word (`redact.lone.names_secret`: `DB_PASSWORD_FILE` goes on past it); the value, quoted
@@ -29,6 +30,11 @@ _REST = (r"(?P<n>[A-Za-z_][A-Za-z0-9_.\-]{0,80})[ \t]+(?:\\{0,3}[\"'])?"
          r"(?P<s>(?<=\")(?:[^\"\r\n\\]|\\(?!\\{0,2}\")){1,512}(?=\\{0,3}\")"
          r"|(?<=')(?:[^'\r\n\\]|\\(?!\\{0,2}')){1,512}(?=\\{0,3}')"
          r"|(?<![\"'])[^\s\"'`\\]{1,512}(?=[ \t]|\r?\n|\\{1,3}[n\"]|\"|$))")
+
+
+# A tool's `config set`, its flags before the name (`--global`, `--location project`).
+_CONFIG_SET = (r"config[ \t]+set(?:[ \t]+--?[A-Za-z][\w\-]{0,30}(?:[ =][\w.\-]{1,32})?){0,3}"
+               r"[ \t]+")
 
 
 def _command_ok(match: re.Match[str]) -> bool:
@@ -81,5 +87,9 @@ DETECTOR = Detector(
                 anchors=("set -",), at_anchor=True, check=_command_ok, priority=GENERIC),
         Pattern("generic_secret", r"setx(?:\.exe)?[ \t]+" + _REST,
                 anchors=("setx",), at_anchor=True, check=_setx_ok, priority=GENERIC),
+        # `wp config set DB_PASSWORD 'x'`, `yarn config set npmAuthToken x`, `pnpm config
+        # set --location project NAME x`: a tool's own settings, after any word
+        Pattern("generic_secret", _CONFIG_SET + _REST, anchors=("config set",),
+                at_anchor=True, check=_named_value_ok, priority=GENERIC),
     ),
 )

@@ -94,7 +94,7 @@ _ENV_KEY = re.compile(r"[A-Z0-9_.\-]+")
 
 
 def _quoted_ok(match: re.Match[str]) -> bool:
-    if not key_ok(match):
+    if not key_ok(match) or _between_strings(match):
         return False
     value = match.group("s")
     if not shape_ok(match, value):
@@ -104,6 +104,32 @@ def _quoted_ok(match: re.Match[str]) -> bool:
     if password_slot(match):
         return password_value(value, quoted=True, env=False)
     return plausible_secret(value, quoted=True, min_len=6)
+
+
+def _between_strings(match: re.Match[str]) -> bool:
+    """`expect "password:"; send "x"`: the key sits inside a string (`"password:"`) that
+    the quote seeming to open the value closes; what lies between two strings is code.
+    Told apart from `"password: \\"x\\""` (a string holding an escaped quote) by the
+    backslashes before each quote."""
+    text = match.string
+    i = name_start(text, match.start("k"))
+    opener = text[i - 1:i]
+    if opener not in ("\"", "'"):
+        return False
+    level = _escapes(text, i - 1)
+    quotes = [at for at in range(match.end("k"), match.start("s"))
+              if text[at] == opener and _escapes(text, at) == level]
+    return len(quotes) == 1  # `"password": "x"` has two: the key's close, the value's open
+
+
+def _escapes(text: str, at: int) -> int:
+    """How many backslashes stand right before `text[at]`, counted up to 4: a quote
+    between a key and its value has at most 3 (the operator's `\\{0,3}`), so a longer run
+    can match none of them and need not be walked."""
+    n = 0
+    while n < 4 and at - n > 0 and text[at - n - 1] == "\\":
+        n += 1
+    return n
 
 
 def _unquoted_ok(match: re.Match[str]) -> bool:
@@ -267,13 +293,20 @@ def _word_ok(match: re.Match[str]) -> bool:
 # Before an unquoted key of a pair: a tuple's opening brace (Erlang's `{password, "..."}`,
 # Elixir's `{:password, "..."}`).
 _TUPLE_OPEN = re.compile(r"\{[ \t]*:?\Z")
+# The value a read falls back to when the variable is unset: JavaScript's and C#'s `||` /
+# `??`, the elvis `?:` of Kotlin, Groovy and PHP, Python's and Lua's `or`, Ruby's block,
+# Java's `Optional.orElse("...")`, Rust's `.unwrap_or("...")`, Scala's `.getOrElse("...")`.
+_FALLBACK = (r"(?P<fb>[)\]}]?[ \t]*(?:\|\||\?\?|\?:|or(?=[ \t]))[ \t]*"
+             r"|\)[ \t]*\{[ \t]*"
+             r"|\){1,3}\.(?:or_?else|unwrap_or|get_?or_?else|or_?default)\([ \t]*)")
 
 
 def _pair_ok(match: re.Match[str]) -> bool:
     """("KEY", "value") pairs: lists of names (`'token_bytes', 'token_hex'`) are not. An
-    unquoted key must open a tuple: `f(token, "...")` passes a variable."""
+    unquoted key must open a tuple (`f(token, "...")` passes a variable) or be read with a
+    fallback (`process.env.API_KEY || "..."`)."""
     value, text, start = match.group("s"), match.string, match.start("k")
-    if match.group("kq") is None:
+    if match.group("kq") is None and match.group("fb") is None:
         i = name_start(text, start)
         if _TUPLE_OPEN.search(text, max(0, i - 4), i) is None:
             return False
@@ -311,8 +344,11 @@ _PATTERNS = (
     Pattern("generic_secret", KEY + CLOSE + _TYPE + _OP + _UVAL,
             anchors=KEYWORDS, at_anchor=True, check=_unquoted_ok, priority=GENERIC),
     # ("KEY", "value"): setProperty, env defaults, dict/tuple pairs; Erlang's and Elixir's
-    # tuples (`{password, "..."}`, an Erlang binary `<<"...">>`)
-    Pattern("generic_secret", KEY + r"(?P<kq>\\{0,3}[\"'])?[ \t]*,[ \t]*(?:<<)?" + _QVAL,
+    # tuples (`{password, "..."}`, an Erlang binary `<<"...">>`); the fallback of a read
+    # (`process.env.API_KEY || "..."`, `getenv('API_KEY') ?: '...'`, `config("DB_PASSWORD",
+    # default="...")`, Ruby's `ENV.fetch("API_KEY") { "..." }`)
+    Pattern("generic_secret", KEY + r"(?P<kq>\\{0,3}[\"'])?"
+            r"(?:[ \t]*,[ \t]*(?:default[ \t]*[=:][ \t]*)?|" + _FALLBACK + r")(?:<<)?" + _QVAL,
             anchors=KEYWORDS, at_anchor=True, check=_pair_ok, priority=GENERIC),
     # key="Password" value="..." / "name": "token", "value": "..."
     Pattern("generic_secret", KEY + r"\\{0,3}[\"'][ \t]*,?[ \t]*\\{0,3}[\"']?value\\{0,3}"

@@ -3,7 +3,9 @@
 A label ending its line with a colon (`Here is the password:`, `API token:`, `- **Secret**:`)
 and the value by itself on the next line (one blank line between allowed), as people paste
 credentials and models repeat them; YAML's block scalars put a value there too
-(`api_token: |` then the token, `password: >-`). The label must be one (a few words, no
+(`api_token: |` then the token, `password: >-`). A console page copied without colons
+(`Secret access key` on a line, the key on the next) counts when the name is up to four
+plain words on its own line and the value reads as drawn. The label must be one (a few words, no
 code: `if token:` then `return` is a branch) and end with a secret word of its own
 (`redact.lone.names_secret`: `primary key:` and `keyboard:` name none); the value is judged
 as a password given in a sentence (`prose.sentence_value`) after a password word, else as a
@@ -20,7 +22,7 @@ from cctrace.redact.detectors.prose import sentence_value
 from cctrace.redact.lone import is_password_word, lone_value, names_secret, public_key_before
 
 _REGEX = (
-    r"(?P<w>password|passphrase|passwd|secret|token|key)\*{0,2}[ \t]*:\*{0,2}[ \t]*"
+    r"(?P<w>password|passphrase|passwd|secret|token|key)\*{0,2}[ \t]*(?P<c>:)?\*{0,2}[ \t]*"
     r"(?:[|>][-+]?[ \t]*)?" + LINE_BREAK + r"(?:[ \t]*" + LINE_BREAK + r")?[ \t]*[`\"']?"
     r"(?P<s>[^\s`\"'\\]{4,512}?)[`\"']?[ \t]*(?=" + LINE_BREAK + r"|\\?\"|$)"
 )
@@ -28,6 +30,9 @@ _REGEX = (
 # marker or a heading's `#`, markdown emphasis, up to six words (`Here is the new admin`)
 # and the start of a name glued to the word (`api_`).
 _LABEL = re.compile(r"[ \t]*(?:[-*>#]+[ \t]+)?(?:\*\*|__)?(?:[\w'’\-]+[ \t]+){0,6}[\w.\-]*")
+# A field name alone on its line: up to four words, letters only, no list marker or
+# emphasis (`API key`, `Secret access key`, `Personal access token`).
+_FIELD = re.compile(r"[ \t]*(?:[A-Za-z]+[ \t]){0,3}[A-Za-z]*")
 # Code that ends a line with a colon: a branch or a definition, not a label.
 _CODE = frozenset("if elif else for with def case except while".split())
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
@@ -47,6 +52,11 @@ def _ok(match: re.Match[str]) -> bool:
     if word.lower() == "key" and public_key_before(text, match.start()):
         return False
     value = match.group("s")
+    if match.group("c") is None:
+        # No colon: a field name and its value as a console page copies them (`Secret
+        # access key` then the key). Only a short name on a line of its own, only a drawn
+        # value: a heading is followed by prose, a line of code by code.
+        return _FIELD.fullmatch(label) is not None and lone_value(value, False, label)
     if is_password_word(word.lower()):
         return sentence_value(value, chosen=True)
     return lone_value(value, False, label)
@@ -60,9 +70,10 @@ DETECTOR = Detector(
         Pattern(
             "labelled_secret",
             _REGEX,
+            # (a field name without a colon ends its line: real or JSON-escaped)
             anchors=tuple(f"{w}{c}" for w in ("password", "passphrase", "passwd",
                                               "secret", "token", "key")
-                          for c in (":", "**:", " :")),
+                          for c in (":", "**:", " :", "\n", "\r\n", "\\n", "\\r\\n")),
             at_anchor=True,
             check=_ok,
             priority=CONTEXTUAL,

@@ -209,6 +209,8 @@ def _login_ok(match: re.Match[str]) -> bool:
     """`credentials: user:X`, unless `user:X` is a reference (`vault:secret/data/db`,
     `arn:aws:...`, `op://...`): a store's scheme reads as a user name before a colon."""
     value = match.group("s")
+    if not any(c.isalnum() for c in match.group("u")):
+        return False  # `docker login --password-stdin`: `--` is a flag's dashes, not a user
     if match.group("slash") and not (chosen_password(value) or looks_random(value, 12)
                                      or char_classes(value) >= 3):
         return False  # `admin/X` glued: a path (`aws/prod-db`) unless X reads as a password
