@@ -111,6 +111,16 @@ MODULES: dict[str, Target] = {
         # enable`) and the file helpers are the next run's.
         scope=("decide_payload", "decide", "deny_output", "reason_for", "_clean", "_event",
                "read_guard", "guard_path", "digest")),
+    # Which hook records an event when the plugin and a settings-file hook both run: a
+    # settings hook that stands down wrongly loses the event.
+    "hook.defer": Target("hook/defer.py", (
+        "tests/hook/test_defer_exact.py", "tests/hook/test_defer.py")),
+    # The script form: the hook folder off sys.path, the package root first, exit 0.
+    "hook.entry": Target("hook/entry.py", (
+        "tests/hook/test_entry_exact.py",
+        "tests/hook/test_hook_process.py::test_one_event_one_entry_nothing_printed",
+        "tests/hook/test_hook_process.py::test_symlinked_entry_point_finds_its_package",
+        "tests/hook/test_hook_process.py::test_unusable_state_dir_exits_zero_silently")),
     "hook.main": Target("hook/main.py", (
         "tests/hook/test_hook_main.py", "tests/hook/test_hook_process.py",
         "tests/security/test_envcheck.py", "tests/hook/test_mute.py"),
@@ -138,6 +148,20 @@ MODULES: dict[str, Target] = {
     # byte ranges of the transcript the worker leaves out.
     "hook.mute": Target("hook/mute.py", (
         "tests/hook/test_mute.py", "tests/hook/test_hook_main.py")),
+    # -- spool (the hook's append, the worker's read: nothing lost, nothing torn)
+    # The temp file, the seq under the counter's flock, the rename; the header line.
+    "spool.writer": Target("spool/writer.py", (
+        "tests/spool/test_writer_exact.py", "tests/spool/test_spool_io.py",
+        "tests/spool/test_layout.py")),
+    # The worker's read: which headers are trusted, each error's text, a vanished or
+    # unreadable file, the limit, the temp sweep's grace, ack. The last test of the exact
+    # file runs a worker step (~2 s); the concurrent writers' test (~2 s) is last.
+    "spool.reader": Target("spool/reader.py", (
+        "tests/spool/test_reader_exact.py", "tests/spool/test_spool_io.py")),
+    # What is kept of an event the worker could not process: ids and sizes, encrypted for
+    # the `quarantine` column; purge, retention and the cap.
+    "spool.quarantine": Target("spool/quarantine.py", (
+        "tests/spool/test_quarantine_exact.py", "tests/spool/test_quarantine.py")),
     # -- worker
     "worker.lifecycle": Target("worker/lifecycle.py", (
         "tests/worker/test_worker_env.py",
@@ -146,6 +170,11 @@ MODULES: dict[str, Target] = {
     # A bad transcript record isolated, never the session: the binary search, the repair,
     # the stand-in (no content), which errors are the environment's, the read counters.
     # test_poison.py runs it in the worker (20 s): not selected.
+    # The redactors the worker uses: which settings make a new one, how long one is
+    # reused, values learned shared by all, the outbox swept again once per new value.
+    "worker.redactors": Target("worker/redactors.py", (
+        "tests/worker/test_redactors_exact.py", "tests/worker/test_redactors_dotenv.py",
+        "tests/worker/test_learn_before_sending.py")),
     "worker.isolate": Target("worker/isolate.py", ("tests/worker/test_isolate.py",)),
     # -- export
     "export.destinations": Target("export/destinations.py", (
@@ -156,6 +185,10 @@ MODULES: dict[str, Target] = {
     "findings.export": Target("findings/export.py", (
         "tests/findings/test_export_exact.py", "tests/findings/test_findings.py",
         "tests/audit/test_selferase_exact.py")),
+    # What goes on the wire: the OTLP bytes written directly, compared with the stock
+    # encoder's (the oracle) on recorded sessions and generated spans.
+    "export.wire": Target("export/wire.py", (
+        "tests/export/test_wire_exact.py", "tests/export/test_export_wire.py")),
     "export.send": Target("export/send.py", (
         "tests/export/test_send_exact.py", "tests/export/test_export_outbox.py",
         "tests/security/test_transport.py"),
@@ -2296,6 +2329,132 @@ EQUIVALENT["redact.detectors.console_login"] = [
 EQUIVALENT["redact.detectors.terraform_variable"] = [
     ('return password_value(value, quoted=True, env=False)',
      'return password_value(value, quoted=True, env=True)', _QUOTED_ENV),
+]
+
+# Stop 27 (mutation-7): the spool, what the hook hands on, what goes on the wire.
+EQUIVALENT["spool.writer"] = [
+    ('_OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)',
+     '_OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 1)',
+     'the default is read only where os has no O_CLOEXEC (none of the POSIX systems the '
+     'hook runs on: it needs fcntl), and 1 is O_WRONLY there, in the flags already'),
+    ('_OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)',
+     '_OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "XXO_CLOEXECXX", 0)',
+     "os.open makes every descriptor non-inheritable itself (PEP 446): the flag only says "
+     "so; the test checks FD_CLOEXEC on the temp file's descriptor"),
+    ('if seq is not None and seq > best:', 'if seq is not None and seq >= best:',
+     'an equal seq sets `best` to the value it has: the maximum is the same'),
+]
+
+EQUIVALENT["hook.defer"] = [
+    ('value = None', 'value = ""',
+     'read only as `value is True`: neither None nor "" is True'),
+]
+
+# export.wire's caches of encoded key fields, small KeyValues and tag lists only save
+# work: the bytes are a pure function of (field, key, value), so a miss or a value cached
+# that was not writes the same request. What the caches hold at their bound (which kills
+# the mutants that stop caching a kind of value) and a trace's attributes written once
+# are asserted in tests/export/test_wire_exact.py.
+_WIRE_CACHE = ('a cache of encoded bytes, a pure function of field, key and value: without '
+               'it, or holding one more value, the same bytes are written')
+_WIRE_MESSAGE = ('the message of an _Unsupported is never shown: encode_request catches it '
+                 'and asks the stock encoder')
+EQUIVALENT["export.wire"] = [
+    ('_VARINTS = [_varint_slow(n) for n in range(1 << 14)]',
+     '_VARINTS = [_varint_slow(n) for n in range(2 << 14)]',
+     'a longer table holds the same varints, and `_varint` reads it below 16384 only'),
+    ('_VARINTS = [_varint_slow(n) for n in range(1 << 14)]',
+     '_VARINTS = [_varint_slow(n) for n in range(1 << 15)]',
+     'a longer table holds the same varints, and `_varint` reads it below 16384 only'),
+    ('return _VARINTS[n] if 0 <= n < 16384 else _varint_slow(n)',
+     'return _VARINTS[n] if 1 <= n < 16384 else _varint_slow(n)',
+     "0 then takes _varint_slow, which writes b'\\x00' as the table does"),
+    ('return _VARINTS[n] if 0 <= n < 16384 else _varint_slow(n)',
+     'return _VARINTS[n] if 0 < n < 16384 else _varint_slow(n)',
+     "0 then takes _varint_slow, which writes b'\\x00' as the table does"),
+    ('raise _Unsupported("int beyond int64")  # the stock encoder logs and drops it',
+     'raise _Unsupported("XXint beyond int64XX")  # the stock encoder logs and drops it',
+     _WIRE_MESSAGE),
+    ('raise _Unsupported("attribute key not text")  # the stock encoder drops it',
+     'raise _Unsupported("XXattribute key not textXX")  # the stock encoder drops it',
+     _WIRE_MESSAGE),
+    ('raise _Unsupported("events or links")', 'raise _Unsupported("XXevents or linksXX")',
+     _WIRE_MESSAGE),
+    ('raise _Unsupported("span without scope")',
+     'raise _Unsupported("XXspan without scopeXX")', _WIRE_MESSAGE),
+    ('field = _KEY_FIELDS.get(key)', 'field = None', _WIRE_CACHE),
+    ('_KEY_FIELDS[key] = field', '_KEY_FIELDS[key] = None', _WIRE_CACHE),
+    ('_SMALL_VALUE = 256', '_SMALL_VALUE = 257', _WIRE_CACHE),
+    ('if kind is str and len(value) < _SMALL_VALUE and type(key) is str:',
+     'if kind is str and len(value) <= _SMALL_VALUE and type(key) is str:', _WIRE_CACHE),
+    ('encoded = _SMALL_KV.get(cache_key)', 'encoded = None', _WIRE_CACHE),
+    ('_SMALL_KV[cache_key] = encoded', '_SMALL_KV[cache_key] = None', _WIRE_CACHE),
+    ('if (kind is list or kind is tuple) and type(key) is str and len(value) < 64 and all(',
+     'if (kind is list or kind is tuple) and type(key) is str and len(value) <= 64 and all(',
+     _WIRE_CACHE),
+    ('if (kind is list or kind is tuple) and type(key) is str and len(value) < 64 and all(',
+     'if (kind is list or kind is tuple) and type(key) is str and len(value) < 65 and all(',
+     _WIRE_CACHE),
+    ('type(v) is str and len(v) < _SMALL_VALUE for v in value):',
+     'type(v) is str and len(v) <= _SMALL_VALUE for v in value):', _WIRE_CACHE),
+    ('cache_key = (field, key, tuple(value), 1)', 'cache_key = (field, key, tuple(value), 2)',
+     "the marker only keeps a list's entries (4-tuples) apart from a text value's "
+     '(3-tuples): any constant does'),
+    ('if len(raw) < 512:', 'if len(raw) <= 512:',
+     'only where the chunk list is split; the chunks are joined once: the same bytes'),
+    ('if len(raw) < 512:', 'if len(raw) < 513:',
+     'only where the chunk list is split; the chunks are joined once: the same bytes'),
+    ('if not status.description and not status.status_code.value:',
+     'if  status.description and not status.status_code.value:',
+     "a status with neither a description nor a code then takes the general branch, which "
+     "writes the same b'\\x7a\\x00' (an empty message 15); a description with code UNSET "
+     'does not exist (OpenTelemetry drops it)'),
+    ('last_resource: Any = None', 'last_resource: Any = ""',
+     'the first span always starts a group: its scope is an object (`or None` above raises '
+     'without one), never the initial `last_scope`'),
+    ('last_scope: Any = None', 'last_scope: Any = ""',
+     'the first span always starts a group: its scope is an object, never ""'),
+    ('chunks: list[bytes] = []', 'chunks: list[bytes] = None',
+     'the first span always starts a group (its scope is never the initial `last_scope`), '
+     'which sets `chunks` before it is used'),
+]
+
+_ANNOTATION = 'a dataclass annotation, never evaluated (from __future__ import annotations)'
+EQUIVALENT["spool.reader"] = [
+    ('error: str | None = None', 'error: str & None = None', _ANNOTATION),
+    ('pid: int | None = None', 'pid: int & None = None', _ANNOTATION),
+    ('env: dict[str, int] | None = None', 'env: dict[str, int] & None = None', _ANNOTATION),
+    ('error: str | None = None', 'error: str | None = ""',
+     'every SpoolEntry the reader makes sets `error` (the parse result or a reason); the '
+     'default serves only entries built by hand, and the one reader of it takes '
+     '`entry.error or ...` (hookevents): "" and None alike'),
+    ('head = _parse_header(data[:newline]) if newline >= 0 else None',
+     'head = _parse_header(data[:newline]) if newline > 0 else None',
+     'a newline at 0 leaves an empty header, which _parse_header refuses too (not JSON)'),
+    ('head = _parse_header(data[:newline]) if newline >= 0 else None',
+     'head = _parse_header(data[:newline]) if newline >= 1 else None',
+     'a newline at 0 leaves an empty header, which _parse_header refuses too (not JSON)'),
+]
+
+EQUIVALENT["spool.quarantine"] = [
+    ('out: list[tuple[str, dict[str, Any] | None]] = []',
+     'out: list[tuple[str, dict[str, Any] & None]] = []',
+     'a local variable annotation, never evaluated'),
+]
+
+EQUIVALENT["hook.entry"] = [
+    ('if sys.path and os.path.realpath(sys.path[0] or ".") == here:',
+     'if sys.path and os.path.realpath(sys.path[0] or "XX.XX") == here:',
+     "sys.path[0] is '' only for -c, stdin and the REPL, none of which runs this file "
+     "(read from stdin it has no __file__ and exits 0 in the try); a file run puts its "
+     "folder there, or under -I the standard library's zip"),
+]
+
+EQUIVALENT["worker.redactors"] = [
+    ('sweeper = SecretRedactor((), bytes(32), learned=_learned)',
+     'sweeper = SecretRedactor((), bytes(33), learned=_learned)',
+     'the sweeper has no detectors and only sweeps: the learned values carry their markers '
+     'already, and the key feeds only `tag`, which `sweep` never calls'),
 ]
 
 def _equivalent(name: str) -> list[tuple[str, str, str]]:

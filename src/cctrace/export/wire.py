@@ -11,9 +11,10 @@ Bytes that repeat are written once: a trace's attributes, which every span of it
 with (`spans.TraceSpan`), once per trace; short values and tag lists from a small cache.
 
 Anything outside what cctrace produces (events, links, mapping or bytes attribute values,
-integers beyond int64, text that is not valid UTF-8) takes the stock encoder instead, so
-the result is the stock result in every case. `tests/export/test_export_wire.py` compares
-the bytes on recorded sessions and generated spans.
+integers beyond int64, text that is not valid UTF-8, attribute keys that are not text)
+takes the stock encoder instead, so the result is the stock result in every case.
+`tests/export/test_export_wire.py` compares the bytes on recorded sessions and generated
+spans.
 """
 
 from __future__ import annotations
@@ -210,7 +211,9 @@ def _attribute_items(field: int, items: Iterable[tuple[Any, Any]], out: list[byt
                 _SMALL_KV[cache_key] = encoded
             out.append(encoded)
             continue
-        key_field = _key_field(key if isinstance(key, str) else str(key))
+        if not isinstance(key, str):
+            raise _Unsupported("attribute key not text")  # the stock encoder drops it
+        key_field = _key_field(key)
         if type(value) is int:
             int_field = b"\x18" + _int64(value)
             kv_body = key_field + b"\x12" + _varint(len(int_field)) + int_field

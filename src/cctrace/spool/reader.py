@@ -83,8 +83,10 @@ def read_entry(path: str, seq: int) -> SpoolEntry:
     event = head.get("event") if isinstance(head.get("event"), str) else None
     pid = head.get("pid") if isinstance(head.get("pid"), int) else None
     note = head.get("env")
-    if isinstance(note, dict):
-        note = {k: v for k, v in note.items() if isinstance(k, str) and isinstance(v, int)}
+    # Only a mapping of names to ints: anything else (a list, a string) would reach the
+    # worker's environment findings, fail there, and send a good event to the quarantine.
+    note = ({k: v for k, v in note.items() if isinstance(k, str) and isinstance(v, int)}
+            if isinstance(note, dict) else None)
     entry = SpoolEntry(
         seq, head["received_ns"], event, None, path, head["size"],
         oversize=head.get("oversize") is True, pid=pid,
