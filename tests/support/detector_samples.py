@@ -117,7 +117,10 @@ EXTRA: dict[str, list[str]] = {
                      "aws secretsmanager put-secret-value --secret-id db --secret-string {A:16}",
                      "echo {A:16} | npx wrangler secret put API_TOKEN",
                      'spawn ssh deploy@h\nexpect "password:"\nsend "{A:12}!{d:3}\\r"\n'],
-    "basic_auth": ['r = requests.get(url, auth=("deploy", "{A:16}"))'],
+    "basic_auth": ['r = requests.get(url, auth=("deploy", "{A:16}"))',
+                   'curl_setopt($ch, CURLOPT_USERPWD, "api:{A:12}!{d:3}");'],
+    # a key's body printed without its armour (the DER start of a PKCS#8 RSA key)
+    "private_key": ["$ sed -n '2,4p' k.pem\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC{b:32}\n{b:64}\n"],
     "call_password": ['server.login("me@corp.test", "{A:12}!{d:3}")',
                       "$db = new PDO($dsn, 'root', '{A:12}!{d:3}');",
                       'my $dbh = DBI->connect($dsn, "app", "{A:12}!{d:3}");'],

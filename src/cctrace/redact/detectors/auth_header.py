@@ -29,7 +29,11 @@ def _token_ok(value: str) -> bool:
 
 
 def _header_ok(match: re.Match[str]) -> bool:
-    """Without an auth scheme word, `authorization = headers.get(...)` is code, not data."""
+    """Without an auth scheme word, `authorization = headers.get(...)` is code, not data;
+    a value opening a call is code whatever precedes it (C#'s `Authorization = new
+    AuthenticationHeaderValue(...)` reads `new` as the scheme)."""
+    if match.string[match.end("s"):match.end("s") + 1] == "(":
+        return False
     return match.group("scheme") is not None or not looks_like_code(match.group("s"))
 
 
@@ -99,6 +103,17 @@ def _call_password_ok(match: re.Match[str]) -> bool:
             and password_value(match.group("s"), quoted=True, env=False))
 
 
+# A bearer token given as its own string argument: after the scheme's string
+# (C#'s `AuthenticationHeaderValue("Bearer", "...")`, Faraday's `:authorization, 'Bearer',
+# '...'`) or to a call naming the scheme (reqwest's `.bearer_auth("...")`).
+_BEARER_ARG = (r"bearer(?:\\{0,3}[\"'][ \t]*,|_auth[ \t]*\()[ \t]*(?P<r>\\{0,3}[\"'])"
+               r"(?P<s>[A-Za-z0-9._~+/\-]{16,4096}=*)(?P<re>\\{0,3}[\"'])")
+
+
+def _quotes_close(match: re.Match[str]) -> bool:
+    return match.group("r") == match.group("re")
+
+
 def _set_cookie_ok(match: re.Match[str]) -> bool:
     return cookie_ok(match.group("n"), match.group("s"))
 
@@ -143,13 +158,33 @@ DETECTOR = Detector(
         ),
         Pattern(
             "basic_auth",
-            r"(?:auth|httpbasicauth|httpdigestauth|basicauth)[ \t]*(?:=[ \t]*)?\([ \t]*"
-            r"(?P<q>\\{0,3}[\"'])[^\"'\n\\]{1,128}(?P<qe>\\{0,3}[\"'])[ \t]*,[ \t]*"
-            r"(?P<r>\\{0,3}[\"'])(?P<s>[^\"'\n\\]{4,256})(?P<re>\\{0,3}[\"'])[ \t]*\)",
+            r"(?:auth|httpbasicauth|httpdigestauth|basicauth)[ \t]*(?:=[ \t]*)?(?:\(|[ \t])[ \t]*"
+            r"(?P<q>\\{0,3}[\"'])[^\"'\n\\]{1,128}(?P<qe>\\{0,3}[\"'])[ \t]*,[ \t]*(?:Some\()?"
+            r"(?P<r>\\{0,3}[\"'])(?P<s>[^\"'\n\\]{4,256})(?P<re>\\{0,3}[\"'])[ \t]*"
+            r"(?:\)|(?=[;\r\n\"]|\\[rn]|$))",
             anchors=("auth", "httpbasicauth", "httpdigestauth", "basicauth"),
             at_anchor=True,
             validate=_pair_password_ok,
             check=_same_quotes,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "bearer_token",
+            _BEARER_ARG,
+            anchors=("bearer",),
+            at_anchor=True,
+            validate=_token_ok,
+            check=_quotes_close,
+            priority=STRUCTURAL - 5,
+        ),
+        Pattern(
+            "basic_auth",
+            r"curlopt_userpwd[ \t]*,[ \t]*(?P<r>\\{0,3}[\"'])[^\"':\n\\]{1,128}:"
+            r"(?P<s>[^\"'\n\\]{4,256})(?P<re>\\{0,3}[\"'])",
+            anchors=("curlopt_userpwd",),
+            at_anchor=True,
+            validate=_pair_password_ok,
+            check=_quotes_close,
             priority=STRUCTURAL,
         ),
         Pattern(
