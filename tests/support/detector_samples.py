@@ -148,7 +148,8 @@ EXTRA: dict[str, list[str]] = {
     "url_path_secret": ["> GET /v1/api-key/{A:24}/status HTTP/1.1"],
     # values with little or no context (issue 13): a table column, a sentence, a file
     # (4 dashes: each separator anchor swapped in for `-|` leaves a valid separator)
-    "table_secret": ["| service | password |\n|----|----|\n| db | {A:16} |\n"],
+    "table_secret": ["| service | password |\n|----|----|\n| db | {A:16} |\n",
+                     "INSERT INTO api_keys (name, key) VALUES ('prod', '{A:24}');"],
     "prose_secret_value": ["I set `DB_PASSWORD` with the value `{A:16}` now.",
                            "I set `DB_PASSWORD` to `{A:16}` now.",
                            "The staging password was reset to `{A:16}` today.",

@@ -257,3 +257,73 @@ def test_a_string_prefix_before_the_header_value(prefix: str) -> None:
 ])
 def test_a_prefix_letter_is_no_value(text: str) -> None:
     _none(text)
+
+
+TOKEN = "7AeaumpdRhZeVOnslUb3nWk46Di6EKiYLvwlMXcT"
+
+
+@pytest.mark.parametrize("text", [
+    f'new AuthenticationHeaderValue("Bearer", "{TOKEN}");',        # C#
+    f"conn.request :authorization, 'Bearer', '{TOKEN}'",           # Ruby's Faraday
+    f'client.get(url).bearer_auth("{TOKEN}").send()',               # Rust's reqwest
+    f'{{\\"auth\\": [\\"Bearer\\", \\"{TOKEN}\\"]}}',                # JSON-escaped quotes
+])
+def test_a_bearer_token_as_its_own_argument(text: str) -> None:
+    _finds(text, TOKEN, "bearer_token")
+
+
+@pytest.mark.parametrize("text", [
+    'new AuthenticationHeaderValue("Bearer", accessToken);',      # a variable
+    f'new AuthenticationHeaderValue("Bearer", "{TOKEN}\');',      # quotes do not match
+    'client.get(url).bearer_auth("short-token").send()',          # under 16 characters
+    f'bearer_auth  "{TOKEN}"',                                      # no call
+])
+def test_a_bearer_argument_that_is_no_token(text: str) -> None:
+    _none(text)
+
+
+def test_an_authorization_value_opening_a_call_is_code() -> None:
+    # `new` reads as a scheme; the constructor's name is no credential.
+    _none("client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(x);")
+    _none("authorization = Token Xk9mQ2pL7vR4tW8z(x)")
+    _finds("authorization = Token Xk9mQ2pL7vR4tW8z)", "Xk9mQ2pL7vR4tW8z", "authorization_header")
+
+
+@pytest.mark.parametrize("text", [
+    'req.SetBasicAuth("admin", "Kestrel#Dive42")',                 # Go
+    '.basic_auth("admin", Some("Kestrel#Dive42"))',                # Rust's Option
+    "req.basic_auth 'deploy', 'Kestrel#Dive42'",                   # Ruby, no parentheses
+    "req.basic_auth 'deploy', 'Kestrel#Dive42'\nnext",
+    "req.basic_auth 'deploy', 'Kestrel#Dive42';",
+    "\"req.basic_auth 'deploy', 'Kestrel#Dive42'\\nnext\"",        # in a JSON string
+    "\"req.basic_auth 'deploy', 'Kestrel#Dive42'\"",
+])
+def test_a_basic_auth_pair_in_more_languages(text: str) -> None:
+    _finds(text, "Kestrel#Dive42", "basic_auth")
+
+
+@pytest.mark.parametrize("text", [
+    "req.basic_auth 'deploy', 'Kestrel#Dive42' if admin",          # more code follows
+    "req.basic_auth 'deploy', '$PASSWORD'",                        # a placeholder
+    'basic_auth("admin", Other("Kestrel#Dive42"))',                # not Rust's Option
+])
+def test_a_basic_auth_pair_that_is_no_password(text: str) -> None:
+    _none(text)
+
+
+@pytest.mark.parametrize("text", [
+    'curl_setopt($ch, CURLOPT_USERPWD, "api:Kestrel#Dive42");',
+    "curl_setopt($ch,CURLOPT_USERPWD,'api:Kestrel#Dive42');",
+])
+def test_php_curl_userpwd(text: str) -> None:
+    _finds(text, "Kestrel#Dive42", "basic_auth")
+
+
+@pytest.mark.parametrize("text", [
+    'curl_setopt($ch, CURLOPT_USERPWD, "$user:$pass");',           # placeholders
+    'curl_setopt($ch, CURLOPT_USERPWD, "api:Kestrel#Dive42\');',   # quotes do not match
+    'curl_setopt($ch, CURLOPT_USERPWD, $userpwd);',
+    'curl_setopt($ch, CURLOPT_USERPWD, "api:abc");',               # under 4 characters
+])
+def test_php_curl_userpwd_without_a_password(text: str) -> None:
+    _none(text)

@@ -38,8 +38,9 @@ def has_key_material(block: str) -> bool:
 _AFTER_VERSION = {0: (0x02, 0x30), 1: (0x04, 0x30)}
 # The DER starts the anchors stand for: `MII` (a two-byte length: RSA, DSA), `MIG` (a
 # one-byte long form: P-256's PKCS#8, P-384), and the short forms of SEC1 P-256 and
-# secp256k1 (`MHcC`, `MHQC`), Ed25519 / X25519 (`MC4C`) and Ed448 (`MEcC`) keys.
-_DER_ANCHORS = ("mii", "mig", "mhcc", "mhqc", "mc4c", "mecc")
+# secp256k1 (`MHcC`, `MHQC`), Ed25519 / X25519 (`MC4C`, with its public key `MFEC`) and
+# Ed448 (`MEcC`) keys.
+_DER_ANCHORS = ("mii", "mig", "mhcc", "mhqc", "mc4c", "mfec", "mecc")
 
 
 def der_private_key(body: str) -> bool:
