@@ -117,7 +117,8 @@ EXTRA: dict[str, list[str]] = {
                      "aws secretsmanager put-secret-value --secret-id db --secret-string {A:16}",
                      "echo {A:16} | npx wrangler secret put API_TOKEN",
                      'spawn ssh deploy@h\nexpect "password:"\nsend "{A:12}!{d:3}\\r"\n',
-                     "sshpass -f <(echo '{A:12}!{d:3}') ssh deploy@h"],
+                     "sshpass -f <(echo '{A:12}!{d:3}') ssh deploy@h",
+                     "ok\n? Enter a secret value: \u203a {A:12}!{d:3}\n"],
     "basic_auth": ['r = requests.get(url, auth=("deploy", "{A:16}"))',
                    'curl_setopt($ch, CURLOPT_USERPWD, "api:{A:12}!{d:3}");'],
     # a key's body printed without its armour (the DER start of a PKCS#8 RSA key)
