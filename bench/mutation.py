@@ -375,6 +375,25 @@ MODULES: dict[str, Target] = {
         "tests/redact/detectors/test_cli_flags.py",
         "tests/redact/test_detector_exact.py::test_detector[cli_flags]"),
         scope=("_value_ok",), preload=DETECTOR_PRELOAD),
+    # Stop 27 (probes-8): the checks of the round's new rules.
+    "redact.detectors.private_key.der": Target("redact/detectors/private_key.py", (
+        "tests/redact/detectors/test_private_key.py",),
+        scope=("der_private_key",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.table_column.insert": Target("redact/detectors/table_column.py", (
+        "tests/redact/detectors/test_table_column.py",),
+        scope=("_insert_columns", "insert_cells"), preload=DETECTOR_PRELOAD),
+    "redact.detectors.cli_flags.substituted": Target("redact/detectors/cli_flags.py", (
+        "tests/redact/detectors/test_cli_flags.py",),
+        scope=("_substituted_ok",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.prose_value.paren": Target("redact/detectors/prose_value.py", (
+        "tests/redact/detectors/test_prose_value.py",),
+        scope=("_paren_ok",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.console_login.prompt": Target("redact/detectors/console_login.py", (
+        "tests/redact/detectors/test_console_login.py",),
+        scope=("_prompt_answer",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.auth_header.call": Target("redact/detectors/auth_header.py", (
+        "tests/redact/detectors/test_auth_header.py",),
+        scope=("_header_ok", "_quotes_close"), preload=DETECTOR_PRELOAD),
     # Stop 24: table rows and values cut by a line's end (one pattern); the wrapped ARN and
     # the encoding suffix after the keyword are `redact.secret_names`' since stop 26.
     "redact.detectors.generic_assignment.rows": Target(
