@@ -391,7 +391,7 @@ MODULES: dict[str, Target] = {
     "redact.detectors.console_login.prompt": Target("redact/detectors/console_login.py", (
         "tests/redact/detectors/test_console_login.py",),
         scope=("_prompt_answer",), preload=DETECTOR_PRELOAD),
-    "redact.detectors.auth_header.call": Target("redact/detectors/auth_header.py", (
+    "redact.detectors.auth_header.argument": Target("redact/detectors/auth_header.py", (
         "tests/redact/detectors/test_auth_header.py",),
         scope=("_header_ok", "_quotes_close"), preload=DETECTOR_PRELOAD),
     # Stop 24: table rows and values cut by a line's end (one pattern); the wrapped ARN and
