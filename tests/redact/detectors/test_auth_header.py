@@ -123,6 +123,8 @@ def test_cookies_that_are_not_credentials(text: str) -> None:
     ("auth=('deploy', \"mixed-quotes\")", "mixed-quotes"),
     ('auth=("deploy", "$3cret!pw")', "$3cret!pw"),                           # not a $VAR
     ('{"code": "auth=(\\"deploy\\", \\"Tr0ub4dor&3\\")"}', "Tr0ub4dor&3"),    # JSON
+    # probes-8: a name for the user, a typed password (it was refused as no literal pair)
+    ('auth=(user, "Tr0ub4dor&3")', "Tr0ub4dor&3"),
 ])
 def test_auth_pairs_in_code(text: str, value: str) -> None:
     _finds(text, value, "basic_auth")
@@ -133,7 +135,8 @@ def test_auth_pairs_in_code(text: str, value: str) -> None:
     'auth=("deploy", "${DEPLOY_PASSWORD}")',
     'auth=("deploy", "$PASS")',
     'auth=("deploy", password)',              # a name, not a value
-    'auth=(user, "Tr0ub4dor&3")',             # the user is a name: not a literal pair
+    'oauth(client, "https://accounts.example.com/o/oauth2")',  # a name, then no password
+    'get_auth(request, "default")',
     'author("deploy", "Tr0ub4dor&3")',
 ])
 def test_auth_pairs_that_are_not_credentials(text: str) -> None:
@@ -326,4 +329,25 @@ def test_php_curl_userpwd(text: str) -> None:
     'curl_setopt($ch, CURLOPT_USERPWD, "api:abc");',               # under 4 characters
 ])
 def test_php_curl_userpwd_without_a_password(text: str) -> None:
+    _none(text)
+
+
+@pytest.mark.parametrize("text", [
+    'req.SetBasicAuth(user, "Kestrel#Dive42")',                    # a variable's login
+    'req.SetBasicAuth(cfg.User, "Kestrel#Dive42")',
+    'val credential = Credentials.basic("admin", "Kestrel#Dive42")',  # OkHttp
+    "$client->request('GET', $url, ['auth' => ['admin', 'Kestrel#Dive42']]);",  # Guzzle
+    "['auth' => [$user, 'Kestrel#Dive42']]",
+])
+def test_a_basic_auth_pair_after_a_name_or_in_a_list(text: str) -> None:
+    _finds(text, "Kestrel#Dive42", "basic_auth")
+
+
+@pytest.mark.parametrize("text", [
+    "req.SetBasicAuth(user, pass)",
+    "['auth' => ['admin', $password]]",
+    "'auth' => 'Kestrel#Dive42'",                                   # no pair
+    "['auth' => ['admin' 'Kestrel#Dive42']]",                       # no comma
+])
+def test_a_pair_after_a_name_that_is_no_password(text: str) -> None:
     _none(text)

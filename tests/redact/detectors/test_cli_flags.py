@@ -554,3 +554,10 @@ def test_a_literal_substituted_for_a_password_file(text: str) -> None:
 ])
 def test_substitutions_that_are_no_password(text: str) -> None:
     assert _alone().explain(text) == []
+
+
+def test_openssl_passin_file_substitution() -> None:
+    text = "openssl rsa -in k.pem -passin file:<(echo Kestrel#Dive42)"
+    at = text.index("Kestrel#Dive42")
+    assert _alone().explain(text) == [Finding("cli_password", "cli_flags", at, at + 14)]
+    assert _alone().explain("openssl rsa -in k.pem -in file:<(echo Kestrel#Dive42)") == []

@@ -194,6 +194,8 @@ def test_probes7_a_header_in_another_language() -> None:
     ('"INSERT INTO `users` (`name`, `password`) VALUES (\'ada\', \'{p}\'),\\n(\'b\', \'{t}\')"',
      [PW, TOKEN]),
     ("INSERT INTO app.secrets (id, key) VALUES (7, '{t}')", [TOKEN]),
+    ('"INSERT INTO \\"accounts\\" (\\"login\\", \\"passwd\\") VALUES (\'r\', \'{p}\');"', [PW]),
+    ('"INSERT INTO \\"api_keys\\" (\\"name\\", \\"key\\") VALUES (\'r\', \'{t}\');"', [TOKEN]),
     ("INSERT INTO creds (n, password) VALUES ('a', 'it''s{p}')", ["it''s" + PW]),
 ])
 def test_insert_values_under_a_secret_column(text: str, values: list[str]) -> None:

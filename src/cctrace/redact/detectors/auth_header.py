@@ -5,8 +5,11 @@ Catches `Authorization: Bearer x`, `-H "Authorization: token x"`, JSON header ma
 `Cookie:` headers (`curl -v`, HTTP dumps): a session-named cookie's value whatever it looks
 like, any other cookie's when it reads as drawn (`lang=en-US` stays); and the password of
 an HTTP auth pair given in code (`requests.get(url, auth=("deploy", "..."))`,
-`HTTPBasicAuth("deploy", "...")`), and of the calls that take a login and its password as
-arguments (`smtp.login("me", "...")`, `new PDO($dsn, 'root', '...')`).
+`HTTPBasicAuth("deploy", "...")`, Go's `SetBasicAuth(user, "...")`, OkHttp's
+`Credentials.basic("u", "...")`, Guzzle's `'auth' => ['u', '...']`), and of the calls
+that take a login and its password as arguments (`smtp.login("me", "...")`, `new
+PDO($dsn, 'root', '...')`). Rust's, C#'s and Ruby's clients take a bearer token as its own
+argument (`.bearer_auth("...")`, `AuthenticationHeaderValue("Bearer", "...")`).
 """
 
 from __future__ import annotations
@@ -75,7 +78,12 @@ def _same_quotes(match: re.Match[str]) -> bool:
     translate one, and `auth` then could not be a gated anchor. A string holds no quote
     nor backslash, so where each quote run starts and ends is fixed by the text: the
     pattern and this check accept exactly what `(?P=q)` / `(?P=r)` accepted."""
-    return match.group("q") == match.group("qe") and match.group("r") == match.group("re")
+    if match.group("q") != match.group("qe") or match.group("r") != match.group("re"):
+        return False
+    # After a name (`SetBasicAuth(user, "...")`) the call may be any `...auth(x, "...")`
+    # (`oauth(client, "https://...")`): the string must read as a typed password.
+    return match.group("q") is not None or password_value(match.group("s"), quoted=True,
+                                                          env=False)
 
 
 # Calls taking a login and its password as arguments. The password is the second argument
@@ -158,11 +166,14 @@ DETECTOR = Detector(
         ),
         Pattern(
             "basic_auth",
-            r"(?:auth|httpbasicauth|httpdigestauth|basicauth)[ \t]*(?:=[ \t]*)?(?:\(|[ \t])[ \t]*"
-            r"(?P<q>\\{0,3}[\"'])[^\"'\n\\]{1,128}(?P<qe>\\{0,3}[\"'])[ \t]*,[ \t]*(?:Some\()?"
+            r"(?:auth|httpbasicauth|httpdigestauth|basicauth|credentials\.basic)[ \t]*"
+            r"(?:=[ \t]*|\\{0,3}[\"'][ \t]*=>[ \t]*(?=\[))?(?:[(\[]|[ \t])[ \t]*"
+            r"(?:(?P<q>\\{0,3}[\"'])[^\"'\n\\]{1,128}(?P<qe>\\{0,3}[\"'])|[\w.$]{1,64})"
+            r"[ \t]*,[ \t]*(?:Some\()?"
             r"(?P<r>\\{0,3}[\"'])(?P<s>[^\"'\n\\]{4,256})(?P<re>\\{0,3}[\"'])[ \t]*"
-            r"(?:\)|(?=[;\r\n\"]|\\[rn]|$))",
-            anchors=("auth", "httpbasicauth", "httpdigestauth", "basicauth"),
+            r"(?:[)\]]|(?=[;\r\n\"]|\\[rn]|$))",
+            anchors=("auth", "httpbasicauth", "httpdigestauth", "basicauth",
+                     "credentials.basic"),
             at_anchor=True,
             validate=_pair_password_ok,
             check=_same_quotes,

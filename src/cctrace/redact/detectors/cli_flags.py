@@ -206,14 +206,14 @@ def _after_prompt(text: str, start: int) -> bool:
 
 # A process substitution printing a literal (`<(echo X)`, `<(printf %s X)`), and the flag
 # it must follow: one naming a password, passphrase, token, secret or credential file,
-# or sshpass's `-f` (its password file).
+# or sshpass's `-f` (its password file); openssl's `-passin file:<(...)` names the file.
 _SUBSTITUTED = (r"<\([ \t]*(?:echo(?:[ \t]+-[neE]{1,3})?|printf(?:[ \t]+\\{0,3}[\"']?%s"
                 r"(?:\\n)?\\{0,3}[\"']?)?)[ \t]+(?P<q>\\{0,3}[\"'])?"
                 r"(?P<s>(?(q)[^\"'\r\n\\]{3,512}|[^\s\"'\\()]{3,256}))"
                 r"(?P<qe>(?(q)\\{0,3}[\"']))[ \t]*\)")
 _FILE_FLAG = re.compile(
     r"(?:(?<![\w\-])--?[\w\-]{0,30}(?:pass|token|secret|credential)[\w\-]{0,16}"
-    r"|sshpass\b[^\n|;&]{0,80}?[ \t]-f)[ \t]*=?[ \t]*\Z", re.IGNORECASE)
+    r"|sshpass\b[^\n|;&]{0,80}?[ \t]-f)[ \t]*=?[ \t]*(?:file:)?\Z", re.IGNORECASE)
 
 
 def _substituted_ok(match: re.Match[str]) -> bool:

@@ -120,10 +120,10 @@ _MAX_ROWS = 256
 
 def _insert_columns(table: str, cols: str) -> dict[int, bool]:
     """Column index -> whether it holds passwords, for the columns naming a secret."""
-    stored = names_secret(re.sub(r"s$", "", table.strip("`\"[]").rsplit(".", 1)[-1]))
+    stored = names_secret(re.sub(r"s$", "", table.strip("`\"[]\\").rsplit(".", 1)[-1]))
     out = {}
     for i, col in enumerate(cols.split(",")):
-        name = col.strip(" \t`\"[]")
+        name = col.strip(" \t`\"[]\\")  # a JSON string escapes the quotes
         word = names_secret(name)
         if word and (name.lower() not in ("key", "pass") or stored):
             out[i] = is_password_word(word)
