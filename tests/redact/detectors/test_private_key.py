@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -61,7 +62,6 @@ def _all() -> SecretRedactor:
 
 
 def _body(der_head: str, lines: int = 3) -> str:
-    import base64
     der = bytes.fromhex(der_head) + bytes(range(256)) * 2
     b64 = base64.b64encode(der).decode()
     return "\n".join(b64[i:i + 64] for i in range(0, 64 * lines, 64))
@@ -99,7 +99,13 @@ def test_other_der_stays(head: str) -> None:
 
 
 def test_der_start_decoding_edges() -> None:
-    assert der_private_key("MIIE%%%%") is False                    # no base64
+    assert der_private_key("MIIE%%%%vQIBADAN") is False            # no base64
+    assert der_private_key("MIIEvQIBADAN") is True                 # 9 bytes: enough
+    short = base64.b64encode(bytes.fromhex("300a02010002010500")).decode()
+    assert der_private_key(short[:12]) is True                     # 8 bytes exactly
+    assert der_private_key(short[:8]) is False                     # 6 bytes
+    other = base64.b64encode(bytes.fromhex("310a020100020105000000")).decode()
+    assert der_private_key(other) is False                         # a SET, no SEQUENCE
     assert der_private_key("MIIE") is False                        # under 8 bytes
     assert der_private_key(_body("3084000004bd020100300d")) is False  # a 4-byte length
     assert der_private_key(_body("308304bd00020100300d")) is True   # a 3-byte one

@@ -224,3 +224,25 @@ def test_insert_rows_are_bounded() -> None:
     rows = ", ".join(f"('u{i}', '{PW}{i}')" for i in range(_MAX_ROWS + 1))
     found = _alone().explain(f"INSERT INTO users (name, password) VALUES {rows};")
     assert len(found) == _MAX_ROWS
+
+
+@pytest.mark.parametrize("text,found", [
+    # the table's name: its last dotted part, stripped of quotes, singular
+    (f"INSERT INTO vault.tokens (id, key) VALUES (1, '{TOKEN}')", True),
+    (f"INSERT INTO tokens.config (id, key) VALUES (1, '{TOKEN}')", False),
+    (f"INSERT INTO api_keyX (name, key) VALUES ('p', '{TOKEN}')", False),
+    (f"INSERT INTO users (name, passwordX) VALUES ('a', '{PW}')", False),
+    (f"INSERT INTO users (name, pass) VALUES ('a', '{PW}')", False),     # a bare pass
+    (f"INSERT INTO logins (name, pass) VALUES ('a', '{PW}')", False),
+    (f"INSERT INTO passwords (name, pass) VALUES ('a', '{PW}')", True),
+    # a chosen password is taken under a password column, not under a token's
+    ("INSERT INTO users (name, password) VALUES ('a', 'letmein99')", True),
+    ("INSERT INTO users (name, token) VALUES ('a', 'letmein99')", False),
+])
+def test_insert_columns_and_table_names(text: str, found: bool) -> None:
+    assert bool(_alone().explain(text)) is found
+
+
+def test_insert_a_row_wider_than_its_columns_ends_the_reading() -> None:
+    text = f"INSERT INTO users (name, password) VALUES ('a', 'b', 'c'), ('d', '{PW}');"
+    assert _alone().explain(text) == []

@@ -120,7 +120,7 @@ _MAX_ROWS = 256
 
 def _insert_columns(table: str, cols: str) -> dict[int, bool]:
     """Column index -> whether it holds passwords, for the columns naming a secret."""
-    stored = names_secret(re.sub(r"s$", "", table.strip("`\"[]\\").rsplit(".", 1)[-1]))
+    stored = names_secret(re.sub(r"s$", "", table.strip("`\"[]\\").rpartition(".")[2]))
     out = {}
     for i, col in enumerate(cols.split(",")):
         name = col.strip(" \t`\"[]\\")  # a JSON string escapes the quotes
@@ -137,11 +137,13 @@ def insert_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     cols = _insert_columns(match.group("table"), match.group("cols"))
     width = match.group("cols").count(",") + 1
     out: list[tuple[int, int]] = []
+    if not cols:
+        return out
     pos = match.end()
-    for _ in range(_MAX_ROWS if cols else 0):
+    for _ in range(_MAX_ROWS):
         gap = _ROW_GAP.match(text, pos)
         if gap is None:
-            break
+            return out
         pos = gap.end()
         for i in range(width):
             v = _VALUE.match(text, pos)
@@ -149,8 +151,7 @@ def insert_cells(match: re.Match[str]) -> list[tuple[int, int]]:
                 return out
             pos = v.end()
             value = v.group("s")
-            if i in cols and value is not None and lone_value(
-                    value.replace("''", "'"), cols[i], match.group()):
+            if i in cols and value is not None and lone_value(value, cols[i], match.group()):
                 out.append(v.span("s"))
             if v.group("sep") == ")":
                 break
