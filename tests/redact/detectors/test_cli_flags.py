@@ -561,3 +561,9 @@ def test_openssl_passin_file_substitution() -> None:
     at = text.index("Kestrel#Dive42")
     assert _alone().explain(text) == [Finding("cli_password", "cli_flags", at, at + 14)]
     assert _alone().explain("openssl rsa -in k.pem -in file:<(echo Kestrel#Dive42)") == []
+
+
+def test_the_flag_is_looked_for_120_characters_back() -> None:
+    for blanks, found in ((110, True), (111, False)):
+        text = "sshpass -f" + " " * blanks + "<(echo Kestrel#Dive42)"
+        assert bool(_alone().explain(text)) is found

@@ -195,3 +195,9 @@ def test_a_prompt_answer_after_the_arrow(text: str, value: str) -> None:
 ])
 def test_prompt_arrows_without_a_secret(text: str) -> None:
     kept(text)
+
+
+def test_the_prompt_is_its_own_line() -> None:
+    found("npx wrangler secret put API_TOKEN\n? Enter a secret value: › Kestrel#Dive42",
+          "Kestrel#Dive42")
+    kept("? Enter a secret value:\n› Kestrel#Dive42")
