@@ -135,7 +135,8 @@ EXTRA: dict[str, list[str]] = {
                      "CREATE USER etl IDENTIFIED BY {l:4}{A:12} DEFAULT TABLESPACE users;"],
     # OAuth authorization codes (oauth_code), a Kubernetes Secret's values (k8s_secret)
     "oauth_code": ["GET /oauth/callback?code={A:24}&state=af0ifjsldkj HTTP/1.1"],
-    "k8s_secret": ["kind: Secret\nmetadata:\n  name: app\ndata:\n  STRIPE_SK: {b:44}\n"],
+    "k8s_secret": ["kind: Secret\nmetadata:\n  name: app\ndata:\n  STRIPE_SK: {b:44}\n",
+                   '{"data": {"relay": "{b:44}"}, "kind": "Secret"}'],
     "session_cookie": ["< Set-Cookie: session={A:24}; Path=/; HttpOnly",
                        "> Cookie: lang=en; sid={A:24}"],
     "url_password": ["url = https://{A:24}@git.example.test/team/app.git"],

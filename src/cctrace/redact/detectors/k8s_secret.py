@@ -17,6 +17,9 @@ character classes (a chosen password; `eu-west-1` mixes three). A block scalar (
 lines are the other detectors' (a `pass:` inside is theirs). So `username: YWRtaW4=`,
 `host:`, a `tls.crt` certificate and placeholders stay; a ConfigMap says the opposite and
 is not read. Lines may be real or JSON-escaped (`\\n`, YAML inside a tool result).
+`kubectl get secret -o json` writes the same maps as JSON (`"data": {"k": "..."}`, before
+`"kind": "Secret"` as it sorts keys): the nearest such object with no other `"kind"`
+between it and the Secret's is read, each entry judged the same way.
 """
 
 from __future__ import annotations
@@ -151,6 +154,35 @@ def _values(match: re.Match[str]) -> list[tuple[int, int]]:
     return spans
 
 
+_Q = r"\\{0,3}\""
+# A JSON map of the Secret's, its entries, and another object's `kind` (a List's items).
+_JSON_MAP = re.compile(_Q + r"(?P<m>data|stringData)" + _Q + r"[ \t\r\n]*:[ \t\r\n]*\{"
+                       r"(?P<body>[^{}]{0,16384})\}")
+_JSON_ENTRY = re.compile(_Q + r"(?P<k>[\w.\-]{1,253})" + _Q + r"[ \t\r\n]*:[ \t\r\n]*" + _Q
+                         + r"(?P<v>[^\"\\]{1,8192})" + _Q)
+_JSON_KIND = re.compile(_Q + r"kind" + _Q + r"[ \t]*:")
+
+
+def _json_values(match: re.Match[str]) -> list[tuple[int, int]]:
+    """The spans of the secret values of the JSON `data` / `stringData` map nearest to
+    this `"kind": "Secret"` (before it, else after it), no other `"kind"` between."""
+    text, at = match.string, match.start()
+    lo, hi = max(0, at - _REACH), min(len(text), match.end() + _REACH)
+    before = [m for m in _JSON_MAP.finditer(text, lo, at)
+              if _JSON_KIND.search(text, m.end(), at) is None]
+    after = _JSON_MAP.search(text, match.end(), hi)
+    if before:
+        found = before[-1]
+    elif after is not None and _JSON_KIND.search(text, match.end(), after.start()) is None:
+        found = after
+    else:
+        return []
+    encoded = found.group("m") == "data"
+    return [e.span("v") for e in _JSON_ENTRY.finditer(text, found.start("body"),
+                                                      found.end("body"))
+            if _value_ok(e.group("k"), e.group("v"), encoded)]
+
+
 DETECTOR = Detector(
     name="k8s_secret",
     description="Values of a Kubernetes Secret's data: and stringData: maps.",
@@ -161,6 +193,16 @@ DETECTOR = Detector(
             anchors=("kind: secret", "kind:secret"),
             at_anchor=True,
             expand=_values,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "k8s_secret",
+            r"kind" + _Q + r"[ \t]*:[ \t]*" + _Q + r"Secret" + _Q,
+            # the quotes as written, JSON-escaped once, and twice (JSON inside JSON)
+            anchors=tuple(f"kind{q}:{b}{q}secret" for q in ('"', '\\"', '\\\\\\"')
+                          for b in (" ", "")),
+            at_anchor=True,
+            expand=_json_values,
             priority=CONTEXTUAL,
         ),
     ),
