@@ -391,6 +391,9 @@ MODULES: dict[str, Target] = {
     "redact.detectors.console_login.prompt": Target("redact/detectors/console_login.py", (
         "tests/redact/detectors/test_console_login.py",),
         scope=("_prompt_answer",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.k8s_secret.json": Target("redact/detectors/k8s_secret.py", (
+        "tests/redact/detectors/test_k8s_secret.py",),
+        scope=("_json_values",), preload=DETECTOR_PRELOAD),
     "redact.detectors.auth_header.argument": Target("redact/detectors/auth_header.py", (
         "tests/redact/detectors/test_auth_header.py",),
         scope=("_header_ok", "_quotes_close"), preload=DETECTOR_PRELOAD),
