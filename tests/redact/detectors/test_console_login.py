@@ -201,3 +201,12 @@ def test_the_prompt_is_its_own_line() -> None:
     found("npx wrangler secret put API_TOKEN\n? Enter a secret value: › Kestrel#Dive42",
           "Kestrel#Dive42")
     kept("? Enter a secret value:\n› Kestrel#Dive42")
+
+
+def test_the_prompt_line_is_read_200_characters_back() -> None:
+    for pad, seen in ((188, True), (189, False)):
+        text = "x\n" + " " * pad + "? Password › Kestrel#Dive42"
+        if seen:
+            found(text, "Kestrel#Dive42")
+        else:
+            kept(text)

@@ -101,9 +101,9 @@ def test_other_der_stays(head: str) -> None:
 def test_der_start_decoding_edges() -> None:
     assert der_private_key("MIIE%%%%vQIBADAN") is False            # no base64
     assert der_private_key("MIIEvQIBADAN") is True                 # 9 bytes: enough
-    short = base64.b64encode(bytes.fromhex("300a02010002010500")).decode()
-    assert der_private_key(short[:12]) is True                     # 8 bytes exactly
-    assert der_private_key(short[:8]) is False                     # 6 bytes
+    short = base64.b64encode(bytes.fromhex("300a020100020105")).decode()
+    assert der_private_key(short) is True                          # 8 bytes exactly
+    assert der_private_key(base64.b64encode(bytes.fromhex("300a0201000201")).decode()) is False
     other = base64.b64encode(bytes.fromhex("310a020100020105000000")).decode()
     assert der_private_key(other) is False                         # a SET, no SEQUENCE
     assert der_private_key("MIIE") is False                        # under 8 bytes

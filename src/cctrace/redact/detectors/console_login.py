@@ -118,8 +118,8 @@ def _prompt_answer(match: re.Match[str]) -> list[tuple[int, int]]:
     """The answer after a prompt's arrow, when the question names a secret and the answer
     reads as one (`lone.lone_value`)."""
     text, start = match.string, match.start()
-    window = max(0, start - 200)
-    head = _PROMPT_LINE.fullmatch(text, line_start(text, start, window) or window, start)
+    at = line_start(text, start, max(0, start - 200))  # None: the line starts out of sight
+    head = None if at is None else _PROMPT_LINE.fullmatch(text, at, start)
     word = secret_word(head.group("label")) if head is not None else ""
     value = match.group("s")
     if word and lone_value(value, is_password_word(word), head.group()):
