@@ -121,8 +121,17 @@ EXTRA: dict[str, list[str]] = {
                      "ok\n? Enter a secret value: \u203a {A:12}!{d:3}\n"],
     "basic_auth": ['r = requests.get(url, auth=("deploy", "{A:16}"))',
                    'curl_setopt($ch, CURLOPT_USERPWD, "api:{A:12}!{d:3}");'],
-    # a key's body printed without its armour (the DER start of a PKCS#8 RSA key)
-    "private_key": ["$ sed -n '2,4p' k.pem\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC{b:32}\n{b:64}\n"],
+    # a key's body printed without its armour, one per DER start (private_key's anchors:
+    # PKCS#8 RSA, P-256, P-384 SEC1 and PKCS#8, SEC1 P-256 and secp256k1, Ed25519, Ed448)
+    "private_key": ["$ sed -n '2,4p' k.pem\nMIIEvQIBADANBgkqhkiG9w0BAQEF{b:36}\n{b:64}\n",
+                    "$ sed -n '2,4p' k.pem\nMIGHAgEAMBMGByqGSM49{b:44}\n{b:64}\n",
+                    "$ sed -n '2,4p' k.pem\nMIGkAgEBBDAA{b:52}\n{b:64}\n",
+                    "$ sed -n '2,4p' k.pem\nMIG2AgEAMBAGByqGSM49{b:44}\n{b:64}\n",
+                    "$ sed -n '2,4p' k.pem\nMHcCAQEEIAAA{b:52}\n{b:64}\n",
+                    "$ sed -n '2,4p' k.pem\nMHQCAQEEIAAA{b:52}\n{b:64}\n",
+                    "$ sed -n '2,4p' k.pem\nMC4CAQAwBQYDK2Vw{b:48}\n{b:64}\n",
+                    "$ sed -n '2,4p' k.pem\nMFECAQEwBQYDK2Vw{b:48}\n{b:64}\n",
+                    "$ sed -n '2,4p' k.pem\nMEcCAQAwBQYDK2Vx{b:48}\n{b:64}\n"],
     "call_password": ['server.login("me@corp.test", "{A:12}!{d:3}")',
                       "$db = new PDO($dsn, 'root', '{A:12}!{d:3}');",
                       'my $dbh = DBI->connect($dsn, "app", "{A:12}!{d:3}");'],
@@ -202,7 +211,7 @@ EXTRA["encoded_secret"] = [f"@b64:{lead}:{safe}:{marker}" for marker in encoded.
                            for lead in range(3) for safe in (0, 1)]
 # Anchors no sibling can be swapped for (base64 would no longer decode): the sample must
 # hold the anchor itself.
-NO_SWAP = {"encoded_secret"}
+NO_SWAP = {"encoded_secret", "private_key"}
 
 # Personal data (opt-in detectors): (sample text, the value that must be found in it).
 PII: dict[str, list[tuple[str, str]]] = {

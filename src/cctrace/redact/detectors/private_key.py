@@ -37,10 +37,13 @@ def has_key_material(block: str) -> bool:
 # DSA's p (INTEGER), PKCS#8's AlgorithmIdentifier (SEQUENCE), SEC1's key (OCTET STRING).
 _AFTER_VERSION = {0: (0x02, 0x30), 1: (0x04, 0x30)}
 # The DER starts the anchors stand for: `MII` (a two-byte length: RSA, DSA), `MIG` (a
-# one-byte long form: P-256's PKCS#8, P-384), and the short forms of SEC1 P-256 and
+# one-byte long form: P-256's PKCS#8 `MIGH`, P-384's `MIGk` / `MIG2`), and the short forms of SEC1 P-256 and
 # secp256k1 (`MHcC`, `MHQC`), Ed25519 / X25519 (`MC4C`, with its public key `MFEC`) and
 # Ed448 (`MEcC`) keys.
-_DER_ANCHORS = ("mii", "mig", "mhcc", "mhqc", "mc4c", "mfec", "mecc")
+# (Searched for, not tried at each anchor: an anchor-led pattern is case-insensitive, and
+# base64 is not; `MIG` is narrowed to P-256's PKCS#8 and P-384's two forms, as `mig` is in
+# every text about migrations.)
+_DER_ANCHORS = ("mii", "migh", "migk", "mig2", "mhcc", "mhqc", "mc4c", "mfec", "mecc")
 
 
 def der_private_key(body: str) -> bool:
@@ -88,7 +91,6 @@ DETECTOR = Detector(
             r"(?:(?<=\\[nr])|(?<![A-Za-z0-9+/=\\-]))M[A-Za-z0-9+/]{39,75}"
             r"(?:(?:\r?\n|(?:\\{1,3}r)?\\{1,3}n)[ \t]*[A-Za-z0-9+/]{4,76}={0,2}){0,400}",
             anchors=_DER_ANCHORS,
-            at_anchor=True,
             validate=der_private_key,
         ),
         Pattern(
