@@ -2045,6 +2045,10 @@ EQUIVALENT["redact.detectors.private_key.der"] = [
      "i = 2 + (der[1] - 0x80 if der[1] >= 0x80 else 0)",
      "at 0x80 both give 2 + 0, and the next line refuses a length byte of 0x80"),
 ]
+EQUIVALENT["redact.detectors.auth_header.pair"] = [
+    ("env=False)", "env=True)",
+     "password_value reads env only for an unquoted value: this call passes quoted=True"),
+]
 EQUIVALENT["redact.detectors.table_column.insert"] = [
     ('if v.group("sep") == ")":', 'if v.group("sep") == "XX)XX":',
      "a row of valid SQL holds one value per column: its `)` comes with the last one, "

@@ -351,3 +351,9 @@ def test_a_basic_auth_pair_after_a_name_or_in_a_list(text: str) -> None:
 ])
 def test_a_pair_after_a_name_that_is_no_password(text: str) -> None:
     _none(text)
+
+
+def test_a_pair_after_a_name_reads_its_string_as_quoted() -> None:
+    # quoted: a name-like string is still a typed password (`new_pass99`), a path is not
+    _finds('req.SetBasicAuth(user, "new_pass99")', "new_pass99", "basic_auth")
+    _none('req.SetBasicAuth(user, "/etc/app/secret")')
