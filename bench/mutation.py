@@ -2049,6 +2049,16 @@ EQUIVALENT["redact.detectors.auth_header.pair"] = [
     ("env=False)", "env=True)",
      "password_value reads env only for an unquoted value: this call passes quoted=True"),
 ]
+EQUIVALENT["redact.detectors.k8s_secret.json"] = [
+    ("""lo = max(text.rfind('kind"', max(0, at - _REACH), at),""",
+     """lo = max(text.rfind('kind"', max(1, at - _REACH), at),""",
+     "a kind at offset 0 missed gives -1, and the floor max(0, at - _REACH) is 0 then: "
+     "lo is 0 either way"),
+    (r"""text.rfind("kind\\", max(0, at - _REACH), at), max(0, at - _REACH))""",
+     r"""text.rfind("kind\\", max(1, at - _REACH), at), max(0, at - _REACH))""",
+     "a kind at offset 0 missed gives -1, and the floor max(0, at - _REACH) is 0 then: "
+     "lo is 0 either way"),
+]
 EQUIVALENT["redact.detectors.table_column.insert"] = [
     ('if v.group("sep") == ")":', 'if v.group("sep") == "XX)XX":',
      "a row of valid SQL holds one value per column: its `)` comes with the last one, "

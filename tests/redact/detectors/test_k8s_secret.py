@@ -237,3 +237,15 @@ def test_json_maps_that_are_no_secret_s() -> None:
     kept('{"kind": "Secret", "metadata": {}}, {"kind": "ConfigMap", "data": {"relay": "'
          + B64PW + '"}}')
     kept('{"kind": "Secret", "data": {"relay": "' + B64PW + '"')     # the map is not closed
+
+
+def test_json_kinds_escaped_bound_the_map_too() -> None:
+    configmap_first = ('{"items": [{"data": {"relay": "' + B64PW + '"}, "kind": "ConfigMap"}, '
+                       '{"kind": "Secret", "metadata": {}}]}')
+    secret_first = ('{"kind": "Secret", "metadata": {}}, {"kind": "ConfigMap", "data": '
+                    '{"relay": "' + B64PW + '"}}')
+    for text in (configmap_first, secret_first):
+        kept(json.dumps(text))
+        kept(json.dumps(json.dumps(text)))
+    # a map at the text's very start
+    found('"data": {"relay": "' + B64PW + '"}, "kind": "Secret"', B64PW)
