@@ -2058,6 +2058,10 @@ EQUIVALENT["redact.detectors.k8s_secret.json"] = [
      r"""text.rfind("kind\\", max(1, at - _REACH), at), max(0, at - _REACH))""",
      "a kind at offset 0 missed gives -1, and the floor max(0, at - _REACH) is 0 then: "
      "lo is 0 either way"),
+    ("if i >= 0]", "if i > 0]",
+     "the kinds after are looked for from the Secret's match end, never at offset 0"),
+    ("if i >= 0]", "if i >= 1]",
+     "the kinds after are looked for from the Secret's match end, never at offset 0"),
 ]
 EQUIVALENT["redact.detectors.table_column.insert"] = [
     ('if v.group("sep") == ")":', 'if v.group("sep") == "XX)XX":',

@@ -37,9 +37,9 @@ def has_key_material(block: str) -> bool:
 # DSA's p (INTEGER), PKCS#8's AlgorithmIdentifier (SEQUENCE), SEC1's key (OCTET STRING).
 _AFTER_VERSION = {0: (0x02, 0x30), 1: (0x04, 0x30)}
 # The DER starts the anchors stand for: `MII` (a two-byte length: RSA, DSA), `MIG` (a
-# one-byte long form: P-256's PKCS#8 `MIGH`, P-384's `MIGk` / `MIG2`), and the short forms of SEC1 P-256 and
-# secp256k1 (`MHcC`, `MHQC`), Ed25519 / X25519 (`MC4C`, with its public key `MFEC`) and
-# Ed448 (`MEcC`) keys.
+# one-byte long form: P-256's PKCS#8 `MIGH`, P-384's `MIGk` / `MIG2`), and the short
+# forms of SEC1 P-256 and secp256k1 (`MHcC`, `MHQC`), Ed25519 / X25519 (`MC4C`, with its
+# public key `MFEC`) and Ed448 (`MEcC`) keys.
 # (Searched for, not tried at each anchor: an anchor-led pattern is case-insensitive, and
 # base64 is not; `MIG` is narrowed to P-256's PKCS#8 and P-384's two forms, as `mig` is in
 # every text about migrations.)
