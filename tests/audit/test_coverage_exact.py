@@ -43,10 +43,15 @@ def test_the_files_claude_code_merges():
                                               "/p/.claude/settings.local.json"]
 
 
-def test_the_home_is_the_users_by_default(tmp_path, monkeypatch):
-    monkeypatch.setenv("HOME", str(tmp_path))
-    assert cov.settings_files(None) == [str(tmp_path / ".claude" / "settings.json")]
-    _settings(tmp_path, {"hooks": {"Stop": "cctrace"}})
+def test_the_home_is_the_accounts_by_default(tmp_path, monkeypatch):
+    # Not $HOME: the detached worker and `cctrace flush` in a session's shell must hash the
+    # same files, or one session's events read as a hook configuration changed.
+    account, session = tmp_path / "account", tmp_path / "session"
+    monkeypatch.setattr(cov.statedir, "account_home", lambda: str(account))
+    monkeypatch.setenv("HOME", str(session))
+    assert cov.settings_files(None) == [str(account / ".claude" / "settings.json")]
+    _settings(account, {"hooks": {"Stop": "cctrace"}})
+    _settings(session, {"hooks": {"Stop": "other"}})
     assert cov.hook_config_state(None)["installed"] is True
 
 

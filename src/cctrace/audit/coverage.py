@@ -23,6 +23,7 @@ import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from cctrace import statedir
 from cctrace.findings import Finding, finding_id
 
 PRODUCER = "coverage"
@@ -62,7 +63,12 @@ def _hooks_of(path: str) -> tuple[Any, bool]:
 
 
 def settings_files(cwd: str | None, home: str | None = None) -> list[str]:
-    home = home or os.path.expanduser("~")
+    """The settings files Claude Code merges for `cwd`. The user's are under the account's
+    home (`statedir.account_home()`), never `$HOME`: the detached worker runs with the
+    account's, `cctrace flush` with whatever the calling shell (or a session's project
+    env) set, and one session's events hashed under two homes read as a hook
+    configuration changed mid-session (`tamper.hook_config_changed`, high)."""
+    home = home or statedir.account_home()
     files = [os.path.join(home, ".claude", "settings.json")]
     if cwd:
         files += [os.path.join(cwd, ".claude", "settings.json"),
