@@ -375,6 +375,28 @@ MODULES: dict[str, Target] = {
         "tests/redact/detectors/test_cli_flags.py",
         "tests/redact/test_detector_exact.py::test_detector[cli_flags]"),
         scope=("_value_ok",), preload=DETECTOR_PRELOAD),
+    # Stop 27 (probes-8): the checks of the round's new rules.
+    "redact.detectors.private_key.der": Target("redact/detectors/private_key.py", (
+        "tests/redact/detectors/test_private_key.py",),
+        scope=("der_private_key",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.table_column.insert": Target("redact/detectors/table_column.py", (
+        "tests/redact/detectors/test_table_column.py",),
+        scope=("_insert_columns", "insert_cells"), preload=DETECTOR_PRELOAD),
+    "redact.detectors.cli_flags.substituted": Target("redact/detectors/cli_flags.py", (
+        "tests/redact/detectors/test_cli_flags.py",),
+        scope=("_substituted_ok",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.prose_value.paren": Target("redact/detectors/prose_value.py", (
+        "tests/redact/detectors/test_prose_value.py",),
+        scope=("_paren_ok",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.console_login.prompt": Target("redact/detectors/console_login.py", (
+        "tests/redact/detectors/test_console_login.py",),
+        scope=("_prompt_answer",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.k8s_secret.json": Target("redact/detectors/k8s_secret.py", (
+        "tests/redact/detectors/test_k8s_secret.py",),
+        scope=("_json_values",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.auth_header.argument": Target("redact/detectors/auth_header.py", (
+        "tests/redact/detectors/test_auth_header.py",),
+        scope=("_header_ok", "_quotes_close"), preload=DETECTOR_PRELOAD),
     # Stop 24: table rows and values cut by a line's end (one pattern); the wrapped ARN and
     # the encoding suffix after the keyword are `redact.secret_names`' since stop 26.
     "redact.detectors.generic_assignment.rows": Target(
@@ -2018,6 +2040,39 @@ DESCRIPTION_WHY = ("Detector.description is documentation: no code reads it (the
 
 # Type names (bench/redaction_realcode.py): parts are lower-cased before `_sayable`, and a
 # part counted in `said` has 4+ letters.
+EQUIVALENT["redact.detectors.private_key.der"] = [
+    ("i = 2 + (der[1] - 0x80 if der[1] > 0x80 else 0)",
+     "i = 2 + (der[1] - 0x80 if der[1] >= 0x80 else 0)",
+     "at 0x80 both give 2 + 0, and the next line refuses a length byte of 0x80"),
+]
+EQUIVALENT["redact.detectors.auth_header.pair"] = [
+    ("env=False)", "env=True)",
+     "password_value reads env only for an unquoted value: this call passes quoted=True"),
+]
+EQUIVALENT["redact.detectors.k8s_secret.json"] = [
+    ("""lo = max(text.rfind('kind"', max(0, at - _REACH), at),""",
+     """lo = max(text.rfind('kind"', max(1, at - _REACH), at),""",
+     "a kind at offset 0 missed gives -1, and the floor max(0, at - _REACH) is 0 then: "
+     "lo is 0 either way"),
+    (r"""text.rfind("kind\\", max(0, at - _REACH), at), max(0, at - _REACH))""",
+     r"""text.rfind("kind\\", max(1, at - _REACH), at), max(0, at - _REACH))""",
+     "a kind at offset 0 missed gives -1, and the floor max(0, at - _REACH) is 0 then: "
+     "lo is 0 either way"),
+    ("if i >= 0]", "if i > 0]",
+     "the kinds after are looked for from the Secret's match end, never at offset 0"),
+    ("if i >= 0]", "if i >= 1]",
+     "the kinds after are looked for from the Secret's match end, never at offset 0"),
+]
+EQUIVALENT["redact.detectors.table_column.insert"] = [
+    ('if v.group("sep") == ")":', 'if v.group("sep") == "XX)XX":',
+     "a row of valid SQL holds one value per column: its `)` comes with the last one, "
+     "where the loop over the columns ends anyway; only a row shorter than its columns "
+     "(invalid SQL) reads on past its `)`"),
+    ("break", "continue",
+     "a row of valid SQL holds one value per column: its `)` comes with the last one, "
+     "where the loop over the columns ends anyway; only a row shorter than its columns "
+     "(invalid SQL) reads on past its `)`"),
+]
 EQUIVALENT["redact.randomness.type_name"] = [
     ('return part in _WORDS or (any(c in "aeiouy" for c in part)',
      'return part in _WORDS or (any(c in "XXaeiouyXX" for c in part)',

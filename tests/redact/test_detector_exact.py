@@ -60,15 +60,15 @@ AT_ANCHOR = {
     "aws": (2, 4), "azure": (0, 1, 2), "cloudflare": (1,), "datadog": (0,), "discord": (1, 2),
     "facebook": (1,), "gcp": (4,), "heroku": (1,), "mailgun": (1,), "msteams": (0,),
     "okta": (0,), "slack": (6,), "telegram": (1, 2), "twilio": (1,), "vercel": (1,),
-    "url_credentials": (0, 1), "connection_string": (0, 1, 2), "auth_header": tuple(range(8)),
-    "cli_flags": tuple(range(20)), "prose": tuple(range(12)), "netrc": (0,),
+    "url_credentials": (0, 1), "connection_string": (0, 1, 2), "auth_header": tuple(range(10)),
+    "cli_flags": tuple(range(21)), "prose": tuple(range(12)), "netrc": (0,),
     "asana": (0, 1), "url_path": (0,), "prose_i18n": (0, 1, 2, 3),
-    "prose_value": (0, 1, 2, 3), "secret_file": (0, 1, 2, 3, 4), "name_value": (0, 1),
+    "prose_value": (0, 1, 2, 3, 4), "secret_file": (0, 1, 2, 3, 4), "name_value": (0, 1),
     "url_segment": (0,), "ci_mask": (0,), "php_define": (0,), "env_command": (0, 1, 2, 3),
     "next_line": (0,), "one_time_codes": (0, 1), "windows_cli": (0, 1, 2, 3, 4),
-    "console_login": tuple(range(10)), "terraform_variable": (0,), "signed_url": (0,),
-    "oauth_code": (0,), "cli_positional": (0, 1, 3, 4), "k8s_secret": (0,),
-    "app_password": (0,),
+    "console_login": tuple(range(11)), "terraform_variable": (0,), "signed_url": (0,),
+    "oauth_code": (0,), "cli_positional": (0, 1, 3, 4), "k8s_secret": (0, 1),
+    "app_password": (0,), "table_column": (1,),
 }
 # Which patterns (index in the detector) must not start right after a letter, digit or `_`
 # (`boundary`): written out here, not read from the patterns, so that dropping one is seen.
@@ -82,7 +82,7 @@ BOUNDARY = {
     "sonarqube": (0,), "sourcegraph": (0,), "tailscale": (0,), "telegram": (0,),
     "tencent": (0,), "twilio": (0,), "vercel": (0,), "jwt": (1,),
     "prose": (0, 1, 2, 5, 6, 7, 9),
-    "netrc": (0,), "asana": (0, 1), "twitter": (0,), "prose_value": (0, 2, 3),
+    "netrc": (0,), "asana": (0, 1), "twitter": (0,), "prose_value": (0, 2, 3, 4),
     "prose_i18n": (3,),
     "secret_file": (0, 1, 2, 4), "password_hash": tuple(range(8)), "php_define": (0,),
 }

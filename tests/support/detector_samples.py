@@ -116,8 +116,22 @@ EXTRA: dict[str, list[str]] = {
                      "twine upload -u __token__ -p {A:16} dist/*",
                      "aws secretsmanager put-secret-value --secret-id db --secret-string {A:16}",
                      "echo {A:16} | npx wrangler secret put API_TOKEN",
-                     'spawn ssh deploy@h\nexpect "password:"\nsend "{A:12}!{d:3}\\r"\n'],
-    "basic_auth": ['r = requests.get(url, auth=("deploy", "{A:16}"))'],
+                     'spawn ssh deploy@h\nexpect "password:"\nsend "{A:12}!{d:3}\\r"\n',
+                     "sshpass -f <(echo '{A:12}!{d:3}') ssh deploy@h",
+                     "ok\n? Enter a secret value: \u203a {A:12}!{d:3}\n"],
+    "basic_auth": ['r = requests.get(url, auth=("deploy", "{A:16}"))',
+                   'curl_setopt($ch, CURLOPT_USERPWD, "api:{A:12}!{d:3}");'],
+    # a key's body printed without its armour, one per DER start (private_key's anchors:
+    # PKCS#8 RSA, P-256, P-384 SEC1 and PKCS#8, SEC1 P-256 and secp256k1, Ed25519, Ed448)
+    "private_key": ["$ sed -n '2,4p' k.pem\nMIIEvQIBADANBgkqhkiG9w0BAQEF{b:36}\n{b:64}\n",
+                    "$ sed -n '2,4p' k.pem\nMIGHAgEAMBMGByqGSM49{b:44}\n{b:64}\n",
+                    "$ sed -n '2,4p' k.pem\nMIGkAgEBBDAA{b:52}\n{b:64}\n",
+                    "$ sed -n '2,4p' k.pem\nMIG2AgEAMBAGByqGSM49{b:44}\n{b:64}\n",
+                    "$ sed -n '2,4p' k.pem\nMHcCAQEEIAAA{b:52}\n{b:64}\n",
+                    "$ sed -n '2,4p' k.pem\nMHQCAQEEIAAA{b:52}\n{b:64}\n",
+                    "$ sed -n '2,4p' k.pem\nMC4CAQAwBQYDK2Vw{b:48}\n{b:64}\n",
+                    "$ sed -n '2,4p' k.pem\nMFECAQEwBQYDK2Vw{b:48}\n{b:64}\n",
+                    "$ sed -n '2,4p' k.pem\nMEcCAQAwBQYDK2Vx{b:48}\n{b:64}\n"],
     "call_password": ['server.login("me@corp.test", "{A:12}!{d:3}")',
                       "$db = new PDO($dsn, 'root', '{A:12}!{d:3}');",
                       'my $dbh = DBI->connect($dsn, "app", "{A:12}!{d:3}");'],
@@ -130,7 +144,8 @@ EXTRA: dict[str, list[str]] = {
                      "CREATE USER etl IDENTIFIED BY {l:4}{A:12} DEFAULT TABLESPACE users;"],
     # OAuth authorization codes (oauth_code), a Kubernetes Secret's values (k8s_secret)
     "oauth_code": ["GET /oauth/callback?code={A:24}&state=af0ifjsldkj HTTP/1.1"],
-    "k8s_secret": ["kind: Secret\nmetadata:\n  name: app\ndata:\n  STRIPE_SK: {b:44}\n"],
+    "k8s_secret": ["kind: Secret\nmetadata:\n  name: app\ndata:\n  STRIPE_SK: {b:44}\n",
+                   '{"data": {"relay": "{b:44}"}, "kind": "Secret"}'],
     "session_cookie": ["< Set-Cookie: session={A:24}; Path=/; HttpOnly",
                        "> Cookie: lang=en; sid={A:24}"],
     "url_password": ["url = https://{A:24}@git.example.test/team/app.git"],
@@ -145,11 +160,13 @@ EXTRA: dict[str, list[str]] = {
     "url_path_secret": ["> GET /v1/api-key/{A:24}/status HTTP/1.1"],
     # values with little or no context (issue 13): a table column, a sentence, a file
     # (4 dashes: each separator anchor swapped in for `-|` leaves a valid separator)
-    "table_secret": ["| service | password |\n|----|----|\n| db | {A:16} |\n"],
+    "table_secret": ["| service | password |\n|----|----|\n| db | {A:16} |\n",
+                     "INSERT INTO api_keys (name, key) VALUES ('prod', '{A:24}');"],
     "prose_secret_value": ["I set `DB_PASSWORD` with the value `{A:16}` now.",
                            "I set `DB_PASSWORD` to `{A:16}` now.",
                            "The staging password was reset to `{A:16}` today.",
-                           "WARN login failed for admin: tried {A:12}!{d:3}\n"],
+                           "WARN login failed for admin: tried {A:12}!{d:3}\n",
+                           "The DB password you gave me ({A:12}!{d:3}) fails."],
     "secret_file_content": ["$ cat secrets/db-password.txt\n{A:20}\n",
                             "--- /dev/null\n+++ b/deploy/key.pem\n@@ -0,0 +1 @@\n+{A:40}\n",
                             '$ echo "$API_SECRET" | base64\n{b:44}\n',
@@ -194,7 +211,7 @@ EXTRA["encoded_secret"] = [f"@b64:{lead}:{safe}:{marker}" for marker in encoded.
                            for lead in range(3) for safe in (0, 1)]
 # Anchors no sibling can be swapped for (base64 would no longer decode): the sample must
 # hold the anchor itself.
-NO_SWAP = {"encoded_secret"}
+NO_SWAP = {"encoded_secret", "private_key"}
 
 # Personal data (opt-in detectors): (sample text, the value that must be found in it).
 PII: dict[str, list[tuple[str, str]]] = {

@@ -38,12 +38,14 @@ KW = (
 WEAK = frozenset({"key", "auth"})
 # What may follow a key in any of the patterns below: punctuation (a quote, `=`, `:`, `>`,
 # `,`), or a word then `=` (a type: `xToken string =`, Visual Basic's `password As String =`;
-# a tag attribute: `<token type="`). A word glued to an unquoted value is neither
+# a tag attribute: `<token type="`), or Python's `else` of a conditional falling back to a
+# value (`token if token else "..."`). A word glued to an unquoted value is neither
 # (`--secret id=npmrc,src=...`, a BuildKit mount's spec).
 # Part of the shared leading part too: `token` in a sentence fails here, once, after
 # looking at one word, instead of in each pattern.
 _FOLLOW = (r"(?=[ \t]*[^\sA-Za-z0-9]|\t|  "
            r"|[ \t]+(?:as[ \t]+)?[A-Za-z_][\w.<>\[\]:\-]{0,30}(?:[ \t]+:?=|:?=\\{0,3}[\"']|:=)"
+           r"|[ \t]+(?:is[ \t]+not[ \t]+none[ \t]+)?else[ \t]"
            r"| [A-Za-z0-9][A-Za-z0-9_\-+/=]{15})")
 # A plural keyword names a count or a collection (`input_tokens`, `max_tokens`, `keys`),
 # never one secret: refused in the shared leading part, so the engine's gate drops it

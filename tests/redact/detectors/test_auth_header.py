@@ -123,6 +123,8 @@ def test_cookies_that_are_not_credentials(text: str) -> None:
     ("auth=('deploy', \"mixed-quotes\")", "mixed-quotes"),
     ('auth=("deploy", "$3cret!pw")', "$3cret!pw"),                           # not a $VAR
     ('{"code": "auth=(\\"deploy\\", \\"Tr0ub4dor&3\\")"}', "Tr0ub4dor&3"),    # JSON
+    # probes-8: a name for the user, a typed password (it was refused as no literal pair)
+    ('auth=(user, "Tr0ub4dor&3")', "Tr0ub4dor&3"),
 ])
 def test_auth_pairs_in_code(text: str, value: str) -> None:
     _finds(text, value, "basic_auth")
@@ -133,7 +135,8 @@ def test_auth_pairs_in_code(text: str, value: str) -> None:
     'auth=("deploy", "${DEPLOY_PASSWORD}")',
     'auth=("deploy", "$PASS")',
     'auth=("deploy", password)',              # a name, not a value
-    'auth=(user, "Tr0ub4dor&3")',             # the user is a name: not a literal pair
+    'oauth(client, "https://accounts.example.com/o/oauth2")',  # a name, then no password
+    'get_auth(request, "default")',
     'author("deploy", "Tr0ub4dor&3")',
 ])
 def test_auth_pairs_that_are_not_credentials(text: str) -> None:
@@ -257,3 +260,100 @@ def test_a_string_prefix_before_the_header_value(prefix: str) -> None:
 ])
 def test_a_prefix_letter_is_no_value(text: str) -> None:
     _none(text)
+
+
+TOKEN = "7AeaumpdRhZeVOnslUb3nWk46Di6EKiYLvwlMXcT"
+
+
+@pytest.mark.parametrize("text", [
+    f'new AuthenticationHeaderValue("Bearer", "{TOKEN}");',        # C#
+    f"conn.request :authorization, 'Bearer', '{TOKEN}'",           # Ruby's Faraday
+    f'client.get(url).bearer_auth("{TOKEN}").send()',               # Rust's reqwest
+    f'{{\\"auth\\": [\\"Bearer\\", \\"{TOKEN}\\"]}}',                # JSON-escaped quotes
+])
+def test_a_bearer_token_as_its_own_argument(text: str) -> None:
+    _finds(text, TOKEN, "bearer_token")
+
+
+@pytest.mark.parametrize("text", [
+    'new AuthenticationHeaderValue("Bearer", accessToken);',      # a variable
+    f'new AuthenticationHeaderValue("Bearer", "{TOKEN}\');',      # quotes do not match
+    'client.get(url).bearer_auth("short-token").send()',          # under 16 characters
+    f'bearer_auth  "{TOKEN}"',                                      # no call
+])
+def test_a_bearer_argument_that_is_no_token(text: str) -> None:
+    _none(text)
+
+
+def test_an_authorization_value_opening_a_call_is_code() -> None:
+    # `new` reads as a scheme; the constructor's name is no credential.
+    _none("client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(x);")
+    _none("authorization = Token Xk9mQ2pL7vR4tW8z(x)")
+    _finds("authorization = Token Xk9mQ2pL7vR4tW8z)", "Xk9mQ2pL7vR4tW8z", "authorization_header")
+
+
+@pytest.mark.parametrize("text", [
+    'req.SetBasicAuth("admin", "Kestrel#Dive42")',                 # Go
+    '.basic_auth("admin", Some("Kestrel#Dive42"))',                # Rust's Option
+    "req.basic_auth 'deploy', 'Kestrel#Dive42'",                   # Ruby, no parentheses
+    "req.basic_auth 'deploy', 'Kestrel#Dive42'\nnext",
+    "req.basic_auth 'deploy', 'Kestrel#Dive42';",
+    "\"req.basic_auth 'deploy', 'Kestrel#Dive42'\\nnext\"",        # in a JSON string
+    "\"req.basic_auth 'deploy', 'Kestrel#Dive42'\"",
+])
+def test_a_basic_auth_pair_in_more_languages(text: str) -> None:
+    _finds(text, "Kestrel#Dive42", "basic_auth")
+
+
+@pytest.mark.parametrize("text", [
+    "req.basic_auth 'deploy', 'Kestrel#Dive42' if admin",          # more code follows
+    "req.basic_auth 'deploy', '$PASSWORD'",                        # a placeholder
+    'basic_auth("admin", Other("Kestrel#Dive42"))',                # not Rust's Option
+])
+def test_a_basic_auth_pair_that_is_no_password(text: str) -> None:
+    _none(text)
+
+
+@pytest.mark.parametrize("text", [
+    'curl_setopt($ch, CURLOPT_USERPWD, "api:Kestrel#Dive42");',
+    "curl_setopt($ch,CURLOPT_USERPWD,'api:Kestrel#Dive42');",
+])
+def test_php_curl_userpwd(text: str) -> None:
+    _finds(text, "Kestrel#Dive42", "basic_auth")
+
+
+@pytest.mark.parametrize("text", [
+    'curl_setopt($ch, CURLOPT_USERPWD, "$user:$pass");',           # placeholders
+    'curl_setopt($ch, CURLOPT_USERPWD, "api:Kestrel#Dive42\');',   # quotes do not match
+    'curl_setopt($ch, CURLOPT_USERPWD, $userpwd);',
+    'curl_setopt($ch, CURLOPT_USERPWD, "api:abc");',               # under 4 characters
+])
+def test_php_curl_userpwd_without_a_password(text: str) -> None:
+    _none(text)
+
+
+@pytest.mark.parametrize("text", [
+    'req.SetBasicAuth(user, "Kestrel#Dive42")',                    # a variable's login
+    'req.SetBasicAuth(cfg.User, "Kestrel#Dive42")',
+    'val credential = Credentials.basic("admin", "Kestrel#Dive42")',  # OkHttp
+    "$client->request('GET', $url, ['auth' => ['admin', 'Kestrel#Dive42']]);",  # Guzzle
+    "['auth' => [$user, 'Kestrel#Dive42']]",
+])
+def test_a_basic_auth_pair_after_a_name_or_in_a_list(text: str) -> None:
+    _finds(text, "Kestrel#Dive42", "basic_auth")
+
+
+@pytest.mark.parametrize("text", [
+    "req.SetBasicAuth(user, pass)",
+    "['auth' => ['admin', $password]]",
+    "'auth' => 'Kestrel#Dive42'",                                   # no pair
+    "['auth' => ['admin' 'Kestrel#Dive42']]",                       # no comma
+])
+def test_a_pair_after_a_name_that_is_no_password(text: str) -> None:
+    _none(text)
+
+
+def test_a_pair_after_a_name_reads_its_string_as_quoted() -> None:
+    # quoted: a name-like string is still a typed password (`new_pass99`), a path is not
+    _finds('req.SetBasicAuth(user, "new_pass99")', "new_pass99", "basic_auth")
+    _none('req.SetBasicAuth(user, "/etc/app/secret")')

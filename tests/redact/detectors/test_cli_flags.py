@@ -526,3 +526,47 @@ def test_a_secret_flag_may_take_a_name(text: str, secret: str | None) -> None:
     else:
         at = text.index(secret)
         assert found == [Finding("cli_password", "cli_flags", at, at + len(secret))]
+
+
+# -- a process substitution as a password file (probes-8) ------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "sshpass -f <(echo 'Kestrel#Dive42') ssh deploy@10.0.0.4",
+    "sshpass -v -f<(echo Kestrel#Dive42) ssh h",
+    "vault-cli login --password-file <(printf %s Kestrel#Dive42) --user ops",
+    "tool --token-file=<(echo -n Kestrel#Dive42)",
+    "tool --passphrase-file <( printf '%s\\n' \"Kestrel#Dive42\" )",
+    "tool --client-secret-file <(echo -e Kestrel#Dive42)",
+    "tool --credentials <(echo Kestrel#Dive42)",
+    '"sshpass -f <(echo \\"Kestrel#Dive42\\") ssh"',
+])
+def test_a_literal_substituted_for_a_password_file(text: str) -> None:
+    at = text.index("Kestrel#Dive42")
+    assert _alone().explain(text) == [Finding("cli_password", "cli_flags", at, at + 14)]
+
+
+@pytest.mark.parametrize("text", [
+    "diff <(echo abc) <(echo Kestrel#Dive42)",        # no password flag
+    "tool --config <(echo Kestrel#Dive42)",
+    "sshpass -f <(echo $PASS) ssh h",                  # a placeholder
+    "sshpass -f <(echo --help) ssh h",                 # a flag
+    "sshpass -f <(cat pw.txt) ssh h",                  # a file, not a literal
+    "sshpass -f <(echo 'Kestrel#Dive42\") ssh h",      # quotes do not match
+    "sshpass -f <(echo Kestrel#Dive42 ssh h",          # not closed
+    "sshpass -p x ; other -f <(echo Kestrel#Dive42)",  # another command's -f
+])
+def test_substitutions_that_are_no_password(text: str) -> None:
+    assert _alone().explain(text) == []
+
+
+def test_openssl_passin_file_substitution() -> None:
+    text = "openssl rsa -in k.pem -passin file:<(echo Kestrel#Dive42)"
+    at = text.index("Kestrel#Dive42")
+    assert _alone().explain(text) == [Finding("cli_password", "cli_flags", at, at + 14)]
+    assert _alone().explain("openssl rsa -in k.pem -in file:<(echo Kestrel#Dive42)") == []
+
+
+def test_the_flag_is_looked_for_120_characters_back() -> None:
+    for blanks, found in ((110, True), (111, False)):
+        text = "sshpass -f" + " " * blanks + "<(echo Kestrel#Dive42)"
+        assert bool(_alone().explain(text)) is found

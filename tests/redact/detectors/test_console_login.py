@@ -166,3 +166,47 @@ def test_launcher_flags_read_to_a_bound(flags: str, is_found: bool) -> None:
         found(text, PW)
     else:
         kept(text)
+
+
+# -- an interactive prompt's answer after its arrow (probes-8) -------------------------------
+
+@pytest.mark.parametrize("text,value", [
+    ("? Enter a secret value: › Kestrel#Dive42\n✔ Success! Uploaded secret", "Kestrel#Dive42"),
+    ("✔ API token · 9fK2mQ7xLp3Rt8vW1zYb4NcD", "9fK2mQ7xLp3Rt8vW1zYb4NcD"),
+    ("✓ Password › Kestrel#Dive42", "Kestrel#Dive42"),
+    ("  ? Enter your password ›  Kestrel#Dive42  \nnext", "Kestrel#Dive42"),
+    ('"? Enter a secret value: › Kestrel#Dive42\\n✔ Saved"', "Kestrel#Dive42"),
+    ('"? Password › Kestrel#Dive42"', "Kestrel#Dive42"),
+])
+def test_a_prompt_answer_after_the_arrow(text: str, value: str) -> None:
+    found(text, value)
+
+
+@pytest.mark.parametrize("text", [
+    "? Project name: › my-app",
+    "? Enter a secret value: › ********",
+    "a · b · c",
+    "› Kestrel#Dive42",                                  # no question
+    "? Password policy: › strict",                       # a word
+    "? Project name: › Kestrel#Dive42",                  # the label names no secret
+    "Enter a secret value: › Kestrel#Dive42",            # no status mark
+    "? Enter a secret value: › Kestrel#Dive42 (hidden)",  # more after the answer
+    "? Token › abc",                                     # under 4 characters
+])
+def test_prompt_arrows_without_a_secret(text: str) -> None:
+    kept(text)
+
+
+def test_the_prompt_is_its_own_line() -> None:
+    found("npx wrangler secret put API_TOKEN\n? Enter a secret value: › Kestrel#Dive42",
+          "Kestrel#Dive42")
+    kept("? Enter a secret value:\n› Kestrel#Dive42")
+
+
+def test_the_prompt_line_is_read_200_characters_back() -> None:
+    for pad, seen in ((188, True), (189, False)):
+        text = "x\n" + " " * pad + "? Password › Kestrel#Dive42"
+        if seen:
+            found(text, "Kestrel#Dive42")
+        else:
+            kept(text)

@@ -955,3 +955,27 @@ def test_a_word_glued_to_an_unquoted_value_is_no_type(text: str) -> None:
 ])
 def test_a_type_or_attribute_before_the_value(text: str) -> None:
     found(text, LONG)
+
+
+# -- Python's conditional falls back to a value (probes-8) -----------------------------------
+
+@pytest.mark.parametrize("text", [
+    f'self.token = token if token else "{LONG}"',
+    f"api_key = api_key if api_key is not None else '{LONG}'",
+    f"api_key = api_key if api_key IS NOT NONE else '{LONG}'",
+    f'x = password if password else "{CHOSEN}!"',
+])
+def test_the_else_of_a_conditional(text: str) -> None:
+    found(text, LONG if LONG in text else f"{CHOSEN}!")
+
+
+@pytest.mark.parametrize("text", [
+    "self.token = token if token else None",
+    'mode = "token" if use_token else "password"',
+    'self.token = token if token else os.environ.get("API_TOKEN", "")',
+    f'api_key = api_key if api_key is None else "{LONG}"',    # not the fallback
+    f'token = token if token elsewhere "{LONG}"',
+    f'token = token if token else"{LONG}"',                   # no blank after `else`
+])
+def test_a_conditional_without_a_secret(text: str) -> None:
+    kept(text)

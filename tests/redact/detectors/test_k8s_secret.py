@@ -203,3 +203,49 @@ def test_only_whole_base64_of_no_text_is_taken_as_bytes() -> None:
     assert spans(f"kind: Secret\ndata:\n  k: {ones}\n") == [ones]
     for plain in ("abcabcabcab", "abcabcabcabca", "abcabcabcabcabc", "not-base64!!"):
         assert spans(f"kind: Secret\ndata:\n  k: {plain}\n") == [], plain
+
+
+# -- kubectl get secret -o json (probes-8) ---------------------------------------------------
+
+B64PW = base64.b64encode(PW.encode()).decode()
+
+
+def _json_secret(data: dict[str, str], kind: str = "Secret", indent: int | None = 4) -> str:
+    return json.dumps({"apiVersion": "v1", "data": data, "kind": kind,
+                       "metadata": {"name": "x"}, "type": "Opaque"}, indent=indent)
+
+
+def found(text: str, value: str) -> None:
+    assert spans(text) == [value]
+
+
+def test_a_json_secret_under_any_key() -> None:
+    for indent in (4, None):
+        text = _json_secret({"relay": B64PW, "region": "ZXUtd2VzdC0x"}, indent=indent)
+        found(text, B64PW)
+        found(json.dumps(text), B64PW)                         # inside a JSON string
+    found('{"kind": "Secret", "stringData": {"relay": "Hawk#Eye2099"}}', PW)
+    found('{"kind": "Secret"}, {"x": 1}, {"data": {"relay": "' + B64PW + '"}}', B64PW)
+
+
+def test_json_maps_that_are_no_secret_s() -> None:
+    kept(_json_secret({"relay": B64PW}, kind="ConfigMap"))
+    kept(_json_secret({"region": "ZXUtd2VzdC0x", "username": "YWRtaW4="}))
+    # a List: the ConfigMap's data, then another object's kind, then the Secret's
+    kept('{"items": [{"data": {"relay": "' + B64PW + '"}, "kind": "ConfigMap"}, '
+         '{"kind": "Secret", "metadata": {}}]}')
+    kept('{"kind": "Secret", "metadata": {}}, {"kind": "ConfigMap", "data": {"relay": "'
+         + B64PW + '"}}')
+    kept('{"kind": "Secret", "data": {"relay": "' + B64PW + '"')     # the map is not closed
+
+
+def test_json_kinds_escaped_bound_the_map_too() -> None:
+    configmap_first = ('{"items": [{"data": {"relay": "' + B64PW + '"}, "kind": "ConfigMap"}, '
+                       '{"kind": "Secret", "metadata": {}}]}')
+    secret_first = ('{"kind": "Secret", "metadata": {}}, {"kind": "ConfigMap", "data": '
+                    '{"relay": "' + B64PW + '"}}')
+    for text in (configmap_first, secret_first):
+        kept(json.dumps(text))
+        kept(json.dumps(json.dumps(text)))
+    # a map at the text's very start
+    found('"data": {"relay": "' + B64PW + '"}, "kind": "Secret"', B64PW)

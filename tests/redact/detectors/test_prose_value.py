@@ -126,3 +126,37 @@ def test_probes7_tried(text: str) -> None:
 ])
 def test_probes7_tried_kept(text: str) -> None:
     assert _alone().explain(text) == [], text
+
+
+# -- a value in parentheses after the secret's name (probes-8) -------------------------------
+
+@pytest.mark.parametrize("text,value", [
+    (f"The DB password you gave me ({PW}) doesn't work.", PW),
+    (f"the api token ({TOKEN})", TOKEN),
+    (f"the password you sent ('{PW}')", PW),
+    (f'the staging secret ("{TOKEN}") expired', TOKEN),
+    (f"passphrase\t(`{PW}`)", PW),
+    (f'"the password you gave me (\\"{PW}\\") fails"', PW),
+])
+def test_a_value_in_parentheses(text: str, value: str) -> None:
+    at = text.index(value)
+    assert _alone().explain(text) == [Finding("prose_secret_value", "prose_value", at,
+                                              at + len(value))]
+
+
+@pytest.mark.parametrize("text", [
+    "the password (required) must be set",
+    "the token (optional) is read from env",
+    "password (str): the user's password",
+    "the password field (password_hash)",
+    "Set the token (see https://x.io/settings) first",
+    f"the password you gave me and the other one and more ({PW})",   # six words between
+    f"the password ('{PW}\")",                                       # quotes do not match
+    f"the password({PW})",                                           # a call
+    f"the keyboard ({PW})",                                          # no secret word
+    f"the passwords you sent ({PW})",                                # a plural: many
+    f"the password, I think ({PW})",                                 # a comma between
+    f"the password ({PW} )",
+])
+def test_parentheses_that_hold_no_secret(text: str) -> None:
+    assert _alone().explain(text) == []

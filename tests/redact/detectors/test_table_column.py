@@ -180,3 +180,69 @@ def test_probes7_a_header_in_another_language() -> None:
     assert [(f.type, text[f.start:f.end]) for f in r.explain(text)] == [("table_secret", PW)]
     kept = "| Dienst | Passwort-Richtlinie |\n|---|---|\n| Jenkins | 12 Zeichen |\n"
     assert r.explain(kept) == []
+
+
+# -- SQL INSERT: the column list is the header (probes-8) ------------------------------------
+
+@pytest.mark.parametrize("text,values", [
+    ("INSERT INTO api_keys (name, key) VALUES ('prod', '{t}');", [TOKEN]),
+    ("insert into service_tokens (service, token, created_at) values ('b', '{t}', now());",
+     [TOKEN]),
+    ("INSERT INTO users (name, password) VALUES ('ada', '{p}'), ('bob', '{t}');", [PW, TOKEN]),
+    ("INSERT INTO users (name, password)\nVALUES\n  ('ada', '{p}'),\n  ('bob', '{t}');",
+     [PW, TOKEN]),
+    ('"INSERT INTO `users` (`name`, `password`) VALUES (\'ada\', \'{p}\'),\\n(\'b\', \'{t}\')"',
+     [PW, TOKEN]),
+    ("INSERT INTO app.secrets (id, key) VALUES (7, '{t}')", [TOKEN]),
+    ('"INSERT INTO \\"accounts\\" (\\"login\\", \\"passwd\\") VALUES (\'r\', \'{p}\');"', [PW]),
+    ('"INSERT INTO \\"api_keys\\" (\\"name\\", \\"key\\") VALUES (\'r\', \'{t}\');"', [TOKEN]),
+    ("INSERT INTO creds (n, password) VALUES ('a', 'it''s{p}')", ["it''s" + PW]),
+])
+def test_insert_values_under_a_secret_column(text: str, values: list[str]) -> None:
+    text = text.format(t=TOKEN, p=PW)
+    spans = [(text.index(v), text.index(v) + len(v)) for v in values]
+    assert _alone().explain(text) == [Finding("table_secret", "table_column", a, b)
+                                      for a, b in spans]
+
+
+@pytest.mark.parametrize("text", [
+    "INSERT INTO users (name, email) VALUES ('Ada', 'ada@example.com');",
+    "INSERT INTO api_keys (name, scopes) VALUES ('prod', 'read:all write:orders');",
+    f"INSERT INTO settings (name, key) VALUES ('prod', '{TOKEN}');",   # a bare key column
+    "INSERT INTO users (name, password) VALUES ('ada', $1), (?, ?);",   # binds
+    "INSERT INTO users (name, password) VALUES ('ada', 'changeme');",   # a placeholder
+    f"INSERT INTO users (password, name) VALUES (crypt('x', gen_salt('bf')), '{PW}');",
+    f"INSERT INTO users (name, password) SELECT name, '{PW}' FROM old;",
+])
+def test_insert_values_that_stay(text: str) -> None:
+    assert _alone().explain(text) == []
+
+
+def test_insert_rows_are_bounded() -> None:
+    from cctrace.redact.detectors.table_column import _MAX_ROWS
+    assert _MAX_ROWS == 256
+    rows = ", ".join(f"('u{i}', '{PW}{i}')" for i in range(_MAX_ROWS + 1))
+    found = _alone().explain(f"INSERT INTO users (name, password) VALUES {rows};")
+    assert len(found) == _MAX_ROWS
+
+
+@pytest.mark.parametrize("text,found", [
+    # the table's name: its last dotted part, stripped of quotes, singular
+    (f"INSERT INTO vault.tokens (id, key) VALUES (1, '{TOKEN}')", True),
+    (f"INSERT INTO tokens.config (id, key) VALUES (1, '{TOKEN}')", False),
+    (f"INSERT INTO api_keyX (name, key) VALUES ('p', '{TOKEN}')", False),
+    (f"INSERT INTO users (name, passwordX) VALUES ('a', '{PW}')", False),
+    (f"INSERT INTO users (name, pass) VALUES ('a', '{PW}')", False),     # a bare pass
+    (f"INSERT INTO logins (name, pass) VALUES ('a', '{PW}')", False),
+    (f"INSERT INTO passwords (name, pass) VALUES ('a', '{PW}')", True),
+    # a chosen password is taken under a password column, not under a token's
+    ("INSERT INTO users (name, password) VALUES ('a', 'letmein99')", True),
+    ("INSERT INTO users (name, token) VALUES ('a', 'letmein99')", False),
+])
+def test_insert_columns_and_table_names(text: str, found: bool) -> None:
+    assert bool(_alone().explain(text)) is found
+
+
+def test_insert_a_row_wider_than_its_columns_ends_the_reading() -> None:
+    text = f"INSERT INTO users (name, password) VALUES ('a', 'b', 'c'), ('d', '{PW}');"
+    assert _alone().explain(text) == []

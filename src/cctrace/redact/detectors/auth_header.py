@@ -5,8 +5,11 @@ Catches `Authorization: Bearer x`, `-H "Authorization: token x"`, JSON header ma
 `Cookie:` headers (`curl -v`, HTTP dumps): a session-named cookie's value whatever it looks
 like, any other cookie's when it reads as drawn (`lang=en-US` stays); and the password of
 an HTTP auth pair given in code (`requests.get(url, auth=("deploy", "..."))`,
-`HTTPBasicAuth("deploy", "...")`), and of the calls that take a login and its password as
-arguments (`smtp.login("me", "...")`, `new PDO($dsn, 'root', '...')`).
+`HTTPBasicAuth("deploy", "...")`, Go's `SetBasicAuth(user, "...")`, OkHttp's
+`Credentials.basic("u", "...")`, Guzzle's `'auth' => ['u', '...']`), and of the calls
+that take a login and its password as arguments (`smtp.login("me", "...")`, `new
+PDO($dsn, 'root', '...')`). Rust's, C#'s and Ruby's clients take a bearer token as its own
+argument (`.bearer_auth("...")`, `AuthenticationHeaderValue("Bearer", "...")`).
 """
 
 from __future__ import annotations
@@ -29,7 +32,11 @@ def _token_ok(value: str) -> bool:
 
 
 def _header_ok(match: re.Match[str]) -> bool:
-    """Without an auth scheme word, `authorization = headers.get(...)` is code, not data."""
+    """Without an auth scheme word, `authorization = headers.get(...)` is code, not data;
+    a value opening a call is code whatever precedes it (C#'s `Authorization = new
+    AuthenticationHeaderValue(...)` reads `new` as the scheme)."""
+    if match.string[match.end("s"):match.end("s") + 1] == "(":
+        return False
     return match.group("scheme") is not None or not looks_like_code(match.group("s"))
 
 
@@ -71,7 +78,12 @@ def _same_quotes(match: re.Match[str]) -> bool:
     translate one, and `auth` then could not be a gated anchor. A string holds no quote
     nor backslash, so where each quote run starts and ends is fixed by the text: the
     pattern and this check accept exactly what `(?P=q)` / `(?P=r)` accepted."""
-    return match.group("q") == match.group("qe") and match.group("r") == match.group("re")
+    if match.group("q") != match.group("qe") or match.group("r") != match.group("re"):
+        return False
+    # After a name (`SetBasicAuth(user, "...")`) the call may be any `...auth(x, "...")`
+    # (`oauth(client, "https://...")`): the string must read as a typed password.
+    return match.group("q") is not None or password_value(match.group("s"), quoted=True,
+                                                          env=False)
 
 
 # Calls taking a login and its password as arguments. The password is the second argument
@@ -97,6 +109,17 @@ def _call_password_ok(match: re.Match[str]) -> bool:
     may have chosen (no placeholder, reference or code name: `stoplist.password_value`)."""
     return (match.group("r") == match.group("re")
             and password_value(match.group("s"), quoted=True, env=False))
+
+
+# A bearer token given as its own string argument: after the scheme's string
+# (C#'s `AuthenticationHeaderValue("Bearer", "...")`, Faraday's `:authorization, 'Bearer',
+# '...'`) or to a call naming the scheme (reqwest's `.bearer_auth("...")`).
+_BEARER_ARG = (r"bearer(?:\\{0,3}[\"'][ \t]*,|_auth[ \t]*\()[ \t]*(?P<r>\\{0,3}[\"'])"
+               r"(?P<s>[A-Za-z0-9._~+/\-]{16,4096}=*)(?P<re>\\{0,3}[\"'])")
+
+
+def _quotes_close(match: re.Match[str]) -> bool:
+    return match.group("r") == match.group("re")
 
 
 def _set_cookie_ok(match: re.Match[str]) -> bool:
@@ -143,13 +166,36 @@ DETECTOR = Detector(
         ),
         Pattern(
             "basic_auth",
-            r"(?:auth|httpbasicauth|httpdigestauth|basicauth)[ \t]*(?:=[ \t]*)?\([ \t]*"
-            r"(?P<q>\\{0,3}[\"'])[^\"'\n\\]{1,128}(?P<qe>\\{0,3}[\"'])[ \t]*,[ \t]*"
-            r"(?P<r>\\{0,3}[\"'])(?P<s>[^\"'\n\\]{4,256})(?P<re>\\{0,3}[\"'])[ \t]*\)",
-            anchors=("auth", "httpbasicauth", "httpdigestauth", "basicauth"),
+            r"(?:auth|httpbasicauth|httpdigestauth|basicauth|credentials\.basic)[ \t]*"
+            r"(?:=[ \t]*|\\{0,3}[\"'][ \t]*=>[ \t]*(?=\[))?(?:[(\[]|[ \t])[ \t]*"
+            r"(?:(?P<q>\\{0,3}[\"'])[^\"'\n\\]{1,128}(?P<qe>\\{0,3}[\"'])|[\w.$]{1,64})"
+            r"[ \t]*,[ \t]*(?:Some\()?"
+            r"(?P<r>\\{0,3}[\"'])(?P<s>[^\"'\n\\]{4,256})(?P<re>\\{0,3}[\"'])[ \t]*"
+            r"(?:[)\]]|(?=[;\r\n\"]|\\[rn]|$))",
+            anchors=("auth", "httpbasicauth", "httpdigestauth", "basicauth",
+                     "credentials.basic"),
             at_anchor=True,
             validate=_pair_password_ok,
             check=_same_quotes,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "bearer_token",
+            _BEARER_ARG,
+            anchors=("bearer",),
+            at_anchor=True,
+            validate=_token_ok,
+            check=_quotes_close,
+            priority=STRUCTURAL - 5,
+        ),
+        Pattern(
+            "basic_auth",
+            r"curlopt_userpwd[ \t]*,[ \t]*(?P<r>\\{0,3}[\"'])[^\"':\n\\]{1,128}:"
+            r"(?P<s>[^\"'\n\\]{4,256})(?P<re>\\{0,3}[\"'])",
+            anchors=("curlopt_userpwd",),
+            at_anchor=True,
+            validate=_pair_password_ok,
+            check=_quotes_close,
             priority=STRUCTURAL,
         ),
         Pattern(

@@ -9,7 +9,9 @@ position (`htpasswd -b file user PW`, `rabbitmqctl add_user user PW`, `smbclient
 user%PW`); a value echoed (or given as a `<<<` here-string) to a command that reads a
 secret from its input (`--password-stdin`, `chpasswd`, `vncpasswd -f`, `sudo -S`, `gh auth
 login --with-token`, `gpg --passphrase-fd 0`, `--data-file=-`, `secret put|set|create`,
-`kubectl create secret ... /dev/stdin`); `curl -u user:password`; the value a command
+`kubectl create secret ... /dev/stdin`); a literal a process substitution prints as the
+file a password flag reads (`sshpass -f <(echo X)`, `--password-file <(printf %s X)`);
+`curl -u user:password`; the value a command
 prints for a secret-named variable (`$ printenv DB_PASSWORD` / `$ echo $API_TOKEN`, then
 the value alone on the next line).
 Placeholders (`$PASS`, `<password>`, `***`) are left alone.
@@ -202,6 +204,24 @@ def _after_prompt(text: str, start: int) -> bool:
     return i > 0 and text[i - 1] in _PROMPT_CHARS
 
 
+# A process substitution printing a literal (`<(echo X)`, `<(printf %s X)`), and the flag
+# it must follow: one naming a password, passphrase, token, secret or credential file,
+# or sshpass's `-f` (its password file); openssl's `-passin file:<(...)` names the file.
+_SUBSTITUTED = (r"<\([ \t]*(?:echo(?:[ \t]+-[neE]{1,3})?|printf(?:[ \t]+\\{0,3}[\"']?%s"
+                r"(?:\\n)?\\{0,3}[\"']?)?)[ \t]+(?P<q>\\{0,3}[\"'])?"
+                r"(?P<s>(?(q)[^\"'\r\n\\]{3,512}|[^\s\"'\\()]{3,256}))"
+                r"(?P<qe>(?(q)\\{0,3}[\"']))[ \t]*\)")
+_FILE_FLAG = re.compile(
+    r"(?:(?<![\w\-])--?[\w\-]{0,30}(?:pass|token|secret|credential)[\w\-]{0,16}"
+    r"|sshpass\b[^\n|;&]{0,80}?[ \t]-f)[ \t]*=?[ \t]*(?:file:)?\Z", re.IGNORECASE)
+
+
+def _substituted_ok(match: re.Match[str]) -> bool:
+    start = match.start()
+    return (match.group("q") or "") == match.group("qe") and _FILE_FLAG.search(
+        match.string, max(0, start - 120), start) is not None and _value_ok(match.group("s"))
+
+
 def _tool_flag(tools: str, flags: str, anchors: tuple[str, ...], glued: bool = True) -> Pattern:
     """A password after one of `flags` of one of `tools`, later on the command's line (not
     past a pipe or `;`): the flag letters are case-sensitive (`-p` is a password where `-P`
@@ -340,6 +360,14 @@ DETECTOR = Detector(
             anchors=("smbclient", "rpcclient", "smbcacls", "smbget", "net "),
             at_anchor=True,
             validate=_value_ok,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "cli_password",
+            _SUBSTITUTED,
+            anchors=("<(echo", "<( echo", "<(printf", "<( printf"),
+            at_anchor=True,
+            check=_substituted_ok,
             priority=STRUCTURAL,
         ),
         Pattern(

@@ -9,7 +9,9 @@ X` or `quote PASS X`; lftp takes `-u user,X` (and `open -u user,X` in its consol
 URL carries `user/X@` (`jdbc:oracle:thin:scott/X@//host:1521/svc`); a mail session shows
 IMAP's `<tag> LOGIN <user> X` and SMTP's `AUTH PLAIN <base64 of \0user\0X>` (taken whole
 when it decodes so); an expect script sends it after a password prompt (`expect
-"password:"`, `send "X\\r"`). No flag names the value, the command's syntax does.
+"password:"`, `send "X\\r"`); an interactive prompt shows its answer after an arrow
+(`? Enter a secret value: › X`, enquirer's `✔ API token · X`: the label must name a
+secret). No flag names the value, the command's syntax does.
 `sqlplus / as sysdba`, `/nolog`, `$PW`, `*` and placeholders stay
 (`stoplist.password_value`).
 """
@@ -21,6 +23,7 @@ import binascii
 import re
 
 from cctrace.redact.detectors.base import SPECIFIC, Detector, Pattern, line_start
+from cctrace.redact.lone import is_password_word, lone_value, secret_word
 from cctrace.redact.stoplist import password_value
 
 # The end of the value: a blank, the line's (or a JSON string's) end, escaped once or more.
@@ -105,6 +108,25 @@ _EXPECT = (
     r"[ \t]*\(?[ \t]*(?:--[ \t]+)?\\{0,3}[\"'](?P<s>[^\"'\r\n\\]{1,128})(?:\\{1,4}[rn])?"
     r"\\{0,3}[\"']")
 
+# An interactive prompt's line up to its arrow: a status mark (`?` asked, `✔` answered,
+# `✖` cancelled), then the question; the line may open a JSON string.
+_PROMPT_LINE = re.compile(r"(?:\\{0,3}\")?[ \t]*(?:\?|\u2714|\u2713|\u2716|\u221a|>)[ \t]+"
+                          r"(?P<label>[^\r\n]{1,160}?)[ \t:]*\Z")
+
+
+def _prompt_answer(match: re.Match[str]) -> list[tuple[int, int]]:
+    """The answer after a prompt's arrow, when the question names a secret and the answer
+    reads as one (`lone.lone_value`)."""
+    text, start = match.string, match.start()
+    at = line_start(text, start, max(0, start - 200))  # None: the line starts out of sight
+    head = None if at is None else _PROMPT_LINE.fullmatch(text, at, start)
+    word = secret_word(head.group("label")) if head is not None else ""
+    value = match.group("s")
+    if word and lone_value(value, is_password_word(word), head.group()):
+        return [match.span("s")]
+    return []
+
+
 DETECTOR = Detector(
     name="console_login",
     description="Passwords given by position to database and service consoles: Oracle "
@@ -187,6 +209,14 @@ DETECTOR = Detector(
             anchors=("auth plain",),
             at_anchor=True,
             validate=_sasl_plain,
+            priority=SPECIFIC,
+        ),
+        Pattern(
+            "cli_password",
+            r"[\u203a\u00b7][ \t]*(?P<s>[^\s\"'\\]{4,256})[ \t]*(?=\r?\n|\\+[nr]|\\*\"|$)",
+            anchors=("\u203a", "\u00b7"),
+            at_anchor=True,
+            expand=_prompt_answer,
             priority=SPECIFIC,
         ),
         Pattern(

@@ -295,8 +295,10 @@ def _word_ok(match: re.Match[str]) -> bool:
 _TUPLE_OPEN = re.compile(r"\{[ \t]*:?\Z")
 # The value a read falls back to when the variable is unset: JavaScript's and C#'s `||` /
 # `??`, the elvis `?:` of Kotlin, Groovy and PHP, Python's and Lua's `or`, Ruby's block,
-# Java's `Optional.orElse("...")`, Rust's `.unwrap_or("...")`, Scala's `.getOrElse("...")`.
+# Java's `Optional.orElse("...")`, Rust's `.unwrap_or("...")`, Scala's `.getOrElse("...")`,
+# Python's conditional (`token if token else "..."`, `... is not None else "..."`).
 _FALLBACK = (r"(?P<fb>[)\]}]?[ \t]*(?:\|\||\?\?|\?:|or(?=[ \t]))[ \t]*"
+             r"|[ \t]+(?:is[ \t]+not[ \t]+none[ \t]+)?else[ \t]+"
              r"|\)[ \t]*\{[ \t]*"
              r"|\){1,3}\.(?:or_?else|unwrap_or|get_?or_?else|or_?default)\([ \t]*)")
 

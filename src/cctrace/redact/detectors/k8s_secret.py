@@ -17,6 +17,9 @@ character classes (a chosen password; `eu-west-1` mixes three). A block scalar (
 lines are the other detectors' (a `pass:` inside is theirs). So `username: YWRtaW4=`,
 `host:`, a `tls.crt` certificate and placeholders stay; a ConfigMap says the opposite and
 is not read. Lines may be real or JSON-escaped (`\\n`, YAML inside a tool result).
+`kubectl get secret -o json` writes the same maps as JSON (`"data": {"k": "..."}`, before
+`"kind": "Secret"` as it sorts keys): the nearest such object with no other `"kind"`
+between it and the Secret's is read, each entry judged the same way.
 """
 
 from __future__ import annotations
@@ -151,6 +154,36 @@ def _values(match: re.Match[str]) -> list[tuple[int, int]]:
     return spans
 
 
+_Q = r"\\{0,3}\""
+# A JSON map of the Secret's, its entries, and another object's `kind` (a List's items).
+_JSON_MAP = re.compile(_Q + r"(?P<m>data|stringData)" + _Q + r"[ \t\r\n]*:[ \t\r\n]*\{"
+                       r"(?P<body>[^{}]{0,16384})\}")
+_JSON_ENTRY = re.compile(_Q + r"(?P<k>[\w.\-]{1,253})" + _Q + r"[ \t\r\n]*:[ \t\r\n]*" + _Q
+                         + r"(?P<v>[^\"\\]{1,8192})" + _Q)
+
+
+def _json_values(match: re.Match[str]) -> list[tuple[int, int]]:
+    """The spans of the secret values of the JSON `data` / `stringData` map nearest to
+    this `"kind": "Secret"` (before it, else after it), no other `"kind"` between: the
+    text read runs from the `kind"` before to the one after (found at C speed), so a
+    text of many objects is read once in all."""
+    text, at = match.string, match.start()
+    lo = max(text.rfind('kind"', max(0, at - _REACH), at),
+             text.rfind("kind\\", max(0, at - _REACH), at), max(0, at - _REACH))
+    hi = min(len(text), match.end() + _REACH)
+    nxt = [i for i in (text.find('kind"', match.end(), hi), text.find("kind\\", match.end(), hi))
+           if i >= 0]
+    hi = min(nxt, default=hi)
+    before = list(_JSON_MAP.finditer(text, lo, at))
+    found = before[-1] if before else _JSON_MAP.search(text, match.end(), hi)
+    if found is None:
+        return []
+    encoded = found.group("m") == "data"
+    return [e.span("v") for e in _JSON_ENTRY.finditer(text, found.start("body"),
+                                                      found.end("body"))
+            if _value_ok(e.group("k"), e.group("v"), encoded)]
+
+
 DETECTOR = Detector(
     name="k8s_secret",
     description="Values of a Kubernetes Secret's data: and stringData: maps.",
@@ -161,6 +194,16 @@ DETECTOR = Detector(
             anchors=("kind: secret", "kind:secret"),
             at_anchor=True,
             expand=_values,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "k8s_secret",
+            r"kind" + _Q + r"[ \t]*:[ \t]*" + _Q + r"Secret" + _Q,
+            # the quotes as written, JSON-escaped once, and twice (JSON inside JSON)
+            anchors=tuple(f"kind{q}:{b}{q}secret" for q in ('"', '\\"', '\\\\\\"')
+                          for b in (" ", "")),
+            at_anchor=True,
+            expand=_json_values,
             priority=CONTEXTUAL,
         ),
     ),

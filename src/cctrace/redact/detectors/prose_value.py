@@ -11,6 +11,8 @@ login names the password it saw after `tried` ("login failed for admin: tried X"
 "failed password attempt for root, tried 'X'"): the line must say both that a login
 failed and what was tried is a credential, the value end the message or a clause, and
 read as one (`prose.sentence_value`: no count, word, path or placeholder; no host:port).
+A value in parentheses a few words after the secret's name ("the DB password you gave me
+(X) doesn't work", "the admin token (`X`)") is judged the same way: one word, no blank.
 """
 
 from __future__ import annotations
@@ -66,6 +68,21 @@ def _tried_ok(match: re.Match[str]) -> bool:
             and sentence_value(match.group("s"), True))
 
 
+# A secret word, up to five words, then one word in parentheses (its quotes matched by
+# `_paren_ok`: a backreference would keep the prefilter from gating the anchor).
+_PAREN_WORDS = ("password", "passphrase", "token", "secret")
+_PAREN = (r"(?:" + "|".join(_PAREN_WORDS) + r")(?:[ \t]+[A-Za-z'\u2019]{1,20}){0,5}[ \t]+\("
+          r"(?P<q>\\{0,3}[`\"']|)(?P<s>[^\s`\"'()\\]{6,128})(?P<qe>\\{0,3}[`\"']|)\)")
+
+
+def _paren_ok(match: re.Match[str]) -> bool:
+    word = secret_word(match.group())
+    value = match.group("s")
+    return (match.group("q") == match.group("qe") and bool(word)
+            and lone_value(value, is_password_word(word), match.group())
+            and sentence_value(value, is_password_word(word)))
+
+
 DETECTOR = Detector(
     name="prose_value",
     description="Quoted values a sentence naming a secret introduces (model and prompt text).",
@@ -103,6 +120,15 @@ DETECTOR = Detector(
             at_anchor=True,
             boundary=True,
             check=_named_value,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "prose_secret_value",
+            _PAREN,
+            anchors=_PAREN_WORDS,
+            at_anchor=True,
+            boundary=True,
+            check=_paren_ok,
             priority=CONTEXTUAL,
         ),
         Pattern(

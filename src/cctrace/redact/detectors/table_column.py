@@ -8,6 +8,11 @@ or `pass` column holds names and test results, not secrets) has each cell checke
 `redact.lone.lone_value`: a placeholder (`n/a`, `***`, `<token>`), a reference, a word, a
 path, a digest or a date stays. The separator line is the match; the engine redacts the
 cells it expands to (`Pattern.expand`), so a text without tables costs one scan.
+
+SQL's `INSERT INTO t (name, token) VALUES ('prod', '...'), (...)` is a table too: its
+column list is the header, each row's quoted values the cells, judged the same way. A
+bare `key` / `pass` column counts there when the table's name says what it stores
+(`api_keys (name, key)`, `tokens`).
 """
 
 from __future__ import annotations
@@ -102,6 +107,57 @@ def secret_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     return out
 
 
+# An INSERT's column list; the rows after `VALUES` are read by `_rows`.
+_INSERT = (r"insert[ \t]+into[ \t]+(?P<table>[^\s(]{1,128})[ \t]*\((?P<cols>[^()\n]{1,1024})\)"
+           r"[ \t]*(?:\r?\n|\\{1,3}n)?[ \t]*values[ \t]*")
+# One value of a row: an SQL string (`''` doubles a quote inside) or anything up to the
+# next `,` / `)`; then the separator after it.
+_VALUE = re.compile(r"[ \t]*(?:'(?P<s>(?:[^'\n\\]|''){0,512})'"
+                    r"|[^,()'\n]{0,256}(?:\([^()\n]{0,256}\))?)[ \t]*(?P<sep>[,)])")
+_ROW_GAP = re.compile(r"(?:[ \t,]|\r?\n|\\{1,3}n){0,16}\(")
+_MAX_ROWS = 256
+
+
+def _insert_columns(table: str, cols: str) -> dict[int, bool]:
+    """Column index -> whether it holds passwords, for the columns naming a secret."""
+    stored = names_secret(re.sub(r"s$", "", table.strip("`\"[]\\").rpartition(".")[2]))
+    out = {}
+    for i, col in enumerate(cols.split(",")):
+        name = col.strip(" \t`\"[]\\")  # a JSON string escapes the quotes
+        word = names_secret(name)
+        if word and (name.lower() not in ("key", "pass") or stored):
+            out[i] = is_password_word(word)
+    return out
+
+
+def insert_cells(match: re.Match[str]) -> list[tuple[int, int]]:
+    """(start, end) of every quoted value, in each row after `VALUES`, of a column whose
+    name names a secret (`_insert_columns`), when it passes `lone_value`."""
+    text = match.string
+    cols = _insert_columns(match.group("table"), match.group("cols"))
+    width = match.group("cols").count(",") + 1
+    out: list[tuple[int, int]] = []
+    if not cols:
+        return out
+    pos = match.end()
+    for _ in range(_MAX_ROWS):
+        gap = _ROW_GAP.match(text, pos)
+        if gap is None:
+            return out
+        pos = gap.end()
+        for i in range(width):
+            v = _VALUE.match(text, pos)
+            if v is None:
+                return out
+            pos = v.end()
+            value = v.group("s")
+            if i in cols and value is not None and lone_value(value, cols[i], match.group()):
+                out.append(v.span("s"))
+            if v.group("sep") == ")":
+                break
+    return out
+
+
 DETECTOR = Detector(
     name="table_column",
     description="Cells under a table header naming a secret (markdown, psql output).",
@@ -113,6 +169,14 @@ DETECTOR = Detector(
             # itself, which docstring underlines repeat thousands of times).
             anchors=("-|", "|-", "- |", "| -", ":|", "|:", "-+-"),
             expand=secret_cells,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "table_secret",
+            _INSERT,
+            anchors=("insert into",),
+            at_anchor=True,
+            expand=insert_cells,
             priority=CONTEXTUAL,
         ),
     ),
