@@ -456,6 +456,9 @@ def test_probes7_found_exactly(text: str, secret: str) -> None:
     "twine upload -p $TWINE_PASSWORD dist/*",
     "twine upload --repository-url https://x -P 8080 dist/*",       # -P is not -p
     "conan remote login corp deploy",
+    # conan's `-pr` names a profile: `-p` takes no glued value (mutation-8)
+    "conan install . -pr:b=default -pr:h=armv8-gcc12",
+    "conan install . -pr=linux-gcc12-release",
     "aws secretsmanager put-secret-value --secret-id x --secret-string file://s.json",
     "aws secretsmanager put-secret-value --secret-id x --secret-string fileb://s.bin",
 ])
