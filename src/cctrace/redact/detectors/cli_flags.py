@@ -85,14 +85,17 @@ def _htpasswd_ok(match: re.Match[str]) -> bool:
     return words == (2 if "n" in flags else 3)
 
 
+# A value given to a command's input: single-quoted, double-quoted (the quotes JSON-escaped
+# or not), or one word.
+_GIVEN = (r"(?:'(?P<a>[^'\n]{3,256})'|\\{0,3}\"(?P<b>[^\"\n]{3,256}?)\\{0,3}\""
+          r"|(?P<c>[^\s'\"|;&]{3,256}))")
 # `echo pw | docker login -u me --password-stdin`, `echo "user:pw" | chpasswd`,
 # `printf '%s' pw | passwd --stdin bob`: the value is echoed into the command that reads
 # it, one pipe before it on its line.
 _ECHOED = re.compile(
     r"(?<![\w.\-])(?:echo|printf|yes)(?:[ \t]{1,4}-[A-Za-z]{1,8}){0,3}"
     r"(?:[ \t]{1,4}['\"]?%s(?:\\{1,3}n)?['\"]?)?"
-    r"[ \t]{1,4}(?:'(?P<a>[^'\n]{3,256})'|\\{0,3}\"(?P<b>[^\"\n]{3,256}?)\\{0,3}\""
-    r"|(?P<c>[^\s'\"|;&]{3,256}))[ \t]{0,4}\|[^\n|;&]{0,200}\Z")
+    r"[ \t]{1,4}" + _GIVEN + r"[ \t]{0,4}\|[^\n|;&]{0,200}\Z")
 # Longer than any match of it (at most 530 characters): where the search starts, so a long
 # line costs one bounded search per hit. No match crosses a line break.
 _ECHO_REACH = 600
@@ -100,16 +103,13 @@ _ECHO_REACH = 600
 
 # `sudo -S <<< 'pw' apt update`, `docker login --password-stdin <<< "$PW"`: a here-string
 # later on the command's line.
-_HERE = re.compile(
-    r"[^\n|;&<]{0,200}<<<[ \t]{0,4}"
-    r"(?:'(?P<a>[^'\n]{3,256})'|\\{0,3}\"(?P<b>[^\"\n]{3,256}?)\\{0,3}\""
-    r"|(?P<c>[^\s'\"|;&]{3,256}))")
+_HERE = re.compile(r"[^\n|;&<]{0,200}<<<[ \t]{0,4}" + _GIVEN)
 
 
 # `cat <<EOF | docker login --password-stdin` or `docker login --password-stdin <<'EOF'`:
 # a here-document opened on the command's line, its one line the value.
 _HEREDOC = re.compile(r"(?<!<)<<(?!<)-?[ \t]{0,4}\\{0,3}['\"]?(?P<d>[A-Za-z_]\w{0,31})")
-_LINE_END = re.compile(r"\r?\n|\\+[rn]")
+_LINE_END = re.compile(LINE_BREAK)
 _HEREDOC_REACH = 300
 
 
