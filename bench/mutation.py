@@ -2512,6 +2512,14 @@ EQUIVALENT["worker.redactors"] = [
      'already, and the key feeds only `tag`, which `sweep` never calls'),
 ]
 
+EQUIVALENT["redact.lone"] = [
+    ('_PUBLIC_BEFORE = 16', '_PUBLIC_BEFORE = 17',
+     "_PUBLIC_KEY's longest match is 15 characters (`idempotency` and 4 blanks), 16 with "
+     "the newline its `$` may stand before, and it has no look-behind: a window one "
+     "character wider holds the same matches"),
+]
+
+
 def _equivalent(name: str) -> list[tuple[str, str, str]]:
     """EQUIVALENT's entries for `name`, and for a detector module every mutant of its
     `Detector(description=...)` text (one per string line), made here from the source."""
