@@ -2245,6 +2245,9 @@ EQUIVALENT["redact.detectors.k8s_secret"] = [
      'block: tuple[int, bool] | None = ""  # a block scalar\'s key indent, and whether taken',
      'reset at every header, and not read before one'),
 ]
+# The whole module's run meets `_json_values`' look-backs and look-ahead too (its scoped
+# run's entries, above).
+EQUIVALENT["redact.detectors.k8s_secret"] += EQUIVALENT["redact.detectors.k8s_secret.json"]
 EQUIVALENT["redact.detectors.oauth_code"] = [
     ('first = max([text.rfind(c, lo, start) + 1 for c in _URL_ENDS] + [lo])',
      'first = max([text.rfind(c, lo, start) - 1 for c in _URL_ENDS] + [lo])',
