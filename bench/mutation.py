@@ -162,6 +162,21 @@ MODULES: dict[str, Target] = {
     # the `quarantine` column; purge, retention and the cap.
     "spool.quarantine": Target("spool/quarantine.py", (
         "tests/spool/test_quarantine_exact.py", "tests/spool/test_quarantine.py")),
+    # The caps the hook honours: the limits file it reads, the flag, when it measures, a
+    # stale flag believed no longer (a dead worker must not make the hook drop forever).
+    "spool.limits": Target("spool/limits.py", (
+        "tests/spool/test_limits.py", "tests/spool/test_layout.py")),
+    # The hook's JSON reading: a whole document or nothing, the event name found in a
+    # prefix, None (never an exception) on anything malformed.
+    "spool.jsonlite": Target("spool/jsonlite.py", (
+        "tests/spool/test_jsonlite.py",)),
+    # Names and seqs of spool files: what the reader takes as an event, in which order.
+    "spool.layout": Target("spool/layout.py", (
+        "tests/spool/test_layout.py", "tests/spool/test_writer_exact.py",
+        "tests/spool/test_reader_exact.py")),
+    # Logs and counters: bounded, rotated, never raising into the hook.
+    "spool.diag": Target("spool/diag.py", (
+        "tests/spool/test_diag.py",)),
     # -- worker
     "worker.lifecycle": Target("worker/lifecycle.py", (
         "tests/worker/test_worker_env.py",
