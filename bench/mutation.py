@@ -176,7 +176,7 @@ MODULES: dict[str, Target] = {
         "tests/spool/test_reader_exact.py")),
     # Logs and counters: bounded, rotated, never raising into the hook.
     "spool.diag": Target("spool/diag.py", (
-        "tests/spool/test_diag.py",)),
+        "tests/spool/test_diag.py", "tests/reliability/test_counters.py")),
     # -- worker
     "worker.lifecycle": Target("worker/lifecycle.py", (
         "tests/worker/test_worker_env.py",
@@ -2413,6 +2413,39 @@ EQUIVALENT["spool.writer"] = [
      "so; the test checks FD_CLOEXEC on the temp file's descriptor"),
     ('if seq is not None and seq > best:', 'if seq is not None and seq >= best:',
      'an equal seq sets `best` to the value it has: the maximum is the same'),
+]
+
+# Stop 28: the hook's caps, logs and counters.
+_CLOEXEC_DEFAULT = ("the default is read only where os has no O_CLOEXEC (none of the POSIX "
+                    "systems the hook runs on: it needs fcntl)")
+_CLOEXEC_PEP446 = ("os.open makes every descriptor non-inheritable itself (PEP 446), and this "
+                   "one is closed before the function returns")
+_FD_ZERO = ("open() returns 0 only in a process whose stdin is closed; the hook reads its "
+            "stdin and the worker's is /dev/null, so a log descriptor is never 0")
+EQUIVALENT["spool.limits"] = [
+    ('if fh.read(4096) == text:', 'if fh.read(4097) == text:',
+     'the text compared is under 100 bytes: a prefix of 4096 or 4097 bytes equals it only '
+     'when the whole file is that text'),
+]
+EQUIVALENT["spool.diag"] = [
+    ('_APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)',
+     '_APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "XXO_CLOEXECXX", 0)',
+     _CLOEXEC_PEP446),
+    ('_APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)',
+     '_APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 1)',
+     _CLOEXEC_DEFAULT),
+    ('fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)',
+     'fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "XXO_CLOEXECXX", 0), 0o600)',
+     _CLOEXEC_PEP446),
+    ('fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)',
+     'fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 1), 0o600)',
+     _CLOEXEC_DEFAULT),
+    ('| getattr(os, "O_CLOEXEC", 0), 0o600)', '| getattr(os, "XXO_CLOEXECXX", 0), 0o600)',
+     _CLOEXEC_PEP446),
+    ('| getattr(os, "O_CLOEXEC", 0), 0o600)', '| getattr(os, "O_CLOEXEC", 1), 0o600)',
+     _CLOEXEC_DEFAULT),
+    ('if fd >= 0:', 'if fd > 0:', _FD_ZERO),
+    ('if fd >= 0:', 'if fd >= 1:', _FD_ZERO),
 ]
 
 EQUIVALENT["hook.defer"] = [
