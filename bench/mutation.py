@@ -176,7 +176,8 @@ MODULES: dict[str, Target] = {
         "tests/spool/test_reader_exact.py")),
     # Logs and counters: bounded, rotated, never raising into the hook.
     "spool.diag": Target("spool/diag.py", (
-        "tests/spool/test_diag.py", "tests/reliability/test_counters.py")),
+        "tests/spool/test_diag.py", "tests/reliability/test_counters.py",
+        "tests/spool/test_limits.py")),
     # -- worker
     "worker.lifecycle": Target("worker/lifecycle.py", (
         "tests/worker/test_worker_env.py",
@@ -525,16 +526,17 @@ MODULES: dict[str, Target] = {
         scope=("_translate",)),
     "policy.bash": Target("policy/bash.py", (
         "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_bash.py",
-        "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_words.py"),
+        "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_words.py",
+        "tests/policy/test_policy_runtime_names.py"),
         # How a command line is cut into commands and which word is the command: the word
         # rules (`_simple`, `_opaque`), heredocs and `bash_shape` are the next run's.
         scope=("_tokens", "_split", "_variants", "_command_index", "_command_name",
-               "_expand_words", "_walk", "_script", "_scan_script", "_scan_loose",
+               "_pattern_first", "_walk", "_script", "_scan_script", "_scan_loose",
                "_unquote", "_c_escape", "_inside")),
     # The words the shell builds out of pieces (substitutions, defaults, variables, @file).
     "policy.words": Target("policy/words.py", (
-        "tests/policy/test_policy_words.py", "tests/policy/test_policy_bash_exact.py",
-        "tests/policy/test_policy_bash.py")),
+        "tests/policy/test_policy_words.py", "tests/policy/test_policy_runtime_names.py",
+        "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_bash.py")),
     # Read targets computed at run time ($(...), eval, a script piped into a shell, an
     # interpreter opening a joined name): withheld when no static look can name them.
     "policy.computed": Target("policy/computed.py", (
@@ -2444,6 +2446,7 @@ EQUIVALENT["spool.diag"] = [
      _CLOEXEC_PEP446),
     ('| getattr(os, "O_CLOEXEC", 0), 0o600)', '| getattr(os, "O_CLOEXEC", 1), 0o600)',
      _CLOEXEC_DEFAULT),
+    ('fd = -1', 'fd = -2', 'read only as `fd >= 0`: both are below it'),
     ('if fd >= 0:', 'if fd > 0:', _FD_ZERO),
     ('if fd >= 0:', 'if fd >= 1:', _FD_ZERO),
 ]

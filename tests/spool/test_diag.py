@@ -120,6 +120,7 @@ def test_the_reserved_counters_are_the_hooks_loss_counters(tmp_path):
     assert diag.read_counters(root) == {"hook.lost": 7, "hook.oversize": 0,
                                         "hook.unparsed": 0, "hook.dropped_cap": 0}
     assert open(diag.counter_path(root, "hook.oversize"), "rb").read() == b"0\n"
+    assert oct(os.stat(diag.counter_path(root, "hook.oversize")).st_mode & 0o777) == "0o600"
     assert diag.reserve_counters(root) == 0
     os.unlink(diag.counter_path(root, "hook.lost"))
     assert diag.reserve_counters(root) == 1  # the first one gone: checked again
