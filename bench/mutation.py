@@ -2451,6 +2451,10 @@ EQUIVALENT["spool.diag"] = [
     ('if fd >= 0:', 'if fd >= 1:', _FD_ZERO),
 ]
 
+EQUIVALENT["policy.words"] = [
+    ('pattern = False', 'pattern = None', 'read only as a truth value: both are false'),
+]
+
 EQUIVALENT["hook.defer"] = [
     ('value = None', 'value = ""',
      'read only as `value is True`: neither None nor "" is True'),

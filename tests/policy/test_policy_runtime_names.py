@@ -137,3 +137,42 @@ def test_variables_computed_directly():
     assert v.bound == {"f"} and v.computed(["cat", "$f"], 0, "prints", False) == ""
     v.note(["printf", "%s", "x"])
     assert "x" not in v.runtime  # printf sets nothing without -v
+
+
+@pytest.mark.parametrize("builtin", [
+    "echo", "printf", "test", "[", "[[", "true", "false", ":", "exit", "return", "shift",
+    "sleep", "kill", "wait", "unset", "export", "local", "declare", "typeset", "readonly",
+    "let", "set", "read", "mapfile", "readarray", "getopts", "cd", "pushd", "popd", "case"])
+def test_builtins_that_open_no_file_keep_their_output(builtin):
+    assert bash_files(f"read f; {builtin} $f", "/p").computed == ""
+    # ... but a `<` redirect's source is read whatever the command.
+    assert bash_files(f"read f; {builtin} x < $f", "/p").computed == RUNTIME
+
+
+@pytest.mark.parametrize("name", [
+    "HOME", "PWD", "OLDPWD", "TMPDIR", "TMP", "TEMP", "USER", "LOGNAME", "CLAUDE_PROJECT_DIR",
+    "VIRTUAL_ENV", "CONDA_PREFIX", "GOPATH", "XDG_RUNTIME_DIR", "RUNNER_TEMP",
+    "GITHUB_WORKSPACE"])
+def test_folder_and_account_variables_are_no_file_names(name):
+    assert bash_files(f"cat ${name}", "/p").computed == ""
+    assert bash_files(f"cat ${name}X", "/p").computed == ENV
+
+
+@pytest.mark.parametrize("command, reason", [
+    ("mapfile f; cat $f", RUNTIME),
+    ("getopts ab o; cat $o", RUNTIME),
+    ("printf -v f; cat $f", RUNTIME),
+    ("printf %s -v x; cat $x", ENV),  # `-v` after the format is printed, sets nothing
+    ("cat $X", ENV),  # a one-letter name is no positional parameter
+    ("cat ${#X}", ""),  # a length
+    ("cat http://x/$F", ""),  # a URL
+    ("read f; cat <> $f", RUNTIME),
+    ("read f; wc -l $f < $f", RUNTIME),  # a lister's argument skipped, its redirect not
+    ("read f; done < $f", RUNTIME),
+    ('grep --regexp "$P" notes.txt', ""),
+    ('sed --expression "$P" notes.txt', ""),
+    ("for f; do cat $f; done", ENV),  # the positional parameters: no judged words
+    ("for f in; do cat $f; done", ""),  # no words: the body never runs
+])
+def test_each_reason_exactly(command, reason):
+    assert bash_files(command, "/p").computed == reason

@@ -59,8 +59,7 @@ _FOLDER_ENV = frozenset({"HOME", "PWD", "OLDPWD", "TMPDIR", "TMP", "TEMP", "USER
 _NO_FILES = frozenset({"echo", "printf", "test", "[", "[[", "true", "false", ":", "exit",
                        "return", "shift", "sleep", "kill", "wait", "unset", "export", "local",
                        "declare", "typeset", "readonly", "let", "set", "read", "mapfile",
-                       "readarray", "getopts", "cd", "pushd", "popd", "case", "esac",
-                       "done", "fi"})
+                       "readarray", "getopts", "cd", "pushd", "popd", "case"})
 
 
 def expand_braces(words: list[str]) -> list[str]:
@@ -134,9 +133,11 @@ class Variables:
         `expand`) names a file no static look can know; "" when none does. `kind`:
         "prints" for a command that prints the files it is given (then a variable of the
         environment in a file name counts too), "lists" for one that prints only names
-        (nothing counts). `pattern`: the first positional argument is a pattern."""
-        if start >= len(words) or words[start] in _NO_FILES:
+        (only a `<` redirect's source counts, as for builtins that open no file).
+        `pattern`: the first positional argument is a pattern."""
+        if start >= len(words):
             return ""
+        ignored = words[start] in _NO_FILES or kind == "lists"
         for i, word in enumerate(words[start + 1:], start + 1):
             if pattern and not word.startswith("-"):
                 pattern = False
@@ -145,7 +146,7 @@ class Variables:
                     words[i - 1] in _PATTERN_OPTS):
                 continue  # a phrase is scanned as a script; a URL or a pattern is no file
             source = words[i - 1] in ("<", "<>")  # a redirect's: any command prints it
-            if kind == "lists" and not source:
+            if ignored and not source:
                 continue
             reads = kind == "prints" or source
             for m in _EXPANSION.finditer(word):
