@@ -2454,6 +2454,12 @@ EQUIVALENT["spool.diag"] = [
 EQUIVALENT["policy.words"] = [
     ('pattern = False', 'pattern = None', 'read only as a truth value: both are false'),
 ]
+EQUIVALENT["policy.bash"] = EQUIVALENT.get("policy.bash", []) + [
+    ('name = posixpath.basename(words[start]) if start < len(words) else ""',
+     'name = posixpath.basename(words[start]) if start < len(words) else "XXXX"',
+     'with no command word (start == len(words)) `Variables.computed` returns "" before '
+     'it looks at the kind the name gives'),
+]
 
 EQUIVALENT["hook.defer"] = [
     ('value = None', 'value = ""',

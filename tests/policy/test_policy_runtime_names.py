@@ -169,6 +169,8 @@ def test_folder_and_account_variables_are_no_file_names(name):
     ("read f; cat <> $f", RUNTIME),
     ("read f; wc -l $f < $f", RUNTIME),  # a lister's argument skipped, its redirect not
     ("read f; done < $f", RUNTIME),
+    ("read d; find $d -exec cat {} +", RUNTIME),  # find is no mere lister: -exec
+    ("read d; ls $d", ""),
     ('grep --regexp "$P" notes.txt', ""),
     ('sed --expression "$P" notes.txt', ""),
     ("for f; do cat $f; done", ENV),  # the positional parameters: no judged words
@@ -176,3 +178,10 @@ def test_folder_and_account_variables_are_no_file_names(name):
 ])
 def test_each_reason_exactly(command, reason):
     assert bash_files(command, "/p").computed == reason
+
+
+@pytest.mark.parametrize("command", [
+    "grep --regexp=x .env", "grep --file=pats .env", "sed --expression=p .env",
+    "grep -e x .env", "rg --regexp x .env"])
+def test_a_pattern_given_by_an_option_leaves_the_first_word_a_file(command):
+    assert (".env", "/p") in bash_files(command, "/p").reads
