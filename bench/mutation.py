@@ -530,9 +530,12 @@ MODULES: dict[str, Target] = {
         "tests/policy/test_policy_runtime_names.py"),
         # How a command line is cut into commands and which word is the command: the word
         # rules (`_simple`, `_opaque`), heredocs and `bash_shape` are the next run's.
-        scope=("_tokens", "_split", "_variants", "_command_index", "_command_name",
-               "_pattern_first", "_walk", "_script", "_scan_script", "_scan_loose",
-               "_unquote", "_c_escape", "_inside")),
+        scope=("_tokens", "_split", "_command_index", "_command_name",
+               "_pattern_first", "_walk", "_script", "_unquote", "_c_escape", "_inside")),
+    # What a script of another language may open (moved out of policy/bash.py, stop 28).
+    "policy.scripts": Target("policy/scripts.py", (
+        "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_bash.py",
+        "tests/policy/test_policy_computed.py")),
     # The words the shell builds out of pieces (substitutions, defaults, variables, @file).
     "policy.words": Target("policy/words.py", (
         "tests/policy/test_policy_words.py", "tests/policy/test_policy_runtime_names.py",
