@@ -302,7 +302,10 @@ def _opaque(name: str, rest: list[str], wrapped: bool, cwd: str | None,
             "r" in short or "R" in short)
         nameless = "--no-filename" in opts or ("h" in short if name in (
             "grep", "egrep", "fgrep", "zgrep") else "I" in short)
-        if recursive and nameless:
+        # A search that follows links names a file by the link's name (`grep -R`, `rg -L`).
+        follows = "R" in short or any(o in ("--dereference-recursive", "--follow", "-L")
+                                      for o in opts)
+        if recursive and (nameless or follows):
             found.opaque.extend((a, cwd) for a in (args[1:] or ["."]))
     elif name == "find" and _FIND_EXEC.intersection(rest):
         at = rest.index(next(a for a in rest if a in _FIND_EXEC))
