@@ -570,7 +570,7 @@ MODULES: dict[str, Target] = {
         "tests/policy/test_policy_reach.py", "tests/policy/test_policy_apply_exact.py",
         "tests/policy/test_policy_apply_rest_exact.py", "tests/policy/test_policy_words.py",
         "tests/policy/test_policy_apply.py", "tests/policy/test_policy_shapes.py",
-        "tests/policy/test_policy_apply_mcp.py"),
+        "tests/policy/test_policy_apply_mcp.py", "tests/policy/test_policy_links_in_searches.py"),
         scope=("glob_rule", "_denied", "_glob_rule", "scope_rule", "link_rule",
                "expanded_rule")),
     "policy.globs": Target("policy/globs.py", (
