@@ -35,6 +35,13 @@ _PATTERN_FIRST = frozenset({"grep", "egrep", "fgrep", "rg", "ag", "ack", "sed", 
 _PATTERN_OPTS = frozenset({"-e", "-f", "--regexp", "--file", "--expression"})
 # Commands that write their file arguments (what they write may come from the command).
 _WRITERS = frozenset({"tee", "dd", "truncate", "sponge"})
+# Editors that rewrite their file arguments in place (`sed -i`, `perl -pi`: the new text,
+# perhaps a secret, is in the command line), and the option clusters that say so.
+_EDITORS = frozenset({"ed", "ex", "vi", "vim", "nvim", "nano", "emacs"})
+_IN_PLACE = {"sed": re.compile(r"-[nrEsuz]*i.*|--in-place(?:=.*)?"),
+             "gsed": re.compile(r"-[nrEsuz]*i.*|--in-place(?:=.*)?"),
+             "perl": re.compile(r"-[lnpaes0-9]*i.*"), "awk": re.compile(r"inplace"),
+             "gawk": re.compile(r"inplace")}
 _REDIRECT_IN = frozenset({"<", "<>", "<<<"})
 _REDIRECT_OUT = frozenset({">", ">>", ">|", "&>", "&>>", ">&"})
 _CONTROL = frozenset({"|", "||", "&&", ";", "&", "\n", ";;", "|&", "(", ")", "((", "))",
@@ -140,6 +147,12 @@ def _pattern_first(name: str, rest: list[str]) -> bool:
     """Whether the first positional argument is a pattern or program, not a file."""
     return name in _PATTERN_FIRST and not any(a in _PATTERN_OPTS or a.startswith(
         ("--regexp=", "--file=", "--expression=")) for a in rest)
+
+
+def _in_place(name: str, rest: list[str]) -> bool:
+    """Whether the command rewrites the files it names (`sed -i`, `perl -pi`, `vim`)."""
+    option = _IN_PLACE.get(name)
+    return name in _EDITORS or (option is not None and any(option.fullmatch(a) for a in rest))
 
 
 def _c_escape(m: re.Match[str]) -> str:
@@ -375,6 +388,7 @@ def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> 
     if name == "eval":  # its arguments joined with blanks are the script
         _walk(" ".join(rest), cwd, found, depth + 1)
         return cwd
+    edits = _in_place(name, rest)
     if name in _SHELLS or name in _INTERPRETERS:
         script_flags = ("-c",) if name in _SHELLS else ("-c", "-e", "-E", "-r")
         j = 0
@@ -390,11 +404,11 @@ def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> 
                 j += 2
                 continue
             for variant in shell_words.names(rest[j]):
-                found.reads.append((variant, cwd))
+                (found.writes if edits else found.reads).append((variant, cwd))
             j += 1
         return cwd
     skip_pattern = _pattern_first(name, rest)
-    target = found.writes if name in _WRITERS else found.reads
+    target = found.writes if name in _WRITERS or edits else found.reads
     for arg in rest:
         if arg.startswith("-") and "=" not in arg:
             continue
