@@ -527,11 +527,13 @@ MODULES: dict[str, Target] = {
     "policy.bash": Target("policy/bash.py", (
         "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_bash.py",
         "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_words.py",
-        "tests/policy/test_policy_runtime_names.py"),
+        "tests/policy/test_policy_runtime_names.py", "tests/policy/test_policy_in_place.py",
+        "tests/policy/test_policy_links_in_searches.py"),
         # How a command line is cut into commands and which word is the command: the word
         # rules (`_simple`, `_opaque`), heredocs and `bash_shape` are the next run's.
         scope=("_tokens", "_split", "_command_index", "_command_name",
-               "_pattern_first", "_walk", "_script", "_unquote", "_c_escape", "_inside")),
+               "_pattern_first", "_in_place", "_walk", "_script", "_unquote", "_c_escape",
+               "_inside")),
     # What a script of another language may open (moved out of policy/bash.py, stop 28).
     "policy.scripts": Target("policy/scripts.py", (
         "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_bash.py",
