@@ -534,6 +534,9 @@ MODULES: dict[str, Target] = {
         scope=("_tokens", "_split", "_command_index", "_command_name",
                "_pattern_first", "_in_place", "_walk", "_script", "_unquote", "_c_escape",
                "_inside")),
+    # Copies of denied files made by an earlier call (`cp .env x`, then `cat x`).
+    "policy.copies": Target("policy/copies.py", (
+        "tests/policy/test_policy_copies.py",)),
     # What a script of another language may open (moved out of policy/bash.py, stop 28).
     "policy.scripts": Target("policy/scripts.py", (
         "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_bash.py",

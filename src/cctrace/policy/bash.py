@@ -425,7 +425,7 @@ def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> 
             scripts.scan_script(arg, cwd, found)
         for variant in shell_words.names(arg):
             target.append((variant, cwd))
-    if name in ("cp", "mv", "install", "rsync", "scp") and rest:
+    if name in ("cp", "mv", "install", "rsync", "scp", "ln") and rest:
         # The last argument is the destination: a copy of the source's content lands there.
         found.writes.extend((v, cwd) for v in shell_words.names(rest[-1]))
     return cwd
