@@ -60,7 +60,7 @@ _FOLDER_ENV = frozenset({"HOME", "PWD", "OLDPWD", "TMPDIR", "TMP", "TEMP", "USER
 _NO_FILES = frozenset({"echo", "printf", "test", "[", "[[", "true", "false", ":", "exit",
                        "return", "shift", "sleep", "kill", "wait", "unset", "export", "local",
                        "declare", "typeset", "readonly", "let", "set", "read", "mapfile",
-                       "readarray", "getopts", "cd", "pushd", "popd", "case"})
+                       "readarray", "getopts", "popd", "case"})
 
 
 def expand_braces(words: list[str]) -> list[str]:
