@@ -85,6 +85,12 @@ def test_copies_directly():
     assert c.rule("Bash", {"command": "cat $HOME/k"}, "/x") == ".env* (copied by an earlier call)"
     assert c.rule("Bash", {"command": "ls ~"}, "/x") == ".env* (copied by an earlier call)"
     assert c.rule("Bash", {"command": "cat ~/kk"}, "/x") is None
+    assert c.folders == {"/home/u": ".env* (copied by an earlier call)",
+                         "/home": ".env* (copied by an earlier call)",
+                         "/": ".env* (copied by an earlier call)"}
+    assert c.rule("Bash", {"command": "grep -r x /"}, "/x") == ".env* (copied by an earlier call)"
+    assert c.rule("Bash", {"command": "grep -r x /home/"}, "/x") is not None
+    assert c.rule("Bash", {"command": "grep -r x /home/v"}, "/x") is None
     assert c.rule("Bash", {"command": None}, "/x") is None
     assert c.rule("Bash", "cat ~/k", "/x") is None
     assert c.rule("mcp__fs__read", {"path": "~/k"}, "/x") == ".env* (copied by an earlier call)"

@@ -28,6 +28,7 @@ class Copies:
     def __init__(self, home: str) -> None:
         self.home = home
         self.rules: dict[str, str] = {}
+        self.folders: dict[str, str] = {}  # every folder above a copy: a search of it
 
     def note(self, name: str, tool_input: Any, cwd: str | None, rule: str) -> None:
         """Remember what a withheld call wrote (a Bash command's write targets)."""
@@ -39,7 +40,12 @@ class Copies:
         for path, at in bash_files(command, cwd).writes:
             full = normalize(path, at, self.home)
             if full.startswith("/") and len(self.rules) < MAX_COPIES:
-                self.rules.setdefault(full, f"{rule} (copied by an earlier call)")
+                named = self.rules.setdefault(full, f"{rule} (copied by an earlier call)")
+                folder = full.rstrip("/").rsplit("/", 1)[0]
+                while folder and folder not in self.folders:
+                    self.folders[folder] = named
+                    folder = folder.rsplit("/", 1)[0]
+                self.folders.setdefault("/", named)
 
     def rule(self, name: str, tool_input: Any, cwd: str | None) -> str | None:
         """The rule of a copy this call reads, if it reads one."""
@@ -56,11 +62,8 @@ class Copies:
             paths = [(p, cwd) for p in found or []]
         for path, at in paths:
             full = normalize(path, at, self.home)
-            hit = self.rules.get(full)
-            if hit is None and full.startswith("/"):
-                # A folder that holds a copy (`grep -r x /tmp`, `cat /tmp/*`).
-                prefix = full.rstrip("/") + "/"
-                hit = next((r for p, r in self.rules.items() if p.startswith(prefix)), None)
+            # The copy, or a folder that holds one (`grep -r x /tmp`, `ls ~`).
+            hit = self.rules.get(full) or self.folders.get(full.rstrip("/") or "/")
             if hit:
                 return hit
         return None
