@@ -22,7 +22,7 @@ import base64
 import binascii
 import re
 
-from cctrace.redact.detectors.base import SPECIFIC, Detector, Pattern, line_start
+from cctrace.redact.detectors.base import LINE_BREAK, SPECIFIC, Detector, Pattern, line_start
 from cctrace.redact.lone import is_password_word, lone_value, secret_word
 from cctrace.redact.stoplist import password_value
 
@@ -127,6 +127,30 @@ def _prompt_answer(match: re.Match[str]) -> list[tuple[int, int]]:
     return []
 
 
+# A prompt asked on its line, answered on the next (clack's `◆  Enter your API key` then
+# `│  X`, inquirer's `? Paste your token` then `> X`, a `✔ ... token …` then the answer
+# indented): the pattern starts at the question's last word; its line opens with a mark.
+_ASKED_LINE = re.compile(r"(?:\\{0,3}\")?[ \t]*[?>\u25c6\u25c7\u25cf\u25cb\u25a0\u25b2\u2714\u2713"
+                         r"\u221a][ \t]+(?P<label>[^\r\n\\]{0,120})\Z")
+_ASKED = (r"(?:password|passphrase|passcode|token|secret|key)[ \t]*(?:\?|:|\u2026|\.\.\.)?[ \t]*"
+          + LINE_BREAK + r"(?:[ \t]*\u2502[ \t]*" + LINE_BREAK + r")?[ \t]*(?:[\u2502|>][ \t]*)?"
+          r"(?P<s>[^\s\"'\\\u2502]{4,256})[ \t]*(?=" + LINE_BREAK + r"|\\*\"|$)")
+
+
+def _asked_answer(match: re.Match[str]) -> list[tuple[int, int]]:
+    """The answer on the line under a prompt whose question ends with a secret word."""
+    text, start = match.string, match.start()
+    at = line_start(text, start, max(0, start - 160))
+    head = None if at is None else _ASKED_LINE.fullmatch(text, at, start)
+    if head is None or len(head.group("label").split()) > 7:
+        return []
+    question = head.group("label") + match.group()[:match.start("s") - start]
+    word = secret_word(question.split("\n")[0].rstrip("?:.\u2026 \t\\"))
+    if word and lone_value(match.group("s"), is_password_word(word), question):
+        return [match.span("s")]
+    return []
+
+
 DETECTOR = Detector(
     name="console_login",
     description="Passwords given by position to database and service consoles: Oracle "
@@ -217,6 +241,14 @@ DETECTOR = Detector(
             anchors=("\u203a", "\u00b7"),
             at_anchor=True,
             expand=_prompt_answer,
+            priority=SPECIFIC,
+        ),
+        Pattern(
+            "cli_password",
+            _ASKED,
+            anchors=("password", "passphrase", "passcode", "token", "secret", "key"),
+            at_anchor=True,
+            expand=_asked_answer,
             priority=SPECIFIC,
         ),
         Pattern(

@@ -111,6 +111,8 @@ def _whole_token(match: re.Match[str]) -> bool:
     text, start, end = match.string, match.start("s"), match.end("s")
     before = text[start - 1] if start else " "
     after = text[end] if end < len(text) else " "
+    if after == "\\" and text[end + 1:end + 2] in ("n", "r", "t", "\""):
+        after = " "  # a JSON string's escaped line break or closing quote ends the line
     # A path (`$api_version/groups/<token>`): the character before is the first segment's,
     # and the last segment may end at the query string (`/keys/<token>?v=2`).
     path = "/" in match.group("s") or before == "/"
