@@ -32,7 +32,8 @@ _NAME = r"""\\{0,3}["']?(?P<name>[A-Za-z_][\w.\-]{0,79})\\{0,3}["']?"""
 # Other scalar fields between the pair's name and its value (`"keyName": "key1",
 # "permissions": "FULL", "value": ...`, Azure's `keys list`), at most three.
 _OTHER = (r"""(?:\\{0,3}["'][A-Za-z_]\w{0,39}\\{0,3}["'][ \t]*:[ \t]*"""
-          r"""(?:\\{0,3}["'][^"'\\\n]{0,80}\\{0,3}["']|true|false|null|\d{1,12})[ \t]*,(?:[ \t\r\n]|\\+[nr])*){0,3}""")
+          r"""(?:\\{0,3}["'][^"'\\\n]{0,80}\\{0,3}["']|true|false|null|\d{1,12})[ \t]*,"""
+          r"""(?:[ \t\r\n]|\\+[nr])*){0,3}""")
 # What comes before `"value"` inside its object: the pair's `"name": "..."` (HAR, ECS,
 # CloudFormation's ParameterKey), or the key the object is the value of (terraform output).
 _BEFORE_JSON = re.compile(
