@@ -183,14 +183,14 @@ def full_key(match: re.Match[str]) -> str:
 
 def weak_key(match: re.Match[str]) -> bool:
     """Bare `key`/`auth`, or a long keyword glued to a lower-case word (`jsonwebtoken`):
-    the value must look random. A password glued to its owner (`remotepass`, `dbpassword`)
-    is a password still."""
+    the value must look random. A short `pass` / `pwd` glued to its owner (`remotepass`,
+    `rootpwd`: `_PASS_COMPOUND`) is a password still."""
     if match.group("kw").lower() in WEAK:
         return True
     text, start = match.string, match.start("k")
     return (start > 0 and text[start - 1].islower() and text[start].islower()
             and not after_escape(text, start)
-            and not (password_slot(match)
+            and not (match.group("kw").lower() in ("pass", "pwd")
                      and _PASS_COMPOUND.search(text, max(0, start - 8), start)))
 
 

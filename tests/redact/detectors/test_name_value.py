@@ -149,3 +149,36 @@ def test_probes7_a_value_starting_with_an_escape_is_still_read() -> None:
     text = "- name: DB_PASSWORD\n  value: '\\\\Xk9!mQ2vLp'\n"
     found = _alone().explain(text)
     assert [text[f.start:f.end] for f in found] == ["\\\\Xk9!mQ2vLp"], text
+
+
+# -- probes-9: other fields between name and value, numbered names, property lists ----------
+KEY = "o7HhV2C4Si4s/qlxSIE2eQqa3rY0nwne2JqHWfw51TyUI/3Gh0AMLSXPfPGDLYaIcZe0SEB1FFb3tvFi"
+
+
+@pytest.mark.parametrize("text,value", [
+    (f'[{{"keyName": "key1", "permissions": "FULL", "value": "{KEY}"}}]', KEY),
+    ('{\n  "creationTime": "2026-01-02T10:00:00+00:00",\n  "keyName": "key2",\n'
+     f'  "permissions": "FULL",\n  "value": "{KEY}"\n}}', KEY),
+    (f'{{"name": "password2", "enabled": true, "ttl": 3600, "value": "{PW}"}}', PW),
+    (f"<key>APIToken</key>\n<string>{TOKEN}</string>", TOKEN),
+    (f"  <key>DB_PASSWORD</key>\n  <string>{PW}</string>", PW),
+])
+def test_probes9_found(text: str, value: str) -> None:
+    for t, v in ((text, value), (json.dumps(text), value)):
+        at = t.index(v)
+        assert [(f.type, f.start, f.end) for f in _alone().explain(t)] == [
+            ("name_value_pair", at, at + len(v))], t
+
+
+@pytest.mark.parametrize("text", [
+    # four fields between: more than the three read
+    f'[{{"keyName": "key1", "permissions": "FULL", "a": "b", "c": "d", "e": "f", '
+    f'"value": "{KEY}"}}]',
+    '[{"keyName": "key1", "permissions": "FULL", "value": null}]',
+    f'{{"name": "region2", "value": "{TOKEN}"}}',             # the name names no secret
+    f"<key>Label</key>\n<string>{TOKEN}</string>",
+    "<key>DB_PASSWORD</key>\n<string>$(DB_PASSWORD)</string>",  # a reference
+    f"<key>APIToken</key>\n<integer>{TOKEN}</integer>",
+])
+def test_probes9_kept(text: str) -> None:
+    assert _alone().explain(text) == [], text

@@ -27,14 +27,15 @@ from cctrace.redact.stoplist import is_placeholder, password_value, unescape
 
 # Commands whose whole output is one secret (their first word or words).
 _PRINTERS = (
-    r"heroku[ \t]+auth:token|gcloud[ \t]+(?:[\w\-]+[ \t]+){0,2}print-(?:access|identity)-token"
+    r"heroku[ \t]+auth:token"
+    r"|gcloud[ \t]+auth[ \t]+(?:[\w\-]+[ \t]+)?print-(?:access|identity)-token"
     r"|aws[ \t]+(?:ecr|ecr-public)[ \t]+get-login-password"
     r"|aws[ \t]+codeartifact[ \t]+get-authorization-token|az[ \t]+account[ \t]+get-access-token"
     r"|(?:gh|glab)[ \t]+auth[ \t]+token|aws[ \t]+secretsmanager[ \t]+get-secret-value"
     r"|vault[ \t]+(?:kv[ \t]+)?(?:read|get)[ \t]+(?:[^\n|;&>]{0,80}?)"
     r"-field=(?P<field>[\w.\-]{1,64})"
     r"|vault[ \t]+print[ \t]+token|doppler[ \t]+secrets[ \t]+get[ \t]+(?P<dkey>[\w\-]{1,64})"
-    r"|op[ \t]+read|(?:go)?pass[ \t]+show|security[ \t]+find-(?:generic|internet)-password"
+    r"|op[ \t]+read|pass[ \t]+show|security[ \t]+find-(?:generic|internet)-password"
     r"|bw[ \t]+get[ \t]+password|secret-tool[ \t]+lookup"
 )
 # A store's get of a key whose last part names a secret (judged in `_ok`).
@@ -63,7 +64,7 @@ def _ok(match: re.Match[str]) -> bool:
     elif match.group("field") or match.group("dkey"):
         password = is_password_word(secret_word(match.group("field") or match.group("dkey")))
     else:
-        if line.startswith("security") and "-w" not in line.split():
+        if line.lower().startswith("security") and "-w" not in line.split():
             return False  # without -w, `security` prints the item's attributes
         # Whatever it looks like (ECR's password is base64 of a JSON document): the command
         # prints a credential and nothing else; an error is a sentence, no one word.
@@ -82,12 +83,13 @@ DETECTOR = Detector(
             "labelled_secret",
             r"(?P<cmd>(?:" + _PRINTERS + "|" + _GETTERS + ")" + _REST + ")" + LINE_BREAK
             + _SKIP + r"{0,2}" + _ECHO + _VALUE,
-            anchors=("auth:token", "print-access-token", "print-identity-token",
-                     "get-login-password", "get-authorization-token", "get-access-token",
-                     "auth token", "get-secret-value", "-field=", "print token", "secrets get",
-                     "op read", "pass show", "find-generic-password", "find-internet-password",
-                     "get password", "secret-tool lookup", "etcdctl get", "kv get",
-                     "get-parameter"),
+            # Each command's first words: the pattern is tried where one starts.
+            anchors=("heroku auth:token", "gcloud auth", "aws ecr", "aws codeartifact",
+                     "az account", "gh auth", "glab auth", "aws secretsmanager", "vault read",
+                     "vault kv", "vault get", "vault print", "doppler secrets", "op read",
+                     "pass show", "security find-", "bw get", "secret-tool lookup",
+                     "etcdctl get", "consul kv", "aws ssm"),
+            at_anchor=True,
             check=_ok, priority=CONTEXTUAL,
         ),
     ),

@@ -132,8 +132,11 @@ def _prompt_answer(match: re.Match[str]) -> list[tuple[int, int]]:
 # indented): the pattern starts at the question's last word; its line opens with a mark.
 _ASKED_LINE = re.compile(r"(?:\\{0,3}\")?[ \t]*[?>\u25c6\u25c7\u25cf\u25cb\u25a0\u25b2\u2714\u2713"
                          r"\u221a][ \t]+(?P<label>[^\r\n\\]{0,120})\Z")
-_ASKED = (r"(?:password|passphrase|passcode|token|secret|key)[ \t]*(?:\?|:|\u2026|\.\.\.)?[ \t]*"
-          + LINE_BREAK + r"(?:[ \t]*\u2502[ \t]*" + LINE_BREAK + r")?[ \t]*(?:[\u2502|>][ \t]*)?"
+# (Each non-ASCII character sits in a class beside an ASCII one: `redact.gates` then
+# translates the pattern, and `key` / `token` stay gated anchors.)
+_ASKED = (r"(?:password|passphrase|token|secret|key)[ \t]*(?:[?:\u2026]|\.\.\.)?"
+          r"[ \t]*" + LINE_BREAK + r"(?:[ \t]*[\u2502|][ \t]*" + LINE_BREAK + r")?"
+          r"[ \t]*(?:[\u2502|>][ \t]*)?"
           r"(?P<s>[^\s\"'\\\u2502]{4,256})[ \t]*(?=" + LINE_BREAK + r"|\\*\"|$)")
 
 
@@ -244,9 +247,9 @@ DETECTOR = Detector(
             priority=SPECIFIC,
         ),
         Pattern(
-            "cli_password",
+            "prompt_secret",
             _ASKED,
-            anchors=("password", "passphrase", "passcode", "token", "secret", "key"),
+            anchors=("password", "passphrase", "token", "secret", "key"),
             at_anchor=True,
             expand=_asked_answer,
             priority=SPECIFIC,

@@ -21,8 +21,11 @@ from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern
 from cctrace.redact.lone import is_password_word, lone_value, names_secret
 from cctrace.redact.stoplist import unescape
 
-# A quoted literal (its quotes JSON-escaped too); escapes inside kept.
-_LIT = r"""(?:[bruf]{1,2}|@)?(?P<q>\\{0,3}["'`])(?P<s>(?:[^"'`\\\n]|\\.){1,512}?)(?P=q)"""
+# A quoted literal (its quotes JSON-escaped too); escapes inside kept. Its closing quote is
+# compared with the opening one by the checks, not by a back-reference: `redact.gates`
+# cannot translate one, and the keywords (`key`, `token`) must stay gated anchors.
+_LIT = (r"""(?:[bruf]{1,2}|@)?(?P<q>\\{0,3}["'`])(?P<s>(?:[^"'`\\\n]|\\.){1,512}?)"""
+        r"""(?P<qe>\\{0,3}["'`])""")
 # The label's end: the secret word, then `:`, `=`, `%s`/`%v`/`{}` and blanks, its quote.
 _LABEL_END = (r"(?:password|passwd|passphrase|pwd|secret|token|key)"
               r"[ \t]*[:=]?[ \t]*(?:%[sv]|\{\})?[ \t]*(?P<lq>\\{0,3}[\"'`])")
@@ -41,6 +44,8 @@ _ARGS_BEFORE = (r"""(?:[^()"'\n,]{1,64}?,[ \t]*"""
 
 
 def _label_ok(match: re.Match[str]) -> bool:
+    if match.group("q") != match.group("qe"):
+        return False
     text, start = match.string, match.start()
     lq = match.group("lq").lstrip("\\")
     head = _LABEL_HEAD.search(text, max(0, start - _HEAD_WINDOW), start)
@@ -54,6 +59,8 @@ def _label_ok(match: re.Match[str]) -> bool:
 
 
 def _setter_ok(match: re.Match[str]) -> bool:
+    if match.group("q") != match.group("qe"):
+        return False
     name = match.group()[:match.group().index("(")]
     word = names_secret(name)
     return bool(word) and lone_value(unescape(match.group("s")), is_password_word(word), name)

@@ -58,7 +58,7 @@ DETECTOR = Detector(
             "config_password",
             r"\d{1,3}\)[ \t]*" + _Q + r"(?:requirepass|masterauth)" + _Q + r"[ \t]*" + LINE_BREAK
             + r"[ \t]*\d{1,3}\)[ \t]*" + _Q + r"(?P<s>[^\s\"'\\]{1,512})" + _Q,
-            anchors=("requirepass", "masterauth"), flags=re.IGNORECASE, check=_value_ok,
+            anchors=('"requirepass', '"masterauth'), flags=re.IGNORECASE, check=_value_ok,
             priority=SPECIFIC,
         ),
         Pattern(

@@ -18,10 +18,11 @@ from cctrace.redact.lone import is_password_word, lone_value, names_secret
 from cctrace.redact.stoplist import unescape
 
 # `sed`, its options, then the script's `s` command with any one-character delimiter
-# sed scripts use; the pattern and replacement hold no unescaped delimiter.
-_SED = (r"sed[ \t]+(?:-[A-Za-z]{1,4}(?:[ \t]*[\w.]{0,8})?[ \t]+){0,4}(?:\\{0,3}[\"'])?"
-        r"(?:[0-9,$]{0,16}[ \t]*)?s(?P<d>[/|#:,@!])(?P<pat>[^\n\\/|#:,@!]{1,120})(?P=d)"
-        r"(?P<rep>[^\n\"'\\/|#:,@!]{1,512})(?P=d)")
+# sed scripts use; the pattern and replacement hold no delimiter, the replacement no quote.
+_SED = (r"(?<![\w.\-])sed[ \t]+(?:-[A-Za-z]{1,4}(?:[ \t]*[\w.]{0,8})?[ \t]+){0,4}"
+        r"(?:\\{0,3}[\"'])?(?:[0-9,$]{0,16}[ \t]*)?s(?P<d>[/|#:,@!])"
+        r"(?P<pat>(?:(?!(?P=d))[^\n\\]){1,120})(?P=d)"
+        r"(?P<rep>(?:(?!(?P=d))[^\n\"'\\]){1,512})(?P=d)")
 # A placeholder's dressing around the name: `__TOKEN__`, `{{DB_PASSWORD}}`, `<api-key>`,
 # `%API_KEY%`, `@SECRET@`, `${TOKEN}`, and a line pattern's `=.*` / `: .*`.
 _DRESSING = " \t_{}<>%@$[]()^*.=:"

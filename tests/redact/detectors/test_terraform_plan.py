@@ -1,0 +1,60 @@
+"""`detectors/terraform_plan.py` alone, exactly: a block's `value` when its `name` names a
+secret, and the new value of a secret attribute in a plan's `"old" -> "new"`. A positive
+gives exactly one finding over exactly the value; a negative none, byte-identical."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from support import alone as support_alone
+
+PW = "Harbor%mango69#"
+
+
+def found(text: str, value: str) -> None:
+    support_alone.found("terraform_plan", "labelled_secret", text, value)
+
+
+def kept(text: str) -> None:
+    support_alone.kept("terraform_plan", text)
+
+
+SSM = ('  + resource "aws_ssm_parameter" "api_key" {{\n      + arn   = (known after apply)\n'
+       '      + name  = "{name}"\n      + type  = "SecureString"\n      + value = "{value}"\n'
+       '    }}')
+
+
+@pytest.mark.parametrize("text", [
+    SSM.format(name="/prod/api_key", value=PW),
+    SSM.format(name="/prod/db/password", value=PW),
+    '  + resource "kubernetes_config_map" "x" {\n      + name = "db_password"\n'
+    f'      + value = "{PW}"\n    }}',
+    'resource "aws_ssm_parameter" "p" {\n  name  = "/app/token"\n'
+    f'  value = "{PW}"\n}}',                                # the configuration itself
+    f'  ~ secret_data = "old" -> "{PW}"',
+    f'      ~ password = (sensitive value) -> "{PW}"',
+    f'      ~ secret_string = null -> "{PW}"',
+])
+def test_found(text: str) -> None:
+    found(text, PW)
+
+
+def test_found_inside_a_json_string() -> None:
+    found(json.dumps(SSM.format(name="/prod/api_key", value=PW)), PW)
+    found(json.dumps(f'  ~ secret_data = "old" -> "{PW}"'), PW)
+
+
+@pytest.mark.parametrize("text", [
+    SSM.format(name="/prod/region", value="eu-west-1x"),     # the name names no secret
+    SSM.format(name="/prod/api_key", value="(sensitive value)"),
+    '  + resource "x" "y" {\n      + name  = "/prod/api_key"\n    }\n'
+    f'  + resource "z" "w" {{\n      + value = "{PW}"\n    }}',  # another block
+    f'  + name = "/prod/api_key"\n  + value = "{PW}"',     # no block around them
+    f'tags = {{ name = "api_key", secret_value = "{PW}" }}',  # not the `value` attribute
+    '  ~ instance_type = "t3.small" -> "t3.large"',
+    '  ~ token_ttl = "1h" -> "2h"',
+])
+def test_kept(text: str) -> None:
+    kept(text)
