@@ -70,3 +70,7 @@ def test_found_inside_a_json_string() -> None:
 ])
 def test_kept(text: str) -> None:
     kept(text)
+
+
+def test_the_command_line_may_hold_escaped_quotes() -> None:
+    found(json.dumps(f'PS C:\\> op read "op://Work/db/password"\n{PW}'), PW)

@@ -64,3 +64,8 @@ def test_kept(text: str) -> None:
 def test_the_label_may_follow_other_words_of_its_string() -> None:
     found(f'print("the db password:", "{PW}")', PW)
     kept(f'print("one two three four five six password:", "{PW}")')
+
+
+def test_the_value_may_open_a_list() -> None:
+    found(f"$this->logger->debug('smtp password', ['{PW}']);", PW)
+    found(f'log("api token", {{"{TOKEN}"}})', TOKEN)

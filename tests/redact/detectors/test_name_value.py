@@ -182,3 +182,13 @@ def test_probes9_found(text: str, value: str) -> None:
 ])
 def test_probes9_kept(text: str) -> None:
     assert _alone().explain(text) == [], text
+
+
+def test_a_key_name_field_names_a_key_whatever_the_name() -> None:
+    text = f'{{"keys": [{{"keyName": "primary", "value": "{KEY}", "permissions": "Full"}}]}}'
+    at = text.index(KEY)
+    assert [(f.start, f.end) for f in _alone().explain(text)] == [(at, at + len(KEY))]
+    assert _alone().explain(f'{{"name": "primary", "value": "{KEY}"}}') == []
+    # an acronym before the secret word (`SMTPPassword`: SMTP, Password)
+    plist = f"<key>SMTPPassword</key>\n\t<string>{PW}</string>"
+    assert [plist[f.start:f.end] for f in _alone().explain(plist)] == [PW]

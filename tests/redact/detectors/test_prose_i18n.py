@@ -175,3 +175,11 @@ def test_probes9_found(text: str) -> None:
 ])
 def test_probes9_sentences_about_passwords(text: str) -> None:
     assert _alone().explain(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    f"le mot de passe du wifi c'est {V}",
+    f"ο κωδικός μου είναι {V}",
+])
+def test_probes9_words_between(text: str) -> None:
+    assert [text[f.start:f.end] for f in _alone().explain(text)] == [V]

@@ -43,8 +43,9 @@ _GETTERS = (
     r"(?:etcdctl[ \t]+get|consul[ \t]+kv[ \t]+get|aws[ \t]+ssm[ \t]+get-parameter[ \t]"
     r"(?:[^\n|;&>]{0,80}?)--name)[ \t=]+(?P<key>[\w./:\-]{1,200})"
 )
-# The rest of the command line: no pipe, redirect or second command.
-_REST = r"[^\n|;&>\\]{0,300}"
+# The rest of the command line: no pipe, redirect or second command (quotes may be
+# JSON-escaped).
+_REST = r"(?:[^\n|;&>\\]|\\{1,3}[\"']){0,300}"
 # Skipped lines: warnings (heroku's `›   Warning: ...`), blank lines, the key echoed.
 _SKIP = (r"(?:[ \t]*(?:›|[Ww][Aa][Rr][Nn])[^\n\\]{0,200}" + LINE_BREAK
          + r"|[ \t]*" + LINE_BREAK + r")")

@@ -30,8 +30,9 @@ _LIT = (r"""(?:[bruf]{1,2}|@)?(?P<q>\\{0,3}["'`])(?P<s>(?:[^"'`\\\n]|\\.){1,512}
 _LABEL_END = (r"(?:password|passwd|passphrase|pwd|secret|token|key)"
               r"[ \t]*[:=]?[ \t]*(?:%[sv]|\{\})?[ \t]*(?P<lq>\\{0,3}[\"'`])")
 # Between the label and the value: an argument's comma, a `+`, or blanks alone (adjacent
-# literals are one string in C, Python and Go).
-_BETWEEN = r"[ \t]*(?:,|\+|(?=[ \t]))[ \t]*"
+# literals are one string in C, Python and Go); the value may open a list (PHP's logger
+# context `['...']`).
+_BETWEEN = r"[ \t]*(?:,|\+|(?=[ \t]))[ \t]*(?:[\[{][ \t]*)?"
 # A label's text before its secret word: at most five words of letters.
 _LABEL_HEAD = re.compile(r"""(?P<q>["'`])(?P<h>[A-Za-z][A-Za-z _.\-]{0,40})?\Z""")
 _HEAD_WINDOW = 48

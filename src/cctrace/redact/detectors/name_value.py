@@ -62,8 +62,12 @@ def _named(match: re.Match[str], before: re.Pattern[str]) -> bool:
     # The one name group that took part: the pair's `name`, or the object's owner key.
     name = next(name for name in m.groupdict().values() if name)
     value = unescape(match.group("s"))
-    # A numbered name is its secret's still (Azure's `"keyName": "key1"`, `password2`).
+    # A numbered name is its secret's still (`password2`); a `keyName` field says the
+    # object is a key whatever its name (Azure's `keys list`: `key1`, `primary`).
     word = names_secret(name.rstrip("0123456789"))
+    if not word and m.group("name") is not None and text[max(0, m.start() - 3):m.start()
+                                                          ].lower() == "key":
+        word = "key"
     if not word:
         # A HAR entry's cookie (`"cookies": [{"name": "sessionid", "value": ...}]`) is
         # judged as a `Set-Cookie:` header's: a session-named one whatever its value.

@@ -95,7 +95,7 @@ DETECTOR = Detector(
     patterns=(
         Pattern(
             "prose_password",
-            _PASSWORD + r"(?:[ \t]+(?:do|od|от|для|di|del|van|voor|de|da|do)[ \t]+[^\s:=：]"
+            _PASSWORD + r"(?:[ \t]+(?:do|od|от|для|di|del|van|voor|de|da|do|du|μου)[ \t]+[^\s:=：]"
             r"{1,24}(?:[ \t]+[^\s:=：]{1,24}){0,2}?)?" + r"(?:" + _VERB + r"|[ \t]+)" + _VALUE,
             anchors=("sifre", "пароль", "пароля", "парола", "密码", "密碼", "口令", "비밀번호",
                      "암호", "パスワード", "şifre", "jelszó", "jelszo", "jelszava", "lozinka",

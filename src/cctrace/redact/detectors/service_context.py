@@ -102,6 +102,10 @@ def _fits(service: str, match: re.Match[str]) -> bool:
     return whole != token and fits(service, whole) is True
 
 
+# A line break, tab or closing quote escaped once or more (JSON inside a JSON string).
+_ESCAPED_END = re.compile(r"\\{1,4}[nrt\"]")
+
+
 def _whole_token(match: re.Match[str]) -> bool:
     """The token is the whole value next to the name, in an alphabet keys are issued in:
     not a piece of a longer string cut at a character no token holds (`?`, `%`, `!`, a
@@ -111,7 +115,7 @@ def _whole_token(match: re.Match[str]) -> bool:
     text, start, end = match.string, match.start("s"), match.end("s")
     before = text[start - 1] if start else " "
     after = text[end] if end < len(text) else " "
-    if after == "\\" and text[end + 1:end + 2] in ("n", "r", "t", "\""):
+    if after == "\\" and _ESCAPED_END.match(text, end):
         after = " "  # a JSON string's escaped line break or closing quote ends the line
     # A path (`$api_version/groups/<token>`): the character before is the first segment's,
     # and the last segment may end at the query string (`/keys/<token>?v=2`).
