@@ -397,6 +397,22 @@ MODULES: dict[str, Target] = {
     "redact.detectors.auth_header.argument": Target("redact/detectors/auth_header.py", (
         "tests/redact/detectors/test_auth_header.py",),
         scope=("_header_ok", "_quotes_close"), preload=DETECTOR_PRELOAD),
+    # Stop 28 (probes-9): the checks added to detectors that existed (the new detectors,
+    # label_argument, command_output, substitution, terraform_plan and redis_console, are
+    # run whole by their generated targets).
+    "redact.detectors.auth_header.tuple": Target("redact/detectors/auth_header.py", (
+        "tests/redact/detectors/test_auth_header.py",),
+        scope=("_bearer_arg_ok",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.console_login.asked": Target("redact/detectors/console_login.py", (
+        "tests/redact/detectors/test_console_login.py",),
+        scope=("_asked_answer",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.name_value.pair": Target("redact/detectors/name_value.py", (
+        "tests/redact/detectors/test_name_value.py",),
+        scope=("_named", "_plist_ok"), preload=DETECTOR_PRELOAD),
+    "redact.detectors.service_context.end": Target("redact/detectors/service_context.py", (
+        "tests/redact/detectors/test_service_context.py", "tests/redact/test_token_shape.py",
+        "tests/redact/test_context.py"),
+        scope=("_whole_token",), preload=DETECTOR_PRELOAD),
     # Stop 24: table rows and values cut by a line's end (one pattern); the wrapped ARN and
     # the encoding suffix after the keyword are `redact.secret_names`' since stop 26.
     "redact.detectors.generic_assignment.rows": Target(
