@@ -68,9 +68,11 @@ EXTRA: dict[str, list[str]] = {
                         "sed -i 's/__TOKEN__/{A:40}/g' config.yml",
                         '  + resource "aws_ssm_parameter" "k" {{\n      + name  = '
                         '"/prod/db_password"\n      + value = "{A:12}!{d:4}"\n    }}',
-                        '  ~ password = "old" -> "{A:12}!{d:4}"\n'],
+                        # both arrow anchors, so neither is swapped for the other
+                        '  ~ password = "old" -> "{A:12}!{d:4}"\n'
+                        '  ~ secret_data = \\"a\\" -> \\"{A:12}!{d:4}\\"\n'],
     # a prompt on its line, answered on the next (console_login)
-    "prompt_secret": ["\u25c6  Enter your API key\n\u2502  {A:24}\n\u2514"],
+    "prompt_secret": ["ok\n\u25c6  Enter your API key\n\u2502  {A:24}\n\u2514"],
     # grouped app passwords after the phrase naming them (app_password)
     "app_password": ["@grouped:Your new app password: "],
     # backup, recovery and one-time codes (one_time_codes)
@@ -132,7 +134,7 @@ EXTRA: dict[str, list[str]] = {
                      'spawn ssh deploy@h\nexpect "password:"\nsend "{A:12}!{d:3}\\r"\n',
                      "sshpass -f <(echo '{A:12}!{d:3}') ssh deploy@h",
                      "ok\n? Enter a secret value: \u203a {A:12}!{d:3}\n",
-                     "rootpw --plaintext {A:12}!{d:3}\n"],
+                     "lang en_US\nrootpw --plaintext {A:12}!{d:3}\n"],
     "basic_auth": ['r = requests.get(url, auth=("deploy", "{A:16}"))',
                    'curl_setopt($ch, CURLOPT_USERPWD, "api:{A:12}!{d:3}");',
                    'auth = {{:basic, "deploy", "{A:12}!{d:3}"}}'],

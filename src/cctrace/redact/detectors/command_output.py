@@ -46,7 +46,8 @@ _GETTERS = (
 # The rest of the command line: no pipe, redirect or second command (quotes may be
 # JSON-escaped).
 _REST = r"(?:[^\n|;&>\\]|\\{1,3}[\"']){0,300}"
-# Skipped lines: warnings (heroku's `›   Warning: ...`), blank lines, the key echoed.
+# Skipped lines: warnings (heroku's `›   Warning: ...`), blank lines, and after a store's
+# get the key it echoes (only there: a printer's value is no echo).
 _SKIP = (r"(?:[ \t]*(?:›|[Ww][Aa][Rr][Nn])[^\n\\]{0,200}" + LINE_BREAK
          + r"|[ \t]*" + LINE_BREAK + r")")
 _ECHO = r"(?:[\w./:\-]{1,200}" + LINE_BREAK + r")?"
@@ -83,7 +84,7 @@ DETECTOR = Detector(
         Pattern(
             "labelled_secret",
             r"(?P<cmd>(?:" + _PRINTERS + "|" + _GETTERS + ")" + _REST + ")" + LINE_BREAK
-            + _SKIP + r"{0,2}" + _ECHO + _VALUE,
+            + _SKIP + r"{0,2}(?(key)" + _ECHO + ")" + _VALUE,
             # Each command's first words: the pattern is tried where one starts.
             anchors=("heroku auth:token", "gcloud auth", "aws ecr", "aws codeartifact",
                      "az account", "gh auth", "glab auth", "aws secretsmanager", "vault read",

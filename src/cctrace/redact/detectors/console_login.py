@@ -130,13 +130,18 @@ def _prompt_answer(match: re.Match[str]) -> list[tuple[int, int]]:
 # A prompt asked on its line, answered on the next (clack's `◆  Enter your API key` then
 # `│  X`, inquirer's `? Paste your token` then `> X`, a `✔ ... token …` then the answer
 # indented): the pattern starts at the question's last word; its line opens with a mark.
-_ASKED_LINE = re.compile(r"(?:\\{0,3}\")?[ \t]*[?>\u25c6\u25c7\u25cf\u25cb\u25a0\u25b2\u2714\u2713"
-                         r"\u221a][ \t]+(?P<label>[^\r\n\\]{0,120})\Z")
+# The marks may be `\uXXXX`-escaped (a JSON string inside a JSON string: `views` decodes
+# one level of escapes only).
+_ASKED_LINE = re.compile(r"(?:\\{0,3}\")?[ \t]*"
+                         r"(?:[?>\u25c6\u25c7\u25cf\u25cb\u25a0\u25b2\u2714\u2713\u221a]"
+                         r"|\\{1,3}u(?:25c[67bf]|25a0|25b2|271[34]|221a))[ \t]+"
+                         r"(?P<label>[^\r\n\\]{0,120})\Z")
 # (Each non-ASCII character sits in a class beside an ASCII one: `redact.gates` then
 # translates the pattern, and `key` / `token` stay gated anchors.)
-_ASKED = (r"(?:password|passphrase|token|secret|key)[ \t]*(?:[?:\u2026]|\.\.\.)?"
-          r"[ \t]*" + LINE_BREAK + r"(?:[ \t]*[\u2502|][ \t]*" + LINE_BREAK + r")?"
-          r"[ \t]*(?:[\u2502|>][ \t]*)?"
+_BAR = r"(?:[\u2502|]|\\{1,3}u2502)"
+_ASKED = (r"(?:password|passphrase|token|secret|key)[ \t]*(?:[?:\u2026]|\.\.\.|\\{1,3}u2026)?"
+          r"[ \t]*" + LINE_BREAK + r"(?:[ \t]*" + _BAR + r"[ \t]*" + LINE_BREAK + r")?"
+          r"[ \t]*(?:(?:" + _BAR + r"|>)[ \t]*)?"
           r"(?P<s>[^\s\"'\\\u2502]{4,256})[ \t]*(?=" + LINE_BREAK + r"|\\*\"|$)")
 
 

@@ -6,7 +6,8 @@ Debug prints and log calls write the label and the value as two literals:
 literals `log("token=" "X")`, Java's `"Secret key = " + "X"`, a format's argument
 `logger.info("db password: %s", "X")`, Go's `fmt.Println("api key", "X")`. The label is a
 whole string literal of at most six words ending with a secret word (`lone.names_secret`:
-`password policy:` names none), a `:` / `=` / `%s` after it allowed. A call named for
+`password policy:` names none), a `:` / `=` / `%s` after it allowed; one word with none of
+them is a name (`define('AUTH_KEY', '...')`: the assignment rules' pairs). A call named for
 setting a password or a secret (`db.changeUserPassword("app", "X")`, `setPassword(u,
 "X")`, `set_token("X")`) takes its last string argument as one. The value is judged as a
 lone value (`lone.lone_value`: a password may be chosen, a token must read as drawn), so
@@ -36,6 +37,9 @@ _BETWEEN = r"[ \t]*(?:,|\+|(?=[ \t]))[ \t]*(?:[\[{][ \t]*)?"
 # A label's text before its secret word: at most five words of letters.
 _LABEL_HEAD = re.compile(r"""(?P<q>["'`])(?P<h>[A-Za-z][A-Za-z _.\-]{0,40})?\Z""")
 _HEAD_WINDOW = 48
+# What makes a string a label rather than a name: a blank, or `:` / `=` / a format after
+# the word (`"password:"`, `"api key"`, `"token=%s"`).
+_LABEL_MARK = re.compile(r"[ \t:=%{]")
 # A call named for setting a secret: `changeUserPassword(`, `set_password(`, `setToken(`.
 _SETTER = (r"(?:set|change|update|reset)_?[A-Za-z]{0,16}?_?(?:password|passwd|secret|token)"
            r"[ \t]*\(")
@@ -52,7 +56,10 @@ def _label_ok(match: re.Match[str]) -> bool:
     head = _LABEL_HEAD.search(text, max(0, start - _HEAD_WINDOW), start)
     if head is None or head.group("q") != lq or len((head.group("h") or "").split()) > 5:
         return False
-    label = text[head.end("q"):match.start("lq")].rstrip(" \t:=%sv{}")
+    raw = text[head.end("q"):match.start("lq")]
+    if not _LABEL_MARK.search(raw):
+        return False  # `define('AUTH_KEY', '...')`, `("API_KEY", "...")`: a name, the pair rules'
+    label = raw.rstrip(" \t:=%sv{}")
     word = names_secret(label)
     if not word:
         return False

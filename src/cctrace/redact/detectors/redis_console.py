@@ -51,7 +51,7 @@ DETECTOR = Detector(
         Pattern(
             "config_password",
             r"config[ \t]+set[ \t]+(?:requirepass|masterauth)[ \t]+" + _Q
-            + r"(?P<s>[^\s\"'\\]{1,512})" + _Q + r"(?=[ \t]*(?:$|\r?\n|\\[nr]))",
+            + r"(?P<s>[^\s\"'\\]{1,512})" + _Q + r"(?=[ \t]*(?:$|\r?\n|\\+[nr]))",
             anchors=("config set",), at_anchor=True, check=_value_ok, priority=SPECIFIC,
         ),
         Pattern(

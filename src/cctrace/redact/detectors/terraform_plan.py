@@ -22,7 +22,7 @@ from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern
 from cctrace.redact.lone import is_password_word, lone_value, names_secret
 from cctrace.redact.stoplist import unescape
 
-_Q = r"\\{0,3}\""
+_Q = r"\\{0,7}\""  # quotes escaped up to three times (JSON in JSON in JSON)
 _STR = _Q + r"(?P<s>(?:[^\"\\\n]|\\[^\"\\n]){1,1024})" + _Q
 _BLOCK = 2048
 # The `name` / `key` attribute of a block: `+ name = "/prod/api_key"`.
@@ -69,6 +69,8 @@ DETECTOR = Detector(
         Pattern("labelled_secret",
                 r"(?P<k>[A-Za-z_][\w\-]{0,64})[ \t]*=[ \t]*(?:" + _Q + r"[^\"\\\n]{0,1024}"
                 + _Q + r"|\([a-z ]{1,32}\)|null)[ \t]*->[ \t]*" + _STR,
-                anchors=('-> "', '-> \\"'), check=_arrow_ok, priority=CONTEXTUAL),
+                # (`-> \`: the quote escaped any number of times)
+                anchors=('-> "', '-> \\'), check=_arrow_ok,
+                priority=CONTEXTUAL),
     ),
 )
