@@ -389,3 +389,7 @@ def test_an_elixir_basic_tuple(text: str) -> None:
 ])
 def test_elixir_tuples_that_hold_no_secret(text: str) -> None:
     _none(text)
+
+
+def test_an_elixir_bearer_tuple_opening_the_text() -> None:
+    _finds(f'{{:bearer, "{TOKEN}"}}', TOKEN, "bearer_token")

@@ -74,3 +74,16 @@ def test_kept(text: str) -> None:
 
 def test_the_command_line_may_hold_escaped_quotes() -> None:
     found(json.dumps(f'PS C:\\> op read "op://Work/db/password"\n{PW}'), PW)
+
+
+def test_what_the_field_or_key_says() -> None:
+    found("$ consul kv get app/db_password\nsunshine99", "sunshine99")  # a chosen password
+    found("$ vault read -field=password secret/db\nsunshine99", "sunshine99")
+    kept("$ vault read -field=environment secret/app\nproduction")  # a word, no secret
+    kept("$ consul kv get app/db_token\nsunshine99")       # a token must read as drawn
+
+
+def test_what_a_printer_prints_is_taken_as_typed() -> None:
+    gho = "gho_" + TOKEN[:36]
+    found(f"$ gh auth token\n{gho}\n", gho)                # a name-like word: still a token
+    kept("$ pass show work/email\n/home/me/notes/work")    # a path

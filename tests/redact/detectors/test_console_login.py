@@ -239,3 +239,13 @@ def test_a_prompt_answered_on_the_next_line(text: str, value: str) -> None:
 ])
 def test_a_prompt_on_its_line_without_a_secret_answer(text: str) -> None:
     kept(text)
+
+
+def test_the_question_is_read_to_bounds() -> None:
+    def ask(indent: int, label: str = "Enter your API ") -> str:
+        return "ok\n" + " " * indent + f"\u25c6 {label}key\n\u2502  {DRAWN}"
+    support_alone.found("console_login", "prompt_secret", ask(142), DRAWN)  # starts 160 back
+    kept(ask(143))                                                          # 161: out of sight
+    support_alone.found("console_login", "prompt_secret", ask(0, "a b c d e f g "), DRAWN)
+    kept(ask(0, "a b c d e f g h "))                                        # eight words
+    kept(ask(0, "Enter your mon"))                                          # `monkey`

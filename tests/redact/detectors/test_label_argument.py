@@ -69,3 +69,22 @@ def test_the_label_may_follow_other_words_of_its_string() -> None:
 def test_the_value_may_open_a_list() -> None:
     found(f"$this->logger->debug('smtp password', ['{PW}']);", PW)
     found(f'log("api token", {{"{TOKEN}"}})', TOKEN)
+
+
+@pytest.mark.parametrize("text", [
+    f'print("password:", "{PW}\')',                       # the value's quotes differ
+    f'user.set_password("{PW}\')',
+    f"print(a password\", \"{PW}\")",                    # no label string opens before
+    f'print("monkey:", "{TOKEN}")',                        # the word runs into another
+    'client.set_token("hello-world")',                     # a setter's value judged too
+])
+def test_kept_exactly(text: str) -> None:
+    kept(text)
+
+
+def test_the_labels_bounds() -> None:
+    found(f'"password:", "{PW}"', PW)                      # the label opens the text
+    found(f'print("one two three four five password:", "{PW}")', PW)  # five words before
+    head = "a" * 40
+    found(f'print("{head} password:", "{PW}")', PW)         # 41 characters before the word
+    kept(f'print("{head}a password:", "{PW}")')             # 42: past the head's bound

@@ -192,3 +192,11 @@ def test_a_key_name_field_names_a_key_whatever_the_name() -> None:
     # an acronym before the secret word (`SMTPPassword`: SMTP, Password)
     plist = f"<key>SMTPPassword</key>\n\t<string>{PW}</string>"
     assert [plist[f.start:f.end] for f in _alone().explain(plist)] == [PW]
+
+
+def test_a_key_name_field_opening_the_text() -> None:
+    text = f'keyName": "primary", "value": "{KEY}"'
+    at = text.index(KEY)
+    assert [(f.start, f.end) for f in _alone().explain(text)] == [(at, at + len(KEY))]
+    # a name running on past its digits is no numbered secret name
+    assert _alone().explain(f'{{"name": "TOKENX", "value": "{TOKEN}"}}') == []

@@ -63,3 +63,8 @@ def test_every_password_of_a_rule() -> None:
 ])
 def test_kept(text: str) -> None:
     kept(text)
+
+
+def test_a_code_like_password_is_typed_as_it_is() -> None:
+    found("r:6379> CONFIG SET requirepass pa(ss)word1", "pa(ss)word1")
+    found("ACL SETUSER app on >pa(ss)word1 ~*", "pa(ss)word1")

@@ -51,3 +51,7 @@ def test_found_inside_a_json_string() -> None:
 ])
 def test_kept(text: str) -> None:
     kept(text)
+
+
+def test_the_placeholder_is_its_name_once_dressed_off() -> None:
+    kept(f"sed -i 's/XTOKENX/{TOKEN}/' app.conf")          # letters run on: no name

@@ -58,3 +58,32 @@ def test_found_inside_a_json_string() -> None:
 ])
 def test_kept(text: str) -> None:
     kept(text)
+
+
+@pytest.mark.parametrize("text", [
+    f'tags = {{\n  name = "/prod/api_key"\n}}\nvalue = "{PW}"',   # the block closed before
+    f'{{\n  value = "{PW}"\n}}\n{{\n  name = "/prod/api_key"\n}}',  # a later block's name
+    f'  ~ region = "x" -> "{PW}"',                            # the attribute names no secret
+])
+def test_kept_blocks(text: str) -> None:
+    kept(text)
+
+
+def test_found_blocks() -> None:
+    found(f'{{\n  name = "/prod/api_key"\n  value = "{PW}"\n}}', PW)  # opens the text
+    found(f'  ~ secret_string = "a" -> "{PW}"', PW)
+
+
+@pytest.mark.parametrize("pad,ok", [(0, True), (1, False)])
+def test_the_block_is_read_2048_characters_back(pad: int, ok: bool) -> None:
+    head = '{\n  name = "/prod/api_key"\n#'
+    tail = '\n  value = "'
+    text = head + "x" * (2048 + pad - len(head) - 3) + tail + PW + '"\n}'
+    assert text.index("value") - text.index("{") == 2048 + pad
+    (found(text, PW) if ok else kept(text))
+
+
+@pytest.mark.parametrize("indent,ok", [(47, True), (48, False)])
+def test_the_attributes_line_is_read_48_characters_back(indent: int, ok: bool) -> None:
+    text = '{\n  name = "/prod/api_key"\n' + " " * indent + f'value = "{PW}"\n}}'
+    (found(text, PW) if ok else kept(text))

@@ -59,7 +59,7 @@ def _ok(match: re.Match[str]) -> bool:
     line = match.group("cmd")
     key = match.group("key")
     if key is not None:
-        word = names_secret(key.rsplit("/", 1)[-1])
+        word = names_secret(key)  # its last path part: `/config/db/password`
         if not word:
             return False
         password = is_password_word(word)

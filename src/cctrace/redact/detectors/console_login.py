@@ -139,22 +139,26 @@ _ASKED_LINE = re.compile(r"(?:\\{0,3}\")?[ \t]*"
 # (Each non-ASCII character sits in a class beside an ASCII one: `redact.gates` then
 # translates the pattern, and `key` / `token` stay gated anchors.)
 _BAR = r"(?:[\u2502|]|\\{1,3}u2502)"
-_ASKED = (r"(?:password|passphrase|token|secret|key)[ \t]*(?:[?:\u2026]|\.\.\.|\\{1,3}u2026)?"
+_ASKED = (r"(?P<w>password|passphrase|token|secret|key)[ \t]*(?:[?:\u2026]|\.\.\.|\\{1,3}u2026)?"
           r"[ \t]*" + LINE_BREAK + r"(?:[ \t]*" + _BAR + r"[ \t]*" + LINE_BREAK + r")?"
           r"[ \t]*(?:(?:" + _BAR + r"|>)[ \t]*)?"
           r"(?P<s>[^\s\"'\\\u2502]{4,256})[ \t]*(?=" + LINE_BREAK + r"|\\*\"|$)")
 
 
+# How far back the question's line may start: quote, indent, mark and a 120-character label.
+_ASKED_REACH = 160
+
+
 def _asked_answer(match: re.Match[str]) -> list[tuple[int, int]]:
     """The answer on the line under a prompt whose question ends with a secret word."""
     text, start = match.string, match.start()
-    at = line_start(text, start, max(0, start - 160))
+    at = line_start(text, start, max(0, start - _ASKED_REACH))
     head = None if at is None else _ASKED_LINE.fullmatch(text, at, start)
     if head is None or len(head.group("label").split()) > 7:
         return []
-    question = head.group("label") + match.group()[:match.start("s") - start]
-    word = secret_word(question.split("\n")[0].rstrip("?:.\u2026 \t\\"))
-    if word and lone_value(match.group("s"), is_password_word(word), question):
+    # The word must be one of the question's (`monkey` holds `key`).
+    word = secret_word(head.group("label") + match.group("w"))
+    if word and lone_value(match.group("s"), is_password_word(word), head.group()):
         return [match.span("s")]
     return []
 

@@ -36,7 +36,8 @@ _LABEL_END = (r"(?:password|passwd|passphrase|pwd|secret|token|key)"
 _BETWEEN = r"[ \t]*(?:,|\+|(?=[ \t]))[ \t]*(?:[\[{][ \t]*)?"
 # A label's text before its secret word: at most five words of letters.
 _LABEL_HEAD = re.compile(r"""(?P<q>["'`])(?P<h>[A-Za-z][A-Za-z _.\-]{0,40})?\Z""")
-_HEAD_WINDOW = 48
+# (The head is at most a quote and 41 characters: a window of 42 holds any.)
+_HEAD_WINDOW = 42
 # What makes a string a label rather than a name: a blank, or `:` / `=` / a format after
 # the word (`"password:"`, `"api key"`, `"token=%s"`).
 _LABEL_MARK = re.compile(r"[ \t:=%{]")

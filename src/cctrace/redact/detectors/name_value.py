@@ -65,10 +65,9 @@ def _named(match: re.Match[str], before: re.Pattern[str]) -> bool:
     # A numbered name is its secret's still (`password2`); a `keyName` field says the
     # object is a key whatever its name (Azure's `keys list`: `key1`, `primary`).
     word = names_secret(name.rstrip("0123456789"))
-    if not word and m.group("name") is not None and text[max(0, m.start() - 3):m.start()
-                                                          ].lower() == "key":
-        word = "key"
-    if not word:
+    key_named = m.group("name") is not None and text.endswith(("key", "Key", "KEY"),
+                                                              0, m.start())
+    if not word and not key_named:
         # A HAR entry's cookie (`"cookies": [{"name": "sessionid", "value": ...}]`) is
         # judged as a `Set-Cookie:` header's: a session-named one whatever its value.
         return m.group("name") is not None and _in_cookies(text, start) and cookie_ok(

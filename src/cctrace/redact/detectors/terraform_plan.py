@@ -28,21 +28,22 @@ _BLOCK = 2048
 # The `name` / `key` attribute of a block: `+ name = "/prod/api_key"`.
 _NAME = re.compile(r"(?<![\w.])(?:name|key|parameter_name)[ \t]*=[ \t]*\\{0,3}\""
                    r"(?P<n>[^\"\\\n]{1,256})\\{0,3}\"")
-# What precedes an attribute on its line: blanks and a plan's marker.
+# What precedes an attribute on its line: blanks and a plan's marker, read back at most
+# `_INDENT` characters (the line break included).
+_INDENT = 48
 _LEAD = re.compile(r"(?:^|\n|\\n)[ \t]*[+~\-]?[ \t]*\Z")
 
 
 def _value_ok(match: re.Match[str]) -> bool:
     text, start = match.string, match.start()
-    if _LEAD.search(text, max(0, start - 24), start) is None:
+    if _LEAD.search(text, max(0, start - _INDENT), start) is None:
         return False
     opened = text.rfind("{", max(0, start - _BLOCK), start)
     if opened < 0 or "}" in text[opened:start]:
         return False
-    closed = text.find("}", match.end(), match.end() + _BLOCK)
-    block = text[opened:closed if closed >= 0 else match.end() + _BLOCK]
+    block = text[opened:match.end() + _BLOCK].partition("}")[0]
     for name in _NAME.finditer(block):
-        word = names_secret(name.group("n").rsplit("/", 1)[-1])
+        word = names_secret(name.group("n"))  # its last path part: `/prod/api_key`
         if word:
             return lone_value(unescape(match.group("s")), is_password_word(word), name.group())
     return False
@@ -53,10 +54,11 @@ _PAYLOAD = re.compile(r"secret_(?:data|string|value|binary)")
 
 
 def _arrow_ok(match: re.Match[str]) -> bool:
-    key = match.group("k")
-    word = "secret" if _PAYLOAD.fullmatch(key) else names_secret(key)
-    return bool(word) and lone_value(unescape(match.group("s")), is_password_word(word),
-                                     match.group("k"))
+    key, value = match.group("k"), unescape(match.group("s"))
+    if _PAYLOAD.fullmatch(key):
+        return lone_value(value, False, key)
+    word = names_secret(key)
+    return bool(word) and lone_value(value, is_password_word(word), key)
 
 
 DETECTOR = Detector(
