@@ -409,9 +409,11 @@ MODULES: dict[str, Target] = {
     "redact.detectors.name_value.pair": Target("redact/detectors/name_value.py", (
         "tests/redact/detectors/test_name_value.py",),
         scope=("_named", "_plist_ok"), preload=DETECTOR_PRELOAD),
+    # (with `.ok`'s selection, which tests the rest of `_whole_token`)
     "redact.detectors.service_context.end": Target("redact/detectors/service_context.py", (
-        "tests/redact/detectors/test_service_context.py", "tests/redact/test_token_shape.py",
-        "tests/redact/test_context.py"),
+        "tests/redact/detectors/test_service_context.py", "tests/redact/test_real_code.py",
+        "tests/redact/test_placeholder_shapes.py", "tests/redact/test_service_shapes.py",
+        "tests/redact/test_token_shape.py", "tests/redact/test_context.py"),
         scope=("_whole_token",), preload=DETECTOR_PRELOAD),
     # Stop 24: table rows and values cut by a line's end (one pattern); the wrapped ARN and
     # the encoding suffix after the keyword are `redact.secret_names`' since stop 26.

@@ -115,14 +115,15 @@ def _whole_token(match: re.Match[str]) -> bool:
     text, start, end = match.string, match.start("s"), match.end("s")
     before = text[start - 1] if start else " "
     after = text[end] if end < len(text) else " "
-    if after == "\\" and _ESCAPED_END.match(text, end):
-        after = " "  # a JSON string's escaped line break or closing quote ends the line
+    # A JSON string's escaped line break or closing quote ends the line, not the token.
+    escaped_end = _ESCAPED_END.match(text, end) is not None
     # A path (`$api_version/groups/<token>`): the character before is the first segment's,
     # and the last segment may end at the query string (`/keys/<token>?v=2`).
     path = "/" in match.group("s") or before == "/"
     if before in TOKEN_FOREIGN and not path:
         return False
-    if (after in TOKEN_FOREIGN or after in "([{") and not (path and after == "?"):
+    if ((after in TOKEN_FOREIGN or after in "([{") and not escaped_end
+            and not (path and after == "?")):
         return False
     return token_shaped(match.group("s"))
 
