@@ -2081,6 +2081,33 @@ EQUIVALENT["redact.detectors.k8s_secret.json"] = [
     ("if i >= 0]", "if i >= 1]",
      "the kinds after are looked for from the Secret's match end, never at offset 0"),
 ]
+EQUIVALENT["redact.detectors.label_argument"] = [
+    ("_HEAD_WINDOW = 42", "_HEAD_WINDOW = 43",
+     "the head is a quote and at most 41 characters (`_LABEL_HEAD`): a window of 42 or more "
+     "finds the same one; 41 is killed (`test_the_labels_bounds`)"),
+    ('lq = match.group("lq").lstrip("\\\\")', 'lq = match.group("lq").lstrip("XX\\\\XX")',
+     "the label's closing quote is backslashes and one quote character: there is no X to "
+     "strip"),
+    ('if head is None or head.group("q") != lq or len((head.group("h") or "").split()) > 5:',
+     'if head is None or head.group("q") != lq or len((head.group("h") or "XXXX").split()) > 5:',
+     "with no words before the secret word the count is 0, with XXXX 1: both pass the "
+     "bound of 5"),
+    ('label = raw.rstrip(" \\t:=%sv{}")', 'label = raw.rstrip("XX \\t:=%sv{}XX")',
+     "the pattern ends the label with a secret word, `password` ... `key` in any case "
+     "(none ends with an upper-case X), then only blanks, `:`, `=` and a format: an X is "
+     "never at its end"),
+]
+EQUIVALENT["redact.detectors.command_output"] = [
+    ("return password_value(value[:512], quoted=True, env=False) and not is_placeholder(value)",
+     "return password_value(value[:512], quoted=True, env=True) and not is_placeholder(value)",
+     "password_value reads `env` for unquoted values only, and this call passes quoted=True"),
+]
+EQUIVALENT["redact.detectors.terraform_plan"] = [
+    ("if _LEAD.search(text, max(0, start - _INDENT), start) is None:",
+     "if _LEAD.search(text, max(1, start - _INDENT), start) is None:",
+     "differs only when the attribute's line starts at offset 0; a block's `{` stands "
+     "before every attribute taken, so that line never opens the text"),
+]
 EQUIVALENT["redact.detectors.table_column.insert"] = [
     ('if v.group("sep") == ")":', 'if v.group("sep") == "XX)XX":',
      "a row of valid SQL holds one value per column: its `)` comes with the last one, "

@@ -87,3 +87,4 @@ def test_what_a_printer_prints_is_taken_as_typed() -> None:
     gho = "gho_" + TOKEN[:36]
     found(f"$ gh auth token\n{gho}\n", gho)                # a name-like word: still a token
     kept("$ pass show work/email\n/home/me/notes/work")    # a path
+    found("$ pass show work/email\npa(ss)word1", "pa(ss)word1")  # code-like: typed as is

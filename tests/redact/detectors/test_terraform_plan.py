@@ -69,6 +69,11 @@ def test_kept_blocks(text: str) -> None:
     kept(text)
 
 
+def test_a_secret_versions_payload_may_be_chosen() -> None:
+    found('  ~ secret_data = "a" -> "sunshine99"', "sunshine99")
+    kept('  ~ token_ttl = "a" -> "sunshine99"')                # a token must read as drawn
+
+
 def test_found_blocks() -> None:
     found(f'{{\n  name = "/prod/api_key"\n  value = "{PW}"\n}}', PW)  # opens the text
     found(f'  ~ secret_string = "a" -> "{PW}"', PW)

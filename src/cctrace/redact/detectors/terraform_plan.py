@@ -56,7 +56,7 @@ _PAYLOAD = re.compile(r"secret_(?:data|string|value|binary)")
 def _arrow_ok(match: re.Match[str]) -> bool:
     key, value = match.group("k"), unescape(match.group("s"))
     if _PAYLOAD.fullmatch(key):
-        return lone_value(value, False, key)
+        return lone_value(value, True, key)  # the version's secret: a chosen one too
     word = names_secret(key)
     return bool(word) and lone_value(value, is_password_word(word), key)
 
