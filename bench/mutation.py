@@ -2108,6 +2108,20 @@ EQUIVALENT["redact.detectors.terraform_plan"] = [
      "differs only when the attribute's line starts at offset 0; a block's `{` stands "
      "before every attribute taken, so that line never opens the text"),
 ]
+EQUIVALENT["redact.detectors.redis_console"] = [
+    ('return password_value(match.group("s"), quoted=True, env=True)',
+     'return password_value(match.group("s"), quoted=True, env=False)',
+     "password_value reads `env` for unquoted values only, and this call passes quoted=True"),
+    ('elif password_value(m.group("p"), quoted=True, env=True):',
+     'elif password_value(m.group("p"), quoted=True, env=False):',
+     "password_value reads `env` for unquoted values only, and this call passes quoted=True"),
+]
+EQUIVALENT["redact.detectors.auth_header.tuple"] = [
+    ('if match.group("atom") is not None and _ATOM_OPEN.search(text, max(0, start - 4),',
+     'if match.group("atom") is not None and _ATOM_OPEN.search(text, max(0, start - 5),',
+     "`_ATOM_OPEN` is at most three characters (`{ :`): a look-back of 4 or more finds the "
+     "same"),
+]
 EQUIVALENT["redact.detectors.table_column.insert"] = [
     ('if v.group("sep") == ")":', 'if v.group("sep") == "XX)XX":',
      "a row of valid SQL holds one value per column: its `)` comes with the last one, "

@@ -200,3 +200,14 @@ def test_a_key_name_field_opening_the_text() -> None:
     assert [(f.start, f.end) for f in _alone().explain(text)] == [(at, at + len(KEY))]
     # a name running on past its digits is no numbered secret name
     assert _alone().explain(f'{{"name": "TOKENX", "value": "{TOKEN}"}}') == []
+
+
+@pytest.mark.parametrize("field", ["keyName", "KeyName", "KEYNAME", "key_name"])
+def test_a_key_name_field_in_any_case(field: str) -> None:
+    text = f'{{"{field}": "primary", "value": "{KEY}"}}'
+    found = _alone().explain(text)
+    if field == "key_name":  # `name` after `_`: the field names a name, not a key's
+        assert found == []
+        return
+    at = text.index(KEY)
+    assert [(f.start, f.end) for f in found] == [(at, at + len(KEY))]

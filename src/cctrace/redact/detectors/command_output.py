@@ -45,7 +45,9 @@ _GETTERS = (
 )
 # The rest of the command line: no pipe, redirect or second command (quotes may be
 # JSON-escaped).
-_REST = r"(?:[^\n|;&>\\]|\\{1,3}[\"']){0,300}"
+# Taken whole and never given back (a lookahead's capture, then matched again: an atomic
+# group): giving back cannot reach a line break, and each hit would retry every length.
+_REST = r"(?=(?P<rest>(?:[^\n|;&>\\]|\\{1,3}[\"']){0,300}))(?P=rest)"
 # Skipped lines: warnings (heroku's `›   Warning: ...`), blank lines, and after a store's
 # get the key it echoes (only there: a printer's value is no echo).
 _SKIP = (r"(?:[ \t]*(?:›|[Ww][Aa][Rr][Nn])[^\n\\]{0,200}" + LINE_BREAK
