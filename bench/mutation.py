@@ -2122,6 +2122,20 @@ EQUIVALENT["redact.detectors.auth_header.tuple"] = [
      "`_ATOM_OPEN` is at most three characters (`{ :`): a look-back of 4 or more finds the "
      "same"),
 ]
+EQUIVALENT["redact.detectors.service_context.end"] = [
+    ('before = text[start - 1] if start else " "',
+     'before = text[start - 1] if start else "XX XX"',
+     "`before` is only asked `in TOKEN_FOREIGN` (a set of single characters) and compared "
+     "with `/`: a blank and XX XX are neither"),
+    ('after = text[end] if end < len(text) else " "',
+     'after = text[end] if end < len(text) else "XX XX"',
+     "`after` is asked `in TOKEN_FOREIGN` (single characters), `in \"([{\"` and `== \"?\"`: "
+     "a blank and XX XX pass none of them"),
+    ('if ((after in TOKEN_FOREIGN or after in "([{") and not escaped_end',
+     'if ((after in TOKEN_FOREIGN or after in "XX([{XX") and not escaped_end',
+     "`after` is one character that the token's own pattern refuses to run on into: never "
+     "an X, a token character"),
+]
 EQUIVALENT["redact.detectors.table_column.insert"] = [
     ('if v.group("sep") == ")":', 'if v.group("sep") == "XX)XX":',
      "a row of valid SQL holds one value per column: its `)` comes with the last one, "
