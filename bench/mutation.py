@@ -162,6 +162,22 @@ MODULES: dict[str, Target] = {
     # the `quarantine` column; purge, retention and the cap.
     "spool.quarantine": Target("spool/quarantine.py", (
         "tests/spool/test_quarantine_exact.py", "tests/spool/test_quarantine.py")),
+    # The caps the hook honours: the limits file it reads, the flag, when it measures, a
+    # stale flag believed no longer (a dead worker must not make the hook drop forever).
+    "spool.limits": Target("spool/limits.py", (
+        "tests/spool/test_limits.py", "tests/spool/test_layout.py")),
+    # The hook's JSON reading: a whole document or nothing, the event name found in a
+    # prefix, None (never an exception) on anything malformed.
+    "spool.jsonlite": Target("spool/jsonlite.py", (
+        "tests/spool/test_jsonlite.py",)),
+    # Names and seqs of spool files: what the reader takes as an event, in which order.
+    "spool.layout": Target("spool/layout.py", (
+        "tests/spool/test_layout.py", "tests/spool/test_writer_exact.py",
+        "tests/spool/test_reader_exact.py")),
+    # Logs and counters: bounded, rotated, never raising into the hook.
+    "spool.diag": Target("spool/diag.py", (
+        "tests/spool/test_diag.py", "tests/reliability/test_counters.py",
+        "tests/spool/test_limits.py")),
     # -- worker
     "worker.lifecycle": Target("worker/lifecycle.py", (
         "tests/worker/test_worker_env.py",
@@ -528,16 +544,17 @@ MODULES: dict[str, Target] = {
         scope=("_translate",)),
     "policy.bash": Target("policy/bash.py", (
         "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_bash.py",
-        "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_words.py"),
+        "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_words.py",
+        "tests/policy/test_policy_runtime_names.py"),
         # How a command line is cut into commands and which word is the command: the word
         # rules (`_simple`, `_opaque`), heredocs and `bash_shape` are the next run's.
         scope=("_tokens", "_split", "_variants", "_command_index", "_command_name",
-               "_expand_words", "_walk", "_script", "_scan_script", "_scan_loose",
+               "_pattern_first", "_walk", "_script", "_scan_script", "_scan_loose",
                "_unquote", "_c_escape", "_inside")),
     # The words the shell builds out of pieces (substitutions, defaults, variables, @file).
     "policy.words": Target("policy/words.py", (
-        "tests/policy/test_policy_words.py", "tests/policy/test_policy_bash_exact.py",
-        "tests/policy/test_policy_bash.py")),
+        "tests/policy/test_policy_words.py", "tests/policy/test_policy_runtime_names.py",
+        "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_bash.py")),
     # Read targets computed at run time ($(...), eval, a script piped into a shell, an
     # interpreter opening a joined name): withheld when no static look can name them.
     "policy.computed": Target("policy/computed.py", (
@@ -2471,6 +2488,50 @@ EQUIVALENT["spool.writer"] = [
      "so; the test checks FD_CLOEXEC on the temp file's descriptor"),
     ('if seq is not None and seq > best:', 'if seq is not None and seq >= best:',
      'an equal seq sets `best` to the value it has: the maximum is the same'),
+]
+
+# Stop 28: the hook's caps, logs and counters.
+_CLOEXEC_DEFAULT = ("the default is read only where os has no O_CLOEXEC (none of the POSIX "
+                    "systems the hook runs on: it needs fcntl)")
+_CLOEXEC_PEP446 = ("os.open makes every descriptor non-inheritable itself (PEP 446), and this "
+                   "one is closed before the function returns")
+_FD_ZERO = ("open() returns 0 only in a process whose stdin is closed; the hook reads its "
+            "stdin and the worker's is /dev/null, so a log descriptor is never 0")
+EQUIVALENT["spool.limits"] = [
+    ('if fh.read(4096) == text:', 'if fh.read(4097) == text:',
+     'the text compared is under 100 bytes: a prefix of 4096 or 4097 bytes equals it only '
+     'when the whole file is that text'),
+]
+EQUIVALENT["spool.diag"] = [
+    ('_APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)',
+     '_APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "XXO_CLOEXECXX", 0)',
+     _CLOEXEC_PEP446),
+    ('_APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)',
+     '_APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 1)',
+     _CLOEXEC_DEFAULT),
+    ('fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)',
+     'fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "XXO_CLOEXECXX", 0), 0o600)',
+     _CLOEXEC_PEP446),
+    ('fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)',
+     'fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 1), 0o600)',
+     _CLOEXEC_DEFAULT),
+    ('| getattr(os, "O_CLOEXEC", 0), 0o600)', '| getattr(os, "XXO_CLOEXECXX", 0), 0o600)',
+     _CLOEXEC_PEP446),
+    ('| getattr(os, "O_CLOEXEC", 0), 0o600)', '| getattr(os, "O_CLOEXEC", 1), 0o600)',
+     _CLOEXEC_DEFAULT),
+    ('fd = -1', 'fd = -2', 'read only as `fd >= 0`: both are below it'),
+    ('if fd >= 0:', 'if fd > 0:', _FD_ZERO),
+    ('if fd >= 0:', 'if fd >= 1:', _FD_ZERO),
+]
+
+EQUIVALENT["policy.words"] = [
+    ('pattern = False', 'pattern = None', 'read only as a truth value: both are false'),
+]
+EQUIVALENT["policy.bash"] = EQUIVALENT.get("policy.bash", []) + [
+    ('name = posixpath.basename(words[start]) if start < len(words) else ""',
+     'name = posixpath.basename(words[start]) if start < len(words) else "XXXX"',
+     'with no command word (start == len(words)) `Variables.computed` returns "" before '
+     'it looks at the kind the name gives'),
 ]
 
 EQUIVALENT["hook.defer"] = [

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from cctrace.policy import bash as b
+from cctrace.policy import words as shell_words
 
 
 def test_tokens_and_split():
@@ -74,13 +75,13 @@ def _reads(command: str, cwd: str | None = "/p") -> list[tuple[str, str | None]]
 
 
 def test_expand_words():
-    assert b._expand_words(["cat", "{a,b}.env", "x{y}", "p,q"]) == [
+    assert shell_words.expand_braces(["cat", "{a,b}.env", "x{y}", "p,q"]) == [
         "cat", "a.env", "b.env", "x{y}", "p,q"]
-    many = b._expand_words(["{" + ",".join(str(i) for i in range(40)) + "}"])
+    many = shell_words.expand_braces(["{" + ",".join(str(i) for i in range(40)) + "}"])
     assert many == [str(i) for i in range(32)]
     # At most 512 words are expanded further; the rest stay as written.
     words = ["{a,b}"] * 300
-    out = b._expand_words(words)
+    out = shell_words.expand_braces(words)
     assert len(out) == 512 + (300 - 256) and out[-1] == "{a,b}" and out[511] == "b"
 
 

@@ -197,7 +197,8 @@ def _command_rule(command: str, cwd: str | None, policy: Policy) -> tuple[str | 
         rule = scope_rule(folder, at, policy)
         if rule:
             return rule, False
-    return (UNJUDGED_SCRIPT if files.unjudged else computed_rule(command, policy)), False
+    return (UNJUDGED_SCRIPT if files.unjudged
+            else computed_rule(command, policy, files.computed)), False
 
 
 def _withhold_input(tool_input: Any, decision: ToolDecision) -> Any:

@@ -19,7 +19,6 @@ import shlex
 from dataclasses import dataclass, field
 
 from cctrace.policy import words as shell_words
-from cctrace.policy.globs import _expand_braces
 
 # Commands that run their first non-option argument's text as a script.
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish", "su"})
@@ -41,6 +40,7 @@ _CONTROL = frozenset({"|", "||", "&&", ";", "&", "\n", ";;", "|&", "(", ")", "((
                       "{", "}", "!"})
 _PATHLIKE = re.compile(r"[\w.~/$@%+,:={}\-\[\]*?]+")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_RESERVED = frozenset({"do", "then", "else", "elif", "if", "while", "until"})  # then a command
 _MAX_DEPTH = 4
 # `<<EOF`, `<<-EOF`, `<< 'EOF'`, `<<"EOF"`, `<<\EOF` (not `<<<`, a here-string).
 _HEREDOC = re.compile(r"(?<!<)<<(-?)[ \t]*(?:'([^'\n]*)'|\"([^\"\n]*)\"|\\?([\w.@%+-]+))")
@@ -74,6 +74,7 @@ _CONTENT = frozenset({"cat", "head", "tail", "less", "more", "xxd", "od", "hexdu
                       "paste", "bat", "batcat", "zcat", "bzcat", "xzcat", "gzip", "column",
                       "fold", "fmt", "pr", "rev", "tr", "iconv", "openssl", "jq", "yq"})
 _GREPS = frozenset({"grep", "egrep", "fgrep", "zgrep", "rg", "ag", "ack"})
+_PRINTS = _CONTENT | _GREPS | {"diff", "cmp", "cp", "mv", "dd"}
 _FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir", "-fprint", "-fprintf", "-fls"})
 
 
@@ -91,6 +92,7 @@ class BashFiles:
     inside: list[tuple[str, str | None]] = field(default_factory=list)
     # A script longer than `_scan_script` reads: what it opens cannot be cleared.
     unjudged: bool = False
+    computed: str = ""  # why a name is known only at run time (`Variables.computed`)
 
     def all(self) -> list[tuple[str, str | None]]:
         return self.reads + self.writes
@@ -128,11 +130,11 @@ def _variants(word: str) -> list[str]:
 
 
 def _command_index(words: list[str]) -> int:
-    """Index of the real command name after assignments and wrappers (`sudo -u x cat`)."""
+    """Index of the command name after assignments, reserved words and wrappers (`do sudo`)."""
     i = 0
     while i < len(words):
         word = words[i]
-        if _ASSIGNMENT.match(word):
+        if _ASSIGNMENT.match(word) or word in _RESERVED:
             i += 1
             continue
         name = posixpath.basename(word)
@@ -145,6 +147,12 @@ def _command_index(words: list[str]) -> int:
             continue
         return i
     return len(words)
+
+
+def _pattern_first(name: str, rest: list[str]) -> bool:
+    """Whether the first positional argument is a pattern or program, not a file."""
+    return name in _PATTERN_FIRST and not any(a in _PATTERN_OPTS or a.startswith(
+        ("--regexp=", "--file=", "--expression=")) for a in rest)
 
 
 def _c_escape(m: re.Match[str]) -> str:
@@ -309,21 +317,15 @@ def _walk(command: str, cwd: str | None, found: BashFiles, depth: int) -> str | 
     for words in _split(tokens):
         words = variables.expand(words)
         variables.note(words)
+        start = _command_index(words)
+        name = posixpath.basename(words[start]) if start < len(words) else ""
+        found.computed = found.computed or variables.computed(
+            words, start, "lists" if name in _LISTERS and name != "find" else
+            "prints" if name in _PRINTS else "", _pattern_first(name, words[start + 1:]))
         first = len(found.reads)
         cwd = _simple(words, cwd, found, depth)
         _inside(words, found, first)
     return cwd
-
-
-def _expand_words(words: list[str]) -> list[str]:
-    """Brace expansion as the shell does it (`{cat,.env}` is `cat .env`)."""
-    out: list[str] = []
-    for word in words:
-        if "{" in word and "," in word and "}" in word and len(out) < 512:
-            out.extend(_expand_braces(word)[:32])
-        else:
-            out.append(word)
-    return out
 
 
 def _opaque(name: str, rest: list[str], wrapped: bool, cwd: str | None,
@@ -363,7 +365,7 @@ def _opaque(name: str, rest: list[str], wrapped: bool, cwd: str | None,
 
 
 def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> str | None:
-    words = _expand_words(words)
+    words = shell_words.expand_braces(words)
     start = _command_index(words)
     # Redirections first: they can sit anywhere in the command.
     args: list[str] = []
@@ -408,7 +410,10 @@ def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> 
         if target.startswith(("/", "~")) or cwd is None:
             return target
         return posixpath.join(cwd, target)
-    if name in _SHELLS or name == "eval" or name in _INTERPRETERS:
+    if name == "eval":  # its arguments joined with blanks are the script
+        _walk(" ".join(rest), cwd, found, depth + 1)
+        return cwd
+    if name in _SHELLS or name in _INTERPRETERS:
         script_flags = ("-c",) if name in _SHELLS else ("-c", "-e", "-E", "-r")
         j = 0
         while j < len(rest):
@@ -422,16 +427,11 @@ def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> 
                     _walk(rest[j + 1], cwd, found, depth + 1)
                 j += 2
                 continue
-            if name == "eval":
-                _walk(rest[j], cwd, found, depth + 1)
-            else:
-                for variant in _variants(rest[j]):
-                    found.reads.append((variant, cwd))
+            for variant in _variants(rest[j]):
+                found.reads.append((variant, cwd))
             j += 1
         return cwd
-    skip_pattern = name in _PATTERN_FIRST and not any(
-        a in _PATTERN_OPTS or a.startswith(("--regexp=", "--file=", "--expression="))
-        for a in rest)
+    skip_pattern = _pattern_first(name, rest)
     target = found.writes if name in _WRITERS else found.reads
     for arg in rest:
         if arg.startswith("-") and "=" not in arg:

@@ -372,6 +372,19 @@ def test_an_unquoted_value_does_not_take_closing_punctuation() -> None:
         found(f"TOKEN={SHORT}{close}\n", SHORT)
 
 
+def test_a_nul_ends_an_unquoted_value() -> None:
+    # `/proc/*/environ` and `env -0` separate variables with NUL: a value running on past
+    # it took the next variable's value with it, where a stronger find then hid both.
+    r = _alone()
+    two = "q9Yt3wMz8KvR"
+    text = f"PATH=/usr/bin\x00DB_PASSWORD={SHORT}\x00API_TOKEN={two}\x00HOME=/root\x00"
+    out = r.redact_text(text)
+    assert SHORT not in out and two not in out
+    assert out.startswith("PATH=/usr/bin\x00DB_PASSWORD=[REDACTED:generic_secret:")
+    assert "\x00API_TOKEN=[REDACTED:generic_secret:" in out
+    kept("PATH=/usr/bin\x00HOME=/root\x00")
+
+
 def test_long_token_values() -> None:
     jwt_like = "eyJ" + "".join(random.Random(17).choices(ALPHABET, k=697))
     found(f"token = '{jwt_like}'\n", jwt_like)

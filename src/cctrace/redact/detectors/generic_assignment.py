@@ -85,9 +85,10 @@ _QVAL = (
 # Not cut at `&`: the value may itself be a query string (an Azure SAS token's `&sig=`), and
 # redacting the parameters after a key costs less than leaking half a signature.
 # Not cut at a `.properties` escape either (`\:`, `\=`, `\#`, `\!`: a password holding
-# that character); other backslashes end it (`\n`, `\"` of a JSON string).
-_UVAL = (r"(?![=>\s\"'`\\])(?P<s>(?:[^\s\"'`\\]|\\[:=#!]){0,511}"
-         r"(?:[^\s\"'`\\,;)\]}>]|\\[:=#!]))")
+# that character); other backslashes end it (`\n`, `\"` of a JSON string). A NUL ends it
+# too: it separates `/proc/*/environ`'s and `env -0`'s variables.
+_UVAL = (r"(?![=>\s\"'`\\\x00])(?P<s>(?:[^\s\"'`\\\x00]|\\[:=#!]){0,511}"
+         r"(?:[^\s\"'`\\\x00,;)\]}>]|\\[:=#!]))")
 
 _ENV_KEY = re.compile(r"[A-Z0-9_.\-]+")
 
@@ -370,7 +371,7 @@ _PATTERNS = (
     Pattern("generic_secret", KEY + CLOSE + r"(?:(?P<cell>[`'\"]?(?:[ \t]*\|[ \t]*|\t[ \t]*"
             r"| {2,}| (?=[\"']))[`'\"]?(?![=:]))"
             r"|[ \t]*(?:=>|:=|=|:)[ \t]*\\{0,3}[\"'`]|=|[ \t]+->[ \t]+)"
-            r"(?P<s>[^\s|`'\"\\]{1,512})[`'\"]?[ \t]*(?=\||\r?\n|\\n|$)",
+            r"(?P<s>[^\s|`'\"\\\x00]{1,512})[`'\"]?[ \t]*(?=\||\r?\n|\\n|$)",
             anchors=KEYWORDS, at_anchor=True, check=_cell_ok, priority=GENERIC),
     # `the token <drawn>`, `ENV API_TOKEN <drawn>`: one blank and a token that reads as drawn
     Pattern("generic_secret", KEY + r" (?P<s>[A-Za-z0-9][A-Za-z0-9_\-+/=]{15,255})"
