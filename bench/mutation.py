@@ -422,6 +422,9 @@ MODULES: dict[str, Target] = {
     "redact.detectors.console_login.asked": Target("redact/detectors/console_login.py", (
         "tests/redact/detectors/test_console_login.py",),
         scope=("_asked_answer",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.daemon_config.chpasswd": Target("redact/detectors/daemon_config.py", (
+        "tests/redact/detectors/test_daemon_config.py",),
+        scope=("_chpasswd",), preload=DETECTOR_PRELOAD),
     "redact.detectors.name_value.pair": Target("redact/detectors/name_value.py", (
         "tests/redact/detectors/test_name_value.py",),
         scope=("_named", "_plist_ok"), preload=DETECTOR_PRELOAD),

@@ -218,7 +218,8 @@ EXTRA: dict[str, list[str]] = {
                         "r1:6379> CONFIG SET requirepass {A:16}\nOK\n",
                         'r1:6379> CONFIG GET requirepass\n1) "requirepass"\n2) "{A:16}"\n',
                         "r1:6379> ACL SETUSER app on >{A:16} ~* +@all\nOK\nr1:6379> ACL LIST\n"
-                        '1) "user app on #{h:64} ~* +@all"\n2) "user ops off #{h:64} +info"\n'],
+                        '1) "user app on #{h:64} ~* +@all"\n2) "user ops off #{h:64} +info"\n',
+                        "#cloud-config\nchpasswd:\n  list: |\n    root:{A:12}!{d:3}\n"],
     "openvpn_static_key": ["<tls-auth>\n-----BEGIN OpenVPN Static key V1-----\n"
                            "{h:32}\n{h:32}\n{h:32}\n{h:32}\n"
                            "-----END OpenVPN Static key V1-----\n</tls-auth>\n"],
