@@ -2156,6 +2156,11 @@ EQUIVALENT["redact.detectors.service_context.end"] = [
      "`after` is one character that the token's own pattern refuses to run on into: never "
      "an X, a token character"),
 ]
+EQUIVALENT["redact.detectors.daemon_config.chpasswd"] = [
+    ('and password_value(m.group("p"), quoted=True, env=True)]',
+     'and password_value(m.group("p"), quoted=True, env=False)]',
+     "password_value reads `env` for unquoted values only, and this call passes quoted=True"),
+]
 EQUIVALENT["redact.detectors.table_column.insert"] = [
     ('if v.group("sep") == ")":', 'if v.group("sep") == "XX)XX":',
      "a row of valid SQL holds one value per column: its `)` comes with the last one, "

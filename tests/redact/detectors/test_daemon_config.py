@@ -84,3 +84,8 @@ def test_cloud_init_chpasswd_every_line() -> None:
 ])
 def test_cloud_init_chpasswd_kept(text: str) -> None:
     assert _alone().redact_text(text) == text
+
+
+def test_cloud_init_chpasswd_takes_the_password_as_typed() -> None:
+    text = "chpasswd:\n  list: |\n    root:pa(ss)word1\n"
+    assert [text[f.start:f.end] for f in _alone().explain(text)] == ["pa(ss)word1"]

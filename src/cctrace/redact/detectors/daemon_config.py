@@ -36,7 +36,7 @@ _CHPASSWD_LINE = re.compile(r"[\w.\-]{1,64}:(?P<p>[^\s\\\"]{1,256})")
 def _chpasswd(match: re.Match[str]) -> list[tuple[int, int]]:
     body, at = match.group("body"), match.start("body")
     return [(at + m.start("p"), at + m.end("p")) for m in _CHPASSWD_LINE.finditer(body)
-            if m.group("p") not in ("RANDOM", "R")
+            if m.group("p") != "RANDOM"  # (`R`, its short form, is too short for one)
             and password_value(m.group("p"), quoted=True, env=True)]
 
 
