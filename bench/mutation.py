@@ -548,12 +548,20 @@ MODULES: dict[str, Target] = {
     "policy.bash": Target("policy/bash.py", (
         "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_bash.py",
         "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_words.py",
-        "tests/policy/test_policy_runtime_names.py"),
+        "tests/policy/test_policy_runtime_names.py", "tests/policy/test_policy_in_place.py",
+        "tests/policy/test_policy_links_in_searches.py"),
         # How a command line is cut into commands and which word is the command: the word
         # rules (`_simple`, `_opaque`), heredocs and `bash_shape` are the next run's.
-        scope=("_tokens", "_split", "_variants", "_command_index", "_command_name",
-               "_pattern_first", "_walk", "_script", "_scan_script", "_scan_loose",
-               "_unquote", "_c_escape", "_inside")),
+        scope=("_tokens", "_split", "_command_index", "_command_name",
+               "_pattern_first", "_in_place", "_walk", "_script", "_unquote", "_c_escape",
+               "_inside")),
+    # Copies of denied files made by an earlier call (`cp .env x`, then `cat x`).
+    "policy.copies": Target("policy/copies.py", (
+        "tests/policy/test_policy_copies.py",)),
+    # What a script of another language may open (moved out of policy/bash.py, stop 28).
+    "policy.scripts": Target("policy/scripts.py", (
+        "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_bash.py",
+        "tests/policy/test_policy_computed.py")),
     # The words the shell builds out of pieces (substitutions, defaults, variables, @file).
     "policy.words": Target("policy/words.py", (
         "tests/policy/test_policy_words.py", "tests/policy/test_policy_runtime_names.py",
@@ -588,7 +596,7 @@ MODULES: dict[str, Target] = {
         "tests/policy/test_policy_reach.py", "tests/policy/test_policy_apply_exact.py",
         "tests/policy/test_policy_apply_rest_exact.py", "tests/policy/test_policy_words.py",
         "tests/policy/test_policy_apply.py", "tests/policy/test_policy_shapes.py",
-        "tests/policy/test_policy_apply_mcp.py"),
+        "tests/policy/test_policy_apply_mcp.py", "tests/policy/test_policy_links_in_searches.py"),
         scope=("glob_rule", "_denied", "_glob_rule", "scope_rule", "link_rule",
                "expanded_rule")),
     "policy.globs": Target("policy/globs.py", (

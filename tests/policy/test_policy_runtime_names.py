@@ -142,7 +142,7 @@ def test_variables_computed_directly():
 @pytest.mark.parametrize("builtin", [
     "echo", "printf", "test", "[", "[[", "true", "false", ":", "exit", "return", "shift",
     "sleep", "kill", "wait", "unset", "export", "local", "declare", "typeset", "readonly",
-    "let", "set", "read", "mapfile", "readarray", "getopts", "cd", "pushd", "popd", "case"])
+    "let", "set", "read", "mapfile", "readarray", "getopts", "popd", "case"])
 def test_builtins_that_open_no_file_keep_their_output(builtin):
     assert bash_files(f"read f; {builtin} $f", "/p").computed == ""
     # ... but a `<` redirect's source is read whatever the command.
@@ -171,6 +171,9 @@ def test_folder_and_account_variables_are_no_file_names(name):
     ("read f; done < $f", RUNTIME),
     ("read d; find $d -exec cat {} +", RUNTIME),  # find is no mere lister: -exec
     ("read d; ls $d", ""),
+    ("read d; cd $d && cat config", RUNTIME),  # the folder later reads resolve in
+    ("read d; pushd $d; cat config", RUNTIME),
+    ("cd $PROJECT_DIR && cat config", ""),  # the user's environment: a folder of theirs
     ('grep --regexp "$P" notes.txt', ""),
     ('sed --expression "$P" notes.txt', ""),
     ("for f; do cat $f; done", ENV),  # the positional parameters: no judged words

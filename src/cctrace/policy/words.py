@@ -8,7 +8,8 @@ command name), a parameter with a default (`${UNSET:-.env}`), a variable assigne
 in the same command (`x=nv; cat .e$x`) and a file argument given as `@file` (`curl -d
 @.env`). This module owns those expansions: `lift` cuts substitutions out (their bodies
 are judged on their own) and leaves one placeholder word in their place, `Variables`
-remembers plain assignments and applies them, and `variants` lists what else a word may
+remembers plain assignments and applies them, `names` lists the forms in which a word may
+name a file (itself, after `=`, after `host:` or `REV:`), and `variants` what else it may
 name: its defaults, its `@file`, and a path behind an unknown leading folder (a
 substitution or an unset variable) tried in the working folder, the home folder and the
 root. What no static look can know, `Variables.computed` names: a variable the command
@@ -59,7 +60,7 @@ _FOLDER_ENV = frozenset({"HOME", "PWD", "OLDPWD", "TMPDIR", "TMP", "TEMP", "USER
 _NO_FILES = frozenset({"echo", "printf", "test", "[", "[[", "true", "false", ":", "exit",
                        "return", "shift", "sleep", "kill", "wait", "unset", "export", "local",
                        "declare", "typeset", "readonly", "let", "set", "read", "mapfile",
-                       "readarray", "getopts", "cd", "pushd", "popd", "case"})
+                       "readarray", "getopts", "popd", "case"})
 
 
 def expand_braces(words: list[str]) -> list[str]:
@@ -78,6 +79,18 @@ def lift(command: str) -> tuple[str, list[str]]:
     `PLACEHOLDER` (one word with what surrounds it), and the bodies cut out."""
     text, inner = substitutions(command)
     return text, [body for _, body in inner]
+
+
+def names(word: str) -> list[str]:
+    """The ways a word can name a file: itself, after `=`, after `host:` or `REV:`, and
+    its `variants`."""
+    out = [word]
+    if "=" in word:
+        out.append(word.split("=", 1)[1])
+    if ":" in word and not word.startswith(("http://", "https://")):
+        out.append(word.rsplit(":", 1)[1])
+    out.extend(v for w in list(out) for v in variants(w))  # ${X:-.env}, @.env
+    return [w for w in out if w and w not in ("-", "--")]
 
 
 def variants(word: str) -> list[str]:
