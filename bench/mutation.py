@@ -413,6 +413,27 @@ MODULES: dict[str, Target] = {
     "redact.detectors.auth_header.argument": Target("redact/detectors/auth_header.py", (
         "tests/redact/detectors/test_auth_header.py",),
         scope=("_header_ok", "_quotes_close"), preload=DETECTOR_PRELOAD),
+    # Stop 28 (probes-9): the checks added to detectors that existed (the new detectors,
+    # label_argument, command_output, substitution, terraform_plan and redis_console, are
+    # run whole by their generated targets).
+    "redact.detectors.auth_header.tuple": Target("redact/detectors/auth_header.py", (
+        "tests/redact/detectors/test_auth_header.py",),
+        scope=("_bearer_arg_ok",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.console_login.asked": Target("redact/detectors/console_login.py", (
+        "tests/redact/detectors/test_console_login.py",),
+        scope=("_asked_answer",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.daemon_config.chpasswd": Target("redact/detectors/daemon_config.py", (
+        "tests/redact/detectors/test_daemon_config.py",),
+        scope=("_chpasswd",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.name_value.pair": Target("redact/detectors/name_value.py", (
+        "tests/redact/detectors/test_name_value.py",),
+        scope=("_named", "_plist_ok"), preload=DETECTOR_PRELOAD),
+    # (with `.ok`'s selection, which tests the rest of `_whole_token`)
+    "redact.detectors.service_context.end": Target("redact/detectors/service_context.py", (
+        "tests/redact/detectors/test_service_context.py", "tests/redact/test_real_code.py",
+        "tests/redact/test_placeholder_shapes.py", "tests/redact/test_service_shapes.py",
+        "tests/redact/test_token_shape.py", "tests/redact/test_context.py"),
+        scope=("_whole_token",), preload=DETECTOR_PRELOAD),
     # Stop 24: table rows and values cut by a line's end (one pattern); the wrapped ARN and
     # the encoding suffix after the keyword are `redact.secret_names`' since stop 26.
     "redact.detectors.generic_assignment.rows": Target(
@@ -2087,6 +2108,66 @@ EQUIVALENT["redact.detectors.k8s_secret.json"] = [
      "the kinds after are looked for from the Secret's match end, never at offset 0"),
     ("if i >= 0]", "if i >= 1]",
      "the kinds after are looked for from the Secret's match end, never at offset 0"),
+]
+EQUIVALENT["redact.detectors.label_argument"] = [
+    ("_HEAD_WINDOW = 42", "_HEAD_WINDOW = 43",
+     "the head is a quote and at most 41 characters (`_LABEL_HEAD`): a window of 42 or more "
+     "finds the same one; 41 is killed (`test_the_labels_bounds`)"),
+    ('lq = match.group("lq").lstrip("\\\\")', 'lq = match.group("lq").lstrip("XX\\\\XX")',
+     "the label's closing quote is backslashes and one quote character: there is no X to "
+     "strip"),
+    ('if head is None or head.group("q") != lq or len((head.group("h") or "").split()) > 5:',
+     'if head is None or head.group("q") != lq or len((head.group("h") or "XXXX").split()) > 5:',
+     "with no words before the secret word the count is 0, with XXXX 1: both pass the "
+     "bound of 5"),
+    ('label = raw.rstrip(" \\t:=%sv{}")', 'label = raw.rstrip("XX \\t:=%sv{}XX")',
+     "the pattern ends the label with a secret word, `password` ... `key` in any case "
+     "(none ends with an upper-case X), then only blanks, `:`, `=` and a format: an X is "
+     "never at its end"),
+]
+EQUIVALENT["redact.detectors.command_output"] = [
+    ("return password_value(value[:512], quoted=True, env=False) and not is_placeholder(value)",
+     "return password_value(value[:512], quoted=True, env=True) and not is_placeholder(value)",
+     "password_value reads `env` for unquoted values only, and this call passes quoted=True"),
+]
+EQUIVALENT["redact.detectors.terraform_plan"] = [
+    ("if _LEAD.search(text, max(0, start - _INDENT), start) is None:",
+     "if _LEAD.search(text, max(1, start - _INDENT), start) is None:",
+     "differs only when the attribute's line starts at offset 0; a block's `{` stands "
+     "before every attribute taken, so that line never opens the text"),
+]
+EQUIVALENT["redact.detectors.redis_console"] = [
+    ('return password_value(match.group("s"), quoted=True, env=True)',
+     'return password_value(match.group("s"), quoted=True, env=False)',
+     "password_value reads `env` for unquoted values only, and this call passes quoted=True"),
+    ('elif password_value(m.group("p"), quoted=True, env=True):',
+     'elif password_value(m.group("p"), quoted=True, env=False):',
+     "password_value reads `env` for unquoted values only, and this call passes quoted=True"),
+]
+EQUIVALENT["redact.detectors.auth_header.tuple"] = [
+    ('if match.group("atom") is not None and _ATOM_OPEN.search(text, max(0, start - 4),',
+     'if match.group("atom") is not None and _ATOM_OPEN.search(text, max(0, start - 5),',
+     "`_ATOM_OPEN` is at most three characters (`{ :`): a look-back of 4 or more finds the "
+     "same"),
+]
+EQUIVALENT["redact.detectors.service_context.end"] = [
+    ('before = text[start - 1] if start else " "',
+     'before = text[start - 1] if start else "XX XX"',
+     "`before` is only asked `in TOKEN_FOREIGN` (a set of single characters) and compared "
+     "with `/`: a blank and XX XX are neither"),
+    ('after = text[end] if end < len(text) else " "',
+     'after = text[end] if end < len(text) else "XX XX"',
+     "`after` is asked `in TOKEN_FOREIGN` (single characters), `in \"([{\"` and `== \"?\"`: "
+     "a blank and XX XX pass none of them"),
+    ('if ((after in TOKEN_FOREIGN or after in "([{") and not escaped_end',
+     'if ((after in TOKEN_FOREIGN or after in "XX([{XX") and not escaped_end',
+     "`after` is one character that the token's own pattern refuses to run on into: never "
+     "an X, a token character"),
+]
+EQUIVALENT["redact.detectors.daemon_config.chpasswd"] = [
+    ('and password_value(m.group("p"), quoted=True, env=True)]',
+     'and password_value(m.group("p"), quoted=True, env=False)]',
+     "password_value reads `env` for unquoted values only, and this call passes quoted=True"),
 ]
 EQUIVALENT["redact.detectors.table_column.insert"] = [
     ('if v.group("sep") == ")":', 'if v.group("sep") == "XX)XX":',

@@ -113,6 +113,8 @@ def _between_strings(match: re.Match[str]) -> bool:
     Told apart from `"password: \\"x\\""` (a string holding an escaped quote) by the
     backslashes before each quote."""
     text = match.string
+    if "fb" in match.re.groupindex and match.group("fb"):
+        return False  # `getattr(s, "API_TOKEN", None) or "x"`: the read's fallback, code
     i = name_start(text, match.start("k"))
     opener = text[i - 1:i]
     if opener not in ("\"", "'"):
@@ -297,8 +299,11 @@ _TUPLE_OPEN = re.compile(r"\{[ \t]*:?\Z")
 # The value a read falls back to when the variable is unset: JavaScript's and C#'s `||` /
 # `??`, the elvis `?:` of Kotlin, Groovy and PHP, Python's and Lua's `or`, Ruby's block,
 # Java's `Optional.orElse("...")`, Rust's `.unwrap_or("...")`, Scala's `.getOrElse("...")`,
-# Python's conditional (`token if token else "..."`, `... is not None else "..."`).
-_FALLBACK = (r"(?P<fb>[)\]}]?[ \t]*(?:\|\||\?\?|\?:|or(?=[ \t]))[ \t]*"
+# Python's conditional (`token if token else "..."`, `... is not None else "..."`), and a
+# read given an empty default before the fallback (`getattr(s, "API_TOKEN", None) or "..."`).
+_FALLBACK = (r"(?P<fb>[ \t]*,[ \t]*(?:None|nil|null|NULL|undefined)[ \t]*\)[ \t]*"
+             r"(?:or|\|\||\?\?)[ \t]+"
+             r"|[)\]}]?[ \t]*(?:\|\||\?\?|\?:|or(?=[ \t]))[ \t]*"
              r"|[ \t]+(?:is[ \t]+not[ \t]+none[ \t]+)?else[ \t]+"
              r"|\)[ \t]*\{[ \t]*"
              r"|\){1,3}\.(?:or_?else|unwrap_or|get_?or_?else|or_?default)\([ \t]*)")
