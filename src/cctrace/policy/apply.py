@@ -198,6 +198,9 @@ def _command_rule(command: str, cwd: str | None, policy: Policy) -> tuple[str | 
         rule = scope_rule(folder, at, policy)
         if rule:
             return rule, False
+    if files.prints and policy.deny_patterns():
+        # Its output is the secret itself, with no name beside it to redact it by.
+        return f"(prints a secret: {files.prints})", False
     return (UNJUDGED_SCRIPT if files.unjudged
             else computed_rule(command, policy, files.computed)), False
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from cctrace.policy import scripts
 from cctrace.policy import words as shell_words
+from cctrace.redact.detectors.command_output import prints_secret
 
 # Commands that run their first non-option argument's text as a script.
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish", "su"})
@@ -98,6 +99,7 @@ class BashFiles:
     # A script longer than `_scan_script` reads: what it opens cannot be cleared.
     unjudged: bool = False
     computed: str = ""  # why a name is known only at run time (`Variables.computed`)
+    prints: str = ""  # a command whose whole output is a secret (`heroku auth:token`)
 
     def all(self) -> list[tuple[str, str | None]]:
         return self.reads + self.writes
@@ -380,6 +382,8 @@ def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> 
     rest = args[1:]
     _opaque(name, rest, any(posixpath.basename(w) == "xargs" for w in words[:start]), cwd,
             found)
+    if not found.prints and prints_secret(" ".join([name, *rest])):
+        found.prints = " ".join([name, *rest])[:80]
     if name in ("cd", "pushd"):
         target = next((a for a in rest if not a.startswith("-")), "~")
         if target.startswith(("/", "~")) or cwd is None:

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from cctrace.redact.detectors import command_output
 from support import alone as support_alone
 
 PW = "Maple!ember17?"
@@ -88,3 +89,22 @@ def test_what_a_printer_prints_is_taken_as_typed() -> None:
     found(f"$ gh auth token\n{gho}\n", gho)                # a name-like word: still a token
     kept("$ pass show work/email\n/home/me/notes/work")    # a path
     found("$ pass show work/email\npa(ss)word1", "pa(ss)word1")  # code-like: typed as is
+
+
+@pytest.mark.parametrize("command, prints", [
+    ("heroku auth:token", True),
+    ("heroku auth:tokens", False),  # another command
+    ("gcloud auth application-default print-access-token", True),
+    ("vault read -field=password secret/x", True),
+    ("vault read -field=ttl x", False),
+    ("vault read secret/x", False),  # a table with names: the detectors read it
+    ("etcdctl get /config/db/password", True),
+    ("etcdctl get /config/db/host", False),
+    ("aws ssm get-parameter --name /prod/api_key --with-decryption", True),
+    ("security find-generic-password -s x -w", True),
+    ("security find-generic-password -s x", False),  # attributes, not the password
+    ("git status", False),
+    ("echo gh auth token", False),
+])
+def test_prints_secret(command: str, prints: bool) -> None:
+    assert command_output.prints_secret(command) is prints

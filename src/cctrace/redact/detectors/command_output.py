@@ -14,7 +14,8 @@ warning lines, blank lines and the key's echo skipped), judged as a lone value
 read as drawn, so `vault read -field=ttl` then `768h` and an error message stay. The
 command's line must not pipe or redirect its output elsewhere (`| docker login
 --password-stdin`, `> token.txt`). Bare output with no command before it (a tool result
-of its own) names nothing and is not read.
+of its own) names nothing and is not read here: `prints_secret` lets the capture policy
+withhold such a Bash result by its command (`policy.apply`).
 """
 
 from __future__ import annotations
@@ -55,6 +56,24 @@ _SKIP = (r"(?:[ \t]*(?:›|[Ww][Aa][Rr][Nn])[^\n\\]{0,200}" + LINE_BREAK
 _ECHO = r"(?:[\w./:\-]{1,200}" + LINE_BREAK + r")?"
 # The value: one word alone on its line (or the JSON string's end).
 _VALUE = r"[ \t]*(?P<s>[^\s\"'\\]{6,4096})[ \t]*(?=" + LINE_BREAK + r"|\\*\"|$)"
+
+
+_COMMAND = re.compile(r"(?:" + _PRINTERS + "|" + _GETTERS + r")(?![\w\-])")
+
+
+def prints_secret(command: str) -> bool:
+    """Whether a simple command (its words joined by blanks) is one of these printers, or
+    a store's get of a key that names a secret: its whole output is the secret, so the
+    capture policy withholds a Bash result that holds no command line to read it by."""
+    m = _COMMAND.match(command)
+    if m is None:
+        return False
+    if m.group("key") is not None:
+        return bool(names_secret(m.group("key")))
+    field = m.group("field") or m.group("dkey")
+    if field is not None:
+        return bool(secret_word(field))  # `vault read -field=ttl` prints no secret
+    return not (command.startswith("security") and "-w" not in command.split())
 
 
 def _ok(match: re.Match[str]) -> bool:
