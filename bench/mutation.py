@@ -162,6 +162,22 @@ MODULES: dict[str, Target] = {
     # the `quarantine` column; purge, retention and the cap.
     "spool.quarantine": Target("spool/quarantine.py", (
         "tests/spool/test_quarantine_exact.py", "tests/spool/test_quarantine.py")),
+    # The caps the hook honours: the limits file it reads, the flag, when it measures, a
+    # stale flag believed no longer (a dead worker must not make the hook drop forever).
+    "spool.limits": Target("spool/limits.py", (
+        "tests/spool/test_limits.py", "tests/spool/test_layout.py")),
+    # The hook's JSON reading: a whole document or nothing, the event name found in a
+    # prefix, None (never an exception) on anything malformed.
+    "spool.jsonlite": Target("spool/jsonlite.py", (
+        "tests/spool/test_jsonlite.py",)),
+    # Names and seqs of spool files: what the reader takes as an event, in which order.
+    "spool.layout": Target("spool/layout.py", (
+        "tests/spool/test_layout.py", "tests/spool/test_writer_exact.py",
+        "tests/spool/test_reader_exact.py")),
+    # Logs and counters: bounded, rotated, never raising into the hook.
+    "spool.diag": Target("spool/diag.py", (
+        "tests/spool/test_diag.py", "tests/reliability/test_counters.py",
+        "tests/spool/test_limits.py")),
     # -- worker
     "worker.lifecycle": Target("worker/lifecycle.py", (
         "tests/worker/test_worker_env.py",
@@ -397,6 +413,27 @@ MODULES: dict[str, Target] = {
     "redact.detectors.auth_header.argument": Target("redact/detectors/auth_header.py", (
         "tests/redact/detectors/test_auth_header.py",),
         scope=("_header_ok", "_quotes_close"), preload=DETECTOR_PRELOAD),
+    # Stop 28 (probes-9): the checks added to detectors that existed (the new detectors,
+    # label_argument, command_output, substitution, terraform_plan and redis_console, are
+    # run whole by their generated targets).
+    "redact.detectors.auth_header.tuple": Target("redact/detectors/auth_header.py", (
+        "tests/redact/detectors/test_auth_header.py",),
+        scope=("_bearer_arg_ok",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.console_login.asked": Target("redact/detectors/console_login.py", (
+        "tests/redact/detectors/test_console_login.py",),
+        scope=("_asked_answer",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.daemon_config.chpasswd": Target("redact/detectors/daemon_config.py", (
+        "tests/redact/detectors/test_daemon_config.py",),
+        scope=("_chpasswd",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.name_value.pair": Target("redact/detectors/name_value.py", (
+        "tests/redact/detectors/test_name_value.py",),
+        scope=("_named", "_plist_ok"), preload=DETECTOR_PRELOAD),
+    # (with `.ok`'s selection, which tests the rest of `_whole_token`)
+    "redact.detectors.service_context.end": Target("redact/detectors/service_context.py", (
+        "tests/redact/detectors/test_service_context.py", "tests/redact/test_real_code.py",
+        "tests/redact/test_placeholder_shapes.py", "tests/redact/test_service_shapes.py",
+        "tests/redact/test_token_shape.py", "tests/redact/test_context.py"),
+        scope=("_whole_token",), preload=DETECTOR_PRELOAD),
     # Stop 24: table rows and values cut by a line's end (one pattern); the wrapped ARN and
     # the encoding suffix after the keyword are `redact.secret_names`' since stop 26.
     "redact.detectors.generic_assignment.rows": Target(
@@ -510,16 +547,25 @@ MODULES: dict[str, Target] = {
         scope=("_translate",)),
     "policy.bash": Target("policy/bash.py", (
         "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_bash.py",
-        "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_words.py"),
+        "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_words.py",
+        "tests/policy/test_policy_runtime_names.py", "tests/policy/test_policy_in_place.py",
+        "tests/policy/test_policy_links_in_searches.py"),
         # How a command line is cut into commands and which word is the command: the word
         # rules (`_simple`, `_opaque`), heredocs and `bash_shape` are the next run's.
-        scope=("_tokens", "_split", "_variants", "_command_index", "_command_name",
-               "_expand_words", "_walk", "_script", "_scan_script", "_scan_loose",
-               "_unquote", "_c_escape", "_inside")),
+        scope=("_tokens", "_split", "_command_index", "_command_name",
+               "_pattern_first", "_in_place", "_walk", "_script", "_unquote", "_c_escape",
+               "_inside")),
+    # Copies of denied files made by an earlier call (`cp .env x`, then `cat x`).
+    "policy.copies": Target("policy/copies.py", (
+        "tests/policy/test_policy_copies.py",)),
+    # What a script of another language may open (moved out of policy/bash.py, stop 28).
+    "policy.scripts": Target("policy/scripts.py", (
+        "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_bash.py",
+        "tests/policy/test_policy_computed.py")),
     # The words the shell builds out of pieces (substitutions, defaults, variables, @file).
     "policy.words": Target("policy/words.py", (
-        "tests/policy/test_policy_words.py", "tests/policy/test_policy_bash_exact.py",
-        "tests/policy/test_policy_bash.py")),
+        "tests/policy/test_policy_words.py", "tests/policy/test_policy_runtime_names.py",
+        "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_bash.py")),
     # Read targets computed at run time ($(...), eval, a script piped into a shell, an
     # interpreter opening a joined name): withheld when no static look can name them.
     "policy.computed": Target("policy/computed.py", (
@@ -550,7 +596,7 @@ MODULES: dict[str, Target] = {
         "tests/policy/test_policy_reach.py", "tests/policy/test_policy_apply_exact.py",
         "tests/policy/test_policy_apply_rest_exact.py", "tests/policy/test_policy_words.py",
         "tests/policy/test_policy_apply.py", "tests/policy/test_policy_shapes.py",
-        "tests/policy/test_policy_apply_mcp.py"),
+        "tests/policy/test_policy_apply_mcp.py", "tests/policy/test_policy_links_in_searches.py"),
         scope=("glob_rule", "_denied", "_glob_rule", "scope_rule", "link_rule",
                "expanded_rule")),
     "policy.globs": Target("policy/globs.py", (
@@ -2063,6 +2109,66 @@ EQUIVALENT["redact.detectors.k8s_secret.json"] = [
     ("if i >= 0]", "if i >= 1]",
      "the kinds after are looked for from the Secret's match end, never at offset 0"),
 ]
+EQUIVALENT["redact.detectors.label_argument"] = [
+    ("_HEAD_WINDOW = 42", "_HEAD_WINDOW = 43",
+     "the head is a quote and at most 41 characters (`_LABEL_HEAD`): a window of 42 or more "
+     "finds the same one; 41 is killed (`test_the_labels_bounds`)"),
+    ('lq = match.group("lq").lstrip("\\\\")', 'lq = match.group("lq").lstrip("XX\\\\XX")',
+     "the label's closing quote is backslashes and one quote character: there is no X to "
+     "strip"),
+    ('if head is None or head.group("q") != lq or len((head.group("h") or "").split()) > 5:',
+     'if head is None or head.group("q") != lq or len((head.group("h") or "XXXX").split()) > 5:',
+     "with no words before the secret word the count is 0, with XXXX 1: both pass the "
+     "bound of 5"),
+    ('label = raw.rstrip(" \\t:=%sv{}")', 'label = raw.rstrip("XX \\t:=%sv{}XX")',
+     "the pattern ends the label with a secret word, `password` ... `key` in any case "
+     "(none ends with an upper-case X), then only blanks, `:`, `=` and a format: an X is "
+     "never at its end"),
+]
+EQUIVALENT["redact.detectors.command_output"] = [
+    ("return password_value(value[:512], quoted=True, env=False) and not is_placeholder(value)",
+     "return password_value(value[:512], quoted=True, env=True) and not is_placeholder(value)",
+     "password_value reads `env` for unquoted values only, and this call passes quoted=True"),
+]
+EQUIVALENT["redact.detectors.terraform_plan"] = [
+    ("if _LEAD.search(text, max(0, start - _INDENT), start) is None:",
+     "if _LEAD.search(text, max(1, start - _INDENT), start) is None:",
+     "differs only when the attribute's line starts at offset 0; a block's `{` stands "
+     "before every attribute taken, so that line never opens the text"),
+]
+EQUIVALENT["redact.detectors.redis_console"] = [
+    ('return password_value(match.group("s"), quoted=True, env=True)',
+     'return password_value(match.group("s"), quoted=True, env=False)',
+     "password_value reads `env` for unquoted values only, and this call passes quoted=True"),
+    ('elif password_value(m.group("p"), quoted=True, env=True):',
+     'elif password_value(m.group("p"), quoted=True, env=False):',
+     "password_value reads `env` for unquoted values only, and this call passes quoted=True"),
+]
+EQUIVALENT["redact.detectors.auth_header.tuple"] = [
+    ('if match.group("atom") is not None and _ATOM_OPEN.search(text, max(0, start - 4),',
+     'if match.group("atom") is not None and _ATOM_OPEN.search(text, max(0, start - 5),',
+     "`_ATOM_OPEN` is at most three characters (`{ :`): a look-back of 4 or more finds the "
+     "same"),
+]
+EQUIVALENT["redact.detectors.service_context.end"] = [
+    ('before = text[start - 1] if start else " "',
+     'before = text[start - 1] if start else "XX XX"',
+     "`before` is only asked `in TOKEN_FOREIGN` (a set of single characters) and compared "
+     "with `/`: a blank and XX XX are neither"),
+    ('after = text[end] if end < len(text) else " "',
+     'after = text[end] if end < len(text) else "XX XX"',
+     "`after` is asked `in TOKEN_FOREIGN` (single characters), `in \"([{\"` and `== \"?\"`: "
+     "a blank and XX XX pass none of them"),
+    ('if ((after in TOKEN_FOREIGN or after in "([{") and not escaped_end',
+     'if ((after in TOKEN_FOREIGN or after in "XX([{XX") and not escaped_end',
+     "`after` is one character that the token's own pattern refuses to run on into: never "
+     "an X, a token character"),
+]
+EQUIVALENT["redact.detectors.daemon_config.chpasswd"] = [
+    ('and password_value(m.group("p"), quoted=True, env=True)]',
+     'and password_value(m.group("p"), quoted=True, env=False)]',
+     "password_value reads `env` for unquoted values only, and this call passes quoted=True"),
+]
 EQUIVALENT["redact.detectors.table_column.insert"] = [
     ('if v.group("sep") == ")":', 'if v.group("sep") == "XX)XX":',
      "a row of valid SQL holds one value per column: its `)` comes with the last one, "
@@ -2401,6 +2507,50 @@ EQUIVALENT["spool.writer"] = [
      "so; the test checks FD_CLOEXEC on the temp file's descriptor"),
     ('if seq is not None and seq > best:', 'if seq is not None and seq >= best:',
      'an equal seq sets `best` to the value it has: the maximum is the same'),
+]
+
+# Stop 28: the hook's caps, logs and counters.
+_CLOEXEC_DEFAULT = ("the default is read only where os has no O_CLOEXEC (none of the POSIX "
+                    "systems the hook runs on: it needs fcntl)")
+_CLOEXEC_PEP446 = ("os.open makes every descriptor non-inheritable itself (PEP 446), and this "
+                   "one is closed before the function returns")
+_FD_ZERO = ("open() returns 0 only in a process whose stdin is closed; the hook reads its "
+            "stdin and the worker's is /dev/null, so a log descriptor is never 0")
+EQUIVALENT["spool.limits"] = [
+    ('if fh.read(4096) == text:', 'if fh.read(4097) == text:',
+     'the text compared is under 100 bytes: a prefix of 4096 or 4097 bytes equals it only '
+     'when the whole file is that text'),
+]
+EQUIVALENT["spool.diag"] = [
+    ('_APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)',
+     '_APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "XXO_CLOEXECXX", 0)',
+     _CLOEXEC_PEP446),
+    ('_APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)',
+     '_APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 1)',
+     _CLOEXEC_DEFAULT),
+    ('fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)',
+     'fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "XXO_CLOEXECXX", 0), 0o600)',
+     _CLOEXEC_PEP446),
+    ('fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)',
+     'fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 1), 0o600)',
+     _CLOEXEC_DEFAULT),
+    ('| getattr(os, "O_CLOEXEC", 0), 0o600)', '| getattr(os, "XXO_CLOEXECXX", 0), 0o600)',
+     _CLOEXEC_PEP446),
+    ('| getattr(os, "O_CLOEXEC", 0), 0o600)', '| getattr(os, "O_CLOEXEC", 1), 0o600)',
+     _CLOEXEC_DEFAULT),
+    ('fd = -1', 'fd = -2', 'read only as `fd >= 0`: both are below it'),
+    ('if fd >= 0:', 'if fd > 0:', _FD_ZERO),
+    ('if fd >= 0:', 'if fd >= 1:', _FD_ZERO),
+]
+
+EQUIVALENT["policy.words"] = [
+    ('pattern = False', 'pattern = None', 'read only as a truth value: both are false'),
+]
+EQUIVALENT["policy.bash"] = EQUIVALENT.get("policy.bash", []) + [
+    ('name = posixpath.basename(words[start]) if start < len(words) else ""',
+     'name = posixpath.basename(words[start]) if start < len(words) else "XXXX"',
+     'with no command word (start == len(words)) `Variables.computed` returns "" before '
+     'it looks at the kind the name gives'),
 ]
 
 EQUIVALENT["hook.defer"] = [

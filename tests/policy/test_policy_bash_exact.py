@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from cctrace.policy import bash as b
+from cctrace.policy import scripts
+from cctrace.policy import words as shell_words
 
 
 def test_tokens_and_split():
@@ -37,7 +39,7 @@ def test_tokens_and_split():
     ("-", []), ("--", []), ("x=--", ["x=--"]), ("x=-", ["x=-"]),
 ])
 def test_variants(word, forms):
-    assert b._variants(word) == forms
+    assert shell_words.names(word) == forms
 
 
 @pytest.mark.parametrize("words,index", [
@@ -74,13 +76,13 @@ def _reads(command: str, cwd: str | None = "/p") -> list[tuple[str, str | None]]
 
 
 def test_expand_words():
-    assert b._expand_words(["cat", "{a,b}.env", "x{y}", "p,q"]) == [
+    assert shell_words.expand_braces(["cat", "{a,b}.env", "x{y}", "p,q"]) == [
         "cat", "a.env", "b.env", "x{y}", "p,q"]
-    many = b._expand_words(["{" + ",".join(str(i) for i in range(40)) + "}"])
+    many = shell_words.expand_braces(["{" + ",".join(str(i) for i in range(40)) + "}"])
     assert many == [str(i) for i in range(32)]
     # At most 512 words are expanded further; the rest stay as written.
     words = ["{a,b}"] * 300
-    out = b._expand_words(words)
+    out = shell_words.expand_braces(words)
     assert len(out) == 512 + (300 - 256) and out[-1] == "{a,b}" and out[511] == "b"
 
 
@@ -98,16 +100,16 @@ def test_scripts_of_shells_are_walked_as_commands():
 
 def test_scan_script_literals_and_joins():
     found = b.BashFiles()
-    b._scan_script("open(os.path.join(home, '.ssh', 'id_rsa'))", None, found)
+    scripts.scan_script("open(os.path.join(home, '.ssh', 'id_rsa'))", None, found)
     reads = [r for r, _ in found.reads]
     for want in (".ssh", "id_rsa", ".ssh/id_rsa", "~/.ssh/id_rsa", ".sshid_rsa"):
         assert want in reads, want
     found = b.BashFiles()
-    b._scan_script("p = '/etc/x' + \"\"", None, found)
+    scripts.scan_script("p = '/etc/x' + \"\"", None, found)
     assert ("~/etc/x", None) in found.reads and ("/etc/x", None) in found.reads
     assert ("", None) not in found.reads
     found = b.BashFiles()
-    b._scan_script("a('.e' + 'nv' + '.lo' + 'cal')", None, found)
+    scripts.scan_script("a('.e' + 'nv' + '.lo' + 'cal')", None, found)
     reads = [r for r, _ in found.reads]
     assert ".env" in reads and ".env.lo" in reads and ".env.local" in reads
 
@@ -133,24 +135,24 @@ def test_walk_follows_cd_substitutions_ifs_and_depth():
 
 def test_scan_loose_strips_punctuation():
     found = b.BashFiles()
-    b._scan_loose("see 'a.env', \"b.env\"; c.env. d.env: host:e.env", "/p", found)
+    scripts.scan_loose("see 'a.env', \"b.env\"; c.env. d.env: host:e.env", "/p", found)
     assert [r for r, _ in found.reads] == [
         "see", "a.env", "b.env", "c.env", "d.env", "host:e.env", "e.env"]
 
 
 def test_scan_loose_keeps_other_end_letters():
     found = b.BashFiles()
-    b._scan_loose("cat KEYX XX.envX", "/p", found)
+    scripts.scan_loose("cat KEYX XX.envX", "/p", found)
     assert [r for r, _ in found.reads] == ["cat", "KEYX", "XX.envX"]
 
 
 def test_scripts_are_read_for_literals_up_to_200_000_characters():
     # '.e'+'nv' joins to .env only through the literal scan (the loose scan sees .e, nv).
     found = b.BashFiles()
-    b._scan_script(" " * 199_991 + "'.e'+'nv'", None, found)  # closes at 200,000: read
+    scripts.scan_script(" " * 199_991 + "'.e'+'nv'", None, found)  # closes at 200,000: read
     assert (".env", None) in found.reads and not found.unjudged
     found = b.BashFiles()
-    b._scan_script(" " * 199_992 + "'.e'+'nv'", None, found)  # closes past the bound
+    scripts.scan_script(" " * 199_992 + "'.e'+'nv'", None, found)  # closes past the bound
     assert (".env", None) not in found.reads
     assert found.unjudged  # so what it opens cannot be cleared: withheld
 
@@ -158,7 +160,7 @@ def test_scripts_are_read_for_literals_up_to_200_000_characters():
 def test_literal_joins_exactly():
     # Windows holding an empty literal are not joined; letters at a literal's ends stay.
     found = b.BashFiles()
-    b._scan_script("x('a', '', 'KEYX') + '.pem'", None, found)
+    scripts.scan_script("x('a', '', 'KEYX') + '.pem'", None, found)
     assert found.reads == [
         ("x", None), ("a", None), ("KEYX", None), ("+", None), (".pem", None),
         ("a", None), ("KEYX", None), ("KEYX/.pem", None), ("~/KEYX/.pem", None),
@@ -168,7 +170,7 @@ def test_literal_joins_exactly():
 @pytest.mark.parametrize("fillers,joined", [(1999, True), (2000, False)])
 def test_at_most_2000_literals_start_a_join(fillers, joined):
     found = b.BashFiles()
-    b._scan_script("'a'," * fillers + "'.e'+'nv'", None, found)
+    scripts.scan_script("'a'," * fillers + "'.e'+'nv'", None, found)
     assert ((".env", None) in found.reads) is joined
     assert found.unjudged  # 2,001 or more literals: past the bound, withheld
 
@@ -176,7 +178,7 @@ def test_at_most_2000_literals_start_a_join(fillers, joined):
 @pytest.mark.parametrize("fillers,unjudged", [(1998, False), (1999, True)])
 def test_more_than_2000_literals_cannot_be_cleared(fillers, unjudged):
     found = b.BashFiles()
-    b._scan_script("'a'," * fillers + "'.e'+'nv'", None, found)
+    scripts.scan_script("'a'," * fillers + "'.e'+'nv'", None, found)
     assert found.unjudged is unjudged
 
 

@@ -47,6 +47,8 @@ DEFAULT_CASES = [
     ("/home/u/.gem/credentials", "~/.gem/credentials"),
     ("/srv/x/.aws/credentials", "**/.aws/credentials"),
     ("/srv/x/.kube/config", "**/.kube/config"),
+    ("/proc/self/environ", "/proc/**/environ"),
+    ("/proc/1/task/7/environ", "/proc/**/environ"),
 ]
 
 
@@ -57,7 +59,7 @@ def test_every_built_in_rule_denies_its_files(path: str, rule: str) -> None:
 
 def test_the_cases_cover_every_built_in_rule() -> None:
     assert {rule for _, rule in DEFAULT_CASES} == set(S.DEFAULT_DENY_PATHS)
-    assert len(S.DEFAULT_DENY_PATHS) == 35
+    assert len(S.DEFAULT_DENY_PATHS) == 36
 
 
 @pytest.mark.parametrize("path", [

@@ -35,6 +35,9 @@ from cctrace.redact.lone import (
     ("", ""), ("id", ""), ("git-commit.txt", ""),
     # what surrounds a name is stripped before case is read: `Xkey` is one word
     ("Xkey", ""), ("*Xkey*", ""), ("`signingKey`", "key"), ("'Password'", "password"),
+    # an acronym ends before a capitalised word (probes-9): SMTP, Password
+    ("SMTPPassword", "password"), ("APIToken", "token"), ("DBPass", "pass"),
+    ("MONKEY", ""), ("HTTPSecretary", ""),
 ])
 def test_names_secret(name: str, word: str) -> None:
     assert names_secret(name) == word

@@ -33,7 +33,9 @@ def test_groups_and_order() -> None:
                                 "ci_mask", "php_define", "terraform_state", "daemon_config",
                                 "next_line", "one_time_codes", "windows_cli", "console_login",
                                 "terraform_variable", "signed_url", "oauth_code",
-                                "cli_positional", "k8s_secret", "app_password")
+                                "cli_positional", "k8s_secret", "app_password",
+                                "label_argument", "command_output", "substitution",
+                                "terraform_plan", "redis_console")
     assert registry.PROVIDERS == tuple(sorted(registry.PROVIDERS))
     assert len(registry.PROVIDERS) == 84
 

@@ -54,3 +54,28 @@ def test_top_level_string_non_string_value_and_garbage():
     assert jsonlite.top_level_string('{"hook_event_name": 3}', "hook_event_name") is None
     assert jsonlite.top_level_string("[1,2]", "hook_event_name") is None
     assert jsonlite.top_level_string("\x00\xff", "hook_event_name") is None
+
+
+def test_compact_and_padded_documents():
+    # Claude Code's payloads may come compact (no spaces) or padded with whitespace.
+    compact = json.dumps({"session_id": "s", "hook_event_name": "Stop"}, separators=(",", ":"))
+    assert jsonlite.top_level_string(compact, "hook_event_name") == "Stop"
+    assert jsonlite.top_level_string('{"hook_event_name":"Stop"}', "hook_event_name") == "Stop"
+    padded = ' \t\r\n{ "a" : 1 ,\n "hook_event_name" :\t"Pre" }'
+    assert jsonlite.top_level_string(padded, "hook_event_name") == "Pre"
+    assert jsonlite.loads(' \n{"a": [1, 2]}\t\r\n') == {"a": [1, 2]}
+
+
+def test_only_json_whitespace_is_skipped():
+    for text in ('X{"a": 1}', '{"a": 1}X', "\x0b1", "1\x0c", "\u00a01"):
+        assert jsonlite.loads(text) is None, text
+    assert jsonlite.top_level_string('X{"hook_event_name": "S"}', "hook_event_name") is None
+
+
+def test_control_characters_in_strings_are_rejected_as_json_does():
+    for text in ('"a\x01b"', '{"k\x1f": 1}', '["\n"]'):
+        assert jsonlite.loads(text) is None
+    assert jsonlite.top_level_string('{"hook_event_name": "St\x00op"}',
+                                     "hook_event_name") is None
+    assert jsonlite.top_level_string('{"a\tb": 1, "hook_event_name": "Stop"}',
+                                     "hook_event_name") is None

@@ -31,3 +31,16 @@ def test_pending_signature_changes_on_every_arrival(tmp_path):
     writer.append(root, b"{}", received_ns=2, event=None)
     assert layout.pending_signature(root) != first
     assert layout.list_seqs(root) == [2]
+
+
+def test_the_on_disk_names_are_a_contract_between_versions(tmp_path):
+    # A hook of the previous version may have spooled events that this version's worker
+    # must read after an upgrade: the folder, the file names and the counter stay put.
+    root = str(tmp_path)
+    writer.append(root, b"{}", received_ns=1, event=None)
+    writer.append(root, b"{}", received_ns=2, event=None)
+    assert sorted(os.listdir(tmp_path)) == ["spool"]
+    assert sorted(os.listdir(tmp_path / "spool")) == [
+        ".seq", "00000000000000000001.evt", "00000000000000000002.evt"]
+    assert layout.parse_seq("00000000000000000007.evt") == 7
+    assert layout.parse_seq("00000000000000000007.evz") is None

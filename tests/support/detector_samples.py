@@ -56,8 +56,23 @@ EXTRA: dict[str, list[str]] = {
                        "\nset -gx DB_PASSWORD {A:12}!{d:4}\n",
                        "C:\\src> cd app\nC:\\src> setx DB_PASSWORD {A:12}!{d:4}\n",
                        "wp config set DB_PASSWORD {A:12}!{d:4}\n"],
-    # a value alone on the line after a label naming it (next_line)
-    "labelled_secret": ["ok\nHere is the password:\n\n{A:12}!{d:4}\n"],
+    # a label string then its value (label_argument; first: it holds none of next_line's
+    # keywords, and next_line's sample holds label_argument's), a value alone on the line
+    # after a label naming it (next_line), a setter's argument (label_argument)
+    "labelled_secret": ['console.log("token=", "{A:40}");',
+                        "ok\nHere is the password:\n\n{A:12}!{d:4}\n",
+                        'user.set_password("{A:12}!{d:4}")',
+                        # a command's output line (command_output), a sed replacement
+                        # (substitution), a plan's values (terraform_plan)
+                        "$ heroku auth:token\n{A:40}\n",
+                        "sed -i 's/__TOKEN__/{A:40}/g' config.yml",
+                        '  + resource "aws_ssm_parameter" "k" {{\n      + name  = '
+                        '"/prod/db_password"\n      + value = "{A:12}!{d:4}"\n    }}',
+                        # both arrow anchors, so neither is swapped for the other
+                        '  ~ password = "old" -> "{A:12}!{d:4}"\n'
+                        '  ~ secret_data = \\"a\\" -> \\"{A:12}!{d:4}\\"\n'],
+    # a prompt on its line, answered on the next (console_login)
+    "prompt_secret": ["ok\n\u25c6  Enter your API key\n\u2502  {A:24}\n\u2514"],
     # grouped app passwords after the phrase naming them (app_password)
     "app_password": ["@grouped:Your new app password: "],
     # backup, recovery and one-time codes (one_time_codes)
@@ -118,9 +133,11 @@ EXTRA: dict[str, list[str]] = {
                      "echo {A:16} | npx wrangler secret put API_TOKEN",
                      'spawn ssh deploy@h\nexpect "password:"\nsend "{A:12}!{d:3}\\r"\n',
                      "sshpass -f <(echo '{A:12}!{d:3}') ssh deploy@h",
-                     "ok\n? Enter a secret value: \u203a {A:12}!{d:3}\n"],
+                     "ok\n? Enter a secret value: \u203a {A:12}!{d:3}\n",
+                     "lang en_US\nrootpw --plaintext {A:12}!{d:3}\n"],
     "basic_auth": ['r = requests.get(url, auth=("deploy", "{A:16}"))',
-                   'curl_setopt($ch, CURLOPT_USERPWD, "api:{A:12}!{d:3}");'],
+                   'curl_setopt($ch, CURLOPT_USERPWD, "api:{A:12}!{d:3}");',
+                   'auth = {{:basic, "deploy", "{A:12}!{d:3}"}}'],
     # a key's body printed without its armour, one per DER start (private_key's anchors:
     # PKCS#8 RSA, P-256, P-384 SEC1 and PKCS#8, SEC1 P-256 and secp256k1, Ed25519, Ed448)
     "private_key": ["$ sed -n '2,4p' k.pem\nMIIEvQIBADANBgkqhkiG9w0BAQEF{b:36}\n{b:64}\n",
@@ -176,7 +193,8 @@ EXTRA: dict[str, list[str]] = {
     "url_path_key": ["POST https://ingest.example.com/api/{A:32}/events -> 200"],
     # a pair's `value` under a `name` naming a secret (HAR, a Kubernetes env list)
     "name_value_pair": ['{{"name": "x-api-key", "value": "{A:24}"}}',
-                        "        - name: DB_PASSWORD\n          value: {A:16}\n"],
+                        "        - name: DB_PASSWORD\n          value: {A:16}\n",
+                        "<key>DB_PASSWORD</key>\n<string>{A:12}!{d:3}</string>\n"],
     # credential files (branch credfiles): stored password hashes, one per crypt format
     "password_hash": ["alice:$2b$12${A:53}\n",
                       "deploy:$5$rounds=5000${A:16}${A:43}:19600:0:99999:7:::\n",
@@ -187,7 +205,8 @@ EXTRA: dict[str, list[str]] = {
                       "pbkdf2_sha256$600000${A:22}${b:44}",
                       "bob:{SSHA}{b:32}\n",
                       " app | SCRAM-SHA-256$4096:{b:24}${b:44}:{b:44}\n",
-                      "SELECT user, authentication_string FROM mysql.user;\n| app | *{H:40} |\n"],
+                      "SELECT user, authentication_string FROM mysql.user;\n| app | *{H:40} |\n",
+                      "=# SELECT rolname, rolpassword FROM pg_authid;\n app | md5{h:32}\n"],
     "ci_masked_value": ["2024-05-01T10:00:00Z ::add-mask::{A:24}\n"],
     "php_secret_constant": ["define('AUTH_KEY', '{A:22}!#{A:22}');\n"],
     # a pre-signed URL's signature (signed_url)
@@ -195,7 +214,12 @@ EXTRA: dict[str, list[str]] = {
                       "&X-Amz-Signature={h:64}"],
     "config_password": ["bind 127.0.0.1\nrequirepass {A:16}\n",
                         'network={\n    ssid="Home"\n    psk="{A:16}"\n}\n',
-                        "<master>{{b:44}=}</master>\n"],
+                        "<master>{{b:44}=}</master>\n",
+                        "r1:6379> CONFIG SET requirepass {A:16}\nOK\n",
+                        'r1:6379> CONFIG GET requirepass\n1) "requirepass"\n2) "{A:16}"\n',
+                        "r1:6379> ACL SETUSER app on >{A:16} ~* +@all\nOK\nr1:6379> ACL LIST\n"
+                        '1) "user app on #{h:64} ~* +@all"\n2) "user ops off #{h:64} +info"\n',
+                        "#cloud-config\nchpasswd:\n  list: |\n    root:{A:12}!{d:3}\n"],
     "openvpn_static_key": ["<tls-auth>\n-----BEGIN OpenVPN Static key V1-----\n"
                            "{h:32}\n{h:32}\n{h:32}\n{h:32}\n"
                            "-----END OpenVPN Static key V1-----\n</tls-auth>\n"],

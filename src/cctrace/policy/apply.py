@@ -27,6 +27,7 @@ from typing import Any
 from cctrace.model.types import Observation, Trace
 from cctrace.policy.bash import bash_files, bash_shape
 from cctrace.policy.computed import computed_rule
+from cctrace.policy.copies import Copies
 from cctrace.policy.inputs import _BUILTIN, PATH_FIELDS, _commands, _input_paths
 from cctrace.policy.reach import _REAL, _denied, _glob_rule, link_rule, scope_rule
 from cctrace.policy.settings import Policy, path_denied
@@ -197,7 +198,11 @@ def _command_rule(command: str, cwd: str | None, policy: Policy) -> tuple[str | 
         rule = scope_rule(folder, at, policy)
         if rule:
             return rule, False
-    return (UNJUDGED_SCRIPT if files.unjudged else computed_rule(command, policy)), False
+    if files.prints and policy.deny_patterns():
+        # Its output is the secret itself, with no name beside it to redact it by.
+        return f"(prints a secret: {files.prints})", False
+    return (UNJUDGED_SCRIPT if files.unjudged
+            else computed_rule(command, policy, files.computed)), False
 
 
 def _withhold_input(tool_input: Any, decision: ToolDecision) -> Any:
@@ -243,10 +248,12 @@ def _output_shape(d: ToolDecision, tool_input: Any) -> dict[str, bool] | None:
 
 
 class _TraceRun:
-    def __init__(self, trace: Trace, policy: Policy, stats: Counter[str]) -> None:
+    def __init__(self, trace: Trace, policy: Policy, stats: Counter[str],
+                 copies: Copies | None = None) -> None:
         self.trace = trace
         self.policy = policy
         self.stats = stats
+        self.copies = copies if copies is not None else Copies(policy.home)
         cwd = trace.metadata.get("cwd")
         self.cwd = cwd if isinstance(cwd, str) else None
         self.decisions: dict[str, ToolDecision] = {}
@@ -268,6 +275,10 @@ class _TraceRun:
             # moved the Bash tool away from where the turn began), else the turn's.
             at = cwd if isinstance(cwd, str) and cwd else self.cwd
             d = decide(str(name or "tool"), tool_input, at, self.policy)
+            if d.rule:  # what it wrote holds what it read (`cp .env x`)
+                self.copies.note(d.name, tool_input, at, d.rule)
+            elif self.policy.deny_patterns():
+                d.rule = self.copies.rule(d.name, tool_input, at)
             d.cwd = at
             d.shape = _output_shape(d, tool_input)
             d.background = isinstance(tool_input, Mapping) and bool(
@@ -426,12 +437,13 @@ def apply_policy(traces: list[Trace], policy: Policy) -> PolicyResult:
     stats: Counter[str] = Counter()
     kept: list[Trace] = []
     _REAL.clear()
+    copies = Copies(policy.home)  # shared by the turns of this run, in order
     for trace in traces:
         cwd = trace.metadata.get("cwd")
         rule = policy.project_rule(cwd if isinstance(cwd, str) else None)
         if rule is not None:
             stats["dropped_opt_out" if rule.startswith("opt_out") else "dropped_not_opted_in"] += 1
             continue
-        _TraceRun(trace, policy, stats).run()
+        _TraceRun(trace, policy, stats, copies).run()
         kept.append(trace)
     return PolicyResult(kept, dict(sorted(stats.items())))

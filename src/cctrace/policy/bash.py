@@ -18,8 +18,9 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
+from cctrace.policy import scripts
 from cctrace.policy import words as shell_words
-from cctrace.policy.globs import _expand_braces
+from cctrace.redact.detectors.command_output import prints_secret
 
 # Commands that run their first non-option argument's text as a script.
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish", "su"})
@@ -35,17 +36,22 @@ _PATTERN_FIRST = frozenset({"grep", "egrep", "fgrep", "rg", "ag", "ack", "sed", 
 _PATTERN_OPTS = frozenset({"-e", "-f", "--regexp", "--file", "--expression"})
 # Commands that write their file arguments (what they write may come from the command).
 _WRITERS = frozenset({"tee", "dd", "truncate", "sponge"})
+# Editors that rewrite their file arguments in place (`sed -i`, `perl -pi`: the new text,
+# perhaps a secret, is in the command line), and the option clusters that say so.
+_EDITORS = frozenset({"ed", "ex", "vi", "vim", "nvim", "nano", "emacs"})
+_IN_PLACE = {"sed": re.compile(r"-[nrEsuz]*i.*|--in-place(?:=.*)?"),
+             "gsed": re.compile(r"-[nrEsuz]*i.*|--in-place(?:=.*)?"),
+             "perl": re.compile(r"-[lnpaes0-9]*i.*"), "awk": re.compile(r"inplace"),
+             "gawk": re.compile(r"inplace")}
 _REDIRECT_IN = frozenset({"<", "<>", "<<<"})
 _REDIRECT_OUT = frozenset({">", ">>", ">|", "&>", "&>>", ">&"})
 _CONTROL = frozenset({"|", "||", "&&", ";", "&", "\n", ";;", "|&", "(", ")", "((", "))",
                       "{", "}", "!"})
-_PATHLIKE = re.compile(r"[\w.~/$@%+,:={}\-\[\]*?]+")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_RESERVED = frozenset({"do", "then", "else", "elif", "if", "while", "until"})  # then a command
 _MAX_DEPTH = 4
 # `<<EOF`, `<<-EOF`, `<< 'EOF'`, `<<"EOF"`, `<<\EOF` (not `<<<`, a here-string).
 _HEREDOC = re.compile(r"(?<!<)<<(-?)[ \t]*(?:'([^'\n]*)'|\"([^\"\n]*)\"|\\?([\w.@%+-]+))")
-# Quoted literals of a script (Python, JS, Ruby, Perl, shell).
-_LITERAL = re.compile(r"""(['"`])((?:\\.|(?!\1)[^\\\n])*)\1""")
 # A word that is plainly a path or option (anything else may be code: scanned as script).
 _PLAIN_WORD = re.compile(r"[\w.~/$@%+,:={}\-\[\]*?#^! ]*")
 # grep/rg options that print lines the match did not (context, multiline, whole files).
@@ -74,6 +80,7 @@ _CONTENT = frozenset({"cat", "head", "tail", "less", "more", "xxd", "od", "hexdu
                       "paste", "bat", "batcat", "zcat", "bzcat", "xzcat", "gzip", "column",
                       "fold", "fmt", "pr", "rev", "tr", "iconv", "openssl", "jq", "yq"})
 _GREPS = frozenset({"grep", "egrep", "fgrep", "zgrep", "rg", "ag", "ack"})
+_PRINTS = _CONTENT | _GREPS | {"diff", "cmp", "cp", "mv", "dd"}
 _FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir", "-fprint", "-fprintf", "-fls"})
 
 
@@ -91,6 +98,8 @@ class BashFiles:
     inside: list[tuple[str, str | None]] = field(default_factory=list)
     # A script longer than `_scan_script` reads: what it opens cannot be cleared.
     unjudged: bool = False
+    computed: str = ""  # why a name is known only at run time (`Variables.computed`)
+    prints: str = ""  # a command whose whole output is a secret (`heroku auth:token`)
 
     def all(self) -> list[tuple[str, str | None]]:
         return self.reads + self.writes
@@ -116,23 +125,12 @@ def _split(tokens: list[str]) -> list[list[str]]:
     return [c for c in out if c]
 
 
-def _variants(word: str) -> list[str]:
-    """The ways a word can name a file: itself, after `=`, after `host:` or `REV:`."""
-    out = [word]
-    if "=" in word:
-        out.append(word.split("=", 1)[1])
-    if ":" in word and not word.startswith(("http://", "https://")):
-        out.append(word.rsplit(":", 1)[1])
-    out.extend(v for w in list(out) for v in shell_words.variants(w))  # ${X:-.env}, @.env
-    return [w for w in out if w and w not in ("-", "--")]
-
-
 def _command_index(words: list[str]) -> int:
-    """Index of the real command name after assignments and wrappers (`sudo -u x cat`)."""
+    """Index of the command name after assignments, reserved words and wrappers (`do sudo`)."""
     i = 0
     while i < len(words):
         word = words[i]
-        if _ASSIGNMENT.match(word):
+        if _ASSIGNMENT.match(word) or word in _RESERVED:
             i += 1
             continue
         name = posixpath.basename(word)
@@ -145,6 +143,18 @@ def _command_index(words: list[str]) -> int:
             continue
         return i
     return len(words)
+
+
+def _pattern_first(name: str, rest: list[str]) -> bool:
+    """Whether the first positional argument is a pattern or program, not a file."""
+    return name in _PATTERN_FIRST and not any(a in _PATTERN_OPTS or a.startswith(
+        ("--regexp=", "--file=", "--expression=")) for a in rest)
+
+
+def _in_place(name: str, rest: list[str]) -> bool:
+    """Whether the command rewrites the files it names (`sed -i`, `perl -pi`, `vim`)."""
+    option = _IN_PLACE.get(name)
+    return name in _EDITORS or (option is not None and any(option.fullmatch(a) for a in rest))
 
 
 def _c_escape(m: re.Match[str]) -> str:
@@ -182,7 +192,7 @@ def _inside(words: list[str], found: BashFiles, first: int) -> None:
     .aws cat credentials`, `tar -C d`, `git -C d show HEAD:config`, `--directory=d`,
     `pushd d; ...` in a subshell): each relative candidate of this simple command is also
     taken inside every other word of it."""
-    folders = list(dict.fromkeys(v for w in words for v in _variants(w)
+    folders = list(dict.fromkeys(v for w in words for v in shell_words.names(w)
                                  if not v.startswith("-")))[:_MAX_FOLDERS]
     extra: list[tuple[str, str | None]] = []
     for path, at in found.reads[first:first + _MAX_INSIDE]:
@@ -190,34 +200,6 @@ def _inside(words: list[str], found: BashFiles, first: int) -> None:
             continue
         extra.extend((posixpath.join(d, path), at) for d in folders if d != path)
     found.inside.extend(extra)
-
-
-def _scan_loose(text: str, cwd: str | None, found: BashFiles) -> None:
-    for word in _PATHLIKE.findall(text):
-        for variant in _variants(word.strip(",;'\"").rstrip(".:")):
-            found.reads.append((variant, cwd))
-
-
-def _scan_script(text: str, cwd: str | None, found: BashFiles) -> None:
-    """Paths a script (Python, JS, Ruby, Perl...) may open: every path-like word, every
-    quoted literal, and runs of literals joined as a path (`os.path.join(home, '.ssh',
-    'id_rsa')`, `Path.home() / '.aws' / 'credentials'`), also from the home folder."""
-    _scan_loose(text, cwd, found)
-    literals = [m.group(2) for m in _LITERAL.finditer(text[:200_000])]
-    if len(text) > 200_000 or len(literals) > 2000:
-        found.unjudged = True
-    for i, lit in enumerate(literals[:2000]):
-        if lit:
-            found.reads.append((lit, cwd))
-            if lit.startswith("/"):
-                found.reads.append(("~" + lit, cwd))  # os.environ['HOME'] + '/.aws/...'
-        for n in (2, 3, 4):
-            window = literals[i:i + n]
-            if len(window) == n and all(window):
-                joined = "/".join(w.strip("/") for w in window)
-                found.reads.append((joined, cwd))
-                found.reads.append(("~/" + joined, cwd))
-                found.reads.append(("".join(window), cwd))  # '.e' + 'nv'
 
 
 def _heredocs(command: str) -> tuple[str, list[tuple[str, str]]]:
@@ -282,13 +264,13 @@ def _script(name: str, text: str, cwd: str | None, found: BashFiles, depth: int)
     base = re.sub(r"[0-9.]+$", "", name)
     if name in _SHELLS or base in _SHELLS or name == "eval":
         _walk(text, cwd, found, depth + 1)
-    _scan_script(text, cwd, found)
+    scripts.scan_script(text, cwd, found)
 
 
 def _walk(command: str, cwd: str | None, found: BashFiles, depth: int) -> str | None:
     """Add the command's candidate paths to `found`; returns the cwd after it ran."""
     if depth > _MAX_DEPTH:
-        _scan_loose(command, cwd, found)
+        scripts.scan_loose(command, cwd, found)
         return cwd
     command = _unquote(_IFS.sub(" ", command))  # `cat${IFS}.env`, `cat $'\x2eenv'`
     command, bodies = _heredocs(command)
@@ -303,27 +285,21 @@ def _walk(command: str, cwd: str | None, found: BashFiles, depth: int) -> str | 
         tokens = _tokens(command)
     except ValueError:
         # Unbalanced quotes and the like: the command may still run (or be a fragment).
-        _scan_loose(command, cwd, found)
+        scripts.scan_loose(command, cwd, found)
         return cwd
     variables = shell_words.Variables()  # `x=nv; cat .e$x`
     for words in _split(tokens):
         words = variables.expand(words)
         variables.note(words)
+        start = _command_index(words)
+        name = posixpath.basename(words[start]) if start < len(words) else ""
+        found.computed = found.computed or variables.computed(
+            words, start, "lists" if name in _LISTERS and name != "find" else
+            "prints" if name in _PRINTS else "", _pattern_first(name, words[start + 1:]))
         first = len(found.reads)
         cwd = _simple(words, cwd, found, depth)
         _inside(words, found, first)
     return cwd
-
-
-def _expand_words(words: list[str]) -> list[str]:
-    """Brace expansion as the shell does it (`{cat,.env}` is `cat .env`)."""
-    out: list[str] = []
-    for word in words:
-        if "{" in word and "," in word and "}" in word and len(out) < 512:
-            out.extend(_expand_braces(word)[:32])
-        else:
-            out.append(word)
-    return out
 
 
 def _opaque(name: str, rest: list[str], wrapped: bool, cwd: str | None,
@@ -341,7 +317,10 @@ def _opaque(name: str, rest: list[str], wrapped: bool, cwd: str | None,
             "r" in short or "R" in short)
         nameless = "--no-filename" in opts or ("h" in short if name in (
             "grep", "egrep", "fgrep", "zgrep") else "I" in short)
-        if recursive and nameless:
+        # A search that follows links names a file by the link's name (`grep -R`, `rg -L`).
+        follows = "R" in short or any(o in ("--dereference-recursive", "--follow", "-L")
+                                      for o in opts)
+        if recursive and (nameless or follows):
             found.opaque.extend((a, cwd) for a in (args[1:] or ["."]))
     elif name == "find" and _FIND_EXEC.intersection(rest):
         at = rest.index(next(a for a in rest if a in _FIND_EXEC))
@@ -363,7 +342,7 @@ def _opaque(name: str, rest: list[str], wrapped: bool, cwd: str | None,
 
 
 def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> str | None:
-    words = _expand_words(words)
+    words = shell_words.expand_braces(words)
     start = _command_index(words)
     # Redirections first: they can sit anywhere in the command.
     args: list[str] = []
@@ -391,24 +370,30 @@ def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> 
         args.append(word)
         i += 1
     for word in words[:start]:
-        for variant in _variants(word):
+        for variant in shell_words.names(word):
             found.reads.append((variant, cwd))
     if 0 < start < len(words) and words[start - 1].startswith("-"):
         # The word taken for the command may be the value of a wrapper's option that
         # names a file (`xargs -a .env echo`, `xargs --arg-file .env`).
-        found.reads.extend((v, cwd) for v in _variants(words[start]))
+        found.reads.extend((v, cwd) for v in shell_words.names(words[start]))
     if not args:
         return cwd
     name = posixpath.basename(args[0])
     rest = args[1:]
     _opaque(name, rest, any(posixpath.basename(w) == "xargs" for w in words[:start]), cwd,
             found)
+    if not found.prints and prints_secret(" ".join([name, *rest])):
+        found.prints = " ".join([name, *rest])[:80]
     if name in ("cd", "pushd"):
         target = next((a for a in rest if not a.startswith("-")), "~")
         if target.startswith(("/", "~")) or cwd is None:
             return target
         return posixpath.join(cwd, target)
-    if name in _SHELLS or name == "eval" or name in _INTERPRETERS:
+    if name == "eval":  # its arguments joined with blanks are the script
+        _walk(" ".join(rest), cwd, found, depth + 1)
+        return cwd
+    edits = _in_place(name, rest)
+    if name in _SHELLS or name in _INTERPRETERS:
         script_flags = ("-c",) if name in _SHELLS else ("-c", "-e", "-E", "-r")
         j = 0
         while j < len(rest):
@@ -417,22 +402,17 @@ def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> 
                 name in _SHELLS and flag[:1] == "-" and flag[1:2] != "-" and "c" in flag)
             if is_script and j + 1 < len(rest):
                 if name in _INTERPRETERS:
-                    _scan_script(rest[j + 1], cwd, found)
+                    scripts.scan_script(rest[j + 1], cwd, found)
                 else:
                     _walk(rest[j + 1], cwd, found, depth + 1)
                 j += 2
                 continue
-            if name == "eval":
-                _walk(rest[j], cwd, found, depth + 1)
-            else:
-                for variant in _variants(rest[j]):
-                    found.reads.append((variant, cwd))
+            for variant in shell_words.names(rest[j]):
+                (found.writes if edits else found.reads).append((variant, cwd))
             j += 1
         return cwd
-    skip_pattern = name in _PATTERN_FIRST and not any(
-        a in _PATTERN_OPTS or a.startswith(("--regexp=", "--file=", "--expression="))
-        for a in rest)
-    target = found.writes if name in _WRITERS else found.reads
+    skip_pattern = _pattern_first(name, rest)
+    target = found.writes if name in _WRITERS or edits else found.reads
     for arg in rest:
         if arg.startswith("-") and "=" not in arg:
             continue
@@ -442,16 +422,16 @@ def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> 
         if any(ch.isspace() for ch in arg) and depth < _MAX_DEPTH:
             # A quoted phrase may be a script for a tool we do not know (ssh host "cat x").
             _walk(arg, cwd, found, depth + 1)
-            _scan_script(arg, cwd, found)
+            scripts.scan_script(arg, cwd, found)
             continue
         if not _PLAIN_WORD.fullmatch(arg):
             # Code (`echo "print(open('.env').read())" | python3`): its literals count.
-            _scan_script(arg, cwd, found)
-        for variant in _variants(arg):
+            scripts.scan_script(arg, cwd, found)
+        for variant in shell_words.names(arg):
             target.append((variant, cwd))
-    if name in ("cp", "mv", "install", "rsync", "scp") and rest:
+    if name in ("cp", "mv", "install", "rsync", "scp", "ln") and rest:
         # The last argument is the destination: a copy of the source's content lands there.
-        found.writes.extend((v, cwd) for v in _variants(rest[-1]))
+        found.writes.extend((v, cwd) for v in shell_words.names(rest[-1]))
     return cwd
 
 

@@ -164,11 +164,12 @@ def computed_reason(command: str) -> str | None:
     return None
 
 
-def computed_rule(command: str, policy: Any) -> str | None:
-    """The withholding rule for `command` under `policy` (None: no reason, or off)."""
+def computed_rule(command: str, policy: Any, reason: str = "") -> str | None:
+    """The withholding rule for `command` under `policy` (None: no reason, or off);
+    `reason`: one the parse of the command found (`policy.words.Variables.computed`)."""
     if not getattr(policy, "computed_paths", True) or not policy.deny_patterns():
         return None
-    why = computed_reason(command)
+    why = computed_reason(command) or reason
     return f"(read target computed at run time: {why})" if why else None
 
 

@@ -74,7 +74,10 @@ def scope_rule(folder: str, cwd: str | None, policy: Policy) -> str | None:
     for here, dirs, files in os.walk(root):
         for name in dirs + files:
             seen += 1
-            rule = path_denied(os.path.join(here, name), None, policy)
+            path = os.path.join(here, name)
+            # A link is printed under its own name (`grep -Rh`, `cat *`, `find -L`).
+            rule = path_denied(path, None, policy) or (
+                link_rule(path, None, policy) if os.path.islink(path) else None)
             if rule:
                 return rule
         if seen > SCOPE_FILES:
@@ -114,15 +117,24 @@ GLOB_FILES = 256
 def expanded_rule(path: str, cwd: str | None, policy: Policy) -> str | None:
     """The deny rule of a file on this machine a glob in `path`'s folders (or in the
     folder it ran in) expands to, as the shell expanded it (`cd sec*s && cat a.txt`, `cat
-    ~/.aw?/config`): the deny patterns name folders a glob cannot be compared with."""
+    ~/.aw?/config`): the deny patterns name folders a glob cannot be compared with. Of a
+    glob in the file name alone, the symbolic links it expands to (`grep x *` where `y`
+    points at `.env`), at most `SCOPE_FILES` matches looked at."""
     if not isinstance(path, str) or len(path) > 4096 or "\0" in path:
         return None
     full = normalize(path, cwd, policy.home)
-    if not full.startswith("/") or not any(c in full.rpartition("/")[0] for c in "*?["):
+    folders, _, base = full.rpartition("/")
+    if not full.startswith("/") or not any(c in full for c in "*?["):
         return None
+    # A glob in the file name alone (`grep x *`) is judged by name without I/O
+    # (`glob_rule`); what is left is a link it expands to, named by its own name.
+    links_only = not any(c in folders for c in "*?[")
+    bound = SCOPE_FILES if links_only else GLOB_FILES
     for n, match in enumerate(glob.iglob(full)):
-        if n >= GLOB_FILES:
+        if n >= bound:
             return f"{path} (unattributable output)"
+        if links_only and not os.path.islink(match):
+            continue
         rule = path_denied(match, None, policy) or link_rule(match, None, policy)
         if rule:
             return rule

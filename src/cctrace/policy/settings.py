@@ -59,6 +59,8 @@ DEFAULT_DENY_PATHS: tuple[str, ...] = (
     "~/.gem/credentials",
     "**/.aws/credentials",
     "**/.kube/config",
+    # A process's environment: Claude Code's own holds its API key.
+    "/proc/**/environ",
 )
 
 # Keys of the `[capture]` table, for error messages and `cctrace config`.

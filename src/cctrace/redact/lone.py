@@ -54,8 +54,9 @@ _HEX_DIGITS = re.compile(r"[0-9a-fA-F]+")
 _DIGEST_WORDS = re.compile(
     r"(?i)commit|\bsha|\brev|hash|digest|checksum|\bref\b|\bhead\b|merge|tag|\bpin")
 _PASSWORD_WORDS = frozenset({"password", "passwd", "passphrase", "pwd", "pass"}) | _OTHER_PASSWORDS
-# Lower-case boundaries at case changes: `signingKey` -> `signing_key`.
-_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# Lower-case boundaries at case changes: `signingKey` -> `signing_key`, and after an
+# acronym: `SMTPPassword` -> `SMTP_Password`.
+_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 # A file extension, or the encoding a value was stored in (`API_KEY_B64`, `keyBase64`).
 _EXTENSION = re.compile(r"(?:\.[a-z0-9]{1,5})+$|[_\-]?(?:base64|b64)$")
 # What may surround a name in a header or a sentence: blanks, markdown emphasis, quotes.

@@ -34,7 +34,8 @@ GENERIC: tuple[str, ...] = (
     "name_value", "url_segment", "password_hash", "ci_mask", "php_define",
     "terraform_state", "daemon_config", "next_line", "one_time_codes", "windows_cli",
     "console_login", "terraform_variable", "signed_url", "oauth_code", "cli_positional",
-    "k8s_secret", "app_password",
+    "k8s_secret", "app_password", "label_argument", "command_output", "substitution",
+    "terraform_plan", "redis_console",
 )
 # Personal data: only with PII redaction switched on.
 PII: tuple[str, ...] = (

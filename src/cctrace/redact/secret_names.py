@@ -75,11 +75,18 @@ _KEY_COMPOUND = re.compile(
     r"(?i)(?:^|[^a-z])(?:s|i|api|secret|priv|private|access|auth|master|client|app|sign"
     r"|signing|enc|admin|license|licence|account|service)$"
 )
-# Qualifiers that make a key-named value public or structural, not a credential.
+# Words glued before `pass` / `pwd` that keep it a password (`remotepass` of offlineimap,
+# `rootpw`-style `rootpass`, `dbpass`, `smtppass`); `bypass`, `compass`, `surpass` are not.
+_PASS_COMPOUND = re.compile(
+    r"(?i)(?:^|[^a-z]|\\n)(?:remote|root|db|admin|user|mail|smtp|imap|ldap|bind|ftp|sudo)$"
+)
+# Qualifiers that make a key-named value public or structural, not a credential
+# (`existingSecret: db-credentials`, Helm charts' name of a Secret made beforehand).
 PUBLIC_NAME = re.compile(
     r"(?i)(?:^|[^a-z])(?:public|publishable|primary|foreign|sort|partition|idempotency"
-    r"|csrf|xsrf|authenticity|cache|hash|next|page|continuation|cursor|lock|unique)"
-    r"(?:[^a-z]|$)|(?:public|primary|foreign|csrf|xsrf|authenticity|idempotency)(?=[A-Z_-])"
+    r"|csrf|xsrf|authenticity|cache|hash|next|page|continuation|cursor|lock|unique|existing)"
+    r"(?:[^a-z]|$)|(?:public|primary|foreign|csrf|xsrf|authenticity|idempotency|existing)"
+    r"(?=[A-Z_-])"
     r"|[a-z](?:Hash|Id|Name|Type|Path)$"
 )
 
@@ -108,7 +115,8 @@ def key_ok(match: re.Match[str]) -> bool:
         # `monkey`, `bypass`, `oauth`: a short keyword inside a word, not at a camelCase
         # boundary (`apiKey`, `APIKEY`); long ones may be glued (`dbpassword`).
         if not camel and kw in ("key", "pass", "auth", "pwd") and not (
-            kw == "key" and _KEY_COMPOUND.search(text, max(0, start - 8), start)
+            (kw == "key" and _KEY_COMPOUND.search(text, max(0, start - 8), start))
+            or (kw != "auth" and _PASS_COMPOUND.search(text, max(0, start - 8), start))
         ):
             return False
     if start > 4 and text[start - 1] == ":" and _in_arn(text, start):
@@ -175,12 +183,15 @@ def full_key(match: re.Match[str]) -> str:
 
 def weak_key(match: re.Match[str]) -> bool:
     """Bare `key`/`auth`, or a long keyword glued to a lower-case word (`jsonwebtoken`):
-    the value must look random."""
+    the value must look random. A short `pass` / `pwd` glued to its owner (`remotepass`,
+    `rootpwd`: `_PASS_COMPOUND`) is a password still."""
     if match.group("kw").lower() in WEAK:
         return True
     text, start = match.string, match.start("k")
     return (start > 0 and text[start - 1].islower() and text[start].islower()
-            and not after_escape(text, start))
+            and not after_escape(text, start)
+            and not (match.group("kw").lower() in ("pass", "pwd")
+                     and _PASS_COMPOUND.search(text, max(0, start - 8), start)))
 
 
 def token_slot(match: re.Match[str]) -> bool:

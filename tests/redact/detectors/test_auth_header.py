@@ -357,3 +357,39 @@ def test_a_pair_after_a_name_reads_its_string_as_quoted() -> None:
     # quoted: a name-like string is still a typed password (`new_pass99`), a path is not
     _finds('req.SetBasicAuth(user, "new_pass99")', "new_pass99", "basic_auth")
     _none('req.SetBasicAuth(user, "/etc/app/secret")')
+
+
+# -- Elixir's and Erlang's scheme tuples (probes-9) ------------------------------------------
+@pytest.mark.parametrize("text", [
+    f'Req.get!(url, auth: {{:bearer, "{TOKEN}"}})',
+    f'Req.get!(url, auth: {{ :bearer, "{TOKEN}"}})',
+    f'{{\\"auth\\": \\"{{:bearer, \\\\\\"{TOKEN}\\\\\\"}}\\"}}',
+])
+def test_an_elixir_bearer_tuple(text: str) -> None:
+    _finds(text, TOKEN, "bearer_token")
+
+
+@pytest.mark.parametrize("text", [
+    f'Req.get!(url, auth: {{:basic, "admin:{PW}"}})',
+    f'auth = {{:basic, "admin", "{PW}"}}',
+    f'{{:digest, "admin", "{PW}"}}',
+    f'HTTPoison.get(url, [], hackney: [basic_auth: {{"admin", "{PW}"}}])',
+    f'auth = {{:basic, \\"admin\\", \\"{PW}\\"}}',              # in a JSON string
+])
+def test_an_elixir_basic_tuple(text: str) -> None:
+    _finds(text, PW, "basic_auth")
+
+
+@pytest.mark.parametrize("text", [
+    f'f(bearer, "{TOKEN}")',                               # a variable named bearer
+    "Req.get!(url, auth: {:bearer, token})",               # a variable
+    f'auth = {{:basic, "admin", "{PW}\'}}',                # quotes do not match
+    'auth = {:basic, "admin", "$PASSWORD"}',               # a reference
+    f'{{:basic, "admin:{PW}", "x"}}',                      # not a pair's end
+])
+def test_elixir_tuples_that_hold_no_secret(text: str) -> None:
+    _none(text)
+
+
+def test_an_elixir_bearer_tuple_opening_the_text() -> None:
+    _finds(f'{{:bearer, "{TOKEN}"}}', TOKEN, "bearer_token")

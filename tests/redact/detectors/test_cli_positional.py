@@ -96,3 +96,23 @@ def test_cargo_takes_16_characters_and_pulumi_reads_200() -> None:
     found("cargo login Xk9fQ2mZpL7wR4tB", "Xk9fQ2mZpL7wR4tB")
     found(f"pulumi config set stripeSk {PW}" + " " * 192 + "--secret", PW)
     kept(f"pulumi config set stripeSk {PW}" + " " * 193 + "--secret")
+
+
+# -- a kickstart file's root password (probes-9) --------------------------------------------
+@pytest.mark.parametrize("text", [
+    f"rootpw --plaintext {PW}\n",
+    f"lang en_US\nrootpw {PW}\nuser --name=admin",
+    f"rootpw --iscrypted --allow-ssh {PW}",
+    f"lang en_US\\nrootpw --plaintext {PW}\\n",            # in a JSON string
+])
+def test_kickstart_rootpw(text: str) -> None:
+    found(text, PW)
+
+
+@pytest.mark.parametrize("text", [
+    "rootpw --lock",
+    f"the rootpw {PW} line",                              # not a line's start
+    "rootpw --plaintext $ROOT_PASSWORD",                  # a reference
+])
+def test_kickstart_rootpw_kept(text: str) -> None:
+    kept(text)

@@ -210,3 +210,42 @@ def test_the_prompt_line_is_read_200_characters_back() -> None:
             found(text, "Kestrel#Dive42")
         else:
             kept(text)
+
+
+# -- a prompt asked on its line, answered on the next (probes-9) ----------------------------
+DRAWN = "S18bZhiR8I0jlW9HyC3kKLEmynK6PBTu2j1HGxPW"
+
+
+@pytest.mark.parametrize("text,value", [
+    (f"\u25c6  Enter your API key\n\u2502  {DRAWN}\n\u2514", DRAWN),          # clack
+    ("\u25c7  What is your database password?\n\u2502  Kestrel#Dive42\n\u2502\n"
+     "\u25c6  Pick a region", "Kestrel#Dive42"),
+    (f"? Paste your access token\n> {DRAWN}", DRAWN),                       # inquirer
+    (f"\u2714 Enter your Vercel token \u2026 \n  {DRAWN}", DRAWN),
+    (f"\u25c6  Enter your API key\n\u2502\n\u2502  {DRAWN}", DRAWN),            # a bar between
+    (f'"\u25c6  Enter your API key\\n\u2502  {DRAWN}\\n\u2514"', DRAWN),       # a JSON string
+])
+def test_a_prompt_answered_on_the_next_line(text: str, value: str) -> None:
+    support_alone.found("console_login", "prompt_secret", text, value)
+
+
+@pytest.mark.parametrize("text", [
+    "\u25c6  Enter your project name\n\u2502  my-app\n\u2514",             # names no secret
+    "? Do you want a primary key\n> yes",                             # a word
+    f"Enter your API key\n\u2502  {DRAWN}",                            # no prompt mark
+    f"\u25c6  Enter your API key for the staging cluster now please\n\u2502  {DRAWN}",
+    f"\u25c6  Enter your API key\n\u2502  {DRAWN} (hidden)",             # more after it
+    "\u25c6  Enter your API key\n\u2502  ********",                      # masked
+])
+def test_a_prompt_on_its_line_without_a_secret_answer(text: str) -> None:
+    kept(text)
+
+
+def test_the_question_is_read_to_bounds() -> None:
+    def ask(indent: int, label: str = "Enter your API ") -> str:
+        return "ok\n" + " " * indent + f"\u25c6 {label}key\n\u2502  {DRAWN}"
+    support_alone.found("console_login", "prompt_secret", ask(142), DRAWN)  # starts 160 back
+    kept(ask(143))                                                          # 161: out of sight
+    support_alone.found("console_login", "prompt_secret", ask(0, "a b c d e f g "), DRAWN)
+    kept(ask(0, "a b c d e f g h "))                                        # eight words
+    kept(ask(0, "Enter your mon"))                                          # `monkey`

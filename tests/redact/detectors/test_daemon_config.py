@@ -56,3 +56,36 @@ def test_value_is_found_exactly(text: str, value: str, typ: str) -> None:
 ])
 def test_look_alikes_are_kept(text: str) -> None:
     assert _alone().redact_text(text) == text
+
+
+# -- cloud-init's chpasswd list (probes-9) ---------------------------------------------------
+@pytest.mark.parametrize("text", [
+    f"#cloud-config\nchpasswd:\n  list: |\n    root:{PW}\n  expire: false\n",
+    f"chpasswd:\n  expire: false\n  list:\n    - root:{PW}\n",
+    f"chpasswd:\n  list: |-\n    ubuntu:RANDOM\n    root:{PW}",
+])
+def test_cloud_init_chpasswd(text: str) -> None:
+    check_as_stored("daemon_config", "config_password", text, PW)
+
+
+def test_cloud_init_chpasswd_every_line() -> None:
+    other = "0ther#Pass9"
+    text = f"chpasswd:\n  list: |\n    root:{PW}\n    ops:{other}\n"
+    found = [text[f.start:f.end] for f in _alone().explain(text)]
+    assert found == [PW, other]
+
+
+@pytest.mark.parametrize("text", [
+    "chpasswd:\n  list: |\n    root:RANDOM\n    ops:R\n",       # cloud-init draws them
+    "chpasswd:\n  list: |\n    root:${ROOT_PASSWORD}\n",         # a reference
+    "chpasswd:\n  expire: false\n",                              # no list
+    f"chpasswd:\n  list: |\n    root: {PW}\n",                   # a YAML map, not a line
+    f"chpasswd:\n  a: 1\n  b: 2\n  c: 3\n  d: 4\n  e: 5\n  list: |\n    root:{PW}\n",  # 5 keys
+])
+def test_cloud_init_chpasswd_kept(text: str) -> None:
+    assert _alone().redact_text(text) == text
+
+
+def test_cloud_init_chpasswd_takes_the_password_as_typed() -> None:
+    text = "chpasswd:\n  list: |\n    root:pa(ss)word1\n"
+    assert [text[f.start:f.end] for f in _alone().explain(text)] == ["pa(ss)word1"]

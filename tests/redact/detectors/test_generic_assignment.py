@@ -372,6 +372,19 @@ def test_an_unquoted_value_does_not_take_closing_punctuation() -> None:
         found(f"TOKEN={SHORT}{close}\n", SHORT)
 
 
+def test_a_nul_ends_an_unquoted_value() -> None:
+    # `/proc/*/environ` and `env -0` separate variables with NUL: a value running on past
+    # it took the next variable's value with it, where a stronger find then hid both.
+    r = _alone()
+    two = "q9Yt3wMz8KvR"
+    text = f"PATH=/usr/bin\x00DB_PASSWORD={SHORT}\x00API_TOKEN={two}\x00HOME=/root\x00"
+    out = r.redact_text(text)
+    assert SHORT not in out and two not in out
+    assert out.startswith("PATH=/usr/bin\x00DB_PASSWORD=[REDACTED:generic_secret:")
+    assert "\x00API_TOKEN=[REDACTED:generic_secret:" in out
+    kept("PATH=/usr/bin\x00HOME=/root\x00")
+
+
 def test_long_token_values() -> None:
     jwt_like = "eyJ" + "".join(random.Random(17).choices(ALPHABET, k=697))
     found(f"token = '{jwt_like}'\n", jwt_like)
@@ -979,3 +992,45 @@ def test_the_else_of_a_conditional(text: str) -> None:
 ])
 def test_a_conditional_without_a_secret(text: str) -> None:
     kept(text)
+
+
+# -- probes-9: a read with an empty default before its fallback, `pass` glued to its owner --
+
+@pytest.mark.parametrize("text", [
+    "API_TOKEN = getattr(settings, \"API_TOKEN\", None) or '{v}'",
+    'key = cfg.get("API_KEY", nil) || "{v}"',
+    "const key = lookup('API_KEY', undefined) ?? '{v}';",
+    'API_TOKEN = getattr(settings, \\"API_TOKEN\\", None) or \\"{v}\\"',  # JSON-escaped
+])
+def test_a_read_with_an_empty_default_falls_back(text: str) -> None:
+    found(text.format(v=LONG), LONG)
+
+
+@pytest.mark.parametrize("text", [
+    'API_TOKEN = getattr(settings, "API_TOKEN", None) or os.environ["API_TOKEN"]',
+    f'x = getattr(settings, "API_TOKEN", None) and "{LONG}"',   # not a fallback
+    f'x = getattr(settings, "API_TOKEN", 0) or "{LONG}"',        # a default that is a value
+])
+def test_no_fallback_after_an_empty_default(text: str) -> None:
+    kept(text)
+
+
+@pytest.mark.parametrize("word", ["remote", "root", "db", "admin", "user", "mail", "smtp",
+                                  "imap", "ldap", "bind", "ftp", "sudo"])
+def test_pass_glued_to_its_owner_is_a_password(word: str) -> None:
+    found(f"{word}pass = Tiger&rapid66x\n", "Tiger&rapid66x")
+    found(f"[Repository Remote]\\n{word}pass = Tiger&rapid66x", "Tiger&rapid66x")  # `\n`
+
+
+@pytest.mark.parametrize("text", [
+    "bypass = Tiger&rapid66x\n", "compass = Tiger&rapid66x\n", "surpass = Tiger&rapid66x\n",
+    "xdbpass = Tiger&rapid66x\n",                         # the owner must start the word
+    f'dbpassword = "{SHORT}"\n',                           # long keywords: still drawn only
+])
+def test_other_glued_pass_words(text: str) -> None:
+    kept(text)
+
+
+def test_an_existing_secrets_name_is_no_secret() -> None:
+    kept("existingSecret: db-credentials-v2\n")
+    kept(f'existing_secret = "{LONG}"\n')

@@ -149,3 +149,65 @@ def test_probes7_a_value_starting_with_an_escape_is_still_read() -> None:
     text = "- name: DB_PASSWORD\n  value: '\\\\Xk9!mQ2vLp'\n"
     found = _alone().explain(text)
     assert [text[f.start:f.end] for f in found] == ["\\\\Xk9!mQ2vLp"], text
+
+
+# -- probes-9: other fields between name and value, numbered names, property lists ----------
+KEY = "o7HhV2C4Si4s/qlxSIE2eQqa3rY0nwne2JqHWfw51TyUI/3Gh0AMLSXPfPGDLYaIcZe0SEB1FFb3tvFi"
+
+
+@pytest.mark.parametrize("text,value", [
+    (f'[{{"keyName": "key1", "permissions": "FULL", "value": "{KEY}"}}]', KEY),
+    ('{\n  "creationTime": "2026-01-02T10:00:00+00:00",\n  "keyName": "key2",\n'
+     f'  "permissions": "FULL",\n  "value": "{KEY}"\n}}', KEY),
+    (f'{{"name": "password2", "enabled": true, "ttl": 3600, "value": "{PW}"}}', PW),
+    (f"<key>APIToken</key>\n<string>{TOKEN}</string>", TOKEN),
+    (f"  <key>DB_PASSWORD</key>\n  <string>{PW}</string>", PW),
+])
+def test_probes9_found(text: str, value: str) -> None:
+    for t, v in ((text, value), (json.dumps(text), value)):
+        at = t.index(v)
+        assert [(f.type, f.start, f.end) for f in _alone().explain(t)] == [
+            ("name_value_pair", at, at + len(v))], t
+
+
+@pytest.mark.parametrize("text", [
+    # four fields between: more than the three read
+    f'[{{"keyName": "key1", "permissions": "FULL", "a": "b", "c": "d", "e": "f", '
+    f'"value": "{KEY}"}}]',
+    '[{"keyName": "key1", "permissions": "FULL", "value": null}]',
+    f'{{"name": "region2", "value": "{TOKEN}"}}',             # the name names no secret
+    f"<key>Label</key>\n<string>{TOKEN}</string>",
+    "<key>DB_PASSWORD</key>\n<string>$(DB_PASSWORD)</string>",  # a reference
+    f"<key>APIToken</key>\n<integer>{TOKEN}</integer>",
+])
+def test_probes9_kept(text: str) -> None:
+    assert _alone().explain(text) == [], text
+
+
+def test_a_key_name_field_names_a_key_whatever_the_name() -> None:
+    text = f'{{"keys": [{{"keyName": "primary", "value": "{KEY}", "permissions": "Full"}}]}}'
+    at = text.index(KEY)
+    assert [(f.start, f.end) for f in _alone().explain(text)] == [(at, at + len(KEY))]
+    assert _alone().explain(f'{{"name": "primary", "value": "{KEY}"}}') == []
+    # an acronym before the secret word (`SMTPPassword`: SMTP, Password)
+    plist = f"<key>SMTPPassword</key>\n\t<string>{PW}</string>"
+    assert [plist[f.start:f.end] for f in _alone().explain(plist)] == [PW]
+
+
+def test_a_key_name_field_opening_the_text() -> None:
+    text = f'keyName": "primary", "value": "{KEY}"'
+    at = text.index(KEY)
+    assert [(f.start, f.end) for f in _alone().explain(text)] == [(at, at + len(KEY))]
+    # a name running on past its digits is no numbered secret name
+    assert _alone().explain(f'{{"name": "TOKENX", "value": "{TOKEN}"}}') == []
+
+
+@pytest.mark.parametrize("field", ["keyName", "KeyName", "KEYNAME", "key_name"])
+def test_a_key_name_field_in_any_case(field: str) -> None:
+    text = f'{{"{field}": "primary", "value": "{KEY}"}}'
+    found = _alone().explain(text)
+    if field == "key_name":  # `name` after `_`: the field names a name, not a key's
+        assert found == []
+        return
+    at = text.index(KEY)
+    assert [(f.start, f.end) for f in found] == [(at, at + len(KEY))]

@@ -93,3 +93,25 @@ def test_probes7_hashes(text: str, value: str) -> None:
 ])
 def test_probes7_look_alikes_are_kept(text: str) -> None:
     assert _alone().redact_text(text) == text
+
+
+PG_MD5 = "md558e38a0255037ce226ba68d8e1db33bd"
+
+
+@pytest.mark.parametrize("text", [
+    f"=# SELECT rolname, rolpassword FROM pg_authid;\n app | {PG_MD5}\n",
+    f"SELECT usename, passwd FROM pg_shadow;\n app | {PG_MD5}",
+    f"ALTER ROLE app ENCRYPTED PASSWORD '{PG_MD5}';",
+])
+def test_probes9_postgres_md5(text: str) -> None:
+    check_as_stored("password_hash", "password_hash", text, PG_MD5)
+
+
+@pytest.mark.parametrize("text", [
+    f"etag {PG_MD5}",                                  # no PostgreSQL account named
+    f"rolpassword x{PG_MD5}",                          # glued to a word
+    f"rolpassword {PG_MD5}0",                          # the hex runs on
+    f"rolpassword {PG_MD5[:-1]}",                      # 31 hex digits
+])
+def test_probes9_md5_look_alikes(text: str) -> None:
+    assert _alone().redact_text(text) == text

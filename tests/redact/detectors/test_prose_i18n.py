@@ -146,3 +146,40 @@ def test_probes7_found(text: str) -> None:
 ])
 def test_probes7_kept(text: str) -> None:
     assert _alone().explain(text) == [], text
+
+
+# -- probes-9: password words of six more languages, French `c'est` -------------------------
+@pytest.mark.parametrize("text", [
+    f"mon mot de passe c'est {V}",
+    f"le mot de passe est {V}",
+    f"lösenordet är {V}",
+    f"mật khẩu là {V}",
+    f"kata sandinya {V}",
+    f"كلمة المرور هي {V}",
+    f"הסיסמה היא {V}",
+    f"ο κωδικός είναι {V}",
+])
+def test_probes9_found(text: str) -> None:
+    found = _alone().explain(text)
+    assert [(f.type, text[f.start:f.end]) for f in found] == [("prose_password", V)], text
+    for t in (json.dumps(text), json.dumps(text, ensure_ascii=False)):
+        red = SecretRedactor(registry.detectors(), b"k" * 32)
+        assert_absent(V, red.sweep(red.redact_text(t)))
+
+
+@pytest.mark.parametrize("text", [
+    "le mot de passe est trop court",
+    "ο κωδικός είναι λάθος",
+    "lösenordet är fel",
+    "mật khẩu là bắt buộc",
+])
+def test_probes9_sentences_about_passwords(text: str) -> None:
+    assert _alone().explain(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    f"le mot de passe du wifi c'est {V}",
+    f"ο κωδικός μου είναι {V}",
+])
+def test_probes9_words_between(text: str) -> None:
+    assert [text[f.start:f.end] for f in _alone().explain(text)] == [V]

@@ -28,3 +28,11 @@ def test_a_name_repeated_glued_is_no_name_before_a_token() -> None:
     support_alone.kept("service_context", "abuseipdb" * 500)
     text = "abuseipdb" * 3 + f' = "{TOKEN}"'
     support_alone.found("service_context", "service_token", text, TOKEN)
+
+
+def test_a_json_strings_escaped_line_break_ends_the_token() -> None:
+    # `dns cloudflare <token>\n  }` of a Caddyfile inside a JSON string (a Write tool input)
+    text = f"tls {{\\n    dns cloudflare {TOKEN}\\n  }}"
+    support_alone.found("service_context", "service_token", text, TOKEN)
+    support_alone.found("service_context", "service_token", f'"stripe {TOKEN}\\""', TOKEN)
+    support_alone.kept("service_context", f"stripe {TOKEN}\\x41")  # another escape: cut

@@ -114,12 +114,30 @@ def _call_password_ok(match: re.Match[str]) -> bool:
 # A bearer token given as its own string argument: after the scheme's string
 # (C#'s `AuthenticationHeaderValue("Bearer", "...")`, Faraday's `:authorization, 'Bearer',
 # '...'`) or to a call naming the scheme (reqwest's `.bearer_auth("...")`).
-_BEARER_ARG = (r"bearer(?:\\{0,3}[\"'][ \t]*,|_auth[ \t]*\()[ \t]*(?P<r>\\{0,3}[\"'])"
+_BEARER_ARG = (r"bearer(?:\\{0,3}[\"'][ \t]*,|_auth[ \t]*\(|(?P<atom>[ \t]*,))[ \t]*"
+               r"(?P<r>\\{0,3}[\"'])"
                r"(?P<s>[A-Za-z0-9._~+/\-]{16,4096}=*)(?P<re>\\{0,3}[\"'])")
 
 
 def _quotes_close(match: re.Match[str]) -> bool:
     return match.group("r") == match.group("re")
+
+
+def _bearer_arg_ok(match: re.Match[str]) -> bool:
+    """After the scheme's string or call; after a bare `bearer,` only as Elixir's atom in
+    a tuple (`auth: {:bearer, "..."}`): `f(bearer, "...")` passes a variable."""
+    text, start = match.string, match.start()
+    if match.group("atom") is not None and _ATOM_OPEN.search(text, max(0, start - 4),
+                                                              start) is None:
+        return False
+    return _quotes_close(match)
+
+
+_ATOM_OPEN = re.compile(r"\{[ \t]?:\Z")
+# Elixir's and Erlang's scheme tuples: `{:basic, "user", "..."}`, `{:basic, "user:..."}`.
+_TUPLE_OPEN = r"\{[ \t]?:(?:basic|digest)[ \t]*,[ \t]*"
+_USER_STR = r"(?P<q>\\{0,3}[\"'])[^\"'\n\\:]{1,128}"
+_PW_STR = r"(?P<r>\\{0,3}[\"'])(?P<s>[^\"'\n\\]{4,256})(?P<re>\\{0,3}[\"'])[ \t]*\}"
 
 
 def _set_cookie_ok(match: re.Match[str]) -> bool:
@@ -167,11 +185,11 @@ DETECTOR = Detector(
         Pattern(
             "basic_auth",
             r"(?:auth|httpbasicauth|httpdigestauth|basicauth|credentials\.basic)[ \t]*"
-            r"(?:=[ \t]*|\\{0,3}[\"'][ \t]*=>[ \t]*(?=\[))?(?:[(\[]|[ \t])[ \t]*"
+            r"(?:=[ \t]*|\\{0,3}[\"'][ \t]*=>[ \t]*(?=\[)|:[ \t]*(?=\{))?(?:[(\[{]|[ \t])[ \t]*"
             r"(?:(?P<q>\\{0,3}[\"'])[^\"'\n\\]{1,128}(?P<qe>\\{0,3}[\"'])|[\w.$]{1,64})"
             r"[ \t]*,[ \t]*(?:Some\()?"
             r"(?P<r>\\{0,3}[\"'])(?P<s>[^\"'\n\\]{4,256})(?P<re>\\{0,3}[\"'])[ \t]*"
-            r"(?:[)\]]|(?=[;\r\n\"]|\\[rn]|$))",
+            r"(?:[)\]}]|(?=[;\r\n\"]|\\[rn]|$))",
             anchors=("auth", "httpbasicauth", "httpdigestauth", "basicauth",
                      "credentials.basic"),
             at_anchor=True,
@@ -185,8 +203,27 @@ DETECTOR = Detector(
             anchors=("bearer",),
             at_anchor=True,
             validate=_token_ok,
-            check=_quotes_close,
+            check=_bearer_arg_ok,
             priority=STRUCTURAL - 5,
+        ),
+        Pattern(
+            "basic_auth",
+            _TUPLE_OPEN + _USER_STR + r"(?P<qe>\\{0,3}[\"'])[ \t]*,[ \t]*" + _PW_STR,
+            anchors=("{:basic", "{:digest", "{ :basic", "{ :digest"),
+            at_anchor=True,
+            validate=_pair_password_ok,
+            check=_same_quotes,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "basic_auth",
+            _TUPLE_OPEN + r"(?P<r>\\{0,3}[\"'])[^\"'\n\\:]{1,128}:(?P<s>[^\"'\n\\]{4,256})"
+            r"(?P<re>\\{0,3}[\"'])[ \t]*\}",
+            anchors=("{:basic", "{:digest", "{ :basic", "{ :digest"),
+            at_anchor=True,
+            validate=_pair_password_ok,
+            check=_quotes_close,
+            priority=STRUCTURAL,
         ),
         Pattern(
             "basic_auth",

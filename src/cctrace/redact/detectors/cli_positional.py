@@ -5,7 +5,8 @@ Some commands take a credential as a plain argument, with no flag naming it: `ca
 <token>`, `poetry config http-basic.<repo> <user> <password>`, `composer config
 [--global|--auth] http-basic.<host> <user> <password>` and its `github-oauth.<host>`,
 `gitlab-token.<host>`, `bearer.<host>` tokens, `pulumi config set --secret <key> <value>`
-(also with `--secret` after the value, or a key naming a secret). A shell script writing an
+(also with `--secret` after the value, or a key naming a secret), a kickstart file's
+`rootpw [--plaintext|--iscrypted] <password>`. A shell script writing an
 env file or a config with `printf` names the secret in the format and gives the value as
 an argument (`printf 'DB_PASS=%s\\n' 'X'`, `printf "password: %s" "$1"`): the argument
 filling a `%s` right after `NAME=` or `name: ` is judged as an env file's `NAME=X` is
@@ -107,6 +108,17 @@ DETECTOR = Detector(
             anchors=("printf",),
             at_anchor=True,
             expand=_printf,
+            priority=STRUCTURAL,
+        ),
+        # A kickstart file's root password (`rootpw --plaintext X`; with `--iscrypted` the
+        # crypt hash, as secret); at a line's start, `--lock` alone sets none.
+        Pattern(
+            "cli_password",
+            r"(?:^|(?<=\n)|(?<=\\n))[ \t]*rootpw(?:[ \t]+--(?:plaintext|iscrypted|lock|allow-ssh))*"
+            r"[ \t]+(?!--)" + _QUOTED_VALUE,
+            anchors=("rootpw",),
+            at_anchor=False,
+            validate=_value_ok,
             priority=STRUCTURAL,
         ),
         Pattern(

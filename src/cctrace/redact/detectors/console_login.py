@@ -22,7 +22,7 @@ import base64
 import binascii
 import re
 
-from cctrace.redact.detectors.base import SPECIFIC, Detector, Pattern, line_start
+from cctrace.redact.detectors.base import LINE_BREAK, SPECIFIC, Detector, Pattern, line_start
 from cctrace.redact.lone import is_password_word, lone_value, secret_word
 from cctrace.redact.stoplist import password_value
 
@@ -127,6 +127,42 @@ def _prompt_answer(match: re.Match[str]) -> list[tuple[int, int]]:
     return []
 
 
+# A prompt asked on its line, answered on the next (clack's `◆  Enter your API key` then
+# `│  X`, inquirer's `? Paste your token` then `> X`, a `✔ ... token …` then the answer
+# indented): the pattern starts at the question's last word; its line opens with a mark.
+# The marks may be `\uXXXX`-escaped (a JSON string inside a JSON string: `views` decodes
+# one level of escapes only).
+_ASKED_LINE = re.compile(r"(?:\\{0,3}\")?[ \t]*"
+                         r"(?:[?>\u25c6\u25c7\u25cf\u25cb\u25a0\u25b2\u2714\u2713\u221a]"
+                         r"|\\{1,3}u(?:25c[67bf]|25a0|25b2|271[34]|221a))[ \t]+"
+                         r"(?P<label>[^\r\n\\]{0,120})\Z")
+# (Each non-ASCII character sits in a class beside an ASCII one: `redact.gates` then
+# translates the pattern, and `key` / `token` stay gated anchors.)
+_BAR = r"(?:[\u2502|]|\\{1,3}u2502)"
+_ASKED = (r"(?P<w>password|passphrase|token|secret|key)[ \t]*(?:[?:\u2026]|\.\.\.|\\{1,3}u2026)?"
+          r"[ \t]*" + LINE_BREAK + r"(?:[ \t]*" + _BAR + r"[ \t]*" + LINE_BREAK + r")?"
+          r"[ \t]*(?:(?:" + _BAR + r"|>)[ \t]*)?"
+          r"(?P<s>[^\s\"'\\\u2502]{4,256})[ \t]*(?=" + LINE_BREAK + r"|\\*\"|$)")
+
+
+# How far back the question's line may start: quote, indent, mark and a 120-character label.
+_ASKED_REACH = 160
+
+
+def _asked_answer(match: re.Match[str]) -> list[tuple[int, int]]:
+    """The answer on the line under a prompt whose question ends with a secret word."""
+    text, start = match.string, match.start()
+    at = line_start(text, start, max(0, start - _ASKED_REACH))
+    head = None if at is None else _ASKED_LINE.fullmatch(text, at, start)
+    if head is None or len(head.group("label").split()) > 7:
+        return []
+    # The word must be one of the question's (`monkey` holds `key`).
+    word = secret_word(head.group("label") + match.group("w"))
+    if word and lone_value(match.group("s"), is_password_word(word), head.group()):
+        return [match.span("s")]
+    return []
+
+
 DETECTOR = Detector(
     name="console_login",
     description="Passwords given by position to database and service consoles: Oracle "
@@ -217,6 +253,14 @@ DETECTOR = Detector(
             anchors=("\u203a", "\u00b7"),
             at_anchor=True,
             expand=_prompt_answer,
+            priority=SPECIFIC,
+        ),
+        Pattern(
+            "prompt_secret",
+            _ASKED,
+            anchors=("password", "passphrase", "token", "secret", "key"),
+            at_anchor=True,
+            expand=_asked_answer,
             priority=SPECIFIC,
         ),
         Pattern(

@@ -85,9 +85,10 @@ _QVAL = (
 # Not cut at `&`: the value may itself be a query string (an Azure SAS token's `&sig=`), and
 # redacting the parameters after a key costs less than leaking half a signature.
 # Not cut at a `.properties` escape either (`\:`, `\=`, `\#`, `\!`: a password holding
-# that character); other backslashes end it (`\n`, `\"` of a JSON string).
-_UVAL = (r"(?![=>\s\"'`\\])(?P<s>(?:[^\s\"'`\\]|\\[:=#!]){0,511}"
-         r"(?:[^\s\"'`\\,;)\]}>]|\\[:=#!]))")
+# that character); other backslashes end it (`\n`, `\"` of a JSON string). A NUL ends it
+# too: it separates `/proc/*/environ`'s and `env -0`'s variables.
+_UVAL = (r"(?![=>\s\"'`\\\x00])(?P<s>(?:[^\s\"'`\\\x00]|\\[:=#!]){0,511}"
+         r"(?:[^\s\"'`\\\x00,;)\]}>]|\\[:=#!]))")
 
 _ENV_KEY = re.compile(r"[A-Z0-9_.\-]+")
 
@@ -112,6 +113,8 @@ def _between_strings(match: re.Match[str]) -> bool:
     Told apart from `"password: \\"x\\""` (a string holding an escaped quote) by the
     backslashes before each quote."""
     text = match.string
+    if "fb" in match.re.groupindex and match.group("fb"):
+        return False  # `getattr(s, "API_TOKEN", None) or "x"`: the read's fallback, code
     i = name_start(text, match.start("k"))
     opener = text[i - 1:i]
     if opener not in ("\"", "'"):
@@ -296,8 +299,11 @@ _TUPLE_OPEN = re.compile(r"\{[ \t]*:?\Z")
 # The value a read falls back to when the variable is unset: JavaScript's and C#'s `||` /
 # `??`, the elvis `?:` of Kotlin, Groovy and PHP, Python's and Lua's `or`, Ruby's block,
 # Java's `Optional.orElse("...")`, Rust's `.unwrap_or("...")`, Scala's `.getOrElse("...")`,
-# Python's conditional (`token if token else "..."`, `... is not None else "..."`).
-_FALLBACK = (r"(?P<fb>[)\]}]?[ \t]*(?:\|\||\?\?|\?:|or(?=[ \t]))[ \t]*"
+# Python's conditional (`token if token else "..."`, `... is not None else "..."`), and a
+# read given an empty default before the fallback (`getattr(s, "API_TOKEN", None) or "..."`).
+_FALLBACK = (r"(?P<fb>[ \t]*,[ \t]*(?:None|nil|null|NULL|undefined)[ \t]*\)[ \t]*"
+             r"(?:or|\|\||\?\?)[ \t]+"
+             r"|[)\]}]?[ \t]*(?:\|\||\?\?|\?:|or(?=[ \t]))[ \t]*"
              r"|[ \t]+(?:is[ \t]+not[ \t]+none[ \t]+)?else[ \t]+"
              r"|\)[ \t]*\{[ \t]*"
              r"|\){1,3}\.(?:or_?else|unwrap_or|get_?or_?else|or_?default)\([ \t]*)")
@@ -365,7 +371,7 @@ _PATTERNS = (
     Pattern("generic_secret", KEY + CLOSE + r"(?:(?P<cell>[`'\"]?(?:[ \t]*\|[ \t]*|\t[ \t]*"
             r"| {2,}| (?=[\"']))[`'\"]?(?![=:]))"
             r"|[ \t]*(?:=>|:=|=|:)[ \t]*\\{0,3}[\"'`]|=|[ \t]+->[ \t]+)"
-            r"(?P<s>[^\s|`'\"\\]{1,512})[`'\"]?[ \t]*(?=\||\r?\n|\\n|$)",
+            r"(?P<s>[^\s|`'\"\\\x00]{1,512})[`'\"]?[ \t]*(?=\||\r?\n|\\n|$)",
             anchors=KEYWORDS, at_anchor=True, check=_cell_ok, priority=GENERIC),
     # `the token <drawn>`, `ENV API_TOKEN <drawn>`: one blank and a token that reads as drawn
     Pattern("generic_secret", KEY + r" (?P<s>[A-Za-z0-9][A-Za-z0-9_\-+/=]{15,255})"

@@ -29,11 +29,16 @@ _NL = r"(?:\r?\n|\\{1,3}n)"
 _SCALAR = (r"""(?P<q>(?:\\{0,3}["'])?)(?P<s>(?:[^\s"'#\\]|\\.)(?:[^"'\\\n]|\\.){0,1023}?)"""
            r"""(?P=q)[ \t]*(?=""" + _NL + "|$)")
 _NAME = r"""\\{0,3}["']?(?P<name>[A-Za-z_][\w.\-]{0,79})\\{0,3}["']?"""
+# Other scalar fields between the pair's name and its value (`"keyName": "key1",
+# "permissions": "FULL", "value": ...`, Azure's `keys list`), at most three.
+_OTHER = (r"""(?:\\{0,3}["'][A-Za-z_]\w{0,39}\\{0,3}["'][ \t]*:[ \t]*"""
+          r"""(?:\\{0,3}["'][^"'\\\n]{0,80}\\{0,3}["']|true|false|null|\d{1,12})[ \t]*,"""
+          r"""(?:[ \t\r\n]|\\+[nr])*){0,3}""")
 # What comes before `"value"` inside its object: the pair's `"name": "..."` (HAR, ECS,
 # CloudFormation's ParameterKey), or the key the object is the value of (terraform output).
 _BEFORE_JSON = re.compile(
     r"""(?:(?i:name|key|parameterkey)\\{0,3}["']?[ \t]*[:=][ \t]*""" + _NAME
-    + r"""[ \t]*,[ \t\r\n]*\\{0,3}["']?(?i:parameter)?"""
+    + r"""[ \t]*,(?:[ \t\r\n]|\\+[nr])*""" + _OTHER + r"""\\{0,3}["']?(?i:parameter)?"""
     r"""|\\{0,3}["'](?P<owner>[A-Za-z_][\w.\-]{0,79})\\{0,3}["'][ \t]*:[ \t]*\{[^{}]{0,200}?"""
     r"""\\{0,3}["'](?i:parameter)?)$"""
 )
@@ -57,8 +62,12 @@ def _named(match: re.Match[str], before: re.Pattern[str]) -> bool:
     # The one name group that took part: the pair's `name`, or the object's owner key.
     name = next(name for name in m.groupdict().values() if name)
     value = unescape(match.group("s"))
-    word = names_secret(name)
-    if not word:
+    # A numbered name is its secret's still (`password2`); a `keyName` field says the
+    # object is a key whatever its name (Azure's `keys list`: `key1`, `primary`).
+    word = names_secret(name.rstrip("0123456789"))
+    key_named = m.group("name") is not None and text.endswith(("key", "Key", "KEY"),
+                                                              0, m.start())
+    if not word and not key_named:
         # A HAR entry's cookie (`"cookies": [{"name": "sessionid", "value": ...}]`) is
         # judged as a `Set-Cookie:` header's: a session-named one whatever its value.
         return m.group("name") is not None and _in_cookies(text, start) and cookie_ok(
@@ -66,11 +75,28 @@ def _named(match: re.Match[str], before: re.Pattern[str]) -> bool:
     return lone_value(value, is_password_word(word), m.group() + match.group())
 
 
+def _plist_ok(match: re.Match[str]) -> bool:
+    word = names_secret(match.group("name"))
+    return bool(word) and lone_value(unescape(match.group("s")), is_password_word(word),
+                                     match.group())
+
+
 DETECTOR = Detector(
     name="name_value",
     description="A secret as the `value` of an entry named like a secret (HAR headers, "
                 "Kubernetes env lists, ECS/CloudFormation pairs, terraform output).",
     patterns=(
+        # A property list's `<key>DB_PASSWORD</key>` then `<string>...</string>` (launchd's
+        # EnvironmentVariables, an app's Info.plist), the line between escaped too.
+        Pattern(
+            "name_value_pair",
+            r"<key>(?P<name>[^<>\n\\]{1,80})</key>(?:[ \t\r\n]|\\+[nrt]){0,16}"
+            r"<string>(?P<s>[^<>\n]{1,1024})</string>",
+            anchors=("<key>",),
+            at_anchor=True,
+            check=_plist_ok,
+            priority=CONTEXTUAL,
+        ),
         # {"name": "x-api-key", "value": "..."}, {"Name": ..., "Value": ...},
         # "db_password": {"sensitive": true, "value": "..."}: tried at each `value"`.
         Pattern(

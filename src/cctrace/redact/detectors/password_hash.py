@@ -9,7 +9,9 @@ Django's `pbkdf2_sha256$<iterations>$<salt>$<hash>` and the LDAP/htpasswd scheme
 (`SCRAM-SHA-256$<iterations>:<salt>$<stored key>:<server key>`) and MySQL's
 `mysql_native_password` hash (`*` and 40 upper-case hex digits: SHA-1 twice, no salt, so
 the cheapest of all to guess; in a text naming `mysql_native_password`,
-`authentication_string`, `mysql.user` or `BY PASSWORD`).
+`authentication_string`, `mysql.user` or `BY PASSWORD`); PostgreSQL's `md5` verifier (`md5` and
+32 hex digits) in a text naming `rolpassword`, `pg_authid`, `pg_shadow` or `ENCRYPTED
+PASSWORD`.
 Each is taken only with the exact length its algorithm writes (bcrypt, SHA-crypt,
 MD5-crypt) or a minimum one, so a `$6$` in
 a shell script or a `{SHA}` in code is not one. A shadow line's `*`, `!` or `!!` (a locked
@@ -98,6 +100,14 @@ DETECTOR = Detector(
             r"(?:(?<![\w*])|(?<=\\n))\*[0-9A-F]{40}(?![0-9A-Za-z])",
             anchors=("mysql_native_password", "authentication_string", "by password",
                      "mysql.user"),
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "password_hash",
+            # PostgreSQL's md5 verifier (`md5` + MD5 of password and user name: guessed
+            # offline as cheaply as MySQL's), in a text naming where PostgreSQL keeps it.
+            r"(?<![\w])md5[0-9a-f]{32}(?![0-9A-Za-z])",
+            anchors=("rolpassword", "pg_authid", "pg_shadow", "encrypted password"),
             priority=STRUCTURAL,
         ),
         Pattern(

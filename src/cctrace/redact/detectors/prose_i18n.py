@@ -35,7 +35,8 @@ _DRAWN = (
 _PASSWORD = (
     r"(?:пароль|пароля|парола|密码|密碼|口令|비밀번호|암호|パスワード|şifre(?:si|n|m)?"
     r"|sifre(?:si)?|jelsz(?:ó|o|ava)|lozinka|geslo|parool|has(?:ł|l)o|heslo|parola"
-    r"|password|wachtwoord|senha|passwort|kennwort)"
+    r"|password|wachtwoord|senha|passwort|kennwort|l(?:ö|o)senord(?:et)?|mật[ \t]+khẩu"
+    r"|kata[ \t]+sandi(?:nya)?|كلمة[ \t]+المرور|ה?סיסמה|κωδικός|mot[ \t]+de[ \t]+passe)"
 )
 _KEY = (
     r"(?:api-schl(?:ü|ue)ssel|schl(?:ü|ue)ssel|cl(?:é|e)|clave|chiave|sleutel|ключ|токен"
@@ -46,7 +47,8 @@ _KEY = (
 _BETWEEN = r"(?:[ \t]+[^\s:=：]{1,24}){0,4}?"
 _VERB = (
     r"(?:[ \t]*[:：=][ \t]*|(?:는|은|가|이|は|が|是|为|為)[ \t]*"
-    r"|[ \t]+(?:is|ist|lautet|est|es|é|è|era|to|je|jest|это|—|-|on|är|er)[ \t]*:?[ \t]*)"
+    r"|[ \t]+(?:is|ist|lautet|est|es|é|è|era|to|je|jest|это|—|-|on|är|er|c['’]est|là|adalah"
+    r"|هي|היא|είναι)[ \t]*:?[ \t]*)"
 )
 # English names of a key, two words each, as prose spells them (`api key`, `api-key`; code's
 # `api_key` is the assignment detectors'): the bare words `key` / `token` / `secret` stand in
@@ -93,11 +95,13 @@ DETECTOR = Detector(
     patterns=(
         Pattern(
             "prose_password",
-            _PASSWORD + r"(?:[ \t]+(?:do|od|от|для|di|del|van|voor|de|da|do)[ \t]+[^\s:=：]"
+            _PASSWORD + r"(?:[ \t]+(?:do|od|от|для|di|del|van|voor|de|da|do|du|μου)[ \t]+[^\s:=：]"
             r"{1,24}(?:[ \t]+[^\s:=：]{1,24}){0,2}?)?" + r"(?:" + _VERB + r"|[ \t]+)" + _VALUE,
             anchors=("sifre", "пароль", "пароля", "парола", "密码", "密碼", "口令", "비밀번호",
                      "암호", "パスワード", "şifre", "jelszó", "jelszo", "jelszava", "lozinka",
-                     "geslo", "parool", "hasło", "haslo", "heslo", "parola"),
+                     "geslo", "parool", "hasło", "haslo", "heslo", "parola", "lösenord",
+                     "losenord", "mật khẩu", "kata sandi", "كلمة المرور", "סיסמה", "κωδικός",
+                     "mot de passe"),
             at_anchor=True,
             check=_password_ok,
             priority=CONTEXTUAL,

@@ -102,6 +102,10 @@ def _fits(service: str, match: re.Match[str]) -> bool:
     return whole != token and fits(service, whole) is True
 
 
+# A line break, tab or closing quote escaped once or more (JSON inside a JSON string).
+_ESCAPED_END = re.compile(r"\\{1,4}[nrt\"]")
+
+
 def _whole_token(match: re.Match[str]) -> bool:
     """The token is the whole value next to the name, in an alphabet keys are issued in:
     not a piece of a longer string cut at a character no token holds (`?`, `%`, `!`, a
@@ -111,12 +115,15 @@ def _whole_token(match: re.Match[str]) -> bool:
     text, start, end = match.string, match.start("s"), match.end("s")
     before = text[start - 1] if start else " "
     after = text[end] if end < len(text) else " "
+    # A JSON string's escaped line break or closing quote ends the line, not the token.
+    escaped_end = _ESCAPED_END.match(text, end) is not None
     # A path (`$api_version/groups/<token>`): the character before is the first segment's,
     # and the last segment may end at the query string (`/keys/<token>?v=2`).
     path = "/" in match.group("s") or before == "/"
     if before in TOKEN_FOREIGN and not path:
         return False
-    if (after in TOKEN_FOREIGN or after in "([{") and not (path and after == "?"):
+    if ((after in TOKEN_FOREIGN or after in "([{") and not escaped_end
+            and not (path and after == "?")):
         return False
     return token_shaped(match.group("s"))
 

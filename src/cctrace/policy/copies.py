@@ -1,0 +1,69 @@
+"""Files an earlier call filled with a denied file's content, denied in turn.
+
+`cp .env notes.txt`, `cat ~/.ssh/id_rsa > /tmp/k`, `tee`, `mv`, `ln` (a hard link): the
+call that read the denied file loses its output, but the copy is an ordinary name, and
+the next call (`cat notes.txt`, a `Read` of `/tmp/k`) would print it. `Copies` remembers
+every file a call that reached a denied file wrote, under the rule that withheld that
+call, and names that rule for a later call of the same `apply_policy` run (the turns the
+worker hands over together) that reads one of them. A copy made in one batch and read
+in a later one is left to the detectors. Pure: paths in, rules out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from cctrace.policy.bash import bash_files
+from cctrace.policy.globs import normalize
+from cctrace.policy.inputs import _BUILTIN, _input_paths
+
+# Copies remembered per run, at most (a run holds a few turns' calls).
+MAX_COPIES = 4096
+
+
+class Copies:
+    """Files written by calls that reached a denied file: path -> the rule."""
+
+    def __init__(self, home: str) -> None:
+        self.home = home
+        self.rules: dict[str, str] = {}
+        self.folders: dict[str, str] = {}  # every folder above a copy: a search of it
+
+    def note(self, name: str, tool_input: Any, cwd: str | None, rule: str) -> None:
+        """Remember what a withheld call wrote (a Bash command's write targets)."""
+        if name != "Bash" or not isinstance(tool_input, Mapping):
+            return
+        command = tool_input.get("command")
+        if not isinstance(command, str):
+            return
+        for path, at in bash_files(command, cwd).writes:
+            full = normalize(path, at, self.home)
+            if full.startswith("/") and len(self.rules) < MAX_COPIES:
+                named = self.rules.setdefault(full, f"{rule} (copied by an earlier call)")
+                folder = full.rstrip("/").rsplit("/", 1)[0]
+                while folder and folder not in self.folders:
+                    self.folders[folder] = named
+                    folder = folder.rsplit("/", 1)[0]
+                self.folders.setdefault("/", named)
+
+    def rule(self, name: str, tool_input: Any, cwd: str | None) -> str | None:
+        """The rule of a copy this call reads, if it reads one."""
+        if not self.rules or not isinstance(tool_input, Mapping):
+            return None
+        if name == "Bash":
+            command = tool_input.get("command")
+            if not isinstance(command, str):
+                return None
+            files = bash_files(command, cwd)
+            paths = files.reads + files.inside + [(f, at) for f, at in files.opaque]
+        else:
+            found = _input_paths(tool_input, every_string=name not in _BUILTIN)
+            paths = [(p, cwd) for p in found or []]
+        for path, at in paths:
+            full = normalize(path, at, self.home)
+            # The copy, or a folder that holds one (`grep -r x /tmp`, `ls ~`).
+            hit = self.rules.get(full) or self.folders.get(full.rstrip("/") or "/")
+            if hit:
+                return hit
+        return None

@@ -1,0 +1,99 @@
+"""A copy of a denied file made by an earlier call is denied too (`policy.copies`)."""
+
+from __future__ import annotations
+
+import pytest
+from tests.policy.test_policy_apply import leaks, make_trace
+
+from cctrace.policy import Policy, apply_policy
+from cctrace.policy.copies import MAX_COPIES, Copies
+
+POLICY = Policy(home="/home/u")
+SECRET = "value-q7w3e9r1z9x8"
+
+
+def _run(*calls: tuple[str, dict, str]):
+    built = [(f"t{i}", name, inp, out) for i, (name, inp, out) in enumerate(calls)]
+    trace = make_trace(built, cwd="/p")
+    apply_policy([trace], POLICY)
+    return trace
+
+
+@pytest.mark.parametrize("first, second", [
+    ("cp .env notes.txt", "cat notes.txt"),
+    ("cat .env > /tmp/k", "cat /tmp/k"),
+    ("cat ~/.ssh/id_rsa >> k.txt", "head k.txt"),
+    ("tee /tmp/x < .env", "head /tmp/x"),
+    ("mv .env n", "cat /p/n"),
+    ("ln .env hard", "cat hard"),
+    ("cp .env /tmp/d/", "grep -rh x /tmp/d"),  # (a folder not there: withheld as well)
+    ("cd sub && cp ../.env x", "cat sub/x"),
+])
+def test_reading_a_copy_is_withheld(first, second):
+    trace = _run(("Bash", {"command": first}, ""), ("Bash", {"command": second}, SECRET))
+    assert not leaks(trace, SECRET)
+    tool = [o for o in trace.observations if o.type == "tool"][1]
+    assert str(tool.output).startswith("[WITHHELD:path-policy ")
+
+
+def test_the_rule_names_the_copy():
+    trace = _run(("Bash", {"command": "cp .env n.txt"}, ""),
+                 ("Bash", {"command": "cat n.txt"}, SECRET))
+    tool = [o for o in trace.observations if o.type == "tool"][1]
+    assert str(tool.output) == "[WITHHELD:path-policy .env* (copied by an earlier call)]"
+
+
+def test_a_read_tool_of_a_copy_is_withheld():
+    trace = _run(("Bash", {"command": "cp .env /tmp/x"}, ""),
+                 ("Read", {"file_path": "/tmp/x"}, SECRET))
+    assert not leaks(trace, SECRET)
+
+
+def test_other_files_and_earlier_reads_keep_their_output():
+    trace = _run(("Bash", {"command": "cat notes.txt"}, SECRET),  # before the copy
+                 ("Bash", {"command": "cp .env notes.txt"}, ""),
+                 ("Bash", {"command": "cat other.txt"}, "kept-" + SECRET))
+    outs = [str(o.output) for o in trace.observations if o.type == "tool"]
+    assert outs[0] == SECRET and outs[2] == "kept-" + SECRET
+
+
+def test_a_copy_in_one_turn_is_denied_in_the_next_turn_of_the_run():
+    t1 = make_trace([("a", "Bash", {"command": "cp .env n.txt"}, "")], cwd="/p")
+    t2 = make_trace([("b", "Bash", {"command": "cat n.txt"}, SECRET)], cwd="/p")
+    apply_policy([t1, t2], POLICY)
+    assert not leaks(t2, SECRET)
+
+
+def test_without_deny_patterns_nothing_is_remembered():
+    off = Policy(home="/home/u", use_default_deny=False)
+    trace = make_trace([("a", "Bash", {"command": "cp .env n.txt"}, ""),
+                        ("b", "Bash", {"command": "cat n.txt"}, SECRET)], cwd="/p")
+    apply_policy([trace], off)
+    assert [str(o.output) for o in trace.observations if o.type == "tool"][1] == SECRET
+
+
+def test_copies_directly():
+    c = Copies("/home/u")
+    assert c.rule("Bash", {"command": "cat x"}, "/p") is None  # nothing noted
+    c.note("Read", {"file_path": "/p/x"}, "/p", ".env*")  # not a command: writes nothing
+    c.note("Bash", {"command": 3}, "/p", ".env*")
+    assert c.rules == {}
+    c.note("Bash", {"command": "cp .env ~/k"}, "/p", ".env*")
+    assert c.rules == {"/home/u/k": ".env* (copied by an earlier call)"}
+    c.note("Bash", {"command": "cp id_rsa ~/k"}, "/p", "id_rsa")  # the first rule stays
+    assert c.rules["/home/u/k"] == ".env* (copied by an earlier call)"
+    assert c.rule("Bash", {"command": "cat $HOME/k"}, "/x") == ".env* (copied by an earlier call)"
+    assert c.rule("Bash", {"command": "ls ~"}, "/x") == ".env* (copied by an earlier call)"
+    assert c.rule("Bash", {"command": "cat ~/kk"}, "/x") is None
+    assert c.folders == {"/home/u": ".env* (copied by an earlier call)",
+                         "/home": ".env* (copied by an earlier call)",
+                         "/": ".env* (copied by an earlier call)"}
+    assert c.rule("Bash", {"command": "grep -r x /"}, "/x") == ".env* (copied by an earlier call)"
+    assert c.rule("Bash", {"command": "grep -r x /home/"}, "/x") is not None
+    assert c.rule("Bash", {"command": "grep -r x /home/v"}, "/x") is None
+    assert c.rule("Bash", {"command": None}, "/x") is None
+    assert c.rule("Bash", "cat ~/k", "/x") is None
+    assert c.rule("mcp__fs__read", {"path": "~/k"}, "/x") == ".env* (copied by an earlier call)"
+    for i in range(MAX_COPIES + 10):
+        c.note("Bash", {"command": f"cp .env /t/{i}"}, "/p", ".env*")
+    assert len(c.rules) == MAX_COPIES
