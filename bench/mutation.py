@@ -2257,6 +2257,17 @@ EQUIVALENT["redact.secret_names"] = [
      'the longest compound word has 7 letters: with the non-letter before it, 8 '
      'characters; a window one character wider finds no other match (`^` is the '
      "text's start, which the 8-character window reaches too when it is that close)"),
+    # The same line since probes-9 put it in parentheses, beside `_PASS_COMPOUND`'s.
+    ('(kw == "key" and _KEY_COMPOUND.search(text, max(0, start - 8), start))',
+     '(kw == "key" and _KEY_COMPOUND.search(text, max(0, start - 9), start))',
+     'the longest compound word has 7 letters: with the non-letter before it, 8 '
+     'characters; a window one character wider finds no other match (`^` is the '
+     "text's start, which the 8-character window reaches too when it is that close)"),
+    ('or (kw != "auth" and _PASS_COMPOUND.search(text, max(0, start - 8), start))',
+     'or (kw != "auth" and _PASS_COMPOUND.search(text, max(0, start - 9), start))',
+     "the longest owner word (`remote`) has 6 letters: with the `\\n` escape before it, "
+     "8 characters; a window one character wider finds no other match (`^` is the "
+     "text's start, reached by the 8-character window too when a match there can end)"),
     ('if start > 4 and text[start - 1] == ":" and _in_arn(text, start):',
      'if start >= 4 and text[start - 1] == ":" and _in_arn(text, start):',
      '_in_arn needs `arn:`, a service and `:` before the key: at least 6 characters, '

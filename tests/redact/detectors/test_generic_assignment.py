@@ -1026,6 +1026,7 @@ def test_pass_glued_to_its_owner_is_a_password(word: str) -> None:
     "bypass = Tiger&rapid66x\n", "compass = Tiger&rapid66x\n", "surpass = Tiger&rapid66x\n",
     "xdbpass = Tiger&rapid66x\n",                         # the owner must start the word
     f'dbpassword = "{SHORT}"\n',                           # long keywords: still drawn only
+    f'dbauth = "{LONG}"\n', f'x.rootauth = "{LONG}"\n',     # only `pass` / `pwd` take an owner
 ])
 def test_other_glued_pass_words(text: str) -> None:
     kept(text)
