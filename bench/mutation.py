@@ -2268,6 +2268,10 @@ EQUIVALENT["redact.secret_names"] = [
      "the longest owner word (`remote`) has 6 letters: with the `\\n` escape before it, "
      "8 characters; a window one character wider finds no other match (`^` is the "
      "text's start, reached by the 8-character window too when a match there can end)"),
+    ('and _PASS_COMPOUND.search(text, max(0, start - 8), start)))',
+     'and _PASS_COMPOUND.search(text, max(0, start - 9), start)))',
+     "weak_key's look for the owner word: the longest match is 8 characters (`\\n` and "
+     "`remote`), as in key_ok's"),
     ('if start > 4 and text[start - 1] == ":" and _in_arn(text, start):',
      'if start >= 4 and text[start - 1] == ":" and _in_arn(text, start):',
      '_in_arn needs `arn:`, a service and `:` before the key: at least 6 characters, '

@@ -1020,6 +1020,7 @@ def test_no_fallback_after_an_empty_default(text: str) -> None:
 def test_pass_glued_to_its_owner_is_a_password(word: str) -> None:
     found(f"{word}pass = Tiger&rapid66x\n", "Tiger&rapid66x")
     found(f"[Repository Remote]\\n{word}pass = Tiger&rapid66x", "Tiger&rapid66x")  # `\n`
+    found(f"{word}pwd = Tiger&rapid66x\n", "Tiger&rapid66x")  # a chosen one: no weak key
 
 
 @pytest.mark.parametrize("text", [
