@@ -167,6 +167,7 @@ def test_folder_and_account_variables_are_no_file_names(name):
     ("cat ${#X}", ""),  # a length
     ("cat http://x/$F", ""),  # a URL
     ("read f; cat <> $f", RUNTIME),
+    ("read f; wc -l <> $f", RUNTIME),  # a lister: only a redirect's source counts
     ("read f; wc -l $f < $f", RUNTIME),  # a lister's argument skipped, its redirect not
     ("read f; done < $f", RUNTIME),
     ("read d; find $d -exec cat {} +", RUNTIME),  # find is no mere lister: -exec
