@@ -35,6 +35,7 @@ def _rule(command: str) -> str | None:
     ('f=.env; g=f; cat "${!g}"', PARAM),
     ('f=.envx; cat "${f:0:4}"', PARAM),
     ('f=.exv; cat "${f/x/n}"', PARAM),
+    ('f=.e; g=nv; cat "${f?}${g:-x}"', PARAM),  # a set value behind a default form
     ('set -- .env; cat "$1"', PARAM),
     ('set -- .env; cat "$@"', PARAM),
     ('c() { cat "$1"; }; c .env', PARAM),
