@@ -2548,6 +2548,9 @@ EQUIVALENT["policy.bash"] = EQUIVALENT.get("policy.bash", []) + [
      'name = posixpath.basename(words[start]) if start < len(words) else "XXXX"',
      'with no command word (start == len(words)) `Variables.computed` returns "" before '
      'it looks at the kind the name gives'),
+    ('"prints" if name in _PRINTS else "", _pattern_first(name, words[start + 1:]))',
+     '"prints" if name in _PRINTS else "XXXX", _pattern_first(name, words[start + 1:]))',
+     '`Variables.computed` compares the kind with "prints" and "lists" only'),
 ]
 
 EQUIVALENT["hook.defer"] = [

@@ -90,6 +90,9 @@ def test_a_pattern_given_by_an_option_leaves_the_file_argument_judged():
     assert bash_files('read f; grep x "$f"', "/p").computed == RUNTIME
     assert bash_files('read p; grep "$p" notes.txt', "/p").computed == ""  # a pattern
     assert bash_files('grep -e "$P" notes.txt', "/p").computed == ""
+    assert bash_files('read f; grep --regexp=x "$f"', "/p").computed == RUNTIME
+    # The options looked at are the command's own, not a wrapper's (`xargs -e`: EOF).
+    assert bash_files('read f; xargs -e grep "$f" notes.txt', "/p").computed == ""
 
 
 def test_the_setting_turns_it_off():
