@@ -558,6 +558,15 @@ MODULES: dict[str, Target] = {
     # Copies of denied files made by an earlier call (`cp .env x`, then `cat x`).
     "policy.copies": Target("policy/copies.py", (
         "tests/policy/test_policy_copies.py",)),
+    # The word rules: which words of a simple command are reads, writes, scripts or
+    # folders looked through (`_simple`, `_opaque`: in-place edits, link-following
+    # searches, secret printers, eval's joined words).
+    "policy.bash.rules": Target("policy/bash.py", (
+        "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_in_place.py",
+        "tests/policy/test_policy_secret_printers.py", "tests/policy/test_policy_runtime_names.py",
+        "tests/policy/test_policy_links_in_searches.py", "tests/policy/test_policy_bash.py",
+        "tests/policy/test_policy_copies.py", "tests/policy/test_policy_shapes.py"),
+        scope=("_simple", "_opaque")),
     # What a script of another language may open (moved out of policy/bash.py, stop 28).
     "policy.scripts": Target("policy/scripts.py", (
         "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_bash.py",
