@@ -2552,6 +2552,11 @@ EQUIVALENT["spool.diag"] = [
 EQUIVALENT["policy.words"] = [
     ('pattern = False', 'pattern = None', 'read only as a truth value: both are false'),
 ]
+EQUIVALENT["policy.copies"] = [
+    ('or [])] if name != "Bash" else []', 'or [])] if name != "XXBashXX" else []',
+     "Bash is a built-in tool: `_input_paths` reads only its path fields, and its input "
+     "has none (`command`, `description`, `timeout`)"),
+]
 EQUIVALENT["policy.bash"] = EQUIVALENT.get("policy.bash", []) + [
     ('name = posixpath.basename(words[start]) if start < len(words) else ""',
      'name = posixpath.basename(words[start]) if start < len(words) else "XXXX"',

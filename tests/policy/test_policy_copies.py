@@ -110,3 +110,17 @@ def test_an_mcp_shell_tools_copy_counts_and_is_found():
     assert c.rule("mcp__shell__run", {"cmd": "cat /tmp/x"}, "/p") == (
         ".env* (copied by an earlier call)")
     assert c.rule("Bash", {"command": "cat /tmp/y"}, "/p") is None
+
+
+def test_copies_edge_cases():
+    c = Copies("/home/u")
+    c.note("Bash", {"command": "cp .env /tmp/X"}, "/p", ".env*")
+    assert "/tmp" in c.folders  # a name ending in a letter: its folder is still /tmp
+    c.note("Bash", {"command": "cp .env /aX/k"}, "/p", ".env*")
+    assert c.rule("Bash", {"command": "ls /aX"}, "/p") is not None
+    assert c.rule("Bash", {"command": "ls /a"}, "/p") is None
+    assert c.rule("mcp__x__y", ["/tmp/X"], "/p") is None  # an input that is no mapping
+    # An MCP tool's path arguments and its command lines both count.
+    both = {"path": "/tmp/X", "command": "echo hi there"}
+    assert c.rule("mcp__x__y", both, "/p") == ".env* (copied by an earlier call)"
+
