@@ -558,6 +558,15 @@ MODULES: dict[str, Target] = {
     # Copies of denied files made by an earlier call (`cp .env x`, then `cat x`).
     "policy.copies": Target("policy/copies.py", (
         "tests/policy/test_policy_copies.py",)),
+    # The word rules: which words of a simple command are reads, writes, scripts or
+    # folders looked through (`_simple`, `_opaque`: in-place edits, link-following
+    # searches, secret printers, eval's joined words).
+    "policy.bash.rules": Target("policy/bash.py", (
+        "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_in_place.py",
+        "tests/policy/test_policy_secret_printers.py", "tests/policy/test_policy_runtime_names.py",
+        "tests/policy/test_policy_links_in_searches.py", "tests/policy/test_policy_bash.py",
+        "tests/policy/test_policy_copies.py", "tests/policy/test_policy_shapes.py"),
+        scope=("_simple", "_opaque")),
     # What a script of another language may open (moved out of policy/bash.py, stop 28).
     "policy.scripts": Target("policy/scripts.py", (
         "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_bash.py",
@@ -2561,11 +2570,19 @@ EQUIVALENT["spool.diag"] = [
 EQUIVALENT["policy.words"] = [
     ('pattern = False', 'pattern = None', 'read only as a truth value: both are false'),
 ]
+EQUIVALENT["policy.copies"] = [
+    ('or [])] if name != "Bash" else []', 'or [])] if name != "XXBashXX" else []',
+     "Bash is a built-in tool: `_input_paths` reads only its path fields, and its input "
+     "has none (`command`, `description`, `timeout`)"),
+]
 EQUIVALENT["policy.bash"] = EQUIVALENT.get("policy.bash", []) + [
     ('name = posixpath.basename(words[start]) if start < len(words) else ""',
      'name = posixpath.basename(words[start]) if start < len(words) else "XXXX"',
      'with no command word (start == len(words)) `Variables.computed` returns "" before '
      'it looks at the kind the name gives'),
+    ('"prints" if name in _PRINTS else "", _pattern_first(name, words[start + 1:]))',
+     '"prints" if name in _PRINTS else "XXXX", _pattern_first(name, words[start + 1:]))',
+     '`Variables.computed` compares the kind with "prints" and "lists" only'),
 ]
 
 EQUIVALENT["hook.defer"] = [

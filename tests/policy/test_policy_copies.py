@@ -94,6 +94,33 @@ def test_copies_directly():
     assert c.rule("Bash", {"command": None}, "/x") is None
     assert c.rule("Bash", "cat ~/k", "/x") is None
     assert c.rule("mcp__fs__read", {"path": "~/k"}, "/x") == ".env* (copied by an earlier call)"
-    for i in range(MAX_COPIES + 10):
+    assert c.rule("mcp__x__y", {"arg": "~/k"}, "/x") == ".env* (copied by an earlier call)"
+    assert c.rule("Read", {"arg": "~/k"}, "/x") is None  # a built-in tool's paths by name
+    for i in range(5000):
         c.note("Bash", {"command": f"cp .env /t/{i}"}, "/p", ".env*")
-    assert len(c.rules) == MAX_COPIES
+    assert MAX_COPIES == 4096 and len(c.rules) == 4096
+
+
+def test_an_mcp_shell_tools_copy_counts_and_is_found():
+    c = Copies("/home/u")
+    c.note("Read", {"command": "cp .env /tmp/x"}, "/p", ".env*")  # a built-in: no command
+    assert c.rules == {}
+    c.note("mcp__shell__run", {"command": "cp .env /tmp/x"}, "/p", ".env*")
+    assert c.rules == {"/tmp/x": ".env* (copied by an earlier call)"}
+    assert c.rule("mcp__shell__run", {"cmd": "cat /tmp/x"}, "/p") == (
+        ".env* (copied by an earlier call)")
+    assert c.rule("Bash", {"command": "cat /tmp/y"}, "/p") is None
+
+
+def test_copies_edge_cases():
+    c = Copies("/home/u")
+    c.note("Bash", {"command": "cp .env /tmp/X"}, "/p", ".env*")
+    assert "/tmp" in c.folders  # a name ending in a letter: its folder is still /tmp
+    c.note("Bash", {"command": "cp .env /aX/k"}, "/p", ".env*")
+    assert c.rule("Bash", {"command": "ls /aX"}, "/p") is not None
+    assert c.rule("Bash", {"command": "ls /a"}, "/p") is None
+    assert c.rule("mcp__x__y", ["/tmp/X"], "/p") is None  # an input that is no mapping
+    # An MCP tool's path arguments and its command lines both count.
+    both = {"path": "/tmp/X", "command": "echo hi there"}
+    assert c.rule("mcp__x__y", both, "/p") == ".env* (copied by an earlier call)"
+

@@ -94,3 +94,25 @@ def test_a_file_name_glob_looks_only_at_links_and_is_bounded(tmp_path, monkeypat
     assert reach.expanded_rule("*", at, policy) is None  # two matches looked through
     (tmp_path / "d" / "plain3.txt").write_text("x")
     assert reach.expanded_rule("*", at, policy) == "* (unattributable output)"
+
+
+def test_a_path_without_a_glob_is_not_expanded(tmp_path, monkeypatch):
+    # No I/O for a plain path: `link_rule` already judges one that is a link.
+    def refuse(pattern):
+        raise AssertionError(f"expanded {pattern}")
+
+    monkeypatch.setattr(reach.glob, "iglob", refuse)
+    policy = Policy(home=str(tmp_path / "home"))
+    for path in ("NOTES-X.txt", str(tmp_path / "NOTES-X.txt"), "a/b"):
+        assert reach.expanded_rule(path, str(tmp_path), policy) is None
+
+
+def test_a_file_name_glob_leaves_plain_files_to_their_names(tmp_path):
+    # `grep x DIRX/*` with a key in DIRX: its lines carry `DIRX/id_rsa`, judged by name by
+    # the output filter; the expansion looks only for links.
+    policy = Policy(home=str(tmp_path / "home"))
+    (tmp_path / "DIRX").mkdir()
+    (tmp_path / "DIRX" / "id_rsa").write_text("k")
+    assert reach.expanded_rule("DIRX/*", str(tmp_path), policy) is None
+    assert reach.expanded_rule("DIR?/id_rsa", str(tmp_path), policy) == (
+        "id_{rsa,dsa,ecdsa,ed25519,xmss}{,_sk}")  # a glob in a folder: every match judged

@@ -35,6 +35,7 @@ def _rule(command: str) -> str | None:
     ('f=.env; g=f; cat "${!g}"', PARAM),
     ('f=.envx; cat "${f:0:4}"', PARAM),
     ('f=.exv; cat "${f/x/n}"', PARAM),
+    ('f=.e; g=nv; cat "${f?}${g:-x}"', PARAM),  # a set value behind a default form
     ('set -- .env; cat "$1"', PARAM),
     ('set -- .env; cat "$@"', PARAM),
     ('c() { cat "$1"; }; c .env', PARAM),
@@ -89,6 +90,9 @@ def test_a_pattern_given_by_an_option_leaves_the_file_argument_judged():
     assert bash_files('read f; grep x "$f"', "/p").computed == RUNTIME
     assert bash_files('read p; grep "$p" notes.txt', "/p").computed == ""  # a pattern
     assert bash_files('grep -e "$P" notes.txt', "/p").computed == ""
+    assert bash_files('read f; grep --regexp=x "$f"', "/p").computed == RUNTIME
+    # The options looked at are the command's own, not a wrapper's (`xargs -e`: EOF).
+    assert bash_files('read f; xargs -e grep "$f" notes.txt', "/p").computed == ""
 
 
 def test_the_setting_turns_it_off():
@@ -167,6 +171,7 @@ def test_folder_and_account_variables_are_no_file_names(name):
     ("cat ${#X}", ""),  # a length
     ("cat http://x/$F", ""),  # a URL
     ("read f; cat <> $f", RUNTIME),
+    ("read f; wc -l <> $f", RUNTIME),  # a lister: only a redirect's source counts
     ("read f; wc -l $f < $f", RUNTIME),  # a lister's argument skipped, its redirect not
     ("read f; done < $f", RUNTIME),
     ("read d; find $d -exec cat {} +", RUNTIME),  # find is no mere lister: -exec

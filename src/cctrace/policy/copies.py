@@ -16,7 +16,7 @@ from typing import Any
 
 from cctrace.policy.bash import bash_files
 from cctrace.policy.globs import normalize
-from cctrace.policy.inputs import _BUILTIN, _input_paths
+from cctrace.policy.inputs import _BUILTIN, _commands, _input_paths
 
 # Copies remembered per run, at most (a run holds a few turns' calls).
 MAX_COPIES = 4096
@@ -31,13 +31,11 @@ class Copies:
         self.folders: dict[str, str] = {}  # every folder above a copy: a search of it
 
     def note(self, name: str, tool_input: Any, cwd: str | None, rule: str) -> None:
-        """Remember what a withheld call wrote (a Bash command's write targets)."""
-        if name != "Bash" or not isinstance(tool_input, Mapping):
-            return
-        command = tool_input.get("command")
-        if not isinstance(command, str):
-            return
-        for path, at in bash_files(command, cwd).writes:
+        """Remember what a withheld call wrote: the write targets of a Bash command, or of
+        an MCP tool's command lines (a shell server's `command`)."""
+        writes = [w for command in _command_lines(name, tool_input)
+                  for w in bash_files(command, cwd).writes]
+        for path, at in writes:
             full = normalize(path, at, self.home)
             if full.startswith("/") and len(self.rules) < MAX_COPIES:
                 named = self.rules.setdefault(full, f"{rule} (copied by an earlier call)")
@@ -51,15 +49,11 @@ class Copies:
         """The rule of a copy this call reads, if it reads one."""
         if not self.rules or not isinstance(tool_input, Mapping):
             return None
-        if name == "Bash":
-            command = tool_input.get("command")
-            if not isinstance(command, str):
-                return None
+        paths = [(p, cwd) for p in (_input_paths(tool_input, every_string=name not in _BUILTIN)
+                                    or [])] if name != "Bash" else []
+        for command in _command_lines(name, tool_input):
             files = bash_files(command, cwd)
-            paths = files.reads + files.inside + [(f, at) for f, at in files.opaque]
-        else:
-            found = _input_paths(tool_input, every_string=name not in _BUILTIN)
-            paths = [(p, cwd) for p in found or []]
+            paths += files.reads + files.inside + files.opaque
         for path, at in paths:
             full = normalize(path, at, self.home)
             # The copy, or a folder that holds one (`grep -r x /tmp`, `ls ~`).
@@ -67,3 +61,14 @@ class Copies:
             if hit:
                 return hit
         return None
+
+
+def _command_lines(name: str, tool_input: Any) -> list[str]:
+    """The command lines of a call: Bash's `command`, an MCP tool's strings that may be
+    ones (judged like Bash's by `policy.apply` too)."""
+    if not isinstance(tool_input, Mapping):
+        return []
+    if name == "Bash":
+        command = tool_input.get("command")
+        return [command] if isinstance(command, str) else []
+    return _commands(tool_input) if name not in _BUILTIN else []

@@ -165,8 +165,10 @@ class Variables:
             for m in _EXPANSION.finditer(word):
                 flag, name, op, plain = m.groups()
                 name = name or plain
-                if flag == "!" or name[0].isdigit() or name in "@*" or (
-                        op and not _DEFAULT_OP.match(op)):
+                # A default form stands for an unknown value's default (judged by
+                # `variants`); of a value set in the command, `expand` did not fill it.
+                if flag == "!" or name[0].isdigit() or name in "@*" or (op and (
+                        not _DEFAULT_OP.match(op) or name in self.values)):
                     return "a parameter expanded at run time"
                 if name in self.runtime:
                     return "a variable set at run time"
