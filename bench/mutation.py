@@ -546,7 +546,8 @@ MODULES: dict[str, Target] = {
         "tests/policy/test_policy_globs_exact.py", "tests/policy/test_policy_paths.py"),
         scope=("_translate",)),
     "policy.bash": Target("policy/bash.py", (
-        "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_bash.py",
+        "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_opaque.py",
+        "tests/policy/test_policy_bash.py",
         "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_words.py",
         "tests/policy/test_policy_runtime_names.py", "tests/policy/test_policy_in_place.py",
         "tests/policy/test_policy_links_in_searches.py"),
@@ -562,7 +563,8 @@ MODULES: dict[str, Target] = {
     # folders looked through (`_simple`, `_opaque`: in-place edits, link-following
     # searches, secret printers, eval's joined words).
     "policy.bash.rules": Target("policy/bash.py", (
-        "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_in_place.py",
+        "tests/policy/test_policy_opaque.py", "tests/policy/test_policy_bash_exact.py",
+        "tests/policy/test_policy_in_place.py",
         "tests/policy/test_policy_secret_printers.py", "tests/policy/test_policy_runtime_names.py",
         "tests/policy/test_policy_links_in_searches.py", "tests/policy/test_policy_bash.py",
         "tests/policy/test_policy_copies.py", "tests/policy/test_policy_shapes.py"),

@@ -48,10 +48,12 @@ _REDIRECT_OUT = frozenset({">", ">>", ">|", "&>", "&>>", ">&"})
 _CONTROL = frozenset({"|", "||", "&&", ";", "&", "\n", ";;", "|&", "(", ")", "((", "))",
                       "{", "}", "!"})
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+# Every operator, longest first (a run of operator characters is cut into these).
+_OPERATORS = sorted(_CONTROL | _REDIRECT_IN | _REDIRECT_OUT | {"<<", "<&", ";", "&", "|",
+                                                                "<", ">", "(", ")", "\n"},
+                    key=len, reverse=True)
 _RESERVED = frozenset({"do", "then", "else", "elif", "if", "while", "until"})  # then a command
 _MAX_DEPTH = 4
-# `<<EOF`, `<<-EOF`, `<< 'EOF'`, `<<"EOF"`, `<<\EOF` (not `<<<`, a here-string).
-_HEREDOC = re.compile(r"(?<!<)<<(-?)[ \t]*(?:'([^'\n]*)'|\"([^\"\n]*)\"|\\?([\w.@%+-]+))")
 # A word that is plainly a path or option (anything else may be code: scanned as script).
 _PLAIN_WORD = re.compile(r"[\w.~/$@%+,:={}\-\[\]*?#^! ]*")
 # grep/rg options that print lines the match did not (context, multiline, whole files).
@@ -110,17 +112,35 @@ def _tokens(command: str) -> list[str]:
     lexer.whitespace = " \t\r"
     lexer.whitespace_split = True
     lexer.commenters = ""
-    return list(lexer)
+    out: list[str] = []
+    for tok in lexer:
+        # shlex joins a run of operator characters (`);`, `;(`, `)&&`): split it.
+        while tok and tok not in _OPERATORS and not tok.strip("();<>|&\n"):
+            op = next(o for o in _OPERATORS if tok.startswith(o))
+            out.append(op)
+            tok = tok[len(op):]
+        if tok:
+            out.append(tok)
+    return out
 
 
-def _split(tokens: list[str]) -> list[list[str]]:
-    """Simple commands; redirection operators stay in place, control operators split."""
+def _split(tokens: list[str], marks: bool = False) -> list[list[str]]:
+    """Simple commands; redirection operators stay in place, control operators split. A
+    `!` negates only where a command starts; inside one it is a word (`find . ! -name x`),
+    as is a `(` (escaped: `find . '(' -name x ')'`) and the `)` that closes it. `marks`:
+    a subshell's parentheses are kept, each as a command of its own."""
     out: list[list[str]] = [[]]
+    opened = 0
     for tok in tokens:
-        if tok in _CONTROL:
+        word = bool(out[-1]) and (tok in ("!", "(") or (tok == ")" and opened > 0))
+        if tok in _CONTROL and not word:
             if out[-1]:
                 out.append([])
+            if marks and tok in ("(", ")"):  # a subshell: `_walk` keeps its `cd` inside
+                out[-1:] = [[tok], []]
+            opened = 0
         else:
+            opened += (tok == "(") - (tok == ")") if word else 0
             out[-1].append(tok)
     return [c for c in out if c]
 
@@ -202,45 +222,6 @@ def _inside(words: list[str], found: BashFiles, first: int) -> None:
     found.inside.extend(extra)
 
 
-def _heredocs(command: str) -> tuple[str, list[tuple[str, str]]]:
-    """The command without its heredoc bodies, and each body with the text of the line
-    that introduced it. An unterminated heredoc is left in place (parsed as commands)."""
-    if "<<" not in command:
-        return command, []
-    lines = command.split("\n")
-    out: list[str] = []
-    bodies: list[tuple[str, str]] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        out.append(line)
-        i += 1
-        ops = [m for m in _HEREDOC.finditer(line) if not line[m.end():m.end() + 1] == "<"]
-        if not ops:
-            continue
-        j = i
-        found: list[tuple[str, str]] = []
-        for op in ops:
-            delim = op.group(2) if op.group(2) is not None else (
-                op.group(3) if op.group(3) is not None else op.group(4))
-            strip_tabs = op.group(1) == "-"
-            body: list[str] = []
-            while j < len(lines):
-                candidate = lines[j].lstrip("\t") if strip_tabs else lines[j]
-                j += 1
-                if candidate == delim:
-                    break
-                body.append(lines[j - 1])
-            else:
-                found = []  # unterminated: not a heredoc we understand
-                break
-            found.append((line, "\n".join(body)))
-        if found:
-            bodies.extend(found)
-            i = j
-    return "\n".join(out), bodies
-
-
 def _command_name(segment: str) -> str:
     try:
         words = _tokens(segment)
@@ -273,7 +254,7 @@ def _walk(command: str, cwd: str | None, found: BashFiles, depth: int) -> str | 
         scripts.scan_loose(command, cwd, found)
         return cwd
     command = _unquote(_IFS.sub(" ", command))  # `cat${IFS}.env`, `cat $'\x2eenv'`
-    command, bodies = _heredocs(command)
+    command, bodies = shell_words.heredocs(command)
     for line, body in bodies:
         _script(_command_name(line), body, cwd, found, depth)
     # `$(pwd)/.env`, `diff <(echo) .env`: the body is judged alone, a placeholder keeps
@@ -288,7 +269,14 @@ def _walk(command: str, cwd: str | None, found: BashFiles, depth: int) -> str | 
         scripts.scan_loose(command, cwd, found)
         return cwd
     variables = shell_words.Variables()  # `x=nv; cat .e$x`
-    for words in _split(tokens):
+    outer: list[str | None] = []  # the folders subshells were entered from
+    for words in _split(tokens, marks=True):
+        if words in (["("], [")"]):  # `(cd x; cat y) && cat z`: z is read where we were
+            if words == ["("]:
+                outer.append(cwd)
+            elif outer:
+                cwd = outer.pop()
+            continue
         words = variables.expand(words)
         variables.note(words)
         start = _command_index(words)
@@ -442,7 +430,7 @@ def bash_shape(command: str) -> dict[str, bool]:
     when every command only prints names (ls, find without -exec, grep -l...)."""
     context = bool(_CONTEXT_OPTS.search(command))
     try:
-        commands = _split(_tokens(_heredocs(command)[0]))
+        commands = _split(_tokens(shell_words.heredocs(command)[0]))
     except ValueError:
         return {"context": True, "listing": False, "grep": False}
     listing = bool(commands)

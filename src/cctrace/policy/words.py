@@ -16,8 +16,9 @@ root. What no static look can know, `Variables.computed` names: a variable the c
 sets at run time (`read`, `mapfile`, `printf -v`), a positional parameter, an operator
 applied to a value (`${f#x}`, `${f,,}`, `${a[@]}`, `${!ref}`), or, for a command that
 prints the files it is given, a variable from the environment (`cat $CREDS_FILE`).
-`expand_braces` does the shell's brace expansion. Over-reporting costs a withheld output;
-under-reporting leaks a file.
+`expand_braces` does the shell's brace expansion, `heredocs` cuts heredoc bodies out of a
+command (each is judged as the script of the command it is fed to). Over-reporting costs a
+withheld output; under-reporting leaks a file.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ _NAME_VALUE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.DOTALL)
 _DECLARERS = frozenset({"export", "declare", "typeset", "local", "readonly"})
 # Variables remembered per command (a command can hold no more than this many that matter).
 _MAX_VARIABLES = 64
+# `<<EOF`, `<<-EOF`, `<< 'EOF'`, `<<"EOF"`, `<<\EOF` (not `<<<`, a here-string).
+_HEREDOC = re.compile(r"(?<!<)<<(-?)[ \t]*(?:'([^'\n]*)'|\"([^\"\n]*)\"|\\?([\w.@%+-]+))")
 # Every parameter expansion: `${!name...}`, `${#name}`, `${name<operator>}`, `$name`, `$1`.
 _EXPANSION = re.compile(r"\$(?:\{([!#]?)([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*])([^}]*)\}"
                         r"|([A-Za-z_][A-Za-z0-9_]*|[0-9@*]))")
@@ -61,6 +64,45 @@ _NO_FILES = frozenset({"echo", "printf", "test", "[", "[[", "true", "false", ":"
                        "return", "shift", "sleep", "kill", "wait", "unset", "export", "local",
                        "declare", "typeset", "readonly", "let", "set", "read", "mapfile",
                        "readarray", "getopts", "popd", "case"})
+
+
+def heredocs(command: str) -> tuple[str, list[tuple[str, str]]]:
+    """The command without its heredoc bodies, and each body with the text of the line
+    that introduced it. An unterminated heredoc is left in place (parsed as commands)."""
+    if "<<" not in command:
+        return command, []
+    lines = command.split("\n")
+    out: list[str] = []
+    bodies: list[tuple[str, str]] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        out.append(line)
+        i += 1
+        ops = [m for m in _HEREDOC.finditer(line) if not line[m.end():m.end() + 1] == "<"]
+        if not ops:
+            continue
+        j = i
+        found: list[tuple[str, str]] = []
+        for op in ops:
+            delim = op.group(2) if op.group(2) is not None else (
+                op.group(3) if op.group(3) is not None else op.group(4))
+            strip_tabs = op.group(1) == "-"
+            body: list[str] = []
+            while j < len(lines):
+                candidate = lines[j].lstrip("\t") if strip_tabs else lines[j]
+                j += 1
+                if candidate == delim:
+                    break
+                body.append(lines[j - 1])
+            else:
+                found = []  # unterminated: not a heredoc we understand
+                break
+            found.append((line, "\n".join(body)))
+        if found:
+            bodies.extend(found)
+            i = j
+    return "\n".join(out), bodies
 
 
 def expand_braces(words: list[str]) -> list[str]:
