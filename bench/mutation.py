@@ -2268,6 +2268,21 @@ EQUIVALENT["redact.secret_names"] = [
      'the longest compound word has 7 letters: with the non-letter before it, 8 '
      'characters; a window one character wider finds no other match (`^` is the '
      "text's start, which the 8-character window reaches too when it is that close)"),
+    # The same line since probes-9 put it in parentheses, beside `_PASS_COMPOUND`'s.
+    ('(kw == "key" and _KEY_COMPOUND.search(text, max(0, start - 8), start))',
+     '(kw == "key" and _KEY_COMPOUND.search(text, max(0, start - 9), start))',
+     'the longest compound word has 7 letters: with the non-letter before it, 8 '
+     'characters; a window one character wider finds no other match (`^` is the '
+     "text's start, which the 8-character window reaches too when it is that close)"),
+    ('or (kw != "auth" and _PASS_COMPOUND.search(text, max(0, start - 8), start))',
+     'or (kw != "auth" and _PASS_COMPOUND.search(text, max(0, start - 9), start))',
+     "the longest owner word (`remote`) has 6 letters: with the `\\n` escape before it, "
+     "8 characters; a window one character wider finds no other match (`^` is the "
+     "text's start, reached by the 8-character window too when a match there can end)"),
+    ('and _PASS_COMPOUND.search(text, max(0, start - 8), start)))',
+     'and _PASS_COMPOUND.search(text, max(0, start - 9), start)))',
+     "weak_key's look for the owner word: the longest match is 8 characters (`\\n` and "
+     "`remote`), as in key_ok's"),
     ('if start > 4 and text[start - 1] == ":" and _in_arn(text, start):',
      'if start >= 4 and text[start - 1] == ":" and _in_arn(text, start):',
      '_in_arn needs `arn:`, a service and `:` before the key: at least 6 characters, '
@@ -2362,6 +2377,9 @@ EQUIVALENT["redact.detectors.k8s_secret"] = [
      'block: tuple[int, bool] | None = ""  # a block scalar\'s key indent, and whether taken',
      'reset at every header, and not read before one'),
 ]
+# The whole module's run meets `_json_values`' look-backs and look-ahead too (its scoped
+# run's entries, above).
+EQUIVALENT["redact.detectors.k8s_secret"] += EQUIVALENT["redact.detectors.k8s_secret.json"]
 EQUIVALENT["redact.detectors.oauth_code"] = [
     ('first = max([text.rfind(c, lo, start) + 1 for c in _URL_ENDS] + [lo])',
      'first = max([text.rfind(c, lo, start) - 1 for c in _URL_ENDS] + [lo])',
@@ -2680,6 +2698,14 @@ EQUIVALENT["worker.redactors"] = [
      'the sweeper has no detectors and only sweeps: the learned values carry their markers '
      'already, and the key feeds only `tag`, which `sweep` never calls'),
 ]
+
+EQUIVALENT["redact.lone"] = [
+    ('_PUBLIC_BEFORE = 16', '_PUBLIC_BEFORE = 17',
+     "_PUBLIC_KEY's longest match is 15 characters (`idempotency` and 4 blanks), 16 with "
+     "the newline its `$` may stand before, and it has no look-behind: a window one "
+     "character wider holds the same matches"),
+]
+
 
 def _equivalent(name: str) -> list[tuple[str, str, str]]:
     """EQUIVALENT's entries for `name`, and for a detector module every mutant of its

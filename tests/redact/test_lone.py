@@ -10,6 +10,7 @@ from cctrace.redact.lone import (
     is_password_word,
     lone_value,
     names_secret,
+    public_key_before,
     secret_word,
 )
 
@@ -137,3 +138,17 @@ def test_lone_value_lengths() -> None:
 def test_names_secret_in_other_languages(name: str, word: str) -> None:
     assert names_secret(name) == word
     assert is_password_word(word) == bool(word)
+
+
+# mutation-9: the word before the `key` ending `text` that makes it no secret, in the window
+# it is looked for in (16 characters: the longest word, `idempotency`, and 4 blanks fit).
+@pytest.mark.parametrize("text,public", [
+    ("primary key", True),                  # at the text's start: the window starts at 0
+    ("Primary Key", True), ("public\tkey", True), ("sort  key", True),
+    ("the idempotency    key", True),       # 11 letters and 4 blanks: the widest match
+    ("the idempotency     key", False),     # 5 blanks
+    ("the api key", False), ("publickey", False), ("the key", False), ("key", False),
+    ("primary key and the api key", False),  # only the word right before this `key`
+])
+def test_public_key_before(text: str, public: bool) -> None:
+    assert public_key_before(text, len(text) - 3) is public

@@ -104,6 +104,9 @@ def test_cargo_takes_16_characters_and_pulumi_reads_200() -> None:
     f"lang en_US\nrootpw {PW}\nuser --name=admin",
     f"rootpw --iscrypted --allow-ssh {PW}",
     f"lang en_US\\nrootpw --plaintext {PW}\\n",            # in a JSON string
+    # indented: the pattern starts at the line's start, before the blanks and the keyword
+    # (tried only at the keyword, it would miss this one)
+    f"lang en_US\n  rootpw --plaintext {PW}\n", f"\trootpw {PW}",
 ])
 def test_kickstart_rootpw(text: str) -> None:
     found(text, PW)

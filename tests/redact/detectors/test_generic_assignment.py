@@ -1020,12 +1020,14 @@ def test_no_fallback_after_an_empty_default(text: str) -> None:
 def test_pass_glued_to_its_owner_is_a_password(word: str) -> None:
     found(f"{word}pass = Tiger&rapid66x\n", "Tiger&rapid66x")
     found(f"[Repository Remote]\\n{word}pass = Tiger&rapid66x", "Tiger&rapid66x")  # `\n`
+    found(f"{word}pwd = Tiger&rapid66x\n", "Tiger&rapid66x")  # a chosen one: no weak key
 
 
 @pytest.mark.parametrize("text", [
     "bypass = Tiger&rapid66x\n", "compass = Tiger&rapid66x\n", "surpass = Tiger&rapid66x\n",
     "xdbpass = Tiger&rapid66x\n",                         # the owner must start the word
     f'dbpassword = "{SHORT}"\n',                           # long keywords: still drawn only
+    f'dbauth = "{LONG}"\n', f'x.rootauth = "{LONG}"\n',     # only `pass` / `pwd` take an owner
 ])
 def test_other_glued_pass_words(text: str) -> None:
     kept(text)
