@@ -563,7 +563,8 @@ MODULES: dict[str, Target] = {
     # folders looked through (`_simple`, `_opaque`: in-place edits, link-following
     # searches, secret printers, eval's joined words).
     "policy.bash.rules": Target("policy/bash.py", (
-        "tests/policy/test_policy_opaque.py", "tests/policy/test_policy_bash_exact.py",
+        "tests/policy/test_policy_opaque.py", "tests/policy/test_policy_word_rules.py",
+        "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_words.py",
         "tests/policy/test_policy_in_place.py",
         "tests/policy/test_policy_secret_printers.py", "tests/policy/test_policy_runtime_names.py",
         "tests/policy/test_policy_links_in_searches.py", "tests/policy/test_policy_bash.py",
@@ -2585,6 +2586,37 @@ EQUIVALENT["policy.bash"] = EQUIVALENT.get("policy.bash", []) + [
     ('"prints" if name in _PRINTS else "", _pattern_first(name, words[start + 1:]))',
      '"prints" if name in _PRINTS else "XXXX", _pattern_first(name, words[start + 1:]))',
      '`Variables.computed` compares the kind with "prints" and "lists" only'),
+]
+_NO_FLAG_X = "no grep option the code asks about is the letter X"
+EQUIVALENT["policy.bash.rules"] = [
+    ('opts = [a for a in rest if a.startswith("-")] + ["-r"]',
+     'opts = [a for a in rest if a.startswith("-")] + ["XX-rXX"]',
+     '"XX-rXX"[1:] holds an `r` too: git grep is recursive either way'),
+    ('short = "".join(o[1:] for o in opts if not o.startswith("--"))',
+     'short = "XXXX".join(o[1:] for o in opts if not o.startswith("--"))', _NO_FLAG_X),
+    ('tool = posixpath.basename(rest[at + 1]) if at + 1 < len(rest) else ""',
+     'tool = posixpath.basename(rest[at + 1]) if at + 1 < len(rest) else "XXXX"',
+     'no tool after -exec: "" and "XXXX" are both no lister'),
+    ('base = a.rstrip("/").rsplit("/", 1)[-1]', 'base = a.rstrip("/").rsplit("/", 2)[-1]',
+     'the last part is the same however many splits are made before it'),
+    ('if base in ("*", "**", "*.*", ".*") or base.startswith("*") and "." not in base:',
+     'if base in ("XX*XX", "**", "*.*", ".*") or base.startswith("*") and "." not in base:',
+     '`*` also starts with `*` and holds no dot'),
+    ('if base in ("*", "**", "*.*", ".*") or base.startswith("*") and "." not in base:',
+     'if base in ("*", "XX**XX", "*.*", ".*") or base.startswith("*") and "." not in base:',
+     '`**` also starts with `*` and holds no dot'),
+    ('_script(posixpath.basename(words[k]) if k < len(words) else "", words[i + 1],',
+     '_script(posixpath.basename(words[k]) if k <= len(words) else "", words[i + 1],',
+     '`_command_index` stops at the `<<<` word at the latest: k < len(words) always'),
+    ('_script(posixpath.basename(words[k]) if k < len(words) else "", words[i + 1],',
+     '_script(posixpath.basename(words[k]) if k < len(words) else "XXXX", words[i + 1],',
+     '`_command_index` stops at the `<<<` word at the latest: k < len(words) always'),
+    ('if 0 < start < len(words) and words[start - 1].startswith("-"):',
+     'if 1 < start < len(words) and words[start - 1].startswith("-"):',
+     'start is 1 only after a wrapper word, which does not start with `-`'),
+    ('if target.startswith(("/", "~")) or cwd is None:',
+     'if target.startswith(("XX/XX", "~")) or cwd is None:',
+     'posixpath.join keeps an absolute second part whole: the same folder'),
 ]
 
 EQUIVALENT["hook.defer"] = [

@@ -59,3 +59,40 @@ def test_a_subshells_cd_stays_inside_it():
     reads = bash_files("(cd x; (cd y; cat a); cat b); cat c", "/p").reads
     assert reads == [("a", "/p/x/y"), ("b", "/p/x"), ("c", "/p")]
     assert bash_files(")) cat a", "/p").reads == [("a", "/p")]  # a stray `)`: no crash
+
+
+@pytest.mark.parametrize("command, folders", [
+    ("find . -exec ls", []),  # the tool is the word right after -exec, even the last one
+    ("cat .*X", []),  # a dot glob with more after it is judged by name (`.*` is not)
+    ("cat d/.*", ["d"]),
+])
+def test_opaque_edges(command, folders):
+    assert [f for f, _ in bash_files(command, "/p").opaque] == folders
+
+
+@pytest.mark.parametrize("command", ["cat <<EOF\nx\nEOF", "cat <<secrets\nx\nsecrets"])
+def test_a_heredocs_delimiter_is_no_read(command):
+    assert bash_files(command, "/p").reads == [("x", "/p")]  # the body is scanned, not it
+
+
+@pytest.mark.parametrize("command", ["cat <", "cat <<<", "cat <<", "cat >", "cat 2>"])
+def test_a_redirect_ending_the_command_reads_nothing(command):
+    files = bash_files(command, "/p")
+    assert files.reads == [] and files.writes == []
+
+
+@pytest.mark.parametrize("command, reads, writes", [
+    ("cat < a b", ["a", "b"], []),
+    ("echo x > out y", ["x", "y"], ["out"]),
+    ("cmd 2> err.log", [], ["err.log"]),
+    ("cat a 2> e", ["a"], ["e"]),
+    ("cat 0< a", ["a"], []),
+    ("cat a >&2", ["a"], []),
+    ("cat a >> log 2>&1", ["a"], ["log"]),
+    ("cat a &> all", ["a"], ["all"]),
+    ("cat <> f", ["f"], []),
+])
+def test_redirections_exactly(command, reads, writes):
+    files = bash_files(command, "/p")
+    assert [r for r, _ in files.reads] == reads
+    assert [w for w, _ in files.writes] == writes

@@ -386,8 +386,10 @@ def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> 
         j = 0
         while j < len(rest):
             flag = rest[j]
-            is_script = flag in script_flags or (
-                name in _SHELLS and flag[:1] == "-" and flag[1:2] != "-" and "c" in flag)
+            # A cluster of short options may end with the program's (`bash -lc`, `python3
+            # -Bc`, `node -pe`, `perl -ne`).
+            is_script = flag in script_flags or flag[:1] == "-" and flag[1:2] not in ("-", "") and (
+                "c" in flag if name in _SHELLS else flag[-1] in "ceEr")
             if is_script and j + 1 < len(rest):
                 if name in _INTERPRETERS:
                     scripts.scan_script(rest[j + 1], cwd, found)

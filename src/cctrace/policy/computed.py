@@ -113,7 +113,8 @@ def _message(command: str, inner: str) -> bool:
 def _program_texts(command: str) -> list[str]:
     """Program texts given to an interpreter: `-c`/`-e` arguments, heredoc bodies and
     here-strings (a rough cut: quoted text after the option or the operator)."""
-    texts = re.findall(r"""\s-[ce]\s+(?:'([^']*)'|"((?:\\.|[^"\\])*)")""", command)
+    texts = re.findall(r"""\s-[A-Za-z]{0,8}[ceEr]\s+(?:'([^']*)'|"((?:\\.|[^"\\])*)")""",
+                       command)
     out = [a or b for a, b in texts]
     out += re.findall(r"<<-?\s*['\"]?(\w+)['\"]?\n(.*?)\n\1", command, re.S) and [
         body for _, body in re.findall(r"<<-?\s*['\"]?(\w+)['\"]?\n(.*?)\n\1", command,
