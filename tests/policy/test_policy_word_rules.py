@@ -61,3 +61,12 @@ def test_eval_depth_counts_like_any_script():
 def test_a_printers_text_is_cut_at_80():
     files = bash_files("vault read -field=password " + "x" * 100, "/p")
     assert files.prints == ("vault read -field=password " + "x" * 100)[:80]
+
+
+def test_a_program_flag_takes_the_word_right_after_it():
+    assert decide("Bash", {"command": "bash -c 'cat .env' arg"}, "/p", POLICY).rule == ".env*"
+    assert decide("Bash", {"command": "python3 -c \"print(open('.env').read())\" arg"}, "/p",
+                  POLICY).rule == ".env*"
+    assert [r for r, _ in reads("bash -x -c 'cat a' b")] == ["-x", "a", "b"]
+    assert [r for r, _ in reads("bash -c")] == ["-c"]  # no program after it: no crash
+    assert [r for r, _ in reads("python3 -c")] == ["-c"]
