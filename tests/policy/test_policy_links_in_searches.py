@@ -85,15 +85,19 @@ def test_a_file_name_glob_looks_only_at_links_and_is_bounded(tmp_path, monkeypat
     assert reach.expanded_rule("*", at, policy) is None
     os.symlink(tmp_path / "d" / ".netrc", tmp_path / "d" / "link")
     reach._REAL.clear()
+    reach._LINKS.clear()  # listed once a run: the link made after the first look
     assert reach.expanded_rule("*", at, policy) == ".netrc"
     assert reach.expanded_rule("l*", at, policy) == ".netrc"
     assert reach.expanded_rule("p*", at, policy) is None
     os.unlink(tmp_path / "d" / "link")
     (tmp_path / "d" / "plain2.txt").write_text("x")
-    monkeypatch.setattr(reach, "SCOPE_FILES", 2)
-    assert reach.expanded_rule("*", at, policy) is None  # two matches looked through
+    monkeypatch.setattr(reach, "SCOPE_FILES", 3)  # .netrc, plain.txt, plain2.txt
+    reach._LINKS.clear()
+    assert reach.expanded_rule("*", at, policy) is None
     (tmp_path / "d" / "plain3.txt").write_text("x")
+    reach._LINKS.clear()
     assert reach.expanded_rule("*", at, policy) == "* (unattributable output)"
+    assert reach.expanded_rule("*.txt", at, policy) == "*.txt (unattributable output)"
 
 
 def test_a_path_without_a_glob_is_not_expanded(tmp_path, monkeypatch):

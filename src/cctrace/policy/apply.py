@@ -29,7 +29,7 @@ from cctrace.policy.bash import bash_files, bash_shape
 from cctrace.policy.computed import computed_rule
 from cctrace.policy.copies import Copies
 from cctrace.policy.inputs import _BUILTIN, PATH_FIELDS, _commands, _input_paths
-from cctrace.policy.reach import _REAL, _denied, _glob_rule, link_rule, scope_rule
+from cctrace.policy.reach import _LINKS, _REAL, _denied, _glob_rule, link_rule, scope_rule
 from cctrace.policy.settings import Policy, path_denied
 from cctrace.policy.shapes import OutputFilter
 
@@ -437,6 +437,7 @@ def apply_policy(traces: list[Trace], policy: Policy) -> PolicyResult:
     stats: Counter[str] = Counter()
     kept: list[Trace] = []
     _REAL.clear()
+    _LINKS.clear()
     copies = Copies(policy.home)  # shared by the turns of this run, in order
     for trace in traces:
         cwd = trace.metadata.get("cwd")

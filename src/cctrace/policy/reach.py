@@ -16,6 +16,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+from fnmatch import fnmatchcase
 from typing import Any
 
 from cctrace.policy.globs import _expand_braces, compile_glob, normalize
@@ -119,26 +120,60 @@ def expanded_rule(path: str, cwd: str | None, policy: Policy) -> str | None:
     folder it ran in) expands to, as the shell expanded it (`cd sec*s && cat a.txt`, `cat
     ~/.aw?/config`): the deny patterns name folders a glob cannot be compared with. Of a
     glob in the file name alone, the symbolic links it expands to (`grep x *` where `y`
-    points at `.env`), at most `SCOPE_FILES` matches looked at."""
+    points at `.env`); a folder of more than `SCOPE_FILES` entries cannot be cleared."""
     if not isinstance(path, str) or len(path) > 4096 or "\0" in path:
         return None
     full = normalize(path, cwd, policy.home)
     folders, _, base = full.rpartition("/")
     if not full.startswith("/") or not any(c in full for c in "*?["):
         return None
-    # A glob in the file name alone (`grep x *`) is judged by name without I/O
-    # (`glob_rule`); what is left is a link it expands to, named by its own name.
-    links_only = not any(c in folders for c in "*?[")
-    bound = SCOPE_FILES if links_only else GLOB_FILES
-    for n, match in enumerate(glob.iglob(full)):
-        if n >= bound:
+    if not any(c in folders for c in "*?["):
+        # A glob in the file name alone (`grep x *`) is judged by name without I/O
+        # (`glob_rule`); what is left is a link it expands to, named by its own name.
+        links, too_many = _links_in(folders or "/")
+        if too_many:
             return f"{path} (unattributable output)"
-        if links_only and not os.path.islink(match):
-            continue
+        for name in links:
+            if (base.startswith(".") or not name.startswith(".")) and fnmatchcase(name, base):
+                rule = link_rule(f"{folders}/{name}", None, policy)
+                if rule:
+                    return rule
+        return None
+    for n, match in enumerate(glob.iglob(full)):
+        if n >= GLOB_FILES:
+            return f"{path} (unattributable output)"
         rule = path_denied(match, None, policy) or link_rule(match, None, policy)
         if rule:
             return rule
     return None
+
+
+def _links_in(folder: str) -> tuple[list[str], bool]:
+    """(the names of the symbolic links in `folder`, whether it holds more than
+    `SCOPE_FILES` entries), listed once per `apply_policy` run: a script may name a
+    thousand globs in one folder."""
+    got = _LINKS.get(folder)
+    if got is None:
+        links: list[str] = []
+        n = 0
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    n += 1
+                    if n > SCOPE_FILES:
+                        break
+                    if entry.is_symlink():
+                        links.append(entry.name)
+        except OSError:
+            pass
+        if len(_LINKS) > 1024:
+            _LINKS.clear()
+        got = _LINKS[folder] = (links, n > SCOPE_FILES)
+    return got
+
+
+# Folders listed for their links in one `apply_policy` run (cleared at each, like `_REAL`).
+_LINKS: dict[str, tuple[list[str], bool]] = {}
 
 
 def _denied(path: str, cwd: str | None, policy: Policy) -> str | None:
