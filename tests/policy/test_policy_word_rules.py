@@ -70,3 +70,5 @@ def test_a_program_flag_takes_the_word_right_after_it():
     assert [r for r, _ in reads("bash -x -c 'cat a' b")] == ["-x", "a", "b"]
     assert [r for r, _ in reads("bash -c")] == ["-c"]  # no program after it: no crash
     assert [r for r, _ in reads("python3 -c")] == ["-c"]
+    assert [r for r, _ in reads("python3 -X dev s.py")] == ["-X", "dev", "s.py"]
+    assert [r for r, _ in reads("python3 - s.py")] == ["s.py"]  # `-`: the program on stdin

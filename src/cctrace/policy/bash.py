@@ -382,13 +382,13 @@ def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> 
         return cwd
     edits = _in_place(name, rest)
     if name in _SHELLS or name in _INTERPRETERS:
-        script_flags = ("-c",) if name in _SHELLS else ("-c", "-e", "-E", "-r")
         j = 0
         while j < len(rest):
             flag = rest[j]
-            # A cluster of short options may end with the program's (`bash -lc`, `python3
-            # -Bc`, `node -pe`, `perl -ne`).
-            is_script = flag in script_flags or flag[:1] == "-" and flag[1:2] not in ("-", "") and (
+            # The program's option, alone or ending a cluster of short ones: a shell's `-c`
+            # (`bash -lc`), an interpreter's -c/-e/-E/-r (`python3 -Bc`, `node -pe`, `perl
+            # -ne`, `php -r`).
+            is_script = flag[:1] == "-" and flag[1:2] != "-" and (
                 "c" in flag if name in _SHELLS else flag[-1] in "ceEr")
             if is_script and j + 1 < len(rest):
                 if name in _INTERPRETERS:
