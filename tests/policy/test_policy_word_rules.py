@@ -4,6 +4,8 @@ scripts and folders, exactly (mutation survivors of stop 28, and the bypasses th
 
 from __future__ import annotations
 
+import shlex
+
 import pytest
 
 from cctrace.policy import Policy
@@ -72,3 +74,31 @@ def test_a_program_flag_takes_the_word_right_after_it():
     assert [r for r, _ in reads("python3 -c")] == ["-c"]
     assert [r for r, _ in reads("python3 -X dev s.py")] == ["-X", "dev", "s.py"]
     assert [r for r, _ in reads("python3 - s.py")] == ["s.py"]  # `-`: the program on stdin
+
+
+def test_nesting_past_the_parse_is_withheld():
+    command = "grep -rh x ."
+    for _ in range(3):
+        command = "bash -c " + shlex.quote(command)
+    assert bash_files(command, "/p").opaque == [(".", "/p")]  # three levels: parsed
+    assert bash_files(command, "/p").unjudged is False
+    for _ in range(3):
+        command = "bash -c " + shlex.quote(command)
+    files = bash_files(command, "/p")
+    assert files.unjudged is True  # six: past the parse, withheld whole
+    assert decide("Bash", {"command": command}, "/p", POLICY).rule == (
+        "(script past the policy's bounds)")
+
+
+def test_phrases_and_copies_exactly():
+    assert (".env", "/p") in reads('cat "a b" .env')  # a phrase, then more words
+    assert [r for r, _ in reads("grep --color=auto .env notes.txt")] == [
+        "--color=auto", "auto", "notes.txt"]  # `.env` is the pattern there
+    for tool in ("cp", "mv", "install", "rsync", "scp", "ln"):
+        assert [w for w, _ in bash_files(f"{tool} a b dest/", "/p").writes] == ["dest/"]
+    for name in ("ssh a", "ssh a ssh b", "ssh a ssh b ssh c"):
+        quoted = "grep -rh x ."
+        for host in reversed(name.split("ssh ")[1:]):
+            quoted = f"ssh {host.strip()} " + shlex.quote(quoted)
+        assert bash_files(quoted, "/p").opaque == [(".", "/p")]
+

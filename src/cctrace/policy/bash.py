@@ -251,7 +251,10 @@ def _script(name: str, text: str, cwd: str | None, found: BashFiles, depth: int)
 def _walk(command: str, cwd: str | None, found: BashFiles, depth: int) -> str | None:
     """Add the command's candidate paths to `found`; returns the cwd after it ran."""
     if depth > _MAX_DEPTH:
+        # Nested past what is parsed (`bash -c` in `bash -c`...): its paths are read
+        # loosely, what it runs cannot be judged (a nameless `grep -rh` in there): withheld.
         scripts.scan_loose(command, cwd, found)
+        found.unjudged = True
         return cwd
     command = _unquote(_IFS.sub(" ", command))  # `cat${IFS}.env`, `cat $'\x2eenv'`
     command, bodies = shell_words.heredocs(command)
