@@ -529,7 +529,8 @@ MODULES: dict[str, Target] = {
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
         "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_apply_mcp.py"),
         # The path decisions and where they withhold; levels, summaries and the walk over
-        # generations are the next run's (which rule a path reaches: policy.reach).
+        # generations are policy.apply.levels' and .rest's (which rule a path reaches:
+        # policy.reach).
         scope=("decide", "_command_rule", "_withhold_input", "_TraceRun.tool")),
     "policy.shapes": Target("policy/shapes.py", (
         "tests/policy/test_policy_shapes_exact.py", "tests/policy/test_policy_shapes.py"),
@@ -552,7 +553,7 @@ MODULES: dict[str, Target] = {
         "tests/policy/test_policy_runtime_names.py", "tests/policy/test_policy_in_place.py",
         "tests/policy/test_policy_links_in_searches.py"),
         # How a command line is cut into commands and which word is the command: the word
-        # rules (`_simple`, `_opaque`), heredocs and `bash_shape` are the next run's.
+        # rules (`_simple`, `_opaque`) are policy.bash.rules', `bash_shape` policy.bash.shape's.
         scope=("_tokens", "_split", "_command_index", "_command_name",
                "_pattern_first", "_in_place", "_walk", "_script", "_unquote", "_c_escape",
                "_inside")),
@@ -584,8 +585,8 @@ MODULES: dict[str, Target] = {
         "tests/policy/test_policy_computed_exact.py", "tests/policy/test_policy_computed.py",
         "tests/policy/test_policy_apply_exact.py")),
     # The rest of apply.py that withholds: how an output is shaped for the filter, and
-    # the walk over a generation's messages and blocks. Summaries and levels are the next
-    # run's.
+    # the walk over a generation's messages and blocks. Summaries and levels are
+    # policy.apply.levels'.
     "policy.apply.rest": Target("policy/apply.py", (
         "tests/policy/test_policy_apply_rest_exact.py",
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
@@ -603,7 +604,7 @@ MODULES: dict[str, Target] = {
         scope=("_input_paths", "file_url_path", "_commands")),
     # Which deny rule a path reaches beyond its text: a glob in its name or folders, a
     # link, a folder printed without names, a Grep glob; split out of apply.py. The
-    # example names of the deny patterns (`_examples`) are the next run's.
+    # example names of the deny patterns (`_examples`) are policy.reach.examples'.
     "policy.reach": Target("policy/reach.py", (
         "tests/policy/test_policy_reach.py", "tests/policy/test_policy_apply_exact.py",
         "tests/policy/test_policy_apply_rest_exact.py", "tests/policy/test_policy_words.py",
@@ -611,6 +612,30 @@ MODULES: dict[str, Target] = {
         "tests/policy/test_policy_apply_mcp.py", "tests/policy/test_policy_links_in_searches.py"),
         scope=("glob_rule", "_denied", "_glob_rule", "scope_rule", "link_rule",
                "expanded_rule")),
+    # Heredoc bodies cut out of a command (each judged as the script it is fed to).
+    "policy.words.heredocs": Target("policy/words.py", (
+        "tests/policy/test_policy_words.py", "tests/policy/test_policy_opaque.py",
+        "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_computed_exact.py",
+        "tests/policy/test_policy_bash.py"),
+        scope=("heredocs",)),
+    # How the output filter reads a Bash command's output (grep-like, context, listing).
+    "policy.bash.shape": Target("policy/bash.py", (
+        "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_apply_rest_exact.py",
+        "tests/policy/test_policy_shapes_exact.py"),
+        scope=("bash_shape",)),
+    # The example names of the deny patterns a shell glob is matched against, and the
+    # links listed once per run in a folder.
+    "policy.reach.examples": Target("policy/reach.py", (
+        "tests/policy/test_policy_reach.py", "tests/policy/test_policy_links_in_searches.py",
+        "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_bash.py"),
+        scope=("_examples", "_links_in")),
+    # What level `metadata` keeps (size-and-hash summaries of content, identifiers kept)
+    # and which observations and traces it applies to.
+    "policy.apply.levels": Target("policy/apply.py", (
+        "tests/policy/test_policy_apply_rest_exact.py", "tests/policy/test_policy_apply_exact.py",
+        "tests/policy/test_policy_apply.py"),
+        scope=("_text_of", "summary", "summary_text", "_summarize_meta", "_summarize_block",
+               "_TraceRun.other", "_TraceRun.run", "apply_policy")),
     "policy.globs": Target("policy/globs.py", (
         "tests/policy/test_policy_globs_exact.py", "tests/policy/test_policy_paths.py"),
         # Compiling, normalizing and matching; `_translate` (glob syntax -> regex, 79
