@@ -1,9 +1,10 @@
 """Exact values of `policy/reach.py`: which deny rule a path reaches on this machine beyond
 its text, for a folder whose files a command prints without their names (`scope_rule`) and
-a symbolic link made by an earlier call (`link_rule`, its resolution cache and bounds).
+a symbolic link made by an earlier call (`link_rule`, its resolution cache and bounds),
+the example names of the deny patterns (`_examples`) and a folder's links (`_links_in`).
 A glob in a path's name or folders (`glob_rule`, `expanded_rule`) is tested with the calls
 that use it, in `test_policy_apply_exact.py` and `test_policy_words.py`. Run first by
-`bench/mutation.py -m policy.reach`."""
+`bench/mutation.py -m policy.reach` and `-m policy.reach.examples`."""
 
 from __future__ import annotations
 
@@ -79,3 +80,65 @@ def test_the_resolution_cache_is_bounded(tmp_path, monkeypatch):
     reach._REAL.update({f"/k{i}": f"/k{i}" for i in range(8192)})
     reach.link_rule(str(tmp_path / "x"), None, policy)
     assert len(reach._REAL) == 8193
+
+
+def test_examples_name_a_file_each_deny_pattern_matches():
+    policy = Policy(home="/h", use_default_deny=False, deny_paths=(
+        ".env*", "**/*.pem", "{a,b}.key", "**/secrets/**", "id_[rd]sa*", "  cred?.json ",
+        "**", "~/.ssh/*"))
+    reach._EXAMPLES.clear()
+    assert reach._examples(policy) == [
+        (".envx", ".env*"), (".env", ".env*"),
+        ("x.pem", "**/*.pem"), (".pem", "**/*.pem"),
+        ("a.key", "{a,b}.key"), ("a.key", "{a,b}.key"),
+        ("b.key", "{a,b}.key"), ("b.key", "{a,b}.key"),
+        ("secrets", "**/secrets/**"), ("secrets", "**/secrets/**"),
+        ("id_rsax", "id_[rd]sa*"), ("id_rsa", "id_[rd]sa*"),
+        ("credx.json", "  cred?.json "), ("credx.json", "  cred?.json "),
+        ("x", "~/.ssh/*"), ("", "~/.ssh/*"),
+    ]
+    # Made once per list of patterns: the same list is the same answer, another is new.
+    assert list(reach._EXAMPLES) == [(".env*", "**/*.pem", "{a,b}.key", "**/secrets/**",
+                                      "id_[rd]sa*", "  cred?.json ", "**", "~/.ssh/*")]
+    assert reach._examples(policy) is reach._examples(policy)
+    other = Policy(home="/h", use_default_deny=False, deny_paths=("*.p12",))
+    assert reach._examples(other) == [("x.p12", "*.p12"), (".p12", "*.p12")]
+    assert len(reach._EXAMPLES) == 2
+
+
+def test_links_in_lists_a_folders_links_once_a_run(tmp_path):
+    (tmp_path / "a.txt").write_text("x")
+    os.symlink(tmp_path / "a.txt", tmp_path / "l1")
+    os.symlink(tmp_path / "gone", tmp_path / "l2")  # a dangling link is a link too
+    (tmp_path / "sub").mkdir()
+    reach._LINKS.clear()
+    links, too_many = reach._links_in(str(tmp_path))
+    assert (sorted(links), too_many) == (["l1", "l2"], False)
+    os.symlink(tmp_path / "a.txt", tmp_path / "l3")
+    assert sorted(reach._links_in(str(tmp_path))[0]) == ["l1", "l2"]  # listed once a run
+    assert reach._links_in(str(tmp_path / "none")) == ([], False)
+    assert reach._LINKS[str(tmp_path / "none")] == ([], False)
+
+
+def test_links_in_stops_past_the_scope_bound(tmp_path, monkeypatch):
+    monkeypatch.setattr(reach, "SCOPE_FILES", 3)
+    for name in ("l1", "l2", "l3"):
+        os.symlink(tmp_path / "x", tmp_path / name)
+    reach._LINKS.clear()
+    links, too_many = reach._links_in(str(tmp_path))
+    assert (sorted(links), too_many) == (["l1", "l2", "l3"], False)  # 3: not over
+    os.symlink(tmp_path / "x", tmp_path / "l4")
+    reach._LINKS.clear()
+    links, too_many = reach._links_in(str(tmp_path))
+    assert (len(links), too_many) == (3, True)  # the fourth entry ends the listing
+
+
+def test_links_in_cache_is_bounded(tmp_path):
+    reach._LINKS.clear()
+    reach._LINKS.update({f"/k{i}": ([], False) for i in range(1025)})
+    reach._links_in(str(tmp_path))
+    assert list(reach._LINKS) == [str(tmp_path)]
+    reach._LINKS.clear()
+    reach._LINKS.update({f"/k{i}": ([], False) for i in range(1024)})
+    reach._links_in(str(tmp_path))
+    assert len(reach._LINKS) == 1025
