@@ -620,7 +620,8 @@ MODULES: dict[str, Target] = {
         scope=("heredocs",)),
     # How the output filter reads a Bash command's output (grep-like, context, listing).
     "policy.bash.shape": Target("policy/bash.py", (
-        "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_apply_rest_exact.py",
+        "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_shapes.py",
+        "tests/policy/test_policy_apply_rest_exact.py",
         "tests/policy/test_policy_shapes_exact.py"),
         scope=("bash_shape",)),
     # The example names of the deny patterns a shell glob is matched against, and the
