@@ -2644,10 +2644,6 @@ EQUIVALENT["policy.bash.rules"] = [
      'if target.startswith(("XX/XX", "~")) or cwd is None:',
      'posixpath.join keeps an absolute second part whole: the same folder'),
     ('skip_pattern = False', 'skip_pattern = None', 'read only as a truth value'),
-    ('if any(ch.isspace() for ch in arg) and depth < _MAX_DEPTH:',
-     'if any(ch.isspace() for ch in arg) and depth <= _MAX_DEPTH:',
-     'a phrase walked one level past the parse is only scanned and marked unjudged, and '
-     '`scan_script` below reads it loosely too: no read and no verdict differs'),
 ]
 
 EQUIVALENT["hook.defer"] = [
