@@ -142,3 +142,44 @@ def test_links_in_cache_is_bounded(tmp_path):
     reach._LINKS.update({f"/k{i}": ([], False) for i in range(1024)})
     reach._links_in(str(tmp_path))
     assert len(reach._LINKS) == 1025
+
+
+def test_expanded_rule_lists_no_folder_for_a_plain_path(tmp_path, monkeypatch):
+    def refuse(folder):
+        raise AssertionError(f"listed {folder}")
+
+    monkeypatch.setattr(reach, "_links_in", refuse)
+    policy = Policy(home=str(tmp_path / "home"))
+    for path in ("NOTES-X.txt", str(tmp_path / "NOTES-X.txt"), "a/b"):
+        assert reach.expanded_rule(path, str(tmp_path), policy) is None
+
+
+def test_expanded_rule_needs_a_folder_to_expand_in(tmp_path, monkeypatch):
+    policy = Policy(home=str(tmp_path / "home"))
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "a.txt").write_text("x")
+    monkeypatch.chdir(tmp_path)  # never the process's own folder
+    assert reach.expanded_rule("sec*s/a.txt", None, policy) is None
+    assert reach.expanded_rule("sec*s/a.txt", str(tmp_path), policy) == "**/secrets/**"
+
+
+def test_expanded_rule_of_a_name_glob_at_the_root_lists_the_root(tmp_path, monkeypatch):
+    asked = []
+    monkeypatch.setattr(reach, "_links_in", lambda folder: asked.append(folder) or ([], False))
+    policy = Policy(home=str(tmp_path / "home"))
+    assert reach.expanded_rule("/zz*", None, policy) is None
+    assert reach.expanded_rule(str(tmp_path / "zz*"), None, policy) is None
+    assert asked == ["/", str(tmp_path)]
+
+
+def test_expanded_rule_a_dot_glob_expands_to_hidden_links(tmp_path):
+    policy = Policy(home=str(tmp_path / "home"))
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / ".netrc").write_text("x")
+    os.symlink(tmp_path / "d" / ".netrc", tmp_path / "d" / ".hidden")
+    reach._REAL.clear()
+    reach._LINKS.clear()
+    at = str(tmp_path / "d")
+    assert reach.expanded_rule(".h*", at, policy) == ".netrc"
+    assert reach.expanded_rule("*", at, policy) is None  # `*` does not expand to it
+    assert reach.expanded_rule("?hidden", at, policy) is None
