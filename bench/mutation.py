@@ -2599,6 +2599,14 @@ EQUIVALENT["spool.diag"] = [
 EQUIVALENT["policy.words"] = [
     ('pattern = False', 'pattern = None', 'read only as a truth value: both are false'),
 ]
+EQUIVALENT["policy.words.heredocs"] = [
+    ('found = []  # unterminated: not a heredoc we understand',
+     'found = None  # unterminated: not a heredoc we understand',
+     'the loop breaks right after, and `found` is then only read as a truth value'),
+    ('break', 'continue',
+     'after an unterminated heredoc every later operator of the line starts at the last '
+     'line too: each ends unterminated, `found` is [] either way'),
+]
 EQUIVALENT["policy.copies"] = [
     ('or [])] if name != "Bash" else []', 'or [])] if name != "XXBashXX" else []',
      "Bash is a built-in tool: `_input_paths` reads only its path fields, and its input "

@@ -247,6 +247,12 @@ def test_expanded_rule_leaves_a_path_without_a_glob_to_the_other_rules(tmp_path)
     # Two on one line: bodies in order; one of them unterminated leaves both in place.
     ("cat <<A <<B\na\nA\nb\nB", "cat <<A <<B", [("cat <<A <<B", "a"), ("cat <<A <<B", "b")]),
     ("cat <<A <<B\na\nA\nb", "cat <<A <<B\na\nA\nb", []),
+    # `<<-` strips tabs only: a delimiter after another character is a body line.
+    ("cat <<-EOF\nXEOF\nEOF", "cat <<-EOF", [("cat <<-EOF", "XEOF")]),
+    # An operator glued to a `<` redirect is left in place (parsed as commands).
+    ("cat <<A<x\nA", "cat <<A<x\nA", []),
+    # Lines before a heredoc stay, and so does everything after its body.
+    ("echo a\ncat <<F\nf\nF\nls", "echo a\ncat <<F\nls", [("cat <<F", "f")]),
     # After a body, the next line is a command again (and may start a heredoc).
     ("cat <<EOF\nEOF\ncat <<F\nf\nF\nls", "cat <<EOF\ncat <<F\nls",
      [("cat <<EOF", ""), ("cat <<F", "f")]),
