@@ -2607,6 +2607,13 @@ EQUIVALENT["policy.words.heredocs"] = [
      'after an unterminated heredoc every later operator of the line starts at the last '
      'line too: each ends unterminated, `found` is [] either way'),
 ]
+EQUIVALENT["policy.bash.shape"] = [
+    ('name = posixpath.basename(words[k]) if k < len(words) else ""',
+     'name = posixpath.basename(words[k]) if k < len(words) else "XXXX"',
+     'in the first loop (the grep flag) the name is only compared with the grep commands '
+     'and "git": "" and "XXXX" are neither (the same mutant in the second loop is killed)'),
+    ('break', 'continue', 'once `listing` is False nothing sets it again'),
+]
 EQUIVALENT["policy.copies"] = [
     ('or [])] if name != "Bash" else []', 'or [])] if name != "XXBashXX" else []',
      "Bash is a built-in tool: `_input_paths` reads only its path fields, and its input "

@@ -313,6 +313,14 @@ _LISTING = {"context": False, "listing": True, "grep": False}
     ("true", _LISTING),
     ("x=1", _LISTING),
     ("ls <<EOF\ncat a\nEOF", _LISTING),  # a heredoc's body is data here, not a command
+    # One command that prints contents makes the whole line no listing, wherever it is.
+    ("find . -name x; cat a", _NO),
+    ("grep -l x *; cat a", {**_NO, "grep": True}),
+    ("git status; cat a", _NO),
+    ("cd d && cat a", _NO),
+    ("true; cat a", _NO),
+    ("x=1; cat a", _NO),
+    ("cat a; ls", _NO),
     # What cannot be parsed may print anything.
     ('echo "unterminated', {"context": True, "listing": False, "grep": False}),
     ("grep -A3 x f", {"context": True, "listing": False, "grep": True}),
