@@ -2614,6 +2614,11 @@ EQUIVALENT["policy.bash.shape"] = [
      'and "git": "" and "XXXX" are neither (the same mutant in the second loop is killed)'),
     ('break', 'continue', 'once `listing` is False nothing sets it again'),
 ]
+EQUIVALENT["policy.reach.examples"] = [
+    ('break', 'continue',
+     'past the bound no entry is appended either way, and `n` is over the bound whether '
+     'the listing stops there or counts on (only slower)'),
+]
 EQUIVALENT["policy.copies"] = [
     ('or [])] if name != "Bash" else []', 'or [])] if name != "XXBashXX" else []',
      "Bash is a built-in tool: `_input_paths` reads only its path fields, and its input "
