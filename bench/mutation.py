@@ -2619,6 +2619,11 @@ EQUIVALENT["policy.reach.examples"] = [
      'past the bound no entry is appended either way, and `n` is over the bound whether '
      'the listing stops there or counts on (only slower)'),
 ]
+EQUIVALENT["policy.apply.levels"] = [
+    ('parent = self.tool_levels.get(obs.parent_id or "")',
+     'parent = self.tool_levels.get(obs.parent_id or "XXXX")',
+     'the keys are observation ids (16 hex characters): neither "" nor "XXXX" is one'),
+]
 EQUIVALENT["policy.copies"] = [
     ('or [])] if name != "Bash" else []', 'or [])] if name != "XXBashXX" else []',
      "Bash is a built-in tool: `_input_paths` reads only its path fields, and its input "

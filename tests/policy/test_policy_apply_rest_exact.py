@@ -337,3 +337,25 @@ def test_apply_policy_drops_opted_out_projects_and_counts_them():
     trace.metadata = {"cwd": ["/p/private/x"]}  # not a folder: judged as no folder
     assert apply.apply_policy([trace], Policy(home=HOME, opt_out=("/p/private/**",))
                               ).traces == [trace]
+
+
+def test_counts_add_up_over_the_traces_of_a_run():
+    def grep_trace():
+        return make_trace([("g", "Bash", {"command": "grep -r K ."},
+                            "./.env:K=1\n./a.py:K=2")])
+
+    # 3 lines a trace: the tool's output, its result metadata, the next generation's input.
+    assert apply.apply_policy([grep_trace()], POLICY).stats == {"withheld_lines": 3}
+    assert apply.apply_policy([grep_trace(), grep_trace()], POLICY).stats == {
+        "withheld_lines": 6}
+    policy = Policy(home=HOME, level="metadata")
+    assert apply.apply_policy([make_trace([]), make_trace([])], policy).stats == {
+        "metadata_only_traces": 2}
+
+
+def test_a_copy_made_in_one_turn_is_withheld_in_the_next():
+    first = make_trace([("c", "Bash", {"command": "cp .env x.txt"}, "")])
+    second = make_trace([("r", "Bash", {"command": "cat x.txt"}, "K=1")])
+    result = apply.apply_policy([first, second], POLICY)
+    assert result.stats == {"withheld_tool_calls": 2}
+    assert _tool(second, "r").output == "[WITHHELD:path-policy .env* (copied by an earlier call)]"
