@@ -359,3 +359,24 @@ def test_a_copy_made_in_one_turn_is_withheld_in_the_next():
     result = apply.apply_policy([first, second], POLICY)
     assert result.stats == {"withheld_tool_calls": 2}
     assert _tool(second, "r").output == "[WITHHELD:path-policy .env* (copied by an earlier call)]"
+
+
+def test_summarize_meta_bounds_the_depth_of_lists_too():
+    def nest(n: int) -> object:
+        value: object = "x"
+        for _ in range(n):
+            value = [value]
+        return value
+
+    def down(value: object, n: int) -> object:
+        for _ in range(n):
+            value = value[0]  # type: ignore[index]
+        return value
+
+    assert down(apply._summarize_meta(nest(32)), 32) == _summary(1, "x")
+    assert down(apply._summarize_meta(nest(33)), 32) == _summary(5, '["x"]')
+    # A list in a dict in a list: each level counts once.
+    mixed = apply._summarize_meta({"a": [{"a": nest(29)}]})
+    assert down(mixed["a"][0]["a"], 29) == _summary(1, "x")
+    mixed = apply._summarize_meta({"a": [{"a": nest(30)}]})
+    assert down(mixed["a"][0]["a"], 29) == _summary(5, '["x"]')
