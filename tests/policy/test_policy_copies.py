@@ -124,3 +124,59 @@ def test_copies_edge_cases():
     both = {"path": "/tmp/X", "command": "echo hi there"}
     assert c.rule("mcp__x__y", both, "/p") == ".env* (copied by an earlier call)"
 
+
+
+# -- across runs: what a run saw made, kept by the store as keyed hashes (`earlier`)
+
+def _tool_out(trace) -> str:
+    return str([o for o in trace.observations if o.type == "tool"][0].output)
+
+
+def _hasher(subject: str) -> str:
+    return "h:" + subject[::-1]  # any injective function stands in for the store's HMAC
+
+
+def test_a_run_lists_what_it_saw_made_files_and_folders():
+    t1 = make_trace([("a", "Bash", {"command": "cp .env /tmp/d/n.txt"}, "")], cwd="/p")
+    made = apply_policy([t1], POLICY).copies
+    rule = ".env* (copied by an earlier call)"
+    assert made == {"copy:/tmp/d/n.txt": rule, "copy-folder:/tmp/d": rule,
+                    "copy-folder:/tmp": rule, "copy-folder:/": rule}
+
+
+def test_a_copy_made_in_an_earlier_run_is_denied_in_a_later_one():
+    t1 = make_trace([("a", "Bash", {"command": "cp .env notes.txt"}, "")], cwd="/p")
+    kept = {_hasher(s): r for s, r in apply_policy([t1], POLICY).copies.items()}
+    later = [make_trace([("b", "Bash", {"command": cmd}, SECRET)], cwd="/p")
+             for cmd in ("cat notes.txt", "cat /p/notes.txt", "grep -r x /p", "cat other.txt")]
+    result = apply_policy(later, POLICY, kept, _hasher)
+    outs = [_tool_out(t) for t in later]
+    assert outs == ["[WITHHELD:path-policy .env* (copied by an earlier call)]"] * 3 + [SECRET]
+    assert result.copies == {}  # reading a copy makes none
+
+
+def test_a_read_tool_in_a_later_run_is_denied_too():
+    kept = {_hasher("copy:/tmp/k"): ".env* (copied by an earlier call)"}
+    trace = make_trace([("b", "Read", {"file_path": "/tmp/k"}, SECRET)], cwd="/p")
+    apply_policy([trace], POLICY, kept, _hasher)
+    assert not leaks(trace, SECRET)
+
+
+def test_earlier_copies_without_a_hasher_are_not_consulted():
+    kept = {_hasher("copy:/p/n"): ".env* (copied by an earlier call)"}
+    trace = make_trace([("b", "Bash", {"command": "cat n"}, SECRET)], cwd="/p")
+    apply_policy([trace], POLICY, kept, None)
+    assert _tool_out(trace) == SECRET
+    assert Copies("/home/u", kept, None).earlier == {}
+    assert Copies("/home/u", None, _hasher).earlier == {}
+
+
+def test_an_earlier_copy_of_another_file_or_folder_is_not_a_match():
+    kept = {_hasher("copy:/p/n"): "r", _hasher("copy-folder:/q"): "f"}
+    c = Copies("/home/u", kept, _hasher)
+    assert c.rule("Bash", {"command": "cat /p/n"}, "/p") == "r"
+    assert c.rule("Bash", {"command": "ls /q/"}, "/p") == "f"
+    assert c.rule("Bash", {"command": "cat /p/n2"}, "/p") is None
+    assert c.rule("Bash", {"command": "ls /p"}, "/p") is None  # /p is a file's folder, not kept
+    assert c.rule("Read", {"file_path": "/q"}, "/p") == "f"
+    assert c.rule("Read", "not a mapping", "/p") is None

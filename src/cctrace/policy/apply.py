@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,10 +67,13 @@ SAFE_BLOCK_KEYS = frozenset({"type", "id", "tool_use_id", "name", "is_error", "r
 
 @dataclass
 class PolicyResult:
-    """The traces to keep, and counters the caller adds to its stats (`store.bump`)."""
+    """The traces to keep, counters the caller adds to its stats (`store.bump`), and the
+    copies of denied files the run saw made, for the store to keep for later runs
+    (`Copies.made`)."""
 
     traces: list[Trace]
     stats: dict[str, int] = field(default_factory=dict)
+    copies: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -432,13 +435,16 @@ def _blocks(value: Any) -> list[dict[str, Any]]:
     return []
 
 
-def apply_policy(traces: list[Trace], policy: Policy) -> PolicyResult:
-    """The traces `policy` lets through, rewritten in place; dropped ones are counted."""
+def apply_policy(traces: list[Trace], policy: Policy,
+                 earlier: Mapping[str, str] | None = None,
+                 hasher: Callable[[str], str] | None = None) -> PolicyResult:
+    """The traces `policy` lets through, rewritten in place; dropped ones are counted.
+    `earlier` and `hasher`: the copies earlier runs saw made (`Copies`)."""
     stats: Counter[str] = Counter()
     kept: list[Trace] = []
     _REAL.clear()
     _LINKS.clear()
-    copies = Copies(policy.home)  # shared by the turns of this run, in order
+    copies = Copies(policy.home, earlier, hasher)  # shared by the turns of this run, in order
     for trace in traces:
         cwd = trace.metadata.get("cwd")
         rule = policy.project_rule(cwd if isinstance(cwd, str) else None)
@@ -447,4 +453,4 @@ def apply_policy(traces: list[Trace], policy: Policy) -> PolicyResult:
             continue
         _TraceRun(trace, policy, stats, copies).run()
         kept.append(trace)
-    return PolicyResult(kept, dict(sorted(stats.items())))
+    return PolicyResult(kept, dict(sorted(stats.items())), copies.made)

@@ -4,14 +4,16 @@
 call that read the denied file loses its output, but the copy is an ordinary name, and
 the next call (`cat notes.txt`, a `Read` of `/tmp/k`) would print it. `Copies` remembers
 every file a call that reached a denied file wrote, under the rule that withheld that
-call, and names that rule for a later call of the same `apply_policy` run (the turns the
-worker hands over together) that reads one of them. A copy made in one batch and read
-in a later one is left to the detectors. Pure: paths in, rules out.
+call, and names that rule for a later call that reads one of them: in the same
+`apply_policy` run (the turns the worker hands over together) from memory, in a later
+run through `earlier`, what the store kept of the runs before (`made`: keyed hashes of
+the copies' paths and of the folders above them, never the paths; `hasher` is the
+store's). Pure: paths and hashes in, rules out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from cctrace.policy.bash import bash_files
@@ -20,15 +22,27 @@ from cctrace.policy.inputs import _BUILTIN, _commands, _input_paths
 
 # Copies remembered per run, at most (a run holds a few turns' calls).
 MAX_COPIES = 4096
+# What the store keys a copy by: the file, or a folder above one (`grep -r x /tmp`).
+FILE, FOLDER = "copy:", "copy-folder:"
 
 
 class Copies:
     """Files written by calls that reached a denied file: path -> the rule."""
 
-    def __init__(self, home: str) -> None:
+    def __init__(self, home: str, earlier: Mapping[str, str] | None = None,
+                 hasher: Callable[[str], str] | None = None) -> None:
         self.home = home
         self.rules: dict[str, str] = {}
         self.folders: dict[str, str] = {}  # every folder above a copy: a search of it
+        # Copies of earlier runs: keyed hash of `FILE`/`FOLDER` + path -> rule.
+        self.earlier = earlier if earlier is not None and hasher is not None else {}
+        self.hasher = hasher
+
+    @property
+    def made(self) -> dict[str, str]:
+        """What this run noted, for the store: `FILE`/`FOLDER` + path -> rule."""
+        return {**{FILE + p: r for p, r in self.rules.items()},
+                **{FOLDER + p: r for p, r in self.folders.items()}}
 
     def note(self, name: str, tool_input: Any, cwd: str | None, rule: str) -> None:
         """Remember what a withheld call wrote: the write targets of a Bash command, or of
@@ -47,7 +61,7 @@ class Copies:
 
     def rule(self, name: str, tool_input: Any, cwd: str | None) -> str | None:
         """The rule of a copy this call reads, if it reads one."""
-        if not self.rules or not isinstance(tool_input, Mapping):
+        if not (self.rules or self.earlier) or not isinstance(tool_input, Mapping):
             return None
         paths = [(p, cwd) for p in (_input_paths(tool_input, every_string=name not in _BUILTIN)
                                     or [])] if name != "Bash" else []
@@ -57,7 +71,11 @@ class Copies:
         for path, at in paths:
             full = normalize(path, at, self.home)
             # The copy, or a folder that holds one (`grep -r x /tmp`, `ls ~`).
-            hit = self.rules.get(full) or self.folders.get(full.rstrip("/") or "/")
+            folder = full.rstrip("/") or "/"
+            hit = self.rules.get(full) or self.folders.get(folder)
+            if not hit and self.earlier and self.hasher is not None:
+                hit = (self.earlier.get(self.hasher(FILE + full))
+                       or self.earlier.get(self.hasher(FOLDER + folder)))
             if hit:
                 return hit
         return None

@@ -1,0 +1,46 @@
+"""End-to-end: a copy of a denied file, made in one turn and read in a later one.
+
+The call that copies (`cp secrets/list.txt notes.txt`) loses its output, but the copy has
+an ordinary name. Within one worker batch `policy.copies` remembered it; a later turn is
+another batch (here after `cctrace flush`), so before the copies were kept in the store
+(`policy_copies`, keyed hashes) its `cat notes.txt` went out in clear. The content is
+nothing a detector recognises, and no `.env` teaches it: only the policy stands between it
+and the wire. Real Claude Code CLI, scripted model.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from support.absence import leaks, plant, settled, state_store_text
+from support.model_server import bash, text, tools
+from support.traced import TracedSession
+
+pytestmark = pytest.mark.e2e
+
+PLANTED = "customers alice-and-bob-w8k2p5"
+
+
+def test_a_copy_made_in_an_earlier_turn_is_withheld_in_a_later_one(traced: TracedSession):
+    t = traced
+    plant(t.home.project, "secrets/list.txt", PLANTED + "\n")
+    (t.home.project / "other.txt").write_text("ordinary-notes-k2m4\n")
+    t.server.add("[copy-1]", [tools(bash("cp secrets/list.txt notes.txt")), text("Copied.")])
+    t.server.add("[copy-2]", [tools(bash("cat notes.txt")), tools(bash("cat other.txt")),
+                              text("Read.")])
+    t.prompt("Look around [copy-1]")
+    assert t.flush().returncode == 0
+    t.prompt("Look around [copy-2]")
+    res = t.flush()
+    assert res.returncode == 0, res.stdout + res.stderr
+
+    assert PLANTED in t.transcript.read_text()  # the tool really printed it
+    wire = json.dumps(t.receiver.spans())
+    assert "ordinary-notes-k2m4" in wire
+    assert not leaks(PLANTED, wire)
+    assert "[WITHHELD:path-policy **/secrets/** (copied by an earlier call)]" in wire
+    settled(str(t.state))
+    stored = state_store_text(str(t.state))
+    assert "ordinary-notes-k2m4" in stored and not leaks(PLANTED, stored)
