@@ -83,6 +83,9 @@ MODULES: dict[str, Target] = {
         "tests/security/test_keys_unreachable.py")),
     # Erasure on request and retention: which traces a purge selects, and every row that
     # names an erased trace or session (findings, unsent batches, cursors, cost counts).
+    # What the capture policy keeps between batches: copies of denied files, keyed hashes.
+    "store.policycopies": Target("store/policycopies.py", (
+        "tests/store/test_policycopies.py", "tests/policy/test_policy_copies.py")),
     "store.erasure": Target("store/erasure.py", (
         "tests/store/test_erasure.py", "tests/store/test_erasure_sessions.py",
         "tests/security/test_tombstones.py", "tests/security/test_purge_exact.py",
@@ -558,7 +561,7 @@ MODULES: dict[str, Target] = {
                "_inside")),
     # Copies of denied files made by an earlier call (`cp .env x`, then `cat x`).
     "policy.copies": Target("policy/copies.py", (
-        "tests/policy/test_policy_copies.py",)),
+        "tests/policy/test_policy_copies.py", "tests/store/test_policycopies.py")),
     # The word rules: which words of a simple command are reads, writes, scripts or
     # folders looked through (`_simple`, `_opaque`: in-place edits, link-following
     # searches, secret printers, eval's joined words).
