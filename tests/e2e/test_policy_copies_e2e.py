@@ -11,11 +11,12 @@ and the wire. Real Claude Code CLI, scripted model.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from support.absence import leaks, plant, settled, state_store_text
-from support.model_server import bash, text, tools
+from support.model_server import ToolUse, bash, text, tools
 from support.traced import TracedSession
 
 pytestmark = pytest.mark.e2e
@@ -44,3 +45,42 @@ def test_a_copy_made_in_an_earlier_turn_is_withheld_in_a_later_one(traced: Trace
     settled(str(t.state))
     stored = state_store_text(str(t.state))
     assert "ordinary-notes-k2m4" in stored and not leaks(PLANTED, stored)
+
+
+BG_PLANTED = "background-printed-r4t6y8u0"
+
+
+def test_a_denied_background_commands_output_file_is_withheld_in_a_later_turn(
+        traced: TracedSession):
+    """2.1.x writes a background command's output to `tasks/<id>.output` and tells the
+    model to `Read` it; the command read a denied file, so that file is a copy of it."""
+    t = traced
+    plant(t.home.project, "secrets/b.txt", BG_PLANTED + "\n")
+    (t.home.project / "other.txt").write_text("ordinary-notes-k2m4\n")
+    t.server.add("[bg-1]", [tools(ToolUse("Bash", {"command": "sleep 1; cat secrets/b.txt",
+                                                   "description": "Print it",
+                                                   "run_in_background": True})),
+                            text("Started."), text("Finished.")])
+    # Where 2.1.x keeps it: /tmp/claude-<uid>/<the project's path, one word>/<session>/tasks/
+    # (a glob: the later call does not know the id).
+    folder = re.sub(r"[^A-Za-z0-9]", "-", str(t.home.project))
+    t.server.add("[bg-2]", [tools(bash(f"cat /tmp/claude-*/{folder}/*/tasks/*.output")),
+                            tools(bash("cat other.txt")), text("Read.")])
+    t.prompt("Look around [bg-1]")
+    first = t.transcript.read_text()
+    if "tasks/" not in first or "/tmp/claude-" not in first:
+        pytest.skip("this Claude Code keeps no background output file under /tmp/claude-*")
+    assert t.flush().returncode == 0
+    t.prompt("Look around [bg-2]")
+    res = t.flush()
+    assert res.returncode == 0, res.stdout + res.stderr
+
+    later = t.transcript.read_text()[len(first):]
+    assert BG_PLANTED in later  # the later call really printed it
+    wire = json.dumps(t.receiver.spans())
+    assert "ordinary-notes-k2m4" in wire
+    assert not leaks(BG_PLANTED, wire)
+    assert "[WITHHELD:path-policy **/secrets/** (printed by a background call)]" in wire
+    settled(str(t.state))
+    stored = state_store_text(str(t.state))
+    assert "ordinary-notes-k2m4" in stored and not leaks(BG_PLANTED, stored)

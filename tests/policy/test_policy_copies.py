@@ -126,57 +126,150 @@ def test_copies_edge_cases():
 
 
 
-# -- across runs: what a run saw made, kept by the store as keyed hashes (`earlier`)
+# -- across runs: what a run saw made, kept by the store and handed back (`earlier`)
 
 def _tool_out(trace) -> str:
     return str([o for o in trace.observations if o.type == "tool"][0].output)
 
 
-def _hasher(subject: str) -> str:
-    return "h:" + subject[::-1]  # any injective function stands in for the store's HMAC
-
-
-def test_a_run_lists_what_it_saw_made_files_and_folders():
-    t1 = make_trace([("a", "Bash", {"command": "cp .env /tmp/d/n.txt"}, "")], cwd="/p")
-    made = apply_policy([t1], POLICY).copies
+def test_a_run_lists_what_it_saw_made():
+    t1 = make_trace([("a", "Bash", {"command": "cp .env /tmp/d/n.txt && cp .env m"}, "")],
+                    cwd="/p")
     rule = ".env* (copied by an earlier call)"
-    assert made == {"copy:/tmp/d/n.txt": rule, "copy-folder:/tmp/d": rule,
-                    "copy-folder:/tmp": rule, "copy-folder:/": rule}
+    assert apply_policy([t1], POLICY).copies == {"copy:/tmp/d/n.txt": rule, "copy:/p/m": rule}
 
 
 def test_a_copy_made_in_an_earlier_run_is_denied_in_a_later_one():
     t1 = make_trace([("a", "Bash", {"command": "cp .env notes.txt"}, "")], cwd="/p")
-    kept = {_hasher(s): r for s, r in apply_policy([t1], POLICY).copies.items()}
+    kept = apply_policy([t1], POLICY).copies
     later = [make_trace([("b", "Bash", {"command": cmd}, SECRET)], cwd="/p")
-             for cmd in ("cat notes.txt", "cat /p/notes.txt", "grep -r x /p", "cat other.txt")]
-    result = apply_policy(later, POLICY, kept, _hasher)
+             for cmd in ("cat notes.txt", "cat /p/notes.txt", "grep -r x /p", "cat no*",
+                         "cat other.txt")]
+    result = apply_policy(later, POLICY, kept)
     outs = [_tool_out(t) for t in later]
-    assert outs == ["[WITHHELD:path-policy .env* (copied by an earlier call)]"] * 3 + [SECRET]
-    assert result.copies == {}  # reading a copy makes none
+    assert outs == ["[WITHHELD:path-policy .env* (copied by an earlier call)]"] * 4 + [SECRET]
+    assert result.copies == {}  # reading a copy makes none; earlier ones are not made again
 
 
 def test_a_read_tool_in_a_later_run_is_denied_too():
-    kept = {_hasher("copy:/tmp/k"): ".env* (copied by an earlier call)"}
+    kept = {"copy:/tmp/k": ".env* (copied by an earlier call)"}
     trace = make_trace([("b", "Read", {"file_path": "/tmp/k"}, SECRET)], cwd="/p")
-    apply_policy([trace], POLICY, kept, _hasher)
+    apply_policy([trace], POLICY, kept)
     assert not leaks(trace, SECRET)
 
 
-def test_earlier_copies_without_a_hasher_are_not_consulted():
-    kept = {_hasher("copy:/p/n"): ".env* (copied by an earlier call)"}
-    trace = make_trace([("b", "Bash", {"command": "cat n"}, SECRET)], cwd="/p")
-    apply_policy([trace], POLICY, kept, None)
-    assert _tool_out(trace) == SECRET
-    assert Copies("/home/u", kept, None).earlier == {}
-    assert Copies("/home/u", None, _hasher).earlier == {}
+def test_earlier_subjects_of_other_kinds_are_ignored():
+    c = Copies("/home/u", {"copy:/p/n": "r", "copy-task:t1": "t", "other:/q": "o",
+                           "copy:relative": "x"})
+    assert c.rules == {"/p/n": "r"} and c.tasks == {"t1": "t"} and c.made == {}
+    assert sorted(c.folders) == ["/", "/p"]
 
 
-def test_an_earlier_copy_of_another_file_or_folder_is_not_a_match():
-    kept = {_hasher("copy:/p/n"): "r", _hasher("copy-folder:/q"): "f"}
-    c = Copies("/home/u", kept, _hasher)
-    assert c.rule("Bash", {"command": "cat /p/n"}, "/p") == "r"
-    assert c.rule("Bash", {"command": "ls /q/"}, "/p") == "f"
-    assert c.rule("Bash", {"command": "cat /p/n2"}, "/p") is None
-    assert c.rule("Bash", {"command": "ls /p"}, "/p") is None  # /p is a file's folder, not kept
-    assert c.rule("Read", {"file_path": "/q"}, "/p") == "f"
+@pytest.mark.parametrize("command, expected", [
+    ("cat /p/n", "r"), ("ls /q/", "f"), ("cat /p/n2", None), ("ls /p", "r"),
+    ("cat /p/?", "r"), ("cat /p/[mn]", "r"), ("cat /p/[!n]", None), ("cat /P/N", "r"),
+    ("cat /p/n*", "r"), ("cat /p/*/n", None), ("grep -r x /q*", "f"), ("cat /x/*", None),
+])
+def test_an_earlier_copy_by_name_glob_or_folder(command, expected):
+    c = Copies("/home/u", {"copy:/p/n": "r", "copy:/q/deep/f": "f"})
+    assert c.rule("Bash", {"command": command}, "/p") == expected
+
+
+def test_a_glob_read_of_a_copy_made_in_the_same_run():
+    trace = _run(("Bash", {"command": "cp .env notes.txt"}, ""),
+                 ("Bash", {"command": "cat no*.t?t"}, SECRET))
+    assert not leaks(trace, SECRET)
+
+
+def test_an_empty_glob_word_is_no_match():
+    c = Copies("/home/u", {"copy:/p/n": "r"})
+    assert c._glob("") is None and c._glob("   ") is None
+
+
+def test_a_read_of_nothing_recorded_is_not_a_match():
+    c = Copies("/home/u", {"copy:/p/n": "r"})
     assert c.rule("Read", "not a mapping", "/p") is None
+    assert c.rule("Read", {"file_path": "/q"}, "/p") is None
+    assert Copies("/home/u").rule("Read", {"file_path": "/p/n"}, "/p") is None
+
+
+# -- a background command's output: the file Claude Code writes it to, the id it goes by
+
+OUT = "/tmp/claude-0/-p/s1/tasks/bq7x.output"
+STARTED = (f"Command running in background with ID: bq7x. Output is being written to: {OUT}."
+           " You will be notified when it completes. To check interim output, use Read on"
+           " that file path.")
+BG = {"command": "sleep 1; cat .env", "run_in_background": True}
+
+
+def test_a_denied_background_commands_output_file_and_id_are_copies():
+    later = [("r", "Read", {"file_path": OUT}, SECRET),
+             ("c", "Bash", {"command": f"tail -n 5 {OUT}"}, SECRET),
+             ("o", "TaskOutput", {"task_id": "bq7x", "block": True}, SECRET),
+             ("b", "BashOutput", {"bash_id": "bq7x"}, SECRET),
+             ("s", "KillShell", {"shell_id": "bq7x"}, SECRET),
+             ("g", "Bash", {"command": "grep -r KEY /tmp/claude-0"}, SECRET),
+             ("w", "Bash", {"command": "cat /tmp/claude-*/*/*/tasks/*.output"}, SECRET),
+             ("k", "Read", {"file_path": "/tmp/claude-0/-p/s1/tasks/other.output"}, "kept"),
+             ("x", "TaskOutput", {"task_id": "other"}, "kept too")]
+    t1 = make_trace([("a", "Bash", BG, STARTED)], cwd="/p")
+    made = apply_policy([t1], POLICY).copies
+    rule = ".env* (printed by a background call)"
+    assert made == {"copy:" + OUT: rule, "copy-task:bq7x": rule}
+    t2 = make_trace(later, cwd="/p")
+    apply_policy([t2], POLICY, made)  # a later turn, another batch
+    outs = [str(o.output) for o in t2.observations if o.type == "tool"]
+    assert outs == [f"[WITHHELD:path-policy {rule}]"] * 7 + ["kept", "kept too"]
+
+
+def test_in_the_same_turn_the_output_file_is_denied_too():
+    trace = _run(("Bash", BG, STARTED), ("Read", {"file_path": OUT}, SECRET))
+    assert not leaks(trace, SECRET)
+
+
+def test_the_id_from_the_structured_result_alone():
+    c = Copies("/home/u")
+    c.note_background([{"type": "text", "text": "started"}], {"backgroundTaskId": "z9"}, "r")
+    assert c.tasks == {"z9": "r (printed by a background call)"} and c.rules == {}
+    assert c.made == {"copy-task:z9": "r (printed by a background call)"}
+    assert c.rule("TaskOutput", {"task_id": "z9"}, "/p") == "r (printed by a background call)"
+    assert c.rule("TaskOutput", {"task_id": "z8"}, "/p") is None
+    assert c.rule("BashOutput", {"bash_id": ""}, "/p") is None
+    c.note_background("", {"backgroundTaskId": "z9"}, "second")
+    assert c.tasks == {"z9": "r (printed by a background call)"}
+
+
+def test_the_output_file_from_text_blocks_and_2_0s_words():
+    c = Copies("/home/u")
+    c.note_background([{"type": "text", "text": "Command running in background with ID: 4f2a"},
+                       {"type": "text", "text": "output is being written to /t/x.output\n"},
+                       {"type": "image"}, "not a block"], None, "r")
+    assert c.tasks == {"4f2a": "r (printed by a background call)"}
+    assert sorted(c.rules) == ["/t/x.output"]
+    c.note_background(None, "not a mapping", "r")
+    c.note_background("Output is being written to: relative/x.output", {}, "r")
+    c.note_background({"text": "Output is being written to: /u/y.output"}, {}, "r")
+    assert sorted(c.rules) == ["/t/x.output"]
+
+
+def test_background_ids_are_bounded(monkeypatch):
+    import cctrace.policy.copies as copies_mod
+
+    monkeypatch.setattr(copies_mod, "MAX_COPIES", 2)
+    c = Copies("/home/u")
+    c.note_background("", {"backgroundTaskId": "a"}, "r")
+    c.note_background("", {"backgroundTaskId": "b"}, "r")
+    c.note_background("", {"backgroundTaskId": "c"}, "r")
+    assert sorted(c.tasks) == ["a", "b"]
+
+
+def test_a_background_command_that_reached_nothing_denied_leaves_no_copy():
+    trace = _run(("Bash", {"command": "sleep 1; cat notes.md", "run_in_background": True},
+                  STARTED), ("Read", {"file_path": OUT}, SECRET))
+    assert not [o for o in trace.observations if o.type == "tool"
+                and str(o.output).startswith("[WITHHELD")]
+
+
+def test_a_foreground_command_that_reached_a_denied_file_names_no_output_file():
+    t1 = make_trace([("a", "Bash", {"command": "cat .env"}, STARTED)], cwd="/p")
+    assert apply_policy([t1], POLICY).copies == {}

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -270,7 +270,8 @@ class _TraceRun:
         return self.filters[cwd]
 
     def decision(self, tool_id: Any, name: Any, tool_input: Any,
-                 cwd: Any = None) -> ToolDecision | None:
+                 cwd: Any = None, output: Any = None, result: Any = None
+                 ) -> ToolDecision | None:
         if not isinstance(tool_id, str):
             return None
         if tool_id not in self.decisions:
@@ -278,14 +279,16 @@ class _TraceRun:
             # moved the Bash tool away from where the turn began), else the turn's.
             at = cwd if isinstance(cwd, str) and cwd else self.cwd
             d = decide(str(name or "tool"), tool_input, at, self.policy)
+            d.background = isinstance(tool_input, Mapping) and bool(
+                tool_input.get("run_in_background"))
             if d.rule:  # what it wrote holds what it read (`cp .env x`)
                 self.copies.note(d.name, tool_input, at, d.rule)
+                if d.background:  # and where Claude Code puts what it prints
+                    self.copies.note_background(output, result, d.rule)
             elif self.policy.deny_patterns():
                 d.rule = self.copies.rule(d.name, tool_input, at)
             d.cwd = at
             d.shape = _output_shape(d, tool_input)
-            d.background = isinstance(tool_input, Mapping) and bool(
-                tool_input.get("run_in_background"))
             self.decisions[tool_id] = d
         return self.decisions[tool_id]
 
@@ -295,7 +298,7 @@ class _TraceRun:
         for obs in self.trace.observations:
             if obs.type == "tool":
                 self.decision(obs.metadata.get("tool_use_id"), obs.name, obs.input,
-                              obs.metadata.get("cwd"))
+                              obs.metadata.get("cwd"), obs.output, obs.metadata.get("result"))
         for obs in self.trace.observations:
             if obs.type == "generation":
                 for block in _blocks(obs.output):
@@ -436,15 +439,14 @@ def _blocks(value: Any) -> list[dict[str, Any]]:
 
 
 def apply_policy(traces: list[Trace], policy: Policy,
-                 earlier: Mapping[str, str] | None = None,
-                 hasher: Callable[[str], str] | None = None) -> PolicyResult:
+                 earlier: Mapping[str, str] | None = None) -> PolicyResult:
     """The traces `policy` lets through, rewritten in place; dropped ones are counted.
-    `earlier` and `hasher`: the copies earlier runs saw made (`Copies`)."""
+    `earlier`: the copies of denied files earlier runs saw made (`Copies.made`)."""
     stats: Counter[str] = Counter()
     kept: list[Trace] = []
     _REAL.clear()
     _LINKS.clear()
-    copies = Copies(policy.home, earlier, hasher)  # shared by the turns of this run, in order
+    copies = Copies(policy.home, earlier)  # shared by the turns of this run, in order
     for trace in traces:
         cwd = trace.metadata.get("cwd")
         rule = policy.project_rule(cwd if isinstance(cwd, str) else None)

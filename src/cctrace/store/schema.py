@@ -202,11 +202,12 @@ INSERT OR REPLACE INTO store_meta SELECT 'legacy_rowid.session_forks', COALESCE(
 """
 
 # Copies of denied files the capture policy saw made (`cp .env notes.txt`), kept so a later
-# batch's read of the copy is withheld too (`cctrace.store.policycopies`): keyed hashes of
-# the copy's path and the folders above it, never a path.
+# batch's read of the copy is withheld too (`cctrace.store.policycopies`): the copy's path
+# (encrypted like content), keyed by a keyed hash of it.
 V6 = """
 CREATE TABLE policy_copies (
     mac TEXT PRIMARY KEY,
+    subject TEXT NOT NULL,
     rule TEXT NOT NULL,
     created_ns INTEGER NOT NULL
 );

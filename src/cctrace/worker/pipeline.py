@@ -200,7 +200,7 @@ def _derive(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
     fresh = [state for _, state in coststates.cost_states(records, ctx.session_id)]
     apply_costs(built.traces, costfill.batch_pricing(store, cfg, fresh))
     # Copies of denied files made in earlier batches are denied too (`policy.copies`).
-    kept = apply_policy(built.traces, policy, store.policy_copies(), store.copy_hasher())
+    kept = apply_policy(built.traces, policy, store.policy_copies())
     redact_traces(kept.traces, redactor)
     # Every cut after redaction, never before (a cut can split a secret).
     for name, count in cut_traces(kept.traces, policy.max_field_kb).items():
