@@ -38,13 +38,19 @@ def test_a_copy_made_in_an_earlier_turn_is_withheld_in_a_later_one(traced: Trace
     assert res.returncode == 0, res.stdout + res.stderr
 
     assert PLANTED in t.transcript.read_text()  # the tool really printed it
+    _withheld(t, PLANTED, "**/secrets/** (copied by an earlier call)")
+
+
+def _withheld(t: TracedSession, planted: str, rule: str) -> None:
+    """`planted` is on neither the wire nor in the store, withheld under `rule`; an
+    ordinary file's content is on both."""
     wire = json.dumps(t.receiver.spans())
     assert "ordinary-notes-k2m4" in wire
-    assert not leaks(PLANTED, wire)
-    assert "[WITHHELD:path-policy **/secrets/** (copied by an earlier call)]" in wire
+    assert not leaks(planted, wire)
+    assert f"[WITHHELD:path-policy {rule}]" in wire
     settled(str(t.state))
     stored = state_store_text(str(t.state))
-    assert "ordinary-notes-k2m4" in stored and not leaks(PLANTED, stored)
+    assert "ordinary-notes-k2m4" in stored and not leaks(planted, stored)
 
 
 BG_PLANTED = "background-printed-r4t6y8u0"
@@ -77,10 +83,4 @@ def test_a_denied_background_commands_output_file_is_withheld_in_a_later_turn(
 
     later = t.transcript.read_text()[len(first):]
     assert BG_PLANTED in later  # the later call really printed it
-    wire = json.dumps(t.receiver.spans())
-    assert "ordinary-notes-k2m4" in wire
-    assert not leaks(BG_PLANTED, wire)
-    assert "[WITHHELD:path-policy **/secrets/** (printed by a background call)]" in wire
-    settled(str(t.state))
-    stored = state_store_text(str(t.state))
-    assert "ordinary-notes-k2m4" in stored and not leaks(BG_PLANTED, stored)
+    _withheld(t, BG_PLANTED, "**/secrets/** (printed by a background call)")

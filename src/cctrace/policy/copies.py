@@ -21,6 +21,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from cctrace.model.content import content_text
 from cctrace.policy.bash import bash_files
 from cctrace.policy.globs import compile_glob, normalize
 from cctrace.policy.inputs import _BUILTIN, _commands, _input_paths
@@ -67,7 +68,7 @@ class Copies:
         id Claude Code's result names (`output`: the result's text or blocks; `result`:
         its structured fields, `backgroundTaskId`)."""
         named = f"{rule} (printed by a background call)"
-        text = _text(output)
+        text = content_text(output)
         for path in _OUTPUT_FILE.findall(text):
             self._file(normalize(path, None, self.home), named)
         ids = _TASK_ID.findall(text)
@@ -123,16 +124,6 @@ class Copies:
                 if glob.matches(path, posixpath.basename(path)):
                     return rule
         return None
-
-
-def _text(output: Any) -> str:
-    """A tool result's text: the string, or its text blocks' joined."""
-    if isinstance(output, str):
-        return output
-    if isinstance(output, list):
-        return "\n".join(b["text"] for b in output
-                         if isinstance(b, Mapping) and isinstance(b.get("text"), str))
-    return ""
 
 
 def _command_lines(name: str, tool_input: Any) -> list[str]:
