@@ -83,4 +83,32 @@ def test_a_denied_background_commands_output_file_is_withheld_in_a_later_turn(
 
     later = t.transcript.read_text()[len(first):]
     assert BG_PLANTED in later  # the later call really printed it
-    _withheld(t, BG_PLANTED, "**/secrets/** (printed by a background call)")
+    _withheld(t, BG_PLANTED, "**/secrets/** (the output of an earlier call)")
+
+
+BIG_PLANTED = "persisted-output-z5x7c9v1"
+
+
+def test_a_withheld_calls_large_output_saved_by_claude_code_is_withheld_when_read(
+        traced: TracedSession):
+    """2.1.x saves a large output to `<session>/tool-results/<id>.txt` and tells the model
+    to `Read` it: for a call that read a denied file, that file is a copy of it."""
+    t = traced
+    lines = "".join(f"row {i:05d} {BIG_PLANTED}\n" for i in range(3000))  # ~100 KB
+    plant(t.home.project, "secrets/big.txt", lines)
+    (t.home.project / "other.txt").write_text("ordinary-notes-k2m4\n")
+    t.server.add("[big-1]", [tools(bash("cat secrets/big.txt")), text("Read.")])
+    saved = f"{t.home.projects_dir}/*/tool-results/*.txt"
+    t.server.add("[big-2]", [tools(bash(f"tail -n 3 {saved}")), tools(bash("cat other.txt")),
+                             text("Read.")])
+    t.prompt("Look around [big-1]")
+    first = t.transcript.read_text()
+    if "<persisted-output>" not in first:
+        pytest.skip("this Claude Code saves no large output to a file")
+    assert t.flush().returncode == 0
+    t.prompt("Look around [big-2]")
+    res = t.flush()
+    assert res.returncode == 0, res.stdout + res.stderr
+
+    assert BIG_PLANTED in t.transcript.read_text()[len(first):]  # printed again
+    _withheld(t, BIG_PLANTED, "**/secrets/** (the output of an earlier call)")

@@ -214,7 +214,7 @@ def test_a_denied_background_commands_output_file_and_id_are_copies():
              ("x", "TaskOutput", {"task_id": "other"}, "kept too")]
     t1 = make_trace([("a", "Bash", BG, STARTED)], cwd="/p")
     made = apply_policy([t1], POLICY).copies
-    rule = ".env* (printed by a background call)"
+    rule = ".env* (the output of an earlier call)"
     assert made == {"copy:" + OUT: rule, "copy-task:bq7x": rule}
     t2 = make_trace(later, cwd="/p")
     apply_policy([t2], POLICY, made)  # a later turn, another batch
@@ -229,27 +229,29 @@ def test_in_the_same_turn_the_output_file_is_denied_too():
 
 def test_the_id_from_the_structured_result_alone():
     c = Copies("/home/u")
-    c.note_background([{"type": "text", "text": "started"}], {"backgroundTaskId": "z9"}, "r")
-    assert c.tasks == {"z9": "r (printed by a background call)"} and c.rules == {}
-    assert c.made == {"copy-task:z9": "r (printed by a background call)"}
-    assert c.rule("TaskOutput", {"task_id": "z9"}, "/p") == "r (printed by a background call)"
+    c.note_output([{"type": "text", "text": "started"}], {"backgroundTaskId": "z9"}, "r", True)
+    assert c.tasks == {"z9": "r (the output of an earlier call)"} and c.rules == {}
+    assert c.made == {"copy-task:z9": "r (the output of an earlier call)"}
+    assert c.rule("TaskOutput", {"task_id": "z9"}, "/p") == "r (the output of an earlier call)"
     assert c.rule("TaskOutput", {"task_id": "z8"}, "/p") is None
     assert c.rule("BashOutput", {"bash_id": ""}, "/p") is None
-    c.note_background("", {"backgroundTaskId": "z9"}, "second")
-    assert c.tasks == {"z9": "r (printed by a background call)"}
+    c.note_output("", {"backgroundTaskId": "z9"}, "second", True)
+    assert c.tasks == {"z9": "r (the output of an earlier call)"}
 
 
 def test_the_output_file_from_text_blocks_and_2_0s_words():
     c = Copies("/home/u")
-    c.note_background([{"type": "text", "text": "Command running in background with ID: 4f2a"},
-                       {"type": "text", "text": "output is being written to /t/x.output\n"},
-                       {"type": "image"}, "not a block"], None, "r")
-    assert c.tasks == {"4f2a": "r (printed by a background call)"}
-    assert sorted(c.rules) == ["/t/x.output"]
-    c.note_background(None, "not a mapping", "r")
-    c.note_background("Output is being written to: relative/x.output", {}, "r")
-    c.note_background({"text": "Output is being written to: /u/y.output"}, {}, "r")
-    assert sorted(c.rules) == ["/t/x.output"]
+    c.note_output([{"type": "text", "text": "Command running in background with ID: 4f2a"},
+                       {"type": "text", "text": "output is being written to /t/tasks/x.output\n"},
+                       {"type": "image"}, "not a block"], None, "r", True)
+    assert c.tasks == {"4f2a": "r (the output of an earlier call)"}
+    assert sorted(c.rules) == ["/t/tasks/x.output"]
+    c.note_output(None, "not a mapping", "r", True)
+    c.note_output("Output is being written to: relative/x.output", {}, "r", True)
+    c.note_output({"text": "Output is being written to: /u/tasks/y.output"}, {}, "r", True)
+    c.note_output("Output is being written to: /home/u/src/app.output.", {}, "r", True)
+    c.note_output("Output is being written to: /u/tasks/.output.", {}, "r", True)
+    assert sorted(c.rules) == ["/t/tasks/x.output"]
 
 
 def test_background_ids_are_bounded(monkeypatch):
@@ -257,9 +259,9 @@ def test_background_ids_are_bounded(monkeypatch):
 
     monkeypatch.setattr(copies_mod, "MAX_COPIES", 2)
     c = Copies("/home/u")
-    c.note_background("", {"backgroundTaskId": "a"}, "r")
-    c.note_background("", {"backgroundTaskId": "b"}, "r")
-    c.note_background("", {"backgroundTaskId": "c"}, "r")
+    c.note_output("", {"backgroundTaskId": "a"}, "r", True)
+    c.note_output("", {"backgroundTaskId": "b"}, "r", True)
+    c.note_output("", {"backgroundTaskId": "c"}, "r", True)
     assert sorted(c.tasks) == ["a", "b"]
 
 
@@ -270,6 +272,56 @@ def test_a_background_command_that_reached_nothing_denied_leaves_no_copy():
                 and str(o.output).startswith("[WITHHELD")]
 
 
-def test_a_foreground_command_that_reached_a_denied_file_names_no_output_file():
+def test_a_foreground_commands_output_names_no_file_or_id():
+    # What a denied file holds is the attacker's: Claude Code's words in it name nothing.
     t1 = make_trace([("a", "Bash", {"command": "cat .env"}, STARTED)], cwd="/p")
     assert apply_policy([t1], POLICY).copies == {}
+    c = Copies("/home/u")
+    c.note_output(STARTED, {"backgroundTaskId": "z9"}, "r", False)
+    assert c.rules == {} and c.tasks == {}
+
+
+PERSISTED = ("<persisted-output>\nOutput too large (248.9KB). Full output saved to: "
+             "/home/u/.claude/projects/-p/s1/tool-results/toolu_01.txt\n\nPreview (first 2KB):"
+             "\nline 0\n...\n</persisted-output>")
+
+
+def test_a_withheld_calls_large_output_saved_by_claude_code_is_a_copy():
+    saved = "/home/u/.claude/projects/-p/s1/tool-results/toolu_01.txt"
+    t1 = make_trace([("a", "Bash", {"command": "cat secrets/big.txt"}, PERSISTED),
+                     ("b", "Read", {"file_path": saved}, SECRET)], cwd="/p")
+    made = apply_policy([t1], POLICY).copies
+    assert not leaks(t1, SECRET)
+    assert made == {"copy:" + saved: "**/secrets/** (the output of an earlier call)"}
+    t2 = make_trace([("c", "Bash", {"command": "head -c 300 ~/.claude/projects/-p/s1/"
+                                    "tool-results/*.txt"}, SECRET)], cwd="/p")
+    apply_policy([t2], POLICY, made)
+    assert _tool_out(t2) == "[WITHHELD:path-policy **/secrets/** (the output of an earlier call)]"
+
+
+def test_an_allowed_calls_saved_output_is_no_copy():
+    t1 = make_trace([("a", "Bash", {"command": "cat big.log"}, PERSISTED)], cwd="/p")
+    assert apply_policy([t1], POLICY).copies == {}
+
+
+def test_the_saved_file_runs_to_the_end_of_its_line():
+    c = Copies("/home/u")
+    c.note_output("<persisted-output>\nOutput too large (1MB). Full output saved to: "
+                  "/Users/Jo Smith/x/tool-results/t.txt  \nmore", None, "r", False)
+    c.note_output("<persisted-output>\nfull output saved to /a/tool-results/b", None, "r", False)
+    assert sorted(c.rules) == ["/a/tool-results/b", "/users/jo smith/x/tool-results/t.txt"]
+
+
+@pytest.mark.parametrize("text", [
+    "Full output saved to: /home/u/src/app.py",  # not Claude Code's frame
+    "line 1\n<persisted-output>\nFull output saved to: /home/u/src/app.py",  # not first
+    "<persisted-output>\nPreview:\nFull output saved to: /home/u/src/app.py",  # 3rd line
+    "<persisted-output>\n" + "x" * 201 + "Full output saved to: /home/u/tool-results/a",
+    "<persisted-output>\nFull output saved to: /home/u/src/app.py",  # not Claude Code's
+    "<persisted-output>\nFull output saved to: /home/u/tool-results/",  # a folder
+    "<persisted-output>\nFull output saved to: /home/u/tool-results/a/b",  # deeper
+])
+def test_the_words_in_a_denied_files_content_name_no_file(text):
+    c = Copies("/home/u")
+    c.note_output(text, None, "r", False)
+    assert c.rules == {}

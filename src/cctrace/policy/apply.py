@@ -283,8 +283,8 @@ class _TraceRun:
                 tool_input.get("run_in_background"))
             if d.rule:  # what it wrote holds what it read (`cp .env x`)
                 self.copies.note(d.name, tool_input, at, d.rule)
-                if d.background:  # and where Claude Code puts what it prints
-                    self.copies.note_background(output, result, d.rule)
+                # and so do the files Claude Code put its output in
+                self.copies.note_output(output, result, d.rule, d.background)
             elif self.policy.deny_patterns():
                 d.rule = self.copies.rule(d.name, tool_input, at)
             d.cwd = at

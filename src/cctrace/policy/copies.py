@@ -8,7 +8,8 @@ that withheld that call, and names that rule for any later call that reads one o
 by name, by a glob that matches it, or as a folder searched. A background command that
 reached a denied file (`run_in_background`) writes its output where Claude Code says
 (2.1.x: a `tasks/<id>.output` file the model is told to `Read`) and under an id that
-`BashOutput` / `TaskOutput` take: both are copies too. Within one `apply_policy` run (the
+`BashOutput` / `TaskOutput` take, and Claude Code saves a large output of any call to a
+file it names (`<persisted-output>`): all of them are copies too. Within one `apply_policy` run (the
 turns the worker hands over together) `Copies` remembers them itself; `made` lists what a
 run noted for the store, and `earlier` hands back what the store kept of the runs before.
 Pure: paths and ids in, rules out.
@@ -30,9 +31,17 @@ from cctrace.policy.inputs import _BUILTIN, _commands, _input_paths
 MAX_COPIES = 4096
 # How `made` and `earlier` name a copy: a file, or the id of a background command's output.
 FILE, TASK = "copy:", "copy-task:"
-# Claude Code's words for a background command (its result, 2.0.x and 2.1.x): where the
-# output goes, and the id the output tools take. Its own text, not the command's.
-_OUTPUT_FILE = re.compile(r"[Oo]utput is being written to:? (/[^\n]{1,4096}?\.output)(?=[\s.,;]|$)")
+# Claude Code's words, in its result of a call, for where the call's output also went: a
+# background command's output file (2.1.x) and id (2.0.x, 2.1.x), and the file it saves a
+# large output to (`<persisted-output>`, 2.1.x), which it tells the model to `Read`. Only
+# where Claude Code writes them (a background call's result; the first line of a saved
+# one) and only its own kinds of file (`tasks/`, `tool-results/`): a denied file's content
+# is the attacker's, and could name any file to have its reads withheld.
+_OUTPUT_FILE = re.compile(
+    r"[Oo]utput is being written to:? (/[^\n]{0,4000}?/tasks/[^\n/]{1,255}?\.output)(?=[\s.,;]|$)")
+_SAVED_FILE = re.compile(
+    r"<persisted-output>\n[^\n]{0,200}?[Ff]ull output saved to:? "
+    r"(/[^\n]{0,4000}?/tool-results/[^\n/]{1,255}?)[ \t]*(?:\n|$)")
 _TASK_ID = re.compile(r"in background with ID:? ([\w-]{1,128})")
 # The input fields the output tools name a background command by.
 _ID_FIELDS = ("bash_id", "task_id", "shell_id")
@@ -63,17 +72,23 @@ class Copies:
         for path, at in writes:
             self._file(normalize(path, at, self.home), f"{rule} (copied by an earlier call)")
 
-    def note_background(self, output: Any, result: Any, rule: str) -> None:
-        """Remember where a withheld background command's output goes: the file and the
-        id Claude Code's result names (`output`: the result's text or blocks; `result`:
-        its structured fields, `backgroundTaskId`)."""
-        named = f"{rule} (printed by a background call)"
+    def note_output(self, output: Any, result: Any, rule: str, background: bool) -> None:
+        """Remember where else a withheld call's output went: the files and the id
+        Claude Code's result names (`output`: the result's text or blocks; `result`: its
+        structured fields, `backgroundTaskId`; `background`: the call ran in the
+        background, so its result is Claude Code's words only)."""
+        named = f"{rule} (the output of an earlier call)"
         text = content_text(output)
-        for path in _OUTPUT_FILE.findall(text):
-            self._file(normalize(path, None, self.home), named)
-        ids = _TASK_ID.findall(text)
-        if isinstance(result, Mapping) and isinstance(result.get("backgroundTaskId"), str):
-            ids.append(result["backgroundTaskId"])
+        saved = _SAVED_FILE.match(text)
+        paths = [saved.group(1)] if saved else []
+        ids: list[str] = []
+        if background:
+            paths += _OUTPUT_FILE.findall(text)
+            ids += _TASK_ID.findall(text)
+            if isinstance(result, Mapping) and isinstance(result.get("backgroundTaskId"), str):
+                ids.append(result["backgroundTaskId"])
+        for path in paths:
+            self._file(normalize(path.rstrip(), None, self.home), named)
         for task in ids:
             if task not in self.tasks and len(self.tasks) < MAX_COPIES:
                 self.tasks[task] = self.made[TASK + task] = named
