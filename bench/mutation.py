@@ -2580,6 +2580,10 @@ EQUIVALENT["policy.copies"] = [
     ('or [])] if name != "Bash" else []', 'or [])] if name != "XXBashXX" else []',
      "Bash is a built-in tool: `_input_paths` reads only its path fields, and its input "
      "has none (`command`, `description`, `timeout`)"),
+    ("if hit is None and _GLOB.search(full):", "if hit is None or _GLOB.search(full):",
+     "a path with no glob character compiles to a glob that matches only itself, and the "
+     "rule of a remembered path is the one `rules`/`folders` already gave: work, not a "
+     "different answer"),
 ]
 EQUIVALENT["policy.bash"] = EQUIVALENT.get("policy.bash", []) + [
     ('name = posixpath.basename(words[start]) if start < len(words) else ""',

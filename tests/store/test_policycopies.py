@@ -46,6 +46,15 @@ def test_with_a_cipher_the_path_is_encrypted_and_the_key_a_keyed_hash(tmp_path):
     raw = sqlite3.connect(tmp_path / "c.db").execute("SELECT * FROM policy_copies").fetchall()
     assert len(raw) == 1 and raw[0][0] == Cipher(key).mac("copy:/tmp/secret-name.txt")
     assert "secret-name" not in repr(raw) and raw[0][2:] == ("r", 1)
+    # Bound to its column, as every encrypted column is (`state_store_text` reads it so).
+    assert Cipher(key).decrypt_text(raw[0][1], "policy_copies.subject") == (
+        "copy:/tmp/secret-name.txt")
+
+
+def test_a_row_whose_subject_is_empty_is_skipped(store):
+    store.note_policy_copies({"copy:/a": "a"}, 1)
+    store._conn.execute("INSERT INTO policy_copies VALUES ('m', '', 'r', 2)")
+    assert store.policy_copies() == {"copy:/a": "a"}
 
 
 def test_a_subject_kept_before_keeps_its_first_rule_and_time(store):

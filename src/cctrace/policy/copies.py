@@ -99,7 +99,7 @@ class Copies:
         key = full.lower()
         if key.startswith("/") and key not in self.rules and len(self.rules) < MAX_COPIES:
             self.rules[key] = self.made[FILE + full] = named
-            folder = key.rstrip("/").rsplit("/", 1)[0]
+            folder = key.rsplit("/", 1)[0]  # (`normalize` leaves no trailing `/`)
             while folder and folder not in self.folders:
                 self.folders[folder] = named
                 folder = folder.rsplit("/", 1)[0]
@@ -121,7 +121,7 @@ class Copies:
         for path, at in paths:
             full = normalize(path, at, self.home).lower()
             # The copy, or a folder that holds one (`grep -r x /tmp`, `ls ~`).
-            hit = self.rules.get(full) or self.folders.get(full.rstrip("/") or "/")
+            hit = self.rules.get(full) or self.folders.get(full)
             if hit is None and _GLOB.search(full):
                 hit = self._glob(full)
             if hit:

@@ -31,7 +31,8 @@ class PolicyCopies(Connection):
         """Every kept copy, newest first: subject -> the rule of the call that made it."""
         rows = self._read("SELECT subject, rule FROM policy_copies"
                           " ORDER BY created_ns DESC, rowid DESC LIMIT ?", (MAX_ROWS,))
-        return {self._dec(r["subject"], _COLUMN) or "": r["rule"] for r in rows}
+        subjects = ((self._dec(r["subject"], _COLUMN), r["rule"]) for r in rows)
+        return {subject: rule for subject, rule in subjects if subject}
 
     def note_policy_copies(self, made: Mapping[str, str], now_ns: int | None = None) -> int:
         """Keep what a run noted (`Copies.made`: subject -> rule); a subject kept before
