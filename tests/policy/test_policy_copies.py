@@ -195,7 +195,8 @@ def test_a_read_of_nothing_recorded_is_not_a_match():
 
 # -- a background command's output: the file Claude Code writes it to, the id it goes by
 
-OUT = "/tmp/claude-0/-p/s1/tasks/bq7x.output"
+# (A root no machine has: globs and searches below are expanded on this one.)
+OUT = "/nx-cctrace/claude-0/-p/s1/tasks/bq7x.output"
 STARTED = (f"Command running in background with ID: bq7x. Output is being written to: {OUT}."
            " You will be notified when it completes. To check interim output, use Read on"
            " that file path.")
@@ -208,9 +209,10 @@ def test_a_denied_background_commands_output_file_and_id_are_copies():
              ("o", "TaskOutput", {"task_id": "bq7x", "block": True}, SECRET),
              ("b", "BashOutput", {"bash_id": "bq7x"}, SECRET),
              ("s", "KillShell", {"shell_id": "bq7x"}, SECRET),
-             ("g", "Bash", {"command": "grep -r KEY /tmp/claude-0"}, SECRET),
-             ("w", "Bash", {"command": "cat /tmp/claude-*/*/*/tasks/*.output"}, SECRET),
-             ("k", "Read", {"file_path": "/tmp/claude-0/-p/s1/tasks/other.output"}, "kept"),
+             ("g", "Bash", {"command": "grep -r KEY /nx-cctrace/claude-0"}, SECRET),
+             ("w", "Bash", {"command": "cat /nx-cctrace/claude-*/*/*/tasks/*.output"}, SECRET),
+             ("k", "Read", {"file_path": "/nx-cctrace/claude-0/-p/s1/tasks/other.output"},
+              "kept"),
              ("x", "TaskOutput", {"task_id": "other"}, "kept too")]
     t1 = make_trace([("a", "Bash", BG, STARTED)], cwd="/p")
     made = apply_policy([t1], POLICY).copies
