@@ -80,15 +80,15 @@ class Copies:
         named = f"{rule} (the output of an earlier call)"
         text = content_text(output)
         saved = _SAVED_FILE.match(text)
-        paths = [saved.group(1)] if saved else []
-        ids: list[str] = []
-        if background:
-            paths += _OUTPUT_FILE.findall(text)
-            ids += _TASK_ID.findall(text)
-            if isinstance(result, Mapping) and isinstance(result.get("backgroundTaskId"), str):
-                ids.append(result["backgroundTaskId"])
-        for path in paths:
-            self._file(normalize(path.rstrip(), None, self.home), named)
+        if saved:
+            self._file(normalize(saved.group(1), None, self.home), named)
+        if not background:
+            return
+        ids = _TASK_ID.findall(text)
+        if isinstance(result, Mapping) and isinstance(result.get("backgroundTaskId"), str):
+            ids.append(result["backgroundTaskId"])
+        for path in _OUTPUT_FILE.findall(text):
+            self._file(normalize(path, None, self.home), named)
         for task in ids:
             if task not in self.tasks and len(self.tasks) < MAX_COPIES:
                 self.tasks[task] = self.made[TASK + task] = named
