@@ -1,10 +1,10 @@
 """End-to-end: Claude Code's own transcript read back by the agent in a later turn.
 
 The transcript keeps every tool output in clear, the content of denied files the policy
-withheld included: `grep <word> ~/.claude/projects/<project>/<session>.jsonl` in a later turn (another
-worker batch) printed it again under an ordinary-looking name. Claude Code's transcripts,
-its login and its prompt history are on the built-in deny list. Real Claude Code CLI,
-scripted model.
+withheld included: `grep <word> ~/.claude/projects/<project>/<session>.jsonl` in a later
+turn (another worker batch) printed it again under an ordinary-looking name. Claude
+Code's transcripts, its login and its prompt history are on the built-in deny list. Real
+Claude Code CLI, scripted model.
 """
 
 from __future__ import annotations
