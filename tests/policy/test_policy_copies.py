@@ -327,3 +327,27 @@ def test_the_words_in_a_denied_files_content_name_no_file(text):
     c = Copies("/home/u")
     c.note_output(text, None, "r", False)
     assert c.rules == {}
+
+
+@pytest.mark.parametrize("second", ["cp a b", "mv a b", "cat a > b", "tee b < a",
+                                    "cp /p/a /tmp/ && mv /tmp/a b"])
+def test_a_copy_of_a_copy_is_a_copy(second):
+    trace = _run(("Bash", {"command": "cp .env a"}, ""), ("Bash", {"command": second}, ""),
+                 ("Bash", {"command": "cat b"}, SECRET))
+    assert _tool_out_last(trace) == "[WITHHELD:path-policy .env* (copied by an earlier call)]"
+
+
+def test_a_copy_of_a_copy_made_in_a_later_run_and_of_an_output_file():
+    rule = "**/secrets/** (the output of an earlier call)"
+    kept = {"copy:/home/u/.claude/projects/-p/s/tool-results/t1.txt": rule}
+    t2 = make_trace([("a", "Bash", {"command": "cp ~/.claude/projects/-p/s/tool-results/t1.txt"
+                                    " /tmp/x"}, "")], cwd="/p")
+    made = apply_policy([t2], POLICY, kept).copies
+    assert made == {"copy:/tmp/x": "**/secrets/** (copied by an earlier call)"}
+    t3 = make_trace([("b", "Read", {"file_path": "/tmp/x"}, SECRET)], cwd="/p")
+    apply_policy([t3], POLICY, {**kept, **made})
+    assert _tool_out(t3) == "[WITHHELD:path-policy **/secrets/** (copied by an earlier call)]"
+
+
+def _tool_out_last(trace) -> str:
+    return str([o for o in trace.observations if o.type == "tool"][-1].output)

@@ -281,12 +281,12 @@ class _TraceRun:
             d = decide(str(name or "tool"), tool_input, at, self.policy)
             d.background = isinstance(tool_input, Mapping) and bool(
                 tool_input.get("run_in_background"))
-            if d.rule:  # what it wrote holds what it read (`cp .env x`)
+            if not d.rule and self.policy.deny_patterns():
+                d.rule = self.copies.rule(d.name, tool_input, at)  # it reads a copy
+            if d.rule:  # what it wrote holds what it read (`cp .env x`, then `cp x y`)
                 self.copies.note(d.name, tool_input, at, d.rule)
                 # and so do the files Claude Code put its output in
                 self.copies.note_output(output, result, d.rule, d.background)
-            elif self.policy.deny_patterns():
-                d.rule = self.copies.rule(d.name, tool_input, at)
             d.cwd = at
             d.shape = _output_shape(d, tool_input)
             self.decisions[tool_id] = d

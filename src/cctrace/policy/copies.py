@@ -45,6 +45,8 @@ _SAVED_FILE = re.compile(
 _TASK_ID = re.compile(r"in background with ID:? ([\w-]{1,128})")
 # The input fields the output tools name a background command by.
 _ID_FIELDS = ("bash_id", "task_id", "shell_id")
+# How a copy came to be, after the denied file's rule in its marker.
+_COPIED, _OUTPUT = " (copied by an earlier call)", " (the output of an earlier call)"
 _GLOB = re.compile(r"[*?\[]")
 
 
@@ -70,14 +72,14 @@ class Copies:
         writes = [w for command in _command_lines(name, tool_input)
                   for w in bash_files(command, cwd).writes]
         for path, at in writes:
-            self._file(normalize(path, at, self.home), f"{rule} (copied by an earlier call)")
+            self._file(normalize(path, at, self.home), _named(rule, _COPIED))
 
     def note_output(self, output: Any, result: Any, rule: str, background: bool) -> None:
         """Remember where else a withheld call's output went: the files and the id
         Claude Code's result names (`output`: the result's text or blocks; `result`: its
         structured fields, `backgroundTaskId`; `background`: the call ran in the
         background, so its result is Claude Code's words only)."""
-        named = f"{rule} (the output of an earlier call)"
+        named = _named(rule, _OUTPUT)
         text = content_text(output)
         saved = _SAVED_FILE.match(text)
         if saved:
@@ -139,6 +141,14 @@ class Copies:
                 if glob.matches(path, posixpath.basename(path)):
                     return rule
         return None
+
+
+def _named(rule: str, how: str) -> str:
+    """The rule a copy is denied under: the denied file's, and how the copy came to be
+    (a copy of a copy names the first file once)."""
+    for suffix in (_COPIED, _OUTPUT):
+        rule = rule.removesuffix(suffix)
+    return rule + how
 
 
 def _command_lines(name: str, tool_input: Any) -> list[str]:
