@@ -597,6 +597,12 @@ MODULES: dict[str, Target] = {
         scope=("_output_shape",
                "_TraceRun.metadata_only", "_TraceRun.generation", "_TraceRun.message",
                "_TraceRun.block", "_TraceRun.lines", "_TraceRun.decision")),
+    # Where a call's decision meets the copies (a copy read, a copy's writes and Claude
+    # Code's output files noted) and a run's copies in and out (stop 29).
+    "policy.apply.copies": Target("policy/apply.py", (
+        "tests/policy/test_policy_copies.py", "tests/policy/test_policy_apply_rest_exact.py",
+        "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py"),
+        scope=("_TraceRun.decision", "_TraceRun.collect", "apply_policy")),
     # Which strings of a tool input are judged as paths or command lines (file: URLs,
     # MCP tools' keys and shell servers, the walk's bounds); split out of apply.py.
     "policy.inputs": Target("policy/inputs.py", (
