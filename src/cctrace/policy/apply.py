@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cctrace.model.types import Observation, Trace
+from cctrace.policy import usershell
 from cctrace.policy.bash import bash_files, bash_shape
 from cctrace.policy.computed import computed_rule
 from cctrace.policy.copies import Copies
@@ -407,7 +408,31 @@ class _TraceRun:
         if self.policy.level == "metadata" or (obs.type == "agent" and parent == "metadata"):
             self.metadata_only(obs)
 
+    def user_shell(self) -> None:
+        """A shell-mode prompt (`! cat .env`): its command judged as a Bash call, what it
+        printed withheld, line-filtered or summarized as that call's output would be."""
+        found = usershell.split(self.trace.input)
+        if found is None:
+            return
+        command, parts = found
+        d = self.decision(f"shell:{self.trace.id}", "Bash", {"command": command}, self.cwd)
+        if d is None:  # (never: the id is a string)
+            return
+        if d.rule:
+            self.stats["withheld_user_commands"] += 1
+            command = _withhold_input({"command": command}, d)["command"]
+            parts = [(o, d.marker if body else body, c) for o, body, c in parts]
+        elif d.level == "metadata":
+            parts = [(o, summary_text(body) if body else body, c) for o, body, c in parts]
+        elif d.shape is not None:
+            parts = [(o, self.lines(d).text(body, **d.shape), c) for o, body, c in parts]
+        before, self.trace.input = self.trace.input, usershell.join(command, parts)
+        for obs in self.trace.observations:
+            if obs.type == "agent" and obs.parent_id is None and obs.input == before:
+                obs.input = self.trace.input
+
     def run(self) -> None:
+        self.user_shell()
         self.collect()
         self.tool_levels = {
             o.id: d.level for o in self.trace.observations if o.type == "tool"
