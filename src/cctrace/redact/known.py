@@ -126,6 +126,29 @@ def from_dotenv_text(text: str) -> list[str]:
     return out
 
 
+# A line number Claude Code's Read puts before each line (`     1→`, 2.1.x's `1\t`).
+_LINE_NUMBER = re.compile(r"(?m)^[ \t]*\d{1,9}(?:→|\t)")
+# A token that may be a value on its own: no blanks, quotes or assignment punctuation.
+_TOKEN = re.compile(r"[^\s\"'`=:,;()\[\]{}<>|]{16,512}")
+# Values learned from one withheld text, at most.
+WITHHELD_VALUES = 256
+
+
+def from_withheld_text(text: str) -> list[str]:
+    """Values worth sweeping from a file's content the capture policy withheld (the model
+    saw it and may repeat it): what `from_dotenv_text` takes of its `NAME=value` lines,
+    then any long high-entropy token (a key, a password, a random id); at most
+    `WITHHELD_VALUES`, ordinary words and short values never."""
+    plain = _LINE_NUMBER.sub("", text)
+    out = dict.fromkeys(from_dotenv_text(plain))
+    for token in _TOKEN.findall(plain):
+        if len(out) >= WITHHELD_VALUES:
+            break
+        if usable(token) and shannon_entropy(token) >= 3.5:
+            out.setdefault(token)
+    return list(out)[:WITHHELD_VALUES]
+
+
 def from_dotenv_files(cwd: str) -> list[str]:
     """Every `.env` / `.env.*` / `.envrc` file directly in `cwd` (examples and templates
     skipped). direnv's `.envrc` is a shell script, but the secrets in it are `export
