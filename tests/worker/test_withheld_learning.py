@@ -8,14 +8,10 @@ output (`worker.redactors.learn_withheld`) keep it out of the store and the expo
 
 from __future__ import annotations
 
-import json
-
-from cctrace.config import Config
-from cctrace.policy import Policy
-from cctrace.store.db import Store
-from cctrace.worker import pipeline, redactors
+from cctrace.worker import redactors
 from support.absence import leaks, state_store_text
 from transcript.synth import assistant, flatten, text, tool_result, tool_use, user
+from worker.test_user_shell import process
 
 VALUE = "carol-and-dan-m3n5b7x9"
 
@@ -36,12 +32,7 @@ def test_a_value_the_model_repeats_from_a_withheld_read_is_swept(tmp_path, monke
         tool_result("t2", "written", 4),
         assistant("m3", [text("Done, region eu-west.")], 5, stop="end_turn"),
     )
-    transcript.write_text("".join(json.dumps(r) + "\n" for r in records))
-    cfg = Config(state_dir=state)
-    with Store.open(state) as store:
-        pipeline.process_transcript(
-            store, cfg, pipeline.make_redactor(cfg), str(transcript), session_id="sess-1",
-            final=True, policy=Policy.from_config(cfg), judge=False)
+    process(state, transcript, records)
     stored = state_store_text(state)
     assert not leaks(VALUE, stored)
     assert "[REDACTED:withheld_value:" in stored
