@@ -15,11 +15,11 @@ def test_keep_takes_text_blocks_and_json():
     w = Withheld()
     w.keep("A=1")
     w.keep([{"type": "text", "text": "B=2"}, {"type": "image"}])
-    w.keep({"stdout": "C=3"})
+    w.keep({"stdout": "C=é"})
     w.keep(None)
     w.keep("")
     w.keep([])
-    assert w.texts == ["A=1", "B=2", '{"stdout": "C=3"}'] and w.chars == 23
+    assert w.texts == ["A=1", "B=2", '{"stdout": "C=é"}'] and w.chars == 23
 
 
 def test_keep_is_bounded(monkeypatch):
@@ -29,6 +29,19 @@ def test_keep_is_bounded(monkeypatch):
     w.keep("defg")
     w.keep("h")
     assert w.texts == ["abc", "de"] and w.chars == 5
+    monkeypatch.setattr(withheld, "MAX_CHARS", 4)
+    w = Withheld()
+    w.keep("abc")
+    w.keep("de")  # one character of room is still room
+    assert w.texts == ["abc", "d"] and w.chars == 4
+
+
+def test_the_bound_is_the_one_documented():
+    from pathlib import Path
+
+    assert withheld.MAX_CHARS == 1_000_000
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "policy.md").read_text()
+    assert "(at most 1,000,000 characters)" in " ".join(doc.split())
 
 
 def test_a_run_hands_over_what_it_withheld_and_nothing_else():

@@ -273,3 +273,22 @@ def test_from_withheld_text_is_bounded(monkeypatch) -> None:
 def test_a_token_may_not_hold_assignment_punctuation() -> None:
     assert known.from_withheld_text(f"- {VALUE}:{VALUE};{VALUE}|({VALUE})") == [VALUE]
     assert known.from_withheld_text(f"[{VALUE}]<{VALUE}>`{VALUE}`") == [VALUE]
+
+
+def test_from_withheld_text_strips_the_line_number_before_a_name() -> None:
+    # `PAT` is a secret name only at the start (or after `_`): the number must go first.
+    assert known.from_withheld_text("     1→PAT=hunter2!Xy9\n") == ["hunter2!Xy9"]
+    assert known.from_withheld_text("12\tPAT=hunter2!Xy9\n") == ["hunter2!Xy9"]
+
+
+def test_from_withheld_text_entropy_bound_is_inclusive() -> None:
+    token = "Q7w3E9r1Lm2kLm2k"  # 8 characters once and 4 twice: exactly 3.5 bits
+    assert known.from_withheld_text(f"- {token}") == [token]
+    assert known.from_withheld_text(f"- {token[:-1]}q") == [token[:-1] + "q"]
+    assert known.from_withheld_text("- Q7w3E9r1LmLmLmLm") == []  # 3.0 bits
+
+
+def test_from_withheld_text_counts_dotenv_values_and_tokens_together(monkeypatch) -> None:
+    monkeypatch.setattr(known, "WITHHELD_VALUES", 2)
+    text = f"API_TOKEN={VALUE}\n- {PEM_LINE} k9-Zq8vLx2Kp0Wd4hRt"
+    assert known.from_withheld_text(text) == [VALUE, PEM_LINE]

@@ -28,7 +28,7 @@ class Withheld:
 
     def keep(self, value: Any) -> None:
         """Keep the text of a withheld value (a string, content blocks or other JSON)."""
-        if value is None or value == "":
+        if value is None:
             return
         text = value if isinstance(value, str) else content_text(value) if isinstance(
             value, list) else json.dumps(value, ensure_ascii=False, default=str)

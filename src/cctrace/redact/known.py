@@ -14,7 +14,8 @@ import base64
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import chain, islice
 from urllib.parse import quote, quote_plus
 
 from cctrace.redact.detectors.base import char_classes, shannon_entropy
@@ -140,13 +141,16 @@ def from_withheld_text(text: str) -> list[str]:
     then any long high-entropy token (a key, a password, a random id); at most
     `WITHHELD_VALUES`, ordinary words and short values never."""
     plain = _LINE_NUMBER.sub("", text)
-    out = dict.fromkeys(from_dotenv_text(plain))
-    for token in _TOKEN.findall(plain):
-        if len(out) >= WITHHELD_VALUES:
-            break
-        if usable(token) and shannon_entropy(token) >= 3.5:
-            out.setdefault(token)
-    return list(out)[:WITHHELD_VALUES]
+    tokens = (t for t in _TOKEN.findall(plain) if usable(t) and shannon_entropy(t) >= 3.5)
+    return list(islice(_unique(chain(from_dotenv_text(plain), tokens)), WITHHELD_VALUES))
+
+
+def _unique(values: Iterable[str]) -> Iterator[str]:
+    seen: set[str] = set()
+    for value in values:
+        if value not in seen:
+            seen.add(value)
+            yield value
 
 
 def from_dotenv_files(cwd: str) -> list[str]:
