@@ -608,8 +608,8 @@ MODULES: dict[str, Target] = {
     # Code's output files noted) and a run's copies in and out (stop 29).
     "policy.apply.copies": Target("policy/apply.py", (
         "tests/policy/test_policy_copies.py", "tests/policy/test_policy_apply_rest_exact.py",
-        "tests/policy/test_policy_usershell.py", "tests/policy/test_policy_apply_exact.py",
-        "tests/policy/test_policy_apply.py"),
+        "tests/policy/test_policy_usershell.py", "tests/policy/test_policy_withheld.py",
+        "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py"),
         scope=("_TraceRun.decision", "_TraceRun.collect", "_TraceRun.user_shell",
                "apply_policy")),
     # Shell mode's prompt taken apart and put back (`! cmd`, stop 29).
