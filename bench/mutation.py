@@ -612,6 +612,8 @@ MODULES: dict[str, Target] = {
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py"),
         scope=("_TraceRun.decision", "_TraceRun.collect", "_TraceRun.user_shell",
                "apply_policy")),
+    # Commands that print a decrypted secret (`gpg -d`, `sops -d`, stop 29).
+    "policy.decrypts": Target("policy/decrypts.py", ("tests/policy/test_policy_decrypts.py",)),
     # Shell mode's prompt taken apart and put back (`! cmd`, stop 29).
     "policy.usershell": Target("policy/usershell.py", (
         "tests/policy/test_policy_usershell.py",)),
