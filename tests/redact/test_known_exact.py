@@ -292,3 +292,9 @@ def test_from_withheld_text_counts_dotenv_values_and_tokens_together(monkeypatch
     monkeypatch.setattr(known, "WITHHELD_VALUES", 2)
     text = f"API_TOKEN={VALUE}\n- {PEM_LINE} k9-Zq8vLx2Kp0Wd4hRt"
     assert known.from_withheld_text(text) == [VALUE, PEM_LINE]
+
+
+@pytest.mark.parametrize("name", ["consectetur_adipiscing_elit", "getUserAccountBalance",
+                                  "customers-2024-q3-export", "ami-0abcdef1234567890"])
+def test_from_withheld_text_leaves_identifiers(name: str) -> None:
+    assert known.from_withheld_text(f"- {name}") == []

@@ -15,8 +15,9 @@ from typing import Any
 
 from cctrace.model.content import content_text
 
-# Characters kept per run, at most: what a run withholds beyond that is not learned from.
-MAX_CHARS = 1_000_000
+# Characters kept per run, at most: what a run withholds beyond that is not learned
+# from (learning costs ~1 s a MB of `NAME=value` lines).
+MAX_CHARS = 262_144
 
 
 class Withheld:

@@ -19,6 +19,7 @@ from itertools import chain, islice
 from urllib.parse import quote, quote_plus
 
 from cctrace.redact.detectors.base import char_classes, shannon_entropy
+from cctrace.redact.randomness import looks_like_identifier
 from cctrace.redact.stoplist import is_placeholder
 
 MIN_LEN = 8
@@ -138,10 +139,12 @@ WITHHELD_VALUES = 256
 def from_withheld_text(text: str) -> list[str]:
     """Values worth sweeping from a file's content the capture policy withheld (the model
     saw it and may repeat it): what `from_dotenv_text` takes of its `NAME=value` lines,
-    then any long high-entropy token (a key, a password, a random id); at most
-    `WITHHELD_VALUES`, ordinary words and short values never."""
+    then any long high-entropy token that is no identifier (a key, a password, a random
+    id; not `consectetur_adipiscing_elit`, `ami-0abc...`); at most `WITHHELD_VALUES`,
+    ordinary words and short values never."""
     plain = _LINE_NUMBER.sub("", text)
-    tokens = (t for t in _TOKEN.findall(plain) if usable(t) and shannon_entropy(t) >= 3.5)
+    tokens = (t for t in _TOKEN.findall(plain) if usable(t) and shannon_entropy(t) >= 3.5
+              and not looks_like_identifier(t))
     return list(islice(_unique(chain(from_dotenv_text(plain), tokens)), WITHHELD_VALUES))
 
 
