@@ -41,6 +41,9 @@ POSITIVE = [
      PW),
     (" name | client_secret \n------+---------------\n app  | {v}\n(1 row)\n", TOKEN),
     (" id | user  | pwd\n----+-------+-----\n  1 | admin | {v}\n", PW),
+    # MySQL's client opens and closes its rules with `+`
+    ("mysql> SELECT id, api_token FROM users;\n+----+-----------+\n| id | api_token |\n"
+     "+----+-----------+\n|  1 | {v} |\n+----+-----------+\n1 row in set\n", TOKEN),
 ]
 
 

@@ -23,11 +23,12 @@ from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern, line_st
 from cctrace.redact.lone import is_password_word, lone_value, names_secret
 
 # The line under the header: dashes (with markdown's alignment colons) joined by `|` (or
-# psql's `+`); a line of dashes alone is a rule or a YAML document start, not a table.
+# psql's `+`, which MySQL's client also opens and closes the line with: `+----+-----+`);
+# a line of dashes alone is a rule or a YAML document start, not a table.
 # Linear: every dash run is closed by a mandatory `|`/`+` or the line's end. (One column of
 # three dashes is what the engine looks for, `_FIND`; the others may have fewer.)
 _SEPARATOR = re.compile(
-    r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:[|+][ \t]*:?-+:?[ \t]*)*[|+]?[ \t]*\r?"
+    r"[ \t]*[|+]?[ \t]*:?-+:?[ \t]*(?:[|+][ \t]*:?-+:?[ \t]*)*[|+]?[ \t]*\r?"
 )
 # What the engine scans for: `---` next to a `|` or `+` (a literal start, so the scan skips
 # text without dashes at C speed), to the end of its line: one match per separator line.
