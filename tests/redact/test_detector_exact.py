@@ -72,7 +72,7 @@ AT_ANCHOR = {
     "facebook": (1,), "gcp": (4,), "heroku": (1,), "mailgun": (1,), "msteams": (0,),
     "okta": (0,), "slack": (6,), "telegram": (1, 2), "twilio": (1,), "vercel": (1,),
     "url_credentials": (0, 1), "connection_string": (0, 1, 2), "auth_header": tuple(range(12)),
-    "cli_flags": tuple(range(21)), "prose": tuple(range(12)), "netrc": (0,),
+    "cli_flags": tuple(range(22)), "prose": tuple(range(12)), "netrc": (0,),
     "asana": (0, 1), "url_path": (0,), "prose_i18n": (0, 1, 2, 3),
     "prose_value": (0, 1, 2, 3, 4), "secret_file": (0, 1, 2, 3, 4), "name_value": (0, 1, 2),
     "url_segment": (0,), "ci_mask": (0,), "php_define": (0,), "env_command": (0, 1, 2, 3),
@@ -81,7 +81,7 @@ AT_ANCHOR = {
     "oauth_code": (0,), "cli_positional": (0, 2, 4, 5), "k8s_secret": (0, 1),
     "app_password": (0,), "table_column": (1,), "label_argument": (0,),
     "command_output": (0,), "substitution": (0,), "terraform_plan": (0,),
-    "redis_console": (0,),
+    "redis_console": (0,), "delimited_rows": (0, 1, 2, 3),
 }
 # Which patterns (index in the detector) must not start right after a letter, digit or `_`
 # (`boundary`): written out here, not read from the patterns, so that dropping one is seen.

@@ -86,6 +86,7 @@ EXTRA: dict[str, list[str]] = {
                      # (first: the IMAP pattern's `login ` is in `docker login` below too)
                      "* OK IMAP4rev1 ready\na001 LOGIN ops@corp.test {A:12}!{d:3}\na001 OK",
                      "redis-cli -h cache -a {A:16} ping",
+                     "sshpass -p {A:16} ssh root@host",
                      "curl -s -u deploy:{A:16} https://x.test/",
                      "$ printenv DB_PASSWORD\n{A:16}\n",
                      "sqlcmd -S db -U sa -P {A:16}",
@@ -177,7 +178,15 @@ EXTRA: dict[str, list[str]] = {
     "url_path_secret": ["> GET /v1/api-key/{A:24}/status HTTP/1.1"],
     # values with little or no context (issue 13): a table column, a sentence, a file
     # (4 dashes: each separator anchor swapped in for `-|` leaves a valid separator)
-    "table_secret": ["| service | password |\n|----|----|\n| db | {A:16} |\n",
+    # (first: a CSV header whose keyword each anchor of delimited_rows can stand in for)
+    "table_secret": ["users.csv:\nuser,db_token\nalice,{A:24}\n",
+                     "| service | password |\n|----|----|\n| db | {A:16} |\n",
+                     # delimited rows: a NAME,VALUE table, rows after a SELECT list, a
+                     # ruled column table (before the INSERT: its `VALUES` is no header);
+                     # a header starts its line, so each opens with a line of its own
+                     "env:\nNAME,VALUE\nLOG_LEVEL,info\nAPI_TOKEN,{A:24}\n",
+                     "sqlite> select id, token from t;\n1|{A:24}\n",
+                     "rows:\nname   token\n-----  -----\nci     {A:24}\n",
                      "INSERT INTO api_keys (name, key) VALUES ('prod', '{A:24}');"],
     "prose_secret_value": ["I set `DB_PASSWORD` with the value `{A:16}` now.",
                            "I set `DB_PASSWORD` to `{A:16}` now.",

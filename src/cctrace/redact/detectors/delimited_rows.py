@@ -1,0 +1,303 @@
+"""Detector: the fields of delimited rows under a column naming a secret.
+
+CSV and TSV files, `sqlite3 -header` list mode and `mysql -B` batch output put a header of
+column names on one line (`username,password,role`, `id|email|password`, tab-separated)
+and the rows under it with the same delimiter and the same number of fields; nothing on a
+row says which field is the password but its position. A header is a line of two or more
+plain names (quotes allowed) split by one of `,` `;` `|` or a tab (or its JSON escape); a
+column whose name ends with a secret word (`lone.names_secret`; a bare `key` / `pass`
+holds names) has its field in each following row of the same width judged with
+`lone.lone_value`, up to 256 rows or the first row of another width.
+
+`sqlite3 app.db "select id,user,password from users"` prints its rows with no header at
+all (list mode, `|` between fields): the SELECT list is the header. Its columns (an
+alias after `AS`, else the last dotted part; a bare `key` / `pass` when the table's name
+says what it stores, `api_keys`) mark the fields of the rows printed right after it,
+`|`-, tab- or comma-separated, as wide as the list. `SELECT *` names no column.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern, line_start
+from cctrace.redact.detectors.table_column import line_end_before, named_columns
+from cctrace.redact.lone import is_password_word, lone_value, names_secret
+
+# A line break, or its escape in a JSON string (`\\n`, `\\r\\n`, escaped twice too).
+_BREAK = re.compile(r"\r?\n|(?:\\{1,3}r)?\\{1,3}n")
+# Delimiters in the order tried: a JSON-escaped tab before a tab, both before the others
+# (a TSV field may hold a comma).
+_DELIMITERS = ("\\t", "\t", "\u2502", "|", ",", ";")
+# A column name once its blanks and quotes are off: a plain name of up to four words.
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,40}(?: [A-Za-z0-9_.\-]{1,40}){0,3}")
+_EDGES = " \t\r\"'`\\"
+# A rule line of a drawn box (`├──────┼──────┤`) or of dashes.
+_RULE = re.compile(r"[ \t\r\-+=|\u2500-\u257f]{3,}")
+# How far above a secret word its header line may start, and how many rows are read.
+LOOKBACK = 2048
+MAX_ROWS = 256
+
+
+def _split(line: str, delimiter: str) -> list[tuple[int, int]]:
+    """(start, end) of each field of `line`, blanks and quotes (escaped ones too) off; a
+    delimiter opening and closing the line (`│ NAME │ VALUE │`) frames it, no field."""
+    out, start = [], 0
+    for part in line.split(delimiter):
+        lead = len(part) - len(part.lstrip(_EDGES))
+        core = part.strip(_EDGES)
+        out.append((start + lead, start + lead + len(core)))
+        start += len(part) + len(delimiter)
+    if len(out) > 2 and line.strip(" \t\r").startswith(delimiter) and line.strip(
+            " \t\r").endswith(delimiter):
+        out = out[1:-1]
+    return out
+
+
+def _header(line: str) -> tuple[str, list[str]] | None:
+    """The delimiter and the column names of `line` when it is a header of plain names."""
+    for delimiter in _DELIMITERS:
+        if delimiter not in line:
+            continue
+        names = [line[a:b] for a, b in _split(line, delimiter)]
+        if len(names) >= 2 and all(_NAME.fullmatch(n) for n in names):
+            return delimiter, names
+        return None  # a line split by its first delimiter into other things is no header
+    return None
+
+
+# Columns naming a login: a bare `pass` beside one is its password, not a test's result.
+_LOGINS = frozenset({"user", "username", "user_name", "login", "email", "account", "userid"})
+
+
+def _columns(names: list[str]) -> dict[int, bool]:
+    """Column index -> whether it holds passwords, for the names naming a secret."""
+    login = any(n.lower() in _LOGINS for n in names)
+    out = {}
+    for i, name in enumerate(names):
+        word = names_secret(name)
+        if word and (name.lower() not in ("key", "pass") or (login and word == "pass")):
+            out[i] = is_password_word(word)
+    return out
+
+
+def _next_line(text: str, pos: int) -> tuple[int, int] | None:
+    """(start, end) of the line after the one ending at `pos` (at its break)."""
+    brk = _BREAK.match(text, pos)
+    if brk is None:
+        return None
+    nxt = _BREAK.search(text, brk.end())
+    return brk.end(), len(text) if nxt is None else nxt.start()
+
+
+def _rows(text: str, pos: int, delimiter: str, width: int, cols: dict[int, bool],
+          context: str, skip: list[str] | None = None) -> list[tuple[int, int]]:
+    """The judged fields under `cols` of the rows after the line ending at `pos`: each
+    `width` fields split by `delimiter`, up to the first that is not (a row equal to
+    `skip`, a header repeated, is passed over)."""
+    out: list[tuple[int, int]] = []
+    for _ in range(MAX_ROWS):
+        span = _next_line(text, pos)
+        if span is None:
+            break
+        start, pos = span
+        line = text[start:pos]
+        if _RULE.fullmatch(line):
+            continue  # a box's rule between the header and the rows
+        fields = _split(line, delimiter)
+        if len(fields) != width:
+            break
+        if skip is not None and [line[a:b] for a, b in fields] == skip:
+            continue
+        for i, password in cols.items():
+            a, b = fields[i]
+            if lone_value(line[a:b], password, context):
+                out.append((start + a, start + b))
+    return out
+
+
+def header_cells(match: re.Match[str]) -> list[tuple[int, int]]:
+    """The fields under the secret-named columns of the header line holding `match`."""
+    text = match.string
+    head = line_start(text, match.start(), max(0, match.start() - LOOKBACK))
+    if head is None:
+        return []
+    nxt = _BREAK.search(text, match.start())
+    end = len(text) if nxt is None else nxt.start()
+    header = _header(text[head:end])
+    if header is None:
+        return []
+    delimiter, names = header
+    cols = _columns(names)
+    if not cols:
+        return []
+    return _rows(text, end, delimiter, len(names), cols, text[head:end])
+
+
+# The names of a two-column table of names and values (`doppler secrets`, a settings dump).
+_NAME_COLUMNS = frozenset({"name", "key", "variable", "setting", "secret"})
+
+
+def pair_cells(match: re.Match[str]) -> list[tuple[int, int]]:
+    """The values of the rows of a `NAME | VALUE` table whose name names a secret."""
+    text = match.string
+    head = line_start(text, match.start(), max(0, match.start() - LOOKBACK))
+    if head is None:
+        return []
+    nxt = _BREAK.search(text, match.start())
+    end = len(text) if nxt is None else nxt.start()
+    header = _header(text[head:end])
+    if header is None or len(header[1]) != 2 or header[1][1].lower() != "value" or (
+            header[1][0].lower() not in _NAME_COLUMNS):
+        return []
+    out: list[tuple[int, int]] = []
+    for _ in range(MAX_ROWS):
+        span = _next_line(text, end)
+        if span is None:
+            break
+        start, end = span
+        line = text[start:end]
+        if _RULE.fullmatch(line):
+            continue
+        fields = _split(line, header[0])
+        if len(fields) != 2:
+            break
+        word = names_secret(line[fields[0][0]:fields[0][1]])
+        value = line[fields[1][0]:fields[1][1]]
+        if word and lone_value(value, is_password_word(word), line):
+            out.append((start + fields[1][0], start + fields[1][1]))
+    return out
+
+
+# A ruler of dash runs apart (`-----  --------`): sqlite's `.mode column`, PowerShell's
+# `Format-Table`; each run spans its column, from its start to the next run's.
+_RULER = re.compile(r"[ \t]*-{2,}(?:[ \t]+-{2,}){1,31}[ \t]*\r?")
+_RUN = re.compile(r"-{2,}")
+
+
+def _at(line: str, starts: list[int], i: int) -> tuple[int, int]:
+    """(start, end) of column `i` of a ruled `line`, its blanks off."""
+    a, b = starts[i], len(line) if i + 1 == len(starts) else starts[i + 1]
+    cell = line[a:b]
+    lead = len(cell) - len(cell.lstrip())
+    return a + lead, a + len(cell.rstrip()) if cell.strip() else a + lead
+
+
+def ruler_cells(match: re.Match[str]) -> list[tuple[int, int]]:
+    """The cells of a ruled table under a secret-named header, or the values of its
+    `Name  Value` rows whose name names a secret."""
+    text = match.string
+    window = max(0, match.start() - LOOKBACK)
+    sep = line_start(text, match.start(), window)
+    nxt = _BREAK.search(text, match.start())
+    end = len(text) if nxt is None else nxt.start()
+    if not sep or not _RULER.fullmatch(text, sep, end):
+        return []
+    starts = [m.start() for m in _RUN.finditer(text, sep, end)]
+    starts = [i - sep for i in starts]
+    head_end = line_end_before(text, sep)
+    head = line_start(text, head_end, window)
+    if head is None:
+        return []
+    header = text[head:head_end]
+    names = [header[a:b] for a, b in (_at(header, starts, i) for i in range(len(starts)))]
+    pairs = len(names) == 2 and names[1].lower() == "value" and names[0].lower() in _NAME_COLUMNS
+    cols = {} if pairs else _columns(names)
+    out: list[tuple[int, int]] = []
+    for _ in range(MAX_ROWS if pairs or cols else 0):
+        span = _next_line(text, end)
+        if span is None or span[0] == span[1]:
+            break
+        start, end = span
+        line = text[start:end]
+        cells = [_at(line, starts, i) for i in range(len(starts))]
+        if pairs:
+            word = names_secret(line[cells[0][0]:cells[0][1]])
+            cols = {1: is_password_word(word)} if word else {}
+        for i, password in cols.items():
+            value = line[cells[i][0]:cells[i][1]]
+            if " " not in value and lone_value(value, password, header):
+                out.append((start + cells[i][0], start + cells[i][1]))
+    return out
+
+
+# A SELECT list and its table, on one line (a shell's `sqlite3 db "select ..."` or a
+# prompt's `sqlite> select ...;`).
+_SELECT = (r"select[ \t]+(?P<cols>[^;\n\"'\\*]{1,512}?)[ \t]+from[ \t]+"
+           r"(?P<table>[A-Za-z_][\w.]{0,127})")
+_AS = re.compile(r"(?i)[ \t]+as[ \t]+")
+
+
+def _select_names(cols: str) -> list[str] | None:
+    """The names a SELECT list gives its columns (an alias, else the last dotted part),
+    None when one is no plain column (a call, an expression)."""
+    out = []
+    for col in cols.split(","):
+        name = _AS.split(col.strip())[-1].rpartition(".")[2].strip(_EDGES)
+        if not _NAME.fullmatch(name) or " " in name:
+            return None
+        out.append(name)
+    return out
+
+
+def select_cells(match: re.Match[str]) -> list[tuple[int, int]]:
+    """The fields under the SELECT list's secret-named columns of the rows printed next."""
+    text = match.string
+    names = _select_names(match.group("cols"))
+    if names is None or len(names) < 2:
+        return []
+    cols = named_columns(match.group("table"), ",".join(names))
+    if not cols:
+        return []
+    nxt = _BREAK.search(text, match.end())
+    first = None if nxt is None else _next_line(text, nxt.start())
+    if nxt is None or first is None:
+        return []
+    row = text[first[0]:first[1]]
+    for delimiter in _DELIMITERS:
+        if row.count(delimiter) == len(names) - 1:
+            return _rows(text, nxt.start(), delimiter, len(names), cols, match.group(),
+                         skip=names)
+    return []
+
+
+DETECTOR = Detector(
+    name="delimited_rows",
+    description="Fields of CSV/TSV and sqlite list-mode rows under a column naming a secret.",
+    patterns=(
+        Pattern(
+            "table_secret",
+            # a secret word ending a header field: a delimiter or the line's end after it
+            r"(?:pass(?:word|wd|phrase)?|pwd|secret|token|key|credentials?|creds)"
+            r"(?:\\{0,3}[\"'])?[ \t]*(?:[,;|\t]|\\{1,3}[tnr]|\r?\n|$)",
+            anchors=("pass", "pwd", "secret", "token", "key", "credential", "creds"),
+            at_anchor=True,
+            expand=header_cells,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "table_secret",
+            r"value(?:\\{0,3}[\"'])?[ \t]{0,80}[^\s\\a-z0-9]?[ \t]*(?:\r?\n|\\{1,3}n|$)",
+            anchors=("value",),
+            at_anchor=True,
+            expand=pair_cells,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "table_secret",
+            r"-[ \t]{1,64}-",
+            anchors=("- -", "-  "),
+            at_anchor=True,
+            expand=ruler_cells,
+            priority=CONTEXTUAL,
+        ),
+        Pattern(
+            "table_secret",
+            _SELECT,
+            anchors=("select",),
+            at_anchor=True,
+            expand=select_cells,
+            priority=CONTEXTUAL,
+        ),
+    ),
+)

@@ -1,0 +1,119 @@
+"""`detectors/delimited_rows.py` alone, exactly: the fields of CSV / TSV / sqlite list-mode
+rows under a header column naming a secret, the rows printed after a SELECT list naming
+one, ruled column tables (`.mode column`, `Format-Table`) and `NAME | VALUE` tables whose
+name names a secret. A positive gives exactly one finding over exactly the value; a
+negative none, the text byte-identical."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cctrace.redact.detectors.delimited_rows import (
+    MAX_ROWS,
+    _columns,
+    _header,
+    _select_names,
+    _split,
+)
+from support import alone as support_alone
+
+PW = "Kestrel914Thistle%"
+TOKEN = "Wb92O7SbeIdMWKLds3mo4eoRsKtp1HXnviu9PfRE"
+
+
+def found(text: str, value: str) -> None:
+    support_alone.found("delimited_rows", "table_secret", text, value)
+
+
+def kept(text: str) -> None:
+    support_alone.kept("delimited_rows", text)
+
+
+@pytest.mark.parametrize("text,value", [
+    (f"username,password,role\nalice,{PW},admin\n", PW),
+    (f"name\temail\tpassword\ncarol\tc@acme.io\t{PW}\n", PW),
+    (f"service;api_key;owner\nstripe;{TOKEN};billing\n", TOKEN),
+    (f'"id","login","pass"\n"1","admin","{PW}"\n', PW),          # `pass` beside a login
+    (f"sqlite> select * from users;\nid|email|password\n1|a@b.io|{PW}\n", PW),
+    (f"id|name|db password\n1|prod|{PW}\nsqlite> ", PW),
+    (f"id,secret\r\n7,{TOKEN}\r\n", TOKEN),
+    (f"name,token\nci,n/a\nprod,{TOKEN}\n", TOKEN),             # a placeholder row passed
+])
+def test_a_header_column_marks_its_fields(text: str, value: str) -> None:
+    found(text, value)
+
+
+@pytest.mark.parametrize("text,value", [
+    (f'$ sqlite3 app.db "select id,user,password from users"\n1|alice|{PW}\n', PW),
+    (f"sqlite> select id, name, key from api_keys;\n1|prod|{TOKEN}\n", TOKEN),
+    (f"sqlite> SELECT u.id, u.pw AS password FROM users u;\n1|{PW}\n", PW),
+    (f"sqlite> .mode csv\nsqlite> select name, token from t;\nci,{TOKEN}\n", TOKEN),
+    (f"sqlite> select id, token from t;\nid|token\n1|{TOKEN}\n", TOKEN),  # header passed over
+])
+def test_a_select_list_marks_the_rows_after_it(text: str, value: str) -> None:
+    found(text, value)
+
+
+@pytest.mark.parametrize("text,value", [
+    (f"name   token\n-----  ----------\nci     {TOKEN}\n", TOKEN),
+    ("Name                           Value\n----                           -----\n"
+     f"API_TOKEN                      {TOKEN}\nPATH                           C:\\Windows\n",
+     TOKEN),
+])
+def test_a_ruled_table(text: str, value: str) -> None:
+    found(text, value)
+
+
+def test_a_name_value_box() -> None:
+    text = ("┌──────────┬──────┐\n│ NAME     │ VALUE │\n├──────────┼──────┤\n"
+            f"│ API_KEY  │ {TOKEN} │\n│ LOG_LEVEL │ info │\n└──────────┴──────┘\n")
+    found(text, TOKEN)
+    found(f"NAME,VALUE\nLOG_LEVEL,info\nDB_PASSWORD,{PW}\n", PW)
+
+
+def test_inside_a_json_string() -> None:
+    for text, value in ((f"username,password\nalice,{PW}\n", PW),
+                        (f"name\ttoken\nci\t{TOKEN}\n", TOKEN),
+                        (f'sqlite3 db "select id,password from u"\n1|{PW}\n', PW)):
+        out = json.dumps(text)
+        found(out, json.dumps(value)[1:-1])
+
+
+@pytest.mark.parametrize("text", [
+    "username,password_last_changed,role\nalice,2026-01-02,admin\n",   # not a secret column
+    "name,key,value\nprod,region,eu-west-1\n",                         # a bare key: names
+    f"test,pass\nlogin,{PW}\n",                                          # a bare pass, no login
+    "username,password\nalice,${DB_PASSWORD}\n",                       # a reference
+    f"username,password\nalice\n{PW}\n",                                # another width
+    f"a, token, b = x.split()\n1, {TOKEN}, 2\n",                       # code: no header
+    "sqlite> select id, name, key_id from api_keys;\n1|prod|k-2026\n",
+    '$ sqlite3 app.db "select id, user, password_changed_at from users"\n1|alice|2026-01-02\n',
+    f"sqlite> select * from users;\n1|alice|{PW}\n",                   # no column named
+    f"sqlite> select count(*), password from users;\n3|{PW}\n",
+    f"name   role\n-----  -----\nci     {TOKEN}\n",
+    f"Name    Value\n----    -----\nPATH    {TOKEN}\n",
+    "Name     Value\n----     -----\nAPI_KEY  (set)\n",
+    f"| user | password |\n{PW}\n",                                     # framed: table_column's
+])
+def test_kept(text: str) -> None:
+    kept(text)
+
+
+def test_rows_are_bounded() -> None:
+    rows = "".join(f"u{i},{PW}{i}\n" for i in range(MAX_ROWS + 5))
+    found_spans = support_alone.alone("delimited_rows").explain("user,password\n" + rows)
+    assert len(found_spans) == MAX_ROWS
+
+
+def test_parts() -> None:
+    assert _split('"a", b ,c', ",") == [(1, 2), (5, 6), (8, 9)]
+    assert _split("│ a │ b │", "│") == [(2, 3), (6, 7)]
+    assert _header("id|email|password") == ("|", ["id", "email", "password"])
+    assert _header("id, f(x), password") is None
+    assert _header("password") is None
+    assert _columns(["id", "pass"]) == {}
+    assert _columns(["user", "pass", "api token"]) == {1: True, 2: False}
+    assert _select_names("u.id, u.pw AS password ") == ["id", "password"]
+    assert _select_names("count(*) , password") is None
