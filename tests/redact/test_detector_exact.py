@@ -38,6 +38,8 @@ KEYWORD: dict[str, list[str]] = {
     # (`der ...` of the usual sample holds the `der token` keyword itself)
     "prose_secret": ["then {k} lautet {A:20} ok", "then {k} is {A:20} ok"],
     "netrc_password": ["default login deploy password {A:20}\n"],
+    # credential_lines: the file's name or its header comment (`client server secret`)
+    "file_password": ["# {k} server secret\nalice * {A:12}!{d:3} *\n"],
     "discord_bot_token": ['app{k}"M{A:23}.{w:6}.{w:38}")'],
     "sql_password": ["ALTER ROLE app WITH LOGIN {k} '{A:16}';"],
     "session_cookie": ["{k} session={A:24}; Path=/"],
@@ -81,7 +83,7 @@ AT_ANCHOR = {
     "oauth_code": (0,), "cli_positional": (0, 2, 4, 5), "k8s_secret": (0, 1),
     "app_password": (0,), "table_column": (1,), "label_argument": (0,),
     "command_output": (0,), "substitution": (0,), "terraform_plan": (0,),
-    "redis_console": (0,), "delimited_rows": (0, 1, 2, 3),
+    "redis_console": (0,), "delimited_rows": (0, 1, 2, 3), "credential_lines": (0, 1),
 }
 # Which patterns (index in the detector) must not start right after a letter, digit or `_`
 # (`boundary`): written out here, not read from the patterns, so that dropping one is seen.

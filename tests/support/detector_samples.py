@@ -71,6 +71,14 @@ EXTRA: dict[str, list[str]] = {
                         # both arrow anchors, so neither is swapped for the other
                         '  ~ password = "old" -> "{A:12}!{d:4}"\n'
                         '  ~ secret_data = \\"a\\" -> \\"{A:12}!{d:4}\\"\n'],
+    # passwords by position (credential_lines): davfs2 secrets after the file's name, a URL
+    # line, sasl_passwd with each mail port (each opening a line: a line before it)
+    "file_password": ["# davfs2 secrets\n/mnt/dav alice {A:12}!{d:3}\n",
+                      "$ cat f\nhttps://dav.acme.test/dav alice {A:12}!{d:3}\n",
+                      "$ cat f\n[smtp.acme.test] alerts@acme.test:{A:12}!{d:3}\n",
+                      "$ cat f\nmail.acme.test:25 relay:{A:12}!{d:3}\n",
+                      "$ cat f\nmail.acme.test:465 relay:{A:12}!{d:3}\n",
+                      "$ cat f\nmail.acme.test:587 relay:{A:12}!{d:3}\n"],
     # a prompt on its line, answered on the next (console_login)
     "prompt_secret": ["ok\n\u25c6  Enter your API key\n\u2502  {A:24}\n\u2514"],
     # grouped app passwords after the phrase naming them (app_password)
@@ -244,7 +252,7 @@ EXTRA["encoded_secret"] = [f"@b64:{lead}:{safe}:{marker}" for marker in encoded.
                            for lead in range(3) for safe in (0, 1)]
 # Anchors no sibling can be swapped for (base64 would no longer decode): the sample must
 # hold the anchor itself.
-NO_SWAP = {"encoded_secret", "private_key"}
+NO_SWAP = {"encoded_secret", "private_key", "file_password"}
 
 # Personal data (opt-in detectors): (sample text, the value that must be found in it).
 PII: dict[str, list[tuple[str, str]]] = {

@@ -1,0 +1,122 @@
+"""Detector: credential files whose lines hold a password by position, words apart.
+
+Nothing on such a line names the password; its place does:
+- davfs2's `secrets` (`/etc/davfs2/secrets`, `~/.davfs2/secrets`): `<mount point or URL>
+  <user> <password>`. A line opening with an `http(s)://` URL and holding two words more
+  is read so wherever it stands (the file's shape, and how a URL's login is noted down);
+  a line opening with a path only below a mention of `davfs2` (the file's name or its
+  path), up to 64 lines on;
+- pppd's `chap-secrets` / `pap-secrets`: `<client> <server> <secret> [addresses]`, below
+  the file's name or its header comment (`# client server secret IP addresses`);
+- Postfix's `sasl_passwd`: `[host]:port user:password` (the brackets, Postfix's way of
+  saying "no MX lookup", or a mail port say what the line is).
+The password is judged as a table cell's (`lone.lone_value`): `*` (any), `-`, a plain
+word, a reference or a placeholder stays. Quotes (`"a b"`) hold a password with blanks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cctrace.redact.detectors.base import STRUCTURAL, Detector, Pattern, line_start
+from cctrace.redact.lone import lone_value
+
+# A line break, or its escape in a JSON string (`\\n`, escaped twice too).
+_BREAK = re.compile(r"\r?\n|(?:\\{1,3}r)?\\{1,3}n")
+# A field: a quoted string (its quotes maybe JSON-escaped) or a word, after blanks (a tab
+# maybe JSON-escaped).
+_FIELD = re.compile(r"(?:[ \t]|\\t)*(?:\\{0,3}\"(?P<q>[^\"\\\r\n]{1,256})\\{0,3}\""
+                    r"|(?P<w>[^\s\"\\]{1,512}))")
+# Blanks ending a line, escaped tabs among them.
+_TAIL = re.compile(r"(?:[ \t\r]|\\t)*")
+MAX_LINES = 64
+
+
+def _fields(line: str) -> list[tuple[int, int]] | None:
+    """(start, end) of each field of `line` (a quoted one without its quotes), None when
+    the line is no run of fields."""
+    out, pos = [], 0
+    while pos < len(line.rstrip(" \t\r")) and not _TAIL.fullmatch(line, pos):
+        m = _FIELD.match(line, pos)
+        if m is None:
+            return None
+        out.append(m.span("q") if m.group("q") is not None else m.span("w"))
+        pos = m.end()
+    return out
+
+
+def file_cells(match: re.Match[str]) -> list[tuple[int, int]]:
+    """The third field of each line of three or more after the file's mention (a comment
+    or blank line passed over), up to a line of another shape or `MAX_LINES` lines."""
+    text, out = match.string, []
+    nxt = _BREAK.search(text, match.end())
+    pos = len(text) if nxt is None else nxt.start()
+    for _ in range(MAX_LINES):
+        brk = _BREAK.match(text, pos)
+        if brk is None:
+            break
+        start = brk.end()
+        nxt = _BREAK.search(text, start)
+        pos = len(text) if nxt is None else nxt.start()
+        line = text[start:pos]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = _fields(line)
+        if fields is None or len(fields) < 3:
+            break
+        a, b = fields[2]
+        if lone_value(line[a:b], True, line):
+            out.append((start + a, start + b))
+    return out
+
+
+def _url_line_ok(match: re.Match[str]) -> bool:
+    """The URL opens its line (or the JSON string holding it), and the value reads as a
+    password."""
+    text, start = match.string, match.start()
+    head = line_start(text, start)
+    return (text[head:start].strip(" \t") in ("", '"')
+            and lone_value(match.group("s"), True, match.group()))
+
+
+def _sasl_ok(value: str) -> bool:
+    return lone_value(value, True, "")
+
+
+_END = r"[ \t]*(?=\r?\n|\\{1,3}[nr]|$)"
+# A password field: quoted (blanks allowed, the quotes maybe JSON-escaped) or one word.
+_PW = (r"(?P<qo>\\{0,3}\")?(?P<s>(?(qo)[^\"\\\r\n]{1,256}|[^\s\"\\]{1,256}))"
+       r"(?(qo)\\{0,3}\")")
+
+DETECTOR = Detector(
+    name="credential_lines",
+    description="Passwords by position in davfs2 secrets, pppd chap/pap-secrets, sasl_passwd.",
+    patterns=(
+        Pattern(
+            "file_password",
+            r"davfs2|(?:chap|pap)-secrets|client(?:[ \t]|\\t){1,8}server(?:[ \t]|\\t){1,8}secret",
+            anchors=("davfs2", "chap-secrets", "pap-secrets", "client"),
+            at_anchor=True,
+            expand=file_cells,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "file_password",
+            r"https?://[^\s\"'<>\\]{1,512}[ \t]+[A-Za-z0-9_.@\-]{1,64}[ \t]+" + _PW + _END,
+            anchors=("http://", "https://"),
+            at_anchor=True,
+            check=_url_line_ok,
+            priority=STRUCTURAL,
+        ),
+        Pattern(
+            "file_password",
+            r"(?m)(?:^|(?<=\\n))[ \t]*\"?(?:\[[A-Za-z0-9.\-]{1,253}\](?::\d{1,5})?"
+            r"|[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}:(?:25|465|587|2525))"
+            r"[ \t]+[^\s:\\]{1,128}"
+            r":(?P<s>[^\s\\]{1,256})" + _END,
+            anchors=("]", ":25", ":465", ":587"),  # (`:25` holds `:2525`)
+            validate=_sasl_ok,
+            priority=STRUCTURAL,
+        ),
+    ),
+)

@@ -1,0 +1,80 @@
+"""`detectors/credential_lines.py` alone, exactly: passwords by position in davfs2's
+`secrets`, pppd's `chap-secrets` / `pap-secrets` and Postfix's `sasl_passwd`. A positive
+gives exactly one finding over exactly the value; a negative none, byte-identical."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cctrace.redact.detectors.credential_lines import MAX_LINES, _fields
+from support import alone as support_alone
+
+PW = "Bramble718Juniper%"
+TOKEN = "1UGPGwrKSjzEMXUxHeaHHJVs"
+
+
+def found(text: str, value: str) -> None:
+    support_alone.found("credential_lines", "file_password", text, value)
+
+
+def kept(text: str) -> None:
+    support_alone.kept("credential_lines", text)
+
+
+@pytest.mark.parametrize("text,value", [
+    (f"https://dav.example.com/remote.php/webdav alice {PW}\n", PW),
+    (f"https://cloud.acme.io/remote.php/dav/files/bob/ bob \"{PW} x\"", f"{PW} x"),
+    (f"# /etc/davfs2/secrets\nhttps://dav.example.com/dav alice {PW}\n", PW),
+    (f"$ cat ~/.davfs2/secrets\n/mnt/dav  alice  {PW}\n", PW),
+    (f"$ sudo cat /etc/davfs2/secrets\n# comment\n\n/media/webdav bob \"{PW}\"\n", PW),
+    (f"# client\tserver\tsecret\t\t\tIP addresses\nalice\t*\t{TOKEN}\t*\n", TOKEN),
+    (f"$ cat /etc/ppp/chap-secrets\n\"bob\" * \"{PW}\" 10.0.0.2\n", PW),
+    (f"/etc/ppp/pap-secrets:\nbob pptpd {PW} *\n", PW),
+    (f"[smtp.gmail.com]:587 alerts@acme.io:{PW}\n", PW),
+    (f"[mail.acme.io] relay:{PW}", PW),
+    (f"smtp.sendgrid.net:587 apikey:{TOKEN}\n", TOKEN),
+])
+def test_found(text: str, value: str) -> None:
+    found(text, value)
+
+
+def test_inside_a_json_string() -> None:
+    for text, value in (
+            (f"# client\tserver\tsecret\t\t\tIP addresses\nalice\t*\t{TOKEN}\t*\n", TOKEN),
+            (f"https://dav.example.com/dav bob \"{PW}\"\n", PW),
+            (f"$ cat ~/.davfs2/secrets\n/mnt/dav  alice  {PW}\n", PW),
+            (f"[smtp.gmail.com]:587 alerts@acme.io:{PW}\n", PW)):
+        found(json.dumps(text), json.dumps(value)[1:-1])
+
+
+@pytest.mark.parametrize("text", [
+    "# /etc/davfs2/secrets\n# proxy.example.com  user  password\n/mnt/dav  alice\n",
+    "$ cat ~/.davfs2/secrets\n/mnt/dav alice *\n",                 # asks
+    f"/mnt/dav alice {PW}\n",                                       # a path alone: no file named
+    "https://github.com/acme/app is down\n",                        # words
+    "https://example.com user password\n",                          # a word
+    f"see https://dav.example.com/dav alice {PW}\n",               # the URL does not open the line
+    f"https://dav.example.com/dav alice {PW} more\n",              # a fourth word
+    "# client\tserver\tsecret\t\t\tIP addresses\nalice\t*\t\"\"\t*\n",
+    "$ cat /etc/ppp/chap-secrets\nbob * $CHAP_SECRET *\n",          # a reference
+    "[smtp.gmail.com]:587 alerts@acme.io:${SMTP_PASSWORD}\n",
+    "[INFO]:587 took 12ms\n",
+    "client = Client(server, secret)\n",
+    f"10:25 alice:{PW}\n",                                          # a time, no mail port
+])
+def test_kept(text: str) -> None:
+    kept(text)
+
+
+def test_lines_are_bounded() -> None:
+    rows = "".join(f"/mnt/d{i} u{i} {PW}{i}\n" for i in range(MAX_LINES + 5))
+    spans = support_alone.alone("credential_lines").explain("# davfs2 secrets\n" + rows)
+    assert len(spans) == MAX_LINES
+
+
+def test_fields() -> None:
+    assert _fields('a  "b c"\tdd') == [(0, 1), (4, 7), (9, 11)]
+    assert _fields("a\\tb\\t") == [(0, 1), (3, 4)]
+    assert _fields('a "b') is None
