@@ -77,13 +77,14 @@ AT_ANCHOR = {
     "cli_flags": tuple(range(22)), "prose": tuple(range(12)), "netrc": (0,),
     "asana": (0, 1), "url_path": (0,), "prose_i18n": (0, 1, 2, 3),
     "prose_value": (0, 1, 2, 3, 4), "secret_file": (0, 1, 2, 3, 4), "name_value": (0, 1, 2),
-    "url_segment": (0,), "ci_mask": (0,), "php_define": (0,), "env_command": (0, 1, 2, 3),
-    "next_line": (0,), "one_time_codes": (0, 1), "windows_cli": (0, 1, 2, 3, 4),
+    "url_segment": (0,), "ci_mask": (0,), "php_define": (0,), "env_command": (0, 1, 2, 3, 4),
+    "next_line": (0,), "one_time_codes": (0, 1), "windows_cli": (0, 1, 2, 3, 4, 5),
     "console_login": tuple(range(12)), "terraform_variable": (0,), "signed_url": (0,),
     "oauth_code": (0,), "cli_positional": (0, 2, 4, 5), "k8s_secret": (0, 1),
     "app_password": (0,), "table_column": (1,), "label_argument": (0,),
     "command_output": (0,), "substitution": (0,), "terraform_plan": (0,),
     "redis_console": (0,), "delimited_rows": (0, 1, 2, 3), "credential_lines": (0, 1),
+    "prose_rotation": (0, 1, 2),
 }
 # Which patterns (index in the detector) must not start right after a letter, digit or `_`
 # (`boundary`): written out here, not read from the patterns, so that dropping one is seen.
@@ -100,6 +101,7 @@ BOUNDARY = {
     "netrc": (0,), "asana": (0, 1), "twitter": (0,), "prose_value": (0, 2, 3, 4),
     "prose_i18n": (3,),
     "secret_file": (0, 1, 2, 4), "password_hash": tuple(range(8)), "php_define": (0,),
+    "prose_rotation": (0, 1, 2),
 }
 
 

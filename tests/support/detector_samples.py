@@ -48,14 +48,19 @@ EXTRA: dict[str, list[str]] = {
                        "veritabani sifresi: {A:14} ok"],
     "prose_secret": ["my token is {A:20} today", "der API-Schluessel lautet {A:20} ok",
                      "the api key is {A:20} today", "* **Token:** {A:24}\n",
-                     "Use the key I gave you earlier: {A:24}"],
+                     "Use the key I gave you earlier: {A:24}",
+                     # a secret replaced (prose_rotation)
+                     "rotated the old token; the new one is {A:24}\n",
+                     "rotate the api token\n\nold: {A:24}\n",
+                     "I set the token to {A:24} now"],
     "prose_word_secret": ["then use token `{A:16}7` for the test run"],
     # Commands that assign by a blank (generic_assignment's `env ` and `set -` anchors),
     # which must start their line (the contexts planting a sample put text before it).
     "generic_secret": ["FROM alpine\nENV DB_PASSWORD {A:12}!{d:4}\n",
                        "\nset -gx DB_PASSWORD {A:12}!{d:4}\n",
                        "C:\\src> cd app\nC:\\src> setx DB_PASSWORD {A:12}!{d:4}\n",
-                       "wp config set DB_PASSWORD {A:12}!{d:4}\n"],
+                       "wp config set DB_PASSWORD {A:12}!{d:4}\n",
+                       '[Environment]::SetEnvironmentVariable("API_TOKEN", "{A:24}", "User")'],
     # a label string then its value (label_argument; first: it holds none of next_line's
     # keywords, and next_line's sample holds label_argument's), a value alone on the line
     # after a label naming it (next_line), a setter's argument (label_argument)
@@ -106,6 +111,8 @@ EXTRA: dict[str, list[str]] = {
                      "htpasswd -b .htpasswd admin {A:16} && nginx -s reload",
                      "rabbitmqctl add_user admin {A:16}",
                      "smbclient //host/share -U admin%{A:16}",
+                     # (after Samba's: `net ` is an anchor of its pattern too)
+                     "net user svc_backup {A:12}!{d:3} /add",
                      "echo {A:16} | docker login -u me --password-stdin",
                      "echo '{A:16}' | sudo -u root -S apt-get update",
                      "sudo -S <<< '{A:16}' apt update",

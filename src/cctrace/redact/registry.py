@@ -36,6 +36,7 @@ GENERIC: tuple[str, ...] = (
     "console_login", "terraform_variable", "signed_url", "oauth_code", "cli_positional",
     "k8s_secret", "app_password", "label_argument", "command_output", "substitution",
     "terraform_plan", "redis_console", "delimited_rows", "credential_lines",
+    "prose_rotation",
 )
 # Personal data: only with PII redaction switched on.
 PII: tuple[str, ...] = (

@@ -270,8 +270,9 @@ DETECTOR = Detector(
         ),
         Pattern(
             "prose_password",
-            r"(?:password|passphrase|passwd)[ \t]+" + _VALUE,
-            anchors=("password", "passphrase", "passwd"),
+            # (`pw` too: "the root pw X", "ssh in with pw X")
+            r"(?:password|passphrase|passwd|pw)[ \t]+" + _VALUE,
+            anchors=("password", "passphrase", "passwd", "pw"),
             at_anchor=True,
             boundary=True,
             check=_password_direct_ok,

@@ -96,10 +96,18 @@ def _net_use(match: re.Match[str]) -> list[tuple[int, int]]:
     return []
 
 
+def _net_user(match: re.Match[str]) -> list[tuple[int, int]]:
+    """`net user <name> <password>`: not `magnet user`, the second word the password."""
+    text = match.string
+    if match.start() > 0 and text[match.start() - 1].isalnum():
+        return []
+    return _expand(match)
+
+
 DETECTOR = Detector(
     name="windows_cli",
     description="Passwords on Windows command lines: ConvertTo-SecureString -AsPlainText, "
-                "net use, schtasks /RP, FreeRDP /p:, rdesktop -p.",
+                "net use, net user, schtasks /RP, FreeRDP /p:, rdesktop -p.",
     patterns=(
         Pattern(
             "cli_password",
@@ -116,6 +124,17 @@ DETECTOR = Detector(
             anchors=("net use",),
             at_anchor=True,
             expand=_net_use,
+            priority=SPECIFIC,
+        ),
+        # `net user <name> <password> [/add]` creates a user or sets its password (`*`
+        # asks for it; a name alone shows the account).
+        Pattern(
+            "cli_password",
+            r"net[ \t]+user[ \t]+(?:\\{0,3}\"[^\"\r\n]{1,64}\\{0,3}\"|[^\s\"/]{1,64})[ \t]+"
+            + _ARG,
+            anchors=("net user",),
+            at_anchor=True,
+            expand=_net_user,
             priority=SPECIFIC,
         ),
         Pattern(
