@@ -78,3 +78,11 @@ def test_fields() -> None:
     assert _fields('a  "b c"\tdd') == [(0, 1), (4, 7), (9, 11)]
     assert _fields("a\\tb\\t") == [(0, 1), (3, 4)]
     assert _fields('a "b') is None
+
+
+@pytest.mark.parametrize("text", [
+    f"$ sudo tee -a /etc/davfs2/secrets <<< 'https://nc.home.lan/dav/files/me me {PW}'",
+    f"echo \"https://dav.acme.io/dav bob {PW}\" >> ~/.davfs2/secrets",
+])
+def test_a_url_line_written_as_a_quoted_string(text: str) -> None:
+    found(text, PW)

@@ -71,12 +71,12 @@ def file_cells(match: re.Match[str]) -> list[tuple[int, int]]:
 
 
 def _url_line_ok(match: re.Match[str]) -> bool:
-    """The URL opens its line (or the JSON string holding it), and the value reads as a
+    """The URL opens its line or a quoted string (the JSON string holding it, a line
+    written by `echo '...'` or a here-string `<<< '...'`), and the value reads as a
     password."""
     text, start = match.string, match.start()
-    head = line_start(text, start)
-    return (text[head:start].strip(" \t") in ("", '"')
-            and lone_value(match.group("s"), True, match.group()))
+    before = text[line_start(text, start):start].rstrip(" \t")
+    return before[-1:] in ("", "'", '"') and lone_value(match.group("s"), True, match.group())
 
 
 def _sasl_ok(value: str) -> bool:
@@ -84,8 +84,9 @@ def _sasl_ok(value: str) -> bool:
 
 
 _END = r"[ \t]*(?=\r?\n|\\{1,3}[nr]|$)"
-# A password field: quoted (blanks allowed, the quotes maybe JSON-escaped) or one word.
-_PW = (r"(?P<qo>\\{0,3}\")?(?P<s>(?(qo)[^\"\\\r\n]{1,256}|[^\s\"\\]{1,256}))"
+# A password field: quoted (blanks allowed, the quotes maybe JSON-escaped) or one word,
+# which a quote closing the string holding the line ends.
+_PW = (r"(?P<qo>\\{0,3}\")?(?P<s>(?(qo)[^\"\\\r\n]{1,256}|[^\s\"'\\]{1,256}))"
        r"(?(qo)\\{0,3}\")")
 
 DETECTOR = Detector(
@@ -102,7 +103,8 @@ DETECTOR = Detector(
         ),
         Pattern(
             "file_password",
-            r"https?://[^\s\"'<>\\]{1,512}[ \t]+[A-Za-z0-9_.@\-]{1,64}[ \t]+" + _PW + _END,
+            r"https?://[^\s\"'<>\\]{1,512}[ \t]+[A-Za-z0-9_.@\-]{1,64}[ \t]+" + _PW
+            + r"(?:\\{0,3}['\"]|" + _END + ")",
             anchors=("http://", "https://"),
             at_anchor=True,
             check=_url_line_ok,
