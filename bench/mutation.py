@@ -397,7 +397,7 @@ MODULES: dict[str, Target] = {
         scope=("der_private_key",), preload=DETECTOR_PRELOAD),
     "redact.detectors.table_column.insert": Target("redact/detectors/table_column.py", (
         "tests/redact/detectors/test_table_column.py",),
-        scope=("_insert_columns", "insert_cells"), preload=DETECTOR_PRELOAD),
+        scope=("named_columns", "insert_cells"), preload=DETECTOR_PRELOAD),
     "redact.detectors.cli_flags.substituted": Target("redact/detectors/cli_flags.py", (
         "tests/redact/detectors/test_cli_flags.py",),
         scope=("_substituted_ok",), preload=DETECTOR_PRELOAD),
@@ -428,6 +428,27 @@ MODULES: dict[str, Target] = {
     "redact.detectors.name_value.pair": Target("redact/detectors/name_value.py", (
         "tests/redact/detectors/test_name_value.py",),
         scope=("_named", "_plist_ok"), preload=DETECTOR_PRELOAD),
+    # Stop 29 (probes-10): the checks added to modules that existed (the new detectors,
+    # delimited_rows, credential_lines and prose_rotation, are run whole by their generated
+    # targets).
+    "redact.secret_names.weak": Target("redact/secret_names.py", (
+        "tests/redact/detectors/test_generic_assignment.py",
+        "tests/redact/test_detector_exact.py::test_detector[generic_assignment]"),
+        scope=("key_ok",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.generic_assignment.lists": Target(
+        "redact/detectors/generic_assignment.py", (
+            "tests/redact/detectors/test_generic_assignment.py",
+            "tests/redact/test_detector_exact.py::test_detector[generic_assignment]"),
+        scope=("_in_list", "_pair_ok"), preload=DETECTOR_PRELOAD),
+    "redact.detectors.cli_flags.mysql": Target("redact/detectors/cli_flags.py", (
+        "tests/redact/detectors/test_cli_flags.py",),
+        scope=("_mysql_ok",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.windows_cli.net_user": Target("redact/detectors/windows_cli.py", (
+        "tests/redact/detectors/test_windows_cli.py",),
+        scope=("_net_user",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.table_column.separator": Target("redact/detectors/table_column.py", (
+        "tests/redact/detectors/test_table_column.py",),
+        scope=("secret_cells", "line_end_before"), preload=DETECTOR_PRELOAD),
     # (with `.ok`'s selection, which tests the rest of `_whole_token`)
     "redact.detectors.service_context.end": Target("redact/detectors/service_context.py", (
         "tests/redact/detectors/test_service_context.py", "tests/redact/test_real_code.py",
