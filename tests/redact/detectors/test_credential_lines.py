@@ -86,3 +86,8 @@ def test_fields() -> None:
 ])
 def test_a_url_line_written_as_a_quoted_string(text: str) -> None:
     found(text, PW)
+
+
+def test_a_log_level_in_brackets_is_no_host() -> None:
+    kept("[DEBUG]\t\torg.neo4j.neo4j-graphdb-api:jar:3.5.12:test\n")
+    kept("[INFO] build:Xk29!mQpz81Lm\n")

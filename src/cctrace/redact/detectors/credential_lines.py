@@ -83,6 +83,7 @@ def _sasl_ok(value: str) -> bool:
     return lone_value(value, True, "")
 
 
+_HOST = r"[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}"
 _END = r"[ \t]*(?=\r?\n|\\{1,3}[nr]|$)"
 # A password field: quoted (blanks allowed, the quotes maybe JSON-escaped) or one word,
 # which a quote closing the string holding the line ends.
@@ -112,8 +113,9 @@ DETECTOR = Detector(
         ),
         Pattern(
             "file_password",
-            r"(?m)(?:^|(?<=\\n))[ \t]*\"?(?:\[[A-Za-z0-9.\-]{1,253}\](?::\d{1,5})?"
-            r"|[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}:(?:25|465|587|2525))"
+            # a host name or address with its dots (`[DEBUG]` is a log's level)
+            r"(?m)(?:^|(?<=\\n))[ \t]*\"?(?:\[" + _HOST + r"\](?::\d{1,5})?"
+            r"|" + _HOST + r":(?:25|465|587|2525))"
             r"[ \t]+[^\s:\\]{1,128}"
             r":(?P<s>[^\s\\]{1,256})" + _END,
             anchors=("]", ":25", ":465", ":587"),  # (`:25` holds `:2525`)
