@@ -90,11 +90,12 @@ def _next_line(text: str, pos: int) -> tuple[int, int] | None:
     return brk.end(), len(text) if nxt is None else nxt.start()
 
 
-def _rows(text: str, pos: int, delimiter: str, width: int, cols: dict[int, bool],
+def _rows(text: str, pos: int, delimiter: str, width: int, cols: dict[int, bool] | None,
           context: str, skip: list[str] | None = None) -> list[tuple[int, int]]:
     """The judged fields under `cols` of the rows after the line ending at `pos`: each
     `width` fields split by `delimiter`, up to the first that is not (a row equal to
-    `skip`, a header repeated, is passed over)."""
+    `skip`, a header repeated, is passed over). `cols` None: a `NAME | VALUE` table, the
+    value of a row whose name names a secret."""
     out: list[tuple[int, int]] = []
     for _ in range(MAX_ROWS):
         span = _next_line(text, pos)
@@ -109,64 +110,55 @@ def _rows(text: str, pos: int, delimiter: str, width: int, cols: dict[int, bool]
             break
         if skip is not None and [line[a:b] for a, b in fields] == skip:
             continue
-        for i, password in cols.items():
+        row = cols if cols is not None else _pair_column(line[fields[0][0]:fields[0][1]])
+        for i, password in row.items():
             a, b = fields[i]
             if lone_value(line[a:b], password, context):
                 out.append((start + a, start + b))
     return out
 
 
-def header_cells(match: re.Match[str]) -> list[tuple[int, int]]:
-    """The fields under the secret-named columns of the header line holding `match`."""
+def _pair_column(name: str) -> dict[int, bool]:
+    """A `NAME | VALUE` row's value column when its name names a secret."""
+    word = names_secret(name)
+    return {1: is_password_word(word)} if word else {}
+
+
+def _header_line(match: re.Match[str]) -> tuple[int, str, list[str]] | None:
+    """Where the line holding `match` ends, its delimiter and names, when it is a header."""
     text = match.string
     head = line_start(text, match.start(), max(0, match.start() - LOOKBACK))
-    if head is None:
-        return []
     nxt = _BREAK.search(text, match.start())
     end = len(text) if nxt is None else nxt.start()
-    header = _header(text[head:end])
-    if header is None:
+    header = None if head is None else _header(text[head:end])
+    return None if header is None else (end, *header)
+
+
+def header_cells(match: re.Match[str]) -> list[tuple[int, int]]:
+    """The fields under the secret-named columns of the header line holding `match`."""
+    found = _header_line(match)
+    cols = {} if found is None else _columns(found[2])
+    if found is None or not cols:
         return []
-    delimiter, names = header
-    cols = _columns(names)
-    if not cols:
-        return []
-    return _rows(text, end, delimiter, len(names), cols, text[head:end])
+    end, delimiter, names = found
+    return _rows(match.string, end, delimiter, len(names), cols, "|".join(names))
 
 
 # The names of a two-column table of names and values (`doppler secrets`, a settings dump).
 _NAME_COLUMNS = frozenset({"name", "key", "variable", "setting", "secret"})
 
 
+def _pair_header(names: list[str]) -> bool:
+    return len(names) == 2 and names[1].lower() == "value" and names[0].lower() in _NAME_COLUMNS
+
+
 def pair_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     """The values of the rows of a `NAME | VALUE` table whose name names a secret."""
-    text = match.string
-    head = line_start(text, match.start(), max(0, match.start() - LOOKBACK))
-    if head is None:
+    found = _header_line(match)
+    if found is None or not _pair_header(found[2]):
         return []
-    nxt = _BREAK.search(text, match.start())
-    end = len(text) if nxt is None else nxt.start()
-    header = _header(text[head:end])
-    if header is None or len(header[1]) != 2 or header[1][1].lower() != "value" or (
-            header[1][0].lower() not in _NAME_COLUMNS):
-        return []
-    out: list[tuple[int, int]] = []
-    for _ in range(MAX_ROWS):
-        span = _next_line(text, end)
-        if span is None:
-            break
-        start, end = span
-        line = text[start:end]
-        if _RULE.fullmatch(line):
-            continue
-        fields = _split(line, header[0])
-        if len(fields) != 2:
-            break
-        word = names_secret(line[fields[0][0]:fields[0][1]])
-        value = line[fields[1][0]:fields[1][1]]
-        if word and lone_value(value, is_password_word(word), line):
-            out.append((start + fields[1][0], start + fields[1][1]))
-    return out
+    end, delimiter, names = found
+    return _rows(match.string, end, delimiter, 2, None, "|".join(names))
 
 
 # A ruler of dash runs apart (`-----  --------`): sqlite's `.mode column`, PowerShell's
@@ -201,7 +193,7 @@ def ruler_cells(match: re.Match[str]) -> list[tuple[int, int]]:
         return []
     header = text[head:head_end]
     names = [header[a:b] for a, b in (_at(header, starts, i) for i in range(len(starts)))]
-    pairs = len(names) == 2 and names[1].lower() == "value" and names[0].lower() in _NAME_COLUMNS
+    pairs = _pair_header(names)
     cols = {} if pairs else _columns(names)
     out: list[tuple[int, int]] = []
     for _ in range(MAX_ROWS if pairs or cols else 0):
@@ -212,8 +204,7 @@ def ruler_cells(match: re.Match[str]) -> list[tuple[int, int]]:
         line = text[start:end]
         cells = [_at(line, starts, i) for i in range(len(starts))]
         if pairs:
-            word = names_secret(line[cells[0][0]:cells[0][1]])
-            cols = {1: is_password_word(word)} if word else {}
+            cols = _pair_column(line[cells[0][0]:cells[0][1]])
         for i, password in cols.items():
             value = line[cells[i][0]:cells[i][1]]
             if " " not in value and lone_value(value, password, header):
