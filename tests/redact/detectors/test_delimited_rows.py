@@ -117,3 +117,16 @@ def test_parts() -> None:
     assert _columns(["user", "pass", "api token"]) == {1: True, 2: False}
     assert _select_names("u.id, u.pw AS password ") == ["id", "password"]
     assert _select_names("count(*) , password") is None
+
+
+@pytest.mark.parametrize("text", [
+    # psql's settings table: a public key's name, a SHA (as in the layouts benchmark)
+    " name       | value\n------------+------------\n"
+    " cache_key  | 6a04034db86fc592ec8c82c49ab6a395275f7d84\n",
+    "name,value\ncache_key,6a04034db86fc592ec8c82c49ab6a395275f7d84\n",
+    "NAME      VALUE\n----      -----\nAPI_KEY   6a04034db86fc592ec8c82c49ab6a395275f7d84\n",
+    "id,cache_key\n1,Wb92O7SbeIdMWKLds3mo4eoRsKtp1HXnviu9PfRE\n",       # a public key column
+    "id,primary key\n1,Wb92O7SbeIdMWKLds3mo4eoRsKtp1HXnviu9PfRE\n",
+])
+def test_public_keys_and_digests_stay(text: str) -> None:
+    kept(text)

@@ -21,8 +21,10 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern, line_start
+from cctrace.redact.detectors.env_command import named_value_ok
 from cctrace.redact.detectors.table_column import line_end_before, named_columns
 from cctrace.redact.lone import is_password_word, lone_value, names_secret
+from cctrace.redact.secret_names import PUBLIC_NAME
 
 # A line break, or its escape in a JSON string (`\\n`, `\\r\\n`, escaped twice too).
 _BREAK = re.compile(r"\r?\n|(?:\\{1,3}r)?\\{1,3}n")
@@ -76,7 +78,8 @@ def _columns(names: list[str]) -> dict[int, bool]:
     out = {}
     for i, name in enumerate(names):
         word = names_secret(name)
-        if word and (name.lower() not in ("key", "pass") or (login and word == "pass")):
+        if word and not PUBLIC_NAME.search(name) and (
+                name.lower() not in ("key", "pass") or (login and word == "pass")):
             out[i] = is_password_word(word)
     return out
 
@@ -95,7 +98,8 @@ def _rows(text: str, pos: int, delimiter: str, width: int, cols: dict[int, bool]
     """The judged fields under `cols` of the rows after the line ending at `pos`: each
     `width` fields split by `delimiter`, up to the first that is not (a row equal to
     `skip`, a header repeated, is passed over). `cols` None: a `NAME | VALUE` table, the
-    value of a row whose name names a secret."""
+    value of a row whose name names a secret, judged as an env file's `NAME=value`
+    (`env_command.named_value_ok`: `cache_key`'s SHA is no secret)."""
     out: list[tuple[int, int]] = []
     for _ in range(MAX_ROWS):
         span = _next_line(text, pos)
@@ -110,18 +114,16 @@ def _rows(text: str, pos: int, delimiter: str, width: int, cols: dict[int, bool]
             break
         if skip is not None and [line[a:b] for a, b in fields] == skip:
             continue
-        row = cols if cols is not None else _pair_column(line[fields[0][0]:fields[0][1]])
-        for i, password in row.items():
+        if cols is None:  # judged as the env file's `NAME=value`
+            (n, m), (a, b) = fields
+            if named_value_ok(line[n:m], line[a:b]):
+                out.append((start + a, start + b))
+            continue
+        for i, password in cols.items():
             a, b = fields[i]
             if lone_value(line[a:b], password, context):
                 out.append((start + a, start + b))
     return out
-
-
-def _pair_column(name: str) -> dict[int, bool]:
-    """A `NAME | VALUE` row's value column when its name names a secret."""
-    word = names_secret(name)
-    return {1: is_password_word(word)} if word else {}
 
 
 def _header_line(match: re.Match[str]) -> tuple[int, str, list[str]] | None:
@@ -204,7 +206,10 @@ def ruler_cells(match: re.Match[str]) -> list[tuple[int, int]]:
         line = text[start:end]
         cells = [_at(line, starts, i) for i in range(len(starts))]
         if pairs:
-            cols = _pair_column(line[cells[0][0]:cells[0][1]])
+            (n, m), (a, b) = cells
+            if " " not in line[a:b] and named_value_ok(line[n:m], line[a:b]):
+                out.append((start + a, start + b))
+            continue
         for i, password in cols.items():
             value = line[cells[i][0]:cells[i][1]]
             if " " not in value and lone_value(value, password, header):
