@@ -91,3 +91,11 @@ def test_a_url_line_written_as_a_quoted_string(text: str) -> None:
 def test_a_log_level_in_brackets_is_no_host() -> None:
     kept("[DEBUG]\t\torg.neo4j.neo4j-graphdb-api:jar:3.5.12:test\n")
     kept("[INFO] build:Xk29!mQpz81Lm\n")
+
+
+@pytest.mark.parametrize("text", [
+    "    https://github.com/HypothesisWorks/hypothesis/issues/2494 for details.\n",
+    "https://example.com/docs see section-4.\n",
+])
+def test_a_url_then_a_sentence_stays(text: str) -> None:
+    kept(text)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import STRUCTURAL, Detector, Pattern, line_start
+from cctrace.redact.detectors.prose import sentence_value
 from cctrace.redact.lone import lone_value
 
 # A line break, or its escape in a JSON string (`\\n`, escaped twice too).
@@ -76,7 +77,10 @@ def _url_line_ok(match: re.Match[str]) -> bool:
     password."""
     text, start = match.string, match.start()
     before = text[line_start(text, start):start].rstrip(" \t")
-    return before[-1:] in ("", "'", '"') and lone_value(match.group("s"), True, match.group())
+    value = match.group("s")
+    # `<url> for details.`, `<url> see section-4.`: a sentence ends there, no password
+    return (before[-1:] in ("", "'", '"') and value[-1] not in ".,;:)"
+            and lone_value(value, True, match.group()) and sentence_value(value, True))
 
 
 def _sasl_ok(value: str) -> bool:
