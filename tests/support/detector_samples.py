@@ -60,7 +60,9 @@ EXTRA: dict[str, list[str]] = {
                        "\nset -gx DB_PASSWORD {A:12}!{d:4}\n",
                        "C:\\src> cd app\nC:\\src> setx DB_PASSWORD {A:12}!{d:4}\n",
                        "wp config set DB_PASSWORD {A:12}!{d:4}\n",
-                       '[Environment]::SetEnvironmentVariable("API_TOKEN", "{A:24}", "User")'],
+                       '[Environment]::SetEnvironmentVariable("API_TOKEN", "{A:24}", "User")',
+                       # a NAME,VALUE table's row (delimited_rows)
+                       "env:\nNAME,VALUE\nLOG_LEVEL,info\nAPI_TOKEN,{A:24}\n"],
     # a label string then its value (label_argument; first: it holds none of next_line's
     # keywords, and next_line's sample holds label_argument's), a value alone on the line
     # after a label naming it (next_line), a setter's argument (label_argument)
@@ -196,10 +198,9 @@ EXTRA: dict[str, list[str]] = {
     # (first: a CSV header whose keyword each anchor of delimited_rows can stand in for)
     "table_secret": ["users.csv:\nuser,db_token\nalice,{A:24}\n",
                      "| service | password |\n|----|----|\n| db | {A:16} |\n",
-                     # delimited rows: a NAME,VALUE table, rows after a SELECT list, a
-                     # ruled column table (before the INSERT: its `VALUES` is no header);
-                     # a header starts its line, so each opens with a line of its own
-                     "env:\nNAME,VALUE\nLOG_LEVEL,info\nAPI_TOKEN,{A:24}\n",
+                     # delimited rows: rows after a SELECT list, a ruled column table
+                     # (before the INSERT: its `VALUES` is no header); a header starts
+                     # its line, so each opens with a line of its own
                      "sqlite> select id, token from t;\n1|{A:24}\n",
                      "rows:\nname   token\n-----  -----\nci     {A:24}\n",
                      "INSERT INTO api_keys (name, key) VALUES ('prod', '{A:24}');"],

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern, line_start
+from cctrace.redact.detectors.base import CONTEXTUAL, GENERIC, Detector, Pattern, line_start
 from cctrace.redact.detectors.env_command import named_value_ok
 from cctrace.redact.detectors.table_column import line_end_before, named_columns
 from cctrace.redact.lone import is_password_word, lone_value, names_secret
@@ -263,21 +263,24 @@ DETECTOR = Detector(
     patterns=(
         Pattern(
             "table_secret",
-            # a secret word ending a header field: a delimiter or the line's end after it
+            # a secret word ending a header field: a delimiter or the line's break after it
+            # (not the text's end, where no row follows: without `$` the keyword gate's
+            # expression asks for one of them, `redact.gates`)
             r"(?:pass(?:word|wd|phrase)?|pwd|secret|token|key|credentials?|creds)"
-            r"(?:\\{0,3}[\"'])?[ \t]*(?:[,;|\t]|\\{1,3}[tnr]|\r?\n|$)",
+            r"(?:\\{0,3}[\"'])?[ \t]*(?:[,;|\t]|\\{1,3}[tnr]|\r?\n)",
             anchors=("pass", "pwd", "secret", "token", "key", "credential", "creds"),
             at_anchor=True,
             expand=header_cells,
             priority=CONTEXTUAL,
         ),
+        # (a row judged as `NAME=value` is generic_assignment's kind of find: its type)
         Pattern(
-            "table_secret",
-            r"value(?:\\{0,3}[\"'])?[ \t]{0,80}[^\s\\a-z0-9]?[ \t]*(?:\r?\n|\\{1,3}n|$)",
+            "generic_secret",
+            r"value(?:\\{0,3}[\"'])?[ \t]{0,80}[^\s\\a-z0-9]?[ \t]*(?:\r?\n|\\{1,3}n)",
             anchors=("value",),
             at_anchor=True,
             expand=pair_cells,
-            priority=CONTEXTUAL,
+            priority=GENERIC,
         ),
         Pattern(
             "table_secret",
