@@ -83,7 +83,7 @@ AT_ANCHOR = {
     "oauth_code": (0,), "cli_positional": (0, 2, 4, 5), "k8s_secret": (0, 1),
     "app_password": (0,), "table_column": (1,), "label_argument": (0,),
     "command_output": (0,), "substitution": (0,), "terraform_plan": (0,),
-    "redis_console": (0,), "delimited_rows": (0, 1, 2, 3), "credential_lines": (0, 1),
+    "redis_console": (0,), "delimited_rows": (0, 1, 2, 3), "credential_lines": (0, 1, 3),
     "prose_rotation": (0, 1, 2),
 }
 # Which patterns (index in the detector) must not start right after a letter, digit or `_`

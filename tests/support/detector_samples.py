@@ -83,6 +83,7 @@ EXTRA: dict[str, list[str]] = {
     "file_password": ["# davfs2 secrets\n/mnt/dav alice {A:12}!{d:3}\n",
                       "$ cat f\nhttps://dav.acme.test/dav alice {A:12}!{d:3}\n",
                       "$ cat f\n[smtp.acme.test] alerts@acme.test:{A:12}!{d:3}\n",
+                      "$ cat f\n[smtp.acme.test]\talerts@acme.test:{A:12}!{d:3}\n",
                       "$ cat f\nmail.acme.test:25 relay:{A:12}!{d:3}\n",
                       "$ cat f\nmail.acme.test:465 relay:{A:12}!{d:3}\n",
                       "$ cat f\nmail.acme.test:587 relay:{A:12}!{d:3}\n"],

@@ -99,3 +99,10 @@ def test_a_log_level_in_brackets_is_no_host() -> None:
 ])
 def test_a_url_then_a_sentence_stays(text: str) -> None:
     kept(text)
+
+
+def test_a_next_hop_then_a_tab() -> None:
+    found(f"[smtp.acme.io]\talerts@acme.io:{PW}\n", PW)
+    found(json.dumps(f"[smtp.acme.io]\talerts@acme.io:{PW}\n"), PW)
+    found(json.dumps(json.dumps(f"[smtp.acme.io]\talerts@acme.io:{PW}\n")), PW)
+    kept(f"x = y[smtp.acme.io] alerts@acme.io:{PW}\n")          # not at the line's start

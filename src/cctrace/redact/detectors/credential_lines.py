@@ -83,12 +83,34 @@ def _url_line_ok(match: re.Match[str]) -> bool:
             and lone_value(value, True, match.group()) and sentence_value(value, True))
 
 
-def _sasl_ok(value: str) -> bool:
-    return lone_value(value, True, "")
+# What may open a sasl_passwd line before its next hop: blanks, a JSON string's quote
+# (inside another JSON string too).
+_LINE_OPEN = re.compile(r"[ \t]*(?:\\{0,3}\"){0,2}")
+
+
+def _sasl_ok(match: re.Match[str]) -> bool:
+    """The next hop opens its line, and the password reads as one."""
+    text, start = match.string, match.start()
+    head = line_start(text, start, max(0, start - 512)) or max(0, start - 512)
+    return (_LINE_OPEN.fullmatch(text, head, start) is not None
+            and lone_value(match.group("s"), True, ""))
+
+
+def _sasl_port_ok(match: re.Match[str]) -> bool:
+    """A dotted host name opens the line right before the mail port."""
+    text, start = match.string, match.start()
+    head = line_start(text, start, max(0, start - 512)) or max(0, start - 512)
+    return (_HOST_LINE.fullmatch(text, head, start) is not None
+            and lone_value(match.group("s"), True, ""))
 
 
 _HOST = r"[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}"
+# A host name or address with its dots (`[DEBUG]` is a log's level), opening its line.
+_HOST_LINE = re.compile(r"[ \t]*(?:\\{0,3}\"){0,2}" + _HOST)
+# After the next hop: blanks (a tab maybe JSON-escaped), then `user:password` to the
+# line's end.
 _END = r"[ \t]*(?=\r?\n|\\{1,3}[nr]|$)"
+_LOGIN = r"(?:[ \t]|\\{1,3}t){1,16}[^\s:\\]{1,128}:(?P<s>[^\s\\]{1,256})" + _END
 # A password field: quoted (blanks allowed, the quotes maybe JSON-escaped) or one word,
 # which a quote closing the string holding the line ends.
 _PW = (r"(?P<qo>\\{0,3}\")?(?P<s>(?(qo)[^\"\\\r\n]{1,256}|[^\s\"'\\]{1,256}))"
@@ -115,15 +137,21 @@ DETECTOR = Detector(
             check=_url_line_ok,
             priority=STRUCTURAL,
         ),
+        # `[host]:port user:password`: a literal `[` first, which the scan looks for fast
         Pattern(
             "file_password",
-            # a host name or address with its dots (`[DEBUG]` is a log's level)
-            r"(?m)(?:^|(?<=\\n))[ \t]*\"?(?:\[" + _HOST + r"\](?::\d{1,5})?"
-            r"|" + _HOST + r":(?:25|465|587|2525))"
-            r"[ \t]+[^\s:\\]{1,128}"
-            r":(?P<s>[^\s\\]{1,256})" + _END,
-            anchors=("]", ":25", ":465", ":587"),  # (`:25` holds `:2525`)
-            validate=_sasl_ok,
+            r"\[" + _HOST + r"\](?::\d{1,5})?" + _LOGIN,
+            anchors=("]",),  # (then a port, a blank or a tab, escaped or not)
+            check=_sasl_ok,
+            priority=STRUCTURAL,
+        ),
+        # `host:587 user:password`: from a mail port, the host checked before it
+        Pattern(
+            "file_password",
+            r":(?:25|465|587|2525)" + _LOGIN,
+            anchors=(":25", ":465", ":587"),  # (`:25` holds `:2525`)
+            at_anchor=True,
+            check=_sasl_port_ok,
             priority=STRUCTURAL,
         ),
     ),
