@@ -11,7 +11,7 @@ import json
 import pytest
 
 from cctrace.redact.detectors.delimited_rows import (
-    MAX_ROWS,
+    _at,
     _columns,
     _header,
     _select_names,
@@ -104,9 +104,9 @@ def test_kept(text: str) -> None:
 
 
 def test_rows_are_bounded() -> None:
-    rows = "".join(f"u{i},{PW}{i}\n" for i in range(MAX_ROWS + 5))
+    rows = "".join(f"u{i},{PW}{i}\n" for i in range(256 + 5))
     found_spans = support_alone.alone("delimited_rows").explain("user,password\n" + rows)
-    assert len(found_spans) == MAX_ROWS
+    assert len(found_spans) == 256
 
 
 def test_parts() -> None:
@@ -118,7 +118,12 @@ def test_parts() -> None:
     assert _columns(["id", "pass"]) == {}
     assert _columns(["user", "pass", "api token"]) == {1: True, 2: False}
     assert _select_names("u.id, u.pw AS password ") == ["id", "password"]
+    assert _select_names("u.id, u.pw password") == ["id", "password"]   # AS left out
     assert _select_names("count(*) , password") is None
+    assert _select_names("id, ") is None
+    assert _at("ab   cd  ", [0, 5], 0) == (0, 2)
+    assert _at("ab   cd  ", [0, 5], 1) == (5, 7)
+    assert _at("ab        ", [0, 5], 1) == (10, 10)
 
 
 @pytest.mark.parametrize("text", [
@@ -131,4 +136,69 @@ def test_parts() -> None:
     "id,primary key\n1,Wb92O7SbeIdMWKLds3mo4eoRsKtp1HXnviu9PfRE\n",
 ])
 def test_public_keys_and_digests_stay(text: str) -> None:
+    kept(text)
+
+
+def _header_with_word_at(offset: int) -> str:
+    """A CSV header whose `token` column starts `offset` characters into its line."""
+    fields, size = [], 0
+    while size + 42 < offset:
+        fields.append("f" * 40)
+        size += 41
+    fields.append("g" * (offset - size - 1))
+    return ",".join(fields) + ",token"
+
+
+def test_the_header_line_is_read_back_2048_characters() -> None:
+    for offset, seen in ((2047, True), (2048, False)):
+        header = _header_with_word_at(offset)
+        assert header.index("token") == offset
+        row = ",".join("x" for _ in header.split(",")[:-1]) + f",{TOKEN}"
+        text = f"rows:\n{header}\n{row}\n"
+        if seen:
+            found(text, TOKEN)
+        else:
+            kept(text)
+
+
+@pytest.mark.parametrize("login", ["user", "username", "user_name", "login", "email",
+                                   "account", "userid"])
+def test_a_bare_pass_beside_each_login_column(login: str) -> None:
+    found(f"{login},pass\nbob,{PW}\n", PW)
+
+
+@pytest.mark.parametrize("name", ["name", "key", "variable", "setting", "secret"])
+def test_each_name_column_of_a_name_value_table(name: str) -> None:
+    support_alone.found("delimited_rows", "generic_secret",
+                        f"{name},value\nAPI_TOKEN,{TOKEN}\n", TOKEN)
+
+
+@pytest.mark.parametrize("text,value", [
+    (f"name|token\n|\nci|{TOKEN}\n", TOKEN),             # an empty framed line: two fields
+    (f"h|token|c\n|{TOKEN}|X\n", TOKEN),                   # not framed: closed by no `|`
+    (f"user,password\nbob,{PW}X\n", f"{PW}X"),              # an X is no edge
+    (f"name   {'token':<40}  note\n-----  {'-' * 40}  ----\nci     {TOKEN}  ok\n", TOKEN),
+    ("Name         Value\n----         -----\nHOME         /root\n"
+     f"API_TOKEN    {TOKEN}\n", TOKEN),                      # the second row
+    ("name   password\n-----  --------\nci     n/a\n"
+     f"cd     {PW}\n", PW),
+])
+def test_more_layouts(text: str, value: str) -> None:
+    found(text, value)  # (a ruled `Name  Value` row too: the ruler's pattern)
+
+
+@pytest.mark.parametrize("text", [
+    f"a|token|b\n|{TOKEN}|\n",                                # framed: one field, not three
+    f"user,password\nonly-one-field\nbob,{PW}\n",              # another width ends the rows
+    f"name,key\nprod,{TOKEN}\n",                               # a bare key column
+    "token,rev\n6a04034db86fc592ec8c82c49ab6a395275f7d84,v2\n",  # a SHA beside `rev`
+    f"-----  -----\nci     {TOKEN}\n",                          # a ruler with no header
+    f"name   token\n-----  -----\n\nci     {TOKEN}\n",          # an empty line ends it
+    "Name    Value\n----    -----\nDB_PASSWORD   hunter2 secret9\n",   # a blank inside
+    "name   password\n-----  --------\nci     hunter2 secret9\n",
+    "name   password\n-----  --------\nci     n/a\n",
+    f"sqlite> select id, lower(password) from users;\n1|{PW}\n",  # a call
+    f"sqlite> select password from users;\n{PW}\n",               # one column: no rows told
+])
+def test_more_kept(text: str) -> None:
     kept(text)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from cctrace.redact.detectors.base import CONTEXTUAL, GENERIC, Detector, Pattern, line_start
+from cctrace.redact.detectors.base import GENERIC, Detector, Pattern, line_start
 from cctrace.redact.detectors.env_command import named_value_ok
 from cctrace.redact.detectors.table_column import line_end_before, named_columns
 from cctrace.redact.lone import is_password_word, lone_value, names_secret
@@ -94,26 +94,25 @@ def _next_line(text: str, pos: int) -> tuple[int, int] | None:
 
 
 def _rows(text: str, pos: int, delimiter: str, width: int, cols: dict[int, bool] | None,
-          context: str, skip: list[str] | None = None) -> list[tuple[int, int]]:
+          context: str) -> list[tuple[int, int]]:
     """The judged fields under `cols` of the rows after the line ending at `pos`: each
-    `width` fields split by `delimiter`, up to the first that is not (a row equal to
-    `skip`, a header repeated, is passed over). `cols` None: a `NAME | VALUE` table, the
+    `width` fields split by `delimiter`, up to the first that is not (a box's rule is
+    passed over; a header repeated reads as names, no value). `cols` None: a `NAME |
+    VALUE` table, the
     value of a row whose name names a secret, judged as an env file's `NAME=value`
     (`env_command.named_value_ok`: `cache_key`'s SHA is no secret)."""
     out: list[tuple[int, int]] = []
     for _ in range(MAX_ROWS):
         span = _next_line(text, pos)
         if span is None:
-            break
+            return out
         start, pos = span
         line = text[start:pos]
         if _RULE.fullmatch(line):
             continue  # a box's rule between the header and the rows
         fields = _split(line, delimiter)
         if len(fields) != width:
-            break
-        if skip is not None and [line[a:b] for a, b in fields] == skip:
-            continue
+            return out
         if cols is None:  # judged as the env file's `NAME=value`
             (n, m), (a, b) = fields
             if named_value_ok(line[n:m], line[a:b]):
@@ -139,11 +138,10 @@ def _header_line(match: re.Match[str]) -> tuple[int, str, list[str]] | None:
 def header_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     """The fields under the secret-named columns of the header line holding `match`."""
     found = _header_line(match)
-    cols = {} if found is None else _columns(found[2])
-    if found is None or not cols:
+    if found is None:
         return []
     end, delimiter, names = found
-    return _rows(match.string, end, delimiter, len(names), cols, "|".join(names))
+    return _rows(match.string, end, delimiter, len(names), _columns(names), "|".join(names))
 
 
 # The names of a two-column table of names and values (`doppler secrets`, a settings dump).
@@ -160,7 +158,7 @@ def pair_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     if found is None or not _pair_header(found[2]):
         return []
     end, delimiter, names = found
-    return _rows(match.string, end, delimiter, 2, None, "|".join(names))
+    return _rows(match.string, end, delimiter, 2, None, "")
 
 
 # A ruler of dash runs apart (`-----  --------`): sqlite's `.mode column`, PowerShell's
@@ -174,7 +172,7 @@ def _at(line: str, starts: list[int], i: int) -> tuple[int, int]:
     a, b = starts[i], len(line) if i + 1 == len(starts) else starts[i + 1]
     cell = line[a:b]
     lead = len(cell) - len(cell.lstrip())
-    return a + lead, a + len(cell.rstrip()) if cell.strip() else a + lead
+    return a + lead, a + lead + len(cell.strip())
 
 
 def ruler_cells(match: re.Match[str]) -> list[tuple[int, int]]:
@@ -198,10 +196,12 @@ def ruler_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     pairs = _pair_header(names)
     cols = {} if pairs else _columns(names)
     out: list[tuple[int, int]] = []
-    for _ in range(MAX_ROWS if pairs or cols else 0):
+    if not (pairs or cols):
+        return out
+    for _ in range(MAX_ROWS):
         span = _next_line(text, end)
         if span is None or span[0] == span[1]:
-            break
+            return out  # the text's or the table's end (an empty line)
         start, end = span
         line = text[start:end]
         cells = [_at(line, starts, i) for i in range(len(starts))]
@@ -221,16 +221,16 @@ def ruler_cells(match: re.Match[str]) -> list[tuple[int, int]]:
 # prompt's `sqlite> select ...;`).
 _SELECT = (r"select[ \t]+(?P<cols>[^;\n\"'\\*]{1,512}?)[ \t]+from[ \t]+"
            r"(?P<table>[A-Za-z_][\w.]{0,127})")
-_AS = re.compile(r"(?i)[ \t]+as[ \t]+")
 
 
 def _select_names(cols: str) -> list[str] | None:
-    """The names a SELECT list gives its columns (an alias, else the last dotted part),
-    None when one is no plain column (a call, an expression)."""
+    """The names a SELECT list gives its columns (an alias, with `AS` or without, else the
+    last dotted part), None when one is no plain column (a call, an expression)."""
     out = []
     for col in cols.split(","):
-        name = _AS.split(col.strip())[-1].rpartition(".")[2].strip(_EDGES)
-        if not _NAME.fullmatch(name) or " " in name:
+        words = col.split()
+        name = words[-1].rpartition(".")[2].strip(_EDGES) if words else ""
+        if not _NAME.fullmatch(name):
             return None
         out.append(name)
     return out
@@ -247,16 +247,17 @@ def select_cells(match: re.Match[str]) -> list[tuple[int, int]]:
         return []
     nxt = _BREAK.search(text, match.end())
     first = None if nxt is None else _next_line(text, nxt.start())
-    if nxt is None or first is None:
+    if first is None:
         return []
     row = text[first[0]:first[1]]
     for delimiter in _DELIMITERS:
         if row.count(delimiter) == len(names) - 1:
-            return _rows(text, nxt.start(), delimiter, len(names), cols, match.group(),
-                         skip=names)
+            return _rows(text, nxt.start(), delimiter, len(names), cols, match.group())
     return []
 
 
+# Every pattern at generic priority: a find by position gives way to a detector that
+# knows the value's own shape (a stored hash, a provider's token) for the type.
 DETECTOR = Detector(
     name="delimited_rows",
     description="Fields of CSV/TSV and sqlite list-mode rows under a column naming a secret.",
@@ -271,7 +272,7 @@ DETECTOR = Detector(
             anchors=("pass", "pwd", "secret", "token", "key", "credential", "creds"),
             at_anchor=True,
             expand=header_cells,
-            priority=CONTEXTUAL,
+            priority=GENERIC,
         ),
         # (a row judged as `NAME=value` is generic_assignment's kind of find: its type)
         Pattern(
@@ -288,7 +289,7 @@ DETECTOR = Detector(
             anchors=("- -", "-  "),
             at_anchor=True,
             expand=ruler_cells,
-            priority=CONTEXTUAL,
+            priority=GENERIC,
         ),
         Pattern(
             "table_secret",
@@ -296,7 +297,7 @@ DETECTOR = Detector(
             anchors=("select",),
             at_anchor=True,
             expand=select_cells,
-            priority=CONTEXTUAL,
+            priority=GENERIC,
         ),
     ),
 )
