@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from cctrace.redact.detectors.credential_lines import MAX_LINES, _fields
+from cctrace.redact.detectors.credential_lines import _fields
 from support import alone as support_alone
 
 PW = "Bramble718Juniper%"
@@ -69,9 +69,9 @@ def test_kept(text: str) -> None:
 
 
 def test_lines_are_bounded() -> None:
-    rows = "".join(f"/mnt/d{i} u{i} {PW}{i}\n" for i in range(MAX_LINES + 5))
+    rows = "".join(f"/mnt/d{i} u{i} {PW}{i}\n" for i in range(64 + 5))
     spans = support_alone.alone("credential_lines").explain("# davfs2 secrets\n" + rows)
-    assert len(spans) == MAX_LINES
+    assert len(spans) == 64
 
 
 def test_fields() -> None:
@@ -106,3 +106,23 @@ def test_a_next_hop_then_a_tab() -> None:
     found(json.dumps(f"[smtp.acme.io]\talerts@acme.io:{PW}\n"), PW)
     found(json.dumps(json.dumps(f"[smtp.acme.io]\talerts@acme.io:{PW}\n")), PW)
     kept(f"x = y[smtp.acme.io] alerts@acme.io:{PW}\n")          # not at the line's start
+
+
+@pytest.mark.parametrize("text,value", [
+    ("# davfs2 secrets\n/mnt/dav alice hunter2hunter\n", "hunter2hunter"),  # typed
+    ("https://dav.acme.io/dav bob Summer2024x\n", "Summer2024x"),
+    (f"https://dav.acme.io/dav bob {PW}X\n", f"{PW}X"),
+    ("[smtp.acme.io]:587 relay:hunter2hunter\n", "hunter2hunter"),
+    ("smtp.acme.io:587 relay:hunter2hunter\n", "hunter2hunter"),
+])
+def test_chosen_passwords(text: str, value: str) -> None:
+    found(text, value)
+
+
+@pytest.mark.parametrize("text", [
+    f"# davfs2 secrets\n/mnt/dav alice\n/mnt/x bob {PW}\n",     # another shape ends the file
+    f"X https://dav.acme.io/dav bob {PW}\n",                      # the URL opens no line
+    f"x smtp.acme.io:587 relay:{PW}\n",
+])
+def test_more_kept(text: str) -> None:
+    kept(text)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import STRUCTURAL, Detector, Pattern, line_start
+from cctrace.redact.detectors.delimited_rows import next_line
 from cctrace.redact.detectors.prose import sentence_value
 from cctrace.redact.lone import lone_value
 
@@ -37,7 +38,7 @@ def _fields(line: str) -> list[tuple[int, int]] | None:
     """(start, end) of each field of `line` (a quoted one without its quotes), None when
     the line is no run of fields."""
     out, pos = [], 0
-    while pos < len(line.rstrip(" \t\r")) and not _TAIL.fullmatch(line, pos):
+    while not _TAIL.fullmatch(line, pos):
         m = _FIELD.match(line, pos)
         if m is None:
             return None
@@ -53,18 +54,16 @@ def file_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     nxt = _BREAK.search(text, match.end())
     pos = len(text) if nxt is None else nxt.start()
     for _ in range(MAX_LINES):
-        brk = _BREAK.match(text, pos)
-        if brk is None:
-            break
-        start = brk.end()
-        nxt = _BREAK.search(text, start)
-        pos = len(text) if nxt is None else nxt.start()
+        span = next_line(text, pos)
+        if span is None:
+            return out
+        start, pos = span
         line = text[start:pos]
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         fields = _fields(line)
         if fields is None or len(fields) < 3:
-            break
+            return out
         a, b = fields[2]
         if lone_value(line[a:b], True, line):
             out.append((start + a, start + b))
@@ -88,20 +87,21 @@ def _url_line_ok(match: re.Match[str]) -> bool:
 _LINE_OPEN = re.compile(r"[ \t]*(?:\\{0,3}\"){0,2}")
 
 
-def _sasl_ok(match: re.Match[str]) -> bool:
-    """The next hop opens its line, and the password reads as one."""
+def _sasl_line(match: re.Match[str], opening: re.Pattern[str]) -> bool:
+    """What precedes the match on its line is `opening`, and the password reads as one."""
     text, start = match.string, match.start()
-    head = line_start(text, start, max(0, start - 512)) or max(0, start - 512)
-    return (_LINE_OPEN.fullmatch(text, head, start) is not None
-            and lone_value(match.group("s"), True, ""))
+    return (opening.fullmatch(text, line_start(text, start), start) is not None
+            and lone_value(match.group("s"), True, match.group()))
+
+
+def _sasl_ok(match: re.Match[str]) -> bool:
+    """The next hop (`[host]`) opens its line."""
+    return _sasl_line(match, _LINE_OPEN)
 
 
 def _sasl_port_ok(match: re.Match[str]) -> bool:
     """A dotted host name opens the line right before the mail port."""
-    text, start = match.string, match.start()
-    head = line_start(text, start, max(0, start - 512)) or max(0, start - 512)
-    return (_HOST_LINE.fullmatch(text, head, start) is not None
-            and lone_value(match.group("s"), True, ""))
+    return _sasl_line(match, _HOST_LINE)
 
 
 _HOST = r"[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}"

@@ -84,7 +84,7 @@ def _columns(names: list[str]) -> dict[int, bool]:
     return out
 
 
-def _next_line(text: str, pos: int) -> tuple[int, int] | None:
+def next_line(text: str, pos: int) -> tuple[int, int] | None:
     """(start, end) of the line after the one ending at `pos` (at its break)."""
     brk = _BREAK.match(text, pos)
     if brk is None:
@@ -103,7 +103,7 @@ def _rows(text: str, pos: int, delimiter: str, width: int, cols: dict[int, bool]
     (`env_command.named_value_ok`: `cache_key`'s SHA is no secret)."""
     out: list[tuple[int, int]] = []
     for _ in range(MAX_ROWS):
-        span = _next_line(text, pos)
+        span = next_line(text, pos)
         if span is None:
             return out
         start, pos = span
@@ -199,7 +199,7 @@ def ruler_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     if not (pairs or cols):
         return out
     for _ in range(MAX_ROWS):
-        span = _next_line(text, end)
+        span = next_line(text, end)
         if span is None or span[0] == span[1]:
             return out  # the text's or the table's end (an empty line)
         start, end = span
@@ -246,7 +246,7 @@ def select_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     if not cols:
         return []
     nxt = _BREAK.search(text, match.end())
-    first = None if nxt is None else _next_line(text, nxt.start())
+    first = None if nxt is None else next_line(text, nxt.start())
     if first is None:
         return []
     row = text[first[0]:first[1]]
