@@ -101,7 +101,7 @@ BOUNDARY = {
     "netrc": (0,), "asana": (0, 1), "twitter": (0,), "prose_value": (0, 2, 3, 4),
     "prose_i18n": (3,),
     "secret_file": (0, 1, 2, 4), "password_hash": tuple(range(8)), "php_define": (0,),
-    "prose_rotation": (0, 1, 2),
+    "prose_rotation": (0, 1),
 }
 
 

@@ -8,7 +8,6 @@ import json
 
 import pytest
 
-from cctrace.redact.detectors.prose_rotation import LOOKBACK
 from support import alone as support_alone
 
 PW = "Walrus464Walrus%"
@@ -68,6 +67,38 @@ def test_kept(text: str) -> None:
     kept(text)
 
 
-def test_the_secret_must_be_named_within_lookback() -> None:
-    text = "rotate the key\n" + "x " * LOOKBACK + f"\nthe new one is {TOKEN}"
+def test_the_secret_must_be_named_within_300_characters() -> None:
+    for gap, seen in ((300, True), (301, False)):
+        text = "token" + " " * (gap - 5) + f"new one is {TOKEN}"
+        assert text.index("new one") == gap
+        if seen:
+            found(text, TOKEN)
+        else:
+            kept(text)
+
+
+def test_the_verb_within_80_characters() -> None:
+    for gap, seen in ((80, True), (81, False)):
+        text = "set" + " " * (gap - 3) + f"token to {TOKEN}"
+        assert text.index("token") == gap
+        if seen:
+            found(text, TOKEN)
+        else:
+            kept(text)
+
+
+@pytest.mark.parametrize("text,value", [
+    (f"token rotated, the new one is {TOKEN}", TOKEN),          # the word opens the text
+    (f"set the token to {TOKEN}", TOKEN),                          # the verb opens it
+    ("I changed the admin password, new one is hunter2hunter", "hunter2hunter"),  # typed
+])
+def test_at_the_start_and_chosen(text: str, value: str) -> None:
+    found(text, value)
+
+
+@pytest.mark.parametrize("text", [
+    f"rotated the key and the old: {TOKEN}",        # a label inside a clause
+    f"rotate the key; renew one is {TOKEN}",        # `new one` inside a word
+])
+def test_labels_and_words_inside_clauses(text: str) -> None:
     kept(text)

@@ -21,6 +21,7 @@ from cctrace.redact.detectors.prose import sentence_value
 from cctrace.redact.lone import is_password_word, lone_value, public_key_before, secret_word
 
 LOOKBACK = 300
+SETTING_REACH = 80
 # The value: one word, quoted or not (its quotes compared by the checks: a backreference
 # would keep the prefilter from gating the anchor); sentence punctuation after it is not
 # part of it.
@@ -52,20 +53,20 @@ _LABEL_START = re.compile(r"(?:[ \t]*(?:[-*+][ \t]+)?|.*[,;][ \t]*)\Z")
 
 def _label_ok(match: re.Match[str]) -> bool:
     text, start = match.string, match.start()
-    head = line_start(text, start, max(0, start - LOOKBACK)) or max(0, start - LOOKBACK)
-    if _LABEL_START.match(text, head, start) is None:
+    if _LABEL_START.match(text, line_start(text, start), start) is None:
         return False
     return _judged(match, secret_word(_context(match)))
 
 
-# A verb of setting, then up to three words, right before the secret word.
+# A verb of setting, then up to three words, right before the secret word, within
+# `SETTING_REACH` characters.
 _SETTING = re.compile(r"(?i)\b(?:set|changed|rotated|updated|reset|switched)"
                       r"(?:[ \t]+[\w'\u2019\-]{1,20}){0,3}[ \t]+\Z")
 
 
 def _set_to_ok(match: re.Match[str]) -> bool:
     text, start = match.string, match.start()
-    if _SETTING.search(text, max(0, start - 80), start) is None:
+    if _SETTING.search(text, max(0, start - SETTING_REACH), start) is None:
         return False
     if match.group("w").lower() == "key" and public_key_before(text, start):
         return False
@@ -100,7 +101,6 @@ DETECTOR = Detector(
             r"(?P<w>token|key|secret)[ \t]+to" + _VALUE,
             anchors=("token to", "key to", "secret to"),
             at_anchor=True,
-            boundary=True,
             check=_set_to_ok,
             priority=CONTEXTUAL,
         ),
