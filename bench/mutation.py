@@ -2538,6 +2538,12 @@ EQUIVALENT["redact.detectors.console_login"] = [
      "IMAP's pattern starts with its literal and is case-sensitive (`(?-i:LOGIN)`): tried at "
      'its anchor or scanned for, the same matches (the keyword table test pins the flag)'),
 ]
+EQUIVALENT["redact.detectors.delimited_rows"] = [
+    ('at_anchor=True,', 'at_anchor=False,',
+     "the ruler's regex (a dash, blanks, a dash) holds no letter, and `ruler_cells` reads the "
+     'whole line around any match of it: scanned for or tried at each anchor, the same '
+     'cells (the keyword table test pins the flag)'),
+]
 EQUIVALENT["redact.detectors.terraform_variable"] = [
     ('return password_value(value, quoted=True, env=False)',
      'return password_value(value, quoted=True, env=True)', _QUOTED_ENV),

@@ -126,3 +126,7 @@ def test_chosen_passwords(text: str, value: str) -> None:
 ])
 def test_more_kept(text: str) -> None:
     kept(text)
+
+
+def test_a_url_scheme_in_capitals() -> None:
+    found(f"HTTPS://DAV.ACME.IO/dav bob {PW}\n", PW)
