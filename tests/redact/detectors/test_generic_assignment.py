@@ -1088,3 +1088,13 @@ def test_a_list_of_names_is_no_pair(text: str) -> None:
 ])
 def test_a_pair_opening_its_call_or_tuple_is_taken(text: str, value: str) -> None:
     found(text, value)
+
+
+def test_the_element_before_is_looked_for_64_characters_back() -> None:
+    for blanks, listed in ((30, True), (31, False)):
+        text = f'X = ["EXPAND"{" " * blanks},{" " * 31}"EXPASS", "*EXPORT"]'
+        assert text.index("EXPASS") - (text.index('D"') + 1) == 34 + blanks  # 64, 65
+        if listed:
+            kept(text)
+        else:
+            found(text, "*EXPORT")
