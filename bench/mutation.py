@@ -443,9 +443,6 @@ MODULES: dict[str, Target] = {
     "redact.detectors.cli_flags.mysql": Target("redact/detectors/cli_flags.py", (
         "tests/redact/detectors/test_cli_flags.py",),
         scope=("_mysql_ok",), preload=DETECTOR_PRELOAD),
-    "redact.detectors.windows_cli.net_user": Target("redact/detectors/windows_cli.py", (
-        "tests/redact/detectors/test_windows_cli.py",),
-        scope=("_net_user",), preload=DETECTOR_PRELOAD),
     "redact.detectors.table_column.separator": Target("redact/detectors/table_column.py", (
         "tests/redact/detectors/test_table_column.py",),
         scope=("secret_cells", "line_end_before"), preload=DETECTOR_PRELOAD),

@@ -142,3 +142,8 @@ def test_net_user_password(text: str, value: str) -> None:
 ])
 def test_net_user_without_a_password(text: str) -> None:
     kept(text)
+
+
+@pytest.mark.parametrize("text", ["anet user alice Tr0ub4dor&3x", " xnet user alice Tr0ub4dor&3x"])
+def test_net_inside_a_word(text: str) -> None:
+    kept(text)

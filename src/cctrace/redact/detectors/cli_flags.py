@@ -230,8 +230,8 @@ _DB_NAME = re.compile(r"[a-z_][a-z0-9_]{0,63}")
 
 def _mysql_ok(match: re.Match[str]) -> bool:
     """A value apart from `-p` that reads as a database's name is one."""
-    gap = match.string[match.start("q") - 1:match.start("q")]
-    return not (gap in " \t" and _DB_NAME.fullmatch(match.group("s")))
+    apart = match.string[match.start("q") - 1].isspace()
+    return not (apart and _DB_NAME.fullmatch(match.group("s")))
 
 
 def _tool_flag(tools: str, flags: str, anchors: tuple[str, ...], glued: bool = True,

@@ -96,14 +96,6 @@ def _net_use(match: re.Match[str]) -> list[tuple[int, int]]:
     return []
 
 
-def _net_user(match: re.Match[str]) -> list[tuple[int, int]]:
-    """`net user <name> <password>`: not `magnet user`, the second word the password."""
-    text = match.string
-    if match.start() > 0 and text[match.start() - 1].isalnum():
-        return []
-    return _expand(match)
-
-
 DETECTOR = Detector(
     name="windows_cli",
     description="Passwords on Windows command lines: ConvertTo-SecureString -AsPlainText, "
@@ -127,14 +119,14 @@ DETECTOR = Detector(
             priority=SPECIFIC,
         ),
         # `net user <name> <password> [/add]` creates a user or sets its password (`*`
-        # asks for it; a name alone shows the account).
+        # asks for it; a name alone shows the account; `magnet user` is no command).
         Pattern(
             "cli_password",
-            r"net[ \t]+user[ \t]+(?:\\{0,3}\"[^\"\r\n]{1,64}\\{0,3}\"|[^\s\"/]{1,64})[ \t]+"
-            + _ARG,
+            r"(?<![A-Za-z0-9])net[ \t]+user[ \t]+"
+            r"(?:\\{0,3}\"[^\"\r\n]{1,64}\\{0,3}\"|[^\s\"/]{1,64})[ \t]+" + _ARG,
             anchors=("net user",),
             at_anchor=True,
-            expand=_net_user,
+            expand=_expand,
             priority=SPECIFIC,
         ),
         Pattern(
