@@ -202,3 +202,23 @@ def test_more_layouts(text: str, value: str) -> None:
 ])
 def test_more_kept(text: str) -> None:
     kept(text)
+
+
+@pytest.mark.parametrize("text", [
+    f"name,token\nname,token\nci,{TOKEN}\n",                       # the header again
+    f"name,token\nci,api_token\nprod,{TOKEN}\n",                   # a secret's name as a value
+    f"NAME,VALUE\nNAME,VALUE\nAPI_TOKEN,{TOKEN}\n",
+    "name   token\n-----  -----\nname   token\n-----  -----\n",     # the next ruler
+])
+def test_a_header_again_ends_the_rows(text: str) -> None:
+    spans = support_alone.alone("delimited_rows").explain(text)
+    # the second header reads its own table: one finding at most, from it
+    assert len(spans) <= 1
+    if spans:
+        assert text[spans[0].start:spans[0].end] == TOKEN
+        assert spans[0].start > text.index("\n", text.index("\n") + 1)
+
+
+def test_a_long_line_is_no_table() -> None:
+    kept("user,password\n" + "x" * 5000 + f",{PW}\n")
+    found("user,password\n" + "x" * 3000 + f",{PW}\n", PW)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from cctrace.redact.detectors.base import STRUCTURAL, Detector, Pattern, line_start
-from cctrace.redact.detectors.delimited_rows import next_line
+from cctrace.redact.detectors.delimited_rows import line_end, next_line
 from cctrace.redact.detectors.prose import sentence_value
 from cctrace.redact.lone import lone_value
 
@@ -32,6 +32,8 @@ _FIELD = re.compile(r"(?:[ \t]|\\t)*(?:\\{0,3}\"(?P<q>[^\"\\\r\n]{1,256})\\{0,3}
 # Blanks ending a line, escaped tabs among them.
 _TAIL = re.compile(r"(?:[ \t\r]|\\t)*")
 MAX_LINES = 64
+# How far back a sasl_passwd line's start is looked for: its next hop fits.
+REACH = 512
 
 
 def _fields(line: str) -> list[tuple[int, int]] | None:
@@ -51,9 +53,8 @@ def file_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     """The third field of each line of three or more after the file's mention (a comment
     or blank line passed over), up to a line of another shape or `MAX_LINES` lines."""
     text, out = match.string, []
-    nxt = _BREAK.search(text, match.end())
-    pos = len(text) if nxt is None else nxt.start()
-    for _ in range(MAX_LINES):
+    pos = line_end(text, match.end())
+    for _ in range(MAX_LINES if pos is not None else 0):
         span = next_line(text, pos)
         if span is None:
             return out
@@ -75,10 +76,13 @@ def _url_line_ok(match: re.Match[str]) -> bool:
     written by `echo '...'` or a here-string `<<< '...'`), and the value reads as a
     password."""
     text, start = match.string, match.start()
-    before = text[line_start(text, start):start].rstrip(" \t")
+    i = start
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
     value = match.group("s")
     # `<url> for details.`, `<url> see section-4.`: a sentence ends there, no password
-    return (before[-1:] in ("", "'", '"') and value[-1] not in ".,;:)"
+    return ((i == 0 or text[i - 1] in "\n'\"" or text[i - 2:i] == "\\n")
+            and value[-1] not in ".,;:)"
             and lone_value(value, True, match.group()) and sentence_value(value, True))
 
 
@@ -90,7 +94,8 @@ _LINE_OPEN = re.compile(r"[ \t]*(?:\\{0,3}\"){0,2}")
 def _sasl_line(match: re.Match[str], opening: re.Pattern[str]) -> bool:
     """What precedes the match on its line is `opening`, and the password reads as one."""
     text, start = match.string, match.start()
-    return (opening.fullmatch(text, line_start(text, start), start) is not None
+    head = line_start(text, start, max(0, start - REACH))
+    return (head is not None and opening.fullmatch(text, head, start) is not None
             and lone_value(match.group("s"), True, match.group()))
 
 

@@ -39,6 +39,7 @@ _RULE = re.compile(r"[ \t\r\-+=|\u2500-\u257f]{3,}")
 # How far above a secret word its header line may start, and how many rows are read.
 LOOKBACK = 2048
 MAX_ROWS = 256
+MAX_LINE = 4096
 
 
 def _split(line: str, delimiter: str) -> list[tuple[int, int]]:
@@ -84,13 +85,36 @@ def _columns(names: list[str]) -> dict[int, bool]:
     return out
 
 
+def line_end(text: str, pos: int) -> int | None:
+    """Where the line holding `pos` ends (at its break, or the text's end), looked for
+    `MAX_LINE` characters on: None for a longer line, no table's (a minified file holding
+    a keyword at every few characters costs a bounded look per hit, not the rest of its
+    line each time)."""
+    limit = pos + MAX_LINE
+    # (two finds in C, not a regex walked a character at a time, at each keyword's hit)
+    ends = [i for i in (text.find("\n", pos, limit), text.find("\\n", pos, limit)) if i >= 0]
+    if ends:
+        end = min(ends)
+        while end > pos and text[end - 1] in "\\\r":
+            end -= 1  # the backslashes of an escaped break, the `\r` of `\r\n`
+        return end
+    return len(text) if len(text) - pos <= MAX_LINE else None
+
+
 def next_line(text: str, pos: int) -> tuple[int, int] | None:
-    """(start, end) of the line after the one ending at `pos` (at its break)."""
+    """(start, end) of the line after the one ending at `pos` (at its break), None at the
+    text's end or for a line past `MAX_LINE`."""
     brk = _BREAK.match(text, pos)
-    if brk is None:
-        return None
-    nxt = _BREAK.search(text, brk.end())
-    return brk.end(), len(text) if nxt is None else nxt.start()
+    end = None if brk is None else line_end(text, brk.end())
+    return None if brk is None or end is None else (brk.end(), end)
+
+
+# The names of a two-column table of names and values (`doppler secrets`, a settings dump).
+_NAME_COLUMNS = frozenset({"name", "key", "variable", "setting", "secret"})
+
+
+def _pair_header(names: list[str]) -> bool:
+    return len(names) == 2 and names[1].lower() == "value" and names[0].lower() in _NAME_COLUMNS
 
 
 def _rows(text: str, pos: int, delimiter: str, width: int, cols: dict[int, bool] | None,
@@ -113,15 +137,21 @@ def _rows(text: str, pos: int, delimiter: str, width: int, cols: dict[int, bool]
         fields = _split(line, delimiter)
         if len(fields) != width:
             return out
+        cells = [line[a:b] for a, b in fields]
+        # A header again ends the rows (its own hit reads its table: a text of such lines
+        # costs one reading each, not `MAX_ROWS`): `NAME | VALUE` once more, or a name of
+        # a secret where a value should be.
         if cols is None:  # judged as the env file's `NAME=value`
-            (n, m), (a, b) = fields
-            if named_value_ok(line[n:m], line[a:b]):
-                out.append((start + a, start + b))
+            if _pair_header(cells):
+                return out
+            if named_value_ok(cells[0], cells[1]):
+                out.append((start + fields[1][0], start + fields[1][1]))
             continue
+        if any(names_secret(cells[i]) for i in cols):
+            return out
         for i, password in cols.items():
-            a, b = fields[i]
-            if lone_value(line[a:b], password, context):
-                out.append((start + a, start + b))
+            if lone_value(cells[i], password, context):
+                out.append((start + fields[i][0], start + fields[i][1]))
     return out
 
 
@@ -129,9 +159,8 @@ def _header_line(match: re.Match[str]) -> tuple[int, str, list[str]] | None:
     """Where the line holding `match` ends, its delimiter and names, when it is a header."""
     text = match.string
     head = line_start(text, match.start(), max(0, match.start() - LOOKBACK))
-    nxt = _BREAK.search(text, match.start())
-    end = len(text) if nxt is None else nxt.start()
-    header = None if head is None else _header(text[head:end])
+    end = line_end(text, match.start())
+    header = None if head is None or end is None else _header(text[head:end])
     return None if header is None else (end, *header)
 
 
@@ -141,15 +170,12 @@ def header_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     if found is None:
         return []
     end, delimiter, names = found
-    return _rows(match.string, end, delimiter, len(names), _columns(names), "|".join(names))
+    cols = _columns(names)
+    if not cols:
+        return []  # (no rows read for nothing: a text of `a,key` lines)
+    return _rows(match.string, end, delimiter, len(names), cols, "|".join(names))
 
 
-# The names of a two-column table of names and values (`doppler secrets`, a settings dump).
-_NAME_COLUMNS = frozenset({"name", "key", "variable", "setting", "secret"})
-
-
-def _pair_header(names: list[str]) -> bool:
-    return len(names) == 2 and names[1].lower() == "value" and names[0].lower() in _NAME_COLUMNS
 
 
 def pair_cells(match: re.Match[str]) -> list[tuple[int, int]]:
@@ -165,6 +191,7 @@ def pair_cells(match: re.Match[str]) -> list[tuple[int, int]]:
 # `Format-Table`; each run spans its column, from its start to the next run's.
 _RULER = re.compile(r"[ \t]*-{2,}(?:[ \t]+-{2,}){1,31}[ \t]*\r?")
 _RUN = re.compile(r"-{2,}")
+_FIRST_RUN = re.compile(r"[ \t]*-{2,}")
 
 
 def _at(line: str, starts: list[int], i: int) -> tuple[int, int]:
@@ -181,9 +208,10 @@ def ruler_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     text = match.string
     window = max(0, match.start() - LOOKBACK)
     sep = line_start(text, match.start(), window)
-    nxt = _BREAK.search(text, match.start())
-    end = len(text) if nxt is None else nxt.start()
-    if not sep or not _RULER.fullmatch(text, sep, end):
+    end = line_end(text, match.start())
+    if not sep or end is None or _FIRST_RUN.fullmatch(text, sep, match.start() + 1) is None:
+        return []  # (the line's first gap reads the table: one reading per ruler)
+    if not _RULER.fullmatch(text, sep, end):
         return []
     starts = [m.start() for m in _RUN.finditer(text, sep, end)]
     starts = [i - sep for i in starts]
@@ -204,6 +232,8 @@ def ruler_cells(match: re.Match[str]) -> list[tuple[int, int]]:
             return out  # the text's or the table's end (an empty line)
         start, end = span
         line = text[start:end]
+        if _RULER.fullmatch(line):
+            return out  # another table's ruler (its header was read as a row: names)
         cells = [_at(line, starts, i) for i in range(len(starts))]
         if pairs:
             (n, m), (a, b) = cells
@@ -245,14 +275,14 @@ def select_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     cols = named_columns(match.group("table"), ",".join(names))
     if not cols:
         return []
-    nxt = _BREAK.search(text, match.end())
-    first = None if nxt is None else next_line(text, nxt.start())
-    if first is None:
+    end = line_end(text, match.end())
+    first = None if end is None else next_line(text, end)
+    if end is None or first is None:
         return []
     row = text[first[0]:first[1]]
     for delimiter in _DELIMITERS:
         if row.count(delimiter) == len(names) - 1:
-            return _rows(text, nxt.start(), delimiter, len(names), cols, match.group())
+            return _rows(text, end, delimiter, len(names), cols, match.group())
     return []
 
 
@@ -285,7 +315,7 @@ DETECTOR = Detector(
         ),
         Pattern(
             "table_secret",
-            r"-[ \t]{1,64}-",
+            r"(?<=-)-[ \t]{1,64}--",
             anchors=("- -", "-  "),
             at_anchor=True,
             expand=ruler_cells,

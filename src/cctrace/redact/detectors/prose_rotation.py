@@ -53,7 +53,8 @@ _LABEL_START = re.compile(r"(?:[ \t]*(?:[-*+][ \t]+)?|.*[,;][ \t]*)\Z")
 
 def _label_ok(match: re.Match[str]) -> bool:
     text, start = match.string, match.start()
-    if _LABEL_START.match(text, line_start(text, start), start) is None:
+    head = line_start(text, start, max(0, start - LOOKBACK))
+    if head is None or _LABEL_START.match(text, head, start) is None:
         return False
     return _judged(match, secret_word(_context(match)))
 
