@@ -1047,6 +1047,9 @@ def test_an_existing_secrets_name_is_no_secret() -> None:
     f"github_webhook_signing = '{LONG}'",
     f"hmac: {LONG}",
     f"salt={LONG}",
+    f"stripeSigning={LONG}",                  # a hump joins them
+    f"webhookHMAC={LONG}",
+    f"x_aHmac={LONG}",
 ])
 def test_signing_hmac_and_salt_take_a_drawn_value(text: str) -> None:
     found(text, LONG)
