@@ -83,6 +83,9 @@ MODULES: dict[str, Target] = {
         "tests/security/test_keys_unreachable.py")),
     # Erasure on request and retention: which traces a purge selects, and every row that
     # names an erased trace or session (findings, unsent batches, cursors, cost counts).
+    # What the capture policy keeps between batches: copies of denied files, keyed hashes.
+    "store.policycopies": Target("store/policycopies.py", (
+        "tests/store/test_policycopies.py", "tests/policy/test_policy_copies.py")),
     "store.erasure": Target("store/erasure.py", (
         "tests/store/test_erasure.py", "tests/store/test_erasure_sessions.py",
         "tests/security/test_tombstones.py", "tests/security/test_purge_exact.py",
@@ -576,7 +579,7 @@ MODULES: dict[str, Target] = {
                "_inside")),
     # Copies of denied files made by an earlier call (`cp .env x`, then `cat x`).
     "policy.copies": Target("policy/copies.py", (
-        "tests/policy/test_policy_copies.py",)),
+        "tests/policy/test_policy_copies.py", "tests/store/test_policycopies.py")),
     # The word rules: which words of a simple command are reads, writes, scripts or
     # folders looked through (`_simple`, `_opaque`: in-place edits, link-following
     # searches, secret printers, eval's joined words).
@@ -612,6 +615,17 @@ MODULES: dict[str, Target] = {
         scope=("_output_shape",
                "_TraceRun.metadata_only", "_TraceRun.generation", "_TraceRun.message",
                "_TraceRun.block", "_TraceRun.lines", "_TraceRun.decision")),
+    # Where a call's decision meets the copies (a copy read, a copy's writes and Claude
+    # Code's output files noted) and a run's copies in and out (stop 29).
+    "policy.apply.copies": Target("policy/apply.py", (
+        "tests/policy/test_policy_copies.py", "tests/policy/test_policy_apply_rest_exact.py",
+        "tests/policy/test_policy_usershell.py", "tests/policy/test_policy_apply_exact.py",
+        "tests/policy/test_policy_apply.py"),
+        scope=("_TraceRun.decision", "_TraceRun.collect", "_TraceRun.user_shell",
+               "apply_policy")),
+    # Shell mode's prompt taken apart and put back (`! cmd`, stop 29).
+    "policy.usershell": Target("policy/usershell.py", (
+        "tests/policy/test_policy_usershell.py",)),
     # Which strings of a tool input are judged as paths or command lines (file: URLs,
     # MCP tools' keys and shell servers, the walk's bounds); split out of apply.py.
     "policy.inputs": Target("policy/inputs.py", (
@@ -2601,6 +2615,10 @@ EQUIVALENT["policy.copies"] = [
     ('or [])] if name != "Bash" else []', 'or [])] if name != "XXBashXX" else []',
      "Bash is a built-in tool: `_input_paths` reads only its path fields, and its input "
      "has none (`command`, `description`, `timeout`)"),
+    ("if hit is None and _GLOB.search(full):", "if hit is None or _GLOB.search(full):",
+     "a path with no glob character compiles to a glob that matches only itself, and the "
+     "rule of a remembered path is the one `rules`/`folders` already gave: work, not a "
+     "different answer"),
 ]
 EQUIVALENT["policy.bash"] = EQUIVALENT.get("policy.bash", []) + [
     ('name = posixpath.basename(words[start]) if start < len(words) else ""',

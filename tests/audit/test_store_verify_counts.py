@@ -122,6 +122,9 @@ def test_counts_stored_before_they_were_audited_are_legacy_rows(tmp_path, _isola
     with monkeypatch.context() as old:
         old.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:4])
         old.setattr(audit, "entries_from_counts", lambda *a, **k: [])
+        # (That release kept no policy copies either: schema v6.)
+        old.setattr(Store, "policy_copies", lambda self: {})
+        old.setattr(Store, "note_policy_copies", lambda self, made, now_ns=None: 0)
         transcript = replay.spool_fixture("multi_turn", tmp_path / "t", env)
         pipeline.drain(state, Config(state_dir=state))
     assert os.environ["CCTRACE_HOME"] == state

@@ -83,11 +83,12 @@ def test_generated_tables_match_the_code() -> None:
 def test_every_table_has_a_writer_in_a_module_named_for_it() -> None:
     writers = table_writers()
     assert set(writers) == {"cost_states", "counters", "cursors", "dead_letters", "findings",
-                            "hook_events", "observations", "outbox", "session_forks",
-                            "sessions", "store_meta", "tombstones", "traces"}
+                            "hook_events", "observations", "outbox", "policy_copies",
+                            "session_forks", "sessions", "store_meta", "tombstones", "traces"}
     assert writers["cost_states"] == ["store/costs.py", "store/erasure.py"]
     assert writers["hook_events"] == ["store/erasure.py", "store/hooks.py"]
     assert writers["tombstones"] == ["store/tombstones.py"]
+    assert writers["policy_copies"] == ["store/erasure.py", "store/policycopies.py"]
     assert all(writers.values())
 
 

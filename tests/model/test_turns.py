@@ -7,6 +7,7 @@ from cctrace.model.turns import (
     is_copied_turn,
     is_prompt,
     notification,
+    shell_output,
     split_turns,
 )
 from cctrace.transcript.records import Record
@@ -63,3 +64,29 @@ def test_a_turn_is_copied_only_when_every_call_names_another_session() -> None:
     assert is_copied_turn([rec(user("q", 0)), rec(copied)])
     assert not is_copied_turn([rec(user("q", 0)), rec(copied), rec(own)])
     assert not is_copied_turn([rec(user("q", 0))])  # no call at all
+
+
+# -- shell mode (`! cmd`): the command opens a turn, what it printed joins it
+
+def test_a_shell_commands_output_joins_its_turn() -> None:
+    assert is_prompt(rec(user("<bash-input>ls</bash-input>", 0)))
+    assert not is_prompt(rec(user("<bash-stdout>a</bash-stdout><bash-stderr></bash-stderr>", 0)))
+    assert not is_prompt(rec(user("<bash-stderr>not here</bash-stderr>", 0)))
+    records = [rec(user("<bash-input>ls</bash-input>", 0), 0),
+               rec(user("<bash-stdout>a\nb</bash-stdout><bash-stderr>e</bash-stderr>", 1), 1),
+               rec(user("next", 2), 2)]
+    _, turns = split_turns(records)
+    assert [len(t) for t in turns] == [2, 1]
+    assert shell_output(turns[0]) == "<bash-stdout>a\nb</bash-stdout><bash-stderr>e</bash-stderr>"
+    assert shell_output(turns[1]) == ""
+
+
+def test_shell_output_takes_only_the_turns_own_printed_records() -> None:
+    prompt = rec(user("<bash-input>ls</bash-input>", 0), 0)
+    others = [rec(user("<bash-stdout>x</bash-stdout>", 1, isSidechain=True), 1),
+              rec(user("plain text", 1), 2),
+              rec(call("m1", 1), 3),
+              rec(user("  <bash-stderr>y</bash-stderr>\n", 2), 4)]
+    assert shell_output([prompt, *others]) == "<bash-stderr>y</bash-stderr>"
+    # Not a shell-mode turn: nothing, whatever follows.
+    assert shell_output([rec(user("run ls", 0)), others[3]]) == ""

@@ -194,3 +194,30 @@ def test_a_nameless_call_is_judged_as_the_tool_named_tool():
     apply.apply_policy([trace], policy)
     kept = next(b for b in gen1.output["content"] if b.get("id") == "n")
     assert kept["input"]["withheld"] == "metadata-only"
+
+
+def test_a_background_commands_rule_goes_to_output_tools_only():
+    # A denied background command withholds the turn's BashOutput, never its other calls.
+    trace = make_trace([("b", "Bash", {"command": "cat .env", "run_in_background": True},
+                         "started"), ("l", "Bash", {"command": "ls"}, "a.txt")])
+    apply.apply_policy([trace], POLICY)
+    assert _tool(trace, "l").output == "a.txt"
+
+
+def test_a_named_call_seen_only_in_its_generation_is_judged_by_its_name():
+    policy = Policy(home=HOME, tools={"Read": "metadata"})
+    trace = make_trace([("n", "Read", {"file_path": "/p/a.py"}, "print(1)")])
+    gen1 = trace.observations[1]
+    trace.observations = [o for o in trace.observations if o.type != "tool"]
+    apply.apply_policy([trace], policy)
+    kept = next(b for b in gen1.output["content"] if b.get("id") == "n")
+    assert kept["input"]["withheld"] == "metadata-only"
+
+
+def test_a_background_id_read_from_the_structured_result():
+    # Claude Code's text names no id here; its structured result does.
+    trace = make_trace([("b", "Bash", {"command": "cat .env", "run_in_background": True},
+                         "started")])
+    _tool(trace, "b").metadata["result"] = {"backgroundTaskId": "zz1"}
+    made = apply.apply_policy([trace], POLICY).copies
+    assert made == {"copy-task:zz1": ".env* (the output of an earlier call)"}

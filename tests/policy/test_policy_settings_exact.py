@@ -49,6 +49,11 @@ DEFAULT_CASES = [
     ("/srv/x/.kube/config", "**/.kube/config"),
     ("/proc/self/environ", "/proc/**/environ"),
     ("/proc/1/task/7/environ", "/proc/**/environ"),
+    ("/home/u/.claude/.credentials.json", "**/.claude/.credentials.json"),
+    ("/home/u/.claude/projects/-p/0b1c.jsonl", "**/.claude/projects/**/*.jsonl"),
+    ("/srv/c/.claude/projects/-p/0b1c/subagents/agent-a1.jsonl",
+     "**/.claude/projects/**/*.jsonl"),
+    ("/home/u/.claude/history.jsonl", "**/.claude/history.jsonl"),
 ]
 
 
@@ -59,7 +64,7 @@ def test_every_built_in_rule_denies_its_files(path: str, rule: str) -> None:
 
 def test_the_cases_cover_every_built_in_rule() -> None:
     assert {rule for _, rule in DEFAULT_CASES} == set(S.DEFAULT_DENY_PATHS)
-    assert len(S.DEFAULT_DENY_PATHS) == 36
+    assert len(S.DEFAULT_DENY_PATHS) == 39
 
 
 @pytest.mark.parametrize("path", [
@@ -67,6 +72,9 @@ def test_the_cases_cover_every_built_in_rule() -> None:
     "/p/credentials.yaml", "/p/client.json", "/p/terraform.tfvars", "/p/secretsx/a",
     "/srv/x/.aws/config", "/srv/x/.kube/other", "/home/u/.config/gh/config.yml",
     "/home/u/.gem/other", "/home/u/.cargo/config.toml", "/home/u/.docker/daemon.json",
+    # Claude Code's saved large outputs and settings stay readable.
+    "/home/u/.claude/projects/-p/0b1c/tool-results/toolu_1.txt", "/home/u/.claude/settings.json",
+    "/home/u/.claude/projects/-p/notes.md", "/p/credentials.json.md",
 ])
 def test_near_misses_are_not_denied(path: str) -> None:
     assert path_denied(path, None, Policy(home=HOME)) is None

@@ -328,7 +328,7 @@ def test_a_literal_naming_nothing_earlier_on_the_line_does_not_hide_one_past_the
 
 def test_the_longest_literal_crossing_the_read_end_by_one_character():
     literal = max(deny_literals(POLICY), key=len)
-    assert literal == ".docker/config.json"
+    assert literal == ".claude/.credentials.json"
     pad = "/p/" + "a" * (_SCAN_CHARS - len(literal) - 3 + 1 - 1)
     path = f"{pad}/{literal}"
     assert path.lower().index(literal) == _SCAN_CHARS - len(literal) + 1
@@ -361,14 +361,23 @@ def test_a_head_header_of_a_long_path_past_the_read_part_is_withheld():
 
 
 def test_a_literal_ending_exactly_where_the_search_for_unread_ones_starts_is_read():
-    # `.docker/config.json` wholly inside what is read (it ends at 1,024) names no denied
-    # file here: the line, one character longer than what is read, is kept.
-    literal = max(deny_literals(POLICY), key=len)
+    # `.docker/config.json`, the longest literal of these rules and holding none of the
+    # others, wholly inside what is read (it ends at 1,024) names no denied file here
+    # (`~/` anchors it): the line, one character longer than what is read, is kept.
+    policy = Policy(home=HOME, use_default_deny=False,
+                    deny_paths=("~/.docker/config.json", ".env*", "*.pem"))
+    literal = max(deny_literals(policy), key=len)
+    assert literal == ".docker/config.json"
     head = "notes.txt:1:"
     line = head + "x" * (_SCAN_CHARS - len(head) - len(literal) - 1) + " " + literal + "Z"
     assert line.lower().index(literal) == _SCAN_CHARS - len(literal)
     assert len(line) == _SCAN_CHARS + 1
-    assert filtered(f"{line}\n{GREP_TAIL}", grep=True, context=False) == f"{line}\n{GREP_TAIL}"
+    assert filtered(f"{line}\n{GREP_TAIL}", policy=policy, grep=True, context=False) == (
+        f"{line}\n{GREP_TAIL}")
+    # One character later, it starts inside the search for unread ones: not kept.
+    late = head + "x" * (_SCAN_CHARS - len(head) - len(literal)) + " " + literal + "Z"
+    assert filtered(f"{late}\n{GREP_TAIL}", policy=policy, grep=True, context=False) == (
+        f":{UNREAD}\n{GREP_TAIL}")
 
 
 # Where a path may end on a line (its separators after the first literal): at most 64 are

@@ -17,7 +17,7 @@ def concerns() -> list[type]:
 def test_every_concern_module_is_composed() -> None:
     assert sorted(c.__module__.rsplit(".", 1)[1] for c in concerns()) == [
         "costs", "counters", "cursors", "erasure", "facts", "findings", "hooks", "outbox",
-        "sessions", "traces"]
+        "policycopies", "sessions", "traces"]
     assert all(issubclass(c, Connection) for c in concerns())
     assert db.Store.__dict__.keys() <= {"__module__", "__doc__", "__qualname__",
                                         "__firstlineno__", "__static_attributes__"}

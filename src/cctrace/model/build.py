@@ -48,6 +48,7 @@ from cctrace.model.turns import (
     is_prompt,
     notification,
     prompt_text,
+    shell_output,
     split_turns,
 )
 from cctrace.model.types import Observation, Trace
@@ -143,6 +144,9 @@ def build_turn(state: BuildState, records: list[Record], closed: bool) -> Trace:
     is_note = text.startswith(NOTIFICATION_TAGS)
     prompt_input: Any = text if all(b.get("type") == "text" for b in blocks) else (
         clean_content(blocks))
+    if isinstance(prompt_input, str):
+        # A shell-mode command and what it printed, as the model is shown them.
+        prompt_input += shell_output(records)
     info = next((r for r in records if r.get("cwd") or r.get("version")), prompt)
     cwd = info.get("cwd") if isinstance(info.get("cwd"), str) else None
     branch = info.get("gitBranch") if isinstance(info.get("gitBranch"), str) else None

@@ -13,9 +13,13 @@ from cctrace.transcript.records import Record
 
 TURN_NAME = "claude-code turn"
 INTERRUPT_PREFIX = "[Request interrupted by user"
+# A command the user ran in Claude Code's shell mode (`! cmd`): its prompt, then a record
+# of what it printed, which belongs to the same turn.
+SHELL_INPUT = "<bash-input>"
+SHELL_OUTPUT_PREFIXES = ("<bash-stdout>", "<bash-stderr>")
 # User-record texts that Claude Code writes itself; they never open a turn.
 NON_PROMPT_PREFIXES = ("<local-command-stdout>", "<local-command-stderr>",
-                       "<local-command-caveat>", INTERRUPT_PREFIX)
+                       "<local-command-caveat>", INTERRUPT_PREFIX, *SHELL_OUTPUT_PREFIXES)
 # Fed back to the model by Claude Code (background task completions): each is a turn.
 NOTIFICATION_TAGS = ("<task-notification>",)
 
@@ -38,6 +42,15 @@ def is_prompt(record: Record) -> bool:
     if text.startswith(NON_PROMPT_PREFIXES):
         return False
     return bool(text) or any(b.get("type") in ("image", "document") for b in blocks)
+
+
+def shell_output(records: list[Record]) -> str:
+    """What a shell-mode command (`! cmd`, the turn's prompt) printed: the texts of the
+    turn's `<bash-stdout>`/`<bash-stderr>` records, joined ("" for any other turn)."""
+    if not prompt_text(records[0]).startswith(SHELL_INPUT):
+        return ""
+    return "".join(r.text.strip() for r in records[1:] if r.type == "user"
+                   and not r.is_sidechain and r.text.strip().startswith(SHELL_OUTPUT_PREFIXES))
 
 
 def split_turns(records: list[Record]) -> tuple[list[Record], list[list[Record]]]:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cctrace.model.types import Observation, Trace
+from cctrace.policy import usershell
 from cctrace.policy.bash import bash_files, bash_shape
 from cctrace.policy.computed import computed_rule
 from cctrace.policy.copies import Copies
@@ -67,10 +68,13 @@ SAFE_BLOCK_KEYS = frozenset({"type", "id", "tool_use_id", "name", "is_error", "r
 
 @dataclass
 class PolicyResult:
-    """The traces to keep, and counters the caller adds to its stats (`store.bump`)."""
+    """The traces to keep, counters the caller adds to its stats (`store.bump`), and the
+    copies of denied files the run saw made, for the store to keep for later runs
+    (`Copies.made`)."""
 
     traces: list[Trace]
     stats: dict[str, int] = field(default_factory=dict)
+    copies: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -267,7 +271,8 @@ class _TraceRun:
         return self.filters[cwd]
 
     def decision(self, tool_id: Any, name: Any, tool_input: Any,
-                 cwd: Any = None) -> ToolDecision | None:
+                 cwd: Any = None, output: Any = None, result: Any = None
+                 ) -> ToolDecision | None:
         if not isinstance(tool_id, str):
             return None
         if tool_id not in self.decisions:
@@ -275,14 +280,16 @@ class _TraceRun:
             # moved the Bash tool away from where the turn began), else the turn's.
             at = cwd if isinstance(cwd, str) and cwd else self.cwd
             d = decide(str(name or "tool"), tool_input, at, self.policy)
-            if d.rule:  # what it wrote holds what it read (`cp .env x`)
-                self.copies.note(d.name, tool_input, at, d.rule)
-            elif self.policy.deny_patterns():
-                d.rule = self.copies.rule(d.name, tool_input, at)
-            d.cwd = at
-            d.shape = _output_shape(d, tool_input)
             d.background = isinstance(tool_input, Mapping) and bool(
                 tool_input.get("run_in_background"))
+            if not d.rule and self.policy.deny_patterns():
+                d.rule = self.copies.rule(d.name, tool_input, at)  # it reads a copy
+            if d.rule:  # what it wrote holds what it read (`cp .env x`, then `cp x y`)
+                self.copies.note(d.name, tool_input, at, d.rule)
+                # and so do the files Claude Code put its output in
+                self.copies.note_output(output, result, d.rule, d.background)
+            d.cwd = at
+            d.shape = _output_shape(d, tool_input)
             self.decisions[tool_id] = d
         return self.decisions[tool_id]
 
@@ -292,7 +299,7 @@ class _TraceRun:
         for obs in self.trace.observations:
             if obs.type == "tool":
                 self.decision(obs.metadata.get("tool_use_id"), obs.name, obs.input,
-                              obs.metadata.get("cwd"))
+                              obs.metadata.get("cwd"), obs.output, obs.metadata.get("result"))
         for obs in self.trace.observations:
             if obs.type == "generation":
                 for block in _blocks(obs.output):
@@ -401,7 +408,31 @@ class _TraceRun:
         if self.policy.level == "metadata" or (obs.type == "agent" and parent == "metadata"):
             self.metadata_only(obs)
 
+    def user_shell(self) -> None:
+        """A shell-mode prompt (`! cat .env`): its command judged as a Bash call, what it
+        printed withheld, line-filtered or summarized as that call's output would be."""
+        found = usershell.split(self.trace.input)
+        if found is None:
+            return
+        command, parts = found
+        d = self.decision(f"shell:{self.trace.id}", "Bash", {"command": command}, self.cwd)
+        if d is None:  # (never: the id is a string)
+            return
+        if d.rule:
+            self.stats["withheld_user_commands"] += 1
+            command = _withhold_input({"command": command}, d)["command"]
+            parts = [(o, d.marker if body else body, c) for o, body, c in parts]
+        elif d.level == "metadata":
+            parts = [(o, summary_text(body) if body else body, c) for o, body, c in parts]
+        elif d.shape is not None:
+            parts = [(o, self.lines(d).text(body, **d.shape), c) for o, body, c in parts]
+        before, self.trace.input = self.trace.input, usershell.join(command, parts)
+        for obs in self.trace.observations:
+            if obs.type == "agent" and obs.parent_id is None and obs.input == before:
+                obs.input = self.trace.input
+
     def run(self) -> None:
+        self.user_shell()
         self.collect()
         self.tool_levels = {
             o.id: d.level for o in self.trace.observations if o.type == "tool"
@@ -432,13 +463,15 @@ def _blocks(value: Any) -> list[dict[str, Any]]:
     return []
 
 
-def apply_policy(traces: list[Trace], policy: Policy) -> PolicyResult:
-    """The traces `policy` lets through, rewritten in place; dropped ones are counted."""
+def apply_policy(traces: list[Trace], policy: Policy,
+                 earlier: Mapping[str, str] | None = None) -> PolicyResult:
+    """The traces `policy` lets through, rewritten in place; dropped ones are counted.
+    `earlier`: the copies of denied files earlier runs saw made (`Copies.made`)."""
     stats: Counter[str] = Counter()
     kept: list[Trace] = []
     _REAL.clear()
     _LINKS.clear()
-    copies = Copies(policy.home)  # shared by the turns of this run, in order
+    copies = Copies(policy.home, earlier)  # shared by the turns of this run, in order
     for trace in traces:
         cwd = trace.metadata.get("cwd")
         rule = policy.project_rule(cwd if isinstance(cwd, str) else None)
@@ -447,4 +480,4 @@ def apply_policy(traces: list[Trace], policy: Policy) -> PolicyResult:
             continue
         _TraceRun(trace, policy, stats, copies).run()
         kept.append(trace)
-    return PolicyResult(kept, dict(sorted(stats.items())))
+    return PolicyResult(kept, dict(sorted(stats.items())), copies.made)

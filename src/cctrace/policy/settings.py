@@ -61,6 +61,11 @@ DEFAULT_DENY_PATHS: tuple[str, ...] = (
     "**/.kube/config",
     # A process's environment: Claude Code's own holds its API key.
     "/proc/**/environ",
+    # Claude Code's own files: its login (Linux), its transcripts (every earlier tool
+    # output in clear, what this policy withheld included) and every project's prompts.
+    "**/.claude/.credentials.json",
+    "**/.claude/projects/**/*.jsonl",
+    "**/.claude/history.jsonl",
 )
 
 # Keys of the `[capture]` table, for error messages and `cctrace config`.

@@ -16,6 +16,7 @@ accepted.
 - `facts`: content-free report rows; `outbox`: `outbox` and `dead_letters`;
 - `findings`: `findings`; `counters`: `counters`; `erasure`: purge and retention deletes;
 - `costs`: `cost_states`, `session_forks` and pricing when read (cost, source, unpriced);
+- `policycopies`: `policy_copies` (what the capture policy keeps between batches);
 - `tombstones`: `tombstones` (functions over a `Store`); `digest`: row digests for audit.
 A new method goes in its concern's class; the names below stay importable from here.
 """
@@ -31,6 +32,7 @@ from cctrace.store.facts import Facts
 from cctrace.store.findings import Findings
 from cctrace.store.hooks import HookEvent, HookEvents
 from cctrace.store.outbox import DEAD, DELIVERED, PENDING, Outbox, OutboxBatch
+from cctrace.store.policycopies import PolicyCopies
 from cctrace.store.sessions import (
     AmbiguousSession,
     ObservationNode,
@@ -46,7 +48,7 @@ _dumps = dumps
 
 
 class Store(HookEvents, Cursors, Traces, Sessions, Facts, Costs, Outbox, Erasure, Findings,
-            Counters, Connection):
+            Counters, PolicyCopies, Connection):
     """A connection to the store with every concern's reads and writes; safe to share
     between threads of one process."""
 

@@ -218,7 +218,8 @@ class Erasure(Connection):
 
     def purge_older_than(self, cutoff_ns: int) -> dict[str, int]:
         """Retention: every trace that ended before `cutoff_ns` (see `purge_traces`), plus
-        hook events received and outbox batches created before it, whatever their state."""
+        hook events received, outbox batches and policy copies created before it, whatever
+        their state."""
         counts = self.purge_traces([t for t, _ in self.select_traces(before_ns=cutoff_ns)])
         with self._lock:
             self._conn.execute("PRAGMA secure_delete = ON")
@@ -229,6 +230,7 @@ class Erasure(Connection):
                          " (SELECT id FROM outbox WHERE created_ns < ?)", (cutoff_ns,))
             counts["outbox"] += conn.execute(
                 "DELETE FROM outbox WHERE created_ns < ?", (cutoff_ns,)).rowcount
+            conn.execute("DELETE FROM policy_copies WHERE created_ns < ?", (cutoff_ns,))
         self.checkpoint()
         return counts
 

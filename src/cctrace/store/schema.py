@@ -201,7 +201,19 @@ INSERT OR REPLACE INTO store_meta SELECT 'legacy_rowid.session_forks', COALESCE(
     FROM session_forks;
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
+# Copies of denied files the capture policy saw made (`cp .env notes.txt`), kept so a later
+# batch's read of the copy is withheld too (`cctrace.store.policycopies`): the copy's path
+# (encrypted like content), keyed by a keyed hash of it.
+V6 = """
+CREATE TABLE policy_copies (
+    mac TEXT PRIMARY KEY,
+    subject TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    created_ns INTEGER NOT NULL
+);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6]
 
 
 def current_version(conn: sqlite3.Connection) -> int:

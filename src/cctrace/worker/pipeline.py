@@ -199,7 +199,8 @@ def _derive(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
     # lacks is then priced before it is sent, when the read reaches its count.
     fresh = [state for _, state in coststates.cost_states(records, ctx.session_id)]
     apply_costs(built.traces, costfill.batch_pricing(store, cfg, fresh))
-    kept = apply_policy(built.traces, policy)
+    # Copies of denied files made in earlier batches are denied too (`policy.copies`).
+    kept = apply_policy(built.traces, policy, store.policy_copies())
     redact_traces(kept.traces, redactor)
     # Every cut after redaction, never before (a cut can split a secret).
     for name, count in cut_traces(kept.traces, policy.max_field_kb).items():
@@ -238,6 +239,7 @@ def _derive_and_store(store: Store, cfg: Config, redactor: Redactor, policy: Pol
         for name, count in kept.stats.items():
             if count:
                 store.bump(f"policy_{name}", count)
+        store.note_policy_copies(kept.copies)
         isolate.count_read_problems(store, result.stats, built.stats)
         # Checked inside the transaction: a purge cannot slip in between.
         kept.traces = respect_tombstones(store, cfg, kept.traces, include_purged)
