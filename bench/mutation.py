@@ -2550,6 +2550,18 @@ EQUIVALENT["redact.detectors.console_login"] = [
      'its anchor or scanned for, the same matches (the keyword table test pins the flag)'),
 ]
 EQUIVALENT["redact.detectors.delimited_rows"] = [
+    ('ends = [i for i in (text.find("\\n", pos, limit), text.find("\\\\n", pos, limit)) if i >= 0]',
+     'ends = [i for i in (text.find("\\n", pos, limit), text.find("\\\\n", pos, limit)) if i > 0]',
+     'a find returns pos or more; 0 only for pos 0 with a break first, and no caller asks '
+     'from 0 with a break there (a match or a line start is past it)'),
+    ('ends = [i for i in (text.find("\\n", pos, limit), text.find("\\\\n", pos, limit)) if i >= 0]',
+     'ends = [i for i in (text.find("\\n", pos, limit), text.find("\\\\n", pos, limit)) if i >= 1]',
+     'a find returns pos or more; 0 only for pos 0 with a break first, and no caller asks '
+     'from 0 with a break there (a match or a line start is past it)'),
+    ('while end > pos and text[end - 1] in "\\\\\\r":',
+     'while end >= pos and text[end - 1] in "\\\\\\r":',
+     'going back past pos only happens for an empty line (the break at pos): its text is '
+     'empty either way, one field, which no table of two or more takes'),
     ('at_anchor=True,', 'at_anchor=False,',
      "the ruler's regex (a dash, blanks, a dash) holds no letter, and `ruler_cells` reads the "
      'whole line around any match of it: scanned for or tried at each anchor, the same '

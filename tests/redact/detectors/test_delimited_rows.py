@@ -194,7 +194,7 @@ def test_more_layouts(text: str, value: str) -> None:
     "token,rev\n6a04034db86fc592ec8c82c49ab6a395275f7d84,v2\n",  # a SHA beside `rev`
     f"-----  -----\nci     {TOKEN}\n",                          # a ruler with no header
     f"name   token\n-----  -----\n\nci     {TOKEN}\n",          # an empty line ends it
-    "Name    Value\n----    -----\nDB_PASSWORD   hunter2 secret9\n",   # a blank inside
+    "Name           Value\n----           -----\nDB_PASSWORD    hunter2 secret9\n",  # a blank
     "name   password\n-----  --------\nci     hunter2 secret9\n",
     "name   password\n-----  --------\nci     n/a\n",
     f"sqlite> select id, lower(password) from users;\n1|{PW}\n",  # a call
@@ -219,6 +219,23 @@ def test_a_header_again_ends_the_rows(text: str) -> None:
         assert spans[0].start > text.index("\n", text.index("\n") + 1)
 
 
-def test_a_long_line_is_no_table() -> None:
-    kept("user,password\n" + "x" * 5000 + f",{PW}\n")
-    found("user,password\n" + "x" * 3000 + f",{PW}\n", PW)
+def test_a_line_past_4096_characters_is_no_table() -> None:
+    for size, seen, end in ((4095, True, "\n"), (4096, False, "\n"),
+                            (4096, True, ""), (4097, False, "")):
+        row = "x" * (size - len(PW) - 1) + f",{PW}"
+        text = "user,password\n" + row + end
+        assert len(row) == size
+        if seen:
+            found(text, PW)
+        else:
+            kept(text)
+
+
+def test_more_bounds() -> None:
+    found(f"h|token|c\nX|{TOKEN}|\n", TOKEN)                     # an X opening the row
+    found(f"id  token\n--  -----\n1   {TOKEN}\n", TOKEN)            # a first run of two
+    kept(f"-----  -----\nci     {TOKEN}\nname   tokenXY")            # a ruler opens the text
+    kept("sqlite> select id, token from t;")                         # no row after it
+    # a header line whose start is out of sight (2,048 characters back): no header
+    names = ",".join(["a"] * 1100)
+    kept(f"{names},token\n{','.join(['1'] * 1100)},{TOKEN}\n")

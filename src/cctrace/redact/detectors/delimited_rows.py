@@ -118,7 +118,7 @@ def _pair_header(names: list[str]) -> bool:
 
 
 def _rows(text: str, pos: int, delimiter: str, width: int, cols: dict[int, bool] | None,
-          context: str) -> list[tuple[int, int]]:
+          context: str = "") -> list[tuple[int, int]]:
     """The judged fields under `cols` of the rows after the line ending at `pos`: each
     `width` fields split by `delimiter`, up to the first that is not (a box's rule is
     passed over; a header repeated reads as names, no value). `cols` None: a `NAME |
@@ -184,7 +184,7 @@ def pair_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     if found is None or not _pair_header(found[2]):
         return []
     end, delimiter, names = found
-    return _rows(match.string, end, delimiter, 2, None, "")
+    return _rows(match.string, end, delimiter, 2, None)
 
 
 # A ruler of dash runs apart (`-----  --------`): sqlite's `.mode column`, PowerShell's
