@@ -178,8 +178,16 @@ def header_cells(match: re.Match[str]) -> list[tuple[int, int]]:
 
 
 
+# What precedes `value` in such a header: a name column's word, then its delimiter and
+# padding (a look at 96 characters before the hit spares the line's reading at each
+# `value` ending a line of code).
+_PAIR_HEAD = re.compile(r"(?i)(?:name|key|variable|setting|secret)[^\w\n]{1,80}\Z")
+
+
 def pair_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     """The values of the rows of a `NAME | VALUE` table whose name names a secret."""
+    if _PAIR_HEAD.search(match.string, max(0, match.start() - 96), match.start()) is None:
+        return []
     found = _header_line(match)
     if found is None or not _pair_header(found[2]):
         return []
@@ -209,7 +217,7 @@ def ruler_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     window = max(0, match.start() - LOOKBACK)
     sep = line_start(text, match.start(), window)
     end = line_end(text, match.start())
-    if not sep or end is None or _FIRST_RUN.fullmatch(text, sep, match.start() + 1) is None:
+    if not sep or end is None or _FIRST_RUN.fullmatch(text, sep, match.start() + 2) is None:
         return []  # (the line's first gap reads the table: one reading per ruler)
     if not _RULER.fullmatch(text, sep, end):
         return []
@@ -308,15 +316,20 @@ DETECTOR = Detector(
         Pattern(
             "generic_secret",
             r"value(?:\\{0,3}[\"'])?[ \t]{0,80}[^\s\\a-z0-9]?[ \t]*(?:\r?\n|\\{1,3}n)",
-            anchors=("value",),
+            # `value` ends the header's line or its last cell (the word alone is in every
+            # other line of code: each hit was a call)
+            anchors=("value\n", "value\r", "value\\", "value |", "value|", "value \u2502",
+                     "value\u2502", "value  ", "value\t"),
             at_anchor=True,
             expand=pair_cells,
             priority=GENERIC,
         ),
         Pattern(
             "table_secret",
-            r"(?<=-)-[ \t]{1,64}--",
-            anchors=("- -", "-  "),
+            r"--[ \t]{1,64}--",
+            # a run's last two dashes, then blanks (`-  ` alone opens a removed line of a
+            # diff)
+            anchors=("-- -", "--  ", "--\t"),
             at_anchor=True,
             expand=ruler_cells,
             priority=GENERIC,
