@@ -38,6 +38,13 @@ KEYWORD: dict[str, list[str]] = {
     # (`der ...` of the usual sample holds the `der token` keyword itself)
     "prose_secret": ["then {k} lautet {A:20} ok", "then {k} is {A:20} ok"],
     "netrc_password": ["default login deploy password {A:20}\n"],
+    # delimited_rows' NAME | VALUE tables: `value` ending the header, by each delimiter
+    "generic_secret": ["env:\nNAME,{k}API_TOKEN,{A:24}\n",
+                       "env:\n| NAME | {k}\n| API_TOKEN | {A:24} |\n",
+                       "env:\n\u2502 NAME \u2502 {k}\u2502\n"
+                       "\u2502 API_TOKEN \u2502 {A:24} \u2502\n",
+                       "env:\n\u2502NAME\u2502{k}\n\u2502API_TOKEN\u2502{A:24}\u2502\n",
+                       "env:\\nNAME,{k}nAPI_TOKEN,{A:24}\\n"],  # `\n` escaped (JSON)
     # credential_lines: the file's name or its header comment (`client server secret`)
     "file_password": ["# {k} server secret\nalice * {A:12}!{d:3} *\n"],
     "discord_bot_token": ['app{k}"M{A:23}.{w:6}.{w:38}")'],
@@ -101,7 +108,7 @@ BOUNDARY = {
     "netrc": (0,), "asana": (0, 1), "twitter": (0,), "prose_value": (0, 2, 3, 4),
     "prose_i18n": (3,),
     "secret_file": (0, 1, 2, 4), "password_hash": tuple(range(8)), "php_define": (0,),
-    "prose_rotation": (0, 1),
+    "prose_rotation": (0,),
 }
 
 

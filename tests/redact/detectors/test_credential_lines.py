@@ -130,3 +130,20 @@ def test_more_kept(text: str) -> None:
 
 def test_a_url_scheme_in_capitals() -> None:
     found(f"HTTPS://DAV.ACME.IO/dav bob {PW}\n", PW)
+
+
+def test_a_line_start_within_512_characters() -> None:
+    for blanks, seen in ((511, True), (512, False)):
+        text = f"x\n{' ' * blanks}[smtp.acme.io]:587 relay:{PW}\n"
+        if seen:
+            found(text, PW)
+        else:
+            kept(text)
+
+
+def test_more_bounds() -> None:
+    kept("davfs2 " + "x" * 5000 + f"\n/mnt/dav alice {PW}\n")      # the mention's line is long
+    found("https://dav.acme.io/dav bob hunter2hunter\n", "hunter2hunter")
+    found(f"x\n  https://dav.acme.io/dav bob {PW}\n", PW)
+    found(f'x\\n  https://dav.acme.io/dav bob {PW}\\n', PW)
+    kept(f"xx https://dav.acme.io/dav bob {PW}\n")

@@ -23,8 +23,6 @@ from cctrace.redact.detectors.delimited_rows import line_end, next_line
 from cctrace.redact.detectors.prose import sentence_value
 from cctrace.redact.lone import lone_value
 
-# A line break, or its escape in a JSON string (`\\n`, escaped twice too).
-_BREAK = re.compile(r"\r?\n|(?:\\{1,3}r)?\\{1,3}n")
 # A field: a quoted string (its quotes maybe JSON-escaped) or a word, after blanks (a tab
 # maybe JSON-escaped).
 _FIELD = re.compile(r"(?:[ \t]|\\t)*(?:\\{0,3}\"(?P<q>[^\"\\\r\n]{1,256})\\{0,3}\""
@@ -71,17 +69,18 @@ def file_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     return out
 
 
+# Before the URL: blanks after the text's start, a line break (maybe escaped) or a quote.
+_URL_OPEN = re.compile(r"(?:\A|\n|\\n|['\"])[ \t]*\Z")
+
+
 def _url_line_ok(match: re.Match[str]) -> bool:
     """The URL opens its line or a quoted string (the JSON string holding it, a line
     written by `echo '...'` or a here-string `<<< '...'`), and the value reads as a
     password."""
     text, start = match.string, match.start()
-    i = start
-    while i > 0 and text[i - 1] in " \t":
-        i -= 1
     value = match.group("s")
     # `<url> for details.`, `<url> see section-4.`: a sentence ends there, no password
-    return ((i == 0 or text[i - 1] in "\n'\"" or text[i - 2:i] == "\\n")
+    return (_URL_OPEN.search(text, max(0, start - REACH), start) is not None
             and value[-1] not in ".,;:)"
             and lone_value(value, True, match.group()) and sentence_value(value, True))
 

@@ -318,8 +318,8 @@ DETECTOR = Detector(
             r"value(?:\\{0,3}[\"'])?[ \t]{0,80}[^\s\\a-z0-9]?[ \t]*(?:\r?\n|\\{1,3}n)",
             # `value` ends the header's line or its last cell (the word alone is in every
             # other line of code: each hit was a call)
-            anchors=("value\n", "value\r", "value\\", "value |", "value|", "value \u2502",
-                     "value\u2502", "value  ", "value\t"),
+            anchors=("value\n", "value\r\n", "value\\", "value |", "value \u2502",
+                     "value\u2502", "value  "),
             at_anchor=True,
             expand=pair_cells,
             priority=GENERIC,

@@ -93,7 +93,6 @@ DETECTOR = Detector(
             anchors=("old:", "new:", "old =", "new =", "old ->", "new ->", "previous:",
                      "current:"),
             at_anchor=True,
-            boundary=True,
             check=_label_ok,
             priority=CONTEXTUAL,
         ),
