@@ -2550,6 +2550,10 @@ EQUIVALENT["redact.detectors.console_login"] = [
      'its anchor or scanned for, the same matches (the keyword table test pins the flag)'),
 ]
 EQUIVALENT["redact.detectors.delimited_rows"] = [
+    ('context: str = "") -> list[tuple[int, int]]:',
+     'context: str = "XXXX") -> list[tuple[int, int]]:',
+     "the default is taken by the NAME | VALUE call only, whose rows named_value_ok judges "
+     "without a context"),
     ('ends = [i for i in (text.find("\\n", pos, limit), text.find("\\\\n", pos, limit)) if i >= 0]',
      'ends = [i for i in (text.find("\\n", pos, limit), text.find("\\\\n", pos, limit)) if i > 0]',
      'a find returns pos or more; 0 only for pos 0 with a break first, and no caller asks '
