@@ -2550,6 +2550,10 @@ EQUIVALENT["redact.detectors.console_login"] = [
      'its anchor or scanned for, the same matches (the keyword table test pins the flag)'),
 ]
 EQUIVALENT["redact.detectors.delimited_rows"] = [
+    ('if _PAIR_HEAD.search(match.string, max(0, match.start() - 96), match.start()) is None:',
+     'if _PAIR_HEAD.search(match.string, max(0, match.start() - 97), match.start()) is None:',
+     "the regex spans at most 88 characters (`variable` and 80 more), ending at the hit: "
+     "any window of 88 or more finds the same"),
     ('context: str = "") -> list[tuple[int, int]]:',
      'context: str = "XXXX") -> list[tuple[int, int]]:',
      "the default is taken by the NAME | VALUE call only, whose rows named_value_ok judges "
