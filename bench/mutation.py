@@ -2549,6 +2549,13 @@ EQUIVALENT["redact.detectors.console_login"] = [
      "IMAP's pattern starts with its literal and is case-sensitive (`(?-i:LOGIN)`): tried at "
      'its anchor or scanned for, the same matches (the keyword table test pins the flag)'),
 ]
+EQUIVALENT["redact.detectors.credential_lines"] = [
+    ('at_anchor=True,', 'at_anchor=False,',
+     "the mail port's regex (`:587` then blanks and `user:password`) holds no letter: "
+     'scanned for or tried at each port, the same matches (the URL pattern, whose scheme '
+     'is matched in any case only at its anchor, is killed by `HTTPS://` in capitals; '
+     'the keyword table test pins both flags)'),
+]
 EQUIVALENT["redact.detectors.delimited_rows"] = [
     ('if _PAIR_HEAD.search(match.string, max(0, match.start() - 96), match.start()) is None:',
      'if _PAIR_HEAD.search(match.string, max(0, match.start() - 97), match.start()) is None:',
