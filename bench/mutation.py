@@ -232,6 +232,13 @@ MODULES: dict[str, Target] = {
                                                "tests/redact/test_stage.py")),
     "redact.known": Target("redact/known.py", ("tests/redact/test_known_exact.py",
                                                "tests/redact/test_learned.py")),
+    # What the model may repeat of a withheld read: the values learned from it, and the
+    # engine's door for them (stop 29).
+    "redact.known.withheld": Target("redact/known.py", ("tests/redact/test_known_exact.py",),
+                                    scope=("from_withheld_text",)),
+    "redact.engine.learn": Target("redact/engine.py", ("tests/redact/test_learned.py",),
+                                  scope=("SecretRedactor.learn",)),
+    "policy.withheld": Target("policy/withheld.py", ("tests/policy/test_policy_withheld.py",)),
     # Which files of the working folder are read as dotenv (`.envrc` joined `.env`,
     # `.env.*` after the whole run): the one function of known.py changed since.
     "redact.known.dotenv": Target("redact/known.py", ("tests/redact/test_known_exact.py",
@@ -619,10 +626,12 @@ MODULES: dict[str, Target] = {
     # Code's output files noted) and a run's copies in and out (stop 29).
     "policy.apply.copies": Target("policy/apply.py", (
         "tests/policy/test_policy_copies.py", "tests/policy/test_policy_apply_rest_exact.py",
-        "tests/policy/test_policy_usershell.py", "tests/policy/test_policy_apply_exact.py",
-        "tests/policy/test_policy_apply.py"),
+        "tests/policy/test_policy_usershell.py", "tests/policy/test_policy_withheld.py",
+        "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py"),
         scope=("_TraceRun.decision", "_TraceRun.collect", "_TraceRun.user_shell",
                "apply_policy")),
+    # Commands that print a decrypted secret (`gpg -d`, `sops -d`, stop 29).
+    "policy.decrypts": Target("policy/decrypts.py", ("tests/policy/test_policy_decrypts.py",)),
     # Shell mode's prompt taken apart and put back (`! cmd`, stop 29).
     "policy.usershell": Target("policy/usershell.py", (
         "tests/policy/test_policy_usershell.py",)),
@@ -2637,6 +2646,12 @@ EQUIVALENT["spool.diag"] = [
 
 EQUIVALENT["policy.words"] = [
     ('pattern = False', 'pattern = None', 'read only as a truth value: both are false'),
+]
+EQUIVALENT["policy.apply.copies"] = [
+    ('d = self.decision(f"shell:{self.trace.id}", "Bash", {"command": command}, self.cwd)',
+     'd = self.decision(f"XXshell:{self.trace.id}XX", "Bash", {"command": command}, self.cwd)',
+     "the key only has to differ from every tool_use id of the turn (Claude Code's "
+     "`toolu_...`); any prefix does"),
 ]
 EQUIVALENT["policy.copies"] = [
     ('or [])] if name != "Bash" else []', 'or [])] if name != "XXBashXX" else []',

@@ -120,3 +120,9 @@ def test_only_the_root_with_the_same_prompt_is_rewritten():
     apply_policy([trace], POLICY)
     assert VALUE not in trace.observations[0].input
     assert other.input == prompt  # not the turn's root: left to the rest of the policy
+
+
+def test_each_withheld_user_command_is_counted():
+    first, second = shell_turn("cat .env", VALUE), shell_turn("cat .env.local", VALUE)
+    second.id = "b" * 32
+    assert apply_policy([first, second], POLICY).stats == {"withheld_user_commands": 2}

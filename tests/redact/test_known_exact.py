@@ -235,3 +235,66 @@ def test_encodings_strip_only_padding_and_keep_8_char_forms() -> None:
     assert known.encodings("Zq8vLx2K") >= {"Zq8vLx2K"}          # exactly 8 chars: kept
     lits = known.literals(["Zq8vLx2Kp0", "Mn3bV7cX1zLk"])
     assert "Zq8vLx2Kp0" in lits and "Mn3bV7cX1zLk" in lits
+
+
+# -- from_withheld_text: what the policy withheld, for the sweep
+
+def test_from_withheld_text_reads_dotenv_lines_behind_reads_line_numbers() -> None:
+    text = (f"     1→API_TOKEN={VALUE}\n     2→DEBUG=true\n     3→HOST=localhost\n"
+            f"4\tDB_PASSWORD='{VALUE}x'\n")
+    assert known.from_withheld_text(text) == [VALUE, VALUE + "x"]
+
+
+def test_from_withheld_text_takes_long_random_tokens_once() -> None:
+    token = "alice-and-bob-w8k2p5"
+    text = f"customers: {token}\nagain {token}, see ({PEM_LINE})\nordinary_identifier_name"
+    assert known.from_withheld_text(text) == [token, PEM_LINE]
+
+
+@pytest.mark.parametrize("text", [
+    "a short one: Zq8vLx2K",                       # under 16 characters
+    "aaaaaaaaaaaaaaaaaaaaaaaa",                    # no entropy
+    "see /usr/local/lib/python3.11/site-packages",  # a path
+    "DEBUG=true\nHOST=localhost\nPORT=5432",
+    "",
+])
+def test_from_withheld_text_leaves_ordinary_text(text: str) -> None:
+    assert known.from_withheld_text(text) == []
+
+
+def test_from_withheld_text_is_bounded(monkeypatch) -> None:
+    monkeypatch.setattr(known, "WITHHELD_VALUES", 3)
+    tokens = [f"k{i}-Zq8vLx2Kp0Wd4hRt" for i in range(5)]
+    assert known.from_withheld_text(" ".join(tokens)) == tokens[:3]
+    lines = "\n".join(f"TOKEN_{i}=v{i}-Zq8vLx2Kp0Wd4hRt" for i in range(5))
+    assert known.from_withheld_text(lines) == [f"v{i}-Zq8vLx2Kp0Wd4hRt" for i in range(3)]
+
+
+def test_a_token_may_not_hold_assignment_punctuation() -> None:
+    assert known.from_withheld_text(f"- {VALUE}:{VALUE};{VALUE}|({VALUE})") == [VALUE]
+    assert known.from_withheld_text(f"[{VALUE}]<{VALUE}>`{VALUE}`") == [VALUE]
+
+
+def test_from_withheld_text_strips_the_line_number_before_a_name() -> None:
+    # `PAT` is a secret name only at the start (or after `_`): the number must go first.
+    assert known.from_withheld_text("     1→PAT=hunter2!Xy9\n") == ["hunter2!Xy9"]
+    assert known.from_withheld_text("12\tPAT=hunter2!Xy9\n") == ["hunter2!Xy9"]
+
+
+def test_from_withheld_text_entropy_bound_is_inclusive() -> None:
+    token = "Q7w3E9r1Lm2kLm2k"  # 8 characters once and 4 twice: exactly 3.5 bits
+    assert known.from_withheld_text(f"- {token}") == [token]
+    assert known.from_withheld_text(f"- {token[:-1]}q") == [token[:-1] + "q"]
+    assert known.from_withheld_text("- Q7w3E9r1LmLmLmLm") == []  # 3.0 bits
+
+
+def test_from_withheld_text_counts_dotenv_values_and_tokens_together(monkeypatch) -> None:
+    monkeypatch.setattr(known, "WITHHELD_VALUES", 2)
+    text = f"API_TOKEN={VALUE}\n- {PEM_LINE} k9-Zq8vLx2Kp0Wd4hRt"
+    assert known.from_withheld_text(text) == [VALUE, PEM_LINE]
+
+
+@pytest.mark.parametrize("name", ["consectetur_adipiscing_elit", "getUserAccountBalance",
+                                  "customers-2024-q3-export", "ami-0abcdef1234567890"])
+def test_from_withheld_text_leaves_identifiers(name: str) -> None:
+    assert known.from_withheld_text(f"- {name}") == []

@@ -49,3 +49,26 @@ def test_short_values_are_not_learned():
     redactor = _redactor()
     redactor.redact_text("mysql -u root -pab1")
     assert redactor.sweep("ab1 ab1") == "ab1 ab1"
+
+
+def test_learn_sweeps_values_under_the_kind_given():
+    learned: dict[str, str] = {}
+    redactor = _redactor(learned)
+    assert redactor.learn([PASSWORD, "short", PASSWORD], "withheld_value") == 1
+    marker = f"[REDACTED:withheld_value:{redactor.tag(PASSWORD)}]"
+    assert learned == {PASSWORD: marker}
+    assert redactor.sweep(f"it was {PASSWORD}.") == f"it was {marker}."
+    assert redactor.learn(["12345678", "abcdefgh9"], "x") == 2 and "12345678" in learned
+    assert redactor.learn(["1234567"], "x") == 0
+
+
+def test_learn_keeps_a_known_marker_and_the_bound(monkeypatch):
+    from cctrace.redact import engine
+
+    learned = {PASSWORD: "[REDACTED:password:first]"}
+    redactor = _redactor(learned)
+    assert redactor.learn([PASSWORD], "withheld_value") == 0
+    assert learned[PASSWORD] == "[REDACTED:password:first]"
+    monkeypatch.setattr(engine, "LEARN_MAX", 2)
+    assert redactor.learn(["aaaaaaaa1", "bbbbbbbb2", "cccccccc3"], "k") == 1
+    assert sorted(learned) == sorted([PASSWORD, "aaaaaaaa1"])

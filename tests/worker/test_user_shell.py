@@ -10,6 +10,7 @@ mode, so the real CLI cannot drive it headless.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from cctrace.config import Config
 from cctrace.policy import Policy
@@ -19,6 +20,18 @@ from support.absence import leaks, state_store_text
 from transcript.synth import flatten, user
 
 PLANTED = "shell-mode-x2c4v6b8"
+
+
+def process(state: str, transcript: Path, records: list[dict]) -> dict[str, int]:
+    """Write `records` as the session's transcript and run the worker's read of it, as
+    finished; the store's counters after."""
+    transcript.write_text("".join(json.dumps(r) + "\n" for r in records))
+    cfg = Config(state_dir=state)
+    with Store.open(state) as store:
+        pipeline.process_transcript(
+            store, cfg, pipeline.make_redactor(cfg), str(transcript), session_id="sess-1",
+            final=True, policy=Policy.from_config(cfg), judge=False)
+        return store.counters()
 
 
 def test_a_denied_file_printed_in_shell_mode_is_withheld(tmp_path):
@@ -31,13 +44,8 @@ def test_a_denied_file_printed_in_shell_mode_is_withheld(tmp_path):
         user("<bash-stdout>ordinary-notes-k2m4</bash-stdout><bash-stderr></bash-stderr>", 1.5),
         user("thanks", 2.0),
     )
-    transcript.write_text("".join(json.dumps(r) + "\n" for r in records))
-    cfg = Config(state_dir=state)
-    with Store.open(state) as store:
-        pipeline.process_transcript(
-            store, cfg, pipeline.make_redactor(cfg), str(transcript), session_id="sess-1",
-            final=True, policy=Policy.from_config(cfg), judge=False)
-        assert store.counters().get("policy_withheld_user_commands") == 1
+    counters = process(state, transcript, records)
+    assert counters.get("policy_withheld_user_commands") == 1
     stored = state_store_text(state)
     assert "ordinary-notes-k2m4" in stored
     assert not leaks(PLANTED, stored)

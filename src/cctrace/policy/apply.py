@@ -33,6 +33,7 @@ from cctrace.policy.inputs import _BUILTIN, PATH_FIELDS, _commands, _input_paths
 from cctrace.policy.reach import _LINKS, _REAL, _denied, _glob_rule, link_rule, scope_rule
 from cctrace.policy.settings import Policy, path_denied
 from cctrace.policy.shapes import OutputFilter
+from cctrace.policy.withheld import Withheld
 
 METADATA_ONLY = "metadata-only"
 # Tool input fields that carry file content (written or replaced), per tool.
@@ -68,13 +69,14 @@ SAFE_BLOCK_KEYS = frozenset({"type", "id", "tool_use_id", "name", "is_error", "r
 
 @dataclass
 class PolicyResult:
-    """The traces to keep, counters the caller adds to its stats (`store.bump`), and the
+    """The traces to keep, counters the caller adds to its stats (`store.bump`), the
     copies of denied files the run saw made, for the store to keep for later runs
-    (`Copies.made`)."""
+    (`Copies.made`), and the raw texts it withheld, for the redactor to learn from."""
 
     traces: list[Trace]
     stats: dict[str, int] = field(default_factory=dict)
     copies: dict[str, str] = field(default_factory=dict)
+    withheld: list[str] = field(default_factory=list)  # for the redactor (`Withheld`)
 
 
 @dataclass
@@ -253,11 +255,12 @@ def _output_shape(d: ToolDecision, tool_input: Any) -> dict[str, bool] | None:
 
 class _TraceRun:
     def __init__(self, trace: Trace, policy: Policy, stats: Counter[str],
-                 copies: Copies | None = None) -> None:
+                 copies: Copies | None = None, withheld: Withheld | None = None) -> None:
         self.trace = trace
         self.policy = policy
         self.stats = stats
         self.copies = copies if copies is not None else Copies(policy.home)
+        self.withheld = withheld if withheld is not None else Withheld()
         cwd = trace.metadata.get("cwd")
         self.cwd = cwd if isinstance(cwd, str) else None
         self.decisions: dict[str, ToolDecision] = {}
@@ -324,6 +327,7 @@ class _TraceRun:
             d.shape = _output_shape(d, obs.input)
         if d.rule:
             self.stats["withheld_tool_calls"] += 1
+            self.withheld.keep(obs.output)
             obs.input = _withhold_input(obs.input, d)
             if obs.output is not None:
                 obs.output = d.marker
@@ -420,6 +424,7 @@ class _TraceRun:
             return
         if d.rule:
             self.stats["withheld_user_commands"] += 1
+            self.withheld.keep("\n".join(body for _, body, _ in parts))
             command = _withhold_input({"command": command}, d)["command"]
             parts = [(o, d.marker if body else body, c) for o, body, c in parts]
         elif d.level == "metadata":
@@ -472,12 +477,13 @@ def apply_policy(traces: list[Trace], policy: Policy,
     _REAL.clear()
     _LINKS.clear()
     copies = Copies(policy.home, earlier)  # shared by the turns of this run, in order
+    withheld = Withheld()
     for trace in traces:
         cwd = trace.metadata.get("cwd")
         rule = policy.project_rule(cwd if isinstance(cwd, str) else None)
         if rule is not None:
             stats["dropped_opt_out" if rule.startswith("opt_out") else "dropped_not_opted_in"] += 1
             continue
-        _TraceRun(trace, policy, stats, copies).run()
+        _TraceRun(trace, policy, stats, copies, withheld).run()
         kept.append(trace)
-    return PolicyResult(kept, dict(sorted(stats.items())), copies.made)
+    return PolicyResult(kept, dict(sorted(stats.items())), copies.made, withheld.texts)

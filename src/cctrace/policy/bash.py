@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from cctrace.policy import scripts
 from cctrace.policy import words as shell_words
+from cctrace.policy.decrypts import decrypts
 from cctrace.redact.detectors.command_output import prints_secret
 
 # Commands that run their first non-option argument's text as a script.
@@ -373,7 +374,7 @@ def _simple(words: list[str], cwd: str | None, found: BashFiles, depth: int) -> 
     rest = args[1:]
     _opaque(name, rest, any(posixpath.basename(w) == "xargs" for w in words[:start]), cwd,
             found)
-    if not found.prints and prints_secret(" ".join([name, *rest])):
+    if not found.prints and (prints_secret(" ".join([name, *rest])) or decrypts(name, rest)):
         found.prints = " ".join([name, *rest])[:80]
     if name in ("cd", "pushd"):
         target = next((a for a in rest if not a.startswith("-")), "~")

@@ -25,12 +25,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from cctrace import statedir
 from cctrace.redact import cells, gates, known, prefilter, registry, views
 from cctrace.redact.detectors.base import Detector, Pattern
+from cctrace.redact.keyfile import load_or_create_key
 from cctrace.redact.randomness import runs_on
 
-KEY_FILE = "redaction.key"
 TAG_LEN = 8
 MARKER_RE = re.compile(r"\[REDACTED:[a-z0-9_]+:[0-9a-f]{8}\]")
 
@@ -412,6 +411,17 @@ class SecretRedactor:
         parts.append(text[last:])
         return "".join(parts)
 
+    def learn(self, values: Iterable[str], kind: str) -> int:
+        """Sweep `values` from now on, as if a detector had found them (`kind` names them
+        in the marker); returns how many were new."""
+        new = 0
+        for value in values:
+            if len(value) >= LEARN_MIN and len(self._learned) < LEARN_MAX \
+                    and value not in self._learned:
+                self._learned[value] = f"[REDACTED:{kind}:{self.tag(value)}]"
+                new += 1
+        return new
+
     @property
     def learned_count(self) -> int:
         return len(self._learned)
@@ -460,26 +470,6 @@ class SecretRedactor:
             if marker is not None and text.startswith(value, pos):
                 return [(value, marker)]
         return []
-
-
-def load_or_create_key(state_dir: str) -> bytes:
-    """The local HMAC key in `<state_dir>/redaction.key` (0600), created on first use."""
-    statedir.ensure_dir(state_dir)
-    path = os.path.join(state_dir, KEY_FILE)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, statedir.FILE_MODE)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(os.urandom(32).hex() + "\n")
-    if os.stat(path).st_mode & 0o077:
-        os.chmod(path, statedir.FILE_MODE)
-    with open(path, encoding="ascii") as fh:
-        text = fh.read().strip()
-    if len(text) < 32:
-        raise ValueError(f"{path}: redaction key is too short")
-    return bytes.fromhex(text)
 
 
 def build_redactor(

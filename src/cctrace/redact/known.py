@@ -14,10 +14,12 @@ import base64
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import chain, islice
 from urllib.parse import quote, quote_plus
 
 from cctrace.redact.detectors.base import char_classes, shannon_entropy
+from cctrace.redact.randomness import looks_like_identifier
 from cctrace.redact.stoplist import is_placeholder
 
 MIN_LEN = 8
@@ -124,6 +126,34 @@ def from_dotenv_text(text: str) -> list[str]:
             out.extend(line.strip() for line in value.splitlines()[1:-1]
                        if usable(line.strip()) and len(line.strip()) >= 16)
     return out
+
+
+# A line number Claude Code's Read puts before each line (`     1→`, 2.1.x's `1\t`).
+_LINE_NUMBER = re.compile(r"(?m)^[ \t]*\d{1,9}(?:→|\t)")
+# A token that may be a value on its own: no blanks, quotes or assignment punctuation.
+_TOKEN = re.compile(r"[^\s\"'`=:,;()\[\]{}<>|]{16,512}")
+# Values learned from one withheld text, at most.
+WITHHELD_VALUES = 256
+
+
+def from_withheld_text(text: str) -> list[str]:
+    """Values worth sweeping from a file's content the capture policy withheld (the model
+    saw it and may repeat it): what `from_dotenv_text` takes of its `NAME=value` lines,
+    then any long high-entropy token that is no identifier (a key, a password, a random
+    id; not `consectetur_adipiscing_elit`, `ami-0abc...`); at most `WITHHELD_VALUES`,
+    ordinary words and short values never."""
+    plain = _LINE_NUMBER.sub("", text)
+    tokens = (t for t in _TOKEN.findall(plain) if usable(t) and shannon_entropy(t) >= 3.5
+              and not looks_like_identifier(t))
+    return list(islice(_unique(chain(from_dotenv_text(plain), tokens)), WITHHELD_VALUES))
+
+
+def _unique(values: Iterable[str]) -> Iterator[str]:
+    seen: set[str] = set()
+    for value in values:
+        if value not in seen:
+            seen.add(value)
+            yield value
 
 
 def from_dotenv_files(cwd: str) -> list[str]:

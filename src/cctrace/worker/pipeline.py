@@ -58,7 +58,7 @@ from cctrace.worker.conclude import (
 )
 from cctrace.worker.hookevents import slim_payload, to_hook_event  # noqa: F401 - re-exported
 from cctrace.worker.isolate import ENVIRONMENT_ERRORS
-from cctrace.worker.redactors import make_redactor
+from cctrace.worker.redactors import learn_withheld, make_redactor
 
 # Spool entries handled per step: bounds one step's memory and transaction size.
 SPOOL_SLICE = 500
@@ -201,6 +201,7 @@ def _derive(store: Store, cfg: Config, redactor: Redactor, policy: Policy,
     apply_costs(built.traces, costfill.batch_pricing(store, cfg, fresh))
     # Copies of denied files made in earlier batches are denied too (`policy.copies`).
     kept = apply_policy(built.traces, policy, store.policy_copies())
+    learn_withheld(redactor, kept.withheld)
     redact_traces(kept.traces, redactor)
     # Every cut after redaction, never before (a cut can split a secret).
     for name, count in cut_traces(kept.traces, policy.max_field_kb).items():

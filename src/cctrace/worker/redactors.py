@@ -80,3 +80,17 @@ def resweep_outbox(store: Any, cfg: Config) -> int:
         if entries and cfg.state_dir:
             audit.record_in(store, cfg.state_dir, entries, cfg)
     return len(rows)
+
+
+def learn_withheld(redactor: Redactor, texts: list[str]) -> int:
+    """Teach the redactor the secret-looking values of what the policy withheld (the
+    model saw them and may repeat them anywhere: its answer, a `Write`, a later
+    command); its sweep removes them from this batch and every later one. Returns how
+    many values were new."""
+    learn = getattr(redactor, "learn", None)
+    if not texts or not callable(learn):
+        return 0
+    from cctrace.redact.known import from_withheld_text
+
+    return int(learn([v for text in texts for v in from_withheld_text(text)],
+                     "withheld_value"))
