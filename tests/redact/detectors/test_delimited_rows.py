@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from cctrace.redact.detectors import delimited_rows as dr
 from cctrace.redact.detectors.delimited_rows import (
     _at,
     _columns,
@@ -239,3 +240,50 @@ def test_more_bounds() -> None:
     # a header line whose start is out of sight (2,048 characters back): no header
     names = ",".join(["a"] * 1100)
     kept(f"{names},token\n{','.join(['1'] * 1100)},{TOKEN}\n")
+
+
+# -- the cheap look left of a header's word, before its line is read
+
+@pytest.mark.parametrize("text, at, want", [
+    ("user,password\n", 5, True),            # after a delimiter
+    ("password,user\n", 0, False),           # the text's start
+    ("x\npassword,user\n", 2, False),        # a line break
+    ("x\\npassword,user", 3, False),         # an escaped line break
+    ("a\\tpassword\\n", 3, True),            # an escaped tab is a delimiter
+    ('\\"db_password\\",', 2, False),        # escaped quotes around the name
+    ('id,"db password"', 4, True),           # quotes and a blank in the cell
+    ('{"api_key",', 3, None),                # a brace: code, no header
+    ("x = key,", 4, None),                   # `=`: code
+    ("a" * 201 + "key,", 201, None),         # a cell longer than any name
+    ("a" * 200 + "key,", 200, False),        # exactly the longest, at the text's start
+    ("\\qkey,", 2, None),                    # a backslash escaping something else
+    ("\\", 1, None),                          # a backslash ending the text
+])
+def test_cell_left(text, at, want):
+    assert dr._cell_left(text, at) is want
+
+
+def test_ends_line():
+    assert dr._ends_line("token\n") and dr._ends_line("key\\n") and dr._ends_line("key\\r")
+    assert not dr._ends_line("key,") and not dr._ends_line("key\\t")
+
+
+def test_a_word_alone_on_its_line_reads_no_header(monkeypatch):
+    # (the generated transcript's `... record token` lines: no line is read for them)
+    read = []
+    monkeypatch.setattr(dr, "_header_line", lambda m: read.append(m.start()))
+    kept("value total record token\nab12cd34ef56gh78ij90\n")
+    assert read == []
+    kept("a,record token\nab12,cd34ef56gh78ij90\n")  # after a delimiter: read
+    assert read == [9]
+
+
+def test_value_after_a_blank_only_is_no_pair_header(monkeypatch):
+    searched = []
+    real = dr._PAIR_HEAD
+    monkeypatch.setattr(dr, "_PAIR_HEAD", type("P", (), {
+        "search": staticmethod(lambda *a: searched.append(a[1:]) or real.search(*a))}))
+    kept("name = x\nreturn value\nZq8vLx2Kp0Wd4hRtYbN3\n")
+    assert searched == []
+    kept("name | value\n")  # a delimiter in the gap: the name column is looked for
+    assert len(searched) == 1

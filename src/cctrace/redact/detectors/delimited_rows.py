@@ -164,8 +164,48 @@ def _header_line(match: re.Match[str]) -> tuple[int, str, list[str]] | None:
     return None if header is None else (end, *header)
 
 
+# The cell a header's secret word sits in, from the delimiter or line break before it: a
+# plain name (blanks, quotes, escaped quotes). Anything else there (`{"api_key",`,
+# `x = key,`) is no header, told without reading the line (the word is everywhere in code).
+_CELL_CHARS = re.compile(r"[A-Za-z0-9_.\- \t\"'`]*")
+_BOUNDARIES = (",", ";", "|", "\t", "\u2502", "\r", "\n", "\\")
+_CELL_MAX = 200
+
+
+def _cell_left(text: str, start: int) -> bool | None:
+    """What opens the cell holding `start`: a delimiter (True), a line break or the text's
+    start (False); None when what precedes `start` in it cannot be part of a name."""
+    lo = max(0, start - _CELL_MAX)
+    end = start
+    for _ in range(8):  # escaped quotes inside the cell: a few at most
+        at = max(text.rfind(c, lo, end) for c in _BOUNDARIES)
+        if at < 0:
+            return False if lo == 0 and _CELL_CHARS.fullmatch(text, 0, end) else None
+        if _CELL_CHARS.fullmatch(text, at + 1, end) is None:
+            return None
+        if text[at] != "\\":
+            return text[at] not in "\r\n"
+        nxt = text[at + 1:at + 2]
+        if nxt and nxt in "nrt":
+            return nxt == "t"  # an escaped tab is a delimiter, an escaped break is not
+        if not nxt or nxt not in "\"'":
+            return None
+        end = at  # an escaped quote: part of the cell, look further left
+        while end > lo and text[end - 1] == "\\":
+            end -= 1
+    return None
+
+
+def _ends_line(found: str) -> bool:
+    """Whether a header word's match ends at a line break (else at a delimiter)."""
+    return found.endswith("\n") or found.endswith(("\\n", "\\r"))
+
+
 def header_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     """The fields under the secret-named columns of the header line holding `match`."""
+    left = _cell_left(match.string, match.start())
+    if left is None or (not left and _ends_line(match.group())):
+        return []  # not a name, or alone on its line: no header of two names or more
     found = _header_line(match)
     if found is None:
         return []
@@ -182,11 +222,18 @@ def header_cells(match: re.Match[str]) -> list[tuple[int, int]]:
 # padding (a look at 96 characters before the hit spares the line's reading at each
 # `value` ending a line of code).
 _PAIR_HEAD = re.compile(r"(?i)(?:name|key|variable|setting|secret)[^\w\n]{1,80}\Z")
+# The run of non-word characters right before `value`, and what must be in it.
+_GAP = re.compile(r"[^\w\n]{1,80}\Z")
+_PAIR_DELIMITERS = "|\u2502\t,;"
 
 
 def pair_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     """The values of the rows of a `NAME | VALUE` table whose name names a secret."""
-    if _PAIR_HEAD.search(match.string, max(0, match.start() - 96), match.start()) is None:
+    text, start = match.string, match.start()
+    gap = _GAP.search(text, max(0, start - 81), start)
+    if gap is None or not any(c in gap.group() for c in _PAIR_DELIMITERS):
+        return []  # `return value`: no delimiter between a name column and `value`
+    if _PAIR_HEAD.search(text, max(0, start - 96), start) is None:
         return []
     found = _header_line(match)
     if found is None or not _pair_header(found[2]):
