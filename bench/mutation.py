@@ -407,7 +407,7 @@ MODULES: dict[str, Target] = {
         scope=("der_private_key",), preload=DETECTOR_PRELOAD),
     "redact.detectors.table_column.insert": Target("redact/detectors/table_column.py", (
         "tests/redact/detectors/test_table_column.py",),
-        scope=("_insert_columns", "insert_cells"), preload=DETECTOR_PRELOAD),
+        scope=("named_columns", "insert_cells"), preload=DETECTOR_PRELOAD),
     "redact.detectors.cli_flags.substituted": Target("redact/detectors/cli_flags.py", (
         "tests/redact/detectors/test_cli_flags.py",),
         scope=("_substituted_ok",), preload=DETECTOR_PRELOAD),
@@ -438,6 +438,24 @@ MODULES: dict[str, Target] = {
     "redact.detectors.name_value.pair": Target("redact/detectors/name_value.py", (
         "tests/redact/detectors/test_name_value.py",),
         scope=("_named", "_plist_ok"), preload=DETECTOR_PRELOAD),
+    # Stop 29 (probes-10): the checks added to modules that existed (the new detectors,
+    # delimited_rows, credential_lines and prose_rotation, are run whole by their generated
+    # targets).
+    "redact.secret_names.weak": Target("redact/secret_names.py", (
+        "tests/redact/detectors/test_generic_assignment.py",
+        "tests/redact/test_detector_exact.py::test_detector[generic_assignment]"),
+        scope=("key_ok",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.generic_assignment.lists": Target(
+        "redact/detectors/generic_assignment.py", (
+            "tests/redact/detectors/test_generic_assignment.py",
+            "tests/redact/test_detector_exact.py::test_detector[generic_assignment]"),
+        scope=("_in_list", "_pair_ok"), preload=DETECTOR_PRELOAD),
+    "redact.detectors.cli_flags.mysql": Target("redact/detectors/cli_flags.py", (
+        "tests/redact/detectors/test_cli_flags.py",),
+        scope=("_mysql_ok",), preload=DETECTOR_PRELOAD),
+    "redact.detectors.table_column.separator": Target("redact/detectors/table_column.py", (
+        "tests/redact/detectors/test_table_column.py",),
+        scope=("secret_cells", "line_end_before"), preload=DETECTOR_PRELOAD),
     # (with `.ok`'s selection, which tests the rest of `_whole_token`)
     "redact.detectors.service_context.end": Target("redact/detectors/service_context.py", (
         "tests/redact/detectors/test_service_context.py", "tests/redact/test_real_code.py",
@@ -2565,6 +2583,39 @@ EQUIVALENT["redact.detectors.console_login"] = [
     ('at_anchor=True,', 'at_anchor=False,',
      "IMAP's pattern starts with its literal and is case-sensitive (`(?-i:LOGIN)`): tried at "
      'its anchor or scanned for, the same matches (the keyword table test pins the flag)'),
+]
+EQUIVALENT["redact.detectors.credential_lines"] = [
+    ('at_anchor=True,', 'at_anchor=False,',
+     "the mail port's regex (`:587` then blanks and `user:password`) holds no letter: "
+     'scanned for or tried at each port, the same matches (the URL pattern, whose scheme '
+     'is matched in any case only at its anchor, is killed by `HTTPS://` in capitals; '
+     'the keyword table test pins both flags)'),
+]
+EQUIVALENT["redact.detectors.delimited_rows"] = [
+    ('if _PAIR_HEAD.search(match.string, max(0, match.start() - 96), match.start()) is None:',
+     'if _PAIR_HEAD.search(match.string, max(0, match.start() - 97), match.start()) is None:',
+     "the regex spans at most 88 characters (`variable` and 80 more), ending at the hit: "
+     "any window of 88 or more finds the same"),
+    ('context: str = "") -> list[tuple[int, int]]:',
+     'context: str = "XXXX") -> list[tuple[int, int]]:',
+     "the default is taken by the NAME | VALUE call only, whose rows named_value_ok judges "
+     "without a context"),
+    ('ends = [i for i in (text.find("\\n", pos, limit), text.find("\\\\n", pos, limit)) if i >= 0]',
+     'ends = [i for i in (text.find("\\n", pos, limit), text.find("\\\\n", pos, limit)) if i > 0]',
+     'a find returns pos or more; 0 only for pos 0 with a break first, and no caller asks '
+     'from 0 with a break there (a match or a line start is past it)'),
+    ('ends = [i for i in (text.find("\\n", pos, limit), text.find("\\\\n", pos, limit)) if i >= 0]',
+     'ends = [i for i in (text.find("\\n", pos, limit), text.find("\\\\n", pos, limit)) if i >= 1]',
+     'a find returns pos or more; 0 only for pos 0 with a break first, and no caller asks '
+     'from 0 with a break there (a match or a line start is past it)'),
+    ('while end > pos and text[end - 1] in "\\\\\\r":',
+     'while end >= pos and text[end - 1] in "\\\\\\r":',
+     'going back past pos only happens for an empty line (the break at pos): its text is '
+     'empty either way, one field, which no table of two or more takes'),
+    ('at_anchor=True,', 'at_anchor=False,',
+     "the ruler's regex (a dash, blanks, a dash) holds no letter, and `ruler_cells` reads the "
+     'whole line around any match of it: scanned for or tried at each anchor, the same '
+     'cells (the keyword table test pins the flag)'),
 ]
 EQUIVALENT["redact.detectors.terraform_variable"] = [
     ('return password_value(value, quoted=True, env=False)',

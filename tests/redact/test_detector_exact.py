@@ -38,6 +38,15 @@ KEYWORD: dict[str, list[str]] = {
     # (`der ...` of the usual sample holds the `der token` keyword itself)
     "prose_secret": ["then {k} lautet {A:20} ok", "then {k} is {A:20} ok"],
     "netrc_password": ["default login deploy password {A:20}\n"],
+    # delimited_rows' NAME | VALUE tables: `value` ending the header, by each delimiter
+    "generic_secret": ["env:\nNAME,{k}API_TOKEN,{A:24}\n",
+                       "env:\n| NAME | {k}\n| API_TOKEN | {A:24} |\n",
+                       "env:\n\u2502 NAME \u2502 {k}\u2502\n"
+                       "\u2502 API_TOKEN \u2502 {A:24} \u2502\n",
+                       "env:\n\u2502NAME\u2502{k}\n\u2502API_TOKEN\u2502{A:24}\u2502\n",
+                       "env:\\nNAME,{k}nAPI_TOKEN,{A:24}\\n"],  # `\n` escaped (JSON)
+    # credential_lines: the file's name or its header comment (`client server secret`)
+    "file_password": ["# {k} server secret\nalice * {A:12}!{d:3} *\n"],
     "discord_bot_token": ['app{k}"M{A:23}.{w:6}.{w:38}")'],
     "sql_password": ["ALTER ROLE app WITH LOGIN {k} '{A:16}';"],
     "session_cookie": ["{k} session={A:24}; Path=/"],
@@ -72,16 +81,17 @@ AT_ANCHOR = {
     "facebook": (1,), "gcp": (4,), "heroku": (1,), "mailgun": (1,), "msteams": (0,),
     "okta": (0,), "slack": (6,), "telegram": (1, 2), "twilio": (1,), "vercel": (1,),
     "url_credentials": (0, 1), "connection_string": (0, 1, 2), "auth_header": tuple(range(12)),
-    "cli_flags": tuple(range(21)), "prose": tuple(range(12)), "netrc": (0,),
+    "cli_flags": tuple(range(22)), "prose": tuple(range(12)), "netrc": (0,),
     "asana": (0, 1), "url_path": (0,), "prose_i18n": (0, 1, 2, 3),
     "prose_value": (0, 1, 2, 3, 4), "secret_file": (0, 1, 2, 3, 4), "name_value": (0, 1, 2),
-    "url_segment": (0,), "ci_mask": (0,), "php_define": (0,), "env_command": (0, 1, 2, 3),
-    "next_line": (0,), "one_time_codes": (0, 1), "windows_cli": (0, 1, 2, 3, 4),
+    "url_segment": (0,), "ci_mask": (0,), "php_define": (0,), "env_command": (0, 1, 2, 3, 4),
+    "next_line": (0,), "one_time_codes": (0, 1), "windows_cli": (0, 1, 2, 3, 4, 5),
     "console_login": tuple(range(12)), "terraform_variable": (0,), "signed_url": (0,),
     "oauth_code": (0,), "cli_positional": (0, 2, 4, 5), "k8s_secret": (0, 1),
     "app_password": (0,), "table_column": (1,), "label_argument": (0,),
     "command_output": (0,), "substitution": (0,), "terraform_plan": (0,),
-    "redis_console": (0,),
+    "redis_console": (0,), "delimited_rows": (0, 1, 2, 3), "credential_lines": (0, 1, 3),
+    "prose_rotation": (0, 1, 2),
 }
 # Which patterns (index in the detector) must not start right after a letter, digit or `_`
 # (`boundary`): written out here, not read from the patterns, so that dropping one is seen.
@@ -98,6 +108,7 @@ BOUNDARY = {
     "netrc": (0,), "asana": (0, 1), "twitter": (0,), "prose_value": (0, 2, 3, 4),
     "prose_i18n": (3,),
     "secret_file": (0, 1, 2, 4), "password_hash": tuple(range(8)), "php_define": (0,),
+    "prose_rotation": (0,),
 }
 
 

@@ -192,9 +192,10 @@ def test_common_gate_takes_whole_leading_items(regexes: list[str], gate: str | N
 def test_where_the_gate_fails_no_gated_pattern_matches(parts: list[str]) -> None:
     text = "".join(parts)
     plan = _new()._plan["token"]  # noqa: SLF001
-    for pos in range(len(text)):
-        if plan.gate(text, pos) is None:
-            assert all(match(text, pos) is None for match, _comp in plan.once)
+    for gate, members in plan.groups:  # each detector's group behind its own gate
+        for pos in range(len(text) if gate is not None else 0):
+            if gate(text, pos) is None:
+                assert all(match(text, pos) is None for match, _comp in members)
 
 
 def test_short_text_verdicts_are_remembered_unchanged(monkeypatch) -> None:

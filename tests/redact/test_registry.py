@@ -35,7 +35,8 @@ def test_groups_and_order() -> None:
                                 "terraform_variable", "signed_url", "oauth_code",
                                 "cli_positional", "k8s_secret", "app_password",
                                 "label_argument", "command_output", "substitution",
-                                "terraform_plan", "redis_console")
+                                "terraform_plan", "redis_console", "delimited_rows",
+                                "credential_lines", "prose_rotation")
     assert registry.PROVIDERS == tuple(sorted(registry.PROVIDERS))
     assert len(registry.PROVIDERS) == 84
 

@@ -48,14 +48,21 @@ EXTRA: dict[str, list[str]] = {
                        "veritabani sifresi: {A:14} ok"],
     "prose_secret": ["my token is {A:20} today", "der API-Schluessel lautet {A:20} ok",
                      "the api key is {A:20} today", "* **Token:** {A:24}\n",
-                     "Use the key I gave you earlier: {A:24}"],
+                     "Use the key I gave you earlier: {A:24}",
+                     # a secret replaced (prose_rotation)
+                     "rotated the old token; the new one is {A:24}\n",
+                     "rotate the api token\n\nold: {A:24}\n",
+                     "I set the token to {A:24} now"],
     "prose_word_secret": ["then use token `{A:16}7` for the test run"],
     # Commands that assign by a blank (generic_assignment's `env ` and `set -` anchors),
     # which must start their line (the contexts planting a sample put text before it).
     "generic_secret": ["FROM alpine\nENV DB_PASSWORD {A:12}!{d:4}\n",
                        "\nset -gx DB_PASSWORD {A:12}!{d:4}\n",
                        "C:\\src> cd app\nC:\\src> setx DB_PASSWORD {A:12}!{d:4}\n",
-                       "wp config set DB_PASSWORD {A:12}!{d:4}\n"],
+                       "wp config set DB_PASSWORD {A:12}!{d:4}\n",
+                       '[Environment]::SetEnvironmentVariable("API_TOKEN", "{A:24}", "User")',
+                       # a NAME,VALUE table's row (delimited_rows)
+                       "env:\nNAME,VALUE\nLOG_LEVEL,info\nAPI_TOKEN,{A:24}\n"],
     # a label string then its value (label_argument; first: it holds none of next_line's
     # keywords, and next_line's sample holds label_argument's), a value alone on the line
     # after a label naming it (next_line), a setter's argument (label_argument)
@@ -71,6 +78,15 @@ EXTRA: dict[str, list[str]] = {
                         # both arrow anchors, so neither is swapped for the other
                         '  ~ password = "old" -> "{A:12}!{d:4}"\n'
                         '  ~ secret_data = \\"a\\" -> \\"{A:12}!{d:4}\\"\n'],
+    # passwords by position (credential_lines): davfs2 secrets after the file's name, a URL
+    # line, sasl_passwd with each mail port (each opening a line: a line before it)
+    "file_password": ["# davfs2 secrets\n/mnt/dav alice {A:12}!{d:3}\n",
+                      "$ cat f\nhttps://dav.acme.test/dav alice {A:12}!{d:3}\n",
+                      "$ cat f\n[smtp.acme.test] alerts@acme.test:{A:12}!{d:3}\n",
+                      "$ cat f\n[smtp.acme.test]\talerts@acme.test:{A:12}!{d:3}\n",
+                      "$ cat f\nmail.acme.test:25 relay:{A:12}!{d:3}\n",
+                      "$ cat f\nmail.acme.test:465 relay:{A:12}!{d:3}\n",
+                      "$ cat f\nmail.acme.test:587 relay:{A:12}!{d:3}\n"],
     # a prompt on its line, answered on the next (console_login)
     "prompt_secret": ["ok\n\u25c6  Enter your API key\n\u2502  {A:24}\n\u2514"],
     # grouped app passwords after the phrase naming them (app_password)
@@ -86,6 +102,7 @@ EXTRA: dict[str, list[str]] = {
                      # (first: the IMAP pattern's `login ` is in `docker login` below too)
                      "* OK IMAP4rev1 ready\na001 LOGIN ops@corp.test {A:12}!{d:3}\na001 OK",
                      "redis-cli -h cache -a {A:16} ping",
+                     "sshpass -p {A:16} ssh root@host",
                      "curl -s -u deploy:{A:16} https://x.test/",
                      "$ printenv DB_PASSWORD\n{A:16}\n",
                      "sqlcmd -S db -U sa -P {A:16}",
@@ -97,6 +114,8 @@ EXTRA: dict[str, list[str]] = {
                      "htpasswd -b .htpasswd admin {A:16} && nginx -s reload",
                      "rabbitmqctl add_user admin {A:16}",
                      "smbclient //host/share -U admin%{A:16}",
+                     # (after Samba's: `net ` is an anchor of its pattern too)
+                     "net user svc_backup {A:12}!{d:3} /add",
                      "echo {A:16} | docker login -u me --password-stdin",
                      "echo '{A:16}' | sudo -u root -S apt-get update",
                      "sudo -S <<< '{A:16}' apt update",
@@ -177,7 +196,14 @@ EXTRA: dict[str, list[str]] = {
     "url_path_secret": ["> GET /v1/api-key/{A:24}/status HTTP/1.1"],
     # values with little or no context (issue 13): a table column, a sentence, a file
     # (4 dashes: each separator anchor swapped in for `-|` leaves a valid separator)
-    "table_secret": ["| service | password |\n|----|----|\n| db | {A:16} |\n",
+    # (first: a CSV header whose keyword each anchor of delimited_rows can stand in for)
+    "table_secret": ["users.csv:\nuser,db_token\nalice,{A:24}\n",
+                     "| service | password |\n|----|----|\n| db | {A:16} |\n",
+                     # delimited rows: rows after a SELECT list, a ruled column table
+                     # (before the INSERT: its `VALUES` is no header); a header starts
+                     # its line, so each opens with a line of its own
+                     "sqlite> select id, token from t;\n1|{A:24}\n",
+                     "rows:\nname   token\n-----  -----\nci     {A:24}\n",
                      "INSERT INTO api_keys (name, key) VALUES ('prod', '{A:24}');"],
     "prose_secret_value": ["I set `DB_PASSWORD` with the value `{A:16}` now.",
                            "I set `DB_PASSWORD` to `{A:16}` now.",
@@ -235,7 +261,7 @@ EXTRA["encoded_secret"] = [f"@b64:{lead}:{safe}:{marker}" for marker in encoded.
                            for lead in range(3) for safe in (0, 1)]
 # Anchors no sibling can be swapped for (base64 would no longer decode): the sample must
 # hold the anchor itself.
-NO_SWAP = {"encoded_secret", "private_key"}
+NO_SWAP = {"encoded_secret", "private_key", "file_password"}
 
 # Personal data (opt-in detectors): (sample text, the value that must be found in it).
 PII: dict[str, list[tuple[str, str]]] = {

@@ -35,7 +35,8 @@ GENERIC: tuple[str, ...] = (
     "terraform_state", "daemon_config", "next_line", "one_time_codes", "windows_cli",
     "console_login", "terraform_variable", "signed_url", "oauth_code", "cli_positional",
     "k8s_secret", "app_password", "label_argument", "command_output", "substitution",
-    "terraform_plan", "redis_console",
+    "terraform_plan", "redis_console", "delimited_rows", "credential_lines",
+    "prose_rotation",
 )
 # Personal data: only with PII redaction switched on.
 PII: tuple[str, ...] = (

@@ -26,16 +26,20 @@ from cctrace.redact.views import wrapped_at
 KEYWORDS = (
     "pass", "pwd", "secret", "token", "api_key", "apikey", "api-key", "access_key",
     "accesskey", "access-key", "private_key", "privatekey", "private-key", "credential",
-    "signing_key", "signingkey", "signing-key", "encryption_key", "encryptionkey",
-    "encryption-key", "master_key", "masterkey", "master-key", "key", "auth",
+    "signing", "encryption_key", "encryptionkey", "encryption-key", "master_key",
+    "masterkey", "master-key", "hmac", "salt", "key", "auth",
 )
 KW = (
     r"(?P<kw>password|passwd|passphrase|pwd|secret|token|api[_\-]?key|access[_\-]?key"
     r"|private[_\-]?key|auth[_\-]?key|credential|signing[_\-]?key|encryption[_\-]?key"
-    r"|master[_\-]?key|key|pass|auth)"
+    r"|master[_\-]?key|signing|hmac|salt|key|pass|auth)"
 )
-# Keywords that alone say little: the value must look random.
-WEAK = frozenset({"key", "auth"})
+# Keywords that alone say little: the value must look random. A signing secret, an HMAC
+# key and a salt go by the bare word (`STRIPE_WEBHOOK_SIGNING`, `WEBHOOK_HMAC`,
+# `PASSWORD_SALT`): drawn values, while the same words name settings that are no secret
+# (`SIGNING_ALGORITHM=RS256`, `SALT_ROUNDS=12`, `HMAC_ALGO=sha256`).
+_WEAK_WORDS = ("signing", "hmac", "salt")
+WEAK = frozenset({"key", "auth", *_WEAK_WORDS})
 # What may follow a key in any of the patterns below: punctuation (a quote, `=`, `:`, `>`,
 # `,`), or a word then `=` (a type: `xToken string =`, Visual Basic's `password As String =`;
 # a tag attribute: `<token type="`), or Python's `else` of a conditional falling back to a
@@ -88,6 +92,8 @@ PUBLIC_NAME = re.compile(
     r"(?:[^a-z]|$)|(?:public|primary|foreign|csrf|xsrf|authenticity|idempotency|existing)"
     r"(?=[A-Z_-])"
     r"|[a-z](?:Hash|Id|Name|Type|Path)$"
+    # git's `user.signingkey` picks a key by its id or public key file, holding no secret.
+    r"|(?:^|[^a-z])user\.signingkey$"
 )
 
 
@@ -114,6 +120,10 @@ def key_ok(match: re.Match[str]) -> bool:
             and start > 1 and text[start - 2].isupper())
         # `monkey`, `bypass`, `oauth`: a short keyword inside a word, not at a camelCase
         # boundary (`apiKey`, `APIKEY`); long ones may be glued (`dbpassword`).
+        # (`designing`, `basalt`: the weak words too, and `DESIGNING` in capitals: only a
+        # hump joins them, `stripeSigning`.)
+        if kw in _WEAK_WORDS and not (first.isupper() and text[start - 1].islower()):
+            return False
         if not camel and kw in ("key", "pass", "auth", "pwd") and not (
             (kw == "key" and _KEY_COMPOUND.search(text, max(0, start - 8), start))
             or (kw != "auth" and _PASS_COMPOUND.search(text, max(0, start - 8), start))
@@ -123,8 +133,8 @@ def key_ok(match: re.Match[str]) -> bool:
         return False  # `arn:aws:secretsmanager:...:secret:prod/db-AbCdEf`: a name, not a value
     if _scoped(text, start, match.end("k")):
         return False  # `llvm::Pass::run`, `'Test2::Event::Pass' =>`, `stop_token::_State`
-    if kw in ("key", "pass", "auth") and rest[:1].isalpha():
-        return False  # `KeyMeshing`, `keyValue`, `passive`, `authority`
+    if kw in ("key", "pass", "auth", *_WEAK_WORDS) and rest[:1].isalpha():
+        return False  # `KeyMeshing`, `keyValue`, `passive`, `authority`, `SaltStack`
     if kw in ("key", "pass", "auth") and rest[:1] == "-" and rest[1:2].islower():
         return False  # `key-value`, `pass-through`
     if PUBLIC_NAME.search(full_key(match)):

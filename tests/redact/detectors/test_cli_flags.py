@@ -570,3 +570,23 @@ def test_the_flag_is_looked_for_120_characters_back() -> None:
     for blanks, found in ((110, True), (111, False)):
         text = "sshpass -f" + " " * blanks + "<(echo Kestrel#Dive42)"
         assert bool(_alone().explain(text)) is found
+
+
+@pytest.mark.parametrize("text", [
+    "mysql -h db -u root -p app < dump.sql",       # `-p` and a blank prompt; `app` is the db
+    "mariadb -u root -p wordpress",
+    "mysqldump -u backup -p shop_prod > shop.sql",
+])
+def test_mysql_p_then_a_blank_then_a_database_name_is_kept(text: str) -> None:
+    assert _alone().explain(text) == []
+
+
+@pytest.mark.parametrize("text,secret", [
+    ("mysql -h db -u root -pshop_prod app", "shop_prod"),   # glued: the password
+    ("mysql -u root -p S3cr3t!x app", "S3cr3t!x"),          # apart, but no database name
+    ("mysql -u root -p Prod_db app", "Prod_db"),            # upper case: no name of ours
+    ("sshpass -p hunter22 ssh root@h", "hunter22"),         # other tools take it apart
+])
+def test_mysql_p_glued_or_not_a_name_is_a_password(text: str, secret: str) -> None:
+    at = text.index(secret)
+    assert [(f.start, f.end) for f in _alone().explain(text)] == [(at, at + len(secret))]

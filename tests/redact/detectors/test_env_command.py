@@ -135,3 +135,26 @@ def test_a_tools_config_set(text: str, value: str | None) -> None:
         kept(text)
     else:
         found(text, value)
+
+
+@pytest.mark.parametrize("text", [
+    f'[Environment]::SetEnvironmentVariable("AZURE_DEVOPS_PAT", "{LONG}", "User")',
+    f'Environment.SetEnvironmentVariable("API_TOKEN", "{LONG}");',
+    f'os.Setenv("GITHUB_TOKEN", "{LONG}")',
+    f"os.putenv('DB_PASSWORD', '{LONG}')",
+    f'os.environ.setdefault("STRIPE_SECRET", "{LONG}")',
+])
+def test_a_call_setting_a_secret_named_variable(text: str) -> None:
+    found(text, LONG)
+    found(json.dumps(text), LONG)
+
+
+@pytest.mark.parametrize("text", [
+    f'[Environment]::SetEnvironmentVariable("PATH", "{LONG}", "User")',
+    '[Environment]::SetEnvironmentVariable("API_TOKEN", "$token", "User")',
+    'os.Setenv("API_TOKEN", "changeme")',
+    f'os.environ.setdefault("TOKEN_FILE", "{LONG}")',
+    'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "app.settings")',
+])
+def test_a_call_setting_another_variable_or_a_reference(text: str) -> None:
+    kept(text)

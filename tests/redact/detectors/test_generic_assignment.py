@@ -1036,3 +1036,68 @@ def test_other_glued_pass_words(text: str) -> None:
 def test_an_existing_secrets_name_is_no_secret() -> None:
     kept("existingSecret: db-credentials-v2\n")
     kept(f'existing_secret = "{LONG}"\n')
+
+
+@pytest.mark.parametrize("text", [
+    f"STRIPE_WEBHOOK_SIGNING={LONG}",
+    f"SLACK_SIGNING={LONG}",
+    f'JWT_SIGNING: "{LONG}"',
+    f"export WEBHOOK_HMAC={LONG}",
+    f"PASSWORD_SALT={LONG}",
+    f"github_webhook_signing = '{LONG}'",
+    f"hmac: {LONG}",
+    f"salt={LONG}",
+    f"stripeSigning={LONG}",                  # a hump joins them
+    f"webhookHMAC={LONG}",
+    f"x_aHmac={LONG}",
+])
+def test_signing_hmac_and_salt_take_a_drawn_value(text: str) -> None:
+    found(text, LONG)
+
+
+@pytest.mark.parametrize("text", [
+    "SIGNING_ALGORITHM=RS256",
+    "SIGNING_METHOD=HS256",
+    "HMAC_ALGO=sha256",
+    "SALT_ROUNDS=12",
+    f"SIGNING={SHORT}",                        # weak words: 16 random characters at least
+    "salt = 'pepper-and-salt'",
+    f"DESIGNING={LONG}",                      # a word running on into the keyword
+    f"basalt={LONG}",
+    f"SaltStack={LONG}",                       # the keyword running on into a word
+    f"signingAlgorithm={LONG}",
+    f"user.signingkey={LONG}",                 # git's key id or public key file
+])
+def test_settings_named_by_signing_hmac_or_salt_stay(text: str) -> None:
+    kept(text)
+
+
+@pytest.mark.parametrize("text", [
+    'EXCLUDED = ["EXPAND", "EXPASS", "*EXPORT", "EXPROFILE"]',
+    "['opaqueCMBufferQueueTriggerToken', 'sfntCMapEncoding', 'sfntCMapExtendedSubHeader']",
+    'NAMES = [\n    "EXPAND",\n    "PASSWORD", "Passw0rd!x",\n]',
+    'NAMES = ("password", "Tr0ub4dor&3x", "other")',
+    '[\\"EXPAND\\", \\"EXPASS\\", \\"*EXPORT\\"]',
+])
+def test_a_list_of_names_is_no_pair(text: str) -> None:
+    kept(text)
+
+
+@pytest.mark.parametrize("text,value", [
+    ('data=[("username", "u"), ("password", "Walrus77!x")]', "Walrus77!x"),
+    (f'setenv("API_TOKEN", "{LONG}", "User")', LONG),   # a call may go on
+    (f'System.setProperty("X_TOKEN", "{LONG}")', LONG),
+    (f'keys = ["a"]; pairs = {{"token", "{LONG}"}}', LONG),
+])
+def test_a_pair_opening_its_call_or_tuple_is_taken(text: str, value: str) -> None:
+    found(text, value)
+
+
+def test_the_element_before_is_looked_for_64_characters_back() -> None:
+    for blanks, listed in ((30, True), (31, False)):
+        text = f'X = ["EXPAND"{" " * blanks},{" " * 31}"EXPASS", "*EXPORT"]'
+        assert text.index("EXPASS") - (text.index('D"') + 1) == 34 + blanks  # 64, 65
+        if listed:
+            kept(text)
+        else:
+            found(text, "*EXPORT")

@@ -513,3 +513,24 @@ def test_a_login_flag_is_no_user(text: str) -> None:
 def test_a_user_with_one_letter_still_counts() -> None:
     _finds("login: -a- password hunter2Secret", "hunter2Secret", "prose_login")
     _finds("login: -7- password hunter2Secret", "hunter2Secret", "prose_login")  # or digit
+
+
+@pytest.mark.parametrize("text,value", [
+    ("fix deploy: the root pw Saffron514Kestrel! was wrong in the runbook",
+     "Saffron514Kestrel!"),
+    ("ssh in with pw Otter874Granite% and restart nginx", "Otter874Granite%"),
+    ("the pw `Qz8!kLm2pR` works", "Qz8!kLm2pR"),
+])
+def test_pw_then_the_value(text: str, value: str) -> None:
+    at = text.index(value)
+    assert _prose().explain(text) == [Finding("prose_password", "prose", at, at + len(value))]
+
+
+@pytest.mark.parametrize("text", [
+    "pw reset link sent to alice@acme.io",
+    "set the pw length to 12",
+    "npw 9f8Xk2Lm!Q7pZ",                        # glued to a word: no `pw`
+    "the pw hunter22 fails",                   # two classes: could be a word of the sentence
+])
+def test_pw_then_a_word_stays(text: str) -> None:
+    assert _prose().explain(text) == []

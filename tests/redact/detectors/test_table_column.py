@@ -12,8 +12,8 @@ from cctrace.redact import registry
 from cctrace.redact.detectors.table_column import (
     LOOKBACK,
     _cells,
-    _line_end,
     _secret_columns,
+    line_end_before,
 )
 from cctrace.redact.engine import Finding, SecretRedactor
 from support.absence import assert_absent
@@ -41,6 +41,9 @@ POSITIVE = [
      PW),
     (" name | client_secret \n------+---------------\n app  | {v}\n(1 row)\n", TOKEN),
     (" id | user  | pwd\n----+-------+-----\n  1 | admin | {v}\n", PW),
+    # MySQL's client opens and closes its rules with `+`
+    ("mysql> SELECT id, api_token FROM users;\n+----+-----------+\n| id | api_token |\n"
+     "+----+-----------+\n|  1 | {v} |\n+----+-----------+\n1 row in set\n", TOKEN),
 ]
 
 
@@ -157,13 +160,13 @@ def test_a_cell_with_blanks_is_a_note_not_a_password() -> None:
 
 
 def test_line_end() -> None:
-    assert _line_end("ab\ncd", 3) == 2
-    assert _line_end("ab\r\ncd", 4) == 2
-    assert _line_end("aX\ncd", 3) == 2
-    assert _line_end("ab\\ncd", 4) == 2
-    assert _line_end("ab\\\\ncd", 5) == 2             # a doubly escaped break
-    assert _line_end("\\\\nb", 3) == 0
-    assert _line_end("\\nx\\", 2) == 0
+    assert line_end_before("ab\ncd", 3) == 2
+    assert line_end_before("ab\r\ncd", 4) == 2
+    assert line_end_before("aX\ncd", 3) == 2
+    assert line_end_before("ab\\ncd", 4) == 2
+    assert line_end_before("ab\\\\ncd", 5) == 2             # a doubly escaped break
+    assert line_end_before("\\\\nb", 3) == 0
+    assert line_end_before("\\nx\\", 2) == 0
 
 
 @pytest.mark.parametrize("text", [

@@ -121,3 +121,29 @@ def test_a_commands_line_is_read_so_far_on() -> None:
     assert LINE_REACH - 15 < len(line) - len("net use") <= LINE_REACH
     found(line, "Pw0rd!Secure1")
     kept(f"{share}{words} /persistent:no Pw0rd!Secure1")         # past the reach
+
+
+@pytest.mark.parametrize("text,value", [
+    (f"net user svc_backup {PW} /add", PW),
+    (f'C:\\> net user "Backup Svc" "{PW}" /add /domain', PW),
+    (f"NET USER admin {PW}", PW),
+])
+def test_net_user_password(text: str, value: str) -> None:
+    found(text, value)
+    found(json.dumps(text), json.dumps(value)[1:-1])
+
+
+@pytest.mark.parametrize("text", [
+    "net user svc_backup /add",
+    "net user svc_backup * /add",                 # asks for it
+    "net user admin $pw",
+    "net user alice",
+    f"magnet user alice {PW}",
+])
+def test_net_user_without_a_password(text: str) -> None:
+    kept(text)
+
+
+@pytest.mark.parametrize("text", ["anet user alice Tr0ub4dor&3x", " xnet user alice Tr0ub4dor&3x"])
+def test_net_inside_a_word(text: str) -> None:
+    kept(text)

@@ -20,6 +20,7 @@ Placeholders (`$PASS`, `<password>`, `***`) are left alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from cctrace.redact.detectors.base import LINE_BREAK, STRUCTURAL, Detector, Pattern, line_start
 from cctrace.redact.randomness import looks_random, reads_as_words
@@ -222,7 +223,19 @@ def _substituted_ok(match: re.Match[str]) -> bool:
         match.string, max(0, start - 120), start) is not None and _value_ok(match.group("s"))
 
 
-def _tool_flag(tools: str, flags: str, anchors: tuple[str, ...], glued: bool = True) -> Pattern:
+# A database's name: what MySQL's clients read after `-p` and a blank (the blank makes
+# `-p` prompt for the password, `mysql -u root -p app` names database `app`).
+_DB_NAME = re.compile(r"[a-z_][a-z0-9_]{0,63}")
+
+
+def _mysql_ok(match: re.Match[str]) -> bool:
+    """A value apart from `-p` that reads as a database's name is one."""
+    apart = match.string[match.start("q") - 1].isspace()
+    return not (apart and _DB_NAME.fullmatch(match.group("s")))
+
+
+def _tool_flag(tools: str, flags: str, anchors: tuple[str, ...], glued: bool = True,
+               check: Callable[[re.Match[str]], bool] | None = None) -> Pattern:
     """A password after one of `flags` of one of `tools`, later on the command's line (not
     past a pipe or `;`): the flag letters are case-sensitive (`-p` is a password where `-P`
     is a port); `glued`: the value may follow the flag with no blank (`mysql -pSECRET`)."""
@@ -233,6 +246,7 @@ def _tool_flag(tools: str, flags: str, anchors: tuple[str, ...], glued: bool = T
         anchors=anchors,
         at_anchor=True,
         validate=_value_ok,
+        check=check,
         priority=STRUCTURAL,
     )
 
@@ -254,10 +268,12 @@ DETECTOR = Detector(
             priority=STRUCTURAL,
         ),
         _tool_flag(
-            r"mysql\w*|mariadb[\w\-]*|sshpass|mysqlsh|(?:docker|podman|nerdctl|az|oc|cf)\s+login"
+            r"sshpass|(?:docker|podman|nerdctl|az|oc|cf)\s+login"
             r"|mongo(?:sh|dump|restore|import|export|stat|top|files)?|7z[az]?|rar", "-p",
-            ("mysql", "mariadb", "sshpass", "docker login", "podman login", "nerdctl login",
+            ("sshpass", "docker login", "podman login", "nerdctl login",
              "az login", "oc login", "cf login", "mongo", "7z", "rar")),
+        _tool_flag(r"mysql\w*|mariadb[\w\-]*|mysqlsh", "-p", ("mysql", "mariadb"),
+                   check=_mysql_ok),
         _tool_flag("redis-cli", "-a|--pass", ("redis-cli",), glued=False),
         # twine's and conan's `-p` (`twine upload -u __token__ -p X`, `conan remote login
         # corp me -p X`).

@@ -2,7 +2,8 @@
 
 A Dockerfile's legacy `ENV NAME value`, csh's `setenv NAME value`, fish's `set -gx NAME
 value` and Windows' `setx NAME value` give a variable its value with no operator, as
-tools' `config set NAME value` (`wp`, `yarn`, `pnpm`) give a setting its. The
+tools' `config set NAME value` (`wp`, `yarn`, `pnpm`) give a setting its, and calls
+(`[Environment]::SetEnvironmentVariable("NAME", "value")`, `os.Setenv`) a variable its. The
 command must start its line (or follow a JSON-escaped line break, a tool's output as the
 transcript stores it; `setx` also a `C:\\>` prompt) and the name must end with a secret
 word (`redact.lone.names_secret`: `DB_PASSWORD_FILE` goes on past it); the value, quoted
@@ -59,6 +60,12 @@ def _setx_ok(match: re.Match[str]) -> bool:
     return _pair_ok(match)
 
 
+# A call's name and value strings (quotes maybe JSON-escaped).
+_SET_CALL = (r"(?:setenvironmentvariable|setenv|putenv|setdefault)\([ \t]*\\{0,3}[\"']"
+             r"(?P<n>[A-Za-z_][A-Za-z0-9_.\-]{0,80})\\{0,3}[\"'][ \t]*,[ \t]*\\{0,3}[\"']"
+             r"(?P<s>[^\"'\r\n\\]{1,512})\\{0,3}[\"']")
+
+
 def _pair_ok(match: re.Match[str]) -> bool:
     """The matched name and value pass `named_value_ok`."""
     return named_value_ok(match.group("n"), match.group("s"))
@@ -90,6 +97,11 @@ DETECTOR = Detector(
                 anchors=("set -",), at_anchor=True, check=_command_ok, priority=GENERIC),
         Pattern("generic_secret", r"setx(?:\.exe)?[ \t]+" + _REST,
                 anchors=("setx",), at_anchor=True, check=_setx_ok, priority=GENERIC),
+        # a call setting a variable: .NET's `[Environment]::SetEnvironmentVariable("NAME",
+        # "x", "User")`, Go's `os.Setenv`, `putenv`, `os.environ.setdefault`
+        Pattern("generic_secret", _SET_CALL, anchors=("setenvironmentvariable(", "setenv(",
+                                                     "putenv(", "setdefault("),
+                at_anchor=True, check=_pair_ok, priority=GENERIC),
         # `wp config set DB_PASSWORD 'x'`, `yarn config set npmAuthToken x`, `pnpm config
         # set --location project NAME x`: a tool's own settings, after any word
         Pattern("generic_secret", _CONFIG_SET + _REST, anchors=("config set",),

@@ -322,7 +322,25 @@ def _pair_ok(match: re.Match[str]) -> bool:
         return False  # `"kadmin/passwd", "kadmin/server"`: the "key" is a path
     if type_name(value) and type_name(full_key(match)):
         return False  # `'TKTokenKeychainKey', 'TKTokenPasswordAuthOperation'`: type names
+    if _in_list(text, name_start(text, start), match.end()):
+        return False
     return _quoted_ok(match) and (looks_random(value, 12) or not looks_like_identifier(value))
+
+
+# A list of names is no pair: a string element before the key's (a pair's name opens its
+# call or tuple), or one after the value's in a list no call opens (`["EXPAND", "EXPASS",
+# "*EXPORT"]`); a call may go on (`setenv("API_KEY", "...", "User")`).
+_ELEMENT_BEFORE = re.compile(r"[\"'][ \t]*,(?:[ \t]|\r?\n|\\n){0,40}\\{0,3}[\"']\Z")
+_ELEMENT_AFTER = re.compile(r"[ \t]*,(?:[ \t]|\r?\n|\\n){0,40}\\{0,3}[\"']")
+_LIST_OPEN = re.compile(r"(?<![\w)\]])[\[({][ \t]*\\{0,3}[\"']\Z")
+
+
+def _in_list(text: str, key: int, end: int) -> bool:
+    """The quoted key at `key` (its value's string ending at `end`) is one of a list's."""
+    before = max(0, key - 64)
+    return (_ELEMENT_BEFORE.search(text, before, key) is not None
+            or (_LIST_OPEN.search(text, before, key) is not None
+                and _ELEMENT_AFTER.match(text, end) is not None))
 
 
 def _element_ok(match: re.Match[str]) -> bool:

@@ -48,10 +48,12 @@ _PASSWORD_WORDS = (
 )
 # "Credentials" in other languages, for `Zugangsdaten: admin / X`.
 _CREDENTIAL_WORDS = r"zugangsdaten|credenziali|credenciales|credenciais|inloggegevens|identifiants"
-# Up to a few words between the secret word and the verb: "password for the db is X".
+# Up to a few words between the secret word and the verb: "password for the db is X"; not
+# past a clause's comma ("password to X, please change it on first login": `on` is a verb
+# in Polish, and the one match tried at the anchor took it).
 _QUALIFIER_WORDS = (
     r"[ \t]+(?:(?:for|of|on|to|f(?:ü|u)r|pour|para|de|del|do|da|van|voor)[ \t]+"
-    r"|(?:dell|dall|nell|d)['’])[^\s:=]{1,40}(?:[ \t]+[^\s:=]{1,40}){0,3}?"
+    r"|(?:dell|dall|nell|d)['’])[^\s:=,]{1,40}(?:[ \t]+[^\s:=,]{1,40}){0,3}?"
 )
 _QUALIFIER = r"(?:" + _QUALIFIER_WORDS + r")?"
 
@@ -270,8 +272,9 @@ DETECTOR = Detector(
         ),
         Pattern(
             "prose_password",
-            r"(?:password|passphrase|passwd)[ \t]+" + _VALUE,
-            anchors=("password", "passphrase", "passwd"),
+            # (`pw` too: "the root pw X", "ssh in with pw X")
+            r"(?:password|passphrase|passwd|pw)[ \t]+" + _VALUE,
+            anchors=("password", "passphrase", "passwd", "pw"),
             at_anchor=True,
             boundary=True,
             check=_password_direct_ok,

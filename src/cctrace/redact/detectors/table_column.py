@@ -23,11 +23,12 @@ from cctrace.redact.detectors.base import CONTEXTUAL, Detector, Pattern, line_st
 from cctrace.redact.lone import is_password_word, lone_value, names_secret
 
 # The line under the header: dashes (with markdown's alignment colons) joined by `|` (or
-# psql's `+`); a line of dashes alone is a rule or a YAML document start, not a table.
+# psql's `+`, which MySQL's client also opens and closes the line with: `+----+-----+`);
+# a line of dashes alone is a rule or a YAML document start, not a table.
 # Linear: every dash run is closed by a mandatory `|`/`+` or the line's end. (One column of
 # three dashes is what the engine looks for, `_FIND`; the others may have fewer.)
 _SEPARATOR = re.compile(
-    r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:[|+][ \t]*:?-+:?[ \t]*)*[|+]?[ \t]*\r?"
+    r"[ \t]*[|+]?[ \t]*:?-+:?[ \t]*(?:[|+][ \t]*:?-+:?[ \t]*)*[|+]?[ \t]*\r?"
 )
 # What the engine scans for: `---` next to a `|` or `+` (a literal start, so the scan skips
 # text without dashes at C speed), to the end of its line: one match per separator line.
@@ -67,7 +68,7 @@ def _secret_columns(header: str) -> dict[int, bool]:
     return cols
 
 
-def _line_end(text: str, start: int) -> int:
+def line_end_before(text: str, start: int) -> int:
     """Where the line before the one starting at `start` ends: before its break (a
     newline, `\\r\\n`, or a JSON-escaped one, its backslashes included)."""
     end = start - 1 if text[start - 1] == "\n" else start - 2
@@ -85,7 +86,7 @@ def secret_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     sep = line_start(text, match.start(), window)
     if sep is None or sep == 0 or not _SEPARATOR.fullmatch(text, sep, match.end()):
         return []  # no header line above, or the line is more than a separator
-    head_end = _line_end(text, sep)
+    head_end = line_end_before(text, sep)
     head = line_start(text, head_end, window)
     if head is None:
         return []  # the header line starts out of sight
@@ -118,7 +119,7 @@ _ROW_GAP = re.compile(r"(?:[ \t,]|\r?\n|\\{1,3}n){0,16}\(")
 _MAX_ROWS = 256
 
 
-def _insert_columns(table: str, cols: str) -> dict[int, bool]:
+def named_columns(table: str, cols: str) -> dict[int, bool]:
     """Column index -> whether it holds passwords, for the columns naming a secret."""
     stored = names_secret(re.sub(r"s$", "", table.strip("`\"[]\\").rpartition(".")[2]))
     out = {}
@@ -132,9 +133,9 @@ def _insert_columns(table: str, cols: str) -> dict[int, bool]:
 
 def insert_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     """(start, end) of every quoted value, in each row after `VALUES`, of a column whose
-    name names a secret (`_insert_columns`), when it passes `lone_value`."""
+    name names a secret (`named_columns`), when it passes `lone_value`."""
     text = match.string
-    cols = _insert_columns(match.group("table"), match.group("cols"))
+    cols = named_columns(match.group("table"), match.group("cols"))
     width = match.group("cols").count(",") + 1
     out: list[tuple[int, int]] = []
     if not cols:

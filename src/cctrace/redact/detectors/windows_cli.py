@@ -99,7 +99,7 @@ def _net_use(match: re.Match[str]) -> list[tuple[int, int]]:
 DETECTOR = Detector(
     name="windows_cli",
     description="Passwords on Windows command lines: ConvertTo-SecureString -AsPlainText, "
-                "net use, schtasks /RP, FreeRDP /p:, rdesktop -p.",
+                "net use, net user, schtasks /RP, FreeRDP /p:, rdesktop -p.",
     patterns=(
         Pattern(
             "cli_password",
@@ -116,6 +116,17 @@ DETECTOR = Detector(
             anchors=("net use",),
             at_anchor=True,
             expand=_net_use,
+            priority=SPECIFIC,
+        ),
+        # `net user <name> <password> [/add]` creates a user or sets its password (`*`
+        # asks for it; a name alone shows the account; `magnet user` is no command).
+        Pattern(
+            "cli_password",
+            r"(?<![A-Za-z0-9])net[ \t]+user[ \t]+"
+            r"(?:\\{0,3}\"[^\"\r\n]{1,64}\\{0,3}\"|[^\s\"/]{1,64})[ \t]+" + _ARG,
+            anchors=("net user",),
+            at_anchor=True,
+            expand=_expand,
             priority=SPECIFIC,
         ),
         Pattern(
