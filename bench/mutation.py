@@ -2592,8 +2592,8 @@ EQUIVALENT["redact.detectors.credential_lines"] = [
      'the keyword table test pins both flags)'),
 ]
 EQUIVALENT["redact.detectors.delimited_rows"] = [
-    ('if _PAIR_HEAD.search(match.string, max(0, match.start() - 96), match.start()) is None:',
-     'if _PAIR_HEAD.search(match.string, max(0, match.start() - 97), match.start()) is None:',
+    ('if _PAIR_HEAD.search(text, max(0, start - 96), start) is None:',
+     'if _PAIR_HEAD.search(text, max(0, start - 97), start) is None:',
      "the regex spans at most 88 characters (`variable` and 80 more), ending at the hit: "
      "any window of 88 or more finds the same"),
     ('context: str = "") -> list[tuple[int, int]]:',
