@@ -557,7 +557,8 @@ MODULES: dict[str, Target] = {
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
         "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_apply_mcp.py"),
         # The path decisions and where they withhold; levels, summaries and the walk over
-        # generations are the next run's (which rule a path reaches: policy.reach).
+        # generations are policy.apply.levels' and .rest's (which rule a path reaches:
+        # policy.reach).
         scope=("decide", "_command_rule", "_withhold_input", "_TraceRun.tool")),
     "policy.shapes": Target("policy/shapes.py", (
         "tests/policy/test_policy_shapes_exact.py", "tests/policy/test_policy_shapes.py"),
@@ -580,7 +581,7 @@ MODULES: dict[str, Target] = {
         "tests/policy/test_policy_runtime_names.py", "tests/policy/test_policy_in_place.py",
         "tests/policy/test_policy_links_in_searches.py"),
         # How a command line is cut into commands and which word is the command: the word
-        # rules (`_simple`, `_opaque`), heredocs and `bash_shape` are the next run's.
+        # rules (`_simple`, `_opaque`) are policy.bash.rules', `bash_shape` policy.bash.shape's.
         scope=("_tokens", "_split", "_command_index", "_command_name",
                "_pattern_first", "_in_place", "_walk", "_script", "_unquote", "_c_escape",
                "_inside")),
@@ -612,8 +613,8 @@ MODULES: dict[str, Target] = {
         "tests/policy/test_policy_computed_exact.py", "tests/policy/test_policy_computed.py",
         "tests/policy/test_policy_apply_exact.py")),
     # The rest of apply.py that withholds: how an output is shaped for the filter, and
-    # the walk over a generation's messages and blocks. Summaries and levels are the next
-    # run's.
+    # the walk over a generation's messages and blocks. Summaries and levels are
+    # policy.apply.levels'.
     "policy.apply.rest": Target("policy/apply.py", (
         "tests/policy/test_policy_apply_rest_exact.py",
         "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_apply.py",
@@ -644,7 +645,7 @@ MODULES: dict[str, Target] = {
         scope=("_input_paths", "file_url_path", "_commands")),
     # Which deny rule a path reaches beyond its text: a glob in its name or folders, a
     # link, a folder printed without names, a Grep glob; split out of apply.py. The
-    # example names of the deny patterns (`_examples`) are the next run's.
+    # example names of the deny patterns (`_examples`) are policy.reach.examples'.
     "policy.reach": Target("policy/reach.py", (
         "tests/policy/test_policy_reach.py", "tests/policy/test_policy_apply_exact.py",
         "tests/policy/test_policy_apply_rest_exact.py", "tests/policy/test_policy_words.py",
@@ -652,6 +653,31 @@ MODULES: dict[str, Target] = {
         "tests/policy/test_policy_apply_mcp.py", "tests/policy/test_policy_links_in_searches.py"),
         scope=("glob_rule", "_denied", "_glob_rule", "scope_rule", "link_rule",
                "expanded_rule")),
+    # Heredoc bodies cut out of a command (each judged as the script it is fed to).
+    "policy.words.heredocs": Target("policy/words.py", (
+        "tests/policy/test_policy_words.py", "tests/policy/test_policy_opaque.py",
+        "tests/policy/test_policy_shapes.py", "tests/policy/test_policy_computed_exact.py",
+        "tests/policy/test_policy_bash.py"),
+        scope=("heredocs",)),
+    # How the output filter reads a Bash command's output (grep-like, context, listing).
+    "policy.bash.shape": Target("policy/bash.py", (
+        "tests/policy/test_policy_bash_exact.py", "tests/policy/test_policy_shapes.py",
+        "tests/policy/test_policy_apply_rest_exact.py",
+        "tests/policy/test_policy_shapes_exact.py"),
+        scope=("bash_shape",)),
+    # The example names of the deny patterns a shell glob is matched against, and the
+    # links listed once per run in a folder.
+    "policy.reach.examples": Target("policy/reach.py", (
+        "tests/policy/test_policy_reach.py", "tests/policy/test_policy_links_in_searches.py",
+        "tests/policy/test_policy_apply_exact.py", "tests/policy/test_policy_bash.py"),
+        scope=("_examples", "_links_in")),
+    # What level `metadata` keeps (size-and-hash summaries of content, identifiers kept)
+    # and which observations and traces it applies to.
+    "policy.apply.levels": Target("policy/apply.py", (
+        "tests/policy/test_policy_apply_rest_exact.py", "tests/policy/test_policy_apply_exact.py",
+        "tests/policy/test_policy_apply.py"),
+        scope=("_text_of", "summary", "summary_text", "_summarize_meta", "_summarize_block",
+               "_TraceRun.other", "_TraceRun.run", "apply_policy")),
     "policy.globs": Target("policy/globs.py", (
         "tests/policy/test_policy_globs_exact.py", "tests/policy/test_policy_paths.py"),
         # Compiling, normalizing and matching; `_translate` (glob syntax -> regex, 79
@@ -2647,6 +2673,31 @@ EQUIVALENT["spool.diag"] = [
 EQUIVALENT["policy.words"] = [
     ('pattern = False', 'pattern = None', 'read only as a truth value: both are false'),
 ]
+EQUIVALENT["policy.words.heredocs"] = [
+    ('found = []  # unterminated: not a heredoc we understand',
+     'found = None  # unterminated: not a heredoc we understand',
+     'the loop breaks right after, and `found` is then only read as a truth value'),
+    ('break', 'continue',
+     'after an unterminated heredoc every later operator of the line starts at the last '
+     'line too: each ends unterminated, `found` is [] either way'),
+]
+EQUIVALENT["policy.bash.shape"] = [
+    ('name = posixpath.basename(words[k]) if k < len(words) else ""',
+     'name = posixpath.basename(words[k]) if k < len(words) else "XXXX"',
+     'in the first loop (the grep flag) the name is only compared with the grep commands '
+     'and "git": "" and "XXXX" are neither (the same mutant in the second loop is killed)'),
+    ('break', 'continue', 'once `listing` is False nothing sets it again'),
+]
+EQUIVALENT["policy.reach.examples"] = [
+    ('break', 'continue',
+     'past the bound no entry is appended either way, and `n` is over the bound whether '
+     'the listing stops there or counts on (only slower)'),
+]
+EQUIVALENT["policy.apply.levels"] = [
+    ('parent = self.tool_levels.get(obs.parent_id or "")',
+     'parent = self.tool_levels.get(obs.parent_id or "XXXX")',
+     'the keys are observation ids (16 hex characters): neither "" nor "XXXX" is one'),
+]
 EQUIVALENT["policy.apply.copies"] = [
     ('d = self.decision(f"shell:{self.trace.id}", "Bash", {"command": command}, self.cwd)',
      'd = self.decision(f"XXshell:{self.trace.id}XX", "Bash", {"command": command}, self.cwd)',
@@ -2702,10 +2753,6 @@ EQUIVALENT["policy.bash.rules"] = [
      'if target.startswith(("XX/XX", "~")) or cwd is None:',
      'posixpath.join keeps an absolute second part whole: the same folder'),
     ('skip_pattern = False', 'skip_pattern = None', 'read only as a truth value'),
-    ('if any(ch.isspace() for ch in arg) and depth < _MAX_DEPTH:',
-     'if any(ch.isspace() for ch in arg) and depth <= _MAX_DEPTH:',
-     'a phrase walked one level past the parse is only scanned and marked unjudged, and '
-     '`scan_script` below reads it loosely too: no read and no verdict differs'),
 ]
 
 EQUIVALENT["hook.defer"] = [

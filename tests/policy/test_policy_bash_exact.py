@@ -273,3 +273,57 @@ def test_inside_bounds():
     found = b.BashFiles(reads=[("r", "/p")])
     b._inside(["w", "w", "r"], found, 0)
     assert found.inside == [("w/r", "/p")]  # a word twice is one folder
+
+
+_NO = {"context": False, "listing": False, "grep": False}
+_LISTING = {"context": False, "listing": True, "grep": False}
+
+
+@pytest.mark.parametrize("command, shape", [
+    ("grep x f", {**_NO, "grep": True}),
+    ("/bin/grep -n x f", {**_NO, "grep": True}),
+    ("FOO=1 grep x f", {**_NO, "grep": True}),
+    ("sudo grep x f", {**_NO, "grep": True}),
+    ("git grep x", {**_NO, "grep": True}),
+    ("git log", _NO),
+    ("git diff", _NO),
+    ("cat a", _NO),
+    ("", _NO),
+    ("ls; cat a", _NO),
+    # Listers print names only; find too, unless it runs a command on what it finds.
+    ("ls", _LISTING),
+    ("/usr/bin/ls -la", _LISTING),
+    ("tree", _LISTING),
+    ("find . -name x", _LISTING),
+    ("find . -exec cat {} +", _NO),
+    ("find . -execdir ls {} +", _NO),
+    ("find . -exec ls {} +", _NO),
+    # A grep that prints names or counts only (-l, -c, --files).
+    ("grep -l x *", {**_LISTING, "grep": True}),
+    ("grep -c x *", {**_LISTING, "grep": True}),
+    ("rg --files", {**_LISTING, "grep": True}),
+    ("grep -n x *", {**_NO, "grep": True}),
+    ("git status", _LISTING),
+    ("git ls-files", _LISTING),
+    ("git ls-tree HEAD", _LISTING),
+    ("git show HEAD", _NO),
+    # Moving about or doing nothing prints nothing.
+    ("cd d && ls", _LISTING),
+    ("cd d", _LISTING),
+    ("true", _LISTING),
+    ("x=1", _LISTING),
+    ("ls <<EOF\ncat a\nEOF", _LISTING),  # a heredoc's body is data here, not a command
+    # One command that prints contents makes the whole line no listing, wherever it is.
+    ("find . -name x; cat a", _NO),
+    ("grep -l x *; cat a", {**_NO, "grep": True}),
+    ("git status; cat a", _NO),
+    ("cd d && cat a", _NO),
+    ("true; cat a", _NO),
+    ("x=1; cat a", _NO),
+    ("cat a; ls", _NO),
+    # What cannot be parsed may print anything.
+    ('echo "unterminated', {"context": True, "listing": False, "grep": False}),
+    ("grep -A3 x f", {"context": True, "listing": False, "grep": True}),
+])
+def test_bash_shape_exact(command, shape):
+    assert b.bash_shape(command) == shape

@@ -102,3 +102,20 @@ def test_phrases_and_copies_exactly():
             quoted = f"ssh {host.strip()} " + shlex.quote(quoted)
         assert bash_files(quoted, "/p").opaque == [(".", "/p")]
 
+
+
+def test_phrases_are_walked_four_levels_deep():
+    def nest(n: int) -> str:
+        command = "cat x"
+        for _ in range(n):
+            command = "ssh h " + shlex.quote(command)
+        return command
+
+    def after_hosts(n: int) -> list[str]:
+        got = [r for r, _ in reads(nest(n))]
+        assert got[:n] == ["h"] * n
+        return got[n]
+
+    # The innermost phrase is parsed as a command (`x`) four levels down; the fifth is
+    # only scanned as words (`cat x` whole): each phrase walked is one level deeper.
+    assert [after_hosts(n) for n in (1, 4, 5)] == ["x", "x", "cat x"]

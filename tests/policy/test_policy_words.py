@@ -225,3 +225,37 @@ def test_expanded_rule_leaves_a_path_without_a_glob_to_the_other_rules(tmp_path)
     (tmp_path / "X" / "secrets" / "a.txt").write_text("x")
     assert reach.expanded_rule("X/secrets/a.txt", str(tmp_path), policy) is None
     assert reach.expanded_rule("X/sec?ets/a.txt", str(tmp_path), policy) == "**/secrets/**"
+
+
+@pytest.mark.parametrize("command, rest, bodies", [
+    ("cat a", "cat a", []),
+    ("cat <<EOF\nx\nEOF", "cat <<EOF", [("cat <<EOF", "x")]),
+    # `<<-` strips leading tabs from the delimiter line (the body keeps its own).
+    ("cat <<-EOF\n\tx\n\tEOF\necho y", "cat <<-EOF\necho y", [("cat <<-EOF", "\tx")]),
+    ("cat <<EOF\n\tEOF\nEOF", "cat <<EOF", [("cat <<EOF", "\tEOF")]),
+    ("cat << 'E F'\nx\nE F", "cat << 'E F'", [("cat << 'E F'", "x")]),
+    ('cat <<"Q"\nq\nQ', 'cat <<"Q"', [('cat <<"Q"', "q")]),
+    ("cat <<\\Z\nz\nZ", "cat <<\\Z", [("cat <<\\Z", "z")]),
+    ("cat <<\t  E\nx\nE", "cat <<\t  E", [("cat <<\t  E", "x")]),
+    ("cat <<a.b@c%d+e-f\nx\na.b@c%d+e-f", "cat <<a.b@c%d+e-f",
+     [("cat <<a.b@c%d+e-f", "x")]),
+    ("cat <<EOF\n\n\nEOF", "cat <<EOF", [("cat <<EOF", "\n")]),
+    # A here-string is no heredoc; an unterminated heredoc is left to be parsed.
+    ("cat <<<EOF\nEOF", "cat <<<EOF\nEOF", []),
+    ("cat <<EOF\nx", "cat <<EOF\nx", []),
+    ("a << b", "a << b", []),
+    # Two on one line: bodies in order; one of them unterminated leaves both in place.
+    ("cat <<A <<B\na\nA\nb\nB", "cat <<A <<B", [("cat <<A <<B", "a"), ("cat <<A <<B", "b")]),
+    ("cat <<A <<B\na\nA\nb", "cat <<A <<B\na\nA\nb", []),
+    # `<<-` strips tabs only: a delimiter after another character is a body line.
+    ("cat <<-EOF\nXEOF\nEOF", "cat <<-EOF", [("cat <<-EOF", "XEOF")]),
+    # An operator glued to a `<` redirect is left in place (parsed as commands).
+    ("cat <<A<x\nA", "cat <<A<x\nA", []),
+    # Lines before a heredoc stay, and so does everything after its body.
+    ("echo a\ncat <<F\nf\nF\nls", "echo a\ncat <<F\nls", [("cat <<F", "f")]),
+    # After a body, the next line is a command again (and may start a heredoc).
+    ("cat <<EOF\nEOF\ncat <<F\nf\nF\nls", "cat <<EOF\ncat <<F\nls",
+     [("cat <<EOF", ""), ("cat <<F", "f")]),
+])
+def test_heredocs_exact(command, rest, bodies):
+    assert w.heredocs(command) == (rest, bodies)
