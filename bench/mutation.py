@@ -2592,6 +2592,14 @@ EQUIVALENT["redact.detectors.credential_lines"] = [
      'the keyword table test pins both flags)'),
 ]
 EQUIVALENT["redact.detectors.delimited_rows"] = [
+    ('gap = _GAP.search(text, max(0, start - 80), start)',
+     'gap = _GAP.search(text, max(1, start - 80), start)',
+     "a gap from the text's first character has no name word before it, which "
+     "`_PAIR_HEAD` asks for next: the hit is refused either way"),
+    ('gap = _GAP.search(text, max(0, start - 80), start)',
+     'gap = _GAP.search(text, max(0, start - 81), start)',
+     "`_GAP` takes at most the 80 characters before the hit: a wider window finds the "
+     "same run"),
     ('if _PAIR_HEAD.search(text, max(0, start - 96), start) is None:',
      'if _PAIR_HEAD.search(text, max(0, start - 97), start) is None:',
      "the regex spans at most 88 characters (`variable` and 80 more), ending at the hit: "

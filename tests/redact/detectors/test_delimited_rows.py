@@ -18,6 +18,7 @@ from cctrace.redact.detectors.delimited_rows import (
     _select_names,
     _split,
 )
+from cctrace.redact.engine import SecretRedactor
 from support import alone as support_alone
 
 PW = "Kestrel914Thistle%"
@@ -258,6 +259,13 @@ def test_more_bounds() -> None:
     ("a" * 200 + "key,", 200, False),        # exactly the longest, at the text's start
     ("\\qkey,", 2, None),                    # a backslash escaping something else
     ("\\", 1, None),                          # a backslash ending the text
+    ("a\u2502password", 2, True),            # a box-drawing bar
+    ("x\rpassword,", 2, False),               # a carriage return
+    ("a;password", 2, True), ("a|password", 2, True), ("a\tpassword", 2, True),
+    ("x\\rpassword,", 3, False),             # an escaped carriage return
+    (",\\\\\"password", 4, True),           # a quote escaped twice (`\\\"`)
+    (",\\'password", 3, True),               # an escaped single quote
+    ("\\\"key,\\", 2, False),               # escaped quote at the text's start
 ])
 def test_cell_left(text, at, want):
     assert dr._cell_left(text, at) is want
@@ -287,3 +295,17 @@ def test_value_after_a_blank_only_is_no_pair_header(monkeypatch):
     assert searched == []
     kept("name | value\n")  # a delimiter in the gap: the name column is looked for
     assert len(searched) == 1
+
+
+def test_cell_left_looks_past_seven_escaped_quotes_not_eight():
+    seven = "," + '\\"a' * 7 + "key,"
+    eight = "," + '\\"a' * 8 + "key,"
+    assert dr._cell_left(seven, len(seven) - 4) is True
+    assert dr._cell_left(eight, len(eight) - 4) is None
+
+
+@pytest.mark.parametrize("delimiter", ["|", "\u2502", "\t", ",", ";"])
+def test_a_name_value_table_with_each_delimiter(delimiter):
+    text = f"NAME{delimiter}VALUE\nAPI_TOKEN{delimiter}{TOKEN}\nDEBUG{delimiter}true\n"
+    out = SecretRedactor([dr.DETECTOR], b"k" * 32).redact_text(text)
+    assert TOKEN not in out and f"DEBUG{delimiter}true" in out

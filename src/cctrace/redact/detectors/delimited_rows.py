@@ -168,8 +168,13 @@ def _header_line(match: re.Match[str]) -> tuple[int, str, list[str]] | None:
 # plain name (blanks, quotes, escaped quotes). Anything else there (`{"api_key",`,
 # `x = key,`) is no header, told without reading the line (the word is everywhere in code).
 _CELL_CHARS = re.compile(r"[A-Za-z0-9_.\- \t\"'`]*")
-_BOUNDARIES = (",", ";", "|", "\t", "\u2502", "\r", "\n", "\\")
+# What may open a cell: a delimiter (True), a line break (False), a backslash (an escape,
+# looked at next); and after a backslash, an escaped tab (a delimiter) or break.
+_BOUNDARIES = {",": True, ";": True, "|": True, "\t": True, "\u2502": True, "\r": False,
+               "\n": False, "\\": None}
+_ESCAPED = {"t": True, "n": False, "r": False}
 _CELL_MAX = 200
+_ESCAPED_QUOTES = 8
 
 
 def _cell_left(text: str, start: int) -> bool | None:
@@ -177,20 +182,21 @@ def _cell_left(text: str, start: int) -> bool | None:
     start (False); None when what precedes `start` in it cannot be part of a name."""
     lo = max(0, start - _CELL_MAX)
     end = start
-    for _ in range(8):  # escaped quotes inside the cell: a few at most
+    for _ in range(_ESCAPED_QUOTES):  # escaped quotes inside the cell: a few at most
         at = max(text.rfind(c, lo, end) for c in _BOUNDARIES)
         if at < 0:
             return False if lo == 0 and _CELL_CHARS.fullmatch(text, 0, end) else None
         if _CELL_CHARS.fullmatch(text, at + 1, end) is None:
             return None
-        if text[at] != "\\":
-            return text[at] not in "\r\n"
+        opens = _BOUNDARIES[text[at]]
+        if opens is not None:
+            return opens
         nxt = text[at + 1:at + 2]
-        if nxt and nxt in "nrt":
-            return nxt == "t"  # an escaped tab is a delimiter, an escaped break is not
-        if not nxt or nxt not in "\"'":
+        if nxt in _ESCAPED:
+            return _ESCAPED[nxt]
+        if nxt not in ("\"", "'"):
             return None
-        end = at  # an escaped quote: part of the cell, look further left
+        end = at  # an escaped quote: part of the cell (`\\\"` too), look further left
         while end > lo and text[end - 1] == "\\":
             end -= 1
     return None
@@ -224,13 +230,13 @@ def header_cells(match: re.Match[str]) -> list[tuple[int, int]]:
 _PAIR_HEAD = re.compile(r"(?i)(?:name|key|variable|setting|secret)[^\w\n]{1,80}\Z")
 # The run of non-word characters right before `value`, and what must be in it.
 _GAP = re.compile(r"[^\w\n]{1,80}\Z")
-_PAIR_DELIMITERS = "|\u2502\t,;"
+_PAIR_DELIMITERS = ("|", "\u2502", "\t", ",", ";")
 
 
 def pair_cells(match: re.Match[str]) -> list[tuple[int, int]]:
     """The values of the rows of a `NAME | VALUE` table whose name names a secret."""
     text, start = match.string, match.start()
-    gap = _GAP.search(text, max(0, start - 81), start)
+    gap = _GAP.search(text, max(0, start - 80), start)
     if gap is None or not any(c in gap.group() for c in _PAIR_DELIMITERS):
         return []  # `return value`: no delimiter between a name column and `value`
     if _PAIR_HEAD.search(text, max(0, start - 96), start) is None:
