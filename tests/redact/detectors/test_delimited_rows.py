@@ -264,6 +264,7 @@ def test_more_bounds() -> None:
     ("a;password", 2, True), ("a|password", 2, True), ("a\tpassword", 2, True),
     ("x\\rpassword,", 3, False),             # an escaped carriage return
     (",\\\\\"password", 4, True),           # a quote escaped twice (`\\\"`)
+    ("ab,\\\\\"password", 6, True),         # the same further along the text
     (",\\'password", 3, True),               # an escaped single quote
     ("\\\"key,\\", 2, False),               # escaped quote at the text's start
 ])
