@@ -10,14 +10,14 @@ and the wire. Real Claude Code CLI, scripted model.
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
-from support.absence import leaks, plant, settled, state_store_text
+from support.absence import plant
 from support.model_server import ToolUse, bash, text, tools
 from support.traced import TracedSession
+from support.withheld import ORDINARY, later_turn, withheld_everywhere
 
 pytestmark = pytest.mark.e2e
 
@@ -27,30 +27,13 @@ PLANTED = "customers alice-and-bob-w8k2p5"
 def test_a_copy_made_in_an_earlier_turn_is_withheld_in_a_later_one(traced: TracedSession):
     t = traced
     plant(t.home.project, "secrets/list.txt", PLANTED + "\n")
-    (t.home.project / "other.txt").write_text("ordinary-notes-k2m4\n")
+    (t.home.project / "other.txt").write_text(ORDINARY + "\n")
     t.server.add("[copy-1]", [tools(bash("cp secrets/list.txt notes.txt")), text("Copied.")])
     t.server.add("[copy-2]", [tools(bash("cat notes.txt")), tools(bash("cat other.txt")),
                               text("Read.")])
     t.prompt("Look around [copy-1]")
-    assert t.flush().returncode == 0
-    t.prompt("Look around [copy-2]")
-    res = t.flush()
-    assert res.returncode == 0, res.stdout + res.stderr
-
-    assert PLANTED in t.transcript.read_text()  # the tool really printed it
-    _withheld(t, PLANTED, "**/secrets/** (copied by an earlier call)")
-
-
-def _withheld(t: TracedSession, planted: str, rule: str) -> None:
-    """`planted` is on neither the wire nor in the store, withheld under `rule`; an
-    ordinary file's content is on both."""
-    wire = json.dumps(t.receiver.spans())
-    assert "ordinary-notes-k2m4" in wire
-    assert not leaks(planted, wire)
-    assert f"[WITHHELD:path-policy {rule}]" in wire
-    settled(str(t.state))
-    stored = state_store_text(str(t.state))
-    assert "ordinary-notes-k2m4" in stored and not leaks(planted, stored)
+    assert PLANTED in later_turn(t, "copy-2")  # the tool really printed it
+    withheld_everywhere(t, PLANTED, "**/secrets/** (copied by an earlier call)")
 
 
 BG_PLANTED = "background-printed-r4t6y8u0"
@@ -62,7 +45,7 @@ def test_a_denied_background_commands_output_file_is_withheld_in_a_later_turn(
     model to `Read` it; the command read a denied file, so that file is a copy of it."""
     t = traced
     plant(t.home.project, "secrets/b.txt", BG_PLANTED + "\n")
-    (t.home.project / "other.txt").write_text("ordinary-notes-k2m4\n")
+    (t.home.project / "other.txt").write_text(ORDINARY + "\n")
     t.server.add("[bg-1]", [tools(ToolUse("Bash", {"command": "sleep 1; cat secrets/b.txt",
                                                    "description": "Print it",
                                                    "run_in_background": True})),
@@ -76,14 +59,8 @@ def test_a_denied_background_commands_output_file_is_withheld_in_a_later_turn(
     first = t.transcript.read_text()
     if "tasks/" not in first or "/tmp/claude-" not in first:
         pytest.skip("this Claude Code keeps no background output file under /tmp/claude-*")
-    assert t.flush().returncode == 0
-    t.prompt("Look around [bg-2]")
-    res = t.flush()
-    assert res.returncode == 0, res.stdout + res.stderr
-
-    later = t.transcript.read_text()[len(first):]
-    assert BG_PLANTED in later  # the later call really printed it
-    _withheld(t, BG_PLANTED, "**/secrets/** (the output of an earlier call)")
+    assert BG_PLANTED in later_turn(t, "bg-2")  # the later call really printed it
+    withheld_everywhere(t, BG_PLANTED, "**/secrets/** (the output of an earlier call)")
 
 
 BIG_PLANTED = "persisted-output-z5x7c9v1"
@@ -96,7 +73,7 @@ def test_a_withheld_calls_large_output_saved_by_claude_code_is_withheld_when_rea
     t = traced
     lines = "".join(f"row {i:05d} {BIG_PLANTED}\n" for i in range(3000))  # ~100 KB
     plant(t.home.project, "secrets/big.txt", lines)
-    (t.home.project / "other.txt").write_text("ordinary-notes-k2m4\n")
+    (t.home.project / "other.txt").write_text(ORDINARY + "\n")
     t.server.add("[big-1]", [tools(bash("cat secrets/big.txt")), text("Read.")])
     saved = f"{t.home.projects_dir}/*/tool-results/*.txt"
     t.server.add("[big-2]", [tools(bash(f"tail -n 3 {saved}")), tools(bash("cat other.txt")),
@@ -105,10 +82,5 @@ def test_a_withheld_calls_large_output_saved_by_claude_code_is_withheld_when_rea
     first = t.transcript.read_text()
     if "<persisted-output>" not in first:
         pytest.skip("this Claude Code saves no large output to a file")
-    assert t.flush().returncode == 0
-    t.prompt("Look around [big-2]")
-    res = t.flush()
-    assert res.returncode == 0, res.stdout + res.stderr
-
-    assert BIG_PLANTED in t.transcript.read_text()[len(first):]  # printed again
-    _withheld(t, BIG_PLANTED, "**/secrets/** (the output of an earlier call)")
+    assert BIG_PLANTED in later_turn(t, "big-2")  # printed again
+    withheld_everywhere(t, BIG_PLANTED, "**/secrets/** (the output of an earlier call)")

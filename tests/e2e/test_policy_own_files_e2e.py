@@ -9,13 +9,12 @@ Claude Code CLI, scripted model.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from support.absence import leaks, plant, settled, state_store_text
+from support.absence import plant
 from support.model_server import bash, text, tools
 from support.traced import TracedSession
+from support.withheld import ORDINARY, later_turn, withheld_everywhere
 
 pytestmark = pytest.mark.e2e
 
@@ -25,22 +24,10 @@ PLANTED = "customers carol-and-dan-m3n5b7"
 def test_reading_the_sessions_transcript_later_is_withheld(traced: TracedSession):
     t = traced
     plant(t.home.project, "secrets/c.txt", PLANTED + "\n")
-    (t.home.project / "other.txt").write_text("ordinary-notes-k2m4\n")
+    (t.home.project / "other.txt").write_text(ORDINARY + "\n")
     t.server.add("[own-1]", [tools(bash("cat secrets/c.txt")), text("Read.")])
     t.server.add("[own-2]", [tools(bash(f"grep -o 'customers [a-z0-9-]*' {t.transcript}")),
                              tools(bash("cat other.txt")), text("Found.")])
     t.prompt("Look around [own-1]")
-    assert t.flush().returncode == 0
-    first = t.transcript.read_text()
-    t.prompt("Look around [own-2]")
-    res = t.flush()
-    assert res.returncode == 0, res.stdout + res.stderr
-
-    assert PLANTED in t.transcript.read_text()[len(first):]  # the grep really printed it
-    wire = json.dumps(t.receiver.spans())
-    assert "ordinary-notes-k2m4" in wire
-    assert not leaks(PLANTED, wire)
-    assert "[WITHHELD:path-policy **/.claude/projects/**/*.jsonl]" in wire
-    settled(str(t.state))
-    stored = state_store_text(str(t.state))
-    assert "ordinary-notes-k2m4" in stored and not leaks(PLANTED, stored)
+    assert PLANTED in later_turn(t, "own-2")  # the grep really printed it
+    withheld_everywhere(t, PLANTED, "**/.claude/projects/**/*.jsonl")

@@ -37,3 +37,31 @@ def withheld_run(t: TracedSession, marker: str, planted: Mapping[str, str],
     assert ordinary in stored
     assert sorted(k for k, v in planted.items() if leaks(v, stored)) == []
     return wire, stored
+
+
+# What an ordinary file holds in the tests that read one beside a denied file.
+ORDINARY = "ordinary-notes-k2m4"
+
+
+def later_turn(t: TracedSession, marker: str) -> str:
+    """Flush the turns so far (they are a worker batch of their own), prompt `Look around
+    [marker]` and flush again; the transcript text that later turn added."""
+    res = t.flush()
+    assert res.returncode == 0, res.stdout + res.stderr
+    before = t.transcript.read_text()
+    t.prompt(f"Look around [{marker}]")
+    res = t.flush()
+    assert res.returncode == 0, res.stdout + res.stderr
+    return t.transcript.read_text()[len(before):]
+
+
+def withheld_everywhere(t: TracedSession, planted: str, rule: str) -> None:
+    """`planted` is on neither the wire nor in the store, withheld under `rule`; the
+    ordinary file's content (`ORDINARY`) is on both."""
+    wire = json.dumps(t.receiver.spans())
+    assert ORDINARY in wire
+    assert not leaks(planted, wire)
+    assert f"[WITHHELD:path-policy {rule}]" in wire
+    settled(str(t.state))
+    stored = state_store_text(str(t.state))
+    assert ORDINARY in stored and not leaks(planted, stored)
